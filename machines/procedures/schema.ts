@@ -1,0 +1,103 @@
+/**
+ * The shape of one procedure definition (thủ tục hành chính with its approved internal process).
+ * Structure only: rules that need the whole catalogue or the centre's configuration
+ * (budget sums, unit codes, duplicates) live in validate.ts.
+ */
+import { z } from 'zod';
+import type { WorkingAmount } from '../../src/calendar/types';
+import { ROLES } from './units';
+
+/** National TTHC code, e.g. "1.001193". Treated as an opaque string, never parsed for meaning. */
+export const DEFAULT_CODE_PATTERN = /^\d\.\d{6}$/;
+
+export const PAUSE_REASONS = ['financial_obligation', 'verification', 'applicant_request', 'other'] as const;
+export const APOLOGY_DEADLINES = ['one_working_day_before', 'at_deadline'] as const;
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const UNIT_CODE = /^[A-Z][A-Z0-9_]*$/;
+const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+const text = z.string().trim().min(1, { error: 'must not be empty' });
+
+export const WorkingAmountSchema = z
+  .strictObject({
+    value: z.number().finite().min(0),
+    unit: z.enum(['days', 'hours']),
+  })
+  .superRefine((amount, ctx) => {
+    if (amount.unit === 'days' && !Number.isInteger(amount.value)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `fractional days (${amount.value}): working days are whole, give the amount in hours`,
+      });
+    }
+  }) satisfies z.ZodType<WorkingAmount>;
+
+const ProcessingTimeSchema = WorkingAmountSchema.refine((a) => a.unit === 'days' || a.value > 0, {
+  path: ['value'],
+  message: '0 hours is not a processing time; use 0 days for a same-day ("trong ngày") procedure',
+});
+
+const StepBudgetSchema = WorkingAmountSchema.refine((a) => a.value > 0, {
+  path: ['value'],
+  message: 'a step budget must be more than zero',
+});
+
+const RoleSchema = z.enum(ROLES, {
+  error: (issue) => `unknown role ${JSON.stringify(issue.input)}; expected one of ${ROLES.join(', ')}`,
+});
+
+export const StepSchema = z.strictObject({
+  id: z.string().regex(SLUG, { error: 'a step id must be a lowercase slug like "tham-dinh"' }),
+  name: text,
+  role: RoleSchema,
+  unit: z.string().regex(UNIT_CODE, { error: 'a unit code is short uppercase ASCII like "KINHTE"' }),
+  budget: StepBudgetSchema,
+});
+
+function codeSchema(pattern: RegExp) {
+  const matcher = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+  return z.string().refine((code) => matcher.test(code), {
+    error: (issue) => `national procedure code ${JSON.stringify(issue.input)} does not match ${pattern}`,
+  });
+}
+
+/** Builds the schema with a centre-specific procedure-code pattern. */
+export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE_PATTERN) {
+  return z.strictObject({
+    code: codeSchema(codePattern),
+    version: z.number().int().min(1),
+    name: text,
+    field: z.strictObject({ code: text, name: text }),
+    level: z.enum(['commune', 'province']),
+    processingTime: ProcessingTimeSchema,
+    /** the legal document that sets the processing time */
+    legalBasis: text,
+    fee: z.strictObject({ amount: z.number().int().min(0), note: text.optional() }),
+    requiredDocuments: z
+      .array(z.strictObject({ name: text, copies: z.number().int().min(1), original: z.boolean() }))
+      .min(1),
+    resultDocument: text,
+    /** in order; completing the last step records the result (signature / issuance) */
+    steps: z.array(StepSchema).min(1, { error: 'a procedure needs at least one step' }),
+    maxSupplements: z.number().int().min(0).default(1),
+    apology: z
+      .strictObject({
+        maxReappointments: z.number().int().min(0).default(1),
+        deadline: z.enum(APOLOGY_DEADLINES).default('one_working_day_before'),
+      })
+      .default({ maxReappointments: 1, deadline: 'one_working_day_before' }),
+    pauseReasons: z.array(z.enum(PAUSE_REASONS)).default(['verification', 'applicant_request', 'other']),
+    /** local "HH:MM" cut-off that overrides the centre's 15:00 */
+    cutoff: z.string().regex(HH_MM, { error: 'cutoff must be a local time "HH:MM"' }).optional(),
+  });
+}
+
+export const ProcedureDefinitionSchema = makeProcedureDefinitionSchema();
+
+export type ProcedureDefinition = z.output<typeof ProcedureDefinitionSchema>;
+/** What an author writes: defaults may be left out. */
+export type ProcedureDefinitionInput = z.input<typeof ProcedureDefinitionSchema>;
+export type ProcedureStep = ProcedureDefinition['steps'][number];
+export type PauseReason = (typeof PAUSE_REASONS)[number];

@@ -1,0 +1,35 @@
+/**
+ * The migration list, imported statically so the same code runs under ts-jest and from dist/.
+ * Add new migrations to the end; never edit one that has shipped.
+ */
+import type { Knex } from 'knex';
+import * as core from './20261124000001_core';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const MIGRATIONS: [string, Migration][] = [['20261124000001_core', core]];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => MIGRATIONS.map(([name]) => name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return found[1];
+  },
+};
+
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
+
+export async function migrateToLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource });
+}
+
+/** true when every known migration has run (used by GET /ready). */
+export async function migrationsCurrent(knex: Knex): Promise<boolean> {
+  const [, pending] = (await knex.migrate.list({ migrationSource })) as [unknown[], unknown[]];
+  return pending.length === 0;
+}

@@ -1,0 +1,26 @@
+/**
+ * Reference data every centre starts with: calendar version 1 (the verified 2024–2027 holidays) and
+ * version 1 of every procedure in the shipped catalogue. Idempotent: only what is missing is written.
+ */
+import type { Knex } from 'knex';
+import { defaultCalendarData } from '../../src/calendar';
+import { insertCalendarVersion, latestCalendarVersion } from '../../src/store/calendar-store';
+import { findProcedureVersion, insertProcedureVersion } from '../../src/store/procedure-store';
+import { CATALOGUE } from '../../machines/procedures';
+
+export async function seedReferenceData(db: Knex, at: string): Promise<{ calendar: boolean; procedures: number }> {
+  return db.transaction(async (tx) => {
+    let calendar = false;
+    if ((await latestCalendarVersion(tx)) === null) {
+      await insertCalendarVersion(tx, defaultCalendarData(), { createdAt: at, createdBy: 'seed', note: 'holidays-vn.json 2024–2027' });
+      calendar = true;
+    }
+    let procedures = 0;
+    for (const def of CATALOGUE) {
+      if (await findProcedureVersion(tx, def.code, def.version)) continue;
+      await insertProcedureVersion(tx, { code: def.code, version: def.version, definition: def, createdAt: at, createdBy: 'seed' });
+      procedures += 1;
+    }
+    return { calendar, procedures };
+  });
+}

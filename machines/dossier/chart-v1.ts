@@ -1,0 +1,351 @@
+/**
+ * Dossier lifecycle statechart, version 1.
+ *
+ * Two parallel regions:
+ * - `lifecycle`: submitted → received → assigned → processing → result → returned, with
+ *   supplement, pause, withdrawal and refusal branches;
+ * - `timeliness`: not_started → on_track → due_soon → overdue, moved only by the deadline
+ *   sweeper's events while the clock runs, and reset when a supplement restarts the clock.
+ *
+ * The chart is pure: no clock, no I/O, no delayed transitions. Time and computed deadlines
+ * arrive as data on events (see ./types.ts). Guards read only the context, never the payload,
+ * so `snapshot.can({ type })` answers "is this event allowed now?" for any payload; payloads
+ * are validated before they reach the chart.
+ */
+import { assign, or, setup, stateIn, type AnyEventObject } from 'xstate';
+import { classifyTimeliness } from '../../src/calendar';
+import type {
+  ClockEntry,
+  DossierContext,
+  DossierEvent,
+  DossierInput,
+  StepRecord,
+} from './types';
+
+export const CHART_VERSION = 1;
+
+type Ev<T extends DossierEvent['type']> = Extract<DossierEvent, { type: T }>;
+
+function expect<T extends DossierEvent['type']>(event: AnyEventObject, type: T): Ev<T> {
+  if (event.type !== type) throw new Error(`chart bug: expected ${type}, got ${event.type}`);
+  return event as Ev<T>;
+}
+
+function clockEntry(kind: ClockEntry['kind'], at: string, ctx: DossierContext, patch: Partial<ClockEntry> = {}): ClockEntry {
+  return { kind, at, dueAt: ctx.dueAt, originalDueAt: ctx.originalDueAt, calendarVersion: null, ...patch };
+}
+
+function closeStep(ctx: DossierContext, at: string, by: string, outcome: StepRecord['outcome'], reason?: string): StepRecord {
+  const step = ctx.procedure.steps[ctx.stepIndex];
+  return {
+    index: ctx.stepIndex,
+    stepId: step ? step.id : `step-${ctx.stepIndex}`,
+    unit: ctx.unit ?? (step ? step.unit : ''),
+    assignee: ctx.assignee,
+    startedAt: ctx.stepStartedAt ?? at,
+    endedAt: at,
+    by,
+    outcome,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+export const dossierChartV1 = setup({
+  types: {} as { context: DossierContext; events: DossierEvent; input: DossierInput },
+  guards: {
+    hasNextStep: ({ context }) => context.stepIndex < context.procedure.steps.length - 1,
+    onLastStep: ({ context }) => context.stepIndex === context.procedure.steps.length - 1,
+    canGoBack: ({ context }) => context.stepIndex >= 1,
+    backToFirstStep: ({ context }) => context.stepIndex === 1,
+    supplementAllowed: ({ context }) => context.supplementsRequested < context.procedure.maxSupplements,
+    apologyAllowed: ({ context }) =>
+      context.dueAt !== null && context.apologies.length < context.procedure.maxReappointments,
+    atFirstStep: ({ context }) => context.stepIndex <= 0,
+    /** The deadline clock runs only while the dossier is with the office (not paused, not waiting for a supplement). */
+    clockRunning: or([
+      stateIn('#dossier.lifecycle.received'),
+      stateIn('#dossier.lifecycle.assigned'),
+      stateIn('#dossier.lifecycle.processing'),
+    ]),
+    /** A late result may be handed back only with an apology on record. */
+    mayReturn: ({ context }) =>
+      context.result !== null && (context.finalTimeliness !== 'late' || context.apologies.length > 0),
+  },
+  actions: {
+    receive: assign(({ context, event }) => {
+      const e = expect(event, 'RECEIVE');
+      const start = clockEntry('start', e.at, context, {
+        dueAt: e.dueAt,
+        originalDueAt: e.dueAt,
+        calendarVersion: e.calendarVersion,
+      });
+      // Transferred to the handling office at once (electronically): the first step's unit holds it.
+      const first = context.procedure.steps[0];
+      return { receivedAt: e.at, dueAt: e.dueAt, originalDueAt: e.dueAt, clock: [...context.clock, start], unit: first ? first.unit : null };
+    }),
+    assignFirstStep: assign(({ context, event }) => {
+      const e = expect(event, 'ASSIGN');
+      return { stepIndex: 0, stepStartedAt: e.at, unit: e.unit, assignee: e.assignee };
+    }),
+    reassign: assign(({ event }) => {
+      const e = expect(event, 'ASSIGN');
+      return { unit: e.unit, assignee: e.assignee };
+    }),
+    completeStep: assign(({ context, event }) => {
+      const e = expect(event, 'COMPLETE_STEP');
+      const next = context.procedure.steps[context.stepIndex + 1];
+      return {
+        steps: [...context.steps, closeStep(context, e.at, e.by.username, 'completed')],
+        stepIndex: context.stepIndex + 1,
+        stepStartedAt: e.at,
+        unit: next ? next.unit : context.unit,
+        assignee: null,
+      };
+    }),
+    returnStep: assign(({ context, event }) => {
+      const e = expect(event, 'RETURN_STEP');
+      const previous = context.steps.filter((s) => s.index === context.stepIndex - 1).at(-1);
+      const prevDef = context.procedure.steps[context.stepIndex - 1];
+      return {
+        steps: [...context.steps, closeStep(context, e.at, e.by.username, 'returned', e.reason)],
+        stepIndex: context.stepIndex - 1,
+        stepStartedAt: e.at,
+        unit: previous ? previous.unit : prevDef ? prevDef.unit : context.unit,
+        assignee: previous ? previous.assignee : null,
+      };
+    }),
+    requestSupplement: assign(({ context, event }) => {
+      const e = expect(event, 'REQUEST_SUPPLEMENT');
+      return {
+        supplementsRequested: context.supplementsRequested + 1,
+        clock: [...context.clock, clockEntry('stop', e.at, context, { reason: e.reason })],
+      };
+    }),
+    receiveSupplement: assign(({ context, event }) => {
+      const e = expect(event, 'RECEIVE_SUPPLEMENT');
+      // The processing time restarts from zero; the old due date is void.
+      const restart = clockEntry('restart', e.at, context, {
+        dueAt: e.dueAt,
+        originalDueAt: e.dueAt,
+        calendarVersion: e.calendarVersion,
+      });
+      return { dueAt: e.dueAt, originalDueAt: e.dueAt, clock: [...context.clock, restart] };
+    }),
+    pause: assign(({ context, event }) => {
+      const e = expect(event, 'PAUSE');
+      return {
+        pausedAt: e.at,
+        pauseReason: e.reason,
+        clock: [...context.clock, clockEntry('pause', e.at, context, { reason: e.reason })],
+      };
+    }),
+    resume: assign(({ context, event }) => {
+      const e = expect(event, 'RESUME');
+      const entry = clockEntry('resume', e.at, context, {
+        dueAt: e.dueAt,
+        originalDueAt: e.originalDueAt,
+        calendarVersion: e.calendarVersion,
+      });
+      return { pausedAt: null, pauseReason: null, dueAt: e.dueAt, originalDueAt: e.originalDueAt, clock: [...context.clock, entry] };
+    }),
+    recordResult: assign(({ context, event }) => {
+      const e = expect(event, 'RECORD_RESULT');
+      return {
+        steps: [...context.steps, closeStep(context, e.at, e.by.username, 'result')],
+        result: {
+          outcome: 'approved' as const,
+          recordedAt: e.at,
+          by: e.by.username,
+          documentNumber: e.documentNumber,
+          documentDate: e.documentDate,
+          signer: e.signer,
+          reason: null,
+          digitised: e.digitised,
+        },
+        finalTimeliness: classifyTimeliness(e.at, context.originalDueAt!),
+      };
+    }),
+    refuseResult: assign(({ context, event }) => {
+      const e = expect(event, 'REFUSE');
+      return {
+        steps: [...context.steps, closeStep(context, e.at, e.by.username, 'refused', e.reason)],
+        result: {
+          outcome: 'refused' as const,
+          recordedAt: e.at,
+          by: e.by.username,
+          documentNumber: null,
+          documentDate: null,
+          signer: e.signer ?? null,
+          reason: e.reason,
+          digitised: true,
+        },
+        finalTimeliness: classifyTimeliness(e.at, context.originalDueAt!),
+      };
+    }),
+    refuseIntake: assign(({ event }) => {
+      const e = expect(event, 'REFUSE');
+      return { closedAt: e.at, closeReason: e.reason };
+    }),
+    apologise: assign(({ context, event }) => {
+      const e = expect(event, 'ISSUE_APOLOGY');
+      const apology = {
+        at: e.at,
+        by: e.by.username,
+        reason: e.reason,
+        responsibleUnit: e.responsibleUnit,
+        responsibleStep: e.responsibleStep,
+        responsibleOfficer: e.responsibleOfficer ?? null,
+        signer: e.signer,
+        previousDueAt: context.dueAt!,
+        newDueAt: e.newDueAt,
+        timely: e.timely,
+      };
+      const entry = clockEntry('reappoint', e.at, context, {
+        dueAt: e.newDueAt,
+        calendarVersion: e.calendarVersion,
+        reason: e.reason,
+      });
+      // The new appointment moves dueAt only; lateness stays measured against originalDueAt.
+      return { apologies: [...context.apologies, apology], dueAt: e.newDueAt, clock: [...context.clock, entry] };
+    }),
+    returnResult: assign(({ event }) => {
+      const e = expect(event, 'RETURN_RESULT');
+      return { returnedAt: e.at, returnMethod: e.method, rating: e.rating ?? null, closedAt: e.at };
+    }),
+    withdraw: assign(({ event }) => {
+      const e = expect(event, 'WITHDRAW');
+      return { closedAt: e.at, closeReason: e.reason };
+    }),
+  },
+}).createMachine({
+  id: 'dossier',
+  type: 'parallel',
+  context: ({ input }) => ({
+    dossierId: input.dossierId,
+    code: input.code,
+    channel: input.channel,
+    procedure: input.procedure,
+    submittedAt: input.submittedAt,
+    receivedAt: null,
+    dueAt: null,
+    originalDueAt: null,
+    clock: [],
+    stepIndex: -1,
+    stepStartedAt: null,
+    unit: null,
+    assignee: null,
+    steps: [],
+    supplementsRequested: 0,
+    pausedAt: null,
+    pauseReason: null,
+    apologies: [],
+    result: null,
+    finalTimeliness: null,
+    returnedAt: null,
+    returnMethod: null,
+    rating: null,
+    closedAt: null,
+    closeReason: null,
+  }),
+  states: {
+    lifecycle: {
+      initial: 'submitted',
+      states: {
+        submitted: {
+          on: {
+            RECEIVE: { target: 'received', actions: 'receive' },
+            REFUSE: { target: 'refused_intake', actions: 'refuseIntake' },
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        refused_intake: { type: 'final' },
+        received: {
+          on: {
+            ASSIGN: { target: 'assigned', actions: 'assignFirstStep' },
+            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        assigned: {
+          on: {
+            ASSIGN: { actions: 'reassign' },
+            COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
+            RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
+            REFUSE: { target: 'result', actions: 'refuseResult' },
+            REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
+            PAUSE: { target: 'paused', actions: 'pause' },
+            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        processing: {
+          on: {
+            ASSIGN: { actions: 'reassign' },
+            COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
+            RETURN_STEP: [
+              { guard: 'backToFirstStep', target: 'assigned', actions: 'returnStep' },
+              { guard: 'canGoBack', target: 'processing', actions: 'returnStep' },
+            ],
+            RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
+            REFUSE: { target: 'result', actions: 'refuseResult' },
+            REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
+            PAUSE: { target: 'paused', actions: 'pause' },
+            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        awaiting_supplement: {
+          on: {
+            RECEIVE_SUPPLEMENT: [
+              { guard: 'atFirstStep', target: 'assigned', actions: 'receiveSupplement' },
+              { target: 'processing', actions: 'receiveSupplement' },
+            ],
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        paused: {
+          on: {
+            RESUME: [
+              { guard: 'atFirstStep', target: 'assigned', actions: 'resume' },
+              { target: 'processing', actions: 'resume' },
+            ],
+            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+          },
+        },
+        result: {
+          on: {
+            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            RETURN_RESULT: { guard: 'mayReturn', target: 'returned', actions: 'returnResult' },
+          },
+        },
+        returned: { type: 'final' },
+        withdrawn: { type: 'final' },
+      },
+    },
+    timeliness: {
+      initial: 'not_started',
+      on: {
+        // A supplement restarts the processing time from zero: the deadline flags start over.
+        RECEIVE_SUPPLEMENT: { target: '.on_track', guard: stateIn('#dossier.lifecycle.awaiting_supplement') },
+      },
+      states: {
+        not_started: {
+          on: { RECEIVE: { target: 'on_track', guard: stateIn('#dossier.lifecycle.submitted') } },
+        },
+        on_track: {
+          on: {
+            DEADLINE_APPROACHING: { target: 'due_soon', guard: 'clockRunning' },
+            DEADLINE_PASSED: { target: 'overdue', guard: 'clockRunning' },
+          },
+        },
+        due_soon: {
+          on: {
+            DEADLINE_PASSED: { target: 'overdue', guard: 'clockRunning' },
+          },
+        },
+        overdue: {},
+      },
+    },
+  },
+});

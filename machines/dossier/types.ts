@@ -1,0 +1,205 @@
+/**
+ * The dossier statechart's data: its context, its input and the events it accepts.
+ * Every event carries `at` (server time, stamped by the engine) and `by` (the acting user);
+ * events whose effect depends on the working-time calendar carry the engine's computed
+ * deadline (with the calendar version it used), so the chart itself never needs a clock
+ * or a calendar and replays identically forever.
+ */
+import type { Instant, WorkingAmount } from '../../src/calendar/types';
+
+export type Channel = 'counter' | 'online' | 'postal';
+export type Timeliness = 'early' | 'on_time' | 'late';
+export type PauseReason = 'financial_obligation' | 'verification' | 'applicant_request' | 'other';
+export type ResultOutcome = 'approved' | 'refused';
+export type ReturnMethod = 'counter' | 'post' | 'online';
+
+export interface ActorRef {
+  username: string;
+  unit: string | null;
+}
+
+/** The slice of a procedure definition the chart needs; pinned at submission. */
+export interface ProcedureTerms {
+  code: string;
+  version: number;
+  processingTime: WorkingAmount;
+  steps: { id: string; name: string; role: string; unit: string; budget: WorkingAmount }[];
+  maxSupplements: number;
+  maxReappointments: number;
+  /** when an apology is due: one working day before the due date (Decree 118 practice) or at the deadline (Decree 297/2025 groups) */
+  apologyDeadline: 'one_working_day_before' | 'at_deadline';
+  /** local "HH:MM" after which a dossier counts as received the next working day; null = the centre's */
+  cutoff: string | null;
+  pauseReasons: PauseReason[];
+}
+
+export interface DossierInput {
+  dossierId: string;
+  code: string;
+  channel: Channel;
+  procedure: ProcedureTerms;
+  submittedAt: Instant;
+  by: ActorRef;
+}
+
+/** One entry of the deadline clock. The due date is always the last entry's dueAt. */
+export interface ClockEntry {
+  kind: 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'reappoint';
+  at: Instant;
+  dueAt: Instant | null;
+  originalDueAt: Instant | null;
+  calendarVersion: number | null;
+  reason?: string;
+}
+
+export interface StepRecord {
+  index: number;
+  stepId: string;
+  unit: string;
+  assignee: string | null;
+  startedAt: Instant;
+  endedAt: Instant;
+  by: string;
+  outcome: 'completed' | 'returned' | 'result' | 'refused';
+  reason?: string;
+}
+
+export interface ResultRecord {
+  outcome: ResultOutcome;
+  recordedAt: Instant;
+  by: string;
+  documentNumber: string | null;
+  documentDate: string | null;
+  signer: string | null;
+  reason: string | null;
+  digitised: boolean;
+}
+
+export interface ApologyRecord {
+  at: Instant;
+  by: string;
+  reason: string;
+  responsibleUnit: string;
+  responsibleStep: string;
+  responsibleOfficer: string | null;
+  signer: string;
+  previousDueAt: Instant;
+  newDueAt: Instant;
+  /** issued no later than the procedure's apology deadline (one working day before the due date by default) */
+  timely: boolean;
+}
+
+export interface DossierContext {
+  dossierId: string;
+  code: string;
+  channel: Channel;
+  procedure: ProcedureTerms;
+  submittedAt: Instant;
+  receivedAt: Instant | null;
+  /** current appointment (changes with supplement restarts, pauses and apologies) */
+  dueAt: Instant | null;
+  /** statutory due date: lateness is measured against it; an apology's new appointment does not move it */
+  originalDueAt: Instant | null;
+  clock: ClockEntry[];
+  stepIndex: number;
+  stepStartedAt: Instant | null;
+  unit: string | null;
+  assignee: string | null;
+  steps: StepRecord[];
+  supplementsRequested: number;
+  pausedAt: Instant | null;
+  pauseReason: PauseReason | null;
+  apologies: ApologyRecord[];
+  result: ResultRecord | null;
+  finalTimeliness: Timeliness | null;
+  returnedAt: Instant | null;
+  returnMethod: ReturnMethod | null;
+  rating: number | null;
+  closedAt: Instant | null;
+  closeReason: string | null;
+}
+
+interface Stamp {
+  at: Instant;
+  by: ActorRef;
+}
+/** Deadline data the engine computes with the calendar before the event reaches the chart. */
+export interface DeadlineStamp {
+  dueAt: Instant;
+  countedFrom: Instant;
+  calendarVersion: number;
+}
+
+export type DossierEvent =
+  | ({ type: 'RECEIVE' } & Stamp & DeadlineStamp)
+  | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)
+  | ({ type: 'COMPLETE_STEP'; note?: string | null } & Stamp)
+  | ({ type: 'RETURN_STEP'; reason: string } & Stamp)
+  | ({ type: 'REQUEST_SUPPLEMENT'; missing: string[]; reason: string } & Stamp)
+  | ({ type: 'RECEIVE_SUPPLEMENT' } & Stamp & DeadlineStamp)
+  | ({ type: 'PAUSE'; reason: PauseReason; note?: string | null } & Stamp)
+  | ({ type: 'RESUME'; pausedWorkingMs: number; dueAt: Instant; originalDueAt: Instant; calendarVersion: number } & Stamp)
+  | ({
+      type: 'RECORD_RESULT';
+      documentNumber: string;
+      documentDate: string;
+      signer: string;
+      digitised: boolean;
+    } & Stamp)
+  | ({ type: 'REFUSE'; reason: string; signer?: string | null } & Stamp)
+  | ({
+      type: 'ISSUE_APOLOGY';
+      reason: string;
+      responsibleUnit: string;
+      responsibleStep: string;
+      responsibleOfficer?: string | null;
+      signer: string;
+      newDueAt: Instant;
+      timely: boolean;
+      calendarVersion: number;
+    } & Stamp)
+  | ({ type: 'RETURN_RESULT'; method: ReturnMethod; rating?: number | null } & Stamp)
+  | ({ type: 'WITHDRAW'; reason: string } & Stamp)
+  | ({ type: 'DEADLINE_APPROACHING'; dueAt: Instant } & Stamp)
+  | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp);
+
+export type DossierEventType = DossierEvent['type'];
+
+export const USER_EVENT_TYPES = [
+  'RECEIVE',
+  'ASSIGN',
+  'COMPLETE_STEP',
+  'RETURN_STEP',
+  'REQUEST_SUPPLEMENT',
+  'RECEIVE_SUPPLEMENT',
+  'PAUSE',
+  'RESUME',
+  'RECORD_RESULT',
+  'REFUSE',
+  'ISSUE_APOLOGY',
+  'RETURN_RESULT',
+  'WITHDRAW',
+] as const satisfies readonly DossierEventType[];
+
+export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED'] as const satisfies readonly DossierEventType[];
+
+export const ALL_EVENT_TYPES: readonly DossierEventType[] = [...USER_EVENT_TYPES, ...SYSTEM_EVENT_TYPES];
+
+/** Lifecycle states of the chart (the `lifecycle` region). */
+export const LIFECYCLE_STATES = [
+  'submitted',
+  'refused_intake',
+  'received',
+  'assigned',
+  'processing',
+  'awaiting_supplement',
+  'paused',
+  'result',
+  'returned',
+  'withdrawn',
+] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+/** Timeliness region while the dossier is open; frozen once a result exists. */
+export const TIMELINESS_STATES = ['not_started', 'on_track', 'due_soon', 'overdue'] as const;
+export type TimelinessState = (typeof TIMELINESS_STATES)[number];

@@ -1,0 +1,43 @@
+/**
+ * Composition root for the engine: opens the database, brings its schema up to date,
+ * makes sure reference data exists, and wires the engine to a clock.
+ */
+import type { Knex } from 'knex';
+import { migrateToLatest } from '../../db/migrations';
+import { seedReferenceData } from '../../db/seeds/reference-data';
+import { openDb, type DbOptions } from '../store/db';
+import { systemClock, type Clock } from '../engine/clock';
+import { DossierEngine } from '../engine/engine';
+import { CalendarProvider, ProcedureProvider } from '../engine/reference-data';
+
+export interface EngineContext {
+  db: Knex;
+  clock: Clock;
+  engine: DossierEngine;
+  calendars: CalendarProvider;
+  procedures: ProcedureProvider;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions extends DbOptions {
+  clock?: Clock;
+  agencyCode?: string;
+  /** default true: run migrations and seed reference data on start */
+  prepare?: boolean;
+  chartVersion?: number;
+}
+
+export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
+
+export async function createEngineContext(opts: EngineOptions): Promise<EngineContext> {
+  const db = openDb(opts);
+  const clock = opts.clock ?? systemClock;
+  if (opts.prepare !== false) {
+    await migrateToLatest(db);
+    await seedReferenceData(db, clock.now().toISOString());
+  }
+  const calendars = new CalendarProvider(db);
+  const procedures = new ProcedureProvider(db);
+  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion });
+  return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
+}

@@ -1,0 +1,22 @@
+/** `npm run migrate`: brings the database at DATABASE_URL up to date and seeds reference data. */
+import { loadConfig } from '../config';
+import { migrateToLatest } from '../../db/migrations';
+import { seedReferenceData } from '../../db/seeds/reference-data';
+import { openDb } from '../store/db';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = openDb({ url: config.DATABASE_URL });
+  try {
+    await migrateToLatest(db);
+    const seeded = await seedReferenceData(db, new Date().toISOString());
+    console.log(`migrated ${config.DATABASE_URL}; seeded calendar: ${seeded.calendar}, procedures: ${seeded.procedures}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+/**
+ * Configuration from environment variables, validated at start-up. A wrong value stops the server
+ * with a message naming the variable.
+ */
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
+  MOTCUA_DEMO: flag.default(false),
+  MOTCUA_AGENCY_CODE: z.string().regex(/^[0-9A-Za-z.]{3,64}$/).default('000.00.12.H29'),
+  MOTCUA_TEST_CLOCK: flag.default(false),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

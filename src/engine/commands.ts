@@ -1,0 +1,75 @@
+/**
+ * The shapes of what users ask the engine to do: a submission and one command per user event type.
+ * These zod schemas are the single source of truth: the HTTP layer validates with them, derives its
+ * TypeScript types from them and generates the OpenAPI document from them.
+ * Unknown fields are rejected (strict objects), so a typo never silently drops data.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+
+export const ApplicantSchema = z.strictObject({
+  fullName: text(200),
+  idNumber: z.string().trim().regex(/^[0-9A-Z]{6,20}$/, 'expected 6–20 digits or capital letters'),
+  phone: z.string().trim().regex(/^\+?[0-9]{8,15}$/, 'expected 8–15 digits'),
+  email: z.email().max(254).optional(),
+  address: text(500),
+});
+
+export const DocumentSchema = z.strictObject({
+  name: text(300),
+  copies: z.int().min(1).max(100).default(1),
+});
+
+export const SubmissionSchema = z.strictObject({
+  procedureCode: text(32),
+  channel: z.enum(['counter', 'online', 'postal']),
+  applicant: ApplicantSchema,
+  documents: z.array(DocumentSchema).min(1).max(100),
+  note: z.string().trim().max(2000).optional(),
+});
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+const note = z.string().trim().max(2000).optional();
+
+export const CommandSchemas = {
+  RECEIVE: z.strictObject({ note }),
+  ASSIGN: z.strictObject({ unit: text(64).optional(), assignee: text(64).nullable().optional(), note }),
+  COMPLETE_STEP: z.strictObject({ note }),
+  RETURN_STEP: z.strictObject({ reason: text(2000) }),
+  REQUEST_SUPPLEMENT: z.strictObject({ missing: z.array(text(300)).min(1).max(50), reason: text(2000) }),
+  RECEIVE_SUPPLEMENT: z.strictObject({ note }),
+  PAUSE: z.strictObject({
+    reason: z.enum(['financial_obligation', 'verification', 'applicant_request', 'other']),
+    note,
+  }),
+  RESUME: z.strictObject({ note }),
+  RECORD_RESULT: z.strictObject({
+    documentNumber: text(64),
+    documentDate: localDate,
+    signer: text(200),
+    digitised: z.boolean().default(true),
+  }),
+  REFUSE: z.strictObject({ reason: text(2000), signer: text(200).optional() }),
+  ISSUE_APOLOGY: z.strictObject({
+    reason: text(2000),
+    responsibleUnit: text(64).optional(),
+    responsibleStep: text(64).optional(),
+    responsibleOfficer: text(64).optional(),
+    signer: text(200),
+    newDueDate: localDate,
+  }),
+  RETURN_RESULT: z.strictObject({
+    method: z.enum(['counter', 'post', 'online']).default('counter'),
+    rating: z.int().min(1).max(5).optional(),
+  }),
+  WITHDRAW: z.strictObject({ reason: text(2000) }),
+} as const;
+
+export type UserEventType = keyof typeof CommandSchemas;
+export type Command = { [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> }[UserEventType];
+
+export function isUserEventType(t: string): t is UserEventType {
+  return Object.prototype.hasOwnProperty.call(CommandSchemas, t);
+}

@@ -1,0 +1,55 @@
+/**
+ * The closed set of errors motcua reports. Each carries a code; the HTTP layer maps each code
+ * to exactly one status in one place (src/http/error-status.ts). Anything else thrown is a bug.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'TRANSITION_NOT_ALLOWED'
+  | 'VERSION_CONFLICT'
+  | 'PRECONDITION_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'INVARIANT_VIOLATION';
+
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+export class MotcuaError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'MotcuaError';
+  }
+}
+
+export const validationFailed = (issues: FieldIssue[], message = 'Dữ liệu không hợp lệ') =>
+  new MotcuaError('VALIDATION_FAILED', message, { issues });
+
+export const notFound = (what: string, key: string) =>
+  new MotcuaError('NOT_FOUND', `Không tìm thấy ${what} ${key}`, { what, key });
+
+export const forbidden = (reason: string) => new MotcuaError('FORBIDDEN', reason);
+
+export const transitionNotAllowed = (eventType: string, state: string, allowed: string[], reason?: string) =>
+  new MotcuaError(
+    'TRANSITION_NOT_ALLOWED',
+    reason ?? `Không thể thực hiện ${eventType} khi hồ sơ ở trạng thái ${state}; được phép: ${allowed.join(', ') || '(không có)'}`,
+    { eventType, state, allowed },
+  );
+
+export const versionConflict = (expected: number | null, actual: number | null) =>
+  new MotcuaError('VERSION_CONFLICT', 'Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại', { expected, actual });
+
+export const invariantViolation = (rule: string, details: Record<string, unknown> = {}) =>
+  new MotcuaError('INVARIANT_VIOLATION', `Vi phạm quy tắc: ${rule}`, { rule, ...details });
+
+export function isMotcuaError(err: unknown, code?: ErrorCode): err is MotcuaError {
+  return err instanceof MotcuaError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,67 @@
+/**
+ * How chart events are stored: `type`, `at` and `by` go to columns, the rest to the JSON payload.
+ * The first event of every dossier is SUBMIT, whose payload holds the chart's input (including the
+ * procedure terms pinned at submission), so a dossier replays from its events alone.
+ */
+import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../../machines/dossier';
+import type { EventRow } from '../store/dossier-store';
+
+export interface SubmitPayload {
+  code: string;
+  agencyCode: string;
+  channel: DossierInput['channel'];
+  terms: ProcedureTerms;
+  applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string };
+  documents: { name: string; copies: number }[];
+  note?: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string;
+  actorUnit: string | null;
+  occurredAt: string;
+  machineVersion: number;
+  prevHash: string;
+  hash: string;
+}
+
+export function decodeRow(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    type: row.type,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    actor: row.actor,
+    actorUnit: row.actor_unit,
+    occurredAt: row.occurred_at,
+    machineVersion: row.machine_version,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** The payload column of a chart event: everything but type, time and actor. */
+export function payloadOf(event: DossierEvent): Record<string, unknown> {
+  const { type: _t, at: _a, by: _b, ...rest } = event;
+  return rest;
+}
+
+export function toChartEvent(e: StoredEvent): DossierEvent {
+  const by: ActorRef = { username: e.actor, unit: e.actorUnit };
+  return { ...e.payload, type: e.type, at: e.occurredAt, by } as DossierEvent;
+}
+
+export function inputFromSubmit(dossierId: string, e: StoredEvent): DossierInput {
+  if (e.type !== 'SUBMIT') throw new Error(`the first event must be SUBMIT, found ${e.type}`);
+  const p = e.payload as unknown as SubmitPayload;
+  return {
+    dossierId,
+    code: p.code,
+    channel: p.channel,
+    procedure: p.terms,
+    submittedAt: e.occurredAt,
+    by: { username: e.actor, unit: e.actorUnit },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The engine's view of reference data: calendars and procedure definitions, both versioned in the
+ * database and immutable per version, so compiled versions are cached for the life of the process.
+ * "Which version is current" is re-read at most every `currentTtlMs` so that several instances
+ * pick up an administrator's change within seconds.
+ */
+import type { Knex } from 'knex';
+import { buildCalendar, type Calendar } from '../calendar';
+import type { CalendarData } from '../calendar/types';
+import { findCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
+import { findLatestProcedure, findProcedureVersion } from '../store/procedure-store';
+import type { ProcedureDefinition } from '../../machines/procedures';
+import type { ProcedureTerms } from '../../machines/dossier';
+import { notFound } from './errors';
+
+export class CalendarProvider {
+  private readonly compiled = new Map<number, Calendar>();
+  private current: { version: number; readAt: number } | null = null;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly currentTtlMs = 5000,
+  ) {}
+
+  async byVersion(version: number): Promise<Calendar> {
+    const hit = this.compiled.get(version);
+    if (hit) return hit;
+    const data = await findCalendarVersion(this.db, version);
+    if (!data) throw notFound('phiên bản lịch làm việc', String(version));
+    const cal = buildCalendar(data);
+    this.compiled.set(version, cal);
+    return cal;
+  }
+
+  async latest(): Promise<Calendar> {
+    const now = Date.now(); // cache freshness only: never reaches a dossier
+    if (!this.current || now - this.current.readAt > this.currentTtlMs) {
+      const v = await latestCalendarVersion(this.db);
+      if (v === null) throw notFound('lịch làm việc', 'latest');
+      this.current = { version: v, readAt: now };
+    }
+    return this.byVersion(this.current.version);
+  }
+
+  /** Call after writing a new version in this process. */
+  invalidate(): void {
+    this.current = null;
+  }
+
+  register(data: CalendarData): void {
+    this.compiled.set(data.version, buildCalendar(data));
+  }
+}
+
+export class ProcedureProvider {
+  private readonly versions = new Map<string, ProcedureDefinition>();
+
+  constructor(private readonly db: Knex) {}
+
+  async byVersion(code: string, version: number): Promise<ProcedureDefinition> {
+    const key = `${code}@${version}`;
+    const hit = this.versions.get(key);
+    if (hit) return hit;
+    const stored = await findProcedureVersion(this.db, code, version);
+    if (!stored) throw notFound('thủ tục', key);
+    const def = stored.definition as ProcedureDefinition;
+    this.versions.set(key, def);
+    return def;
+  }
+
+  async latest(code: string, db: Knex | Knex.Transaction = this.db): Promise<ProcedureDefinition> {
+    const stored = await findLatestProcedure(db, code);
+    if (!stored) throw notFound('thủ tục', code);
+    return stored.definition as ProcedureDefinition;
+  }
+}
+
+/** The part of a procedure definition the chart needs, pinned into the dossier at submission. */
+export function termsOf(def: ProcedureDefinition): ProcedureTerms {
+  return {
+    code: def.code,
+    version: def.version,
+    processingTime: def.processingTime,
+    steps: def.steps.map((s) => ({ id: s.id, name: s.name, role: s.role, unit: s.unit, budget: s.budget })),
+    maxSupplements: def.maxSupplements,
+    maxReappointments: def.apology.maxReappointments,
+    apologyDeadline: def.apology.deadline,
+    cutoff: def.cutoff ?? null,
+    pauseReasons: def.pauseReasons,
+  };
+}

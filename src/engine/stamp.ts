@@ -1,0 +1,103 @@
+/**
+ * Turns a validated user command into the event the chart receives: stamps the server time and the
+ * actor, and computes every deadline the event implies with the calendar (recording its version).
+ * Pure: `now` and the calendar are passed in.
+ */
+import {
+  addDays,
+  dueDate,
+  localDate,
+  shiftByWorkingTime,
+  workingTimeBetween,
+  type Calendar,
+} from '../calendar';
+import type { ActorRef, DossierContext, DossierEvent } from '../../machines/dossier';
+import type { Command } from './commands';
+import { validationFailed } from './errors';
+
+/** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
+export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
+  const due = ctx.originalDueAt!;
+  if (ctx.procedure.apologyDeadline === 'at_deadline') return due;
+  let d = addDays(localDate(due), -1);
+  while (!cal.isWorkingDay(d)) d = addDays(d, -1);
+  return cal.closeAt(d);
+}
+
+export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: ActorRef, cal: Calendar): DossierEvent {
+  const base = { at, by };
+  switch (cmd.type) {
+    case 'RECEIVE':
+    case 'RECEIVE_SUPPLEMENT': {
+      const due = dueDate(at, ctx.procedure.processingTime, cal, ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined);
+      return { type: cmd.type, ...base, dueAt: due.dueAt, countedFrom: due.countedFrom, calendarVersion: due.calendarVersion };
+    }
+    case 'ASSIGN': {
+      const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];
+      return { type: 'ASSIGN', ...base, unit: cmd.unit ?? step?.unit ?? ctx.unit ?? '', assignee: cmd.assignee ?? null };
+    }
+    case 'COMPLETE_STEP':
+      return { type: 'COMPLETE_STEP', ...base, note: cmd.note ?? null };
+    case 'RETURN_STEP':
+      return { type: 'RETURN_STEP', ...base, reason: cmd.reason };
+    case 'REQUEST_SUPPLEMENT':
+      return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason };
+    case 'PAUSE':
+      if (!ctx.procedure.pauseReasons.includes(cmd.reason)) {
+        throw validationFailed([
+          { field: 'reason', reason: `thủ tục này chỉ cho phép tạm dừng vì: ${ctx.procedure.pauseReasons.join(', ')}` },
+        ]);
+      }
+      return { type: 'PAUSE', ...base, reason: cmd.reason, note: cmd.note ?? null };
+    case 'RESUME': {
+      // Paused working time does not count: both the appointment and the statutory due date move by it.
+      const pausedMs = ctx.pausedAt ? workingTimeBetween(ctx.pausedAt, at, cal) : 0;
+      const unit = ctx.procedure.processingTime.unit;
+      return {
+        type: 'RESUME',
+        ...base,
+        pausedWorkingMs: pausedMs,
+        dueAt: shiftByWorkingTime(ctx.dueAt!, pausedMs, unit, cal),
+        originalDueAt: shiftByWorkingTime(ctx.originalDueAt!, pausedMs, unit, cal),
+        calendarVersion: cal.version,
+      };
+    }
+    case 'RECORD_RESULT':
+      return {
+        type: 'RECORD_RESULT',
+        ...base,
+        documentNumber: cmd.documentNumber,
+        documentDate: cmd.documentDate,
+        signer: cmd.signer,
+        digitised: cmd.digitised,
+      };
+    case 'REFUSE':
+      return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null };
+    case 'ISSUE_APOLOGY': {
+      const issues = [];
+      if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', reason: 'ngày hẹn mới phải là ngày làm việc' });
+      const current = ctx.dueAt ? localDate(ctx.dueAt) : null;
+      if (current && cmd.newDueDate <= current)
+        issues.push({ field: 'newDueDate', reason: `ngày hẹn mới phải sau ngày hẹn hiện tại ${current}` });
+      if (cmd.newDueDate <= localDate(at)) issues.push({ field: 'newDueDate', reason: 'ngày hẹn mới phải sau hôm nay' });
+      if (issues.length) throw validationFailed(issues);
+      const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];
+      return {
+        type: 'ISSUE_APOLOGY',
+        ...base,
+        reason: cmd.reason,
+        responsibleUnit: cmd.responsibleUnit ?? ctx.unit ?? step?.unit ?? '',
+        responsibleStep: cmd.responsibleStep ?? step?.id ?? '',
+        responsibleOfficer: cmd.responsibleOfficer ?? null,
+        signer: cmd.signer,
+        newDueAt: cal.closeAt(cmd.newDueDate),
+        timely: at <= apologyDeadline(ctx, cal),
+        calendarVersion: cal.version,
+      };
+    }
+    case 'RETURN_RESULT':
+      return { type: 'RETURN_RESULT', ...base, method: cmd.method, rating: cmd.rating ?? null };
+    case 'WITHDRAW':
+      return { type: 'WITHDRAW', ...base, reason: cmd.reason };
+  }
+}

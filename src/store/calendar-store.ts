@@ -1,0 +1,30 @@
+/**
+ * Versioned calendar data (holidays, make-up days, office hours). Every change is a new version;
+ * each due date records the version it was computed with, so an auditor can reproduce it later.
+ */
+import type { Knex } from 'knex';
+import type { CalendarData } from '../calendar/types';
+
+export async function insertCalendarVersion(
+  db: Knex | Knex.Transaction,
+  data: CalendarData,
+  meta: { createdAt: string; createdBy: string; note?: string },
+): Promise<void> {
+  await db('calendar_versions').insert({
+    version: data.version,
+    data: JSON.stringify(data),
+    created_at: meta.createdAt,
+    created_by: meta.createdBy,
+    note: meta.note ?? null,
+  });
+}
+
+export async function findCalendarVersion(db: Knex | Knex.Transaction, version: number): Promise<CalendarData | null> {
+  const r = await db('calendar_versions').where({ version }).first();
+  return r ? (JSON.parse(String(r.data)) as CalendarData) : null;
+}
+
+export async function latestCalendarVersion(db: Knex | Knex.Transaction): Promise<number | null> {
+  const r = await db('calendar_versions').max({ v: 'version' }).first();
+  return r && r.v !== null && r.v !== undefined ? Number(r.v) : null;
+}

@@ -1,0 +1,70 @@
+/**
+ * Database connection: SQLite (file, WAL, one writer) by default, PostgreSQL when DATABASE_URL is a postgres URL.
+ * Knex configuration is derived by a pure function; pragmas are set per connection in pool.afterCreate.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DbOptions {
+  /** a postgres:// URL, a SQLite file path, or ':memory:' */
+  url: string;
+  /** PostgreSQL schema to use (tests isolate suites in their own schema) */
+  schema?: string;
+  poolMax?: number;
+}
+
+export function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}
+
+export function knexConfig(opts: DbOptions): Knex.Config {
+  if (dialectOf(opts.url) === 'postgres') {
+    return {
+      client: 'pg',
+      connection: opts.url,
+      searchPath: opts.schema ? [opts.schema] : undefined,
+      pool: {
+        min: 0,
+        max: opts.poolMax ?? 10,
+        afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.query(`SET statement_timeout = 30000; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
+        },
+      },
+      acquireConnectionTimeout: 20000,
+    };
+  }
+  return {
+    client: 'sqlite3',
+    connection: { filename: opts.url },
+    useNullAsDefault: true,
+    // One writer: more connections give SQLITE_BUSY on read→write upgrades.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+        const pragmas = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
+        const next = (i: number): void => {
+          if (i === pragmas.length) return done(null, conn);
+          conn.run(pragmas[i]!, (err) => (err ? done(err, conn) : next(i + 1)));
+        };
+        next(0);
+      },
+    },
+    acquireConnectionTimeout: 20000,
+  };
+}
+
+export function openDb(opts: DbOptions): Knex {
+  if (dialectOf(opts.url) === 'sqlite' && opts.url !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(opts.url)), { recursive: true });
+  }
+  return knexFactory(knexConfig(opts));
+}
+
+export function dialectOfKnex(db: Knex): Dialect {
+  const client = (db.client as { config: { client: string } }).config.client;
+  return client === 'pg' ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,150 @@
+/**
+ * Dossier rows (the projection) and their events (the truth), read and written inside a caller's transaction.
+ * Writes are optimistic: an update names the version it read, and a lost race on (dossier_id, seq)
+ * surfaces as a unique violation, both reported as a conflict by the engine.
+ */
+import type { Knex } from 'knex';
+import { dialectOfKnex } from './db';
+import { toIso, toIsoOrNull } from './time';
+
+export interface DossierRow {
+  id: string;
+  code: string;
+  agency_code: string;
+  procedure_code: string;
+  procedure_version: number;
+  machine_version: number;
+  channel: string;
+  state: string;
+  timeliness: string;
+  step_index: number;
+  step_id: string | null;
+  unit: string | null;
+  assignee: string | null;
+  submitted_at: string;
+  received_at: string | null;
+  due_at: string | null;
+  original_due_at: string | null;
+  result_at: string | null;
+  outcome: string | null;
+  final_timeliness: string | null;
+  returned_at: string | null;
+  closed_at: string | null;
+  apology_count: number;
+  supplement_count: number;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  version: number;
+  last_hash: string;
+  snapshot: string;
+  updated_at: string;
+}
+
+export type ProjectionPatch = Omit<
+  DossierRow,
+  | 'id'
+  | 'code'
+  | 'agency_code'
+  | 'procedure_code'
+  | 'procedure_version'
+  | 'machine_version'
+  | 'channel'
+  | 'submitted_at'
+  | 'applicant_name'
+  | 'applicant_id_number'
+  | 'applicant_phone'
+>;
+
+export interface EventRow {
+  dossier_id: string;
+  seq: number;
+  type: string;
+  payload: string;
+  actor: string;
+  actor_unit: string | null;
+  occurred_at: string;
+  machine_version: number;
+  prev_hash: string;
+  hash: string;
+}
+
+const INSTANT_COLUMNS = [
+  'submitted_at',
+  'received_at',
+  'due_at',
+  'original_due_at',
+  'result_at',
+  'returned_at',
+  'closed_at',
+  'updated_at',
+] as const;
+
+function normaliseDossier(raw: Record<string, unknown>): DossierRow {
+  const row = { ...raw } as Record<string, unknown>;
+  for (const c of INSTANT_COLUMNS) row[c] = toIsoOrNull(row[c]);
+  for (const c of ['procedure_version', 'machine_version', 'step_index', 'apology_count', 'supplement_count', 'version'])
+    row[c] = Number(row[c]);
+  return row as unknown as DossierRow;
+}
+
+function normaliseEvent(raw: Record<string, unknown>): EventRow {
+  return {
+    dossier_id: String(raw.dossier_id),
+    seq: Number(raw.seq),
+    type: String(raw.type),
+    payload: String(raw.payload),
+    actor: String(raw.actor),
+    actor_unit: (raw.actor_unit as string | null) ?? null,
+    occurred_at: toIso(raw.occurred_at),
+    machine_version: Number(raw.machine_version),
+    prev_hash: String(raw.prev_hash),
+    hash: String(raw.hash),
+  };
+}
+
+export async function insertDossier(tx: Knex | Knex.Transaction, row: DossierRow): Promise<void> {
+  await tx('dossiers').insert(row);
+}
+
+export async function findDossierByCode(
+  db: Knex | Knex.Transaction,
+  code: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<DossierRow | null> {
+  let q = db('dossiers').where({ code }).first();
+  if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = q.forUpdate();
+  const raw = await q;
+  return raw ? normaliseDossier(raw) : null;
+}
+
+export async function findDossierById(db: Knex | Knex.Transaction, id: string): Promise<DossierRow | null> {
+  const raw = await db('dossiers').where({ id }).first();
+  return raw ? normaliseDossier(raw) : null;
+}
+
+/** Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did. */
+export async function updateDossier(
+  tx: Knex.Transaction,
+  id: string,
+  expectedVersion: number,
+  patch: ProjectionPatch,
+): Promise<boolean> {
+  const n = await tx('dossiers').where({ id, version: expectedVersion }).update(patch);
+  return Number(n) === 1;
+}
+
+export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[]): Promise<void> {
+  if (events.length) await tx('dossier_events').insert(events);
+}
+
+export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {
+  const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('seq', 'asc');
+  return rows.map(normaliseEvent);
+}
+
+/** true for the driver errors that mean "someone else wrote this first". */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
+}

@@ -1,0 +1,49 @@
+/** A real engine on a real, fresh database (SQLite file or PostgreSQL schema), with time under control. */
+import { createEngineContext, type EngineContext } from '../../src/app/engine-factory';
+import { ManualClock } from '../../src/engine/clock';
+import type { Submission } from '../../src/engine/commands';
+import type { Backend } from './backends';
+
+export interface TestEngine extends EngineContext {
+  clock: ManualClock;
+  /** sets the clock to a Hanoi local time "YYYY-MM-DD HH:MM" */
+  at(local: string): void;
+}
+
+export function hanoi(local: string): string {
+  return new Date(`${local.replace(' ', 'T')}:00+07:00`).toISOString();
+}
+
+export type StartedEngine = TestEngine & { dbUrl: string; dbSchema?: string; drop(): Promise<void> };
+
+export async function startEngine(backend: Backend, start = '2026-03-03 09:00', extra: { poolMax?: number } = {}): Promise<StartedEngine> {
+  const db = await backend.create();
+  const clock = new ManualClock(hanoi(start));
+  const ctx = await createEngineContext({ url: db.url, schema: db.schema, clock, ...extra });
+  return {
+    ...ctx,
+    clock,
+    dbUrl: db.url,
+    dbSchema: db.schema,
+    at: (local: string) => clock.set(hanoi(local)),
+    drop: async () => {
+      await ctx.close();
+      await db.drop();
+    },
+  };
+}
+
+export const ACTORS = {
+  counter: { username: 'counter', unit: 'TTPVHCC' },
+  specialist: { username: 'specialist', unit: 'KINHTE' },
+  leader: { username: 'leader', unit: 'LANHDAO' },
+};
+
+export function submission(procedureCode: string, channel: Submission['channel'] = 'counter', name = 'Nguyễn Thị Hoa'): Submission {
+  return {
+    procedureCode,
+    channel,
+    applicant: { fullName: name, idNumber: '001190012345', phone: '0912345678', address: 'Phường Hoàn Kiếm, Hà Nội' },
+    documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+  };
+}

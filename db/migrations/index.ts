@@ -4,13 +4,19 @@
  */
 import type { Knex } from 'knex';
 import * as core from './20261124000001_core';
+import * as access from './20261124000002_access';
+import * as deadlineChecks from './20261124000004_deadline_checks';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-const MIGRATIONS: [string, Migration][] = [['20261124000001_core', core]];
+const MIGRATIONS: [string, Migration][] = [
+  ['20261124000001_core', core],
+  ['20261124000002_access', access],
+  ['20261124000004_deadline_checks', deadlineChecks],
+];
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => MIGRATIONS.map(([name]) => name),

@@ -1,0 +1,13 @@
+/** The signed-in user as every service sees it. */
+import type { Role } from '../../machines/procedures';
+
+export interface AuthUser {
+  username: string;
+  fullName: string;
+  roles: Role[];
+  unit: string;
+}
+
+export function hasRole(user: AuthUser, ...roles: Role[]): boolean {
+  return roles.some((r) => user.roles.includes(r));
+}

@@ -1,0 +1,142 @@
+/**
+ * Staff accounts: the users table and who may manage it. Creating and listing accounts is for
+ * admins only; password hashes never leave this module except to the auth service that checks them.
+ */
+import type { Knex } from 'knex';
+import { ROLES, type Role } from '../../../machines/procedures';
+import type { Clock } from '../../engine/clock';
+import { forbidden, notFound, validationFailed } from '../../engine/errors';
+import { toIso } from '../../store/time';
+import { hasRole, type AuthUser } from '../auth-user';
+import { hashPassword } from './passwords';
+
+/** An account as the API shows it. */
+export interface User {
+  username: string;
+  fullName: string;
+  roles: Role[];
+  unit: string;
+  active: boolean;
+  demo: boolean;
+  createdAt: string;
+  passwordChangedAt: string;
+}
+
+/** An account with its password hash: only for the auth service. */
+export interface UserRecord extends User {
+  passwordHash: string;
+}
+
+/** Input to createUser; the HTTP layer has validated each field's shape. */
+export interface NewUser {
+  username: string;
+  fullName: string;
+  password: string;
+  roles: Role[];
+  unit: string;
+}
+
+type Db = Knex | Knex.Transaction;
+
+function rolesOf(text: unknown): Role[] {
+  const parsed: unknown = JSON.parse(String(text));
+  return Array.isArray(parsed) ? parsed.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
+}
+
+function recordOf(r: Record<string, unknown>): UserRecord {
+  return {
+    username: String(r.username),
+    fullName: String(r.full_name),
+    roles: rolesOf(r.roles),
+    unit: String(r.unit),
+    active: Boolean(r.active),
+    demo: Boolean(r.demo),
+    createdAt: toIso(r.created_at),
+    passwordChangedAt: toIso(r.password_changed_at),
+    passwordHash: String(r.password_hash),
+  };
+}
+
+export function publicUser(u: UserRecord): User {
+  const { passwordHash: _omit, ...user } = u;
+  return user;
+}
+
+export function toAuthUser(u: User): AuthUser {
+  return { username: u.username, fullName: u.fullName, roles: [...u.roles], unit: u.unit };
+}
+
+export async function findUserRecord(db: Db, username: string): Promise<UserRecord | null> {
+  const row = await db('users').where({ username }).first();
+  return row ? recordOf(row) : null;
+}
+
+export async function listUserRecords(db: Db, filter: { activeOnly?: boolean } = {}): Promise<UserRecord[]> {
+  const q = db('users').orderBy('username');
+  if (filter.activeOnly) q.where({ active: true });
+  return (await q).map(recordOf);
+}
+
+export async function updatePasswordHash(db: Db, username: string, passwordHash: string, at: string): Promise<void> {
+  await db('users').where({ username }).update({ password_hash: passwordHash, password_changed_at: at });
+}
+
+/** Writes a user row with an already computed hash; false when the username is taken. */
+export async function insertUserRecord(db: Db, u: Omit<UserRecord, 'passwordChangedAt'>): Promise<boolean> {
+  const inserted = await db('users')
+    .insert({
+      username: u.username,
+      full_name: u.fullName,
+      password_hash: u.passwordHash,
+      roles: JSON.stringify(u.roles),
+      unit: u.unit,
+      active: u.active,
+      demo: u.demo,
+      password_changed_at: u.createdAt,
+      created_at: u.createdAt,
+    })
+    .onConflict('username')
+    .ignore()
+    .returning('username');
+  return inserted.length > 0;
+}
+
+function requireAdmin(actor: AuthUser): void {
+  if (!hasRole(actor, 'admin')) throw forbidden('Chỉ quản trị hệ thống được quản lý tài khoản');
+}
+
+export class UsersService {
+  constructor(private readonly deps: { db: Knex; clock: Clock }) {}
+
+  async createUser(actor: AuthUser, input: NewUser): Promise<User> {
+    requireAdmin(actor);
+    const taken = () => validationFailed([{ field: 'username', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
+    if (await findUserRecord(this.deps.db, input.username)) throw taken();
+    const record: Omit<UserRecord, 'passwordChangedAt'> = {
+      username: input.username,
+      fullName: input.fullName,
+      roles: [...new Set(input.roles)],
+      unit: input.unit,
+      active: true,
+      demo: false,
+      createdAt: this.deps.clock.now().toISOString(),
+      passwordHash: await hashPassword(input.password),
+    };
+    // Two admins racing on the same name: the primary key decides, the loser gets the same answer.
+    if (!(await insertUserRecord(this.deps.db, record))) throw taken();
+    return publicUser({ ...record, passwordChangedAt: record.createdAt });
+  }
+
+  async listUsers(actor: AuthUser): Promise<User[]> {
+    requireAdmin(actor);
+    return (await listUserRecords(this.deps.db)).map(publicUser);
+  }
+
+  /** An account: admins see anyone, others only themselves. */
+  async getUser(actor: AuthUser, username: string): Promise<User> {
+    if (actor.username !== username) requireAdmin(actor);
+    const record = await findUserRecord(this.deps.db, username);
+    if (!record) throw notFound('tài khoản', username);
+    return publicUser(record);
+  }
+}

@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   MOTCUA_DEMO: flag.default(false),
   MOTCUA_AGENCY_CODE: z.string().regex(/^[0-9A-Za-z.]{3,64}$/).default('000.00.12.H29'),
   MOTCUA_TEST_CLOCK: flag.default(false),
+  /** how often the in-process deadline sweeper runs; 0 turns it off (e.g. when another instance sweeps) */
+  MOTCUA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   NODE_ENV: z.string().default('development'),
 });
 

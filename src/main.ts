@@ -1,0 +1,46 @@
+/**
+ * Starts the motcua server: validated configuration, database brought up to date, demo data when
+ * MOTCUA_DEMO=1, then HTTP. SIGTERM/SIGINT stop accepting connections, let in-flight requests finish
+ * and close the database before exiting 0.
+ */
+import { createEngineContext } from './app/engine-factory';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './http/app';
+import { SettableClock } from './engine/clock';
+import { DeadlineSweeper } from './jobs/deadline-sweeper';
+import { seedDemo } from '../db/seeds/demo';
+import { hasDemoPasswords } from '../db/seeds/demo-users';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
+  const ctx = await createEngineContext({ url: config.DATABASE_URL, agencyCode: config.MOTCUA_AGENCY_CODE, clock: testClock });
+  if (config.MOTCUA_DEMO) {
+    const seeded = await seedDemo(ctx);
+    console.log(`demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);
+  } else if (config.NODE_ENV === 'production' && (await hasDemoPasswords(ctx.db))) {
+    await ctx.close();
+    throw new ConfigError('Refusing to start in production: some users still have the demo password. Change them first.');
+  }
+  const sweeper = new DeadlineSweeper(ctx);
+  if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS);
+  const app = createApp({ ctx, config, sweeper, testClock });
+  const server = app.listen(config.PORT, () => {
+    console.log(`motcua listening on http://localhost:${config.PORT} (database: ${config.DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : config.DATABASE_URL})`);
+  });
+  const stop = (signal: string) => {
+    console.log(`${signal}: draining`);
+    server.close(async () => {
+      await sweeper.stop(); // stops between dossiers
+      await ctx.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/**
+ * Working-day calendar administration. Editing a year publishes a new calendar version; due dates
+ * already computed keep the version they were computed with (see docs/calendar.md for why).
+ */
+import type { EngineContext } from '../app/engine-factory';
+import { CalendarValidationError, statutoryYear, validateYearCalendar } from '../calendar';
+import type { CalendarData, YearCalendar } from '../calendar/types';
+import { forbidden, notFound, validationFailed, versionConflict } from '../engine/errors';
+import { isUniqueViolation } from '../store/dossier-store';
+import { findCalendarVersion, insertCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
+import { hasRole, type AuthUser } from './auth-user';
+
+export interface YearView extends YearCalendar {
+  calendarVersion: number;
+  /** "data" when an administrator or the shipped dataset set this year; "statutory" when computed from the Labour Code */
+  source: 'data' | 'statutory';
+}
+
+export class CalendarService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  private async latest(): Promise<CalendarData> {
+    const v = await latestCalendarVersion(this.ctx.db);
+    const data = v === null ? null : await findCalendarVersion(this.ctx.db, v);
+    if (!data) throw notFound('lịch làm việc', 'latest');
+    return data;
+  }
+
+  async year(year: number): Promise<YearView> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
+    const data = await this.latest();
+    const found = data.years.find((y) => y.year === year);
+    return found ? { ...found, calendarVersion: data.version, source: 'data' } : { ...statutoryYear(year), calendarVersion: data.version, source: 'statutory' };
+  }
+
+  async putYear(user: AuthUser, year: number, body: unknown): Promise<YearView> {
+    if (!hasRole(user, 'admin')) throw forbidden('Chỉ quản trị viên được sửa lịch nghỉ');
+    let y: YearCalendar;
+    try {
+      y = validateYearCalendar({ ...(body as object), year });
+    } catch (err) {
+      if (err instanceof CalendarValidationError) throw validationFailed(err.issues.map((i) => ({ field: i.path || 'body', reason: i.message })));
+      throw err;
+    }
+    const data = await this.latest();
+    const next: CalendarData = { ...data, version: data.version + 1, years: [...data.years.filter((x) => x.year !== year), y].sort((a, b) => a.year - b.year) };
+    try {
+      await insertCalendarVersion(this.ctx.db, next, { createdAt: this.ctx.clock.now().toISOString(), createdBy: user.username, note: `year ${year} edited` });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw versionConflict(data.version, null); // another administrator published first
+      throw err;
+    }
+    this.ctx.calendars.invalidate();
+    return { ...y, calendarVersion: next.version, source: 'data' };
+  }
+}

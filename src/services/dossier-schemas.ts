@@ -1,0 +1,110 @@
+/**
+ * Request and response shapes of the dossier API. With src/engine/commands.ts these zod schemas are
+ * the single source of truth: routes validate with them and the OpenAPI document is generated from them.
+ */
+import { z } from 'zod';
+import { CommandSchemas } from '../engine/commands';
+
+const instant = z.string().describe('ISO-8601 instant in UTC');
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+
+export const MaskedApplicantSchema = z.object({
+  fullName: z.string(),
+  idNumber: z.string().describe('masked: only the last 4 characters are shown'),
+  phone: z.string().describe('masked: only the last 4 digits are shown'),
+});
+
+export const DossierViewSchema = z.object({
+  code: z.string(),
+  procedureCode: z.string(),
+  procedureVersion: z.int(),
+  procedureName: z.string().nullable(),
+  machineVersion: z.int(),
+  channel: z.enum(['counter', 'online', 'postal']),
+  state: z.string(),
+  nationalStatus: z.object({ code: z.int(), name: z.string() }),
+  step: z.string().nullable(),
+  stepName: z.string().nullable(),
+  timeliness: z.string(),
+  submittedAt: instant,
+  receivedAt: instant.nullable(),
+  dueAt: instant.nullable(),
+  originalDueAt: instant.nullable(),
+  resultAt: instant.nullable(),
+  returnedAt: instant.nullable(),
+  outcome: z.enum(['approved', 'refused']).nullable(),
+  unit: z.string().nullable(),
+  assignee: z.string().nullable(),
+  version: z.int(),
+  allowedEvents: z.array(z.string()).describe('events the dossier state allows now'),
+  permittedEvents: z.array(z.string()).describe('of those, the ones the signed-in user may send'),
+  applicant: MaskedApplicantSchema,
+});
+export type DossierViewDto = z.infer<typeof DossierViewSchema>;
+
+export const FullApplicantSchema = z.object({
+  fullName: z.string(),
+  idNumber: z.string(),
+  phone: z.string(),
+  email: z.string().optional(),
+  address: z.string(),
+});
+
+export const DossierDetailSchema = DossierViewSchema.extend({
+  applicant: FullApplicantSchema,
+  documents: z.array(z.object({ name: z.string(), copies: z.int() })),
+  note: z.string().optional(),
+});
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const DOSSIER_STATES = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result', 'returned', 'withdrawn', 'refused_intake'] as const;
+export const TIMELINESS_VALUES = ['not_started', 'on_track', 'due_soon', 'overdue', 'early', 'on_time', 'late'] as const;
+
+export const DossierListQuerySchema = z.strictObject({
+  state: csv(DOSSIER_STATES).optional().describe('comma-separated states'),
+  timeliness: csv(TIMELINESS_VALUES).optional().describe('comma-separated timeliness values'),
+  procedure: z.string().max(32).optional(),
+  unit: z.string().max(64).optional(),
+  assignee: z.string().max(64).optional(),
+  mine: z.enum(['1', 'true']).optional().describe("only dossiers at the user's unit or assigned to the user"),
+  receivedFrom: localDate.optional(),
+  receivedTo: localDate.optional(),
+  dueFrom: localDate.optional(),
+  dueTo: localDate.optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
+  sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(500).optional(),
+});
+export type DossierListQuery = z.infer<typeof DossierListQuerySchema>;
+
+export const DossierListResponseSchema = z.object({
+  items: z.array(DossierViewSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const EventTypeSchema = z.enum(Object.keys(CommandSchemas) as [keyof typeof CommandSchemas, ...(keyof typeof CommandSchemas)[]]);
+
+/** The body of POST /api/dossiers/{code}/events: `type` plus that event's payload, optionally `expectedVersion`. */
+export const EventRequestSchemas = Object.fromEntries(
+  Object.entries(CommandSchemas).map(([type, schema]) => [
+    type,
+    (schema as z.ZodObject).extend({ type: z.literal(type), expectedVersion: z.int().min(0).optional() }),
+  ]),
+) as unknown as Record<keyof typeof CommandSchemas, z.ZodObject>;
+
+export const EventViewSchema = z.object({
+  seq: z.int(),
+  type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  actor: z.string(),
+  actorUnit: z.string().nullable(),
+  occurredAt: instant,
+  machineVersion: z.int(),
+  hash: z.string(),
+});

@@ -1,0 +1,213 @@
+/**
+ * What users do with dossiers, with the centre's rules on who may do it: receive (idempotently),
+ * list and search within their scope, read, send events, read history. Validation and authorisation
+ * happen here; the engine does the moving.
+ */
+import { createHash } from 'node:crypto';
+import {
+  chartFor,
+  nationalStatus,
+  restoreSnapshot,
+  SYSTEM_EVENT_TYPES,
+  type DossierContext,
+  type LifecycleState,
+} from '../../machines/dossier';
+import { CATALOGUE, UNITS } from '../../machines/procedures';
+import type { EngineContext } from '../app/engine-factory';
+import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../engine/commands';
+import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed } from '../engine/errors';
+import type { StoredEvent } from '../engine/event-codec';
+import type { DossierView } from '../engine/projection';
+import { parseWith } from '../engine/validate';
+import { DossierListQuerySchema, type DossierViewDto } from './dossier-schemas';
+import { findDossiers } from '../store/dossier-queries';
+import { findDossierByCode, type DossierRow } from '../store/dossier-store';
+import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
+import { hasRole, type AuthUser } from './auth-user';
+import { maskTail } from './masking';
+import { canRead, permittedEvents, whyForbidden, type EventType } from './policy';
+
+interface Applicant {
+  fullName: string;
+  idNumber: string;
+  phone: string;
+  email?: string;
+  address: string;
+}
+
+function procedureName(code: string): string | null {
+  return CATALOGUE.find((p) => p.code === code)?.name ?? null;
+}
+
+function actorOf(user: AuthUser) {
+  return { username: user.username, unit: user.unit };
+}
+
+/** Parses an If-Match header ("3", "\"3\"" or W/"3") into a version number. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw validationFailed([{ field: 'If-Match', reason: 'expected the dossier version, e.g. "3"' }]);
+  return Number(m[1]);
+}
+
+export class DossierService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async submit(user: AuthUser, body: unknown, idempotencyKey?: string): Promise<{ dossier: DossierViewDto; replayed: boolean }> {
+    if (!hasRole(user, 'counter')) throw forbidden('Chỉ cán bộ một cửa được tiếp nhận hồ sơ');
+    const sub = parseWith(SubmissionSchema, body);
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{8,128}$/.test(idempotencyKey))
+      throw validationFailed([{ field: 'Idempotency-Key', reason: '8–128 printable ASCII characters' }]);
+    const requestHash = createHash('sha256').update(JSON.stringify(sub)).digest('hex');
+    const replay = async () => {
+      const found = idempotencyKey ? await findIdempotencyKey(this.ctx.db, user.username, idempotencyKey) : null;
+      if (!found) return null;
+      if (found.requestHash !== requestHash)
+        throw validationFailed([{ field: 'Idempotency-Key', reason: 'this key was already used for a different request' }]);
+      return { dossier: await this.get(user, found.dossierCode, { masked: true }), replayed: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      const view = await this.ctx.engine.submit(sub, actorOf(user), {
+        alsoInTransaction: idempotencyKey
+          ? (tx, created) =>
+              insertIdempotencyKey(tx, {
+                username: user.username,
+                key: idempotencyKey,
+                requestHash,
+                dossierCode: created.code,
+                createdAt: created.submittedAt,
+              })
+          : undefined,
+      });
+      return { dossier: await this.decorate(user, view), replayed: false };
+    } catch (err) {
+      // A concurrent double-click with the same key lost the race: answer with the winner's dossier.
+      if (idempotencyKey && isMotcuaError(err, 'VERSION_CONFLICT')) {
+        const winner = await replay();
+        if (winner) return winner;
+      }
+      throw err;
+    }
+  }
+
+  async list(user: AuthUser, query: unknown): Promise<{ items: DossierViewDto[]; nextCursor: string | null }> {
+    const q = parseWith(DossierListQuerySchema, query);
+    const wide = hasRole(user, 'counter', 'supervisor', 'auditor', 'admin') || (hasRole(user, 'leader') && isLeadershipUnit(user.unit));
+    const { rows, nextCursor } = await findDossiers(this.ctx.db, {
+      states: q.state,
+      timeliness: q.timeliness,
+      procedure: q.procedure,
+      unit: q.unit,
+      assignee: q.assignee,
+      mine: q.mine ? { unit: user.unit, username: user.username } : undefined,
+      scopeUnits: wide ? undefined : [user.unit],
+      receivedFrom: q.receivedFrom,
+      receivedTo: q.receivedTo,
+      dueFrom: q.dueFrom,
+      dueTo: q.dueTo,
+      q: q.q,
+      sort: q.sort,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
+    return { items: rows.map((row) => this.rowView(user, row)), nextCursor };
+  }
+
+  async get(user: AuthUser, code: string, opts: { masked?: boolean } = {}): Promise<DossierViewDto & Record<string, unknown>> {
+    const { row, context } = await this.load(user, code);
+    const view = this.rowView(user, row, context);
+    if (opts.masked) return view;
+    const submit = (await this.ctx.engine.history(code))[0]!;
+    const p = submit.payload as { applicant: Applicant; documents: { name: string; copies: number }[]; note?: string };
+    return { ...view, applicant: p.applicant, documents: p.documents, ...(p.note ? { note: p.note } : {}) };
+  }
+
+  async send(user: AuthUser, code: string, body: unknown, ifMatch: string | undefined): Promise<DossierViewDto> {
+    const raw = (body ?? {}) as Record<string, unknown>;
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw validationFailed([{ field: '(body)', reason: 'expected a JSON object' }]);
+    const type = raw.type;
+    if (typeof type !== 'string') throw validationFailed([{ field: 'type', reason: 'required: the event type' }]);
+    if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw forbidden(`${type} chỉ do hệ thống gửi`);
+    if (!isUserEventType(type)) throw validationFailed([{ field: 'type', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` }]);
+    const { type: _t, expectedVersion: bodyVersion, ...payload } = raw;
+    if (bodyVersion !== undefined && (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0))
+      throw validationFailed([{ field: 'expectedVersion', reason: 'expected a non-negative integer' }]);
+    const headerVersion = parseIfMatch(ifMatch);
+    if (headerVersion !== undefined && bodyVersion !== undefined && headerVersion !== bodyVersion)
+      throw validationFailed([{ field: 'expectedVersion', reason: 'differs from the If-Match header' }]);
+    const expectedVersion = headerVersion ?? (bodyVersion as number | undefined);
+    const command = { type, ...parseWith(CommandSchemas[type], payload) } as Command;
+    if (expectedVersion === undefined)
+      throw new MotcuaError('PRECONDITION_REQUIRED', 'Cần gửi phiên bản hồ sơ (If-Match hoặc expectedVersion)', { field: 'If-Match' });
+
+    const { row, context } = await this.load(user, code);
+    const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
+    if (why) throw forbidden(why);
+    if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
+      throw validationFailed([{ field: 'unit', reason: 'unknown unit' }]);
+    const view = await this.ctx.engine.act(code, command, actorOf(user), { expectedVersion });
+    return this.decorate(user, view);
+  }
+
+  async history(user: AuthUser, code: string): Promise<StoredEvent[]> {
+    await this.load(user, code);
+    return this.ctx.engine.history(code);
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private async load(user: AuthUser, code: string): Promise<{ row: DossierRow; context: DossierContext }> {
+    const row = await findDossierByCode(this.ctx.db, code);
+    if (!row) throw notFound('hồ sơ', code);
+    const context = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context;
+    if (!canRead(user, { unit: row.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
+    return { row, context };
+  }
+
+  private async decorate(user: AuthUser, view: DossierView): Promise<DossierViewDto> {
+    const row = await findDossierByCode(this.ctx.db, view.code);
+    return this.rowView(user, row!);
+  }
+
+  private rowView(user: AuthUser, row: DossierRow, known?: DossierContext): DossierViewDto {
+    const snapshot = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
+    const context = known ?? snapshot.context;
+    const allowed = (['RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RETURN_RESULT', 'WITHDRAW'] as const).filter(
+      (type) => snapshot.can({ type } as never),
+    );
+    const step = context.procedure.steps[context.stepIndex];
+    return {
+      code: row.code,
+      procedureCode: row.procedure_code,
+      procedureVersion: row.procedure_version,
+      procedureName: procedureName(row.procedure_code),
+      machineVersion: row.machine_version,
+      channel: row.channel as DossierViewDto['channel'],
+      state: row.state,
+      nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
+      step: row.step_id,
+      stepName: row.step_id && step ? step.name : null,
+      timeliness: row.timeliness,
+      submittedAt: row.submitted_at,
+      receivedAt: row.received_at,
+      dueAt: row.due_at,
+      originalDueAt: row.original_due_at,
+      resultAt: row.result_at,
+      returnedAt: row.returned_at,
+      outcome: row.outcome as DossierViewDto['outcome'],
+      unit: row.unit,
+      assignee: row.assignee,
+      version: row.version,
+      allowedEvents: [...allowed],
+      permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, allowed),
+      applicant: { fullName: row.applicant_name, idNumber: maskTail(row.applicant_id_number), phone: maskTail(row.applicant_phone) },
+    };
+  }
+}
+
+function isLeadershipUnit(unit: string): boolean {
+  return UNITS.some((u) => u.code === unit && u.kind === 'leadership');
+}

@@ -1,0 +1,78 @@
+/**
+ * Who may do what to which dossier. Pure: decided from the user, the event type and the dossier's
+ * current state, step and unit. Read and write scopes follow the centre's organisation: the counter
+ * and leadership see every dossier; an office sees the dossiers with it now or that passed through it.
+ */
+import type { DossierContext } from '../../machines/dossier';
+import { UNITS } from '../../machines/procedures';
+import type { AuthUser } from './auth-user';
+import { hasRole } from './auth-user';
+
+export type EventType =
+  | 'RECEIVE'
+  | 'ASSIGN'
+  | 'COMPLETE_STEP'
+  | 'RETURN_STEP'
+  | 'REQUEST_SUPPLEMENT'
+  | 'RECEIVE_SUPPLEMENT'
+  | 'PAUSE'
+  | 'RESUME'
+  | 'RECORD_RESULT'
+  | 'REFUSE'
+  | 'ISSUE_APOLOGY'
+  | 'RETURN_RESULT'
+  | 'WITHDRAW';
+
+export interface DossierFacts {
+  state: string;
+  unit: string | null;
+  context: DossierContext;
+}
+
+const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'WITHDRAW'];
+const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
+const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
+
+function isLeadership(user: AuthUser): boolean {
+  return UNITS.some((u) => u.code === user.unit && u.kind === 'leadership');
+}
+
+/** May this user see this dossier at all? */
+export function canRead(user: AuthUser, d: Pick<DossierFacts, 'unit' | 'context'>): boolean {
+  if (hasRole(user, 'counter', 'supervisor', 'auditor', 'admin')) return true;
+  if (hasRole(user, 'leader') && isLeadership(user)) return true;
+  return d.unit === user.unit || d.context.steps.some((s) => s.unit === user.unit);
+}
+
+/** null when allowed, else the reason (Vietnamese, shown to the user). */
+export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): string | null {
+  if (hasRole(user, 'auditor') && user.roles.length === 1) return 'Kiểm tra viên chỉ được xem, không được thay đổi hồ sơ';
+  if (type === 'REFUSE' && d.state === 'submitted') {
+    return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được từ chối tiếp nhận hồ sơ';
+  }
+  if (COUNTER_EVENTS.includes(type)) {
+    return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được thực hiện thao tác này';
+  }
+  const inUnit = d.unit === user.unit || (hasRole(user, 'leader') && isLeadership(user));
+  if (!inUnit) return `Hồ sơ đang ở đơn vị ${d.unit ?? '(chưa giao)'}, không thuộc đơn vị ${user.unit}`;
+  if (LEADER_ONLY.includes(type) || type === 'REFUSE') {
+    return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được ký kết quả, từ chối giải quyết hoặc ký phiếu xin lỗi';
+  }
+  const step = d.context.procedure.steps[Math.max(d.context.stepIndex, 0)];
+  const holdsStepRole = step ? hasRole(user, step.role as AuthUser['roles'][number]) : false;
+  if (type === 'ASSIGN') {
+    return hasRole(user, 'leader') || (holdsStepRole && step?.role === 'counter') ? null : 'Chỉ lãnh đạo đơn vị được phân công hồ sơ';
+  }
+  if (type === 'COMPLETE_STEP' || type === 'RETURN_STEP') {
+    return holdsStepRole || hasRole(user, 'leader') ? null : `Bước "${step?.name ?? ''}" do ${step?.role ?? ''} thực hiện`;
+  }
+  if (OFFICE_EVENTS.includes(type)) {
+    return hasRole(user, 'specialist', 'leader') ? null : 'Chỉ chuyên viên hoặc lãnh đạo đơn vị được xử lý hồ sơ';
+  }
+  return 'Không được phép';
+}
+
+/** Event types this user could send to this dossier if its state allowed them. */
+export function permittedEvents(user: AuthUser, d: DossierFacts, candidates: readonly string[]): string[] {
+  return candidates.filter((t) => whyForbidden(user, t as EventType, d) === null);
+}

@@ -1,0 +1,113 @@
+/**
+ * Read-side queries over the dossier projection: filtered, keyset-paginated lists that use the
+ * projection's indexes. Cursors are opaque (base64url JSON of the last row's sort key and id).
+ */
+import type { Knex } from 'knex';
+import { dialectOfKnex } from './db';
+import { findDossiersByIds, type DossierRow } from './dossier-store';
+
+export interface DossierFilter {
+  states?: string[];
+  timeliness?: string[];
+  procedure?: string;
+  unit?: string;
+  assignee?: string;
+  /** dossiers at this unit or assigned to this user */
+  mine?: { unit: string; username: string };
+  /** restrict to dossiers at one of these units, or that passed through one (read scope) */
+  scopeUnits?: string[];
+  receivedFrom?: string;
+  receivedTo?: string;
+  dueFrom?: string;
+  dueTo?: string;
+  q?: string;
+  sort: 'recent' | 'due';
+  limit: number;
+  cursor?: string;
+}
+
+interface CursorKey {
+  k: string;
+  id: string;
+}
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): CursorKey | null {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
+    return typeof v.k === 'string' && typeof v.id === 'string' && !Number.isNaN(Date.parse(v.k)) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: DossierRow[]; nextCursor: string | null }> {
+  const pg = dialectOfKnex(db) === 'postgres';
+  const sortCol = f.sort === 'due' ? 'due_at' : 'submitted_at';
+  const dir = f.sort === 'due' ? 'asc' : 'desc';
+  const q = db('dossiers').select('id', sortCol);
+  if (f.states?.length) q.whereIn('state', f.states);
+  if (f.timeliness?.length) q.whereIn('timeliness', f.timeliness);
+  if (f.procedure) q.where('procedure_code', f.procedure);
+  if (f.unit) q.where('unit', f.unit);
+  if (f.assignee) q.where('assignee', f.assignee);
+  if (f.mine) {
+    const { unit, username } = f.mine;
+    q.where((w) => w.where('unit', unit).orWhere('assignee', username));
+  }
+  if (f.scopeUnits) {
+    const units = f.scopeUnits;
+    q.where((w) =>
+      w.whereIn('unit', units).orWhereExists(function () {
+        this.select(db.raw('1'))
+          .from('dossier_events as e')
+          .whereRaw('e.dossier_id = dossiers.id')
+          .whereIn('e.actor_unit', units);
+      }),
+    );
+  }
+  const startOf = (d: string) => new Date(`${d}T00:00:00+07:00`).toISOString();
+  const endOf = (d: string) => new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString();
+  if (f.receivedFrom) q.where('received_at', '>=', startOf(f.receivedFrom));
+  if (f.receivedTo) q.where('received_at', '<', endOf(f.receivedTo));
+  if (f.dueFrom) q.where('due_at', '>=', startOf(f.dueFrom));
+  if (f.dueTo) q.where('due_at', '<', endOf(f.dueTo));
+  if (f.q) {
+    const text = f.q.trim();
+    const like = `%${escapeLike(text)}%`;
+    q.where((w) => {
+      w.where('code', text)
+        .orWhere('applicant_id_number', text)
+        .orWhere('applicant_phone', text)
+        .orWhereRaw(`code LIKE ? ESCAPE '\\'`, [like])
+        .orWhereRaw(pg ? `applicant_name ILIKE ? ESCAPE '\\'` : `applicant_name LIKE ? ESCAPE '\\'`, [like]);
+    });
+  }
+  if (f.sort === 'due') q.whereNotNull('due_at');
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    if (c) {
+      const op = dir === 'asc' ? '>' : '<';
+      q.where((w) => w.where(sortCol, op, c.k).orWhere((x) => x.where(sortCol, c.k).andWhere('id', op, c.id)));
+    }
+  }
+  q.orderBy([
+    { column: sortCol, order: dir },
+    { column: 'id', order: dir },
+  ]).limit(f.limit + 1);
+  const keys = (await q) as { id: string }[];
+  const page = keys.slice(0, f.limit);
+  const byId = new Map((await findDossiersByIds(db, page.map((k) => k.id))).map((r) => [r.id, r]));
+  const rows = page.map((k) => byId.get(k.id)).filter((r): r is DossierRow => r !== undefined);
+  const last = rows[rows.length - 1];
+  const nextCursor =
+    keys.length > f.limit && last ? encodeCursor({ k: (f.sort === 'due' ? last.due_at : last.submitted_at)!, id: last.id }) : null;
+  return { rows, nextCursor };
+}

@@ -1,0 +1,210 @@
+/**
+ * The facts every form prints, gathered from a dossier's event log and its current chart context.
+ * Pure: no I/O, no clock. The SUBMIT event supplies what the chart does not keep (the applicant,
+ * the documents); REQUEST_SUPPLEMENT and REFUSE events supply their lists and reasons; everything
+ * else comes from the context, which is itself a replay of the same events.
+ */
+import type {
+  Channel,
+  ClockEntry,
+  DossierContext,
+  ProcedureTerms,
+  ResultRecord,
+  ReturnMethod,
+  StepRecord,
+  Timeliness,
+} from '../../machines/dossier';
+import { procedureByCode } from '../../machines/procedures';
+import { localDate, type Instant } from '../calendar';
+import type { StoredEvent, SubmitPayload } from '../engine/event-codec';
+import { dateTime } from './format';
+import { regulationFor, type Regulation } from './numbering';
+
+/** An instant with its printed form "hh:mm dd/mm/yyyy" (Asia/Ho_Chi_Minh). */
+export interface When {
+  at: Instant;
+  text: string;
+}
+
+export interface Applicant {
+  fullName: string;
+  idNumber: string;
+  phone: string;
+  email: string | null;
+  address: string;
+}
+
+export interface SupplementRequest {
+  at: When;
+  by: string;
+  unit: string | null;
+  missing: string[];
+  reason: string;
+}
+
+export interface Refusal {
+  at: When;
+  by: string;
+  unit: string | null;
+  reason: string;
+  signer: string | null;
+  /** refused at the counter before receipt (form 03), rather than a refusal result after handling */
+  atIntake: boolean;
+}
+
+export interface Apology {
+  at: When;
+  by: string;
+  reason: string;
+  responsibleUnit: string;
+  responsibleStep: string;
+  responsibleOfficer: string | null;
+  signer: string;
+  previousDue: When;
+  newDue: When;
+  timely: boolean;
+}
+
+export interface FormData {
+  code: string;
+  agencyCode: string;
+  channel: Channel;
+  regulation: Regulation;
+  procedure: {
+    code: string;
+    version: number;
+    name: string;
+    resultDocument: string | null;
+    terms: ProcedureTerms;
+  };
+  applicant: Applicant;
+  documents: { name: string; copies: number }[];
+  note: string | null;
+  submitted: When & { by: string; unit: string | null };
+  /** the counter's receipt (the first RECEIVE); null while the dossier waits for a clerk or was refused at intake */
+  received: (When & { by: string; unit: string | null }) | null;
+  /** the complete dossier received again after a supplement request (the processing time restarted) */
+  resubmitted: When | null;
+  /** the statutory appointment (moves with a supplement restart or a pause, never with an apology) */
+  due: When | null;
+  /** the current appointment (an apology's new date, if any) */
+  appointment: When | null;
+  supplements: SupplementRequest[];
+  refusal: Refusal | null;
+  apologies: Apology[];
+  result: (ResultRecord & { recorded: When }) | null;
+  finalTimeliness: Timeliness | null;
+  returned: { at: When; by: string; method: ReturnMethod } | null;
+  /** closed hand-overs, in order */
+  steps: StepRecord[];
+  /** the step still open, if any */
+  current: { index: number; unit: string | null; assignee: string | null; startedAt: Instant } | null;
+  clock: ClockEntry[];
+}
+
+export function when(at: Instant): When {
+  return { at, text: dateTime(at) };
+}
+
+const whenOrNull = (at: Instant | null): When | null => (at ? when(at) : null);
+
+function text(p: Record<string, unknown>, key: string): string | null {
+  const v = p[key];
+  return typeof v === 'string' ? v : null;
+}
+
+function texts(p: Record<string, unknown>, key: string): string[] {
+  const v = p[key];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function submitOf(history: readonly StoredEvent[]): StoredEvent & { payload: SubmitPayload } {
+  const first = history[0];
+  if (!first || first.type !== 'SUBMIT') throw new Error(`the first event must be SUBMIT, found ${first?.type ?? 'none'}`);
+  return first as StoredEvent & { payload: SubmitPayload };
+}
+
+function refusalOf(history: readonly StoredEvent[]): Refusal | null {
+  const e = history.findLast((x) => x.type === 'REFUSE');
+  if (!e) return null;
+  return {
+    at: when(e.occurredAt),
+    by: e.actor,
+    unit: e.actorUnit,
+    reason: text(e.payload, 'reason') ?? '',
+    signer: text(e.payload, 'signer'),
+    atIntake: !history.some((x) => x.type === 'RECEIVE' && x.seq < e.seq),
+  };
+}
+
+/** Pure. The printable facts of a dossier. */
+export function buildFormData(history: readonly StoredEvent[], ctx: DossierContext): FormData {
+  const submit = submitOf(history);
+  const p = submit.payload;
+  const receive = history.find((e) => e.type === 'RECEIVE');
+  const resubmit = history.findLast((e) => e.type === 'RECEIVE_SUPPLEMENT');
+  const returned = history.findLast((e) => e.type === 'RETURN_RESULT');
+  const def = procedureByCode(ctx.procedure.code, ctx.procedure.version);
+  const step = ctx.procedure.steps[ctx.stepIndex];
+  return {
+    code: ctx.code,
+    agencyCode: p.agencyCode,
+    channel: ctx.channel,
+    regulation: regulationFor(localDate(ctx.receivedAt ?? ctx.submittedAt)),
+    procedure: {
+      code: ctx.procedure.code,
+      version: ctx.procedure.version,
+      name: def?.name ?? `Thủ tục ${ctx.procedure.code}`,
+      resultDocument: def?.resultDocument ?? null,
+      terms: ctx.procedure,
+    },
+    applicant: {
+      fullName: p.applicant.fullName,
+      idNumber: p.applicant.idNumber,
+      phone: p.applicant.phone,
+      email: p.applicant.email ?? null,
+      address: p.applicant.address,
+    },
+    documents: p.documents.map((d) => ({ name: d.name, copies: d.copies })),
+    note: p.note ?? null,
+    submitted: { ...when(submit.occurredAt), by: submit.actor, unit: submit.actorUnit },
+    received: receive ? { ...when(receive.occurredAt), by: receive.actor, unit: receive.actorUnit } : null,
+    resubmitted: resubmit ? when(resubmit.occurredAt) : null,
+    due: whenOrNull(ctx.originalDueAt),
+    appointment: whenOrNull(ctx.dueAt),
+    supplements: history
+      .filter((e) => e.type === 'REQUEST_SUPPLEMENT')
+      .map((e) => ({
+        at: when(e.occurredAt),
+        by: e.actor,
+        unit: e.actorUnit,
+        missing: texts(e.payload, 'missing'),
+        reason: text(e.payload, 'reason') ?? '',
+      })),
+    refusal: refusalOf(history),
+    apologies: ctx.apologies.map((a) => ({
+      at: when(a.at),
+      by: a.by,
+      reason: a.reason,
+      responsibleUnit: a.responsibleUnit,
+      responsibleStep: a.responsibleStep,
+      responsibleOfficer: a.responsibleOfficer,
+      signer: a.signer,
+      previousDue: when(a.previousDueAt),
+      newDue: when(a.newDueAt),
+      timely: a.timely,
+    })),
+    result: ctx.result ? { ...ctx.result, recorded: when(ctx.result.recordedAt) } : null,
+    finalTimeliness: ctx.finalTimeliness,
+    returned:
+      returned && ctx.returnedAt
+        ? { at: when(ctx.returnedAt), by: returned.actor, method: ctx.returnMethod ?? 'counter' }
+        : null,
+    steps: ctx.steps,
+    current:
+      step && ctx.stepStartedAt && !ctx.result && !ctx.closedAt
+        ? { index: ctx.stepIndex, unit: ctx.unit, assignee: ctx.assignee, startedAt: ctx.stepStartedAt }
+        : null,
+    clock: ctx.clock,
+  };
+}

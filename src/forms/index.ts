@@ -1,0 +1,62 @@
+/**
+ * Official forms of the one-stop mechanism, rendered as printable A4 HTML from a dossier's event log
+ * and context. Pure: `renderForm` reads only its input (the route loads history, context and the
+ * dossier's calendar). Form numbers follow the regulation in force when the dossier was received.
+ */
+import type { DossierContext } from '../../machines/dossier';
+import type { Calendar } from '../calendar';
+import type { StoredEvent } from '../engine/event-codec';
+import { MotcuaError } from '../engine/errors';
+import { apology } from './apology';
+import { controlSlip } from './control-slip';
+import { buildFormData } from './form-data';
+import { receipt } from './receipt';
+import { refusal } from './refusal';
+import type { FormRenderer } from './renderer';
+import { supplement } from './supplement';
+import type { FormKind } from './numbering';
+
+export { FORM_KINDS, isFormKind, regulationFor, formLabel, CIRCULAR_01_2018, CIRCULAR_03_2025 } from './numbering';
+export type { FormKind, Regulation } from './numbering';
+export { buildFormData, type FormData } from './form-data';
+export { calendarVersionOf } from './control-rows';
+export { escapeHtml } from './layout';
+export { lookupUrl } from './qr';
+
+export interface FormInput {
+  history: readonly StoredEvent[];
+  context: DossierContext;
+  /** the dossier's working-time calendar (version calendarVersionOf(context)); the control slip measures steps with it */
+  calendar: Calendar;
+  /** public origin for the receipt's QR lookup link, e.g. "https://motcua.example.gov.vn" */
+  baseUrl: string;
+  /** governing body above the issuing unit; default "Ủy ban nhân dân xã" */
+  parent?: string;
+  /** place name of the dateline; default dots */
+  place?: string | null;
+}
+
+const RENDERERS: Record<FormKind, FormRenderer> = {
+  receipt,
+  supplement,
+  refusal,
+  apology,
+  'control-slip': controlSlip,
+};
+
+/**
+ * Pure. The form as a complete HTML document. Throws MotcuaError NOT_FOUND when the form does not
+ * apply to the dossier (yet), e.g. an apology form for a dossier without an apology.
+ */
+export function renderForm(kind: FormKind, input: FormInput): string {
+  const data = buildFormData(input.history, input.context);
+  const renderer = RENDERERS[kind];
+  const why = renderer.unavailable(data);
+  if (why) throw new MotcuaError('NOT_FOUND', why, { what: 'biểu mẫu', form: kind, code: data.code });
+  return renderer.render(data, {
+    baseUrl: input.baseUrl,
+    calendar: input.calendar,
+    parent: input.parent ?? 'Ủy ban nhân dân xã',
+    place: input.place ?? null,
+  });
+}

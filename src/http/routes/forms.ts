@@ -1,0 +1,50 @@
+/**
+ * GET /api/dossiers/:code/forms/:form: an official form of a dossier as printable HTML
+ * (receipt, supplement, refusal, apology, control-slip). 404 for an unknown dossier or form kind, and
+ * for a form that does not apply to the dossier (yet); 403 when the user may not read the dossier.
+ * The receipt's QR code links to this server's public lookup page, taken from the request's Host.
+ */
+import { Router, type Request } from 'express';
+import { forbidden, notFound, validationFailed } from '../../engine/errors';
+import { calendarVersionOf, FORM_KINDS, isFormKind, renderForm } from '../../forms';
+import { canRead } from '../../services/policy';
+import type { AppDeps } from '../deps';
+import { userOf } from '../deps';
+
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The public origin as the client reached it; a malformed Host never reaches a printed QR code. */
+function publicBaseUrl(req: Request): string {
+  const host = req.get('host') ?? '';
+  if (!HOST.test(host)) throw validationFailed([{ field: 'Host', reason: 'expected a host name with an optional port' }]);
+  return `${req.protocol}://${host}`;
+}
+
+/** Forms carry personal data and must not run scripts or be cached by shared caches. */
+const HEADERS = {
+  'Cache-Control': 'private, no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export function formRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  r.get('/:code/forms/:form', async (req, res) => {
+    const user = userOf(res);
+    const { code, form } = req.params;
+    if (!isFormKind(form)) {
+      throw notFound('biểu mẫu', `${form} (có: ${FORM_KINDS.join(', ')})`);
+    }
+    const { engine, calendars } = deps.ctx;
+    const { context } = await engine.snapshotOf(code);
+    if (!canRead(user, { unit: context.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
+    const history = await engine.history(code);
+    const version = calendarVersionOf(context);
+    const calendar = version === null ? await calendars.latest() : await calendars.byVersion(version);
+    const page = renderForm(form, { history, context, calendar, baseUrl: publicBaseUrl(req) });
+    res.set(HEADERS).type('html').send(page);
+  });
+
+  return r;
+}

@@ -1,0 +1,221 @@
+/**
+ * The OpenAPI 3.1 document of the whole API, generated from the same zod schemas the routes validate
+ * with (zod 4's z.toJSONSchema, JSON Schema 2020-12 as OpenAPI 3.1 uses): request bodies and query
+ * strings in their input form (defaults optional), responses in their output form. Named schemas
+ * become components; a schema another module has not exported yet is covered by a documented
+ * stand-in of the same shape, and picked up from that module by name as soon as it exports it.
+ */
+import { z } from 'zod';
+import { ROLES, ProcedureDefinitionSchema } from '../../machines/procedures';
+import { SubmissionSchema } from '../engine/commands';
+import * as authModule from './routes/auth';
+import * as usersModule from './routes/users';
+import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';
+import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
+
+export type JsonSchema = Record<string, unknown>;
+type Method = 'get' | 'post' | 'put';
+
+/** A schema exported by `mod` under `name`, or the stand-in until it is. */
+function exported(mod: object, name: string, standIn: z.ZodType): z.ZodType {
+  const found = (mod as Record<string, unknown>)[name];
+  return found instanceof z.ZodType ? found : standIn;
+}
+
+const instant = z.string().describe('ISO-8601 instant in UTC');
+const UserStandIn = z.object({
+  username: z.string(), fullName: z.string(), roles: z.array(z.enum(ROLES)), unit: z.string(),
+  active: z.boolean(), demo: z.boolean(), createdAt: instant, passwordChangedAt: instant,
+}).describe('A staff account; the password hash never leaves the server');
+const dayEntry = z.object({ date: z.string().describe('YYYY-MM-DD'), name: z.string().min(1), kind: z.enum(['holiday', 'compensatory', 'swap', 'other']).optional() });
+const YearCalendarInput = z.object({ daysOff: z.array(dayEntry), makeUpWorkingDays: z.array(dayEntry), verified: z.boolean().describe('true when taken from an official notice') });
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, …'),
+    message: z.string().describe('for people, in Vietnamese'),
+    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, reason}]}; RATE_LIMITED: {retryAfterSeconds}'),
+  }),
+}).describe('Every error answer has this shape');
+
+/** Request shapes (input form), by component name. */
+const INPUTS: Record<string, z.ZodType> = {
+  LoginRequest: exported(authModule, 'LoginRequestSchema', z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) })),
+  CreateUserRequest: exported(usersModule, 'CreateUserRequestSchema', z.strictObject({
+    username: z.string().regex(/^[a-z0-9._-]{3,64}$/), fullName: z.string().min(1).max(200), password: z.string().min(12).max(200), roles: z.array(z.enum(ROLES)).min(1), unit: z.string().min(1).max(64),
+  })),
+  ProcedureDefinition: ProcedureDefinitionSchema,
+  Submission: SubmissionSchema,
+  YearCalendarInput,
+  ...Object.fromEntries(Object.entries(EventRequestSchemas).map(([type, s]) => [`EventRequest_${type}`, s])),
+};
+
+/** Response shapes (output form), by component name. */
+const OUTPUTS: Record<string, z.ZodType> = {
+  Error: ErrorSchema,
+  User: exported(usersModule, 'UserSchema', UserStandIn),
+  LoginResponse: exported(authModule, 'LoginResponseSchema', z.object({ token: z.string().describe('send as Authorization: Bearer <token>'), expiresAt: instant, user: UserStandIn })),
+  Procedure: ProcedureDefinitionSchema,
+  DossierView: DossierViewSchema,
+  DossierDetail: DossierDetailSchema,
+  DossierList: DossierListResponseSchema,
+  EventView: EventViewSchema,
+  PublicDossierStatus: PublicDossierStatusSchema,
+  YearView: YearCalendarInput.extend({ year: z.int(), calendarVersion: z.int(), source: z.enum(['data', 'statutory']).describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code') }),
+  Health: z.object({ status: z.string() }),
+};
+
+/** Every named schema as JSON Schema, cross-referenced through #/components/schemas. */
+function componentSchemas(): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const [io, named] of [['input', INPUTS], ['output', OUTPUTS]] as const) {
+    const registry = z.registry<{ id: string }>();
+    for (const [id, schema] of Object.entries(named)) {
+      const first = registry.get(schema)?.id;
+      if (first) out[id] = ref(first); // one schema under two names: the second points at the first
+      else registry.add(schema, { id });
+    }
+    const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+    for (const [id, s] of Object.entries(schemas)) {
+      const { $schema: _s, $id: _i, ...rest } = s as JsonSchema;
+      if (out[id]) throw new Error(`OpenAPI component ${id} defined twice`);
+      out[id] = rest;
+    }
+  }
+  out.EventRequest = {
+    description: 'The event type plus that event’s fields; expectedVersion may stand in for the If-Match header',
+    oneOf: Object.keys(EventRequestSchemas).map((t) => ref(`EventRequest_${t}`)),
+    discriminator: { propertyName: 'type', mapping: Object.fromEntries(Object.keys(EventRequestSchemas).map((t) => [t, `#/components/schemas/EventRequest_${t}`])) },
+  };
+  return out;
+}
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+
+function inline(schema: z.ZodType): JsonSchema {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+/** Query parameters from an object schema's input form. */
+function queryParams(schema: z.ZodType): JsonSchema[] {
+  const s = inline(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(s.properties ?? {}).map(([name, p]) => ({
+    name, in: 'query', required: (s.required ?? []).includes(name), schema: p, ...(typeof p.description === 'string' ? { description: p.description } : {}),
+  }));
+}
+
+const pathParam = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'path', required: true, description, schema });
+const CODE = pathParam('code', 'dossier code, e.g. 000.00.12.H29-260303-0001');
+const PROCEDURE = pathParam('code', 'national procedure code, e.g. 1.001612');
+const YEAR = pathParam('year', 'calendar year', { type: 'integer', minimum: 2000, maximum: 2100 });
+
+const ERRORS: Record<number, string> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 428: 'PreconditionRequired', 429: 'TooManyRequests',
+};
+const ERROR_TEXT: Record<string, string> = {
+  BadRequest: 'Invalid input (VALIDATION_FAILED): details.issues names every invalid field',
+  Unauthorized: 'No valid bearer token (UNAUTHENTICATED)',
+  Forbidden: 'The signed-in user’s roles or unit do not allow this (FORBIDDEN)',
+  NotFound: 'No such resource (NOT_FOUND)',
+  Conflict: 'Not allowed in the current state, or the version is stale (TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, INVARIANT_VIOLATION)',
+  PreconditionRequired: 'The version the change is based on is missing: send If-Match or expectedVersion (PRECONDITION_REQUIRED)',
+  TooManyRequests: 'Too many attempts (RATE_LIMITED): retry after details.retryAfterSeconds (also the Retry-After header)',
+};
+
+interface Route {
+  method: Method;
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  public?: boolean;
+  parameters?: JsonSchema[];
+  body?: JsonSchema;
+  ok: { status: number; description: string; content?: Record<string, unknown>; headers?: Record<string, unknown> };
+  errors: number[];
+}
+
+const ROUTES: Route[] = [
+  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in (username + password) and receive a bearer token', public: true, body: ref('LoginRequest'), ok: { status: 200, description: 'Signed in', content: json(ref('LoginResponse')) }, errors: [400, 401, 429] },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke the current token', ok: { status: 204, description: 'Signed out' }, errors: [401] },
+  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user', ok: { status: 200, description: 'The account behind the token', content: json(ref('User')) }, errors: [401] },
+  { method: 'get', path: '/api/procedures', tag: 'procedures', summary: 'The procedure catalogue (latest version of each)', ok: { status: 200, description: 'Procedures', content: json({ type: 'array', items: ref('Procedure') }) }, errors: [401] },
+  { method: 'get', path: '/api/procedures/{code}', tag: 'procedures', summary: 'One procedure, latest or a given version', parameters: [PROCEDURE, ...queryParams(z.object({ version: z.int().min(1).optional().describe('a published version; default the latest') }))], ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) }, errors: [400, 401, 404] },
+  { method: 'post', path: '/api/procedures', tag: 'procedures', summary: 'Add a procedure (admin)', body: ref('ProcedureDefinition'), ok: { status: 201, description: 'Created', content: json(ref('Procedure')) }, errors: [400, 401, 403, 409] },
+  { method: 'put', path: '/api/procedures/{code}', tag: 'procedures', summary: 'Publish a new version of a procedure (admin); existing dossiers keep theirs', parameters: [PROCEDURE], body: ref('ProcedureDefinition'), ok: { status: 200, description: 'Published', content: json(ref('Procedure')) }, errors: [400, 401, 403, 404, 409] },
+  {
+    method: 'post', path: '/api/dossiers', tag: 'dossiers', summary: 'Receive a dossier (counter)', description: 'A counter submission is received at once and its due date computed; online and postal submissions wait for a clerk. Repeating a request with the same Idempotency-Key returns the first dossier (200, Idempotent-Replayed: true).',
+    parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'a client-chosen key making retries safe', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{8,128}$' } }],
+    body: ref('Submission'), ok: { status: 201, description: 'Created (Location: /api/dossiers/{code})', content: json(ref('DossierView')), headers: { Location: { schema: { type: 'string' } } } }, errors: [400, 401, 403, 404, 409],
+  },
+  { method: 'get', path: '/api/dossiers', tag: 'dossiers', summary: 'List and filter dossiers (paged with a cursor)', parameters: queryParams(DossierListQuerySchema), ok: { status: 200, description: 'One page', content: json(ref('DossierList')) }, errors: [400, 401] },
+  { method: 'get', path: '/api/dossiers/{code}', tag: 'dossiers', summary: 'One dossier with its applicant and documents', parameters: [CODE], ok: { status: 200, description: 'The dossier; ETag is its version', content: json(ref('DossierDetail')), headers: { ETag: { schema: { type: 'string' } } } }, errors: [401, 403, 404] },
+  {
+    method: 'post', path: '/api/dossiers/{code}/events', tag: 'dossiers', summary: 'Move a dossier: send one event', description: 'The body is the event type plus its fields. The version the user saw is required, as If-Match or expectedVersion; a stale one is 409.',
+    parameters: [CODE, { name: 'If-Match', in: 'header', required: false, description: 'the dossier version (ETag) the change is based on', schema: { type: 'string' } }],
+    body: ref('EventRequest'), ok: { status: 200, description: 'The dossier after the event', content: json(ref('DossierView')), headers: { ETag: { schema: { type: 'string' } } } }, errors: [400, 401, 403, 404, 409, 428],
+  },
+  { method: 'get', path: '/api/dossiers/{code}/events', tag: 'dossiers', summary: 'The dossier’s hash-chained event history', parameters: [CODE], ok: { status: 200, description: 'Events, oldest first', content: json({ type: 'array', items: ref('EventView') }) }, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/dossiers/{code}/forms/{form}', tag: 'dossiers', summary: 'A printable form of the dossier (receipt, supplement request, apology letter …)', parameters: [CODE, pathParam('form', 'the form’s name')], ok: { status: 200, description: 'The form, ready to print', content: { 'text/html': { schema: { type: 'string' } } } }, errors: [401, 403, 404, 409] },
+  {
+    method: 'get', path: '/api/public/dossiers/{code}', tag: 'public', summary: 'Citizen status lookup (no login)', public: true,
+    description: 'Needs the last 4 digits of the applicant’s phone or ID number. Shows the status and due date only, never applicant data. An unknown code and a wrong or missing second factor give the same 404. Throttled per client address and per code (429). Never cached.',
+    parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
+    ok: { status: 200, description: 'The dossier’s public status', content: json(ref('PublicDossierStatus')) }, errors: [400, 404, 429],
+  },
+  { method: 'post', path: '/api/users', tag: 'users', summary: 'Create a staff account (admin)', body: ref('CreateUserRequest'), ok: { status: 201, description: 'Created', content: json(ref('User')) }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/users', tag: 'users', summary: 'List staff accounts (admin)', ok: { status: 200, description: 'Accounts', content: json({ type: 'array', items: ref('User') }) }, errors: [401, 403] },
+  { method: 'get', path: '/api/calendar/{year}', tag: 'calendar', summary: 'A year’s days off and make-up working days', parameters: [YEAR], ok: { status: 200, description: 'The year', content: json(ref('YearView')) }, errors: [400, 401, 404] },
+  { method: 'put', path: '/api/calendar/{year}', tag: 'calendar', summary: 'Replace a year’s holiday data (admin); publishes a new calendar version', parameters: [YEAR], body: ref('YearCalendarInput'), ok: { status: 200, description: 'The year as published', content: json(ref('YearView')) }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', public: true, ok: { status: 200, description: 'Alive', content: json(ref('Health')) }, errors: [] },
+  { method: 'get', path: '/ready', tag: 'operations', summary: 'Readiness: the database answers and its schema is current (503 otherwise)', public: true, ok: { status: 200, description: 'Ready', content: json(ref('Health')) }, errors: [] },
+];
+
+function operation(r: Route): JsonSchema {
+  const responses: Record<string, unknown> = {
+    [r.ok.status]: { description: r.ok.description, ...(r.ok.headers ? { headers: r.ok.headers } : {}), ...(r.ok.content ? { content: r.ok.content } : {}) },
+  };
+  for (const status of r.errors) responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
+  if (r.path === '/ready') responses[503] = { description: 'Not ready', content: json(ref('Health')) };
+  return {
+    tags: [r.tag],
+    summary: r.summary,
+    ...(r.description ? { description: r.description } : {}),
+    operationId: `${r.method}${r.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    ...(r.public ? { security: [] } : {}),
+    ...(r.parameters?.length ? { parameters: r.parameters } : {}),
+    ...(r.body ? { requestBody: { required: true, content: json(r.body) } } : {}),
+    responses,
+  };
+}
+
+/** The API's OpenAPI 3.1 document. Pure; build it once. */
+export function buildOpenApiDocument(version = '0.1.0'): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) (paths[r.path] ??= {})[r.method] = operation(r);
+  const responses = Object.fromEntries(
+    Object.values(ERRORS).map((name) => [name, {
+      description: ERROR_TEXT[name],
+      ...(name === 'TooManyRequests' ? { headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } } : {}),
+      content: json(ref('Error')),
+    }]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'motcua API',
+      version,
+      description: 'Workflow engine for one-stop public administrative service centres (Bộ phận Một cửa). Staff routes need a bearer token from POST /api/auth/login; the citizen lookup, health and readiness do not.',
+    },
+    tags: ['auth', 'procedures', 'dossiers', 'public', 'users', 'calendar', 'operations'].map((name) => ({ name })),
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'the token from POST /api/auth/login' } },
+      schemas: componentSchemas(),
+      responses,
+    },
+  };
+}

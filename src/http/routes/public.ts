@@ -1,0 +1,52 @@
+/**
+ * Routes for the public, without login: GET /api/public/dossiers/:code?verify=NNNN, the citizen's
+ * status lookup (src/services/public-lookup.ts). Answers are never cached; a refusal for too many
+ * attempts carries Retry-After.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { isMotcuaError } from '../../engine/errors';
+import { lookupPublicStatus } from '../../services/public-lookup';
+import type { AppDeps } from '../deps';
+import { parseWith } from '../validate';
+
+export const PublicLookupParamsSchema = z.object({
+  code: z.string().regex(/^[0-9A-Za-z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001'),
+});
+
+export const PublicLookupQuerySchema = z.object({
+  verify: z
+    .string()
+    .regex(/^\d{4}$/, 'expected the last 4 digits of the applicant’s phone or ID number')
+    .optional()
+    .describe('the last 4 digits of the applicant’s phone number or ID number'),
+});
+
+export const PublicDossierStatusSchema = z.object({
+  code: z.string(),
+  status: z.string().describe('national status name (Vietnamese)'),
+  state: z.string(),
+  dueAt: z.string().nullable().describe('ISO-8601 instant in UTC'),
+  resultReady: z.boolean().describe('the result is ready to be collected'),
+  returned: z.boolean().describe('the result has been handed to the applicant'),
+});
+
+export function publicRoutes(deps: AppDeps): Router {
+  const r = Router();
+  r.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  r.get('/dossiers/:code', async (req, res) => {
+    try {
+      const { code } = parseWith(PublicLookupParamsSchema, req.params);
+      const { verify } = parseWith(PublicLookupQuerySchema, req.query);
+      const status = await lookupPublicStatus(deps.ctx.db, { code, verify, address: req.ip ?? 'unknown', now: deps.ctx.clock.now() });
+      res.json(PublicDossierStatusSchema.parse(status));
+    } catch (err) {
+      if (isMotcuaError(err, 'RATE_LIMITED')) res.set('Retry-After', String(err.details.retryAfterSeconds));
+      throw err;
+    }
+  });
+  return r;
+}

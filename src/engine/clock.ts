@@ -29,3 +29,18 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * The server's clock when MOTCUA_TEST_CLOCK=1: real time shifted by an offset that an administrator
+ * sets through PUT /api/test/clock, so the engine and the sweeper see the same "now".
+ */
+export class SettableClock implements Clock {
+  private offsetMs = 0;
+  constructor(private readonly base: Clock = systemClock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+  set(to: Date | string): void {
+    this.offsetMs = new Date(to).getTime() - this.base.now().getTime();
+  }
+}

@@ -21,7 +21,8 @@ import {
   type DossierEvent,
   type DossierSnapshot,
 } from '../../machines/dossier';
-import { localDate } from '../calendar';
+import { localDate, type Calendar } from '../calendar';
+import { deadlineEventAt, nextCheckAt } from './deadline-check';
 import { eventHash, GENESIS_HASH } from '../audit/hash';
 import {
   appendEvents,
@@ -29,6 +30,7 @@ import {
   insertDossier,
   isUniqueViolation,
   listEvents,
+  setNextCheck,
   updateDossier,
   type DossierRow,
   type EventRow,
@@ -51,6 +53,8 @@ export interface EngineDeps {
   agencyCode: string;
   /** the chart version new dossiers start with (default: the current one) */
   chartVersion?: number;
+  /** remaining working time under which a dossier is "due soon" (default: one office day) */
+  dueSoonThresholdMs?: number;
 }
 
 export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };
@@ -72,7 +76,11 @@ export class DossierEngine {
   constructor(private readonly deps: EngineDeps) {}
 
   /** Registers a dossier. At the counter the clerk receives it at once (the clock starts); online and postal dossiers wait for a clerk. */
-  async submit(sub: Submission, actor: ActorRef): Promise<DossierView> {
+  async submit(
+    sub: Submission,
+    actor: ActorRef,
+    opts: { alsoInTransaction?: (tx: Knex.Transaction, created: DossierView) => Promise<void> } = {},
+  ): Promise<DossierView> {
     // Reference data is read before the transaction: on SQLite the one connection belongs to the transaction.
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
@@ -119,10 +127,13 @@ export class DossierEngine {
         applicant_id_number: sub.applicant.idNumber,
         applicant_phone: sub.applicant.phone,
         ...projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: at }),
+        next_check_at: nextCheckAt(snapshot, cal, this.threshold(cal)),
       };
       await insertDossier(tx, row);
       await appendEvents(tx, rows);
-      return viewOf(row, snapshot);
+      const view = viewOf(row, snapshot);
+      if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
+      return view;
     });
   }
 
@@ -134,18 +145,19 @@ export class DossierEngine {
       const at = this.now();
       this.ensureAllowed(loaded.snapshot, cmd.type);
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal);
-      return this.commit(tx, loaded, event);
+      return this.commit(tx, loaded, event, cal);
     });
   }
 
   /** Applies a system (deadline) event; returns null when the dossier's state no longer calls for it. */
   async system(code: string, type: SystemEventType, opts: { expectedVersion?: number } = {}): Promise<DossierView | null> {
+    const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code, opts.expectedVersion);
       const ctx = loaded.snapshot.context;
       const event: DossierEvent = { type, at: this.now(), by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
       if (!loaded.snapshot.can(event)) return null;
-      return this.commit(tx, loaded, event);
+      return this.commit(tx, loaded, event, cal);
     });
   }
 
@@ -213,7 +225,34 @@ export class DossierEngine {
     return next;
   }
 
-  private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent): Promise<DossierView> {
+  /**
+   * The sweeper's step for one dossier: in one transaction, sends the deadline event due now, if any,
+   * else just refreshes when to look next. A dossier locked by another sweeper is skipped (SKIP LOCKED on
+   * PostgreSQL; SQLite has one writer). The chart accepts each flag once, so racing sweepers never double-send.
+   */
+  async sweepDossier(code: string): Promise<'sent' | 'refreshed' | 'skipped'> {
+    const cal = await this.deps.calendars.latest();
+    return this.inTransaction(async (tx) => {
+      const row = await findDossierByCode(tx, code, { forUpdate: true, skipLocked: true });
+      if (!row) return 'skipped';
+      const chart = chartFor(row.machine_version);
+      const loaded = { row, chart, snapshot: restoreSnapshot(chart, JSON.parse(row.snapshot)) };
+      const now = this.now();
+      const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal));
+      if (type) {
+        await this.commit(tx, loaded, { type, at: now, by: SYSTEM_ACTOR, dueAt: loaded.snapshot.context.originalDueAt ?? '' }, cal);
+        return 'sent';
+      }
+      await setNextCheck(tx, row.id, row.version, nextCheckAt(loaded.snapshot, cal, this.threshold(cal)));
+      return 'refreshed';
+    });
+  }
+
+  private threshold(cal: Calendar): number {
+    return this.deps.dueSoonThresholdMs ?? cal.officeDayMs;
+  }
+
+  private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<DossierView> {
     const next = this.step(loaded.chart, loaded.snapshot, event);
     const { row } = loaded;
     const rows = chainEvents(row.id, row.machine_version, row.last_hash, row.version, [
@@ -221,11 +260,10 @@ export class DossierEngine {
     ]);
     const last = rows[rows.length - 1]!;
     await appendEvents(tx, rows);
-    const patch = projectSnapshot(next, persistSnapshot(loaded.chart, next), {
-      version: last.seq,
-      lastHash: last.hash,
-      updatedAt: event.at,
-    });
+    const patch = {
+      ...projectSnapshot(next, persistSnapshot(loaded.chart, next), { version: last.seq, lastHash: last.hash, updatedAt: event.at }),
+      next_check_at: nextCheckAt(next, cal, this.threshold(cal)),
+    };
     if (!(await updateDossier(tx, row.id, row.version, patch))) throw versionConflict(row.version, null);
     return viewOf({ ...row, ...patch }, next);
   }

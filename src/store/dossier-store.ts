@@ -39,6 +39,8 @@ export interface DossierRow {
   last_hash: string;
   snapshot: string;
   updated_at: string;
+  /** when the deadline sweeper must next look at this dossier */
+  next_check_at: string | null;
 }
 
 export type ProjectionPatch = Omit<
@@ -54,7 +56,8 @@ export type ProjectionPatch = Omit<
   | 'applicant_name'
   | 'applicant_id_number'
   | 'applicant_phone'
->;
+  | 'next_check_at'
+> & { next_check_at?: string | null };
 
 export interface EventRow {
   dossier_id: string;
@@ -78,6 +81,7 @@ const INSTANT_COLUMNS = [
   'returned_at',
   'closed_at',
   'updated_at',
+  'next_check_at',
 ] as const;
 
 function normaliseDossier(raw: Record<string, unknown>): DossierRow {
@@ -110,12 +114,17 @@ export async function insertDossier(tx: Knex | Knex.Transaction, row: DossierRow
 export async function findDossierByCode(
   db: Knex | Knex.Transaction,
   code: string,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; skipLocked?: boolean } = {},
 ): Promise<DossierRow | null> {
   let q = db('dossiers').where({ code }).first();
-  if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = q.forUpdate();
+  if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
   const raw = await q;
   return raw ? normaliseDossier(raw) : null;
+}
+
+export async function findDossiersByIds(db: Knex | Knex.Transaction, ids: string[]): Promise<DossierRow[]> {
+  if (!ids.length) return [];
+  return (await db('dossiers').whereIn('id', ids)).map(normaliseDossier);
 }
 
 export async function findDossierById(db: Knex | Knex.Transaction, id: string): Promise<DossierRow | null> {
@@ -132,6 +141,17 @@ export async function updateDossier(
 ): Promise<boolean> {
   const n = await tx('dossiers').where({ id, version: expectedVersion }).update(patch);
   return Number(n) === 1;
+}
+
+/** Dossiers whose deadline check is due at `now`, most overdue first (index on next_check_at). */
+export async function findDueForCheck(db: Knex | Knex.Transaction, now: string, limit: number, exclude: string[] = []): Promise<string[]> {
+  const q = db('dossiers').select('code').whereNotNull('next_check_at').where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit);
+  if (exclude.length) q.whereNotIn('code', exclude);
+  return (await q).map((r: { code: string }) => r.code);
+}
+
+export async function setNextCheck(tx: Knex | Knex.Transaction, id: string, version: number, at: string | null): Promise<void> {
+  await tx('dossiers').where({ id, version }).update({ next_check_at: at });
 }
 
 export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[]): Promise<void> {

@@ -1,0 +1,52 @@
+/**
+ * When a dossier next needs the deadline sweeper, and what it should send then. Pure: the calendar
+ * and "now" are passed in. The engine stores nextCheckAt on the dossier row at every transition, so
+ * a sweep reads only the dossiers whose moment has come (an indexed range scan), never every open one.
+ */
+import { workingTimeBetween, type Calendar } from '../calendar';
+import { lifecycleOf, timelinessStateOf, type DossierSnapshot } from '../../machines/dossier';
+
+const RUNNING = new Set(['received', 'assigned', 'processing']);
+
+/**
+ * The earliest instant from which at most `thresholdMs` of working time is left before `due`: from then
+ * on the dossier is due soon. With the default threshold of one office day that is the close of the
+ * working day before the due day — the last moment a timely apology can still be issued.
+ */
+export function dueSoonAt(due: string, thresholdMs: number, cal: Calendar): string {
+  const dueMs = Date.parse(due);
+  let lo = dueMs - 120 * 86_400_000; // more working time than any threshold of a few days, Tết included
+  let hi = dueMs; // invariant: workingTimeBetween(lo) > threshold ≥ workingTimeBetween(hi)
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (workingTimeBetween(new Date(mid).toISOString(), due, cal) > thresholdMs) lo = mid;
+    else hi = mid;
+  }
+  return new Date(hi).toISOString();
+}
+
+/** The next moment the sweeper must look at this dossier, or null while its clock is not running. */
+export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
+  const ctx = snapshot.context;
+  if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
+  const flag = timelinessStateOf(snapshot);
+  // Just after the due time passes: "late" means after the due time, not at it.
+  const passedAt = new Date(Date.parse(ctx.originalDueAt) + 1000).toISOString();
+  if (flag === 'on_track') {
+    const soon = dueSoonAt(ctx.originalDueAt, thresholdMs, cal);
+    return soon < passedAt ? soon : passedAt;
+  }
+  if (flag === 'due_soon') return passedAt;
+  return null;
+}
+
+/** What the sweeper sends to a dossier at `now`: passed beats approaching; null when nothing is due. */
+export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number): 'DEADLINE_PASSED' | 'DEADLINE_APPROACHING' | null {
+  const ctx = snapshot.context;
+  if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
+  const flag = timelinessStateOf(snapshot);
+  if (flag === 'overdue') return null;
+  if (now > ctx.originalDueAt) return 'DEADLINE_PASSED';
+  if (flag === 'on_track' && now >= dueSoonAt(ctx.originalDueAt, thresholdMs, cal)) return 'DEADLINE_APPROACHING';
+  return null;
+}

@@ -1,0 +1,132 @@
+/**
+ * The deadline sweeper around every boundary: the working day before the due date, the due time
+ * itself, Tết, a make-up Saturday, an hour-based procedure; re-running changes nothing; two sweepers
+ * racing send each event once.
+ */
+import { BACKENDS } from '../support/backends';
+import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
+import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
+import { createEngineContext } from '../../src/app/engine-factory';
+import { findDueForCheck } from '../../src/store/dossier-store';
+import { insertProcedureVersion } from '../../src/store/procedure-store';
+import { CATALOGUE } from '../../machines/procedures';
+
+const HKD = '1.001612'; // 3 working days
+
+describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
+  let t: StartedEngine;
+  let sweeper: DeadlineSweeper;
+  beforeAll(async () => {
+    t = await startEngine(backend);
+    sweeper = new DeadlineSweeper(t);
+  });
+  afterAll(async () => t.drop());
+
+  async function flags(code: string) {
+    return (await t.engine.history(code)).filter((e) => e.type.startsWith('DEADLINE_')).map((e) => e.type);
+  }
+
+  test('due soon from the close of the working day before the due date; overdue only after the due time; once each', async () => {
+    t.at('2026-03-03 09:00'); // Tue → due Fri 06/03 17:00
+    const { code } = await t.engine.submit(submission(HKD), ACTORS.counter);
+    t.at('2026-03-05 16:59');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual([]);
+    t.at('2026-03-05 17:01');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
+    expect((await t.engine.get(code)).timeliness).toBe('due_soon');
+    t.at('2026-03-06 17:00');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
+    t.at('2026-03-06 17:01');
+    await sweeper.sweepOnce();
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING', 'DEADLINE_PASSED']);
+    expect((await t.engine.get(code)).timeliness).toBe('overdue');
+    const history = await t.engine.history(code);
+    expect(history.at(-1)).toMatchObject({ actor: 'system', payload: { dueAt: (await t.engine.get(code)).originalDueAt } });
+  });
+
+  test('Tết days do not count: a dossier received before Tết is not flagged during it', async () => {
+    t.at('2026-02-13 09:00'); // Fri; Tết 16–20/02 → due Wed 25/02 17:00
+    const { code, dueAt } = await t.engine.submit(submission(HKD), ACTORS.counter);
+    expect(dueAt).toBe(new Date('2026-02-25T17:00:00+07:00').toISOString());
+    t.at('2026-02-20 10:00');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual([]);
+    t.at('2026-02-24 17:01');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
+  });
+
+  test('a make-up Saturday is a working day for the clock', async () => {
+    t.at('2026-01-08 09:00'); // Thu; Sat 10/01 is a make-up working day → due Mon 12/01
+    const { code, dueAt } = await t.engine.submit(submission(HKD), ACTORS.counter);
+    expect(dueAt).toBe(new Date('2026-01-12T17:00:00+07:00').toISOString());
+    t.at('2026-01-10 17:01');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
+  });
+
+  test('an hour-based procedure is flagged in working hours', async () => {
+    const base = CATALOGUE.find((p) => p.code === HKD)!;
+    const hourly = {
+      ...base,
+      code: '9.000008',
+      name: 'Thủ tục thử nghiệm tính theo giờ',
+      processingTime: { value: 8, unit: 'hours' as const },
+      steps: base.steps.map((s) => ({ ...s, budget: { value: 2, unit: 'hours' as const } })),
+    };
+    await insertProcedureVersion(t.db, { code: hourly.code, version: 1, definition: hourly, createdAt: new Date(0).toISOString(), createdBy: 'test' });
+    t.at('2026-03-02 10:00'); // Mon 10:00 + 8 office hours → Tue 10:30
+    const { code, dueAt } = await t.engine.submit(submission(hourly.code), ACTORS.counter);
+    expect(dueAt).toBe(new Date('2026-03-03T10:30:00+07:00').toISOString());
+    t.at('2026-03-02 10:20');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual([]);
+    t.at('2026-03-02 10:31'); // 7.5 office hours (one office day) left
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
+    t.at('2026-03-03 10:31');
+    await sweeper.sweepOnce();
+    expect(await flags(code)).toEqual(['DEADLINE_APPROACHING', 'DEADLINE_PASSED']);
+  });
+
+  test('a paused dossier or one with a result is never flagged', async () => {
+    t.at('2026-03-03 09:00');
+    const paused = await t.engine.submit(submission(HKD), ACTORS.counter);
+    await t.engine.act(paused.code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    await t.engine.act(paused.code, { type: 'PAUSE', reason: 'verification' }, ACTORS.counter);
+    t.at('2026-03-20 09:00');
+    await sweeper.sweepOnce();
+    expect(await flags(paused.code)).toEqual([]);
+    expect(await findDueForCheck(t.db, new Date('2030-01-01').toISOString(), 10, [])).not.toContain(paused.code);
+  });
+
+  test('a sweep with nothing due reads nothing: every open dossier has its next check in the future', async () => {
+    t.at('2026-04-01 09:00');
+    await sweeper.sweepOnce();
+    expect(await findDueForCheck(t.db, t.clock.now().toISOString(), 1000, [])).toEqual([]);
+    const again = await sweeper.sweepOnce();
+    expect(again).toEqual({ checked: 0, sent: 0, skipped: 0 });
+  });
+
+  test('two sweepers racing over the same overdue dossiers send each event exactly once', async () => {
+    t.at('2026-05-04 09:00');
+    const ds = [];
+    for (let i = 0; i < 12; i++) ds.push(await t.engine.submit(submission(HKD), ACTORS.counter));
+    t.at('2026-06-01 09:00');
+    // PostgreSQL: a second instance with its own pool. SQLite serves one instance (one writer): a second sweeper in it.
+    const other = backend.name === 'postgres' ? await createEngineContext({ url: t.dbUrl, schema: t.dbSchema, clock: t.clock, prepare: false }) : null;
+    try {
+      const a = new DeadlineSweeper(t);
+      const b = new DeadlineSweeper(other ?? t);
+      const [ra, rb] = await Promise.all([a.sweepOnce(), b.sweepOnce()]);
+      expect(ra.sent + rb.sent).toBe(12);
+      for (const d of ds) expect(await flags(d.code)).toEqual(['DEADLINE_PASSED']);
+    } finally {
+      await other?.close();
+    }
+  });
+});

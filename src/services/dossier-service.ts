@@ -17,7 +17,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../engine/commands';
 import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed } from '../engine/errors';
 import type { StoredEvent } from '../engine/event-codec';
-import type { DossierView } from '../engine/projection';
+import { viewOf, type DossierView } from '../engine/projection';
 import { parseWith } from '../engine/validate';
 import { DossierListQuerySchema, type DossierViewDto } from './dossier-schemas';
 import { findDossiers } from '../store/dossier-queries';
@@ -175,34 +175,16 @@ export class DossierService {
   private rowView(user: AuthUser, row: DossierRow, known?: DossierContext): DossierViewDto {
     const snapshot = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
     const context = known ?? snapshot.context;
-    const allowed = (['RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RETURN_RESULT', 'WITHDRAW'] as const).filter(
-      (type) => snapshot.can({ type } as never),
-    );
+    const { id: _id, ...base } = viewOf(row, snapshot);
     const step = context.procedure.steps[context.stepIndex];
     return {
-      code: row.code,
-      procedureCode: row.procedure_code,
-      procedureVersion: row.procedure_version,
+      ...base,
       procedureName: procedureName(row.procedure_code),
-      machineVersion: row.machine_version,
       channel: row.channel as DossierViewDto['channel'],
-      state: row.state,
       nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
-      step: row.step_id,
       stepName: row.step_id && step ? step.name : null,
-      timeliness: row.timeliness,
-      submittedAt: row.submitted_at,
-      receivedAt: row.received_at,
-      dueAt: row.due_at,
-      originalDueAt: row.original_due_at,
-      resultAt: row.result_at,
-      returnedAt: row.returned_at,
       outcome: row.outcome as DossierViewDto['outcome'],
-      unit: row.unit,
-      assignee: row.assignee,
-      version: row.version,
-      allowedEvents: [...allowed],
-      permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, allowed),
+      permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),
       applicant: { fullName: row.applicant_name, idNumber: maskTail(row.applicant_id_number), phone: maskTail(row.applicant_phone) },
     };
   }

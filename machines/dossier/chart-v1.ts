@@ -61,6 +61,11 @@ export const dossierChartV1 = setup({
     apologyAllowed: ({ context }) =>
       context.dueAt !== null && context.apologies.length < context.procedure.maxReappointments,
     atFirstStep: ({ context }) => context.stepIndex <= 0,
+    /** The current step (since it last started) has not been flagged as over its budget yet. */
+    stepNotFlagged: ({ context }) => {
+      const last = context.stepOverruns.at(-1);
+      return !last || last.stepIndex !== context.stepIndex || (context.stepStartedAt !== null && last.flaggedAt < context.stepStartedAt);
+    },
     /** The deadline clock runs only while the dossier is with the office (not paused, not waiting for a supplement). */
     clockRunning: or([
       stateIn('#dossier.lifecycle.received'),
@@ -182,6 +187,22 @@ export const dossierChartV1 = setup({
         finalTimeliness: classifyTimeliness(e.at, context.originalDueAt!),
       };
     }),
+    flagStep: assign(({ context, event }) => {
+      const e = expect(event, 'STEP_OVERDUE');
+      return {
+        stepOverruns: [
+          ...context.stepOverruns,
+          {
+            stepIndex: context.stepIndex,
+            stepId: context.procedure.steps[context.stepIndex]?.id ?? e.stepId,
+            unit: context.unit,
+            assignee: context.assignee,
+            stepDueAt: e.stepDueAt,
+            flaggedAt: e.at,
+          },
+        ],
+      };
+    }),
     refuseIntake: assign(({ event }) => {
       const e = expect(event, 'REFUSE');
       return { closedAt: e.at, closeReason: e.reason };
@@ -235,6 +256,7 @@ export const dossierChartV1 = setup({
     unit: null,
     assignee: null,
     steps: [],
+    stepOverruns: [],
     supplementsRequested: 0,
     pausedAt: null,
     pauseReason: null,
@@ -269,6 +291,7 @@ export const dossierChartV1 = setup({
         assigned: {
           on: {
             ASSIGN: { actions: 'reassign' },
+            STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
             COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
             RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
             REFUSE: { target: 'result', actions: 'refuseResult' },
@@ -281,6 +304,7 @@ export const dossierChartV1 = setup({
         processing: {
           on: {
             ASSIGN: { actions: 'reassign' },
+            STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
             COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
             RETURN_STEP: [
               { guard: 'backToFirstStep', target: 'assigned', actions: 'returnStep' },

@@ -64,6 +64,16 @@ export interface StepRecord {
   reason?: string;
 }
 
+/** A step that ran past its own time budget (flagged by the sweeper while the step was in progress). */
+export interface StepOverrun {
+  stepIndex: number;
+  stepId: string;
+  unit: string | null;
+  assignee: string | null;
+  stepDueAt: Instant;
+  flaggedAt: Instant;
+}
+
 export interface ResultRecord {
   outcome: ResultOutcome;
   recordedAt: Instant;
@@ -106,6 +116,8 @@ export interface DossierContext {
   unit: string | null;
   assignee: string | null;
   steps: StepRecord[];
+  /** overrun flags raised by the sweeper; the last one may belong to the current step */
+  stepOverruns: StepOverrun[];
   supplementsRequested: number;
   pausedAt: Instant | null;
   pauseReason: PauseReason | null;
@@ -161,7 +173,8 @@ export type DossierEvent =
   | ({ type: 'RETURN_RESULT'; method: ReturnMethod; rating?: number | null } & Stamp)
   | ({ type: 'WITHDRAW'; reason: string } & Stamp)
   | ({ type: 'DEADLINE_APPROACHING'; dueAt: Instant } & Stamp)
-  | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp);
+  | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp)
+  | ({ type: 'STEP_OVERDUE'; stepIndex: number; stepId: string; stepDueAt: Instant } & Stamp);
 
 export type DossierEventType = DossierEvent['type'];
 
@@ -181,7 +194,7 @@ export const USER_EVENT_TYPES = [
   'WITHDRAW',
 ] as const satisfies readonly DossierEventType[];
 
-export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED'] as const satisfies readonly DossierEventType[];
+export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE'] as const satisfies readonly DossierEventType[];
 
 export const ALL_EVENT_TYPES: readonly DossierEventType[] = [...USER_EVENT_TYPES, ...SYSTEM_EVENT_TYPES];
 

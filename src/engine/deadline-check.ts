@@ -3,7 +3,7 @@
  * and "now" are passed in. The engine stores nextCheckAt on the dossier row at every transition, so
  * a sweep reads only the dossiers whose moment has come (an indexed range scan), never every open one.
  */
-import { workingTimeBetween, type Calendar } from '../calendar';
+import { addWorkingTime, workingTimeBetween, type Calendar } from '../calendar';
 import { lifecycleOf, timelinessStateOf, type DossierSnapshot } from '../../machines/dossier';
 
 const RUNNING = new Set(['received', 'assigned', 'processing']);
@@ -25,8 +25,15 @@ export function dueSoonAt(due: string, thresholdMs: number, cal: Calendar): stri
   return new Date(hi).toISOString();
 }
 
-/** The next moment the sweeper must look at this dossier, or null while its clock is not running. */
-export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
+/** When the current step's own budget runs out (null when no step is in progress or it was flagged already). */
+export function stepDueAt(snapshot: DossierSnapshot, cal: Calendar): string | null {
+  const ctx = snapshot.context;
+  const step = ctx.procedure.steps[ctx.stepIndex];
+  if (!step || !ctx.stepStartedAt || !snapshot.can({ type: 'STEP_OVERDUE' } as never)) return null;
+  return addWorkingTime(ctx.stepStartedAt, step.budget, cal);
+}
+
+function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
   const ctx = snapshot.context;
   if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
@@ -40,13 +47,25 @@ export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdM
   return null;
 }
 
-/** What the sweeper sends to a dossier at `now`: passed beats approaching; null when nothing is due. */
-export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number): 'DEADLINE_PASSED' | 'DEADLINE_APPROACHING' | null {
+/** The next moment the sweeper must look at this dossier, or null while its clock is not running. */
+export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
+  const dossier = dossierCheckAt(snapshot, cal, thresholdMs);
+  const stepDue = stepDueAt(snapshot, cal);
+  const step = stepDue ? new Date(Date.parse(stepDue) + 1000).toISOString() : null;
+  if (dossier && step) return dossier < step ? dossier : step;
+  return dossier ?? step;
+}
+
+export type DeadlineEventType = 'DEADLINE_PASSED' | 'DEADLINE_APPROACHING' | 'STEP_OVERDUE';
+
+/** What the sweeper sends to a dossier at `now`: the dossier's own flags first, then the step's; null when nothing is due. */
+export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number): DeadlineEventType | null {
   const ctx = snapshot.context;
   if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
-  if (flag === 'overdue') return null;
-  if (now > ctx.originalDueAt) return 'DEADLINE_PASSED';
+  if (flag !== 'overdue' && now > ctx.originalDueAt) return 'DEADLINE_PASSED';
   if (flag === 'on_track' && now >= dueSoonAt(ctx.originalDueAt, thresholdMs, cal)) return 'DEADLINE_APPROACHING';
+  const stepDue = stepDueAt(snapshot, cal);
+  if (stepDue && now > stepDue) return 'STEP_OVERDUE';
   return null;
 }

@@ -22,7 +22,7 @@ import {
   type DossierSnapshot,
 } from '../../machines/dossier';
 import { localDate, type Calendar } from '../calendar';
-import { deadlineEventAt, nextCheckAt } from './deadline-check';
+import { deadlineEventAt, nextCheckAt, stepDueAt } from './deadline-check';
 import { eventHash, GENESIS_HASH } from '../audit/hash';
 import {
   appendEvents,
@@ -240,7 +240,12 @@ export class DossierEngine {
       const now = this.now();
       const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal));
       if (type) {
-        await this.commit(tx, loaded, { type, at: now, by: SYSTEM_ACTOR, dueAt: loaded.snapshot.context.originalDueAt ?? '' }, cal);
+        const ctx = loaded.snapshot.context;
+        const event: DossierEvent =
+          type === 'STEP_OVERDUE'
+            ? { type, at: now, by: SYSTEM_ACTOR, stepIndex: ctx.stepIndex, stepId: ctx.procedure.steps[ctx.stepIndex]?.id ?? '', stepDueAt: stepDueAt(loaded.snapshot, cal) ?? now }
+            : { type, at: now, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
+        await this.commit(tx, loaded, event, cal);
         return 'sent';
       }
       await setNextCheck(tx, row.id, row.version, nextCheckAt(loaded.snapshot, cal, this.threshold(cal)));

@@ -93,6 +93,27 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     expect(await flags(code)).toEqual(['DEADLINE_APPROACHING', 'DEADLINE_PASSED']);
   });
 
+  test('a step running past its own budget is flagged once, naming the step and its unit', async () => {
+    t.at('2026-03-03 09:00'); // Tue; step 1 (tiep-nhan, counter) has 4 office hours: 09:00–11:30 + 13:30–15:00
+    const { code } = await t.engine.submit(submission(HKD), ACTORS.counter);
+    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    t.at('2026-03-03 14:59');
+    await sweeper.sweepOnce();
+    expect((await t.engine.history(code)).map((e) => e.type)).not.toContain('STEP_OVERDUE');
+    t.at('2026-03-03 15:01');
+    await sweeper.sweepOnce();
+    await sweeper.sweepOnce();
+    const overruns = (await t.engine.snapshotOf(code)).context.stepOverruns;
+    expect(overruns).toEqual([
+      expect.objectContaining({ stepIndex: 0, stepId: 'tiep-nhan', unit: 'TTPVHCC', assignee: 'counter', stepDueAt: new Date('2026-03-03T15:00:00+07:00').toISOString() }),
+    ]);
+    // The next step starts its own budget: one working day, so it is not flagged the same afternoon.
+    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    t.at('2026-03-03 16:00');
+    await sweeper.sweepOnce();
+    expect((await t.engine.snapshotOf(code)).context.stepOverruns).toHaveLength(1);
+  });
+
   test('a paused dossier or one with a result is never flagged', async () => {
     t.at('2026-03-03 09:00');
     const paused = await t.engine.submit(submission(HKD), ACTORS.counter);

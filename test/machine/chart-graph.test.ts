@@ -27,8 +27,8 @@ const MAY_ALLOW: Record<LifecycleState, DossierEventType[]> = {
   submitted: ['RECEIVE', 'REFUSE', 'WITHDRAW'],
   refused_intake: [],
   received: ['ASSIGN', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
-  assigned: ['ASSIGN', 'COMPLETE_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
-  processing: ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
+  assigned: ['ASSIGN', 'STEP_OVERDUE', 'COMPLETE_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
+  processing: ['ASSIGN', 'STEP_OVERDUE', 'COMPLETE_STEP', 'RETURN_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
   awaiting_supplement: ['RECEIVE_SUPPLEMENT', 'WITHDRAW'],
   paused: ['RESUME', 'ISSUE_APOLOGY', 'WITHDRAW'],
   result: ['ISSUE_APOLOGY', 'RETURN_RESULT'],
@@ -39,12 +39,13 @@ const MAY_ALLOW: Record<LifecycleState, DossierEventType[]> = {
 const SAMPLES: DossierEvent[] = [
   ev.receive(), ev.assign(), ev.complete(), ev.sendBack(), ev.requestSupplement(), ev.receiveSupplement(),
   ev.pause(), ev.resume(), ev.result(), ev.result(AFTER_DUE), ev.refuse(), ev.apology(), ev.returnResult(),
-  ev.withdraw(), ev.approaching(), ev.passed(),
+  ev.withdraw(), ev.approaching(), ev.passed(), ev.stepOverdue(),
 ];
 
 function key(s: DossierSnapshot): string {
   const c = s.context;
-  return JSON.stringify([s.value, c.stepIndex, c.supplementsRequested, c.apologies.length, c.result?.outcome ?? null, c.finalTimeliness]);
+  const flagged = c.stepOverruns.at(-1)?.stepIndex === c.stepIndex;
+  return JSON.stringify([s.value, c.stepIndex, flagged, c.supplementsRequested, c.apologies.length, c.result?.outcome ?? null, c.finalTimeliness]);
 }
 
 const edges = adjacencyMapToArray(

@@ -52,5 +52,6 @@ export const ev = {
   returnResult: (at = '2026-03-13T03:00:00.000Z'): DossierEvent => ({ type: 'RETURN_RESULT', at, by: CLERK, method: 'counter', rating: 5 }),
   withdraw: (at = '2026-03-04T02:00:00.000Z'): DossierEvent => ({ type: 'WITHDRAW', at, by: CLERK, reason: 'công dân rút hồ sơ' }),
   approaching: (at = '2026-03-09T03:00:00.000Z'): DossierEvent => ({ type: 'DEADLINE_APPROACHING', at, by: { username: 'system', unit: null }, dueAt: DUE }),
+  stepOverdue: (at = '2026-03-09T02:00:00.000Z'): DossierEvent => ({ type: 'STEP_OVERDUE', at, by: { username: 'system', unit: null }, stepIndex: 0, stepId: 'review', stepDueAt: '2026-03-06T10:00:00.000Z' }),
   passed: (at = '2026-03-10T10:01:00.000Z'): DossierEvent => ({ type: 'DEADLINE_PASSED', at, by: { username: 'system', unit: null }, dueAt: DUE }),
 };

@@ -191,8 +191,9 @@ export class DossierEngine {
     }
   }
 
+  /** Reads a dossier; inside a transaction (`db.isTransaction`) its row stays locked until commit on PostgreSQL. */
   private async load(db: Knex | Knex.Transaction, code: string, expectedVersion?: number): Promise<Loaded> {
-    const row = await findDossierByCode(db, code, { forUpdate: true });
+    const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Knex.Transaction).isTransaction) });
     if (!row) throw notFound('hồ sơ', code);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict(expectedVersion, row.version);
     const chart = chartFor(row.machine_version);

@@ -14,16 +14,27 @@ const RUNNING = new Set(['received', 'assigned', 'processing']);
  * working day before the due day — the last moment a timely apology can still be issued.
  */
 export function dueSoonAt(due: string, thresholdMs: number, cal: Calendar): string {
+  const key = `${cal.version}|${thresholdMs}|${due}`;
+  const hit = dueSoonCache.get(key);
+  if (hit) return hit;
   const dueMs = Date.parse(due);
-  let lo = dueMs - 120 * 86_400_000; // more working time than any threshold of a few days, Tết included
+  // Far enough back to hold more working time than the threshold, even across Tết's nine days off.
+  const spanDays = (Math.ceil(thresholdMs / cal.officeDayMs) + 1) * 7 + 14;
+  let lo = dueMs - spanDays * 86_400_000;
   let hi = dueMs; // invariant: workingTimeBetween(lo) > threshold ≥ workingTimeBetween(hi)
   while (hi - lo > 1000) {
     const mid = Math.floor((lo + hi) / 2);
     if (workingTimeBetween(new Date(mid).toISOString(), due, cal) > thresholdMs) lo = mid;
     else hi = mid;
   }
-  return new Date(hi).toISOString();
+  const result = new Date(hi).toISOString();
+  if (dueSoonCache.size >= 10_000) dueSoonCache.clear();
+  dueSoonCache.set(key, result);
+  return result;
 }
+
+/** Calendars are immutable per version, so the answer for (version, threshold, due) never changes. */
+const dueSoonCache = new Map<string, string>();
 
 /** When the current step's own budget runs out (null when no step is in progress or it was flagged already). */
 export function stepDueAt(snapshot: DossierSnapshot, cal: Calendar): string | null {

@@ -1,0 +1,458 @@
+/**
+ * Moving a dossier: one dialog per event type, sent with If-Match: <the version the user saw>.
+ * Handles the API's answers: 400 → messages next to the fields; 409 VERSION_CONFLICT → reload and
+ * ask again; 409 TRANSITION_NOT_ALLOWED → what is allowed now; a late result that cannot be handed
+ * back without an apology → the apology form, on the spot.
+ */
+import { ApiError, getDossier, sendEvent } from './api.js';
+import { procedure } from './catalog.js';
+import { openDialog } from './dialog.js';
+import { field, h, radios, toast, values } from './dom.js';
+import {
+  ACTION_LABELS,
+  FORM_LABELS,
+  PAUSE_REASONS,
+  RETURN_METHODS,
+  UNIT_LABELS,
+  actionLabel,
+  fmtDate,
+  fmtTime,
+  localDate,
+  stateLabel,
+} from './labels.js';
+import { openForm } from './print.js';
+
+export const ACTION_ORDER = [
+  'RECEIVE',
+  'ASSIGN',
+  'COMPLETE_STEP',
+  'RECORD_RESULT',
+  'RESUME',
+  'RECEIVE_SUPPLEMENT',
+  'RETURN_RESULT',
+  'REQUEST_SUPPLEMENT',
+  'PAUSE',
+  'RETURN_STEP',
+  'ISSUE_APOLOGY',
+  'REFUSE',
+  'WITHDRAW',
+];
+
+const COUNTER_ONLY = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT'];
+const LEADER_ONLY = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
+
+/** the form printed after an event */
+const FORM_AFTER = { RECEIVE: 'receipt', REQUEST_SUPPLEMENT: 'supplement', REFUSE: 'refusal', ISSUE_APOLOGY: 'apology' };
+
+const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
+
+/**
+ * Event types this user can send now, in display order. The server says (permittedEvents); an older
+ * server only sends allowedEvents, which are then narrowed by role as a courtesy (the server decides).
+ */
+export function actionsFor(view, user) {
+  let list = Array.isArray(view.permittedEvents) ? view.permittedEvents : view.allowedEvents ?? [];
+  if (!Array.isArray(view.permittedEvents)) {
+    if (has(user, 'auditor') && (user.roles ?? []).length === 1) list = [];
+    list = list.filter((t) => {
+      if (COUNTER_ONLY.includes(t)) return has(user, 'counter');
+      if (t === 'WITHDRAW') return has(user, 'counter', 'leader');
+      if (LEADER_ONLY.includes(t)) return has(user, 'leader');
+      if (t === 'REFUSE') return view.state === 'submitted' ? has(user, 'counter') : has(user, 'leader');
+      return has(user, 'specialist', 'leader', 'counter');
+    });
+  }
+  // A late result without an apology is not returnable yet (the chart lists only ISSUE_APOLOGY), but the
+  // clerk still asks to hand it back: the server's 409 then brings up the apology form (offerApology).
+  if (view.state === 'result' && has(user, 'counter') && !list.includes('RETURN_RESULT') && (view.allowedEvents ?? []).includes('ISSUE_APOLOGY')) {
+    list = [...list, 'RETURN_RESULT'];
+  }
+  return ACTION_ORDER.filter((t) => list.includes(t));
+}
+
+/** The one action a row offers as its main button (the "next" move), or null. */
+export function primaryAction(view, user) {
+  const list = actionsFor(view, user);
+  if (view.state === 'received' && list.includes('ASSIGN') && has(user, 'counter')) return 'FORWARD';
+  for (const t of ['RECEIVE', 'COMPLETE_STEP', 'RECORD_RESULT', 'RESUME', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'ASSIGN']) {
+    if (list.includes(t)) return t;
+  }
+  return null;
+}
+
+export const FORWARD_LABEL = 'Chuyển xử lý';
+
+/** A button for an action on a dossier; `onDone(view)` gets the updated dossier. */
+export function actionButton(view, type, user, onDone, { primary = false, label } = {}) {
+  const text = label ?? (type === 'FORWARD' ? FORWARD_LABEL : actionLabel(type));
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: [primary ? 'primary' : 'secondary', 'small', ['REFUSE', 'WITHDRAW'].includes(type) && 'danger-outline'],
+      dataset: { action: type, code: view.code },
+      onclick: async () => {
+        const updated = type === 'FORWARD' ? await forwardFromCounter(view, user) : await performAction(view, type, user);
+        if (updated) onDone(updated);
+      },
+    },
+    text,
+  );
+}
+
+/** "Thao tác khác…": a dialog listing every other action. */
+export function moreButton(view, user, onDone, except = []) {
+  const others = actionsFor(view, user).filter((t) => !except.includes(t));
+  if (!others.length) return null;
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary small',
+      'aria-haspopup': 'dialog',
+      dataset: { more: view.code },
+      onclick: async () => {
+        const chosen = await openDialog({
+          title: `Thao tác với hồ sơ ${view.code}`,
+          submitLabel: 'Đóng',
+          build: (body, ctl) => {
+            ctl.setSubmit(null);
+            ctl.setCancel('Đóng (Esc)');
+            body.append(
+              h(
+                'div',
+                { class: 'action-menu' },
+                others.map((t) =>
+                  h('button', { type: 'button', class: ['secondary', ['REFUSE', 'WITHDRAW'].includes(t) && 'danger-outline'], dataset: { action: t }, onclick: () => ctl.close(t) }, actionLabel(t)),
+                ),
+              ),
+            );
+          },
+          onSubmit: async (ctl) => ctl.close(null),
+        });
+        if (!chosen) return;
+        const updated = await performAction(view, chosen, user);
+        if (updated) onDone(updated);
+      },
+    },
+    'Thao tác khác…',
+  );
+}
+
+// ---- the dialogs ------------------------------------------------------------------------------
+
+/**
+ * Opens the dialog for `type` on `view`; resolves to the updated dossier, or null if cancelled.
+ * @param {any} view DossierView (its `version` is sent as If-Match)
+ */
+export async function performAction(view, type, user) {
+  const current = { ...view };
+  const proc = await procedure(current.procedureCode);
+  return openDialog({
+    title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
+    submitLabel: submitLabelOf(type),
+    danger: ['REFUSE', 'WITHDRAW'].includes(type),
+    wide: ['REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
+    build: (body) => body.append(...fieldsFor(type, current, user, proc)),
+    onSubmit: async (ctl) => {
+      const payload = payloadOf(type, values(ctl.form));
+      if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
+      await send(ctl, current, type, payload, user, proc);
+    },
+  });
+}
+
+function submitLabelOf(type) {
+  return { RETURN_RESULT: 'Xác nhận trả kết quả', RECORD_RESULT: 'Ghi kết quả', REFUSE: 'Từ chối', WITHDRAW: 'Rút hồ sơ' }[type] ?? 'Xác nhận';
+}
+
+/** Sends, and on success closes (or, when a form follows, offers to print it). */
+async function send(ctl, current, type, payload, user, proc) {
+  try {
+    const updated = await sendEvent(current.code, current.version, type, payload);
+    Object.assign(current, updated);
+    ctl.setResult(updated);
+    const form = FORM_AFTER[type];
+    if (form) return done(ctl, updated, `${ACTION_LABELS[type]}: đã ghi nhận.`, form);
+    toast(`${actionLabel(type)}: đã ghi nhận cho hồ sơ ${updated.code} (${stateLabel(updated.state)})`);
+    ctl.close(updated);
+  } catch (err) {
+    await handleError(ctl, err, current, type, payload, user, proc);
+  }
+}
+
+async function handleError(ctl, err, current, type, payload, user, proc) {
+  if (!(err instanceof ApiError)) throw err;
+  if (err.status === 400 && err.issues.length) return ctl.issues(err.issues, err.message);
+  if (err.code === 'VERSION_CONFLICT') {
+    const fresh = await getDossier(current.code).catch(() => null);
+    if (fresh) {
+      Object.assign(current, fresh);
+      ctl.setResult(fresh);
+      const still = (fresh.permittedEvents ?? fresh.allowedEvents ?? []).includes(type);
+      if (!still) {
+        ctl.setSubmit(null);
+        ctl.setCancel('Đóng');
+      }
+      return ctl.error(
+        still
+          ? `Hồ sơ vừa được người khác cập nhật (nay: ${stateLabel(fresh.state)}). Kiểm tra lại rồi bấm «${submitLabelOf(type)}» lần nữa.`
+          : `Hồ sơ vừa được người khác cập nhật (nay: ${stateLabel(fresh.state)}); thao tác «${actionLabel(type)}» không còn thực hiện được.`,
+      );
+    }
+    return ctl.error(err.message);
+  }
+  if (err.status === 409 && type === 'RETURN_RESULT' && err.allowed.includes('ISSUE_APOLOGY')) {
+    return offerApology(ctl, current, payload, user, proc);
+  }
+  if (err.status === 409 && err.code === 'TRANSITION_NOT_ALLOWED') {
+    const allowed = err.allowed.map(actionLabel);
+    const state = err.details.state ? stateLabel(err.details.state) : stateLabel(current.state);
+    return ctl.error(
+      `Không thể «${actionLabel(type)}» khi hồ sơ đang «${state}».` +
+        (allowed.length ? ` Có thể: ${allowed.join(', ')}.` : '') +
+        (err.message && !/^Không thể thực hiện [A-Z_]+ khi/.test(err.message) ? ` (${err.message})` : ''),
+    );
+  }
+  ctl.error(err.message);
+}
+
+/** After an event that prints a form: say so, offer the print, keep the dialog until closed. */
+function done(ctl, updated, message, form) {
+  ctl.setTitle(`Hồ sơ ${updated.code}`);
+  ctl.setSubmit(null);
+  ctl.setCancel('Đóng');
+  const print = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      dataset: { form },
+      onclick: () => openForm(updated.code, form).catch((e) => ctl.error(e.message)),
+    },
+    `In ${FORM_LABELS[form].toLowerCase()}`,
+  );
+  ctl.replaceBody([h('p', { class: 'alert alert-ok', role: 'status' }, message), h('p', null, 'Trạng thái: ', stateLabel(updated.state), updated.dueAt ? ` · Hẹn trả: ${fmtTime(updated.dueAt)}` : ''), print]);
+  print.focus();
+}
+
+/**
+ * RETURN_RESULT refused because the result is late and no apology is on record: the counter issues
+ * the apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) right here, then hands the result back.
+ */
+function offerApology(ctl, current, returnPayload, user, proc) {
+  ctl.setTitle(`Hồ sơ ${current.code} trễ hạn — cần Phiếu xin lỗi`);
+  ctl.setSubmit('Lập phiếu xin lỗi');
+  ctl.replaceBody([
+    h(
+      'p',
+      { class: 'alert alert-warn', role: 'alert' },
+      'Hồ sơ có kết quả trễ hạn và chưa có Phiếu xin lỗi và hẹn lại ngày trả kết quả. Lập phiếu ngay để trả kết quả:',
+    ),
+    ...apologyFields(current, user, proc, { small: true }),
+  ]);
+  ctl.onSubmit(async (c) => {
+    const v = values(c.form);
+    const payload = payloadOf('ISSUE_APOLOGY', v);
+    if (payload instanceof Array) return c.issues(payload, 'Vui lòng kiểm tra lại');
+    try {
+      const updated = await sendEvent(current.code, current.version, 'ISSUE_APOLOGY', payload);
+      Object.assign(current, updated);
+      c.setResult(updated);
+      apologyDone(c, current, returnPayload, user, proc);
+    } catch (err) {
+      await handleError(c, err, current, 'ISSUE_APOLOGY', payload, user, proc);
+    }
+  });
+}
+
+function apologyDone(ctl, current, returnPayload, user, proc) {
+  ctl.setTitle(`Hồ sơ ${current.code} — đã lập Phiếu xin lỗi`);
+  ctl.setSubmit('Trả kết quả ngay');
+  ctl.setCancel('Để sau');
+  const print = h(
+    'button',
+    { type: 'button', class: 'secondary', dataset: { form: 'apology' }, onclick: () => openForm(current.code, 'apology').catch((e) => ctl.error(e.message)) },
+    'In phiếu xin lỗi',
+  );
+  ctl.replaceBody([
+    h('p', { class: 'alert alert-ok', role: 'status' }, `Đã lập Phiếu xin lỗi; hẹn trả kết quả: ${fmtTime(current.dueAt)}.`),
+    h('p', null, 'In phiếu giao cho người nộp, rồi trả kết quả nếu người nộp đang có mặt.'),
+    print,
+  ]);
+  print.focus();
+  ctl.onSubmit(async (c) => send(c, current, 'RETURN_RESULT', returnPayload, user, proc));
+}
+
+// ---- fields per event type --------------------------------------------------------------------
+
+const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
+
+function fieldsFor(type, view, user, proc) {
+  const steps = proc?.steps ?? [];
+  const idx = steps.findIndex((s) => s.id === view.step);
+  const next = idx >= 0 ? steps[idx + 1] : null;
+  const intro = (text) => h('p', { class: 'dlg-intro' }, text);
+  switch (type) {
+    case 'RECEIVE':
+      return [intro('Tiếp nhận hồ sơ đăng ký trực tuyến/bưu chính: thời hạn giải quyết bắt đầu tính từ bây giờ.'), field({ label: 'Ghi chú', name: 'note', type: 'textarea' })];
+    case 'ASSIGN':
+      return [
+        intro(`Phân công xử lý bước «${view.stepName ?? steps[Math.max(idx, 0)]?.name ?? ''}».`),
+        field({ label: 'Người xử lý (tên đăng nhập)', name: 'assignee', value: view.state === 'received' ? user.username : view.assignee ?? '', hint: 'Để trống: giao cho đơn vị' }),
+        field({ label: 'Đơn vị', name: 'unit', type: 'select', options: unitOptions('(giữ đơn vị hiện tại)'), value: '' }),
+      ];
+    case 'COMPLETE_STEP':
+      return [
+        intro(next ? `Hoàn thành bước «${view.stepName ?? ''}», chuyển sang «${next.name}» (${UNIT_LABELS[next.unit] ?? next.unit}).` : `Hoàn thành bước «${view.stepName ?? ''}».`),
+        field({ label: 'Ý kiến xử lý', name: 'note', type: 'textarea', rows: 3 }),
+      ];
+    case 'RETURN_STEP':
+      return [intro('Trả hồ sơ về bước trước để xử lý lại.'), field({ label: 'Lý do trả lại', name: 'reason', type: 'textarea', required: true, rows: 3 })];
+    case 'REQUEST_SUPPLEMENT':
+      return [
+        intro('Thời hạn giải quyết dừng lại; khi người nộp bổ sung, thời hạn được tính lại từ đầu.'),
+        field({ label: 'Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)', name: 'missing', type: 'textarea', required: true, rows: 4, wide: true }),
+        field({ label: 'Lý do', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
+      ];
+    case 'RECEIVE_SUPPLEMENT':
+      return [intro('Người nộp đã nộp đủ giấy tờ bổ sung: thời hạn giải quyết được tính lại từ bây giờ.')];
+    case 'PAUSE':
+      return [
+        field({ label: 'Lý do tạm dừng', name: 'reason', type: 'select', required: true, options: [['', '— Chọn lý do —'], ...Object.entries(PAUSE_REASONS)], value: '' }),
+        field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
+      ];
+    case 'RESUME':
+      return [intro('Tiếp tục xử lý: thời gian tạm dừng không tính vào thời hạn giải quyết.')];
+    case 'RECORD_RESULT':
+      return [
+        field({ label: 'Số văn bản kết quả', name: 'documentNumber', required: true, attrs: { autocomplete: 'off' } }),
+        field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
+        field({ label: 'Người ký', name: 'signer', required: true, value: user.fullName ?? '' }),
+        field({ label: 'Kết quả đã số hóa', name: 'digitised', type: 'checkbox', value: true }),
+      ];
+    case 'REFUSE':
+      return [
+        intro(view.state === 'submitted' ? 'Không tiếp nhận hồ sơ (in Phiếu từ chối tiếp nhận).' : 'Từ chối giải quyết hồ sơ (in Phiếu từ chối giải quyết).'),
+        field({ label: 'Lý do từ chối', name: 'reason', type: 'textarea', required: true, rows: 3 }),
+        field({ label: 'Người ký', name: 'signer', value: has(user, 'leader') ? user.fullName ?? '' : '' }),
+      ];
+    case 'ISSUE_APOLOGY':
+      return apologyFields(view, user, proc, { small: false });
+    case 'RETURN_RESULT':
+      return [
+        radios({ legend: 'Hình thức trả kết quả', name: 'method', options: Object.entries(RETURN_METHODS), value: 'counter', required: true }),
+        radios({
+          legend: 'Đánh giá của người nộp (không bắt buộc)',
+          name: 'rating',
+          options: [['', 'Không đánh giá'], ['5', '5 – Rất hài lòng'], ['4', '4 – Hài lòng'], ['3', '3 – Bình thường'], ['2', '2 – Không hài lòng'], ['1', '1 – Rất không hài lòng']],
+          value: '',
+        }),
+      ];
+    case 'WITHDRAW':
+      return [field({ label: 'Lý do rút hồ sơ', name: 'reason', type: 'textarea', required: true, rows: 3 })];
+    default:
+      return [];
+  }
+}
+
+function apologyFields(view, user, proc, { small }) {
+  const steps = proc?.steps ?? [];
+  const out = [
+    field({ label: 'Lý do chậm trễ', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
+    field({ label: 'Người ký phiếu', name: 'signer', required: true, value: has(user, 'leader') ? user.fullName ?? '' : '' }),
+    field({
+      label: 'Ngày hẹn trả kết quả mới',
+      name: 'newDueDate',
+      type: 'date',
+      required: true,
+      value: localDate(1),
+      attrs: { min: localDate() },
+      hint: view.dueAt ? `Hẹn cũ: ${fmtDate(view.dueAt)}` : undefined,
+    }),
+  ];
+  if (!small) {
+    out.push(
+      field({ label: 'Đơn vị để chậm trễ', name: 'responsibleUnit', type: 'select', options: unitOptions('(theo hồ sơ)'), value: '' }),
+      field({ label: 'Bước để chậm trễ', name: 'responsibleStep', type: 'select', options: [['', '(theo hồ sơ)'], ...steps.map((s) => [s.id, s.name])], value: '' }),
+    );
+  }
+  return out;
+}
+
+/** The event body from the dialog's values; or the list of issues found before sending. */
+function payloadOf(type, v) {
+  const opt = (x) => (x ? x : undefined);
+  switch (type) {
+    case 'RECEIVE':
+    case 'COMPLETE_STEP':
+      return { note: opt(v.note) };
+    case 'ASSIGN':
+      return { assignee: opt(v.assignee), unit: opt(v.unit) };
+    case 'RETURN_STEP':
+    case 'WITHDRAW':
+      return { reason: v.reason };
+    case 'REQUEST_SUPPLEMENT': {
+      const missing = String(v.missing ?? '')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!missing.length) return [{ field: 'missing', reason: 'required', vi: 'Nhập ít nhất một giấy tờ' }];
+      return { missing, reason: v.reason };
+    }
+    case 'RECEIVE_SUPPLEMENT':
+    case 'RESUME':
+      return {};
+    case 'PAUSE':
+      return { reason: v.reason, note: opt(v.note) };
+    case 'RECORD_RESULT':
+      return { documentNumber: v.documentNumber, documentDate: v.documentDate, signer: v.signer, digitised: Boolean(v.digitised) };
+    case 'REFUSE':
+      return { reason: v.reason, signer: opt(v.signer) };
+    case 'ISSUE_APOLOGY': {
+      if (v.newDueDate && v.newDueDate < localDate()) return [{ field: 'newDueDate', reason: 'past', vi: 'Ngày hẹn mới phải từ hôm nay trở đi' }];
+      return { reason: v.reason, signer: v.signer, newDueDate: v.newDueDate, responsibleUnit: opt(v.responsibleUnit), responsibleStep: opt(v.responsibleStep) };
+    }
+    case 'RETURN_RESULT':
+      return { method: v.method || 'counter', rating: v.rating ? Number(v.rating) : undefined };
+    default:
+      return {};
+  }
+}
+
+// ---- the counter's "forward" ------------------------------------------------------------------
+
+/**
+ * The counter's own first step ("Tiếp nhận, chuyển hồ sơ"): take it (ASSIGN to oneself) and complete
+ * it, which hands the dossier to the next step's office. One dialog, two events.
+ */
+export async function forwardFromCounter(view, user) {
+  const current = { ...view };
+  const proc = await procedure(current.procedureCode);
+  const steps = proc?.steps ?? [];
+  const next = steps[1];
+  return openDialog({
+    title: `Chuyển xử lý — hồ sơ ${current.code}`,
+    submitLabel: 'Chuyển',
+    build: (body) =>
+      body.append(
+        h('p', { class: 'dlg-intro' }, next ? `Chuyển hồ sơ đến ${UNIT_LABELS[next.unit] ?? next.unit}: bước «${next.name}».` : 'Chuyển hồ sơ sang bước tiếp theo.'),
+        field({ label: 'Ghi chú chuyển hồ sơ', name: 'note', type: 'textarea', rows: 2 }),
+      ),
+    onSubmit: async (ctl) => {
+      const note = values(ctl.form).note || undefined;
+      try {
+        if (current.state === 'received') {
+          Object.assign(current, await sendEvent(current.code, current.version, 'ASSIGN', { assignee: user.username }));
+          ctl.setResult({ ...current });
+        }
+        const updated = await sendEvent(current.code, current.version, 'COMPLETE_STEP', { note });
+        ctl.setResult(updated);
+        toast(`Đã chuyển hồ sơ ${updated.code} đến ${UNIT_LABELS[updated.unit] ?? updated.unit ?? 'bước tiếp theo'}`);
+        ctl.close(updated);
+      } catch (err) {
+        await handleError(ctl, err, current, current.state === 'received' ? 'ASSIGN' : 'COMPLETE_STEP', {}, user, proc);
+      }
+    },
+  });
+}

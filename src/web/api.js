@@ -1,0 +1,225 @@
+/**
+ * The one way the UI talks to the server: the public REST API, with the bearer token kept in
+ * sessionStorage (one tab = one signed-in person; closing the tab signs out of this browser).
+ * Every failure becomes an ApiError carrying the server's {code, message, details}.
+ */
+
+const TOKEN_KEY = 'motcua.token';
+const USER_KEY = 'motcua.user';
+const EXPIRES_KEY = 'motcua.expiresAt';
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status (0 = no answer from the server)
+   * @param {string} code
+   * @param {string} message Vietnamese, shown to the user
+   * @param {Record<string, any>} details
+   */
+  constructor(status, code, message, details = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details ?? {};
+  }
+  /** @returns {{field: string, reason: string}[]} */
+  get issues() {
+    return Array.isArray(this.details.issues) ? this.details.issues : [];
+  }
+  /** @returns {string[]} event types the dossier allows now (409 TRANSITION_NOT_ALLOWED) */
+  get allowed() {
+    return Array.isArray(this.details.allowed) ? this.details.allowed : [];
+  }
+}
+
+// ---- session --------------------------------------------------------------------------------
+
+export function session() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const user = sessionStorage.getItem(USER_KEY);
+  const expiresAt = sessionStorage.getItem(EXPIRES_KEY);
+  if (!token || !user) return null;
+  // expiresAt is the server's clock, not this PC's: the server decides (401 signs out), never a local comparison
+  try {
+    return { token, user: JSON.parse(user), expiresAt };
+  } catch {
+    clearSession();
+    return null;
+  }
+}
+
+function saveSession(token, user, expiresAt) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  if (expiresAt) sessionStorage.setItem(EXPIRES_KEY, expiresAt);
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+  sessionStorage.removeItem(EXPIRES_KEY);
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+const FALLBACK_MESSAGES = {
+  400: 'Dữ liệu chưa hợp lệ',
+  401: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
+  403: 'Bạn không có quyền thực hiện thao tác này',
+  404: 'Không tìm thấy',
+  409: 'Hồ sơ vừa thay đổi, không thể thực hiện thao tác này',
+  413: 'Dữ liệu gửi lên quá lớn',
+  428: 'Thiếu phiên bản hồ sơ',
+  429: 'Thao tác quá nhanh, vui lòng thử lại sau ít phút',
+  500: 'Lỗi hệ thống, vui lòng thử lại',
+  503: 'Hệ thống tạm thời không sẵn sàng, vui lòng thử lại',
+};
+
+/**
+ * Sends a request and returns the raw Response (ok statuses only).
+ * @param {string} method
+ * @param {string} path  starting with /api/
+ * @param {{body?: any, headers?: Record<string,string>, signal?: AbortSignal, auth?: boolean}} [opts]
+ */
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  const s = session();
+  if (opts.auth !== false && s) headers.Authorization = `Bearer ${s.token}`;
+  let body;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body, signal: opts.signal, cache: 'no-store', credentials: 'omit' });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.');
+  }
+  if (res.ok) return res;
+  let payload = null;
+  try {
+    payload = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  const e = payload && payload.error ? payload.error : {};
+  const error = new ApiError(
+    res.status,
+    e.code ?? `HTTP_${res.status}`,
+    e.message || FALLBACK_MESSAGES[res.status] || `Lỗi ${res.status}`,
+    e.details ?? {},
+  );
+  if (res.status === 401 && opts.auth !== false) {
+    clearSession();
+    window.dispatchEvent(new CustomEvent('motcua:signed-out', { detail: { message: error.message } }));
+  }
+  throw error;
+}
+
+/** JSON request; resolves to the parsed body (null for 204). */
+export async function api(method, path, opts = {}) {
+  const res = await request(method, path, opts);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+export const get = (path, opts) => api('GET', path, opts);
+export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body });
+
+/** A query string from an object, leaving out empty values (the API rejects unknown or empty ones). */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    u.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+// ---- auth -----------------------------------------------------------------------------------
+
+export async function login(username, password) {
+  const res = await api('POST', '/api/auth/login', { body: { username, password }, auth: false });
+  saveSession(res.token, res.user, res.expiresAt);
+  return res.user;
+}
+
+export async function logout() {
+  try {
+    await api('POST', '/api/auth/logout');
+  } catch {
+    /* signing out locally is what matters */
+  } finally {
+    clearSession();
+  }
+}
+
+/** Re-reads the signed-in user (roles may have changed); null if the token is no longer valid. */
+export async function me() {
+  const s = session();
+  if (!s) return null;
+  try {
+    const res = await api('GET', '/api/auth/me');
+    const user = res && res.user ? res.user : res;
+    if (user && user.username) {
+      saveSession(s.token, user, s.expiresAt);
+      return user;
+    }
+    return s.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    return s.user; // server unreachable: keep working with what we know
+  }
+}
+
+// ---- dossiers -------------------------------------------------------------------------------
+
+const enc = encodeURIComponent;
+
+/** A UUID for Idempotency-Key; crypto.randomUUID needs a secure context, a counter PC on http://LAN may not be one. */
+export function newIdempotencyKey() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') {
+    try {
+      return crypto.randomUUID();
+    } catch {
+      /* not a secure context */
+    }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const listDossiers = (params, opts) => get(`/api/dossiers${qs(params)}`, opts);
+export const getDossier = (code, opts) => get(`/api/dossiers/${enc(code)}`, opts);
+export const getEvents = (code, opts) => get(`/api/dossiers/${enc(code)}/events`, opts);
+export const submitDossier = (body, idempotencyKey) => post('/api/dossiers', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+
+/** Sends an event naming the version the user saw. */
+export function sendEvent(code, version, type, payload = {}) {
+  return post(`/api/dossiers/${enc(code)}/events`, { type, ...payload }, { headers: { 'If-Match': `"${version}"` } });
+}
+
+/**
+ * Every page of a list query, up to `maxItems`.
+ * @returns {Promise<{items: any[], truncated: boolean}>}
+ */
+export async function listAll(params, { maxItems = 2000, signal } = {}) {
+  const items = [];
+  let cursor;
+  for (;;) {
+    const page = await listDossiers({ ...params, limit: 100, cursor }, { signal });
+    items.push(...(page.items ?? []));
+    cursor = page.nextCursor;
+    if (!cursor) return { items, truncated: false };
+    if (items.length >= maxItems) return { items, truncated: true };
+  }
+}
+
+export const formUrl = (code, kind) => `/api/dossiers/${enc(code)}/forms/${enc(kind)}`;

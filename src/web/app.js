@@ -1,0 +1,201 @@
+/**
+ * The staff app: sign-in, the shell and a router on location.hash.
+ *   #/quay            Quầy tiếp nhận (counter desk)
+ *   #/hop-viec        Hộp việc (my steps, most urgent first)
+ *   #/tra-cuu?q=…     Tra cứu hồ sơ (search)
+ *   #/dieu-hanh       Bảng điều hành (supervisor dashboard)
+ *   #/ho-so/{code}    one dossier
+ * Keyboard: Alt+1…4 switch screens, "/" jumps to the screen's search box.
+ */
+import { ApiError, login, logout, me, session } from './api.js';
+import { clear, clearIssues, h, showFormError, showIssues, toast } from './dom.js';
+import { ROLE_LABELS, unitLabel } from './labels.js';
+import * as counter from './views/counter.js';
+import * as inbox from './views/inbox.js';
+import * as search from './views/search.js';
+import * as dashboard from './views/dashboard.js';
+import * as dossier from './views/dossier.js';
+
+const ROUTES = [
+  { re: /^\/quay$/, nav: 'quay', title: 'Quầy tiếp nhận', view: counter },
+  { re: /^\/hop-viec$/, nav: 'hop-viec', title: 'Hộp việc', view: inbox },
+  { re: /^\/tra-cuu$/, nav: 'tra-cuu', title: 'Tra cứu hồ sơ', view: search },
+  { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', title: 'Bảng điều hành', view: dashboard },
+  { re: /^\/ho-so\/(.+)$/, nav: null, title: 'Hồ sơ', view: dossier },
+];
+const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };
+
+const $ = (id) => document.getElementById(id);
+let current = { abort: null, cleanup: null };
+let user = null;
+
+function homeFor(u) {
+  const roles = u?.roles ?? [];
+  if (roles.includes('counter')) return '#/quay';
+  if (roles.includes('specialist') || roles.includes('leader')) return '#/hop-viec';
+  if (roles.includes('supervisor')) return '#/dieu-hanh';
+  return '#/tra-cuu';
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '');
+  if (!raw.startsWith('/')) return null;
+  const [path, query = ''] = raw.split('?');
+  return { path, query: new URLSearchParams(query) };
+}
+
+function stopCurrent() {
+  current.abort?.abort();
+  try {
+    current.cleanup?.();
+  } catch {
+    /* a view's cleanup must not break navigation */
+  }
+  current = { abort: null, cleanup: null };
+}
+
+// ---- sign-in ----------------------------------------------------------------------------------
+
+function showLogin(notice) {
+  stopCurrent();
+  user = null;
+  $('nav').hidden = true;
+  $('who').hidden = true;
+  clear($('view'));
+  $('login').hidden = false;
+  const n = $('login-notice');
+  n.textContent = notice ?? '';
+  n.hidden = !notice;
+  document.title = 'Đăng nhập — Một cửa';
+  $('username').focus();
+}
+
+function showShell(u) {
+  user = u;
+  $('login').hidden = true;
+  $('nav').hidden = false;
+  $('who').hidden = false;
+  const roles = (u.roles ?? []).map((r) => ROLE_LABELS[r] ?? r).join(', ');
+  $('who-name').textContent = `${u.fullName ?? u.username} · ${roles}`;
+  $('who-name').title = `${u.username} · ${unitLabel(u.unit)}`;
+}
+
+async function onLogin(e) {
+  e.preventDefault();
+  const form = e.currentTarget;
+  clearIssues(form);
+  const username = $('username').value.trim();
+  const password = $('password').value;
+  const missing = [];
+  if (!username) missing.push({ field: 'username', reason: 'required', vi: 'Nhập tên đăng nhập' });
+  if (!password) missing.push({ field: 'password', reason: 'required', vi: 'Nhập mật khẩu' });
+  if (missing.length) return showIssues(form, missing);
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    const u = await login(username, password);
+    $('password').value = '';
+    showShell(u);
+    if (!parseHash()) location.replace(homeFor(u));
+    await route();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues, err.message);
+    else showFormError(form, err instanceof ApiError && err.status === 401 ? err.message || 'Sai tên đăng nhập hoặc mật khẩu' : err.message);
+    $('password').select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- routing ----------------------------------------------------------------------------------
+
+async function route() {
+  if (!session() || !user) return showLogin();
+  const parsed = parseHash();
+  if (!parsed) {
+    location.replace(homeFor(user));
+    return;
+  }
+  const match = ROUTES.map((r) => ({ r, m: r.re.exec(parsed.path) })).find((x) => x.m);
+  stopCurrent();
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (match && a.dataset.nav === match.r.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const host = $('view');
+  const root = h('div', { class: 'view-root' });
+  host.replaceChildren(root);
+  if (!match) {
+    document.title = 'Không tìm thấy — Một cửa';
+    root.append(h('h1', null, 'Không tìm thấy trang'), h('p', null, h('a', { href: homeFor(user) }, 'Về trang chính')));
+    return;
+  }
+  document.title = `${match.r.title} — Một cửa`;
+  const abort = new AbortController();
+  current.abort = abort;
+  const params = match.m.slice(1).map((p) => decodeURIComponent(p));
+  try {
+    const cleanup = await match.r.view.render(root, { user, params, query: parsed.query, signal: abort.signal });
+    if (abort.signal.aborted) cleanup?.();
+    else current.cleanup = cleanup ?? null;
+  } catch (err) {
+    if (err && err.name === 'AbortError') return;
+    if (abort.signal.aborted) return;
+    root.append(h('div', { class: 'alert alert-error', role: 'alert' }, err?.message ?? String(err)));
+  }
+  if (!abort.signal.aborted && !root.contains(document.activeElement)) {
+    const target = root.querySelector('[autofocus]') ?? root.querySelector('h1');
+    if (target) {
+      if (!target.hasAttribute('tabindex') && target.tagName === 'H1') target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+    }
+  }
+}
+
+function onKey(e) {
+  if (!user) return;
+  if (e.altKey && !e.ctrlKey && !e.metaKey && NAV_KEYS[e.key]) {
+    e.preventDefault();
+    location.hash = NAV_KEYS[e.key];
+    return;
+  }
+  const t = e.target;
+  const typing = t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  if (e.key === '/' && !typing && !document.querySelector('dialog[open]')) {
+    const box = document.querySelector('#view [data-search]');
+    if (box) {
+      e.preventDefault();
+      box.focus();
+      box.select?.();
+    }
+  }
+}
+
+async function start() {
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout').addEventListener('click', async () => {
+    await logout();
+    location.hash = '';
+    showLogin('Đã đăng xuất.');
+  });
+  $('skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
+  window.addEventListener('hashchange', () => {
+    if (user) route();
+  });
+  window.addEventListener('keydown', onKey);
+  window.addEventListener('motcua:signed-out', (e) => {
+    if (user) toast('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'error');
+    showLogin(e.detail?.message ?? 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+  });
+
+  if (!session()) return showLogin();
+  const u = await me();
+  if (!u) return showLogin('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+  showShell(u);
+  await route();
+}
+
+start();

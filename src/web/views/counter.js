@@ -1,0 +1,478 @@
+/**
+ * Quầy tiếp nhận — the counter desk, used all day: receive a dossier (procedure → its documents as a
+ * checklist → applicant → receive → code, due date, receipt), find one by code / phone / ID number,
+ * hand back results, take in supplements and online submissions.
+ */
+import { ApiError, listDossiers, newIdempotencyKey, submitDossier } from '../api.js';
+import { actionButton, actionsFor, forwardFromCounter, FORWARD_LABEL, moreButton } from '../actions.js';
+import { fold, procedureNameOf, procedures } from '../catalog.js';
+import { clear, clearIssues, dossierLink, errorBox, field, h, showFormError, showIssues, spinner, stateBadge, timelinessBadge, toast, values } from '../dom.js';
+import { CHANNELS, fmtAmount, fmtMoney, fmtTime, relativeDue, unitLabel } from '../labels.js';
+import { openForm } from '../print.js';
+
+const ID_RE = /^[0-9A-Z]{6,20}$/;
+const PHONE_RE = /^\+?[0-9]{8,15}$/;
+
+export async function render(root, { user, signal }) {
+  const catalogue = await procedures();
+  if (signal.aborted) return;
+
+  const intake = h('section', { class: 'panel intake', 'aria-labelledby': 'intake-title' });
+  const side = h('section', { class: 'panel desk-side', 'aria-labelledby': 'desk-side-title' });
+  root.append(h('div', { class: 'counter-grid' }, intake, side));
+
+  const desk = new IntakeForm(intake, catalogue, user);
+  desk.show();
+  const lists = new DeskLists(side, catalogue, user, signal);
+  lists.show();
+  desk.onReceived = () => lists.refresh();
+
+  const onKey = (e) => {
+    if (e.key === 'F2') {
+      e.preventDefault();
+      desk.reset();
+    }
+  };
+  window.addEventListener('keydown', onKey);
+  return () => window.removeEventListener('keydown', onKey);
+}
+
+// ---- receiving --------------------------------------------------------------------------------
+
+class IntakeForm {
+  constructor(host, catalogue, user) {
+    this.host = host;
+    this.catalogue = catalogue;
+    this.user = user;
+    this.proc = null;
+    /** the Idempotency-Key of the submission in flight; kept for a retry when its outcome is unknown */
+    this.key = null;
+    this.onReceived = () => {};
+  }
+
+  show() {
+    const c = this.catalogue;
+    clear(this.host);
+    const list = h('datalist', { id: 'procedure-list' }, c.map((p) => h('option', { value: `${p.code} — ${p.name}` })));
+    this.procInput = h('input', {
+      id: 'procedure',
+      name: 'procedure',
+      list: 'procedure-list',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      required: true,
+      autofocus: true,
+      placeholder: 'Gõ mã (1.001612) hoặc tên thủ tục',
+      'aria-describedby': 'procedure-info procedure-err',
+      dataset: { field: 'procedureCode' },
+    });
+    this.procInfo = h('p', { id: 'procedure-info', class: 'hint' }, `${c.length} thủ tục. Gõ mã hoặc vài chữ của tên rồi chọn.`);
+    this.docs = h('fieldset', { class: 'docs', dataset: { field: 'documents' }, hidden: true });
+    this.form = h(
+      'form',
+      { id: 'intake-form', novalidate: true, 'aria-describedby': 'intake-help' },
+      h(
+        'div',
+        { class: 'proc-row' },
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'procedure' }, 'Thủ tục hành chính', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')),
+          this.procInput,
+          list,
+          h('p', { class: 'field-error', id: 'procedure-err', hidden: true }),
+        ),
+        field({ label: 'Hình thức nộp', name: 'channel', type: 'select', value: 'counter', options: Object.entries(CHANNELS) }),
+      ),
+      this.procInfo,
+      this.docs,
+      h(
+        'fieldset',
+        { class: 'applicant' },
+        h('legend', null, 'Người nộp hồ sơ'),
+        h(
+          'div',
+          { class: 'grid-3' },
+          field({ label: 'Họ và tên', name: 'applicant.fullName', required: true, attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+          field({ label: 'Số CCCD / định danh', name: 'applicant.idNumber', required: true, attrs: { inputmode: 'numeric', autocomplete: 'off', maxlength: 20 } }),
+          field({ label: 'Số điện thoại', name: 'applicant.phone', required: true, type: 'tel', attrs: { autocomplete: 'off', maxlength: 16 } }),
+          field({ label: 'Địa chỉ', name: 'applicant.address', required: true, wide: true, attrs: { autocomplete: 'off' } }),
+          field({ label: 'Email', name: 'applicant.email', type: 'email', attrs: { autocomplete: 'off' } }),
+        ),
+      ),
+      h('p', { class: 'form-error', role: 'alert', hidden: true }),
+      h(
+        'div',
+        { class: 'submit-row' },
+        field({ label: 'Ghi chú', name: 'note', attrs: { autocomplete: 'off' } }),
+        h('button', { type: 'submit', class: 'primary big', id: 'receive-button' }, 'Tiếp nhận hồ sơ'),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.reset() }, 'Nhập lại (F2)'),
+      ),
+      h('p', { id: 'intake-help', class: 'hint' }, 'Enter: tiếp nhận · F2: hồ sơ mới · "/": tìm hồ sơ'),
+    );
+    this.done = h('div', { class: 'received', hidden: true, tabindex: '-1' });
+    this.host.append(h('h1', { id: 'intake-title' }, 'Tiếp nhận hồ sơ'), this.form, this.done);
+
+    this.procInput.addEventListener('input', () => this.pick(false));
+    this.procInput.addEventListener('change', () => this.pick(true));
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    // normalise as typed: ID numbers are capitals, phones lose spaces and dots
+    this.form.addEventListener('change', (e) => {
+      const t = e.target;
+      if (t.name === 'applicant.idNumber') t.value = t.value.replace(/\s+/g, '').toUpperCase();
+      if (t.name === 'applicant.phone') t.value = t.value.replace(/[\s.\-()]/g, '');
+    });
+    this.docs.addEventListener('change', () => this.countDocs());
+  }
+
+  /** Finds the procedure the clerk means: exact code, the datalist's "code — name", or one name match. */
+  resolve(text) {
+    const t = text.trim();
+    if (!t) return null;
+    const c = this.catalogue;
+    const code = t.split(/\s+[—-]\s+/)[0];
+    const exact = c.find((p) => p.code === code || `${p.code} — ${p.name}` === t);
+    if (exact) return exact;
+    const f = fold(t);
+    const matches = c.filter((p) => fold(p.name).includes(f) || p.code.startsWith(t));
+    return matches.length === 1 ? matches[0] : null;
+  }
+
+  pick(final) {
+    const p = this.resolve(this.procInput.value);
+    if (p && p !== this.proc) {
+      this.proc = p;
+      this.key = null;
+      if (final) this.procInput.value = `${p.code} — ${p.name}`;
+      this.renderProcedure();
+    } else if (!p && final && this.procInput.value.trim()) {
+      this.proc = null;
+      this.renderProcedure();
+      this.procInfo.textContent = 'Không xác định được thủ tục: chọn một dòng trong danh sách gợi ý.';
+    } else if (p && final) {
+      this.procInput.value = `${p.code} — ${p.name}`;
+    }
+  }
+
+  renderProcedure() {
+    const p = this.proc;
+    clear(this.docs);
+    if (!p) {
+      this.docs.hidden = true;
+      this.procInfo.textContent = 'Gõ mã hoặc vài chữ của tên rồi chọn.';
+      return;
+    }
+    this.procInfo.textContent = `${p.field?.name ?? ''} · Thời hạn: ${fmtAmount(p.processingTime)} · Lệ phí: ${fmtMoney(p.fee?.amount)}${p.fee?.note ? ' *' : ''} · ${p.steps?.length ?? 0} bước xử lý`;
+    this.procInfo.title = p.fee?.note ?? '';
+    const rows = (p.requiredDocuments ?? []).map((d, i) => docRow(d.name, d.copies, d.original, i));
+    this.docs.hidden = false;
+    this.docs.append(
+      h('legend', null, 'Thành phần hồ sơ (đánh dấu giấy tờ đã nhận)'),
+      h(
+        'table',
+        { class: 'checklist' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'c-check' }, 'Nhận'), h('th', { scope: 'col' }, 'Giấy tờ'), h('th', { scope: 'col' }, 'Loại'), h('th', { scope: 'col', class: 'c-copies' }, 'Số bản'))),
+        h('tbody', null, rows),
+      ),
+      h(
+        'div',
+        { class: 'docs-actions' },
+        h('button', { type: 'button', class: 'secondary small', onclick: () => this.checkAll() }, 'Đã nhận đủ'),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => this.addDoc() }, '+ Giấy tờ khác'),
+        h('span', { class: 'hint', id: 'docs-count', 'aria-live': 'polite' }),
+      ),
+      h('p', { class: 'field-error', hidden: true }),
+    );
+    this.countDocs();
+  }
+
+  checkAll() {
+    for (const cb of this.docs.querySelectorAll('input[type=checkbox]')) cb.checked = true;
+    this.countDocs();
+  }
+
+  addDoc() {
+    const tbody = this.docs.querySelector('tbody');
+    const i = tbody.children.length;
+    const row = docRow('', 1, null, i, true);
+    tbody.append(row);
+    row.querySelector('input[type=text]').focus();
+    this.countDocs();
+  }
+
+  countDocs() {
+    const all = [...this.docs.querySelectorAll('tbody tr')];
+    const got = all.filter((r) => r.querySelector('input[type=checkbox]').checked).length;
+    const out = this.docs.querySelector('#docs-count');
+    if (out) out.textContent = `Đã nhận ${got}/${all.length} giấy tờ`;
+  }
+
+  /** the submission body, or the issues found before sending */
+  collect() {
+    const v = values(this.form);
+    const issues = [];
+    if (!this.proc) issues.push({ field: 'procedureCode', vi: 'Chọn thủ tục trong danh sách' });
+    const documents = [];
+    for (const row of this.docs.querySelectorAll('tbody tr')) {
+      row.querySelectorAll('[data-field]').forEach((el) => delete el.dataset.field);
+      if (!row.querySelector('input[type=checkbox]').checked) continue;
+      const nameInput = row.querySelector('input[type=text]');
+      const name = nameInput ? nameInput.value.trim() : row.dataset.name;
+      const copiesInput = row.querySelector('input[type=number]');
+      const i = documents.length;
+      if (nameInput) nameInput.dataset.field = `documents.${i}.name`;
+      copiesInput.dataset.field = `documents.${i}.copies`;
+      const copies = Number(copiesInput.value);
+      if (nameInput && !name) issues.push({ field: `documents.${i}.name`, vi: 'Nhập tên giấy tờ' });
+      if (!Number.isInteger(copies) || copies < 1 || copies > 100) issues.push({ field: `documents.${i}.copies`, vi: 'Số bản từ 1 đến 100' });
+      documents.push({ name, copies });
+    }
+    if (this.proc && !documents.length) issues.push({ field: 'documents', vi: 'Đánh dấu ít nhất một giấy tờ đã nhận' });
+    const a = {
+      fullName: v['applicant.fullName'],
+      idNumber: v['applicant.idNumber'].replace(/\s+/g, '').toUpperCase(),
+      phone: v['applicant.phone'].replace(/[\s.\-()]/g, ''),
+      address: v['applicant.address'],
+      email: v['applicant.email'] || undefined,
+    };
+    if (!a.fullName) issues.push({ field: 'applicant.fullName', vi: 'Nhập họ và tên người nộp' });
+    if (!a.idNumber) issues.push({ field: 'applicant.idNumber', vi: 'Nhập số CCCD / định danh' });
+    else if (!ID_RE.test(a.idNumber)) issues.push({ field: 'applicant.idNumber', vi: 'Cần 6–20 chữ số hoặc chữ in hoa' });
+    if (!a.phone) issues.push({ field: 'applicant.phone', vi: 'Nhập số điện thoại' });
+    else if (!PHONE_RE.test(a.phone)) issues.push({ field: 'applicant.phone', vi: 'Cần 8–15 chữ số' });
+    if (!a.address) issues.push({ field: 'applicant.address', vi: 'Nhập địa chỉ' });
+    if (a.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.email)) issues.push({ field: 'applicant.email', vi: 'Email không hợp lệ' });
+    if (issues.length) return { issues };
+    return { body: { procedureCode: this.proc.code, channel: v.channel || 'counter', applicant: a, documents, note: v.note || undefined } };
+  }
+
+  async submit() {
+    if (this.busy) return;
+    clearIssues(this.form);
+    const { body, issues } = this.collect();
+    if (issues) return showIssues(this.form, issues, 'Vui lòng kiểm tra các mục được đánh dấu');
+    const button = this.form.querySelector('#receive-button');
+    this.busy = true;
+    button.disabled = true;
+    button.textContent = 'Đang tiếp nhận…';
+    this.key ??= newIdempotencyKey();
+    try {
+      const view = await submitDossier(body, this.key);
+      this.key = null;
+      this.showDone(view, body);
+      this.onReceived(view);
+    } catch (err) {
+      const unknownOutcome = !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
+      if (!unknownOutcome) this.key = null;
+      if (err instanceof ApiError && err.issues.some((i) => i.field === 'Idempotency-Key'))
+        showFormError(this.form, 'Lần gửi trước có thể đã được tiếp nhận: tìm theo số điện thoại ở cột bên phải trước khi tiếp nhận lại.');
+      else if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(this.form, err.issues, err.message);
+      else
+        showFormError(
+          this.form,
+          unknownOutcome
+            ? `${err.message} Bấm «Tiếp nhận hồ sơ» lần nữa để gửi lại: hệ thống không tạo hồ sơ trùng.`
+            : err.message,
+        );
+    } finally {
+      this.busy = false;
+      button.disabled = false;
+      button.textContent = 'Tiếp nhận hồ sơ';
+    }
+  }
+
+  showDone(view, body) {
+    this.form.hidden = true;
+    clear(this.done);
+    this.done.hidden = false;
+    const status = h('p', { class: 'hint', id: 'received-status' }, 'Bước tiếp theo: chuyển hồ sơ đến phòng chuyên môn.');
+    const printBtn = h(
+      'button',
+      { type: 'button', class: 'primary big', id: 'print-receipt', onclick: () => openForm(view.code, 'receipt').catch((e) => toast(e.message, 'error')) },
+      'In giấy tiếp nhận',
+    );
+    const forwardBtn = h('button', {
+      type: 'button',
+      class: 'secondary',
+      id: 'forward-button',
+      hidden: !(view.state === 'received' && (view.permittedEvents ?? view.allowedEvents ?? []).includes('ASSIGN')),
+      onclick: async () => {
+        const updated = await forwardFromCounter(view, this.user);
+        if (updated) {
+          Object.assign(view, updated);
+          forwardBtn.hidden = true;
+          status.textContent = `Đã chuyển đến ${unitLabel(updated.unit)}${updated.stepName ? `: ${updated.stepName}` : ''}.`;
+          this.onReceived(updated);
+        }
+      },
+    }, FORWARD_LABEL);
+    this.done.append(
+      h('p', { class: 'alert alert-ok', role: 'status' }, 'Đã tiếp nhận hồ sơ'),
+      h(
+        'dl',
+        { class: 'received-facts' },
+        h('dt', null, 'Mã hồ sơ'),
+        h('dd', { class: 'big-code', id: 'received-code' }, view.code),
+        h('dt', null, 'Ngày hẹn trả kết quả'),
+        h('dd', { class: 'big-due', id: 'received-due' }, view.dueAt ? fmtTime(view.dueAt) : 'Chưa tính (chờ tiếp nhận)'),
+        h('dt', null, 'Thủ tục'),
+        h('dd', null, procedureNameOf(view, this.catalogue)),
+        h('dt', null, 'Người nộp'),
+        h('dd', null, `${body.applicant.fullName} · ĐT ${body.applicant.phone}`),
+        h('dt', null, 'Tiếp nhận lúc'),
+        h('dd', null, fmtTime(view.receivedAt ?? view.submittedAt)),
+      ),
+      h(
+        'div',
+        { class: 'form-actions' },
+        printBtn,
+        forwardBtn,
+        h('a', { class: 'button secondary', href: `#/ho-so/${encodeURIComponent(view.code)}` }, 'Xem hồ sơ'),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.reset() }, 'Tiếp nhận hồ sơ mới (F2)'),
+      ),
+      status,
+    );
+    printBtn.focus();
+  }
+
+  reset() {
+    this.key = null;
+    this.proc = null;
+    this.form.reset();
+    clearIssues(this.form);
+    this.renderProcedure();
+    this.done.hidden = true;
+    this.form.hidden = false;
+    this.procInput.focus();
+  }
+}
+
+function docRow(name, copies, original, i, custom = false) {
+  const id = `doc-${i}-${Math.random().toString(36).slice(2, 7)}`;
+  const check = h('input', { type: 'checkbox', id, checked: custom, 'aria-label': custom ? 'Đã nhận giấy tờ này' : null });
+  const nameCell = custom
+    ? h('td', null, h('input', { type: 'text', class: 'doc-name', 'aria-label': 'Tên giấy tờ', placeholder: 'Tên giấy tờ' }))
+    : h('td', null, h('label', { for: id }, name));
+  return h(
+    'tr',
+    { dataset: custom ? {} : { name } },
+    h('td', { class: 'c-check' }, check),
+    nameCell,
+    h('td', { class: 'c-kind' }, original === null ? '—' : original ? 'Bản chính' : 'Bản sao'),
+    h('td', { class: 'c-copies' }, h('input', { type: 'number', min: 1, max: 100, value: String(copies), 'aria-label': `Số bản${name ? `: ${name}` : ''}`, class: 'copies' }), h('p', { class: 'field-error', hidden: true })),
+  );
+}
+
+// ---- finding, handing back --------------------------------------------------------------------
+
+class DeskLists {
+  constructor(host, catalogue, user, signal) {
+    this.host = host;
+    this.catalogue = catalogue;
+    this.user = user;
+    this.signal = signal;
+    this.lastQuery = '';
+  }
+
+  show() {
+    const q = h('input', {
+      type: 'search',
+      id: 'desk-search',
+      name: 'q',
+      'data-search': '',
+      placeholder: 'Mã hồ sơ, số điện thoại hoặc CCCD',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      'aria-label': 'Tìm hồ sơ theo mã, số điện thoại hoặc CCCD',
+    });
+    this.results = h('div', { class: 'desk-results', 'aria-live': 'polite' });
+    this.ready = h('div', { class: 'desk-list' });
+    this.waiting = h('div', { class: 'desk-list' });
+    const form = h(
+      'form',
+      { role: 'search', class: 'search-row', onsubmit: (e) => (e.preventDefault(), this.search(q.value.trim())) },
+      q,
+      h('button', { type: 'submit', class: 'primary' }, 'Tìm'),
+    );
+    this.host.append(
+      h('h2', { id: 'desk-side-title' }, 'Tìm hồ sơ · Trả kết quả'),
+      form,
+      this.results,
+      h('h3', null, 'Chờ trả kết quả'),
+      this.ready,
+      h('h3', null, 'Chờ tiếp nhận (nộp trực tuyến, bưu chính)'),
+      this.waiting,
+    );
+    this.refresh();
+  }
+
+  async search(text) {
+    this.lastQuery = text;
+    clear(this.results);
+    if (!text) return;
+    this.results.append(spinner('Đang tìm…'));
+    try {
+      const page = await listDossiers({ q: text, limit: 20 }, { signal: this.signal });
+      clear(this.results);
+      this.results.append(
+        h('h3', null, `Kết quả cho “${text}”: ${page.items.length}${page.nextCursor ? '+' : ''} hồ sơ`),
+        page.items.length ? this.cards(page.items) : h('p', { class: 'empty' }, 'Không tìm thấy hồ sơ nào.'),
+      );
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      clear(this.results);
+      this.results.append(errorBox(err));
+    }
+  }
+
+  async refresh() {
+    const load = async (box, params, empty) => {
+      try {
+        const page = await listDossiers({ ...params, sort: 'due', limit: 20 }, { signal: this.signal });
+        clear(box);
+        box.append(page.items.length ? this.cards(page.items) : h('p', { class: 'empty' }, empty));
+      } catch (err) {
+        if (err.name === 'AbortError') return;
+        clear(box);
+        box.append(errorBox(err));
+      }
+    };
+    await Promise.all([
+      load(this.ready, { state: 'result' }, 'Không có hồ sơ chờ trả kết quả.'),
+      load(this.waiting, { state: 'submitted,awaiting_supplement' }, 'Không có hồ sơ chờ tiếp nhận.'),
+    ]);
+  }
+
+  cards(items) {
+    return h('ul', { class: 'cards' }, items.map((v) => this.card(v)));
+  }
+
+  card(v) {
+    const after = () => {
+      this.refresh();
+      if (this.lastQuery) this.search(this.lastQuery);
+    };
+    const acts = actionsFor(v, this.user).filter((t) => ['RETURN_RESULT', 'RECEIVE', 'RECEIVE_SUPPLEMENT'].includes(t));
+    const forward = v.state === 'received' && actionsFor(v, this.user).includes('ASSIGN');
+    return h(
+      'li',
+      { class: ['card', `row-${v.timeliness}`], dataset: { code: v.code } },
+      h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness)),
+      h('div', { class: 'card-body' }, h('b', null, v.applicant?.fullName ?? v.applicantName ?? ''), ' · ', procedureNameOf(v, this.catalogue)),
+      h('div', { class: 'card-meta' }, v.dueAt ? `Hẹn trả: ${fmtTime(v.dueAt)} (${relativeDue(v.dueAt)})` : `Đăng ký: ${fmtTime(v.submittedAt)}`, v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : ''),
+      acts.length || forward
+        ? h(
+            'div',
+            { class: 'card-actions' },
+            forward ? actionButton(v, 'FORWARD', this.user, after, { primary: true }) : null,
+            acts.map((t, i) => actionButton(v, t, this.user, after, { primary: i === 0 && !forward })),
+            h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')) }, 'In giấy tiếp nhận'),
+            moreButton(v, this.user, after, [...acts, 'ASSIGN']),
+          )
+        : null,
+    );
+  }
+}

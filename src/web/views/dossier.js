@@ -1,0 +1,240 @@
+/**
+ * One dossier: where it is (state, step, unit, due date), what can be done now, its printable forms
+ * and the timeline of everything that happened to it.
+ */
+import { getDossier, getEvents } from '../api.js';
+import { actionButton, actionsFor, primaryAction } from '../actions.js';
+import { procedure, procedureNameOf, procedures } from '../catalog.js';
+import { clear, errorBox, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
+import {
+  CHANNELS,
+  EVENT_LABELS,
+  FORM_LABELS,
+  OUTCOMES,
+  PAUSE_REASONS,
+  RETURN_METHODS,
+  fmtAmount,
+  fmtDate,
+  fmtTime,
+  relativeDue,
+  unitLabel,
+} from '../labels.js';
+import { openForm } from '../print.js';
+
+export async function render(root, { user, params, signal }) {
+  const code = params[0];
+  root.append(spinner());
+  const [view, events, catalogue] = await Promise.all([getDossier(code, { signal }), getEvents(code, { signal }).catch(() => []), procedures().catch(() => [])]);
+  if (signal.aborted) return;
+  const proc = await procedure(view.procedureCode);
+  clear(root);
+  draw(root, view, events, proc, catalogue, user, signal);
+}
+
+function draw(root, view, events, proc, catalogue, user, signal) {
+  const reload = async () => {
+    try {
+      const [fresh, evs] = await Promise.all([getDossier(view.code, { signal }), getEvents(view.code, { signal }).catch(() => events)]);
+      if (signal.aborted) return;
+      clear(root);
+      draw(root, fresh, evs, proc, catalogue, user, signal);
+    } catch (err) {
+      if (err.name !== 'AbortError') toast(err.message, 'error');
+    }
+  };
+
+  const primary = primaryAction(view, user);
+  const others = actionsFor(view, user).filter((t) => t !== primary && !(primary === 'FORWARD' && t === 'ASSIGN'));
+  const applicant = view.applicant ?? {};
+  const late = view.originalDueAt && view.dueAt && view.originalDueAt !== view.dueAt;
+
+  root.append(
+    h(
+      'div',
+      { class: 'page-head dossier-head' },
+      h('h1', null, 'Hồ sơ ', h('span', { class: 'code', id: 'dossier-code' }, view.code)),
+      h('div', { class: 'head-badges' }, stateBadge(view.state), ' ', timelinessBadge(view.timeliness), view.nationalStatus?.name ? h('span', { class: 'muted' }, ` Trạng thái quốc gia: ${view.nationalStatus.name}`) : null),
+      h('p', { class: 'proc-name' }, `${view.procedureCode} · ${procedureNameOf(view, catalogue)}`),
+    ),
+    h(
+      'div',
+      { class: 'dossier-grid' },
+      h(
+        'div',
+        { class: 'dossier-main' },
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'act-title' },
+          h('h2', { id: 'act-title' }, 'Thao tác'),
+          primary || others.length
+            ? h(
+                'div',
+                { class: 'button-row', id: 'dossier-actions' },
+                primary ? actionButton(view, primary, user, reload, { primary: true }) : null,
+                others.map((t) => actionButton(view, t, user, reload)),
+              )
+            : h('p', { class: 'muted' }, 'Bạn không có thao tác nào với hồ sơ ở trạng thái này.'),
+          h('h3', null, 'Biểu mẫu'),
+          h('div', { class: 'button-row', id: 'dossier-forms' }, formsOf(view, events).map((kind) =>
+            h('button', { type: 'button', class: 'secondary small', dataset: { form: kind }, onclick: () => openForm(view.code, kind).catch((e) => toast(e.message, 'error')) }, `In ${FORM_LABELS[kind].toLowerCase()}`),
+          )),
+        ),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'sum-title' },
+          h('h2', { id: 'sum-title' }, 'Thông tin chung'),
+          h(
+            'dl',
+            { class: 'facts' },
+            fact('Người nộp', [applicant.fullName ?? view.applicantName ?? '', applicant.phone ? ` · ĐT ${applicant.phone}` : '', applicant.idNumber ? ` · CCCD ${applicant.idNumber}` : '']),
+            applicant.address ? fact('Địa chỉ', applicant.address) : null,
+            fact('Hình thức nộp', CHANNELS[view.channel] ?? view.channel ?? ''),
+            fact('Tiếp nhận lúc', fmtTime(view.receivedAt) || `Chưa tiếp nhận (đăng ký ${fmtTime(view.submittedAt)})`),
+            fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), ['result', 'returned', 'withdrawn', 'refused_intake'].includes(view.state) ? '' : ` (${relativeDue(view.dueAt)})`] : '—'),
+            late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
+            fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
+            fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),
+            view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
+            view.returnedAt ? fact('Đã trả kết quả', fmtTime(view.returnedAt)) : null,
+            view.note ? fact('Ghi chú', view.note) : null,
+          ),
+        ),
+        steps(view, proc),
+        documents(view),
+      ),
+      timeline(events, proc),
+    ),
+  );
+}
+
+function fact(label, value) {
+  return [h('dt', null, label), h('dd', null, value)];
+}
+
+/** The forms that exist for this dossier's history. */
+function formsOf(view, events) {
+  const types = new Set(events.map((e) => e.type));
+  const out = [];
+  if (view.receivedAt || types.has('RECEIVE')) out.push('receipt', 'control-slip');
+  if (types.has('REQUEST_SUPPLEMENT')) out.push('supplement');
+  if (types.has('REFUSE') || view.state === 'refused_intake' || view.outcome === 'refused') out.push('refusal');
+  if (types.has('ISSUE_APOLOGY')) out.push('apology');
+  return out;
+}
+
+function steps(view, proc) {
+  if (!proc?.steps?.length) return null;
+  const idx = proc.steps.findIndex((s) => s.id === view.step);
+  const finished = ['result', 'returned'].includes(view.state);
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'steps-title' },
+    h('h2', { id: 'steps-title' }, `Quy trình (${fmtAmount(proc.processingTime)})`),
+    h(
+      'ol',
+      { class: 'steps' },
+      proc.steps.map((s, i) => {
+        const status = finished || (idx >= 0 && i < idx) ? 'done' : i === idx ? 'current' : 'todo';
+        return h(
+          'li',
+          { class: `step step-${status}`, 'aria-current': status === 'current' ? 'step' : null },
+          h('span', { class: 'step-name' }, s.name),
+          h('small', null, `${unitLabel(s.unit)} · ${fmtAmount(s.budget)}`, status === 'current' ? ' · đang thực hiện' : status === 'done' ? ' · đã xong' : ''),
+        );
+      }),
+    ),
+  );
+}
+
+function documents(view) {
+  if (!Array.isArray(view.documents) || !view.documents.length) return null;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'docs-title' },
+    h('h2', { id: 'docs-title' }, 'Thành phần hồ sơ đã nhận'),
+    h('ul', { class: 'plain' }, view.documents.map((d) => h('li', null, `${d.name} — ${d.copies} bản`))),
+  );
+}
+
+function timeline(events, proc) {
+  const stepName = (id) => proc?.steps?.find((s) => s.id === id)?.name ?? id;
+  return h(
+    'section',
+    { class: 'panel timeline-panel', 'aria-labelledby': 'tl-title' },
+    h('h2', { id: 'tl-title' }, 'Diễn biến hồ sơ ', h('small', null, '(mới nhất trên cùng)')),
+    events.length
+      ? h(
+          'ol',
+          { class: 'timeline', id: 'timeline' },
+          [...events]
+            .sort((a, b) => b.seq - a.seq)
+            .map((e) =>
+              h(
+                'li',
+                { class: `ev ev-${e.type}`, dataset: { type: e.type } },
+                h('time', { datetime: e.occurredAt }, fmtTime(e.occurredAt)),
+                h('div', { class: 'ev-title' }, EVENT_LABELS[e.type] ?? e.type),
+                h('div', { class: 'ev-actor' }, e.actor === 'system' ? 'Hệ thống' : `${e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`),
+                details(e, stepName),
+              ),
+            ),
+        )
+      : h('p', { class: 'muted' }, 'Chưa có dữ liệu diễn biến.'),
+  );
+}
+
+/** The payload of an event, in words. */
+function details(e, stepName) {
+  const p = e.payload ?? {};
+  const lines = [];
+  const add = (label, value) => {
+    if (value !== undefined && value !== null && value !== '') lines.push(h('li', null, h('span', { class: 'muted' }, `${label}: `), String(value)));
+  };
+  switch (e.type) {
+    case 'SUBMIT':
+      add('Người nộp', p.applicant?.fullName);
+      add('Hình thức', CHANNELS[p.channel] ?? p.channel);
+      if (Array.isArray(p.documents)) add('Giấy tờ', p.documents.map((d) => `${d.name} (${d.copies})`).join('; '));
+      break;
+    case 'RECEIVE':
+    case 'RECEIVE_SUPPLEMENT':
+      add('Hẹn trả kết quả', fmtTime(p.dueAt));
+      break;
+    case 'ASSIGN':
+      add('Đơn vị', unitLabel(p.unit));
+      add('Người xử lý', p.assignee);
+      break;
+    case 'REQUEST_SUPPLEMENT':
+      if (Array.isArray(p.missing)) add('Cần bổ sung', p.missing.join('; '));
+      break;
+    case 'PAUSE':
+      add('Lý do', PAUSE_REASONS[p.reason] ?? p.reason);
+      break;
+    case 'RESUME':
+      add('Hẹn trả kết quả', fmtTime(p.dueAt));
+      break;
+    case 'RECORD_RESULT':
+      add('Số văn bản', p.documentNumber);
+      add('Ngày ký', fmtDate(p.documentDate));
+      add('Người ký', p.signer);
+      break;
+    case 'ISSUE_APOLOGY':
+      add('Hẹn trả mới', fmtTime(p.newDueAt) || fmtDate(p.newDueDate));
+      add('Người ký', p.signer);
+      add('Bước để chậm', p.responsibleStep ? stepName(p.responsibleStep) : undefined);
+      break;
+    case 'RETURN_RESULT':
+      add('Hình thức', RETURN_METHODS[p.method] ?? p.method);
+      add('Đánh giá', p.rating ? `${p.rating}/5` : undefined);
+      break;
+    case 'DEADLINE_APPROACHING':
+    case 'DEADLINE_PASSED':
+      add('Hạn', fmtTime(p.dueAt));
+      break;
+    default:
+      break;
+  }
+  if (e.type !== 'PAUSE') add('Lý do', p.reason);
+  add('Ghi chú', p.note);
+  return lines.length ? h('ul', { class: 'ev-details' }, lines) : null;
+}

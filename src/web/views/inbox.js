@@ -1,0 +1,127 @@
+/**
+ * Hộp việc — the dossiers at my unit or assigned to me that wait for someone to act, most urgent
+ * first (due date), due-soon and overdue ones marked. Each row offers its next move and the others.
+ */
+import { listAll } from '../api.js';
+import { actionButton, moreButton, primaryAction } from '../actions.js';
+import { procedureNameOf, procedures } from '../catalog.js';
+import { clear, dossierLink, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
+import { fmtTime, relativeDue, unitLabel } from '../labels.js';
+
+const OPEN_STATES = 'submitted,received,assigned,processing,awaiting_supplement,paused';
+const FILTERS = [
+  ['all', 'Tất cả'],
+  ['due_soon', 'Sắp đến hạn'],
+  ['overdue', 'Quá hạn'],
+];
+const REFRESH_MS = 60_000;
+
+export async function render(root, { user, query, signal }) {
+  const catalogue = await procedures().catch(() => []);
+  let filter = FILTERS.some(([k]) => k === query.get('loc')) ? query.get('loc') : 'all';
+  let items = [];
+
+  const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Lọc theo tiến độ' });
+  const body = h('div', { class: 'inbox-body' });
+  const updated = h('span', { class: 'hint', 'aria-live': 'polite' });
+  root.append(
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', null, 'Hộp việc'),
+      h('p', { class: 'muted' }, `Hồ sơ tại ${unitLabel(user.unit)} hoặc giao cho ${user.fullName ?? user.username}, hạn gần nhất lên đầu.`),
+      h('div', { class: 'head-tools' }, chips, h('button', { type: 'button', class: 'secondary small', onclick: () => load() }, 'Làm mới'), updated),
+    ),
+    body,
+  );
+
+  const renderChips = () => {
+    clear(chips);
+    for (const [key, label] of FILTERS) {
+      const n = key === 'all' ? items.length : items.filter((v) => v.timeliness === key).length;
+      chips.append(
+        h(
+          'button',
+          { type: 'button', class: ['chip', `chip-${key}`], 'aria-pressed': String(filter === key), onclick: () => ((filter = key), renderChips(), renderTable()) },
+          `${label} (${n})`,
+        ),
+      );
+    }
+  };
+
+  const renderTable = () => {
+    clear(body);
+    const shown = filter === 'all' ? items : items.filter((v) => v.timeliness === filter);
+    if (!shown.length) {
+      body.append(h('p', { class: 'empty' }, filter === 'all' ? 'Không có hồ sơ nào đang chờ bạn xử lý.' : 'Không có hồ sơ nào trong nhóm này.'));
+      return;
+    }
+    body.append(
+      h(
+        'table',
+        { class: 'data inbox' },
+        h('caption', { class: 'sr-only' }, 'Hồ sơ chờ xử lý, sắp xếp theo hạn'),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Hạn xử lý', 'Mã hồ sơ', 'Thủ tục · Người nộp', 'Bước hiện tại', 'Tình trạng', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        h('tbody', null, shown.map((v) => row(v))),
+      ),
+    );
+  };
+
+  const row = (v) => {
+    const primary = primaryAction(v, user);
+    return h(
+      'tr',
+      { class: `row-${v.timeliness}`, dataset: { code: v.code } },
+      h('td', { class: 'c-due' }, v.dueAt ? [h('b', null, fmtTime(v.dueAt)), h('br'), h('small', null, relativeDue(v.dueAt))] : '—'),
+      h('td', null, dossierLink(v.code)),
+      h('td', { class: 'c-proc' }, h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)), h('br'), h('small', null, v.applicant?.fullName ?? v.applicantName ?? '')),
+      h('td', null, v.stepName ?? v.step ?? '—', v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assignee}`) : null),
+      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness)),
+      h(
+        'td',
+        { class: 'c-actions' },
+        primary ? actionButton(v, primary, user, () => load(), { primary: true }) : null,
+        moreButton(v, user, () => load(), primary === 'FORWARD' ? ['ASSIGN'] : [primary]),
+      ),
+    );
+  };
+
+  async function load() {
+    if (!items.length) {
+      clear(body);
+      body.append(spinner());
+    }
+    try {
+      const res = await listAll({ mine: 1, state: OPEN_STATES, sort: 'due' }, { signal, maxItems: 500 });
+      items = res.items.sort(byDue);
+      updated.textContent = `Cập nhật ${fmtTime(Date.now()).slice(0, 5)}`;
+      renderChips();
+      renderTable();
+    } catch (err) {
+      if (err.name === 'AbortError' || signal.aborted) return;
+      clear(body);
+      body.append(errorBox(err));
+    }
+  }
+
+  await load();
+  const timer = setInterval(() => {
+    if (!document.querySelector('dialog[open]') && !document.hidden) load();
+  }, REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+/** soonest due first; no due date last */
+export function byDue(a, b) {
+  const x = a.dueAt ? Date.parse(a.dueAt) : Infinity;
+  const y = b.dueAt ? Date.parse(b.dueAt) : Infinity;
+  return x - y || String(a.code).localeCompare(String(b.code));
+}

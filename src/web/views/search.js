@@ -1,0 +1,108 @@
+/**
+ * Tra cứu hồ sơ — search with filters; the filters live in the address (#/tra-cuu?q=…&state=…),
+ * so Back and a shared link give the same list.
+ */
+import { listDossiers } from '../api.js';
+import { procedureNameOf, procedures } from '../catalog.js';
+import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
+import { STATE_CHOICES, TIMELINESS_LABELS, fmtTime, unitLabel } from '../labels.js';
+
+const KEYS = ['q', 'state', 'timeliness', 'procedure', 'mine'];
+
+export async function render(root, { query, signal }) {
+  const catalogue = await procedures().catch(() => []);
+  if (signal.aborted) return;
+  const params = Object.fromEntries(KEYS.map((k) => [k, query.get(k) ?? '']));
+
+  const form = h(
+    'form',
+    { role: 'search', class: 'filters', novalidate: true },
+    field({ label: 'Từ khóa', name: 'q', type: 'search', value: params.q, attrs: { 'data-search': '', placeholder: 'Mã hồ sơ, tên, điện thoại, CCCD', autocomplete: 'off', autofocus: true } }),
+    field({ label: 'Trạng thái', name: 'state', type: 'select', value: params.state, options: [['', 'Tất cả'], ...STATE_CHOICES] }),
+    field({ label: 'Tiến độ', name: 'timeliness', type: 'select', value: params.timeliness, options: [['', 'Tất cả'], ...Object.entries(TIMELINESS_LABELS)] }),
+    field({ label: 'Thủ tục', name: 'procedure', type: 'select', value: params.procedure, options: [['', 'Tất cả'], ...catalogue.map((p) => [p.code, `${p.code} · ${p.name}`])], attrs: { class: 'proc-select' } }),
+    field({ label: 'Chỉ hồ sơ của tôi', name: 'mine', type: 'checkbox', value: params.mine === '1' }),
+    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary' }, 'Tìm'), h('a', { href: '#/tra-cuu', class: 'button secondary' }, 'Xóa lọc')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = values(form);
+    const u = new URLSearchParams();
+    for (const k of KEYS) {
+      const val = k === 'mine' ? (v.mine ? '1' : '') : v[k];
+      if (val) u.set(k, val);
+    }
+    const next = `#/tra-cuu${u.toString() ? `?${u}` : ''}`;
+    if (location.hash === next) run();
+    else location.hash = next;
+  });
+
+  const results = h('div', { class: 'results', 'aria-live': 'polite' });
+  root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), form, results);
+
+  let cursor = null;
+  const tbody = h('tbody');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => page() }, 'Xem thêm');
+  const count = h('p', { class: 'muted' });
+  let shown = 0;
+
+  async function page() {
+    more.disabled = true;
+    try {
+      const res = await listDossiers(
+        { q: params.q, state: params.state, timeliness: params.timeliness, procedure: params.procedure, mine: params.mine === '1' ? 1 : '', limit: 50, cursor },
+        { signal },
+      );
+      for (const v of res.items) tbody.append(row(v));
+      shown += res.items.length;
+      cursor = res.nextCursor;
+      more.hidden = !cursor;
+      count.textContent = shown ? `${shown}${cursor ? '+' : ''} hồ sơ` : '';
+      if (!shown) {
+        clear(results);
+        results.append(h('p', { class: 'empty' }, 'Không tìm thấy hồ sơ nào.'));
+      }
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      clear(results);
+      results.append(errorBox(err));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  function row(v) {
+    return h(
+      'tr',
+      { class: `row-${v.timeliness}`, dataset: { code: v.code } },
+      h('td', null, dossierLink(v.code)),
+      h('td', { class: 'c-proc' }, h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)), h('br'), h('small', null, v.applicant?.fullName ?? v.applicantName ?? '')),
+      h('td', { class: 'c-time' }, fmtTime(v.receivedAt ?? v.submittedAt)),
+      h('td', { class: 'c-time' }, fmtTime(v.dueAt) || '—'),
+      h('td', null, `${unitLabel(v.unit) || '—'}`, v.stepName ? h('small', { class: 'block' }, v.stepName) : null),
+      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness)),
+    );
+  }
+
+  async function run() {
+    clear(results);
+    clear(tbody);
+    shown = 0;
+    cursor = null;
+    results.append(
+      count,
+      h(
+        'table',
+        { class: 'data' },
+        h('caption', { class: 'sr-only' }, 'Kết quả tra cứu'),
+        h('thead', null, h('tr', null, ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị · Bước', 'Tình trạng'].map((t) => h('th', { scope: 'col' }, t)))),
+        tbody,
+      ),
+      more,
+    );
+    await page();
+  }
+
+  results.append(spinner());
+  await run();
+}

@@ -1,0 +1,403 @@
+/**
+ * End to end: the staff web UI in headless Chromium (playwright-core) against the real server on a
+ * fresh SQLite database with the demo users, at 1366×768, with the browser's clock following the
+ * server's test clock (Asia/Ho_Chi_Minh).
+ *
+ *  1. A counter clerk receives a dossier for 1.001612 (Đăng ký thành lập hộ kinh doanh), opens its
+ *     receipt, and forwards it (step "tiep-nhan": ASSIGN then COMPLETE_STEP); the specialist completes
+ *     "tham-dinh" from the inbox; the head of the economic office records the result; the clerk finds
+ *     the dossier by phone number and hands the result back. The citizen looks it up on /tra-cuu.
+ *  2. A late result: handing it back is refused (409, only ISSUE_APOLOGY allowed) and the counter
+ *     screen offers the apology form on the spot; the leader issues the apology; the clerk hands back.
+ *     The supervisor's dashboard shows the week's counts and the overdue list.
+ *
+ * Screenshots of every screen go to test-artifacts/e2e/*.png. Without Chromium the suite is skipped
+ * with a loud warning, except in CI (CI=true), where it fails.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BACKENDS } from '../support/backends';
+import { hanoi } from '../support/engine';
+import { startServer, type TestServer } from '../support/server';
+import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e');
+const TIMEOUT = 120_000;
+const PROC = '1.001612';
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  // eslint-disable-next-line no-console
+  console.warn(
+    `\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`,
+  );
+}
+const browserTest = HAVE_CHROMIUM || IN_CI ? test : test.skip;
+
+function requireChromium(): void {
+  if (!HAVE_CHROMIUM) {
+    throw new Error(`Browser tests are required in CI, but Chromium was not found at ${CHROMIUM}. Install chromium or set CHROMIUM_PATH.`);
+  }
+}
+
+describe('the staff web UI in a browser', () => {
+  let server: TestServer;
+  let http: Server;
+  let base = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** console errors, failed scripts and CSP violations seen by any page */
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer(BACKENDS[0]!);
+    http = server.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => http.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
+    await server?.close();
+  }, TIMEOUT);
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+  /** Moves the server's clock and every open browser's clock to a Hanoi local time "YYYY-MM-DD HH:MM". */
+  async function at(local: string): Promise<void> {
+    server.engine.at(local);
+    await Promise.all(contexts.map((c) => c.clock.setFixedTime(new Date(hanoi(local)))));
+  }
+
+  /** A fresh browser (own sessionStorage) signed in as `username` through the login form. */
+  async function signIn(username: string, screenshot?: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    await context.clock.setFixedTime(server.engine.clock.now());
+    contexts.push(context);
+    context.on('page', (p) => watch(p, username));
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill('demo');
+    if (screenshot) await shot(page, screenshot);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('#nav').waitFor({ state: 'visible' });
+    return page;
+  }
+
+  function watch(page: Page, who: string): void {
+    page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const text = msg.text();
+      // an answered 4xx (e.g. the expected 409 below) is logged by Chromium as a failed resource: not a bug
+      if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+      const where = msg.location();
+      problems.push(`${who}: console: ${text} (at ${page.url()} ${where.url}:${where.lineNumber})`);
+    });
+  }
+
+  /** The API as a test fixture (setup and checks only: everything the test is about goes through the UI). */
+  const tokens = new Map<string, string>();
+  async function token(username: string, fresh = false): Promise<string> {
+    const cached = tokens.get(username);
+    if (cached && !fresh) return cached;
+    // sessions expire on the server's clock, which this test moves by days: sign in again when needed
+    const res = await server.http.post('/api/auth/login').send({ username, password: 'demo' });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    tokens.set(username, res.body.token);
+    return res.body.token as string;
+  }
+
+  async function api(username: string, method: 'get' | 'post', url: string, body?: object, headers: Record<string, string> = {}) {
+    for (const fresh of [false, true]) {
+      let req = server.http[method](url).set('Authorization', `Bearer ${await token(username, fresh)}`);
+      for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
+      const res = body ? await req.send(body) : await req;
+      if (res.status === 401 && !fresh) continue;
+      if (res.status >= 300) throw new Error(`${method.toUpperCase()} ${url} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    }
+    throw new Error('unreachable');
+  }
+
+  async function event(username: string, code: string, type: string, payload: object = {}) {
+    const view = await api(username, 'get', `/api/dossiers/${code}`);
+    return api(username, 'post', `/api/dossiers/${code}/events`, { type, ...payload }, { 'If-Match': String(view.version) });
+  }
+
+  async function receiveViaApi(name: string, phone: string): Promise<string> {
+    const d = await api('counter', 'post', '/api/dossiers', {
+      procedureCode: PROC,
+      channel: 'counter',
+      applicant: { fullName: name, idNumber: `0010900${phone.slice(-5)}`, phone, address: 'Phường Hoàn Kiếm, Hà Nội' },
+      documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+    });
+    await event('counter', d.code, 'ASSIGN', { assignee: 'counter' });
+    await event('counter', d.code, 'COMPLETE_STEP', {});
+    return d.code as string;
+  }
+
+  // ---- 0. what the server sends (no browser needed) ---------------------------------------------
+
+  test('the UI is served as static files under a Content-Security-Policy that allows only this origin', async () => {
+    const s = server ?? (await startServer(BACKENDS[0]!));
+    try {
+      for (const [url, type] of [
+        ['/', /text\/html/],
+        ['/tra-cuu', /text\/html/],
+        ['/ui/app.js', /javascript/],
+        ['/ui/views/counter.js', /javascript/],
+        ['/ui/styles.css', /text\/css/],
+      ] as const) {
+        const res = await s.http.get(url);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toMatch(type);
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).not.toContain('unsafe-inline');
+        expect(csp).not.toContain('unsafe-eval');
+        expect(csp).toContain("frame-ancestors 'none'");
+      }
+      expect((await s.http.get('/')).text).toContain('<script type="module" src="/ui/app.js">');
+      expect((await s.http.get('/ui/../package.json')).status).toBe(404);
+      expect((await s.http.get('/ui/%2e%2e/package.json')).status).toBe(404);
+      expect((await s.http.get('/ui/nope.js')).status).toBe(404);
+      // the API is untouched by the UI routes
+      expect((await s.http.get('/api/dossiers')).status).toBe(401);
+    } finally {
+      if (!server) await s.close();
+    }
+  });
+
+  // ---- 1. the happy path --------------------------------------------------------------------
+
+  browserTest(
+    'a dossier goes from the counter through the specialist and the leader back to the counter',
+    async () => {
+      requireChromium();
+      await at('2026-03-03 09:00');
+
+      // the counter clerk signs in and lands on the counter desk
+      let clerk = await signIn('counter', '00-login');
+      await clerk.locator('#intake-title').waitFor();
+      expect(await clerk.locator('#nav a[aria-current=page]').textContent()).toBe('Quầy tiếp nhận');
+
+      // picks the procedure by its code: its required documents appear as a checklist
+      await clerk.locator('#procedure').fill(PROC);
+      await clerk.locator('#procedure').press('Tab');
+      const checklist = clerk.locator('table.checklist tbody tr');
+      await checklist.first().waitFor();
+      expect(await checklist.count()).toBe(3);
+      expect(await clerk.locator('#procedure-info').textContent()).toContain('3 ngày làm việc');
+
+      // an empty submission is refused next to the fields, in Vietnamese
+      await clerk.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+      await clerk.locator('.field-error:not([hidden])').first().waitFor();
+      expect(await clerk.locator('[data-field="applicant.fullName"]').getAttribute('aria-invalid')).toBe('true');
+      expect(await clerk.locator('#intake-form .form-error').textContent()).toContain('Vui lòng kiểm tra');
+      await shot(clerk, '01-counter-validation');
+
+      // ticks the documents it received and types the applicant
+      await clerk.locator('table.checklist tbody tr').nth(0).locator('input[type=checkbox]').check();
+      await clerk.locator('table.checklist tbody tr').nth(1).locator('input[type=checkbox]').check();
+      await clerk.getByRole('textbox', { name: 'Họ và tên', exact: true }).fill('Nguyễn Thị Hoa');
+      await clerk.getByRole('textbox', { name: 'Số CCCD / định danh', exact: true }).fill('001190012345');
+      await clerk.getByRole('textbox', { name: 'Số điện thoại', exact: true }).fill('0912 345 678');
+      await clerk.getByRole('textbox', { name: 'Email', exact: true }).fill('hoa.nguyen@example.vn');
+      await clerk.getByRole('textbox', { name: 'Địa chỉ', exact: true }).fill('Số 5 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội');
+      await shot(clerk, '02-counter-intake');
+
+      // Enter receives: the code and the due date appear, the receipt button has the focus
+      await clerk.getByRole('textbox', { name: 'Địa chỉ', exact: true }).press('Enter');
+      await clerk.locator('#received-code').waitFor();
+      const code = (await clerk.locator('#received-code').textContent())!.trim();
+      expect(code).toMatch(/^000\.00\.12\.H29-260303-\d{4}$/);
+      expect(await clerk.locator('#received-due').textContent()).toBe('17:00 06/03/2026');
+      expect(await clerk.evaluate<string>('document.activeElement && document.activeElement.id')).toBe('print-receipt');
+      await shot(clerk, '03-counter-received');
+
+      // the receipt opens in a new tab, with its own styles (moved to a blob: stylesheet by the app)
+      const [receipt] = await Promise.all([clerk.context().waitForEvent('page'), clerk.getByRole('button', { name: 'In giấy tiếp nhận' }).click()]);
+      await receipt.waitForURL(/^blob:/);
+      await receipt.waitForLoadState('load');
+      await receipt.locator('.mc-toolbar').waitFor();
+      expect(await receipt.locator('body').textContent()).toContain(code);
+      expect(await receipt.evaluate<string>('getComputedStyle(document.body).fontFamily')).toMatch(/Times/);
+      await shot(receipt, '04-receipt');
+      await receipt.close();
+
+      // the counter's own step: "Chuyển xử lý" = ASSIGN to itself + COMPLETE_STEP
+      await clerk.getByRole('button', { name: 'Chuyển xử lý' }).click();
+      const forward = clerk.getByRole('dialog');
+      await forward.waitFor();
+      await forward.getByRole('button', { name: 'Chuyển', exact: true }).click();
+      await forward.waitFor({ state: 'detached' });
+      await clerk.locator('#received-status', { hasText: 'Đã chuyển đến Phòng Kinh tế' }).waitFor();
+      let view = await api('counter', 'get', `/api/dossiers/${code}`);
+      expect(view).toMatchObject({ state: 'processing', step: 'tham-dinh', unit: 'KINHTE' });
+
+      // the specialist: the dossier is in the inbox; complete the step from the row
+      await at('2026-03-04 10:00');
+      const specialist = await signIn('specialist');
+      expect(await specialist.locator('#nav a[aria-current=page]').textContent()).toBe('Hộp việc');
+      const row = specialist.locator(`tr[data-code="${code}"]`);
+      await row.waitFor();
+      expect(await row.locator('td').nth(3).textContent()).toContain('Chuyên viên kiểm tra hồ sơ');
+      await shot(specialist, '05-specialist-inbox');
+      await row.getByRole('button', { name: 'Hoàn thành bước' }).click();
+      const complete = specialist.getByRole('dialog');
+      await complete.getByLabel('Ý kiến xử lý').fill('Hồ sơ hợp lệ, đã nhập dữ liệu đăng ký. Trình ký.');
+      await shot(specialist, '06-specialist-complete-dialog');
+      await complete.getByRole('button', { name: 'Xác nhận' }).click();
+      await complete.waitFor({ state: 'detached' });
+      await specialist.locator(`tr[data-code="${code}"] td:nth-child(4)`, { hasText: 'ký Giấy chứng nhận' }).waitFor();
+
+      // the head of the economic office records the result, from the dossier page
+      await at('2026-03-05 14:00');
+      const leader = await signIn('leader_kinhte');
+      const leaderRow = leader.locator(`tr[data-code="${code}"]`);
+      await leaderRow.waitFor();
+      await leaderRow.getByRole('link', { name: code }).click();
+      await leader.locator('#dossier-code').waitFor();
+      await leader.locator('#timeline > li[data-type="COMPLETE_STEP"]').nth(1).waitFor();
+      await shot(leader, '07-leader-dossier');
+      await leader.locator('#dossier-actions').getByRole('button', { name: 'Ghi kết quả' }).click();
+      const record = leader.getByRole('dialog');
+      await record.getByLabel('Số văn bản kết quả').fill('125/GCN-HKD');
+      expect(await record.getByLabel('Ngày ký').inputValue()).toBe('2026-03-05');
+      expect(await record.getByLabel('Người ký').inputValue()).toBe('Vũ Đức Thắng');
+      await record.getByLabel('Số văn bản kết quả').press('Enter');
+      await record.waitFor({ state: 'detached' });
+      await leader.locator('.head-badges .state', { hasText: 'Đã có kết quả' }).waitFor();
+      await shot(leader, '08-leader-result-recorded');
+
+      // back at the counter two days later (yesterday's session has expired): find it by phone number, hand the result back
+      await at('2026-03-05 15:00');
+      clerk = await signIn('counter');
+      await clerk.locator('#desk-search').fill('0912345678');
+      await clerk.locator('#desk-search').press('Enter');
+      const card = clerk.locator(`.desk-results li[data-code="${code}"]`);
+      await card.waitFor();
+      await card.getByRole('button', { name: 'Trả kết quả' }).click();
+      const hand = clerk.getByRole('dialog');
+      await hand.getByLabel('5 – Rất hài lòng').check();
+      await shot(clerk, '09-counter-return-dialog');
+      await hand.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await hand.waitFor({ state: 'detached' });
+      view = await api('counter', 'get', `/api/dossiers/${code}`);
+      expect(view).toMatchObject({ state: 'returned', timeliness: 'early' });
+
+      // the dossier page tells the whole story
+      await clerk.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      await clerk.locator('.head-badges .state', { hasText: 'Đã trả kết quả' }).waitFor();
+      const types = await Promise.all((await clerk.locator('#timeline > li').all()).map((li) => li.getAttribute('data-type')));
+      expect(types).toEqual(['RETURN_RESULT', 'RECORD_RESULT', 'COMPLETE_STEP', 'COMPLETE_STEP', 'ASSIGN', 'RECEIVE', 'SUBMIT']); // newest first
+      expect(await clerk.locator('#timeline').textContent()).toContain('Hồ sơ hợp lệ, đã nhập dữ liệu đăng ký');
+      await shot(clerk, '10-dossier-returned');
+      // a reload keeps the tab signed in (sessionStorage) and on the same screen
+      await clerk.reload();
+      await clerk.locator('.head-badges .state', { hasText: 'Đã trả kết quả' }).waitFor();
+
+      // the citizen's public lookup (no login): code + last 4 digits of the phone
+      const citizen = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      watch(citizen, 'citizen');
+      await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(code)}`);
+      expect(await citizen.getByLabel('Mã hồ sơ').inputValue()).toBe(code);
+      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').fill('5678');
+      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').press('Enter');
+      await citizen.locator('#answer .lookup-status').waitFor();
+      expect(await citizen.locator('#answer').textContent()).toContain('Đã trả kết quả');
+      await shot(citizen, '11-public-lookup');
+      await citizen.close();
+
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  // ---- 2. a late result: the apology ------------------------------------------------------------
+
+  browserTest(
+    'a late result cannot be handed back without an apology: the counter is offered the form',
+    async () => {
+      requireChromium();
+      await at('2026-03-09 09:00');
+      const late = await receiveViaApi('Trần Văn Bình', '0987000111');
+      const overdue = await receiveViaApi('Lê Thị Cúc', '0987000222');
+      await event('specialist', late, 'COMPLETE_STEP', { note: 'Trình ký' });
+      // three working days pass: both are late; the sweeper flags the open one overdue
+      await at('2026-03-16 10:00');
+      await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
+      await event('leader_kinhte', late, 'RECORD_RESULT', { documentNumber: '131/GCN-HKD', documentDate: '2026-03-16', signer: 'Vũ Đức Thắng' });
+
+      // the clerk tries to hand the late result back: the apology form is offered on the spot
+      const clerk = await signIn('counter');
+      await clerk.locator('#desk-search').fill(late);
+      await clerk.locator('#desk-search').press('Enter');
+      const card = clerk.locator(`.desk-results li[data-code="${late}"]`);
+      await card.getByRole('button', { name: 'Trả kết quả' }).click();
+      const dialog = clerk.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await dialog.getByRole('heading', { name: /trễ hạn — cần Phiếu xin lỗi/ }).waitFor();
+      for (const label of ['Lý do chậm trễ', 'Người ký phiếu', 'Ngày hẹn trả kết quả mới']) expect(await dialog.getByLabel(label).count()).toBe(1);
+      expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').inputValue()).toBe('2026-03-17');
+      await shot(clerk, '12-counter-apology-offer');
+      // Escape cancels the dialog
+      await clerk.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+
+      // the leader issues the apology from the dossier page, and can print it
+      const leader = await signIn('leader_kinhte');
+      await leader.goto(`${base}/#/ho-so/${encodeURIComponent(late)}`);
+      await leader.locator('#dossier-actions').getByRole('button', { name: 'Xin lỗi, hẹn lại' }).click();
+      const apology = leader.getByRole('dialog');
+      await apology.getByLabel('Lý do chậm trễ').fill('Chuyên viên nghỉ ốm, hồ sơ chậm trình ký.');
+      await apology.getByRole('button', { name: 'Xác nhận' }).click();
+      await apology.getByRole('button', { name: 'In phiếu xin lỗi' }).waitFor();
+      await shot(leader, '13-leader-apology-issued');
+      await apology.getByRole('button', { name: 'Đóng' }).click();
+      await leader.locator('#timeline li[data-type="ISSUE_APOLOGY"]').waitFor();
+
+      // now the clerk hands it back
+      await clerk.locator('#desk-search').press('Enter');
+      await card.getByRole('button', { name: 'Trả kết quả' }).click();
+      await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await api('counter', 'get', `/api/dossiers/${late}`)).toMatchObject({ state: 'returned', timeliness: 'late' });
+
+      // the supervisor's dashboard: this week's counts by timeliness and the overdue list
+      const supervisor = await signIn('supervisor');
+      expect(await supervisor.locator('#nav a[aria-current=page]').textContent()).toBe('Bảng điều hành');
+      await supervisor.locator('#overdue-list').waitFor();
+      expect(await supervisor.locator('.stat-overdue .stat-n').textContent()).toBe('1');
+      expect(await supervisor.locator('.stat-late .stat-n').textContent()).toBe('1');
+      expect(await supervisor.locator(`#overdue-list tr[data-code="${overdue}"]`).count()).toBe(1);
+      await shot(supervisor, '14-supervisor-dashboard');
+
+      // and the search screen
+      await supervisor.locator('#nav').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
+      await supervisor.locator('table.data tbody tr').first().waitFor();
+      expect(await supervisor.locator('table.data tbody tr').count()).toBe(3);
+      await shot(supervisor, '15-search');
+
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});

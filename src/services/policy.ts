@@ -50,6 +50,8 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
   if (type === 'REFUSE' && d.state === 'submitted') {
     return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được từ chối tiếp nhận hồ sơ';
   }
+  // A late result is at the counter: the clerk records the office head's apology on the spot (signer named in it).
+  if (type === 'ISSUE_APOLOGY' && d.state === 'result' && hasRole(user, 'counter')) return null;
   if (COUNTER_EVENTS.includes(type)) {
     return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được thực hiện thao tác này';
   }

@@ -104,3 +104,30 @@ describe.each(BACKENDS)('the authorisation matrix on $name', (backend) => {
     }
   });
 });
+
+describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
+  test('a clerk handing back a late result records the apology on the spot, then returns it', async () => {
+    const s = await startServer(backend);
+    try {
+      const code = await setups.atSignature!(s);
+      s.engine.at('2026-03-10 09:00'); // due Fri 06/03 17:00
+      const clerk = await s.login('counter');
+      await s.engine.engine.act(code, { type: 'RECORD_RESULT', documentNumber: '9/GCN', documentDate: '2026-03-10', signer: 'TP', digitised: true }, leader);
+      let v = (await s.engine.engine.get(code)).version;
+      const refused = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY']);
+      const apology = await s.http
+        .post(`/api/dossiers/${code}/events`)
+        .set('Authorization', `Bearer ${clerk}`)
+        .set('If-Match', String(v))
+        .send({ type: 'ISSUE_APOLOGY', reason: 'Chậm thẩm định', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-11' });
+      expect(apology.status).toBe(200);
+      v = apology.body.version;
+      const returned = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });
+      expect(returned.body).toMatchObject({ state: 'returned', timeliness: 'late' });
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -84,7 +84,8 @@ const INSTANT_COLUMNS = [
   'next_check_at',
 ] as const;
 
-function normaliseDossier(raw: Record<string, unknown>): DossierRow {
+/** A raw dossiers row from either driver (PostgreSQL gives Date and strings for numbers) as a DossierRow. */
+export function dossierRowFromDb(raw: Record<string, unknown>): DossierRow {
   const row = { ...raw } as Record<string, unknown>;
   for (const c of INSTANT_COLUMNS) row[c] = toIsoOrNull(row[c]);
   for (const c of ['procedure_version', 'machine_version', 'step_index', 'apology_count', 'supplement_count', 'version'])
@@ -92,7 +93,8 @@ function normaliseDossier(raw: Record<string, unknown>): DossierRow {
   return row as unknown as DossierRow;
 }
 
-function normaliseEvent(raw: Record<string, unknown>): EventRow {
+/** A raw dossier_events row from either driver as an EventRow. */
+export function eventRowFromDb(raw: Record<string, unknown>): EventRow {
   return {
     dossier_id: String(raw.dossier_id),
     seq: Number(raw.seq),
@@ -119,17 +121,17 @@ export async function findDossierByCode(
   let q = db('dossiers').where({ code }).first();
   if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
   const raw = await q;
-  return raw ? normaliseDossier(raw) : null;
+  return raw ? dossierRowFromDb(raw) : null;
 }
 
 export async function findDossiersByIds(db: Knex | Knex.Transaction, ids: string[]): Promise<DossierRow[]> {
   if (!ids.length) return [];
-  return (await db('dossiers').whereIn('id', ids)).map(normaliseDossier);
+  return (await db('dossiers').whereIn('id', ids)).map(dossierRowFromDb);
 }
 
 export async function findDossierById(db: Knex | Knex.Transaction, id: string): Promise<DossierRow | null> {
   const raw = await db('dossiers').where({ id }).first();
-  return raw ? normaliseDossier(raw) : null;
+  return raw ? dossierRowFromDb(raw) : null;
 }
 
 /** Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did. */
@@ -160,7 +162,7 @@ export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow
 
 export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {
   const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('seq', 'asc');
-  return rows.map(normaliseEvent);
+  return rows.map(eventRowFromDb);
 }
 
 /** true for the driver errors that mean "someone else wrote this first". */

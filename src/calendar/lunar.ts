@@ -101,8 +101,10 @@ export function solarToLunar(date: LocalDate): LunarDate {
   const jd = jdOf(date);
   const yy = Number(date.slice(0, 4));
   const k = INT((jd - JD_NEW_MOON_1900) / SYNODIC_MONTH);
+  // The mean lunation count can run one ahead of the true new moon (e.g. 2062-04-09): step back until
+  // the month has started. The original algorithm steps back only once, which gives day 0 there.
   let monthStart = newMoonDay(k + 1);
-  if (monthStart > jd) monthStart = newMoonDay(k);
+  for (let back = k; monthStart > jd; back -= 1) monthStart = newMoonDay(back);
   let a11 = lunarMonth11(yy);
   let b11 = a11;
   let year: number;

@@ -5,6 +5,7 @@
  *   #/tra-cuu?q=…     Tra cứu hồ sơ (search)
  *   #/dieu-hanh       Bảng điều hành (supervisor dashboard)
  *   #/ho-so/{code}    one dossier
+ *   #/kiem-tra/{code} its history replayed event by event, with the chain status (auditor view)
  * Keyboard: Alt+1…4 switch screens, "/" jumps to the screen's search box.
  */
 import { ApiError, login, logout, me, session } from './api.js';
@@ -15,6 +16,7 @@ import * as inbox from './views/inbox.js';
 import * as search from './views/search.js';
 import * as dashboard from './views/dashboard.js';
 import * as dossier from './views/dossier.js';
+import * as audit from './views/audit.js';
 
 const ROUTES = [
   { re: /^\/quay$/, nav: 'quay', title: 'Quầy tiếp nhận', view: counter },
@@ -22,6 +24,7 @@ const ROUTES = [
   { re: /^\/tra-cuu$/, nav: 'tra-cuu', title: 'Tra cứu hồ sơ', view: search },
   { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', title: 'Bảng điều hành', view: dashboard },
   { re: /^\/ho-so\/(.+)$/, nav: null, title: 'Hồ sơ', view: dossier },
+  { re: /^\/kiem-tra\/(.+)$/, nav: null, title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];
 const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };
 

@@ -55,6 +55,9 @@ function draw(root, view, events, proc, catalogue, user, signal) {
       h('h1', null, 'Hồ sơ ', h('span', { class: 'code', id: 'dossier-code' }, view.code)),
       h('div', { class: 'head-badges' }, stateBadge(view.state), ' ', timelinessBadge(view.timeliness), view.nationalStatus?.name ? h('span', { class: 'muted' }, ` Trạng thái quốc gia: ${view.nationalStatus.name}`) : null),
       h('p', { class: 'proc-name' }, `${view.procedureCode} · ${procedureNameOf(view, catalogue)}`),
+      (user?.roles ?? []).some((r) => ['auditor', 'supervisor', 'admin'].includes(r))
+        ? h('p', null, h('a', { href: `#/kiem-tra/${encodeURIComponent(view.code)}`, class: 'button secondary small', id: 'audit-link' }, 'Kiểm tra lịch sử'))
+        : null,
     ),
     h(
       'div',

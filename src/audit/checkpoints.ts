@@ -1,0 +1,378 @@
+/**
+ * Checkpoints: periodic anchors over every dossier's hash chain, so that deleting a whole dossier, or
+ * its last events, is detected too (a per-dossier chain cannot show what was cut off its end).
+ *
+ * A checkpoint (table audit_checkpoints, migration 20261124000003_audit) records, at one moment:
+ * - `heads_digest`: sha256 over one line "dossier_id seq hash" per dossier, in dossier id order, for
+ *   every dossier that exists or was anchored by an earlier checkpoint (a dossier that disappeared
+ *   keeps a line with seq 0 and the genesis hash, so its disappearance is itself on record);
+ * - the heads that changed since the previous checkpoint, as rows of audit_checkpoint_heads
+ *   (checkpoint_id, dossier_id, code, seq, hash), and `changed_digest` over them;
+ * - counts of dossiers, events and changed heads;
+ * - `digest` = sha256(prev_digest + "\n" + canonicalJson(all the fields above)), chaining each
+ *   checkpoint to the previous one (the first to the genesis hash).
+ *
+ * `verifyCheckpoints` then checks, reporting each dossier once (the earliest evidence):
+ * - the checkpoint chain: ids without gaps, each prev_digest = previous digest, each digest and
+ *   changed_digest recomputed (`checkpoint_tampered`); optional external copies of digests
+ *   (`anchors`, e.g. printed in the daily report) must match;
+ * - every anchored head against the current events: the dossier must still exist
+ *   (`dossier_deleted`), still have an event at the anchored seq (`events_deleted`, naming the first
+ *   missing seq) with the anchored hash (`chain_rewritten`); heads recorded by a later checkpoint
+ *   must not go backwards from an earlier one (deletions that happened between two checkpoints);
+ * - the latest checkpoint's heads_digest rebuilt from the head rows, and the database's event count
+ *   not below the latest checkpoint's.
+ *
+ * The anchors are only as strong as their copies outside the database: someone able to rewrite both
+ * the events and every checkpoint can forge a consistent history, unless the digests were published.
+ * Memory is constant: everything is paged by dossier id. On PostgreSQL a checkpoint is taken in one
+ * REPEATABLE READ transaction (writers are not blocked); on SQLite the transaction holds the single
+ * connection while it runs.
+ */
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { dialectOfKnex } from '../store/db';
+import { toIso } from '../store/time';
+import { canonicalJson, GENESIS_HASH } from './hash';
+import type { Finding } from './verify-dossier';
+
+export interface Checkpoint {
+  id: number;
+  createdAt: string;
+  dossierCount: number;
+  eventCount: number;
+  changedCount: number;
+  headsDigest: string;
+  changedDigest: string;
+  prevDigest: string;
+  digest: string;
+}
+
+export interface CreatedCheckpoint extends Checkpoint {
+  /** anchored heads that went backwards (deleted dossiers or events) since the previous checkpoint */
+  regressions: number;
+}
+
+export interface CheckpointVerification {
+  checkpoints: number;
+  latest: Checkpoint | null;
+  findings: Finding[];
+}
+
+export interface CheckpointOptions {
+  pageSize?: number;
+}
+
+export interface VerifyCheckpointOptions extends CheckpointOptions {
+  /** digests kept outside the database; each must match the stored checkpoint */
+  anchors?: { id: number; digest: string }[];
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+}
+
+interface AnchoredHead extends Head {
+  code: string;
+  checkpointId: number;
+}
+
+const DEFAULT_PAGE = 500;
+const DATABASE = '(database)';
+
+export function checkpointDigest(c: Omit<Checkpoint, 'digest'>): string {
+  const content = {
+    id: c.id,
+    createdAt: c.createdAt,
+    dossierCount: c.dossierCount,
+    eventCount: c.eventCount,
+    changedCount: c.changedCount,
+    headsDigest: c.headsDigest,
+    changedDigest: c.changedDigest,
+  };
+  return createHash('sha256').update(c.prevDigest).update('\n').update(canonicalJson(content)).digest('hex');
+}
+
+const headLine = (dossierId: string, h: Head) => `${dossierId} ${h.seq} ${h.hash}\n`;
+const changedLine = (dossierId: string, code: string, h: Head) => `${dossierId} ${code} ${h.seq} ${h.hash}\n`;
+
+function toCheckpoint(raw: Record<string, unknown>): Checkpoint {
+  return {
+    id: Number(raw.id),
+    createdAt: toIso(raw.created_at),
+    dossierCount: Number(raw.dossier_count),
+    eventCount: Number(raw.event_count),
+    changedCount: Number(raw.changed_count),
+    headsDigest: String(raw.heads_digest),
+    changedDigest: String(raw.changed_digest),
+    prevDigest: String(raw.prev_digest),
+    digest: String(raw.digest),
+  };
+}
+
+async function count(db: Knex | Knex.Transaction, table: string): Promise<number> {
+  const [row] = await db(table).count({ n: '*' });
+  return Number((row as { n: unknown } | undefined)?.n ?? 0);
+}
+
+/** The current head (last event) of each of these dossiers; dossiers without events are absent. */
+async function currentHeads(db: Knex | Knex.Transaction, ids: string[]): Promise<Map<string, Head>> {
+  const heads = new Map<string, Head>();
+  if (!ids.length) return heads;
+  const rows = await db('dossier_events as e')
+    .select('e.dossier_id', 'e.seq', 'e.hash')
+    .whereIn('e.dossier_id', ids)
+    .whereRaw('e.seq = (select max(e2.seq) from dossier_events e2 where e2.dossier_id = e.dossier_id)');
+  for (const r of rows) heads.set(String(r.dossier_id), { seq: Number(r.seq), hash: String(r.hash) });
+  return heads;
+}
+
+/** The latest head anchored for each of these dossiers by a checkpoint with id ≤ upTo. */
+async function anchoredHeads(db: Knex | Knex.Transaction, ids: string[], upTo: number): Promise<Map<string, AnchoredHead>> {
+  const heads = new Map<string, AnchoredHead>();
+  if (!ids.length) return heads;
+  const rows = await db('audit_checkpoint_heads as h')
+    .select('h.dossier_id', 'h.code', 'h.seq', 'h.hash', 'h.checkpoint_id')
+    .whereIn('h.dossier_id', ids)
+    .whereRaw(
+      'h.checkpoint_id = (select max(h2.checkpoint_id) from audit_checkpoint_heads h2 where h2.dossier_id = h.dossier_id and h2.checkpoint_id <= ?)',
+      [upTo],
+    );
+  for (const r of rows) {
+    heads.set(String(r.dossier_id), { code: String(r.code), seq: Number(r.seq), hash: String(r.hash), checkpointId: Number(r.checkpoint_id) });
+  }
+  return heads;
+}
+
+/** One page of dossier ids anchored by checkpoints ≤ upTo, after the cursor. */
+async function anchoredIdPage(db: Knex | Knex.Transaction, upTo: number, after: string | null, limit: number): Promise<string[]> {
+  let q = db('audit_checkpoint_heads').distinct('dossier_id').where('checkpoint_id', '<=', upTo);
+  if (after !== null) q = q.andWhere('dossier_id', '>', after);
+  return (await q.orderBy('dossier_id').limit(limit)).map((r: { dossier_id: unknown }) => String(r.dossier_id));
+}
+
+async function livePage(db: Knex | Knex.Transaction, after: string | null, limit: number): Promise<{ id: string; code: string }[]> {
+  let q = db('dossiers').select('id', 'code');
+  if (after !== null) q = q.where('id', '>', after);
+  return (await q.orderBy('id').limit(limit)).map((r: { id: unknown; code: unknown }) => ({ id: String(r.id), code: String(r.code) }));
+}
+
+export async function latestCheckpoint(db: Knex | Knex.Transaction): Promise<Checkpoint | null> {
+  const raw = await db('audit_checkpoints').orderBy('id', 'desc').first();
+  return raw ? toCheckpoint(raw) : null;
+}
+
+export async function listCheckpoints(db: Knex, opts: { limit?: number } = {}): Promise<Checkpoint[]> {
+  const rows = await db('audit_checkpoints').orderBy('id', 'desc').limit(opts.limit ?? 100);
+  return rows.map(toCheckpoint);
+}
+
+/** Records a checkpoint at `at` over every dossier's current head. */
+export async function createCheckpoint(db: Knex, at: string | Date, opts: CheckpointOptions = {}): Promise<CreatedCheckpoint> {
+  const pageSize = opts.pageSize ?? DEFAULT_PAGE;
+  const createdAt = toIso(at);
+  const work = async (trx: Knex.Transaction): Promise<CreatedCheckpoint> => {
+    const prev = await latestCheckpoint(trx);
+    const id = prev ? prev.id + 1 : 1;
+    const heads = createHash('sha256');
+    const changed = createHash('sha256');
+    let dossierCount = 0;
+    let changedCount = 0;
+    let regressions = 0;
+    let cursor: string | null = null;
+    for (;;) {
+      const live: { id: string; code: string }[] = await livePage(trx, cursor, pageSize);
+      const anchored: string[] = prev ? await anchoredIdPage(trx, prev.id, cursor, pageSize) : [];
+      if (!live.length && !anchored.length) break;
+      // Merge the two sorted pages up to the smaller of their last keys (when a page is full).
+      let hi: string | null = null;
+      if (live.length === pageSize) hi = live[live.length - 1]!.id;
+      if (anchored.length === pageSize) {
+        const a: string = anchored[anchored.length - 1]!;
+        hi = hi === null || a < hi ? a : hi;
+      }
+      const codes = new Map<string, string>();
+      for (const d of live) if (hi === null || d.id <= hi) codes.set(d.id, d.code);
+      const liveIds = [...codes.keys()];
+      const ids = [...new Set([...liveIds, ...anchored.filter((a) => hi === null || a <= hi)])].sort();
+      const now = await currentHeads(trx, liveIds);
+      const before = prev ? await anchoredHeads(trx, ids, prev.id) : new Map<string, AnchoredHead>();
+      const rows: Record<string, unknown>[] = [];
+      for (const dossierId of ids) {
+        const isLive = codes.has(dossierId);
+        const head: Head = (isLive ? now.get(dossierId) : undefined) ?? { seq: 0, hash: GENESIS_HASH };
+        const old = before.get(dossierId);
+        const code = codes.get(dossierId) ?? old?.code ?? '';
+        if (isLive) dossierCount += 1;
+        heads.update(headLine(dossierId, head));
+        if (!old || old.seq !== head.seq || old.hash !== head.hash || old.code !== code) {
+          if (old && (head.seq < old.seq || (head.seq === old.seq && head.hash !== old.hash))) regressions += 1;
+          changed.update(changedLine(dossierId, code, head));
+          changedCount += 1;
+          rows.push({ checkpoint_id: id, dossier_id: dossierId, code, seq: head.seq, hash: head.hash });
+        }
+      }
+      for (let i = 0; i < rows.length; i += 100) await trx('audit_checkpoint_heads').insert(rows.slice(i, i + 100));
+      if (hi === null) break;
+      cursor = hi;
+    }
+    const fields = {
+      id,
+      createdAt,
+      dossierCount,
+      eventCount: await count(trx, 'dossier_events'),
+      changedCount,
+      headsDigest: heads.digest('hex'),
+      changedDigest: changed.digest('hex'),
+      prevDigest: prev ? prev.digest : GENESIS_HASH,
+    };
+    const checkpoint: Checkpoint = { ...fields, digest: checkpointDigest(fields) };
+    await trx('audit_checkpoints').insert({
+      id: checkpoint.id,
+      created_at: checkpoint.createdAt,
+      dossier_count: checkpoint.dossierCount,
+      event_count: checkpoint.eventCount,
+      changed_count: checkpoint.changedCount,
+      heads_digest: checkpoint.headsDigest,
+      changed_digest: checkpoint.changedDigest,
+      prev_digest: checkpoint.prevDigest,
+      digest: checkpoint.digest,
+    });
+    return { ...checkpoint, regressions };
+  };
+  return dialectOfKnex(db) === 'postgres' ? db.transaction(work, { isolationLevel: 'repeatable read' }) : db.transaction(work);
+}
+
+function tampered(message: string): Finding {
+  return { dossierCode: DATABASE, seq: null, kind: 'checkpoint_tampered', message };
+}
+
+const when = (c: { id: number; createdAt: string }) => `checkpoint #${c.id} (${c.createdAt})`;
+
+/** Streams checkpoint findings (see the header); yields nothing when no checkpoint was ever taken. */
+export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOptions = {}): AsyncGenerator<Finding> {
+  const pageSize = opts.pageSize ?? DEFAULT_PAGE;
+  if (!(await db.schema.hasTable('audit_checkpoints'))) return;
+  const checkpoints = (await db('audit_checkpoints').orderBy('id', 'asc')).map(toCheckpoint);
+  const byId = new Map(checkpoints.map((c) => [c.id, c]));
+
+  // 1. The chain of checkpoints.
+  let prevDigest = GENESIS_HASH;
+  let expectedId = 1;
+  for (const c of checkpoints) {
+    if (c.id !== expectedId) yield tampered(`checkpoint${c.id - expectedId > 1 ? 's' : ''} #${expectedId}${c.id - 1 > expectedId ? `–#${c.id - 1}` : ''} missing before #${c.id}`);
+    if (c.prevDigest !== prevDigest) yield tampered(`${when(c)} does not link to the digest of the checkpoint before it`);
+    if (checkpointDigest(c) !== c.digest) yield tampered(`${when(c)} was altered: its digest does not match its fields`);
+    prevDigest = c.digest;
+    expectedId = c.id + 1;
+  }
+  for (const a of opts.anchors ?? []) {
+    const c = byId.get(a.id);
+    if (!c) yield tampered(`checkpoint #${a.id}, whose digest was kept outside the database, is missing`);
+    else if (c.digest !== a.digest) yield tampered(`${when(c)} differs from the digest kept outside the database`);
+  }
+
+  // 2. Every anchored head against the current events, and against the earlier anchors.
+  const flagged = new Set<string>();
+  for (const c of checkpoints) {
+    const changed = createHash('sha256');
+    let changedCount = 0;
+    let cursor: string | null = null;
+    for (;;) {
+      let q = db('audit_checkpoint_heads').select('dossier_id', 'code', 'seq', 'hash').where('checkpoint_id', c.id);
+      if (cursor !== null) q = q.andWhere('dossier_id', '>', cursor);
+      const page = (await q.orderBy('dossier_id').limit(pageSize)).map((r: Record<string, unknown>) => ({
+        dossierId: String(r.dossier_id),
+        code: String(r.code),
+        seq: Number(r.seq),
+        hash: String(r.hash),
+      }));
+      if (!page.length) break;
+      cursor = page[page.length - 1]!.dossierId;
+      const ids = page.map((h) => h.dossierId);
+      const earlier = c.id > 1 ? await anchoredHeads(db, ids, c.id - 1) : new Map<string, AnchoredHead>();
+      const live = new Set((await db('dossiers').select('id').whereIn('id', ids)).map((r: { id: unknown }) => String(r.id)));
+      const now = await currentHeads(db, ids);
+      const pairs = page.filter((h) => h.seq > 0).map((h) => [h.dossierId, h.seq]);
+      const stored = new Map<string, string>();
+      if (pairs.length) {
+        const rows = await db('dossier_events').select('dossier_id', 'seq', 'hash').whereIn(['dossier_id', 'seq'], pairs);
+        for (const r of rows) stored.set(`${String(r.dossier_id)} ${Number(r.seq)}`, String(r.hash));
+      }
+      for (const h of page) {
+        changed.update(changedLine(h.dossierId, h.code, h));
+        changedCount += 1;
+        if (flagged.has(h.dossierId)) continue;
+        const flag = (f: Finding) => {
+          flagged.add(h.dossierId);
+          return f;
+        };
+        const old = earlier.get(h.dossierId);
+        if (old && h.seq < old.seq) {
+          const prevC = byId.get(old.checkpointId);
+          const between = `between ${prevC ? when(prevC) : `checkpoint #${old.checkpointId}`} and ${when(c)}`;
+          yield flag(
+            h.seq === 0 && !live.has(h.dossierId)
+              ? { dossierCode: old.code, seq: null, kind: 'dossier_deleted', message: `dossier ${old.code} (head seq ${old.seq}) was deleted ${between}` }
+              : { dossierCode: old.code, seq: h.seq + 1, kind: 'events_deleted', message: `events seq ${h.seq + 1}–${old.seq} of ${old.code} were deleted ${between}` },
+          );
+          continue;
+        }
+        if (old && h.seq === old.seq && h.hash !== old.hash) {
+          yield flag({ dossierCode: h.code, seq: h.seq, kind: 'chain_rewritten', message: `the head seq ${h.seq} of ${h.code} changed its hash ${`between checkpoint #${old.checkpointId} and ${when(c)}`}: the chain was rewritten` });
+          continue;
+        }
+        if (h.seq === 0) continue;
+        const current = now.get(h.dossierId);
+        const hash = stored.get(`${h.dossierId} ${h.seq}`);
+        if (!live.has(h.dossierId)) {
+          yield flag({ dossierCode: h.code, seq: null, kind: 'dossier_deleted', message: `dossier ${h.code} (head seq ${h.seq} at ${when(c)}) no longer exists: it was deleted with its ${h.seq} events` });
+        } else if (hash === undefined) {
+          const from = current && current.seq < h.seq ? current.seq + 1 : h.seq;
+          const to = h.seq;
+          const what = current ? (current.seq < h.seq ? `the dossier now ends at seq ${current.seq}` : `later events remain`) : 'no event is left';
+          yield flag({ dossierCode: h.code, seq: from, kind: 'events_deleted', message: `${from === to ? `event seq ${to}` : `events seq ${from}–${to}`} of ${h.code}, anchored at ${when(c)}, ${from === to ? 'was' : 'were'} deleted (${what})` });
+        } else if (hash !== h.hash) {
+          yield flag({ dossierCode: h.code, seq: h.seq, kind: 'chain_rewritten', message: `event seq ${h.seq} of ${h.code} no longer has the hash anchored at ${when(c)}: the chain was rewritten up to it` });
+        }
+      }
+    }
+    if (changedCount !== c.changedCount || changed.digest('hex') !== c.changedDigest) {
+      yield tampered(`the heads recorded with ${when(c)} were altered (${changedCount} rows, ${c.changedCount} recorded)`);
+    }
+  }
+
+  // 3. The latest checkpoint's digest over all heads, and the event count.
+  const latest = checkpoints[checkpoints.length - 1];
+  if (!latest) return;
+  const heads = createHash('sha256');
+  let cursor: string | null = null;
+  for (;;) {
+    const ids = await anchoredIdPage(db, latest.id, cursor, pageSize);
+    if (!ids.length) break;
+    cursor = ids[ids.length - 1]!;
+    const anchored = await anchoredHeads(db, ids, latest.id);
+    for (const id of ids) {
+      const h = anchored.get(id);
+      if (h) heads.update(headLine(id, h));
+    }
+  }
+  if (heads.digest('hex') !== latest.headsDigest) yield tampered(`the heads anchored up to ${when(latest)} do not rebuild its digest over all heads`);
+  const events = await count(db, 'dossier_events');
+  if (events < latest.eventCount) {
+    yield { dossierCode: DATABASE, seq: null, kind: 'events_deleted', message: `the database holds ${events} events, fewer than the ${latest.eventCount} at ${when(latest)}` };
+  }
+}
+
+/** Checks every checkpoint and the anchored heads against the current events. */
+export async function verifyCheckpoints(db: Knex, opts: VerifyCheckpointOptions = {}): Promise<CheckpointVerification> {
+  const findings: Finding[] = [];
+  for await (const f of checkpointFindings(db, opts)) findings.push(f);
+  const hasTable = await db.schema.hasTable('audit_checkpoints');
+  return {
+    checkpoints: hasTable ? await count(db, 'audit_checkpoints') : 0,
+    latest: hasTable ? await latestCheckpoint(db) : null,
+    findings,
+  };
+}

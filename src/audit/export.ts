@@ -1,0 +1,71 @@
+/**
+ * Exports one dossier's full history with its hash chain as a single JSON document, which the
+ * independent script src/audit/standalone/verify-export.js (plain JavaScript, node:crypto and node:fs
+ * only) re-verifies offline: every event's hash is sha256(prevHash + "\n" + canonicalJson({dossierId,
+ * seq, type, payload, actor, actorUnit, occurredAt, machineVersion})), each prevHash is the previous
+ * event's hash (the first is 64 zeros), seq runs 1, 2, 3…, and `head` is the last event.
+ * The export carries the events as stored: a chain already broken in the database exports broken.
+ */
+import type { Knex } from 'knex';
+import { notFound } from '../engine/errors';
+import { toIso } from '../store/time';
+import { loadDossierForAudit } from './verify-dossier';
+import { GENESIS_HASH } from './hash';
+
+export const EXPORT_FORMAT = 'motcua-dossier-export/1';
+
+export interface ExportedEvent {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string;
+  actorUnit: string | null;
+  occurredAt: string;
+  machineVersion: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface DossierExport {
+  format: typeof EXPORT_FORMAT;
+  dossierId: string;
+  code: string;
+  machineVersion: number;
+  procedureCode: string;
+  procedureVersion: number;
+  events: ExportedEvent[];
+  head: { seq: number; hash: string };
+  /** the head the dossiers row names (equal to `head` unless the database was tampered with) */
+  recordedHead: { seq: number; hash: string };
+  exportedAt: string;
+}
+
+/** The export document for a dossier; `exportedAt` comes from the caller's clock. */
+export async function exportDossier(db: Knex, code: string, exportedAt: string | Date): Promise<DossierExport> {
+  const loaded = await loadDossierForAudit(db, code);
+  if (!loaded) throw notFound('hồ sơ', code);
+  const { row, events } = loaded;
+  const last = events[events.length - 1];
+  return {
+    format: EXPORT_FORMAT,
+    dossierId: row.id,
+    code: row.code,
+    machineVersion: row.machine_version,
+    procedureCode: row.procedure_code,
+    procedureVersion: row.procedure_version,
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      payload: e.payload,
+      actor: e.actor,
+      actorUnit: e.actorUnit,
+      occurredAt: e.occurredAt,
+      machineVersion: e.machineVersion,
+      prevHash: e.prevHash,
+      hash: e.hash,
+    })),
+    head: last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH },
+    recordedHead: { seq: row.version, hash: row.last_hash },
+    exportedAt: toIso(exportedAt),
+  };
+}

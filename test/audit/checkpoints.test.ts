@@ -1,0 +1,133 @@
+/**
+ * Checkpoints anchor every dossier's chain head, so that what a per-dossier chain cannot show, a whole
+ * dossier or its last events deleted afterwards, is detected and named; and the checkpoints themselves
+ * form a chain that shows when one is altered or removed.
+ */
+import { BACKENDS } from '../support/backends';
+import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
+import type { Command } from '../../src/engine/commands';
+import { checkpointDigest, createCheckpoint, listCheckpoints, verifyCheckpoints } from '../../src/audit/checkpoints';
+import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
+
+const PROC = '1.001612';
+const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const LEADER = { username: 'leader', unit: 'LANHDAO' };
+
+describe.each(BACKENDS)('checkpoints on $name', (backend) => {
+  let t: StartedEngine;
+  beforeEach(async () => {
+    t = await startEngine(backend);
+  });
+  afterEach(async () => t.drop());
+
+  async function build(full = true): Promise<{ code: string; id: string }> {
+    t.at('2026-03-03 09:00');
+    const { code, id } = await t.engine.submit(submission(PROC), ACTORS.counter);
+    t.at('2026-03-03 10:00');
+    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    t.at('2026-03-03 11:00');
+    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    if (!full) return { code, id };
+    t.at('2026-03-04 09:00');
+    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
+    t.at('2026-03-05 09:00');
+    await t.engine.act(code, approve, LEADER);
+    t.at('2026-03-05 14:00');
+    await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+    return { code, id };
+  }
+
+  const at = (iso: string) => new Date(iso).toISOString();
+
+  test('checkpoints chain to each other and record only the heads that changed', async () => {
+    const a = await build(false);
+    await build();
+    const first = await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'), { pageSize: 1 });
+    expect(first).toMatchObject({ id: 1, dossierCount: 2, eventCount: 11, changedCount: 2, regressions: 0, prevDigest: '0'.repeat(64) });
+    t.at('2026-03-06 09:00');
+    await t.engine.act(a.code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
+    const third = await build(false);
+    const second = await createCheckpoint(t.db, at('2026-03-06T17:00:00Z'), { pageSize: 1 });
+    expect(second).toMatchObject({ id: 2, dossierCount: 3, eventCount: 16, changedCount: 2, prevDigest: first.digest });
+    const heads = await t.db('audit_checkpoint_heads').where({ checkpoint_id: 2 }).orderBy('dossier_id');
+    expect(heads.map((h) => String(h.code)).sort()).toEqual([a.code, third.code].sort());
+    expect(await verifyCheckpoints(t.db, { anchors: [{ id: 1, digest: first.digest }] })).toMatchObject({ checkpoints: 2, findings: [] });
+  });
+
+  test('last events deleted after a checkpoint are found at the head and by the checkpoint, even when the row is fixed up', async () => {
+    const { code, id } = await build();
+    await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    await t.db('dossier_events').where({ dossier_id: id }).andWhere('seq', '>=', 6).delete();
+
+    const loaded = (await loadDossierForAudit(t.db, code))!;
+    expect(verifyDossier(loaded.row, loaded.events)[0]).toMatchObject({ seq: 6, kind: 'head_mismatch' });
+    const { findings } = await verifyCheckpoints(t.db);
+    expect(findings).toContainEqual(expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted', message: expect.stringMatching(/seq 6–7 .* deleted/) }));
+
+    // The forger moves the head back onto seq 5: the dossier's own chain is consistent again...
+    const last = await t.db('dossier_events').where({ dossier_id: id, seq: 5 }).first();
+    await t.db('dossiers').where({ id }).update({ version: 5, last_hash: String(last.hash) });
+    const again = (await loadDossierForAudit(t.db, code))!;
+    expect(verifyDossier(again.row, again.events).some((f) => f.kind === 'head_mismatch')).toBe(false);
+    // ...but not with the checkpoint.
+    expect((await verifyCheckpoints(t.db)).findings).toContainEqual(expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted' }));
+  });
+
+  test('a whole dossier deleted after a checkpoint is found and named', async () => {
+    const kept = await build();
+    const gone = await build();
+    await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
+    await t.db('dossiers').where({ id: gone.id }).delete();
+    const { findings } = await verifyCheckpoints(t.db);
+    expect(findings).toEqual([
+      expect.objectContaining({ dossierCode: gone.code, seq: null, kind: 'dossier_deleted', message: expect.stringMatching(/no longer exists/) }),
+      expect.objectContaining({ dossierCode: '(database)', kind: 'events_deleted', message: expect.stringMatching(/7 events, fewer than the 14/) }),
+    ]);
+    expect(findings.some((f) => f.dossierCode === kept.code)).toBe(false);
+  });
+
+  test('a deletion stays on record when a later checkpoint is taken over it', async () => {
+    const gone = await build();
+    await build();
+    await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
+    await t.db('dossiers').where({ id: gone.id }).delete();
+    const later = await createCheckpoint(t.db, at('2026-03-06T17:00:00Z'));
+    expect(later.regressions).toBe(1);
+    const { findings } = await verifyCheckpoints(t.db);
+    expect(findings).toContainEqual(expect.objectContaining({ dossierCode: gone.code, kind: 'dossier_deleted' }));
+  });
+
+  test('an altered or removed checkpoint breaks the checkpoint chain', async () => {
+    await build();
+    const first = await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    await createCheckpoint(t.db, at('2026-03-06T17:00:00Z'));
+    await createCheckpoint(t.db, at('2026-03-07T17:00:00Z'));
+    await t.db('audit_checkpoints').where({ id: 1 }).update({ event_count: 99 });
+    expect((await verifyCheckpoints(t.db)).findings).toEqual([
+      expect.objectContaining({ kind: 'checkpoint_tampered', message: expect.stringMatching(/#1 .* was altered/) }),
+    ]);
+    await t.db('audit_checkpoints').where({ id: 2 }).delete();
+    expect((await verifyCheckpoints(t.db)).findings.map((f) => f.message)).toEqual(expect.arrayContaining([expect.stringMatching(/#2 missing before #3/)]));
+    // A forger who also recomputes checkpoint #1's digest is caught by the copy kept outside the database.
+    const forged = (await listCheckpoints(t.db)).find((c) => c.id === 1)!;
+    await t.db('audit_checkpoints').where({ id: 1 }).update({ digest: checkpointDigest({ ...forged, eventCount: 99 }) });
+    const messages = (await verifyCheckpoints(t.db, { anchors: [{ id: 1, digest: first.digest }] })).findings.map((f) => f.message);
+    expect(messages.some((m) => /#1 .* was altered/.test(m))).toBe(false);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/#1 .* differs from the digest kept outside/)]));
+  });
+
+  test('removing a dossier\'s anchor rows to hide its deletion is itself detected', async () => {
+    const gone = await build();
+    await build();
+    await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
+    await t.db('dossiers').where({ id: gone.id }).delete();
+    await t.db('audit_checkpoint_heads').where({ dossier_id: gone.id }).delete();
+    const messages = (await verifyCheckpoints(t.db)).findings.map((f) => `${f.kind}: ${f.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^checkpoint_tampered: the heads recorded with checkpoint #1/), expect.stringMatching(/^events_deleted: the database holds/)]),
+    );
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * `npm run metrics:verify -- --from 2026-03-01 --to 2026-04-01 [--group-by centre,procedure,…|all]`:
+ * computes the period's compliance figures twice — from the projection (the SQL fast path the API
+ * serves) and from the event log alone (every dossier replayed, its hash chain re-checked) — prints
+ * both side by side and every difference, and exits 1 if there is any difference or broken dossier.
+ */
+import { loadConfig } from '../config';
+import { migrationsCurrent } from '../../db/migrations';
+import { openDb } from '../store/db';
+import { CalendarProvider } from '../engine/reference-data';
+import { parseWith } from '../engine/validate';
+import { isMotcuaError } from '../engine/errors';
+import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-sql';
+import { compareMetrics, complianceFromEvents, type MetricsDifference } from '../metrics/compliance-from-events';
+import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type GroupBy } from '../metrics/definitions';
+import { ComplianceQuerySchema } from '../services/metrics-service';
+
+/** `--name value` and `--name=value` pairs. */
+export function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) throw new Error(`unexpected argument ${argv[i]}`);
+    out[m[1]!] = m[2] ?? argv[++i] ?? '';
+  }
+  return out;
+}
+
+const show = (v: number | null) => (v === null ? '—' : String(v));
+
+/** Both reports side by side, one line per figure; differing figures are marked with ≠. */
+export function formatComparison(fast: ComplianceReport, slow: ComplianceReport, diffs: MetricsDifference[]): string {
+  const lines = [`Kỳ ${fast.from} → ${fast.to} (không gồm ngày cuối), nhóm theo ${fast.groupBy}, tính đến ${fast.asOf}`];
+  const slowBy = new Map(slow.groups.map((g) => [g.key, g]));
+  const keys = [...new Set([...fast.groups.map((g) => g.key), ...slow.groups.map((g) => g.key)])];
+  const differs = new Set(diffs.map((d) => `${d.group}|${d.metric}`));
+  for (const key of keys) {
+    const f = fast.groups.find((g) => g.key === key);
+    const s = slowBy.get(key);
+    lines.push('', `== ${key} ${f?.label ?? s?.label ?? ''}`, `${'chỉ số'.padEnd(24)} ${'projection'.padStart(14)} ${'events'.padStart(14)}`);
+    for (const d of METRIC_DEFINITIONS) {
+      const mark = differs.has(`${key}|${d.key}`) ? ' ≠' : '';
+      lines.push(`${d.key.padEnd(24)} ${show(f?.figures[d.key] ?? null).padStart(14)} ${show(s?.figures[d.key] ?? null).padStart(14)}${mark}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const groupings = (args['group-by'] ?? 'centre') === 'all' ? [...GROUP_BYS] : (args['group-by'] ?? 'centre').split(',');
+  const config = loadConfig();
+  const db = openDb({ url: config.DATABASE_URL });
+  try {
+    if (!(await migrationsCurrent(db))) throw new Error('the database schema is not current: run `npm run migrate` first');
+    const calendars = new CalendarProvider(db);
+    const calendar = await calendars.latest();
+    const reference = await loadMetricsReference(db);
+    const now = new Date().toISOString();
+    let problems = 0;
+    for (const groupBy of groupings) {
+      const q = parseWith(ComplianceQuerySchema, { from: args.from, to: args.to, groupBy });
+      const opts = { from: q.from, to: q.to, groupBy: q.groupBy as GroupBy, now, calendar, reference };
+      const fast = await complianceFromProjection(db, opts);
+      const { report: slow, integrity } = await complianceFromEvents(db, calendars, opts);
+      const diffs = compareMetrics(fast, slow);
+      console.log(formatComparison(fast, slow, diffs));
+      console.log(`\n${integrity.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${integrity.broken.length} hồ sơ lỗi; ${diffs.length} khác biệt.`);
+      for (const b of integrity.broken) console.log(`  LỖI ${b.dossier}: ${b.problem}`);
+      for (const d of diffs) console.log(`  KHÁC ${d.group} ${d.metric}: projection=${show(d.fast)} events=${show(d.slow)}`);
+      problems += diffs.length + integrity.broken.length;
+    }
+    return problems ? 1 : 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  main()
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      if (isMotcuaError(err, 'VALIDATION_FAILED')) {
+        const issues = (err.details.issues as { field: string; reason: string }[]).map((i) => `--${i.field}: ${i.reason}`);
+        console.error(`Tham số không hợp lệ:\n${issues.join('\n')}`);
+      } else console.error(err instanceof Error ? err.message : err);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,280 @@
+/**
+ * The slow, independent path: a period's compliance figures recomputed from the event log alone.
+ * Every dossier's events are read (a page of dossiers at a time), their hash chain re-checked, the
+ * dossier replayed through its chart version (replayStoredEvents) and the figures counted in plain
+ * TypeScript — no projection column is read. compareMetrics lists where the two paths disagree, so an
+ * edited projection row (or an edited event) shows up as a difference.
+ */
+import type { Knex } from 'knex';
+import { lifecycleOf, type DossierSnapshot } from '../../machines/dossier';
+import { eventHash, GENESIS_HASH } from '../audit/hash';
+import { replayStoredEvents } from '../audit/replay';
+import type { Calendar } from '../calendar';
+import { decodeRow, type StoredEvent } from '../engine/event-codec';
+import type { CalendarProvider } from '../engine/reference-data';
+import { toIso } from '../store/time';
+import { loadMetricsReference, STOPPED_STATES, type MetricsReference } from './compliance-sql';
+import {
+  addTallies,
+  assembleReport,
+  deriveFigures,
+  emptyTallies,
+  NO_KEY,
+  p90Rank,
+  planReport,
+  WHOLE_PERIOD_KEY,
+  type Bucket,
+  type ComplianceFigures,
+  type ComplianceReport,
+  type GroupBy,
+  type GroupResults,
+  type Tallies,
+} from './definitions';
+import { clockCalendarVersion, metricsColumns, type MetricsColumns } from './projection-extra';
+
+/** What the figures need to know about one dossier, taken from its replayed snapshot. */
+export interface DossierFacts extends MetricsColumns {
+  code: string;
+  procedureCode: string;
+  procedureVersion: number;
+  channel: string;
+  state: string;
+  receivedAt: string | null;
+  resultAt: string | null;
+  outcome: string | null;
+  finalTimeliness: string | null;
+  returnedAt: string | null;
+  closedAt: string | null;
+  originalDueAt: string | null;
+}
+
+export function factsOf(snapshot: DossierSnapshot, calendar: (version: number) => Calendar | undefined): DossierFacts {
+  const ctx = snapshot.context;
+  return {
+    ...metricsColumns(snapshot, calendar),
+    code: ctx.code,
+    procedureCode: ctx.procedure.code,
+    procedureVersion: ctx.procedure.version,
+    channel: ctx.channel,
+    state: lifecycleOf(snapshot),
+    receivedAt: ctx.receivedAt,
+    resultAt: ctx.result?.recordedAt ?? null,
+    outcome: ctx.result?.outcome ?? null,
+    finalTimeliness: ctx.finalTimeliness,
+    returnedAt: ctx.returnedAt,
+    closedAt: ctx.closedAt,
+    originalDueAt: ctx.originalDueAt,
+  };
+}
+
+const before = (x: string | null, t: string): x is string => x !== null && Date.parse(x) < Date.parse(t);
+const within = (x: string | null, f: string, t: string) => x !== null && !before(x, f) && before(x, t);
+
+/** Received before `t`, with neither a result nor a withdrawal before `t`. */
+function pendingAt(d: DossierFacts, t: string): boolean {
+  return before(d.receivedAt, t) && !before(d.resultAt, t) && !(d.state === 'withdrawn' && before(d.closedAt, t));
+}
+
+/** One dossier's contribution to a bucket, by the rules of definitions.ts. */
+export function tallyDossier(d: DossierFacts, b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Partial<Tallies> {
+  const t: Partial<Tallies> = {};
+  const one = (k: keyof Tallies, n = 1) => {
+    t[k] = (t[k] ?? 0) + n;
+  };
+  const { fromAt: f, toAt: to } = b;
+  const apologisedBy = (at: string) => before(d.first_apology_at, at);
+  if (within(d.receivedAt, f, to)) {
+    one('received');
+    one(d.channel === 'online' ? 'receivedOnline' : d.channel === 'postal' ? 'receivedPostal' : 'receivedCounter');
+  }
+  if (pendingAt(d, f)) one('carriedOver');
+  if (within(d.resultAt, f, to)) {
+    one('resolved');
+    one(d.outcome === 'refused' ? 'refusedResult' : 'approved');
+    if (d.finalTimeliness === 'early') one('early');
+    if (d.finalTimeliness === 'on_time') one('onTime');
+    if (d.finalTimeliness === 'late') {
+      one('late');
+      one('lateDossiers');
+      if (apologisedBy(cut.asOf)) {
+        one('apologised');
+        if (d.apology_timely) one('apologisedTimely');
+      }
+    }
+    if (d.result_digitised) one('digitisedResults');
+    if (d.result_working_ms !== null) {
+      one('timedResults');
+      one('workingMsSum', d.result_working_ms);
+    }
+  }
+  if (within(d.returnedAt, f, to)) {
+    one('returned');
+    one(d.return_method === 'post' ? 'returnedPost' : d.return_method === 'online' ? 'returnedOnline' : 'returnedCounter');
+    if (d.rating !== null) {
+      one('rated');
+      one('ratingSum', d.rating);
+      if (d.rating >= 4) one('satisfied');
+    }
+  }
+  if (within(d.closedAt, f, to) && d.state === 'withdrawn') one('withdrawn');
+  if (within(d.closedAt, f, to) && d.state === 'refused_intake') one('refusedIntake');
+  if (pendingAt(d, to)) {
+    one('pending');
+    if ((STOPPED_STATES as readonly string[]).includes(d.state)) one('pendingClockStopped');
+    else if (before(d.originalDueAt, cut.asOf)) {
+      one('pendingLate');
+      one('lateDossiers');
+      if (apologisedBy(cut.asOf)) {
+        one('apologised');
+        if (d.apology_timely) one('apologisedTimely');
+      }
+    } else if (d.originalDueAt !== null && Date.parse(d.originalDueAt) <= Date.parse(cut.dueSoonUntil)) one('pendingDueSoon');
+    else one('pendingNotYetDue');
+  }
+  if (before(d.resultAt, to) && !before(d.returnedAt, to)) one('resultsNotCollected');
+  return t;
+}
+
+function groupKeyOf(d: DossierFacts, groupBy: GroupBy, ref: MetricsReference): string {
+  switch (groupBy) {
+    case 'procedure':
+      return d.procedureCode;
+    case 'field':
+      return ref.fieldOf(d.procedureCode, d.procedureVersion);
+    case 'unit':
+      return d.handling_unit ?? NO_KEY;
+    case 'officer':
+      return d.handling_officer ?? NO_KEY;
+    case 'channel':
+      return d.channel;
+    default:
+      return WHOLE_PERIOD_KEY;
+  }
+}
+
+function chainIntact(dossierId: string, events: StoredEvent[]): boolean {
+  let prev = GENESIS_HASH;
+  return events.every((e, i) => {
+    const content = { dossierId, seq: e.seq, type: e.type, payload: e.payload, actor: e.actor, actorUnit: e.actorUnit, occurredAt: e.occurredAt, machineVersion: e.machineVersion };
+    const ok = e.seq === i + 1 && e.prevHash === prev && eventHash(prev, content) === e.hash;
+    prev = e.hash;
+    return ok;
+  });
+}
+
+function storedEventOf(raw: Record<string, unknown>): StoredEvent {
+  return decodeRow({
+    dossier_id: String(raw.dossier_id),
+    seq: Number(raw.seq),
+    type: String(raw.type),
+    payload: String(raw.payload),
+    actor: String(raw.actor),
+    actor_unit: (raw.actor_unit as string | null) ?? null,
+    occurred_at: toIso(raw.occurred_at),
+    machine_version: Number(raw.machine_version),
+    prev_hash: String(raw.prev_hash),
+    hash: String(raw.hash),
+  });
+}
+
+/** Every dossier submitted before `toAt`, replayed from its events, a page at a time. */
+async function* replayedDossiers(db: Knex, toAt: string, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }> {
+  let after = '';
+  for (;;) {
+    const q = db('dossier_events').select('dossier_id').where('seq', 1).where('occurred_at', '<', toAt).orderBy('dossier_id').limit(pageSize);
+    if (after) q.where('dossier_id', '>', after);
+    const ids = ((await q) as { dossier_id: string }[]).map((r) => String(r.dossier_id));
+    if (!ids.length) return;
+    const rows = (await db('dossier_events').whereIn('dossier_id', ids).orderBy([{ column: 'dossier_id' }, { column: 'seq' }])) as Record<string, unknown>[];
+    const byId = new Map<string, StoredEvent[]>();
+    for (const r of rows) {
+      const id = String(r.dossier_id);
+      (byId.get(id) ?? byId.set(id, []).get(id)!).push(storedEventOf(r));
+    }
+    for (const id of ids) yield { id, events: byId.get(id) ?? [] };
+    after = ids[ids.length - 1]!;
+  }
+}
+
+export interface EventsIntegrity {
+  dossiers: number;
+  /** codes (or ids) of dossiers whose hash chain does not verify or that do not replay */
+  broken: { dossier: string; problem: string }[];
+}
+
+/**
+ * The compliance report for [from, to) recomputed from events alone. `now` and `calendar` must be the
+ * ones the fast path was given, so both classify pending dossiers at the same instants. Memory: one page
+ * of dossiers plus the working times of the period's results (for the 90th percentile).
+ */
+export async function complianceFromEvents(
+  db: Knex,
+  calendars: CalendarProvider,
+  opts: { from: string; to: string; groupBy: GroupBy; now: string; calendar: Calendar; reference?: MetricsReference; pageSize?: number },
+): Promise<{ report: ComplianceReport; integrity: EventsIntegrity }> {
+  const plan = planReport(opts.from, opts.to, opts.groupBy, opts.now, opts.calendar);
+  const ref = opts.reference ?? (await loadMetricsReference(db));
+  const tallies = new Map<string, Map<string, Tallies>>();
+  const times = new Map<string, Map<string, number[]>>();
+  const integrity: EventsIntegrity = { dossiers: 0, broken: [] };
+  const loaded = new Map<number, Calendar>();
+  for await (const { id, events } of replayedDossiers(db, plan.period.toAt, opts.pageSize ?? 500)) {
+    integrity.dossiers += 1;
+    if (!chainIntact(id, events)) integrity.broken.push({ dossier: id, problem: 'hash chain does not verify' });
+    let facts: DossierFacts;
+    try {
+      const snapshot = replayStoredEvents(id, events);
+      const version = clockCalendarVersion(snapshot.context);
+      if (version !== null && !loaded.has(version)) loaded.set(version, await calendars.byVersion(version));
+      facts = factsOf(snapshot, (v) => loaded.get(v));
+    } catch (err) {
+      integrity.broken.push({ dossier: id, problem: `does not replay: ${(err as Error).message}` });
+      continue;
+    }
+    const key = groupKeyOf(facts, plan.groupBy, ref);
+    for (const b of plan.buckets) {
+      const t = tallyDossier(facts, b, plan.clock.cuts[b.key]!);
+      if (!Object.keys(t).length) continue;
+      const groups = tallies.get(b.key) ?? tallies.set(b.key, new Map()).get(b.key)!;
+      addTallies(groups.get(key) ?? groups.set(key, emptyTallies()).get(key)!, t);
+      if (t.timedResults) {
+        const byKey = times.get(b.key) ?? times.set(b.key, new Map()).get(b.key)!;
+        (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(facts.result_working_ms!);
+      }
+    }
+  }
+  const results: GroupResults = new Map();
+  for (const [bucket, groups] of tallies) {
+    const out = new Map<string, { tallies: Tallies; p90: number | null }>();
+    for (const [key, t] of groups) {
+      const sorted = (times.get(bucket)?.get(key) ?? []).sort((a, b) => a - b);
+      out.set(key, { tallies: t, p90: sorted.length ? sorted[p90Rank(sorted.length) - 1]! : null });
+    }
+    results.set(bucket, out);
+  }
+  return { report: assembleReport(plan, 'events', results, ref.labelOf), integrity };
+}
+
+export interface MetricsDifference {
+  group: string;
+  metric: keyof ComplianceFigures;
+  fast: number | null;
+  slow: number | null;
+}
+
+/** Every figure of every group on which the two reports disagree (a group missing on one side counts as all zeros). */
+export function compareMetrics(fast: ComplianceReport, slow: ComplianceReport): MetricsDifference[] {
+  const zero = deriveFigures(emptyTallies(), null);
+  const fastBy = new Map(fast.groups.map((g) => [g.key, g.figures]));
+  const slowBy = new Map(slow.groups.map((g) => [g.key, g.figures]));
+  const keys = [...new Set([...fastBy.keys(), ...slowBy.keys()])].sort();
+  const diffs: MetricsDifference[] = [];
+  for (const group of keys) {
+    const a = fastBy.get(group) ?? zero;
+    const b = slowBy.get(group) ?? zero;
+    for (const metric of Object.keys(zero) as (keyof ComplianceFigures)[]) {
+      if (a[metric] !== b[metric]) diffs.push({ group, metric, fast: a[metric], slow: b[metric] });
+    }
+  }
+  return diffs;
+}

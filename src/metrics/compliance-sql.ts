@@ -1,0 +1,280 @@
+/**
+ * The fast path: a period's compliance figures by SQL aggregation over the dossier projection's indexed
+ * columns (db/migrations/20261124000005_metrics.ts). Each figure is one range scan on an indexed instant
+ * (received_at, result_at, returned_at, (state, closed_at)) or on the open states, grouped in SQL; the
+ * 90th percentile uses window functions; nothing is read row by row. The SQL is the same on SQLite and
+ * PostgreSQL: instants are compared as ISO-8601 UTC strings / timestamptz, booleans as truth values.
+ */
+import type { Knex } from 'knex';
+import { UNITS } from '../../machines/procedures';
+import {
+  assembleReport,
+  emptyTallies,
+  NO_KEY,
+  planReport,
+  WHOLE_PERIOD_KEY,
+  type Bucket,
+  type ComplianceReport,
+  type GroupBy,
+  type GroupResults,
+  type ReportPlan,
+  type Tallies,
+} from './definitions';
+import type { Calendar } from '../calendar';
+
+/** States in which the dossier is with the office and has no result (its deadline matters). */
+export const OPEN_STATES = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused'] as const;
+/** Open states whose clock is stopped: waiting for the applicant. */
+export const STOPPED_STATES = ['awaiting_supplement', 'paused'] as const;
+
+const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
+
+/** Reference data the groupings need: procedure names and fields by (code, version). */
+export interface MetricsReference {
+  fieldOf(code: string, version: number): string;
+  labelOf(groupBy: GroupBy, key: string): string;
+  fieldCases: { code: string; version: number; field: string }[];
+}
+
+export async function loadMetricsReference(db: Knex): Promise<MetricsReference> {
+  const rows = (await db('procedures').select('code', 'version', 'definition').orderBy(['code', 'version'])) as {
+    code: string;
+    version: number | string;
+    definition: string;
+  }[];
+  const fieldCases: MetricsReference['fieldCases'] = [];
+  const procedureNames = new Map<string, string>();
+  const fieldNames = new Map<string, string>();
+  for (const r of rows) {
+    const def = JSON.parse(String(r.definition)) as { name?: string; field?: { code?: string; name?: string } };
+    const field = def.field?.code ?? NO_KEY;
+    fieldCases.push({ code: r.code, version: Number(r.version), field });
+    if (def.name) procedureNames.set(r.code, def.name); // ordered by version: the latest name wins
+    if (def.field?.code && def.field.name) fieldNames.set(def.field.code, def.field.name);
+  }
+  const byVersion = new Map(fieldCases.map((c) => [`${c.code}@${c.version}`, c.field]));
+  return {
+    fieldCases,
+    fieldOf: (code, version) => byVersion.get(`${code}@${version}`) ?? NO_KEY,
+    labelOf(groupBy, key) {
+      if (key === NO_KEY) return groupBy === 'officer' ? '(chưa phân công)' : '(không rõ)';
+      switch (groupBy) {
+        case 'centre':
+          return 'Toàn trung tâm';
+        case 'procedure':
+          return procedureNames.get(key) ? `${key} ${procedureNames.get(key)}` : key;
+        case 'field':
+          return fieldNames.get(key) ?? key;
+        case 'unit':
+          return UNITS.find((u) => u.code === key)?.name ?? key;
+        case 'channel':
+          return CHANNEL_LABELS[key] ?? key;
+        default:
+          return key;
+      }
+    },
+  };
+}
+
+/**
+ * The SQL expression (with its bindings) of a dossier's group key; null = one group. Keys are expressions,
+ * never bare columns, so that no planner walks a whole (procedure_code) index to save a sort.
+ */
+function keyExpression(groupBy: GroupBy, ref: MetricsReference): { sql: string; bindings: Knex.Value[] } | null {
+  switch (groupBy) {
+    case 'procedure':
+      return { sql: `procedure_code || ''`, bindings: [] };
+    case 'channel':
+      return { sql: `channel || ''`, bindings: [] };
+    case 'unit':
+      return { sql: `COALESCE(handling_unit, '${NO_KEY}')`, bindings: [] };
+    case 'officer':
+      return { sql: `COALESCE(handling_officer, '${NO_KEY}')`, bindings: [] };
+    case 'field': {
+      if (!ref.fieldCases.length) return { sql: `'${NO_KEY}'`, bindings: [] };
+      const whens = ref.fieldCases.map(() => 'WHEN procedure_code = ? AND procedure_version = ? THEN ?').join(' ');
+      return { sql: `CASE ${whens} ELSE '${NO_KEY}' END`, bindings: ref.fieldCases.flatMap((c) => [c.code, c.version, c.field]) };
+    }
+    default:
+      return null;
+  }
+}
+
+const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+const NOT_STOPPED = `state NOT IN (${list(STOPPED_STATES)})`;
+
+interface Aggregate {
+  /** WHERE clause (with ?) selecting the dossiers the figures count */
+  where: string;
+  whereBindings: Knex.Value[];
+  /** tally → SQL aggregate expression (with ?) */
+  figures: [keyof Tallies | string, string, Knex.Value[]][];
+}
+
+/** The aggregates of one bucket: each a scan of one index range. */
+function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Aggregate[] {
+  const { fromAt: f, toAt: t } = b;
+  const { asOf, dueSoonUntil } = cut;
+  // Each OR branch has its own indexable condition, so that SQLite (multi-index OR) and PostgreSQL
+  // (BitmapOr) read only the open dossiers (a partial index) and those resolved or withdrawn since,
+  // never the whole history. "No result and not closed" is exactly the open states.
+  const pendingAt = `(result_at IS NULL AND closed_at IS NULL AND received_at < ?) OR (result_at >= ? AND received_at < ?) OR (state = 'withdrawn' AND closed_at >= ? AND received_at < ?)`;
+  const lateOpen = `${NOT_STOPPED} AND original_due_at < ?`;
+  return [
+    {
+      where: 'received_at >= ? AND received_at < ?',
+      whereBindings: [f, t],
+      figures: [
+        ['received', 'COUNT(*)', []],
+        ['receivedCounter', count(`channel = 'counter'`), []],
+        ['receivedOnline', count(`channel = 'online'`), []],
+        ['receivedPostal', count(`channel = 'postal'`), []],
+      ],
+    },
+    {
+      where: 'result_at >= ? AND result_at < ?',
+      whereBindings: [f, t],
+      figures: [
+        ['resolved', 'COUNT(*)', []],
+        ['approved', count(`outcome = 'approved'`), []],
+        ['refusedResult', count(`outcome = 'refused'`), []],
+        ['early', count(`final_timeliness = 'early'`), []],
+        ['onTime', count(`final_timeliness = 'on_time'`), []],
+        ['late', count(`final_timeliness = 'late'`), []],
+        ['digitisedResults', count('result_digitised'), []],
+        ['timedResults', count('result_working_ms IS NOT NULL'), []],
+        ['workingMsSum', 'SUM(COALESCE(result_working_ms, 0))', []],
+        ['lateApologisedResolved', count(`final_timeliness = 'late' AND first_apology_at < ?`), [asOf]],
+        ['lateApologisedTimelyResolved', count(`final_timeliness = 'late' AND first_apology_at < ? AND apology_timely`), [asOf]],
+      ],
+    },
+    {
+      where: 'returned_at >= ? AND returned_at < ?',
+      whereBindings: [f, t],
+      figures: [
+        ['returned', 'COUNT(*)', []],
+        ['returnedCounter', count(`return_method = 'counter'`), []],
+        ['returnedPost', count(`return_method = 'post'`), []],
+        ['returnedOnline', count(`return_method = 'online'`), []],
+        ['rated', count('rating IS NOT NULL'), []],
+        ['ratingSum', 'SUM(COALESCE(rating, 0))', []],
+        ['satisfied', count('rating >= 4'), []],
+      ],
+    },
+    {
+      where: `state IN ('withdrawn', 'refused_intake') AND closed_at >= ? AND closed_at < ?`,
+      whereBindings: [f, t],
+      figures: [
+        ['withdrawn', count(`state = 'withdrawn'`), []],
+        ['refusedIntake', count(`state = 'refused_intake'`), []],
+      ],
+    },
+    {
+      where: pendingAt,
+      whereBindings: [t, t, t, t, t],
+      figures: [
+        ['pending', 'COUNT(*)', []],
+        ['pendingClockStopped', count(`state IN (${list(STOPPED_STATES)})`), []],
+        ['pendingLate', count(lateOpen), [asOf]],
+        ['pendingDueSoon', count(`${NOT_STOPPED} AND original_due_at >= ? AND original_due_at <= ?`), [asOf, dueSoonUntil]],
+        ['pendingNotYetDue', count(`${NOT_STOPPED} AND (original_due_at > ? OR original_due_at IS NULL)`), [dueSoonUntil]],
+        ['lateApologisedOpen', count(`${lateOpen} AND first_apology_at < ?`), [asOf, asOf]],
+        ['lateApologisedTimelyOpen', count(`${lateOpen} AND first_apology_at < ? AND apology_timely`), [asOf, asOf]],
+      ],
+    },
+    { where: pendingAt, whereBindings: [f, f, f, f, f], figures: [['carriedOver', 'COUNT(*)', []]] },
+    {
+      where: `(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`,
+      whereBindings: [t, t, t],
+      figures: [['resultsNotCollected', 'COUNT(*)', []]],
+    },
+  ];
+}
+
+async function runAggregate(db: Knex, a: Aggregate, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, Record<string, number>>> {
+  const cols = a.figures.map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
+  const bindings = [...(key?.bindings ?? []), ...a.figures.flatMap(([, , b]) => b), ...a.whereBindings];
+  const sql = key
+    ? `SELECT ${key.sql} AS k, ${cols} FROM dossiers WHERE ${a.where} GROUP BY 1`
+    : `SELECT ${cols} FROM dossiers WHERE ${a.where}`;
+  const raw = await db.raw(sql, bindings);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  const out = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const values: Record<string, number> = {};
+    for (const [name] of a.figures) values[name] = Number(r[name] ?? 0);
+    if (!key && Object.values(values).every((v) => v === 0)) continue;
+    out.set(key ? String(r.k) : WHOLE_PERIOD_KEY, values);
+  }
+  return out;
+}
+
+/** Nearest-rank p90 per group in SQL: the row whose rank r satisfies r ≥ 0.9·n > r − 1 (integers only, portable). */
+async function p90ByGroup(db: Knex, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
+  const k = key?.sql ?? `'${WHOLE_PERIOD_KEY}'`;
+  const sql = `SELECT k, ms FROM (
+      SELECT k, ms, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ms) AS rn, COUNT(*) OVER (PARTITION BY k) AS cnt
+      FROM (SELECT ${k} AS k, result_working_ms AS ms FROM dossiers
+            WHERE result_at >= ? AND result_at < ? AND result_working_ms IS NOT NULL) s
+    ) ranked WHERE rn * 10 >= cnt * 9 AND (rn - 1) * 10 < cnt * 9`;
+  const raw = await db.raw(sql, [...(key?.bindings ?? []), b.fromAt, b.toAt]);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as { k: unknown; ms: unknown }[];
+  return new Map(rows.map((r) => [String(r.k), Number(r.ms)]));
+}
+
+/**
+ * Runs every aggregate of one bucket and folds them into tallies per group key. `carriedOver`: the
+ * previous bucket's pending count (the same instant), which spares a scan for consecutive buckets.
+ */
+async function bucketResults(
+  db: Knex,
+  plan: ReportPlan,
+  b: Bucket,
+  ref: MetricsReference,
+  carriedOver?: number,
+): Promise<Map<string, { tallies: Tallies; p90: number | null }>> {
+  const key = plan.groupBy === 'week' || plan.groupBy === 'month' ? null : keyExpression(plan.groupBy, ref);
+  const cut = plan.clock.cuts[b.key]!;
+  const groups = new Map<string, { tallies: Tallies; p90: number | null }>();
+  const groupOf = (k: string) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { tallies: emptyTallies(), p90: null }));
+    return g;
+  };
+  if (carriedOver) groupOf(WHOLE_PERIOD_KEY).tallies.carriedOver = carriedOver;
+  const aggregates = aggregatesFor(b, cut).filter((a) => carriedOver === undefined || a.figures[0]![0] !== 'carriedOver');
+  for (const a of aggregates) {
+    for (const [k, v] of await runAggregate(db, a, key)) {
+      const t = groupOf(k).tallies as unknown as Record<string, number>;
+      for (const [name, n] of Object.entries(v)) if (name in t) t[name] = n;
+      const tt = groupOf(k).tallies;
+      tt.apologised += (v.lateApologisedResolved ?? 0) + (v.lateApologisedOpen ?? 0);
+      tt.apologisedTimely += (v.lateApologisedTimelyResolved ?? 0) + (v.lateApologisedTimelyOpen ?? 0);
+    }
+  }
+  for (const g of groups.values()) g.tallies.lateDossiers = g.tallies.late + g.tallies.pendingLate;
+  for (const [k, ms] of await p90ByGroup(db, b, key)) groupOf(k).p90 = ms;
+  return groups;
+}
+
+/**
+ * The compliance report for [from, to) (local dates) grouped by `groupBy`, from the projection.
+ * `now` fixes the as-of instant of a running period; `cal` the due-soon bound (the current calendar).
+ */
+export async function complianceFromProjection(
+  db: Knex,
+  opts: { from: string; to: string; groupBy: GroupBy; now: string; calendar: Calendar; reference?: MetricsReference },
+): Promise<ComplianceReport> {
+  const plan = planReport(opts.from, opts.to, opts.groupBy, opts.now, opts.calendar);
+  const ref = opts.reference ?? (await loadMetricsReference(db));
+  const results: GroupResults = new Map();
+  let pending: number | undefined;
+  for (const b of plan.buckets) {
+    const groups = await bucketResults(db, plan, b, ref, pending);
+    results.set(b.key, groups);
+    // Consecutive week/month buckets: what is pending at one's end is carried over into the next.
+    pending = plan.buckets.length > 1 ? (groups.get(WHOLE_PERIOD_KEY)?.tallies.pending ?? 0) : undefined;
+  }
+  return assembleReport(plan, 'projection', results, ref.labelOf);
+}

@@ -1,0 +1,159 @@
+/**
+ * Compliance metrics for supervisors, leaders, auditors and administrators: the period report (the SQL
+ * fast path, src/metrics/compliance-sql.ts), the list of late dossiers with no apology on record, and the
+ * metric definitions. Request and response shapes are the zod schemas below (also used by the OpenAPI).
+ */
+import { z } from 'zod';
+import type { EngineContext } from '../app/engine-factory';
+import { workingDaysBetween } from '../calendar';
+import { forbidden } from '../engine/errors';
+import { parseWith } from '../engine/validate';
+import { complianceFromProjection, loadMetricsReference, OPEN_STATES, STOPPED_STATES } from '../metrics/compliance-sql';
+import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../metrics/definitions';
+import { hasRole, type AuthUser } from './auth-user';
+import { MaskedApplicantSchema } from './dossier-schemas';
+import { maskTail } from './masking';
+import { toIsoOrNull } from '../store/time';
+
+export const METRICS_ROLES = ['supervisor', 'leader', 'auditor', 'admin'] as const;
+
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
+  }, 'not a real calendar date');
+const DAY_MS = 86_400_000;
+const MAX_DAYS = { week: 732, other: 3660 };
+
+export const ComplianceQuerySchema = z
+  .strictObject({
+    from: localDate.describe('first day of the period (local date, Asia/Ho_Chi_Minh), inclusive'),
+    to: localDate.describe('day after the period (exclusive): a month is from=2026-03-01&to=2026-04-01'),
+    groupBy: z.enum(GROUP_BYS).default('centre').describe('centre | procedure | field | unit | officer | channel | week | month'),
+  })
+  .superRefine((q, ctx) => {
+    const days = (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS;
+    if (!(days > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    const max = q.groupBy === 'week' ? MAX_DAYS.week : MAX_DAYS.other;
+    if (days > max) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period of at most ${max} days for groupBy=${q.groupBy}` });
+  });
+export type ComplianceQuery = z.infer<typeof ComplianceQuerySchema>;
+
+const rate = z.number().min(0).max(1).nullable();
+const count = z.int().min(0);
+const ms = z.number().nullable().describe('working time in ms (office hours on working days)');
+
+function figureSchema(d: MetricDefinition): z.ZodType {
+  if (d.kind === 'rate') return rate;
+  if (d.key === 'workingMsSum') return z.number().min(0);
+  if (d.kind === 'duration') return ms;
+  if (d.kind === 'average') return z.number().nullable();
+  return count;
+}
+
+/** Every figure of a group, described by its definition (src/metrics/definitions.ts). */
+export const ComplianceFiguresSchema = z.object(Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.key, figureSchema(d).describe(`${d.label}: ${d.rule}`)])));
+
+export const ComplianceReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(GROUP_BYS),
+  asOf: z.string().describe('the instant pending dossiers were classified at: the period end, or now'),
+  generatedAt: z.string(),
+  source: z.enum(['projection', 'events']),
+  groups: z.array(z.object({ key: z.string(), label: z.string(), figures: ComplianceFiguresSchema })),
+});
+
+export const ApologyMissingQuerySchema = z.strictObject({
+  unit: z.string().max(64).optional().describe('handling unit code'),
+  procedure: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const ApologyMissingItemSchema = z.object({
+  code: z.string(),
+  procedureCode: z.string(),
+  procedureName: z.string().nullable(),
+  applicant: MaskedApplicantSchema,
+  channel: z.string(),
+  state: z.string(),
+  receivedAt: z.string().nullable(),
+  originalDueAt: z.string().nullable().describe('the statutory due date lateness is measured against'),
+  resultAt: z.string().nullable(),
+  workingDaysOverdue: z.int().describe('working days from the due date to the result (or now)'),
+  unit: z.string().nullable().describe('where the dossier is now'),
+  handlingUnit: z.string().nullable(),
+  handlingOfficer: z.string().nullable(),
+});
+
+export const ApologyMissingResponseSchema = z.object({
+  asOf: z.string(),
+  items: z.array(ApologyMissingItemSchema),
+  truncated: z.boolean().describe('more dossiers than the limit'),
+});
+
+export const MetricDefinitionsSchema = z.array(z.object({ key: z.string(), label: z.string(), kind: z.string(), rule: z.string() }));
+
+export class MetricsService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  private gate(user: AuthUser): void {
+    if (!hasRole(user, ...METRICS_ROLES)) throw forbidden(`Chức năng này chỉ dành cho vai trò: ${METRICS_ROLES.join(', ')}`);
+  }
+
+  async compliance(user: AuthUser, query: unknown): Promise<ComplianceReport> {
+    this.gate(user);
+    const q = parseWith(ComplianceQuerySchema, query);
+    const calendar = await this.ctx.calendars.latest();
+    return complianceFromProjection(this.ctx.db, { ...q, now: this.ctx.clock.now().toISOString(), calendar });
+  }
+
+  /** Late dossiers (late result not yet returned, or late in progress with the clock running) with no apology, oldest due first. */
+  async apologyMissing(user: AuthUser, query: unknown): Promise<z.infer<typeof ApologyMissingResponseSchema>> {
+    this.gate(user);
+    const q = parseWith(ApologyMissingQuerySchema, query);
+    const now = this.ctx.clock.now().toISOString();
+    const running = OPEN_STATES.filter((s) => !(STOPPED_STATES as readonly string[]).includes(s));
+    const rows = (await this.ctx.db('dossiers')
+      .where('apology_count', 0)
+      .where((w) =>
+        w.where((a) => a.whereIn('state', running).where('original_due_at', '<', now)).orWhere((b) => b.where('state', 'result').where('final_timeliness', 'late')),
+      )
+      .modify((b) => {
+        if (q.unit) b.where('handling_unit', q.unit);
+        if (q.procedure) b.where('procedure_code', q.procedure);
+      })
+      .orderBy([{ column: 'original_due_at' }, { column: 'code' }])
+      .limit(q.limit + 1)) as Record<string, unknown>[];
+    const [calendar, ref] = await Promise.all([this.ctx.calendars.latest(), loadMetricsReference(this.ctx.db)]);
+    const iso = toIsoOrNull;
+    const items = rows.slice(0, q.limit).map((r) => {
+      const due = iso(r.original_due_at);
+      const result = iso(r.result_at);
+      const name = ref.labelOf('procedure', String(r.procedure_code));
+      return {
+        code: String(r.code),
+        procedureCode: String(r.procedure_code),
+        procedureName: name === r.procedure_code ? null : name.slice(String(r.procedure_code).length + 1),
+        applicant: { fullName: String(r.applicant_name), idNumber: maskTail(String(r.applicant_id_number)), phone: maskTail(String(r.applicant_phone)) },
+        channel: String(r.channel),
+        state: String(r.state),
+        receivedAt: iso(r.received_at),
+        originalDueAt: due,
+        resultAt: result,
+        workingDaysOverdue: due ? workingDaysBetween(due, result ?? now, calendar) : 0,
+        unit: (r.unit as string | null) ?? null,
+        handlingUnit: (r.handling_unit as string | null) ?? null,
+        handlingOfficer: (r.handling_officer as string | null) ?? null,
+      };
+    });
+    return { asOf: now, items, truncated: rows.length > q.limit };
+  }
+
+  definitions(user: AuthUser): readonly MetricDefinition[] {
+    this.gate(user);
+    return METRIC_DEFINITIONS;
+  }
+}

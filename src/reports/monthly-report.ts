@@ -1,0 +1,122 @@
+/**
+ * The monthly report to the Department of Home Affairs (báo cáo tháng gửi Sở Nội vụ): for a month
+ * (local Asia/Ho_Chi_Minh, the 1st 00:00 to the next 1st), the dossiers received and the results
+ * returned, split by the channel the dossier came in by (directly at the counter, online, by post)
+ * and by how the result went back (at the counter — the applicant came in person —, by post, online).
+ * Received: indexed range on dossiers.received_at. Returned: the month's RETURN_RESULT events (index on
+ * dossier_events(type, occurred_at)), whose payload holds the return method — the log, not a cache.
+ * Both are SQL aggregates: the report's size does not grow with the centre's.
+ */
+import type { Knex } from 'knex';
+import { toInstant } from '../calendar';
+import { dialectOfKnex } from '../store/db';
+import type { Column } from './formats/csv';
+
+export const CHANNELS = ['counter', 'online', 'postal'] as const;
+export type ReportChannel = (typeof CHANNELS)[number];
+export const RETURN_METHODS = ['counter', 'post', 'online'] as const;
+
+export const CHANNEL_LABELS: Record<ReportChannel | 'total', string> = {
+  counter: 'Trực tiếp tại Bộ phận Một cửa',
+  online: 'Trực tuyến',
+  postal: 'Qua dịch vụ bưu chính công ích',
+  total: 'Tổng cộng',
+};
+
+export interface MonthlyRow {
+  channel: ReportChannel | 'total';
+  channelLabel: string;
+  received: number;
+  returned: number;
+  /** the applicant came to the counter for the result */
+  returnedAtCounter: number;
+  returnedByPost: number;
+  returnedOnline: number;
+}
+
+export interface MonthlyReport {
+  title: string;
+  month: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  /** one row per submission channel */
+  rows: MonthlyRow[];
+  total: MonthlyRow;
+}
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** Pure. The instants bounding a month 'YYYY-MM' in local time, or null for anything else. */
+export function monthBounds(month: string): { from: string; to: string } | null {
+  const m = MONTH_RE.exec(month);
+  if (!m) return null;
+  const [y, mo] = [Number(m[1]), Number(m[2])];
+  const next = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+  return { from: toInstant(`${month}-01`, '00:00'), to: toInstant(`${next}-01`, '00:00') };
+}
+
+function emptyRow(channel: MonthlyRow['channel']): MonthlyRow {
+  return { channel, channelLabel: CHANNEL_LABELS[channel], received: 0, returned: 0, returnedAtCounter: 0, returnedByPost: 0, returnedOnline: 0 };
+}
+
+/** Counts a month's received dossiers and returned results. */
+export async function buildMonthlyReport(db: Knex, month: string, now: string): Promise<MonthlyReport> {
+  const bounds = monthBounds(month);
+  if (!bounds) throw new RangeError(`not a month: ${month}`);
+  const rows = new Map<string, MonthlyRow>(CHANNELS.map((c) => [c, emptyRow(c)]));
+  const rowOf = (channel: string) => {
+    if (!rows.has(channel)) rows.set(channel, { ...emptyRow('total'), channel: channel as ReportChannel, channelLabel: channel });
+    return rows.get(channel)!;
+  };
+
+  const received = (await db('dossiers')
+    .select('channel')
+    .count({ n: '*' })
+    .where('received_at', '>=', bounds.from)
+    .where('received_at', '<', bounds.to)
+    .groupBy('channel')) as { channel: string; n: number | string }[];
+  for (const r of received) rowOf(r.channel).received += Number(r.n);
+
+  const method = dialectOfKnex(db) === 'postgres' ? `(e.payload::jsonb ->> 'method')` : `json_extract(e.payload, '$.method')`;
+  const returned = (await db('dossier_events as e')
+    .join('dossiers as d', 'd.id', 'e.dossier_id')
+    .select('d.channel as channel', db.raw(`${method} as method`))
+    .count({ n: '*' })
+    .where('e.type', 'RETURN_RESULT')
+    .where('e.occurred_at', '>=', bounds.from)
+    .where('e.occurred_at', '<', bounds.to)
+    .groupByRaw(`d.channel, ${method}`)) as { channel: string; method: string | null; n: number | string }[];
+  for (const r of returned) {
+    const row = rowOf(r.channel);
+    const n = Number(r.n);
+    row.returned += n;
+    if (r.method === 'post') row.returnedByPost += n;
+    else if (r.method === 'online') row.returnedOnline += n;
+    else row.returnedAtCounter += n;
+  }
+
+  const list = [...rows.values()];
+  const total = list.reduce<MonthlyRow>(
+    (t, r) => ({
+      ...t,
+      received: t.received + r.received,
+      returned: t.returned + r.returned,
+      returnedAtCounter: t.returnedAtCounter + r.returnedAtCounter,
+      returnedByPost: t.returnedByPost + r.returnedByPost,
+      returnedOnline: t.returnedOnline + r.returnedOnline,
+    }),
+    emptyRow('total'),
+  );
+  return { title: `Báo cáo tình hình tiếp nhận và trả kết quả hồ sơ tháng ${month.slice(5)}/${month.slice(0, 4)}`, month, ...bounds, generatedAt: now, rows: list, total };
+}
+
+/** The report's table: the columns of the CSV, the XLSX and the HTML page. */
+export const MONTHLY_COLUMNS: Column<MonthlyRow>[] = [
+  { header: 'Hình thức nộp hồ sơ', type: 'text', width: 34, value: (r) => r.channelLabel },
+  { header: 'Số hồ sơ tiếp nhận', type: 'number', width: 14, value: (r) => r.received },
+  { header: 'Số hồ sơ đã trả kết quả', type: 'number', width: 14, value: (r) => r.returned },
+  { header: 'Trả trực tiếp tại Bộ phận Một cửa', type: 'number', width: 18, value: (r) => r.returnedAtCounter },
+  { header: 'Trả qua dịch vụ bưu chính', type: 'number', width: 16, value: (r) => r.returnedByPost },
+  { header: 'Trả trực tuyến', type: 'number', width: 14, value: (r) => r.returnedOnline },
+];

@@ -14,7 +14,12 @@ import { hasDemoPasswords } from '../db/seeds/demo-users';
 async function main(): Promise<void> {
   const config = loadConfig();
   const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
-  const ctx = await createEngineContext({ url: config.DATABASE_URL, agencyCode: config.MOTCUA_AGENCY_CODE, clock: testClock });
+  const ctx = await createEngineContext({
+    url: config.DATABASE_URL,
+    agencyCode: config.MOTCUA_AGENCY_CODE,
+    clock: testClock,
+    dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
+  });
   if (config.MOTCUA_DEMO) {
     const seeded = await seedDemo(ctx);
     console.log(`demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);

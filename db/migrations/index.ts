@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import * as core from './20261124000001_core';
 import * as access from './20261124000002_access';
 import * as deadlineChecks from './20261124000004_deadline_checks';
+import * as audit from './20261124000003_audit';
+import * as metrics from './20261124000005_metrics';
+import * as reviews from './20261124000006_reviews';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +19,9 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000001_core', core],
   ['20261124000002_access', access],
   ['20261124000004_deadline_checks', deadlineChecks],
+  ['20261124000003_audit', audit],
+  ['20261124000005_metrics', metrics],
+  ['20261124000006_reviews', reviews],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

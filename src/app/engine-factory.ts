@@ -25,6 +25,8 @@ export interface EngineOptions extends DbOptions {
   /** default true: run migrations and seed reference data on start */
   prepare?: boolean;
   chartVersion?: number;
+  /** remaining working time under which a dossier is due soon (default one office day) */
+  dueSoonThresholdMs?: number;
 }
 
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
@@ -38,6 +40,6 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
   }
   const calendars = new CalendarProvider(db);
   const procedures = new ProcedureProvider(db);
-  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion });
+  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs });
   return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
 }

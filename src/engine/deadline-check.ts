@@ -22,7 +22,7 @@ export function dueSoonAt(due: string, thresholdMs: number, cal: Calendar): stri
   const spanDays = (Math.ceil(thresholdMs / cal.officeDayMs) + 1) * 7 + 14;
   let lo = dueMs - spanDays * 86_400_000;
   let hi = dueMs; // invariant: workingTimeBetween(lo) > threshold ≥ workingTimeBetween(hi)
-  while (hi - lo > 1000) {
+  while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (workingTimeBetween(new Date(mid).toISOString(), due, cal) > thresholdMs) lo = mid;
     else hi = mid;

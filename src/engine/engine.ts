@@ -23,6 +23,7 @@ import {
 } from '../../machines/dossier';
 import { localDate, type Calendar } from '../calendar';
 import { deadlineEventAt, nextCheckAt, stepDueAt } from './deadline-check';
+import { metricsColumns } from '../metrics/projection-extra';
 import { eventHash, GENESIS_HASH } from '../audit/hash';
 import {
   appendEvents,
@@ -127,6 +128,7 @@ export class DossierEngine {
         applicant_id_number: sub.applicant.idNumber,
         applicant_phone: sub.applicant.phone,
         ...projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: at }),
+        ...metricsColumns(snapshot, cal),
         next_check_at: nextCheckAt(snapshot, cal, this.threshold(cal)),
       };
       await insertDossier(tx, row);
@@ -268,6 +270,7 @@ export class DossierEngine {
     await appendEvents(tx, rows);
     const patch = {
       ...projectSnapshot(next, persistSnapshot(loaded.chart, next), { version: last.seq, lastHash: last.hash, updatedAt: event.at }),
+      ...metricsColumns(next, cal),
       next_check_at: nextCheckAt(next, cal, this.threshold(cal)),
     };
     if (!(await updateDossier(tx, row.id, row.version, patch))) throw versionConflict(row.version, null);

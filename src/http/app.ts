@@ -16,7 +16,10 @@ import { dossierRoutes } from './routes/dossiers';
 import { formRoutes } from './routes/forms';
 import { userRoutes } from './routes/users';
 import { calendarRoutes } from './routes/calendar';
+import { reportRoutes } from './routes/reports';
+import { metricsRoutes } from './routes/metrics';
 import { uiRoutes } from './routes/ui';
+import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 
 export function createApp(deps: AppDeps): express.Express {
@@ -33,11 +36,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(deps));
+  app.use('/api', auditRoutes(deps));
   app.use('/api/procedures', procedureRoutes(deps));
   app.use('/api/dossiers', dossierRoutes(deps));
   app.use('/api/dossiers', formRoutes(deps));
   app.use('/api/users', userRoutes(deps));
   app.use('/api/calendar', calendarRoutes(deps));
+  app.use('/api/reports', reportRoutes(deps));
+  app.use('/api/metrics', metricsRoutes(deps));
   app.use('/api', adminRoutes(deps));
 
   app.use(notFoundHandler);

@@ -11,6 +11,9 @@ import { SubmissionSchema } from '../engine/commands';
 import * as authModule from './routes/auth';
 import * as usersModule from './routes/users';
 import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';
+import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
+import { MonthlyReportQuerySchema, ReviewNoteBodySchema, ReviewRecordSchema, SignOffBodySchema, WeeklyReviewQuerySchema } from '../services/review-service';
+import { TestClockRequestSchema } from './routes/admin';
 import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
 
 export type JsonSchema = Record<string, unknown>;
@@ -47,6 +50,9 @@ const INPUTS: Record<string, z.ZodType> = {
   ProcedureDefinition: ProcedureDefinitionSchema,
   Submission: SubmissionSchema,
   YearCalendarInput,
+  ReviewNote: ReviewNoteBodySchema,
+  WeekSignOff: SignOffBodySchema,
+  TestClockRequest: TestClockRequestSchema,
   ...Object.fromEntries(Object.entries(EventRequestSchemas).map(([type, s]) => [`EventRequest_${type}`, s])),
 };
 
@@ -63,6 +69,12 @@ const OUTPUTS: Record<string, z.ZodType> = {
   PublicDossierStatus: PublicDossierStatusSchema,
   YearView: YearCalendarInput.extend({ year: z.int(), calendarVersion: z.int(), source: z.enum(['data', 'statutory']).describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code') }),
   Health: z.object({ status: z.string() }),
+  ComplianceReport: ComplianceReportSchema,
+  ApologyMissing: ApologyMissingResponseSchema,
+  MetricDefinitions: MetricDefinitionsSchema,
+  ReviewRecord: ReviewRecordSchema,
+  SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
+  MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
 };
 
 /** Every named schema as JSON Schema, cross-referenced through #/components/schemas. */
@@ -169,6 +181,22 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/users', tag: 'users', summary: 'List staff accounts (admin)', ok: { status: 200, description: 'Accounts', content: json({ type: 'array', items: ref('User') }) }, errors: [401, 403] },
   { method: 'get', path: '/api/calendar/{year}', tag: 'calendar', summary: 'A year’s days off and make-up working days', parameters: [YEAR], ok: { status: 200, description: 'The year', content: json(ref('YearView')) }, errors: [400, 401, 404] },
   { method: 'put', path: '/api/calendar/{year}', tag: 'calendar', summary: 'Replace a year’s holiday data (admin); publishes a new calendar version', parameters: [YEAR], body: ref('YearCalendarInput'), ok: { status: 200, description: 'The year as published', content: json(ref('YearView')) }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/dossiers/{code}/replay', tag: 'audit', summary: 'Replay the dossier from its events: each step with the state before and after (?upTo=<seq> or ?at=<ISO time> for the state at that point)', parameters: [CODE], ok: { status: 200, description: 'Steps, the state at the cut-off and the projection differences', content: json({ type: 'object' }) }, errors: [400, 401, 403, 404] },
+  { method: 'get', path: '/api/dossiers/{code}/verify', tag: 'audit', summary: 'Verify one dossier: hash chain, replay, projection (auditor, supervisor, admin)', parameters: [CODE], ok: { status: 200, description: 'Findings, first broken event first', content: json({ type: 'object' }) }, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/dossiers/{code}/export', tag: 'audit', summary: 'The full history with its chain as one JSON document, verifiable offline with src/audit/standalone/verify-export.js (auditor)', parameters: [CODE], ok: { status: 200, description: 'motcua-dossier-export/1', content: json({ type: 'object' }) }, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/audit/verify', tag: 'audit', summary: 'Verify every dossier, streamed as NDJSON progress/finding/summary lines (auditor, admin)', ok: { status: 200, description: 'NDJSON stream', content: { 'application/x-ndjson': { schema: { type: 'string' } } } }, errors: [401, 403] },
+  { method: 'get', path: '/api/audit/checkpoints', tag: 'audit', summary: 'The chain checkpoints (auditor, admin)', ok: { status: 200, description: 'Checkpoints', content: json({ type: 'array', items: { type: 'object' } }) }, errors: [401, 403] },
+  { method: 'post', path: '/api/audit/checkpoints', tag: 'audit', summary: 'Record a checkpoint: a digest over all chains’ heads (admin)', ok: { status: 200, description: 'The checkpoint', content: json({ type: 'object' }) }, errors: [401, 403] },
+  { method: 'get', path: '/api/machines', tag: 'audit', summary: 'The stored dossier chart versions', ok: { status: 200, description: 'Versions', content: json(ref('MachineVersions')) }, errors: [401] },
+  { method: 'get', path: '/api/metrics/compliance', tag: 'metrics', summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md', parameters: queryParams(ComplianceQuerySchema), ok: { status: 200, description: 'Figures per group', content: json(ref('ComplianceReport')) }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/metrics/apology-missing', tag: 'metrics', summary: 'Late dossiers with no apology on record', parameters: queryParams(ApologyMissingQuerySchema), ok: { status: 200, description: 'Dossiers (applicant masked)', content: json(ref('ApologyMissing')) }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/metrics/definitions', tag: 'metrics', summary: 'Every metric with the rule it follows', ok: { status: 200, description: 'Definitions', content: json(ref('MetricDefinitions')) }, errors: [401] },
+  { method: 'get', path: '/api/reports/weekly-late-review', tag: 'reports', summary: 'The weekly late-dossier review for the centre or a unit, as JSON, CSV, XLSX or printable HTML (streamed)', parameters: queryParams(WeeklyReviewQuerySchema), ok: { status: 200, description: 'The review', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/reports/weekly-late-review/notes', tag: 'reports', summary: 'Record the cause and corrective action for a late or at-risk dossier (hash-chained)', body: ref('ReviewNote'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
+  { method: 'post', path: '/api/reports/weekly-late-review/sign-off', tag: 'reports', summary: 'Sign the week off; later notes are refused', body: ref('WeekSignOff'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/reports/monthly', tag: 'reports', summary: 'The monthly report to the Department of Home Affairs: received and returned by channel', parameters: queryParams(MonthlyReportQuerySchema), ok: { status: 200, description: 'The report', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/admin/sweep', tag: 'operations', summary: 'Run the deadline sweeper now (admin)', ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) }, errors: [401, 403] },
+  { method: 'put', path: '/api/test/clock', tag: 'operations', summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)', body: ref('TestClockRequest'), ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) }, errors: [400, 401, 403, 404] },
   { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', public: true, ok: { status: 200, description: 'Alive', content: json(ref('Health')) }, errors: [] },
   { method: 'get', path: '/ready', tag: 'operations', summary: 'Readiness: the database answers and its schema is current (503 otherwise)', public: true, ok: { status: 200, description: 'Ready', content: json(ref('Health')) }, errors: [] },
 ];

@@ -13,6 +13,12 @@ const ROUTES: [string, string][] = [
   ['post', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/forms/{form}'],
   ['get', '/api/public/dossiers/{code}'], ['post', '/api/users'], ['get', '/api/users'],
   ['get', '/api/calendar/{year}'], ['put', '/api/calendar/{year}'], ['get', '/health'], ['get', '/ready'],
+  ['get', '/api/dossiers/{code}/replay'], ['get', '/api/dossiers/{code}/verify'], ['get', '/api/dossiers/{code}/export'],
+  ['get', '/api/audit/verify'], ['get', '/api/audit/checkpoints'], ['post', '/api/audit/checkpoints'], ['get', '/api/machines'],
+  ['get', '/api/metrics/compliance'], ['get', '/api/metrics/apology-missing'], ['get', '/api/metrics/definitions'],
+  ['get', '/api/reports/weekly-late-review'], ['post', '/api/reports/weekly-late-review/notes'],
+  ['post', '/api/reports/weekly-late-review/sign-off'], ['get', '/api/reports/monthly'],
+  ['post', '/api/admin/sweep'], ['put', '/api/test/clock'],
 ];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -114,6 +114,22 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     expect((await t.engine.snapshotOf(code)).context.stepOverruns).toHaveLength(1);
   });
 
+  test('the due-soon threshold is configurable in working hours', async () => {
+    const two = await startEngine(backend, '2026-03-03 09:00', { dueSoonThresholdMs: 2 * 3_600_000 });
+    try {
+      const { code } = await two.engine.submit(submission(HKD), ACTORS.counter); // due Fri 06/03 17:00
+      const sw = new DeadlineSweeper(two);
+      two.at('2026-03-06 14:59');
+      await sw.sweepOnce();
+      expect((await two.engine.get(code)).timeliness).toBe('on_track');
+      two.at('2026-03-06 15:00'); // two office hours left
+      await sw.sweepOnce();
+      expect((await two.engine.get(code)).timeliness).toBe('due_soon');
+    } finally {
+      await two.drop();
+    }
+  });
+
   test('a paused dossier or one with a result is never flagged', async () => {
     t.at('2026-03-03 09:00');
     const paused = await t.engine.submit(submission(HKD), ACTORS.counter);

@@ -58,7 +58,6 @@ import {
 import { inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../engine/event-codec';
 import { projectSnapshot } from '../engine/projection';
 import { findDossierByCode, listEvents, type DossierRow, type EventRow } from '../store/dossier-store';
-import { toIso } from '../store/time';
 import { canonicalJson, eventHash, GENESIS_HASH, type HashedEventContent } from './hash';
 
 export const DOSSIER_FINDING_KINDS = [
@@ -512,21 +511,8 @@ export function decodeEventForAudit(row: EventRow): StoredEvent {
   };
 }
 
-/** A raw dossier_events row (either driver) as an EventRow. */
-export function eventRowFromDb(raw: Record<string, unknown>): EventRow {
-  return {
-    dossier_id: String(raw.dossier_id),
-    seq: Number(raw.seq),
-    type: String(raw.type),
-    payload: String(raw.payload),
-    actor: String(raw.actor),
-    actor_unit: (raw.actor_unit as string | null) ?? null,
-    occurred_at: toIso(raw.occurred_at),
-    machine_version: Number(raw.machine_version),
-    prev_hash: String(raw.prev_hash),
-    hash: String(raw.hash),
-  };
-}
+/** A raw dossier_events row (either driver) as an EventRow: the store's reader. */
+export { eventRowFromDb } from '../store/dossier-store';
 
 export interface LoadedDossier {
   row: DossierRow;

@@ -12,7 +12,7 @@ import { replayStoredEvents } from '../audit/replay';
 import type { Calendar } from '../calendar';
 import { decodeRow, type StoredEvent } from '../engine/event-codec';
 import type { CalendarProvider } from '../engine/reference-data';
-import { toIso } from '../store/time';
+import { eventRowFromDb } from '../store/dossier-store';
 import { loadMetricsReference, STOPPED_STATES, type MetricsReference } from './compliance-sql';
 import {
   addTallies,
@@ -163,18 +163,7 @@ function chainIntact(dossierId: string, events: StoredEvent[]): boolean {
 }
 
 function storedEventOf(raw: Record<string, unknown>): StoredEvent {
-  return decodeRow({
-    dossier_id: String(raw.dossier_id),
-    seq: Number(raw.seq),
-    type: String(raw.type),
-    payload: String(raw.payload),
-    actor: String(raw.actor),
-    actor_unit: (raw.actor_unit as string | null) ?? null,
-    occurred_at: toIso(raw.occurred_at),
-    machine_version: Number(raw.machine_version),
-    prev_hash: String(raw.prev_hash),
-    hash: String(raw.hash),
-  });
+  return decodeRow(eventRowFromDb(raw));
 }
 
 /** Every dossier submitted before `toAt`, replayed from its events, a page at a time. */

@@ -14,36 +14,17 @@
  * Screenshots of every screen go to test-artifacts/e2e/*.png. Without Chromium the suite is skipped
  * with a loud warning, except in CI (CI=true), where it fails.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
+import { ARTIFACTS, browserTest, HAVE_CHROMIUM, listenAndLaunch, requireChromium } from '../support/browser';
 import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true';
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e');
 const TIMEOUT = 120_000;
 const PROC = '1.001612';
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`,
-  );
-}
-const browserTest = HAVE_CHROMIUM || IN_CI ? test : test.skip;
-
-function requireChromium(): void {
-  if (!HAVE_CHROMIUM) {
-    throw new Error(`Browser tests are required in CI, but Chromium was not found at ${CHROMIUM}. Install chromium or set CHROMIUM_PATH.`);
-  }
-}
 
 describe('the staff web UI in a browser', () => {
   let server: TestServer;
@@ -56,15 +37,8 @@ describe('the staff web UI in a browser', () => {
 
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) return;
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     server = await startServer(BACKENDS[0]!);
-    http = server.app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => http.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ http, base, browser } = await listenAndLaunch(server));
   }, TIMEOUT);
 
   afterAll(async () => {

@@ -1,0 +1,43 @@
+/**
+ * The browser-test harness: Debian's Chromium driven by playwright-core (no browser download),
+ * against a real server on an ephemeral port. Without Chromium the suites are skipped with a loud
+ * warning, except in CI (CI=true), where they fail.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import type { TestServer } from './server';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+export const IN_CI = process.env.CI === 'true';
+export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e');
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  // eslint-disable-next-line no-console
+  console.warn(`\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`);
+}
+
+/** `test` when the browser tests must run, `test.skip` on a developer's machine without Chromium. */
+export const browserTest = HAVE_CHROMIUM || IN_CI ? test : test.skip;
+
+export function requireChromium(): void {
+  if (!HAVE_CHROMIUM) {
+    throw new Error(`Browser tests are required in CI, but Chromium was not found at ${CHROMIUM}. Install chromium or set CHROMIUM_PATH.`);
+  }
+}
+
+/** Serves the app on 127.0.0.1 at an ephemeral port and launches headless Chromium. */
+export async function listenAndLaunch(server: TestServer): Promise<{ http: Server; base: string; browser: Browser }> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const http = server.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => http.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { http, base, browser };
+}

@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   MOTCUA_TEST_CLOCK: flag.default(false),
   /** how often the in-process deadline sweeper runs; 0 turns it off (e.g. when another instance sweeps) */
   MOTCUA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** how often the hash chains are anchored by a checkpoint; 0 turns the in-process job off */
+  MOTCUA_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
   /** remaining working hours under which a dossier is flagged due soon; unset = one office day of the calendar */
   MOTCUA_DUE_SOON_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
   NODE_ENV: z.string().default('development'),

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
 import { SettableClock } from './engine/clock';
 import { DeadlineSweeper } from './jobs/deadline-sweeper';
+import { CheckpointJob } from './jobs/checkpoint-job';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   }
   const sweeper = new DeadlineSweeper(ctx);
   if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS);
+  const checkpoints = new CheckpointJob(ctx, config.MOTCUA_CHECKPOINT_INTERVAL_MS);
+  if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start();
   const app = createApp({ ctx, config, sweeper, testClock });
   const server = app.listen(config.PORT, () => {
     console.log(`motcua listening on http://localhost:${config.PORT} (database: ${config.DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : config.DATABASE_URL})`);
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining`);
     server.close(async () => {
       await sweeper.stop(); // stops between dossiers
+      await checkpoints.stop();
       await ctx.close();
       process.exit(0);
     });

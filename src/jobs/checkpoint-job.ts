@@ -1,0 +1,46 @@
+/**
+ * Anchors the hash chains periodically (default daily): a checkpoint records a digest over every
+ * dossier's chain head, so that deleting a whole dossier or its last events is detected later.
+ * Runs only if no checkpoint is younger than the interval, so several instances do not pile them up.
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../engine/clock';
+import { createCheckpoint, latestCheckpoint } from '../audit/checkpoints';
+
+export class CheckpointJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: { db: Knex; clock: Clock },
+    private readonly intervalMs = 86_400_000,
+  ) {}
+
+  /** Creates a checkpoint if the latest is older than the interval; returns whether it did. */
+  async runOnce(): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const last = await latestCheckpoint(this.deps.db);
+    if (last && now.getTime() - Date.parse(last.createdAt) < this.intervalMs) return false;
+    await createCheckpoint(this.deps.db, now);
+    return true;
+  }
+
+  /** Checks every `pollMs` (default an hour) whether a checkpoint is due. */
+  start(pollMs = 3_600_000, onError: (err: unknown) => void = (err) => console.error('checkpoint', err)): void {
+    const tick = () => {
+      this.running = this.runOnce()
+        .catch(onError)
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(tick, pollMs);
+        });
+    };
+    this.timer = setTimeout(tick, Math.min(pollMs, 10_000));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) await this.running;
+  }
+}

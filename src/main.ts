@@ -11,9 +11,13 @@ import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
+import { createLogger } from './observability/logger';
+import { HttpMetrics } from './observability/prometheus';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const metrics = new HttpMetrics();
   const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
   const ctx = await createEngineContext({
     url: config.DATABASE_URL,
@@ -23,26 +27,26 @@ async function main(): Promise<void> {
   });
   if (config.MOTCUA_DEMO) {
     const seeded = await seedDemo(ctx);
-    console.log(`demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);
+    logger.info({ dossiers: seeded.dossiers }, `demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);
   } else if (config.NODE_ENV === 'production' && (await hasDemoPasswords(ctx.db))) {
     await ctx.close();
     throw new ConfigError('Refusing to start in production: some users still have the demo password. Change them first.');
   }
   const sweeper = new DeadlineSweeper(ctx);
-  if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS);
+  if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS, (err) => logger.error({ err, job: 'sweeper' }, 'sweep failed'));
   const checkpoints = new CheckpointJob(ctx, config.MOTCUA_CHECKPOINT_INTERVAL_MS);
-  if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start();
-  const app = createApp({ ctx, config, sweeper, testClock });
+  if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
+  const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
   const server = app.listen(config.PORT, () => {
-    console.log(`motcua listening on http://localhost:${config.PORT} (database: ${config.DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : config.DATABASE_URL})`);
+    logger.info(`motcua listening on http://localhost:${config.PORT} (database: ${config.DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : config.DATABASE_URL})`);
   });
   const stop = (signal: string) => {
-    console.log(`${signal}: draining`);
+    logger.info(`${signal}: draining`);
     server.close(async () => {
       await sweeper.stop(); // stops between dossiers
       await checkpoints.stop();
       await ctx.close();
-      process.exit(0);
+      logger.flush(() => process.exit(0));
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -9,6 +9,7 @@ import * as deadlineChecks from './20261124000004_deadline_checks';
 import * as audit from './20261124000003_audit';
 import * as metrics from './20261124000005_metrics';
 import * as reviews from './20261124000006_reviews';
+import * as recordViews from './20261124000007_record_views';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000003_audit', audit],
   ['20261124000005_metrics', metrics],
   ['20261124000006_reviews', reviews],
+  ['20261124000007_record_views', recordViews],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,8 +1,10 @@
 /**
  * The Express application: public routes first (health, citizen lookup, API reference, login),
- * then everything else behind authentication. Routers live one capability per file in ./routes.
+ * then everything else behind authentication. Before all of them: the request id and access log, and
+ * the security headers; GET /metrics (Prometheus) needs no login. Routers live one capability per file in ./routes.
  */
 import express from 'express';
+import helmet from 'helmet';
 import type { AppDeps } from './deps';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requireJson } from './content-type';
@@ -21,21 +23,56 @@ import { metricsRoutes } from './routes/metrics';
 import { uiRoutes } from './routes/ui';
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
+import { observabilityRoutes } from './routes/observability';
+import { recordViewRoutes } from './routes/record-views';
+import { createLogger, type Logger } from '../observability/logger';
+import { requestContext } from '../observability/request-id';
+import { HttpMetrics, instrumentSweeper } from '../observability/prometheus';
 
-export function createApp(deps: AppDeps): express.Express {
+export interface AppOptions {
+  /** where the JSON log lines go; default a pino logger at LOG_LEVEL on stdout (silent under jest) */
+  logger?: Logger;
+  /** the Prometheus counters GET /metrics exposes; default a fresh set for this app */
+  metrics?: HttpMetrics;
+}
+
+/**
+ * Security headers on every answer. The default Content-Security-Policy is the strictest (JSON needs
+ * nothing); the HTML routes (UI, forms, reports, API reference) set their own policy afterwards, which
+ * replaces this one. No CORS middleware: no Access-Control-Allow-* header is ever sent, so browsers
+ * refuse cross-origin reads.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+});
+
+export function createApp(deps: AppDeps, options: AppOptions = {}): express.Express {
+  const logger = options.logger ?? createLogger({ level: deps.config.LOG_LEVEL });
+  const metrics = options.metrics ?? new HttpMetrics();
+  if (deps.sweeper) instrumentSweeper(deps.sweeper, metrics, logger);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestContext(logger, metrics)); // first: request id and the access log line
+  app.use(securityHeaders);
   app.use(requireJson);
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes(deps));
+  app.use(observabilityRoutes(deps, metrics));
   app.use(uiRoutes(deps));
   app.use('/api', openapiRoutes(deps));
   app.use('/api/public', publicRoutes(deps));
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(deps));
+  app.use('/api/audit/record-views', recordViewRoutes(deps));
   app.use('/api', auditRoutes(deps));
   app.use('/api/procedures', procedureRoutes(deps));
   app.use('/api/dossiers', dossierRoutes(deps));

@@ -14,6 +14,7 @@ import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQueryS
 import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
 import { MonthlyReportQuerySchema, ReviewNoteBodySchema, ReviewRecordSchema, SignOffBodySchema, WeeklyReviewQuerySchema } from '../services/review-service';
 import { TestClockRequestSchema } from './routes/admin';
+import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
 
 export type JsonSchema = Record<string, unknown>;
@@ -74,6 +75,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   MetricDefinitions: MetricDefinitionsSchema,
   ReviewRecord: ReviewRecordSchema,
   SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
+  RecordViewList: RecordViewListSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
 };
 
@@ -197,9 +199,17 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/reports/monthly', tag: 'reports', summary: 'The monthly report to the Department of Home Affairs: received and returned by channel', parameters: queryParams(MonthlyReportQuerySchema), ok: { status: 200, description: 'The report', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
   { method: 'post', path: '/api/admin/sweep', tag: 'operations', summary: 'Run the deadline sweeper now (admin)', ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) }, errors: [401, 403] },
   { method: 'put', path: '/api/test/clock', tag: 'operations', summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)', body: ref('TestClockRequest'), ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) }, errors: [400, 401, 403, 404] },
+  { method: 'get', path: '/api/audit/record-views', tag: 'audit', summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor', parameters: queryParams(RecordViewsQuerySchema), ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) }, errors: [400, 401, 403] },
+  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text format 0.0.4), no login: request counts and latencies per route, transitions by type, sweeper runs, late open dossiers — aggregates only, no personal data', public: true, ok: { status: 200, description: 'The exposition', content: { 'text/plain': { schema: { type: 'string' } } } }, errors: [] },
   { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', public: true, ok: { status: 200, description: 'Alive', content: json(ref('Health')) }, errors: [] },
   { method: 'get', path: '/ready', tag: 'operations', summary: 'Readiness: the database answers and its schema is current (503 otherwise)', public: true, ok: { status: 200, description: 'Ready', content: json(ref('Health')) }, errors: [] },
 ];
+
+/** Every documented path template (e.g. /api/dossiers/{code}), literal ones before those with parameters. */
+export function apiRouteTemplates(): string[] {
+  const count = (p: string) => (p.match(/\{/g) ?? []).length;
+  return [...new Set(ROUTES.map((r) => r.path))].sort((a, b) => count(a) - count(b));
+}
 
 function operation(r: Route): JsonSchema {
   const responses: Record<string, unknown> = {

@@ -23,6 +23,7 @@ import { DossierListQuerySchema, type DossierViewDto } from './dossier-schemas';
 import { findDossiers } from '../store/dossier-queries';
 import { findDossierByCode, type DossierRow } from '../store/dossier-store';
 import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
+import { insertRecordView } from '../store/record-view-store';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskTail } from './masking';
 import { canRead, permittedEvents, whyForbidden, type EventType } from './policy';
@@ -120,6 +121,8 @@ export class DossierService {
     const { row, context } = await this.load(user, code);
     const view = this.rowView(user, row, context);
     if (opts.masked) return view;
+    // the full record (unmasked ID number, phone, address): the view itself is recorded for auditors
+    await insertRecordView(this.ctx.db, { dossierCode: row.code, username: user.username, unit: user.unit, viewedAt: this.ctx.clock.now().toISOString() });
     const submit = (await this.ctx.engine.history(code))[0]!;
     const p = submit.payload as { applicant: Applicant; documents: { name: string; copies: number }[]; note?: string };
     return { ...view, applicant: p.applicant, documents: p.documents, ...(p.note ? { note: p.note } : {}) };

@@ -19,6 +19,7 @@ const ROUTES: [string, string][] = [
   ['get', '/api/reports/weekly-late-review'], ['post', '/api/reports/weekly-late-review/notes'],
   ['post', '/api/reports/weekly-late-review/sign-off'], ['get', '/api/reports/monthly'],
   ['post', '/api/admin/sweep'], ['put', '/api/test/clock'],
+  ['get', '/api/audit/record-views'], ['get', '/metrics'],
 ];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,124 @@
+/**
+ * GET /metrics in the Prometheus text exposition format (0.0.4), written by hand. Only bounded,
+ * aggregate information: label values come from fixed sets (HTTP method, the documented route
+ * templates, status code, event type), never a dossier code, user name or personal data.
+ * - motcua_http_requests_total{method,route,status}          counter, in-process
+ * - motcua_http_request_duration_seconds{method,route}        histogram, in-process
+ * - motcua_transitions_total{type}                            dossier_events by type, read at scrape time
+ *   (GROUP BY type on the (type, occurred_at) index)
+ * - motcua_sweeper_runs_total{outcome}                        deadline sweeper runs, in-process
+ * - motcua_late_dossiers_open                                 open dossiers whose timeliness is overdue
+ */
+import type { Knex } from 'knex';
+import { OPEN_STATES } from '../metrics/compliance-sql';
+import type { DeadlineSweeper } from '../jobs/deadline-sweeper';
+import { apiRouteTemplates } from '../http/openapi';
+import type { Logger } from './logger';
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf');
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+export class HttpMetrics {
+  private readonly requests = new Map<string, { method: string; route: string; status: string; n: number }>();
+  private readonly durations = new Map<string, { method: string; route: string; h: Histogram }>();
+  private readonly sweeps = new Map<string, number>([['ok', 0], ['error', 0]]);
+  private readonly templates: { template: string; re: RegExp }[];
+
+  constructor() {
+    this.templates = apiRouteTemplates().map((template) => ({
+      template,
+      re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    }));
+  }
+
+  /** The documented route template a path belongs to, or "other": keeps the label set bounded. */
+  routeOf(_method: string, path: string): string {
+    // exact templates first (/api/dossiers before /api/dossiers/{code})
+    for (const t of this.templates) if (t.re.test(path)) return t.template;
+    return 'other';
+  }
+
+  observeRequest(rawMethod: string, route: string, status: number, seconds: number): void {
+    const method = METHODS.has(rawMethod) ? rawMethod : 'OTHER';
+    const key = `${method} ${route} ${status}`;
+    const r = this.requests.get(key) ?? { method, route, status: String(status), n: 0 };
+    r.n += 1;
+    this.requests.set(key, r);
+    const dkey = `${method} ${route}`;
+    const d = this.durations.get(dkey) ?? { method, route, h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } };
+    BUCKETS.forEach((b, i) => {
+      if (seconds <= b) d.h.counts[i]! += 1;
+    });
+    d.h.sum += seconds;
+    d.h.count += 1;
+    this.durations.set(dkey, d);
+  }
+
+  countSweep(outcome: 'ok' | 'error'): void {
+    this.sweeps.set(outcome, (this.sweeps.get(outcome) ?? 0) + 1);
+  }
+
+  /** The whole exposition; the database figures are read now. */
+  async render(db: Knex): Promise<string> {
+    const out: string[] = [];
+    out.push('# HELP motcua_http_requests_total HTTP requests answered, by method, route template and status.');
+    out.push('# TYPE motcua_http_requests_total counter');
+    for (const r of this.requests.values()) out.push(`motcua_http_requests_total${labels({ method: r.method, route: r.route, status: r.status })} ${r.n}`);
+
+    out.push('# HELP motcua_http_request_duration_seconds Time to answer an HTTP request, by method and route template.');
+    out.push('# TYPE motcua_http_request_duration_seconds histogram');
+    for (const d of this.durations.values()) {
+      const l = { method: d.method, route: d.route };
+      BUCKETS.forEach((b, i) => out.push(`motcua_http_request_duration_seconds_bucket${labels({ ...l, le: num(b) })} ${d.h.counts[i]}`));
+      out.push(`motcua_http_request_duration_seconds_bucket${labels({ ...l, le: '+Inf' })} ${d.h.count}`);
+      out.push(`motcua_http_request_duration_seconds_sum${labels(l)} ${num(d.h.sum)}`);
+      out.push(`motcua_http_request_duration_seconds_count${labels(l)} ${d.h.count}`);
+    }
+
+    const byType = (await db('dossier_events').select('type').count({ n: '*' }).groupBy('type').orderBy('type')) as { type: string; n: number | string }[];
+    out.push('# HELP motcua_transitions_total Dossier events recorded (transitions), by event type.');
+    out.push('# TYPE motcua_transitions_total counter');
+    for (const row of byType) out.push(`motcua_transitions_total${labels({ type: row.type })} ${Number(row.n)}`);
+
+    out.push('# HELP motcua_sweeper_runs_total Deadline sweeper runs in this process, by outcome.');
+    out.push('# TYPE motcua_sweeper_runs_total counter');
+    for (const [outcome, n] of this.sweeps) out.push(`motcua_sweeper_runs_total${labels({ outcome })} ${n}`);
+
+    const late = (await db('dossiers').where('timeliness', 'overdue').whereIn('state', [...OPEN_STATES]).count({ n: '*' }).first()) as { n: number | string } | undefined;
+    out.push('# HELP motcua_late_dossiers_open Open dossiers past their due date (timeliness overdue).');
+    out.push('# TYPE motcua_late_dossiers_open gauge');
+    out.push(`motcua_late_dossiers_open ${Number(late?.n ?? 0)}`);
+    return `${out.join('\n')}\n`;
+  }
+}
+
+const instrumented = new WeakSet<DeadlineSweeper>();
+
+/** Counts the sweeper's runs (timer and on-demand alike) in `metrics`; idempotent per sweeper. */
+export function instrumentSweeper(sweeper: DeadlineSweeper, metrics: HttpMetrics, log?: Logger): void {
+  if (instrumented.has(sweeper)) return;
+  instrumented.add(sweeper);
+  const run = sweeper.sweepOnce.bind(sweeper);
+  sweeper.sweepOnce = async () => {
+    try {
+      const result = await run();
+      metrics.countSweep('ok');
+      log?.debug({ sweep: result }, 'sweep done');
+      return result;
+    } catch (err) {
+      metrics.countSweep('error');
+      throw err;
+    }
+  };
+}

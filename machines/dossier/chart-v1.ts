@@ -50,6 +50,19 @@ function closeStep(ctx: DossierContext, at: string, by: string, outcome: StepRec
   };
 }
 
+/** Events a dossier accepts while a step of the internal process is in progress. */
+const HANDLING = {
+  ASSIGN: { actions: 'reassign' },
+  STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
+  COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
+  RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
+  REFUSE: { target: 'result', actions: 'refuseResult' },
+  REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
+  PAUSE: { target: 'paused', actions: 'pause' },
+  ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+  WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+} as const;
+
 export const dossierChartV1 = setup({
   types: {} as { context: DossierContext; events: DossierEvent; input: DossierInput },
   guards: {
@@ -288,34 +301,15 @@ export const dossierChartV1 = setup({
             WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
           },
         },
-        assigned: {
-          on: {
-            ASSIGN: { actions: 'reassign' },
-            STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
-            COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
-            RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
-            REFUSE: { target: 'result', actions: 'refuseResult' },
-            REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
-            PAUSE: { target: 'paused', actions: 'pause' },
-            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
-            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
-          },
-        },
+        // The first step (assigned) and the later ones (processing) accept the same handling events.
+        assigned: { on: { ...HANDLING } },
         processing: {
           on: {
-            ASSIGN: { actions: 'reassign' },
-            STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
-            COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
+            ...HANDLING,
             RETURN_STEP: [
               { guard: 'backToFirstStep', target: 'assigned', actions: 'returnStep' },
               { guard: 'canGoBack', target: 'processing', actions: 'returnStep' },
             ],
-            RECORD_RESULT: { guard: 'onLastStep', target: 'result', actions: 'recordResult' },
-            REFUSE: { target: 'result', actions: 'refuseResult' },
-            REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
-            PAUSE: { target: 'paused', actions: 'pause' },
-            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
-            WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
           },
         },
         awaiting_supplement: {

@@ -8,23 +8,15 @@
  */
 import type { Knex } from 'knex';
 import { notFound } from '../engine/errors';
+import type { StoredEvent } from '../engine/event-codec';
 import { toIso } from '../store/time';
 import { loadDossierForAudit } from './verify-dossier';
 import { GENESIS_HASH } from './hash';
 
 export const EXPORT_FORMAT = 'motcua-dossier-export/1';
 
-export interface ExportedEvent {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-  actor: string;
-  actorUnit: string | null;
-  occurredAt: string;
-  machineVersion: number;
-  prevHash: string;
-  hash: string;
-}
+/** An exported event is the stored event as the engine reads it: the same fields, the same hash inputs. */
+export type ExportedEvent = StoredEvent;
 
 export interface DossierExport {
   format: typeof EXPORT_FORMAT;

@@ -10,6 +10,8 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
+  /** SQLite only: `sqlite3` (default) or `better-sqlite3` (synchronous driver, faster per statement) */
+  MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
   MOTCUA_DEMO: flag.default(false),
   MOTCUA_AGENCY_CODE: z.string().regex(/^[0-9A-Za-z.]{3,64}$/).default('000.00.12.H29'),
   MOTCUA_TEST_CLOCK: flag.default(false),

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
   const ctx = await createEngineContext({
     url: config.DATABASE_URL,
+    sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
     agencyCode: config.MOTCUA_AGENCY_CODE,
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,

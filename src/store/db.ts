@@ -8,12 +8,17 @@ import knexFactory, { type Knex } from 'knex';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** SQLite drivers: `sqlite3` (asynchronous, the default) or `better-sqlite3` (synchronous, faster per statement). */
+export type SqliteDriver = 'sqlite3' | 'better-sqlite3';
+
 export interface DbOptions {
   /** a postgres:// URL, a SQLite file path, or ':memory:' */
   url: string;
   /** PostgreSQL schema to use (tests isolate suites in their own schema) */
   schema?: string;
   poolMax?: number;
+  /** which SQLite driver Knex uses (default sqlite3) */
+  sqliteDriver?: SqliteDriver;
 }
 
 export function dialectOf(url: string): Dialect {
@@ -36,6 +41,27 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       acquireConnectionTimeout: 20000,
     };
   }
+  const pragmas = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
+  if (opts.sqliteDriver === 'better-sqlite3') {
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: opts.url },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void) => {
+          try {
+            for (const pragma of pragmas) conn.exec(pragma);
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
+        },
+      },
+      acquireConnectionTimeout: 20000,
+    };
+  }
   return {
     client: 'sqlite3',
     connection: { filename: opts.url },
@@ -45,7 +71,6 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       min: 1,
       max: 1,
       afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-        const pragmas = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);
           conn.run(pragmas[i]!, (err) => (err ? done(err, conn) : next(i + 1)));

@@ -168,5 +168,6 @@ export async function listEvents(db: Knex | Knex.Transaction, dossierId: string)
 /** true for the driver errors that mean "someone else wrote this first". */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
+  // sqlite3 reports SQLITE_CONSTRAINT, better-sqlite3 the extended SQLITE_CONSTRAINT_UNIQUE
+  return e?.code === '23505' || (Boolean(e?.code?.startsWith('SQLITE_CONSTRAINT')) && /UNIQUE/.test(e.message ?? ''));
 }

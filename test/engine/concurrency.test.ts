@@ -1,4 +1,4 @@
-import { BACKENDS } from '../support/backends';
+import { BACKENDS, SQLITE_BETTER } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
 import { isMotcuaError } from '../../src/engine/errors';
 import { projectionDifferences } from '../../src/audit/replay';
@@ -6,7 +6,8 @@ import { findDossierByCode } from '../../src/store/dossier-store';
 
 const HOUSEHOLD_BUSINESS = '1.001612';
 
-describe.each(BACKENDS)('concurrent actions on $name', (backend) => {
+// Also on the better-sqlite3 driver a centre may choose (MOTCUA_SQLITE_DRIVER): same guarantees.
+describe.each([...BACKENDS, SQLITE_BETTER])('concurrent actions on $label', (backend) => {
   let t: StartedEngine;
   beforeAll(async () => {
     t = await startEngine(backend, '2026-03-03 09:00');

@@ -9,25 +9,39 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
+import type { SqliteDriver } from '../../src/store/db';
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
+  /** how test titles name it */
+  label: string;
   /** creates a fresh, empty database for one suite */
-  create(): Promise<{ url: string; schema?: string; drop(): Promise<void> }>;
+  create(): Promise<{ url: string; schema?: string; sqliteDriver?: SqliteDriver; drop(): Promise<void> }>;
 }
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const sqlite: Backend = {
   name: 'sqlite',
+  label: 'sqlite',
   async create() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-test-'));
     return { url: path.join(dir, 'motcua.sqlite'), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   },
 };
 
+/** SQLite through the synchronous better-sqlite3 driver, the alternative a centre can choose (MOTCUA_SQLITE_DRIVER). */
+export const SQLITE_BETTER: Backend = {
+  name: 'sqlite',
+  label: 'sqlite (better-sqlite3 driver)',
+  async create() {
+    return { ...(await sqlite.create()), sqliteDriver: 'better-sqlite3' };
+  },
+};
+
 const postgres: Backend = {
   name: 'postgres',
+  label: 'postgres',
   async create() {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });

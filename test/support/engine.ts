@@ -19,7 +19,7 @@ export type StartedEngine = TestEngine & { dbUrl: string; dbSchema?: string; dro
 export async function startEngine(backend: Backend, start = '2026-03-03 09:00', extra: { poolMax?: number; dueSoonThresholdMs?: number } = {}): Promise<StartedEngine> {
   const db = await backend.create();
   const clock = new ManualClock(hanoi(start));
-  const ctx = await createEngineContext({ url: db.url, schema: db.schema, clock, ...extra });
+  const ctx = await createEngineContext({ url: db.url, schema: db.schema, sqliteDriver: db.sqliteDriver, clock, ...extra });
   return {
     ...ctx,
     clock,

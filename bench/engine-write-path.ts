@@ -4,6 +4,8 @@
  * with no statechart — measured in the same run, so the ratio engine ÷ floor is what to compare.
  *
  *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--postgres]
+ *
+ * SQLite is measured with both drivers a centre can choose (MOTCUA_SQLITE_DRIVER): the floor uses the same driver.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { createEngineContext, type EngineContext } from '../src/app/engine-facto
 import { ManualClock } from '../src/engine/clock';
 import type { Submission } from '../src/engine/commands';
 import { appendResults } from './machine-info';
+import type { SqliteDriver } from '../src/store/db';
 
 const counter = { username: 'counter', unit: 'TTPVHCC' };
 const specialist = { username: 'specialist', unit: 'KINHTE' };
@@ -74,9 +77,10 @@ async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>
 }
 
 export async function benchEngine(args: { lifecycles: number; concurrency: number[]; postgres?: string }): Promise<void> {
-  const targets: { name: string; url: string; schema?: string }[] = [];
+  const targets: { name: string; url: string; schema?: string; sqliteDriver?: SqliteDriver }[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
   targets.push({ name: 'SQLite file (WAL), sqlite3 driver', url: path.join(dir, 'bench.sqlite') });
+  targets.push({ name: 'SQLite file (WAL), better-sqlite3 driver', url: path.join(dir, 'bench-better.sqlite'), sqliteDriver: 'better-sqlite3' });
   if (args.postgres) targets.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
   const lines = ['| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |', '|---|---|---|---|---|---|'];
   for (const target of targets) {
@@ -85,7 +89,7 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
       await k.raw(`CREATE SCHEMA ${target.schema}`);
       await k.destroy();
     }
-    const ctx = await createEngineContext({ url: target.url, schema: target.schema, clock: new ManualClock('2026-03-03T02:00:00Z', 1) });
+    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, clock: new ManualClock('2026-03-03T02:00:00Z', 1) });
     await ctx.db.schema.createTable('bench_floor', (t) => {
       t.string('id').primary();
       t.integer('version');

@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import type { AppDeps } from './deps';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requireJson } from './content-type';
+import { guardInput } from './input-guard';
 import { authenticate } from './authenticate';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(securityHeaders);
   app.use(requireJson);
   app.use(express.json({ limit: '256kb' }));
+  app.use(guardInput);
 
   app.use(healthRoutes(deps));
   app.use(observabilityRoutes(deps, metrics));
@@ -87,3 +89,4 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(errorHandler);
   return app;
 }
+

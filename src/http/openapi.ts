@@ -14,6 +14,8 @@ import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQueryS
 import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
 import { MonthlyReportQuerySchema, ReviewNoteBodySchema, ReviewRecordSchema, SignOffBodySchema, WeeklyReviewQuerySchema } from '../services/review-service';
 import { TestClockRequestSchema } from './routes/admin';
+import { ProcedureVersionQuerySchema } from './routes/procedures';
+import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
 
@@ -31,14 +33,13 @@ const UserStandIn = z.object({
   username: z.string(), fullName: z.string(), roles: z.array(z.enum(ROLES)), unit: z.string(),
   active: z.boolean(), demo: z.boolean(), createdAt: instant, passwordChangedAt: instant,
 }).describe('A staff account; the password hash never leaves the server');
-const dayEntry = z.object({ date: z.string().describe('YYYY-MM-DD'), name: z.string().min(1), kind: z.enum(['holiday', 'compensatory', 'swap', 'other']).optional() });
-const YearCalendarInput = z.object({ daysOff: z.array(dayEntry), makeUpWorkingDays: z.array(dayEntry), verified: z.boolean().describe('true when taken from an official notice') });
+const YearCalendarInput = YearCalendarBodySchema;
 
 export const ErrorSchema = z.object({
   error: z.object({
-    code: z.string().describe('VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, …'),
+    code: z.string().describe('VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)'),
     message: z.string().describe('for people, in Vietnamese'),
-    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, reason}]}; RATE_LIMITED: {retryAfterSeconds}'),
+    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, reason}]}, one per problem, an unknown field named itself with reason "unknown field"; RATE_LIMITED: {retryAfterSeconds}'),
   }),
 }).describe('Every error answer has this shape');
 
@@ -48,6 +49,7 @@ const INPUTS: Record<string, z.ZodType> = {
   CreateUserRequest: exported(usersModule, 'CreateUserRequestSchema', z.strictObject({
     username: z.string().regex(/^[a-z0-9._-]{3,64}$/), fullName: z.string().min(1).max(200), password: z.string().min(12).max(200), roles: z.array(z.enum(ROLES)).min(1), unit: z.string().min(1).max(64),
   })),
+  ChangePasswordRequest: exported(authModule, 'ChangePasswordRequestSchema', z.strictObject({ oldPassword: z.string().min(1).max(1024), newPassword: z.string().min(8).max(1024) })),
   ProcedureDefinition: ProcedureDefinitionSchema,
   Submission: SubmissionSchema,
   YearCalendarInput,
@@ -126,7 +128,7 @@ const PROCEDURE = pathParam('code', 'national procedure code, e.g. 1.001612');
 const YEAR = pathParam('year', 'calendar year', { type: 'integer', minimum: 2000, maximum: 2100 });
 
 const ERRORS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 428: 'PreconditionRequired', 429: 'TooManyRequests',
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 428: 'PreconditionRequired', 429: 'TooManyRequests',
 };
 const ERROR_TEXT: Record<string, string> = {
   BadRequest: 'Invalid input (VALIDATION_FAILED): details.issues names every invalid field',
@@ -134,6 +136,8 @@ const ERROR_TEXT: Record<string, string> = {
   Forbidden: 'The signed-in user’s roles or unit do not allow this (FORBIDDEN)',
   NotFound: 'No such resource (NOT_FOUND)',
   Conflict: 'Not allowed in the current state, or the version is stale (TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, INVARIANT_VIOLATION)',
+  PayloadTooLarge: 'The body is over 256 kB (PAYLOAD_TOO_LARGE)',
+  UnsupportedMediaType: 'The body is not JSON in UTF-8 (UNSUPPORTED_MEDIA_TYPE)',
   PreconditionRequired: 'The version the change is based on is missing: send If-Match or expectedVersion (PRECONDITION_REQUIRED)',
   TooManyRequests: 'Too many attempts (RATE_LIMITED): retry after details.retryAfterSeconds (also the Retry-After header)',
 };
@@ -154,9 +158,10 @@ interface Route {
 const ROUTES: Route[] = [
   { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in (username + password) and receive a bearer token', public: true, body: ref('LoginRequest'), ok: { status: 200, description: 'Signed in', content: json(ref('LoginResponse')) }, errors: [400, 401, 429] },
   { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke the current token', ok: { status: 204, description: 'Signed out' }, errors: [401] },
+  { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Change the signed-in user’s password; every session of the user is revoked', body: ref('ChangePasswordRequest'), ok: { status: 204, description: 'Changed: sign in again' }, errors: [400, 401, 429] },
   { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user', ok: { status: 200, description: 'The account behind the token', content: json(ref('User')) }, errors: [401] },
   { method: 'get', path: '/api/procedures', tag: 'procedures', summary: 'The procedure catalogue (latest version of each)', ok: { status: 200, description: 'Procedures', content: json({ type: 'array', items: ref('Procedure') }) }, errors: [401] },
-  { method: 'get', path: '/api/procedures/{code}', tag: 'procedures', summary: 'One procedure, latest or a given version', parameters: [PROCEDURE, ...queryParams(z.object({ version: z.int().min(1).optional().describe('a published version; default the latest') }))], ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) }, errors: [400, 401, 404] },
+  { method: 'get', path: '/api/procedures/{code}', tag: 'procedures', summary: 'One procedure, latest or a given version', parameters: [PROCEDURE, ...queryParams(ProcedureVersionQuerySchema)], ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) }, errors: [400, 401, 404] },
   { method: 'post', path: '/api/procedures', tag: 'procedures', summary: 'Add a procedure (admin)', body: ref('ProcedureDefinition'), ok: { status: 201, description: 'Created', content: json(ref('Procedure')) }, errors: [400, 401, 403, 409] },
   { method: 'put', path: '/api/procedures/{code}', tag: 'procedures', summary: 'Publish a new version of a procedure (admin); existing dossiers keep theirs', parameters: [PROCEDURE], body: ref('ProcedureDefinition'), ok: { status: 200, description: 'Published', content: json(ref('Procedure')) }, errors: [400, 401, 403, 404, 409] },
   {
@@ -215,7 +220,8 @@ function operation(r: Route): JsonSchema {
   const responses: Record<string, unknown> = {
     [r.ok.status]: { description: r.ok.description, ...(r.ok.headers ? { headers: r.ok.headers } : {}), ...(r.ok.content ? { content: r.ok.content } : {}) },
   };
-  for (const status of r.errors) responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
+  // every route with a body refuses one over the size limit or in another format (docs/api-errors.md)
+  for (const status of r.body ? [...r.errors, 413, 415] : r.errors) responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
   if (r.path === '/ready') responses[503] = { description: 'Not ready', content: json(ref('Health')) };
   return {
     tags: [r.tag],

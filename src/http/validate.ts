@@ -1,2 +1,2 @@
-/** Re-export for route modules: request validation lives with the engine's error types. */
-export { parseWith } from '../engine/validate';
+/** Re-export for route modules: request validation in the API's 400 shape (src/services/validate.ts). */
+export { parseWith } from '../services/validate';

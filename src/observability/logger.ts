@@ -8,7 +8,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { z } from 'zod';
-import { maskTail } from '../services/masking';
+import { maskPersonalNumbers, maskTail } from '../services/masking';
 
 export type { Logger } from 'pino';
 
@@ -16,13 +16,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const LogLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof LogLevelSchema>;
 
-/** A run of 9–12 digits (optionally +84…) not glued to letters, digits or hyphens (UUIDs, dossier codes). */
-const PERSONAL_NUMBER = /(?<![0-9A-Za-z-])\+?\d{9,12}(?![0-9A-Za-z-])/g;
-
-/** Masks every phone- or ID-number-shaped digit run in a text. */
-export function maskPersonalNumbers(text: string): string {
-  return text.replace(PERSONAL_NUMBER, (m) => maskTail(m));
-}
+/** Masks every phone- or ID-number-shaped digit run in a text (the rule lives with the other masking rules). */
+export { maskPersonalNumbers } from '../services/masking';
 
 const REDACT_PATHS = [
   'req.headers.authorization',

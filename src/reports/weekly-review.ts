@@ -19,7 +19,7 @@ import { toInstant, workingDaysBetween, type Calendar } from '../calendar';
 import { dateOfDayNumber, dayNumberOf, DAY_MS, weekdayOfDayNumber, yearOfDayNumber } from '../calendar/local-time';
 import type { CalendarProvider } from '../engine/reference-data';
 import { calendarVersionOf, measureStep } from '../forms/control-rows';
-import { maskTail } from '../services/masking';
+import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
 import { toIsoOrNull } from '../store/time';
 import { CENTRE_SCOPE, listReviewEvents, notesByDossier, signOffOf, verifyChain, type ChainVerification, type ReviewEvent } from './review-log';
@@ -56,8 +56,9 @@ export function parseIsoWeek(label: string): IsoWeek | null {
   if (!m) return null;
   const year = Number(m[1]);
   const n = Number(m[2]);
+  if (year < 1971 || year > 9998 || n < 1) return null;
   const weeks = (mondayOfWeek1(year + 1) - mondayOfWeek1(year)) / 7;
-  if (year < 1971 || n < 1 || n > weeks) return null;
+  if (n > weeks) return null;
   return weekOfDay(mondayOfWeek1(year) + (n - 1) * 7);
 }
 
@@ -267,8 +268,10 @@ export const APOLOGY_LABELS: Record<ApologyStatus, string> = {
   late: 'Xin lỗi muộn',
 };
 
+/** A note as the report shows it: phone- and ID-shaped numbers typed into the text are masked like the applicant's. */
 function noteView(e: ReviewEvent): NoteView {
-  return { seq: e.seq, cause: String(e.payload.cause ?? ''), correctiveAction: String(e.payload.correctiveAction ?? ''), actor: e.actor, at: e.occurredAt };
+  const text = (v: unknown) => maskPersonalNumbers(String(v ?? ''));
+  return { seq: e.seq, cause: text(e.payload.cause), correctiveAction: text(e.payload.correctiveAction), actor: e.actor, at: e.occurredAt };
 }
 
 const rate = (good: number, all: number) => (all === 0 ? null : good / all);
@@ -366,7 +369,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       signedOff: signOff !== null,
       signedOffAt: signOff?.occurredAt ?? null,
       signedOffBy: signOff?.actor ?? null,
-      summary: typeof signOff?.payload.summary === 'string' ? signOff.payload.summary : null,
+      summary: typeof signOff?.payload.summary === 'string' ? maskPersonalNumbers(signOff.payload.summary) : null,
       notes: thisWeek.filter((e) => e.type === 'REVIEW_NOTE').length,
       chain: verifyChain(thisWeek),
     },

@@ -2,6 +2,7 @@
  * Working-day calendar administration. Editing a year publishes a new calendar version; due dates
  * already computed keep the version they were computed with (see docs/calendar.md for why).
  */
+import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
 import { CalendarValidationError, statutoryYear, validateYearCalendar } from '../calendar';
 import type { CalendarData, YearCalendar } from '../calendar/types';
@@ -9,6 +10,25 @@ import { forbidden, notFound, validationFailed, versionConflict } from '../engin
 import { isUniqueViolation } from '../store/dossier-store';
 import { findCalendarVersion, insertCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
 import { hasRole, type AuthUser } from './auth-user';
+import { parseWith } from './validate';
+
+const DayEntryBodySchema = z.strictObject({
+  date: z.string().describe('YYYY-MM-DD'),
+  name: z.string().min(1).max(200),
+  kind: z.enum(['holiday', 'compensatory', 'swap', 'other']).optional(),
+});
+
+/**
+ * The body of PUT /api/calendar/{year}: the shape only (strict: unknown fields are refused); the
+ * calendar rules (real dates of that year, no duplicates, make-up days on weekends) follow in
+ * validateYearCalendar. `year` may be repeated from the path (a year read with GET, edited and sent back).
+ */
+export const YearCalendarBodySchema = z.strictObject({
+  year: z.int().optional().describe('if given, the year of the path'),
+  daysOff: z.array(DayEntryBodySchema).max(366),
+  makeUpWorkingDays: z.array(DayEntryBodySchema).max(366),
+  verified: z.boolean().describe('true when taken from an official notice'),
+});
 
 export interface YearView extends YearCalendar {
   calendarVersion: number;
@@ -35,11 +55,15 @@ export class CalendarService {
 
   async putYear(user: AuthUser, year: number, body: unknown): Promise<YearView> {
     if (!hasRole(user, 'admin')) throw forbidden('Chỉ quản trị viên được sửa lịch nghỉ');
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
+    const shape = parseWith(YearCalendarBodySchema, body);
+    if (shape.year !== undefined && shape.year !== year) throw validationFailed([{ field: 'year', reason: `differs from the year of the path (${year})` }]);
     let y: YearCalendar;
     try {
-      y = validateYearCalendar({ ...(body as object), year });
+      y = validateYearCalendar({ ...shape, year });
     } catch (err) {
-      if (err instanceof CalendarValidationError) throw validationFailed(err.issues.map((i) => ({ field: i.path || 'body', reason: i.message })));
+      // the calendar's own paths are "daysOff[0].date"; the API names fields "daysOff.0.date" everywhere
+      if (err instanceof CalendarValidationError) throw validationFailed(err.issues.map((i) => ({ field: i.path.replace(/\[(\d+)\]/g, '.$1') || '(body)', reason: i.message })));
       throw err;
     }
     const data = await this.latest();

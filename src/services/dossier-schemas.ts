@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { CommandSchemas } from '../engine/commands';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
+  }, 'not a real calendar date');
+
+/** the largest version If-Match can name (9 digits); a body's expectedVersion has the same range */
+export const MAX_VERSION = 999_999_999;
 
 export const MaskedApplicantSchema = z.object({
   fullName: z.string(),
@@ -94,7 +103,7 @@ export const EventTypeSchema = z.enum(Object.keys(CommandSchemas) as [keyof type
 export const EventRequestSchemas = Object.fromEntries(
   Object.entries(CommandSchemas).map(([type, schema]) => [
     type,
-    (schema as z.ZodObject).extend({ type: z.literal(type), expectedVersion: z.int().min(0).optional() }),
+    (schema as z.ZodObject).extend({ type: z.literal(type), expectedVersion: z.int().min(0).max(MAX_VERSION).optional() }),
   ]),
 ) as unknown as Record<keyof typeof CommandSchemas, z.ZodObject>;
 

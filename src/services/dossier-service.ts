@@ -15,17 +15,17 @@ import {
 import { CATALOGUE, UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../engine/commands';
-import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed } from '../engine/errors';
+import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed, versionConflict } from '../engine/errors';
 import type { StoredEvent } from '../engine/event-codec';
 import { viewOf, type DossierView } from '../engine/projection';
-import { parseWith } from '../engine/validate';
-import { DossierListQuerySchema, type DossierViewDto } from './dossier-schemas';
-import { findDossiers } from '../store/dossier-queries';
+import { parseWith } from './validate';
+import { DossierListQuerySchema, MAX_VERSION, type DossierViewDto } from './dossier-schemas';
+import { decodeCursor, findDossiers } from '../store/dossier-queries';
 import { findDossierByCode, type DossierRow } from '../store/dossier-store';
 import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
 import { insertRecordView } from '../store/record-view-store';
 import { hasRole, type AuthUser } from './auth-user';
-import { maskTail } from './masking';
+import { maskApplicant, maskTail, maskTexts } from './masking';
 import { canRead, permittedEvents, whyForbidden, type EventType } from './policy';
 
 interface Applicant {
@@ -96,6 +96,7 @@ export class DossierService {
 
   async list(user: AuthUser, query: unknown): Promise<{ items: DossierViewDto[]; nextCursor: string | null }> {
     const q = parseWith(DossierListQuerySchema, query);
+    if (q.cursor !== undefined) checkCursor(q.cursor);
     const wide = hasRole(user, 'counter', 'supervisor', 'auditor', 'admin') || (hasRole(user, 'leader') && isLeadershipUnit(user.unit));
     const { rows, nextCursor } = await findDossiers(this.ctx.db, {
       states: q.state,
@@ -136,8 +137,8 @@ export class DossierService {
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw forbidden(`${type} chỉ do hệ thống gửi`);
     if (!isUserEventType(type)) throw validationFailed([{ field: 'type', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` }]);
     const { type: _t, expectedVersion: bodyVersion, ...payload } = raw;
-    if (bodyVersion !== undefined && (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0))
-      throw validationFailed([{ field: 'expectedVersion', reason: 'expected a non-negative integer' }]);
+    if (bodyVersion !== undefined && (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0 || bodyVersion > MAX_VERSION))
+      throw validationFailed([{ field: 'expectedVersion', reason: `expected an integer 0–${MAX_VERSION}` }]);
     const headerVersion = parseIfMatch(ifMatch);
     if (headerVersion !== undefined && bodyVersion !== undefined && headerVersion !== bodyVersion)
       throw validationFailed([{ field: 'expectedVersion', reason: 'differs from the If-Match header' }]);
@@ -147,6 +148,8 @@ export class DossierService {
       throw new MotcuaError('PRECONDITION_REQUIRED', 'Cần gửi phiên bản hồ sơ (If-Match hoặc expectedVersion)', { field: 'If-Match' });
 
     const { row, context } = await this.load(user, code);
+    // A stale version is a conflict whatever the newer state would allow (a lost race must read 409, not 403).
+    if (row.version !== expectedVersion) throw versionConflict(expectedVersion, row.version);
     const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
     if (why) throw forbidden(why);
     if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
@@ -155,9 +158,18 @@ export class DossierService {
     return this.decorate(user, view);
   }
 
+  /**
+   * The history as users read it: the SUBMIT event's applicant with ID and phone masked, and phone- or
+   * ID-shaped numbers typed into notes and reasons masked too (the full record is GET /api/dossiers/{code},
+   * whose every view is logged; the verifiable raw history is the auditor's export).
+   */
   async history(user: AuthUser, code: string): Promise<StoredEvent[]> {
     await this.load(user, code);
-    return this.ctx.engine.history(code);
+    return (await this.ctx.engine.history(code)).map((e) => {
+      const applicant = (e.payload as { applicant?: Applicant }).applicant;
+      const payload = maskTexts(e.payload) as Record<string, unknown>;
+      return { ...e, payload: applicant && typeof applicant === 'object' ? { ...payload, applicant: maskApplicant(applicant) } : payload };
+    });
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -190,6 +202,17 @@ export class DossierService {
       permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),
       applicant: { fullName: row.applicant_name, idNumber: maskTail(row.applicant_id_number), phone: maskTail(row.applicant_phone) },
     };
+  }
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor is opaque, but only one the API handed out may reach the database (a forged one could hold anything). */
+function checkCursor(cursor: string): void {
+  const c = decodeCursor(cursor);
+  if (!c || !ISO_INSTANT.test(c.k) || Number.isNaN(Date.parse(c.k)) || !UUID.test(c.id)) {
+    throw validationFailed([{ field: 'cursor', reason: 'not a cursor from a previous page (nextCursor)' }]);
   }
 }
 

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
 import { workingDaysBetween } from '../calendar';
 import { forbidden } from '../engine/errors';
-import { parseWith } from '../engine/validate';
+import { parseWith } from './validate';
 import { complianceFromProjection, loadMetricsReference, OPEN_STATES, STOPPED_STATES } from '../metrics/compliance-sql';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../metrics/definitions';
 import { hasRole, type AuthUser } from './auth-user';
 import { MaskedApplicantSchema } from './dossier-schemas';
 import { maskTail } from './masking';
+import { isOfficeBound } from './policy';
 import { toIsoOrNull } from '../store/time';
 
 export const METRICS_ROLES = ['supervisor', 'leader', 'auditor', 'admin'] as const;
@@ -114,6 +115,11 @@ export class MetricsService {
   async apologyMissing(user: AuthUser, query: unknown): Promise<z.infer<typeof ApologyMissingResponseSchema>> {
     this.gate(user);
     const q = parseWith(ApologyMissingQuerySchema, query);
+    // the list names dossiers and applicants: an office's leader or supervisor sees their office's only
+    if (isOfficeBound(user)) {
+      if (q.unit !== undefined && q.unit !== user.unit) throw forbidden(`Chỉ được xem hồ sơ của đơn vị ${user.unit}`);
+      q.unit = user.unit;
+    }
     const now = this.ctx.clock.now().toISOString();
     const running = OPEN_STATES.filter((s) => !(STOPPED_STATES as readonly string[]).includes(s));
     const rows = (await this.ctx.db('dossiers')

@@ -37,6 +37,14 @@ function isLeadership(user: AuthUser): boolean {
   return UNITS.some((u) => u.code === user.unit && u.kind === 'leadership');
 }
 
+/**
+ * A leader or supervisor of an office (not of the leadership, not of the centre): the reports and lists
+ * that span units are limited to that office (docs/access-policy.md).
+ */
+export function isOfficeBound(user: AuthUser): boolean {
+  return hasRole(user, 'leader', 'supervisor') && !hasRole(user, 'admin', 'auditor') && UNITS.some((u) => u.code === user.unit && u.kind === 'office');
+}
+
 /** May this user see this dossier at all? */
 export function canRead(user: AuthUser, d: Pick<DossierFacts, 'unit' | 'context'>): boolean {
   if (hasRole(user, 'counter', 'supervisor', 'auditor', 'admin')) return true;

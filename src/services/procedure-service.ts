@@ -3,17 +3,34 @@
  * version (running dossiers keep theirs); definitions are validated like the shipped catalogue.
  */
 import type { EngineContext } from '../app/engine-factory';
-import { loadProcedures, ProcedureDefinitionError, type ProcedureDefinition } from '../../machines/procedures';
+import { loadProcedures, ProcedureDefinitionError, ProcedureDefinitionSchema, type ProcedureDefinition } from '../../machines/procedures';
 import { forbidden, notFound, validationFailed } from '../engine/errors';
 import { findLatestProcedure, findProcedureVersion, insertProcedureVersion, listLatestProcedures } from '../store/procedure-store';
 import { hasRole, type AuthUser } from './auth-user';
+import { fieldIssues } from './validate';
+
+/** Each unknown key named as its own field (the catalogue's loader names only the object that holds it). */
+function unknownFields(input: unknown) {
+  const parsed = ProcedureDefinitionSchema.safeParse(input);
+  return parsed.success ? [] : fieldIssues(parsed.error.issues.filter((i) => i.code === 'unrecognized_keys'));
+}
+
+/** dossiers.step_id holds 64 characters: a longer step id would fail only when a dossier reached that step */
+const MAX_STEP_ID = 64;
 
 function validate(input: unknown): ProcedureDefinition {
+  const steps = (input as { steps?: unknown }).steps;
+  if (Array.isArray(steps)) {
+    const long = steps.flatMap((st, i) => (typeof (st as { id?: unknown })?.id === 'string' && (st as { id: string }).id.length > MAX_STEP_ID ? [{ field: `steps.${i}.id`, reason: `at most ${MAX_STEP_ID} characters` }] : []));
+    if (long.length) throw validationFailed(long, 'Định nghĩa thủ tục không hợp lệ');
+  }
   try {
     return loadProcedures([input])[0]!;
   } catch (err) {
-    if (err instanceof ProcedureDefinitionError)
-      throw validationFailed(err.problems.map((p) => ({ field: p.path, reason: p.message })), 'Định nghĩa thủ tục không hợp lệ');
+    if (err instanceof ProcedureDefinitionError) {
+      const problems = err.problems.filter((p) => !/^Unrecognized keys?:/.test(p.message)).map((p) => ({ field: p.path || '(body)', reason: p.message }));
+      throw validationFailed([...problems, ...unknownFields(input)], 'Định nghĩa thủ tục không hợp lệ');
+    }
     throw err;
   }
 }

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
 import { MotcuaError } from '../engine/errors';
 import { findDossierByCode } from '../store/dossier-store';
-import { check, hit, type RateLimitDecision } from './rate-limit';
+import { bucketName, check, hit, type RateLimitDecision } from './rate-limit';
 
 /** All a member of the public may see of a dossier. */
 export interface PublicDossierStatus {
@@ -43,9 +43,9 @@ export interface LookupRequest {
 
 /** Throws RATE_LIMITED (429) when throttled and NOT_FOUND (404) for any mismatch. */
 export async function lookupPublicStatus(db: Knex, req: LookupRequest): Promise<PublicDossierStatus> {
-  const byAddress = await hit(db, `public-lookup:address:${req.address}`, { ...PUBLIC_LOOKUP_LIMITS.perAddress, now: req.now });
+  const byAddress = await hit(db, bucketName('public-lookup:address:', req.address), { ...PUBLIC_LOOKUP_LIMITS.perAddress, now: req.now });
   if (!byAddress.allowed) throw rateLimited(byAddress);
-  const codeBucket = `public-lookup:code:${req.code.toUpperCase()}`;
+  const codeBucket = bucketName('public-lookup:code:', req.code.toUpperCase());
   const failures = { ...PUBLIC_LOOKUP_LIMITS.failuresPerCode, now: req.now };
   const byCode = await check(db, codeBucket, failures);
   if (!byCode.allowed) throw rateLimited(byCode);

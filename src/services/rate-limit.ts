@@ -6,8 +6,23 @@
  * Instants are written as ISO-8601 UTC strings; on SQLite they compare as text, which orders correctly
  * because toISOString() always has the same width.
  */
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toIso } from '../store/time';
+
+/** rate_limits.bucket holds at most this many characters */
+export const MAX_BUCKET_LENGTH = 200;
+
+/**
+ * The bucket for `key` (a username, a client address, a dossier code) under `prefix`: readable when it
+ * is short and printable, else the key's SHA-256. A client address comes from X-Forwarded-For behind a
+ * proxy and can be any text of any length; it must neither overflow the column nor reach it raw.
+ */
+export function bucketName(prefix: string, key: string): string {
+  const plain = `${prefix}${key}`;
+  if (plain.length <= MAX_BUCKET_LENGTH && /^[\x21-\x7e]*$/.test(key)) return plain;
+  return `${prefix}sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 export interface RateLimitOptions {
   /** attempts allowed per window */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { forbidden, notFound, transitionNotAllowed, validationFailed } from '../engine/errors';
-import { parseWith } from '../engine/validate';
+import { parseWith } from './validate';
 import { buildMonthlyReport, type MonthlyReport } from '../reports/monthly-report';
 import { appendReviewNote, appendWeekSignOff, assertWeekOpen, CENTRE_SCOPE, type ReviewEvent } from '../reports/review-log';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../reports/weekly-review';
 import { findDossierByCode } from '../store/dossier-store';
 import { hasRole, type AuthUser } from './auth-user';
+import { isOfficeBound } from './policy';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -79,10 +80,6 @@ function record(e: ReviewEvent): ReviewRecord {
   return rest;
 }
 
-function isOfficeUser(user: AuthUser): boolean {
-  return UNITS.find((u) => u.code === user.unit)?.kind === 'office';
-}
-
 export class ReviewService {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -93,8 +90,7 @@ export class ReviewService {
   /** The scope this user works on: their own unit for an office's leader or supervisor, else what they asked for. */
   private scopeFor(user: AuthUser, requested: string | undefined, roles: readonly AuthUser['roles'][number][]): string {
     if (!hasRole(user, ...roles)) throw forbidden(`Chức năng này chỉ dành cho vai trò: ${roles.join(', ')}`);
-    const officeBound = hasRole(user, 'leader', 'supervisor') && !hasRole(user, 'admin', 'auditor') && isOfficeUser(user);
-    if (!officeBound) return requested ?? CENTRE_SCOPE;
+    if (!isOfficeBound(user)) return requested ?? CENTRE_SCOPE;
     if (requested !== undefined && requested !== user.unit) throw forbidden(`Chỉ được rà soát hồ sơ của đơn vị ${user.unit}`);
     return user.unit;
   }

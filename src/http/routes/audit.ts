@@ -26,6 +26,7 @@ import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
 import { parseWith } from '../validate';
+import { logOf } from '../../observability/request-id';
 
 const ReplayQuery = z
   .strictObject({
@@ -115,7 +116,7 @@ export function auditRoutes(deps: AppDeps): Router {
         res.write(`${JSON.stringify(m)}\n`);
       }
     } catch (err) {
-      console.error(err);
+      logOf(res).error({ err }, 'whole-database verification failed'); // through the logger, which masks personal numbers
       if (!abort.signal.aborted) res.write(`${JSON.stringify({ type: 'error', message: 'Lỗi hệ thống khi kiểm tra' })}\n`);
     }
     res.end();

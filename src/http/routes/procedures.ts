@@ -6,7 +6,10 @@ import { userOf } from '../deps';
 import { parseWith } from '../validate';
 import { ProcedureService } from '../../services/procedure-service';
 
-const VersionQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
+/** versions are 32-bit integer columns: a larger number is no version, not a database error */
+export const ProcedureVersionQuerySchema = z.strictObject({
+  version: z.coerce.number().int().min(1).max(2_147_483_647).optional().describe('a published version; default the latest'),
+});
 
 export function procedureRoutes(deps: AppDeps): Router {
   const service = new ProcedureService(deps.ctx);
@@ -15,7 +18,7 @@ export function procedureRoutes(deps: AppDeps): Router {
     res.json(await service.list());
   });
   r.get('/:code', async (req, res) => {
-    const q = parseWith(VersionQuery, req.query);
+    const q = parseWith(ProcedureVersionQuerySchema, req.query);
     res.json(await service.get(req.params.code, q.version));
   });
   r.post('/', async (req, res) => {

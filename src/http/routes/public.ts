@@ -14,7 +14,7 @@ export const PublicLookupParamsSchema = z.object({
   code: z.string().regex(/^[0-9A-Za-z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001'),
 });
 
-export const PublicLookupQuerySchema = z.object({
+export const PublicLookupQuerySchema = z.strictObject({
   verify: z
     .string()
     .regex(/^\d{4}$/, 'expected the last 4 digits of the applicant’s phone or ID number')

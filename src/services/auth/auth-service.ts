@@ -13,6 +13,7 @@ import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../engine/errors';
 import { toIso, toIsoOrNull } from '../../store/time';
 import type { AuthUser } from '../auth-user';
+import { bucketName } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
@@ -38,8 +39,8 @@ export interface Session {
 const LOGIN_FAILED = 'Tên đăng nhập hoặc mật khẩu không đúng';
 const SESSION_INVALID = 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn, hãy đăng nhập lại';
 
-export const userBucket = (username: string) => `login:user:${username}`;
-export const addressBucket = (address: string) => `login:ip:${address}`;
+export const userBucket = (username: string) => bucketName('login:user:', username);
+export const addressBucket = (address: string) => bucketName('login:ip:', address);
 
 export class AuthService {
   private readonly opts: AuthOptions;

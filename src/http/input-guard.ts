@@ -1,0 +1,60 @@
+/**
+ * What no route accepts, refused once before any route sees the request (400 naming the field):
+ * - a NUL character, in a value or a key, in the body, the query string or the path: PostgreSQL text
+ *   cannot hold one, so it would fail deep inside a transaction;
+ * - an unpaired UTF-16 surrogate (JSON allows "\ud800"): on its way to the database it silently
+ *   becomes U+FFFD, so the stored value would differ from the one hashed into the event chain;
+ * - the keys __proto__, constructor and prototype, which no schema has and which only serve to
+ *   pollute prototypes;
+ * - JSON nested deeper than MAX_JSON_DEPTH (no request shape needs more than a few levels).
+ * The walk is iterative: a 60 000-deep array is refused, not a stack overflow.
+ */
+import type { RequestHandler } from 'express';
+import { validationFailed, type FieldIssue } from '../engine/errors';
+
+export const MAX_JSON_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function stringProblem(s: string): string | null {
+  if (NUL.test(s)) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (no unpaired surrogate)';
+  return null;
+}
+
+/** Pure. The first problem in a parsed JSON value (or query object), with the field's dotted path. */
+export function inputProblem(value: unknown, prefix = ''): FieldIssue | null {
+  const stack: { value: unknown; path: string[]; depth: number }[] = [{ value, path: prefix ? [prefix] : [], depth: 0 }];
+  while (stack.length) {
+    const { value: v, path, depth } = stack.pop()!;
+    const field = path.join('.') || '(body)';
+    if (typeof v === 'string') {
+      const reason = stringProblem(v);
+      if (reason) return { field, reason };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return { field, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push({ value: item, path: [...path, String(i)], depth: depth + 1 }));
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      const at = [...path, key];
+      if (FORBIDDEN_KEYS.has(key)) return { field: at.join('.'), reason: 'this key is not allowed' };
+      const reason = stringProblem(key);
+      if (reason) return { field: at.join('.'), reason: `key ${reason}` };
+      stack.push({ value: (v as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+export const guardInput: RequestHandler = (req, _res, next) => {
+  if (/%00/i.test(req.path)) throw validationFailed([{ field: '(path)', reason: 'must not contain a NUL character' }], 'Đường dẫn không hợp lệ');
+  const issue = inputProblem(req.query) ?? (req.body === undefined ? null : inputProblem(req.body));
+  if (issue) throw validationFailed([issue]);
+  next();
+};

@@ -1,0 +1,238 @@
+/**
+ * The pure part of every write: what a submission or a transition appends and how the projection row
+ * then reads. No I/O and no clock — the caller passes the time, the calendar and the identifiers.
+ * The engine (./engine.ts) wraps these in a transaction; the province data generator
+ * (src/seed-generate/) calls the same functions, so generated dossiers have exactly the events, hash
+ * chains and rows the engine would have written.
+ */
+import {
+  allowedEvents,
+  applyEvent,
+  chartFor,
+  lifecycleOf,
+  persistSnapshot,
+  startDossier,
+  USER_EVENT_TYPES,
+  type ActorRef,
+  type DossierChart,
+  type DossierEvent,
+  type DossierInput,
+  type DossierSnapshot,
+} from '../../machines/dossier';
+import type { ProcedureDefinition } from '../../machines/procedures';
+import { localDate, type Calendar } from '../calendar';
+import { eventHash, GENESIS_HASH } from '../audit/hash';
+import { metricsColumns, type MetricsColumns } from '../metrics/projection-extra';
+import type { DossierRow, EventRow, ProjectionPatch } from '../store/dossier-store';
+import type { Submission } from './commands';
+import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
+import { invariantViolation, transitionNotAllowed } from './errors';
+import { payloadOf, type SubmitPayload } from './event-codec';
+import { projectSnapshot } from './projection';
+import { termsOf } from './reference-data';
+import { stampCommand } from './stamp';
+
+export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };
+
+/** An event accepted by the chart, not yet numbered and chained. */
+export interface PendingEvent {
+  type: string;
+  payload: Record<string, unknown>;
+  at: string;
+  by: ActorRef;
+}
+
+/** A dossier as read for a transition: its row, its chart version and its restored snapshot. */
+export interface Loaded {
+  row: DossierRow;
+  chart: DossierChart;
+  snapshot: DossierSnapshot;
+}
+
+/** Everything the engine writes to the row at a commit: the projection, the metrics columns and the sweeper's next look. */
+export type FullPatch = ProjectionPatch & MetricsColumns & { next_check_at: string | null };
+export type FullRow = DossierRow & MetricsColumns;
+
+/** The day part of a dossier code: the local date of `at` as yymmdd. */
+export function codeDay(at: string): string {
+  return localDate(at).slice(2).replace(/-/g, '');
+}
+
+export function dossierCode(agencyCode: string, at: string, seq: number): string {
+  return `${agencyCode}-${codeDay(at)}-${String(seq).padStart(4, '0')}`;
+}
+
+export function pendingOf(event: DossierEvent): PendingEvent {
+  return { type: event.type, payload: payloadOf(event), at: event.at, by: event.by };
+}
+
+/**
+ * How a chart is started and stepped. The engine uses xstate's own `initialTransition`/`transition`
+ * (`xstateStepper`); bulk generation may pass the audit's equivalent inert-scope stepper
+ * (src/audit/verify-dossier.ts `stepperFor`), which computes the same snapshots several times faster.
+ */
+export interface ChartStepper {
+  start(input: DossierInput): DossierSnapshot;
+  /** null when the chart does not accept the event in this state */
+  apply(snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot | null;
+}
+
+export function xstateStepper(chart: DossierChart): ChartStepper {
+  return { start: (input) => startDossier(chart, input), apply: (snapshot, event) => applyEvent(chart, snapshot, event) };
+}
+
+/** Runs the chart and re-checks the rule the whole system exists for: nothing closes before its result. */
+export function stepChart(chart: DossierChart, snapshot: DossierSnapshot, event: DossierEvent, stepper: ChartStepper = xstateStepper(chart)): DossierSnapshot {
+  const next = stepper.apply(snapshot, event);
+  if (!next) throw transitionNotAllowed(event.type, lifecycleOf(snapshot), allowedEvents(snapshot, USER_EVENT_TYPES));
+  const state = lifecycleOf(next);
+  if ((state === 'result' || state === 'returned') && next.context.result === null) {
+    throw invariantViolation('không được kết thúc hồ sơ trước khi có kết quả giải quyết', { state, event: event.type });
+  }
+  if (state === 'returned' && lifecycleOf(snapshot) !== 'result') {
+    throw invariantViolation('chỉ trả kết quả khi hồ sơ đã có kết quả', { from: lifecycleOf(snapshot), event: event.type });
+  }
+  return next;
+}
+
+/** The deadline event the sweeper sends at `at` (the flag's due date, or the step's budget end for STEP_OVERDUE). */
+export function deadlineEvent(snapshot: DossierSnapshot, type: DeadlineEventType, at: string, cal: Calendar): DossierEvent {
+  const ctx = snapshot.context;
+  return type === 'STEP_OVERDUE'
+    ? { type, at, by: SYSTEM_ACTOR, stepIndex: ctx.stepIndex, stepId: ctx.procedure.steps[ctx.stepIndex]?.id ?? '', stepDueAt: stepDueAt(snapshot, cal) ?? at }
+    : { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
+}
+
+/** Numbers and hash-chains events after the dossier's current head. */
+export function chainEvents(dossierId: string, machineVersion: number, prevHash: string, prevSeq: number, events: readonly PendingEvent[]): EventRow[] {
+  const rows: EventRow[] = [];
+  let hash = prevHash;
+  let seq = prevSeq;
+  for (const e of events) {
+    seq += 1;
+    const content = {
+      dossierId,
+      seq,
+      type: e.type,
+      payload: e.payload,
+      actor: e.by.username,
+      actorUnit: e.by.unit,
+      occurredAt: e.at,
+      machineVersion,
+    };
+    const next = eventHash(hash, content);
+    rows.push({
+      dossier_id: dossierId,
+      seq,
+      type: e.type,
+      payload: JSON.stringify(e.payload),
+      actor: e.by.username,
+      actor_unit: e.by.unit,
+      occurred_at: e.at,
+      machine_version: machineVersion,
+      prev_hash: hash,
+      hash: next,
+    });
+    hash = next;
+  }
+  return rows;
+}
+
+/** The row columns that follow from the snapshot after the last event (`last`, the new head). */
+export function projectionPatch(chart: DossierChart, snapshot: DossierSnapshot, last: EventRow, cal: Calendar, thresholdMs: number): FullPatch {
+  return {
+    ...projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: last.occurred_at }),
+    ...metricsColumns(snapshot, cal),
+    next_check_at: nextCheckAt(snapshot, cal, thresholdMs),
+  };
+}
+
+export interface SubmissionInput {
+  id: string;
+  code: string;
+  agencyCode: string;
+  def: ProcedureDefinition;
+  sub: Submission;
+  actor: ActorRef;
+  at: string;
+  chartVersion: number;
+  cal: Calendar;
+}
+
+export interface StartedSubmission {
+  chart: DossierChart;
+  snapshot: DossierSnapshot;
+  /** SUBMIT, and RECEIVE at the same moment for a counter submission */
+  pending: PendingEvent[];
+}
+
+/** Starts a dossier: SUBMIT, and at the counter the clerk's RECEIVE at once (the clock starts). */
+export function startSubmission(input: SubmissionInput, stepper?: ChartStepper): StartedSubmission {
+  const { id, code, sub, actor, at, cal } = input;
+  const terms = termsOf(input.def);
+  const chart = chartFor(input.chartVersion);
+  const steps = stepper ?? xstateStepper(chart);
+  let snapshot = steps.start({ dossierId: id, code, channel: sub.channel, procedure: terms, submittedAt: at, by: actor });
+  const submitPayload: SubmitPayload = {
+    code,
+    agencyCode: input.agencyCode,
+    channel: sub.channel,
+    terms,
+    applicant: sub.applicant,
+    documents: sub.documents,
+    ...(sub.note ? { note: sub.note } : {}),
+  };
+  const pending: PendingEvent[] = [{ type: 'SUBMIT', payload: submitPayload as unknown as Record<string, unknown>, at, by: actor }];
+  if (sub.channel === 'counter') {
+    const receive = stampCommand({ type: 'RECEIVE' }, snapshot.context, at, actor, cal);
+    snapshot = stepChart(chart, snapshot, receive, steps);
+    pending.push(pendingOf(receive));
+  }
+  return { chart, snapshot, pending };
+}
+
+/** The whole row of a dossier whose events are `eventRows` (in order, the first being SUBMIT) and whose snapshot is `snapshot`. */
+export function dossierRow(input: SubmissionInput, chart: DossierChart, snapshot: DossierSnapshot, eventRows: readonly EventRow[], thresholdMs: number): FullRow {
+  const { sub, def } = input;
+  return {
+    id: input.id,
+    code: input.code,
+    agency_code: input.agencyCode,
+    procedure_code: def.code,
+    procedure_version: def.version,
+    machine_version: input.chartVersion,
+    channel: sub.channel,
+    submitted_at: input.at,
+    applicant_name: sub.applicant.fullName,
+    applicant_id_number: sub.applicant.idNumber,
+    applicant_phone: sub.applicant.phone,
+    ...projectionPatch(chart, snapshot, eventRows[eventRows.length - 1]!, input.cal, thresholdMs),
+  };
+}
+
+export interface PlannedSubmission {
+  row: FullRow;
+  eventRows: EventRow[];
+  snapshot: DossierSnapshot;
+}
+
+/** What a submission writes: the new row and its first event(s). */
+export function planSubmission(input: SubmissionInput, thresholdMs: number): PlannedSubmission {
+  const { chart, snapshot, pending } = startSubmission(input);
+  const eventRows = chainEvents(input.id, input.chartVersion, GENESIS_HASH, 0, pending);
+  return { row: dossierRow(input, chart, snapshot, eventRows, thresholdMs), eventRows, snapshot };
+}
+
+export interface PlannedTransition {
+  eventRows: EventRow[];
+  patch: FullPatch;
+  next: DossierSnapshot;
+}
+
+/** What one accepted event appends after the loaded head, and the row's new columns. */
+export function planTransition(loaded: Loaded, event: DossierEvent, cal: Calendar, thresholdMs: number): PlannedTransition {
+  const next = stepChart(loaded.chart, loaded.snapshot, event);
+  const { row } = loaded;
+  const eventRows = chainEvents(row.id, row.machine_version, row.last_hash, row.version, [pendingOf(event)]);
+  return { eventRows, patch: projectionPatch(loaded.chart, next, eventRows[eventRows.length - 1]!, cal, thresholdMs), next };
+}

@@ -3,7 +3,7 @@
  * Every stored dossier names the chart version it started with; old versions stay here
  * so that old dossiers replay with the rules they were processed under.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { createActor, type ActorScope, type SnapshotFrom } from 'xstate';
 import { CHART_VERSION as V1, dossierChartV1 } from './chart-v1';
 import type {
   DossierContext,
@@ -46,16 +46,51 @@ export function registerChartVersion(version: number, chart: DossierChart): void
   CHARTS.set(version, chart);
 }
 
+/**
+ * How the chart is started and stepped. xstate's `initialTransition`/`transition` helpers build a
+ * throw-away actor scope on every call (whose construction evaluates the context factory without
+ * input, which throws and is caught): most of a transition's cost. The same pure functions are called
+ * here with one inert scope per chart, built the way xstate builds it — no children and no side
+ * effects, since every action the chart has is an `assign`.
+ */
+export interface ChartStepper {
+  start(input: DossierInput): DossierSnapshot;
+  /** null when the chart does not accept the event in this state */
+  apply(snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot | null;
+}
+
+const steppers = new WeakMap<DossierChart, ChartStepper>();
+
+export function stepperFor(chart: DossierChart): ChartStepper {
+  const known = steppers.get(chart);
+  if (known) return known;
+  const self = createActor(chart, {} as never); // no input: its own initial snapshot is an error we never read
+  const scope = {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: () => {},
+  } as unknown as ActorScope<DossierSnapshot, DossierEvent>;
+  const stepper: ChartStepper = {
+    start: (input) => chart.getInitialSnapshot(scope as never, input),
+    apply: (snapshot, event) => (snapshot.can(event) ? chart.transition(snapshot, event, scope as never) : null),
+  };
+  steppers.set(chart, stepper);
+  return stepper;
+}
+
 export function startDossier(chart: DossierChart, input: DossierInput): DossierSnapshot {
-  const [snapshot] = initialTransition(chart, input);
-  return snapshot;
+  return stepperFor(chart).start(input);
 }
 
 /** Applies one event. Returns null when the chart does not allow it in the current state. */
 export function applyEvent(chart: DossierChart, snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot | null {
-  if (!snapshot.can(event)) return null;
-  const [next] = transition(chart, snapshot, event);
-  return next;
+  return stepperFor(chart).apply(snapshot, event);
 }
 
 export function persistSnapshot(chart: DossierChart, snapshot: DossierSnapshot): unknown {

@@ -5,9 +5,9 @@
  * instant, inclusive: events that occurred at or before it). Deterministic: reads only its inputs,
  * never the clock.
  */
-import { chartFor, lifecycleOf, timelinessOf, type DossierSnapshot } from '../../machines/dossier';
+import { chartFor, lifecycleOf, stepperFor, timelinessOf, type ChartStepper, type DossierSnapshot } from '../../machines/dossier';
 import { inputFromSubmit, toChartEvent, type StoredEvent } from '../engine/event-codec';
-import { chainStatus, stepperFor, type ChartStepper } from './verify-dossier';
+import { chainStatus } from './verify-dossier';
 
 export interface StepStateBefore {
   state: string;

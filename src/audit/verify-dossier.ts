@@ -43,12 +43,13 @@
  * replay, the time order, the head and the checkpoints (./checkpoints.ts) to catch him.
  */
 import type { Knex } from 'knex';
-import { createActor, type ActorScope } from 'xstate';
 import {
   allowedEvents,
   chartFor,
   lifecycleOf,
   persistSnapshot,
+  stepperFor,
+  type ChartStepper,
   type DossierChart,
   type DossierContext,
   type DossierEvent,
@@ -123,44 +124,6 @@ export function hashedContent(dossierId: string, e: StoredEvent, seq = e.seq): H
     occurredAt: e.occurredAt,
     machineVersion: e.machineVersion,
   };
-}
-
-/**
- * The chart's pure start/apply for bulk replay. xstate's `initialTransition`/`transition` build a
- * throw-away actor scope on every call (and that actor's construction evaluates the context factory
- * without input, which throws and is caught): a third of the verification time. The same pure
- * functions are called here with one inert scope per chart, built the way xstate builds it
- * (no children, no side effects: every action the chart has is an `assign`).
- */
-export interface ChartStepper {
-  start(input: DossierInput): DossierSnapshot;
-  /** null when the chart does not accept the event in this state */
-  apply(snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot | null;
-}
-
-const steppers = new WeakMap<DossierChart, ChartStepper>();
-
-export function stepperFor(chart: DossierChart): ChartStepper {
-  const known = steppers.get(chart);
-  if (known) return known;
-  const self = createActor(chart, {} as never); // no input: its own initial snapshot is an error we never read
-  const scope = {
-    self,
-    defer: () => {},
-    id: '',
-    logger: () => {},
-    sessionId: '',
-    stopChild: () => {},
-    system: self.system,
-    emit: () => {},
-    actionExecutor: () => {},
-  } as unknown as ActorScope<DossierSnapshot, DossierEvent>;
-  const stepper: ChartStepper = {
-    start: (input) => chart.getInitialSnapshot(scope as never, input),
-    apply: (snapshot, event) => (snapshot.can(event) ? chart.transition(snapshot, event, scope as never) : null),
-  };
-  steppers.set(chart, stepper);
-  return stepper;
 }
 
 function describe(e: StoredEvent): string {

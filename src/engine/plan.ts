@@ -66,24 +66,9 @@ export function pendingOf(event: DossierEvent): PendingEvent {
   return { type: event.type, payload: payloadOf(event), at: event.at, by: event.by };
 }
 
-/**
- * How a chart is started and stepped. The engine uses xstate's own `initialTransition`/`transition`
- * (`xstateStepper`); bulk generation may pass the audit's equivalent inert-scope stepper
- * (src/audit/verify-dossier.ts `stepperFor`), which computes the same snapshots several times faster.
- */
-export interface ChartStepper {
-  start(input: DossierInput): DossierSnapshot;
-  /** null when the chart does not accept the event in this state */
-  apply(snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot | null;
-}
-
-export function xstateStepper(chart: DossierChart): ChartStepper {
-  return { start: (input) => startDossier(chart, input), apply: (snapshot, event) => applyEvent(chart, snapshot, event) };
-}
-
 /** Runs the chart and re-checks the rule the whole system exists for: nothing closes before its result. */
-export function stepChart(chart: DossierChart, snapshot: DossierSnapshot, event: DossierEvent, stepper: ChartStepper = xstateStepper(chart)): DossierSnapshot {
-  const next = stepper.apply(snapshot, event);
+export function stepChart(chart: DossierChart, snapshot: DossierSnapshot, event: DossierEvent): DossierSnapshot {
+  const next = applyEvent(chart, snapshot, event);
   if (!next) throw transitionNotAllowed(event.type, lifecycleOf(snapshot), allowedEvents(snapshot, USER_EVENT_TYPES));
   const state = lifecycleOf(next);
   if ((state === 'result' || state === 'returned') && next.context.result === null) {
@@ -167,12 +152,11 @@ export interface StartedSubmission {
 }
 
 /** Starts a dossier: SUBMIT, and at the counter the clerk's RECEIVE at once (the clock starts). */
-export function startSubmission(input: SubmissionInput, stepper?: ChartStepper): StartedSubmission {
+export function startSubmission(input: SubmissionInput): StartedSubmission {
   const { id, code, sub, actor, at, cal } = input;
   const terms = termsOf(input.def);
   const chart = chartFor(input.chartVersion);
-  const steps = stepper ?? xstateStepper(chart);
-  let snapshot = steps.start({ dossierId: id, code, channel: sub.channel, procedure: terms, submittedAt: at, by: actor });
+  let snapshot = startDossier(chart, { dossierId: id, code, channel: sub.channel, procedure: terms, submittedAt: at, by: actor });
   const submitPayload: SubmitPayload = {
     code,
     agencyCode: input.agencyCode,
@@ -185,7 +169,7 @@ export function startSubmission(input: SubmissionInput, stepper?: ChartStepper):
   const pending: PendingEvent[] = [{ type: 'SUBMIT', payload: submitPayload as unknown as Record<string, unknown>, at, by: actor }];
   if (sub.channel === 'counter') {
     const receive = stampCommand({ type: 'RECEIVE' }, snapshot.context, at, actor, cal);
-    snapshot = stepChart(chart, snapshot, receive, steps);
+    snapshot = stepChart(chart, snapshot, receive);
     pending.push(pendingOf(receive));
   }
   return { chart, snapshot, pending };

@@ -1,18 +1,17 @@
 /**
  * Builds one dossier exactly as the engine would have written it: the submission through
- * `startSubmission`, every staff command through `stampCommand` and `stepChart` (with the audit's fast
- * stepper, proven equal to xstate's by test/seed-generate), and between two
+ * `startSubmission`, every staff command through `stampCommand` and `stepChart` (the engine's own
+ * calls; test/seed-generate replays them through the engine), and between two
  * commands the deadline sweeper's events at the moments the sweeper would have sent them
  * (`nextCheckAt` says when it looks, `deadlineEventAt` what it sends, `deadlineEvent` the event), up
  * to the end of the history. The events are hash-chained once with `chainEvents` and the row is
  * projected once from the final snapshot (`dossierRow`): intermediate rows are never stored, and the
  * final one equals the engine's after the same events.
  */
-import { chartFor, type Channel, type DossierSnapshot } from '../../machines/dossier';
+import { type Channel, type DossierSnapshot } from '../../machines/dossier';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import type { Calendar } from '../calendar';
 import { GENESIS_HASH } from '../audit/hash';
-import { stepperFor } from '../audit/verify-dossier';
 import type { Submission } from '../engine/commands';
 import { deadlineEventAt, nextCheckAt } from '../engine/deadline-check';
 import { chainEvents, deadlineEvent, dossierCode, dossierRow, pendingOf, startSubmission, stepChart, type FullRow, type SubmissionInput } from '../engine/plan';
@@ -87,8 +86,7 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
     chartVersion: world.chartVersion,
     cal,
   };
-  const stepper = stepperFor(chartFor(world.chartVersion));
-  const started = startSubmission(input, stepper);
+  const started = startSubmission(input);
   const { chart, pending } = started;
   let snap: DossierSnapshot = started.snapshot;
   const story = new Story(drawScenario(rng, snap.context.procedure, seed.channel), rng, centre, cal, clerk, seed.atMs, documents.map((d) => d.name));
@@ -106,13 +104,13 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
       const type = deadlineEventAt(snap, iso(sweepAt), cal, thresholdMs);
       if (type === null) break; // the sweeper would only refresh next_check_at
       const event = deadlineEvent(snap, type, iso(sweepAt), cal);
-      snap = stepChart(chart, snap, event, stepper);
+      snap = stepChart(chart, snap, event);
       pending.push(pendingOf(event));
       now = sweepAt;
     }
     if (!action || action.at >= endMs) break;
     const event = stampCommand(action.cmd, snap.context, iso(action.at), action.actor, cal);
-    snap = stepChart(chart, snap, event, stepper);
+    snap = stepChart(chart, snap, event);
     pending.push(pendingOf(event));
     story.applied(action);
     now = action.at;

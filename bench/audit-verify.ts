@@ -1,134 +1,172 @@
 /**
- * Throughput of whole-database verification (src/audit/verify-all.ts) on SQLite.
- * Generates N dossiers through the real engine (default 2000) at a mix of stages, takes a checkpoint,
- * runs verify-all, prints dossiers/s, events/s and peak RSS, and appends a line to bench/RESULTS.md.
+ * Throughput of whole-database verification (src/audit/verify-all.ts): on one thread, then on worker
+ * threads (each with its own connection), in the same run over the same database. Prints and records
+ * dossiers/s, events/s, events/s per core, CPU used and peak RSS for each, and checks that both runs
+ * found the same.
  *
- *   npm run bench:audit -- [--dossiers N] [--db FILE] [--page-size N] [--workers N] [--no-record]
+ *   npm run bench -- audit [--dossiers 2000] [--workers <cores>] [--page-size 500] [--db FILE | --database URL | --postgres] [--smoke]
+ *   npm run bench:audit -- (same options)
  *
- * --db FILE keeps the generated database (and reuses it when it exists, skipping generation), so a
- * large database is generated once and verified many times.
+ * Without a database it generates N dossiers through the real engine (./fixture-dossiers.ts) into a
+ * temporary SQLite file, or with --postgres into a fresh PostgreSQL database `motcua_bench_audit`
+ * (dropped afterwards), and takes a checkpoint. --db FILE keeps the generated SQLite file (and reuses
+ * it when it exists), so a large database is generated once and verified many times; --database URL
+ * verifies an existing database as it is (e.g. one from `npm run seed:generate`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import knexFactory from 'knex';
 import { createEngineContext } from '../src/app/engine-factory';
 import { ManualClock } from '../src/engine/clock';
-import type { Command } from '../src/engine/commands';
 import { createCheckpoint } from '../src/audit/checkpoints';
-import { verifyAll } from '../src/audit/verify-all';
+import { verifyAll, type VerifySummary } from '../src/audit/verify-all';
+import { dialectOf } from '../src/store/db';
+import { generateDossiers, hanoi } from './fixture-dossiers';
+import { appendResults } from './machine-info';
+import { argFlag, argValue, bytes, rssSampler } from './stats';
 
-const PROC = '1.001612';
-const COUNTER = { username: 'counter', unit: 'TTPVHCC' };
-const SPECIALIST = { username: 'specialist', unit: 'KINHTE' };
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+export interface AuditBenchOptions {
+  dossiers: number;
+  pageSize: number;
+  workers: number;
+  /** an existing database (URL or SQLite file); a SQLite file that does not exist is generated and kept */
+  database?: string;
+  /** PostgreSQL server URL: generate into a fresh database there */
+  postgres?: string;
+  smoke: boolean;
 }
 
-const hanoi = (local: string) => new Date(`${local.replace(' ', 'T')}:00+07:00`).toISOString();
+interface Run {
+  label: string;
+  threads: number;
+  summary: VerifySummary;
+  peakRss: number;
+  rssBefore: number;
+  /** CPU seconds used by the whole process (all threads) per second of the run */
+  coresUsed: number;
+}
 
-async function generate(file: string, n: number): Promise<void> {
+const BENCH_DB = 'motcua_bench_audit';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function generate(url: string, n: number): Promise<void> {
   const clock = new ManualClock(hanoi('2026-03-03 09:00'));
-  const ctx = await createEngineContext({ url: file, clock });
+  const ctx = await createEngineContext({ url, clock });
   const started = performance.now();
   try {
-    for (let i = 0; i < n; i++) {
-      // Stages cycle: 2 events (received), 3, 4, 5, 7 (returned), 7, 7 — most dossiers in a real database are closed.
-      const stage = i % 7;
-      clock.set(hanoi('2026-03-03 09:00'));
-      const d = await ctx.engine.submit(
-        { procedureCode: PROC, channel: 'counter', applicant: { fullName: `Nguyễn Văn ${i}`, idNumber: '001190012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] },
-        COUNTER,
-      );
-      if (stage === 0) continue;
-      clock.set(hanoi('2026-03-03 10:00'));
-      await ctx.engine.act(d.code, { type: 'ASSIGN', assignee: 'counter' }, COUNTER);
-      if (stage === 1) continue;
-      clock.set(hanoi('2026-03-03 11:00'));
-      await ctx.engine.act(d.code, { type: 'COMPLETE_STEP' }, COUNTER);
-      if (stage === 2) continue;
-      clock.set(hanoi('2026-03-04 09:00'));
-      await ctx.engine.act(d.code, { type: 'COMPLETE_STEP' }, SPECIALIST);
-      if (stage === 3) continue;
-      clock.set(hanoi('2026-03-05 09:00'));
-      await ctx.engine.act(d.code, approve, LEADER);
-      clock.set(hanoi('2026-03-05 14:00'));
-      await ctx.engine.act(d.code, { type: 'RETURN_RESULT', method: 'counter' }, COUNTER);
-      if ((i + 1) % 500 === 0) process.stderr.write(`\rgenerated ${i + 1}/${n} dossiers`);
-    }
-    await createCheckpoint(ctx.db, hanoi('2026-03-05 17:00'));
+    await generateDossiers(ctx, clock, n, {
+      concurrency: dialectOf(url) === 'postgres' ? 8 : 1,
+      onProgress: (done) => process.stderr.write(`\rsubmitted ${done}/${n} dossiers`),
+    });
+    await createCheckpoint(ctx.db, hanoi('2026-03-10 17:00'));
   } finally {
     await ctx.close();
   }
   process.stderr.write(`\rgenerated ${n} dossiers in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-async function main(): Promise<void> {
-  const n = Number(arg('--dossiers') ?? 2000);
-  const pageSize = Number(arg('--page-size') ?? 500);
-  const workers = Number(arg('--workers') ?? 0);
-  const keep = arg('--db');
-  const dir = keep ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
-  const file = keep ? path.resolve(keep) : path.join(dir!, 'bench.sqlite');
+async function measure(url: string, label: string, workers: number, pageSize: number): Promise<Run> {
+  const ctx = await createEngineContext({ url, prepare: false });
   try {
-    if (!fs.existsSync(file)) await generate(file, n);
-    const ctx = await createEngineContext({ url: file, prepare: false });
     const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    const sample = () => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    };
-    const timer = setInterval(sample, 20);
-    let summary;
-    try {
-      summary = await verifyAll(ctx.db, { pageSize, workers, progressEveryMs: 0, onProgress: sample });
-    } finally {
-      clearInterval(timer);
-      await ctx.close();
-    }
-    sample();
-    const size = fs.statSync(file).size + (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
-    const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
-    const perMillion = summary.dossiersPerSecond > 0 ? 1_000_000 / summary.dossiersPerSecond : 0;
-    const lines = [
-      `dossiers        ${summary.dossiers}`,
-      `events          ${summary.events}`,
-      `findings        ${summary.findings}`,
-      `elapsed         ${(summary.elapsedMs / 1000).toFixed(2)} s`,
-      `dossiers/s      ${summary.dossiersPerSecond}`,
-      `events/s        ${summary.eventsPerSecond}`,
-      `peak RSS        ${mb(peakRss)} during verification (${mb(rssBefore)} before; process max ${mb(process.resourceUsage().maxRSS * 1024)})`,
-      `database        SQLite, ${mb(size)}`,
-      `1M dossiers     ≈ ${(perMillion / 60).toFixed(1)} min at this rate (extrapolated)`,
-    ];
-    console.log(lines.join('\n'));
-    if (!process.argv.includes('--no-record')) {
-      const target = path.resolve('bench/RESULTS.md'); // run from the repository root
-      const cpu = os.cpus()[0]?.model.trim() ?? '?';
-      const block = [
-        '',
-        `## audit:verify — whole-database verification (${summary.dossiers} dossiers, bench/audit-verify.ts)`,
-        `_${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} cores (${cpu}) · ${mb(os.totalmem())} · Node ${process.version} · load average ${os.loadavg()[0]!.toFixed(1)}_`,
-        '',
-        'Hash chain, replay through the chart, head and projection for every dossier, then the checkpoint anchors. The 1M column is extrapolated linearly from the measured rate.',
-        '',
-        '| database | dossiers | events | workers | elapsed | dossiers/s | events/s | peak RSS | 1M dossiers |',
-        '|---|---|---|---|---|---|---|---|---|',
-        `| SQLite file (WAL, ${mb(size)}), pages of ${pageSize} | ${summary.dossiers} | ${summary.events} | ${workers} | ${(summary.elapsedMs / 1000).toFixed(2)} s | ${summary.dossiersPerSecond} | ${summary.eventsPerSecond} | ${mb(peakRss)} | ≈ ${(perMillion / 60).toFixed(0)} min |`,
-        '',
-      ].join('\n');
-      fs.appendFileSync(target, block);
-      console.log(`recorded in ${path.relative(process.cwd(), target)}`);
-    }
+    const rss = rssSampler();
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const summary = await verifyAll(ctx.db, { pageSize, workers, progressEveryMs: 0, onProgress: rss.sample }).finally(() => rss.stop());
+    const peakRss = rss.stop();
+    const wall = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(cpu);
+    const threads = workers > 0 ? Math.min(workers, os.cpus().length) : 1;
+    return { label, threads, summary, peakRss, rssBefore, coresUsed: (used.user + used.system) / 1e6 / wall };
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await ctx.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+function sameResult(a: VerifySummary, b: VerifySummary): boolean {
+  return a.dossiers === b.dossiers && a.events === b.events && a.findings === b.findings && JSON.stringify(a.findingsByKind) === JSON.stringify(b.findingsByKind);
+}
+
+export async function benchAudit(opts: AuditBenchOptions): Promise<Run[]> {
+  let url: string;
+  let cleanup = async () => {};
+  let where: string;
+  if (opts.postgres) {
+    const admin = knexFactory({ client: 'pg', connection: withDatabase(opts.postgres, 'postgres'), pool: { min: 0, max: 1 } });
+    await admin.raw(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE ${BENCH_DB}`);
+    await admin.destroy();
+    url = withDatabase(opts.postgres, BENCH_DB);
+    cleanup = async () => {
+      const k = knexFactory({ client: 'pg', connection: withDatabase(opts.postgres!, 'postgres'), pool: { min: 0, max: 1 } });
+      await k.raw(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+      await k.destroy();
+    };
+    where = 'PostgreSQL';
+  } else if (opts.database && dialectOf(opts.database) === 'postgres') {
+    url = opts.database;
+    where = 'PostgreSQL (existing database)';
+  } else {
+    const keep = opts.database ? path.resolve(opts.database) : null;
+    const dir = keep ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-audit-'));
+    url = keep ?? path.join(dir!, 'bench.sqlite');
+    if (dir) cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    where = 'SQLite file';
+  }
+  try {
+    if (opts.postgres || (dialectOf(url) === 'sqlite' && !fs.existsSync(url))) await generate(url, opts.dossiers);
+    if (dialectOf(url) === 'sqlite') {
+      const size = fs.statSync(url).size + (fs.existsSync(`${url}-wal`) ? fs.statSync(`${url}-wal`).size : 0);
+      where = `SQLite file (WAL, ${bytes(size)})`;
+    }
+    const runs = [await measure(url, 'one thread', 0, opts.pageSize)];
+    if (opts.workers > 0) runs.push(await measure(url, `${opts.workers} workers`, opts.workers, opts.pageSize));
+    const base = runs[0]!;
+    const same = runs.every((r) => sameResult(r.summary, base.summary));
+    const row = (r: Run) => {
+      const s = r.summary;
+      const perMillionMin = s.dossiersPerSecond > 0 ? 1_000_000 / s.dossiersPerSecond / 60 : 0;
+      return `| ${where}, pages of ${opts.pageSize} | ${r.label} | ${s.dossiers} | ${s.events} | ${s.findings} | ${(s.elapsedMs / 1000).toFixed(2)} s | ${s.dossiersPerSecond} | ${s.eventsPerSecond} | ${Math.round(s.eventsPerSecond / r.threads)} | ${(100 * r.coresUsed).toFixed(0)} % | ${bytes(r.peakRss)} (${bytes(r.rssBefore)} before) | ≈ ${perMillionMin.toFixed(1)} min |`;
+    };
+    const parallel = runs[1];
+    const speedup = parallel && parallel.summary.elapsedMs > 0 ? base.summary.elapsedMs / parallel.summary.elapsedMs : null;
+    const lines = [
+      'Hash chain, replay through the chart, head and projection for every dossier, then the checkpoint anchors; one thread, then worker threads (each reading its own ranges through its own connection), in the same process one after the other. ' +
+        '"per core" divides by the threads that verify (1, or the workers up to the cores); "CPU" is the process\'s CPU time (all threads) over the wall time. The 1M column is extrapolated linearly.',
+      '',
+      '| database | mode | dossiers | events | findings | elapsed | dossiers/s | events/s | events/s per core | CPU | peak RSS | 1M dossiers |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      ...runs.map(row),
+      '',
+      `Same result on one thread and on workers: ${same ? 'yes' : 'NO'}${speedup !== null ? `; speed-up ×${speedup.toFixed(2)} with ${opts.workers} workers on ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)})` : ''}.`,
+    ];
+    appendResults(`audit:verify — whole-database verification (${base.summary.dossiers} dossiers, bench/audit-verify.ts)${opts.smoke ? ' — smoke' : ''}`, lines);
+    if (!same) throw new Error('one thread and workers disagree: see the table');
+    return runs;
+  } finally {
+    await cleanup();
+  }
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const smoke = argFlag(argv, 'smoke');
+  if (argFlag(argv, 'no-record') || smoke) process.env.MOTCUA_BENCH_RESULTS ??= 'off';
+  benchAudit({
+    dossiers: Number(argValue(argv, 'dossiers', smoke ? '40' : '2000')),
+    pageSize: Number(argValue(argv, 'page-size', smoke ? '10' : '500')),
+    workers: Number(argValue(argv, 'workers', String(os.availableParallelism()))),
+    database: argValue(argv, 'database') ?? argValue(argv, 'db'),
+    postgres: argFlag(argv, 'postgres') ? (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined,
+    smoke,
+  }).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

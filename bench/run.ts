@@ -1,29 +1,94 @@
 /**
  * `npm run bench -- <name> [options]`: runs a benchmark, prints its figures and appends them to
- * bench/RESULTS.md with the date, commit and machine. `--smoke` runs a tiny size so CI keeps it working.
+ * bench/RESULTS.md with the date, commit and machine. `--smoke` runs a tiny size so CI keeps it
+ * working, and only prints (or appends to the file given by `--results FILE`).
+ *
+ *   engine   engine write path beside a plain-Knex floor           (./engine-write-path.ts)
+ *   audit    whole-database verification, one thread vs workers    (./audit-verify.ts)
+ *   http     the REST API under load, real server processes       (./http.ts)
+ *   reports  reports, lists, sweep and storage on a large database (./reports-at-scale.ts)
  */
+import os from 'node:os';
 import { benchEngine } from './engine-write-path';
+import { benchAudit } from './audit-verify';
+import { benchHttp } from './http';
+import { benchReports } from './reports-at-scale';
+import { argFlag, argValue } from './stats';
 
-function arg(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports'] as const;
+
+function list(v: string | undefined, fallback: string): number[] {
+  return (v ?? fallback).split(',').map((x) => {
+    const n = Number(x);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`expected positive numbers, got "${x}"`);
+    return n;
+  });
 }
 
-async function main(): Promise<void> {
-  const smoke = process.argv.includes('--smoke');
-  const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'engine';
-  if (which === 'engine') {
-    await benchEngine({
-      lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')),
-      concurrency: (arg('concurrency', smoke ? '1' : '1,8') ?? '1').split(',').map(Number),
-      postgres: process.argv.includes('--postgres') ? (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined,
-    });
-  } else {
-    throw new Error(`unknown benchmark ${which}; known: engine`);
+/** Runs one benchmark with command-line style arguments (also used in-process by the smoke test). */
+export async function runBenchmark(which: string, argv: readonly string[]): Promise<void> {
+  const smoke = argFlag(argv, 'smoke');
+  const arg = (name: string, fallback?: string) => argValue(argv, name, fallback);
+  const results = arg('results');
+  if (results) process.env.MOTCUA_BENCH_RESULTS = results;
+  else if (smoke) process.env.MOTCUA_BENCH_RESULTS = 'off';
+  const postgres = argFlag(argv, 'postgres') ? POSTGRES_URL : undefined;
+  switch (which) {
+    case 'engine':
+      return benchEngine({
+        lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')),
+        concurrency: list(arg('concurrency'), smoke ? '1' : '1,8'),
+        postgres,
+      });
+    case 'audit': {
+      await benchAudit({
+        dossiers: Number(arg('dossiers', smoke ? '40' : '2000')),
+        pageSize: Number(arg('page-size', smoke ? '10' : '500')),
+        workers: Number(arg('workers', String(os.availableParallelism()))),
+        database: arg('database') ?? (postgres ? undefined : arg('db')),
+        postgres,
+        smoke,
+      });
+      return;
+    }
+    case 'http': {
+      await benchHttp({
+        sqlite: !argFlag(argv, 'no-sqlite'),
+        postgres,
+        clients: list(arg('clients'), smoke ? '1,2' : '1,16,64'),
+        seconds: Number(arg('seconds', smoke ? '1' : '15')),
+        warmupSeconds: Number(arg('warmup', smoke ? '0.3' : '2')),
+        instances: Number(arg('instances', '2')),
+        sqliteDriver: arg('sqlite-driver') as 'sqlite3' | 'better-sqlite3' | undefined,
+        profile: argFlag(argv, 'profile'),
+        smoke,
+      });
+      return;
+    }
+    case 'reports': {
+      const database = arg('database');
+      if (!database && !smoke) throw new Error('reports needs --database URL (a generated database), or --smoke');
+      await benchReports({
+        database,
+        runs: Number(arg('runs', smoke ? '2' : '7')),
+        explain: argFlag(argv, 'explain'),
+        explainOut: arg('explain-out'),
+        smoke,
+        postgres,
+      });
+      return;
+    }
+    default:
+      throw new Error(`unknown benchmark ${which}; known: ${BENCHMARKS.join(', ')}`);
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const which = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'engine';
+  runBenchmark(which, argv).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

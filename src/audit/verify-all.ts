@@ -2,23 +2,22 @@
  * Whole-database verification: streams through every dossier in id order, one page at a time (a page
  * of dossier rows, then that page's events in ONE query ordered by dossier and seq), verifies each
  * dossier (./verify-dossier.ts), then checks the checkpoint anchors (./checkpoints.ts), which is where
- * deleted dossiers show up. Memory is bounded by one page, whatever the size of the database.
+ * deleted dossiers show up. Memory is bounded by the pages in flight, whatever the size of the database.
  *
  * Two ways to consume it: `verifyAllStream` (an async generator of progress / finding / summary
  * messages, used by the NDJSON endpoint) and `verifyAll` (callbacks, returns the summary).
  *
- * Pages are read ahead of their verification, so the database works while the CPU verifies.
- * Verification runs on the calling thread by default. `workers: N` verifies pages on N worker
- * threads (compiled JavaScript only); measured on a shared 2-core VM (bench/RESULTS.md) it was no
- * faster — the machine's second core was busy, and a worker costs ~120 MB and a second load of the
- * code — so it stays opt-in (`--workers` on the CLI) for machines with idle cores.
- * Memory: one page in flight per worker (+1); 10 000 dossiers verify within a 40 MB V8 heap cap
- * (`node --max-old-space-size=40`).
+ * By default the pages are verified on the calling thread, read one ahead so that the database works
+ * while the CPU verifies. `workers: N` verifies on N worker threads instead (./verify-workers.ts): each
+ * has its own database connection and reads and verifies the ranges of ids the calling thread hands
+ * out, so reading, decoding and verifying all run in parallel; the messages, their order and the
+ * summary are the same as on one thread. An in-memory SQLite database cannot be shared and is always
+ * verified on the calling thread.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Knex } from 'knex';
 import { findDossiersByIds, type DossierRow, type EventRow } from '../store/dossier-store';
 import { checkpointFindings } from './checkpoints';
+import { VerifyWorkerPool, workerConnectionOf, type RangeResult, type WorkerConnection } from './verify-workers';
 import {
   CHECKPOINT_FINDING_KINDS,
   decodeEventForAudit,
@@ -67,8 +66,10 @@ export interface VerifyAllOptions {
   anchors?: { id: number; digest: string }[];
   /** stops the run between pages */
   signal?: AbortSignal;
-  /** worker threads verifying pages in parallel (default 0: on the calling thread); see VerifyPool */
+  /** worker threads verifying in parallel, each with its own connection (default 0: on the calling thread) */
   workers?: number;
+  /** how the workers connect (default: the connection of `db`) */
+  workerConnection?: WorkerConnection;
 }
 
 export const ALL_FINDING_KINDS: readonly FindingKind[] = [...DOSSIER_FINDING_KINDS, ...CHECKPOINT_FINDING_KINDS];
@@ -77,22 +78,31 @@ function emptyCounts(): Record<FindingKind, number> {
   return Object.fromEntries(ALL_FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
 }
 
-interface PageItem {
+export interface PageItem {
   row: DossierRow;
   /** as read (payload still JSON text): decoded where it is verified */
   events: EventRow[];
 }
 
-interface Page {
+export interface Page {
   cursor: string;
   items: PageItem[];
 }
 
-/** One page of dossiers after the cursor, in id order, each with its events (one query for all). */
-async function readPage(db: Knex, after: string | null, pageSize: number): Promise<Page> {
+/** The ids of the next page after the cursor, in id order (an index-only scan). */
+async function readIds(db: Knex, after: string | null, pageSize: number, upto?: string): Promise<string[]> {
   let q = db('dossiers').select('id');
   if (after !== null) q = q.where('id', '>', after);
-  const ids = (await q.orderBy('id').limit(pageSize)).map((r: { id: unknown }) => String(r.id));
+  if (upto !== undefined) q = q.where('id', '<=', upto);
+  return (await q.orderBy('id').limit(pageSize)).map((r: { id: unknown }) => String(r.id));
+}
+
+/**
+ * One page of dossiers after the cursor (and up to `upto` when given), in id order, each with its
+ * events (one query for all).
+ */
+export async function readPage(db: Knex, after: string | null, pageSize: number, upto?: string): Promise<Page> {
+  const ids = await readIds(db, after, pageSize, upto);
   if (!ids.length) return { cursor: after ?? '', items: [] };
   const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
   const byDossier = new Map<string, EventRow[]>();
@@ -115,65 +125,60 @@ function verifyItem(item: PageItem): Finding[] {
   return verifyDossier(item.row, item.events.map(decodeEventForAudit));
 }
 
-/**
- * Worker threads running this same module (compiled JavaScript only: under ts-jest the module is
- * TypeScript and the verification stays on the calling thread). A worker knows the chart versions
- * registered statically in machines/dossier, not ones registered at run time.
- */
-const WORKER_FLAG = 'motcua-verify-worker';
-const WORKERS_SUPPORTED = __filename.endsWith('.js');
-
-class VerifyPool {
-  private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve(r: Finding[][]): void; reject(e: Error): void }>();
-  private nextId = 0;
-  private failed: Error | null = null;
-
-  constructor(n: number) {
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(__filename, { workerData: WORKER_FLAG });
-      w.on('message', (m: { id: number; results?: Finding[][]; error?: string }) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.results) p.resolve(m.results);
-        else p.reject(new Error(m.error ?? 'worker failed'));
-      });
-      w.on('error', (err) => this.fail(err));
-      this.workers.push(w);
-    }
+/** Verifies every dossier of a page: the counts and the findings, in dossier order. */
+export function verifyPage(page: Page): RangeResult {
+  const result: RangeResult = { dossiers: 0, events: 0, dossiersWithFindings: 0, findings: [] };
+  for (const item of page.items) {
+    result.dossiers += 1;
+    result.events += item.events.length;
+    const found = verifyItem(item);
+    if (found.length) result.dossiersWithFindings += 1;
+    result.findings.push(...found);
   }
-
-  private fail(err: Error): void {
-    this.failed = err;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-
-  verify(items: PageItem[]): Promise<Finding[][]> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    const worker = this.workers[id % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, items });
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
+  return result;
 }
 
-if (!isMainThread && workerData === WORKER_FLAG && parentPort) {
-  const port = parentPort;
-  port.on('message', (m: { id: number; items: PageItem[] }) => {
-    try {
-      port.postMessage({ id: m.id, results: m.items.map(verifyItem) });
-    } catch (err) {
-      port.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) });
+/**
+ * The pages' results in id order. Sequential: this thread reads each page (one ahead) and verifies it.
+ * Parallel: this thread only reads the ids and hands each page's range to the pool; up to two ranges
+ * per worker are in flight, and results are taken in the order the ranges were handed out.
+ */
+async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool | null, signal?: AbortSignal): AsyncGenerator<RangeResult> {
+  const depth = pool ? 2 * pool.size : 1;
+  const inflight: Promise<RangeResult>[] = [];
+  let cursor: string | null = null;
+  let exhausted = false;
+  try {
+    for (;;) {
+      while (!exhausted && inflight.length < depth) {
+        if (signal?.aborted) return;
+        if (pool) {
+          const ids = await readIds(db, cursor, pageSize);
+          if (!ids.length) {
+            exhausted = true;
+            break;
+          }
+          const upto = ids[ids.length - 1]!;
+          inflight.push(pool.verify(cursor, upto, pageSize));
+          cursor = upto;
+        } else {
+          const page = await readPage(db, cursor, pageSize);
+          if (!page.items.length) {
+            exhausted = true;
+            break;
+          }
+          cursor = page.cursor;
+          inflight.push(Promise.resolve().then(() => verifyPage(page)));
+        }
+      }
+      const head = inflight.shift();
+      if (!head) return;
+      yield await head;
     }
-  });
+  } finally {
+    // An early stop (abort, error, consumer gone) leaves no rejection unobserved.
+    for (const p of inflight) p.catch(() => undefined);
+  }
 }
 
 const EVENT_COLUMNS = ['dossier_id', 'seq', 'type', 'payload', 'actor', 'actor_unit', 'occurred_at', 'machine_version', 'prev_hash', 'hash'];
@@ -197,40 +202,21 @@ export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): A
     return { type: 'progress', dossiers, events, totalDossiers, elapsedMs: Math.round(lastProgress), phase };
   };
 
-  const pool = opts.workers && opts.workers > 0 && WORKERS_SUPPORTED ? new VerifyPool(opts.workers) : null;
-  const depth = pool ? opts.workers! + 1 : 1;
+  const connection = opts.workers && opts.workers > 0 ? (opts.workerConnection ?? workerConnectionOf(db)) : null;
+  const pool = connection ? await VerifyWorkerPool.start(opts.workers!, connection) : null;
   try {
-    // Pages are read ahead (up to `depth` in flight) so that the database works while pages are verified.
-    const inflight: { page: Page; results: Promise<Finding[][]> }[] = [];
-    let cursor: string | null = null;
-    let exhausted = false;
-    for (;;) {
-      while (!exhausted && inflight.length < depth) {
-        if (opts.signal?.aborted) return;
-        const page = await readPage(db, cursor, pageSize);
-        if (!page.items.length) {
-          exhausted = true;
-          break;
-        }
-        cursor = page.cursor;
-        inflight.push({ page, results: pool ? pool.verify(page.items) : Promise.resolve().then(() => page.items.map(verifyItem)) });
-      }
-      const head = inflight.shift();
-      if (!head) break;
-      const results = await head.results;
-      for (const [i, item] of head.page.items.entries()) {
-        dossiers += 1;
-        events += item.events.length;
-        const found = results[i] ?? [];
-        if (found.length) dossiersWithFindings += 1;
-        for (const f of found) {
-          findings += 1;
-          byKind[f.kind] += 1;
-          yield { type: 'finding', ...f };
-        }
+    for await (const page of pageResults(db, pageSize, pool, opts.signal)) {
+      dossiers += page.dossiers;
+      events += page.events;
+      dossiersWithFindings += page.dossiersWithFindings;
+      for (const f of page.findings) {
+        findings += 1;
+        byKind[f.kind] += 1;
+        yield { type: 'finding', ...f };
       }
       if (elapsed() - lastProgress >= every) yield progress('dossiers');
     }
+    if (opts.signal?.aborted) return;
   } finally {
     await pool?.close();
   }

@@ -1,0 +1,275 @@
+/**
+ * HTTP benchmark: the real server (child processes, ./http-server.ts) under N virtual clients running
+ * full dossier lifecycles through the REST API (./http-load.ts).
+ *
+ *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
+ *                         [--instances 2] [--sqlite-driver sqlite3|better-sqlite3] [--profile] [--smoke]
+ *
+ * SQLite: one instance on a fresh database file. PostgreSQL (--postgres): `--instances` (default 2)
+ * instances on a fresh database `motcua_bench_http` (created and dropped through `pg` at
+ * TEST_POSTGRES_URL's server), the clients spread over them. The servers are restarted for each
+ * client count; the first `--warmup` seconds are not measured. Figures per client count: transitions/s
+ * (2xx requests that moved a dossier), events/s, lifecycles/s, latency percentiles per request,
+ * errors (any non-2xx; must be 0), and where the CPU went (servers, PostgreSQL, load generator).
+ * `--profile` runs the servers under `node --cpu-prof` and names the top self-time functions.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { createEngineContext } from '../src/app/engine-factory';
+import { seedDemoUsers } from '../db/seeds/demo-users';
+import type { SqliteDriver } from '../src/store/db';
+import { appendResults } from './machine-info';
+import { EVENTS_PER_LIFECYCLE, JsonClient, login, runLoad, type LoadResult } from './http-load';
+import { startServer, type ServerProcess } from './http-server';
+import { formatProfile, summariseProfileFile } from './cpu-profile';
+import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './proc-cpu';
+import { ms, quantile, verdict } from './stats';
+
+export interface HttpBenchOptions {
+  sqlite: boolean;
+  /** PostgreSQL server URL (any database on it: the benchmark creates its own), or undefined to skip */
+  postgres?: string;
+  clients: number[];
+  seconds: number;
+  warmupSeconds: number;
+  instances: number;
+  sqliteDriver?: SqliteDriver;
+  profile: boolean;
+  smoke: boolean;
+}
+
+export const TARGETS = { postgresTransitions: 1000, postgresP99Ms: 50, sqliteTransitions: 500, lifecycles: 100, targetClients: 16 };
+
+interface Cell {
+  backend: string;
+  instances: number;
+  load: LoadResult;
+  /** average cores used over `wallSeconds` (warm-up included) */
+  cpu: { servers: number | null; postgres: number | null; loadGenerator: number; machine: number | null; wallSeconds: number };
+  profiles: string[];
+}
+
+const BENCH_DB = 'motcua_bench_http';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh database with the schema, reference data and the demo users (password "demo"). */
+async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promise<void> {
+  const ctx = await createEngineContext({ url, sqliteDriver });
+  try {
+    await seedDemoUsers(ctx.db, new Date().toISOString());
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function recreatePostgresDatabase(serverUrl: string, drop: boolean): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: withDatabase(serverUrl, 'postgres'), pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    if (!drop) await admin.raw(`CREATE DATABASE ${BENCH_DB}`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Process ids of the PostgreSQL backends serving this database (other databases' work is not counted). */
+async function backendPids(databaseUrl: string): Promise<number[]> {
+  const k = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  try {
+    const r = await k.raw(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    return (r.rows as { pid: number }[]).map((x) => Number(x.pid));
+  } finally {
+    await k.destroy();
+  }
+}
+
+async function measureCell(
+  backend: string,
+  databaseUrl: string,
+  instances: number,
+  clients: number,
+  opts: HttpBenchOptions,
+  profileDir: string | null,
+): Promise<Cell> {
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < instances; i++) servers.push(await startServer({ databaseUrl, sqliteDriver: opts.sqliteDriver, profileDir: profileDir ?? undefined }));
+    const first = new JsonClient(servers[0]!.url, 1);
+    const tokens = await login(first);
+    first.close();
+    const cpuServers = (): number | null => {
+      let sum = 0;
+      for (const s of servers) {
+        const v = cpuSecondsOf(s.pid);
+        if (v === null) return null;
+        sum += v;
+      }
+      return sum;
+    };
+    const pg = backend === 'PostgreSQL';
+    const pgBefore = pg ? cpuSecondsOfEach(await backendPids(databaseUrl)) : null;
+    const before = { servers: cpuServers(), self: process.cpuUsage(), machine: machineBusySeconds(), at: performance.now() };
+    const load = await runLoad({
+      endpoints: servers.map((s) => ({ url: s.url, tokens })),
+      clients,
+      warmupMs: opts.warmupSeconds * 1000,
+      durationMs: opts.seconds * 1000,
+    });
+    const after = { servers: cpuServers(), self: process.cpuUsage(before.self), machine: machineBusySeconds() };
+    const total = (performance.now() - before.at) / 1000;
+    const pgAfter = pg ? cpuSecondsOfEach(await backendPids(databaseUrl)) : null;
+    const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / total);
+    const cpu = {
+      servers: share(before.servers, after.servers),
+      postgres: pgBefore && pgAfter ? cpuDelta(pgBefore, pgAfter) / total : null,
+      loadGenerator: (after.self.user + after.self.system) / 1e6 / total,
+      machine: share(before.machine, after.machine),
+      wallSeconds: total,
+    };
+    const profiles: string[] = [];
+    for (const s of servers.splice(0)) {
+      const p = await s.stop();
+      if (p) profiles.push(p);
+    }
+    return { backend, instances, load, cpu, profiles };
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+function pct(x: number | null): string {
+  return x === null ? '–' : `${Math.round(100 * x)} %`;
+}
+
+/** CPU milliseconds per 2xx request over the whole cell (warm-up included on both sides). */
+function perRequest(share: number | null, c: Cell): string {
+  if (share === null) return '–';
+  const requests = c.load.requests + c.load.warmupRequests;
+  return requests ? `${((share * c.cpu.wallSeconds * 1000) / requests).toFixed(2)}` : '–';
+}
+
+function row(c: Cell): string {
+  const l = c.load;
+  const tps = l.requests / l.seconds;
+  return [
+    `${c.backend} × ${c.instances}`,
+    l.clients,
+    tps.toFixed(0),
+    (l.events / l.seconds).toFixed(0),
+    (l.lifecycles / l.seconds).toFixed(1),
+    ms(quantile(l.latencies, 0.5)),
+    ms(quantile(l.latencies, 0.95)),
+    ms(quantile(l.latencies, 0.99)),
+    `${ms(quantile(l.submitLatencies, 0.5))} / ${ms(quantile(l.eventLatencies, 0.5))}`,
+    l.errors,
+    `${pct(c.cpu.servers)} / ${pct(c.cpu.postgres)} / ${pct(c.cpu.loadGenerator)} / ${pct(c.cpu.machine)}`,
+    `${perRequest(c.cpu.servers, c)} / ${perRequest(c.cpu.postgres, c)}`,
+  ].join(' | ');
+}
+
+function targetLines(cells: Cell[]): string[] {
+  const lines: string[] = [];
+  const at = (backend: string) => cells.find((c) => c.backend === backend && c.load.clients === TARGETS.targetClients);
+  const pg = at('PostgreSQL');
+  const sq = at('SQLite');
+  if (pg) {
+    const tps = pg.load.requests / pg.load.seconds;
+    const p99 = quantile(pg.load.latencies, 0.99);
+    lines.push(`- PostgreSQL, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.postgresTransitions}) ${verdict(tps >= TARGETS.postgresTransitions)}; p99 ${ms(p99)} (target < ${TARGETS.postgresP99Ms} ms) ${verdict(p99 < TARGETS.postgresP99Ms)}`);
+  }
+  if (sq) {
+    const tps = sq.load.requests / sq.load.seconds;
+    lines.push(`- SQLite, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.sqliteTransitions}) ${verdict(tps >= TARGETS.sqliteTransitions)}`);
+  }
+  const best = cells.reduce<Cell | null>((b, c) => (!b || c.load.lifecycles > b.load.lifecycles ? c : b), null);
+  if (best) {
+    const lps = best.load.lifecycles / best.load.seconds;
+    lines.push(`- best lifecycles/s: ${lps.toFixed(1)} (${best.backend}, ${best.load.clients} clients; target ≥ ${TARGETS.lifecycles}) ${verdict(lps >= TARGETS.lifecycles)}`);
+  }
+  if (!pg && !sq) lines.push(`- (no ${TARGETS.targetClients}-client cell measured: the targets are stated at ${TARGETS.targetClients} clients)`);
+  return lines;
+}
+
+export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
+  const cells: Cell[] = [];
+  const profileRoot = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-http-prof-')) : null;
+  const loadBefore = os.loadavg()[0]!;
+  const backends: { name: string; instances: number; setUp(): Promise<string>; tearDown(): Promise<void> }[] = [];
+  if (opts.sqlite) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-http-'));
+    const file = path.join(dir, 'bench.sqlite');
+    backends.push({
+      name: 'SQLite',
+      instances: 1,
+      setUp: async () => {
+        fs.rmSync(file, { force: true });
+        await prepareDatabase(file, opts.sqliteDriver);
+        return file;
+      },
+      tearDown: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    });
+  }
+  if (opts.postgres) {
+    const server = opts.postgres;
+    backends.push({
+      name: 'PostgreSQL',
+      instances: opts.instances,
+      setUp: async () => {
+        await recreatePostgresDatabase(server, false);
+        const url = withDatabase(server, BENCH_DB);
+        await prepareDatabase(url);
+        return url;
+      },
+      tearDown: () => recreatePostgresDatabase(server, true),
+    });
+  }
+  const failures: string[] = [];
+  const profileLines: string[] = [];
+  try {
+    for (const b of backends) {
+      const url = await b.setUp();
+      try {
+        for (const clients of opts.clients) {
+          const dir = profileRoot ? fs.mkdtempSync(path.join(profileRoot, `${b.name}-${clients}-`)) : null;
+          process.stderr.write(`http: ${b.name} × ${b.instances}, ${clients} client(s), ${opts.warmupSeconds}+${opts.seconds} s …\n`);
+          const cell = await measureCell(b.name, url, b.instances, clients, opts, dir);
+          cells.push(cell);
+          process.stderr.write(`  ${row(cell)}\n`);
+          if (cell.load.errors) failures.push(`${b.name}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
+          for (const [i, p] of cell.profiles.entries()) profileLines.push(...formatProfile(`${b.name} × ${b.instances}, ${clients} clients — server ${i + 1} CPU profile`, summariseProfileFile(p)));
+        }
+      } finally {
+        await b.tearDown();
+      }
+    }
+  } finally {
+    if (profileRoot) fs.rmSync(profileRoot, { recursive: true, force: true });
+  }
+  const lines = [
+    `Each virtual client runs whole lifecycles through the REST API on its own keep-alive connection: receive, ASSIGN, COMPLETE_STEP ×2, RECORD_RESULT, RETURN_RESULT (6 requests, ${EVENTS_PER_LIFECYCLE} events), If-Match on each. ` +
+      `${opts.warmupSeconds} s warm-up, then ${opts.seconds} s measured per row; servers restarted per row; load generator on the same machine. Load average before: ${loadBefore.toFixed(1)}.` +
+      (opts.sqliteDriver ? ` SQLite driver: ${opts.sqliteDriver}.` : ''),
+    '',
+    '| backend × instances | clients | transitions/s | events/s | lifecycles/s | p50 | p95 | p99 | p50 submit / event | errors | CPU: servers / postgres / load gen / machine | CPU ms per transition: servers / postgres |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...cells.map((c) => `| ${row(c)} |`),
+    '',
+    `CPU columns: cores used on average during the row (100 % = one core; the machine has ${os.cpus().length}): the server processes, the PostgreSQL backends of the benchmark's database, this load generator, and the whole machine (other work included). ` +
+      'CPU ms per transition: that CPU time divided by the 2xx requests of the row (warm-up included on both sides): what one transition costs, whatever else ran on the machine.',
+    '',
+    'Targets:',
+    ...targetLines(cells),
+    '',
+    ...profileLines,
+  ];
+  appendResults(`HTTP API under load (${opts.clients.join(', ')} clients, ${opts.seconds} s each, bench/http.ts)${opts.smoke ? ' — smoke' : ''}`, lines);
+  if (failures.length) throw new Error(`HTTP benchmark had errors (every answer must be 2xx):\n${failures.join('\n')}`);
+  return cells;
+}

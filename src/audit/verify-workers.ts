@@ -1,0 +1,203 @@
+/**
+ * Parallel whole-database verification: a pool of worker threads, each with its OWN database
+ * connection. The calling thread only walks the dossier ids (an index-only keyset scan) and hands
+ * out ranges "(after, upto]" of one page each; a worker reads that range's dossier rows and events
+ * itself, verifies them (./verify-dossier.ts) and sends back only the counts and the findings. So
+ * the rows never cross threads, and memory is bounded by the pages in flight (two per worker), not
+ * by the size of the database.
+ *
+ * A range goes to the worker with the fewest outstanding ranges, so a worker slowed down by a busy
+ * core simply takes fewer. The thread entry is ./verify-workers-thread (the compiled .js; when this
+ * module runs as TypeScript, e.g. under jest, the worker first installs a require hook that
+ * transpiles .ts with the `typescript` package, a dev dependency).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Knex } from 'knex';
+import type { Finding } from './verify-dossier';
+
+/** How a worker opens its own connection to the same database (structured-clonable). */
+export interface WorkerConnection {
+  client: 'pg' | 'sqlite3' | 'better-sqlite3';
+  /** the Knex connection: a parsed PostgreSQL connection object, or { filename } for SQLite */
+  connection: unknown;
+  /** PostgreSQL schema (search path) */
+  schema?: string;
+}
+
+/** One page of dossiers: ids in (after, upto], in id order. */
+export interface RangeRequest {
+  id: number;
+  after: string | null;
+  upto: string;
+  pageSize: number;
+}
+
+export interface RangeResult {
+  dossiers: number;
+  events: number;
+  dossiersWithFindings: number;
+  /** in dossier id order, each dossier's findings in the order verifyDossier gives them */
+  findings: Finding[];
+}
+
+export type WorkerReply = { id: number; result: RangeResult } | { id: number; error: string } | { ready: true } | { failed: string };
+
+/**
+ * The connection of an open Knex instance, for a worker to open its own; null when it cannot be
+ * shared (an in-memory SQLite database, an unknown client).
+ */
+export function workerConnectionOf(db: Knex): WorkerConnection | null {
+  const config = (db.client as { config: { client?: unknown; connection?: unknown; searchPath?: unknown } }).config;
+  const client = config.client;
+  if (client === 'pg') {
+    const schema = Array.isArray(config.searchPath) ? (config.searchPath[0] as string | undefined) : typeof config.searchPath === 'string' ? config.searchPath : undefined;
+    if (typeof config.connection === 'function') return null;
+    return { client, connection: config.connection, ...(schema ? { schema } : {}) };
+  }
+  if (client === 'sqlite3' || client === 'better-sqlite3') {
+    const filename = (config.connection as { filename?: unknown } | undefined)?.filename;
+    if (typeof filename !== 'string' || filename === ':memory:' || filename === '') return null;
+    return { client, connection: { filename } };
+  }
+  return null;
+}
+
+function threadEntry(): { file: string; typescript: boolean } {
+  const ext = path.extname(__filename);
+  return { file: path.join(__dirname, `verify-workers-thread${ext}`), typescript: ext === '.ts' };
+}
+
+/**
+ * Worker bootstrap when the sources run as TypeScript (under jest): the repository's one require hook
+ * (test/support/ts-hook.js, transpile-only with a content-keyed disk cache), then the entry.
+ */
+const TS_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+require(workerData.hook);
+require(workerData.entry);
+`;
+
+function startWorker(conn: WorkerConnection): Worker {
+  const entry = threadEntry();
+  const data = { motcuaVerifyWorker: true, conn };
+  if (!entry.typescript) return new Worker(entry.file, { workerData: data });
+  // Only sources run as TypeScript get here, so the repository's test tree is present.
+  const hook = path.resolve(__dirname, '..', '..', 'test', 'support', 'ts-hook.js');
+  if (!fs.existsSync(entry.file)) throw new Error(`verification worker entry not found: ${entry.file}`);
+  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, hook, entry: entry.file } });
+}
+
+interface Slot {
+  worker: Worker;
+  outstanding: number;
+  exited: boolean;
+}
+
+export class VerifyWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, { slot: Slot; resolve(r: RangeResult): void; reject(e: Error): void }>();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  private constructor() {}
+
+  /** Starts `n` workers on the database of `conn`; resolves once each has its connection open. */
+  static async start(n: number, conn: WorkerConnection): Promise<VerifyWorkerPool> {
+    const pool = new VerifyWorkerPool();
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const slot: Slot = { worker: startWorker(conn), outstanding: 0, exited: false };
+      pool.slots.push(slot);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          slot.worker.on('message', (m: WorkerReply) => {
+            if ('ready' in m) resolve();
+            else if ('failed' in m) {
+              const err = new Error(`verification worker failed: ${m.failed}`);
+              reject(err);
+              pool.fail(err);
+            } else pool.settle(m);
+          });
+          slot.worker.on('error', (err) => {
+            reject(err);
+            pool.fail(err);
+          });
+          slot.worker.on('exit', (code) => {
+            slot.exited = true;
+            const err = new Error(`verification worker exited (code ${code})`);
+            reject(err);
+            if (pool.pendingOn(slot)) pool.fail(err);
+          });
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private pendingOn(slot: Slot): boolean {
+    for (const p of this.pending.values()) if (p.slot === slot) return true;
+    return false;
+  }
+
+  private settle(m: { id: number; result: RangeResult } | { id: number; error: string }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    p.slot.outstanding -= 1;
+    if ('result' in m) p.resolve(m.result);
+    else p.reject(new Error(m.error));
+  }
+
+  private fail(err: Error): void {
+    if (!this.failure) this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  /** Verifies the dossiers with ids in (after, upto] on the least busy worker. */
+  verify(after: string | null, upto: string, pageSize: number): Promise<RangeResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    const id = this.nextId++;
+    slot.outstanding += 1;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { slot, resolve, reject });
+      const req: RangeRequest = { id, after, upto, pageSize };
+      slot.worker.postMessage(req);
+    });
+  }
+
+  /** Asks each worker to close its connection and exit; terminates any that does not within 5 s. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.exited) return resolve();
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 5000);
+            s.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            try {
+              s.worker.postMessage({ close: true });
+            } catch {
+              void s.worker.terminate();
+            }
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Every benchmark runs in smoke mode (tiny sizes, in-process; the HTTP one starts the real server
+ * from the sources as a child process) and prints its figures, so none of them can rot unnoticed.
+ * Smoke runs never append to bench/RESULTS.md.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { runBenchmark } from '../../bench/run';
+import { BACKENDS } from '../support/backends';
+
+const RESULTS = path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md');
+/** PostgreSQL too unless the suite runs without it (MOTCUA_TEST_PG=off, outside CI) */
+const WITH_PG = BACKENDS.some((b) => b.name === 'postgres') ? ['--postgres'] : [];
+
+describe('the benchmarks in smoke mode', () => {
+  let printed: string[];
+  let log: jest.SpyInstance;
+  let err: jest.SpyInstance;
+  let resultsBefore: string;
+  const previousTarget = process.env.MOTCUA_BENCH_RESULTS;
+
+  beforeAll(() => {
+    resultsBefore = fs.readFileSync(RESULTS, 'utf8');
+  });
+  beforeEach(() => {
+    printed = [];
+    log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+    err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    log.mockRestore();
+    err.mockRestore();
+  });
+  afterAll(() => {
+    if (previousTarget === undefined) delete process.env.MOTCUA_BENCH_RESULTS;
+    else process.env.MOTCUA_BENCH_RESULTS = previousTarget;
+  });
+
+  const output = () => printed.join('\n');
+
+  test('engine: prints lifecycles per second beside the floor', async () => {
+    await runBenchmark('engine', ['engine', '--smoke']);
+    expect(output()).toMatch(/engine lifecycles\/s/);
+    expect(output()).toMatch(/\| SQLite[^|]*\| 1 \| \d+(\.\d+)? \|/);
+  }, 60_000);
+
+  test('audit: one thread and workers find the same, with throughput, per core and peak RSS', async () => {
+    await runBenchmark('audit', ['audit', '--smoke', '--workers', '2']);
+    const out = output();
+    expect(out).toMatch(/\| one thread \| 40 \| 201 \| 0 \|/);
+    expect(out).toMatch(/\| 2 workers \| 40 \| 201 \| 0 \|/);
+    expect(out).toMatch(/events\/s per core/);
+    expect(out).toMatch(/Same result on one thread and on workers: yes/);
+  }, 60_000);
+
+  test('http: the real server (SQLite; two instances on PostgreSQL) with throughput, latency percentiles and no errors', async () => {
+    await runBenchmark('http', ['http', '--smoke', '--clients', '2', ...WITH_PG]);
+    const out = output();
+    const rows = out.split('\n').filter((l) => /^\| (SQLite × 1|PostgreSQL × 2) \| 2 \|/.test(l));
+    expect(rows).toHaveLength(1 + WITH_PG.length);
+    for (const r of rows) {
+      const cells = r.split('|').map((c) => c.trim());
+      expect(Number(cells[3])).toBeGreaterThan(0); // transitions/s
+      expect(cells[6]).toMatch(/ms$/); // p50
+      expect(cells[10]).toBe('0'); // errors
+    }
+    expect(out).toMatch(/Targets:/);
+  }, 90_000);
+
+  test.each([[[]], ...(WITH_PG.length ? [[WITH_PG]] : [])])('reports %j: every operation timed against its target, bytes per dossier, query plans', async (extra: string[]) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-explain-'));
+    const explainOut = path.join(dir, 'plans.md');
+    let plans: string;
+    try {
+      await runBenchmark('reports', ['reports', '--smoke', '--explain', '--explain-out', explainOut, ...extra]);
+      plans = fs.readFileSync(explainOut, 'utf8');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const out = output();
+    for (const name of ['compliance metrics', 'weekly late review', 'inbox of specialist', 'inbox of a leader', 'list: overdue', 'no-change deadline sweep']) {
+      expect(out).toMatch(new RegExp(`\\| ${name}[^|]*\\| \\d+(\\.\\d+)? ms \\|`));
+    }
+    expect(out).toMatch(/Per dossier: \*\*\d+(\.\d+)? (B|KiB)\*\*/);
+    expect(plans).toMatch(/### inbox of a leader[\s\S]*```sql[\s\S]*dossiers/);
+    if (extra.includes('--postgres')) expect(plans).toMatch(/Buffers: shared hit=/);
+  }, 60_000);
+
+  test('smoke runs leave bench/RESULTS.md untouched', () => {
+    expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
+  });
+});

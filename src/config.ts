@@ -12,6 +12,12 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
   /** SQLite only: `sqlite3` (default) or `better-sqlite3` (synchronous driver, faster per statement) */
   MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
+  /** PostgreSQL only: connections in the pool (SQLite always has one writer connection) */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** PostgreSQL only: statement_timeout of every connection, in ms; 0 = no limit */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** PostgreSQL only: the schema (search_path) the tables live in, created if missing; unset = the server's default (public) */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63)').optional(),
   MOTCUA_DEMO: flag.default(false),
   MOTCUA_AGENCY_CODE: z.string().regex(/^[0-9A-Za-z.]{3,64}$/).default('000.00.12.H29'),
   MOTCUA_TEST_CLOCK: flag.default(false),
@@ -24,6 +30,12 @@ export const ConfigSchema = z.object({
   /** fatal, error, warn, info, debug, trace or silent; unset = info (silent under jest) */
   LOG_LEVEL: LogLevelSchema.optional(),
   NODE_ENV: z.string().default('development'),
+  /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
+  MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+}).superRefine((c, ctx) => {
+  if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

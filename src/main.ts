@@ -1,11 +1,15 @@
 /**
  * Starts the motcua server: validated configuration, database brought up to date, demo data when
- * MOTCUA_DEMO=1, then HTTP. SIGTERM/SIGINT stop accepting connections, let in-flight requests finish
- * and close the database before exiting 0.
+ * MOTCUA_DEMO=1, then HTTP. SIGTERM/SIGINT: new connections are refused, requests already accepted
+ * get their answers (connections cut only after MOTCUA_DRAIN_TIMEOUT_MS), the sweeper stops between
+ * dossiers, the database is closed, and the process exits 0.
  */
-import { createEngineContext } from './app/engine-factory';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEngineContext, dbOptionsFromConfig } from './app/engine-factory';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
+import { answerClientErrors } from './http/client-error';
 import { SettableClock } from './engine/clock';
 import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
@@ -13,6 +17,7 @@ import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger } from './observability/logger';
 import { HttpMetrics } from './observability/prometheus';
+import { trackForDrain } from './ops/http-drain';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,8 +25,7 @@ async function main(): Promise<void> {
   const metrics = new HttpMetrics();
   const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
   const ctx = await createEngineContext({
-    url: config.DATABASE_URL,
-    sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
+    ...dbOptionsFromConfig(config),
     agencyCode: config.MOTCUA_AGENCY_CODE,
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
@@ -38,20 +42,33 @@ async function main(): Promise<void> {
   const checkpoints = new CheckpointJob(ctx, config.MOTCUA_CHECKPOINT_INTERVAL_MS);
   if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
-  const server = app.listen(config.PORT, () => {
-    logger.info(`motcua listening on http://localhost:${config.PORT} (database: ${config.DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : config.DATABASE_URL})`);
+  const server = http.createServer(app);
+  answerClientErrors(server); // requests Node's parser refuses get the API's JSON error, not a bare 400
+  const httpDrain = trackForDrain(server);
+  server.listen(config.PORT, () => {
+    const port = (server.address() as AddressInfo).port;
+    const database = config.DATABASE_URL.startsWith('postgres') ? `PostgreSQL${config.DATABASE_SCHEMA ? `, schema ${config.DATABASE_SCHEMA}` : ''}` : config.DATABASE_URL;
+    logger.info({ port }, `motcua listening on http://localhost:${port} (database: ${database})`);
   });
-  const stop = (signal: string) => {
-    logger.info(`${signal}: draining`);
-    server.close(async () => {
-      await sweeper.stop(); // stops between dossiers
-      await checkpoints.stop();
-      await ctx.close();
-      logger.flush(() => process.exit(0));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ inFlight: httpDrain.inFlight() }, `${signal}: draining`);
+    const [drained] = await Promise.all([httpDrain.drain(config.MOTCUA_DRAIN_TIMEOUT_MS), sweeper.stop(), checkpoints.stop()]); // the sweeper stops between dossiers
+    if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
+    await ctx.close();
+    logger.info(drained, 'stopped');
+    logger.flush(() => process.exit(0));
+  };
+  const onSignal = (signal: string) => {
+    stop(signal).catch((err) => {
+      logger.error({ err }, 'shutdown failed');
+      logger.flush(() => process.exit(1));
     });
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 main().catch((err) => {

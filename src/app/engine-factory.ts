@@ -5,7 +5,8 @@
 import type { Knex } from 'knex';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
-import { openDb, type DbOptions } from '../store/db';
+import { dialectOf, openDb, type DbOptions } from '../store/db';
+import type { Config } from '../config';
 import { systemClock, type Clock } from '../engine/clock';
 import { DossierEngine } from '../engine/engine';
 import { CalendarProvider, ProcedureProvider } from '../engine/reference-data';
@@ -31,10 +32,32 @@ export interface EngineOptions extends DbOptions {
 
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
 
+/** The database settings of the configuration (DATABASE_URL, DATABASE_SCHEMA, DATABASE_POOL_MAX, …). */
+export function dbOptionsFromConfig(config: Config): DbOptions {
+  return {
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolMax: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
+  };
+}
+
+/**
+ * Creates the configured PostgreSQL schema on first start, so migrations put the tables in it (the
+ * connections' search_path). Checked first: an account without CREATE on the database can still use a
+ * schema made for it.
+ */
+export async function ensureSchema(db: Knex, schema: string): Promise<void> {
+  const found = await db('information_schema.schemata').where({ schema_name: schema }).first('schema_name');
+  if (!found) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+}
+
 export async function createEngineContext(opts: EngineOptions): Promise<EngineContext> {
   const db = openDb(opts);
   const clock = opts.clock ?? systemClock;
   if (opts.prepare !== false) {
+    if (opts.schema && dialectOf(opts.url) === 'postgres') await ensureSchema(db, opts.schema);
     await migrateToLatest(db);
     await seedReferenceData(db, clock.now().toISOString());
   }

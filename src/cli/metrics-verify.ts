@@ -7,6 +7,7 @@
 import { loadConfig } from '../config';
 import { migrationsCurrent } from '../../db/migrations';
 import { openDb } from '../store/db';
+import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
 import { parseWith } from '../engine/validate';
 import { isMotcuaError } from '../engine/errors';
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const groupings = (args['group-by'] ?? 'centre') === 'all' ? [...GROUP_BYS] : (args['group-by'] ?? 'centre').split(',');
   const config = loadConfig();
-  const db = openDb({ url: config.DATABASE_URL });
+  const db = openDb(dbOptionsFromConfig(config));
   try {
     if (!(await migrationsCurrent(db))) throw new Error('the database schema is not current: run `npm run migrate` first');
     const calendars = new CalendarProvider(db);

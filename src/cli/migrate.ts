@@ -2,12 +2,14 @@
 import { loadConfig } from '../config';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
-import { openDb } from '../store/db';
+import { dialectOf, openDb } from '../store/db';
+import { dbOptionsFromConfig, ensureSchema } from '../app/engine-factory';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = openDb({ url: config.DATABASE_URL });
+  const db = openDb(dbOptionsFromConfig(config));
   try {
+    if (config.DATABASE_SCHEMA && dialectOf(config.DATABASE_URL) === 'postgres') await ensureSchema(db, config.DATABASE_SCHEMA);
     await migrateToLatest(db);
     const seeded = await seedReferenceData(db, new Date().toISOString());
     console.log(`migrated ${config.DATABASE_URL}; seeded calendar: ${seeded.calendar}, procedures: ${seeded.procedures}`);

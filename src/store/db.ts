@@ -16,7 +16,10 @@ export interface DbOptions {
   url: string;
   /** PostgreSQL schema to use (tests isolate suites in their own schema) */
   schema?: string;
+  /** PostgreSQL pool size (default 10) */
   poolMax?: number;
+  /** PostgreSQL statement_timeout per connection in ms (default 30000; 0 = no limit) */
+  statementTimeoutMs?: number;
   /** which SQLite driver Knex uses (default sqlite3) */
   sqliteDriver?: SqliteDriver;
 }
@@ -25,8 +28,12 @@ export function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
 }
 
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 export function knexConfig(opts: DbOptions): Knex.Config {
   if (dialectOf(opts.url) === 'postgres') {
+    const timeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    if (!Number.isInteger(timeout) || timeout < 0) throw new Error(`statementTimeoutMs must be a non-negative integer, got ${timeout}`);
     return {
       client: 'pg',
       connection: opts.url,
@@ -35,7 +42,7 @@ export function knexConfig(opts: DbOptions): Knex.Config {
         min: 0,
         max: opts.poolMax ?? 10,
         afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.query(`SET statement_timeout = 30000; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
+          conn.query(`SET statement_timeout = ${timeout}; SET TIME ZONE 'UTC'`, (err) => done(err, conn));
         },
       },
       acquireConnectionTimeout: 20000,

@@ -7,9 +7,13 @@ import { defaultCalendarData } from '../../src/calendar';
 import { insertCalendarVersion, latestCalendarVersion } from '../../src/store/calendar-store';
 import { findProcedureVersion, insertProcedureVersion } from '../../src/store/procedure-store';
 import { CATALOGUE } from '../../machines/procedures';
+import { dialectOfKnex } from '../../src/store/db';
 
 export async function seedReferenceData(db: Knex, at: string): Promise<{ calendar: boolean; procedures: number }> {
   return db.transaction(async (tx) => {
+    // Several instances starting at once on an empty PostgreSQL database: the first seeds, the others wait
+    // here and then find everything present (check-then-insert would otherwise collide on the primary keys).
+    if (dialectOfKnex(db) === 'postgres') await tx.raw(`SELECT pg_advisory_xact_lock(hashtext('motcua.seed-reference-data'))`);
     let calendar = false;
     if ((await latestCalendarVersion(tx)) === null) {
       await insertCalendarVersion(tx, defaultCalendarData(), { createdAt: at, createdBy: 'seed', note: 'holidays-vn.json 2024–2027' });

@@ -28,6 +28,7 @@ import {
   listEvents,
   setNextCheck,
   updateDossier,
+  type DossierRow,
 } from '../store/dossier-store';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
@@ -40,6 +41,14 @@ import { stampCommand } from './stamp';
 import { codeDay, deadlineEvent, dossierCode, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from './plan';
 
 export { dossierCode, SYSTEM_ACTOR };
+export type { Loaded };
+
+/** What a write committed: the user's view, and the row and snapshot as stored. */
+export interface Committed {
+  view: DossierView;
+  row: DossierRow;
+  snapshot: DossierSnapshot;
+}
 
 export interface EngineDeps {
   db: Knex;
@@ -65,6 +74,15 @@ export class DossierEngine {
     actor: ActorRef,
     opts: { alsoInTransaction?: (tx: Knex.Transaction, created: DossierView) => Promise<void> } = {},
   ): Promise<DossierView> {
+    return (await this.submitCommitted(sub, actor, opts)).view;
+  }
+
+  /** As `submit`, also giving the row and snapshot just written, so that callers need not read them back. */
+  async submitCommitted(
+    sub: Submission,
+    actor: ActorRef,
+    opts: { alsoInTransaction?: (tx: Knex.Transaction, created: DossierView) => Promise<void> } = {},
+  ): Promise<Committed> {
     // Reference data is read before the transaction: on SQLite the one connection belongs to the transaction.
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
@@ -80,15 +98,31 @@ export class DossierEngine {
       await appendEvents(tx, planned.eventRows);
       const view = viewOf(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
-      return view;
+      return { view, row: planned.row, snapshot: planned.snapshot };
     });
   }
 
   /** Applies a user's command. `expectedVersion` is the version the user saw; a stale one is a conflict. */
   async act(code: string, cmd: Command, actor: ActorRef, opts: { expectedVersion?: number } = {}): Promise<DossierView> {
+    return (await this.actCommitted(code, cmd, actor, opts)).view;
+  }
+
+  /**
+   * As `act`, also giving the row and snapshot just written. `authorize` runs inside the transaction on
+   * the locked row before anything else is checked, so a caller's access rule sees exactly the state the
+   * event is applied to (no read-then-act window) and costs no read of its own.
+   */
+  async actCommitted(
+    code: string,
+    cmd: Command,
+    actor: ActorRef,
+    opts: { expectedVersion?: number; authorize?: (loaded: Loaded) => void } = {},
+  ): Promise<Committed> {
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
-      const loaded = await this.load(tx, code, opts.expectedVersion);
+      const loaded = await this.load(tx, code);
+      opts.authorize?.(loaded);
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version) throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.now();
       this.ensureAllowed(loaded.snapshot, cmd.type);
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal);
@@ -103,7 +137,7 @@ export class DossierEngine {
       const loaded = await this.load(tx, code, opts.expectedVersion);
       const event = deadlineEvent(loaded.snapshot, type, this.now(), cal);
       if (!loaded.snapshot.can(event)) return null;
-      return this.commit(tx, loaded, event, cal);
+      return (await this.commit(tx, loaded, event, cal)).view;
     });
   }
 
@@ -185,10 +219,11 @@ export class DossierEngine {
     return this.deps.dueSoonThresholdMs ?? cal.officeDayMs;
   }
 
-  private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<DossierView> {
+  private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal));
     await appendEvents(tx, eventRows);
     if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);
-    return viewOf({ ...loaded.row, ...patch }, next);
+    const row = { ...loaded.row, ...patch };
+    return { view: viewOf(row, next), row, snapshot: next };
   }
 }

@@ -9,7 +9,7 @@ import {
   nationalStatus,
   restoreSnapshot,
   SYSTEM_EVENT_TYPES,
-  type DossierContext,
+  type DossierSnapshot,
   type LifecycleState,
 } from '../../machines/dossier';
 import { CATALOGUE, UNITS } from '../../machines/procedures';
@@ -17,7 +17,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../engine/commands';
 import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed, versionConflict } from '../engine/errors';
 import type { StoredEvent } from '../engine/event-codec';
-import { viewOf, type DossierView } from '../engine/projection';
+import { viewOf } from '../engine/projection';
 import { parseWith } from './validate';
 import { DossierListQuerySchema, MAX_VERSION, type DossierViewDto } from './dossier-schemas';
 import { decodeCursor, findDossiers } from '../store/dossier-queries';
@@ -71,7 +71,7 @@ export class DossierService {
     const earlier = await replay();
     if (earlier) return earlier;
     try {
-      const view = await this.ctx.engine.submit(sub, actorOf(user), {
+      const committed = await this.ctx.engine.submitCommitted(sub, actorOf(user), {
         alsoInTransaction: idempotencyKey
           ? (tx, created) =>
               insertIdempotencyKey(tx, {
@@ -83,7 +83,7 @@ export class DossierService {
               })
           : undefined,
       });
-      return { dossier: await this.decorate(user, view), replayed: false };
+      return { dossier: this.rowView(user, committed.row, committed.snapshot), replayed: false };
     } catch (err) {
       // A concurrent double-click with the same key lost the race: answer with the winner's dossier.
       if (idempotencyKey && isMotcuaError(err, 'VERSION_CONFLICT')) {
@@ -119,8 +119,8 @@ export class DossierService {
   }
 
   async get(user: AuthUser, code: string, opts: { masked?: boolean } = {}): Promise<DossierViewDto & Record<string, unknown>> {
-    const { row, context } = await this.load(user, code);
-    const view = this.rowView(user, row, context);
+    const { row, snapshot } = await this.load(user, code);
+    const view = this.rowView(user, row, snapshot);
     if (opts.masked) return view;
     // the full record (unmasked ID number, phone, address): the view itself is recorded for auditors
     await insertRecordView(this.ctx.db, { dossierCode: row.code, username: user.username, unit: user.unit, viewedAt: this.ctx.clock.now().toISOString() });
@@ -147,15 +147,21 @@ export class DossierService {
     if (expectedVersion === undefined)
       throw new MotcuaError('PRECONDITION_REQUIRED', 'Cần gửi phiên bản hồ sơ (If-Match hoặc expectedVersion)', { field: 'If-Match' });
 
-    const { row, context } = await this.load(user, code);
-    // A stale version is a conflict whatever the newer state would allow (a lost race must read 409, not 403).
-    if (row.version !== expectedVersion) throw versionConflict(expectedVersion, row.version);
-    const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
-    if (why) throw forbidden(why);
     if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
       throw validationFailed([{ field: 'unit', reason: 'unknown unit' }]);
-    const view = await this.ctx.engine.act(code, command, actorOf(user), { expectedVersion });
-    return this.decorate(user, view);
+    // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
+    const committed = await this.ctx.engine.actCommitted(code, command, actorOf(user), {
+      expectedVersion,
+      authorize: ({ row, snapshot }) => {
+        const context = snapshot.context;
+        if (!canRead(user, { unit: row.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
+        // A stale version is a conflict whatever the newer state would allow (a lost race must read 409, not 403).
+        if (row.version !== expectedVersion) throw versionConflict(expectedVersion, row.version);
+        const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
+        if (why) throw forbidden(why);
+      },
+    });
+    return this.rowView(user, committed.row, committed.snapshot);
   }
 
   /**
@@ -174,22 +180,17 @@ export class DossierService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async load(user: AuthUser, code: string): Promise<{ row: DossierRow; context: DossierContext }> {
+  private async load(user: AuthUser, code: string): Promise<{ row: DossierRow; snapshot: DossierSnapshot }> {
     const row = await findDossierByCode(this.ctx.db, code);
     if (!row) throw notFound('hồ sơ', code);
-    const context = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context;
-    if (!canRead(user, { unit: row.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
-    return { row, context };
-  }
-
-  private async decorate(user: AuthUser, view: DossierView): Promise<DossierViewDto> {
-    const row = await findDossierByCode(this.ctx.db, view.code);
-    return this.rowView(user, row!);
-  }
-
-  private rowView(user: AuthUser, row: DossierRow, known?: DossierContext): DossierViewDto {
     const snapshot = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
-    const context = known ?? snapshot.context;
+    if (!canRead(user, { unit: row.unit, context: snapshot.context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
+    return { row, snapshot };
+  }
+
+  private rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): DossierViewDto {
+    const snapshot = known ?? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
+    const context = snapshot.context;
     const { id: _id, ...base } = viewOf(row, snapshot);
     const step = context.procedure.steps[context.stepIndex];
     return {

@@ -16,7 +16,7 @@ import type { AuthUser } from '../auth-user';
 import { bucketName } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
-import { findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
+import { findSessionUser, findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
 
 export interface AuthOptions {
   sessionTtlMs: number;
@@ -69,14 +69,12 @@ export class AuthService {
   /** The user behind a bearer token; UNAUTHENTICATED when unknown, expired, revoked or the account is inactive. */
   async authenticate(token: string): Promise<AuthUser> {
     if (!looksLikeToken(token)) throw new MotcuaError('UNAUTHENTICATED', SESSION_INVALID);
-    const session = await this.deps.db('sessions').where({ token_hash: hashToken(token) }).first();
+    const found = await findSessionUser(this.deps.db, hashToken(token));
     const now = this.deps.clock.now().getTime();
-    if (!session || toIsoOrNull(session.revoked_at) !== null || Date.parse(toIso(session.expires_at)) <= now) {
+    if (!found || found.revokedAt !== null || Date.parse(found.expiresAt) <= now || !found.user.active) {
       throw new MotcuaError('UNAUTHENTICATED', SESSION_INVALID);
     }
-    const record = await findUserRecord(this.deps.db, String(session.username));
-    if (!record || !record.active) throw new MotcuaError('UNAUTHENTICATED', SESSION_INVALID);
-    return toAuthUser(record);
+    return toAuthUser(found.user);
   }
 
   async logout(token: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { ROLES, type Role } from '../../../machines/procedures';
 import type { Clock } from '../../engine/clock';
 import { forbidden, notFound, validationFailed } from '../../engine/errors';
-import { toIso } from '../../store/time';
+import { toIso, toIsoOrNull } from '../../store/time';
 import { hasRole, type AuthUser } from '../auth-user';
 import { hashPassword } from './passwords';
 
@@ -69,6 +69,19 @@ export function toAuthUser(u: User): AuthUser {
 export async function findUserRecord(db: Db, username: string): Promise<UserRecord | null> {
   const row = await db('users').where({ username }).first();
   return row ? recordOf(row) : null;
+}
+
+/** The account behind a session token hash, with the session's expiry and revocation: one indexed join per request. */
+export async function findSessionUser(
+  db: Db,
+  tokenHash: string,
+): Promise<{ expiresAt: string; revokedAt: string | null; user: UserRecord } | null> {
+  const row = await db('sessions')
+    .join('users', 'users.username', 'sessions.username')
+    .where('sessions.token_hash', tokenHash)
+    .first('users.*', 'sessions.expires_at as session_expires_at', 'sessions.revoked_at as session_revoked_at');
+  if (!row) return null;
+  return { expiresAt: toIso(row.session_expires_at), revokedAt: toIsoOrNull(row.session_revoked_at), user: recordOf(row) };
 }
 
 export async function listUserRecords(db: Db, filter: { activeOnly?: boolean } = {}): Promise<UserRecord[]> {

@@ -10,6 +10,7 @@ import * as audit from './20261124000003_audit';
 import * as metrics from './20261124000005_metrics';
 import * as reviews from './20261124000006_reviews';
 import * as recordViews from './20261124000007_record_views';
+import * as listIndexes from './20261124000008_list_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000005_metrics', metrics],
   ['20261124000006_reviews', reviews],
   ['20261124000007_record_views', recordViews],
+  ['20261124000008_list_indexes', listIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

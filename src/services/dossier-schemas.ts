@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { CommandSchemas } from '../engine/commands';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
-const localDate = z
+/** A real calendar date YYYY-MM-DD (2026-02-30 is refused). */
+export const LocalDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
   .refine((s) => {
@@ -81,10 +82,10 @@ export const DossierListQuerySchema = z.strictObject({
   unit: z.string().max(64).optional(),
   assignee: z.string().max(64).optional(),
   mine: z.enum(['1', 'true']).optional().describe("only dossiers at the user's unit or assigned to the user"),
-  receivedFrom: localDate.optional(),
-  receivedTo: localDate.optional(),
-  dueFrom: localDate.optional(),
-  dueTo: localDate.optional(),
+  receivedFrom: LocalDateSchema.optional(),
+  receivedTo: LocalDateSchema.optional(),
+  dueFrom: LocalDateSchema.optional(),
+  dueTo: LocalDateSchema.optional(),
   q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
   sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
   limit: z.coerce.number().int().min(1).max(100).default(25),

@@ -11,27 +11,20 @@ import { parseWith } from './validate';
 import { complianceFromProjection, loadMetricsReference, OPEN_STATES, STOPPED_STATES } from '../metrics/compliance-sql';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../metrics/definitions';
 import { hasRole, type AuthUser } from './auth-user';
-import { MaskedApplicantSchema } from './dossier-schemas';
+import { LocalDateSchema, MaskedApplicantSchema } from './dossier-schemas';
 import { maskTail } from './masking';
 import { isOfficeBound } from './policy';
 import { toIsoOrNull } from '../store/time';
 
 export const METRICS_ROLES = ['supervisor', 'leader', 'auditor', 'admin'] as const;
 
-const localDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    const ms = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
-  }, 'not a real calendar date');
 const DAY_MS = 86_400_000;
 const MAX_DAYS = { week: 732, other: 3660 };
 
 export const ComplianceQuerySchema = z
   .strictObject({
-    from: localDate.describe('first day of the period (local date, Asia/Ho_Chi_Minh), inclusive'),
-    to: localDate.describe('day after the period (exclusive): a month is from=2026-03-01&to=2026-04-01'),
+    from: LocalDateSchema.describe('first day of the period (local date, Asia/Ho_Chi_Minh), inclusive'),
+    to: LocalDateSchema.describe('day after the period (exclusive): a month is from=2026-03-01&to=2026-04-01'),
     groupBy: z.enum(GROUP_BYS).default('centre').describe('centre | procedure | field | unit | officer | channel | week | month'),
   })
   .superRefine((q, ctx) => {

@@ -52,8 +52,6 @@ import {
   type ChartStepper,
   type DossierChart,
   type DossierContext,
-  type DossierEvent,
-  type DossierInput,
   type DossierSnapshot,
 } from '../../machines/dossier';
 import { inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../engine/event-codec';

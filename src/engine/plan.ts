@@ -16,7 +16,6 @@ import {
   type ActorRef,
   type DossierChart,
   type DossierEvent,
-  type DossierInput,
   type DossierSnapshot,
 } from '../../machines/dossier';
 import type { ProcedureDefinition } from '../../machines/procedures';

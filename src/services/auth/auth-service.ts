@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../engine/errors';
-import { toIso, toIsoOrNull } from '../../store/time';
+import { toIso } from '../../store/time';
 import type { AuthUser } from '../auth-user';
 import { bucketName } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';

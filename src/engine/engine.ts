@@ -123,7 +123,7 @@ export class DossierEngine {
       const loaded = await this.load(tx, code);
       opts.authorize?.(loaded);
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version) throw versionConflict(opts.expectedVersion, loaded.row.version);
-      const at = this.now();
+      const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal);
       return this.commit(tx, loaded, event, cal);
@@ -135,7 +135,7 @@ export class DossierEngine {
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code, opts.expectedVersion);
-      const event = deadlineEvent(loaded.snapshot, type, this.now(), cal);
+      const event = deadlineEvent(loaded.snapshot, type, this.stampTime(loaded.row), cal);
       if (!loaded.snapshot.can(event)) return null;
       return (await this.commit(tx, loaded, event, cal)).view;
     });
@@ -160,6 +160,16 @@ export class DossierEngine {
 
   private now(): string {
     return this.deps.clock.now().toISOString();
+  }
+
+  /**
+   * The instant an event on this dossier is stamped with: the clock, but never before the dossier's last
+   * event. Several instances' clocks differ by a few milliseconds (NTP); an instance running behind would
+   * otherwise stamp an event earlier than the one before it, and the chain would read as reordered.
+   */
+  private stampTime(row: DossierRow): string {
+    const now = this.now();
+    return now < row.updated_at ? row.updated_at : now;
   }
 
   private async inTransaction<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -204,7 +214,7 @@ export class DossierEngine {
       if (!row) return 'skipped';
       const chart = chartFor(row.machine_version);
       const loaded = { row, chart, snapshot: restoreSnapshot(chart, JSON.parse(row.snapshot)) };
-      const now = this.now();
+      const now = this.stampTime(row);
       const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal));
       if (type) {
         await this.commit(tx, loaded, deadlineEvent(loaded.snapshot, type, now, cal), cal);

@@ -3,6 +3,7 @@ import { ACTORS, startEngine, submission, type StartedEngine } from '../support/
 import { isMotcuaError } from '../../src/engine/errors';
 import { projectionDifferences } from '../../src/audit/replay';
 import { findDossierByCode } from '../../src/store/dossier-store';
+import { verifyDossier } from '../../src/audit/verify-dossier';
 
 const HOUSEHOLD_BUSINESS = '1.001612';
 
@@ -48,6 +49,20 @@ describe.each([...BACKENDS, SQLITE_BETTER])('concurrent actions on $label', (bac
     expect(history).toHaveLength(3 + ok);
     expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
     await expectProjectionEqualsReplay(d.code);
+  });
+
+  test('an instance whose clock runs behind never stamps an event before the dossier\'s last one, so the chain still verifies', async () => {
+    t.at('2026-03-05 10:00');
+    const d = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
+    const assigned = await t.engine.act(d.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
+    t.clock.set(new Date(Date.parse(t.clock.now().toISOString()) - 250).toISOString()); // another instance, 250 ms behind
+    await t.engine.act(d.code, { type: 'COMPLETE_STEP' }, ACTORS.counter, { expectedVersion: assigned.version });
+    const history = await t.engine.history(d.code);
+    const times = history.map((e) => e.occurredAt);
+    expect([...times].sort()).toEqual(times);
+    expect(times.at(-1)).toBe(times.at(-2));
+    const row = (await findDossierByCode(t.db, d.code))!;
+    expect(verifyDossier(row, history)).toEqual([]);
   });
 
   test('dossier codes submitted concurrently are unique and gap-free for the agency and day', async () => {

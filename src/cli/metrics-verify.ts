@@ -9,7 +9,7 @@ import { migrationsCurrent } from '../../db/migrations';
 import { openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
-import { parseWith } from '../engine/validate';
+import { parseWith } from '../services/validate';
 import { isMotcuaError } from '../engine/errors';
 import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-sql';
 import { compareMetrics, complianceFromEvents, type MetricsDifference } from '../metrics/compliance-from-events';

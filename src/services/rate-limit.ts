@@ -1,14 +1,14 @@
 /**
- * Fixed-window rate limits kept in the rate_limits table, so every API instance shares them.
- * `hit` counts one attempt in a single INSERT … ON CONFLICT (bucket) DO UPDATE … RETURNING statement
- * (SQLite ≥ 3.35 and PostgreSQL): two concurrent hits can never read the same count, and an expired
- * window restarts at 1 in the same statement. `check` only reads (for limits that count failures).
- * Instants are written as ISO-8601 UTC strings; on SQLite they compare as text, which orders correctly
- * because toISOString() always has the same width.
+ * The one rate limiter: fixed windows kept in the rate_limits table (src/store/rate-limit-store.ts), so
+ * every API instance shares them. Used for every attempt (`hit`), or for failures only (`check` before
+ * the attempt, `hit` after a failure, `clear` after a success). With `lockout`, the hit that reaches the
+ * limit restarts the window, so a lockout lasts a full window (the login throttle).
  */
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
-import { toIso } from '../store/time';
+import type { Db } from '../store/db';
+import { countHit, deleteBucket, readBucket } from '../store/rate-limit-store';
+
+export { pruneRateLimits } from '../store/rate-limit-store';
 
 /** rate_limits.bucket holds at most this many characters */
 export const MAX_BUCKET_LENGTH = 200;
@@ -30,6 +30,8 @@ export interface RateLimitOptions {
   windowMs: number;
   /** the caller's clock (deps.ctx.clock.now()) */
   now: Date;
+  /** the hit that reaches `limit` restarts the window: the bucket stays locked for a full window */
+  lockout?: boolean;
 }
 
 export interface RateLimitDecision {
@@ -41,35 +43,25 @@ export interface RateLimitDecision {
 }
 
 /** Counts one attempt against `bucket` and says whether it is within the limit. */
-export async function hit(db: Knex, bucket: string, opts: RateLimitOptions): Promise<RateLimitDecision> {
-  const now = opts.now.toISOString();
-  const cutoff = windowCutoff(opts);
-  const expired = `"rate_limits"."window_start" <= ?`;
-  const rows: { window_start: unknown; count: unknown }[] = await db('rate_limits')
-    .insert({ bucket, window_start: now, count: 1 })
-    .onConflict('bucket')
-    .merge({
-      window_start: db.raw(`CASE WHEN ${expired} THEN excluded."window_start" ELSE "rate_limits"."window_start" END`, [cutoff]),
-      count: db.raw(`CASE WHEN ${expired} THEN 1 ELSE "rate_limits"."count" + 1 END`, [cutoff]),
-    })
-    .returning(['window_start', 'count']);
-  const row = rows[0];
-  if (!row) throw new Error(`rate limit upsert returned no row for ${bucket}`);
-  return decide(Number(row.count), toIso(row.window_start), opts, 'hit');
+export async function hit(db: Db, bucket: string, opts: RateLimitOptions): Promise<RateLimitDecision> {
+  const after = await countHit(db, bucket, {
+    now: opts.now.toISOString(),
+    expiredAtOrBefore: windowCutoff(opts),
+    restartWindowAt: opts.lockout ? opts.limit : undefined,
+  });
+  return decide(after.count, after.windowStart, opts, 'hit');
 }
 
 /** Reads `bucket` without counting: refused once `limit` attempts were counted in the current window. */
-export async function check(db: Knex, bucket: string, opts: RateLimitOptions): Promise<RateLimitDecision> {
-  const row = (await db('rate_limits').where({ bucket }).first()) as { window_start: unknown; count: unknown } | undefined;
-  if (!row) return { allowed: true, count: 0, retryAfterSeconds: 0 };
-  const start = toIso(row.window_start);
-  if (start <= windowCutoff(opts)) return { allowed: true, count: 0, retryAfterSeconds: 0 };
-  return decide(Number(row.count), start, opts, 'check');
+export async function check(db: Db, bucket: string, opts: RateLimitOptions): Promise<RateLimitDecision> {
+  const found = await readBucket(db, bucket);
+  if (!found || found.windowStart <= windowCutoff(opts)) return { allowed: true, count: 0, retryAfterSeconds: 0 };
+  return decide(found.count, found.windowStart, opts, 'check');
 }
 
-/** Deletes buckets whose window started before `before` (housekeeping: pass now minus the longest window). */
-export async function pruneRateLimits(db: Knex, before: Date): Promise<number> {
-  return db('rate_limits').where('window_start', '<', before.toISOString()).del();
+/** Forgets the attempts counted against `bucket` (a successful login clears its failures). */
+export async function clear(db: Db, bucket: string): Promise<void> {
+  await deleteBucket(db, bucket);
 }
 
 function windowCutoff(opts: RateLimitOptions): string {

@@ -101,3 +101,6 @@ export function dialectOfKnex(db: Knex): Dialect {
   const client = (db.client as { config: { client: string } }).config.client;
   return client === 'pg' ? 'postgres' : 'sqlite';
 }
+
+/** The database handle (or a transaction) that services pass to the store's functions; only src/store/ builds queries on it. */
+export type Db = Knex;

@@ -11,9 +11,8 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../engine/errors';
-import { toIso } from '../../store/time';
 import type { AuthUser } from '../auth-user';
-import { bucketName } from '../rate-limit';
+import { bucketName, check, clear, hit, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { findSessionUser, findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
@@ -62,7 +61,7 @@ export class AuthService {
       for (const b of buckets) await this.recordFailure(b);
       throw new MotcuaError('UNAUTHENTICATED', LOGIN_FAILED);
     }
-    await this.deps.db('rate_limits').where({ bucket: userBucket(username) }).delete();
+    await clear(this.deps.db, userBucket(username));
     return this.openSession(toAuthUser(record));
   }
 
@@ -124,17 +123,18 @@ export class AuthService {
     return { token, expiresAt, user };
   }
 
+  private throttle(): RateLimitOptions {
+    return { limit: this.opts.maxFailures, windowMs: this.opts.windowMs, now: this.deps.clock.now(), lockout: true };
+  }
+
   /** 429 when any bucket holds maxFailures failures from the current window. */
   private async refuseIfLocked(buckets: string[]): Promise<void> {
-    const now = this.deps.clock.now().getTime();
-    const rows = await this.deps.db('rate_limits').whereIn('bucket', buckets);
-    let retryAfterMs = 0;
-    for (const row of rows) {
-      const until = Date.parse(toIso(row.window_start)) + this.opts.windowMs;
-      if (Number(row.count) >= this.opts.maxFailures && until > now) retryAfterMs = Math.max(retryAfterMs, until - now);
+    let retryAfterSeconds = 0;
+    for (const bucket of buckets) {
+      const decision = await check(this.deps.db, bucket, this.throttle());
+      if (!decision.allowed) retryAfterSeconds = Math.max(retryAfterSeconds, decision.retryAfterSeconds);
     }
-    if (retryAfterMs > 0) {
-      const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+    if (retryAfterSeconds > 0) {
       throw new MotcuaError(
         'RATE_LIMITED',
         `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút`,
@@ -148,20 +148,6 @@ export class AuthService {
    * the failure that reaches maxFailures restarts the window so the lockout lasts a full windowMs.
    */
   private async recordFailure(bucket: string): Promise<void> {
-    const { db } = this.deps;
-    const now = this.now();
-    const expired = new Date(this.deps.clock.now().getTime() - this.opts.windowMs).toISOString();
-    await db('rate_limits').insert({ bucket, window_start: now, count: 0 }).onConflict('bucket').ignore();
-    await db('rate_limits')
-      .where({ bucket })
-      .update({
-        count: db.raw('case when window_start <= ? then 1 else "count" + 1 end', [expired]),
-        window_start: db.raw('case when window_start <= ? then ? when "count" + 1 >= ? then ? else window_start end', [
-          expired,
-          now,
-          this.opts.maxFailures,
-          now,
-        ]),
-      });
+    await hit(this.deps.db, bucket, this.throttle());
   }
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEngineContext, type EngineContext } from '../src/app/engine-factory';
 import { ManualClock } from '../src/engine/clock';
-import type { Submission } from '../src/engine/commands';
+import type { Submission } from '../machines/engine/commands';
 import { appendResults } from './machine-info';
 import type { SqliteDriver } from '../src/store/db';
 

@@ -7,7 +7,7 @@
  */
 import type { EngineContext } from '../src/app/engine-factory';
 import type { ManualClock } from '../src/engine/clock';
-import type { Command } from '../src/engine/commands';
+import type { Command } from '../machines/engine/commands';
 
 export const FIXTURE_PROCEDURE = '1.001612';
 const COUNTER = { username: 'counter', unit: 'TTPVHCC' };

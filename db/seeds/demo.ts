@@ -4,7 +4,7 @@
  * events, hash chains and due dates.
  */
 import type { EngineContext } from '../../src/app/engine-factory';
-import type { Submission } from '../../src/engine/commands';
+import type { Submission } from '../../machines/engine/commands';
 import { seedDemoUsers } from './demo-users';
 
 const PEOPLE = [

@@ -3,7 +3,7 @@
  * version 1 of every procedure in the shipped catalogue. Idempotent: only what is missing is written.
  */
 import type { Knex } from 'knex';
-import { defaultCalendarData } from '../../src/calendar';
+import { defaultCalendarData } from '../../machines/calendar';
 import { insertCalendarVersion, latestCalendarVersion } from '../../src/store/calendar-store';
 import { findProcedureVersion, insertProcedureVersion } from '../../src/store/procedure-store';
 import { CATALOGUE } from '../../machines/procedures';

@@ -13,7 +13,7 @@
  * are validated before they reach the chart.
  */
 import { assign, or, setup, stateIn, type AnyEventObject } from 'xstate';
-import { classifyTimeliness } from '../../src/calendar';
+import { classifyTimeliness } from '../calendar';
 import type {
   ClockEntry,
   DossierContext,

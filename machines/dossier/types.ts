@@ -5,7 +5,7 @@
  * deadline (with the calendar version it used), so the chart itself never needs a clock
  * or a calendar and replays identically forever.
  */
-import type { Instant, WorkingAmount } from '../../src/calendar/types';
+import type { Instant, WorkingAmount } from '../calendar/types';
 
 export type Channel = 'counter' | 'online' | 'postal';
 export type Timeliness = 'early' | 'on_time' | 'late';

@@ -4,7 +4,7 @@
  * (budget sums, unit codes, duplicates) live in validate.ts.
  */
 import { z } from 'zod';
-import type { WorkingAmount } from '../../src/calendar/types';
+import type { WorkingAmount } from '../calendar/types';
 import { ROLES } from './units';
 
 /** National TTHC code, e.g. "1.001193". Treated as an opaque string, never parsed for meaning. */

@@ -4,7 +4,7 @@
  * administrator fixes a catalogue in one pass.
  */
 import type { z } from 'zod';
-import type { WorkingAmount } from '../../src/calendar/types';
+import type { WorkingAmount } from '../calendar/types';
 import { makeProcedureDefinitionSchema, type ProcedureDefinition } from './schema';
 import { UNIT_CODES } from './units';
 

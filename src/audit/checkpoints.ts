@@ -33,7 +33,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { dialectOfKnex } from '../store/db';
 import { toIso } from '../store/time';
-import { canonicalJson, GENESIS_HASH } from './hash';
+import { canonicalJson, GENESIS_HASH } from '../../machines/engine/hash';
 import type { Finding } from './verify-dossier';
 
 export interface Checkpoint {

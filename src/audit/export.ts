@@ -7,11 +7,11 @@
  * The export carries the events as stored: a chain already broken in the database exports broken.
  */
 import type { Knex } from 'knex';
-import { notFound } from '../engine/errors';
-import type { StoredEvent } from '../engine/event-codec';
+import { notFound } from '../../machines/engine/errors';
+import type { StoredEvent } from '../../machines/engine/event-codec';
 import { toIso } from '../store/time';
 import { loadDossierForAudit } from './verify-dossier';
-import { GENESIS_HASH } from './hash';
+import { GENESIS_HASH } from '../../machines/engine/hash';
 
 export const EXPORT_FORMAT = 'motcua-dossier-export/1';
 

@@ -6,7 +6,7 @@
  * never the clock.
  */
 import { chartFor, lifecycleOf, stepperFor, timelinessOf, type ChartStepper, type DossierSnapshot } from '../../machines/dossier';
-import { inputFromSubmit, toChartEvent, type StoredEvent } from '../engine/event-codec';
+import { inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { chainStatus } from './verify-dossier';
 
 export interface StepStateBefore {

@@ -3,8 +3,8 @@
  * and compares the result with the stored projection row. Pure apart from its inputs.
  */
 import { chartFor, persistSnapshot, replay, type DossierSnapshot } from '../../machines/dossier';
-import { inputFromSubmit, toChartEvent, type StoredEvent } from '../engine/event-codec';
-import { projectSnapshot } from '../engine/projection';
+import { inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
+import { projectSnapshot } from '../../machines/engine/projection';
 import type { DossierRow } from '../store/dossier-store';
 
 export function replayStoredEvents(dossierId: string, events: StoredEvent[]): DossierSnapshot {

@@ -54,10 +54,10 @@ import {
   type DossierContext,
   type DossierSnapshot,
 } from '../../machines/dossier';
-import { inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../engine/event-codec';
-import { projectSnapshot } from '../engine/projection';
+import { inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
+import { projectSnapshot } from '../../machines/engine/projection';
 import { findDossierByCode, listEvents, type DossierRow, type EventRow } from '../store/dossier-store';
-import { canonicalJson, eventHash, GENESIS_HASH, type HashedEventContent } from './hash';
+import { canonicalJson, eventHash, GENESIS_HASH, type HashedEventContent } from '../../machines/engine/hash';
 
 export const DOSSIER_FINDING_KINDS = [
   'hash_mismatch',

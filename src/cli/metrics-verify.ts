@@ -10,10 +10,10 @@ import { openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
 import { parseWith } from '../services/validate';
-import { isMotcuaError } from '../engine/errors';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-sql';
 import { compareMetrics, complianceFromEvents, type MetricsDifference } from '../metrics/compliance-from-events';
-import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type GroupBy } from '../metrics/definitions';
+import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
 import { ComplianceQuerySchema } from '../services/metrics-service';
 
 /** `--name value` and `--name=value` pairs. */

@@ -18,8 +18,8 @@ import {
   type DossierEvent,
   type DossierSnapshot,
 } from '../../machines/dossier';
-import type { Calendar } from '../calendar';
-import { deadlineEventAt, nextCheckAt } from './deadline-check';
+import type { Calendar } from '../../machines/calendar';
+import { deadlineEventAt, nextCheckAt } from '../../machines/engine/deadline-check';
 import {
   appendEvents,
   findDossierByCode,
@@ -32,13 +32,13 @@ import {
 } from '../store/dossier-store';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
-import type { Command, Submission } from './commands';
-import { isMotcuaError, notFound, transitionNotAllowed, versionConflict } from './errors';
-import { decodeRow, type StoredEvent } from './event-codec';
-import { viewOf, type DossierView } from './projection';
+import type { Command, Submission } from '../../machines/engine/commands';
+import { isMotcuaError, notFound, transitionNotAllowed, versionConflict } from '../../machines/engine/errors';
+import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
+import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
-import { stampCommand } from './stamp';
-import { codeDay, deadlineEvent, dossierCode, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from './plan';
+import { stampCommand } from '../../machines/engine/stamp';
+import { codeDay, deadlineEvent, dossierCode, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
 
 export { dossierCode, SYSTEM_ACTOR };
 export type { Loaded };

@@ -5,13 +5,13 @@
  * pick up an administrator's change within seconds.
  */
 import type { Knex } from 'knex';
-import { buildCalendar, type Calendar } from '../calendar';
-import type { CalendarData } from '../calendar/types';
+import { buildCalendar, type Calendar } from '../../machines/calendar';
+import type { CalendarData } from '../../machines/calendar/types';
 import { findCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
 import { findLatestProcedure, findProcedureVersion } from '../store/procedure-store';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import type { ProcedureTerms } from '../../machines/dossier';
-import { notFound } from './errors';
+import { notFound } from '../../machines/engine/errors';
 
 export class CalendarProvider {
   private readonly compiled = new Map<number, Calendar>();

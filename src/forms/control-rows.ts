@@ -18,7 +18,7 @@ import {
   type Calendar,
   type Instant,
   type WorkingAmount,
-} from '../calendar';
+} from '../../machines/calendar';
 import { when, type FormData, type When } from './form-data';
 import { dmy, unitName } from './format';
 import { COUNTER_UNIT } from './renderer';

@@ -15,8 +15,8 @@ import type {
   Timeliness,
 } from '../../machines/dossier';
 import { procedureByCode } from '../../machines/procedures';
-import { localDate, type Instant } from '../calendar';
-import type { StoredEvent, SubmitPayload } from '../engine/event-codec';
+import { localDate, type Instant } from '../../machines/calendar';
+import type { StoredEvent, SubmitPayload } from '../../machines/engine/event-codec';
 import { dateTime } from './format';
 import { regulationFor, type Regulation } from './numbering';
 

@@ -3,7 +3,7 @@
  * Pure: every time is shown in Asia/Ho_Chi_Minh local time (via src/calendar), never the process zone.
  */
 import { UNITS } from '../../machines/procedures';
-import { localDate, localTime, type Instant, type LocalDate, type WorkingAmount } from '../calendar';
+import { localDate, localTime, type Instant, type LocalDate, type WorkingAmount } from '../../machines/calendar';
 
 /** "dd/mm/yyyy" of a local date "yyyy-mm-dd". */
 export function dmy(date: LocalDate): string {

@@ -4,9 +4,9 @@
  * dossier's calendar). Form numbers follow the regulation in force when the dossier was received.
  */
 import type { DossierContext } from '../../machines/dossier';
-import type { Calendar } from '../calendar';
-import type { StoredEvent } from '../engine/event-codec';
-import { MotcuaError } from '../engine/errors';
+import type { Calendar } from '../../machines/calendar';
+import type { StoredEvent } from '../../machines/engine/event-codec';
+import { MotcuaError } from '../../machines/engine/errors';
 import { apology } from './apology';
 import { controlSlip } from './control-slip';
 import { buildFormData } from './form-data';

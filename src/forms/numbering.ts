@@ -4,7 +4,7 @@
  * received from 15/09/2025; earlier dossiers keep Circular 01/2018/TT-VPCP's numbering.
  * Sources: shared/domain/regulations-with-sources.md §6.1.
  */
-import type { LocalDate } from '../calendar';
+import type { LocalDate } from '../../machines/calendar';
 
 export const FORM_KINDS = ['receipt', 'supplement', 'refusal', 'apology', 'control-slip'] as const;
 export type FormKind = (typeof FORM_KINDS)[number];

@@ -3,7 +3,7 @@
  * not a fact of the dossier). Kept apart so that form modules and the index share one contract.
  */
 import { UNITS } from '../../machines/procedures';
-import type { Calendar } from '../calendar';
+import type { Calendar } from '../../machines/calendar';
 import type { FormData } from './form-data';
 import { unitName } from './format';
 import type { Issuer } from './layout';

@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Role } from '../../machines/procedures';
-import { MotcuaError } from '../engine/errors';
+import { MotcuaError } from '../../machines/engine/errors';
 import { hasRole } from '../services/auth-user';
 import { AuthService } from '../services/auth/auth-service';
 import { userOf, type AppDeps } from './deps';

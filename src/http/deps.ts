@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { EngineContext } from '../app/engine-factory';
 import type { Config } from '../config';
-import { MotcuaError } from '../engine/errors';
+import { MotcuaError } from '../../machines/engine/errors';
 import type { AuthUser } from '../services/auth-user';
 import type { DeadlineSweeper } from '../jobs/deadline-sweeper';
 import type { SettableClock } from '../engine/clock';

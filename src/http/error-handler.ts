@@ -5,7 +5,7 @@
  * with a bare 500, never a stack trace or SQL.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isMotcuaError } from '../engine/errors';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { STATUS_OF } from './error-status';
 import { logOf } from '../observability/request-id';
 

@@ -1,5 +1,5 @@
 /** The one place where error codes become HTTP statuses. */
-import type { ErrorCode } from '../engine/errors';
+import type { ErrorCode } from '../../machines/engine/errors';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,

@@ -10,7 +10,7 @@
  * The walk is iterative: a 60 000-deep array is refused, not a stack overflow.
  */
 import type { RequestHandler } from 'express';
-import { validationFailed, type FieldIssue } from '../engine/errors';
+import { validationFailed, type FieldIssue } from '../../machines/engine/errors';
 
 export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ROLES, ProcedureDefinitionSchema } from '../../machines/procedures';
-import { SubmissionSchema } from '../engine/commands';
+import { SubmissionSchema } from '../../machines/engine/commands';
 import * as authModule from './routes/auth';
 import * as usersModule from './routes/users';
 import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';

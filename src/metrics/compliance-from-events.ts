@@ -7,10 +7,10 @@
  */
 import type { Knex } from 'knex';
 import { lifecycleOf, type DossierSnapshot } from '../../machines/dossier';
-import { eventHash, GENESIS_HASH } from '../audit/hash';
+import { eventHash, GENESIS_HASH } from '../../machines/engine/hash';
 import { replayStoredEvents } from '../audit/replay';
-import type { Calendar } from '../calendar';
-import { decodeRow, type StoredEvent } from '../engine/event-codec';
+import type { Calendar } from '../../machines/calendar';
+import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
 import type { CalendarProvider } from '../engine/reference-data';
 import { eventRowFromDb } from '../store/dossier-store';
 import { loadMetricsReference, STOPPED_STATES, type MetricsReference } from './compliance-sql';
@@ -29,8 +29,8 @@ import {
   type GroupBy,
   type GroupResults,
   type Tallies,
-} from './definitions';
-import { clockCalendarVersion, metricsColumns, type MetricsColumns } from './projection-extra';
+} from '../../machines/metrics/definitions';
+import { clockCalendarVersion, metricsColumns, type MetricsColumns } from '../../machines/metrics/projection-extra';
 
 /** What the figures need to know about one dossier, taken from its replayed snapshot. */
 export interface DossierFacts extends MetricsColumns {

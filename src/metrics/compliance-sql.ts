@@ -19,8 +19,8 @@ import {
   type GroupResults,
   type ReportPlan,
   type Tallies,
-} from './definitions';
-import type { Calendar } from '../calendar';
+} from '../../machines/metrics/definitions';
+import type { Calendar } from '../../machines/calendar';
 
 /** States in which the dossier is with the office and has no result (its deadline matters). */
 export const OPEN_STATES = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused'] as const;

@@ -8,7 +8,7 @@
  * Both are SQL aggregates: the report's size does not grow with the centre's.
  */
 import type { Knex } from 'knex';
-import { toInstant } from '../calendar';
+import { toInstant } from '../../machines/calendar';
 import { dialectOfKnex } from '../store/db';
 import type { Column } from './formats/csv';
 

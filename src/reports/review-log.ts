@@ -7,8 +7,8 @@
  */
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
-import { eventHash, GENESIS_HASH } from '../audit/hash';
-import { transitionNotAllowed, versionConflict } from '../engine/errors';
+import { eventHash, GENESIS_HASH } from '../../machines/engine/hash';
+import { transitionNotAllowed, versionConflict } from '../../machines/engine/errors';
 import { isUniqueViolation } from '../store/dossier-store';
 import { toIso } from '../store/time';
 

@@ -15,8 +15,8 @@
 import type { Knex } from 'knex';
 import { UNITS } from '../../machines/procedures';
 import type { DossierContext } from '../../machines/dossier';
-import { toInstant, workingDaysBetween, type Calendar } from '../calendar';
-import { dateOfDayNumber, dayNumberOf, DAY_MS, weekdayOfDayNumber, yearOfDayNumber } from '../calendar/local-time';
+import { toInstant, workingDaysBetween, type Calendar } from '../../machines/calendar';
+import { dateOfDayNumber, dayNumberOf, DAY_MS, weekdayOfDayNumber, yearOfDayNumber } from '../../machines/calendar/local-time';
 import type { CalendarProvider } from '../engine/reference-data';
 import { calendarVersionOf, measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';

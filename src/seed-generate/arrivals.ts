@@ -7,8 +7,8 @@
  * engine continues after them.
  */
 import type { Channel } from '../../machines/dossier';
-import { addDays, weekday, type Calendar } from '../calendar';
-import { codeDay } from '../engine/plan';
+import { addDays, weekday, type Calendar } from '../../machines/calendar';
+import { codeDay } from '../../machines/engine/plan';
 import { CENTRE_SIZE_SIGMA, channelWeights, ONLINE_DAY_OFF_LOAD, ONLINE_HOUR_LOAD, OTHER_PROCEDURE_WEIGHT, PROCEDURE_WEIGHTS, WEEKDAY_LOAD } from './mix';
 import { Rng } from './prng';
 import type { DossierSeed } from './simulate';

@@ -3,7 +3,7 @@
  * summary counts. Runs on the main thread or in a worker (./pool.ts); the world is rebuilt from plain
  * data in a worker, so both give the same bytes.
  */
-import { buildCalendar, type CalendarData } from '../calendar';
+import { buildCalendar, type CalendarData } from '../../machines/calendar';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import { buildCentre } from './centres';
 import { buildDossier, factsOf, type DossierSeed, type World } from './simulate';

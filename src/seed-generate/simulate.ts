@@ -10,12 +10,12 @@
  */
 import { type Channel, type DossierSnapshot } from '../../machines/dossier';
 import type { ProcedureDefinition } from '../../machines/procedures';
-import type { Calendar } from '../calendar';
-import { GENESIS_HASH } from '../audit/hash';
-import type { Submission } from '../engine/commands';
-import { deadlineEventAt, nextCheckAt } from '../engine/deadline-check';
-import { chainEvents, deadlineEvent, dossierCode, dossierRow, pendingOf, startSubmission, stepChart, type FullRow, type SubmissionInput } from '../engine/plan';
-import { stampCommand } from '../engine/stamp';
+import type { Calendar } from '../../machines/calendar';
+import { GENESIS_HASH } from '../../machines/engine/hash';
+import type { Submission } from '../../machines/engine/commands';
+import { deadlineEventAt, nextCheckAt } from '../../machines/engine/deadline-check';
+import { chainEvents, deadlineEvent, dossierCode, dossierRow, pendingOf, startSubmission, stepChart, type FullRow, type SubmissionInput } from '../../machines/engine/plan';
+import { stampCommand } from '../../machines/engine/stamp';
 import type { EventRow } from '../store/dossier-store';
 import { actorOf, type Centre } from './centres';
 import { drawScenario } from './mix';

@@ -9,11 +9,11 @@
  * The deadline sweeper's events are not decided here (see ./simulate.ts).
  */
 import { lifecycleOf, type ActorRef, type DossierContext, type DossierSnapshot } from '../../machines/dossier';
-import type { Calendar } from '../calendar';
-import { localDate, workingTimeBetween } from '../calendar';
-import { addOfficeMs } from '../calendar/working-time';
-import type { Command } from '../engine/commands';
-import { apologyDeadline } from '../engine/stamp';
+import type { Calendar } from '../../machines/calendar';
+import { localDate, workingTimeBetween } from '../../machines/calendar';
+import { addOfficeMs } from '../../machines/calendar/working-time';
+import type { Command } from '../../machines/engine/commands';
+import { apologyDeadline } from '../../machines/engine/stamp';
 import { actorOf, staffByUsername, type Centre, type Staff } from './centres';
 import { TIMING, type Scenario } from './mix';
 import type { Rng } from './prng';

@@ -12,7 +12,7 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from '../store/db';
 import type { EventRow } from '../store/dossier-store';
-import type { FullRow } from '../engine/plan';
+import type { FullRow } from '../../machines/engine/plan';
 import type { CodeSequence } from './arrivals';
 
 export const EVENT_COLUMNS = ['dossier_id', 'seq', 'type', 'payload', 'actor', 'actor_unit', 'occurred_at', 'machine_version', 'prev_hash', 'hash'] as const satisfies readonly (keyof EventRow)[];

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
-import { CalendarValidationError, statutoryYear, validateYearCalendar } from '../calendar';
-import type { CalendarData, YearCalendar } from '../calendar/types';
-import { forbidden, notFound, validationFailed, versionConflict } from '../engine/errors';
+import { CalendarValidationError, statutoryYear, validateYearCalendar } from '../../machines/calendar';
+import type { CalendarData, YearCalendar } from '../../machines/calendar/types';
+import { forbidden, notFound, validationFailed, versionConflict } from '../../machines/engine/errors';
 import { isUniqueViolation } from '../store/dossier-store';
 import { findCalendarVersion, insertCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
 import { hasRole, type AuthUser } from './auth-user';

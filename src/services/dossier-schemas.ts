@@ -3,7 +3,7 @@
  * the single source of truth: routes validate with them and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { CommandSchemas } from '../engine/commands';
+import { CommandSchemas } from '../../machines/engine/commands';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
 /** A real calendar date YYYY-MM-DD (2026-02-30 is refused). */

@@ -14,10 +14,10 @@ import {
 } from '../../machines/dossier';
 import { CATALOGUE, UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
-import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../engine/commands';
-import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed, versionConflict } from '../engine/errors';
-import type { StoredEvent } from '../engine/event-codec';
-import { viewOf } from '../engine/projection';
+import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../../machines/engine/commands';
+import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed, versionConflict } from '../../machines/engine/errors';
+import type { StoredEvent } from '../../machines/engine/event-codec';
+import { viewOf } from '../../machines/engine/projection';
 import { parseWith } from './validate';
 import { DossierListQuerySchema, MAX_VERSION, type DossierViewDto } from './dossier-schemas';
 import { decodeCursor, findDossiers } from '../store/dossier-queries';

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
-import { workingDaysBetween } from '../calendar';
-import { forbidden } from '../engine/errors';
+import { workingDaysBetween } from '../../machines/calendar';
+import { forbidden } from '../../machines/engine/errors';
 import { parseWith } from './validate';
 import { complianceFromProjection, loadMetricsReference, OPEN_STATES, STOPPED_STATES } from '../metrics/compliance-sql';
-import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../metrics/definitions';
+import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../../machines/metrics/definitions';
 import { hasRole, type AuthUser } from './auth-user';
 import { LocalDateSchema, MaskedApplicantSchema } from './dossier-schemas';
 import { maskTail } from './masking';

@@ -4,7 +4,7 @@
  */
 import type { EngineContext } from '../app/engine-factory';
 import { loadProcedures, ProcedureDefinitionError, ProcedureDefinitionSchema, type ProcedureDefinition } from '../../machines/procedures';
-import { forbidden, notFound, validationFailed } from '../engine/errors';
+import { forbidden, notFound, validationFailed } from '../../machines/engine/errors';
 import { findLatestProcedure, findProcedureVersion, insertProcedureVersion, listLatestProcedures } from '../store/procedure-store';
 import { hasRole, type AuthUser } from './auth-user';
 import { fieldIssues } from './validate';

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
-import { MotcuaError } from '../engine/errors';
+import { MotcuaError } from '../../machines/engine/errors';
 import { findDossierByCode } from '../store/dossier-store';
 import { bucketName, check, hit, type RateLimitDecision } from './rate-limit';
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
-import { forbidden, notFound, transitionNotAllowed, validationFailed } from '../engine/errors';
+import { forbidden, notFound, transitionNotAllowed, validationFailed } from '../../machines/engine/errors';
 import { parseWith } from './validate';
 import { buildMonthlyReport, type MonthlyReport } from '../reports/monthly-report';
 import { appendReviewNote, appendWeekSignOff, assertWeekOpen, CENTRE_SCOPE, type ReviewEvent } from '../reports/review-log';

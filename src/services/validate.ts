@@ -6,7 +6,7 @@
  * silently dropped (docs/api-errors.md).
  */
 import type { z } from 'zod';
-import { validationFailed, type FieldIssue } from '../engine/errors';
+import { validationFailed, type FieldIssue } from '../../machines/engine/errors';
 
 export const UNKNOWN_FIELD = 'unknown field';
 

@@ -3,7 +3,7 @@
  * each due date records the version it was computed with, so an auditor can reproduce it later.
  */
 import type { Knex } from 'knex';
-import type { CalendarData } from '../calendar/types';
+import type { CalendarData } from '../../machines/calendar/types';
 
 export async function insertCalendarVersion(
   db: Knex | Knex.Transaction,

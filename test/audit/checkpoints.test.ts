@@ -5,7 +5,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { checkpointDigest, createCheckpoint, listCheckpoints, verifyCheckpoints } from '../../src/audit/checkpoints';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
-import { canonicalJson as ours } from '../../src/audit/hash';
+import type { Command } from '../../machines/engine/commands';
+import { canonicalJson as ours } from '../../machines/engine/hash';
 import { exportDossier, type DossierExport } from '../../src/audit/export';
 
 const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export.js');

@@ -6,7 +6,7 @@
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };

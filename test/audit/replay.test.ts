@@ -4,7 +4,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { chartFor, listChartVersions, registerChartVersion, type DossierChart } from '../../machines/dossier';
 import { replaySteps } from '../../src/audit/replay-steps';

@@ -5,10 +5,10 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { chartFor, registerChartVersion, type ActorRef, type DossierChart } from '../../machines/dossier';
-import { eventHash } from '../../src/audit/hash';
+import { eventHash } from '../../machines/engine/hash';
 import { loadDossierForAudit, verifyDossier, type Finding } from '../../src/audit/verify-dossier';
 
 const PROC = '1.001612'; // three steps: counter (TTPVHCC), specialist (KINHTE), leader (KINHTE)

@@ -4,7 +4,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAll, verifyAllStream, type VerifyProgress } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';

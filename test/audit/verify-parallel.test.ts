@@ -5,7 +5,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAllStream, type VerifyMessage } from '../../src/audit/verify-all';
 import { VerifyWorkerPool, workerConnectionOf } from '../../src/audit/verify-workers';

@@ -1,5 +1,5 @@
-import { buildCalendar, defaultCalendarData, statutoryYear } from '../../src/calendar';
-import type { CalendarData } from '../../src/calendar';
+import { buildCalendar, defaultCalendarData, statutoryYear } from '../../machines/calendar';
+import type { CalendarData } from '../../machines/calendar';
 
 const cal = buildCalendar(defaultCalendarData());
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildCalendar, classifyTimeliness, defaultCalendarData, dueDate, toInstant } from '../../src/calendar';
+import { buildCalendar, classifyTimeliness, defaultCalendarData, dueDate, toInstant } from '../../machines/calendar';
 
 const cal = buildCalendar(defaultCalendarData());
 const at = toInstant;

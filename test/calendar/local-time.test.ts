@@ -1,4 +1,4 @@
-import { addDays, localDate, localTime, toInstant, weekday } from '../../src/calendar';
+import { addDays, localDate, localTime, toInstant, weekday } from '../../machines/calendar';
 
 describe('local time in Asia/Ho_Chi_Minh is UTC+7 without daylight saving', () => {
   it('an instant at 17:00 UTC is already the next local day at 00:00', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays, lunarToSolar, lunarYearName, solarToLunar } from '../../src/calendar';
+import { addDays, lunarToSolar, lunarYearName, solarToLunar } from '../../machines/calendar';
 
 describe('the Vietnamese lunar calendar (Hồ Ngọc Đức algorithm at UTC+7)', () => {
   it.each([

@@ -1,5 +1,5 @@
-import { datasetYears, nationalDayAdjacentDate, statutoryYear, weekday } from '../../src/calendar';
-import type { YearCalendar } from '../../src/calendar';
+import { datasetYears, nationalDayAdjacentDate, statutoryYear, weekday } from '../../machines/calendar';
+import type { YearCalendar } from '../../machines/calendar';
 
 const isWeekday = (date: string) => weekday(date) !== 0 && weekday(date) !== 6;
 

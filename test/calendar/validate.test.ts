@@ -1,4 +1,4 @@
-import { CalendarValidationError, validateYearCalendar } from '../../src/calendar';
+import { CalendarValidationError, validateYearCalendar } from '../../machines/calendar';
 
 const good = () => ({
   year: 2026,

@@ -9,7 +9,7 @@ import {
   toInstant,
   workingDaysBetween,
   workingTimeBetween,
-} from '../../src/calendar';
+} from '../../machines/calendar';
 
 const cal = buildCalendar(defaultCalendarData());
 const H = 3_600_000;

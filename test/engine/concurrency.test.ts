@@ -1,6 +1,6 @@
 import { BACKENDS, SQLITE_BETTER } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import { isMotcuaError } from '../../src/engine/errors';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { projectionDifferences } from '../../src/audit/replay';
 import { findDossierByCode } from '../../src/store/dossier-store';
 import { verifyDossier } from '../../src/audit/verify-dossier';

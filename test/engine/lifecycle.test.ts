@@ -1,7 +1,7 @@
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import { isMotcuaError } from '../../src/engine/errors';
-import type { Command } from '../../src/engine/commands';
+import { isMotcuaError } from '../../machines/engine/errors';
+import type { Command } from '../../machines/engine/commands';
 
 const HOUSEHOLD_BUSINESS = '1.001612'; // 3 working days
 

@@ -7,7 +7,7 @@ import { assign } from 'xstate';
 import { chartFor, CURRENT_CHART_VERSION, registerChartVersion, type DossierChart } from '../../machines/dossier';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import { isMotcuaError } from '../../src/engine/errors';
+import { isMotcuaError } from '../../machines/engine/errors';
 
 const HOUSEHOLD_BUSINESS = '1.001612';
 const BROKEN_VERSION = 9901;

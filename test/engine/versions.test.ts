@@ -6,7 +6,7 @@ import { chartFor, registerChartVersion, type DossierChart } from '../../machine
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission } from '../support/engine';
 import { createEngineContext } from '../../src/app/engine-factory';
-import { isMotcuaError } from '../../src/engine/errors';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { projectionDifferences } from '../../src/audit/replay';
 import { findDossierByCode } from '../../src/store/dossier-store';
 import { findLatestProcedure, insertProcedureVersion } from '../../src/store/procedure-store';

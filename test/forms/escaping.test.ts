@@ -13,7 +13,7 @@ import path from 'node:path';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { FORM_KINDS, type FormKind } from '../../src/forms';
 import { AuthService } from '../../src/services/auth/auth-service';
 import { webRoot } from '../../src/http/routes/ui';

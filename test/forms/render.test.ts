@@ -5,8 +5,8 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../src/engine/commands';
-import { isMotcuaError } from '../../src/engine/errors';
+import type { Command } from '../../machines/engine/commands';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { buildFormData, calendarVersionOf, FORM_KINDS, renderForm, type FormKind } from '../../src/forms';
 import { controlRows } from '../../src/forms/control-rows';
 import { lookupUrl, qrSvg } from '../../src/forms/qr';

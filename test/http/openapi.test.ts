@@ -2,7 +2,7 @@
  * The API reference: an OpenAPI 3.1 document generated from the zod schemas, listing every route,
  * and a readable HTML page rendered from it, both served without login.
  */
-import { CommandSchemas } from '../../src/engine/commands';
+import { CommandSchemas } from '../../machines/engine/commands';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
 

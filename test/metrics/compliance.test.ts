@@ -40,13 +40,13 @@
 import { BACKENDS } from '../support/backends';
 import { hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import type { ActorRef } from '../../machines/dossier';
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
 import { complianceFromProjection } from '../../src/metrics/compliance-sql';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
-import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceFigures, type ComplianceReport, type GroupBy } from '../../src/metrics/definitions';
-import { metricsColumns } from '../../src/metrics/projection-extra';
+import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceFigures, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
+import { metricsColumns } from '../../machines/metrics/projection-extra';
 import fs from 'node:fs';
 import path from 'node:path';
 

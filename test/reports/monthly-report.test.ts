@@ -4,7 +4,7 @@
  * CSV and XLSX read back equal to the JSON, and the HTML page is the printable Vietnamese report.
  */
 import * as ExcelJS from 'exceljs';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { monthBounds } from '../../src/reports/monthly-report';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';

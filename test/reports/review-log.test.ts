@@ -3,8 +3,8 @@
  * different weeks and scopes are independent, nothing follows a sign-off, and any edit to a record,
  * including its order, is detected.
  */
-import { GENESIS_HASH } from '../../src/audit/hash';
-import { isMotcuaError } from '../../src/engine/errors';
+import { GENESIS_HASH } from '../../machines/engine/hash';
+import { isMotcuaError } from '../../machines/engine/errors';
 import { appendReviewNote, appendWeekSignOff, listReviewEvents, verifyChain, verifyWeekChain } from '../../src/reports/review-log';
 import { BACKENDS } from '../support/backends';
 import { hanoi, startEngine, type StartedEngine } from '../support/engine';

@@ -6,10 +6,10 @@
  * week refuses notes; the next week shows what was promised.
  */
 import * as ExcelJS from 'exceljs';
-import type { Command } from '../../src/engine/commands';
+import type { Command } from '../../machines/engine/commands';
 import { buildWeeklyReview, parseIsoWeek, isoWeekOf, shiftWeek, APOLOGY_LABELS, CATEGORY_LABELS, stateLabel, type ReviewDossier } from '../../src/reports/weekly-review';
 import { listReviewEvents, verifyWeekChain } from '../../src/reports/review-log';
-import { GENESIS_HASH } from '../../src/audit/hash';
+import { GENESIS_HASH } from '../../machines/engine/hash';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';

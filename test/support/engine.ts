@@ -1,7 +1,7 @@
 /** A real engine on a real, fresh database (SQLite file or PostgreSQL schema), with time under control. */
 import { createEngineContext, type EngineContext } from '../../src/app/engine-factory';
 import { ManualClock } from '../../src/engine/clock';
-import type { Submission } from '../../src/engine/commands';
+import type { Submission } from '../../machines/engine/commands';
 import type { Backend } from './backends';
 
 export interface TestEngine extends EngineContext {

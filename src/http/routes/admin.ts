@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../authenticate';
 import { parseWith } from '../validate';
 import { DeadlineSweeper } from '../../jobs/deadline-sweeper';
-import { notFound } from '../../engine/errors';
+import { notFound } from '../../../machines/engine/errors';
 
 export const TestClockRequestSchema = z.strictObject({ now: z.iso.datetime({ offset: true }) });
 

@@ -13,7 +13,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { chartFor, listChartVersions, restoreSnapshot, type DossierContext } from '../../../machines/dossier';
-import { forbidden, notFound } from '../../engine/errors';
+import { forbidden, notFound } from '../../../machines/engine/errors';
 import { canRead } from '../../services/policy';
 import { hasRole, type AuthUser } from '../../services/auth-user';
 import type { DossierRow } from '../../store/dossier-store';

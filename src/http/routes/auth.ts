@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ROLES } from '../../../machines/procedures';
-import { isMotcuaError } from '../../engine/errors';
+import { isMotcuaError } from '../../../machines/engine/errors';
 import { AuthService } from '../../services/auth/auth-service';
 import { authenticate, bearerToken } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';

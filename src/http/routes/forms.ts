@@ -5,7 +5,7 @@
  * The receipt's QR code links to this server's public lookup page, taken from the request's Host.
  */
 import { Router, type Request } from 'express';
-import { forbidden, notFound, validationFailed } from '../../engine/errors';
+import { forbidden, notFound, validationFailed } from '../../../machines/engine/errors';
 import { calendarVersionOf, FORM_KINDS, isFormKind, renderForm } from '../../forms';
 import { canRead } from '../../services/policy';
 import type { AppDeps } from '../deps';

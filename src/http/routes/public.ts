@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { isMotcuaError } from '../../engine/errors';
+import { isMotcuaError } from '../../../machines/engine/errors';
 import { lookupPublicStatus } from '../../services/public-lookup';
 import type { AppDeps } from '../deps';
 import { parseWith } from '../validate';

@@ -10,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../engine/clock';
-import { MotcuaError, validationFailed } from '../../engine/errors';
+import { MotcuaError, validationFailed } from '../../../machines/engine/errors';
 import type { AuthUser } from '../auth-user';
 import { bucketName, check, clear, hit, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { ROLES, type Role } from '../../../machines/procedures';
 import type { Clock } from '../../engine/clock';
-import { forbidden, notFound, validationFailed } from '../../engine/errors';
+import { forbidden, notFound, validationFailed } from '../../../machines/engine/errors';
 import { toIso, toIsoOrNull } from '../../store/time';
 import { hasRole, type AuthUser } from '../auth-user';
 import { hashPassword } from './passwords';

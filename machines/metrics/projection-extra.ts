@@ -5,7 +5,7 @@
  * unless a row was edited.
  */
 import { workingTimeBetween, type Calendar } from '../calendar';
-import type { DossierContext, DossierSnapshot } from '../../machines/dossier';
+import type { DossierContext, DossierSnapshot } from '../dossier';
 
 export interface MetricsColumns {
   first_apology_at: string | null;

@@ -11,7 +11,7 @@ import {
   workingTimeBetween,
   type Calendar,
 } from '../calendar';
-import type { ActorRef, DossierContext, DossierEvent } from '../../machines/dossier';
+import type { ActorRef, DossierContext, DossierEvent } from '../dossier';
 import type { Command } from './commands';
 import { validationFailed } from './errors';
 

@@ -3,8 +3,8 @@
  * The first event of every dossier is SUBMIT, whose payload holds the chart's input (including the
  * procedure terms pinned at submission), so a dossier replays from its events alone.
  */
-import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../../machines/dossier';
-import type { EventRow } from '../store/dossier-store';
+import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../dossier';
+import type { EventRow } from '../../src/store/dossier-store';
 
 export interface SubmitPayload {
   code: string;

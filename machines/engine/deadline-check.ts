@@ -4,7 +4,7 @@
  * a sweep reads only the dossiers whose moment has come (an indexed range scan), never every open one.
  */
 import { addWorkingTime, workingTimeBetween, type Calendar } from '../calendar';
-import { lifecycleOf, timelinessStateOf, type DossierSnapshot } from '../../machines/dossier';
+import { lifecycleOf, timelinessStateOf, type DossierSnapshot } from '../dossier';
 
 const RUNNING = new Set(['received', 'assigned', 'processing']);
 

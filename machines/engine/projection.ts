@@ -8,8 +8,8 @@ import {
   timelinessOf,
   USER_EVENT_TYPES,
   type DossierSnapshot,
-} from '../../machines/dossier';
-import type { DossierRow, ProjectionPatch } from '../store/dossier-store';
+} from '../dossier';
+import type { DossierRow, ProjectionPatch } from '../../src/store/dossier-store';
 
 export function projectSnapshot(
   snapshot: DossierSnapshot,

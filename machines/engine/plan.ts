@@ -17,18 +17,18 @@ import {
   type DossierChart,
   type DossierEvent,
   type DossierSnapshot,
-} from '../../machines/dossier';
-import type { ProcedureDefinition } from '../../machines/procedures';
+} from '../dossier';
+import type { ProcedureDefinition } from '../procedures';
 import { localDate, type Calendar } from '../calendar';
-import { eventHash, GENESIS_HASH } from '../audit/hash';
+import { eventHash, GENESIS_HASH } from './hash';
 import { metricsColumns, type MetricsColumns } from '../metrics/projection-extra';
-import type { DossierRow, EventRow, ProjectionPatch } from '../store/dossier-store';
+import type { DossierRow, EventRow, ProjectionPatch } from '../../src/store/dossier-store';
 import type { Submission } from './commands';
 import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
 import { invariantViolation, transitionNotAllowed } from './errors';
 import { payloadOf, type SubmitPayload } from './event-codec';
 import { projectSnapshot } from './projection';
-import { termsOf } from './reference-data';
+import { termsOf } from '../../src/engine/reference-data';
 import { stampCommand } from './stamp';
 
 export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };

@@ -1,5 +1,5 @@
 /**
- * Working-time calendar types. Everything in src/calendar is pure: no I/O, no clock.
+ * Working-time calendar types. Everything in machines/calendar is pure: no I/O, no clock.
  * Instants are ISO-8601 UTC strings ("2026-03-03T03:00:00.000Z"); local dates are
  * "YYYY-MM-DD" in Asia/Ho_Chi_Minh (UTC+7, no daylight saving since 1975).
  */

@@ -1,6 +1,6 @@
 /**
  * Vietnamese renderings of times, dates and working-time amounts for the printed forms.
- * Pure: every time is shown in Asia/Ho_Chi_Minh local time (via src/calendar), never the process zone.
+ * Pure: every time is shown in Asia/Ho_Chi_Minh local time (via machines/calendar), never the process zone.
  */
 import { UNITS } from '../../machines/procedures';
 import { localDate, localTime, type Instant, type LocalDate, type WorkingAmount } from '../../machines/calendar';

@@ -2,7 +2,7 @@
  * The weekly late-dossier review's log (`review_events`): append-only, hash-chained per (week, scope),
  * where scope is a unit code or 'centre'. A REVIEW_NOTE records a dossier's cause and corrective action;
  * WEEK_SIGNED_OFF closes the week, after which the chain refuses anything more (409, nothing allowed).
- * Hashes use the dossier log's function (src/audit/hash.ts), with the chain named `review:<week>:<scope>`
+ * Hashes use the dossier log's function (machines/engine/hash.ts), with the chain named `review:<week>:<scope>`
  * in place of a dossier id, so editing, removing, inserting or reordering a record breaks the chain.
  */
 import type { Knex } from 'knex';

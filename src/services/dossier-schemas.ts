@@ -1,5 +1,5 @@
 /**
- * Request and response shapes of the dossier API. With src/engine/commands.ts these zod schemas are
+ * Request and response shapes of the dossier API. With machines/engine/commands.ts these zod schemas are
  * the single source of truth: routes validate with them and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';

@@ -47,7 +47,7 @@ function figureSchema(d: MetricDefinition): z.ZodType {
   return count;
 }
 
-/** Every figure of a group, described by its definition (src/metrics/definitions.ts). */
+/** Every figure of a group, described by its definition (machines/metrics/definitions.ts). */
 export const ComplianceFiguresSchema = z.object(Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.key, figureSchema(d).describe(`${d.label}: ${d.rule}`)])));
 
 export const ComplianceReportSchema = z.object({

@@ -47,7 +47,7 @@ export const FINDING_LABELS = {
 };
 const findingLabel = (kind) => FINDING_LABELS[kind] ?? kind;
 
-/** columns of the dossiers row (src/engine/projection.ts, verify-dossier.ts expectedProjection) */
+/** columns of the dossiers row (machines/engine/projection.ts, verify-dossier.ts expectedProjection) */
 const FIELD_LABELS = {
   state: 'Trạng thái',
   timeliness: 'Tình trạng hạn',

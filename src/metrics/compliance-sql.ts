@@ -112,84 +112,151 @@ interface Aggregate {
   figures: [keyof Tallies | string, string, Knex.Value[]][];
 }
 
-/** The aggregates of one bucket: each a scan of one index range. */
-function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Aggregate[] {
+/** A SQL condition over `dossiers` with its bindings. */
+export interface SqlCondition {
+  sql: string;
+  bindings: Knex.Value[];
+}
+
+/**
+ * The figures a dashboard card can open as a list of dossiers: each is exactly the rows its tally
+ * counts (figureCondition), so a card's number and its list's length are the same by construction.
+ */
+export const DRILL_FIGURES = [
+  'received', 'resolved', 'early', 'onTime', 'late', 'pending', 'pendingLate', 'pendingDueSoon', 'pendingNotYetDue',
+  'pendingClockStopped', 'lateDossiers', 'apologised', 'apologyMissing', 'returned', 'withdrawn', 'refusedIntake',
+] as const;
+export type DrillFigure = (typeof DRILL_FIGURES)[number];
+
+/** The WHERE of each aggregate and the conditions its figures count, for one bucket. */
+function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; dueSoonUntil: string }) {
   const { fromAt: f, toAt: t } = b;
   const { asOf, dueSoonUntil } = cut;
+  const c = (sql: string, ...bindings: Knex.Value[]): SqlCondition => ({ sql, bindings });
   // Each OR branch has its own indexable condition, so that SQLite (multi-index OR) and PostgreSQL
   // (BitmapOr) read only the open dossiers (a partial index) and those resolved or withdrawn since,
   // never the whole history. "No result and not closed" is exactly the open states.
-  const pendingAt = `(result_at IS NULL AND closed_at IS NULL AND received_at < ?) OR (result_at >= ? AND received_at < ?) OR (state = 'withdrawn' AND closed_at >= ? AND received_at < ?)`;
-  const lateOpen = `${NOT_STOPPED} AND original_due_at < ?`;
+  const pendingAt = (at: string) =>
+    c(`(result_at IS NULL AND closed_at IS NULL AND received_at < ?) OR (result_at >= ? AND received_at < ?) OR (state = 'withdrawn' AND closed_at >= ? AND received_at < ?)`, at, at, at, at, at);
+  const lateOpen = c(`${NOT_STOPPED} AND original_due_at < ?`, asOf);
+  const apologisedBy = c('first_apology_at < ?', asOf);
+  const and = (...parts: SqlCondition[]): SqlCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' AND '), bindings: parts.flatMap((p) => p.bindings) });
+  return {
+    where: {
+      received: c('received_at >= ? AND received_at < ?', f, t),
+      resolved: c('result_at >= ? AND result_at < ?', f, t),
+      returned: c('returned_at >= ? AND returned_at < ?', f, t),
+      closed: c(`state IN ('withdrawn', 'refused_intake') AND closed_at >= ? AND closed_at < ?`, f, t),
+      pending: pendingAt(t),
+      pendingAtStart: pendingAt(f),
+      resultsNotCollected: c(`(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`, t, t, t),
+    },
+    lateResolved: c(`final_timeliness = 'late'`),
+    lateOpen,
+    apologisedBy,
+    timelyApology: and(apologisedBy, c('apology_timely')),
+    pendingDueSoon: c(`${NOT_STOPPED} AND original_due_at >= ? AND original_due_at <= ?`, asOf, dueSoonUntil),
+    pendingNotYetDue: c(`${NOT_STOPPED} AND (original_due_at > ? OR original_due_at IS NULL)`, dueSoonUntil),
+    clockStopped: c(`state IN (${list(STOPPED_STATES)})`),
+    and,
+  };
+}
+
+/** The aggregates of one bucket: each a scan of one index range. */
+function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Aggregate[] {
+  const k = conditionsOf(b, cut);
+  const counted = (name: string, cond: SqlCondition): [string, string, Knex.Value[]] => [name, count(cond.sql), cond.bindings];
+  const agg = (where: SqlCondition, figures: Aggregate['figures']): Aggregate => ({ where: where.sql, whereBindings: where.bindings, figures });
   return [
-    {
-      where: 'received_at >= ? AND received_at < ?',
-      whereBindings: [f, t],
-      figures: [
-        ['received', 'COUNT(*)', []],
-        ['receivedCounter', count(`channel = 'counter'`), []],
-        ['receivedOnline', count(`channel = 'online'`), []],
-        ['receivedPostal', count(`channel = 'postal'`), []],
-      ],
-    },
-    {
-      where: 'result_at >= ? AND result_at < ?',
-      whereBindings: [f, t],
-      figures: [
-        ['resolved', 'COUNT(*)', []],
-        ['approved', count(`outcome = 'approved'`), []],
-        ['refusedResult', count(`outcome = 'refused'`), []],
-        ['early', count(`final_timeliness = 'early'`), []],
-        ['onTime', count(`final_timeliness = 'on_time'`), []],
-        ['late', count(`final_timeliness = 'late'`), []],
-        ['digitisedResults', count('result_digitised'), []],
-        ['timedResults', count('result_working_ms IS NOT NULL'), []],
-        ['workingMsSum', 'SUM(COALESCE(result_working_ms, 0))', []],
-        ['lateApologisedResolved', count(`final_timeliness = 'late' AND first_apology_at < ?`), [asOf]],
-        ['lateApologisedTimelyResolved', count(`final_timeliness = 'late' AND first_apology_at < ? AND apology_timely`), [asOf]],
-      ],
-    },
-    {
-      where: 'returned_at >= ? AND returned_at < ?',
-      whereBindings: [f, t],
-      figures: [
-        ['returned', 'COUNT(*)', []],
-        ['returnedCounter', count(`return_method = 'counter'`), []],
-        ['returnedPost', count(`return_method = 'post'`), []],
-        ['returnedOnline', count(`return_method = 'online'`), []],
-        ['rated', count('rating IS NOT NULL'), []],
-        ['ratingSum', 'SUM(COALESCE(rating, 0))', []],
-        ['satisfied', count('rating >= 4'), []],
-      ],
-    },
-    {
-      where: `state IN ('withdrawn', 'refused_intake') AND closed_at >= ? AND closed_at < ?`,
-      whereBindings: [f, t],
-      figures: [
-        ['withdrawn', count(`state = 'withdrawn'`), []],
-        ['refusedIntake', count(`state = 'refused_intake'`), []],
-      ],
-    },
-    {
-      where: pendingAt,
-      whereBindings: [t, t, t, t, t],
-      figures: [
-        ['pending', 'COUNT(*)', []],
-        ['pendingClockStopped', count(`state IN (${list(STOPPED_STATES)})`), []],
-        ['pendingLate', count(lateOpen), [asOf]],
-        ['pendingDueSoon', count(`${NOT_STOPPED} AND original_due_at >= ? AND original_due_at <= ?`), [asOf, dueSoonUntil]],
-        ['pendingNotYetDue', count(`${NOT_STOPPED} AND (original_due_at > ? OR original_due_at IS NULL)`), [dueSoonUntil]],
-        ['lateApologisedOpen', count(`${lateOpen} AND first_apology_at < ?`), [asOf, asOf]],
-        ['lateApologisedTimelyOpen', count(`${lateOpen} AND first_apology_at < ? AND apology_timely`), [asOf, asOf]],
-      ],
-    },
-    { where: pendingAt, whereBindings: [f, f, f, f, f], figures: [['carriedOver', 'COUNT(*)', []]] },
-    {
-      where: `(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`,
-      whereBindings: [t, t, t],
-      figures: [['resultsNotCollected', 'COUNT(*)', []]],
-    },
+    agg(k.where.received, [
+      ['received', 'COUNT(*)', []],
+      ['receivedCounter', count(`channel = 'counter'`), []],
+      ['receivedOnline', count(`channel = 'online'`), []],
+      ['receivedPostal', count(`channel = 'postal'`), []],
+    ]),
+    agg(k.where.resolved, [
+      ['resolved', 'COUNT(*)', []],
+      ['approved', count(`outcome = 'approved'`), []],
+      ['refusedResult', count(`outcome = 'refused'`), []],
+      ['early', count(`final_timeliness = 'early'`), []],
+      ['onTime', count(`final_timeliness = 'on_time'`), []],
+      counted('late', k.lateResolved),
+      ['digitisedResults', count('result_digitised'), []],
+      ['timedResults', count('result_working_ms IS NOT NULL'), []],
+      ['workingMsSum', 'SUM(COALESCE(result_working_ms, 0))', []],
+      counted('lateApologisedResolved', k.and(k.lateResolved, k.apologisedBy)),
+      counted('lateApologisedTimelyResolved', k.and(k.lateResolved, k.timelyApology)),
+    ]),
+    agg(k.where.returned, [
+      ['returned', 'COUNT(*)', []],
+      ['returnedCounter', count(`return_method = 'counter'`), []],
+      ['returnedPost', count(`return_method = 'post'`), []],
+      ['returnedOnline', count(`return_method = 'online'`), []],
+      ['rated', count('rating IS NOT NULL'), []],
+      ['ratingSum', 'SUM(COALESCE(rating, 0))', []],
+      ['satisfied', count('rating >= 4'), []],
+    ]),
+    agg(k.where.closed, [
+      ['withdrawn', count(`state = 'withdrawn'`), []],
+      ['refusedIntake', count(`state = 'refused_intake'`), []],
+    ]),
+    agg(k.where.pending, [
+      ['pending', 'COUNT(*)', []],
+      counted('pendingClockStopped', k.clockStopped),
+      counted('pendingLate', k.lateOpen),
+      counted('pendingDueSoon', k.pendingDueSoon),
+      counted('pendingNotYetDue', k.pendingNotYetDue),
+      counted('lateApologisedOpen', k.and(k.lateOpen, k.apologisedBy)),
+      counted('lateApologisedTimelyOpen', k.and(k.lateOpen, k.timelyApology)),
+    ]),
+    agg(k.where.pendingAtStart, [['carriedOver', 'COUNT(*)', []]]),
+    agg(k.where.resultsNotCollected, [['resultsNotCollected', 'COUNT(*)', []]]),
   ];
+}
+
+/**
+ * Exactly the dossiers one figure counts over the period [fromAt, toAt) classified at `cut` (the
+ * report's own as-of instant and due-soon bound): the drill-down behind a dashboard card.
+ */
+export function figureCondition(figure: DrillFigure, period: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; dueSoonUntil: string }): SqlCondition {
+  const k = conditionsOf(period, cut);
+  const { and } = k;
+  const c = (sql: string): SqlCondition => ({ sql, bindings: [] });
+  const or = (...parts: SqlCondition[]): SqlCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' OR '), bindings: parts.flatMap((p) => p.bindings) });
+  const lateResolved = and(k.where.resolved, k.lateResolved);
+  const lateOpen = and(k.where.pending, k.lateOpen);
+  const notApologised = { sql: 'first_apology_at IS NULL OR NOT (first_apology_at < ?)', bindings: k.apologisedBy.bindings };
+  switch (figure) {
+    case 'received':
+    case 'resolved':
+    case 'returned':
+    case 'pending':
+      return k.where[figure];
+    case 'early':
+      return and(k.where.resolved, c(`final_timeliness = 'early'`));
+    case 'onTime':
+      return and(k.where.resolved, c(`final_timeliness = 'on_time'`));
+    case 'late':
+      return lateResolved;
+    case 'pendingLate':
+      return lateOpen;
+    case 'pendingDueSoon':
+      return and(k.where.pending, k.pendingDueSoon);
+    case 'pendingNotYetDue':
+      return and(k.where.pending, k.pendingNotYetDue);
+    case 'pendingClockStopped':
+      return and(k.where.pending, k.clockStopped);
+    case 'lateDossiers':
+      return or(lateResolved, lateOpen);
+    case 'apologised':
+      return or(and(lateResolved, k.apologisedBy), and(lateOpen, k.apologisedBy));
+    case 'apologyMissing':
+      return or(and(lateResolved, notApologised), and(lateOpen, notApologised));
+    case 'withdrawn':
+      return and(k.where.closed, c(`state = 'withdrawn'`));
+    case 'refusedIntake':
+      return and(k.where.closed, c(`state = 'refused_intake'`));
+  }
 }
 
 async function runAggregate(db: Knex, a: Aggregate, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, Record<string, number>>> {

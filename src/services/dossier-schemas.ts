@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CommandSchemas } from '../../machines/engine/commands';
+import { DRILL_FIGURES } from '../metrics/compliance-sql';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
 /** A real calendar date YYYY-MM-DD (2026-02-30 is refused). */
@@ -86,10 +87,25 @@ export const DossierListQuerySchema = z.strictObject({
   receivedTo: LocalDateSchema.optional(),
   dueFrom: LocalDateSchema.optional(),
   dueTo: LocalDateSchema.optional(),
+  handlingUnit: z.string().max(64).optional().describe('the unit of the handling step (what the metrics group by unit)'),
+  figure: z
+    .enum(DRILL_FIGURES)
+    .optional()
+    .describe('only the dossiers this figure of GET /api/metrics/compliance counts over periodFrom–periodTo (a dashboard card\'s list)'),
+  periodFrom: LocalDateSchema.optional().describe('with figure: first day of the period, inclusive'),
+  periodTo: LocalDateSchema.optional().describe('with figure: the day after the period (exclusive), as GET /api/metrics/compliance takes it'),
   q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
   sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(500).optional(),
+}).superRefine((q, ctx) => {
+  if (q.figure === undefined) {
+    for (const k of ['periodFrom', 'periodTo'] as const) if (q[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'only with figure' });
+    return;
+  }
+  if (q.periodFrom === undefined) ctx.addIssue({ code: 'custom', path: ['periodFrom'], message: 'required with figure' });
+  if (q.periodTo === undefined) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'required with figure' });
+  else if (q.periodFrom !== undefined && !(q.periodTo > q.periodFrom)) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'periodTo must be after periodFrom' });
 });
 export type DossierListQuery = z.infer<typeof DossierListQuerySchema>;
 

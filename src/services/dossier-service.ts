@@ -21,6 +21,8 @@ import { viewOf } from '../../machines/engine/projection';
 import { parseWith } from './validate';
 import { DossierListQuerySchema, MAX_VERSION, type DossierViewDto } from './dossier-schemas';
 import { decodeCursor, findDossiers } from '../store/dossier-queries';
+import { figureCondition, type DrillFigure } from '../metrics/compliance-sql';
+import { planReport, WHOLE_PERIOD_KEY } from '../../machines/metrics/definitions';
 import { findDossierByCode, type DossierRow } from '../store/dossier-store';
 import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
 import { insertRecordView } from '../store/record-view-store';
@@ -110,12 +112,20 @@ export class DossierService {
       receivedTo: q.receivedTo,
       dueFrom: q.dueFrom,
       dueTo: q.dueTo,
+      handlingUnit: q.handlingUnit,
+      condition: q.figure ? await this.figureCondition(q.figure, q.periodFrom!, q.periodTo!) : undefined,
       q: q.q,
       sort: q.sort,
       limit: q.limit,
       cursor: q.cursor,
     });
     return { items: rows.map((row) => this.rowView(user, row)), nextCursor };
+  }
+
+  /** The dossiers a compliance figure counts, classified at the same instants as GET /api/metrics/compliance. */
+  private async figureCondition(figure: DrillFigure, from: string, to: string) {
+    const plan = planReport(from, to, 'centre', this.ctx.clock.now().toISOString(), await this.ctx.calendars.latest());
+    return figureCondition(figure, plan.period, plan.clock.cuts[WHOLE_PERIOD_KEY]!);
   }
 
   async get(user: AuthUser, code: string, opts: { masked?: boolean } = {}): Promise<DossierViewDto & Record<string, unknown>> {

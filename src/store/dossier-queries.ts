@@ -20,6 +20,10 @@ export interface DossierFilter {
   receivedTo?: string;
   dueFrom?: string;
   dueTo?: string;
+  /** the unit of the handling step (what the metrics group by unit) */
+  handlingUnit?: string;
+  /** a raw condition from a metric's definition (src/metrics/compliance-sql.ts figureCondition) */
+  condition?: { sql: string; bindings: Knex.Value[] };
   q?: string;
   sort: 'recent' | 'due';
   limit: number;
@@ -79,6 +83,11 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
   if (f.receivedTo) q.where('received_at', '<', endOf(f.receivedTo));
   if (f.dueFrom) q.where('due_at', '>=', startOf(f.dueFrom));
   if (f.dueTo) q.where('due_at', '<', endOf(f.dueTo));
+  if (f.handlingUnit) q.where('handling_unit', f.handlingUnit);
+  if (f.condition) {
+    const { sql, bindings } = f.condition;
+    q.whereRaw(`(${sql})`, bindings);
+  }
   if (f.q) {
     const text = f.q.trim();
     const like = `%${escapeLike(text)}%`;

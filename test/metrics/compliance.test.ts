@@ -37,13 +37,14 @@
  *
  * Officers of the handling step: an = D1 D2 D5 D6 D8 D12 D16 D17 D18; binh = D3 D4 D7 D9 D13; chi = D14 D15.
  */
+import type request from 'supertest';
 import { BACKENDS } from '../support/backends';
 import { hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 import type { ActorRef } from '../../machines/dossier';
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
-import { complianceFromProjection } from '../../src/metrics/compliance-sql';
+import { complianceFromProjection, DRILL_FIGURES } from '../../src/metrics/compliance-sql';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceFigures, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
 import { metricsColumns } from '../../machines/metrics/projection-extra';
@@ -404,6 +405,63 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       for (const user of ['counter', 'specialist']) {
         const res = await s.http.get('/api/metrics/apology-missing').set('Authorization', `Bearer ${await s.login(user)}`);
         expect({ user, status: res.status }).toEqual({ user, status: 403 });
+      }
+    });
+
+    /** every code of a dossier list query, all pages */
+    async function listed(query: string, token: string): Promise<string[]> {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: request.Response = await s.http.get(`/api/dossiers?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', `Bearer ${token}`);
+        expect({ query, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ query, status: 200, body: null });
+        out.push(...res.body.items.map((i: { code: string }) => i.code));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return out.sort();
+    }
+
+    test('every dashboard figure opens a list of exactly the dossiers it counts, for the centre, each unit and each procedure', async () => {
+      const token = await s.login('supervisor');
+      const period = 'periodFrom=2026-03-01&periodTo=2026-04-01';
+      const [centre, byUnit, byProcedure] = [await fast('centre'), await fast('unit'), await fast('procedure')];
+      const name = (code: string) => Object.entries(codes).find(([, c]) => c === code)?.[0];
+      for (const figure of DRILL_FIGURES) {
+        const all = await listed(`figure=${figure}&${period}`, token);
+        expect({ figure, n: all.length }).toEqual({ figure, n: centre.groups[0]!.figures[figure] });
+        for (const g of byUnit.groups.filter((x) => x.key !== '(none)')) {
+          const n = (await listed(`figure=${figure}&${period}&handlingUnit=${g.key}`, token)).length;
+          expect({ figure, unit: g.key, n }).toEqual({ figure, unit: g.key, n: g.figures[figure] });
+        }
+        for (const g of byProcedure.groups) {
+          const n = (await listed(`figure=${figure}&${period}&procedure=${g.key}`, token)).length;
+          expect({ figure, procedure: g.key, n }).toEqual({ figure, procedure: g.key, n: g.figures[figure] });
+        }
+      }
+      // the hand count: resolved late in March are D3 D4 D5 D15; late overall adds D6 D7 (late in progress)
+      expect((await listed(`figure=late&${period}`, token)).map(name).sort()).toEqual(['D15', 'D3', 'D4', 'D5']);
+      expect((await listed(`figure=lateDossiers&${period}`, token)).map(name).sort()).toEqual(['D15', 'D3', 'D4', 'D5', 'D6', 'D7']);
+      // the old dashboard linked its "Trễ hạn" card (late results of one week) to timeliness=late: every late result ever
+      const week = 'periodFrom=2026-03-16&periodTo=2026-03-23';
+      const weekly = await complianceFromProjection(t().db, { from: '2026-03-16', to: '2026-03-23', groupBy: 'centre', now: hanoi('2026-04-10 10:00'), calendar: await t().calendars.latest() });
+      const lateInWeek = await listed(`figure=late&${week}`, token);
+      expect(lateInWeek.length).toBe(weekly.groups[0]!.figures.late);
+      expect((await listed('timeliness=late', token)).length).toBeGreaterThan(lateInWeek.length);
+    });
+
+    test('a figure needs its period, and a period needs a figure: 400 naming the field', async () => {
+      const token = await s.login('supervisor');
+      const cases: [string, string][] = [
+        ['figure=late', 'periodFrom'],
+        ['figure=late&periodFrom=2026-03-01', 'periodTo'],
+        ['figure=late&periodFrom=2026-03-10&periodTo=2026-03-01', 'periodTo'],
+        ['periodFrom=2026-03-01', 'periodFrom'],
+        ['figure=everything&periodFrom=2026-03-01&periodTo=2026-04-01', 'figure'],
+      ];
+      for (const [query, field] of cases) {
+        const res = await s.http.get(`/api/dossiers?${query}`).set('Authorization', `Bearer ${token}`);
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toContain(field);
       }
     });
 

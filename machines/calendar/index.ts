@@ -21,6 +21,6 @@ export { compensatoryDays, nationalDayAdjacentDate, statutoryHolidays, statutory
 export { datasetYears, defaultCalendarData } from './holidays-data';
 export { buildCalendar } from './calendar';
 export { CalendarValidationError, validateYearCalendar } from './validate';
-export { addWorkingTime, shiftByWorkingTime, workingDaysBetween, workingTimeBetween } from './working-time';
+export { addWorkingTime, pauseExtensionMs, shiftByWorkingTime, workingDaysBetween, workingTimeBetween } from './working-time';
 export { classifyTimeliness, deemedReceipt, dueDate } from './due-date';
 export type { DueDateOptions, DueDateResult, Timeliness } from './due-date';

@@ -114,9 +114,11 @@ export function workingDaysBetween(a: Instant, b: Instant, cal: Calendar): numbe
 }
 
 /**
- * Pure. Moves a due date later by paused working time (pausedMs ≥ 0; 0 → unchanged).
- * - hours: adds pausedMs of office time; a due date at an interval end continues in the next interval.
- * - days: close of the ceil(pausedMs / officeDayMs)-th working day after the due date's local date.
+ * Pure. Moves a due date later by paused working time (pausedMs ≥ 0; 0 → unchanged). Never by more
+ * than pausedMs of working time:
+ * - hours: adds exactly pausedMs of office time; a due date at an interval end continues in the next interval.
+ * - days: close of the floor(pausedMs / officeDayMs)-th working day after the due date's local date
+ *   (whole office days only; a remainder below one office day does not move a day-mode due date).
  */
 export function shiftByWorkingTime(due: Instant, pausedMs: number, unit: 'days' | 'hours', cal: Calendar): Instant {
   if (!Number.isFinite(pausedMs) || pausedMs < 0) throw new RangeError(`pausedMs must be a finite number ≥ 0, got ${pausedMs}`);
@@ -124,6 +126,24 @@ export function shiftByWorkingTime(due: Instant, pausedMs: number, unit: 'days' 
   const ms = parseInstant(due);
   if (pausedMs === 0) return formatInstant(ms);
   if (unit === 'hours') return formatInstant(addOfficeMs(ms, pausedMs, cal));
-  const days = Math.ceil(pausedMs / cal.officeDayMs);
+  const days = Math.floor(pausedMs / cal.officeDayMs);
+  if (days === 0) return formatInstant(ms);
   return formatInstant(lastEndMs(cal, nthWorkingDayAfter(cal, localDayNumber(ms), days)));
+}
+
+/**
+ * Pure. The pause rule (docs/calendar.md, "Pauses"): the working time a dossier's due date moves by
+ * when a pause of `addedMs` ends, given the working time `earlierMs` already paused since the clock
+ * last (re)started. Pauses accumulate over the whole dossier:
+ * - hours: exactly addedMs;
+ * - days: whole office days only, each granted once the running total reaches it:
+ *   (floor((earlier + added) / officeDay) − floor(earlier / officeDay)) × officeDay.
+ * The sum over any sequence of pauses is ≤ their total paused working time.
+ */
+export function pauseExtensionMs(earlierMs: number, addedMs: number, unit: 'days' | 'hours', cal: Calendar): number {
+  if (!Number.isFinite(earlierMs) || earlierMs < 0) throw new RangeError(`earlierMs must be a finite number ≥ 0, got ${earlierMs}`);
+  if (!Number.isFinite(addedMs) || addedMs < 0) throw new RangeError(`addedMs must be a finite number ≥ 0, got ${addedMs}`);
+  if (unit === 'hours') return addedMs;
+  const day = cal.officeDayMs;
+  return (Math.floor((earlierMs + addedMs) / day) - Math.floor(earlierMs / day)) * day;
 }

@@ -150,7 +150,18 @@ export type DossierEvent =
   | ({ type: 'REQUEST_SUPPLEMENT'; missing: string[]; reason: string } & Stamp)
   | ({ type: 'RECEIVE_SUPPLEMENT' } & Stamp & DeadlineStamp)
   | ({ type: 'PAUSE'; reason: PauseReason; note?: string | null } & Stamp)
-  | ({ type: 'RESUME'; pausedWorkingMs: number; dueAt: Instant; originalDueAt: Instant; calendarVersion: number } & Stamp)
+  | ({
+      type: 'RESUME';
+      /** working time of this pause */
+      pausedWorkingMs: number;
+      /** working time of all pauses since the clock last (re)started, this one included (absent before the accumulated pause rule) */
+      totalPausedWorkingMs?: number;
+      /** how far this resume moved the due dates, in working time (absent before the accumulated pause rule) */
+      extensionMs?: number;
+      dueAt: Instant;
+      originalDueAt: Instant;
+      calendarVersion: number;
+    } & Stamp)
   | ({
       type: 'RECORD_RESULT';
       documentNumber: string;

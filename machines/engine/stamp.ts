@@ -7,6 +7,7 @@ import {
   addDays,
   dueDate,
   localDate,
+  pauseExtensionMs,
   shiftByWorkingTime,
   workingTimeBetween,
   type Calendar,
@@ -14,6 +15,7 @@ import {
 import type { ActorRef, DossierContext, DossierEvent } from '../dossier';
 import type { Command } from './commands';
 import { validationFailed } from './errors';
+import { pausedSinceClockStart } from './pauses';
 
 /** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
 export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
@@ -50,15 +52,21 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       }
       return { type: 'PAUSE', ...base, reason: cmd.reason, note: cmd.note ?? null };
     case 'RESUME': {
-      // Paused working time does not count: both the appointment and the statutory due date move by it.
+      // Paused working time does not count, but never buys more than it lasted: pauses accumulate over the
+      // dossier and, in day mode, move the due dates by whole office days only once the total reaches them
+      // (pauseExtensionMs; docs/calendar.md "Pauses"). Both the appointment and the statutory due date move.
       const pausedMs = ctx.pausedAt ? workingTimeBetween(ctx.pausedAt, at, cal) : 0;
+      const earlierMs = pausedSinceClockStart(ctx.clock, cal);
       const unit = ctx.procedure.processingTime.unit;
+      const extensionMs = pauseExtensionMs(earlierMs, pausedMs, unit, cal);
       return {
         type: 'RESUME',
         ...base,
         pausedWorkingMs: pausedMs,
-        dueAt: shiftByWorkingTime(ctx.dueAt!, pausedMs, unit, cal),
-        originalDueAt: shiftByWorkingTime(ctx.originalDueAt!, pausedMs, unit, cal),
+        totalPausedWorkingMs: earlierMs + pausedMs,
+        extensionMs,
+        dueAt: shiftByWorkingTime(ctx.dueAt!, extensionMs, unit, cal),
+        originalDueAt: shiftByWorkingTime(ctx.originalDueAt!, extensionMs, unit, cal),
         calendarVersion: cal.version,
       };
     }

@@ -111,11 +111,12 @@ describe('shifting a due date by paused working time', () => {
     expect(shiftByWorkingTime(at('2026-03-03', '10:00'), 1 * H, 'hours', cal)).toBe(at('2026-03-03', '11:00'));
   });
 
-  it('in days mode any part of an office day counts as a whole working day', () => {
+  it('in days mode only whole office days move the due date (a remainder below one day does not)', () => {
     const due = at('2026-03-06', '17:00'); // Fri
-    expect(shiftByWorkingTime(due, 1, 'days', cal)).toBe(at('2026-03-09', '17:00'));
+    expect(shiftByWorkingTime(due, 1, 'days', cal)).toBe(due);
+    expect(shiftByWorkingTime(due, cal.officeDayMs - 1, 'days', cal)).toBe(due);
     expect(shiftByWorkingTime(due, cal.officeDayMs, 'days', cal)).toBe(at('2026-03-09', '17:00'));
-    expect(shiftByWorkingTime(due, cal.officeDayMs + 1, 'days', cal)).toBe(at('2026-03-10', '17:00'));
+    expect(shiftByWorkingTime(due, 2 * cal.officeDayMs - 1, 'days', cal)).toBe(at('2026-03-09', '17:00'));
   });
 
   it('a zero pause leaves the due date unchanged in both modes', () => {

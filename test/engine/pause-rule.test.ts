@@ -5,11 +5,11 @@
  * stamping (src/engine/stamp.ts) and the chart, no database.
  */
 import fc from 'fast-check';
-import { buildCalendar, defaultCalendarData, toInstant, workingTimeBetween, type Instant } from '../../src/calendar';
+import { buildCalendar, defaultCalendarData, toInstant, workingTimeBetween, type Instant } from '../../machines/calendar';
 import { applyEvent, chartFor, CURRENT_CHART_VERSION, startDossier, type DossierSnapshot } from '../../machines/dossier';
-import { stampCommand } from '../../src/engine/stamp';
-import type { Command } from '../../src/engine/commands';
-import { pauseSummary } from '../../src/engine/pauses';
+import { stampCommand } from '../../machines/engine/stamp';
+import type { Command } from '../../machines/engine/commands';
+import { pauseSummary } from '../../machines/engine/pauses';
 import { CLERK, LEADER, OFFICER, input, THREE_STEP_TERMS } from '../support/chart-fixtures';
 
 const cal = buildCalendar(defaultCalendarData());

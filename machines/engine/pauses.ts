@@ -3,7 +3,7 @@
  * they moved the statutory due date. Pure: the calendar is passed in, no clock is read.
  */
 import { workingTimeBetween, type Calendar, type Instant } from '../calendar';
-import type { ClockEntry } from '../../machines/dossier';
+import type { ClockEntry } from '../dossier';
 
 export interface PauseRecord {
   reason: string | null;

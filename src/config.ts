@@ -2,10 +2,38 @@
  * Configuration from environment variables, validated at start-up. A wrong value stops the server
  * with a message naming the variable.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** Express's own names for address ranges in a `trust proxy` list. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which direct peers may tell the client's address in X-Forwarded-For: `none`, a number of proxy hops
+ * (1–10), or a comma-separated list of addresses, CIDR ranges and the names loopback, linklocal,
+ * uniquelocal. `true` (trust anyone) is refused: any client could then choose its throttling key.
+ */
+export const TrustProxySchema = z
+  .string()
+  .trim()
+  .refine(
+    (v) => v === 'none' || /^(10|[1-9])$/.test(v) || (v.length > 0 && v.split(',').every((e) => isProxyAddress(e.trim()))),
+    'expected none, a hop count 1–10, or a comma-separated list of addresses/CIDR ranges/loopback/linklocal/uniquelocal',
+  )
+  .transform((v): false | number | string[] => (v === 'none' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -30,6 +58,8 @@ export const ConfigSchema = z.object({
   /** fatal, error, warn, info, debug, trace or silent; unset = info (silent under jest) */
   LOG_LEVEL: LogLevelSchema.optional(),
   NODE_ENV: z.string().default('development'),
+  /** the direct peers whose X-Forwarded-For names the client (login and lookup throttling); default loopback */
+  TRUST_PROXY: TrustProxySchema.default(['loopback']),
   /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
   MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 }).superRefine((c, ctx) => {

@@ -11,6 +11,7 @@ import * as metrics from './20261124000005_metrics';
 import * as reviews from './20261124000006_reviews';
 import * as recordViews from './20261124000007_record_views';
 import * as listIndexes from './20261124000008_list_indexes';
+import * as loginAddresses from './20261204000400_login_addresses';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000006_reviews', reviews],
   ['20261124000007_record_views', recordViews],
   ['20261124000008_list_indexes', listIndexes],
+  ['20261204000400_login_addresses', loginAddresses],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   if (deps.sweeper) instrumentSweeper(deps.sweeper, metrics, logger);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext(logger, metrics)); // first: request id and the access log line
   app.use(securityHeaders);
   app.use(requireJson);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
-import { countHit, deleteBucket, readBucket } from '../store/rate-limit-store';
+import { countHit, deleteBucket, readBucket, uncountHit } from '../store/rate-limit-store';
 
 export { pruneRateLimits } from '../store/rate-limit-store';
 
@@ -57,6 +57,15 @@ export async function check(db: Db, bucket: string, opts: RateLimitOptions): Pro
   const found = await readBucket(db, bucket);
   if (!found || found.windowStart <= windowCutoff(opts)) return { allowed: true, count: 0, retryAfterSeconds: 0 };
   return decide(found.count, found.windowStart, opts, 'check');
+}
+
+/**
+ * Takes back one attempt counted by `hit`: for limits that count failures atomically (count first, then
+ * try, then refund what was not a failure), so a burst of parallel attempts can never all pass a check
+ * made before any of them was counted.
+ */
+export async function refund(db: Db, bucket: string): Promise<void> {
+  await uncountHit(db, bucket);
 }
 
 /** Forgets the attempts counted against `bucket` (a successful login clears its failures). */

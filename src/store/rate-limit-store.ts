@@ -17,14 +17,17 @@ export interface CountHitOptions {
   now: string;
   /** a window that started at or before this instant has expired: the hit starts a new one at `now` */
   expiredAtOrBefore: string;
-  /** when the count reaches this, the window restarts at `now` (a lockout then lasts a full window) */
+  /**
+   * when the count reaches exactly this, the window restarts at `now` (a lockout then lasts a full window);
+   * later hits in the same window do not restart it again, so refused attempts cannot renew a lockout forever
+   */
   restartWindowAt?: number;
 }
 
 /** Counts one attempt against `bucket`; the bucket as it is after the hit. */
 export async function countHit(db: Knex, bucket: string, opts: CountHitOptions): Promise<RateLimitBucket> {
   const expired = `"rate_limits"."window_start" <= ?`;
-  const restart = opts.restartWindowAt === undefined ? '' : ` WHEN "rate_limits"."count" + 1 >= ? THEN excluded."window_start"`;
+  const restart = opts.restartWindowAt === undefined ? '' : ` WHEN "rate_limits"."count" + 1 = ? THEN excluded."window_start"`;
   const restartArgs = opts.restartWindowAt === undefined ? [] : [opts.restartWindowAt];
   const rows: { window_start: unknown; count: unknown }[] = await db('rate_limits')
     .insert({ bucket, window_start: opts.now, count: 1 })
@@ -40,6 +43,15 @@ export async function countHit(db: Knex, bucket: string, opts: CountHitOptions):
   const row = rows[0];
   if (!row) throw new Error(`rate limit upsert returned no row for ${bucket}`);
   return { windowStart: toIso(row.window_start), count: Number(row.count) };
+}
+
+/**
+ * Takes back one attempt counted by countHit (an attempt that turned out not to be a failure, or one that
+ * was refused before anything was checked). Never below 0; a window that has since restarted is left as is
+ * only by accident of timing, which can only make the limit stricter.
+ */
+export async function uncountHit(db: Knex, bucket: string): Promise<void> {
+  await db('rate_limits').where({ bucket }).where('count', '>', 0).decrement('count', 1);
 }
 
 export async function readBucket(db: Knex, bucket: string): Promise<RateLimitBucket | null> {

@@ -1,10 +1,13 @@
 /**
  * Login throttling over real HTTP, on SQLite and PostgreSQL: 5 failures in 15 minutes lock an
- * account or a client address for 15 minutes, the counters are shared through the database, and
- * a lockout reveals no more than a wrong password does.
+ * account (from addresses it has not signed in from) or an account-and-address for 15 minutes, an
+ * address has a larger budget over accounts it does not know, attempts are counted before the password is
+ * checked (so parallel bursts cannot slip through), the counters are shared through the database, and a
+ * lockout reveals no more than a wrong password does.
  */
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
+import { AuthService } from '../../src/services/auth/auth-service';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
 
@@ -47,11 +50,12 @@ describe.each(BACKENDS)('login throttling ($name)', (backend) => {
     expect((await attempt('counter', 'demo')).status).toBe(200);
   });
 
-  test('a successful login clears the account’s failures', async () => {
-    await failTimes(4, 'specialist');
-    expect((await attempt('specialist', 'demo')).status).toBe(200);
-    await failTimes(4, 'specialist');
-    expect((await attempt('specialist', 'demo')).status).toBe(200);
+  test('a successful login clears that address’s failures for the account, and the address is then known', async () => {
+    const desk = '198.51.100.200';
+    await failTimes(4, 'specialist', desk);
+    expect((await attempt('specialist', 'demo', desk)).status).toBe(200);
+    await failTimes(4, 'specialist', desk);
+    expect((await attempt('specialist', 'demo', desk)).status).toBe(200);
   });
 
   test('failures older than 15 minutes are forgotten', async () => {
@@ -72,15 +76,68 @@ describe.each(BACKENDS)('login throttling ($name)', (backend) => {
     server.engine.clock.advance(15 * MINUTE);
   });
 
-  test('five failures from one address lock that address for every account, and only that address', async () => {
-    const ip = '192.0.2.77';
-    for (let i = 0; i < 5; i++) expect((await attempt(`someone_${i}`, 'wrong', ip)).status).toBe(401);
-    expect((await attempt('supervisor', 'demo', ip)).status).toBe(429);
-    expect((await attempt('supervisor', 'demo')).status).toBe(200);
-    const bucket = await server.engine.db('rate_limits').where({ bucket: `login:ip:${ip}` }).first();
-    expect(Number(bucket.count)).toBe(5);
+  test('one address: five failures lock it out of that account only; colleagues behind it and known addresses still sign in', async () => {
+    const office = '192.0.2.77';
+    expect((await attempt('supervisor', 'demo', office)).status).toBe(200); // the supervisor has signed in from the office before
+    for (let i = 0; i < 5; i++) expect((await attempt('counter', `wrong-${i}`, office)).status).toBe(401);
+    expect((await attempt('counter', 'demo', office)).status).toBe(429);
+    expect((await attempt('supervisor', 'demo', office)).status).toBe(200);
+    expect((await attempt('specialist', 'demo', office)).status).toBe(200);
     server.engine.clock.advance(15 * MINUTE);
-    expect((await attempt('supervisor', 'demo', ip)).status).toBe(200);
+    expect((await attempt('counter', 'demo', office)).status).toBe(200);
+  });
+
+  test('a stranger cannot lock an account out of the addresses it signs in from', async () => {
+    const office = '192.0.2.80';
+    expect((await attempt('admin', 'demo', office)).status).toBe(200);
+    await failTimes(5, 'admin'); // five strangers, each from a fresh address
+    expect((await attempt('admin', 'demo', freshIp())).status).toBe(429); // a new address is locked out
+    expect((await attempt('admin', 'demo', office)).status).toBe(200); // the office is not
+    expect((await attempt('admin', 'demo', freshIp())).status).toBe(429); // and its success does not reset the strangers' count
+    server.engine.clock.advance(15 * MINUTE);
+  });
+
+  test('one address spraying many accounts is stopped by its own budget, which a known account does not use', async () => {
+    const sprayer = '192.0.2.90';
+    const auth = new AuthService(server.engine, { addressBudget: 8 });
+    const login = (u: string, p: string) => auth.login(u, p, sprayer).then(() => 200, (e: { code?: string }) => (e.code === 'RATE_LIMITED' ? 429 : 401));
+    expect(await login('leader', 'demo')).toBe(200);
+    for (let i = 0; i < 8; i++) expect(await login(`nobody_${i}`, 'guess')).toBe(401);
+    expect(await login('nobody_9', 'guess')).toBe(429);
+    expect(await login('counter', 'demo')).toBe(429);
+    expect(await login('leader', 'demo')).toBe(200);
+    const bucket = await server.engine.db('rate_limits').where({ bucket: `login:ip:${sprayer}` }).first();
+    expect(Number(bucket.count)).toBe(8);
+    server.engine.clock.advance(15 * MINUTE);
+  });
+
+  test('a burst of 40 parallel wrong passwords from one address checks at most 5; the right password inside it gets no token', async () => {
+    const ip = '192.0.2.100';
+    const burst = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => attempt('auditor', `wrong-${i}`, ip)),
+      attempt('auditor', 'demo', ip),
+    ]);
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toStrictEqual([]);
+    expect(burst[40]!.status).toBe(429);
+    expect(burst.some((r) => typeof r.body.token === 'string')).toBe(false);
+    expect((await attempt('auditor', 'demo', ip)).status).toBe(429);
+    server.engine.clock.advance(15 * MINUTE);
+  });
+
+  test('a burst of 40 parallel wrong passwords from 40 addresses over two instances checks at most 5', async () => {
+    const other = request(createApp(server.deps));
+    const burst = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => attempt('leader', `wrong-${i}`, freshIp(), i % 2 === 0 ? server.http : other)),
+      attempt('leader', 'demo', freshIp(), other),
+    ]);
+    expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
+    expect(burst[40]!.status).toBe(429);
+    expect(burst.some((r) => typeof r.body.token === 'string')).toBe(false);
+    const row = await server.engine.db('rate_limits').where({ bucket: 'login:user:leader' }).first();
+    expect(Number(row.count)).toBe(5); // refused attempts were taken back: they neither count nor renew the lockout
+    server.engine.clock.advance(15 * MINUTE);
   });
 
   test('the counters live in the database, so a second server instance sees the same lockout', async () => {

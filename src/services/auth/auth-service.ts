@@ -4,15 +4,25 @@
  * database (sessions, rate_limits) so several server instances share them. All times come from
  * the injected clock.
  *
- * Throttling: at most 5 failed logins per account and per client address in 15 minutes; the 5th
- * failure locks the bucket for 15 minutes, during which even the right password is answered 429.
- * A failed login never says whether the account exists.
+ * Throttling (docs/deploy.md): every attempt is counted before the password is checked, in one atomic
+ * statement per bucket (rate_limits), and refunded when it was not a failure; so a burst of parallel
+ * attempts on any number of instances checks at most `maxFailures` passwords. Three buckets:
+ * - account and address: `maxFailures` failures in `windowMs`, then that address is locked out of that
+ *   account for a full window (5 in 15 minutes);
+ * - account: the same budget counted over every address the account has NOT signed in from during the
+ *   last `knownAddressMs` (90 days); a stranger can lock `admin` out of the internet, not out of the office;
+ * - address: `addressBudget` failures in `windowMs` over every account an address does not know (100),
+ *   so colleagues behind one NAT are not locked out by one of them, and a password sprayer still is.
+ * A successful login clears the account-and-address failures, takes its own attempt back from the other
+ * two (strangers' failures stay counted), and remembers the address.
+ * A failed login never says whether the account exists; a lockout looks the same for real and unknown accounts.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../../machines/engine/errors';
 import type { AuthUser } from '../auth-user';
-import { bucketName, check, clear, hit, type RateLimitOptions } from '../rate-limit';
+import { isKnownLoginAddress, rememberLoginAddress } from '../../store/login-address-store';
+import { bucketName, clear, hit, refund, type RateLimitDecision, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { findSessionUser, findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
@@ -21,12 +31,18 @@ export interface AuthOptions {
   sessionTtlMs: number;
   maxFailures: number;
   windowMs: number;
+  /** failures one address may make in windowMs over the accounts that have not signed in from it */
+  addressBudget: number;
+  /** how long a successful sign-in makes an address known to the account */
+  knownAddressMs: number;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   sessionTtlMs: 12 * 3600 * 1000,
   maxFailures: 5,
   windowMs: 15 * 60 * 1000,
+  addressBudget: 100,
+  knownAddressMs: 90 * 24 * 3600 * 1000,
 };
 
 export interface Session {
@@ -40,6 +56,7 @@ const SESSION_INVALID = 'Phiên đăng nhập không hợp lệ hoặc đã hế
 
 export const userBucket = (username: string) => bucketName('login:user:', username);
 export const addressBucket = (address: string) => bucketName('login:ip:', address);
+export const accountAddressBucket = (username: string, address: string) => bucketName('login:user-ip:', `${username}|${address}`);
 
 export class AuthService {
   private readonly opts: AuthOptions;
@@ -53,15 +70,25 @@ export class AuthService {
   }
 
   async login(username: string, password: string, clientAddress?: string): Promise<Session> {
-    const buckets = [userBucket(username), ...(clientAddress ? [addressBucket(clientAddress)] : [])];
-    await this.refuseIfLocked(buckets);
-    const record = await findUserRecord(this.deps.db, username);
+    const { db, clock } = this.deps;
+    const known =
+      clientAddress !== undefined &&
+      (await isKnownLoginAddress(db, username, clientAddress, new Date(clock.now().getTime() - this.opts.knownAddressMs).toISOString()));
+    const limits: [string, number][] = [];
+    if (clientAddress !== undefined) limits.push([accountAddressBucket(username, clientAddress), this.opts.maxFailures]);
+    if (!known) limits.push([userBucket(username), this.opts.maxFailures]);
+    if (clientAddress !== undefined && !known) limits.push([addressBucket(clientAddress), this.opts.addressBudget]);
+    const counted = await this.countAttempt(limits);
+    const record = await findUserRecord(db, username);
     const matches = await verifyPassword(password, record?.passwordHash ?? (await dummyHash()));
-    if (!record || !record.active || !matches) {
-      for (const b of buckets) await this.recordFailure(b);
-      throw new MotcuaError('UNAUTHENTICATED', LOGIN_FAILED);
+    if (!record || !record.active || !matches) throw new MotcuaError('UNAUTHENTICATED', LOGIN_FAILED);
+    // This address's failures for this account were the user's own: forgotten. The account's and the
+    // address's wider counts keep strangers' failures; only this attempt is taken back from them.
+    for (const bucket of counted) {
+      if (clientAddress !== undefined && bucket === accountAddressBucket(username, clientAddress)) await clear(db, bucket);
+      else await refund(db, bucket);
     }
-    await clear(this.deps.db, userBucket(username));
+    if (clientAddress !== undefined) await rememberLoginAddress(db, username, clientAddress, this.now());
     return this.openSession(toAuthUser(record));
   }
 
@@ -87,12 +114,12 @@ export class AuthService {
   /** Changes the password and revokes every session of the user, this one included. */
   async changePassword(user: AuthUser, oldPassword: string, newPassword: string): Promise<void> {
     const bucket = userBucket(user.username);
-    await this.refuseIfLocked([bucket]);
+    await this.countAttempt([[bucket, this.opts.maxFailures]]);
     const record = await findUserRecord(this.deps.db, user.username);
     if (!record || !(await verifyPassword(oldPassword, record.passwordHash))) {
-      await this.recordFailure(bucket);
       throw validationFailed([{ field: 'oldPassword', reason: 'incorrect' }], 'Mật khẩu hiện tại không đúng');
     }
+    await refund(this.deps.db, bucket);
     if (oldPassword === newPassword) {
       throw validationFailed([{ field: 'newPassword', reason: 'must differ from the current password' }], 'Mật khẩu mới phải khác mật khẩu hiện tại');
     }
@@ -123,31 +150,31 @@ export class AuthService {
     return { token, expiresAt, user };
   }
 
-  private throttle(): RateLimitOptions {
-    return { limit: this.opts.maxFailures, windowMs: this.opts.windowMs, now: this.deps.clock.now(), lockout: true };
-  }
-
-  /** 429 when any bucket holds maxFailures failures from the current window. */
-  private async refuseIfLocked(buckets: string[]): Promise<void> {
-    let retryAfterSeconds = 0;
-    for (const bucket of buckets) {
-      const decision = await check(this.deps.db, bucket, this.throttle());
-      if (!decision.allowed) retryAfterSeconds = Math.max(retryAfterSeconds, decision.retryAfterSeconds);
-    }
-    if (retryAfterSeconds > 0) {
-      throw new MotcuaError(
-        'RATE_LIMITED',
-        `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút`,
-        { retryAfterSeconds },
-      );
-    }
+  private throttle(limit: number): RateLimitOptions {
+    return { limit, windowMs: this.opts.windowMs, now: this.deps.clock.now(), lockout: true };
   }
 
   /**
-   * One failure, counted atomically in the database: a window older than windowMs starts over at 1;
-   * the failure that reaches maxFailures restarts the window so the lockout lasts a full windowMs.
+   * Counts one attempt against every bucket, each in one atomic statement, before anything is checked.
+   * When a bucket is over its limit, every count just made is taken back (a refused attempt neither
+   * checks a password nor renews a lockout) and the attempt is answered 429. Returns the buckets counted.
    */
-  private async recordFailure(bucket: string): Promise<void> {
-    await hit(this.deps.db, bucket, this.throttle());
+  private async countAttempt(limits: [string, number][]): Promise<string[]> {
+    const counted: string[] = [];
+    let refused: RateLimitDecision | null = null;
+    for (const [bucket, limit] of limits) {
+      const decision = await hit(this.deps.db, bucket, this.throttle(limit));
+      counted.push(bucket);
+      if (!decision.allowed) {
+        refused = decision;
+        break;
+      }
+    }
+    if (!refused) return counted;
+    for (const bucket of counted) await refund(this.deps.db, bucket);
+    const retryAfterSeconds = refused.retryAfterSeconds;
+    throw new MotcuaError('RATE_LIMITED', `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút`, {
+      retryAfterSeconds,
+    });
   }
 }

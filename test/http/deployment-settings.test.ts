@@ -1,0 +1,55 @@
+/**
+ * Settings a deployment chooses for the network in front of motcua: TRUST_PROXY (whose X-Forwarded-For
+ * names the client that login and lookup throttling count) is validated at start-up and reaches Express.
+ */
+import { ConfigError, loadConfig } from '../../src/config';
+import { BACKENDS } from '../support/backends';
+import { startServer } from '../support/server';
+
+const SQLITE = BACKENDS.find((b) => b.name === 'sqlite')!;
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('TRUST_PROXY', () => {
+  test('accepts none, a hop count, or addresses/CIDR ranges/range names; refuses anything else naming the variable', () => {
+    expect(loadConfig({}).TRUST_PROXY).toStrictEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'none' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1,fd00::/8' }).TRUST_PROXY).toStrictEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'loopback',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['true', '', '0', '11', '10.0.0.0/33', '10.0.0', 'proxy.internal', '10.0.0.1/8/8', 'loopback,']) {
+      expect(configError({ TRUST_PROXY: bad })).toMatch(/^Invalid configuration:\nTRUST_PROXY: /);
+    }
+  });
+
+  test.each([
+    ['loopback (default)', {}, '203.0.113.9'],
+    ['none', { TRUST_PROXY: 'none' }, 'peer'],
+    ['a proxy that is not the peer', { TRUST_PROXY: '10.9.9.9' }, 'peer'],
+    ['one hop', { TRUST_PROXY: '1' }, '203.0.113.9'],
+  ])('%s: the login throttle counts the address Express derives from it', async (_name, env, expected) => {
+    const server = await startServer(SQLITE, '2026-03-03 09:00', env);
+    try {
+      await server.http.post('/api/auth/login').set('X-Forwarded-For', '203.0.113.9').send({ username: 'nobody', password: 'wrong' });
+      const buckets = (await server.engine.db('rate_limits').where('bucket', 'like', 'login:ip:%').pluck('bucket')) as string[];
+      expect(buckets).toHaveLength(1);
+      if (expected === 'peer') expect(buckets[0]).toMatch(/^login:ip:(::ffff:)?127\.0\.0\.1$|^login:ip:::1$/);
+      else expect(buckets[0]).toBe(`login:ip:${expected}`);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -2,21 +2,12 @@
  * Settings a deployment chooses for the network in front of motcua: TRUST_PROXY (whose X-Forwarded-For
  * names the client that login and lookup throttling count) is validated at start-up and reaches Express.
  */
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configError } from '../support/config';
 import { BACKENDS } from '../support/backends';
 import { startServer } from '../support/server';
 
 const SQLITE = BACKENDS.find((b) => b.name === 'sqlite')!;
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-}
 
 describe('TRUST_PROXY', () => {
   test('accepts none, a hop count, or addresses/CIDR ranges/range names; refuses anything else naming the variable', () => {

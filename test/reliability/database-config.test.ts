@@ -6,22 +6,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configError } from '../support/config';
 import { knexConfig, openDb } from '../../src/store/db';
 import { BACKENDS, POSTGRES_URL } from '../support/backends';
 import { childEnv, killAllServerProcesses, nodeArgsFor, REPO_ROOT, startServerProcess } from '../support/server-process';
 
 const POSTGRES = BACKENDS.find((b) => b.name === 'postgres');
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-}
 
 describe('database configuration', () => {
   afterAll(() => killAllServerProcesses());

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger';
+import { DURABLE_SQLITE_SYNCHRONOUS, SQLITE_SYNCHRONOUS_MODES } from './store/db';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -40,6 +41,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
   /** SQLite only: `sqlite3` (default) or `better-sqlite3` (synchronous driver, faster per statement) */
   MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
+  /** SQLite only: PRAGMA synchronous; FULL (default) = a 2xx write is on stable storage; NORMAL can lose the last writes to a power cut */
+  MOTCUA_SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default(DURABLE_SQLITE_SYNCHRONOUS),
   /** PostgreSQL only: connections in the pool (SQLite always has one writer connection) */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   /** PostgreSQL only: statement_timeout of every connection, in ms; 0 = no limit */

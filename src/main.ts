@@ -15,9 +15,29 @@ import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
-import { createLogger } from './observability/logger';
+import { createLogger, type Logger } from './observability/logger';
 import { HttpMetrics } from './observability/prometheus';
 import { trackForDrain } from './ops/http-drain';
+import { dialectOfKnex, isDurableSynchronous, sqliteSynchronousOf } from './store/db';
+import type { Knex } from 'knex';
+
+/**
+ * On SQLite, reads back the synchronous level the server's connection actually runs with: FULL (or EXTRA)
+ * is logged as info; anything else is a warning, since then a power cut or OS crash can roll back writes
+ * the server already acknowledged (receipts already printed). docs/deploy.md explains the choice.
+ */
+async function reportDurability(db: Knex, logger: Logger): Promise<void> {
+  if (dialectOfKnex(db) !== 'sqlite') return;
+  const synchronous = await sqliteSynchronousOf(db);
+  if (isDurableSynchronous(synchronous)) {
+    logger.info({ synchronous }, `SQLite synchronous=${synchronous}: every acknowledged write is on stable storage`);
+  } else {
+    logger.warn(
+      { synchronous },
+      `SQLite synchronous=${synchronous} (MOTCUA_SQLITE_SYNCHRONOUS): NOT durable — a power cut or OS crash can roll back the last writes the server acknowledged, and reissue dossier codes already printed on receipts; see docs/deploy.md`,
+    );
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,6 +50,7 @@ async function main(): Promise<void> {
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
   });
+  await reportDurability(ctx.db, logger);
   if (config.MOTCUA_DEMO) {
     const seeded = await seedDemo(ctx);
     logger.info({ dossiers: seeded.dossiers }, `demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);

@@ -40,6 +40,7 @@ export function dbOptionsFromConfig(config: Config): DbOptions {
     poolMax: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
+    sqliteSynchronous: config.MOTCUA_SQLITE_SYNCHRONOUS,
   };
 }
 

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const url = args.database ?? config.DATABASE_URL;
   if (args.workers > 0 && !WORKERS_SUPPORTED) process.stderr.write('worker threads need the compiled build: building on the main thread\n');
-  const db = openDb({ url, poolMax: 2, sqliteDriver: config.MOTCUA_SQLITE_DRIVER });
+  const db = openDb({ url, poolMax: 2, sqliteDriver: config.MOTCUA_SQLITE_DRIVER, sqliteSynchronous: config.MOTCUA_SQLITE_SYNCHRONOUS });
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
   try {

@@ -5,7 +5,8 @@
  * writing meanwhile) into a temporary file beside the target. The copy is synced to disk, checked
  * (`PRAGMA integrity_check`), and only then given its name with a hard link, which fails if the name
  * exists: an existing file is never overwritten and a half-written copy never carries the target's name.
- * The source is opened read-only.
+ * The source is opened read-only. The target's new directories, the copy and the directory holding its
+ * name are all fsynced before the command reports success: a reported backup survives a power cut.
  *
  * PostgreSQL: `pg_dump` is the tool (it takes a consistent snapshot too); `postgresBackupAdvice` says how.
  */
@@ -13,7 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { dialectOf } from '../store/db';
+import { dialectOf, DURABLE_SQLITE_SYNCHRONOUS } from '../store/db';
+import { fsyncPath, mkdirDurable } from '../store/durable-files';
 
 export type BackupErrorCode = 'OUTPUT_EXISTS' | 'NO_DATABASE' | 'NOT_SQLITE' | 'INTEGRITY_FAILED';
 
@@ -45,18 +47,32 @@ export function postgresBackupAdvice(url: string, schema?: string): string {
   ].join('\n');
 }
 
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** A read-only connection to one SQLite file (better-sqlite3: synchronous, so VACUUM INTO is one call). */
-function openReadOnly(file: string): Knex {
-  return knexFactory({ client: 'better-sqlite3', connection: { filename: file, options: { readonly: true } }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+/**
+ * A read-only connection to one SQLite file (better-sqlite3: synchronous, so VACUUM INTO is one call).
+ * It runs with synchronous=FULL whatever the server's setting: VACUUM INTO writes its output with the
+ * source connection's synchronous level, so SQLite syncs the copy as it writes it (and the copy is
+ * fsynced again before it gets its name). better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1,
+ * so without the pragma a connection to a WAL database would run with NORMAL.
+ */
+export function openBackupConnection(file: string): Knex {
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file, options: { readonly: true } },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void) => {
+        try {
+          conn.exec(`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`);
+          conn.exec('PRAGMA busy_timeout = 10000');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
 }
 
 async function count(db: Knex, table: string): Promise<number> {
@@ -72,18 +88,17 @@ export async function backupSqlite(url: string, out: string): Promise<BackupResu
   const exists = () => new BackupError('OUTPUT_EXISTS', `${target} already exists: choose a new file name (a backup never overwrites)`);
   if (fs.existsSync(target)) throw exists();
   if (!fs.existsSync(url)) throw new BackupError('NO_DATABASE', `no database at ${url}`);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  mkdirDurable(path.dirname(target));
   const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const source = openReadOnly(url);
+    const source = openBackupConnection(url);
     try {
-      await source.raw('PRAGMA busy_timeout = 10000');
       await source.raw('VACUUM INTO ?', [partial]);
     } finally {
       await source.destroy();
     }
     fsyncPath(partial);
-    const copy = openReadOnly(partial);
+    const copy = openBackupConnection(partial);
     let dossiers: number;
     let events: number;
     try {

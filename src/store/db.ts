@@ -2,14 +2,32 @@
  * Database connection: SQLite (file, WAL, one writer) by default, PostgreSQL when DATABASE_URL is a postgres URL.
  * Knex configuration is derived by a pure function; pragmas are set per connection in pool.afterCreate.
  */
-import path from 'node:path';
-import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
+import { createFileDurable } from './durable-files';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** SQLite drivers: `sqlite3` (asynchronous, the default) or `better-sqlite3` (synchronous, faster per statement). */
 export type SqliteDriver = 'sqlite3' | 'better-sqlite3';
+
+/**
+ * SQLite's `PRAGMA synchronous` in WAL mode (https://www.sqlite.org/pragma.html#pragma_synchronous):
+ * - FULL: the WAL file is synced at every commit, so a committed transaction survives a power loss or an
+ *   OS crash. The default: a 2xx answer means the write is on stable storage.
+ * - EXTRA: FULL plus a directory sync after a rollback journal is deleted; in WAL mode there is no such
+ *   journal, so it gives nothing more than FULL here (accepted for operators who ask for it).
+ * - NORMAL: the WAL is synced only at checkpoints. The database stays consistent, but the last
+ *   transactions committed before a power cut or OS crash can roll back (a process crash loses nothing).
+ * OFF is never offered: an OS crash can corrupt the database.
+ */
+export const SQLITE_SYNCHRONOUS_MODES = ['FULL', 'EXTRA', 'NORMAL'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+export const DURABLE_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'FULL';
+
+/** Whether a commit is on stable storage when it returns (what `PRAGMA synchronous` reads back as 2 or 3). */
+export function isDurableSynchronous(mode: string): boolean {
+  return mode === 'FULL' || mode === 'EXTRA';
+}
 
 export interface DbOptions {
   /** a postgres:// URL, a SQLite file path, or ':memory:' */
@@ -22,6 +40,8 @@ export interface DbOptions {
   statementTimeoutMs?: number;
   /** which SQLite driver Knex uses (default sqlite3) */
   sqliteDriver?: SqliteDriver;
+  /** SQLite `PRAGMA synchronous` of every connection (default FULL: durable commits) */
+  sqliteSynchronous?: SqliteSynchronous;
 }
 
 export function dialectOf(url: string): Dialect {
@@ -49,7 +69,7 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       acquireConnectionTimeout: 20000,
     };
   }
-  const pragmas = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
+  const pragmas = sqlitePragmas(opts.sqliteSynchronous ?? DURABLE_SQLITE_SYNCHRONOUS);
   if (opts.sqliteDriver === 'better-sqlite3') {
     return {
       client: 'better-sqlite3',
@@ -90,10 +110,25 @@ export function knexConfig(opts: DbOptions): Knex.Config {
   };
 }
 
+/** The pragmas every SQLite connection runs when it opens (journal_mode first: synchronous means what it says for WAL). */
+export function sqlitePragmas(synchronous: SqliteSynchronous): string[] {
+  if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous)) throw new Error(`sqliteSynchronous must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}, got ${synchronous}`);
+  return ['PRAGMA journal_mode = WAL', `PRAGMA synchronous = ${synchronous}`, 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
+}
+
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+/** `PRAGMA synchronous` as one SQLite connection of `db` actually runs it (read back, not the configured value). */
+export async function sqliteSynchronousOf(db: Knex): Promise<(typeof SYNCHRONOUS_NAMES)[number]> {
+  const rows = (await db.raw('PRAGMA synchronous')) as { synchronous: number }[];
+  const name = SYNCHRONOUS_NAMES[Number(rows[0]?.synchronous)];
+  if (!name) throw new Error(`unexpected PRAGMA synchronous answer: ${JSON.stringify(rows)}`);
+  return name;
+}
+
 export function openDb(opts: DbOptions): Knex {
-  if (dialectOf(opts.url) === 'sqlite' && opts.url !== ':memory:') {
-    fs.mkdirSync(path.dirname(path.resolve(opts.url)), { recursive: true });
-  }
+  // SQLite would create a missing file itself, but never syncs the directory entry of the database file
+  if (dialectOf(opts.url) === 'sqlite' && opts.url !== ':memory:') createFileDurable(opts.url);
   return knexFactory(knexConfig(opts));
 }
 

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { dialectOf, DURABLE_SQLITE_SYNCHRONOUS } from '../store/db';
+import { betterSqliteAfterCreate, dialectOf, DURABLE_SQLITE_SYNCHRONOUS } from '../store/db';
 import { fsyncPath, mkdirDurable } from '../store/durable-files';
 
 export type BackupErrorCode = 'OUTPUT_EXISTS' | 'NO_DATABASE' | 'NOT_SQLITE' | 'INTEGRITY_FAILED';
@@ -59,19 +59,7 @@ export function openBackupConnection(file: string): Knex {
     client: 'better-sqlite3',
     connection: { filename: file, options: { readonly: true } },
     useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate: (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void) => {
-        try {
-          conn.exec(`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`);
-          conn.exec('PRAGMA busy_timeout = 10000');
-          done(null, conn);
-        } catch (err) {
-          done(err as Error, conn);
-        }
-      },
-    },
+    pool: { min: 1, max: 1, afterCreate: betterSqliteAfterCreate([`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`, 'PRAGMA busy_timeout = 10000']) },
   });
 }
 

@@ -75,18 +75,7 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       client: 'better-sqlite3',
       connection: { filename: opts.url },
       useNullAsDefault: true,
-      pool: {
-        min: 1,
-        max: 1,
-        afterCreate: (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          try {
-            for (const pragma of pragmas) conn.exec(pragma);
-            done(null, conn);
-          } catch (err) {
-            done(err as Error, conn);
-          }
-        },
-      },
+      pool: { min: 1, max: 1, afterCreate: betterSqliteAfterCreate(pragmas) },
       acquireConnectionTimeout: 20000,
     };
   }
@@ -107,6 +96,18 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       },
     },
     acquireConnectionTimeout: 20000,
+  };
+}
+
+/** A better-sqlite3 pool's afterCreate that runs `pragmas` on each new connection. */
+export function betterSqliteAfterCreate(pragmas: readonly string[]) {
+  return (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void): void => {
+    try {
+      for (const pragma of pragmas) conn.exec(pragma);
+      done(null, conn);
+    } catch (err) {
+      done(err as Error, conn);
+    }
   };
 }
 

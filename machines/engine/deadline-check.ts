@@ -3,8 +3,9 @@
  * and "now" are passed in. The engine stores nextCheckAt on the dossier row at every transition, so
  * a sweep reads only the dossiers whose moment has come (an indexed range scan), never every open one.
  */
-import { addWorkingTime, workingTimeBetween, type Calendar } from '../calendar';
-import { lifecycleOf, timelinessStateOf, type DossierSnapshot } from '../dossier';
+import { addWorkingTime, shiftByWorkingTime, workingTimeBetween, type Calendar, type Instant, type WorkingAmount } from '../calendar';
+import { lifecycleOf, timelinessStateOf, type ClockEntry, type DossierSnapshot } from '../dossier';
+import { stoppedIntervals } from '../dossier/facts';
 
 const RUNNING = new Set(['received', 'assigned', 'processing']);
 
@@ -36,12 +37,36 @@ export function dueSoonAt(due: string, thresholdMs: number, cal: Calendar): stri
 /** Calendars are immutable per version, so the answer for (version, threshold, due) never changes. */
 const dueSoonCache = new Map<string, string>();
 
-/** When the current step's own budget runs out (null when no step is in progress or it was flagged already). */
+export interface StepDeadline {
+  /** when the step's budget runs out */
+  deadline: Instant;
+  /** working time the dossier's clock was stopped within the step, which pushed the deadline back */
+  stoppedMs: number;
+}
+
+/**
+ * A step's deadline, the one rule the sweeper (STEP_OVERDUE), the control slip and the weekly review's
+ * responsible step all use: the step's start plus its budget in working time, pushed back by the working
+ * time the dossier's clock was stopped (paused, waiting for a supplement) between the step's start and
+ * `end` — as the dossier's own due date is (shiftByWorkingTime, by the budget's unit). `end` is when
+ * the step ended; null for a step in progress, whose every closed stop counts. A stop still open does
+ * not count yet: while the clock is stopped no step can be overdue, and the resume that closes it
+ * moves the deadline.
+ */
+export function stepDeadline(start: Instant, budget: WorkingAmount, clock: readonly ClockEntry[], cal: Calendar, end: Instant | null = null): StepDeadline {
+  const stoppedMs = stoppedIntervals(clock).reduce(
+    (sum, [a, b]) => sum + workingTimeBetween(a > start ? a : start, end !== null && b > end ? end : b, cal),
+    0,
+  );
+  return { deadline: shiftByWorkingTime(addWorkingTime(start, budget, cal), stoppedMs, budget.unit, cal), stoppedMs };
+}
+
+/** When the current step's budget runs out (stepDeadline; null when no step is in progress or it was flagged already). */
 export function stepDueAt(snapshot: DossierSnapshot, cal: Calendar): string | null {
   const ctx = snapshot.context;
   const step = ctx.procedure.steps[ctx.stepIndex];
   if (!step || !ctx.stepStartedAt || !snapshot.can({ type: 'STEP_OVERDUE' } as never)) return null;
-  return addWorkingTime(ctx.stepStartedAt, step.budget, cal);
+  return stepDeadline(ctx.stepStartedAt, step.budget, ctx.clock, cal).deadline;
 }
 
 function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {

@@ -5,6 +5,7 @@
  */
 import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../dossier';
 import type { EventRow } from '../../src/store/dossier-store';
+import type { HashedEventContent } from './hash';
 
 export interface SubmitPayload {
   code: string;
@@ -28,17 +29,46 @@ export interface StoredEvent {
   hash: string;
 }
 
+/**
+ * The one decoder of a stored event row. It does not trust the row: a payload that is not a JSON
+ * object is kept as text under `$unparseable` (its hash will not match, and the audit says so).
+ */
 export function decodeRow(row: EventRow): StoredEvent {
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(row.payload);
+    payload = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { $unparseable: row.payload };
+  } catch {
+    payload = { $unparseable: row.payload };
+  }
   return {
     seq: row.seq,
     type: row.type,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    payload,
     actor: row.actor,
     actorUnit: row.actor_unit,
     occurredAt: row.occurred_at,
     machineVersion: row.machine_version,
     prevHash: row.prev_hash,
     hash: row.hash,
+  };
+}
+
+/**
+ * The content an event's hash covers (with the previous hash: machines/engine/hash.ts eventHash): the one
+ * builder, used when the chain is written (plan.ts) and whenever it is checked. `seq` overrides the
+ * event's own (the audit tries neighbouring numbers to recognise renumbered events).
+ */
+export function hashedContent(dossierId: string, e: Omit<StoredEvent, 'prevHash' | 'hash'>, seq = e.seq): HashedEventContent {
+  return {
+    dossierId,
+    seq,
+    type: e.type,
+    payload: e.payload,
+    actor: e.actor,
+    actorUnit: e.actorUnit,
+    occurredAt: e.occurredAt,
+    machineVersion: e.machineVersion,
   };
 }
 

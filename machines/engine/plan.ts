@@ -26,8 +26,8 @@ import type { DossierRow, EventRow, ProjectionPatch } from '../../src/store/doss
 import type { Submission } from './commands';
 import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
 import { invariantViolation, transitionNotAllowed } from './errors';
-import { payloadOf, type SubmitPayload } from './event-codec';
-import { projectSnapshot } from './projection';
+import { decodeRow, hashedContent, payloadOf, type SubmitPayload } from './event-codec';
+import { identityColumns, projectSnapshot } from './projection';
 import { termsOf } from '../../src/engine/reference-data';
 import { stampCommand } from './stamp';
 
@@ -94,17 +94,7 @@ export function chainEvents(dossierId: string, machineVersion: number, prevHash:
   let seq = prevSeq;
   for (const e of events) {
     seq += 1;
-    const content = {
-      dossierId,
-      seq,
-      type: e.type,
-      payload: e.payload,
-      actor: e.by.username,
-      actorUnit: e.by.unit,
-      occurredAt: e.at,
-      machineVersion,
-    };
-    const next = eventHash(hash, content);
+    const next = eventHash(hash, hashedContent(dossierId, { seq, type: e.type, payload: e.payload, actor: e.by.username, actorUnit: e.by.unit, occurredAt: e.at, machineVersion }));
     rows.push({
       dossier_id: dossierId,
       seq,
@@ -176,19 +166,8 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
 
 /** The whole row of a dossier whose events are `eventRows` (in order, the first being SUBMIT) and whose snapshot is `snapshot`. */
 export function dossierRow(input: SubmissionInput, chart: DossierChart, snapshot: DossierSnapshot, eventRows: readonly EventRow[], thresholdMs: number): FullRow {
-  const { sub, def } = input;
   return {
-    id: input.id,
-    code: input.code,
-    agency_code: input.agencyCode,
-    procedure_code: def.code,
-    procedure_version: def.version,
-    machine_version: input.chartVersion,
-    channel: sub.channel,
-    submitted_at: input.at,
-    applicant_name: sub.applicant.fullName,
-    applicant_id_number: sub.applicant.idNumber,
-    applicant_phone: sub.applicant.phone,
+    ...identityColumns(input.id, decodeRow(eventRows[0]!)),
     ...projectionPatch(chart, snapshot, eventRows[eventRows.length - 1]!, input.cal, thresholdMs),
   };
 }

@@ -2,39 +2,62 @@
  * The dossier's current-state row, derived from its snapshot. The row is a cache for queries;
  * the events are the truth, and the audit replays them to check that the two agree.
  */
-import {
-  allowedEvents,
-  lifecycleOf,
-  timelinessOf,
-  USER_EVENT_TYPES,
-  type DossierSnapshot,
-} from '../dossier';
+import { allowedEvents, USER_EVENT_TYPES, type DossierSnapshot } from '../dossier';
+import { factsOf } from '../dossier/facts';
 import type { DossierRow, ProjectionPatch } from '../../src/store/dossier-store';
+import type { StoredEvent, SubmitPayload } from './event-codec';
+
+/** The row's columns fixed at submission. */
+export type IdentityColumns = Pick<
+  DossierRow,
+  'id' | 'code' | 'agency_code' | 'procedure_code' | 'procedure_version' | 'machine_version' | 'channel' | 'submitted_at' | 'applicant_name' | 'applicant_id_number' | 'applicant_phone'
+>;
+
+/**
+ * The columns fixed at submission, read from the SUBMIT event (payload, time, chart version): how the
+ * engine writes them and how the audit rebuilds them. A damaged payload gives undefined values, which
+ * the audit reports as drift.
+ */
+export function identityColumns(dossierId: string, submit: Pick<StoredEvent, 'payload' | 'occurredAt' | 'machineVersion'>): IdentityColumns {
+  const p = submit.payload as Partial<SubmitPayload>;
+  return {
+    id: dossierId,
+    code: p.code as string,
+    agency_code: p.agencyCode as string,
+    procedure_code: p.terms?.code as string,
+    procedure_version: p.terms?.version as number,
+    machine_version: submit.machineVersion,
+    channel: p.channel as string,
+    submitted_at: submit.occurredAt,
+    applicant_name: p.applicant?.fullName as string,
+    applicant_id_number: p.applicant?.idNumber as string,
+    applicant_phone: p.applicant?.phone as string,
+  };
+}
 
 export function projectSnapshot(
   snapshot: DossierSnapshot,
   persisted: unknown,
   meta: { version: number; lastHash: string; updatedAt: string },
 ): ProjectionPatch {
-  const ctx = snapshot.context;
-  const step = ctx.procedure.steps[ctx.stepIndex];
+  const f = factsOf(snapshot);
   return {
-    state: lifecycleOf(snapshot),
-    timeliness: timelinessOf(snapshot),
-    step_index: ctx.stepIndex,
-    step_id: step && !ctx.result ? step.id : null,
-    unit: ctx.unit,
-    assignee: ctx.assignee,
-    received_at: ctx.receivedAt,
-    due_at: ctx.dueAt,
-    original_due_at: ctx.originalDueAt,
-    result_at: ctx.result?.recordedAt ?? null,
-    outcome: ctx.result?.outcome ?? null,
-    final_timeliness: ctx.finalTimeliness,
-    returned_at: ctx.returnedAt,
-    closed_at: ctx.closedAt,
-    apology_count: ctx.apologies.length,
-    supplement_count: ctx.supplementsRequested,
+    state: f.state,
+    timeliness: f.timeliness,
+    step_index: f.stepIndex,
+    step_id: f.step,
+    unit: f.unit,
+    assignee: f.assignee,
+    received_at: f.receivedAt,
+    due_at: f.dueAt,
+    original_due_at: f.originalDueAt,
+    result_at: f.resultAt,
+    outcome: f.outcome,
+    final_timeliness: f.finalTimeliness,
+    returned_at: f.returnedAt,
+    closed_at: f.closedAt,
+    apology_count: f.apologies,
+    supplement_count: f.supplements,
     version: meta.version,
     last_hash: meta.lastHash,
     snapshot: JSON.stringify(persisted),

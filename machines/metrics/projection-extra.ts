@@ -6,6 +6,7 @@
  */
 import { workingTimeBetween, type Calendar } from '../calendar';
 import type { DossierContext, DossierSnapshot } from '../dossier';
+import { clockCalendarVersion } from '../dossier/facts';
 
 export interface MetricsColumns {
   first_apology_at: string | null;
@@ -20,15 +21,6 @@ export interface MetricsColumns {
 
 /** A calendar, or a way to find the calendar of a version (the events-only path passes one). */
 export type CalendarSource = Calendar | ((version: number) => Calendar | undefined);
-
-/** The calendar version on the dossier's deadline clock: the last clock entry that recorded one. */
-export function clockCalendarVersion(ctx: DossierContext): number | null {
-  for (let i = ctx.clock.length - 1; i >= 0; i--) {
-    const v = ctx.clock[i]!.calendarVersion;
-    if (v !== null) return v;
-  }
-  return null;
-}
 
 /**
  * Working time the office held the dossier, from receipt to result: office time on working days while

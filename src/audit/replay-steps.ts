@@ -5,7 +5,8 @@
  * instant, inclusive: events that occurred at or before it). Deterministic: reads only its inputs,
  * never the clock.
  */
-import { chartFor, lifecycleOf, stepperFor, timelinessOf, type ChartStepper, type DossierSnapshot } from '../../machines/dossier';
+import { chartFor, lifecycleOf, stepperFor, type ChartStepper, type DossierSnapshot } from '../../machines/dossier';
+import { factsOf, type DossierFacts } from '../../machines/dossier/facts';
 import { inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { chainStatus } from './verify-dossier';
 
@@ -35,26 +36,10 @@ export interface ReplayStep {
   linkOk: boolean;
 }
 
-/** The dossier as the replay sees it after the last included event. */
-export interface ReplayState {
+/** The dossier as the replay sees it after the last included event: its facts at that event. */
+export interface ReplayState extends DossierFacts {
   seq: number;
   occurredAt: string;
-  state: string;
-  timeliness: string;
-  dueAt: string | null;
-  originalDueAt: string | null;
-  step: string | null;
-  stepIndex: number;
-  unit: string | null;
-  assignee: string | null;
-  receivedAt: string | null;
-  resultAt: string | null;
-  outcome: string | null;
-  finalTimeliness: string | null;
-  returnedAt: string | null;
-  closedAt: string | null;
-  apologies: number;
-  supplements: number;
 }
 
 export interface ReplayCut {
@@ -75,42 +60,18 @@ export interface StepReplay {
   error: { seq: number; message: string } | null;
 }
 
-function stepIdOf(s: DossierSnapshot): string | null {
-  const ctx = s.context;
-  const def = ctx.procedure.steps[ctx.stepIndex];
-  return def && !ctx.result ? def.id : null;
-}
-
 function before(s: DossierSnapshot): StepStateBefore {
-  return { state: lifecycleOf(s), timeliness: timelinessOf(s), dueAt: s.context.dueAt };
+  const f = factsOf(s);
+  return { state: f.state, timeliness: f.timeliness, dueAt: f.dueAt };
 }
 
 function after(s: DossierSnapshot): StepStateAfter {
-  return { ...before(s), originalDueAt: s.context.originalDueAt, step: stepIdOf(s) };
+  const f = factsOf(s);
+  return { state: f.state, timeliness: f.timeliness, dueAt: f.dueAt, originalDueAt: f.originalDueAt, step: f.step };
 }
 
 export function stateOf(s: DossierSnapshot, e: StoredEvent): ReplayState {
-  const ctx = s.context;
-  return {
-    seq: e.seq,
-    occurredAt: e.occurredAt,
-    state: lifecycleOf(s),
-    timeliness: timelinessOf(s),
-    dueAt: ctx.dueAt,
-    originalDueAt: ctx.originalDueAt,
-    step: stepIdOf(s),
-    stepIndex: ctx.stepIndex,
-    unit: ctx.unit,
-    assignee: ctx.assignee,
-    receivedAt: ctx.receivedAt,
-    resultAt: ctx.result?.recordedAt ?? null,
-    outcome: ctx.result?.outcome ?? null,
-    finalTimeliness: ctx.finalTimeliness,
-    returnedAt: ctx.returnedAt,
-    closedAt: ctx.closedAt,
-    apologies: ctx.apologies.length,
-    supplements: ctx.supplementsRequested,
-  };
+  return { seq: e.seq, occurredAt: e.occurredAt, ...factsOf(s) };
 }
 
 function included(e: StoredEvent, cut: ReplayCut, atMs: number | null): boolean {

@@ -17,10 +17,10 @@
 import type { Knex } from 'knex';
 import { findDossiersByIds, type DossierRow, type EventRow } from '../store/dossier-store';
 import { checkpointFindings } from './checkpoints';
+import { decodeRow } from '../../machines/engine/event-codec';
 import { VerifyWorkerPool, workerConnectionOf, type RangeResult, type WorkerConnection } from './verify-workers';
 import {
   CHECKPOINT_FINDING_KINDS,
-  decodeEventForAudit,
   DOSSIER_FINDING_KINDS,
   eventRowFromDb,
   verifyDossier,
@@ -122,7 +122,7 @@ export async function readPage(db: Knex, after: string | null, pageSize: number,
 }
 
 function verifyItem(item: PageItem): Finding[] {
-  return verifyDossier(item.row, item.events.map(decodeEventForAudit));
+  return verifyDossier(item.row, item.events.map(decodeRow));
 }
 
 /** Verifies every dossier of a page: the counts and the findings, in dossier order. */

@@ -54,10 +54,10 @@ import {
   type DossierContext,
   type DossierSnapshot,
 } from '../../machines/dossier';
-import { inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
-import { projectSnapshot } from '../../machines/engine/projection';
+import { decodeRow, hashedContent, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
+import { identityColumns, projectSnapshot } from '../../machines/engine/projection';
 import { findDossierByCode, listEvents, type DossierRow, type EventRow } from '../store/dossier-store';
-import { canonicalJson, eventHash, GENESIS_HASH, type HashedEventContent } from '../../machines/engine/hash';
+import { canonicalJson, eventHash, GENESIS_HASH } from '../../machines/engine/hash';
 
 export const DOSSIER_FINDING_KINDS = [
   'hash_mismatch',
@@ -110,19 +110,6 @@ export interface DossierVerification {
 }
 
 const RENUMBER_OFFSETS = [1, -1, 2, -2, 3, -3, 4, -4, 5, -5];
-
-export function hashedContent(dossierId: string, e: StoredEvent, seq = e.seq): HashedEventContent {
-  return {
-    dossierId,
-    seq,
-    type: e.type,
-    payload: e.payload,
-    actor: e.actor,
-    actorUnit: e.actorUnit,
-    occurredAt: e.occurredAt,
-    machineVersion: e.machineVersion,
-  };
-}
 
 function describe(e: StoredEvent): string {
   return `seq ${e.seq} (${e.type})`;
@@ -350,25 +337,10 @@ export function headFinding(row: DossierRow, events: readonly StoredEvent[]): Fi
 
 /** Every column the events determine, as the replay says it should be. */
 export function expectedProjection(dossierId: string, events: readonly StoredEvent[], snapshot: DossierSnapshot, chart: DossierChart): Record<string, unknown> {
-  const first = events[0]!;
   const last = events[events.length - 1]!;
-  const submit = first.payload as unknown as SubmitPayload;
   const projected = projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: last.occurredAt });
   const { version: _v, last_hash: _h, ...rest } = projected;
-  return {
-    id: dossierId,
-    code: submit.code,
-    agency_code: submit.agencyCode,
-    procedure_code: submit.terms?.code,
-    procedure_version: submit.terms?.version,
-    machine_version: first.machineVersion,
-    channel: submit.channel,
-    submitted_at: first.occurredAt,
-    applicant_name: submit.applicant?.fullName,
-    applicant_id_number: submit.applicant?.idNumber,
-    applicant_phone: submit.applicant?.phone,
-    ...rest,
-  };
+  return { ...identityColumns(dossierId, events[0]!), ...rest };
 }
 
 /** Where a stored snapshot (JSON text) differs from a replayed one: `value`, `status` or `context.<key>`. */
@@ -429,6 +401,25 @@ export function projectionDrift(row: DossierRow, events: readonly StoredEvent[],
   return findings;
 }
 
+export interface FieldDifference {
+  field: string;
+  stored: unknown;
+  replayed: unknown;
+}
+
+/**
+ * Where the dossiers row differs from the replay of its events: the head (version, last_hash), then
+ * every column the events determine (projectionDrift). Empty for an intact dossier.
+ */
+export function replayDifferences(row: DossierRow, events: readonly StoredEvent[], snapshot: DossierSnapshot, chart: DossierChart): FieldDifference[] {
+  const last = events[events.length - 1]!;
+  const differences: FieldDifference[] = [];
+  if (row.version !== last.seq) differences.push({ field: 'version', stored: row.version, replayed: last.seq });
+  if (row.last_hash !== last.hash) differences.push({ field: 'last_hash', stored: row.last_hash, replayed: last.hash });
+  for (const f of projectionDrift(row, events, snapshot, chart)) differences.push({ field: f.field!, stored: f.stored, replayed: f.replayed });
+  return differences;
+}
+
 /** All four checks on one dossier. `events` must be ordered by seq. */
 export function verifyDossierDetailed(row: DossierRow, events: readonly StoredEvent[]): DossierVerification {
   const chain = chainStatus(row.id, events);
@@ -450,28 +441,6 @@ export function verifyDossier(row: DossierRow, events: readonly StoredEvent[]): 
 
 // --- loading ------------------------------------------------------------------------------------
 
-/** Decodes an event row without trusting it: an unparseable payload is kept as text (its hash will not match). */
-export function decodeEventForAudit(row: EventRow): StoredEvent {
-  let payload: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(row.payload);
-    payload = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { $unparseable: row.payload };
-  } catch {
-    payload = { $unparseable: row.payload };
-  }
-  return {
-    seq: row.seq,
-    type: row.type,
-    payload,
-    actor: row.actor,
-    actorUnit: row.actor_unit,
-    occurredAt: row.occurred_at,
-    machineVersion: row.machine_version,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
 /** A raw dossier_events row (either driver) as an EventRow: the store's reader. */
 export { eventRowFromDb } from '../store/dossier-store';
 
@@ -483,5 +452,5 @@ export interface LoadedDossier {
 export async function loadDossierForAudit(db: Knex, code: string): Promise<LoadedDossier | null> {
   const row = await findDossierByCode(db, code);
   if (!row) return null;
-  return { row, events: (await listEvents(db, row.id)).map(decodeEventForAudit) };
+  return { row, events: (await listEvents(db, row.id)).map(decodeRow) };
 }

@@ -2,23 +2,17 @@
  * The rows of the control slip: the counter's receipt, one row per hand-over between steps (with
  * the step's budget, the working time it actually used, its overrun and its early / on-time / late
  * class), the result handed to the counter and its return to the applicant.
- * Pure: working time is measured with the dossier's own calendar version. Time the dossier spent
- * paused or waiting for a supplement does not count against the step it fell in.
+ * Pure: working time is measured with the dossier's own calendar version. A step's deadline is the
+ * one the sweeper uses (stepDeadline): time the dossier spent paused or waiting for a supplement
+ * does not count against the step it fell in.
  *
  * Per-step class: a budget in days is judged like the dossier itself (early = finished on a working
  * day before the step's deadline day, on time = on that day, late = after the deadline); a budget in
  * hours is judged by working minutes used (fewer = early, equal = on time, more = late).
  */
-import type { ClockEntry, DossierContext, Timeliness } from '../../machines/dossier';
-import {
-  addWorkingTime,
-  classifyTimeliness,
-  shiftByWorkingTime,
-  workingTimeBetween,
-  type Calendar,
-  type Instant,
-  type WorkingAmount,
-} from '../../machines/calendar';
+import type { ClockEntry, Timeliness } from '../../machines/dossier';
+import { classifyTimeliness, workingTimeBetween, type Calendar, type Instant, type WorkingAmount } from '../../machines/calendar';
+import { stepDeadline } from '../../machines/engine/deadline-check';
 import { when, type FormData, type When } from './form-data';
 import { dmy, unitName } from './format';
 import { COUNTER_UNIT } from './renderer';
@@ -42,25 +36,6 @@ export interface SlipRow {
 
 const HOUR_MS = 3_600_000;
 
-/** The calendar version the dossier's clock was computed with (its latest clock entry that names one). */
-export function calendarVersionOf(ctx: Pick<DossierContext, 'clock'>): number | null {
-  return ctx.clock.findLast((e) => e.calendarVersion !== null)?.calendarVersion ?? null;
-}
-
-/** [from, to) intervals during which the dossier's clock did not run (pauses, supplement waits). */
-function stoppedIntervals(clock: readonly ClockEntry[]): [Instant, Instant][] {
-  const out: [Instant, Instant][] = [];
-  let openedAt: Instant | null = null;
-  for (const e of clock) {
-    if ((e.kind === 'pause' || e.kind === 'stop') && openedAt === null) openedAt = e.at;
-    if ((e.kind === 'resume' || e.kind === 'restart') && openedAt !== null) {
-      out.push([openedAt, e.at]);
-      openedAt = null;
-    }
-  }
-  return out;
-}
-
 interface Measure {
   usedMs: number;
   overrunMs: number;
@@ -68,12 +43,8 @@ interface Measure {
 }
 
 export function measureStep(start: Instant, end: Instant, budget: WorkingAmount, clock: readonly ClockEntry[], cal: Calendar): Measure {
-  const stoppedMs = stoppedIntervals(clock).reduce(
-    (sum, [a, b]) => sum + workingTimeBetween(a > start ? a : start, b < end ? b : end, cal),
-    0,
-  );
+  const { deadline, stoppedMs } = stepDeadline(start, budget, clock, cal, end);
   const usedMs = workingTimeBetween(start, end, cal) - stoppedMs;
-  const deadline = shiftByWorkingTime(addWorkingTime(start, budget, cal), stoppedMs, budget.unit, cal);
   const late = end > deadline;
   const overrunMs = late ? workingTimeBetween(deadline, end, cal) : 0;
   let timeliness: Timeliness;

@@ -19,14 +19,13 @@ import type { FormKind } from './numbering';
 export { FORM_KINDS, isFormKind, regulationFor, formLabel, CIRCULAR_01_2018, CIRCULAR_03_2025 } from './numbering';
 export type { FormKind, Regulation } from './numbering';
 export { buildFormData, type FormData } from './form-data';
-export { calendarVersionOf } from './control-rows';
 export { escapeHtml } from './layout';
 export { lookupUrl } from './qr';
 
 export interface FormInput {
   history: readonly StoredEvent[];
   context: DossierContext;
-  /** the dossier's working-time calendar (version calendarVersionOf(context)); the control slip measures steps with it */
+  /** the dossier's working-time calendar (version clockCalendarVersion(context), machines/dossier/facts.ts); the control slip measures steps with it */
   calendar: Calendar;
   /** public origin for the receipt's QR lookup link, e.g. "https://motcua.example.gov.vn" */
   baseUrl: string;

@@ -11,7 +11,7 @@ import type { Issuer } from './layout';
 export interface FormEnv {
   /** public origin of the citizen lookup page, e.g. "https://motcua.example.gov.vn" */
   baseUrl: string;
-  /** the working-time calendar of the dossier's clock (see calendarVersionOf) */
+  /** the working-time calendar of the dossier's clock (see clockCalendarVersion in machines/dossier/facts.ts) */
   calendar: Calendar;
   /** governing body printed above the issuing unit */
   parent: string;

@@ -6,9 +6,10 @@
  * edited projection row (or an edited event) shows up as a difference.
  */
 import type { Knex } from 'knex';
-import { lifecycleOf, type DossierSnapshot } from '../../machines/dossier';
-import { eventHash, GENESIS_HASH } from '../../machines/engine/hash';
+import type { DossierSnapshot } from '../../machines/dossier';
+import { clockCalendarVersion, factsOf, type DossierFacts } from '../../machines/dossier/facts';
 import { replayStoredEvents } from '../audit/replay';
+import { chainStatus } from '../audit/verify-dossier';
 import type { Calendar } from '../../machines/calendar';
 import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
 import type { CalendarProvider } from '../engine/reference-data';
@@ -30,40 +31,25 @@ import {
   type GroupResults,
   type Tallies,
 } from '../../machines/metrics/definitions';
-import { clockCalendarVersion, metricsColumns, type MetricsColumns } from '../../machines/metrics/projection-extra';
+import { metricsColumns, type MetricsColumns } from '../../machines/metrics/projection-extra';
 
 /** What the figures need to know about one dossier, taken from its replayed snapshot. */
-export interface DossierFacts extends MetricsColumns {
+export interface MetricFacts extends DossierFacts, MetricsColumns {
   code: string;
   procedureCode: string;
   procedureVersion: number;
   channel: string;
-  state: string;
-  receivedAt: string | null;
-  resultAt: string | null;
-  outcome: string | null;
-  finalTimeliness: string | null;
-  returnedAt: string | null;
-  closedAt: string | null;
-  originalDueAt: string | null;
 }
 
-export function factsOf(snapshot: DossierSnapshot, calendar: (version: number) => Calendar | undefined): DossierFacts {
+export function metricFactsOf(snapshot: DossierSnapshot, calendar: (version: number) => Calendar | undefined): MetricFacts {
   const ctx = snapshot.context;
   return {
+    ...factsOf(snapshot),
     ...metricsColumns(snapshot, calendar),
     code: ctx.code,
     procedureCode: ctx.procedure.code,
     procedureVersion: ctx.procedure.version,
     channel: ctx.channel,
-    state: lifecycleOf(snapshot),
-    receivedAt: ctx.receivedAt,
-    resultAt: ctx.result?.recordedAt ?? null,
-    outcome: ctx.result?.outcome ?? null,
-    finalTimeliness: ctx.finalTimeliness,
-    returnedAt: ctx.returnedAt,
-    closedAt: ctx.closedAt,
-    originalDueAt: ctx.originalDueAt,
   };
 }
 
@@ -71,12 +57,12 @@ const before = (x: string | null, t: string): x is string => x !== null && Date.
 const within = (x: string | null, f: string, t: string) => x !== null && !before(x, f) && before(x, t);
 
 /** Received before `t`, with neither a result nor a withdrawal before `t`. */
-function pendingAt(d: DossierFacts, t: string): boolean {
+function pendingAt(d: MetricFacts, t: string): boolean {
   return before(d.receivedAt, t) && !before(d.resultAt, t) && !(d.state === 'withdrawn' && before(d.closedAt, t));
 }
 
 /** One dossier's contribution to a bucket, by the rules of definitions.ts. */
-export function tallyDossier(d: DossierFacts, b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Partial<Tallies> {
+export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Partial<Tallies> {
   const t: Partial<Tallies> = {};
   const one = (k: keyof Tallies, n = 1) => {
     t[k] = (t[k] ?? 0) + n;
@@ -135,7 +121,7 @@ export function tallyDossier(d: DossierFacts, b: Bucket, cut: { asOf: string; du
   return t;
 }
 
-function groupKeyOf(d: DossierFacts, groupBy: GroupBy, ref: MetricsReference): string {
+function groupKeyOf(d: MetricFacts, groupBy: GroupBy, ref: MetricsReference): string {
   switch (groupBy) {
     case 'procedure':
       return d.procedureCode;
@@ -153,13 +139,7 @@ function groupKeyOf(d: DossierFacts, groupBy: GroupBy, ref: MetricsReference): s
 }
 
 function chainIntact(dossierId: string, events: StoredEvent[]): boolean {
-  let prev = GENESIS_HASH;
-  return events.every((e, i) => {
-    const content = { dossierId, seq: e.seq, type: e.type, payload: e.payload, actor: e.actor, actorUnit: e.actorUnit, occurredAt: e.occurredAt, machineVersion: e.machineVersion };
-    const ok = e.seq === i + 1 && e.prevHash === prev && eventHash(prev, content) === e.hash;
-    prev = e.hash;
-    return ok;
-  });
+  return chainStatus(dossierId, events).every((s) => s.hashOk && s.linkOk && s.seqOk);
 }
 
 function storedEventOf(raw: Record<string, unknown>): StoredEvent {
@@ -210,12 +190,12 @@ export async function complianceFromEvents(
   for await (const { id, events } of replayedDossiers(db, plan.period.toAt, opts.pageSize ?? 500)) {
     integrity.dossiers += 1;
     if (!chainIntact(id, events)) integrity.broken.push({ dossier: id, problem: 'hash chain does not verify' });
-    let facts: DossierFacts;
+    let facts: MetricFacts;
     try {
       const snapshot = replayStoredEvents(id, events);
       const version = clockCalendarVersion(snapshot.context);
       if (version !== null && !loaded.has(version)) loaded.set(version, await calendars.byVersion(version));
-      facts = factsOf(snapshot, (v) => loaded.get(v));
+      facts = metricFactsOf(snapshot, (v) => loaded.get(v));
     } catch (err) {
       integrity.broken.push({ dossier: id, problem: `does not replay: ${(err as Error).message}` });
       continue;

@@ -18,7 +18,8 @@ import type { DossierContext } from '../../machines/dossier';
 import { toInstant, workingDaysBetween, type Calendar } from '../../machines/calendar';
 import { dateOfDayNumber, dayNumberOf, DAY_MS, weekdayOfDayNumber, yearOfDayNumber } from '../../machines/calendar/local-time';
 import type { CalendarProvider } from '../engine/reference-data';
-import { calendarVersionOf, measureStep } from '../forms/control-rows';
+import { clockCalendarVersion } from '../../machines/dossier/facts';
+import { measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
 import { toIsoOrNull } from '../store/time';
@@ -412,7 +413,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
 
   async function toItem(row: DossierRow, category: Category): Promise<ReviewDossier> {
     const ctx = (JSON.parse(row.snapshot) as { context: DossierContext }).context;
-    const version = calendarVersionOf(ctx);
+    const version = clockCalendarVersion(ctx);
     const cal = version === null ? await calendars.latest() : await calendars.byVersion(version);
     // an overdue dossier is counted to the last instant before asOf: a week ending at Monday 00:00 does not count that Monday
     const end = category === 'resolved_late' ? row.result_at : category === 'overdue' ? new Date(Date.parse(asOf) - 1).toISOString() : null;

@@ -7,7 +7,8 @@ import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
 import type { Command } from '../../machines/engine/commands';
 import { isMotcuaError } from '../../machines/engine/errors';
-import { buildFormData, calendarVersionOf, FORM_KINDS, renderForm, type FormKind } from '../../src/forms';
+import { clockCalendarVersion } from '../../machines/dossier/facts';
+import { buildFormData, FORM_KINDS, renderForm, type FormKind } from '../../src/forms';
 import { controlRows } from '../../src/forms/control-rows';
 import { lookupUrl, qrSvg } from '../../src/forms/qr';
 
@@ -31,7 +32,7 @@ async function act(code: string, local: string, cmd: Command, actor = ACTORS.spe
 async function inputOf(code: string) {
   const { context } = await t.engine.snapshotOf(code);
   const history = await t.engine.history(code);
-  const v = calendarVersionOf(context);
+  const v = clockCalendarVersion(context);
   const calendar = v === null ? await t.calendars.latest() : await t.calendars.byVersion(v);
   return { history, context, calendar, baseUrl: BASE };
 }

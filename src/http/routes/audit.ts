@@ -20,7 +20,7 @@ import type { DossierRow } from '../../store/dossier-store';
 import { createCheckpoint, listCheckpoints } from '../../audit/checkpoints';
 import { exportDossier } from '../../audit/export';
 import { replaySteps } from '../../audit/replay-steps';
-import { loadDossierForAudit, projectionDrift, verifyDossierDetailed } from '../../audit/verify-dossier';
+import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../../audit/verify-dossier';
 import { verifyAllStream } from '../../audit/verify-all';
 import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
@@ -68,16 +68,8 @@ export function auditRoutes(deps: AppDeps): Router {
     readable(userOf(res), row);
     const cut = q.upTo !== undefined ? { upTo: q.upTo } : q.at !== undefined ? { at: q.at } : {};
     const replayed = replaySteps(row.id, events, cut);
-    let differences: { field: string; stored: unknown; replayed: unknown }[] | null = null;
-    if (q.upTo === undefined && q.at === undefined && replayed.snapshot && !replayed.error) {
-      const last = events[events.length - 1]!;
-      differences = [];
-      if (row.version !== last.seq) differences.push({ field: 'version', stored: row.version, replayed: last.seq });
-      if (row.last_hash !== last.hash) differences.push({ field: 'last_hash', stored: row.last_hash, replayed: last.hash });
-      for (const f of projectionDrift(row, events, replayed.snapshot, chartFor(row.machine_version))) {
-        differences.push({ field: f.field!, stored: f.stored, replayed: f.replayed });
-      }
-    }
+    const whole = q.upTo === undefined && q.at === undefined && replayed.snapshot && !replayed.error;
+    const differences = whole ? replayDifferences(row, events, replayed.snapshot!, chartFor(row.machine_version)) : null;
     res.json({
       code: row.code,
       machineVersion: replayed.machineVersion,

@@ -6,7 +6,8 @@
  */
 import { Router, type Request } from 'express';
 import { forbidden, notFound, validationFailed } from '../../../machines/engine/errors';
-import { calendarVersionOf, FORM_KINDS, isFormKind, renderForm } from '../../forms';
+import { clockCalendarVersion } from '../../../machines/dossier/facts';
+import { FORM_KINDS, isFormKind, renderForm } from '../../forms';
 import { canRead } from '../../services/policy';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
@@ -40,7 +41,7 @@ export function formRoutes(deps: AppDeps): Router {
     const { context } = await engine.snapshotOf(code);
     if (!canRead(user, { unit: context.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
     const history = await engine.history(code);
-    const version = calendarVersionOf(context);
+    const version = clockCalendarVersion(context);
     const calendar = version === null ? await calendars.latest() : await calendars.byVersion(version);
     const page = renderForm(form, { history, context, calendar, baseUrl: publicBaseUrl(req) });
     res.set(HEADERS).type('html').send(page);

@@ -1,8 +1,8 @@
 /**
  * The bundled holiday dataset (holidays-vn.json) and the default calendar data built from it.
- * The JSON is loaded once at module load (require), never at call time. Pure.
+ * The JSON is loaded once at module load (import), never at call time. Pure.
  */
-import raw = require('./holidays-vn.json');
+import raw from './holidays-vn.json';
 import { validateYearCalendar } from './validate';
 import type { CalendarData, YearCalendar } from './types';
 

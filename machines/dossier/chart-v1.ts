@@ -101,7 +101,7 @@ export const dossierChartV1 = setup({
       const first = context.procedure.steps[0];
       return { receivedAt: e.at, dueAt: e.dueAt, originalDueAt: e.dueAt, clock: [...context.clock, start], unit: first ? first.unit : null };
     }),
-    assignFirstStep: assign(({ context, event }) => {
+    assignFirstStep: assign(({ event }) => {
       const e = expect(event, 'ASSIGN');
       return { stepIndex: 0, stepStartedAt: e.at, unit: e.unit, assignee: e.assignee };
     }),

@@ -14,7 +14,7 @@ import { validationFailed, type FieldIssue } from '../../machines/engine/errors'
 
 export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching the NUL control character is the point
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -25,8 +25,9 @@ export class CheckpointJob {
     return true;
   }
 
-  /** Checks every `pollMs` (default an hour) whether a checkpoint is due. */
-  start(pollMs = 3_600_000, onError: (err: unknown) => void = (err) => console.error('checkpoint', err)): void {
+  /** Checks every `pollMs` (default an hour) whether a checkpoint is due; a failure goes to `onError` (the server's logger). */
+  start(pollMs: number | undefined, onError: (err: unknown) => void): void {
+    pollMs ??= 3_600_000;
     const tick = () => {
       this.running = this.runOnce()
         .catch(onError)

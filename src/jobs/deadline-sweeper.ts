@@ -49,7 +49,8 @@ export class DeadlineSweeper {
     return this.running;
   }
 
-  start(intervalMs: number, onError: (err: unknown) => void = (err) => console.error('sweeper', err)): void {
+  /** Sweeps every `intervalMs`; a failed sweep goes to `onError` (the server's logger) and the next one still runs. */
+  start(intervalMs: number, onError: (err: unknown) => void): void {
     this.stopping = false;
     const tick = () => {
       this.sweep()

@@ -17,7 +17,7 @@ const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the standalone verifier is plain CommonJS JavaScript, loaded as an inspector would
 const standalone = require(SCRIPT) as { canonicalJson(v: unknown): string };
 
 function run(doc: unknown, ...args: string[]): { status: number | null; stdout: string } {

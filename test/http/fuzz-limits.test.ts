@@ -25,7 +25,7 @@ import { CATALOGUE } from '../../machines/procedures';
 import { createApp } from '../../src/http/app';
 import type { SettableClock } from '../../src/engine/clock';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
 
 describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   let s: TestServer;

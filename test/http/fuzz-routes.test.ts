@@ -267,7 +267,7 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
         try {
           res = await rawRequest(server.port, req);
         } catch (err) {
-          throw new Error(`${name}: no answer (${(err as Error).message}) to ${req.method} ${req.path.slice(0, 200)}`);
+          throw new Error(`${name}: no answer (${(err as Error).message}) to ${req.method} ${req.path.slice(0, 200)}`, { cause: err });
         }
         const after = await digestTables(s.engine.db, tables);
         last = after;

@@ -22,7 +22,6 @@ import { CATALOGUE } from '../../machines/procedures';
 const WHO = ['anonymous', 'counter', 'specialist', 'specialist_vhxh', 'leader', 'leader_kinhte', 'leader_vhxh', 'supervisor', 'auditor', 'admin'] as const;
 type Who = (typeof WHO)[number];
 type Scope = 'own' | 'other';
-type Staff = Exclude<Who, 'anonymous'>;
 
 /** the office of the office-bound users; 'own' is their office, 'other' the other one */
 const OFFICE: Partial<Record<Who, 'KINHTE' | 'VHXH'>> = { specialist: 'KINHTE', leader_kinhte: 'KINHTE', specialist_vhxh: 'VHXH', leader_vhxh: 'VHXH' };

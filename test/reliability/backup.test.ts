@@ -61,7 +61,7 @@ describe('backups of a live database', () => {
           if (a.status !== 200) throw new Error(`assign: ${a.status} ${JSON.stringify(a.body)}`);
           log.record({ code: d.body.code, type: 'ASSIGN', fromVersion: d.body.version, version: a.body.version, actor: 'counter', via: 'backup' });
         } catch (err) {
-          if (err instanceof NoAnswer) throw new Error(`the server stopped answering during the backup: ${err.message}\n${server.output().slice(-3000)}`);
+          if (err instanceof NoAnswer) throw new Error(`the server stopped answering during the backup: ${err.message}\n${server.output().slice(-3000)}`, { cause: err });
           throw err;
         }
       }
@@ -90,7 +90,7 @@ describe('backups of a live database', () => {
       const audit = await auditFindings(copy);
       expect(audit.findings).toEqual([]);
       expect(audit.dossiers).toBeGreaterThanOrEqual(new Set(acknowledgedBefore.map((a) => a.code)).size);
-      // eslint-disable-next-line no-console
+      // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
       console.log(`backup: ${acknowledgedBefore.length} writes acknowledged before it started, ${audit.dossiers} dossiers in the copy (${log.submissions().length} by the end of the load), taken in ${finishedAt - startedAt} ms`);
     } finally {
       await copy.destroy();

@@ -140,7 +140,7 @@ describe.each(BACKENDS.filter((b) => b.label === 'sqlite' || b.label === 'postgr
     const extra = Number(userEvents) - log.acks.length;
     expect(extra).toBeGreaterThanOrEqual(0);
     expect(extra).toBeLessThanOrEqual(log.unknown);
-    // eslint-disable-next-line no-console
+    // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
     console.log(`crash on ${backend.label}: ${ROUNDS} kills, ${log.acks.length} acknowledged writes (${log.submissions().length} submissions), ${log.unknown} cut answers (${extra} of them committed), ${audit.dossiers} dossiers / ${audit.events} events verified`);
   }, 60_000 + ROUNDS * 15_000);
 });

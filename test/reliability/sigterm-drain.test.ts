@@ -155,7 +155,7 @@ describe('SIGTERM on a busy server', () => {
     expect(await seqProblems(db)).toEqual([]);
     const audit = await auditFindings(db);
     expect(audit.findings).toEqual([]);
-    // eslint-disable-next-line no-console
+    // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
     console.log(`drain: ${answered}/${BURST} burst submissions answered, sweep stopped after ${swept.body.checked}/${DUE} dossiers, drained in ${stopped?.elapsedMs} ms`);
   }, 90_000);
 });

@@ -20,7 +20,7 @@ const MASKED_ID = '••••••••4567';
 const MASKED_PHONE = '••••••4321';
 const NAME = 'Phan Thị Thu Trang';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- supertest's raw response stream is untyped
 function binary(res: any, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));

@@ -13,9 +13,9 @@ import { startServer, type TestServer } from '../support/server';
 const HKD = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-02', signer: 'Trưởng phòng', digitised: true };
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- supertest's raw response stream is untyped
 function binary(res: any, cb: (err: Error | null, body: any) => void) {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));

@@ -25,7 +25,7 @@ const SYSTEM_TYPES = new Set(['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_O
 /** The staff command that produced a stored user event (stampCommand's inverse). */
 function commandOf(e: StoredEvent): Command {
   // The payload was written by stampCommand from a valid command: its fields have the command's types.
-  const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const p = e.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- payloads of every event type, read loosely
   const opt = <K extends string>(key: K, v: unknown) => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, never>));
   switch (e.type) {
     case 'RECEIVE':

@@ -8,7 +8,7 @@
  */
 export interface Reply {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; each test asserts their shape
   body: any;
   headers: Headers;
 }

@@ -51,6 +51,7 @@ const postgres: Backend = {
       await admin.destroy();
       throw new Error(
         `PostgreSQL tests need a database at ${POSTGRES_URL} (set TEST_POSTGRES_URL, or MOTCUA_TEST_PG=off outside CI to skip them): ${(err as Error).message}`,
+        { cause: err },
       );
     }
     await admin.destroy();
@@ -69,7 +70,7 @@ const postgres: Backend = {
 function postgresEnabled(): boolean {
   if (process.env.MOTCUA_TEST_PG !== 'off') return true;
   if (process.env.CI === 'true') throw new Error('MOTCUA_TEST_PG=off is not allowed in CI: the PostgreSQL suite is required');
-  // eslint-disable-next-line no-console
+  // eslint-disable-next-line no-console -- a skipped suite must be loud
   console.warn('\n*** MOTCUA_TEST_PG=off: PostgreSQL persistence tests are SKIPPED. They run in CI. ***\n');
   return false;
 }

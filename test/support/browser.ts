@@ -16,7 +16,7 @@ export const IN_CI = process.env.CI === 'true';
 export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'e2e');
 
 if (!HAVE_CHROMIUM && !IN_CI) {
-  // eslint-disable-next-line no-console
+  // eslint-disable-next-line no-console -- a skipped suite must be loud
   console.warn(`\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`);
 }
 

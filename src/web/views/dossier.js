@@ -5,7 +5,7 @@
 import { getDossier, getEvents } from '../api.js';
 import { actionButton, actionsFor, primaryAction } from '../actions.js';
 import { procedure, procedureNameOf, procedures } from '../catalog.js';
-import { clear, errorBox, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
+import { clear, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
 import {
   CHANNELS,
   EVENT_LABELS,

@@ -56,7 +56,7 @@ import {
 } from '../../machines/dossier';
 import { decodeRow, hashedContent, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { identityColumns, projectSnapshot } from '../../machines/engine/projection';
-import { findDossierByCode, listEvents, type DossierRow, type EventRow } from '../store/dossier-store';
+import { findDossierByCode, listEvents, type DossierRow } from '../store/dossier-store';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../machines/engine/hash';
 
 export const DOSSIER_FINDING_KINDS = [

@@ -1,6 +1,6 @@
 /**
  * CSV exports (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break,
- * quotes doubled), UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly, with
+ * quotes doubled; a text cell that would start a formula gets a leading apostrophe), UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly, with
  * Vietnamese headers. Also what the tabular writers share: the column shape and a buffered text sink
  * that waits for the output to drain, so a large export streams instead of piling up in memory.
  * Instants are written as local (Asia/Ho_Chi_Minh) "YYYY-MM-DD HH:MM:SS", which Excel reads as a date.
@@ -35,11 +35,21 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Pure. The text of a cell of this type. */
+/**
+ * Pure. Text a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage return)
+ * gets a leading apostrophe (OWASP's rule for CSV injection): an applicant named `=HYPERLINK(…)` or a
+ * note `-1+cmd|…` stays text when the export is opened in Excel or LibreOffice.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** Pure. The text of a cell of this type; only numbers and rates may start with a minus sign. */
 export function csvCell(type: CellType, value: string | number | null): string {
   if (value === null) return '';
   if (type === 'instant') return localDateTimeText(String(value));
-  return csvField(String(value));
+  if ((type === 'number' || type === 'rate') && typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return csvField(neutraliseFormula(String(value)));
 }
 
 /** Buffers text and writes it in chunks, waiting for 'drain' when the output is full. */
@@ -71,7 +81,7 @@ export class TextSink {
 }
 
 async function writeRows<T>(sink: TextSink, columns: readonly Column<T>[], rows: AsyncIterable<T> | Iterable<T>): Promise<void> {
-  await sink.push(columns.map((c) => csvField(c.header)).join(',') + '\r\n');
+  await sink.push(columns.map((c) => csvField(neutraliseFormula(c.header))).join(',') + '\r\n');
   for await (const row of rows) await sink.push(columns.map((c) => csvCell(c.type, c.value(row))).join(',') + '\r\n');
 }
 

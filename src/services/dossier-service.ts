@@ -28,7 +28,8 @@ import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-s
 import { insertRecordView } from '../store/record-view-store';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
-import { canRead, permittedEvents, whyForbidden, type EventType } from './policy';
+import { canRead, permittedEvents, whyBadAssignment, whyForbidden, type EventType } from './policy';
+import { findUserRecord } from './auth/users-service';
 
 interface Applicant {
   fullName: string;
@@ -159,6 +160,7 @@ export class DossierService {
 
     if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
       throw validationFailed([{ field: 'unit', reason: 'unknown unit' }]);
+    const assignee = command.type === 'ASSIGN' && command.assignee ? await findUserRecord(this.ctx.db, command.assignee) : null;
     // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
     const committed = await this.ctx.engine.actCommitted(code, command, actorOf(user), {
       expectedVersion,
@@ -169,6 +171,10 @@ export class DossierService {
         if (row.version !== expectedVersion) throw versionConflict(expectedVersion, row.version);
         const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
         if (why) throw forbidden(why);
+        if (command.type === 'ASSIGN') {
+          const bad = whyBadAssignment(command, { context }, assignee);
+          if (bad) throw validationFailed([bad], 'Chỉ được giao hồ sơ cho đơn vị của bước hiện tại và người có vai trò của bước đó');
+        }
       },
     });
     return this.rowView(user, committed.row, committed.snapshot);

@@ -82,6 +82,37 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
   return 'Không được phép';
 }
 
+/** The account an assignment names, as far as the assignment rule needs it. */
+export interface AssigneeFacts {
+  username: string;
+  unit: string;
+  roles: readonly string[];
+  active: boolean;
+}
+
+/**
+ * null when an ASSIGN may go where it says, else the field and the reason (a 400). The dossier goes to the
+ * unit of its current step (the first step while it is still at the counter), never to another office; the
+ * assignee, when named, is an active account of that unit holding the step's role (or that unit's leader).
+ * `assignee` is the account found for the name given, null when there is none.
+ */
+export function whyBadAssignment(
+  command: { unit?: string; assignee?: string | null },
+  d: Pick<DossierFacts, 'context'>,
+  assignee: AssigneeFacts | null,
+): { field: string; reason: string } | null {
+  const step = d.context.procedure.steps[Math.max(d.context.stepIndex, 0)];
+  if (!step) return { field: 'unit', reason: 'the dossier has no step to assign' };
+  if (command.unit !== undefined && command.unit !== step.unit) {
+    return { field: 'unit', reason: `must be ${step.unit}, the unit of the current step "${step.name}"` };
+  }
+  if (command.assignee === undefined || command.assignee === null) return null;
+  if (!assignee || !assignee.active || assignee.unit !== step.unit || !(assignee.roles.includes(step.role) || assignee.roles.includes('leader'))) {
+    return { field: 'assignee', reason: `must be an active user of ${step.unit} with the role ${step.role} (or its leader)` };
+  }
+  return null;
+}
+
 /** Event types this user could send to this dossier if its state allowed them. */
 export function permittedEvents(user: AuthUser, d: DossierFacts, candidates: readonly string[]): string[] {
   return candidates.filter((t) => whyForbidden(user, t as EventType, d) === null);

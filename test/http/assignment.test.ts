@@ -1,0 +1,76 @@
+/**
+ * ASSIGN cannot open a dossier to another office: the unit is the current step's, and the assignee an
+ * active user of that unit with the step's role (or its leader). Anything else is 400 naming the field, and
+ * nothing changes; the office it was not sent to still cannot read it.
+ */
+import { BACKENDS } from '../support/backends';
+import { startServer, type TestServer } from '../support/server';
+
+describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer(backend);
+  });
+  afterAll(async () => s.close());
+
+  const send = async (as: string, code: string, version: number, event: Record<string, unknown>) =>
+    s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${await s.login(as)}`).set('If-Match', `"${version}"`).send(event);
+
+  /** A household-business dossier at its KINHTE step (tham-dinh), not yet given to a specialist. */
+  async function atKinhteStep(): Promise<{ code: string; version: number }> {
+    const created = await s.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${await s.login('counter')}`)
+      .send({
+        procedureCode: '1.001612',
+        channel: 'counter',
+        applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+      });
+    expect(created.status).toBe(201);
+    const assigned = await send('counter', created.body.code, created.body.version, { type: 'ASSIGN', assignee: 'counter' });
+    expect(assigned.status).toBe(200);
+    const moved = await send('counter', created.body.code, assigned.body.version, { type: 'COMPLETE_STEP' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ unit: 'KINHTE', step: 'tham-dinh' });
+    return { code: created.body.code, version: moved.body.version };
+  }
+
+  test.each([
+    ['another unit', { unit: 'VHXH' }, 'unit'],
+    ['another unit with its specialist', { unit: 'VHXH', assignee: 'specialist_vhxh' }, 'unit'],
+    ['a name nobody has', { assignee: 'nobody_here' }, 'assignee'],
+    ['a user of another unit', { assignee: 'specialist_vhxh' }, 'assignee'],
+    ['a user of the unit without the step’s role', { assignee: 'counter' }, 'assignee'],
+  ])('a KINHTE leader cannot assign to %s: 400 naming the field, nothing changes', async (_what, payload, field) => {
+    const d = await atKinhteStep();
+    const res = await send('leader_kinhte', d.code, d.version, { type: 'ASSIGN', ...payload });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toStrictEqual([field]);
+    const after = await s.http.get(`/api/dossiers/${d.code}`).set('Authorization', `Bearer ${await s.login('leader_kinhte')}`);
+    expect(after.body).toMatchObject({ version: d.version, unit: 'KINHTE', assignee: null });
+    expect((await s.http.get(`/api/dossiers/${d.code}`).set('Authorization', `Bearer ${await s.login('specialist_vhxh')}`)).status).toBe(403);
+  });
+
+  test('the step’s own unit and a specialist of it are accepted, and so is the unit’s leader', async () => {
+    const d = await atKinhteStep();
+    const ok = await send('leader_kinhte', d.code, d.version, { type: 'ASSIGN', unit: 'KINHTE', assignee: 'specialist' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ unit: 'KINHTE', assignee: 'specialist' });
+    const self = await send('leader_kinhte', d.code, ok.body.version, { type: 'ASSIGN', assignee: 'leader_kinhte' });
+    expect(self.status).toBe(200);
+  });
+
+  test('a deactivated user cannot be assigned', async () => {
+    const admin = await s.login('admin');
+    const created = await s.http.post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'former_kt', fullName: 'Cựu chuyên viên', password: 'Lua-chon-mat-khau-2026', roles: ['specialist'], unit: 'KINHTE' });
+    expect(created.status).toBe(201);
+    const d0 = await atKinhteStep();
+    expect((await send('leader_kinhte', d0.code, d0.version, { type: 'ASSIGN', assignee: 'former_kt' })).status).toBe(200);
+    await s.engine.db('users').where({ username: 'former_kt' }).update({ active: false });
+    const d = await atKinhteStep();
+    const res = await send('leader_kinhte', d.code, d.version, { type: 'ASSIGN', assignee: 'former_kt' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0].field).toBe('assignee');
+  });
+});

@@ -4,7 +4,7 @@
  * procedure terms pinned at submission), so a dossier replays from its events alone.
  */
 import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../dossier';
-import type { EventRow } from '../../src/store/dossier-store';
+import type { EventRow } from './rows';
 import type { HashedEventContent } from './hash';
 
 export interface SubmitPayload {

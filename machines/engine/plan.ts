@@ -22,13 +22,13 @@ import type { ProcedureDefinition } from '../procedures';
 import { localDate, type Calendar } from '../calendar';
 import { eventHash, GENESIS_HASH } from './hash';
 import { metricsColumns, type MetricsColumns } from '../metrics/projection-extra';
-import type { DossierRow, EventRow, ProjectionPatch } from '../../src/store/dossier-store';
+import type { DossierRow, EventRow, ProjectionPatch } from './rows';
 import type { Submission } from './commands';
 import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
 import { invariantViolation, transitionNotAllowed } from './errors';
 import { decodeRow, hashedContent, payloadOf, type SubmitPayload } from './event-codec';
 import { identityColumns, projectSnapshot } from './projection';
-import { termsOf } from '../../src/engine/reference-data';
+import { termsOf } from '../procedures/terms';
 import { stampCommand } from './stamp';
 
 export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };

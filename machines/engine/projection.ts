@@ -4,7 +4,7 @@
  */
 import { allowedEvents, USER_EVENT_TYPES, type DossierSnapshot } from '../dossier';
 import { factsOf } from '../dossier/facts';
-import type { DossierRow, ProjectionPatch } from '../../src/store/dossier-store';
+import type { DossierRow, ProjectionPatch } from './rows';
 import type { StoredEvent, SubmitPayload } from './event-codec';
 
 /** The row's columns fixed at submission. */

@@ -10,7 +10,6 @@ import type { CalendarData } from '../../machines/calendar/types';
 import { findCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
 import { findLatestProcedure, findProcedureVersion } from '../store/procedure-store';
 import type { ProcedureDefinition } from '../../machines/procedures';
-import type { ProcedureTerms } from '../../machines/dossier';
 import { notFound } from '../../machines/engine/errors';
 
 export class CalendarProvider {
@@ -73,19 +72,4 @@ export class ProcedureProvider {
     if (!stored) throw notFound('thủ tục', code);
     return stored.definition as ProcedureDefinition;
   }
-}
-
-/** The part of a procedure definition the chart needs, pinned into the dossier at submission. */
-export function termsOf(def: ProcedureDefinition): ProcedureTerms {
-  return {
-    code: def.code,
-    version: def.version,
-    processingTime: def.processingTime,
-    steps: def.steps.map((s) => ({ id: s.id, name: s.name, role: s.role, unit: s.unit, budget: s.budget })),
-    maxSupplements: def.maxSupplements,
-    maxReappointments: def.apology.maxReappointments,
-    apologyDeadline: def.apology.deadline,
-    cutoff: def.cutoff ?? null,
-    pauseReasons: def.pauseReasons,
-  };
 }

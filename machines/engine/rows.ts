@@ -1,0 +1,68 @@
+/**
+ * The shapes of a dossier's stored rows: the projection row (dossiers) and an event row
+ * (dossier_events). Defined with the pure core that computes them; src/store/ reads and writes them.
+ */
+export interface DossierRow {
+  id: string;
+  code: string;
+  agency_code: string;
+  procedure_code: string;
+  procedure_version: number;
+  machine_version: number;
+  channel: string;
+  state: string;
+  timeliness: string;
+  step_index: number;
+  step_id: string | null;
+  unit: string | null;
+  assignee: string | null;
+  submitted_at: string;
+  received_at: string | null;
+  due_at: string | null;
+  original_due_at: string | null;
+  result_at: string | null;
+  outcome: string | null;
+  final_timeliness: string | null;
+  returned_at: string | null;
+  closed_at: string | null;
+  apology_count: number;
+  supplement_count: number;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  version: number;
+  last_hash: string;
+  snapshot: string;
+  updated_at: string;
+  /** when the deadline sweeper must next look at this dossier */
+  next_check_at: string | null;
+}
+
+export type ProjectionPatch = Omit<
+  DossierRow,
+  | 'id'
+  | 'code'
+  | 'agency_code'
+  | 'procedure_code'
+  | 'procedure_version'
+  | 'machine_version'
+  | 'channel'
+  | 'submitted_at'
+  | 'applicant_name'
+  | 'applicant_id_number'
+  | 'applicant_phone'
+  | 'next_check_at'
+> & { next_check_at?: string | null };
+
+export interface EventRow {
+  dossier_id: string;
+  seq: number;
+  type: string;
+  payload: string;
+  actor: string;
+  actor_unit: string | null;
+  occurred_at: string;
+  machine_version: number;
+  prev_hash: string;
+  hash: string;
+}

@@ -9,10 +9,8 @@ import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import {
   allowedEvents,
-  chartFor,
   CURRENT_CHART_VERSION,
   lifecycleOf,
-  restoreSnapshot,
   USER_EVENT_TYPES,
   type ActorRef,
   type DossierEvent,
@@ -37,6 +35,7 @@ import { isMotcuaError, notFound, transitionNotAllowed, versionConflict } from '
 import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
+import { restoreRow } from './restore-row';
 import { stampCommand } from '../../machines/engine/stamp';
 import { codeDay, deadlineEvent, dossierCode, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
 
@@ -116,12 +115,12 @@ export class DossierEngine {
     code: string,
     cmd: Command,
     actor: ActorRef,
-    opts: { expectedVersion?: number; authorize?: (loaded: Loaded) => void } = {},
+    opts: { expectedVersion?: number; authorize?: (loaded: Loaded, tx: Knex.Transaction) => void | Promise<void> } = {},
   ): Promise<Committed> {
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code);
-      opts.authorize?.(loaded);
+      await opts.authorize?.(loaded, tx);
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version) throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
@@ -186,8 +185,7 @@ export class DossierEngine {
     const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Knex.Transaction).isTransaction) });
     if (!row) throw notFound('hồ sơ', code);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict(expectedVersion, row.version);
-    const chart = chartFor(row.machine_version);
-    return { row, chart, snapshot: restoreSnapshot(chart, JSON.parse(row.snapshot)) };
+    return { row, ...restoreRow(row) };
   }
 
   private ensureAllowed(snapshot: DossierSnapshot, type: Command['type']): void {
@@ -212,8 +210,7 @@ export class DossierEngine {
     return this.inTransaction(async (tx) => {
       const row = await findDossierByCode(tx, code, { forUpdate: true, skipLocked: true });
       if (!row) return 'skipped';
-      const chart = chartFor(row.machine_version);
-      const loaded = { row, chart, snapshot: restoreSnapshot(chart, JSON.parse(row.snapshot)) };
+      const loaded = { row, ...restoreRow(row) };
       const now = this.stampTime(row);
       const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal));
       if (type) {

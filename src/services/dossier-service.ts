@@ -4,18 +4,11 @@
  * happen here; the engine does the moving.
  */
 import { createHash } from 'node:crypto';
-import {
-  chartFor,
-  nationalStatus,
-  restoreSnapshot,
-  SYSTEM_EVENT_TYPES,
-  type DossierSnapshot,
-  type LifecycleState,
-} from '../../machines/dossier';
+import { nationalStatus, SYSTEM_EVENT_TYPES, type DossierSnapshot, type LifecycleState } from '../../machines/dossier';
 import { CATALOGUE, UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../../machines/engine/commands';
-import { forbidden, isMotcuaError, MotcuaError, notFound, validationFailed, versionConflict } from '../../machines/engine/errors';
+import { forbidden, isMotcuaError, MotcuaError, validationFailed, versionConflict } from '../../machines/engine/errors';
 import type { StoredEvent } from '../../machines/engine/event-codec';
 import { viewOf } from '../../machines/engine/projection';
 import { parseWith } from './validate';
@@ -23,12 +16,14 @@ import { DossierListQuerySchema, MAX_VERSION, type DossierViewDto } from './doss
 import { decodeCursor, findDossiers } from '../store/dossier-queries';
 import { figureCondition, type DrillFigure } from '../metrics/compliance-sql';
 import { planReport, WHOLE_PERIOD_KEY } from '../../machines/metrics/definitions';
-import { findDossierByCode, type DossierRow } from '../store/dossier-store';
+import type { DossierRow } from '../store/dossier-store';
 import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
 import { insertRecordView } from '../store/record-view-store';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
-import { canRead, permittedEvents, whyBadAssignment, whyForbidden, type EventType } from './policy';
+import { DossierAccess, readScopeOf } from './dossier-access';
+import { restoreRow } from '../engine/restore-row';
+import { permittedEvents, whyBadAssignment, whyForbidden, type EventType } from './policy';
 import { findUserRecord } from './auth/users-service';
 
 interface Applicant {
@@ -56,7 +51,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 }
 
 export class DossierService {
-  constructor(private readonly ctx: EngineContext) {}
+  private readonly access: DossierAccess;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.access = new DossierAccess(ctx.db);
+  }
 
   async submit(user: AuthUser, body: unknown, idempotencyKey?: string): Promise<{ dossier: DossierViewDto; replayed: boolean }> {
     if (!hasRole(user, 'counter')) throw forbidden('Chỉ cán bộ một cửa được tiếp nhận hồ sơ');
@@ -100,7 +99,7 @@ export class DossierService {
   async list(user: AuthUser, query: unknown): Promise<{ items: DossierViewDto[]; nextCursor: string | null }> {
     const q = parseWith(DossierListQuerySchema, query);
     if (q.cursor !== undefined) checkCursor(q.cursor);
-    const wide = hasRole(user, 'counter', 'supervisor', 'auditor', 'admin') || (hasRole(user, 'leader') && isLeadershipUnit(user.unit));
+    const scope = readScopeOf(user);
     const { rows, nextCursor } = await findDossiers(this.ctx.db, {
       states: q.state,
       timeliness: q.timeliness,
@@ -108,7 +107,7 @@ export class DossierService {
       unit: q.unit,
       assignee: q.assignee,
       mine: q.mine ? { unit: user.unit, username: user.username } : undefined,
-      scopeUnits: wide ? undefined : [user.unit],
+      scopeUnits: scope === 'all' ? undefined : [...scope],
       receivedFrom: q.receivedFrom,
       receivedTo: q.receivedTo,
       dueFrom: q.dueFrom,
@@ -130,7 +129,7 @@ export class DossierService {
   }
 
   async get(user: AuthUser, code: string, opts: { masked?: boolean } = {}): Promise<DossierViewDto & Record<string, unknown>> {
-    const { row, snapshot } = await this.load(user, code);
+    const { row, snapshot } = await this.access.loadForUser(user, code);
     const view = this.rowView(user, row, snapshot);
     if (opts.masked) return view;
     // the full record (unmasked ID number, phone, address): the view itself is recorded for auditors
@@ -164,9 +163,9 @@ export class DossierService {
     // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
     const committed = await this.ctx.engine.actCommitted(code, command, actorOf(user), {
       expectedVersion,
-      authorize: ({ row, snapshot }) => {
+      authorize: async ({ row, snapshot }, tx) => {
         const context = snapshot.context;
-        if (!canRead(user, { unit: row.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
+        await new DossierAccess(tx).ensureReadable(user, row);
         // A stale version is a conflict whatever the newer state would allow (a lost race must read 409, not 403).
         if (row.version !== expectedVersion) throw versionConflict(expectedVersion, row.version);
         const why = whyForbidden(user, type as EventType, { state: row.state, unit: row.unit, context });
@@ -186,7 +185,7 @@ export class DossierService {
    * whose every view is logged; the verifiable raw history is the auditor's export).
    */
   async history(user: AuthUser, code: string): Promise<StoredEvent[]> {
-    await this.load(user, code);
+    await this.access.rowForUser(user, code);
     return (await this.ctx.engine.history(code)).map((e) => {
       const applicant = (e.payload as { applicant?: Applicant }).applicant;
       const payload = maskTexts(e.payload) as Record<string, unknown>;
@@ -196,16 +195,8 @@ export class DossierService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async load(user: AuthUser, code: string): Promise<{ row: DossierRow; snapshot: DossierSnapshot }> {
-    const row = await findDossierByCode(this.ctx.db, code);
-    if (!row) throw notFound('hồ sơ', code);
-    const snapshot = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
-    if (!canRead(user, { unit: row.unit, context: snapshot.context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
-    return { row, snapshot };
-  }
-
   private rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): DossierViewDto {
-    const snapshot = known ?? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot));
+    const snapshot = known ?? restoreRow(row).snapshot;
     const context = snapshot.context;
     const { id: _id, ...base } = viewOf(row, snapshot);
     const step = context.procedure.steps[context.stepIndex];
@@ -231,8 +222,4 @@ function checkCursor(cursor: string): void {
   if (!c || !ISO_INSTANT.test(c.k) || Number.isNaN(Date.parse(c.k)) || !UUID.test(c.id)) {
     throw validationFailed([{ field: 'cursor', reason: 'not a cursor from a previous page (nextCursor)' }]);
   }
-}
-
-function isLeadershipUnit(unit: string): boolean {
-  return UNITS.some((u) => u.code === unit && u.kind === 'leadership');
 }

@@ -45,13 +45,6 @@ export function isOfficeBound(user: AuthUser): boolean {
   return hasRole(user, 'leader', 'supervisor') && !hasRole(user, 'admin', 'auditor') && UNITS.some((u) => u.code === user.unit && u.kind === 'office');
 }
 
-/** May this user see this dossier at all? */
-export function canRead(user: AuthUser, d: Pick<DossierFacts, 'unit' | 'context'>): boolean {
-  if (hasRole(user, 'counter', 'supervisor', 'auditor', 'admin')) return true;
-  if (hasRole(user, 'leader') && isLeadership(user)) return true;
-  return d.unit === user.unit || d.context.steps.some((s) => s.unit === user.unit);
-}
-
 /** null when allowed, else the reason (Vietnamese, shown to the user). */
 export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): string | null {
   if (hasRole(user, 'auditor') && user.roles.length === 1) return 'Kiểm tra viên chỉ được xem, không được thay đổi hồ sơ';

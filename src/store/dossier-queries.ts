@@ -52,6 +52,30 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The SQL half of the read scope (src/services/dossier-access.ts holds the in-memory half and says who
+ * gets which units): the dossier is at one of `units` now, or someone of one of `units` acted on it.
+ */
+function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[]): void {
+  q.where((w) =>
+    w.whereIn('dossiers.unit', units).orWhereExists(function () {
+      this.select(db.raw('1'))
+        .from('dossier_events as e')
+        .whereRaw('e.dossier_id = dossiers.id')
+        .whereIn('e.actor_unit', units);
+    }),
+  );
+}
+
+/** Which of `units` acted on the dossier (its events' actor units), for the in-memory half of the read scope. */
+export async function unitsThatActedOn(db: Knex, dossierId: string, units: readonly string[]): Promise<string[]> {
+  if (!units.length) return [];
+  const rows = (await db('dossier_events').distinct('actor_unit').where({ dossier_id: dossierId }).whereIn('actor_unit', units)) as {
+    actor_unit: string;
+  }[];
+  return rows.map((r) => r.actor_unit);
+}
+
 export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: DossierRow[]; nextCursor: string | null }> {
   const pg = dialectOfKnex(db) === 'postgres';
   const sortCol = f.sort === 'due' ? 'due_at' : 'submitted_at';
@@ -66,17 +90,7 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
     const { unit, username } = f.mine;
     q.where((w) => w.where('unit', unit).orWhere('assignee', username));
   }
-  if (f.scopeUnits) {
-    const units = f.scopeUnits;
-    q.where((w) =>
-      w.whereIn('unit', units).orWhereExists(function () {
-        this.select(db.raw('1'))
-          .from('dossier_events as e')
-          .whereRaw('e.dossier_id = dossiers.id')
-          .whereIn('e.actor_unit', units);
-      }),
-    );
-  }
+  if (f.scopeUnits) whereInScope(db, q, f.scopeUnits);
   const startOf = (d: string) => new Date(`${d}T00:00:00+07:00`).toISOString();
   const endOf = (d: string) => new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString();
   if (f.receivedFrom) q.where('received_at', '>=', startOf(f.receivedFrom));

@@ -11,99 +11,37 @@
  * - GET  /api/machines                any signed-in user: the registered chart versions.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { chartFor, listChartVersions, restoreSnapshot, type DossierContext } from '../../../machines/dossier';
-import { forbidden, notFound } from '../../../machines/engine/errors';
-import { canRead } from '../../services/policy';
-import { hasRole, type AuthUser } from '../../services/auth-user';
-import type { DossierRow } from '../../store/dossier-store';
-import { createCheckpoint, listCheckpoints } from '../../audit/checkpoints';
-import { exportDossier } from '../../audit/export';
-import { replaySteps } from '../../audit/replay-steps';
-import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../../audit/verify-dossier';
-import { verifyAllStream } from '../../audit/verify-all';
+import { AuditService } from '../../services/audit-service';
 import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
-import { parseWith } from '../validate';
 import { logOf } from '../../observability/request-id';
 
-const ReplayQuery = z
-  .strictObject({
-    upTo: z.coerce.number().int().min(1).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine((q) => q.upTo === undefined || q.at === undefined, { message: 'give upTo or at, not both' });
-
-const VerifyQuery = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(5000).optional(),
-  checkpoints: z.enum(['0', '1', 'true', 'false']).optional(),
-});
-
-function readable(user: AuthUser, row: DossierRow): void {
-  let context: DossierContext;
-  try {
-    context = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context;
-  } catch {
-    // A snapshot that cannot be restored: only the roles that see every dossier may look.
-    if (hasRole(user, 'counter', 'supervisor', 'auditor', 'admin')) return;
-    throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
-  }
-  if (!canRead(user, { unit: row.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
-}
-
 export function auditRoutes(deps: AppDeps): Router {
-  const { db, clock } = deps.ctx;
+  const service = new AuditService(deps.ctx);
   const r = Router();
 
-  const load = async (code: string) => {
-    const loaded = await loadDossierForAudit(db, code);
-    if (!loaded) throw notFound('hồ sơ', code);
-    return loaded;
-  };
-
   r.get('/dossiers/:code/replay', async (req, res) => {
-    const q = parseWith(ReplayQuery, req.query);
-    const { row, events } = await load(req.params.code);
-    readable(userOf(res), row);
-    const cut = q.upTo !== undefined ? { upTo: q.upTo } : q.at !== undefined ? { at: q.at } : {};
-    const replayed = replaySteps(row.id, events, cut);
-    const whole = q.upTo === undefined && q.at === undefined && replayed.snapshot && !replayed.error;
-    const differences = whole ? replayDifferences(row, events, replayed.snapshot!, chartFor(row.machine_version)) : null;
-    res.json({
-      code: row.code,
-      machineVersion: replayed.machineVersion,
-      cut: q.upTo !== undefined ? { upTo: q.upTo } : q.at !== undefined ? { at: q.at } : null,
-      steps: replayed.steps,
-      state: replayed.state,
-      error: replayed.error,
-      differences,
-    });
+    res.json(await service.replay(userOf(res), req.params.code, req.query));
   });
 
   r.get('/dossiers/:code/verify', requireRole('auditor', 'supervisor', 'admin'), async (req, res) => {
-    const { row, events } = await load(String(req.params.code));
-    const { findings, chain } = verifyDossierDetailed(row, events);
-    res.json({ code: row.code, ok: findings.length === 0, findings, chain });
+    res.json(await service.verify(String(req.params.code)));
   });
 
   r.get('/dossiers/:code/export', requireRole('auditor'), async (req, res) => {
-    const doc = await exportDossier(db, String(req.params.code), clock.now());
+    const doc = await service.exportDossier(String(req.params.code));
     res.set('Content-Disposition', `attachment; filename="${doc.code.replace(/[^0-9A-Za-z.-]/g, '_')}.json"`).json(doc);
   });
 
   r.get('/audit/verify', requireRole('auditor', 'admin'), async (req, res) => {
-    const q = parseWith(VerifyQuery, req.query);
     const abort = new AbortController();
+    const messages = service.verifyAll(req.query, abort.signal); // a bad query is a 400 before the stream starts
     res.on('close', () => abort.abort());
     res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.flushHeaders();
     try {
-      for await (const m of verifyAllStream(db, {
-        pageSize: q.pageSize,
-        checkpoints: q.checkpoints === undefined ? true : q.checkpoints === '1' || q.checkpoints === 'true',
-        signal: abort.signal,
-      })) {
+      for await (const m of messages) {
         if (abort.signal.aborted) break;
         res.write(`${JSON.stringify(m)}\n`);
       }
@@ -115,16 +53,16 @@ export function auditRoutes(deps: AppDeps): Router {
   });
 
   r.get('/audit/checkpoints', requireRole('auditor', 'admin'), async (_req, res) => {
-    res.json(await listCheckpoints(db));
+    res.json(await service.listCheckpoints());
   });
 
   r.post('/audit/checkpoints', requireRole('admin'), async (_req, res) => {
-    res.status(201).json(await createCheckpoint(db, clock.now()));
+    res.status(201).json(await service.createCheckpoint());
   });
 
   r.get('/machines', (_req, res) => {
     userOf(res);
-    res.json(listChartVersions());
+    res.json(service.machines());
   });
 
   return r;

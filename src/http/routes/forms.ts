@@ -5,10 +5,9 @@
  * The receipt's QR code links to this server's public lookup page, taken from the request's Host.
  */
 import { Router, type Request } from 'express';
-import { forbidden, notFound, validationFailed } from '../../../machines/engine/errors';
-import { clockCalendarVersion } from '../../../machines/dossier/facts';
-import { FORM_KINDS, isFormKind, renderForm } from '../../forms';
-import { canRead } from '../../services/policy';
+import { notFound, validationFailed } from '../../../machines/engine/errors';
+import { FORM_KINDS, isFormKind } from '../../forms';
+import { FormService } from '../../services/form-service';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
 
@@ -29,6 +28,7 @@ const HEADERS = {
 };
 
 export function formRoutes(deps: AppDeps): Router {
+  const service = new FormService(deps.ctx);
   const r = Router();
 
   r.get('/:code/forms/:form', async (req, res) => {
@@ -37,13 +37,7 @@ export function formRoutes(deps: AppDeps): Router {
     if (!isFormKind(form)) {
       throw notFound('biểu mẫu', `${form} (có: ${FORM_KINDS.join(', ')})`);
     }
-    const { engine, calendars } = deps.ctx;
-    const { context } = await engine.snapshotOf(code);
-    if (!canRead(user, { unit: context.unit, context })) throw forbidden('Hồ sơ không thuộc phạm vi của bạn');
-    const history = await engine.history(code);
-    const version = clockCalendarVersion(context);
-    const calendar = version === null ? await calendars.latest() : await calendars.byVersion(version);
-    const page = renderForm(form, { history, context, calendar, baseUrl: publicBaseUrl(req) });
+    const page = await service.render(user, code, form, publicBaseUrl(req));
     res.set(HEADERS).type('html').send(page);
   });
 

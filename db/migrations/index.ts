@@ -12,6 +12,7 @@ import * as reviews from './20261124000006_reviews';
 import * as recordViews from './20261124000007_record_views';
 import * as listIndexes from './20261124000008_list_indexes';
 import * as loginAddresses from './20261204000400_login_addresses';
+import * as reportDeliveries from './20261204000500_report_deliveries';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000007_record_views', recordViews],
   ['20261124000008_list_indexes', listIndexes],
   ['20261204000400_login_addresses', loginAddresses],
+  ['20261204000500_report_deliveries', reportDeliveries],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

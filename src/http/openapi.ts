@@ -12,7 +12,18 @@ import * as authModule from './routes/auth';
 import * as usersModule from './routes/users';
 import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';
 import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
-import { MonthlyReportQuerySchema, ReviewNoteBodySchema, ReviewRecordSchema, SignOffBodySchema, WeeklyReviewQuerySchema } from '../services/review-service';
+import {
+  MonthlyReportQuerySchema,
+  MonthlySentBodySchema,
+  MonthlyStatusQuerySchema,
+  MonthlyStatusSchema,
+  ReviewNoteBodySchema,
+  ReviewRecordSchema,
+  SignOffBodySchema,
+  WeeklyReviewQuerySchema,
+  WeekStatusListSchema,
+  WeekStatusQuerySchema,
+} from '../services/review-service';
 import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
@@ -54,6 +65,7 @@ const INPUTS: Record<string, z.ZodType> = {
   Submission: SubmissionSchema,
   YearCalendarInput,
   ReviewNote: ReviewNoteBodySchema,
+  MonthlyReportSent: MonthlySentBodySchema,
   WeekSignOff: SignOffBodySchema,
   TestClockRequest: TestClockRequestSchema,
   ...Object.fromEntries(Object.entries(EventRequestSchemas).map(([type, s]) => [`EventRequest_${type}`, s])),
@@ -76,6 +88,8 @@ const OUTPUTS: Record<string, z.ZodType> = {
   ApologyMissing: ApologyMissingResponseSchema,
   MetricDefinitions: MetricDefinitionsSchema,
   ReviewRecord: ReviewRecordSchema,
+  WeekStatusList: WeekStatusListSchema,
+  MonthlyReportStatus: MonthlyStatusSchema,
   SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
   RecordViewList: RecordViewListSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
@@ -201,7 +215,10 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/reports/weekly-late-review', tag: 'reports', summary: 'The weekly late-dossier review for the centre or a unit, as JSON, CSV, XLSX or printable HTML (streamed)', parameters: queryParams(WeeklyReviewQuerySchema), ok: { status: 200, description: 'The review', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
   { method: 'post', path: '/api/reports/weekly-late-review/notes', tag: 'reports', summary: 'Record the cause and corrective action for a late or at-risk dossier (hash-chained)', body: ref('ReviewNote'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
   { method: 'post', path: '/api/reports/weekly-late-review/sign-off', tag: 'reports', summary: 'Sign the week off; later notes are refused', body: ref('WeekSignOff'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/reports/weekly-late-review/sign-offs', tag: 'reports', summary: 'Which weeks of a range are signed off, by whom and when, for the centre or a unit', parameters: queryParams(WeekStatusQuerySchema), ok: { status: 200, description: 'One entry per week', content: json(ref('WeekStatusList')) }, errors: [400, 401, 403] },
   { method: 'get', path: '/api/reports/monthly', tag: 'reports', summary: 'The monthly report to the Department of Home Affairs: received and returned by channel', parameters: queryParams(MonthlyReportQuerySchema), ok: { status: 200, description: 'The report', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/reports/monthly/status', tag: 'reports', summary: "A month's report: due date, first download by a supervisor or leader, marked sent", parameters: queryParams(MonthlyStatusQuerySchema), ok: { status: 200, description: 'The status', content: json(ref('MonthlyReportStatus')) }, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/reports/monthly/sent', tag: 'reports', summary: "Mark a month's report as sent to the Department of Home Affairs (once, after the month ends)", body: ref('MonthlyReportSent'), ok: { status: 201, description: 'The status', content: json(ref('MonthlyReportStatus')) }, errors: [400, 401, 403, 409] },
   { method: 'post', path: '/api/admin/sweep', tag: 'operations', summary: 'Run the deadline sweeper now (admin)', ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) }, errors: [401, 403] },
   { method: 'put', path: '/api/test/clock', tag: 'operations', summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)', body: ref('TestClockRequest'), ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) }, errors: [400, 401, 403, 404] },
   { method: 'get', path: '/api/audit/record-views', tag: 'audit', summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor', parameters: queryParams(RecordViewsQuerySchema), ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) }, errors: [400, 401, 403] },

@@ -87,6 +87,17 @@ export async function listReviewEvents(db: Knex | Knex.Transaction, week: string
   return rows.map(fromRow);
 }
 
+/** Per week of `weeks`, the week's sign-off (or null) and how many notes its chain holds, for one scope. */
+export async function weekStatuses(db: Knex, scope: string, weeks: readonly string[]): Promise<Map<string, { signOff: ReviewEvent | null; notes: number }>> {
+  const out = new Map(weeks.map((w) => [w, { signOff: null as ReviewEvent | null, notes: 0 }]));
+  if (!weeks.length) return out;
+  const signOffs = await db('review_events').where({ unit: scope, type: 'WEEK_SIGNED_OFF' }).whereIn('week', weeks);
+  for (const r of signOffs) out.get(String(r.week))!.signOff = fromRow(r);
+  const notes = (await db('review_events').select('week').count({ n: '*' }).where({ unit: scope, type: 'REVIEW_NOTE' }).whereIn('week', weeks).groupBy('week')) as { week: string; n: number | string }[];
+  for (const r of notes) out.get(String(r.week))!.notes = Number(r.n);
+  return out;
+}
+
 /** The week's sign-off, if any. */
 export function signOffOf(events: readonly ReviewEvent[]): ReviewEvent | null {
   return events.find((e) => e.type === 'WEEK_SIGNED_OFF') ?? null;

@@ -97,7 +97,10 @@ function templates(f: Fixture): Record<string, Template[]> {
     'POST /api/procedures': [{ body: { ...household, code: '9.000001', name: 'Thủ tục thử' } }],
     'PUT /api/procedures/{code}': [{ params: { code: ['1.001612'] }, body: household }],
     'POST /api/dossiers': [{ as: 'counter', body: { ...submission('1.001612'), note: 'ghi chú' }, headers: { 'idempotency-key': 'fuzz-key-0001' } }],
-    'GET /api/dossiers': [{ as: 'leader_kinhte', query: { state: 'received,assigned', sort: 'due', limit: '10', q: 'Hoa' } }],
+    'GET /api/dossiers': [
+      { as: 'leader_kinhte', query: { state: 'received,assigned', sort: 'due', limit: '10', q: 'Hoa' } },
+      { as: 'supervisor', query: { figure: 'lateDossiers', periodFrom: '2026-03-01', periodTo: '2026-04-01', handlingUnit: 'KINHTE' } },
+    ],
     'GET /api/dossiers/{code}': [{ as: 'specialist', params: { code: codes } }],
     'POST /api/dossiers/{code}/events': [
       { as: 'specialist', params: { code: [f.kinhte] }, body: { type: 'REQUEST_SUPPLEMENT', missing: ['Hợp đồng thuê'], reason: 'thiếu' }, headers: { 'if-match': CURRENT } },
@@ -126,6 +129,9 @@ function templates(f: Fixture): Record<string, Template[]> {
     'POST /api/reports/weekly-late-review/notes': [{ as: 'leader_kinhte', body: { week, unit: 'KINHTE', dossierCode: f.kinhte, cause: 'chậm', correctiveAction: 'đôn đốc' } }],
     'POST /api/reports/weekly-late-review/sign-off': [{ as: 'supervisor', body: { week: '2026-W09', summary: 'đã rà soát' } }],
     'GET /api/reports/monthly': [{ as: 'supervisor', query: { month: '2026-03', format: 'csv' } }, { as: 'auditor', query: { month: '2026-03', format: 'html' } }],
+    'GET /api/reports/monthly/status': [{ as: 'supervisor', query: { month: '2026-02' } }],
+    'POST /api/reports/monthly/sent': [{ as: 'supervisor', body: { month: '2026-02', note: 'Công văn số 12/TTPVHCC' } }],
+    'GET /api/reports/weekly-late-review/sign-offs': [{ as: 'leader_kinhte', query: { from: '2026-W01', to: '2026-W09', unit: 'KINHTE' } }],
     'PUT /api/test/clock': [{ body: { now: '2026-03-03T09:00:00+07:00' } }],
     'GET /api/audit/record-views': [{ as: 'auditor', query: { dossier: f.kinhte, from: '2026-03-01T00:00:00Z', limit: '5' } }],
     'GET /tra-cuu': [{ query: { code: f.kinhte } }],

@@ -150,6 +150,22 @@ const ROWS: Row[] = [
   { route: 'GET /api/metrics/apology-missing', scoped: true, allowed: ownUnitOnly(METRICS), build: (_f, w, scope) => ({ method: 'get', path: `/api/metrics/apology-missing?unit=${unitFor(w, scope)}` }) },
   { route: 'GET /api/reports/weekly-late-review', scoped: true, allowed: ownUnitOnly(METRICS), build: (_f, w, scope) => ({ method: 'get', path: `/api/reports/weekly-late-review?week=2026-W10&unit=${unitFor(w, scope)}` }) },
   { route: 'GET /api/reports/monthly', allowed: METRICS, build: () => ({ method: 'get', path: '/api/reports/monthly?month=2026-03' }) },
+  { route: 'GET /api/reports/monthly/status', allowed: METRICS, build: () => ({ method: 'get', path: '/api/reports/monthly/status?month=2026-03' }) },
+  {
+    route: 'GET /api/reports/weekly-late-review/sign-offs',
+    scoped: true,
+    allowed: ownUnitOnly(METRICS),
+    build: (_f, w, scope) => ({ method: 'get', path: `/api/reports/weekly-late-review/sign-offs?from=2026-W01&to=2026-W10&unit=${unitFor(w, scope)}` }),
+  },
+  {
+    route: 'POST /api/reports/monthly/sent',
+    allowed: REVIEW_WRITERS,
+    // every marking gets a month of its own: a month is marked sent once
+    build: (f) => {
+      const u = f.unique();
+      return { method: 'post', path: '/api/reports/monthly/sent', body: { month: `${2000 + Math.floor(u / 12)}-${String((u % 12) + 1).padStart(2, '0')}` } };
+    },
+  },
   {
     route: 'POST /api/reports/weekly-late-review/notes',
     scoped: true,

@@ -1,7 +1,8 @@
 /**
  * /api/reports: the weekly late-dossier review (GET /weekly-late-review?week=YYYY-Www[&unit][&format],
- * POST /weekly-late-review/notes, POST /weekly-late-review/sign-off) and the monthly report to the
- * Department of Home Affairs (GET /monthly?month=YYYY-MM[&format]). Formats: json (default), csv, xlsx,
+ * POST /weekly-late-review/notes, POST /weekly-late-review/sign-off, GET /weekly-late-review/sign-offs
+ * ?from&to: which weeks are signed off) and the monthly report to the Department of Home Affairs
+ * (GET /monthly?month=YYYY-MM[&format][&download], GET /monthly/status, POST /monthly/sent). Formats: json (default), csv, xlsx,
  * html; every one is streamed to the client. Validation and authorisation happen before the first
  * byte, so errors keep the API's error shape; a failure mid-stream aborts the response.
  */
@@ -17,6 +18,11 @@ import { writeMonthlyReportXlsx, writeWeeklyReviewXlsx, XLSX_CONTENT_TYPE } from
 
 export {
   MonthlyReportQuerySchema,
+  MonthlySentBodySchema,
+  MonthlyStatusQuerySchema,
+  MonthlyStatusSchema,
+  WeekStatusListSchema,
+  WeekStatusQuerySchema,
   ReviewNoteBodySchema,
   ReviewRecordSchema,
   SignOffBodySchema,
@@ -31,13 +37,13 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 /** Reports carry personal data: never cached by shared caches; the HTML page may not run anything. */
-async function send(res: Response, format: ReportFormat, filename: string, write: (out: Writable) => Promise<void>): Promise<void> {
+async function send(res: Response, format: ReportFormat, filename: string, write: (out: Writable) => Promise<void>, attachment = false): Promise<void> {
   const headers: Record<string, string> = {
     'Content-Type': CONTENT_TYPES[format],
     'Cache-Control': 'private, no-store',
     'X-Content-Type-Options': 'nosniff',
     ...(format === 'html' ? { 'Content-Security-Policy': HTML_CSP } : {}),
-    ...(format === 'csv' || format === 'xlsx' ? { 'Content-Disposition': `attachment; filename="${filename}.${format}"` } : {}),
+    ...(attachment || format === 'csv' || format === 'xlsx' ? { 'Content-Disposition': `attachment; filename="${filename}.${format}"` } : {}),
   };
   res.status(200).set(headers);
   try {
@@ -80,9 +86,18 @@ export function reportRoutes(deps: AppDeps): Router {
   r.post('/weekly-late-review/sign-off', async (req, res) => {
     res.status(201).json(await service.signOff(userOf(res), req.body));
   });
+  r.get('/weekly-late-review/sign-offs', async (req, res) => {
+    res.json(await service.weekStatuses(userOf(res), req.query));
+  });
   r.get('/monthly', async (req, res) => {
-    const { format, filename, report } = await service.monthly(userOf(res), req.query);
-    await send(res, format, filename, (out) => monthly[format](out, report));
+    const { format, filename, attachment, report } = await service.monthly(userOf(res), req.query);
+    await send(res, format, filename, (out) => monthly[format](out, report), attachment);
+  });
+  r.get('/monthly/status', async (req, res) => {
+    res.json(await service.monthlyStatus(userOf(res), req.query));
+  });
+  r.post('/monthly/sent', async (req, res) => {
+    res.status(201).json(await service.markMonthlySent(userOf(res), req.body));
   });
   return r;
 }

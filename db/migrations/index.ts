@@ -13,6 +13,7 @@ import * as recordViews from './20261124000007_record_views';
 import * as listIndexes from './20261124000008_list_indexes';
 import * as loginAddresses from './20261204000400_login_addresses';
 import * as reportDeliveries from './20261204000500_report_deliveries';
+import * as recordViewSource from './20261204000401_record_view_source';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261124000008_list_indexes', listIndexes],
   ['20261204000400_login_addresses', loginAddresses],
   ['20261204000500_report_deliveries', reportDeliveries],
+  ['20261204000401_record_view_source', recordViewSource],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

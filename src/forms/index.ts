@@ -22,6 +22,12 @@ export { buildFormData, type FormData } from './form-data';
 export { escapeHtml } from './layout';
 export { lookupUrl } from './qr';
 
+/**
+ * The forms that print the applicant's ID number or phone whole (every view of them is logged in
+ * record_views); the control slip shows neither.
+ */
+export const FORMS_WITH_PERSONAL_DATA: readonly FormKind[] = ['receipt', 'supplement', 'refusal', 'apology'];
+
 export interface FormInput {
   history: readonly StoredEvent[];
   context: DossierContext;

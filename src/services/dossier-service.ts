@@ -18,7 +18,7 @@ import { figureCondition, type DrillFigure } from '../metrics/compliance-sql';
 import { planReport, WHOLE_PERIOD_KEY } from '../../machines/metrics/definitions';
 import type { DossierRow } from '../store/dossier-store';
 import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
-import { insertRecordView } from '../store/record-view-store';
+import { logRecordView } from './record-views';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
 import { DossierAccess, readScopeOf } from './dossier-access';
@@ -133,7 +133,7 @@ export class DossierService {
     const view = this.rowView(user, row, snapshot);
     if (opts.masked) return view;
     // the full record (unmasked ID number, phone, address): the view itself is recorded for auditors
-    await insertRecordView(this.ctx.db, { dossierCode: row.code, username: user.username, unit: user.unit, viewedAt: this.ctx.clock.now().toISOString() });
+    await logRecordView(this.ctx, user, row.code, 'record');
     const submit = (await this.ctx.engine.history(code))[0]!;
     const p = submit.payload as { applicant: Applicant; documents: { name: string; copies: number }[]; note?: string };
     return { ...view, applicant: p.applicant, documents: p.documents, ...(p.note ? { note: p.note } : {}) };

@@ -2,8 +2,9 @@
  * Personal data in lists, histories, reports and logs: a dossier whose applicant has a known ID number
  * and phone number, late and noted in the weekly review (the note itself quoting both numbers), then
  * every list, history, report and export format a staff member can fetch, and every log line written
- * meanwhile, must hold neither number whole — only the last four digits. The full record
- * (GET /api/dossiers/{code}) is the one place that shows them, and it is logged as a record view.
+ * meanwhile, must hold neither number whole — only the last four digits. The reads that do show them
+ * (the full record GET /api/dossiers/{code}, the printable forms, the auditor's export) are each logged as
+ * a record view naming what showed them.
  */
 import { Writable } from 'node:stream';
 import request from 'supertest';
@@ -13,6 +14,7 @@ import { startServer, type TestServer } from '../support/server';
 import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/observability/logger';
 import { AuthService } from '../../src/services/auth/auth-service';
+import { FORM_KINDS } from '../../src/forms';
 
 const ID_NUMBER = '079203004567';
 const PHONE = '0987654321';
@@ -135,5 +137,26 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
     expect(full.body.applicant).toMatchObject({ idNumber: ID_NUMBER, phone: PHONE });
     const after = (await http.get(`/api/audit/record-views?dossier=${code}`).set('Authorization', auditor)).body.items.length;
     expect(after).toBe(before + 1);
+  });
+
+  test('every read that shows them whole — the full record, each form, the auditor\'s export — is logged, naming what showed them', async () => {
+    const auditor = `Bearer ${(await new AuthService(s.engine).login('auditor', 'demo')).token}`;
+    const views = async () => (await http.get(`/api/audit/record-views?dossier=${code}&limit=500`).set('Authorization', auditor)).body.items as { source: string; username: string }[];
+    const reads: [string, string][] = [
+      ['record', `/api/dossiers/${code}`],
+      ...FORM_KINDS.map((kind): [string, string] => [`form:${kind}`, `/api/dossiers/${code}/forms/${kind}`]),
+      ['export', `/api/dossiers/${code}/export`],
+    ];
+    const shown: string[] = [];
+    for (const [source, path] of reads) {
+      const before = await views();
+      const res = await http.get(path).set('Authorization', auditor);
+      const after = await views();
+      const whole = res.text.includes(ID_NUMBER) || res.text.includes(PHONE);
+      if (whole) shown.push(source);
+      expect({ path, status: res.status, logged: after.length - before.length }).toEqual({ path, status: res.status, logged: whole ? 1 : 0 });
+      if (whole) expect(after[0]).toMatchObject({ source, username: 'auditor' });
+    }
+    expect(shown).toEqual(expect.arrayContaining(['record', 'form:receipt', 'export']));
   });
 });

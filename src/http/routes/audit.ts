@@ -12,6 +12,7 @@
  */
 import { Router } from 'express';
 import { AuditService } from '../../services/audit-service';
+import { logRecordView } from '../../services/record-views';
 import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
@@ -31,6 +32,7 @@ export function auditRoutes(deps: AppDeps): Router {
 
   r.get('/dossiers/:code/export', requireRole('auditor'), async (req, res) => {
     const doc = await service.exportDossier(String(req.params.code));
+    await logRecordView(deps.ctx, userOf(res), doc.code, 'export'); // the export holds the applicant unmasked
     res.set('Content-Disposition', `attachment; filename="${doc.code.replace(/[^0-9A-Za-z.-]/g, '_')}.json"`).json(doc);
   });
 

@@ -1,6 +1,6 @@
 /**
  * GET /api/audit/record-views?dossier=&username=&from=&to=&limit=&cursor= (auditor, admin): who opened
- * which applicant's full record and when, newest first, paged with a cursor.
+ * which applicant's unmasked data (full record, printable form, auditor's export) and when, newest first, paged with a cursor.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -26,6 +26,7 @@ export const RecordViewSchema = z.object({
   username: z.string(),
   unit: z.string(),
   viewedAt: z.string().describe('ISO-8601 instant in UTC'),
+  source: z.string().describe('what showed the unmasked data: record (GET /api/dossiers/{code}), form:<kind> (a printable form) or export (the auditor\'s export)'),
 });
 
 export const RecordViewListSchema = z.object({ items: z.array(RecordViewSchema), nextCursor: z.string().nullable() });

@@ -62,8 +62,8 @@ module.exports = {
     },
     {
       name: 'routes-import-no-store',
-      comment: 'routes call services; rows and SQL live in src/store (warning until the audit and record-view routes go through services)',
-      severity: 'warn',
+      comment: 'routes call services; rows and SQL live in src/store',
+      severity: 'error',
       from: { path: '^src/http/' },
       to: { path: '^src/store/|node_modules/knex/' },
     },

@@ -14,6 +14,7 @@ import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '.
 import { notFound } from '../../machines/engine/errors';
 import type { AuthUser } from './auth-user';
 import { DossierAccess } from './dossier-access';
+import { findRecordViews, type RecordViewQuery } from '../store/record-view-store';
 import { parseWith } from './validate';
 
 export const ReplayQuerySchema = z
@@ -82,6 +83,11 @@ export class AuditService {
 
   createCheckpoint() {
     return createCheckpoint(this.ctx.db, this.ctx.clock.now());
+  }
+
+  /** Who opened which applicant's full record, newest first (the query parsed by the route's schema). */
+  recordViews(q: RecordViewQuery) {
+    return findRecordViews(this.ctx.db, q);
   }
 
   machines() {

@@ -17,9 +17,18 @@ export async function insertRecordView(db: Knex, v: Omit<RecordView, 'id'>): Pro
 }
 
 /** Newest first; `cursor` is the id of the last row of the previous page. */
+export interface RecordViewQuery {
+  dossier?: string;
+  username?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
 export async function findRecordViews(
   db: Knex,
-  q: { dossier?: string; username?: string; from?: string; to?: string; limit: number; cursor?: string },
+  q: RecordViewQuery,
 ): Promise<{ items: RecordView[]; nextCursor: string | null }> {
   const query = db('record_views').select('id', 'dossier_code', 'username', 'unit', 'viewed_at', 'source');
   if (q.dossier) query.where('dossier_code', q.dossier);

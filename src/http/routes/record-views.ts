@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { parseWith } from '../validate';
-import { findRecordViews } from '../../store/record-view-store';
+import { AuditService } from '../../services/audit-service';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
 
@@ -32,10 +32,11 @@ export const RecordViewSchema = z.object({
 export const RecordViewListSchema = z.object({ items: z.array(RecordViewSchema), nextCursor: z.string().nullable() });
 
 export function recordViewRoutes(deps: AppDeps): Router {
+  const service = new AuditService(deps.ctx);
   const r = Router();
   r.get('/', requireRole('auditor', 'admin'), async (req, res) => {
     const q = parseWith(RecordViewsQuerySchema, req.query);
-    res.set('Cache-Control', 'no-store').json(await findRecordViews(deps.ctx.db, q));
+    res.set('Cache-Control', 'no-store').json(await service.recordViews(q));
   });
   return r;
 }

@@ -51,7 +51,7 @@ function closeStep(ctx: DossierContext, at: string, by: string, outcome: StepRec
 }
 
 /** Events a dossier accepts while a step of the internal process is in progress. */
-const HANDLING = {
+export const HANDLING = {
   ASSIGN: { actions: 'reassign' },
   STEP_OVERDUE: { guard: 'stepNotFlagged', actions: 'flagStep' },
   COMPLETE_STEP: { guard: 'hasNextStep', target: 'processing', actions: 'completeStep' },
@@ -63,7 +63,8 @@ const HANDLING = {
   WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
 } as const;
 
-export const dossierChartV1 = setup({
+/** Guards and actions of every chart version (later versions reuse them; see ./chart-v2.ts). */
+export const dossierSetup = setup({
   types: {} as { context: DossierContext; events: DossierEvent; input: DossierInput },
   guards: {
     hasNextStep: ({ context }) => context.stepIndex < context.procedure.steps.length - 1,
@@ -85,9 +86,12 @@ export const dossierChartV1 = setup({
       stateIn('#dossier.lifecycle.assigned'),
       stateIn('#dossier.lifecycle.processing'),
     ]),
-    /** A late result may be handed back only with an apology on record. */
+    /** A late result may be handed back only with an apology or an approved exemption on record (exemptions: version 2). */
     mayReturn: ({ context }) =>
-      context.result !== null && (context.finalTimeliness !== 'late' || context.apologies.length > 0),
+      context.result !== null &&
+      (context.finalTimeliness !== 'late' || context.apologies.length > 0 || (context.exemptions?.length ?? 0) > 0),
+    /** One exemption per dossier, once it has a due date (version 2). */
+    exemptionAllowed: ({ context }) => context.dueAt !== null && (context.exemptions?.length ?? 0) === 0,
   },
   actions: {
     receive: assign(({ context, event }) => {
@@ -250,8 +254,26 @@ export const dossierChartV1 = setup({
       const e = expect(event, 'WITHDRAW');
       return { closedAt: e.at, closeReason: e.reason };
     }),
+    requestWithdrawal: assign(({ event }) => {
+      const e = expect(event, 'REQUEST_WITHDRAWAL');
+      return { withdrawalRequest: { at: e.at, by: e.by.username, reason: e.reason, via: e.via } };
+    }),
+    recordExemption: assign(({ context, event }) => {
+      const e = expect(event, 'RECORD_EXEMPTION');
+      const exemption = {
+        at: e.at,
+        approvedBy: e.by.username,
+        reason: e.reason,
+        explanation: e.explanation,
+        reference: e.reference ?? null,
+        dueAt: context.originalDueAt,
+      };
+      return { exemptions: [...(context.exemptions ?? []), exemption] };
+    }),
   },
-}).createMachine({
+});
+
+export const dossierChartV1 = dossierSetup.createMachine({
   id: 'dossier',
   type: 'parallel',
   context: ({ input }) => ({

@@ -5,6 +5,7 @@
  */
 import { createActor, type ActorScope, type SnapshotFrom } from 'xstate';
 import { CHART_VERSION as V1, dossierChartV1 } from './chart-v1';
+import { CHART_VERSION as V2, dossierChartV2 } from './chart-v2';
 import type {
   DossierContext,
   DossierEvent,
@@ -21,9 +22,12 @@ export { nationalStatus, NATIONAL_STATUS } from './status-codes';
 export type DossierChart = typeof dossierChartV1;
 export type DossierSnapshot = SnapshotFrom<DossierChart>;
 
-const CHARTS = new Map<number, DossierChart>([[V1, dossierChartV1]]);
+const CHARTS = new Map<number, DossierChart>([
+  [V1, dossierChartV1],
+  [V2, dossierChartV2],
+]);
 
-export const CURRENT_CHART_VERSION = V1;
+export const CURRENT_CHART_VERSION = V2;
 
 export interface ChartVersionInfo {
   version: number;

@@ -20,10 +20,10 @@ export const NATIONAL_STATUS: Record<LifecycleState, NationalStatus> = {
   paused: { code: 4, name: 'Đang xử lý' },
   result: { code: 9, name: 'Đã xử lý xong' },
   returned: { code: 10, name: 'Đã trả kết quả' },
+  withdrawal_requested: { code: 7, name: 'Công dân yêu cầu rút hồ sơ' },
   withdrawn: { code: 8, name: 'Dừng xử lý' },
 };
 
-export const WITHDRAWAL_REQUESTED: NationalStatus = { code: 7, name: 'Công dân yêu cầu rút hồ sơ' };
 export const FINANCIAL_OBLIGATION: NationalStatus = { code: 6, name: 'Yêu cầu thực hiện nghĩa vụ tài chính' };
 
 /** The national status of a dossier, given its lifecycle state and (when paused) the pause reason. */

@@ -12,6 +12,12 @@ export type Timeliness = 'early' | 'on_time' | 'late';
 export type PauseReason = 'financial_obligation' | 'verification' | 'applicant_request' | 'other';
 export type ResultOutcome = 'approved' | 'refused';
 export type ReturnMethod = 'counter' | 'post' | 'online';
+/** Why a late dossier is exempt from the apology (the only other way out for a late dossier; chart version 2). */
+export const EXEMPTION_REASONS = ['force_majeure', 'applicant_not_collecting', 'applicant_fee_unpaid', 'applicant_other_fault'] as const;
+export type ExemptionReason = (typeof EXEMPTION_REASONS)[number];
+/** How the applicant asked to stop (Decree 118 Art. 21: in person or by post at the counter; online through the portal). */
+export const WITHDRAWAL_CHANNELS = ['counter', 'post', 'online'] as const;
+export type WithdrawalChannel = (typeof WITHDRAWAL_CHANNELS)[number];
 
 export interface ActorRef {
   username: string;
@@ -99,6 +105,26 @@ export interface ApologyRecord {
   timely: boolean;
 }
 
+/** An approved exemption: the delay is not the office's (force majeure or the applicant's own fault). */
+export interface ExemptionRecord {
+  at: Instant;
+  /** the leader who approved it (the acting user) */
+  approvedBy: string;
+  reason: ExemptionReason;
+  explanation: string;
+  /** the document it rests on, if any (number and date) */
+  reference: { number: string; date: string } | null;
+  /** the statutory due date when it was recorded */
+  dueAt: Instant | null;
+}
+
+export interface WithdrawalRequest {
+  at: Instant;
+  by: string;
+  reason: string;
+  via: WithdrawalChannel;
+}
+
 export interface DossierContext {
   dossierId: string;
   code: string;
@@ -129,6 +155,10 @@ export interface DossierContext {
   rating: number | null;
   closedAt: Instant | null;
   closeReason: string | null;
+  /** chart version 2 on: approved exemptions (absent in version-1 snapshots, which never have one) */
+  exemptions?: ExemptionRecord[];
+  /** chart version 2 on: the applicant's request to stop (national status 7), absent in version 1 */
+  withdrawalRequest?: WithdrawalRequest | null;
 }
 
 interface Stamp {
@@ -183,6 +213,13 @@ export type DossierEvent =
     } & Stamp)
   | ({ type: 'RETURN_RESULT'; method: ReturnMethod; rating?: number | null } & Stamp)
   | ({ type: 'WITHDRAW'; reason: string } & Stamp)
+  | ({ type: 'REQUEST_WITHDRAWAL'; reason: string; via: WithdrawalChannel } & Stamp)
+  | ({
+      type: 'RECORD_EXEMPTION';
+      reason: ExemptionReason;
+      explanation: string;
+      reference?: { number: string; date: string } | null;
+    } & Stamp)
   | ({ type: 'DEADLINE_APPROACHING'; dueAt: Instant } & Stamp)
   | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp)
   | ({ type: 'STEP_OVERDUE'; stepIndex: number; stepId: string; stepDueAt: Instant } & Stamp);
@@ -202,7 +239,9 @@ export const USER_EVENT_TYPES = [
   'REFUSE',
   'ISSUE_APOLOGY',
   'RETURN_RESULT',
+  'REQUEST_WITHDRAWAL',
   'WITHDRAW',
+  'RECORD_EXEMPTION',
 ] as const satisfies readonly DossierEventType[];
 
 export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE'] as const satisfies readonly DossierEventType[];
@@ -220,6 +259,7 @@ export const LIFECYCLE_STATES = [
   'paused',
   'result',
   'returned',
+  'withdrawal_requested',
   'withdrawn',
 ] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];

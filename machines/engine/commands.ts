@@ -5,6 +5,7 @@
  * Unknown fields are rejected (strict objects), so a typo never silently drops data.
  */
 import { z } from 'zod';
+import { EXEMPTION_REASONS, WITHDRAWAL_CHANNELS } from '../dossier/types';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
@@ -64,7 +65,19 @@ export const CommandSchemas = {
     method: z.enum(['counter', 'post', 'online']).default('counter'),
     rating: z.int().min(1).max(5).optional(),
   }),
+  /** the applicant asks to stop (national status 7); the counter records the request */
+  REQUEST_WITHDRAWAL: z.strictObject({
+    reason: text(2000),
+    via: z.enum(WITHDRAWAL_CHANNELS).default('counter'),
+  }),
+  /** version-1 dossiers: stop at once; from version 2: the stop notice after a request (status 8) */
   WITHDRAW: z.strictObject({ reason: text(2000) }),
+  /** a leader approves an exemption from the apology for a late dossier */
+  RECORD_EXEMPTION: z.strictObject({
+    reason: z.enum(EXEMPTION_REASONS),
+    explanation: text(2000),
+    reference: z.strictObject({ number: text(64), date: localDate }).optional(),
+  }),
 } as const;
 
 export type UserEventType = keyof typeof CommandSchemas;

@@ -107,5 +107,9 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       return { type: 'RETURN_RESULT', ...base, method: cmd.method, rating: cmd.rating ?? null };
     case 'WITHDRAW':
       return { type: 'WITHDRAW', ...base, reason: cmd.reason };
+    case 'REQUEST_WITHDRAWAL':
+      return { type: 'REQUEST_WITHDRAWAL', ...base, reason: cmd.reason, via: cmd.via };
+    case 'RECORD_EXEMPTION':
+      return { type: 'RECORD_EXEMPTION', ...base, reason: cmd.reason, explanation: cmd.explanation, reference: cmd.reference ?? null };
   }
 }

@@ -118,7 +118,7 @@ export type ApologyStatus = 'none' | 'timely' | 'late';
 
 /** the clock runs in these states; a paused dossier flagged overdue before it stopped stays overdue */
 const RUNNING = ['received', 'assigned', 'processing'];
-const STOPPED = ['paused', 'awaiting_supplement'];
+const STOPPED = ['paused', 'awaiting_supplement', 'withdrawal_requested'];
 const OPEN_FOR_RISK = [...RUNNING, 'paused'];
 
 /** Pure. The section a dossier falls in for a week judged at `asOf` (the week's end, or now), or null. */
@@ -508,6 +508,7 @@ const STATE_LABELS: Record<string, string> = {
   paused: 'Tạm dừng',
   result: 'Đã có kết quả',
   returned: 'Đã trả kết quả',
+  withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
   withdrawn: 'Đã rút',
   refused_intake: 'Không được tiếp nhận',
 };

@@ -92,21 +92,30 @@ export class Story {
     const ctx = snap.context;
     switch (lifecycleOf(snap)) {
       case 'submitted':
-        return this.intake(now);
+        return this.intake(snap, now);
       case 'received':
         return this.firstAssignment(ctx, now);
       case 'assigned':
       case 'processing':
-        return this.handle(ctx, now);
+        return this.handle(snap, now);
       case 'paused':
         return this.act(Math.max(now, this.away?.backAt ?? now), { type: 'RESUME' }, this.performer(ctx));
       case 'awaiting_supplement':
-        return this.supplementAnswer(now);
+        return this.supplementAnswer(snap, now);
       case 'result':
         return this.handBack(ctx, now);
+      case 'withdrawal_requested':
+        // the counter finds no result and issues the stop notice at once (status 7 → 8)
+        return this.act(now, { type: 'WITHDRAW', reason: ctx.withdrawalRequest?.reason ?? WITHDRAW_REASONS[0]! }, actorOf(this.clerk));
       default:
         return null;
     }
+  }
+
+  /** The applicant's request to stop (status 7); chart version 1 stopped in one step. */
+  private withdraw(snap: DossierSnapshot, at: number, reason: string): Action {
+    const type = snap.can({ type: 'REQUEST_WITHDRAWAL' } as never) ? 'REQUEST_WITHDRAWAL' : 'WITHDRAW';
+    return this.act(at, type === 'WITHDRAW' ? { type, reason } : { type, reason, via: 'counter' }, actorOf(this.clerk));
   }
 
   /** Tells the story the action was applied (it keeps track of what has happened). */
@@ -130,11 +139,11 @@ export class Story {
 
   // --- by state ------------------------------------------------------------------------------------
 
-  private intake(now: number): Action {
+  private intake(snap: DossierSnapshot, now: number): Action {
     const at = Math.max(now, this.after(this.submittedAt, this.s.intakeDelayDays));
     const clerk = actorOf(this.clerk);
     if (this.s.intake === 'refuse') return this.act(at, { type: 'REFUSE', reason: this.rng.pick(REFUSAL_AT_INTAKE) }, clerk);
-    if (this.s.intake === 'withdraw') return this.act(at, { type: 'WITHDRAW', reason: WITHDRAW_REASONS[0]! }, clerk);
+    if (this.s.intake === 'withdraw') return this.withdraw(snap, at, WITHDRAW_REASONS[0]!);
     return this.act(at, { type: 'RECEIVE' }, clerk);
   }
 
@@ -149,7 +158,8 @@ export class Story {
     return this.act(at, { type: 'ASSIGN', assignee: assignee.username }, actorOf(office ? office.head : this.signingLeader));
   }
 
-  private handle(ctx: DossierContext, now: number): Action {
+  private handle(snap: DossierSnapshot, now: number): Action {
+    const ctx = snap.context;
     const plan = this.planFor(ctx, now);
     const k = ctx.stepIndex;
     const steps = ctx.procedure.steps;
@@ -164,7 +174,7 @@ export class Story {
     if (plan.assignAt !== null && ctx.assignee === null && office) {
       add(plan.assignAt, (at) => this.act(at, { type: 'ASSIGN', assignee: this.rng.pick(office.specialists).username }, actorOf(office.head)));
     }
-    add(plan.withdrawAt, (at) => this.act(at, { type: 'WITHDRAW', reason: this.rng.pick(WITHDRAW_REASONS) }, actorOf(this.clerk)));
+    add(plan.withdrawAt, (at) => this.withdraw(snap, at, this.rng.pick(WITHDRAW_REASONS)));
     if (!this.supplementDone && ctx.supplementsRequested < ctx.procedure.maxSupplements) {
       add(plan.supplementAt, (at) =>
         this.act(at, { type: 'REQUEST_SUPPLEMENT', missing: this.missingDocuments(), reason: this.rng.pick(SUPPLEMENT_REASONS) }, performer),
@@ -197,10 +207,10 @@ export class Story {
     return best.make();
   }
 
-  private supplementAnswer(now: number): Action {
+  private supplementAnswer(snap: DossierSnapshot, now: number): Action {
     const backAt = Math.max(now, this.away?.backAt ?? now);
     if (this.s.supplement?.abandoned) {
-      return this.act(this.after(backAt, 3 + this.rng.between(0, 10)), { type: 'WITHDRAW', reason: WITHDRAW_REASONS[2]! }, actorOf(this.clerk));
+      return this.withdraw(snap, this.after(backAt, 3 + this.rng.between(0, 10)), WITHDRAW_REASONS[2]!);
     }
     return this.act(backAt, { type: 'RECEIVE_SUPPLEMENT' }, actorOf(this.clerk));
   }

@@ -73,7 +73,7 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)).min(1));
 
-export const DOSSIER_STATES = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result', 'returned', 'withdrawn', 'refused_intake'] as const;
+export const DOSSIER_STATES = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result', 'returned', 'withdrawal_requested', 'withdrawn', 'refused_intake'] as const;
 export const TIMELINESS_VALUES = ['not_started', 'on_track', 'due_soon', 'overdue', 'early', 'on_time', 'late'] as const;
 
 export const DossierListQuerySchema = z.strictObject({

@@ -21,7 +21,9 @@ export type EventType =
   | 'REFUSE'
   | 'ISSUE_APOLOGY'
   | 'RETURN_RESULT'
-  | 'WITHDRAW';
+  | 'REQUEST_WITHDRAWAL'
+  | 'WITHDRAW'
+  | 'RECORD_EXEMPTION';
 
 export interface DossierFacts {
   state: string;
@@ -29,7 +31,7 @@ export interface DossierFacts {
   context: DossierContext;
 }
 
-const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'WITHDRAW'];
+const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
 const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
 const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
 
@@ -58,6 +60,8 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
   }
   const inUnit = d.unit === user.unit || (hasRole(user, 'leader') && isLeadership(user));
   if (!inUnit) return `Hồ sơ đang ở đơn vị ${d.unit ?? '(chưa giao)'}, không thuộc đơn vị ${user.unit}`;
+  // An exemption is approved by a leader of the office that holds the dossier, or of the centre's leadership.
+  if (type === 'RECORD_EXEMPTION') return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được phê duyệt miễn trách nhiệm xin lỗi cho hồ sơ trễ hạn';
   if (LEADER_ONLY.includes(type) || type === 'REFUSE') {
     return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được ký kết quả, từ chối giải quyết hoặc ký phiếu xin lỗi';
   }

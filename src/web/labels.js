@@ -12,6 +12,7 @@ export const STATE_LABELS = {
   paused: 'Tạm dừng',
   result: 'Đã có kết quả',
   returned: 'Đã trả kết quả',
+  withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
   withdrawn: 'Đã rút',
   refused_intake: 'Không được tiếp nhận',
 };
@@ -25,6 +26,7 @@ export const STATE_CHOICES = [
   ['paused', 'Tạm dừng'],
   ['result', 'Đã có kết quả'],
   ['returned', 'Đã trả kết quả'],
+  ['withdrawal_requested', 'Yêu cầu rút hồ sơ'],
   ['withdrawn', 'Đã rút'],
   ['refused_intake', 'Không được tiếp nhận'],
 ];

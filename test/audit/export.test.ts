@@ -3,6 +3,7 @@
  * (src/audit/standalone/verify-export.js, node:crypto and node:fs only), run as a separate process;
  * a tampered export, or the export of a tampered dossier, fails at the first broken event.
  */
+import { CURRENT_CHART_VERSION } from '../../machines/dossier';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,7 +67,7 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
   test('the export is one document with every event and its chain', () => {
     expect(doc).toMatchObject({ format: 'motcua-dossier-export/1', dossierId: id, code, exportedAt: '2026-03-05T07:00:00.000Z', head: { seq: 6 } });
     expect(doc.events.map((e) => e.type)).toEqual(['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'COMPLETE_STEP', 'RECORD_RESULT']);
-    expect(doc.events[0]).toEqual(expect.objectContaining({ seq: 1, prevHash: '0'.repeat(64), actor: 'counter', actorUnit: 'TTPVHCC', machineVersion: 1 }));
+    expect(doc.events[0]).toEqual(expect.objectContaining({ seq: 1, prevHash: '0'.repeat(64), actor: 'counter', actorUnit: 'TTPVHCC', machineVersion: CURRENT_CHART_VERSION }));
     expect(doc.head.hash).toBe(doc.events[5]!.hash);
   });
 

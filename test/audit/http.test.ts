@@ -36,10 +36,10 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
 
   const get = async (path: string, user: string) => s.http.get(path).set('Authorization', `Bearer ${await s.login(user)}`);
 
-  test('GET /api/machines lists chart version 1 to any signed-in user', async () => {
+  test('GET /api/machines lists the chart versions, the current one marked, to any signed-in user', async () => {
     const res = await get('/api/machines', 'specialist');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.arrayContaining([{ version: 1, current: true }]));
+    expect(res.body).toEqual(expect.arrayContaining([{ version: 1, current: false }, { version: 2, current: true }]));
     expect((await s.http.get('/api/machines')).status).toBe(401);
   });
 

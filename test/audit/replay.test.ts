@@ -6,7 +6,7 @@ import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
 import type { Command } from '../../machines/engine/commands';
 import { createEngineContext } from '../../src/app/engine-factory';
-import { chartFor, listChartVersions, registerChartVersion, type DossierChart } from '../../machines/dossier';
+import { chartFor, CURRENT_CHART_VERSION, listChartVersions, registerChartVersion, type DossierChart } from '../../machines/dossier';
 import { replaySteps } from '../../src/audit/replay-steps';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 
@@ -15,7 +15,7 @@ const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', 
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 const CHANGED = 9961;
 // The changed definition: a result may no longer be handed back (registered once, used by the last test).
-const changedChart = chartFor(1).provide({ guards: { mayReturn: () => false } }) as DossierChart;
+const changedChart = chartFor(CURRENT_CHART_VERSION).provide({ guards: { mayReturn: () => false } }) as DossierChart;
 
 describe.each(BACKENDS)('replaying dossier histories on $name', (backend) => {
   let t: StartedEngine;
@@ -104,14 +104,14 @@ describe.each(BACKENDS)('replaying dossier histories on $name', (backend) => {
     const { row, events } = await load();
     const before = JSON.stringify(replaySteps(row.id, events));
     registerChartVersion(CHANGED, changedChart);
-    expect(listChartVersions().map((v) => v.version)).toEqual(expect.arrayContaining([1, CHANGED]));
+    expect(listChartVersions().map((v) => v.version)).toEqual(expect.arrayContaining([1, CURRENT_CHART_VERSION, CHANGED]));
     const next = await createEngineContext({ url: t.dbUrl, schema: t.dbSchema, clock: t.clock, chartVersion: CHANGED, prepare: false });
     try {
       t.at('2026-03-06 09:00');
       const fresh = await next.engine.submit(submission(PROC), ACTORS.counter);
       expect(fresh.machineVersion).toBe(CHANGED);
       expect(JSON.stringify(replaySteps(row.id, events))).toBe(before);
-      expect(replaySteps(row.id, events).machineVersion).toBe(1);
+      expect(replaySteps(row.id, events).machineVersion).toBe(CURRENT_CHART_VERSION);
       const { row: newRow, events: newEvents } = await load(fresh.code);
       expect(replaySteps(newRow.id, newEvents).machineVersion).toBe(CHANGED);
       expect(verifyDossier(row, events)).toEqual([]);

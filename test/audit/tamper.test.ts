@@ -7,7 +7,7 @@ import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
 import type { Command } from '../../machines/engine/commands';
 import { createEngineContext } from '../../src/app/engine-factory';
-import { chartFor, registerChartVersion, type ActorRef, type DossierChart } from '../../machines/dossier';
+import { chartFor, CURRENT_CHART_VERSION, registerChartVersion, type ActorRef, type DossierChart } from '../../machines/dossier';
 import { eventHash } from '../../machines/engine/hash';
 import { loadDossierForAudit, verifyDossier, type Finding } from '../../src/audit/verify-dossier';
 
@@ -17,7 +17,7 @@ const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 // A lenient chart version that lets a result be recorded at any step (to show the verifier's own rule check).
 const LENIENT = 9951;
-registerChartVersion(LENIENT, chartFor(1).provide({ guards: { onLastStep: () => true } }) as DossierChart);
+registerChartVersion(LENIENT, chartFor(CURRENT_CHART_VERSION).provide({ guards: { onLastStep: () => true } }) as DossierChart);
 
 type Stage = 'received' | 'assigned' | 'processing' | 'result' | 'returned';
 
@@ -63,7 +63,8 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
   async function forge(id: string, seq: number, type: string, payload: Record<string, unknown>, at: string, by: ActorRef): Promise<void> {
     const prev = await events(id).andWhere({ seq: seq - 1 }).first();
     const prevHash = String(prev.hash);
-    const hash = eventHash(prevHash, { dossierId: id, seq, type, payload, actor: by.username, actorUnit: by.unit, occurredAt: at, machineVersion: 1 });
+    const machineVersion = Number(prev.machine_version);
+    const hash = eventHash(prevHash, { dossierId: id, seq, type, payload, actor: by.username, actorUnit: by.unit, occurredAt: at, machineVersion });
     await t.db('dossier_events').insert({
       dossier_id: id,
       seq,
@@ -72,7 +73,7 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
       actor: by.username,
       actor_unit: by.unit,
       occurred_at: at,
-      machine_version: 1,
+      machine_version: machineVersion,
       prev_hash: prevHash,
       hash,
     });
@@ -167,8 +168,8 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     const prev = String((await events(id).andWhere({ seq: 3 }).first()).hash);
     const at = hanoi('2026-03-03 11:00');
     const payload = { note: 'forged' };
-    const hash = eventHash(prev, { dossierId: id, seq: 4, type: 'COMPLETE_STEP', payload, actor: 'counter', actorUnit: 'TTPVHCC', occurredAt: at, machineVersion: 1 });
-    await t.db('dossier_events').insert({ dossier_id: id, seq: 4, type: 'COMPLETE_STEP', payload: JSON.stringify(payload), actor: 'counter', actor_unit: 'TTPVHCC', occurred_at: at, machine_version: 1, prev_hash: prev, hash });
+    const hash = eventHash(prev, { dossierId: id, seq: 4, type: 'COMPLETE_STEP', payload, actor: 'counter', actorUnit: 'TTPVHCC', occurredAt: at, machineVersion: CURRENT_CHART_VERSION });
+    await t.db('dossier_events').insert({ dossier_id: id, seq: 4, type: 'COMPLETE_STEP', payload: JSON.stringify(payload), actor: 'counter', actor_unit: 'TTPVHCC', occurred_at: at, machine_version: CURRENT_CHART_VERSION, prev_hash: prev, hash });
     const [first] = await verify(code);
     expect(first).toMatchObject({ seq: 4, kind: 'inserted' });
     expect(first!.message).toMatch(/replaced the original event 4/);

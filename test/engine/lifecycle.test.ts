@@ -33,7 +33,7 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     expect(d.receivedAt).toBe(hanoi('2026-03-03 09:00'));
     expect(d.dueAt).toBe(hanoi('2026-03-06 17:00')); // day 1 = Wed, day 3 = Fri
     expect(d.originalDueAt).toBe(d.dueAt);
-    expect(d.allowedEvents).toEqual(expect.arrayContaining(['ASSIGN', 'WITHDRAW']));
+    expect(d.allowedEvents).toEqual(expect.arrayContaining(['ASSIGN', 'REQUEST_WITHDRAWAL']));
   });
 
   test('an online dossier waits as submitted and its clock starts when a clerk receives it', async () => {
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     expect(late.timeliness).toBe('late');
     const err = await act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter).catch((e) => e);
     expect(isMotcuaError(err, 'TRANSITION_NOT_ALLOWED')).toBe(true);
-    expect(err.details.allowed).toEqual(['ISSUE_APOLOGY']);
+    expect(err.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
     const apologised = await act(code, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm kinh doanh', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-10' }, ACTORS.leader);
     expect(apologised).toMatchObject({ dueAt: hanoi('2026-03-10 17:00'), originalDueAt: hanoi('2026-03-06 17:00'), timeliness: 'late' });
     const snapshot = await t.engine.snapshotOf(code);

@@ -2,7 +2,7 @@
  * Definitions change; dossiers keep the rules they started with. A changed chart and a changed
  * procedure apply to new dossiers only, and old dossiers still replay to their stored state.
  */
-import { chartFor, registerChartVersion, type DossierChart } from '../../machines/dossier';
+import { chartFor, CURRENT_CHART_VERSION, registerChartVersion, type DossierChart } from '../../machines/dossier';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission } from '../support/engine';
 import { createEngineContext } from '../../src/app/engine-factory';
@@ -14,14 +14,14 @@ import { findLatestProcedure, insertProcedureVersion } from '../../src/store/pro
 const HOUSEHOLD_BUSINESS = '1.001612';
 const V2 = 9902;
 // Version "2" of the chart: supplements are no longer limited.
-registerChartVersion(V2, chartFor(1).provide({ guards: { supplementAllowed: () => true } }) as DossierChart);
+registerChartVersion(V2, chartFor(CURRENT_CHART_VERSION).provide({ guards: { supplementAllowed: () => true } }) as DossierChart);
 
 describe.each(BACKENDS)('versioned definitions on $name', (backend) => {
   test('an old dossier keeps its chart and procedure version after both change, and still replays', async () => {
     const t = await startEngine(backend);
     try {
       const old = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
-      expect(old.machineVersion).toBe(1);
+      expect(old.machineVersion).toBe(CURRENT_CHART_VERSION);
 
       // The administrator publishes a new internal process with one more step; the chart changes too.
       const latest = (await findLatestProcedure(t.db, HOUSEHOLD_BUSINESS))!;
@@ -36,7 +36,7 @@ describe.each(BACKENDS)('versioned definitions on $name', (backend) => {
         expect(fresh.procedureVersion).toBe(v2def.version);
         expect((await next.engine.snapshotOf(fresh.code)).context.procedure.steps).toHaveLength(v2def.steps.length);
 
-        // The old dossier, moved by the new server, still follows version 1: one supplement only, old steps.
+        // The old dossier, moved by the new server, still follows its own (current) chart: one supplement only, old steps.
         await next.engine.act(old.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
         await next.engine.act(old.code, { type: 'REQUEST_SUPPLEMENT', missing: ['x'], reason: 'thiếu' }, ACTORS.specialist);
         await next.engine.act(old.code, { type: 'RECEIVE_SUPPLEMENT' }, ACTORS.counter);

@@ -37,6 +37,11 @@ const setups: Record<string, Setup> = {
     await s.engine.engine.act(code, { type: 'PAUSE', reason: 'verification' }, specialist);
     return code;
   },
+  withdrawalRequested: async (s) => {
+    const { code } = await s.engine.engine.submit(submission(PROC), counter);
+    await s.engine.engine.act(code, { type: 'REQUEST_WITHDRAWAL', reason: 'công dân xin rút', via: 'counter' }, counter);
+    return code;
+  },
   withResult: async (s) => {
     const code = await setups.atSignature!(s);
     await s.engine.engine.act(code, { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-03', signer: 'TP', digitised: true }, leader);
@@ -57,15 +62,17 @@ const EVENTS: Record<string, { setup: keyof typeof setups; body: Record<string, 
   REFUSE: { setup: 'atReview', body: { reason: 'không đủ điều kiện', signer: 'TP' } },
   ISSUE_APOLOGY: { setup: 'atReview', body: { reason: 'chờ xác minh', signer: 'TP', newDueDate: '2026-03-12' } },
   RETURN_RESULT: { setup: 'withResult', body: { method: 'counter' } },
-  WITHDRAW: { setup: 'received', body: { reason: 'công dân rút' } },
+  REQUEST_WITHDRAWAL: { setup: 'received', body: { reason: 'công dân xin rút' } },
+  WITHDRAW: { setup: 'withdrawalRequested', body: { reason: 'công dân rút' } },
+  RECORD_EXEMPTION: { setup: 'atSignature', body: { reason: 'force_majeure', explanation: 'bão lũ', reference: { number: '5/TB', date: '2026-03-03' } } },
 };
 
 /** Who may send what. Everyone else gets 403. */
 const PERMITTED: Record<string, string[]> = {
-  counter: ['RECEIVE', 'ASSIGN', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'WITHDRAW'],
+  counter: ['RECEIVE', 'ASSIGN', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'],
   specialist: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'],
-  leader: ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY'],
-  leader_kinhte: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY'],
+  leader: ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RECORD_EXEMPTION'],
+  leader_kinhte: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RECORD_EXEMPTION'],
   specialist_vhxh: [],
   supervisor: [],
   auditor: [],
@@ -116,7 +123,7 @@ describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
       let v = (await s.engine.engine.get(code)).version;
       const refused = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });
       expect(refused.status).toBe(409);
-      expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY']);
+      expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
       const apology = await s.http
         .post(`/api/dossiers/${code}/events`)
         .set('Authorization', `Bearer ${clerk}`)

@@ -40,7 +40,7 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
       version: 2,
       applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '••••••••2345', phone: '••••••5678' },
     });
-    expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['ASSIGN', 'WITHDRAW']));
+    expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['ASSIGN', 'REQUEST_WITHDRAWAL']));
     expect(res.headers.location).toBe(`/api/dossiers/${res.body.code}`);
   });
 
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     const notAllowed = await post(`/api/dossiers/${d.code}/events`, counter).send({ type: 'RETURN_RESULT', expectedVersion: ok.body.version });
     expect(notAllowed.status).toBe(409);
     expect(notAllowed.body.error).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', details: { state: 'assigned' } });
-    expect(notAllowed.body.error.details.allowed).toEqual(expect.arrayContaining(['COMPLETE_STEP', 'WITHDRAW']));
+    expect(notAllowed.body.error.details.allowed).toEqual(expect.arrayContaining(['COMPLETE_STEP', 'REQUEST_WITHDRAWAL']));
     const unversioned = await post(`/api/dossiers/${d.code}/events`, counter).send({ type: 'COMPLETE_STEP' });
     expect(unversioned.status).toBe(428);
     const unknown = await post('/api/dossiers/000.00.12.H29-260303-9999/events', counter).set('If-Match', '1').send({ type: 'COMPLETE_STEP' });
@@ -113,11 +113,12 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
 
   test('the history lists every event with sequence, type, payload, actor and time', async () => {
     const { body: d } = await post('/api/dossiers', counter).send(body());
-    await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version)).send({ type: 'WITHDRAW', reason: 'Công dân xin rút' });
+    await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version)).send({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân xin rút' });
+    await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version + 1)).send({ type: 'WITHDRAW', reason: 'Dừng theo yêu cầu' });
     const res = await get(`/api/dossiers/${d.code}/events`, counter);
     expect(res.status).toBe(200);
-    expect(res.body.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'SUBMIT'], [2, 'RECEIVE'], [3, 'WITHDRAW']]);
-    expect(res.body[2]).toMatchObject({ actor: 'counter', payload: { reason: 'Công dân xin rút' }, occurredAt: hanoi('2026-03-03 09:00') });
+    expect(res.body.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'SUBMIT'], [2, 'RECEIVE'], [3, 'REQUEST_WITHDRAWAL'], [4, 'WITHDRAW']]);
+    expect(res.body[2]).toMatchObject({ actor: 'counter', payload: { reason: 'Công dân xin rút', via: 'counter' }, occurredAt: hanoi('2026-03-03 09:00') });
   });
 
   test('the full record shows the applicant to the counter; an office that never had the dossier cannot read it', async () => {

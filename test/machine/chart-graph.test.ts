@@ -20,10 +20,8 @@ import {
 } from '../../machines/dossier';
 import { AFTER_DUE, ev, input } from '../support/chart-fixtures';
 
-const chart = chartFor(CURRENT_CHART_VERSION);
-
-/** What each lifecycle state may ever allow (guards may narrow it further). */
-const MAY_ALLOW: Record<LifecycleState, DossierEventType[]> = {
+/** What each lifecycle state may ever allow in chart version 1 (guards may narrow it further). */
+const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
   submitted: ['RECEIVE', 'REFUSE', 'WITHDRAW'],
   refused_intake: [],
   received: ['ASSIGN', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED'],
@@ -33,34 +31,55 @@ const MAY_ALLOW: Record<LifecycleState, DossierEventType[]> = {
   paused: ['RESUME', 'ISSUE_APOLOGY', 'WITHDRAW'],
   result: ['ISSUE_APOLOGY', 'RETURN_RESULT'],
   returned: [],
+  withdrawal_requested: [],
+  withdrawn: [],
+};
+
+/** Version 2: withdrawal goes through `withdrawal_requested` (status 7); a leader may record an exemption. */
+const noWithdraw = (types: DossierEventType[]) => types.filter((t) => t !== 'WITHDRAW');
+const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
+  submitted: [...noWithdraw(MAY_ALLOW_V1.submitted), 'REQUEST_WITHDRAWAL'],
+  refused_intake: [],
+  received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  processing: [...noWithdraw(MAY_ALLOW_V1.processing), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  result: [...MAY_ALLOW_V1.result, 'RECORD_EXEMPTION'],
+  returned: [],
+  withdrawal_requested: ['WITHDRAW'],
   withdrawn: [],
 };
 
 const SAMPLES: DossierEvent[] = [
   ev.receive(), ev.assign(), ev.complete(), ev.sendBack(), ev.requestSupplement(), ev.receiveSupplement(),
   ev.pause(), ev.resume(), ev.result(), ev.result(AFTER_DUE), ev.refuse(), ev.apology(), ev.returnResult(),
-  ev.withdraw(), ev.approaching(), ev.passed(), ev.stepOverdue(),
+  ev.withdraw(), ev.approaching(), ev.passed(), ev.stepOverdue(), ev.requestWithdrawal(), ev.exemption(),
 ];
 
 function key(s: DossierSnapshot): string {
   const c = s.context;
   const flagged = c.stepOverruns.at(-1)?.stepIndex === c.stepIndex;
-  return JSON.stringify([s.value, c.stepIndex, flagged, c.supplementsRequested, c.apologies.length, c.result?.outcome ?? null, c.finalTimeliness]);
+  return JSON.stringify([s.value, c.stepIndex, flagged, c.supplementsRequested, c.apologies.length, c.exemptions?.length ?? 0, c.result?.outcome ?? null, c.finalTimeliness]);
 }
 
-const edges = adjacencyMapToArray(
-  getAdjacencyMap(chart, {
-    input: input('online'),
-    events: () => SAMPLES,
-    serializeState: key,
-    serializeEvent: (e) => JSON.stringify(e),
-  }),
-);
-const states = [...new Map(edges.flatMap((e) => [e.state, e.nextState]).map((s) => [key(s), s])).values()];
+describe.each([
+  { version: 1, MAY_ALLOW: MAY_ALLOW_V1, unreachable: ['withdrawal_requested'] },
+  { version: CURRENT_CHART_VERSION, MAY_ALLOW: MAY_ALLOW_V2, unreachable: [] as string[] },
+])('paths generated from chart version $version', ({ version, MAY_ALLOW, unreachable }) => {
+  const chart = chartFor(version);
+  const edges = adjacencyMapToArray(
+    getAdjacencyMap(chart, {
+      input: input('online'),
+      events: () => SAMPLES,
+      serializeState: key,
+      serializeEvent: (e) => JSON.stringify(e),
+    }),
+  );
+  const states = [...new Map(edges.flatMap((e) => [e.state, e.nextState]).map((s) => [key(s), s])).values()];
 
-describe('paths generated from the chart', () => {
   test('every lifecycle and timeliness state is reachable', () => {
-    expect(new Set(states.map(lifecycleOf))).toEqual(new Set(LIFECYCLE_STATES));
+    expect(new Set(states.map(lifecycleOf))).toEqual(new Set(LIFECYCLE_STATES.filter((x) => !unreachable.includes(x))));
     expect(new Set(states.map(timelinessStateOf))).toEqual(new Set(TIMELINESS_STATES));
     expect(states.length).toBeGreaterThan(100);
   });
@@ -94,9 +113,17 @@ describe('paths generated from the chart', () => {
     }
   });
 
-  test('no path returns a late result without an apology', () => {
+  test('no path returns a late result without an apology or an approved exemption', () => {
     for (const s of states) {
-      if (lifecycleOf(s) === 'returned' && s.context.finalTimeliness === 'late') expect(s.context.apologies.length).toBeGreaterThan(0);
+      if (lifecycleOf(s) === 'returned' && s.context.finalTimeliness === 'late') expect(s.context.apologies.length + (s.context.exemptions?.length ?? 0)).toBeGreaterThan(0);
+    }
+  });
+
+  test('no path stops a dossier without a withdrawal request first (version 2) or after a result (every version)', () => {
+    for (const e of edges) {
+      if (lifecycleOf(e.nextState) !== 'withdrawn' || lifecycleOf(e.state) === 'withdrawn') continue;
+      expect(e.state.context.result).toBeNull();
+      if (version >= 2) expect(lifecycleOf(e.state)).toBe('withdrawal_requested');
     }
   });
 

@@ -4,13 +4,14 @@ import {
   chartFor,
   CURRENT_CHART_VERSION,
   lifecycleOf,
+  nationalStatus,
   replay,
   startDossier,
   timelinessOf,
   type DossierEvent,
   type DossierSnapshot,
 } from '../../machines/dossier';
-import { AFTER_DUE, ev, input } from '../support/chart-fixtures';
+import { AFTER_DUE, DUE, ev, input } from '../support/chart-fixtures';
 
 const chart = chartFor(CURRENT_CHART_VERSION);
 
@@ -106,7 +107,7 @@ describe('the dossier lifecycle chart', () => {
 
   test('a late result cannot be returned until an apology is on record', () => {
     const late = run([ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]);
-    expect(allowedEvents(late)).toEqual(['ISSUE_APOLOGY']);
+    expect(allowedEvents(late)).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
     expect(refused(late, ev.returnResult())).toBe(true);
     const apologised = applyEvent(chart, late, ev.apology('2026-03-12T04:00:00.000Z'))!;
     expect(lifecycleOf(applyEvent(chart, apologised, ev.returnResult())!)).toBe('returned');
@@ -137,11 +138,53 @@ describe('the dossier lifecycle chart', () => {
     expect(allowedEvents(s)).toEqual([]);
   });
 
-  test('an applicant can withdraw before a result exists, never after', () => {
-    expect(lifecycleOf(run([ev.receive(), ev.assign(), ev.withdraw()]))).toBe('withdrawn');
-    expect(lifecycleOf(run([ev.receive(), ev.assign(), ev.pause(), ev.withdraw()]))).toBe('withdrawn');
+  test('rule: a withdrawal passes through status 7 (requested) to 8 (stopped), and only before a result exists', () => {
+    for (const prefix of [[], [ev.receive()], [ev.receive(), ev.assign()], [ev.receive(), ev.assign(), ev.pause()], [ev.receive(), ev.assign(), ev.requestSupplement()]]) {
+      const open = run(prefix);
+      expect(refused(open, ev.withdraw())).toBe(true); // never in one step
+      const requested = applyEvent(chart, open, ev.requestWithdrawal())!;
+      expect(lifecycleOf(requested)).toBe('withdrawal_requested');
+      expect(nationalStatus(lifecycleOf(requested)).code).toBe(7);
+      expect(requested.context.withdrawalRequest).toMatchObject({ reason: 'công dân xin rút hồ sơ', via: 'counter' });
+      expect(allowedEvents(requested)).toEqual(['WITHDRAW']);
+      const stopped = applyEvent(chart, requested, ev.withdraw())!;
+      expect(lifecycleOf(stopped)).toBe('withdrawn');
+      expect(nationalStatus(lifecycleOf(stopped)).code).toBe(8);
+      expect(stopped.context.closedAt).toBe('2026-03-04T02:00:00.000Z');
+    }
     const withResult = run([ev.receive(), ev.assign(), ev.refuse()]);
+    expect(refused(withResult, ev.requestWithdrawal())).toBe(true);
     expect(refused(withResult, ev.withdraw())).toBe(true);
+  });
+
+  test('version 1 dossiers keep their one-step withdrawal, so stored histories replay', () => {
+    const v1 = chartFor(1);
+    expect(lifecycleOf(replay(v1, input('online'), [ev.receive(), ev.assign(), ev.withdraw()]))).toBe('withdrawn');
+    expect(lifecycleOf(replay(v1, input('online'), [ev.receive(), ev.assign(), ev.pause(), ev.withdraw()]))).toBe('withdrawn');
+    expect(applyEvent(v1, replay(v1, input('online'), [ev.receive()]), ev.requestWithdrawal())).toBeNull();
+    expect(replay(v1, input('online'), [ev.receive()]).context).not.toHaveProperty('exemptions');
+  });
+
+  test('rule: a late result can be returned after an approved exemption instead of an apology, and stays late', () => {
+    const late = run([ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]);
+    expect(refused(late, ev.returnResult())).toBe(true);
+    const exempted = applyEvent(chart, late, ev.exemption())!;
+    expect(exempted.context.exemptions).toEqual([
+      { at: '2026-03-12T04:00:00.000Z', approvedBy: 'leader', reason: 'force_majeure', explanation: 'bão số 3 làm gián đoạn', reference: { number: '12/TB-UBND', date: '2026-03-11' }, dueAt: DUE },
+    ]);
+    expect(refused(exempted, ev.exemption('2026-03-12T05:00:00.000Z'))).toBe(true); // once
+    const returned = applyEvent(chart, exempted, ev.returnResult())!;
+    expect(lifecycleOf(returned)).toBe('returned');
+    expect(returned.context.finalTimeliness).toBe('late');
+    expect(returned.context.apologies).toEqual([]);
+    // version 1 knows no exemption
+    expect(applyEvent(chartFor(1), replay(chartFor(1), input('online'), [ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]), ev.exemption())).toBeNull();
+  });
+
+  test('an exemption needs a due date: not before receipt, not after the return', () => {
+    expect(refused(run([]), ev.exemption())).toBe(true);
+    const returned = run([ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(), ev.returnResult()]);
+    expect(refused(returned, ev.exemption())).toBe(true);
   });
 
   test('deadline flags move on track → due soon → overdue while the clock runs, and freeze once a result exists', () => {

@@ -162,8 +162,9 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     await toHandling(c, '2026-03-16 09:10', an);
     await toSignature(c, an, '2026-03-19 10:00');
     await act(c, approve(), leader, '2026-03-20 09:00');
-    // D10: withdrawn.
+    // D10: withdrawn (the request, status 7, then the stop notice, status 8).
     c = await receive('D10', HKD, '2026-03-17 09:00');
+    await act(c, { type: 'REQUEST_WITHDRAWAL', reason: 'Người nộp rút hồ sơ', via: 'counter' }, counter, '2026-03-18 09:55');
     await act(c, { type: 'WITHDRAW', reason: 'Người nộp rút hồ sơ' }, counter, '2026-03-18 10:00');
     // D11: online, refused at intake (never received).
     t().at('2026-03-18 09:00');

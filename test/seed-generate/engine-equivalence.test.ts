@@ -60,6 +60,8 @@ function commandOf(e: StoredEvent): Command {
       return { type: 'RETURN_RESULT', method: p.method, ...opt('rating', p.rating) };
     case 'WITHDRAW':
       return { type: 'WITHDRAW', reason: p.reason };
+    case 'REQUEST_WITHDRAWAL':
+      return { type: 'REQUEST_WITHDRAWAL', reason: p.reason, via: p.via };
     default:
       throw new Error(`not a user event: ${e.type}`);
   }
@@ -156,7 +158,7 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
         expect(strip(await engineDb('dossier_events').where({ dossier_id: id }).orderBy('seq'))).toEqual(strip(await g.db('dossier_events').where({ dossier_id: id }).orderBy('seq')));
       }
       // The replayed sample covers every event type the generator writes.
-      for (const t of ['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RETURN_RESULT', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE']) {
+      for (const t of ['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE']) {
         expect([t, types.has(t)]).toEqual([t, true]);
       }
     } finally {

@@ -85,7 +85,7 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
     expect(lateApologised / late).toBeGreaterThan(0.6);
     expect(await count(g.db('dossiers').where('supplement_count', '>', 0))).toBeGreaterThan(10);
     const types = new Map(((await g.db('dossier_events').select('type').count({ n: '*' }).groupBy('type')) as { type: string; n: unknown }[]).map((r) => [r.type, Number(r.n)]));
-    for (const t of ['PAUSE', 'RESUME', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'ISSUE_APOLOGY', 'RETURN_STEP', 'REFUSE', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE', 'RETURN_RESULT']) {
+    for (const t of ['PAUSE', 'RESUME', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'ISSUE_APOLOGY', 'RETURN_STEP', 'REFUSE', 'REQUEST_WITHDRAWAL', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE', 'RETURN_RESULT']) {
       expect([t, (types.get(t) ?? 0) > 0]).toEqual([t, true]);
     }
     const states = new Map(((await g.db('dossiers').select('state').count({ n: '*' }).groupBy('state')) as { state: string; n: unknown }[]).map((r) => [r.state, Number(r.n)]));
@@ -103,7 +103,7 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
       const open = await g.db('dossiers').where({ agency_code: '000.00.12.H29' }).whereIn('state', ['assigned', 'processing']).orderBy('code').first();
       const before = dossierRowFromDb(open);
       const view = await ctx.engine.get(before.code);
-      const cmd = view.allowedEvents.includes('COMPLETE_STEP') ? ({ type: 'COMPLETE_STEP' } as const) : ({ type: 'WITHDRAW', reason: 'Công dân rút hồ sơ' } as const);
+      const cmd = view.allowedEvents.includes('COMPLETE_STEP') ? ({ type: 'COMPLETE_STEP' } as const) : ({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân rút hồ sơ', via: 'counter' } as const);
       const moved = await ctx.engine.act(before.code, cmd, { username: 'c01.motcua1', unit: 'TTPVHCC' }, { expectedVersion: before.version });
       expect(moved.version).toBe(before.version + 1);
       const [appended] = (await ctx.engine.history(before.code)).slice(-1);

@@ -51,6 +51,8 @@ export const ev = {
   apology: (at = '2026-03-09T03:00:00.000Z'): DossierEvent => ({ type: 'ISSUE_APOLOGY', at, by: LEADER, reason: 'chờ xác minh', responsibleUnit: 'VHXH', responsibleStep: 'review', signer: 'Trưởng phòng', newDueAt: '2026-03-13T10:00:00.000Z', timely: true, calendarVersion: 1 }),
   returnResult: (at = '2026-03-13T03:00:00.000Z'): DossierEvent => ({ type: 'RETURN_RESULT', at, by: CLERK, method: 'counter', rating: 5 }),
   withdraw: (at = '2026-03-04T02:00:00.000Z'): DossierEvent => ({ type: 'WITHDRAW', at, by: CLERK, reason: 'công dân rút hồ sơ' }),
+  requestWithdrawal: (at = '2026-03-04T01:00:00.000Z'): DossierEvent => ({ type: 'REQUEST_WITHDRAWAL', at, by: CLERK, reason: 'công dân xin rút hồ sơ', via: 'counter' }),
+  exemption: (at = '2026-03-12T04:00:00.000Z'): DossierEvent => ({ type: 'RECORD_EXEMPTION', at, by: LEADER, reason: 'force_majeure', explanation: 'bão số 3 làm gián đoạn', reference: { number: '12/TB-UBND', date: '2026-03-11' } }),
   approaching: (at = '2026-03-09T03:00:00.000Z'): DossierEvent => ({ type: 'DEADLINE_APPROACHING', at, by: { username: 'system', unit: null }, dueAt: DUE }),
   stepOverdue: (at = '2026-03-09T02:00:00.000Z'): DossierEvent => ({ type: 'STEP_OVERDUE', at, by: { username: 'system', unit: null }, stepIndex: 0, stepId: 'review', stepDueAt: '2026-03-06T10:00:00.000Z' }),
   passed: (at = '2026-03-10T10:01:00.000Z'): DossierEvent => ({ type: 'DEADLINE_PASSED', at, by: { username: 'system', unit: null }, dueAt: DUE }),

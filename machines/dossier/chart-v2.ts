@@ -1,0 +1,61 @@
+/**
+ * Dossier lifecycle statechart, version 2: version 1 (./chart-v1.ts, kept as it is so that stored dossiers
+ * replay unchanged) plus
+ * - withdrawal in two steps (Decree 118 Art. 21, Circular 03/2025 Art. 7): the applicant's request puts the
+ *   dossier in `withdrawal_requested` (national status 7) from any state without a result; the counter's stop
+ *   notice (Thông báo dừng giải quyết hồ sơ) then ends it in `withdrawn` (status 8). WITHDRAW straight from an
+ *   open state is no longer accepted;
+ * - `RECORD_EXEMPTION`: a leader's approved exemption (force majeure or the applicant's fault), the only other
+ *   way than an apology for a late result to be handed back.
+ * Built from version 1's configuration, so an event added to version 1's states reaches version 2 too.
+ */
+import { dossierChartV1, dossierSetup } from './chart-v1';
+import type { DossierContext } from './types';
+
+export const CHART_VERSION = 2;
+
+type Config = Parameters<typeof dossierSetup.createMachine>[0];
+type StateConfig = { on?: Record<string, unknown>; [key: string]: unknown };
+
+const v1 = dossierChartV1.config as unknown as {
+  context: (args: unknown) => DossierContext;
+  states: { lifecycle: { states: Record<string, StateConfig> } & Record<string, unknown> } & Record<string, unknown>;
+} & Record<string, unknown>;
+
+const REQUEST_WITHDRAWAL = { target: 'withdrawal_requested', actions: 'requestWithdrawal' };
+const RECORD_EXEMPTION = { guard: 'exemptionAllowed', actions: 'recordExemption' };
+
+/** States without a result: the applicant may ask to stop (and no longer be stopped in one step). */
+const WITHDRAWABLE = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused'];
+/** States in which a leader may record an exemption (the dossier has a due date). */
+const EXEMPTABLE = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result'];
+
+function v2State(name: string, state: StateConfig): StateConfig {
+  const on: Record<string, unknown> = { ...(state.on ?? {}) };
+  if (WITHDRAWABLE.includes(name)) {
+    delete on.WITHDRAW;
+    on.REQUEST_WITHDRAWAL = REQUEST_WITHDRAWAL;
+  }
+  if (EXEMPTABLE.includes(name)) on.RECORD_EXEMPTION = RECORD_EXEMPTION;
+  return { ...state, on };
+}
+
+const lifecycleStates = Object.fromEntries(Object.entries(v1.states.lifecycle.states).map(([name, st]) => [name, v2State(name, st)]));
+
+const config = {
+  ...v1,
+  context: (args: unknown) => ({ ...v1.context(args), exemptions: [], withdrawalRequest: null }),
+  states: {
+    ...v1.states,
+    lifecycle: {
+      ...v1.states.lifecycle,
+      states: {
+        ...lifecycleStates,
+        // Status 7: the counter checks that no result exists and issues the stop notice (status 8).
+        withdrawal_requested: { on: { WITHDRAW: { target: 'withdrawn', actions: 'withdraw' } } },
+      },
+    },
+  },
+} as unknown as Config;
+
+export const dossierChartV2 = dossierSetup.createMachine(config) as unknown as typeof dossierChartV1;

@@ -76,7 +76,7 @@ function withDatabase(url: string, database: string): string {
 }
 
 function user(username: string, roles: AuthUser['roles'], unit: string): AuthUser {
-  return { username, fullName: username, roles, unit };
+  return { username, fullName: username, title: '', roles, unit };
 }
 
 /** The busiest specialist: the assignee with most open dossiers at an office unit (generated data has its own usernames). */

@@ -14,6 +14,7 @@ import * as listIndexes from './20261124000008_list_indexes';
 import * as loginAddresses from './20261204000400_login_addresses';
 import * as reportDeliveries from './20261204000500_report_deliveries';
 import * as recordViewSource from './20261204000401_record_view_source';
+import * as userTitles from './20261204000300_user_titles';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000400_login_addresses', loginAddresses],
   ['20261204000500_report_deliveries', reportDeliveries],
   ['20261204000401_record_view_source', recordViewSource],
+  ['20261204000300_user_titles', userTitles],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,19 +13,21 @@ export const DEMO_PASSWORD = 'demo';
 interface DemoUser {
   username: string;
   fullName: string;
+  /** chức danh as printed under the name on forms */
+  title: string;
   roles: Role[];
   unit: string;
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'admin', fullName: 'Quản trị hệ thống', roles: ['admin'], unit: 'TTPVHCC' },
-  { username: 'counter', fullName: 'Nguyễn Thị Lan', roles: ['counter'], unit: 'TTPVHCC' },
-  { username: 'specialist', fullName: 'Trần Văn Minh', roles: ['specialist'], unit: 'KINHTE' },
-  { username: 'leader', fullName: 'Lê Quang Hùng', roles: ['leader'], unit: 'LANHDAO' },
-  { username: 'supervisor', fullName: 'Phạm Thu Hà', roles: ['supervisor'], unit: 'TTPVHCC' },
-  { username: 'auditor', fullName: 'Đỗ Minh Tuấn', roles: ['auditor'], unit: 'TTPVHCC' },
-  { username: 'specialist_vhxh', fullName: 'Hoàng Thị Mai', roles: ['specialist'], unit: 'VHXH' },
-  { username: 'leader_kinhte', fullName: 'Vũ Đức Thắng', roles: ['leader'], unit: 'KINHTE' },
+  { username: 'admin', fullName: 'Bùi Văn Khoa', title: 'Chuyên viên Công nghệ thông tin', roles: ['admin'], unit: 'TTPVHCC' },
+  { username: 'counter', fullName: 'Nguyễn Thị Lan', title: 'Công chức Trung tâm Phục vụ hành chính công', roles: ['counter'], unit: 'TTPVHCC' },
+  { username: 'specialist', fullName: 'Trần Văn Minh', title: 'Chuyên viên Phòng Kinh tế', roles: ['specialist'], unit: 'KINHTE' },
+  { username: 'leader', fullName: 'Lê Quang Hùng', title: 'Phó Chủ tịch Ủy ban nhân dân xã', roles: ['leader'], unit: 'LANHDAO' },
+  { username: 'supervisor', fullName: 'Phạm Thu Hà', title: 'Phó Giám đốc Trung tâm Phục vụ hành chính công', roles: ['supervisor'], unit: 'TTPVHCC' },
+  { username: 'auditor', fullName: 'Đỗ Minh Tuấn', title: 'Chuyên viên kiểm soát thủ tục hành chính', roles: ['auditor'], unit: 'TTPVHCC' },
+  { username: 'specialist_vhxh', fullName: 'Hoàng Thị Mai', title: 'Chuyên viên Phòng Văn hóa - Xã hội', roles: ['specialist'], unit: 'VHXH' },
+  { username: 'leader_kinhte', fullName: 'Vũ Đức Thắng', title: 'Trưởng phòng Kinh tế', roles: ['leader'], unit: 'KINHTE' },
 ];
 
 export async function seedDemoUsers(db: Knex, at: string): Promise<void> {
@@ -34,6 +36,10 @@ export async function seedDemoUsers(db: Knex, at: string): Promise<void> {
   const hashes = await Promise.all(missing.map(() => hashPassword(DEMO_PASSWORD)));
   for (const [i, u] of missing.entries()) {
     await insertUserRecord(db, { ...u, roles: [...u.roles], passwordHash: hashes[i]!, active: true, demo: true, createdAt: at });
+  }
+  // Demo accounts created before titles existed get theirs (and the admin its person's name); real accounts are left alone.
+  for (const u of DEMO_USERS.filter((d) => existing.has(d.username))) {
+    await db('users').where({ username: u.username, demo: true, title: '' }).update({ full_name: u.fullName, title: u.title });
   }
 }
 

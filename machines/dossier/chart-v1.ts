@@ -234,6 +234,8 @@ export const dossierSetup = setup({
         responsibleStep: e.responsibleStep,
         responsibleOfficer: e.responsibleOfficer ?? null,
         signer: e.signer,
+        ...(e.signerTitle !== undefined ? { signerTitle: e.signerTitle } : {}),
+        ...(e.signerUsername !== undefined ? { signerUsername: e.signerUsername } : {}),
         previousDueAt: context.dueAt!,
         newDueAt: e.newDueAt,
         timely: e.timely,

@@ -98,7 +98,11 @@ export interface ApologyRecord {
   responsibleUnit: string;
   responsibleStep: string;
   responsibleOfficer: string | null;
+  /** the signer's full name as printed */
   signer: string;
+  /** the signer's title (chức danh) and account, when chosen from the users (absent on apologies recorded before signers were accounts) */
+  signerTitle?: string;
+  signerUsername?: string;
   previousDueAt: Instant;
   newDueAt: Instant;
   /** issued no later than the procedure's apology deadline (one working day before the due date by default) */
@@ -172,6 +176,12 @@ export interface DeadlineStamp {
   calendarVersion: number;
 }
 
+/** The signer's title and account, stamped from the users table when the signer was chosen among them. */
+export interface SignerStamp {
+  signerTitle?: string;
+  signerUsername?: string;
+}
+
 export type DossierEvent =
   | ({ type: 'RECEIVE' } & Stamp & DeadlineStamp)
   | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)
@@ -199,7 +209,7 @@ export type DossierEvent =
       signer: string;
       digitised: boolean;
     } & Stamp)
-  | ({ type: 'REFUSE'; reason: string; signer?: string | null } & Stamp)
+  | ({ type: 'REFUSE'; reason: string; signer?: string | null } & SignerStamp & Stamp)
   | ({
       type: 'ISSUE_APOLOGY';
       reason: string;
@@ -210,7 +220,8 @@ export type DossierEvent =
       newDueAt: Instant;
       timely: boolean;
       calendarVersion: number;
-    } & Stamp)
+    } & SignerStamp &
+      Stamp)
   | ({ type: 'RETURN_RESULT'; method: ReturnMethod; rating?: number | null } & Stamp)
   | ({ type: 'WITHDRAW'; reason: string } & Stamp)
   | ({ type: 'REQUEST_WITHDRAWAL'; reason: string; via: WithdrawalChannel } & Stamp)

@@ -52,13 +52,16 @@ export const CommandSchemas = {
     signer: text(200),
     digitised: z.boolean().default(true),
   }),
-  REFUSE: z.strictObject({ reason: text(2000), signer: text(200).optional() }),
+  REFUSE: z.strictObject({
+    reason: text(2000),
+    signer: text(64).optional().describe('username of the signer, required after receipt: a leader of the office holding the dossier or of the leadership (GET /api/dossiers/{code}/signers?for=REFUSE)'),
+  }),
   ISSUE_APOLOGY: z.strictObject({
     reason: text(2000),
     responsibleUnit: text(64).optional(),
     responsibleStep: text(64).optional(),
     responsibleOfficer: text(64).optional(),
-    signer: text(200),
+    signer: text(64).describe('username of the signer: the head or a deputy head of the responsible office, or the leadership (GET /api/dossiers/{code}/signers)'),
     newDueDate: localDate,
   }),
   RETURN_RESULT: z.strictObject({
@@ -81,7 +84,14 @@ export const CommandSchemas = {
 } as const;
 
 export type UserEventType = keyof typeof CommandSchemas;
-export type Command = { [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> }[UserEventType];
+/** What the service adds once it has resolved a signer's username against the users: the name printed, the title, the account. */
+interface ResolvedSigner {
+  signerTitle?: string;
+  signerUsername?: string;
+}
+export type Command = {
+  [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> & (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown);
+}[UserEventType];
 
 export function isUserEventType(t: string): t is UserEventType {
   return Object.prototype.hasOwnProperty.call(CommandSchemas, t);

@@ -26,6 +26,13 @@ export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
   return cal.closeAt(d);
 }
 
+function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { signerTitle?: string; signerUsername?: string } {
+  return {
+    ...(cmd.signerTitle !== undefined ? { signerTitle: cmd.signerTitle } : {}),
+    ...(cmd.signerUsername !== undefined ? { signerUsername: cmd.signerUsername } : {}),
+  };
+}
+
 export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: ActorRef, cal: Calendar): DossierEvent {
   const base = { at, by };
   switch (cmd.type) {
@@ -80,7 +87,9 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
         digitised: cmd.digitised,
       };
     case 'REFUSE':
-      return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null };
+      // A written refusal after receipt is a result: it names who signed it. At intake the receiving officer signs form 03.
+      if (ctx.receivedAt !== null && !cmd.signer) throw validationFailed([{ field: 'signer', reason: 'required: a written refusal names its signer' }]);
+      return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null, ...signerStamp(cmd) };
     case 'ISSUE_APOLOGY': {
       const issues = [];
       if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', reason: 'ngày hẹn mới phải là ngày làm việc' });
@@ -98,6 +107,7 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
         responsibleStep: cmd.responsibleStep ?? step?.id ?? '',
         responsibleOfficer: cmd.responsibleOfficer ?? null,
         signer: cmd.signer,
+        ...signerStamp(cmd),
         newDueAt: cal.closeAt(cmd.newDueDate),
         timely: at <= apologyDeadline(ctx, cal),
         calendarVersion: cal.version,

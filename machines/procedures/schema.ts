@@ -82,10 +82,27 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
     /** in order; completing the last step records the result (signature / issuance) */
     steps: z.array(StepSchema).min(1, { error: 'a procedure needs at least one step' }),
     maxSupplements: z.number().int().min(0).default(1),
+    /**
+     * working days after receipt within which the office may ask for a supplement (sector laws: "trong thời hạn
+     * 03 ngày làm việc kể từ ngày nhận được hồ sơ"); a later request is allowed but flagged and counted
+     */
+    supplementWindowDays: z.number().int().min(1).max(60).default(3),
     apology: z
       .strictObject({
+        /** new appointments per dossier: the law says at most once ("không quá 01 lần"), so any other value needs `legalBasis` */
         maxReappointments: z.number().int().min(0).default(1),
+        /** the legal text that allows an exception to "at most once" */
+        legalBasis: text.optional(),
         deadline: z.enum(APOLOGY_DEADLINES).default('one_working_day_before'),
+      })
+      .superRefine((a, ctx) => {
+        if (a.maxReappointments !== 1 && a.legalBasis === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['maxReappointments'],
+            message: 'the law allows the new appointment exactly once ("không quá 01 lần"); another value needs apology.legalBasis naming the exception',
+          });
+        }
       })
       .default({ maxReappointments: 1, deadline: 'one_working_day_before' }),
     pauseReasons: z.array(z.enum(PAUSE_REASONS)).default(['verification', 'applicant_request', 'other']),

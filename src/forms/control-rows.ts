@@ -67,7 +67,7 @@ export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
     rows.push({
       label: 'Tiếp nhận hồ sơ',
       from: applicant,
-      to: { unit: counter, person: d.received.by },
+      to: { unit: counter, person: d.received.by.fullName },
       at: d.received,
       budget: null,
       usedMs: null,
@@ -84,8 +84,8 @@ export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
     const m = def ? measureStep(s.startedAt, s.endedAt, def.budget, d.clock, cal) : null;
     rows.push({
       label: def?.name ?? s.stepId,
-      from: { unit: unitName(s.unit), person: s.by },
-      to: { unit: unitName(nextUnit), person: toCounter ? null : (next?.assignee ?? null) },
+      from: { unit: unitName(s.unit), person: d.nameOf(s.by) },
+      to: { unit: unitName(nextUnit), person: toCounter ? null : d.nameOf(next?.assignee ?? null) },
       at: when(s.endedAt),
       budget: def?.budget ?? null,
       usedMs: m?.usedMs ?? null,
@@ -98,7 +98,7 @@ export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
     const def = terms.steps[d.current.index];
     rows.push({
       label: def?.name ?? `Bước ${d.current.index + 1}`,
-      from: { unit: unitName(d.current.unit), person: d.current.assignee },
+      from: { unit: unitName(d.current.unit), person: d.nameOf(d.current.assignee) },
       to: null,
       at: when(d.current.startedAt),
       budget: def?.budget ?? null,
@@ -111,7 +111,7 @@ export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
   if (d.returned) {
     rows.push({
       label: 'Trả kết quả',
-      from: { unit: counter, person: d.returned.by },
+      from: { unit: counter, person: d.returned.by.fullName },
       to: applicant,
       at: d.returned.at,
       budget: null,

@@ -20,6 +20,22 @@ import type { StoredEvent, SubmitPayload } from '../../machines/engine/event-cod
 import { dateTime } from './format';
 import { regulationFor, type Regulation } from './numbering';
 
+/** A person as forms print them: the full name and the title (chức danh), never the username. */
+export interface Person {
+  fullName: string;
+  title: string;
+}
+
+/** The users known to the forms, by username (the route reads them from the users table). */
+export type People = ReadonlyMap<string, Person>;
+
+const SYSTEM_PERSON: Person = { fullName: 'Hệ thống', title: '' };
+
+/** The person behind a username; an account unknown here prints as its username with no title (never expected: accounts are never deleted). */
+export function personOf(people: People, username: string): Person {
+  return people.get(username) ?? (username === 'system' ? SYSTEM_PERSON : { fullName: username, title: '' });
+}
+
 /** An instant with its printed form "hh:mm dd/mm/yyyy" (Asia/Ho_Chi_Minh). */
 export interface When {
   at: Instant;
@@ -36,7 +52,7 @@ export interface Applicant {
 
 export interface SupplementRequest {
   at: When;
-  by: string;
+  by: Person;
   unit: string | null;
   missing: string[];
   reason: string;
@@ -44,22 +60,23 @@ export interface SupplementRequest {
 
 export interface Refusal {
   at: When;
-  by: string;
+  by: Person;
   unit: string | null;
   reason: string;
-  signer: string | null;
+  /** who signed a refusal result (the head or deputy head of the office, or the leadership); null at intake, where the receiving officer signs */
+  signer: Person | null;
   /** refused at the counter before receipt (form 03), rather than a refusal result after handling */
   atIntake: boolean;
 }
 
 export interface Apology {
   at: When;
-  by: string;
+  by: Person;
   reason: string;
   responsibleUnit: string;
   responsibleStep: string;
-  responsibleOfficer: string | null;
-  signer: string;
+  responsibleOfficer: Person | null;
+  signer: Person;
   previousDue: When;
   newDue: When;
   timely: boolean;
@@ -80,9 +97,9 @@ export interface FormData {
   applicant: Applicant;
   documents: { name: string; copies: number }[];
   note: string | null;
-  submitted: When & { by: string; unit: string | null };
+  submitted: When & { by: Person; unit: string | null };
   /** the counter's receipt (the first RECEIVE); null while the dossier waits for a clerk or was refused at intake */
-  received: (When & { by: string; unit: string | null }) | null;
+  received: (When & { by: Person; unit: string | null }) | null;
   /** the complete dossier received again after a supplement request (the processing time restarted) */
   resubmitted: When | null;
   /** the statutory appointment (moves with a supplement restart or a pause, never with an apology) */
@@ -94,12 +111,14 @@ export interface FormData {
   apologies: Apology[];
   result: (ResultRecord & { recorded: When }) | null;
   finalTimeliness: Timeliness | null;
-  returned: { at: When; by: string; method: ReturnMethod } | null;
+  returned: { at: When; by: Person; method: ReturnMethod } | null;
   /** closed hand-overs, in order */
   steps: StepRecord[];
   /** the step still open, if any */
   current: { index: number; unit: string | null; assignee: string | null; startedAt: Instant } | null;
   clock: ClockEntry[];
+  /** the full name of a user named in the context (a step's officer, an assignee); null stays null */
+  nameOf: (username: string | null) => string | null;
 }
 
 export function when(at: Instant): When {
@@ -124,21 +143,31 @@ function submitOf(history: readonly StoredEvent[]): StoredEvent & { payload: Sub
   return first as StoredEvent & { payload: SubmitPayload };
 }
 
-function refusalOf(history: readonly StoredEvent[]): Refusal | null {
+/** The signer an event names: its recorded name and title (stamped from the users table), else the people directory. */
+function signerOf(people: People, p: Record<string, unknown>): Person | null {
+  const name = text(p, 'signer');
+  if (!name) return null;
+  const username = text(p, 'signerUsername');
+  const known = username ? people.get(username) : undefined;
+  return { fullName: name, title: text(p, 'signerTitle') ?? known?.title ?? '' };
+}
+
+function refusalOf(history: readonly StoredEvent[], people: People): Refusal | null {
   const e = history.findLast((x) => x.type === 'REFUSE');
   if (!e) return null;
   return {
     at: when(e.occurredAt),
-    by: e.actor,
+    by: personOf(people, e.actor),
     unit: e.actorUnit,
     reason: text(e.payload, 'reason') ?? '',
-    signer: text(e.payload, 'signer'),
+    signer: signerOf(people, e.payload),
     atIntake: !history.some((x) => x.type === 'RECEIVE' && x.seq < e.seq),
   };
 }
 
-/** Pure. The printable facts of a dossier. */
-export function buildFormData(history: readonly StoredEvent[], ctx: DossierContext): FormData {
+/** Pure. The printable facts of a dossier; `people` turns the usernames of the log into names and titles. */
+export function buildFormData(history: readonly StoredEvent[], ctx: DossierContext, people: People = new Map()): FormData {
+  const who = (username: string): Person => personOf(people, username);
   const submit = submitOf(history);
   const p = submit.payload;
   const receive = history.find((e) => e.type === 'RECEIVE');
@@ -167,8 +196,8 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
     },
     documents: p.documents.map((d) => ({ name: d.name, copies: d.copies })),
     note: p.note ?? null,
-    submitted: { ...when(submit.occurredAt), by: submit.actor, unit: submit.actorUnit },
-    received: receive ? { ...when(receive.occurredAt), by: receive.actor, unit: receive.actorUnit } : null,
+    submitted: { ...when(submit.occurredAt), by: who(submit.actor), unit: submit.actorUnit },
+    received: receive ? { ...when(receive.occurredAt), by: who(receive.actor), unit: receive.actorUnit } : null,
     resubmitted: resubmit ? when(resubmit.occurredAt) : null,
     due: whenOrNull(ctx.originalDueAt),
     appointment: whenOrNull(ctx.dueAt),
@@ -176,20 +205,20 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
       .filter((e) => e.type === 'REQUEST_SUPPLEMENT')
       .map((e) => ({
         at: when(e.occurredAt),
-        by: e.actor,
+        by: who(e.actor),
         unit: e.actorUnit,
         missing: texts(e.payload, 'missing'),
         reason: text(e.payload, 'reason') ?? '',
       })),
-    refusal: refusalOf(history),
+    refusal: refusalOf(history, people),
     apologies: ctx.apologies.map((a) => ({
       at: when(a.at),
-      by: a.by,
+      by: who(a.by),
       reason: a.reason,
       responsibleUnit: a.responsibleUnit,
       responsibleStep: a.responsibleStep,
-      responsibleOfficer: a.responsibleOfficer,
-      signer: a.signer,
+      responsibleOfficer: a.responsibleOfficer ? who(a.responsibleOfficer) : null,
+      signer: { fullName: a.signer, title: a.signerTitle ?? (a.signerUsername ? (people.get(a.signerUsername)?.title ?? '') : '') },
       previousDue: when(a.previousDueAt),
       newDue: when(a.newDueAt),
       timely: a.timely,
@@ -198,7 +227,7 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
     finalTimeliness: ctx.finalTimeliness,
     returned:
       returned && ctx.returnedAt
-        ? { at: when(ctx.returnedAt), by: returned.actor, method: ctx.returnMethod ?? 'counter' }
+        ? { at: when(ctx.returnedAt), by: who(returned.actor), method: ctx.returnMethod ?? 'counter' }
         : null,
     steps: ctx.steps,
     current:
@@ -206,5 +235,6 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
         ? { index: ctx.stepIndex, unit: ctx.unit, assignee: ctx.assignee, startedAt: ctx.stepStartedAt }
         : null,
     clock: ctx.clock,
+    nameOf: (username) => (username === null ? null : who(username).fullName),
   };
 }

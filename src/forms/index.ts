@@ -9,7 +9,7 @@ import type { StoredEvent } from '../../machines/engine/event-codec';
 import { MotcuaError } from '../../machines/engine/errors';
 import { apology } from './apology';
 import { controlSlip } from './control-slip';
-import { buildFormData } from './form-data';
+import { buildFormData, type People } from './form-data';
 import { receipt } from './receipt';
 import { refusal } from './refusal';
 import type { FormRenderer } from './renderer';
@@ -18,7 +18,7 @@ import type { FormKind } from './numbering';
 
 export { FORM_KINDS, isFormKind, regulationFor, formLabel, CIRCULAR_01_2018, CIRCULAR_03_2025 } from './numbering';
 export type { FormKind, Regulation } from './numbering';
-export { buildFormData, type FormData } from './form-data';
+export { buildFormData, type FormData, type People, type Person } from './form-data';
 export { escapeHtml } from './layout';
 export { lookupUrl } from './qr';
 
@@ -39,6 +39,8 @@ export interface FormInput {
   parent?: string;
   /** place name of the dateline; default dots */
   place?: string | null;
+  /** the users by username: forms print their full names and titles, never usernames */
+  people?: People;
 }
 
 const RENDERERS: Record<FormKind, FormRenderer> = {
@@ -54,7 +56,7 @@ const RENDERERS: Record<FormKind, FormRenderer> = {
  * apply to the dossier (yet), e.g. an apology form for a dossier without an apology.
  */
 export function renderForm(kind: FormKind, input: FormInput): string {
-  const data = buildFormData(input.history, input.context);
+  const data = buildFormData(input.history, input.context, input.people);
   const renderer = RENDERERS[kind];
   const why = renderer.unavailable(data);
   if (why) throw new MotcuaError('NOT_FOUND', why, { what: 'biểu mẫu', form: kind, code: data.code });

@@ -90,12 +90,19 @@ export interface Signature {
   /** "(Ký và ghi rõ họ tên)" by default */
   hint?: string;
   name?: string | null;
+  /** the signer's title (chức danh), printed under the name */
+  office?: string | null;
+}
+
+/** A signature block's name and title for a person. */
+export function signedBy(person: { fullName: string; title: string } | null): Pick<Signature, 'name' | 'office'> {
+  return person ? { name: person.fullName, office: person.title || null } : {};
 }
 
 export function signatures(list: Signature[]): SafeHtml {
   const cells = list.map(
     (s) =>
-      html`<td><b>${s.title}</b><br><i>${s.hint ?? '(Ký và ghi rõ họ tên)'}</i><div class="sign-space"></div><b>${s.name ?? ''}</b></td>`,
+      html`<td><b>${s.title}</b><br><i>${s.hint ?? '(Ký và ghi rõ họ tên)'}</i><div class="sign-space"></div><b>${s.name ?? ''}</b>${s.office ? html`<br><span class="office">${s.office}</span>` : ''}</td>`,
   );
   // A single signer signs on the right, as on administrative documents.
   return html`<table class="signatures"><tr>${cells.length === 1 ? raw('<td></td>') : ''}${cells}</tr></table>`;

@@ -6,7 +6,7 @@
 import type { Channel } from '../../machines/dossier';
 import type { FormData } from './form-data';
 import { dateline, workingAmount } from './format';
-import { header, html, orBlank, page, signatures } from './layout';
+import { header, html, orBlank, page, signatures, signedBy } from './layout';
 import { lookupUrl, qrSvg } from './qr';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
@@ -56,7 +56,7 @@ ${d.note ? html`<p>Ghi chú: ${d.note}</p>` : ''}
 <p>Vào Sổ theo dõi hồ sơ, Quyển số: ${orBlank(null)} Số thứ tự: ${orBlank(null)}</p>
 ${signatures([
   { title: 'NGƯỜI NỘP HỒ SƠ', name: d.applicant.fullName },
-  { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', name: received.by },
+  { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', ...signedBy(received.by) },
 ])}
 <p class="notes"><i>Tra cứu tình trạng hồ sơ bằng mã hồ sơ tại ${link}. Khi nhận kết quả, Ông/Bà mang theo Giấy tiếp nhận này.</i></p>`;
   return page({ title: `${TITLE} - ${d.code}`, body });

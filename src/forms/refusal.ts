@@ -5,7 +5,7 @@
  */
 import type { FormData } from './form-data';
 import { dateline } from './format';
-import { header, html, orBlank, page, signatures, type Signature } from './layout';
+import { header, html, orBlank, page, signatures, signedBy, type Signature } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
 const TITLE = 'Phiếu từ chối tiếp nhận giải quyết hồ sơ';
@@ -17,9 +17,9 @@ function render(d: FormData, env: FormEnv): string {
   const signers: Signature[] = r.atIntake
     ? [
         { title: 'NGƯỜI NỘP HỒ SƠ', name: d.applicant.fullName },
-        { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', name: r.by },
+        { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', ...signedBy(r.by) },
       ]
-    : [{ title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)', name: r.signer ?? r.by }];
+    : [{ title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)', ...signedBy(r.signer ?? r.by) }];
   const body = html`${header({
     kind: 'refusal',
     regulation: d.regulation,

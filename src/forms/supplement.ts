@@ -5,7 +5,7 @@
  */
 import type { FormData } from './form-data';
 import { dateline, unitName } from './format';
-import { BLANK, header, html, orBlank, page, signatures } from './layout';
+import { BLANK, header, html, orBlank, page, signatures, signedBy } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
 const TITLE = 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ';
@@ -33,10 +33,10 @@ function render(d: FormData, env: FormEnv): string {
 <ol>${items}</ol>
 <p>Lý do: ${req.reason}</p>
 <p>Thời gian giải quyết hồ sơ được tính lại từ đầu kể từ khi nhận đủ hồ sơ theo yêu cầu trên.</p>
-<p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với ${req.by}${
+<p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ với ${req.by.fullName}${req.by.title ? `, ${req.by.title}` : ''}${
     req.unit ? html` (${unitName(req.unit)})` : ''
   }, số điện thoại ${BLANK} để được hướng dẫn.</p>
-${signatures([{ title: 'NGƯỜI HƯỚNG DẪN', name: req.by }])}`;
+${signatures([{ title: 'NGƯỜI HƯỚNG DẪN', ...signedBy(req.by) }])}`;
   return page({ title: `${TITLE} - ${d.code}`, body });
 }
 

@@ -28,10 +28,11 @@ import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
+import { SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
 
 export type JsonSchema = Record<string, unknown>;
-type Method = 'get' | 'post' | 'put';
+type Method = 'get' | 'post' | 'put' | 'patch';
 
 /** A schema exported by `mod` under `name`, or the stand-in until it is. */
 function exported(mod: object, name: string, standIn: z.ZodType): z.ZodType {
@@ -41,7 +42,7 @@ function exported(mod: object, name: string, standIn: z.ZodType): z.ZodType {
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
 const UserStandIn = z.object({
-  username: z.string(), fullName: z.string(), roles: z.array(z.enum(ROLES)), unit: z.string(),
+  username: z.string(), fullName: z.string(), title: z.string(), roles: z.array(z.enum(ROLES)), unit: z.string(),
   active: z.boolean(), demo: z.boolean(), createdAt: instant, passwordChangedAt: instant,
 }).describe('A staff account; the password hash never leaves the server');
 const YearCalendarInput = YearCalendarBodySchema;
@@ -60,6 +61,7 @@ const INPUTS: Record<string, z.ZodType> = {
   CreateUserRequest: exported(usersModule, 'CreateUserRequestSchema', z.strictObject({
     username: z.string().regex(/^[a-z0-9._-]{3,64}$/), fullName: z.string().min(1).max(200), password: z.string().min(12).max(200), roles: z.array(z.enum(ROLES)).min(1), unit: z.string().min(1).max(64),
   })),
+  UpdateUserRequest: exported(usersModule, 'UpdateUserRequestSchema', z.strictObject({ fullName: z.string().optional(), title: z.string().optional() })),
   ChangePasswordRequest: exported(authModule, 'ChangePasswordRequestSchema', z.strictObject({ oldPassword: z.string().min(1).max(1024), newPassword: z.string().min(8).max(1024) })),
   ProcedureDefinition: ProcedureDefinitionSchema,
   Submission: SubmissionSchema,
@@ -87,6 +89,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   ComplianceReport: ComplianceReportSchema,
   ApologyMissing: ApologyMissingResponseSchema,
   MetricDefinitions: MetricDefinitionsSchema,
+  SignerList: SignerListSchema,
   ReviewRecord: ReviewRecordSchema,
   WeekStatusList: WeekStatusListSchema,
   MonthlyReportStatus: MonthlyStatusSchema,
@@ -190,6 +193,8 @@ const ROUTES: Route[] = [
     parameters: [CODE, { name: 'If-Match', in: 'header', required: false, description: 'the dossier version (ETag) the change is based on', schema: { type: 'string' } }],
     body: ref('EventRequest'), ok: { status: 200, description: 'The dossier after the event', content: json(ref('DossierView')), headers: { ETag: { schema: { type: 'string' } } } }, errors: [400, 401, 403, 404, 409, 428],
   },
+  { method: 'get', path: '/api/dossiers/{code}/signers', tag: 'dossiers', summary: 'Who may sign this dossier’s apology (form 04) or written refusal: the active leaders of the responsible office and of the leadership, with full names and titles', parameters: [CODE, ...queryParams(SignersQuerySchema)], ok: { status: 200, description: 'Eligible signers', content: json(ref('SignerList')) }, errors: [400, 401, 403, 404] },
+  { method: 'patch', path: '/api/users/{username}', tag: 'users', summary: 'Change a staff account’s full name and/or title (admin)', parameters: [pathParam('username', 'the account')], body: ref('UpdateUserRequest'), ok: { status: 200, description: 'The account', content: json(ref('User')) }, errors: [400, 401, 403, 404] },
   { method: 'get', path: '/api/dossiers/{code}/events', tag: 'dossiers', summary: 'The dossier’s hash-chained event history', parameters: [CODE], ok: { status: 200, description: 'Events, oldest first', content: json({ type: 'array', items: ref('EventView') }) }, errors: [401, 403, 404] },
   { method: 'get', path: '/api/dossiers/{code}/forms/{form}', tag: 'dossiers', summary: 'A printable form of the dossier (receipt, supplement request, apology letter …)', parameters: [CODE, pathParam('form', 'the form’s name')], ok: { status: 200, description: 'The form, ready to print', content: { 'text/html': { schema: { type: 'string' } } } }, errors: [401, 403, 404, 409] },
   {

@@ -4,6 +4,8 @@ import type { Role } from '../../machines/procedures';
 export interface AuthUser {
   username: string;
   fullName: string;
+  /** chức danh (always set for a signed-in user; optional so that code acting for a user need not invent one) */
+  title?: string;
   roles: Role[];
   unit: string;
 }

@@ -134,3 +134,22 @@ export const EventViewSchema = z.object({
   machineVersion: z.int(),
   hash: z.string(),
 });
+
+export const SignersQuerySchema = z.strictObject({
+  for: z.enum(['ISSUE_APOLOGY', 'REFUSE']).default('ISSUE_APOLOGY').describe('the event to be signed'),
+  responsibleUnit: z.string().trim().min(1).max(64).optional().describe('ISSUE_APOLOGY: the office responsible for the delay (default: the office holding the dossier)'),
+});
+
+export const SignerSchema = z.object({
+  username: z.string().describe('send as `signer` in ISSUE_APOLOGY or REFUSE'),
+  fullName: z.string(),
+  title: z.string().describe('chức danh'),
+  unit: z.string(),
+});
+
+export const SignerListSchema = z.object({
+  for: z.enum(['ISSUE_APOLOGY', 'REFUSE']),
+  responsibleUnit: z.string().nullable().describe('the office whose head or deputy head signs'),
+  signers: z.array(SignerSchema).describe('active leaders of that office and of the leadership'),
+});
+export type SignerListDto = z.infer<typeof SignerListSchema>;

@@ -23,8 +23,9 @@ import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
 import { DossierAccess, readScopeOf } from './dossier-access';
 import { restoreRow } from '../engine/restore-row';
-import { permittedEvents, whyBadAssignment, whyForbidden, type EventType } from './policy';
-import { findUserRecord } from './auth/users-service';
+import { permittedEvents, responsibleUnitOf, signerUnits, whyBadAssignment, whyForbidden, whySignerIneligible, type EventType } from './policy';
+import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
+import { SignersQuerySchema, type SignerListDto } from './dossier-schemas';
 
 interface Applicant {
   fullName: string;
@@ -160,8 +161,15 @@ export class DossierService {
     if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
       throw validationFailed([{ field: 'unit', reason: 'unknown unit' }]);
     const assignee = command.type === 'ASSIGN' && command.assignee ? await findUserRecord(this.ctx.db, command.assignee) : null;
+    // A signer is a user, named by username; the event records the name and title printed on the form.
+    const signed = (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE') && command.signer ? command.signer : null;
+    const signer = signed ? await findUserRecord(this.ctx.db, signed) : null;
     // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
-    const committed = await this.ctx.engine.actCommitted(code, command, actorOf(user), {
+    const resolved: Command =
+      signer && (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE')
+        ? { ...command, signer: signer.fullName, signerTitle: signer.title, signerUsername: signer.username }
+        : command;
+    const committed = await this.ctx.engine.actCommitted(code, resolved, actorOf(user), {
       expectedVersion,
       authorize: async ({ row, snapshot }, tx) => {
         const context = snapshot.context;
@@ -174,9 +182,33 @@ export class DossierService {
           const bad = whyBadAssignment(command, { context }, assignee);
           if (bad) throw validationFailed([bad], 'Chỉ được giao hồ sơ cho đơn vị của bước hiện tại và người có vai trò của bước đó');
         }
+        if (signed && (!signer || !signer.active))
+          throw validationFailed([{ field: 'signer', reason: 'not an active user: name the signer by username (GET /api/dossiers/{code}/signers)' }]);
+        if (signer && (command.type === 'ISSUE_APOLOGY' || (command.type === 'REFUSE' && row.state !== 'submitted'))) {
+          const unit = responsibleUnitOf(context, command.type === 'ISSUE_APOLOGY' ? command.responsibleUnit : null);
+          const ineligible = whySignerIneligible(signer, unit);
+          if (ineligible) throw validationFailed([{ field: 'signer', reason: ineligible }], `Người ký không hợp lệ: ${ineligible}`);
+        }
       },
     });
     return this.rowView(user, committed.row, committed.snapshot);
+  }
+
+  /**
+   * Who may sign `for` (ISSUE_APOLOGY by default, or REFUSE) for this dossier: the active leaders of the
+   * responsible office and of the leadership, with their full names and titles. The UI offers these as the
+   * signer choice; ISSUE_APOLOGY and REFUSE accept exactly these usernames.
+   */
+  async signers(user: AuthUser, code: string, query: unknown): Promise<SignerListDto> {
+    const q = parseWith(SignersQuerySchema, query);
+    const { snapshot } = await this.access.loadForUser(user, code);
+    const unit = responsibleUnitOf(snapshot.context, q.for === 'ISSUE_APOLOGY' ? q.responsibleUnit : null);
+    const users = await listActiveUsersInUnits(this.ctx.db, 'leader', signerUnits(unit));
+    return {
+      for: q.for,
+      responsibleUnit: unit,
+      signers: users.map((u) => ({ username: u.username, fullName: u.fullName, title: u.title, unit: u.unit })),
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
 import { FORMS_WITH_PERSONAL_DATA, renderForm, type FormKind } from '../forms';
 import type { AuthUser } from './auth-user';
+import { peopleDirectory } from './auth/users-service';
 import { DossierAccess } from './dossier-access';
 import { logRecordView } from './record-views';
 
@@ -23,7 +24,8 @@ export class FormService {
     const history = await this.ctx.engine.history(code);
     const version = clockCalendarVersion(context);
     const calendar = version === null ? await this.ctx.calendars.latest() : await this.ctx.calendars.byVersion(version);
-    const page = renderForm(form, { history, context, calendar, baseUrl });
+    const people = await peopleDirectory(this.ctx.db);
+    const page = renderForm(form, { history, context, calendar, baseUrl, people });
     if (FORMS_WITH_PERSONAL_DATA.includes(form)) await logRecordView(this.ctx, user, code, `form:${form}`);
     return page;
   }

@@ -110,6 +110,38 @@ export function whyBadAssignment(
   return null;
 }
 
+/** Events whose document is signed by a head or deputy head of an office, chosen among the users. */
+export const SIGNED_EVENTS = ['ISSUE_APOLOGY', 'REFUSE'] as const;
+export type SignedEvent = (typeof SIGNED_EVENTS)[number];
+
+/** The units whose leaders may sign for the office responsible: that office and the leadership (Lãnh đạo UBND). */
+export function signerUnits(responsibleUnit: string | null): string[] {
+  const leadership = UNITS.filter((u) => u.kind === 'leadership').map((u) => u.code);
+  return [...new Set([...(responsibleUnit ? [responsibleUnit] : []), ...leadership])];
+}
+
+/**
+ * null when `signer` may sign the apology (form 04) or the written refusal for the office `responsibleUnit`,
+ * else why not (Vietnamese). The signer is the head or a deputy head of that office — an active user with the
+ * leader role in it — or the leadership (Decree 118: "Thủ trưởng cơ quan, đơn vị").
+ */
+export function whySignerIneligible(
+  signer: { roles: readonly string[]; unit: string; active: boolean },
+  responsibleUnit: string | null,
+): string | null {
+  if (!signer.active) return 'tài khoản người ký đã bị khóa';
+  if (!signer.roles.includes('leader')) return 'người ký phải là lãnh đạo (trưởng hoặc phó) đơn vị chịu trách nhiệm';
+  if (!signerUnits(responsibleUnit).includes(signer.unit))
+    return `người ký phải là lãnh đạo ${responsibleUnit ?? 'đơn vị chịu trách nhiệm'} hoặc lãnh đạo Ủy ban nhân dân`;
+  return null;
+}
+
+/** The office whose head signs: the apology's responsible unit (as ISSUE_APOLOGY will record it), or the office holding the dossier. */
+export function responsibleUnitOf(context: DossierContext, requested?: string | null): string | null {
+  const step = context.procedure.steps[Math.max(context.stepIndex, 0)];
+  return requested || context.unit || step?.unit || null;
+}
+
 /** Event types this user could send to this dossier if its state allowed them. */
 export function permittedEvents(user: AuthUser, d: DossierFacts, candidates: readonly string[]): string[] {
   return candidates.filter((t) => whyForbidden(user, t as EventType, d) === null);

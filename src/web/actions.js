@@ -4,7 +4,7 @@
  * ask again; 409 TRANSITION_NOT_ALLOWED → what is allowed now; a late result that cannot be handed
  * back without an apology → the apology form, on the spot.
  */
-import { ApiError, getDossier, sendEvent } from './api.js';
+import { ApiError, getDossier, listSigners, sendEvent } from './api.js';
 import { procedure } from './catalog.js';
 import { openDialog } from './dialog.js';
 import { field, h, radios, toast, values } from './dom.js';
@@ -148,17 +148,44 @@ export function moreButton(view, user, onDone, except = []) {
 export async function performAction(view, type, user) {
   const current = { ...view };
   const proc = await procedure(current.procedureCode);
+  // A refusal after receipt and an apology are signed by a head or deputy head chosen among the users.
+  const signers = needsSigner(type, current) ? await signersFor(current, type) : [];
   return openDialog({
     title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
     wide: ['REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
-    build: (body) => body.append(...fieldsFor(type, current, user, proc)),
+    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers)),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
       if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
       await send(ctl, current, type, payload, user, proc);
     },
+  });
+}
+
+function needsSigner(type, view) {
+  return type === 'ISSUE_APOLOGY' || (type === 'REFUSE' && view.state !== 'submitted');
+}
+
+async function signersFor(view, type) {
+  try {
+    return (await listSigners(view.code, type)).signers ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The signer as a choice among the eligible users (full name and title), the signed-in user first if eligible. */
+function signerField(label, signers, user) {
+  const mine = signers.some((s) => s.username === user.username);
+  return field({
+    label,
+    name: 'signer',
+    type: 'select',
+    required: true,
+    options: [['', signers.length ? '— Chọn người ký —' : '(không có lãnh đạo đủ thẩm quyền)'], ...signers.map((s) => [s.username, s.title ? `${s.fullName} — ${s.title}` : s.fullName])],
+    value: mine ? user.username : signers.length === 1 ? signers[0].username : '',
   });
 }
 
@@ -203,7 +230,7 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
     return ctl.error(err.message);
   }
   if (err.status === 409 && type === 'RETURN_RESULT' && err.allowed.includes('ISSUE_APOLOGY')) {
-    return offerApology(ctl, current, payload, user, proc);
+    return offerApology(ctl, current, payload, user, proc, await signersFor(current, 'ISSUE_APOLOGY'));
   }
   if (err.status === 409 && err.code === 'TRANSITION_NOT_ALLOWED') {
     const allowed = err.allowed.map(actionLabel);
@@ -240,7 +267,7 @@ function done(ctl, updated, message, form) {
  * RETURN_RESULT refused because the result is late and no apology is on record: the counter issues
  * the apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) right here, then hands the result back.
  */
-function offerApology(ctl, current, returnPayload, user, proc) {
+function offerApology(ctl, current, returnPayload, user, proc, signers) {
   ctl.setTitle(`Hồ sơ ${current.code} trễ hạn — cần Phiếu xin lỗi`);
   ctl.setSubmit('Lập phiếu xin lỗi');
   ctl.replaceBody([
@@ -249,7 +276,7 @@ function offerApology(ctl, current, returnPayload, user, proc) {
       { class: 'alert alert-warn', role: 'alert' },
       'Hồ sơ có kết quả trễ hạn và chưa có Phiếu xin lỗi và hẹn lại ngày trả kết quả. Lập phiếu ngay để trả kết quả:',
     ),
-    ...apologyFields(current, user, proc, { small: true }),
+    ...apologyFields(current, user, proc, { small: true, signers }),
   ]);
   ctl.onSubmit(async (c) => {
     const v = values(c.form);
@@ -288,7 +315,7 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
 
 const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
 
-function fieldsFor(type, view, user, proc) {
+function fieldsFor(type, view, user, proc, signers = []) {
   const steps = proc?.steps ?? [];
   const idx = steps.findIndex((s) => s.id === view.step);
   const next = idx >= 0 ? steps[idx + 1] : null;
@@ -335,10 +362,10 @@ function fieldsFor(type, view, user, proc) {
       return [
         intro(view.state === 'submitted' ? 'Không tiếp nhận hồ sơ (in Phiếu từ chối tiếp nhận).' : 'Từ chối giải quyết hồ sơ (in Phiếu từ chối giải quyết).'),
         field({ label: 'Lý do từ chối', name: 'reason', type: 'textarea', required: true, rows: 3 }),
-        field({ label: 'Người ký', name: 'signer', value: has(user, 'leader') ? user.fullName ?? '' : '' }),
-      ];
+        view.state === 'submitted' ? null : signerField('Người ký', signers, user),
+      ].filter(Boolean);
     case 'ISSUE_APOLOGY':
-      return apologyFields(view, user, proc, { small: false });
+      return apologyFields(view, user, proc, { small: false, signers });
     case 'RETURN_RESULT':
       return [
         radios({ legend: 'Hình thức trả kết quả', name: 'method', options: Object.entries(RETURN_METHODS), value: 'counter', required: true }),
@@ -356,11 +383,11 @@ function fieldsFor(type, view, user, proc) {
   }
 }
 
-function apologyFields(view, user, proc, { small }) {
+function apologyFields(view, user, proc, { small, signers }) {
   const steps = proc?.steps ?? [];
   const out = [
     field({ label: 'Lý do chậm trễ', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
-    field({ label: 'Người ký phiếu', name: 'signer', required: true, value: has(user, 'leader') ? user.fullName ?? '' : '' }),
+    signerField('Người ký phiếu', signers, user),
     field({
       label: 'Ngày hẹn trả kết quả mới',
       name: 'newDueDate',

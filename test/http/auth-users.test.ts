@@ -14,7 +14,7 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
   let ipSeq = 0;
 
   const create = (body: Record<string, unknown>, token = admin) => server.http.post('/api/users').set('Authorization', `Bearer ${token}`).send(body);
-  const valid = (username: string) => ({ username, fullName: 'Bùi Thị Ngọc', password: 'mat-khau-123', roles: ['specialist'], unit: 'VHXH' });
+  const valid = (username: string) => ({ username, fullName: 'Bùi Thị Ngọc', title: 'Chuyên viên Phòng Văn hóa - Xã hội', password: 'mat-khau-123', roles: ['specialist'], unit: 'VHXH' });
   const signIn = (username: string, password: string) =>
     server.http.post('/api/auth/login').set('X-Forwarded-For', `192.0.2.${++ipSeq}`).send({ username, password });
 
@@ -33,7 +33,7 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
 
     const login = await signIn('ngoc.bt', 'mat-khau-123');
     expect(login.status).toBe(200);
-    expect(login.body.user).toStrictEqual({ username: 'ngoc.bt', fullName: 'Bùi Thị Ngọc', roles: ['specialist'], unit: 'VHXH' });
+    expect(login.body.user).toStrictEqual({ username: 'ngoc.bt', fullName: 'Bùi Thị Ngọc', title: 'Chuyên viên Phòng Văn hóa - Xã hội', roles: ['specialist'], unit: 'VHXH' });
 
     const list = await server.http.get('/api/users').set('Authorization', `Bearer ${admin}`);
     expect(list.status).toBe(200);

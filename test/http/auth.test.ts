@@ -36,7 +36,7 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
     const res = await signIn('counter');
     expect(res.status).toBe(200);
     const body = LoginResponseSchema.strict().parse(res.body);
-    expect(body.user).toStrictEqual({ username: 'counter', fullName: 'Nguyễn Thị Lan', roles: ['counter'], unit: 'TTPVHCC' });
+    expect(body.user).toStrictEqual({ username: 'counter', fullName: 'Nguyễn Thị Lan', title: 'Công chức Trung tâm Phục vụ hành chính công', roles: ['counter'], unit: 'TTPVHCC' });
     expect(Date.parse(body.expiresAt) - server.engine.clock.now().getTime()).toBe(12 * 3600 * 1000);
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
   });
@@ -77,7 +77,7 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
       expect(notBearer.status).toBe(401);
     }
     const token = await tokenOf('admin');
-    expect((await me(token)).body).toStrictEqual({ username: 'admin', fullName: 'Quản trị hệ thống', roles: ['admin'], unit: 'TTPVHCC' });
+    expect((await me(token)).body).toStrictEqual({ username: 'admin', fullName: 'Bùi Văn Khoa', title: 'Chuyên viên Công nghệ thông tin', roles: ['admin'], unit: 'TTPVHCC' });
     expect((await server.http.get('/api/users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   });
 

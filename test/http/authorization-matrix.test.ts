@@ -59,8 +59,8 @@ const EVENTS: Record<string, { setup: keyof typeof setups; body: Record<string, 
   PAUSE: { setup: 'atReview', body: { reason: 'verification' } },
   RESUME: { setup: 'paused', body: {} },
   RECORD_RESULT: { setup: 'atSignature', body: { documentNumber: '2/GCN', documentDate: '2026-03-03', signer: 'TP Kinh tế' } },
-  REFUSE: { setup: 'atReview', body: { reason: 'không đủ điều kiện', signer: 'TP' } },
-  ISSUE_APOLOGY: { setup: 'atReview', body: { reason: 'chờ xác minh', signer: 'TP', newDueDate: '2026-03-12' } },
+  REFUSE: { setup: 'atReview', body: { reason: 'không đủ điều kiện', signer: 'leader_kinhte' } },
+  ISSUE_APOLOGY: { setup: 'atReview', body: { reason: 'chờ xác minh', signer: 'leader_kinhte', newDueDate: '2026-03-12' } },
   RETURN_RESULT: { setup: 'withResult', body: { method: 'counter' } },
   REQUEST_WITHDRAWAL: { setup: 'received', body: { reason: 'công dân xin rút' } },
   WITHDRAW: { setup: 'withdrawalRequested', body: { reason: 'công dân rút' } },
@@ -128,7 +128,7 @@ describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
         .post(`/api/dossiers/${code}/events`)
         .set('Authorization', `Bearer ${clerk}`)
         .set('If-Match', String(v))
-        .send({ type: 'ISSUE_APOLOGY', reason: 'Chậm thẩm định', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-11' });
+        .send({ type: 'ISSUE_APOLOGY', reason: 'Chậm thẩm định', signer: 'leader_kinhte', newDueDate: '2026-03-11' });
       expect(apology.status).toBe(200);
       v = apology.body.version;
       const returned = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });

@@ -111,7 +111,7 @@ function templates(f: Fixture): Record<string, Template[]> {
     'GET /api/dossiers/{code}/events': [{ as: 'specialist', params: { code: codes } }],
     'GET /api/dossiers/{code}/forms/{form}': [{ as: 'counter', params: { code: codes, form: FORM_KINDS } }],
     'GET /api/public/dossiers/{code}': [{ params: { code: codes }, query: { verify: '5678' } }],
-    'POST /api/users': [{ body: { username: 'fuzz.user', fullName: 'Người thử', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }],
+    'POST /api/users': [{ body: { username: 'fuzz.user', fullName: 'Người thử', title: 'Chuyên viên', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }],
     'GET /api/calendar/{year}': [{ as: 'counter', params: { year: ['2026', '2027'] } }],
     'PUT /api/calendar/{year}': [{ params: { year: ['2027'] }, body: year }],
     'GET /api/dossiers/{code}/replay': [{ as: 'auditor', params: { code: codes }, query: { upTo: '2' } }, { as: 'auditor', params: { code: codes }, query: { at: '2026-03-03T03:00:00Z' } }],

@@ -11,7 +11,7 @@ const ROUTES: [string, string][] = [
   ['get', '/api/procedures'], ['get', '/api/procedures/{code}'], ['post', '/api/procedures'], ['put', '/api/procedures/{code}'],
   ['post', '/api/dossiers'], ['get', '/api/dossiers'], ['get', '/api/dossiers/{code}'],
   ['post', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/forms/{form}'],
-  ['get', '/api/public/dossiers/{code}'], ['post', '/api/users'], ['get', '/api/users'],
+  ['get', '/api/public/dossiers/{code}'], ['post', '/api/users'], ['get', '/api/users'], ['patch', '/api/users/{username}'], ['get', '/api/dossiers/{code}/signers'],
   ['get', '/api/calendar/{year}'], ['put', '/api/calendar/{year}'], ['get', '/health'], ['get', '/ready'],
   ['get', '/api/dossiers/{code}/replay'], ['get', '/api/dossiers/{code}/verify'], ['get', '/api/dossiers/{code}/export'],
   ['get', '/api/audit/verify'], ['get', '/api/audit/checkpoints'], ['post', '/api/audit/checkpoints'], ['get', '/api/machines'],

@@ -42,7 +42,7 @@ const movesDossier = (w: Who, scope: Scope) => w === 'counter' || w === 'leader'
 // --- the routes --------------------------------------------------------------------------------
 
 interface Req {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   path: string;
   body?: object;
   headers?: Record<string, string>;
@@ -110,9 +110,10 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/users',
     allowed: ADMIN,
-    build: (f) => ({ method: 'post', path: '/api/users', body: { username: `user.${f.unique()}`, fullName: 'Người mới', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }),
+    build: (f) => ({ method: 'post', path: '/api/users', body: { username: `user.${f.unique()}`, fullName: 'Người mới', title: 'Chuyên viên Phòng Kinh tế', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }),
   },
   { route: 'GET /api/users', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/users' }) },
+  { route: 'PATCH /api/users/{username}', allowed: ADMIN, build: () => ({ method: 'patch', path: '/api/users/specialist', body: { title: 'Chuyên viên Phòng Kinh tế' } }) },
   { route: 'POST /api/admin/sweep', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/admin/sweep' }) },
   { route: 'POST /api/audit/checkpoints', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/audit/checkpoints' }) },
   { route: 'PUT /api/test/clock', allowed: ADMIN, build: () => ({ method: 'put', path: '/api/test/clock', body: { now: '2026-03-03T02:00:00Z' } }) },
@@ -122,6 +123,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/dossiers/{code}', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}` }) },
   { route: 'GET /api/dossiers/{code}/events', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/events` }) },
   { route: 'GET /api/dossiers/{code}/forms/{form}', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/forms/receipt` }) },
+  { route: 'GET /api/dossiers/{code}/signers', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/signers` }) },
   { route: 'GET /api/dossiers/{code}/replay', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/replay` }) },
   {
     route: 'POST /api/dossiers/{code}/events',
@@ -201,7 +203,7 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
     // PUT /api/test/clock needs a settable clock; this one is a stand-in, so time stays put for the other cells
     http = request(createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock }));
     const admin = await s.login('admin');
-    const created = await http.post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'leader_vhxh', fullName: 'Trưởng phòng Văn hóa - Xã hội', password: 'long-password-vhxh', roles: ['leader'], unit: 'VHXH' });
+    const created = await http.post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'leader_vhxh', fullName: 'Đinh Thị Thu', title: 'Trưởng phòng Văn hóa - Xã hội', password: 'long-password-vhxh', roles: ['leader'], unit: 'VHXH' });
     expect(created.status).toBe(201);
     for (const w of WHO) if (w !== 'anonymous') token.set(w, w === 'leader_vhxh' ? (await new AuthService(s.engine).login(w, 'long-password-vhxh')).token : await s.login(w));
     let n = 0;

@@ -16,7 +16,7 @@ import { answerClientErrors } from '../../src/http/client-error';
 // --- routes ------------------------------------------------------------------------------------
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   /** OpenAPI path template, e.g. /api/dossiers/{code}/events */
   path: string;
   /** no login needed */
@@ -34,7 +34,7 @@ export function documentedRoutes(): RouteSpec[] {
   const doc = buildOpenApiDocument() as Json;
   const out: RouteSpec[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
-    for (const method of ['get', 'post', 'put'] as const) {
+    for (const method of ['get', 'post', 'put', 'patch'] as const) {
       const op = item[method] as Json | undefined;
       if (!op) continue;
       const params = (op.parameters ?? []) as { name: string; in: string }[];

@@ -15,6 +15,7 @@ import { parseWith } from '../validate';
 export const AuthUserSchema = z.object({
   username: z.string(),
   fullName: z.string(),
+  title: z.string().describe('chức danh, e.g. "Trưởng phòng Kinh tế"'),
   roles: z.array(z.enum(ROLES)),
   unit: z.string(),
 });
@@ -44,7 +45,7 @@ export function authRoutes(deps: AppDeps): Router {
     const body = parseWith(LoginRequestSchema, req.body);
     try {
       const session = await auth.login(body.username, body.password, req.ip);
-      const out: z.infer<typeof LoginResponseSchema> = session;
+      const out: z.infer<typeof LoginResponseSchema> = { ...session, user: { ...session.user, title: session.user.title ?? '' } };
       res.json(out);
     } catch (err) {
       if (isMotcuaError(err, 'RATE_LIMITED')) res.set('Retry-After', String(err.details.retryAfterSeconds));
@@ -58,7 +59,8 @@ export function authRoutes(deps: AppDeps): Router {
   });
 
   r.get('/me', signedIn, (_req, res) => {
-    const out: z.infer<typeof AuthUserSchema> = userOf(res);
+    const user = userOf(res);
+    const out: z.infer<typeof AuthUserSchema> = { ...user, title: user.title ?? '' };
     res.json(out);
   });
 

@@ -1,4 +1,4 @@
-/** /api/dossiers: receive, list, read, move (events) and history. */
+/** /api/dossiers: receive, list, read, move (events), history, and who may sign a dossier's apology or refusal. */
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
@@ -27,6 +27,10 @@ export function dossierRoutes(deps: AppDeps): Router {
   r.post('/:code/events', async (req, res) => {
     const d = await service.send(userOf(res), req.params.code, req.body, req.get('If-Match') ?? undefined);
     res.set('ETag', `"${d.version}"`).json(d);
+  });
+
+  r.get('/:code/signers', async (req, res) => {
+    res.json(await service.signers(userOf(res), req.params.code, req.query));
   });
 
   r.get('/:code/events', async (req, res) => {

@@ -1,4 +1,4 @@
-/** Staff accounts, for admins: POST / creates one, GET / lists them (never with password hashes). */
+/** Staff accounts, for admins: POST / creates one, PATCH /{username} changes its full name or title, GET / lists them (never with password hashes). */
 import { Router } from 'express';
 import { z } from 'zod';
 import { ROLES, UNIT_CODES } from '../../../machines/procedures';
@@ -10,6 +10,7 @@ import { parseWith } from '../validate';
 export const CreateUserRequestSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.]{3,64}$/, 'must be 3–64 characters: a-z, 0-9, "_" or "."'),
   fullName: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(200).describe('chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"'),
   password: z.string().min(8).max(1024),
   roles: z
     .array(z.enum(ROLES))
@@ -18,9 +19,17 @@ export const CreateUserRequestSchema = z.strictObject({
   unit: z.string().refine((u) => UNIT_CODES.includes(u), `must be one of ${UNIT_CODES.join(', ')}`),
 });
 
+export const UpdateUserRequestSchema = z
+  .strictObject({
+    fullName: z.string().trim().min(1).max(200).optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((b) => b.fullName !== undefined || b.title !== undefined, 'give fullName, title or both');
+
 export const UserSchema = z.object({
   username: z.string(),
   fullName: z.string(),
+  title: z.string(),
   roles: z.array(z.enum(ROLES)),
   unit: z.string(),
   active: z.boolean(),
@@ -39,6 +48,12 @@ export function userRoutes(deps: AppDeps): Router {
     const body = parseWith(CreateUserRequestSchema, req.body);
     const out: z.infer<typeof UserSchema> = await users.createUser(userOf(res), body);
     res.status(201).json(out);
+  });
+
+  r.patch('/:username', requireRole('admin'), async (req, res) => {
+    const body = parseWith(UpdateUserRequestSchema, req.body);
+    const out: z.infer<typeof UserSchema> = await users.updateNames(userOf(res), String(req.params.username), body);
+    res.json(out);
   });
 
   r.get('/', requireRole('admin'), async (_req, res) => {

@@ -14,6 +14,8 @@ import { hashPassword } from './passwords';
 export interface User {
   username: string;
   fullName: string;
+  /** chức danh, printed under the name on forms and reports */
+  title: string;
   roles: Role[];
   unit: string;
   active: boolean;
@@ -31,6 +33,7 @@ export interface UserRecord extends User {
 export interface NewUser {
   username: string;
   fullName: string;
+  title: string;
   password: string;
   roles: Role[];
   unit: string;
@@ -47,6 +50,7 @@ function recordOf(r: Record<string, unknown>): UserRecord {
   return {
     username: String(r.username),
     fullName: String(r.full_name),
+    title: String(r.title ?? ''),
     roles: rolesOf(r.roles),
     unit: String(r.unit),
     active: Boolean(r.active),
@@ -63,7 +67,7 @@ export function publicUser(u: UserRecord): User {
 }
 
 export function toAuthUser(u: User): AuthUser {
-  return { username: u.username, fullName: u.fullName, roles: [...u.roles], unit: u.unit };
+  return { username: u.username, fullName: u.fullName, title: u.title, roles: [...u.roles], unit: u.unit };
 }
 
 export async function findUserRecord(db: Db, username: string): Promise<UserRecord | null> {
@@ -90,8 +94,30 @@ export async function listUserRecords(db: Db, filter: { activeOnly?: boolean } =
   return (await q).map(recordOf);
 }
 
+/** Every account's full name and title by username: what forms and reports print instead of usernames. */
+export async function peopleDirectory(db: Db): Promise<Map<string, { fullName: string; title: string }>> {
+  const rows: { username: string; full_name: string; title: string | null }[] = await db('users').select('username', 'full_name', 'title');
+  return new Map(rows.map((r) => [String(r.username), { fullName: String(r.full_name), title: String(r.title ?? '') }]));
+}
+
 export async function updatePasswordHash(db: Db, username: string, passwordHash: string, at: string): Promise<void> {
   await db('users').where({ username }).update({ password_hash: passwordHash, password_changed_at: at });
+}
+
+/** Sets an account's full name and/or title; false when there is no such account. */
+export async function updateUserNames(db: Db, username: string, patch: { fullName?: string; title?: string }): Promise<boolean> {
+  const cols: Record<string, string> = {};
+  if (patch.fullName !== undefined) cols.full_name = patch.fullName;
+  if (patch.title !== undefined) cols.title = patch.title;
+  if (!Object.keys(cols).length) return (await findUserRecord(db, username)) !== null;
+  return Number(await db('users').where({ username }).update(cols)) === 1;
+}
+
+/** Active accounts holding `role` in one of `units`, by unit then name (the signer lists). */
+export async function listActiveUsersInUnits(db: Db, role: Role, units: readonly string[]): Promise<User[]> {
+  if (!units.length) return [];
+  const rows = (await db('users').where({ active: true }).whereIn('unit', [...units]).orderBy(['unit', 'full_name'])).map(recordOf);
+  return rows.filter((u) => u.roles.includes(role)).map(publicUser);
 }
 
 /** Writes a user row with an already computed hash; false when the username is taken. */
@@ -100,6 +126,7 @@ export async function insertUserRecord(db: Db, u: Omit<UserRecord, 'passwordChan
     .insert({
       username: u.username,
       full_name: u.fullName,
+      title: u.title,
       password_hash: u.passwordHash,
       roles: JSON.stringify(u.roles),
       unit: u.unit,
@@ -128,6 +155,7 @@ export class UsersService {
     const record: Omit<UserRecord, 'passwordChangedAt'> = {
       username: input.username,
       fullName: input.fullName,
+      title: input.title,
       roles: [...new Set(input.roles)],
       unit: input.unit,
       active: true,
@@ -143,6 +171,13 @@ export class UsersService {
   async listUsers(actor: AuthUser): Promise<User[]> {
     requireAdmin(actor);
     return (await listUserRecords(this.deps.db)).map(publicUser);
+  }
+
+  /** Changes an account's full name and/or title (admins only). */
+  async updateNames(actor: AuthUser, username: string, patch: { fullName?: string; title?: string }): Promise<User> {
+    requireAdmin(actor);
+    if (!(await updateUserNames(this.deps.db, username, patch))) throw notFound('tài khoản', username);
+    return publicUser((await findUserRecord(this.deps.db, username))!);
   }
 
   /** An account: admins see anyone, others only themselves. */

@@ -80,6 +80,7 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
         'POST /api/users',
         'PATCH /api/users/{username}',
         'PUT /api/calendar/{year}',
+        'POST /api/reports/monthly/sent',
         'POST /api/reports/weekly-late-review/notes',
         'POST /api/reports/weekly-late-review/sign-off',
         'PUT /api/test/clock',

@@ -8,12 +8,34 @@ import { z } from 'zod';
 import { EXEMPTION_REASONS, WITHDRAWAL_CHANNELS } from '../dossier/types';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+
+/**
+ * The named formats of request fields: a 400 issue of one of them carries its name as the issue code
+ * (machines/vocabulary.ts ISSUE_LABELS), which the UI shows in Vietnamese.
+ */
+export const FORMATS = {
+  phone: /^\+?[0-9]{8,15}$/,
+  id_number: /^[0-9A-Z]{6,20}$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+} as const;
+
+/** A real calendar date YYYY-MM-DD (2026-02-30 is refused). */
+export const LocalDateSchema = z
+  .string()
+  .regex(FORMATS.date, 'expected a date YYYY-MM-DD')
+  .refine(
+    (s) => {
+      const ms = Date.parse(`${s}T00:00:00Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
+    },
+    { message: 'not a real calendar date', params: { issue: 'not_a_real_date' } },
+  );
+const localDate = LocalDateSchema;
 
 export const ApplicantSchema = z.strictObject({
   fullName: text(200),
-  idNumber: z.string().trim().regex(/^[0-9A-Z]{6,20}$/, 'expected 6–20 digits or capital letters'),
-  phone: z.string().trim().regex(/^\+?[0-9]{8,15}$/, 'expected 8–15 digits'),
+  idNumber: z.string().trim().regex(FORMATS.id_number, 'expected 6–20 digits or capital letters'),
+  phone: z.string().trim().regex(FORMATS.phone, 'expected 8–15 digits'),
   email: z.email().max(254).optional(),
   address: text(500),
 });

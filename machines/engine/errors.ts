@@ -2,6 +2,8 @@
  * The closed set of errors motcua reports. Each carries a code; the HTTP layer maps each code
  * to exactly one status in one place (src/http/error-status.ts). Anything else thrown is a bug.
  */
+import type { IssueCode } from '../vocabulary';
+
 export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'UNAUTHENTICATED'
@@ -15,7 +17,10 @@ export type ErrorCode =
 
 export interface FieldIssue {
   field: string;
+  /** for people reading the API: English */
   reason: string;
+  /** for programs (the UI maps it to Vietnamese, machines/vocabulary.ts ISSUE_LABELS); 'invalid' when none is given */
+  code?: IssueCode;
 }
 
 export class MotcuaError extends Error {
@@ -30,7 +35,7 @@ export class MotcuaError extends Error {
 }
 
 export const validationFailed = (issues: FieldIssue[], message = 'Dữ liệu không hợp lệ') =>
-  new MotcuaError('VALIDATION_FAILED', message, { issues });
+  new MotcuaError('VALIDATION_FAILED', message, { issues: issues.map((i) => ({ field: i.field, code: i.code ?? 'invalid', reason: i.reason })) });
 
 export const notFound = (what: string, key: string) =>
   new MotcuaError('NOT_FOUND', `Không tìm thấy ${what} ${key}`, { what, key });

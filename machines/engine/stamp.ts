@@ -14,7 +14,7 @@ import {
 } from '../calendar';
 import type { ActorRef, DossierContext, DossierEvent } from '../dossier';
 import type { Command } from './commands';
-import { validationFailed } from './errors';
+import { validationFailed, type FieldIssue } from './errors';
 import { pausedSinceClockStart } from './pauses';
 
 /** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
@@ -54,7 +54,7 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
     case 'PAUSE':
       if (!ctx.procedure.pauseReasons.includes(cmd.reason)) {
         throw validationFailed([
-          { field: 'reason', reason: `thủ tục này chỉ cho phép tạm dừng vì: ${ctx.procedure.pauseReasons.join(', ')}` },
+          { field: 'reason', code: 'reason_not_allowed', reason: `this procedure allows a pause only for: ${ctx.procedure.pauseReasons.join(', ')}` },
         ]);
       }
       return { type: 'PAUSE', ...base, reason: cmd.reason, note: cmd.note ?? null };
@@ -91,12 +91,12 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       if (ctx.receivedAt !== null && !cmd.signer) throw validationFailed([{ field: 'signer', reason: 'required: a written refusal names its signer' }]);
       return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null, ...signerStamp(cmd) };
     case 'ISSUE_APOLOGY': {
-      const issues = [];
-      if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', reason: 'ngày hẹn mới phải là ngày làm việc' });
+      const issues: FieldIssue[] = [];
+      if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', code: 'not_a_working_day', reason: 'must be a working day' });
       const current = ctx.dueAt ? localDate(ctx.dueAt) : null;
       if (current && cmd.newDueDate <= current)
-        issues.push({ field: 'newDueDate', reason: `ngày hẹn mới phải sau ngày hẹn hiện tại ${current}` });
-      if (cmd.newDueDate <= localDate(at)) issues.push({ field: 'newDueDate', reason: 'ngày hẹn mới phải sau hôm nay' });
+        issues.push({ field: 'newDueDate', code: 'not_after_current_due', reason: `must be after the current appointment ${current}` });
+      if (cmd.newDueDate <= localDate(at)) issues.push({ field: 'newDueDate', code: 'not_after_today', reason: 'must be after today' });
       if (issues.length) throw validationFailed(issues);
       const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];
       return {

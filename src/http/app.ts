@@ -12,6 +12,7 @@ import { guardInput } from './input-guard';
 import { authenticate } from './authenticate';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
+import { vocabularyRoutes } from './routes/vocabulary';
 import { publicRoutes } from './routes/public';
 import { openapiRoutes } from './routes/openapi';
 import { procedureRoutes } from './routes/procedures';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(uiRoutes(deps));
   app.use('/api', openapiRoutes(deps));
   app.use('/api/public', publicRoutes(deps));
+  app.use('/api/vocabulary', vocabularyRoutes(deps));
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(deps));

@@ -19,7 +19,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${req.method} ${req.path}`, details: {} } });
 };
 
-const invalid = (field: string, reason: string, message: string): ErrorBody => ({ code: 'VALIDATION_FAILED', message, details: { issues: [{ field, reason }] } });
+const invalid = (field: string, reason: string, message: string): ErrorBody => ({ code: 'VALIDATION_FAILED', message, details: { issues: [{ field, code: 'invalid', reason }] } });
 
 /** Errors the HTTP libraries raise for a bad request, as [status, body]; null for anything else. */
 export function libraryError(err: unknown): [number, ErrorBody] | null {

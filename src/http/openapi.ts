@@ -6,6 +6,7 @@
  * stand-in of the same shape, and picked up from that module by name as soon as it exports it.
  */
 import { z } from 'zod';
+import { VocabularySchema } from './routes/vocabulary';
 import { ROLES, ProcedureDefinitionSchema } from '../../machines/procedures';
 import { SubmissionSchema } from '../../machines/engine/commands';
 import * as authModule from './routes/auth';
@@ -51,7 +52,7 @@ export const ErrorSchema = z.object({
   error: z.object({
     code: z.string().describe('VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)'),
     message: z.string().describe('for people, in Vietnamese'),
-    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, reason}]}, one per problem, an unknown field named itself with reason "unknown field"; RATE_LIMITED: {retryAfterSeconds}'),
+    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, code, reason}]}, one per problem (code: an issue code of GET /api/vocabulary, reason: English), an unknown field named itself with code "unknown_field"; RATE_LIMITED: {retryAfterSeconds}'),
   }),
 }).describe('Every error answer has this shape');
 
@@ -96,6 +97,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
   RecordViewList: RecordViewListSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
+  Vocabulary: VocabularySchema,
 };
 
 /** Every named schema as JSON Schema, cross-referenced through #/components/schemas. */
@@ -213,6 +215,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/audit/verify', tag: 'audit', summary: 'Verify every dossier, streamed as NDJSON progress/finding/summary lines (auditor, admin)', ok: { status: 200, description: 'NDJSON stream', content: { 'application/x-ndjson': { schema: { type: 'string' } } } }, errors: [401, 403] },
   { method: 'get', path: '/api/audit/checkpoints', tag: 'audit', summary: 'The chain checkpoints (auditor, admin)', ok: { status: 200, description: 'Checkpoints', content: json({ type: 'array', items: { type: 'object' } }) }, errors: [401, 403] },
   { method: 'post', path: '/api/audit/checkpoints', tag: 'audit', summary: 'Record a checkpoint: a digest over all chains’ heads (admin)', ok: { status: 200, description: 'The checkpoint', content: json({ type: 'object' }) }, errors: [401, 403] },
+  { method: 'get', path: '/api/vocabulary', tag: 'public', summary: 'The domain vocabulary: states, open states, events, labels, error and issue codes, units, procedures (no login)', public: true, ok: { status: 200, description: 'The vocabulary', content: json(ref('Vocabulary')) }, errors: [] },
   { method: 'get', path: '/api/machines', tag: 'audit', summary: 'The stored dossier chart versions', ok: { status: 200, description: 'Versions', content: json(ref('MachineVersions')) }, errors: [401] },
   { method: 'get', path: '/api/metrics/compliance', tag: 'metrics', summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md', parameters: queryParams(ComplianceQuerySchema), ok: { status: 200, description: 'Figures per group', content: json(ref('ComplianceReport')) }, errors: [400, 401, 403] },
   { method: 'get', path: '/api/metrics/apology-missing', tag: 'metrics', summary: 'Late dossiers with no apology on record', parameters: queryParams(ApologyMissingQuerySchema), ok: { status: 200, description: 'Dossiers (applicant masked)', content: json(ref('ApologyMissing')) }, errors: [400, 401, 403] },

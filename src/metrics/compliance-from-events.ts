@@ -14,7 +14,8 @@ import type { Calendar } from '../../machines/calendar';
 import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
 import type { CalendarProvider } from '../engine/reference-data';
 import { eventRowFromDb } from '../store/dossier-store';
-import { loadMetricsReference, STOPPED_STATES, type MetricsReference } from './compliance-sql';
+import { loadMetricsReference, type MetricsReference } from './compliance-sql';
+import { STOPPED_STATES } from '../../machines/vocabulary';
 import {
   addTallies,
   assembleReport,

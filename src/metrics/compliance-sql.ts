@@ -21,11 +21,8 @@ import {
   type Tallies,
 } from '../../machines/metrics/definitions';
 import type { Calendar } from '../../machines/calendar';
+import { STOPPED_STATES } from '../../machines/vocabulary';
 
-/** States in which the dossier is with the office and has no result (its deadline matters). */
-export const OPEN_STATES = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'withdrawal_requested'] as const;
-/** Open states whose clock is stopped: waiting for the applicant (or for the counter's stop notice after the applicant asked to withdraw). */
-export const STOPPED_STATES = ['awaiting_supplement', 'paused', 'withdrawal_requested'] as const;
 
 const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
 

@@ -10,7 +10,7 @@
  * - motcua_late_dossiers_open                                 open dossiers whose timeliness is overdue
  */
 import type { Knex } from 'knex';
-import { OPEN_STATES } from '../metrics/compliance-sql';
+import { OPEN_STATES } from '../../machines/vocabulary';
 import type { DeadlineSweeper } from '../jobs/deadline-sweeper';
 import { apiRouteTemplates } from '../http/openapi';
 import type { Logger } from './logger';

@@ -25,6 +25,7 @@ import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
 import { toIsoOrNull } from '../store/time';
 import { CENTRE_SCOPE, listReviewEvents, notesByDossier, signOffOf, verifyChain, type ChainVerification, type ReviewEvent } from './review-log';
 import type { Column } from './formats/csv';
+import { STATE_LABELS } from '../../machines/vocabulary';
 
 // --- ISO weeks ---------------------------------------------------------------------------------
 
@@ -499,23 +500,10 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
 
 // --- the flat table (CSV, XLSX, HTML) ----------------------------------------------------------
 
-const STATE_LABELS: Record<string, string> = {
-  submitted: 'Mới đăng ký',
-  received: 'Đã tiếp nhận, chờ phân công',
-  assigned: 'Đang xử lý',
-  processing: 'Đang xử lý',
-  awaiting_supplement: 'Chờ bổ sung hồ sơ',
-  paused: 'Tạm dừng',
-  result: 'Đã có kết quả',
-  returned: 'Đã trả kết quả',
-  withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
-  withdrawn: 'Đã rút',
-  refused_intake: 'Không được tiếp nhận',
-};
 
 /** Vietnamese label of a lifecycle state. */
 export function stateLabel(state: string): string {
-  return STATE_LABELS[state] ?? state;
+  return (STATE_LABELS as Record<string, string>)[state] ?? state;
 }
 
 const lastOf = (notes: NoteView[]) => notes[notes.length - 1] ?? null;

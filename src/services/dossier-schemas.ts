@@ -3,18 +3,12 @@
  * the single source of truth: routes validate with them and the OpenAPI document is generated from them.
  */
 import { z } from 'zod';
-import { CommandSchemas } from '../../machines/engine/commands';
+import { CommandSchemas, LocalDateSchema } from '../../machines/engine/commands';
+import { LIFECYCLE_STATES } from '../../machines/dossier';
 import { DRILL_FIGURES } from '../metrics/compliance-sql';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
-/** A real calendar date YYYY-MM-DD (2026-02-30 is refused). */
-export const LocalDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    const ms = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
-  }, 'not a real calendar date');
+export { LocalDateSchema };
 
 /** the largest version If-Match can name (9 digits); a body's expectedVersion has the same range */
 export const MAX_VERSION = 999_999_999;
@@ -73,7 +67,7 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)).min(1));
 
-export const DOSSIER_STATES = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result', 'returned', 'withdrawal_requested', 'withdrawn', 'refused_intake'] as const;
+export const DOSSIER_STATES = LIFECYCLE_STATES;
 export const TIMELINESS_VALUES = ['not_started', 'on_track', 'due_soon', 'overdue', 'early', 'on_time', 'late'] as const;
 
 export const DossierListQuerySchema = z.strictObject({

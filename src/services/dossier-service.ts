@@ -68,7 +68,7 @@ export class DossierService {
       const found = idempotencyKey ? await findIdempotencyKey(this.ctx.db, user.username, idempotencyKey) : null;
       if (!found) return null;
       if (found.requestHash !== requestHash)
-        throw validationFailed([{ field: 'Idempotency-Key', reason: 'this key was already used for a different request' }]);
+        throw validationFailed([{ field: 'Idempotency-Key', code: 'key_reused', reason: 'this key was already used for a different request' }]);
       return { dossier: await this.get(user, found.dossierCode, { masked: true }), replayed: true };
     };
     const earlier = await replay();
@@ -144,9 +144,9 @@ export class DossierService {
     const raw = (body ?? {}) as Record<string, unknown>;
     if (typeof raw !== 'object' || Array.isArray(raw)) throw validationFailed([{ field: '(body)', reason: 'expected a JSON object' }]);
     const type = raw.type;
-    if (typeof type !== 'string') throw validationFailed([{ field: 'type', reason: 'required: the event type' }]);
+    if (typeof type !== 'string') throw validationFailed([{ field: 'type', code: 'required', reason: 'required: the event type' }]);
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw forbidden(`${type} chỉ do hệ thống gửi`);
-    if (!isUserEventType(type)) throw validationFailed([{ field: 'type', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` }]);
+    if (!isUserEventType(type)) throw validationFailed([{ field: 'type', code: 'not_allowed', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` }]);
     const { type: _t, expectedVersion: bodyVersion, ...payload } = raw;
     if (bodyVersion !== undefined && (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0 || bodyVersion > MAX_VERSION))
       throw validationFailed([{ field: 'expectedVersion', reason: `expected an integer 0–${MAX_VERSION}` }]);
@@ -159,7 +159,7 @@ export class DossierService {
       throw new MotcuaError('PRECONDITION_REQUIRED', 'Cần gửi phiên bản hồ sơ (If-Match hoặc expectedVersion)', { field: 'If-Match' });
 
     if (command.type === 'ASSIGN' && command.unit && !UNITS.some((u) => u.code === command.unit))
-      throw validationFailed([{ field: 'unit', reason: 'unknown unit' }]);
+      throw validationFailed([{ field: 'unit', code: 'unknown_unit', reason: 'unknown unit' }]);
     const assignee = command.type === 'ASSIGN' && command.assignee ? await findUserRecord(this.ctx.db, command.assignee) : null;
     // A signer is a user, named by username; the event records the name and title printed on the form.
     const signed = (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE') && command.signer ? command.signer : null;

@@ -79,7 +79,7 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
   test('a username that is taken is 400 on "username": already exists', async () => {
     const res = await create(valid('counter'));
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toStrictEqual([{ field: 'username', reason: 'already exists' }]);
+    expect(res.body.error.details.issues).toStrictEqual([{ field: 'username', code: 'already_exists', reason: 'already exists' }]);
   });
 
   test('only admins manage accounts: anyone else gets 403 naming the admin role', async () => {

@@ -115,7 +115,7 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
 
     const wrongOld = await change({ oldPassword: 'guess-guess', newPassword: 'a-new-secret-1' });
     expect(wrongOld.status).toBe(400);
-    expect(wrongOld.body.error.details.issues).toStrictEqual([{ field: 'oldPassword', reason: 'incorrect' }]);
+    expect(wrongOld.body.error.details.issues).toStrictEqual([{ field: 'oldPassword', code: 'incorrect', reason: 'incorrect' }]);
     const tooShort = await change({ oldPassword: 'demo', newPassword: 'short' });
     expect(tooShort.status).toBe(400);
     expect(tooShort.body.error.details.issues[0].field).toBe('newPassword');

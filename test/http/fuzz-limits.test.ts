@@ -152,7 +152,7 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     test.each(cases)('"%s" is named as an unknown field (%s: %s %s)', async (field, who, method, path, body) => {
       const res = await send(who, method, path.replace('{code}', code), body());
       expect(res.status).toBe(400);
-      expect(issues(res)).toContainEqual({ field, reason: 'unknown field' });
+      expect(issues(res)).toContainEqual({ field, code: 'unknown_field', reason: 'unknown field' });
     });
   });
 
@@ -162,7 +162,7 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     for (const r of routes) {
       const path = r.path.replace('{code}', r.path.startsWith('/api/procedures') ? '1.001612' : code);
       const res = await send('admin', 'GET', `${path}?bogus=1`);
-      expect({ route: routeName(r), status: res.status, issue: issues(res).find((i) => i.field === 'bogus') }).toEqual({ route: routeName(r), status: 400, issue: { field: 'bogus', reason: 'unknown field' } });
+      expect({ route: routeName(r), status: res.status, issue: issues(res).find((i) => i.field === 'bogus') }).toEqual({ route: routeName(r), status: 400, issue: { field: 'bogus', code: 'unknown_field', reason: 'unknown field' } });
     }
   });
 
@@ -180,16 +180,16 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     expect(fields(await send('counter', 'POST', '/api/dossiers', raw[0]))).toEqual(['__proto__']);
     expect(fields(await send('counter', 'POST', '/api/dossiers', raw[1]))).toEqual(['applicant.constructor']);
     expect(fields(await send('admin', 'GET', '/api/dossiers?__proto__=1'))).toEqual(['__proto__']);
-    expect(issues(await send('admin', 'GET', '/api/dossiers?__proto__[polluted]=1'))).toEqual([{ field: '__proto__[polluted]', reason: 'unknown field' }]);
+    expect(issues(await send('admin', 'GET', '/api/dossiers?__proto__[polluted]=1'))).toEqual([{ field: '__proto__[polluted]', code: 'unknown_field', reason: 'unknown field' }]);
     expect(({} as Json).polluted).toBeUndefined();
   });
 
   test('NUL characters and unpaired surrogates are refused in bodies, keys, query strings and paths', async () => {
     const sub = submission('1.001612');
     const nul = await send('counter', 'POST', '/api/dossiers', { ...sub, applicant: { ...sub.applicant, fullName: 'Hoa\u0000' } });
-    expect(issues(nul)).toEqual([{ field: 'applicant.fullName', reason: 'must not contain a NUL character' }]);
+    expect(issues(nul)).toEqual([{ field: 'applicant.fullName', code: 'invalid', reason: 'must not contain a NUL character' }]);
     const surrogate = await send('counter', 'POST', '/api/dossiers', `{"procedureCode":"1.001612","note":"\\ud800"}`);
-    expect(issues(surrogate)).toEqual([{ field: 'note', reason: 'must be well-formed Unicode (no unpaired surrogate)' }]);
+    expect(issues(surrogate)).toEqual([{ field: 'note', code: 'invalid', reason: 'must be well-formed Unicode (no unpaired surrogate)' }]);
     expect(fields(await send('counter', 'POST', '/api/dossiers', `{"a\\u0000":1}`))).toEqual(['a\u0000']);
     expect(fields(await send('admin', 'GET', '/api/dossiers?q=a%00b'))).toEqual(['q']);
     expect(fields(await send('admin', 'GET', `/api/dossiers/${code}%00`))).toEqual(['(path)']);

@@ -102,6 +102,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/procedures', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures' }) },
   { route: 'GET /api/procedures/{code}', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures/1.001612' }) },
   { route: 'GET /api/calendar/{year}', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/calendar/2026' }) },
+  { route: 'GET /api/vocabulary', allowed: () => true, build: () => ({ method: 'get', path: '/api/vocabulary' }) },
   { route: 'GET /api/machines', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/machines' }) },
   // administration
   { route: 'POST /api/procedures', allowed: ADMIN, build: (f) => ({ method: 'post', path: '/api/procedures', body: { ...household, code: `9.${String(f.unique()).padStart(6, '0')}` } }) },

@@ -117,11 +117,11 @@ export class AuthService {
     await this.countAttempt([[bucket, this.opts.maxFailures]]);
     const record = await findUserRecord(this.deps.db, user.username);
     if (!record || !(await verifyPassword(oldPassword, record.passwordHash))) {
-      throw validationFailed([{ field: 'oldPassword', reason: 'incorrect' }], 'Mật khẩu hiện tại không đúng');
+      throw validationFailed([{ field: 'oldPassword', code: 'incorrect', reason: 'incorrect' }], 'Mật khẩu hiện tại không đúng');
     }
     await refund(this.deps.db, bucket);
     if (oldPassword === newPassword) {
-      throw validationFailed([{ field: 'newPassword', reason: 'must differ from the current password' }], 'Mật khẩu mới phải khác mật khẩu hiện tại');
+      throw validationFailed([{ field: 'newPassword', code: 'must_differ', reason: 'must differ from the current password' }], 'Mật khẩu mới phải khác mật khẩu hiện tại');
     }
     const hash = await hashPassword(newPassword);
     const at = this.now();

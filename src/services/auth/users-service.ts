@@ -150,7 +150,7 @@ export class UsersService {
 
   async createUser(actor: AuthUser, input: NewUser): Promise<User> {
     requireAdmin(actor);
-    const taken = () => validationFailed([{ field: 'username', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
+    const taken = () => validationFailed([{ field: 'username', code: 'already_exists', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
     if (await findUserRecord(this.deps.db, input.username)) throw taken();
     const record: Omit<UserRecord, 'passwordChangedAt'> = {
       username: input.username,

@@ -1,0 +1,202 @@
+/**
+ * The words of the domain, in one place: the lifecycle states and which of them count as open, the event
+ * types, the Vietnamese labels people read for states, events, timeliness, pause reasons, error codes and
+ * validation issue codes, the units and the procedures. Pure data. The server uses it (reports, metrics),
+ * and serves it to the web UI at GET /api/vocabulary, so the UI repeats none of it.
+ */
+import type { ErrorCode } from './engine/errors';
+import { ALL_EVENT_TYPES, LIFECYCLE_STATES, USER_EVENT_TYPES, type DossierEventType, type LifecycleState } from './dossier/types';
+import { CATALOGUE, PAUSE_REASONS, UNITS, type PauseReason } from './procedures';
+
+type UserEventType = (typeof USER_EVENT_TYPES)[number];
+/** Every event type of a dossier's history: the submission that starts it, then the chart's events. */
+export type HistoryEventType = 'SUBMIT' | DossierEventType;
+
+/** Received and not yet decided: the deadline clock counts for these (metrics, the late gauge). */
+export const OPEN_STATES = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
+/** Of the open states, those whose clock is stopped: waiting for the applicant (or for the counter's stop notice after the applicant asked to withdraw). */
+export const STOPPED_STATES = ['awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
+/** Not yet decided, received or not: what an inbox and the due-date countdown show. */
+export const PENDING_STATES = ['submitted', ...OPEN_STATES] as const satisfies readonly LifecycleState[];
+
+export const STATE_LABELS: Record<LifecycleState, string> = {
+  submitted: 'Mới đăng ký',
+  received: 'Được tiếp nhận',
+  assigned: 'Đang xử lý',
+  processing: 'Đang xử lý',
+  awaiting_supplement: 'Chờ bổ sung hồ sơ',
+  paused: 'Tạm dừng',
+  result: 'Đã có kết quả',
+  returned: 'Đã trả kết quả',
+  withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
+  withdrawn: 'Đã rút',
+  refused_intake: 'Không được tiếp nhận',
+};
+
+export const TIMELINESS_LABELS: Record<string, string> = {
+  not_started: 'Chưa tính hạn',
+  on_track: 'Trong hạn',
+  due_soon: 'Sắp đến hạn',
+  overdue: 'Quá hạn',
+  early: 'Trước hạn',
+  on_time: 'Đúng hạn',
+  late: 'Trễ hạn',
+};
+
+/** What the history says happened: every event type has one. */
+export const EVENT_LABELS: Record<HistoryEventType, string> = {
+  SUBMIT: 'Đăng ký hồ sơ',
+  RECEIVE: 'Tiếp nhận hồ sơ',
+  ASSIGN: 'Phân công xử lý',
+  COMPLETE_STEP: 'Hoàn thành bước, chuyển bước tiếp theo',
+  RETURN_STEP: 'Trả lại bước trước',
+  REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung hồ sơ',
+  RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
+  PAUSE: 'Tạm dừng xử lý',
+  RESUME: 'Tiếp tục xử lý',
+  RECORD_RESULT: 'Có kết quả giải quyết',
+  REFUSE: 'Từ chối',
+  ISSUE_APOLOGY: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+  RETURN_RESULT: 'Trả kết quả cho người nộp',
+  WITHDRAW: 'Rút hồ sơ',
+  REQUEST_WITHDRAWAL: 'Công dân yêu cầu rút hồ sơ',
+  RECORD_EXEMPTION: 'Được miễn trừ trách nhiệm do trễ hạn',
+  DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
+  DEADLINE_PASSED: 'Quá hạn (hệ thống)',
+  STEP_OVERDUE: 'Bước xử lý quá thời hạn của bước (hệ thống)',
+};
+
+/** What the button for a user event says. */
+export const ACTION_LABELS: Record<UserEventType, string> = {
+  RECEIVE: 'Tiếp nhận',
+  ASSIGN: 'Phân công',
+  COMPLETE_STEP: 'Hoàn thành bước',
+  RETURN_STEP: 'Trả lại bước trước',
+  REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung',
+  RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
+  PAUSE: 'Tạm dừng',
+  RESUME: 'Tiếp tục xử lý',
+  RECORD_RESULT: 'Ghi kết quả',
+  REFUSE: 'Từ chối',
+  ISSUE_APOLOGY: 'Xin lỗi, hẹn lại',
+  RETURN_RESULT: 'Trả kết quả',
+  WITHDRAW: 'Rút hồ sơ',
+  REQUEST_WITHDRAWAL: 'Yêu cầu rút hồ sơ',
+  RECORD_EXEMPTION: 'Ghi nhận miễn trừ',
+};
+
+export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
+  financial_obligation: 'Chờ thực hiện nghĩa vụ tài chính',
+  verification: 'Xác minh, lấy ý kiến cơ quan khác',
+  applicant_request: 'Theo đề nghị của người nộp hồ sơ',
+  other: 'Lý do khác',
+};
+
+/** Error codes the HTTP layer itself answers with (src/http/error-handler.ts), beside the engine's. */
+export const HTTP_ERROR_CODES = [
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'NOT_ACCEPTABLE',
+  'PRECONDITION_FAILED',
+  'RANGE_NOT_SATISFIABLE',
+  'BAD_REQUEST',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  'INTERNAL',
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** What an error means, for a person; the server's message says more when it has more to say. */
+export const ERROR_LABELS: Record<ErrorCode | HttpErrorCode, string> = {
+  VALIDATION_FAILED: 'Dữ liệu chưa hợp lệ',
+  UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
+  FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này',
+  NOT_FOUND: 'Không tìm thấy',
+  TRANSITION_NOT_ALLOWED: 'Hồ sơ đang ở trạng thái không cho phép thao tác này',
+  VERSION_CONFLICT: 'Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại',
+  PRECONDITION_REQUIRED: 'Thiếu phiên bản hồ sơ',
+  RATE_LIMITED: 'Thao tác quá nhiều lần, vui lòng thử lại sau ít phút',
+  INVARIANT_VIOLATION: 'Thao tác vi phạm quy tắc xử lý hồ sơ',
+  PAYLOAD_TOO_LARGE: 'Dữ liệu gửi lên quá lớn',
+  UNSUPPORTED_MEDIA_TYPE: 'Chỉ chấp nhận application/json mã hóa UTF-8',
+  METHOD_NOT_ALLOWED: 'Yêu cầu không hợp lệ',
+  NOT_ACCEPTABLE: 'Yêu cầu không hợp lệ',
+  PRECONDITION_FAILED: 'Yêu cầu không hợp lệ',
+  RANGE_NOT_SATISFIABLE: 'Yêu cầu không hợp lệ',
+  BAD_REQUEST: 'Yêu cầu không hợp lệ',
+  HEADERS_TOO_LARGE: 'Phần đầu (header) của yêu cầu quá lớn',
+  REQUEST_TIMEOUT: 'Yêu cầu gửi quá chậm',
+  INTERNAL: 'Lỗi hệ thống, vui lòng thử lại',
+};
+
+/**
+ * Why one field of a request is refused: every 400 issue carries one of these beside the English reason
+ * ({field, code, reason}); the UI shows the Vietnamese label.
+ */
+export const ISSUE_LABELS = {
+  required: 'Bắt buộc nhập',
+  unknown_field: 'Trường không hợp lệ',
+  too_long: 'Quá dài',
+  too_short: 'Quá ngắn',
+  too_small: 'Giá trị quá nhỏ',
+  too_big: 'Giá trị quá lớn',
+  not_a_number: 'Cần nhập số',
+  wrong_type: 'Sai kiểu dữ liệu',
+  not_allowed: 'Giá trị không nằm trong danh sách cho phép',
+  invalid_format: 'Sai định dạng',
+  phone: 'Cần 8–15 chữ số (có thể bắt đầu bằng +)',
+  id_number: 'Cần 6–20 chữ số hoặc chữ in hoa',
+  date: 'Nhập ngày theo dạng ngày/tháng/năm',
+  not_a_real_date: 'Ngày không có thật',
+  email: 'Địa chỉ email không hợp lệ',
+  key_reused: 'Yêu cầu trùng khóa gửi trước đó, vui lòng bấm gửi lại',
+  unknown_unit: 'Đơn vị không có trong danh mục',
+  already_exists: 'Đã tồn tại',
+  incorrect: 'Không đúng',
+  must_differ: 'Phải khác giá trị hiện tại',
+  not_a_working_day: 'Ngày hẹn mới phải là ngày làm việc',
+  not_after_current_due: 'Ngày hẹn mới phải sau ngày hẹn hiện tại',
+  not_after_today: 'Ngày hẹn mới phải sau hôm nay',
+  reason_not_allowed: 'Thủ tục này không cho phép lý do này',
+  invalid: 'Không hợp lệ',
+} as const;
+export type IssueCode = keyof typeof ISSUE_LABELS;
+
+export interface Vocabulary {
+  states: { code: LifecycleState; label: string }[];
+  openStates: readonly LifecycleState[];
+  pendingStates: readonly LifecycleState[];
+  events: { type: HistoryEventType; label: string; action: string | null; bySystem: boolean }[];
+  timeliness: Record<string, string>;
+  pauseReasons: Record<string, string>;
+  errors: Record<string, string>;
+  issues: Record<string, string>;
+  units: { code: string; name: string; kind: string }[];
+  procedures: { code: string; name: string }[];
+}
+
+/** The vocabulary as the API serves it (GET /api/vocabulary). */
+export function vocabulary(): Vocabulary {
+  const userEvents = USER_EVENT_TYPES as readonly string[];
+  const eventTypes: HistoryEventType[] = ['SUBMIT', ...ALL_EVENT_TYPES];
+  const procedures = new Map<string, string>();
+  for (const p of CATALOGUE) if (!procedures.has(p.code)) procedures.set(p.code, p.name);
+  return {
+    states: LIFECYCLE_STATES.map((code) => ({ code, label: STATE_LABELS[code] })),
+    openStates: OPEN_STATES,
+    pendingStates: PENDING_STATES,
+    events: eventTypes.map((type) => ({
+      type,
+      label: EVENT_LABELS[type],
+      action: userEvents.includes(type) ? ACTION_LABELS[type as UserEventType] ?? null : null,
+      bySystem: type !== 'SUBMIT' && !userEvents.includes(type),
+    })),
+    timeliness: { ...TIMELINESS_LABELS },
+    pauseReasons: Object.fromEntries(PAUSE_REASONS.map((r) => [r, PAUSE_REASON_LABELS[r]])),
+    errors: { ...ERROR_LABELS },
+    issues: { ...ISSUE_LABELS },
+    units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
+    procedures: [...procedures].map(([code, name]) => ({ code, name })),
+  };
+}

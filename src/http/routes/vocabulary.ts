@@ -1,0 +1,36 @@
+/**
+ * GET /api/vocabulary (no login): the domain's words as the web UI needs them — states and which count as
+ * open, event types with their labels, timeliness, pause reasons, error and validation-issue codes with
+ * their Vietnamese labels, the units and the procedures' names (machines/vocabulary.ts). The same for
+ * every caller; cacheable for a short while.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { vocabulary } from '../../../machines/vocabulary';
+import type { AppDeps } from '../deps';
+
+const labels = z.record(z.string(), z.string());
+
+export const VocabularySchema = z.object({
+  states: z.array(z.object({ code: z.string(), label: z.string() })).describe('every lifecycle state with its Vietnamese label'),
+  openStates: z.array(z.string()).describe('received and not yet decided: the deadline clock counts'),
+  pendingStates: z.array(z.string()).describe('not yet decided, received or not'),
+  events: z
+    .array(z.object({ type: z.string(), label: z.string(), action: z.string().nullable().describe('the button text of a user event'), bySystem: z.boolean() }))
+    .describe('every event type of a history'),
+  timeliness: labels,
+  pauseReasons: labels,
+  errors: labels.describe('error code → Vietnamese meaning'),
+  issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
+  units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
+  procedures: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+
+export function vocabularyRoutes(_deps: AppDeps): Router {
+  const body = VocabularySchema.parse(vocabulary());
+  const r = Router();
+  r.get('/', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(body);
+  });
+  return r;
+}

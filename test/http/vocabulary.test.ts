@@ -1,0 +1,77 @@
+/**
+ * One vocabulary, owned by machines/vocabulary.ts and served at GET /api/vocabulary: every state, event
+ * type, error code and validation issue code has its Vietnamese label, and every 400 issue carries a code
+ * the UI maps (no English text to match).
+ */
+import { ALL_EVENT_TYPES, LIFECYCLE_STATES, USER_EVENT_TYPES } from '../../machines/dossier';
+import { CATALOGUE, UNITS } from '../../machines/procedures';
+import { ERROR_LABELS, HTTP_ERROR_CODES, ISSUE_LABELS, OPEN_STATES, PENDING_STATES, vocabulary } from '../../machines/vocabulary';
+import { STATUS_OF } from '../../src/http/error-status';
+import { BACKENDS } from '../support/backends';
+import { startServer, type TestServer } from '../support/server';
+
+describe('the vocabulary (pure)', () => {
+  const v = vocabulary();
+
+  test('every lifecycle state has a label; the open states are received and undecided; pending adds submitted', () => {
+    expect(v.states.map((s) => s.code).sort()).toEqual([...LIFECYCLE_STATES].sort());
+    for (const s of v.states) expect(s.label).toMatch(/\S/);
+    expect(OPEN_STATES).not.toContain('submitted');
+    for (const decided of ['result', 'returned', 'withdrawn', 'refused_intake']) expect(PENDING_STATES).not.toContain(decided);
+    expect([...PENDING_STATES].sort()).toEqual(['submitted', ...OPEN_STATES].sort());
+  });
+
+  test('every event type (STEP_OVERDUE too) has a label, and every user event a button text', () => {
+    expect(v.events.map((e) => e.type).sort()).toEqual(['SUBMIT', ...ALL_EVENT_TYPES].sort());
+    for (const e of v.events) expect(e.label).toMatch(/\S/);
+    expect(v.events.find((e) => e.type === 'STEP_OVERDUE')).toMatchObject({ bySystem: true });
+    for (const t of USER_EVENT_TYPES) expect(v.events.find((e) => e.type === t)?.action).toMatch(/\S/);
+  });
+
+  test('every error code the API can answer has a label', () => {
+    for (const code of [...Object.keys(STATUS_OF), ...HTTP_ERROR_CODES]) expect(ERROR_LABELS[code as keyof typeof ERROR_LABELS]).toMatch(/\S/);
+  });
+
+  test('units and procedures come from the catalogue', () => {
+    expect(v.units.map((u) => u.code)).toEqual(UNITS.map((u) => u.code));
+    expect(new Set(v.procedures.map((p) => p.code))).toEqual(new Set(CATALOGUE.map((p) => p.code)));
+  });
+});
+
+describe.each(BACKENDS)('GET /api/vocabulary and issue codes on $name', (backend) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer(backend);
+  });
+  afterAll(async () => s.close());
+
+  test('served without a login, exactly as the domain defines it', async () => {
+    const res = await s.http.get('/api/vocabulary');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(vocabulary())));
+  });
+
+  test('a 400 names each field with an issue code of the vocabulary, for formats, missing and unknown fields', async () => {
+    const token = await s.login('counter');
+    const res = await s.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        procedureCode: '1.001612',
+        channel: 'counter',
+        applicant: { fullName: 'Nguyễn Văn A', idNumber: 'abc', phone: '12', address: '', nickname: 'x' },
+        documents: [{ name: 'Đơn', copies: 1 }],
+      });
+    expect(res.status).toBe(400);
+    const codes = Object.fromEntries((res.body.error.details.issues as { field: string; code: string }[]).map((i) => [i.field, i.code]));
+    expect(codes).toEqual({ 'applicant.idNumber': 'id_number', 'applicant.phone': 'phone', 'applicant.address': 'required', 'applicant.nickname': 'unknown_field' });
+    for (const i of res.body.error.details.issues) expect(Object.keys(ISSUE_LABELS)).toContain(i.code);
+  });
+
+  test('a date that does not exist is not_a_real_date', async () => {
+    const token = await s.login('counter');
+    const res = await s.http.get('/api/dossiers?receivedFrom=2026-02-30').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([{ field: 'receivedFrom', code: 'not_a_real_date', reason: 'not a real calendar date' }]);
+  });
+});

@@ -46,7 +46,8 @@ export const transitionNotAllowed = (eventType: string, state: string, allowed: 
   new MotcuaError(
     'TRANSITION_NOT_ALLOWED',
     reason ?? `Không thể thực hiện ${eventType} khi hồ sơ ở trạng thái ${state}; được phép: ${allowed.join(', ') || '(không có)'}`,
-    { eventType, state, allowed },
+    // `reason`: present when the refusal has a reason of its own beyond the state (the UI shows it)
+    { eventType, state, allowed, ...(reason ? { reason } : {}) },
   );
 
 export const versionConflict = (expected: number | null, actual: number | null) =>

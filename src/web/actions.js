@@ -38,30 +38,14 @@ export const ACTION_ORDER = [
   'WITHDRAW',
 ];
 
-const COUNTER_ONLY = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT'];
-const LEADER_ONLY = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
-
 /** the form printed after an event */
 const FORM_AFTER = { RECEIVE: 'receipt', REQUEST_SUPPLEMENT: 'supplement', REFUSE: 'refusal', ISSUE_APOLOGY: 'apology' };
 
 const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
 
-/**
- * Event types this user can send now, in display order. The server says (permittedEvents); an older
- * server only sends allowedEvents, which are then narrowed by role as a courtesy (the server decides).
- */
+/** Event types this user can send now, in display order: the server decides who may (permittedEvents). */
 export function actionsFor(view, user) {
-  let list = Array.isArray(view.permittedEvents) ? view.permittedEvents : view.allowedEvents ?? [];
-  if (!Array.isArray(view.permittedEvents)) {
-    if (has(user, 'auditor') && (user.roles ?? []).length === 1) list = [];
-    list = list.filter((t) => {
-      if (COUNTER_ONLY.includes(t)) return has(user, 'counter');
-      if (t === 'WITHDRAW') return has(user, 'counter', 'leader');
-      if (LEADER_ONLY.includes(t)) return has(user, 'leader');
-      if (t === 'REFUSE') return view.state === 'submitted' ? has(user, 'counter') : has(user, 'leader');
-      return has(user, 'specialist', 'leader', 'counter');
-    });
-  }
+  let list = view.permittedEvents ?? [];
   // A late result without an apology is not returnable yet (the chart lists only ISSUE_APOLOGY), but the
   // clerk still asks to hand it back: the server's 409 then brings up the apology form (offerApology).
   if (view.state === 'result' && has(user, 'counter') && !list.includes('RETURN_RESULT') && (view.allowedEvents ?? []).includes('ISSUE_APOLOGY')) {
@@ -238,7 +222,7 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
     return ctl.error(
       `Không thể «${actionLabel(type)}» khi hồ sơ đang «${state}».` +
         (allowed.length ? ` Có thể: ${allowed.join(', ')}.` : '') +
-        (err.message && !/^Không thể thực hiện [A-Z_]+ khi/.test(err.message) ? ` (${err.message})` : ''),
+        (err.details.reason ? ` (${err.details.reason})` : ''),
     );
   }
   ctl.error(err.message);

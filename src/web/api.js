@@ -4,6 +4,8 @@
  * Every failure becomes an ApiError carrying the server's {code, message, details}.
  */
 
+import { ERROR_LABELS } from './labels.js';
+
 const TOKEN_KEY = 'motcua.token';
 const USER_KEY = 'motcua.user';
 const EXPIRES_KEY = 'motcua.expiresAt';
@@ -62,18 +64,9 @@ export function clearSession() {
 
 // ---- requests -------------------------------------------------------------------------------
 
-const FALLBACK_MESSAGES = {
-  400: 'Dữ liệu chưa hợp lệ',
-  401: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
-  403: 'Bạn không có quyền thực hiện thao tác này',
-  404: 'Không tìm thấy',
-  409: 'Hồ sơ vừa thay đổi, không thể thực hiện thao tác này',
-  413: 'Dữ liệu gửi lên quá lớn',
-  428: 'Thiếu phiên bản hồ sơ',
-  429: 'Thao tác quá nhanh, vui lòng thử lại sau ít phút',
-  500: 'Lỗi hệ thống, vui lòng thử lại',
-  503: 'Hệ thống tạm thời không sẵn sàng, vui lòng thử lại',
-};
+/** when a failure carries no error body (a proxy's page, a dropped connection): what its status means */
+const STATUS_CODES = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED', 500: 'INTERNAL' };
+const UNAVAILABLE = 'Hệ thống tạm thời không sẵn sàng, vui lòng thử lại';
 
 /**
  * Sends a request and returns the raw Response (ok statuses only).
@@ -105,12 +98,9 @@ export async function request(method, path, opts = {}) {
     /* not JSON */
   }
   const e = payload && payload.error ? payload.error : {};
-  const error = new ApiError(
-    res.status,
-    e.code ?? `HTTP_${res.status}`,
-    e.message || FALLBACK_MESSAGES[res.status] || `Lỗi ${res.status}`,
-    e.details ?? {},
-  );
+  const code = e.code ?? STATUS_CODES[res.status] ?? `HTTP_${res.status}`;
+  const fallback = ERROR_LABELS[code] ?? (res.status >= 502 ? UNAVAILABLE : `Lỗi ${res.status}`);
+  const error = new ApiError(res.status, code, e.message || fallback, e.details ?? {});
   if (res.status === 401 && opts.auth !== false) {
     clearSession();
     window.dispatchEvent(new CustomEvent('motcua:signed-out', { detail: { message: error.message } }));

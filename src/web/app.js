@@ -10,7 +10,7 @@
  */
 import { ApiError, login, logout, me, session } from './api.js';
 import { clear, clearIssues, h, showFormError, showIssues, toast } from './dom.js';
-import { ROLE_LABELS, unitLabel } from './labels.js';
+import { ROLE_LABELS, loadVocabulary, unitLabel } from './labels.js';
 import * as counter from './views/counter.js';
 import * as inbox from './views/inbox.js';
 import * as search from './views/search.js';
@@ -175,6 +175,7 @@ function onKey(e) {
 }
 
 async function start() {
+  await loadVocabulary();
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', async () => {
     await logout();

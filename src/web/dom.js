@@ -2,7 +2,7 @@
  * Small DOM helpers. Content is always set as text (never innerHTML), so names, notes and reasons
  * typed by anyone can never become markup.
  */
-import { stateLabel, timelinessLabel, viReason } from './labels.js';
+import { issueText, stateLabel, timelinessLabel } from './labels.js';
 
 const PROPS = new Set(['value', 'checked', 'selected', 'indeterminate']);
 
@@ -127,7 +127,7 @@ export function showIssues(form, issues, message) {
   let first = null;
   for (const issue of issues) {
     const target = findField(form, issue.field);
-    const text = issue.vi ?? viReason(issue.reason);
+    const text = issueText(issue);
     if (!target) {
       unplaced.push(`${issue.field}: ${text}`);
       continue;

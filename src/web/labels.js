@@ -3,87 +3,64 @@
  * no daylight saving since 1975, so a fixed offset is exact and does not depend on the PC's zone).
  */
 
-export const STATE_LABELS = {
-  submitted: 'Mới đăng ký',
-  received: 'Được tiếp nhận',
-  assigned: 'Đang xử lý',
-  processing: 'Đang xử lý',
-  awaiting_supplement: 'Yêu cầu bổ sung',
-  paused: 'Tạm dừng',
-  result: 'Đã có kết quả',
-  returned: 'Đã trả kết quả',
-  withdrawal_requested: 'Công dân yêu cầu rút hồ sơ',
-  withdrawn: 'Đã rút',
-  refused_intake: 'Không được tiếp nhận',
-};
+// ---- the domain's vocabulary (GET /api/vocabulary, machines/vocabulary.ts) ------------------------
+// Filled once per page by loadVocabulary() before any screen is drawn; never written here by hand.
 
-/** the state filter's choices (assigned and processing are one for users) */
-export const STATE_CHOICES = [
-  ['submitted', 'Mới đăng ký'],
-  ['received', 'Được tiếp nhận'],
-  ['assigned,processing', 'Đang xử lý'],
-  ['awaiting_supplement', 'Yêu cầu bổ sung'],
-  ['paused', 'Tạm dừng'],
-  ['result', 'Đã có kết quả'],
-  ['returned', 'Đã trả kết quả'],
-  ['withdrawal_requested', 'Yêu cầu rút hồ sơ'],
-  ['withdrawn', 'Đã rút'],
-  ['refused_intake', 'Không được tiếp nhận'],
-];
+/** state → label */
+export const STATE_LABELS = {};
+/** the state filter's choices: states with the same label are one choice (assigned and processing) */
+export const STATE_CHOICES = [];
+export const TIMELINESS_LABELS = {};
+/** what the button for a user event says */
+export const ACTION_LABELS = {};
+/** what the timeline says happened (every event type) */
+export const EVENT_LABELS = {};
+export const PAUSE_REASONS = {};
+/** unit code → name; an unknown code shows as itself */
+export const UNIT_LABELS = {};
+/** error code → what it means (when the server's answer has no message) */
+export const ERROR_LABELS = {};
+/** validation issue code → Vietnamese text */
+const ISSUE_LABELS = {};
+/** received or not, not yet decided */
+const PENDING = new Set();
 
-export const TIMELINESS_LABELS = {
-  not_started: 'Chưa tính hạn',
-  on_track: 'Trong hạn',
-  due_soon: 'Sắp đến hạn',
-  overdue: 'Quá hạn',
-  early: 'Trước hạn',
-  on_time: 'Đúng hạn',
-  late: 'Trễ hạn',
-};
+let loading = null;
 
-/** what the button says */
-export const ACTION_LABELS = {
-  RECEIVE: 'Tiếp nhận',
-  ASSIGN: 'Phân công',
-  COMPLETE_STEP: 'Hoàn thành bước',
-  RETURN_STEP: 'Trả lại bước trước',
-  REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung',
-  RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
-  PAUSE: 'Tạm dừng',
-  RESUME: 'Tiếp tục xử lý',
-  RECORD_RESULT: 'Ghi kết quả',
-  REFUSE: 'Từ chối',
-  ISSUE_APOLOGY: 'Xin lỗi, hẹn lại',
-  RETURN_RESULT: 'Trả kết quả',
-  WITHDRAW: 'Rút hồ sơ',
-};
+/** Loads the vocabulary once (no login needed); the labels fall back to the codes if the server cannot be reached. */
+export function loadVocabulary() {
+  loading ??= fetch('/api/vocabulary', { headers: { Accept: 'application/json' }, credentials: 'omit' })
+    .then((res) => (res.ok ? res.json() : null))
+    .then((v) => v && applyVocabulary(v))
+    .catch(() => {
+      loading = null;
+    });
+  return loading;
+}
 
-/** what the timeline says happened */
-export const EVENT_LABELS = {
-  SUBMIT: 'Đăng ký hồ sơ',
-  RECEIVE: 'Tiếp nhận hồ sơ',
-  ASSIGN: 'Phân công xử lý',
-  COMPLETE_STEP: 'Hoàn thành bước, chuyển bước tiếp theo',
-  RETURN_STEP: 'Trả lại bước trước',
-  REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung hồ sơ',
-  RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
-  PAUSE: 'Tạm dừng xử lý',
-  RESUME: 'Tiếp tục xử lý',
-  RECORD_RESULT: 'Có kết quả giải quyết',
-  REFUSE: 'Từ chối',
-  ISSUE_APOLOGY: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
-  RETURN_RESULT: 'Trả kết quả cho người nộp',
-  WITHDRAW: 'Rút hồ sơ',
-  DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
-  DEADLINE_PASSED: 'Quá hạn (hệ thống)',
-};
+function applyVocabulary(v) {
+  const byLabel = new Map();
+  for (const s of v.states) {
+    STATE_LABELS[s.code] = s.label;
+    byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.code]);
+  }
+  STATE_CHOICES.splice(0, STATE_CHOICES.length, ...[...byLabel].map(([label, codes]) => [codes.join(','), label]));
+  for (const e of v.events) {
+    EVENT_LABELS[e.type] = e.label;
+    if (e.action) ACTION_LABELS[e.type] = e.action;
+  }
+  Object.assign(TIMELINESS_LABELS, v.timeliness);
+  Object.assign(PAUSE_REASONS, v.pauseReasons);
+  Object.assign(ERROR_LABELS, v.errors);
+  Object.assign(ISSUE_LABELS, v.issues);
+  for (const u of v.units) UNIT_LABELS[u.code] = u.name;
+  for (const s of v.pendingStates) PENDING.add(s);
+}
 
-export const PAUSE_REASONS = {
-  financial_obligation: 'Chờ thực hiện nghĩa vụ tài chính',
-  verification: 'Xác minh, lấy ý kiến cơ quan khác',
-  applicant_request: 'Theo đề nghị của người nộp hồ sơ',
-  other: 'Lý do khác',
-};
+/** the states not yet decided, for a list filter ("submitted,received,…") */
+export const pendingStates = () => [...PENDING].join(',');
+/** true while the dossier waits for a decision (its due date still counts down) */
+export const isPending = (state) => PENDING.has(state);
 
 export const RETURN_METHODS = { counter: 'Tại quầy', post: 'Qua dịch vụ bưu chính', online: 'Trực tuyến' };
 export const CHANNELS = { counter: 'Trực tiếp tại quầy', online: 'Trực tuyến', postal: 'Qua bưu chính' };
@@ -96,15 +73,6 @@ export const ROLE_LABELS = {
   supervisor: 'Giám sát',
   auditor: 'Kiểm tra',
   admin: 'Quản trị',
-};
-
-/** display names of the demo centre's units; an unknown code shows as itself */
-export const UNIT_LABELS = {
-  TTPVHCC: 'Trung tâm Phục vụ hành chính công',
-  VHXH: 'Phòng Văn hóa - Xã hội',
-  KINHTE: 'Phòng Kinh tế',
-  LANHDAO: 'Lãnh đạo UBND xã',
-  THUE: 'Cơ quan thuế',
 };
 
 export const FORM_LABELS = {
@@ -190,28 +158,13 @@ export function fmtAmount(a) {
   return `${a.value} ${a.unit === 'days' ? 'ngày làm việc' : 'giờ làm việc'}`;
 }
 
-// ---- validation reasons -----------------------------------------------------------------------
+// ---- validation issues ----------------------------------------------------------------------
 
-/** The API's field reasons are English (zod); users read Vietnamese. */
-const REASONS = [
-  [/expected 8.15 digits/i, 'Cần 8–15 chữ số (có thể bắt đầu bằng +)'],
-  [/expected 6.20 digits or capital letters/i, 'Cần 6–20 chữ số hoặc chữ in hoa'],
-  [/expected a date YYYY-MM-DD/i, 'Nhập ngày theo dạng ngày/tháng/năm'],
-  [/not a real calendar date/i, 'Ngày không có thật'],
-  [/invalid email/i, 'Địa chỉ email không hợp lệ'],
-  [/too small|>=1 characters|at least 1|must not be empty/i, 'Không được để trống'],
-  [/too big|<=\d+ characters|at most/i, 'Quá dài'],
-  [/required|received undefined|expected string, received undefined/i, 'Bắt buộc nhập'],
-  [/already used for a different request/i, 'Yêu cầu trùng khóa gửi trước đó, vui lòng bấm gửi lại'],
-  [/unknown unit/i, 'Đơn vị không có trong danh mục'],
-  [/unrecognized key/i, 'Trường không hợp lệ'],
-  [/invalid option|expected one of/i, 'Giá trị không nằm trong danh sách cho phép'],
-  [/expected number|expected int/i, 'Cần nhập số'],
-  [/newDueDate|new due date|after/i, 'Ngày hẹn mới không hợp lệ'],
-];
-
-export function viReason(reason) {
-  const r = String(reason ?? '');
-  for (const [re, vi] of REASONS) if (re.test(r)) return vi;
-  return r ? `Không hợp lệ (${r})` : 'Không hợp lệ';
+/** The Vietnamese text of a 400 issue ({field, code, reason}): by its code; the UI's own checks give `vi`. */
+export function issueText(issue) {
+  if (issue?.vi) return issue.vi;
+  const known = issue?.code && issue.code !== 'invalid' ? ISSUE_LABELS[issue.code] : null;
+  if (known) return known;
+  const generic = ISSUE_LABELS.invalid ?? 'Không hợp lệ';
+  return issue?.reason ? `${generic} (${issue.reason})` : generic;
 }

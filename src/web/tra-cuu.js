@@ -4,13 +4,14 @@
  */
 import { ApiError, request } from './api.js';
 import { append, clearIssues, h, showFormError, showIssues } from './dom.js';
-import { fmtTime, stateLabel } from './labels.js';
+import { fmtTime, loadVocabulary, stateLabel } from './labels.js';
 
 const form = document.getElementById('lookup');
 const answer = document.getElementById('answer');
 const code = document.getElementById('ma');
 const verify = document.getElementById('verify');
 
+const vocabulary = loadVocabulary();
 const params = new URLSearchParams(location.search);
 if (params.get('ma')) {
   code.value = params.get('ma');
@@ -33,6 +34,7 @@ form.addEventListener('submit', async (e) => {
   try {
     const res = await request('GET', `/api/public/dossiers/${encodeURIComponent(c)}?verify=${encodeURIComponent(v)}`, { auth: false });
     const s = await res.json();
+    await vocabulary;
     const next = s.returned
       ? 'Kết quả đã được trả cho người nộp.'
       : s.resultReady

@@ -8,7 +8,7 @@
 import { listAll } from '../api.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { append, clear, dossierLink, errorBox, h, spinner, stateBadge } from '../dom.js';
-import { TIMELINESS_LABELS, fmtDate, fmtTime, relativeDue, startOfWeek, unitLabel } from '../labels.js';
+import { TIMELINESS_LABELS, fmtDate, fmtTime, isPending, relativeDue, startOfWeek, unitLabel } from '../labels.js';
 
 const OPEN = ['on_track', 'due_soon', 'overdue'];
 const DONE = ['early', 'on_time', 'late'];
@@ -43,7 +43,7 @@ export async function render(root, { signal }) {
   const truncated = lists.some((l) => l.truncated);
   const inWeek = (at) => at && Date.parse(at) >= weekStart;
 
-  const openCount = (t) => by[t].filter((v) => !['result', 'returned', 'withdrawn', 'refused_intake'].includes(v.state)).length;
+  const openCount = (t) => by[t].filter((v) => isPending(v.state)).length;
   const doneThisWeek = (t) => by[t].filter((v) => inWeek(v.resultAt)).length;
   const all = Object.values(by).flat();
   const receivedThisWeek = all.filter((v) => inWeek(v.receivedAt)).length;
@@ -60,7 +60,7 @@ export async function render(root, { signal }) {
     );
 
   const overdue = by.overdue
-    .filter((v) => !['result', 'returned', 'withdrawn', 'refused_intake'].includes(v.state))
+    .filter((v) => isPending(v.state))
     .sort((a, b) => Date.parse(a.dueAt ?? 0) - Date.parse(b.dueAt ?? 0));
 
   clear(body);

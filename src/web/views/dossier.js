@@ -16,6 +16,7 @@ import {
   fmtAmount,
   fmtDate,
   fmtTime,
+  isPending,
   relativeDue,
   unitLabel,
 } from '../labels.js';
@@ -93,7 +94,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
             applicant.address ? fact('Địa chỉ', applicant.address) : null,
             fact('Hình thức nộp', CHANNELS[view.channel] ?? view.channel ?? ''),
             fact('Tiếp nhận lúc', fmtTime(view.receivedAt) || `Chưa tiếp nhận (đăng ký ${fmtTime(view.submittedAt)})`),
-            fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), ['result', 'returned', 'withdrawn', 'refused_intake'].includes(view.state) ? '' : ` (${relativeDue(view.dueAt)})`] : '—'),
+            fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), !isPending(view.state) ? '' : ` (${relativeDue(view.dueAt)})`] : '—'),
             late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
             fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
             fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),

@@ -6,9 +6,8 @@ import { listAll } from '../api.js';
 import { actionButton, moreButton, primaryAction } from '../actions.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
-import { fmtTime, relativeDue, unitLabel } from '../labels.js';
+import { fmtTime, pendingStates, relativeDue, unitLabel } from '../labels.js';
 
-const OPEN_STATES = 'submitted,received,assigned,processing,awaiting_supplement,paused';
 const FILTERS = [
   ['all', 'Tất cả'],
   ['due_soon', 'Sắp đến hạn'],
@@ -100,7 +99,7 @@ export async function render(root, { user, query, signal }) {
       body.append(spinner());
     }
     try {
-      const res = await listAll({ mine: 1, state: OPEN_STATES, sort: 'due' }, { signal, maxItems: 500 });
+      const res = await listAll({ mine: 1, state: pendingStates(), sort: 'due' }, { signal, maxItems: 500 });
       items = res.items.sort(byDue);
       updated.textContent = `Cập nhật ${fmtTime(Date.now()).slice(0, 5)}`;
       renderChips();

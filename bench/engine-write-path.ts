@@ -3,9 +3,11 @@
  * same rows (one read, one event insert, one projection update per transition) written by plain Knex
  * with no statechart — measured in the same run, so the ratio engine ÷ floor is what to compare.
  *
- *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--postgres]
+ *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--sqlite-synchronous NORMAL,FULL] [--postgres]
  *
- * SQLite is measured with both drivers a centre can choose (MOTCUA_SQLITE_DRIVER): the floor uses the same driver.
+ * SQLite is measured with both drivers a centre can choose (MOTCUA_SQLITE_DRIVER), each with every
+ * synchronous level given (MOTCUA_SQLITE_SYNCHRONOUS; default NORMAL and FULL, so the cost of durable
+ * commits is measured in the same run): the floor uses the same driver and level.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,7 @@ import { createEngineContext, type EngineContext } from '../src/app/engine-facto
 import { ManualClock } from '../src/engine/clock';
 import type { Submission } from '../machines/engine/commands';
 import { appendResults } from './machine-info';
-import type { SqliteDriver } from '../src/store/db';
+import type { SqliteDriver, SqliteSynchronous } from '../src/store/db';
 
 const counter = { username: 'counter', unit: 'TTPVHCC' };
 const specialist = { username: 'specialist', unit: 'KINHTE' };
@@ -76,11 +78,14 @@ async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>
   return { lifecyclesPerSec: total / s, transitionsPerSec: transitions / s };
 }
 
-export async function benchEngine(args: { lifecycles: number; concurrency: number[]; postgres?: string }): Promise<void> {
-  const targets: { name: string; url: string; schema?: string; sqliteDriver?: SqliteDriver }[] = [];
+export async function benchEngine(args: { lifecycles: number; concurrency: number[]; synchronous: SqliteSynchronous[]; postgres?: string }): Promise<void> {
+  const targets: { name: string; url: string; schema?: string; sqliteDriver?: SqliteDriver; sqliteSynchronous?: SqliteSynchronous }[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
-  targets.push({ name: 'SQLite file (WAL), sqlite3 driver', url: path.join(dir, 'bench.sqlite') });
-  targets.push({ name: 'SQLite file (WAL), better-sqlite3 driver', url: path.join(dir, 'bench-better.sqlite'), sqliteDriver: 'better-sqlite3' });
+  for (const sqliteDriver of ['sqlite3', 'better-sqlite3'] as const) {
+    for (const sqliteSynchronous of args.synchronous) {
+      targets.push({ name: `SQLite file (WAL, synchronous=${sqliteSynchronous}), ${sqliteDriver} driver`, url: path.join(dir, `bench-${sqliteDriver}-${sqliteSynchronous}.sqlite`), sqliteDriver, sqliteSynchronous });
+    }
+  }
   if (args.postgres) targets.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
   const lines = ['| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |', '|---|---|---|---|---|---|'];
   for (const target of targets) {
@@ -89,7 +94,7 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
       await k.raw(`CREATE SCHEMA ${target.schema}`);
       await k.destroy();
     }
-    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, clock: new ManualClock('2026-03-03T02:00:00Z', 1) });
+    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, sqliteSynchronous: target.sqliteSynchronous, clock: new ManualClock('2026-03-03T02:00:00Z', 1) });
     await ctx.db.schema.createTable('bench_floor', (t) => {
       t.string('id').primary();
       t.integer('version');
@@ -116,5 +121,5 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  appendResults(`Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell)`, lines);
+  appendResults(`Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell; SQLite files in ${os.tmpdir()})`, lines);
 }

@@ -19,7 +19,6 @@ export interface ServerProcess {
 
 export interface ServerOptions {
   databaseUrl: string;
-  sqliteDriver?: string;
   profileDir?: string;
   /** extra environment */
   env?: Record<string, string>;
@@ -76,7 +75,6 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       MOTCUA_DEMO: '0',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
-      ...(opts.sqliteDriver ? { MOTCUA_SQLITE_DRIVER: opts.sqliteDriver } : {}),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

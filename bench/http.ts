@@ -3,9 +3,11 @@
  * full dossier lifecycles through the REST API (./http-load.ts).
  *
  *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
- *                         [--instances 2] [--sqlite-driver sqlite3|better-sqlite3] [--profile] [--smoke]
+ *                         [--instances 2] [--sqlite-driver sqlite3,better-sqlite3] [--sqlite-synchronous NORMAL,FULL]
+ *                         [--profile] [--smoke]
  *
- * SQLite: one instance on a fresh database file. PostgreSQL (--postgres): `--instances` (default 2)
+ * SQLite: one instance on a fresh database file, for each driver × synchronous level given (default: both
+ * drivers, NORMAL and FULL, so the cost of durable commits is measured in the same run; smoke: sqlite3 only). PostgreSQL (--postgres): `--instances` (default 2)
  * instances on a fresh database `motcua_bench_http` (created and dropped through `pg` at
  * TEST_POSTGRES_URL's server), the clients spread over them. The servers are restarted for each
  * client count; the first `--warmup` seconds are not measured. Figures per client count: transitions/s
@@ -19,7 +21,7 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import { createEngineContext } from '../src/app/engine-factory';
 import { seedDemoUsers } from '../db/seeds/demo-users';
-import type { SqliteDriver } from '../src/store/db';
+import { DURABLE_SQLITE_SYNCHRONOUS, type SqliteDriver, type SqliteSynchronous } from '../src/store/db';
 import { appendResults } from './machine-info';
 import { EVENTS_PER_LIFECYCLE, JsonClient, login, runLoad, type LoadResult } from './http-load';
 import { startServer, type ServerProcess } from './http-server';
@@ -35,7 +37,8 @@ export interface HttpBenchOptions {
   seconds: number;
   warmupSeconds: number;
   instances: number;
-  sqliteDriver?: SqliteDriver;
+  sqliteDrivers: SqliteDriver[];
+  sqliteSynchronous: SqliteSynchronous[];
   profile: boolean;
   smoke: boolean;
 }
@@ -43,6 +46,7 @@ export interface HttpBenchOptions {
 export const TARGETS = { postgresTransitions: 1000, postgresP99Ms: 50, sqliteTransitions: 500, lifecycles: 100, targetClients: 16 };
 
 interface Cell {
+  /** 'SQLite (driver, synchronous)' or 'PostgreSQL' */
   backend: string;
   instances: number;
   load: LoadResult;
@@ -61,7 +65,7 @@ function withDatabase(url: string, database: string): string {
 
 /** A fresh database with the schema, reference data and the demo users (password "demo"). */
 async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promise<void> {
-  const ctx = await createEngineContext({ url, sqliteDriver });
+  const ctx = await createEngineContext({ url, sqliteDriver, sqliteSynchronous: 'NORMAL' }); // set-up only: the server's own setting is measured
   try {
     await seedDemoUsers(ctx.db, new Date().toISOString());
   } finally {
@@ -97,10 +101,11 @@ async function measureCell(
   clients: number,
   opts: HttpBenchOptions,
   profileDir: string | null,
+  serverEnv: Record<string, string>,
 ): Promise<Cell> {
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < instances; i++) servers.push(await startServer({ databaseUrl, sqliteDriver: opts.sqliteDriver, profileDir: profileDir ?? undefined }));
+    for (let i = 0; i < instances; i++) servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv }));
     const first = new JsonClient(servers[0]!.url, 1);
     const tokens = await login(first);
     first.close();
@@ -144,6 +149,11 @@ async function measureCell(
   }
 }
 
+/** How a SQLite row is named: the driver and the synchronous level (FULL = durable commits, NORMAL = not). */
+export function sqliteName(driver: SqliteDriver, synchronous: SqliteSynchronous): string {
+  return `SQLite (${driver}, ${synchronous})`;
+}
+
 function pct(x: number | null): string {
   return x === null ? '–' : `${Math.round(100 * x)} %`;
 }
@@ -178,7 +188,7 @@ function targetLines(cells: Cell[]): string[] {
   const lines: string[] = [];
   const at = (backend: string) => cells.find((c) => c.backend === backend && c.load.clients === TARGETS.targetClients);
   const pg = at('PostgreSQL');
-  const sq = at('SQLite');
+  const sq = at(sqliteName('sqlite3', DURABLE_SQLITE_SYNCHRONOUS));
   if (pg) {
     const tps = pg.load.requests / pg.load.seconds;
     const p99 = quantile(pg.load.latencies, 0.99);
@@ -186,7 +196,7 @@ function targetLines(cells: Cell[]): string[] {
   }
   if (sq) {
     const tps = sq.load.requests / sq.load.seconds;
-    lines.push(`- SQLite, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.sqliteTransitions}) ${verdict(tps >= TARGETS.sqliteTransitions)}`);
+    lines.push(`- ${sq.backend}, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.sqliteTransitions}) ${verdict(tps >= TARGETS.sqliteTransitions)}`);
   }
   const best = cells.reduce<Cell | null>((b, c) => (!b || c.load.lifecycles > b.load.lifecycles ? c : b), null);
   if (best) {
@@ -201,26 +211,32 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   const cells: Cell[] = [];
   const profileRoot = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-http-prof-')) : null;
   const loadBefore = os.loadavg()[0]!;
-  const backends: { name: string; instances: number; setUp(): Promise<string>; tearDown(): Promise<void> }[] = [];
+  const backends: { name: string; instances: number; env: Record<string, string>; setUp(): Promise<string>; tearDown(): Promise<void> }[] = [];
   if (opts.sqlite) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-http-'));
-    const file = path.join(dir, 'bench.sqlite');
-    backends.push({
-      name: 'SQLite',
-      instances: 1,
-      setUp: async () => {
-        fs.rmSync(file, { force: true });
-        await prepareDatabase(file, opts.sqliteDriver);
-        return file;
-      },
-      tearDown: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    });
+    for (const driver of opts.sqliteDrivers) {
+      for (const synchronous of opts.sqliteSynchronous) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-http-'));
+        const file = path.join(dir, 'bench.sqlite');
+        backends.push({
+          name: sqliteName(driver, synchronous),
+          instances: 1,
+          env: { MOTCUA_SQLITE_DRIVER: driver, MOTCUA_SQLITE_SYNCHRONOUS: synchronous },
+          setUp: async () => {
+            fs.rmSync(file, { force: true });
+            await prepareDatabase(file, driver);
+            return file;
+          },
+          tearDown: async () => fs.rmSync(dir, { recursive: true, force: true }),
+        });
+      }
+    }
   }
   if (opts.postgres) {
     const server = opts.postgres;
     backends.push({
       name: 'PostgreSQL',
       instances: opts.instances,
+      env: {},
       setUp: async () => {
         await recreatePostgresDatabase(server, false);
         const url = withDatabase(server, BENCH_DB);
@@ -239,7 +255,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
         for (const clients of opts.clients) {
           const dir = profileRoot ? fs.mkdtempSync(path.join(profileRoot, `${b.name}-${clients}-`)) : null;
           process.stderr.write(`http: ${b.name} × ${b.instances}, ${clients} client(s), ${opts.warmupSeconds}+${opts.seconds} s …\n`);
-          const cell = await measureCell(b.name, url, b.instances, clients, opts, dir);
+          const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, b.env);
           cells.push(cell);
           process.stderr.write(`  ${row(cell)}\n`);
           if (cell.load.errors) failures.push(`${b.name}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
@@ -255,7 +271,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   const lines = [
     `Each virtual client runs whole lifecycles through the REST API on its own keep-alive connection: receive, ASSIGN, COMPLETE_STEP ×2, RECORD_RESULT, RETURN_RESULT (6 requests, ${EVENTS_PER_LIFECYCLE} events), If-Match on each. ` +
       `${opts.warmupSeconds} s warm-up, then ${opts.seconds} s measured per row; servers restarted per row; load generator on the same machine. Load average before: ${loadBefore.toFixed(1)}.` +
-      (opts.sqliteDriver ? ` SQLite driver: ${opts.sqliteDriver}.` : ''),
+      (opts.sqlite ? ` SQLite: one server per driver × synchronous level (MOTCUA_SQLITE_DRIVER, MOTCUA_SQLITE_SYNCHRONOUS), each on a fresh file in ${os.tmpdir()}.` : ''),
     '',
     '| backend × instances | clients | transitions/s | events/s | lifecycles/s | p50 | p95 | p99 | p50 submit / event | errors | CPU: servers / postgres / load gen / machine | CPU ms per transition: servers / postgres |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

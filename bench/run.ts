@@ -14,9 +14,18 @@ import { benchAudit } from './audit-verify';
 import { benchHttp } from './http';
 import { benchReports } from './reports-at-scale';
 import { argFlag, argValue } from './stats';
+import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const BENCHMARKS = ['engine', 'audit', 'http', 'reports'] as const;
+
+/** A comma-separated list of names, each one of `allowed`. */
+function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
+  return (v ?? '').split(',').map((x) => {
+    if (!(allowed as readonly string[]).includes(x)) throw new Error(`expected one of ${allowed.join(', ')}, got "${x}"`);
+    return x as T;
+  });
+}
 
 function list(v: string | undefined, fallback: string): number[] {
   return (v ?? fallback).split(',').map((x) => {
@@ -39,6 +48,7 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
       return benchEngine({
         lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')),
         concurrency: list(arg('concurrency'), smoke ? '1' : '1,8'),
+        synchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         postgres,
       });
     case 'audit': {
@@ -60,7 +70,8 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         seconds: Number(arg('seconds', smoke ? '1' : '15')),
         warmupSeconds: Number(arg('warmup', smoke ? '0.3' : '2')),
         instances: Number(arg('instances', '2')),
-        sqliteDriver: arg('sqlite-driver') as 'sqlite3' | 'better-sqlite3' | undefined,
+        sqliteDrivers: names(arg('sqlite-driver', smoke ? 'sqlite3' : 'sqlite3,better-sqlite3'), ['sqlite3', 'better-sqlite3'] as const),
+        sqliteSynchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         profile: argFlag(argv, 'profile'),
         smoke,
       });

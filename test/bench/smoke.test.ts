@@ -42,7 +42,9 @@ describe('the benchmarks in smoke mode', () => {
   test('engine: prints lifecycles per second beside the floor', async () => {
     await runBenchmark('engine', ['engine', '--smoke']);
     expect(output()).toMatch(/engine lifecycles\/s/);
-    expect(output()).toMatch(/\| SQLite[^|]*\| 1 \| \d+(\.\d+)? \|/);
+    for (const driver of ['sqlite3', 'better-sqlite3']) {
+      for (const level of ['NORMAL', 'FULL']) expect(output()).toMatch(new RegExp(`\\| SQLite file \\(WAL, synchronous=${level}\\), ${driver} driver \\| 1 \\| \\d+(\\.\\d+)? \\|`));
+    }
   }, 60_000);
 
   test('audit: one thread and workers find the same, with throughput, per core and peak RSS', async () => {
@@ -54,11 +56,11 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/Same result on one thread and on workers: yes/);
   }, 60_000);
 
-  test('http: the real server (SQLite; two instances on PostgreSQL) with throughput, latency percentiles and no errors', async () => {
+  test('http: the real server (SQLite with NORMAL and FULL; two instances on PostgreSQL) with throughput, latency percentiles and no errors', async () => {
     await runBenchmark('http', ['http', '--smoke', '--clients', '2', ...WITH_PG]);
     const out = output();
-    const rows = out.split('\n').filter((l) => /^\| (SQLite × 1|PostgreSQL × 2) \| 2 \|/.test(l));
-    expect(rows).toHaveLength(1 + WITH_PG.length);
+    const rows = out.split('\n').filter((l) => /^\| (SQLite \(sqlite3, (NORMAL|FULL)\) × 1|PostgreSQL × 2) \| 2 \|/.test(l));
+    expect(rows).toHaveLength(2 + WITH_PG.length);
     for (const r of rows) {
       const cells = r.split('|').map((c) => c.trim());
       expect(Number(cells[3])).toBeGreaterThan(0); // transitions/s

@@ -3,11 +3,14 @@
  * same rows (one read, one event insert, one projection update per transition) written by plain Knex
  * with no statechart — measured in the same run, so the ratio engine ÷ floor is what to compare.
  *
- *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--sqlite-synchronous NORMAL,FULL] [--postgres]
+ *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--sqlite-synchronous NORMAL,FULL] [--rounds 3] [--postgres]
  *
  * SQLite is measured with both drivers a centre can choose (MOTCUA_SQLITE_DRIVER), each with every
  * synchronous level given (MOTCUA_SQLITE_SYNCHRONOUS; default NORMAL and FULL, so the cost of durable
- * commits is measured in the same run): the floor uses the same driver and level.
+ * commits is measured in the same run): the floor uses the same driver and level. The cells run in
+ * `--rounds` interleaved rounds (each a share of the lifecycles) and report their median round, so a burst
+ * of other work on the machine hits every cell alike; the latency of one fdatasync on the same file system
+ * is printed beside them (what FULL adds to each commit).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,7 @@ import { createEngineContext, type EngineContext } from '../src/app/engine-facto
 import { ManualClock } from '../src/engine/clock';
 import type { Submission } from '../machines/engine/commands';
 import { appendResults } from './machine-info';
+import { median, quantile } from './stats';
 import type { SqliteDriver, SqliteSynchronous } from '../src/store/db';
 
 const counter = { username: 'counter', unit: 'TTPVHCC' };
@@ -78,8 +82,36 @@ async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>
   return { lifecyclesPerSec: total / s, transitionsPerSec: transitions / s };
 }
 
-export async function benchEngine(args: { lifecycles: number; concurrency: number[]; synchronous: SqliteSynchronous[]; postgres?: string }): Promise<void> {
-  const targets: { name: string; url: string; schema?: string; sqliteDriver?: SqliteDriver; sqliteSynchronous?: SqliteSynchronous }[] = [];
+/** How long one 4 KiB write + fdatasync takes in `dir` (what synchronous=FULL adds to each commit, at least). */
+function fdatasyncLatency(dir: string, count: number): { p50: number; p95: number } {
+  const file = path.join(dir, 'fdatasync-probe');
+  const fd = fs.openSync(file, 'w');
+  const page = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const t0 = process.hrtime.bigint();
+      fs.writeSync(fd, page);
+      fs.fdatasyncSync(fd);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+}
+
+interface Target {
+  name: string;
+  url: string;
+  schema?: string;
+  sqliteDriver?: SqliteDriver;
+  sqliteSynchronous?: SqliteSynchronous;
+}
+
+export async function benchEngine(args: { lifecycles: number; concurrency: number[]; synchronous: SqliteSynchronous[]; rounds: number; postgres?: string }): Promise<void> {
+  const targets: Target[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
   for (const sqliteDriver of ['sqlite3', 'better-sqlite3'] as const) {
     for (const sqliteSynchronous of args.synchronous) {
@@ -87,7 +119,8 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
     }
   }
   if (args.postgres) targets.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
-  const lines = ['| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |', '|---|---|---|---|---|---|'];
+  const sync = fdatasyncLatency(dir, args.rounds * 50);
+  const contexts: EngineContext[] = [];
   for (const target of targets) {
     if (target.schema) {
       const k = (await import('knex')).default({ client: 'pg', connection: target.url });
@@ -107,19 +140,58 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
       t.text('payload');
       t.unique(['dossier_id', 'seq']);
     });
-    for (const c of args.concurrency) {
-      await run(ctx, lifecycle, Math.min(20, args.lifecycles), c); // warm-up
-      const floor = await run(ctx, floorLifecycle, args.lifecycles, c);
-      const engine = await run(ctx, lifecycle, args.lifecycles, c);
-      lines.push(`| ${target.name} | ${c} | ${engine.lifecyclesPerSec.toFixed(1)} | ${floor.lifecyclesPerSec.toFixed(1)} | ${(engine.lifecyclesPerSec / floor.lifecyclesPerSec).toFixed(2)} | ${engine.transitionsPerSec.toFixed(0)} |`);
-    }
-    await ctx.close();
-    if (target.schema) {
-      const k = (await import('knex')).default({ client: 'pg', connection: target.url });
-      await k.raw(`DROP SCHEMA ${target.schema} CASCADE`);
-      await k.destroy();
+    await run(ctx, lifecycle, Math.min(20, args.lifecycles), 1); // warm-up
+    contexts.push(ctx);
+  }
+  // Rounds: every target and concurrency in turn, so a burst of other work on the machine hits all of them
+  // alike; each cell reports its median round.
+  type Figures = Awaited<ReturnType<typeof run>>;
+  const cells = new Map<string, { engine: Figures[]; floor: Figures[] }>();
+  const perRound = Math.max(1, Math.round(args.lifecycles / args.rounds));
+  for (let r = 0; r < args.rounds; r++) {
+    for (const [i, target] of targets.entries()) {
+      for (const c of args.concurrency) {
+        const key = `${i}|${c}`;
+        const cell = cells.get(key) ?? { engine: [], floor: [] };
+        cell.floor.push(await run(contexts[i]!, floorLifecycle, perRound, c));
+        cell.engine.push(await run(contexts[i]!, lifecycle, perRound, c));
+        cells.set(key, cell);
+        process.stderr.write(`engine: round ${r + 1}/${args.rounds}, ${target.name}, concurrency ${c}: ${cell.engine.at(-1)!.transitionsPerSec.toFixed(0)} transitions/s\n`);
+      }
     }
   }
+  const med = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
+  const lines = ['| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |', '|---|---|---|---|---|---|'];
+  for (const [i, target] of targets.entries()) {
+    for (const c of args.concurrency) {
+      const { engine, floor } = cells.get(`${i}|${c}`)!;
+      const e = med(engine, 'lifecyclesPerSec');
+      const f = med(floor, 'lifecyclesPerSec');
+      lines.push(`| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} |`);
+    }
+  }
+  const summary: string[] = [];
+  if (args.synchronous.includes('FULL') && args.synchronous.includes('NORMAL')) {
+    for (const driver of ['sqlite3', 'better-sqlite3'] as const) {
+      const at = (level: SqliteSynchronous, c: number) => {
+        const i = targets.findIndex((t) => t.sqliteDriver === driver && t.sqliteSynchronous === level);
+        return med(cells.get(`${i}|${c}`)!.engine, 'transitionsPerSec');
+      };
+      for (const c of args.concurrency) summary.push(`- ${driver}, concurrency ${c}: FULL ÷ NORMAL = ${(at('FULL', c) / at('NORMAL', c)).toFixed(2)} (engine transitions/s)`);
+    }
+  }
+  for (const ctx of contexts) await ctx.close();
+  for (const target of targets) {
+    if (!target.schema) continue;
+    const k = (await import('knex')).default({ client: 'pg', connection: target.url });
+    await k.raw(`DROP SCHEMA ${target.schema} CASCADE`);
+    await k.destroy();
+  }
   fs.rmSync(dir, { recursive: true, force: true });
-  appendResults(`Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell; SQLite files in ${os.tmpdir()})`, lines);
+  appendResults(`Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell, median of ${args.rounds} interleaved rounds; SQLite files in ${os.tmpdir()})`, [
+    ...lines,
+    '',
+    `One 4 KiB write + fdatasync in ${os.tmpdir()}: p50 ${sync.p50.toFixed(2)} ms, p95 ${sync.p95.toFixed(2)} ms: what synchronous=FULL adds to each commit (one WAL sync), at least.`,
+    ...(summary.length ? ['', 'The cost of durable commits (synchronous=FULL beside NORMAL, same run):', ...summary] : []),
+  ]);
 }

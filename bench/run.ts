@@ -49,6 +49,7 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')),
         concurrency: list(arg('concurrency'), smoke ? '1' : '1,8'),
         synchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
+        rounds: Number(arg('rounds', smoke ? '1' : '3')),
         postgres,
       });
     case 'audit': {

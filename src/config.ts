@@ -66,6 +66,10 @@ export const ConfigSchema = z.object({
   /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
   MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 }).superRefine((c, ctx) => {
+  // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.
+  if (c.MOTCUA_TEST_CLOCK && c.NODE_ENV === 'production') {
+    ctx.addIssue({ code: 'custom', path: ['MOTCUA_TEST_CLOCK'], message: 'refused with NODE_ENV=production: the test clock would let deadlines be moved' });
+  }
   if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });
   }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { nationalStatus, SYSTEM_EVENT_TYPES, type DossierSnapshot, type LifecycleState } from '../../machines/dossier';
-import { CATALOGUE, UNITS } from '../../machines/procedures';
+import { UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../../machines/engine/commands';
 import { forbidden, isMotcuaError, MotcuaError, validationFailed, versionConflict } from '../../machines/engine/errors';
@@ -35,9 +35,6 @@ interface Applicant {
   address: string;
 }
 
-function procedureName(code: string): string | null {
-  return CATALOGUE.find((p) => p.code === code)?.name ?? null;
-}
 
 function actorOf(user: AuthUser) {
   return { username: user.username, unit: user.unit };
@@ -86,7 +83,7 @@ export class DossierService {
               })
           : undefined,
       });
-      return { dossier: this.rowView(user, committed.row, committed.snapshot), replayed: false };
+      return { dossier: await this.rowView(user, committed.row, committed.snapshot), replayed: false };
     } catch (err) {
       // A concurrent double-click with the same key lost the race: answer with the winner's dossier.
       if (idempotencyKey && isMotcuaError(err, 'VERSION_CONFLICT')) {
@@ -120,7 +117,7 @@ export class DossierService {
       limit: q.limit,
       cursor: q.cursor,
     });
-    return { items: rows.map((row) => this.rowView(user, row)), nextCursor };
+    return { items: await Promise.all(rows.map((row) => this.rowView(user, row))), nextCursor };
   }
 
   /** The dossiers a compliance figure counts, classified at the same instants as GET /api/metrics/compliance. */
@@ -131,7 +128,7 @@ export class DossierService {
 
   async get(user: AuthUser, code: string, opts: { masked?: boolean } = {}): Promise<DossierViewDto & Record<string, unknown>> {
     const { row, snapshot } = await this.access.loadForUser(user, code);
-    const view = this.rowView(user, row, snapshot);
+    const view = await this.rowView(user, row, snapshot);
     if (opts.masked) return view;
     // the full record (unmasked ID number, phone, address): the view itself is recorded for auditors
     await logRecordView(this.ctx, user, row.code, 'record');
@@ -191,7 +188,7 @@ export class DossierService {
         }
       },
     });
-    return this.rowView(user, committed.row, committed.snapshot);
+    return await this.rowView(user, committed.row, committed.snapshot);
   }
 
   /**
@@ -227,14 +224,27 @@ export class DossierService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): DossierViewDto {
+  /**
+   * The procedure's name at the dossier's version, from the procedures table: the one source the reports
+   * read too, so procedures created or renamed through POST/PUT /api/procedures have their name.
+   */
+  private async procedureName(code: string, version: number): Promise<string | null> {
+    try {
+      return (await this.ctx.procedures.byVersion(code, version)).name;
+    } catch (err) {
+      if (isMotcuaError(err, 'NOT_FOUND')) return null;
+      throw err;
+    }
+  }
+
+  private async rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): Promise<DossierViewDto> {
     const snapshot = known ?? restoreRow(row).snapshot;
     const context = snapshot.context;
     const { id: _id, ...base } = viewOf(row, snapshot);
     const step = context.procedure.steps[context.stepIndex];
     return {
       ...base,
-      procedureName: procedureName(row.procedure_code),
+      procedureName: await this.procedureName(row.procedure_code, row.procedure_version),
       channel: row.channel as DossierViewDto['channel'],
       nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
       stepName: row.step_id && step ? step.name : null,

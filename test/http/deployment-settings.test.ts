@@ -44,3 +44,11 @@ describe('TRUST_PROXY', () => {
     }
   });
 });
+
+describe('MOTCUA_TEST_CLOCK', () => {
+  test('rule: a settable test clock refuses to start in production (it would let deadlines be moved)', () => {
+    expect(configError({ MOTCUA_TEST_CLOCK: '1', NODE_ENV: 'production' })).toMatch(/^Invalid configuration:\nMOTCUA_TEST_CLOCK: refused with NODE_ENV=production/);
+    expect(loadConfig({ MOTCUA_TEST_CLOCK: '1', NODE_ENV: 'test' }).MOTCUA_TEST_CLOCK).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).MOTCUA_TEST_CLOCK).toBe(false);
+  });
+});

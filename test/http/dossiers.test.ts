@@ -156,6 +156,24 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     expect(badFilter.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['state.0', 'limit']));
   });
 
+  test('rule: a dossier names its procedure from the procedures table, so procedures created or renamed through the API have a name', async () => {
+    const admin = await s.login('admin');
+    const base = (await get(`/api/procedures/${PROC}`, counter)).body;
+    const created = await s.http.post('/api/procedures').set('Authorization', `Bearer ${admin}`).send({ ...base, version: undefined, code: '9.000123', name: 'Thủ tục mới tạo qua API' });
+    expect(created.status).toBe(201);
+    const first = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
+    expect(first.status).toBe(201);
+    expect(first.body.procedureName).toBe('Thủ tục mới tạo qua API');
+    const renamed = await s.http.put('/api/procedures/9.000123').set('Authorization', `Bearer ${admin}`).send({ ...created.body, version: undefined, name: 'Thủ tục đã đổi tên' });
+    expect(renamed.status).toBe(200);
+    const second = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
+    expect(second.body.procedureName).toBe('Thủ tục đã đổi tên');
+    // each dossier keeps the name of the version it was received under, as the reports print it
+    expect((await get(`/api/dossiers/${first.body.code}`, counter)).body.procedureName).toBe('Thủ tục mới tạo qua API');
+    const listed = await get('/api/dossiers?procedure=9.000123', counter);
+    expect(listed.body.items.map((x: { procedureName: string }) => x.procedureName).sort()).toEqual(['Thủ tục mới tạo qua API', 'Thủ tục đã đổi tên']);
+  });
+
   test('the procedure catalogue and the calendar are readable; only an admin edits them', async () => {
     const list = await get('/api/procedures', counter);
     expect(list.body.length).toBeGreaterThanOrEqual(6);

@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   MOTCUA_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
   /** remaining working hours under which a dossier is flagged due soon; unset = one office day of the calendar */
   MOTCUA_DUE_SOON_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
+  /** working hours before the apology window closes at which the sweeper warns the office; unset = half an office day */
+  MOTCUA_APOLOGY_WARNING_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
   /** fatal, error, warn, info, debug, trace or silent; unset = info (silent under jest) */
   LOG_LEVEL: LogLevelSchema.optional(),
   NODE_ENV: z.string().default('development'),

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     agencyCode: config.MOTCUA_AGENCY_CODE,
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
+    apologyLeadMs: config.MOTCUA_APOLOGY_WARNING_WORKING_HOURS ? config.MOTCUA_APOLOGY_WARNING_WORKING_HOURS * 3_600_000 : undefined,
   });
   await reportDurability(ctx.db, logger);
   if (config.MOTCUA_DEMO) {

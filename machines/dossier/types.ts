@@ -231,7 +231,12 @@ export type DossierEvent =
       explanation: string;
       reference?: { number: string; date: string } | null;
     } & Stamp)
-  | ({ type: 'DEADLINE_APPROACHING'; dueAt: Instant } & Stamp)
+  | ({
+      type: 'DEADLINE_APPROACHING';
+      dueAt: Instant;
+      /** when the apology window closes (absent once no apology can be issued, and in events before this rule) */
+      apologyDueBy?: Instant;
+    } & Stamp)
   | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp)
   | ({ type: 'STEP_OVERDUE'; stepIndex: number; stepId: string; stepDueAt: Instant } & Stamp);
 

@@ -6,6 +6,7 @@
 import { addWorkingTime, shiftByWorkingTime, workingTimeBetween, type Calendar, type Instant, type WorkingAmount } from '../calendar';
 import { lifecycleOf, timelinessStateOf, type ClockEntry, type DossierSnapshot } from '../dossier';
 import { stoppedIntervals } from '../dossier/facts';
+import { apologyDeadline } from './stamp';
 
 const RUNNING = new Set(['received', 'assigned', 'processing']);
 
@@ -69,14 +70,34 @@ export function stepDueAt(snapshot: DossierSnapshot, cal: Calendar): string | nu
   return stepDeadline(ctx.stepStartedAt, step.budget, ctx.clock, cal).deadline;
 }
 
-function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
+/** Default warning lead before the apology window closes: half an office day of working time. */
+export function defaultApologyLeadMs(cal: Calendar): number {
+  return cal.officeDayMs / 2;
+}
+
+/**
+ * When the sweeper warns the office (DEADLINE_APPROACHING, the dossier becomes due soon): at most `thresholdMs`
+ * of working time before the due time, and, while an apology may still be needed, `apologyLeadMs` of working
+ * time before the apology window closes (apologyDeadline: the close of the working day before the due day by
+ * default, the due time for Decree 297/2025 groups) — whichever comes first. The warning therefore never
+ * arrives as the window closes, but while a timely apology can still be issued.
+ */
+export function warningAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number, apologyLeadMs = defaultApologyLeadMs(cal)): string {
+  const ctx = snapshot.context;
+  const soon = dueSoonAt(ctx.originalDueAt!, thresholdMs, cal);
+  if (ctx.apologies.length >= ctx.procedure.maxReappointments) return soon;
+  const beforeApology = dueSoonAt(apologyDeadline(ctx, cal), apologyLeadMs, cal);
+  return beforeApology < soon ? beforeApology : soon;
+}
+
+function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): string | null {
   const ctx = snapshot.context;
   if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
   // Just after the due time passes: "late" means after the due time, not at it.
   const passedAt = new Date(Date.parse(ctx.originalDueAt) + 1000).toISOString();
   if (flag === 'on_track') {
-    const soon = dueSoonAt(ctx.originalDueAt, thresholdMs, cal);
+    const soon = warningAt(snapshot, cal, thresholdMs, apologyLeadMs);
     return soon < passedAt ? soon : passedAt;
   }
   if (flag === 'due_soon') return passedAt;
@@ -84,8 +105,8 @@ function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: n
 }
 
 /** The next moment the sweeper must look at this dossier, or null while its clock is not running. */
-export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number): string | null {
-  const dossier = dossierCheckAt(snapshot, cal, thresholdMs);
+export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): string | null {
+  const dossier = dossierCheckAt(snapshot, cal, thresholdMs, apologyLeadMs);
   const stepDue = stepDueAt(snapshot, cal);
   const step = stepDue ? new Date(Date.parse(stepDue) + 1000).toISOString() : null;
   if (dossier && step) return dossier < step ? dossier : step;
@@ -95,12 +116,12 @@ export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdM
 export type DeadlineEventType = 'DEADLINE_PASSED' | 'DEADLINE_APPROACHING' | 'STEP_OVERDUE';
 
 /** What the sweeper sends to a dossier at `now`: the dossier's own flags first, then the step's; null when nothing is due. */
-export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number): DeadlineEventType | null {
+export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): DeadlineEventType | null {
   const ctx = snapshot.context;
   if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
   if (flag !== 'overdue' && now > ctx.originalDueAt) return 'DEADLINE_PASSED';
-  if (flag === 'on_track' && now >= dueSoonAt(ctx.originalDueAt, thresholdMs, cal)) return 'DEADLINE_APPROACHING';
+  if (flag === 'on_track' && now >= warningAt(snapshot, cal, thresholdMs, apologyLeadMs)) return 'DEADLINE_APPROACHING';
   const stepDue = stepDueAt(snapshot, cal);
   if (stepDue && now > stepDue) return 'STEP_OVERDUE';
   return null;

@@ -26,6 +26,7 @@ import type { DossierRow, EventRow, ProjectionPatch } from './rows';
 import type { Submission } from './commands';
 import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
 import { invariantViolation, transitionNotAllowed } from './errors';
+import { apologyDeadline } from './stamp';
 import { decodeRow, hashedContent, payloadOf, type SubmitPayload } from './event-codec';
 import { identityColumns, projectSnapshot } from './projection';
 import { termsOf } from '../procedures/terms';
@@ -84,7 +85,9 @@ export function deadlineEvent(snapshot: DossierSnapshot, type: DeadlineEventType
   const ctx = snapshot.context;
   return type === 'STEP_OVERDUE'
     ? { type, at, by: SYSTEM_ACTOR, stepIndex: ctx.stepIndex, stepId: ctx.procedure.steps[ctx.stepIndex]?.id ?? '', stepDueAt: stepDueAt(snapshot, cal) ?? at }
-    : { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
+    : type === 'DEADLINE_APPROACHING' && ctx.originalDueAt && ctx.apologies.length < ctx.procedure.maxReappointments
+      ? { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt, apologyDueBy: apologyDeadline(ctx, cal) }
+      : { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
 }
 
 /** Numbers and hash-chains events after the dossier's current head. */
@@ -113,11 +116,11 @@ export function chainEvents(dossierId: string, machineVersion: number, prevHash:
 }
 
 /** The row columns that follow from the snapshot after the last event (`last`, the new head). */
-export function projectionPatch(chart: DossierChart, snapshot: DossierSnapshot, last: EventRow, cal: Calendar, thresholdMs: number): FullPatch {
+export function projectionPatch(chart: DossierChart, snapshot: DossierSnapshot, last: EventRow, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): FullPatch {
   return {
     ...projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: last.occurred_at }),
     ...metricsColumns(snapshot, cal),
-    next_check_at: nextCheckAt(snapshot, cal, thresholdMs),
+    next_check_at: nextCheckAt(snapshot, cal, thresholdMs, apologyLeadMs),
   };
 }
 
@@ -165,10 +168,10 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
 }
 
 /** The whole row of a dossier whose events are `eventRows` (in order, the first being SUBMIT) and whose snapshot is `snapshot`. */
-export function dossierRow(input: SubmissionInput, chart: DossierChart, snapshot: DossierSnapshot, eventRows: readonly EventRow[], thresholdMs: number): FullRow {
+export function dossierRow(input: SubmissionInput, chart: DossierChart, snapshot: DossierSnapshot, eventRows: readonly EventRow[], thresholdMs: number, apologyLeadMs?: number): FullRow {
   return {
     ...identityColumns(input.id, decodeRow(eventRows[0]!)),
-    ...projectionPatch(chart, snapshot, eventRows[eventRows.length - 1]!, input.cal, thresholdMs),
+    ...projectionPatch(chart, snapshot, eventRows[eventRows.length - 1]!, input.cal, thresholdMs, apologyLeadMs),
   };
 }
 
@@ -179,10 +182,10 @@ export interface PlannedSubmission {
 }
 
 /** What a submission writes: the new row and its first event(s). */
-export function planSubmission(input: SubmissionInput, thresholdMs: number): PlannedSubmission {
+export function planSubmission(input: SubmissionInput, thresholdMs: number, apologyLeadMs?: number): PlannedSubmission {
   const { chart, snapshot, pending } = startSubmission(input);
   const eventRows = chainEvents(input.id, input.chartVersion, GENESIS_HASH, 0, pending);
-  return { row: dossierRow(input, chart, snapshot, eventRows, thresholdMs), eventRows, snapshot };
+  return { row: dossierRow(input, chart, snapshot, eventRows, thresholdMs, apologyLeadMs), eventRows, snapshot };
 }
 
 export interface PlannedTransition {
@@ -192,9 +195,9 @@ export interface PlannedTransition {
 }
 
 /** What one accepted event appends after the loaded head, and the row's new columns. */
-export function planTransition(loaded: Loaded, event: DossierEvent, cal: Calendar, thresholdMs: number): PlannedTransition {
+export function planTransition(loaded: Loaded, event: DossierEvent, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): PlannedTransition {
   const next = stepChart(loaded.chart, loaded.snapshot, event);
   const { row } = loaded;
   const eventRows = chainEvents(row.id, row.machine_version, row.last_hash, row.version, [pendingOf(event)]);
-  return { eventRows, patch: projectionPatch(loaded.chart, next, eventRows[eventRows.length - 1]!, cal, thresholdMs), next };
+  return { eventRows, patch: projectionPatch(loaded.chart, next, eventRows[eventRows.length - 1]!, cal, thresholdMs, apologyLeadMs), next };
 }

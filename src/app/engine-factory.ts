@@ -28,6 +28,8 @@ export interface EngineOptions extends DbOptions {
   chartVersion?: number;
   /** remaining working time under which a dossier is due soon (default one office day) */
   dueSoonThresholdMs?: number;
+  /** working time before the apology window closes at which the sweeper warns (default: half an office day) */
+  apologyLeadMs?: number;
 }
 
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
@@ -64,6 +66,6 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
   }
   const calendars = new CalendarProvider(db);
   const procedures = new ProcedureProvider(db);
-  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs });
+  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs, apologyLeadMs: opts.apologyLeadMs });
   return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
 }

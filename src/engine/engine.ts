@@ -60,6 +60,8 @@ export interface EngineDeps {
   chartVersion?: number;
   /** remaining working time under which a dossier is "due soon" (default: one office day) */
   dueSoonThresholdMs?: number;
+  /** working time before the apology window closes at which the office is warned (default: half an office day) */
+  apologyLeadMs?: number;
 }
 
 export type SystemEventType = 'DEADLINE_APPROACHING' | 'DEADLINE_PASSED';
@@ -92,6 +94,7 @@ export class DossierEngine {
       const planned = planSubmission(
         { id: uuidv7(), code, agencyCode: this.deps.agencyCode, def, sub, actor, at, chartVersion: this.deps.chartVersion ?? CURRENT_CHART_VERSION, cal },
         this.threshold(cal),
+        this.deps.apologyLeadMs,
       );
       await insertDossier(tx, planned.row);
       await appendEvents(tx, planned.eventRows);
@@ -212,12 +215,12 @@ export class DossierEngine {
       if (!row) return 'skipped';
       const loaded = { row, ...restoreRow(row) };
       const now = this.stampTime(row);
-      const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal));
+      const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal), this.deps.apologyLeadMs);
       if (type) {
         await this.commit(tx, loaded, deadlineEvent(loaded.snapshot, type, now, cal), cal);
         return 'sent';
       }
-      await setNextCheck(tx, row.id, row.version, nextCheckAt(loaded.snapshot, cal, this.threshold(cal)));
+      await setNextCheck(tx, row.id, row.version, nextCheckAt(loaded.snapshot, cal, this.threshold(cal), this.deps.apologyLeadMs));
       return 'refreshed';
     });
   }
@@ -227,7 +230,7 @@ export class DossierEngine {
   }
 
   private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
-    const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal));
+    const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
     await appendEvents(tx, eventRows);
     if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);
     const row = { ...loaded.row, ...patch };

@@ -30,7 +30,8 @@ describe.each([
   ['a pause', [ev.pause('2026-03-04T02:00:00.000Z'), ev.resume('2026-03-05T02:00:00.000Z')]],
   ['a supplement request', [ev.requestSupplement('2026-03-04T02:00:00.000Z'), ev.receiveSupplement('2026-03-06T02:00:00.000Z', '2026-03-16T10:00:00.000Z')]],
 ])('a step containing %s', (_name, stop) => {
-  const snapshot = run([ev.receive(), ev.assign(ASSIGNED_AT), ...stop]);
+  // already warned (due soon), so the sweeper's next word on the dossier is about the step
+  const snapshot = run([ev.receive(), ev.assign(ASSIGNED_AT), ...stop, ev.approaching('2026-03-06T03:00:00.000Z')]);
   const ctx = snapshot.context;
   const budget = THREE_STEP_TERMS.steps[0]!.budget;
   const withoutStop = addWorkingTime(ASSIGNED_AT, budget, cal);

@@ -4,7 +4,7 @@
  * racing send each event once.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
+import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
 import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { findDueForCheck } from '../../src/store/dossier-store';
@@ -26,16 +26,17 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     return (await t.engine.history(code)).filter((e) => e.type.startsWith('DEADLINE_')).map((e) => e.type);
   }
 
-  test('due soon from the close of the working day before the due date; overdue only after the due time; once each', async () => {
-    t.at('2026-03-03 09:00'); // Tue → due Fri 06/03 17:00
+  test('rule: the office is warned half an office day before the apology window closes, not when it closes; overdue only after the due time; once each', async () => {
+    t.at('2026-03-03 09:00'); // Tue → due Fri 06/03 17:00; a timely apology by Thu 05/03 17:00
     const { code } = await t.engine.submit(submission(HKD), ACTORS.counter);
-    t.at('2026-03-05 16:59');
+    t.at('2026-03-05 11:14'); // 3 h 46 min of office time before the window closes
     await sweeper.sweepOnce();
     expect(await flags(code)).toEqual([]);
-    t.at('2026-03-05 17:01');
+    t.at('2026-03-05 11:15'); // 3 h 45 min = half an office day (7 h 30) before Thu 17:00
     await sweeper.sweepOnce();
     expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
     expect((await t.engine.get(code)).timeliness).toBe('due_soon');
+    expect((await t.engine.history(code)).at(-1)).toMatchObject({ payload: { apologyDueBy: hanoi('2026-03-05 17:00') } });
     t.at('2026-03-06 17:00');
     await sweeper.sweepOnce();
     expect(await flags(code)).toEqual(['DEADLINE_APPROACHING']);
@@ -114,19 +115,55 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     expect((await t.engine.snapshotOf(code)).context.stepOverruns).toHaveLength(1);
   });
 
-  test('the due-soon threshold is configurable in working hours', async () => {
-    const two = await startEngine(backend, '2026-03-03 09:00', { dueSoonThresholdMs: 2 * 3_600_000 });
+  test('the due-soon threshold is configurable in working hours (warned then, if earlier than the apology warning)', async () => {
+    const two = await startEngine(backend, '2026-03-03 09:00', { dueSoonThresholdMs: 16 * 3_600_000 });
     try {
       const { code } = await two.engine.submit(submission(HKD), ACTORS.counter); // due Fri 06/03 17:00
       const sw = new DeadlineSweeper(two);
-      two.at('2026-03-06 14:59');
+      two.at('2026-03-04 15:59');
       await sw.sweepOnce();
       expect((await two.engine.get(code)).timeliness).toBe('on_track');
-      two.at('2026-03-06 15:00'); // two office hours left
+      two.at('2026-03-04 16:00'); // 16 office hours left: Wed 1 h + Thu 7.5 h + Fri 7.5 h
       await sw.sweepOnce();
       expect((await two.engine.get(code)).timeliness).toBe('due_soon');
     } finally {
       await two.drop();
+    }
+  });
+
+  test('the apology warning lead is configurable in working hours (MOTCUA_APOLOGY_WARNING_WORKING_HOURS)', async () => {
+    const one = await startEngine(backend, '2026-03-03 09:00', { apologyLeadMs: 3_600_000 });
+    try {
+      const { code } = await one.engine.submit(submission(HKD), ACTORS.counter); // apology window closes Thu 05/03 17:00
+      const sw = new DeadlineSweeper(one);
+      one.at('2026-03-05 15:59');
+      await sw.sweepOnce();
+      expect((await one.engine.get(code)).timeliness).toBe('on_track');
+      one.at('2026-03-05 16:00');
+      await sw.sweepOnce();
+      expect((await one.engine.get(code)).timeliness).toBe('due_soon');
+    } finally {
+      await one.drop();
+    }
+  });
+
+  test('rule: with the at_deadline apology option the office is warned half an office day before the due time at the latest', async () => {
+    const short = await startEngine(backend, '2026-03-03 09:00', { dueSoonThresholdMs: 3_600_000 });
+    try {
+      const base = CATALOGUE.find((p) => p.code === HKD)!;
+      const atDeadline = { ...base, code: '9.000297', name: 'Thủ tục liên thông (xin lỗi khi hết hạn)', apology: { ...base.apology, deadline: 'at_deadline' as const } };
+      await insertProcedureVersion(short.db, { code: atDeadline.code, version: 1, definition: atDeadline, createdAt: new Date(0).toISOString(), createdBy: 'test' });
+      const { code } = await short.engine.submit(submission(atDeadline.code), ACTORS.counter); // due Fri 06/03 17:00
+      const sw = new DeadlineSweeper(short);
+      short.at('2026-03-06 11:14');
+      await sw.sweepOnce();
+      expect((await short.engine.get(code)).timeliness).toBe('on_track');
+      short.at('2026-03-06 11:15');
+      await sw.sweepOnce();
+      expect((await short.engine.get(code)).timeliness).toBe('due_soon');
+      expect((await short.engine.history(code)).at(-1)).toMatchObject({ type: 'DEADLINE_APPROACHING', payload: { apologyDueBy: hanoi('2026-03-06 17:00') } });
+    } finally {
+      await short.drop();
     }
   });
 

@@ -18,6 +18,7 @@ import { dialectOf, openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
 import { verifyAllStream, type VerifySummary } from '../audit/verify-all';
 import type { Finding } from '../audit/verify-dossier';
+import { eachOption } from './options';
 
 interface Args {
   json: boolean;
@@ -30,13 +31,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { json: false, pageSize: 500, checkpoints: true, maxFindings: 1000, workers: os.availableParallelism(), anchors: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  eachOption(argv, (a, value) => {
     if (a === '--json') args.json = true;
     else if (a === '--no-checkpoints') args.checkpoints = false;
     else if (a === '--page-size') args.pageSize = positive(a, value());
@@ -50,7 +45,7 @@ function parseArgs(argv: string[]): Args {
       if (!m) throw new Error('--anchor expects ID:DIGEST (64 hex digits)');
       args.anchors.push({ id: Number(m[1]), digest: m[2]! });
     } else throw new Error(`unknown option ${a}`);
-  }
+  });
   return args;
 }
 

@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { dialectOf, openDb } from '../store/db';
 import { generate, type GenerateSummary } from '../seed-generate/generate';
 import { WORKERS_SUPPORTED } from '../seed-generate/pool';
+import { eachOption } from './options';
 
 interface Args {
   dossiers: number;
@@ -26,13 +27,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { dossiers: 10_000, centres: 10, months: 12, seed: 'motcua', database: null, end: null, workers: 0, batch: 2000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  eachOption(argv, (a, value) => {
     if (a === '--dossiers') args.dossiers = integer(a, value(), 1);
     else if (a === '--centres') args.centres = integer(a, value(), 1);
     else if (a === '--months') args.months = integer(a, value(), 1);
@@ -45,7 +40,7 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--workers') args.workers = integer(a, value(), 0);
     else if (a === '--batch') args.batch = integer(a, value(), 1);
     else throw new Error(`unknown option ${a}`);
-  }
+  });
   return args;
 }
 

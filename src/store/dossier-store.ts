@@ -67,6 +67,13 @@ export async function findDossiersByIds(db: Knex | Knex.Transaction, ids: string
   return (await db('dossiers').whereIn('id', ids)).map(dossierRowFromDb);
 }
 
+/** A page of dossiers in id order after `afterId` (keyset paging), for readers of the whole database. */
+export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: string, limit: number): Promise<DossierRow[]> {
+  const q = db('dossiers').orderBy('id').limit(limit);
+  if (afterId) q.where('id', '>', afterId);
+  return (await q).map(dossierRowFromDb);
+}
+
 export async function findDossierById(db: Knex | Knex.Transaction, id: string): Promise<DossierRow | null> {
   const raw = await db('dossiers').where({ id }).first();
   return raw ? dossierRowFromDb(raw) : null;

@@ -15,6 +15,7 @@ import * as loginAddresses from './20261204000400_login_addresses';
 import * as reportDeliveries from './20261204000500_report_deliveries';
 import * as recordViewSource from './20261204000401_record_view_source';
 import * as userTitles from './20261204000300_user_titles';
+import * as appendOnly from './20261204000402_append_only';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000500_report_deliveries', reportDeliveries],
   ['20261204000401_record_view_source', recordViewSource],
   ['20261204000300_user_titles', userTitles],
+  ['20261204000402_append_only', appendOnly],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

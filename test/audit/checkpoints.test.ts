@@ -8,6 +8,7 @@ import { ACTORS, startEngine, submission, type StartedEngine } from '../support/
 import type { Command } from '../../machines/engine/commands';
 import { checkpointDigest, createCheckpoint, listCheckpoints, verifyCheckpoints } from '../../src/audit/checkpoints';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
@@ -17,6 +18,7 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
   let t: StartedEngine;
   beforeEach(async () => {
     t = await startEngine(backend);
+    await asDatabaseOwner(t.db); // these tests tamper as the database owner (test/audit/tamper.test.ts shows the application cannot)
   });
   afterEach(async () => t.drop());
 

@@ -13,6 +13,7 @@ import { ACTORS, startEngine, submission, type StartedEngine } from '../support/
 import type { Command } from '../../machines/engine/commands';
 import { canonicalJson as ours } from '../../machines/engine/hash';
 import { exportDossier, type DossierExport } from '../../src/audit/export';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export.js');
 const PROC = '1.001612';
@@ -109,6 +110,7 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
   });
 
   test('the export of a dossier tampered in the database fails offline too', async () => {
+    await asDatabaseOwner(t.db); // as the database owner: the application itself cannot change history
     await t.db('dossier_events').where({ dossier_id: id, seq: 2 }).update({ actor: 'mallory' });
     const tampered = await exportDossier(t.db, code, t.clock.now());
     expect(run(tampered)).toEqual({ status: 1, stdout: 'BROKEN at seq 2: RECEIVE: content does not match its hash (edited)\n' });

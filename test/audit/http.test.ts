@@ -7,6 +7,7 @@ import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
@@ -102,6 +103,7 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     expect(lines.at(-1)).toMatchObject({ type: 'summary', dossiers: 2, events: 8, findings: 0 });
     expect(lines.some((l) => l.type === 'progress')).toBe(true);
 
+    await asDatabaseOwner(s.engine.db); // as the database owner: the application itself cannot change history
     await s.engine.db('dossier_events').where({ dossier_id: id, seq: 4 }).update({ payload: JSON.stringify({ note: 'đã kiểm tra' }) });
     await s.engine.db('dossiers').where({ id }).update({ due_at: hanoi('2026-03-09 17:00') });
     const tampered = (await get('/api/audit/verify', 'admin')).text.trim().split('\n').map((l) => JSON.parse(l));

@@ -1,6 +1,7 @@
 /**
- * Tampering with the database directly (SQL on dossier_events and dossiers, on SQLite and PostgreSQL)
- * is detected by the one-dossier verifier and located at the first broken event, with what is wrong.
+ * The chained logs are append-only in the database itself: the application's UPDATE, DELETE and TRUNCATE
+ * are refused by triggers. A database owner can drop them; tampering with the database directly (SQL on
+ * dossier_events and dossiers, on SQLite and PostgreSQL) is then still detected by the one-dossier verifier and located at the first broken event, with what is wrong.
  * Each test builds its own dossier through the engine, then edits the tables behind the engine's back.
  */
 import { BACKENDS } from '../support/backends';
@@ -10,6 +11,8 @@ import { createEngineContext } from '../../src/app/engine-factory';
 import { chartFor, CURRENT_CHART_VERSION, registerChartVersion, type ActorRef, type DossierChart } from '../../machines/dossier';
 import { eventHash } from '../../machines/engine/hash';
 import { loadDossierForAudit, verifyDossier, type Finding } from '../../src/audit/verify-dossier';
+import { createCheckpoint } from '../../src/audit/checkpoints';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612'; // three steps: counter (TTPVHCC), specialist (KINHTE), leader (KINHTE)
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
@@ -27,6 +30,50 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     t = await startEngine(backend);
   });
   afterAll(async () => t.drop());
+
+  test('the application cannot alter history: UPDATE, DELETE (and TRUNCATE) on the chained logs are refused by the database', async () => {
+    const { id } = await build('result');
+    const before = await events(id).orderBy('seq');
+    const refused = async (what: string, run: () => Promise<unknown>) => {
+      const err = await run().then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect({ what, refused: err?.message ?? 'accepted' }).toEqual({ what, refused: expect.stringMatching(/append-only/) });
+    };
+    await refused('edit an event', () => events(id).andWhere({ seq: 6 }).update({ payload: '{}' }));
+    await refused('delete an event', () => events(id).andWhere({ seq: 6 }).delete());
+    await refused('renumber events', () => events(id).update({ seq: t.db.raw('seq + 100') }));
+    await refused('raw SQL', () => t.db.raw('DELETE FROM dossier_events WHERE dossier_id = ?', [id]));
+    if (backend.name === 'postgres') await refused('truncate', () => t.db.raw('TRUNCATE dossier_events'));
+    await t.db('review_events').insert({
+      id: '0190e8a0-0000-7000-8000-000000000001',
+      week: '2026-W10',
+      unit: 'centre',
+      seq: 1,
+      type: 'REVIEW_NOTE',
+      payload: '{}',
+      actor: 'leader',
+      occurred_at: hanoi('2026-03-10 09:00'),
+      prev_hash: '0'.repeat(64),
+      hash: '1'.repeat(64),
+    });
+    await refused('edit a review note', () => t.db('review_events').update({ payload: '{"x":1}' }));
+    await refused('delete a review note', () => t.db('review_events').delete());
+    await createCheckpoint(t.db, t.clock.now());
+    await refused('edit a checkpoint', () => t.db('audit_checkpoints').update({ event_count: 0 }));
+    await refused('delete a checkpoint', () => t.db('audit_checkpoints').delete());
+    await refused('delete checkpoint heads', () => t.db('audit_checkpoint_heads').delete());
+    expect(await events(id).orderBy('seq')).toEqual(before);
+    expect(await verify((await t.db('dossiers').where({ id }).first()).code)).toEqual([]);
+  });
+
+  test('a database owner who drops the triggers can change history, and the audit still catches it', async () => {
+    await asDatabaseOwner(t.db);
+    const { code, id } = await build();
+    await events(id).andWhere({ seq: 3 }).update({ actor: 'mallory' });
+    expect((await verify(code))[0]).toMatchObject({ seq: 3, kind: 'hash_mismatch' });
+  });
 
   /**
    * SUBMIT(1) RECEIVE(2) at 09:00 → ASSIGN(3) 10:00 → COMPLETE_STEP(4) 11:00 → COMPLETE_STEP(5) next day →

@@ -8,6 +8,7 @@ import type { Command } from '../../machines/engine/commands';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAll, verifyAllStream, type VerifyProgress } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
@@ -60,6 +61,7 @@ describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
   test('tampered dossiers are each found, and counted by kind; a deleted one through the checkpoint', async () => {
     await createCheckpoint(t.db, hanoi('2026-03-05 17:00'));
     const [, , , gapped, edited, gone, drifted] = codes;
+    await asDatabaseOwner(t.db); // as the database owner: the application itself cannot change history
     await t.db('dossier_events').where({ dossier_id: edited!.id, seq: 3 }).update({ actor: 'mallory' });
     await t.db('dossier_events').where({ dossier_id: gone!.id }).delete();
     await t.db('dossiers').where({ id: gone!.id }).delete();

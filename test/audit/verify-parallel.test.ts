@@ -9,6 +9,7 @@ import type { Command } from '../../machines/engine/commands';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAllStream, type VerifyMessage } from '../../src/audit/verify-all';
 import { VerifyWorkerPool, workerConnectionOf } from '../../src/audit/verify-workers';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
@@ -86,6 +87,7 @@ describe.each(BACKENDS)('parallel verification on $name', (backend) => {
     const edited = sorted[1]!; // first page
     const drifted = sorted[9]!; // another page, verified by the other worker
     const gone = sorted[20]!; // only the checkpoint can show it
+    await asDatabaseOwner(t.db); // as the database owner: the application itself cannot change history
     await t.db('dossier_events').where({ dossier_id: edited.id, seq: 2 }).update({ actor: 'mallory' });
     await t.db('dossiers').where({ id: drifted.id }).update({ applicant_name: 'Người khác' });
     await t.db('dossier_events').where({ dossier_id: gone.id }).delete();

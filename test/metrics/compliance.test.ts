@@ -50,6 +50,7 @@ import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceFigures, type ComplianceR
 import { metricsColumns } from '../../machines/metrics/projection-extra';
 import fs from 'node:fs';
 import path from 'node:path';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const HKD = '1.001612';
 const CT = '2.000815';
@@ -380,6 +381,7 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
   test('an edited event breaks its hash chain and is reported', async () => {
     const id = (await t().db('dossiers').where({ code: codes.D1 }).first()).id;
     const ev = await t().db('dossier_events').where({ dossier_id: id, type: 'RETURN_RESULT' }).first();
+    await asDatabaseOwner(t().db); // as the database owner: the application itself cannot change history
     await t().db('dossier_events').where({ id: ev.id }).update({ payload: JSON.stringify({ method: 'counter', rating: 1 }) });
     try {
       const { integrity } = await slow('centre');

@@ -13,6 +13,7 @@ import { GENESIS_HASH } from '../../machines/engine/hash';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
+import { asDatabaseOwner } from '../support/db-owner';
 
 const HKD = '1.001612'; // 3 working days: tiep-nhan (TTPVHCC, 4 h), tham-dinh (KINHTE, 1 day), ky-cap (KINHTE, 1 day)
 const BIRTH = '1.001193'; // same day: tiep-nhan (TTPVHCC, 1 h), tham-dinh (VHXH), ky-cap (LANHDAO)
@@ -417,6 +418,7 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
   });
 
   test('a tampered review record breaks the chain, and the review says so', async () => {
+    await asDatabaseOwner(s.engine.db); // as the database owner: the application itself cannot change history
     await s.engine.db('review_events').where({ week: '2026-W10', unit: 'centre', seq: 1 }).update({ payload: JSON.stringify({ dossierCode: codes.D3, cause: 'Đã sửa', correctiveAction: 'Đã sửa' }) });
     expect(await verifyWeekChain(s.engine.db, '2026-W10', 'centre')).toMatchObject({ valid: false, brokenAt: { seq: 1 } });
     const r = await reviewJson('2026-W10');

@@ -47,11 +47,12 @@ export interface MonthlyReport {
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Pure. The instants bounding a month 'YYYY-MM' in local time, or null for anything else. */
+/** Pure. The instants bounding a month 'YYYY-MM' (years 1971–9998) in local time, or null for anything else. */
 export function monthBounds(month: string): { from: string; to: string } | null {
   const m = MONTH_RE.exec(month);
   if (!m) return null;
   const [y, mo] = [Number(m[1]), Number(m[2])];
+  if (y < 1971 || y > 9998) return null; // as weeks: an instant's year stays four digits on both sides of the month
   const next = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
   return { from: toInstant(`${month}-01`, '00:00'), to: toInstant(`${next}-01`, '00:00') };
 }

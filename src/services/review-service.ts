@@ -59,7 +59,8 @@ export const SignOffBodySchema = z.strictObject({ week, unit: unit.optional(), s
 const month = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM')
-  .describe('calendar month in Asia/Ho_Chi_Minh');
+  .refine((m) => monthBounds(m) !== null, 'the year must be 1971–9998')
+  .describe('calendar month in Asia/Ho_Chi_Minh (years 1971–9998)');
 export const MonthlyReportQuerySchema = z.strictObject({
   month,
   format,

@@ -126,6 +126,12 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
     const bad = await get('/api/reports/monthly?month=2026-13');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].field).toBe('month');
+    // no valid-looking input may give a 5xx: years outside 1971–9998 used to throw (an unpadded year)
+    for (const month of ['0001-01', '0999-12', '1970-12', '9999-12']) {
+      const res = await get(`/api/reports/monthly?month=${month}`);
+      expect({ month, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({ month, status: 400, field: 'month' });
+    }
+    for (const month of ['1971-01', '9998-12']) expect((await get(`/api/reports/monthly?month=${month}`)).status).toBe(200);
     const counter = await s.login('counter');
     expect((await s.http.get('/api/reports/monthly?month=2026-03').set('Authorization', `Bearer ${counter}`)).status).toBe(403);
   });

@@ -6,7 +6,9 @@
  *   becomes U+FFFD, so the stored value would differ from the one hashed into the event chain;
  * - the keys __proto__, constructor and prototype, which no schema has and which only serve to
  *   pollute prototypes;
- * - JSON nested deeper than MAX_JSON_DEPTH (no request shape needs more than a few levels).
+ * - JSON nested deeper than MAX_JSON_DEPTH (no request shape needs more than a few levels);
+ * - a path whose percent-encoding does not decode (a stray %, %zz, or bytes that are not UTF-8), whichever
+ *   route it would reach and whether or not the request carries a token.
  * The walk is iterative: a 60 000-deep array is refused, not a stack overflow.
  */
 import type { RequestHandler } from 'express';
@@ -52,7 +54,18 @@ export function inputProblem(value: unknown, prefix = ''): FieldIssue | null {
   return null;
 }
 
+function decodesCleanly(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const guardInput: RequestHandler = (req, _res, next) => {
+  if (!decodesCleanly(req.path)) throw validationFailed([{ field: '(path)', reason: 'invalid percent-encoding in the URL path' }], 'Đường dẫn không hợp lệ');
   if (/%00/i.test(req.path)) throw validationFailed([{ field: '(path)', reason: 'must not contain a NUL character' }], 'Đường dẫn không hợp lệ');
   const issue = inputProblem(req.query) ?? (req.body === undefined ? null : inputProblem(req.body));
   if (issue) throw validationFailed([issue]);

@@ -124,11 +124,12 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     expect(errorShapeProblem(res)).toBeNull();
   });
 
-  test('bad percent-encoding in a path is 400 naming the path, not a 500', async () => {
-    for (const path of ['/api/dossiers/%', '/api/dossiers/%E0%A4%A/events', '/api/procedures/%zz', '/api/public/dossiers/%C0%AE', '/api/calendar/%ED%A0%80']) {
-      const res = await send('admin', 'GET', path);
-      expect({ path, status: res.status, fields: fields(res) }).toEqual({ path, status: 400, fields: ['(path)'] });
-    }
+  test('bad percent-encoding in a path is 400 naming the path, not a 500, with or without a token (input checks come before authentication)', async () => {
+    for (const who of ['admin', null])
+      for (const path of ['/api/dossiers/%', '/api/dossiers/%E0%A4%A/events', '/api/procedures/%zz', '/api/public/dossiers/%C0%AE', '/api/calendar/%ED%A0%80', '/api/nowhere/%zz']) {
+        const res = await send(who, 'GET', path);
+        expect({ who, path, status: res.status, fields: fields(res) }).toEqual({ who, path, status: 400, fields: ['(path)'] });
+      }
   });
 
   describe('unknown fields are refused, each named as its own field', () => {

@@ -1,16 +1,20 @@
 /**
  * The citizen's status lookup: a dossier code plus the last 4 digits of the applicant's phone or ID
  * number as a second factor. It answers the state and due date only, never applicant data. An unknown
- * code and a wrong factor give the very same answer, and guessing is throttled twice: every attempt
- * per client address, and failed attempts per dossier code (known or not, so the limit does not
- * reveal which codes exist either).
+ * code and a wrong factor give the very same answer. Guessing is throttled (docs/deploy.md), every
+ * failure counted before the factor is compared, in one atomic statement per bucket, and taken back when
+ * the attempt succeeds, so a burst of parallel guesses cannot slip past a check made before any was
+ * counted: every attempt per client address (20 a minute); failures per code and address (5 in 15 minutes,
+ * so a stranger locks only their own address out of a citizen's dossier); and failures per code from
+ * anywhere (30 a day, the backstop against guessing from many addresses; codes known or not, so the limit
+ * does not reveal which codes exist).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
 import { MotcuaError } from '../../machines/engine/errors';
 import { findDossierByCode } from '../store/dossier-store';
-import { bucketName, check, hit, type RateLimitDecision } from './rate-limit';
+import { bucketName, clear, hit, hitAll, refund, type RateLimitDecision } from './rate-limit';
 
 /** All a member of the public may see of a dossier. */
 export interface PublicDossierStatus {
@@ -25,7 +29,8 @@ export interface PublicDossierStatus {
 
 export const PUBLIC_LOOKUP_LIMITS = {
   perAddress: { limit: 20, windowMs: 60_000 },
-  failuresPerCode: { limit: 5, windowMs: 15 * 60_000 },
+  failuresPerCodeAndAddress: { limit: 5, windowMs: 15 * 60_000, lockout: true },
+  failuresPerCode: { limit: 30, windowMs: 24 * 3600_000 },
 } as const;
 
 /** The one answer for an unknown code, a wrong factor and a missing factor. */
@@ -45,17 +50,20 @@ export interface LookupRequest {
 export async function lookupPublicStatus(db: Knex, req: LookupRequest): Promise<PublicDossierStatus> {
   const byAddress = await hit(db, bucketName('public-lookup:address:', req.address), { ...PUBLIC_LOOKUP_LIMITS.perAddress, now: req.now });
   if (!byAddress.allowed) throw rateLimited(byAddress);
-  const codeBucket = bucketName('public-lookup:code:', req.code.toUpperCase());
-  const failures = { ...PUBLIC_LOOKUP_LIMITS.failuresPerCode, now: req.now };
-  const byCode = await check(db, codeBucket, failures);
-  if (!byCode.allowed) throw rateLimited(byCode);
+  const code = req.code.toUpperCase();
+  const pairBucket = bucketName('public-lookup:code-address:', `${code}|${req.address}`);
+  const codeBucket = bucketName('public-lookup:code:', code);
+  const failures = await hitAll(db, [
+    { bucket: pairBucket, opts: { ...PUBLIC_LOOKUP_LIMITS.failuresPerCodeAndAddress, now: req.now } },
+    { bucket: codeBucket, opts: { ...PUBLIC_LOOKUP_LIMITS.failuresPerCode, now: req.now } },
+  ]);
+  if (!failures.allowed) throw rateLimited(failures);
 
   const row = await findDossierByCode(db, req.code);
   const matches = row !== null && req.verify !== undefined && secondFactorMatches(req.verify, row.applicant_phone, row.applicant_id_number);
-  if (!row || !matches) {
-    await hit(db, codeBucket, failures);
-    throw lookupNotFound();
-  }
+  if (!row || !matches) throw lookupNotFound();
+  await clear(db, pairBucket);
+  await refund(db, codeBucket);
   const state = row.state as LifecycleState;
   const pauseReason = state === 'paused' ? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context.pauseReason : null;
   return {

@@ -1,12 +1,14 @@
 /**
  * The one rate limiter: fixed windows kept in the rate_limits table (src/store/rate-limit-store.ts), so
- * every API instance shares them. Used for every attempt (`hit`), or for failures only (`check` before
- * the attempt, `hit` after a failure, `clear` after a success). With `lockout`, the hit that reaches the
- * limit restarts the window, so a lockout lasts a full window (the login throttle).
+ * every API instance shares them. Used for every attempt (`hit`), or for failures only: count first
+ * (`hit`, or `hitAll` for several buckets), then try, then `refund` or `clear` what was not a failure, so
+ * check-and-count is one atomic statement and a parallel burst cannot pass a check made before any of it
+ * was counted. With `lockout`, the hit that reaches the limit restarts the window, so a lockout lasts a
+ * full window (the login throttle); later refused hits neither count nor renew it.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
-import { countHit, deleteBucket, readBucket, uncountHit } from '../store/rate-limit-store';
+import { countHit, deleteBucket, uncountHit } from '../store/rate-limit-store';
 
 export { pruneRateLimits } from '../store/rate-limit-store';
 
@@ -49,14 +51,7 @@ export async function hit(db: Db, bucket: string, opts: RateLimitOptions): Promi
     expiredAtOrBefore: windowCutoff(opts),
     restartWindowAt: opts.lockout ? opts.limit : undefined,
   });
-  return decide(after.count, after.windowStart, opts, 'hit');
-}
-
-/** Reads `bucket` without counting: refused once `limit` attempts were counted in the current window. */
-export async function check(db: Db, bucket: string, opts: RateLimitOptions): Promise<RateLimitDecision> {
-  const found = await readBucket(db, bucket);
-  if (!found || found.windowStart <= windowCutoff(opts)) return { allowed: true, count: 0, retryAfterSeconds: 0 };
-  return decide(found.count, found.windowStart, opts, 'check');
+  return decide(after.count, after.windowStart, opts);
 }
 
 /**
@@ -68,6 +63,25 @@ export async function refund(db: Db, bucket: string): Promise<void> {
   await uncountHit(db, bucket);
 }
 
+/**
+ * Counts one attempt against every bucket, each in one atomic statement, before anything is checked. When
+ * a bucket is over its limit, every count just made is taken back (a refused attempt is not counted and
+ * does not renew a lockout) and that bucket's refusal is returned; else an allowed decision. The caller
+ * then `refund`s (or `clear`s) the buckets whose attempt turned out not to be a failure.
+ */
+export async function hitAll(db: Db, limits: readonly { bucket: string; opts: RateLimitOptions }[]): Promise<RateLimitDecision> {
+  const counted: string[] = [];
+  for (const { bucket, opts } of limits) {
+    const decision = await hit(db, bucket, opts);
+    counted.push(bucket);
+    if (!decision.allowed) {
+      for (const b of counted) await refund(db, b);
+      return decision;
+    }
+  }
+  return { allowed: true, count: 0, retryAfterSeconds: 0 };
+}
+
 /** Forgets the attempts counted against `bucket` (a successful login clears its failures). */
 export async function clear(db: Db, bucket: string): Promise<void> {
   await deleteBucket(db, bucket);
@@ -77,8 +91,8 @@ function windowCutoff(opts: RateLimitOptions): string {
   return new Date(opts.now.getTime() - opts.windowMs).toISOString();
 }
 
-function decide(count: number, windowStart: string, opts: RateLimitOptions, mode: 'hit' | 'check'): RateLimitDecision {
-  const allowed = mode === 'hit' ? count <= opts.limit : count < opts.limit;
+function decide(count: number, windowStart: string, opts: RateLimitOptions): RateLimitDecision {
+  const allowed = count <= opts.limit;
   if (allowed) return { allowed, count, retryAfterSeconds: 0 };
   const leftMs = Date.parse(windowStart) + opts.windowMs - opts.now.getTime();
   const retryAfterSeconds = Math.min(Math.ceil(opts.windowMs / 1000), Math.max(1, Math.ceil(leftMs / 1000)));

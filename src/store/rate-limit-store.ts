@@ -54,11 +54,6 @@ export async function uncountHit(db: Knex, bucket: string): Promise<void> {
   await db('rate_limits').where({ bucket }).where('count', '>', 0).decrement('count', 1);
 }
 
-export async function readBucket(db: Knex, bucket: string): Promise<RateLimitBucket | null> {
-  const row = (await db('rate_limits').where({ bucket }).first()) as { window_start: unknown; count: unknown } | undefined;
-  return row ? { windowStart: toIso(row.window_start), count: Number(row.count) } : null;
-}
-
 export async function deleteBucket(db: Knex, bucket: string): Promise<void> {
   await db('rate_limits').where({ bucket }).delete();
 }

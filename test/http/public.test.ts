@@ -76,17 +76,46 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
     expect((await lookup(code, '5678', from)).status).toBe(200);
   });
 
-  test('repeated wrong guesses at one code are refused with 429, from any address, and unknown codes alike', async () => {
+  test('five wrong guesses at a code lock that address out of it, not the citizen at another address', async () => {
+    const stranger = nextAddress();
+    for (let i = 0; i < 5; i += 1) expect((await lookup(code, String(1000 + i), stranger)).status).toBe(404);
+    const refused = await lookup(code, '5678', stranger);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details.retryAfterSeconds).toBe(15 * 60);
+    expect((await lookup(code, '5678', nextAddress())).status).toBe(200); // the citizen, elsewhere
+    server.engine.clock.advance(15 * 60_000 + 1000);
+    expect((await lookup(code, '5678', stranger)).status).toBe(200);
+  });
+
+  test('guesses at one code from many addresses meet the daily backstop, for unknown codes alike', async () => {
     const other = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
     const unknown = '000.00.12.H29-260303-8888';
     for (const target of [other, unknown]) {
-      for (let i = 0; i < 5; i += 1) expect((await lookup(target, String(1000 + i), nextAddress())).status).toBe(404);
+      for (let i = 0; i < 30; i += 1) expect((await lookup(target, String(1000 + i), nextAddress())).status).toBe(404);
       const refused = await lookup(target, '5678', nextAddress());
       expect(refused.status).toBe(429);
       expect(refused.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
     }
-    server.engine.clock.advance(15 * 60_000 + 1000);
+    server.engine.clock.advance(24 * 3600_000 + 1000);
     expect((await lookup(other, '5678', nextAddress())).status).toBe(200);
+  });
+
+  test('a burst of 60 parallel guesses from one address compares at most 5; the right factor inside it is refused', async () => {
+    const target = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
+    const from = nextAddress();
+    const burst = await Promise.all([...Array.from({ length: 60 }, (_, i) => lookup(target, String(1000 + i), from)), lookup(target, '5678', from)]);
+    expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(5);
+    expect(burst.filter((r) => r.status !== 404 && r.status !== 429)).toStrictEqual([]);
+    expect(burst[60]!.status).toBe(429);
+    server.engine.clock.advance(15 * 60_000 + 1000);
+  });
+
+  test('a burst of 60 parallel guesses from 60 addresses compares at most 30 (the backstop)', async () => {
+    const target = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
+    const burst = await Promise.all([...Array.from({ length: 60 }, (_, i) => lookup(target, String(1000 + i), nextAddress())), lookup(target, '5678', nextAddress())]);
+    expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(30);
+    expect(burst[60]!.status).toBe(429);
+    server.engine.clock.advance(24 * 3600_000 + 1000);
   });
 
   test('concurrent hits on one bucket each get their own count, and an expired window restarts at 1', async () => {

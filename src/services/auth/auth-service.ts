@@ -22,7 +22,7 @@ import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../../machines/engine/errors';
 import type { AuthUser } from '../auth-user';
 import { isKnownLoginAddress, rememberLoginAddress } from '../../store/login-address-store';
-import { bucketName, clear, hit, refund, type RateLimitDecision, type RateLimitOptions } from '../rate-limit';
+import { bucketName, clear, hitAll, refund, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { findSessionUser, findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
@@ -154,25 +154,11 @@ export class AuthService {
     return { limit, windowMs: this.opts.windowMs, now: this.deps.clock.now(), lockout: true };
   }
 
-  /**
-   * Counts one attempt against every bucket, each in one atomic statement, before anything is checked.
-   * When a bucket is over its limit, every count just made is taken back (a refused attempt neither
-   * checks a password nor renews a lockout) and the attempt is answered 429. Returns the buckets counted.
-   */
+  /** Counts the attempt in every bucket (rate-limit.ts `hitAll`); 429 when one is over its limit. */
   private async countAttempt(limits: [string, number][]): Promise<string[]> {
-    const counted: string[] = [];
-    let refused: RateLimitDecision | null = null;
-    for (const [bucket, limit] of limits) {
-      const decision = await hit(this.deps.db, bucket, this.throttle(limit));
-      counted.push(bucket);
-      if (!decision.allowed) {
-        refused = decision;
-        break;
-      }
-    }
-    if (!refused) return counted;
-    for (const bucket of counted) await refund(this.deps.db, bucket);
-    const retryAfterSeconds = refused.retryAfterSeconds;
+    const decision = await hitAll(this.deps.db, limits.map(([bucket, limit]) => ({ bucket, opts: this.throttle(limit) })));
+    if (decision.allowed) return limits.map(([bucket]) => bucket);
+    const retryAfterSeconds = decision.retryAfterSeconds;
     throw new MotcuaError('RATE_LIMITED', `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút`, {
       retryAfterSeconds,
     });

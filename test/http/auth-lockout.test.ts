@@ -111,35 +111,6 @@ describe.each(BACKENDS)('login throttling ($name)', (backend) => {
     server.engine.clock.advance(15 * MINUTE);
   });
 
-  test('a burst of 40 parallel wrong passwords from one address checks at most 5; the right password inside it gets no token', async () => {
-    const ip = '192.0.2.100';
-    const burst = await Promise.all([
-      ...Array.from({ length: 40 }, (_, i) => attempt('auditor', `wrong-${i}`, ip)),
-      attempt('auditor', 'demo', ip),
-    ]);
-    const statuses = burst.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
-    expect(statuses.filter((s) => s !== 401 && s !== 429)).toStrictEqual([]);
-    expect(burst[40]!.status).toBe(429);
-    expect(burst.some((r) => typeof r.body.token === 'string')).toBe(false);
-    expect((await attempt('auditor', 'demo', ip)).status).toBe(429);
-    server.engine.clock.advance(15 * MINUTE);
-  });
-
-  test('a burst of 40 parallel wrong passwords from 40 addresses over two instances checks at most 5', async () => {
-    const other = request(createApp(server.deps));
-    const burst = await Promise.all([
-      ...Array.from({ length: 40 }, (_, i) => attempt('leader', `wrong-${i}`, freshIp(), i % 2 === 0 ? server.http : other)),
-      attempt('leader', 'demo', freshIp(), other),
-    ]);
-    expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
-    expect(burst[40]!.status).toBe(429);
-    expect(burst.some((r) => typeof r.body.token === 'string')).toBe(false);
-    const row = await server.engine.db('rate_limits').where({ bucket: 'login:user:leader' }).first();
-    expect(Number(row.count)).toBe(5); // refused attempts were taken back: they neither count nor renew the lockout
-    server.engine.clock.advance(15 * MINUTE);
-  });
-
   test('the counters live in the database, so a second server instance sees the same lockout', async () => {
     const other = request(createApp(server.deps));
     await failTimes(5, 'leader_kinhte');

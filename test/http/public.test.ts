@@ -100,24 +100,6 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
     expect((await lookup(other, '5678', nextAddress())).status).toBe(200);
   });
 
-  test('a burst of 60 parallel guesses from one address compares at most 5; the right factor inside it is refused', async () => {
-    const target = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
-    const from = nextAddress();
-    const burst = await Promise.all([...Array.from({ length: 60 }, (_, i) => lookup(target, String(1000 + i), from)), lookup(target, '5678', from)]);
-    expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(5);
-    expect(burst.filter((r) => r.status !== 404 && r.status !== 429)).toStrictEqual([]);
-    expect(burst[60]!.status).toBe(429);
-    server.engine.clock.advance(15 * 60_000 + 1000);
-  });
-
-  test('a burst of 60 parallel guesses from 60 addresses compares at most 30 (the backstop)', async () => {
-    const target = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
-    const burst = await Promise.all([...Array.from({ length: 60 }, (_, i) => lookup(target, String(1000 + i), nextAddress())), lookup(target, '5678', nextAddress())]);
-    expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(30);
-    expect(burst[60]!.status).toBe(429);
-    server.engine.clock.advance(24 * 3600_000 + 1000);
-  });
-
   test('concurrent hits on one bucket each get their own count, and an expired window restarts at 1', async () => {
     const opts = () => ({ limit: 10, windowMs: 60_000, now: server.engine.clock.now() });
     const results = await Promise.all(Array.from({ length: 25 }, () => hit(server.engine.db, 'test:concurrent', opts())));

@@ -253,7 +253,7 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
     return { who, req: { method: route.method.toUpperCase(), path: path + queryString(t.query ?? {}, spec.query), headers, body } };
   }
 
-  function problem(route: RouteSpec, res: RawResponse): string | null {
+  function problem(res: RawResponse): string | null {
     if (res.status >= 500) return `answered ${res.status}: ${res.text.slice(0, 300)}`;
     if (res.status >= 400) {
       const shape = errorShapeProblem(res);
@@ -286,7 +286,7 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
           tokens.set(who, (await auth().login(who, 'demo')).token);
           last = undefined;
         }
-        const why = problem(route, res);
+        const why = problem(res);
         if (why) throw new Error(`${name} as ${who}: ${why}\nrequest: ${req.method} ${req.path.slice(0, 300)} ${JSON.stringify(req.headers).slice(0, 300)} body ${req.body?.subarray(0, 300).toString('latin1')}`);
         if (res.status >= 400 && res.status < 500) {
           const changed = changedTables(before, after).filter((t) => !(t === 'rate_limits' && THROTTLED.has(name)));

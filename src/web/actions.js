@@ -66,7 +66,14 @@ export function primaryAction(view, user) {
 
 export const FORWARD_LABEL = 'Chuyển xử lý';
 
-/** A button for an action on a dossier; `onDone(view)` gets the updated dossier. */
+/**
+ * A button for an action on a dossier; `onDone(view)` gets the updated dossier.
+ * @param {any} view
+ * @param {string} type
+ * @param {any} user
+ * @param {(view: any) => void} onDone
+ * @param {{primary?: boolean, label?: string}} [opts]
+ */
 export function actionButton(view, type, user, onDone, { primary = false, label } = {}) {
   const text = label ?? (type === 'FORWARD' ? FORWARD_LABEL : actionLabel(type));
   return h(

@@ -75,6 +75,7 @@ const UNAVAILABLE = 'Hệ thống tạm thời không sẵn sàng, vui lòng th�
  * @param {{body?: any, headers?: Record<string,string>, signal?: AbortSignal, auth?: boolean}} [opts]
  */
 export async function request(method, path, opts = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json', ...(opts.headers ?? {}) };
   const s = session();
   if (opts.auth !== false && s) headers.Authorization = `Bearer ${s.token}`;
@@ -198,6 +199,8 @@ export function sendEvent(code, version, type, payload = {}) {
 
 /**
  * Every page of a list query, up to `maxItems`.
+ * @param {Record<string, any>} params
+ * @param {{maxItems?: number, signal?: AbortSignal}} [opts]
  * @returns {Promise<{items: any[], truncated: boolean}>}
  */
 export async function listAll(params, { maxItems = 2000, signal } = {}) {

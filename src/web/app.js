@@ -18,6 +18,12 @@ import * as dashboard from './views/dashboard.js';
 import * as dossier from './views/dossier.js';
 import * as audit from './views/audit.js';
 
+/**
+ * What a screen's render(root, ctx) gets; it may return a cleanup function.
+ * @typedef {{user: any, params: string[], query: URLSearchParams, signal: AbortSignal}} ViewContext
+ * @typedef {{render: (root: HTMLElement, ctx: ViewContext) => Promise<void | (() => void)>}} View
+ * @type {{re: RegExp, nav: string | null, title: string, view: View}[]}
+ */
 const ROUTES = [
   { re: /^\/quay$/, nav: 'quay', title: 'Quầy tiếp nhận', view: counter },
   { re: /^\/hop-viec$/, nav: 'hop-viec', title: 'Hộp việc', view: inbox },
@@ -28,7 +34,8 @@ const ROUTES = [
 ];
 const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };
 
-const $ = (id) => document.getElementById(id);
+/** the sign-in form's inputs, by id */
+const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 let current = { abort: null, cleanup: null };
 let user = null;
 
@@ -93,7 +100,7 @@ async function onLogin(e) {
   if (!username) missing.push({ field: 'username', reason: 'required', vi: 'Nhập tên đăng nhập' });
   if (!password) missing.push({ field: 'password', reason: 'required', vi: 'Nhập mật khẩu' });
   if (missing.length) return showIssues(form, missing);
-  const button = form.querySelector('button[type=submit]');
+  const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
   button.disabled = true;
   try {
     const u = await login(username, password);
@@ -121,7 +128,7 @@ async function route() {
   }
   const match = ROUTES.map((r) => ({ r, m: r.re.exec(parsed.path) })).find((x) => x.m);
   stopCurrent();
-  for (const a of document.querySelectorAll('#nav a')) {
+  for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'))) {
     if (match && a.dataset.nav === match.r.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -139,15 +146,16 @@ async function route() {
   const params = match.m.slice(1).map((p) => decodeURIComponent(p));
   try {
     const cleanup = await match.r.view.render(root, { user, params, query: parsed.query, signal: abort.signal });
-    if (abort.signal.aborted) cleanup?.();
-    else current.cleanup = cleanup ?? null;
+    if (abort.signal.aborted) {
+      if (typeof cleanup === 'function') cleanup();
+    } else current.cleanup = cleanup ?? null;
   } catch (err) {
     if (err && err.name === 'AbortError') return;
     if (abort.signal.aborted) return;
     root.append(h('div', { class: 'alert alert-error', role: 'alert' }, err?.message ?? String(err)));
   }
   if (!abort.signal.aborted && !root.contains(document.activeElement)) {
-    const target = root.querySelector('[autofocus]') ?? root.querySelector('h1');
+    const target = /** @type {HTMLElement | null} */ (root.querySelector('[autofocus]') ?? root.querySelector('h1'));
     if (target) {
       if (!target.hasAttribute('tabindex') && target.tagName === 'H1') target.setAttribute('tabindex', '-1');
       target.focus({ preventScroll: true });
@@ -165,7 +173,7 @@ function onKey(e) {
   const t = e.target;
   const typing = t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   if (e.key === '/' && !typing && !document.querySelector('dialog[open]')) {
-    const box = document.querySelector('#view [data-search]');
+    const box = /** @type {HTMLInputElement | null} */ (document.querySelector('#view [data-search]'));
     if (box) {
       e.preventDefault();
       box.focus();
@@ -192,7 +200,7 @@ async function start() {
   window.addEventListener('keydown', onKey);
   window.addEventListener('motcua:signed-out', (e) => {
     if (user) toast('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'error');
-    showLogin(e.detail?.message ?? 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+    showLogin((/** @type {CustomEvent} */ (e)).detail?.message ?? 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
   });
 
   if (!session()) return showLogin();

@@ -74,7 +74,7 @@ export function openDialog(o) {
         clear(body);
         append(body, [nodes]);
         clearIssues(form);
-        const first = body.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button');
+        const first = /** @type {HTMLElement | null} */ (body.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button'));
         (first ?? (submit.hidden ? cancel : submit)).focus();
       },
       onSubmit(fn) {
@@ -117,7 +117,7 @@ export function openDialog(o) {
     o.build(body, ctl);
     document.body.append(dialog);
     dialog.showModal();
-    const first = body.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea');
+    const first = /** @type {HTMLElement | null} */ (body.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea'));
     (first ?? submit).focus();
   });
 }

@@ -8,9 +8,11 @@ const PROPS = new Set(['value', 'checked', 'selected', 'indeterminate']);
 
 /**
  * h('button', {class: 'primary', onclick: fn}, 'Lưu')
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any> | null} [props]
  * @param {...any} children strings, nodes, arrays, null/false (skipped)
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
@@ -45,7 +47,7 @@ export const uid = (prefix = 'f') => `${prefix}-${++seq}`;
 /**
  * A labelled form control with a slot for its error message.
  * @param {{label: string, name: string, type?: string, required?: boolean, value?: any, hint?: string,
- *          options?: [string,string][], rows?: number, attrs?: Record<string, any>, wide?: boolean}} o
+ *          options?: string[][], rows?: number, attrs?: Record<string, any>, wide?: boolean}} o
  */
 export function field(o) {
   const id = uid(o.name.replace(/[^a-z0-9]+/gi, '-'));
@@ -92,6 +94,10 @@ export function field(o) {
 }
 
 /** Radio group as a fieldset. */
+/**
+ * A group of radio buttons.
+ * @param {{legend: string, name: string, options: string[][], value?: any, required?: boolean}} o
+ */
 export function radios({ legend, name, options, value, required }) {
   return h(
     'fieldset',

@@ -6,10 +6,10 @@ import { ApiError, request } from './api.js';
 import { append, clearIssues, h, showFormError, showIssues } from './dom.js';
 import { fmtTime, loadVocabulary, stateLabel } from './labels.js';
 
-const form = document.getElementById('lookup');
+const form = /** @type {HTMLFormElement} */ (document.getElementById('lookup'));
 const answer = document.getElementById('answer');
-const code = document.getElementById('ma');
-const verify = document.getElementById('verify');
+const code = /** @type {HTMLInputElement} */ (document.getElementById('ma'));
+const verify = /** @type {HTMLInputElement} */ (document.getElementById('verify'));
 
 const vocabulary = loadVocabulary();
 const params = new URLSearchParams(location.search);
@@ -29,7 +29,7 @@ form.addEventListener('submit', async (e) => {
   if (!/^[0-9A-Za-z.-]{1,96}$/.test(c)) issues.push({ field: 'code', vi: 'Nhập mã hồ sơ như trên Giấy tiếp nhận' });
   if (!/^\d{4}$/.test(v)) issues.push({ field: 'verify', vi: 'Nhập đúng 4 chữ số' });
   if (issues.length) return showIssues(form, issues);
-  const button = form.querySelector('button[type=submit]');
+  const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
   button.disabled = true;
   try {
     const res = await request('GET', `/api/public/dossiers/${encodeURIComponent(c)}?verify=${encodeURIComponent(v)}`, { auth: false });

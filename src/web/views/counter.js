@@ -47,6 +47,7 @@ class IntakeForm {
     this.proc = null;
     /** the Idempotency-Key of the submission in flight; kept for a retry when its outcome is unknown */
     this.key = null;
+    /** @type {(view: any) => void} called with each dossier received or forwarded */
     this.onReceived = () => {};
   }
 
@@ -121,7 +122,7 @@ class IntakeForm {
     });
     // normalise as typed: ID numbers are capitals, phones lose spaces and dots
     this.form.addEventListener('change', (e) => {
-      const t = e.target;
+      const t = /** @type {HTMLInputElement} */ (e.target);
       if (t.name === 'applicant.idNumber') t.value = t.value.replace(/\s+/g, '').toUpperCase();
       if (t.name === 'applicant.phone') t.value = t.value.replace(/[\s.\-()]/g, '');
     });
@@ -190,7 +191,7 @@ class IntakeForm {
   }
 
   checkAll() {
-    for (const cb of this.docs.querySelectorAll('input[type=checkbox]')) cb.checked = true;
+    for (const cb of this.docs.querySelectorAll('input[type=checkbox]')) /** @type {HTMLInputElement} */ (cb).checked = true;
     this.countDocs();
   }
 
@@ -199,13 +200,13 @@ class IntakeForm {
     const i = tbody.children.length;
     const row = docRow('', 1, null, i, true);
     tbody.append(row);
-    row.querySelector('input[type=text]').focus();
+    /** @type {HTMLInputElement} */ (row.querySelector('input[type=text]')).focus();
     this.countDocs();
   }
 
   countDocs() {
     const all = [...this.docs.querySelectorAll('tbody tr')];
-    const got = all.filter((r) => r.querySelector('input[type=checkbox]').checked).length;
+    const got = all.filter((r) => /** @type {HTMLInputElement} */ (r.querySelector('input[type=checkbox]')).checked).length;
     const out = this.docs.querySelector('#docs-count');
     if (out) out.textContent = `Đã nhận ${got}/${all.length} giấy tờ`;
   }
@@ -216,12 +217,12 @@ class IntakeForm {
     const issues = [];
     if (!this.proc) issues.push({ field: 'procedureCode', vi: 'Chọn thủ tục trong danh sách' });
     const documents = [];
-    for (const row of this.docs.querySelectorAll('tbody tr')) {
-      row.querySelectorAll('[data-field]').forEach((el) => delete el.dataset.field);
-      if (!row.querySelector('input[type=checkbox]').checked) continue;
-      const nameInput = row.querySelector('input[type=text]');
+    for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
+      row.querySelectorAll('[data-field]').forEach((el) => delete /** @type {HTMLElement} */ (el).dataset.field);
+      if (!(/** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked)) continue;
+      const nameInput = /** @type {HTMLInputElement | null} */ (row.querySelector('input[type=text]'));
       const name = nameInput ? nameInput.value.trim() : row.dataset.name;
-      const copiesInput = row.querySelector('input[type=number]');
+      const copiesInput = /** @type {HTMLInputElement} */ (row.querySelector('input[type=number]'));
       const i = documents.length;
       if (nameInput) nameInput.dataset.field = `documents.${i}.name`;
       copiesInput.dataset.field = `documents.${i}.copies`;
@@ -254,7 +255,7 @@ class IntakeForm {
     clearIssues(this.form);
     const { body, issues } = this.collect();
     if (issues) return showIssues(this.form, issues, 'Vui lòng kiểm tra các mục được đánh dấu');
-    const button = this.form.querySelector('#receive-button');
+    const button = /** @type {HTMLButtonElement} */ (this.form.querySelector('#receive-button'));
     this.busy = true;
     button.disabled = true;
     button.textContent = 'Đang tiếp nhận…';

@@ -18,16 +18,25 @@ import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
 import { HttpMetrics } from './observability/prometheus';
 import { trackForDrain } from './ops/http-drain';
-import { dialectOfKnex, isDurableSynchronous, sqliteSynchronousOf } from './store/db';
+import { dialectOfKnex, isDurableSynchronous, postgresDurabilityOf, sqliteSynchronousOf } from './store/db';
 import type { Knex } from 'knex';
 
 /**
- * On SQLite, reads back the synchronous level the server's connection actually runs with: FULL (or EXTRA)
- * is logged as info; anything else is a warning, since then a power cut or OS crash can roll back writes
- * the server already acknowledged (receipts already printed). docs/deploy.md explains the choice.
+ * Reads back how durable a commit is on the server's own connection and logs it: on SQLite the synchronous
+ * level, FULL (or EXTRA) as info and anything else as a warning, since then a power cut or OS crash can roll
+ * back writes the server already acknowledged (receipts already printed); on PostgreSQL the same for
+ * `fsync` and `synchronous_commit` turned off. docs/deploy.md explains the choice.
  */
 async function reportDurability(db: Knex, logger: Logger): Promise<void> {
-  if (dialectOfKnex(db) !== 'sqlite') return;
+  if (dialectOfKnex(db) === 'postgres') {
+    const settings = await postgresDurabilityOf(db);
+    if (settings.fsync === 'off' || settings.synchronous_commit === 'off') {
+      logger.warn(settings, 'PostgreSQL fsync or synchronous_commit is off: NOT durable — a crash of the database server can lose writes motcua already acknowledged; see docs/deploy.md');
+    } else {
+      logger.info(settings, 'PostgreSQL commits are durable (fsync and synchronous_commit on)');
+    }
+    return;
+  }
   const synchronous = await sqliteSynchronousOf(db);
   if (isDurableSynchronous(synchronous)) {
     logger.info({ synchronous }, `SQLite synchronous=${synchronous}: every acknowledged write is on stable storage`);

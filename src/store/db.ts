@@ -127,6 +127,13 @@ export async function sqliteSynchronousOf(db: Knex): Promise<(typeof SYNCHRONOUS
   return name;
 }
 
+/** PostgreSQL's `fsync` and `synchronous_commit` as one connection of `db` runs them. */
+export async function postgresDurabilityOf(db: Knex): Promise<{ fsync: string; synchronous_commit: string }> {
+  const result = await db.raw(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`);
+  const row = (result as { rows: { fsync: string; synchronous_commit: string }[] }).rows[0]!;
+  return { fsync: row.fsync, synchronous_commit: row.synchronous_commit };
+}
+
 export function openDb(opts: DbOptions): Knex {
   // SQLite would create a missing file itself, but never syncs the directory entry of the database file
   if (dialectOf(opts.url) === 'sqlite' && opts.url !== ':memory:') createFileDurable(opts.url);

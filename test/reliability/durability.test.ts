@@ -4,17 +4,22 @@
  * real server process (its start-up log line reads it back from its own connection); a non-durable
  * choice is possible only knowingly (MOTCUA_SQLITE_SYNCHRONOUS) and warned about; and the files the
  * project creates (the database file, its directories, a backup) are fsynced with their directories.
+ * On PostgreSQL the server reads back fsync and synchronous_commit the same way and warns when either is off.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import knexFactory, { type Knex } from 'knex';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createEngineContext, dbOptionsFromConfig } from '../../src/app/engine-factory';
 import { openDb, sqliteSynchronousOf, type SqliteDriver, type SqliteSynchronous } from '../../src/store/db';
 import { createFileDurable, mkdirDurable } from '../../src/store/durable-files';
 import { backupSqlite, openBackupConnection } from '../../src/ops/backup';
 import { killAllServerProcesses, startServerProcess } from '../support/server-process';
+import { BACKENDS, POSTGRES_URL } from '../support/backends';
+
+const POSTGRES = BACKENDS.some((b) => b.name === 'postgres');
 
 const DRIVERS: SqliteDriver[] = ['sqlite3', 'better-sqlite3'];
 
@@ -170,5 +175,25 @@ describe('the real server', () => {
     expect(durabilityLine(server.logLines())).toMatchObject({ level: 'warn', synchronous: 'NORMAL', msg: expect.stringMatching(/NOT durable.*power cut.*docs\/deploy\.md/) });
     server.kill('SIGTERM');
     await server.waitForExit();
+  });
+  (POSTGRES ? test : test.skip)('on PostgreSQL reads back fsync and synchronous_commit, and warns when a connection runs with synchronous_commit=off', async () => {
+    const schema = `dur_${randomBytes(5).toString('hex')}`;
+    const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
+    const pgLine = (lines: Record<string, unknown>[]) => lines.find((l) => typeof l.synchronous_commit === 'string');
+    try {
+      const env = { DATABASE_SCHEMA: schema, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' };
+      const durable = await startServerProcess({ name: 'postgres durable', env: { ...env, DATABASE_URL: POSTGRES_URL } });
+      expect(pgLine(durable.logLines())).toMatchObject({ level: 'info', fsync: 'on', synchronous_commit: 'on' });
+      durable.kill('SIGTERM');
+      await durable.waitForExit();
+      const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c synchronous_commit=off')}`;
+      const lax = await startServerProcess({ name: 'postgres synchronous_commit=off', env: { ...env, DATABASE_URL: url } });
+      expect(pgLine(lax.logLines())).toMatchObject({ level: 'warn', synchronous_commit: 'off', msg: expect.stringContaining('NOT durable') });
+      lax.kill('SIGTERM');
+      await lax.waitForExit();
+    } finally {
+      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      await admin.destroy();
+    }
   });
 });

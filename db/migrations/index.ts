@@ -17,6 +17,7 @@ import * as recordViewSource from './20261204000401_record_view_source';
 import * as userTitles from './20261204000300_user_titles';
 import * as appendOnly from './20261204000402_append_only';
 
+import * as submissionRefs from './20261204000301_submission_refs';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000401_record_view_source', recordViewSource],
   ['20261204000300_user_titles', userTitles],
   ['20261204000402_append_only', appendOnly],
+  ['20261204000301_submission_refs', submissionRefs],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -103,7 +103,15 @@ export const dossierSetup = setup({
       });
       // Transferred to the handling office at once (electronically): the first step's unit holds it.
       const first = context.procedure.steps[0];
-      return { receivedAt: e.at, dueAt: e.dueAt, originalDueAt: e.dueAt, clock: [...context.clock, start], unit: first ? first.unit : null };
+      // The official code is given at receipt; until then the dossier is known by its submission reference.
+      return {
+        ...(e.code !== undefined ? { code: e.code } : {}),
+        receivedAt: e.at,
+        dueAt: e.dueAt,
+        originalDueAt: e.dueAt,
+        clock: [...context.clock, start],
+        unit: first ? first.unit : null,
+      };
     }),
     assignFirstStep: assign(({ event }) => {
       const e = expect(event, 'ASSIGN');

@@ -183,7 +183,12 @@ export interface SignerStamp {
 }
 
 export type DossierEvent =
-  | ({ type: 'RECEIVE' } & Stamp & DeadlineStamp)
+  | ({
+      type: 'RECEIVE';
+      /** the official dossier code, numbered on the day of receipt; absent when the code was given at submission (dossiers received at the counter at once, and histories numbered before issue 12) */
+      code?: string;
+    } & Stamp &
+      DeadlineStamp)
   | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)
   | ({ type: 'COMPLETE_STEP'; note?: string | null } & Stamp)
   | ({ type: 'RETURN_STEP'; reason: string } & Stamp)

@@ -62,6 +62,19 @@ export function dossierCode(agencyCode: string, at: string, seq: number): string
   return `${agencyCode}-${codeDay(at)}-${String(seq).padStart(4, '0')}`;
 }
 
+/**
+ * The submission reference of a dossier not yet received: `<agency>-<yymmdd of submission>-DK<seq>`, from its own
+ * daily series (DK: đăng ký). The letters keep it apart from every official code, which ends in digits only.
+ */
+export function submissionRef(agencyCode: string, at: string, seq: number): string {
+  return `${agencyCode}-${codeDay(at)}-DK${String(seq).padStart(4, '0')}`;
+}
+
+/** The code_sequences key of an agency's submission references (its official codes use the agency code itself). */
+export function submissionRefSeries(agencyCode: string): string {
+  return `${agencyCode}#DK`;
+}
+
 export function pendingOf(event: DossierEvent): PendingEvent {
   return { type: event.type, payload: payloadOf(event), at: event.at, by: event.by };
 }

@@ -10,7 +10,7 @@ import type { StoredEvent, SubmitPayload } from './event-codec';
 /** The row's columns fixed at submission. */
 export type IdentityColumns = Pick<
   DossierRow,
-  'id' | 'code' | 'agency_code' | 'procedure_code' | 'procedure_version' | 'machine_version' | 'channel' | 'submitted_at' | 'applicant_name' | 'applicant_id_number' | 'applicant_phone'
+  'id' | 'code' | 'submission_ref' | 'agency_code' | 'procedure_code' | 'procedure_version' | 'machine_version' | 'channel' | 'submitted_at' | 'applicant_name' | 'applicant_id_number' | 'applicant_phone'
 >;
 
 /**
@@ -23,6 +23,7 @@ export function identityColumns(dossierId: string, submit: Pick<StoredEvent, 'pa
   return {
     id: dossierId,
     code: p.code as string,
+    submission_ref: p.code as string,
     agency_code: p.agencyCode as string,
     procedure_code: p.terms?.code as string,
     procedure_version: p.terms?.version as number,
@@ -42,6 +43,7 @@ export function projectSnapshot(
 ): ProjectionPatch {
   const f = factsOf(snapshot);
   return {
+    code: snapshot.context.code,
     state: f.state,
     timeliness: f.timeliness,
     step_index: f.stepIndex,
@@ -69,6 +71,8 @@ export function projectSnapshot(
 export interface DossierView {
   id: string;
   code: string;
+  /** the reference given at submission (the same as `code` for a dossier received at once); the dossier is found by either */
+  submissionRef: string;
   procedureCode: string;
   procedureVersion: number;
   machineVersion: number;
@@ -93,6 +97,7 @@ export function viewOf(row: DossierRow, snapshot: DossierSnapshot): DossierView 
   return {
     id: row.id,
     code: row.code,
+    submissionRef: row.submission_ref,
     procedureCode: row.procedure_code,
     procedureVersion: row.procedure_version,
     machineVersion: row.machine_version,

@@ -4,7 +4,10 @@
  */
 export interface DossierRow {
   id: string;
+  /** the official code once received (`<agency>-<yymmdd of receipt>-<seq>`); before receipt the submission reference */
   code: string;
+  /** the code the dossier got at submission: its submission reference, or (received at once) its official code; the dossier is found by either */
+  submission_ref: string;
   agency_code: string;
   procedure_code: string;
   procedure_version: number;
@@ -41,7 +44,7 @@ export interface DossierRow {
 export type ProjectionPatch = Omit<
   DossierRow,
   | 'id'
-  | 'code'
+  | 'submission_ref'
   | 'agency_code'
   | 'procedure_code'
   | 'procedure_version'

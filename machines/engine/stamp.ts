@@ -33,13 +33,19 @@ function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { 
   };
 }
 
-export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: ActorRef, cal: Calendar): DossierEvent {
+/** What the engine numbered for the event: the official dossier code a RECEIVE gives. */
+export interface StampExtras {
+  code?: string;
+}
+
+export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: ActorRef, cal: Calendar, extras: StampExtras = {}): DossierEvent {
   const base = { at, by };
   switch (cmd.type) {
     case 'RECEIVE':
     case 'RECEIVE_SUPPLEMENT': {
       const due = dueDate(at, ctx.procedure.processingTime, cal, ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined);
-      return { type: cmd.type, ...base, dueAt: due.dueAt, countedFrom: due.countedFrom, calendarVersion: due.calendarVersion };
+      const code = cmd.type === 'RECEIVE' && extras.code !== undefined ? { code: extras.code } : {};
+      return { type: cmd.type, ...base, ...code, dueAt: due.dueAt, countedFrom: due.countedFrom, calendarVersion: due.calendarVersion };
     }
     case 'ASSIGN': {
       const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];

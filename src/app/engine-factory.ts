@@ -30,6 +30,8 @@ export interface EngineOptions extends DbOptions {
   dueSoonThresholdMs?: number;
   /** working time before the apology window closes at which the sweeper warns (default: half an office day) */
   apologyLeadMs?: number;
+  /** number dossiers at submission, as before issue 12 (replaying generated histories only; see EngineDeps) */
+  codeAtSubmission?: boolean;
 }
 
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
@@ -66,6 +68,6 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
   }
   const calendars = new CalendarProvider(db);
   const procedures = new ProcedureProvider(db);
-  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs, apologyLeadMs: opts.apologyLeadMs });
+  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs, apologyLeadMs: opts.apologyLeadMs, codeAtSubmission: opts.codeAtSubmission });
   return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
 }

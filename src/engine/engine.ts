@@ -37,7 +37,7 @@ import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
 import { restoreRow } from './restore-row';
 import { stampCommand } from '../../machines/engine/stamp';
-import { codeDay, deadlineEvent, dossierCode, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
+import { codeDay, deadlineEvent, dossierCode, submissionRef, submissionRefSeries, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
 
 export { dossierCode, SYSTEM_ACTOR };
 export type { Loaded };
@@ -62,6 +62,12 @@ export interface EngineDeps {
   dueSoonThresholdMs?: number;
   /** working time before the apology window closes at which the office is warned (default: half an office day) */
   apologyLeadMs?: number;
+  /**
+   * Number every dossier with its official code at submission, as before issue 12 (default false: the
+   * official code is given at receipt). Only for replaying histories numbered that way (the province data
+   * generator's); a live centre never sets it.
+   */
+  codeAtSubmission?: boolean;
 }
 
 export type SystemEventType = 'DEADLINE_APPROACHING' | 'DEADLINE_PASSED';
@@ -89,8 +95,12 @@ export class DossierEngine {
     return this.inTransaction(async (tx) => {
       const def = await this.deps.procedures.latest(sub.procedureCode, tx);
       const at = this.now();
-      const seq = await nextDailySequence(tx, this.deps.agencyCode, codeDay(at));
-      const code = dossierCode(this.deps.agencyCode, at, seq);
+      // A dossier received at once (the counter) gets its official code now; the others a submission reference,
+      // and their official code when a clerk receives them, so a dossier refused or closed at intake never takes one.
+      const code =
+        sub.channel === 'counter' || this.deps.codeAtSubmission
+          ? dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at)))
+          : submissionRef(this.deps.agencyCode, at, await nextDailySequence(tx, submissionRefSeries(this.deps.agencyCode), codeDay(at)));
       const planned = planSubmission(
         { id: uuidv7(), code, agencyCode: this.deps.agencyCode, def, sub, actor, at, chartVersion: this.deps.chartVersion ?? CURRENT_CHART_VERSION, cal },
         this.threshold(cal),
@@ -127,7 +137,12 @@ export class DossierEngine {
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version) throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
-      const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal);
+      // The official code is numbered on the day of receipt, inside this transaction: a rollback gives the number back.
+      const extras =
+        cmd.type === 'RECEIVE' && !this.deps.codeAtSubmission
+          ? { code: dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at))) }
+          : {};
+      const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, extras);
       return this.commit(tx, loaded, event, cal);
     });
   }

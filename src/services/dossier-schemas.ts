@@ -20,7 +20,8 @@ export const MaskedApplicantSchema = z.object({
 });
 
 export const DossierViewSchema = z.object({
-  code: z.string(),
+  code: z.string().describe('the official code once received (numbered on the day of receipt); before receipt the submission reference'),
+  submissionRef: z.string().describe('the reference given at submission; the dossier is found by it for ever (the same as code for a dossier received at once)'),
   procedureCode: z.string(),
   procedureVersion: z.int(),
   procedureName: z.string().nullable(),

@@ -56,7 +56,10 @@ export async function findDossierByCode(
   code: string,
   opts: { forUpdate?: boolean; skipLocked?: boolean } = {},
 ): Promise<DossierRow | null> {
-  let q = db('dossiers').where({ code }).first();
+  // The official code, or the submission reference the applicant was given before receipt (old links keep working).
+  let q = db('dossiers')
+    .where((w) => w.where({ code }).orWhere({ submission_ref: code }))
+    .first();
   if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
   const raw = await q;
   return raw ? dossierRowFromDb(raw) : null;

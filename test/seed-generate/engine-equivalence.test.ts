@@ -111,7 +111,8 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
   test('replaying each generated dossier through DossierEngine gives the same row, events and hashes, with deadline events where the sweeper sends them', async () => {
     const target = await backend.create();
     const clock = new ManualClock(hanoi(`${END} 00:00`));
-    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, clock });
+    // The generator numbers dossiers at submission (its histories predate codes given at receipt).
+    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, clock, codeAtSubmission: true });
     const engineDb = ctx.db;
     try {
       const picked = await pickDossiers(g.db, 12);

@@ -64,6 +64,7 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
   DEADLINE_PASSED: 'Quá hạn (hệ thống)',
   STEP_OVERDUE: 'Bước xử lý quá thời hạn của bước (hệ thống)',
+  CALENDAR_CHANGED: 'Tính lại hạn theo lịch làm việc mới (hệ thống)',
 };
 
 /** What the button for a user event says. */

@@ -61,6 +61,7 @@ export const HANDLING = {
   PAUSE: { target: 'paused', actions: 'pause' },
   ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
   WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+  CALENDAR_CHANGED: { actions: 'recalendar' },
 } as const;
 
 /** Guards and actions of every chart version (later versions reuse them; see ./chart-v2.ts). */
@@ -260,6 +261,12 @@ export const dossierSetup = setup({
       const e = expect(event, 'RETURN_RESULT');
       return { returnedAt: e.at, returnMethod: e.method, rating: e.rating ?? null, closedAt: e.at };
     }),
+    recalendar: assign(({ context, event }) => {
+      const e = expect(event, 'CALENDAR_CHANGED');
+      // A new calendar version moved the deadline: the statutory due date follows it, the appointment never moves earlier.
+      const entry = clockEntry('recalendar', e.at, context, { dueAt: e.dueAt, originalDueAt: e.originalDueAt, calendarVersion: e.calendarVersion });
+      return { dueAt: e.dueAt, originalDueAt: e.originalDueAt, clock: [...context.clock, entry] };
+    }),
     withdraw: assign(({ event }) => {
       const e = expect(event, 'WITHDRAW');
       return { closedAt: e.at, closeReason: e.reason };
@@ -331,6 +338,7 @@ export const dossierChartV1 = dossierSetup.createMachine({
             ASSIGN: { target: 'assigned', actions: 'assignFirstStep' },
             ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
             WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+            CALENDAR_CHANGED: { actions: 'recalendar' },
           },
         },
         // The first step (assigned) and the later ones (processing) accept the same handling events.
@@ -361,6 +369,7 @@ export const dossierChartV1 = dossierSetup.createMachine({
             ],
             ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
             WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
+            CALENDAR_CHANGED: { actions: 'recalendar' },
           },
         },
         result: {

@@ -50,7 +50,7 @@ export interface DossierInput {
 
 /** One entry of the deadline clock. The due date is always the last entry's dueAt. */
 export interface ClockEntry {
-  kind: 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'reappoint';
+  kind: 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'reappoint' | 'recalendar';
   at: Instant;
   dueAt: Instant | null;
   originalDueAt: Instant | null;
@@ -243,6 +243,15 @@ export type DossierEvent =
       apologyDueBy?: Instant;
     } & Stamp)
   | ({ type: 'DEADLINE_PASSED'; dueAt: Instant } & Stamp)
+  | ({
+      type: 'CALENDAR_CHANGED';
+      previousCalendarVersion: number;
+      calendarVersion: number;
+      previousDueAt: Instant;
+      previousOriginalDueAt: Instant;
+      dueAt: Instant;
+      originalDueAt: Instant;
+    } & Stamp)
   | ({ type: 'STEP_OVERDUE'; stepIndex: number; stepId: string; stepDueAt: Instant } & Stamp);
 
 export type DossierEventType = DossierEvent['type'];
@@ -265,7 +274,7 @@ export const USER_EVENT_TYPES = [
   'RECORD_EXEMPTION',
 ] as const satisfies readonly DossierEventType[];
 
-export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE'] as const satisfies readonly DossierEventType[];
+export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE', 'CALENDAR_CHANGED'] as const satisfies readonly DossierEventType[];
 
 export const ALL_EVENT_TYPES: readonly DossierEventType[] = [...USER_EVENT_TYPES, ...SYSTEM_EVENT_TYPES];
 

@@ -21,6 +21,7 @@ import { deadlineEventAt, nextCheckAt } from '../../machines/engine/deadline-che
 import {
   appendEvents,
   findDossierByCode,
+  findDossiersWithRunningDeadline,
   insertDossier,
   isUniqueViolation,
   listEvents,
@@ -37,6 +38,8 @@ import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
 import { restoreRow } from './restore-row';
 import { stampCommand } from '../../machines/engine/stamp';
+import { calendarChangeEvent } from '../../machines/engine/recalendar';
+import { clockCalendarVersion } from '../../machines/dossier/facts';
 import { codeDay, deadlineEvent, dossierCode, submissionRef, submissionRefSeries, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
 
 export { dossierCode, SYSTEM_ACTOR };
@@ -156,6 +159,40 @@ export class DossierEngine {
       if (!loaded.snapshot.can(event)) return null;
       return (await this.commit(tx, loaded, event, cal)).view;
     });
+  }
+
+  /**
+   * A new calendar version reaches the open dossiers: each one whose deadline it moves gets a CALENDAR_CHANGED
+   * system event with the old and new due dates (machines/engine/recalendar.ts). Idempotent: a dossier already
+   * on the latest calendar, or one the change does not move, gets nothing.
+   */
+  async recalendarOpenDossiers(): Promise<{ checked: number; changed: number }> {
+    const newCal = await this.deps.calendars.latest();
+    const codes = await findDossiersWithRunningDeadline(this.deps.db);
+    let changed = 0;
+    for (const code of codes) if (await this.recalendar(code, newCal)) changed += 1;
+    return { checked: codes.length, changed };
+  }
+
+  /** One dossier onto `newCal`; false when its deadline does not move (or another write came first: the next publication retries). */
+  private async recalendar(code: string, newCal: Calendar): Promise<boolean> {
+    // Calendars are read before the transaction: on SQLite the one connection belongs to the transaction.
+    const seen = await this.load(this.deps.db, code);
+    const version = clockCalendarVersion(seen.snapshot.context);
+    if (version === null || version === newCal.version) return false;
+    const oldCal = await this.deps.calendars.byVersion(version);
+    try {
+      return await this.inTransaction(async (tx) => {
+        const loaded = await this.load(tx, code, seen.row.version);
+        const event = calendarChangeEvent(loaded.snapshot.context, oldCal, newCal, this.stampTime(loaded.row));
+        if (!event || !loaded.snapshot.can(event)) return false;
+        await this.commit(tx, loaded, event, newCal);
+        return true;
+      });
+    } catch (err) {
+      if (isMotcuaError(err, 'VERSION_CONFLICT')) return false;
+      throw err;
+    }
   }
 
   async get(code: string): Promise<DossierView> {

@@ -85,7 +85,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   DossierList: DossierListResponseSchema,
   EventView: EventViewSchema,
   PublicDossierStatus: PublicDossierStatusSchema,
-  YearView: YearCalendarInput.extend({ year: z.int(), calendarVersion: z.int(), source: z.enum(['data', 'statutory']).describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code') }),
+  YearView: YearCalendarInput.extend({ year: z.int(), calendarVersion: z.int(), source: z.enum(['data', 'statutory']).describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code'), dossiersRecomputed: z.int().optional().describe('PUT only: open dossiers whose due dates the new version moved (each got a CALENDAR_CHANGED event)') }),
   Health: z.object({ status: z.string() }),
   ComplianceReport: ComplianceReportSchema,
   ApologyMissing: ApologyMissingResponseSchema,

@@ -1,6 +1,6 @@
 /**
- * Working-day calendar administration. Editing a year publishes a new calendar version; due dates
- * already computed keep the version they were computed with (see docs/calendar.md for why).
+ * Working-day calendar administration. Editing a year publishes a new calendar version; every open dossier
+ * whose deadline it moves is recomputed on it at once (docs/calendar.md "Calendar changes").
  */
 import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
@@ -34,6 +34,8 @@ export interface YearView extends YearCalendar {
   calendarVersion: number;
   /** "data" when an administrator or the shipped dataset set this year; "statutory" when computed from the Labour Code */
   source: 'data' | 'statutory';
+  /** PUT only: how many open dossiers got new due dates on the published version */
+  dossiersRecomputed?: number;
 }
 
 export class CalendarService {
@@ -75,6 +77,8 @@ export class CalendarService {
       throw err;
     }
     this.ctx.calendars.invalidate();
-    return { ...y, calendarVersion: next.version, source: 'data' };
+    // The open dossiers whose deadline the change moves are recomputed now, each with a CALENDAR_CHANGED event.
+    const { changed } = await this.ctx.engine.recalendarOpenDossiers();
+    return { ...y, calendarVersion: next.version, source: 'data', dossiersRecomputed: changed };
   }
 }

@@ -93,6 +93,12 @@ export async function updateDossier(
   return Number(n) === 1;
 }
 
+/** Codes of the dossiers whose deadline clock runs or is paused (no result): the ones a calendar change can move. */
+export async function findDossiersWithRunningDeadline(db: Knex | Knex.Transaction): Promise<string[]> {
+  const rows = await db('dossiers').select('code').whereIn('state', ['received', 'assigned', 'processing', 'paused']).orderBy('code');
+  return rows.map((r: { code: string }) => r.code);
+}
+
 /** Dossiers whose deadline check is due at `now`, most overdue first (index on next_check_at). */
 export async function findDueForCheck(db: Knex | Knex.Transaction, now: string, limit: number, exclude: string[] = []): Promise<string[]> {
   const q = db('dossiers').select('code').whereNotNull('next_check_at').where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit);

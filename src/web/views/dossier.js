@@ -202,7 +202,13 @@ function details(e, stepName) {
       break;
     case 'RECEIVE':
     case 'RECEIVE_SUPPLEMENT':
+      add('Mã hồ sơ', p.code);
       add('Hẹn trả kết quả', fmtTime(p.dueAt));
+      break;
+    case 'CALENDAR_CHANGED':
+      add('Hạn theo quy định', `${fmtTime(p.previousOriginalDueAt)} → ${fmtTime(p.originalDueAt)}`);
+      add('Hẹn trả kết quả', `${fmtTime(p.previousDueAt)} → ${fmtTime(p.dueAt)}`);
+      add('Phiên bản lịch', `${p.previousCalendarVersion} → ${p.calendarVersion}`);
       break;
     case 'ASSIGN':
       add('Đơn vị', unitLabel(p.unit));

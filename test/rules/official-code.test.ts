@@ -59,6 +59,7 @@ describe.each(BACKENDS)('the official code at receipt on $name', (backend) => {
     const withdrawn = await online();
     const later = await online();
     await s.engine.engine.act(refused, { type: 'REFUSE', reason: 'Không thuộc thẩm quyền' }, ACTORS.counter);
+    await s.engine.engine.act(withdrawn, { type: 'REQUEST_WITHDRAWAL', reason: 'Công dân rút', via: 'counter' }, ACTORS.counter);
     await s.engine.engine.act(withdrawn, { type: 'WITHDRAW', reason: 'Công dân rút' }, ACTORS.counter);
     s.engine.at('2026-03-06 09:00');
     const atCounter = (await s.engine.engine.submit(submission(PROC, 'counter'), ACTORS.counter)).code;

@@ -82,8 +82,9 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     t().at(at);
     const d = await t().engine.submit(submission(proc, channel, `Người nộp ${name}`), counter);
     codes[name] = d.code;
-    if (channel !== 'counter') await act(d.code, { type: 'RECEIVE' }, counter, receivedAt);
-    return d.code;
+    // online and postal dossiers get their official code when received (the submission reference before)
+    if (channel !== 'counter') codes[name] = (await act(d.code, { type: 'RECEIVE' }, counter, receivedAt)).code;
+    return codes[name];
   }
   /** The counter's intake step, then the handling step assigned to `officer`. */
   async function toHandling(code: string, at: string, officer: ActorRef | null) {

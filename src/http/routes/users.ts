@@ -10,7 +10,7 @@ import { parseWith } from '../validate';
 export const CreateUserRequestSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.]{3,64}$/, 'must be 3–64 characters: a-z, 0-9, "_" or "."'),
   fullName: z.string().trim().min(1).max(200),
-  title: z.string().trim().min(1).max(200).describe('chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"'),
+  title: z.string().trim().max(200).default('').describe('chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"; set it (here or with PATCH) before the user signs anything'),
   password: z.string().min(8).max(1024),
   roles: z
     .array(z.enum(ROLES))

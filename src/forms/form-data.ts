@@ -119,6 +119,19 @@ export interface FormData {
   clock: ClockEntry[];
   /** the full name of a user named in the context (a step's officer, an assignee); null stays null */
   nameOf: (username: string | null) => string | null;
+  /** every pause, in order (the clock stopped at `at`; `resumedAt` null while it lasts) */
+  pauses: PauseNotice[];
+  /** the applicant's request to stop and the counter's stop, if any */
+  withdrawal: { requested: (When & { by: Person; reason: string; via: string }) | null; stopped: When & { by: Person; reason: string } } | null;
+}
+
+export interface PauseNotice {
+  at: When;
+  by: Person;
+  unit: string | null;
+  reason: string;
+  note: string | null;
+  resumedAt: When | null;
 }
 
 export function when(at: Instant): When {
@@ -236,5 +249,29 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
         : null,
     clock: ctx.clock,
     nameOf: (username) => (username === null ? null : who(username).fullName),
+    pauses: pausesOfHistory(history, people),
+    withdrawal: withdrawalOf(history, people),
+  };
+}
+
+function pausesOfHistory(history: readonly StoredEvent[], people: People): PauseNotice[] {
+  const out: PauseNotice[] = [];
+  for (const e of history) {
+    if (e.type === 'PAUSE')
+      out.push({ at: when(e.occurredAt), by: personOf(people, e.actor), unit: e.actorUnit, reason: text(e.payload, 'reason') ?? 'other', note: text(e.payload, 'note'), resumedAt: null });
+    else if (e.type === 'RESUME' && out.length) out[out.length - 1]!.resumedAt = when(e.occurredAt);
+  }
+  return out;
+}
+
+function withdrawalOf(history: readonly StoredEvent[], people: People): FormData['withdrawal'] {
+  const stop = history.findLast((e) => e.type === 'WITHDRAW');
+  if (!stop) return null;
+  const req = history.findLast((e) => e.type === 'REQUEST_WITHDRAWAL');
+  return {
+    requested: req
+      ? { ...when(req.occurredAt), by: personOf(people, req.actor), reason: text(req.payload, 'reason') ?? '', via: text(req.payload, 'via') ?? 'counter' }
+      : null,
+    stopped: { ...when(stop.occurredAt), by: personOf(people, stop.actor), reason: text(stop.payload, 'reason') ?? '' },
   };
 }

@@ -14,6 +14,8 @@ import { receipt } from './receipt';
 import { refusal } from './refusal';
 import type { FormRenderer } from './renderer';
 import { supplement } from './supplement';
+import { stopNotice } from './stop-notice';
+import { pauseNotice } from './pause-notice';
 import type { FormKind } from './numbering';
 
 export { FORM_KINDS, isFormKind, regulationFor, formLabel, CIRCULAR_01_2018, CIRCULAR_03_2025 } from './numbering';
@@ -49,6 +51,8 @@ const RENDERERS: Record<FormKind, FormRenderer> = {
   refusal,
   apology,
   'control-slip': controlSlip,
+  'stop-notice': stopNotice,
+  'pause-notice': pauseNotice,
 };
 
 /**

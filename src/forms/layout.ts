@@ -73,7 +73,8 @@ export interface HeaderOptions {
 }
 
 export function header(o: HeaderOptions): SafeHtml {
-  return html`<div class="form-no"><b>${formLabel(o.kind, o.regulation)}</b><br><i>(Thông tư số ${o.regulation.circular})</i></div>
+  const label = formLabel(o.kind, o.regulation);
+  return html`${label ? html`<div class="form-no"><b>${label}</b><br><i>(Thông tư số ${o.regulation.circular})</i></div>` : ''}
 <table class="header"><tr>
 <td class="issuer"><div>${o.issuer.parent.toLocaleUpperCase('vi')}</div><div class="org">${o.issuer.name.toLocaleUpperCase('vi')}</div><div class="rule"></div>${
     o.symbol ? html`<div>Số: ……/${o.symbol}</div>` : ''
@@ -133,6 +134,7 @@ table.grid th:first-child { width: 10mm; }
 table.grid td.num { text-align: center; white-space: nowrap; }
 table.grid thead { display: table-header-group; }
 table.grid tr { page-break-inside: avoid; break-inside: avoid; }
+.page-break { page-break-before: always; break-before: page; }
 .landscape table.grid { font-size: 11pt; }
 .late { font-weight: bold; }
 table.signatures { width: 100%; margin-top: 14pt; border-collapse: collapse; page-break-inside: avoid; break-inside: avoid; }

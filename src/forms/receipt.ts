@@ -4,13 +4,19 @@
  * carries a QR code of the public lookup link, which holds the dossier code and nothing else.
  */
 import type { Channel } from '../../machines/dossier';
-import type { FormData } from './form-data';
+import { when, type FormData } from './form-data';
 import { dateline, workingAmount } from './format';
 import { header, html, orBlank, page, signatures, signedBy } from './layout';
 import { lookupUrl, qrSvg } from './qr';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
 const TITLE = 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả';
+
+const CHANGE: Record<string, string> = {
+  restart: 'tính lại từ ngày nhận đủ hồ sơ bổ sung',
+  resume: 'lùi lại do thời gian tạm dừng',
+  reappoint: 'theo Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+};
 
 const CHANNEL: Record<Channel, string> = {
   counter: 'Trực tiếp tại Bộ phận Một cửa',
@@ -20,6 +26,12 @@ const CHANNEL: Record<Channel, string> = {
 
 function render(d: FormData, env: FormEnv): string {
   const received = d.received!;
+  // A reprint keeps the appointment given at receipt; a later one (supplement restart, pause, apology) stands beside it.
+  const startDue = d.clock.find((e) => e.kind === 'start')?.dueAt ?? null;
+  const atReceipt = startDue ? when(startDue) : d.due;
+  const later = d.appointment && atReceipt && d.appointment.at !== atReceipt.at ? d.appointment : null;
+  const lastChange = d.clock.findLast((e) => e.kind === 'restart' || e.kind === 'resume' || e.kind === 'reappoint');
+  const laterWhy = later && lastChange ? CHANGE[lastChange.kind] : null;
   const issuer = issuerOf(env, received.unit);
   const link = lookupUrl(env.baseUrl, d.code);
   const documents = d.documents.map(
@@ -51,7 +63,9 @@ ${d.note ? html`<p>Ghi chú: ${d.note}</p>` : ''}
       ? html`<p>&emsp;Nhận đủ hồ sơ bổ sung lúc <b>${d.resubmitted.text}</b>; thời gian giải quyết được tính lại từ đầu.</p>`
       : ''
   }
-<p>5. Thời gian trả kết quả giải quyết hồ sơ: <b>${d.due?.text ?? ''}</b>.</p>
+<p>5. Thời gian trả kết quả giải quyết hồ sơ: <b>${atReceipt?.text ?? ''}</b>.${
+    later ? html` <i>(Hẹn trả kết quả hiện nay: <b>${later.text}</b>${laterWhy ? html`, ${laterWhy}` : ''}.)</i>` : ''
+  }</p>
 <p>6. Đăng ký nhận kết quả tại: ${d.channel === 'online' ? 'Cổng Dịch vụ công quốc gia và ' : ''}${issuer.name}.</p>
 <p>Vào Sổ theo dõi hồ sơ, Quyển số: ${orBlank(null)} Số thứ tự: ${orBlank(null)}</p>
 ${signatures([

@@ -94,6 +94,15 @@ describe('what people type is printed as text, never as markup', () => {
     const refused = (await e.submit(submission('1.001612', 'online', evil('Lê Văn Nam')), ACTORS.counter)).code;
     await act(refused, '2026-03-10 15:00', { type: 'REFUSE', reason: evil('ngoài thẩm quyền'), signer: evil('Phó Giám đốc') }, ACTORS.counter);
 
+    // withdrawn at the applicant's request; paused with a note
+    const stopped = (await e.submit(sub, ACTORS.counter)).code;
+    await act(stopped, '2026-03-10 15:10', { type: 'REQUEST_WITHDRAWAL', reason: evil('không còn nhu cầu'), via: 'counter' }, ACTORS.counter);
+    await act(stopped, '2026-03-10 15:15', { type: 'WITHDRAW', reason: evil('dừng') }, ACTORS.counter);
+    const paused = (await e.submit(sub, ACTORS.counter)).code;
+    await act(paused, '2026-03-10 15:20', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    await act(paused, '2026-03-10 15:25', { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    await act(paused, '2026-03-10 15:28', { type: 'PAUSE', reason: 'other', note: evil('chờ') });
+
     // an overdue dossier noted in the weekly review
     const overdue = (await e.submit(sub, ACTORS.counter)).code;
     await act(overdue, '2026-03-10 15:30', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
@@ -110,7 +119,7 @@ describe('what people type is printed as text, never as markup', () => {
     expect(note.status).toBe(201);
     review = (await http.get('/api/reports/weekly-late-review?week=2026-W12&format=html').set('Authorization', await bearer('supervisor'))).text;
 
-    const codeOf: Record<FormKind, string> = { receipt: late, apology: late, 'control-slip': late, supplement: supp, refusal: refused };
+    const codeOf: Record<FormKind, string> = { receipt: late, apology: late, 'control-slip': late, supplement: supp, refusal: refused, 'stop-notice': stopped, 'pause-notice': paused };
     for (const kind of FORM_KINDS) {
       const res = await http.get(`/api/dossiers/${codeOf[kind]}/forms/${kind}`).set('Authorization', `Bearer ${counter}`);
       expect({ kind, status: res.status }).toEqual({ kind, status: 200 });

@@ -84,6 +84,25 @@ async function supplementDossier(text = (s: string) => s): Promise<string> {
   return code;
 }
 
+/** Received Tue 03/03 09:00; the applicant asks to stop Wed 04/03 10:00; the counter stops it at 10:05. */
+async function withdrawnDossier(text = (s: string) => s): Promise<string> {
+  t.at('2026-03-03 09:00');
+  const { code } = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
+  await act(code, '2026-03-04 10:00', { type: 'REQUEST_WITHDRAWAL', reason: text('không còn nhu cầu'), via: 'post' }, ACTORS.counter);
+  await act(code, '2026-03-04 10:05', { type: 'WITHDRAW', reason: text('dừng theo đề nghị') }, ACTORS.counter);
+  return code;
+}
+
+/** A land dossier (1.013978) paused for the financial obligation on Wed 04/03 10:00. */
+async function pausedDossier(reason: 'financial_obligation' | 'verification' | 'other' = 'financial_obligation', text = (s: string) => s): Promise<string> {
+  t.at('2026-03-03 09:00');
+  const { code } = await t.engine.submit(submission('1.013978'), ACTORS.counter);
+  await act(code, '2026-03-03 09:30', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+  await act(code, '2026-03-03 10:00', { type: 'COMPLETE_STEP' }, ACTORS.counter);
+  await act(code, '2026-03-04 10:00', { type: 'PAUSE', reason, note: text('chờ thông báo thuế') });
+  return code;
+}
+
 async function refusedAtIntake(reason: string, name = 'Lê Văn Nam'): Promise<string> {
   t.at('2026-03-03 14:00');
   const { code } = await t.engine.submit(submission(HOUSEHOLD_BUSINESS, 'online', name), ACTORS.counter);
@@ -141,7 +160,17 @@ describe('Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 
     await act(c, '2026-03-06 10:00', { type: 'RECEIVE_SUPPLEMENT' }, ACTORS.counter);
     const p = await render('receipt', c);
     expect(p).toContain('Nhận đủ hồ sơ bổ sung lúc <b>10:00 06/03/2026</b>');
-    expect(p).toContain('Thời gian trả kết quả giải quyết hồ sơ: <b>17:00 11/03/2026</b>');
+    expect(p).toContain('Thời gian trả kết quả giải quyết hồ sơ: <b>17:00 06/03/2026</b>. <i>(Hẹn trả kết quả hiện nay: <b>17:00 11/03/2026</b>, tính lại từ ngày nhận đủ hồ sơ bổ sung.)</i>');
+  });
+
+  test('rule: a reprinted receipt shows the appointment given at receipt, with the later appointment beside it', async () => {
+    const c = await lateDossier();
+    const p = await render('receipt', c);
+    // received Tue 03/03 09:00 → due Fri 06/03 17:00; the apology moved the appointment to a later date
+    expect(p).toContain('Thời gian trả kết quả giải quyết hồ sơ: <b>17:00 06/03/2026</b>. <i>(Hẹn trả kết quả hiện nay: <b>');
+    expect(p).toContain('theo Phiếu xin lỗi và hẹn lại ngày trả kết quả.)</i>');
+    const fresh = await render('receipt', (await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code);
+    expect(fresh).not.toContain('Hẹn trả kết quả hiện nay');
   });
 
   test('does not exist for a dossier that was never received', async () => {
@@ -329,6 +358,46 @@ describe('Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 0
   });
 });
 
+describe('Thông báo dừng giải quyết hồ sơ (Mẫu số 05 of Circular 03/2025)', () => {
+  test('rule: a withdrawal at the applicant\'s request produces the stop notice: the request, its date and channel, the stop and the legal basis', async () => {
+    const page = await render('stop-notice', await withdrawnDossier());
+    expect(page).toContain('Mẫu số 05');
+    expect(page).toContain('<h1>THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ</h1>');
+    expect(page).toContain('Ngày 10:00 04/03/2026, Ông/Bà đã đề nghị qua dịch vụ bưu chính dừng giải quyết hồ sơ');
+    expect(page).toContain('Lý do: không còn nhu cầu');
+    expect(page).toContain('Điều 21 Nghị định số 118/2025/NĐ-CP');
+    expect(page).toContain('kể từ 10:05 04/03/2026');
+  });
+
+  test('does not exist for a dossier that was not stopped', async () => {
+    expect(await notApplicable('stop-notice', await supplementDossier())).toMatch(/chưa bị dừng/);
+  });
+});
+
+describe('Thông báo tạm dừng giải quyết hồ sơ', () => {
+  test('rule: a pause produces a notice stating the reason, the date the clock stopped and what the applicant must do', async () => {
+    const page = await render('pause-notice', await pausedDossier('verification'));
+    expect(page).not.toContain('Mẫu số');
+    expect(page).toContain('tạm dừng giải quyết hồ sơ</b> của Ông/Bà kể từ <b>10:00 04/03/2026</b>');
+    expect(page).toContain('Lý do: cần xác minh, lấy ý kiến của cơ quan, đơn vị khác. chờ thông báo thuế.');
+    expect(page).toContain('Ông/Bà cần thực hiện:');
+    expect(page).not.toContain('Phiếu chuyển thông tin');
+  });
+
+  test('rule: for a financial obligation the notice tells the applicant to pay and carries the information slip to the tax office', async () => {
+    const page = await render('pause-notice', await pausedDossier('financial_obligation'));
+    expect(page).toContain('chờ Ông/Bà thực hiện nghĩa vụ tài chính');
+    expect(page).toContain('nộp đủ các khoản nghĩa vụ tài chính');
+    expect(page).toContain('Phiếu chuyển thông tin để xác định nghĩa vụ tài chính về đất đai'.toLocaleUpperCase('vi'));
+    expect(page).toContain('Kính gửi: Cơ quan thuế');
+    expect(page).toContain('Số: ……/PCTT');
+  });
+
+  test('does not exist for a dossier never paused', async () => {
+    expect(await notApplicable('pause-notice', await supplementDossier())).toMatch(/chưa từng tạm dừng/);
+  });
+});
+
 describe('everything typed by people is escaped in every form', () => {
   let pages: Record<FormKind, string>;
   beforeAll(async () => {
@@ -342,6 +411,8 @@ describe('everything typed by people is escaped in every form', () => {
       refusal: await render('refusal', refused),
       apology: await render('apology', late),
       'control-slip': await render('control-slip', late),
+      'stop-notice': await render('stop-notice', await withdrawnDossier(evil)),
+      'pause-notice': await render('pause-notice', await pausedDossier('other', evil)),
     };
   });
 

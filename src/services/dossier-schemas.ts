@@ -44,6 +44,10 @@ export const DossierViewSchema = z.object({
   version: z.int(),
   allowedEvents: z.array(z.string()).describe('events the dossier state allows now'),
   permittedEvents: z.array(z.string()).describe('of those, the ones the signed-in user may send'),
+  pauses: z
+    .object({ count: z.int(), totalWorkingMs: z.number(), extensionMs: z.number() })
+    .describe('how often the dossier was paused, for how long in working time (a running pause up to now), and how far pauses moved its statutory due date'),
+  exemption: z.object({ reason: z.string(), approvedBy: z.string(), at: instant }).nullable().describe('the approved exemption from the apology, if any'),
   applicant: MaskedApplicantSchema,
 });
 export type DossierViewDto = z.infer<typeof DossierViewSchema>;

@@ -4,7 +4,8 @@
  * happen here; the engine does the moving.
  */
 import { createHash } from 'node:crypto';
-import { nationalStatus, SYSTEM_EVENT_TYPES, type DossierSnapshot, type LifecycleState } from '../../machines/dossier';
+import { nationalStatus, SYSTEM_EVENT_TYPES, type DossierContext, type DossierSnapshot, type LifecycleState } from '../../machines/dossier';
+import { pauseSummary } from '../../machines/engine/pauses';
 import { UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../../machines/engine/commands';
@@ -237,6 +238,15 @@ export class DossierService {
     }
   }
 
+  /** Pauses measured on the calendar of the dossier's clock (a running pause up to now). */
+  private async pausesOf(context: DossierContext): Promise<DossierViewDto['pauses']> {
+    if (!context.clock.some((e) => e.kind === 'pause')) return { count: 0, totalWorkingMs: 0, extensionMs: 0 };
+    const version = context.clock.findLast((e) => e.calendarVersion !== null)?.calendarVersion ?? null;
+    const cal = version === null ? await this.ctx.calendars.latest() : await this.ctx.calendars.byVersion(version);
+    const s = pauseSummary(context.clock, cal, this.ctx.clock.now().toISOString());
+    return { count: s.count, totalWorkingMs: s.totalWorkingMs, extensionMs: s.totalExtensionMs };
+  }
+
   private async rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): Promise<DossierViewDto> {
     const snapshot = known ?? restoreRow(row).snapshot;
     const context = snapshot.context;
@@ -247,6 +257,8 @@ export class DossierService {
       procedureName: await this.procedureName(row.procedure_code, row.procedure_version),
       channel: row.channel as DossierViewDto['channel'],
       nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
+      pauses: await this.pausesOf(context),
+      exemption: context.exemptions?.[0] ? { reason: context.exemptions[0].reason, approvedBy: context.exemptions[0].approvedBy, at: context.exemptions[0].at } : null,
       stepName: row.step_id && step ? step.name : null,
       outcome: row.outcome as DossierViewDto['outcome'],
       permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),

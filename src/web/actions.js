@@ -10,6 +10,8 @@ import { openDialog } from './dialog.js';
 import { field, h, radios, toast, values } from './dom.js';
 import {
   ACTION_LABELS,
+  EXEMPTION_REASONS,
+  WITHDRAWAL_CHANNELS,
   FORM_LABELS,
   PAUSE_REASONS,
   RETURN_METHODS,
@@ -34,12 +36,14 @@ export const ACTION_ORDER = [
   'PAUSE',
   'RETURN_STEP',
   'ISSUE_APOLOGY',
+  'RECORD_EXEMPTION',
   'REFUSE',
+  'REQUEST_WITHDRAWAL',
   'WITHDRAW',
 ];
 
 /** the form printed after an event */
-const FORM_AFTER = { RECEIVE: 'receipt', REQUEST_SUPPLEMENT: 'supplement', REFUSE: 'refusal', ISSUE_APOLOGY: 'apology' };
+const FORM_AFTER = { RECEIVE: 'receipt', REQUEST_SUPPLEMENT: 'supplement', REFUSE: 'refusal', ISSUE_APOLOGY: 'apology', PAUSE: 'pause-notice', WITHDRAW: 'stop-notice' };
 
 const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
 
@@ -367,6 +371,20 @@ function fieldsFor(type, view, user, proc, signers = []) {
           value: '',
         }),
       ];
+    case 'REQUEST_WITHDRAWAL':
+      return [
+        intro('Ghi nhận đề nghị dừng giải quyết của người nộp hồ sơ (trạng thái 7); sau khi kiểm tra hồ sơ chưa có kết quả, in Thông báo dừng giải quyết hồ sơ.'),
+        field({ label: 'Lý do người nộp đề nghị', name: 'reason', type: 'textarea', required: true, rows: 3 }),
+        field({ label: 'Hình thức đề nghị', name: 'via', type: 'select', options: Object.entries(WITHDRAWAL_CHANNELS), value: 'counter' }),
+      ];
+    case 'RECORD_EXEMPTION':
+      return [
+        intro('Miễn trừ trách nhiệm xin lỗi cho hồ sơ trễ hạn do bất khả kháng hoặc do lỗi của người nộp; lãnh đạo phê duyệt. Hồ sơ vẫn được tính là trễ hạn.'),
+        field({ label: 'Lý do miễn trừ', name: 'reason', type: 'select', required: true, options: [['', '— Chọn lý do —'], ...Object.entries(EXEMPTION_REASONS)], value: '' }),
+        field({ label: 'Giải trình', name: 'explanation', type: 'textarea', required: true, rows: 3, wide: true }),
+        field({ label: 'Văn bản căn cứ: số (không bắt buộc)', name: 'referenceNumber' }),
+        field({ label: 'Văn bản căn cứ: ngày', name: 'referenceDate', type: 'date' }),
+      ];
     case 'WITHDRAW':
       return [field({ label: 'Lý do rút hồ sơ', name: 'reason', type: 'textarea', required: true, rows: 3 })];
     default:
@@ -407,6 +425,13 @@ function payloadOf(type, v) {
       return { note: opt(v.note) };
     case 'ASSIGN':
       return { assignee: opt(v.assignee), unit: opt(v.unit) };
+    case 'REQUEST_WITHDRAWAL':
+      return { reason: v.reason, via: v.via || 'counter' };
+    case 'RECORD_EXEMPTION': {
+      if (Boolean(v.referenceNumber) !== Boolean(v.referenceDate))
+        return [{ field: v.referenceNumber ? 'referenceDate' : 'referenceNumber', reason: 'required', vi: 'Nhập cả số và ngày của văn bản căn cứ' }];
+      return { reason: v.reason, explanation: v.explanation, reference: v.referenceNumber ? { number: v.referenceNumber, date: v.referenceDate } : undefined };
+    }
     case 'RETURN_STEP':
     case 'WITHDRAW':
       return { reason: v.reason };

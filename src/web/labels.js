@@ -81,7 +81,18 @@ export const FORM_LABELS = {
   supplement: 'Phiếu yêu cầu bổ sung',
   refusal: 'Phiếu từ chối',
   apology: 'Phiếu xin lỗi',
+  'stop-notice': 'Thông báo dừng giải quyết',
+  'pause-notice': 'Thông báo tạm dừng',
 };
+
+/** why a late dossier is exempt from the apology (machines/dossier/types.ts EXEMPTION_REASONS) */
+export const EXEMPTION_REASONS = {
+  force_majeure: 'Sự kiện bất khả kháng',
+  applicant_not_collecting: 'Người nộp không đến nhận kết quả đúng hẹn',
+  applicant_fee_unpaid: 'Người nộp chưa nộp phí, lệ phí, nghĩa vụ tài chính đúng hạn',
+  applicant_other_fault: 'Lỗi khác của người nộp hồ sơ',
+};
+export const WITHDRAWAL_CHANNELS = { counter: 'Trực tiếp tại quầy', post: 'Qua bưu chính', online: 'Trực tuyến' };
 
 export const stateLabel = (s) => STATE_LABELS[s] ?? s ?? '';
 export const timelinessLabel = (t) => TIMELINESS_LABELS[t] ?? t ?? '';

@@ -9,6 +9,7 @@ import { clear, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js
 import {
   CHANNELS,
   EVENT_LABELS,
+  EXEMPTION_REASONS,
   FORM_LABELS,
   OUTCOMES,
   PAUSE_REASONS,
@@ -98,6 +99,8 @@ function draw(root, view, events, proc, catalogue, user, signal) {
             late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
             fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
             fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),
+            view.pauses?.count ? fact('Tạm dừng', h('span', { id: 'dossier-pauses' }, pausesText(view.pauses))) : null,
+            view.exemption ? fact('Miễn trừ trễ hạn', `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`) : null,
             view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
             view.returnedAt ? fact('Đã trả kết quả', fmtTime(view.returnedAt)) : null,
             view.note ? fact('Ghi chú', view.note) : null,
@@ -109,6 +112,12 @@ function draw(root, view, events, proc, catalogue, user, signal) {
       timeline(events, proc),
     ),
   );
+}
+
+/** "2 lần, tổng 3,5 giờ làm việc; hạn giải quyết lùi 0 giờ làm việc" */
+function pausesText(p) {
+  const hours = (ms) => `${(ms / 3_600_000).toFixed(1).replace('.', ',')} giờ làm việc`;
+  return `${p.count} lần, tổng ${hours(p.totalWorkingMs)}; hạn giải quyết lùi ${hours(p.extensionMs)}`;
 }
 
 function fact(label, value) {
@@ -123,6 +132,8 @@ function formsOf(view, events) {
   if (types.has('REQUEST_SUPPLEMENT')) out.push('supplement');
   if (types.has('REFUSE') || view.state === 'refused_intake' || view.outcome === 'refused') out.push('refusal');
   if (types.has('ISSUE_APOLOGY')) out.push('apology');
+  if (types.has('PAUSE')) out.push('pause-notice');
+  if (types.has('WITHDRAW') && !view.resultAt) out.push('stop-notice');
   return out;
 }
 

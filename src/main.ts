@@ -13,6 +13,7 @@ import { answerClientErrors } from './http/client-error';
 import { SettableClock } from './engine/clock';
 import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
+import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
   if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS, (err) => logger.error({ err, job: 'sweeper' }, 'sweep failed'));
   const checkpoints = new CheckpointJob(ctx, config.MOTCUA_CHECKPOINT_INTERVAL_MS);
   if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
+  const rateLimitPrune = new RateLimitPruneJob(ctx);
+  rateLimitPrune.start(3_600_000, (err) => logger.error({ err, job: 'rate-limit-prune' }, 'pruning rate limits failed'));
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
   const server = http.createServer(app);
   answerClientErrors(server); // requests Node's parser refuses get the API's JSON error, not a bare 400
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ inFlight: httpDrain.inFlight() }, `${signal}: draining`);
-    const [drained] = await Promise.all([httpDrain.drain(config.MOTCUA_DRAIN_TIMEOUT_MS), sweeper.stop(), checkpoints.stop()]); // the sweeper stops between dossiers
+    const [drained] = await Promise.all([httpDrain.drain(config.MOTCUA_DRAIN_TIMEOUT_MS), sweeper.stop(), checkpoints.stop(), rateLimitPrune.stop()]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();
     logger.info(drained, 'stopped');

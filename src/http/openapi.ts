@@ -2,15 +2,14 @@
  * The OpenAPI 3.1 document of the whole API, generated from the same zod schemas the routes validate
  * with (zod 4's z.toJSONSchema, JSON Schema 2020-12 as OpenAPI 3.1 uses): request bodies and query
  * strings in their input form (defaults optional), responses in their output form. Named schemas
- * become components; a schema another module has not exported yet is covered by a documented
- * stand-in of the same shape, and picked up from that module by name as soon as it exports it.
+ * become components.
  */
 import { z } from 'zod';
 import { VocabularySchema } from './routes/vocabulary';
-import { ROLES, ProcedureDefinitionSchema } from '../../machines/procedures';
+import { ProcedureDefinitionSchema } from '../../machines/procedures';
 import { SubmissionSchema } from '../../machines/engine/commands';
-import * as authModule from './routes/auth';
-import * as usersModule from './routes/users';
+import { ChangePasswordRequestSchema, LoginRequestSchema, LoginResponseSchema } from './routes/auth';
+import { CreateUserRequestSchema, UpdateUserRequestSchema, UserSchema } from './routes/users';
 import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';
 import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
 import {
@@ -30,22 +29,11 @@ import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
-import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from './schemas/dossiers';
+import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from '../services/dossier-schemas';
 
 export type JsonSchema = Record<string, unknown>;
 type Method = 'get' | 'post' | 'put' | 'patch';
 
-/** A schema exported by `mod` under `name`, or the stand-in until it is. */
-function exported(mod: object, name: string, standIn: z.ZodType): z.ZodType {
-  const found = (mod as Record<string, unknown>)[name];
-  return found instanceof z.ZodType ? found : standIn;
-}
-
-const instant = z.string().describe('ISO-8601 instant in UTC');
-const UserStandIn = z.object({
-  username: z.string(), fullName: z.string(), title: z.string(), roles: z.array(z.enum(ROLES)), unit: z.string(),
-  active: z.boolean(), demo: z.boolean(), createdAt: instant, passwordChangedAt: instant,
-}).describe('A staff account; the password hash never leaves the server');
 const YearCalendarInput = YearCalendarBodySchema;
 
 export const ErrorSchema = z.object({
@@ -58,12 +46,10 @@ export const ErrorSchema = z.object({
 
 /** Request shapes (input form), by component name. */
 const INPUTS: Record<string, z.ZodType> = {
-  LoginRequest: exported(authModule, 'LoginRequestSchema', z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) })),
-  CreateUserRequest: exported(usersModule, 'CreateUserRequestSchema', z.strictObject({
-    username: z.string().regex(/^[a-z0-9._-]{3,64}$/), fullName: z.string().min(1).max(200), password: z.string().min(12).max(200), roles: z.array(z.enum(ROLES)).min(1), unit: z.string().min(1).max(64),
-  })),
-  UpdateUserRequest: exported(usersModule, 'UpdateUserRequestSchema', z.strictObject({ fullName: z.string().optional(), title: z.string().optional() })),
-  ChangePasswordRequest: exported(authModule, 'ChangePasswordRequestSchema', z.strictObject({ oldPassword: z.string().min(1).max(1024), newPassword: z.string().min(8).max(1024) })),
+  LoginRequest: LoginRequestSchema,
+  CreateUserRequest: CreateUserRequestSchema,
+  UpdateUserRequest: UpdateUserRequestSchema,
+  ChangePasswordRequest: ChangePasswordRequestSchema,
   ProcedureDefinition: ProcedureDefinitionSchema,
   Submission: SubmissionSchema,
   YearCalendarInput,
@@ -77,8 +63,8 @@ const INPUTS: Record<string, z.ZodType> = {
 /** Response shapes (output form), by component name. */
 const OUTPUTS: Record<string, z.ZodType> = {
   Error: ErrorSchema,
-  User: exported(usersModule, 'UserSchema', UserStandIn),
-  LoginResponse: exported(authModule, 'LoginResponseSchema', z.object({ token: z.string().describe('send as Authorization: Bearer <token>'), expiresAt: instant, user: UserStandIn })),
+  User: UserSchema,
+  LoginResponse: LoginResponseSchema,
   Procedure: ProcedureDefinitionSchema,
   DossierView: DossierViewSchema,
   DossierDetail: DossierDetailSchema,

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { requireRole } from '../authenticate';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 import { DeadlineSweeper } from '../../jobs/deadline-sweeper';
 import { notFound } from '../../../machines/engine/errors';
 

@@ -10,7 +10,7 @@ import { isMotcuaError } from '../../../machines/engine/errors';
 import { AuthService } from '../../services/auth/auth-service';
 import { authenticate, bearerToken } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 
 export const AuthUserSchema = z.object({
   username: z.string(),

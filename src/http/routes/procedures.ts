@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 import { ProcedureService } from '../../services/procedure-service';
 
 /** versions are 32-bit integer columns: a larger number is no version, not a database error */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isMotcuaError } from '../../../machines/engine/errors';
 import { lookupPublicStatus } from '../../services/public-lookup';
 import type { AppDeps } from '../deps';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 
 export const PublicLookupParamsSchema = z.object({
   code: z.string().regex(/^[0-9A-Za-z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001'),

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 import { AuditService } from '../../services/audit-service';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());

@@ -5,7 +5,7 @@ import { ROLES, UNIT_CODES } from '../../../machines/procedures';
 import { UsersService } from '../../services/auth/users-service';
 import { requireRole } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
-import { parseWith } from '../validate';
+import { parseWith } from '../../services/validate';
 
 export const CreateUserRequestSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.]{3,64}$/, 'must be 3–64 characters: a-z, 0-9, "_" or "."'),

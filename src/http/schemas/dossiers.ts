@@ -1,2 +1,0 @@
-/** The dossier API's zod schemas (defined beside the service that validates with them). */
-export * from '../../services/dossier-schemas';

@@ -88,8 +88,7 @@ const STEPS: { role: Role; event: Record<string, unknown> }[] = [
   { role: 'leader', event: { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true } },
   { role: 'counter', event: { type: 'RETURN_RESULT', method: 'counter' } },
 ];
-/** requests per lifecycle (the submission, then one per event) and events they append (submission = SUBMIT + RECEIVE) */
-export const REQUESTS_PER_LIFECYCLE = 1 + STEPS.length;
+/** events one lifecycle appends (the submission = SUBMIT + RECEIVE, then one per request) */
 export const EVENTS_PER_LIFECYCLE = 2 + STEPS.length;
 
 export interface LoadResult {

@@ -46,26 +46,6 @@ export function cpuDelta(before: Map<number, number>, after: Map<number, number>
   return sum;
 }
 
-/** Summed CPU seconds of every process whose command name is `comm` (e.g. all PostgreSQL backends). */
-export function cpuSecondsByName(comm: string): number | null {
-  let dirs: string[];
-  try {
-    dirs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return null;
-  }
-  let total = 0;
-  for (const d of dirs) {
-    try {
-      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== comm) continue;
-      total += cpuSecondsOf(Number(d)) ?? 0;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
-
 /** The machine's busy CPU seconds (all processes, all cores) from /proc/stat, or null. */
 export function machineBusySeconds(): number | null {
   try {

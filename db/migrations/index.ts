@@ -50,8 +50,6 @@ export const migrationSource: Knex.MigrationSource<string> = {
   },
 };
 
-export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
-
 export async function migrateToLatest(knex: Knex): Promise<void> {
   await knex.migrate.latest({ migrationSource });
 }

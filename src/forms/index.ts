@@ -18,11 +18,9 @@ import { stopNotice } from './stop-notice';
 import { pauseNotice } from './pause-notice';
 import type { FormKind } from './numbering';
 
-export { FORM_KINDS, isFormKind, regulationFor, formLabel, CIRCULAR_01_2018, CIRCULAR_03_2025 } from './numbering';
-export type { FormKind, Regulation } from './numbering';
-export { buildFormData, type FormData, type People, type Person } from './form-data';
-export { escapeHtml } from './layout';
-export { lookupUrl } from './qr';
+export { FORM_KINDS, isFormKind } from './numbering';
+export type { FormKind } from './numbering';
+export { buildFormData, type People } from './form-data';
 
 /**
  * The forms that print the applicant's ID number or phone whole (every view of them is logged in

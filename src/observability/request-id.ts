@@ -13,10 +13,6 @@ import type { HttpMetrics } from './prometheus';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export function requestIdOf(res: Response): string | undefined {
-  return res.locals.requestId as string | undefined;
-}
-
 /** The request's child logger (with its request id), or the process logger. */
 export function logOf(res: Response): Logger {
   return (res.locals.log as Logger | undefined) ?? defaultLogger();

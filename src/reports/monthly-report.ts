@@ -14,7 +14,6 @@ import type { Column } from './formats/csv';
 
 export const CHANNELS = ['counter', 'online', 'postal'] as const;
 export type ReportChannel = (typeof CHANNELS)[number];
-export const RETURN_METHODS = ['counter', 'post', 'online'] as const;
 
 export const CHANNEL_LABELS: Record<ReportChannel | 'total', string> = {
   counter: 'Trực tiếp tại Bộ phận Một cửa',

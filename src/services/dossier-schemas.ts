@@ -106,14 +106,11 @@ export const DossierListQuerySchema = z.strictObject({
   if (q.periodTo === undefined) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'required with figure' });
   else if (q.periodFrom !== undefined && !(q.periodTo > q.periodFrom)) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'periodTo must be after periodFrom' });
 });
-export type DossierListQuery = z.infer<typeof DossierListQuerySchema>;
 
 export const DossierListResponseSchema = z.object({
   items: z.array(DossierViewSchema),
   nextCursor: z.string().nullable(),
 });
-
-export const EventTypeSchema = z.enum(Object.keys(CommandSchemas) as [keyof typeof CommandSchemas, ...(keyof typeof CommandSchemas)[]]);
 
 /** The body of POST /api/dossiers/{code}/events: `type` plus that event's payload, optionally `expectedVersion`. */
 export const EventRequestSchemas = Object.fromEntries(

@@ -34,7 +34,6 @@ export const ComplianceQuerySchema = z
     const max = q.groupBy === 'week' ? MAX_DAYS.week : MAX_DAYS.other;
     if (days > max) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period of at most ${max} days for groupBy=${q.groupBy}` });
   });
-export type ComplianceQuery = z.infer<typeof ComplianceQuerySchema>;
 
 const rate = z.number().min(0).max(1).nullable();
 const count = z.int().min(0);

@@ -77,11 +77,6 @@ export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: st
   return (await q).map(dossierRowFromDb);
 }
 
-export async function findDossierById(db: Knex | Knex.Transaction, id: string): Promise<DossierRow | null> {
-  const raw = await db('dossiers').where({ id }).first();
-  return raw ? dossierRowFromDb(raw) : null;
-}
-
 /** Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did. */
 export async function updateDossier(
   tx: Knex.Transaction,

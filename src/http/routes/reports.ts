@@ -16,18 +16,6 @@ import { HTML_CSP, writeMonthlyReportHtml, writeWeeklyReviewHtml } from '../../r
 import { writeMonthlyReportJson, writeWeeklyReviewJson } from '../../reports/formats/json';
 import { writeMonthlyReportXlsx, writeWeeklyReviewXlsx, XLSX_CONTENT_TYPE } from '../../reports/formats/xlsx';
 
-export {
-  MonthlyReportQuerySchema,
-  MonthlySentBodySchema,
-  MonthlyStatusQuerySchema,
-  MonthlyStatusSchema,
-  WeekStatusListSchema,
-  WeekStatusQuerySchema,
-  ReviewNoteBodySchema,
-  ReviewRecordSchema,
-  SignOffBodySchema,
-  WeeklyReviewQuerySchema,
-} from '../../services/review-service';
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',

@@ -53,10 +53,6 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return timingSafeEqual(key, h.key);
 }
 
-export function isScryptHash(encoded: string): boolean {
-  return parse(encoded) !== null;
-}
-
 let dummy: Promise<string> | undefined;
 
 /**

@@ -22,6 +22,7 @@ import { clockCalendarVersion } from '../../machines/dossier/facts';
 import { measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
+import { displayNamesOf } from '../store/user-names';
 import { toIsoOrNull } from '../store/time';
 import { CENTRE_SCOPE, listReviewEvents, notesByDossier, signOffOf, verifyChain, type ChainVerification, type ReviewEvent } from './review-log';
 import type { Column } from './formats/csv';
@@ -146,6 +147,8 @@ export interface NoteView {
   cause: string;
   correctiveAction: string;
   actor: string;
+  /** the author's full name and title */
+  actorName: string;
   at: string;
 }
 
@@ -195,6 +198,8 @@ export interface WeeklyReviewHeader {
     signedOff: boolean;
     signedOffAt: string | null;
     signedOffBy: string | null;
+    /** the signer's full name and title */
+    signedOffByName: string | null;
     summary: string | null;
     notes: number;
     chain: ChainVerification;
@@ -271,9 +276,9 @@ export const APOLOGY_LABELS: Record<ApologyStatus, string> = {
 };
 
 /** A note as the report shows it: phone- and ID-shaped numbers typed into the text are masked like the applicant's. */
-function noteView(e: ReviewEvent): NoteView {
+function noteView(e: ReviewEvent, names: Map<string, string>): NoteView {
   const text = (v: unknown) => maskPersonalNumbers(String(v ?? ''));
-  return { seq: e.seq, cause: text(e.payload.cause), correctiveAction: text(e.payload.correctiveAction), actor: e.actor, at: e.occurredAt };
+  return { seq: e.seq, cause: text(e.payload.cause), correctiveAction: text(e.payload.correctiveAction), actor: e.actor, actorName: names.get(e.actor) ?? e.actor, at: e.occurredAt };
 }
 
 const rate = (good: number, all: number) => (all === 0 ? null : good / all);
@@ -358,6 +363,8 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
   const notes = notesByDossier(thisWeek);
   const promised = notesByDossier(lastWeek);
   const signOff = signOffOf(thisWeek);
+  const names = await displayNamesOf(db, [...thisWeek, ...lastWeek].map((e) => e.actor));
+  const noteOf = (e: ReviewEvent) => noteView(e, names);
   const header: WeeklyReviewHeader = {
     title: `Rà soát hồ sơ trễ hạn tuần ${week.label}`,
     week: week.label,
@@ -371,6 +378,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       signedOff: signOff !== null,
       signedOffAt: signOff?.occurredAt ?? null,
       signedOffBy: signOff?.actor ?? null,
+      signedOffByName: signOff ? (names.get(signOff.actor) ?? signOff.actor) : null,
       summary: typeof signOff?.payload.summary === 'string' ? maskPersonalNumbers(signOff.payload.summary) : null,
       notes: thisWeek.filter((e) => e.type === 'REVIEW_NOTE').length,
       chain: verifyChain(thisWeek),
@@ -435,8 +443,8 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       currentUnit: !ctx.result && ctx.unit ? { code: ctx.unit, name: ref.unitName(ctx.unit) } : null,
       responsible: responsibleOf(ctx, category === 'resolved_late' && row.result_at ? row.result_at : asOf, cal, ref),
       apology: first ? (first.timely ? 'timely' : 'late') : 'none',
-      notes: (notes.get(row.code) ?? []).map(noteView),
-      lastWeekNotes: (promised.get(row.code) ?? []).map(noteView),
+      notes: (notes.get(row.code) ?? []).map(noteOf),
+      lastWeekNotes: (promised.get(row.code) ?? []).map(noteOf),
     };
   }
 
@@ -491,7 +499,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
           state: r.state,
           resultAt: r.result_at,
           finalTimeliness: r.final_timeliness,
-          lastWeekNotes: (promised.get(r.code) ?? []).map(noteView),
+          lastWeekNotes: (promised.get(r.code) ?? []).map(noteOf),
         }));
       return { totals: { ...totals }, worstProcedures: worst(byProcedure), worstUnits: worst(byUnit), followUp };
     },

@@ -12,7 +12,7 @@ import { forbidden, notFound, transitionNotAllowed, validationFailed } from '../
 import { parseWith } from './validate';
 import { buildMonthlyReport, monthBounds, type MonthlyReport } from '../reports/monthly-report';
 import { insertReportDelivery, reportDeliveriesOf } from '../store/report-delivery-store';
-import { fullNamesOf } from '../store/user-names';
+import { displayNamesOf } from '../store/user-names';
 import { isUniqueViolation } from '../store/dossier-store';
 import { toInstant } from '../../machines/calendar';
 import { appendReviewNote, appendWeekSignOff, assertWeekOpen, CENTRE_SCOPE, weekStatuses, type ReviewEvent } from '../reports/review-log';
@@ -81,7 +81,7 @@ export const WeekStatusQuerySchema = z
     if (n > MAX_STATUS_WEEKS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_STATUS_WEEKS} weeks` });
   });
 
-const person = { by: z.string().nullable().describe('username'), byName: z.string().nullable().describe('full name') };
+const person = { by: z.string().nullable().describe('username'), byName: z.string().nullable().describe('full name and title') };
 export const WeekStatusListSchema = z.object({
   scope: z.string(),
   asOf: z.string(),
@@ -209,7 +209,7 @@ export class ReviewService {
     const weeks: IsoWeek[] = [];
     for (let w = parseIsoWeek(q.from)!; w.from <= parseIsoWeek(q.to)!.from; w = shiftWeek(w, 1)) weeks.push(w);
     const found = await weekStatuses(this.ctx.db, scope, weeks.map((w) => w.label));
-    const names = await fullNamesOf(this.ctx.db, [...found.values()].flatMap((f) => (f.signOff ? [f.signOff.actor] : [])));
+    const names = await displayNamesOf(this.ctx.db, [...found.values()].flatMap((f) => (f.signOff ? [f.signOff.actor] : [])));
     return {
       scope,
       asOf: now,
@@ -261,7 +261,7 @@ export class ReviewService {
     const records = await reportDeliveriesOf(this.ctx.db, month);
     const downloaded = records.find((d) => d.kind === 'downloaded') ?? null;
     const sent = records.find((d) => d.kind === 'sent') ?? null;
-    const names = await fullNamesOf(this.ctx.db, [downloaded?.actor, sent?.actor].filter((x): x is string => !!x));
+    const names = await displayNamesOf(this.ctx.db, [downloaded?.actor, sent?.actor].filter((x): x is string => !!x));
     const next = nextMonth(month);
     const delivered = downloaded !== null || sent !== null;
     return {

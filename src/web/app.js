@@ -3,7 +3,9 @@
  *   #/quay            Quầy tiếp nhận (counter desk)
  *   #/hop-viec        Hộp việc (my steps, most urgent first)
  *   #/tra-cuu?q=…     Tra cứu hồ sơ (search)
- *   #/dieu-hanh       Bảng điều hành (supervisor dashboard)
+ *   #/dieu-hanh       Bảng điều hành (supervisor dashboard: ?ky=week|month|quarter|year|custom&ngay=…)
+ *   #/ra-soat         Rà soát hồ sơ trễ hạn tuần (?tuan=YYYY-Www&donvi=UNIT)
+ *   #/bao-cao-thang   Báo cáo tháng gửi Sở Nội vụ (?thang=YYYY-MM)
  *   #/ho-so/{code}    one dossier
  *   #/kiem-tra/{code} its history replayed event by event, with the chain status (auditor view)
  * Keyboard: Alt+1…4 switch screens, "/" jumps to the screen's search box.
@@ -17,6 +19,8 @@ import * as search from './views/search.js';
 import * as dashboard from './views/dashboard.js';
 import * as dossier from './views/dossier.js';
 import * as audit from './views/audit.js';
+import * as weeklyReview from './views/weekly-review.js';
+import * as monthlyReport from './views/monthly-report.js';
 
 /**
  * What a screen's render(root, ctx) gets; it may return a cleanup function.
@@ -29,6 +33,8 @@ const ROUTES = [
   { re: /^\/hop-viec$/, nav: 'hop-viec', title: 'Hộp việc', view: inbox },
   { re: /^\/tra-cuu$/, nav: 'tra-cuu', title: 'Tra cứu hồ sơ', view: search },
   { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', title: 'Bảng điều hành', view: dashboard },
+  { re: /^\/ra-soat$/, nav: 'dieu-hanh', title: 'Rà soát hồ sơ trễ hạn tuần', view: weeklyReview },
+  { re: /^\/bao-cao-thang$/, nav: 'dieu-hanh', title: 'Báo cáo tháng gửi Sở Nội vụ', view: monthlyReport },
   { re: /^\/ho-so\/(.+)$/, nav: null, title: 'Hồ sơ', view: dossier },
   { re: /^\/kiem-tra\/(.+)$/, nav: null, title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];

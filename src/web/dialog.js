@@ -2,6 +2,7 @@
  * Modal dialogs on the native <dialog> element: focus is trapped and Escape cancels (the browser's
  * own behaviour), Enter in a field submits the form, focus returns to the button that opened it.
  */
+import { ApiError } from './api.js';
 import { append, clear, clearIssues, h, showFormError, showIssues, uid } from './dom.js';
 
 /**
@@ -149,3 +150,20 @@ export function confirmDialog(title, message, { submitLabel = 'Đồng ý', dang
     onSubmit: async (ctl) => ctl.close(true),
   }).then((v) => v === true);
 }
+
+/**
+ * A dialog's submit action: closes the dialog with true when `action` succeeds, else shows the API's
+ * field issues next to the fields, or its message.
+ * @param {DialogControl} ctl
+ * @param {() => Promise<any>} action
+ */
+export async function closeWhenDone(ctl, action) {
+  try {
+    await action();
+    ctl.close(true);
+  } catch (err) {
+    if (err instanceof ApiError && err.issues.length) ctl.issues(err.issues, err.message);
+    else ctl.error(err && err.message ? err.message : String(err));
+  }
+}
+

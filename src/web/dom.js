@@ -231,6 +231,8 @@ export function toast(message, kind = 'ok') {
   if (!box) return;
   const item = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
   box.append(item);
+  // a few at a time: a burst of actions must not cover the page
+  while (box.children.length > 3) box.firstElementChild?.remove();
   setTimeout(() => item.remove(), kind === 'error' ? 9000 : 5000);
 }
 
@@ -246,3 +248,43 @@ export function errorBox(err) {
 export function dossierLink(code) {
   return h('a', { href: `#/ho-so/${encodeURIComponent(code)}`, class: 'code' }, code);
 }
+
+/**
+ * A click handler that disables its button while `fn` runs and shows a failure as a toast.
+ * @param {() => Promise<any>} fn
+ */
+export function busyClick(fn) {
+  return async (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    try {
+      await fn();
+    } catch (err) {
+      toast(err && err.message ? err.message : String(err), 'error');
+    } finally {
+      button.disabled = false;
+    }
+  };
+}
+
+/**
+ * Awaits a view's data; on failure (other than the view being left) shows the error in `body` and
+ * resolves to null.
+ * @template T
+ * @param {HTMLElement} body
+ * @param {AbortSignal} signal
+ * @param {Promise<T>} loading
+ * @returns {Promise<T | null>}
+ */
+export async function loadOrShowError(body, signal, loading) {
+  try {
+    const data = await loading;
+    return signal.aborted ? null : data;
+  } catch (err) {
+    if ((err && err.name === 'AbortError') || signal.aborted) return null;
+    clear(body);
+    body.append(errorBox(err));
+    return null;
+  }
+}
+

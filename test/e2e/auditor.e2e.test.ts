@@ -17,7 +17,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BACKENDS } from '../support/backends';
 import { submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, HAVE_CHROMIUM, listenAndLaunch, requireChromium } from '../support/browser';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, watchForProblems } from '../support/browser';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const TIMEOUT = 120_000;
@@ -38,11 +38,7 @@ describe('the auditor view in a browser', () => {
     ({ http, base, browser } = await listenAndLaunch(server));
   }, TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
-    await server?.close();
-  }, TIMEOUT);
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -61,16 +57,7 @@ describe('the auditor view in a browser', () => {
     return page;
   }
 
-  function watch(page: Page, who: string): void {
-    page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-      const where = msg.location();
-      problems.push(`${who}: console: ${text} (at ${page.url()} ${where.url}:${where.lineNumber})`);
-    });
-  }
+  const watch = (page: Page, who: string) => watchForProblems(page, who, problems);
 
   /** The dossier through the engine: counter (ASSIGN, COMPLETE_STEP), specialist, leader's result. */
   async function walkedDossier(): Promise<{ code: string; id: string }> {

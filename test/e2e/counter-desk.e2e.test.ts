@@ -9,7 +9,7 @@
  *     the dossier by phone number and hands the result back. The citizen looks it up on /tra-cuu.
  *  2. A late result: handing it back is refused (409, only ISSUE_APOLOGY allowed) and the counter
  *     screen offers the apology form on the spot; the leader issues the apology; the clerk hands back.
- *     The supervisor's dashboard shows the week's counts and the overdue list.
+ *     The supervisor's dashboard shows the week's figures; its late cards open lists of exactly those dossiers.
  *
  * Screenshots of every screen go to test-artifacts/e2e/*.png. Without Chromium the suite is skipped
  * with a loud warning, except in CI (CI=true), where it fails.
@@ -20,7 +20,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, HAVE_CHROMIUM, listenAndLaunch, requireChromium } from '../support/browser';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, watchForProblems } from '../support/browser';
 import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
 const TIMEOUT = 120_000;
@@ -41,11 +41,7 @@ describe('the staff web UI in a browser', () => {
     ({ http, base, browser } = await listenAndLaunch(server));
   }, TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
-    await server?.close();
-  }, TIMEOUT);
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
 
   // ---- helpers --------------------------------------------------------------------------------
 
@@ -73,17 +69,7 @@ describe('the staff web UI in a browser', () => {
     return page;
   }
 
-  function watch(page: Page, who: string): void {
-    page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      // an answered 4xx (e.g. the expected 409 below) is logged by Chromium as a failed resource: not a bug
-      if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-      const where = msg.location();
-      problems.push(`${who}: console: ${text} (at ${page.url()} ${where.url}:${where.lineNumber})`);
-    });
-  }
+  const watch = (page: Page, who: string) => watchForProblems(page, who, problems);
 
   /** The API as a test fixture (setup and checks only: everything the test is about goes through the UI). */
   const tokens = new Map<string, string>();
@@ -355,14 +341,20 @@ describe('the staff web UI in a browser', () => {
       await dialog.waitFor({ state: 'detached' });
       expect(await api('counter', 'get', `/api/dossiers/${late}`)).toMatchObject({ state: 'returned', timeliness: 'late' });
 
-      // the supervisor's dashboard: this week's counts by timeliness and the overdue list
+      // the supervisor's dashboard: this week's figures from the metrics; each card opens exactly its dossiers
       const supervisor = await signIn('supervisor');
       expect(await supervisor.locator('#nav a[aria-current=page]').textContent()).toBe('Bảng điều hành');
-      await supervisor.locator('#overdue-list').waitFor();
-      expect(await supervisor.locator('.stat-overdue .stat-n').textContent()).toBe('1');
-      expect(await supervisor.locator('.stat-late .stat-n').textContent()).toBe('1');
-      expect(await supervisor.locator(`#overdue-list tr[data-code="${overdue}"]`).count()).toBe(1);
+      await supervisor.locator('#by-unit').waitFor();
+      expect(await supervisor.locator('.stat[data-figure="pendingLate"] .stat-n').textContent()).toBe('1');
+      expect(await supervisor.locator('.stat[data-figure="late"] .stat-n').textContent()).toBe('1');
       await shot(supervisor, '14-supervisor-dashboard');
+      await supervisor.locator('.stat[data-figure="pendingLate"]').click();
+      await supervisor.locator(`table.data tbody tr[data-code="${overdue}"]`).waitFor();
+      expect(await supervisor.locator('table.data tbody tr').count()).toBe(1);
+      await supervisor.goBack();
+      await supervisor.locator('.stat[data-figure="late"]').click();
+      await supervisor.locator(`table.data tbody tr[data-code="${late}"]`).waitFor();
+      expect(await supervisor.locator('table.data tbody tr').count()).toBe(1);
 
       // and the search screen
       await supervisor.locator('#nav').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestServer } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,3 +41,41 @@ export async function listenAndLaunch(server: TestServer): Promise<{ http: Serve
   });
   return { http, base, browser };
 }
+
+/** Collects a page's script errors and console errors (CSP violations included) into `problems`. */
+export function watchForProblems(page: Page, who: string, problems: string[]): void {
+  page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    // an answered 4xx (e.g. an expected 409) is logged by Chromium as a failed resource: not a bug
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    const where = msg.location();
+    problems.push(`${who}: console: ${text} (at ${page.url()} ${where.url}:${where.lineNumber})`);
+  });
+}
+
+/**
+ * A fresh browser (own sessionStorage) at 1366×768 in Asia/Ho_Chi_Minh, its clock fixed at `now`, signed
+ * in as `username` (password "demo") through the login form; every page it opens is watched.
+ */
+export async function signInPage(browser: Browser, base: string, username: string, now: Date, problems: string[]): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
+  await context.clock.setFixedTime(now);
+  context.on('page', (p) => watchForProblems(p, username, problems));
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill('demo');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.locator('#nav').waitFor({ state: 'visible' });
+  return { page, context };
+}
+
+/** The teardown of listenAndLaunch: the browser, the HTTP listener, then the server's database. */
+export async function closeAll(browser: Browser | undefined, http: Server | undefined, server: TestServer | undefined): Promise<void> {
+  await browser?.close();
+  if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
+  await server?.close();
+}
+

@@ -115,7 +115,7 @@ export async function writeWeeklyReviewHtml(out: Writable, review: WeeklyReview)
   const h = review.header;
   const lastDay = new Date(Date.parse(h.to) - 1).toISOString();
   const status = h.review.signedOff
-    ? `Đã ký duyệt bởi ${h.review.signedOffBy ?? ''} lúc ${dateTime(h.review.signedOffAt ?? h.generatedAt)}`
+    ? `Đã ký duyệt bởi ${h.review.signedOffByName ?? h.review.signedOffBy ?? ''} lúc ${dateTime(h.review.signedOffAt ?? h.generatedAt)}`
     : 'Chưa ký duyệt';
   const { open, close } = page(
     h.title,

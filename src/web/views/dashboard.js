@@ -1,122 +1,391 @@
 /**
- * Bảng điều hành — for supervisors: this week's counts by timeliness and the overdue list, computed
- * from GET /api/dossiers filters (timeliness=…, every page), counted here.
- *   - open dossiers: Trong hạn / Sắp đến hạn / Quá hạn (all open, whenever received);
- *   - results this week (resultAt since Monday 00:00, Hanoi): Trước hạn / Đúng hạn / Trễ hạn;
- *   - received this week.
+ * Bảng điều hành — for supervisors (and leaders, auditors): the compliance figures of a period (week,
+ * month, quarter, year or a custom range) from GET /api/metrics/compliance, never counted from list
+ * pages; a trend chart (inline SVG, printable) of the weeks or months around it; breakdowns by unit and
+ * by procedure; and what is still owed: past weeks whose late-dossier review is not signed off, and
+ * last month's report to the Department of Home Affairs until it is downloaded or marked sent.
+ * Every number links to the list of exactly the dossiers it counts (GET /api/dossiers?figure=…).
+ * The period lives in the address: #/dieu-hanh?ky=month&ngay=2026-03-10 (or ky=custom&tu=…&den=…).
  */
-import { listAll } from '../api.js';
-import { procedureNameOf, procedures } from '../catalog.js';
-import { append, clear, dossierLink, errorBox, h, spinner, stateBadge } from '../dom.js';
-import { TIMELINESS_LABELS, fmtDate, fmtTime, isPending, relativeDue, startOfWeek, unitLabel } from '../labels.js';
+import { get, qs } from '../api.js';
+import { append, clear, h, loadOrShowError, spinner } from '../dom.js';
+import { fmtDate, fmtTime, localDate } from '../labels.js';
+import { addDays, isoWeekOf, KINDS, mondayOfWeek, periodOf, trendOf } from '../periods.js';
 
-const OPEN = ['on_track', 'due_soon', 'overdue'];
-const DONE = ['early', 'on_time', 'late'];
-const MAX_ITEMS = 5000;
+const SVG = 'http://www.w3.org/2000/svg';
 
-export async function render(root, { signal }) {
-  const weekStart = startOfWeek();
-  const now = Date.now();
+/** the cards: figure key, label, how it reads */
+const GROUPS = [
+  {
+    id: 'resolved',
+    title: 'Kết quả giải quyết trong kỳ',
+    cards: [
+      ['resolved', 'Đã giải quyết'],
+      ['early', 'Trước hạn'],
+      ['onTime', 'Đúng hạn'],
+      ['late', 'Trễ hạn'],
+    ],
+    rate: ['onTimeRate', 'Tỷ lệ đúng hạn', 'resolved'],
+  },
+  {
+    id: 'pending',
+    title: 'Đang giải quyết cuối kỳ',
+    cards: [
+      ['pending', 'Đang giải quyết'],
+      ['pendingDueSoon', 'Sắp đến hạn'],
+      ['pendingLate', 'Quá hạn'],
+      ['pendingClockStopped', 'Tạm dừng, chờ bổ sung'],
+    ],
+  },
+  {
+    id: 'apology',
+    title: 'Trễ hạn và xin lỗi',
+    cards: [
+      ['lateDossiers', 'Hồ sơ trễ hạn'],
+      ['apologised', 'Đã xin lỗi'],
+      ['apologyMissing', 'Chưa xin lỗi'],
+    ],
+    rate: ['apologyRate', 'Tỷ lệ xin lỗi', 'lateDossiers'],
+  },
+  {
+    id: 'received',
+    title: 'Tiếp nhận trong kỳ',
+    cards: [['received', 'Hồ sơ tiếp nhận']],
+  },
+];
+
+/** the breakdown tables' columns: figure, header */
+const BREAKDOWN = [
+  ['received', 'Tiếp nhận'],
+  ['resolved', 'Đã giải quyết'],
+  ['late', 'Giải quyết trễ hạn'],
+  ['onTimeRate', 'Tỷ lệ đúng hạn'],
+  ['pendingLate', 'Quá hạn đang xử lý'],
+  ['apologyMissing', 'Chưa xin lỗi'],
+];
+
+export const fmtRate = (r) => (r === null || r === undefined ? '—' : `${(Math.round(r * 1000) / 10).toLocaleString('vi-VN')}%`);
+
+/** the list of exactly the dossiers a figure counts */
+export function figureHref(figure, period, extra = {}) {
+  return `#/tra-cuu${qs({ figure, periodFrom: period.from, periodTo: period.to, ...extra })}`;
+}
+
+function periodFromQuery(query) {
+  const kind = KINDS[query.get('ky') ?? ''] ? query.get('ky') : 'week';
+  const today = localDate();
+  const valid = (d) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) ? d : null);
+  if (kind === 'custom') {
+    const from = valid(query.get('tu')) ?? addDays(today, -29);
+    const last = valid(query.get('den')) ?? today;
+    return periodOf('custom', from, 0, { from, last: last < from ? from : last });
+  }
+  return periodOf(kind, valid(query.get('ngay')) ?? today);
+}
+
+const hrefOf = (p) => (p.kind === 'custom' ? `#/dieu-hanh?ky=custom&tu=${p.from}&den=${addDays(p.to, -1)}` : `#/dieu-hanh?ky=${p.kind}&ngay=${p.from}`);
+
+export async function render(root, { query, signal }) {
+  const period = periodFromQuery(query);
+  const today = localDate();
   root.append(
     h(
       'div',
       { class: 'page-head' },
       h('h1', null, 'Bảng điều hành'),
-      h('p', { class: 'muted' }, `Tuần này: từ ${fmtDate(weekStart)} đến ${fmtDate(now)} · cập nhật ${fmtTime(now)}`),
+      h(
+        'nav',
+        { class: 'head-links no-print', 'aria-label': 'Báo cáo' },
+        h('a', { class: 'button secondary', href: '#/ra-soat', id: 'review-link' }, 'Rà soát hồ sơ trễ hạn tuần trước'),
+        h('a', { class: 'button secondary', href: '#/bao-cao-thang', id: 'monthly-link' }, 'Báo cáo tháng gửi Sở Nội vụ'),
+      ),
     ),
+    picker(period, today),
   );
   const body = h('div', { class: 'dashboard' }, spinner('Đang tổng hợp…'));
   root.append(body);
 
-  const catalogue = await procedures().catch(() => []);
-  let lists;
-  try {
-    lists = await Promise.all([...OPEN, ...DONE].map((t) => listAll({ timeliness: t, sort: t === 'overdue' ? 'due' : undefined }, { signal, maxItems: MAX_ITEMS })));
-  } catch (err) {
-    if (err.name === 'AbortError' || signal.aborted) return;
-    clear(body);
-    body.append(errorBox(err));
-    return;
-  }
-  if (signal.aborted) return;
-  const by = Object.fromEntries([...OPEN, ...DONE].map((t, i) => [t, lists[i].items]));
-  const truncated = lists.some((l) => l.truncated);
-  const inWeek = (at) => at && Date.parse(at) >= weekStart;
-
-  const openCount = (t) => by[t].filter((v) => isPending(v.state)).length;
-  const doneThisWeek = (t) => by[t].filter((v) => inWeek(v.resultAt)).length;
-  const all = Object.values(by).flat();
-  const receivedThisWeek = all.filter((v) => inWeek(v.receivedAt)).length;
-  const doneTotal = DONE.reduce((n, t) => n + doneThisWeek(t), 0);
-  const onTime = doneThisWeek('early') + doneThisWeek('on_time');
-
-  const card = (t, n, note) =>
-    h(
-      'a',
-      { class: `stat stat-${t}`, href: `#/tra-cuu?timeliness=${t}`, dataset: { timeliness: t } },
-      h('span', { class: 'stat-n' }, String(n)),
-      h('span', { class: 'stat-label' }, TIMELINESS_LABELS[t]),
-      note ? h('small', null, note) : null,
-    );
-
-  const overdue = by.overdue
-    .filter((v) => isPending(v.state))
-    .sort((a, b) => Date.parse(a.dueAt ?? 0) - Date.parse(b.dueAt ?? 0));
-
+  const trend = trendOf(period);
+  const lastEnded = isoWeekOf(addDays(today, -7));
+  const range = (p) => ({ from: p.from, to: p.to });
+  const loaded = await loadOrShowError(body, signal, Promise.all([
+      get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'centre' })}`, { signal }),
+      get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'unit' })}`, { signal }),
+      get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'procedure' })}`, { signal }),
+      get(`/api/metrics/compliance${qs(trend)}`, { signal }),
+      get(`/api/reports/weekly-late-review/sign-offs${qs({ from: isoWeekOf(addDays(today, -7 * 8)), to: lastEnded })}`, { signal }).catch(() => null),
+      get('/api/reports/monthly/status', { signal }).catch(() => null),
+    ]));
+  if (!loaded) return;
+  const [centre, byUnit, byProcedure, trendReport, weeks, monthly] = loaded;
+  const figures = centre.groups[0]?.figures ?? {};
   clear(body);
   append(body, [
+    reminders(weeks, monthly),
+    h(
+      'p',
+      { class: 'muted', id: 'period-note' },
+      `${period.label} · số liệu tính đến ${fmtTime(centre.asOf)}`,
+      centre.asOf < centre.generatedAt ? '' : ' (kỳ chưa kết thúc)',
+    ),
     h(
       'div',
       { class: 'stat-groups' },
-      h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'open-title' },
-        h('h2', { id: 'open-title' }, 'Đang giải quyết'),
-        h('div', { class: 'stats' }, OPEN.map((t) => card(t, openCount(t)))),
-      ),
-      h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'done-title' },
-        h('h2', { id: 'done-title' }, 'Có kết quả trong tuần'),
-        h('div', { class: 'stats' }, DONE.map((t) => card(t, doneThisWeek(t)))),
-        h('p', { class: 'muted' }, doneTotal ? `Đúng hạn hoặc trước hạn: ${Math.round((onTime * 100) / doneTotal)}% (${onTime}/${doneTotal})` : 'Chưa có hồ sơ nào có kết quả trong tuần.'),
-      ),
-      h(
-        'section',
-        { class: 'panel', 'aria-labelledby': 'recv-title' },
-        h('h2', { id: 'recv-title' }, 'Tiếp nhận trong tuần'),
-        h('div', { class: 'stats' }, h('a', { class: 'stat stat-received', href: '#/tra-cuu', dataset: { stat: 'received' } }, h('span', { class: 'stat-n' }, String(receivedThisWeek)), h('span', { class: 'stat-label' }, 'Hồ sơ'))),
+      GROUPS.map((g) =>
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': `${g.id}-title` },
+          h('h2', { id: `${g.id}-title` }, g.title),
+          h('div', { class: 'stats' }, g.cards.map(([key, label]) => card(key, label, figures[key] ?? 0, period))),
+          g.rate
+            ? h('p', { class: 'rate', dataset: { rate: g.rate[0] } }, `${g.rate[1]}: `, h('b', null, fmtRate(figures[g.rate[0]])), ` (${rateNote(g.rate[0], figures)})`)
+            : null,
+        ),
       ),
     ),
-    truncated ? h('p', { class: 'alert alert-warn' }, `Chỉ tính ${MAX_ITEMS} hồ sơ đầu tiên của mỗi nhóm.`) : null,
-    h(
-      'section',
-      { class: 'panel', 'aria-labelledby': 'overdue-title' },
-      h('h2', { id: 'overdue-title' }, `Hồ sơ quá hạn (${overdue.length})`),
-      overdue.length
+    trendPanel(trendReport, period),
+    breakdownPanel('unit', 'Theo đơn vị giải quyết', byUnit, period),
+    breakdownPanel('procedure', 'Theo thủ tục', byProcedure, period),
+  ]);
+}
+
+function rateNote(key, f) {
+  if (key === 'onTimeRate') return `${(f.early ?? 0) + (f.onTime ?? 0)}/${f.resolved ?? 0} hồ sơ`;
+  return `${f.apologised ?? 0}/${f.lateDossiers ?? 0} hồ sơ`;
+}
+
+function card(key, label, n, period, extra) {
+  return h(
+    'a',
+    { class: `stat stat-${key}`, href: figureHref(key, period, extra), dataset: { figure: key }, 'aria-label': `${label}: ${n} hồ sơ, xem danh sách` },
+    h('span', { class: 'stat-n' }, String(n)),
+    h('span', { class: 'stat-label' }, label),
+  );
+}
+
+// ---- the period picker ---------------------------------------------------------------------------
+
+function picker(period, today) {
+  const kind = h(
+    'select',
+    { id: 'period-kind', name: 'ky' },
+    Object.entries(KINDS).map(([k, label]) => h('option', { value: k, selected: k === period.kind }, label)),
+  );
+  const from = h('input', { type: 'date', id: 'period-from', name: 'tu', value: period.from, max: today });
+  const last = h('input', { type: 'date', id: 'period-to', name: 'den', value: addDays(period.to, -1), max: today });
+  const customBox = h(
+    'span',
+    { class: 'custom-range', hidden: period.kind !== 'custom' },
+    h('label', { for: 'period-from' }, 'Từ ngày '),
+    from,
+    h('label', { for: 'period-to' }, ' đến ngày '),
+    last,
+    h('button', { type: 'submit', class: 'primary' }, 'Xem'),
+  );
+  const form = h(
+    'form',
+    { class: 'period-picker no-print', 'aria-label': 'Chọn kỳ báo cáo' },
+    h('label', { for: 'period-kind' }, 'Kỳ báo cáo '),
+    kind,
+    period.kind === 'custom'
+      ? null
+      : [
+          h('a', { class: 'button secondary', href: hrefOf(periodOf(period.kind, period.from, -1)), id: 'period-prev', 'aria-label': 'Kỳ trước' }, '◀ Kỳ trước'),
+          h('strong', { class: 'period-label', id: 'period-label' }, period.label),
+          h('a', { class: 'button secondary', href: hrefOf(periodOf(period.kind, period.from, 1)), id: 'period-next', 'aria-label': 'Kỳ sau' }, 'Kỳ sau ▶'),
+          h('a', { class: 'button ghost', href: hrefOf(periodOf(period.kind, today)), id: 'period-now' }, 'Kỳ hiện tại'),
+        ],
+    customBox,
+  );
+  kind.addEventListener('change', () => {
+    if (kind.value === 'custom') {
+      customBox.hidden = false;
+      for (const el of form.querySelectorAll('a.button, .period-label')) if (el instanceof HTMLElement) el.hidden = true;
+      from.focus();
+      return;
+    }
+    location.hash = hrefOf(periodOf(kind.value, period.kind === 'custom' ? addDays(period.to, -1) : period.from));
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!from.value || !last.value) return;
+    const [a, b] = from.value <= last.value ? [from.value, last.value] : [last.value, from.value];
+    location.hash = `#/dieu-hanh?ky=custom&tu=${a}&den=${b}`;
+  });
+  return form;
+}
+
+// ---- what is still owed ----------------------------------------------------------------------------
+
+function reminders(weeks, monthly) {
+  const items = [];
+  if (monthly && !monthly.delivered) {
+    const m = `${monthly.month.slice(5, 7)}/${monthly.month.slice(0, 4)}`;
+    items.push(
+      h(
+        'p',
+        { class: `alert ${monthly.overdue ? 'alert-error' : 'alert-warn'}`, id: 'monthly-reminder', role: 'status' },
+        monthly.overdue
+          ? `Báo cáo tháng ${m} gửi Sở Nội vụ đã quá hạn (hạn ${fmtDate(monthly.dueBy)}) và chưa được tải về hoặc đánh dấu đã gửi. `
+          : `Báo cáo tháng ${m} gửi Sở Nội vụ cần gửi trước ngày ${fmtDate(monthly.dueBy)}: chưa được tải về hoặc đánh dấu đã gửi. `,
+        h('a', { href: `#/bao-cao-thang?thang=${monthly.month}` }, 'Mở báo cáo tháng'),
+      ),
+    );
+  }
+  if (weeks) {
+    const unsigned = weeks.weeks.filter((w) => w.ended && !w.signedOff);
+    const scope = weeks.scope === 'centre' ? '' : `&donvi=${encodeURIComponent(weeks.scope)}`;
+    items.push(
+      unsigned.length
         ? h(
-            'table',
-            { class: 'data', id: 'overdue-list' },
-            h('thead', null, h('tr', null, ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Hạn', 'Quá', 'Đơn vị · Bước', 'Người xử lý', 'Trạng thái'].map((t) => h('th', { scope: 'col' }, t)))),
+            'div',
+            { class: 'alert alert-warn', id: 'unsigned-weeks', role: 'status' },
+            h('span', null, `Tuần chưa ký duyệt biên bản rà soát trễ hạn (${unsigned.length}): `),
             h(
-              'tbody',
-              null,
-              overdue.map((v) =>
-                h(
-                  'tr',
-                  { class: 'row-overdue', dataset: { code: v.code } },
-                  h('td', null, dossierLink(v.code)),
-                  h('td', { class: 'c-proc' }, h('span', { class: 'clip' }, procedureNameOf(v, catalogue)), h('br'), h('small', null, v.applicant?.fullName ?? v.applicantName ?? '')),
-                  h('td', { class: 'c-time' }, fmtTime(v.dueAt)),
-                  h('td', null, relativeDue(v.dueAt).replace(/^quá /, '')),
-                  h('td', null, unitLabel(v.unit) || '—', v.stepName ? h('small', { class: 'block' }, v.stepName) : null),
-                  h('td', null, v.assignee ?? '—'),
-                  h('td', null, stateBadge(v.state)),
-                ),
-              ),
+              'ul',
+              { class: 'inline-list' },
+              unsigned.map((w) => {
+                const monday = mondayOfWeek(w.week);
+                return h(
+                  'li',
+                  null,
+                  h('a', { href: `#/ra-soat?tuan=${w.week}${scope}`, dataset: { week: w.week } }, `Tuần ${w.week.slice(6)} (${fmtDate(monday).slice(0, 5)}–${fmtDate(addDays(monday, 6))})`),
+                );
+              }),
             ),
           )
-        : h('p', { class: 'empty' }, 'Không có hồ sơ quá hạn.'),
-    ),
+        : h('p', { class: 'alert alert-ok', id: 'unsigned-weeks', role: 'status' }, 'Các tuần gần đây đều đã ký duyệt biên bản rà soát trễ hạn.'),
+    );
+  }
+  return items.length ? h('section', { class: 'reminders', 'aria-label': 'Việc cần làm' }, items) : null;
+}
+
+// ---- the trend chart --------------------------------------------------------------------------------
+
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+/** a short label of a week/month bucket key: 'T12' for 2026-W12, '03/26' for 2026-03 */
+const shortKey = (key) => (/W\d\d$/.test(key) ? `T${key.slice(6)}` : `${key.slice(5, 7)}/${key.slice(2, 4)}`);
+
+function trendPanel(report, period) {
+  const groups = report.groups;
+  const W = 760;
+  const H = 240;
+  const pad = { l: 40, r: 44, t: 20, b: 40 };
+  const n = groups.length || 1;
+  const slot = (W - pad.l - pad.r) / n;
+  const maxCount = Math.max(1, ...groups.map((g) => g.figures.resolved + g.figures.pendingLate));
+  const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / maxCount);
+  const yRate = (r) => pad.t + (H - pad.t - pad.b) * (1 - r);
+  const bars = [];
+  const points = [];
+  groups.forEach((g, i) => {
+    const f = g.figures;
+    const x = pad.l + i * slot + slot * 0.2;
+    const w = slot * 0.6;
+    const good = f.early + f.onTime;
+    const bucket = { from: g.key.includes('W') ? mondayOfWeek(g.key) : `${g.key}-01`, to: null };
+    const inPeriod = (bucket.from ?? '') >= period.from && (bucket.from ?? '') < period.to;
+    bars.push(
+      svg('rect', { x, y: y(good), width: w, height: y(0) - y(good), class: 'bar-good' }, svg('title', null, `${g.label}: đúng hạn hoặc trước hạn ${good}`)),
+      svg('rect', { x, y: y(good + f.late), width: w, height: y(good) - y(good + f.late), class: 'bar-late' }, svg('title', null, `${g.label}: trễ hạn ${f.late}`)),
+      svg('text', { x: x + w / 2, y: y(good + f.late) - 4, 'text-anchor': 'middle', class: 'val' }, f.late ? `${f.late} trễ` : ''),
+      svg('text', { x: x + w / 2, y: H - pad.b + 16, 'text-anchor': 'middle', class: inPeriod ? 'axis current' : 'axis' }, shortKey(g.key)),
+    );
+    if (f.onTimeRate !== null) points.push([x + w / 2, yRate(f.onTimeRate), f.onTimeRate]);
+  });
+  const line = points.length > 1 ? svg('polyline', { points: points.map(([px, py]) => `${px},${py}`).join(' '), class: 'rate-line', fill: 'none' }) : null;
+  const dots = points.map(([px, py, r]) => [
+    svg('circle', { cx: px, cy: py, r: 4, class: 'rate-dot' }),
+    svg('text', { x: px, y: py - 8, 'text-anchor': 'middle', class: 'val rate-val' }, fmtRate(r)),
   ]);
+  const chart = svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-labelledby': 'trend-title trend-desc', class: 'trend-chart', id: 'trend-chart' },
+    svg('desc', { id: 'trend-desc' }, 'Cột: số hồ sơ có kết quả đúng hạn hoặc trước hạn (xanh) và trễ hạn (đỏ, gạch chéo); đường: tỷ lệ đúng hạn.'),
+    svg('defs', null, svg('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, svg('rect', { width: 6, height: 6, class: 'hatch-bg' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }))),
+    svg('line', { x1: pad.l, y1: y(0), x2: W - pad.r, y2: y(0), class: 'axis-line' }),
+    svg('text', { x: pad.l - 6, y: y(maxCount) + 4, 'text-anchor': 'end', class: 'axis' }, String(maxCount)),
+    svg('text', { x: pad.l - 6, y: y(0) + 4, 'text-anchor': 'end', class: 'axis' }, '0'),
+    svg('text', { x: W - pad.r + 6, y: yRate(1) + 4, class: 'axis' }, '100%'),
+    svg('text', { x: W - pad.r + 6, y: yRate(0) + 4, class: 'axis' }, '0%'),
+    bars,
+    line,
+    dots,
+  );
+  const unit = report.groupBy === 'week' ? 'tuần' : 'tháng';
+  return h(
+    'section',
+    { class: 'panel trend', 'aria-labelledby': 'trend-title' },
+    h('h2', { id: 'trend-title' }, `Xu hướng theo ${unit}: hồ sơ có kết quả và tỷ lệ đúng hạn`),
+    chart,
+    h(
+      'p',
+      { class: 'legend' },
+      h('span', { class: 'key key-good' }),
+      ' Đúng hạn, trước hạn  ',
+      h('span', { class: 'key key-late' }),
+      ' Trễ hạn  ',
+      h('span', { class: 'key key-rate' }),
+      ' Tỷ lệ đúng hạn',
+    ),
+    h(
+      'details',
+      { class: 'trend-table' },
+      h('summary', null, 'Bảng số liệu'),
+      h(
+        'table',
+        { class: 'data compact' },
+        h('thead', null, h('tr', null, [unit === 'tuần' ? 'Tuần' : 'Tháng', 'Có kết quả', 'Đúng hạn, trước hạn', 'Trễ hạn', 'Tỷ lệ đúng hạn'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          null,
+          groups.map((g) => h('tr', null, h('th', { scope: 'row' }, g.label), h('td', null, String(g.figures.resolved)), h('td', null, String(g.figures.early + g.figures.onTime)), h('td', null, String(g.figures.late)), h('td', null, fmtRate(g.figures.onTimeRate)))),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---- breakdowns -----------------------------------------------------------------------------------
+
+function breakdownPanel(kind, title, report, period) {
+  const id = `by-${kind}`;
+  const groups = report.groups.filter((g) => BREAKDOWN.some(([k]) => k !== 'onTimeRate' && g.figures[k]));
+  const link = (g, key) => {
+    const n = g.figures[key];
+    if (key === 'onTimeRate') return fmtRate(n);
+    if (!n || g.key === '(none)') return String(n ?? 0);
+    const extra = kind === 'unit' ? { handlingUnit: g.key } : { procedure: g.key };
+    return h('a', { href: figureHref(key, period, extra), dataset: { figure: key } }, String(n));
+  };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title),
+    groups.length
+      ? h(
+          'table',
+          { class: 'data compact breakdown', id },
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, kind === 'unit' ? 'Đơn vị' : 'Thủ tục'), BREAKDOWN.map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)))),
+          h(
+            'tbody',
+            null,
+            groups.map((g) =>
+              h(
+                'tr',
+                { dataset: { key: g.key } },
+                h('th', { scope: 'row' }, g.key === '(none)' ? 'Chưa đến bước xử lý' : g.label),
+                BREAKDOWN.map(([key]) => h('td', { class: 'num' }, link(g, key))),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, 'Không có hồ sơ trong kỳ.'),
+  );
 }

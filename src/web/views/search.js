@@ -5,14 +5,47 @@
 import { listDossiers } from '../api.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
-import { STATE_CHOICES, TIMELINESS_LABELS, fmtTime, unitLabel } from '../labels.js';
+import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, unitLabel } from '../labels.js';
 
 const KEYS = ['q', 'state', 'timeliness', 'procedure', 'mine'];
+/** a dashboard card's list: exactly the dossiers a compliance figure counts (GET /api/dossiers?figure=…) */
+const FIGURE_KEYS = ['figure', 'periodFrom', 'periodTo', 'handlingUnit'];
+const FIGURE_LABELS = {
+  received: 'Tiếp nhận trong kỳ',
+  resolved: 'Đã giải quyết trong kỳ',
+  early: 'Giải quyết trước hạn',
+  onTime: 'Giải quyết đúng hạn',
+  late: 'Giải quyết trễ hạn',
+  pending: 'Đang giải quyết cuối kỳ',
+  pendingLate: 'Quá hạn, đang giải quyết',
+  pendingDueSoon: 'Sắp đến hạn',
+  pendingNotYetDue: 'Chưa đến hạn',
+  pendingClockStopped: 'Tạm dừng, chờ bổ sung',
+  lateDossiers: 'Hồ sơ trễ hạn',
+  apologised: 'Trễ hạn, đã xin lỗi',
+  apologyMissing: 'Trễ hạn, chưa xin lỗi',
+  returned: 'Đã trả kết quả trong kỳ',
+  withdrawn: 'Rút hồ sơ trong kỳ',
+  refusedIntake: 'Từ chối tiếp nhận trong kỳ',
+};
 
 export async function render(root, { query, signal }) {
   const catalogue = await procedures().catch(() => []);
   if (signal.aborted) return;
   const params = Object.fromEntries(KEYS.map((k) => [k, query.get(k) ?? '']));
+  const drill = Object.fromEntries(FIGURE_KEYS.map((k) => [k, query.get(k) ?? '']));
+  const last = drill.periodTo ? fmtDate(new Date(Date.parse(`${drill.periodTo}T00:00:00+07:00`) - 1).toISOString()) : '';
+  const drillNote = drill.figure
+    ? h(
+        'p',
+        { class: 'alert alert-info', id: 'figure-filter', role: 'status' },
+        `Danh sách theo chỉ số: ${FIGURE_LABELS[drill.figure] ?? drill.figure}, từ ${fmtDate(drill.periodFrom)} đến ${last}`,
+        drill.handlingUnit ? `, ${unitLabel(drill.handlingUnit)}` : '',
+        params.procedure ? `, thủ tục ${params.procedure}` : '',
+        '. ',
+        h('a', { href: '#/tra-cuu' }, 'Bỏ lọc theo chỉ số'),
+      )
+    : null;
 
   const form = h(
     'form',
@@ -32,13 +65,14 @@ export async function render(root, { query, signal }) {
       const val = k === 'mine' ? (v.mine ? '1' : '') : v[k];
       if (val) u.set(k, val);
     }
+    for (const k of FIGURE_KEYS) if (drill[k]) u.set(k, drill[k]);
     const next = `#/tra-cuu${u.toString() ? `?${u}` : ''}`;
     if (location.hash === next) run();
     else location.hash = next;
   });
 
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), form, results);
+  root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), drillNote, form, results);
 
   let cursor = null;
   const tbody = h('tbody');
@@ -48,9 +82,10 @@ export async function render(root, { query, signal }) {
 
   async function page() {
     more.disabled = true;
+    results.setAttribute('aria-busy', 'true');
     try {
       const res = await listDossiers(
-        { q: params.q, state: params.state, timeliness: params.timeliness, procedure: params.procedure, mine: params.mine === '1' ? 1 : '', limit: 50, cursor },
+        { q: params.q, state: params.state, timeliness: params.timeliness, procedure: params.procedure, mine: params.mine === '1' ? 1 : '', ...drill, limit: 50, cursor },
         { signal },
       );
       for (const v of res.items) tbody.append(row(v));
@@ -68,6 +103,7 @@ export async function render(root, { query, signal }) {
       results.append(errorBox(err));
     } finally {
       more.disabled = false;
+      results.removeAttribute('aria-busy');
     }
   }
 

@@ -1,0 +1,54 @@
+/**
+ * Authenticated downloads: the reports are behind the bearer token, which a plain link cannot send.
+ * The file is fetched with the token, kept as a Blob and saved through a temporary <a download>
+ * (the name from the server's Content-Disposition, else the fallback). Printable HTML opens in a new
+ * tab as a blob: document, like the forms (print.js).
+ */
+import { request } from './api.js';
+import { toBlobDocument } from './print.js';
+
+/** the filename of a Content-Disposition header, or null */
+function filenameOf(disposition) {
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/**
+ * Fetches `path` with the token and saves it. Resolves with the saved name; rejects with the API's error.
+ * @param {string} path
+ * @param {string} fallbackName
+ */
+export async function downloadFile(path, fallbackName) {
+  const res = await request('GET', path, { headers: { Accept: '*/*' } });
+  const blob = await res.blob();
+  const name = filenameOf(res.headers.get('Content-Disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
+/**
+ * Opens the printable HTML at `path` in a new tab. Call it straight from a click handler (a tab opened
+ * after an await is a blocked pop-up).
+ * @param {string} path
+ * @param {string} title
+ */
+export async function openPrintable(path, title) {
+  const tab = window.open('', '_blank');
+  try {
+    const res = await request('GET', path, { headers: { Accept: 'text/html' } });
+    const url = toBlobDocument(await res.text(), title);
+    if (tab && !tab.closed) tab.location.replace(url);
+    else window.location.assign(url);
+  } catch (err) {
+    if (tab && !tab.closed) tab.close();
+    throw err;
+  }
+}

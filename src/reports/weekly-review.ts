@@ -19,6 +19,7 @@ import { toInstant, workingDaysBetween, type Calendar } from '../../machines/cal
 import { dateOfDayNumber, dayNumberOf, DAY_MS, weekdayOfDayNumber, yearOfDayNumber } from '../../machines/calendar/local-time';
 import type { CalendarProvider } from '../engine/reference-data';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
+import { pauseSummary } from '../../machines/engine/pauses';
 import { measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
@@ -116,7 +117,8 @@ export function inScope(row: Pick<DossierRow, 'procedure_code' | 'unit'>, scope:
 
 export const CATEGORIES = ['resolved_late', 'overdue', 'at_risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
-export type ApologyStatus = 'none' | 'timely' | 'late';
+/** 'exempted': no apology, but a leader's approved exemption (not "late without apology") */
+export type ApologyStatus = 'none' | 'timely' | 'late' | 'exempted';
 
 /** the clock runs in these states; a paused dossier flagged overdue before it stopped stays overdue */
 const RUNNING = ['received', 'assigned', 'processing'];
@@ -169,6 +171,8 @@ export interface ReviewDossier {
   currentUnit: { code: string; name: string } | null;
   responsible: { step: string | null; stepName: string | null; unit: string | null; unitName: string; source: 'control_slip' | 'apology' | 'current_step' } | null;
   apology: ApologyStatus;
+  /** how often the dossier was paused, for how long (working time) and how far pauses moved its statutory due date */
+  pauses: { count: number; totalWorkingMs: number; extensionMs: number };
   notes: NoteView[];
   lastWeekNotes: NoteView[];
 }
@@ -231,6 +235,8 @@ export interface WeeklyReviewTail {
     overdue: number;
     atRisk: number;
     apologyNone: number;
+    /** late dossiers without an apology but with an approved exemption, counted apart from apologies */
+    exempted: number;
     apologyTimely: number;
     apologyLate: number;
     resolved: number;
@@ -273,7 +279,13 @@ export const APOLOGY_LABELS: Record<ApologyStatus, string> = {
   none: 'Chưa có phiếu xin lỗi',
   timely: 'Đã xin lỗi đúng hạn',
   late: 'Xin lỗi muộn',
+  exempted: 'Được miễn trừ (không xin lỗi)',
 };
+
+function pauseCounts(ctx: DossierContext, cal: Calendar, asOf: string): ReviewDossier['pauses'] {
+  const s = pauseSummary(ctx.clock, cal, asOf);
+  return { count: s.count, totalWorkingMs: s.totalWorkingMs, extensionMs: s.totalExtensionMs };
+}
 
 /** A note as the report shows it: phone- and ID-shaped numbers typed into the text are masked like the applicant's. */
 function noteView(e: ReviewEvent, names: Map<string, string>): NoteView {
@@ -410,7 +422,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
     ],
   ];
 
-  const totals: WeeklyReviewTail['totals'] = { dossiers: 0, late: 0, resolvedLate: 0, overdue: 0, atRisk: 0, apologyNone: 0, apologyTimely: 0, apologyLate: 0, resolved: 0, early: 0, onTime: 0, onTimeRate: null };
+  const totals: WeeklyReviewTail['totals'] = { dossiers: 0, late: 0, resolvedLate: 0, overdue: 0, atRisk: 0, apologyNone: 0, exempted: 0, apologyTimely: 0, apologyLate: 0, resolved: 0, early: 0, onTime: 0, onTimeRate: null };
   const byProcedure = new Map<string, RankItem>();
   const byUnit = new Map<string, RankItem>();
   const seenPromised = new Set<string>();
@@ -442,7 +454,8 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       currentStep: step ? { id: step.id, name: step.name } : null,
       currentUnit: !ctx.result && ctx.unit ? { code: ctx.unit, name: ref.unitName(ctx.unit) } : null,
       responsible: responsibleOf(ctx, category === 'resolved_late' && row.result_at ? row.result_at : asOf, cal, ref),
-      apology: first ? (first.timely ? 'timely' : 'late') : 'none',
+      apology: first ? (first.timely ? 'timely' : 'late') : (ctx.exemptions?.length ?? 0) > 0 ? 'exempted' : 'none',
+      pauses: pauseCounts(ctx, cal, asOf),
       notes: (notes.get(row.code) ?? []).map(noteOf),
       lastWeekNotes: (promised.get(row.code) ?? []).map(noteOf),
     };
@@ -456,6 +469,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       if (d.category === 'resolved_late') totals.resolvedLate++;
       else totals.overdue++;
       if (d.apology === 'none') totals.apologyNone++;
+      else if (d.apology === 'exempted') totals.exempted++;
       else if (d.apology === 'timely') totals.apologyTimely++;
       else totals.apologyLate++;
       rank(byProcedure, d.procedure.code, d.procedure.name);
@@ -535,6 +549,9 @@ export const REVIEW_COLUMNS: Column<ReviewDossier>[] = [
   { header: 'Bước gây chậm', type: 'text', width: 30, value: (d) => d.responsible?.stepName ?? null },
   { header: 'Đơn vị chịu trách nhiệm', type: 'text', width: 24, value: (d) => d.responsible?.unitName || null },
   { header: 'Xin lỗi', type: 'text', width: 20, value: (d) => APOLOGY_LABELS[d.apology] },
+  { header: 'Số lần tạm dừng', type: 'number', width: 10, value: (d) => d.pauses.count },
+  { header: 'Thời gian tạm dừng (giờ làm việc)', type: 'number', width: 12, value: (d) => Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10 },
+  { header: 'Hạn lùi do tạm dừng (giờ làm việc)', type: 'number', width: 12, value: (d) => Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10 },
   { header: 'Nguyên nhân', type: 'text', width: 30, value: (d) => lastOf(d.notes)?.cause ?? null },
   { header: 'Biện pháp khắc phục', type: 'text', width: 30, value: (d) => lastOf(d.notes)?.correctiveAction ?? null },
   { header: 'Nguyên nhân (tuần trước)', type: 'text', width: 30, value: (d) => lastOf(d.lastWeekNotes)?.cause ?? null },
@@ -567,6 +584,7 @@ export function totalsRows(t: WeeklyReviewTail['totals']): { label: string; valu
     { label: '- Đang xử lý quá hạn', value: t.overdue, type: 'number' },
     { label: 'Hồ sơ có nguy cơ trễ hạn', value: t.atRisk, type: 'number' },
     { label: 'Hồ sơ trễ hạn chưa có phiếu xin lỗi', value: t.apologyNone, type: 'number' },
+    { label: 'Hồ sơ trễ hạn được miễn trừ (không xin lỗi)', value: t.exempted, type: 'number' },
     { label: 'Hồ sơ trễ hạn đã xin lỗi đúng hạn', value: t.apologyTimely, type: 'number' },
     { label: 'Hồ sơ trễ hạn xin lỗi muộn', value: t.apologyLate, type: 'number' },
     { label: 'Hồ sơ có kết quả trong tuần', value: t.resolved, type: 'number' },

@@ -66,6 +66,7 @@ function flat(d: ReviewDossier, instant: (iso: string | null) => unknown, empty:
     CATEGORY_LABELS[d.category], d.code, d.procedure.code, d.procedure.name, d.applicant.fullName, d.applicant.idNumber,
     instant(d.receivedAt), instant(d.dueAt), instant(d.appointmentAt), instant(d.resultAt), d.daysOverdue, stateLabel(d.state),
     or(d.currentStep?.name), or(d.currentUnit?.name), or(d.responsible?.stepName), or(d.responsible?.unitName), APOLOGY_LABELS[d.apology],
+    d.pauses.count, Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10, Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10,
     or(d.notes.at(-1)?.cause), or(d.notes.at(-1)?.correctiveAction), or(d.lastWeekNotes.at(-1)?.cause), or(d.lastWeekNotes.at(-1)?.correctiveAction),
   ];
 }
@@ -258,7 +259,7 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     const r = await reviewJson();
     expect(r.totals).toEqual({
       dossiers: 6, late: 5, resolvedLate: 1, overdue: 4, atRisk: 1,
-      apologyNone: 3, apologyTimely: 1, apologyLate: 1,
+      apologyNone: 3, exempted: 0, apologyTimely: 1, apologyLate: 1,
       resolved: 2, early: 1, onTime: 0, onTimeRate: 0.5,
     });
     expect(r.trend.map((p: Json) => p.week)).toEqual(['2026-W07', '2026-W08', '2026-W09', '2026-W10', '2026-W11']);
@@ -329,7 +330,7 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     const sheet = wb.getWorksheet('Hồ sơ')!;
     const values = (n: number) => {
       const row = sheet.getRow(n);
-      return Array.from({ length: 21 }, (_, i) => row.getCell(i + 1).value ?? null);
+      return Array.from({ length: 24 }, (_, i) => row.getCell(i + 1).value ?? null);
     };
     expect(values(1)).toEqual(expect.arrayContaining(['Mã hồ sơ', 'Ngày tiếp nhận', 'Số ngày quá hạn (ngày làm việc)']));
     const data = Array.from({ length: sheet.rowCount - 1 }, (_, i) => values(i + 2));

@@ -18,6 +18,7 @@ import * as userTitles from './20261204000300_user_titles';
 import * as appendOnly from './20261204000402_append_only';
 
 import * as submissionRefs from './20261204000301_submission_refs';
+import * as lateSupplements from './20261204000302_late_supplements';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -38,6 +39,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000300_user_titles', userTitles],
   ['20261204000402_append_only', appendOnly],
   ['20261204000301_submission_refs', submissionRefs],
+  ['20261204000302_late_supplements', lateSupplements],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

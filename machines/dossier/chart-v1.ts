@@ -149,7 +149,7 @@ export const dossierSetup = setup({
       const e = expect(event, 'REQUEST_SUPPLEMENT');
       return {
         supplementsRequested: context.supplementsRequested + 1,
-        clock: [...context.clock, clockEntry('stop', e.at, context, { reason: e.reason })],
+        clock: [...context.clock, clockEntry('stop', e.at, context, { reason: e.reason, ...(e.late ? { lateRequest: true } : {}) })],
       };
     }),
     receiveSupplement: assign(({ context, event }) => {

@@ -37,6 +37,8 @@ export interface ProcedureTerms {
   /** local "HH:MM" after which a dossier counts as received the next working day; null = the centre's */
   cutoff: string | null;
   pauseReasons: PauseReason[];
+  /** working days after receipt within which a supplement may be requested (default 3; absent in terms pinned before issue 12) */
+  supplementWindowDays?: number;
 }
 
 export interface DossierInput {
@@ -56,6 +58,8 @@ export interface ClockEntry {
   originalDueAt: Instant | null;
   calendarVersion: number | null;
   reason?: string;
+  /** a supplement requested after the procedure's window (flagged and counted, still allowed) */
+  lateRequest?: boolean;
 }
 
 export interface StepRecord {
@@ -192,7 +196,15 @@ export type DossierEvent =
   | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)
   | ({ type: 'COMPLETE_STEP'; note?: string | null } & Stamp)
   | ({ type: 'RETURN_STEP'; reason: string } & Stamp)
-  | ({ type: 'REQUEST_SUPPLEMENT'; missing: string[]; reason: string } & Stamp)
+  | ({
+      type: 'REQUEST_SUPPLEMENT';
+      missing: string[];
+      reason: string;
+      /** the close of the window for a supplement request (receipt + supplementWindowDays working days) */
+      windowEndsAt?: Instant;
+      /** requested after that window: allowed, but flagged and counted */
+      late?: boolean;
+    } & Stamp)
   | ({ type: 'RECEIVE_SUPPLEMENT' } & Stamp & DeadlineStamp)
   | ({ type: 'PAUSE'; reason: PauseReason; note?: string | null } & Stamp)
   | ({

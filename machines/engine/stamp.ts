@@ -33,6 +33,9 @@ function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { 
   };
 }
 
+/** Working days after receipt within which a supplement may be requested when the procedure does not say. */
+export const DEFAULT_SUPPLEMENT_WINDOW_DAYS = 3;
+
 /** What the engine numbered for the event: the official dossier code a RECEIVE gives. */
 export interface StampExtras {
   code?: string;
@@ -55,8 +58,14 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       return { type: 'COMPLETE_STEP', ...base, note: cmd.note ?? null };
     case 'RETURN_STEP':
       return { type: 'RETURN_STEP', ...base, reason: cmd.reason };
-    case 'REQUEST_SUPPLEMENT':
-      return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason };
+    case 'REQUEST_SUPPLEMENT': {
+      // Allowed whenever the chart allows it, but one requested after the procedure's window (default 3 working
+      // days after receipt, counted like a due date) is flagged and counted (docs/metrics.md).
+      if (!ctx.receivedAt) return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason };
+      const days = ctx.procedure.supplementWindowDays ?? DEFAULT_SUPPLEMENT_WINDOW_DAYS;
+      const windowEndsAt = dueDate(ctx.receivedAt, { value: days, unit: 'days' }, cal, ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined).dueAt;
+      return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason, windowEndsAt, late: Date.parse(at) > Date.parse(windowEndsAt) };
+    }
     case 'PAUSE':
       if (!ctx.procedure.pauseReasons.includes(cmd.reason)) {
         throw validationFailed([

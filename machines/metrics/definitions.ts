@@ -46,6 +46,7 @@ export interface Tallies {
   rated: number;
   ratingSum: number;
   satisfied: number;
+  lateSupplementRequests: number;
 }
 
 export const TALLY_KEYS = [
@@ -53,6 +54,7 @@ export const TALLY_KEYS = [
   'early', 'onTime', 'late', 'digitisedResults', 'timedResults', 'workingMsSum', 'returned', 'returnedCounter', 'returnedPost',
   'returnedOnline', 'withdrawn', 'refusedIntake', 'pending', 'pendingNotYetDue', 'pendingDueSoon', 'pendingLate',
   'pendingClockStopped', 'resultsNotCollected', 'lateDossiers', 'apologised', 'apologisedTimely', 'rated', 'ratingSum', 'satisfied',
+  'lateSupplementRequests',
 ] as const satisfies readonly (keyof Tallies)[];
 
 export function emptyTallies(): Tallies {
@@ -177,6 +179,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('ratingAverage', 'average', 'Điểm đánh giá trung bình', 'rating sum ÷ rated'),
   def('satisfied', 'count', 'Hài lòng', 'rated 4 or 5'),
   def('satisfactionRate', 'rate', 'Tỷ lệ hài lòng', 'satisfied ÷ rated'),
+  def('lateSupplementRequests', 'count', 'Yêu cầu bổ sung quá hạn', 'dossiers whose supplement was first requested in the period after the procedure’s window (default 3 working days after receipt)'),
 ];
 
 /** A period [from, to) of local dates (Asia/Ho_Chi_Minh) and its instants. */

@@ -17,6 +17,8 @@ export interface MetricsColumns {
   result_working_ms: number | null;
   handling_unit: string | null;
   handling_officer: string | null;
+  /** when a supplement was first requested after the procedure's window (null: never) */
+  late_supplement_at: string | null;
 }
 
 /** A calendar, or a way to find the calendar of a version (the events-only path passes one). */
@@ -93,5 +95,6 @@ export function metricsColumns(snapshot: DossierSnapshot, calendars: CalendarSou
     result_working_ms: workingMs,
     handling_unit: h.unit,
     handling_officer: h.officer,
+    late_supplement_at: ctx.clock.find((e) => e.kind === 'stop' && e.lateRequest)?.at ?? null,
   };
 }

@@ -14,5 +14,6 @@ export function termsOf(def: ProcedureDefinition): ProcedureTerms {
     apologyDeadline: def.apology.deadline,
     cutoff: def.cutoff ?? null,
     pauseReasons: def.pauseReasons,
+    supplementWindowDays: def.supplementWindowDays,
   };
 }

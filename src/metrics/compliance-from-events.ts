@@ -119,6 +119,7 @@ export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; due
     else one('pendingNotYetDue');
   }
   if (before(d.resultAt, to) && !before(d.returnedAt, to)) one('resultsNotCollected');
+  if (within(d.late_supplement_at, f, to)) one('lateSupplementRequests');
   return t;
 }
 

@@ -147,6 +147,7 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
       pending: pendingAt(t),
       pendingAtStart: pendingAt(f),
       resultsNotCollected: c(`(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`, t, t, t),
+      lateSupplement: c('late_supplement_at >= ? AND late_supplement_at < ?', f, t),
     },
     lateResolved: c(`final_timeliness = 'late'`),
     lateOpen,
@@ -208,6 +209,7 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
     ]),
     agg(k.where.pendingAtStart, [['carriedOver', 'COUNT(*)', []]]),
     agg(k.where.resultsNotCollected, [['resultsNotCollected', 'COUNT(*)', []]]),
+    agg(k.where.lateSupplement, [['lateSupplementRequests', 'COUNT(*)', []]]),
   ];
 }
 

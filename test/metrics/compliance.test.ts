@@ -272,7 +272,7 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       timedResults: 12, workingMsSum: 260.5 * H, avgWorkingMsToResult: 78_150_000, p90WorkingMsToResult: 31 * H,
       digitisedResults: 11, digitisedShare: 0.9167,
       returned: 12, returnedCounter: 9, returnedPost: 2, returnedOnline: 1, resultsNotCollected: 1,
-      withdrawn: 1, refusedIntake: 1, refused: 2,
+      withdrawn: 1, refusedIntake: 1, refused: 2, lateSupplementRequests: 0,
       pending: 5, pendingNotYetDue: 1, pendingDueSoon: 1, pendingLate: 2, pendingClockStopped: 1,
       lateDossiers: 6, apologised: 4, apologisedTimely: 2, apologisedLate: 2, apologyMissing: 2, apologyRate: 0.6667, timelyApologyRate: 0.3333,
       onlineShare: 0.1176, postalShare: 0.0588,

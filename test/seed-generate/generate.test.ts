@@ -52,6 +52,7 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
         result_working_ms: raw.result_working_ms === null ? null : Number(raw.result_working_ms),
         handling_unit: raw.handling_unit ?? null,
         handling_officer: raw.handling_officer ?? null,
+        late_supplement_at: toIsoOrNull(raw.late_supplement_at),
         next_check_at: row.next_check_at,
       }).toEqual({ ...m, next_check_at: nextCheckAt(snapshot, cal, cal.officeDayMs) });
     }

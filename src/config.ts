@@ -36,6 +36,16 @@ export const TrustProxySchema = z
   )
   .transform((v): false | number | string[] => (v === 'none' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())));
 
+/** An absolute http(s) URL without query, fragment or credentials, with any trailing slash removed. */
+export const PublicBaseUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .refine((v) => {
+    if (!URL.canParse(v)) return false;
+    const u = new URL(v);
+    return u.search === '' && u.hash === '' && u.username === '' && u.password === '';
+  }, 'expected an http(s) URL without query, fragment or credentials, e.g. https://motcua.example.gov.vn')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
@@ -65,6 +75,8 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** the direct peers whose X-Forwarded-For names the client (login and lookup throttling); default loopback */
   TRUST_PROXY: TrustProxySchema.default(['loopback']),
+  /** the address citizens reach motcua at: the receipt's QR code links there; required with NODE_ENV=production */
+  PUBLIC_BASE_URL: PublicBaseUrlSchema.optional(),
   /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
   MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 }).superRefine((c, ctx) => {
@@ -72,12 +84,19 @@ export const ConfigSchema = z.object({
   if (c.MOTCUA_TEST_CLOCK && c.NODE_ENV === 'production') {
     ctx.addIssue({ code: 'custom', path: ['MOTCUA_TEST_CLOCK'], message: 'refused with NODE_ENV=production: the test clock would let deadlines be moved' });
   }
+  // The receipt's QR code must not take its host from the request's Host header (anyone can send one).
+  if (c.PUBLIC_BASE_URL === undefined && c.NODE_ENV === 'production') {
+    ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'required with NODE_ENV=production: the printed receipt links to it' });
+  }
   if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });
   }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where the printed receipt's QR code sends citizens: PUBLIC_BASE_URL, else (not in production) this machine's port. */
+export const publicBaseUrl = (c: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>): string => c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`;
 
 export class ConfigError extends Error {}
 

@@ -2,23 +2,15 @@
  * GET /api/dossiers/:code/forms/:form: an official form of a dossier as printable HTML
  * (receipt, supplement, refusal, apology, control-slip). 404 for an unknown dossier or form kind, and
  * for a form that does not apply to the dossier (yet); 403 when the user may not read the dossier.
- * The receipt's QR code links to this server's public lookup page, taken from the request's Host.
+ * The receipt's QR code links to the public lookup page at PUBLIC_BASE_URL, never at the request's Host.
  */
-import { Router, type Request } from 'express';
-import { notFound, validationFailed } from '../../../machines/engine/errors';
+import { Router } from 'express';
+import { notFound } from '../../../machines/engine/errors';
+import { publicBaseUrl } from '../../config';
 import { FORM_KINDS, isFormKind } from '../../forms';
 import { FormService } from '../../services/form-service';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
-
-const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/** The public origin as the client reached it; a malformed Host never reaches a printed QR code. */
-function publicBaseUrl(req: Request): string {
-  const host = req.get('host') ?? '';
-  if (!HOST.test(host)) throw validationFailed([{ field: 'Host', reason: 'expected a host name with an optional port' }]);
-  return `${req.protocol}://${host}`;
-}
 
 /** Forms carry personal data and must not run scripts or be cached by shared caches. */
 const HEADERS = {
@@ -37,7 +29,7 @@ export function formRoutes(deps: AppDeps): Router {
     if (!isFormKind(form)) {
       throw notFound('biểu mẫu', `${form} (có: ${FORM_KINDS.join(', ')})`);
     }
-    const page = await service.render(user, code, form, publicBaseUrl(req));
+    const page = await service.render(user, code, form, publicBaseUrl(deps.config));
     res.set(HEADERS).type('html').send(page);
   });
 

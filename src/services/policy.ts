@@ -49,7 +49,8 @@ export function isOfficeBound(user: AuthUser): boolean {
 
 /** null when allowed, else the reason (Vietnamese, shown to the user). */
 export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): string | null {
-  if (hasRole(user, 'auditor') && user.roles.length === 1) return 'Kiểm tra viên chỉ được xem, không được thay đổi hồ sơ';
+  // An auditor only reads, whatever other role an account might hold (new accounts cannot combine them).
+  if (hasRole(user, 'auditor')) return 'Kiểm tra viên chỉ được xem, không được thay đổi hồ sơ';
   if (type === 'REFUSE' && d.state === 'submitted') {
     return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được từ chối tiếp nhận hồ sơ';
   }

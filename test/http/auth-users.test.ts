@@ -76,6 +76,23 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
     expect(res.status).toBe(400);
   });
 
+  test('the auditor role cannot be combined with another (400 naming roles); an account holding it anyway only reads', async () => {
+    const combined = await create({ ...valid('kiemtra.kep'), roles: ['auditor', 'counter'], unit: 'TTPVHCC' });
+    expect(combined.status).toBe(400);
+    expect(combined.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['roles']);
+    expect((await create({ ...valid('kiemtra.don'), roles: ['auditor'], unit: 'TTPVHCC' })).status).toBe(201);
+    // an account from before the rule, written straight into the database
+    await server.engine.db('users').where({ username: 'kiemtra.don' }).update({ roles: JSON.stringify(['auditor', 'counter']) });
+    const token = (await signIn('kiemtra.don', 'mat-khau-123')).body.token as string;
+    const submit = await server.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ procedureCode: '1.001612', channel: 'counter', applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] });
+    const { code, version } = (await server.http.post('/api/dossiers').set('Authorization', `Bearer ${await server.login('counter')}`).send({ procedureCode: '1.001612', channel: 'counter', applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] })).body;
+    const assign = await server.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${token}`).set('If-Match', `"${version}"`).send({ type: 'ASSIGN', assignee: 'counter' });
+    expect({ submit: submit.status, assign: assign.status }).toEqual({ submit: 403, assign: 403 });
+  });
+
   test('a username that is taken is 400 on "username": already exists', async () => {
     const res = await create(valid('counter'));
     expect(res.status).toBe(400);

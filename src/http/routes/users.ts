@@ -15,7 +15,8 @@ export const CreateUserRequestSchema = z.strictObject({
   roles: z
     .array(z.enum(ROLES))
     .min(1)
-    .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role'),
+    .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role')
+    .refine((roles) => !roles.includes('auditor') || roles.length === 1, 'auditor cannot be combined with another role (an auditor only reads; docs/access-policy.md)'),
   unit: z.string().refine((u) => UNIT_CODES.includes(u), `must be one of ${UNIT_CODES.join(', ')}`),
 });
 

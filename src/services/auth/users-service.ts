@@ -66,8 +66,13 @@ export function publicUser(u: UserRecord): User {
   return user;
 }
 
+/**
+ * The signed-in user. An account holding `auditor` acts as an auditor only, whatever else it holds: the
+ * auditor only reads (docs/access-policy.md; new accounts cannot combine it).
+ */
 export function toAuthUser(u: User): AuthUser {
-  return { username: u.username, fullName: u.fullName, title: u.title, roles: [...u.roles], unit: u.unit };
+  const roles: AuthUser['roles'] = u.roles.includes('auditor') ? ['auditor'] : [...u.roles];
+  return { username: u.username, fullName: u.fullName, title: u.title, roles, unit: u.unit };
 }
 
 export async function findUserRecord(db: Db, username: string): Promise<UserRecord | null> {

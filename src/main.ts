@@ -19,8 +19,7 @@ import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
 import { HttpMetrics } from './observability/prometheus';
 import { trackForDrain } from './ops/http-drain';
-import { dialectOfKnex, isDurableSynchronous, postgresDurabilityOf, sqliteSynchronousOf } from './store/db';
-import type { Knex } from 'knex';
+import { dialectOfKnex, isDurableSynchronous, postgresDurabilityOf, sqliteSynchronousOf, type Db } from './store/db';
 
 /**
  * Reads back how durable a commit is on the server's own connection and logs it: on SQLite the synchronous
@@ -28,7 +27,7 @@ import type { Knex } from 'knex';
  * back writes the server already acknowledged (receipts already printed); on PostgreSQL the same for
  * `fsync` and `synchronous_commit` turned off. docs/deploy.md explains the choice.
  */
-async function reportDurability(db: Knex, logger: Logger): Promise<void> {
+async function reportDurability(db: Db, logger: Logger): Promise<void> {
   if (dialectOfKnex(db) === 'postgres') {
     const settings = await postgresDurabilityOf(db);
     if (settings.fsync === 'off' || settings.synchronous_commit === 'off') {

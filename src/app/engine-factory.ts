@@ -2,17 +2,17 @@
  * Composition root for the engine: opens the database, brings its schema up to date,
  * makes sure reference data exists, and wires the engine to a clock.
  */
-import type { Knex } from 'knex';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
-import { dialectOf, openDb, type DbOptions } from '../store/db';
+import { dialectOf, ensureSchema, openDb, type Db, type DbOptions } from '../store/db';
+
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../engine/clock';
 import { DossierEngine } from '../engine/engine';
 import { CalendarProvider, ProcedureProvider } from '../engine/reference-data';
 
 export interface EngineContext {
-  db: Knex;
+  db: Db;
   clock: Clock;
   engine: DossierEngine;
   calendars: CalendarProvider;
@@ -46,16 +46,6 @@ export function dbOptionsFromConfig(config: Config): DbOptions {
     sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
     sqliteSynchronous: config.MOTCUA_SQLITE_SYNCHRONOUS,
   };
-}
-
-/**
- * Creates the configured PostgreSQL schema on first start, so migrations put the tables in it (the
- * connections' search_path). Checked first: an account without CREATE on the database can still use a
- * schema made for it.
- */
-export async function ensureSchema(db: Knex, schema: string): Promise<void> {
-  const found = await db('information_schema.schemata').where({ schema_name: schema }).first('schema_name');
-  if (!found) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
 }
 
 export async function createEngineContext(opts: EngineOptions): Promise<EngineContext> {

@@ -6,7 +6,7 @@
  * event's hash (the first is 64 zeros), seq runs 1, 2, 3…, and `head` is the last event.
  * The export carries the events as stored: a chain already broken in the database exports broken.
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import { notFound } from '../../machines/engine/errors';
 import type { StoredEvent } from '../../machines/engine/event-codec';
 import { toIso } from '../store/time';
@@ -33,7 +33,7 @@ export interface DossierExport {
 }
 
 /** The export document for a dossier; `exportedAt` comes from the caller's clock. */
-export async function exportDossier(db: Knex, code: string, exportedAt: string | Date): Promise<DossierExport> {
+export async function exportDossier(db: Db, code: string, exportedAt: string | Date): Promise<DossierExport> {
   const loaded = await loadDossierForAudit(db, code);
   if (!loaded) throw notFound('hồ sơ', code);
   const { row, events } = loaded;

@@ -42,7 +42,7 @@
  * Heuristics are heuristics: a forger who recomputes every hash after his change leaves only the
  * replay, the time order, the head and the checkpoints (./checkpoints.ts) to catch him.
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import {
   allowedEvents,
   chartFor,
@@ -449,7 +449,7 @@ export interface LoadedDossier {
   events: StoredEvent[];
 }
 
-export async function loadDossierForAudit(db: Knex, code: string): Promise<LoadedDossier | null> {
+export async function loadDossierForAudit(db: Db, code: string): Promise<LoadedDossier | null> {
   const row = await findDossierByCode(db, code);
   if (!row) return null;
   return { row, events: (await listEvents(db, row.id)).map(decodeRow) };

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import type { Finding } from './verify-dossier';
 
 /** How a worker opens its own connection to the same database (structured-clonable). */
@@ -48,7 +48,7 @@ export type WorkerReply = { id: number; result: RangeResult } | { id: number; er
  * The connection of an open Knex instance, for a worker to open its own; null when it cannot be
  * shared (an in-memory SQLite database, an unknown client).
  */
-export function workerConnectionOf(db: Knex): WorkerConnection | null {
+export function workerConnectionOf(db: Db): WorkerConnection | null {
   const config = (db.client as { config: { client?: unknown; connection?: unknown; searchPath?: unknown } }).config;
   const client = config.client;
   if (client === 'pg') {

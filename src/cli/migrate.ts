@@ -3,7 +3,8 @@ import { loadConfig } from '../config';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
 import { dialectOf, openDb } from '../store/db';
-import { dbOptionsFromConfig, ensureSchema } from '../app/engine-factory';
+import { dbOptionsFromConfig } from '../app/engine-factory';
+import { ensureSchema } from '../store/db';
 
 async function main(): Promise<void> {
   const config = loadConfig();

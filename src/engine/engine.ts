@@ -5,7 +5,6 @@
  * projection row, naming the version it read so that two concurrent actions can never both win.
  * What a write appends and how the row then reads is decided by the pure functions of ./plan.ts.
  */
-import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import {
   allowedEvents,
@@ -29,6 +28,7 @@ import {
   updateDossier,
   type DossierRow,
 } from '../store/dossier-store';
+import { inTransaction, type Db, type Tx } from '../store/db';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
@@ -53,7 +53,7 @@ export interface Committed {
 }
 
 export interface EngineDeps {
-  db: Knex;
+  db: Db;
   clock: Clock;
   calendars: CalendarProvider;
   procedures: ProcedureProvider;
@@ -82,7 +82,7 @@ export class DossierEngine {
   async submit(
     sub: Submission,
     actor: ActorRef,
-    opts: { alsoInTransaction?: (tx: Knex.Transaction, created: DossierView) => Promise<void> } = {},
+    opts: { alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void> } = {},
   ): Promise<DossierView> {
     return (await this.submitCommitted(sub, actor, opts)).view;
   }
@@ -91,7 +91,7 @@ export class DossierEngine {
   async submitCommitted(
     sub: Submission,
     actor: ActorRef,
-    opts: { alsoInTransaction?: (tx: Knex.Transaction, created: DossierView) => Promise<void> } = {},
+    opts: { alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void> } = {},
   ): Promise<Committed> {
     // Reference data is read before the transaction: on SQLite the one connection belongs to the transaction.
     const cal = await this.deps.calendars.latest();
@@ -131,7 +131,7 @@ export class DossierEngine {
     code: string,
     cmd: Command,
     actor: ActorRef,
-    opts: { expectedVersion?: number; authorize?: (loaded: Loaded, tx: Knex.Transaction) => void | Promise<void> } = {},
+    opts: { expectedVersion?: number; authorize?: (loaded: Loaded, tx: Tx) => void | Promise<void> } = {},
   ): Promise<Committed> {
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
@@ -226,9 +226,9 @@ export class DossierEngine {
     return now < row.updated_at ? row.updated_at : now;
   }
 
-  private async inTransaction<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await this.deps.db.transaction(work);
+      return await inTransaction(this.deps.db, work);
     } catch (err) {
       if (!isMotcuaError(err) && isUniqueViolation(err)) throw versionConflict(null, null);
       throw err;
@@ -236,8 +236,8 @@ export class DossierEngine {
   }
 
   /** Reads a dossier; inside a transaction (`db.isTransaction`) its row stays locked until commit on PostgreSQL. */
-  private async load(db: Knex | Knex.Transaction, code: string, expectedVersion?: number): Promise<Loaded> {
-    const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Knex.Transaction).isTransaction) });
+  private async load(db: Db, code: string, expectedVersion?: number): Promise<Loaded> {
+    const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Tx).isTransaction) });
     if (!row) throw notFound('hồ sơ', code);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict(expectedVersion, row.version);
     return { row, ...restoreRow(row) };
@@ -281,7 +281,7 @@ export class DossierEngine {
     return this.deps.dueSoonThresholdMs ?? cal.officeDayMs;
   }
 
-  private async commit(tx: Knex.Transaction, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
+  private async commit(tx: Tx, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
     await appendEvents(tx, eventRows);
     if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);

@@ -4,7 +4,7 @@
  * "Which version is current" is re-read at most every `currentTtlMs` so that several instances
  * pick up an administrator's change within seconds.
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import { buildCalendar, type Calendar } from '../../machines/calendar';
 import type { CalendarData } from '../../machines/calendar/types';
 import { findCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
@@ -17,7 +17,7 @@ export class CalendarProvider {
   private current: { version: number; readAt: number } | null = null;
 
   constructor(
-    private readonly db: Knex,
+    private readonly db: Db,
     private readonly currentTtlMs = 5000,
   ) {}
 
@@ -54,7 +54,7 @@ export class CalendarProvider {
 export class ProcedureProvider {
   private readonly versions = new Map<string, ProcedureDefinition>();
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Db) {}
 
   async byVersion(code: string, version: number): Promise<ProcedureDefinition> {
     const key = `${code}@${version}`;
@@ -67,7 +67,7 @@ export class ProcedureProvider {
     return def;
   }
 
-  async latest(code: string, db: Knex | Knex.Transaction = this.db): Promise<ProcedureDefinition> {
+  async latest(code: string, db: Db = this.db): Promise<ProcedureDefinition> {
     const stored = await findLatestProcedure(db, code);
     if (!stored) throw notFound('thủ tục', code);
     return stored.definition as ProcedureDefinition;

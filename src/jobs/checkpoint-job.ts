@@ -3,7 +3,7 @@
  * dossier's chain head, so that deleting a whole dossier or its last events is detected later.
  * Runs only if no checkpoint is younger than the interval, so several instances do not pile them up.
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import type { Clock } from '../engine/clock';
 import { createCheckpoint, latestCheckpoint } from '../audit/checkpoints';
 
@@ -12,7 +12,7 @@ export class CheckpointJob {
   private running: Promise<unknown> | null = null;
 
   constructor(
-    private readonly deps: { db: Knex; clock: Clock },
+    private readonly deps: { db: Db; clock: Clock },
     private readonly intervalMs = 86_400_000,
   ) {}
 

@@ -4,7 +4,7 @@
  * cost follows the number of dossiers that change, not the number open. Safe with several instances:
  * each dossier is handled under its row lock and the chart accepts each flag once.
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import type { Clock } from '../engine/clock';
 import type { DossierEngine } from '../engine/engine';
 import { findDueForCheck } from '../store/dossier-store';
@@ -21,7 +21,7 @@ export class DeadlineSweeper {
   private stopping = false;
 
   constructor(
-    private readonly deps: { db: Knex; engine: DossierEngine; clock: Clock },
+    private readonly deps: { db: Db; engine: DossierEngine; clock: Clock },
     private readonly batch = 200,
   ) {}
 

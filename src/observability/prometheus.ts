@@ -9,7 +9,8 @@
  * - motcua_sweeper_runs_total{outcome}                        deadline sweeper runs, in-process
  * - motcua_late_dossiers_open                                 open dossiers whose timeliness is overdue
  */
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
+import { countEventsByType, countOverdue } from '../store/observability-queries';
 import { OPEN_STATES } from '../../machines/vocabulary';
 import type { DeadlineSweeper } from '../jobs/deadline-sweeper';
 import { apiRouteTemplates } from '../http/openapi';
@@ -70,7 +71,7 @@ export class HttpMetrics {
   }
 
   /** The whole exposition; the database figures are read now. */
-  async render(db: Knex): Promise<string> {
+  async render(db: Db): Promise<string> {
     const out: string[] = [];
     out.push('# HELP motcua_http_requests_total HTTP requests answered, by method, route template and status.');
     out.push('# TYPE motcua_http_requests_total counter');
@@ -86,19 +87,19 @@ export class HttpMetrics {
       out.push(`motcua_http_request_duration_seconds_count${labels(l)} ${d.h.count}`);
     }
 
-    const byType = (await db('dossier_events').select('type').count({ n: '*' }).groupBy('type').orderBy('type')) as { type: string; n: number | string }[];
+    const byType = await countEventsByType(db);
     out.push('# HELP motcua_transitions_total Dossier events recorded (transitions), by event type.');
     out.push('# TYPE motcua_transitions_total counter');
-    for (const row of byType) out.push(`motcua_transitions_total${labels({ type: row.type })} ${Number(row.n)}`);
+    for (const row of byType) out.push(`motcua_transitions_total${labels({ type: row.type })} ${row.n}`);
 
     out.push('# HELP motcua_sweeper_runs_total Deadline sweeper runs in this process, by outcome.');
     out.push('# TYPE motcua_sweeper_runs_total counter');
     for (const [outcome, n] of this.sweeps) out.push(`motcua_sweeper_runs_total${labels({ outcome })} ${n}`);
 
-    const late = (await db('dossiers').where('timeliness', 'overdue').whereIn('state', [...OPEN_STATES]).count({ n: '*' }).first()) as { n: number | string } | undefined;
+    const late = await countOverdue(db, OPEN_STATES);
     out.push('# HELP motcua_late_dossiers_open Open dossiers past their due date (timeliness overdue).');
     out.push('# TYPE motcua_late_dossiers_open gauge');
-    out.push(`motcua_late_dossiers_open ${Number(late?.n ?? 0)}`);
+    out.push(`motcua_late_dossiers_open ${late}`);
     return `${out.join('\n')}\n`;
   }
 }

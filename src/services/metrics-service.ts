@@ -3,6 +3,7 @@
  * fast path, src/metrics/compliance-sql.ts), the list of late dossiers with no apology on record, and the
  * metric definitions. Request and response shapes are the zod schemas below (also used by the OpenAPI).
  */
+import { findLateWithoutApology } from '../store/dossier-queries';
 import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
 import { workingDaysBetween } from '../../machines/calendar';
@@ -115,17 +116,7 @@ export class MetricsService {
     }
     const now = this.ctx.clock.now().toISOString();
     const running = OPEN_STATES.filter((s) => !(STOPPED_STATES as readonly string[]).includes(s));
-    const rows = (await this.ctx.db('dossiers')
-      .where('apology_count', 0)
-      .where((w) =>
-        w.where((a) => a.whereIn('state', running).where('original_due_at', '<', now)).orWhere((b) => b.where('state', 'result').where('final_timeliness', 'late')),
-      )
-      .modify((b) => {
-        if (q.unit) b.where('handling_unit', q.unit);
-        if (q.procedure) b.where('procedure_code', q.procedure);
-      })
-      .orderBy([{ column: 'original_due_at' }, { column: 'code' }])
-      .limit(q.limit + 1)) as Record<string, unknown>[];
+    const rows = await findLateWithoutApology(this.ctx.db, { runningStates: running, now, unit: q.unit, procedure: q.procedure, limit: q.limit + 1 });
     const [calendar, ref] = await Promise.all([this.ctx.calendars.latest(), loadMetricsReference(this.ctx.db)]);
     const iso = toIsoOrNull;
     const items = rows.slice(0, q.limit).map((r) => {

@@ -10,7 +10,7 @@
  * does not reveal which codes exist).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Db } from '../store/db';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
 import { MotcuaError } from '../../machines/engine/errors';
 import { findDossierByCode } from '../store/dossier-store';
@@ -47,7 +47,7 @@ export interface LookupRequest {
 }
 
 /** Throws RATE_LIMITED (429) when throttled and NOT_FOUND (404) for any mismatch. */
-export async function lookupPublicStatus(db: Knex, req: LookupRequest): Promise<PublicDossierStatus> {
+export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<PublicDossierStatus> {
   const byAddress = await hit(db, bucketName('public-lookup:address:', req.address), { ...PUBLIC_LOOKUP_LIMITS.perAddress, now: req.now });
   if (!byAddress.allowed) throw rateLimited(byAddress);
   const code = req.code.toUpperCase();

@@ -147,3 +147,26 @@ export function dialectOfKnex(db: Knex): Dialect {
 
 /** The database handle (or a transaction) that services pass to the store's functions; only src/store/ builds queries on it. */
 export type Db = Knex;
+
+/** A transaction: a Db whose statements commit or roll back together. */
+export type Tx = Knex.Transaction;
+
+/** Runs `work` in one transaction (committed when it resolves, rolled back when it throws). */
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(work);
+}
+
+/**
+ * Creates the configured PostgreSQL schema on first start, so migrations put the tables in it (the
+ * connections' search_path). Checked first: an account without CREATE on the database can still use a
+ * schema made for it.
+ */
+export async function ensureSchema(db: Db, schema: string): Promise<void> {
+  const found = await db('information_schema.schemata').where({ schema_name: schema }).first('schema_name');
+  if (!found) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+}
+
+/** One round trip to the database; throws when it does not answer. */
+export async function ping(db: Db): Promise<void> {
+  await db.raw('select 1');
+}

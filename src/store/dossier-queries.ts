@@ -134,3 +134,26 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
     keys.length > f.limit && last ? encodeCursor({ k: (f.sort === 'due' ? last.due_at : last.submitted_at)!, id: last.id }) : null;
   return { rows, nextCursor };
 }
+
+/**
+ * Late dossiers with no apology, oldest due first: a late result not yet returned, or running (one of
+ * `runningStates`) past its statutory due date at `now`.
+ */
+export async function findLateWithoutApology(
+  db: Knex,
+  f: { runningStates: readonly string[]; now: string; unit?: string; procedure?: string; limit: number },
+): Promise<Record<string, unknown>[]> {
+  return (await db('dossiers')
+    .where('apology_count', 0)
+    .where((w) =>
+      w
+        .where((a) => a.whereIn('state', [...f.runningStates]).where('original_due_at', '<', f.now))
+        .orWhere((b) => b.where('state', 'result').where('final_timeliness', 'late')),
+    )
+    .modify((b) => {
+      if (f.unit) b.where('handling_unit', f.unit);
+      if (f.procedure) b.where('procedure_code', f.procedure);
+    })
+    .orderBy([{ column: 'original_due_at' }, { column: 'code' }])
+    .limit(f.limit)) as Record<string, unknown>[];
+}

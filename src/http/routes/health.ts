@@ -1,7 +1,7 @@
 /** Liveness (the process answers) and readiness (the database answers and its schema is current). */
 import { Router } from 'express';
-import { migrationsCurrent } from '../../../db/migrations';
 import type { AppDeps } from '../deps';
+import { databaseReady } from '../../services/health-service';
 
 export function healthRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -10,8 +10,7 @@ export function healthRoutes(deps: AppDeps): Router {
   });
   r.get('/ready', async (_req, res) => {
     try {
-      await deps.ctx.db.raw('select 1');
-      const current = await migrationsCurrent(deps.ctx.db);
+      const current = await databaseReady(deps.ctx.db);
       res.status(current ? 200 : 503).json({ status: current ? 'ready' : 'migrations pending', database: 'ok' });
     } catch {
       res.status(503).json({ status: 'database unreachable' });

@@ -17,7 +17,6 @@
  * two (strangers' failures stay counted), and remembers the address.
  * A failed login never says whether the account exists; a lockout looks the same for real and unknown accounts.
  */
-import type { Knex } from 'knex';
 import type { Clock } from '../../engine/clock';
 import { MotcuaError, validationFailed } from '../../../machines/engine/errors';
 import type { AuthUser } from '../auth-user';
@@ -25,7 +24,9 @@ import { isKnownLoginAddress, rememberLoginAddress } from '../../store/login-add
 import { bucketName, clear, hitAll, refund, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
-import { findSessionUser, findUserRecord, toAuthUser, updatePasswordHash } from './users-service';
+import { toAuthUser } from './users-service';
+import { inTransaction, type Db } from '../../store/db';
+import { deleteExpiredSessions, findSessionUser, findUserRecord, insertSession, revokeSession, revokeSessionsOf, updatePasswordHash } from '../../store/user-store';
 
 export interface AuthOptions {
   sessionTtlMs: number;
@@ -62,7 +63,7 @@ export class AuthService {
   private readonly opts: AuthOptions;
 
   constructor(
-    private readonly deps: { db: Knex; clock: Clock },
+    private readonly deps: { db: Db; clock: Clock },
     opts: Partial<AuthOptions> = {},
   ) {
     this.opts = { ...DEFAULT_AUTH_OPTIONS, ...opts };
@@ -105,10 +106,7 @@ export class AuthService {
 
   async logout(token: string): Promise<void> {
     if (!looksLikeToken(token)) return;
-    await this.deps.db('sessions')
-      .where({ token_hash: hashToken(token) })
-      .whereNull('revoked_at')
-      .update({ revoked_at: this.now() });
+    await revokeSession(this.deps.db, hashToken(token), this.now());
   }
 
   /** Changes the password and revokes every session of the user, this one included. */
@@ -125,9 +123,9 @@ export class AuthService {
     }
     const hash = await hashPassword(newPassword);
     const at = this.now();
-    await this.deps.db.transaction(async (tx) => {
+    await inTransaction(this.deps.db, async (tx) => {
       await updatePasswordHash(tx, user.username, hash, at);
-      await tx('sessions').where({ username: user.username }).whereNull('revoked_at').update({ revoked_at: at });
+      await revokeSessionsOf(tx, user.username, at);
     });
   }
 
@@ -139,14 +137,8 @@ export class AuthService {
     const now = this.deps.clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.opts.sessionTtlMs).toISOString();
-    await this.deps.db('sessions').where({ username: user.username }).where('expires_at', '<', now.toISOString()).delete();
-    await this.deps.db('sessions').insert({
-      token_hash: hashToken(token),
-      username: user.username,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      revoked_at: null,
-    });
+    await deleteExpiredSessions(this.deps.db, user.username, now.toISOString());
+    await insertSession(this.deps.db, { tokenHash: hashToken(token), username: user.username, createdAt: now.toISOString(), expiresAt });
     return { token, expiresAt, user };
   }
 

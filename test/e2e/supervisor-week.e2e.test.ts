@@ -167,6 +167,8 @@ describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend
       expect(signed).not.toContain('supervisor');
       expect(await page.locator('[data-note]').count()).toBe(0);
       expect(await page.locator('#sign-off').count()).toBe(0);
+      // readable at 1366 px: no sideways scrolling
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
       await shot(page, '05-review-signed');
 
       // the dashboard no longer lists the week

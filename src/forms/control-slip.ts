@@ -7,6 +7,7 @@
 import type { Timeliness } from '../../machines/dossier';
 import { controlRows, type Party, type SlipRow } from './control-rows';
 import type { FormData } from './form-data';
+import { pauseSummary } from '../../machines/engine/pauses';
 import { dateline, duration, unitName, workingAmount } from './format';
 import { header, html, page, raw, type SafeHtml } from './layout';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
@@ -38,6 +39,7 @@ function render(d: FormData, env: FormEnv): string {
   const handlers = [...new Set(d.procedure.terms.steps.map((s) => s.unit).filter((u) => u !== received.unit))].map(unitName);
   const overruns = rows.filter((r) => r.timeliness === 'late');
   const apology = d.apologies.at(-1);
+  const pauses = pauseSummary(d.clock, env.calendar);
   const body = html`${header({
     kind: 'control-slip',
     regulation: d.regulation,
@@ -59,7 +61,11 @@ function render(d: FormData, env: FormEnv): string {
         }</p>`
       : ''
   }
-<table class="grid"><thead><tr>
+${
+    pauses.count
+      ? html`<p>Tạm dừng: <b>${pauses.count} lần</b>, tổng thời gian tạm dừng <b>${duration(pauses.totalWorkingMs)}</b>; hạn giải quyết được lùi <b>${pauses.totalExtensionMs ? duration(pauses.totalExtensionMs) : 'không'}</b>.</p>`
+      : ''
+  }<table class="grid"><thead><tr>
 <th>STT</th><th>Bước xử lý</th><th>Tên cơ quan, bộ phận, người giao và nhận hồ sơ</th><th>Thời gian giao, nhận hồ sơ</th>
 <th>Thời hạn của bước</th><th>Thời gian thực hiện</th><th>Vượt thời hạn</th><th>Kết quả giải quyết hồ sơ (trước hạn / đúng hạn / quá hạn)</th><th>Ghi chú</th>
 </tr></thead><tbody>${rows.map(row)}</tbody></table>${

@@ -393,6 +393,14 @@ describe('Thông báo tạm dừng giải quyết hồ sơ', () => {
     expect(page).toContain('Số: ……/PCTT');
   });
 
+  test('rule: the control slip shows how often and how long the dossier was paused and how far its due date moved', async () => {
+    const c = await pausedDossier('verification');
+    await act(c, '2026-03-04 11:00', { type: 'RESUME' });
+    const slip = await render('control-slip', c);
+    expect(slip).toContain('Tạm dừng: <b>1 lần</b>, tổng thời gian tạm dừng <b>1 giờ</b>; hạn giải quyết được lùi <b>không</b>.');
+    expect(await render('control-slip', await supplementDossier())).not.toContain('Tạm dừng: <b>');
+  });
+
   test('does not exist for a dossier never paused', async () => {
     expect(await notApplicable('pause-notice', await supplementDossier())).toMatch(/chưa từng tạm dừng/);
   });

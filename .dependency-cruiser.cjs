@@ -30,7 +30,10 @@ module.exports = {
       comment: 'machines/ may use xstate and zod, nothing else from npm (no knex, express, pg, sqlite3, pino…)',
       severity: 'error',
       from: { path: '^machines/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'], pathNot: 'node_modules/(xstate|zod)/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'unknown', 'undetermined'],
+        pathNot: 'node_modules/(xstate|zod)/',
+      },
     },
     {
       name: 'store-is-the-bottom',

@@ -90,7 +90,12 @@ async function measure(url: string, label: string, workers: number, pageSize: nu
 }
 
 function sameResult(a: VerifySummary, b: VerifySummary): boolean {
-  return a.dossiers === b.dossiers && a.events === b.events && a.findings === b.findings && JSON.stringify(a.findingsByKind) === JSON.stringify(b.findingsByKind);
+  return (
+    a.dossiers === b.dossiers &&
+    a.events === b.events &&
+    a.findings === b.findings &&
+    JSON.stringify(a.findingsByKind) === JSON.stringify(b.findingsByKind)
+  );
 }
 
 export async function benchAudit(opts: AuditBenchOptions): Promise<Run[]> {
@@ -146,7 +151,10 @@ export async function benchAudit(opts: AuditBenchOptions): Promise<Run[]> {
       '',
       `Same result on one thread and on workers: ${same ? 'yes' : 'NO'}${speedup !== null ? `; speed-up ×${speedup.toFixed(2)} with ${opts.workers} workers on ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)})` : ''}.`,
     ];
-    appendResults(`audit:verify — whole-database verification (${base.summary.dossiers} dossiers, bench/audit-verify.ts)${opts.smoke ? ' — smoke' : ''}`, lines);
+    appendResults(
+      `audit:verify — whole-database verification (${base.summary.dossiers} dossiers, bench/audit-verify.ts)${opts.smoke ? ' — smoke' : ''}`,
+      lines,
+    );
     if (!same) throw new Error('one thread and workers disagree: see the table');
     return runs;
   } finally {

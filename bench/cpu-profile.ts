@@ -62,7 +62,9 @@ function inclusiveOurs(profile: CpuProfile, selfUs: Map<number, number>): Map<st
   const childIds = new Set(profile.nodes.flatMap((n) => n.children ?? []));
   const out = new Map<string, number>();
   // iterative DFS from the roots, carrying the frames of ours above each node
-  const stack: { id: number; above: readonly string[] }[] = profile.nodes.filter((n) => !childIds.has(n.id)).map((n) => ({ id: n.id, above: [] }));
+  const stack: { id: number; above: readonly string[] }[] = profile.nodes
+    .filter((n) => !childIds.has(n.id))
+    .map((n) => ({ id: n.id, above: [] }));
   while (stack.length) {
     const { id, above } = stack.pop()!;
     const n = byId.get(id);
@@ -116,7 +118,13 @@ export function summariseProfile(profile: CpuProfile, top = 15): ProfileSummary 
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / totalUs }));
-  return { totalMs: totalUs / 1000, busyShare: 1 - idleUs / totalUs, functions: rank(fn), areas: rank(area), inclusive: rank(inclusiveOurs(profile, selfUs)) };
+  return {
+    totalMs: totalUs / 1000,
+    busyShare: 1 - idleUs / totalUs,
+    functions: rank(fn),
+    areas: rank(area),
+    inclusive: rank(inclusiveOurs(profile, selfUs)),
+  };
 }
 
 export function summariseProfileFile(file: string, top = 15): ProfileSummary {

@@ -53,13 +53,18 @@ async function floorLifecycle(ctx: EngineContext): Promise<number> {
   const snapshot = 'x'.repeat(1500);
   await db.transaction(async (tx) => {
     await tx('bench_floor').insert({ id, version: 2, state: 'received', snapshot });
-    await tx('bench_floor_events').insert([{ dossier_id: id, seq: 1, payload }, { dossier_id: id, seq: 2, payload }]);
+    await tx('bench_floor_events').insert([
+      { dossier_id: id, seq: 1, payload },
+      { dossier_id: id, seq: 2, payload },
+    ]);
   });
   for (let v = 2; v < 7; v++) {
     await db.transaction(async (tx) => {
       const row = await tx('bench_floor').where({ id }).first();
       await tx('bench_floor_events').insert({ dossier_id: id, seq: row.version + 1, payload });
-      await tx('bench_floor').where({ id, version: row.version }).update({ version: row.version + 1, state: `s${v}`, snapshot });
+      await tx('bench_floor')
+        .where({ id, version: row.version })
+        .update({ version: row.version + 1, state: `s${v}`, snapshot });
     });
   }
   return 7;
@@ -110,12 +115,23 @@ interface Target {
   sqliteSynchronous?: SqliteSynchronous;
 }
 
-export async function benchEngine(args: { lifecycles: number; concurrency: number[]; synchronous: SqliteSynchronous[]; rounds: number; postgres?: string }): Promise<void> {
+export async function benchEngine(args: {
+  lifecycles: number;
+  concurrency: number[];
+  synchronous: SqliteSynchronous[];
+  rounds: number;
+  postgres?: string;
+}): Promise<void> {
   const targets: Target[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
   for (const sqliteDriver of ['sqlite3', 'better-sqlite3'] as const) {
     for (const sqliteSynchronous of args.synchronous) {
-      targets.push({ name: `SQLite file (WAL, synchronous=${sqliteSynchronous}), ${sqliteDriver} driver`, url: path.join(dir, `bench-${sqliteDriver}-${sqliteSynchronous}.sqlite`), sqliteDriver, sqliteSynchronous });
+      targets.push({
+        name: `SQLite file (WAL, synchronous=${sqliteSynchronous}), ${sqliteDriver} driver`,
+        url: path.join(dir, `bench-${sqliteDriver}-${sqliteSynchronous}.sqlite`),
+        sqliteDriver,
+        sqliteSynchronous,
+      });
     }
   }
   if (args.postgres) targets.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
@@ -127,7 +143,13 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
       await k.raw(`CREATE SCHEMA ${target.schema}`);
       await k.destroy();
     }
-    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, sqliteSynchronous: target.sqliteSynchronous, clock: new ManualClock('2026-03-03T02:00:00Z', 1) });
+    const ctx = await createEngineContext({
+      url: target.url,
+      schema: target.schema,
+      sqliteDriver: target.sqliteDriver,
+      sqliteSynchronous: target.sqliteSynchronous,
+      clock: new ManualClock('2026-03-03T02:00:00Z', 1),
+    });
     await ctx.db.schema.createTable('bench_floor', (t) => {
       t.string('id').primary();
       t.integer('version');
@@ -156,18 +178,25 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
         cell.floor.push(await run(contexts[i]!, floorLifecycle, perRound, c));
         cell.engine.push(await run(contexts[i]!, lifecycle, perRound, c));
         cells.set(key, cell);
-        process.stderr.write(`engine: round ${r + 1}/${args.rounds}, ${target.name}, concurrency ${c}: ${cell.engine.at(-1)!.transitionsPerSec.toFixed(0)} transitions/s\n`);
+        process.stderr.write(
+          `engine: round ${r + 1}/${args.rounds}, ${target.name}, concurrency ${c}: ${cell.engine.at(-1)!.transitionsPerSec.toFixed(0)} transitions/s\n`,
+        );
       }
     }
   }
   const med = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
-  const lines = ['| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const [i, target] of targets.entries()) {
     for (const c of args.concurrency) {
       const { engine, floor } = cells.get(`${i}|${c}`)!;
       const e = med(engine, 'lifecyclesPerSec');
       const f = med(floor, 'lifecyclesPerSec');
-      lines.push(`| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} |`);
+      lines.push(
+        `| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} |`,
+      );
     }
   }
   const summary: string[] = [];
@@ -177,7 +206,10 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
         const i = targets.findIndex((t) => t.sqliteDriver === driver && t.sqliteSynchronous === level);
         return med(cells.get(`${i}|${c}`)!.engine, 'transitionsPerSec');
       };
-      for (const c of args.concurrency) summary.push(`- ${driver}, concurrency ${c}: FULL ÷ NORMAL = ${(at('FULL', c) / at('NORMAL', c)).toFixed(2)} (engine transitions/s)`);
+      for (const c of args.concurrency)
+        summary.push(
+          `- ${driver}, concurrency ${c}: FULL ÷ NORMAL = ${(at('FULL', c) / at('NORMAL', c)).toFixed(2)} (engine transitions/s)`,
+        );
     }
   }
   for (const ctx of contexts) await ctx.close();
@@ -188,10 +220,13 @@ export async function benchEngine(args: { lifecycles: number; concurrency: numbe
     await k.destroy();
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  appendResults(`Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell, median of ${args.rounds} interleaved rounds; SQLite files in ${os.tmpdir()})`, [
-    ...lines,
-    '',
-    `One 4 KiB write + fdatasync in ${os.tmpdir()}: p50 ${sync.p50.toFixed(2)} ms, p95 ${sync.p95.toFixed(2)} ms: what synchronous=FULL adds to each commit (one WAL sync), at least.`,
-    ...(summary.length ? ['', 'The cost of durable commits (synchronous=FULL beside NORMAL, same run):', ...summary] : []),
-  ]);
+  appendResults(
+    `Engine write path (${args.lifecycles} lifecycles of 7 transitions per cell, median of ${args.rounds} interleaved rounds; SQLite files in ${os.tmpdir()})`,
+    [
+      ...lines,
+      '',
+      `One 4 KiB write + fdatasync in ${os.tmpdir()}: p50 ${sync.p50.toFixed(2)} ms, p95 ${sync.p95.toFixed(2)} ms: what synchronous=FULL adds to each commit (one WAL sync), at least.`,
+      ...(summary.length ? ['', 'The cost of durable commits (synchronous=FULL beside NORMAL, same run):', ...summary] : []),
+    ],
+  );
 }

@@ -47,7 +47,11 @@ function distinct(queries: CapturedQuery[], max: number): { q: CapturedQuery; ti
 }
 
 /** Explains each distinct read the operation sent (at most `max`). */
-export async function explainQueries(db: Knex, queries: CapturedQuery[], opts: { postgresUrl?: string; max?: number } = {}): Promise<ExplainedQuery[]> {
+export async function explainQueries(
+  db: Knex,
+  queries: CapturedQuery[],
+  opts: { postgresUrl?: string; max?: number } = {},
+): Promise<ExplainedQuery[]> {
   const todo = distinct(queries, opts.max ?? 12);
   const out: ExplainedQuery[] = [];
   if (dialectOfKnex(db) === 'postgres') {
@@ -65,7 +69,11 @@ export async function explainQueries(db: Knex, queries: CapturedQuery[], opts: {
     }
   } else {
     for (const { q, times } of todo) {
-      const rows = (await db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.bindings] as Knex.RawBinding[])) as { id: number; parent: number; detail: string }[];
+      const rows = (await db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.bindings] as Knex.RawBinding[])) as {
+        id: number;
+        parent: number;
+        detail: string;
+      }[];
       const depth = new Map<number, number>([[0, 0]]);
       const lines = rows.map((r) => {
         const d = (depth.get(r.parent) ?? 0) + 1;

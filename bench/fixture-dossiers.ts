@@ -16,7 +16,13 @@ const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 export const hanoi = (local: string): string => new Date(`${local.replace(' ', 'T')}:00+07:00`).toISOString();
 
-const result = (date: string): Command => ({ type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: date, signer: 'Chủ tịch UBND xã', digitised: true });
+const result = (date: string): Command => ({
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: date,
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+});
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
 async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -51,7 +57,12 @@ export async function generateDossiers(
       {
         procedureCode: FIXTURE_PROCEDURE,
         channel: 'counter',
-        applicant: { fullName: `Nguyễn Văn ${i}`, idNumber: `0011900${String(i % 100000).padStart(5, '0')}`, phone: `09123${String(i % 100000).padStart(5, '0')}`, address: 'Hà Nội' },
+        applicant: {
+          fullName: `Nguyễn Văn ${i}`,
+          idNumber: `0011900${String(i % 100000).padStart(5, '0')}`,
+          phone: `09123${String(i % 100000).padStart(5, '0')}`,
+          address: 'Hà Nội',
+        },
         documents: [{ name: 'Giấy đề nghị', copies: 1 }],
       },
       COUNTER,
@@ -67,7 +78,17 @@ export async function generateDossiers(
     { at: '2026-03-05 09:00', from: 4, only: [4, 5], actor: LEADER, command: result('2026-03-05') },
     { at: '2026-03-05 14:00', from: 4, only: [4, 5], actor: COUNTER, command: { type: 'RETURN_RESULT', method: 'counter' } },
     { at: '2026-03-10 09:00', from: 6, actor: LEADER, command: result('2026-03-10') },
-    { at: '2026-03-10 10:00', from: 6, actor: LEADER, command: { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm kinh doanh', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-11' } },
+    {
+      at: '2026-03-10 10:00',
+      from: 6,
+      actor: LEADER,
+      command: {
+        type: 'ISSUE_APOLOGY',
+        reason: 'Chờ xác minh địa điểm kinh doanh',
+        signer: 'Trưởng phòng Kinh tế',
+        newDueDate: '2026-03-11',
+      },
+    },
     { at: '2026-03-10 14:00', from: 6, actor: COUNTER, command: { type: 'RETURN_RESULT', method: 'counter' } },
   ];
   let lastAt = hanoi('2026-03-03 09:00');

@@ -85,7 +85,10 @@ const STEPS: { role: Role; event: Record<string, unknown> }[] = [
   { role: 'counter', event: { type: 'ASSIGN', assignee: 'counter' } },
   { role: 'counter', event: { type: 'COMPLETE_STEP' } },
   { role: 'specialist', event: { type: 'COMPLETE_STEP' } },
-  { role: 'leader', event: { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true } },
+  {
+    role: 'leader',
+    event: { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true },
+  },
   { role: 'counter', event: { type: 'RETURN_RESULT', method: 'counter' } },
 ];
 /** events one lifecycle appends (the submission = SUBMIT + RECEIVE, then one per request) */
@@ -124,10 +127,28 @@ export async function runLoad(opts: { endpoints: Endpoint[]; clients: number; wa
   const started = performance.now();
   const windowStart = started + opts.warmupMs;
   const end = windowStart + opts.durationMs;
-  const result: LoadResult = { clients: opts.clients, seconds: opts.durationMs / 1000, requests: 0, warmupRequests: 0, events: 0, lifecycles: 0, errors: 0, errorSamples: [], latencies: [], submitLatencies: [], eventLatencies: [] };
+  const result: LoadResult = {
+    clients: opts.clients,
+    seconds: opts.durationMs / 1000,
+    requests: 0,
+    warmupRequests: 0,
+    events: 0,
+    lifecycles: 0,
+    errors: 0,
+    errorSamples: [],
+    latencies: [],
+    submitLatencies: [],
+    eventLatencies: [],
+  };
   let serial = Math.floor(Math.random() * 1e6);
 
-  const timed = async (client: JsonClient, kind: 'submit' | 'event', method: string, path: string, o: Parameters<JsonClient['request']>[2]): Promise<Answer | null> => {
+  const timed = async (
+    client: JsonClient,
+    kind: 'submit' | 'event',
+    method: string,
+    path: string,
+    o: Parameters<JsonClient['request']>[2],
+  ): Promise<Answer | null> => {
     const t0 = performance.now();
     let answer: Answer;
     try {
@@ -144,7 +165,8 @@ export async function runLoad(opts: { endpoints: Endpoint[]; clients: number; wa
     }
     if (!ok) {
       result.errors += 1;
-      if (result.errorSamples.length < 5) result.errorSamples.push(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      if (result.errorSamples.length < 5)
+        result.errorSamples.push(`${method} ${path} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
       return null;
     }
     if (t1 >= windowStart && t1 <= end) {
@@ -160,7 +182,12 @@ export async function runLoad(opts: { endpoints: Endpoint[]; clients: number; wa
     while (performance.now() < end) {
       const created = await timed(client, 'submit', 'POST', '/api/dossiers', {
         token: ep.tokens.counter,
-        body: { procedureCode: '1.001612', channel: 'counter', applicant: applicant(serial++), documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }] },
+        body: {
+          procedureCode: '1.001612',
+          channel: 'counter',
+          applicant: applicant(serial++),
+          documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+        },
       });
       if (!created) continue;
       const dossier = created.body as { code: string; version: number };

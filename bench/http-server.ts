@@ -95,7 +95,9 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       clearTimeout(timer);
     }
     if (!opts.profileDir || !fs.existsSync(opts.profileDir)) return null;
-    const fresh = fs.readdirSync(opts.profileDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f) && f.includes(`.${child.pid}.`));
+    const fresh = fs
+      .readdirSync(opts.profileDir)
+      .filter((f) => f.endsWith('.cpuprofile') && !before.has(f) && f.includes(`.${child.pid}.`));
     return fresh.length ? path.join(opts.profileDir, fresh[0]!) : null;
   };
   try {

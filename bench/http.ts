@@ -105,7 +105,8 @@ async function measureCell(
 ): Promise<Cell> {
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < instances; i++) servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv }));
+    for (let i = 0; i < instances; i++)
+      servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv }));
     const first = new JsonClient(servers[0]!.url, 1);
     const tokens = await login(first);
     first.close();
@@ -192,18 +193,25 @@ function targetLines(cells: Cell[]): string[] {
   if (pg) {
     const tps = pg.load.requests / pg.load.seconds;
     const p99 = quantile(pg.load.latencies, 0.99);
-    lines.push(`- PostgreSQL, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.postgresTransitions}) ${verdict(tps >= TARGETS.postgresTransitions)}; p99 ${ms(p99)} (target < ${TARGETS.postgresP99Ms} ms) ${verdict(p99 < TARGETS.postgresP99Ms)}`);
+    lines.push(
+      `- PostgreSQL, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.postgresTransitions}) ${verdict(tps >= TARGETS.postgresTransitions)}; p99 ${ms(p99)} (target < ${TARGETS.postgresP99Ms} ms) ${verdict(p99 < TARGETS.postgresP99Ms)}`,
+    );
   }
   if (sq) {
     const tps = sq.load.requests / sq.load.seconds;
-    lines.push(`- ${sq.backend}, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.sqliteTransitions}) ${verdict(tps >= TARGETS.sqliteTransitions)}`);
+    lines.push(
+      `- ${sq.backend}, ${TARGETS.targetClients} clients: ${tps.toFixed(0)} transitions/s (target ≥ ${TARGETS.sqliteTransitions}) ${verdict(tps >= TARGETS.sqliteTransitions)}`,
+    );
   }
   const best = cells.reduce<Cell | null>((b, c) => (!b || c.load.lifecycles > b.load.lifecycles ? c : b), null);
   if (best) {
     const lps = best.load.lifecycles / best.load.seconds;
-    lines.push(`- best lifecycles/s: ${lps.toFixed(1)} (${best.backend}, ${best.load.clients} clients; target ≥ ${TARGETS.lifecycles}) ${verdict(lps >= TARGETS.lifecycles)}`);
+    lines.push(
+      `- best lifecycles/s: ${lps.toFixed(1)} (${best.backend}, ${best.load.clients} clients; target ≥ ${TARGETS.lifecycles}) ${verdict(lps >= TARGETS.lifecycles)}`,
+    );
   }
-  if (!pg && !sq) lines.push(`- (no ${TARGETS.targetClients}-client cell measured: the targets are stated at ${TARGETS.targetClients} clients)`);
+  if (!pg && !sq)
+    lines.push(`- (no ${TARGETS.targetClients}-client cell measured: the targets are stated at ${TARGETS.targetClients} clients)`);
   return lines;
 }
 
@@ -211,7 +219,8 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   const cells: Cell[] = [];
   const profileRoot = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-http-prof-')) : null;
   const loadBefore = os.loadavg()[0]!;
-  const backends: { name: string; instances: number; env: Record<string, string>; setUp(): Promise<string>; tearDown(): Promise<void> }[] = [];
+  const backends: { name: string; instances: number; env: Record<string, string>; setUp(): Promise<string>; tearDown(): Promise<void> }[] =
+    [];
   if (opts.sqlite) {
     for (const driver of opts.sqliteDrivers) {
       for (const synchronous of opts.sqliteSynchronous) {
@@ -258,8 +267,12 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
           const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, b.env);
           cells.push(cell);
           process.stderr.write(`  ${row(cell)}\n`);
-          if (cell.load.errors) failures.push(`${b.name}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
-          for (const [i, p] of cell.profiles.entries()) profileLines.push(...formatProfile(`${b.name} × ${b.instances}, ${clients} clients — server ${i + 1} CPU profile`, summariseProfileFile(p)));
+          if (cell.load.errors)
+            failures.push(`${b.name}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
+          for (const [i, p] of cell.profiles.entries())
+            profileLines.push(
+              ...formatProfile(`${b.name} × ${b.instances}, ${clients} clients — server ${i + 1} CPU profile`, summariseProfileFile(p)),
+            );
         }
       } finally {
         await b.tearDown();
@@ -271,7 +284,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   const lines = [
     `Each virtual client runs whole lifecycles through the REST API on its own keep-alive connection: receive, ASSIGN, COMPLETE_STEP ×2, RECORD_RESULT, RETURN_RESULT (6 requests, ${EVENTS_PER_LIFECYCLE} events), If-Match on each. ` +
       `${opts.warmupSeconds} s warm-up, then ${opts.seconds} s measured per row; servers restarted per row; load generator on the same machine. Load average before: ${loadBefore.toFixed(1)}.` +
-      (opts.sqlite ? ` SQLite: one server per driver × synchronous level (MOTCUA_SQLITE_DRIVER, MOTCUA_SQLITE_SYNCHRONOUS), each on a fresh file in ${os.tmpdir()}.` : ''),
+      (opts.sqlite
+        ? ` SQLite: one server per driver × synchronous level (MOTCUA_SQLITE_DRIVER, MOTCUA_SQLITE_SYNCHRONOUS), each on a fresh file in ${os.tmpdir()}.`
+        : ''),
     '',
     '| backend × instances | clients | transitions/s | events/s | lifecycles/s | p50 | p95 | p99 | p50 submit / event | errors | CPU: servers / postgres / load gen / machine | CPU ms per transition: servers / postgres |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -285,7 +300,10 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
     '',
     ...profileLines,
   ];
-  appendResults(`HTTP API under load (${opts.clients.join(', ')} clients, ${opts.seconds} s each, bench/http.ts)${opts.smoke ? ' — smoke' : ''}`, lines);
+  appendResults(
+    `HTTP API under load (${opts.clients.join(', ')} clients, ${opts.seconds} s each, bench/http.ts)${opts.smoke ? ' — smoke' : ''}`,
+    lines,
+  );
   if (failures.length) throw new Error(`HTTP benchmark had errors (every answer must be 2xx):\n${failures.join('\n')}`);
   return cells;
 }

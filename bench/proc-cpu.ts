@@ -9,7 +9,12 @@ let ticks: number | null = null;
 function clockTicks(): number {
   if (ticks === null) {
     try {
-      ticks = Number(execSync('getconf CLK_TCK', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) || 100;
+      ticks =
+        Number(
+          execSync('getconf CLK_TCK', { stdio: ['ignore', 'pipe', 'ignore'] })
+            .toString()
+            .trim(),
+        ) || 100;
     } catch {
       ticks = 100;
     }

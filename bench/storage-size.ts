@@ -43,14 +43,32 @@ async function postgresSizes(db: Knex): Promise<RelationSize[]> {
 }
 
 async function sqliteSizes(db: Knex): Promise<RelationSize[]> {
-  const objects = (await db('sqlite_master').select('type', 'name', 'tbl_name').whereIn('tbl_name', [...STORED_TABLES])) as { type: string; name: string; tbl_name: string }[];
+  const objects = (await db('sqlite_master')
+    .select('type', 'name', 'tbl_name')
+    .whereIn('tbl_name', [...STORED_TABLES])) as { type: string; name: string; tbl_name: string }[];
   const sizes = new Map(
-    ((await db.raw(`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name`)) as { name: string; bytes: number }[]).map((r) => [r.name, Number(r.bytes)]),
+    ((await db.raw(`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name`)) as { name: string; bytes: number }[]).map((r) => [
+      r.name,
+      Number(r.bytes),
+    ]),
   );
   return objects
     .filter((o) => o.type === 'table' || o.type === 'index')
-    .map((o) => ({ table: o.tbl_name, name: o.name, kind: o.type === 'table' ? ('table' as const) : ('index' as const), bytes: sizes.get(o.name) ?? 0 }))
-    .sort((a, b) => (a.table === b.table ? (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'table' ? -1 : 1) : a.table.localeCompare(b.table)));
+    .map((o) => ({
+      table: o.tbl_name,
+      name: o.name,
+      kind: o.type === 'table' ? ('table' as const) : ('index' as const),
+      bytes: sizes.get(o.name) ?? 0,
+    }))
+    .sort((a, b) =>
+      a.table === b.table
+        ? a.kind === b.kind
+          ? a.name.localeCompare(b.name)
+          : a.kind === 'table'
+            ? -1
+            : 1
+        : a.table.localeCompare(b.table),
+    );
 }
 
 export async function storageReport(db: Knex): Promise<StorageReport> {

@@ -13,7 +13,14 @@ type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export type HistoryEventType = 'SUBMIT' | DossierEventType;
 
 /** Received and not yet decided: the deadline clock counts for these (metrics, the late gauge). */
-export const OPEN_STATES = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
+export const OPEN_STATES = [
+  'received',
+  'assigned',
+  'processing',
+  'awaiting_supplement',
+  'paused',
+  'withdrawal_requested',
+] as const satisfies readonly LifecycleState[];
 /** Of the open states, those whose clock is stopped: waiting for the applicant (or for the counter's stop notice after the applicant asked to withdraw). */
 export const STOPPED_STATES = ['awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
 /** Not yet decided, received or not: what an inbox and the due-date countdown show. */
@@ -190,7 +197,7 @@ export function vocabulary(): Vocabulary {
     events: eventTypes.map((type) => ({
       type,
       label: EVENT_LABELS[type],
-      action: userEvents.includes(type) ? ACTION_LABELS[type as UserEventType] ?? null : null,
+      action: userEvents.includes(type) ? (ACTION_LABELS[type as UserEventType] ?? null) : null,
       bySystem: type !== 'SUBMIT' && !userEvents.includes(type),
     })),
     timeliness: { ...TIMELINESS_LABELS },

@@ -46,52 +46,68 @@ export const PublicBaseUrlSchema = z
   }, 'expected an http(s) URL without query, fragment or credentials, e.g. https://motcua.example.gov.vn')
   .transform((v) => v.replace(/\/+$/, ''));
 
-export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
-  /** SQLite only: `sqlite3` (default) or `better-sqlite3` (synchronous driver, faster per statement) */
-  MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
-  /** SQLite only: PRAGMA synchronous; FULL (default) = a 2xx write is on stable storage; NORMAL can lose the last writes to a power cut */
-  MOTCUA_SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default(DURABLE_SQLITE_SYNCHRONOUS),
-  /** PostgreSQL only: connections in the pool (SQLite always has one writer connection) */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
-  /** PostgreSQL only: statement_timeout of every connection, in ms; 0 = no limit */
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
-  /** PostgreSQL only: the schema (search_path) the tables live in, created if missing; unset = the server's default (public) */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63)').optional(),
-  MOTCUA_DEMO: flag.default(false),
-  MOTCUA_AGENCY_CODE: z.string().regex(/^[0-9A-Za-z.]{3,64}$/).default('000.00.12.H29'),
-  MOTCUA_TEST_CLOCK: flag.default(false),
-  /** how often the in-process deadline sweeper runs; 0 turns it off (e.g. when another instance sweeps) */
-  MOTCUA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
-  /** how often the hash chains are anchored by a checkpoint; 0 turns the in-process job off */
-  MOTCUA_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
-  /** remaining working hours under which a dossier is flagged due soon; unset = one office day of the calendar */
-  MOTCUA_DUE_SOON_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
-  /** working hours before the apology window closes at which the sweeper warns the office; unset = half an office day */
-  MOTCUA_APOLOGY_WARNING_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
-  /** fatal, error, warn, info, debug, trace or silent; unset = info (silent under jest) */
-  LOG_LEVEL: LogLevelSchema.optional(),
-  NODE_ENV: z.string().default('development'),
-  /** the direct peers whose X-Forwarded-For names the client (login and lookup throttling); default loopback */
-  TRUST_PROXY: TrustProxySchema.default(['loopback']),
-  /** the address citizens reach motcua at: the receipt's QR code links there; required with NODE_ENV=production */
-  PUBLIC_BASE_URL: PublicBaseUrlSchema.optional(),
-  /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
-  MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-}).superRefine((c, ctx) => {
-  // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.
-  if (c.MOTCUA_TEST_CLOCK && c.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['MOTCUA_TEST_CLOCK'], message: 'refused with NODE_ENV=production: the test clock would let deadlines be moved' });
-  }
-  // The receipt's QR code must not take its host from the request's Host header (anyone can send one).
-  if (c.PUBLIC_BASE_URL === undefined && c.NODE_ENV === 'production') {
-    ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'required with NODE_ENV=production: the printed receipt links to it' });
-  }
-  if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });
-  }
-});
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z.string().min(1).default('./data/motcua.sqlite'),
+    /** SQLite only: `sqlite3` (default) or `better-sqlite3` (synchronous driver, faster per statement) */
+    MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
+    /** SQLite only: PRAGMA synchronous; FULL (default) = a 2xx write is on stable storage; NORMAL can lose the last writes to a power cut */
+    MOTCUA_SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default(DURABLE_SQLITE_SYNCHRONOUS),
+    /** PostgreSQL only: connections in the pool (SQLite always has one writer connection) */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+    /** PostgreSQL only: statement_timeout of every connection, in ms; 0 = no limit */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+    /** PostgreSQL only: the schema (search_path) the tables live in, created if missing; unset = the server's default (public) */
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63)')
+      .optional(),
+    MOTCUA_DEMO: flag.default(false),
+    MOTCUA_AGENCY_CODE: z
+      .string()
+      .regex(/^[0-9A-Za-z.]{3,64}$/)
+      .default('000.00.12.H29'),
+    MOTCUA_TEST_CLOCK: flag.default(false),
+    /** how often the in-process deadline sweeper runs; 0 turns it off (e.g. when another instance sweeps) */
+    MOTCUA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    /** how often the hash chains are anchored by a checkpoint; 0 turns the in-process job off */
+    MOTCUA_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
+    /** remaining working hours under which a dossier is flagged due soon; unset = one office day of the calendar */
+    MOTCUA_DUE_SOON_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
+    /** working hours before the apology window closes at which the sweeper warns the office; unset = half an office day */
+    MOTCUA_APOLOGY_WARNING_WORKING_HOURS: z.coerce.number().positive().max(200).optional(),
+    /** fatal, error, warn, info, debug, trace or silent; unset = info (silent under jest) */
+    LOG_LEVEL: LogLevelSchema.optional(),
+    NODE_ENV: z.string().default('development'),
+    /** the direct peers whose X-Forwarded-For names the client (login and lookup throttling); default loopback */
+    TRUST_PROXY: TrustProxySchema.default(['loopback']),
+    /** the address citizens reach motcua at: the receipt's QR code links there; required with NODE_ENV=production */
+    PUBLIC_BASE_URL: PublicBaseUrlSchema.optional(),
+    /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
+    MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.
+    if (c.MOTCUA_TEST_CLOCK && c.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MOTCUA_TEST_CLOCK'],
+        message: 'refused with NODE_ENV=production: the test clock would let deadlines be moved',
+      });
+    }
+    // The receipt's QR code must not take its host from the request's Host header (anyone can send one).
+    if (c.PUBLIC_BASE_URL === undefined && c.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message: 'required with NODE_ENV=production: the printed receipt links to it',
+      });
+    }
+    if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -31,7 +31,10 @@ async function reportDurability(db: Db, logger: Logger): Promise<void> {
   if (dialectOfKnex(db) === 'postgres') {
     const settings = await postgresDurabilityOf(db);
     if (settings.fsync === 'off' || settings.synchronous_commit === 'off') {
-      logger.warn(settings, 'PostgreSQL fsync or synchronous_commit is off: NOT durable — a crash of the database server can lose writes motcua already acknowledged; see docs/deploy.md');
+      logger.warn(
+        settings,
+        'PostgreSQL fsync or synchronous_commit is off: NOT durable — a crash of the database server can lose writes motcua already acknowledged; see docs/deploy.md',
+      );
     } else {
       logger.info(settings, 'PostgreSQL commits are durable (fsync and synchronous_commit on)');
     }
@@ -63,15 +66,20 @@ async function main(): Promise<void> {
   await reportDurability(ctx.db, logger);
   if (config.MOTCUA_DEMO) {
     const seeded = await seedDemo(ctx);
-    logger.info({ dossiers: seeded.dossiers }, `demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`);
+    logger.info(
+      { dossiers: seeded.dossiers },
+      `demo data ready (${seeded.dossiers} new dossiers); users admin, counter, specialist, leader, supervisor, auditor — password "demo"`,
+    );
   } else if (config.NODE_ENV === 'production' && (await hasDemoPasswords(ctx.db))) {
     await ctx.close();
     throw new ConfigError('Refusing to start in production: some users still have the demo password. Change them first.');
   }
   const sweeper = new DeadlineSweeper(ctx);
-  if (config.MOTCUA_SWEEP_INTERVAL_MS > 0) sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS, (err) => logger.error({ err, job: 'sweeper' }, 'sweep failed'));
+  if (config.MOTCUA_SWEEP_INTERVAL_MS > 0)
+    sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS, (err) => logger.error({ err, job: 'sweeper' }, 'sweep failed'));
   const checkpoints = new CheckpointJob(ctx, config.MOTCUA_CHECKPOINT_INTERVAL_MS);
-  if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0) checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
+  if (config.MOTCUA_CHECKPOINT_INTERVAL_MS > 0)
+    checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
   const rateLimitPrune = new RateLimitPruneJob(ctx);
   rateLimitPrune.start(3_600_000, (err) => logger.error({ err, job: 'rate-limit-prune' }, 'pruning rate limits failed'));
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
@@ -80,7 +88,9 @@ async function main(): Promise<void> {
   const httpDrain = trackForDrain(server);
   server.listen(config.PORT, () => {
     const port = (server.address() as AddressInfo).port;
-    const database = config.DATABASE_URL.startsWith('postgres') ? `PostgreSQL${config.DATABASE_SCHEMA ? `, schema ${config.DATABASE_SCHEMA}` : ''}` : config.DATABASE_URL;
+    const database = config.DATABASE_URL.startsWith('postgres')
+      ? `PostgreSQL${config.DATABASE_SCHEMA ? `, schema ${config.DATABASE_SCHEMA}` : ''}`
+      : config.DATABASE_URL;
     logger.info({ port }, `motcua listening on http://localhost:${port} (database: ${database})`);
   });
   let stopping = false;
@@ -88,7 +98,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ inFlight: httpDrain.inFlight() }, `${signal}: draining`);
-    const [drained] = await Promise.all([httpDrain.drain(config.MOTCUA_DRAIN_TIMEOUT_MS), sweeper.stop(), checkpoints.stop(), rateLimitPrune.stop()]); // the sweeper stops between dossiers
+    const [drained] = await Promise.all([
+      httpDrain.drain(config.MOTCUA_DRAIN_TIMEOUT_MS),
+      sweeper.stop(),
+      checkpoints.stop(),
+      rateLimitPrune.stop(),
+    ]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();
     logger.info(drained, 'stopped');

@@ -43,7 +43,16 @@ export async function down(knex: Knex): Promise<void> {
     t.dropIndex(['procedure_code', 'result_at']);
     t.dropIndex(['handling_unit', 'received_at']);
     t.dropIndex(['handling_unit', 'result_at']);
-    for (const c of ['first_apology_at', 'apology_timely', 'return_method', 'rating', 'result_digitised', 'result_working_ms', 'handling_unit', 'handling_officer']) {
+    for (const c of [
+      'first_apology_at',
+      'apology_timely',
+      'return_method',
+      'rating',
+      'result_digitised',
+      'result_working_ms',
+      'handling_unit',
+      'handling_officer',
+    ]) {
       t.dropColumn(c);
     }
   });

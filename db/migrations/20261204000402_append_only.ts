@@ -20,8 +20,12 @@ BEGIN
 END
 $$`);
     for (const table of APPEND_ONLY_TABLES) {
-      await knex.raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION motcua_append_only()`);
-      await knex.raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION motcua_append_only()`);
+      await knex.raw(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION motcua_append_only()`,
+      );
+      await knex.raw(
+        `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION motcua_append_only()`,
+      );
     }
     return;
   }

@@ -21,17 +21,44 @@ interface DemoUser {
 
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'admin', fullName: 'Bùi Văn Khoa', title: 'Chuyên viên Công nghệ thông tin', roles: ['admin'], unit: 'TTPVHCC' },
-  { username: 'counter', fullName: 'Nguyễn Thị Lan', title: 'Công chức Trung tâm Phục vụ hành chính công', roles: ['counter'], unit: 'TTPVHCC' },
+  {
+    username: 'counter',
+    fullName: 'Nguyễn Thị Lan',
+    title: 'Công chức Trung tâm Phục vụ hành chính công',
+    roles: ['counter'],
+    unit: 'TTPVHCC',
+  },
   { username: 'specialist', fullName: 'Trần Văn Minh', title: 'Chuyên viên Phòng Kinh tế', roles: ['specialist'], unit: 'KINHTE' },
   { username: 'leader', fullName: 'Lê Quang Hùng', title: 'Phó Chủ tịch Ủy ban nhân dân xã', roles: ['leader'], unit: 'LANHDAO' },
-  { username: 'supervisor', fullName: 'Phạm Thu Hà', title: 'Phó Giám đốc Trung tâm Phục vụ hành chính công', roles: ['supervisor'], unit: 'TTPVHCC' },
+  {
+    username: 'supervisor',
+    fullName: 'Phạm Thu Hà',
+    title: 'Phó Giám đốc Trung tâm Phục vụ hành chính công',
+    roles: ['supervisor'],
+    unit: 'TTPVHCC',
+  },
   { username: 'auditor', fullName: 'Đỗ Minh Tuấn', title: 'Chuyên viên kiểm soát thủ tục hành chính', roles: ['auditor'], unit: 'TTPVHCC' },
-  { username: 'specialist_vhxh', fullName: 'Hoàng Thị Mai', title: 'Chuyên viên Phòng Văn hóa - Xã hội', roles: ['specialist'], unit: 'VHXH' },
+  {
+    username: 'specialist_vhxh',
+    fullName: 'Hoàng Thị Mai',
+    title: 'Chuyên viên Phòng Văn hóa - Xã hội',
+    roles: ['specialist'],
+    unit: 'VHXH',
+  },
   { username: 'leader_kinhte', fullName: 'Vũ Đức Thắng', title: 'Trưởng phòng Kinh tế', roles: ['leader'], unit: 'KINHTE' },
 ];
 
 export async function seedDemoUsers(db: Knex, at: string): Promise<void> {
-  const existing = new Set((await db('users').whereIn('username', DEMO_USERS.map((u) => u.username)).select('username')).map((r) => String(r.username)));
+  const existing = new Set(
+    (
+      await db('users')
+        .whereIn(
+          'username',
+          DEMO_USERS.map((u) => u.username),
+        )
+        .select('username')
+    ).map((r) => String(r.username)),
+  );
   const missing = DEMO_USERS.filter((u) => !existing.has(u.username));
   const hashes = await Promise.all(missing.map(() => hashPassword(DEMO_PASSWORD)));
   for (const [i, u] of missing.entries()) {

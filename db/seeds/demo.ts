@@ -44,6 +44,10 @@ export async function seedDemo(ctx: EngineContext): Promise<{ dossiers: number }
   await e.act(done.code, { type: 'COMPLETE_STEP' }, counter);
   await e.act(done.code, { type: 'COMPLETE_STEP' }, specialist);
   const today = ctx.clock.now().toISOString().slice(0, 10);
-  await e.act(done.code, { type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today, signer: 'Trưởng phòng Kinh tế', digitised: true }, leader);
+  await e.act(
+    done.code,
+    { type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today, signer: 'Trưởng phòng Kinh tế', digitised: true },
+    leader,
+  );
   return { dossiers: 4 };
 }

@@ -84,6 +84,7 @@ export function validateYearCalendar(y: unknown): YearCalendar {
 }
 
 function toYearCalendar(y: ParsedYear): YearCalendar {
-  const entry = (d: ParsedYear['daysOff'][number]) => (d.kind === undefined ? { date: d.date, name: d.name } : { date: d.date, name: d.name, kind: d.kind });
+  const entry = (d: ParsedYear['daysOff'][number]) =>
+    d.kind === undefined ? { date: d.date, name: d.name } : { date: d.date, name: d.name, kind: d.kind };
   return { year: y.year, daysOff: y.daysOff.map(entry), makeUpWorkingDays: y.makeUpWorkingDays.map(entry), verified: y.verified };
 }

@@ -14,13 +14,7 @@
  */
 import { assign, or, setup, stateIn, type AnyEventObject } from 'xstate';
 import { classifyTimeliness } from '../calendar';
-import type {
-  ClockEntry,
-  DossierContext,
-  DossierEvent,
-  DossierInput,
-  StepRecord,
-} from './types';
+import type { ClockEntry, DossierContext, DossierEvent, DossierInput, StepRecord } from './types';
 
 export const CHART_VERSION = 1;
 
@@ -73,8 +67,7 @@ export const dossierSetup = setup({
     canGoBack: ({ context }) => context.stepIndex >= 1,
     backToFirstStep: ({ context }) => context.stepIndex === 1,
     supplementAllowed: ({ context }) => context.supplementsRequested < context.procedure.maxSupplements,
-    apologyAllowed: ({ context }) =>
-      context.dueAt !== null && context.apologies.length < context.procedure.maxReappointments,
+    apologyAllowed: ({ context }) => context.dueAt !== null && context.apologies.length < context.procedure.maxReappointments,
     atFirstStep: ({ context }) => context.stepIndex <= 0,
     /** The current step (since it last started) has not been flagged as over its budget yet. */
     stepNotFlagged: ({ context }) => {
@@ -264,7 +257,11 @@ export const dossierSetup = setup({
     recalendar: assign(({ context, event }) => {
       const e = expect(event, 'CALENDAR_CHANGED');
       // A new calendar version moved the deadline: the statutory due date follows it, the appointment never moves earlier.
-      const entry = clockEntry('recalendar', e.at, context, { dueAt: e.dueAt, originalDueAt: e.originalDueAt, calendarVersion: e.calendarVersion });
+      const entry = clockEntry('recalendar', e.at, context, {
+        dueAt: e.dueAt,
+        originalDueAt: e.originalDueAt,
+        calendarVersion: e.calendarVersion,
+      });
       return { dueAt: e.dueAt, originalDueAt: e.originalDueAt, clock: [...context.clock, entry] };
     }),
     withdraw: assign(({ event }) => {

@@ -6,14 +6,7 @@
 import { createActor, type ActorScope, type SnapshotFrom } from 'xstate';
 import { CHART_VERSION as V1, dossierChartV1 } from './chart-v1';
 import { CHART_VERSION as V2, dossierChartV2 } from './chart-v2';
-import type {
-  DossierContext,
-  DossierEvent,
-  DossierEventType,
-  DossierInput,
-  LifecycleState,
-  TimelinessState,
-} from './types';
+import type { DossierContext, DossierEvent, DossierEventType, DossierInput, LifecycleState, TimelinessState } from './types';
 import { ALL_EVENT_TYPES } from './types';
 
 export * from './types';

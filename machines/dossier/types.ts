@@ -286,7 +286,12 @@ export const USER_EVENT_TYPES = [
   'RECORD_EXEMPTION',
 ] as const satisfies readonly DossierEventType[];
 
-export const SYSTEM_EVENT_TYPES = ['DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE', 'CALENDAR_CHANGED'] as const satisfies readonly DossierEventType[];
+export const SYSTEM_EVENT_TYPES = [
+  'DEADLINE_APPROACHING',
+  'DEADLINE_PASSED',
+  'STEP_OVERDUE',
+  'CALENDAR_CHANGED',
+] as const satisfies readonly DossierEventType[];
 
 export const ALL_EVENT_TYPES: readonly DossierEventType[] = [...USER_EVENT_TYPES, ...SYSTEM_EVENT_TYPES];
 

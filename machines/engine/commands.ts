@@ -76,14 +76,20 @@ export const CommandSchemas = {
   }),
   REFUSE: z.strictObject({
     reason: text(2000),
-    signer: text(64).optional().describe('username of the signer, required after receipt: a leader of the office holding the dossier or of the leadership (GET /api/dossiers/{code}/signers?for=REFUSE)'),
+    signer: text(64)
+      .optional()
+      .describe(
+        'username of the signer, required after receipt: a leader of the office holding the dossier or of the leadership (GET /api/dossiers/{code}/signers?for=REFUSE)',
+      ),
   }),
   ISSUE_APOLOGY: z.strictObject({
     reason: text(2000),
     responsibleUnit: text(64).optional(),
     responsibleStep: text(64).optional(),
     responsibleOfficer: text(64).optional(),
-    signer: text(64).describe('username of the signer: the head or a deputy head of the responsible office, or the leadership (GET /api/dossiers/{code}/signers)'),
+    signer: text(64).describe(
+      'username of the signer: the head or a deputy head of the responsible office, or the leadership (GET /api/dossiers/{code}/signers)',
+    ),
     newDueDate: localDate,
   }),
   RETURN_RESULT: z.strictObject({
@@ -112,7 +118,8 @@ interface ResolvedSigner {
   signerUsername?: string;
 }
 export type Command = {
-  [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> & (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown);
+  [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> &
+    (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown);
 }[UserEventType];
 
 export function isUserEventType(t: string): t is UserEventType {

@@ -54,7 +54,13 @@ export interface StepDeadline {
  * not count yet: while the clock is stopped no step can be overdue, and the resume that closes it
  * moves the deadline.
  */
-export function stepDeadline(start: Instant, budget: WorkingAmount, clock: readonly ClockEntry[], cal: Calendar, end: Instant | null = null): StepDeadline {
+export function stepDeadline(
+  start: Instant,
+  budget: WorkingAmount,
+  clock: readonly ClockEntry[],
+  cal: Calendar,
+  end: Instant | null = null,
+): StepDeadline {
   const stoppedMs = stoppedIntervals(clock).reduce(
     (sum, [a, b]) => sum + workingTimeBetween(a > start ? a : start, end !== null && b > end ? end : b, cal),
     0,
@@ -82,7 +88,12 @@ export function defaultApologyLeadMs(cal: Calendar): number {
  * default, the due time for Decree 297/2025 groups) — whichever comes first. The warning therefore never
  * arrives as the window closes, but while a timely apology can still be issued.
  */
-export function warningAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number, apologyLeadMs = defaultApologyLeadMs(cal)): string {
+export function warningAt(
+  snapshot: DossierSnapshot,
+  cal: Calendar,
+  thresholdMs: number,
+  apologyLeadMs = defaultApologyLeadMs(cal),
+): string {
   const ctx = snapshot.context;
   const soon = dueSoonAt(ctx.originalDueAt!, thresholdMs, cal);
   if (ctx.apologies.length >= ctx.procedure.maxReappointments) return soon;
@@ -116,7 +127,13 @@ export function nextCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdM
 export type DeadlineEventType = 'DEADLINE_PASSED' | 'DEADLINE_APPROACHING' | 'STEP_OVERDUE';
 
 /** What the sweeper sends to a dossier at `now`: the dossier's own flags first, then the step's; null when nothing is due. */
-export function deadlineEventAt(snapshot: DossierSnapshot, now: string, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): DeadlineEventType | null {
+export function deadlineEventAt(
+  snapshot: DossierSnapshot,
+  now: string,
+  cal: Calendar,
+  thresholdMs: number,
+  apologyLeadMs?: number,
+): DeadlineEventType | null {
   const ctx = snapshot.context;
   if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);

@@ -35,10 +35,11 @@ export class MotcuaError extends Error {
 }
 
 export const validationFailed = (issues: FieldIssue[], message = 'Dữ liệu không hợp lệ') =>
-  new MotcuaError('VALIDATION_FAILED', message, { issues: issues.map((i) => ({ field: i.field, code: i.code ?? 'invalid', reason: i.reason })) });
+  new MotcuaError('VALIDATION_FAILED', message, {
+    issues: issues.map((i) => ({ field: i.field, code: i.code ?? 'invalid', reason: i.reason })),
+  });
 
-export const notFound = (what: string, key: string) =>
-  new MotcuaError('NOT_FOUND', `Không tìm thấy ${what} ${key}`, { what, key });
+export const notFound = (what: string, key: string) => new MotcuaError('NOT_FOUND', `Không tìm thấy ${what} ${key}`, { what, key });
 
 export const forbidden = (reason: string) => new MotcuaError('FORBIDDEN', reason);
 

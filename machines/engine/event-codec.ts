@@ -37,7 +37,10 @@ export function decodeRow(row: EventRow): StoredEvent {
   let payload: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(row.payload);
-    payload = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { $unparseable: row.payload };
+    payload =
+      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : { $unparseable: row.payload };
   } catch {
     payload = { $unparseable: row.payload };
   }

@@ -35,7 +35,14 @@ export function pausesOf(clock: readonly ClockEntry[], cal: Calendar, now?: Inst
       open = null;
     }
   }
-  if (open) out.push({ reason: open.reason ?? null, from: open.at, to: null, workingMs: now ? workingTimeBetween(open.at, now, cal) : 0, extensionMs: 0 });
+  if (open)
+    out.push({
+      reason: open.reason ?? null,
+      from: open.at,
+      to: null,
+      workingMs: now ? workingTimeBetween(open.at, now, cal) : 0,
+      extensionMs: 0,
+    });
   return out;
 }
 

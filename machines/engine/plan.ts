@@ -97,20 +97,44 @@ export function stepChart(chart: DossierChart, snapshot: DossierSnapshot, event:
 export function deadlineEvent(snapshot: DossierSnapshot, type: DeadlineEventType, at: string, cal: Calendar): DossierEvent {
   const ctx = snapshot.context;
   return type === 'STEP_OVERDUE'
-    ? { type, at, by: SYSTEM_ACTOR, stepIndex: ctx.stepIndex, stepId: ctx.procedure.steps[ctx.stepIndex]?.id ?? '', stepDueAt: stepDueAt(snapshot, cal) ?? at }
+    ? {
+        type,
+        at,
+        by: SYSTEM_ACTOR,
+        stepIndex: ctx.stepIndex,
+        stepId: ctx.procedure.steps[ctx.stepIndex]?.id ?? '',
+        stepDueAt: stepDueAt(snapshot, cal) ?? at,
+      }
     : type === 'DEADLINE_APPROACHING' && ctx.originalDueAt && ctx.apologies.length < ctx.procedure.maxReappointments
       ? { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt, apologyDueBy: apologyDeadline(ctx, cal) }
       : { type, at, by: SYSTEM_ACTOR, dueAt: ctx.originalDueAt ?? '' };
 }
 
 /** Numbers and hash-chains events after the dossier's current head. */
-export function chainEvents(dossierId: string, machineVersion: number, prevHash: string, prevSeq: number, events: readonly PendingEvent[]): EventRow[] {
+export function chainEvents(
+  dossierId: string,
+  machineVersion: number,
+  prevHash: string,
+  prevSeq: number,
+  events: readonly PendingEvent[],
+): EventRow[] {
   const rows: EventRow[] = [];
   let hash = prevHash;
   let seq = prevSeq;
   for (const e of events) {
     seq += 1;
-    const next = eventHash(hash, hashedContent(dossierId, { seq, type: e.type, payload: e.payload, actor: e.by.username, actorUnit: e.by.unit, occurredAt: e.at, machineVersion }));
+    const next = eventHash(
+      hash,
+      hashedContent(dossierId, {
+        seq,
+        type: e.type,
+        payload: e.payload,
+        actor: e.by.username,
+        actorUnit: e.by.unit,
+        occurredAt: e.at,
+        machineVersion,
+      }),
+    );
     rows.push({
       dossier_id: dossierId,
       seq,
@@ -129,7 +153,14 @@ export function chainEvents(dossierId: string, machineVersion: number, prevHash:
 }
 
 /** The row columns that follow from the snapshot after the last event (`last`, the new head). */
-export function projectionPatch(chart: DossierChart, snapshot: DossierSnapshot, last: EventRow, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): FullPatch {
+export function projectionPatch(
+  chart: DossierChart,
+  snapshot: DossierSnapshot,
+  last: EventRow,
+  cal: Calendar,
+  thresholdMs: number,
+  apologyLeadMs?: number,
+): FullPatch {
   return {
     ...projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: last.occurred_at }),
     ...metricsColumns(snapshot, cal),
@@ -181,7 +212,14 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
 }
 
 /** The whole row of a dossier whose events are `eventRows` (in order, the first being SUBMIT) and whose snapshot is `snapshot`. */
-export function dossierRow(input: SubmissionInput, chart: DossierChart, snapshot: DossierSnapshot, eventRows: readonly EventRow[], thresholdMs: number, apologyLeadMs?: number): FullRow {
+export function dossierRow(
+  input: SubmissionInput,
+  chart: DossierChart,
+  snapshot: DossierSnapshot,
+  eventRows: readonly EventRow[],
+  thresholdMs: number,
+  apologyLeadMs?: number,
+): FullRow {
   return {
     ...identityColumns(input.id, decodeRow(eventRows[0]!)),
     ...projectionPatch(chart, snapshot, eventRows[eventRows.length - 1]!, input.cal, thresholdMs, apologyLeadMs),
@@ -208,7 +246,13 @@ export interface PlannedTransition {
 }
 
 /** What one accepted event appends after the loaded head, and the row's new columns. */
-export function planTransition(loaded: Loaded, event: DossierEvent, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): PlannedTransition {
+export function planTransition(
+  loaded: Loaded,
+  event: DossierEvent,
+  cal: Calendar,
+  thresholdMs: number,
+  apologyLeadMs?: number,
+): PlannedTransition {
   const next = stepChart(loaded.chart, loaded.snapshot, event);
   const { row } = loaded;
   const eventRows = chainEvents(row.id, row.machine_version, row.last_hash, row.version, [pendingOf(event)]);

@@ -10,7 +10,18 @@ import type { StoredEvent, SubmitPayload } from './event-codec';
 /** The row's columns fixed at submission. */
 export type IdentityColumns = Pick<
   DossierRow,
-  'id' | 'code' | 'submission_ref' | 'agency_code' | 'procedure_code' | 'procedure_version' | 'machine_version' | 'channel' | 'submitted_at' | 'applicant_name' | 'applicant_id_number' | 'applicant_phone'
+  | 'id'
+  | 'code'
+  | 'submission_ref'
+  | 'agency_code'
+  | 'procedure_code'
+  | 'procedure_version'
+  | 'machine_version'
+  | 'channel'
+  | 'submitted_at'
+  | 'applicant_name'
+  | 'applicant_id_number'
+  | 'applicant_phone'
 >;
 
 /**
@@ -18,7 +29,10 @@ export type IdentityColumns = Pick<
  * engine writes them and how the audit rebuilds them. A damaged payload gives undefined values, which
  * the audit reports as drift.
  */
-export function identityColumns(dossierId: string, submit: Pick<StoredEvent, 'payload' | 'occurredAt' | 'machineVersion'>): IdentityColumns {
+export function identityColumns(
+  dossierId: string,
+  submit: Pick<StoredEvent, 'payload' | 'occurredAt' | 'machineVersion'>,
+): IdentityColumns {
   const p = submit.payload as Partial<SubmitPayload>;
   return {
     id: dossierId,

@@ -3,15 +3,7 @@
  * actor, and computes every deadline the event implies with the calendar (recording its version).
  * Pure: `now` and the calendar are passed in.
  */
-import {
-  addDays,
-  dueDate,
-  localDate,
-  pauseExtensionMs,
-  shiftByWorkingTime,
-  workingTimeBetween,
-  type Calendar,
-} from '../calendar';
+import { addDays, dueDate, localDate, pauseExtensionMs, shiftByWorkingTime, workingTimeBetween, type Calendar } from '../calendar';
 import type { ActorRef, DossierContext, DossierEvent } from '../dossier';
 import type { Command } from './commands';
 import { validationFailed, type FieldIssue } from './errors';
@@ -41,7 +33,14 @@ export interface StampExtras {
   code?: string;
 }
 
-export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: ActorRef, cal: Calendar, extras: StampExtras = {}): DossierEvent {
+export function stampCommand(
+  cmd: Command,
+  ctx: DossierContext,
+  at: string,
+  by: ActorRef,
+  cal: Calendar,
+  extras: StampExtras = {},
+): DossierEvent {
   const base = { at, by };
   switch (cmd.type) {
     case 'RECEIVE':
@@ -63,13 +62,29 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       // days after receipt, counted like a due date) is flagged and counted (docs/metrics.md).
       if (!ctx.receivedAt) return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason };
       const days = ctx.procedure.supplementWindowDays ?? DEFAULT_SUPPLEMENT_WINDOW_DAYS;
-      const windowEndsAt = dueDate(ctx.receivedAt, { value: days, unit: 'days' }, cal, ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined).dueAt;
-      return { type: 'REQUEST_SUPPLEMENT', ...base, missing: cmd.missing, reason: cmd.reason, windowEndsAt, late: Date.parse(at) > Date.parse(windowEndsAt) };
+      const windowEndsAt = dueDate(
+        ctx.receivedAt,
+        { value: days, unit: 'days' },
+        cal,
+        ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined,
+      ).dueAt;
+      return {
+        type: 'REQUEST_SUPPLEMENT',
+        ...base,
+        missing: cmd.missing,
+        reason: cmd.reason,
+        windowEndsAt,
+        late: Date.parse(at) > Date.parse(windowEndsAt),
+      };
     }
     case 'PAUSE':
       if (!ctx.procedure.pauseReasons.includes(cmd.reason)) {
         throw validationFailed([
-          { field: 'reason', code: 'reason_not_allowed', reason: `this procedure allows a pause only for: ${ctx.procedure.pauseReasons.join(', ')}` },
+          {
+            field: 'reason',
+            code: 'reason_not_allowed',
+            reason: `this procedure allows a pause only for: ${ctx.procedure.pauseReasons.join(', ')}`,
+          },
         ]);
       }
       return { type: 'PAUSE', ...base, reason: cmd.reason, note: cmd.note ?? null };
@@ -103,11 +118,13 @@ export function stampCommand(cmd: Command, ctx: DossierContext, at: string, by: 
       };
     case 'REFUSE':
       // A written refusal after receipt is a result: it names who signed it. At intake the receiving officer signs form 03.
-      if (ctx.receivedAt !== null && !cmd.signer) throw validationFailed([{ field: 'signer', reason: 'required: a written refusal names its signer' }]);
+      if (ctx.receivedAt !== null && !cmd.signer)
+        throw validationFailed([{ field: 'signer', reason: 'required: a written refusal names its signer' }]);
       return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null, ...signerStamp(cmd) };
     case 'ISSUE_APOLOGY': {
       const issues: FieldIssue[] = [];
-      if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', code: 'not_a_working_day', reason: 'must be a working day' });
+      if (!cal.isWorkingDay(cmd.newDueDate))
+        issues.push({ field: 'newDueDate', code: 'not_a_working_day', reason: 'must be a working day' });
       const current = ctx.dueAt ? localDate(ctx.dueAt) : null;
       if (current && cmd.newDueDate <= current)
         issues.push({ field: 'newDueDate', code: 'not_after_current_due', reason: `must be after the current appointment ${current}` });

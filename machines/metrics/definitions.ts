@@ -50,10 +50,38 @@ export interface Tallies {
 }
 
 export const TALLY_KEYS = [
-  'received', 'receivedCounter', 'receivedOnline', 'receivedPostal', 'carriedOver', 'resolved', 'approved', 'refusedResult',
-  'early', 'onTime', 'late', 'digitisedResults', 'timedResults', 'workingMsSum', 'returned', 'returnedCounter', 'returnedPost',
-  'returnedOnline', 'withdrawn', 'refusedIntake', 'pending', 'pendingNotYetDue', 'pendingDueSoon', 'pendingLate',
-  'pendingClockStopped', 'resultsNotCollected', 'lateDossiers', 'apologised', 'apologisedTimely', 'rated', 'ratingSum', 'satisfied',
+  'received',
+  'receivedCounter',
+  'receivedOnline',
+  'receivedPostal',
+  'carriedOver',
+  'resolved',
+  'approved',
+  'refusedResult',
+  'early',
+  'onTime',
+  'late',
+  'digitisedResults',
+  'timedResults',
+  'workingMsSum',
+  'returned',
+  'returnedCounter',
+  'returnedPost',
+  'returnedOnline',
+  'withdrawn',
+  'refusedIntake',
+  'pending',
+  'pendingNotYetDue',
+  'pendingDueSoon',
+  'pendingLate',
+  'pendingClockStopped',
+  'resultsNotCollected',
+  'lateDossiers',
+  'apologised',
+  'apologisedTimely',
+  'rated',
+  'ratingSum',
+  'satisfied',
   'lateSupplementRequests',
 ] as const satisfies readonly (keyof Tallies)[];
 
@@ -149,7 +177,12 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('timedResults', 'count', 'Số hồ sơ tính thời gian', 'resolved dossiers whose working time to result is known'),
   def('workingMsSum', 'duration', 'Tổng thời gian làm việc', 'sum of working time to result over resolved dossiers (ms)'),
   def('avgWorkingMsToResult', 'duration', 'Thời gian giải quyết trung bình', 'average working time to result over resolved dossiers (ms)'),
-  def('p90WorkingMsToResult', 'duration', 'Thời gian giải quyết (bách phân vị 90)', 'nearest-rank 90th percentile of working time to result (ms)'),
+  def(
+    'p90WorkingMsToResult',
+    'duration',
+    'Thời gian giải quyết (bách phân vị 90)',
+    'nearest-rank 90th percentile of working time to result (ms)',
+  ),
   def('digitisedResults', 'count', 'Kết quả được số hóa', 'resolved with a digitised (electronic) result'),
   def('digitisedShare', 'rate', 'Tỷ lệ số hóa kết quả', 'digitised results ÷ resolved'),
   def('returned', 'count', 'Đã trả kết quả', 'result handed back in the period'),
@@ -179,7 +212,12 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('ratingAverage', 'average', 'Điểm đánh giá trung bình', 'rating sum ÷ rated'),
   def('satisfied', 'count', 'Hài lòng', 'rated 4 or 5'),
   def('satisfactionRate', 'rate', 'Tỷ lệ hài lòng', 'satisfied ÷ rated'),
-  def('lateSupplementRequests', 'count', 'Yêu cầu bổ sung quá hạn', 'dossiers whose supplement was first requested in the period after the procedure’s window (default 3 working days after receipt)'),
+  def(
+    'lateSupplementRequests',
+    'count',
+    'Yêu cầu bổ sung quá hạn',
+    'dossiers whose supplement was first requested in the period after the procedure’s window (default 3 working days after receipt)',
+  ),
 ];
 
 /** A period [from, to) of local dates (Asia/Ho_Chi_Minh) and its instants. */
@@ -283,7 +321,8 @@ export interface ComplianceReport {
 }
 
 /** The rule every late figure uses: lateness is against the statutory due date, at the result. */
-export const TIMELINESS_RULE = 'early = result on a local date before the statutory due date; on time = on that date, not after the due time; late = after it';
+export const TIMELINESS_RULE =
+  'early = result on a local date before the statutory due date; on time = on that date, not after the due time; late = after it';
 
 /** What both paths compute over: the period, its buckets and the instants pending dossiers are classified at. */
 export interface ReportPlan {
@@ -301,7 +340,13 @@ export function planReport(from: string, to: string, groupBy: GroupBy, now: stri
   const buckets =
     groupBy === 'week' || groupBy === 'month'
       ? bucketsOf(period, groupBy)
-      : [{ ...period, key: WHOLE_PERIOD_KEY, label: `${ddmm(from)}/${from.slice(0, 4)}–${ddmm(addDays(to, -1))}/${addDays(to, -1).slice(0, 4)}` }];
+      : [
+          {
+            ...period,
+            key: WHOLE_PERIOD_KEY,
+            label: `${ddmm(from)}/${from.slice(0, 4)}–${ddmm(addDays(to, -1))}/${addDays(to, -1).slice(0, 4)}`,
+          },
+        ];
   return { period, groupBy, buckets, clock: reportClock(buckets, now, cal) };
 }
 

@@ -15,11 +15,7 @@ export function procedureByCode(code: string, version?: number): ProcedureDefini
   return findProcedure(CATALOGUE, code, version);
 }
 
-export function findProcedure(
-  defs: readonly ProcedureDefinition[],
-  code: string,
-  version?: number,
-): ProcedureDefinition | undefined {
+export function findProcedure(defs: readonly ProcedureDefinition[], code: string, version?: number): ProcedureDefinition | undefined {
   const matching = defs.filter((p) => p.code === code && (version === undefined || p.version === version));
   return matching.reduce<ProcedureDefinition | undefined>(
     (best, p) => (best === undefined || p.version > best.version ? p : best),

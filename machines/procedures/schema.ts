@@ -75,9 +75,7 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
     /** the legal document that sets the processing time */
     legalBasis: text,
     fee: z.strictObject({ amount: z.number().int().min(0), note: text.optional() }),
-    requiredDocuments: z
-      .array(z.strictObject({ name: text, copies: z.number().int().min(1), original: z.boolean() }))
-      .min(1),
+    requiredDocuments: z.array(z.strictObject({ name: text, copies: z.number().int().min(1), original: z.boolean() })).min(1),
     resultDocument: text,
     /** in order; completing the last step records the result (signature / issuance) */
     steps: z.array(StepSchema).min(1, { error: 'a procedure needs at least one step' }),
@@ -100,7 +98,8 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
           ctx.addIssue({
             code: 'custom',
             path: ['maxReappointments'],
-            message: 'the law allows the new appointment exactly once ("không quá 01 lần"); another value needs apology.legalBasis naming the exception',
+            message:
+              'the law allows the new appointment exactly once ("không quá 01 lần"); another value needs apology.legalBasis naming the exception',
           });
         }
       })

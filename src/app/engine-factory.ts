@@ -58,6 +58,16 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
   }
   const calendars = new CalendarProvider(db);
   const procedures = new ProcedureProvider(db);
-  const engine = new DossierEngine({ db, clock, calendars, procedures, agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE, chartVersion: opts.chartVersion, dueSoonThresholdMs: opts.dueSoonThresholdMs, apologyLeadMs: opts.apologyLeadMs, codeAtSubmission: opts.codeAtSubmission });
+  const engine = new DossierEngine({
+    db,
+    clock,
+    calendars,
+    procedures,
+    agencyCode: opts.agencyCode ?? DEFAULT_AGENCY_CODE,
+    chartVersion: opts.chartVersion,
+    dueSoonThresholdMs: opts.dueSoonThresholdMs,
+    apologyLeadMs: opts.apologyLeadMs,
+    codeAtSubmission: opts.codeAtSubmission,
+  });
   return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
 }

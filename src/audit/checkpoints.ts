@@ -140,7 +140,12 @@ async function anchoredHeads(db: Knex | Knex.Transaction, ids: string[], upTo: n
       [upTo],
     );
   for (const r of rows) {
-    heads.set(String(r.dossier_id), { code: String(r.code), seq: Number(r.seq), hash: String(r.hash), checkpointId: Number(r.checkpoint_id) });
+    heads.set(String(r.dossier_id), {
+      code: String(r.code),
+      seq: Number(r.seq),
+      hash: String(r.hash),
+      checkpointId: Number(r.checkpoint_id),
+    });
   }
   return heads;
 }
@@ -164,7 +169,9 @@ export async function latestCheckpoint(db: Knex | Knex.Transaction): Promise<Che
 }
 
 export async function listCheckpoints(db: Knex, opts: { limit?: number } = {}): Promise<Checkpoint[]> {
-  const rows = await db('audit_checkpoints').orderBy('id', 'desc').limit(opts.limit ?? 100);
+  const rows = await db('audit_checkpoints')
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 100);
   return rows.map(toCheckpoint);
 }
 
@@ -261,7 +268,10 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
   let prevDigest = GENESIS_HASH;
   let expectedId = 1;
   for (const c of checkpoints) {
-    if (c.id !== expectedId) yield tampered(`checkpoint${c.id - expectedId > 1 ? 's' : ''} #${expectedId}${c.id - 1 > expectedId ? `–#${c.id - 1}` : ''} missing before #${c.id}`);
+    if (c.id !== expectedId)
+      yield tampered(
+        `checkpoint${c.id - expectedId > 1 ? 's' : ''} #${expectedId}${c.id - 1 > expectedId ? `–#${c.id - 1}` : ''} missing before #${c.id}`,
+      );
     if (c.prevDigest !== prevDigest) yield tampered(`${when(c)} does not link to the digest of the checkpoint before it`);
     if (checkpointDigest(c) !== c.digest) yield tampered(`${when(c)} was altered: its digest does not match its fields`);
     prevDigest = c.digest;
@@ -314,27 +324,61 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
           const between = `between ${prevC ? when(prevC) : `checkpoint #${old.checkpointId}`} and ${when(c)}`;
           yield flag(
             h.seq === 0 && !live.has(h.dossierId)
-              ? { dossierCode: old.code, seq: null, kind: 'dossier_deleted', message: `dossier ${old.code} (head seq ${old.seq}) was deleted ${between}` }
-              : { dossierCode: old.code, seq: h.seq + 1, kind: 'events_deleted', message: `events seq ${h.seq + 1}–${old.seq} of ${old.code} were deleted ${between}` },
+              ? {
+                  dossierCode: old.code,
+                  seq: null,
+                  kind: 'dossier_deleted',
+                  message: `dossier ${old.code} (head seq ${old.seq}) was deleted ${between}`,
+                }
+              : {
+                  dossierCode: old.code,
+                  seq: h.seq + 1,
+                  kind: 'events_deleted',
+                  message: `events seq ${h.seq + 1}–${old.seq} of ${old.code} were deleted ${between}`,
+                },
           );
           continue;
         }
         if (old && h.seq === old.seq && h.hash !== old.hash) {
-          yield flag({ dossierCode: h.code, seq: h.seq, kind: 'chain_rewritten', message: `the head seq ${h.seq} of ${h.code} changed its hash ${`between checkpoint #${old.checkpointId} and ${when(c)}`}: the chain was rewritten` });
+          yield flag({
+            dossierCode: h.code,
+            seq: h.seq,
+            kind: 'chain_rewritten',
+            message: `the head seq ${h.seq} of ${h.code} changed its hash ${`between checkpoint #${old.checkpointId} and ${when(c)}`}: the chain was rewritten`,
+          });
           continue;
         }
         if (h.seq === 0) continue;
         const current = now.get(h.dossierId);
         const hash = stored.get(`${h.dossierId} ${h.seq}`);
         if (!live.has(h.dossierId)) {
-          yield flag({ dossierCode: h.code, seq: null, kind: 'dossier_deleted', message: `dossier ${h.code} (head seq ${h.seq} at ${when(c)}) no longer exists: it was deleted with its ${h.seq} events` });
+          yield flag({
+            dossierCode: h.code,
+            seq: null,
+            kind: 'dossier_deleted',
+            message: `dossier ${h.code} (head seq ${h.seq} at ${when(c)}) no longer exists: it was deleted with its ${h.seq} events`,
+          });
         } else if (hash === undefined) {
           const from = current && current.seq < h.seq ? current.seq + 1 : h.seq;
           const to = h.seq;
-          const what = current ? (current.seq < h.seq ? `the dossier now ends at seq ${current.seq}` : `later events remain`) : 'no event is left';
-          yield flag({ dossierCode: h.code, seq: from, kind: 'events_deleted', message: `${from === to ? `event seq ${to}` : `events seq ${from}–${to}`} of ${h.code}, anchored at ${when(c)}, ${from === to ? 'was' : 'were'} deleted (${what})` });
+          const what = current
+            ? current.seq < h.seq
+              ? `the dossier now ends at seq ${current.seq}`
+              : `later events remain`
+            : 'no event is left';
+          yield flag({
+            dossierCode: h.code,
+            seq: from,
+            kind: 'events_deleted',
+            message: `${from === to ? `event seq ${to}` : `events seq ${from}–${to}`} of ${h.code}, anchored at ${when(c)}, ${from === to ? 'was' : 'were'} deleted (${what})`,
+          });
         } else if (hash !== h.hash) {
-          yield flag({ dossierCode: h.code, seq: h.seq, kind: 'chain_rewritten', message: `event seq ${h.seq} of ${h.code} no longer has the hash anchored at ${when(c)}: the chain was rewritten up to it` });
+          yield flag({
+            dossierCode: h.code,
+            seq: h.seq,
+            kind: 'chain_rewritten',
+            message: `event seq ${h.seq} of ${h.code} no longer has the hash anchored at ${when(c)}: the chain was rewritten up to it`,
+          });
         }
       }
     }
@@ -358,10 +402,16 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
       if (h) heads.update(headLine(id, h));
     }
   }
-  if (heads.digest('hex') !== latest.headsDigest) yield tampered(`the heads anchored up to ${when(latest)} do not rebuild its digest over all heads`);
+  if (heads.digest('hex') !== latest.headsDigest)
+    yield tampered(`the heads anchored up to ${when(latest)} do not rebuild its digest over all heads`);
   const events = await count(db, 'dossier_events');
   if (events < latest.eventCount) {
-    yield { dossierCode: DATABASE, seq: null, kind: 'events_deleted', message: `the database holds ${events} events, fewer than the ${latest.eventCount} at ${when(latest)}` };
+    yield {
+      dossierCode: DATABASE,
+      seq: null,
+      kind: 'events_deleted',
+      message: `the database holds ${events} events, fewer than the ${latest.eventCount} at ${when(latest)}`,
+    };
   }
 }
 

@@ -115,7 +115,11 @@ export function replaySteps(dossierId: string, events: readonly StoredEvent[], c
     let why = '';
     try {
       next = e.machineVersion === first.machineVersion ? stepper.apply(snapshot, toChartEvent(e)) : null;
-      if (!next) why = e.machineVersion === first.machineVersion ? `${e.type} is not allowed in state ${lifecycleOf(snapshot)}` : `seq ${e.seq} names chart version ${e.machineVersion}`;
+      if (!next)
+        why =
+          e.machineVersion === first.machineVersion
+            ? `${e.type} is not allowed in state ${lifecycleOf(snapshot)}`
+            : `seq ${e.seq} names chart version ${e.machineVersion}`;
     } catch (err) {
       why = (err as Error).message;
     }

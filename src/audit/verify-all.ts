@@ -51,9 +51,7 @@ export interface VerifySummary {
 }
 
 export type VerifyMessage =
-  | ({ type: 'progress' } & VerifyProgress)
-  | ({ type: 'finding' } & Finding)
-  | ({ type: 'summary' } & VerifySummary);
+  ({ type: 'progress' } & VerifyProgress) | ({ type: 'finding' } & Finding) | ({ type: 'summary' } & VerifySummary);
 
 export interface VerifyAllOptions {
   /** dossiers per page (default 500) */
@@ -106,7 +104,10 @@ export async function readPage(db: Knex, after: string | null, pageSize: number,
   if (!ids.length) return { cursor: after ?? '', items: [] };
   const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
   const byDossier = new Map<string, EventRow[]>();
-  const raw = await db('dossier_events').select(EVENT_COLUMNS).whereIn('dossier_id', ids).orderBy([{ column: 'dossier_id' }, { column: 'seq' }]);
+  const raw = await db('dossier_events')
+    .select(EVENT_COLUMNS)
+    .whereIn('dossier_id', ids)
+    .orderBy([{ column: 'dossier_id' }, { column: 'seq' }]);
   for (const r of raw) {
     const e = eventRowFromDb(r);
     let list = byDossier.get(e.dossier_id);
@@ -181,7 +182,18 @@ async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool |
   }
 }
 
-const EVENT_COLUMNS = ['dossier_id', 'seq', 'type', 'payload', 'actor', 'actor_unit', 'occurred_at', 'machine_version', 'prev_hash', 'hash'];
+const EVENT_COLUMNS = [
+  'dossier_id',
+  'seq',
+  'type',
+  'payload',
+  'actor',
+  'actor_unit',
+  'occurred_at',
+  'machine_version',
+  'prev_hash',
+  'hash',
+];
 
 /** Streams progress, findings and, last, the summary. */
 export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): AsyncGenerator<VerifyMessage> {

@@ -133,8 +133,14 @@ export function chainStatus(dossierId: string, events: readonly StoredEvent[]): 
 }
 
 /** The first chain break, classified (see the header), or null when the chain is intact. */
-export function chainFinding(dossierCode: string, dossierId: string, events: readonly StoredEvent[], status = chainStatus(dossierId, events)): Finding | null {
-  if (events.length === 0) return { dossierCode, seq: 1, kind: 'missing_sequence', message: 'the dossier has no events at all: its whole history was removed' };
+export function chainFinding(
+  dossierCode: string,
+  dossierId: string,
+  events: readonly StoredEvent[],
+  status = chainStatus(dossierId, events),
+): Finding | null {
+  if (events.length === 0)
+    return { dossierCode, seq: 1, kind: 'missing_sequence', message: 'the dossier has no events at all: its whole history was removed' };
   const timeOk = events.map((e, i) => i === 0 || Date.parse(e.occurredAt) >= Date.parse(events[i - 1]!.occurredAt));
   const bad = status.map((s, i) => !(s.hashOk && s.linkOk && s.seqOk && timeOk[i]));
   const f = bad.indexOf(true);
@@ -155,13 +161,25 @@ export function chainFinding(dossierCode: string, dossierId: string, events: rea
   // 1. A gap in the numbering.
   const expectedSeq = p ? p.seq + 1 : 1;
   if (e.seq > expectedSeq) {
-    const link = s.linkOk ? 'yet its prev_hash was re-linked over the gap' : p ? `and its prev_hash does not match ${describe(p)}` : 'and it is the first event left';
-    return at('missing_sequence', expectedSeq, `${range(expectedSeq, e.seq - 1)} missing: ${describe(e)} follows ${p ? describe(p) : 'nothing'}, ${link}`);
+    const link = s.linkOk
+      ? 'yet its prev_hash was re-linked over the gap'
+      : p
+        ? `and its prev_hash does not match ${describe(p)}`
+        : 'and it is the first event left';
+    return at(
+      'missing_sequence',
+      expectedSeq,
+      `${range(expectedSeq, e.seq - 1)} missing: ${describe(e)} follows ${p ? describe(p) : 'nothing'}, ${link}`,
+    );
   }
   // 2. Written after an event that is now stored after it.
   const j = indexOfHash(e.prevHash);
   if (j !== undefined && j > f) {
-    return at('reordered', e.seq, `${describe(e)} was written after ${describe(events[j]!)}, which is now stored after it: the events were reordered`);
+    return at(
+      'reordered',
+      e.seq,
+      `${describe(e)} was written after ${describe(events[j]!)}, which is now stored after it: the events were reordered`,
+    );
   }
   if (!s.hashOk) {
     // 3. Renumbered: the content hashes correctly under another seq.
@@ -187,17 +205,33 @@ export function chainFinding(dossierCode: string, dossierId: string, events: rea
     if (!s.linkOk) {
       const expectedPrev = p ? p.hash : GENESIS_HASH;
       if (eventHash(expectedPrev, hashedContent(dossierId, e)) === e.hash) {
-        return at('broken_link', e.seq, `the prev_hash column of ${describe(e)} was altered: its content still hashes against ${p ? describe(p) : 'the genesis'}`);
+        return at(
+          'broken_link',
+          e.seq,
+          `the prev_hash column of ${describe(e)} was altered: its content still hashes against ${p ? describe(p) : 'the genesis'}`,
+        );
       }
-      return at('broken_link', e.seq, `${describe(e)} neither links to ${p ? describe(p) : 'the genesis hash'} nor matches its own hash: it was altered or does not belong here`);
+      return at(
+        'broken_link',
+        e.seq,
+        `${describe(e)} neither links to ${p ? describe(p) : 'the genesis hash'} nor matches its own hash: it was altered or does not belong here`,
+      );
     }
     const next = events[f + 1];
     const recomputed = eventHash(e.prevHash, hashedContent(dossierId, e));
     if (next && next.prevHash === recomputed) {
-      return at('hash_mismatch', e.seq, `the stored hash of ${describe(e)} was altered: its content still hashes to the value the next event links to`);
+      return at(
+        'hash_mismatch',
+        e.seq,
+        `the stored hash of ${describe(e)} was altered: its content still hashes to the value the next event links to`,
+      );
     }
     const when = timeOk[f] ? '' : ` (its occurred_at ${e.occurredAt} is earlier than ${p ? describe(p) : ''}'s)`;
-    return at('hash_mismatch', e.seq, `the content of ${describe(e)} (type, payload, actor, time or chart version) was edited after it was written${when}: its hash no longer matches`);
+    return at(
+      'hash_mismatch',
+      e.seq,
+      `the content of ${describe(e)} (type, payload, actor, time or chart version) was edited after it was written${when}: its hash no longer matches`,
+    );
   }
   if (!s.linkOk) {
     // 4. Self-consistent but written after another event than the one before it.
@@ -217,7 +251,11 @@ export function chainFinding(dossierCode: string, dossierId: string, events: rea
         `${describe(p)} is self-consistent but ${describe(e)} was not written after it: it was inserted or replaced the original event ${p.seq}`,
       );
     }
-    return at('broken_link', e.seq, `the first event ${describe(e)} does not start from the genesis hash: earlier events were removed and the chain rebuilt`);
+    return at(
+      'broken_link',
+      e.seq,
+      `the first event ${describe(e)} does not start from the genesis hash: earlier events were removed and the chain rebuilt`,
+    );
   }
   // 5. Intact chain, time going backwards.
   return at(
@@ -262,7 +300,8 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
   });
   const [first, ...rest] = events;
   if (!first) return { findings, snapshot: null, chart: null };
-  if (first.type !== 'SUBMIT') return fail(first.seq, 'impossible_transition', `the first event is ${describe(first)}, not SUBMIT: a dossier cannot start that way`);
+  if (first.type !== 'SUBMIT')
+    return fail(first.seq, 'impossible_transition', `the first event is ${describe(first)}, not SUBMIT: a dossier cannot start that way`);
   let chart: DossierChart;
   let stepper: ChartStepper;
   let snapshot: DossierSnapshot;
@@ -275,7 +314,11 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
   }
   for (const e of rest) {
     if (e.machineVersion !== first.machineVersion) {
-      return fail(e.seq, 'impossible_transition', `${describe(e)} names chart version ${e.machineVersion}, but the dossier started under version ${first.machineVersion}`);
+      return fail(
+        e.seq,
+        'impossible_transition',
+        `${describe(e)} names chart version ${e.machineVersion}, but the dossier started under version ${first.machineVersion}`,
+      );
     }
     const event = toChartEvent(e);
     const ctx = snapshot.context;
@@ -289,7 +332,11 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
         if (why) return fail(e.seq, 'result_before_steps', why);
       }
       const allowed = allowedEvents(snapshot);
-      return fail(e.seq, 'impossible_transition', `${describe(e)} is not allowed in state ${state} (allowed: ${allowed.join(', ') || 'none'})`);
+      return fail(
+        e.seq,
+        'impossible_transition',
+        `${describe(e)} is not allowed in state ${state} (allowed: ${allowed.join(', ') || 'none'})`,
+      );
     }
     let next: DossierSnapshot | null;
     try {
@@ -300,9 +347,19 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
     }
     const after = lifecycleOf(next);
     if (after === 'returned' && state !== 'result') {
-      findings.push({ dossierCode, seq: e.seq, kind: 'returned_without_result', message: `${describe(e)} moved the dossier to returned from ${state}, not from result` });
+      findings.push({
+        dossierCode,
+        seq: e.seq,
+        kind: 'returned_without_result',
+        message: `${describe(e)} moved the dossier to returned from ${state}, not from result`,
+      });
     } else if ((after === 'result' || after === 'returned') && next.context.result === null) {
-      findings.push({ dossierCode, seq: e.seq, kind: after === 'returned' ? 'returned_without_result' : 'impossible_transition', message: `${describe(e)} reached ${after} without a result record` });
+      findings.push({
+        dossierCode,
+        seq: e.seq,
+        kind: after === 'returned' ? 'returned_without_result' : 'impossible_transition',
+        message: `${describe(e)} reached ${after} without a result record`,
+      });
     }
     if (e.type === 'RECORD_RESULT' && next.context.result?.outcome === 'approved') {
       const why = resultBeforeStepsMessage(e, ctx);
@@ -325,20 +382,47 @@ export function headFinding(row: DossierRow, events: readonly StoredEvent[]): Fi
   if (row.version === lastSeq && row.last_hash === lastHash) return null;
   const head = `the dossiers row names head seq ${row.version} (${row.last_hash.slice(0, 12)}…)`;
   if (row.version > lastSeq) {
-    return { dossierCode: row.code, seq: lastSeq + 1, kind: 'head_mismatch', message: `${head} but the last stored event is seq ${lastSeq}: ${range(lastSeq + 1, row.version)} removed from the end` };
+    return {
+      dossierCode: row.code,
+      seq: lastSeq + 1,
+      kind: 'head_mismatch',
+      message: `${head} but the last stored event is seq ${lastSeq}: ${range(lastSeq + 1, row.version)} removed from the end`,
+    };
   }
   const atHead = events.find((e) => e.seq === row.version);
   if (row.version < lastSeq) {
-    const extra = atHead && atHead.hash === row.last_hash ? 'events were appended outside the engine' : 'the head does not match any stored event either';
-    return { dossierCode: row.code, seq: row.version + 1, kind: 'head_mismatch', message: `${head} but events run to seq ${lastSeq}: ${extra}` };
+    const extra =
+      atHead && atHead.hash === row.last_hash
+        ? 'events were appended outside the engine'
+        : 'the head does not match any stored event either';
+    return {
+      dossierCode: row.code,
+      seq: row.version + 1,
+      kind: 'head_mismatch',
+      message: `${head} but events run to seq ${lastSeq}: ${extra}`,
+    };
   }
-  return { dossierCode: row.code, seq: lastSeq, kind: 'head_mismatch', message: `${head} but the last stored event ${last ? describe(last) : ''} has hash ${lastHash.slice(0, 12)}…: the head or the last event was rewritten` };
+  return {
+    dossierCode: row.code,
+    seq: lastSeq,
+    kind: 'head_mismatch',
+    message: `${head} but the last stored event ${last ? describe(last) : ''} has hash ${lastHash.slice(0, 12)}…: the head or the last event was rewritten`,
+  };
 }
 
 /** Every column the events determine, as the replay says it should be. */
-export function expectedProjection(dossierId: string, events: readonly StoredEvent[], snapshot: DossierSnapshot, chart: DossierChart): Record<string, unknown> {
+export function expectedProjection(
+  dossierId: string,
+  events: readonly StoredEvent[],
+  snapshot: DossierSnapshot,
+  chart: DossierChart,
+): Record<string, unknown> {
   const last = events[events.length - 1]!;
-  const projected = projectSnapshot(snapshot, persistSnapshot(chart, snapshot), { version: last.seq, lastHash: last.hash, updatedAt: last.occurredAt });
+  const projected = projectSnapshot(snapshot, persistSnapshot(chart, snapshot), {
+    version: last.seq,
+    lastHash: last.hash,
+    updatedAt: last.occurredAt,
+  });
   const { version: _v, last_hash: _h, ...rest } = projected;
   return { ...identityColumns(dossierId, events[0]!), ...rest };
 }
@@ -351,12 +435,14 @@ export function snapshotDifferences(storedJson: string, replayed: unknown): { pa
   } catch {
     return [{ path: '(snapshot)', stored: storedJson, replayed }];
   }
-  const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const obj = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   const out: { path: string; stored: unknown; replayed: unknown }[] = [];
   const compare = (prefix: string, a: Record<string, unknown>, b: Record<string, unknown>, skip: string[] = []) => {
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       if (skip.includes(key)) continue;
-      if (canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null)) out.push({ path: prefix + key, stored: a[key] ?? null, replayed: b[key] ?? null });
+      if (canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null))
+        out.push({ path: prefix + key, stored: a[key] ?? null, replayed: b[key] ?? null });
     }
   };
   compare('', obj(stored), obj(replayed), ['context']);
@@ -365,7 +451,12 @@ export function snapshotDifferences(storedJson: string, replayed: unknown): { pa
 }
 
 /** Projection columns that differ from the replay (head columns excluded: see headFinding). */
-export function projectionDrift(row: DossierRow, events: readonly StoredEvent[], snapshot: DossierSnapshot, chart: DossierChart): Finding[] {
+export function projectionDrift(
+  row: DossierRow,
+  events: readonly StoredEvent[],
+  snapshot: DossierSnapshot,
+  chart: DossierChart,
+): Finding[] {
   const expected = expectedProjection(row.id, events, snapshot, chart);
   const findings: Finding[] = [];
   for (const [field, replayed] of Object.entries(expected)) {
@@ -411,12 +502,18 @@ export interface FieldDifference {
  * Where the dossiers row differs from the replay of its events: the head (version, last_hash), then
  * every column the events determine (projectionDrift). Empty for an intact dossier.
  */
-export function replayDifferences(row: DossierRow, events: readonly StoredEvent[], snapshot: DossierSnapshot, chart: DossierChart): FieldDifference[] {
+export function replayDifferences(
+  row: DossierRow,
+  events: readonly StoredEvent[],
+  snapshot: DossierSnapshot,
+  chart: DossierChart,
+): FieldDifference[] {
   const last = events[events.length - 1]!;
   const differences: FieldDifference[] = [];
   if (row.version !== last.seq) differences.push({ field: 'version', stored: row.version, replayed: last.seq });
   if (row.last_hash !== last.hash) differences.push({ field: 'last_hash', stored: row.last_hash, replayed: last.hash });
-  for (const f of projectionDrift(row, events, snapshot, chart)) differences.push({ field: f.field!, stored: f.stored, replayed: f.replayed });
+  for (const f of projectionDrift(row, events, snapshot, chart))
+    differences.push({ field: f.field!, stored: f.stored, replayed: f.replayed });
   return differences;
 }
 

@@ -14,7 +14,10 @@ import type { RangeRequest, WorkerConnection, WorkerReply } from './verify-worke
 function openWorkerDb(c: WorkerConnection): Knex {
   if (c.client === 'pg') {
     // knexConfig gives the pool set-up (time zone, statement timeout); the parsed connection replaces the URL.
-    return knexFactory({ ...knexConfig({ url: 'postgres://', schema: c.schema, poolMax: 1 }), connection: c.connection as Knex.PgConnectionConfig });
+    return knexFactory({
+      ...knexConfig({ url: 'postgres://', schema: c.schema, poolMax: 1 }),
+      connection: c.connection as Knex.PgConnectionConfig,
+    });
   }
   const filename = (c.connection as { filename: string }).filename;
   return knexFactory(knexConfig({ url: filename, sqliteDriver: c.client }));

@@ -52,7 +52,11 @@ export function workerConnectionOf(db: Db): WorkerConnection | null {
   const config = (db.client as { config: { client?: unknown; connection?: unknown; searchPath?: unknown } }).config;
   const client = config.client;
   if (client === 'pg') {
-    const schema = Array.isArray(config.searchPath) ? (config.searchPath[0] as string | undefined) : typeof config.searchPath === 'string' ? config.searchPath : undefined;
+    const schema = Array.isArray(config.searchPath)
+      ? (config.searchPath[0] as string | undefined)
+      : typeof config.searchPath === 'string'
+        ? config.searchPath
+        : undefined;
     if (typeof config.connection === 'function') return null;
     return { client, connection: config.connection, ...(schema ? { schema } : {}) };
   }

@@ -39,8 +39,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--workers') {
       const v = value();
       args.workers = v === '0' ? 0 : positive(a, v);
-    }
-    else if (a === '--anchor') {
+    } else if (a === '--anchor') {
       const m = /^(\d+):([0-9a-f]{64})$/.exec(value());
       if (!m) throw new Error('--anchor expects ID:DIGEST (64 hex digits)');
       args.anchors.push({ id: Number(m[1]), digest: m[2]! });
@@ -88,7 +87,13 @@ async function main(): Promise<number> {
   let omitted = 0;
   let summary: VerifySummary | null = null;
   try {
-    for await (const m of verifyAllStream(db, { pageSize: args.pageSize, checkpoints: args.checkpoints, anchors: args.anchors, workers: args.workers, progressEveryMs: tty ? 200 : 1000 })) {
+    for await (const m of verifyAllStream(db, {
+      pageSize: args.pageSize,
+      checkpoints: args.checkpoints,
+      anchors: args.anchors,
+      workers: args.workers,
+      progressEveryMs: tty ? 200 : 1000,
+    })) {
       if (args.json) {
         process.stdout.write(`${JSON.stringify(m)}\n`);
         if (m.type === 'summary') summary = m;
@@ -99,7 +104,9 @@ async function main(): Promise<number> {
           const pct = m.totalDossiers ? Math.min(100, Math.floor((100 * m.dossiers) / m.totalDossiers)) : 100;
           const rate = m.elapsedMs > 0 ? Math.round((m.dossiers * 1000) / m.elapsedMs) : 0;
           const phase = m.phase === 'checkpoints' ? ' — checking checkpoints' : '';
-          process.stderr.write(`\r\x1b[Kverifying ${m.dossiers}/${m.totalDossiers} dossiers (${pct}%), ${m.events} events, ${rate} dossiers/s, ${findings.length + omitted} findings${phase}`);
+          process.stderr.write(
+            `\r\x1b[Kverifying ${m.dossiers}/${m.totalDossiers} dossiers (${pct}%), ${m.events} events, ${rate} dossiers/s, ${findings.length + omitted} findings${phase}`,
+          );
         }
       } else if (m.type === 'finding') {
         const { type: _t, ...f } = m;
@@ -116,7 +123,9 @@ async function main(): Promise<number> {
   }
   if (!summary) throw new Error('verification did not finish');
   if (!args.json) {
-    process.stdout.write(`motcua audit of ${dialectOf(url) === 'postgres' ? url.replace(/\/\/[^@/]*@/, '//***@') : url}\n${formatSummary(summary)}\n`);
+    process.stdout.write(
+      `motcua audit of ${dialectOf(url) === 'postgres' ? url.replace(/\/\/[^@/]*@/, '//***@') : url}\n${formatSummary(summary)}\n`,
+    );
     if (findings.length) {
       process.stdout.write(`\nfindings:\n${findings.map(formatFinding).join('\n')}\n`);
       if (omitted) process.stdout.write(`… and ${omitted} more (raise --max-findings, or use --json)\n`);

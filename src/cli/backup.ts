@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   }
   try {
     const r = await backupSqlite(config.DATABASE_URL, out);
-    process.stdout.write(`backup written: ${r.out} (${r.bytes} bytes; ${r.dossiers} dossiers, ${r.events} events; integrity_check ok) in ${r.elapsedMs} ms\n`);
+    process.stdout.write(
+      `backup written: ${r.out} (${r.bytes} bytes; ${r.dossiers} dossiers, ${r.events} events; integrity_check ok) in ${r.elapsedMs} ms\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof BackupError) {

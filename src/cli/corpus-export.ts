@@ -37,9 +37,13 @@ async function main(): Promise<void> {
     const result = await exportCorpus(db, { limit: args.limit });
     fs.writeFileSync(args.out, formatCorpus(result.header, result.histories));
     const lines = result.paths.map((p) => `  ${String(p.kept).padStart(4)} of ${String(p.dossiers).padStart(6)}  ${p.path}`);
-    process.stderr.write(`${result.histories.length} histories over ${result.paths.length} paths written to ${args.out}\n${lines.join('\n')}\n`);
+    process.stderr.write(
+      `${result.histories.length} histories over ${result.paths.length} paths written to ${args.out}\n${lines.join('\n')}\n`,
+    );
     if (result.skipped.length) {
-      process.stderr.write(`${result.skipped.length} dossiers left out:\n${result.skipped.map((s) => `  ${s.code}: ${s.why}`).join('\n')}\n`);
+      process.stderr.write(
+        `${result.skipped.length} dossiers left out:\n${result.skipped.map((s) => `  ${s.code}: ${s.why}`).join('\n')}\n`,
+      );
     }
   } finally {
     await db.destroy();

@@ -38,10 +38,16 @@ export function formatComparison(fast: ComplianceReport, slow: ComplianceReport,
   for (const key of keys) {
     const f = fast.groups.find((g) => g.key === key);
     const s = slowBy.get(key);
-    lines.push('', `== ${key} ${f?.label ?? s?.label ?? ''}`, `${'chỉ số'.padEnd(24)} ${'projection'.padStart(14)} ${'events'.padStart(14)}`);
+    lines.push(
+      '',
+      `== ${key} ${f?.label ?? s?.label ?? ''}`,
+      `${'chỉ số'.padEnd(24)} ${'projection'.padStart(14)} ${'events'.padStart(14)}`,
+    );
     for (const d of METRIC_DEFINITIONS) {
       const mark = differs.has(`${key}|${d.key}`) ? ' ≠' : '';
-      lines.push(`${d.key.padEnd(24)} ${show(f?.figures[d.key] ?? null).padStart(14)} ${show(s?.figures[d.key] ?? null).padStart(14)}${mark}`);
+      lines.push(
+        `${d.key.padEnd(24)} ${show(f?.figures[d.key] ?? null).padStart(14)} ${show(s?.figures[d.key] ?? null).padStart(14)}${mark}`,
+      );
     }
   }
   return lines.join('\n');
@@ -66,7 +72,9 @@ async function main(): Promise<number> {
       const { report: slow, integrity } = await complianceFromEvents(db, calendars, opts);
       const diffs = compareMetrics(fast, slow);
       console.log(formatComparison(fast, slow, diffs));
-      console.log(`\n${integrity.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${integrity.broken.length} hồ sơ lỗi; ${diffs.length} khác biệt.`);
+      console.log(
+        `\n${integrity.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${integrity.broken.length} hồ sơ lỗi; ${diffs.length} khác biệt.`,
+      );
       for (const b of integrity.broken) console.log(`  LỖI ${b.dossier}: ${b.problem}`);
       for (const d of diffs) console.log(`  KHÁC ${d.group} ${d.metric}: projection=${show(d.fast)} events=${show(d.slow)}`);
       problems += diffs.length + integrity.broken.length;

@@ -61,8 +61,14 @@ function redact(url: string): string {
 
 function formatSummary(s: GenerateSummary, url: string): string {
   const pct = (n: number) => `${n} (${((100 * n) / Math.max(1, s.dossiers)).toFixed(1)}%)`;
-  const states = Object.entries(s.byState).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-  const types = Object.entries(s.byEventType).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+  const states = Object.entries(s.byState)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const types = Object.entries(s.byEventType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     `generated into ${redact(url)}`,
     `history            ${s.startDate} 00:00 … ${s.endDate} 00:00 (Hanoi), ${s.centres} centres (${s.agencyCodes[0]}${s.centres > 1 ? ` … ${s.agencyCodes[s.centres - 1]}` : ''})`,

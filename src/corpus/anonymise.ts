@@ -66,7 +66,9 @@ function anonymiseValue(key: string, value: unknown, users: Pseudonyms, keepCode
   }
   if (Array.isArray(value)) return value.map((v) => anonymiseValue(key, v, users, keepCodes));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, anonymiseValue(k, v, users, keepCodes)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, anonymiseValue(k, v, users, keepCodes)]),
+    );
   }
   return value;
 }
@@ -101,7 +103,10 @@ export function anonymiseHistory(events: readonly StoredEvent[], n: number, user
   return events.map((e) => ({
     seq: e.seq,
     type: e.type,
-    payload: e.type === 'SUBMIT' ? anonymiseSubmit(e.payload as unknown as SubmitPayload, n, users) : (anonymiseValue('', e.payload, users, keepCodes) as Record<string, unknown>),
+    payload:
+      e.type === 'SUBMIT'
+        ? anonymiseSubmit(e.payload as unknown as SubmitPayload, n, users)
+        : (anonymiseValue('', e.payload, users, keepCodes) as Record<string, unknown>),
     actor: users.of(e.actor),
     actorUnit: e.actorUnit,
     occurredAt: e.occurredAt,

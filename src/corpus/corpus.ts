@@ -103,7 +103,8 @@ export function checkHistory(h: CorpusHistory, chartVersion?: number): CorpusDif
   const compare = (prefix: string, a: Record<string, unknown>, b: Record<string, unknown>) => {
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])]) {
       if (key === 'flags') continue;
-      if (JSON.stringify(a[key] ?? null) !== JSON.stringify(b[key] ?? null)) out.push({ field: prefix + key, expected: a[key] ?? null, replayed: b[key] ?? null });
+      if (JSON.stringify(a[key] ?? null) !== JSON.stringify(b[key] ?? null))
+        out.push({ field: prefix + key, expected: a[key] ?? null, replayed: b[key] ?? null });
     }
   };
   compare('', h.expected as unknown as Record<string, unknown>, replayed as unknown as Record<string, unknown>);

@@ -9,7 +9,16 @@ import { decodeRow } from '../../machines/engine/event-codec';
 import type { Db } from '../store/db';
 import { findDossiersByIds, listDossiersAfter, listEvents, type DossierRow } from '../store/dossier-store';
 import { anonymiseHistory, corpusCode, corpusId, Pseudonyms } from './anonymise';
-import { checkHistory, CORPUS_FORMAT, outcomeOf, pathOf, replayHistory, type CorpusHeader, type CorpusHistory, type CorpusOutcome } from './corpus';
+import {
+  checkHistory,
+  CORPUS_FORMAT,
+  outcomeOf,
+  pathOf,
+  replayHistory,
+  type CorpusHeader,
+  type CorpusHistory,
+  type CorpusOutcome,
+} from './corpus';
 
 export interface ExportOptions {
   /** histories to keep at most */
@@ -39,7 +48,7 @@ export async function exportCorpus(db: Db, opts: ExportOptions): Promise<CorpusE
   const pageSize = opts.pageSize ?? 1000;
   const byPath = new Map<string, { count: number; ids: string[] }>();
   const skipped: CorpusExport['skipped'] = [];
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const rows = await listDossiersAfter(db, after, pageSize);
     if (!rows.length) break;
     for (const row of rows) {
@@ -71,7 +80,14 @@ export async function exportCorpus(db: Db, opts: ExportOptions): Promise<CorpusE
   const kept = new Map<string, number>();
   for (let i = 0; i < chosen.length; i += pageSize) {
     const slice = chosen.slice(i, i + pageSize);
-    const rows = new Map((await findDossiersByIds(db, slice.map((c) => c.id))).map((r) => [r.id, r]));
+    const rows = new Map(
+      (
+        await findDossiersByIds(
+          db,
+          slice.map((c) => c.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
     for (const { path, id } of slice) {
       const row = rows.get(id)!;
       const events = (await listEvents(db, id)).map(decodeRow);
@@ -104,7 +120,11 @@ export async function exportCorpus(db: Db, opts: ExportOptions): Promise<CorpusE
     }
   }
   return {
-    header: { format: CORPUS_FORMAT, histories: histories.length, selection: `every path, rarest first, round-robin, at most ${opts.limit}` },
+    header: {
+      format: CORPUS_FORMAT,
+      histories: histories.length,
+      selection: `every path, rarest first, round-robin, at most ${opts.limit}`,
+    },
     histories,
     paths: order.map(([path, g]) => ({ path, dossiers: g.count, kept: kept.get(path) ?? 0 })),
     skipped,

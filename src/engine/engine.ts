@@ -40,7 +40,17 @@ import { restoreRow } from './restore-row';
 import { stampCommand } from '../../machines/engine/stamp';
 import { calendarChangeEvent } from '../../machines/engine/recalendar';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
-import { codeDay, deadlineEvent, dossierCode, submissionRef, submissionRefSeries, planSubmission, planTransition, SYSTEM_ACTOR, type Loaded } from '../../machines/engine/plan';
+import {
+  codeDay,
+  deadlineEvent,
+  dossierCode,
+  submissionRef,
+  submissionRefSeries,
+  planSubmission,
+  planTransition,
+  SYSTEM_ACTOR,
+  type Loaded,
+} from '../../machines/engine/plan';
 
 export { dossierCode, SYSTEM_ACTOR };
 export type { Loaded };
@@ -105,7 +115,17 @@ export class DossierEngine {
           ? dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at)))
           : submissionRef(this.deps.agencyCode, at, await nextDailySequence(tx, submissionRefSeries(this.deps.agencyCode), codeDay(at)));
       const planned = planSubmission(
-        { id: uuidv7(), code, agencyCode: this.deps.agencyCode, def, sub, actor, at, chartVersion: this.deps.chartVersion ?? CURRENT_CHART_VERSION, cal },
+        {
+          id: uuidv7(),
+          code,
+          agencyCode: this.deps.agencyCode,
+          def,
+          sub,
+          actor,
+          at,
+          chartVersion: this.deps.chartVersion ?? CURRENT_CHART_VERSION,
+          cal,
+        },
         this.threshold(cal),
         this.deps.apologyLeadMs,
       );
@@ -137,7 +157,8 @@ export class DossierEngine {
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code);
       await opts.authorize?.(loaded, tx);
-      if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version) throw versionConflict(opts.expectedVersion, loaded.row.version);
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version)
+        throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
       // The official code is numbered on the day of receipt, inside this transaction: a rollback gives the number back.

@@ -32,7 +32,9 @@ function render(d: FormData, env: FormEnv): string {
 <p>Lý do: ${a.reason}</p>
 <p>Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${issuer.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả vào lúc <b>${a.newDue.text}</b>.</p>
 <p>Đơn vị chịu trách nhiệm: ${issuer.name}${step ? html`, bước “${step.name}”` : ''}${
-    a.responsibleOfficer ? html`, cán bộ ${a.responsibleOfficer.fullName}${a.responsibleOfficer.title ? ` (${a.responsibleOfficer.title})` : ''}` : ''
+    a.responsibleOfficer
+      ? html`, cán bộ ${a.responsibleOfficer.fullName}${a.responsibleOfficer.title ? ` (${a.responsibleOfficer.title})` : ''}`
+      : ''
   }.</p>
 <p>Rất mong nhận được sự thông cảm của Ông/Bà./.</p>
 ${signatures([{ title: 'THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ', hint: '(Ký, ghi rõ họ tên và đóng dấu)', ...signedBy(a.signer) }])}`;

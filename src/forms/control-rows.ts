@@ -53,7 +53,11 @@ export function measureStep(start: Instant, end: Instant, budget: WorkingAmount,
   return { usedMs, overrunMs, timeliness };
 }
 
-const RETURN_METHOD = { counter: 'Trả trực tiếp tại Bộ phận Một cửa', post: 'Trả qua dịch vụ bưu chính', online: 'Trả trực tuyến' } as const;
+const RETURN_METHOD = {
+  counter: 'Trả trực tiếp tại Bộ phận Một cửa',
+  post: 'Trả qua dịch vụ bưu chính',
+  online: 'Trả trực tuyến',
+} as const;
 
 /** Pure. The control slip's rows, in time order. */
 export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
@@ -128,7 +132,9 @@ function noteOf(outcome: string, reason: string | undefined, d: FormData): strin
   if (outcome === 'returned') return `Trả lại bước trước: ${reason ?? ''}`;
   if (outcome === 'refused') return `Từ chối giải quyết: ${reason ?? ''}`;
   if (outcome === 'result' && d.result) {
-    const doc = [d.result.documentNumber, d.result.documentDate ? dmy(d.result.documentDate) : null, d.result.signer].filter(Boolean).join(', ');
+    const doc = [d.result.documentNumber, d.result.documentDate ? dmy(d.result.documentDate) : null, d.result.signer]
+      .filter(Boolean)
+      .join(', ');
     return `Kết quả: ${d.procedure.resultDocument ?? 'văn bản'}${doc ? ` (${doc})` : ''}`;
   }
   return null;

@@ -62,16 +62,17 @@ function render(d: FormData, env: FormEnv): string {
       : ''
   }
 ${
-    pauses.count
-      ? html`<p>Tạm dừng: <b>${pauses.count} lần</b>, tổng thời gian tạm dừng <b>${duration(pauses.totalWorkingMs)}</b>; hạn giải quyết được lùi <b>${pauses.totalExtensionMs ? duration(pauses.totalExtensionMs) : 'không'}</b>.</p>`
-      : ''
-  }<table class="grid"><thead><tr>
+  pauses.count
+    ? html`<p>Tạm dừng: <b>${pauses.count} lần</b>, tổng thời gian tạm dừng <b>${duration(pauses.totalWorkingMs)}</b>; hạn giải quyết được lùi <b>${pauses.totalExtensionMs ? duration(pauses.totalExtensionMs) : 'không'}</b>.</p>`
+    : ''
+}<table class="grid"><thead><tr>
 <th>STT</th><th>Bước xử lý</th><th>Tên cơ quan, bộ phận, người giao và nhận hồ sơ</th><th>Thời gian giao, nhận hồ sơ</th>
 <th>Thời hạn của bước</th><th>Thời gian thực hiện</th><th>Vượt thời hạn</th><th>Kết quả giải quyết hồ sơ (trước hạn / đúng hạn / quá hạn)</th><th>Ghi chú</th>
 </tr></thead><tbody>${rows.map(row)}</tbody></table>${
     overruns.length
       ? html`<p>Bước vượt thời hạn: ${overruns.map(
-          (r, i) => html`${i ? '; ' : ''}<b>${r.label}</b> (${r.from.unit}${r.from.person ? html`, ${r.from.person}` : ''}): vượt ${duration(r.overrunMs ?? 0)}`,
+          (r, i) =>
+            html`${i ? '; ' : ''}<b>${r.label}</b> (${r.from.unit}${r.from.person ? html`, ${r.from.person}` : ''}): vượt ${duration(r.overrunMs ?? 0)}`,
         )}.</p>`
       : ''
   }

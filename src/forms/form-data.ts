@@ -122,7 +122,10 @@ export interface FormData {
   /** every pause, in order (the clock stopped at `at`; `resumedAt` null while it lasts) */
   pauses: PauseNotice[];
   /** the applicant's request to stop and the counter's stop, if any */
-  withdrawal: { requested: (When & { by: Person; reason: string; via: string }) | null; stopped: When & { by: Person; reason: string } } | null;
+  withdrawal: {
+    requested: (When & { by: Person; reason: string; via: string }) | null;
+    stopped: When & { by: Person; reason: string };
+  } | null;
 }
 
 export interface PauseNotice {
@@ -239,9 +242,7 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
     result: ctx.result ? { ...ctx.result, recorded: when(ctx.result.recordedAt) } : null,
     finalTimeliness: ctx.finalTimeliness,
     returned:
-      returned && ctx.returnedAt
-        ? { at: when(ctx.returnedAt), by: who(returned.actor), method: ctx.returnMethod ?? 'counter' }
-        : null,
+      returned && ctx.returnedAt ? { at: when(ctx.returnedAt), by: who(returned.actor), method: ctx.returnMethod ?? 'counter' } : null,
     steps: ctx.steps,
     current:
       step && ctx.stepStartedAt && !ctx.result && !ctx.closedAt
@@ -258,7 +259,14 @@ function pausesOfHistory(history: readonly StoredEvent[], people: People): Pause
   const out: PauseNotice[] = [];
   for (const e of history) {
     if (e.type === 'PAUSE')
-      out.push({ at: when(e.occurredAt), by: personOf(people, e.actor), unit: e.actorUnit, reason: text(e.payload, 'reason') ?? 'other', note: text(e.payload, 'note'), resumedAt: null });
+      out.push({
+        at: when(e.occurredAt),
+        by: personOf(people, e.actor),
+        unit: e.actorUnit,
+        reason: text(e.payload, 'reason') ?? 'other',
+        note: text(e.payload, 'note'),
+        resumedAt: null,
+      });
     else if (e.type === 'RESUME' && out.length) out[out.length - 1]!.resumedAt = when(e.occurredAt);
   }
   return out;
@@ -270,7 +278,12 @@ function withdrawalOf(history: readonly StoredEvent[], people: People): FormData
   const req = history.findLast((e) => e.type === 'REQUEST_WITHDRAWAL');
   return {
     requested: req
-      ? { ...when(req.occurredAt), by: personOf(people, req.actor), reason: text(req.payload, 'reason') ?? '', via: text(req.payload, 'via') ?? 'counter' }
+      ? {
+          ...when(req.occurredAt),
+          by: personOf(people, req.actor),
+          reason: text(req.payload, 'reason') ?? '',
+          via: text(req.payload, 'via') ?? 'counter',
+        }
       : null,
     stopped: { ...when(stop.occurredAt), by: personOf(people, stop.actor), reason: text(stop.payload, 'reason') ?? '' },
   };

@@ -23,8 +23,10 @@ const REASON: Record<string, string> = {
 const TODO: Record<string, string> = {
   financial_obligation:
     'Ông/Bà nhận Thông báo nộp tiền của cơ quan thuế, nộp đủ các khoản nghĩa vụ tài chính theo thời hạn ghi trên thông báo và nộp (hoặc xuất trình) chứng từ đã nộp tiền tại Bộ phận Một cửa. Thời hạn giải quyết được tính tiếp từ ngày cơ quan giải quyết nhận được thông tin Ông/Bà đã hoàn thành nghĩa vụ tài chính.',
-  verification: 'Ông/Bà không phải thực hiện thêm thủ tục; khi có kết quả xác minh, hồ sơ được tiếp tục giải quyết và Ông/Bà sẽ được thông báo.',
-  applicant_request: 'Khi muốn tiếp tục, Ông/Bà liên hệ Bộ phận Một cửa; thời hạn giải quyết được tính tiếp từ ngày hồ sơ được tiếp tục giải quyết.',
+  verification:
+    'Ông/Bà không phải thực hiện thêm thủ tục; khi có kết quả xác minh, hồ sơ được tiếp tục giải quyết và Ông/Bà sẽ được thông báo.',
+  applicant_request:
+    'Khi muốn tiếp tục, Ông/Bà liên hệ Bộ phận Một cửa; thời hạn giải quyết được tính tiếp từ ngày hồ sơ được tiếp tục giải quyết.',
   other: 'Ông/Bà thực hiện theo hướng dẫn dưới đây và liên hệ Bộ phận Một cửa khi hoàn thành.',
 };
 

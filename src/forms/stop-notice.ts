@@ -49,6 +49,8 @@ ${signatures([
 
 export const stopNotice: FormRenderer = {
   unavailable: (d) =>
-    d.withdrawal && !d.result ? null : 'Hồ sơ chưa bị dừng giải quyết theo đề nghị của người nộp nên chưa có Thông báo dừng giải quyết hồ sơ',
+    d.withdrawal && !d.result
+      ? null
+      : 'Hồ sơ chưa bị dừng giải quyết theo đề nghị của người nộp nên chưa có Thông báo dừng giải quyết hồ sơ',
   render,
 };

@@ -91,4 +91,3 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(errorHandler);
   return app;
 }
-

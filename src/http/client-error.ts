@@ -16,7 +16,13 @@ function answer(err: NodeJS.ErrnoException): { status: number; body: object } {
   }
   return {
     status: 400,
-    body: { error: { code: 'VALIDATION_FAILED', message: 'Yêu cầu HTTP không hợp lệ', details: { issues: [{ field: '(request)', code: 'invalid', reason: 'malformed HTTP request (request line, URL or headers)' }] } } },
+    body: {
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'Yêu cầu HTTP không hợp lệ',
+        details: { issues: [{ field: '(request)', code: 'invalid', reason: 'malformed HTTP request (request line, URL or headers)' }] },
+      },
+    },
   };
 }
 

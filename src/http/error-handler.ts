@@ -19,7 +19,11 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: `Không có đường dẫn ${req.method} ${req.path}`, details: {} } });
 };
 
-const invalid = (field: string, reason: string, message: string): ErrorBody => ({ code: 'VALIDATION_FAILED', message, details: { issues: [{ field, code: 'invalid', reason }] } });
+const invalid = (field: string, reason: string, message: string): ErrorBody => ({
+  code: 'VALIDATION_FAILED',
+  message,
+  details: { issues: [{ field, code: 'invalid', reason }] },
+});
 
 /** Errors the HTTP libraries raise for a bad request, as [status, body]; null for anything else. */
 export function libraryError(err: unknown): [number, ErrorBody] | null {
@@ -41,7 +45,8 @@ export function libraryError(err: unknown): [number, ErrorBody] | null {
   }
   const status = Number(e.status ?? e.statusCode);
   if (!(status >= 400 && status < 500)) return null;
-  if (e instanceof URIError || e.name === 'URIError') return [400, invalid('(path)', 'invalid percent-encoding in the URL path', 'Đường dẫn không hợp lệ')];
+  if (e instanceof URIError || e.name === 'URIError')
+    return [400, invalid('(path)', 'invalid percent-encoding in the URL path', 'Đường dẫn không hợp lệ')];
   if (status === 404) return [404, { code: 'NOT_FOUND', message: 'Không tìm thấy', details: {} }];
   if (status === 400) return [400, invalid('(request)', 'malformed request', 'Yêu cầu không hợp lệ')];
   return [status, { code: STATUS_CODE_NAMES[status] ?? 'BAD_REQUEST', message: 'Yêu cầu không hợp lệ', details: {} }];
@@ -55,7 +60,15 @@ const STATUS_CODE_NAMES: Record<number, string> = {
 };
 
 /** Headers a route may have set for the answer it meant to give (an HTML page, a file) that must not describe the error. */
-const CONTENT_HEADERS = ['Content-Type', 'Content-Disposition', 'Content-Length', 'Content-Range', 'Content-Encoding', 'ETag', 'Last-Modified'];
+const CONTENT_HEADERS = [
+  'Content-Type',
+  'Content-Disposition',
+  'Content-Length',
+  'Content-Range',
+  'Content-Encoding',
+  'ETag',
+  'Last-Modified',
+];
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) {

@@ -65,8 +65,10 @@ function decodesCleanly(path: string): boolean {
 }
 
 export const guardInput: RequestHandler = (req, _res, next) => {
-  if (!decodesCleanly(req.path)) throw validationFailed([{ field: '(path)', reason: 'invalid percent-encoding in the URL path' }], 'Đường dẫn không hợp lệ');
-  if (/%00/i.test(req.path)) throw validationFailed([{ field: '(path)', reason: 'must not contain a NUL character' }], 'Đường dẫn không hợp lệ');
+  if (!decodesCleanly(req.path))
+    throw validationFailed([{ field: '(path)', reason: 'invalid percent-encoding in the URL path' }], 'Đường dẫn không hợp lệ');
+  if (/%00/i.test(req.path))
+    throw validationFailed([{ field: '(path)', reason: 'must not contain a NUL character' }], 'Đường dẫn không hợp lệ');
   const issue = inputProblem(req.query) ?? (req.body === undefined ? null : inputProblem(req.body));
   if (issue) throw validationFailed([issue]);
   next();

@@ -11,7 +11,13 @@ import { SubmissionSchema } from '../../machines/engine/commands';
 import { ChangePasswordRequestSchema, LoginRequestSchema, LoginResponseSchema } from './routes/auth';
 import { CreateUserRequestSchema, UpdateUserRequestSchema, UserSchema } from './routes/users';
 import { PublicDossierStatusSchema, PublicLookupParamsSchema, PublicLookupQuerySchema } from './routes/public';
-import { ApologyMissingQuerySchema, ApologyMissingResponseSchema, ComplianceQuerySchema, ComplianceReportSchema, MetricDefinitionsSchema } from '../services/metrics-service';
+import {
+  ApologyMissingQuerySchema,
+  ApologyMissingResponseSchema,
+  ComplianceQuerySchema,
+  ComplianceReportSchema,
+  MetricDefinitionsSchema,
+} from '../services/metrics-service';
 import {
   MonthlyReportQuerySchema,
   MonthlySentBodySchema,
@@ -29,20 +35,37 @@ import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
-import { DossierDetailSchema, DossierListQuerySchema, DossierListResponseSchema, DossierViewSchema, EventRequestSchemas, EventViewSchema } from '../services/dossier-schemas';
+import {
+  DossierDetailSchema,
+  DossierListQuerySchema,
+  DossierListResponseSchema,
+  DossierViewSchema,
+  EventRequestSchemas,
+  EventViewSchema,
+} from '../services/dossier-schemas';
 
 export type JsonSchema = Record<string, unknown>;
 type Method = 'get' | 'post' | 'put' | 'patch';
 
 const YearCalendarInput = YearCalendarBodySchema;
 
-export const ErrorSchema = z.object({
-  error: z.object({
-    code: z.string().describe('VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)'),
-    message: z.string().describe('for people, in Vietnamese'),
-    details: z.record(z.string(), z.unknown()).describe('VALIDATION_FAILED: {issues: [{field, code, reason}]}, one per problem (code: an issue code of GET /api/vocabulary, reason: English), an unknown field named itself with code "unknown_field"; RATE_LIMITED: {retryAfterSeconds}'),
-  }),
-}).describe('Every error answer has this shape');
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z
+        .string()
+        .describe(
+          'VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)',
+        ),
+      message: z.string().describe('for people, in Vietnamese'),
+      details: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'VALIDATION_FAILED: {issues: [{field, code, reason}]}, one per problem (code: an issue code of GET /api/vocabulary, reason: English), an unknown field named itself with code "unknown_field"; RATE_LIMITED: {retryAfterSeconds}',
+        ),
+    }),
+  })
+  .describe('Every error answer has this shape');
 
 /** Request shapes (input form), by component name. */
 const INPUTS: Record<string, z.ZodType> = {
@@ -71,7 +94,17 @@ const OUTPUTS: Record<string, z.ZodType> = {
   DossierList: DossierListResponseSchema,
   EventView: EventViewSchema,
   PublicDossierStatus: PublicDossierStatusSchema,
-  YearView: YearCalendarInput.extend({ year: z.int(), calendarVersion: z.int(), source: z.enum(['data', 'statutory']).describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code'), dossiersRecomputed: z.int().optional().describe('PUT only: open dossiers whose due dates the new version moved (each got a CALENDAR_CHANGED event)') }),
+  YearView: YearCalendarInput.extend({
+    year: z.int(),
+    calendarVersion: z.int(),
+    source: z
+      .enum(['data', 'statutory'])
+      .describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code'),
+    dossiersRecomputed: z
+      .int()
+      .optional()
+      .describe('PUT only: open dossiers whose due dates the new version moved (each got a CALENDAR_CHANGED event)'),
+  }),
   Health: z.object({ status: z.string() }),
   ComplianceReport: ComplianceReportSchema,
   ApologyMissing: ApologyMissingResponseSchema,
@@ -89,11 +122,15 @@ const OUTPUTS: Record<string, z.ZodType> = {
 /** Every named schema as JSON Schema, cross-referenced through #/components/schemas. */
 function componentSchemas(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  for (const [io, named] of [['input', INPUTS], ['output', OUTPUTS]] as const) {
+  for (const [io, named] of [
+    ['input', INPUTS],
+    ['output', OUTPUTS],
+  ] as const) {
     const registry = z.registry<{ id: string }>();
     for (const [id, schema] of Object.entries(named)) {
       const first = registry.get(schema)?.id;
-      if (first) out[id] = ref(first); // one schema under two names: the second points at the first
+      if (first)
+        out[id] = ref(first); // one schema under two names: the second points at the first
       else registry.add(schema, { id });
     }
     const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
@@ -106,7 +143,10 @@ function componentSchemas(): Record<string, JsonSchema> {
   out.EventRequest = {
     description: 'The event type plus that event’s fields; expectedVersion may stand in for the If-Match header',
     oneOf: Object.keys(EventRequestSchemas).map((t) => ref(`EventRequest_${t}`)),
-    discriminator: { propertyName: 'type', mapping: Object.fromEntries(Object.keys(EventRequestSchemas).map((t) => [t, `#/components/schemas/EventRequest_${t}`])) },
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(Object.keys(EventRequestSchemas).map((t) => [t, `#/components/schemas/EventRequest_${t}`])),
+    },
   };
   return out;
 }
@@ -123,17 +163,35 @@ function inline(schema: z.ZodType): JsonSchema {
 function queryParams(schema: z.ZodType): JsonSchema[] {
   const s = inline(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(s.properties ?? {}).map(([name, p]) => ({
-    name, in: 'query', required: (s.required ?? []).includes(name), schema: p, ...(typeof p.description === 'string' ? { description: p.description } : {}),
+    name,
+    in: 'query',
+    required: (s.required ?? []).includes(name),
+    schema: p,
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
   }));
 }
 
-const pathParam = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'path', required: true, description, schema });
+const pathParam = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema,
+});
 const CODE = pathParam('code', 'dossier code, e.g. 000.00.12.H29-260303-0001');
 const PROCEDURE = pathParam('code', 'national procedure code, e.g. 1.001612');
 const YEAR = pathParam('year', 'calendar year', { type: 'integer', minimum: 2000, maximum: 2100 });
 
 const ERRORS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType', 428: 'PreconditionRequired', 429: 'TooManyRequests',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  428: 'PreconditionRequired',
+  429: 'TooManyRequests',
 };
 const ERROR_TEXT: Record<string, string> = {
   BadRequest: 'Invalid input (VALIDATION_FAILED): details.issues names every invalid field',
@@ -161,64 +219,468 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in (username + password) and receive a bearer token', public: true, body: ref('LoginRequest'), ok: { status: 200, description: 'Signed in', content: json(ref('LoginResponse')) }, errors: [400, 401, 429] },
-  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke the current token', ok: { status: 204, description: 'Signed out' }, errors: [401] },
-  { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Change the signed-in user’s password; every session of the user is revoked', body: ref('ChangePasswordRequest'), ok: { status: 204, description: 'Changed: sign in again' }, errors: [400, 401, 429] },
-  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user', ok: { status: 200, description: 'The account behind the token', content: json(ref('User')) }, errors: [401] },
-  { method: 'get', path: '/api/procedures', tag: 'procedures', summary: 'The procedure catalogue (latest version of each)', ok: { status: 200, description: 'Procedures', content: json({ type: 'array', items: ref('Procedure') }) }, errors: [401] },
-  { method: 'get', path: '/api/procedures/{code}', tag: 'procedures', summary: 'One procedure, latest or a given version', parameters: [PROCEDURE, ...queryParams(ProcedureVersionQuerySchema)], ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) }, errors: [400, 401, 404] },
-  { method: 'post', path: '/api/procedures', tag: 'procedures', summary: 'Add a procedure (admin)', body: ref('ProcedureDefinition'), ok: { status: 201, description: 'Created', content: json(ref('Procedure')) }, errors: [400, 401, 403, 409] },
-  { method: 'put', path: '/api/procedures/{code}', tag: 'procedures', summary: 'Publish a new version of a procedure (admin); existing dossiers keep theirs', parameters: [PROCEDURE], body: ref('ProcedureDefinition'), ok: { status: 200, description: 'Published', content: json(ref('Procedure')) }, errors: [400, 401, 403, 404, 409] },
   {
-    method: 'post', path: '/api/dossiers', tag: 'dossiers', summary: 'Receive a dossier (counter)', description: 'A counter submission is received at once and its due date computed; online and postal submissions wait for a clerk. Repeating a request with the same Idempotency-Key returns the first dossier (200, Idempotent-Replayed: true).',
-    parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'a client-chosen key making retries safe', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{8,128}$' } }],
-    body: ref('Submission'), ok: { status: 201, description: 'Created (Location: /api/dossiers/{code})', content: json(ref('DossierView')), headers: { Location: { schema: { type: 'string' } } } }, errors: [400, 401, 403, 404, 409],
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'auth',
+    summary: 'Sign in (username + password) and receive a bearer token',
+    public: true,
+    body: ref('LoginRequest'),
+    ok: { status: 200, description: 'Signed in', content: json(ref('LoginResponse')) },
+    errors: [400, 401, 429],
   },
-  { method: 'get', path: '/api/dossiers', tag: 'dossiers', summary: 'List and filter dossiers (paged with a cursor)', parameters: queryParams(DossierListQuerySchema), ok: { status: 200, description: 'One page', content: json(ref('DossierList')) }, errors: [400, 401] },
-  { method: 'get', path: '/api/dossiers/{code}', tag: 'dossiers', summary: 'One dossier with its applicant and documents', parameters: [CODE], ok: { status: 200, description: 'The dossier; ETag is its version', content: json(ref('DossierDetail')), headers: { ETag: { schema: { type: 'string' } } } }, errors: [401, 403, 404] },
   {
-    method: 'post', path: '/api/dossiers/{code}/events', tag: 'dossiers', summary: 'Move a dossier: send one event', description: 'The body is the event type plus its fields. The version the user saw is required, as If-Match or expectedVersion; a stale one is 409.',
-    parameters: [CODE, { name: 'If-Match', in: 'header', required: false, description: 'the dossier version (ETag) the change is based on', schema: { type: 'string' } }],
-    body: ref('EventRequest'), ok: { status: 200, description: 'The dossier after the event', content: json(ref('DossierView')), headers: { ETag: { schema: { type: 'string' } } } }, errors: [400, 401, 403, 404, 409, 428],
+    method: 'post',
+    path: '/api/auth/logout',
+    tag: 'auth',
+    summary: 'Revoke the current token',
+    ok: { status: 204, description: 'Signed out' },
+    errors: [401],
   },
-  { method: 'get', path: '/api/dossiers/{code}/signers', tag: 'dossiers', summary: 'Who may sign this dossier’s apology (form 04) or written refusal: the active leaders of the responsible office and of the leadership, with full names and titles', parameters: [CODE, ...queryParams(SignersQuerySchema)], ok: { status: 200, description: 'Eligible signers', content: json(ref('SignerList')) }, errors: [400, 401, 403, 404] },
-  { method: 'patch', path: '/api/users/{username}', tag: 'users', summary: 'Change a staff account’s full name and/or title (admin)', parameters: [pathParam('username', 'the account')], body: ref('UpdateUserRequest'), ok: { status: 200, description: 'The account', content: json(ref('User')) }, errors: [400, 401, 403, 404] },
-  { method: 'get', path: '/api/dossiers/{code}/events', tag: 'dossiers', summary: 'The dossier’s hash-chained event history', parameters: [CODE], ok: { status: 200, description: 'Events, oldest first', content: json({ type: 'array', items: ref('EventView') }) }, errors: [401, 403, 404] },
-  { method: 'get', path: '/api/dossiers/{code}/forms/{form}', tag: 'dossiers', summary: 'A printable form of the dossier (receipt, supplement request, apology letter …)', parameters: [CODE, pathParam('form', 'the form’s name')], ok: { status: 200, description: 'The form, ready to print', content: { 'text/html': { schema: { type: 'string' } } } }, errors: [401, 403, 404, 409] },
   {
-    method: 'get', path: '/api/public/dossiers/{code}', tag: 'public', summary: 'Citizen status lookup (no login)', public: true,
-    description: 'Needs the last 4 digits of the applicant’s phone or ID number. Shows the status and due date only, never applicant data. An unknown code and a wrong or missing second factor give the same 404. Throttled per client address and per code (429). Never cached.',
+    method: 'post',
+    path: '/api/auth/password',
+    tag: 'auth',
+    summary: 'Change the signed-in user’s password; every session of the user is revoked',
+    body: ref('ChangePasswordRequest'),
+    ok: { status: 204, description: 'Changed: sign in again' },
+    errors: [400, 401, 429],
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user',
+    ok: { status: 200, description: 'The account behind the token', content: json(ref('User')) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/api/procedures',
+    tag: 'procedures',
+    summary: 'The procedure catalogue (latest version of each)',
+    ok: { status: 200, description: 'Procedures', content: json({ type: 'array', items: ref('Procedure') }) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/api/procedures/{code}',
+    tag: 'procedures',
+    summary: 'One procedure, latest or a given version',
+    parameters: [PROCEDURE, ...queryParams(ProcedureVersionQuerySchema)],
+    ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) },
+    errors: [400, 401, 404],
+  },
+  {
+    method: 'post',
+    path: '/api/procedures',
+    tag: 'procedures',
+    summary: 'Add a procedure (admin)',
+    body: ref('ProcedureDefinition'),
+    ok: { status: 201, description: 'Created', content: json(ref('Procedure')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'put',
+    path: '/api/procedures/{code}',
+    tag: 'procedures',
+    summary: 'Publish a new version of a procedure (admin); existing dossiers keep theirs',
+    parameters: [PROCEDURE],
+    body: ref('ProcedureDefinition'),
+    ok: { status: 200, description: 'Published', content: json(ref('Procedure')) },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/dossiers',
+    tag: 'dossiers',
+    summary: 'Receive a dossier (counter)',
+    description:
+      'A counter submission is received at once and its due date computed; online and postal submissions wait for a clerk. Repeating a request with the same Idempotency-Key returns the first dossier (200, Idempotent-Replayed: true).',
+    parameters: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'a client-chosen key making retries safe',
+        schema: { type: 'string', pattern: '^[\\x21-\\x7e]{8,128}$' },
+      },
+    ],
+    body: ref('Submission'),
+    ok: {
+      status: 201,
+      description: 'Created (Location: /api/dossiers/{code})',
+      content: json(ref('DossierView')),
+      headers: { Location: { schema: { type: 'string' } } },
+    },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers',
+    tag: 'dossiers',
+    summary: 'List and filter dossiers (paged with a cursor)',
+    parameters: queryParams(DossierListQuerySchema),
+    ok: { status: 200, description: 'One page', content: json(ref('DossierList')) },
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}',
+    tag: 'dossiers',
+    summary: 'One dossier with its applicant and documents',
+    parameters: [CODE],
+    ok: {
+      status: 200,
+      description: 'The dossier; ETag is its version',
+      content: json(ref('DossierDetail')),
+      headers: { ETag: { schema: { type: 'string' } } },
+    },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/api/dossiers/{code}/events',
+    tag: 'dossiers',
+    summary: 'Move a dossier: send one event',
+    description:
+      'The body is the event type plus its fields. The version the user saw is required, as If-Match or expectedVersion; a stale one is 409.',
+    parameters: [
+      CODE,
+      {
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description: 'the dossier version (ETag) the change is based on',
+        schema: { type: 'string' },
+      },
+    ],
+    body: ref('EventRequest'),
+    ok: {
+      status: 200,
+      description: 'The dossier after the event',
+      content: json(ref('DossierView')),
+      headers: { ETag: { schema: { type: 'string' } } },
+    },
+    errors: [400, 401, 403, 404, 409, 428],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/signers',
+    tag: 'dossiers',
+    summary:
+      'Who may sign this dossier’s apology (form 04) or written refusal: the active leaders of the responsible office and of the leadership, with full names and titles',
+    parameters: [CODE, ...queryParams(SignersQuerySchema)],
+    ok: { status: 200, description: 'Eligible signers', content: json(ref('SignerList')) },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'patch',
+    path: '/api/users/{username}',
+    tag: 'users',
+    summary: 'Change a staff account’s full name and/or title (admin)',
+    parameters: [pathParam('username', 'the account')],
+    body: ref('UpdateUserRequest'),
+    ok: { status: 200, description: 'The account', content: json(ref('User')) },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/events',
+    tag: 'dossiers',
+    summary: 'The dossier’s hash-chained event history',
+    parameters: [CODE],
+    ok: { status: 200, description: 'Events, oldest first', content: json({ type: 'array', items: ref('EventView') }) },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/forms/{form}',
+    tag: 'dossiers',
+    summary: 'A printable form of the dossier (receipt, supplement request, apology letter …)',
+    parameters: [CODE, pathParam('form', 'the form’s name')],
+    ok: { status: 200, description: 'The form, ready to print', content: { 'text/html': { schema: { type: 'string' } } } },
+    errors: [401, 403, 404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/public/dossiers/{code}',
+    tag: 'public',
+    summary: 'Citizen status lookup (no login)',
+    public: true,
+    description:
+      'Needs the last 4 digits of the applicant’s phone or ID number. Shows the status and due date only, never applicant data. An unknown code and a wrong or missing second factor give the same 404. Throttled per client address and per code (429). Never cached.',
     parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
-    ok: { status: 200, description: 'The dossier’s public status', content: json(ref('PublicDossierStatus')) }, errors: [400, 404, 429],
+    ok: { status: 200, description: 'The dossier’s public status', content: json(ref('PublicDossierStatus')) },
+    errors: [400, 404, 429],
   },
-  { method: 'post', path: '/api/users', tag: 'users', summary: 'Create a staff account (admin)', body: ref('CreateUserRequest'), ok: { status: 201, description: 'Created', content: json(ref('User')) }, errors: [400, 401, 403, 409] },
-  { method: 'get', path: '/api/users', tag: 'users', summary: 'List staff accounts (admin)', ok: { status: 200, description: 'Accounts', content: json({ type: 'array', items: ref('User') }) }, errors: [401, 403] },
-  { method: 'get', path: '/api/calendar/{year}', tag: 'calendar', summary: 'A year’s days off and make-up working days', parameters: [YEAR], ok: { status: 200, description: 'The year', content: json(ref('YearView')) }, errors: [400, 401, 404] },
-  { method: 'put', path: '/api/calendar/{year}', tag: 'calendar', summary: 'Replace a year’s holiday data (admin); publishes a new calendar version', parameters: [YEAR], body: ref('YearCalendarInput'), ok: { status: 200, description: 'The year as published', content: json(ref('YearView')) }, errors: [400, 401, 403, 409] },
-  { method: 'get', path: '/api/dossiers/{code}/replay', tag: 'audit', summary: 'Replay the dossier from its events: each step with the state before and after (?upTo=<seq> or ?at=<ISO time> for the state at that point)', parameters: [CODE], ok: { status: 200, description: 'Steps, the state at the cut-off and the projection differences', content: json({ type: 'object' }) }, errors: [400, 401, 403, 404] },
-  { method: 'get', path: '/api/dossiers/{code}/verify', tag: 'audit', summary: 'Verify one dossier: hash chain, replay, projection (auditor, supervisor, admin)', parameters: [CODE], ok: { status: 200, description: 'Findings, first broken event first', content: json({ type: 'object' }) }, errors: [401, 403, 404] },
-  { method: 'get', path: '/api/dossiers/{code}/export', tag: 'audit', summary: 'The full history with its chain as one JSON document, verifiable offline with src/audit/standalone/verify-export.js (auditor)', parameters: [CODE], ok: { status: 200, description: 'motcua-dossier-export/1', content: json({ type: 'object' }) }, errors: [401, 403, 404] },
-  { method: 'get', path: '/api/audit/verify', tag: 'audit', summary: 'Verify every dossier, streamed as NDJSON progress/finding/summary lines (auditor, admin)', ok: { status: 200, description: 'NDJSON stream', content: { 'application/x-ndjson': { schema: { type: 'string' } } } }, errors: [401, 403] },
-  { method: 'get', path: '/api/audit/checkpoints', tag: 'audit', summary: 'The chain checkpoints (auditor, admin)', ok: { status: 200, description: 'Checkpoints', content: json({ type: 'array', items: { type: 'object' } }) }, errors: [401, 403] },
-  { method: 'post', path: '/api/audit/checkpoints', tag: 'audit', summary: 'Record a checkpoint: a digest over all chains’ heads (admin)', ok: { status: 200, description: 'The checkpoint', content: json({ type: 'object' }) }, errors: [401, 403] },
-  { method: 'get', path: '/api/vocabulary', tag: 'public', summary: 'The domain vocabulary: states, open states, events, labels, error and issue codes, units, procedures (no login)', public: true, ok: { status: 200, description: 'The vocabulary', content: json(ref('Vocabulary')) }, errors: [] },
-  { method: 'get', path: '/api/machines', tag: 'audit', summary: 'The stored dossier chart versions', ok: { status: 200, description: 'Versions', content: json(ref('MachineVersions')) }, errors: [401] },
-  { method: 'get', path: '/api/metrics/compliance', tag: 'metrics', summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md', parameters: queryParams(ComplianceQuerySchema), ok: { status: 200, description: 'Figures per group', content: json(ref('ComplianceReport')) }, errors: [400, 401, 403] },
-  { method: 'get', path: '/api/metrics/apology-missing', tag: 'metrics', summary: 'Late dossiers with no apology on record', parameters: queryParams(ApologyMissingQuerySchema), ok: { status: 200, description: 'Dossiers (applicant masked)', content: json(ref('ApologyMissing')) }, errors: [400, 401, 403] },
-  { method: 'get', path: '/api/metrics/definitions', tag: 'metrics', summary: 'Every metric with the rule it follows', ok: { status: 200, description: 'Definitions', content: json(ref('MetricDefinitions')) }, errors: [401] },
-  { method: 'get', path: '/api/reports/weekly-late-review', tag: 'reports', summary: 'The weekly late-dossier review for the centre or a unit, as JSON, CSV, XLSX or printable HTML (streamed)', parameters: queryParams(WeeklyReviewQuerySchema), ok: { status: 200, description: 'The review', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
-  { method: 'post', path: '/api/reports/weekly-late-review/notes', tag: 'reports', summary: 'Record the cause and corrective action for a late or at-risk dossier (hash-chained)', body: ref('ReviewNote'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
-  { method: 'post', path: '/api/reports/weekly-late-review/sign-off', tag: 'reports', summary: 'Sign the week off; later notes are refused', body: ref('WeekSignOff'), ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) }, errors: [400, 401, 403, 409] },
-  { method: 'get', path: '/api/reports/weekly-late-review/sign-offs', tag: 'reports', summary: 'Which weeks of a range are signed off, by whom and when, for the centre or a unit', parameters: queryParams(WeekStatusQuerySchema), ok: { status: 200, description: 'One entry per week', content: json(ref('WeekStatusList')) }, errors: [400, 401, 403] },
-  { method: 'get', path: '/api/reports/monthly', tag: 'reports', summary: 'The monthly report to the Department of Home Affairs: received and returned by channel', parameters: queryParams(MonthlyReportQuerySchema), ok: { status: 200, description: 'The report', content: { 'application/json': {}, 'text/csv': {}, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/html': {} } }, errors: [400, 401, 403] },
-  { method: 'get', path: '/api/reports/monthly/status', tag: 'reports', summary: "A month's report: due date, first download by a supervisor or leader, marked sent", parameters: queryParams(MonthlyStatusQuerySchema), ok: { status: 200, description: 'The status', content: json(ref('MonthlyReportStatus')) }, errors: [400, 401, 403] },
-  { method: 'post', path: '/api/reports/monthly/sent', tag: 'reports', summary: "Mark a month's report as sent to the Department of Home Affairs (once, after the month ends)", body: ref('MonthlyReportSent'), ok: { status: 201, description: 'The status', content: json(ref('MonthlyReportStatus')) }, errors: [400, 401, 403, 409] },
-  { method: 'post', path: '/api/admin/sweep', tag: 'operations', summary: 'Run the deadline sweeper now (admin)', ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) }, errors: [401, 403] },
-  { method: 'put', path: '/api/test/clock', tag: 'operations', summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)', body: ref('TestClockRequest'), ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) }, errors: [400, 401, 403, 404] },
-  { method: 'get', path: '/api/audit/record-views', tag: 'audit', summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor', parameters: queryParams(RecordViewsQuerySchema), ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) }, errors: [400, 401, 403] },
-  { method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics (text format 0.0.4), no login: request counts and latencies per route, transitions by type, sweeper runs, late open dossiers — aggregates only, no personal data', public: true, ok: { status: 200, description: 'The exposition', content: { 'text/plain': { schema: { type: 'string' } } } }, errors: [] },
-  { method: 'get', path: '/health', tag: 'operations', summary: 'Liveness: the process answers', public: true, ok: { status: 200, description: 'Alive', content: json(ref('Health')) }, errors: [] },
-  { method: 'get', path: '/ready', tag: 'operations', summary: 'Readiness: the database answers and its schema is current (503 otherwise)', public: true, ok: { status: 200, description: 'Ready', content: json(ref('Health')) }, errors: [] },
+  {
+    method: 'post',
+    path: '/api/users',
+    tag: 'users',
+    summary: 'Create a staff account (admin)',
+    body: ref('CreateUserRequest'),
+    ok: { status: 201, description: 'Created', content: json(ref('User')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/users',
+    tag: 'users',
+    summary: 'List staff accounts (admin)',
+    ok: { status: 200, description: 'Accounts', content: json({ type: 'array', items: ref('User') }) },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/calendar/{year}',
+    tag: 'calendar',
+    summary: 'A year’s days off and make-up working days',
+    parameters: [YEAR],
+    ok: { status: 200, description: 'The year', content: json(ref('YearView')) },
+    errors: [400, 401, 404],
+  },
+  {
+    method: 'put',
+    path: '/api/calendar/{year}',
+    tag: 'calendar',
+    summary: 'Replace a year’s holiday data (admin); publishes a new calendar version',
+    parameters: [YEAR],
+    body: ref('YearCalendarInput'),
+    ok: { status: 200, description: 'The year as published', content: json(ref('YearView')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/replay',
+    tag: 'audit',
+    summary:
+      'Replay the dossier from its events: each step with the state before and after (?upTo=<seq> or ?at=<ISO time> for the state at that point)',
+    parameters: [CODE],
+    ok: { status: 200, description: 'Steps, the state at the cut-off and the projection differences', content: json({ type: 'object' }) },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/verify',
+    tag: 'audit',
+    summary: 'Verify one dossier: hash chain, replay, projection (auditor, supervisor, admin)',
+    parameters: [CODE],
+    ok: { status: 200, description: 'Findings, first broken event first', content: json({ type: 'object' }) },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/export',
+    tag: 'audit',
+    summary:
+      'The full history with its chain as one JSON document, verifiable offline with src/audit/standalone/verify-export.js (auditor)',
+    parameters: [CODE],
+    ok: { status: 200, description: 'motcua-dossier-export/1', content: json({ type: 'object' }) },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/audit/verify',
+    tag: 'audit',
+    summary: 'Verify every dossier, streamed as NDJSON progress/finding/summary lines (auditor, admin)',
+    ok: { status: 200, description: 'NDJSON stream', content: { 'application/x-ndjson': { schema: { type: 'string' } } } },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/audit/checkpoints',
+    tag: 'audit',
+    summary: 'The chain checkpoints (auditor, admin)',
+    ok: { status: 200, description: 'Checkpoints', content: json({ type: 'array', items: { type: 'object' } }) },
+    errors: [401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/audit/checkpoints',
+    tag: 'audit',
+    summary: 'Record a checkpoint: a digest over all chains’ heads (admin)',
+    ok: { status: 200, description: 'The checkpoint', content: json({ type: 'object' }) },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/vocabulary',
+    tag: 'public',
+    summary: 'The domain vocabulary: states, open states, events, labels, error and issue codes, units, procedures (no login)',
+    public: true,
+    ok: { status: 200, description: 'The vocabulary', content: json(ref('Vocabulary')) },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/api/machines',
+    tag: 'audit',
+    summary: 'The stored dossier chart versions',
+    ok: { status: 200, description: 'Versions', content: json(ref('MachineVersions')) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/compliance',
+    tag: 'metrics',
+    summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md',
+    parameters: queryParams(ComplianceQuerySchema),
+    ok: { status: 200, description: 'Figures per group', content: json(ref('ComplianceReport')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/apology-missing',
+    tag: 'metrics',
+    summary: 'Late dossiers with no apology on record',
+    parameters: queryParams(ApologyMissingQuerySchema),
+    ok: { status: 200, description: 'Dossiers (applicant masked)', content: json(ref('ApologyMissing')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/definitions',
+    tag: 'metrics',
+    summary: 'Every metric with the rule it follows',
+    ok: { status: 200, description: 'Definitions', content: json(ref('MetricDefinitions')) },
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/api/reports/weekly-late-review',
+    tag: 'reports',
+    summary: 'The weekly late-dossier review for the centre or a unit, as JSON, CSV, XLSX or printable HTML (streamed)',
+    parameters: queryParams(WeeklyReviewQuerySchema),
+    ok: {
+      status: 200,
+      description: 'The review',
+      content: {
+        'application/json': {},
+        'text/csv': {},
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
+        'text/html': {},
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/reports/weekly-late-review/notes',
+    tag: 'reports',
+    summary: 'Record the cause and corrective action for a late or at-risk dossier (hash-chained)',
+    body: ref('ReviewNote'),
+    ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/reports/weekly-late-review/sign-off',
+    tag: 'reports',
+    summary: 'Sign the week off; later notes are refused',
+    body: ref('WeekSignOff'),
+    ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/reports/weekly-late-review/sign-offs',
+    tag: 'reports',
+    summary: 'Which weeks of a range are signed off, by whom and when, for the centre or a unit',
+    parameters: queryParams(WeekStatusQuerySchema),
+    ok: { status: 200, description: 'One entry per week', content: json(ref('WeekStatusList')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/reports/monthly',
+    tag: 'reports',
+    summary: 'The monthly report to the Department of Home Affairs: received and returned by channel',
+    parameters: queryParams(MonthlyReportQuerySchema),
+    ok: {
+      status: 200,
+      description: 'The report',
+      content: {
+        'application/json': {},
+        'text/csv': {},
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
+        'text/html': {},
+      },
+    },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/reports/monthly/status',
+    tag: 'reports',
+    summary: "A month's report: due date, first download by a supervisor or leader, marked sent",
+    parameters: queryParams(MonthlyStatusQuerySchema),
+    ok: { status: 200, description: 'The status', content: json(ref('MonthlyReportStatus')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/reports/monthly/sent',
+    tag: 'reports',
+    summary: "Mark a month's report as sent to the Department of Home Affairs (once, after the month ends)",
+    body: ref('MonthlyReportSent'),
+    ok: { status: 201, description: 'The status', content: json(ref('MonthlyReportStatus')) },
+    errors: [400, 401, 403, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/sweep',
+    tag: 'operations',
+    summary: 'Run the deadline sweeper now (admin)',
+    ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) },
+    errors: [401, 403],
+  },
+  {
+    method: 'put',
+    path: '/api/test/clock',
+    tag: 'operations',
+    summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)',
+    body: ref('TestClockRequest'),
+    ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/audit/record-views',
+    tag: 'audit',
+    summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor',
+    parameters: queryParams(RecordViewsQuerySchema),
+    ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary:
+      'Prometheus metrics (text format 0.0.4), no login: request counts and latencies per route, transitions by type, sweeper runs, late open dossiers — aggregates only, no personal data',
+    public: true,
+    ok: { status: 200, description: 'The exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/health',
+    tag: 'operations',
+    summary: 'Liveness: the process answers',
+    public: true,
+    ok: { status: 200, description: 'Alive', content: json(ref('Health')) },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    tag: 'operations',
+    summary: 'Readiness: the database answers and its schema is current (503 otherwise)',
+    public: true,
+    ok: { status: 200, description: 'Ready', content: json(ref('Health')) },
+    errors: [],
+  },
 ];
 
 /** Every documented path template (e.g. /api/dossiers/{code}), literal ones before those with parameters. */
@@ -229,10 +691,15 @@ export function apiRouteTemplates(): string[] {
 
 function operation(r: Route): JsonSchema {
   const responses: Record<string, unknown> = {
-    [r.ok.status]: { description: r.ok.description, ...(r.ok.headers ? { headers: r.ok.headers } : {}), ...(r.ok.content ? { content: r.ok.content } : {}) },
+    [r.ok.status]: {
+      description: r.ok.description,
+      ...(r.ok.headers ? { headers: r.ok.headers } : {}),
+      ...(r.ok.content ? { content: r.ok.content } : {}),
+    },
   };
   // every route with a body refuses one over the size limit or in another format (docs/api-errors.md)
-  for (const status of r.body ? [...r.errors, 413, 415] : r.errors) responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
+  for (const status of r.body ? [...r.errors, 413, 415] : r.errors)
+    responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
   if (r.path === '/ready') responses[503] = { description: 'Not ready', content: json(ref('Health')) };
   return {
     tags: [r.tag],
@@ -251,18 +718,22 @@ export function buildOpenApiDocument(version = '0.1.0'): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of ROUTES) (paths[r.path] ??= {})[r.method] = operation(r);
   const responses = Object.fromEntries(
-    Object.values(ERRORS).map((name) => [name, {
-      description: ERROR_TEXT[name],
-      ...(name === 'TooManyRequests' ? { headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } } : {}),
-      content: json(ref('Error')),
-    }]),
+    Object.values(ERRORS).map((name) => [
+      name,
+      {
+        description: ERROR_TEXT[name],
+        ...(name === 'TooManyRequests' ? { headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } } } : {}),
+        content: json(ref('Error')),
+      },
+    ]),
   );
   return {
     openapi: '3.1.0',
     info: {
       title: 'motcua API',
       version,
-      description: 'Workflow engine for one-stop public administrative service centres (Bộ phận Một cửa). Staff routes need a bearer token from POST /api/auth/login; the citizen lookup, health and readiness do not.',
+      description:
+        'Workflow engine for one-stop public administrative service centres (Bộ phận Một cửa). Staff routes need a bearer token from POST /api/auth/login; the citizen lookup, health and readiness do not.',
     },
     tags: ['auth', 'procedures', 'dossiers', 'public', 'users', 'calendar', 'operations'].map((name) => ({ name })),
     security: [{ bearerAuth: [] }],

@@ -152,11 +152,18 @@ function storedEventOf(raw: Record<string, unknown>): StoredEvent {
 async function* replayedDossiers(db: Knex, toAt: string, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }> {
   let after = '';
   for (;;) {
-    const q = db('dossier_events').select('dossier_id').where('seq', 1).where('occurred_at', '<', toAt).orderBy('dossier_id').limit(pageSize);
+    const q = db('dossier_events')
+      .select('dossier_id')
+      .where('seq', 1)
+      .where('occurred_at', '<', toAt)
+      .orderBy('dossier_id')
+      .limit(pageSize);
     if (after) q.where('dossier_id', '>', after);
     const ids = ((await q) as { dossier_id: string }[]).map((r) => String(r.dossier_id));
     if (!ids.length) return;
-    const rows = (await db('dossier_events').whereIn('dossier_id', ids).orderBy([{ column: 'dossier_id' }, { column: 'seq' }])) as Record<string, unknown>[];
+    const rows = (await db('dossier_events')
+      .whereIn('dossier_id', ids)
+      .orderBy([{ column: 'dossier_id' }, { column: 'seq' }])) as Record<string, unknown>[];
     const byId = new Map<string, StoredEvent[]>();
     for (const r of rows) {
       const id = String(r.dossier_id);

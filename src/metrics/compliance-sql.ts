@@ -23,7 +23,6 @@ import {
 import type { Calendar } from '../../machines/calendar';
 import { STOPPED_STATES } from '../../machines/vocabulary';
 
-
 const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
 
 /** Reference data the groupings need: procedure names and fields by (code, version). */
@@ -120,8 +119,22 @@ export interface SqlCondition {
  * counts (figureCondition), so a card's number and its list's length are the same by construction.
  */
 export const DRILL_FIGURES = [
-  'received', 'resolved', 'early', 'onTime', 'late', 'pending', 'pendingLate', 'pendingDueSoon', 'pendingNotYetDue',
-  'pendingClockStopped', 'lateDossiers', 'apologised', 'apologyMissing', 'returned', 'withdrawn', 'refusedIntake',
+  'received',
+  'resolved',
+  'early',
+  'onTime',
+  'late',
+  'pending',
+  'pendingLate',
+  'pendingDueSoon',
+  'pendingNotYetDue',
+  'pendingClockStopped',
+  'lateDossiers',
+  'apologised',
+  'apologyMissing',
+  'returned',
+  'withdrawn',
+  'refusedIntake',
 ] as const;
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
@@ -134,10 +147,20 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
   // (BitmapOr) read only the open dossiers (a partial index) and those resolved or withdrawn since,
   // never the whole history. "No result and not closed" is exactly the open states.
   const pendingAt = (at: string) =>
-    c(`(result_at IS NULL AND closed_at IS NULL AND received_at < ?) OR (result_at >= ? AND received_at < ?) OR (state = 'withdrawn' AND closed_at >= ? AND received_at < ?)`, at, at, at, at, at);
+    c(
+      `(result_at IS NULL AND closed_at IS NULL AND received_at < ?) OR (result_at >= ? AND received_at < ?) OR (state = 'withdrawn' AND closed_at >= ? AND received_at < ?)`,
+      at,
+      at,
+      at,
+      at,
+      at,
+    );
   const lateOpen = c(`${NOT_STOPPED} AND original_due_at < ?`, asOf);
   const apologisedBy = c('first_apology_at < ?', asOf);
-  const and = (...parts: SqlCondition[]): SqlCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' AND '), bindings: parts.flatMap((p) => p.bindings) });
+  const and = (...parts: SqlCondition[]): SqlCondition => ({
+    sql: parts.map((p) => `(${p.sql})`).join(' AND '),
+    bindings: parts.flatMap((p) => p.bindings),
+  });
   return {
     where: {
       received: c('received_at >= ? AND received_at < ?', f, t),
@@ -164,7 +187,11 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
 function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Aggregate[] {
   const k = conditionsOf(b, cut);
   const counted = (name: string, cond: SqlCondition): [string, string, Knex.Value[]] => [name, count(cond.sql), cond.bindings];
-  const agg = (where: SqlCondition, figures: Aggregate['figures']): Aggregate => ({ where: where.sql, whereBindings: where.bindings, figures });
+  const agg = (where: SqlCondition, figures: Aggregate['figures']): Aggregate => ({
+    where: where.sql,
+    whereBindings: where.bindings,
+    figures,
+  });
   return [
     agg(k.where.received, [
       ['received', 'COUNT(*)', []],
@@ -217,11 +244,18 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
  * Exactly the dossiers one figure counts over the period [fromAt, toAt) classified at `cut` (the
  * report's own as-of instant and due-soon bound): the drill-down behind a dashboard card.
  */
-export function figureCondition(figure: DrillFigure, period: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; dueSoonUntil: string }): SqlCondition {
+export function figureCondition(
+  figure: DrillFigure,
+  period: Pick<Bucket, 'fromAt' | 'toAt'>,
+  cut: { asOf: string; dueSoonUntil: string },
+): SqlCondition {
   const k = conditionsOf(period, cut);
   const { and } = k;
   const c = (sql: string): SqlCondition => ({ sql, bindings: [] });
-  const or = (...parts: SqlCondition[]): SqlCondition => ({ sql: parts.map((p) => `(${p.sql})`).join(' OR '), bindings: parts.flatMap((p) => p.bindings) });
+  const or = (...parts: SqlCondition[]): SqlCondition => ({
+    sql: parts.map((p) => `(${p.sql})`).join(' OR '),
+    bindings: parts.flatMap((p) => p.bindings),
+  });
   const lateResolved = and(k.where.resolved, k.lateResolved);
   const lateOpen = and(k.where.pending, k.lateOpen);
   const notApologised = { sql: 'first_apology_at IS NULL OR NOT (first_apology_at < ?)', bindings: k.apologisedBy.bindings };
@@ -258,7 +292,11 @@ export function figureCondition(figure: DrillFigure, period: Pick<Bucket, 'fromA
   }
 }
 
-async function runAggregate(db: Knex, a: Aggregate, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, Record<string, number>>> {
+async function runAggregate(
+  db: Knex,
+  a: Aggregate,
+  key: { sql: string; bindings: Knex.Value[] } | null,
+): Promise<Map<string, Record<string, number>>> {
   const cols = a.figures.map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
   const bindings = [...(key?.bindings ?? []), ...a.figures.flatMap(([, , b]) => b), ...a.whereBindings];
   const sql = key

@@ -21,7 +21,9 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const labels = (l: Record<string, string>) =>
-  `{${Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(',')}}`;
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf');
 
 interface Histogram {
@@ -33,7 +35,10 @@ interface Histogram {
 export class HttpMetrics {
   private readonly requests = new Map<string, { method: string; route: string; status: string; n: number }>();
   private readonly durations = new Map<string, { method: string; route: string; h: Histogram }>();
-  private readonly sweeps = new Map<string, number>([['ok', 0], ['error', 0]]);
+  private readonly sweeps = new Map<string, number>([
+    ['ok', 0],
+    ['error', 0],
+  ]);
   private readonly templates: { template: string; re: RegExp }[];
 
   constructor() {
@@ -75,7 +80,8 @@ export class HttpMetrics {
     const out: string[] = [];
     out.push('# HELP motcua_http_requests_total HTTP requests answered, by method, route template and status.');
     out.push('# TYPE motcua_http_requests_total counter');
-    for (const r of this.requests.values()) out.push(`motcua_http_requests_total${labels({ method: r.method, route: r.route, status: r.status })} ${r.n}`);
+    for (const r of this.requests.values())
+      out.push(`motcua_http_requests_total${labels({ method: r.method, route: r.route, status: r.status })} ${r.n}`);
 
     out.push('# HELP motcua_http_request_duration_seconds Time to answer an HTTP request, by method and route template.');
     out.push('# TYPE motcua_http_request_duration_seconds histogram');

@@ -59,7 +59,11 @@ export function openBackupConnection(file: string): Knex {
     client: 'better-sqlite3',
     connection: { filename: file, options: { readonly: true } },
     useNullAsDefault: true,
-    pool: { min: 1, max: 1, afterCreate: betterSqliteAfterCreate([`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`, 'PRAGMA busy_timeout = 10000']) },
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: betterSqliteAfterCreate([`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`, 'PRAGMA busy_timeout = 10000']),
+    },
   });
 }
 

@@ -57,7 +57,15 @@ export function monthBounds(month: string): { from: string; to: string } | null 
 }
 
 function emptyRow(channel: MonthlyRow['channel']): MonthlyRow {
-  return { channel, channelLabel: CHANNEL_LABELS[channel], received: 0, returned: 0, returnedAtCounter: 0, returnedByPost: 0, returnedOnline: 0 };
+  return {
+    channel,
+    channelLabel: CHANNEL_LABELS[channel],
+    received: 0,
+    returned: 0,
+    returnedAtCounter: 0,
+    returnedByPost: 0,
+    returnedOnline: 0,
+  };
 }
 
 /** Counts a month's received dossiers and returned results. */
@@ -108,7 +116,14 @@ export async function buildMonthlyReport(db: Knex, month: string, now: string): 
     }),
     emptyRow('total'),
   );
-  return { title: `Báo cáo tình hình tiếp nhận và trả kết quả hồ sơ tháng ${month.slice(5)}/${month.slice(0, 4)}`, month, ...bounds, generatedAt: now, rows: list, total };
+  return {
+    title: `Báo cáo tình hình tiếp nhận và trả kết quả hồ sơ tháng ${month.slice(5)}/${month.slice(0, 4)}`,
+    month,
+    ...bounds,
+    generatedAt: now,
+    rows: list,
+    total,
+  };
 }
 
 /** The report's table: the columns of the CSV, the XLSX and the HTML page. */

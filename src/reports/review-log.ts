@@ -88,12 +88,21 @@ export async function listReviewEvents(db: Knex | Knex.Transaction, week: string
 }
 
 /** Per week of `weeks`, the week's sign-off (or null) and how many notes its chain holds, for one scope. */
-export async function weekStatuses(db: Knex, scope: string, weeks: readonly string[]): Promise<Map<string, { signOff: ReviewEvent | null; notes: number }>> {
+export async function weekStatuses(
+  db: Knex,
+  scope: string,
+  weeks: readonly string[],
+): Promise<Map<string, { signOff: ReviewEvent | null; notes: number }>> {
   const out = new Map(weeks.map((w) => [w, { signOff: null as ReviewEvent | null, notes: 0 }]));
   if (!weeks.length) return out;
   const signOffs = await db('review_events').where({ unit: scope, type: 'WEEK_SIGNED_OFF' }).whereIn('week', weeks);
   for (const r of signOffs) out.get(String(r.week))!.signOff = fromRow(r);
-  const notes = (await db('review_events').select('week').count({ n: '*' }).where({ unit: scope, type: 'REVIEW_NOTE' }).whereIn('week', weeks).groupBy('week')) as { week: string; n: number | string }[];
+  const notes = (await db('review_events')
+    .select('week')
+    .count({ n: '*' })
+    .where({ unit: scope, type: 'REVIEW_NOTE' })
+    .whereIn('week', weeks)
+    .groupBy('week')) as { week: string; n: number | string }[];
   for (const r of notes) out.get(String(r.week))!.notes = Number(r.n);
   return out;
 }
@@ -126,7 +135,13 @@ export async function assertWeekOpen(db: Knex | Knex.Transaction, week: string, 
   if (signed) throw transitionNotAllowed(type, 'signed_off', [], `Tuần ${week} đã được ký duyệt: không thể ghi thêm vào biên bản rà soát`);
 }
 
-async function append(db: Knex, input: AppendInput, type: ReviewEventType, payload: Record<string, unknown>, dossierCode: string | null): Promise<ReviewEvent> {
+async function append(
+  db: Knex,
+  input: AppendInput,
+  type: ReviewEventType,
+  payload: Record<string, unknown>,
+  dossierCode: string | null,
+): Promise<ReviewEvent> {
   const occurredAt = new Date(input.at).toISOString();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -135,7 +150,19 @@ async function append(db: Knex, input: AppendInput, type: ReviewEventType, paylo
         const last = await tx('review_events').where({ week: input.week, unit: input.scope }).orderBy('seq', 'desc').first('seq', 'hash');
         const seq = last ? Number(last.seq) + 1 : 1;
         const prevHash = last ? String(last.hash) : GENESIS_HASH;
-        const event: ReviewEvent = { id: uuidv7(), week: input.week, scope: input.scope, seq, type, dossierCode, payload, actor: input.actor, occurredAt, prevHash, hash: '' };
+        const event: ReviewEvent = {
+          id: uuidv7(),
+          week: input.week,
+          scope: input.scope,
+          seq,
+          type,
+          dossierCode,
+          payload,
+          actor: input.actor,
+          occurredAt,
+          prevHash,
+          hash: '',
+        };
         event.hash = hashOf(prevHash, event);
         await tx('review_events').insert({
           id: event.id,
@@ -176,7 +203,12 @@ export function verifyChain(events: readonly ReviewEvent[]): ChainVerification {
   let prev = GENESIS_HASH;
   let signed = false;
   for (const [i, e] of events.entries()) {
-    const broken = (reason: string): ChainVerification => ({ valid: false, length: events.length, head: events.at(-1)?.hash ?? GENESIS_HASH, brokenAt: { seq: e.seq, reason } });
+    const broken = (reason: string): ChainVerification => ({
+      valid: false,
+      length: events.length,
+      head: events.at(-1)?.hash ?? GENESIS_HASH,
+      brokenAt: { seq: e.seq, reason },
+    });
     if (e.seq !== i + 1) return broken(`expected seq ${i + 1}`);
     if (signed) return broken('record after the week was signed off');
     signed = e.type === 'WEEK_SIGNED_OFF';

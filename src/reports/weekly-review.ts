@@ -25,7 +25,15 @@ import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
 import { displayNamesOf } from '../store/user-names';
 import { toIsoOrNull } from '../store/time';
-import { CENTRE_SCOPE, listReviewEvents, notesByDossier, signOffOf, verifyChain, type ChainVerification, type ReviewEvent } from './review-log';
+import {
+  CENTRE_SCOPE,
+  listReviewEvents,
+  notesByDossier,
+  signOffOf,
+  verifyChain,
+  type ChainVerification,
+  type ReviewEvent,
+} from './review-log';
 import type { Column } from './formats/csv';
 import { STATE_LABELS } from '../../machines/vocabulary';
 
@@ -51,7 +59,12 @@ function weekOfDay(day: number): IsoWeek {
   const year = yearOfDayNumber(monday + 3);
   const n = (monday - mondayOfWeek1(year)) / 7 + 1;
   const date = dateOfDayNumber(monday);
-  return { label: `${year}-W${String(n).padStart(2, '0')}`, monday: date, from: toInstant(date, '00:00'), to: toInstant(dateOfDayNumber(monday + 7), '00:00') };
+  return {
+    label: `${year}-W${String(n).padStart(2, '0')}`,
+    monday: date,
+    from: toInstant(date, '00:00'),
+    to: toInstant(dateOfDayNumber(monday + 7), '00:00'),
+  };
 }
 
 /** Pure. The ISO week 'YYYY-Www' (W01–W52/53), or null when there is no such week. */
@@ -133,7 +146,13 @@ export function classifyForWeek(
   nextTo: string,
 ): Category | null {
   const t = (s: string | null) => (s === null ? null : Date.parse(s));
-  const [due, result, as, from, to] = [t(row.original_due_at), t(row.result_at), Date.parse(asOf), Date.parse(week.from), Date.parse(week.to)];
+  const [due, result, as, from, to] = [
+    t(row.original_due_at),
+    t(row.result_at),
+    Date.parse(asOf),
+    Date.parse(week.from),
+    Date.parse(week.to),
+  ];
   if (result !== null && result >= from && result < to && row.final_timeliness === 'late') return 'resolved_late';
   if (result !== null && result >= as && due !== null && due < as) return 'overdue';
   if (result !== null || due === null) return null;
@@ -169,7 +188,13 @@ export interface ReviewDossier {
   state: string;
   currentStep: { id: string; name: string } | null;
   currentUnit: { code: string; name: string } | null;
-  responsible: { step: string | null; stepName: string | null; unit: string | null; unitName: string; source: 'control_slip' | 'apology' | 'current_step' } | null;
+  responsible: {
+    step: string | null;
+    stepName: string | null;
+    unit: string | null;
+    unitName: string;
+    source: 'control_slip' | 'apology' | 'current_step';
+  } | null;
   apology: ApologyStatus;
   /** how often the dossier was paused, for how long (working time) and how far pauses moved its statutory due date */
   pauses: { count: number; totalWorkingMs: number; extensionMs: number };
@@ -290,22 +315,41 @@ function pauseCounts(ctx: DossierContext, cal: Calendar, asOf: string): ReviewDo
 /** A note as the report shows it: phone- and ID-shaped numbers typed into the text are masked like the applicant's. */
 function noteView(e: ReviewEvent, names: Map<string, string>): NoteView {
   const text = (v: unknown) => maskPersonalNumbers(String(v ?? ''));
-  return { seq: e.seq, cause: text(e.payload.cause), correctiveAction: text(e.payload.correctiveAction), actor: e.actor, actorName: names.get(e.actor) ?? e.actor, at: e.occurredAt };
+  return {
+    seq: e.seq,
+    cause: text(e.payload.cause),
+    correctiveAction: text(e.payload.correctiveAction),
+    actor: e.actor,
+    actorName: names.get(e.actor) ?? e.actor,
+    at: e.occurredAt,
+  };
 }
 
 const rate = (good: number, all: number) => (all === 0 ? null : good / all);
 
 async function trendPoint(db: Knex, week: IsoWeek, scopeFilter: (q: Knex.QueryBuilder) => void): Promise<TrendPoint> {
-  const q = db('dossiers').select('final_timeliness').count({ n: '*' }).where('result_at', '>=', week.from).where('result_at', '<', week.to).groupBy('final_timeliness');
+  const q = db('dossiers')
+    .select('final_timeliness')
+    .count({ n: '*' })
+    .where('result_at', '>=', week.from)
+    .where('result_at', '<', week.to)
+    .groupBy('final_timeliness');
   scopeFilter(q);
-  const counts = new Map<string, number>(((await q) as { final_timeliness: string | null; n: number | string }[]).map((r) => [String(r.final_timeliness), Number(r.n)]));
+  const counts = new Map<string, number>(
+    ((await q) as { final_timeliness: string | null; n: number | string }[]).map((r) => [String(r.final_timeliness), Number(r.n)]),
+  );
   const [early, onTime, late] = [counts.get('early') ?? 0, counts.get('on_time') ?? 0, counts.get('late') ?? 0];
   const resolved = [...counts.values()].reduce((a, b) => a + b, 0);
   return { week: week.label, from: week.from, to: week.to, resolved, early, onTime, late, onTimeRate: rate(early + onTime, resolved) };
 }
 
 /** Keyset pages over (orderCol, id): each page is one indexed range read. */
-async function* keysetPages(db: Knex, where: (q: Knex.QueryBuilder) => void, orderCol: string, pageSize: number): AsyncGenerator<DossierRow> {
+async function* keysetPages(
+  db: Knex,
+  where: (q: Knex.QueryBuilder) => void,
+  orderCol: string,
+  pageSize: number,
+): AsyncGenerator<DossierRow> {
   let after: { k: string; id: string } | null = null;
   for (;;) {
     const q = db('dossiers').select('id', orderCol);
@@ -316,7 +360,14 @@ async function* keysetPages(db: Knex, where: (q: Knex.QueryBuilder) => void, ord
     }
     const keys = (await q.orderBy([{ column: orderCol }, { column: 'id' }]).limit(pageSize)) as Record<string, unknown>[];
     if (keys.length === 0) return;
-    const byId = new Map((await findDossiersByIds(db, keys.map((k) => String(k.id)))).map((r) => [r.id, r]));
+    const byId = new Map(
+      (
+        await findDossiersByIds(
+          db,
+          keys.map((k) => String(k.id)),
+        )
+      ).map((r) => [r.id, r]),
+    );
     for (const k of keys) {
       const row = byId.get(String(k.id));
       if (row) yield row;
@@ -375,7 +426,10 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
   const notes = notesByDossier(thisWeek);
   const promised = notesByDossier(lastWeek);
   const signOff = signOffOf(thisWeek);
-  const names = await displayNamesOf(db, [...thisWeek, ...lastWeek].map((e) => e.actor));
+  const names = await displayNamesOf(
+    db,
+    [...thisWeek, ...lastWeek].map((e) => e.actor),
+  );
   const noteOf = (e: ReviewEvent) => noteView(e, names);
   const header: WeeklyReviewHeader = {
     title: `Rà soát hồ sơ trễ hạn tuần ${week.label}`,
@@ -399,7 +453,11 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
   };
 
   const sections: [Category, (q: Knex.QueryBuilder) => void, string][] = [
-    ['resolved_late', (q) => q.where('result_at', '>=', week.from).where('result_at', '<', week.to).where('final_timeliness', 'late'), 'result_at'],
+    [
+      'resolved_late',
+      (q) => q.where('result_at', '>=', week.from).where('result_at', '<', week.to).where('final_timeliness', 'late'),
+      'result_at',
+    ],
     ['overdue', (q) => q.where('result_at', '>=', asOf).where('original_due_at', '<', asOf), 'result_at'],
     [
       'overdue',
@@ -422,7 +480,21 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
     ],
   ];
 
-  const totals: WeeklyReviewTail['totals'] = { dossiers: 0, late: 0, resolvedLate: 0, overdue: 0, atRisk: 0, apologyNone: 0, exempted: 0, apologyTimely: 0, apologyLate: 0, resolved: 0, early: 0, onTime: 0, onTimeRate: null };
+  const totals: WeeklyReviewTail['totals'] = {
+    dossiers: 0,
+    late: 0,
+    resolvedLate: 0,
+    overdue: 0,
+    atRisk: 0,
+    apologyNone: 0,
+    exempted: 0,
+    apologyTimely: 0,
+    apologyLate: 0,
+    resolved: 0,
+    early: 0,
+    onTime: 0,
+    onTimeRate: null,
+  };
   const byProcedure = new Map<string, RankItem>();
   const byUnit = new Map<string, RankItem>();
   const seenPromised = new Set<string>();
@@ -501,10 +573,14 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       const week0 = trend[trend.length - 1]!;
       Object.assign(totals, { resolved: week0.resolved, early: week0.early, onTime: week0.onTime, onTimeRate: week0.onTimeRate });
       const top = opts.top ?? 5;
-      const worst = (m: Map<string, RankItem>) => [...m.values()].sort((a, b) => b.late - a.late || a.code.localeCompare(b.code)).slice(0, top);
+      const worst = (m: Map<string, RankItem>) =>
+        [...m.values()].sort((a, b) => b.late - a.late || a.code.localeCompare(b.code)).slice(0, top);
       const missing = [...promised.keys()].filter((c) => !seenPromised.has(c));
       const rows = missing.length ? ((await db('dossiers').whereIn('code', missing).select('id')) as { id: string }[]) : [];
-      const found = await findDossiersByIds(db, rows.map((r) => r.id));
+      const found = await findDossiersByIds(
+        db,
+        rows.map((r) => r.id),
+      );
       const followUp = found
         .sort((a, b) => a.code.localeCompare(b.code))
         .map((r) => ({
@@ -521,7 +597,6 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
 }
 
 // --- the flat table (CSV, XLSX, HTML) ----------------------------------------------------------
-
 
 /** Vietnamese label of a lifecycle state. */
 export function stateLabel(state: string): string {
@@ -550,8 +625,18 @@ export const REVIEW_COLUMNS: Column<ReviewDossier>[] = [
   { header: 'Đơn vị chịu trách nhiệm', type: 'text', width: 24, value: (d) => d.responsible?.unitName || null },
   { header: 'Xin lỗi', type: 'text', width: 20, value: (d) => APOLOGY_LABELS[d.apology] },
   { header: 'Số lần tạm dừng', type: 'number', width: 10, value: (d) => d.pauses.count },
-  { header: 'Thời gian tạm dừng (giờ làm việc)', type: 'number', width: 12, value: (d) => Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10 },
-  { header: 'Hạn lùi do tạm dừng (giờ làm việc)', type: 'number', width: 12, value: (d) => Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10 },
+  {
+    header: 'Thời gian tạm dừng (giờ làm việc)',
+    type: 'number',
+    width: 12,
+    value: (d) => Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10,
+  },
+  {
+    header: 'Hạn lùi do tạm dừng (giờ làm việc)',
+    type: 'number',
+    width: 12,
+    value: (d) => Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10,
+  },
   { header: 'Nguyên nhân', type: 'text', width: 30, value: (d) => lastOf(d.notes)?.cause ?? null },
   { header: 'Biện pháp khắc phục', type: 'text', width: 30, value: (d) => lastOf(d.notes)?.correctiveAction ?? null },
   { header: 'Nguyên nhân (tuần trước)', type: 'text', width: 30, value: (d) => lastOf(d.lastWeekNotes)?.cause ?? null },

@@ -9,7 +9,15 @@
 import type { Channel } from '../../machines/dossier';
 import { addDays, weekday, type Calendar } from '../../machines/calendar';
 import { codeDay } from '../../machines/engine/plan';
-import { CENTRE_SIZE_SIGMA, channelWeights, ONLINE_DAY_OFF_LOAD, ONLINE_HOUR_LOAD, OTHER_PROCEDURE_WEIGHT, PROCEDURE_WEIGHTS, WEEKDAY_LOAD } from './mix';
+import {
+  CENTRE_SIZE_SIGMA,
+  channelWeights,
+  ONLINE_DAY_OFF_LOAD,
+  ONLINE_HOUR_LOAD,
+  OTHER_PROCEDURE_WEIGHT,
+  PROCEDURE_WEIGHTS,
+  WEEKDAY_LOAD,
+} from './mix';
 import { Rng } from './prng';
 import type { DossierSeed } from './simulate';
 
@@ -125,7 +133,10 @@ export function buildSchedule(o: ScheduleOptions): Schedule {
   const intervalWeights = cumulative(intervals.map((iv) => iv.endMs - iv.startMs));
 
   const sizeRng = new Rng(`${o.seed}|centre-sizes`);
-  const counts = apportion(o.dossiers, Array.from({ length: o.centres }, () => sizeRng.logNormal(1, CENTRE_SIZE_SIGMA)));
+  const counts = apportion(
+    o.dossiers,
+    Array.from({ length: o.centres }, () => sizeRng.logNormal(1, CENTRE_SIZE_SIGMA)),
+  );
 
   const size = o.dossiers;
   const s: Schedule = {

@@ -13,11 +13,54 @@ import { personName } from './people';
 import { Rng } from './prng';
 
 const COMMUNES = [
-  'Vân Hòa', 'Tây Hồ', 'Ba Đình', 'Hoàn Kiếm', 'Cửa Nam', 'Ô Chợ Dừa', 'Láng', 'Ngọc Hà', 'Giảng Võ', 'Hai Bà Trưng',
-  'Vĩnh Tuy', 'Bạch Mai', 'Đống Đa', 'Kim Liên', 'Văn Miếu - Quốc Tử Giám', 'Thanh Xuân', 'Khương Đình', 'Cầu Giấy',
-  'Nghĩa Đô', 'Yên Hòa', 'Tương Mai', 'Định Công', 'Hoàng Liệt', 'Yên Sở', 'Long Biên', 'Bồ Đề', 'Việt Hưng', 'Phúc Lợi',
-  'Sóc Sơn', 'Đa Phúc', 'Kim Anh', 'Trung Giã', 'Đông Anh', 'Phúc Thịnh', 'Thư Lâm', 'Gia Lâm', 'Thuận An', 'Bát Tràng',
-  'Thanh Trì', 'Đại Thanh', 'Ngọc Hồi', 'Nam Phù', 'Thường Tín', 'Hồng Vân', 'Chương Mỹ', 'Phú Nghĩa', 'Xuân Mai', 'Quốc Oai',
+  'Vân Hòa',
+  'Tây Hồ',
+  'Ba Đình',
+  'Hoàn Kiếm',
+  'Cửa Nam',
+  'Ô Chợ Dừa',
+  'Láng',
+  'Ngọc Hà',
+  'Giảng Võ',
+  'Hai Bà Trưng',
+  'Vĩnh Tuy',
+  'Bạch Mai',
+  'Đống Đa',
+  'Kim Liên',
+  'Văn Miếu - Quốc Tử Giám',
+  'Thanh Xuân',
+  'Khương Đình',
+  'Cầu Giấy',
+  'Nghĩa Đô',
+  'Yên Hòa',
+  'Tương Mai',
+  'Định Công',
+  'Hoàng Liệt',
+  'Yên Sở',
+  'Long Biên',
+  'Bồ Đề',
+  'Việt Hưng',
+  'Phúc Lợi',
+  'Sóc Sơn',
+  'Đa Phúc',
+  'Kim Anh',
+  'Trung Giã',
+  'Đông Anh',
+  'Phúc Thịnh',
+  'Thư Lâm',
+  'Gia Lâm',
+  'Thuận An',
+  'Bát Tràng',
+  'Thanh Trì',
+  'Đại Thanh',
+  'Ngọc Hồi',
+  'Nam Phù',
+  'Thường Tín',
+  'Hồng Vân',
+  'Chương Mỹ',
+  'Phú Nghĩa',
+  'Xuân Mai',
+  'Quốc Oai',
 ];
 
 export interface Staff extends ActorRef {
@@ -54,7 +97,12 @@ function placeOf(index: number): string {
 export function buildCentre(seed: string, index: number): Centre {
   const rng = new Rng(`${seed}|centre-staff|${index}`);
   const prefix = `c${String(index + 1).padStart(2, '0')}`;
-  const staff = (username: string, unit: string, roles: Role[]): Staff => ({ username: `${prefix}.${username}`, unit, fullName: personName(rng), roles });
+  const staff = (username: string, unit: string, roles: Role[]): Staff => ({
+    username: `${prefix}.${username}`,
+    unit,
+    fullName: personName(rng),
+    roles,
+  });
   const clerks = Array.from({ length: 2 + rng.int(4) }, (_, i) => staff(`motcua${i + 1}`, 'TTPVHCC', ['counter']));
   const office = (unit: string, slug: string, n: number) => ({
     specialists: Array.from({ length: n }, (_, i) => staff(`${slug}.cv${i + 1}`, unit, ['specialist'])),

@@ -139,7 +139,12 @@ export function drawScenario(rng: Rng, terms: ProcedureTerms, channel: Channel):
   const sameDay = terms.processingTime.value === 0;
   const remote = channel !== 'counter';
   const intakeRoll = rng.next();
-  const intake = remote && intakeRoll < RATES.intakeRefusal ? 'refuse' : remote && intakeRoll < RATES.intakeRefusal + RATES.intakeWithdrawal ? 'withdraw' : 'receive';
+  const intake =
+    remote && intakeRoll < RATES.intakeRefusal
+      ? 'refuse'
+      : remote && intakeRoll < RATES.intakeRefusal + RATES.intakeWithdrawal
+        ? 'withdraw'
+        : 'receive';
   const late = rng.chance(sameDay ? RATES.late.sameDay : RATES.late.days);
   const handling = handlingStep(terms);
   const supplement = rng.chance(sameDay ? RATES.supplement.sameDay : RATES.supplement.days)
@@ -170,7 +175,8 @@ export function drawScenario(rng: Rng, terms: ProcedureTerms, channel: Channel):
     late,
     pace: clamp(rng.logNormal(TIMING.pace.median, TIMING.pace.sigma), TIMING.pace.min, TIMING.pace.max),
     handlingStep: handling,
-    overshootDays: clamp(rng.exponential(TIMING.overshootDays.mean), TIMING.overshootDays.min, TIMING.overshootDays.max) * (sameDay ? 0.3 : 1),
+    overshootDays:
+      clamp(rng.exponential(TIMING.overshootDays.mean), TIMING.overshootDays.min, TIMING.overshootDays.max) * (sameDay ? 0.3 : 1),
     apology: rng.weighted(RATES.apology),
     stepNoise: terms.steps.map(() => rng.logNormal(1, TIMING.stepSigma)),
     supplement,

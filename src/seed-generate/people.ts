@@ -6,14 +6,93 @@
 import type { Rng } from './prng';
 
 const FAMILY: Readonly<Record<string, number>> = {
-  Nguyễn: 38, Trần: 11, Lê: 9.5, Phạm: 7, Hoàng: 4, Huỳnh: 1, Phan: 4.5, Vũ: 3, Võ: 1, Đặng: 2.1,
-  Bùi: 2, Đỗ: 1.4, Hồ: 1.3, Ngô: 1.3, Dương: 1, Lý: 0.5, Đinh: 0.8, Trịnh: 0.6, Mai: 0.5, Lương: 0.5,
+  Nguyễn: 38,
+  Trần: 11,
+  Lê: 9.5,
+  Phạm: 7,
+  Hoàng: 4,
+  Huỳnh: 1,
+  Phan: 4.5,
+  Vũ: 3,
+  Võ: 1,
+  Đặng: 2.1,
+  Bùi: 2,
+  Đỗ: 1.4,
+  Hồ: 1.3,
+  Ngô: 1.3,
+  Dương: 1,
+  Lý: 0.5,
+  Đinh: 0.8,
+  Trịnh: 0.6,
+  Mai: 0.5,
+  Lương: 0.5,
 };
 const MIDDLE_M = ['Văn', 'Đức', 'Minh', 'Quang', 'Hữu', 'Thanh', 'Xuân', 'Ngọc', 'Công', 'Trung', 'Bảo', 'Hoàng'];
 const MIDDLE_F = ['Thị', 'Thu', 'Ngọc', 'Thanh', 'Minh', 'Hồng', 'Phương', 'Bích', 'Hoài', 'Khánh', 'Diệu', 'Mai'];
-const GIVEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Đạt', 'Hải', 'Hiếu', 'Hùng', 'Huy', 'Khoa', 'Kiên', 'Long', 'Minh', 'Nam', 'Phong', 'Phúc', 'Quân', 'Sơn', 'Thắng', 'Thành', 'Trung', 'Tuấn', 'Việt', 'Vinh'];
-const GIVEN_F = ['Anh', 'Chi', 'Dung', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hoa', 'Hương', 'Lan', 'Linh', 'Loan', 'Mai', 'Nga', 'Ngọc', 'Nhung', 'Oanh', 'Phương', 'Quỳnh', 'Thảo', 'Trang', 'Tuyết', 'Vân', 'Yến'];
-const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi', 'Quang Trung', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Phan Đình Phùng', 'Hoàng Diệu', 'Ngô Quyền', 'Bà Triệu'];
+const GIVEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Đạt',
+  'Hải',
+  'Hiếu',
+  'Hùng',
+  'Huy',
+  'Khoa',
+  'Kiên',
+  'Long',
+  'Minh',
+  'Nam',
+  'Phong',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Thắng',
+  'Thành',
+  'Trung',
+  'Tuấn',
+  'Việt',
+  'Vinh',
+];
+const GIVEN_F = [
+  'Anh',
+  'Chi',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hằng',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Loan',
+  'Mai',
+  'Nga',
+  'Ngọc',
+  'Nhung',
+  'Oanh',
+  'Phương',
+  'Quỳnh',
+  'Thảo',
+  'Trang',
+  'Tuyết',
+  'Vân',
+  'Yến',
+];
+const STREETS = [
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Nguyễn Trãi',
+  'Quang Trung',
+  'Hai Bà Trưng',
+  'Lý Thường Kiệt',
+  'Phan Đình Phùng',
+  'Hoàng Diệu',
+  'Ngô Quyền',
+  'Bà Triệu',
+];
 /** Most applicants are from the province (001 = Hà Nội), some from elsewhere. */
 const ID_PROVINCES: Readonly<Record<string, number>> = { '001': 80, '034': 4, '036': 4, '038': 3, '030': 3, '033': 3, '079': 3 };
 

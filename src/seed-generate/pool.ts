@@ -25,13 +25,16 @@ function inlineBuilder(spec: WorldSpec): Builder {
   const world = worldOf(spec);
   return {
     workers: 0,
-    build: (seeds) => new Promise((resolve, reject) => setImmediate(() => {
-      try {
-        resolve(buildBatch(world, seeds));
-      } catch (err) {
-        reject(err as Error);
-      }
-    })),
+    build: (seeds) =>
+      new Promise((resolve, reject) =>
+        setImmediate(() => {
+          try {
+            resolve(buildBatch(world, seeds));
+          } catch (err) {
+            reject(err as Error);
+          }
+        }),
+      ),
     close: async () => undefined,
   };
 }
@@ -42,7 +45,10 @@ class WorkerBuilder implements Builder {
   private nextId = 0;
   private failed: Error | null = null;
 
-  constructor(spec: WorldSpec, readonly workers: number) {
+  constructor(
+    spec: WorldSpec,
+    readonly workers: number,
+  ) {
     for (let i = 0; i < workers; i++) {
       const w = new Worker(__filename, { workerData: { flag: WORKER_FLAG, spec } });
       w.on('message', (m: { id: number; batch?: BuiltBatch; error?: string }) => {

@@ -14,7 +14,17 @@ import type { Calendar } from '../../machines/calendar';
 import { GENESIS_HASH } from '../../machines/engine/hash';
 import type { Submission } from '../../machines/engine/commands';
 import { deadlineEventAt, nextCheckAt } from '../../machines/engine/deadline-check';
-import { chainEvents, deadlineEvent, dossierCode, dossierRow, pendingOf, startSubmission, stepChart, type FullRow, type SubmissionInput } from '../../machines/engine/plan';
+import {
+  chainEvents,
+  deadlineEvent,
+  dossierCode,
+  dossierRow,
+  pendingOf,
+  startSubmission,
+  stepChart,
+  type FullRow,
+  type SubmissionInput,
+} from '../../machines/engine/plan';
 import { stampCommand } from '../../machines/engine/stamp';
 import type { EventRow } from '../store/dossier-store';
 import { actorOf, type Centre } from './centres';
@@ -72,7 +82,9 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
   const def = world.procedures.get(seed.procedureCode);
   if (!def) throw new Error(`procedure ${seed.procedureCode} is not in the database`);
   const clerk = rng.pick(centre.clerks);
-  const documents = def.requiredDocuments.filter((d, i) => i === 0 || d.original || rng.chance(0.6)).map((d) => ({ name: d.name, copies: d.copies }));
+  const documents = def.requiredDocuments
+    .filter((d, i) => i === 0 || d.original || rng.chance(0.6))
+    .map((d) => ({ name: d.name, copies: d.copies }));
   const sub: Submission = { procedureCode: def.code, channel: seed.channel, applicant: applicant(rng, centre.place), documents };
   const at = iso(seed.atMs);
   const input: SubmissionInput = {
@@ -89,7 +101,15 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
   const started = startSubmission(input);
   const { chart, pending } = started;
   let snap: DossierSnapshot = started.snapshot;
-  const story = new Story(drawScenario(rng, snap.context.procedure, seed.channel), rng, centre, cal, clerk, seed.atMs, documents.map((d) => d.name));
+  const story = new Story(
+    drawScenario(rng, snap.context.procedure, seed.channel),
+    rng,
+    centre,
+    cal,
+    clerk,
+    seed.atMs,
+    documents.map((d) => d.name),
+  );
 
   let now = seed.atMs;
   for (;;) {
@@ -141,4 +161,3 @@ export function factsOf(b: BuiltDossier): DossierFacts {
     paused: b.events.some((e) => e.type === 'PAUSE'),
   };
 }
-

@@ -37,10 +37,23 @@ const REFUSAL_RESULT = [
   'Kết quả xác minh không phù hợp với nội dung đề nghị',
   'Thửa đất đang có tranh chấp, chưa đủ điều kiện giải quyết',
 ];
-const SUPPLEMENT_REASONS = ['Giấy tờ nộp kèm chưa hợp lệ', 'Thông tin trên tờ khai chưa khớp với giấy tờ tùy thân', 'Thiếu giấy tờ theo quy định'];
-const WITHDRAW_REASONS = ['Công dân đề nghị rút hồ sơ', 'Công dân không tiếp tục thực hiện thủ tục', 'Công dân không bổ sung hồ sơ theo hướng dẫn'];
+const SUPPLEMENT_REASONS = [
+  'Giấy tờ nộp kèm chưa hợp lệ',
+  'Thông tin trên tờ khai chưa khớp với giấy tờ tùy thân',
+  'Thiếu giấy tờ theo quy định',
+];
+const WITHDRAW_REASONS = [
+  'Công dân đề nghị rút hồ sơ',
+  'Công dân không tiếp tục thực hiện thủ tục',
+  'Công dân không bổ sung hồ sơ theo hướng dẫn',
+];
 const RETURN_REASONS = ['Đề nghị chuyên viên kiểm tra lại nội dung thẩm định', 'Dự thảo kết quả còn sai sót, đề nghị chỉnh sửa'];
-const APOLOGY_REASONS = ['Hồ sơ phải xác minh thêm tại thực địa', 'Cán bộ thụ lý nghỉ ốm, chậm bàn giao hồ sơ', 'Khối lượng hồ sơ tăng đột biến', 'Chờ ý kiến của cơ quan liên quan'];
+const APOLOGY_REASONS = [
+  'Hồ sơ phải xác minh thêm tại thực địa',
+  'Cán bộ thụ lý nghỉ ốm, chậm bàn giao hồ sơ',
+  'Khối lượng hồ sơ tăng đột biến',
+  'Chờ ý kiến của cơ quan liên quan',
+];
 
 const DOCUMENT_ABBREVIATIONS: Readonly<Record<string, string>> = {
   '1.001612': 'GCN-HKD',
@@ -172,12 +185,18 @@ export class Story {
     };
     const office = this.centre.offices[step.unit];
     if (plan.assignAt !== null && ctx.assignee === null && office) {
-      add(plan.assignAt, (at) => this.act(at, { type: 'ASSIGN', assignee: this.rng.pick(office.specialists).username }, actorOf(office.head)));
+      add(plan.assignAt, (at) =>
+        this.act(at, { type: 'ASSIGN', assignee: this.rng.pick(office.specialists).username }, actorOf(office.head)),
+      );
     }
     add(plan.withdrawAt, (at) => this.withdraw(snap, at, this.rng.pick(WITHDRAW_REASONS)));
     if (!this.supplementDone && ctx.supplementsRequested < ctx.procedure.maxSupplements) {
       add(plan.supplementAt, (at) =>
-        this.act(at, { type: 'REQUEST_SUPPLEMENT', missing: this.missingDocuments(), reason: this.rng.pick(SUPPLEMENT_REASONS) }, performer),
+        this.act(
+          at,
+          { type: 'REQUEST_SUPPLEMENT', missing: this.missingDocuments(), reason: this.rng.pick(SUPPLEMENT_REASONS) },
+          performer,
+        ),
       );
     }
     if (!this.pauseDone && this.s.pause) {
@@ -185,10 +204,12 @@ export class Story {
     }
     const apologyAt = this.timelyApologyAt(ctx, now);
     if (apologyAt !== null) add(apologyAt, (at) => this.apologise(ctx, at, actorOf(this.apologySigner(ctx))));
-    if (!this.returnStepDone) add(plan.returnAt, (at) => this.act(at, { type: 'RETURN_STEP', reason: this.rng.pick(RETURN_REASONS) }, performer));
+    if (!this.returnStepDone)
+      add(plan.returnAt, (at) => this.act(at, { type: 'RETURN_STEP', reason: this.rng.pick(RETURN_REASONS) }, performer));
     add(plan.end, (at) => {
       if (!last) return this.act(at, { type: 'COMPLETE_STEP' }, performer);
-      if (this.s.refuse) return this.act(at, { type: 'REFUSE', reason: this.rng.pick(REFUSAL_RESULT), signer: this.staffName(performer) }, performer);
+      if (this.s.refuse)
+        return this.act(at, { type: 'REFUSE', reason: this.rng.pick(REFUSAL_RESULT), signer: this.staffName(performer) }, performer);
       return this.act(
         at,
         {
@@ -228,7 +249,11 @@ export class Story {
     }
     this.returnAt ??= Math.max(now, this.after(recordedAt, this.s.pickupDays));
     const method = ctx.channel === 'online' ? 'online' : ctx.channel === 'postal' ? 'post' : 'counter';
-    return this.act(Math.max(now, this.returnAt), { type: 'RETURN_RESULT', method, ...(this.s.rating !== null ? { rating: this.s.rating } : {}) }, actorOf(this.clerk));
+    return this.act(
+      Math.max(now, this.returnAt),
+      { type: 'RETURN_RESULT', method, ...(this.s.rating !== null ? { rating: this.s.rating } : {}) },
+      actorOf(this.clerk),
+    );
   }
 
   // --- planning ------------------------------------------------------------------------------------
@@ -239,9 +264,18 @@ export class Story {
     if (this.plan && this.plan.key === key) {
       if (this.away) {
         const { at } = this.away;
-        const shift = (t: number | null) => (t === null ? null : t <= at ? t : addOfficeMs(now, workingTimeBetween(iso(at), iso(t), this.cal), this.cal));
+        const shift = (t: number | null) =>
+          t === null ? null : t <= at ? t : addOfficeMs(now, workingTimeBetween(iso(at), iso(t), this.cal), this.cal);
         const p = this.plan;
-        this.plan = { key, end: shift(p.end)!, assignAt: shift(p.assignAt), supplementAt: shift(p.supplementAt), pauseAt: shift(p.pauseAt), returnAt: shift(p.returnAt), withdrawAt: shift(p.withdrawAt) };
+        this.plan = {
+          key,
+          end: shift(p.end)!,
+          assignAt: shift(p.assignAt),
+          supplementAt: shift(p.supplementAt),
+          pauseAt: shift(p.pauseAt),
+          returnAt: shift(p.returnAt),
+          withdrawAt: shift(p.withdrawAt),
+        };
         this.away = null;
       }
       return this.plan;
@@ -269,7 +303,10 @@ export class Story {
     this.plan = {
       key,
       end: this.afterMs(now, duration),
-      assignAt: step.role === 'specialist' && ctx.assignee === null ? this.afterMs(now, Math.min(duration * TIMING.assignShare, TIMING.assignMaxHours * HOUR)) : null,
+      assignAt:
+        step.role === 'specialist' && ctx.assignee === null
+          ? this.afterMs(now, Math.min(duration * TIMING.assignShare, TIMING.assignMaxHours * HOUR))
+          : null,
       supplementAt: this.s.supplement && this.s.supplement.step === k ? at(this.s.supplement.share) : null,
       pauseAt: this.s.pause && this.s.pause.step === k ? at(this.s.pause.share) : null,
       returnAt: this.s.returnStep && last && !this.returnStepDone ? at(0.4) : null,
@@ -280,7 +317,14 @@ export class Story {
 
   /** A late dossier's apology, planned on the working day before its due date (null when not planned or already issued). */
   private timelyApologyAt(ctx: DossierContext, now: number): number | null {
-    if (!this.s.late || this.s.apology !== 'timely' || ctx.apologies.length > 0 || !ctx.dueAt || ctx.apologies.length >= ctx.procedure.maxReappointments) return null;
+    if (
+      !this.s.late ||
+      this.s.apology !== 'timely' ||
+      ctx.apologies.length > 0 ||
+      !ctx.dueAt ||
+      ctx.apologies.length >= ctx.procedure.maxReappointments
+    )
+      return null;
     const key = ctx.originalDueAt ?? '';
     if (!this.apology || this.apology.key !== key) {
       const deadline = Date.parse(apologyDeadline(ctx, this.cal));

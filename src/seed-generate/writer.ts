@@ -15,7 +15,18 @@ import type { EventRow } from '../store/dossier-store';
 import type { FullRow } from '../../machines/engine/plan';
 import type { CodeSequence } from './arrivals';
 
-export const EVENT_COLUMNS = ['dossier_id', 'seq', 'type', 'payload', 'actor', 'actor_unit', 'occurred_at', 'machine_version', 'prev_hash', 'hash'] as const satisfies readonly (keyof EventRow)[];
+export const EVENT_COLUMNS = [
+  'dossier_id',
+  'seq',
+  'type',
+  'payload',
+  'actor',
+  'actor_unit',
+  'occurred_at',
+  'machine_version',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof EventRow)[];
 
 /** The dossiers columns in the order `dossierRow` builds them (taken from a built row). */
 export function dossierColumns(row: FullRow): string[] {
@@ -71,7 +82,11 @@ export class BatchWriter {
 
   /** One transaction: the dossiers rows, then their events (events reference dossiers). */
   async writeBatch(dossiers: Rows, events: Rows): Promise<void> {
-    if (this.pg) return this.writePg([['dossiers', dossiers], ['dossier_events', events]]);
+    if (this.pg)
+      return this.writePg([
+        ['dossiers', dossiers],
+        ['dossier_events', events],
+      ]);
     await this.db.transaction(async (tx) => {
       await this.insert(tx, 'dossiers', dossiers);
       await this.insert(tx, 'dossier_events', events);
@@ -92,7 +107,11 @@ export class BatchWriter {
           for (let start = 0; start < count; start += perStatement) {
             const n = Math.min(perStatement, count - start);
             const text = this.statement(table, rows.columns, n, true);
-            await conn.query({ name: `seed_generate_${this.names.get(text)}`, text, values: rows.values.slice(start * width, (start + n) * width) });
+            await conn.query({
+              name: `seed_generate_${this.names.get(text)}`,
+              text,
+              values: rows.values.slice(start * width, (start + n) * width),
+            });
           }
         }
         await conn.query('COMMIT');

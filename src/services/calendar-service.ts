@@ -49,29 +49,43 @@ export class CalendarService {
   }
 
   async year(year: number): Promise<YearView> {
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
     const data = await this.latest();
     const found = data.years.find((y) => y.year === year);
-    return found ? { ...found, calendarVersion: data.version, source: 'data' } : { ...statutoryYear(year), calendarVersion: data.version, source: 'statutory' };
+    return found
+      ? { ...found, calendarVersion: data.version, source: 'data' }
+      : { ...statutoryYear(year), calendarVersion: data.version, source: 'statutory' };
   }
 
   async putYear(user: AuthUser, year: number, body: unknown): Promise<YearView> {
     if (!hasRole(user, 'admin')) throw forbidden('Chỉ quản trị viên được sửa lịch nghỉ');
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw validationFailed([{ field: 'year', reason: 'expected a year 2000–2100' }]);
     const shape = parseWith(YearCalendarBodySchema, body);
-    if (shape.year !== undefined && shape.year !== year) throw validationFailed([{ field: 'year', reason: `differs from the year of the path (${year})` }]);
+    if (shape.year !== undefined && shape.year !== year)
+      throw validationFailed([{ field: 'year', reason: `differs from the year of the path (${year})` }]);
     let y: YearCalendar;
     try {
       y = validateYearCalendar({ ...shape, year });
     } catch (err) {
       // the calendar's own paths are "daysOff[0].date"; the API names fields "daysOff.0.date" everywhere
-      if (err instanceof CalendarValidationError) throw validationFailed(err.issues.map((i) => ({ field: i.path.replace(/\[(\d+)\]/g, '.$1') || '(body)', reason: i.message })));
+      if (err instanceof CalendarValidationError)
+        throw validationFailed(err.issues.map((i) => ({ field: i.path.replace(/\[(\d+)\]/g, '.$1') || '(body)', reason: i.message })));
       throw err;
     }
     const data = await this.latest();
-    const next: CalendarData = { ...data, version: data.version + 1, years: [...data.years.filter((x) => x.year !== year), y].sort((a, b) => a.year - b.year) };
+    const next: CalendarData = {
+      ...data,
+      version: data.version + 1,
+      years: [...data.years.filter((x) => x.year !== year), y].sort((a, b) => a.year - b.year),
+    };
     try {
-      await insertCalendarVersion(this.ctx.db, next, { createdAt: this.ctx.clock.now().toISOString(), createdBy: user.username, note: `year ${year} edited` });
+      await insertCalendarVersion(this.ctx.db, next, {
+        createdAt: this.ctx.clock.now().toISOString(),
+        createdBy: user.username,
+        note: `year ${year} edited`,
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw versionConflict(data.version, null); // another administrator published first
       throw err;

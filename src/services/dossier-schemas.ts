@@ -21,7 +21,9 @@ export const MaskedApplicantSchema = z.object({
 
 export const DossierViewSchema = z.object({
   code: z.string().describe('the official code once received (numbered on the day of receipt); before receipt the submission reference'),
-  submissionRef: z.string().describe('the reference given at submission; the dossier is found by it for ever (the same as code for a dossier received at once)'),
+  submissionRef: z
+    .string()
+    .describe('the reference given at submission; the dossier is found by it for ever (the same as code for a dossier received at once)'),
   procedureCode: z.string(),
   procedureVersion: z.int(),
   procedureName: z.string().nullable(),
@@ -46,8 +48,13 @@ export const DossierViewSchema = z.object({
   permittedEvents: z.array(z.string()).describe('of those, the ones the signed-in user may send'),
   pauses: z
     .object({ count: z.int(), totalWorkingMs: z.number(), extensionMs: z.number() })
-    .describe('how often the dossier was paused, for how long in working time (a running pause up to now), and how far pauses moved its statutory due date'),
-  exemption: z.object({ reason: z.string(), approvedBy: z.string(), at: instant }).nullable().describe('the approved exemption from the apology, if any'),
+    .describe(
+      'how often the dossier was paused, for how long in working time (a running pause up to now), and how far pauses moved its statutory due date',
+    ),
+  exemption: z
+    .object({ reason: z.string(), approvedBy: z.string(), at: instant })
+    .nullable()
+    .describe('the approved exemption from the apology, if any'),
   applicant: MaskedApplicantSchema,
 });
 export type DossierViewDto = z.infer<typeof DossierViewSchema>;
@@ -69,43 +76,54 @@ export const DossierDetailSchema = DossierViewSchema.extend({
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 export const DOSSIER_STATES = LIFECYCLE_STATES;
 export const TIMELINESS_VALUES = ['not_started', 'on_track', 'due_soon', 'overdue', 'early', 'on_time', 'late'] as const;
 
-export const DossierListQuerySchema = z.strictObject({
-  state: csv(DOSSIER_STATES).optional().describe('comma-separated states'),
-  timeliness: csv(TIMELINESS_VALUES).optional().describe('comma-separated timeliness values'),
-  procedure: z.string().max(32).optional(),
-  unit: z.string().max(64).optional(),
-  assignee: z.string().max(64).optional(),
-  mine: z.enum(['1', 'true']).optional().describe("only dossiers at the user's unit or assigned to the user"),
-  receivedFrom: LocalDateSchema.optional(),
-  receivedTo: LocalDateSchema.optional(),
-  dueFrom: LocalDateSchema.optional(),
-  dueTo: LocalDateSchema.optional(),
-  handlingUnit: z.string().max(64).optional().describe('the unit of the handling step (what the metrics group by unit)'),
-  figure: z
-    .enum(DRILL_FIGURES)
-    .optional()
-    .describe('only the dossiers this figure of GET /api/metrics/compliance counts over periodFrom–periodTo (a dashboard card\'s list)'),
-  periodFrom: LocalDateSchema.optional().describe('with figure: first day of the period, inclusive'),
-  periodTo: LocalDateSchema.optional().describe('with figure: the day after the period (exclusive), as GET /api/metrics/compliance takes it'),
-  q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
-  sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional(),
-}).superRefine((q, ctx) => {
-  if (q.figure === undefined) {
-    for (const k of ['periodFrom', 'periodTo'] as const) if (q[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'only with figure' });
-    return;
-  }
-  if (q.periodFrom === undefined) ctx.addIssue({ code: 'custom', path: ['periodFrom'], message: 'required with figure' });
-  if (q.periodTo === undefined) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'required with figure' });
-  else if (q.periodFrom !== undefined && !(q.periodTo > q.periodFrom)) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'periodTo must be after periodFrom' });
-});
+export const DossierListQuerySchema = z
+  .strictObject({
+    state: csv(DOSSIER_STATES).optional().describe('comma-separated states'),
+    timeliness: csv(TIMELINESS_VALUES).optional().describe('comma-separated timeliness values'),
+    procedure: z.string().max(32).optional(),
+    unit: z.string().max(64).optional(),
+    assignee: z.string().max(64).optional(),
+    mine: z.enum(['1', 'true']).optional().describe("only dossiers at the user's unit or assigned to the user"),
+    receivedFrom: LocalDateSchema.optional(),
+    receivedTo: LocalDateSchema.optional(),
+    dueFrom: LocalDateSchema.optional(),
+    dueTo: LocalDateSchema.optional(),
+    handlingUnit: z.string().max(64).optional().describe('the unit of the handling step (what the metrics group by unit)'),
+    figure: z
+      .enum(DRILL_FIGURES)
+      .optional()
+      .describe("only the dossiers this figure of GET /api/metrics/compliance counts over periodFrom–periodTo (a dashboard card's list)"),
+    periodFrom: LocalDateSchema.optional().describe('with figure: first day of the period, inclusive'),
+    periodTo: LocalDateSchema.optional().describe(
+      'with figure: the day after the period (exclusive), as GET /api/metrics/compliance takes it',
+    ),
+    q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
+    sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(500).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.figure === undefined) {
+      for (const k of ['periodFrom', 'periodTo'] as const)
+        if (q[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'only with figure' });
+      return;
+    }
+    if (q.periodFrom === undefined) ctx.addIssue({ code: 'custom', path: ['periodFrom'], message: 'required with figure' });
+    if (q.periodTo === undefined) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'required with figure' });
+    else if (q.periodFrom !== undefined && !(q.periodTo > q.periodFrom))
+      ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'periodTo must be after periodFrom' });
+  });
 
 export const DossierListResponseSchema = z.object({
   items: z.array(DossierViewSchema),
@@ -133,7 +151,13 @@ export const EventViewSchema = z.object({
 
 export const SignersQuerySchema = z.strictObject({
   for: z.enum(['ISSUE_APOLOGY', 'REFUSE']).default('ISSUE_APOLOGY').describe('the event to be signed'),
-  responsibleUnit: z.string().trim().min(1).max(64).optional().describe('ISSUE_APOLOGY: the office responsible for the delay (default: the office holding the dossier)'),
+  responsibleUnit: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('ISSUE_APOLOGY: the office responsible for the delay (default: the office holding the dossier)'),
 });
 
 export const SignerSchema = z.object({

@@ -24,7 +24,15 @@ import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
 import { DossierAccess, readScopeOf } from './dossier-access';
 import { restoreRow } from '../engine/restore-row';
-import { permittedEvents, responsibleUnitOf, signerUnits, whyBadAssignment, whyForbidden, whySignerIneligible, type EventType } from './policy';
+import {
+  permittedEvents,
+  responsibleUnitOf,
+  signerUnits,
+  whyBadAssignment,
+  whyForbidden,
+  whySignerIneligible,
+  type EventType,
+} from './policy';
 import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
 import { SignersQuerySchema, type SignerListDto } from './dossier-schemas';
 
@@ -35,7 +43,6 @@ interface Applicant {
   email?: string;
   address: string;
 }
-
 
 function actorOf(user: AuthUser) {
   return { username: user.username, unit: user.unit };
@@ -66,7 +73,9 @@ export class DossierService {
       const found = idempotencyKey ? await findIdempotencyKey(this.ctx.db, user.username, idempotencyKey) : null;
       if (!found) return null;
       if (found.requestHash !== requestHash)
-        throw validationFailed([{ field: 'Idempotency-Key', code: 'key_reused', reason: 'this key was already used for a different request' }]);
+        throw validationFailed([
+          { field: 'Idempotency-Key', code: 'key_reused', reason: 'this key was already used for a different request' },
+        ]);
       return { dossier: await this.get(user, found.dossierCode, { masked: true }), replayed: true };
     };
     const earlier = await replay();
@@ -144,9 +153,15 @@ export class DossierService {
     const type = raw.type;
     if (typeof type !== 'string') throw validationFailed([{ field: 'type', code: 'required', reason: 'required: the event type' }]);
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw forbidden(`${type} chỉ do hệ thống gửi`);
-    if (!isUserEventType(type)) throw validationFailed([{ field: 'type', code: 'not_allowed', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` }]);
+    if (!isUserEventType(type))
+      throw validationFailed([
+        { field: 'type', code: 'not_allowed', reason: `unknown event type; expected one of ${Object.keys(CommandSchemas).join(', ')}` },
+      ]);
     const { type: _t, expectedVersion: bodyVersion, ...payload } = raw;
-    if (bodyVersion !== undefined && (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0 || bodyVersion > MAX_VERSION))
+    if (
+      bodyVersion !== undefined &&
+      (typeof bodyVersion !== 'number' || !Number.isInteger(bodyVersion) || bodyVersion < 0 || bodyVersion > MAX_VERSION)
+    )
       throw validationFailed([{ field: 'expectedVersion', reason: `expected an integer 0–${MAX_VERSION}` }]);
     const headerVersion = parseIfMatch(ifMatch);
     if (headerVersion !== undefined && bodyVersion !== undefined && headerVersion !== bodyVersion)
@@ -181,7 +196,9 @@ export class DossierService {
           if (bad) throw validationFailed([bad], 'Chỉ được giao hồ sơ cho đơn vị của bước hiện tại và người có vai trò của bước đó');
         }
         if (signed && (!signer || !signer.active))
-          throw validationFailed([{ field: 'signer', reason: 'not an active user: name the signer by username (GET /api/dossiers/{code}/signers)' }]);
+          throw validationFailed([
+            { field: 'signer', reason: 'not an active user: name the signer by username (GET /api/dossiers/{code}/signers)' },
+          ]);
         if (signer && (command.type === 'ISSUE_APOLOGY' || (command.type === 'REFUSE' && row.state !== 'submitted'))) {
           const unit = responsibleUnitOf(context, command.type === 'ISSUE_APOLOGY' ? command.responsibleUnit : null);
           const ineligible = whySignerIneligible(signer, unit);
@@ -258,7 +275,9 @@ export class DossierService {
       channel: row.channel as DossierViewDto['channel'],
       nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
       pauses: await this.pausesOf(context),
-      exemption: context.exemptions?.[0] ? { reason: context.exemptions[0].reason, approvedBy: context.exemptions[0].approvedBy, at: context.exemptions[0].at } : null,
+      exemption: context.exemptions?.[0]
+        ? { reason: context.exemptions[0].reason, approvedBy: context.exemptions[0].approvedBy, at: context.exemptions[0].at }
+        : null,
       stepName: row.step_id && step ? step.name : null,
       outcome: row.outcome as DossierViewDto['outcome'],
       permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),

@@ -49,7 +49,9 @@ function figureSchema(d: MetricDefinition): z.ZodType {
 }
 
 /** Every figure of a group, described by its definition (machines/metrics/definitions.ts). */
-export const ComplianceFiguresSchema = z.object(Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.key, figureSchema(d).describe(`${d.label}: ${d.rule}`)])));
+export const ComplianceFiguresSchema = z.object(
+  Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.key, figureSchema(d).describe(`${d.label}: ${d.rule}`)])),
+);
 
 export const ComplianceReportSchema = z.object({
   from: z.string(),
@@ -116,7 +118,13 @@ export class MetricsService {
     }
     const now = this.ctx.clock.now().toISOString();
     const running = OPEN_STATES.filter((s) => !(STOPPED_STATES as readonly string[]).includes(s));
-    const rows = await findLateWithoutApology(this.ctx.db, { runningStates: running, now, unit: q.unit, procedure: q.procedure, limit: q.limit + 1 });
+    const rows = await findLateWithoutApology(this.ctx.db, {
+      runningStates: running,
+      now,
+      unit: q.unit,
+      procedure: q.procedure,
+      limit: q.limit + 1,
+    });
     const [calendar, ref] = await Promise.all([this.ctx.calendars.latest(), loadMetricsReference(this.ctx.db)]);
     const iso = toIsoOrNull;
     const items = rows.slice(0, q.limit).map((r) => {
@@ -127,7 +135,11 @@ export class MetricsService {
         code: String(r.code),
         procedureCode: String(r.procedure_code),
         procedureName: name === r.procedure_code ? null : name.slice(String(r.procedure_code).length + 1),
-        applicant: { fullName: String(r.applicant_name), idNumber: maskTail(String(r.applicant_id_number)), phone: maskTail(String(r.applicant_phone)) },
+        applicant: {
+          fullName: String(r.applicant_name),
+          idNumber: maskTail(String(r.applicant_id_number)),
+          phone: maskTail(String(r.applicant_phone)),
+        },
         channel: String(r.channel),
         state: String(r.state),
         receivedAt: iso(r.received_at),

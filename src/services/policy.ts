@@ -44,7 +44,11 @@ function isLeadership(user: AuthUser): boolean {
  * that span units are limited to that office (docs/access-policy.md).
  */
 export function isOfficeBound(user: AuthUser): boolean {
-  return hasRole(user, 'leader', 'supervisor') && !hasRole(user, 'admin', 'auditor') && UNITS.some((u) => u.code === user.unit && u.kind === 'office');
+  return (
+    hasRole(user, 'leader', 'supervisor') &&
+    !hasRole(user, 'admin', 'auditor') &&
+    UNITS.some((u) => u.code === user.unit && u.kind === 'office')
+  );
 }
 
 /** null when allowed, else the reason (Vietnamese, shown to the user). */
@@ -62,7 +66,8 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
   const inUnit = d.unit === user.unit || (hasRole(user, 'leader') && isLeadership(user));
   if (!inUnit) return `Hồ sơ đang ở đơn vị ${d.unit ?? '(chưa giao)'}, không thuộc đơn vị ${user.unit}`;
   // An exemption is approved by a leader of the office that holds the dossier, or of the centre's leadership.
-  if (type === 'RECORD_EXEMPTION') return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được phê duyệt miễn trách nhiệm xin lỗi cho hồ sơ trễ hạn';
+  if (type === 'RECORD_EXEMPTION')
+    return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được phê duyệt miễn trách nhiệm xin lỗi cho hồ sơ trễ hạn';
   if (LEADER_ONLY.includes(type) || type === 'REFUSE') {
     return hasRole(user, 'leader') ? null : 'Chỉ lãnh đạo được ký kết quả, từ chối giải quyết hoặc ký phiếu xin lỗi';
   }
@@ -105,7 +110,12 @@ export function whyBadAssignment(
     return { field: 'unit', reason: `must be ${step.unit}, the unit of the current step "${step.name}"` };
   }
   if (command.assignee === undefined || command.assignee === null) return null;
-  if (!assignee || !assignee.active || assignee.unit !== step.unit || !(assignee.roles.includes(step.role) || assignee.roles.includes('leader'))) {
+  if (
+    !assignee ||
+    !assignee.active ||
+    assignee.unit !== step.unit ||
+    !(assignee.roles.includes(step.role) || assignee.roles.includes('leader'))
+  ) {
     return { field: 'assignee', reason: `must be an active user of ${step.unit} with the role ${step.role} (or its leader)` };
   }
   return null;

@@ -21,14 +21,20 @@ const MAX_STEP_ID = 64;
 function validate(input: unknown): ProcedureDefinition {
   const steps = (input as { steps?: unknown }).steps;
   if (Array.isArray(steps)) {
-    const long = steps.flatMap((st, i) => (typeof (st as { id?: unknown })?.id === 'string' && (st as { id: string }).id.length > MAX_STEP_ID ? [{ field: `steps.${i}.id`, reason: `at most ${MAX_STEP_ID} characters` }] : []));
+    const long = steps.flatMap((st, i) =>
+      typeof (st as { id?: unknown })?.id === 'string' && (st as { id: string }).id.length > MAX_STEP_ID
+        ? [{ field: `steps.${i}.id`, reason: `at most ${MAX_STEP_ID} characters` }]
+        : [],
+    );
     if (long.length) throw validationFailed(long, 'Định nghĩa thủ tục không hợp lệ');
   }
   try {
     return loadProcedures([input])[0]!;
   } catch (err) {
     if (err instanceof ProcedureDefinitionError) {
-      const problems = err.problems.filter((p) => !/^Unrecognized keys?:/.test(p.message)).map((p) => ({ field: p.path || '(body)', reason: p.message }));
+      const problems = err.problems
+        .filter((p) => !/^Unrecognized keys?:/.test(p.message))
+        .map((p) => ({ field: p.path || '(body)', reason: p.message }));
       throw validationFailed([...problems, ...unknownFields(input)], 'Định nghĩa thủ tục không hợp lệ');
     }
     throw err;
@@ -52,8 +58,15 @@ export class ProcedureService {
   async create(user: AuthUser, body: unknown): Promise<ProcedureDefinition> {
     if (!hasRole(user, 'admin')) throw forbidden('Chỉ quản trị viên được thêm thủ tục');
     const def = validate({ ...(body as object), version: 1 });
-    if (await findLatestProcedure(this.ctx.db, def.code)) throw validationFailed([{ field: 'code', reason: 'procedure already exists; use PUT to publish a new version' }]);
-    await insertProcedureVersion(this.ctx.db, { code: def.code, version: 1, definition: def, createdAt: this.ctx.clock.now().toISOString(), createdBy: user.username });
+    if (await findLatestProcedure(this.ctx.db, def.code))
+      throw validationFailed([{ field: 'code', reason: 'procedure already exists; use PUT to publish a new version' }]);
+    await insertProcedureVersion(this.ctx.db, {
+      code: def.code,
+      version: 1,
+      definition: def,
+      createdAt: this.ctx.clock.now().toISOString(),
+      createdBy: user.username,
+    });
     return def;
   }
 
@@ -63,7 +76,13 @@ export class ProcedureService {
     const latest = await findLatestProcedure(this.ctx.db, code);
     if (!latest) throw notFound('thủ tục', code);
     const def = validate({ ...(body as object), code, version: latest.version + 1 });
-    await insertProcedureVersion(this.ctx.db, { code, version: def.version, definition: def, createdAt: this.ctx.clock.now().toISOString(), createdBy: user.username });
+    await insertProcedureVersion(this.ctx.db, {
+      code,
+      version: def.version,
+      definition: def,
+      createdAt: this.ctx.clock.now().toISOString(),
+      createdBy: user.username,
+    });
     return def;
   }
 }

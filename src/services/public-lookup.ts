@@ -34,8 +34,7 @@ export const PUBLIC_LOOKUP_LIMITS = {
 } as const;
 
 /** The one answer for an unknown code, a wrong factor and a missing factor. */
-export const lookupNotFound = () =>
-  new MotcuaError('NOT_FOUND', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối đã nhập', {});
+export const lookupNotFound = () => new MotcuaError('NOT_FOUND', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối đã nhập', {});
 
 export interface LookupRequest {
   code: string;
@@ -65,7 +64,8 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
   await clear(db, pairBucket);
   await refund(db, codeBucket);
   const state = row.state as LifecycleState;
-  const pauseReason = state === 'paused' ? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context.pauseReason : null;
+  const pauseReason =
+    state === 'paused' ? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context.pauseReason : null;
   return {
     code: row.code,
     status: nationalStatus(state, pauseReason)?.name ?? state,

@@ -10,6 +10,17 @@ import type { AuthUser } from './auth-user';
 
 export type RecordViewSource = 'record' | 'export' | `form:${string}`;
 
-export async function logRecordView(ctx: { db: Db; clock: Clock }, user: AuthUser, dossierCode: string, source: RecordViewSource): Promise<void> {
-  await insertRecordView(ctx.db, { dossierCode, username: user.username, unit: user.unit, viewedAt: ctx.clock.now().toISOString(), source });
+export async function logRecordView(
+  ctx: { db: Db; clock: Clock },
+  user: AuthUser,
+  dossierCode: string,
+  source: RecordViewSource,
+): Promise<void> {
+  await insertRecordView(ctx.db, {
+    dossierCode,
+    username: user.username,
+    unit: user.unit,
+    viewedAt: ctx.clock.now().toISOString(),
+    source,
+  });
 }

@@ -67,19 +67,19 @@ export const MonthlyReportQuerySchema = z.strictObject({
   download: z
     .enum(['1', 'true'])
     .optional()
-    .describe("answer as an attachment; a supervisor's or leader's download is recorded as the month's report delivered (the dashboard stops reminding)"),
+    .describe(
+      "answer as an attachment; a supervisor's or leader's download is recorded as the month's report delivered (the dashboard stops reminding)",
+    ),
 });
 
 const MAX_STATUS_WEEKS = 53;
-export const WeekStatusQuerySchema = z
-  .strictObject({ from: week, to: week, unit: unit.optional() })
-  .superRefine((q, ctx) => {
-    const [a, b] = [parseIsoWeek(q.from), parseIsoWeek(q.to)];
-    if (!a || !b) return;
-    const n = (Date.parse(b.from) - Date.parse(a.from)) / (7 * 86_400_000) + 1;
-    if (n < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
-    if (n > MAX_STATUS_WEEKS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_STATUS_WEEKS} weeks` });
-  });
+export const WeekStatusQuerySchema = z.strictObject({ from: week, to: week, unit: unit.optional() }).superRefine((q, ctx) => {
+  const [a, b] = [parseIsoWeek(q.from), parseIsoWeek(q.to)];
+  if (!a || !b) return;
+  const n = (Date.parse(b.from) - Date.parse(a.from)) / (7 * 86_400_000) + 1;
+  if (n < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+  if (n > MAX_STATUS_WEEKS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_STATUS_WEEKS} weeks` });
+});
 
 const person = { by: z.string().nullable().describe('username'), byName: z.string().nullable().describe('full name and title') };
 export const WeekStatusListSchema = z.object({
@@ -101,7 +101,10 @@ export const WeekStatusListSchema = z.object({
 });
 
 export const MonthlyStatusQuerySchema = z.strictObject({ month: month.optional().describe('default: the month before the current one') });
-export const MonthlySentBodySchema = z.strictObject({ month, note: text(500).optional().describe('e.g. the dispatch number or how it was sent') });
+export const MonthlySentBodySchema = z.strictObject({
+  month,
+  note: text(500).optional().describe('e.g. the dispatch number or how it was sent'),
+});
 export const MonthlyStatusSchema = z.object({
   month: z.string(),
   dueBy: z.string().describe('local date: the 3rd of the next month'),
@@ -156,7 +159,13 @@ export class ReviewService {
   async weeklyReview(user: AuthUser, query: unknown): Promise<{ format: ReportFormat; filename: string; review: WeeklyReview }> {
     const q = parseWith(WeeklyReviewQuerySchema, query);
     const scope = this.scopeFor(user, q.unit, REVIEW_READ_ROLES);
-    const review = await buildWeeklyReview({ db: this.ctx.db, calendars: this.ctx.calendars, now: this.now(), week: parseIsoWeek(q.week)!, scope });
+    const review = await buildWeeklyReview({
+      db: this.ctx.db,
+      calendars: this.ctx.calendars,
+      now: this.now(),
+      week: parseIsoWeek(q.week)!,
+      scope,
+    });
     return { format: q.format, filename: `ra-soat-tre-han-${q.week}-${scope}`, review };
   }
 
@@ -168,13 +177,22 @@ export class ReviewService {
     const row = await findDossierByCode(this.ctx.db, b.dossierCode);
     if (!row) throw notFound('hồ sơ', b.dossierCode);
     const ref = await loadReviewReference(this.ctx.db);
-    if (!inScope(row, scope, ref)) throw validationFailed([{ field: 'dossierCode', reason: `the dossier is not in the review of ${scope}` }]);
+    if (!inScope(row, scope, ref))
+      throw validationFailed([{ field: 'dossierCode', reason: `the dossier is not in the review of ${scope}` }]);
     const now = this.now();
     const asOf = now < w.to ? now : w.to;
     if (classifyForWeek(row, w, asOf, shiftWeek(w, 1).to) === null) {
       throw validationFailed([{ field: 'dossierCode', reason: `the dossier is neither late nor at risk in week ${w.label}` }]);
     }
-    const e = await appendReviewNote(this.ctx.db, { week: w.label, scope, actor: user.username, at: now, dossierCode: row.code, cause: b.cause, correctiveAction: b.correctiveAction });
+    const e = await appendReviewNote(this.ctx.db, {
+      week: w.label,
+      scope,
+      actor: user.username,
+      at: now,
+      dossierCode: row.code,
+      cause: b.cause,
+      correctiveAction: b.correctiveAction,
+    });
     return record(e);
   }
 
@@ -185,18 +203,39 @@ export class ReviewService {
     await assertWeekOpen(this.ctx.db, w.label, scope, 'WEEK_SIGNED_OFF');
     const now = this.now();
     if (now < w.to) {
-      throw transitionNotAllowed('WEEK_SIGNED_OFF', 'week_in_progress', ['REVIEW_NOTE'], `Tuần ${w.label} chưa kết thúc: chỉ ký duyệt sau ngày Chủ nhật cuối tuần`);
+      throw transitionNotAllowed(
+        'WEEK_SIGNED_OFF',
+        'week_in_progress',
+        ['REVIEW_NOTE'],
+        `Tuần ${w.label} chưa kết thúc: chỉ ký duyệt sau ngày Chủ nhật cuối tuần`,
+      );
     }
-    const e = await appendWeekSignOff(this.ctx.db, { week: w.label, scope, actor: user.username, at: now, ...(b.summary ? { summary: b.summary } : {}) });
+    const e = await appendWeekSignOff(this.ctx.db, {
+      week: w.label,
+      scope,
+      actor: user.username,
+      at: now,
+      ...(b.summary ? { summary: b.summary } : {}),
+    });
     return record(e);
   }
 
-  async monthly(user: AuthUser, query: unknown): Promise<{ format: ReportFormat; filename: string; attachment: boolean; report: MonthlyReport }> {
+  async monthly(
+    user: AuthUser,
+    query: unknown,
+  ): Promise<{ format: ReportFormat; filename: string; attachment: boolean; report: MonthlyReport }> {
     const q = parseWith(MonthlyReportQuerySchema, query);
     if (!hasRole(user, ...REVIEW_READ_ROLES)) throw forbidden(`Chức năng này chỉ dành cho vai trò: ${REVIEW_READ_ROLES.join(', ')}`);
     const report = await buildMonthlyReport(this.ctx.db, q.month, this.now());
     if (q.download && hasRole(user, ...REVIEW_WRITE_ROLES)) {
-      await insertReportDelivery(this.ctx.db, { month: q.month, kind: 'downloaded', format: q.format, note: null, actor: user.username, at: this.now() });
+      await insertReportDelivery(this.ctx.db, {
+        month: q.month,
+        kind: 'downloaded',
+        format: q.format,
+        note: null,
+        actor: user.username,
+        at: this.now(),
+      });
     }
     return { format: q.format, filename: `bao-cao-thang-${q.month}`, attachment: q.download !== undefined, report };
   }
@@ -208,8 +247,15 @@ export class ReviewService {
     const now = this.now();
     const weeks: IsoWeek[] = [];
     for (let w = parseIsoWeek(q.from)!; w.from <= parseIsoWeek(q.to)!.from; w = shiftWeek(w, 1)) weeks.push(w);
-    const found = await weekStatuses(this.ctx.db, scope, weeks.map((w) => w.label));
-    const names = await displayNamesOf(this.ctx.db, [...found.values()].flatMap((f) => (f.signOff ? [f.signOff.actor] : [])));
+    const found = await weekStatuses(
+      this.ctx.db,
+      scope,
+      weeks.map((w) => w.label),
+    );
+    const names = await displayNamesOf(
+      this.ctx.db,
+      [...found.values()].flatMap((f) => (f.signOff ? [f.signOff.actor] : [])),
+    );
     return {
       scope,
       asOf: now,
@@ -243,12 +289,24 @@ export class ReviewService {
     if (!hasRole(user, ...REVIEW_WRITE_ROLES)) throw forbidden(`Chức năng này chỉ dành cho vai trò: ${REVIEW_WRITE_ROLES.join(', ')}`);
     const now = this.now();
     if (now < monthBounds(b.month)!.to) {
-      throw transitionNotAllowed('REPORT_SENT', 'month_in_progress', [], `Tháng ${b.month} chưa kết thúc: chỉ gửi báo cáo sau ngày cuối tháng`);
+      throw transitionNotAllowed(
+        'REPORT_SENT',
+        'month_in_progress',
+        [],
+        `Tháng ${b.month} chưa kết thúc: chỉ gửi báo cáo sau ngày cuối tháng`,
+      );
     }
     const sentAlready = () => transitionNotAllowed('REPORT_SENT', 'sent', [], `Báo cáo tháng ${b.month} đã được đánh dấu là đã gửi`);
     if ((await reportDeliveriesOf(this.ctx.db, b.month)).some((d) => d.kind === 'sent')) throw sentAlready();
     try {
-      await insertReportDelivery(this.ctx.db, { month: b.month, kind: 'sent', format: null, note: b.note ?? null, actor: user.username, at: now });
+      await insertReportDelivery(this.ctx.db, {
+        month: b.month,
+        kind: 'sent',
+        format: null,
+        note: b.note ?? null,
+        actor: user.username,
+        at: now,
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw sentAlready();
       throw err;
@@ -261,7 +319,10 @@ export class ReviewService {
     const records = await reportDeliveriesOf(this.ctx.db, month);
     const downloaded = records.find((d) => d.kind === 'downloaded') ?? null;
     const sent = records.find((d) => d.kind === 'sent') ?? null;
-    const names = await displayNamesOf(this.ctx.db, [downloaded?.actor, sent?.actor].filter((x): x is string => !!x));
+    const names = await displayNamesOf(
+      this.ctx.db,
+      [downloaded?.actor, sent?.actor].filter((x): x is string => !!x),
+    );
     const next = nextMonth(month);
     const delivered = downloaded !== null || sent !== null;
     return {

@@ -18,7 +18,11 @@ export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): F
     const base = [prefix, ...i.path.map(String)].filter(Boolean);
     // an empty key ("?=1", {"": 1}) is shown as "" so that the field is never blank
     if (i.code === 'unrecognized_keys')
-      return i.keys.map((k) => ({ field: [...base, k === '' ? '""' : k].join('.'), code: 'unknown_field' as const, reason: UNKNOWN_FIELD }));
+      return i.keys.map((k) => ({
+        field: [...base, k === '' ? '""' : k].join('.'),
+        code: 'unknown_field' as const,
+        reason: UNKNOWN_FIELD,
+      }));
     return [{ field: base.join('.') || '(body)', code: issueCode(i), reason: i.message }];
   });
 }

@@ -61,7 +61,10 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       pool: {
         min: 0,
         max: opts.poolMax ?? 10,
-        afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+        afterCreate: (
+          conn: { query: (sql: string, cb: (err: Error | null) => void) => void },
+          done: (err: Error | null, conn: unknown) => void,
+        ) => {
           // jit off: short OLTP queries paid 20–200 ms of JIT compilation on a million-dossier database (docs/explain-1m.md)
           conn.query(`SET statement_timeout = ${timeout}; SET TIME ZONE 'UTC'; SET jit = off`, (err) => done(err, conn));
         },
@@ -87,7 +90,10 @@ export function knexConfig(opts: DbOptions): Knex.Config {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (
+        conn: { run: (sql: string, cb: (err: Error | null) => void) => void },
+        done: (err: Error | null, conn: unknown) => void,
+      ) => {
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);
           conn.run(pragmas[i]!, (err) => (err ? done(err, conn) : next(i + 1)));
@@ -113,7 +119,8 @@ export function betterSqliteAfterCreate(pragmas: readonly string[]) {
 
 /** The pragmas every SQLite connection runs when it opens (journal_mode first: synchronous means what it says for WAL). */
 export function sqlitePragmas(synchronous: SqliteSynchronous): string[] {
-  if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous)) throw new Error(`sqliteSynchronous must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}, got ${synchronous}`);
+  if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous))
+    throw new Error(`sqliteSynchronous must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}, got ${synchronous}`);
   return ['PRAGMA journal_mode = WAL', `PRAGMA synchronous = ${synchronous}`, 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
 }
 

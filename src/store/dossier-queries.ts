@@ -59,10 +59,7 @@ function escapeLike(s: string): string {
 function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[]): void {
   q.where((w) =>
     w.whereIn('dossiers.unit', units).orWhereExists(function () {
-      this.select(db.raw('1'))
-        .from('dossier_events as e')
-        .whereRaw('e.dossier_id = dossiers.id')
-        .whereIn('e.actor_unit', units);
+      this.select(db.raw('1')).from('dossier_events as e').whereRaw('e.dossier_id = dossiers.id').whereIn('e.actor_unit', units);
     }),
   );
 }
@@ -127,7 +124,14 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
   ]).limit(f.limit + 1);
   const keys = (await q) as { id: string }[];
   const page = keys.slice(0, f.limit);
-  const byId = new Map((await findDossiersByIds(db, page.map((k) => k.id))).map((r) => [r.id, r]));
+  const byId = new Map(
+    (
+      await findDossiersByIds(
+        db,
+        page.map((k) => k.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
   const rows = page.map((k) => byId.get(k.id)).filter((r): r is DossierRow => r !== undefined);
   const last = rows[rows.length - 1];
   const nextCursor =

@@ -78,12 +78,7 @@ export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: st
 }
 
 /** Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did. */
-export async function updateDossier(
-  tx: Knex.Transaction,
-  id: string,
-  expectedVersion: number,
-  patch: ProjectionPatch,
-): Promise<boolean> {
+export async function updateDossier(tx: Knex.Transaction, id: string, expectedVersion: number, patch: ProjectionPatch): Promise<boolean> {
   const n = await tx('dossiers').where({ id, version: expectedVersion }).update(patch);
   return Number(n) === 1;
 }
@@ -96,7 +91,12 @@ export async function findDossiersWithRunningDeadline(db: Knex | Knex.Transactio
 
 /** Dossiers whose deadline check is due at `now`, most overdue first (index on next_check_at). */
 export async function findDueForCheck(db: Knex | Knex.Transaction, now: string, limit: number, exclude: string[] = []): Promise<string[]> {
-  const q = db('dossiers').select('code').whereNotNull('next_check_at').where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit);
+  const q = db('dossiers')
+    .select('code')
+    .whereNotNull('next_check_at')
+    .where('next_check_at', '<=', now)
+    .orderBy('next_check_at')
+    .limit(limit);
   if (exclude.length) q.whereNotIn('code', exclude);
   return (await q).map((r: { code: string }) => r.code);
 }

@@ -9,9 +9,9 @@ const addressHash = (address: string) => createHash('sha256').update(address).di
 
 /** true when `username` signed in successfully from `address` at or after `since` (ISO instant). */
 export async function isKnownLoginAddress(db: Knex, username: string, address: string, since: string): Promise<boolean> {
-  const row = (await db('login_addresses').where({ username, address_hash: addressHash(address) }).first('last_success_at')) as
-    | { last_success_at: unknown }
-    | undefined;
+  const row = (await db('login_addresses')
+    .where({ username, address_hash: addressHash(address) })
+    .first('last_success_at')) as { last_success_at: unknown } | undefined;
   return row !== undefined && toIso(row.last_success_at) >= since;
 }
 

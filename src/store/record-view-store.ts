@@ -13,7 +13,13 @@ export interface RecordView {
 }
 
 export async function insertRecordView(db: Knex, v: Omit<RecordView, 'id'>): Promise<void> {
-  await db('record_views').insert({ dossier_code: v.dossierCode, username: v.username, unit: v.unit, viewed_at: v.viewedAt, source: v.source });
+  await db('record_views').insert({
+    dossier_code: v.dossierCode,
+    username: v.username,
+    unit: v.unit,
+    viewed_at: v.viewedAt,
+    source: v.source,
+  });
 }
 
 /** Newest first; `cursor` is the id of the last row of the previous page. */
@@ -26,10 +32,7 @@ export interface RecordViewQuery {
   cursor?: string;
 }
 
-export async function findRecordViews(
-  db: Knex,
-  q: RecordViewQuery,
-): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+export async function findRecordViews(db: Knex, q: RecordViewQuery): Promise<{ items: RecordView[]; nextCursor: string | null }> {
   const query = db('record_views').select('id', 'dossier_code', 'username', 'unit', 'viewed_at', 'source');
   if (q.dossier) query.where('dossier_code', q.dossier);
   if (q.username) query.where('username', q.username);
@@ -46,7 +49,14 @@ export async function findRecordViews(
   }[];
   const page = rows.slice(0, q.limit);
   return {
-    items: page.map((r) => ({ id: String(r.id), dossierCode: r.dossier_code, username: r.username, unit: r.unit, viewedAt: toIso(r.viewed_at), source: r.source })),
+    items: page.map((r) => ({
+      id: String(r.id),
+      dossierCode: r.dossier_code,
+      username: r.username,
+      unit: r.unit,
+      viewedAt: toIso(r.viewed_at),
+      source: r.source,
+    })),
     nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null,
   };
 }

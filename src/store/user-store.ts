@@ -93,7 +93,12 @@ export async function updateUserNames(db: Db, username: string, patch: { fullNam
 /** Active accounts holding `role` in one of `units`, by unit then name (the signer lists). */
 export async function listActiveUsersInUnits(db: Db, role: Role, units: readonly string[]): Promise<User[]> {
   if (!units.length) return [];
-  const rows = (await db('users').where({ active: true }).whereIn('unit', [...units]).orderBy(['unit', 'full_name'])).map(recordOf);
+  const rows = (
+    await db('users')
+      .where({ active: true })
+      .whereIn('unit', [...units])
+      .orderBy(['unit', 'full_name'])
+  ).map(recordOf);
   return rows.filter((u) => u.roles.includes(role)).map(publicUser);
 }
 
@@ -123,8 +128,17 @@ export function publicUser(u: UserRecord): User {
   return user;
 }
 
-export async function insertSession(db: Db, s: { tokenHash: string; username: string; createdAt: string; expiresAt: string }): Promise<void> {
-  await db('sessions').insert({ token_hash: s.tokenHash, username: s.username, created_at: s.createdAt, expires_at: s.expiresAt, revoked_at: null });
+export async function insertSession(
+  db: Db,
+  s: { tokenHash: string; username: string; createdAt: string; expiresAt: string },
+): Promise<void> {
+  await db('sessions').insert({
+    token_hash: s.tokenHash,
+    username: s.username,
+    created_at: s.createdAt,
+    expires_at: s.expiresAt,
+    revoked_at: null,
+  });
 }
 
 /** Forgets a user's sessions that expired before `now`. */

@@ -43,7 +43,14 @@ export const ACTION_ORDER = [
 ];
 
 /** the form printed after an event */
-const FORM_AFTER = { RECEIVE: 'receipt', REQUEST_SUPPLEMENT: 'supplement', REFUSE: 'refusal', ISSUE_APOLOGY: 'apology', PAUSE: 'pause-notice', WITHDRAW: 'stop-notice' };
+const FORM_AFTER = {
+  RECEIVE: 'receipt',
+  REQUEST_SUPPLEMENT: 'supplement',
+  REFUSE: 'refusal',
+  ISSUE_APOLOGY: 'apology',
+  PAUSE: 'pause-notice',
+  WITHDRAW: 'stop-notice',
+};
 
 const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
 
@@ -52,7 +59,12 @@ export function actionsFor(view, user) {
   let list = view.permittedEvents ?? [];
   // A late result without an apology is not returnable yet (the chart lists only ISSUE_APOLOGY), but the
   // clerk still asks to hand it back: the server's 409 then brings up the apology form (offerApology).
-  if (view.state === 'result' && has(user, 'counter') && !list.includes('RETURN_RESULT') && (view.allowedEvents ?? []).includes('ISSUE_APOLOGY')) {
+  if (
+    view.state === 'result' &&
+    has(user, 'counter') &&
+    !list.includes('RETURN_RESULT') &&
+    (view.allowedEvents ?? []).includes('ISSUE_APOLOGY')
+  ) {
     list = [...list, 'RETURN_RESULT'];
   }
   return ACTION_ORDER.filter((t) => list.includes(t));
@@ -118,7 +130,16 @@ export function moreButton(view, user, onDone, except = []) {
                 'div',
                 { class: 'action-menu' },
                 others.map((t) =>
-                  h('button', { type: 'button', class: ['secondary', ['REFUSE', 'WITHDRAW'].includes(t) && 'danger-outline'], dataset: { action: t }, onclick: () => ctl.close(t) }, actionLabel(t)),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: ['secondary', ['REFUSE', 'WITHDRAW'].includes(t) && 'danger-outline'],
+                      dataset: { action: t },
+                      onclick: () => ctl.close(t),
+                    },
+                    actionLabel(t),
+                  ),
                 ),
               ),
             );
@@ -179,13 +200,18 @@ function signerField(label, signers, user) {
     name: 'signer',
     type: 'select',
     required: true,
-    options: [['', signers.length ? '— Chọn người ký —' : '(không có lãnh đạo đủ thẩm quyền)'], ...signers.map((s) => [s.username, s.title ? `${s.fullName} — ${s.title}` : s.fullName])],
+    options: [
+      ['', signers.length ? '— Chọn người ký —' : '(không có lãnh đạo đủ thẩm quyền)'],
+      ...signers.map((s) => [s.username, s.title ? `${s.fullName} — ${s.title}` : s.fullName]),
+    ],
     value: mine ? user.username : signers.length === 1 ? signers[0].username : '',
   });
 }
 
 function submitLabelOf(type) {
-  return { RETURN_RESULT: 'Xác nhận trả kết quả', RECORD_RESULT: 'Ghi kết quả', REFUSE: 'Từ chối', WITHDRAW: 'Rút hồ sơ' }[type] ?? 'Xác nhận';
+  return (
+    { RETURN_RESULT: 'Xác nhận trả kết quả', RECORD_RESULT: 'Ghi kết quả', REFUSE: 'Từ chối', WITHDRAW: 'Rút hồ sơ' }[type] ?? 'Xác nhận'
+  );
 }
 
 /** Sends, and on success closes (or, when a form follows, offers to print it). */
@@ -254,7 +280,11 @@ function done(ctl, updated, message, form) {
     },
     `In ${FORM_LABELS[form].toLowerCase()}`,
   );
-  ctl.replaceBody([h('p', { class: 'alert alert-ok', role: 'status' }, message), h('p', null, 'Trạng thái: ', stateLabel(updated.state), updated.dueAt ? ` · Hẹn trả: ${fmtTime(updated.dueAt)}` : ''), print]);
+  ctl.replaceBody([
+    h('p', { class: 'alert alert-ok', role: 'status' }, message),
+    h('p', null, 'Trạng thái: ', stateLabel(updated.state), updated.dueAt ? ` · Hẹn trả: ${fmtTime(updated.dueAt)}` : ''),
+    print,
+  ]);
   print.focus();
 }
 
@@ -294,7 +324,12 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
   ctl.setCancel('Để sau');
   const print = h(
     'button',
-    { type: 'button', class: 'secondary', dataset: { form: 'apology' }, onclick: () => openForm(current.code, 'apology').catch((e) => ctl.error(e.message)) },
+    {
+      type: 'button',
+      class: 'secondary',
+      dataset: { form: 'apology' },
+      onclick: () => openForm(current.code, 'apology').catch((e) => ctl.error(e.message)),
+    },
     'In phiếu xin lỗi',
   );
   ctl.replaceBody([
@@ -317,31 +352,60 @@ function fieldsFor(type, view, user, proc, signers = []) {
   const intro = (text) => h('p', { class: 'dlg-intro' }, text);
   switch (type) {
     case 'RECEIVE':
-      return [intro('Tiếp nhận hồ sơ đăng ký trực tuyến/bưu chính: thời hạn giải quyết bắt đầu tính từ bây giờ.'), field({ label: 'Ghi chú', name: 'note', type: 'textarea' })];
+      return [
+        intro('Tiếp nhận hồ sơ đăng ký trực tuyến/bưu chính: thời hạn giải quyết bắt đầu tính từ bây giờ.'),
+        field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
+      ];
     case 'ASSIGN':
       return [
         intro(`Phân công xử lý bước «${view.stepName ?? steps[Math.max(idx, 0)]?.name ?? ''}».`),
-        field({ label: 'Người xử lý (tên đăng nhập)', name: 'assignee', value: view.state === 'received' ? user.username : view.assignee ?? '', hint: 'Để trống: giao cho đơn vị' }),
+        field({
+          label: 'Người xử lý (tên đăng nhập)',
+          name: 'assignee',
+          value: view.state === 'received' ? user.username : (view.assignee ?? ''),
+          hint: 'Để trống: giao cho đơn vị',
+        }),
         field({ label: 'Đơn vị', name: 'unit', type: 'select', options: unitOptions('(giữ đơn vị hiện tại)'), value: '' }),
       ];
     case 'COMPLETE_STEP':
       return [
-        intro(next ? `Hoàn thành bước «${view.stepName ?? ''}», chuyển sang «${next.name}» (${UNIT_LABELS[next.unit] ?? next.unit}).` : `Hoàn thành bước «${view.stepName ?? ''}».`),
+        intro(
+          next
+            ? `Hoàn thành bước «${view.stepName ?? ''}», chuyển sang «${next.name}» (${UNIT_LABELS[next.unit] ?? next.unit}).`
+            : `Hoàn thành bước «${view.stepName ?? ''}».`,
+        ),
         field({ label: 'Ý kiến xử lý', name: 'note', type: 'textarea', rows: 3 }),
       ];
     case 'RETURN_STEP':
-      return [intro('Trả hồ sơ về bước trước để xử lý lại.'), field({ label: 'Lý do trả lại', name: 'reason', type: 'textarea', required: true, rows: 3 })];
+      return [
+        intro('Trả hồ sơ về bước trước để xử lý lại.'),
+        field({ label: 'Lý do trả lại', name: 'reason', type: 'textarea', required: true, rows: 3 }),
+      ];
     case 'REQUEST_SUPPLEMENT':
       return [
         intro('Thời hạn giải quyết dừng lại; khi người nộp bổ sung, thời hạn được tính lại từ đầu.'),
-        field({ label: 'Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)', name: 'missing', type: 'textarea', required: true, rows: 4, wide: true }),
+        field({
+          label: 'Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)',
+          name: 'missing',
+          type: 'textarea',
+          required: true,
+          rows: 4,
+          wide: true,
+        }),
         field({ label: 'Lý do', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
       ];
     case 'RECEIVE_SUPPLEMENT':
       return [intro('Người nộp đã nộp đủ giấy tờ bổ sung: thời hạn giải quyết được tính lại từ bây giờ.')];
     case 'PAUSE':
       return [
-        field({ label: 'Lý do tạm dừng', name: 'reason', type: 'select', required: true, options: [['', '— Chọn lý do —'], ...Object.entries(PAUSE_REASONS)], value: '' }),
+        field({
+          label: 'Lý do tạm dừng',
+          name: 'reason',
+          type: 'select',
+          required: true,
+          options: [['', '— Chọn lý do —'], ...Object.entries(PAUSE_REASONS)],
+          value: '',
+        }),
         field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
       ];
     case 'RESUME':
@@ -355,7 +419,11 @@ function fieldsFor(type, view, user, proc, signers = []) {
       ];
     case 'REFUSE':
       return [
-        intro(view.state === 'submitted' ? 'Không tiếp nhận hồ sơ (in Phiếu từ chối tiếp nhận).' : 'Từ chối giải quyết hồ sơ (in Phiếu từ chối giải quyết).'),
+        intro(
+          view.state === 'submitted'
+            ? 'Không tiếp nhận hồ sơ (in Phiếu từ chối tiếp nhận).'
+            : 'Từ chối giải quyết hồ sơ (in Phiếu từ chối giải quyết).',
+        ),
         field({ label: 'Lý do từ chối', name: 'reason', type: 'textarea', required: true, rows: 3 }),
         view.state === 'submitted' ? null : signerField('Người ký', signers, user),
       ].filter(Boolean);
@@ -363,24 +431,48 @@ function fieldsFor(type, view, user, proc, signers = []) {
       return apologyFields(view, user, proc, { small: false, signers });
     case 'RETURN_RESULT':
       return [
-        radios({ legend: 'Hình thức trả kết quả', name: 'method', options: Object.entries(RETURN_METHODS), value: 'counter', required: true }),
+        radios({
+          legend: 'Hình thức trả kết quả',
+          name: 'method',
+          options: Object.entries(RETURN_METHODS),
+          value: 'counter',
+          required: true,
+        }),
         radios({
           legend: 'Đánh giá của người nộp (không bắt buộc)',
           name: 'rating',
-          options: [['', 'Không đánh giá'], ['5', '5 – Rất hài lòng'], ['4', '4 – Hài lòng'], ['3', '3 – Bình thường'], ['2', '2 – Không hài lòng'], ['1', '1 – Rất không hài lòng']],
+          options: [
+            ['', 'Không đánh giá'],
+            ['5', '5 – Rất hài lòng'],
+            ['4', '4 – Hài lòng'],
+            ['3', '3 – Bình thường'],
+            ['2', '2 – Không hài lòng'],
+            ['1', '1 – Rất không hài lòng'],
+          ],
           value: '',
         }),
       ];
     case 'REQUEST_WITHDRAWAL':
       return [
-        intro('Ghi nhận đề nghị dừng giải quyết của người nộp hồ sơ (trạng thái 7); sau khi kiểm tra hồ sơ chưa có kết quả, in Thông báo dừng giải quyết hồ sơ.'),
+        intro(
+          'Ghi nhận đề nghị dừng giải quyết của người nộp hồ sơ (trạng thái 7); sau khi kiểm tra hồ sơ chưa có kết quả, in Thông báo dừng giải quyết hồ sơ.',
+        ),
         field({ label: 'Lý do người nộp đề nghị', name: 'reason', type: 'textarea', required: true, rows: 3 }),
         field({ label: 'Hình thức đề nghị', name: 'via', type: 'select', options: Object.entries(WITHDRAWAL_CHANNELS), value: 'counter' }),
       ];
     case 'RECORD_EXEMPTION':
       return [
-        intro('Miễn trừ trách nhiệm xin lỗi cho hồ sơ trễ hạn do bất khả kháng hoặc do lỗi của người nộp; lãnh đạo phê duyệt. Hồ sơ vẫn được tính là trễ hạn.'),
-        field({ label: 'Lý do miễn trừ', name: 'reason', type: 'select', required: true, options: [['', '— Chọn lý do —'], ...Object.entries(EXEMPTION_REASONS)], value: '' }),
+        intro(
+          'Miễn trừ trách nhiệm xin lỗi cho hồ sơ trễ hạn do bất khả kháng hoặc do lỗi của người nộp; lãnh đạo phê duyệt. Hồ sơ vẫn được tính là trễ hạn.',
+        ),
+        field({
+          label: 'Lý do miễn trừ',
+          name: 'reason',
+          type: 'select',
+          required: true,
+          options: [['', '— Chọn lý do —'], ...Object.entries(EXEMPTION_REASONS)],
+          value: '',
+        }),
         field({ label: 'Giải trình', name: 'explanation', type: 'textarea', required: true, rows: 3, wide: true }),
         field({ label: 'Văn bản căn cứ: số (không bắt buộc)', name: 'referenceNumber' }),
         field({ label: 'Văn bản căn cứ: ngày', name: 'referenceDate', type: 'date' }),
@@ -410,7 +502,13 @@ function apologyFields(view, user, proc, { small, signers }) {
   if (!small) {
     out.push(
       field({ label: 'Đơn vị để chậm trễ', name: 'responsibleUnit', type: 'select', options: unitOptions('(theo hồ sơ)'), value: '' }),
-      field({ label: 'Bước để chậm trễ', name: 'responsibleStep', type: 'select', options: [['', '(theo hồ sơ)'], ...steps.map((s) => [s.id, s.name])], value: '' }),
+      field({
+        label: 'Bước để chậm trễ',
+        name: 'responsibleStep',
+        type: 'select',
+        options: [['', '(theo hồ sơ)'], ...steps.map((s) => [s.id, s.name])],
+        value: '',
+      }),
     );
   }
   return out;
@@ -429,8 +527,18 @@ function payloadOf(type, v) {
       return { reason: v.reason, via: v.via || 'counter' };
     case 'RECORD_EXEMPTION': {
       if (Boolean(v.referenceNumber) !== Boolean(v.referenceDate))
-        return [{ field: v.referenceNumber ? 'referenceDate' : 'referenceNumber', reason: 'required', vi: 'Nhập cả số và ngày của văn bản căn cứ' }];
-      return { reason: v.reason, explanation: v.explanation, reference: v.referenceNumber ? { number: v.referenceNumber, date: v.referenceDate } : undefined };
+        return [
+          {
+            field: v.referenceNumber ? 'referenceDate' : 'referenceNumber',
+            reason: 'required',
+            vi: 'Nhập cả số và ngày của văn bản căn cứ',
+          },
+        ];
+      return {
+        reason: v.reason,
+        explanation: v.explanation,
+        reference: v.referenceNumber ? { number: v.referenceNumber, date: v.referenceDate } : undefined,
+      };
     }
     case 'RETURN_STEP':
     case 'WITHDRAW':
@@ -453,8 +561,15 @@ function payloadOf(type, v) {
     case 'REFUSE':
       return { reason: v.reason, signer: opt(v.signer) };
     case 'ISSUE_APOLOGY': {
-      if (v.newDueDate && v.newDueDate < localDate()) return [{ field: 'newDueDate', reason: 'past', vi: 'Ngày hẹn mới phải từ hôm nay trở đi' }];
-      return { reason: v.reason, signer: v.signer, newDueDate: v.newDueDate, responsibleUnit: opt(v.responsibleUnit), responsibleStep: opt(v.responsibleStep) };
+      if (v.newDueDate && v.newDueDate < localDate())
+        return [{ field: 'newDueDate', reason: 'past', vi: 'Ngày hẹn mới phải từ hôm nay trở đi' }];
+      return {
+        reason: v.reason,
+        signer: v.signer,
+        newDueDate: v.newDueDate,
+        responsibleUnit: opt(v.responsibleUnit),
+        responsibleStep: opt(v.responsibleStep),
+      };
     }
     case 'RETURN_RESULT':
       return { method: v.method || 'counter', rating: v.rating ? Number(v.rating) : undefined };
@@ -479,7 +594,11 @@ export async function forwardFromCounter(view, user) {
     submitLabel: 'Chuyển',
     build: (body) =>
       body.append(
-        h('p', { class: 'dlg-intro' }, next ? `Chuyển hồ sơ đến ${UNIT_LABELS[next.unit] ?? next.unit}: bước «${next.name}».` : 'Chuyển hồ sơ sang bước tiếp theo.'),
+        h(
+          'p',
+          { class: 'dlg-intro' },
+          next ? `Chuyển hồ sơ đến ${UNIT_LABELS[next.unit] ?? next.unit}: bước «${next.name}».` : 'Chuyển hồ sơ sang bước tiếp theo.',
+        ),
         field({ label: 'Ghi chú chuyển hồ sơ', name: 'note', type: 'textarea', rows: 2 }),
       ),
     onSubmit: async (ctl) => {

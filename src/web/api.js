@@ -65,7 +65,15 @@ export function clearSession() {
 // ---- requests -------------------------------------------------------------------------------
 
 /** when a failure carries no error body (a proxy's page, a dropped connection): what its status means */
-const STATUS_CODES = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED', 500: 'INTERNAL' };
+const STATUS_CODES = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL',
+};
 const UNAVAILABLE = 'Hệ thống tạm thời không sẵn sàng, vui lòng thử lại';
 
 /**

@@ -116,7 +116,8 @@ async function onLogin(e) {
     await route();
   } catch (err) {
     if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues, err.message);
-    else showFormError(form, err instanceof ApiError && err.status === 401 ? err.message || 'Sai tên đăng nhập hoặc mật khẩu' : err.message);
+    else
+      showFormError(form, err instanceof ApiError && err.status === 401 ? err.message || 'Sai tên đăng nhập hoặc mật khẩu' : err.message);
     $('password').select();
   } finally {
     button.disabled = false;
@@ -206,7 +207,7 @@ async function start() {
   window.addEventListener('keydown', onKey);
   window.addEventListener('motcua:signed-out', (e) => {
     if (user) toast('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', 'error');
-    showLogin((/** @type {CustomEvent} */ (e)).detail?.message ?? 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+    showLogin(/** @type {CustomEvent} */ (e).detail?.message ?? 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
   });
 
   if (!session()) return showLogin();

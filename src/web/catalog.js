@@ -7,7 +7,7 @@ let all = null;
 export function procedures() {
   if (!all) {
     all = get('/api/procedures').then(
-      (list) => (Array.isArray(list) ? list : list?.items ?? []),
+      (list) => (Array.isArray(list) ? list : (list?.items ?? [])),
       (err) => {
         all = null;
         throw err;

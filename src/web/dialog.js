@@ -75,7 +75,9 @@ export function openDialog(o) {
         clear(body);
         append(body, [nodes]);
         clearIssues(form);
-        const first = /** @type {HTMLElement | null} */ (body.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button'));
+        const first = /** @type {HTMLElement | null} */ (
+          body.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button')
+        );
         (first ?? (submit.hidden ? cancel : submit)).focus();
       },
       onSubmit(fn) {
@@ -98,7 +100,11 @@ export function openDialog(o) {
       clearIssues(form);
       const missing = requiredMissing(form);
       if (missing.length) {
-        showIssues(form, missing.map((el) => ({ field: el.dataset.field ?? el.name, reason: 'required', vi: 'Bắt buộc nhập' })), 'Vui lòng nhập đủ các mục bắt buộc');
+        showIssues(
+          form,
+          missing.map((el) => ({ field: el.dataset.field ?? el.name, reason: 'required', vi: 'Bắt buộc nhập' })),
+          'Vui lòng nhập đủ các mục bắt buộc',
+        );
         return;
       }
       busy = true;
@@ -118,7 +124,9 @@ export function openDialog(o) {
     o.build(body, ctl);
     document.body.append(dialog);
     dialog.showModal();
-    const first = /** @type {HTMLElement | null} */ (body.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea'));
+    const first = /** @type {HTMLElement | null} */ (
+      body.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea')
+    );
     (first ?? submit).focus();
   });
 }
@@ -166,4 +174,3 @@ export async function closeWhenDone(ctl, action) {
     else ctl.error(err && err.message ? err.message : String(err));
   }
 }
-

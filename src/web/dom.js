@@ -105,7 +105,13 @@ export function radios({ legend, name, options, value, required }) {
     h('legend', null, legend),
     options.map(([v, label]) => {
       const id = uid(name);
-      return h('label', { for: id, class: 'radio' }, h('input', { type: 'radio', id, name, value: v, checked: String(value) === v, required }), ' ', label);
+      return h(
+        'label',
+        { for: id, class: 'radio' },
+        h('input', { type: 'radio', id, name, value: v, checked: String(value) === v, required }),
+        ' ',
+        label,
+      );
     }),
     h('p', { class: 'field-error', hidden: true }),
   );
@@ -287,4 +293,3 @@ export async function loadOrShowError(body, signal, loading) {
     return null;
   }
 }
-

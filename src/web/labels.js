@@ -96,7 +96,7 @@ export const WITHDRAWAL_CHANNELS = { counter: 'Trực tiếp tại quầy', post
 
 export const stateLabel = (s) => STATE_LABELS[s] ?? s ?? '';
 export const timelinessLabel = (t) => TIMELINESS_LABELS[t] ?? t ?? '';
-export const unitLabel = (u) => (u ? UNIT_LABELS[u] ?? u : '');
+export const unitLabel = (u) => (u ? (UNIT_LABELS[u] ?? u) : '');
 export const actionLabel = (t) => ACTION_LABELS[t] ?? t;
 
 // ---- time -----------------------------------------------------------------------------------

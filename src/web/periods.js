@@ -32,7 +32,7 @@ export function mondayOfWeek(label) {
   return isoWeekOf(monday) === label ? monday : null;
 }
 
-const monthStart = (y, m) => `${y + Math.floor((m - 1) / 12)}-${pad((((m - 1) % 12) + 12) % 12 + 1)}-01`;
+const monthStart = (y, m) => `${y + Math.floor((m - 1) / 12)}-${pad(((((m - 1) % 12) + 12) % 12) + 1)}-01`;
 
 export const KINDS = { week: 'Tuần', month: 'Tháng', quarter: 'Quý', year: 'Năm', custom: 'Tùy chọn' };
 
@@ -47,7 +47,12 @@ export function periodOf(kind, anchor, n = 0, custom = null) {
   switch (kind) {
     case 'week': {
       const from = addDays(mondayOf(anchor), 7 * n);
-      return { kind, from, to: addDays(from, 7), label: `Tuần ${isoWeekOf(from).slice(6)}/${isoWeekOf(from).slice(0, 4)} (${fmt(from).slice(0, 5)}–${fmt(addDays(from, 6))})` };
+      return {
+        kind,
+        from,
+        to: addDays(from, 7),
+        label: `Tuần ${isoWeekOf(from).slice(6)}/${isoWeekOf(from).slice(0, 4)} (${fmt(from).slice(0, 5)}–${fmt(addDays(from, 6))})`,
+      };
     }
     case 'month': {
       const from = monthStart(y, m + n);
@@ -56,7 +61,12 @@ export function periodOf(kind, anchor, n = 0, custom = null) {
     case 'quarter': {
       const q0 = Math.floor((m - 1) / 3) * 3 + 1 + 3 * n;
       const from = monthStart(y, q0);
-      return { kind, from, to: monthStart(y, q0 + 3), label: `Quý ${Math.floor((Number(from.slice(5, 7)) - 1) / 3) + 1}/${from.slice(0, 4)}` };
+      return {
+        kind,
+        from,
+        to: monthStart(y, q0 + 3),
+        label: `Quý ${Math.floor((Number(from.slice(5, 7)) - 1) / 3) + 1}/${from.slice(0, 4)}`,
+      };
     }
     case 'year': {
       const from = `${y + n}-01-01`;

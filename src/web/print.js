@@ -33,7 +33,8 @@ export function toBlobDocument(html, title) {
     `<link rel="stylesheet" href="${location.origin}/ui/form-toolbar.css">` +
     `<script src="${location.origin}/ui/form-toolbar.js" defer></script>`;
   if (/<head\b[^>]*>/i.test(out)) out = out.replace(/<head\b[^>]*>/i, (m) => `${m}${head}`);
-  else out = `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${escapeText(title ?? '')}</title>${head}</head><body>${out}</body></html>`;
+  else
+    out = `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${escapeText(title ?? '')}</title>${head}</head><body>${out}</body></html>`;
   const url = URL.createObjectURL(new Blob([out], { type: 'text/html;charset=utf-8' }));
   urls.push(url);
   setTimeout(() => urls.forEach((u) => URL.revokeObjectURL(u)), KEEP_BLOBS_MS);

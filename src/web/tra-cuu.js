@@ -42,11 +42,20 @@ form.addEventListener('submit', async (e) => {
         : s.dueAt
           ? `Hẹn trả kết quả: ${fmtTime(s.dueAt)}.`
           : '';
-    append(answer, [h('h2', null, `Hồ sơ ${s.code}`), h('p', { class: 'lookup-status' }, s.status || stateLabel(s.state)), next ? h('p', null, next) : null]);
+    append(answer, [
+      h('h2', null, `Hồ sơ ${s.code}`),
+      h('p', { class: 'lookup-status' }, s.status || stateLabel(s.state)),
+      next ? h('p', null, next) : null,
+    ]);
     answer.hidden = false;
   } catch (err) {
     if (err instanceof ApiError && err.status === 429) showFormError(form, 'Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.');
-    else if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues.map((i) => ({ ...i, field: i.field === 'code' ? 'code' : 'verify' })), err.message);
+    else if (err instanceof ApiError && err.status === 400 && err.issues.length)
+      showIssues(
+        form,
+        err.issues.map((i) => ({ ...i, field: i.field === 'code' ? 'code' : 'verify' })),
+        err.message,
+      );
     else showFormError(form, err.message);
   } finally {
     button.disabled = false;

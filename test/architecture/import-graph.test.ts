@@ -61,7 +61,8 @@ function clockReads(fileName: string, text: string): string[] {
     if (isName(node, 'process') || isName(node, 'setTimeout') || isName(node, 'setInterval')) report(node);
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && /^(node:)?crypto$/.test(node.moduleSpecifier.text)) {
       const bindings = node.importClause?.namedBindings;
-      if (bindings && ts.isNamedImports(bindings)) for (const b of bindings.elements) if (/^random|^getRandomValues$/.test(b.name.text)) report(b);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const b of bindings.elements) if (/^random|^getRandomValues$/.test(b.name.text)) report(b);
     }
     ts.forEachChild(node, visit);
   };

@@ -25,7 +25,8 @@ const NOT_YET_IN_STORE = [
 ];
 
 const KNEX_IMPORT = /from\s+'knex'|require\('knex'\)/;
-const QUERY = /\b(?:db|tx|trx|knex|this\.db|deps\.db|ctx\.db|this\.deps\.db|this\.ctx\.db|deps\.ctx\.db)(?:\(\s*['"`]|\.raw\(|\.schema\b|\.transaction\()/;
+const QUERY =
+  /\b(?:db|tx|trx|knex|this\.db|deps\.db|ctx\.db|this\.deps\.db|this\.ctx\.db|deps\.ctx\.db)(?:\(\s*['"`]|\.raw\(|\.schema\b|\.transaction\()/;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -46,17 +47,27 @@ describe('all SQL lives under src/store/', () => {
     .filter((f) => !f.startsWith('src/store/'));
 
   test('the scanner sees a knex import and each kind of query', () => {
-    const code = ["import type { Knex } from 'knex';", "await db('users').first();", "await this.deps.db.raw('select 1');", 'await tx.schema.hasTable(t);', 'await db.transaction(work);', 'const dbx = 1;'].join('\n');
+    const code = [
+      "import type { Knex } from 'knex';",
+      "await db('users').first();",
+      "await this.deps.db.raw('select 1');",
+      'await tx.schema.hasTable(t);',
+      'await db.transaction(work);',
+      'const dbx = 1;',
+    ].join('\n');
     expect(sqlUses(code).map((u) => u.split(':')[0])).toEqual(['1', '2', '3', '4', '5']);
   });
 
   test('no module outside src/store/ imports knex or runs SQL (but the listed ones, not moved yet)', () => {
     expect(files.length).toBeGreaterThan(100);
-    const offenders = files.filter((f) => !NOT_YET_IN_STORE.includes(f)).flatMap((f) => sqlUses(fs.readFileSync(path.join(ROOT, f), 'utf8')).map((u) => `${f}:${u}`));
+    const offenders = files
+      .filter((f) => !NOT_YET_IN_STORE.includes(f))
+      .flatMap((f) => sqlUses(fs.readFileSync(path.join(ROOT, f), 'utf8')).map((u) => `${f}:${u}`));
     expect(offenders).toEqual([]);
   });
 
   test('every module on the not-yet list still runs SQL (take it off once moved)', () => {
-    for (const f of NOT_YET_IN_STORE) expect({ f, uses: sqlUses(fs.readFileSync(path.join(ROOT, f), 'utf8')).length > 0 }).toEqual({ f, uses: true });
+    for (const f of NOT_YET_IN_STORE)
+      expect({ f, uses: sqlUses(fs.readFileSync(path.join(ROOT, f), 'utf8')).length > 0 }).toEqual({ f, uses: true });
   });
 });

@@ -11,7 +11,13 @@ import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossi
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 describe.each(BACKENDS)('checkpoints on $name', (backend) => {
@@ -64,15 +70,22 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     const loaded = (await loadDossierForAudit(t.db, code))!;
     expect(verifyDossier(loaded.row, loaded.events)[0]).toMatchObject({ seq: 6, kind: 'head_mismatch' });
     const { findings } = await verifyCheckpoints(t.db);
-    expect(findings).toContainEqual(expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted', message: expect.stringMatching(/seq 6–7 .* deleted/) }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted', message: expect.stringMatching(/seq 6–7 .* deleted/) }),
+    );
 
     // The forger moves the head back onto seq 5: the dossier's own chain is consistent again...
     const last = await t.db('dossier_events').where({ dossier_id: id, seq: 5 }).first();
-    await t.db('dossiers').where({ id }).update({ version: 5, last_hash: String(last.hash) });
+    await t
+      .db('dossiers')
+      .where({ id })
+      .update({ version: 5, last_hash: String(last.hash) });
     const again = (await loadDossierForAudit(t.db, code))!;
     expect(verifyDossier(again.row, again.events).some((f) => f.kind === 'head_mismatch')).toBe(false);
     // ...but not with the checkpoint.
-    expect((await verifyCheckpoints(t.db)).findings).toContainEqual(expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted' }));
+    expect((await verifyCheckpoints(t.db)).findings).toContainEqual(
+      expect.objectContaining({ dossierCode: code, seq: 6, kind: 'events_deleted' }),
+    );
   });
 
   test('a whole dossier deleted after a checkpoint is found and named', async () => {
@@ -83,8 +96,17 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     await t.db('dossiers').where({ id: gone.id }).delete();
     const { findings } = await verifyCheckpoints(t.db);
     expect(findings).toEqual([
-      expect.objectContaining({ dossierCode: gone.code, seq: null, kind: 'dossier_deleted', message: expect.stringMatching(/no longer exists/) }),
-      expect.objectContaining({ dossierCode: '(database)', kind: 'events_deleted', message: expect.stringMatching(/7 events, fewer than the 14/) }),
+      expect.objectContaining({
+        dossierCode: gone.code,
+        seq: null,
+        kind: 'dossier_deleted',
+        message: expect.stringMatching(/no longer exists/),
+      }),
+      expect.objectContaining({
+        dossierCode: '(database)',
+        kind: 'events_deleted',
+        message: expect.stringMatching(/7 events, fewer than the 14/),
+      }),
     ]);
     expect(findings.some((f) => f.dossierCode === kept.code)).toBe(false);
   });
@@ -111,16 +133,21 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
       expect.objectContaining({ kind: 'checkpoint_tampered', message: expect.stringMatching(/#1 .* was altered/) }),
     ]);
     await t.db('audit_checkpoints').where({ id: 2 }).delete();
-    expect((await verifyCheckpoints(t.db)).findings.map((f) => f.message)).toEqual(expect.arrayContaining([expect.stringMatching(/#2 missing before #3/)]));
+    expect((await verifyCheckpoints(t.db)).findings.map((f) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/#2 missing before #3/)]),
+    );
     // A forger who also recomputes checkpoint #1's digest is caught by the copy kept outside the database.
     const forged = (await listCheckpoints(t.db)).find((c) => c.id === 1)!;
-    await t.db('audit_checkpoints').where({ id: 1 }).update({ digest: checkpointDigest({ ...forged, eventCount: 99 }) });
+    await t
+      .db('audit_checkpoints')
+      .where({ id: 1 })
+      .update({ digest: checkpointDigest({ ...forged, eventCount: 99 }) });
     const messages = (await verifyCheckpoints(t.db, { anchors: [{ id: 1, digest: first.digest }] })).findings.map((f) => f.message);
     expect(messages.some((m) => /#1 .* was altered/.test(m))).toBe(false);
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/#1 .* differs from the digest kept outside/)]));
   });
 
-  test('removing a dossier\'s anchor rows to hide its deletion is itself detected', async () => {
+  test("removing a dossier's anchor rows to hide its deletion is itself detected", async () => {
     const gone = await build();
     await build();
     await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
@@ -129,7 +156,10 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     await t.db('audit_checkpoint_heads').where({ dossier_id: gone.id }).delete();
     const messages = (await verifyCheckpoints(t.db)).findings.map((f) => `${f.kind}: ${f.message}`);
     expect(messages).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^checkpoint_tampered: the heads recorded with checkpoint #1/), expect.stringMatching(/^events_deleted: the database holds/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^checkpoint_tampered: the heads recorded with checkpoint #1/),
+        expect.stringMatching(/^events_deleted: the database holds/),
+      ]),
     );
   });
 });

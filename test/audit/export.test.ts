@@ -17,7 +17,13 @@ import { asDatabaseOwner } from '../support/db-owner';
 
 const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export.js');
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the standalone verifier is plain CommonJS JavaScript, loaded as an inspector would
 const standalone = require(SCRIPT) as { canonicalJson(v: unknown): string };
@@ -41,8 +47,8 @@ test('the standalone script uses only node:crypto and node:fs', () => {
   expect(source).not.toMatch(/\bimport\s/);
 });
 
-test('the standalone canonical JSON is the engine\'s', () => {
-  const values = [null, 1, 'ầ', [1, undefined, { b: 2, a: [{ d: null, c: 'x' }] }], { z: undefined, 'Ä': 1, A: 2, a: { y: true, x: -0 } }];
+test("the standalone canonical JSON is the engine's", () => {
+  const values = [null, 1, 'ầ', [1, undefined, { b: 2, a: [{ d: null, c: 'x' }] }], { z: undefined, Ä: 1, A: 2, a: { y: true, x: -0 } }];
   for (const v of values) expect(standalone.canonicalJson(v)).toBe(ours(v));
 });
 
@@ -66,9 +72,23 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
   afterAll(async () => t.drop());
 
   test('the export is one document with every event and its chain', () => {
-    expect(doc).toMatchObject({ format: 'motcua-dossier-export/1', dossierId: id, code, exportedAt: '2026-03-05T07:00:00.000Z', head: { seq: 6 } });
+    expect(doc).toMatchObject({
+      format: 'motcua-dossier-export/1',
+      dossierId: id,
+      code,
+      exportedAt: '2026-03-05T07:00:00.000Z',
+      head: { seq: 6 },
+    });
     expect(doc.events.map((e) => e.type)).toEqual(['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'COMPLETE_STEP', 'RECORD_RESULT']);
-    expect(doc.events[0]).toEqual(expect.objectContaining({ seq: 1, prevHash: '0'.repeat(64), actor: 'counter', actorUnit: 'TTPVHCC', machineVersion: CURRENT_CHART_VERSION }));
+    expect(doc.events[0]).toEqual(
+      expect.objectContaining({
+        seq: 1,
+        prevHash: '0'.repeat(64),
+        actor: 'counter',
+        actorUnit: 'TTPVHCC',
+        machineVersion: CURRENT_CHART_VERSION,
+      }),
+    );
     expect(doc.head.hash).toBe(doc.events[5]!.hash);
   });
 

@@ -10,7 +10,13 @@ import type { Command } from '../../machines/engine/commands';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 
 describe.each(BACKENDS)('the audit API on $name', (backend) => {
   let s: TestServer;
@@ -21,7 +27,15 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     s = await startServer(backend);
     const t = s.engine;
     t.at('2026-03-03 09:00');
-    ({ code, id } = await t.engine.submit({ procedureCode: PROC, channel: 'counter', applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] }, ACTORS.counter));
+    ({ code, id } = await t.engine.submit(
+      {
+        procedureCode: PROC,
+        channel: 'counter',
+        applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+      },
+      ACTORS.counter,
+    ));
     t.at('2026-03-03 10:00');
     await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     t.at('2026-03-03 11:00');
@@ -31,7 +45,15 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     t.at('2026-03-05 09:00');
     await t.engine.act(code, approve, { username: 'leader', unit: 'LANHDAO' });
     // A dossier still at the counter's step: the specialists' office (KINHTE) has not seen it.
-    ({ code: other } = await t.engine.submit({ procedureCode: PROC, channel: 'counter', applicant: { fullName: 'Lê Thị B', idNumber: '001090054321', phone: '0912000000', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] }, ACTORS.counter));
+    ({ code: other } = await t.engine.submit(
+      {
+        procedureCode: PROC,
+        channel: 'counter',
+        applicant: { fullName: 'Lê Thị B', idNumber: '001090054321', phone: '0912000000', address: 'Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+      },
+      ACTORS.counter,
+    ));
   });
   afterAll(async () => s.close());
 
@@ -40,15 +62,33 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
   test('GET /api/machines lists the chart versions, the current one marked, to any signed-in user', async () => {
     const res = await get('/api/machines', 'specialist');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.arrayContaining([{ version: 1, current: false }, { version: 2, current: true }]));
+    expect(res.body).toEqual(
+      expect.arrayContaining([
+        { version: 1, current: false },
+        { version: 2, current: true },
+      ]),
+    );
     expect((await s.http.get('/api/machines')).status).toBe(401);
   });
 
   test('a reader of the dossier replays it step by step, with no differences from the stored row', async () => {
     const res = await get(`/api/dossiers/${code}/replay`, 'specialist');
     expect(res.status).toBe(200);
-    expect(res.body.steps.map((st: { type: string }) => st.type)).toEqual(['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'COMPLETE_STEP', 'RECORD_RESULT']);
-    expect(res.body.steps[3]).toMatchObject({ seq: 4, before: { state: 'assigned' }, after: { state: 'processing', step: 'tham-dinh' }, hashOk: true, linkOk: true });
+    expect(res.body.steps.map((st: { type: string }) => st.type)).toEqual([
+      'SUBMIT',
+      'RECEIVE',
+      'ASSIGN',
+      'COMPLETE_STEP',
+      'COMPLETE_STEP',
+      'RECORD_RESULT',
+    ]);
+    expect(res.body.steps[3]).toMatchObject({
+      seq: 4,
+      before: { state: 'assigned' },
+      after: { state: 'processing', step: 'tham-dinh' },
+      hashOk: true,
+      linkOk: true,
+    });
     expect(res.body.state).toMatchObject({ seq: 6, state: 'result', finalTimeliness: 'early' });
     expect(res.body.differences).toEqual([]);
   });
@@ -99,14 +139,26 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     const clean = await get('/api/audit/verify', 'auditor');
     expect(clean.status).toBe(200);
     expect(clean.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    const lines = clean.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = clean.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1)).toMatchObject({ type: 'summary', dossiers: 2, events: 8, findings: 0 });
     expect(lines.some((l) => l.type === 'progress')).toBe(true);
 
     await asDatabaseOwner(s.engine.db); // as the database owner: the application itself cannot change history
-    await s.engine.db('dossier_events').where({ dossier_id: id, seq: 4 }).update({ payload: JSON.stringify({ note: 'đã kiểm tra' }) });
-    await s.engine.db('dossiers').where({ id }).update({ due_at: hanoi('2026-03-09 17:00') });
-    const tampered = (await get('/api/audit/verify', 'admin')).text.trim().split('\n').map((l) => JSON.parse(l));
+    await s.engine
+      .db('dossier_events')
+      .where({ dossier_id: id, seq: 4 })
+      .update({ payload: JSON.stringify({ note: 'đã kiểm tra' }) });
+    await s.engine
+      .db('dossiers')
+      .where({ id })
+      .update({ due_at: hanoi('2026-03-09 17:00') });
+    const tampered = (await get('/api/audit/verify', 'admin')).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(tampered.filter((l) => l.type === 'finding')).toEqual([
       expect.objectContaining({ dossierCode: code, seq: 4, kind: 'hash_mismatch' }),
       expect.objectContaining({ dossierCode: code, seq: null, kind: 'projection_drift', field: 'due_at' }),
@@ -117,6 +169,9 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     expect(replay.body.steps[3]).toMatchObject({ seq: 4, hashOk: false, linkOk: true });
     expect(replay.body.differences).toEqual([{ field: 'due_at', stored: hanoi('2026-03-09 17:00'), replayed: hanoi('2026-03-06 17:00') }]);
     const verify = await get(`/api/dossiers/${code}/verify`, 'auditor');
-    expect(verify.body).toMatchObject({ ok: false, findings: [expect.objectContaining({ seq: 4, kind: 'hash_mismatch' }), expect.objectContaining({ field: 'due_at' })] });
+    expect(verify.body).toMatchObject({
+      ok: false,
+      findings: [expect.objectContaining({ seq: 4, kind: 'hash_mismatch' }), expect.objectContaining({ field: 'due_at' })],
+    });
   });
 });

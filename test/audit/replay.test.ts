@@ -11,7 +11,13 @@ import { replaySteps } from '../../src/audit/replay-steps';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 const CHANGED = 9961;
 // The changed definition: a result may no longer be handed back (registered once, used by the last test).
@@ -59,7 +65,13 @@ describe.each(BACKENDS)('replaying dossier histories on $name', (backend) => {
       linkOk: true,
     });
     expect(r.steps[5]!.after.timeliness).toBe('early');
-    expect(r.state).toMatchObject({ seq: 7, state: 'returned', outcome: 'approved', finalTimeliness: 'early', returnedAt: hanoi('2026-03-05 14:00') });
+    expect(r.state).toMatchObject({
+      seq: 7,
+      state: 'returned',
+      outcome: 'approved',
+      finalTimeliness: 'early',
+      returnedAt: hanoi('2026-03-05 14:00'),
+    });
     // The replay ends where the stored row is.
     expect(r.state).toMatchObject({ state: row.state, dueAt: row.due_at, resultAt: row.result_at });
   });
@@ -68,7 +80,14 @@ describe.each(BACKENDS)('replaying dossier histories on $name', (backend) => {
     const { row, events } = await load();
     const r = replaySteps(row.id, events, { upTo: 3 });
     expect(r.steps).toHaveLength(3);
-    expect(r.state).toMatchObject({ seq: 3, state: 'assigned', step: 'tiep-nhan', assignee: 'counter', timeliness: 'on_track', resultAt: null });
+    expect(r.state).toMatchObject({
+      seq: 3,
+      state: 'assigned',
+      step: 'tiep-nhan',
+      assignee: 'counter',
+      timeliness: 'on_track',
+      resultAt: null,
+    });
   });
 
   test('at gives the state at that instant', async () => {

@@ -15,7 +15,13 @@ import { createCheckpoint } from '../../src/audit/checkpoints';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612'; // three steps: counter (TTPVHCC), specialist (KINHTE), leader (KINHTE)
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 // A lenient chart version that lets a result be recorded at any step (to show the verifier's own rule check).
@@ -108,10 +114,21 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
 
   /** Appends a forged event with a correctly computed hash, and moves the dossier's head onto it. */
   async function forge(id: string, seq: number, type: string, payload: Record<string, unknown>, at: string, by: ActorRef): Promise<void> {
-    const prev = await events(id).andWhere({ seq: seq - 1 }).first();
+    const prev = await events(id)
+      .andWhere({ seq: seq - 1 })
+      .first();
     const prevHash = String(prev.hash);
     const machineVersion = Number(prev.machine_version);
-    const hash = eventHash(prevHash, { dossierId: id, seq, type, payload, actor: by.username, actorUnit: by.unit, occurredAt: at, machineVersion });
+    const hash = eventHash(prevHash, {
+      dossierId: id,
+      seq,
+      type,
+      payload,
+      actor: by.username,
+      actorUnit: by.unit,
+      occurredAt: at,
+      machineVersion,
+    });
     await t.db('dossier_events').insert({
       dossier_id: id,
       seq,
@@ -140,7 +157,9 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     const { code, id } = await build();
     const row = await events(id).andWhere({ seq: 6 }).first();
     const payload = { ...JSON.parse(String(row.payload)), documentNumber: '99/GCN-HKD' };
-    await events(id).andWhere({ seq: 6 }).update({ payload: JSON.stringify(payload) });
+    await events(id)
+      .andWhere({ seq: 6 })
+      .update({ payload: JSON.stringify(payload) });
     const findings = await verify(code);
     expect(findings[0]).toMatchObject({ dossierCode: code, seq: 6, kind: 'hash_mismatch' });
     expect(findings[0]!.message).toMatch(/RECORD_RESULT.*edited/);
@@ -152,14 +171,18 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
 
   test('an edited time is found at its event, even when it keeps the order', async () => {
     const { code, id } = await build();
-    await events(id).andWhere({ seq: 3 }).update({ occurred_at: hanoi('2026-03-03 09:30') });
+    await events(id)
+      .andWhere({ seq: 3 })
+      .update({ occurred_at: hanoi('2026-03-03 09:30') });
     const findings = await verify(code);
     expect(findings[0]).toMatchObject({ seq: 3, kind: 'hash_mismatch' });
   });
 
   test('an altered hash column is told apart from an edited content', async () => {
     const { code, id } = await build();
-    await events(id).andWhere({ seq: 2 }).update({ hash: 'f'.repeat(64) });
+    await events(id)
+      .andWhere({ seq: 2 })
+      .update({ hash: 'f'.repeat(64) });
     const [first] = await verify(code);
     expect(first).toMatchObject({ seq: 2, kind: 'hash_mismatch' });
     expect(first!.message).toMatch(/stored hash .* was altered/);
@@ -178,8 +201,12 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
   test('a deleted middle event is found even when the later events are renumbered to close the gap', async () => {
     const { code, id } = await build();
     await events(id).andWhere({ seq: 4 }).delete();
-    await events(id).andWhere('seq', '>', 4).update({ seq: t.db.raw('seq + 100') });
-    await events(id).andWhere('seq', '>', 100).update({ seq: t.db.raw('seq - 101') });
+    await events(id)
+      .andWhere('seq', '>', 4)
+      .update({ seq: t.db.raw('seq + 100') });
+    await events(id)
+      .andWhere('seq', '>', 100)
+      .update({ seq: t.db.raw('seq - 101') });
     await t.db('dossiers').where({ id }).update({ version: 6 }); // the forger moves the head too
     const [first] = await verify(code);
     expect(first).toMatchObject({ seq: 4, kind: 'missing_sequence' });
@@ -198,11 +225,18 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
 
   test('an inserted event is found at its place, with the events after it pushed up', async () => {
     const { code, id } = await build();
-    await events(id).andWhere('seq', '>=', 4).update({ seq: t.db.raw('seq + 100') });
-    await events(id).andWhere('seq', '>', 100).update({ seq: t.db.raw('seq - 99') });
+    await events(id)
+      .andWhere('seq', '>=', 4)
+      .update({ seq: t.db.raw('seq + 100') });
+    await events(id)
+      .andWhere('seq', '>', 100)
+      .update({ seq: t.db.raw('seq - 99') });
     // A re-assignment that never happened, chained correctly after seq 3.
     await forge(id, 4, 'ASSIGN', { unit: 'TTPVHCC', assignee: 'mallory' }, hanoi('2026-03-03 10:30'), ACTORS.counter);
-    await t.db('dossiers').where({ id }).update({ version: 8, last_hash: String((await events(id).andWhere({ seq: 8 }).first()).hash) });
+    await t
+      .db('dossiers')
+      .where({ id })
+      .update({ version: 8, last_hash: String((await events(id).andWhere({ seq: 8 }).first()).hash) });
     const findings = await verify(code);
     expect(findings[0]).toMatchObject({ seq: 4, kind: 'inserted' });
     expect(findings[0]!.message).toMatch(/seq 4 \(ASSIGN\) is not part of the original chain/);
@@ -215,8 +249,28 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     const prev = String((await events(id).andWhere({ seq: 3 }).first()).hash);
     const at = hanoi('2026-03-03 11:00');
     const payload = { note: 'forged' };
-    const hash = eventHash(prev, { dossierId: id, seq: 4, type: 'COMPLETE_STEP', payload, actor: 'counter', actorUnit: 'TTPVHCC', occurredAt: at, machineVersion: CURRENT_CHART_VERSION });
-    await t.db('dossier_events').insert({ dossier_id: id, seq: 4, type: 'COMPLETE_STEP', payload: JSON.stringify(payload), actor: 'counter', actor_unit: 'TTPVHCC', occurred_at: at, machine_version: CURRENT_CHART_VERSION, prev_hash: prev, hash });
+    const hash = eventHash(prev, {
+      dossierId: id,
+      seq: 4,
+      type: 'COMPLETE_STEP',
+      payload,
+      actor: 'counter',
+      actorUnit: 'TTPVHCC',
+      occurredAt: at,
+      machineVersion: CURRENT_CHART_VERSION,
+    });
+    await t.db('dossier_events').insert({
+      dossier_id: id,
+      seq: 4,
+      type: 'COMPLETE_STEP',
+      payload: JSON.stringify(payload),
+      actor: 'counter',
+      actor_unit: 'TTPVHCC',
+      occurred_at: at,
+      machine_version: CURRENT_CHART_VERSION,
+      prev_hash: prev,
+      hash,
+    });
     const [first] = await verify(code);
     expect(first).toMatchObject({ seq: 4, kind: 'inserted' });
     expect(first!.message).toMatch(/replaced the original event 4/);
@@ -243,7 +297,11 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     await forge(id, 5, 'RETURN_RESULT', { method: 'counter', rating: null }, hanoi('2026-03-03 15:00'), ACTORS.counter);
     // The chain and the head are consistent; the replay finds the dossier handed back from processing.
     expect(await verify(code)).toEqual([
-      expect.objectContaining({ seq: 5, kind: 'returned_without_result', message: expect.stringMatching(/while it is processing with no result recorded/) }),
+      expect.objectContaining({
+        seq: 5,
+        kind: 'returned_without_result',
+        message: expect.stringMatching(/while it is processing with no result recorded/),
+      }),
     ]);
   });
 
@@ -274,17 +332,25 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     const { code, id } = await build('received');
     // A step completed before anyone was assigned, correctly hashed.
     await forge(id, 3, 'COMPLETE_STEP', { note: null }, hanoi('2026-03-03 09:30'), ACTORS.counter);
-    expect(await verify(code)).toEqual([expect.objectContaining({ seq: 3, kind: 'impossible_transition', message: expect.stringMatching(/not allowed in state received/) })]);
+    expect(await verify(code)).toEqual([
+      expect.objectContaining({ seq: 3, kind: 'impossible_transition', message: expect.stringMatching(/not allowed in state received/) }),
+    ]);
   });
 
   test('a projection that drifted from its events is reported field by field', async () => {
     const { code, id } = await build('processing');
-    await t.db('dossiers').where({ id }).update({ due_at: hanoi('2026-03-20 17:00'), timeliness: 'due_soon' });
+    await t
+      .db('dossiers')
+      .where({ id })
+      .update({ due_at: hanoi('2026-03-20 17:00'), timeliness: 'due_soon' });
     const findings = await verify(code);
     expect(findings.map((f) => [f.kind, f.field, f.seq])).toEqual([
       ['projection_drift', 'timeliness', null],
       ['projection_drift', 'due_at', null],
     ]);
-    expect(findings.find((f) => f.field === 'due_at')).toMatchObject({ stored: hanoi('2026-03-20 17:00'), replayed: hanoi('2026-03-06 17:00') });
+    expect(findings.find((f) => f.field === 'due_at')).toMatchObject({
+      stored: hanoi('2026-03-20 17:00'),
+      replayed: hanoi('2026-03-06 17:00'),
+    });
   });
 });

@@ -11,7 +11,13 @@ import type { Finding } from '../../src/audit/verify-dossier';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
@@ -45,7 +51,12 @@ describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
   test('a clean database has no findings, and the summary counts dossiers, events and throughput', async () => {
     const progress: VerifyProgress[] = [];
     const findings: Finding[] = [];
-    const summary = await verifyAll(t.db, { pageSize: 2, progressEveryMs: 0, onProgress: (p) => progress.push(p), onFinding: (f) => void findings.push(f) });
+    const summary = await verifyAll(t.db, {
+      pageSize: 2,
+      progressEveryMs: 0,
+      onProgress: (p) => progress.push(p),
+      onFinding: (f) => void findings.push(f),
+    });
     expect(findings).toEqual([]);
     expect(summary).toMatchObject({ dossiers: 7, events: 35, findings: 0, dossiersWithFindings: 0, checkpoints: 0 });
     expect(Object.values(summary.findingsByKind).every((n) => n === 0)).toBe(true);
@@ -74,7 +85,14 @@ describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
     expect(summary).toMatchObject({ type: 'summary', dossiers: 6, events: 27, checkpoints: 1, dossiersWithFindings: 3 });
     if (summary.type !== 'summary') throw new Error('no summary');
     // The gap also leaves ASSIGN out of the replay: the next completion is impossible in "received".
-    expect(summary.findingsByKind).toMatchObject({ hash_mismatch: 1, missing_sequence: 1, impossible_transition: 1, projection_drift: 1, dossier_deleted: 1, events_deleted: 1 });
+    expect(summary.findingsByKind).toMatchObject({
+      hash_mismatch: 1,
+      missing_sequence: 1,
+      impossible_transition: 1,
+      projection_drift: 1,
+      dossier_deleted: 1,
+      events_deleted: 1,
+    });
     expect(summary.findings).toBe(6);
     const found = messages.filter((m) => m.type === 'finding');
     expect(found).toEqual(

@@ -12,7 +12,13 @@ import { VerifyWorkerPool, workerConnectionOf } from '../../src/audit/verify-wor
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 const LEADER = { username: 'leader', unit: 'LANHDAO' };
 const DOSSIERS = 23;
 
@@ -96,7 +102,12 @@ describe.each(BACKENDS)('parallel verification on $name', (backend) => {
     const sequential = await collect(t, { pageSize: 3 });
     const parallel = await collect(t, { pageSize: 3, workers: 3 });
     expect(parallel).toEqual(sequential);
-    const summary = parallel.at(-1) as { type: string; dossiers: number; dossiersWithFindings: number; findingsByKind: Record<string, number> };
+    const summary = parallel.at(-1) as {
+      type: string;
+      dossiers: number;
+      dossiersWithFindings: number;
+      findingsByKind: Record<string, number>;
+    };
     expect(summary).toMatchObject({ type: 'summary', dossiers: DOSSIERS - 1, dossiersWithFindings: 2, checkpoints: 1 });
     expect(summary.findingsByKind).toMatchObject({ hash_mismatch: 1, projection_drift: 1, dossier_deleted: 1 });
     expect(parallel).toEqual(

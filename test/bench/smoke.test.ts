@@ -43,7 +43,10 @@ describe('the benchmarks in smoke mode', () => {
     await runBenchmark('engine', ['engine', '--smoke']);
     expect(output()).toMatch(/engine lifecycles\/s/);
     for (const driver of ['sqlite3', 'better-sqlite3']) {
-      for (const level of ['NORMAL', 'FULL']) expect(output()).toMatch(new RegExp(`\\| SQLite file \\(WAL, synchronous=${level}\\), ${driver} driver \\| 1 \\| \\d+(\\.\\d+)? \\|`));
+      for (const level of ['NORMAL', 'FULL'])
+        expect(output()).toMatch(
+          new RegExp(`\\| SQLite file \\(WAL, synchronous=${level}\\), ${driver} driver \\| 1 \\| \\d+(\\.\\d+)? \\|`),
+        );
     }
   }, 60_000);
 
@@ -70,24 +73,35 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/Targets:/);
   }, 90_000);
 
-  test.each([[[]], ...(WITH_PG.length ? [[WITH_PG]] : [])])('reports %j: every operation timed against its target, bytes per dossier, query plans', async (extra: string[]) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-explain-'));
-    const explainOut = path.join(dir, 'plans.md');
-    let plans: string;
-    try {
-      await runBenchmark('reports', ['reports', '--smoke', '--explain', '--explain-out', explainOut, ...extra]);
-      plans = fs.readFileSync(explainOut, 'utf8');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    const out = output();
-    for (const name of ['compliance metrics', 'weekly late review', 'inbox of specialist', 'inbox of a leader', 'list: overdue', 'no-change deadline sweep']) {
-      expect(out).toMatch(new RegExp(`\\| ${name}[^|]*\\| \\d+(\\.\\d+)? ms \\|`));
-    }
-    expect(out).toMatch(/Per dossier: \*\*\d+(\.\d+)? (B|KiB)\*\*/);
-    expect(plans).toMatch(/### inbox of a leader[\s\S]*```sql[\s\S]*dossiers/);
-    if (extra.includes('--postgres')) expect(plans).toMatch(/Buffers: shared hit=/);
-  }, 60_000);
+  test.each([[[]], ...(WITH_PG.length ? [[WITH_PG]] : [])])(
+    'reports %j: every operation timed against its target, bytes per dossier, query plans',
+    async (extra: string[]) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-explain-'));
+      const explainOut = path.join(dir, 'plans.md');
+      let plans: string;
+      try {
+        await runBenchmark('reports', ['reports', '--smoke', '--explain', '--explain-out', explainOut, ...extra]);
+        plans = fs.readFileSync(explainOut, 'utf8');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      const out = output();
+      for (const name of [
+        'compliance metrics',
+        'weekly late review',
+        'inbox of specialist',
+        'inbox of a leader',
+        'list: overdue',
+        'no-change deadline sweep',
+      ]) {
+        expect(out).toMatch(new RegExp(`\\| ${name}[^|]*\\| \\d+(\\.\\d+)? ms \\|`));
+      }
+      expect(out).toMatch(/Per dossier: \*\*\d+(\.\d+)? (B|KiB)\*\*/);
+      expect(plans).toMatch(/### inbox of a leader[\s\S]*```sql[\s\S]*dossiers/);
+      if (extra.includes('--postgres')) expect(plans).toMatch(/Buffers: shared hit=/);
+    },
+    60_000,
+  );
 
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);

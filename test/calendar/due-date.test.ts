@@ -123,13 +123,18 @@ describe('due dates across holidays and years', () => {
       .integer({ min: Date.UTC(2023, 11, 31, 17), max: Date.UTC(2030, 11, 31, 16, 59) })
       .map((ms) => new Date(ms).toISOString());
     fc.assert(
-      fc.property(instant, fc.nat(60), fc.nat(400).map((q) => q / 4), (received, n, h) => {
-        const d = dueDate(received, days(n), cal);
-        expect(d.countedFrom >= received).toBe(true);
-        expect(d.dueAt >= d.countedFrom).toBe(true);
-        const e = dueDate(received, hours(h), cal);
-        expect(e.dueAt >= e.countedFrom).toBe(true);
-      }),
+      fc.property(
+        instant,
+        fc.nat(60),
+        fc.nat(400).map((q) => q / 4),
+        (received, n, h) => {
+          const d = dueDate(received, days(n), cal);
+          expect(d.countedFrom >= received).toBe(true);
+          expect(d.dueAt >= d.countedFrom).toBe(true);
+          const e = dueDate(received, hours(h), cal);
+          expect(e.dueAt >= e.countedFrom).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -22,14 +22,18 @@ describe('statutory days off under Labour Code 2019 Art. 111–112', () => {
   });
 
   it('Tết is the last day of the lunar year plus mùng 1–4 (2026: Mon 16/02 – Fri 20/02)', () => {
-    const tet = statutoryYear(2026).daysOff.filter((d) => d.name.startsWith('Tết Âm lịch')).map((d) => d.date);
+    const tet = statutoryYear(2026)
+      .daysOff.filter((d) => d.name.startsWith('Tết Âm lịch'))
+      .map((d) => d.date);
     expect(tet).toEqual(['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20']);
   });
 
   it('each holiday on a Saturday or Sunday gives a compensatory day on the next free weekday', () => {
     // 2027: Tết mùng 1–2 on Sat/Sun 06–07/02, eve Fri 05/02, mùng 3–4 Mon–Tue 08–09/02 → Wed 10 and Thu 11.
     // 1/5/2027 is a Saturday → Mon 03/05.
-    const comp = statutoryYear(2027).daysOff.filter((d) => d.kind === 'compensatory').map((d) => d.date);
+    const comp = statutoryYear(2027)
+      .daysOff.filter((d) => d.kind === 'compensatory')
+      .map((d) => d.date);
     expect(comp).toEqual(['2027-02-10', '2027-02-11', '2027-05-03']);
   });
 

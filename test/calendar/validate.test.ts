@@ -58,7 +58,9 @@ describe('validating an edited year calendar', () => {
   it('a make-up working day must be a Saturday or Sunday', () => {
     const y = good();
     y.makeUpWorkingDays[0]!.date = '2026-01-09';
-    expect(() => validateYearCalendar(y)).toThrow(/makeUpWorkingDays\[0\]\.date: make-up working day 2026-01-09 must be a Saturday or Sunday/);
+    expect(() => validateYearCalendar(y)).toThrow(
+      /makeUpWorkingDays\[0\]\.date: make-up working day 2026-01-09 must be a Saturday or Sunday/,
+    );
   });
 
   it('lists every problem, not only the first', () => {

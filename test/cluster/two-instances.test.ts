@@ -8,9 +8,24 @@
 import type { Knex } from 'knex';
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
-import { killAllServerProcesses, prepareDatabase, sleep, startServerProcess, type PreparedDatabase, type ServerProcess } from '../support/server-process';
+import {
+  killAllServerProcesses,
+  prepareDatabase,
+  sleep,
+  startServerProcess,
+  type PreparedDatabase,
+  type ServerProcess,
+} from '../support/server-process';
 import { AckLog, ApiClient, pool, submissionBody, type Reply } from '../support/api-client';
-import { auditFindings, codeSequenceProblems, countOf, duplicateCodes, missingAcks, seqProblems, unacknowledgedUserEvents } from '../support/db-checks';
+import {
+  auditFindings,
+  codeSequenceProblems,
+  countOf,
+  duplicateCodes,
+  missingAcks,
+  seqProblems,
+  unacknowledgedUserEvents,
+} from '../support/db-checks';
 
 const POSTGRES = BACKENDS.find((b) => b.name === 'postgres');
 const SUBMISSIONS = 60;
@@ -30,7 +45,13 @@ const IDEMPOTENT = 6;
   beforeAll(async () => {
     prepared = await prepareDatabase(POSTGRES!);
     db = prepared.open();
-    const env = { ...prepared.env, MOTCUA_TEST_CLOCK: '1', MOTCUA_SWEEP_INTERVAL_MS: '100', DATABASE_POOL_MAX: '5', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' };
+    const env = {
+      ...prepared.env,
+      MOTCUA_TEST_CLOCK: '1',
+      MOTCUA_SWEEP_INTERVAL_MS: '100',
+      DATABASE_POOL_MAX: '5',
+      MOTCUA_CHECKPOINT_INTERVAL_MS: '0',
+    };
     // Started at the same moment: both run the start-up migrations and seeding on the one schema.
     servers = await Promise.all(['A', 'B'].map((name) => startServerProcess({ name, env })));
     clients = servers.map((s) => new ApiClient(s.baseUrl));
@@ -62,7 +83,9 @@ const IDEMPOTENT = 6;
     for (let k = 0; k < IDEMPOTENT; k++) {
       const key = `two-instances-${k}-${Date.now()}`;
       const body = submissionBody(1000 + k);
-      const [a, b] = await Promise.all(clients.map((c) => c.call('POST', '/api/dossiers', { as: 'counter', body, headers: { 'Idempotency-Key': key } })));
+      const [a, b] = await Promise.all(
+        clients.map((c) => c.call('POST', '/api/dossiers', { as: 'counter', body, headers: { 'Idempotency-Key': key } })),
+      );
       expect([a!.status, b!.status].sort()).toEqual([200, 201]);
       expect(a!.body.code).toBe(b!.body.code);
       const created = a!.status === 201 ? 0 : 1;
@@ -76,7 +99,11 @@ const IDEMPOTENT = 6;
   test('the same action sent with the same version to both instances: exactly one wins, the other gets 409', async () => {
     const outcomes: string[] = [];
     const race = async (code: string, version: number, body: Record<string, unknown>): Promise<number> => {
-      const replies = await Promise.all(clients.map((c) => c.call('POST', `/api/dossiers/${code}/events`, { as: 'counter', body, headers: { 'If-Match': `"${version}"` } })));
+      const replies = await Promise.all(
+        clients.map((c) =>
+          c.call('POST', `/api/dossiers/${code}/events`, { as: 'counter', body, headers: { 'If-Match': `"${version}"` } }),
+        ),
+      );
       const winners = replies.flatMap((r, i) => (r.status === 200 ? [i] : []));
       const losers = replies.filter((r) => r.status !== 200);
       outcomes.push(`${winners.length} won, ${losers.map((r) => `${r.status} ${r.body?.error?.code}`).join(', ')}`);
@@ -96,7 +123,12 @@ const IDEMPOTENT = 6;
   });
 
   async function flagCounts(type: string): Promise<Map<string, number>> {
-    const rows = (await db('dossier_events as e').join('dossiers as d', 'd.id', 'e.dossier_id').where('e.type', type).groupBy('d.code').select('d.code').count({ n: '*' })) as unknown as { code: string; n: unknown }[];
+    const rows = (await db('dossier_events as e')
+      .join('dossiers as d', 'd.id', 'e.dossier_id')
+      .where('e.type', type)
+      .groupBy('d.code')
+      .select('d.code')
+      .count({ n: '*' })) as unknown as { code: string; n: unknown }[];
     return new Map(rows.map((r) => [String(r.code), Number(r.n)]));
   }
 
@@ -106,7 +138,10 @@ const IDEMPOTENT = 6;
     for (;;) {
       const counts = await Promise.all(types.map(flagCounts));
       if (counts.every((c) => c.size === codes.length)) break;
-      if (Date.now() > deadline) throw new Error(`sweepers did not catch up: ${types.map((t, i) => `${t} on ${counts[i]!.size}`).join(', ')} of ${codes.length}\n${failureContext()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `sweepers did not catch up: ${types.map((t, i) => `${t} on ${counts[i]!.size}`).join(', ')} of ${codes.length}\n${failureContext()}`,
+        );
       await sleep(100);
     }
     await sleep(600); // several more sweeps on both instances: nothing may be sent twice

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { checkHistory, parseCorpus, pathOf, type CorpusHistory } from '../../src/corpus/corpus';
 
 const DIR = path.resolve(__dirname, '..', 'fixtures', 'corpus');
-const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 const CHART = process.env.MOTCUA_CORPUS_CHART ? Number(process.env.MOTCUA_CORPUS_CHART) : undefined;
 
 test('there is a corpus to replay', () => {
@@ -26,9 +29,7 @@ describe.each(FILES)('corpus %s', (file) => {
   });
 
   test(`every history replays${CHART === undefined ? '' : ` through chart version ${CHART}`} to its final state, timeliness and flags`, () => {
-    const failures = histories
-      .map((h) => ({ code: h.code, differences: checkHistory(h, CHART) }))
-      .filter((f) => f.differences.length > 0);
+    const failures = histories.map((h) => ({ code: h.code, differences: checkHistory(h, CHART) })).filter((f) => f.differences.length > 0);
     expect(failures).toEqual([]);
   });
 });
@@ -49,7 +50,11 @@ describe('the generated corpus covers every path a dossier takes', () => {
     ['refused at intake', (h: CorpusHistory) => h.expected.state === 'refused_intake'],
     ['withdrawn', (h: CorpusHistory) => h.expected.state === 'withdrawn'],
     ['returned', (h: CorpusHistory) => h.expected.state === 'returned'],
-    ['still open', (h: CorpusHistory) => ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result'].includes(h.expected.state)],
+    [
+      'still open',
+      (h: CorpusHistory) =>
+        ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result'].includes(h.expected.state),
+    ],
     ['overdue while open', (h: CorpusHistory) => h.expected.timeliness === 'overdue' && h.expected.resultAt === null],
   ])('%s', (_name, p) => {
     expect(some(p)).toBeGreaterThan(0);
@@ -65,7 +70,9 @@ describe('the corpus check fails when the chart no longer reaches the stored fac
 
   test('a history whose expected state was changed is reported', () => {
     const h = histories.find((x) => x.expected.state === 'returned')!;
-    expect(checkHistory({ ...h, expected: { ...h.expected, state: 'result' } })).toEqual([{ field: 'state', expected: 'result', replayed: 'returned' }]);
+    expect(checkHistory({ ...h, expected: { ...h.expected, state: 'result' } })).toEqual([
+      { field: 'state', expected: 'result', replayed: 'returned' },
+    ]);
   });
 
   test('a history the chart refuses part of is reported with the event it stopped at', () => {

@@ -38,7 +38,10 @@ describe.each(BACKENDS)('exporting a corpus from $name', (backend) => {
   });
 
   test('no name, ID number, phone, username, code or free text of the database is left; the dates are', async () => {
-    const rows = (await g.db('dossiers').select('code', 'applicant_name', 'applicant_id_number', 'applicant_phone')) as Record<string, string>[];
+    const rows = (await g.db('dossiers').select('code', 'applicant_name', 'applicant_id_number', 'applicant_phone')) as Record<
+      string,
+      string
+    >[];
     const events = ((await g.db('dossier_events').select('*')) as Record<string, unknown>[]).map((r) => decodeRow(eventRowFromDb(r)));
     const secrets = new Set<string>();
     for (const r of rows) for (const k of ['code', 'applicant_name', 'applicant_id_number', 'applicant_phone']) secrets.add(r[k]!);

@@ -71,7 +71,11 @@ describe('the auditor view in a browser', () => {
     t.at('2026-03-04 09:00');
     await t.engine.act(code, { type: 'COMPLETE_STEP', note: 'Hồ sơ hợp lệ, trình ký' }, { username: 'specialist', unit: 'KINHTE' });
     t.at('2026-03-05 09:00');
-    await t.engine.act(code, { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true }, { username: 'leader', unit: 'LANHDAO' });
+    await t.engine.act(
+      code,
+      { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true },
+      { username: 'leader', unit: 'LANHDAO' },
+    );
     t.at('2026-03-05 10:00');
     return { code, id };
   }
@@ -104,7 +108,12 @@ describe('the auditor view in a browser', () => {
       const rows = auditor.locator('#audit-events tbody tr');
       expect(await rows.count()).toBe(6);
       expect(await Promise.all((await rows.all()).map((r) => r.getAttribute('data-type')))).toEqual([
-        'SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'COMPLETE_STEP', 'RECORD_RESULT',
+        'SUBMIT',
+        'RECEIVE',
+        'ASSIGN',
+        'COMPLETE_STEP',
+        'COMPLETE_STEP',
+        'RECORD_RESULT',
       ]);
       expect(await auditor.locator('#audit-events .c-chain .chain-ok').count()).toBe(6);
       expect(await auditor.locator('#audit-no-diff').count()).toBe(1);
@@ -179,7 +188,9 @@ describe('the auditor view in a browser', () => {
       const broken = auditor.locator('#audit-events tbody tr[data-seq="6"]');
       expect(await broken.getAttribute('class')).toContain('audit-row-bad');
       expect(await text(auditor, '#audit-events tbody tr[data-seq="6"] .c-chain')).toBe('✗ Nội dung sự kiện bị sửa');
-      expect(await auditor.evaluate<string>(`getComputedStyle(document.querySelector('#audit-events tr[data-seq="6"] .chain-bad')).color`)).toBe('rgb(143, 13, 13)'); // red
+      expect(
+        await auditor.evaluate<string>(`getComputedStyle(document.querySelector('#audit-events tr[data-seq="6"] .chain-bad')).color`),
+      ).toBe('rgb(143, 13, 13)'); // red
       for (const seq of [1, 2, 3, 4, 5]) {
         expect(await text(auditor, `#audit-events tbody tr[data-seq="${seq}"] .c-chain`)).toBe('✓ hợp lệ');
       }

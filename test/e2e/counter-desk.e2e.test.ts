@@ -193,7 +193,10 @@ describe('the staff web UI in a browser', () => {
       await shot(clerk, '03-counter-received');
 
       // the receipt opens in a new tab, with its own styles (moved to a blob: stylesheet by the app)
-      const [receipt] = await Promise.all([clerk.context().waitForEvent('page'), clerk.getByRole('button', { name: 'In giấy tiếp nhận' }).click()]);
+      const [receipt] = await Promise.all([
+        clerk.context().waitForEvent('page'),
+        clerk.getByRole('button', { name: 'In giấy tiếp nhận' }).click(),
+      ]);
       await receipt.waitForURL(/^blob:/);
       await receipt.waitForLoadState('load');
       await receipt.locator('.mc-toolbar').waitFor();
@@ -304,7 +307,11 @@ describe('the staff web UI in a browser', () => {
       // three working days pass: both are late; the sweeper flags the open one overdue
       await at('2026-03-16 10:00');
       await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
-      await event('leader_kinhte', late, 'RECORD_RESULT', { documentNumber: '131/GCN-HKD', documentDate: '2026-03-16', signer: 'Vũ Đức Thắng' });
+      await event('leader_kinhte', late, 'RECORD_RESULT', {
+        documentNumber: '131/GCN-HKD',
+        documentDate: '2026-03-16',
+        signer: 'Vũ Đức Thắng',
+      });
 
       // the clerk tries to hand the late result back: the apology form is offered on the spot
       const clerk = await signIn('counter');
@@ -315,7 +322,8 @@ describe('the staff web UI in a browser', () => {
       const dialog = clerk.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
       await dialog.getByRole('heading', { name: /trễ hạn — cần Phiếu xin lỗi/ }).waitFor();
-      for (const label of ['Lý do chậm trễ', 'Người ký phiếu', 'Ngày hẹn trả kết quả mới']) expect(await dialog.getByLabel(label).count()).toBe(1);
+      for (const label of ['Lý do chậm trễ', 'Người ký phiếu', 'Ngày hẹn trả kết quả mới'])
+        expect(await dialog.getByLabel(label).count()).toBe(1);
       expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').inputValue()).toBe('2026-03-17');
       await shot(clerk, '12-counter-apology-offer');
       // Escape cancels the dialog

@@ -27,9 +27,15 @@ import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
 const TIMEOUT = 180_000;
 const PROC = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '20/GCN-HKD', documentDate: '2026-03-13', signer: 'Vũ Đức Thắng', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '20/GCN-HKD',
+  documentDate: '2026-03-13',
+  signer: 'Vũ Đức Thắng',
+  digitised: true,
+};
 
-describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend) => {
+describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend) => {
   let server: TestServer;
   let http: Server;
   let base = '';
@@ -38,8 +44,10 @@ describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend
   const problems: string[] = [];
   const codes: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `supervisor-${name}-${backend.name}.png`), fullPage: true });
-  const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `supervisor-${name}-${backend.name}.png`), fullPage: true });
+  const text = async (page: Page, selector: string) =>
+    ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
   async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
     server.engine.at(at);
@@ -96,7 +104,7 @@ describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend
   }
 
   browserTest(
-    'the supervisor reviews last week, records a cause, downloads the review, signs the week off, and delivers last month\'s report',
+    "the supervisor reviews last week, records a cause, downloads the review, signs the week off, and delivers last month's report",
     async () => {
       requireChromium();
       const { page, context } = await signIn('supervisor');
@@ -184,13 +192,17 @@ describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend
       const report = await download(page, '#dl-xlsx');
       expect(report.name).toBe('bao-cao-thang-2026-02.xlsx');
       await page.locator('#monthly-status.alert-ok').waitFor();
-      expect(await text(page, '#monthly-status')).toContain('Tải về lần đầu: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026');
+      expect(await text(page, '#monthly-status')).toContain(
+        'Tải về lần đầu: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026',
+      );
       await page.locator('#mark-sent').click();
       await dialog.getByLabel(/Ghi chú/).fill('Công văn số 25/TTPVHCC');
       await dialog.getByRole('button', { name: 'Xác nhận đã gửi' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.locator('#monthly-status', { hasText: 'Đã gửi Sở Nội vụ' }).waitFor();
-      expect(await text(page, '#monthly-status')).toContain('Đã gửi Sở Nội vụ: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026 (Công văn số 25/TTPVHCC)');
+      expect(await text(page, '#monthly-status')).toContain(
+        'Đã gửi Sở Nội vụ: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026 (Công văn số 25/TTPVHCC)',
+      );
       expect(await page.locator('#mark-sent').count()).toBe(0);
       await shot(page, '06-monthly-report');
       await page.locator('#nav').getByRole('link', { name: 'Bảng điều hành' }).click();
@@ -267,7 +279,7 @@ describe.each(BACKENDS)('the supervisor\'s week in a browser on $name', (backend
       await page.locator('#trend-chart').waitFor();
       expect(await text(page, '#period-note')).toContain('Từ 02/03/2026 đến 13/03/2026');
       expect(await cardN('received')).toBe(4);
-      expect(await cardN('early') + (await cardN('onTime'))).toBe(1);
+      expect((await cardN('early')) + (await cardN('onTime'))).toBe(1);
 
       expect(problems).toEqual([]);
     },

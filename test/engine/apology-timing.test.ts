@@ -5,7 +5,14 @@
  * deadline becomes the due time itself. Pure: the engine's stamping and the chart.
  */
 import { buildCalendar, defaultCalendarData, toInstant } from '../../machines/calendar';
-import { applyEvent, chartFor, CURRENT_CHART_VERSION, startDossier, type DossierSnapshot, type ProcedureTerms } from '../../machines/dossier';
+import {
+  applyEvent,
+  chartFor,
+  CURRENT_CHART_VERSION,
+  startDossier,
+  type DossierSnapshot,
+  type ProcedureTerms,
+} from '../../machines/dossier';
 import { apologyDeadline, stampCommand } from '../../machines/engine/stamp';
 import type { Command } from '../../machines/engine/commands';
 import { CLERK, LEADER, input, THREE_STEP_TERMS } from '../support/chart-fixtures';
@@ -23,7 +30,12 @@ function step(s: DossierSnapshot, cmd: Command, when: string, by = LEADER): Doss
 /** Received Tue 03/03 09:00, 5 working days: due Tue 10/03 17:00; the working day before is Mon 09/03. */
 function received(apologyDeadlineOption: ProcedureTerms['apologyDeadline']): DossierSnapshot {
   const terms = { ...THREE_STEP_TERMS, apologyDeadline: apologyDeadlineOption };
-  const s = step(startDossier(chart, { ...input('online', terms), submittedAt: at('2026-03-03', '09:00') }), { type: 'RECEIVE' }, at('2026-03-03', '09:00'), CLERK);
+  const s = step(
+    startDossier(chart, { ...input('online', terms), submittedAt: at('2026-03-03', '09:00') }),
+    { type: 'RECEIVE' },
+    at('2026-03-03', '09:00'),
+    CLERK,
+  );
   expect(s.context.originalDueAt).toBe(at('2026-03-10', '17:00'));
   return s;
 }

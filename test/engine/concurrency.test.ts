@@ -51,7 +51,7 @@ describe.each([...BACKENDS, SQLITE_BETTER])('concurrent actions on $label', (bac
     await expectProjectionEqualsReplay(d.code);
   });
 
-  test('an instance whose clock runs behind never stamps an event before the dossier\'s last one, so the chain still verifies', async () => {
+  test("an instance whose clock runs behind never stamps an event before the dossier's last one, so the chain still verifies", async () => {
     t.at('2026-03-05 10:00');
     const d = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
     const assigned = await t.engine.act(d.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
@@ -81,7 +81,11 @@ describe.each([...BACKENDS, SQLITE_BETTER])('concurrent actions on $label', (bac
         await t.engine.act(d.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
         while ((await t.engine.get(d.code)).allowedEvents.includes('COMPLETE_STEP'))
           await t.engine.act(d.code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-        await t.engine.act(d.code, { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-05', signer: 'Chủ tịch', digitised: true }, ACTORS.leader);
+        await t.engine.act(
+          d.code,
+          { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-05', signer: 'Chủ tịch', digitised: true },
+          ACTORS.leader,
+        );
       }),
     );
     for (const d of ds) await expectProjectionEqualsReplay(d.code);

@@ -22,7 +22,13 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     while ((await t.engine.get(code)).allowedEvents.includes('COMPLETE_STEP')) await act(code, { type: 'COMPLETE_STEP' });
   }
 
-  const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true };
+  const approve: Command = {
+    type: 'RECORD_RESULT',
+    documentNumber: '15/GCN-HKD',
+    documentDate: '2026-03-05',
+    signer: 'Chủ tịch UBND xã',
+    digitised: true,
+  };
 
   test('a counter dossier is received at once with an official code and a due date in working days', async () => {
     t.at('2026-03-03 09:00'); // Tuesday
@@ -53,7 +59,11 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     t.at('2026-03-03 10:00');
     await act(code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
     t.at('2026-03-04 10:00');
-    const waiting = await act(code, { type: 'REQUEST_SUPPLEMENT', missing: ['Bản sao hợp đồng thuê nhà'], reason: 'thiếu giấy tờ địa điểm' });
+    const waiting = await act(code, {
+      type: 'REQUEST_SUPPLEMENT',
+      missing: ['Bản sao hợp đồng thuê nhà'],
+      reason: 'thiếu giấy tờ địa điểm',
+    });
     expect(waiting.state).toBe('awaiting_supplement');
     t.at('2026-03-06 10:00'); // Friday: the processing time restarts from zero
     const back = await act(code, { type: 'RECEIVE_SUPPLEMENT' }, ACTORS.counter);
@@ -77,7 +87,14 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
 
     const history = await t.engine.history(code);
     expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
-    expect(history.slice(0, 6).map((e) => e.type)).toEqual(['SUBMIT', 'RECEIVE', 'ASSIGN', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE']);
+    expect(history.slice(0, 6).map((e) => e.type)).toEqual([
+      'SUBMIT',
+      'RECEIVE',
+      'ASSIGN',
+      'REQUEST_SUPPLEMENT',
+      'RECEIVE_SUPPLEMENT',
+      'PAUSE',
+    ]);
     expect(history.at(-1)).toMatchObject({ type: 'RETURN_RESULT', actor: 'counter', occurredAt: hanoi('2026-03-12 14:00') });
     const snapshot = await t.engine.snapshotOf(code);
     expect(snapshot.context.clock.map((c) => c.kind)).toEqual(['start', 'stop', 'restart', 'pause', 'resume']);
@@ -102,7 +119,11 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     const err = await act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter).catch((e) => e);
     expect(isMotcuaError(err, 'TRANSITION_NOT_ALLOWED')).toBe(true);
     expect(err.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
-    const apologised = await act(code, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm kinh doanh', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-10' }, ACTORS.leader);
+    const apologised = await act(
+      code,
+      { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm kinh doanh', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-10' },
+      ACTORS.leader,
+    );
     expect(apologised).toMatchObject({ dueAt: hanoi('2026-03-10 17:00'), originalDueAt: hanoi('2026-03-06 17:00'), timeliness: 'late' });
     const snapshot = await t.engine.snapshotOf(code);
     expect(snapshot.context.apologies[0]).toMatchObject({ timely: false, responsibleUnit: expect.any(String) });
@@ -114,7 +135,11 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     const { code } = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
     await act(code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
     t.at('2026-03-05 16:00'); // Thu, the working day before Fri's due date
-    await act(code, { type: 'ISSUE_APOLOGY', reason: 'Chờ ý kiến cơ quan thuế', signer: 'Trưởng phòng', newDueDate: '2026-03-11' }, ACTORS.leader);
+    await act(
+      code,
+      { type: 'ISSUE_APOLOGY', reason: 'Chờ ý kiến cơ quan thuế', signer: 'Trưởng phòng', newDueDate: '2026-03-11' },
+      ACTORS.leader,
+    );
     expect((await t.engine.snapshotOf(code)).context.apologies[0]!.timely).toBe(true);
   });
 
@@ -132,7 +157,9 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     t.at('2026-03-03 09:00');
     const d = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
     await t.engine.act(d.code, { type: 'ASSIGN', assignee: 'a' }, ACTORS.leader, { expectedVersion: d.version });
-    const stale = await t.engine.act(d.code, { type: 'ASSIGN', assignee: 'b' }, ACTORS.leader, { expectedVersion: d.version }).catch((e) => e);
+    const stale = await t.engine
+      .act(d.code, { type: 'ASSIGN', assignee: 'b' }, ACTORS.leader, { expectedVersion: d.version })
+      .catch((e) => e);
     expect(isMotcuaError(stale, 'VERSION_CONFLICT')).toBe(true);
     const missing = await t.engine.get('000.00.12.H29-260303-9999').catch((e) => e);
     expect(isMotcuaError(missing, 'NOT_FOUND')).toBe(true);

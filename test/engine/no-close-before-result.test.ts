@@ -49,7 +49,9 @@ describe.each(BACKENDS)('no dossier is closed before its result, on $name', (bac
   test('3. the database: a direct SQL update marking a dossier returned without a result fails', async () => {
     const d = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
     await expect(t.db('dossiers').where({ code: d.code }).update({ state: 'returned' })).rejects.toThrow(/dossiers_result_before_close/);
-    await expect(t.db('dossiers').where({ code: d.code }).update({ state: 'result', outcome: 'approved' })).rejects.toThrow(/dossiers_result_before_close/);
+    await expect(t.db('dossiers').where({ code: d.code }).update({ state: 'result', outcome: 'approved' })).rejects.toThrow(
+      /dossiers_result_before_close/,
+    );
     expect((await t.engine.get(d.code)).state).toBe('received');
   });
 });

@@ -45,7 +45,12 @@ describe('rule: pauses can never buy time', () => {
     expect(s.context.originalDueAt).toBe(due);
     expect(s.context.dueAt).toBe(due);
     s = step(step(s, { type: 'COMPLETE_STEP' }, at('2026-03-11', '07:40')), { type: 'COMPLETE_STEP' }, at('2026-03-11', '07:50'), LEADER);
-    s = step(s, { type: 'RECORD_RESULT', documentNumber: '1/QĐ', documentDate: '2026-03-11', signer: 'A', digitised: true }, at('2026-03-11', '08:00'), LEADER);
+    s = step(
+      s,
+      { type: 'RECORD_RESULT', documentNumber: '1/QĐ', documentDate: '2026-03-11', signer: 'A', digitised: true },
+      at('2026-03-11', '08:00'),
+      LEADER,
+    );
     expect(s.context.finalTimeliness).toBe('late');
   });
 
@@ -63,7 +68,11 @@ describe('rule: pauses can never buy time', () => {
   });
 
   test('an hours-mode due date moves by exactly the paused working time', () => {
-    const terms = { ...THREE_STEP_TERMS, processingTime: { value: 8, unit: 'hours' as const }, steps: THREE_STEP_TERMS.steps.map((x) => ({ ...x, budget: { value: 2, unit: 'hours' as const } })) };
+    const terms = {
+      ...THREE_STEP_TERMS,
+      processingTime: { value: 8, unit: 'hours' as const },
+      steps: THREE_STEP_TERMS.steps.map((x) => ({ ...x, budget: { value: 2, unit: 'hours' as const } })),
+    };
     let s = running(at('2026-03-03', '09:00'), terms);
     const due = s.context.originalDueAt!;
     s = pauseAndResume(s, at('2026-03-03', '10:00'), at('2026-03-03', '10:01'));
@@ -72,11 +81,18 @@ describe('rule: pauses can never buy time', () => {
 
   test('property: for any sequence of pauses the extension is at most the total paused working time', () => {
     // pauses as (gap before, length) in minutes from a receipt in 2026; day and hour procedures
-    const pauses = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 * 24 * 60 }), fc.integer({ min: 1, max: 3 * 24 * 60 })), { minLength: 1, maxLength: 8 });
+    const pauses = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 * 24 * 60 }), fc.integer({ min: 1, max: 3 * 24 * 60 })), {
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 300 }), fc.boolean(), pauses, (dayOffset, hoursMode, seq) => {
         const terms = hoursMode
-          ? { ...THREE_STEP_TERMS, processingTime: { value: 16, unit: 'hours' as const }, steps: THREE_STEP_TERMS.steps.map((x) => ({ ...x, budget: { value: 4, unit: 'hours' as const } })) }
+          ? {
+              ...THREE_STEP_TERMS,
+              processingTime: { value: 16, unit: 'hours' as const },
+              steps: THREE_STEP_TERMS.steps.map((x) => ({ ...x, budget: { value: 4, unit: 'hours' as const } })),
+            }
           : THREE_STEP_TERMS;
         const receivedMs = Date.parse('2026-01-05T02:00:00.000Z') + dayOffset * 86_400_000;
         let s = running(new Date(receivedMs).toISOString(), terms);

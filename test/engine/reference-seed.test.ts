@@ -14,7 +14,9 @@ const PG = BACKENDS.filter((b) => b.name === 'postgres');
 describe.each(PG)('reference data seeded by several instances at once on $label', (backend) => {
   test('four concurrent seeders on an empty database: all succeed, one calendar version and one version per procedure', async () => {
     const created = await backend.create();
-    const instances: Knex[] = Array.from({ length: 4 }, () => knexFactory(knexConfig({ url: created.url, schema: created.schema, poolMax: 2 })));
+    const instances: Knex[] = Array.from({ length: 4 }, () =>
+      knexFactory(knexConfig({ url: created.url, schema: created.schema, poolMax: 2 })),
+    );
     try {
       await migrateToLatest(instances[0]!);
       const results = await Promise.all(instances.map((db) => seedReferenceData(db, '2026-03-03T02:00:00.000Z')));

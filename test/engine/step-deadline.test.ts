@@ -28,7 +28,10 @@ const at = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOStri
 
 describe.each([
   ['a pause', [ev.pause('2026-03-04T02:00:00.000Z'), ev.resume('2026-03-05T02:00:00.000Z')]],
-  ['a supplement request', [ev.requestSupplement('2026-03-04T02:00:00.000Z'), ev.receiveSupplement('2026-03-06T02:00:00.000Z', '2026-03-16T10:00:00.000Z')]],
+  [
+    'a supplement request',
+    [ev.requestSupplement('2026-03-04T02:00:00.000Z'), ev.receiveSupplement('2026-03-06T02:00:00.000Z', '2026-03-16T10:00:00.000Z')],
+  ],
 ])('a step containing %s', (_name, stop) => {
   // already warned (due soon), so the sweeper's next word on the dossier is about the step
   const snapshot = run([ev.receive(), ev.assign(ASSIGNED_AT), ...stop, ev.approaching('2026-03-06T03:00:00.000Z')]);
@@ -64,9 +67,18 @@ describe.each([
 
 test('a stop before the step started or after it ended does not move the step’s deadline', () => {
   const COMPLETED_AT = '2026-03-05T04:00:00.000Z'; // step "head" (1 working day) starts after the pause
-  const snapshot = run([ev.receive(), ev.assign(ASSIGNED_AT), ev.pause('2026-03-04T02:00:00.000Z'), ev.resume('2026-03-05T02:00:00.000Z'), ev.complete(COMPLETED_AT)]);
+  const snapshot = run([
+    ev.receive(),
+    ev.assign(ASSIGNED_AT),
+    ev.pause('2026-03-04T02:00:00.000Z'),
+    ev.resume('2026-03-05T02:00:00.000Z'),
+    ev.complete(COMPLETED_AT),
+  ]);
   const head = THREE_STEP_TERMS.steps[1]!.budget;
-  expect(stepDeadline(COMPLETED_AT, head, snapshot.context.clock, cal)).toEqual({ deadline: addWorkingTime(COMPLETED_AT, head, cal), stoppedMs: 0 });
+  expect(stepDeadline(COMPLETED_AT, head, snapshot.context.clock, cal)).toEqual({
+    deadline: addWorkingTime(COMPLETED_AT, head, cal),
+    stoppedMs: 0,
+  });
   expect(stepDueAt(snapshot, cal)).toBe(addWorkingTime(COMPLETED_AT, head, cal));
   const review = THREE_STEP_TERMS.steps[0]!.budget;
   expect(stepDeadline(ASSIGNED_AT, review, snapshot.context.clock, cal, '2026-03-04T01:00:00.000Z').stoppedMs).toBe(0);

@@ -26,8 +26,18 @@ describe.each(BACKENDS)('versioned definitions on $name', (backend) => {
       // The administrator publishes a new internal process with one more step; the chart changes too.
       const latest = (await findLatestProcedure(t.db, HOUSEHOLD_BUSINESS))!;
       const def = latest.definition as { version: number; steps: { id: string; name: string; budget: unknown }[] };
-      const v2def = { ...def, version: def.version + 1, steps: [{ ...def.steps[0]!, id: 'tiep-nhan-bo-sung', name: 'Bước mới' }, ...def.steps] };
-      await insertProcedureVersion(t.db, { code: HOUSEHOLD_BUSINESS, version: v2def.version, definition: v2def, createdAt: new Date(0).toISOString(), createdBy: 'test' });
+      const v2def = {
+        ...def,
+        version: def.version + 1,
+        steps: [{ ...def.steps[0]!, id: 'tiep-nhan-bo-sung', name: 'Bước mới' }, ...def.steps],
+      };
+      await insertProcedureVersion(t.db, {
+        code: HOUSEHOLD_BUSINESS,
+        version: v2def.version,
+        definition: v2def,
+        createdAt: new Date(0).toISOString(),
+        createdBy: 'test',
+      });
 
       const next = await createEngineContext({ url: t.dbUrl, schema: t.dbSchema, clock: t.clock, chartVersion: V2, prepare: false });
       try {
@@ -40,7 +50,9 @@ describe.each(BACKENDS)('versioned definitions on $name', (backend) => {
         await next.engine.act(old.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
         await next.engine.act(old.code, { type: 'REQUEST_SUPPLEMENT', missing: ['x'], reason: 'thiếu' }, ACTORS.specialist);
         await next.engine.act(old.code, { type: 'RECEIVE_SUPPLEMENT' }, ACTORS.counter);
-        const second = await next.engine.act(old.code, { type: 'REQUEST_SUPPLEMENT', missing: ['y'], reason: 'thiếu' }, ACTORS.specialist).catch((e) => e);
+        const second = await next.engine
+          .act(old.code, { type: 'REQUEST_SUPPLEMENT', missing: ['y'], reason: 'thiếu' }, ACTORS.specialist)
+          .catch((e) => e);
         expect(isMotcuaError(second, 'TRANSITION_NOT_ALLOWED')).toBe(true);
         expect((await next.engine.snapshotOf(old.code)).context.procedure.steps).toHaveLength(def.steps.length);
 

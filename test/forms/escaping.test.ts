@@ -45,7 +45,8 @@ function injected(page: string): string[] {
 
 function expectEscaped(label: string, page: string) {
   expect({ label, injected: injected(page) }).toEqual({ label, injected: [] });
-  for (const [payload, escaped] of PAYLOADS) expect({ label, payload, shown: page.includes(escaped) }).toEqual({ label, payload, shown: true });
+  for (const [payload, escaped] of PAYLOADS)
+    expect({ label, payload, shown: page.includes(escaped) }).toEqual({ label, payload, shown: true });
 }
 
 describe('what people type is printed as text, never as markup', () => {
@@ -68,7 +69,17 @@ describe('what people type is printed as text, never as markup', () => {
 
     // received, handled late with an apology, approved and returned: receipt, apology, control slip
     s.engine.at('2026-03-03 09:00');
-    const late = (await e.submit({ ...sub, applicant: { ...sub.applicant, address: evil('Hoàn Kiếm') }, documents: [{ name: evil('Giấy đề nghị'), copies: 1 }], note: evil('hồ sơ giấy') }, ACTORS.counter)).code;
+    const late = (
+      await e.submit(
+        {
+          ...sub,
+          applicant: { ...sub.applicant, address: evil('Hoàn Kiếm') },
+          documents: [{ name: evil('Giấy đề nghị'), copies: 1 }],
+          note: evil('hồ sơ giấy'),
+        },
+        ACTORS.counter,
+      )
+    ).code;
     await act(late, '2026-03-03 09:30', { type: 'ASSIGN', assignee: 'counter', note: evil('chuyển') }, ACTORS.counter);
     await act(late, '2026-03-03 10:00', { type: 'COMPLETE_STEP', note: evil('đã kiểm tra') }, ACTORS.counter);
     await act(late, '2026-03-03 10:30', { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
@@ -76,10 +87,22 @@ describe('what people type is printed as text, never as markup', () => {
     await act(
       late,
       '2026-03-05 11:00',
-      { type: 'ISSUE_APOLOGY', reason: evil('chờ xác minh'), signer: evil('Trần Văn Bình'), responsibleStep: 'tham-dinh', responsibleOfficer: evil('specialist'), newDueDate: '2026-03-10' },
+      {
+        type: 'ISSUE_APOLOGY',
+        reason: evil('chờ xác minh'),
+        signer: evil('Trần Văn Bình'),
+        responsibleStep: 'tham-dinh',
+        responsibleOfficer: evil('specialist'),
+        newDueDate: '2026-03-10',
+      },
       ACTORS.leader,
     );
-    await act(late, '2026-03-09 10:00', { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-09', signer: evil('Trần Văn Bình'), digitised: true }, ACTORS.leader);
+    await act(
+      late,
+      '2026-03-09 10:00',
+      { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-09', signer: evil('Trần Văn Bình'), digitised: true },
+      ACTORS.leader,
+    );
     await act(late, '2026-03-10 09:00', { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
 
     // a supplement requested
@@ -87,16 +110,30 @@ describe('what people type is printed as text, never as markup', () => {
     const supp = (await e.submit(sub, ACTORS.counter)).code;
     await act(supp, '2026-03-10 09:30', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await act(supp, '2026-03-10 10:00', { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    await act(supp, '2026-03-10 11:00', { type: 'REQUEST_SUPPLEMENT', missing: [evil('Bản sao hợp đồng thuê nhà')], reason: evil('thiếu giấy tờ') });
+    await act(supp, '2026-03-10 11:00', {
+      type: 'REQUEST_SUPPLEMENT',
+      missing: [evil('Bản sao hợp đồng thuê nhà')],
+      reason: evil('thiếu giấy tờ'),
+    });
 
     // refused at intake
     s.engine.at('2026-03-10 14:00');
     const refused = (await e.submit(submission('1.001612', 'online', evil('Lê Văn Nam')), ACTORS.counter)).code;
-    await act(refused, '2026-03-10 15:00', { type: 'REFUSE', reason: evil('ngoài thẩm quyền'), signer: evil('Phó Giám đốc') }, ACTORS.counter);
+    await act(
+      refused,
+      '2026-03-10 15:00',
+      { type: 'REFUSE', reason: evil('ngoài thẩm quyền'), signer: evil('Phó Giám đốc') },
+      ACTORS.counter,
+    );
 
     // withdrawn at the applicant's request; paused with a note
     const stopped = (await e.submit(sub, ACTORS.counter)).code;
-    await act(stopped, '2026-03-10 15:10', { type: 'REQUEST_WITHDRAWAL', reason: evil('không còn nhu cầu'), via: 'counter' }, ACTORS.counter);
+    await act(
+      stopped,
+      '2026-03-10 15:10',
+      { type: 'REQUEST_WITHDRAWAL', reason: evil('không còn nhu cầu'), via: 'counter' },
+      ACTORS.counter,
+    );
     await act(stopped, '2026-03-10 15:15', { type: 'WITHDRAW', reason: evil('dừng') }, ACTORS.counter);
     const paused = (await e.submit(sub, ACTORS.counter)).code;
     await act(paused, '2026-03-10 15:20', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
@@ -117,9 +154,18 @@ describe('what people type is printed as text, never as markup', () => {
       .set('Authorization', await bearer('supervisor'))
       .send({ week: '2026-W12', dossierCode: overdue, cause: evil('chờ bổ sung'), correctiveAction: evil('đôn đốc') });
     expect(note.status).toBe(201);
-    review = (await http.get('/api/reports/weekly-late-review?week=2026-W12&format=html').set('Authorization', await bearer('supervisor'))).text;
+    review = (await http.get('/api/reports/weekly-late-review?week=2026-W12&format=html').set('Authorization', await bearer('supervisor')))
+      .text;
 
-    const codeOf: Record<FormKind, string> = { receipt: late, apology: late, 'control-slip': late, supplement: supp, refusal: refused, 'stop-notice': stopped, 'pause-notice': paused };
+    const codeOf: Record<FormKind, string> = {
+      receipt: late,
+      apology: late,
+      'control-slip': late,
+      supplement: supp,
+      refusal: refused,
+      'stop-notice': stopped,
+      'pause-notice': paused,
+    };
     for (const kind of FORM_KINDS) {
       const res = await http.get(`/api/dossiers/${codeOf[kind]}/forms/${kind}`).set('Authorization', `Bearer ${counter}`);
       expect({ kind, status: res.status }).toEqual({ kind, status: 200 });
@@ -176,7 +222,11 @@ describe('what people type is printed as text, never as markup', () => {
     };
     walk(webRoot());
     expect(files.length).toBeGreaterThan(5);
-    const offenders = files.filter((f) => /\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\beval\s*\(|new\s+Function\s*\(/.test(fs.readFileSync(f, 'utf8')));
+    const offenders = files.filter((f) =>
+      /\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\beval\s*\(|new\s+Function\s*\(/.test(
+        fs.readFileSync(f, 'utf8'),
+      ),
+    );
     expect(offenders.map((f) => path.relative(webRoot(), f))).toEqual([]);
   });
 });

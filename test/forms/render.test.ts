@@ -62,10 +62,22 @@ async function lateDossier(name = 'Nguyễn Thị Hoa', text = (s: string) => s)
   await act(
     code,
     '2026-03-05 11:00',
-    { type: 'ISSUE_APOLOGY', reason: text('chờ xác minh địa điểm kinh doanh'), signer: text('Trần Văn Bình'), responsibleStep: 'tham-dinh', responsibleOfficer: text('specialist'), newDueDate: '2026-03-10' },
+    {
+      type: 'ISSUE_APOLOGY',
+      reason: text('chờ xác minh địa điểm kinh doanh'),
+      signer: text('Trần Văn Bình'),
+      responsibleStep: 'tham-dinh',
+      responsibleOfficer: text('specialist'),
+      newDueDate: '2026-03-10',
+    },
     ACTORS.leader,
   );
-  await act(code, '2026-03-09 10:00', { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-09', signer: text('Trần Văn Bình'), digitised: true }, ACTORS.leader);
+  await act(
+    code,
+    '2026-03-09 10:00',
+    { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-09', signer: text('Trần Văn Bình'), digitised: true },
+    ACTORS.leader,
+  );
   await act(code, '2026-03-10 09:00', { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
   return code;
 }
@@ -94,7 +106,10 @@ async function withdrawnDossier(text = (s: string) => s): Promise<string> {
 }
 
 /** A land dossier (1.013978) paused for the financial obligation on Wed 04/03 10:00. */
-async function pausedDossier(reason: 'financial_obligation' | 'verification' | 'other' = 'financial_obligation', text = (s: string) => s): Promise<string> {
+async function pausedDossier(
+  reason: 'financial_obligation' | 'verification' | 'other' = 'financial_obligation',
+  text = (s: string) => s,
+): Promise<string> {
   t.at('2026-03-03 09:00');
   const { code } = await t.engine.submit(submission('1.013978'), ACTORS.counter);
   await act(code, '2026-03-03 09:30', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
@@ -160,7 +175,9 @@ describe('Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 
     await act(c, '2026-03-06 10:00', { type: 'RECEIVE_SUPPLEMENT' }, ACTORS.counter);
     const p = await render('receipt', c);
     expect(p).toContain('Nhận đủ hồ sơ bổ sung lúc <b>10:00 06/03/2026</b>');
-    expect(p).toContain('Thời gian trả kết quả giải quyết hồ sơ: <b>17:00 06/03/2026</b>. <i>(Hẹn trả kết quả hiện nay: <b>17:00 11/03/2026</b>, tính lại từ ngày nhận đủ hồ sơ bổ sung.)</i>');
+    expect(p).toContain(
+      'Thời gian trả kết quả giải quyết hồ sơ: <b>17:00 06/03/2026</b>. <i>(Hẹn trả kết quả hiện nay: <b>17:00 11/03/2026</b>, tính lại từ ngày nhận đủ hồ sơ bổ sung.)</i>',
+    );
   });
 
   test('rule: a reprinted receipt shows the appointment given at receipt, with the later appointment beside it', async () => {
@@ -249,7 +266,12 @@ describe('Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu số 
     const { code } = await t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter);
     await act(code, '2026-03-03 09:30', { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await act(code, '2026-03-03 10:00', { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    await act(code, '2026-03-04 10:00', { type: 'REFUSE', reason: 'Ngành nghề kinh doanh bị cấm', signer: 'Trần Văn Bình' }, { username: 'leader', unit: 'KINHTE' });
+    await act(
+      code,
+      '2026-03-04 10:00',
+      { type: 'REFUSE', reason: 'Ngành nghề kinh doanh bị cấm', signer: 'Trần Văn Bình' },
+      { username: 'leader', unit: 'KINHTE' },
+    );
     const page = await render('refusal', code);
     expect(page).toContain('thông báo không giải quyết hồ sơ này');
     expect(page).toContain('PHÒNG KINH TẾ');
@@ -303,16 +325,27 @@ describe('Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 0
       'Trả kết quả',
     ]);
     const [receipt, counterStep, review, signing, giveBack] = rows;
-    expect(receipt).toMatchObject({ from: { unit: 'Người nộp hồ sơ', person: 'Nguyễn Thị Hoa' }, to: { unit: 'Trung tâm Phục vụ hành chính công xã', person: 'counter' } });
+    expect(receipt).toMatchObject({
+      from: { unit: 'Người nộp hồ sơ', person: 'Nguyễn Thị Hoa' },
+      to: { unit: 'Trung tâm Phục vụ hành chính công xã', person: 'counter' },
+    });
     expect(receipt!.at.at).toBe(hanoi('2026-03-03 09:00'));
     // counter step: 09:30–10:00 of a 4-hour budget
     expect(counterStep).toMatchObject({ budget: { value: 4, unit: 'hours' }, usedMs: 0.5 * HOUR, overrunMs: 0, timeliness: 'early' });
-    expect(counterStep).toMatchObject({ from: { unit: 'Trung tâm Phục vụ hành chính công xã' }, to: { unit: 'Phòng Kinh tế', person: 'specialist' } });
+    expect(counterStep).toMatchObject({
+      from: { unit: 'Trung tâm Phục vụ hành chính công xã' },
+      to: { unit: 'Phòng Kinh tế', person: 'specialist' },
+    });
     // review: Tue 10:00 → Thu 10:00 with a 1-day budget (deadline Wed 17:00): 5 + 7.5 + 2.5 h used, 2.5 h over
     expect(review).toMatchObject({ budget: { value: 1, unit: 'days' }, usedMs: 15 * HOUR, overrunMs: 2.5 * HOUR, timeliness: 'late' });
     expect(review!.at.at).toBe(hanoi('2026-03-05 10:00'));
     // signing: Thu 10:00 → Mon 10:00 with a 1-day budget (deadline Fri 17:00)
-    expect(signing).toMatchObject({ usedMs: 15 * HOUR, overrunMs: 2.5 * HOUR, timeliness: 'late', to: { unit: 'Trung tâm Phục vụ hành chính công xã' } });
+    expect(signing).toMatchObject({
+      usedMs: 15 * HOUR,
+      overrunMs: 2.5 * HOUR,
+      timeliness: 'late',
+      to: { unit: 'Trung tâm Phục vụ hành chính công xã' },
+    });
     expect(signing!.note).toContain('15/GCN-HKD');
     expect(giveBack).toMatchObject({ from: { person: 'counter' }, to: { person: 'Nguyễn Thị Hoa' } });
     expect(giveBack!.at.at).toBe(hanoi('2026-03-10 09:00'));
@@ -333,7 +366,9 @@ describe('Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 0
     expect(page).toContain('2 giờ 30 phút');
     expect(page).toContain('15 giờ');
     expect(page).toContain('10:00 05/03/2026');
-    expect(page).toMatch(/Bước vượt thời hạn: <b>Chuyên viên kiểm tra hồ sơ, nhập dữ liệu đăng ký<\/b> \(Phòng Kinh tế, specialist\): vượt 2 giờ 30 phút/);
+    expect(page).toMatch(
+      /Bước vượt thời hạn: <b>Chuyên viên kiểm tra hồ sơ, nhập dữ liệu đăng ký<\/b> \(Phòng Kinh tế, specialist\): vượt 2 giờ 30 phút/,
+    );
   });
 
   test('time spent waiting for a supplement does not count against the step', async () => {
@@ -359,7 +394,7 @@ describe('Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 0
 });
 
 describe('Thông báo dừng giải quyết hồ sơ (Mẫu số 05 of Circular 03/2025)', () => {
-  test('rule: a withdrawal at the applicant\'s request produces the stop notice: the request, its date and channel, the stop and the legal basis', async () => {
+  test("rule: a withdrawal at the applicant's request produces the stop notice: the request, its date and channel, the stop and the legal basis", async () => {
     const page = await render('stop-notice', await withdrawnDossier());
     expect(page).toContain('Mẫu số 05');
     expect(page).toContain('<h1>THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ</h1>');

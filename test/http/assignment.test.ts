@@ -14,7 +14,11 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
   afterAll(async () => s.close());
 
   const send = async (as: string, code: string, version: number, event: Record<string, unknown>) =>
-    s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${await s.login(as)}`).set('If-Match', `"${version}"`).send(event);
+    s.http
+      .post(`/api/dossiers/${code}/events`)
+      .set('Authorization', `Bearer ${await s.login(as)}`)
+      .set('If-Match', `"${version}"`)
+      .send(event);
 
   /** A household-business dossier at its KINHTE step (tham-dinh), not yet given to a specialist. */
   async function atKinhteStep(): Promise<{ code: string; version: number }> {
@@ -49,7 +53,9 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
     expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toStrictEqual([field]);
     const after = await s.http.get(`/api/dossiers/${d.code}`).set('Authorization', `Bearer ${await s.login('leader_kinhte')}`);
     expect(after.body).toMatchObject({ version: d.version, unit: 'KINHTE', assignee: null });
-    expect((await s.http.get(`/api/dossiers/${d.code}`).set('Authorization', `Bearer ${await s.login('specialist_vhxh')}`)).status).toBe(403);
+    expect((await s.http.get(`/api/dossiers/${d.code}`).set('Authorization', `Bearer ${await s.login('specialist_vhxh')}`)).status).toBe(
+      403,
+    );
   });
 
   test('the step’s own unit and a specialist of it are accepted, and so is the unit’s leader', async () => {
@@ -63,7 +69,16 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
 
   test('a deactivated user cannot be assigned', async () => {
     const admin = await s.login('admin');
-    const created = await s.http.post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'former_kt', fullName: 'Cựu chuyên viên', password: 'Lua-chon-mat-khau-2026', roles: ['specialist'], unit: 'KINHTE' });
+    const created = await s.http
+      .post('/api/users')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        username: 'former_kt',
+        fullName: 'Cựu chuyên viên',
+        password: 'Lua-chon-mat-khau-2026',
+        roles: ['specialist'],
+        unit: 'KINHTE',
+      });
     expect(created.status).toBe(201);
     const d0 = await atKinhteStep();
     expect((await send('leader_kinhte', d0.code, d0.version, { type: 'ASSIGN', assignee: 'former_kt' })).status).toBe(200);

@@ -100,13 +100,20 @@ describe.each(BACKENDS)('login throttling ($name)', (backend) => {
   test('one address spraying many accounts is stopped by its own budget, which a known account does not use', async () => {
     const sprayer = '192.0.2.90';
     const auth = new AuthService(server.engine, { addressBudget: 8 });
-    const login = (u: string, p: string) => auth.login(u, p, sprayer).then(() => 200, (e: { code?: string }) => (e.code === 'RATE_LIMITED' ? 429 : 401));
+    const login = (u: string, p: string) =>
+      auth.login(u, p, sprayer).then(
+        () => 200,
+        (e: { code?: string }) => (e.code === 'RATE_LIMITED' ? 429 : 401),
+      );
     expect(await login('leader', 'demo')).toBe(200);
     for (let i = 0; i < 8; i++) expect(await login(`nobody_${i}`, 'guess')).toBe(401);
     expect(await login('nobody_9', 'guess')).toBe(429);
     expect(await login('counter', 'demo')).toBe(429);
     expect(await login('leader', 'demo')).toBe(200);
-    const bucket = await server.engine.db('rate_limits').where({ bucket: `login:ip:${sprayer}` }).first();
+    const bucket = await server.engine
+      .db('rate_limits')
+      .where({ bucket: `login:ip:${sprayer}` })
+      .first();
     expect(Number(bucket.count)).toBe(8);
     server.engine.clock.advance(15 * MINUTE);
   });
@@ -132,10 +139,16 @@ describe.each(BACKENDS)('login throttling ($name)', (backend) => {
     const login = await attempt('specialist_vhxh', 'demo');
     const token = login.body.token as string;
     for (let i = 0; i < 5; i++) {
-      const res = await server.http.post('/api/auth/password').set('Authorization', `Bearer ${token}`).send({ oldPassword: `guess-${i}`, newPassword: 'new-secret-123' });
+      const res = await server.http
+        .post('/api/auth/password')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ oldPassword: `guess-${i}`, newPassword: 'new-secret-123' });
       expect(res.status).toBe(400);
     }
-    const res = await server.http.post('/api/auth/password').set('Authorization', `Bearer ${token}`).send({ oldPassword: 'demo', newPassword: 'new-secret-123' });
+    const res = await server.http
+      .post('/api/auth/password')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ oldPassword: 'demo', newPassword: 'new-secret-123' });
     expect(res.status).toBe(429);
     expect((await attempt('specialist_vhxh', 'demo')).status).toBe(429);
   });

@@ -13,8 +13,16 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
   let admin: string;
   let ipSeq = 0;
 
-  const create = (body: Record<string, unknown>, token = admin) => server.http.post('/api/users').set('Authorization', `Bearer ${token}`).send(body);
-  const valid = (username: string) => ({ username, fullName: 'Bùi Thị Ngọc', title: 'Chuyên viên Phòng Văn hóa - Xã hội', password: 'mat-khau-123', roles: ['specialist'], unit: 'VHXH' });
+  const create = (body: Record<string, unknown>, token = admin) =>
+    server.http.post('/api/users').set('Authorization', `Bearer ${token}`).send(body);
+  const valid = (username: string) => ({
+    username,
+    fullName: 'Bùi Thị Ngọc',
+    title: 'Chuyên viên Phòng Văn hóa - Xã hội',
+    password: 'mat-khau-123',
+    roles: ['specialist'],
+    unit: 'VHXH',
+  });
   const signIn = (username: string, password: string) =>
     server.http.post('/api/auth/login').set('X-Forwarded-For', `192.0.2.${++ipSeq}`).send({ username, password });
 
@@ -29,11 +37,23 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
   test('an admin creates an account that can sign in at once; no answer ever carries a password or hash', async () => {
     const res = await create(valid('ngoc.bt'));
     expect(res.status).toBe(201);
-    expect(UserSchema.strict().parse(res.body)).toMatchObject({ username: 'ngoc.bt', roles: ['specialist'], unit: 'VHXH', active: true, demo: false });
+    expect(UserSchema.strict().parse(res.body)).toMatchObject({
+      username: 'ngoc.bt',
+      roles: ['specialist'],
+      unit: 'VHXH',
+      active: true,
+      demo: false,
+    });
 
     const login = await signIn('ngoc.bt', 'mat-khau-123');
     expect(login.status).toBe(200);
-    expect(login.body.user).toStrictEqual({ username: 'ngoc.bt', fullName: 'Bùi Thị Ngọc', title: 'Chuyên viên Phòng Văn hóa - Xã hội', roles: ['specialist'], unit: 'VHXH' });
+    expect(login.body.user).toStrictEqual({
+      username: 'ngoc.bt',
+      fullName: 'Bùi Thị Ngọc',
+      title: 'Chuyên viên Phòng Văn hóa - Xã hội',
+      roles: ['specialist'],
+      unit: 'VHXH',
+    });
 
     const list = await server.http.get('/api/users').set('Authorization', `Bearer ${admin}`);
     expect(list.status).toBe(200);
@@ -82,14 +102,36 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
     expect(combined.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['roles']);
     expect((await create({ ...valid('kiemtra.don'), roles: ['auditor'], unit: 'TTPVHCC' })).status).toBe(201);
     // an account from before the rule, written straight into the database
-    await server.engine.db('users').where({ username: 'kiemtra.don' }).update({ roles: JSON.stringify(['auditor', 'counter']) });
+    await server.engine
+      .db('users')
+      .where({ username: 'kiemtra.don' })
+      .update({ roles: JSON.stringify(['auditor', 'counter']) });
     const token = (await signIn('kiemtra.don', 'mat-khau-123')).body.token as string;
     const submit = await server.http
       .post('/api/dossiers')
       .set('Authorization', `Bearer ${token}`)
-      .send({ procedureCode: '1.001612', channel: 'counter', applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] });
-    const { code, version } = (await server.http.post('/api/dossiers').set('Authorization', `Bearer ${await server.login('counter')}`).send({ procedureCode: '1.001612', channel: 'counter', applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] })).body;
-    const assign = await server.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${token}`).set('If-Match', `"${version}"`).send({ type: 'ASSIGN', assignee: 'counter' });
+      .send({
+        procedureCode: '1.001612',
+        channel: 'counter',
+        applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+      });
+    const { code, version } = (
+      await server.http
+        .post('/api/dossiers')
+        .set('Authorization', `Bearer ${await server.login('counter')}`)
+        .send({
+          procedureCode: '1.001612',
+          channel: 'counter',
+          applicant: { fullName: 'A', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' },
+          documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+        })
+    ).body;
+    const assign = await server.http
+      .post(`/api/dossiers/${code}/events`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('If-Match', `"${version}"`)
+      .send({ type: 'ASSIGN', assignee: 'counter' });
     expect({ submit: submit.status, assign: assign.status }).toEqual({ submit: 403, assign: 403 });
   });
 

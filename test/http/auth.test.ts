@@ -36,7 +36,13 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
     const res = await signIn('counter');
     expect(res.status).toBe(200);
     const body = LoginResponseSchema.strict().parse(res.body);
-    expect(body.user).toStrictEqual({ username: 'counter', fullName: 'Nguyễn Thị Lan', title: 'Công chức Trung tâm Phục vụ hành chính công', roles: ['counter'], unit: 'TTPVHCC' });
+    expect(body.user).toStrictEqual({
+      username: 'counter',
+      fullName: 'Nguyễn Thị Lan',
+      title: 'Công chức Trung tâm Phục vụ hành chính công',
+      roles: ['counter'],
+      unit: 'TTPVHCC',
+    });
     expect(Date.parse(body.expiresAt) - server.engine.clock.now().getTime()).toBe(12 * 3600 * 1000);
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
   });
@@ -61,7 +67,10 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
     const missing = await server.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ username: 'counter' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.issues.map((i: { field: string }) => i.field)).toContain('password');
-    const extra = await server.http.post('/api/auth/login').set('X-Forwarded-For', freshIp()).send({ username: 'counter', password: 'demo', role: 'admin' });
+    const extra = await server.http
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', freshIp())
+      .send({ username: 'counter', password: 'demo', role: 'admin' });
     expect(extra.status).toBe(400);
   });
 
@@ -77,7 +86,13 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
       expect(notBearer.status).toBe(401);
     }
     const token = await tokenOf('admin');
-    expect((await me(token)).body).toStrictEqual({ username: 'admin', fullName: 'Bùi Văn Khoa', title: 'Chuyên viên Công nghệ thông tin', roles: ['admin'], unit: 'TTPVHCC' });
+    expect((await me(token)).body).toStrictEqual({
+      username: 'admin',
+      fullName: 'Bùi Văn Khoa',
+      title: 'Chuyên viên Công nghệ thông tin',
+      roles: ['admin'],
+      unit: 'TTPVHCC',
+    });
     expect((await server.http.get('/api/users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   });
 
@@ -103,7 +118,10 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
     expect((await server.http.get('/api/users').set('Authorization', `Bearer ${first}`)).status).toBe(401);
     expect((await server.http.post('/api/auth/logout').set('Authorization', `Bearer ${first}`)).status).toBe(401);
     expect((await me(second)).status).toBe(200);
-    const row = await server.engine.db('sessions').where({ token_hash: createHash('sha256').update(first).digest('hex') }).first();
+    const row = await server.engine
+      .db('sessions')
+      .where({ token_hash: createHash('sha256').update(first).digest('hex') })
+      .first();
     expect(row.revoked_at).not.toBeNull();
   });
 

@@ -44,7 +44,11 @@ const setups: Record<string, Setup> = {
   },
   withResult: async (s) => {
     const code = await setups.atSignature!(s);
-    await s.engine.engine.act(code, { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-03', signer: 'TP', digitised: true }, leader);
+    await s.engine.engine.act(
+      code,
+      { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-03', signer: 'TP', digitised: true },
+      leader,
+    );
     return code;
   },
 };
@@ -64,15 +68,39 @@ const EVENTS: Record<string, { setup: keyof typeof setups; body: Record<string, 
   RETURN_RESULT: { setup: 'withResult', body: { method: 'counter' } },
   REQUEST_WITHDRAWAL: { setup: 'received', body: { reason: 'công dân xin rút' } },
   WITHDRAW: { setup: 'withdrawalRequested', body: { reason: 'công dân rút' } },
-  RECORD_EXEMPTION: { setup: 'atSignature', body: { reason: 'force_majeure', explanation: 'bão lũ', reference: { number: '5/TB', date: '2026-03-03' } } },
+  RECORD_EXEMPTION: {
+    setup: 'atSignature',
+    body: { reason: 'force_majeure', explanation: 'bão lũ', reference: { number: '5/TB', date: '2026-03-03' } },
+  },
 };
 
 /** Who may send what. Everyone else gets 403. */
 const PERMITTED: Record<string, string[]> = {
   counter: ['RECEIVE', 'ASSIGN', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'],
   specialist: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'],
-  leader: ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RECORD_EXEMPTION'],
-  leader_kinhte: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RECORD_EXEMPTION'],
+  leader: [
+    'ASSIGN',
+    'COMPLETE_STEP',
+    'RETURN_STEP',
+    'REQUEST_SUPPLEMENT',
+    'PAUSE',
+    'RESUME',
+    'RECORD_RESULT',
+    'REFUSE',
+    'ISSUE_APOLOGY',
+    'RECORD_EXEMPTION',
+  ],
+  leader_kinhte: [
+    'COMPLETE_STEP',
+    'RETURN_STEP',
+    'REQUEST_SUPPLEMENT',
+    'PAUSE',
+    'RESUME',
+    'RECORD_RESULT',
+    'REFUSE',
+    'ISSUE_APOLOGY',
+    'RECORD_EXEMPTION',
+  ],
   specialist_vhxh: [],
   supervisor: [],
   auditor: [],
@@ -106,7 +134,11 @@ describe.each(BACKENDS)('the authorisation matrix on $name', (backend) => {
     const token = await s.login('leader');
     const code = await setups.atReview!(s);
     for (const type of ['DEADLINE_APPROACHING', 'DEADLINE_PASSED']) {
-      const res = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${token}`).set('If-Match', '5').send({ type });
+      const res = await s.http
+        .post(`/api/dossiers/${code}/events`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('If-Match', '5')
+        .send({ type });
       expect(res.status).toBe(403);
     }
   });
@@ -119,9 +151,17 @@ describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
       const code = await setups.atSignature!(s);
       s.engine.at('2026-03-10 09:00'); // due Fri 06/03 17:00
       const clerk = await s.login('counter');
-      await s.engine.engine.act(code, { type: 'RECORD_RESULT', documentNumber: '9/GCN', documentDate: '2026-03-10', signer: 'TP', digitised: true }, leader);
+      await s.engine.engine.act(
+        code,
+        { type: 'RECORD_RESULT', documentNumber: '9/GCN', documentDate: '2026-03-10', signer: 'TP', digitised: true },
+        leader,
+      );
       let v = (await s.engine.engine.get(code)).version;
-      const refused = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });
+      const refused = await s.http
+        .post(`/api/dossiers/${code}/events`)
+        .set('Authorization', `Bearer ${clerk}`)
+        .set('If-Match', String(v))
+        .send({ type: 'RETURN_RESULT', method: 'counter' });
       expect(refused.status).toBe(409);
       expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
       const apology = await s.http
@@ -131,7 +171,11 @@ describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
         .send({ type: 'ISSUE_APOLOGY', reason: 'Chậm thẩm định', signer: 'leader_kinhte', newDueDate: '2026-03-11' });
       expect(apology.status).toBe(200);
       v = apology.body.version;
-      const returned = await s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${clerk}`).set('If-Match', String(v)).send({ type: 'RETURN_RESULT', method: 'counter' });
+      const returned = await s.http
+        .post(`/api/dossiers/${code}/events`)
+        .set('Authorization', `Bearer ${clerk}`)
+        .set('If-Match', String(v))
+        .send({ type: 'RETURN_RESULT', method: 'counter' });
       expect(returned.body).toMatchObject({ state: 'returned', timeliness: 'late' });
     } finally {
       await s.close();

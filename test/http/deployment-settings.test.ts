@@ -47,7 +47,9 @@ describe('TRUST_PROXY', () => {
 
 describe('MOTCUA_TEST_CLOCK', () => {
   test('rule: a settable test clock refuses to start in production (it would let deadlines be moved)', () => {
-    expect(configError({ MOTCUA_TEST_CLOCK: '1', NODE_ENV: 'production' })).toMatch(/^Invalid configuration:\nMOTCUA_TEST_CLOCK: refused with NODE_ENV=production/);
+    expect(configError({ MOTCUA_TEST_CLOCK: '1', NODE_ENV: 'production' })).toMatch(
+      /^Invalid configuration:\nMOTCUA_TEST_CLOCK: refused with NODE_ENV=production/,
+    );
     expect(loadConfig({ MOTCUA_TEST_CLOCK: '1', NODE_ENV: 'test' }).MOTCUA_TEST_CLOCK).toBe(true);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://motcua.example.gov.vn' }).MOTCUA_TEST_CLOCK).toBe(false);
   });
@@ -57,7 +59,14 @@ describe('PUBLIC_BASE_URL', () => {
   test('an http(s) URL without query, fragment or credentials; required in production; the QR link never uses Host', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://motcua.example.gov.vn/' }).PUBLIC_BASE_URL).toBe('https://motcua.example.gov.vn');
     expect(loadConfig({ PUBLIC_BASE_URL: 'http://10.0.0.5:8080/motcua' }).PUBLIC_BASE_URL).toBe('http://10.0.0.5:8080/motcua');
-    for (const bad of ['motcua.example.gov.vn', 'ftp://x.example', 'https://x.example/?a=1', 'https://x.example/#f', 'https://u:p@x.example', 'javascript:alert(1)']) {
+    for (const bad of [
+      'motcua.example.gov.vn',
+      'ftp://x.example',
+      'https://x.example/?a=1',
+      'https://x.example/#f',
+      'https://u:p@x.example',
+      'javascript:alert(1)',
+    ]) {
       expect(configError({ PUBLIC_BASE_URL: bad })).toMatch(/^Invalid configuration:\nPUBLIC_BASE_URL: /);
     }
     expect(configError({ NODE_ENV: 'production' })).toMatch(/PUBLIC_BASE_URL: required with NODE_ENV=production/);

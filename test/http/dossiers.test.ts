@@ -55,14 +55,18 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     const again = await post('/api/dossiers', counter).set('Idempotency-Key', key).send(body());
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const reused = await post('/api/dossiers', counter).set('Idempotency-Key', key).send(body({ note: 'khác' }));
+    const reused = await post('/api/dossiers', counter)
+      .set('Idempotency-Key', key)
+      .send(body({ note: 'khác' }));
     expect(reused.status).toBe(400);
     expect(reused.body.error.details.issues[0].field).toBe('Idempotency-Key');
   });
 
   test('bad input is a 400 naming each field and why, and creates nothing', async () => {
     const before = await s.engine.db('dossiers').count({ n: '*' }).first();
-    const res = await post('/api/dossiers', counter).send(body({ channel: 'fax', applicant: { fullName: '', idNumber: 'abc', phone: '1', address: 'x' }, extra: 1 }));
+    const res = await post('/api/dossiers', counter).send(
+      body({ channel: 'fax', applicant: { fullName: '', idNumber: 'abc', phone: '1', address: 'x' }, extra: 1 }),
+    );
     expect(res.status).toBe(400);
     const fields = res.body.error.details.issues.map((i: { field: string }) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['channel', 'applicant.fullName', 'applicant.idNumber', 'applicant.phone']));
@@ -84,19 +88,28 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
 
   test('moving a dossier: 200, then 409 for a stale version, 409 naming the allowed events, 428 without a version, 404 unknown', async () => {
     const { body: d } = await post('/api/dossiers', counter).send(body());
-    const ok = await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', `"${d.version}"`).send({ type: 'ASSIGN', assignee: 'counter' });
+    const ok = await post(`/api/dossiers/${d.code}/events`, counter)
+      .set('If-Match', `"${d.version}"`)
+      .send({ type: 'ASSIGN', assignee: 'counter' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ state: 'assigned', version: d.version + 1, assignee: 'counter', step: 'tiep-nhan' });
-    const stale = await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version)).send({ type: 'ASSIGN', assignee: 'x' });
+    const stale = await post(`/api/dossiers/${d.code}/events`, counter)
+      .set('If-Match', String(d.version))
+      .send({ type: 'ASSIGN', assignee: 'x' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('VERSION_CONFLICT');
-    const notAllowed = await post(`/api/dossiers/${d.code}/events`, counter).send({ type: 'RETURN_RESULT', expectedVersion: ok.body.version });
+    const notAllowed = await post(`/api/dossiers/${d.code}/events`, counter).send({
+      type: 'RETURN_RESULT',
+      expectedVersion: ok.body.version,
+    });
     expect(notAllowed.status).toBe(409);
     expect(notAllowed.body.error).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', details: { state: 'assigned' } });
     expect(notAllowed.body.error.details.allowed).toEqual(expect.arrayContaining(['COMPLETE_STEP', 'REQUEST_WITHDRAWAL']));
     const unversioned = await post(`/api/dossiers/${d.code}/events`, counter).send({ type: 'COMPLETE_STEP' });
     expect(unversioned.status).toBe(428);
-    const unknown = await post('/api/dossiers/000.00.12.H29-260303-9999/events', counter).set('If-Match', '1').send({ type: 'COMPLETE_STEP' });
+    const unknown = await post('/api/dossiers/000.00.12.H29-260303-9999/events', counter)
+      .set('If-Match', '1')
+      .send({ type: 'COMPLETE_STEP' });
     expect(unknown.status).toBe(404);
   });
 
@@ -113,12 +126,25 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
 
   test('the history lists every event with sequence, type, payload, actor and time', async () => {
     const { body: d } = await post('/api/dossiers', counter).send(body());
-    await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version)).send({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân xin rút' });
-    await post(`/api/dossiers/${d.code}/events`, counter).set('If-Match', String(d.version + 1)).send({ type: 'WITHDRAW', reason: 'Dừng theo yêu cầu' });
+    await post(`/api/dossiers/${d.code}/events`, counter)
+      .set('If-Match', String(d.version))
+      .send({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân xin rút' });
+    await post(`/api/dossiers/${d.code}/events`, counter)
+      .set('If-Match', String(d.version + 1))
+      .send({ type: 'WITHDRAW', reason: 'Dừng theo yêu cầu' });
     const res = await get(`/api/dossiers/${d.code}/events`, counter);
     expect(res.status).toBe(200);
-    expect(res.body.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'SUBMIT'], [2, 'RECEIVE'], [3, 'REQUEST_WITHDRAWAL'], [4, 'WITHDRAW']]);
-    expect(res.body[2]).toMatchObject({ actor: 'counter', payload: { reason: 'Công dân xin rút', via: 'counter' }, occurredAt: hanoi('2026-03-03 09:00') });
+    expect(res.body.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
+      [1, 'SUBMIT'],
+      [2, 'RECEIVE'],
+      [3, 'REQUEST_WITHDRAWAL'],
+      [4, 'WITHDRAW'],
+    ]);
+    expect(res.body[2]).toMatchObject({
+      actor: 'counter',
+      payload: { reason: 'Công dân xin rút', via: 'counter' },
+      occurredAt: hanoi('2026-03-03 09:00'),
+    });
   });
 
   test('the full record shows the applicant to the counter; an office that never had the dossier cannot read it', async () => {
@@ -129,7 +155,12 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
   });
 
   test('lists filter by state, free text and scope, and page with a cursor without repeats', async () => {
-    for (let i = 0; i < 5; i++) await post('/api/dossiers', counter).send(body({ applicant: { fullName: `Vũ Thị Mai ${i}`, idNumber: `00119000${1000 + i}`, phone: `098700${1000 + i}`, address: 'Hà Nội' } }));
+    for (let i = 0; i < 5; i++)
+      await post('/api/dossiers', counter).send(
+        body({
+          applicant: { fullName: `Vũ Thị Mai ${i}`, idNumber: `00119000${1000 + i}`, phone: `098700${1000 + i}`, address: 'Hà Nội' },
+        }),
+      );
     const page1 = await get('/api/dossiers?q=V%C5%A9%20Th%E1%BB%8B%20Mai&limit=2', counter);
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(2);
@@ -153,25 +184,36 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     expect(vhxh.body.items).toEqual([]);
     const badFilter = await get('/api/dossiers?state=open&limit=0', counter);
     expect(badFilter.status).toBe(400);
-    expect(badFilter.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['state.0', 'limit']));
+    expect(badFilter.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['state.0', 'limit']),
+    );
   });
 
   test('rule: a dossier names its procedure from the procedures table, so procedures created or renamed through the API have a name', async () => {
     const admin = await s.login('admin');
     const base = (await get(`/api/procedures/${PROC}`, counter)).body;
-    const created = await s.http.post('/api/procedures').set('Authorization', `Bearer ${admin}`).send({ ...base, version: undefined, code: '9.000123', name: 'Thủ tục mới tạo qua API' });
+    const created = await s.http
+      .post('/api/procedures')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ ...base, version: undefined, code: '9.000123', name: 'Thủ tục mới tạo qua API' });
     expect(created.status).toBe(201);
     const first = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
     expect(first.status).toBe(201);
     expect(first.body.procedureName).toBe('Thủ tục mới tạo qua API');
-    const renamed = await s.http.put('/api/procedures/9.000123').set('Authorization', `Bearer ${admin}`).send({ ...created.body, version: undefined, name: 'Thủ tục đã đổi tên' });
+    const renamed = await s.http
+      .put('/api/procedures/9.000123')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ ...created.body, version: undefined, name: 'Thủ tục đã đổi tên' });
     expect(renamed.status).toBe(200);
     const second = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
     expect(second.body.procedureName).toBe('Thủ tục đã đổi tên');
     // each dossier keeps the name of the version it was received under, as the reports print it
     expect((await get(`/api/dossiers/${first.body.code}`, counter)).body.procedureName).toBe('Thủ tục mới tạo qua API');
     const listed = await get('/api/dossiers?procedure=9.000123', counter);
-    expect(listed.body.items.map((x: { procedureName: string }) => x.procedureName).sort()).toEqual(['Thủ tục mới tạo qua API', 'Thủ tục đã đổi tên']);
+    expect(listed.body.items.map((x: { procedureName: string }) => x.procedureName).sort()).toEqual([
+      'Thủ tục mới tạo qua API',
+      'Thủ tục đã đổi tên',
+    ]);
   });
 
   test('the procedure catalogue and the calendar are readable; only an admin edits them', async () => {
@@ -180,10 +222,16 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     const one = await get(`/api/procedures/${PROC}`, counter);
     expect(one.body).toMatchObject({ code: PROC, processingTime: { value: 3, unit: 'days' } });
     const admin = await s.login('admin');
-    const changed = await s.http.put(`/api/procedures/${PROC}`).set('Authorization', `Bearer ${admin}`).send({ ...one.body, version: undefined, name: one.body.name + ' (sửa đổi)' });
+    const changed = await s.http
+      .put(`/api/procedures/${PROC}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ ...one.body, version: undefined, name: one.body.name + ' (sửa đổi)' });
     expect(changed.status).toBe(200);
     expect(changed.body.version).toBe(one.body.version + 1);
-    const invalid = await s.http.put(`/api/procedures/${PROC}`).set('Authorization', `Bearer ${admin}`).send({ ...one.body, steps: [{ ...one.body.steps[0], role: 'janitor' }] });
+    const invalid = await s.http
+      .put(`/api/procedures/${PROC}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ ...one.body, steps: [{ ...one.body.steps[0], role: 'janitor' }] });
     expect(invalid.status).toBe(400);
     expect((await s.http.put(`/api/procedures/${PROC}`).set('Authorization', `Bearer ${counter}`).send(one.body)).status).toBe(403);
 
@@ -194,7 +242,12 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     const put = await s.http
       .put('/api/calendar/2026')
       .set('Authorization', `Bearer ${admin}`)
-      .send({ ...year.body, calendarVersion: undefined, source: undefined, daysOff: [...year.body.daysOff, { date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam', kind: 'holiday' }] });
+      .send({
+        ...year.body,
+        calendarVersion: undefined,
+        source: undefined,
+        daysOff: [...year.body.daysOff, { date: '2026-11-24', name: 'Ngày Văn hóa Việt Nam', kind: 'holiday' }],
+      });
     expect(put.status).toBe(200);
     expect(put.body.calendarVersion).toBe(year.body.calendarVersion + 1);
   });

@@ -39,7 +39,9 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     code = (await s.engine.engine.submit(submission('1.001612'), ACTORS.counter)).code;
     await s.engine.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     // with a test clock (a stand-in that keeps time still), so PUT /api/test/clock validates its body too
-    server = await listen(createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock }));
+    server = await listen(
+      createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock }),
+    );
     for (const u of ['admin', 'counter', 'leader', 'auditor', 'supervisor']) token[u] = await s.login(u);
     tables = (await tableNames(s.engine.db)).filter((t) => t !== 'rate_limits');
   });
@@ -49,9 +51,19 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   });
 
   /** Sends as `who` and checks: the error shape, and that nothing but throttle counters changed. */
-  async function send(who: string | null, method: string, path: string, body?: Buffer | string | object, headers: Record<string, string> = {}): Promise<RawResponse> {
-    const bytes = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const h: Record<string, string> = { ...(bytes && !('content-type' in headers) ? { 'content-type': 'application/json' } : {}), ...headers };
+  async function send(
+    who: string | null,
+    method: string,
+    path: string,
+    body?: Buffer | string | object,
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse> {
+    const bytes =
+      body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const h: Record<string, string> = {
+      ...(bytes && !('content-type' in headers) ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    };
     if (who) h.authorization = `Bearer ${token[who]}`;
     const before = await digestTables(s.engine.db, tables);
     const res = await rawRequest(server.port, { method, path, headers: h, body: bytes });
@@ -61,7 +73,7 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     }
     return res;
   }
-  const issues = (res: RawResponse) => ((res.json as Json).error.details.issues as { field: string; reason: string }[]);
+  const issues = (res: RawResponse) => (res.json as Json).error.details.issues as { field: string; reason: string }[];
   const fields = (res: RawResponse) => issues(res)?.map((i) => i.field) ?? [`${res.status} ${res.text.slice(0, 200)}`];
 
   const withBody = documentedRoutes().filter((r) => r.hasBody);
@@ -92,20 +104,48 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     const huge = Buffer.from(JSON.stringify({ note: 'x'.repeat(BODY_LIMIT_BYTES + 1) }));
     for (const r of withBody) {
       const sized = await send('admin', r.method.toUpperCase(), bodyPath(r), huge);
-      expect({ route: routeName(r), status: sized.status, code: (sized.json as Json).error.code }).toEqual({ route: routeName(r), status: 413, code: 'PAYLOAD_TOO_LARGE' });
-      const chunked = await send('admin', r.method.toUpperCase(), bodyPath(r), huge, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      expect({ route: routeName(r), status: sized.status, code: (sized.json as Json).error.code }).toEqual({
+        route: routeName(r),
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+      });
+      const chunked = await send('admin', r.method.toUpperCase(), bodyPath(r), huge, {
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      });
       expect({ route: routeName(r), status: chunked.status }).toEqual({ route: routeName(r), status: 413 });
     }
   });
 
   test('a body that is not JSON, or JSON in another charset, is 415 UNSUPPORTED_MEDIA_TYPE on every route that takes one', async () => {
     for (const r of withBody) {
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=latin1']) {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+        'application/json; charset=utf-16',
+        'application/json; charset=latin1',
+      ]) {
         const res = await send('admin', r.method.toUpperCase(), bodyPath(r), '{"a":1}', { 'content-type': type });
-        expect({ route: routeName(r), type, status: res.status, code: (res.json as Json).error.code }).toEqual({ route: routeName(r), type, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+        expect({ route: routeName(r), type, status: res.status, code: (res.json as Json).error.code }).toEqual({
+          route: routeName(r),
+          type,
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        });
       }
-      const none = await rawRequest(server.port, { method: r.method.toUpperCase(), path: bodyPath(r), headers: { authorization: `Bearer ${token.admin}` }, body: Buffer.from('{"a":1}') });
-      expect({ route: routeName(r), status: none.status, shape: errorShapeProblem(none) }).toEqual({ route: routeName(r), status: 415, shape: null });
+      const none = await rawRequest(server.port, {
+        method: r.method.toUpperCase(),
+        path: bodyPath(r),
+        headers: { authorization: `Bearer ${token.admin}` },
+        body: Buffer.from('{"a":1}'),
+      });
+      expect({ route: routeName(r), status: none.status, shape: errorShapeProblem(none) }).toEqual({
+        route: routeName(r),
+        status: 415,
+        shape: null,
+      });
     }
   });
 
@@ -113,7 +153,12 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     for (const r of withBody) {
       for (const text of ['{', "{'a': 1}", '{"a":1,}', '"a string"', 'NaN']) {
         const res = await send('admin', r.method.toUpperCase(), bodyPath(r), text);
-        expect({ route: routeName(r), text, status: res.status, fields: fields(res) }).toEqual({ route: routeName(r), text, status: 400, fields: ['(body)'] });
+        expect({ route: routeName(r), text, status: res.status, fields: fields(res) }).toEqual({
+          route: routeName(r),
+          text,
+          status: 400,
+          fields: ['(body)'],
+        });
       }
     }
   });
@@ -126,7 +171,14 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
 
   test('bad percent-encoding in a path is 400 naming the path, not a 500, with or without a token (input checks come before authentication)', async () => {
     for (const who of ['admin', null])
-      for (const path of ['/api/dossiers/%', '/api/dossiers/%E0%A4%A/events', '/api/procedures/%zz', '/api/public/dossiers/%C0%AE', '/api/calendar/%ED%A0%80', '/api/nowhere/%zz']) {
+      for (const path of [
+        '/api/dossiers/%',
+        '/api/dossiers/%E0%A4%A/events',
+        '/api/procedures/%zz',
+        '/api/public/dossiers/%C0%AE',
+        '/api/calendar/%ED%A0%80',
+        '/api/nowhere/%zz',
+      ]) {
         const res = await send(who, 'GET', path);
         expect({ who, path, status: res.status, fields: fields(res) }).toEqual({ who, path, status: 400, fields: ['(path)'] });
       }
@@ -136,17 +188,67 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     const household = CATALOGUE.find((p) => p.code === '1.001612')!;
     const cases: [string, string, string, string, () => object][] = [
       ['priority', 'counter', 'POST', '/api/dossiers', () => ({ ...submission('1.001612'), priority: 'high' })],
-      ['applicant.nickname', 'counter', 'POST', '/api/dossiers', () => ({ ...submission('1.001612'), applicant: { ...submission('1.001612').applicant, nickname: 'Hoa' } })],
-      ['documents.0.color', 'counter', 'POST', '/api/dossiers', () => ({ ...submission('1.001612'), documents: [{ name: 'Giấy đề nghị', copies: 1, color: 'đỏ' }] })],
-      ['deadline', 'counter', 'POST', '/api/dossiers/{code}/events', () => ({ type: 'COMPLETE_STEP', expectedVersion: 3, deadline: '2026-03-04' })],
+      [
+        'applicant.nickname',
+        'counter',
+        'POST',
+        '/api/dossiers',
+        () => ({ ...submission('1.001612'), applicant: { ...submission('1.001612').applicant, nickname: 'Hoa' } }),
+      ],
+      [
+        'documents.0.color',
+        'counter',
+        'POST',
+        '/api/dossiers',
+        () => ({ ...submission('1.001612'), documents: [{ name: 'Giấy đề nghị', copies: 1, color: 'đỏ' }] }),
+      ],
+      [
+        'deadline',
+        'counter',
+        'POST',
+        '/api/dossiers/{code}/events',
+        () => ({ type: 'COMPLETE_STEP', expectedVersion: 3, deadline: '2026-03-04' }),
+      ],
       ['remember', 'admin', 'POST', '/api/auth/login', () => ({ username: 'nobody', password: 'x', remember: true })],
       ['confirm', 'admin', 'POST', '/api/auth/password', () => ({ oldPassword: 'x', newPassword: 'yyyyyyyyyy', confirm: 'yyyyyyyyyy' })],
-      ['active', 'admin', 'POST', '/api/users', () => ({ username: 'new.user', fullName: 'A', title: 'B', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE', active: false })],
+      [
+        'active',
+        'admin',
+        'POST',
+        '/api/users',
+        () => ({
+          username: 'new.user',
+          fullName: 'A',
+          title: 'B',
+          password: 'long-password-1',
+          roles: ['specialist'],
+          unit: 'KINHTE',
+          active: false,
+        }),
+      ],
       ['color', 'admin', 'POST', '/api/procedures', () => ({ ...household, code: '9.000002', color: 'red' })],
-      ['steps.0.owner', 'admin', 'PUT', '/api/procedures/1.001612', () => ({ ...household, steps: household.steps.map((st, i) => (i === 0 ? { ...st, owner: 'x' } : st)) })],
-      ['daysOff.0.color', 'admin', 'PUT', '/api/calendar/2027', () => ({ daysOff: [{ date: '2027-01-01', name: 'Tết', color: 'red' }], makeUpWorkingDays: [], verified: true })],
+      [
+        'steps.0.owner',
+        'admin',
+        'PUT',
+        '/api/procedures/1.001612',
+        () => ({ ...household, steps: household.steps.map((st, i) => (i === 0 ? { ...st, owner: 'x' } : st)) }),
+      ],
+      [
+        'daysOff.0.color',
+        'admin',
+        'PUT',
+        '/api/calendar/2027',
+        () => ({ daysOff: [{ date: '2027-01-01', name: 'Tết', color: 'red' }], makeUpWorkingDays: [], verified: true }),
+      ],
       ['comment', 'admin', 'PUT', '/api/calendar/2027', () => ({ daysOff: [], makeUpWorkingDays: [], verified: true, comment: 'x' })],
-      ['severity', 'leader', 'POST', '/api/reports/weekly-late-review/notes', () => ({ week: '2026-W10', dossierCode: 'X', cause: 'a', correctiveAction: 'b', severity: 1 })],
+      [
+        'severity',
+        'leader',
+        'POST',
+        '/api/reports/weekly-late-review/notes',
+        () => ({ week: '2026-W10', dossierCode: 'X', cause: 'a', correctiveAction: 'b', severity: 1 }),
+      ],
       ['by', 'leader', 'POST', '/api/reports/weekly-late-review/sign-off', () => ({ week: '2026-W09', by: 'me' })],
       ['zone', 'admin', 'PUT', '/api/test/clock', () => ({ now: '2026-03-03T09:00:00Z', zone: 'Asia/Ho_Chi_Minh' })],
     ];
@@ -163,7 +265,11 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     for (const r of routes) {
       const path = r.path.replace('{code}', r.path.startsWith('/api/procedures') ? '1.001612' : code);
       const res = await send('admin', 'GET', `${path}?bogus=1`);
-      expect({ route: routeName(r), status: res.status, issue: issues(res).find((i) => i.field === 'bogus') }).toEqual({ route: routeName(r), status: 400, issue: { field: 'bogus', code: 'unknown_field', reason: 'unknown field' } });
+      expect({ route: routeName(r), status: res.status, issue: issues(res).find((i) => i.field === 'bogus') }).toEqual({
+        route: routeName(r),
+        status: 400,
+        issue: { field: 'bogus', code: 'unknown_field', reason: 'unknown field' },
+      });
     }
   });
 
@@ -181,7 +287,9 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     expect(fields(await send('counter', 'POST', '/api/dossiers', raw[0]))).toEqual(['__proto__']);
     expect(fields(await send('counter', 'POST', '/api/dossiers', raw[1]))).toEqual(['applicant.constructor']);
     expect(fields(await send('admin', 'GET', '/api/dossiers?__proto__=1'))).toEqual(['__proto__']);
-    expect(issues(await send('admin', 'GET', '/api/dossiers?__proto__[polluted]=1'))).toEqual([{ field: '__proto__[polluted]', code: 'unknown_field', reason: 'unknown field' }]);
+    expect(issues(await send('admin', 'GET', '/api/dossiers?__proto__[polluted]=1'))).toEqual([
+      { field: '__proto__[polluted]', code: 'unknown_field', reason: 'unknown field' },
+    ]);
     expect(({} as Json).polluted).toBeUndefined();
   });
 
@@ -198,7 +306,11 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   });
 
   test('JSON nested deeper than 32 levels is refused, even 60 000 levels deep', async () => {
-    for (const text of ['['.repeat(60_000) + ']'.repeat(60_000), '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000), `{"documents":${'['.repeat(40)}${']'.repeat(40)}}`]) {
+    for (const text of [
+      '['.repeat(60_000) + ']'.repeat(60_000),
+      '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000),
+      `{"documents":${'['.repeat(40)}${']'.repeat(40)}}`,
+    ]) {
       const res = await send('counter', 'POST', '/api/dossiers', text);
       expect(res.status).toBe(400);
       expect(issues(res)[0]!.reason).toBe('nested deeper than 32 levels');
@@ -208,7 +320,11 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   test('numbers JSON cannot carry exactly, and absurd ones, are refused before the database', async () => {
     const sub = submission('1.001612');
     const cases: [string, object | string, string][] = [
-      ['/api/dossiers', `{"procedureCode":"1.001612","channel":"counter","applicant":${JSON.stringify(sub.applicant)},"documents":[{"name":"x","copies":1e309}]}`, 'documents.0.copies'],
+      [
+        '/api/dossiers',
+        `{"procedureCode":"1.001612","channel":"counter","applicant":${JSON.stringify(sub.applicant)},"documents":[{"name":"x","copies":1e309}]}`,
+        'documents.0.copies',
+      ],
       ['/api/dossiers', { ...sub, documents: [{ name: 'x', copies: -1 }] }, 'documents.0.copies'],
       ['/api/dossiers', { ...sub, documents: [{ name: 'x', copies: 2.5 }] }, 'documents.0.copies'],
       ['/api/dossiers/{code}/events', { type: 'COMPLETE_STEP', expectedVersion: 2 ** 53 + 2 }, 'expectedVersion'],
@@ -217,7 +333,12 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     ];
     for (const [path, body, field] of cases) {
       const res = await send('counter', 'POST', path.replace('{code}', code), body);
-      expect({ path, field, status: res.status, fields: fields(res) }).toEqual({ path, field, status: 400, fields: expect.arrayContaining([field]) });
+      expect({ path, field, status: res.status, fields: fields(res) }).toEqual({
+        path,
+        field,
+        status: 400,
+        fields: expect.arrayContaining([field]),
+      });
     }
     for (const year of ['1e309', '-1', '99999999999999999999', '2026.5', 'NaN']) {
       expect({ year, status: (await send('counter', 'GET', `/api/calendar/${year}`)).status }).toEqual({ year, status: 400 });
@@ -235,8 +356,18 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
 
   test('a cursor the API did not hand out is 400, never a database error', async () => {
     const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    for (const cursor of [forged({ k: '1', id: 'x' }), forged({ k: '2026-03-03T00:00:00.000Z', id: 'not-a-uuid' }), forged({ k: "2026' OR 1=1", id: '0' }), forged([1]), 'garbage', forged(null)]) {
-      expect({ cursor, fields: fields(await send('admin', 'GET', `/api/dossiers?cursor=${cursor}`)) }).toEqual({ cursor, fields: ['cursor'] });
+    for (const cursor of [
+      forged({ k: '1', id: 'x' }),
+      forged({ k: '2026-03-03T00:00:00.000Z', id: 'not-a-uuid' }),
+      forged({ k: "2026' OR 1=1", id: '0' }),
+      forged([1]),
+      'garbage',
+      forged(null),
+    ]) {
+      expect({ cursor, fields: fields(await send('admin', 'GET', `/api/dossiers?cursor=${cursor}`)) }).toEqual({
+        cursor,
+        fields: ['cursor'],
+      });
     }
     // a real one works
     const first = await send('admin', 'GET', '/api/dossiers?limit=1');
@@ -251,15 +382,40 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   test('impossible dates, times and zones are refused with the field named', async () => {
     const v = async () => String((await s.engine.engine.get(code)).version);
     const bodies: [string, string, object, string, Record<string, string>?][] = [
-      ['leader', `/api/dossiers/${code}/events`, { type: 'ISSUE_APOLOGY', reason: 'x', signer: 'y', newDueDate: '2026-02-30' }, 'newDueDate'],
-      ['leader', `/api/dossiers/${code}/events`, { type: 'ISSUE_APOLOGY', reason: 'x', signer: 'y', newDueDate: '2026-13-01' }, 'newDueDate'],
-      ['leader', `/api/dossiers/${code}/events`, { type: 'RECORD_RESULT', documentNumber: '1', documentDate: '0000-00-00', signer: 'y' }, 'documentDate'],
-      ['admin', '/api/calendar/2027', { daysOff: [{ date: '2027-02-29', name: 'x' }], makeUpWorkingDays: [], verified: true }, 'daysOff.0.date'],
+      [
+        'leader',
+        `/api/dossiers/${code}/events`,
+        { type: 'ISSUE_APOLOGY', reason: 'x', signer: 'y', newDueDate: '2026-02-30' },
+        'newDueDate',
+      ],
+      [
+        'leader',
+        `/api/dossiers/${code}/events`,
+        { type: 'ISSUE_APOLOGY', reason: 'x', signer: 'y', newDueDate: '2026-13-01' },
+        'newDueDate',
+      ],
+      [
+        'leader',
+        `/api/dossiers/${code}/events`,
+        { type: 'RECORD_RESULT', documentNumber: '1', documentDate: '0000-00-00', signer: 'y' },
+        'documentDate',
+      ],
+      [
+        'admin',
+        '/api/calendar/2027',
+        { daysOff: [{ date: '2027-02-29', name: 'x' }], makeUpWorkingDays: [], verified: true },
+        'daysOff.0.date',
+      ],
       ['leader', '/api/reports/weekly-late-review/sign-off', { week: '2026-W54' }, 'week'],
     ];
     for (const [who, path, body, field] of bodies) {
       const res = await send(who, path.startsWith('/api/calendar') ? 'PUT' : 'POST', path, body, { 'if-match': await v() });
-      expect({ path, field, status: res.status, fields: fields(res) }).toEqual({ path, field, status: 400, fields: expect.arrayContaining([field]) });
+      expect({ path, field, status: res.status, fields: fields(res) }).toEqual({
+        path,
+        field,
+        status: 400,
+        fields: expect.arrayContaining([field]),
+      });
     }
     const queries: [string, string, string][] = [
       ['auditor', `/api/dossiers/${code}/replay?at=2026-03-03T25:61:00Z`, 'at'],
@@ -274,7 +430,11 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     ];
     for (const [who, path, field] of queries) {
       const res = await send(who, 'GET', path);
-      expect({ path, status: res.status, fields: res.status === 400 ? fields(res) : [] }).toEqual({ path, status: 400, fields: expect.arrayContaining([field]) });
+      expect({ path, status: res.status, fields: res.status === 400 ? fields(res) : [] }).toEqual({
+        path,
+        status: 400,
+        fields: expect.arrayContaining([field]),
+      });
     }
   });
 

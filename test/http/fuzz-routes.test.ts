@@ -96,25 +96,56 @@ function templates(f: Fixture): Record<string, Template[]> {
     'GET /api/procedures/{code}': [{ as: 'specialist', params: { code: ['1.001612', '2.000815'] }, query: { version: '1' } }],
     'POST /api/procedures': [{ body: { ...household, code: '9.000001', name: 'Thủ tục thử' } }],
     'PUT /api/procedures/{code}': [{ params: { code: ['1.001612'] }, body: household }],
-    'POST /api/dossiers': [{ as: 'counter', body: { ...submission('1.001612'), note: 'ghi chú' }, headers: { 'idempotency-key': 'fuzz-key-0001' } }],
+    'POST /api/dossiers': [
+      { as: 'counter', body: { ...submission('1.001612'), note: 'ghi chú' }, headers: { 'idempotency-key': 'fuzz-key-0001' } },
+    ],
     'GET /api/dossiers': [
       { as: 'leader_kinhte', query: { state: 'received,assigned', sort: 'due', limit: '10', q: 'Hoa' } },
       { as: 'supervisor', query: { figure: 'lateDossiers', periodFrom: '2026-03-01', periodTo: '2026-04-01', handlingUnit: 'KINHTE' } },
     ],
     'GET /api/dossiers/{code}': [{ as: 'specialist', params: { code: codes } }],
     'POST /api/dossiers/{code}/events': [
-      { as: 'specialist', params: { code: [f.kinhte] }, body: { type: 'REQUEST_SUPPLEMENT', missing: ['Hợp đồng thuê'], reason: 'thiếu' }, headers: { 'if-match': CURRENT } },
-      { as: 'counter', params: { code: [f.received] }, body: { type: 'ASSIGN', assignee: 'counter', note: 'x' }, headers: { 'if-match': CURRENT } },
-      { as: 'leader', params: { code: [f.vhxh] }, body: { type: 'PAUSE', reason: 'verification', note: 'chờ xác minh' }, headers: { 'if-match': CURRENT } },
+      {
+        as: 'specialist',
+        params: { code: [f.kinhte] },
+        body: { type: 'REQUEST_SUPPLEMENT', missing: ['Hợp đồng thuê'], reason: 'thiếu' },
+        headers: { 'if-match': CURRENT },
+      },
+      {
+        as: 'counter',
+        params: { code: [f.received] },
+        body: { type: 'ASSIGN', assignee: 'counter', note: 'x' },
+        headers: { 'if-match': CURRENT },
+      },
+      {
+        as: 'leader',
+        params: { code: [f.vhxh] },
+        body: { type: 'PAUSE', reason: 'verification', note: 'chờ xác minh' },
+        headers: { 'if-match': CURRENT },
+      },
       { as: 'counter', params: { code: [f.online] }, body: { type: 'RECEIVE', note: 'đủ giấy tờ' }, headers: { 'if-match': CURRENT } },
     ],
     'GET /api/dossiers/{code}/events': [{ as: 'specialist', params: { code: codes } }],
     'GET /api/dossiers/{code}/forms/{form}': [{ as: 'counter', params: { code: codes, form: FORM_KINDS } }],
     'GET /api/public/dossiers/{code}': [{ params: { code: codes }, query: { verify: '5678' } }],
-    'POST /api/users': [{ body: { username: 'fuzz.user', fullName: 'Người thử', title: 'Chuyên viên', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }],
+    'POST /api/users': [
+      {
+        body: {
+          username: 'fuzz.user',
+          fullName: 'Người thử',
+          title: 'Chuyên viên',
+          password: 'long-password-1',
+          roles: ['specialist'],
+          unit: 'KINHTE',
+        },
+      },
+    ],
     'GET /api/calendar/{year}': [{ as: 'counter', params: { year: ['2026', '2027'] } }],
     'PUT /api/calendar/{year}': [{ params: { year: ['2027'] }, body: year }],
-    'GET /api/dossiers/{code}/replay': [{ as: 'auditor', params: { code: codes }, query: { upTo: '2' } }, { as: 'auditor', params: { code: codes }, query: { at: '2026-03-03T03:00:00Z' } }],
+    'GET /api/dossiers/{code}/replay': [
+      { as: 'auditor', params: { code: codes }, query: { upTo: '2' } },
+      { as: 'auditor', params: { code: codes }, query: { at: '2026-03-03T03:00:00Z' } },
+    ],
     'GET /api/dossiers/{code}/verify': [{ as: 'auditor', params: { code: codes } }],
     'GET /api/dossiers/{code}/export': [{ as: 'auditor', params: { code: codes } }],
     'GET /api/audit/verify': [{ as: 'auditor', query: { pageSize: '10', checkpoints: '0' } }],
@@ -126,9 +157,14 @@ function templates(f: Fixture): Record<string, Template[]> {
       { as: 'auditor', query: { week, format: 'xlsx' } },
       { as: 'leader', query: { week, format: 'html' } },
     ],
-    'POST /api/reports/weekly-late-review/notes': [{ as: 'leader_kinhte', body: { week, unit: 'KINHTE', dossierCode: f.kinhte, cause: 'chậm', correctiveAction: 'đôn đốc' } }],
+    'POST /api/reports/weekly-late-review/notes': [
+      { as: 'leader_kinhte', body: { week, unit: 'KINHTE', dossierCode: f.kinhte, cause: 'chậm', correctiveAction: 'đôn đốc' } },
+    ],
     'POST /api/reports/weekly-late-review/sign-off': [{ as: 'supervisor', body: { week: '2026-W09', summary: 'đã rà soát' } }],
-    'GET /api/reports/monthly': [{ as: 'supervisor', query: { month: '2026-03', format: 'csv' } }, { as: 'auditor', query: { month: '2026-03', format: 'html' } }],
+    'GET /api/reports/monthly': [
+      { as: 'supervisor', query: { month: '2026-03', format: 'csv' } },
+      { as: 'auditor', query: { month: '2026-03', format: 'html' } },
+    ],
     'GET /api/reports/monthly/status': [{ as: 'supervisor', query: { month: '2026-02' } }],
     'POST /api/reports/monthly/sent': [{ as: 'supervisor', body: { month: '2026-02', note: 'Công văn số 12/TTPVHCC' } }],
     'GET /api/reports/weekly-late-review/sign-offs': [{ as: 'leader_kinhte', query: { from: '2026-W01', to: '2026-W09', unit: 'KINHTE' } }],
@@ -167,7 +203,9 @@ function specArb(route: RouteSpec, tpl: Template[]): fc.Arbitrary<Spec> {
     template: fc.nat({ max: Math.max(tpl.length - 1, 0) }),
     params: fc.tuple(...route.pathParams.map((p) => segmentArb(first.params?.[p] ?? []))) as fc.Arbitrary<string[]>,
     query: queryArb([...route.queryParams, ...Object.keys(first.query ?? {})]),
-    body: route.hasBody ? bodyArb : fc.oneof({ weight: 6, arbitrary: fc.constant({ kind: 'none' } as BodyKind) }, { weight: 1, arbitrary: bodyArb }),
+    body: route.hasBody
+      ? bodyArb
+      : fc.oneof({ weight: 6, arbitrary: fc.constant({ kind: 'none' } as BodyKind) }, { weight: 1, arbitrary: bodyArb }),
     contentType: contentTypeArb,
     extra: fc.record({
       ifMatch: option(headerValueArb),
@@ -223,7 +261,9 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
 
   test('the fuzzed routes are the documented ones, and the digest sees every table', async () => {
     expect(routes.length).toBeGreaterThanOrEqual(40);
-    expect(tables).toEqual(expect.arrayContaining(['dossiers', 'dossier_events', 'users', 'sessions', 'rate_limits', 'record_views', 'review_events']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['dossiers', 'dossier_events', 'users', 'sessions', 'rate_limits', 'record_views', 'review_events']),
+    );
     const before = await digestTables(s.engine.db, tables);
     await s.engine.db('rate_limits').insert({ bucket: 'digest-check', window_start: s.engine.clock.now().toISOString(), count: 1 });
     expect(changedTables(before, await digestTables(s.engine.db, tables))).toEqual(['rate_limits']);
@@ -262,44 +302,55 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
     return null;
   }
 
-  test.each(routes.map((r) => [routeName(r), r] as const))('%s: no 5xx, errors in the API shape, a refusal changes no table', async (name, route) => {
-    const arb = specArb(route, tpl[name] ?? []);
-    const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join();
-    const out = await fc.check(
-      fc.asyncProperty(arb, async (spec) => {
-        const { who, req } = await build(route, spec);
-        const before = last ?? (await digestTables(s.engine.db, tables));
-        let res: RawResponse;
-        try {
-          res = await rawRequest(server.port, req);
-        } catch (err) {
-          throw new Error(`${name}: no answer (${(err as Error).message}) to ${req.method} ${req.path.slice(0, 200)}`, { cause: err });
-        }
-        const after = await digestTables(s.engine.db, tables);
-        last = after;
-        const counts = seen.get(name) ?? new Map<number, number>();
-        counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
-        seen.set(name, counts);
-        if (process.env.FUZZ_DEBUG === name && res.status === 400) process.stdout.write(`${who} ${JSON.stringify(spec.body).slice(0, 150)} -> ${res.text.slice(0, 200)}\n`);
-        // a token revoked by a successful logout is replaced, so the next requests still get in
-        if (res.status === 204 && who !== 'anonymous' && who !== 'junk') {
-          tokens.set(who, (await auth().login(who, 'demo')).token);
-          last = undefined;
-        }
-        const why = problem(res);
-        if (why) throw new Error(`${name} as ${who}: ${why}\nrequest: ${req.method} ${req.path.slice(0, 300)} ${JSON.stringify(req.headers).slice(0, 300)} body ${req.body?.subarray(0, 300).toString('latin1')}`);
-        if (res.status >= 400 && res.status < 500) {
-          const changed = changedTables(before, after).filter((t) => !(t === 'rate_limits' && THROTTLED.has(name)));
-          if (changed.length) throw new Error(`${name} as ${who}: rejected with ${res.status} ${res.text.slice(0, 200)} but changed ${changed.join(', ')}`);
-        }
-        expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(protoKeys);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
-      { numRuns: runs, endOnFailure: true },
-    );
-    // the counterexample can hold 300 kB strings: report the request as the property described it
-    if (out.failed) throw new Error(`${name}: ${(out.errorInstance as Error | undefined)?.message ?? 'failed'} (seed ${out.seed}, path ${out.counterexamplePath})`);
-  });
+  test.each(routes.map((r) => [routeName(r), r] as const))(
+    '%s: no 5xx, errors in the API shape, a refusal changes no table',
+    async (name, route) => {
+      const arb = specArb(route, tpl[name] ?? []);
+      const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join();
+      const out = await fc.check(
+        fc.asyncProperty(arb, async (spec) => {
+          const { who, req } = await build(route, spec);
+          const before = last ?? (await digestTables(s.engine.db, tables));
+          let res: RawResponse;
+          try {
+            res = await rawRequest(server.port, req);
+          } catch (err) {
+            throw new Error(`${name}: no answer (${(err as Error).message}) to ${req.method} ${req.path.slice(0, 200)}`, { cause: err });
+          }
+          const after = await digestTables(s.engine.db, tables);
+          last = after;
+          const counts = seen.get(name) ?? new Map<number, number>();
+          counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
+          seen.set(name, counts);
+          if (process.env.FUZZ_DEBUG === name && res.status === 400)
+            process.stdout.write(`${who} ${JSON.stringify(spec.body).slice(0, 150)} -> ${res.text.slice(0, 200)}\n`);
+          // a token revoked by a successful logout is replaced, so the next requests still get in
+          if (res.status === 204 && who !== 'anonymous' && who !== 'junk') {
+            tokens.set(who, (await auth().login(who, 'demo')).token);
+            last = undefined;
+          }
+          const why = problem(res);
+          if (why)
+            throw new Error(
+              `${name} as ${who}: ${why}\nrequest: ${req.method} ${req.path.slice(0, 300)} ${JSON.stringify(req.headers).slice(0, 300)} body ${req.body?.subarray(0, 300).toString('latin1')}`,
+            );
+          if (res.status >= 400 && res.status < 500) {
+            const changed = changedTables(before, after).filter((t) => !(t === 'rate_limits' && THROTTLED.has(name)));
+            if (changed.length)
+              throw new Error(`${name} as ${who}: rejected with ${res.status} ${res.text.slice(0, 200)} but changed ${changed.join(', ')}`);
+          }
+          expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(protoKeys);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }),
+        { numRuns: runs, endOnFailure: true },
+      );
+      // the counterexample can hold 300 kB strings: report the request as the property described it
+      if (out.failed)
+        throw new Error(
+          `${name}: ${(out.errorInstance as Error | undefined)?.message ?? 'failed'} (seed ${out.seed}, path ${out.counterexamplePath})`,
+        );
+    },
+  );
 
   test('the server still answers after all of it', async () => {
     const res = await rawRequest(server.port, { method: 'GET', path: '/health', headers: {} });
@@ -308,7 +359,8 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
 
   test('requests got past authentication: every route answered something other than 401/403, most routes a success too', () => {
     const table = [...seen].map(([route, counts]) => ({ route, statuses: Object.fromEntries([...counts].sort((a, b) => a[0] - b[0])) }));
-    if (process.env.FUZZ_STATS) process.stdout.write(`\n${backend.name}: ${table.map((t) => `${t.route} ${JSON.stringify(t.statuses)}`).join('\n')}\n`);
+    if (process.env.FUZZ_STATS)
+      process.stdout.write(`\n${backend.name}: ${table.map((t) => `${t.route} ${JSON.stringify(t.statuses)}`).join('\n')}\n`);
     const unreached = table.filter((t) => Object.keys(t.statuses).every((st) => st === '401' || st === '403')).map((t) => t.route);
     expect(unreached).toEqual([]);
     const succeeded = table.filter((t) => Object.keys(t.statuses).some((st) => st.startsWith('2'))).length;

@@ -27,7 +27,10 @@ describe.each(BACKENDS)('national status codes on $name', (backend) => {
     const token = await s.login('counter');
     const res = await s.http.get(`/api/dossiers/${encodeURIComponent(code)}`).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
-    const pub = await s.http.get(`/api/public/dossiers/${encodeURIComponent(code)}`).query({ verify: '5678' }).set('X-Forwarded-For', `198.51.100.${code.slice(-2)}`);
+    const pub = await s.http
+      .get(`/api/public/dossiers/${encodeURIComponent(code)}`)
+      .query({ verify: '5678' })
+      .set('X-Forwarded-For', `198.51.100.${code.slice(-2)}`);
     expect(pub.status).toBe(200);
     expect(pub.body.status).toBe(res.body.nationalStatus.name);
     return res.body.nationalStatus;

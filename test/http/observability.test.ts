@@ -90,13 +90,23 @@ describe.each(BACKENDS)('security headers, logs, metrics and record views on $na
   });
 
   test('one JSON log line per request with its id, the path without query, status and duration — never a phone or ID number', async () => {
-    const res = await http.get(`/api/dossiers?q=${PHONE}`).set('Authorization', `Bearer ${counter}`).set('X-Request-Id', 'search-by-phone-1');
+    const res = await http
+      .get(`/api/dossiers?q=${PHONE}`)
+      .set('Authorization', `Bearer ${counter}`)
+      .set('X-Request-Id', 'search-by-phone-1');
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeGreaterThanOrEqual(1);
     await http.get(`/api/dossiers?q=${ID_NUMBER}`).set('Authorization', `Bearer ${counter}`);
     await http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${counter}`);
     const line = logged().find((l) => l.reqId === 'search-by-phone-1');
-    expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/api/dossiers', route: '/api/dossiers', status: 200, user: 'counter' });
+    expect(line).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      path: '/api/dossiers',
+      route: '/api/dossiers',
+      status: 200,
+      user: 'counter',
+    });
     expect(typeof line!.durationMs).toBe('number');
     expect(typeof line!.time).toBe('string');
     const all = lines.join('');
@@ -107,7 +117,9 @@ describe.each(BACKENDS)('security headers, logs, metrics and record views on $na
 
   test('errors are logged with the request id, and phone or ID numbers in messages are masked', async () => {
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
-    logger.child({ reqId: 'err-1' }).error({ err: new Error(`duplicate key ${ID_NUMBER} for ${PHONE}`), applicant: { idNumber: ID_NUMBER } }, 'unhandled error');
+    logger
+      .child({ reqId: 'err-1' })
+      .error({ err: new Error(`duplicate key ${ID_NUMBER} for ${PHONE}`), applicant: { idNumber: ID_NUMBER } }, 'unhandled error');
     const line = lines[lines.length - 1]!;
     expect(JSON.parse(line)).toMatchObject({ reqId: 'err-1', level: 'error', msg: 'unhandled error' });
     expect(line).not.toContain(ID_NUMBER);
@@ -151,13 +163,23 @@ describe.each(BACKENDS)('security headers, logs, metrics and record views on $na
     const view = await http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${counter}`);
     expect(view.status).toBe(200);
     expect(view.body.applicant.idNumber).toBe(ID_NUMBER);
-    const list = await http.get(`/api/audit/record-views?dossier=${encodeURIComponent(code)}&username=counter`).set('Authorization', `Bearer ${auditor}`);
+    const list = await http
+      .get(`/api/audit/record-views?dossier=${encodeURIComponent(code)}&username=counter`)
+      .set('Authorization', `Bearer ${auditor}`);
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(n + 1);
-    expect(list.body.items[0]).toEqual({ id: expect.any(String), dossierCode: code, username: 'counter', unit: expect.any(String), viewedAt: s.engine.clock.now().toISOString() });
+    expect(list.body.items[0]).toEqual({
+      id: expect.any(String),
+      dossierCode: code,
+      username: 'counter',
+      unit: expect.any(String),
+      viewedAt: s.engine.clock.now().toISOString(),
+    });
     // the list itself masks nothing because it holds nothing personal; filtering by time and paging
     const t = s.engine.clock.now().toISOString();
-    const none = await http.get(`/api/audit/record-views?from=${encodeURIComponent(new Date(Date.parse(t) + 1000).toISOString())}`).set('Authorization', `Bearer ${auditor}`);
+    const none = await http
+      .get(`/api/audit/record-views?from=${encodeURIComponent(new Date(Date.parse(t) + 1000).toISOString())}`)
+      .set('Authorization', `Bearer ${auditor}`);
     expect(none.body.items).toEqual([]);
     const page = await http.get('/api/audit/record-views?limit=1').set('Authorization', `Bearer ${admin}`);
     expect(page.status).toBe(200);

@@ -7,19 +7,46 @@ import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
 
 const ROUTES: [string, string][] = [
-  ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/me'],
-  ['get', '/api/procedures'], ['get', '/api/procedures/{code}'], ['post', '/api/procedures'], ['put', '/api/procedures/{code}'],
-  ['post', '/api/dossiers'], ['get', '/api/dossiers'], ['get', '/api/dossiers/{code}'],
-  ['post', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/events'], ['get', '/api/dossiers/{code}/forms/{form}'],
-  ['get', '/api/public/dossiers/{code}'], ['post', '/api/users'], ['get', '/api/users'], ['patch', '/api/users/{username}'], ['get', '/api/dossiers/{code}/signers'],
-  ['get', '/api/calendar/{year}'], ['put', '/api/calendar/{year}'], ['get', '/health'], ['get', '/ready'],
-  ['get', '/api/dossiers/{code}/replay'], ['get', '/api/dossiers/{code}/verify'], ['get', '/api/dossiers/{code}/export'],
-  ['get', '/api/audit/verify'], ['get', '/api/audit/checkpoints'], ['post', '/api/audit/checkpoints'], ['get', '/api/machines'],
-  ['get', '/api/metrics/compliance'], ['get', '/api/metrics/apology-missing'], ['get', '/api/metrics/definitions'],
-  ['get', '/api/reports/weekly-late-review'], ['post', '/api/reports/weekly-late-review/notes'],
-  ['post', '/api/reports/weekly-late-review/sign-off'], ['get', '/api/reports/monthly'],
-  ['post', '/api/admin/sweep'], ['put', '/api/test/clock'],
-  ['get', '/api/audit/record-views'], ['get', '/metrics'],
+  ['post', '/api/auth/login'],
+  ['post', '/api/auth/logout'],
+  ['get', '/api/auth/me'],
+  ['get', '/api/procedures'],
+  ['get', '/api/procedures/{code}'],
+  ['post', '/api/procedures'],
+  ['put', '/api/procedures/{code}'],
+  ['post', '/api/dossiers'],
+  ['get', '/api/dossiers'],
+  ['get', '/api/dossiers/{code}'],
+  ['post', '/api/dossiers/{code}/events'],
+  ['get', '/api/dossiers/{code}/events'],
+  ['get', '/api/dossiers/{code}/forms/{form}'],
+  ['get', '/api/public/dossiers/{code}'],
+  ['post', '/api/users'],
+  ['get', '/api/users'],
+  ['patch', '/api/users/{username}'],
+  ['get', '/api/dossiers/{code}/signers'],
+  ['get', '/api/calendar/{year}'],
+  ['put', '/api/calendar/{year}'],
+  ['get', '/health'],
+  ['get', '/ready'],
+  ['get', '/api/dossiers/{code}/replay'],
+  ['get', '/api/dossiers/{code}/verify'],
+  ['get', '/api/dossiers/{code}/export'],
+  ['get', '/api/audit/verify'],
+  ['get', '/api/audit/checkpoints'],
+  ['post', '/api/audit/checkpoints'],
+  ['get', '/api/machines'],
+  ['get', '/api/metrics/compliance'],
+  ['get', '/api/metrics/apology-missing'],
+  ['get', '/api/metrics/definitions'],
+  ['get', '/api/reports/weekly-late-review'],
+  ['post', '/api/reports/weekly-late-review/notes'],
+  ['post', '/api/reports/weekly-late-review/sign-off'],
+  ['get', '/api/reports/monthly'],
+  ['post', '/api/admin/sweep'],
+  ['put', '/api/test/clock'],
+  ['get', '/api/audit/record-views'],
+  ['get', '/metrics'],
 ];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
@@ -63,7 +90,9 @@ describe('the API reference', () => {
     expect(doc.paths['/api/dossiers/{code}/events'].post.responses['428']).toBeDefined();
     expect(doc.paths['/api/dossiers'].post.parameters.map((p: Json) => p.name)).toContain('Idempotency-Key');
     expect(doc.paths['/api/dossiers/{code}/events'].post.parameters.map((p: Json) => p.name)).toContain('If-Match');
-    expect(doc.paths['/api/dossiers'].get.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['state', 'limit', 'cursor']));
+    expect(doc.paths['/api/dossiers'].get.parameters.map((p: Json) => p.name)).toEqual(
+      expect.arrayContaining(['state', 'limit', 'cursor']),
+    );
   });
 
   test('the submission body schema requires procedureCode/channel/applicant/documents', () => {

@@ -26,7 +26,8 @@ describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend)
     const version = (await s.engine.engine.get(code)).version;
     return s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${token}`).set('If-Match', String(version)).send(body);
   };
-  const view = async (code: string) => (await s.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${await tokenOf('counter')}`)).body;
+  const view = async (code: string) =>
+    (await s.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${await tokenOf('counter')}`)).body;
 
   async function atReview(): Promise<string> {
     s.engine.at('2026-03-03 09:00');
@@ -52,7 +53,7 @@ describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend)
     expect(v.originalDueAt).toBe(hanoi('2026-03-09 17:00'));
   });
 
-  test('rule: a pause reason outside the procedure\'s list is refused, naming the field', async () => {
+  test("rule: a pause reason outside the procedure's list is refused, naming the field", async () => {
     const code = await atReview();
     const res = await send('specialist', code, { type: 'PAUSE', reason: 'financial_obligation' });
     expect(res.status).toBe(400);
@@ -67,14 +68,23 @@ describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend)
     const refused = await send('counter', code, { type: 'RETURN_RESULT', method: 'counter' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
-    const exemption = { type: 'RECORD_EXEMPTION', reason: 'applicant_not_collecting', explanation: 'Người nộp hẹn lại ngày nhận', reference: { number: '12/BB', date: '2026-03-10' } };
+    const exemption = {
+      type: 'RECORD_EXEMPTION',
+      reason: 'applicant_not_collecting',
+      explanation: 'Người nộp hẹn lại ngày nhận',
+      reference: { number: '12/BB', date: '2026-03-10' },
+    };
     expect((await send('specialist', code, exemption)).status).toBe(403);
     const bad = await send('leader', code, { ...exemption, reason: 'office_was_busy' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].field).toBe('reason');
     const ok = await send('leader', code, exemption);
     expect(ok.status).toBe(200);
-    expect((await view(code)).exemption).toEqual({ reason: 'applicant_not_collecting', approvedBy: 'leader', at: hanoi('2026-03-10 09:00') });
+    expect((await view(code)).exemption).toEqual({
+      reason: 'applicant_not_collecting',
+      approvedBy: 'leader',
+      at: hanoi('2026-03-10 09:00'),
+    });
     const back = await send('counter', code, { type: 'RETURN_RESULT', method: 'counter' });
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ state: 'returned', timeliness: 'late' });

@@ -24,7 +24,10 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
   });
 
   const lookup = (c: string, verify: string | undefined, from: string) =>
-    server.http.get(`/api/public/dossiers/${encodeURIComponent(c)}`).query(verify === undefined ? {} : { verify }).set('X-Forwarded-For', from);
+    server.http
+      .get(`/api/public/dossiers/${encodeURIComponent(c)}`)
+      .query(verify === undefined ? {} : { verify })
+      .set('X-Forwarded-For', from);
 
   test('the public lookup shows the state and due date with the right last digits', async () => {
     const from = nextAddress();
@@ -33,7 +36,14 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
       const res = await lookup(code, verify, from);
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toEqual({ code, status: 'Được tiếp nhận', state: 'received', dueAt: view.dueAt, resultReady: false, returned: false });
+      expect(res.body).toEqual({
+        code,
+        status: 'Được tiếp nhận',
+        state: 'received',
+        dueAt: view.dueAt,
+        resultReady: false,
+        returned: false,
+      });
       expect(view.dueAt).not.toBeNull();
     }
   });

@@ -33,7 +33,10 @@ describe.each(BACKENDS)('bursts at rate-limited routes ($name)', (backend) => {
 
   test('login: 40 parallel wrong passwords from one address check at most 5; the right one inside gets no token', async () => {
     const ip = freshIp();
-    const burst = await Promise.all([...Array.from({ length: 40 }, (_, i) => login(i, 'counter', `wrong-${i}`, ip)), login(1, 'counter', 'demo', ip)]);
+    const burst = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => login(i, 'counter', `wrong-${i}`, ip)),
+      login(1, 'counter', 'demo', ip),
+    ]);
     expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
     expect(burst.filter((r) => r.status !== 401 && r.status !== 429)).toStrictEqual([]);
     expect(burst[40]!.status).toBe(429);
@@ -42,7 +45,10 @@ describe.each(BACKENDS)('bursts at rate-limited routes ($name)', (backend) => {
   });
 
   test('login: 40 parallel wrong passwords from 40 addresses check at most 5; refused attempts are not counted', async () => {
-    const burst = await Promise.all([...Array.from({ length: 40 }, (_, i) => login(i, 'leader', `wrong-${i}`, freshIp())), login(1, 'leader', 'demo', freshIp())]);
+    const burst = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => login(i, 'leader', `wrong-${i}`, freshIp())),
+      login(1, 'leader', 'demo', freshIp()),
+    ]);
     expect(burst.filter((r) => r.status === 401).length).toBeLessThanOrEqual(5);
     expect(burst[40]!.status).toBe(429);
     expect(burst.some((r) => typeof r.body.token === 'string')).toBe(false);
@@ -69,12 +75,18 @@ describe.each(BACKENDS)('bursts at rate-limited routes ($name)', (backend) => {
   });
 
   const lookup = (i: number, code: string, verify: string, ip: string) =>
-    via(i).get(`/api/public/dossiers/${encodeURIComponent(code)}`).query({ verify }).set('X-Forwarded-For', ip);
+    via(i)
+      .get(`/api/public/dossiers/${encodeURIComponent(code)}`)
+      .query({ verify })
+      .set('X-Forwarded-For', ip);
 
   test('public lookup: 20 parallel guesses from one address (its limit a minute) compare at most 5; the right factor inside is refused', async () => {
     const { code } = await s.engine.engine.submit(submission('1.001612'), ACTORS.counter);
     const ip = freshIp();
-    const burst = await Promise.all([...Array.from({ length: 19 }, (_, i) => lookup(i, code, String(1000 + i), ip)), lookup(1, code, '5678', ip)]);
+    const burst = await Promise.all([
+      ...Array.from({ length: 19 }, (_, i) => lookup(i, code, String(1000 + i), ip)),
+      lookup(1, code, '5678', ip),
+    ]);
     expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(5);
     expect(burst.filter((r) => r.status !== 404 && r.status !== 429)).toStrictEqual([]);
     expect(burst[19]!.status).toBe(429);
@@ -82,14 +94,19 @@ describe.each(BACKENDS)('bursts at rate-limited routes ($name)', (backend) => {
 
   test('public lookup: 60 parallel guesses from 60 addresses compare at most the backstop of 30', async () => {
     const { code } = await s.engine.engine.submit(submission('1.001612'), ACTORS.counter);
-    const burst = await Promise.all([...Array.from({ length: 60 }, (_, i) => lookup(i, code, String(1000 + i), freshIp())), lookup(1, code, '5678', freshIp())]);
+    const burst = await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) => lookup(i, code, String(1000 + i), freshIp())),
+      lookup(1, code, '5678', freshIp()),
+    ]);
     expect(burst.filter((r) => r.status === 404).length).toBeLessThanOrEqual(30);
     expect(burst[60]!.status).toBe(429);
   });
 
   test('public lookup: 40 parallel requests from one address at 40 codes get exactly the 20 a minute answered', async () => {
     const ip = freshIp();
-    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => lookup(i, `000.00.12.H29-260303-${String(7000 + i)}`, '5678', ip)));
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => lookup(i, `000.00.12.H29-260303-${String(7000 + i)}`, '5678', ip)),
+    );
     expect(burst.filter((r) => r.status === 404).length).toBe(20);
     expect(burst.filter((r) => r.status === 429).length).toBe(20);
   });

@@ -19,14 +19,33 @@ import { CATALOGUE } from '../../machines/procedures';
 
 // --- the written policy ------------------------------------------------------------------------
 
-const WHO = ['anonymous', 'counter', 'specialist', 'specialist_vhxh', 'leader', 'leader_kinhte', 'leader_vhxh', 'supervisor', 'auditor', 'admin'] as const;
+const WHO = [
+  'anonymous',
+  'counter',
+  'specialist',
+  'specialist_vhxh',
+  'leader',
+  'leader_kinhte',
+  'leader_vhxh',
+  'supervisor',
+  'auditor',
+  'admin',
+] as const;
 type Who = (typeof WHO)[number];
 type Scope = 'own' | 'other';
 
 /** the office of the office-bound users; 'own' is their office, 'other' the other one */
-const OFFICE: Partial<Record<Who, 'KINHTE' | 'VHXH'>> = { specialist: 'KINHTE', leader_kinhte: 'KINHTE', specialist_vhxh: 'VHXH', leader_vhxh: 'VHXH' };
+const OFFICE: Partial<Record<Who, 'KINHTE' | 'VHXH'>> = {
+  specialist: 'KINHTE',
+  leader_kinhte: 'KINHTE',
+  specialist_vhxh: 'VHXH',
+  leader_vhxh: 'VHXH',
+};
 const SIGNED_IN = (w: Who) => w !== 'anonymous';
-const among = (...roles: Who[]) => (w: Who) => roles.includes(w);
+const among =
+  (...roles: Who[]) =>
+  (w: Who) =>
+    roles.includes(w);
 /** counter, leadership, supervisor, auditor and admin read every dossier; an office reads its own */
 const WIDE_READERS = among('counter', 'leader', 'supervisor', 'auditor', 'admin');
 const readsDossier = (w: Who, scope: Scope) => WIDE_READERS(w) || (OFFICE[w] !== undefined && scope === 'own');
@@ -86,18 +105,35 @@ const ROWS: Row[] = [
   { route: 'GET /health', allowed: () => true, build: () => ({ method: 'get', path: '/health' }) },
   { route: 'GET /ready', allowed: () => true, build: () => ({ method: 'get', path: '/ready' }) },
   { route: 'GET /metrics', allowed: () => true, build: () => ({ method: 'get', path: '/metrics' }) },
-  { route: 'POST /api/auth/login', allowed: () => true, build: () => ({ method: 'post', path: '/api/auth/login', body: { username: 'auditor', password: 'demo' } }) },
+  {
+    route: 'POST /api/auth/login',
+    allowed: () => true,
+    build: () => ({ method: 'post', path: '/api/auth/login', body: { username: 'auditor', password: 'demo' } }),
+  },
   {
     route: 'GET /api/public/dossiers/{code}',
     scoped: true,
     allowed: () => true,
-    build: (f, w, scope) => ({ method: 'get', path: `/api/public/dossiers/${f.at[unitFor(w, scope)]}?verify=5678`, headers: { 'x-forwarded-for': `198.51.100.${f.unique() % 250}` } }),
+    build: (f, w, scope) => ({
+      method: 'get',
+      path: `/api/public/dossiers/${f.at[unitFor(w, scope)]}?verify=5678`,
+      headers: { 'x-forwarded-for': `198.51.100.${f.unique() % 250}` },
+    }),
   },
   // about oneself
   { route: 'POST /api/auth/logout', allowed: SIGNED_IN, build: () => ({ method: 'post', path: '/api/auth/logout', freshToken: true }) },
   { route: 'GET /api/auth/me', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/auth/me' }) },
   // reaching the check of the old password is what "allowed" means here: nobody's password changes
-  { route: 'POST /api/auth/password', allowed: SIGNED_IN, ok: 400, build: () => ({ method: 'post', path: '/api/auth/password', body: { oldPassword: 'not-the-password', newPassword: 'another-password-1' } }) },
+  {
+    route: 'POST /api/auth/password',
+    allowed: SIGNED_IN,
+    ok: 400,
+    build: () => ({
+      method: 'post',
+      path: '/api/auth/password',
+      body: { oldPassword: 'not-the-password', newPassword: 'another-password-1' },
+    }),
+  },
   // reference data
   { route: 'GET /api/procedures', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures' }) },
   { route: 'GET /api/procedures/{code}', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures/1.001612' }) },
@@ -105,27 +141,91 @@ const ROWS: Row[] = [
   { route: 'GET /api/vocabulary', allowed: () => true, build: () => ({ method: 'get', path: '/api/vocabulary' }) },
   { route: 'GET /api/machines', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/machines' }) },
   // administration
-  { route: 'POST /api/procedures', allowed: ADMIN, build: (f) => ({ method: 'post', path: '/api/procedures', body: { ...household, code: `9.${String(f.unique()).padStart(6, '0')}` } }) },
-  { route: 'PUT /api/procedures/{code}', allowed: ADMIN, build: () => ({ method: 'put', path: '/api/procedures/1.001612', body: household }) },
-  { route: 'PUT /api/calendar/{year}', allowed: ADMIN, build: () => ({ method: 'put', path: '/api/calendar/2027', body: { daysOff: [{ date: '2027-01-01', name: 'Tết Dương lịch' }], makeUpWorkingDays: [], verified: true } }) },
+  {
+    route: 'POST /api/procedures',
+    allowed: ADMIN,
+    build: (f) => ({ method: 'post', path: '/api/procedures', body: { ...household, code: `9.${String(f.unique()).padStart(6, '0')}` } }),
+  },
+  {
+    route: 'PUT /api/procedures/{code}',
+    allowed: ADMIN,
+    build: () => ({ method: 'put', path: '/api/procedures/1.001612', body: household }),
+  },
+  {
+    route: 'PUT /api/calendar/{year}',
+    allowed: ADMIN,
+    build: () => ({
+      method: 'put',
+      path: '/api/calendar/2027',
+      body: { daysOff: [{ date: '2027-01-01', name: 'Tết Dương lịch' }], makeUpWorkingDays: [], verified: true },
+    }),
+  },
   {
     route: 'POST /api/users',
     allowed: ADMIN,
-    build: (f) => ({ method: 'post', path: '/api/users', body: { username: `user.${f.unique()}`, fullName: 'Người mới', title: 'Chuyên viên Phòng Kinh tế', password: 'long-password-1', roles: ['specialist'], unit: 'KINHTE' } }),
+    build: (f) => ({
+      method: 'post',
+      path: '/api/users',
+      body: {
+        username: `user.${f.unique()}`,
+        fullName: 'Người mới',
+        title: 'Chuyên viên Phòng Kinh tế',
+        password: 'long-password-1',
+        roles: ['specialist'],
+        unit: 'KINHTE',
+      },
+    }),
   },
   { route: 'GET /api/users', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/users' }) },
-  { route: 'PATCH /api/users/{username}', allowed: ADMIN, build: () => ({ method: 'patch', path: '/api/users/specialist', body: { title: 'Chuyên viên Phòng Kinh tế' } }) },
+  {
+    route: 'PATCH /api/users/{username}',
+    allowed: ADMIN,
+    build: () => ({ method: 'patch', path: '/api/users/specialist', body: { title: 'Chuyên viên Phòng Kinh tế' } }),
+  },
   { route: 'POST /api/admin/sweep', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/admin/sweep' }) },
   { route: 'POST /api/audit/checkpoints', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/audit/checkpoints' }) },
-  { route: 'PUT /api/test/clock', allowed: ADMIN, build: () => ({ method: 'put', path: '/api/test/clock', body: { now: '2026-03-03T02:00:00Z' } }) },
+  {
+    route: 'PUT /api/test/clock',
+    allowed: ADMIN,
+    build: () => ({ method: 'put', path: '/api/test/clock', body: { now: '2026-03-03T02:00:00Z' } }),
+  },
   // dossiers
-  { route: 'POST /api/dossiers', allowed: among('counter'), build: () => ({ method: 'post', path: '/api/dossiers', body: submission('1.001612') }) },
+  {
+    route: 'POST /api/dossiers',
+    allowed: among('counter'),
+    build: () => ({ method: 'post', path: '/api/dossiers', body: submission('1.001612') }),
+  },
   { route: 'GET /api/dossiers', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/dossiers?limit=5' }) },
-  { route: 'GET /api/dossiers/{code}', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}` }) },
-  { route: 'GET /api/dossiers/{code}/events', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/events` }) },
-  { route: 'GET /api/dossiers/{code}/forms/{form}', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/forms/receipt` }) },
-  { route: 'GET /api/dossiers/{code}/signers', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/signers` }) },
-  { route: 'GET /api/dossiers/{code}/replay', scoped: true, allowed: readsDossier, build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/replay` }) },
+  {
+    route: 'GET /api/dossiers/{code}',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/events',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/events` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/forms/{form}',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/forms/receipt` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/signers',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/signers` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/replay',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/replay` }),
+  },
   {
     route: 'POST /api/dossiers/{code}/events',
     scoped: true,
@@ -134,31 +234,76 @@ const ROWS: Row[] = [
       const unit = unitFor(w, scope);
       if (w === 'counter') {
         const code = await f.fresh(unit, 'online');
-        return { method: 'post', path: `/api/dossiers/${code}/events`, body: { type: 'RECEIVE' }, headers: { 'if-match': String(await f.version(code)) } };
+        return {
+          method: 'post',
+          path: `/api/dossiers/${code}/events`,
+          body: { type: 'RECEIVE' },
+          headers: { 'if-match': String(await f.version(code)) },
+        };
       }
       const code = await f.fresh(unit);
-      const body = w === 'leader' || w === 'leader_kinhte' || w === 'leader_vhxh' ? { type: 'PAUSE', reason: 'verification' } : { type: 'COMPLETE_STEP' };
+      const body =
+        w === 'leader' || w === 'leader_kinhte' || w === 'leader_vhxh'
+          ? { type: 'PAUSE', reason: 'verification' }
+          : { type: 'COMPLETE_STEP' };
       return { method: 'post', path: `/api/dossiers/${code}/events`, body, headers: { 'if-match': String(await f.version(code)) } };
     },
   },
   // audit
-  { route: 'GET /api/dossiers/{code}/verify', allowed: among('auditor', 'supervisor', 'admin'), build: (f) => ({ method: 'get', path: `/api/dossiers/${f.at.KINHTE}/verify` }) },
-  { route: 'GET /api/dossiers/{code}/export', allowed: among('auditor'), build: (f) => ({ method: 'get', path: `/api/dossiers/${f.at.KINHTE}/export` }) },
+  {
+    route: 'GET /api/dossiers/{code}/verify',
+    allowed: among('auditor', 'supervisor', 'admin'),
+    build: (f) => ({ method: 'get', path: `/api/dossiers/${f.at.KINHTE}/verify` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/export',
+    allowed: among('auditor'),
+    build: (f) => ({ method: 'get', path: `/api/dossiers/${f.at.KINHTE}/export` }),
+  },
   { route: 'GET /api/audit/verify', allowed: among('auditor', 'admin'), build: () => ({ method: 'get', path: '/api/audit/verify' }) },
-  { route: 'GET /api/audit/checkpoints', allowed: among('auditor', 'admin'), build: () => ({ method: 'get', path: '/api/audit/checkpoints' }) },
-  { route: 'GET /api/audit/record-views', allowed: among('auditor', 'admin'), build: () => ({ method: 'get', path: '/api/audit/record-views' }) },
+  {
+    route: 'GET /api/audit/checkpoints',
+    allowed: among('auditor', 'admin'),
+    build: () => ({ method: 'get', path: '/api/audit/checkpoints' }),
+  },
+  {
+    route: 'GET /api/audit/record-views',
+    allowed: among('auditor', 'admin'),
+    build: () => ({ method: 'get', path: '/api/audit/record-views' }),
+  },
   // metrics and reports
-  { route: 'GET /api/metrics/compliance', allowed: METRICS, build: () => ({ method: 'get', path: '/api/metrics/compliance?from=2026-03-01&to=2026-04-01' }) },
+  {
+    route: 'GET /api/metrics/compliance',
+    allowed: METRICS,
+    build: () => ({ method: 'get', path: '/api/metrics/compliance?from=2026-03-01&to=2026-04-01' }),
+  },
   { route: 'GET /api/metrics/definitions', allowed: METRICS, build: () => ({ method: 'get', path: '/api/metrics/definitions' }) },
-  { route: 'GET /api/metrics/apology-missing', scoped: true, allowed: ownUnitOnly(METRICS), build: (_f, w, scope) => ({ method: 'get', path: `/api/metrics/apology-missing?unit=${unitFor(w, scope)}` }) },
-  { route: 'GET /api/reports/weekly-late-review', scoped: true, allowed: ownUnitOnly(METRICS), build: (_f, w, scope) => ({ method: 'get', path: `/api/reports/weekly-late-review?week=2026-W10&unit=${unitFor(w, scope)}` }) },
+  {
+    route: 'GET /api/metrics/apology-missing',
+    scoped: true,
+    allowed: ownUnitOnly(METRICS),
+    build: (_f, w, scope) => ({ method: 'get', path: `/api/metrics/apology-missing?unit=${unitFor(w, scope)}` }),
+  },
+  {
+    route: 'GET /api/reports/weekly-late-review',
+    scoped: true,
+    allowed: ownUnitOnly(METRICS),
+    build: (_f, w, scope) => ({ method: 'get', path: `/api/reports/weekly-late-review?week=2026-W10&unit=${unitFor(w, scope)}` }),
+  },
   { route: 'GET /api/reports/monthly', allowed: METRICS, build: () => ({ method: 'get', path: '/api/reports/monthly?month=2026-03' }) },
-  { route: 'GET /api/reports/monthly/status', allowed: METRICS, build: () => ({ method: 'get', path: '/api/reports/monthly/status?month=2026-03' }) },
+  {
+    route: 'GET /api/reports/monthly/status',
+    allowed: METRICS,
+    build: () => ({ method: 'get', path: '/api/reports/monthly/status?month=2026-03' }),
+  },
   {
     route: 'GET /api/reports/weekly-late-review/sign-offs',
     scoped: true,
     allowed: ownUnitOnly(METRICS),
-    build: (_f, w, scope) => ({ method: 'get', path: `/api/reports/weekly-late-review/sign-offs?from=2026-W01&to=2026-W10&unit=${unitFor(w, scope)}` }),
+    build: (_f, w, scope) => ({
+      method: 'get',
+      path: `/api/reports/weekly-late-review/sign-offs?from=2026-W01&to=2026-W10&unit=${unitFor(w, scope)}`,
+    }),
   },
   {
     route: 'POST /api/reports/monthly/sent',
@@ -166,7 +311,11 @@ const ROWS: Row[] = [
     // every marking gets a month of its own: a month is marked sent once
     build: (f) => {
       const u = f.unique();
-      return { method: 'post', path: '/api/reports/monthly/sent', body: { month: `${2000 + Math.floor(u / 12)}-${String((u % 12) + 1).padStart(2, '0')}` } };
+      return {
+        method: 'post',
+        path: '/api/reports/monthly/sent',
+        body: { month: `${2000 + Math.floor(u / 12)}-${String((u % 12) + 1).padStart(2, '0')}` },
+      };
     },
   },
   {
@@ -175,7 +324,11 @@ const ROWS: Row[] = [
     allowed: ownUnitOnly(REVIEW_WRITERS),
     build: (f, w, scope) => {
       const unit = unitFor(w, scope);
-      return { method: 'post', path: '/api/reports/weekly-late-review/notes', body: { week: '2026-W10', unit, dossierCode: f.at[unit], cause: 'chờ xác minh', correctiveAction: 'đôn đốc' } };
+      return {
+        method: 'post',
+        path: '/api/reports/weekly-late-review/notes',
+        body: { week: '2026-W10', unit, dossierCode: f.at[unit], cause: 'chờ xác minh', correctiveAction: 'đôn đốc' },
+      };
     },
   },
   {
@@ -183,7 +336,11 @@ const ROWS: Row[] = [
     scoped: true,
     allowed: ownUnitOnly(REVIEW_WRITERS),
     // every signing gets a week of its own: a week is signed once
-    build: (f, w, scope) => ({ method: 'post', path: '/api/reports/weekly-late-review/sign-off', body: { week: `2025-W${String((f.unique() % 50) + 1).padStart(2, '0')}`, unit: unitFor(w, scope) } }),
+    build: (f, w, scope) => ({
+      method: 'post',
+      path: '/api/reports/weekly-late-review/sign-off',
+      body: { week: `2025-W${String((f.unique() % 50) + 1).padStart(2, '0')}`, unit: unitFor(w, scope) },
+    }),
   },
 ];
 
@@ -202,11 +359,25 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
   beforeAll(async () => {
     s = await startServer(backend);
     // PUT /api/test/clock needs a settable clock; this one is a stand-in, so time stays put for the other cells
-    http = request(createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock }));
+    http = request(
+      createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock }),
+    );
     const admin = await s.login('admin');
-    const created = await http.post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'leader_vhxh', fullName: 'Đinh Thị Thu', title: 'Trưởng phòng Văn hóa - Xã hội', password: 'long-password-vhxh', roles: ['leader'], unit: 'VHXH' });
+    const created = await http
+      .post('/api/users')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        username: 'leader_vhxh',
+        fullName: 'Đinh Thị Thu',
+        title: 'Trưởng phòng Văn hóa - Xã hội',
+        password: 'long-password-vhxh',
+        roles: ['leader'],
+        unit: 'VHXH',
+      });
     expect(created.status).toBe(201);
-    for (const w of WHO) if (w !== 'anonymous') token.set(w, w === 'leader_vhxh' ? (await new AuthService(s.engine).login(w, 'long-password-vhxh')).token : await s.login(w));
+    for (const w of WHO)
+      if (w !== 'anonymous')
+        token.set(w, w === 'leader_vhxh' ? (await new AuthService(s.engine).login(w, 'long-password-vhxh')).token : await s.login(w));
     let n = 0;
     const e = s.engine.engine;
     const fresh = async (unit: 'KINHTE' | 'VHXH', channel: 'counter' | 'online' = 'counter') => {
@@ -216,14 +387,21 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       await e.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
       return code;
     };
-    f = { s, at: { KINHTE: await fresh('KINHTE'), VHXH: await fresh('VHXH') }, fresh, version: async (code) => (await e.get(code)).version, unique: () => ++n };
+    f = {
+      s,
+      at: { KINHTE: await fresh('KINHTE'), VHXH: await fresh('VHXH') },
+      fresh,
+      version: async (code) => (await e.get(code)).version,
+      unique: () => ++n,
+    };
     tables = (await tableNames(s.engine.db)).filter((t) => t !== 'rate_limits');
   });
   afterAll(async () => s?.close());
 
   async function send(w: Who, req: Req) {
     let t = w === 'anonymous' ? undefined : token.get(w);
-    if (req.freshToken && w !== 'anonymous') t = (await new AuthService(s.engine).login(w, w === 'leader_vhxh' ? 'long-password-vhxh' : 'demo')).token;
+    if (req.freshToken && w !== 'anonymous')
+      t = (await new AuthService(s.engine).login(w, w === 'leader_vhxh' ? 'long-password-vhxh' : 'demo')).token;
     let r = http[req.method](req.path);
     if (t) r = r.set('Authorization', `Bearer ${t}`);
     for (const [k, v] of Object.entries(req.headers ?? {})) r = r.set(k, v);
@@ -234,38 +412,49 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
     expect(ROWS.map((r) => r.route).sort()).toEqual(documentedRoutes().map(routeName).sort());
   });
 
-  test.each(ROWS.map((r) => [r.route, r] as const))('%s answers every role and unit as the policy says; a refusal changes nothing', async (_name, row) => {
-    const mismatches: string[] = [];
-    for (const w of WHO) {
-      for (const scope of row.scoped ? (['own', 'other'] as const) : (['own'] as const)) {
-        const req = await row.build(f, w, scope);
-        const before = await digestTables(s.engine.db, tables);
-        const res = await send(w, req);
-        const allowed = row.allowed(w, scope);
-        const expected = allowed ? (row.ok ?? '2xx') : w === 'anonymous' ? (row.refusedAs ?? 401) : 403;
-        const got = allowed && row.ok === undefined && res.status >= 200 && res.status < 300 ? '2xx' : res.status;
-        if (got !== expected) mismatches.push(`${w} (${scope} unit): expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
-        if (!allowed) {
-          const changed = changedTables(before, await digestTables(s.engine.db, tables));
-          if (changed.length) mismatches.push(`${w} (${scope} unit): refused but changed ${changed.join(', ')}`);
+  test.each(ROWS.map((r) => [r.route, r] as const))(
+    '%s answers every role and unit as the policy says; a refusal changes nothing',
+    async (_name, row) => {
+      const mismatches: string[] = [];
+      for (const w of WHO) {
+        for (const scope of row.scoped ? (['own', 'other'] as const) : (['own'] as const)) {
+          const req = await row.build(f, w, scope);
+          const before = await digestTables(s.engine.db, tables);
+          const res = await send(w, req);
+          const allowed = row.allowed(w, scope);
+          const expected = allowed ? (row.ok ?? '2xx') : w === 'anonymous' ? (row.refusedAs ?? 401) : 403;
+          const got = allowed && row.ok === undefined && res.status >= 200 && res.status < 300 ? '2xx' : res.status;
+          if (got !== expected)
+            mismatches.push(`${w} (${scope} unit): expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+          if (!allowed) {
+            const changed = changedTables(before, await digestTables(s.engine.db, tables));
+            if (changed.length) mismatches.push(`${w} (${scope} unit): refused but changed ${changed.join(', ')}`);
+          }
         }
       }
-    }
-    expect(mismatches).toEqual([]);
-  });
+      expect(mismatches).toEqual([]);
+    },
+  );
 
   test('the pages outside the API reference are open to everyone', async () => {
     for (const path of PAGES) expect({ path, status: (await http.get(path)).status }).toEqual({ path, status: 200 });
   });
 
   test('an office lists only its own dossiers; the other office’s dossier is not in its list', async () => {
-    for (const [w, own, other] of [['specialist', 'KINHTE', 'VHXH'], ['specialist_vhxh', 'VHXH', 'KINHTE'], ['leader_kinhte', 'KINHTE', 'VHXH']] as const) {
+    for (const [w, own, other] of [
+      ['specialist', 'KINHTE', 'VHXH'],
+      ['specialist_vhxh', 'VHXH', 'KINHTE'],
+      ['leader_kinhte', 'KINHTE', 'VHXH'],
+    ] as const) {
       const res = await send(w, { method: 'get', path: '/api/dossiers?limit=100' });
       const codes = (res.body.items as { code: string }[]).map((i) => i.code);
       expect({ w, own: codes.includes(f.at[own]), other: codes.includes(f.at[other]) }).toEqual({ w, own: true, other: false });
       // asking for the other unit by filter does not widen the scope
       const filtered = await send(w, { method: 'get', path: `/api/dossiers?unit=${other}&limit=100` });
-      expect({ w, leaked: (filtered.body.items as { code: string }[]).map((i) => i.code).filter((c) => c === f.at[other]) }).toEqual({ w, leaked: [] });
+      expect({ w, leaked: (filtered.body.items as { code: string }[]).map((i) => i.code).filter((c) => c === f.at[other]) }).toEqual({
+        w,
+        leaked: [],
+      });
     }
   });
 
@@ -278,7 +467,12 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       { method: 'get', path: `/api/dossiers/${code}/forms/receipt` },
       { method: 'get', path: `/api/dossiers/${code}/replay` },
       { method: 'post', path: `/api/dossiers/${code}/events`, body: { type: 'COMPLETE_STEP' }, headers: { 'if-match': String(version) } },
-      { method: 'post', path: `/api/dossiers/${code}/events`, body: { type: 'REQUEST_SUPPLEMENT', missing: ['x'], reason: 'y' }, headers: { 'if-match': String(version) } },
+      {
+        method: 'post',
+        path: `/api/dossiers/${code}/events`,
+        body: { type: 'REQUEST_SUPPLEMENT', missing: ['x'], reason: 'y' },
+        headers: { 'if-match': String(version) },
+      },
     ] as Req[]) {
       const res = await send('specialist', req);
       expect({ path: `${req.method} ${req.path}`, status: res.status }).toEqual({ path: `${req.method} ${req.path}`, status: 403 });
@@ -286,7 +480,16 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
     }
     expect(await f.version(code)).toBe(version);
     // the office that holds it can
-    expect((await send('specialist_vhxh', { method: 'post', path: `/api/dossiers/${code}/events`, body: { type: 'COMPLETE_STEP' }, headers: { 'if-match': String(version) } })).status).toBe(200);
+    expect(
+      (
+        await send('specialist_vhxh', {
+          method: 'post',
+          path: `/api/dossiers/${code}/events`,
+          body: { type: 'COMPLETE_STEP' },
+          headers: { 'if-match': String(version) },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   test('the auditor reads everything but is refused every route that writes', async () => {
@@ -299,7 +502,10 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       const before = await digestTables(s.engine.db, tables);
       const res = await send('auditor', req);
       expect({ route: routeName(r), status: res.status }).toEqual({ route: routeName(r), status: 403 });
-      expect({ route: routeName(r), changed: changedTables(before, await digestTables(s.engine.db, tables)) }).toEqual({ route: routeName(r), changed: [] });
+      expect({ route: routeName(r), changed: changedTables(before, await digestTables(s.engine.db, tables)) }).toEqual({
+        route: routeName(r),
+        changed: [],
+      });
     }
     // every read of a dossier, an audit trail, a metric or a report, in every unit
     const reads = documentedRoutes().filter((x) => x.method === 'get' && !x.public && /dossiers|audit|metrics|reports/.test(x.path));
@@ -316,7 +522,11 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
     const ip = () => ({ 'x-forwarded-for': `192.0.2.${f.unique() % 250}` });
     const none = await send('anonymous', { method: 'get', path: `/api/public/dossiers/${code}`, headers: ip() });
     const wrong = await send('anonymous', { method: 'get', path: `/api/public/dossiers/${code}?verify=0000`, headers: ip() });
-    const unknown = await send('anonymous', { method: 'get', path: '/api/public/dossiers/000.00.12.H29-260303-9999?verify=5678', headers: ip() });
+    const unknown = await send('anonymous', {
+      method: 'get',
+      path: '/api/public/dossiers/000.00.12.H29-260303-9999?verify=5678',
+      headers: ip(),
+    });
     const staff = await send('admin', { method: 'get', path: `/api/public/dossiers/${code}`, headers: ip() });
     for (const res of [none, wrong, unknown, staff]) {
       expect(res.status).toBe(404);

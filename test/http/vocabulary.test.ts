@@ -29,7 +29,8 @@ describe('the vocabulary (pure)', () => {
   });
 
   test('every error code the API can answer has a label', () => {
-    for (const code of [...Object.keys(STATUS_OF), ...HTTP_ERROR_CODES]) expect(ERROR_LABELS[code as keyof typeof ERROR_LABELS]).toMatch(/\S/);
+    for (const code of [...Object.keys(STATUS_OF), ...HTTP_ERROR_CODES])
+      expect(ERROR_LABELS[code as keyof typeof ERROR_LABELS]).toMatch(/\S/);
   });
 
   test('units and procedures come from the catalogue', () => {
@@ -64,7 +65,12 @@ describe.each(BACKENDS)('GET /api/vocabulary and issue codes on $name', (backend
       });
     expect(res.status).toBe(400);
     const codes = Object.fromEntries((res.body.error.details.issues as { field: string; code: string }[]).map((i) => [i.field, i.code]));
-    expect(codes).toEqual({ 'applicant.idNumber': 'id_number', 'applicant.phone': 'phone', 'applicant.address': 'required', 'applicant.nickname': 'unknown_field' });
+    expect(codes).toEqual({
+      'applicant.idNumber': 'id_number',
+      'applicant.phone': 'phone',
+      'applicant.address': 'required',
+      'applicant.nickname': 'unknown_field',
+    });
     for (const i of res.body.error.details.issues) expect(Object.keys(ISSUE_LABELS)).toContain(i.code);
   });
 

@@ -79,7 +79,13 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
       processingTime: { value: 8, unit: 'hours' as const },
       steps: base.steps.map((s) => ({ ...s, budget: { value: 2, unit: 'hours' as const } })),
     };
-    await insertProcedureVersion(t.db, { code: hourly.code, version: 1, definition: hourly, createdAt: new Date(0).toISOString(), createdBy: 'test' });
+    await insertProcedureVersion(t.db, {
+      code: hourly.code,
+      version: 1,
+      definition: hourly,
+      createdAt: new Date(0).toISOString(),
+      createdBy: 'test',
+    });
     t.at('2026-03-02 10:00'); // Mon 10:00 + 8 office hours → Tue 10:30
     const { code, dueAt } = await t.engine.submit(submission(hourly.code), ACTORS.counter);
     expect(dueAt).toBe(new Date('2026-03-03T10:30:00+07:00').toISOString());
@@ -106,7 +112,13 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     await sweeper.sweepOnce();
     const overruns = (await t.engine.snapshotOf(code)).context.stepOverruns;
     expect(overruns).toEqual([
-      expect.objectContaining({ stepIndex: 0, stepId: 'tiep-nhan', unit: 'TTPVHCC', assignee: 'counter', stepDueAt: new Date('2026-03-03T15:00:00+07:00').toISOString() }),
+      expect.objectContaining({
+        stepIndex: 0,
+        stepId: 'tiep-nhan',
+        unit: 'TTPVHCC',
+        assignee: 'counter',
+        stepDueAt: new Date('2026-03-03T15:00:00+07:00').toISOString(),
+      }),
     ]);
     // The next step starts its own budget: one working day, so it is not flagged the same afternoon.
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
@@ -151,8 +163,19 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     const short = await startEngine(backend, '2026-03-03 09:00', { dueSoonThresholdMs: 3_600_000 });
     try {
       const base = CATALOGUE.find((p) => p.code === HKD)!;
-      const atDeadline = { ...base, code: '9.000297', name: 'Thủ tục liên thông (xin lỗi khi hết hạn)', apology: { ...base.apology, deadline: 'at_deadline' as const } };
-      await insertProcedureVersion(short.db, { code: atDeadline.code, version: 1, definition: atDeadline, createdAt: new Date(0).toISOString(), createdBy: 'test' });
+      const atDeadline = {
+        ...base,
+        code: '9.000297',
+        name: 'Thủ tục liên thông (xin lỗi khi hết hạn)',
+        apology: { ...base.apology, deadline: 'at_deadline' as const },
+      };
+      await insertProcedureVersion(short.db, {
+        code: atDeadline.code,
+        version: 1,
+        definition: atDeadline,
+        createdAt: new Date(0).toISOString(),
+        createdBy: 'test',
+      });
       const { code } = await short.engine.submit(submission(atDeadline.code), ACTORS.counter); // due Fri 06/03 17:00
       const sw = new DeadlineSweeper(short);
       short.at('2026-03-06 11:14');
@@ -161,7 +184,10 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
       short.at('2026-03-06 11:15');
       await sw.sweepOnce();
       expect((await short.engine.get(code)).timeliness).toBe('due_soon');
-      expect((await short.engine.history(code)).at(-1)).toMatchObject({ type: 'DEADLINE_APPROACHING', payload: { apologyDueBy: hanoi('2026-03-06 17:00') } });
+      expect((await short.engine.history(code)).at(-1)).toMatchObject({
+        type: 'DEADLINE_APPROACHING',
+        payload: { apologyDueBy: hanoi('2026-03-06 17:00') },
+      });
     } finally {
       await short.drop();
     }
@@ -192,7 +218,8 @@ describe.each(BACKENDS)('the deadline sweeper on $name', (backend) => {
     for (let i = 0; i < 12; i++) ds.push(await t.engine.submit(submission(HKD), ACTORS.counter));
     t.at('2026-06-01 09:00');
     // PostgreSQL: a second instance with its own pool. SQLite serves one instance (one writer): a second sweeper in it.
-    const other = backend.name === 'postgres' ? await createEngineContext({ url: t.dbUrl, schema: t.dbSchema, clock: t.clock, prepare: false }) : null;
+    const other =
+      backend.name === 'postgres' ? await createEngineContext({ url: t.dbUrl, schema: t.dbSchema, clock: t.clock, prepare: false }) : null;
     try {
       const a = new DeadlineSweeper(t);
       const b = new DeadlineSweeper(other ?? t);

@@ -25,8 +25,35 @@ const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
   submitted: ['RECEIVE', 'REFUSE', 'WITHDRAW'],
   refused_intake: [],
   received: ['ASSIGN', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'CALENDAR_CHANGED'],
-  assigned: ['ASSIGN', 'STEP_OVERDUE', 'COMPLETE_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'CALENDAR_CHANGED'],
-  processing: ['ASSIGN', 'STEP_OVERDUE', 'COMPLETE_STEP', 'RETURN_STEP', 'RECORD_RESULT', 'REFUSE', 'REQUEST_SUPPLEMENT', 'PAUSE', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'CALENDAR_CHANGED'],
+  assigned: [
+    'ASSIGN',
+    'STEP_OVERDUE',
+    'COMPLETE_STEP',
+    'RECORD_RESULT',
+    'REFUSE',
+    'REQUEST_SUPPLEMENT',
+    'PAUSE',
+    'ISSUE_APOLOGY',
+    'WITHDRAW',
+    'DEADLINE_APPROACHING',
+    'DEADLINE_PASSED',
+    'CALENDAR_CHANGED',
+  ],
+  processing: [
+    'ASSIGN',
+    'STEP_OVERDUE',
+    'COMPLETE_STEP',
+    'RETURN_STEP',
+    'RECORD_RESULT',
+    'REFUSE',
+    'REQUEST_SUPPLEMENT',
+    'PAUSE',
+    'ISSUE_APOLOGY',
+    'WITHDRAW',
+    'DEADLINE_APPROACHING',
+    'DEADLINE_PASSED',
+    'CALENDAR_CHANGED',
+  ],
   awaiting_supplement: ['RECEIVE_SUPPLEMENT', 'WITHDRAW'],
   paused: ['RESUME', 'ISSUE_APOLOGY', 'WITHDRAW', 'CALENDAR_CHANGED'],
   result: ['ISSUE_APOLOGY', 'RETURN_RESULT'],
@@ -52,15 +79,40 @@ const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
 };
 
 const SAMPLES: DossierEvent[] = [
-  ev.receive(), ev.assign(), ev.complete(), ev.sendBack(), ev.requestSupplement(), ev.receiveSupplement(),
-  ev.pause(), ev.resume(), ev.result(), ev.result(AFTER_DUE), ev.refuse(), ev.apology(), ev.returnResult(),
-  ev.withdraw(), ev.approaching(), ev.passed(), ev.stepOverdue(), ev.requestWithdrawal(), ev.exemption(),
+  ev.receive(),
+  ev.assign(),
+  ev.complete(),
+  ev.sendBack(),
+  ev.requestSupplement(),
+  ev.receiveSupplement(),
+  ev.pause(),
+  ev.resume(),
+  ev.result(),
+  ev.result(AFTER_DUE),
+  ev.refuse(),
+  ev.apology(),
+  ev.returnResult(),
+  ev.withdraw(),
+  ev.approaching(),
+  ev.passed(),
+  ev.stepOverdue(),
+  ev.requestWithdrawal(),
+  ev.exemption(),
 ];
 
 function key(s: DossierSnapshot): string {
   const c = s.context;
   const flagged = c.stepOverruns.at(-1)?.stepIndex === c.stepIndex;
-  return JSON.stringify([s.value, c.stepIndex, flagged, c.supplementsRequested, c.apologies.length, c.exemptions?.length ?? 0, c.result?.outcome ?? null, c.finalTimeliness]);
+  return JSON.stringify([
+    s.value,
+    c.stepIndex,
+    flagged,
+    c.supplementsRequested,
+    c.apologies.length,
+    c.exemptions?.length ?? 0,
+    c.result?.outcome ?? null,
+    c.finalTimeliness,
+  ]);
 }
 
 describe.each([
@@ -115,7 +167,8 @@ describe.each([
 
   test('no path returns a late result without an apology or an approved exemption', () => {
     for (const s of states) {
-      if (lifecycleOf(s) === 'returned' && s.context.finalTimeliness === 'late') expect(s.context.apologies.length + (s.context.exemptions?.length ?? 0)).toBeGreaterThan(0);
+      if (lifecycleOf(s) === 'returned' && s.context.finalTimeliness === 'late')
+        expect(s.context.apologies.length + (s.context.exemptions?.length ?? 0)).toBeGreaterThan(0);
     }
   });
 

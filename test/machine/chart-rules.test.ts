@@ -51,7 +51,13 @@ describe('the dossier lifecycle chart', () => {
   });
 
   test('the steps are walked in order and who did each one, and when, is recorded', () => {
-    const s = run([ev.receive(), ev.assign(), ev.complete('2026-03-04T01:00:00.000Z'), ev.complete('2026-03-04T08:00:00.000Z'), ev.result()]);
+    const s = run([
+      ev.receive(),
+      ev.assign(),
+      ev.complete('2026-03-04T01:00:00.000Z'),
+      ev.complete('2026-03-04T08:00:00.000Z'),
+      ev.result(),
+    ]);
     expect(s.context.steps.map((x) => [x.stepId, x.outcome, x.by, x.endedAt])).toEqual([
       ['review', 'completed', 'specialist', '2026-03-04T01:00:00.000Z'],
       ['head', 'completed', 'specialist', '2026-03-04T08:00:00.000Z'],
@@ -139,7 +145,13 @@ describe('the dossier lifecycle chart', () => {
   });
 
   test('rule: a withdrawal passes through status 7 (requested) to 8 (stopped), and only before a result exists', () => {
-    for (const prefix of [[], [ev.receive()], [ev.receive(), ev.assign()], [ev.receive(), ev.assign(), ev.pause()], [ev.receive(), ev.assign(), ev.requestSupplement()]]) {
+    for (const prefix of [
+      [],
+      [ev.receive()],
+      [ev.receive(), ev.assign()],
+      [ev.receive(), ev.assign(), ev.pause()],
+      [ev.receive(), ev.assign(), ev.requestSupplement()],
+    ]) {
       const open = run(prefix);
       expect(refused(open, ev.withdraw())).toBe(true); // never in one step
       const requested = applyEvent(chart, open, ev.requestWithdrawal())!;
@@ -170,7 +182,14 @@ describe('the dossier lifecycle chart', () => {
     expect(refused(late, ev.returnResult())).toBe(true);
     const exempted = applyEvent(chart, late, ev.exemption())!;
     expect(exempted.context.exemptions).toEqual([
-      { at: '2026-03-12T04:00:00.000Z', approvedBy: 'leader', reason: 'force_majeure', explanation: 'bão số 3 làm gián đoạn', reference: { number: '12/TB-UBND', date: '2026-03-11' }, dueAt: DUE },
+      {
+        at: '2026-03-12T04:00:00.000Z',
+        approvedBy: 'leader',
+        reason: 'force_majeure',
+        explanation: 'bão số 3 làm gián đoạn',
+        reference: { number: '12/TB-UBND', date: '2026-03-11' },
+        dueAt: DUE,
+      },
     ]);
     expect(refused(exempted, ev.exemption('2026-03-12T05:00:00.000Z'))).toBe(true); // once
     const returned = applyEvent(chart, exempted, ev.returnResult())!;
@@ -178,7 +197,13 @@ describe('the dossier lifecycle chart', () => {
     expect(returned.context.finalTimeliness).toBe('late');
     expect(returned.context.apologies).toEqual([]);
     // version 1 knows no exemption
-    expect(applyEvent(chartFor(1), replay(chartFor(1), input('online'), [ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]), ev.exemption())).toBeNull();
+    expect(
+      applyEvent(
+        chartFor(1),
+        replay(chartFor(1), input('online'), [ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]),
+        ev.exemption(),
+      ),
+    ).toBeNull();
   });
 
   test('an exemption needs a due date: not before receipt, not after the return', () => {

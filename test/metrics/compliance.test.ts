@@ -46,7 +46,13 @@ import type { ActorRef } from '../../machines/dossier';
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
 import { complianceFromProjection, DRILL_FIGURES } from '../../src/metrics/compliance-sql';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
-import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceFigures, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
+import {
+  GROUP_BYS,
+  METRIC_DEFINITIONS,
+  type ComplianceFigures,
+  type ComplianceReport,
+  type GroupBy,
+} from '../../machines/metrics/definitions';
 import { metricsColumns } from '../../machines/metrics/projection-extra';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,9 +68,19 @@ const an: ActorRef = { username: 'an', unit: 'KINHTE' };
 const binh: ActorRef = { username: 'binh', unit: 'KINHTE' };
 const chi: ActorRef = { username: 'chi', unit: 'VHXH' };
 
-const approve = (digitised = true): Command => ({ type: 'RECORD_RESULT', documentNumber: '15/GCN', documentDate: '2026-03-01', signer: 'Chủ tịch UBND xã', digitised });
+const approve = (digitised = true): Command => ({
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN',
+  documentDate: '2026-03-01',
+  signer: 'Chủ tịch UBND xã',
+  digitised,
+});
 const apology = (newDueDate: string): Command => ({ type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh', signer: 'Trưởng phòng', newDueDate });
-const giveBack = (method: 'counter' | 'post' | 'online', rating?: number): Command => ({ type: 'RETURN_RESULT', method, ...(rating ? { rating } : {}) });
+const giveBack = (method: 'counter' | 'post' | 'online', rating?: number): Command => ({
+  type: 'RETURN_RESULT',
+  method,
+  ...(rating ? { rating } : {}),
+});
 
 describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) => {
   let s: TestServer;
@@ -213,7 +229,8 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     const calendar = await t().calendars.latest();
     const now = hanoi('2026-04-10 10:00');
     fast = (groupBy) => complianceFromProjection(t().db, { from: '2026-03-01', to: '2026-04-01', groupBy, now, calendar });
-    slow = (groupBy) => complianceFromEvents(t().db, t().calendars, { from: '2026-03-01', to: '2026-04-01', groupBy, now, calendar, pageSize: 7 });
+    slow = (groupBy) =>
+      complianceFromEvents(t().db, t().calendars, { from: '2026-03-01', to: '2026-04-01', groupBy, now, calendar, pageSize: 7 });
   }, 120_000);
   afterAll(async () => s.close());
 
@@ -221,12 +238,28 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
 
   test('received counts dossiers whose clock started in the period, by channel; a refusal at intake is never received', async () => {
     // D1 D2 D3 D4 D5 D6 D7 D8 D9 D10 D12 D13 D14 D15 D18 D19 D20 = 17; online D2 D19; postal D13. D11 refused at intake.
-    expect(await centre()).toMatchObject({ received: 17, receivedCounter: 14, receivedOnline: 2, receivedPostal: 1, onlineShare: 0.1176, postalShare: 0.0588, refusedIntake: 1 });
+    expect(await centre()).toMatchObject({
+      received: 17,
+      receivedCounter: 14,
+      receivedOnline: 2,
+      receivedPostal: 1,
+      onlineShare: 0.1176,
+      postalShare: 0.0588,
+      refusedIntake: 1,
+    });
   });
 
   test('timeliness is judged at the result against the statutory due date: a supplement restart and a pause move it, an apology does not', async () => {
     // resolved in March: early D1 D12 D13; on time D2 D8 D9 D14 D16; late D3 D4 D5 D15 → on-time rate 8/12.
-    expect(await centre()).toMatchObject({ resolved: 12, approved: 11, refusedResult: 1, early: 3, onTime: 5, late: 4, onTimeRate: 0.6667 });
+    expect(await centre()).toMatchObject({
+      resolved: 12,
+      approved: 11,
+      refusedResult: 1,
+      early: 3,
+      onTime: 5,
+      late: 4,
+      onTimeRate: 0.6667,
+    });
     const snap = async (n: string) => (await t().engine.snapshotOf(codes[n]!)).context;
     expect((await snap('D8')).finalTimeliness).toBe('on_time');
     expect((await snap('D9')).finalTimeliness).toBe('on_time');
@@ -236,12 +269,27 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
   test('at the period end pending dossiers are late in progress, due soon, not yet due, or waiting with the clock stopped', async () => {
     // pending at 01/04 00:00: D6 D7 (due 26/03: late), D18 (due 01/04 17:00, within one office day: due soon),
     // D19 (due 03/04), D20 (awaiting a supplement). D5 has a result not yet collected.
-    expect(await centre()).toMatchObject({ pending: 5, pendingLate: 2, pendingDueSoon: 1, pendingNotYetDue: 1, pendingClockStopped: 1, resultsNotCollected: 1 });
+    expect(await centre()).toMatchObject({
+      pending: 5,
+      pendingLate: 2,
+      pendingDueSoon: 1,
+      pendingNotYetDue: 1,
+      pendingClockStopped: 1,
+      resultsNotCollected: 1,
+    });
   });
 
   test('returned, withdrawn and refused are counted in the period they happened', async () => {
     // returned: D17 D16 D14 D1 D2 D8 D3 D4 D9 D12 D13 D15 = 12 (post D4 D13, online D2); withdrawn D10; refused D11 + D12.
-    expect(await centre()).toMatchObject({ returned: 12, returnedCounter: 9, returnedPost: 2, returnedOnline: 1, withdrawn: 1, refusedIntake: 1, refused: 2 });
+    expect(await centre()).toMatchObject({
+      returned: 12,
+      returnedCounter: 9,
+      returnedPost: 2,
+      returnedOnline: 1,
+      withdrawn: 1,
+      refusedIntake: 1,
+      refused: 2,
+    });
   });
 
   test('the Gia Lai form: late rate = (late in progress + late resolved) ÷ (received + carried over)', async () => {
@@ -251,35 +299,100 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
 
   test('late dossiers: apologised, apologised before the due date, apologised late, apology missing', async () => {
     // late: D3 D4 D5 D15 (resolved) + D6 D7 (in progress) = 6; apologised D3 D7 (timely), D4 D15 (late); missing D5 D6.
-    expect(await centre()).toMatchObject({ lateDossiers: 6, apologised: 4, apologisedTimely: 2, apologisedLate: 2, apologyMissing: 2, apologyRate: 0.6667, timelyApologyRate: 0.3333 });
+    expect(await centre()).toMatchObject({
+      lateDossiers: 6,
+      apologised: 4,
+      apologisedTimely: 2,
+      apologisedLate: 2,
+      apologyMissing: 2,
+      apologyRate: 0.6667,
+      timelyApologyRate: 0.3333,
+    });
   });
 
   test('working time to result: average and nearest-rank p90, without supplement waits and pauses', async () => {
     // hours: 2, 3.5, 16, 16, 16, 23.5, 25.5, 28, 30, 31, 31, 38 → sum 260.5, average 21.708 h, p90 = 11th of 12 = 31 h.
-    expect(await centre()).toMatchObject({ timedResults: 12, workingMsSum: 260.5 * H, avgWorkingMsToResult: Math.round((260.5 * H) / 12), p90WorkingMsToResult: 31 * H });
+    expect(await centre()).toMatchObject({
+      timedResults: 12,
+      workingMsSum: 260.5 * H,
+      avgWorkingMsToResult: Math.round((260.5 * H) / 12),
+      p90WorkingMsToResult: 31 * H,
+    });
   });
 
   test('digitised results and satisfaction at return (satisfied = 4 or 5)', async () => {
     // D3's result is on paper: 11 of 12. Ratings returned in March: 5 4 3 5 2 4 5 5 1 (D1 D2 D3 D8 D12 D14 D15 D16 D17).
-    expect(await centre()).toMatchObject({ digitisedResults: 11, digitisedShare: 0.9167, rated: 9, ratingSum: 34, ratingAverage: 3.78, satisfied: 6, satisfactionRate: 0.6667 });
+    expect(await centre()).toMatchObject({
+      digitisedResults: 11,
+      digitisedShare: 0.9167,
+      rated: 9,
+      ratingSum: 34,
+      ratingAverage: 3.78,
+      satisfied: 6,
+      satisfactionRate: 0.6667,
+    });
   });
 
   test('every figure of the month for the whole centre, as counted by hand', async () => {
     const expected: ComplianceFigures = {
-      received: 17, receivedCounter: 14, receivedOnline: 2, receivedPostal: 1, carriedOver: 1, toProcess: 18,
-      resolved: 12, approved: 11, refusedResult: 1, early: 3, onTime: 5, late: 4, onTimeRate: 0.6667,
-      lateRateGiaLai: 0.3333, onTimeRateGiaLai: 0.6667,
-      timedResults: 12, workingMsSum: 260.5 * H, avgWorkingMsToResult: 78_150_000, p90WorkingMsToResult: 31 * H,
-      digitisedResults: 11, digitisedShare: 0.9167,
-      returned: 12, returnedCounter: 9, returnedPost: 2, returnedOnline: 1, resultsNotCollected: 1,
-      withdrawn: 1, refusedIntake: 1, refused: 2, lateSupplementRequests: 0,
-      pending: 5, pendingNotYetDue: 1, pendingDueSoon: 1, pendingLate: 2, pendingClockStopped: 1,
-      lateDossiers: 6, apologised: 4, apologisedTimely: 2, apologisedLate: 2, apologyMissing: 2, apologyRate: 0.6667, timelyApologyRate: 0.3333,
-      onlineShare: 0.1176, postalShare: 0.0588,
-      rated: 9, ratingSum: 34, ratingAverage: 3.78, satisfied: 6, satisfactionRate: 0.6667,
+      received: 17,
+      receivedCounter: 14,
+      receivedOnline: 2,
+      receivedPostal: 1,
+      carriedOver: 1,
+      toProcess: 18,
+      resolved: 12,
+      approved: 11,
+      refusedResult: 1,
+      early: 3,
+      onTime: 5,
+      late: 4,
+      onTimeRate: 0.6667,
+      lateRateGiaLai: 0.3333,
+      onTimeRateGiaLai: 0.6667,
+      timedResults: 12,
+      workingMsSum: 260.5 * H,
+      avgWorkingMsToResult: 78_150_000,
+      p90WorkingMsToResult: 31 * H,
+      digitisedResults: 11,
+      digitisedShare: 0.9167,
+      returned: 12,
+      returnedCounter: 9,
+      returnedPost: 2,
+      returnedOnline: 1,
+      resultsNotCollected: 1,
+      withdrawn: 1,
+      refusedIntake: 1,
+      refused: 2,
+      lateSupplementRequests: 0,
+      pending: 5,
+      pendingNotYetDue: 1,
+      pendingDueSoon: 1,
+      pendingLate: 2,
+      pendingClockStopped: 1,
+      lateDossiers: 6,
+      apologised: 4,
+      apologisedTimely: 2,
+      apologisedLate: 2,
+      apologyMissing: 2,
+      apologyRate: 0.6667,
+      timelyApologyRate: 0.3333,
+      onlineShare: 0.1176,
+      postalShare: 0.0588,
+      rated: 9,
+      ratingSum: 34,
+      ratingAverage: 3.78,
+      satisfied: 6,
+      satisfactionRate: 0.6667,
     };
     const report = await fast('centre');
-    expect(report).toMatchObject({ from: '2026-03-01', to: '2026-04-01', groupBy: 'centre', asOf: hanoi('2026-04-01 00:00'), source: 'projection' });
+    expect(report).toMatchObject({
+      from: '2026-03-01',
+      to: '2026-04-01',
+      groupBy: 'centre',
+      asOf: hanoi('2026-04-01 00:00'),
+      source: 'projection',
+    });
     expect(report.groups).toHaveLength(1);
     expect(report.groups[0]!.figures).toEqual(expected);
     expect(Object.keys(expected).sort()).toEqual(METRIC_DEFINITIONS.map((d) => d.key).sort());
@@ -290,16 +403,55 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     expect(Object.keys(groups).sort()).toEqual([HKD, CT].sort());
     // 2.000815: D14 on time (2 h), D15 late (3.5 h) with a late apology; both rated 4 and 5.
     expect(groups[CT]).toMatchObject({
-      received: 2, carriedOver: 0, resolved: 2, early: 0, onTime: 1, late: 1, onTimeRate: 0.5, returned: 2, pending: 0,
-      avgWorkingMsToResult: 2.75 * H, p90WorkingMsToResult: 3.5 * H, lateDossiers: 1, apologised: 1, apologisedTimely: 0,
-      apologyMissing: 0, rated: 2, satisfied: 2, lateRateGiaLai: 0.5,
+      received: 2,
+      carriedOver: 0,
+      resolved: 2,
+      early: 0,
+      onTime: 1,
+      late: 1,
+      onTimeRate: 0.5,
+      returned: 2,
+      pending: 0,
+      avgWorkingMsToResult: 2.75 * H,
+      p90WorkingMsToResult: 3.5 * H,
+      lateDossiers: 1,
+      apologised: 1,
+      apologisedTimely: 0,
+      apologyMissing: 0,
+      rated: 2,
+      satisfied: 2,
+      lateRateGiaLai: 0.5,
     });
     // 1.001612: everything else. p90 of 16 16 16 23.5 25.5 28 30 31 31 38 is the 9th = 31 h; (2 + 3) ÷ (15 + 1).
     expect(groups[HKD]).toMatchObject({
-      received: 15, receivedOnline: 2, receivedPostal: 1, carriedOver: 1, resolved: 10, early: 3, onTime: 4, late: 3, onTimeRate: 0.7,
-      returned: 10, withdrawn: 1, refusedIntake: 1, refusedResult: 1, pending: 5, pendingLate: 2, pendingDueSoon: 1,
-      pendingNotYetDue: 1, pendingClockStopped: 1, resultsNotCollected: 1, workingMsSum: 255 * H, p90WorkingMsToResult: 31 * H,
-      lateDossiers: 5, apologised: 3, apologisedTimely: 2, apologyMissing: 2, lateRateGiaLai: 0.3125, rated: 7, satisfied: 4,
+      received: 15,
+      receivedOnline: 2,
+      receivedPostal: 1,
+      carriedOver: 1,
+      resolved: 10,
+      early: 3,
+      onTime: 4,
+      late: 3,
+      onTimeRate: 0.7,
+      returned: 10,
+      withdrawn: 1,
+      refusedIntake: 1,
+      refusedResult: 1,
+      pending: 5,
+      pendingLate: 2,
+      pendingDueSoon: 1,
+      pendingNotYetDue: 1,
+      pendingClockStopped: 1,
+      resultsNotCollected: 1,
+      workingMsSum: 255 * H,
+      p90WorkingMsToResult: 31 * H,
+      lateDossiers: 5,
+      apologised: 3,
+      apologisedTimely: 2,
+      apologyMissing: 2,
+      lateRateGiaLai: 0.3125,
+      rated: 7,
+      satisfied: 4,
     });
   });
 
@@ -311,39 +463,107 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     expect(w['2026-W09']).toMatchObject({ received: 0, carriedOver: 1, resolved: 0, pending: 1, pendingNotYetDue: 1 });
     // 02–08/03: received D1 D2 D8 D14; resolved D16 D14 (on time) D1 (early) D2 (on time); returned D17 D16 D14 D1 D2;
     // pending at Mon 09/03 00:00: D8, due that day at 17:00 after its restart → due soon.
-    expect(w['2026-W10']).toMatchObject({ received: 4, carriedOver: 1, resolved: 4, early: 1, onTime: 3, late: 0, returned: 5, pending: 1, pendingDueSoon: 1, onTimeRate: 1 });
+    expect(w['2026-W10']).toMatchObject({
+      received: 4,
+      carriedOver: 1,
+      resolved: 4,
+      early: 1,
+      onTime: 3,
+      late: 0,
+      returned: 5,
+      pending: 1,
+      pendingDueSoon: 1,
+      onTimeRate: 1,
+    });
     // 09–15/03: received D3 D4 D9; resolved D8 (on time) D3 (late); pending at 16/03: D4 late (apologised only on 16/03 11:00),
     // D9 due 16/03 17:00 → due soon. Late: D3 + D4; apologised D3 (timely).
     expect(w['2026-W11']).toMatchObject({
-      received: 3, carriedOver: 1, resolved: 2, onTime: 1, late: 1, returned: 1, pending: 2, pendingLate: 1, pendingDueSoon: 1,
-      lateDossiers: 2, apologised: 1, apologisedTimely: 1, apologyMissing: 1, lateRateGiaLai: 0.5,
+      received: 3,
+      carriedOver: 1,
+      resolved: 2,
+      onTime: 1,
+      late: 1,
+      returned: 1,
+      pending: 2,
+      pendingLate: 1,
+      pendingDueSoon: 1,
+      lateDossiers: 2,
+      apologised: 1,
+      apologisedTimely: 1,
+      apologyMissing: 1,
+      lateRateGiaLai: 0.5,
     });
     // 16–22/03: received D5 D10 D12; resolved D4 (late) D9 (on time) D5 (late); returned D3 D4 D9; D10 withdrawn, D11 refused;
     // pending at 23/03: D12 (due 24/03) → not yet due; D5 not collected; late D4 (apologised late) and D5 (missing).
     expect(w['2026-W12']).toMatchObject({
-      received: 3, carriedOver: 2, resolved: 3, onTime: 1, late: 2, returned: 3, withdrawn: 1, refusedIntake: 1, pending: 1,
-      pendingNotYetDue: 1, resultsNotCollected: 1, lateDossiers: 2, apologised: 1, apologisedTimely: 0, apologyMissing: 1,
+      received: 3,
+      carriedOver: 2,
+      resolved: 3,
+      onTime: 1,
+      late: 2,
+      returned: 3,
+      withdrawn: 1,
+      refusedIntake: 1,
+      pending: 1,
+      pendingNotYetDue: 1,
+      resultsNotCollected: 1,
+      lateDossiers: 2,
+      apologised: 1,
+      apologisedTimely: 0,
+      apologyMissing: 1,
     });
     // 23–29/03: received D6 D7 D13 D15 D18; resolved D12 (early, refusal) D13 (early) D15 (late); returned D12 D13 D15;
     // pending at 30/03: D6 D7 late, D18 (due 01/04) not yet due. Late: D15 D6 D7; apologised D15 (late) D7 (timely).
     expect(w['2026-W13']).toMatchObject({
-      received: 5, carriedOver: 1, resolved: 3, early: 2, late: 1, refusedResult: 1, returned: 3, pending: 3, pendingLate: 2,
-      pendingNotYetDue: 1, lateDossiers: 3, apologised: 2, apologisedTimely: 1, apologyMissing: 1, lateRateGiaLai: 0.5,
+      received: 5,
+      carriedOver: 1,
+      resolved: 3,
+      early: 2,
+      late: 1,
+      refusedResult: 1,
+      returned: 3,
+      pending: 3,
+      pendingLate: 2,
+      pendingNotYetDue: 1,
+      lateDossiers: 3,
+      apologised: 2,
+      apologisedTimely: 1,
+      apologyMissing: 1,
+      lateRateGiaLai: 0.5,
     });
     // 30–31/03: received D19 D20; the month-end pending of the whole period.
-    expect(w['2026-W14']).toMatchObject({ received: 2, carriedOver: 3, resolved: 0, pending: 5, pendingLate: 2, pendingDueSoon: 1, pendingNotYetDue: 1, pendingClockStopped: 1 });
+    expect(w['2026-W14']).toMatchObject({
+      received: 2,
+      carriedOver: 3,
+      resolved: 0,
+      pending: 5,
+      pendingLate: 2,
+      pendingDueSoon: 1,
+      pendingNotYetDue: 1,
+      pendingClockStopped: 1,
+    });
   });
 
   test('per officer of the handling step', async () => {
     const groups = Object.fromEntries((await fast('officer')).groups.map((g) => [g.key, g.figures]));
     expect(Object.keys(groups).sort()).toEqual(['(none)', 'an', 'binh', 'chi']);
     // binh: D3 D4 D7 D9 D13 received; D13 early, D9 on time, D3 D4 late; D7 late in progress (apologised in time).
-    expect(groups.binh).toMatchObject({ received: 5, resolved: 4, early: 1, onTime: 1, late: 2, pendingLate: 1, lateDossiers: 3, apologised: 3, apologisedTimely: 2 });
+    expect(groups.binh).toMatchObject({
+      received: 5,
+      resolved: 4,
+      early: 1,
+      onTime: 1,
+      late: 2,
+      pendingLate: 1,
+      lateDossiers: 3,
+      apologised: 3,
+      apologisedTimely: 2,
+    });
     // no officer: D10 (withdrawn), D11 (refused at intake), D19 and D20 (not assigned).
     expect(groups['(none)']).toMatchObject({ received: 3, withdrawn: 1, refusedIntake: 1, pending: 2 });
   });
 
-  test('the projection\'s metrics columns are those of the chart snapshot (written by the engine at every transition)', async () => {
+  test("the projection's metrics columns are those of the chart snapshot (written by the engine at every transition)", async () => {
     const calendar = await t().calendars.latest();
     const rows = (await t().db('dossiers').select('*')) as Record<string, unknown>[];
     expect(rows).toHaveLength(20);
@@ -352,7 +572,16 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       const stored = Object.fromEntries(
         Object.entries(expected).map(([k, v]) => {
           const raw = r[k];
-          const value = raw === null || raw === undefined ? null : typeof v === 'boolean' ? Boolean(raw) : typeof v === 'number' ? Number(raw) : k.endsWith('_at') ? new Date(raw as string).toISOString() : raw;
+          const value =
+            raw === null || raw === undefined
+              ? null
+              : typeof v === 'boolean'
+                ? Boolean(raw)
+                : typeof v === 'number'
+                  ? Number(raw)
+                  : k.endsWith('_at')
+                    ? new Date(raw as string).toISOString()
+                    : raw;
           return [k, value];
         }),
       );
@@ -373,7 +602,12 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     await t().db('dossiers').where({ id }).update({ final_timeliness: 'on_time' });
     try {
       const diffs = compareMetrics(await fast('centre'), (await slow('centre')).report);
-      expect(diffs).toEqual(expect.arrayContaining([{ group: 'all', metric: 'late', fast: 3, slow: 4 }, { group: 'all', metric: 'onTime', fast: 6, slow: 5 }]));
+      expect(diffs).toEqual(
+        expect.arrayContaining([
+          { group: 'all', metric: 'late', fast: 3, slow: 4 },
+          { group: 'all', metric: 'onTime', fast: 6, slow: 5 },
+        ]),
+      );
     } finally {
       await t().db('dossiers').where({ id }).update({ final_timeliness: 'late' });
     }
@@ -383,7 +617,10 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     const id = (await t().db('dossiers').where({ code: codes.D1 }).first()).id;
     const ev = await t().db('dossier_events').where({ dossier_id: id, type: 'RETURN_RESULT' }).first();
     await asDatabaseOwner(t().db); // as the database owner: the application itself cannot change history
-    await t().db('dossier_events').where({ id: ev.id }).update({ payload: JSON.stringify({ method: 'counter', rating: 1 }) });
+    await t()
+      .db('dossier_events')
+      .where({ id: ev.id })
+      .update({ payload: JSON.stringify({ method: 'counter', rating: 1 }) });
     try {
       const { integrity } = await slow('centre');
       expect(integrity.broken).toEqual([{ dossier: id, problem: 'hash chain does not verify' }]);
@@ -394,16 +631,23 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
 
   describe('over HTTP', () => {
     test('GET /api/metrics/compliance serves the fast path to a supervisor', async () => {
-      const res = await s.http.get('/api/metrics/compliance?from=2026-03-01&to=2026-04-01&groupBy=procedure').set('Authorization', `Bearer ${await s.login('supervisor')}`);
+      const res = await s.http
+        .get('/api/metrics/compliance?from=2026-03-01&to=2026-04-01&groupBy=procedure')
+        .set('Authorization', `Bearer ${await s.login('supervisor')}`);
       expect(res.status).toBe(200);
       const expected = await fast('procedure');
       expect(res.body.groups).toEqual(expected.groups);
-      expect(res.body.groups.map((g: { label: string }) => g.label)).toEqual(['1.001612 Đăng ký thành lập hộ kinh doanh', expect.stringMatching(/^2\.000815 /)]);
+      expect(res.body.groups.map((g: { label: string }) => g.label)).toEqual([
+        '1.001612 Đăng ký thành lập hộ kinh doanh',
+        expect.stringMatching(/^2\.000815 /),
+      ]);
     });
 
     test('only supervisors, leaders, auditors and administrators may read the metrics', async () => {
       for (const user of ['auditor', 'leader', 'admin']) {
-        const res = await s.http.get('/api/metrics/compliance?from=2026-03-01&to=2026-04-01').set('Authorization', `Bearer ${await s.login(user)}`);
+        const res = await s.http
+          .get('/api/metrics/compliance?from=2026-03-01&to=2026-04-01')
+          .set('Authorization', `Bearer ${await s.login(user)}`);
         expect({ user, status: res.status }).toEqual({ user, status: 200 });
       }
       for (const user of ['counter', 'specialist']) {
@@ -417,7 +661,9 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       const out: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: request.Response = await s.http.get(`/api/dossiers?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('Authorization', `Bearer ${token}`);
+        const res: request.Response = await s.http
+          .get(`/api/dossiers?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .set('Authorization', `Bearer ${token}`);
         expect({ query, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ query, status: 200, body: null });
         out.push(...res.body.items.map((i: { code: string }) => i.code));
         cursor = res.body.nextCursor;
@@ -447,7 +693,13 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       expect((await listed(`figure=lateDossiers&${period}`, token)).map(name).sort()).toEqual(['D15', 'D3', 'D4', 'D5', 'D6', 'D7']);
       // the old dashboard linked its "Trễ hạn" card (late results of one week) to timeliness=late: every late result ever
       const week = 'periodFrom=2026-03-16&periodTo=2026-03-23';
-      const weekly = await complianceFromProjection(t().db, { from: '2026-03-16', to: '2026-03-23', groupBy: 'centre', now: hanoi('2026-04-10 10:00'), calendar: await t().calendars.latest() });
+      const weekly = await complianceFromProjection(t().db, {
+        from: '2026-03-16',
+        to: '2026-03-23',
+        groupBy: 'centre',
+        now: hanoi('2026-04-10 10:00'),
+        calendar: await t().calendars.latest(),
+      });
       const lateInWeek = await listed(`figure=late&${week}`, token);
       expect(lateInWeek.length).toBe(weekly.groups[0]!.figures.late);
       expect((await listed('timeliness=late', token)).length).toBeGreaterThan(lateInWeek.length);
@@ -470,7 +722,9 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     });
 
     test('a malformed period is a 400 naming the fields', async () => {
-      const res = await s.http.get('/api/metrics/compliance?from=2026-02-30&to=2026-01-01&groupBy=year&x=1').set('Authorization', `Bearer ${await s.login('supervisor')}`);
+      const res = await s.http
+        .get('/api/metrics/compliance?from=2026-02-30&to=2026-01-01&groupBy=year&x=1')
+        .set('Authorization', `Bearer ${await s.login('supervisor')}`);
       expect(res.status).toBe(400);
       const fields = res.body.error.details.issues.map((i: { field: string }) => i.field);
       expect(fields).toEqual(expect.arrayContaining(['from', 'groupBy']));
@@ -483,9 +737,19 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       // now Fri 10/04: D5 (late result, not returned, due 19/03), D6 (in progress, due 26/03), D19 (received, due 03/04).
       // D7 has its apology; D20 waits for a supplement (its clock is stopped); D18 was resolved on time.
       expect(res.body.items.map((i: { code: string }) => i.code)).toEqual([codes.D5, codes.D6, codes.D19]);
-      expect(res.body.items[0]).toMatchObject({ state: 'result', originalDueAt: hanoi('2026-03-19 17:00'), workingDaysOverdue: 1, applicant: { idNumber: '••••••••2345', phone: '••••••5678' } });
+      expect(res.body.items[0]).toMatchObject({
+        state: 'result',
+        originalDueAt: hanoi('2026-03-19 17:00'),
+        workingDaysOverdue: 1,
+        applicant: { idNumber: '••••••••2345', phone: '••••••5678' },
+      });
       // 27/03, 30/03, 31/03, 01–03/04, 06–10/04: 11 working days after the due date.
-      expect(res.body.items[1]).toMatchObject({ state: 'processing', handlingUnit: 'KINHTE', handlingOfficer: 'an', workingDaysOverdue: 11 });
+      expect(res.body.items[1]).toMatchObject({
+        state: 'processing',
+        handlingUnit: 'KINHTE',
+        handlingOfficer: 'an',
+        workingDaysOverdue: 11,
+      });
       expect(res.body.items[2]).toMatchObject({ state: 'received', handlingOfficer: null, workingDaysOverdue: 5 });
       expect(res.body.truncated).toBe(false);
     });
@@ -500,7 +764,14 @@ async function ensureMetricsColumns(s: TestServer): Promise<void> {
     const snapshot = restoreSnapshot(chartFor(Number(r.machine_version)), JSON.parse(String(r.snapshot)));
     for (const [column, expected] of Object.entries(metricsColumns(snapshot, calendar))) {
       const stored = r[column] instanceof Date ? (r[column] as Date).toISOString() : r[column];
-      const normalise = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v === null || v === undefined ? null : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
+      const normalise = (v: unknown) =>
+        typeof v === 'boolean'
+          ? Number(v)
+          : v === null || v === undefined
+            ? null
+            : typeof v === 'string' && /^\d+$/.test(v)
+              ? Number(v)
+              : v;
       expect({ column, value: normalise(stored) }).toEqual({ column, value: normalise(expected) });
     }
   }
@@ -508,5 +779,6 @@ async function ensureMetricsColumns(s: TestServer): Promise<void> {
 
 test('docs/metrics.md defines every figure', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../docs/metrics.md'), 'utf8');
-  for (const d of METRIC_DEFINITIONS) expect({ key: d.key, documented: doc.includes(`\`${d.key}\``) }).toEqual({ key: d.key, documented: true });
+  for (const d of METRIC_DEFINITIONS)
+    expect({ key: d.key, documented: doc.includes(`\`${d.key}\``) }).toEqual({ key: d.key, documented: true });
 });

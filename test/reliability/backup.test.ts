@@ -11,7 +11,17 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { BACKENDS, POSTGRES_URL } from '../support/backends';
 import { openDb } from '../../src/store/db';
-import { childEnv, killAllServerProcesses, nodeArgsFor, prepareDatabase, REPO_ROOT, sleep, startServerProcess, type PreparedDatabase, type ServerProcess } from '../support/server-process';
+import {
+  childEnv,
+  killAllServerProcesses,
+  nodeArgsFor,
+  prepareDatabase,
+  REPO_ROOT,
+  sleep,
+  startServerProcess,
+  type PreparedDatabase,
+  type ServerProcess,
+} from '../support/server-process';
 import { AckLog, ApiClient, NoAnswer, submissionBody } from '../support/api-client';
 import { auditFindings, missingAcks, seqProblems } from '../support/db-checks';
 
@@ -19,7 +29,11 @@ const SQLITE = BACKENDS.find((b) => b.name === 'sqlite')!;
 
 function runBackup(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgsFor('src/cli/backup.ts'), ...args], { cwd: REPO_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgsFor('src/cli/backup.ts'), ...args], {
+      cwd: REPO_ROOT,
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -38,7 +52,10 @@ describe('backups of a live database', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-backup-'));
     prepared = await prepareDatabase(SQLITE);
-    server = await startServerProcess({ name: 'backup', env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' } });
+    server = await startServerProcess({
+      name: 'backup',
+      env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -57,11 +74,25 @@ describe('backups of a live database', () => {
           const d = await client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(n++) });
           if (d.status !== 201) throw new Error(`submit: ${d.status} ${JSON.stringify(d.body)}`);
           log.record({ code: d.body.code, type: 'SUBMIT', fromVersion: 0, version: d.body.version, actor: 'counter', via: 'backup' });
-          const a = await client.call('POST', `/api/dossiers/${d.body.code}/events`, { as: 'counter', body: { type: 'ASSIGN', assignee: 'counter' }, headers: { 'If-Match': String(d.body.version) } });
+          const a = await client.call('POST', `/api/dossiers/${d.body.code}/events`, {
+            as: 'counter',
+            body: { type: 'ASSIGN', assignee: 'counter' },
+            headers: { 'If-Match': String(d.body.version) },
+          });
           if (a.status !== 200) throw new Error(`assign: ${a.status} ${JSON.stringify(a.body)}`);
-          log.record({ code: d.body.code, type: 'ASSIGN', fromVersion: d.body.version, version: a.body.version, actor: 'counter', via: 'backup' });
+          log.record({
+            code: d.body.code,
+            type: 'ASSIGN',
+            fromVersion: d.body.version,
+            version: a.body.version,
+            actor: 'counter',
+            via: 'backup',
+          });
         } catch (err) {
-          if (err instanceof NoAnswer) throw new Error(`the server stopped answering during the backup: ${err.message}\n${server.output().slice(-3000)}`, { cause: err });
+          if (err instanceof NoAnswer)
+            throw new Error(`the server stopped answering during the backup: ${err.message}\n${server.output().slice(-3000)}`, {
+              cause: err,
+            });
           throw err;
         }
       }
@@ -91,7 +122,9 @@ describe('backups of a live database', () => {
       expect(audit.findings).toEqual([]);
       expect(audit.dossiers).toBeGreaterThanOrEqual(new Set(acknowledgedBefore.map((a) => a.code)).size);
       // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
-      console.log(`backup: ${acknowledgedBefore.length} writes acknowledged before it started, ${audit.dossiers} dossiers in the copy (${log.submissions().length} by the end of the load), taken in ${finishedAt - startedAt} ms`);
+      console.log(
+        `backup: ${acknowledgedBefore.length} writes acknowledged before it started, ${audit.dossiers} dossiers in the copy (${log.submissions().length} by the end of the load), taken in ${finishedAt - startedAt} ms`,
+      );
     } finally {
       await copy.destroy();
     }

@@ -31,7 +31,10 @@ const SCRIPT: { as: string; body: () => Record<string, unknown> }[] = [
   { as: 'counter', body: () => ({ type: 'COMPLETE_STEP' }) },
   { as: 'leader', body: () => ({ type: 'ASSIGN', assignee: 'specialist' }) },
   { as: 'specialist', body: () => ({ type: 'COMPLETE_STEP' }) },
-  { as: 'leader', body: () => ({ type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today(), signer: 'Trưởng phòng Kinh tế' }) },
+  {
+    as: 'leader',
+    body: () => ({ type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today(), signer: 'Trưởng phòng Kinh tế' }),
+  },
   { as: 'counter', body: () => ({ type: 'RETURN_RESULT', method: 'counter' }) },
 ];
 const SCRIPT_TYPES = new Set(SCRIPT.map((s) => s.body().type as string));
@@ -45,7 +48,8 @@ interface Tracked {
   uncertain: boolean;
 }
 
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`MOTCUA_CRASH_ROUNDS must be a positive integer, got ${process.env.MOTCUA_CRASH_ROUNDS}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error(`MOTCUA_CRASH_ROUNDS must be a positive integer, got ${process.env.MOTCUA_CRASH_ROUNDS}`);
 
 describe.each(BACKENDS.filter((b) => b.label === 'sqlite' || b.label === 'postgres'))('SIGKILL crashes on $label', (backend) => {
   let prepared: PreparedDatabase;
@@ -56,111 +60,146 @@ describe.each(BACKENDS.filter((b) => b.label === 'sqlite' || b.label === 'postgr
     await prepared?.drop();
   });
 
-  test(`after ${ROUNDS} kill -9 rounds every acknowledged write is in the database and the audit passes`, async () => {
-    prepared = await prepareDatabase(backend);
-    db = prepared.open();
-    const rng = new Rng(`${SEED}|${backend.label}`);
-    const log = new AckLog();
-    const tracked: Tracked[] = [];
-    const unexpected: string[] = [];
-    let served = 0;
-    let codeChecks = 0;
-    /** A counter receipt right after a restart: its code must be above every code printed before the kill. */
-    const receiptAfterRestart = async (client: ApiClient, via: string): Promise<Tracked> => {
-      const printed = log.submissions().map((a) => a.code);
-      const res = await client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(served++) });
-      if (res.status !== 201) throw new Error(`receipt after restart: ${res.status} ${JSON.stringify(res.body)}`);
-      log.record({ code: res.body.code, type: 'SUBMIT', fromVersion: 0, version: res.body.version, actor: 'counter', via });
-      const reissued = printed.filter((code) => code >= res.body.code);
-      if (reissued.length) unexpected.push(`after the restart (${via}) the next code ${res.body.code} is not above codes printed before the kill: ${reissued.slice(0, 5).join(', ')}`);
-      codeChecks += 1;
-      return { code: res.body.code, version: res.body.version, next: 0, uncertain: false };
-    };
+  test(
+    `after ${ROUNDS} kill -9 rounds every acknowledged write is in the database and the audit passes`,
+    async () => {
+      prepared = await prepareDatabase(backend);
+      db = prepared.open();
+      const rng = new Rng(`${SEED}|${backend.label}`);
+      const log = new AckLog();
+      const tracked: Tracked[] = [];
+      const unexpected: string[] = [];
+      let served = 0;
+      let codeChecks = 0;
+      /** A counter receipt right after a restart: its code must be above every code printed before the kill. */
+      const receiptAfterRestart = async (client: ApiClient, via: string): Promise<Tracked> => {
+        const printed = log.submissions().map((a) => a.code);
+        const res = await client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(served++) });
+        if (res.status !== 201) throw new Error(`receipt after restart: ${res.status} ${JSON.stringify(res.body)}`);
+        log.record({ code: res.body.code, type: 'SUBMIT', fromVersion: 0, version: res.body.version, actor: 'counter', via });
+        const reissued = printed.filter((code) => code >= res.body.code);
+        if (reissued.length)
+          unexpected.push(
+            `after the restart (${via}) the next code ${res.body.code} is not above codes printed before the kill: ${reissued.slice(0, 5).join(', ')}`,
+          );
+        codeChecks += 1;
+        return { code: res.body.code, version: res.body.version, next: 0, uncertain: false };
+      };
 
-    for (let round = 0; round < ROUNDS; round++) {
-      const server = await startServerProcess({ name: `${backend.label} round ${round + 1}`, env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' } });
-      const client = new ApiClient(server.baseUrl);
-      for (const user of ['counter', 'leader', 'specialist']) await client.login(user);
+      for (let round = 0; round < ROUNDS; round++) {
+        const server = await startServerProcess({
+          name: `${backend.label} round ${round + 1}`,
+          env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' },
+        });
+        const client = new ApiClient(server.baseUrl);
+        for (const user of ['counter', 'leader', 'specialist']) await client.login(user);
 
-      // What happened to the requests cut by the last kill: read each such dossier back.
-      for (const t of tracked.filter((x) => x.uncertain)) {
-        const res = await client.call('GET', `/api/dossiers/${t.code}/events`, { as: 'counter' });
-        if (res.status !== 200) throw new Error(`re-reading ${t.code}: ${res.status}`);
-        const events = res.body as { seq: number; type: string; actor: string }[];
-        t.version = events.at(-1)!.seq;
-        t.next = events.filter((e) => e.actor !== 'system' && SCRIPT_TYPES.has(e.type)).length;
-        t.uncertain = false;
+        // What happened to the requests cut by the last kill: read each such dossier back.
+        for (const t of tracked.filter((x) => x.uncertain)) {
+          const res = await client.call('GET', `/api/dossiers/${t.code}/events`, { as: 'counter' });
+          if (res.status !== 200) throw new Error(`re-reading ${t.code}: ${res.status}`);
+          const events = res.body as { seq: number; type: string; actor: string }[];
+          t.version = events.at(-1)!.seq;
+          t.next = events.filter((e) => e.actor !== 'system' && SCRIPT_TYPES.has(e.type)).length;
+          t.uncertain = false;
+        }
+
+        if (round > 0) tracked.push(await receiptAfterRestart(client, server.name));
+        const idle = tracked.filter((t) => t.next < SCRIPT.length);
+        let killed = false;
+        const submit = async () => {
+          const res = await client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(served++) });
+          if (res.status !== 201) return void unexpected.push(`submit: ${res.status} ${JSON.stringify(res.body)}`);
+          log.record({
+            code: res.body.code,
+            type: 'SUBMIT',
+            fromVersion: 0,
+            version: res.body.version,
+            actor: 'counter',
+            via: server.name,
+          });
+          const t: Tracked = { code: res.body.code, version: res.body.version, next: 0, uncertain: false };
+          tracked.push(t);
+          idle.push(t);
+        };
+        const advance = async (t: Tracked) => {
+          const step = SCRIPT[t.next]!;
+          const body = step.body();
+          try {
+            const res = await client.call('POST', `/api/dossiers/${t.code}/events`, {
+              as: step.as,
+              body,
+              headers: { 'If-Match': `"${t.version}"` },
+            });
+            if (res.status !== 200)
+              return void unexpected.push(`${t.code} ${body.type} at v${t.version}: ${res.status} ${JSON.stringify(res.body)}`);
+            log.record({
+              code: t.code,
+              type: String(body.type),
+              fromVersion: t.version,
+              version: res.body.version,
+              actor: step.as,
+              via: server.name,
+            });
+            t.version = res.body.version;
+            t.next += 1;
+            if (t.next < SCRIPT.length) idle.push(t);
+          } catch (err) {
+            t.uncertain = true;
+            throw err;
+          }
+        };
+        const worker = async () => {
+          while (!killed) {
+            try {
+              const t = idle.length && !rng.chance(0.3) ? idle.splice(rng.int(idle.length), 1)[0]! : null;
+              await (t ? advance(t) : submit());
+            } catch (err) {
+              if (!(err instanceof NoAnswer)) throw err;
+              log.unknown += 1;
+              if (!killed) unexpected.push(`no answer before the kill: ${err.message}`);
+            }
+          }
+        };
+        const acksBefore = log.acks.length;
+        const load = Promise.all(Array.from({ length: WORKERS }, worker));
+        // The kill comes at a random moment after the round's first acknowledged write.
+        for (const giveUp = Date.now() + 20_000; log.acks.length === acksBefore && unexpected.length === 0 && Date.now() < giveUp;)
+          await sleep(5);
+        await sleep(rng.int(800));
+        killed = true;
+        server.kill('SIGKILL');
+        const exit = await server.waitForExit(10_000);
+        await load;
+        expect(exit.signal).toBe('SIGKILL');
       }
 
-      if (round > 0) tracked.push(await receiptAfterRestart(client, server.name));
-      const idle = tracked.filter((t) => t.next < SCRIPT.length);
-      let killed = false;
-      const submit = async () => {
-        const res = await client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(served++) });
-        if (res.status !== 201) return void unexpected.push(`submit: ${res.status} ${JSON.stringify(res.body)}`);
-        log.record({ code: res.body.code, type: 'SUBMIT', fromVersion: 0, version: res.body.version, actor: 'counter', via: server.name });
-        const t: Tracked = { code: res.body.code, version: res.body.version, next: 0, uncertain: false };
-        tracked.push(t);
-        idle.push(t);
-      };
-      const advance = async (t: Tracked) => {
-        const step = SCRIPT[t.next]!;
-        const body = step.body();
-        try {
-          const res = await client.call('POST', `/api/dossiers/${t.code}/events`, { as: step.as, body, headers: { 'If-Match': `"${t.version}"` } });
-          if (res.status !== 200) return void unexpected.push(`${t.code} ${body.type} at v${t.version}: ${res.status} ${JSON.stringify(res.body)}`);
-          log.record({ code: t.code, type: String(body.type), fromVersion: t.version, version: res.body.version, actor: step.as, via: server.name });
-          t.version = res.body.version;
-          t.next += 1;
-          if (t.next < SCRIPT.length) idle.push(t);
-        } catch (err) {
-          t.uncertain = true;
-          throw err;
-        }
-      };
-      const worker = async () => {
-        while (!killed) {
-          try {
-            const t = idle.length && !rng.chance(0.3) ? idle.splice(rng.int(idle.length), 1)[0]! : null;
-            await (t ? advance(t) : submit());
-          } catch (err) {
-            if (!(err instanceof NoAnswer)) throw err;
-            log.unknown += 1;
-            if (!killed) unexpected.push(`no answer before the kill: ${err.message}`);
-          }
-        }
-      };
-      const acksBefore = log.acks.length;
-      const load = Promise.all(Array.from({ length: WORKERS }, worker));
-      // The kill comes at a random moment after the round's first acknowledged write.
-      for (const giveUp = Date.now() + 20_000; log.acks.length === acksBefore && unexpected.length === 0 && Date.now() < giveUp; ) await sleep(5);
-      await sleep(rng.int(800));
-      killed = true;
-      server.kill('SIGKILL');
-      const exit = await server.waitForExit(10_000);
-      await load;
-      expect(exit.signal).toBe('SIGKILL');
-    }
-
-    // One more restart after the last kill, for its receipt check; then the database as the kills left it.
-    const last = await startServerProcess({ name: `${backend.label} after the last kill`, env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' } });
-    await receiptAfterRestart(new ApiClient(last.baseUrl), last.name);
-    last.kill('SIGTERM');
-    await last.waitForExit();
-    expect(codeChecks).toBe(ROUNDS);
-    expect(unexpected).toEqual([]);
-    expect(log.acks.length).toBeGreaterThan(ROUNDS);
-    expect(await missingAcks(db, log.acks)).toEqual([]);
-    expect(await seqProblems(db)).toEqual([]);
-    expect(await duplicateCodes(db)).toEqual([]);
-    const audit = await auditFindings(db);
-    expect(audit.findings).toEqual([]);
-    // Writes the client does not know about can only come from the requests whose answer was cut.
-    const userEvents = await countOf(db('dossier_events').whereNot('actor', 'system').whereNot('type', 'RECEIVE'));
-    const extra = Number(userEvents) - log.acks.length;
-    expect(extra).toBeGreaterThanOrEqual(0);
-    expect(extra).toBeLessThanOrEqual(log.unknown);
-    // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
-    console.log(`crash on ${backend.label}: ${ROUNDS} kills, ${log.acks.length} acknowledged writes (${log.submissions().length} submissions), ${log.unknown} cut answers (${extra} of them committed), ${audit.dossiers} dossiers / ${audit.events} events verified`);
-  }, 60_000 + ROUNDS * 15_000);
+      // One more restart after the last kill, for its receipt check; then the database as the kills left it.
+      const last = await startServerProcess({
+        name: `${backend.label} after the last kill`,
+        env: { ...prepared.env, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' },
+      });
+      await receiptAfterRestart(new ApiClient(last.baseUrl), last.name);
+      last.kill('SIGTERM');
+      await last.waitForExit();
+      expect(codeChecks).toBe(ROUNDS);
+      expect(unexpected).toEqual([]);
+      expect(log.acks.length).toBeGreaterThan(ROUNDS);
+      expect(await missingAcks(db, log.acks)).toEqual([]);
+      expect(await seqProblems(db)).toEqual([]);
+      expect(await duplicateCodes(db)).toEqual([]);
+      const audit = await auditFindings(db);
+      expect(audit.findings).toEqual([]);
+      // Writes the client does not know about can only come from the requests whose answer was cut.
+      const userEvents = await countOf(db('dossier_events').whereNot('actor', 'system').whereNot('type', 'RECEIVE'));
+      const extra = Number(userEvents) - log.acks.length;
+      expect(extra).toBeGreaterThanOrEqual(0);
+      expect(extra).toBeLessThanOrEqual(log.unknown);
+      // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
+      console.log(
+        `crash on ${backend.label}: ${ROUNDS} kills, ${log.acks.length} acknowledged writes (${log.submissions().length} submissions), ${log.unknown} cut answers (${extra} of them committed), ${audit.dossiers} dossiers / ${audit.events} events verified`,
+      );
+    },
+    60_000 + ROUNDS * 15_000,
+  );
 });

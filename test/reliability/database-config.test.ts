@@ -48,22 +48,28 @@ describe('database configuration', () => {
     expect(() => knexConfig({ url: POSTGRES_URL, statementTimeoutMs: 1.5 })).toThrow(/statementTimeoutMs/);
   });
 
-  (POSTGRES ? test : test.skip)('on PostgreSQL every connection has the statement timeout, and a server on a new DATABASE_SCHEMA creates it with its tables', async () => {
-    const db = openDb({ url: POSTGRES_URL, statementTimeoutMs: 1234, poolMax: 1 });
-    const schema = `cfg_${randomBytes(5).toString('hex')}`;
-    const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
-    try {
-      const shown = await db.raw('SHOW statement_timeout');
-      expect(shown.rows[0].statement_timeout).toBe('1234ms');
-      const server = await startServerProcess({ name: 'schema', env: { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' } });
-      server.kill('SIGTERM');
-      expect(await server.waitForExit()).toEqual({ code: 0, signal: null });
-      const tables = (await admin('information_schema.tables').where({ table_schema: schema }).pluck('table_name')) as string[];
-      expect(tables).toEqual(expect.arrayContaining(['dossiers', 'dossier_events', 'code_sequences', 'knex_migrations']));
-    } finally {
-      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-      await admin.destroy();
-      await db.destroy();
-    }
-  });
+  (POSTGRES ? test : test.skip)(
+    'on PostgreSQL every connection has the statement timeout, and a server on a new DATABASE_SCHEMA creates it with its tables',
+    async () => {
+      const db = openDb({ url: POSTGRES_URL, statementTimeoutMs: 1234, poolMax: 1 });
+      const schema = `cfg_${randomBytes(5).toString('hex')}`;
+      const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
+      try {
+        const shown = await db.raw('SHOW statement_timeout');
+        expect(shown.rows[0].statement_timeout).toBe('1234ms');
+        const server = await startServerProcess({
+          name: 'schema',
+          env: { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' },
+        });
+        server.kill('SIGTERM');
+        expect(await server.waitForExit()).toEqual({ code: 0, signal: null });
+        const tables = (await admin('information_schema.tables').where({ table_schema: schema }).pluck('table_name')) as string[];
+        expect(tables).toEqual(expect.arrayContaining(['dossiers', 'dossier_events', 'code_sequences', 'knex_migrations']));
+      } finally {
+        await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+        await admin.destroy();
+        await db.destroy();
+      }
+    },
+  );
 });

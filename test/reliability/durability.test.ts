@@ -160,40 +160,61 @@ describe('the files the project creates', () => {
 
 describe('the real server', () => {
   const start = (name: string, env: Record<string, string>) =>
-    startServerProcess({ name, env: { DATABASE_URL: freshFile(), MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0', ...env } });
+    startServerProcess({
+      name,
+      env: { DATABASE_URL: freshFile(), MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0', ...env },
+    });
   const durabilityLine = (lines: Record<string, unknown>[]) => lines.find((l) => typeof l.synchronous === 'string');
 
-  test.each(DRIVERS)('reads back synchronous=FULL from its own %s connection and says every acknowledged write is on stable storage', async (driver) => {
-    const server = await start(`durable ${driver}`, { MOTCUA_SQLITE_DRIVER: driver });
-    expect(durabilityLine(server.logLines())).toMatchObject({ level: 'info', synchronous: 'FULL', msg: expect.stringContaining('on stable storage') });
-    server.kill('SIGTERM');
-    await server.waitForExit();
-  });
+  test.each(DRIVERS)(
+    'reads back synchronous=FULL from its own %s connection and says every acknowledged write is on stable storage',
+    async (driver) => {
+      const server = await start(`durable ${driver}`, { MOTCUA_SQLITE_DRIVER: driver });
+      expect(durabilityLine(server.logLines())).toMatchObject({
+        level: 'info',
+        synchronous: 'FULL',
+        msg: expect.stringContaining('on stable storage'),
+      });
+      server.kill('SIGTERM');
+      await server.waitForExit();
+    },
+  );
 
   test('warns at start when an operator chose NORMAL', async () => {
     const server = await start('not durable', { MOTCUA_SQLITE_SYNCHRONOUS: 'NORMAL' });
-    expect(durabilityLine(server.logLines())).toMatchObject({ level: 'warn', synchronous: 'NORMAL', msg: expect.stringMatching(/NOT durable.*power cut.*docs\/deploy\.md/) });
+    expect(durabilityLine(server.logLines())).toMatchObject({
+      level: 'warn',
+      synchronous: 'NORMAL',
+      msg: expect.stringMatching(/NOT durable.*power cut.*docs\/deploy\.md/),
+    });
     server.kill('SIGTERM');
     await server.waitForExit();
   });
-  (POSTGRES ? test : test.skip)('on PostgreSQL reads back fsync and synchronous_commit, and warns when a connection runs with synchronous_commit=off', async () => {
-    const schema = `dur_${randomBytes(5).toString('hex')}`;
-    const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
-    const pgLine = (lines: Record<string, unknown>[]) => lines.find((l) => typeof l.synchronous_commit === 'string');
-    try {
-      const env = { DATABASE_SCHEMA: schema, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' };
-      const durable = await startServerProcess({ name: 'postgres durable', env: { ...env, DATABASE_URL: POSTGRES_URL } });
-      expect(pgLine(durable.logLines())).toMatchObject({ level: 'info', fsync: 'on', synchronous_commit: 'on' });
-      durable.kill('SIGTERM');
-      await durable.waitForExit();
-      const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c synchronous_commit=off')}`;
-      const lax = await startServerProcess({ name: 'postgres synchronous_commit=off', env: { ...env, DATABASE_URL: url } });
-      expect(pgLine(lax.logLines())).toMatchObject({ level: 'warn', synchronous_commit: 'off', msg: expect.stringContaining('NOT durable') });
-      lax.kill('SIGTERM');
-      await lax.waitForExit();
-    } finally {
-      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-      await admin.destroy();
-    }
-  });
+  (POSTGRES ? test : test.skip)(
+    'on PostgreSQL reads back fsync and synchronous_commit, and warns when a connection runs with synchronous_commit=off',
+    async () => {
+      const schema = `dur_${randomBytes(5).toString('hex')}`;
+      const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL, pool: { min: 0, max: 1 } });
+      const pgLine = (lines: Record<string, unknown>[]) => lines.find((l) => typeof l.synchronous_commit === 'string');
+      try {
+        const env = { DATABASE_SCHEMA: schema, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' };
+        const durable = await startServerProcess({ name: 'postgres durable', env: { ...env, DATABASE_URL: POSTGRES_URL } });
+        expect(pgLine(durable.logLines())).toMatchObject({ level: 'info', fsync: 'on', synchronous_commit: 'on' });
+        durable.kill('SIGTERM');
+        await durable.waitForExit();
+        const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c synchronous_commit=off')}`;
+        const lax = await startServerProcess({ name: 'postgres synchronous_commit=off', env: { ...env, DATABASE_URL: url } });
+        expect(pgLine(lax.logLines())).toMatchObject({
+          level: 'warn',
+          synchronous_commit: 'off',
+          msg: expect.stringContaining('NOT durable'),
+        });
+        lax.kill('SIGTERM');
+        await lax.waitForExit();
+      } finally {
+        await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+        await admin.destroy();
+      }
+    },
+  );
 });

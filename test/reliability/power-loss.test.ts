@@ -64,14 +64,26 @@ interface Outcome {
  * ASSIGN, from 3 clients; the power is cut after `cutAfter` acknowledged writes (load still running);
  * then the reboot: new mount, the database read back, one more receipt from a restarted server.
  */
-async function cutDuringLoad(name: string, driver: SqliteDriver, synchronous: SqliteSynchronous, receipts: number, cutAfter: number): Promise<Outcome> {
+async function cutDuringLoad(
+  name: string,
+  driver: SqliteDriver,
+  synchronous: SqliteSynchronous,
+  receipts: number,
+  cutAfter: number,
+): Promise<Outcome> {
   const backing = path.join(root, `${name}-disk`);
   const dir = path.join(root, `${name}-mnt`);
   fs.mkdirSync(backing);
   fs.mkdirSync(dir);
   const url = path.join(dir, 'motcua.sqlite');
   let mount: PowerCutMount = await mountPowerCutFs(backing, dir);
-  const env = { DATABASE_URL: url, MOTCUA_SQLITE_DRIVER: driver, MOTCUA_SQLITE_SYNCHRONOUS: synchronous, MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0' };
+  const env = {
+    DATABASE_URL: url,
+    MOTCUA_SQLITE_DRIVER: driver,
+    MOTCUA_SQLITE_SYNCHRONOUS: synchronous,
+    MOTCUA_SWEEP_INTERVAL_MS: '0',
+    MOTCUA_CHECKPOINT_INTERVAL_MS: '0',
+  };
   const onPowerCutFs: Backend = { name: 'sqlite', label: name, create: async () => ({ url, drop: async () => undefined }) };
   let server: ServerProcess | null = null;
   try {
@@ -89,10 +101,21 @@ async function cutDuringLoad(name: string, driver: SqliteDriver, synchronous: Sq
           if (off) return;
           if (d.status !== 201) throw new Error(`receipt: ${d.status} ${JSON.stringify(d.body)}`);
           log.record({ code: d.body.code, type: 'SUBMIT', fromVersion: 0, version: d.body.version, actor: 'counter', via: name });
-          const a = await client.call('POST', `/api/dossiers/${d.body.code}/events`, { as: 'counter', body: { type: 'ASSIGN', assignee: 'counter' }, headers: { 'If-Match': String(d.body.version) } });
+          const a = await client.call('POST', `/api/dossiers/${d.body.code}/events`, {
+            as: 'counter',
+            body: { type: 'ASSIGN', assignee: 'counter' },
+            headers: { 'If-Match': String(d.body.version) },
+          });
           if (off) return;
           if (a.status !== 200) throw new Error(`assign: ${a.status} ${JSON.stringify(a.body)}`);
-          log.record({ code: d.body.code, type: 'ASSIGN', fromVersion: d.body.version, version: a.body.version, actor: 'counter', via: name });
+          log.record({
+            code: d.body.code,
+            type: 'ASSIGN',
+            fromVersion: d.body.version,
+            version: a.body.version,
+            actor: 'counter',
+            via: name,
+          });
         } catch (err) {
           if (off && err instanceof NoAnswer) return;
           throw err;
@@ -140,7 +163,16 @@ async function cutDuringLoad(name: string, driver: SqliteDriver, synchronous: Sq
       `power cut, ${name}: ${acknowledged.length} writes acknowledged before the cut (${printedCodes.length} receipts printed, WAL ${walPages} pages); ${report}; after the reboot ${missing.length} acknowledged writes missing, ${audit.dossiers} dossiers verified, next code ${next.body.code}`,
     );
     expect(walPages).toBeLessThan(AUTOCHECKPOINT_PAGES); // so no checkpoint synced the WAL on its own: the level alone decides
-    return { acknowledged, printedCodes, missing, seq, findings: audit.findings, dossiers: audit.dossiers, nextCode: next.body.code, report };
+    return {
+      acknowledged,
+      printedCodes,
+      missing,
+      seq,
+      findings: audit.findings,
+      dossiers: audit.dossiers,
+      nextCode: next.body.code,
+      report,
+    };
   } finally {
     if (server) {
       server.kill('SIGKILL');
@@ -151,30 +183,42 @@ async function cutDuringLoad(name: string, driver: SqliteDriver, synchronous: Sq
 }
 
 const maybe = (name: string, fn: () => Promise<void>, timeout: number) =>
-  test(name, async () => {
-    if (unavailable) return; // said loudly in beforeAll
-    await fn();
-  }, timeout);
+  test(
+    name,
+    async () => {
+      if (unavailable) return; // said loudly in beforeAll
+      await fn();
+    },
+    timeout,
+  );
 
 describe('a power cut during load on SQLite (simulated with power-cut-fs)', () => {
   for (const driver of ['sqlite3', 'better-sqlite3'] as const) {
-    maybe(`synchronous=FULL (the default), ${driver}: every acknowledged write survives, and no printed code is issued again`, async () => {
-      const o = await cutDuringLoad(`full-${driver}`, driver, 'FULL', 30, 20);
-      expect(o.report).toMatch(/^power cut: dropped/);
-      expect(o.acknowledged.length).toBeGreaterThanOrEqual(20);
-      expect(o.missing).toEqual([]);
-      expect(o.seq).toEqual([]);
-      expect(o.findings).toEqual([]);
-      for (const printed of o.printedCodes) expect(o.nextCode > printed).toBe(true);
-    }, 90_000);
+    maybe(
+      `synchronous=FULL (the default), ${driver}: every acknowledged write survives, and no printed code is issued again`,
+      async () => {
+        const o = await cutDuringLoad(`full-${driver}`, driver, 'FULL', 30, 20);
+        expect(o.report).toMatch(/^power cut: dropped/);
+        expect(o.acknowledged.length).toBeGreaterThanOrEqual(20);
+        expect(o.missing).toEqual([]);
+        expect(o.seq).toEqual([]);
+        expect(o.findings).toEqual([]);
+        for (const printed of o.printedCodes) expect(o.nextCode > printed).toBe(true);
+      },
+      90_000,
+    );
   }
 
-  maybe('synchronous=NORMAL: the database stays consistent, but acknowledged writes are lost and a printed code is issued again', async () => {
-    const o = await cutDuringLoad('normal-sqlite3', 'sqlite3', 'NORMAL', 30, 20);
-    expect(o.acknowledged.length).toBeGreaterThanOrEqual(20);
-    expect(o.missing.length).toBeGreaterThan(0);
-    expect(o.seq).toEqual([]);
-    expect(o.findings).toEqual([]);
-    expect(o.printedCodes).toContain(o.nextCode); // the same code on two receipts
-  }, 90_000);
+  maybe(
+    'synchronous=NORMAL: the database stays consistent, but acknowledged writes are lost and a printed code is issued again',
+    async () => {
+      const o = await cutDuringLoad('normal-sqlite3', 'sqlite3', 'NORMAL', 30, 20);
+      expect(o.acknowledged.length).toBeGreaterThanOrEqual(20);
+      expect(o.missing.length).toBeGreaterThan(0);
+      expect(o.seq).toEqual([]);
+      expect(o.findings).toEqual([]);
+      expect(o.printedCodes).toContain(o.nextCode); // the same code on two receipts
+    },
+    90_000,
+  );
 });

@@ -9,7 +9,14 @@ import net from 'node:net';
 import type { Knex } from 'knex';
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
-import { killAllServerProcesses, prepareDatabase, sleep, startServerProcess, type PreparedDatabase, type ServerProcess } from '../support/server-process';
+import {
+  killAllServerProcesses,
+  prepareDatabase,
+  sleep,
+  startServerProcess,
+  type PreparedDatabase,
+  type ServerProcess,
+} from '../support/server-process';
 import { AckLog, ApiClient, NoAnswer, pool, submissionBody, type Reply } from '../support/api-client';
 import { auditFindings, countOf, missingAcks, seqProblems } from '../support/db-checks';
 
@@ -20,7 +27,14 @@ const BURST = 30;
 /** A POST whose headers are sent now and whose body is finished later: accepted, and held in flight. */
 function slowPost(port: number, path: string, token: string, body: unknown) {
   const data = Buffer.from(JSON.stringify(body));
-  const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Authorization: `Bearer ${token}` } });
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    path,
+    method: 'POST',
+    agent: false,
+    headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Authorization: `Bearer ${token}` },
+  });
   const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let text = '';
@@ -59,7 +73,13 @@ describe('SIGTERM on a busy server', () => {
     db = prepared.open();
     server = await startServerProcess({
       name: 'drain',
-      env: { ...prepared.env, MOTCUA_TEST_CLOCK: '1', MOTCUA_SWEEP_INTERVAL_MS: '0', MOTCUA_CHECKPOINT_INTERVAL_MS: '0', MOTCUA_DRAIN_TIMEOUT_MS: '20000' },
+      env: {
+        ...prepared.env,
+        MOTCUA_TEST_CLOCK: '1',
+        MOTCUA_SWEEP_INTERVAL_MS: '0',
+        MOTCUA_CHECKPOINT_INTERVAL_MS: '0',
+        MOTCUA_DRAIN_TIMEOUT_MS: '20000',
+      },
     });
     client = new ApiClient(server.baseUrl);
     await client.setClock(hanoi('2026-03-03 09:00'));
@@ -83,7 +103,9 @@ describe('SIGTERM on a busy server', () => {
 
   test("a request Node's HTTP parser refuses gets the API's JSON error from the real server, not a bare 400", async () => {
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port: server.port }, () => socket.write('GET /api/dossiers/\x01bad HTTP/1.1\r\nHost: x\r\n\r\n'));
+      const socket = net.connect({ host: '127.0.0.1', port: server.port }, () =>
+        socket.write('GET /api/dossiers/\x01bad HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
       let text = '';
       socket.setEncoding('utf8');
       socket.on('data', (c) => (text += c));
@@ -92,7 +114,9 @@ describe('SIGTERM on a busy server', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toMatch(/Content-Type: application\/json/i);
-    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+    });
   });
 
   test('every accepted request is answered and recorded, new connections are refused, the sweeper stops between dossiers, exit code 0', async () => {
@@ -104,7 +128,10 @@ describe('SIGTERM on a busy server', () => {
     // …a sweep over the dossiers past their deadline, and a burst of submissions competing with it…
     const sweep = client.call('POST', '/api/admin/sweep', { as: 'admin' });
     const burst: Promise<Reply | NoAnswer>[] = [];
-    for (let i = 0; i < BURST; i++) burst.push(client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(5000 + i) }).catch((err: unknown) => err as NoAnswer));
+    for (let i = 0; i < BURST; i++)
+      burst.push(
+        client.call('POST', '/api/dossiers', { as: 'counter', body: submissionBody(5000 + i) }).catch((err: unknown) => err as NoAnswer),
+      );
     // …and SIGTERM as soon as the sweep has flagged its first dossier.
     const deadline = Date.now() + 20_000;
     while ((await flaggedDossiers()) < 1) {
@@ -127,7 +154,14 @@ describe('SIGTERM on a busy server', () => {
     expect(slowAnswer.status).toBe(201);
     expect(slowAnswer.headers.connection).toBe('close');
     const slowBody = JSON.parse(slowAnswer.body);
-    log.record({ code: slowBody.code, type: 'SUBMIT', fromVersion: 0, version: slowBody.version, actor: 'counter', via: 'drain (slow body)' });
+    log.record({
+      code: slowBody.code,
+      type: 'SUBMIT',
+      fromVersion: 0,
+      version: slowBody.version,
+      actor: 'counter',
+      via: 'drain (slow body)',
+    });
 
     const swept = await sweep;
     expect(swept.status).toBe(200);
@@ -156,6 +190,8 @@ describe('SIGTERM on a busy server', () => {
     const audit = await auditFindings(db);
     expect(audit.findings).toEqual([]);
     // eslint-disable-next-line no-console -- the run's figures, printed on purpose for the log
-    console.log(`drain: ${answered}/${BURST} burst submissions answered, sweep stopped after ${swept.body.checked}/${DUE} dossiers, drained in ${stopped?.elapsedMs} ms`);
+    console.log(
+      `drain: ${answered}/${BURST} burst submissions answered, sweep stopped after ${swept.body.checked}/${DUE} dossiers, drained in ${stopped?.elapsedMs} ms`,
+    );
   }, 90_000);
 });

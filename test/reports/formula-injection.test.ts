@@ -43,7 +43,15 @@ describe('formula injection', () => {
   });
 
   test('a CSV export of hostile names has no cell a spreadsheet would evaluate', async () => {
-    const text = (await collect((out) => writeCsv(out, COLUMNS, HOSTILE.map((name, n) => ({ name, n: -n }))))).toString('utf8');
+    const text = (
+      await collect((out) =>
+        writeCsv(
+          out,
+          COLUMNS,
+          HOSTILE.map((name, n) => ({ name, n: -n })),
+        ),
+      )
+    ).toString('utf8');
     const lines = text.slice(1).split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(1 + HOSTILE.length);
     const firstCells = lines.slice(1).map((l) => l.replace(/^"/, '').charAt(0));
@@ -55,7 +63,12 @@ describe('formula injection', () => {
   test('XLSX cells keep hostile text as plain strings, never formulas', async () => {
     const bytes = await collect(async (out) => {
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-      await addTableSheet(wb, 'Hồ sơ', COLUMNS, HOSTILE.map((name, n) => ({ name, n })));
+      await addTableSheet(
+        wb,
+        'Hồ sơ',
+        COLUMNS,
+        HOSTILE.map((name, n) => ({ name, n })),
+      );
       await wb.commit();
     });
     const wb = new ExcelJS.Workbook();

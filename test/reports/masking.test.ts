@@ -62,14 +62,31 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
     const bearer = async (u: string) => `Bearer ${(await auth.login(u, 'demo')).token}`;
 
     const applicant = { fullName: NAME, idNumber: ID_NUMBER, phone: PHONE, email: 'trang@example.vn', address: 'Phường Ba Đình, Hà Nội' };
-    const body = { procedureCode: '1.001612', channel: 'counter', applicant, documents: [{ name: 'Giấy đề nghị', copies: 1 }], note: `Liên hệ ${PHONE}` };
+    const body = {
+      procedureCode: '1.001612',
+      channel: 'counter',
+      applicant,
+      documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+      note: `Liên hệ ${PHONE}`,
+    };
     const counter = await bearer('counter');
     const created = await http.post('/api/dossiers').set('Authorization', counter).set('Idempotency-Key', 'masking-test-0001').send(body);
     expect(created.status).toBe(201);
     code = created.body.code;
     outputs.push(['the created dossier', created.text]);
-    outputs.push(['a retried submission', (await http.post('/api/dossiers').set('Authorization', counter).set('Idempotency-Key', 'masking-test-0001').send(body)).text]);
-    outputs.push(['a refused submission', (await http.post('/api/dossiers').set('Authorization', counter).send({ ...body, applicant: { ...applicant, email: 'not an email' } })).text]);
+    outputs.push([
+      'a retried submission',
+      (await http.post('/api/dossiers').set('Authorization', counter).set('Idempotency-Key', 'masking-test-0001').send(body)).text,
+    ]);
+    outputs.push([
+      'a refused submission',
+      (
+        await http
+          .post('/api/dossiers')
+          .set('Authorization', counter)
+          .send({ ...body, applicant: { ...applicant, email: 'not an email' } })
+      ).text,
+    ]);
     const e = s.engine.engine;
     await e.act(code, { type: 'ASSIGN', assignee: 'counter' }, { username: 'counter', unit: 'TTPVHCC' });
     await e.act(code, { type: 'COMPLETE_STEP' }, { username: 'counter', unit: 'TTPVHCC' });
@@ -80,17 +97,34 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
     const note = await http
       .post('/api/reports/weekly-late-review/notes')
       .set('Authorization', await bearer('leader_kinhte'))
-      .send({ week: '2026-W11', unit: 'KINHTE', dossierCode: code, cause: `Công dân (ĐT ${PHONE}, CCCD ${ID_NUMBER}) chưa bổ sung`, correctiveAction: `Gọi lại số ${PHONE}` });
+      .send({
+        week: '2026-W11',
+        unit: 'KINHTE',
+        dossierCode: code,
+        cause: `Công dân (ĐT ${PHONE}, CCCD ${ID_NUMBER}) chưa bổ sung`,
+        correctiveAction: `Gọi lại số ${PHONE}`,
+      });
     expect(note.status).toBe(201);
 
     const supervisor = await bearer('supervisor');
     const get = (path: string) => http.get(path).set('Authorization', supervisor);
     // the note belongs to the office's review (scope KINHTE); the centre's review lists the dossier too
-    for (const format of ['json', 'csv', 'html']) outputs.push([`weekly review (${format})`, (await get(`/api/reports/weekly-late-review?week=2026-W11&unit=KINHTE&format=${format}`)).text]);
-    outputs.push(['weekly review (xlsx)', await xlsxText((await get('/api/reports/weekly-late-review?week=2026-W11&unit=KINHTE&format=xlsx').buffer(true).parse(binary)).body)]);
+    for (const format of ['json', 'csv', 'html'])
+      outputs.push([
+        `weekly review (${format})`,
+        (await get(`/api/reports/weekly-late-review?week=2026-W11&unit=KINHTE&format=${format}`)).text,
+      ]);
+    outputs.push([
+      'weekly review (xlsx)',
+      await xlsxText((await get('/api/reports/weekly-late-review?week=2026-W11&unit=KINHTE&format=xlsx').buffer(true).parse(binary)).body),
+    ]);
     outputs.push(['weekly review (centre)', (await get('/api/reports/weekly-late-review?week=2026-W11')).text]);
-    for (const format of ['json', 'csv', 'html']) outputs.push([`monthly report (${format})`, (await get(`/api/reports/monthly?month=2026-03&format=${format}`)).text]);
-    outputs.push(['monthly report (xlsx)', await xlsxText((await get('/api/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary)).body)]);
+    for (const format of ['json', 'csv', 'html'])
+      outputs.push([`monthly report (${format})`, (await get(`/api/reports/monthly?month=2026-03&format=${format}`)).text]);
+    outputs.push([
+      'monthly report (xlsx)',
+      await xlsxText((await get('/api/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary)).body),
+    ]);
     outputs.push(['late dossiers without an apology', (await get('/api/metrics/apology-missing')).text]);
     outputs.push(['the dossier list', (await get('/api/dossiers?limit=100')).text]);
     outputs.push(['a search by the full phone number', (await get(`/api/dossiers?q=${PHONE}`)).text]);
@@ -114,7 +148,12 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
   });
 
   test('lists, searches and the late-dossier list show the applicant masked', () => {
-    for (const label of ['the dossier list', 'a search by the full phone number', 'a search by the full ID number', 'late dossiers without an apology']) {
+    for (const label of [
+      'the dossier list',
+      'a search by the full phone number',
+      'a search by the full ID number',
+      'late dossiers without an apology',
+    ]) {
       const text = outputs.find(([l]) => l === label)![1];
       expect({ label, found: text.includes(MASKED_ID) && text.includes(MASKED_PHONE) }).toEqual({ label, found: true });
     }
@@ -139,9 +178,13 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
     expect(after).toBe(before + 1);
   });
 
-  test('every read that shows them whole — the full record, each form, the auditor\'s export — is logged, naming what showed them', async () => {
+  test("every read that shows them whole — the full record, each form, the auditor's export — is logged, naming what showed them", async () => {
     const auditor = `Bearer ${(await new AuthService(s.engine).login('auditor', 'demo')).token}`;
-    const views = async () => (await http.get(`/api/audit/record-views?dossier=${code}&limit=500`).set('Authorization', auditor)).body.items as { source: string; username: string }[];
+    const views = async () =>
+      (await http.get(`/api/audit/record-views?dossier=${code}&limit=500`).set('Authorization', auditor)).body.items as {
+        source: string;
+        username: string;
+      }[];
     const reads: [string, string][] = [
       ['record', `/api/dossiers/${code}`],
       ...FORM_KINDS.map((kind): [string, string] => [`form:${kind}`, `/api/dossiers/${code}/forms/${kind}`]),
@@ -154,7 +197,11 @@ describe.each(BACKENDS)('ID and phone numbers are masked everywhere but the full
       const after = await views();
       const whole = res.text.includes(ID_NUMBER) || res.text.includes(PHONE);
       if (whole) shown.push(source);
-      expect({ path, status: res.status, logged: after.length - before.length }).toEqual({ path, status: res.status, logged: whole ? 1 : 0 });
+      expect({ path, status: res.status, logged: after.length - before.length }).toEqual({
+        path,
+        status: res.status,
+        logged: whole ? 1 : 0,
+      });
       if (whole) expect(after[0]).toMatchObject({ source, username: 'auditor' });
     }
     expect(shown).toEqual(expect.arrayContaining(['record', 'form:receipt', 'export']));

@@ -11,7 +11,13 @@ import { ACTORS, hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 
 const HKD = '1.001612';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-02', signer: 'Trưởng phòng', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '1/GCN',
+  documentDate: '2026-03-02',
+  signer: 'Trưởng phòng',
+  digitised: true,
+};
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
 
@@ -83,13 +89,50 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
   test('counts received dossiers by channel and returned results by channel and return method', async () => {
     const res = await get('/api/reports/monthly?month=2026-03');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ month: '2026-03', from: hanoi('2026-03-01 00:00'), to: hanoi('2026-04-01 00:00'), title: expect.stringContaining('tháng 03/2026') });
+    expect(res.body).toMatchObject({
+      month: '2026-03',
+      from: hanoi('2026-03-01 00:00'),
+      to: hanoi('2026-04-01 00:00'),
+      title: expect.stringContaining('tháng 03/2026'),
+    });
     expect(res.body.rows).toEqual([
-      { channel: 'counter', channelLabel: 'Trực tiếp tại Bộ phận Một cửa', received: 2, returned: 2, returnedAtCounter: 1, returnedByPost: 1, returnedOnline: 0 },
-      { channel: 'online', channelLabel: 'Trực tuyến', received: 1, returned: 1, returnedAtCounter: 0, returnedByPost: 0, returnedOnline: 1 },
-      { channel: 'postal', channelLabel: 'Qua dịch vụ bưu chính công ích', received: 1, returned: 0, returnedAtCounter: 0, returnedByPost: 0, returnedOnline: 0 },
+      {
+        channel: 'counter',
+        channelLabel: 'Trực tiếp tại Bộ phận Một cửa',
+        received: 2,
+        returned: 2,
+        returnedAtCounter: 1,
+        returnedByPost: 1,
+        returnedOnline: 0,
+      },
+      {
+        channel: 'online',
+        channelLabel: 'Trực tuyến',
+        received: 1,
+        returned: 1,
+        returnedAtCounter: 0,
+        returnedByPost: 0,
+        returnedOnline: 1,
+      },
+      {
+        channel: 'postal',
+        channelLabel: 'Qua dịch vụ bưu chính công ích',
+        received: 1,
+        returned: 0,
+        returnedAtCounter: 0,
+        returnedByPost: 0,
+        returnedOnline: 0,
+      },
     ]);
-    expect(res.body.total).toEqual({ channel: 'total', channelLabel: 'Tổng cộng', received: 4, returned: 3, returnedAtCounter: 1, returnedByPost: 1, returnedOnline: 1 });
+    expect(res.body.total).toEqual({
+      channel: 'total',
+      channelLabel: 'Tổng cộng',
+      received: 4,
+      returned: 3,
+      returnedAtCounter: 1,
+      returnedByPost: 1,
+      returnedOnline: 1,
+    });
     const april = await get('/api/reports/monthly?month=2026-04');
     expect(april.body.total).toMatchObject({ received: 1, returned: 1, returnedAtCounter: 1 });
     expect(april.body.rows[2]).toMatchObject({ channel: 'postal', received: 1 });
@@ -97,14 +140,28 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
 
   test('CSV and XLSX read back equal to the JSON; HTML is the printable report', async () => {
     const json = (await get('/api/reports/monthly?month=2026-03')).body as Json;
-    const expected = [...json.rows, json.total].map((r: Json) => [r.channelLabel, r.received, r.returned, r.returnedAtCounter, r.returnedByPost, r.returnedOnline]);
+    const expected = [...json.rows, json.total].map((r: Json) => [
+      r.channelLabel,
+      r.received,
+      r.returned,
+      r.returnedAtCounter,
+      r.returnedByPost,
+      r.returnedOnline,
+    ]);
 
     const csv = await get('/api/reports/monthly?month=2026-03&format=csv').buffer(true).parse(binary);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'));
-    expect(rows[0]).toEqual(['Hình thức nộp hồ sơ', 'Số hồ sơ tiếp nhận', 'Số hồ sơ đã trả kết quả', 'Trả trực tiếp tại Bộ phận Một cửa', 'Trả qua dịch vụ bưu chính', 'Trả trực tuyến']);
+    expect(rows[0]).toEqual([
+      'Hình thức nộp hồ sơ',
+      'Số hồ sơ tiếp nhận',
+      'Số hồ sơ đã trả kết quả',
+      'Trả trực tiếp tại Bộ phận Một cửa',
+      'Trả qua dịch vụ bưu chính',
+      'Trả trực tuyến',
+    ]);
     expect(rows.slice(1)).toEqual(expected.map((r) => r.map(String)));
 
     const xlsx = await get('/api/reports/monthly?month=2026-03&format=xlsx').buffer(true).parse(binary);
@@ -129,7 +186,11 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
     // no valid-looking input may give a 5xx: years outside 1971–9998 used to throw (an unpadded year)
     for (const month of ['0001-01', '0999-12', '1970-12', '9999-12']) {
       const res = await get(`/api/reports/monthly?month=${month}`);
-      expect({ month, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({ month, status: 400, field: 'month' });
+      expect({ month, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({
+        month,
+        status: 400,
+        field: 'month',
+      });
     }
     for (const month of ['1971-01', '9998-12']) expect((await get(`/api/reports/monthly?month=${month}`)).status).toBe(200);
     const counter = await s.login('counter');

@@ -22,20 +22,31 @@ describe.each(BACKENDS)('report status on $name', (backend) => {
 
   test('the sign-offs of a range of weeks: who signed, when, how many notes; the current week has not ended', async () => {
     const supervisor = await as('supervisor');
-    const signed = await s.http.post('/api/reports/weekly-late-review/sign-off').set('Authorization', supervisor).send({ week: '2026-W10', summary: 'Đã rà soát' });
+    const signed = await s.http
+      .post('/api/reports/weekly-late-review/sign-off')
+      .set('Authorization', supervisor)
+      .send({ week: '2026-W10', summary: 'Đã rà soát' });
     expect(signed.status).toBe(201);
     const res = await s.http.get('/api/reports/weekly-late-review/sign-offs?from=2026-W09&to=2026-W12').set('Authorization', supervisor);
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('centre');
     expect(res.body.weeks.map((w: { week: string }) => w.week)).toEqual(['2026-W09', '2026-W10', '2026-W11', '2026-W12']);
     const byWeek = Object.fromEntries(res.body.weeks.map((w: { week: string }) => [w.week, w]));
-    expect(byWeek['2026-W10']).toMatchObject({ signedOff: true, signedOffBy: 'supervisor', signedOffAt: signed.body.occurredAt, ended: true, notes: 0 });
+    expect(byWeek['2026-W10']).toMatchObject({
+      signedOff: true,
+      signedOffBy: 'supervisor',
+      signedOffAt: signed.body.occurredAt,
+      ended: true,
+      notes: 0,
+    });
     expect(byWeek['2026-W10'].signedOffByName).not.toBe('supervisor');
     expect(byWeek['2026-W10'].signedOffByName).toBe('Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công)');
     expect(byWeek['2026-W11']).toMatchObject({ signedOff: false, signedOffBy: null, signedOffByName: null, ended: true });
     expect(byWeek['2026-W12']).toMatchObject({ signedOff: false, ended: false });
     // a unit's review is its own chain: the centre's sign-off does not sign KINHTE's week
-    const unit = await s.http.get('/api/reports/weekly-late-review/sign-offs?from=2026-W10&to=2026-W10&unit=KINHTE').set('Authorization', supervisor);
+    const unit = await s.http
+      .get('/api/reports/weekly-late-review/sign-offs?from=2026-W10&to=2026-W10&unit=KINHTE')
+      .set('Authorization', supervisor);
     expect(unit.body.weeks[0]).toMatchObject({ week: '2026-W10', signedOff: false });
   });
 
@@ -60,12 +71,22 @@ describe.each(BACKENDS)('report status on $name', (backend) => {
     const status = () => s.http.get('/api/reports/monthly/status').set('Authorization', supervisor);
     let res = await status();
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ month: '2026-03', dueBy: '2026-04-03', ended: true, delivered: false, overdue: false, downloadedAt: null, sentAt: null });
+    expect(res.body).toMatchObject({
+      month: '2026-03',
+      dueBy: '2026-04-03',
+      ended: true,
+      delivered: false,
+      overdue: false,
+      downloadedAt: null,
+      sentAt: null,
+    });
     s.engine.at('2026-04-04 08:00');
     supervisor = await as('supervisor');
     expect((await status()).body).toMatchObject({ month: '2026-03', delivered: false, overdue: true });
 
-    const auditorDownload = await s.http.get('/api/reports/monthly?month=2026-03&format=xlsx&download=1').set('Authorization', await as('auditor'));
+    const auditorDownload = await s.http
+      .get('/api/reports/monthly?month=2026-03&format=xlsx&download=1')
+      .set('Authorization', await as('auditor'));
     expect(auditorDownload.status).toBe(200);
     expect((await status()).body).toMatchObject({ delivered: false, downloadedAt: null });
 
@@ -77,7 +98,9 @@ describe.each(BACKENDS)('report status on $name', (backend) => {
     expect(res.body.downloadedByName).toBe('Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công)');
     // viewing (no download flag) records nothing
     await s.http.get('/api/reports/monthly?month=2026-02').set('Authorization', supervisor);
-    expect((await s.http.get('/api/reports/monthly/status?month=2026-02').set('Authorization', supervisor)).body).toMatchObject({ delivered: false });
+    expect((await s.http.get('/api/reports/monthly/status?month=2026-02').set('Authorization', supervisor)).body).toMatchObject({
+      delivered: false,
+    });
   });
 
   test('a month is marked sent once, after it has ended; the auditor may not mark it', async () => {
@@ -86,15 +109,34 @@ describe.each(BACKENDS)('report status on $name', (backend) => {
     const early = await s.http.post('/api/reports/monthly/sent').set('Authorization', supervisor).send({ month: '2026-04' });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('TRANSITION_NOT_ALLOWED');
-    expect((await s.http.post('/api/reports/monthly/sent').set('Authorization', await as('auditor')).send({ month: '2026-02' })).status).toBe(403);
+    expect(
+      (
+        await s.http
+          .post('/api/reports/monthly/sent')
+          .set('Authorization', await as('auditor'))
+          .send({ month: '2026-02' })
+      ).status,
+    ).toBe(403);
     const bad = await s.http.post('/api/reports/monthly/sent').set('Authorization', supervisor).send({ month: '2026-2', extra: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['month', 'extra']));
 
-    const sent = await s.http.post('/api/reports/monthly/sent').set('Authorization', supervisor).send({ month: '2026-02', note: 'Công văn số 15/TTPVHCC' });
+    const sent = await s.http
+      .post('/api/reports/monthly/sent')
+      .set('Authorization', supervisor)
+      .send({ month: '2026-02', note: 'Công văn số 15/TTPVHCC' });
     expect(sent.status).toBe(201);
-    expect(sent.body).toMatchObject({ month: '2026-02', delivered: true, sentBy: 'supervisor', sentAt: '2026-04-05T03:00:00.000Z', sentNote: 'Công văn số 15/TTPVHCC' });
-    const again = await s.http.post('/api/reports/monthly/sent').set('Authorization', await as('leader')).send({ month: '2026-02' });
+    expect(sent.body).toMatchObject({
+      month: '2026-02',
+      delivered: true,
+      sentBy: 'supervisor',
+      sentAt: '2026-04-05T03:00:00.000Z',
+      sentNote: 'Công văn số 15/TTPVHCC',
+    });
+    const again = await s.http
+      .post('/api/reports/monthly/sent')
+      .set('Authorization', await as('leader'))
+      .send({ month: '2026-02' });
     expect(again.status).toBe(409);
     expect((await s.engine.db('report_deliveries').where({ month: '2026-02', kind: 'sent' })).length).toBe(1);
   });

@@ -17,7 +17,15 @@ describe.each(BACKENDS)('the review log on $name', (backend) => {
   afterAll(async () => t.drop());
 
   const note = (week: string, scope: string, i: number) =>
-    appendReviewNote(t.db, { week, scope, actor: `user${i}`, at: hanoi('2026-03-16 08:00'), dossierCode: `CODE-${i}`, cause: `nguyên nhân ${i}`, correctiveAction: `biện pháp ${i}` });
+    appendReviewNote(t.db, {
+      week,
+      scope,
+      actor: `user${i}`,
+      at: hanoi('2026-03-16 08:00'),
+      dossierCode: `CODE-${i}`,
+      cause: `nguyên nhân ${i}`,
+      correctiveAction: `biện pháp ${i}`,
+    });
 
   test('concurrent notes each take the next place in the chain, which verifies', async () => {
     await Promise.all([1, 2, 3, 4, 5].map((i) => note('2026-W11', 'centre', i)));
@@ -32,12 +40,23 @@ describe.each(BACKENDS)('the review log on $name', (backend) => {
   test('each (week, scope) is its own chain; a signed-off chain refuses notes and a second sign-off', async () => {
     const k = await note('2026-W11', 'KINHTE', 9);
     expect(k).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, scope: 'KINHTE' });
-    const signed = await appendWeekSignOff(t.db, { week: '2026-W11', scope: 'KINHTE', actor: 'leader_kinhte', at: hanoi('2026-03-16 09:00'), summary: 'xong' });
+    const signed = await appendWeekSignOff(t.db, {
+      week: '2026-W11',
+      scope: 'KINHTE',
+      actor: 'leader_kinhte',
+      at: hanoi('2026-03-16 09:00'),
+      summary: 'xong',
+    });
     expect(signed).toMatchObject({ seq: 2, type: 'WEEK_SIGNED_OFF', prevHash: k.hash, payload: { summary: 'xong' } });
     const refused = await note('2026-W11', 'KINHTE', 10).catch((e) => e);
     expect(isMotcuaError(refused, 'TRANSITION_NOT_ALLOWED')).toBe(true);
     expect(refused.details).toMatchObject({ eventType: 'REVIEW_NOTE', state: 'signed_off', allowed: [] });
-    const again = await appendWeekSignOff(t.db, { week: '2026-W11', scope: 'KINHTE', actor: 'leader_kinhte', at: hanoi('2026-03-16 10:00') }).catch((e) => e);
+    const again = await appendWeekSignOff(t.db, {
+      week: '2026-W11',
+      scope: 'KINHTE',
+      actor: 'leader_kinhte',
+      at: hanoi('2026-03-16 10:00'),
+    }).catch((e) => e);
     expect(isMotcuaError(again, 'TRANSITION_NOT_ALLOWED')).toBe(true);
     expect((await note('2026-W11', 'centre', 6)).seq).toBe(6); // the centre's chain is still open
   });

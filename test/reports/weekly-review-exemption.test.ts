@@ -32,7 +32,12 @@ describe.each(BACKENDS)('exemptions and pauses in the weekly review on $name', (
     }
     await act(exempted, '2026-03-04 09:00', { type: 'PAUSE', reason: 'applicant_request' });
     await act(exempted, '2026-03-04 10:00', { type: 'RESUME' });
-    await act(exempted, '2026-03-10 09:00', { type: 'RECORD_EXEMPTION', reason: 'force_majeure', explanation: 'Mưa lũ, mất điện diện rộng' }, leader);
+    await act(
+      exempted,
+      '2026-03-10 09:00',
+      { type: 'RECORD_EXEMPTION', reason: 'force_majeure', explanation: 'Mưa lũ, mất điện diện rộng' },
+      leader,
+    );
     s.engine.at('2026-03-16 09:00');
     const token = (await new AuthService(s.engine).login('supervisor', 'demo')).token;
     const res = await s.http.get('/api/reports/weekly-late-review?week=2026-W11').set('Authorization', `Bearer ${token}`);

@@ -7,7 +7,16 @@
  */
 import * as ExcelJS from 'exceljs';
 import type { Command } from '../../machines/engine/commands';
-import { buildWeeklyReview, parseIsoWeek, isoWeekOf, shiftWeek, APOLOGY_LABELS, CATEGORY_LABELS, stateLabel, type ReviewDossier } from '../../src/reports/weekly-review';
+import {
+  buildWeeklyReview,
+  parseIsoWeek,
+  isoWeekOf,
+  shiftWeek,
+  APOLOGY_LABELS,
+  CATEGORY_LABELS,
+  stateLabel,
+  type ReviewDossier,
+} from '../../src/reports/weekly-review';
 import { listReviewEvents, verifyWeekChain } from '../../src/reports/review-log';
 import { GENESIS_HASH } from '../../machines/engine/hash';
 import { BACKENDS } from '../support/backends';
@@ -19,7 +28,13 @@ const HKD = '1.001612'; // 3 working days: tiep-nhan (TTPVHCC, 4 h), tham-dinh (
 const BIRTH = '1.001193'; // same day: tiep-nhan (TTPVHCC, 1 h), tham-dinh (VHXH), ky-cap (LANHDAO)
 const BUILDING = '1.013225'; // 15 working days
 const TRICKY_NAME = 'Trần "Bé" <Tí> & Co';
-const approve: Command = { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Trưởng phòng Kinh tế', digitised: true };
+const approve: Command = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Trưởng phòng Kinh tế',
+  digitised: true,
+};
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
 
@@ -56,18 +71,38 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const local = (iso: string | null) => (iso === null ? '' : new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '));
+const local = (iso: string | null) =>
+  iso === null ? '' : new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 const excelDate = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) + 7 * 3_600_000));
 
 /** The flat row a JSON dossier must read back as, written out independently of REVIEW_COLUMNS. */
 function flat(d: ReviewDossier, instant: (iso: string | null) => unknown, empty: unknown): unknown[] {
   const or = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? empty : v);
   return [
-    CATEGORY_LABELS[d.category], d.code, d.procedure.code, d.procedure.name, d.applicant.fullName, d.applicant.idNumber,
-    instant(d.receivedAt), instant(d.dueAt), instant(d.appointmentAt), instant(d.resultAt), d.daysOverdue, stateLabel(d.state),
-    or(d.currentStep?.name), or(d.currentUnit?.name), or(d.responsible?.stepName), or(d.responsible?.unitName), APOLOGY_LABELS[d.apology],
-    d.pauses.count, Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10, Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10,
-    or(d.notes.at(-1)?.cause), or(d.notes.at(-1)?.correctiveAction), or(d.lastWeekNotes.at(-1)?.cause), or(d.lastWeekNotes.at(-1)?.correctiveAction),
+    CATEGORY_LABELS[d.category],
+    d.code,
+    d.procedure.code,
+    d.procedure.name,
+    d.applicant.fullName,
+    d.applicant.idNumber,
+    instant(d.receivedAt),
+    instant(d.dueAt),
+    instant(d.appointmentAt),
+    instant(d.resultAt),
+    d.daysOverdue,
+    stateLabel(d.state),
+    or(d.currentStep?.name),
+    or(d.currentUnit?.name),
+    or(d.responsible?.stepName),
+    or(d.responsible?.unitName),
+    APOLOGY_LABELS[d.apology],
+    d.pauses.count,
+    Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10,
+    Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10,
+    or(d.notes.at(-1)?.cause),
+    or(d.notes.at(-1)?.correctiveAction),
+    or(d.lastWeekNotes.at(-1)?.cause),
+    or(d.lastWeekNotes.at(-1)?.correctiveAction),
   ];
 }
 
@@ -80,7 +115,12 @@ function binary(res: any, cb: (err: Error | null, body: any) => void) {
 
 describe('ISO weeks in Asia/Ho_Chi_Minh', () => {
   test('weeks start on Monday 00:00 local time; W53 exists only in long years', () => {
-    expect(parseIsoWeek('2026-W11')).toEqual({ label: '2026-W11', monday: '2026-03-09', from: hanoi('2026-03-09 00:00'), to: hanoi('2026-03-16 00:00') });
+    expect(parseIsoWeek('2026-W11')).toEqual({
+      label: '2026-W11',
+      monday: '2026-03-09',
+      from: hanoi('2026-03-09 00:00'),
+      to: hanoi('2026-03-16 00:00'),
+    });
     expect(parseIsoWeek('2026-W01')!.monday).toBe('2025-12-29');
     expect(parseIsoWeek('2026-W53')!.monday).toBe('2026-12-28'); // 2026 starts on a Thursday: 53 weeks
     expect(parseIsoWeek('2027-W53')).toBeNull();
@@ -99,7 +139,13 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
   async function act(code: string, cmd: Command, actor = ACTORS.specialist) {
     return s.engine.engine.act(code, cmd, actor);
   }
-  async function submit(key: string, at: string, proc = HKD, channel: 'counter' | 'online' | 'postal' = 'counter', name = `Người nộp ${key}`) {
+  async function submit(
+    key: string,
+    at: string,
+    proc = HKD,
+    channel: 'counter' | 'online' | 'postal' = 'counter',
+    name = `Người nộp ${key}`,
+  ) {
     s.engine.at(at);
     codes[key] = (await s.engine.engine.submit(submission(proc, channel, name), ACTORS.counter)).code;
     return codes[key]!;
@@ -120,7 +166,12 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     await at('2026-02-25 11:00', d8, { type: 'COMPLETE_STEP' });
     await at('2026-02-26 10:00', d8, { type: 'COMPLETE_STEP' });
     await at('2026-03-03 10:00', d8, approve, ACTORS.leader);
-    await at('2026-03-03 11:00', d8, { type: 'ISSUE_APOLOGY', reason: 'Chậm ký', signer: 'Trưởng phòng', newDueDate: '2026-03-04' }, ACTORS.leader);
+    await at(
+      '2026-03-03 11:00',
+      d8,
+      { type: 'ISSUE_APOLOGY', reason: 'Chậm ký', signer: 'Trưởng phòng', newDueDate: '2026-03-04' },
+      ACTORS.leader,
+    );
     await at('2026-03-04 09:00', d8, { type: 'RETURN_RESULT', method: 'post' }, ACTORS.counter);
 
     // D3: received Mon 02/03, due Thu 05/03, stuck at the counter's step since: overdue before and during W11
@@ -133,7 +184,12 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     await at('2026-03-03 11:00', d1, { type: 'COMPLETE_STEP' });
     await at('2026-03-09 10:00', d1, { type: 'COMPLETE_STEP' });
     await at('2026-03-10 10:00', d1, approve, ACTORS.leader);
-    await at('2026-03-10 11:00', d1, { type: 'ISSUE_APOLOGY', reason: 'Chuyên viên nghỉ ốm', signer: 'Trưởng phòng', newDueDate: '2026-03-11' }, ACTORS.leader);
+    await at(
+      '2026-03-10 11:00',
+      d1,
+      { type: 'ISSUE_APOLOGY', reason: 'Chuyên viên nghỉ ốm', signer: 'Trưởng phòng', newDueDate: '2026-03-11' },
+      ACTORS.leader,
+    );
     await at('2026-03-11 09:00', d1, { type: 'RETURN_RESULT', method: 'online' }, ACTORS.counter);
 
     // O1 (online, received Wed 04/03) and P1 (postal, received Thu 05/03): early results in W10, returned
@@ -154,7 +210,12 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     const d2 = await submit('D2', '2026-03-04 09:00');
     await at('2026-03-04 10:00', d2, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
     await at('2026-03-04 11:00', d2, { type: 'COMPLETE_STEP' });
-    await at('2026-03-06 10:00', d2, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm', signer: 'Trưởng phòng', newDueDate: '2026-03-11' }, ACTORS.leader);
+    await at(
+      '2026-03-06 10:00',
+      d2,
+      { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm', signer: 'Trưởng phòng', newDueDate: '2026-03-11' },
+      ACTORS.leader,
+    );
 
     // D10: due Tue 10/03; the signing step overran; result only on Tue 17/03 (after the week)
     const d10 = await submit('D10', '2026-03-05 09:00');
@@ -193,7 +254,13 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
 
   test('lists each late and at-risk dossier with its section, dates, overdue days, step, responsibility and apology', async () => {
     const r = await reviewJson();
-    expect(r).toMatchObject({ week: '2026-W11', from: hanoi('2026-03-09 00:00'), to: hanoi('2026-03-16 00:00'), asOf: hanoi('2026-03-16 00:00'), scope: 'centre' });
+    expect(r).toMatchObject({
+      week: '2026-W11',
+      from: hanoi('2026-03-09 00:00'),
+      to: hanoi('2026-03-16 00:00'),
+      asOf: hanoi('2026-03-16 00:00'),
+      scope: 'centre',
+    });
     const byCode = new Map((r.dossiers as Json[]).map((d) => [d.code, d]));
     expect((r.dossiers as Json[]).map((d) => d.code)).toEqual([codes.D1, codes.D10, codes.D3, codes.D2, codes.D11, codes.D4]);
     expect(byCode.get(codes.D1)).toMatchObject({
@@ -241,7 +308,13 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
       responsible: { step: 'tham-dinh', unit: 'KINHTE', source: 'control_slip' },
       apology: 'timely',
     });
-    expect(byCode.get(codes.D11)).toMatchObject({ category: 'overdue', procedure: { code: BIRTH }, dueAt: hanoi('2026-03-11 17:00'), daysOverdue: 2, responsible: { unit: 'TTPVHCC' } });
+    expect(byCode.get(codes.D11)).toMatchObject({
+      category: 'overdue',
+      procedure: { code: BIRTH },
+      dueAt: hanoi('2026-03-11 17:00'),
+      daysOverdue: 2,
+      responsible: { unit: 'TTPVHCC' },
+    });
     expect(byCode.get(codes.D4)).toMatchObject({
       category: 'at_risk',
       dueAt: hanoi('2026-03-18 17:00'),
@@ -258,9 +331,19 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
   test('totals, the five-week trend and the worst procedures and units', async () => {
     const r = await reviewJson();
     expect(r.totals).toEqual({
-      dossiers: 6, late: 5, resolvedLate: 1, overdue: 4, atRisk: 1,
-      apologyNone: 3, exempted: 0, apologyTimely: 1, apologyLate: 1,
-      resolved: 2, early: 1, onTime: 0, onTimeRate: 0.5,
+      dossiers: 6,
+      late: 5,
+      resolvedLate: 1,
+      overdue: 4,
+      atRisk: 1,
+      apologyNone: 3,
+      exempted: 0,
+      apologyTimely: 1,
+      apologyLate: 1,
+      resolved: 2,
+      early: 1,
+      onTime: 0,
+      onTimeRate: 0.5,
     });
     expect(r.trend.map((p: Json) => p.week)).toEqual(['2026-W07', '2026-W08', '2026-W09', '2026-W10', '2026-W11']);
     expect(r.trend[3]).toMatchObject({ resolved: 3, early: 2, late: 1, onTimeRate: 2 / 3 }); // D8 late, O1 and P1 early
@@ -278,7 +361,14 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
   });
 
   test('rows come in keyset pages: one row per page gives the same review', async () => {
-    const review = await buildWeeklyReview({ db: s.engine.db, calendars: s.engine.calendars, now: hanoi('2026-03-17 12:00'), week: parseIsoWeek('2026-W11')!, scope: 'centre', pageSize: 1 });
+    const review = await buildWeeklyReview({
+      db: s.engine.db,
+      calendars: s.engine.calendars,
+      now: hanoi('2026-03-17 12:00'),
+      week: parseIsoWeek('2026-W11')!,
+      scope: 'centre',
+      pageSize: 1,
+    });
     const rows: ReviewDossier[] = [];
     for await (const d of review.dossiers()) rows.push(d);
     const tail = await review.finish();
@@ -299,7 +389,13 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
   });
 
   test('invalid queries are 400 naming the field', async () => {
-    for (const [q, field] of [['week=2026-W54', 'week'], ['week=2026-11', 'week'], ['week=2026-W11&format=pdf', 'format'], ['week=2026-W11&unit=XYZ', 'unit'], ['unit=KINHTE', 'week']] as const) {
+    for (const [q, field] of [
+      ['week=2026-W54', 'week'],
+      ['week=2026-11', 'week'],
+      ['week=2026-W11&format=pdf', 'format'],
+      ['week=2026-W11&unit=XYZ', 'unit'],
+      ['unit=KINHTE', 'week'],
+    ] as const) {
       const res = await get(`/api/reports/weekly-late-review?${q}`);
       expect(res.status).toBe(400);
       expect(res.body.error.details.issues.map((i: Json) => i.field)).toContain(field);
@@ -316,7 +412,16 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     const bytes = res.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(bytes.subarray(3).toString('utf8'));
-    expect(rows[0]).toEqual(expect.arrayContaining(['Mã hồ sơ', 'Tên thủ tục', 'Hạn giải quyết', 'Số ngày quá hạn (ngày làm việc)', 'Đơn vị chịu trách nhiệm', 'Xin lỗi']));
+    expect(rows[0]).toEqual(
+      expect.arrayContaining([
+        'Mã hồ sơ',
+        'Tên thủ tục',
+        'Hạn giải quyết',
+        'Số ngày quá hạn (ngày làm việc)',
+        'Đơn vị chịu trách nhiệm',
+        'Xin lỗi',
+      ]),
+    );
     expect(rows.slice(1)).toEqual((r.dossiers as ReviewDossier[]).map((d) => flat(d, local, '').map(String)));
   });
 
@@ -363,55 +468,144 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
 
   test('notes are chained records; a dossier outside the review is refused; sign-off closes the week', async () => {
     // last week (W10): what was promised for D3 (still late) and D8 (resolved late in W10)
-    const n1 = await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W10', dossierCode: codes.D3, cause: 'Chưa phân công chuyên viên', correctiveAction: 'Phân công ngay trong ngày 10/03' });
+    const n1 = await post('/api/reports/weekly-late-review/notes').send({
+      week: '2026-W10',
+      dossierCode: codes.D3,
+      cause: 'Chưa phân công chuyên viên',
+      correctiveAction: 'Phân công ngay trong ngày 10/03',
+    });
     expect(n1.status).toBe(201);
-    expect(n1.body).toMatchObject({ week: '2026-W10', scope: 'centre', seq: 1, type: 'REVIEW_NOTE', dossierCode: codes.D3, actor: 'supervisor', prevHash: GENESIS_HASH });
-    const n2 = await post('/api/reports/weekly-late-review/notes', 'leader').send({ week: '2026-W10', dossierCode: codes.D8, cause: 'Lãnh đạo đi công tác', correctiveAction: 'Ủy quyền ký' });
+    expect(n1.body).toMatchObject({
+      week: '2026-W10',
+      scope: 'centre',
+      seq: 1,
+      type: 'REVIEW_NOTE',
+      dossierCode: codes.D3,
+      actor: 'supervisor',
+      prevHash: GENESIS_HASH,
+    });
+    const n2 = await post('/api/reports/weekly-late-review/notes', 'leader').send({
+      week: '2026-W10',
+      dossierCode: codes.D8,
+      cause: 'Lãnh đạo đi công tác',
+      correctiveAction: 'Ủy quyền ký',
+    });
     expect(n2.body).toMatchObject({ seq: 2, prevHash: n1.body.hash });
 
-    const early = await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W11', dossierCode: codes.D5, cause: 'x', correctiveAction: 'y' });
+    const early = await post('/api/reports/weekly-late-review/notes').send({
+      week: '2026-W11',
+      dossierCode: codes.D5,
+      cause: 'x',
+      correctiveAction: 'y',
+    });
     expect(early.status).toBe(400);
     expect(early.body.error.details.issues[0].field).toBe('dossierCode');
-    expect((await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W11', dossierCode: 'NOPE-1', cause: 'x', correctiveAction: 'y' })).status).toBe(404);
+    expect(
+      (
+        await post('/api/reports/weekly-late-review/notes').send({
+          week: '2026-W11',
+          dossierCode: 'NOPE-1',
+          cause: 'x',
+          correctiveAction: 'y',
+        })
+      ).status,
+    ).toBe(404);
     const missing = await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W11', dossierCode: codes.D2 });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.issues.map((i: Json) => i.field).sort()).toEqual(['cause', 'correctiveAction']);
-    expect((await post('/api/reports/weekly-late-review/notes', 'auditor').send({ week: '2026-W11', dossierCode: codes.D2, cause: 'x', correctiveAction: 'y' })).status).toBe(403);
-    const otherUnit = await post('/api/reports/weekly-late-review/notes', 'leader_kinhte').send({ week: '2026-W11', dossierCode: codes.D11, cause: 'x', correctiveAction: 'y' });
+    expect(
+      (
+        await post('/api/reports/weekly-late-review/notes', 'auditor').send({
+          week: '2026-W11',
+          dossierCode: codes.D2,
+          cause: 'x',
+          correctiveAction: 'y',
+        })
+      ).status,
+    ).toBe(403);
+    const otherUnit = await post('/api/reports/weekly-late-review/notes', 'leader_kinhte').send({
+      week: '2026-W11',
+      dossierCode: codes.D11,
+      cause: 'x',
+      correctiveAction: 'y',
+    });
     expect(otherUnit.status).toBe(400);
 
-    const n3 = await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W11', dossierCode: codes.D2, cause: 'Chờ kết quả xác minh', correctiveAction: 'Trả kết quả trước 18/03' });
+    const n3 = await post('/api/reports/weekly-late-review/notes').send({
+      week: '2026-W11',
+      dossierCode: codes.D2,
+      cause: 'Chờ kết quả xác minh',
+      correctiveAction: 'Trả kết quả trước 18/03',
+    });
     expect(n3.status).toBe(201);
     const inProgress = await post('/api/reports/weekly-late-review/sign-off').send({ week: '2026-W12' });
     expect(inProgress.status).toBe(409);
-    const signed = await post('/api/reports/weekly-late-review/sign-off', 'leader').send({ week: '2026-W11', summary: 'Đã rà soát 6 hồ sơ' });
+    const signed = await post('/api/reports/weekly-late-review/sign-off', 'leader').send({
+      week: '2026-W11',
+      summary: 'Đã rà soát 6 hồ sơ',
+    });
     expect(signed.status).toBe(201);
-    expect(signed.body).toMatchObject({ type: 'WEEK_SIGNED_OFF', seq: 2, prevHash: n3.body.hash, actor: 'leader', payload: { summary: 'Đã rà soát 6 hồ sơ' } });
+    expect(signed.body).toMatchObject({
+      type: 'WEEK_SIGNED_OFF',
+      seq: 2,
+      prevHash: n3.body.hash,
+      actor: 'leader',
+      payload: { summary: 'Đã rà soát 6 hồ sơ' },
+    });
 
-    const refused = await post('/api/reports/weekly-late-review/notes').send({ week: '2026-W11', dossierCode: codes.D3, cause: 'x', correctiveAction: 'y' });
+    const refused = await post('/api/reports/weekly-late-review/notes').send({
+      week: '2026-W11',
+      dossierCode: codes.D3,
+      cause: 'x',
+      correctiveAction: 'y',
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', details: { allowed: [] } });
     expect((await post('/api/reports/weekly-late-review/sign-off').send({ week: '2026-W11' })).status).toBe(409);
 
     const chain = await listReviewEvents(s.engine.db, '2026-W11', 'centre');
-    expect(chain.map((e) => [e.seq, e.type])).toEqual([[1, 'REVIEW_NOTE'], [2, 'WEEK_SIGNED_OFF']]);
+    expect(chain.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'REVIEW_NOTE'],
+      [2, 'WEEK_SIGNED_OFF'],
+    ]);
     expect(await verifyWeekChain(s.engine.db, '2026-W11', 'centre')).toMatchObject({ valid: true, length: 2, head: signed.body.hash });
     expect(await verifyWeekChain(s.engine.db, '2026-W10', 'centre')).toMatchObject({ valid: true, length: 2 });
 
     const r = await reviewJson();
-    expect(r.review).toMatchObject({ signedOff: true, signedOffBy: 'leader', summary: 'Đã rà soát 6 hồ sơ', notes: 1, chain: { valid: true } });
+    expect(r.review).toMatchObject({
+      signedOff: true,
+      signedOffBy: 'leader',
+      summary: 'Đã rà soát 6 hồ sơ',
+      notes: 1,
+      chain: { valid: true },
+    });
     const d2 = (r.dossiers as Json[]).find((d) => d.code === codes.D2)!;
-    expect(d2.notes).toEqual([expect.objectContaining({ cause: 'Chờ kết quả xác minh', correctiveAction: 'Trả kết quả trước 18/03', actor: 'supervisor' })]);
+    expect(d2.notes).toEqual([
+      expect.objectContaining({ cause: 'Chờ kết quả xác minh', correctiveAction: 'Trả kết quả trước 18/03', actor: 'supervisor' }),
+    ]);
     const d3 = (r.dossiers as Json[]).find((d) => d.code === codes.D3)!;
-    expect(d3.lastWeekNotes).toEqual([expect.objectContaining({ cause: 'Chưa phân công chuyên viên', correctiveAction: 'Phân công ngay trong ngày 10/03' })]);
-    expect(r.followUp).toEqual([expect.objectContaining({ code: codes.D8, state: 'returned', finalTimeliness: 'late', lastWeekNotes: [expect.objectContaining({ correctiveAction: 'Ủy quyền ký' })] })]);
+    expect(d3.lastWeekNotes).toEqual([
+      expect.objectContaining({ cause: 'Chưa phân công chuyên viên', correctiveAction: 'Phân công ngay trong ngày 10/03' }),
+    ]);
+    expect(r.followUp).toEqual([
+      expect.objectContaining({
+        code: codes.D8,
+        state: 'returned',
+        finalTimeliness: 'late',
+        lastWeekNotes: [expect.objectContaining({ correctiveAction: 'Ủy quyền ký' })],
+      }),
+    ]);
   });
 
   test('the next week shows what was promised for each dossier still late', async () => {
     const r = await reviewJson('2026-W12');
     expect(r.asOf).toBe(hanoi('2026-03-17 12:00'));
     const d2 = (r.dossiers as Json[]).find((d) => d.code === codes.D2)!;
-    expect(d2).toMatchObject({ category: 'overdue', notes: [], lastWeekNotes: [expect.objectContaining({ correctiveAction: 'Trả kết quả trước 18/03' })] });
+    expect(d2).toMatchObject({
+      category: 'overdue',
+      notes: [],
+      lastWeekNotes: [expect.objectContaining({ correctiveAction: 'Trả kết quả trước 18/03' })],
+    });
     const csv = await get('/api/reports/weekly-late-review?week=2026-W12&format=csv').buffer(true).parse(binary);
     const rows = parseCsv((csv.body as Buffer).subarray(3).toString('utf8'));
     const d2row = rows.find((row) => row[1] === codes.D2)!;
@@ -420,7 +614,10 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
 
   test('a tampered review record breaks the chain, and the review says so', async () => {
     await asDatabaseOwner(s.engine.db); // as the database owner: the application itself cannot change history
-    await s.engine.db('review_events').where({ week: '2026-W10', unit: 'centre', seq: 1 }).update({ payload: JSON.stringify({ dossierCode: codes.D3, cause: 'Đã sửa', correctiveAction: 'Đã sửa' }) });
+    await s.engine
+      .db('review_events')
+      .where({ week: '2026-W10', unit: 'centre', seq: 1 })
+      .update({ payload: JSON.stringify({ dossierCode: codes.D3, cause: 'Đã sửa', correctiveAction: 'Đã sửa' }) });
     expect(await verifyWeekChain(s.engine.db, '2026-W10', 'centre')).toMatchObject({ valid: false, brokenAt: { seq: 1 } });
     const r = await reviewJson('2026-W10');
     expect(r.review.chain).toMatchObject({ valid: false });

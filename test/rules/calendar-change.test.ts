@@ -17,7 +17,8 @@ describe.each(BACKENDS)('calendar changes on $name', (backend) => {
   });
   afterAll(async () => s.close());
 
-  const login = async (as: string): Promise<string> => (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
+  const login = async (as: string): Promise<string> =>
+    (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
   type Day = { date: string; name: string; kind?: string };
   async function edit2026(change: (y: { daysOff: Day[]; makeUpWorkingDays: Day[] }) => void) {
     const admin = await login('admin');
@@ -28,7 +29,8 @@ describe.each(BACKENDS)('calendar changes on $name', (backend) => {
     expect(res.status).toBe(200);
     return res.body as { calendarVersion: number; dossiersRecomputed: number };
   }
-  const verify = async (code: string) => (await s.http.get(`/api/dossiers/${code}/verify`).set('Authorization', `Bearer ${await login('auditor')}`)).body;
+  const verify = async (code: string) =>
+    (await s.http.get(`/api/dossiers/${code}/verify`).set('Authorization', `Bearer ${await login('auditor')}`)).body;
   const changes = async (code: string) => (await s.engine.engine.history(code)).filter((e) => e.type === 'CALENDAR_CHANGED');
 
   test('a holiday added in the middle of a running dossier moves both due dates later, with old and new dates in its history; the audit stays clean', async () => {
@@ -80,7 +82,11 @@ describe.each(BACKENDS)('calendar changes on $name', (backend) => {
     const { code } = await s.engine.engine.submit(submission(PROC), ACTORS.counter);
     await s.engine.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await s.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    await s.engine.engine.act(code, { type: 'REFUSE', reason: 'Không đủ điều kiện', signer: 'Vũ Đức Thắng' }, { username: 'leader_kinhte', unit: 'KINHTE' });
+    await s.engine.engine.act(
+      code,
+      { type: 'REFUSE', reason: 'Không đủ điều kiện', signer: 'Vũ Đức Thắng' },
+      { username: 'leader_kinhte', unit: 'KINHTE' },
+    );
     await edit2026((y) => y.daysOff.push({ date: '2026-03-20', name: 'Nghỉ đột xuất', kind: 'other' }));
     expect(await changes(code)).toEqual([]);
   });

@@ -55,6 +55,8 @@ describe.each(BACKENDS)('the supplement window on $name', (backend) => {
     const at = hanoi('2026-03-16 08:00'); // Mon: 4th working day after receipt
     const cmd = { type: 'REQUEST_SUPPLEMENT' as const, missing: ['x'], reason: 'y' };
     expect(stampCommand(cmd, context, at, specialist, cal)).toMatchObject({ late: true });
-    expect(stampCommand(cmd, { ...context, procedure: { ...context.procedure, supplementWindowDays: 5 } }, at, specialist, cal)).toMatchObject({ late: false });
+    expect(
+      stampCommand(cmd, { ...context, procedure: { ...context.procedure, supplementWindowDays: 5 } }, at, specialist, cal),
+    ).toMatchObject({ late: false });
   });
 });

@@ -19,13 +19,21 @@ describe.each(BACKENDS)('the official code at receipt on $name', (backend) => {
   afterAll(async () => s.close());
 
   // a fresh session each time: the tests move the clock past a session's lifetime
-  const login = async (as = 'counter'): Promise<string> => (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
+  const login = async (as = 'counter'): Promise<string> =>
+    (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
   const send = async (code: string, body: Record<string, unknown>, as = 'counter') =>
-    s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${await login(as)}`).set('If-Match', String((await s.engine.engine.get(code)).version)).send(body);
+    s.http
+      .post(`/api/dossiers/${code}/events`)
+      .set('Authorization', `Bearer ${await login(as)}`)
+      .set('If-Match', String((await s.engine.engine.get(code)).version))
+      .send(body);
 
   test('an online dossier submitted on 03/03 and received on 05/03 gets the code of 05/03; its submission reference keeps finding it', async () => {
     s.engine.at('2026-03-03 09:00');
-    const created = await s.http.post('/api/dossiers').set('Authorization', `Bearer ${await login()}`).send(submission(PROC, 'online'));
+    const created = await s.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${await login()}`)
+      .send(submission(PROC, 'online'));
     expect(created.status).toBe(201);
     const ref = created.body.code as string;
     expect(ref).toMatch(new RegExp(`^${AGENCY.replace(/\./g, '\\.')}-260303-DK\\d{4}$`));
@@ -72,10 +80,18 @@ describe.each(BACKENDS)('the official code at receipt on $name', (backend) => {
     s.engine.at('2026-03-09 09:00');
     const token = await login();
     const body = submission(PROC, 'online', 'Trần Thị Mơ');
-    const first = await s.http.post('/api/dossiers').set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'rules-b-online-1').send(body);
+    const first = await s.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'rules-b-online-1')
+      .send(body);
     expect(first.status).toBe(201);
     await send(first.body.code, { type: 'RECEIVE' });
-    const again = await s.http.post('/api/dossiers').set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'rules-b-online-1').send(body);
+    const again = await s.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'rules-b-online-1')
+      .send(body);
     expect(again.status).toBe(200);
     expect(again.body.submissionRef).toBe(first.body.code);
     expect(again.body.code).toMatch(/-260309-\d{4}$/);

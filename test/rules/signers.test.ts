@@ -28,7 +28,11 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
   }
   const version = async (code: string) => (await s.engine.engine.get(code)).version;
   const send = async (as: string, code: string, body: Record<string, unknown>) =>
-    s.http.post(`/api/dossiers/${code}/events`).set('Authorization', `Bearer ${await s.login(as)}`).set('If-Match', String(await version(code))).send(body);
+    s.http
+      .post(`/api/dossiers/${code}/events`)
+      .set('Authorization', `Bearer ${await s.login(as)}`)
+      .set('If-Match', String(await version(code)))
+      .send(body);
   const form = async (code: string, kind: string) =>
     (await s.http.get(`/api/dossiers/${code}/forms/${kind}`).set('Authorization', `Bearer ${await s.login('counter')}`)).text;
 
@@ -48,11 +52,21 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
     const bad = await s.http.patch('/api/users/specialist').set('Authorization', `Bearer ${admin}`).send({ title: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].field).toBe('title');
-    const ok = await s.http.patch('/api/users/specialist').set('Authorization', `Bearer ${admin}`).send({ title: 'Phó Trưởng phòng Kinh tế' });
+    const ok = await s.http
+      .patch('/api/users/specialist')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ title: 'Phó Trưởng phòng Kinh tế' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ username: 'specialist', fullName: 'Trần Văn Minh', title: 'Phó Trưởng phòng Kinh tế' });
     expect((await s.http.patch('/api/users/nobody.here').set('Authorization', `Bearer ${admin}`).send({ title: 'x' })).status).toBe(404);
-    expect((await s.http.patch('/api/users/specialist').set('Authorization', `Bearer ${await s.login('counter')}`).send({ title: 'x' })).status).toBe(403);
+    expect(
+      (
+        await s.http
+          .patch('/api/users/specialist')
+          .set('Authorization', `Bearer ${await s.login('counter')}`)
+          .send({ title: 'x' })
+      ).status,
+    ).toBe(403);
     await s.http.patch('/api/users/specialist').set('Authorization', `Bearer ${admin}`).send({ title: 'Chuyên viên Phòng Kinh tế' });
   });
 
@@ -61,13 +75,19 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
     const res = await s.http.get(`/api/dossiers/${code}/signers`).set('Authorization', `Bearer ${await s.login('counter')}`);
     expect(res.status).toBe(200);
     expect(res.body.responsibleUnit).toBe('KINHTE');
-    expect(res.body.signers).toEqual([
-      { username: 'leader_kinhte', fullName: 'Vũ Đức Thắng', title: 'Trưởng phòng Kinh tế', unit: 'KINHTE' },
-      { username: 'leader', fullName: 'Lê Quang Hùng', title: 'Phó Chủ tịch Ủy ban nhân dân xã', unit: 'LANHDAO' },
-    ].sort((a, b) => a.unit.localeCompare(b.unit)));
-    const vhxh = await s.http.get(`/api/dossiers/${code}/signers?responsibleUnit=VHXH`).set('Authorization', `Bearer ${await s.login('counter')}`);
+    expect(res.body.signers).toEqual(
+      [
+        { username: 'leader_kinhte', fullName: 'Vũ Đức Thắng', title: 'Trưởng phòng Kinh tế', unit: 'KINHTE' },
+        { username: 'leader', fullName: 'Lê Quang Hùng', title: 'Phó Chủ tịch Ủy ban nhân dân xã', unit: 'LANHDAO' },
+      ].sort((a, b) => a.unit.localeCompare(b.unit)),
+    );
+    const vhxh = await s.http
+      .get(`/api/dossiers/${code}/signers?responsibleUnit=VHXH`)
+      .set('Authorization', `Bearer ${await s.login('counter')}`);
     expect(vhxh.body.signers.map((x: { username: string }) => x.username)).toEqual(['leader']);
-    const bad = await s.http.get(`/api/dossiers/${code}/signers?for=RECORD_RESULT`).set('Authorization', `Bearer ${await s.login('counter')}`);
+    const bad = await s.http
+      .get(`/api/dossiers/${code}/signers?for=RECORD_RESULT`)
+      .set('Authorization', `Bearer ${await s.login('counter')}`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].field).toBe('for');
   });
@@ -77,10 +97,19 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
     const before = await version(code);
     for (const signer of ['specialist', 'counter', 'Vũ Đức Thắng', 'nobody.here']) {
       const res = await send('leader_kinhte', code, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh', signer, newDueDate: '2026-03-12' });
-      expect({ signer, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({ signer, status: 400, field: 'signer' });
+      expect({ signer, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({
+        signer,
+        status: 400,
+        field: 'signer',
+      });
     }
     expect(await version(code)).toBe(before);
-    const ok = await send('leader_kinhte', code, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh', signer: 'leader_kinhte', newDueDate: '2026-03-12' });
+    const ok = await send('leader_kinhte', code, {
+      type: 'ISSUE_APOLOGY',
+      reason: 'Chờ xác minh',
+      signer: 'leader_kinhte',
+      newDueDate: '2026-03-12',
+    });
     expect(ok.status).toBe(200);
     const apology = (await s.engine.engine.history(code)).findLast((e) => e.type === 'ISSUE_APOLOGY')!;
     expect(apology.payload).toMatchObject({ signer: 'Vũ Đức Thắng', signerTitle: 'Trưởng phòng Kinh tế', signerUsername: 'leader_kinhte' });
@@ -91,10 +120,24 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
 
   test('a leader of another office cannot sign an apology for this one', async () => {
     const admin = await s.login('admin');
-    await s.http.post('/api/users').set('Authorization', `Bearer ${admin}`)
-      .send({ username: 'leader_vhxh', fullName: 'Đinh Thị Thu', title: 'Trưởng phòng Văn hóa - Xã hội', password: 'long-password-vhxh', roles: ['leader'], unit: 'VHXH' });
+    await s.http
+      .post('/api/users')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        username: 'leader_vhxh',
+        fullName: 'Đinh Thị Thu',
+        title: 'Trưởng phòng Văn hóa - Xã hội',
+        password: 'long-password-vhxh',
+        roles: ['leader'],
+        unit: 'VHXH',
+      });
     const code = await atReview();
-    const res = await send('leader_kinhte', code, { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh', signer: 'leader_vhxh', newDueDate: '2026-03-12' });
+    const res = await send('leader_kinhte', code, {
+      type: 'ISSUE_APOLOGY',
+      reason: 'Chờ xác minh',
+      signer: 'leader_vhxh',
+      newDueDate: '2026-03-12',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0]).toMatchObject({ field: 'signer' });
   });
@@ -113,7 +156,9 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
 
   test('the engine itself refuses a refusal after receipt without a signer', async () => {
     const code = await atReview();
-    await expect(s.engine.engine.act(code, { type: 'REFUSE', reason: 'x' }, specialist)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(s.engine.engine.act(code, { type: 'REFUSE', reason: 'x' }, specialist)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });
 
@@ -123,7 +168,10 @@ describe('apology.maxReappointments means "at most once" in law', () => {
     const without = ProcedureDefinitionSchema.safeParse({ ...base, apology: { maxReappointments: n } });
     expect(without.success).toBe(false);
     expect(without.error!.issues[0]!.path).toEqual(['apology', 'maxReappointments']);
-    const withBasis = ProcedureDefinitionSchema.safeParse({ ...base, apology: { maxReappointments: n, legalBasis: 'Luật Đất đai 2024, Điều 22' } });
+    const withBasis = ProcedureDefinitionSchema.safeParse({
+      ...base,
+      apology: { maxReappointments: n, legalBasis: 'Luật Đất đai 2024, Điều 22' },
+    });
     expect(withBasis.success).toBe(true);
   });
   test('once is the default and needs no legal basis', () => {

@@ -43,7 +43,13 @@ function commandOf(e: StoredEvent): Command {
     case 'PAUSE':
       return { type: 'PAUSE', reason: p.reason, ...opt('note', p.note) };
     case 'RECORD_RESULT':
-      return { type: 'RECORD_RESULT', documentNumber: p.documentNumber, documentDate: p.documentDate, signer: p.signer, digitised: p.digitised };
+      return {
+        type: 'RECORD_RESULT',
+        documentNumber: p.documentNumber,
+        documentDate: p.documentDate,
+        signer: p.signer,
+        digitised: p.digitised,
+      };
     case 'REFUSE':
       return { type: 'REFUSE', reason: p.reason, ...opt('signer', p.signer) };
     case 'ISSUE_APOLOGY':
@@ -75,7 +81,9 @@ function sweepMoment(nextCheck: string, after: string): string {
 }
 
 async function eventsOf(db: Knex, id: string): Promise<StoredEvent[]> {
-  return (await db('dossier_events').where({ dossier_id: id }).orderBy('seq')).map((r: Record<string, unknown>) => decodeRow(eventRowFromDb(r)));
+  return (await db('dossier_events').where({ dossier_id: id }).orderBy('seq')).map((r: Record<string, unknown>) =>
+    decodeRow(eventRowFromDb(r)),
+  );
 }
 
 /** Dossiers that together show every event type, then a few more, in submission order. */
@@ -97,7 +105,8 @@ async function pickDossiers(db: Knex, extra: number): Promise<{ id: string; code
       mine.forEach((t) => seen.add(t));
     }
   }
-  for (let i = 0; i < rows.length && extra > 0; i += Math.floor(rows.length / extra) + 1, extra--) picked.add((rows[i] as { id: string }).id);
+  for (let i = 0; i < rows.length && extra > 0; i += Math.floor(rows.length / extra) + 1, extra--)
+    picked.add((rows[i] as { id: string }).id);
   return (rows as { id: string; code: string }[]).filter((r) => picked.has(r.id));
 }
 
@@ -112,7 +121,13 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
     const target = await backend.create();
     const clock = new ManualClock(hanoi(`${END} 00:00`));
     // The generator numbers dossiers at submission (its histories predate codes given at receipt).
-    const ctx = await createEngineContext({ url: target.url, schema: target.schema, sqliteDriver: target.sqliteDriver, clock, codeAtSubmission: true });
+    const ctx = await createEngineContext({
+      url: target.url,
+      schema: target.schema,
+      sqliteDriver: target.sqliteDriver,
+      clock,
+      codeAtSubmission: true,
+    });
     const engineDb = ctx.db;
     try {
       const picked = await pickDossiers(g.db, 12);
@@ -129,7 +144,16 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
         mockNextId = id;
         clock.set(submit.occurredAt);
         const actor = (e: StoredEvent) => ({ username: e.actor, unit: e.actorUnit });
-        const created = await ctx.engine.submit({ procedureCode: p.terms.code, channel: p.channel, applicant: p.applicant, documents: p.documents, ...(p.note ? { note: p.note } : {}) }, actor(submit));
+        const created = await ctx.engine.submit(
+          {
+            procedureCode: p.terms.code,
+            channel: p.channel,
+            applicant: p.applicant,
+            documents: p.documents,
+            ...(p.note ? { note: p.note } : {}),
+          },
+          actor(submit),
+        );
         expect(created.code).toBe(code);
         const start = p.channel === 'counter' ? 2 : 1; // at the counter the submission is received at once
         for (let i = start; i < events.length; i++) {
@@ -143,7 +167,8 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
             expect(await ctx.engine.sweepDossier(code)).toBe('sent');
           } else {
             // Nothing was due for the sweeper before this command.
-            if (nextCheck) expect([code, e.seq, sweepMoment(nextCheck, events[i - 1]!.occurredAt) >= e.occurredAt]).toEqual([code, e.seq, true]);
+            if (nextCheck)
+              expect([code, e.seq, sweepMoment(nextCheck, events[i - 1]!.occurredAt) >= e.occurredAt]).toEqual([code, e.seq, true]);
             clock.set(e.occurredAt);
             await ctx.engine.act(code, commandOf(e), actor(e));
           }
@@ -156,10 +181,31 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
         const generated = await g.db('dossiers').where({ id }).first();
         expect(last).toEqual(generated);
         const strip = (rows: Record<string, unknown>[]) => rows.map(({ id: _id, ...rest }) => rest);
-        expect(strip(await engineDb('dossier_events').where({ dossier_id: id }).orderBy('seq'))).toEqual(strip(await g.db('dossier_events').where({ dossier_id: id }).orderBy('seq')));
+        expect(strip(await engineDb('dossier_events').where({ dossier_id: id }).orderBy('seq'))).toEqual(
+          strip(await g.db('dossier_events').where({ dossier_id: id }).orderBy('seq')),
+        );
       }
       // The replayed sample covers every event type the generator writes.
-      for (const t of ['SUBMIT', 'RECEIVE', 'ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'PAUSE', 'RESUME', 'RECORD_RESULT', 'REFUSE', 'ISSUE_APOLOGY', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE']) {
+      for (const t of [
+        'SUBMIT',
+        'RECEIVE',
+        'ASSIGN',
+        'COMPLETE_STEP',
+        'RETURN_STEP',
+        'REQUEST_SUPPLEMENT',
+        'RECEIVE_SUPPLEMENT',
+        'PAUSE',
+        'RESUME',
+        'RECORD_RESULT',
+        'REFUSE',
+        'ISSUE_APOLOGY',
+        'RETURN_RESULT',
+        'REQUEST_WITHDRAWAL',
+        'WITHDRAW',
+        'DEADLINE_APPROACHING',
+        'DEADLINE_PASSED',
+        'STEP_OVERDUE',
+      ]) {
         expect([t, types.has(t)]).toEqual([t, true]);
       }
     } finally {

@@ -36,7 +36,12 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
   test('the columns the audit does not replay (metrics, next_check_at) are what the engine computes from the replayed events', async () => {
     const cal = await new CalendarProvider(g.db).latest();
     const rows = (await g.db('dossiers').select('*')).map((r: Record<string, unknown>) => ({ raw: r, row: dossierRowFromDb(r) }));
-    const events = (await g.db('dossier_events').select('*').orderBy([{ column: 'dossier_id' }, { column: 'seq' }])).map(eventRowFromDb);
+    const events = (
+      await g
+        .db('dossier_events')
+        .select('*')
+        .orderBy([{ column: 'dossier_id' }, { column: 'seq' }])
+    ).map(eventRowFromDb);
     const byDossier = new Map<string, ReturnType<typeof eventRowFromDb>[]>();
     for (const e of events) byDossier.set(e.dossier_id, [...(byDossier.get(e.dossier_id) ?? []), e]);
     const bool = (v: unknown) => (v === null || v === undefined ? null : Boolean(Number(v)));
@@ -59,7 +64,9 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
   }, 60_000);
 
   test('dossier codes are gap-free per agency and day, and code_sequences end at each day’s last number', async () => {
-    const codes = (await g.db('dossiers').select('code', 'agency_code', 'submitted_at')).map((r: { code: string; agency_code: string }) => r);
+    const codes = (await g.db('dossiers').select('code', 'agency_code', 'submitted_at')).map(
+      (r: { code: string; agency_code: string }) => r,
+    );
     const perDay = new Map<string, number[]>();
     for (const { code, agency_code } of codes) {
       const m = /^(.+)-(\d{6})-(\d{4,})$/.exec(code)!;
@@ -85,11 +92,35 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
     const lateApologised = await count(g.db('dossiers').where({ final_timeliness: 'late' }).where('apology_count', '>', 0));
     expect(lateApologised / late).toBeGreaterThan(0.6);
     expect(await count(g.db('dossiers').where('supplement_count', '>', 0))).toBeGreaterThan(10);
-    const types = new Map(((await g.db('dossier_events').select('type').count({ n: '*' }).groupBy('type')) as { type: string; n: unknown }[]).map((r) => [r.type, Number(r.n)]));
-    for (const t of ['PAUSE', 'RESUME', 'REQUEST_SUPPLEMENT', 'RECEIVE_SUPPLEMENT', 'ISSUE_APOLOGY', 'RETURN_STEP', 'REFUSE', 'REQUEST_WITHDRAWAL', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'STEP_OVERDUE', 'RETURN_RESULT']) {
+    const types = new Map(
+      ((await g.db('dossier_events').select('type').count({ n: '*' }).groupBy('type')) as { type: string; n: unknown }[]).map((r) => [
+        r.type,
+        Number(r.n),
+      ]),
+    );
+    for (const t of [
+      'PAUSE',
+      'RESUME',
+      'REQUEST_SUPPLEMENT',
+      'RECEIVE_SUPPLEMENT',
+      'ISSUE_APOLOGY',
+      'RETURN_STEP',
+      'REFUSE',
+      'REQUEST_WITHDRAWAL',
+      'WITHDRAW',
+      'DEADLINE_APPROACHING',
+      'DEADLINE_PASSED',
+      'STEP_OVERDUE',
+      'RETURN_RESULT',
+    ]) {
       expect([t, (types.get(t) ?? 0) > 0]).toEqual([t, true]);
     }
-    const states = new Map(((await g.db('dossiers').select('state').count({ n: '*' }).groupBy('state')) as { state: string; n: unknown }[]).map((r) => [r.state, Number(r.n)]));
+    const states = new Map(
+      ((await g.db('dossiers').select('state').count({ n: '*' }).groupBy('state')) as { state: string; n: unknown }[]).map((r) => [
+        r.state,
+        Number(r.n),
+      ]),
+    );
     for (const s of [...OPEN_STATES, 'returned', 'refused_intake', 'withdrawn']) expect([s, (states.get(s) ?? 0) > 0]).toEqual([s, true]);
     // Open dossiers are the recent ones: nothing happened at or after the end of the history.
     const [last] = await g.db('dossier_events').max({ at: 'occurred_at' });
@@ -101,20 +132,41 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
     const clock = new ManualClock(hanoi(`${END} 09:00`));
     const ctx = await createEngineContext({ url: g.url, schema: g.schema, clock, prepare: false });
     try {
-      const open = await g.db('dossiers').where({ agency_code: '000.00.12.H29' }).whereIn('state', ['assigned', 'processing']).orderBy('code').first();
+      const open = await g
+        .db('dossiers')
+        .where({ agency_code: '000.00.12.H29' })
+        .whereIn('state', ['assigned', 'processing'])
+        .orderBy('code')
+        .first();
       const before = dossierRowFromDb(open);
       const view = await ctx.engine.get(before.code);
-      const cmd = view.allowedEvents.includes('COMPLETE_STEP') ? ({ type: 'COMPLETE_STEP' } as const) : ({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân rút hồ sơ', via: 'counter' } as const);
-      const moved = await ctx.engine.act(before.code, cmd, { username: 'c01.motcua1', unit: 'TTPVHCC' }, { expectedVersion: before.version });
+      const cmd = view.allowedEvents.includes('COMPLETE_STEP')
+        ? ({ type: 'COMPLETE_STEP' } as const)
+        : ({ type: 'REQUEST_WITHDRAWAL', reason: 'Công dân rút hồ sơ', via: 'counter' } as const);
+      const moved = await ctx.engine.act(
+        before.code,
+        cmd,
+        { username: 'c01.motcua1', unit: 'TTPVHCC' },
+        { expectedVersion: before.version },
+      );
       expect(moved.version).toBe(before.version + 1);
       const [appended] = (await ctx.engine.history(before.code)).slice(-1);
       expect(appended).toMatchObject({ type: cmd.type, prevHash: before.last_hash });
 
       // On the busiest generated day the next number follows the generated ones; after the end a new day starts at 1.
-      const busiest = (await g.db('code_sequences').where({ agency_code: '000.00.12.H29' }).orderBy([{ column: 'last', order: 'desc' }, { column: 'day' }]).first()) as { day: string; last: number };
+      const busiest = (await g
+        .db('code_sequences')
+        .where({ agency_code: '000.00.12.H29' })
+        .orderBy([{ column: 'last', order: 'desc' }, { column: 'day' }])
+        .first()) as { day: string; last: number };
       const day = `20${busiest.day.slice(0, 2)}-${busiest.day.slice(2, 4)}-${busiest.day.slice(4)}`;
       clock.set(hanoi(`${day} 16:00`));
-      const sub = { procedureCode: '1.001612', channel: 'counter' as const, applicant: { fullName: 'Nguyễn Văn Mới', idNumber: '001090000001', phone: '0912000000', address: 'Hà Nội' }, documents: [{ name: 'Giấy đề nghị', copies: 1 }] };
+      const sub = {
+        procedureCode: '1.001612',
+        channel: 'counter' as const,
+        applicant: { fullName: 'Nguyễn Văn Mới', idNumber: '001090000001', phone: '0912000000', address: 'Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị', copies: 1 }],
+      };
       const a = await ctx.engine.submit(sub, { username: 'c01.motcua1', unit: 'TTPVHCC' });
       expect(a.code).toBe(`000.00.12.H29-${busiest.day}-${String(Number(busiest.last) + 1).padStart(4, '0')}`);
       clock.set(hanoi(`${END} 09:30`));
@@ -129,6 +181,8 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
   }, 60_000);
 
   test('generating into a database that already holds dossiers is refused', async () => {
-    await expect(generate({ db: g.db, dossiers: 10, centres: 1, months: 1, seed: 'again', end: END })).rejects.toThrow(/already holds dossiers/);
+    await expect(generate({ db: g.db, dossiers: 10, centres: 1, months: 1, seed: 'again', end: END })).rejects.toThrow(
+      /already holds dossiers/,
+    );
   });
 });

@@ -35,7 +35,19 @@ export async function generatedDb(backend: Backend, opts: Partial<Omit<GenerateO
 export async function chainsOf(db: Knex): Promise<string[]> {
   const rows = await db('dossier_events as e')
     .join('dossiers as d', 'd.id', 'e.dossier_id')
-    .select('d.code', 'e.dossier_id', 'e.seq', 'e.type', 'e.payload', 'e.actor', 'e.actor_unit', 'e.occurred_at', 'e.machine_version', 'e.prev_hash', 'e.hash')
+    .select(
+      'd.code',
+      'e.dossier_id',
+      'e.seq',
+      'e.type',
+      'e.payload',
+      'e.actor',
+      'e.actor_unit',
+      'e.occurred_at',
+      'e.machine_version',
+      'e.prev_hash',
+      'e.hash',
+    )
     .orderBy([{ column: 'd.code' }, { column: 'e.seq' }]);
   return rows.map((r: Record<string, unknown>) => {
     const e = eventRowFromDb(r);

@@ -51,7 +51,10 @@ describe.each(BACKENDS)('read scope: the in-memory check and the SQL filter agre
     t = await startEngine(backend);
     const world = fc.sample(fc.array(dossierArb, { minLength: 12, maxLength: 12 }), 1)[0]!;
     for (const d of world) {
-      const created = await t.engine.submit(submission(PROCEDURE, d.online ? 'online' : 'counter'), { username: 'counter', unit: 'TTPVHCC' });
+      const created = await t.engine.submit(submission(PROCEDURE, d.online ? 'online' : 'counter'), {
+        username: 'counter',
+        unit: 'TTPVHCC',
+      });
       codes.push(created.code);
       if (d.online) continue; // stays submitted at no unit
       for (const m of d.moves) {

@@ -48,7 +48,10 @@ export class ApiClient {
   /** A request; throws NoAnswer when no HTTP answer came back. */
   async call(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
     if (!opts.as) return this.raw(method, path, opts);
-    const first = await this.raw(method, path, { ...opts, headers: { ...opts.headers, Authorization: `Bearer ${await this.login(opts.as)}` } });
+    const first = await this.raw(method, path, {
+      ...opts,
+      headers: { ...opts.headers, Authorization: `Bearer ${await this.login(opts.as)}` },
+    });
     if (first.status !== 401) return first;
     return this.raw(method, path, { ...opts, headers: { ...opts.headers, Authorization: `Bearer ${await this.login(opts.as, true)}` } });
   }
@@ -119,7 +122,12 @@ export function submissionBody(i: number, procedureCode = '1.001612') {
   return {
     procedureCode,
     channel: 'counter',
-    applicant: { fullName: `Nguyễn Văn Thử ${i}`, idNumber: `0011900${String(10000 + (i % 90000)).padStart(5, '0')}`, phone: `09120${String(i % 100000).padStart(5, '0')}`, address: 'Phường Hoàn Kiếm, Hà Nội' },
+    applicant: {
+      fullName: `Nguyễn Văn Thử ${i}`,
+      idNumber: `0011900${String(10000 + (i % 90000)).padStart(5, '0')}`,
+      phone: `09120${String(i % 100000).padStart(5, '0')}`,
+      address: 'Phường Hoàn Kiếm, Hà Nội',
+    },
     documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
   };
 }

@@ -17,7 +17,9 @@ export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', '
 
 if (!HAVE_CHROMIUM && !IN_CI) {
   // eslint-disable-next-line no-console -- a skipped suite must be loud
-  console.warn(`\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`);
+  console.warn(
+    `\n${'*'.repeat(78)}\n*** SKIPPED browser tests: chromium not found at ${CHROMIUM} (set CHROMIUM_PATH) ***\n${'*'.repeat(78)}\n`,
+  );
 }
 
 /** `test` when the browser tests must run, `test.skip` on a developer's machine without Chromium. */
@@ -37,7 +39,16 @@ export async function listenAndLaunch(server: TestServer): Promise<{ http: Serve
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return { http, base, browser };
 }
@@ -59,8 +70,19 @@ export function watchForProblems(page: Page, who: string, problems: string[]): v
  * A fresh browser (own sessionStorage) at 1366×768 in Asia/Ho_Chi_Minh, its clock fixed at `now`, signed
  * in as `username` (password "demo") through the login form; every page it opens is watched.
  */
-export async function signInPage(browser: Browser, base: string, username: string, now: Date, problems: string[]): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
+export async function signInPage(
+  browser: Browser,
+  base: string,
+  username: string,
+  now: Date,
+  problems: string[],
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+  });
   await context.clock.setFixedTime(now);
   context.on('page', (p) => watchForProblems(p, username, problems));
   const page = await context.newPage();
@@ -78,4 +100,3 @@ export async function closeAll(browser: Browser | undefined, http: Server | unde
   if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
   await server?.close();
 }
-

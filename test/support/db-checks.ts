@@ -43,9 +43,13 @@ export async function missingAcks(db: Knex, acks: Ack[]): Promise<string[]> {
       problems.push(`${a.code}: acknowledged ${a.type} (v${a.version}, via ${a.via}) but the dossier is not in the database`);
       continue;
     }
-    if (f.version < a.version) problems.push(`${a.code}: acknowledged v${a.version} (${a.type} via ${a.via}) but the database has v${f.version}`);
+    if (f.version < a.version)
+      problems.push(`${a.code}: acknowledged v${a.version} (${a.type} via ${a.via}) but the database has v${f.version}`);
     const found = f.events.filter((e) => e.seq > a.fromVersion && e.seq <= a.version && e.type === a.type && e.actor === a.actor);
-    if (found.length !== 1) problems.push(`${a.code}: acknowledged ${a.type} by ${a.actor} in (v${a.fromVersion}, v${a.version}] via ${a.via}, found ${found.length}`);
+    if (found.length !== 1)
+      problems.push(
+        `${a.code}: acknowledged ${a.type} by ${a.actor} in (v${a.fromVersion}, v${a.version}] via ${a.via}, found ${found.length}`,
+      );
   }
   return problems;
 }
@@ -85,12 +89,21 @@ export async function seqProblems(db: Knex): Promise<string[]> {
     .groupBy('d.id', 'd.code', 'd.version')
     .select('d.code', 'd.version', db.raw('count(e.id) as n'), db.raw('min(e.seq) as lo'), db.raw('max(e.seq) as hi'));
   return rows
-    .filter((r: { version: unknown; n: unknown; lo: unknown; hi: unknown }) => !(Number(r.lo) === 1 && Number(r.hi) === Number(r.version) && Number(r.n) === Number(r.version)))
-    .map((r: { code: string; version: unknown; n: unknown; lo: unknown; hi: unknown }) => `${r.code}: version ${r.version}, ${r.n} events, seq ${r.lo}..${r.hi}`);
+    .filter(
+      (r: { version: unknown; n: unknown; lo: unknown; hi: unknown }) =>
+        !(Number(r.lo) === 1 && Number(r.hi) === Number(r.version) && Number(r.n) === Number(r.version)),
+    )
+    .map(
+      (r: { code: string; version: unknown; n: unknown; lo: unknown; hi: unknown }) =>
+        `${r.code}: version ${r.version}, ${r.n} events, seq ${r.lo}..${r.hi}`,
+    );
 }
 
 export async function duplicateCodes(db: Knex): Promise<string[]> {
-  const rows = (await db('dossiers').select('code').count({ n: '*' }).groupBy('code').havingRaw('count(*) > 1')) as unknown as { code: string; n: unknown }[];
+  const rows = (await db('dossiers').select('code').count({ n: '*' }).groupBy('code').havingRaw('count(*) > 1')) as unknown as {
+    code: string;
+    n: unknown;
+  }[];
   return rows.map((r) => `${r.code} × ${r.n}`);
 }
 

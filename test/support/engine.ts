@@ -16,7 +16,11 @@ export function hanoi(local: string): string {
 
 export type StartedEngine = TestEngine & { dbUrl: string; dbSchema?: string; drop(): Promise<void> };
 
-export async function startEngine(backend: Backend, start = '2026-03-03 09:00', extra: { poolMax?: number; dueSoonThresholdMs?: number; apologyLeadMs?: number } = {}): Promise<StartedEngine> {
+export async function startEngine(
+  backend: Backend,
+  start = '2026-03-03 09:00',
+  extra: { poolMax?: number; dueSoonThresholdMs?: number; apologyLeadMs?: number } = {},
+): Promise<StartedEngine> {
   const db = await backend.create();
   const clock = new ManualClock(hanoi(start));
   const ctx = await createEngineContext({ url: db.url, schema: db.schema, sqliteDriver: db.sqliteDriver, clock, ...extra });

@@ -100,24 +100,27 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined && headers['transfer-encoding'] === undefined) headers['content-length'] = req.body.length;
-    const r = http.request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent, insecureHTTPParser: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        let json: unknown;
-        if (/application\/json/.test(String(res.headers['content-type'] ?? ''))) {
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
+    const r = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent, insecureHTTPParser: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
+          let json: unknown;
+          if (/application\/json/.test(String(res.headers['content-type'] ?? ''))) {
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
           }
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json });
-      });
-    });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json });
+        });
+      },
+    );
     // the server may answer (413, 415) before reading the whole body and close: the answer still counts
     r.on('error', (err) => reject(err));
     if (req.body !== undefined) r.write(req.body);
@@ -129,7 +132,8 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
 
 /** null when the answer is an error with exactly {error: {code, message, details?}}, else what is wrong. */
 export function errorShapeProblem(res: RawResponse): string | null {
-  if (!/^application\/json/.test(String(res.headers['content-type'] ?? ''))) return `${res.status} with content-type ${String(res.headers['content-type'])}`;
+  if (!/^application\/json/.test(String(res.headers['content-type'] ?? '')))
+    return `${res.status} with content-type ${String(res.headers['content-type'])}`;
   const b = res.json as Json | undefined;
   if (!b || typeof b !== 'object' || Array.isArray(b)) return 'body is not an object';
   if (Object.keys(b).join() !== 'error') return `top-level keys ${Object.keys(b).join()}`;
@@ -139,12 +143,14 @@ export function errorShapeProblem(res: RawResponse): string | null {
   if (extra.length) return `extra keys ${extra.join()}`;
   if (typeof e.code !== 'string' || !/^[A-Z_]+$/.test(e.code)) return `code ${JSON.stringify(e.code)}`;
   if (typeof e.message !== 'string' || e.message.length === 0) return 'message missing';
-  if (e.details !== undefined && (typeof e.details !== 'object' || e.details === null || Array.isArray(e.details))) return 'details is not an object';
+  if (e.details !== undefined && (typeof e.details !== 'object' || e.details === null || Array.isArray(e.details)))
+    return 'details is not an object';
   if (e.code === 'VALIDATION_FAILED') {
     const issues = (e.details as Json | undefined)?.issues;
     if (!Array.isArray(issues) || issues.length === 0) return 'VALIDATION_FAILED without details.issues';
     for (const i of issues as Json[]) {
-      if (typeof i.field !== 'string' || !i.field || typeof i.reason !== 'string' || !i.reason) return `issue without field and reason: ${JSON.stringify(i)}`;
+      if (typeof i.field !== 'string' || !i.field || typeof i.reason !== 'string' || !i.reason)
+        return `issue without field and reason: ${JSON.stringify(i)}`;
     }
   }
   return null;
@@ -154,7 +160,11 @@ export function errorShapeProblem(res: RawResponse): string | null {
 
 export async function tableNames(db: Knex): Promise<string[]> {
   if (db.client.config.client === 'pg') {
-    const rows = (await db.raw(`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)).rows as { name: string }[];
+    const rows = (
+      await db.raw(
+        `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`,
+      )
+    ).rows as { name: string }[];
     return rows.map((r) => r.name).sort();
   }
   const rows = (await db.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)) as { name: string }[];
@@ -164,7 +174,8 @@ export async function tableNames(db: Knex): Promise<string[]> {
 /** One statement reading every row of every table as JSON text, tagged with its table. */
 async function digestQuery(db: Knex, tables: readonly string[]): Promise<string> {
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  if (db.client.config.client === 'pg') return tables.map((t) => `select '${t}' as t, row_to_json(x)::text as r from ${q(t)} x`).join(' union all ');
+  if (db.client.config.client === 'pg')
+    return tables.map((t) => `select '${t}' as t, row_to_json(x)::text as r from ${q(t)} x`).join(' union all ');
   const parts: string[] = [];
   for (const t of tables) {
     const cols = ((await db.raw(`pragma table_info(${q(t)})`)) as { name: string }[]).map((c) => c.name);
@@ -187,7 +198,8 @@ export async function digestTables(db: Knex, tables: readonly string[]): Promise
   const byTable = new Map<string, string[]>(tables.map((t) => [t, []]));
   for (const row of rows) byTable.get(row.t)!.push(row.r);
   const out: Record<string, string> = {};
-  for (const [t, lines] of byTable) out[t] = `${lines.length}:${createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16)}`;
+  for (const [t, lines] of byTable)
+    out[t] = `${lines.length}:${createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16)}`;
   return out;
 }
 
@@ -205,7 +217,7 @@ export const NASTY_STRINGS = [
   'a\u0000b',
   "' OR '1'='1' --",
   '"; DROP TABLE dossiers; --',
-  "1; SELECT pg_sleep(1)--",
+  '1; SELECT pg_sleep(1)--',
   '%',
   '_',
   '\\',
@@ -264,7 +276,17 @@ const nastyString = fc.oneof(
 /** A JSON tree whose objects are entry lists, so keys like __proto__ survive to the wire. */
 export type Tree = null | boolean | number | string | Tree[] | { entries: [string, Tree][] };
 
-const specialKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '', 'type', 'expectedVersion');
+const specialKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '',
+  'type',
+  'expectedVersion',
+);
 const anyKey = fc.oneof({ weight: 1, arbitrary: specialKey }, { weight: 5, arbitrary: fc.string({ maxLength: 12 }) });
 const scalar: fc.Arbitrary<Tree> = fc.oneof(
   nastyString,
@@ -318,7 +340,9 @@ function edit(t: Tree, path: Path, f: (node: Tree) => Tree | undefined): Tree | 
   }
   if (t && typeof t === 'object') {
     const next = edit(t.entries[head]![1], rest, f);
-    return { entries: next === undefined ? t.entries.filter((_, i) => i !== head) : t.entries.map((e, i) => (i === head ? [e[0], next] : e)) };
+    return {
+      entries: next === undefined ? t.entries.filter((_, i) => i !== head) : t.entries.map((e, i) => (i === head ? [e[0], next] : e)),
+    };
   }
   return t;
 }
@@ -348,7 +372,8 @@ export function mutate(template: Tree, mutations: readonly Mutation[]): Tree {
     if (m.op === 'drop') t = at.length === 0 ? t : (edit(t, at, () => undefined) ?? null);
     else if (m.op === 'replace') t = edit(t, at, () => m.value) ?? null;
     else if (m.op === 'wrap') t = edit(t, at, (n) => [n]) ?? null;
-    else t = edit(t, at, (n) => (n && typeof n === 'object' && !Array.isArray(n) ? { entries: [...n.entries, [m.key, m.value]] } : n)) ?? null;
+    else
+      t = edit(t, at, (n) => (n && typeof n === 'object' && !Array.isArray(n) ? { entries: [...n.entries, [m.key, m.value]] } : n)) ?? null;
   }
   return t;
 }
@@ -360,10 +385,7 @@ export const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 3 }
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
 export type BodyKind =
-  | { kind: 'none' }
-  | { kind: 'template'; mutations: Mutation[] }
-  | { kind: 'tree'; tree: Tree }
-  | { kind: 'raw'; name: string };
+  { kind: 'none' } | { kind: 'template'; mutations: Mutation[] } | { kind: 'tree'; tree: Tree } | { kind: 'raw'; name: string };
 
 /** Raw bodies: broken JSON, hostile nesting and sizes, invalid UTF-8 and NUL bytes. */
 export function rawBody(name: string, template: Tree): Buffer {
@@ -400,7 +422,21 @@ export function rawBody(name: string, template: Tree): Buffer {
   }
 }
 
-export const RAW_BODIES = ['truncated', 'empty', 'garbage', 'json-scalar', 'bom', 'deep-array', 'deep-object', 'duplicate-keys', 'near-limit', 'over-limit', 'invalid-utf8', 'nul-bytes', 'utf16'];
+export const RAW_BODIES = [
+  'truncated',
+  'empty',
+  'garbage',
+  'json-scalar',
+  'bom',
+  'deep-array',
+  'deep-object',
+  'duplicate-keys',
+  'near-limit',
+  'over-limit',
+  'invalid-utf8',
+  'nul-bytes',
+  'utf16',
+];
 
 export const bodyArb: fc.Arbitrary<BodyKind> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
@@ -444,7 +480,30 @@ export const contentTypeArb: fc.Arbitrary<string | undefined> = fc.oneof(
 // --- URLs and headers --------------------------------------------------------------------------
 
 /** Path segments as they go on the wire (already encoded, or deliberately not). */
-export const RAW_SEGMENTS = ['%', '%zz', '%E0%A4%A', '%C0%AE%C0%AE', '%00', '%2F', '..', '%2e%2e', '.', '%20', '%FF%FE', '\u00e9\u00ff', 'A'.repeat(3000), '%25', ';x=1', '%0d%0aX-Injected:%201', 'NaN', '-1', '1e3', '0x7EA', '2026.5', '99999999999999999999'];
+export const RAW_SEGMENTS = [
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C0%AE%C0%AE',
+  '%00',
+  '%2F',
+  '..',
+  '%2e%2e',
+  '.',
+  '%20',
+  '%FF%FE',
+  '\u00e9\u00ff',
+  'A'.repeat(3000),
+  '%25',
+  ';x=1',
+  '%0d%0aX-Injected:%201',
+  'NaN',
+  '-1',
+  '1e3',
+  '0x7EA',
+  '2026.5',
+  '99999999999999999999',
+];
 
 export const segmentArb = (valid: readonly string[]): fc.Arbitrary<string> =>
   fc.oneof(
@@ -467,7 +526,23 @@ export interface QueryFuzz {
   raw: string[];
 }
 
-const RAW_QUERY_PARTS = ['a=%zz', '%E0%A4%A=1', 'x[y]=1', 'x[y][z]=2', '__proto__=1', '__proto__[polluted]=1', 'constructor[prototype][polluted]=1', '&&&', '=', '==', 'limit=1&limit=2', 'q', 'q=%00', 'format=xlsx&format=csv', `q=${'x'.repeat(8000)}`];
+const RAW_QUERY_PARTS = [
+  'a=%zz',
+  '%E0%A4%A=1',
+  'x[y]=1',
+  'x[y][z]=2',
+  '__proto__=1',
+  '__proto__[polluted]=1',
+  'constructor[prototype][polluted]=1',
+  '&&&',
+  '=',
+  '==',
+  'limit=1&limit=2',
+  'q',
+  'q=%00',
+  'format=xlsx&format=csv',
+  `q=${'x'.repeat(8000)}`,
+];
 
 /** A quarter of the query strings are the template as is, so that requests also get past validation. */
 export const queryArb = (known: readonly string[]): fc.Arbitrary<QueryFuzz> =>
@@ -501,8 +576,32 @@ export function queryString(template: Record<string, string>, q: QueryFuzz): str
 
 /** Header values as Node lets them be sent (tab, printable ASCII, latin-1). */
 export const headerValueArb = fc.oneof(
-  fc.constantFrom('', ' ', '"3"', 'W/"3"', '*', '-1', '99999999999999999999', '"', 'abc', 'x'.repeat(8000), '1, 2', '\u00ff\u00fe', "' OR 1=1 --", '<script>'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '"3"',
+    'W/"3"',
+    '*',
+    '-1',
+    '99999999999999999999',
+    '"',
+    'abc',
+    'x'.repeat(8000),
+    '1, 2',
+    '\u00ff\u00fe',
+    "' OR 1=1 --",
+    '<script>',
+  ),
   fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\t\x20-\x7e]/g, '?')),
 );
 
-export const AUTH_JUNK = ['Bearer', 'Bearer ', 'Bearer x', `Bearer ${'a'.repeat(5000)}`, 'Basic YWRtaW46ZGVtbw==', 'bearer  ', 'Token abc', 'Bearer \u00ff\u00fe'];
+export const AUTH_JUNK = [
+  'Bearer',
+  'Bearer ',
+  'Bearer x',
+  `Bearer ${'a'.repeat(5000)}`,
+  'Basic YWRtaW46ZGVtbw==',
+  'bearer  ',
+  'Token abc',
+  'Bearer \u00ff\u00fe',
+];

@@ -25,7 +25,10 @@ export interface PowerCutMount {
 }
 
 function mounted(dir: string): boolean {
-  return fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === dir);
+  return fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[1] === dir);
 }
 
 /** Mounts power-cut-fs at `dir` over `backing`; resolves once it answers. */
@@ -37,7 +40,7 @@ export async function mountPowerCutFs(backing: string, dir: string): Promise<Pow
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  for (const deadline = Date.now() + 15_000; !(output.includes('ready') && mounted(dir)); ) {
+  for (const deadline = Date.now() + 15_000; !(output.includes('ready') && mounted(dir));) {
     if (gone || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`power-cut-fs did not mount at ${dir}:\n${output}`);
@@ -49,7 +52,8 @@ export async function mountPowerCutFs(backing: string, dir: string): Promise<Pow
     cut: async () => {
       const before = output.length;
       fs.mkdirSync(path.join(dir, '.power-cut'));
-      for (const deadline = Date.now() + 5000; !output.slice(before).includes('power cut:') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+      for (const deadline = Date.now() + 5000; !output.slice(before).includes('power cut:') && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 10));
       return output.slice(before).trim();
     },
     unmount: async () => {
@@ -71,7 +75,8 @@ export function powerCutFacility(): string | null {
   if (process.getuid?.() !== 0) return 'not root (power-cut-fs mounts with mount(2))';
   if (!fs.existsSync('/dev/fuse')) return 'no /dev/fuse';
   const py = spawnSync(PYTHON, ['-c', 'import fusepy'], { encoding: 'utf8' });
-  if (py.status !== 0) return `${PYTHON} cannot import fusepy (apt-get install python3-fusepy): ${(py.stderr || py.error?.message || '').trim().split('\n').at(-1)}`;
+  if (py.status !== 0)
+    return `${PYTHON} cannot import fusepy (apt-get install python3-fusepy): ${(py.stderr || py.error?.message || '').trim().split('\n').at(-1)}`;
   return null;
 }
 

@@ -60,7 +60,13 @@ export function nodeArgsFor(entry: string): string[] {
 
 /** The environment a child gets: only what it needs, so the developer's own settings never leak in. */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, LOG_LEVEL: 'info', NODE_ENV: 'test' };
+  const base: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
+  };
   const merged: NodeJS.ProcessEnv = { ...base, ...env };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
   return merged;
@@ -134,7 +140,10 @@ export async function startServerProcess(opts: StartOptions): Promise<ServerProc
   for (;;) {
     if (status) throw fail('exited before it was ready');
     if (Date.now() > deadline) throw fail('GET /ready never answered 200');
-    const ready = await fetch(`${baseUrl}/ready`).then((r) => r.status, () => 0);
+    const ready = await fetch(`${baseUrl}/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (ready === 200) break;
     await sleep(50);
   }

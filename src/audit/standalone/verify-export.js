@@ -43,9 +43,19 @@ function verifyExport(doc, expectedHead) {
   let expectedSeq = 1;
   for (const e of doc.events) {
     if (e.seq !== expectedSeq) {
-      return { seq: expectedSeq, message: e.seq > expectedSeq ? 'seq ' + expectedSeq + (e.seq - 1 > expectedSeq ? '–' + (e.seq - 1) : '') + ' missing (next is seq ' + e.seq + ')' : 'seq ' + e.seq + ' out of order (expected ' + expectedSeq + ')' };
+      return {
+        seq: expectedSeq,
+        message:
+          e.seq > expectedSeq
+            ? 'seq ' + expectedSeq + (e.seq - 1 > expectedSeq ? '–' + (e.seq - 1) : '') + ' missing (next is seq ' + e.seq + ')'
+            : 'seq ' + e.seq + ' out of order (expected ' + expectedSeq + ')',
+      };
     }
-    if (e.prevHash !== prev) return { seq: e.seq, message: e.type + ': prevHash does not match the previous event\'s hash (an event was removed, inserted or reordered before it)' };
+    if (e.prevHash !== prev)
+      return {
+        seq: e.seq,
+        message: e.type + ": prevHash does not match the previous event's hash (an event was removed, inserted or reordered before it)",
+      };
     const content = {
       dossierId: doc.dossierId,
       seq: e.seq,
@@ -63,10 +73,21 @@ function verifyExport(doc, expectedHead) {
   const last = doc.events[doc.events.length - 1];
   const lastSeq = last ? last.seq : 0;
   if (!doc.head || doc.head.seq !== lastSeq || doc.head.hash !== prev) {
-    return { seq: lastSeq + 1, message: 'head names seq ' + (doc.head && doc.head.seq) + ' but the events end at seq ' + lastSeq + ' (events removed from the end, or head edited)' };
+    return {
+      seq: lastSeq + 1,
+      message:
+        'head names seq ' +
+        (doc.head && doc.head.seq) +
+        ' but the events end at seq ' +
+        lastSeq +
+        ' (events removed from the end, or head edited)',
+    };
   }
   if (doc.recordedHead && (doc.recordedHead.seq !== lastSeq || doc.recordedHead.hash !== prev)) {
-    return { seq: Math.min(lastSeq, doc.recordedHead.seq) + 1, message: 'the database recorded head seq ' + doc.recordedHead.seq + ' but the events end at seq ' + lastSeq };
+    return {
+      seq: Math.min(lastSeq, doc.recordedHead.seq) + 1,
+      message: 'the database recorded head seq ' + doc.recordedHead.seq + ' but the events end at seq ' + lastSeq,
+    };
   }
   if (expectedHead && !doc.events.some((e) => e.hash === expectedHead)) {
     return { seq: null, message: 'the hash given with --head is not in this chain (the history was rewritten or cut)' };

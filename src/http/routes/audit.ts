@@ -40,7 +40,9 @@ export function auditRoutes(deps: AppDeps): Router {
     const abort = new AbortController();
     const messages = service.verifyAll(req.query, abort.signal); // a bad query is a 400 before the stream starts
     res.on('close', () => abort.abort());
-    res.status(200).set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res
+      .status(200)
+      .set({ 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.flushHeaders();
     try {
       for await (const m of messages) {

@@ -12,7 +12,10 @@ export function dossierRoutes(deps: AppDeps): Router {
     const key = req.get('Idempotency-Key') ?? undefined;
     const { dossier, replayed } = await service.submit(userOf(res), req.body, key);
     if (replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(replayed ? 200 : 201).location(`/api/dossiers/${encodeURIComponent(dossier.code)}`).json(dossier);
+    res
+      .status(replayed ? 200 : 201)
+      .location(`/api/dossiers/${encodeURIComponent(dossier.code)}`)
+      .json(dossier);
   });
 
   r.get('/', async (req, res) => {

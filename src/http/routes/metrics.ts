@@ -8,7 +8,6 @@ import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
 import { MetricsService } from '../../services/metrics-service';
 
-
 export function metricsRoutes(deps: AppDeps): Router {
   const service = new MetricsService(deps.ctx);
   const r = Router();

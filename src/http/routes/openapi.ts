@@ -41,7 +41,15 @@ function typeOf(s: JsonSchema): string {
   if (union.length) return union.map(typeOf).join(' | ');
   const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : [];
   if (!types.length) return 'any';
-  return types.map((t) => (t === 'array' ? `${typeOf(obj(s.items))}[]` : t === 'object' && s.additionalProperties && !s.properties ? `map of ${typeOf(obj(s.additionalProperties))}` : esc(t))).join(' | ');
+  return types
+    .map((t) =>
+      t === 'array'
+        ? `${typeOf(obj(s.items))}[]`
+        : t === 'object' && s.additionalProperties && !s.properties
+          ? `map of ${typeOf(obj(s.additionalProperties))}`
+          : esc(t),
+    )
+    .join(' | ');
 }
 
 function constraints(s: JsonSchema): string {
@@ -49,7 +57,12 @@ function constraints(s: JsonSchema): string {
   const num = (k: string, label: string) => typeof s[k] === 'number' && Math.abs(s[k] as number) < MAX_SAFE && out.push(`${label} ${s[k]}`);
   if (typeof s.format === 'string') out.push(`format ${s.format}`);
   if (typeof s.pattern === 'string' && s.format === undefined) out.push(`pattern <code>${esc(s.pattern)}</code>`);
-  num('minLength', 'min length'); num('maxLength', 'max length'); num('minimum', '≥'); num('maximum', '≤'); num('minItems', 'min items'); num('maxItems', 'max items');
+  num('minLength', 'min length');
+  num('maxLength', 'max length');
+  num('minimum', '≥');
+  num('maximum', '≤');
+  num('minItems', 'min items');
+  num('maxItems', 'max items');
   if (s.default !== undefined) out.push(`default <code>${esc(JSON.stringify(s.default))}</code>`);
   return out.length ? `<div class="c">${out.join('; ')}</div>` : '';
 }
@@ -58,7 +71,8 @@ function constraints(s: JsonSchema): string {
 function schemaHtml(s: JsonSchema, depth = 0, doc?: JsonSchema): string {
   const variants = list(s.oneOf);
   if (variants.length) {
-    const item = (v: JsonSchema) => (doc ? `<details><summary>${typeOf(v)}</summary>${schemaHtml(resolve(v, doc), 1)}</details>` : typeOf(v));
+    const item = (v: JsonSchema) =>
+      doc ? `<details><summary>${typeOf(v)}</summary>${schemaHtml(resolve(v, doc), 1)}</details>` : typeOf(v);
     return `<p>${esc(s.description ?? 'One of:')}</p><ul>${variants.map((v) => `<li>${item(v)}</li>`).join('')}</ul>`;
   }
   const props = obj(s.properties);
@@ -80,7 +94,10 @@ function resolve(s: JsonSchema, doc: JsonSchema): JsonSchema {
 
 function operationHtml(method: string, path: string, op: JsonSchema, doc: JsonSchema): string {
   const isPublic = Array.isArray(op.security) && op.security.length === 0;
-  const params = list(op.parameters).map((p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <b>*</b>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(obj(p.schema))}</td><td>${esc(p.description ?? '')}${constraints(obj(p.schema))}</td></tr>`);
+  const params = list(op.parameters).map(
+    (p) =>
+      `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <b>*</b>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(obj(p.schema))}</td><td>${esc(p.description ?? '')}${constraints(obj(p.schema))}</td></tr>`,
+  );
   const body = obj(obj(obj(obj(op.requestBody).content)['application/json']).schema);
   const componentResponses = obj(obj(doc.components).responses);
   const responses = Object.entries(obj(op.responses)).map(([status, raw]) => {
@@ -111,9 +128,27 @@ export function renderDocs(doc: JsonSchema): string {
       if (Object.keys(op).length) ops.push({ tag: String(list(op.tags)[0] ?? 'other'), method, path, op });
     }
   const tags = [...new Set(ops.map((o) => o.tag))];
-  const nav = tags.map((t) => `<li>${esc(t)}<ul>${ops.filter((o) => o.tag === t).map((o) => `<li><a href="#op-${anchor(`${o.method}-${o.path}`)}">${o.method.toUpperCase()} ${esc(o.path)}</a></li>`).join('')}</ul></li>`).join('');
-  const sections = tags.map((t) => `<h2 id="tag-${anchor(t)}">${esc(t)}</h2>${ops.filter((o) => o.tag === t).map((o) => operationHtml(o.method, o.path, o.op, doc)).join('')}`).join('');
-  const schemas = Object.entries(obj(obj(doc.components).schemas)).map(([name, s]) => `<section class="schema" id="schema-${anchor(name)}"><h3>${esc(name)}</h3>${schemaHtml(obj(s), 0, doc)}</section>`).join('');
+  const nav = tags
+    .map(
+      (t) =>
+        `<li>${esc(t)}<ul>${ops
+          .filter((o) => o.tag === t)
+          .map((o) => `<li><a href="#op-${anchor(`${o.method}-${o.path}`)}">${o.method.toUpperCase()} ${esc(o.path)}</a></li>`)
+          .join('')}</ul></li>`,
+    )
+    .join('');
+  const sections = tags
+    .map(
+      (t) =>
+        `<h2 id="tag-${anchor(t)}">${esc(t)}</h2>${ops
+          .filter((o) => o.tag === t)
+          .map((o) => operationHtml(o.method, o.path, o.op, doc))
+          .join('')}`,
+    )
+    .join('');
+  const schemas = Object.entries(obj(obj(doc.components).schemas))
+    .map(([name, s]) => `<section class="schema" id="schema-${anchor(name)}"><h3>${esc(name)}</h3>${schemaHtml(obj(s), 0, doc)}</section>`)
+    .join('');
   return `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(info.title)} — tài liệu API</title>

@@ -17,7 +17,11 @@ export const RecordViewsQuerySchema = z.strictObject({
   from: instant.optional().describe('ISO-8601 instant, inclusive'),
   to: instant.optional().describe('ISO-8601 instant, exclusive'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().regex(/^[0-9]{1,18}$/).optional().describe('nextCursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,18}$/)
+    .optional()
+    .describe('nextCursor of the previous page'),
 });
 
 export const RecordViewSchema = z.object({
@@ -26,7 +30,11 @@ export const RecordViewSchema = z.object({
   username: z.string(),
   unit: z.string(),
   viewedAt: z.string().describe('ISO-8601 instant in UTC'),
-  source: z.string().describe('what showed the unmasked data: record (GET /api/dossiers/{code}), form:<kind> (a printable form) or export (the auditor\'s export)'),
+  source: z
+    .string()
+    .describe(
+      "what showed the unmasked data: record (GET /api/dossiers/{code}), form:<kind> (a printable form) or export (the auditor's export)",
+    ),
 });
 
 export const RecordViewListSchema = z.object({ items: z.array(RecordViewSchema), nextCursor: z.string().nullable() });

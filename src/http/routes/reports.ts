@@ -16,7 +16,6 @@ import { HTML_CSP, writeMonthlyReportHtml, writeWeeklyReviewHtml } from '../../r
 import { writeMonthlyReportJson, writeWeeklyReviewJson } from '../../reports/formats/json';
 import { writeMonthlyReportXlsx, writeWeeklyReviewXlsx, XLSX_CONTENT_TYPE } from '../../reports/formats/xlsx';
 
-
 const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
@@ -25,13 +24,21 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 /** Reports carry personal data: never cached by shared caches; the HTML page may not run anything. */
-async function send(res: Response, format: ReportFormat, filename: string, write: (out: Writable) => Promise<void>, attachment = false): Promise<void> {
+async function send(
+  res: Response,
+  format: ReportFormat,
+  filename: string,
+  write: (out: Writable) => Promise<void>,
+  attachment = false,
+): Promise<void> {
   const headers: Record<string, string> = {
     'Content-Type': CONTENT_TYPES[format],
     'Cache-Control': 'private, no-store',
     'X-Content-Type-Options': 'nosniff',
     ...(format === 'html' ? { 'Content-Security-Policy': HTML_CSP } : {}),
-    ...(attachment || format === 'csv' || format === 'xlsx' ? { 'Content-Disposition': `attachment; filename="${filename}.${format}"` } : {}),
+    ...(attachment || format === 'csv' || format === 'xlsx'
+      ? { 'Content-Disposition': `attachment; filename="${filename}.${format}"` }
+      : {}),
   };
   res.status(200).set(headers);
   try {

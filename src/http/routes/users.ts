@@ -10,13 +10,23 @@ import { parseWith } from '../../services/validate';
 export const CreateUserRequestSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.]{3,64}$/, 'must be 3–64 characters: a-z, 0-9, "_" or "."'),
   fullName: z.string().trim().min(1).max(200),
-  title: z.string().trim().max(200).default('').describe('chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"; set it (here or with PATCH) before the user signs anything'),
+  title: z
+    .string()
+    .trim()
+    .max(200)
+    .default('')
+    .describe(
+      'chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"; set it (here or with PATCH) before the user signs anything',
+    ),
   password: z.string().min(8).max(1024),
   roles: z
     .array(z.enum(ROLES))
     .min(1)
     .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role')
-    .refine((roles) => !roles.includes('auditor') || roles.length === 1, 'auditor cannot be combined with another role (an auditor only reads; docs/access-policy.md)'),
+    .refine(
+      (roles) => !roles.includes('auditor') || roles.length === 1,
+      'auditor cannot be combined with another role (an auditor only reads; docs/access-policy.md)',
+    ),
   unit: z.string().refine((u) => UNIT_CODES.includes(u), `must be one of ${UNIT_CODES.join(', ')}`),
 });
 

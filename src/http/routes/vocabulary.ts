@@ -16,7 +16,14 @@ export const VocabularySchema = z.object({
   openStates: z.array(z.string()).describe('received and not yet decided: the deadline clock counts'),
   pendingStates: z.array(z.string()).describe('not yet decided, received or not'),
   events: z
-    .array(z.object({ type: z.string(), label: z.string(), action: z.string().nullable().describe('the button text of a user event'), bySystem: z.boolean() }))
+    .array(
+      z.object({
+        type: z.string(),
+        label: z.string(),
+        action: z.string().nullable().describe('the button text of a user event'),
+        bySystem: z.boolean(),
+      }),
+    )
     .describe('every event type of a history'),
   timeliness: labels,
   pauseReasons: labels,

@@ -58,7 +58,8 @@ function cellText<T>(c: Column<T>, row: T): string {
 
 function table<T>(columns: readonly Column<T>[], rows: readonly T[]): SafeHtml {
   return html`<table><thead><tr>${columns.map((c) => html`<th>${c.header}</th>`)}</tr></thead><tbody>${rows.map(
-    (r) => html`<tr>${columns.map((c) => (c.type === 'text' ? html`<td>${cellText(c, r)}</td>` : html`<td class="n">${cellText(c, r)}</td>`))}</tr>`,
+    (r) =>
+      html`<tr>${columns.map((c) => (c.type === 'text' ? html`<td>${cellText(c, r)}</td>` : html`<td class="n">${cellText(c, r)}</td>`))}</tr>`,
   )}</tbody></table>`;
 }
 
@@ -76,18 +77,21 @@ export function trendSvg(points: readonly TrendPoint[], target = 0.95): string {
   const slot = (w - left - 10) / Math.max(points.length, 1);
   const y = (rate: number) => top + plotH * (1 - rate);
   const grid = [0, 0.25, 0.5, 0.75, 1].map(
-    (g) => html`<line x1="${left}" y1="${y(g)}" x2="${w - 10}" y2="${y(g)}" stroke="#ccc"/><text x="${left - 4}" y="${y(g) + 4}" text-anchor="end" font-size="10">${g * 100}%</text>`,
+    (g) =>
+      html`<line x1="${left}" y1="${y(g)}" x2="${w - 10}" y2="${y(g)}" stroke="#ccc"/><text x="${left - 4}" y="${y(g) + 4}" text-anchor="end" font-size="10">${g * 100}%</text>`,
   );
   const bars = points.map((p, i) => {
     const x = left + i * slot + slot * 0.2;
     const bw = slot * 0.6;
     const label = html`<text x="${x + bw / 2}" y="${h - bottom + 14}" text-anchor="middle" font-size="10">${p.week}</text><text x="${x + bw / 2}" y="${h - bottom + 27}" text-anchor="middle" font-size="9">${p.resolved} hồ sơ</text>`;
-    if (p.onTimeRate === null) return html`${label}<text x="${x + bw / 2}" y="${y(0) - 4}" text-anchor="middle" font-size="10">${percentText(null)}</text>`;
+    if (p.onTimeRate === null)
+      return html`${label}<text x="${x + bw / 2}" y="${y(0) - 4}" text-anchor="middle" font-size="10">${percentText(null)}</text>`;
     const fill = p.onTimeRate >= target ? '#4a7' : '#c54';
     return html`<rect x="${x}" y="${y(p.onTimeRate)}" width="${bw}" height="${plotH * p.onTimeRate}" fill="${fill}"/><text x="${x + bw / 2}" y="${y(p.onTimeRate) - 4}" text-anchor="middle" font-size="10">${percentText(p.onTimeRate)}</text>${label}`;
   });
   const title = `Tỷ lệ giải quyết đúng hạn theo tuần (mục tiêu ${percentText(target)})`;
-  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${title}"><title>${title}</title>${grid}<line x1="${left}" y1="${y(target)}" x2="${w - 10}" y2="${y(target)}" stroke="#000" stroke-dasharray="5,3"/><text x="${w - 12}" y="${y(target) - 4}" text-anchor="end" font-size="10">Mục tiêu ${percentText(target)}</text>${bars}</svg>`.value;
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${title}"><title>${title}</title>${grid}<line x1="${left}" y1="${y(target)}" x2="${w - 10}" y2="${y(target)}" stroke="#000" stroke-dasharray="5,3"/><text x="${w - 12}" y="${y(target) - 4}" text-anchor="end" font-size="10">Mục tiêu ${percentText(target)}</text>${bars}</svg>`
+    .value;
 }
 
 /** The printed review table: fewer, combined columns so that it fits a landscape page. */
@@ -99,15 +103,32 @@ const PRINT_COLUMNS: Column<ReviewDossier>[] = [
   { header: 'Hạn giải quyết', type: 'instant', value: (d) => d.dueAt },
   { header: 'Có kết quả', type: 'instant', value: (d) => d.resultAt },
   { header: 'Quá hạn (ngày làm việc)', type: 'number', value: (d) => d.daysOverdue },
-  { header: 'Đang ở', type: 'text', value: (d) => [d.currentStep?.name, d.currentUnit?.name].filter(Boolean).join(' — ') || stateLabel(d.state) },
-  { header: 'Bước / đơn vị gây chậm', type: 'text', value: (d) => [d.responsible?.stepName, d.responsible?.unitName].filter(Boolean).join(' — ') || null },
+  {
+    header: 'Đang ở',
+    type: 'text',
+    value: (d) => [d.currentStep?.name, d.currentUnit?.name].filter(Boolean).join(' — ') || stateLabel(d.state),
+  },
+  {
+    header: 'Bước / đơn vị gây chậm',
+    type: 'text',
+    value: (d) => [d.responsible?.stepName, d.responsible?.unitName].filter(Boolean).join(' — ') || null,
+  },
   { header: 'Xin lỗi', type: 'text', value: (d) => APOLOGY_LABELS[d.apology] },
-  { header: 'Nguyên nhân — biện pháp (tuần này)', type: 'text', value: (d) => d.notes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; ') || null },
-  { header: 'Đã cam kết tuần trước', type: 'text', value: (d) => d.lastWeekNotes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; ') || null },
+  {
+    header: 'Nguyên nhân — biện pháp (tuần này)',
+    type: 'text',
+    value: (d) => d.notes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; ') || null,
+  },
+  {
+    header: 'Đã cam kết tuần trước',
+    type: 'text',
+    value: (d) => d.lastWeekNotes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; ') || null,
+  },
 ];
 
 function row(d: ReviewDossier): string {
-  return html`<tr>${PRINT_COLUMNS.map((c) => (c.type === 'text' ? html`<td>${cellText(c, d)}</td>` : html`<td class="n">${cellText(c, d)}</td>`))}</tr>`.value;
+  return html`<tr>${PRINT_COLUMNS.map((c) => (c.type === 'text' ? html`<td>${cellText(c, d)}</td>` : html`<td class="n">${cellText(c, d)}</td>`))}</tr>`
+    .value;
 }
 
 /** Streams the review as a printable page and ends the output. */
@@ -141,7 +162,8 @@ ${table(TREND_COLUMNS, h.trend)}
     await sink.push(row(d) + '\n');
     any = true;
   }
-  if (!any) await sink.push(html`<tr><td colspan="${PRINT_COLUMNS.length}">Không có hồ sơ trễ hạn hoặc có nguy cơ trễ hạn.</td></tr>`.value);
+  if (!any)
+    await sink.push(html`<tr><td colspan="${PRINT_COLUMNS.length}">Không có hồ sơ trễ hạn hoặc có nguy cơ trễ hạn.</td></tr>`.value);
   const tail = await review.finish();
   const totals = totalsRows(tail.totals);
   const totalColumns: Column<(typeof totals)[number]>[] = [
@@ -163,11 +185,16 @@ ${table(
     { header: 'Thủ tục', type: 'text', value: (f: (typeof tail.followUp)[number]) => f.procedureName },
     { header: 'Trạng thái hiện nay', type: 'text', value: (f: (typeof tail.followUp)[number]) => stateLabel(f.state) },
     { header: 'Có kết quả', type: 'instant', value: (f: (typeof tail.followUp)[number]) => f.resultAt },
-    { header: 'Đã cam kết', type: 'text', value: (f: (typeof tail.followUp)[number]) => f.lastWeekNotes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; ') },
+    {
+      header: 'Đã cam kết',
+      type: 'text',
+      value: (f: (typeof tail.followUp)[number]) => f.lastWeekNotes.map((n) => `${n.cause} — ${n.correctiveAction}`).join('; '),
+    },
   ] satisfies Column<(typeof tail.followUp)[number]>[],
   tail.followUp,
 )}
-<div class="signatures"><div><strong>Người lập báo cáo</strong><em>(Ký, ghi rõ họ tên)</em></div><div><strong>Thủ trưởng đơn vị</strong><em>(Ký, ghi rõ họ tên)</em></div></div>`.value,
+<div class="signatures"><div><strong>Người lập báo cáo</strong><em>(Ký, ghi rõ họ tên)</em></div><div><strong>Thủ trưởng đơn vị</strong><em>(Ký, ghi rõ họ tên)</em></div></div>`
+      .value,
   );
   await sink.push(close);
   await sink.end();

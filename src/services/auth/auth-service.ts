@@ -26,7 +26,15 @@ import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { toAuthUser } from './users-service';
 import { inTransaction, type Db } from '../../store/db';
-import { deleteExpiredSessions, findSessionUser, findUserRecord, insertSession, revokeSession, revokeSessionsOf, updatePasswordHash } from '../../store/user-store';
+import {
+  deleteExpiredSessions,
+  findSessionUser,
+  findUserRecord,
+  insertSession,
+  revokeSession,
+  revokeSessionsOf,
+  updatePasswordHash,
+} from '../../store/user-store';
 
 export interface AuthOptions {
   sessionTtlMs: number;
@@ -119,7 +127,10 @@ export class AuthService {
     }
     await refund(this.deps.db, bucket);
     if (oldPassword === newPassword) {
-      throw validationFailed([{ field: 'newPassword', code: 'must_differ', reason: 'must differ from the current password' }], 'Mật khẩu mới phải khác mật khẩu hiện tại');
+      throw validationFailed(
+        [{ field: 'newPassword', code: 'must_differ', reason: 'must differ from the current password' }],
+        'Mật khẩu mới phải khác mật khẩu hiện tại',
+      );
     }
     const hash = await hashPassword(newPassword);
     const at = this.now();
@@ -148,7 +159,10 @@ export class AuthService {
 
   /** Counts the attempt in every bucket (rate-limit.ts `hitAll`); 429 when one is over its limit. */
   private async countAttempt(limits: [string, number][]): Promise<string[]> {
-    const decision = await hitAll(this.deps.db, limits.map(([bucket, limit]) => ({ bucket, opts: this.throttle(limit) })));
+    const decision = await hitAll(
+      this.deps.db,
+      limits.map(([bucket, limit]) => ({ bucket, opts: this.throttle(limit) })),
+    );
     if (decision.allowed) return limits.map(([bucket]) => bucket);
     const retryAfterSeconds = decision.retryAfterSeconds;
     throw new MotcuaError('RATE_LIMITED', `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút`, {

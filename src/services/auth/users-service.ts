@@ -7,7 +7,15 @@ import { forbidden, notFound, validationFailed } from '../../../machines/engine/
 import { hasRole, type AuthUser } from '../auth-user';
 import { hashPassword } from './passwords';
 import type { Db } from '../../store/db';
-import { findUserRecord, insertUserRecord, listUserRecords, publicUser, updateUserNames, type User, type UserRecord } from '../../store/user-store';
+import {
+  findUserRecord,
+  insertUserRecord,
+  listUserRecords,
+  publicUser,
+  updateUserNames,
+  type User,
+  type UserRecord,
+} from '../../store/user-store';
 import type { Role } from '../../../machines/procedures';
 
 export {
@@ -48,7 +56,8 @@ export class UsersService {
 
   async createUser(actor: AuthUser, input: NewUser): Promise<User> {
     requireAdmin(actor);
-    const taken = () => validationFailed([{ field: 'username', code: 'already_exists', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
+    const taken = () =>
+      validationFailed([{ field: 'username', code: 'already_exists', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
     if (await findUserRecord(this.deps.db, input.username)) throw taken();
     const record: Omit<UserRecord, 'passwordChangedAt'> = {
       username: input.username,

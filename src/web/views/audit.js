@@ -177,7 +177,7 @@ function buildModel(replay, verify, events) {
   const verified = verify && !verify.error;
   if (verified) for (const c of verify.chain ?? []) row(c.seq).chain = c;
   const items = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-  const findings = verified ? verify.findings ?? [] : [];
+  const findings = verified ? (verify.findings ?? []) : [];
   const ghosts = []; // findings at a seq no stored event has (a missing event, a removed tail)
   for (const f of findings) {
     if (f.seq === null || f.seq === undefined) continue;
@@ -219,11 +219,15 @@ function head(code, view) {
 function draw(root, ctx) {
   const { code, base, replay, verify, view, model, proc, query, signal } = ctx;
   const { items } = model;
-  const stepName = (id) => (id ? proc?.steps?.find((s) => s.id === id)?.name ?? id : '—');
+  const stepName = (id) => (id ? (proc?.steps?.find((s) => s.id === id)?.name ?? id) : '—');
 
   root.append(head(code, view), verdict(replay, verify, model));
   if (!items.length) {
-    root.append(h('p', { class: 'empty' }, 'Hồ sơ không còn sự kiện nào được lưu.'), findingsPanel(model, () => {}), differencesPanel(replay));
+    root.append(
+      h('p', { class: 'empty' }, 'Hồ sơ không còn sự kiện nào được lưu.'),
+      findingsPanel(model, () => {}),
+      differencesPanel(replay),
+    );
     return undefined;
   }
 
@@ -238,8 +242,16 @@ function draw(root, ctx) {
     'aria-label': 'Chọn sự kiện trên dòng thời gian',
     class: 'audit-slider',
   });
-  const prev = h('button', { type: 'button', class: 'secondary small', id: 'audit-prev', 'aria-label': 'Sự kiện trước', title: 'Sự kiện trước (←)' }, '◀');
-  const next = h('button', { type: 'button', class: 'secondary small', id: 'audit-next', 'aria-label': 'Sự kiện sau', title: 'Sự kiện sau (→)' }, '▶');
+  const prev = h(
+    'button',
+    { type: 'button', class: 'secondary small', id: 'audit-prev', 'aria-label': 'Sự kiện trước', title: 'Sự kiện trước (←)' },
+    '◀',
+  );
+  const next = h(
+    'button',
+    { type: 'button', class: 'secondary small', id: 'audit-next', 'aria-label': 'Sự kiện sau', title: 'Sự kiện sau (→)' },
+    '▶',
+  );
   const position = h('output', { id: 'audit-position', class: 'audit-position', for: 'audit-slider', 'aria-live': 'polite' });
   const ticks = h(
     'ol',
@@ -254,7 +266,18 @@ function draw(root, ctx) {
     'table',
     { class: 'data audit-events', id: 'audit-events' },
     h('caption', { class: 'sr-only' }, 'Các sự kiện và trạng thái chuỗi băm'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Thời điểm'), h('th', { scope: 'col' }, 'Sự kiện'), h('th', { scope: 'col' }, 'Chuỗi'))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, '#'),
+        h('th', { scope: 'col' }, 'Thời điểm'),
+        h('th', { scope: 'col' }, 'Sự kiện'),
+        h('th', { scope: 'col' }, 'Chuỗi'),
+      ),
+    ),
     h('tbody', null, withGhosts(rows, items, model.ghosts)),
   );
 
@@ -292,27 +315,30 @@ function draw(root, ctx) {
     stateAbort?.abort();
     const failedBefore = replay.error && replay.error.seq <= seq ? replay.error : null;
     stateBox.replaceChildren(spinner('Đang phát lại…'));
-    stateTimer = setTimeout(async () => {
-      const abort = new AbortController();
-      stateAbort = abort;
-      const onStop = () => abort.abort();
-      signal.addEventListener('abort', onStop, { once: true });
-      try {
-        if (!upToCache.has(seq)) {
-          const p = get(`${base}/replay?upTo=${seq}`, { signal: abort.signal });
-          upToCache.set(seq, p);
-          p.catch(() => upToCache.delete(seq));
+    stateTimer = setTimeout(
+      async () => {
+        const abort = new AbortController();
+        stateAbort = abort;
+        const onStop = () => abort.abort();
+        signal.addEventListener('abort', onStop, { once: true });
+        try {
+          if (!upToCache.has(seq)) {
+            const p = get(`${base}/replay?upTo=${seq}`, { signal: abort.signal });
+            upToCache.set(seq, p);
+            p.catch(() => upToCache.delete(seq));
+          }
+          const at = await upToCache.get(seq);
+          if (abort.signal.aborted || items[index]?.seq !== seq) return;
+          stateBox.replaceChildren(...statePanel(seq, at, failedBefore, stepName));
+        } catch (err) {
+          if (err?.name === 'AbortError' || abort.signal.aborted) return;
+          stateBox.replaceChildren(errorBox(err));
+        } finally {
+          signal.removeEventListener('abort', onStop);
         }
-        const at = await upToCache.get(seq);
-        if (abort.signal.aborted || items[index]?.seq !== seq) return;
-        stateBox.replaceChildren(...statePanel(seq, at, failedBefore, stepName));
-      } catch (err) {
-        if (err?.name === 'AbortError' || abort.signal.aborted) return;
-        stateBox.replaceChildren(errorBox(err));
-      } finally {
-        signal.removeEventListener('abort', onStop);
-      }
-    }, upToCache.has(seq) ? 0 : 120);
+      },
+      upToCache.has(seq) ? 0 : 120,
+    );
   }
 
   slider.addEventListener('input', () => select(Number(slider.value)));
@@ -363,13 +389,28 @@ function draw(root, ctx) {
       h(
         'div',
         { class: 'audit-main' },
-        h('section', { class: 'panel', 'aria-labelledby': 'audit-event-title' }, h('h2', { id: 'audit-event-title' }, 'Sự kiện được chọn'), eventBox),
-        h('section', { class: 'panel', 'aria-labelledby': 'audit-state-title' }, h('h2', { id: 'audit-state-title' }, 'Hồ sơ tại thời điểm này (phát lại)'), stateBox),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'audit-event-title' },
+          h('h2', { id: 'audit-event-title' }, 'Sự kiện được chọn'),
+          eventBox,
+        ),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'audit-state-title' },
+          h('h2', { id: 'audit-state-title' }, 'Hồ sơ tại thời điểm này (phát lại)'),
+          stateBox,
+        ),
       ),
       h(
         'div',
         { class: 'audit-side' },
-        h('section', { class: 'panel audit-list', 'aria-labelledby': 'audit-list-title' }, h('h2', { id: 'audit-list-title' }, 'Các sự kiện và chuỗi băm'), table),
+        h(
+          'section',
+          { class: 'panel audit-list', 'aria-labelledby': 'audit-list-title' },
+          h('h2', { id: 'audit-list-title' }, 'Các sự kiện và chuỗi băm'),
+          table,
+        ),
       ),
     ),
     findingsPanel(model, jump),
@@ -403,11 +444,24 @@ function actorText(actor, unit) {
 
 function verdict(replay, verify, model) {
   if (verify === null) {
-    return h('p', { class: 'alert alert-warn', id: 'audit-verdict', role: 'status' }, 'Chỉ kiểm tra viên, giám sát và quản trị xem được kết quả kiểm tra chuỗi băm.');
+    return h(
+      'p',
+      { class: 'alert alert-warn', id: 'audit-verdict', role: 'status' },
+      'Chỉ kiểm tra viên, giám sát và quản trị xem được kết quả kiểm tra chuỗi băm.',
+    );
   }
-  if (verify.error) return h('div', { class: 'alert alert-error', id: 'audit-verdict', role: 'alert' }, `Không kiểm tra được hồ sơ: ${verify.error.message}`);
+  if (verify.error)
+    return h(
+      'div',
+      { class: 'alert alert-error', id: 'audit-verdict', role: 'alert' },
+      `Không kiểm tra được hồ sơ: ${verify.error.message}`,
+    );
   if (!model.findings.length && !replay.error) {
-    return h('p', { class: 'alert alert-ok', id: 'audit-verdict', role: 'status' }, '✓ Không phát hiện bất thường: chuỗi băm nguyên vẹn, lịch sử phát lại khớp dữ liệu hiện tại.');
+    return h(
+      'p',
+      { class: 'alert alert-ok', id: 'audit-verdict', role: 'status' },
+      '✓ Không phát hiện bất thường: chuỗi băm nguyên vẹn, lịch sử phát lại khớp dữ liệu hiện tại.',
+    );
   }
   const first = model.findings.find((f) => f.seq !== null && f.seq !== undefined);
   return h(
@@ -444,7 +498,12 @@ function findingsPanel(model, jump) {
       ),
     );
   }
-  return h('section', { class: 'panel', 'aria-labelledby': 'audit-findings-title' }, h('h2', { id: 'audit-findings-title' }, 'Kết quả kiểm tra'), body);
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'audit-findings-title' },
+    h('h2', { id: 'audit-findings-title' }, 'Kết quả kiểm tra'),
+    body,
+  );
 }
 
 function differencesPanel(replay) {
@@ -466,7 +525,17 @@ function differencesPanel(replay) {
       'table',
       { class: 'data audit-diff', id: 'audit-diff' },
       h('caption', { class: 'sr-only' }, 'Các trường lệch giữa dữ liệu hiện tại và lịch sử'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Trường'), h('th', { scope: 'col' }, 'Dữ liệu hiện tại'), h('th', { scope: 'col' }, 'Theo lịch sử (phát lại)'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Trường'),
+          h('th', { scope: 'col' }, 'Dữ liệu hiện tại'),
+          h('th', { scope: 'col' }, 'Theo lịch sử (phát lại)'),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -475,7 +544,12 @@ function differencesPanel(replay) {
             h(
               'tr',
               { dataset: { field: d.field, path: leaf.path } },
-              h('th', { scope: 'row' }, FIELD_LABELS[d.field] ?? d.field, h('small', { class: 'block' }, h('code', null, leaf.path ? `${d.field} → ${leaf.path}` : d.field))),
+              h(
+                'th',
+                { scope: 'row' },
+                FIELD_LABELS[d.field] ?? d.field,
+                h('small', { class: 'block' }, h('code', null, leaf.path ? `${d.field} → ${leaf.path}` : d.field)),
+              ),
               h('td', { class: 'diff-stored' }, fieldValue(leaf.path ? leaf.path.split('.').at(-1) : d.field, leaf.stored)),
               h('td', { class: 'diff-replayed' }, fieldValue(leaf.path ? leaf.path.split('.').at(-1) : d.field, leaf.replayed)),
             ),
@@ -545,7 +619,8 @@ function eventRow(it) {
 }
 
 function chainCell(chain) {
-  if (chain.ok === true) return h('span', { class: 'chain-ok', title: 'Mã băm và liên kết hợp lệ' }, '✓', h('span', { class: 'sr-only' }, ' hợp lệ'));
+  if (chain.ok === true)
+    return h('span', { class: 'chain-ok', title: 'Mã băm và liên kết hợp lệ' }, '✓', h('span', { class: 'sr-only' }, ' hợp lệ'));
   if (chain.ok === null) return h('span', { class: 'muted' }, '—');
   if (chain.kinds.length) return chain.kinds.map((k) => h('span', { class: 'chain-bad', dataset: { kind: k } }, `✗ ${findingLabel(k)}`));
   return h('span', { class: 'chain-bad', title: chain.why.join('; ') }, `✗ ${chain.why[0]}`);
@@ -586,7 +661,15 @@ function eventPanel(it, prevStep, replay, stepName) {
   return h(
     'div',
     { class: ['audit-event', chain.ok === false && 'audit-event-bad'], dataset: { seq: it.seq } },
-    h('h3', { class: 'audit-event-title' }, h('span', { class: 'code' }, `#${it.seq}`), ' ', eventLabel(it), ' ', h('small', null, h('code', null, src?.type ?? ''))),
+    h(
+      'h3',
+      { class: 'audit-event-title' },
+      h('span', { class: 'code' }, `#${it.seq}`),
+      ' ',
+      eventLabel(it),
+      ' ',
+      h('small', null, h('code', null, src?.type ?? '')),
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -599,7 +682,9 @@ function eventPanel(it, prevStep, replay, stepName) {
       ? h(
           'ul',
           { class: 'audit-event-findings' },
-          it.findings.map((f) => h('li', null, h('b', { class: 'finding-kind' }, findingLabel(f.kind)), ': ', h('span', { class: 'finding-msg' }, f.message))),
+          it.findings.map((f) =>
+            h('li', null, h('b', { class: 'finding-kind' }, findingLabel(f.kind)), ': ', h('span', { class: 'finding-msg' }, f.message)),
+          ),
         )
       : null,
     h('h4', null, 'Thay đổi do sự kiện'),
@@ -608,7 +693,9 @@ function eventPanel(it, prevStep, replay, stepName) {
       : h(
           'p',
           { class: 'alert alert-error' },
-          failed ? `Không phát lại được sự kiện này: ${failed.seq === it.seq ? failed.message : `dừng ở sự kiện #${failed.seq}`}.` : 'Sự kiện này không có trong kết quả phát lại.',
+          failed
+            ? `Không phát lại được sự kiện này: ${failed.seq === it.seq ? failed.message : `dừng ở sự kiện #${failed.seq}`}.`
+            : 'Sự kiện này không có trong kết quả phát lại.',
         ),
     h('h4', null, 'Nội dung sự kiện'),
     e ? payloadList(e.type, e.payload, stepName) : h('p', { class: 'muted' }, 'Không đọc được nội dung sự kiện.'),
@@ -643,7 +730,18 @@ function changeTable(s, prevStep, stepName) {
     'table',
     { class: 'data audit-change', id: 'audit-change' },
     h('caption', { class: 'sr-only' }, 'Trạng thái trước và sau sự kiện'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'Trước'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'thay đổi')), h('th', { scope: 'col' }, 'Sau'))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, ''),
+        h('th', { scope: 'col' }, 'Trước'),
+        h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'thay đổi')),
+        h('th', { scope: 'col' }, 'Sau'),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -676,7 +774,12 @@ function statePanel(seq, at, failed, stepName) {
       fact('Bước xử lý', st.step ? stepName(st.step) : '—'),
       fact('Đơn vị · người xử lý', `${unitLabel(st.unit) || '—'}${st.assignee ? ` · ${st.assignee}` : ''}`),
       fact('Tiếp nhận lúc', st.receivedAt ? fmtTime(st.receivedAt) : '—'),
-      st.resultAt ? fact('Kết quả', `${OUTCOMES[st.outcome] ?? st.outcome ?? ''} lúc ${fmtTime(st.resultAt)}${st.finalTimeliness ? ` (${timelinessLabel(st.finalTimeliness)})` : ''}`) : null,
+      st.resultAt
+        ? fact(
+            'Kết quả',
+            `${OUTCOMES[st.outcome] ?? st.outcome ?? ''} lúc ${fmtTime(st.resultAt)}${st.finalTimeliness ? ` (${timelinessLabel(st.finalTimeliness)})` : ''}`,
+          )
+        : null,
       st.returnedAt ? fact('Trả kết quả lúc', fmtTime(st.returnedAt)) : null,
       st.supplements ? fact('Số lần yêu cầu bổ sung', String(st.supplements)) : null,
       st.apologies ? fact('Số phiếu xin lỗi', String(st.apologies)) : null,
@@ -694,7 +797,8 @@ function fact(label, value) {
 
 function payloadList(type, payload, stepName) {
   if (!payload || typeof payload !== 'object' || !Object.keys(payload).length) return h('p', { class: 'muted' }, 'Không có nội dung.');
-  if ('$unparseable' in payload) return h('p', { class: 'chain-bad' }, 'Nội dung không đọc được: ', h('code', null, String(payload.$unparseable)));
+  if ('$unparseable' in payload)
+    return h('p', { class: 'chain-bad' }, 'Nội dung không đọc được: ', h('code', null, String(payload.$unparseable)));
   return h('dl', { class: 'payload', id: 'audit-payload' }, entries(payload, 0, type, stepName));
 }
 
@@ -709,13 +813,19 @@ function payloadValue(key, v, depth, type, stepName) {
   if (v !== null && typeof v !== 'object') {
     const s = String(v);
     const words =
-      key === 'channel' ? CHANNELS[s]
-      : key === 'method' ? RETURN_METHODS[s]
-      : key === 'outcome' ? OUTCOMES[s]
-      : key === 'reason' && type === 'PAUSE' ? PAUSE_REASONS[s]
-      : key === 'unit' ? unitLabel(s)
-      : key === 'responsibleStep' ? stepName(s)
-      : null;
+      key === 'channel'
+        ? CHANNELS[s]
+        : key === 'method'
+          ? RETURN_METHODS[s]
+          : key === 'outcome'
+            ? OUTCOMES[s]
+            : key === 'reason' && type === 'PAUSE'
+              ? PAUSE_REASONS[s]
+              : key === 'unit'
+                ? unitLabel(s)
+                : key === 'responsibleStep'
+                  ? stepName(s)
+                  : null;
     if (words && words !== s) return [words, h('small', { class: 'muted' }, ` (${s})`)];
   }
   return valueNode(v, depth + 1, type, stepName);
@@ -732,7 +842,11 @@ function valueNode(v, depth, type, stepName) {
   }
   if (Array.isArray(v)) {
     if (!v.length) return h('span', { class: 'muted' }, '(không có)');
-    const list = h('ol', { class: 'payload-list' }, v.map((x) => h('li', null, valueNode(x, depth + 1, type, stepName))));
+    const list = h(
+      'ol',
+      { class: 'payload-list' },
+      v.map((x) => h('li', null, valueNode(x, depth + 1, type, stepName))),
+    );
     return depth > 1 && v.length > 3 ? h('details', null, h('summary', null, `${v.length} mục`), list) : list;
   }
   const keys = Object.keys(v);
@@ -740,4 +854,3 @@ function valueNode(v, depth, type, stepName) {
   const dl = h('dl', { class: 'payload payload-nested' }, entries(v, depth, type, stepName));
   return depth > 2 || keys.length > 6 ? h('details', null, h('summary', null, `${keys.length} trường`), dl) : dl;
 }
-

@@ -6,7 +6,21 @@
 import { ApiError, listDossiers, newIdempotencyKey, submitDossier } from '../api.js';
 import { actionButton, actionsFor, forwardFromCounter, FORWARD_LABEL, moreButton } from '../actions.js';
 import { fold, procedureNameOf, procedures } from '../catalog.js';
-import { clear, clearIssues, dossierLink, errorBox, field, h, showFormError, showIssues, spinner, stateBadge, timelinessBadge, toast, values } from '../dom.js';
+import {
+  clear,
+  clearIssues,
+  dossierLink,
+  errorBox,
+  field,
+  h,
+  showFormError,
+  showIssues,
+  spinner,
+  stateBadge,
+  timelinessBadge,
+  toast,
+  values,
+} from '../dom.js';
 import { CHANNELS, fmtAmount, fmtMoney, fmtTime, relativeDue, unitLabel } from '../labels.js';
 import { openForm } from '../print.js';
 
@@ -54,7 +68,11 @@ class IntakeForm {
   show() {
     const c = this.catalogue;
     clear(this.host);
-    const list = h('datalist', { id: 'procedure-list' }, c.map((p) => h('option', { value: `${p.code} — ${p.name}` })));
+    const list = h(
+      'datalist',
+      { id: 'procedure-list' },
+      c.map((p) => h('option', { value: `${p.code} — ${p.name}` })),
+    );
     this.procInput = h('input', {
       id: 'procedure',
       name: 'procedure',
@@ -95,8 +113,19 @@ class IntakeForm {
           'div',
           { class: 'grid-3' },
           field({ label: 'Họ và tên', name: 'applicant.fullName', required: true, attrs: { autocomplete: 'off', spellcheck: 'false' } }),
-          field({ label: 'Số CCCD / định danh', name: 'applicant.idNumber', required: true, attrs: { inputmode: 'numeric', autocomplete: 'off', maxlength: 20 } }),
-          field({ label: 'Số điện thoại', name: 'applicant.phone', required: true, type: 'tel', attrs: { autocomplete: 'off', maxlength: 16 } }),
+          field({
+            label: 'Số CCCD / định danh',
+            name: 'applicant.idNumber',
+            required: true,
+            attrs: { inputmode: 'numeric', autocomplete: 'off', maxlength: 20 },
+          }),
+          field({
+            label: 'Số điện thoại',
+            name: 'applicant.phone',
+            required: true,
+            type: 'tel',
+            attrs: { autocomplete: 'off', maxlength: 16 },
+          }),
           field({ label: 'Địa chỉ', name: 'applicant.address', required: true, wide: true, attrs: { autocomplete: 'off' } }),
           field({ label: 'Email', name: 'applicant.email', type: 'email', attrs: { autocomplete: 'off' } }),
         ),
@@ -175,7 +204,18 @@ class IntakeForm {
       h(
         'table',
         { class: 'checklist' },
-        h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'c-check' }, 'Nhận'), h('th', { scope: 'col' }, 'Giấy tờ'), h('th', { scope: 'col' }, 'Loại'), h('th', { scope: 'col', class: 'c-copies' }, 'Số bản'))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col', class: 'c-check' }, 'Nhận'),
+            h('th', { scope: 'col' }, 'Giấy tờ'),
+            h('th', { scope: 'col' }, 'Loại'),
+            h('th', { scope: 'col', class: 'c-copies' }, 'Số bản'),
+          ),
+        ),
         h('tbody', null, rows),
       ),
       h(
@@ -218,7 +258,7 @@ class IntakeForm {
     if (!this.proc) issues.push({ field: 'procedureCode', vi: 'Chọn thủ tục trong danh sách' });
     const documents = [];
     for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
-      row.querySelectorAll('[data-field]').forEach((el) => delete /** @type {HTMLElement} */ (el).dataset.field);
+      row.querySelectorAll('[data-field]').forEach((el) => delete (/** @type {HTMLElement} */ (el).dataset.field));
       if (!(/** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked)) continue;
       const nameInput = /** @type {HTMLInputElement | null} */ (row.querySelector('input[type=text]'));
       const name = nameInput ? nameInput.value.trim() : row.dataset.name;
@@ -228,7 +268,8 @@ class IntakeForm {
       copiesInput.dataset.field = `documents.${i}.copies`;
       const copies = Number(copiesInput.value);
       if (nameInput && !name) issues.push({ field: `documents.${i}.name`, vi: 'Nhập tên giấy tờ' });
-      if (!Number.isInteger(copies) || copies < 1 || copies > 100) issues.push({ field: `documents.${i}.copies`, vi: 'Số bản từ 1 đến 100' });
+      if (!Number.isInteger(copies) || copies < 1 || copies > 100)
+        issues.push({ field: `documents.${i}.copies`, vi: 'Số bản từ 1 đến 100' });
       documents.push({ name, copies });
     }
     if (this.proc && !documents.length) issues.push({ field: 'documents', vi: 'Đánh dấu ít nhất một giấy tờ đã nhận' });
@@ -274,9 +315,7 @@ class IntakeForm {
       else
         showFormError(
           this.form,
-          unknownOutcome
-            ? `${err.message} Bấm «Tiếp nhận hồ sơ» lần nữa để gửi lại: hệ thống không tạo hồ sơ trùng.`
-            : err.message,
+          unknownOutcome ? `${err.message} Bấm «Tiếp nhận hồ sơ» lần nữa để gửi lại: hệ thống không tạo hồ sơ trùng.` : err.message,
         );
     } finally {
       this.busy = false;
@@ -292,24 +331,33 @@ class IntakeForm {
     const status = h('p', { class: 'hint', id: 'received-status' }, 'Bước tiếp theo: chuyển hồ sơ đến phòng chuyên môn.');
     const printBtn = h(
       'button',
-      { type: 'button', class: 'primary big', id: 'print-receipt', onclick: () => openForm(view.code, 'receipt').catch((e) => toast(e.message, 'error')) },
+      {
+        type: 'button',
+        class: 'primary big',
+        id: 'print-receipt',
+        onclick: () => openForm(view.code, 'receipt').catch((e) => toast(e.message, 'error')),
+      },
       'In giấy tiếp nhận',
     );
-    const forwardBtn = h('button', {
-      type: 'button',
-      class: 'secondary',
-      id: 'forward-button',
-      hidden: !(view.state === 'received' && (view.permittedEvents ?? view.allowedEvents ?? []).includes('ASSIGN')),
-      onclick: async () => {
-        const updated = await forwardFromCounter(view, this.user);
-        if (updated) {
-          Object.assign(view, updated);
-          forwardBtn.hidden = true;
-          status.textContent = `Đã chuyển đến ${unitLabel(updated.unit)}${updated.stepName ? `: ${updated.stepName}` : ''}.`;
-          this.onReceived(updated);
-        }
+    const forwardBtn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'forward-button',
+        hidden: !(view.state === 'received' && (view.permittedEvents ?? view.allowedEvents ?? []).includes('ASSIGN')),
+        onclick: async () => {
+          const updated = await forwardFromCounter(view, this.user);
+          if (updated) {
+            Object.assign(view, updated);
+            forwardBtn.hidden = true;
+            status.textContent = `Đã chuyển đến ${unitLabel(updated.unit)}${updated.stepName ? `: ${updated.stepName}` : ''}.`;
+            this.onReceived(updated);
+          }
+        },
       },
-    }, FORWARD_LABEL);
+      FORWARD_LABEL,
+    );
     this.done.append(
       h('p', { class: 'alert alert-ok', role: 'status' }, 'Đã tiếp nhận hồ sơ'),
       h(
@@ -363,7 +411,19 @@ function docRow(name, copies, original, i, custom = false) {
     h('td', { class: 'c-check' }, check),
     nameCell,
     h('td', { class: 'c-kind' }, original === null ? '—' : original ? 'Bản chính' : 'Bản sao'),
-    h('td', { class: 'c-copies' }, h('input', { type: 'number', min: 1, max: 100, value: String(copies), 'aria-label': `Số bản${name ? `: ${name}` : ''}`, class: 'copies' }), h('p', { class: 'field-error', hidden: true })),
+    h(
+      'td',
+      { class: 'c-copies' },
+      h('input', {
+        type: 'number',
+        min: 1,
+        max: 100,
+        value: String(copies),
+        'aria-label': `Số bản${name ? `: ${name}` : ''}`,
+        class: 'copies',
+      }),
+      h('p', { class: 'field-error', hidden: true }),
+    ),
   );
 }
 
@@ -448,7 +508,11 @@ class DeskLists {
   }
 
   cards(items) {
-    return h('ul', { class: 'cards' }, items.map((v) => this.card(v)));
+    return h(
+      'ul',
+      { class: 'cards' },
+      items.map((v) => this.card(v)),
+    );
   }
 
   card(v) {
@@ -462,15 +526,34 @@ class DeskLists {
       'li',
       { class: ['card', `row-${v.timeliness}`], dataset: { code: v.code } },
       h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness)),
-      h('div', { class: 'card-body' }, h('b', null, v.applicant?.fullName ?? v.applicantName ?? ''), ' · ', procedureNameOf(v, this.catalogue)),
-      h('div', { class: 'card-meta' }, v.dueAt ? `Hẹn trả: ${fmtTime(v.dueAt)} (${relativeDue(v.dueAt)})` : `Đăng ký: ${fmtTime(v.submittedAt)}`, v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : ''),
+      h(
+        'div',
+        { class: 'card-body' },
+        h('b', null, v.applicant?.fullName ?? v.applicantName ?? ''),
+        ' · ',
+        procedureNameOf(v, this.catalogue),
+      ),
+      h(
+        'div',
+        { class: 'card-meta' },
+        v.dueAt ? `Hẹn trả: ${fmtTime(v.dueAt)} (${relativeDue(v.dueAt)})` : `Đăng ký: ${fmtTime(v.submittedAt)}`,
+        v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : '',
+      ),
       acts.length || forward
         ? h(
             'div',
             { class: 'card-actions' },
             forward ? actionButton(v, 'FORWARD', this.user, after, { primary: true }) : null,
             acts.map((t, i) => actionButton(v, t, this.user, after, { primary: i === 0 && !forward })),
-            h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')) }, 'In giấy tiếp nhận'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary small',
+                onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')),
+              },
+              'In giấy tiếp nhận',
+            ),
             moreButton(v, this.user, after, [...acts, 'ASSIGN']),
           )
         : null,

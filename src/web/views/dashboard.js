@@ -83,7 +83,8 @@ function periodFromQuery(query) {
   return periodOf(kind, valid(query.get('ngay')) ?? today);
 }
 
-const hrefOf = (p) => (p.kind === 'custom' ? `#/dieu-hanh?ky=custom&tu=${p.from}&den=${addDays(p.to, -1)}` : `#/dieu-hanh?ky=${p.kind}&ngay=${p.from}`);
+const hrefOf = (p) =>
+  p.kind === 'custom' ? `#/dieu-hanh?ky=custom&tu=${p.from}&den=${addDays(p.to, -1)}` : `#/dieu-hanh?ky=${p.kind}&ngay=${p.from}`;
 
 export async function render(root, { query, signal }) {
   const period = periodFromQuery(query);
@@ -108,14 +109,20 @@ export async function render(root, { query, signal }) {
   const trend = trendOf(period);
   const lastEnded = isoWeekOf(addDays(today, -7));
   const range = (p) => ({ from: p.from, to: p.to });
-  const loaded = await loadOrShowError(body, signal, Promise.all([
+  const loaded = await loadOrShowError(
+    body,
+    signal,
+    Promise.all([
       get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'centre' })}`, { signal }),
       get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'unit' })}`, { signal }),
       get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'procedure' })}`, { signal }),
       get(`/api/metrics/compliance${qs(trend)}`, { signal }),
-      get(`/api/reports/weekly-late-review/sign-offs${qs({ from: isoWeekOf(addDays(today, -7 * 8)), to: lastEnded })}`, { signal }).catch(() => null),
+      get(`/api/reports/weekly-late-review/sign-offs${qs({ from: isoWeekOf(addDays(today, -7 * 8)), to: lastEnded })}`, { signal }).catch(
+        () => null,
+      ),
       get('/api/reports/monthly/status', { signal }).catch(() => null),
-    ]));
+    ]),
+  );
   if (!loaded) return;
   const [centre, byUnit, byProcedure, trendReport, weeks, monthly] = loaded;
   const figures = centre.groups[0]?.figures ?? {};
@@ -136,9 +143,19 @@ export async function render(root, { query, signal }) {
           'section',
           { class: 'panel', 'aria-labelledby': `${g.id}-title` },
           h('h2', { id: `${g.id}-title` }, g.title),
-          h('div', { class: 'stats' }, g.cards.map(([key, label]) => card(key, label, figures[key] ?? 0, period))),
+          h(
+            'div',
+            { class: 'stats' },
+            g.cards.map(([key, label]) => card(key, label, figures[key] ?? 0, period)),
+          ),
           g.rate
-            ? h('p', { class: 'rate', dataset: { rate: g.rate[0] } }, `${g.rate[1]}: `, h('b', null, fmtRate(figures[g.rate[0]])), ` (${rateNote(g.rate[0], figures)})`)
+            ? h(
+                'p',
+                { class: 'rate', dataset: { rate: g.rate[0] } },
+                `${g.rate[1]}: `,
+                h('b', null, fmtRate(figures[g.rate[0]])),
+                ` (${rateNote(g.rate[0], figures)})`,
+              )
             : null,
         ),
       ),
@@ -157,7 +174,12 @@ function rateNote(key, f) {
 function card(key, label, n, period, extra) {
   return h(
     'a',
-    { class: `stat stat-${key}`, href: figureHref(key, period, extra), dataset: { figure: key }, 'aria-label': `${label}: ${n} hồ sơ, xem danh sách` },
+    {
+      class: `stat stat-${key}`,
+      href: figureHref(key, period, extra),
+      dataset: { figure: key },
+      'aria-label': `${label}: ${n} hồ sơ, xem danh sách`,
+    },
     h('span', { class: 'stat-n' }, String(n)),
     h('span', { class: 'stat-label' }, label),
   );
@@ -190,9 +212,22 @@ function picker(period, today) {
     period.kind === 'custom'
       ? null
       : [
-          h('a', { class: 'button secondary', href: hrefOf(periodOf(period.kind, period.from, -1)), id: 'period-prev', 'aria-label': 'Kỳ trước' }, '◀ Kỳ trước'),
+          h(
+            'a',
+            {
+              class: 'button secondary',
+              href: hrefOf(periodOf(period.kind, period.from, -1)),
+              id: 'period-prev',
+              'aria-label': 'Kỳ trước',
+            },
+            '◀ Kỳ trước',
+          ),
           h('strong', { class: 'period-label', id: 'period-label' }, period.label),
-          h('a', { class: 'button secondary', href: hrefOf(periodOf(period.kind, period.from, 1)), id: 'period-next', 'aria-label': 'Kỳ sau' }, 'Kỳ sau ▶'),
+          h(
+            'a',
+            { class: 'button secondary', href: hrefOf(periodOf(period.kind, period.from, 1)), id: 'period-next', 'aria-label': 'Kỳ sau' },
+            'Kỳ sau ▶',
+          ),
           h('a', { class: 'button ghost', href: hrefOf(periodOf(period.kind, today)), id: 'period-now' }, 'Kỳ hiện tại'),
         ],
     customBox,
@@ -249,12 +284,20 @@ function reminders(weeks, monthly) {
                 return h(
                   'li',
                   null,
-                  h('a', { href: `#/ra-soat?tuan=${w.week}${scope}`, dataset: { week: w.week } }, `Tuần ${w.week.slice(6)} (${fmtDate(monday).slice(0, 5)}–${fmtDate(addDays(monday, 6))})`),
+                  h(
+                    'a',
+                    { href: `#/ra-soat?tuan=${w.week}${scope}`, dataset: { week: w.week } },
+                    `Tuần ${w.week.slice(6)} (${fmtDate(monday).slice(0, 5)}–${fmtDate(addDays(monday, 6))})`,
+                  ),
                 );
               }),
             ),
           )
-        : h('p', { class: 'alert alert-ok', id: 'unsigned-weeks', role: 'status' }, 'Các tuần gần đây đều đã ký duyệt biên bản rà soát trễ hạn.'),
+        : h(
+            'p',
+            { class: 'alert alert-ok', id: 'unsigned-weeks', role: 'status' },
+            'Các tuần gần đây đều đã ký duyệt biên bản rà soát trễ hạn.',
+          ),
     );
   }
   return items.length ? h('section', { class: 'reminders', 'aria-label': 'Việc cần làm' }, items) : null;
@@ -265,7 +308,8 @@ function reminders(weeks, monthly) {
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs ?? {})) if (v !== null && v !== undefined) el.setAttribute(k, String(v));
-  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity))
+    if (c !== null && c !== undefined) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 
@@ -292,23 +336,54 @@ function trendPanel(report, period) {
     const bucket = { from: g.key.includes('W') ? mondayOfWeek(g.key) : `${g.key}-01`, to: null };
     const inPeriod = (bucket.from ?? '') >= period.from && (bucket.from ?? '') < period.to;
     bars.push(
-      svg('rect', { x, y: y(good), width: w, height: y(0) - y(good), class: 'bar-good' }, svg('title', null, `${g.label}: đúng hạn hoặc trước hạn ${good}`)),
-      svg('rect', { x, y: y(good + f.late), width: w, height: y(good) - y(good + f.late), class: 'bar-late' }, svg('title', null, `${g.label}: trễ hạn ${f.late}`)),
+      svg(
+        'rect',
+        { x, y: y(good), width: w, height: y(0) - y(good), class: 'bar-good' },
+        svg('title', null, `${g.label}: đúng hạn hoặc trước hạn ${good}`),
+      ),
+      svg(
+        'rect',
+        { x, y: y(good + f.late), width: w, height: y(good) - y(good + f.late), class: 'bar-late' },
+        svg('title', null, `${g.label}: trễ hạn ${f.late}`),
+      ),
       svg('text', { x: x + w / 2, y: y(good + f.late) - 4, 'text-anchor': 'middle', class: 'val' }, f.late ? `${f.late} trễ` : ''),
       svg('text', { x: x + w / 2, y: H - pad.b + 16, 'text-anchor': 'middle', class: inPeriod ? 'axis current' : 'axis' }, shortKey(g.key)),
     );
     if (f.onTimeRate !== null) points.push([x + w / 2, yRate(f.onTimeRate), f.onTimeRate]);
   });
-  const line = points.length > 1 ? svg('polyline', { points: points.map(([px, py]) => `${px},${py}`).join(' '), class: 'rate-line', fill: 'none' }) : null;
+  const line =
+    points.length > 1
+      ? svg('polyline', { points: points.map(([px, py]) => `${px},${py}`).join(' '), class: 'rate-line', fill: 'none' })
+      : null;
   const dots = points.map(([px, py, r]) => [
     svg('circle', { cx: px, cy: py, r: 4, class: 'rate-dot' }),
     svg('text', { x: px, y: py - 8, 'text-anchor': 'middle', class: 'val rate-val' }, fmtRate(r)),
   ]);
   const chart = svg(
     'svg',
-    { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-labelledby': 'trend-title trend-desc', class: 'trend-chart', id: 'trend-chart' },
-    svg('desc', { id: 'trend-desc' }, 'Cột: số hồ sơ có kết quả đúng hạn hoặc trước hạn (xanh) và trễ hạn (đỏ, gạch chéo); đường: tỷ lệ đúng hạn.'),
-    svg('defs', null, svg('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, svg('rect', { width: 6, height: 6, class: 'hatch-bg' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }))),
+    {
+      viewBox: `0 0 ${W} ${H}`,
+      width: '100%',
+      role: 'img',
+      'aria-labelledby': 'trend-title trend-desc',
+      class: 'trend-chart',
+      id: 'trend-chart',
+    },
+    svg(
+      'desc',
+      { id: 'trend-desc' },
+      'Cột: số hồ sơ có kết quả đúng hạn hoặc trước hạn (xanh) và trễ hạn (đỏ, gạch chéo); đường: tỷ lệ đúng hạn.',
+    ),
+    svg(
+      'defs',
+      null,
+      svg(
+        'pattern',
+        { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+        svg('rect', { width: 6, height: 6, class: 'hatch-bg' }),
+        svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }),
+      ),
+    ),
     svg('line', { x1: pad.l, y1: y(0), x2: W - pad.r, y2: y(0), class: 'axis-line' }),
     svg('text', { x: pad.l - 6, y: y(maxCount) + 4, 'text-anchor': 'end', class: 'axis' }, String(maxCount)),
     svg('text', { x: pad.l - 6, y: y(0) + 4, 'text-anchor': 'end', class: 'axis' }, '0'),
@@ -341,11 +416,31 @@ function trendPanel(report, period) {
       h(
         'table',
         { class: 'data compact' },
-        h('thead', null, h('tr', null, [unit === 'tuần' ? 'Tuần' : 'Tháng', 'Có kết quả', 'Đúng hạn, trước hạn', 'Trễ hạn', 'Tỷ lệ đúng hạn'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            [unit === 'tuần' ? 'Tuần' : 'Tháng', 'Có kết quả', 'Đúng hạn, trước hạn', 'Trễ hạn', 'Tỷ lệ đúng hạn'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
         h(
           'tbody',
           null,
-          groups.map((g) => h('tr', null, h('th', { scope: 'row' }, g.label), h('td', null, String(g.figures.resolved)), h('td', null, String(g.figures.early + g.figures.onTime)), h('td', null, String(g.figures.late)), h('td', null, fmtRate(g.figures.onTimeRate)))),
+          groups.map((g) =>
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row' }, g.label),
+              h('td', null, String(g.figures.resolved)),
+              h('td', null, String(g.figures.early + g.figures.onTime)),
+              h('td', null, String(g.figures.late)),
+              h('td', null, fmtRate(g.figures.onTimeRate)),
+            ),
+          ),
         ),
       ),
     ),
@@ -372,7 +467,16 @@ function breakdownPanel(kind, title, report, period) {
       ? h(
           'table',
           { class: 'data compact breakdown', id },
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, kind === 'unit' ? 'Đơn vị' : 'Thủ tục'), BREAKDOWN.map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, kind === 'unit' ? 'Đơn vị' : 'Thủ tục'),
+              BREAKDOWN.map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)),
+            ),
+          ),
           h(
             'tbody',
             null,

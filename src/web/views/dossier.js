@@ -26,7 +26,11 @@ import { openForm } from '../print.js';
 export async function render(root, { user, params, signal }) {
   const code = params[0];
   root.append(spinner());
-  const [view, events, catalogue] = await Promise.all([getDossier(code, { signal }), getEvents(code, { signal }).catch(() => []), procedures().catch(() => [])]);
+  const [view, events, catalogue] = await Promise.all([
+    getDossier(code, { signal }),
+    getEvents(code, { signal }).catch(() => []),
+    procedures().catch(() => []),
+  ]);
   if (signal.aborted) return;
   const proc = await procedure(view.procedureCode);
   clear(root);
@@ -55,10 +59,25 @@ function draw(root, view, events, proc, catalogue, user, signal) {
       'div',
       { class: 'page-head dossier-head' },
       h('h1', null, 'Hồ sơ ', h('span', { class: 'code', id: 'dossier-code' }, view.code)),
-      h('div', { class: 'head-badges' }, stateBadge(view.state), ' ', timelinessBadge(view.timeliness), view.nationalStatus?.name ? h('span', { class: 'muted' }, ` Trạng thái quốc gia: ${view.nationalStatus.name}`) : null),
+      h(
+        'div',
+        { class: 'head-badges' },
+        stateBadge(view.state),
+        ' ',
+        timelinessBadge(view.timeliness),
+        view.nationalStatus?.name ? h('span', { class: 'muted' }, ` Trạng thái quốc gia: ${view.nationalStatus.name}`) : null,
+      ),
       h('p', { class: 'proc-name' }, `${view.procedureCode} · ${procedureNameOf(view, catalogue)}`),
       (user?.roles ?? []).some((r) => ['auditor', 'supervisor', 'admin'].includes(r))
-        ? h('p', null, h('a', { href: `#/kiem-tra/${encodeURIComponent(view.code)}`, class: 'button secondary small', id: 'audit-link' }, 'Kiểm tra lịch sử'))
+        ? h(
+            'p',
+            null,
+            h(
+              'a',
+              { href: `#/kiem-tra/${encodeURIComponent(view.code)}`, class: 'button secondary small', id: 'audit-link' },
+              'Kiểm tra lịch sử',
+            ),
+          )
         : null,
     ),
     h(
@@ -80,9 +99,22 @@ function draw(root, view, events, proc, catalogue, user, signal) {
               )
             : h('p', { class: 'muted' }, 'Bạn không có thao tác nào với hồ sơ ở trạng thái này.'),
           h('h3', null, 'Biểu mẫu'),
-          h('div', { class: 'button-row', id: 'dossier-forms' }, formsOf(view, events).map((kind) =>
-            h('button', { type: 'button', class: 'secondary small', dataset: { form: kind }, onclick: () => openForm(view.code, kind).catch((e) => toast(e.message, 'error')) }, `In ${FORM_LABELS[kind].toLowerCase()}`),
-          )),
+          h(
+            'div',
+            { class: 'button-row', id: 'dossier-forms' },
+            formsOf(view, events).map((kind) =>
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary small',
+                  dataset: { form: kind },
+                  onclick: () => openForm(view.code, kind).catch((e) => toast(e.message, 'error')),
+                },
+                `In ${FORM_LABELS[kind].toLowerCase()}`,
+              ),
+            ),
+          ),
         ),
         h(
           'section',
@@ -91,16 +123,30 @@ function draw(root, view, events, proc, catalogue, user, signal) {
           h(
             'dl',
             { class: 'facts' },
-            fact('Người nộp', [applicant.fullName ?? view.applicantName ?? '', applicant.phone ? ` · ĐT ${applicant.phone}` : '', applicant.idNumber ? ` · CCCD ${applicant.idNumber}` : '']),
+            fact('Người nộp', [
+              applicant.fullName ?? view.applicantName ?? '',
+              applicant.phone ? ` · ĐT ${applicant.phone}` : '',
+              applicant.idNumber ? ` · CCCD ${applicant.idNumber}` : '',
+            ]),
             applicant.address ? fact('Địa chỉ', applicant.address) : null,
             fact('Hình thức nộp', CHANNELS[view.channel] ?? view.channel ?? ''),
             fact('Tiếp nhận lúc', fmtTime(view.receivedAt) || `Chưa tiếp nhận (đăng ký ${fmtTime(view.submittedAt)})`),
-            fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), !isPending(view.state) ? '' : ` (${relativeDue(view.dueAt)})`] : '—'),
+            fact(
+              'Hẹn trả kết quả',
+              view.dueAt
+                ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), !isPending(view.state) ? '' : ` (${relativeDue(view.dueAt)})`]
+                : '—',
+            ),
             late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
             fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
             fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),
             view.pauses?.count ? fact('Tạm dừng', h('span', { id: 'dossier-pauses' }, pausesText(view.pauses))) : null,
-            view.exemption ? fact('Miễn trừ trễ hạn', `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`) : null,
+            view.exemption
+              ? fact(
+                  'Miễn trừ trễ hạn',
+                  `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`,
+                )
+              : null,
             view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
             view.returnedAt ? fact('Đã trả kết quả', fmtTime(view.returnedAt)) : null,
             view.note ? fact('Ghi chú', view.note) : null,
@@ -154,7 +200,12 @@ function steps(view, proc) {
           'li',
           { class: `step step-${status}`, 'aria-current': status === 'current' ? 'step' : null },
           h('span', { class: 'step-name' }, s.name),
-          h('small', null, `${unitLabel(s.unit)} · ${fmtAmount(s.budget)}`, status === 'current' ? ' · đang thực hiện' : status === 'done' ? ' · đã xong' : ''),
+          h(
+            'small',
+            null,
+            `${unitLabel(s.unit)} · ${fmtAmount(s.budget)}`,
+            status === 'current' ? ' · đang thực hiện' : status === 'done' ? ' · đã xong' : '',
+          ),
         );
       }),
     ),
@@ -167,7 +218,11 @@ function documents(view) {
     'section',
     { class: 'panel', 'aria-labelledby': 'docs-title' },
     h('h2', { id: 'docs-title' }, 'Thành phần hồ sơ đã nhận'),
-    h('ul', { class: 'plain' }, view.documents.map((d) => h('li', null, `${d.name} — ${d.copies} bản`))),
+    h(
+      'ul',
+      { class: 'plain' },
+      view.documents.map((d) => h('li', null, `${d.name} — ${d.copies} bản`)),
+    ),
   );
 }
 
@@ -189,7 +244,11 @@ function timeline(events, proc) {
                 { class: `ev ev-${e.type}`, dataset: { type: e.type } },
                 h('time', { datetime: e.occurredAt }, fmtTime(e.occurredAt)),
                 h('div', { class: 'ev-title' }, EVENT_LABELS[e.type] ?? e.type),
-                h('div', { class: 'ev-actor' }, e.actor === 'system' ? 'Hệ thống' : `${e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`),
+                h(
+                  'div',
+                  { class: 'ev-actor' },
+                  e.actor === 'system' ? 'Hệ thống' : `${e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`,
+                ),
                 details(e, stepName),
               ),
             ),
@@ -203,7 +262,8 @@ function details(e, stepName) {
   const p = e.payload ?? {};
   const lines = [];
   const add = (label, value) => {
-    if (value !== undefined && value !== null && value !== '') lines.push(h('li', null, h('span', { class: 'muted' }, `${label}: `), String(value)));
+    if (value !== undefined && value !== null && value !== '')
+      lines.push(h('li', null, h('span', { class: 'muted' }, `${label}: `), String(value)));
   };
   switch (e.type) {
     case 'SUBMIT':

@@ -28,8 +28,18 @@ export async function render(root, { user, query, signal }) {
       'div',
       { class: 'page-head' },
       h('h1', null, 'Hộp việc'),
-      h('p', { class: 'muted' }, `Hồ sơ tại ${unitLabel(user.unit)} hoặc giao cho ${user.fullName ?? user.username}, hạn gần nhất lên đầu.`),
-      h('div', { class: 'head-tools' }, chips, h('button', { type: 'button', class: 'secondary small', onclick: () => load() }, 'Làm mới'), updated),
+      h(
+        'p',
+        { class: 'muted' },
+        `Hồ sơ tại ${unitLabel(user.unit)} hoặc giao cho ${user.fullName ?? user.username}, hạn gần nhất lên đầu.`,
+      ),
+      h(
+        'div',
+        { class: 'head-tools' },
+        chips,
+        h('button', { type: 'button', class: 'secondary small', onclick: () => load() }, 'Làm mới'),
+        updated,
+      ),
     ),
     body,
   );
@@ -41,7 +51,12 @@ export async function render(root, { user, query, signal }) {
       chips.append(
         h(
           'button',
-          { type: 'button', class: ['chip', `chip-${key}`], 'aria-pressed': String(filter === key), onclick: () => ((filter = key), renderChips(), renderTable()) },
+          {
+            type: 'button',
+            class: ['chip', `chip-${key}`],
+            'aria-pressed': String(filter === key),
+            onclick: () => ((filter = key), renderChips(), renderTable()),
+          },
           `${label} (${n})`,
         ),
       );
@@ -52,7 +67,9 @@ export async function render(root, { user, query, signal }) {
     clear(body);
     const shown = filter === 'all' ? items : items.filter((v) => v.timeliness === filter);
     if (!shown.length) {
-      body.append(h('p', { class: 'empty' }, filter === 'all' ? 'Không có hồ sơ nào đang chờ bạn xử lý.' : 'Không có hồ sơ nào trong nhóm này.'));
+      body.append(
+        h('p', { class: 'empty' }, filter === 'all' ? 'Không có hồ sơ nào đang chờ bạn xử lý.' : 'Không có hồ sơ nào trong nhóm này.'),
+      );
       return;
     }
     body.append(
@@ -66,10 +83,16 @@ export async function render(root, { user, query, signal }) {
           h(
             'tr',
             null,
-            ['Hạn xử lý', 'Mã hồ sơ', 'Thủ tục · Người nộp', 'Bước hiện tại', 'Tình trạng', 'Thao tác'].map((t) => h('th', { scope: 'col' }, t)),
+            ['Hạn xử lý', 'Mã hồ sơ', 'Thủ tục · Người nộp', 'Bước hiện tại', 'Tình trạng', 'Thao tác'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
           ),
         ),
-        h('tbody', null, shown.map((v) => row(v))),
+        h(
+          'tbody',
+          null,
+          shown.map((v) => row(v)),
+        ),
       ),
     );
   };
@@ -81,7 +104,13 @@ export async function render(root, { user, query, signal }) {
       { class: `row-${v.timeliness}`, dataset: { code: v.code } },
       h('td', { class: 'c-due' }, v.dueAt ? [h('b', null, fmtTime(v.dueAt)), h('br'), h('small', null, relativeDue(v.dueAt))] : '—'),
       h('td', null, dossierLink(v.code)),
-      h('td', { class: 'c-proc' }, h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)), h('br'), h('small', null, v.applicant?.fullName ?? v.applicantName ?? '')),
+      h(
+        'td',
+        { class: 'c-proc' },
+        h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)),
+        h('br'),
+        h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
+      ),
       h('td', null, v.stepName ?? v.step ?? '—', v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assignee}`) : null),
       h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness)),
       h(

@@ -42,7 +42,11 @@ export async function render(root, { user, query, signal }) {
   const body = h('div', { class: 'monthly' }, spinner());
   root.append(h('div', { class: 'page-head' }, h('h1', null, `Báo cáo tháng ${monthText(month)} gửi Sở Nội vụ`)), picker, body);
 
-  const loaded = await loadOrShowError(body, signal, Promise.all([get(`/api/reports/monthly${qs({ month })}`, { signal }), get(`/api/reports/monthly/status${qs({ month })}`, { signal })]));
+  const loaded = await loadOrShowError(
+    body,
+    signal,
+    Promise.all([get(`/api/reports/monthly${qs({ month })}`, { signal }), get(`/api/reports/monthly/status${qs({ month })}`, { signal })]),
+  );
   if (!loaded) return;
   const [report, status] = loaded;
   const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -69,22 +73,51 @@ export async function render(root, { user, query, signal }) {
           label,
         ),
       ),
-      h('button', { type: 'button', class: 'secondary', id: 'open-print', onclick: busyClick(() => openPrintable(`/api/reports/monthly${qs({ month, format: 'html' })}`, report.title)) }, 'Mở bản in'),
-      canWrite && status.ended && !status.sentAt ? h('button', { type: 'button', class: 'primary', id: 'mark-sent', onclick: () => markSent(month, reload) }, 'Đánh dấu đã gửi Sở Nội vụ') : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          id: 'open-print',
+          onclick: busyClick(() => openPrintable(`/api/reports/monthly${qs({ month, format: 'html' })}`, report.title)),
+        },
+        'Mở bản in',
+      ),
+      canWrite && status.ended && !status.sentAt
+        ? h(
+            'button',
+            { type: 'button', class: 'primary', id: 'mark-sent', onclick: () => markSent(month, reload) },
+            'Đánh dấu đã gửi Sở Nội vụ',
+          )
+        : null,
     ),
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'monthly-title' },
       h('h2', { id: 'monthly-title' }, report.title),
-      h('p', { class: 'muted' }, `Từ ${fmtDate(report.from)} đến ${fmtDate(new Date(Date.parse(report.to) - 1).toISOString())} · lập lúc ${fmtTime(report.generatedAt)}`),
+      h(
+        'p',
+        { class: 'muted' },
+        `Từ ${fmtDate(report.from)} đến ${fmtDate(new Date(Date.parse(report.to) - 1).toISOString())} · lập lúc ${fmtTime(report.generatedAt)}`,
+      ),
       h(
         'table',
         { class: 'data compact', id: 'monthly-table' },
         h(
           'thead',
           null,
-          h('tr', null, h('th', { scope: 'col', rowspan: 2 }, 'Hình thức nộp hồ sơ'), h('th', { scope: 'col', rowspan: 2, class: 'num' }, 'Tiếp nhận'), h('th', { scope: 'colgroup', colspan: 4, class: 'num' }, 'Trả kết quả')),
-          h('tr', null, ['Tổng', 'Tại Bộ phận Một cửa', 'Qua bưu chính', 'Trực tuyến'].map((t) => h('th', { scope: 'col', class: 'num' }, t))),
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col', rowspan: 2 }, 'Hình thức nộp hồ sơ'),
+            h('th', { scope: 'col', rowspan: 2, class: 'num' }, 'Tiếp nhận'),
+            h('th', { scope: 'colgroup', colspan: 4, class: 'num' }, 'Trả kết quả'),
+          ),
+          h(
+            'tr',
+            null,
+            ['Tổng', 'Tại Bộ phận Một cửa', 'Qua bưu chính', 'Trực tuyến'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
+          ),
         ),
         h(
           'tbody',
@@ -94,7 +127,9 @@ export async function render(root, { user, query, signal }) {
               'tr',
               { class: r.channel === 'total' ? 'total' : null, dataset: { channel: r.channel } },
               h('th', { scope: 'row' }, r.channelLabel),
-              [r.received, r.returned, r.returnedAtCounter, r.returnedByPost, r.returnedOnline].map((n) => h('td', { class: 'num' }, String(n))),
+              [r.received, r.returned, r.returnedAtCounter, r.returnedByPost, r.returnedOnline].map((n) =>
+                h('td', { class: 'num' }, String(n)),
+              ),
             ),
           ),
         ),
@@ -115,14 +150,20 @@ function statusBox(s) {
       : s.overdue
         ? `Đã quá hạn gửi (${fmtDate(s.dueBy)}): báo cáo chưa được tải về hoặc đánh dấu đã gửi.`
         : `Hạn gửi: ${fmtDate(s.dueBy)}. Báo cáo chưa được tải về hoặc đánh dấu đã gửi.`;
-  return h('div', { class: `alert ${tone}`, id: 'monthly-status', role: 'status' }, lead, parts.length ? h('span', { class: 'block' }, parts.join(' ')) : null);
+  return h(
+    'div',
+    { class: `alert ${tone}`, id: 'monthly-status', role: 'status' },
+    lead,
+    parts.length ? h('span', { class: 'block' }, parts.join(' ')) : null,
+  );
 }
 
 async function markSent(month, reload) {
   const done = await openDialog({
     title: `Đánh dấu báo cáo tháng ${monthText(month)} đã gửi Sở Nội vụ`,
     submitLabel: 'Xác nhận đã gửi',
-    build: (body) => append(body, [field({ label: 'Ghi chú (số công văn, cách gửi — không bắt buộc)', name: 'note', attrs: { maxlength: 500 } })]),
+    build: (body) =>
+      append(body, [field({ label: 'Ghi chú (số công văn, cách gửi — không bắt buộc)', name: 'note', attrs: { maxlength: 500 } })]),
     onSubmit: async (ctl) => {
       const v = values(ctl.form);
       await closeWhenDone(ctl, () => post('/api/reports/monthly/sent', { month, ...(v.note ? { note: v.note } : {}) }));

@@ -50,12 +50,36 @@ export async function render(root, { query, signal }) {
   const form = h(
     'form',
     { role: 'search', class: 'filters', novalidate: true },
-    field({ label: 'Từ khóa', name: 'q', type: 'search', value: params.q, attrs: { 'data-search': '', placeholder: 'Mã hồ sơ, tên, điện thoại, CCCD', autocomplete: 'off', autofocus: true } }),
+    field({
+      label: 'Từ khóa',
+      name: 'q',
+      type: 'search',
+      value: params.q,
+      attrs: { 'data-search': '', placeholder: 'Mã hồ sơ, tên, điện thoại, CCCD', autocomplete: 'off', autofocus: true },
+    }),
     field({ label: 'Trạng thái', name: 'state', type: 'select', value: params.state, options: [['', 'Tất cả'], ...STATE_CHOICES] }),
-    field({ label: 'Tiến độ', name: 'timeliness', type: 'select', value: params.timeliness, options: [['', 'Tất cả'], ...Object.entries(TIMELINESS_LABELS)] }),
-    field({ label: 'Thủ tục', name: 'procedure', type: 'select', value: params.procedure, options: [['', 'Tất cả'], ...catalogue.map((p) => [p.code, `${p.code} · ${p.name}`])], attrs: { class: 'proc-select' } }),
+    field({
+      label: 'Tiến độ',
+      name: 'timeliness',
+      type: 'select',
+      value: params.timeliness,
+      options: [['', 'Tất cả'], ...Object.entries(TIMELINESS_LABELS)],
+    }),
+    field({
+      label: 'Thủ tục',
+      name: 'procedure',
+      type: 'select',
+      value: params.procedure,
+      options: [['', 'Tất cả'], ...catalogue.map((p) => [p.code, `${p.code} · ${p.name}`])],
+      attrs: { class: 'proc-select' },
+    }),
     field({ label: 'Chỉ hồ sơ của tôi', name: 'mine', type: 'checkbox', value: params.mine === '1' }),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary' }, 'Tìm'), h('a', { href: '#/tra-cuu', class: 'button secondary' }, 'Xóa lọc')),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Tìm'),
+      h('a', { href: '#/tra-cuu', class: 'button secondary' }, 'Xóa lọc'),
+    ),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -85,7 +109,16 @@ export async function render(root, { query, signal }) {
     results.setAttribute('aria-busy', 'true');
     try {
       const res = await listDossiers(
-        { q: params.q, state: params.state, timeliness: params.timeliness, procedure: params.procedure, mine: params.mine === '1' ? 1 : '', ...drill, limit: 50, cursor },
+        {
+          q: params.q,
+          state: params.state,
+          timeliness: params.timeliness,
+          procedure: params.procedure,
+          mine: params.mine === '1' ? 1 : '',
+          ...drill,
+          limit: 50,
+          cursor,
+        },
         { signal },
       );
       for (const v of res.items) tbody.append(row(v));
@@ -112,7 +145,13 @@ export async function render(root, { query, signal }) {
       'tr',
       { class: `row-${v.timeliness}`, dataset: { code: v.code } },
       h('td', null, dossierLink(v.code)),
-      h('td', { class: 'c-proc' }, h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)), h('br'), h('small', null, v.applicant?.fullName ?? v.applicantName ?? '')),
+      h(
+        'td',
+        { class: 'c-proc' },
+        h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)),
+        h('br'),
+        h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
+      ),
       h('td', { class: 'c-time' }, fmtTime(v.receivedAt ?? v.submittedAt)),
       h('td', { class: 'c-time' }, fmtTime(v.dueAt) || '—'),
       h('td', null, `${unitLabel(v.unit) || '—'}`, v.stepName ? h('small', { class: 'block' }, v.stepName) : null),
@@ -131,7 +170,17 @@ export async function render(root, { query, signal }) {
         'table',
         { class: 'data' },
         h('caption', { class: 'sr-only' }, 'Kết quả tra cứu'),
-        h('thead', null, h('tr', null, ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị · Bước', 'Tình trạng'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị · Bước', 'Tình trạng'].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
         tbody,
       ),
       more,

@@ -28,7 +28,9 @@ const WRITERS = ['supervisor', 'leader'];
 
 const weekLabel = (week) => {
   const monday = mondayOfWeek(week);
-  return monday ? `tuần ${Number(week.slice(6))}/${week.slice(0, 4)} (${fmtDate(monday).slice(0, 5)} – ${fmtDate(addDays(monday, 6))})` : week;
+  return monday
+    ? `tuần ${Number(week.slice(6))}/${week.slice(0, 4)} (${fmtDate(monday).slice(0, 5)} – ${fmtDate(addDays(monday, 6))})`
+    : week;
 };
 const hrefOf = (week, unit) => `#/ra-soat${qs({ tuan: week, donvi: unit })}`;
 
@@ -54,15 +56,24 @@ export async function render(root, { user, query, signal }) {
   const requestedUnit = query.get('donvi') || '';
   const canWrite = (user.roles ?? []).some((r) => WRITERS.includes(r));
 
-  const head = h('div', { class: 'page-head' }, h('h1', null, 'Rà soát hồ sơ trễ hạn tuần'), h('p', { class: 'muted' }, `Biên bản rà soát ${weekLabel(week)}`));
+  const head = h(
+    'div',
+    { class: 'page-head' },
+    h('h1', null, 'Rà soát hồ sơ trễ hạn tuần'),
+    h('p', { class: 'muted' }, `Biên bản rà soát ${weekLabel(week)}`),
+  );
   const body = h('div', { class: 'review' }, spinner('Đang lập danh sách…'));
   root.append(head, picker(week, requestedUnit, false), body);
 
   const scopeQuery = requestedUnit ? { unit: requestedUnit } : {};
-  const loaded = await loadOrShowError(body, signal, Promise.all([
+  const loaded = await loadOrShowError(
+    body,
+    signal,
+    Promise.all([
       get(`/api/reports/weekly-late-review${qs({ week, ...scopeQuery })}`, { signal }),
       get(`/api/reports/weekly-late-review/sign-offs${qs({ from: week, to: week, ...scopeQuery })}`, { signal }),
-    ]));
+    ]),
+  );
   if (!loaded) return;
   const [review, status] = loaded;
   // an office's leader or supervisor is answered with their own office: the unit choice is fixed
@@ -88,20 +99,59 @@ export async function render(root, { user, query, signal }) {
         ]
       : [
           h('strong', null, 'Chưa ký duyệt'),
-          weekEnded ? ' — tuần đã kết thúc, trưởng bộ phận ký duyệt sau khi ghi nguyên nhân và biện pháp khắc phục.' : ' — tuần chưa kết thúc: được ghi nguyên nhân, chỉ ký duyệt sau Chủ nhật.',
+          weekEnded
+            ? ' — tuần đã kết thúc, trưởng bộ phận ký duyệt sau khi ghi nguyên nhân và biện pháp khắc phục.'
+            : ' — tuần chưa kết thúc: được ghi nguyên nhân, chỉ ký duyệt sau Chủ nhật.',
         ],
-    h0.review.chain.valid ? null : h('p', { class: 'alert alert-error' }, `Biên bản bị sửa đổi ngoài hệ thống (bản ghi số ${h0.review.chain.brokenAt?.seq}).`),
+    h0.review.chain.valid
+      ? null
+      : h('p', { class: 'alert alert-error' }, `Biên bản bị sửa đổi ngoài hệ thống (bản ghi số ${h0.review.chain.brokenAt?.seq}).`),
   );
 
   const actions = h(
     'div',
     { class: 'review-actions no-print' },
-    h('button', { type: 'button', class: 'secondary', id: 'dl-csv', onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('csv'), `${fileBase}.csv`)}`)) }, 'Tải CSV'),
-    h('button', { type: 'button', class: 'secondary', id: 'dl-xlsx', onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('xlsx'), `${fileBase}.xlsx`)}`)) }, 'Tải Excel (XLSX)'),
-    h('button', { type: 'button', class: 'secondary', id: 'dl-html', onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('html'), `${fileBase}.html`)}`)) }, 'Tải bản in (HTML)'),
-    h('button', { type: 'button', class: 'secondary', id: 'open-print', onclick: busyClick(() => openPrintable(path('html'), h0.title)) }, 'Mở bản in'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'dl-csv',
+        onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('csv'), `${fileBase}.csv`)}`)),
+      },
+      'Tải CSV',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'dl-xlsx',
+        onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('xlsx'), `${fileBase}.xlsx`)}`)),
+      },
+      'Tải Excel (XLSX)',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'dl-html',
+        onclick: busyClick(async () => toast(`Đã tải ${await downloadFile(path('html'), `${fileBase}.html`)}`)),
+      },
+      'Tải bản in (HTML)',
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'secondary', id: 'open-print', onclick: busyClick(() => openPrintable(path('html'), h0.title)) },
+      'Mở bản in',
+    ),
     canWrite && !st.signedOff && weekEnded
-      ? h('button', { type: 'button', class: 'primary', id: 'sign-off', onclick: () => signOff(week, unit, reload) }, 'Ký duyệt biên bản tuần')
+      ? h(
+          'button',
+          { type: 'button', class: 'primary', id: 'sign-off', onclick: () => signOff(week, unit, reload) },
+          'Ký duyệt biên bản tuần',
+        )
       : null,
   );
 
@@ -124,8 +174,20 @@ export async function render(root, { user, query, signal }) {
         ['resolved-late', 'Giải quyết trễ hạn', t.resolvedLate],
         ['at-risk', 'Nguy cơ trễ hạn', t.atRisk],
         ['apology-none', 'Trễ hạn chưa xin lỗi', t.apologyNone],
-      ].map(([k, label, n]) => h('div', { class: `stat stat-${k}`, dataset: { total: k } }, h('span', { class: 'stat-n' }, String(n)), h('span', { class: 'stat-label' }, label))),
-      h('div', { class: 'stat' }, h('span', { class: 'stat-n' }, t.onTimeRate === null ? '—' : `${Math.round(t.onTimeRate * 1000) / 10}%`), h('span', { class: 'stat-label' }, `Tỷ lệ đúng hạn (${t.early + t.onTime}/${t.resolved})`)),
+      ].map(([k, label, n]) =>
+        h(
+          'div',
+          { class: `stat stat-${k}`, dataset: { total: k } },
+          h('span', { class: 'stat-n' }, String(n)),
+          h('span', { class: 'stat-label' }, label),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'stat' },
+        h('span', { class: 'stat-n' }, t.onTimeRate === null ? '—' : `${Math.round(t.onTimeRate * 1000) / 10}%`),
+        h('span', { class: 'stat-label' }, `Tỷ lệ đúng hạn (${t.early + t.onTime}/${t.resolved})`),
+      ),
     ),
     Object.entries(sections).map(([category, list]) => section(category, list, { writable, week, unit, reload })),
     review.followUp.length ? followUp(review.followUp) : null,
@@ -143,13 +205,21 @@ function picker(week, unit, locked) {
   const form = h(
     'form',
     { class: 'review-picker period-picker no-print', 'aria-label': 'Chọn tuần và đơn vị' },
-    h('a', { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), -7)), locked ? '' : unit), id: 'week-prev' }, '◀ Tuần trước'),
+    h(
+      'a',
+      { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), -7)), locked ? '' : unit), id: 'week-prev' },
+      '◀ Tuần trước',
+    ),
     h('label', { for: 'review-week' }, 'Tuần '),
     weekInput,
     h('label', { for: 'review-unit' }, ' Đơn vị '),
     unitSelect,
     h('button', { type: 'submit', class: 'primary' }, 'Xem'),
-    h('a', { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), 7)), locked ? '' : unit), id: 'week-next' }, 'Tuần sau ▶'),
+    h(
+      'a',
+      { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), 7)), locked ? '' : unit), id: 'week-next' },
+      'Tuần sau ▶',
+    ),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -170,7 +240,16 @@ function notesCell(d, ctx) {
     'td',
     { class: 'c-notes' },
     last
-      ? h('div', { class: 'note' }, h('b', null, 'Nguyên nhân: '), last.cause, h('br'), h('b', null, 'Khắc phục: '), last.correctiveAction, h('small', { class: 'block muted' }, `${last.actorName ?? last.actor} · ${fmtTime(last.at)}`))
+      ? h(
+          'div',
+          { class: 'note' },
+          h('b', null, 'Nguyên nhân: '),
+          last.cause,
+          h('br'),
+          h('b', null, 'Khắc phục: '),
+          last.correctiveAction,
+          h('small', { class: 'block muted' }, `${last.actorName ?? last.actor} · ${fmtTime(last.at)}`),
+        )
       : h('span', { class: 'muted' }, 'Chưa ghi nguyên nhân'),
     promised ? h('div', { class: 'note promised' }, h('small', null, `Tuần trước đã cam kết: ${promised.correctiveAction}`)) : null,
     ctx.writable
@@ -199,7 +278,16 @@ function section(category, list, ctx) {
             h(
               'tr',
               null,
-              ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Hạn giải quyết', category === 'at_risk' ? 'Thời gian còn lại' : 'Quá hạn', 'Đơn vị · bước chịu trách nhiệm', 'Tạm dừng', 'Xin lỗi', 'Nguyên nhân · Biện pháp khắc phục'].map((t) => h('th', { scope: 'col' }, t)),
+              [
+                'Mã hồ sơ',
+                'Thủ tục · Người nộp',
+                'Hạn giải quyết',
+                category === 'at_risk' ? 'Thời gian còn lại' : 'Quá hạn',
+                'Đơn vị · bước chịu trách nhiệm',
+                'Tạm dừng',
+                'Xin lỗi',
+                'Nguyên nhân · Biện pháp khắc phục',
+              ].map((t) => h('th', { scope: 'col' }, t)),
             ),
           ),
           h(
@@ -210,13 +298,31 @@ function section(category, list, ctx) {
                 'tr',
                 { dataset: { code: d.code, category } },
                 h('td', null, dossierLink(d.code), h('small', { class: 'block' }, stateBadge(d.state))),
-                h('td', { class: 'c-proc' }, h('span', { class: 'clip', title: d.procedure.name }, d.procedure.name), h('br'), h('small', null, d.applicant.fullName)),
-                h('td', { class: 'c-time c-nowrap' }, fmtTime(d.dueAt), d.appointmentAt && d.appointmentAt !== d.dueAt ? h('small', { class: 'block' }, `Hẹn mới: ${fmtTime(d.appointmentAt)}`) : null),
+                h(
+                  'td',
+                  { class: 'c-proc' },
+                  h('span', { class: 'clip', title: d.procedure.name }, d.procedure.name),
+                  h('br'),
+                  h('small', null, d.applicant.fullName),
+                ),
+                h(
+                  'td',
+                  { class: 'c-time c-nowrap' },
+                  fmtTime(d.dueAt),
+                  d.appointmentAt && d.appointmentAt !== d.dueAt
+                    ? h('small', { class: 'block' }, `Hẹn mới: ${fmtTime(d.appointmentAt)}`)
+                    : null,
+                ),
                 h('td', { class: 'num c-nowrap' }, category === 'at_risk' ? relativeDue(d.dueAt) : `${d.daysOverdue} ngày LV`),
                 h(
                   'td',
                   { class: 'c-resp' },
-                  d.responsible ? [d.responsible.unitName || '—', d.responsible.stepName ? h('small', { class: 'block' }, d.responsible.stepName) : null] : h('span', { class: 'muted' }, 'Chưa xác định'),
+                  d.responsible
+                    ? [
+                        d.responsible.unitName || '—',
+                        d.responsible.stepName ? h('small', { class: 'block' }, d.responsible.stepName) : null,
+                      ]
+                    : h('span', { class: 'muted' }, 'Chưa xác định'),
                 ),
                 h('td', null, pausesOf(d) ?? '—'),
                 h('td', null, category === 'at_risk' ? '—' : apologyOf(d)),
@@ -237,7 +343,18 @@ function followUp(items) {
     h(
       'ul',
       { class: 'plain' },
-      items.map((f) => h('li', null, dossierLink(f.code), ' ', f.procedureName, ' — ', stateBadge(f.state), f.resultAt ? ` có kết quả ${fmtTime(f.resultAt)}` : '')),
+      items.map((f) =>
+        h(
+          'li',
+          null,
+          dossierLink(f.code),
+          ' ',
+          f.procedureName,
+          ' — ',
+          stateBadge(f.state),
+          f.resultAt ? ` có kết quả ${fmtTime(f.resultAt)}` : '',
+        ),
+      ),
     ),
   );
 }
@@ -251,11 +368,26 @@ async function addNote(d, { week, unit, reload }) {
       append(body, [
         h('p', { class: 'muted' }, `${d.procedure.name} · ${d.applicant.fullName}`),
         field({ label: 'Nguyên nhân chậm', name: 'cause', type: 'textarea', rows: 3, required: true, attrs: { maxlength: 2000 } }),
-        field({ label: 'Biện pháp khắc phục', name: 'correctiveAction', type: 'textarea', rows: 3, required: true, attrs: { maxlength: 2000 } }),
+        field({
+          label: 'Biện pháp khắc phục',
+          name: 'correctiveAction',
+          type: 'textarea',
+          rows: 3,
+          required: true,
+          attrs: { maxlength: 2000 },
+        }),
       ]),
     onSubmit: async (ctl) => {
       const v = values(ctl.form);
-      await closeWhenDone(ctl, () => post('/api/reports/weekly-late-review/notes', { week, ...(unit ? { unit } : {}), dossierCode: d.code, cause: v.cause, correctiveAction: v.correctiveAction }));
+      await closeWhenDone(ctl, () =>
+        post('/api/reports/weekly-late-review/notes', {
+          week,
+          ...(unit ? { unit } : {}),
+          dossierCode: d.code,
+          cause: v.cause,
+          correctiveAction: v.correctiveAction,
+        }),
+      );
     },
   });
   if (saved) {
@@ -275,7 +407,9 @@ async function signOff(week, unit, reload) {
       ]),
     onSubmit: async (ctl) => {
       const v = values(ctl.form);
-      await closeWhenDone(ctl, () => post('/api/reports/weekly-late-review/sign-off', { week, ...(unit ? { unit } : {}), ...(v.summary ? { summary: v.summary } : {}) }));
+      await closeWhenDone(ctl, () =>
+        post('/api/reports/weekly-late-review/sign-off', { week, ...(unit ? { unit } : {}), ...(v.summary ? { summary: v.summary } : {}) }),
+      );
     },
   });
   if (signed) {

@@ -174,6 +174,7 @@ describe.each(BACKENDS)('security headers, logs, metrics and record views on $na
       username: 'counter',
       unit: expect.any(String),
       viewedAt: s.engine.clock.now().toISOString(),
+      source: 'record',
     });
     // the list itself masks nothing because it holds nothing personal; filtering by time and paging
     const t = s.engine.clock.now().toISOString();

@@ -33,16 +33,31 @@ export interface CallOptions {
 
 export class ApiClient {
   private readonly tokens = new Map<string, string>();
+  private readonly logins = new Map<string, Promise<string>>();
 
   constructor(readonly baseUrl: string) {}
 
+  /**
+   * One sign-in per user at a time: parallel workers share the login in flight, as a browser tab would, because
+   * the login throttle counts attempts in flight (issue 17) and a burst of sign-ins for one account is refused.
+   */
   async login(username: string, fresh = false): Promise<string> {
     const cached = this.tokens.get(username);
     if (cached && !fresh) return cached;
-    const res = await this.raw('POST', '/api/auth/login', { body: { username, password: 'demo' } });
-    if (res.status !== 200) throw new Error(`login ${username} at ${this.baseUrl}: ${res.status} ${JSON.stringify(res.body)}`);
-    this.tokens.set(username, res.body.token);
-    return res.body.token as string;
+    const pending = this.logins.get(username);
+    if (pending) return pending;
+    const attempt = (async () => {
+      const res = await this.raw('POST', '/api/auth/login', { body: { username, password: 'demo' } });
+      if (res.status !== 200) throw new Error(`login ${username} at ${this.baseUrl}: ${res.status} ${JSON.stringify(res.body)}`);
+      this.tokens.set(username, res.body.token);
+      return res.body.token as string;
+    })();
+    this.logins.set(username, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.logins.delete(username);
+    }
   }
 
   /** A request; throws NoAnswer when no HTTP answer came back. */

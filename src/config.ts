@@ -86,6 +86,15 @@ export const ConfigSchema = z
     PUBLIC_BASE_URL: PublicBaseUrlSchema.optional(),
     /** on SIGTERM/SIGINT: how long in-flight requests may take before their connections are cut */
     MOTCUA_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** the outbox dispatcher (docs/integration.md): how often an idle one looks for work; 0 turns it off in this instance */
+    MOTCUA_OUTBOX_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+    /** attempts of one delivery before it is dead-lettered */
+    MOTCUA_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    /** the first retry's delay, doubled at each attempt (with jitter) up to MOTCUA_OUTBOX_MAX_DELAY_MS */
+    MOTCUA_OUTBOX_BASE_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(2_000),
+    MOTCUA_OUTBOX_MAX_DELAY_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+    /** how long one delivery attempt may take */
+    MOTCUA_OUTBOX_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })
   .superRefine((c, ctx) => {
     // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.

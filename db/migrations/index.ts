@@ -19,6 +19,7 @@ import * as appendOnly from './20261204000402_append_only';
 
 import * as submissionRefs from './20261204000301_submission_refs';
 import * as lateSupplements from './20261204000302_late_supplements';
+import * as outbox from './20261205000600_outbox';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000402_append_only', appendOnly],
   ['20261204000301_submission_refs', submissionRefs],
   ['20261204000302_late_supplements', lateSupplements],
+  ['20261205000600_outbox', outbox],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

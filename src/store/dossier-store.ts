@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
+import { enqueueDeliveries } from './outbox-enqueue';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 
 export type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
@@ -105,8 +106,11 @@ export async function setNextCheck(tx: Knex | Knex.Transaction, id: string, vers
   await tx('dossiers').where({ id, version }).update({ next_check_at: at });
 }
 
+/** Appends events, and queues their outbox deliveries in the same transaction (docs/integration.md). */
 export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[]): Promise<void> {
-  if (events.length) await tx('dossier_events').insert(events);
+  if (!events.length) return;
+  await tx('dossier_events').insert(events);
+  await enqueueDeliveries(tx, events);
 }
 
 export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {

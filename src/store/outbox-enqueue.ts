@@ -1,0 +1,24 @@
+/**
+ * The outbox's hot path, apart so that the dossier store can call it without importing the rest of the outbox
+ * store: deliveries are queued by appendEvents, in the transaction that appends the events.
+ */
+import type { Knex } from 'knex';
+import { dialectOfKnex } from './db';
+import type { EventRow } from '../../machines/engine/rows';
+
+/**
+ * The hot path: in the transaction that appends `events`, one delivery per event and active subscriber whose
+ * filter takes the event's type. One INSERT … SELECT per event, whatever the number of subscribers.
+ */
+export async function enqueueDeliveries(tx: Knex | Knex.Transaction, events: readonly EventRow[]): Promise<void> {
+  // PostgreSQL types the parameters of a SELECT list as text unless told; SQLite must not be told (CAST AS uuid is numeric there)
+  const values = dialectOfKnex(tx as Knex) === 'postgres' ? '?::uuid, ?::integer, ?, ?::timestamptz, ?::timestamptz' : '?, ?, ?, ?, ?';
+  for (const e of events) {
+    await tx.raw(
+      `INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
+       SELECT s.id, ${values}, 'pending', 0 FROM outbox_subscribers s
+       WHERE s.active = 1 AND EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (?, '*'))`,
+      [e.dossier_id, e.seq, e.type, e.occurred_at, e.occurred_at, e.type],
+    );
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * Compliance metrics: the projection columns the SQL fast path aggregates (src/metrics/compliance-sql.ts),
+ * Compliance metrics: the projection columns the SQL fast path aggregates (src/store/compliance-queries.ts),
  * filled at every commit from the chart snapshot by src/metrics/projection-extra.ts, plus indexes for
  * period queries (a period's received / resolved / returned / closed dossiers, alone or per procedure
  * or handling unit). Existing rows are not back-filled: the columns arrive before the first dossier.

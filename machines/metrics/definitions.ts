@@ -146,6 +146,30 @@ export function p90Rank(n: number): number {
   return Math.ceil((n * 9) / 10);
 }
 
+/**
+ * The figures a dashboard card can open as a list of dossiers: each is exactly the rows its tally
+ * counts (figureCondition in src/store/compliance-queries.ts), so a card's number and its list's length are the same by construction.
+ */
+export const DRILL_FIGURES = [
+  'received',
+  'resolved',
+  'early',
+  'onTime',
+  'late',
+  'pending',
+  'pendingLate',
+  'pendingDueSoon',
+  'pendingNotYetDue',
+  'pendingClockStopped',
+  'lateDossiers',
+  'apologised',
+  'apologyMissing',
+  'returned',
+  'withdrawn',
+  'refusedIntake',
+] as const;
+export type DrillFigure = (typeof DRILL_FIGURES)[number];
+
 export type MetricKind = 'count' | 'rate' | 'duration' | 'average';
 
 export interface MetricDefinition {

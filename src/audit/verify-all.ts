@@ -15,18 +15,11 @@
  * verified on the calling thread.
  */
 import type { Knex } from 'knex';
-import { findDossiersByIds, type DossierRow, type EventRow } from '../store/dossier-store';
+import { findDossiersByIds, listEventsByDossier, type DossierRow, type EventRow } from '../store/dossier-store';
 import { checkpointFindings } from './checkpoints';
 import { decodeRow } from '../../machines/engine/event-codec';
 import { VerifyWorkerPool, workerConnectionOf, type RangeResult, type WorkerConnection } from './verify-workers';
-import {
-  CHECKPOINT_FINDING_KINDS,
-  DOSSIER_FINDING_KINDS,
-  eventRowFromDb,
-  verifyDossier,
-  type Finding,
-  type FindingKind,
-} from './verify-dossier';
+import { CHECKPOINT_FINDING_KINDS, DOSSIER_FINDING_KINDS, verifyDossier, type Finding, type FindingKind } from './verify-dossier';
 
 export interface VerifyProgress {
   dossiers: number;
@@ -103,17 +96,7 @@ export async function readPage(db: Knex, after: string | null, pageSize: number,
   const ids = await readIds(db, after, pageSize, upto);
   if (!ids.length) return { cursor: after ?? '', items: [] };
   const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
-  const byDossier = new Map<string, EventRow[]>();
-  const raw = await db('dossier_events')
-    .select(EVENT_COLUMNS)
-    .whereIn('dossier_id', ids)
-    .orderBy([{ column: 'dossier_id' }, { column: 'seq' }]);
-  for (const r of raw) {
-    const e = eventRowFromDb(r);
-    let list = byDossier.get(e.dossier_id);
-    if (!list) byDossier.set(e.dossier_id, (list = []));
-    list.push(e);
-  }
+  const byDossier = await listEventsByDossier(db, ids);
   const items: PageItem[] = [];
   for (const id of ids) {
     const row = rows.get(id);
@@ -181,19 +164,6 @@ async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool |
     for (const p of inflight) p.catch(() => undefined);
   }
 }
-
-const EVENT_COLUMNS = [
-  'dossier_id',
-  'seq',
-  'type',
-  'payload',
-  'actor',
-  'actor_unit',
-  'occurred_at',
-  'machine_version',
-  'prev_hash',
-  'hash',
-];
 
 /** Streams progress, findings and, last, the summary. */
 export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): AsyncGenerator<VerifyMessage> {

@@ -11,7 +11,7 @@ import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
 import { parseWith } from '../services/validate';
 import { isMotcuaError } from '../../machines/engine/errors';
-import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-sql';
+import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-projection';
 import { compareMetrics, complianceFromEvents, type MetricsDifference } from '../metrics/compliance-from-events';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
 import { ComplianceQuerySchema } from '../services/metrics-service';

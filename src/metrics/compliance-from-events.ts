@@ -5,7 +5,6 @@
  * TypeScript — no projection column is read. compareMetrics lists where the two paths disagree, so an
  * edited projection row (or an edited event) shows up as a difference.
  */
-import type { Knex } from 'knex';
 import type { DossierSnapshot } from '../../machines/dossier';
 import { clockCalendarVersion, factsOf, type DossierFacts } from '../../machines/dossier/facts';
 import { replayStoredEvents } from '../audit/replay';
@@ -13,8 +12,9 @@ import { chainStatus } from '../audit/verify-dossier';
 import type { Calendar } from '../../machines/calendar';
 import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
 import type { CalendarProvider } from '../engine/reference-data';
-import { eventRowFromDb } from '../store/dossier-store';
-import { loadMetricsReference, type MetricsReference } from './compliance-sql';
+import { dossierIdsSubmittedBefore, listEventsByDossier } from '../store/dossier-store';
+import type { Db } from '../store/db';
+import { loadMetricsReference, type MetricsReference } from './compliance-projection';
 import { STOPPED_STATES } from '../../machines/vocabulary';
 import {
   addTallies,
@@ -144,32 +144,14 @@ function chainIntact(dossierId: string, events: StoredEvent[]): boolean {
   return chainStatus(dossierId, events).every((s) => s.hashOk && s.linkOk && s.seqOk);
 }
 
-function storedEventOf(raw: Record<string, unknown>): StoredEvent {
-  return decodeRow(eventRowFromDb(raw));
-}
-
 /** Every dossier submitted before `toAt`, replayed from its events, a page at a time. */
-async function* replayedDossiers(db: Knex, toAt: string, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }> {
+async function* replayedDossiers(db: Db, toAt: string, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }> {
   let after = '';
   for (;;) {
-    const q = db('dossier_events')
-      .select('dossier_id')
-      .where('seq', 1)
-      .where('occurred_at', '<', toAt)
-      .orderBy('dossier_id')
-      .limit(pageSize);
-    if (after) q.where('dossier_id', '>', after);
-    const ids = ((await q) as { dossier_id: string }[]).map((r) => String(r.dossier_id));
+    const ids = await dossierIdsSubmittedBefore(db, toAt, after, pageSize);
     if (!ids.length) return;
-    const rows = (await db('dossier_events')
-      .whereIn('dossier_id', ids)
-      .orderBy([{ column: 'dossier_id' }, { column: 'seq' }])) as Record<string, unknown>[];
-    const byId = new Map<string, StoredEvent[]>();
-    for (const r of rows) {
-      const id = String(r.dossier_id);
-      (byId.get(id) ?? byId.set(id, []).get(id)!).push(storedEventOf(r));
-    }
-    for (const id of ids) yield { id, events: byId.get(id) ?? [] };
+    const byId = await listEventsByDossier(db, ids);
+    for (const id of ids) yield { id, events: (byId.get(id) ?? []).map(decodeRow) };
     after = ids[ids.length - 1]!;
   }
 }
@@ -186,7 +168,7 @@ export interface EventsIntegrity {
  * of dossiers plus the working times of the period's results (for the 90th percentile).
  */
 export async function complianceFromEvents(
-  db: Knex,
+  db: Db,
   calendars: CalendarProvider,
   opts: { from: string; to: string; groupBy: GroupBy; now: string; calendar: Calendar; reference?: MetricsReference; pageSize?: number },
 ): Promise<{ report: ComplianceReport; integrity: EventsIntegrity }> {

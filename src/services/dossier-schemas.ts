@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CommandSchemas, LocalDateSchema } from '../../machines/engine/commands';
 import { LIFECYCLE_STATES } from '../../machines/dossier';
-import { DRILL_FIGURES } from '../metrics/compliance-sql';
+import { DRILL_FIGURES } from '../../machines/metrics/definitions';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
 export { LocalDateSchema };

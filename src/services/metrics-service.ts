@@ -1,6 +1,6 @@
 /**
  * Compliance metrics for supervisors, leaders, auditors and administrators: the period report (the SQL
- * fast path, src/metrics/compliance-sql.ts), the list of late dossiers with no apology on record, and the
+ * fast path, src/metrics/compliance-projection.ts, its SQL in src/store/compliance-queries.ts), the list of late dossiers with no apology on record, and the
  * metric definitions. Request and response shapes are the zod schemas below (also used by the OpenAPI).
  */
 import { findLateWithoutApology } from '../store/dossier-queries';
@@ -9,7 +9,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { workingDaysBetween } from '../../machines/calendar';
 import { forbidden } from '../../machines/engine/errors';
 import { parseWith } from './validate';
-import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-sql';
+import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-projection';
 import { OPEN_STATES, STOPPED_STATES } from '../../machines/vocabulary';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../../machines/metrics/definitions';
 import { hasRole, type AuthUser } from './auth-user';

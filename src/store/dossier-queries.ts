@@ -22,7 +22,7 @@ export interface DossierFilter {
   dueTo?: string;
   /** the unit of the handling step (what the metrics group by unit) */
   handlingUnit?: string;
-  /** a raw condition from a metric's definition (src/metrics/compliance-sql.ts figureCondition) */
+  /** a raw condition from a metric's definition (src/store/compliance-queries.ts figureCondition) */
   condition?: { sql: string; bindings: Knex.Value[] };
   q?: string;
   sort: 'recent' | 'due';

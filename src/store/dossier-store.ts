@@ -118,6 +118,48 @@ export async function listEvents(db: Knex | Knex.Transaction, dossierId: string)
   return rows.map(eventRowFromDb);
 }
 
+const EVENT_COLUMNS = [
+  'dossier_id',
+  'seq',
+  'type',
+  'payload',
+  'actor',
+  'actor_unit',
+  'occurred_at',
+  'machine_version',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** The events of several dossiers in one query, by dossier id, each list in seq order (ids without events are absent). */
+export async function listEventsByDossier(db: Knex | Knex.Transaction, ids: readonly string[]): Promise<Map<string, EventRow[]>> {
+  const byDossier = new Map<string, EventRow[]>();
+  if (!ids.length) return byDossier;
+  const raw = (await db('dossier_events')
+    .select([...EVENT_COLUMNS])
+    .whereIn('dossier_id', [...ids])
+    .orderBy([{ column: 'dossier_id' }, { column: 'seq' }])) as Record<string, unknown>[];
+  for (const r of raw) {
+    const e = eventRowFromDb(r);
+    let list = byDossier.get(e.dossier_id);
+    if (!list) byDossier.set(e.dossier_id, (list = []));
+    list.push(e);
+  }
+  return byDossier;
+}
+
+/** The next `limit` ids, after `after` in id order, of the dossiers whose first event happened before `before`. */
+export async function dossierIdsSubmittedBefore(
+  db: Knex | Knex.Transaction,
+  before: string,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const q = db('dossier_events').select('dossier_id').where('seq', 1).where('occurred_at', '<', before).orderBy('dossier_id').limit(limit);
+  if (after) q.where('dossier_id', '>', after);
+  return ((await q) as { dossier_id: unknown }[]).map((r) => String(r.dossier_id));
+}
+
 /** true for the driver errors that mean "someone else wrote this first". */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string };

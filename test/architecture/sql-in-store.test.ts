@@ -14,8 +14,6 @@ const NOT_YET_IN_STORE = [
   'src/audit/checkpoints.ts',
   'src/audit/verify-all.ts',
   'src/audit/verify-workers-thread.ts',
-  'src/metrics/compliance-from-events.ts',
-  'src/metrics/compliance-sql.ts',
   'src/ops/backup.ts',
   'src/reports/monthly-report.ts',
   'src/reports/review-log.ts',

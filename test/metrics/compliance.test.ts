@@ -44,9 +44,10 @@ import { startServer, type TestServer } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 import type { ActorRef } from '../../machines/dossier';
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
-import { complianceFromProjection, DRILL_FIGURES } from '../../src/metrics/compliance-sql';
+import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import {
+  DRILL_FIGURES,
   GROUP_BYS,
   METRIC_DEFINITIONS,
   type ComplianceFigures,

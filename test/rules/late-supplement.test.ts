@@ -5,7 +5,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import { complianceFromProjection } from '../../src/metrics/compliance-sql';
+import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import { stampCommand } from '../../machines/engine/stamp';
 

@@ -1,82 +1,38 @@
 /**
- * The fast path: a period's compliance figures by SQL aggregation over the dossier projection's indexed
- * columns (db/migrations/20261124000005_metrics.ts). Each figure is one range scan on an indexed instant
- * (received_at, result_at, returned_at, (state, closed_at)) or on the open states, grouped in SQL; the
- * 90th percentile uses window functions; nothing is read row by row. The SQL is the same on SQLite and
- * PostgreSQL: instants are compared as ISO-8601 UTC strings / timestamptz, booleans as truth values.
+ * The SQL of the metrics fast path (src/metrics/compliance-projection.ts): a period's compliance tallies by
+ * SQL aggregation over the dossier projection's indexed columns (db/migrations/20261124000005_metrics.ts).
+ * Each figure is one range scan on an indexed instant (received_at, result_at, returned_at, (state,
+ * closed_at)) or on the open states, grouped in SQL; the 90th percentile uses window functions; nothing
+ * is read row by row. The SQL is the same on SQLite and PostgreSQL: instants are compared as ISO-8601 UTC
+ * strings / timestamptz, booleans as truth values.
  */
 import type { Knex } from 'knex';
-import { UNITS } from '../../machines/procedures';
-import {
-  assembleReport,
-  emptyTallies,
-  NO_KEY,
-  planReport,
-  WHOLE_PERIOD_KEY,
-  type Bucket,
-  type ComplianceReport,
-  type GroupBy,
-  type GroupResults,
-  type ReportPlan,
-  type Tallies,
-} from '../../machines/metrics/definitions';
-import type { Calendar } from '../../machines/calendar';
+import { WHOLE_PERIOD_KEY, NO_KEY, type Bucket, type DrillFigure, type GroupBy, type Tallies } from '../../machines/metrics/definitions';
 import { STOPPED_STATES } from '../../machines/vocabulary';
+import type { Db } from './db';
 
-const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
-
-/** Reference data the groupings need: procedure names and fields by (code, version). */
-export interface MetricsReference {
-  fieldOf(code: string, version: number): string;
-  labelOf(groupBy: GroupBy, key: string): string;
-  fieldCases: { code: string; version: number; field: string }[];
+/** Which field each procedure version belongs to (the `field` grouping's CASE). */
+export interface FieldCase {
+  code: string;
+  version: number;
+  field: string;
 }
 
-export async function loadMetricsReference(db: Knex): Promise<MetricsReference> {
+/** Every procedure version's stored definition (JSON text), oldest version first within a code. */
+export async function procedureDefinitions(db: Db): Promise<{ code: string; version: number; definition: string }[]> {
   const rows = (await db('procedures').select('code', 'version', 'definition').orderBy(['code', 'version'])) as {
     code: string;
     version: number | string;
     definition: string;
   }[];
-  const fieldCases: MetricsReference['fieldCases'] = [];
-  const procedureNames = new Map<string, string>();
-  const fieldNames = new Map<string, string>();
-  for (const r of rows) {
-    const def = JSON.parse(String(r.definition)) as { name?: string; field?: { code?: string; name?: string } };
-    const field = def.field?.code ?? NO_KEY;
-    fieldCases.push({ code: r.code, version: Number(r.version), field });
-    if (def.name) procedureNames.set(r.code, def.name); // ordered by version: the latest name wins
-    if (def.field?.code && def.field.name) fieldNames.set(def.field.code, def.field.name);
-  }
-  const byVersion = new Map(fieldCases.map((c) => [`${c.code}@${c.version}`, c.field]));
-  return {
-    fieldCases,
-    fieldOf: (code, version) => byVersion.get(`${code}@${version}`) ?? NO_KEY,
-    labelOf(groupBy, key) {
-      if (key === NO_KEY) return groupBy === 'officer' ? '(chưa phân công)' : '(không rõ)';
-      switch (groupBy) {
-        case 'centre':
-          return 'Toàn trung tâm';
-        case 'procedure':
-          return procedureNames.get(key) ? `${key} ${procedureNames.get(key)}` : key;
-        case 'field':
-          return fieldNames.get(key) ?? key;
-        case 'unit':
-          return UNITS.find((u) => u.code === key)?.name ?? key;
-        case 'channel':
-          return CHANNEL_LABELS[key] ?? key;
-        default:
-          return key;
-      }
-    },
-  };
+  return rows.map((r) => ({ code: r.code, version: Number(r.version), definition: String(r.definition) }));
 }
 
 /**
  * The SQL expression (with its bindings) of a dossier's group key; null = one group. Keys are expressions,
  * never bare columns, so that no planner walks a whole (procedure_code) index to save a sort.
  */
-function keyExpression(groupBy: GroupBy, ref: MetricsReference): { sql: string; bindings: Knex.Value[] } | null {
+function keyExpression(groupBy: GroupBy, fieldCases: readonly FieldCase[]): { sql: string; bindings: Knex.Value[] } | null {
   switch (groupBy) {
     case 'procedure':
       return { sql: `procedure_code || ''`, bindings: [] };
@@ -87,9 +43,9 @@ function keyExpression(groupBy: GroupBy, ref: MetricsReference): { sql: string; 
     case 'officer':
       return { sql: `COALESCE(handling_officer, '${NO_KEY}')`, bindings: [] };
     case 'field': {
-      if (!ref.fieldCases.length) return { sql: `'${NO_KEY}'`, bindings: [] };
-      const whens = ref.fieldCases.map(() => 'WHEN procedure_code = ? AND procedure_version = ? THEN ?').join(' ');
-      return { sql: `CASE ${whens} ELSE '${NO_KEY}' END`, bindings: ref.fieldCases.flatMap((c) => [c.code, c.version, c.field]) };
+      if (!fieldCases.length) return { sql: `'${NO_KEY}'`, bindings: [] };
+      const whens = fieldCases.map(() => 'WHEN procedure_code = ? AND procedure_version = ? THEN ?').join(' ');
+      return { sql: `CASE ${whens} ELSE '${NO_KEY}' END`, bindings: fieldCases.flatMap((c) => [c.code, c.version, c.field]) };
     }
     default:
       return null;
@@ -113,30 +69,6 @@ export interface SqlCondition {
   sql: string;
   bindings: Knex.Value[];
 }
-
-/**
- * The figures a dashboard card can open as a list of dossiers: each is exactly the rows its tally
- * counts (figureCondition), so a card's number and its list's length are the same by construction.
- */
-export const DRILL_FIGURES = [
-  'received',
-  'resolved',
-  'early',
-  'onTime',
-  'late',
-  'pending',
-  'pendingLate',
-  'pendingDueSoon',
-  'pendingNotYetDue',
-  'pendingClockStopped',
-  'lateDossiers',
-  'apologised',
-  'apologyMissing',
-  'returned',
-  'withdrawn',
-  'refusedIntake',
-] as const;
-export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
 /** The WHERE of each aggregate and the conditions its figures count, for one bucket. */
 function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; dueSoonUntil: string }) {
@@ -293,7 +225,7 @@ export function figureCondition(
 }
 
 async function runAggregate(
-  db: Knex,
+  db: Db,
   a: Aggregate,
   key: { sql: string; bindings: Knex.Value[] } | null,
 ): Promise<Map<string, Record<string, number>>> {
@@ -315,7 +247,7 @@ async function runAggregate(
 }
 
 /** Nearest-rank p90 per group in SQL: the row whose rank r satisfies r ≥ 0.9·n > r − 1 (integers only, portable). */
-async function p90ByGroup(db: Knex, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
+async function p90ByGroup(db: Db, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
   const k = key?.sql ?? `'${WHOLE_PERIOD_KEY}'`;
   const sql = `SELECT k, ms FROM (
       SELECT k, ms, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ms) AS rn, COUNT(*) OVER (PARTITION BY k) AS cnt
@@ -327,58 +259,29 @@ async function p90ByGroup(db: Knex, b: Bucket, key: { sql: string; bindings: Kne
   return new Map(rows.map((r) => [String(r.k), Number(r.ms)]));
 }
 
-/**
- * Runs every aggregate of one bucket and folds them into tallies per group key. `carriedOver`: the
- * previous bucket's pending count (the same instant), which spares a scan for consecutive buckets.
- */
-async function bucketResults(
-  db: Knex,
-  plan: ReportPlan,
-  b: Bucket,
-  ref: MetricsReference,
-  carriedOver?: number,
-): Promise<Map<string, { tallies: Tallies; p90: number | null }>> {
-  const key = plan.groupBy === 'week' || plan.groupBy === 'month' ? null : keyExpression(plan.groupBy, ref);
-  const cut = plan.clock.cuts[b.key]!;
-  const groups = new Map<string, { tallies: Tallies; p90: number | null }>();
-  const groupOf = (k: string) => {
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { tallies: emptyTallies(), p90: null }));
-    return g;
-  };
-  if (carriedOver) groupOf(WHOLE_PERIOD_KEY).tallies.carriedOver = carriedOver;
-  const aggregates = aggregatesFor(b, cut).filter((a) => carriedOver === undefined || a.figures[0]![0] !== 'carriedOver');
-  for (const a of aggregates) {
-    for (const [k, v] of await runAggregate(db, a, key)) {
-      const t = groupOf(k).tallies as unknown as Record<string, number>;
-      for (const [name, n] of Object.entries(v)) if (name in t) t[name] = n;
-      const tt = groupOf(k).tallies;
-      tt.apologised += (v.lateApologisedResolved ?? 0) + (v.lateApologisedOpen ?? 0);
-      tt.apologisedTimely += (v.lateApologisedTimelyResolved ?? 0) + (v.lateApologisedTimelyOpen ?? 0);
-    }
-  }
-  for (const g of groups.values()) g.tallies.lateDossiers = g.tallies.late + g.tallies.pendingLate;
-  for (const [k, ms] of await p90ByGroup(db, b, key)) groupOf(k).p90 = ms;
-  return groups;
+/** The tallies of one bucket and the 90th percentile of its working times, per group key. */
+export interface BucketTallies {
+  /** each aggregate's figures (named as the tallies they fill, or lateApologised* parts) by group key */
+  aggregates: Map<string, Record<string, number>>[];
+  p90: Map<string, number>;
 }
 
 /**
- * The compliance report for [from, to) (local dates) grouped by `groupBy`, from the projection.
- * `now` fixes the as-of instant of a running period; `cal` the due-soon bound (the current calendar).
+ * Runs every aggregate of one bucket, grouped by `groupBy` (week and month: one group, WHOLE_PERIOD_KEY),
+ * classified at `cut`. `withCarriedOver` false skips the scan of what was pending at the bucket's start
+ * (the caller knows it from the previous bucket).
  */
-export async function complianceFromProjection(
-  db: Knex,
-  opts: { from: string; to: string; groupBy: GroupBy; now: string; calendar: Calendar; reference?: MetricsReference },
-): Promise<ComplianceReport> {
-  const plan = planReport(opts.from, opts.to, opts.groupBy, opts.now, opts.calendar);
-  const ref = opts.reference ?? (await loadMetricsReference(db));
-  const results: GroupResults = new Map();
-  let pending: number | undefined;
-  for (const b of plan.buckets) {
-    const groups = await bucketResults(db, plan, b, ref, pending);
-    results.set(b.key, groups);
-    // Consecutive week/month buckets: what is pending at one's end is carried over into the next.
-    pending = plan.buckets.length > 1 ? (groups.get(WHOLE_PERIOD_KEY)?.tallies.pending ?? 0) : undefined;
-  }
-  return assembleReport(plan, 'projection', results, ref.labelOf);
+export async function bucketTallies(
+  db: Db,
+  b: Bucket,
+  cut: { asOf: string; dueSoonUntil: string },
+  groupBy: GroupBy,
+  fieldCases: readonly FieldCase[],
+  withCarriedOver: boolean,
+): Promise<BucketTallies> {
+  const key = groupBy === 'week' || groupBy === 'month' ? null : keyExpression(groupBy, fieldCases);
+  const aggregates = aggregatesFor(b, cut).filter((a) => withCarriedOver || a.figures[0]![0] !== 'carriedOver');
+  const results: Map<string, Record<string, number>>[] = [];
+  for (const a of aggregates) results.push(await runAggregate(db, a, key));
+  return { aggregates: results, p90: await p90ByGroup(db, b, key) };
 }

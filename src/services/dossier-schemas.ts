@@ -94,7 +94,12 @@ export const DossierListQuerySchema = z
     procedure: z.string().max(32).optional(),
     unit: z.string().max(64).optional(),
     assignee: z.string().max(64).optional(),
-    mine: z.enum(['1', 'true']).optional().describe("only dossiers at the user's unit or assigned to the user"),
+    mine: z
+      .enum(['1', 'true'])
+      .optional()
+      .describe(
+        "only dossiers at the user's unit or assigned to the user; for counter staff also the online and postal submissions waiting for receipt",
+      ),
     receivedFrom: LocalDateSchema.optional(),
     receivedTo: LocalDateSchema.optional(),
     dueFrom: LocalDateSchema.optional(),
@@ -109,7 +114,12 @@ export const DossierListQuerySchema = z
       'with figure: the day after the period (exclusive), as GET /api/metrics/compliance takes it',
     ),
     q: z.string().trim().min(1).max(100).optional().describe('free text: code, applicant name, phone or ID number'),
-    sort: z.enum(['recent', 'due']).default('recent').describe('recent: newest first; due: most urgent first'),
+    sort: z
+      .enum(['recent', 'due'])
+      .default('recent')
+      .describe(
+        'recent: newest submission first; due: soonest due date first, then the dossiers without a due date yet (not received, or waiting for a supplement), oldest submission first',
+      ),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(500).optional(),
   })

@@ -114,7 +114,8 @@ export class DossierService {
       procedure: q.procedure,
       unit: q.unit,
       assignee: q.assignee,
-      mine: q.mine ? { unit: user.unit, username: user.username } : undefined,
+      // an online or postal submission waits for the counter staff (it has no unit until received)
+      mine: q.mine ? { unit: user.unit, username: user.username, unreceived: hasRole(user, 'counter') } : undefined,
       scopeUnits: scope === 'all' ? undefined : [...scope],
       receivedFrom: q.receivedFrom,
       receivedTo: q.receivedTo,

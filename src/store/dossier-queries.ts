@@ -12,8 +12,8 @@ export interface DossierFilter {
   procedure?: string;
   unit?: string;
   assignee?: string;
-  /** dossiers at this unit or assigned to this user */
-  mine?: { unit: string; username: string };
+  /** dossiers at this unit or assigned to this user; with `unreceived`, also those submitted and waiting for receipt (counter staff) */
+  mine?: { unit: string; username: string; unreceived?: boolean };
   /** restrict to dossiers at one of these units, or that passed through one (read scope) */
   scopeUnits?: string[];
   receivedFrom?: string;
@@ -33,6 +33,8 @@ export interface DossierFilter {
 interface CursorKey {
   k: string;
   id: string;
+  /** sort=due only: the cursor is in the tail of dossiers without a due date, and `k` is their submission time */
+  undated?: true;
 }
 
 export function encodeCursor(key: CursorKey): string {
@@ -42,7 +44,12 @@ export function encodeCursor(key: CursorKey): string {
 export function decodeCursor(cursor: string): CursorKey | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
-    return typeof v.k === 'string' && typeof v.id === 'string' && !Number.isNaN(Date.parse(v.k)) ? v : null;
+    return typeof v.k === 'string' &&
+      typeof v.id === 'string' &&
+      !Number.isNaN(Date.parse(v.k)) &&
+      (v.undated === undefined || v.undated === true)
+      ? v
+      : null;
   } catch {
     return null;
   }
@@ -73,19 +80,26 @@ export async function unitsThatActedOn(db: Knex, dossierId: string, units: reado
   return rows.map((r) => r.actor_unit);
 }
 
+/**
+ * One page of dossiers. sort=recent: newest submission first. sort=due: soonest due date first, then the
+ * dossiers that have no due date yet (submitted online or by post and not received, or waiting for a
+ * supplement), oldest submission first: a queue sorted by due date must not lose the ones not yet dated.
+ */
 export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: DossierRow[]; nextCursor: string | null }> {
   const pg = dialectOfKnex(db) === 'postgres';
-  const sortCol = f.sort === 'due' ? 'due_at' : 'submitted_at';
-  const dir = f.sort === 'due' ? 'asc' : 'desc';
-  const q = db('dossiers').select('id', sortCol);
+  const byDue = f.sort === 'due';
+  const q = db('dossiers').select('id', 'due_at', 'submitted_at');
   if (f.states?.length) q.whereIn('state', f.states);
   if (f.timeliness?.length) q.whereIn('timeliness', f.timeliness);
   if (f.procedure) q.where('procedure_code', f.procedure);
   if (f.unit) q.where('unit', f.unit);
   if (f.assignee) q.where('assignee', f.assignee);
   if (f.mine) {
-    const { unit, username } = f.mine;
-    q.where((w) => w.where('unit', unit).orWhere('assignee', username));
+    const { unit, username, unreceived } = f.mine;
+    q.where((w) => {
+      w.where('unit', unit).orWhere('assignee', username);
+      if (unreceived) w.orWhere((x) => x.whereNull('unit').where('state', 'submitted'));
+    });
   }
   if (f.scopeUnits) whereInScope(db, q, f.scopeUnits);
   const startOf = (d: string) => new Date(`${d}T00:00:00+07:00`).toISOString();
@@ -110,18 +124,29 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
         .orWhereRaw(pg ? `applicant_name ILIKE ? ESCAPE '\\'` : `applicant_name LIKE ? ESCAPE '\\'`, [like]);
     });
   }
-  if (f.sort === 'due') q.whereNotNull('due_at');
-  if (f.cursor) {
-    const c = decodeCursor(f.cursor);
-    if (c) {
-      const op = dir === 'asc' ? '>' : '<';
-      q.where((w) => w.where(sortCol, op, c.k).orWhere((x) => x.where(sortCol, c.k).andWhere('id', op, c.id)));
-    }
+  const c = f.cursor ? decodeCursor(f.cursor) : null;
+  if (byDue) {
+    // two runs, each keyset-paginated: (due_at, id) over the dated, then (submitted_at, id) over the undated
+    if (c && !c.undated)
+      q.where((w) =>
+        w
+          .where('due_at', '>', c.k)
+          .orWhere((x) => x.where('due_at', c.k).andWhere('id', '>', c.id))
+          .orWhereNull('due_at'),
+      );
+    if (c?.undated)
+      q.whereNull('due_at').where((w) =>
+        w.where('submitted_at', '>', c.k).orWhere((x) => x.where('submitted_at', c.k).andWhere('id', '>', c.id)),
+      );
+    q.orderByRaw('CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, CASE WHEN due_at IS NULL THEN submitted_at END, id');
+  } else {
+    if (c) q.where((w) => w.where('submitted_at', '<', c.k).orWhere((x) => x.where('submitted_at', c.k).andWhere('id', '<', c.id)));
+    q.orderBy([
+      { column: 'submitted_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
   }
-  q.orderBy([
-    { column: sortCol, order: dir },
-    { column: 'id', order: dir },
-  ]).limit(f.limit + 1);
+  q.limit(f.limit + 1);
   const keys = (await q) as { id: string }[];
   const page = keys.slice(0, f.limit);
   const byId = new Map(
@@ -134,9 +159,13 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
   );
   const rows = page.map((k) => byId.get(k.id)).filter((r): r is DossierRow => r !== undefined);
   const last = rows[rows.length - 1];
-  const nextCursor =
-    keys.length > f.limit && last ? encodeCursor({ k: (f.sort === 'due' ? last.due_at : last.submitted_at)!, id: last.id }) : null;
+  const nextCursor = keys.length > f.limit && last ? encodeCursor(cursorAfter(last, byDue)) : null;
   return { rows, nextCursor };
+}
+
+function cursorAfter(last: DossierRow, byDue: boolean): CursorKey {
+  if (!byDue) return { k: last.submitted_at, id: last.id };
+  return last.due_at ? { k: last.due_at, id: last.id } : { k: last.submitted_at, id: last.id, undated: true };
 }
 
 /**

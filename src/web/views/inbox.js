@@ -102,7 +102,13 @@ export async function render(root, { user, query, signal }) {
     return h(
       'tr',
       { class: `row-${v.timeliness}`, dataset: { code: v.code } },
-      h('td', { class: 'c-due' }, v.dueAt ? [h('b', null, fmtTime(v.dueAt)), h('br'), h('small', null, relativeDue(v.dueAt))] : '—'),
+      h(
+        'td',
+        { class: 'c-due' },
+        v.dueAt
+          ? [h('b', null, fmtTime(v.dueAt)), h('br'), h('small', null, relativeDue(v.dueAt))]
+          : [h('b', null, 'Chưa có hạn'), h('br'), h('small', null, `Đăng ký ${fmtTime(v.submittedAt)}`)],
+      ),
       h('td', null, dossierLink(v.code)),
       h(
         'td',
@@ -147,9 +153,10 @@ export async function render(root, { user, query, signal }) {
   return () => clearInterval(timer);
 }
 
-/** soonest due first; no due date last */
+/** soonest due first; then those without a due date, oldest submission first (as the API's sort=due) */
 export function byDue(a, b) {
   const x = a.dueAt ? Date.parse(a.dueAt) : Infinity;
   const y = b.dueAt ? Date.parse(b.dueAt) : Infinity;
-  return x - y || String(a.code).localeCompare(String(b.code));
+  if (x !== y) return x - y;
+  return (Date.parse(a.submittedAt) || 0) - (Date.parse(b.submittedAt) || 0) || String(a.code).localeCompare(String(b.code));
 }

@@ -55,7 +55,7 @@ describe.each(BACKENDS)('lists sorted by due date on $name', (backend) => {
     const out: Item[] = [];
     let cursor: string | null = null;
     do {
-      const res = await s.http
+      const res: { status: number; body: { items: Item[]; nextCursor: string | null } } = await s.http
         .get(`/api/dossiers?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
         .set('Authorization', `Bearer ${counter}`);
       expect(res.status).toBe(200);

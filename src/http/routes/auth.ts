@@ -11,6 +11,7 @@ import { AuthService } from '../../services/auth/auth-service';
 import { authenticate, bearerToken } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
+import { PasswordSchema } from '../../services/auth/password-policy';
 
 export const AuthUserSchema = z.object({
   username: z.string(),
@@ -33,7 +34,7 @@ export const LoginResponseSchema = z.object({
 
 export const ChangePasswordRequestSchema = z.strictObject({
   oldPassword: z.string().min(1).max(1024),
-  newPassword: z.string().min(8).max(1024),
+  newPassword: PasswordSchema,
 });
 
 export function authRoutes(deps: AppDeps): Router {

@@ -6,6 +6,7 @@ import { UsersService } from '../../services/auth/users-service';
 import { requireRole } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
+import { PasswordSchema } from '../../services/auth/password-policy';
 
 export const CreateUserRequestSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.]{3,64}$/, 'must be 3–64 characters: a-z, 0-9, "_" or "."'),
@@ -18,7 +19,7 @@ export const CreateUserRequestSchema = z.strictObject({
     .describe(
       'chức danh as printed under the name on forms, e.g. "Trưởng phòng Kinh tế"; set it (here or with PATCH) before the user signs anything',
     ),
-  password: z.string().min(8).max(1024),
+  password: PasswordSchema,
   roles: z
     .array(z.enum(ROLES))
     .min(1)

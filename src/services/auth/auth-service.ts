@@ -23,6 +23,7 @@ import type { AuthUser } from '../auth-user';
 import { isKnownLoginAddress, rememberLoginAddress } from '../../store/login-address-store';
 import { bucketName, clear, hitAll, refund, type RateLimitOptions } from '../rate-limit';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
+import { passwordPolicyIssues } from './password-policy';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { toAuthUser } from './users-service';
 import { inTransaction, type Db } from '../../store/db';
@@ -132,6 +133,8 @@ export class AuthService {
         'Mật khẩu mới phải khác mật khẩu hiện tại',
       );
     }
+    const weak = passwordPolicyIssues('newPassword', newPassword, user);
+    if (weak.length > 0) throw validationFailed(weak, 'Mật khẩu mới không đạt yêu cầu');
     const hash = await hashPassword(newPassword);
     const at = this.now();
     await inTransaction(this.deps.db, async (tx) => {

@@ -6,6 +6,7 @@ import type { Clock } from '../../engine/clock';
 import { forbidden, notFound, validationFailed } from '../../../machines/engine/errors';
 import { hasRole, type AuthUser } from '../auth-user';
 import { hashPassword } from './passwords';
+import { passwordPolicyIssues } from './password-policy';
 import type { Db } from '../../store/db';
 import {
   findUserRecord,
@@ -56,6 +57,8 @@ export class UsersService {
 
   async createUser(actor: AuthUser, input: NewUser): Promise<User> {
     requireAdmin(actor);
+    const weak = passwordPolicyIssues('password', input.password, input);
+    if (weak.length > 0) throw validationFailed(weak, 'Mật khẩu không đạt yêu cầu');
     const taken = () =>
       validationFailed([{ field: 'username', code: 'already_exists', reason: 'already exists' }], 'Tên đăng nhập đã tồn tại');
     if (await findUserRecord(this.deps.db, input.username)) throw taken();

@@ -26,18 +26,22 @@ import * as monthlyReport from './views/monthly-report.js';
  * What a screen's render(root, ctx) gets; it may return a cleanup function.
  * @typedef {{user: any, params: string[], query: URLSearchParams, signal: AbortSignal}} ViewContext
  * @typedef {{render: (root: HTMLElement, ctx: ViewContext) => Promise<void | (() => void)>}} View
- * @type {{re: RegExp, nav: string | null, title: string, view: View}[]}
+ * @type {{re: RegExp, nav: string | null, screen: string, title: string, view: View}[]}
  */
 const ROUTES = [
-  { re: /^\/quay$/, nav: 'quay', title: 'Quầy tiếp nhận', view: counter },
-  { re: /^\/hop-viec$/, nav: 'hop-viec', title: 'Hộp việc', view: inbox },
-  { re: /^\/tra-cuu$/, nav: 'tra-cuu', title: 'Tra cứu hồ sơ', view: search },
-  { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', title: 'Bảng điều hành', view: dashboard },
-  { re: /^\/ra-soat$/, nav: 'dieu-hanh', title: 'Rà soát hồ sơ trễ hạn tuần', view: weeklyReview },
-  { re: /^\/bao-cao-thang$/, nav: 'dieu-hanh', title: 'Báo cáo tháng gửi Sở Nội vụ', view: monthlyReport },
-  { re: /^\/ho-so\/(.+)$/, nav: null, title: 'Hồ sơ', view: dossier },
-  { re: /^\/kiem-tra\/(.+)$/, nav: null, title: 'Kiểm tra lịch sử hồ sơ', view: audit },
+  { re: /^\/quay$/, nav: 'quay', screen: 'intake', title: 'Quầy tiếp nhận', view: counter },
+  { re: /^\/hop-viec$/, nav: 'hop-viec', screen: 'inbox', title: 'Hộp việc', view: inbox },
+  { re: /^\/tra-cuu$/, nav: 'tra-cuu', screen: 'search', title: 'Tra cứu hồ sơ', view: search },
+  { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', screen: 'dashboard', title: 'Bảng điều hành', view: dashboard },
+  { re: /^\/ra-soat$/, nav: 'dieu-hanh', screen: 'review', title: 'Rà soát hồ sơ trễ hạn tuần', view: weeklyReview },
+  { re: /^\/bao-cao-thang$/, nav: 'dieu-hanh', screen: 'review', title: 'Báo cáo tháng gửi Sở Nội vụ', view: monthlyReport },
+  { re: /^\/ho-so\/(.+)$/, nav: null, screen: 'search', title: 'Hồ sơ', view: dossier },
+  { re: /^\/kiem-tra\/(.+)$/, nav: null, screen: 'search', title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];
+/** the screen each menu entry opens */
+const NAV_SCREEN = { quay: 'intake', 'hop-viec': 'inbox', 'tra-cuu': 'search', 'dieu-hanh': 'dashboard' };
+/** the screens the server offers this user (GET /api/auth/me `screens`, src/services/screens.ts) */
+const allowed = (u, screen) => (u?.screens ?? []).includes(screen);
 const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };
 
 /** the sign-in form's inputs, by id */
@@ -47,9 +51,9 @@ let user = null;
 
 function homeFor(u) {
   const roles = u?.roles ?? [];
-  if (roles.includes('counter')) return '#/quay';
-  if (roles.includes('specialist') || roles.includes('leader')) return '#/hop-viec';
-  if (roles.includes('supervisor')) return '#/dieu-hanh';
+  if (allowed(u, 'intake')) return '#/quay';
+  if (allowed(u, 'inbox')) return '#/hop-viec';
+  if (roles.includes('supervisor') && allowed(u, 'dashboard')) return '#/dieu-hanh';
   return '#/tra-cuu';
 }
 
@@ -61,6 +65,8 @@ function parseHash() {
 }
 
 function stopCurrent() {
+  // a dialog belongs to the screen that opened it: leaving the screen (link, Back, Alt+n, sign-out) closes it
+  for (const d of /** @type {NodeListOf<HTMLDialogElement>} */ (document.querySelectorAll('dialog[open]'))) d.close();
   current.abort?.abort();
   try {
     current.cleanup?.();
@@ -91,6 +97,9 @@ function showShell(u) {
   $('login').hidden = true;
   $('nav').hidden = false;
   $('who').hidden = false;
+  for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'))) {
+    a.hidden = !allowed(u, NAV_SCREEN[a.dataset.nav]);
+  }
   const roles = (u.roles ?? []).map((r) => ROLE_LABELS[r] ?? r).join(', ');
   $('who-name').textContent = `${u.fullName ?? u.username} · ${roles}`;
   $('who-name').title = `${u.username} · ${unitLabel(u.unit)}`;
@@ -147,6 +156,17 @@ async function route() {
     root.append(h('h1', null, 'Không tìm thấy trang'), h('p', null, h('a', { href: homeFor(user) }, 'Về trang chính')));
     return;
   }
+  if (!allowed(user, match.r.screen)) {
+    document.title = 'Không có quyền truy cập — Một cửa';
+    root.append(
+      h('h1', null, 'Không có quyền truy cập'),
+      h('p', { id: 'no-access' }, `Chức năng «${match.r.title}» không dành cho tài khoản của bạn.`),
+      h('p', null, h('a', { href: homeFor(user) }, 'Về trang chính')),
+    );
+    root.querySelector('h1')?.setAttribute('tabindex', '-1');
+    /** @type {HTMLElement} */ (root.querySelector('h1')).focus();
+    return;
+  }
   document.title = `${match.r.title} — Một cửa`;
   const abort = new AbortController();
   current.abort = abort;
@@ -172,7 +192,13 @@ async function route() {
 
 function onKey(e) {
   if (!user) return;
-  if (e.altKey && !e.ctrlKey && !e.metaKey && NAV_KEYS[e.key]) {
+  if (
+    e.altKey &&
+    !e.ctrlKey &&
+    !e.metaKey &&
+    NAV_KEYS[e.key] &&
+    !(/** @type {HTMLElement} */ (document.querySelector(`#nav a[href="${NAV_KEYS[e.key]}"]`))?.hidden)
+  ) {
     e.preventDefault();
     location.hash = NAV_KEYS[e.key];
     return;

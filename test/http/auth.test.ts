@@ -42,9 +42,18 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
       title: 'Công chức Trung tâm Phục vụ hành chính công',
       roles: ['counter'],
       unit: 'TTPVHCC',
+      screens: ['intake', 'inbox', 'search'],
     });
     expect(Date.parse(body.expiresAt) - server.engine.clock.now().getTime()).toBe(12 * 3600 * 1000);
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
+  });
+
+  test('each role is offered only the screens it can use: no intake form or inbox for the supervisor and the auditor', async () => {
+    const screens = async (username: string) => (await me(await tokenOf(username))).body.screens;
+    expect(await screens('specialist')).toStrictEqual(['inbox', 'search']);
+    expect(await screens('leader')).toStrictEqual(['inbox', 'search', 'dashboard', 'review']);
+    expect(await screens('supervisor')).toStrictEqual(['search', 'dashboard', 'review']);
+    expect(await screens('auditor')).toStrictEqual(['search', 'dashboard', 'review']);
   });
 
   test('the username is matched without regard to case or surrounding spaces', async () => {
@@ -92,6 +101,7 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
       title: 'Chuyên viên Công nghệ thông tin',
       roles: ['admin'],
       unit: 'TTPVHCC',
+      screens: ['search', 'dashboard', 'review'],
     });
     expect((await server.http.get('/api/users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   });

@@ -12,6 +12,7 @@ import { authenticate, bearerToken } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
 import { PasswordSchema } from '../../services/auth/password-policy';
+import { SCREENS, screensOf } from '../../services/screens';
 
 export const AuthUserSchema = z.object({
   username: z.string(),
@@ -19,6 +20,7 @@ export const AuthUserSchema = z.object({
   title: z.string().describe('chức danh, e.g. "Trưởng phòng Kinh tế"'),
   roles: z.array(z.enum(ROLES)),
   unit: z.string(),
+  screens: z.array(z.enum(SCREENS)).describe('the web UI screens offered to this user (src/services/screens.ts)'),
 });
 
 export const LoginRequestSchema = z.strictObject({
@@ -46,7 +48,10 @@ export function authRoutes(deps: AppDeps): Router {
     const body = parseWith(LoginRequestSchema, req.body);
     try {
       const session = await auth.login(body.username, body.password, req.ip);
-      const out: z.infer<typeof LoginResponseSchema> = { ...session, user: { ...session.user, title: session.user.title ?? '' } };
+      const out: z.infer<typeof LoginResponseSchema> = {
+        ...session,
+        user: { ...session.user, title: session.user.title ?? '', screens: screensOf(session.user) },
+      };
       res.json(out);
     } catch (err) {
       if (isMotcuaError(err, 'RATE_LIMITED')) res.set('Retry-After', String(err.details.retryAfterSeconds));
@@ -61,7 +66,7 @@ export function authRoutes(deps: AppDeps): Router {
 
   r.get('/me', signedIn, (_req, res) => {
     const user = userOf(res);
-    const out: z.infer<typeof AuthUserSchema> = { ...user, title: user.title ?? '' };
+    const out: z.infer<typeof AuthUserSchema> = { ...user, title: user.title ?? '', screens: screensOf(user) };
     res.json(out);
   });
 

@@ -1,0 +1,168 @@
+/**
+ * End to end: what every staff user meets in the web UI, in headless Chromium at 1366×768
+ * (Asia/Ho_Chi_Minh) on SQLite, the browser's clock following the server's test clock.
+ *
+ *  1. Menus follow the role: the supervisor and the read-only auditor have no intake form and no inbox
+ *     (typed addresses say "no access"); every action button a dossier page shows is one the server
+ *     permits that user (permittedEvents).
+ *  2. A dialog closes when the user navigates away (Back, a link, a shortcut).
+ *
+ * Screenshots go to test-artifacts/e2e/everyone-*.png.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Command } from '../../machines/engine/commands';
+import { BACKENDS } from '../support/backends';
+import { ACTORS, hanoi, submission } from '../support/engine';
+import { startServer, type TestServer } from '../support/server';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+
+const TIMEOUT = 180_000;
+const PROC = '1.001612';
+const NOW = '2026-03-16 09:00';
+
+describe('what every staff user meets in the browser', () => {
+  let server: TestServer;
+  let http: Server;
+  let base = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  /** A: at the specialist's step (KINHTE); B: received at the counter, not yet forwarded */
+  const codes = { A: '', B: '' };
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `everyone-${name}.png`), fullPage: true });
+
+  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
+    server.engine.at(at);
+    await server.engine.engine.act(code, cmd, actor);
+  }
+  async function submit(at: string, name: string): Promise<string> {
+    server.engine.at(at);
+    return (await server.engine.engine.submit(submission(PROC, 'counter', name), ACTORS.counter)).code;
+  }
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    server = await startServer(BACKENDS[0]!, '2026-03-16 08:00');
+    codes.A = await submit('2026-03-16 08:10', 'Nguyễn Văn An');
+    await act('2026-03-16 08:15', codes.A, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    await act('2026-03-16 08:20', codes.A, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    codes.B = await submit('2026-03-16 08:30', 'Bùi Thị Bình');
+    server.engine.at(NOW);
+    ({ http, base, browser } = await listenAndLaunch(server));
+  }, TIMEOUT);
+
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+
+  async function signIn(username: string): Promise<Page> {
+    const signedIn = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
+    contexts.push(signedIn.context);
+    return signedIn.page;
+  }
+  const navLinks = async (page: Page) => (await page.locator('#nav a:visible').allTextContents()).map((t) => t.trim());
+
+  async function permitted(username: string, code: string): Promise<string[]> {
+    const token = await server.login(username);
+    const res = await server.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${token}`);
+    return res.body.permittedEvents as string[];
+  }
+
+  browserTest(
+    'the supervisor and the auditor see no intake form and no inbox; a typed address to either says they have no access',
+    async () => {
+      requireChromium();
+      for (const username of ['supervisor', 'auditor']) {
+        const page = await signIn(username);
+        expect(await navLinks(page)).toStrictEqual(['Tra cứu hồ sơ', 'Bảng điều hành']);
+        await shot(page, `01-home-${username}`);
+        for (const hash of ['#/quay', '#/hop-viec']) {
+          await page.evaluate((h) => (location.hash = h), hash);
+          await page.locator('#no-access').waitFor();
+          expect(await page.locator('#view h1').textContent()).toBe('Không có quyền truy cập');
+          expect(await page.locator('#view form, #view table').count()).toBe(0);
+        }
+        await shot(page, `02-no-access-${username}`);
+        // Alt+1 (the intake shortcut) does nothing for them
+        await page.evaluate(() => (location.hash = '#/tra-cuu'));
+        await page.locator('#view h1').waitFor();
+        await page.keyboard.press('Alt+1');
+        await page.waitForTimeout(200);
+        expect(page.url()).toContain('#/tra-cuu');
+      }
+      const counter = await signIn('counter');
+      expect(await navLinks(counter)).toStrictEqual(['Quầy tiếp nhận', 'Hộp việc', 'Tra cứu hồ sơ']);
+      const specialist = await signIn('specialist');
+      expect(await navLinks(specialist)).toStrictEqual(['Hộp việc', 'Tra cứu hồ sơ']);
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
+    'every action button on a dossier page is one the server permits that user',
+    async () => {
+      requireChromium();
+      for (const username of ['specialist', 'leader_kinhte', 'counter', 'supervisor', 'auditor']) {
+        const page = await signIn(username);
+        await page.evaluate((c) => (location.hash = `#/ho-so/${c}`), codes.A);
+        await page.locator('#dossier-code').waitFor();
+        await page.locator('#act-title').waitFor();
+        const shown = await page
+          .locator('#dossier-actions button[data-action]')
+          .evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.action));
+        const allowed = await permitted(username, codes.A);
+        expect({ username, shown: [...shown].sort() }).toStrictEqual({ username, shown: [...allowed].sort() });
+        // the read-only users have none; the counter only records the applicant's request to withdraw
+        const expected = { supervisor: [], auditor: [], counter: ['REQUEST_WITHDRAWAL'] }[username];
+        if (expected) expect(shown).toStrictEqual(expected);
+        else expect(shown.length).toBeGreaterThan(0);
+        await shot(page, `03-actions-${username}`);
+      }
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
+    'a dialog closes when the user navigates away: Back, a menu link, a keyboard shortcut',
+    async () => {
+      requireChromium();
+      const page = await signIn('leader_kinhte');
+      await page.evaluate(() => (location.hash = '#/tra-cuu'));
+      await page.locator('#view h1').waitFor();
+      await page.evaluate(() => (location.hash = '#/hop-viec'));
+      const row = page.locator(`tr[data-code="${codes.A}"]`);
+      await row.waitFor();
+      const dialogs = page.locator('dialog');
+
+      await row.locator('button[data-more]').click();
+      await page.locator('dialog[open]').waitFor();
+      await shot(page, '04-dialog-open');
+      await page.goBack();
+      await page.waitForFunction(() => location.hash === '#/tra-cuu');
+      await page.locator('#view h1').waitFor();
+      expect(await dialogs.count()).toBe(0);
+
+      await page.goForward();
+      await row.waitFor();
+      await row.locator('button[data-more]').click();
+      await page.locator('dialog[open]').waitFor();
+      await page.keyboard.press('Alt+3');
+      await page.waitForFunction(() => location.hash === '#/tra-cuu');
+      expect(await dialogs.count()).toBe(0);
+
+      await page.goBack();
+      await row.waitFor();
+      await row.locator('button[data-action]').first().click();
+      await page.locator('dialog[open]').waitFor();
+      await page.evaluate((c) => (location.hash = `#/ho-so/${c}`), codes.A);
+      await page.locator('#dossier-code').waitFor();
+      expect(await dialogs.count()).toBe(0);
+      await shot(page, '05-dialog-gone');
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
+});

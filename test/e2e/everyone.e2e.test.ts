@@ -61,6 +61,8 @@ describe('what every staff user meets in the browser', () => {
     contexts.push(signedIn.context);
     return signedIn.page;
   }
+  /** navigates inside the app as a link would */
+  const go = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   const navLinks = async (page: Page) => (await page.locator('#nav a:visible').allTextContents()).map((t) => t.trim());
 
   async function permitted(username: string, code: string): Promise<string[]> {
@@ -78,14 +80,14 @@ describe('what every staff user meets in the browser', () => {
         expect(await navLinks(page)).toStrictEqual(['Tra cứu hồ sơ', 'Bảng điều hành']);
         await shot(page, `01-home-${username}`);
         for (const hash of ['#/quay', '#/hop-viec']) {
-          await page.evaluate((h) => (location.hash = h), hash);
+          await go(page, hash);
           await page.locator('#no-access').waitFor();
           expect(await page.locator('#view h1').textContent()).toBe('Không có quyền truy cập');
           expect(await page.locator('#view form, #view table').count()).toBe(0);
         }
         await shot(page, `02-no-access-${username}`);
         // Alt+1 (the intake shortcut) does nothing for them
-        await page.evaluate(() => (location.hash = '#/tra-cuu'));
+        await go(page, '#/tra-cuu');
         await page.locator('#view h1').waitFor();
         await page.keyboard.press('Alt+1');
         await page.waitForTimeout(200);
@@ -106,12 +108,12 @@ describe('what every staff user meets in the browser', () => {
       requireChromium();
       for (const username of ['specialist', 'leader_kinhte', 'counter', 'supervisor', 'auditor']) {
         const page = await signIn(username);
-        await page.evaluate((c) => (location.hash = `#/ho-so/${c}`), codes.A);
+        await go(page, `#/ho-so/${codes.A}`);
         await page.locator('#dossier-code').waitFor();
         await page.locator('#act-title').waitFor();
         const shown = await page
           .locator('#dossier-actions button[data-action]')
-          .evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.action));
+          .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-action')));
         const allowed = await permitted(username, codes.A);
         expect({ username, shown: [...shown].sort() }).toStrictEqual({ username, shown: [...allowed].sort() });
         // the read-only users have none; the counter only records the applicant's request to withdraw
@@ -130,9 +132,9 @@ describe('what every staff user meets in the browser', () => {
     async () => {
       requireChromium();
       const page = await signIn('leader_kinhte');
-      await page.evaluate(() => (location.hash = '#/tra-cuu'));
+      await go(page, '#/tra-cuu');
       await page.locator('#view h1').waitFor();
-      await page.evaluate(() => (location.hash = '#/hop-viec'));
+      await go(page, '#/hop-viec');
       const row = page.locator(`tr[data-code="${codes.A}"]`);
       await row.waitFor();
       const dialogs = page.locator('dialog');
@@ -141,7 +143,7 @@ describe('what every staff user meets in the browser', () => {
       await page.locator('dialog[open]').waitFor();
       await shot(page, '04-dialog-open');
       await page.goBack();
-      await page.waitForFunction(() => location.hash === '#/tra-cuu');
+      await page.waitForFunction("location.hash === '#/tra-cuu'");
       await page.locator('#view h1').waitFor();
       expect(await dialogs.count()).toBe(0);
 
@@ -150,14 +152,14 @@ describe('what every staff user meets in the browser', () => {
       await row.locator('button[data-more]').click();
       await page.locator('dialog[open]').waitFor();
       await page.keyboard.press('Alt+3');
-      await page.waitForFunction(() => location.hash === '#/tra-cuu');
+      await page.waitForFunction("location.hash === '#/tra-cuu'");
       expect(await dialogs.count()).toBe(0);
 
       await page.goBack();
       await row.waitFor();
       await row.locator('button[data-action]').first().click();
       await page.locator('dialog[open]').waitFor();
-      await page.evaluate((c) => (location.hash = `#/ho-so/${c}`), codes.A);
+      await go(page, `#/ho-so/${codes.A}`);
       await page.locator('#dossier-code').waitFor();
       expect(await dialogs.count()).toBe(0);
       await shot(page, '05-dialog-gone');

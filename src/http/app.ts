@@ -27,6 +27,7 @@ import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 import { observabilityRoutes } from './routes/observability';
 import { recordViewRoutes } from './routes/record-views';
+import { integrationRoutes } from './routes/integration';
 import { createLogger, type Logger } from '../observability/logger';
 import { requestContext } from '../observability/request-id';
 import { HttpMetrics, instrumentSweeper } from '../observability/prometheus';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use('/api/reports', reportRoutes(deps));
   app.use('/api/metrics', metricsRoutes(deps));
   app.use('/api', adminRoutes(deps));
+  app.use('/api', integrationRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -34,6 +34,7 @@ import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
+import { FeedPageSchema, FeedQuerySchema } from './routes/integration';
 import { SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import {
   DossierDetailSchema,
@@ -115,6 +116,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   MonthlyReportStatus: MonthlyStatusSchema,
   SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
   RecordViewList: RecordViewListSchema,
+  FeedPage: FeedPageSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
   Vocabulary: VocabularySchema,
 };
@@ -651,6 +653,16 @@ const ROUTES: Route[] = [
     summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor',
     parameters: queryParams(RecordViewsQuerySchema),
     ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/feed',
+    tag: 'integration',
+    summary:
+      'The change feed (admin, auditor): every dossier event in commit-safe order after a cursor; never skips an event committed late (docs/integration.md)',
+    parameters: queryParams(FeedQuerySchema),
+    ok: { status: 200, description: 'One page of events', content: json(ref('FeedPage')) },
     errors: [400, 401, 403],
   },
   {

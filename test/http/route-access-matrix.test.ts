@@ -271,6 +271,8 @@ const ROWS: Row[] = [
     allowed: among('auditor', 'admin'),
     build: () => ({ method: 'get', path: '/api/audit/record-views' }),
   },
+  // integration (docs/integration.md)
+  { route: 'GET /api/feed', allowed: among('auditor', 'admin'), build: () => ({ method: 'get', path: '/api/feed?limit=5' }) },
   // metrics and reports
   {
     route: 'GET /api/metrics/compliance',

@@ -7,6 +7,7 @@
 import type { ErrorCode } from './engine/errors';
 import { ALL_EVENT_TYPES, LIFECYCLE_STATES, USER_EVENT_TYPES, type DossierEventType, type LifecycleState } from './dossier/types';
 import { CATALOGUE, PAUSE_REASONS, UNITS, type PauseReason } from './procedures';
+import { NOTIFY_CHANNEL_LABELS } from './notify/channels';
 
 type UserEventType = (typeof USER_EVENT_TYPES)[number];
 /** Every event type of a dossier's history: the submission that starts it, then the chart's events. */
@@ -158,6 +159,7 @@ export const ISSUE_LABELS = {
   date: 'Nhập ngày theo dạng ngày/tháng/năm',
   not_a_real_date: 'Ngày không có thật',
   email: 'Địa chỉ email không hợp lệ',
+  consent_required: 'Cần có sự đồng ý của người nộp hồ sơ để gửi thông báo',
   key_reused: 'Yêu cầu trùng khóa gửi trước đó, vui lòng bấm gửi lại',
   unknown_unit: 'Đơn vị không có trong danh mục',
   already_exists: 'Đã tồn tại',
@@ -181,6 +183,8 @@ export interface Vocabulary {
   events: { type: HistoryEventType; label: string; action: string | null; bySystem: boolean }[];
   timeliness: Record<string, string>;
   pauseReasons: Record<string, string>;
+  /** how the applicant may choose to be told (sms, zalo, email, none) */
+  notifyChannels: Record<string, string>;
   errors: Record<string, string>;
   issues: Record<string, string>;
   units: { code: string; name: string; kind: string }[];
@@ -205,6 +209,7 @@ export function vocabulary(): Vocabulary {
     })),
     timeliness: { ...TIMELINESS_LABELS },
     pauseReasons: Object.fromEntries(PAUSE_REASONS.map((r) => [r, PAUSE_REASON_LABELS[r]])),
+    notifyChannels: { ...NOTIFY_CHANNEL_LABELS },
     errors: { ...ERROR_LABELS },
     issues: { ...ISSUE_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),

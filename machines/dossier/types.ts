@@ -6,6 +6,7 @@
  * or a calendar and replays identically forever.
  */
 import type { Instant, WorkingAmount } from '../calendar/types';
+import type { NotificationChoice } from '../notify/channels';
 
 export type Channel = 'counter' | 'online' | 'postal';
 export type Timeliness = 'early' | 'on_time' | 'late';
@@ -191,6 +192,8 @@ export type DossierEvent =
       type: 'RECEIVE';
       /** the official dossier code, numbered on the day of receipt; absent when the code was given at submission (dossiers received at the counter at once, and histories numbered before issue 12) */
       code?: string;
+      /** how the applicant chose to be told, with the consent (absent when not asked: no messages) */
+      notification?: NotificationChoice;
     } & Stamp &
       DeadlineStamp)
   | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)

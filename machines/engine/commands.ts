@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { EXEMPTION_REASONS, WITHDRAWAL_CHANNELS } from '../dossier/types';
+import { NOTIFY_CHANNELS } from '../notify/channels';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -40,24 +41,75 @@ export const ApplicantSchema = z.strictObject({
   address: text(500),
 });
 
+/**
+ * The applicant's choice at receipt of how to be told about the dossier (docs/notifications.md): the channel,
+ * the address (default: the applicant's phone for SMS and Zalo, e-mail for email) and the consent, which must
+ * be true for any channel but `none`.
+ */
+export const NotificationRequestSchema = z
+  .strictObject({
+    channel: z.enum(NOTIFY_CHANNELS).describe('sms, zalo, email, or none (no messages)'),
+    contact: z
+      .string()
+      .trim()
+      .max(254)
+      .optional()
+      .describe("the phone (sms, zalo) or e-mail address (email); default: the applicant's phone or e-mail"),
+    consent: z.boolean().describe('the applicant agreed to receive messages on this channel (required true unless the channel is none)'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.channel !== 'none' && v.consent !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consent'],
+        message: 'must be true: messages are sent only with the applicant consent',
+        params: { issue: 'consent_required' },
+      });
+    if (v.contact === undefined || v.channel === 'none') return;
+    if (v.channel === 'email' && !z.email().safeParse(v.contact).success)
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'expected an e-mail address', params: { issue: 'email' } });
+    if (v.channel !== 'email' && !FORMATS.phone.test(v.contact))
+      ctx.addIssue({ code: 'custom', path: ['contact'], message: 'expected 8–15 digits', params: { issue: 'phone' } });
+  });
+
 export const DocumentSchema = z.strictObject({
   name: text(300),
   copies: z.int().min(1).max(100).default(1),
 });
 
-export const SubmissionSchema = z.strictObject({
-  procedureCode: text(32),
-  channel: z.enum(['counter', 'online', 'postal']),
-  applicant: ApplicantSchema,
-  documents: z.array(DocumentSchema).min(1).max(100),
-  note: z.string().trim().max(2000).optional(),
-});
+export const SubmissionSchema = z
+  .strictObject({
+    procedureCode: text(32),
+    channel: z.enum(['counter', 'online', 'postal']),
+    applicant: ApplicantSchema,
+    documents: z.array(DocumentSchema).min(1).max(100),
+    note: z.string().trim().max(2000).optional(),
+    /** at the counter the dossier is received at once: the applicant's notification choice is recorded in that RECEIVE */
+    notification: NotificationRequestSchema.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.notification) return;
+    if (v.channel !== 'counter')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notification'],
+        message: 'recorded at receipt: an online or postal dossier records it with its RECEIVE event',
+        params: { issue: 'not_allowed' },
+      });
+    else if (v.notification.channel === 'email' && !v.notification.contact && !v.applicant.email)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notification', 'contact'],
+        message: 'required: the e-mail address (the applicant gave none)',
+        params: { issue: 'required' },
+      });
+  });
 export type Submission = z.infer<typeof SubmissionSchema>;
 
 const note = z.string().trim().max(2000).optional();
 
 export const CommandSchemas = {
-  RECEIVE: z.strictObject({ note }),
+  RECEIVE: z.strictObject({ note, notification: NotificationRequestSchema.optional() }),
   ASSIGN: z.strictObject({ unit: text(64).optional(), assignee: text(64).nullable().optional(), note }),
   COMPLETE_STEP: z.strictObject({ note }),
   RETURN_STEP: z.strictObject({ reason: text(2000) }),

@@ -204,7 +204,14 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
   };
   const pending: PendingEvent[] = [{ type: 'SUBMIT', payload: submitPayload as unknown as Record<string, unknown>, at, by: actor }];
   if (sub.channel === 'counter') {
-    const receive = stampCommand({ type: 'RECEIVE' }, snapshot.context, at, actor, cal);
+    const receive = stampCommand(
+      sub.notification ? { type: 'RECEIVE', notification: sub.notification } : { type: 'RECEIVE' },
+      snapshot.context,
+      at,
+      actor,
+      cal,
+      { applicant: sub.applicant },
+    );
     snapshot = stepChart(chart, snapshot, receive);
     pending.push(pendingOf(receive));
   }

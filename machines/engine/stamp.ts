@@ -8,6 +8,7 @@ import type { ActorRef, DossierContext, DossierEvent } from '../dossier';
 import type { Command } from './commands';
 import { validationFailed, type FieldIssue } from './errors';
 import { pausedSinceClockStart } from './pauses';
+import { resolveNotification } from '../notify/channels';
 
 /** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
 export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
@@ -28,9 +29,10 @@ function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { 
 /** Working days after receipt within which a supplement may be requested when the procedure does not say. */
 export const DEFAULT_SUPPLEMENT_WINDOW_DAYS = 3;
 
-/** What the engine numbered for the event: the official dossier code a RECEIVE gives. */
+/** What the engine adds to the event: the official dossier code a RECEIVE gives; the applicant (from SUBMIT) a RECEIVE's notification choice defaults from. */
 export interface StampExtras {
   code?: string;
+  applicant?: { phone: string; email?: string };
 }
 
 export function stampCommand(
@@ -47,7 +49,22 @@ export function stampCommand(
     case 'RECEIVE_SUPPLEMENT': {
       const due = dueDate(at, ctx.procedure.processingTime, cal, ctx.procedure.cutoff ? { cutoff: ctx.procedure.cutoff } : undefined);
       const code = cmd.type === 'RECEIVE' && extras.code !== undefined ? { code: extras.code } : {};
-      return { type: cmd.type, ...base, ...code, dueAt: due.dueAt, countedFrom: due.countedFrom, calendarVersion: due.calendarVersion };
+      let notification = {};
+      if (cmd.type === 'RECEIVE' && cmd.notification) {
+        if (!extras.applicant) throw new Error('a RECEIVE with a notification choice needs the applicant');
+        const resolved = resolveNotification(cmd.notification, extras.applicant);
+        if ('issue' in resolved) throw validationFailed([resolved.issue]);
+        notification = { notification: resolved.choice };
+      }
+      return {
+        type: cmd.type,
+        ...base,
+        ...code,
+        dueAt: due.dueAt,
+        countedFrom: due.countedFrom,
+        calendarVersion: due.calendarVersion,
+        ...notification,
+      };
     }
     case 'ASSIGN': {
       const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];

@@ -33,11 +33,11 @@ import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
 import { isMotcuaError, notFound, transitionNotAllowed, versionConflict } from '../../machines/engine/errors';
-import { decodeRow, type StoredEvent } from '../../machines/engine/event-codec';
+import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
 import { restoreRow } from './restore-row';
-import { stampCommand } from '../../machines/engine/stamp';
+import { stampCommand, type StampExtras } from '../../machines/engine/stamp';
 import { calendarChangeEvent } from '../../machines/engine/recalendar';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
 import {
@@ -162,10 +162,12 @@ export class DossierEngine {
       const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
       // The official code is numbered on the day of receipt, inside this transaction: a rollback gives the number back.
-      const extras =
+      const extras: StampExtras =
         cmd.type === 'RECEIVE' && !this.deps.codeAtSubmission
           ? { code: dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at))) }
           : {};
+      // the notification choice's contact defaults from the applicant, who is in the SUBMIT event
+      if (cmd.type === 'RECEIVE' && cmd.notification) extras.applicant = (await this.submitOf(tx, loaded.row.id)).applicant;
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, extras);
       return this.commit(tx, loaded, event, cal);
     });
@@ -232,6 +234,12 @@ export class DossierEngine {
   }
 
   // --- internals -------------------------------------------------------------------------------
+
+  private async submitOf(db: Db, dossierId: string): Promise<SubmitPayload> {
+    const first = (await listEvents(db, dossierId))[0];
+    if (!first || first.type !== 'SUBMIT') throw new Error(`dossier ${dossierId} has no SUBMIT event`);
+    return decodeRow(first).payload as unknown as SubmitPayload;
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();

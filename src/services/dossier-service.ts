@@ -22,6 +22,7 @@ import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-s
 import { logRecordView } from './record-views';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
+import { maskContact, type NotificationChoice } from '../../machines/notify/channels';
 import { DossierAccess, readScopeOf } from './dossier-access';
 import { restoreRow } from '../engine/restore-row';
 import {
@@ -228,7 +229,8 @@ export class DossierService {
   }
 
   /**
-   * The history as users read it: the SUBMIT event's applicant with ID and phone masked, and phone- or
+   * The history as users read it: the SUBMIT event's applicant with ID and phone masked, the RECEIVE event's
+   * notification address masked, and phone- or
    * ID-shaped numbers typed into notes and reasons masked too (the full record is GET /api/dossiers/{code},
    * whose every view is logged; the verifiable raw history is the auditor's export).
    */
@@ -236,8 +238,19 @@ export class DossierService {
     await this.access.rowForUser(user, code);
     return (await this.ctx.engine.history(code)).map((e) => {
       const applicant = (e.payload as { applicant?: Applicant }).applicant;
+      const notification = (e.payload as { notification?: NotificationChoice }).notification;
       const payload = maskTexts(e.payload) as Record<string, unknown>;
-      return { ...e, payload: applicant && typeof applicant === 'object' ? { ...payload, applicant: maskApplicant(applicant) } : payload };
+      return {
+        ...e,
+        payload: {
+          ...payload,
+          ...(applicant && typeof applicant === 'object' ? { applicant: maskApplicant(applicant) } : {}),
+          // the applicant's chosen address: masked like the phone (an e-mail address keeps its first letter and domain)
+          ...(notification && typeof notification === 'object'
+            ? { notification: { ...notification, contact: notification.contact ? maskContact(notification.contact) : null } }
+            : {}),
+        },
+      };
     });
   }
 

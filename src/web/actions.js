@@ -23,6 +23,7 @@ import {
   stateLabel,
 } from './labels.js';
 import { openForm } from './print.js';
+import { notificationFields, notificationOf } from './notification-choice.js';
 
 export const ACTION_ORDER = [
   'RECEIVE',
@@ -170,7 +171,7 @@ export async function performAction(view, type, user) {
     title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
-    wide: ['REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
+    wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
     build: (body) => body.append(...fieldsFor(type, current, user, proc, signers)),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
@@ -354,6 +355,7 @@ function fieldsFor(type, view, user, proc, signers = []) {
     case 'RECEIVE':
       return [
         intro('Tiếp nhận hồ sơ đăng ký trực tuyến/bưu chính: thời hạn giải quyết bắt đầu tính từ bây giờ.'),
+        notificationFields(),
         field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
       ];
     case 'ASSIGN':
@@ -518,7 +520,11 @@ function apologyFields(view, user, proc, { small, signers }) {
 function payloadOf(type, v) {
   const opt = (x) => (x ? x : undefined);
   switch (type) {
-    case 'RECEIVE':
+    case 'RECEIVE': {
+      const { notification, issues } = notificationOf(v);
+      if (issues.length) return issues;
+      return { note: opt(v.note), notification };
+    }
     case 'COMPLETE_STEP':
       return { note: opt(v.note) };
     case 'ASSIGN':

@@ -16,6 +16,8 @@ export const ACTION_LABELS = {};
 /** what the timeline says happened (every event type) */
 export const EVENT_LABELS = {};
 export const PAUSE_REASONS = {};
+/** the applicant's notification channel → label (sms, zalo, email, none) */
+export const NOTIFY_CHANNELS = {};
 /** unit code → name; an unknown code shows as itself */
 export const UNIT_LABELS = {};
 /** error code → what it means (when the server's answer has no message) */
@@ -51,6 +53,7 @@ function applyVocabulary(v) {
   }
   Object.assign(TIMELINESS_LABELS, v.timeliness);
   Object.assign(PAUSE_REASONS, v.pauseReasons);
+  Object.assign(NOTIFY_CHANNELS, v.notifyChannels ?? {});
   Object.assign(ERROR_LABELS, v.errors);
   Object.assign(ISSUE_LABELS, v.issues);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;

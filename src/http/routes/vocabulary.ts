@@ -27,6 +27,7 @@ export const VocabularySchema = z.object({
     .describe('every event type of a history'),
   timeliness: labels,
   pauseReasons: labels,
+  notifyChannels: labels.describe("the applicant's notification channels (sms, zalo, email, none) → Vietnamese label"),
   errors: labels.describe('error code → Vietnamese meaning'),
   issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),

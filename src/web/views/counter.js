@@ -23,6 +23,7 @@ import {
 } from '../dom.js';
 import { CHANNELS, fmtAmount, fmtMoney, fmtTime, relativeDue, unitLabel } from '../labels.js';
 import { openForm } from '../print.js';
+import { notificationFields, notificationOf } from '../notification-choice.js';
 
 const ID_RE = /^[0-9A-Z]{6,20}$/;
 const PHONE_RE = /^\+?[0-9]{8,15}$/;
@@ -130,6 +131,7 @@ class IntakeForm {
           field({ label: 'Email', name: 'applicant.email', type: 'email', attrs: { autocomplete: 'off' } }),
         ),
       ),
+      notificationFields(),
       h('p', { class: 'form-error', role: 'alert', hidden: true }),
       h(
         'div',
@@ -154,6 +156,11 @@ class IntakeForm {
       const t = /** @type {HTMLInputElement} */ (e.target);
       if (t.name === 'applicant.idNumber') t.value = t.value.replace(/\s+/g, '').toUpperCase();
       if (t.name === 'applicant.phone') t.value = t.value.replace(/[\s.\-()]/g, '');
+      // the notification choice is asked at receipt: shown for a dossier received now, at the counter
+      if (t.name === 'channel') {
+        const box = /** @type {HTMLElement | null} */ (this.form.querySelector('fieldset.notification'));
+        if (box) box.hidden = t.value !== 'counter';
+      }
     });
     this.docs.addEventListener('change', () => this.countDocs());
   }
@@ -287,8 +294,21 @@ class IntakeForm {
     else if (!PHONE_RE.test(a.phone)) issues.push({ field: 'applicant.phone', vi: 'Cần 8–15 chữ số' });
     if (!a.address) issues.push({ field: 'applicant.address', vi: 'Nhập địa chỉ' });
     if (a.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.email)) issues.push({ field: 'applicant.email', vi: 'Email không hợp lệ' });
+    // the notification choice is recorded at receipt: at the counter that is now; an online or postal dossier is received later
+    const channel = v.channel || 'counter';
+    const notify = channel === 'counter' ? notificationOf(v) : { notification: undefined, issues: [] };
+    issues.push(...notify.issues);
     if (issues.length) return { issues };
-    return { body: { procedureCode: this.proc.code, channel: v.channel || 'counter', applicant: a, documents, note: v.note || undefined } };
+    return {
+      body: {
+        procedureCode: this.proc.code,
+        channel,
+        applicant: a,
+        documents,
+        note: v.note || undefined,
+        notification: notify.notification,
+      },
+    };
   }
 
   async submit() {

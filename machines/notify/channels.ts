@@ -1,0 +1,58 @@
+/**
+ * How the applicant chose to be told: the channel (SMS, Zalo, e-mail or none), the address and the consent,
+ * recorded in the RECEIVE event (`notification`). Pure.
+ */
+export const NOTIFY_CHANNELS = ['sms', 'zalo', 'email', 'none'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+/** The channels that deliver something (every one but `none`). */
+export const DELIVERY_CHANNELS = ['sms', 'zalo', 'email'] as const satisfies readonly NotifyChannel[];
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+export const NOTIFY_CHANNEL_LABELS: Record<NotifyChannel, string> = {
+  sms: 'Tin nhắn SMS',
+  zalo: 'Zalo',
+  email: 'Thư điện tử (email)',
+  none: 'Không nhận thông báo',
+};
+
+/** The choice as the RECEIVE event records it. */
+export interface NotificationChoice {
+  channel: NotifyChannel;
+  /** the phone (SMS, Zalo) or e-mail address (email) messages go to; null with `none` */
+  contact: string | null;
+  /** the applicant agreed to receive messages on that channel (false only with `none`) */
+  consent: boolean;
+}
+
+/** The choice as asked at receipt: the contact may be left out and defaults to the applicant's phone or e-mail. */
+export interface NotificationRequest {
+  channel: NotifyChannel;
+  contact?: string;
+  consent: boolean;
+}
+
+/**
+ * The recorded choice, with the contact defaulted from the applicant (the phone for SMS and Zalo, the e-mail
+ * for e-mail), or the field issue that prevents it (an e-mail channel with no address anywhere).
+ */
+export function resolveNotification(
+  req: NotificationRequest,
+  applicant: { phone: string; email?: string },
+): { choice: NotificationChoice } | { issue: { field: string; code: 'required'; reason: string } } {
+  if (req.channel === 'none') return { choice: { channel: 'none', contact: null, consent: false } };
+  const contact = req.contact ?? (req.channel === 'email' ? applicant.email : applicant.phone);
+  if (!contact)
+    return { issue: { field: 'notification.contact', code: 'required', reason: 'required: the e-mail address (the applicant gave none)' } };
+  return { choice: { channel: req.channel, contact, consent: true } };
+}
+
+/**
+ * A contact as lists, logs and the message log show it: a phone keeps its last 4 digits (as every masked phone
+ * does, src/services/masking.ts), an e-mail address its first character and its domain ("n•••••@example.vn").
+ */
+export function maskContact(contact: string): string {
+  const at = contact.lastIndexOf('@');
+  if (at > 0) return `${contact[0]}${'•'.repeat(Math.max(at - 1, 3))}${contact.slice(at)}`;
+  if (contact.length <= 4) return '•'.repeat(contact.length);
+  return '•'.repeat(contact.length - 4) + contact.slice(-4);
+}

@@ -1,0 +1,89 @@
+import { BACKENDS } from '../support/backends';
+import { startServer, type TestServer } from '../support/server';
+
+const PROC = '1.001612';
+const applicant = { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' };
+
+function body(overrides: Record<string, unknown> = {}) {
+  return { procedureCode: PROC, channel: 'counter', applicant, documents: [{ name: 'Giấy đề nghị', copies: 1 }], ...overrides };
+}
+
+describe.each(BACKENDS)('the applicant chooses how to be told, at receipt, on $name', (backend) => {
+  let s: TestServer;
+  let counter: string;
+  beforeAll(async () => {
+    s = await startServer(backend);
+    counter = await s.login('counter');
+  });
+  afterAll(async () => s.close());
+
+  const post = (path: string) => s.http.post(path).set('Authorization', `Bearer ${counter}`);
+  const get = (path: string) => s.http.get(path).set('Authorization', `Bearer ${counter}`);
+  const receiveEvent = async (code: string) => {
+    const row = await s.engine.db('dossiers').where({ code }).first();
+    const ev = await s.engine.db('dossier_events').where({ dossier_id: row.id, type: 'RECEIVE' }).first();
+    return JSON.parse(ev.payload) as Record<string, unknown>;
+  };
+
+  test('at the counter the choice and the consent are recorded in the RECEIVE event, the e-mail given in full', async () => {
+    const res = await post('/api/dossiers').send(
+      body({ applicant: { ...applicant, email: 'hung.do@example.vn' }, notification: { channel: 'email', consent: true } }),
+    );
+    expect(res.status).toBe(201);
+    expect((await receiveEvent(res.body.code)).notification).toEqual({ channel: 'email', contact: 'hung.do@example.vn', consent: true });
+  });
+
+  test('the history shows the address masked', async () => {
+    const res = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true, contact: '0987654321' } }));
+    const history = await get(`/api/dossiers/${res.body.code}/events`);
+    expect(history.status).toBe(200);
+    const receive = history.body.find((e: { type: string }) => e.type === 'RECEIVE');
+    expect(receive.payload.notification).toEqual({ channel: 'sms', contact: '••••••4321', consent: true });
+    expect(JSON.stringify(history.body)).not.toContain('0987654321');
+  });
+
+  test('no consent, no channel: a 400 naming notification.consent, and nothing is created', async () => {
+    const before = await s.engine.db('dossiers').count({ n: '*' }).first();
+    const res = await post('/api/dossiers').send(body({ notification: { channel: 'zalo', consent: false } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ field: 'notification.consent', code: 'consent_required' })]);
+    const after = await s.engine.db('dossiers').count({ n: '*' }).first();
+    expect(Number(after!.n)).toBe(Number(before!.n));
+  });
+
+  test('e-mail chosen without any address, or a phone that is not one: 400 naming notification.contact', async () => {
+    const noMail = await post('/api/dossiers').send(body({ notification: { channel: 'email', consent: true } }));
+    expect(noMail.status).toBe(400);
+    expect(noMail.body.error.details.issues[0]).toMatchObject({ field: 'notification.contact', code: 'required' });
+    const badPhone = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true, contact: 'abc' } }));
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error.details.issues[0]).toMatchObject({ field: 'notification.contact', code: 'phone' });
+  });
+
+  test('"none" records that the applicant wants no messages', async () => {
+    const res = await post('/api/dossiers').send(body({ notification: { channel: 'none', consent: false } }));
+    expect(res.status).toBe(201);
+    expect((await receiveEvent(res.body.code)).notification).toEqual({ channel: 'none', contact: null, consent: false });
+  });
+
+  test('an online dossier records the choice when the clerk receives it; the phone defaults from the applicant', async () => {
+    const early = await post('/api/dossiers').send(body({ channel: 'online', notification: { channel: 'sms', consent: true } }));
+    expect(early.status).toBe(400);
+    expect(early.body.error.details.issues[0].field).toBe('notification');
+    const sub = await post('/api/dossiers').send(body({ channel: 'online' }));
+    expect(sub.status).toBe(201);
+    const rec = await post(`/api/dossiers/${sub.body.code}/events`)
+      .set('If-Match', String(sub.body.version))
+      .send({ type: 'RECEIVE', notification: { channel: 'zalo', consent: true } });
+    expect(rec.status).toBe(200);
+    expect((await receiveEvent(rec.body.code)).notification).toEqual({ channel: 'zalo', contact: '0912345678', consent: true });
+  });
+
+  test('the choice replays: the audit of a dossier with a recorded choice finds nothing', async () => {
+    const res = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true } }));
+    const auditor = await s.login('auditor');
+    const v = await s.http.get(`/api/dossiers/${res.body.code}/verify`).set('Authorization', `Bearer ${auditor}`);
+    expect(v.status).toBe(200);
+    expect(v.body).toMatchObject({ ok: true });
+  });
+});

@@ -35,7 +35,7 @@ import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { FeedPageSchema, FeedQuerySchema } from './routes/integration';
-import { SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
+import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import {
   DossierDetailSchema,
   DossierListQuerySchema,
@@ -111,6 +111,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   ApologyMissing: ApologyMissingResponseSchema,
   MetricDefinitions: MetricDefinitionsSchema,
   SignerList: SignerListSchema,
+  AssigneeOptions: AssigneeOptionsSchema,
   ReviewRecord: ReviewRecordSchema,
   WeekStatusList: WeekStatusListSchema,
   MonthlyReportStatus: MonthlyStatusSchema,
@@ -375,6 +376,16 @@ const ROUTES: Route[] = [
     parameters: [CODE, ...queryParams(SignersQuerySchema)],
     ok: { status: 200, description: 'Eligible signers', content: json(ref('SignerList')) },
     errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/assignees',
+    tag: 'dossiers',
+    summary:
+      'Whom ASSIGN may name for this dossier: the unit of the step being handed out and its active users holding the step’s role (then its leaders), with full names and titles',
+    parameters: [CODE],
+    ok: { status: 200, description: 'The units and users ASSIGN accepts', content: json(ref('AssigneeOptions')) },
+    errors: [401, 403, 404],
   },
   {
     method: 'patch',

@@ -183,3 +183,15 @@ export const SignerListSchema = z.object({
   signers: z.array(SignerSchema).describe('active leaders of that office and of the leadership'),
 });
 export type SignerListDto = z.infer<typeof SignerListSchema>;
+
+export const AssigneeOptionsSchema = z.object({
+  step: z
+    .object({ id: z.string(), name: z.string(), role: z.string(), unit: z.string() })
+    .nullable()
+    .describe('the step an ASSIGN hands out (the current one; the first while the dossier is at the counter)'),
+  units: z.array(z.object({ code: z.string(), name: z.string() })).describe('the units ASSIGN accepts as `unit`: the step’s own unit only'),
+  assignees: z
+    .array(SignerSchema.extend({ username: z.string().describe('send as `assignee` in ASSIGN'), roles: z.array(z.string()) }))
+    .describe('active users of that unit holding the step’s role, then its leaders'),
+});
+export type AssigneeOptionsDto = z.infer<typeof AssigneeOptionsSchema>;

@@ -35,7 +35,7 @@ import {
   type EventType,
 } from './policy';
 import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
-import { SignersQuerySchema, type SignerListDto } from './dossier-schemas';
+import { SignersQuerySchema, type AssigneeOptionsDto, type SignerListDto } from './dossier-schemas';
 
 interface Applicant {
   fullName: string;
@@ -225,6 +225,31 @@ export class DossierService {
       for: q.for,
       responsibleUnit: unit,
       signers: users.map((u) => ({ username: u.username, fullName: u.fullName, title: u.title, unit: u.unit })),
+    };
+  }
+
+  /**
+   * Whom an ASSIGN may name for this dossier (the lists the assignment dialog offers): the unit of the step
+   * being handed out and its active users holding the step's role, then its leaders — exactly what
+   * whyBadAssignment accepts, so a choice from these lists is never refused as 400.
+   */
+  async assignees(user: AuthUser, code: string): Promise<AssigneeOptionsDto> {
+    const { snapshot } = await this.access.loadForUser(user, code);
+    const step = snapshot.context.procedure.steps[Math.max(snapshot.context.stepIndex, 0)];
+    if (!step) return { step: null, units: [], assignees: [] };
+    const [holders, leaders] = await Promise.all([
+      listActiveUsersInUnits(this.ctx.db, step.role as AuthUser['roles'][number], [step.unit]),
+      listActiveUsersInUnits(this.ctx.db, 'leader', [step.unit]),
+    ]);
+    const seen = new Set<string>();
+    const assignees = [...holders, ...leaders]
+      .filter((u) => !seen.has(u.username) && seen.add(u.username))
+      .map((u) => ({ username: u.username, fullName: u.fullName, title: u.title, unit: u.unit, roles: [...u.roles] }));
+    const unit = UNITS.find((u) => u.code === step.unit);
+    return {
+      step: { id: step.id, name: step.name, role: step.role, unit: step.unit },
+      units: [{ code: step.unit, name: unit?.name ?? step.unit }],
+      assignees,
     };
   }
 

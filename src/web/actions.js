@@ -4,7 +4,7 @@
  * ask again; 409 TRANSITION_NOT_ALLOWED → what is allowed now; a late result that cannot be handed
  * back without an apology → the apology form, on the spot.
  */
-import { ApiError, getDossier, listSigners, sendEvent } from './api.js';
+import { ApiError, getDossier, listAssignees, listSigners, sendEvent } from './api.js';
 import { procedure } from './catalog.js';
 import { openDialog } from './dialog.js';
 import { field, h, radios, toast, values } from './dom.js';
@@ -167,12 +167,13 @@ export async function performAction(view, type, user) {
   const proc = await procedure(current.procedureCode);
   // A refusal after receipt and an apology are signed by a head or deputy head chosen among the users.
   const signers = needsSigner(type, current) ? await signersFor(current, type) : [];
+  const options = type === 'ASSIGN' ? await listAssignees(current.code) : null;
   return openDialog({
     title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
     wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
-    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers)),
+    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options)),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
       if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
@@ -346,7 +347,7 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
 
 const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
 
-function fieldsFor(type, view, user, proc, signers = []) {
+function fieldsFor(type, view, user, proc, signers = [], options = null) {
   const steps = proc?.steps ?? [];
   const idx = steps.findIndex((s) => s.id === view.step);
   const next = idx >= 0 ? steps[idx + 1] : null;
@@ -359,16 +360,7 @@ function fieldsFor(type, view, user, proc, signers = []) {
         field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
       ];
     case 'ASSIGN':
-      return [
-        intro(`Phân công xử lý bước «${view.stepName ?? steps[Math.max(idx, 0)]?.name ?? ''}».`),
-        field({
-          label: 'Người xử lý (tên đăng nhập)',
-          name: 'assignee',
-          value: view.state === 'received' ? user.username : (view.assignee ?? ''),
-          hint: 'Để trống: giao cho đơn vị',
-        }),
-        field({ label: 'Đơn vị', name: 'unit', type: 'select', options: unitOptions('(giữ đơn vị hiện tại)'), value: '' }),
-      ];
+      return assignFields(view, user, options);
     case 'COMPLETE_STEP':
       return [
         intro(
@@ -484,6 +476,37 @@ function fieldsFor(type, view, user, proc, signers = []) {
     default:
       return [];
   }
+}
+
+/**
+ * The unit and the person, as lists of what the step allows (GET /api/dossiers/{code}/assignees): the step's
+ * unit, and its active users holding the step's role, then its leaders, by full name and title.
+ */
+function assignFields(view, user, options) {
+  const people = options?.assignees ?? [];
+  const known = (u) => people.some((p) => p.username === u);
+  const preferred = view.state === 'received' ? user.username : view.assignee;
+  return [
+    h('p', { class: 'dlg-intro' }, `Phân công xử lý bước «${options?.step?.name ?? view.stepName ?? ''}».`),
+    field({
+      label: 'Đơn vị',
+      name: 'unit',
+      type: 'select',
+      required: true,
+      options: (options?.units ?? []).map((u) => [u.code, u.name]),
+      value: options?.units?.[0]?.code ?? '',
+    }),
+    field({
+      label: 'Người xử lý',
+      name: 'assignee',
+      type: 'select',
+      options: [
+        ['', people.length ? '(giao cho đơn vị, chưa chọn người)' : '(đơn vị chưa có người đủ vai trò)'],
+        ...people.map((p) => [p.username, p.title ? `${p.fullName} — ${p.title}` : p.fullName]),
+      ],
+      value: known(preferred) ? preferred : '',
+    }),
+  ];
 }
 
 function apologyFields(view, user, proc, { small, signers }) {

@@ -225,4 +225,6 @@ export async function listAll(params, { maxItems = 2000, signal } = {}) {
 
 /** Who may sign `type` (ISSUE_APOLOGY or REFUSE) for this dossier: [{username, fullName, title, unit}]. */
 export const listSigners = (code, type, opts) => get(`/api/dossiers/${enc(code)}/signers${qs({ for: type })}`, opts);
+/** whom ASSIGN may name: {step, units, assignees} (GET /api/dossiers/{code}/assignees) */
+export const listAssignees = (code, opts) => get(`/api/dossiers/${enc(code)}/assignees`, opts);
 export const formUrl = (code, kind) => `/api/dossiers/${enc(code)}/forms/${enc(kind)}`;

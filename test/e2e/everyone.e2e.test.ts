@@ -167,4 +167,34 @@ describe('what every staff user meets in the browser', () => {
     },
     TIMEOUT,
   );
+
+  browserTest(
+    'the assignment dialog offers the step’s unit and its eligible users by name as lists, and the choice is accepted',
+    async () => {
+      requireChromium();
+      const page = await signIn('leader_kinhte');
+      await go(page, `#/ho-so/${codes.A}`);
+      await page.locator('#dossier-actions button[data-action="ASSIGN"]').click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.waitFor();
+      const optionsOf = (name: string) =>
+        dialog.locator(`select[name="${name}"] option`).evaluateAll((os) => os.map((o) => [o.getAttribute('value'), o.textContent]));
+      expect(await optionsOf('unit')).toStrictEqual([['KINHTE', 'Phòng Kinh tế']]);
+      expect(await optionsOf('assignee')).toStrictEqual([
+        ['', '(giao cho đơn vị, chưa chọn người)'],
+        ['specialist', 'Trần Văn Minh — Chuyên viên Phòng Kinh tế'],
+        ['leader_kinhte', 'Vũ Đức Thắng — Trưởng phòng Kinh tế'],
+      ]);
+      expect(await dialog.locator('input[name="assignee"], input[name="unit"]').count()).toBe(0);
+      await dialog.getByLabel('Người xử lý').selectOption('specialist');
+      await shot(page, '06-assign-dialog');
+      await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+      await page.locator('dialog').waitFor({ state: 'detached' });
+      const token = await server.login('leader_kinhte');
+      const after = await server.http.get(`/api/dossiers/${codes.A}`).set('Authorization', `Bearer ${token}`);
+      expect(after.body).toMatchObject({ unit: 'KINHTE', assignee: 'specialist' });
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
 });

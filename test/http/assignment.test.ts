@@ -20,8 +20,8 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
       .set('If-Match', `"${version}"`)
       .send(event);
 
-  /** A household-business dossier at its KINHTE step (tham-dinh), not yet given to a specialist. */
-  async function atKinhteStep(): Promise<{ code: string; version: number }> {
+  /** A household-business dossier received at the counter (its first step, tiep-nhan, TTPVHCC). */
+  async function received(): Promise<{ code: string; version: number }> {
     const created = await s.http
       .post('/api/dossiers')
       .set('Authorization', `Bearer ${await s.login('counter')}`)
@@ -32,12 +32,18 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
         documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
       });
     expect(created.status).toBe(201);
-    const assigned = await send('counter', created.body.code, created.body.version, { type: 'ASSIGN', assignee: 'counter' });
+    return { code: created.body.code, version: created.body.version };
+  }
+
+  /** A household-business dossier at its KINHTE step (tham-dinh), not yet given to a specialist. */
+  async function atKinhteStep(): Promise<{ code: string; version: number }> {
+    const created = await received();
+    const assigned = await send('counter', created.code, created.version, { type: 'ASSIGN', assignee: 'counter' });
     expect(assigned.status).toBe(200);
-    const moved = await send('counter', created.body.code, assigned.body.version, { type: 'COMPLETE_STEP' });
+    const moved = await send('counter', created.code, assigned.body.version, { type: 'COMPLETE_STEP' });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ unit: 'KINHTE', step: 'tham-dinh' });
-    return { code: created.body.code, version: moved.body.version };
+    return { code: created.code, version: moved.body.version };
   }
 
   test.each([
@@ -87,5 +93,35 @@ describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
     const res = await send('leader_kinhte', d.code, d.version, { type: 'ASSIGN', assignee: 'former_kt' });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0].field).toBe('assignee');
+  });
+
+  test('the assignment lists offer exactly whom ASSIGN accepts: the step’s unit, its active specialists, then its leaders', async () => {
+    const d = await atKinhteStep();
+    const res = await s.http.get(`/api/dossiers/${d.code}/assignees`).set('Authorization', `Bearer ${await s.login('leader_kinhte')}`);
+    expect(res.status).toBe(200);
+    expect(res.body.step).toMatchObject({ id: 'tham-dinh', role: 'specialist', unit: 'KINHTE' });
+    expect(res.body.units).toStrictEqual([{ code: 'KINHTE', name: 'Phòng Kinh tế' }]);
+    // former_kt was deactivated above; counter and specialist_vhxh are of other units
+    expect(res.body.assignees.map((u: { username: string }) => u.username)).toStrictEqual(['specialist', 'leader_kinhte']);
+    expect(res.body.assignees[0]).toStrictEqual({
+      username: 'specialist',
+      fullName: 'Trần Văn Minh',
+      title: 'Chuyên viên Phòng Kinh tế',
+      unit: 'KINHTE',
+      roles: ['specialist'],
+    });
+    let version = d.version;
+    for (const u of res.body.assignees as { username: string }[]) {
+      const ok = await send('leader_kinhte', d.code, version, { type: 'ASSIGN', unit: res.body.units[0].code, assignee: u.username });
+      expect(ok.status).toBe(200);
+      version = ok.body.version;
+    }
+  });
+
+  test('at the counter, the lists are the counter’s own unit and its clerks', async () => {
+    const created = await received();
+    const res = await s.http.get(`/api/dossiers/${created.code}/assignees`).set('Authorization', `Bearer ${await s.login('counter')}`);
+    expect(res.body.units.map((u: { code: string }) => u.code)).toStrictEqual(['TTPVHCC']);
+    expect(res.body.assignees.map((u: { username: string }) => u.username)).toStrictEqual(['counter']);
   });
 });

@@ -25,6 +25,7 @@ const ROUTES: [string, string][] = [
   ['get', '/api/users'],
   ['patch', '/api/users/{username}'],
   ['get', '/api/dossiers/{code}/signers'],
+  ['get', '/api/dossiers/{code}/assignees'],
   ['get', '/api/calendar/{year}'],
   ['put', '/api/calendar/{year}'],
   ['get', '/health'],

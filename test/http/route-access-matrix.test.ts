@@ -221,6 +221,12 @@ const ROWS: Row[] = [
     build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/signers` }),
   },
   {
+    route: 'GET /api/dossiers/{code}/assignees',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/assignees` }),
+  },
+  {
     route: 'GET /api/dossiers/{code}/replay',
     scoped: true,
     allowed: readsDossier,

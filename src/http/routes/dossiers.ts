@@ -1,4 +1,4 @@
-/** /api/dossiers: receive, list, read, move (events), history, and who may sign a dossier's apology or refusal. */
+/** /api/dossiers: receive, list, read, move (events), history, who may sign a dossier's apology or refusal, and whom its step may be assigned to. */
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
@@ -34,6 +34,10 @@ export function dossierRoutes(deps: AppDeps): Router {
 
   r.get('/:code/signers', async (req, res) => {
     res.json(await service.signers(userOf(res), req.params.code, req.query));
+  });
+
+  r.get('/:code/assignees', async (req, res) => {
+    res.json(await service.assignees(userOf(res), req.params.code));
   });
 
   r.get('/:code/events', async (req, res) => {

@@ -18,7 +18,8 @@ import {
   type Tallies,
 } from '../../machines/metrics/definitions';
 import type { Calendar } from '../../machines/calendar';
-import { bucketTallies, procedureDefinitions, type FieldCase } from '../store/compliance-queries';
+import { bucketTallies, type FieldCase } from '../store/compliance-queries';
+import { listProcedureDefinitions } from '../store/procedure-store';
 import type { Db } from '../store/db';
 
 const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
@@ -34,7 +35,7 @@ export async function loadMetricsReference(db: Db): Promise<MetricsReference> {
   const fieldCases: MetricsReference['fieldCases'] = [];
   const procedureNames = new Map<string, string>();
   const fieldNames = new Map<string, string>();
-  for (const r of await procedureDefinitions(db)) {
+  for (const r of await listProcedureDefinitions(db)) {
     const def = JSON.parse(r.definition) as { name?: string; field?: { code?: string; name?: string } };
     const field = def.field?.code ?? NO_KEY;
     fieldCases.push({ code: r.code, version: r.version, field });

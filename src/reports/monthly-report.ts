@@ -3,13 +3,12 @@
  * (local Asia/Ho_Chi_Minh, the 1st 00:00 to the next 1st), the dossiers received and the results
  * returned, split by the channel the dossier came in by (directly at the counter, online, by post)
  * and by how the result went back (at the counter — the applicant came in person —, by post, online).
- * Received: indexed range on dossiers.received_at. Returned: the month's RETURN_RESULT events (index on
- * dossier_events(type, occurred_at)), whose payload holds the return method — the log, not a cache.
- * Both are SQL aggregates: the report's size does not grow with the centre's.
+ * Returned: the month's RETURN_RESULT events, whose payload holds the return method — the log, not a
+ * cache. Both are SQL aggregates (src/store/report-queries.ts): the report's size does not grow with the centre's.
  */
-import type { Knex } from 'knex';
 import { toInstant } from '../../machines/calendar';
-import { dialectOfKnex } from '../store/db';
+import type { Db } from '../store/db';
+import { receivedByChannel, returnedByChannelAndMethod } from '../store/report-queries';
 import type { Column } from './formats/csv';
 
 export const CHANNELS = ['counter', 'online', 'postal'] as const;
@@ -69,7 +68,7 @@ function emptyRow(channel: MonthlyRow['channel']): MonthlyRow {
 }
 
 /** Counts a month's received dossiers and returned results. */
-export async function buildMonthlyReport(db: Knex, month: string, now: string): Promise<MonthlyReport> {
+export async function buildMonthlyReport(db: Db, month: string, now: string): Promise<MonthlyReport> {
   const bounds = monthBounds(month);
   if (!bounds) throw new RangeError(`not a month: ${month}`);
   const rows = new Map<string, MonthlyRow>(CHANNELS.map((c) => [c, emptyRow(c)]));
@@ -78,26 +77,11 @@ export async function buildMonthlyReport(db: Knex, month: string, now: string): 
     return rows.get(channel)!;
   };
 
-  const received = (await db('dossiers')
-    .select('channel')
-    .count({ n: '*' })
-    .where('received_at', '>=', bounds.from)
-    .where('received_at', '<', bounds.to)
-    .groupBy('channel')) as { channel: string; n: number | string }[];
-  for (const r of received) rowOf(r.channel).received += Number(r.n);
+  for (const r of await receivedByChannel(db, bounds.from, bounds.to)) rowOf(r.channel).received += r.n;
 
-  const method = dialectOfKnex(db) === 'postgres' ? `(e.payload::jsonb ->> 'method')` : `json_extract(e.payload, '$.method')`;
-  const returned = (await db('dossier_events as e')
-    .join('dossiers as d', 'd.id', 'e.dossier_id')
-    .select('d.channel as channel', db.raw(`${method} as method`))
-    .count({ n: '*' })
-    .where('e.type', 'RETURN_RESULT')
-    .where('e.occurred_at', '>=', bounds.from)
-    .where('e.occurred_at', '<', bounds.to)
-    .groupByRaw(`d.channel, ${method}`)) as { channel: string; method: string | null; n: number | string }[];
-  for (const r of returned) {
+  for (const r of await returnedByChannelAndMethod(db, bounds.from, bounds.to)) {
     const row = rowOf(r.channel);
-    const n = Number(r.n);
+    const n = r.n;
     row.returned += n;
     if (r.method === 'post') row.returnedByPost += n;
     else if (r.method === 'online') row.returnedOnline += n;

@@ -5,15 +5,20 @@
  * Hashes use the dossier log's function (machines/engine/hash.ts), with the chain named `review:<week>:<scope>`
  * in place of a dossier id, so editing, removing, inserting or reordering a record breaks the chain.
  */
-import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
 import { eventHash, GENESIS_HASH } from '../../machines/engine/hash';
 import { transitionNotAllowed, versionConflict } from '../../machines/engine/errors';
 import { isUniqueViolation } from '../store/dossier-store';
-import { toIso } from '../store/time';
+import type { Db } from '../store/db';
+import {
+  appendReviewEvent,
+  isWeekSignedOff,
+  listReviewEvents,
+  REVIEW_EVENT_TYPES,
+  type ReviewEvent,
+  type ReviewEventType,
+} from '../store/review-event-store';
 
-export const REVIEW_EVENT_TYPES = ['REVIEW_NOTE', 'WEEK_SIGNED_OFF'] as const;
-export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];
 /** the whole centre, as opposed to one unit's review */
 export const CENTRE_SCOPE = 'centre';
 /** the review log's record format, hashed as the "machine version" of each record */
@@ -30,42 +35,12 @@ export interface SignOffPayload {
   summary?: string;
 }
 
-export interface ReviewEvent {
-  id: string;
-  week: string;
-  scope: string;
-  seq: number;
-  type: ReviewEventType;
-  dossierCode: string | null;
-  payload: Record<string, unknown>;
-  actor: string;
-  occurredAt: string;
-  prevHash: string;
-  hash: string;
-}
-
 export interface ChainVerification {
   valid: boolean;
   length: number;
   head: string;
   /** the first record that does not verify, with why */
   brokenAt: { seq: number; reason: string } | null;
-}
-
-function fromRow(r: Record<string, unknown>): ReviewEvent {
-  return {
-    id: String(r.id),
-    week: String(r.week),
-    scope: String(r.unit),
-    seq: Number(r.seq),
-    type: String(r.type) as ReviewEventType,
-    dossierCode: r.dossier_code === null || r.dossier_code === undefined ? null : String(r.dossier_code),
-    payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
-    actor: String(r.actor),
-    occurredAt: toIso(r.occurred_at),
-    prevHash: String(r.prev_hash),
-    hash: String(r.hash),
-  };
 }
 
 function hashOf(prevHash: string, e: Pick<ReviewEvent, 'week' | 'scope' | 'seq' | 'type' | 'payload' | 'actor' | 'occurredAt'>): string {
@@ -79,32 +54,6 @@ function hashOf(prevHash: string, e: Pick<ReviewEvent, 'week' | 'scope' | 'seq' 
     occurredAt: e.occurredAt,
     machineVersion: REVIEW_LOG_VERSION,
   });
-}
-
-/** Every record of one week's chain, in order. */
-export async function listReviewEvents(db: Knex | Knex.Transaction, week: string, scope: string): Promise<ReviewEvent[]> {
-  const rows = await db('review_events').where({ week, unit: scope }).orderBy('seq', 'asc');
-  return rows.map(fromRow);
-}
-
-/** Per week of `weeks`, the week's sign-off (or null) and how many notes its chain holds, for one scope. */
-export async function weekStatuses(
-  db: Knex,
-  scope: string,
-  weeks: readonly string[],
-): Promise<Map<string, { signOff: ReviewEvent | null; notes: number }>> {
-  const out = new Map(weeks.map((w) => [w, { signOff: null as ReviewEvent | null, notes: 0 }]));
-  if (!weeks.length) return out;
-  const signOffs = await db('review_events').where({ unit: scope, type: 'WEEK_SIGNED_OFF' }).whereIn('week', weeks);
-  for (const r of signOffs) out.get(String(r.week))!.signOff = fromRow(r);
-  const notes = (await db('review_events')
-    .select('week')
-    .count({ n: '*' })
-    .where({ unit: scope, type: 'REVIEW_NOTE' })
-    .whereIn('week', weeks)
-    .groupBy('week')) as { week: string; n: number | string }[];
-  for (const r of notes) out.get(String(r.week))!.notes = Number(r.n);
-  return out;
 }
 
 /** The week's sign-off, if any. */
@@ -130,13 +79,17 @@ interface AppendInput {
 }
 
 /** Refuses (409, nothing allowed) when the week's review is already signed off. */
-export async function assertWeekOpen(db: Knex | Knex.Transaction, week: string, scope: string, type: ReviewEventType): Promise<void> {
-  const signed = await db('review_events').where({ week, unit: scope, type: 'WEEK_SIGNED_OFF' }).first('seq');
-  if (signed) throw transitionNotAllowed(type, 'signed_off', [], `Tuần ${week} đã được ký duyệt: không thể ghi thêm vào biên bản rà soát`);
+function refuseSignedOff(week: string, type: ReviewEventType): never {
+  throw transitionNotAllowed(type, 'signed_off', [], `Tuần ${week} đã được ký duyệt: không thể ghi thêm vào biên bản rà soát`);
+}
+
+/** Refuses (409, nothing allowed) when the week's review is already signed off. */
+export async function assertWeekOpen(db: Db, week: string, scope: string, type: ReviewEventType): Promise<void> {
+  if (await isWeekSignedOff(db, week, scope)) refuseSignedOff(week, type);
 }
 
 async function append(
-  db: Knex,
+  db: Db,
   input: AppendInput,
   type: ReviewEventType,
   payload: Record<string, unknown>,
@@ -145,11 +98,10 @@ async function append(
   const occurredAt = new Date(input.at).toISOString();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
-        await assertWeekOpen(tx, input.week, input.scope, type);
-        const last = await tx('review_events').where({ week: input.week, unit: input.scope }).orderBy('seq', 'desc').first('seq', 'hash');
-        const seq = last ? Number(last.seq) + 1 : 1;
-        const prevHash = last ? String(last.hash) : GENESIS_HASH;
+      return await appendReviewEvent(db, input.week, input.scope, ({ signedOff, head }) => {
+        if (signedOff) refuseSignedOff(input.week, type);
+        const seq = head ? head.seq + 1 : 1;
+        const prevHash = head ? head.hash : GENESIS_HASH;
         const event: ReviewEvent = {
           id: uuidv7(),
           week: input.week,
@@ -164,19 +116,6 @@ async function append(
           hash: '',
         };
         event.hash = hashOf(prevHash, event);
-        await tx('review_events').insert({
-          id: event.id,
-          week: event.week,
-          unit: event.scope,
-          seq,
-          type,
-          dossier_code: dossierCode,
-          payload: JSON.stringify(payload),
-          actor: event.actor,
-          occurred_at: occurredAt,
-          prev_hash: prevHash,
-          hash: event.hash,
-        });
         return event;
       });
     } catch (err) {
@@ -187,13 +126,13 @@ async function append(
 }
 
 /** Appends a dossier's cause and corrective action to the week's chain; refused once the week is signed off. */
-export function appendReviewNote(db: Knex, input: AppendInput & NotePayload): Promise<ReviewEvent> {
+export function appendReviewNote(db: Db, input: AppendInput & NotePayload): Promise<ReviewEvent> {
   const payload: NotePayload = { dossierCode: input.dossierCode, cause: input.cause, correctiveAction: input.correctiveAction };
   return append(db, input, 'REVIEW_NOTE', { ...payload }, input.dossierCode);
 }
 
 /** Signs the week off; a second sign-off is refused like a note. */
-export function appendWeekSignOff(db: Knex, input: AppendInput & SignOffPayload): Promise<ReviewEvent> {
+export function appendWeekSignOff(db: Db, input: AppendInput & SignOffPayload): Promise<ReviewEvent> {
   const payload: SignOffPayload = input.summary === undefined ? {} : { summary: input.summary };
   return append(db, input, 'WEEK_SIGNED_OFF', { ...payload }, null);
 }
@@ -222,6 +161,6 @@ export function verifyChain(events: readonly ReviewEvent[]): ChainVerification {
 }
 
 /** Reads and verifies one week's chain. */
-export async function verifyWeekChain(db: Knex | Knex.Transaction, week: string, scope: string): Promise<ChainVerification> {
+export async function verifyWeekChain(db: Db, week: string, scope: string): Promise<ChainVerification> {
   return verifyChain(await listReviewEvents(db, week, scope));
 }

@@ -12,7 +12,6 @@
  * Rows come in keyset pages over indexed columns (result_at; state + original_due_at), one section
  * after another, so an export never holds a whole province in memory.
  */
-import type { Knex } from 'knex';
 import { UNITS } from '../../machines/procedures';
 import type { DossierContext } from '../../machines/dossier';
 import { toInstant, workingDaysBetween, type Calendar } from '../../machines/calendar';
@@ -22,18 +21,13 @@ import { clockCalendarVersion } from '../../machines/dossier/facts';
 import { pauseSummary } from '../../machines/engine/pauses';
 import { measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';
-import { findDossiersByIds, type DossierRow } from '../store/dossier-store';
+import { findDossiersByCodes, type DossierRow } from '../store/dossier-store';
+import { listProcedureDefinitions } from '../store/procedure-store';
+import { resultsByTimeliness, reviewSectionRows, type ReviewScopeFilter, type ReviewSection } from '../store/report-queries';
+import type { Db } from '../store/db';
 import { displayNamesOf } from '../store/user-names';
-import { toIsoOrNull } from '../store/time';
-import {
-  CENTRE_SCOPE,
-  listReviewEvents,
-  notesByDossier,
-  signOffOf,
-  verifyChain,
-  type ChainVerification,
-  type ReviewEvent,
-} from './review-log';
+import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain, type ChainVerification } from './review-log';
+import { listReviewEvents, type ReviewEvent } from '../store/review-event-store';
 import type { Column } from './formats/csv';
 import { STATE_LABELS } from '../../machines/vocabulary';
 
@@ -99,8 +93,8 @@ export interface ReviewReference {
 }
 
 /** Reads the (small) procedures table once per report. */
-export async function loadReviewReference(db: Knex): Promise<ReviewReference> {
-  const rows = (await db('procedures').select('code', 'version', 'definition')) as { code: string; version: number; definition: string }[];
+export async function loadReviewReference(db: Db): Promise<ReviewReference> {
+  const rows = await listProcedureDefinitions(db);
   const names = new Map<string, string>();
   const latest = new Map<string, number>();
   const byUnit = new Map<string, Set<string>>();
@@ -284,7 +278,7 @@ export interface WeeklyReview {
 }
 
 export interface WeeklyReviewOptions {
-  db: Knex;
+  db: Db;
   calendars: CalendarProvider;
   now: string;
   week: IsoWeek;
@@ -327,55 +321,11 @@ function noteView(e: ReviewEvent, names: Map<string, string>): NoteView {
 
 const rate = (good: number, all: number) => (all === 0 ? null : good / all);
 
-async function trendPoint(db: Knex, week: IsoWeek, scopeFilter: (q: Knex.QueryBuilder) => void): Promise<TrendPoint> {
-  const q = db('dossiers')
-    .select('final_timeliness')
-    .count({ n: '*' })
-    .where('result_at', '>=', week.from)
-    .where('result_at', '<', week.to)
-    .groupBy('final_timeliness');
-  scopeFilter(q);
-  const counts = new Map<string, number>(
-    ((await q) as { final_timeliness: string | null; n: number | string }[]).map((r) => [String(r.final_timeliness), Number(r.n)]),
-  );
+async function trendPoint(db: Db, week: IsoWeek, scope: ReviewScopeFilter): Promise<TrendPoint> {
+  const counts = await resultsByTimeliness(db, week.from, week.to, scope);
   const [early, onTime, late] = [counts.get('early') ?? 0, counts.get('on_time') ?? 0, counts.get('late') ?? 0];
   const resolved = [...counts.values()].reduce((a, b) => a + b, 0);
   return { week: week.label, from: week.from, to: week.to, resolved, early, onTime, late, onTimeRate: rate(early + onTime, resolved) };
-}
-
-/** Keyset pages over (orderCol, id): each page is one indexed range read. */
-async function* keysetPages(
-  db: Knex,
-  where: (q: Knex.QueryBuilder) => void,
-  orderCol: string,
-  pageSize: number,
-): AsyncGenerator<DossierRow> {
-  let after: { k: string; id: string } | null = null;
-  for (;;) {
-    const q = db('dossiers').select('id', orderCol);
-    where(q);
-    if (after) {
-      const { k, id } = after;
-      q.where((w) => w.where(orderCol, '>', k).orWhere((x) => x.where(orderCol, k).andWhere('id', '>', id)));
-    }
-    const keys = (await q.orderBy([{ column: orderCol }, { column: 'id' }]).limit(pageSize)) as Record<string, unknown>[];
-    if (keys.length === 0) return;
-    const byId = new Map(
-      (
-        await findDossiersByIds(
-          db,
-          keys.map((k) => String(k.id)),
-        )
-      ).map((r) => [r.id, r]),
-    );
-    for (const k of keys) {
-      const row = byId.get(String(k.id));
-      if (row) yield row;
-    }
-    const last = keys[keys.length - 1]!;
-    after = { k: toIsoOrNull(last[orderCol])!, id: String(last.id) };
-    if (keys.length < pageSize) return;
-  }
 }
 
 function responsibleOf(ctx: DossierContext, asOf: string, cal: Calendar, ref: ReviewReference): ReviewDossier['responsible'] {
@@ -416,9 +366,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
   const nextTo = shiftWeek(week, 1).to;
   const ref = await loadReviewReference(db);
   const unitCodes = scope === CENTRE_SCOPE ? [] : ref.codesForUnit(scope);
-  const scopeFilter = (q: Knex.QueryBuilder) => {
-    if (scope !== CENTRE_SCOPE) q.where((w) => w.whereIn('procedure_code', unitCodes).orWhere('unit', scope));
-  };
+  const scopeFilter: ReviewScopeFilter = scope === CENTRE_SCOPE ? null : { unit: scope, procedureCodes: unitCodes };
   const trend: TrendPoint[] = [];
   for (let i = -4; i <= 0; i++) trend.push(await trendPoint(db, shiftWeek(week, i), scopeFilter));
   const thisWeek = await listReviewEvents(db, week.label, scope);
@@ -452,32 +400,11 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
     trend,
   };
 
-  const sections: [Category, (q: Knex.QueryBuilder) => void, string][] = [
-    [
-      'resolved_late',
-      (q) => q.where('result_at', '>=', week.from).where('result_at', '<', week.to).where('final_timeliness', 'late'),
-      'result_at',
-    ],
-    ['overdue', (q) => q.where('result_at', '>=', asOf).where('original_due_at', '<', asOf), 'result_at'],
-    [
-      'overdue',
-      (q) =>
-        q
-          .where('original_due_at', '<', asOf)
-          .whereNull('result_at')
-          .where((w) => w.whereIn('state', RUNNING).orWhere((x) => x.whereIn('state', STOPPED).where('timeliness', 'overdue'))),
-      'original_due_at',
-    ],
-    [
-      'at_risk',
-      (q) =>
-        q
-          .whereIn('state', OPEN_FOR_RISK)
-          .whereNull('result_at')
-          .where('original_due_at', '>=', asOf)
-          .where((w) => w.where('original_due_at', '<', nextTo).orWhere('timeliness', 'due_soon')),
-      'original_due_at',
-    ],
+  const sections: [Category, ReviewSection][] = [
+    ['resolved_late', { kind: 'resolved_late', from: week.from, to: week.to }],
+    ['overdue', { kind: 'resolved_after_due', asOf }],
+    ['overdue', { kind: 'open_overdue', asOf, running: RUNNING, stopped: STOPPED }],
+    ['at_risk', { kind: 'open_at_risk', asOf, nextTo, states: OPEN_FOR_RISK }],
   ];
 
   const totals: WeeklyReviewTail['totals'] = {
@@ -557,12 +484,8 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
     async *dossiers() {
       if (started) throw new Error('the review rows can be read once');
       started = true;
-      for (const [category, where, orderCol] of sections) {
-        const filtered = (q: Knex.QueryBuilder) => {
-          where(q);
-          scopeFilter(q);
-        };
-        for await (const row of keysetPages(db, filtered, orderCol, pageSize)) {
+      for (const [category, section] of sections) {
+        for await (const row of reviewSectionRows(db, section, scopeFilter, pageSize)) {
           const item = await toItem(row, category);
           count(item);
           yield item;
@@ -576,11 +499,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       const worst = (m: Map<string, RankItem>) =>
         [...m.values()].sort((a, b) => b.late - a.late || a.code.localeCompare(b.code)).slice(0, top);
       const missing = [...promised.keys()].filter((c) => !seenPromised.has(c));
-      const rows = missing.length ? ((await db('dossiers').whereIn('code', missing).select('id')) as { id: string }[]) : [];
-      const found = await findDossiersByIds(
-        db,
-        rows.map((r) => r.id),
-      );
+      const found = await findDossiersByCodes(db, missing);
       const followUp = found
         .sort((a, b) => a.code.localeCompare(b.code))
         .map((r) => ({

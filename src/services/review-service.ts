@@ -15,7 +15,8 @@ import { insertReportDelivery, reportDeliveriesOf } from '../store/report-delive
 import { displayNamesOf } from '../store/user-names';
 import { isUniqueViolation } from '../store/dossier-store';
 import { toInstant } from '../../machines/calendar';
-import { appendReviewNote, appendWeekSignOff, assertWeekOpen, CENTRE_SCOPE, weekStatuses, type ReviewEvent } from '../reports/review-log';
+import { appendReviewNote, appendWeekSignOff, assertWeekOpen, CENTRE_SCOPE } from '../reports/review-log';
+import { weekStatuses, type ReviewEvent } from '../store/review-event-store';
 import {
   buildWeeklyReview,
   classifyForWeek,

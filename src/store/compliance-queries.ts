@@ -18,16 +18,6 @@ export interface FieldCase {
   field: string;
 }
 
-/** Every procedure version's stored definition (JSON text), oldest version first within a code. */
-export async function procedureDefinitions(db: Db): Promise<{ code: string; version: number; definition: string }[]> {
-  const rows = (await db('procedures').select('code', 'version', 'definition').orderBy(['code', 'version'])) as {
-    code: string;
-    version: number | string;
-    definition: string;
-  }[];
-  return rows.map((r) => ({ code: r.code, version: Number(r.version), definition: String(r.definition) }));
-}
-
 /**
  * The SQL expression (with its bindings) of a dossier's group key; null = one group. Keys are expressions,
  * never bare columns, so that no planner walks a whole (procedure_code) index to save a sort.

@@ -71,6 +71,12 @@ export async function findDossiersByIds(db: Knex | Knex.Transaction, ids: string
   return (await db('dossiers').whereIn('id', ids)).map(dossierRowFromDb);
 }
 
+/** The dossiers with these official codes (codes not found are absent), in no particular order. */
+export async function findDossiersByCodes(db: Knex | Knex.Transaction, codes: readonly string[]): Promise<DossierRow[]> {
+  if (!codes.length) return [];
+  return (await db('dossiers').whereIn('code', [...codes])).map(dossierRowFromDb);
+}
+
 /** A page of dossiers in id order after `afterId` (keyset paging), for readers of the whole database. */
 export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: string, limit: number): Promise<DossierRow[]> {
   const q = db('dossiers').orderBy('id').limit(limit);

@@ -53,3 +53,15 @@ export async function listLatestProcedures(db: Knex | Knex.Transaction): Promise
     .orderBy('p.code');
   return rows.map(fromRow);
 }
+
+/** Every version of every procedure with its definition as stored (JSON text), by code then version. */
+export async function listProcedureDefinitions(
+  db: Knex | Knex.Transaction,
+): Promise<{ code: string; version: number; definition: string }[]> {
+  const rows = (await db('procedures').select('code', 'version', 'definition').orderBy(['code', 'version'])) as {
+    code: string;
+    version: number | string;
+    definition: string;
+  }[];
+  return rows.map((r) => ({ code: r.code, version: Number(r.version), definition: String(r.definition) }));
+}

@@ -15,9 +15,6 @@ const NOT_YET_IN_STORE = [
   'src/audit/verify-all.ts',
   'src/audit/verify-workers-thread.ts',
   'src/ops/backup.ts',
-  'src/reports/monthly-report.ts',
-  'src/reports/review-log.ts',
-  'src/reports/weekly-review.ts',
   'src/seed-generate/generate.ts',
   'src/seed-generate/writer.ts',
 ];

@@ -5,7 +5,8 @@
  */
 import { GENESIS_HASH } from '../../machines/engine/hash';
 import { isMotcuaError } from '../../machines/engine/errors';
-import { appendReviewNote, appendWeekSignOff, listReviewEvents, verifyChain, verifyWeekChain } from '../../src/reports/review-log';
+import { appendReviewNote, appendWeekSignOff, verifyChain, verifyWeekChain } from '../../src/reports/review-log';
+import { listReviewEvents } from '../../src/store/review-event-store';
 import { BACKENDS } from '../support/backends';
 import { hanoi, startEngine, type StartedEngine } from '../support/engine';
 

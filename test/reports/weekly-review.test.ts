@@ -17,7 +17,8 @@ import {
   stateLabel,
   type ReviewDossier,
 } from '../../src/reports/weekly-review';
-import { listReviewEvents, verifyWeekChain } from '../../src/reports/review-log';
+import { verifyWeekChain } from '../../src/reports/review-log';
+import { listReviewEvents } from '../../src/store/review-event-store';
 import { GENESIS_HASH } from '../../machines/engine/hash';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';

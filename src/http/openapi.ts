@@ -32,7 +32,7 @@ import {
 } from '../services/review-service';
 import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
-import { YearCalendarBodySchema } from '../services/calendar-service';
+import { NextWorkingDayQuerySchema, NextWorkingDaySchema, YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { FeedPageSchema, FeedQuerySchema } from './routes/integration';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
@@ -95,6 +95,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   DossierList: DossierListResponseSchema,
   EventView: EventViewSchema,
   PublicDossierStatus: PublicDossierStatusSchema,
+  NextWorkingDay: NextWorkingDaySchema,
   YearView: YearCalendarInput.extend({
     year: z.int(),
     calendarVersion: z.int(),
@@ -452,6 +453,15 @@ const ROUTES: Route[] = [
     parameters: [YEAR],
     ok: { status: 200, description: 'The year', content: json(ref('YearView')) },
     errors: [400, 401, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/calendar/next-working-day',
+    tag: 'calendar',
+    summary: 'The first working day after a day (default: after today), on the current calendar',
+    parameters: queryParams(NextWorkingDayQuerySchema),
+    ok: { status: 200, description: 'The day', content: json(ref('NextWorkingDay')) },
+    errors: [400, 401],
   },
   {
     method: 'put',

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { EngineContext } from '../app/engine-factory';
-import { CalendarValidationError, statutoryYear, validateYearCalendar } from '../../machines/calendar';
+import { CalendarValidationError, localDate, statutoryYear, validateYearCalendar } from '../../machines/calendar';
+import { LocalDateSchema } from '../../machines/engine/commands';
 import type { CalendarData, YearCalendar } from '../../machines/calendar/types';
 import { forbidden, notFound, validationFailed, versionConflict } from '../../machines/engine/errors';
 import { isUniqueViolation } from '../store/dossier-store';
@@ -30,6 +31,16 @@ export const YearCalendarBodySchema = z.strictObject({
   verified: z.boolean().describe('true when taken from an official notice'),
 });
 
+export const NextWorkingDayQuerySchema = z.strictObject({
+  after: LocalDateSchema.optional().describe('YYYY-MM-DD; default: today in Asia/Ho_Chi_Minh on the server’s clock'),
+});
+
+export const NextWorkingDaySchema = z.object({
+  after: z.string().describe('the day asked about (YYYY-MM-DD)'),
+  date: z.string().describe('the first working day strictly after `after` (YYYY-MM-DD)'),
+  calendarVersion: z.int(),
+});
+
 export interface YearView extends YearCalendar {
   calendarVersion: number;
   /** "data" when an administrator or the shipped dataset set this year; "statutory" when computed from the Labour Code */
@@ -46,6 +57,18 @@ export class CalendarService {
     const data = v === null ? null : await findCalendarVersion(this.ctx.db, v);
     if (!data) throw notFound('lịch làm việc', 'latest');
     return data;
+  }
+
+  /**
+   * The first working day after a day on the current calendar (holidays, compensatory days off and make-up
+   * working days included): what the apology form proposes as the new appointment, so the web UI never
+   * keeps its own copy of the holidays.
+   */
+  async nextWorkingDay(query: unknown): Promise<z.infer<typeof NextWorkingDaySchema>> {
+    const q = parseWith(NextWorkingDayQuerySchema, query);
+    const after = q.after ?? localDate(this.ctx.clock.now().toISOString());
+    const cal = await this.ctx.calendars.latest();
+    return { after, date: cal.nextWorkingDay(after), calendarVersion: cal.version };
   }
 
   async year(year: number): Promise<YearView> {

@@ -138,6 +138,11 @@ const ROWS: Row[] = [
   { route: 'GET /api/procedures', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures' }) },
   { route: 'GET /api/procedures/{code}', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/procedures/1.001612' }) },
   { route: 'GET /api/calendar/{year}', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/calendar/2026' }) },
+  {
+    route: 'GET /api/calendar/next-working-day',
+    allowed: SIGNED_IN,
+    build: () => ({ method: 'get', path: '/api/calendar/next-working-day?after=2026-03-06' }),
+  },
   { route: 'GET /api/vocabulary', allowed: () => true, build: () => ({ method: 'get', path: '/api/vocabulary' }) },
   { route: 'GET /api/machines', allowed: SIGNED_IN, build: () => ({ method: 'get', path: '/api/machines' }) },
   // administration

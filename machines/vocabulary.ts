@@ -180,6 +180,8 @@ export interface Vocabulary {
   states: { code: LifecycleState; label: string }[];
   openStates: readonly LifecycleState[];
   pendingStates: readonly LifecycleState[];
+  /** open states whose deadline clock is stopped (no countdown is shown for them) */
+  stoppedStates: readonly LifecycleState[];
   events: { type: HistoryEventType; label: string; action: string | null; bySystem: boolean }[];
   timeliness: Record<string, string>;
   pauseReasons: Record<string, string>;
@@ -201,6 +203,7 @@ export function vocabulary(): Vocabulary {
     states: LIFECYCLE_STATES.map((code) => ({ code, label: STATE_LABELS[code] })),
     openStates: OPEN_STATES,
     pendingStates: PENDING_STATES,
+    stoppedStates: STOPPED_STATES,
     events: eventTypes.map((type) => ({
       type,
       label: EVENT_LABELS[type],

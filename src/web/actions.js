@@ -4,7 +4,7 @@
  * ask again; 409 TRANSITION_NOT_ALLOWED → what is allowed now; a late result that cannot be handed
  * back without an apology → the apology form, on the spot.
  */
-import { ApiError, getDossier, listAssignees, listSigners, sendEvent } from './api.js';
+import { ApiError, getDossier, listAssignees, listSigners, nextWorkingDay, sendEvent } from './api.js';
 import { procedure } from './catalog.js';
 import { openDialog } from './dialog.js';
 import { field, h, radios, toast, values } from './dom.js';
@@ -168,12 +168,13 @@ export async function performAction(view, type, user) {
   // A refusal after receipt and an apology are signed by a head or deputy head chosen among the users.
   const signers = needsSigner(type, current) ? await signersFor(current, type) : [];
   const options = type === 'ASSIGN' ? await listAssignees(current.code) : null;
+  const proposed = type === 'ISSUE_APOLOGY' ? await proposedDueDate(current) : null;
   return openDialog({
     title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
     wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
-    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options)),
+    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options, proposed)),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
       if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
@@ -184,6 +185,20 @@ export async function performAction(view, type, user) {
 
 function needsSigner(type, view) {
   return type === 'ISSUE_APOLOGY' || (type === 'REFUSE' && view.state !== 'submitted');
+}
+
+/**
+ * The new appointment an apology proposes: the first working day after today and after the current
+ * appointment, from the server's calendar (the server refuses a day off). null if it cannot be asked.
+ */
+async function proposedDueDate(view) {
+  const today = localDate();
+  const current = view.dueAt ? localDate(0, Date.parse(view.dueAt)) : today;
+  try {
+    return (await nextWorkingDay(current > today ? current : today)).date;
+  } catch {
+    return null;
+  }
 }
 
 async function signersFor(view, type) {
@@ -253,7 +268,8 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
     return ctl.error(err.message);
   }
   if (err.status === 409 && type === 'RETURN_RESULT' && err.allowed.includes('ISSUE_APOLOGY')) {
-    return offerApology(ctl, current, payload, user, proc, await signersFor(current, 'ISSUE_APOLOGY'));
+    const [signers, proposed] = await Promise.all([signersFor(current, 'ISSUE_APOLOGY'), proposedDueDate(current)]);
+    return offerApology(ctl, current, payload, user, proc, signers, proposed);
   }
   if (err.status === 409 && err.code === 'TRANSITION_NOT_ALLOWED') {
     const allowed = err.allowed.map(actionLabel);
@@ -294,7 +310,7 @@ function done(ctl, updated, message, form) {
  * RETURN_RESULT refused because the result is late and no apology is on record: the counter issues
  * the apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) right here, then hands the result back.
  */
-function offerApology(ctl, current, returnPayload, user, proc, signers) {
+function offerApology(ctl, current, returnPayload, user, proc, signers, proposed) {
   ctl.setTitle(`Hồ sơ ${current.code} trễ hạn — cần Phiếu xin lỗi`);
   ctl.setSubmit('Lập phiếu xin lỗi');
   ctl.replaceBody([
@@ -303,7 +319,7 @@ function offerApology(ctl, current, returnPayload, user, proc, signers) {
       { class: 'alert alert-warn', role: 'alert' },
       'Hồ sơ có kết quả trễ hạn và chưa có Phiếu xin lỗi và hẹn lại ngày trả kết quả. Lập phiếu ngay để trả kết quả:',
     ),
-    ...apologyFields(current, user, proc, { small: true, signers }),
+    ...apologyFields(current, user, proc, { small: true, signers, proposed }),
   ]);
   ctl.onSubmit(async (c) => {
     const v = values(c.form);
@@ -347,7 +363,7 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
 
 const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
 
-function fieldsFor(type, view, user, proc, signers = [], options = null) {
+function fieldsFor(type, view, user, proc, signers = [], options = null, proposed = null) {
   const steps = proc?.steps ?? [];
   const idx = steps.findIndex((s) => s.id === view.step);
   const next = idx >= 0 ? steps[idx + 1] : null;
@@ -422,7 +438,7 @@ function fieldsFor(type, view, user, proc, signers = [], options = null) {
         view.state === 'submitted' ? null : signerField('Người ký', signers, user),
       ].filter(Boolean);
     case 'ISSUE_APOLOGY':
-      return apologyFields(view, user, proc, { small: false, signers });
+      return apologyFields(view, user, proc, { small: false, signers, proposed });
     case 'RETURN_RESULT':
       return [
         radios({
@@ -509,7 +525,7 @@ function assignFields(view, user, options) {
   ];
 }
 
-function apologyFields(view, user, proc, { small, signers }) {
+function apologyFields(view, user, proc, { small, signers, proposed }) {
   const steps = proc?.steps ?? [];
   const out = [
     field({ label: 'Lý do chậm trễ', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
@@ -519,9 +535,14 @@ function apologyFields(view, user, proc, { small, signers }) {
       name: 'newDueDate',
       type: 'date',
       required: true,
-      value: localDate(1),
-      attrs: { min: localDate() },
-      hint: view.dueAt ? `Hẹn cũ: ${fmtDate(view.dueAt)}` : undefined,
+      value: proposed ?? '',
+      attrs: { min: localDate(1) },
+      hint: [
+        proposed ? `Đề xuất: ngày làm việc tiếp theo (${fmtDate(proposed)})` : 'Chọn một ngày làm việc sau hôm nay',
+        view.dueAt ? `hẹn cũ: ${fmtDate(view.dueAt)}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
     }),
   ];
   if (!small) {
@@ -590,8 +611,8 @@ function payloadOf(type, v) {
     case 'REFUSE':
       return { reason: v.reason, signer: opt(v.signer) };
     case 'ISSUE_APOLOGY': {
-      if (v.newDueDate && v.newDueDate < localDate())
-        return [{ field: 'newDueDate', reason: 'past', vi: 'Ngày hẹn mới phải từ hôm nay trở đi' }];
+      if (v.newDueDate && v.newDueDate <= localDate())
+        return [{ field: 'newDueDate', reason: 'not_after_today', vi: 'Ngày hẹn mới phải sau hôm nay' }];
       return {
         reason: v.reason,
         signer: v.signer,

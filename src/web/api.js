@@ -224,6 +224,8 @@ export async function listAll(params, { maxItems = 2000, signal } = {}) {
 }
 
 /** Who may sign `type` (ISSUE_APOLOGY or REFUSE) for this dossier: [{username, fullName, title, unit}]. */
+/** the first working day after `after` (YYYY-MM-DD; default today) on the server's calendar */
+export const nextWorkingDay = (after, opts) => get(`/api/calendar/next-working-day${qs({ after })}`, opts);
 export const listSigners = (code, type, opts) => get(`/api/dossiers/${enc(code)}/signers${qs({ for: type })}`, opts);
 /** whom ASSIGN may name: {step, units, assignees} (GET /api/dossiers/{code}/assignees) */
 export const listAssignees = (code, opts) => get(`/api/dossiers/${enc(code)}/assignees`, opts);

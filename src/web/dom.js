@@ -2,7 +2,7 @@
  * Small DOM helpers. Content is always set as text (never innerHTML), so names, notes and reasons
  * typed by anyone can never become markup.
  */
-import { issueText, stateLabel, timelinessLabel } from './labels.js';
+import { CLOCK_STOPPED, isClockStopped, issueText, stateLabel, timelinessLabel } from './labels.js';
 
 const PROPS = new Set(['value', 'checked', 'selected', 'indeterminate']);
 
@@ -225,7 +225,9 @@ export function stateBadge(state) {
   return h('span', { class: `badge state state-${state}` }, stateLabel(state));
 }
 
-export function timelinessBadge(t) {
+/** The timeliness of a dossier; with its state, a stopped clock reads as stopped, not as a countdown's "Trong hạn". */
+export function timelinessBadge(t, state = null) {
+  if (state && isClockStopped(state)) return h('span', { class: 'badge tl tl-stopped' }, CLOCK_STOPPED);
   if (!t || t === 'not_started') return h('span', { class: 'badge tl tl-none' }, timelinessLabel(t) || '—');
   return h('span', { class: `badge tl tl-${t}` }, timelinessLabel(t));
 }

@@ -26,6 +26,7 @@ export const ERROR_LABELS = {};
 const ISSUE_LABELS = {};
 /** received or not, not yet decided */
 const PENDING = new Set();
+const STOPPED = new Set();
 
 let loading = null;
 
@@ -58,12 +59,17 @@ function applyVocabulary(v) {
   Object.assign(ISSUE_LABELS, v.issues);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
+  for (const s of v.stoppedStates ?? []) STOPPED.add(s);
 }
 
 /** the states not yet decided, for a list filter ("submitted,received,…") */
 export const pendingStates = () => [...PENDING].join(',');
 /** true while the dossier waits for a decision (its due date still counts down) */
 export const isPending = (state) => PENDING.has(state);
+/** true while the deadline clock is stopped (waiting for a supplement, paused): no countdown then */
+export const isClockStopped = (state) => STOPPED.has(state);
+/** what the clock does while stopped, in the words the counter says to the applicant */
+export const CLOCK_STOPPED = 'Dừng tính thời hạn';
 
 export const RETURN_METHODS = { counter: 'Tại quầy', post: 'Qua dịch vụ bưu chính', online: 'Trực tuyến' };
 export const CHANNELS = { counter: 'Trực tiếp tại quầy', online: 'Trực tuyến', postal: 'Qua bưu chính' };

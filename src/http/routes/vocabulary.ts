@@ -15,6 +15,9 @@ export const VocabularySchema = z.object({
   states: z.array(z.object({ code: z.string(), label: z.string() })).describe('every lifecycle state with its Vietnamese label'),
   openStates: z.array(z.string()).describe('received and not yet decided: the deadline clock counts'),
   pendingStates: z.array(z.string()).describe('not yet decided, received or not'),
+  stoppedStates: z
+    .array(z.string())
+    .describe('of the open states, those whose deadline clock is stopped (awaiting a supplement, paused): no countdown'),
   events: z
     .array(
       z.object({

@@ -5,7 +5,7 @@
  */
 import { ApiError, listDossiers, newIdempotencyKey, submitDossier } from '../api.js';
 import { actionButton, actionsFor, forwardFromCounter, FORWARD_LABEL, moreButton } from '../actions.js';
-import { fold, procedureNameOf, procedures } from '../catalog.js';
+import { fold, isOptionalDocument, procedureNameOf, procedures } from '../catalog.js';
 import {
   clear,
   clearIssues,
@@ -21,7 +21,7 @@ import {
   toast,
   values,
 } from '../dom.js';
-import { CHANNELS, fmtAmount, fmtMoney, fmtTime, relativeDue, unitLabel } from '../labels.js';
+import { CHANNELS, CLOCK_STOPPED, fmtAmount, fmtMoney, fmtTime, isClockStopped, relativeDue, unitLabel } from '../labels.js';
 import { openForm } from '../print.js';
 import { notificationFields, notificationOf } from '../notification-choice.js';
 
@@ -145,11 +145,31 @@ class IntakeForm {
     this.done = h('div', { class: 'received', hidden: true, tabindex: '-1' });
     this.host.append(h('h1', { id: 'intake-title' }, 'Tiếp nhận hồ sơ'), this.form, this.done);
 
+    this.procInput.addEventListener('keydown', (e) => {
+      // "/" in the empty, autofocused procedure box is the page's search shortcut (no code or name starts with it)
+      if (e.key === '/' && !this.procInput.value) {
+        e.preventDefault();
+        /** @type {HTMLInputElement | null} */ (document.querySelector('#desk-search'))?.focus();
+      }
+      // Enter here chooses the procedure; it never submits the form
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.pick(true);
+        if (this.proc) /** @type {HTMLElement | null} */ (this.docs.querySelector('input[type=checkbox]'))?.focus();
+      }
+    });
     this.procInput.addEventListener('input', () => this.pick(false));
     this.procInput.addEventListener('change', () => this.pick(true));
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
+    });
+    // Enter in a form nobody has filled in yet (no procedure chosen, no applicant) is not a submission
+    this.form.addEventListener('keydown', (e) => {
+      const t = /** @type {HTMLElement} */ (e.target);
+      if (e.key !== 'Enter' || t.tagName !== 'INPUT' || this.proc || this.touched()) return;
+      e.preventDefault();
+      this.procInput.focus();
     });
     // normalise as typed: ID numbers are capitals, phones lose spaces and dots
     this.form.addEventListener('change', (e) => {
@@ -237,8 +257,12 @@ class IntakeForm {
     this.countDocs();
   }
 
+  /** "Đã nhận đủ": every document the procedure requires; those the applicant brings only if any ("nếu có") stay as they were */
   checkAll() {
-    for (const cb of this.docs.querySelectorAll('input[type=checkbox]')) /** @type {HTMLInputElement} */ (cb).checked = true;
+    for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
+      if (row.dataset.optional === 'true') continue;
+      /** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked = true;
+    }
     this.countDocs();
   }
 
@@ -256,6 +280,12 @@ class IntakeForm {
     const got = all.filter((r) => /** @type {HTMLInputElement} */ (r.querySelector('input[type=checkbox]')).checked).length;
     const out = this.docs.querySelector('#docs-count');
     if (out) out.textContent = `Đã nhận ${got}/${all.length} giấy tờ`;
+  }
+
+  /** true once anything of the applicant has been typed */
+  touched() {
+    const v = values(this.form);
+    return ['applicant.fullName', 'applicant.idNumber', 'applicant.phone', 'applicant.address'].some((k) => String(v[k] ?? '').trim());
   }
 
   /** the submission body, or the issues found before sending */
@@ -421,16 +451,22 @@ class IntakeForm {
 
 function docRow(name, copies, original, i, custom = false) {
   const id = `doc-${i}-${Math.random().toString(36).slice(2, 7)}`;
+  const optional = !custom && isOptionalDocument(name);
   const check = h('input', { type: 'checkbox', id, checked: custom, 'aria-label': custom ? 'Đã nhận giấy tờ này' : null });
   const nameCell = custom
     ? h('td', null, h('input', { type: 'text', class: 'doc-name', 'aria-label': 'Tên giấy tờ', placeholder: 'Tên giấy tờ' }))
     : h('td', null, h('label', { for: id }, name));
   return h(
     'tr',
-    { dataset: custom ? {} : { name } },
+    { dataset: custom ? {} : { name, optional: String(optional) } },
     h('td', { class: 'c-check' }, check),
     nameCell,
-    h('td', { class: 'c-kind' }, original === null ? '—' : original ? 'Bản chính' : 'Bản sao'),
+    h(
+      'td',
+      { class: 'c-kind' },
+      original === null ? '—' : original ? 'Bản chính' : 'Bản sao',
+      optional ? h('small', { class: 'block muted' }, 'nếu có') : null,
+    ),
     h(
       'td',
       { class: 'c-copies' },
@@ -545,7 +581,7 @@ class DeskLists {
     return h(
       'li',
       { class: ['card', `row-${v.timeliness}`], dataset: { code: v.code } },
-      h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness)),
+      h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness, v.state)),
       h(
         'div',
         { class: 'card-body' },
@@ -553,12 +589,8 @@ class DeskLists {
         ' · ',
         procedureNameOf(v, this.catalogue),
       ),
-      h(
-        'div',
-        { class: 'card-meta' },
-        v.dueAt ? `Hẹn trả: ${fmtTime(v.dueAt)} (${relativeDue(v.dueAt)})` : `Đăng ký: ${fmtTime(v.submittedAt)}`,
-        v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : '',
-      ),
+      h('div', { class: 'card-meta' }, dueLine(v), v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : ''),
+      lateNotice(v),
       acts.length || forward
         ? h(
             'div',
@@ -579,4 +611,31 @@ class DeskLists {
         : null,
     );
   }
+}
+
+/** the card's appointment: a countdown while the clock runs, "stopped" while it does not, the submission time before receipt */
+function dueLine(v) {
+  if (!v.dueAt) return `Đăng ký: ${fmtTime(v.submittedAt)}`;
+  if (isClockStopped(v.state)) return `Hẹn trả: ${fmtTime(v.dueAt)} · ${CLOCK_STOPPED.toLowerCase()}`;
+  return v.state === 'result' ? `Hẹn trả: ${fmtTime(v.dueAt)}` : `Hẹn trả: ${fmtTime(v.dueAt)} (${relativeDue(v.dueAt)})`;
+}
+
+/**
+ * A late result, said on the card before the clerk starts: whether the Phiếu xin lỗi is still owed (the
+ * server allows only ISSUE_APOLOGY then), or was issued (the new appointment), or the late is exempt.
+ */
+function lateNotice(v) {
+  if (v.state !== 'result' || v.timeliness !== 'late') return null;
+  const allowed = v.allowedEvents ?? [];
+  const owed = allowed.includes('ISSUE_APOLOGY') && !allowed.includes('RETURN_RESULT');
+  const text = owed
+    ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi trả.`
+    : v.exemption
+      ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã được miễn trách nhiệm xin lỗi.`
+      : `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã có Phiếu xin lỗi, hẹn trả ${fmtTime(v.dueAt)}.`;
+  return h(
+    'p',
+    { class: ['card-late', owed ? 'alert alert-warn' : 'hint'], dataset: { late: owed ? 'apology-owed' : 'apologised' } },
+    text,
+  );
 }

@@ -17,6 +17,8 @@ import {
   fmtAmount,
   fmtDate,
   fmtTime,
+  CLOCK_STOPPED,
+  isClockStopped,
   isPending,
   relativeDue,
   unitLabel,
@@ -64,7 +66,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
         { class: 'head-badges' },
         stateBadge(view.state),
         ' ',
-        timelinessBadge(view.timeliness),
+        timelinessBadge(view.timeliness, view.state),
         view.nationalStatus?.name ? h('span', { class: 'muted' }, ` Trạng thái quốc gia: ${view.nationalStatus.name}`) : null,
       ),
       h('p', { class: 'proc-name' }, `${view.procedureCode} · ${procedureNameOf(view, catalogue)}`),
@@ -131,12 +133,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
             applicant.address ? fact('Địa chỉ', applicant.address) : null,
             fact('Hình thức nộp', CHANNELS[view.channel] ?? view.channel ?? ''),
             fact('Tiếp nhận lúc', fmtTime(view.receivedAt) || `Chưa tiếp nhận (đăng ký ${fmtTime(view.submittedAt)})`),
-            fact(
-              'Hẹn trả kết quả',
-              view.dueAt
-                ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), !isPending(view.state) ? '' : ` (${relativeDue(view.dueAt)})`]
-                : '—',
-            ),
+            fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), dueNote(view)] : '—'),
             late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
             fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
             fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),
@@ -318,4 +315,11 @@ function details(e, stepName) {
   if (e.type !== 'PAUSE') add('Lý do', p.reason);
   add('Ghi chú', p.note);
   return lines.length ? h('ul', { class: 'ev-details' }, lines) : null;
+}
+
+/** after the appointment: the countdown while the clock runs, "clock stopped" while it does not */
+function dueNote(view) {
+  if (isClockStopped(view.state))
+    return h('span', { class: 'clock-stopped' }, ` (${CLOCK_STOPPED.toLowerCase()}: hẹn trả sẽ được tính lại)`);
+  return isPending(view.state) ? ` (${relativeDue(view.dueAt)})` : '';
 }

@@ -118,7 +118,7 @@ export async function render(root, { user, query, signal }) {
         h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
       ),
       h('td', null, v.stepName ?? v.step ?? '—', v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assignee}`) : null),
-      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness)),
+      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness, v.state)),
       h(
         'td',
         { class: 'c-actions' },

@@ -155,7 +155,7 @@ export async function render(root, { query, signal }) {
       h('td', { class: 'c-time' }, fmtTime(v.receivedAt ?? v.submittedAt)),
       h('td', { class: 'c-time' }, fmtTime(v.dueAt) || '—'),
       h('td', null, `${unitLabel(v.unit) || '—'}`, v.stepName ? h('small', { class: 'block' }, v.stepName) : null),
-      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness)),
+      h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness, v.state)),
     );
   }
 

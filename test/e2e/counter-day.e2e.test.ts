@@ -1,0 +1,216 @@
+/**
+ * End to end: the counter clerk's day in headless Chromium at 1366×768 (Asia/Ho_Chi_Minh), the browser's
+ * clock following the server's test clock. Friday 06/03/2026, 14:00, on SQLite.
+ *
+ *  - The queues: an online and a postal submission (no due date yet) are in "Chờ tiếp nhận"; a dossier
+ *    waiting for a supplement says its clock is stopped, not a countdown.
+ *  - The keyboard: "/" in the autofocused, empty procedure box goes to the search; Enter in the empty
+ *    form submits nothing; "Đã nhận đủ" ticks the required documents, not the "(nếu có)" ones.
+ *  - A late result: its card says so before the clerk starts; handing it back brings up the apology form,
+ *    which proposes the next working day from the server's calendar (Monday 09/03, not Saturday) and a
+ *    signer chosen among those who may sign; the clerk issues it and hands the result back.
+ *
+ * Screenshots go to test-artifacts/e2e/counter-day-*.png.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Command } from '../../machines/engine/commands';
+import { BACKENDS } from '../support/backends';
+import { ACTORS, hanoi, submission } from '../support/engine';
+import { startServer, type TestServer } from '../support/server';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+
+const TIMEOUT = 180_000;
+const PROC = '1.001612';
+const NOW = '2026-03-06 14:00';
+
+describe("the counter clerk's day in a browser", () => {
+  let server: TestServer;
+  let http: Server;
+  let base = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  const codes = { online: '', postal: '', supplement: '', late: '' };
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `counter-day-${name}.png`) });
+  const text = async (page: Page, selector: string) =>
+    ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
+    server.engine.at(at);
+    await server.engine.engine.act(code, cmd, actor);
+  }
+  async function submit(at: string, name: string, channel: 'counter' | 'online' | 'postal' = 'counter'): Promise<string> {
+    server.engine.at(at);
+    return (await server.engine.engine.submit(submission(PROC, channel, name), ACTORS.counter)).code;
+  }
+  async function forward(at: string, code: string) {
+    await act(at, code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    await act(at, code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+  }
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    server = await startServer(BACKENDS[0]!, '2026-03-02 09:00');
+    // late: received Mon 02/03, due Thu 05/03 17:00, its result recorded Fri 06/03: late, no apology yet
+    codes.late = await submit('2026-03-02 09:00', 'Lê Văn Long');
+    await forward('2026-03-02 09:10', codes.late);
+    await act('2026-03-06 09:00', codes.late, { type: 'COMPLETE_STEP' });
+    await act('2026-03-06 10:00', codes.late, {
+      type: 'RECORD_RESULT',
+      documentNumber: '21/GCN-HKD',
+      documentDate: '2026-03-06',
+      signer: 'Vũ Đức Thắng',
+      digitised: true,
+    });
+    // supplement: received Thu 05/03, the specialist asks for a missing paper
+    codes.supplement = await submit('2026-03-05 09:00', 'Sầm Thị Sen');
+    await forward('2026-03-05 09:10', codes.supplement);
+    await act('2026-03-05 15:00', codes.supplement, {
+      type: 'REQUEST_SUPPLEMENT',
+      missing: ['Bản sao Căn cước công dân của chủ hộ'],
+      reason: 'Thiếu giấy tờ tùy thân của chủ hộ',
+    });
+    // online and postal submissions, not received yet: no due date
+    codes.online = await submit('2026-03-06 08:00', 'Ông Văn Online', 'online');
+    codes.postal = await submit('2026-03-06 08:30', 'Phạm Thị Bưu', 'postal');
+    server.engine.at(NOW);
+    ({ http, base, browser } = await listenAndLaunch(server));
+  }, TIMEOUT);
+
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+
+  async function signIn(username: string): Promise<Page> {
+    const { page, context } = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
+    contexts.push(context);
+    return page;
+  }
+
+  browserTest(
+    "the queues show the online and postal submissions, and a supplement's stopped clock",
+    async () => {
+      requireChromium();
+      const clerk = await signIn('counter');
+      await clerk.locator('#intake-title').waitFor();
+      const waiting = clerk.locator('.desk-list').nth(1);
+      await waiting.locator(`li[data-code="${codes.postal}"]`).waitFor();
+      // dated first (the supplement keeps its appointment), then the undated by submission time
+      expect(await waiting.locator('li.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual([
+        codes.supplement,
+        codes.online,
+        codes.postal,
+      ]);
+      expect(await text(clerk, `li[data-code="${codes.online}"] .card-meta`)).toContain('Đăng ký: 08:00 06/03/2026');
+      const supplement = clerk.locator(`li[data-code="${codes.supplement}"]`);
+      expect(await text(clerk, `li[data-code="${codes.supplement}"] .card-head`)).toContain('Dừng tính thời hạn');
+      expect(await supplement.locator('.card-meta').textContent()).toContain('dừng tính thời hạn');
+      expect(await supplement.locator('.card-meta').textContent()).not.toMatch(/còn \d/);
+      expect(await supplement.locator('.card-head').textContent()).not.toContain('Trong hạn');
+      await shot(clerk, '01-queues');
+
+      // the dossier page says the same
+      await supplement.locator('a').first().click();
+      await clerk.locator('#dossier-due').waitFor();
+      expect(await text(clerk, '.head-badges')).toContain('Dừng tính thời hạn');
+      expect(await text(clerk, '.facts')).toContain('dừng tính thời hạn');
+      await shot(clerk, '02-supplement-dossier');
+
+      // the online submission is received from the queue: its due date starts now
+      await clerk.goBack();
+      await clerk.locator(`li[data-code="${codes.online}"]`).getByRole('button', { name: 'Tiếp nhận', exact: true }).click();
+      const dialog = clerk.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+      await dialog.getByRole('button', { name: /^In / }).waitFor();
+      await dialog.getByRole('button', { name: 'Đóng' }).click();
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
+    'the keyboard: "/" goes to the search from the empty procedure box, Enter submits nothing empty, "Đã nhận đủ" skips "(nếu có)"',
+    async () => {
+      requireChromium();
+      const clerk = await signIn('counter');
+      await clerk.locator('#intake-title').waitFor();
+      await clerk.locator('#procedure').focus();
+      await clerk.keyboard.press('Enter');
+      expect(await clerk.locator('#intake-form .form-error').isHidden()).toBe(true);
+      expect(await clerk.locator('.field-error:not([hidden])').count()).toBe(0);
+
+      await clerk.keyboard.press('/');
+      expect(await clerk.evaluate<string>('document.activeElement && document.activeElement.id')).toBe('desk-search');
+      expect(await clerk.locator('#procedure').inputValue()).toBe('');
+      await clerk.keyboard.type(codes.late.toLowerCase());
+      await clerk.keyboard.press('Enter');
+      await clerk.locator(`.desk-results li[data-code="${codes.late}"]`).waitFor();
+
+      // the checklist: Enter in the procedure box chooses the procedure, without submitting
+      await clerk.locator('#procedure').fill(PROC);
+      await clerk.locator('#procedure').press('Enter');
+      await clerk.locator('table.checklist tbody tr').first().waitFor();
+      expect(await clerk.locator('.field-error:not([hidden])').count()).toBe(0);
+      await clerk.getByRole('button', { name: 'Đã nhận đủ' }).click();
+      const ticks = await clerk
+        .locator('table.checklist tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [r.getAttribute('data-name')?.slice(-9).trim(), r.querySelector('input[type=checkbox]')!.matches(':checked')]),
+        );
+      expect(ticks).toEqual([
+        ['inh doanh', true],
+        ['đăng ký)', true],
+        ['(nếu có)', false],
+      ]);
+      expect(await text(clerk, '#docs-count')).toBe('Đã nhận 2/3 giấy tờ');
+      await shot(clerk, '03-checklist');
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
+    'a late result: the card says so, the apology proposes the next working day and a signer, then the result is handed back',
+    async () => {
+      requireChromium();
+      const clerk = await signIn('counter');
+      const card = clerk.locator(`.desk-list li[data-code="${codes.late}"]`);
+      await card.waitFor();
+      expect(await card.locator('.card-late').getAttribute('data-late')).toBe('apology-owed');
+      expect(await text(clerk, `.desk-list li[data-code="${codes.late}"] .card-late`)).toContain(
+        'Kết quả trễ hạn (hạn 17:00 05/03/2026): lập Phiếu xin lỗi',
+      );
+      await shot(clerk, '04-late-card');
+
+      await card.getByRole('button', { name: 'Trả kết quả' }).click();
+      const dialog = clerk.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await dialog.getByRole('heading', { name: /trễ hạn — cần Phiếu xin lỗi/ }).waitFor();
+      // Friday: the next working day is Monday 09/03, from the server's calendar
+      expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').inputValue()).toBe('2026-03-09');
+      const signers = await dialog
+        .getByLabel('Người ký phiếu')
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => [o.getAttribute('value'), o.textContent]));
+      const allowed = (
+        await server.http.get(`/api/dossiers/${codes.late}/signers`).set('Authorization', `Bearer ${await server.login('counter')}`)
+      ).body.signers as { username: string }[];
+      expect(signers.slice(1).map(([v]) => v)).toEqual(allowed.map((s) => s.username));
+      expect(allowed.length).toBeGreaterThan(0);
+      await dialog.getByLabel('Lý do chậm trễ').fill('Chuyên viên nghỉ ốm, hồ sơ chậm trình ký.');
+      await dialog.getByLabel('Người ký phiếu').selectOption(allowed[0]!.username);
+      await shot(clerk, '05-apology-form');
+      await dialog.getByRole('button', { name: 'Lập phiếu xin lỗi' }).click();
+      await dialog.getByRole('button', { name: 'Trả kết quả ngay' }).waitFor();
+      expect(await text(clerk, 'dialog[open] .alert-ok')).toContain('17:00 09/03/2026');
+      await shot(clerk, '06-apology-issued');
+      await dialog.getByRole('button', { name: 'Trả kết quả ngay' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const after = await server.http.get(`/api/dossiers/${codes.late}`).set('Authorization', `Bearer ${await server.login('counter')}`);
+      expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late' });
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});

@@ -14,6 +14,7 @@ import { SettableClock } from './engine/clock';
 import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
 import { RateLimitPruneJob } from './jobs/rate-limit-prune';
+import { NotifyLogPruneJob } from './jobs/notify-log-prune';
 import { createOutbox } from './outbox/wiring';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
     checkpoints.start(undefined, (err) => logger.error({ err, job: 'checkpoint' }, 'checkpoint failed'));
   const rateLimitPrune = new RateLimitPruneJob(ctx);
   rateLimitPrune.start(3_600_000, (err) => logger.error({ err, job: 'rate-limit-prune' }, 'pruning rate limits failed'));
+  const notifyLogPrune = new NotifyLogPruneJob(ctx);
+  notifyLogPrune.start(3_600_000, (err) => logger.error({ err, job: 'notify-log-prune' }, 'pruning the message log failed'));
   const outbox = await createOutbox(ctx, config, logger);
   if (config.MOTCUA_OUTBOX_POLL_MS > 0) outbox.dispatcher.start();
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
       sweeper.stop(),
       checkpoints.stop(),
       rateLimitPrune.stop(),
+      notifyLogPrune.stop(),
       outbox.dispatcher.stop(),
     ]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);

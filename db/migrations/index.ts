@@ -20,6 +20,7 @@ import * as appendOnly from './20261204000402_append_only';
 import * as submissionRefs from './20261204000301_submission_refs';
 import * as lateSupplements from './20261204000302_late_supplements';
 import * as outbox from './20261205000600_outbox';
+import * as notifications from './20261205000700_notifications';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000301_submission_refs', submissionRefs],
   ['20261204000302_late_supplements', lateSupplements],
   ['20261205000600_outbox', outbox],
+  ['20261205000700_notifications', notifications],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -48,11 +48,11 @@ export function resolveNotification(
 
 /**
  * A contact as lists, logs and the message log show it: a phone keeps its last 4 digits (as every masked phone
- * does, src/services/masking.ts), an e-mail address its first character and its domain ("n•••••@example.vn").
+ * does, src/services/masking.ts), an e-mail address its first character and its domain ("n•••@example.vn", the length of the name not shown).
  */
 export function maskContact(contact: string): string {
   const at = contact.lastIndexOf('@');
-  if (at > 0) return `${contact[0]}${'•'.repeat(Math.max(at - 1, 3))}${contact.slice(at)}`;
+  if (at > 0) return `${contact[0]}•••${contact.slice(at)}`;
   if (contact.length <= 4) return '•'.repeat(contact.length);
   return '•'.repeat(contact.length - 4) + contact.slice(-4);
 }

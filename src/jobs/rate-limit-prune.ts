@@ -10,15 +10,16 @@ import { pruneRateLimits } from '../services/rate-limit';
 /** How long a bucket is kept after its window started: longer than any window in use (the longest, the login throttle's, is 15 minutes). */
 export const RATE_LIMIT_RETENTION_MS = 86_400_000;
 
-export class RateLimitPruneJob {
+/** A housekeeping task run every `pollMs` (the rate-limit buckets, the message log); a failure goes to `onError`. */
+export class PeriodicPruneJob {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly task: () => Promise<number>) {}
 
-  /** Deletes the buckets older than the retention; returns how many. */
+  /** Runs the task once; returns how many rows it deleted. */
   runOnce(): Promise<number> {
-    return pruneRateLimits(this.deps.db, new Date(this.deps.clock.now().getTime() - RATE_LIMIT_RETENTION_MS));
+    return this.task();
   }
 
   /** Prunes every `pollMs` (an hour by default); a failure goes to `onError` (the server's logger). */
@@ -38,5 +39,11 @@ export class RateLimitPruneJob {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) await this.running;
+  }
+}
+
+export class RateLimitPruneJob extends PeriodicPruneJob {
+  constructor(deps: { db: Db; clock: Clock }) {
+    super(() => pruneRateLimits(deps.db, new Date(deps.clock.now().getTime() - RATE_LIMIT_RETENTION_MS)));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { EventRow } from '../store/dossier-store';
 import { maskApplicant, maskTexts } from '../services/masking';
+import { maskContact, type NotificationChoice } from '../../machines/notify/channels';
 
 export interface IntegrationEvent {
   /** `<dossierId>:<seq>`: the same for every receiver and every attempt */
@@ -23,10 +24,16 @@ export interface IntegrationEvent {
 
 export function integrationEvent(e: EventRow, dossier: { code: string; procedureCode: string; agencyCode: string }): IntegrationEvent {
   const raw = JSON.parse(e.payload) as Record<string, unknown>;
-  const payload =
-    raw && typeof raw === 'object' && raw.applicant && typeof raw.applicant === 'object'
-      ? { ...raw, applicant: maskEmail(maskApplicant(raw.applicant as { idNumber?: unknown; phone?: unknown; email?: unknown })) }
-      : raw;
+  let payload = raw;
+  if (raw && typeof raw === 'object' && raw.applicant && typeof raw.applicant === 'object')
+    payload = {
+      ...payload,
+      applicant: maskEmail(maskApplicant(raw.applicant as { idNumber?: unknown; phone?: unknown; email?: unknown })),
+    };
+  // the applicant's notification address, recorded with RECEIVE (docs/notifications.md)
+  const notification = raw?.notification as NotificationChoice | undefined;
+  if (notification && typeof notification === 'object' && typeof notification.contact === 'string')
+    payload = { ...payload, notification: { ...notification, contact: maskContact(notification.contact) } };
   return {
     id: `${e.dossier_id}:${e.seq}`,
     type: e.type,
@@ -43,6 +50,5 @@ export function integrationEvent(e: EventRow, dossier: { code: string; procedure
 /** An e-mail address as lists show it: its first character and domain (n•••@example.vn). */
 function maskEmail<T extends { email?: unknown }>(a: T): T {
   if (typeof a.email !== 'string') return a;
-  const at = a.email.lastIndexOf('@');
-  return { ...a, email: at > 0 ? `${a.email[0]}•••${a.email.slice(at)}` : '•••' };
+  return { ...a, email: a.email.includes('@') ? maskContact(a.email) : '•••' };
 }

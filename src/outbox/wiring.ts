@@ -7,12 +7,19 @@ import type { EngineContext } from '../app/engine-factory';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
 import { OutboxDispatcher } from './dispatcher';
+import { publicBaseUrl } from '../config';
+import { ApplicantChannel } from '../notify/applicant-channel';
+import { DELIVERY_CHANNELS } from '../../machines/notify/channels';
 
 export interface Outbox {
   dispatcher: OutboxDispatcher;
 }
 
-export async function createOutbox(ctx: Pick<EngineContext, 'db' | 'clock'>, config: Config, logger: Logger): Promise<Outbox> {
+export async function createOutbox(
+  ctx: Pick<EngineContext, 'db' | 'clock' | 'procedures'>,
+  config: Config,
+  logger: Logger,
+): Promise<Outbox> {
   const dispatcher = new OutboxDispatcher(
     ctx,
     {
@@ -24,5 +31,8 @@ export async function createOutbox(ctx: Pick<EngineContext, 'db' | 'clock'>, con
     },
     (err, context) => logger.error({ err, ...context, job: 'outbox' }, 'outbox delivery failed'),
   );
+  // the applicant's channels (docs/notifications.md): told once an administrator configures them
+  const notify = { db: ctx.db, clock: ctx.clock, procedures: ctx.procedures, publicBaseUrl: publicBaseUrl(config) };
+  for (const kind of DELIVERY_CHANNELS) dispatcher.register(new ApplicantChannel(kind, notify));
   return { dispatcher };
 }

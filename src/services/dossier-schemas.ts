@@ -43,6 +43,7 @@ export const DossierViewSchema = z.object({
   outcome: z.enum(['approved', 'refused']).nullable(),
   unit: z.string().nullable(),
   assignee: z.string().nullable(),
+  assigneeName: z.string().nullable().describe('the assignee as people read it: "full name (title)"'),
   version: z.int(),
   allowedEvents: z.array(z.string()).describe('events the dossier state allows now'),
   permittedEvents: z.array(z.string()).describe('of those, the ones the signed-in user may send'),
@@ -52,7 +53,7 @@ export const DossierViewSchema = z.object({
       'how often the dossier was paused, for how long in working time (a running pause up to now), and how far pauses moved its statutory due date',
     ),
   exemption: z
-    .object({ reason: z.string(), approvedBy: z.string(), at: instant })
+    .object({ reason: z.string(), approvedBy: z.string(), approvedByName: z.string(), at: instant })
     .nullable()
     .describe('the approved exemption from the apology, if any'),
   applicant: MaskedApplicantSchema,
@@ -153,7 +154,9 @@ export const EventViewSchema = z.object({
   type: z.string(),
   payload: z.record(z.string(), z.unknown()),
   actor: z.string(),
+  actorName: z.string().nullable().describe('the actor as people read it: "full name (title)"; null for the system'),
   actorUnit: z.string().nullable(),
+  assigneeName: z.string().nullable().describe('ASSIGN: the assignee named in the payload, as people read it'),
   occurredAt: instant,
   machineVersion: z.int(),
   hash: z.string(),

@@ -35,6 +35,7 @@ import {
   type EventType,
 } from './policy';
 import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
+import { displayNamesOf } from '../store/user-names';
 import { SignersQuerySchema, type AssigneeOptionsDto, type SignerListDto } from './dossier-schemas';
 
 interface Applicant {
@@ -129,7 +130,12 @@ export class DossierService {
       limit: q.limit,
       cursor: q.cursor,
     });
-    return { items: await Promise.all(rows.map((row) => this.rowView(user, row))), nextCursor };
+    // one look-up for the names of every assignee on the page
+    const names = await displayNamesOf(
+      this.ctx.db,
+      rows.flatMap((r) => (r.assignee ? [r.assignee] : [])),
+    );
+    return { items: await Promise.all(rows.map((row) => this.rowView(user, row, undefined, names))), nextCursor };
   }
 
   /** The dossiers a compliance figure counts, classified at the same instants as GET /api/metrics/compliance. */
@@ -259,14 +265,26 @@ export class DossierService {
    * ID-shaped numbers typed into notes and reasons masked too (the full record is GET /api/dossiers/{code},
    * whose every view is logged; the verifiable raw history is the auditor's export).
    */
-  async history(user: AuthUser, code: string): Promise<StoredEvent[]> {
+  async history(user: AuthUser, code: string): Promise<(StoredEvent & { actorName: string | null; assigneeName: string | null })[]> {
     await this.access.rowForUser(user, code);
-    return (await this.ctx.engine.history(code)).map((e) => {
+    const events = await this.ctx.engine.history(code);
+    const assigneeOf = (e: StoredEvent) => {
+      const a = (e.payload as { assignee?: unknown }).assignee;
+      return e.type === 'ASSIGN' && typeof a === 'string' ? a : null;
+    };
+    const names = await displayNamesOf(this.ctx.db, [
+      ...events.map((e) => e.actor).filter((a) => a !== 'system'),
+      ...events.flatMap((e) => assigneeOf(e) ?? []),
+    ]);
+    return events.map((e) => {
       const applicant = (e.payload as { applicant?: Applicant }).applicant;
       const notification = (e.payload as { notification?: NotificationChoice }).notification;
       const payload = maskTexts(e.payload) as Record<string, unknown>;
+      const assignee = assigneeOf(e);
       return {
         ...e,
+        actorName: e.actor === 'system' ? null : (names.get(e.actor) ?? e.actor),
+        assigneeName: assignee ? (names.get(assignee) ?? assignee) : null,
         payload: {
           ...payload,
           ...(applicant && typeof applicant === 'object' ? { applicant: maskApplicant(applicant) } : {}),
@@ -303,9 +321,17 @@ export class DossierService {
     return { count: s.count, totalWorkingMs: s.totalWorkingMs, extensionMs: s.totalExtensionMs };
   }
 
-  private async rowView(user: AuthUser, row: DossierRow, known?: DossierSnapshot): Promise<DossierViewDto> {
+  private async rowView(
+    user: AuthUser,
+    row: DossierRow,
+    known?: DossierSnapshot,
+    knownNames?: Map<string, string>,
+  ): Promise<DossierViewDto> {
     const snapshot = known ?? restoreRow(row).snapshot;
     const context = snapshot.context;
+    const exemption = context.exemptions?.[0];
+    const people = [row.assignee, exemption?.approvedBy].filter((u): u is string => Boolean(u));
+    const names = people.every((u) => knownNames?.has(u)) ? knownNames! : await displayNamesOf(this.ctx.db, people);
     const { id: _id, ...base } = viewOf(row, snapshot);
     const step = context.procedure.steps[context.stepIndex];
     return {
@@ -314,9 +340,15 @@ export class DossierService {
       channel: row.channel as DossierViewDto['channel'],
       nationalStatus: nationalStatus(row.state as LifecycleState, context.pauseReason),
       pauses: await this.pausesOf(context),
-      exemption: context.exemptions?.[0]
-        ? { reason: context.exemptions[0].reason, approvedBy: context.exemptions[0].approvedBy, at: context.exemptions[0].at }
+      exemption: exemption
+        ? {
+            reason: exemption.reason,
+            approvedBy: exemption.approvedBy,
+            approvedByName: names.get(exemption.approvedBy) ?? exemption.approvedBy,
+            at: exemption.at,
+          }
         : null,
+      assigneeName: row.assignee ? (names.get(row.assignee) ?? row.assignee) : null,
       stepName: row.step_id && step ? step.name : null,
       outcome: row.outcome as DossierViewDto['outcome'],
       permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),

@@ -197,4 +197,46 @@ describe('what every staff user meets in the browser', () => {
     },
     TIMEOUT,
   );
+
+  browserTest(
+    'people are shown by full name and title, never by username: the dossier, its timeline, the inbox and the audit view',
+    async () => {
+      requireChromium();
+      // the API resolves them in one place (src/store/user-names.ts): the view's assignee, each event's actor and assignee
+      const token = await server.login('leader_kinhte');
+      const view = (await server.http.get(`/api/dossiers/${codes.A}`).set('Authorization', `Bearer ${token}`)).body;
+      expect(view).toMatchObject({ assignee: 'specialist', assigneeName: 'Trần Văn Minh (Chuyên viên Phòng Kinh tế)' });
+      const events = (await server.http.get(`/api/dossiers/${codes.A}/events`).set('Authorization', `Bearer ${token}`)).body;
+      expect(events[0]).toMatchObject({ actor: 'counter', actorName: 'Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)' });
+      expect(events.at(-1)).toMatchObject({ type: 'ASSIGN', assigneeName: 'Trần Văn Minh (Chuyên viên Phòng Kinh tế)' });
+
+      const usernames = /\b(counter|specialist|leader_kinhte|leader|supervisor|auditor)\b/;
+      const page = await signIn('leader_kinhte');
+      await go(page, `#/ho-so/${codes.A}`);
+      await page.locator('#timeline').waitFor();
+      const dossierText = (await page.locator('#view').textContent()) ?? '';
+      expect(dossierText).toContain('Phòng Kinh tế · Trần Văn Minh (Chuyên viên Phòng Kinh tế)');
+      expect(dossierText).toContain('Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)');
+      expect(dossierText).not.toMatch(usernames);
+      await shot(page, '07-names-dossier');
+
+      await go(page, '#/hop-viec');
+      await page.locator(`tr[data-code="${codes.A}"]`).waitFor();
+      const inboxText = (await page.locator('#view').textContent()) ?? '';
+      expect(inboxText).toContain('Người xử lý: Trần Văn Minh (Chuyên viên Phòng Kinh tế)');
+      expect(inboxText).not.toMatch(usernames);
+
+      const auditor = await signIn('auditor');
+      await go(auditor, `#/kiem-tra/${codes.A}`);
+      await auditor.locator('#view h1').waitFor();
+      await auditor.waitForFunction("document.querySelectorAll('#view [data-seq]').length > 0");
+      const auditText = (await auditor.locator('#view').textContent()) ?? '';
+      expect(auditText).toContain('Người thực hiệnVũ Đức Thắng (Trưởng phòng Kinh tế)');
+      expect(auditText).toContain('Người được phân công assigneeTrần Văn Minh (Chuyên viên Phòng Kinh tế)');
+      expect(auditText).not.toMatch(usernames);
+      await shot(auditor, '08-names-audit');
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
 });

@@ -167,6 +167,11 @@ export async function render(root, { user, params, query, signal }) {
 
 /** One row per stored event: the event, its replay step, its chain status and its findings. */
 function buildModel(replay, verify, events) {
+  PEOPLE.clear();
+  for (const e of events) {
+    if (e.actorName) PEOPLE.set(e.actor, e.actorName);
+    if (e.assigneeName && typeof e.payload?.assignee === 'string') PEOPLE.set(e.payload.assignee, e.assigneeName);
+  }
   const bySeq = new Map();
   const row = (seq) => {
     if (!bySeq.has(seq)) bySeq.set(seq, { seq, event: null, step: null, chain: null, findings: [] });
@@ -434,10 +439,14 @@ function eventLabel(it) {
   return EVENT_LABELS[type] ?? type;
 }
 
+/** username → "full name (title)", from the history's actorName/assigneeName (the server resolves them) */
+const PEOPLE = new Map();
+const personName = (username) => PEOPLE.get(username) ?? username;
+
 function actorText(actor, unit) {
   if (!actor) return '';
   if (actor === 'system') return 'Hệ thống';
-  return `${actor}${unit ? ` · ${unitLabel(unit)}` : ''}`;
+  return `${personName(actor)}${unit ? ` · ${unitLabel(unit)}` : ''}`;
 }
 
 // ---- verdict, findings, differences --------------------------------------------------------------
@@ -772,7 +781,7 @@ function statePanel(seq, at, failed, stepName) {
       fact('Hạn trả kết quả', st.dueAt ? fmtTime(st.dueAt) : '—'),
       st.originalDueAt && st.originalDueAt !== st.dueAt ? fact('Hạn theo quy định', fmtTime(st.originalDueAt)) : null,
       fact('Bước xử lý', st.step ? stepName(st.step) : '—'),
-      fact('Đơn vị · người xử lý', `${unitLabel(st.unit) || '—'}${st.assignee ? ` · ${st.assignee}` : ''}`),
+      fact('Đơn vị · người xử lý', `${unitLabel(st.unit) || '—'}${st.assignee ? ` · ${personName(st.assignee)}` : ''}`),
       fact('Tiếp nhận lúc', st.receivedAt ? fmtTime(st.receivedAt) : '—'),
       st.resultAt
         ? fact(
@@ -823,10 +832,13 @@ function payloadValue(key, v, depth, type, stepName) {
               ? PAUSE_REASONS[s]
               : key === 'unit'
                 ? unitLabel(s)
-                : key === 'responsibleStep'
-                  ? stepName(s)
-                  : null;
-    if (words && words !== s) return [words, h('small', { class: 'muted' }, ` (${s})`)];
+                : key === 'assignee'
+                  ? personName(s)
+                  : key === 'responsibleStep'
+                    ? stepName(s)
+                    : null;
+    // codes keep their raw value beside the words; a person is shown by name only (never the username)
+    if (words && words !== s) return key === 'assignee' ? words : [words, h('small', { class: 'muted' }, ` (${s})`)];
   }
   return valueNode(v, depth + 1, type, stepName);
 }

@@ -136,12 +136,15 @@ function draw(root, view, events, proc, catalogue, user, signal) {
             fact('Hẹn trả kết quả', view.dueAt ? [h('b', { id: 'dossier-due' }, fmtTime(view.dueAt)), dueNote(view)] : '—'),
             late ? fact('Hạn theo quy định', fmtTime(view.originalDueAt)) : null,
             fact('Bước hiện tại', view.stepName ?? view.step ?? '—'),
-            fact('Đơn vị · người xử lý', `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assignee}` : ''}`),
+            fact(
+              'Đơn vị · người xử lý',
+              `${unitLabel(view.unit) || '—'}${view.assignee ? ` · ${view.assigneeName ?? view.assignee}` : ''}`,
+            ),
             view.pauses?.count ? fact('Tạm dừng', h('span', { id: 'dossier-pauses' }, pausesText(view.pauses))) : null,
             view.exemption
               ? fact(
                   'Miễn trừ trễ hạn',
-                  `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`,
+                  `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedByName ?? view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`,
                 )
               : null,
             view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
@@ -244,7 +247,7 @@ function timeline(events, proc) {
                 h(
                   'div',
                   { class: 'ev-actor' },
-                  e.actor === 'system' ? 'Hệ thống' : `${e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`,
+                  e.actor === 'system' ? 'Hệ thống' : `${e.actorName ?? e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`,
                 ),
                 details(e, stepName),
               ),
@@ -280,7 +283,7 @@ function details(e, stepName) {
       break;
     case 'ASSIGN':
       add('Đơn vị', unitLabel(p.unit));
-      add('Người xử lý', p.assignee);
+      add('Người xử lý', e.assigneeName ?? p.assignee);
       break;
     case 'REQUEST_SUPPLEMENT':
       if (Array.isArray(p.missing)) add('Cần bổ sung', p.missing.join('; '));

@@ -117,7 +117,12 @@ export async function render(root, { user, query, signal }) {
         h('br'),
         h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
       ),
-      h('td', null, v.stepName ?? v.step ?? '—', v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assignee}`) : null),
+      h(
+        'td',
+        null,
+        v.stepName ?? v.step ?? '—',
+        v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assigneeName ?? v.assignee}`) : null,
+      ),
       h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness, v.state)),
       h(
         'td',

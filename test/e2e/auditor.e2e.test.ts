@@ -145,7 +145,7 @@ describe('the auditor view in a browser', () => {
       const at3 = await text(auditor, '#audit-state');
       expect(at3).toContain('Đang xử lý');
       expect(at3).toContain('Trong hạn');
-      expect(at3).toContain('counter');
+      expect(at3).toContain('Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)');
       expect(at3).not.toContain('Kết quả');
       expect(auditor.url()).toMatch(/\?seq=3$/);
       await shot(auditor, 'audit-02-at-assign');

@@ -158,7 +158,7 @@ describe('the auditor view in a browser', () => {
       await auditor.locator('#audit-next').click();
       await auditor.keyboard.press('ArrowRight'); // focus is on the ▶ button: the view steps, not the page
       expect(await slider.inputValue()).toBe('4');
-      expect(await text(auditor, '#audit-event')).toContain('specialist · Phòng Kinh tế');
+      expect(await text(auditor, '#audit-event')).toContain('Trần Văn Minh (Chuyên viên Phòng Kinh tế) · Phòng Kinh tế');
       expect(await text(auditor, '#audit-payload')).toContain('Hồ sơ hợp lệ, trình ký');
       // Home: the submission, with no state before it
       await slider.focus();

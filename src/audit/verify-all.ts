@@ -14,11 +14,19 @@
  * summary are the same as on one thread. An in-memory SQLite database cannot be shared and is always
  * verified on the calling thread.
  */
-import type { Knex } from 'knex';
-import { findDossiersByIds, listEventsByDossier, type DossierRow, type EventRow } from '../store/dossier-store';
+import {
+  countDossiers,
+  findDossiersByIds,
+  listDossierIdsAfter,
+  listEventsByDossier,
+  type DossierRow,
+  type EventRow,
+} from '../store/dossier-store';
+import { countCheckpoints } from '../store/checkpoint-store';
+import { sharedConnectionOf, type Db, type SharedConnection } from '../store/db';
 import { checkpointFindings } from './checkpoints';
 import { decodeRow } from '../../machines/engine/event-codec';
-import { VerifyWorkerPool, workerConnectionOf, type RangeResult, type WorkerConnection } from './verify-workers';
+import { VerifyWorkerPool, type RangeResult } from './verify-workers';
 import { CHECKPOINT_FINDING_KINDS, DOSSIER_FINDING_KINDS, verifyDossier, type Finding, type FindingKind } from './verify-dossier';
 
 export interface VerifyProgress {
@@ -60,7 +68,7 @@ export interface VerifyAllOptions {
   /** worker threads verifying in parallel, each with its own connection (default 0: on the calling thread) */
   workers?: number;
   /** how the workers connect (default: the connection of `db`) */
-  workerConnection?: WorkerConnection;
+  workerConnection?: SharedConnection;
 }
 
 export const ALL_FINDING_KINDS: readonly FindingKind[] = [...DOSSIER_FINDING_KINDS, ...CHECKPOINT_FINDING_KINDS];
@@ -80,20 +88,12 @@ export interface Page {
   items: PageItem[];
 }
 
-/** The ids of the next page after the cursor, in id order (an index-only scan). */
-async function readIds(db: Knex, after: string | null, pageSize: number, upto?: string): Promise<string[]> {
-  let q = db('dossiers').select('id');
-  if (after !== null) q = q.where('id', '>', after);
-  if (upto !== undefined) q = q.where('id', '<=', upto);
-  return (await q.orderBy('id').limit(pageSize)).map((r: { id: unknown }) => String(r.id));
-}
-
 /**
  * One page of dossiers after the cursor (and up to `upto` when given), in id order, each with its
  * events (one query for all).
  */
-export async function readPage(db: Knex, after: string | null, pageSize: number, upto?: string): Promise<Page> {
-  const ids = await readIds(db, after, pageSize, upto);
+export async function readPage(db: Db, after: string | null, pageSize: number, upto?: string): Promise<Page> {
+  const ids = await listDossierIdsAfter(db, after, pageSize, upto);
   if (!ids.length) return { cursor: after ?? '', items: [] };
   const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
   const byDossier = await listEventsByDossier(db, ids);
@@ -127,7 +127,7 @@ export function verifyPage(page: Page): RangeResult {
  * Parallel: this thread only reads the ids and hands each page's range to the pool; up to two ranges
  * per worker are in flight, and results are taken in the order the ranges were handed out.
  */
-async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool | null, signal?: AbortSignal): AsyncGenerator<RangeResult> {
+async function* pageResults(db: Db, pageSize: number, pool: VerifyWorkerPool | null, signal?: AbortSignal): AsyncGenerator<RangeResult> {
   const depth = pool ? 2 * pool.size : 1;
   const inflight: Promise<RangeResult>[] = [];
   let cursor: string | null = null;
@@ -137,7 +137,7 @@ async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool |
       while (!exhausted && inflight.length < depth) {
         if (signal?.aborted) return;
         if (pool) {
-          const ids = await readIds(db, cursor, pageSize);
+          const ids = await listDossierIdsAfter(db, cursor, pageSize);
           if (!ids.length) {
             exhausted = true;
             break;
@@ -166,13 +166,12 @@ async function* pageResults(db: Knex, pageSize: number, pool: VerifyWorkerPool |
 }
 
 /** Streams progress, findings and, last, the summary. */
-export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): AsyncGenerator<VerifyMessage> {
+export async function* verifyAllStream(db: Db, opts: VerifyAllOptions = {}): AsyncGenerator<VerifyMessage> {
   const pageSize = opts.pageSize ?? 500;
   const every = opts.progressEveryMs ?? 250;
   const started = performance.now();
   const elapsed = () => performance.now() - started;
-  const [countRow] = await db('dossiers').count({ n: '*' });
-  const totalDossiers = Number((countRow as { n: unknown } | undefined)?.n ?? 0);
+  const totalDossiers = await countDossiers(db);
   const byKind = emptyCounts();
   let dossiers = 0;
   let events = 0;
@@ -184,7 +183,7 @@ export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): A
     return { type: 'progress', dossiers, events, totalDossiers, elapsedMs: Math.round(lastProgress), phase };
   };
 
-  const connection = opts.workers && opts.workers > 0 ? (opts.workerConnection ?? workerConnectionOf(db)) : null;
+  const connection = opts.workers && opts.workers > 0 ? (opts.workerConnection ?? sharedConnectionOf(db)) : null;
   const pool = connection ? await VerifyWorkerPool.start(opts.workers!, connection) : null;
   try {
     for await (const page of pageResults(db, pageSize, pool, opts.signal)) {
@@ -204,9 +203,8 @@ export async function* verifyAllStream(db: Knex, opts: VerifyAllOptions = {}): A
   }
 
   let checkpoints = 0;
-  if (opts.checkpoints !== false && (await db.schema.hasTable('audit_checkpoints'))) {
-    const [c] = await db('audit_checkpoints').count({ n: '*' });
-    checkpoints = Number((c as { n: unknown } | undefined)?.n ?? 0);
+  if (opts.checkpoints !== false) {
+    checkpoints = await countCheckpoints(db);
     if (checkpoints > 0) {
       yield progress('checkpoints');
       for await (const f of checkpointFindings(db, { pageSize, anchors: opts.anchors })) {
@@ -239,7 +237,7 @@ export interface VerifyAllCallbacks extends VerifyAllOptions {
 }
 
 /** Runs the whole verification, reporting through callbacks; resolves with the summary. */
-export async function verifyAll(db: Knex, opts: VerifyAllCallbacks = {}): Promise<VerifySummary> {
+export async function verifyAll(db: Db, opts: VerifyAllCallbacks = {}): Promise<VerifySummary> {
   let summary: VerifySummary | null = null;
   for await (const m of verifyAllStream(db, opts)) {
     if (m.type === 'progress') {

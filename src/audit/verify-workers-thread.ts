@@ -6,33 +6,20 @@
  * machines/dossier, not ones registered at run time.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import knexFactory, { type Knex } from 'knex';
-import { knexConfig } from '../store/db';
+import { openSharedConnection, ping, type Db, type SharedConnection } from '../store/db';
 import { readPage, verifyPage, type Page } from './verify-all';
-import type { RangeRequest, WorkerConnection, WorkerReply } from './verify-workers';
-
-function openWorkerDb(c: WorkerConnection): Knex {
-  if (c.client === 'pg') {
-    // knexConfig gives the pool set-up (time zone, statement timeout); the parsed connection replaces the URL.
-    return knexFactory({
-      ...knexConfig({ url: 'postgres://', schema: c.schema, poolMax: 1 }),
-      connection: c.connection as Knex.PgConnectionConfig,
-    });
-  }
-  const filename = (c.connection as { filename: string }).filename;
-  return knexFactory(knexConfig({ url: filename, sqliteDriver: c.client }));
-}
+import type { RangeRequest, WorkerReply } from './verify-workers';
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function serve(port: NonNullable<typeof parentPort>, conn: WorkerConnection): Promise<void> {
+async function serve(port: NonNullable<typeof parentPort>, conn: SharedConnection): Promise<void> {
   const reply = (m: WorkerReply) => port.postMessage(m);
-  let db: Knex;
+  let db: Db;
   try {
-    db = openWorkerDb(conn);
-    await db.raw('select 1');
+    db = openSharedConnection(conn);
+    await ping(db);
   } catch (err) {
     reply({ failed: errorText(err) });
     return;
@@ -88,5 +75,5 @@ async function serve(port: NonNullable<typeof parentPort>, conn: WorkerConnectio
   reply({ ready: true });
 }
 
-const data = workerData as { motcuaVerifyWorker?: boolean; conn?: WorkerConnection } | null;
+const data = workerData as { motcuaVerifyWorker?: boolean; conn?: SharedConnection } | null;
 if (!isMainThread && parentPort && data?.motcuaVerifyWorker && data.conn) void serve(parentPort, data.conn);

@@ -14,18 +14,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../store/db';
+import type { SharedConnection } from '../store/db';
 import type { Finding } from './verify-dossier';
 
 /** How a worker opens its own connection to the same database (structured-clonable). */
-export interface WorkerConnection {
-  client: 'pg' | 'sqlite3' | 'better-sqlite3';
-  /** the Knex connection: a parsed PostgreSQL connection object, or { filename } for SQLite */
-  connection: unknown;
-  /** PostgreSQL schema (search path) */
-  schema?: string;
-}
-
 /** One page of dossiers: ids in (after, upto], in id order. */
 export interface RangeRequest {
   id: number;
@@ -44,30 +36,6 @@ export interface RangeResult {
 
 export type WorkerReply = { id: number; result: RangeResult } | { id: number; error: string } | { ready: true } | { failed: string };
 
-/**
- * The connection of an open Knex instance, for a worker to open its own; null when it cannot be
- * shared (an in-memory SQLite database, an unknown client).
- */
-export function workerConnectionOf(db: Db): WorkerConnection | null {
-  const config = (db.client as { config: { client?: unknown; connection?: unknown; searchPath?: unknown } }).config;
-  const client = config.client;
-  if (client === 'pg') {
-    const schema = Array.isArray(config.searchPath)
-      ? (config.searchPath[0] as string | undefined)
-      : typeof config.searchPath === 'string'
-        ? config.searchPath
-        : undefined;
-    if (typeof config.connection === 'function') return null;
-    return { client, connection: config.connection, ...(schema ? { schema } : {}) };
-  }
-  if (client === 'sqlite3' || client === 'better-sqlite3') {
-    const filename = (config.connection as { filename?: unknown } | undefined)?.filename;
-    if (typeof filename !== 'string' || filename === ':memory:' || filename === '') return null;
-    return { client, connection: { filename } };
-  }
-  return null;
-}
-
 function threadEntry(): { file: string; typescript: boolean } {
   const ext = path.extname(__filename);
   return { file: path.join(__dirname, `verify-workers-thread${ext}`), typescript: ext === '.ts' };
@@ -83,7 +51,7 @@ require(workerData.hook);
 require(workerData.entry);
 `;
 
-function startWorker(conn: WorkerConnection): Worker {
+function startWorker(conn: SharedConnection): Worker {
   const entry = threadEntry();
   const data = { motcuaVerifyWorker: true, conn };
   if (!entry.typescript) return new Worker(entry.file, { workerData: data });
@@ -108,7 +76,7 @@ export class VerifyWorkerPool {
   private constructor() {}
 
   /** Starts `n` workers on the database of `conn`; resolves once each has its connection open. */
-  static async start(n: number, conn: WorkerConnection): Promise<VerifyWorkerPool> {
+  static async start(n: number, conn: SharedConnection): Promise<VerifyWorkerPool> {
     const pool = new VerifyWorkerPool();
     const ready: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {

@@ -13,8 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import knexFactory, { type Knex } from 'knex';
-import { betterSqliteAfterCreate, dialectOf, DURABLE_SQLITE_SYNCHRONOUS } from '../store/db';
+import { dialectOf } from '../store/db';
+import { checkSqliteCopy, vacuumInto } from '../store/sqlite-backup';
 import { fsyncPath, mkdirDurable } from '../store/durable-files';
 
 export type BackupErrorCode = 'OUTPUT_EXISTS' | 'NO_DATABASE' | 'NOT_SQLITE' | 'INTEGRITY_FAILED';
@@ -47,31 +47,6 @@ export function postgresBackupAdvice(url: string, schema?: string): string {
   ].join('\n');
 }
 
-/**
- * A read-only connection to one SQLite file (better-sqlite3: synchronous, so VACUUM INTO is one call).
- * It runs with synchronous=FULL whatever the server's setting: VACUUM INTO writes its output with the
- * source connection's synchronous level, so SQLite syncs the copy as it writes it (and the copy is
- * fsynced again before it gets its name). better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1,
- * so without the pragma a connection to a WAL database would run with NORMAL.
- */
-export function openBackupConnection(file: string): Knex {
-  return knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: file, options: { readonly: true } },
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate: betterSqliteAfterCreate([`PRAGMA synchronous = ${DURABLE_SQLITE_SYNCHRONOUS}`, 'PRAGMA busy_timeout = 10000']),
-    },
-  });
-}
-
-async function count(db: Knex, table: string): Promise<number> {
-  const [row] = await db(table).count({ n: '*' });
-  return Number((row as { n: unknown }).n);
-}
-
 /** A consistent copy of the SQLite database at `url` into the new file `out`. */
 export async function backupSqlite(url: string, out: string): Promise<BackupResult> {
   if (dialectOf(url) !== 'sqlite' || url === ':memory:') throw new BackupError('NOT_SQLITE', `not a SQLite database file: ${url}`);
@@ -83,25 +58,11 @@ export async function backupSqlite(url: string, out: string): Promise<BackupResu
   mkdirDurable(path.dirname(target));
   const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const source = openBackupConnection(url);
-    try {
-      await source.raw('VACUUM INTO ?', [partial]);
-    } finally {
-      await source.destroy();
-    }
+    await vacuumInto(url, partial);
     fsyncPath(partial);
-    const copy = openBackupConnection(partial);
-    let dossiers: number;
-    let events: number;
-    try {
-      const check = (await copy.raw('PRAGMA integrity_check')) as { integrity_check: string }[];
-      if (check.length !== 1 || check[0]!.integrity_check !== 'ok')
-        throw new BackupError('INTEGRITY_FAILED', `the copy failed integrity_check: ${check.map((c) => c.integrity_check).join('; ')}`);
-      dossiers = await count(copy, 'dossiers');
-      events = await count(copy, 'dossier_events');
-    } finally {
-      await copy.destroy();
-    }
+    const { integrity, dossiers, events } = await checkSqliteCopy(partial);
+    if (integrity.length !== 1 || integrity[0] !== 'ok')
+      throw new BackupError('INTEGRITY_FAILED', `the copy failed integrity_check: ${integrity.join('; ')}`);
     try {
       fs.linkSync(partial, target); // fails if the name was taken meanwhile
     } catch (err) {

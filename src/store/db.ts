@@ -177,3 +177,49 @@ export async function ensureSchema(db: Db, schema: string): Promise<void> {
 export async function ping(db: Db): Promise<void> {
   await db.raw('select 1');
 }
+
+/** How to open another connection to the same database (a worker thread opens its own). */
+export interface SharedConnection {
+  client: 'pg' | 'sqlite3' | 'better-sqlite3';
+  /** the Knex connection: a parsed PostgreSQL connection object, or { filename } for SQLite */
+  connection: unknown;
+  /** PostgreSQL schema (search path) */
+  schema?: string;
+}
+
+/**
+ * The connection of an open Knex instance, for a worker to open its own; null when it cannot be
+ * shared (an in-memory SQLite database, an unknown client).
+ */
+export function sharedConnectionOf(db: Db): SharedConnection | null {
+  const config = (db.client as { config: { client?: unknown; connection?: unknown; searchPath?: unknown } }).config;
+  const client = config.client;
+  if (client === 'pg') {
+    const schema = Array.isArray(config.searchPath)
+      ? (config.searchPath[0] as string | undefined)
+      : typeof config.searchPath === 'string'
+        ? config.searchPath
+        : undefined;
+    if (typeof config.connection === 'function') return null;
+    return { client, connection: config.connection, ...(schema ? { schema } : {}) };
+  }
+  if (client === 'sqlite3' || client === 'better-sqlite3') {
+    const filename = (config.connection as { filename?: unknown } | undefined)?.filename;
+    if (typeof filename !== 'string' || filename === ':memory:' || filename === '') return null;
+    return { client, connection: { filename } };
+  }
+  return null;
+}
+
+/** A new one-connection handle to the database `c` describes (configured like openDb's). */
+export function openSharedConnection(c: SharedConnection): Db {
+  if (c.client === 'pg') {
+    // knexConfig gives the pool set-up (time zone, statement timeout); the parsed connection replaces the URL.
+    return knexFactory({
+      ...knexConfig({ url: 'postgres://', schema: c.schema, poolMax: 1 }),
+      connection: c.connection as Knex.PgConnectionConfig,
+    });
+  }
+  const filename = (c.connection as { filename: string }).filename;
+  return knexFactory(knexConfig({ url: filename, sqliteDriver: c.client }));
+}

@@ -77,6 +77,25 @@ export async function findDossiersByCodes(db: Knex | Knex.Transaction, codes: re
   return (await db('dossiers').whereIn('code', [...codes])).map(dossierRowFromDb);
 }
 
+/** The ids of the next `limit` dossiers after `after` (null: from the start) and up to `upto` when given, in id order (an index-only scan). */
+export async function listDossierIdsAfter(
+  db: Knex | Knex.Transaction,
+  after: string | null,
+  limit: number,
+  upto?: string,
+): Promise<string[]> {
+  let q = db('dossiers').select('id');
+  if (after !== null) q = q.where('id', '>', after);
+  if (upto !== undefined) q = q.where('id', '<=', upto);
+  return (await q.orderBy('id').limit(limit)).map((r: { id: unknown }) => String(r.id));
+}
+
+/** How many dossiers there are. */
+export async function countDossiers(db: Knex | Knex.Transaction): Promise<number> {
+  const [row] = await db('dossiers').count({ n: '*' });
+  return Number((row as { n: unknown } | undefined)?.n ?? 0);
+}
+
 /** A page of dossiers in id order after `afterId` (keyset paging), for readers of the whole database. */
 export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: string, limit: number): Promise<DossierRow[]> {
   const q = db('dossiers').orderBy('id').limit(limit);

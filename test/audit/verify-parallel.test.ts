@@ -8,7 +8,8 @@ import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../s
 import type { Command } from '../../machines/engine/commands';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAllStream, type VerifyMessage } from '../../src/audit/verify-all';
-import { VerifyWorkerPool, workerConnectionOf } from '../../src/audit/verify-workers';
+import { VerifyWorkerPool } from '../../src/audit/verify-workers';
+import { sharedConnectionOf } from '../../src/store/db';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
@@ -72,7 +73,7 @@ describe.each(BACKENDS)('parallel verification on $name', (backend) => {
   }, 60_000);
 
   test('the workers read through their own connection: a worker verifies a range it was only given the bounds of', async () => {
-    const conn = workerConnectionOf(t.db);
+    const conn = sharedConnectionOf(t.db);
     expect(conn).not.toBeNull();
     const ids = (await t.db('dossiers').select('id').orderBy('id')).map((r: { id: string }) => r.id);
     const pool = await VerifyWorkerPool.start(2, conn!);

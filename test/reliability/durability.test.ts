@@ -15,7 +15,8 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { createEngineContext, dbOptionsFromConfig } from '../../src/app/engine-factory';
 import { openDb, sqliteSynchronousOf, type SqliteDriver, type SqliteSynchronous } from '../../src/store/db';
 import { createFileDurable, mkdirDurable } from '../../src/store/durable-files';
-import { backupSqlite, openBackupConnection } from '../../src/ops/backup';
+import { backupSqlite } from '../../src/ops/backup';
+import { openBackupConnection } from '../../src/store/sqlite-backup';
 import { killAllServerProcesses, startServerProcess } from '../support/server-process';
 import { BACKENDS, POSTGRES_URL } from '../support/backends';
 

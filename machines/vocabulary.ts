@@ -5,7 +5,17 @@
  * and serves it to the web UI at GET /api/vocabulary, so the UI repeats none of it.
  */
 import type { ErrorCode } from './engine/errors';
-import { ALL_EVENT_TYPES, LIFECYCLE_STATES, USER_EVENT_TYPES, type DossierEventType, type LifecycleState } from './dossier/types';
+import {
+  ALL_EVENT_TYPES,
+  EXEMPTION_REASONS,
+  LIFECYCLE_STATES,
+  USER_EVENT_TYPES,
+  WITHDRAWAL_CHANNELS,
+  type DossierEventType,
+  type ExemptionReason,
+  type LifecycleState,
+  type WithdrawalChannel,
+} from './dossier/types';
 import { CATALOGUE, PAUSE_REASONS, UNITS, type PauseReason } from './procedures';
 import { NOTIFY_CHANNEL_LABELS } from './notify/channels';
 
@@ -25,10 +35,11 @@ export const OPEN_STATES = [
 /** Of the open states, those whose clock is stopped: waiting for the applicant (or for the counter's stop notice after the applicant asked to withdraw). */
 export const STOPPED_STATES = ['awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
 /** Not yet decided, received or not: what an inbox and the due-date countdown show. */
-export const PENDING_STATES = ['submitted', ...OPEN_STATES] as const satisfies readonly LifecycleState[];
+export const PENDING_STATES = ['submitted', 'intake_supplement', ...OPEN_STATES] as const satisfies readonly LifecycleState[];
 
 export const STATE_LABELS: Record<LifecycleState, string> = {
   submitted: 'Mới đăng ký',
+  intake_supplement: 'Hướng dẫn bổ sung, chưa tiếp nhận',
   received: 'Được tiếp nhận',
   assigned: 'Đang xử lý',
   processing: 'Đang xử lý',
@@ -60,6 +71,7 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   RETURN_STEP: 'Trả lại bước trước',
   REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung hồ sơ',
   RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
+  RESUBMIT: 'Người nộp hoàn thiện và nộp lại hồ sơ',
   PAUSE: 'Tạm dừng xử lý',
   RESUME: 'Tiếp tục xử lý',
   RECORD_RESULT: 'Có kết quả giải quyết',
@@ -83,6 +95,7 @@ export const ACTION_LABELS: Record<UserEventType, string> = {
   RETURN_STEP: 'Trả lại bước trước',
   REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung',
   RECEIVE_SUPPLEMENT: 'Nhận hồ sơ bổ sung',
+  RESUBMIT: 'Ghi nhận nộp lại',
   PAUSE: 'Tạm dừng',
   RESUME: 'Tiếp tục xử lý',
   RECORD_RESULT: 'Ghi kết quả',
@@ -92,6 +105,24 @@ export const ACTION_LABELS: Record<UserEventType, string> = {
   WITHDRAW: 'Rút hồ sơ',
   REQUEST_WITHDRAWAL: 'Yêu cầu rút hồ sơ',
   RECORD_EXEMPTION: 'Ghi nhận miễn trừ',
+};
+
+/** The button that ends a dossier after the applicant asked to stop (chart version 2 on): the stop notice, not a plain withdrawal. */
+export const STOP_ACTION_LABEL = 'Dừng giải quyết (Thông báo dừng)';
+
+/** Why a late dossier is exempt from the apology (machines/dossier/types.ts EXEMPTION_REASONS). */
+export const EXEMPTION_REASON_LABELS: Record<ExemptionReason, string> = {
+  force_majeure: 'Sự kiện bất khả kháng',
+  applicant_not_collecting: 'Người nộp không đến nhận kết quả đúng hẹn',
+  applicant_fee_unpaid: 'Người nộp chưa nộp phí, lệ phí, nghĩa vụ tài chính đúng hạn',
+  applicant_other_fault: 'Lỗi khác của người nộp hồ sơ',
+};
+
+/** How the applicant asked to stop. */
+export const WITHDRAWAL_CHANNEL_LABELS: Record<WithdrawalChannel, string> = {
+  counter: 'Trực tiếp tại quầy',
+  post: 'Qua bưu chính',
+  online: 'Trực tuyến',
 };
 
 export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
@@ -187,6 +218,10 @@ export interface Vocabulary {
   pauseReasons: Record<string, string>;
   /** how the applicant may choose to be told (sms, zalo, email, none) */
   notifyChannels: Record<string, string>;
+  exemptionReasons: Record<string, string>;
+  withdrawalChannels: Record<string, string>;
+  /** the label of WITHDRAW on dossiers of chart version 2 on, where it issues the stop notice */
+  stopAction: string;
   errors: Record<string, string>;
   issues: Record<string, string>;
   units: { code: string; name: string; kind: string }[];
@@ -213,6 +248,9 @@ export function vocabulary(): Vocabulary {
     timeliness: { ...TIMELINESS_LABELS },
     pauseReasons: Object.fromEntries(PAUSE_REASONS.map((r) => [r, PAUSE_REASON_LABELS[r]])),
     notifyChannels: { ...NOTIFY_CHANNEL_LABELS },
+    exemptionReasons: Object.fromEntries(EXEMPTION_REASONS.map((r) => [r, EXEMPTION_REASON_LABELS[r]])),
+    withdrawalChannels: Object.fromEntries(WITHDRAWAL_CHANNELS.map((c) => [c, WITHDRAWAL_CHANNEL_LABELS[c]])),
+    stopAction: STOP_ACTION_LABEL,
     errors: { ...ERROR_LABELS },
     issues: { ...ISSUE_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),

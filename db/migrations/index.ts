@@ -18,6 +18,7 @@ import * as userTitles from './20261204000300_user_titles';
 import * as appendOnly from './20261204000402_append_only';
 
 import * as submissionRefs from './20261204000301_submission_refs';
+import * as intakePauseExemption from './20261205000100_intake_pause_exemption_metrics';
 import * as lateSupplements from './20261204000302_late_supplements';
 import * as outbox from './20261205000600_outbox';
 import * as notifications from './20261205000700_notifications';
@@ -44,6 +45,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261204000302_late_supplements', lateSupplements],
   ['20261205000600_outbox', outbox],
   ['20261205000700_notifications', notifications],
+  ['20261205000100_intake_pause_exemption_metrics', intakePauseExemption],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

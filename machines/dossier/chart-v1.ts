@@ -272,6 +272,29 @@ export const dossierSetup = setup({
       const e = expect(event, 'REQUEST_WITHDRAWAL');
       return { withdrawalRequest: { at: e.at, by: e.by.username, reason: e.reason, via: e.via } };
     }),
+    /**
+     * Version 3: the counter answered a submission (received, guided to complete it, refused) or the applicant
+     * withdrew it; an answer after the intake due time is flagged. A withdrawal is not the counter's answer and
+     * is never flagged late.
+     */
+    answerIntake: assign(({ context, event }) => {
+      const intake = context.intake;
+      if (!intake || intake.answeredAt !== null) return {};
+      const late = event.type !== 'REQUEST_WITHDRAWAL' && intake.dueBy !== null && Date.parse(event.at) > Date.parse(intake.dueBy);
+      return { intake: { ...intake, answeredAt: event.at, lateAnswerAt: intake.lateAnswerAt ?? (late ? event.at : null) } };
+    }),
+    /** Version 3: a supplement guidance at intake (form 02): nothing received, no code, no clock. */
+    guideAtIntake: assign(({ context, event }) => {
+      expect(event, 'REQUEST_SUPPLEMENT');
+      const intake = context.intake!;
+      return { intake: { ...intake, guidances: intake.guidances + 1 } };
+    }),
+    /** Version 3: the applicant completed the dossier after a guidance; a new wait begins. */
+    resubmit: assign(({ context, event }) => {
+      const e = expect(event, 'RESUBMIT');
+      const intake = context.intake!;
+      return { intake: { ...intake, waitingSince: e.at, dueBy: e.intakeDueBy, answeredAt: null } };
+    }),
     recordExemption: assign(({ context, event }) => {
       const e = expect(event, 'RECORD_EXEMPTION');
       const exemption = {

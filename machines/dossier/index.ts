@@ -6,6 +6,7 @@
 import { createActor, type ActorScope, type SnapshotFrom } from 'xstate';
 import { CHART_VERSION as V1, dossierChartV1 } from './chart-v1';
 import { CHART_VERSION as V2, dossierChartV2 } from './chart-v2';
+import { CHART_VERSION as V3, dossierChartV3 } from './chart-v3';
 import type { DossierContext, DossierEvent, DossierEventType, DossierInput, LifecycleState, TimelinessState } from './types';
 import { ALL_EVENT_TYPES } from './types';
 
@@ -18,9 +19,10 @@ export type DossierSnapshot = SnapshotFrom<DossierChart>;
 const CHARTS = new Map<number, DossierChart>([
   [V1, dossierChartV1],
   [V2, dossierChartV2],
+  [V3, dossierChartV3],
 ]);
 
-export const CURRENT_CHART_VERSION = V2;
+export const CURRENT_CHART_VERSION = V3;
 
 export interface ChartVersionInfo {
   version: number;

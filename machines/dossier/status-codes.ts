@@ -11,6 +11,8 @@ export interface NationalStatus {
 
 export const NATIONAL_STATUS: Record<LifecycleState, NationalStatus> = {
   submitted: { code: 1, name: 'Mới đăng ký' },
+  // guided at intake to complete the dossier (form 02), not received
+  intake_supplement: { code: 5, name: 'Yêu cầu bổ sung giấy tờ' },
   received: { code: 2, name: 'Được tiếp nhận' },
   refused_intake: { code: 3, name: 'Không được tiếp nhận' },
   assigned: { code: 4, name: 'Đang xử lý' },

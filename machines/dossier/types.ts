@@ -49,6 +49,26 @@ export interface DossierInput {
   procedure: ProcedureTerms;
   submittedAt: Instant;
   by: ActorRef;
+  /** an online submission must be answered at intake by then (8 working hours, Decree 297/2025 Art. 6(4)); absent for other channels and before chart version 3 */
+  intakeDueBy?: Instant | null;
+}
+
+/**
+ * The intake step of a dossier not yet received (chart version 3 on): the counter answers a submission by
+ * receiving it, guiding the applicant to complete it (form 02) or refusing it (form 03). An online submission
+ * must be answered within 8 working hours of its submission (or of its resubmission after a guidance).
+ */
+export interface IntakeRecord {
+  /** when the current wait began: the submission, or the applicant's last resubmission */
+  waitingSince: Instant;
+  /** the answer is due by then (online submissions only; null for the counter and postal channels) */
+  dueBy: Instant | null;
+  /** when the counter answered the current wait (null while it waits) */
+  answeredAt: Instant | null;
+  /** the first answer given after its due time (flagged and counted; null: never) */
+  lateAnswerAt: Instant | null;
+  /** supplement guidances given at intake (form 02), each ending a wait */
+  guidances: number;
 }
 
 /** One entry of the deadline clock. The due date is always the last entry's dueAt. */
@@ -168,6 +188,8 @@ export interface DossierContext {
   exemptions?: ExemptionRecord[];
   /** chart version 2 on: the applicant's request to stop (national status 7), absent in version 1 */
   withdrawalRequest?: WithdrawalRequest | null;
+  /** chart version 3 on: the intake step before receipt, absent in earlier versions */
+  intake?: IntakeRecord;
 }
 
 interface Stamp {
@@ -209,6 +231,12 @@ export type DossierEvent =
       late?: boolean;
     } & Stamp)
   | ({ type: 'RECEIVE_SUPPLEMENT' } & Stamp & DeadlineStamp)
+  | ({
+      type: 'RESUBMIT';
+      /** the completed submission must be answered by then (online: 8 working hours; null otherwise) */
+      intakeDueBy: Instant | null;
+      note?: string | null;
+    } & Stamp)
   | ({ type: 'PAUSE'; reason: PauseReason; note?: string | null } & Stamp)
   | ({
       type: 'RESUME';
@@ -278,6 +306,7 @@ export const USER_EVENT_TYPES = [
   'RETURN_STEP',
   'REQUEST_SUPPLEMENT',
   'RECEIVE_SUPPLEMENT',
+  'RESUBMIT',
   'PAUSE',
   'RESUME',
   'RECORD_RESULT',
@@ -301,6 +330,7 @@ export const ALL_EVENT_TYPES: readonly DossierEventType[] = [...USER_EVENT_TYPES
 /** Lifecycle states of the chart (the `lifecycle` region). */
 export const LIFECYCLE_STATES = [
   'submitted',
+  'intake_supplement',
   'refused_intake',
   'received',
   'assigned',

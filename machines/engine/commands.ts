@@ -86,10 +86,16 @@ export const SubmissionSchema = z
     note: z.string().trim().max(2000).optional(),
     /** at the counter the dossier is received at once: the applicant's notification choice is recorded in that RECEIVE */
     notification: NotificationRequestSchema.optional(),
+    receiveAtOnce: z
+      .boolean()
+      .optional()
+      .describe(
+        'counter only: false registers the dossier for the intake check without receiving it (no official code, no clock), so the counter can then receive it, guide the applicant to complete it (REQUEST_SUPPLEMENT, form 02) or refuse it (REFUSE, form 03); default true at the counter. Online and postal dossiers always wait for a clerk.',
+      ),
   })
   .superRefine((v, ctx) => {
     if (!v.notification) return;
-    if (v.channel !== 'counter')
+    if (v.channel !== 'counter' || v.receiveAtOnce === false)
       ctx.addIssue({
         code: 'custom',
         path: ['notification'],
@@ -115,6 +121,8 @@ export const CommandSchemas = {
   RETURN_STEP: z.strictObject({ reason: text(2000) }),
   REQUEST_SUPPLEMENT: z.strictObject({ missing: z.array(text(300)).min(1).max(50), reason: text(2000) }),
   RECEIVE_SUPPLEMENT: z.strictObject({ note }),
+  /** the applicant completed a dossier the counter guided at intake (form 02): a new intake wait begins */
+  RESUBMIT: z.strictObject({ note }),
   PAUSE: z.strictObject({
     reason: z.enum(['financial_obligation', 'verification', 'applicant_request', 'other']),
     note,

@@ -15,6 +15,8 @@ export interface SubmitPayload {
   applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string };
   documents: { name: string; copies: number }[];
   note?: string;
+  /** an online submission's intake answer is due by then (chart version 3 on; absent before) */
+  intakeDueBy?: string | null;
 }
 
 export interface StoredEvent {
@@ -96,5 +98,6 @@ export function inputFromSubmit(dossierId: string, e: StoredEvent): DossierInput
     procedure: p.terms,
     submittedAt: e.occurredAt,
     by: { username: e.actor, unit: e.actorUnit },
+    ...(p.intakeDueBy !== undefined ? { intakeDueBy: p.intakeDueBy } : {}),
   };
 }

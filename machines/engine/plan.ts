@@ -31,6 +31,7 @@ import { decodeRow, hashedContent, payloadOf, type SubmitPayload } from './event
 import { identityColumns, projectSnapshot } from './projection';
 import { termsOf } from '../procedures/terms';
 import { stampCommand } from './stamp';
+import { intakeDueBy } from './intake';
 
 export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };
 
@@ -187,12 +188,22 @@ export interface StartedSubmission {
   pending: PendingEvent[];
 }
 
+/**
+ * A counter dossier is received as it is submitted (SUBMIT and RECEIVE at once), unless the clerk registers it
+ * for the intake check first (`receiveAtOnce: false`): then, like an online or postal one, it waits in `submitted`.
+ */
+export function receivedAtSubmission(sub: Pick<Submission, 'channel' | 'receiveAtOnce'>): boolean {
+  return sub.channel === 'counter' && sub.receiveAtOnce !== false;
+}
+
 /** Starts a dossier: SUBMIT, and at the counter the clerk's RECEIVE at once (the clock starts). */
 export function startSubmission(input: SubmissionInput): StartedSubmission {
   const { id, code, sub, actor, at, cal } = input;
   const terms = termsOf(input.def);
   const chart = chartFor(input.chartVersion);
-  let snapshot = startDossier(chart, { dossierId: id, code, channel: sub.channel, procedure: terms, submittedAt: at, by: actor });
+  // Chart version 3 keeps the intake wait: an online submission must be answered within 8 working hours.
+  const dueBy = input.chartVersion >= 3 ? { intakeDueBy: intakeDueBy(sub.channel, at, cal) } : {};
+  let snapshot = startDossier(chart, { dossierId: id, code, channel: sub.channel, procedure: terms, submittedAt: at, by: actor, ...dueBy });
   const submitPayload: SubmitPayload = {
     code,
     agencyCode: input.agencyCode,
@@ -201,9 +212,10 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
     applicant: sub.applicant,
     documents: sub.documents,
     ...(sub.note ? { note: sub.note } : {}),
+    ...dueBy,
   };
   const pending: PendingEvent[] = [{ type: 'SUBMIT', payload: submitPayload as unknown as Record<string, unknown>, at, by: actor }];
-  if (sub.channel === 'counter') {
+  if (receivedAtSubmission(sub)) {
     const receive = stampCommand(
       sub.notification ? { type: 'RECEIVE', notification: sub.notification } : { type: 'RECEIVE' },
       snapshot.context,

@@ -9,6 +9,7 @@ import type { Command } from './commands';
 import { validationFailed, type FieldIssue } from './errors';
 import { pausedSinceClockStart } from './pauses';
 import { resolveNotification } from '../notify/channels';
+import { intakeDueBy } from './intake';
 
 /** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
 export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
@@ -66,6 +67,8 @@ export function stampCommand(
         ...notification,
       };
     }
+    case 'RESUBMIT':
+      return { type: 'RESUBMIT', ...base, intakeDueBy: intakeDueBy(ctx.channel, at, cal), note: cmd.note ?? null };
     case 'ASSIGN': {
       const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];
       return { type: 'ASSIGN', ...base, unit: cmd.unit ?? step?.unit ?? ctx.unit ?? '', assignee: cmd.assignee ?? null };

@@ -47,6 +47,16 @@ export interface Tallies {
   ratingSum: number;
   satisfied: number;
   lateSupplementRequests: number;
+  /** late dossiers with an approved exemption and no apology (as of the cut): neither apologised nor "without apology" */
+  exempted: number;
+  /** resolved in the period with a statutory due date moved by pauses */
+  pauseExtended: number;
+  /** working time pauses moved those dossiers' due dates, summed (ms) */
+  pauseExtensionMsSum: number;
+  /** online submissions whose first intake answer in the period came after 8 working hours */
+  intakeAnsweredLate: number;
+  /** online submissions still waiting for the intake answer at the as-of time, past their 8 working hours */
+  intakeOverdueWaiting: number;
 }
 
 export const TALLY_KEYS = [
@@ -83,6 +93,11 @@ export const TALLY_KEYS = [
   'ratingSum',
   'satisfied',
   'lateSupplementRequests',
+  'exempted',
+  'pauseExtended',
+  'pauseExtensionMsSum',
+  'intakeAnsweredLate',
+  'intakeOverdueWaiting',
 ] as const satisfies readonly (keyof Tallies)[];
 
 export function emptyTallies(): Tallies {
@@ -125,7 +140,8 @@ export function deriveFigures(t: Tallies, p90WorkingMs: number | null): Complian
     toProcess,
     refused: t.refusedIntake + t.refusedResult,
     apologisedLate: t.apologised - t.apologisedTimely,
-    apologyMissing: t.lateDossiers - t.apologised,
+    // An exempted late dossier is counted apart: it is not late without an apology.
+    apologyMissing: t.lateDossiers - t.apologised - t.exempted,
     onTimeRate: rate(t.early + t.onTime, t.resolved),
     lateRateGiaLai: lateRate,
     onTimeRateGiaLai: lateRate === null ? null : Math.round((1 - lateRate) * 10_000) / 10_000,
@@ -226,7 +242,13 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('apologised', 'count', 'Đã xin lỗi', 'late dossiers with an apology issued before the as-of time'),
   def('apologisedTimely', 'count', 'Xin lỗi đúng thời hạn', 'apologised, the first apology issued by its deadline (before the due date)'),
   def('apologisedLate', 'count', 'Xin lỗi muộn', 'apologised, the first apology issued after its deadline'),
-  def('apologyMissing', 'count', 'Chưa xin lỗi', 'late dossiers without an apology'),
+  def(
+    'exempted',
+    'count',
+    'Được miễn xin lỗi',
+    'late dossiers without an apology but with an exemption approved by a leader before the as-of time (force majeure or the applicant’s fault)',
+  ),
+  def('apologyMissing', 'count', 'Chưa xin lỗi', 'late dossiers with neither an apology nor an approved exemption'),
   def('apologyRate', 'rate', 'Tỷ lệ xin lỗi', 'apologised ÷ late dossiers (target 100%)'),
   def('timelyApologyRate', 'rate', 'Tỷ lệ xin lỗi đúng hạn', 'apologised timely ÷ late dossiers'),
   def('onlineShare', 'rate', 'Tỷ lệ trực tuyến', 'received online ÷ received'),
@@ -241,6 +263,25 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     'count',
     'Yêu cầu bổ sung quá hạn',
     'dossiers whose supplement was first requested in the period after the procedure’s window (default 3 working days after receipt)',
+  ),
+  def('pauseExtended', 'count', 'Hồ sơ được lùi hạn do tạm dừng', 'resolved in the period, with a statutory due date moved by pauses'),
+  def(
+    'pauseExtensionMsSum',
+    'duration',
+    'Tổng thời gian lùi hạn do tạm dừng',
+    'working time pauses moved the due dates of the dossiers resolved in the period, summed (ms)',
+  ),
+  def(
+    'intakeAnsweredLate',
+    'count',
+    'Hồ sơ trực tuyến trả lời tiếp nhận quá 8 giờ',
+    'online submissions whose first intake answer (receipt, supplement guidance, refusal) given in the period came after 8 working hours',
+  ),
+  def(
+    'intakeOverdueWaiting',
+    'count',
+    'Hồ sơ trực tuyến chờ tiếp nhận quá 8 giờ',
+    'online submissions still unanswered at the as-of time, more than 8 working hours after submission',
   ),
 ];
 

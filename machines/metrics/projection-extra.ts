@@ -7,6 +7,7 @@
 import { workingTimeBetween, type Calendar } from '../calendar';
 import type { DossierContext, DossierSnapshot } from '../dossier';
 import { clockCalendarVersion } from '../dossier/facts';
+import { pauseSummary } from '../engine/pauses';
 
 export interface MetricsColumns {
   first_apology_at: string | null;
@@ -19,6 +20,16 @@ export interface MetricsColumns {
   handling_officer: string | null;
   /** when a supplement was first requested after the procedure's window (null: never) */
   late_supplement_at: string | null;
+  /** an online submission's intake answer was due by then (8 working hours; chart version 3 on, null otherwise) */
+  intake_due_by: string | null;
+  /** when the counter answered the current intake wait (null while it waits, and before chart version 3) */
+  intake_answered_at: string | null;
+  /** the first intake answer given after its due time (null: never) */
+  intake_late_at: string | null;
+  /** working time pauses moved the statutory due date, once a result exists (null before) */
+  pause_extension_ms: number | null;
+  /** when a leader approved the exemption from the apology (null: none) */
+  first_exemption_at: string | null;
 }
 
 /** A calendar, or a way to find the calendar of a version (the events-only path passes one). */
@@ -79,11 +90,13 @@ export function metricsColumns(snapshot: DossierSnapshot, calendars: CalendarSou
   const ctx = snapshot.context;
   const first = ctx.apologies[0];
   let workingMs: number | null = null;
+  let pauseExtension: number | null = null;
   if (ctx.result) {
     const version = clockCalendarVersion(ctx);
     const cal = typeof calendars === 'function' ? (version === null ? undefined : calendars(version)) : calendars;
     if (!cal) throw new Error(`calendar version ${String(version)} is needed to measure ${ctx.code}'s working time`);
     workingMs = resultWorkingMs(ctx, cal);
+    pauseExtension = pauseSummary(ctx.clock, cal).totalExtensionMs;
   }
   const h = handling(ctx);
   return {
@@ -96,5 +109,10 @@ export function metricsColumns(snapshot: DossierSnapshot, calendars: CalendarSou
     handling_unit: h.unit,
     handling_officer: h.officer,
     late_supplement_at: ctx.clock.find((e) => e.kind === 'stop' && e.lateRequest)?.at ?? null,
+    intake_due_by: ctx.intake?.dueBy ?? null,
+    intake_answered_at: ctx.intake?.answeredAt ?? null,
+    intake_late_at: ctx.intake?.lateAnswerAt ?? null,
+    pause_extension_ms: pauseExtension,
+    first_exemption_at: ctx.exemptions?.[0]?.at ?? null,
   };
 }

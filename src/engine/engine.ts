@@ -48,6 +48,7 @@ import {
   submissionRefSeries,
   planSubmission,
   planTransition,
+  receivedAtSubmission,
   SYSTEM_ACTOR,
   type Loaded,
 } from '../../machines/engine/plan';
@@ -111,7 +112,7 @@ export class DossierEngine {
       // A dossier received at once (the counter) gets its official code now; the others a submission reference,
       // and their official code when a clerk receives them, so a dossier refused or closed at intake never takes one.
       const code =
-        sub.channel === 'counter' || this.deps.codeAtSubmission
+        receivedAtSubmission(sub) || this.deps.codeAtSubmission
           ? dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at)))
           : submissionRef(this.deps.agencyCode, at, await nextDailySequence(tx, submissionRefSeries(this.deps.agencyCode), codeDay(at)));
       const planned = planSubmission(

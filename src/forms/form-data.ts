@@ -56,6 +56,8 @@ export interface SupplementRequest {
   unit: string | null;
   missing: string[];
   reason: string;
+  /** a guidance at intake, before receipt (chart version 3): nothing was received, no clock runs */
+  atIntake: boolean;
 }
 
 export interface Refusal {
@@ -225,6 +227,7 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
         unit: e.actorUnit,
         missing: texts(e.payload, 'missing'),
         reason: text(e.payload, 'reason') ?? '',
+        atIntake: !history.some((x) => x.type === 'RECEIVE' && x.seq < e.seq),
       })),
     refusal: refusalOf(history, people),
     apologies: ctx.apologies.map((a) => ({

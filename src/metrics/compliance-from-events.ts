@@ -70,6 +70,8 @@ export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; due
   };
   const { fromAt: f, toAt: to } = b;
   const apologisedBy = (at: string) => before(d.first_apology_at, at);
+  // A late dossier with an approved exemption and no apology is counted apart (not "without apology").
+  const exemptedBy = (at: string) => !apologisedBy(at) && before(d.first_exemption_at, at);
   if (within(d.receivedAt, f, to)) {
     one('received');
     one(d.channel === 'online' ? 'receivedOnline' : d.channel === 'postal' ? 'receivedPostal' : 'receivedCounter');
@@ -87,6 +89,11 @@ export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; due
         one('apologised');
         if (d.apology_timely) one('apologisedTimely');
       }
+      if (exemptedBy(cut.asOf)) one('exempted');
+    }
+    if (d.pause_extension_ms) {
+      one('pauseExtended');
+      one('pauseExtensionMsSum', d.pause_extension_ms);
     }
     if (d.result_digitised) one('digitisedResults');
     if (d.result_working_ms !== null) {
@@ -115,11 +122,15 @@ export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; due
         one('apologised');
         if (d.apology_timely) one('apologisedTimely');
       }
+      if (exemptedBy(cut.asOf)) one('exempted');
     } else if (d.originalDueAt !== null && Date.parse(d.originalDueAt) <= Date.parse(cut.dueSoonUntil)) one('pendingDueSoon');
     else one('pendingNotYetDue');
   }
   if (before(d.resultAt, to) && !before(d.returnedAt, to)) one('resultsNotCollected');
   if (within(d.late_supplement_at, f, to)) one('lateSupplementRequests');
+  if (within(d.intake_late_at, f, to)) one('intakeAnsweredLate');
+  // Still waiting at the as-of time (not answered before the period's end), past its 8 working hours.
+  if (before(d.intake_due_by, cut.asOf) && !before(d.intake_answered_at, to)) one('intakeOverdueWaiting');
   return t;
 }
 

@@ -93,6 +93,7 @@ async function bucketResults(
       const tt = groupOf(k).tallies;
       tt.apologised += (v.lateApologisedResolved ?? 0) + (v.lateApologisedOpen ?? 0);
       tt.apologisedTimely += (v.lateApologisedTimelyResolved ?? 0) + (v.lateApologisedTimelyOpen ?? 0);
+      tt.exempted += (v.lateExemptedResolved ?? 0) + (v.lateExemptedOpen ?? 0);
     }
   }
   for (const g of groups.values()) g.tallies.lateDossiers = g.tallies.late + g.tallies.pendingLate;

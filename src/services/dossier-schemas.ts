@@ -56,6 +56,18 @@ export const DossierViewSchema = z.object({
     .object({ reason: z.string(), approvedBy: z.string(), approvedByName: z.string(), at: instant })
     .nullable()
     .describe('the approved exemption from the apology, if any'),
+  intake: z
+    .object({
+      waitingSince: instant,
+      dueBy: instant.nullable(),
+      waitedWorkingMs: z.number(),
+      waiting: z.boolean(),
+      overdue: z.boolean(),
+    })
+    .nullable()
+    .describe(
+      'the intake wait (chart version 3 on): since when the submission waits for the counter, in working time (to the answer, or to now while it waits); an online submission must be answered (received, guided to complete it, refused) by dueBy, 8 working hours after it was submitted (Decree 297/2025 Art. 6(4)); overdue when it waited longer',
+    ),
   applicant: MaskedApplicantSchema,
 });
 export type DossierViewDto = z.infer<typeof DossierViewSchema>;

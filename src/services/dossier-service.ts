@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { nationalStatus, SYSTEM_EVENT_TYPES, type DossierContext, type DossierSnapshot, type LifecycleState } from '../../machines/dossier';
 import { pauseSummary } from '../../machines/engine/pauses';
+import { intakeWait } from '../../machines/engine/intake';
 import { UNITS } from '../../machines/procedures';
 import type { EngineContext } from '../app/engine-factory';
 import { CommandSchemas, isUserEventType, SubmissionSchema, type Command } from '../../machines/engine/commands';
@@ -321,6 +322,12 @@ export class DossierService {
     return { count: s.count, totalWorkingMs: s.totalWorkingMs, extensionMs: s.totalExtensionMs };
   }
 
+  /** The intake wait measured now on the latest calendar (null before chart version 3). */
+  private async intakeOf(context: DossierContext): Promise<DossierViewDto['intake']> {
+    if (!context.intake) return null;
+    return intakeWait(context, this.ctx.clock.now().toISOString(), await this.ctx.calendars.latest());
+  }
+
   private async rowView(
     user: AuthUser,
     row: DossierRow,
@@ -349,6 +356,7 @@ export class DossierService {
           }
         : null,
       assigneeName: row.assignee ? (names.get(row.assignee) ?? row.assignee) : null,
+      intake: await this.intakeOf(context),
       stepName: row.step_id && step ? step.name : null,
       outcome: row.outcome as DossierViewDto['outcome'],
       permittedEvents: permittedEvents(user, { state: row.state, unit: row.unit, context }, base.allowedEvents),

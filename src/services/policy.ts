@@ -15,6 +15,7 @@ export type EventType =
   | 'RETURN_STEP'
   | 'REQUEST_SUPPLEMENT'
   | 'RECEIVE_SUPPLEMENT'
+  | 'RESUBMIT'
   | 'PAUSE'
   | 'RESUME'
   | 'RECORD_RESULT'
@@ -31,7 +32,7 @@ export interface DossierFacts {
   context: DossierContext;
 }
 
-const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
+const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RESUBMIT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
 const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
 const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
 
@@ -57,6 +58,10 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
   if (hasRole(user, 'auditor')) return 'Kiểm tra viên chỉ được xem, không được thay đổi hồ sơ';
   if (type === 'REFUSE' && d.state === 'submitted') {
     return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được từ chối tiếp nhận hồ sơ';
+  }
+  // Before receipt the counter checks the dossier and may guide the applicant to complete it (form 02).
+  if (type === 'REQUEST_SUPPLEMENT' && d.state === 'submitted') {
+    return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được hướng dẫn bổ sung hồ sơ khi tiếp nhận';
   }
   // A late result is at the counter: the clerk records the office head's apology on the spot (signer named in it).
   if (type === 'ISSUE_APOLOGY' && d.state === 'result' && hasRole(user, 'counter')) return null;

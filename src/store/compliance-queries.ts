@@ -93,10 +93,13 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
       pendingAtStart: pendingAt(f),
       resultsNotCollected: c(`(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`, t, t, t),
       lateSupplement: c('late_supplement_at >= ? AND late_supplement_at < ?', f, t),
+      intakeLate: c('intake_late_at >= ? AND intake_late_at < ?', f, t),
+      intakeOverdue: c('intake_due_by < ? AND (intake_answered_at IS NULL OR NOT (intake_answered_at < ?))', asOf, t),
     },
     lateResolved: c(`final_timeliness = 'late'`),
     lateOpen,
     apologisedBy,
+    exemptedBy: c('(first_apology_at IS NULL OR NOT (first_apology_at < ?)) AND first_exemption_at < ?', asOf, asOf),
     timelyApology: and(apologisedBy, c('apology_timely')),
     pendingDueSoon: c(`${NOT_STOPPED} AND original_due_at >= ? AND original_due_at <= ?`, asOf, dueSoonUntil),
     pendingNotYetDue: c(`${NOT_STOPPED} AND (original_due_at > ? OR original_due_at IS NULL)`, dueSoonUntil),
@@ -133,6 +136,9 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
       ['workingMsSum', 'SUM(COALESCE(result_working_ms, 0))', []],
       counted('lateApologisedResolved', k.and(k.lateResolved, k.apologisedBy)),
       counted('lateApologisedTimelyResolved', k.and(k.lateResolved, k.timelyApology)),
+      counted('lateExemptedResolved', k.and(k.lateResolved, k.exemptedBy)),
+      ['pauseExtended', count('pause_extension_ms > 0'), []],
+      ['pauseExtensionMsSum', 'SUM(COALESCE(pause_extension_ms, 0))', []],
     ]),
     agg(k.where.returned, [
       ['returned', 'COUNT(*)', []],
@@ -155,10 +161,13 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
       counted('pendingNotYetDue', k.pendingNotYetDue),
       counted('lateApologisedOpen', k.and(k.lateOpen, k.apologisedBy)),
       counted('lateApologisedTimelyOpen', k.and(k.lateOpen, k.timelyApology)),
+      counted('lateExemptedOpen', k.and(k.lateOpen, k.exemptedBy)),
     ]),
     agg(k.where.pendingAtStart, [['carriedOver', 'COUNT(*)', []]]),
     agg(k.where.resultsNotCollected, [['resultsNotCollected', 'COUNT(*)', []]]),
     agg(k.where.lateSupplement, [['lateSupplementRequests', 'COUNT(*)', []]]),
+    agg(k.where.intakeLate, [['intakeAnsweredLate', 'COUNT(*)', []]]),
+    agg(k.where.intakeOverdue, [['intakeOverdueWaiting', 'COUNT(*)', []]]),
   ];
 }
 
@@ -180,7 +189,11 @@ export function figureCondition(
   });
   const lateResolved = and(k.where.resolved, k.lateResolved);
   const lateOpen = and(k.where.pending, k.lateOpen);
-  const notApologised = { sql: 'first_apology_at IS NULL OR NOT (first_apology_at < ?)', bindings: k.apologisedBy.bindings };
+  // Neither apologised nor exempted (an exempted late dossier is not "late without apology").
+  const notApologised = {
+    sql: '(first_apology_at IS NULL OR NOT (first_apology_at < ?)) AND (first_exemption_at IS NULL OR NOT (first_exemption_at < ?))',
+    bindings: [...k.apologisedBy.bindings, ...k.apologisedBy.bindings],
+  };
   switch (figure) {
     case 'received':
     case 'resolved':

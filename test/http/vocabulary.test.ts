@@ -13,12 +13,12 @@ import { startServer, type TestServer } from '../support/server';
 describe('the vocabulary (pure)', () => {
   const v = vocabulary();
 
-  test('every lifecycle state has a label; the open states are received and undecided; pending adds submitted', () => {
+  test('every lifecycle state has a label; the open states are received and undecided; pending adds the two states before receipt', () => {
     expect(v.states.map((s) => s.code).sort()).toEqual([...LIFECYCLE_STATES].sort());
     for (const s of v.states) expect(s.label).toMatch(/\S/);
     expect(OPEN_STATES).not.toContain('submitted');
     for (const decided of ['result', 'returned', 'withdrawn', 'refused_intake']) expect(PENDING_STATES).not.toContain(decided);
-    expect([...PENDING_STATES].sort()).toEqual(['submitted', ...OPEN_STATES].sort());
+    expect([...PENDING_STATES].sort()).toEqual(['submitted', 'intake_supplement', ...OPEN_STATES].sort());
   });
 
   test('every event type (STEP_OVERDUE too) has a label, and every user event a button text', () => {

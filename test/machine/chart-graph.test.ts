@@ -23,6 +23,7 @@ import { AFTER_DUE, ev, input } from '../support/chart-fixtures';
 /** What each lifecycle state may ever allow in chart version 1 (guards may narrow it further). */
 const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
   submitted: ['RECEIVE', 'REFUSE', 'WITHDRAW'],
+  intake_supplement: [],
   refused_intake: [],
   received: ['ASSIGN', 'ISSUE_APOLOGY', 'WITHDRAW', 'DEADLINE_APPROACHING', 'DEADLINE_PASSED', 'CALENDAR_CHANGED'],
   assigned: [
@@ -66,6 +67,7 @@ const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
 const noWithdraw = (types: DossierEventType[]) => types.filter((t) => t !== 'WITHDRAW');
 const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
   submitted: [...noWithdraw(MAY_ALLOW_V1.submitted), 'REQUEST_WITHDRAWAL'],
+  intake_supplement: [],
   refused_intake: [],
   received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
   assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
@@ -76,6 +78,13 @@ const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
   returned: [],
   withdrawal_requested: ['WITHDRAW'],
   withdrawn: [],
+};
+
+/** Version 3: intake is its own step: before receipt the counter may guide the applicant to complete the dossier (form 02). */
+const MAY_ALLOW_V3: Record<LifecycleState, DossierEventType[]> = {
+  ...MAY_ALLOW_V2,
+  submitted: [...MAY_ALLOW_V2.submitted, 'REQUEST_SUPPLEMENT'],
+  intake_supplement: ['RESUBMIT', 'REQUEST_WITHDRAWAL'],
 };
 
 const SAMPLES: DossierEvent[] = [
@@ -98,6 +107,7 @@ const SAMPLES: DossierEvent[] = [
   ev.stepOverdue(),
   ev.requestWithdrawal(),
   ev.exemption(),
+  ev.resubmit(),
 ];
 
 function key(s: DossierSnapshot): string {
@@ -116,8 +126,9 @@ function key(s: DossierSnapshot): string {
 }
 
 describe.each([
-  { version: 1, MAY_ALLOW: MAY_ALLOW_V1, unreachable: ['withdrawal_requested'] },
-  { version: CURRENT_CHART_VERSION, MAY_ALLOW: MAY_ALLOW_V2, unreachable: [] as string[] },
+  { version: 1, MAY_ALLOW: MAY_ALLOW_V1, unreachable: ['withdrawal_requested', 'intake_supplement'] },
+  { version: 2, MAY_ALLOW: MAY_ALLOW_V2, unreachable: ['intake_supplement'] },
+  { version: CURRENT_CHART_VERSION, MAY_ALLOW: MAY_ALLOW_V3, unreachable: [] as string[] },
 ])('paths generated from chart version $version', ({ version, MAY_ALLOW, unreachable }) => {
   const chart = chartFor(version);
   const edges = adjacencyMapToArray(
@@ -177,6 +188,16 @@ describe.each([
       if (lifecycleOf(e.nextState) !== 'withdrawn' || lifecycleOf(e.state) === 'withdrawn') continue;
       expect(e.state.context.result).toBeNull();
       if (version >= 2) expect(lifecycleOf(e.state)).toBe('withdrawal_requested');
+    }
+  });
+
+  test('no path gives an official code or starts the clock at an intake guidance or refusal (intake is not receipt)', () => {
+    for (const s of states) {
+      if (!['submitted', 'intake_supplement', 'refused_intake'].includes(lifecycleOf(s))) continue;
+      expect(s.context.receivedAt).toBeNull();
+      expect(s.context.clock).toEqual([]);
+      expect(s.context.dueAt).toBeNull();
+      expect(timelinessStateOf(s)).toBe('not_started');
     }
   });
 

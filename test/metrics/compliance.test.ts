@@ -366,6 +366,11 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
       refusedIntake: 1,
       refused: 2,
       lateSupplementRequests: 0,
+      exempted: 0,
+      pauseExtended: 1,
+      pauseExtensionMsSum: 27000000,
+      intakeAnsweredLate: 0,
+      intakeOverdueWaiting: 0,
       pending: 5,
       pendingNotYetDue: 1,
       pendingDueSoon: 1,
@@ -580,7 +585,7 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
                 ? Boolean(raw)
                 : typeof v === 'number'
                   ? Number(raw)
-                  : k.endsWith('_at')
+                  : k.endsWith('_at') || k.endsWith('_by')
                     ? new Date(raw as string).toISOString()
                     : raw;
           return [k, value];

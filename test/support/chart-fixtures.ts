@@ -46,6 +46,12 @@ export const ev = {
     countedFrom: at,
     calendarVersion: 1,
   }),
+  resubmit: (at = '2026-03-04T01:00:00.000Z'): DossierEvent => ({
+    type: 'RESUBMIT',
+    at,
+    by: CLERK,
+    intakeDueBy: '2026-03-05T02:00:00.000Z',
+  }),
   assign: (at = '2026-03-03T04:00:00.000Z'): DossierEvent => ({ type: 'ASSIGN', at, by: LEADER, unit: 'VHXH', assignee: 'specialist' }),
   complete: (at = '2026-03-04T04:00:00.000Z'): DossierEvent => ({ type: 'COMPLETE_STEP', at, by: OFFICER }),
   sendBack: (at = '2026-03-04T05:00:00.000Z'): DossierEvent => ({ type: 'RETURN_STEP', at, by: LEADER, reason: 'thiếu chữ ký' }),

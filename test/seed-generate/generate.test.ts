@@ -58,6 +58,11 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
         handling_unit: raw.handling_unit ?? null,
         handling_officer: raw.handling_officer ?? null,
         late_supplement_at: toIsoOrNull(raw.late_supplement_at),
+        intake_due_by: toIsoOrNull(raw.intake_due_by),
+        intake_answered_at: toIsoOrNull(raw.intake_answered_at),
+        intake_late_at: toIsoOrNull(raw.intake_late_at),
+        pause_extension_ms: raw.pause_extension_ms === null ? null : Number(raw.pause_extension_ms),
+        first_exemption_at: toIsoOrNull(raw.first_exemption_at),
         next_check_at: row.next_check_at,
       }).toEqual({ ...m, next_check_at: nextCheckAt(snapshot, cal, cal.officeDayMs) });
     }

@@ -81,6 +81,9 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   WITHDRAW: 'Rút hồ sơ',
   REQUEST_WITHDRAWAL: 'Công dân yêu cầu rút hồ sơ',
   RECORD_EXEMPTION: 'Được miễn trừ trách nhiệm do trễ hạn',
+  ATTACH_DOCUMENT: 'Đính kèm tài liệu',
+  REPLACE_DOCUMENT: 'Thay thế tài liệu (phiên bản mới)',
+  REUSE_DOCUMENT: 'Sử dụng lại tài liệu đã số hóa',
   DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
   DEADLINE_PASSED: 'Quá hạn (hệ thống)',
   STEP_OVERDUE: 'Bước xử lý quá thời hạn của bước (hệ thống)',
@@ -105,6 +108,9 @@ export const ACTION_LABELS: Record<UserEventType, string> = {
   WITHDRAW: 'Rút hồ sơ',
   REQUEST_WITHDRAWAL: 'Yêu cầu rút hồ sơ',
   RECORD_EXEMPTION: 'Ghi nhận miễn trừ',
+  ATTACH_DOCUMENT: 'Đính kèm tài liệu',
+  REPLACE_DOCUMENT: 'Thay thế tài liệu',
+  REUSE_DOCUMENT: 'Sử dụng lại tài liệu',
 };
 
 /** The button that ends a dossier after the applicant asked to stop (chart version 2 on): the stop notice, not a plain withdrawal. */
@@ -203,6 +209,7 @@ export const ISSUE_LABELS = {
   not_after_current_due: 'Ngày hẹn mới phải sau ngày hẹn hiện tại',
   not_after_today: 'Ngày hẹn mới phải sau hôm nay',
   reason_not_allowed: 'Thủ tục này không cho phép lý do này',
+  upload_expired: 'Tệp tải lên đã hết hạn lưu tạm, hãy tải lên lại',
   invalid: 'Không hợp lệ',
 } as const;
 export type IssueCode = keyof typeof ISSUE_LABELS;

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger';
+import { DEFAULT_ACCEPTED_TYPES, KNOWN_TYPES } from '../machines/documents/media-type';
 import { DURABLE_SQLITE_SYNCHRONOUS, SQLITE_SYNCHRONOUS_MODES } from './store/db';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -95,6 +96,54 @@ export const ConfigSchema = z
     MOTCUA_OUTBOX_MAX_DELAY_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     /** how long one delivery attempt may take */
     MOTCUA_OUTBOX_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** where document files live: `local` (a directory, default) or `s3` (an S3-compatible object store shared by instances) */
+    MOTCUA_BLOB_STORE: z.enum(['local', 's3']).default('local'),
+    /** local store: the directory; unset = `blobs/` next to the SQLite database (`./data/blobs` with PostgreSQL) */
+    MOTCUA_BLOB_DIR: z.string().min(1).optional(),
+    /** s3 store: the endpoint URL (unset = AWS itself), region, bucket, optional key prefix and credentials */
+    MOTCUA_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    MOTCUA_S3_REGION: z.string().min(1).default('us-east-1'),
+    MOTCUA_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name (3–63 lower-case letters, digits, dots, hyphens)')
+      .optional(),
+    MOTCUA_S3_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{0,200}$/)
+      .default(''),
+    MOTCUA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    MOTCUA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** path-style addressing (MinIO and most self-hosted servers); `0` for virtual-hosted buckets */
+    MOTCUA_S3_FORCE_PATH_STYLE: flag.default(true),
+    /** s3 store: where uploads are staged while they are hashed and checked; unset = `upload-staging/` next to the SQLite database (`./data/upload-staging`) */
+    MOTCUA_UPLOAD_STAGING_DIR: z.string().min(1).optional(),
+    /** largest accepted file, in bytes (default 256 MiB) */
+    MOTCUA_UPLOAD_MAX_FILE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5 * 1024 ** 3)
+      .default(256 * 1024 ** 2),
+    /** largest total of one dossier's current documents, in bytes (default 1 GiB) */
+    MOTCUA_UPLOAD_MAX_DOSSIER_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(1024 ** 3),
+    /** accepted media types, decided from the file's bytes (comma-separated; default PDF, JPEG, PNG and XML) */
+    MOTCUA_UPLOAD_TYPES: z
+      .string()
+      .transform((v) => v.split(',').map((t) => t.trim()))
+      .pipe(z.array(z.enum(KNOWN_TYPES)).min(1))
+      .default([...DEFAULT_ACCEPTED_TYPES]),
+    /** hours an uploaded file may stay unreferenced before the cleanup job removes it (default 24) */
+    MOTCUA_BLOB_GRACE_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24),
+    /** how often the cleanup job runs; 0 turns it off (default hourly) */
+    MOTCUA_BLOB_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   })
   .superRefine((c, ctx) => {
     // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.
@@ -112,6 +161,9 @@ export const ConfigSchema = z
         path: ['PUBLIC_BASE_URL'],
         message: 'required with NODE_ENV=production: the printed receipt links to it',
       });
+    }
+    if (c.MOTCUA_BLOB_STORE === 's3' && c.MOTCUA_S3_BUCKET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['MOTCUA_S3_BUCKET'], message: 'required with MOTCUA_BLOB_STORE=s3' });
     }
     if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });

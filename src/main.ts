@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEngineContext, dbOptionsFromConfig } from './app/engine-factory';
+import { blobStoreFromConfig } from './app/blob-store-factory';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
 import { answerClientErrors } from './http/client-error';
@@ -16,6 +17,7 @@ import { CheckpointJob } from './jobs/checkpoint-job';
 import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { NotifyLogPruneJob } from './jobs/notify-log-prune';
 import { createOutbox } from './outbox/wiring';
+import { BlobCleanupJob } from './jobs/blob-cleanup';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
     apologyLeadMs: config.MOTCUA_APOLOGY_WARNING_WORKING_HOURS ? config.MOTCUA_APOLOGY_WARNING_WORKING_HOURS * 3_600_000 : undefined,
+    blobs: blobStoreFromConfig(config),
+    maxDossierBytes: config.MOTCUA_UPLOAD_MAX_DOSSIER_BYTES,
   });
   await reportDurability(ctx.db, logger);
   if (config.MOTCUA_DEMO) {
@@ -88,6 +92,11 @@ async function main(): Promise<void> {
   notifyLogPrune.start(3_600_000, (err) => logger.error({ err, job: 'notify-log-prune' }, 'pruning the message log failed'));
   const outbox = await createOutbox(ctx, config, logger);
   if (config.MOTCUA_OUTBOX_POLL_MS > 0) outbox.dispatcher.start();
+  const blobCleanup = new BlobCleanupJob(ctx, config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000);
+  if (config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS > 0)
+    blobCleanup.start(config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS, (err) =>
+      logger.error({ err, job: 'blob-cleanup' }, 'document cleanup failed'),
+    );
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
   const server = http.createServer(app);
   answerClientErrors(server); // requests Node's parser refuses get the API's JSON error, not a bare 400
@@ -111,6 +120,7 @@ async function main(): Promise<void> {
       rateLimitPrune.stop(),
       notifyLogPrune.stop(),
       outbox.dispatcher.stop(),
+      blobCleanup.stop(),
     ]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();

@@ -22,6 +22,7 @@ import * as intakePauseExemption from './20261205000100_intake_pause_exemption_m
 import * as lateSupplements from './20261204000302_late_supplements';
 import * as outbox from './20261205000600_outbox';
 import * as notifications from './20261205000700_notifications';
+import * as documents from './20261205000800_documents';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000600_outbox', outbox],
   ['20261205000700_notifications', notifications],
   ['20261205000100_intake_pause_exemption_metrics', intakePauseExemption],
+  ['20261205000800_documents', documents],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

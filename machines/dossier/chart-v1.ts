@@ -86,6 +86,8 @@ export const dossierSetup = setup({
       (context.finalTimeliness !== 'late' || context.apologies.length > 0 || (context.exemptions?.length ?? 0) > 0),
     /** One exemption per dossier, once it has a due date (version 2). */
     exemptionAllowed: ({ context }) => context.dueAt !== null && (context.exemptions?.length ?? 0) === 0,
+    /** A document can be replaced once there is one (issue 14). */
+    hasDocuments: ({ context }) => (context.documents?.length ?? 0) > 0,
   },
   actions: {
     receive: assign(({ context, event }) => {
@@ -100,6 +102,7 @@ export const dossierSetup = setup({
       // The official code is given at receipt; until then the dossier is known by its submission reference.
       return {
         ...(e.code !== undefined ? { code: e.code } : {}),
+        ...(e.digitisation !== undefined ? { receiptDigitisation: e.digitisation } : {}),
         receivedAt: e.at,
         dueAt: e.dueAt,
         originalDueAt: e.dueAt,
@@ -185,8 +188,60 @@ export const dossierSetup = setup({
           signer: e.signer,
           reason: null,
           digitised: e.digitised,
+          ...(e.document ? { documentId: e.document.documentId } : {}),
         },
         finalTimeliness: classifyTimeliness(e.at, context.originalDueAt!),
+        ...(e.document
+          ? {
+              documents: [
+                ...(context.documents ?? []),
+                {
+                  id: e.document.documentId,
+                  kind: 'result' as const,
+                  component: null,
+                  form: e.document.form,
+                  versions: [{ version: 1, file: e.document.file, at: e.at, by: e.by.username, reason: null, reusedFrom: null }],
+                },
+              ],
+            }
+          : {}),
+      };
+    }),
+    attachDocument: assign(({ context, event }) => {
+      const e = expect(event, 'ATTACH_DOCUMENT');
+      const version = { version: 1, file: e.file, at: e.at, by: e.by.username, reason: null, reusedFrom: null };
+      return {
+        documents: [
+          ...(context.documents ?? []),
+          { id: e.documentId, kind: e.kind, component: e.component, form: null, versions: [version] },
+        ],
+      };
+    }),
+    reuseDocument: assign(({ context, event }) => {
+      const e = expect(event, 'REUSE_DOCUMENT');
+      const version = { version: 1, file: e.file, at: e.at, by: e.by.username, reason: null, reusedFrom: e.source };
+      return {
+        documents: [
+          ...(context.documents ?? []),
+          { id: e.documentId, kind: 'component' as const, component: e.component, form: null, versions: [version] },
+        ],
+      };
+    }),
+    replaceDocument: assign(({ context, event }) => {
+      const e = expect(event, 'REPLACE_DOCUMENT');
+      // A new version beside the old ones: a replaced file stays in the history (and in the store).
+      return {
+        documents: (context.documents ?? []).map((d) =>
+          d.id === e.documentId
+            ? {
+                ...d,
+                versions: [
+                  ...d.versions,
+                  { version: e.version, file: e.file, at: e.at, by: e.by.username, reason: e.reason, reusedFrom: null },
+                ],
+              }
+            : d,
+        ),
       };
     }),
     refuseResult: assign(({ context, event }) => {

@@ -6,7 +6,9 @@
  *   notice (Thông báo dừng giải quyết hồ sơ) then ends it in `withdrawn` (status 8). WITHDRAW straight from an
  *   open state is no longer accepted;
  * - `RECORD_EXEMPTION`: a leader's approved exemption (force majeure or the applicant's fault), the only other
- *   way than an apology for a late result to be handed back.
+ *   way than an apology for a late result to be handed back;
+ * - documents (issue 14): `ATTACH_DOCUMENT`, `REPLACE_DOCUMENT`, `REUSE_DOCUMENT` in the open states before a
+ *   result (events no stored dossier had before, so stored dossiers replay unchanged).
  * Built from version 1's configuration, so an event added to version 1's states reaches version 2 too.
  */
 import { dossierChartV1, dossierSetup } from './chart-v1';
@@ -30,8 +32,20 @@ const WITHDRAWABLE = ['submitted', 'received', 'assigned', 'processing', 'awaiti
 /** States in which a leader may record an exemption (the dossier has a due date). */
 const EXEMPTABLE = ['received', 'assigned', 'processing', 'awaiting_supplement', 'paused', 'result'];
 
+/**
+ * States in which documents are attached, replaced (a new version with a reason) or reused by reference
+ * (issue 14): while the application is with the office, before a result. A result document comes with
+ * RECORD_RESULT; nothing is attached once the dossier is closed.
+ */
+const DOCUMENT_STATES = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused'];
+const DOCUMENT_EVENTS = {
+  ATTACH_DOCUMENT: { actions: 'attachDocument' },
+  REUSE_DOCUMENT: { actions: 'reuseDocument' },
+  REPLACE_DOCUMENT: { guard: 'hasDocuments', actions: 'replaceDocument' },
+};
+
 function v2State(name: string, state: StateConfig): StateConfig {
-  const on: Record<string, unknown> = { ...(state.on ?? {}) };
+  const on: Record<string, unknown> = { ...(state.on ?? {}), ...(DOCUMENT_STATES.includes(name) ? DOCUMENT_EVENTS : {}) };
   if (WITHDRAWABLE.includes(name)) {
     delete on.WITHDRAW;
     on.REQUEST_WITHDRAWAL = REQUEST_WITHDRAWAL;

@@ -20,6 +20,64 @@ export type ExemptionReason = (typeof EXEMPTION_REASONS)[number];
 export const WITHDRAWAL_CHANNELS = ['counter', 'post', 'online'] as const;
 export type WithdrawalChannel = (typeof WITHDRAWAL_CHANNELS)[number];
 
+/** What a stored document is for: a component of the application, a working document of the office, or the result. */
+export const DOCUMENT_KINDS = ['component', 'working', 'result'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+/** A result document is the electronic original (the applicant may download it) or a digitised copy of a paper one. */
+export const RESULT_FORMS = ['electronic_original', 'digitised_copy'] as const;
+export type ResultForm = (typeof RESULT_FORMS)[number];
+
+/** A stored file as an event names it: its content hash (so the event's hash covers the file), size, type and the name shown. */
+export interface FileRef {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  name: string;
+}
+
+/** Where a reused document came from: an earlier dossier of the same applicant. */
+export interface DocumentSource {
+  dossierCode: string;
+  documentId: string;
+  version: number;
+}
+
+export interface DocumentVersion {
+  version: number;
+  file: FileRef;
+  at: Instant;
+  by: string;
+  /** why this version replaced the previous one (null for the first) */
+  reason: string | null;
+  reusedFrom: DocumentSource | null;
+}
+
+export interface DossierDocument {
+  /** d1, d2, … in the order attached */
+  id: string;
+  kind: DocumentKind;
+  /** the index of the procedure's required document this is the scan of (kind component), else null */
+  component: number | null;
+  /** result documents only */
+  form: ResultForm | null;
+  /** every version, oldest first; nothing is ever overwritten */
+  versions: DocumentVersion[];
+}
+
+/** How completely the application was digitised when it was received (the digitisation rate counts it). */
+export interface ReceiptDigitisation {
+  /** required documents of the procedure version */
+  required: number;
+  /** of them, with a stored file at receipt (scanned or reused) */
+  digitised: number;
+  /** of those, reused from an earlier dossier */
+  reused: number;
+  /** indexes of required documents without a file */
+  missing: number[];
+  /** why some are missing, when the procedure requires digitisation */
+  reason: string | null;
+}
+
 export interface ActorRef {
   username: string;
   unit: string | null;
@@ -114,6 +172,8 @@ export interface ResultRecord {
   signer: string | null;
   reason: string | null;
   digitised: boolean;
+  /** the result document's id among the documents (absent before issue 14 or when none was stored) */
+  documentId?: string | null;
 }
 
 export interface ApologyRecord {
@@ -190,6 +250,10 @@ export interface DossierContext {
   withdrawalRequest?: WithdrawalRequest | null;
   /** chart version 3 on: the intake step before receipt, absent in earlier versions */
   intake?: IntakeRecord;
+  /** stored documents (absent in snapshots from before issue 14, which have none) */
+  documents?: DossierDocument[];
+  /** recorded by RECEIVE since issue 14 */
+  receiptDigitisation?: ReceiptDigitisation | null;
 }
 
 interface Stamp {
@@ -216,6 +280,8 @@ export type DossierEvent =
       code?: string;
       /** how the applicant chose to be told, with the consent (absent when not asked: no messages) */
       notification?: NotificationChoice;
+      /** how completely the application is digitised (absent before issue 14) */
+      digitisation?: ReceiptDigitisation;
     } & Stamp &
       DeadlineStamp)
   | ({ type: 'ASSIGN'; unit: string; assignee: string | null } & Stamp)
@@ -256,6 +322,23 @@ export type DossierEvent =
       documentDate: string;
       signer: string;
       digitised: boolean;
+      /** the signed result document stored with the result (absent before issue 14 or when none is stored) */
+      document?: { documentId: string; file: FileRef; form: ResultForm };
+    } & Stamp)
+  | ({
+      type: 'ATTACH_DOCUMENT';
+      documentId: string;
+      kind: DocumentKind;
+      component: number | null;
+      file: FileRef;
+    } & Stamp)
+  | ({ type: 'REPLACE_DOCUMENT'; documentId: string; version: number; file: FileRef; reason: string } & Stamp)
+  | ({
+      type: 'REUSE_DOCUMENT';
+      documentId: string;
+      component: number;
+      file: FileRef;
+      source: DocumentSource;
     } & Stamp)
   | ({ type: 'REFUSE'; reason: string; signer?: string | null } & SignerStamp & Stamp)
   | ({
@@ -316,6 +399,9 @@ export const USER_EVENT_TYPES = [
   'REQUEST_WITHDRAWAL',
   'WITHDRAW',
   'RECORD_EXEMPTION',
+  'ATTACH_DOCUMENT',
+  'REPLACE_DOCUMENT',
+  'REUSE_DOCUMENT',
 ] as const satisfies readonly DossierEventType[];
 
 export const SYSTEM_EVENT_TYPES = [

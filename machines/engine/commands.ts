@@ -5,8 +5,8 @@
  * Unknown fields are rejected (strict objects), so a typo never silently drops data.
  */
 import { z } from 'zod';
-import { EXEMPTION_REASONS, WITHDRAWAL_CHANNELS } from '../dossier/types';
 import { NOTIFY_CHANNELS } from '../notify/channels';
+import { DOCUMENT_KINDS, EXEMPTION_REASONS, RESULT_FORMS, WITHDRAWAL_CHANNELS, type DocumentSource, type FileRef } from '../dossier/types';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -77,6 +77,27 @@ export const DocumentSchema = z.strictObject({
   copies: z.int().min(1).max(100).default(1),
 });
 
+/** A file uploaded with POST /api/uploads, named by the SHA-256 the upload answered. */
+export const Sha256Schema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected the SHA-256 (64 lower-case hex digits) POST /api/uploads answered')
+  .describe('SHA-256 of a file uploaded with POST /api/uploads');
+/** The name a file is shown and downloaded under (never used as a path). */
+export const FileNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters');
+export const DocumentIdSchema = z.string().regex(/^d[1-9][0-9]{0,3}$/, 'expected a document id like "d1"');
+/** Index of the procedure's required document (0 = the first of GET /api/procedures/{code}'s requiredDocuments). */
+const componentIndex = z.int().min(0).max(99);
+
+export const AttachmentSchema = z.strictObject({ component: componentIndex, sha256: Sha256Schema, name: FileNameSchema });
+/** Why required documents are not digitised at receipt (required then when the procedure requires digitisation). */
+const digitisationNote = z.string().trim().min(1).max(2000).optional();
+
 export const SubmissionSchema = z
   .strictObject({
     procedureCode: text(32),
@@ -92,6 +113,9 @@ export const SubmissionSchema = z
       .describe(
         'counter only: false registers the dossier for the intake check without receiving it (no official code, no clock), so the counter can then receive it, guide the applicant to complete it (REQUEST_SUPPLEMENT, form 02) or refuse it (REFUSE, form 03); default true at the counter. Online and postal dossiers always wait for a clerk.',
       ),
+    /** scans of the required documents, uploaded first (attached before the receipt) */
+    attachments: z.array(AttachmentSchema).max(100).optional(),
+    digitisationNote,
   })
   .superRefine((v, ctx) => {
     if (!v.notification) return;
@@ -115,7 +139,7 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 const note = z.string().trim().max(2000).optional();
 
 export const CommandSchemas = {
-  RECEIVE: z.strictObject({ note, notification: NotificationRequestSchema.optional() }),
+  RECEIVE: z.strictObject({ note, notification: NotificationRequestSchema.optional(), digitisationNote }),
   ASSIGN: z.strictObject({ unit: text(64).optional(), assignee: text(64).nullable().optional(), note }),
   COMPLETE_STEP: z.strictObject({ note }),
   RETURN_STEP: z.strictObject({ reason: text(2000) }),
@@ -133,6 +157,8 @@ export const CommandSchemas = {
     documentDate: localDate,
     signer: text(200),
     digitised: z.boolean().default(true),
+    /** the signed result document, uploaded first; required when the procedure requires a digitised result */
+    document: z.strictObject({ sha256: Sha256Schema, name: FileNameSchema, form: z.enum(RESULT_FORMS) }).optional(),
   }),
   REFUSE: z.strictObject({
     reason: text(2000),
@@ -169,6 +195,20 @@ export const CommandSchemas = {
     explanation: text(2000),
     reference: z.strictObject({ number: text(64), date: localDate }).optional(),
   }),
+  /** a stored file (uploaded first) as a component of the application or a working document of the office */
+  ATTACH_DOCUMENT: z.strictObject({
+    kind: z.enum(DOCUMENT_KINDS.filter((k) => k !== 'result') as ['component', 'working']).default('component'),
+    component: componentIndex.optional().describe('required with kind "component": which required document this is'),
+    sha256: Sha256Schema,
+    name: FileNameSchema,
+  }),
+  /** a new version of a document, with the reason; the old version stays */
+  REPLACE_DOCUMENT: z.strictObject({ documentId: DocumentIdSchema, sha256: Sha256Schema, name: FileNameSchema, reason: text(2000) }),
+  /** a document of an earlier dossier of the same applicant, attached by reference instead of scanning again */
+  REUSE_DOCUMENT: z.strictObject({
+    component: componentIndex,
+    source: z.strictObject({ dossierCode: text(96), documentId: DocumentIdSchema }),
+  }),
 } as const;
 
 export type UserEventType = keyof typeof CommandSchemas;
@@ -177,9 +217,15 @@ interface ResolvedSigner {
   signerTitle?: string;
   signerUsername?: string;
 }
+/** What the service adds once it has found the uploaded files (and a reused document's source) in the store. */
+interface ResolvedFiles {
+  file?: FileRef;
+  source?: DocumentSource;
+}
 export type Command = {
   [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> &
-    (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown);
+    (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown) &
+    (K extends 'ATTACH_DOCUMENT' | 'REPLACE_DOCUMENT' | 'REUSE_DOCUMENT' | 'RECORD_RESULT' ? ResolvedFiles : unknown);
 }[UserEventType];
 
 export function isUserEventType(t: string): t is UserEventType {

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'PRECONDITION_REQUIRED'
   | 'RATE_LIMITED'
-  | 'INVARIANT_VIOLATION';
+  | 'INVARIANT_VIOLATION'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 export interface FieldIssue {
   field: string;

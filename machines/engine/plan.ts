@@ -32,6 +32,8 @@ import { identityColumns, projectSnapshot } from './projection';
 import { termsOf } from '../procedures/terms';
 import { stampCommand } from './stamp';
 import { intakeDueBy } from './intake';
+import { documentRulesOf } from '../documents/rules';
+import type { FileRef } from '../dossier/types';
 
 export const SYSTEM_ACTOR: ActorRef = { username: 'system', unit: null };
 
@@ -179,6 +181,10 @@ export interface SubmissionInput {
   at: string;
   chartVersion: number;
   cal: Calendar;
+  /** the uploaded files of `sub.attachments`, in the same order (found in the store by the service) */
+  files?: readonly FileRef[];
+  /** the centre's per-dossier limit on documents, in bytes */
+  maxDossierBytes?: number;
 }
 
 export interface StartedSubmission {
@@ -215,14 +221,32 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
     ...dueBy,
   };
   const pending: PendingEvent[] = [{ type: 'SUBMIT', payload: submitPayload as unknown as Record<string, unknown>, at, by: actor }];
-  if (receivedAtSubmission(sub)) {
-    const receive = stampCommand(
-      sub.notification ? { type: 'RECEIVE', notification: sub.notification } : { type: 'RECEIVE' },
+  const rules = documentRulesOf(input.def, input.maxDossierBytes);
+  // The scans come with the application: attached before the receipt, which then records how complete they are.
+  (sub.attachments ?? []).forEach((a, i) => {
+    const attach = stampCommand(
+      { type: 'ATTACH_DOCUMENT', kind: 'component', component: a.component, sha256: a.sha256, name: a.name, file: input.files?.[i] },
       snapshot.context,
       at,
       actor,
       cal,
-      { applicant: sub.applicant },
+      { documents: rules },
+    );
+    snapshot = stepChart(chart, snapshot, attach);
+    pending.push(pendingOf(attach));
+  });
+  if (receivedAtSubmission(sub)) {
+    const receive = stampCommand(
+      {
+        type: 'RECEIVE',
+        ...(sub.notification ? { notification: sub.notification } : {}),
+        ...(sub.digitisationNote ? { digitisationNote: sub.digitisationNote } : {}),
+      },
+      snapshot.context,
+      at,
+      actor,
+      cal,
+      { applicant: sub.applicant, documents: rules },
     );
     snapshot = stepChart(chart, snapshot, receive);
     pending.push(pendingOf(receive));

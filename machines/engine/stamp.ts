@@ -10,6 +10,16 @@ import { validationFailed, type FieldIssue } from './errors';
 import { pausedSinceClockStart } from './pauses';
 import { resolveNotification } from '../notify/channels';
 import { intakeDueBy } from './intake';
+import type { FileRef } from '../dossier/types';
+import {
+  checkComponent,
+  checkDossierBytes,
+  checkResultDocument,
+  documentsOf,
+  nextDocumentId,
+  receiptDigitisation,
+  type DocumentRules,
+} from '../documents/rules';
 
 /** Close of the working day before `date`'s day: the latest moment an apology is on time by default. */
 export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
@@ -34,6 +44,14 @@ export const DEFAULT_SUPPLEMENT_WINDOW_DAYS = 3;
 export interface StampExtras {
   code?: string;
   applicant?: { phone: string; email?: string };
+  /** the procedure version's document rules (issue 14); absent, documents are not checked against the procedure */
+  documents?: DocumentRules;
+}
+
+function fileOf(cmd: { file?: FileRef }): FileRef {
+  // the service resolves every uploaded file before the command reaches the engine
+  if (!cmd.file) throw validationFailed([{ field: 'sha256', reason: 'no uploaded file with this SHA-256' }]);
+  return cmd.file;
 }
 
 export function stampCommand(
@@ -57,6 +75,10 @@ export function stampCommand(
         if ('issue' in resolved) throw validationFailed([resolved.issue]);
         notification = { notification: resolved.choice };
       }
+      const digitisation =
+        cmd.type === 'RECEIVE' && extras.documents
+          ? { digitisation: receiptDigitisation(ctx, extras.documents, cmd.digitisationNote) }
+          : {};
       return {
         type: cmd.type,
         ...base,
@@ -65,6 +87,7 @@ export function stampCommand(
         countedFrom: due.countedFrom,
         calendarVersion: due.calendarVersion,
         ...notification,
+        ...digitisation,
       };
     }
     case 'RESUBMIT':
@@ -127,15 +150,44 @@ export function stampCommand(
         calendarVersion: cal.version,
       };
     }
-    case 'RECORD_RESULT':
+    case 'RECORD_RESULT': {
+      checkResultDocument(cmd.document !== undefined, extras.documents);
+      const document = cmd.document ? { documentId: nextDocumentId(ctx), file: fileOf(cmd), form: cmd.document.form } : undefined;
+      if (document) checkDossierBytes(ctx, document.file, extras.documents);
       return {
         type: 'RECORD_RESULT',
         ...base,
         documentNumber: cmd.documentNumber,
         documentDate: cmd.documentDate,
         signer: cmd.signer,
-        digitised: cmd.digitised,
+        // a result stored as a file is digitised whatever the flag said
+        digitised: document ? true : cmd.digitised,
+        ...(document ? { document } : {}),
       };
+    }
+    case 'ATTACH_DOCUMENT': {
+      const file = fileOf(cmd);
+      const component = cmd.kind === 'component' ? checkComponent(cmd.component, extras.documents) : null;
+      if (cmd.kind !== 'component' && cmd.component !== undefined)
+        throw validationFailed([{ field: 'component', reason: 'only a component of the application names one' }]);
+      checkDossierBytes(ctx, file, extras.documents);
+      return { type: 'ATTACH_DOCUMENT', ...base, documentId: nextDocumentId(ctx), kind: cmd.kind, component, file };
+    }
+    case 'REPLACE_DOCUMENT': {
+      const doc = documentsOf(ctx).find((d) => d.id === cmd.documentId);
+      if (!doc) throw validationFailed([{ field: 'documentId', reason: 'no such document in this dossier' }]);
+      if (doc.kind === 'result') throw validationFailed([{ field: 'documentId', reason: 'a result document is not replaced' }]);
+      const file = fileOf(cmd);
+      checkDossierBytes(ctx, file, extras.documents, doc);
+      return { type: 'REPLACE_DOCUMENT', ...base, documentId: doc.id, version: doc.versions.length + 1, file, reason: cmd.reason };
+    }
+    case 'REUSE_DOCUMENT': {
+      const file = fileOf(cmd);
+      if (!cmd.source) throw validationFailed([{ field: 'source', reason: 'no such document to reuse' }]);
+      const component = checkComponent(cmd.component, extras.documents);
+      checkDossierBytes(ctx, file, extras.documents);
+      return { type: 'REUSE_DOCUMENT', ...base, documentId: nextDocumentId(ctx), component, file, source: cmd.source };
+    }
     case 'REFUSE':
       // A written refusal after receipt is a result: it names who signed it. At intake the receiving officer signs form 03.
       if (ctx.receivedAt !== null && !cmd.signer)

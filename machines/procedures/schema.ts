@@ -105,6 +105,12 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
       })
       .default({ maxReappointments: 1, deadline: 'one_working_day_before' }),
     pauseReasons: z.array(z.enum(PAUSE_REASONS)).default(['verification', 'applicant_request', 'other']),
+    /**
+     * Digitisation the provincial plans require (Decree 107/2021, Circular 01/2023): `components`, every required
+     * document is stored as a file at receipt (or its absence explained); `result`, the result is recorded with its
+     * signed result document. Absent: neither is enforced.
+     */
+    digitisation: z.strictObject({ components: z.boolean(), result: z.boolean() }).optional(),
     /** local "HH:MM" cut-off that overrides the centre's 15:00 */
     cutoff: z.string().regex(HH_MM, { error: 'cutoff must be a local time "HH:MM"' }).optional(),
   });

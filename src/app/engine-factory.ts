@@ -10,6 +10,8 @@ import type { Config } from '../config';
 import { systemClock, type Clock } from '../engine/clock';
 import { DossierEngine } from '../engine/engine';
 import { CalendarProvider, ProcedureProvider } from '../engine/reference-data';
+import { LocalBlobStore, type BlobStore } from '../store/blob-store';
+import { besideDatabase } from './blob-store-factory';
 
 export interface EngineContext {
   db: Db;
@@ -17,6 +19,8 @@ export interface EngineContext {
   engine: DossierEngine;
   calendars: CalendarProvider;
   procedures: ProcedureProvider;
+  /** where document files live (MOTCUA_BLOB_STORE) */
+  blobs: BlobStore;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,10 @@ export interface EngineOptions extends DbOptions {
   apologyLeadMs?: number;
   /** number dossiers at submission, as before issue 12 (replaying generated histories only; see EngineDeps) */
   codeAtSubmission?: boolean;
+  /** the largest total of a dossier's current documents, in bytes (MOTCUA_UPLOAD_MAX_DOSSIER_BYTES) */
+  maxDossierBytes?: number;
+  /** the document store; default a local directory `blobs/` next to the database (src/app/blob-store-factory.ts) */
+  blobs?: BlobStore;
 }
 
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
@@ -68,6 +76,19 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
     dueSoonThresholdMs: opts.dueSoonThresholdMs,
     apologyLeadMs: opts.apologyLeadMs,
     codeAtSubmission: opts.codeAtSubmission,
+    maxDossierBytes: opts.maxDossierBytes,
   });
-  return { db, clock, engine, calendars, procedures, close: () => db.destroy() };
+  const blobs = opts.blobs ?? new LocalBlobStore(besideDatabase(opts.url, 'blobs'));
+  return {
+    db,
+    clock,
+    engine,
+    calendars,
+    procedures,
+    blobs,
+    close: async () => {
+      await blobs.close();
+      await db.destroy();
+    },
+  };
 }

@@ -27,12 +27,16 @@ import {
   setNextCheck,
   updateDossier,
   type DossierRow,
+  type EventRow,
 } from '../store/dossier-store';
 import { inTransaction, type Db, type Tx } from '../store/db';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
-import { isMotcuaError, notFound, transitionNotAllowed, versionConflict } from '../../machines/engine/errors';
+import { isMotcuaError, notFound, transitionNotAllowed, validationFailed, versionConflict } from '../../machines/engine/errors';
+import { DOCUMENT_RULE_EVENTS, documentRulesOf, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
+import type { FileRef } from '../../machines/dossier/types';
+import { insertDocumentRefs, touchBlob } from '../store/document-store';
 import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
@@ -82,6 +86,8 @@ export interface EngineDeps {
    * generator's); a live centre never sets it.
    */
   codeAtSubmission?: boolean;
+  /** the largest total of a dossier's current documents, in bytes (MOTCUA_UPLOAD_MAX_DOSSIER_BYTES); unset = no limit */
+  maxDossierBytes?: number;
 }
 
 export type SystemEventType = 'DEADLINE_APPROACHING' | 'DEADLINE_PASSED';
@@ -102,7 +108,7 @@ export class DossierEngine {
   async submitCommitted(
     sub: Submission,
     actor: ActorRef,
-    opts: { alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void> } = {},
+    opts: { alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void>; files?: readonly FileRef[] } = {},
   ): Promise<Committed> {
     // Reference data is read before the transaction: on SQLite the one connection belongs to the transaction.
     const cal = await this.deps.calendars.latest();
@@ -126,12 +132,15 @@ export class DossierEngine {
           at,
           chartVersion: this.deps.chartVersion ?? CURRENT_CHART_VERSION,
           cal,
+          files: opts.files,
+          maxDossierBytes: this.deps.maxDossierBytes,
         },
         this.threshold(cal),
         this.deps.apologyLeadMs,
       );
       await insertDossier(tx, planned.row);
       await appendEvents(tx, planned.eventRows);
+      await this.recordFiles(tx, planned.eventRows);
       const view = viewOf(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
       return { view, row: planned.row, snapshot: planned.snapshot };
@@ -155,6 +164,7 @@ export class DossierEngine {
     opts: { expectedVersion?: number; authorize?: (loaded: Loaded, tx: Tx) => void | Promise<void> } = {},
   ): Promise<Committed> {
     const cal = await this.deps.calendars.latest();
+    const documents = await this.documentRules(code, cmd.type);
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code);
       await opts.authorize?.(loaded, tx);
@@ -169,7 +179,7 @@ export class DossierEngine {
           : {};
       // the notification choice's contact defaults from the applicant, who is in the SUBMIT event
       if (cmd.type === 'RECEIVE' && cmd.notification) extras.applicant = (await this.submitOf(tx, loaded.row.id)).applicant;
-      const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, extras);
+      const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, { ...extras, ...(documents ? { documents } : {}) });
       return this.commit(tx, loaded, event, cal);
     });
   }
@@ -311,9 +321,53 @@ export class DossierEngine {
     return this.deps.dueSoonThresholdMs ?? cal.officeDayMs;
   }
 
+  /**
+   * The procedure version's document rules for an event that needs them (read before the transaction: on
+   * SQLite the one connection belongs to the transaction; a dossier's procedure version never changes).
+   */
+  private async documentRules(code: string, type: string): Promise<DocumentRules | undefined> {
+    if (!DOCUMENT_RULE_EVENTS.includes(type)) return undefined;
+    const row = await findDossierByCode(this.deps.db, code);
+    if (!row) return undefined; // the transaction answers 404
+    const def = await this.deps.procedures.byVersion(row.procedure_code, row.procedure_version);
+    return documentRulesOf(def, this.deps.maxDossierBytes);
+  }
+
+  /**
+   * Files the new events reference: each must still be in the store's index (an upload the cleanup job has
+   * removed cannot be referenced: 400), is marked referenced now, and gets its document_refs row, all in the
+   * events' own transaction.
+   */
+  private async recordFiles(tx: Tx, eventRows: readonly EventRow[]): Promise<void> {
+    for (const row of eventRows) {
+      const files = filesOfEvent(row.type, JSON.parse(row.payload) as Record<string, unknown>);
+      for (const f of files) {
+        if (!(await touchBlob(tx, f.file.sha256, row.occurred_at)))
+          throw validationFailed([
+            { field: 'sha256', code: 'upload_expired', reason: 'the uploaded file is no longer stored: upload it again' },
+          ]);
+      }
+      await insertDocumentRefs(
+        tx,
+        files.map((f) => ({
+          dossierId: row.dossier_id,
+          seq: row.seq,
+          documentId: f.documentId,
+          documentVersion: f.version,
+          sha256: f.file.sha256,
+          size: f.file.size,
+          mediaType: f.file.mediaType,
+          kind: f.kind,
+          at: row.occurred_at,
+        })),
+      );
+    }
+  }
+
   private async commit(tx: Tx, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
     await appendEvents(tx, eventRows);
+    await this.recordFiles(tx, eventRows);
     if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);
     const row = { ...loaded.row, ...patch };
     return { view: viewOf(row, next), row, snapshot: next };

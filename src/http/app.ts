@@ -18,6 +18,7 @@ import { openapiRoutes } from './routes/openapi';
 import { procedureRoutes } from './routes/procedures';
 import { dossierRoutes } from './routes/dossiers';
 import { formRoutes } from './routes/forms';
+import { documentRoutes, uploadRoutes } from './routes/documents';
 import { userRoutes } from './routes/users';
 import { calendarRoutes } from './routes/calendar';
 import { reportRoutes } from './routes/reports';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(requestContext(logger, metrics)); // first: request id and the access log line
   app.use(securityHeaders);
+  app.use('/api/uploads', uploadRoutes(deps)); // a raw file body, streamed: before the JSON-only gate and parser
   app.use(requireJson);
   app.use(express.json({ limit: '256kb' }));
   app.use(guardInput);
@@ -82,6 +84,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use('/api/procedures', procedureRoutes(deps));
   app.use('/api/dossiers', dossierRoutes(deps));
   app.use('/api/dossiers', formRoutes(deps));
+  app.use('/api/dossiers', documentRoutes(deps));
   app.use('/api/users', userRoutes(deps));
   app.use('/api/calendar', calendarRoutes(deps));
   app.use('/api/reports', reportRoutes(deps));

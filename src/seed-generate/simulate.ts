@@ -26,6 +26,7 @@ import {
   type SubmissionInput,
 } from '../../machines/engine/plan';
 import { stampCommand } from '../../machines/engine/stamp';
+import { documentRulesOf } from '../../machines/documents/rules';
 import type { EventRow } from '../store/dossier-store';
 import { actorOf, type Centre } from './centres';
 import { drawScenario } from './mix';
@@ -129,7 +130,7 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
       now = sweepAt;
     }
     if (!action || action.at >= endMs) break;
-    const event = stampCommand(action.cmd, snap.context, iso(action.at), action.actor, cal);
+    const event = stampCommand(action.cmd, snap.context, iso(action.at), action.actor, cal, { documents: documentRulesOf(def) });
     snap = stepChart(chart, snap, event);
     pending.push(pendingOf(event));
     story.applied(action);

@@ -38,6 +38,7 @@ import {
 import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
 import { displayNamesOf } from '../store/user-names';
 import { SignersQuerySchema, type AssigneeOptionsDto, type SignerListDto } from './dossier-schemas';
+import { DocumentService } from './document-service';
 
 interface Applicant {
   fullName: string;
@@ -62,8 +63,31 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export class DossierService {
   private readonly access: DossierAccess;
 
+  private readonly documents: DocumentService;
+
   constructor(private readonly ctx: EngineContext) {
     this.access = new DossierAccess(ctx.db);
+    this.documents = new DocumentService(ctx);
+  }
+
+  /** The uploaded files a command names, found in the store (400 naming the field when one is unknown). */
+  private async withFiles(user: AuthUser, code: string, command: Command): Promise<Command> {
+    switch (command.type) {
+      case 'ATTACH_DOCUMENT':
+      case 'REPLACE_DOCUMENT':
+        return { ...command, file: await this.documents.resolveFile(command.sha256, command.name) };
+      case 'RECORD_RESULT':
+        return command.document
+          ? { ...command, file: await this.documents.resolveFile(command.document.sha256, command.document.name, 'document.sha256') }
+          : command;
+      case 'REUSE_DOCUMENT':
+        // both dossiers must be readable by the user: an earlier dossier out of scope is not reused through this one
+        await this.access.rowForUser(user, code);
+        await this.access.rowForUser(user, command.source.dossierCode);
+        return { ...command, ...(await this.documents.resolveReuse(code, command.source)) };
+      default:
+        return command;
+    }
   }
 
   async submit(user: AuthUser, body: unknown, idempotencyKey?: string): Promise<{ dossier: DossierViewDto; replayed: boolean }> {
@@ -83,8 +107,12 @@ export class DossierService {
     };
     const earlier = await replay();
     if (earlier) return earlier;
+    const files = await Promise.all(
+      (sub.attachments ?? []).map((a, i) => this.documents.resolveFile(a.sha256, a.name, `attachments.${i}.sha256`)),
+    );
     try {
       const committed = await this.ctx.engine.submitCommitted(sub, actorOf(user), {
+        files,
         alsoInTransaction: idempotencyKey
           ? (tx, created) =>
               insertIdempotencyKey(tx, {
@@ -187,10 +215,13 @@ export class DossierService {
     const signed = (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE') && command.signer ? command.signer : null;
     const signer = signed ? await findUserRecord(this.ctx.db, signed) : null;
     // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
-    const resolved: Command =
+    const resolved: Command = await this.withFiles(
+      user,
+      code,
       signer && (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE')
         ? { ...command, signer: signer.fullName, signerTitle: signer.title, signerUsername: signer.username }
-        : command;
+        : command,
+    );
     const committed = await this.ctx.engine.actCommitted(code, resolved, actorOf(user), {
       expectedVersion,
       authorize: async ({ row, snapshot }, tx) => {

@@ -24,7 +24,10 @@ export type EventType =
   | 'RETURN_RESULT'
   | 'REQUEST_WITHDRAWAL'
   | 'WITHDRAW'
-  | 'RECORD_EXEMPTION';
+  | 'RECORD_EXEMPTION'
+  | 'ATTACH_DOCUMENT'
+  | 'REPLACE_DOCUMENT'
+  | 'REUSE_DOCUMENT';
 
 export interface DossierFacts {
   state: string;
@@ -35,6 +38,9 @@ export interface DossierFacts {
 const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RESUBMIT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
 const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
 const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
+const DOCUMENT_EVENTS: EventType[] = ['ATTACH_DOCUMENT', 'REPLACE_DOCUMENT', 'REUSE_DOCUMENT'];
+/** States in which the application is at the counter: the clerk attaches its scans (at receipt, or a supplement). */
+const AT_COUNTER = ['submitted', 'received', 'awaiting_supplement'];
 
 function isLeadership(user: AuthUser): boolean {
   return UNITS.some((u) => u.code === user.unit && u.kind === 'leadership');
@@ -69,6 +75,12 @@ export function whyForbidden(user: AuthUser, type: EventType, d: DossierFacts): 
     return hasRole(user, 'counter') ? null : 'Chỉ cán bộ một cửa được thực hiện thao tác này';
   }
   const inUnit = d.unit === user.unit || (hasRole(user, 'leader') && isLeadership(user));
+  // Documents: the counter while the application is with it; the office holding the dossier (working documents).
+  if (DOCUMENT_EVENTS.includes(type)) {
+    if (hasRole(user, 'counter') && AT_COUNTER.includes(d.state)) return null;
+    if (inUnit && hasRole(user, 'specialist', 'leader')) return null;
+    return 'Chỉ cán bộ một cửa (khi tiếp nhận, bổ sung) hoặc đơn vị đang giữ hồ sơ được đính kèm tài liệu';
+  }
   if (!inUnit) return `Hồ sơ đang ở đơn vị ${d.unit ?? '(chưa giao)'}, không thuộc đơn vị ${user.unit}`;
   // An exemption is approved by a leader of the office that holds the dossier, or of the centre's leadership.
   if (type === 'RECORD_EXEMPTION')

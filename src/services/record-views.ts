@@ -8,7 +8,7 @@ import type { Clock } from '../engine/clock';
 import { insertRecordView } from '../store/record-view-store';
 import type { AuthUser } from './auth-user';
 
-export type RecordViewSource = 'record' | 'export' | `form:${string}`;
+export type RecordViewSource = 'record' | 'export' | `form:${string}` | `document:${string}`;
 
 export async function logRecordView(
   ctx: { db: Db; clock: Clock },

@@ -65,15 +65,17 @@ const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
 
 /** Version 2: withdrawal goes through `withdrawal_requested` (status 7); a leader may record an exemption. */
 const noWithdraw = (types: DossierEventType[]) => types.filter((t) => t !== 'WITHDRAW');
+/** Documents are attached, reused and replaced only while the application is with the office, before a result (issue 14). */
+const DOCUMENTS: DossierEventType[] = ['ATTACH_DOCUMENT', 'REUSE_DOCUMENT', 'REPLACE_DOCUMENT'];
 const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
-  submitted: [...noWithdraw(MAY_ALLOW_V1.submitted), 'REQUEST_WITHDRAWAL'],
+  submitted: [...noWithdraw(MAY_ALLOW_V1.submitted), 'REQUEST_WITHDRAWAL', ...DOCUMENTS],
   intake_supplement: [],
   refused_intake: [],
-  received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
-  assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
-  processing: [...noWithdraw(MAY_ALLOW_V1.processing), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
-  awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
-  paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION'],
+  received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
+  assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
+  processing: [...noWithdraw(MAY_ALLOW_V1.processing), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
+  awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
+  paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
   result: [...MAY_ALLOW_V1.result, 'RECORD_EXEMPTION'],
   returned: [],
   withdrawal_requested: ['WITHDRAW'],
@@ -108,6 +110,8 @@ const SAMPLES: DossierEvent[] = [
   ev.requestWithdrawal(),
   ev.exemption(),
   ev.resubmit(),
+  ev.attach(),
+  ev.replace(),
 ];
 
 function key(s: DossierSnapshot): string {

@@ -37,7 +37,27 @@ export const DUE = '2026-03-10T10:00:00.000Z';
 export const BEFORE_DUE = '2026-03-05T03:00:00.000Z';
 export const AFTER_DUE = '2026-03-12T03:00:00.000Z';
 
+const FILE = { sha256: 'ab'.repeat(32), size: 1234, mediaType: 'application/pdf', name: 'don.pdf' };
+
 export const ev = {
+  attach: (at = '2026-03-03T03:30:00.000Z'): DossierEvent => ({
+    type: 'ATTACH_DOCUMENT',
+    at,
+    by: CLERK,
+    documentId: 'd1',
+    kind: 'component',
+    component: 0,
+    file: FILE,
+  }),
+  replace: (at = '2026-03-03T03:40:00.000Z'): DossierEvent => ({
+    type: 'REPLACE_DOCUMENT',
+    at,
+    by: CLERK,
+    documentId: 'd1',
+    version: 2,
+    file: { ...FILE, sha256: 'cd'.repeat(32) },
+    reason: 'bản quét mờ',
+  }),
   receive: (at = '2026-03-03T03:00:00.000Z'): DossierEvent => ({
     type: 'RECEIVE',
     at,

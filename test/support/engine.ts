@@ -3,6 +3,10 @@ import { createEngineContext, type EngineContext } from '../../src/app/engine-fa
 import { ManualClock } from '../../src/engine/clock';
 import type { Submission } from '../../machines/engine/commands';
 import type { Backend } from './backends';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalBlobStore, type BlobStore } from '../../src/store/blob-store';
 
 export interface TestEngine extends EngineContext {
   clock: ManualClock;
@@ -19,11 +23,14 @@ export type StartedEngine = TestEngine & { dbUrl: string; dbSchema?: string; dro
 export async function startEngine(
   backend: Backend,
   start = '2026-03-03 09:00',
-  extra: { poolMax?: number; dueSoonThresholdMs?: number; apologyLeadMs?: number } = {},
+  extra: { poolMax?: number; dueSoonThresholdMs?: number; apologyLeadMs?: number; blobs?: BlobStore; maxDossierBytes?: number } = {},
 ): Promise<StartedEngine> {
   const db = await backend.create();
   const clock = new ManualClock(hanoi(start));
-  const ctx = await createEngineContext({ url: db.url, schema: db.schema, sqliteDriver: db.sqliteDriver, clock, ...extra });
+  // each engine its own document store (a PostgreSQL suite has no database directory to put one beside)
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-blobs-'));
+  const blobs = extra.blobs ?? new LocalBlobStore(blobDir);
+  const ctx = await createEngineContext({ url: db.url, schema: db.schema, sqliteDriver: db.sqliteDriver, clock, ...extra, blobs });
   return {
     ...ctx,
     clock,
@@ -33,6 +40,7 @@ export async function startEngine(
     drop: async () => {
       await ctx.close();
       await db.drop();
+      fs.rmSync(blobDir, { recursive: true, force: true });
     },
   };
 }

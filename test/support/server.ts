@@ -20,8 +20,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(backend: Backend, start = '2026-03-03 09:00', env: Record<string, string> = {}): Promise<TestServer> {
-  const engine = await startEngine(backend, start);
+export async function startServer(
+  backend: Backend,
+  start = '2026-03-03 09:00',
+  env: Record<string, string> = {},
+  engineExtra: Parameters<typeof startEngine>[2] = {},
+): Promise<TestServer> {
+  const engine = await startEngine(backend, start, engineExtra);
   await seedDemoUsers(engine.db, engine.clock.now().toISOString());
   const config = ConfigSchema.parse({ DATABASE_URL: engine.dbUrl, MOTCUA_DEMO: '1', ...env });
   const deps: AppDeps = { ctx: engine, config };

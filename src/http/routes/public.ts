@@ -9,6 +9,7 @@ import { isMotcuaError } from '../../../machines/engine/errors';
 import { lookupPublicStatus } from '../../services/public-lookup';
 import type { AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
+import { documentServiceOf, sendDocument } from './documents';
 
 export const PublicLookupParamsSchema = z.object({
   code: z.string().regex(/^[0-9A-Za-z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001'),
@@ -43,6 +44,18 @@ export function publicRoutes(deps: AppDeps): Router {
       const { verify } = parseWith(PublicLookupQuerySchema, req.query);
       const status = await lookupPublicStatus(deps.ctx.db, { code, verify, address: req.ip ?? 'unknown', now: deps.ctx.clock.now() });
       res.json(PublicDossierStatusSchema.parse(status));
+    } catch (err) {
+      if (isMotcuaError(err, 'RATE_LIMITED')) res.set('Retry-After', String(err.details.retryAfterSeconds));
+      throw err;
+    }
+  });
+  // The applicant's electronic result (the electronic original only), behind the same second factor and throttling.
+  const documents = documentServiceOf(deps);
+  r.get('/dossiers/:code/result-document', async (req, res) => {
+    try {
+      const { code } = parseWith(PublicLookupParamsSchema, req.params);
+      const { verify } = parseWith(PublicLookupQuerySchema, req.query);
+      await sendDocument(res, await documents.openForApplicant({ code, verify, address: req.ip ?? 'unknown', now: deps.ctx.clock.now() }));
     } catch (err) {
       if (isMotcuaError(err, 'RATE_LIMITED')) res.set('Retry-After', String(err.details.retryAfterSeconds));
       throw err;

@@ -1,0 +1,139 @@
+/**
+ * The rules of dossier documents (issue 14), pure: which id a new document gets, what a receipt records about
+ * digitisation and when it needs a reason, when a result needs its document, and the per-dossier size limit.
+ */
+import type { DossierContext, DossierDocument, FileRef, ReceiptDigitisation } from '../dossier/types';
+import { MotcuaError, validationFailed } from '../engine/errors';
+
+/** What the procedure version (and the centre's configuration) say about documents. */
+export interface DocumentRules {
+  /** the procedure version's required documents, in order (a component is an index into this list) */
+  required: readonly { name: string }[];
+  digitisation?: { components: boolean; result: boolean };
+  /** the largest total of a dossier's current documents, in bytes */
+  maxDossierBytes?: number;
+}
+
+export function documentsOf(ctx: DossierContext): DossierDocument[] {
+  return ctx.documents ?? [];
+}
+
+export function nextDocumentId(ctx: DossierContext): string {
+  return `d${documentsOf(ctx).length + 1}`;
+}
+
+export function currentVersion(doc: DossierDocument) {
+  return doc.versions[doc.versions.length - 1]!;
+}
+
+/** Bytes of the current version of each document. */
+export function currentBytes(ctx: DossierContext): number {
+  return documentsOf(ctx).reduce((sum, d) => sum + currentVersion(d).file.size, 0);
+}
+
+/** 413 when adding `file` (in place of `replacing`, if any) would pass the per-dossier limit. */
+export function checkDossierBytes(ctx: DossierContext, file: FileRef, rules: DocumentRules | undefined, replacing?: DossierDocument): void {
+  if (!rules?.maxDossierBytes) return;
+  const total = currentBytes(ctx) - (replacing ? currentVersion(replacing).file.size : 0) + file.size;
+  if (total > rules.maxDossierBytes)
+    throw new MotcuaError('PAYLOAD_TOO_LARGE', `Tổng dung lượng tài liệu của hồ sơ vượt quá ${rules.maxDossierBytes} byte`, {
+      limit: rules.maxDossierBytes,
+      total,
+    });
+}
+
+export function checkComponent(component: number | undefined, rules: DocumentRules | undefined, field = 'component'): number {
+  if (component === undefined) throw validationFailed([{ field, code: 'required', reason: 'required for a component of the application' }]);
+  if (rules && component >= rules.required.length)
+    throw validationFailed([
+      { field, reason: `the procedure has ${rules.required.length} required documents (0–${rules.required.length - 1})` },
+    ]);
+  return component;
+}
+
+/**
+ * What RECEIVE records: how many required documents have a stored file. When the procedure requires
+ * digitisation, a receipt with any of them missing needs the reason (400 naming `digitisationNote` otherwise).
+ */
+export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, note: string | undefined): ReceiptDigitisation {
+  const components = documentsOf(ctx).filter((d) => d.kind === 'component' && d.component !== null);
+  const present = new Set(components.map((d) => d.component!));
+  const reused = new Set(components.filter((d) => d.versions[0]!.reusedFrom !== null).map((d) => d.component!));
+  const missing = rules.required.map((_, i) => i).filter((i) => !present.has(i));
+  if (rules.digitisation?.components && missing.length > 0 && !note) {
+    const names = missing.map((i) => `${i} (${rules.required[i]!.name})`).join(', ');
+    throw validationFailed(
+      [
+        {
+          field: 'digitisationNote',
+          code: 'required',
+          reason: `this procedure requires every required document digitised at receipt; missing: ${names}. Attach them or give the reason`,
+        },
+      ],
+      'Thủ tục yêu cầu số hóa thành phần hồ sơ: hãy đính kèm bản quét hoặc ghi lý do',
+    );
+  }
+  return {
+    required: rules.required.length,
+    digitised: rules.required.length - missing.length,
+    reused: [...reused].filter((i) => i < rules.required.length).length,
+    missing,
+    reason: missing.length > 0 ? (note ?? null) : null,
+  };
+}
+
+/** A result of a procedure that requires a digitised result is recorded with its document (400 naming `document`). */
+export function checkResultDocument(hasDocument: boolean, rules: DocumentRules | undefined): void {
+  if (rules?.digitisation?.result && !hasDocument)
+    throw validationFailed(
+      [{ field: 'document', code: 'required', reason: 'this procedure requires the digitised result document with the result' }],
+      'Thủ tục yêu cầu số hóa kết quả: hãy đính kèm văn bản kết quả',
+    );
+}
+
+/** The document rules of a procedure definition (with the centre's per-dossier limit). */
+export function documentRulesOf(
+  def: { requiredDocuments: readonly { name: string }[]; digitisation?: { components: boolean; result: boolean } },
+  maxDossierBytes?: number,
+): DocumentRules {
+  return {
+    required: def.requiredDocuments.map((d) => ({ name: d.name })),
+    ...(def.digitisation ? { digitisation: def.digitisation } : {}),
+    ...(maxDossierBytes !== undefined ? { maxDossierBytes } : {}),
+  };
+}
+
+/** The files an event references (each becomes a document_refs row in the event's transaction). */
+export function filesOfEvent(
+  type: string,
+  payload: Record<string, unknown>,
+): { documentId: string; version: number; kind: string; file: FileRef }[] {
+  const p = payload as {
+    documentId?: string;
+    version?: number;
+    kind?: string;
+    file?: FileRef;
+    document?: { documentId: string; file: FileRef };
+  };
+  switch (type) {
+    case 'ATTACH_DOCUMENT':
+      return [{ documentId: p.documentId!, version: 1, kind: p.kind!, file: p.file! }];
+    case 'REUSE_DOCUMENT':
+      return [{ documentId: p.documentId!, version: 1, kind: 'component', file: p.file! }];
+    case 'REPLACE_DOCUMENT':
+      return [{ documentId: p.documentId!, version: p.version!, kind: 'replaced', file: p.file! }];
+    case 'RECORD_RESULT':
+      return p.document ? [{ documentId: p.document.documentId, version: 1, kind: 'result', file: p.document.file }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Event types that carry files or read the procedure's document rules. */
+export const DOCUMENT_RULE_EVENTS: readonly string[] = [
+  'RECEIVE',
+  'RECORD_RESULT',
+  'ATTACH_DOCUMENT',
+  'REPLACE_DOCUMENT',
+  'REUSE_DOCUMENT',
+];

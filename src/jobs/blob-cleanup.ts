@@ -1,0 +1,84 @@
+/**
+ * Removes what no dossier references once its grace period (MOTCUA_BLOB_GRACE_HOURS) has passed: uploads
+ * never attached (a form abandoned, an attach refused), staged temporary files left by a crash mid-upload,
+ * and store files without an index row (a crash between the two steps below). Referenced files are never
+ * touched: deletion of a referenced document is the retention job's, not this one's.
+ *
+ * Per blob: (1) the row is marked `deleting` only if still untouched and unreferenced (an event touching it
+ * in the meantime wins, and an event arriving afterwards finds it gone and is refused); (2) the file is
+ * deleted; (3) the row is deleted unless a re-upload of the same bytes revived it (which then also put the
+ * file back). So an acknowledged reference never points at a deleted file.
+ */
+import type { Clock } from '../engine/clock';
+import type { Db } from '../store/db';
+import type { BlobStore } from '../store/blob-store';
+import { removeStaleStagedFiles } from '../store/blob-staging';
+import { deleteMarkedBlob, knownBlobs, markUnreferencedBlobs } from '../store/document-store';
+
+export interface CleanupReport {
+  unreferenced: number;
+  staged: number;
+  strays: number;
+}
+
+export class BlobCleanupJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; blobs: BlobStore },
+    private readonly graceMs: number,
+  ) {}
+
+  async runOnce(): Promise<CleanupReport> {
+    const now = this.deps.clock.now().getTime();
+    const cutoff = new Date(now - this.graceMs);
+    let unreferenced = 0;
+    for (;;) {
+      const marked = await markUnreferencedBlobs(this.deps.db, cutoff.toISOString(), 500);
+      for (const sha256 of marked) {
+        await this.deps.blobs.delete(sha256);
+        if (await deleteMarkedBlob(this.deps.db, sha256)) unreferenced += 1;
+      }
+      if (marked.length < 500) break;
+    }
+    const staged = await removeStaleStagedFiles(this.deps.blobs.stagingDir, cutoff);
+    // files the index does not know (older than the grace period, so no upload of them is still under way)
+    let strays = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      const known = await knownBlobs(this.deps.db, batch);
+      for (const sha256 of batch) {
+        if (known.has(sha256)) continue;
+        await this.deps.blobs.delete(sha256);
+        strays += 1;
+      }
+      batch = [];
+    };
+    for await (const b of this.deps.blobs.list()) {
+      if (b.modifiedAt >= cutoff) continue;
+      batch.push(b.sha256);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return { unreferenced, staged, strays };
+  }
+
+  start(pollMs: number, onError: (err: unknown) => void): void {
+    const tick = () => {
+      this.running = this.runOnce()
+        .catch(onError)
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(tick, pollMs);
+        });
+    };
+    this.timer = setTimeout(tick, Math.min(pollMs, 60_000));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) await this.running;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * Dossier documents (issue 14): uploading a file (streamed into the store, its type decided by its bytes),
+ * finding uploaded files for the events that reference them, the documents an applicant's earlier dossiers
+ * offer for reuse, and opening a stored file for a user who may read the dossier (every download of an
+ * applicant's document recorded like the full-record view) or for the applicant (the electronic result only).
+ */
+import type { Readable } from 'node:stream';
+import type { EngineContext } from '../app/engine-factory';
+import { DEFAULT_ACCEPTED_TYPES, detectMediaType, INLINE_TYPES, SNIFF_BYTES } from '../../machines/documents/media-type';
+import { currentVersion, documentsOf } from '../../machines/documents/rules';
+import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
+import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
+import { restoreRow } from '../engine/restore-row';
+import { mkdirDurable } from '../store/durable-files';
+import { stageUpload, StagingCut, StagingRefused } from '../store/blob-staging';
+import { findBlob, findEarlierDossiersOfApplicant, upsertBlob } from '../store/document-store';
+import { findDossierByCode } from '../store/dossier-store';
+import { hasRole, type AuthUser } from './auth-user';
+import { DossierAccess } from './dossier-access';
+import { logRecordView } from './record-views';
+import { lookupPublicStatus, lookupNotFound, type LookupRequest } from './public-lookup';
+
+export interface UploadLimits {
+  maxFileBytes: number;
+  acceptedTypes: readonly string[];
+}
+
+export interface UploadedFile {
+  sha256: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface OpenedDocument {
+  stream: Readable;
+  file: FileRef;
+  /** shown in the browser (PDF and images) rather than saved */
+  inline: boolean;
+}
+
+export interface DocumentDto {
+  id: string;
+  kind: DossierDocument['kind'];
+  component: number | null;
+  form: DossierDocument['form'];
+  versions: {
+    version: number;
+    name: string;
+    sha256: string;
+    size: number;
+    mediaType: string;
+    at: string;
+    by: string;
+    reason: string | null;
+    reusedFrom: DocumentSource | null;
+  }[];
+}
+
+export interface ReusableDocumentDto {
+  source: DocumentSource;
+  component: number;
+  /** the required document's name in the earlier dossier's procedure */
+  componentName: string | null;
+  procedureCode: string;
+  file: FileRef;
+  at: string;
+}
+
+/** The configuration's defaults (MOTCUA_UPLOAD_MAX_FILE_BYTES, MOTCUA_UPLOAD_TYPES). */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxFileBytes: 256 * 1024 ** 2, acceptedTypes: DEFAULT_ACCEPTED_TYPES };
+
+const UPLOAD_ROLES = ['counter', 'specialist', 'leader'] as const;
+
+export class DocumentService {
+  private readonly access: DossierAccess;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+  ) {
+    this.access = new DossierAccess(ctx.db);
+  }
+
+  /**
+   * Streams a request body into the store. 413 past the size limit (at once when Content-Length says so),
+   * 415 naming the detected type when the bytes are not an accepted type, 400 when the body is cut off.
+   * Nothing is recorded unless the whole file arrived and was stored.
+   */
+  async upload(user: AuthUser, body: Readable, contentLength: string | undefined): Promise<UploadedFile> {
+    if (!hasRole(user, ...UPLOAD_ROLES)) throw forbidden('Chỉ cán bộ một cửa, chuyên viên và lãnh đạo được tải tài liệu lên');
+    if (contentLength !== undefined && Number(contentLength) > this.limits.maxFileBytes) throw this.tooLarge();
+    const dir = this.ctx.blobs.stagingDir;
+    mkdirDurable(dir);
+    let staged;
+    try {
+      staged = await stageUpload(body, {
+        dir,
+        maxBytes: this.limits.maxFileBytes,
+        sniffBytes: SNIFF_BYTES,
+        checkHead: (head) => {
+          if (head.length === 0) return 'empty';
+          const type = detectMediaType(head);
+          return this.limits.acceptedTypes.includes(type) ? null : type;
+        },
+      });
+    } catch (err) {
+      if (err instanceof StagingRefused && err.reason === 'too_large') throw this.tooLarge();
+      if (err instanceof StagingRefused && err.detail === 'empty')
+        throw validationFailed([{ field: '(body)', reason: 'the file is empty' }]);
+      if (err instanceof StagingRefused)
+        throw new MotcuaError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Loại tệp ${err.detail} không được chấp nhận; chỉ nhận: ${this.limits.acceptedTypes.join(', ')}`,
+          { detected: err.detail, accepted: this.limits.acceptedTypes },
+        );
+      if (err instanceof StagingCut) throw validationFailed([{ field: '(body)', reason: 'the upload was cut off before its end' }]);
+      throw err;
+    }
+    const mediaType = detectMediaType(staged.head);
+    // The index row first, then the file: a cleanup racing with a re-upload of the same bytes keeps both (src/jobs/blob-cleanup.ts).
+    await upsertBlob(this.ctx.db, {
+      sha256: staged.sha256,
+      size: staged.size,
+      mediaType,
+      at: this.ctx.clock.now().toISOString(),
+      by: user.username,
+    });
+    await this.ctx.blobs.putFile(staged.path, staged.sha256, staged.size);
+    return { sha256: staged.sha256, size: staged.size, mediaType };
+  }
+
+  private tooLarge(): MotcuaError {
+    return new MotcuaError('PAYLOAD_TOO_LARGE', `Tệp vượt quá ${this.limits.maxFileBytes} byte`, { limit: this.limits.maxFileBytes });
+  }
+
+  /** An uploaded file as an event names it; 400 naming `field` when no upload has this hash. */
+  async resolveFile(sha256: string, name: string, field = 'sha256'): Promise<FileRef> {
+    const blob = await findBlob(this.ctx.db, sha256);
+    if (!blob || blob.state !== 'stored')
+      throw validationFailed([{ field, reason: 'no uploaded file with this SHA-256 (upload it with POST /api/uploads first)' }]);
+    return { sha256, size: blob.size, mediaType: blob.mediaType, name };
+  }
+
+  /**
+   * A document of an earlier dossier of the same applicant (by ID number), to attach by reference: the current
+   * version of a component document. 400 naming `source` otherwise.
+   */
+  async resolveReuse(
+    targetCode: string,
+    source: { dossierCode: string; documentId: string },
+  ): Promise<{ file: FileRef; source: DocumentSource }> {
+    const target = await findDossierByCode(this.ctx.db, targetCode);
+    if (!target) throw notFound('hồ sơ', targetCode);
+    const from = await findDossierByCode(this.ctx.db, source.dossierCode);
+    if (!from || from.id === target.id || from.applicant_id_number !== target.applicant_id_number)
+      throw validationFailed([{ field: 'source.dossierCode', reason: 'not an earlier dossier of the same applicant (ID number)' }]);
+    const doc = documentsOf(restoreRow(from).snapshot.context).find((d) => d.id === source.documentId);
+    if (!doc || doc.kind !== 'component')
+      throw validationFailed([{ field: 'source.documentId', reason: 'no such component document there' }]);
+    const v = currentVersion(doc);
+    await this.resolveFile(v.file.sha256, v.file.name, 'source.documentId');
+    return { file: v.file, source: { dossierCode: from.code, documentId: doc.id, version: v.version } };
+  }
+
+  /** The documents of a dossier the user may read. */
+  async list(user: AuthUser, code: string): Promise<DocumentDto[]> {
+    const { snapshot } = await this.access.loadForUser(user, code);
+    return documentsOf(snapshot.context).map(documentDto);
+  }
+
+  /** Component documents the applicant's earlier dossiers hold, newest first (the "once only" offer at receipt). */
+  async reusable(user: AuthUser, code: string): Promise<ReusableDocumentDto[]> {
+    const { row } = await this.access.loadForUser(user, code);
+    const earlier = await findEarlierDossiersOfApplicant(this.ctx.db, row.applicant_id_number, row.id, 50);
+    const out: ReusableDocumentDto[] = [];
+    for (const other of earlier) {
+      const context = restoreRow(other).snapshot.context;
+      const names = await this.ctx.procedures.byVersion(other.procedure_code, other.procedure_version).then(
+        (def) => def.requiredDocuments,
+        () => [] as { name: string }[],
+      );
+      for (const d of documentsOf(context)) {
+        if (d.kind !== 'component' || d.component === null) continue;
+        const v = currentVersion(d);
+        out.push({
+          source: { dossierCode: other.code, documentId: d.id, version: v.version },
+          component: d.component,
+          componentName: names[d.component]?.name ?? null,
+          procedureCode: other.procedure_code,
+          file: v.file,
+          at: v.at,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A stored file of a dossier the user may read; the download is recorded like the full-record view. */
+  async open(user: AuthUser, code: string, documentId: string, version: number | undefined): Promise<OpenedDocument> {
+    const { row, snapshot } = await this.access.loadForUser(user, code);
+    const file = pick(documentsOf(snapshot.context), documentId, version);
+    const stream = await this.ctx.blobs.open(file.sha256);
+    if (!stream)
+      throw new MotcuaError('NOT_FOUND', 'Tệp không còn trong kho lưu trữ (đã báo kiểm tra)', { what: 'file', key: file.sha256 });
+    await logRecordView(this.ctx, user, row.code, `document:${documentId}@${version ?? 'current'}`);
+    return { stream, file, inline: INLINE_TYPES.includes(file.mediaType) };
+  }
+
+  /**
+   * The applicant's download: with the public lookup's second factor (and its throttling), the result document
+   * when it is the electronic original, and nothing else. Every refusal is the lookup's one 404.
+   */
+  async openForApplicant(req: LookupRequest): Promise<OpenedDocument> {
+    await lookupPublicStatus(this.ctx.db, req);
+    const row = await findDossierByCode(this.ctx.db, req.code);
+    if (!row) throw lookupNotFound();
+    const context = restoreRow(row).snapshot.context;
+    const doc = documentsOf(context).find((d) => d.kind === 'result' && d.form === 'electronic_original');
+    if (!doc || context.result === null) throw lookupNotFound();
+    const file = currentVersion(doc).file;
+    const stream = await this.ctx.blobs.open(file.sha256);
+    if (!stream) throw lookupNotFound();
+    return { stream, file, inline: INLINE_TYPES.includes(file.mediaType) };
+  }
+}
+
+function pick(documents: DossierDocument[], documentId: string, version: number | undefined): FileRef {
+  const doc = documents.find((d) => d.id === documentId);
+  if (!doc) throw notFound('tài liệu', documentId);
+  const v = version === undefined ? currentVersion(doc) : doc.versions.find((x) => x.version === version);
+  if (!v) throw notFound('phiên bản tài liệu', `${documentId}@${version}`);
+  return v.file;
+}
+
+function documentDto(d: DossierDocument): DocumentDto {
+  return {
+    id: d.id,
+    kind: d.kind,
+    component: d.component,
+    form: d.form,
+    versions: d.versions.map((v) => ({
+      version: v.version,
+      name: v.file.name,
+      sha256: v.file.sha256,
+      size: v.file.size,
+      mediaType: v.file.mediaType,
+      at: v.at,
+      by: v.by,
+      reason: v.reason,
+      reusedFrom: v.reusedFrom,
+    })),
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * `blobs` and `document_refs` (db/migrations/20261205000800_documents.ts): which files the store holds and
+ * which dossier events reference them.
+ */
+import type { Knex } from 'knex';
+import { toIso } from './time';
+import { dossierRowFromDb, type DossierRow } from './dossier-store';
+
+type Q = Knex | Knex.Transaction;
+
+export interface BlobRow {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  createdAt: string;
+  createdBy: string;
+  touchedAt: string;
+  state: 'stored' | 'deleting';
+}
+
+function blobFromDb(r: Record<string, unknown>): BlobRow {
+  return {
+    sha256: String(r.sha256),
+    size: Number(r.size),
+    mediaType: String(r.media_type),
+    createdAt: toIso(r.created_at),
+    createdBy: String(r.created_by),
+    touchedAt: toIso(r.touched_at),
+    state: r.state as BlobRow['state'],
+  };
+}
+
+export async function findBlob(db: Q, sha256: string): Promise<BlobRow | null> {
+  const r = await db('blobs').where({ sha256 }).first();
+  return r ? blobFromDb(r as Record<string, unknown>) : null;
+}
+
+/**
+ * Records a completed upload, or marks an existing row stored and touched now (the same bytes uploaded again,
+ * perhaps while the cleanup job was removing them: it then keeps the row, and the caller puts the file back).
+ */
+export async function upsertBlob(db: Q, b: { sha256: string; size: number; mediaType: string; at: string; by: string }): Promise<void> {
+  await db('blobs')
+    .insert({
+      sha256: b.sha256,
+      size: b.size,
+      media_type: b.mediaType,
+      created_at: b.at,
+      created_by: b.by,
+      touched_at: b.at,
+      state: 'stored',
+    })
+    .onConflict('sha256')
+    .merge({ touched_at: b.at, state: 'stored' });
+}
+
+/**
+ * Inside an event's transaction: the blob is still there and now referenced. False when the cleanup job has
+ * removed it (or is removing it): the upload expired and the event must not reference it.
+ */
+export async function touchBlob(tx: Q, sha256: string, at: string): Promise<boolean> {
+  const n = await tx('blobs').where({ sha256, state: 'stored' }).update({ touched_at: at });
+  return Number(n) === 1;
+}
+
+export interface DocumentRefRow {
+  dossierId: string;
+  seq: number;
+  documentId: string;
+  documentVersion: number;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  kind: string;
+  at: string;
+}
+
+export async function insertDocumentRefs(tx: Q, refs: readonly DocumentRefRow[]): Promise<void> {
+  if (refs.length === 0) return;
+  await tx('document_refs').insert(
+    refs.map((r) => ({
+      dossier_id: r.dossierId,
+      seq: r.seq,
+      document_id: r.documentId,
+      document_version: r.documentVersion,
+      sha256: r.sha256,
+      size: r.size,
+      media_type: r.mediaType,
+      kind: r.kind,
+      at: r.at,
+    })),
+  );
+}
+
+/** Every file a dossier's events reference (the per-dossier audit check). */
+export async function documentRefsOf(db: Q, dossierId: string): Promise<DocumentRefRow[]> {
+  const rows = (await db('document_refs').where({ dossier_id: dossierId }).orderBy('id')) as Record<string, unknown>[];
+  return rows.map(refFromDb);
+}
+
+function refFromDb(r: Record<string, unknown>): DocumentRefRow {
+  return {
+    dossierId: String(r.dossier_id),
+    seq: Number(r.seq),
+    documentId: String(r.document_id),
+    documentVersion: Number(r.document_version),
+    sha256: String(r.sha256),
+    size: Number(r.size),
+    mediaType: String(r.media_type),
+    kind: String(r.kind),
+    at: toIso(r.at),
+  };
+}
+
+/** The distinct files referenced anywhere, in pages (the whole-database audit check). */
+export async function referencedBlobsPage(db: Q, after: string, limit: number): Promise<{ sha256: string; size: number }[]> {
+  const rows = (await db('document_refs')
+    .select('sha256')
+    .max({ size: 'size' })
+    .where('sha256', '>', after)
+    .groupBy('sha256')
+    .orderBy('sha256')
+    .limit(limit)) as { sha256: string; size: unknown }[];
+  return rows.map((r) => ({ sha256: r.sha256, size: Number(r.size) }));
+}
+
+/**
+ * The cleanup job's first step: blobs not touched since `cutoff` and referenced by no event are marked
+ * `deleting` (an event touching one afterwards finds it gone). Returns their hashes.
+ */
+export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number): Promise<string[]> {
+  const candidates = (await db('blobs')
+    .select('sha256')
+    .where('touched_at', '<', cutoff)
+    .whereNotExists(db('document_refs').select(db.raw('1')).whereRaw('document_refs.sha256 = blobs.sha256'))
+    .orderBy('sha256')
+    .limit(limit)) as { sha256: string }[];
+  const marked: string[] = [];
+  for (const { sha256 } of candidates) {
+    // re-checked by the UPDATE itself: a concurrent touch or reference wins
+    const n = await db('blobs')
+      .where({ sha256 })
+      .where('touched_at', '<', cutoff)
+      .whereNotExists(db('document_refs').select(db.raw('1')).whereRaw('document_refs.sha256 = blobs.sha256'))
+      .update({ state: 'deleting' });
+    if (Number(n) === 1) marked.push(sha256);
+  }
+  return marked;
+}
+
+/** The cleanup job's last step: the row goes, unless an upload of the same bytes revived it meanwhile. */
+export async function deleteMarkedBlob(db: Q, sha256: string): Promise<boolean> {
+  return Number(await db('blobs').where({ sha256, state: 'deleting' }).delete()) === 1;
+}
+
+/** The hashes among `hashes` that have a blobs row (the cleanup job keeps their files). */
+export async function knownBlobs(db: Q, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = (await db('blobs')
+    .select('sha256')
+    .whereIn('sha256', [...hashes])) as { sha256: string }[];
+  return new Set(rows.map((r) => r.sha256));
+}
+
+/** Bytes of the current documents of a dossier (the per-dossier limit): the newest version of each document. */
+export async function dossierDocumentBytes(db: Q, dossierId: string): Promise<number> {
+  const rows = (await db('document_refs').where({ dossier_id: dossierId }).select('document_id', 'document_version', 'size')) as {
+    document_id: string;
+    document_version: unknown;
+    size: unknown;
+  }[];
+  const latest = new Map<string, { v: number; size: number }>();
+  for (const r of rows) {
+    const v = Number(r.document_version);
+    const known = latest.get(r.document_id);
+    if (!known || v > known.v) latest.set(r.document_id, { v, size: Number(r.size) });
+  }
+  return [...latest.values()].reduce((s, x) => s + x.size, 0);
+}
+
+/** The applicant's other dossiers (by ID number), newest first: where documents for reuse come from. */
+export async function findEarlierDossiersOfApplicant(db: Q, idNumber: string, exceptId: string, limit: number): Promise<DossierRow[]> {
+  const rows = (await db('dossiers')
+    .where({ applicant_id_number: idNumber })
+    .whereNot({ id: exceptId })
+    .orderBy('submitted_at', 'desc')
+    .limit(limit)) as Record<string, unknown>[];
+  return rows.map(dossierRowFromDb);
+}

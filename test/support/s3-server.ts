@@ -1,0 +1,60 @@
+/**
+ * A real S3-protocol server for the tests: s3rver (an npm package implementing the S3 REST API on a local
+ * directory), on 127.0.0.1 at a free port, with a fresh bucket. The S3 store talks to it through the AWS SDK
+ * exactly as it would to MinIO or a cloud's S3 service. (s3rver does not check signatures: credentials are
+ * only exercised against a real service.)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { S3BlobStore } from '../../src/store/blob-store';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types
+const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+};
+
+export interface TestS3 {
+  endpoint: string;
+  bucket: string;
+  store(stagingDir?: string): S3BlobStore;
+  close(): Promise<void>;
+}
+
+export async function startS3(): Promise<TestS3> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-s3-'));
+  const bucket = 'motcua-test';
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(dir, 'data'),
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stores: S3BlobStore[] = [];
+  return {
+    endpoint,
+    bucket,
+    store: (stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-s3-staging-'))) => {
+      const s = new S3BlobStore({
+        endpoint,
+        region: 'us-east-1',
+        bucket,
+        prefix: `centre-${stores.length + 1}/`,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        forcePathStyle: true,
+        stagingDir,
+      });
+      stores.push(s);
+      return s;
+    },
+    close: async () => {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

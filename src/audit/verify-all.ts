@@ -25,9 +25,18 @@ import {
 import { countCheckpoints } from '../store/checkpoint-store';
 import { sharedConnectionOf, type Db, type SharedConnection } from '../store/db';
 import { checkpointFindings } from './checkpoints';
+import { allFileFindings } from './verify-files';
+import type { BlobStore } from '../store/blob-store';
 import { decodeRow } from '../../machines/engine/event-codec';
 import { VerifyWorkerPool, type RangeResult } from './verify-workers';
-import { CHECKPOINT_FINDING_KINDS, DOSSIER_FINDING_KINDS, verifyDossier, type Finding, type FindingKind } from './verify-dossier';
+import {
+  CHECKPOINT_FINDING_KINDS,
+  DOSSIER_FINDING_KINDS,
+  FILE_FINDING_KINDS,
+  verifyDossier,
+  type Finding,
+  type FindingKind,
+} from './verify-dossier';
 
 export interface VerifyProgress {
   dossiers: number;
@@ -55,6 +64,10 @@ export type VerifyMessage =
   ({ type: 'progress' } & VerifyProgress) | ({ type: 'finding' } & Finding) | ({ type: 'summary' } & VerifySummary);
 
 export interface VerifyAllOptions {
+  /** the document store: every referenced file is checked in it (absent: files are not checked) */
+  blobs?: BlobStore;
+  /** rehash every referenced file instead of checking presence and size */
+  hashFiles?: boolean;
   /** dossiers per page (default 500) */
   pageSize?: number;
   /** minimum time between progress messages (default 250 ms; 0 = after every page) */
@@ -71,7 +84,7 @@ export interface VerifyAllOptions {
   workerConnection?: SharedConnection;
 }
 
-export const ALL_FINDING_KINDS: readonly FindingKind[] = [...DOSSIER_FINDING_KINDS, ...CHECKPOINT_FINDING_KINDS];
+export const ALL_FINDING_KINDS: readonly FindingKind[] = [...DOSSIER_FINDING_KINDS, ...FILE_FINDING_KINDS, ...CHECKPOINT_FINDING_KINDS];
 
 function emptyCounts(): Record<FindingKind, number> {
   return Object.fromEntries(ALL_FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
@@ -200,6 +213,15 @@ export async function* verifyAllStream(db: Db, opts: VerifyAllOptions = {}): Asy
     if (opts.signal?.aborted) return;
   } finally {
     await pool?.close();
+  }
+
+  // every file the events reference, in the store with its recorded size (and hash, with hashFiles)
+  if (opts.blobs) {
+    for await (const f of allFileFindings(db, opts.blobs, { pageSize, hashFiles: opts.hashFiles })) {
+      findings += 1;
+      byKind[f.kind] += 1;
+      yield { type: 'finding', ...f };
+    }
   }
 
   let checkpoints = 0;

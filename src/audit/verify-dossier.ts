@@ -72,12 +72,16 @@ export const DOSSIER_FINDING_KINDS = [
   'head_mismatch',
 ] as const;
 
+/** Findings about the files the events reference (./verify-files.ts, issue 14). */
+export const FILE_FINDING_KINDS = ['file_missing', 'file_altered'] as const;
+
 /** Findings about the checkpoint anchors (./checkpoints.ts). */
 export const CHECKPOINT_FINDING_KINDS = ['dossier_deleted', 'events_deleted', 'chain_rewritten', 'checkpoint_tampered'] as const;
 
 export type DossierFindingKind = (typeof DOSSIER_FINDING_KINDS)[number];
 export type CheckpointFindingKind = (typeof CHECKPOINT_FINDING_KINDS)[number];
-export type FindingKind = DossierFindingKind | CheckpointFindingKind;
+export type FileFindingKind = (typeof FILE_FINDING_KINDS)[number];
+export type FindingKind = DossierFindingKind | CheckpointFindingKind | FileFindingKind;
 
 export interface Finding {
   dossierCode: string;

@@ -3,7 +3,10 @@
  * ./data/motcua.sqlite) and the checkpoint anchors, read-only. On a terminal a progress line on stderr
  * is updated in place; then the summary and the findings are printed on stdout.
  *
- *   audit-verify [--json] [--page-size N] [--workers N] [--no-checkpoints] [--max-findings N] [--anchor ID:DIGEST]...
+ *   audit-verify [--json] [--page-size N] [--workers N] [--no-checkpoints] [--hash-files] [--max-findings N] [--anchor ID:DIGEST]...
+ *
+ * Every file the events reference is checked in the configured document store (MOTCUA_BLOB_STORE): present
+ * with its recorded size, and with --hash-files rehashed (every byte read).
  *
  * --json prints NDJSON instead (the messages of GET /api/audit/verify). --anchor compares a checkpoint
  * with a digest kept outside the database. --workers N verifies on N worker threads, each reading its
@@ -16,6 +19,7 @@ import os from 'node:os';
 import { loadConfig } from '../config';
 import { dialectOf, openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
+import { blobStoreFromConfig } from '../app/blob-store-factory';
 import { verifyAllStream, type VerifySummary } from '../audit/verify-all';
 import type { Finding } from '../audit/verify-dossier';
 import { eachOption } from './options';
@@ -27,13 +31,23 @@ interface Args {
   maxFindings: number;
   workers: number;
   anchors: { id: number; digest: string }[];
+  hashFiles: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, pageSize: 500, checkpoints: true, maxFindings: 1000, workers: os.availableParallelism(), anchors: [] };
+  const args: Args = {
+    json: false,
+    pageSize: 500,
+    checkpoints: true,
+    maxFindings: 1000,
+    workers: os.availableParallelism(),
+    anchors: [],
+    hashFiles: false,
+  };
   eachOption(argv, (a, value) => {
     if (a === '--json') args.json = true;
     else if (a === '--no-checkpoints') args.checkpoints = false;
+    else if (a === '--hash-files') args.hashFiles = true;
     else if (a === '--page-size') args.pageSize = positive(a, value());
     else if (a === '--max-findings') args.maxFindings = positive(a, value());
     else if (a === '--workers') {
@@ -82,6 +96,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const db = openDb({ ...dbOptionsFromConfig(config), poolMax: 2 });
+  const blobs = blobStoreFromConfig(config);
   const tty = !args.json && process.stderr.isTTY === true;
   const findings: Finding[] = [];
   let omitted = 0;
@@ -92,6 +107,8 @@ async function main(): Promise<number> {
       checkpoints: args.checkpoints,
       anchors: args.anchors,
       workers: args.workers,
+      blobs,
+      hashFiles: args.hashFiles,
       progressEveryMs: tty ? 200 : 1000,
     })) {
       if (args.json) {
@@ -120,6 +137,7 @@ async function main(): Promise<number> {
   } finally {
     if (tty) process.stderr.write('\r\x1b[K');
     await db.destroy();
+    await blobs.close();
   }
   if (!summary) throw new Error('verification did not finish');
   if (!args.json) {

@@ -11,6 +11,7 @@ import { exportDossier } from '../audit/export';
 import { replaySteps } from '../audit/replay-steps';
 import { verifyAllStream, type VerifyMessage } from '../audit/verify-all';
 import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../audit/verify-dossier';
+import { dossierFileFindings } from '../audit/verify-files';
 import { notFound } from '../../machines/engine/errors';
 import type { AuthUser } from './auth-user';
 import { DossierAccess } from './dossier-access';
@@ -59,7 +60,9 @@ export class AuditService {
   /** One dossier's findings and its chain, event by event (the route admits only readers of every dossier). */
   async verify(code: string) {
     const { row, events } = await this.load(code);
-    const { findings, chain } = verifyDossierDetailed(row, events);
+    const { findings: chainFindings, chain } = verifyDossierDetailed(row, events);
+    // the files the events reference, read back from the store and rehashed
+    const findings = [...chainFindings, ...(await dossierFileFindings(this.ctx.blobs, row.code, events))];
     return { code: row.code, ok: findings.length === 0, findings, chain };
   }
 
@@ -73,6 +76,7 @@ export class AuditService {
     return verifyAllStream(this.ctx.db, {
       pageSize: q.pageSize,
       checkpoints: q.checkpoints === undefined ? true : q.checkpoints === '1' || q.checkpoints === 'true',
+      blobs: this.ctx.blobs,
       signal,
     });
   }

@@ -112,18 +112,6 @@ function refFromDb(r: Record<string, unknown>): DocumentRefRow {
   };
 }
 
-/** The distinct files referenced anywhere, in pages (the whole-database audit check). */
-export async function referencedBlobsPage(db: Q, after: string, limit: number): Promise<{ sha256: string; size: number }[]> {
-  const rows = (await db('document_refs')
-    .select('sha256')
-    .max({ size: 'size' })
-    .where('sha256', '>', after)
-    .groupBy('sha256')
-    .orderBy('sha256')
-    .limit(limit)) as { sha256: string; size: unknown }[];
-  return rows.map((r) => ({ sha256: r.sha256, size: Number(r.size) }));
-}
-
 /**
  * The cleanup job's first step: blobs not touched since `cutoff` and referenced by no event are marked
  * `deleting` (an event touching one afterwards finds it gone). Returns their hashes.
@@ -186,4 +174,26 @@ export async function findEarlierDossiersOfApplicant(db: Q, idNumber: string, ex
     .orderBy('submitted_at', 'desc')
     .limit(limit)) as Record<string, unknown>[];
   return rows.map(dossierRowFromDb);
+}
+
+/** A page of document references with their dossier codes, by id (the whole-database file check). */
+export async function referencedFilesPage(
+  db: Q,
+  afterId: number,
+  limit: number,
+): Promise<{ id: number; dossierCode: string; seq: number; documentId: string; sha256: string; size: number }[]> {
+  const rows = (await db('document_refs as r')
+    .join('dossiers as d', 'd.id', 'r.dossier_id')
+    .select('r.id', 'd.code', 'r.seq', 'r.document_id', 'r.sha256', 'r.size')
+    .where('r.id', '>', afterId)
+    .orderBy('r.id')
+    .limit(limit)) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    dossierCode: String(r.code),
+    seq: Number(r.seq),
+    documentId: String(r.document_id),
+    sha256: String(r.sha256),
+    size: Number(r.size),
+  }));
 }

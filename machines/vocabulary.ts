@@ -5,6 +5,7 @@
  * and serves it to the web UI at GET /api/vocabulary, so the UI repeats none of it.
  */
 import type { ErrorCode } from './engine/errors';
+import type { LookupFactor } from './engine/commands';
 import {
   ALL_EVENT_TYPES,
   EXEMPTION_REASONS,
@@ -138,6 +139,12 @@ export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
   other: 'Lý do khác',
 };
 
+/** The public lookup's second factor as the receipt and the counter name it (what follows "4 số cuối của"). */
+export const LOOKUP_FACTOR_LABELS: Record<LookupFactor, string> = {
+  phone: 'số điện thoại',
+  idNumber: 'số định danh cá nhân (CCCD)',
+};
+
 /** Error codes the HTTP layer itself answers with (src/http/error-handler.ts), beside the engine's. */
 export const HTTP_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
@@ -231,6 +238,7 @@ export interface Vocabulary {
   stopAction: string;
   errors: Record<string, string>;
   issues: Record<string, string>;
+  lookupFactors: Record<string, string>;
   units: { code: string; name: string; kind: string }[];
   procedures: { code: string; name: string }[];
 }
@@ -260,6 +268,7 @@ export function vocabulary(): Vocabulary {
     stopAction: STOP_ACTION_LABEL,
     errors: { ...ERROR_LABELS },
     issues: { ...ISSUE_LABELS },
+    lookupFactors: { ...LOOKUP_FACTOR_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     procedures: [...procedures].map(([code, name]) => ({ code, name })),
   };

@@ -19,6 +19,7 @@ import * as appendOnly from './20261204000402_append_only';
 
 import * as submissionRefs from './20261204000301_submission_refs';
 import * as intakePauseExemption from './20261205000100_intake_pause_exemption_metrics';
+import * as lookupFactor from './20261205000200_lookup_factor';
 import * as lateSupplements from './20261204000302_late_supplements';
 import * as outbox from './20261205000600_outbox';
 import * as notifications from './20261205000700_notifications';
@@ -48,6 +49,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000700_notifications', notifications],
   ['20261205000100_intake_pause_exemption_metrics', intakePauseExemption],
   ['20261205000800_documents', documents],
+  ['20261205000200_lookup_factor', lookupFactor],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

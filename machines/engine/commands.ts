@@ -33,12 +33,27 @@ export const LocalDateSchema = z
   );
 const localDate = LocalDateSchema;
 
+/**
+ * Which of the applicant's numbers is the second factor of the public status lookup (its last 4 digits),
+ * chosen at receipt and printed on the receipt; only that one opens the lookup (src/services/public-lookup.ts).
+ */
+export const LOOKUP_FACTORS = ['phone', 'idNumber'] as const;
+export type LookupFactor = (typeof LOOKUP_FACTORS)[number];
+/** What a submission that names none records: the phone, the number a citizen is likeliest to remember. */
+export const DEFAULT_LOOKUP_FACTOR: LookupFactor = 'phone';
+
 export const ApplicantSchema = z.strictObject({
   fullName: text(200),
   idNumber: z.string().trim().regex(FORMATS.id_number, 'expected 6–20 digits or capital letters'),
   phone: z.string().trim().regex(FORMATS.phone, 'expected 8–15 digits'),
   email: z.email().max(254).optional(),
   address: text(500),
+  lookupFactor: z
+    .enum(LOOKUP_FACTORS)
+    .optional()
+    .describe(
+      'the number whose last 4 digits open the public status lookup, printed on the receipt: phone or idNumber (default phone); the other is refused',
+    ),
 });
 
 /**

@@ -4,6 +4,7 @@
  * procedure terms pinned at submission), so a dossier replays from its events alone.
  */
 import type { ActorRef, DossierEvent, DossierInput, ProcedureTerms } from '../dossier';
+import type { LookupFactor } from './commands';
 import type { EventRow } from './rows';
 import type { HashedEventContent } from './hash';
 
@@ -12,7 +13,8 @@ export interface SubmitPayload {
   agencyCode: string;
   channel: DossierInput['channel'];
   terms: ProcedureTerms;
-  applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string };
+  /** `lookupFactor` is in every SUBMIT written since it existed (default phone); older ones have none */
+  applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string; lookupFactor?: LookupFactor };
   documents: { name: string; copies: number }[];
   note?: string;
   /** an online submission's intake answer is due by then (chart version 3 on; absent before) */

@@ -23,7 +23,7 @@ import { localDate, type Calendar } from '../calendar';
 import { eventHash, GENESIS_HASH } from './hash';
 import { metricsColumns, type MetricsColumns } from '../metrics/projection-extra';
 import type { DossierRow, EventRow, ProjectionPatch } from './rows';
-import type { Submission } from './commands';
+import { DEFAULT_LOOKUP_FACTOR, type Submission } from './commands';
 import { nextCheckAt, stepDueAt, type DeadlineEventType } from './deadline-check';
 import { invariantViolation, transitionNotAllowed } from './errors';
 import { apologyDeadline } from './stamp';
@@ -215,7 +215,7 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
     agencyCode: input.agencyCode,
     channel: sub.channel,
     terms,
-    applicant: sub.applicant,
+    applicant: { ...sub.applicant, lookupFactor: sub.applicant.lookupFactor ?? DEFAULT_LOOKUP_FACTOR },
     documents: sub.documents,
     ...(sub.note ? { note: sub.note } : {}),
     ...dueBy,

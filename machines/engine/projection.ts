@@ -22,6 +22,7 @@ export type IdentityColumns = Pick<
   | 'applicant_name'
   | 'applicant_id_number'
   | 'applicant_phone'
+  | 'lookup_factor'
 >;
 
 /**
@@ -47,6 +48,7 @@ export function identityColumns(
     applicant_name: p.applicant?.fullName as string,
     applicant_id_number: p.applicant?.idNumber as string,
     applicant_phone: p.applicant?.phone as string,
+    lookup_factor: p.applicant?.lookupFactor ?? null,
   };
 }
 

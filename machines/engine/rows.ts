@@ -33,6 +33,8 @@ export interface DossierRow {
   applicant_name: string;
   applicant_id_number: string;
   applicant_phone: string;
+  /** the public lookup's second factor (`phone` or `idNumber`), from the SUBMIT event; null for dossiers submitted before it was recorded, which accept either */
+  lookup_factor: string | null;
   version: number;
   last_hash: string;
   snapshot: string;
@@ -54,6 +56,7 @@ export type ProjectionPatch = Omit<
   | 'applicant_name'
   | 'applicant_id_number'
   | 'applicant_phone'
+  | 'lookup_factor'
   | 'next_check_at'
 > & { next_check_at?: string | null };
 

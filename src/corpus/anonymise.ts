@@ -87,6 +87,7 @@ function anonymiseSubmit(p: SubmitPayload, n: number, users: Pseudonyms): Record
       phone: `0900${digits}`,
       ...(applicant.email !== undefined ? { email: `nguoi${digits}@example.invalid` } : {}),
       address: 'Địa chỉ đã ẩn',
+      ...(applicant.lookupFactor !== undefined ? { lookupFactor: applicant.lookupFactor } : {}),
     },
     documents: documents.map((d, i) => ({ name: `Giấy tờ ${i + 1}`, copies: d.copies })),
   };

@@ -17,6 +17,7 @@ import type {
 import { procedureByCode } from '../../machines/procedures';
 import { localDate, type Instant } from '../../machines/calendar';
 import type { StoredEvent, SubmitPayload } from '../../machines/engine/event-codec';
+import type { LookupFactor } from '../../machines/engine/commands';
 import { dateTime } from './format';
 import { regulationFor, type Regulation } from './numbering';
 
@@ -48,6 +49,8 @@ export interface Applicant {
   phone: string;
   email: string | null;
   address: string;
+  /** the number whose last 4 digits open the public lookup; null: recorded before the choice existed, either opens it */
+  lookupFactor: LookupFactor | null;
 }
 
 export interface SupplementRequest {
@@ -211,6 +214,7 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
       phone: p.applicant.phone,
       email: p.applicant.email ?? null,
       address: p.applicant.address,
+      lookupFactor: p.applicant.lookupFactor ?? null,
     },
     documents: p.documents.map((d) => ({ name: d.name, copies: d.copies })),
     note: p.note ?? null,

@@ -4,6 +4,8 @@
  * carries a QR code of the public lookup link, which holds the dossier code and nothing else.
  */
 import type { Channel } from '../../machines/dossier';
+import type { LookupFactor } from '../../machines/engine/commands';
+import { LOOKUP_FACTOR_LABELS } from '../../machines/vocabulary';
 import { when, type FormData } from './form-data';
 import { dateline, workingAmount } from './format';
 import { header, html, orBlank, page, signatures, signedBy } from './layout';
@@ -23,6 +25,11 @@ const CHANNEL: Record<Channel, string> = {
   online: 'Trực tuyến (Cổng Dịch vụ công)',
   postal: 'Qua dịch vụ bưu chính công ích',
 };
+
+/** The number the lookup asks for, as the receipt names it; before the choice was recorded either opened it. */
+function lookupFactorText(factor: LookupFactor | null): string {
+  return factor ? LOOKUP_FACTOR_LABELS[factor] : `${LOOKUP_FACTOR_LABELS.phone} hoặc ${LOOKUP_FACTOR_LABELS.idNumber}`;
+}
 
 function render(d: FormData, env: FormEnv): string {
   const received = d.received!;
@@ -72,7 +79,7 @@ ${signatures([
   { title: 'NGƯỜI NỘP HỒ SƠ', name: d.applicant.fullName },
   { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', ...signedBy(received.by) },
 ])}
-<p class="notes"><i>Tra cứu tình trạng hồ sơ bằng mã hồ sơ tại ${link}. Khi nhận kết quả, Ông/Bà mang theo Giấy tiếp nhận này.</i></p>`;
+<p class="notes"><i>Tra cứu tình trạng hồ sơ tại ${link} bằng mã hồ sơ và <b>4 số cuối của ${lookupFactorText(d.applicant.lookupFactor)}</b>. Khi nhận kết quả, Ông/Bà mang theo Giấy tiếp nhận này.</i></p>`;
   return page({ title: `${TITLE} - ${d.code}`, body });
 }
 

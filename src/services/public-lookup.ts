@@ -1,6 +1,8 @@
 /**
- * The citizen's status lookup: a dossier code plus the last 4 digits of the applicant's phone or ID
- * number as a second factor. It answers the state and due date only, never applicant data. An unknown
+ * The citizen's status lookup: a dossier code plus the last 4 digits of the one number the applicant chose
+ * at receipt (phone or ID number, `dossiers.lookup_factor`, printed on the receipt) as a second factor; the
+ * other number's digits are refused, so a guess has 1 chance in 10,000, not about 1 in 5,000. Dossiers
+ * submitted before the choice was recorded accept either, as their receipts said. It answers the state and due date only, never applicant data. An unknown
  * code and a wrong factor give the very same answer. Guessing is throttled (docs/deploy.md), every
  * failure counted before the factor is compared, in one atomic statement per bucket, and taken back when
  * the attempt succeeds, so a burst of parallel guesses cannot slip past a check made before any was
@@ -14,6 +16,7 @@ import type { Db } from '../store/db';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
 import { MotcuaError } from '../../machines/engine/errors';
 import { findDossierByCode } from '../store/dossier-store';
+import type { DossierRow } from '../../machines/engine/rows';
 import { bucketName, clear, hit, hitAll, refund, type RateLimitDecision } from './rate-limit';
 
 /** All a member of the public may see of a dossier. */
@@ -34,7 +37,8 @@ export const PUBLIC_LOOKUP_LIMITS = {
 } as const;
 
 /** The one answer for an unknown code, a wrong factor and a missing factor. */
-export const lookupNotFound = () => new MotcuaError('NOT_FOUND', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối đã nhập', {});
+export const lookupNotFound = () =>
+  new MotcuaError('NOT_FOUND', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối đã nhập (số ghi trên giấy tiếp nhận)', {});
 
 export interface LookupRequest {
   code: string;
@@ -59,7 +63,7 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
   if (!failures.allowed) throw rateLimited(failures);
 
   const row = await findDossierByCode(db, req.code);
-  const matches = row !== null && req.verify !== undefined && secondFactorMatches(req.verify, row.applicant_phone, row.applicant_id_number);
+  const matches = row !== null && req.verify !== undefined && secondFactorMatches(req.verify, factorsOf(row));
   if (!row || !matches) throw lookupNotFound();
   await clear(db, pairBucket);
   await refund(db, codeBucket);
@@ -76,11 +80,18 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
   };
 }
 
-/** Compares against both the phone and the ID number, always both, in constant time. */
-function secondFactorMatches(verify: string, phone: string, idNumber: string): boolean {
+/** The numbers whose last 4 digits open this dossier: the chosen one, or (recorded before the choice existed) both. */
+function factorsOf(row: Pick<DossierRow, 'applicant_phone' | 'applicant_id_number' | 'lookup_factor'>): string[] {
+  if (row.lookup_factor === 'phone') return [row.applicant_phone];
+  if (row.lookup_factor === 'idNumber') return [row.applicant_id_number];
+  return [row.applicant_phone, row.applicant_id_number];
+}
+
+/** Compares against each accepted number, always all of them, in constant time. */
+function secondFactorMatches(verify: string, accepted: readonly string[]): boolean {
   const given = Buffer.from(verify);
   let ok = false;
-  for (const value of [phone, idNumber]) {
+  for (const value of accepted) {
     const last4 = Buffer.from(value.slice(-4).padStart(4, ' '));
     if (last4.length === given.length && timingSafeEqual(last4, given)) ok = true;
   }

@@ -24,6 +24,8 @@ export const UNIT_LABELS = {};
 export const ERROR_LABELS = {};
 /** validation issue code → Vietnamese text */
 const ISSUE_LABELS = {};
+/** the public lookup's second factor (applicant.lookupFactor) → what follows "4 số cuối của" */
+export const LOOKUP_FACTOR_LABELS = {};
 /** received or not, not yet decided */
 const PENDING = new Set();
 const STOPPED = new Set();
@@ -57,6 +59,7 @@ function applyVocabulary(v) {
   Object.assign(NOTIFY_CHANNELS, v.notifyChannels ?? {});
   Object.assign(ERROR_LABELS, v.errors);
   Object.assign(ISSUE_LABELS, v.issues);
+  Object.assign(LOOKUP_FACTOR_LABELS, v.lookupFactors);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
   for (const s of v.stoppedStates ?? []) STOPPED.add(s);

@@ -1,6 +1,7 @@
 /**
  * The citizens' lookup page (/tra-cuu?ma=<code>, the link in the receipt's QR code): dossier code
- * plus the last 4 digits of the applicant's phone or ID number → state and due date. No login.
+ * plus the last 4 digits of the number the applicant chose at receipt (phone or ID number, named on the
+ * receipt) → state and due date. No login.
  */
 import { ApiError, request } from './api.js';
 import { append, clearIssues, h, showFormError, showIssues } from './dom.js';

@@ -277,13 +277,13 @@ describe('the staff web UI in a browser', () => {
       await clerk.reload();
       await clerk.locator('.head-badges .state', { hasText: 'Đã trả kết quả' }).waitFor();
 
-      // the citizen's public lookup (no login): code + last 4 digits of the phone
+      // the citizen's public lookup (no login): code + last 4 digits of the phone (the factor chosen at receipt, by default)
       const citizen = await browser.newPage({ viewport: { width: 1366, height: 768 } });
       watch(citizen, 'citizen');
       await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(code)}`);
       expect(await citizen.getByLabel('Mã hồ sơ').inputValue()).toBe(code);
-      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').fill('5678');
-      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').press('Enter');
+      await citizen.getByLabel('4 số cuối của số ghi trên Giấy tiếp nhận').fill('5678');
+      await citizen.getByLabel('4 số cuối của số ghi trên Giấy tiếp nhận').press('Enter');
       await citizen.locator('#answer .lookup-status').waitFor();
       expect(await citizen.locator('#answer').textContent()).toContain('Đã trả kết quả');
       await shot(citizen, '11-public-lookup');

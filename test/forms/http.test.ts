@@ -41,6 +41,7 @@ describe('forms over HTTP', () => {
     expect(res.text).toContain(code);
     expect(res.text).toContain('<svg');
     expect(res.text).toContain(`https://motcua.example.gov.vn/tra-cuu?ma=${encodeURIComponent(code)}`);
+    expect(res.text).toContain('bằng mã hồ sơ và <b>4 số cuối của số điện thoại</b>'); // the lookup factor chosen (default)
     expect(res.text).not.toContain('<script>');
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });

@@ -1,6 +1,7 @@
 /**
- * The citizen's status lookup: a code plus the last 4 digits of the applicant's phone or ID number
- * shows the state and due date, nothing else; wrong guesses all look alike and are throttled.
+ * The citizen's status lookup: a code plus the last 4 digits of the number the applicant chose at receipt
+ * (phone by default, or the ID number) shows the state and due date, nothing else; the other number's
+ * digits are refused; wrong guesses all look alike and are throttled.
  */
 import { hit } from '../../src/services/rate-limit';
 import { BACKENDS } from '../support/backends';
@@ -29,10 +30,10 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
       .query(verify === undefined ? {} : { verify })
       .set('X-Forwarded-For', from);
 
-  test('the public lookup shows the state and due date with the right last digits', async () => {
+  test('the public lookup shows the state and due date with the last digits of the phone, the default factor', async () => {
     const from = nextAddress();
     const view = await server.engine.engine.get(code);
-    for (const verify of ['5678', '2345']) {
+    for (const verify of ['5678']) {
       const res = await lookup(code, verify, from);
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -46,6 +47,46 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
       });
       expect(view.dueAt).not.toBeNull();
     }
+  });
+
+  test('only the factor chosen at receipt opens the lookup: the other number’s last digits are refused like a wrong guess', async () => {
+    const byId = await server.engine.engine.submit(
+      { ...submission(HOUSEHOLD_BUSINESS), applicant: { ...submission(HOUSEHOLD_BUSINESS).applicant, lookupFactor: 'idNumber' } },
+      ACTORS.counter,
+    );
+    const from = nextAddress();
+    const wrong = await lookup(code, '0000', from);
+    // phone chosen (by default): the ID number's 2345 is refused
+    expect(await lookup(code, '2345', from)).toMatchObject({ status: 404, body: wrong.body });
+    expect((await lookup(code, '5678', from)).status).toBe(200);
+    // ID number chosen: the phone's 5678 is refused
+    expect(await lookup(byId.code, '5678', from)).toMatchObject({ status: 404, body: wrong.body });
+    expect((await lookup(byId.code, '2345', from)).status).toBe(200);
+    expect(await server.engine.db('dossiers').whereIn('code', [code, byId.code]).orderBy('lookup_factor').pluck('lookup_factor')).toEqual([
+      'idNumber',
+      'phone',
+    ]);
+  });
+
+  test('a dossier recorded before the choice existed (lookup_factor null) still opens with either number, as its receipt said', async () => {
+    const legacy = (await server.engine.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)).code;
+    await server.engine.db('dossiers').where({ code: legacy }).update({ lookup_factor: null });
+    const from = nextAddress();
+    expect((await lookup(legacy, '5678', from)).status).toBe(200);
+    expect((await lookup(legacy, '2345', from)).status).toBe(200);
+    expect((await lookup(legacy, '0000', from)).status).toBe(404);
+  });
+
+  test('a submission naming another lookup factor is 400 naming applicant.lookupFactor', async () => {
+    const token = await server.login('counter');
+    const body = { ...submission(HOUSEHOLD_BUSINESS), applicant: { ...submission(HOUSEHOLD_BUSINESS).applicant, lookupFactor: 'email' } };
+    const res = await server.http
+      .post('/api/dossiers')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'lookup-factor-bad-1')
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toContainEqual(expect.objectContaining({ field: 'applicant.lookupFactor', code: 'not_allowed' }));
   });
 
   test('a wrong second factor and an unknown code give the same answer', async () => {

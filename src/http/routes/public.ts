@@ -18,9 +18,11 @@ export const PublicLookupParamsSchema = z.object({
 export const PublicLookupQuerySchema = z.strictObject({
   verify: z
     .string()
-    .regex(/^\d{4}$/, 'expected the last 4 digits of the applicant’s phone or ID number')
+    .regex(/^\d{4}$/, 'expected the last 4 digits of the number named on the receipt')
     .optional()
-    .describe('the last 4 digits of the applicant’s phone number or ID number'),
+    .describe(
+      'the last 4 digits of the number the applicant chose at receipt, named on the receipt: the phone or the ID number (dossiers received before the choice existed accept either)',
+    ),
 });
 
 export const PublicDossierStatusSchema = z.object({

@@ -36,6 +36,7 @@ export const VocabularySchema = z.object({
   stopAction: z.string(),
   errors: labels.describe('error code → Vietnamese meaning'),
   issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
+  lookupFactors: labels.describe('the public lookup’s second factor (applicant.lookupFactor) → Vietnamese name'),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
   procedures: z.array(z.object({ code: z.string(), name: z.string() })),
 });

@@ -21,7 +21,17 @@ import {
   toast,
   values,
 } from '../dom.js';
-import { CHANNELS, CLOCK_STOPPED, fmtAmount, fmtMoney, fmtTime, isClockStopped, relativeDue, unitLabel } from '../labels.js';
+import {
+  CHANNELS,
+  CLOCK_STOPPED,
+  fmtAmount,
+  fmtMoney,
+  fmtTime,
+  isClockStopped,
+  LOOKUP_FACTOR_LABELS,
+  relativeDue,
+  unitLabel,
+} from '../labels.js';
 import { openForm } from '../print.js';
 import { notificationFields, notificationOf } from '../notification-choice.js';
 
@@ -129,6 +139,14 @@ class IntakeForm {
           }),
           field({ label: 'Địa chỉ', name: 'applicant.address', required: true, wide: true, attrs: { autocomplete: 'off' } }),
           field({ label: 'Email', name: 'applicant.email', type: 'email', attrs: { autocomplete: 'off' } }),
+          field({
+            label: 'Tra cứu hồ sơ bằng 4 số cuối của',
+            name: 'applicant.lookupFactor',
+            type: 'select',
+            value: 'phone',
+            options: Object.entries(LOOKUP_FACTOR_LABELS),
+            hint: 'Người nộp chọn; in trên giấy tiếp nhận, chỉ số này mở được trang tra cứu',
+          }),
         ),
       ),
       notificationFields(),
@@ -316,6 +334,7 @@ class IntakeForm {
       phone: v['applicant.phone'].replace(/[\s.\-()]/g, ''),
       address: v['applicant.address'],
       email: v['applicant.email'] || undefined,
+      lookupFactor: v['applicant.lookupFactor'] || undefined,
     };
     if (!a.fullName) issues.push({ field: 'applicant.fullName', vi: 'Nhập họ và tên người nộp' });
     if (!a.idNumber) issues.push({ field: 'applicant.idNumber', vi: 'Nhập số CCCD / định danh' });

@@ -64,6 +64,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier (a-z, 0-9, _; at most 63)')
       .optional(),
+    /**
+     * PostgreSQL only: the tables' owner, for migrations; DATABASE_URL then names the application's restricted role,
+     * which may only SELECT and INSERT the hash-chained logs (docs/deploy.md, "History cannot be rewritten")
+     */
+    MIGRATION_DATABASE_URL: z.string().min(1).optional(),
     MOTCUA_DEMO: flag.default(false),
     MOTCUA_AGENCY_CODE: z
       .string()
@@ -164,6 +169,30 @@ export const ConfigSchema = z
     }
     if (c.MOTCUA_BLOB_STORE === 's3' && c.MOTCUA_S3_BUCKET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['MOTCUA_S3_BUCKET'], message: 'required with MOTCUA_BLOB_STORE=s3' });
+    }
+    if (c.MIGRATION_DATABASE_URL !== undefined) {
+      const pg = /^postgres(ql)?:\/\//;
+      const user = URL.canParse(c.DATABASE_URL) ? decodeURIComponent(new URL(c.DATABASE_URL).username) : '';
+      if (!pg.test(c.MIGRATION_DATABASE_URL) || !pg.test(c.DATABASE_URL)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MIGRATION_DATABASE_URL'],
+          message: 'only for PostgreSQL (both it and DATABASE_URL postgres:// URLs)',
+        });
+      } else if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DATABASE_URL'],
+          message:
+            'with MIGRATION_DATABASE_URL it must name the application role as its user (a-z, 0-9, _), e.g. postgres://motcua_app:…@db/motcua',
+        });
+      } else if (user === decodeURIComponent(new URL(c.MIGRATION_DATABASE_URL).username)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MIGRATION_DATABASE_URL'],
+          message: 'must sign in as another role than DATABASE_URL (the tables’ owner)',
+        });
+      }
     }
     if (c.DATABASE_SCHEMA !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_SCHEMA'], message: 'only for PostgreSQL (DATABASE_URL is a SQLite file)' });

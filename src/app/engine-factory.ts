@@ -5,6 +5,7 @@
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
 import { dialectOf, ensureSchema, openDb, type Db, type DbOptions } from '../store/db';
+import { grantApplicationRole, roleOfUrl } from '../store/app-role';
 
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../engine/clock';
@@ -29,6 +30,11 @@ export interface EngineOptions extends DbOptions {
   agencyCode?: string;
   /** default true: run migrations and seed reference data on start */
   prepare?: boolean;
+  /**
+   * PostgreSQL: the owner's URL (MIGRATION_DATABASE_URL). Migrations and reference data then go through it, the
+   * application role named by `url` gets its privileges (src/store/app-role.ts), and the engine connects with `url`.
+   */
+  migrationUrl?: string;
   chartVersion?: number;
   /** remaining working time under which a dossier is due soon (default one office day) */
   dueSoonThresholdMs?: number;
@@ -45,7 +51,7 @@ export interface EngineOptions extends DbOptions {
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
 
 /** The database settings of the configuration (DATABASE_URL, DATABASE_SCHEMA, DATABASE_POOL_MAX, …). */
-export function dbOptionsFromConfig(config: Config): DbOptions {
+export function dbOptionsFromConfig(config: Config): DbOptions & { migrationUrl?: string } {
   return {
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,
@@ -53,13 +59,30 @@ export function dbOptionsFromConfig(config: Config): DbOptions {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     sqliteDriver: config.MOTCUA_SQLITE_DRIVER,
     sqliteSynchronous: config.MOTCUA_SQLITE_SYNCHRONOUS,
+    migrationUrl: config.MIGRATION_DATABASE_URL,
   };
 }
 
+/** Migrations, reference data and the application role's privileges, as the tables' owner; then that connection closes. */
+async function prepareAsOwner(opts: EngineOptions & { migrationUrl: string }, clock: Clock): Promise<void> {
+  const role = roleOfUrl(opts.url);
+  if (!role) throw new Error('DATABASE_URL must name the application role when MIGRATION_DATABASE_URL is set');
+  const owner = openDb({ ...opts, url: opts.migrationUrl, poolMax: 1 });
+  try {
+    if (opts.schema) await ensureSchema(owner, opts.schema);
+    await migrateToLatest(owner);
+    await seedReferenceData(owner, clock.now().toISOString());
+    await grantApplicationRole(owner, role, opts.schema);
+  } finally {
+    await owner.destroy();
+  }
+}
+
 export async function createEngineContext(opts: EngineOptions): Promise<EngineContext> {
-  const db = openDb(opts);
   const clock = opts.clock ?? systemClock;
-  if (opts.prepare !== false) {
+  if (opts.prepare !== false && opts.migrationUrl) await prepareAsOwner({ ...opts, migrationUrl: opts.migrationUrl }, clock);
+  const db = openDb(opts);
+  if (opts.prepare !== false && !opts.migrationUrl) {
     if (opts.schema && dialectOf(opts.url) === 'postgres') await ensureSchema(db, opts.schema);
     await migrateToLatest(db);
     await seedReferenceData(db, clock.now().toISOString());

@@ -86,6 +86,11 @@ export class ApplicantChannel implements Channel {
     const answers: string[] = [];
     for (const r of rendered) {
       if (already.has(r.kind)) continue;
+      // Zalo sends only the messages whose template the administrator registered with Zalo and configured
+      if (this.kind === 'zalo' && !(parsed.data as { templates: Record<string, string> }).templates[r.kind]) {
+        answers.push(`${r.kind}: no ZNS template configured, not sent`);
+        continue;
+      }
       const message: OutgoingMessage = { ...r, to: choice.contact, key: `${d.id}:${r.kind}` };
       const result = await provider.send(message, signal);
       await insertMessage(this.deps.db, {

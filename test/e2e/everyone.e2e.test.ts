@@ -143,7 +143,7 @@ describe('what every staff user meets in the browser', () => {
       await page.locator('dialog[open]').waitFor();
       await shot(page, '04-dialog-open');
       await page.goBack();
-      await page.waitForFunction("location.hash === '#/tra-cuu'");
+      await page.waitForURL((url) => url.hash === '#/tra-cuu');
       await page.locator('#view h1').waitFor();
       expect(await dialogs.count()).toBe(0);
 
@@ -152,7 +152,7 @@ describe('what every staff user meets in the browser', () => {
       await row.locator('button[data-more]').click();
       await page.locator('dialog[open]').waitFor();
       await page.keyboard.press('Alt+3');
-      await page.waitForFunction("location.hash === '#/tra-cuu'");
+      await page.waitForURL((url) => url.hash === '#/tra-cuu');
       expect(await dialogs.count()).toBe(0);
 
       await page.goBack();
@@ -229,7 +229,7 @@ describe('what every staff user meets in the browser', () => {
       const auditor = await signIn('auditor');
       await go(auditor, `#/kiem-tra/${codes.A}`);
       await auditor.locator('#view h1').waitFor();
-      await auditor.waitForFunction("document.querySelectorAll('#view [data-seq]').length > 0");
+      await auditor.locator('#view [data-seq]').first().waitFor();
       const auditText = (await auditor.locator('#view').textContent()) ?? '';
       expect(auditText).toContain('Người thực hiệnVũ Đức Thắng (Trưởng phòng Kinh tế)');
       expect(auditText).toContain('Người được phân công assigneeTrần Văn Minh (Chuyên viên Phòng Kinh tế)');

@@ -230,7 +230,8 @@ function timeline(events, proc) {
   const stepName = (id) => proc?.steps?.find((s) => s.id === id)?.name ?? id;
   return h(
     'section',
-    { class: 'panel timeline-panel', 'aria-labelledby': 'tl-title' },
+    // scrollable when long: focusable so the keyboard can scroll it (axe scrollable-region-focusable)
+    { class: 'panel timeline-panel', 'aria-labelledby': 'tl-title', tabindex: '0' },
     h('h2', { id: 'tl-title' }, 'Diễn biến hồ sơ ', h('small', null, '(mới nhất trên cùng)')),
     events.length
       ? h(

@@ -1,0 +1,158 @@
+/**
+ * An automated accessibility check over every page of the web UI: axe-core (WCAG 2.1 A/AA and best
+ * practices) run in headless Chromium at 1366×768 on each staff screen as each role sees it (with an action
+ * dialog open too), the sign-in form, the "no access" page, and the citizen's lookup (form, error and
+ * answer). Any serious or critical violation fails, listed with its rule and elements.
+ *
+ * Screenshots go to test-artifacts/e2e/a11y-*.png.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Command } from '../../machines/engine/commands';
+import { BACKENDS } from '../support/backends';
+import { ACTORS, hanoi, submission } from '../support/engine';
+import { startServer, type TestServer } from '../support/server';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import { axeViolations, type AxeFinding } from '../support/axe';
+
+const TIMEOUT = 300_000;
+const PROC = '1.001612';
+const NOW = '2026-03-16 09:00';
+
+describe('accessibility of every page (axe-core in Chromium)', () => {
+  let server: TestServer;
+  let http: Server;
+  let base = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  /** A: at the specialist's step (KINHTE); R: resolved and handed back */
+  const codes = { A: '', R: '' };
+
+  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
+    server.engine.at(at);
+    await server.engine.engine.act(code, cmd, actor);
+  }
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    server = await startServer(BACKENDS[0]!, '2026-03-09 08:00');
+    for (const key of ['A', 'R'] as const) {
+      server.engine.at('2026-03-09 08:10');
+      codes[key] = (await server.engine.engine.submit(submission(PROC, 'counter', `Người nộp ${key}`), ACTORS.counter)).code;
+      await act('2026-03-09 08:15', codes[key], { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await act('2026-03-09 08:20', codes[key], { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    }
+    await act('2026-03-10 09:00', codes.R, { type: 'COMPLETE_STEP' });
+    await act(
+      '2026-03-10 10:00',
+      codes.R,
+      { type: 'RECORD_RESULT', documentNumber: '20/GCN-HKD', documentDate: '2026-03-10', signer: 'Vũ Đức Thắng', digitised: true },
+      { username: 'leader_kinhte', unit: 'KINHTE' },
+    );
+    await act('2026-03-11 09:00', codes.R, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+    server.engine.at(NOW);
+    ({ http, base, browser } = await listenAndLaunch(server));
+  }, TIMEOUT);
+
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+
+  const findings: AxeFinding[] = [];
+  const checked: string[] = [];
+
+  async function settle(page: Page) {
+    await page.locator('#view h1').first().waitFor();
+    await page.locator('#view .loading').waitFor({ state: 'detached' });
+    await page.waitForTimeout(150);
+  }
+  async function check(page: Page, name: string) {
+    await page.screenshot({ path: path.join(ARTIFACTS, `a11y-${name}.png`), fullPage: true });
+    findings.push(...(await axeViolations(page, name)));
+    checked.push(name);
+  }
+  async function screen(page: Page, hash: string, name: string) {
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    await page.waitForURL((url) => url.hash === hash);
+    await settle(page);
+    await check(page, name);
+  }
+  async function signIn(username: string): Promise<Page> {
+    const signedIn = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
+    contexts.push(signedIn.context);
+    await settle(signedIn.page);
+    return signedIn.page;
+  }
+  const report = (list: AxeFinding[]) =>
+    list.map((f) => `${f.page}: [${f.impact}] ${f.rule} — ${f.help}\n    ${f.targets.join('\n    ')}`).join('\n');
+
+  browserTest(
+    'no serious or critical violation on any staff page, for any role, nor on the citizen lookup',
+    async () => {
+      requireChromium();
+      // the sign-in form, before anyone signs in
+      const anon = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await anon.goto(`${base}/`);
+      await anon.locator('#login-form').waitFor();
+      await check(anon, 'login');
+      await anon.close();
+
+      const counter = await signIn('counter');
+      await screen(counter, '#/quay', 'counter-intake');
+      await screen(counter, '#/hop-viec', 'counter-inbox');
+      await screen(counter, `#/tra-cuu?q=${codes.A}`, 'counter-search');
+      await screen(counter, `#/ho-so/${codes.R}`, 'counter-dossier');
+      await screen(counter, `#/ho-so/${codes.A}`, 'counter-dossier-open');
+      await counter.locator('#dossier-actions button[data-action="REQUEST_WITHDRAWAL"]').click();
+      await counter.locator('dialog[open]').waitFor();
+      await check(counter, 'counter-dialog');
+      await counter.keyboard.press('Escape');
+
+      const specialist = await signIn('specialist');
+      await screen(specialist, '#/hop-viec', 'specialist-inbox');
+      await screen(specialist, `#/ho-so/${codes.A}`, 'specialist-dossier');
+
+      const leader = await signIn('leader_kinhte');
+      await screen(leader, '#/hop-viec', 'leader-inbox');
+      await screen(leader, `#/ho-so/${codes.A}`, 'leader-dossier');
+      await leader.locator('#dossier-actions button[data-action="ASSIGN"]').click();
+      await leader.locator('dialog[open]').waitFor();
+      await check(leader, 'leader-assign-dialog');
+      await leader.keyboard.press('Escape');
+      await screen(leader, '#/dieu-hanh', 'leader-dashboard');
+      await screen(leader, '#/ra-soat', 'leader-review');
+
+      const supervisor = await signIn('supervisor');
+      await screen(supervisor, '#/dieu-hanh', 'supervisor-dashboard');
+      await screen(supervisor, '#/ra-soat', 'supervisor-review');
+      await screen(supervisor, '#/bao-cao-thang', 'supervisor-monthly');
+      await screen(supervisor, '#/tra-cuu', 'supervisor-search');
+      await screen(supervisor, '#/quay', 'supervisor-no-access');
+
+      const auditor = await signIn('auditor');
+      await screen(auditor, `#/tra-cuu?q=${codes.R}`, 'auditor-search');
+      await screen(auditor, `#/ho-so/${codes.R}`, 'auditor-dossier');
+      await screen(auditor, `#/kiem-tra/${codes.R}`, 'auditor-replay');
+
+      // the citizen's lookup: the form, a refused answer and a found dossier
+      const citizen = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await citizen.goto(`${base}/tra-cuu`);
+      await citizen.locator('#lookup').waitFor();
+      await check(citizen, 'citizen-form');
+      await citizen.getByRole('button', { name: /Tra cứu/ }).click();
+      await citizen.locator('.field-error:not([hidden])').first().waitFor();
+      await check(citizen, 'citizen-form-errors');
+      await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(codes.R)}`);
+      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').fill('5678');
+      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').press('Enter');
+      await citizen.locator('#answer .lookup-status').waitFor();
+      await check(citizen, 'citizen-answer');
+      await citizen.close();
+
+      expect(checked.length).toBeGreaterThanOrEqual(24);
+      expect(report(findings)).toBe('');
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
+});

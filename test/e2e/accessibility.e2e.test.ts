@@ -143,8 +143,8 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
       await citizen.locator('.field-error:not([hidden])').first().waitFor();
       await check(citizen, 'citizen-form-errors');
       await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(codes.R)}`);
-      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').fill('5678');
-      await citizen.getByLabel('4 số cuối điện thoại hoặc CCCD').press('Enter');
+      await citizen.locator('#verify').fill('5678');
+      await citizen.locator('#verify').press('Enter');
       await citizen.locator('#answer .lookup-status').waitFor();
       await check(citizen, 'citizen-answer');
       await citizen.close();

@@ -46,6 +46,15 @@ describe('forms over HTTP', () => {
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  test('the receipt names the number the applicant chose for the public lookup', async () => {
+    const base = submission(HOUSEHOLD_BUSINESS);
+    const byId = await s.engine.engine.submit({ ...base, applicant: { ...base.applicant, lookupFactor: 'idNumber' } }, ACTORS.counter);
+    const res = await get(`/api/dossiers/${byId.code}/forms/receipt`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('bằng mã hồ sơ và <b>4 số cuối của số định danh cá nhân (CCCD)</b>');
+    expect(res.text).not.toContain('4 số cuối của số điện thoại');
+  });
+
   test('the control slip is 200 for the office that holds the dossier', async () => {
     const res = await get(`/api/dossiers/${code}/forms/control-slip`, 'specialist');
     expect(res.status).toBe(200);

@@ -29,6 +29,7 @@ import { adminRoutes } from './routes/admin';
 import { observabilityRoutes } from './routes/observability';
 import { recordViewRoutes } from './routes/record-views';
 import { integrationRoutes } from './routes/integration';
+import { notificationRoutes } from './routes/notifications';
 import { createLogger, type Logger } from '../observability/logger';
 import { requestContext } from '../observability/request-id';
 import { HttpMetrics, instrumentSweeper } from '../observability/prometheus';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use('/api/metrics', metricsRoutes(deps));
   app.use('/api', adminRoutes(deps));
   app.use('/api', integrationRoutes(deps));
+  app.use('/api/admin/notifications', notificationRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

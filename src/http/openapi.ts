@@ -35,6 +35,9 @@ import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { NextWorkingDayQuerySchema, NextWorkingDaySchema, YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
 import { FeedPageSchema, FeedQuerySchema } from './routes/integration';
+import { MessageLogSchema, NotifyOverviewSchema, TestMessageResultSchema } from './routes/notifications';
+import { ChannelUpdateSchema, MessageLogQuerySchema, TestMessageSchema } from '../services/notify-admin-service';
+import { NotifySettingsSchema } from '../notify/settings';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import {
   DossierDetailSchema,
@@ -81,6 +84,9 @@ const INPUTS: Record<string, z.ZodType> = {
   MonthlyReportSent: MonthlySentBodySchema,
   WeekSignOff: SignOffBodySchema,
   TestClockRequest: TestClockRequestSchema,
+  NotifySettings: NotifySettingsSchema,
+  NotifyChannelUpdate: ChannelUpdateSchema,
+  TestMessage: TestMessageSchema,
   ...Object.fromEntries(Object.entries(EventRequestSchemas).map(([type, s]) => [`EventRequest_${type}`, s])),
 };
 
@@ -119,6 +125,9 @@ const OUTPUTS: Record<string, z.ZodType> = {
   SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
   RecordViewList: RecordViewListSchema,
   FeedPage: FeedPageSchema,
+  NotifyOverview: NotifyOverviewSchema,
+  TestMessageResult: TestMessageResultSchema,
+  MessageLog: MessageLogSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
   Vocabulary: VocabularySchema,
 };
@@ -684,6 +693,52 @@ const ROUTES: Route[] = [
       'The change feed (admin, auditor): every dossier event in commit-safe order after a cursor; never skips an event committed late (docs/integration.md)',
     parameters: queryParams(FeedQuerySchema),
     ok: { status: 200, description: 'One page of events', content: json(ref('FeedPage')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/notifications',
+    tag: 'notifications',
+    summary: "Applicant notifications: the shared settings and each channel's settings, secrets masked (admin; docs/notifications.md)",
+    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    errors: [401, 403],
+  },
+  {
+    method: 'put',
+    path: '/api/admin/notifications/settings',
+    tag: 'notifications',
+    summary: 'Set the shared settings: sender name, survey link, SMS length options, message log retention (admin)',
+    body: ref('NotifySettings'),
+    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'put',
+    path: '/api/admin/notifications/channels/{kind}',
+    tag: 'notifications',
+    summary:
+      'Configure a channel (email: SMTP; sms: the gateway; zalo: token and template ids) and switch it on or off (admin); a secret left out keeps its value',
+    parameters: [pathParam('kind', 'email, sms or zalo')],
+    body: ref('NotifyChannelUpdate'),
+    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/notifications/test',
+    tag: 'notifications',
+    summary: "Send a test message now through a channel's provider (admin); logged in the message log",
+    body: ref('TestMessage'),
+    ok: { status: 200, description: 'What the provider answered', content: json(ref('TestMessageResult')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/notifications/messages',
+    tag: 'notifications',
+    summary: 'The message log, newest first: what was sent, to which masked address, when, and the provider answer (admin)',
+    parameters: queryParams(MessageLogQuerySchema),
+    ok: { status: 200, description: 'One page of the log', content: json(ref('MessageLog')) },
     errors: [400, 401, 403],
   },
   {

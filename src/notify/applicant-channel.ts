@@ -16,7 +16,8 @@ import { maskContact, type DeliveryChannel, type NotificationChoice } from '../.
 import { noticesFor, renderNotice, type RenderedNotice } from '../../machines/notify/templates';
 import type { Channel, Delivery, DeliveryResult } from '../outbox/channel';
 import type { Clock } from '../engine/clock';
-import { eventsUpTo, insertMessage, readNotifySettings, sentKinds } from '../store/notify-store';
+import { insertMessage, readNotifySettings, sentKinds } from '../store/notify-store';
+import { eventsUpTo } from '../store/outbox-store';
 import { lookupUrl } from '../forms/qr';
 import { CHANNEL_CONFIG_SCHEMAS, NotifySettingsSchema, DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from './settings';
 import { EmailProvider, SmsProvider, ZaloProvider, type OutgoingMessage, type Provider } from './providers';

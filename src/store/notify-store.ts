@@ -4,7 +4,6 @@
  */
 import type { Knex } from 'knex';
 import { toIso } from './time';
-import { eventRowFromDb, type EventRow } from './dossier-store';
 
 export type MessageStatus = 'sent' | 'failed' | 'rejected';
 
@@ -91,10 +90,4 @@ export async function writeNotifySettings(db: Knex, config: Record<string, unkno
   const row = { config: JSON.stringify(config), updated_at: at, updated_by: by };
   const n = Number(await db('notify_settings').where({ id: 1 }).update(row));
   if (n === 0) await db('notify_settings').insert({ id: 1, ...row });
-}
-
-/** A dossier's events up to `seq`, in order (what the dossier's facts were right after that event). */
-export async function eventsUpTo(db: Knex, dossierId: string, seq: number): Promise<EventRow[]> {
-  const rows = await db('dossier_events').where({ dossier_id: dossierId }).andWhere('seq', '<=', seq).orderBy('seq', 'asc');
-  return rows.map(eventRowFromDb);
 }

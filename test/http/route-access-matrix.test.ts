@@ -188,6 +188,31 @@ const ROWS: Row[] = [
     build: () => ({ method: 'patch', path: '/api/users/specialist', body: { title: 'Chuyên viên Phòng Kinh tế' } }),
   },
   { route: 'POST /api/admin/sweep', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/admin/sweep' }) },
+  { route: 'GET /api/admin/notifications', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/notifications' }) },
+  {
+    route: 'PUT /api/admin/notifications/settings',
+    allowed: ADMIN,
+    build: () => ({ method: 'put', path: '/api/admin/notifications/settings', body: { senderName: 'UBND xã Tân Phú' } }),
+  },
+  {
+    route: 'PUT /api/admin/notifications/channels/{kind}',
+    allowed: ADMIN,
+    build: () => ({
+      method: 'put',
+      path: '/api/admin/notifications/channels/sms',
+      body: { active: false, config: { url: 'http://127.0.0.1:9/sms', apiKey: 'k', sender: 'UBND' } },
+    }),
+  },
+  {
+    route: 'POST /api/admin/notifications/test',
+    allowed: ADMIN,
+    build: () => ({ method: 'post', path: '/api/admin/notifications/test', body: { channel: 'zalo', to: '0912345678' } }),
+  },
+  {
+    route: 'GET /api/admin/notifications/messages',
+    allowed: ADMIN,
+    build: () => ({ method: 'get', path: '/api/admin/notifications/messages?limit=5' }),
+  },
   { route: 'POST /api/audit/checkpoints', allowed: ADMIN, build: () => ({ method: 'post', path: '/api/audit/checkpoints' }) },
   {
     route: 'PUT /api/test/clock',

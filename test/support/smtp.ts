@@ -16,12 +16,18 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** `users`: accepted logins (AUTH PLAIN/LOGIN, without TLS on the loopback); a wrong password is refused with 535. */
+export async function startSmtp(users: Record<string, string> = { motcua: 's3cret-pass' }): Promise<TestSmtp> {
   const messages: TestSmtp['messages'] = [];
   const refuse = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, callback) {
+      if (auth.username && users[auth.username] === auth.password) return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     logger: false,
     onRcptTo(address, _session, callback) {
       const code = refuse.get(address.address);

@@ -1,0 +1,72 @@
+/**
+ * Applicant notifications' administration (admin; docs/notifications.md): GET /api/admin/notifications (the
+ * settings and each channel, secrets masked), PUT …/settings, PUT …/channels/{kind}, POST …/test (a test message
+ * now) and GET …/messages (the message log, addresses masked).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../authenticate';
+import { userOf, type AppDeps } from '../deps';
+import { NotifyAdminService } from '../../services/notify-admin-service';
+
+export const NotifyOverviewSchema = z.object({
+  settings: z.record(z.string(), z.unknown()),
+  channels: z.array(
+    z.object({
+      kind: z.enum(['email', 'sms', 'zalo']),
+      label: z.string(),
+      configured: z.boolean(),
+      active: z.boolean(),
+      config: z.record(z.string(), z.unknown()).nullable().describe('secrets answered as "••••"'),
+    }),
+  ),
+});
+
+export const TestMessageResultSchema = z.object({
+  sent: z.boolean(),
+  providerAnswer: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export const MessageLogSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      createdAt: z.string(),
+      deliveryKey: z.string().nullable(),
+      dossierCode: z.string().nullable(),
+      kind: z.string(),
+      templateVersion: z.number().int(),
+      channel: z.string(),
+      addressMasked: z.string(),
+      subject: z.string().nullable(),
+      body: z.string(),
+      status: z.enum(['sent', 'failed', 'rejected']),
+      providerAnswer: z.string().nullable(),
+      actor: z.string().nullable(),
+    }),
+  ),
+  nextBefore: z.number().int().nullable(),
+});
+
+export function notificationRoutes(deps: AppDeps): Router {
+  const service = new NotifyAdminService(deps.ctx);
+  const r = Router();
+  r.use(requireRole('admin'));
+  r.get('/', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await service.overview());
+  });
+  r.put('/settings', async (req, res) => {
+    res.json(await service.putSettings(userOf(res), req.body));
+  });
+  r.put('/channels/:kind', async (req, res) => {
+    res.json(await service.putChannel(userOf(res), String(req.params.kind), req.body));
+  });
+  r.post('/test', async (req, res) => {
+    res.json(await service.sendTest(userOf(res), req.body));
+  });
+  r.get('/messages', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await service.messages(req.query));
+  });
+  return r;
+}

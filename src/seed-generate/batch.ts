@@ -7,7 +7,8 @@ import { buildCalendar, type CalendarData } from '../../machines/calendar';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import { buildCentre } from './centres';
 import { buildDossier, factsOf, type DossierSeed, type World } from './simulate';
-import { dossierColumns, flattenEvent, flattenRow, EVENT_COLUMNS, type Rows } from './writer';
+import { dossierColumns, flattenEvent, flattenRow, type Rows } from '../store/batch-writer';
+import { EVENT_COLUMNS } from '../store/dossier-store';
 
 /** The world as plain data (what a worker receives). */
 export interface WorldSpec {

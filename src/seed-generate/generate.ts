@@ -5,22 +5,23 @@
  * sequences, so the live engine continues each agency's numbering. Deterministic: the same options
  * give the same dossiers, events and hashes.
  */
-import type { Knex } from 'knex';
 import { CURRENT_CHART_VERSION } from '../../machines/dossier';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
 import { CalendarProvider } from '../engine/reference-data';
 import { listLatestProcedures } from '../store/procedure-store';
+import { countDossiers } from '../store/dossier-store';
+import type { Db } from '../store/db';
 import { buildSchedule, monthsBefore, seedAt } from './arrivals';
 import { addTally, emptyTally, type Tally, type WorldSpec } from './batch';
 import { allStaff, buildCentre } from './centres';
 import { createBuilder } from './pool';
 import type { DossierSeed } from './simulate';
-import { BatchWriter } from './writer';
+import { BatchWriter } from '../store/batch-writer';
 
 export interface GenerateOptions {
-  db: Knex;
+  db: Db;
   dossiers: number;
   centres: number;
   months: number;
@@ -68,8 +69,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 
   await migrateToLatest(db);
   await seedReferenceData(db, startInstant);
-  const existing = await db('dossiers').count({ n: '*' }).first();
-  if (Number(existing?.n ?? 0) > 0) {
+  if ((await countDossiers(db)) > 0) {
     throw new Error('the database already holds dossiers: generate into an empty database (their codes and sequences would collide)');
   }
   const cal = await new CalendarProvider(db).latest();
@@ -138,7 +138,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   } finally {
     await builder.close();
   }
-  await writer.insertSequences(schedule.sequences);
+  await writer.insertRows('code_sequences', schedule.sequences as unknown as Record<string, unknown>[]);
 
   const elapsedMs = performance.now() - started;
   return {

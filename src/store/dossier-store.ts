@@ -143,7 +143,8 @@ export async function listEvents(db: Knex | Knex.Transaction, dossierId: string)
   return rows.map(eventRowFromDb);
 }
 
-const EVENT_COLUMNS = [
+/** The dossier_events columns, in the order flattenEvent (src/store/batch-writer.ts) writes them. */
+export const EVENT_COLUMNS = [
   'dossier_id',
   'seq',
   'type',
@@ -154,7 +155,7 @@ const EVENT_COLUMNS = [
   'machine_version',
   'prev_hash',
   'hash',
-] as const;
+] as const satisfies readonly (keyof EventRow)[];
 
 /** The events of several dossiers in one query, by dossier id, each list in seq order (ids without events are absent). */
 export async function listEventsByDossier(db: Knex | Knex.Transaction, ids: readonly string[]): Promise<Map<string, EventRow[]>> {

@@ -1,5 +1,5 @@
 /**
- * Writes generated dossiers fast: multi-row INSERTs (up to 1000 rows a statement, within the
+ * Writes generated dossiers fast (npm run seed:generate, src/seed-generate/): multi-row INSERTs (up to 1000 rows a statement, within the
  * database's limit on bound variables: 65535 on PostgreSQL, 32766 on SQLite ≥ 3.32, else 999), in one
  * transaction per batch. Rows arrive already flattened in column order (the CPU work happens where the
  * dossiers are built); the writer only binds them.
@@ -10,23 +10,9 @@
  * loses the last batches of a generation that would be rerun anyway, never consistency).
  */
 import type { Knex } from 'knex';
-import { dialectOfKnex } from '../store/db';
-import type { EventRow } from '../store/dossier-store';
+import { dialectOfKnex } from './db';
+import type { EventRow } from './dossier-store';
 import type { FullRow } from '../../machines/engine/plan';
-import type { CodeSequence } from './arrivals';
-
-export const EVENT_COLUMNS = [
-  'dossier_id',
-  'seq',
-  'type',
-  'payload',
-  'actor',
-  'actor_unit',
-  'occurred_at',
-  'machine_version',
-  'prev_hash',
-  'hash',
-] as const satisfies readonly (keyof EventRow)[];
 
 /** The dossiers columns in the order `dossierRow` builds them (taken from a built row). */
 export function dossierColumns(row: FullRow): string[] {
@@ -130,10 +116,6 @@ export class BatchWriter {
     const values: unknown[] = [];
     for (const r of rows) flattenRow(r, columns, values);
     await this.db.transaction((tx) => this.insert(tx, table, { columns, values }));
-  }
-
-  async insertSequences(sequences: readonly CodeSequence[]): Promise<void> {
-    await this.insertRows('code_sequences', sequences as unknown as Record<string, unknown>[]);
   }
 
   private rowsPerStatement(width: number): number {

@@ -30,23 +30,32 @@
  * connection while it runs.
  */
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
-import { dialectOfKnex } from '../store/db';
+import type { Db } from '../store/db';
 import { toIso } from '../store/time';
+import {
+  allCheckpoints,
+  anchoredHeads,
+  anchoredIdPage,
+  checkpointHeadPage,
+  countCheckpoints,
+  countEvents,
+  currentHeads,
+  existingDossierIds,
+  inSnapshotTransaction,
+  insertCheckpoint,
+  insertCheckpointHeads,
+  latestCheckpoint,
+  livePage,
+  storedHashes,
+  type CheckpointRow,
+  type StoredAnchoredHead as AnchoredHead,
+  type StoredHead as Head,
+} from '../store/checkpoint-store';
 import { canonicalJson, GENESIS_HASH } from '../../machines/engine/hash';
 import type { Finding } from './verify-dossier';
 
-export interface Checkpoint {
-  id: number;
-  createdAt: string;
-  dossierCount: number;
-  eventCount: number;
-  changedCount: number;
-  headsDigest: string;
-  changedDigest: string;
-  prevDigest: string;
-  digest: string;
-}
+/** A checkpoint: counts and digests over every dossier's head, chained to the one before. */
+export type Checkpoint = CheckpointRow;
 
 export interface CreatedCheckpoint extends Checkpoint {
   /** anchored heads that went backwards (deleted dossiers or events) since the previous checkpoint */
@@ -68,16 +77,6 @@ export interface VerifyCheckpointOptions extends CheckpointOptions {
   anchors?: { id: number; digest: string }[];
 }
 
-interface Head {
-  seq: number;
-  hash: string;
-}
-
-interface AnchoredHead extends Head {
-  code: string;
-  checkpointId: number;
-}
-
 const DEFAULT_PAGE = 500;
 const DATABASE = '(database)';
 
@@ -97,89 +96,11 @@ export function checkpointDigest(c: Omit<Checkpoint, 'digest'>): string {
 const headLine = (dossierId: string, h: Head) => `${dossierId} ${h.seq} ${h.hash}\n`;
 const changedLine = (dossierId: string, code: string, h: Head) => `${dossierId} ${code} ${h.seq} ${h.hash}\n`;
 
-function toCheckpoint(raw: Record<string, unknown>): Checkpoint {
-  return {
-    id: Number(raw.id),
-    createdAt: toIso(raw.created_at),
-    dossierCount: Number(raw.dossier_count),
-    eventCount: Number(raw.event_count),
-    changedCount: Number(raw.changed_count),
-    headsDigest: String(raw.heads_digest),
-    changedDigest: String(raw.changed_digest),
-    prevDigest: String(raw.prev_digest),
-    digest: String(raw.digest),
-  };
-}
-
-async function count(db: Knex | Knex.Transaction, table: string): Promise<number> {
-  const [row] = await db(table).count({ n: '*' });
-  return Number((row as { n: unknown } | undefined)?.n ?? 0);
-}
-
-/** The current head (last event) of each of these dossiers; dossiers without events are absent. */
-async function currentHeads(db: Knex | Knex.Transaction, ids: string[]): Promise<Map<string, Head>> {
-  const heads = new Map<string, Head>();
-  if (!ids.length) return heads;
-  const rows = await db('dossier_events as e')
-    .select('e.dossier_id', 'e.seq', 'e.hash')
-    .whereIn('e.dossier_id', ids)
-    .whereRaw('e.seq = (select max(e2.seq) from dossier_events e2 where e2.dossier_id = e.dossier_id)');
-  for (const r of rows) heads.set(String(r.dossier_id), { seq: Number(r.seq), hash: String(r.hash) });
-  return heads;
-}
-
-/** The latest head anchored for each of these dossiers by a checkpoint with id ≤ upTo. */
-async function anchoredHeads(db: Knex | Knex.Transaction, ids: string[], upTo: number): Promise<Map<string, AnchoredHead>> {
-  const heads = new Map<string, AnchoredHead>();
-  if (!ids.length) return heads;
-  const rows = await db('audit_checkpoint_heads as h')
-    .select('h.dossier_id', 'h.code', 'h.seq', 'h.hash', 'h.checkpoint_id')
-    .whereIn('h.dossier_id', ids)
-    .whereRaw(
-      'h.checkpoint_id = (select max(h2.checkpoint_id) from audit_checkpoint_heads h2 where h2.dossier_id = h.dossier_id and h2.checkpoint_id <= ?)',
-      [upTo],
-    );
-  for (const r of rows) {
-    heads.set(String(r.dossier_id), {
-      code: String(r.code),
-      seq: Number(r.seq),
-      hash: String(r.hash),
-      checkpointId: Number(r.checkpoint_id),
-    });
-  }
-  return heads;
-}
-
-/** One page of dossier ids anchored by checkpoints ≤ upTo, after the cursor. */
-async function anchoredIdPage(db: Knex | Knex.Transaction, upTo: number, after: string | null, limit: number): Promise<string[]> {
-  let q = db('audit_checkpoint_heads').distinct('dossier_id').where('checkpoint_id', '<=', upTo);
-  if (after !== null) q = q.andWhere('dossier_id', '>', after);
-  return (await q.orderBy('dossier_id').limit(limit)).map((r: { dossier_id: unknown }) => String(r.dossier_id));
-}
-
-async function livePage(db: Knex | Knex.Transaction, after: string | null, limit: number): Promise<{ id: string; code: string }[]> {
-  let q = db('dossiers').select('id', 'code');
-  if (after !== null) q = q.where('id', '>', after);
-  return (await q.orderBy('id').limit(limit)).map((r: { id: unknown; code: unknown }) => ({ id: String(r.id), code: String(r.code) }));
-}
-
-export async function latestCheckpoint(db: Knex | Knex.Transaction): Promise<Checkpoint | null> {
-  const raw = await db('audit_checkpoints').orderBy('id', 'desc').first();
-  return raw ? toCheckpoint(raw) : null;
-}
-
-export async function listCheckpoints(db: Knex, opts: { limit?: number } = {}): Promise<Checkpoint[]> {
-  const rows = await db('audit_checkpoints')
-    .orderBy('id', 'desc')
-    .limit(opts.limit ?? 100);
-  return rows.map(toCheckpoint);
-}
-
 /** Records a checkpoint at `at` over every dossier's current head. */
-export async function createCheckpoint(db: Knex, at: string | Date, opts: CheckpointOptions = {}): Promise<CreatedCheckpoint> {
+export async function createCheckpoint(db: Db, at: string | Date, opts: CheckpointOptions = {}): Promise<CreatedCheckpoint> {
   const pageSize = opts.pageSize ?? DEFAULT_PAGE;
   const createdAt = toIso(at);
-  const work = async (trx: Knex.Transaction): Promise<CreatedCheckpoint> => {
+  return inSnapshotTransaction(db, async (trx): Promise<CreatedCheckpoint> => {
     const prev = await latestCheckpoint(trx);
     const id = prev ? prev.id + 1 : 1;
     const heads = createHash('sha256');
@@ -205,7 +126,7 @@ export async function createCheckpoint(db: Knex, at: string | Date, opts: Checkp
       const ids = [...new Set([...liveIds, ...anchored.filter((a) => hi === null || a <= hi)])].sort();
       const now = await currentHeads(trx, liveIds);
       const before = prev ? await anchoredHeads(trx, ids, prev.id) : new Map<string, AnchoredHead>();
-      const rows: Record<string, unknown>[] = [];
+      const rows: Parameters<typeof insertCheckpointHeads>[1] = [];
       for (const dossierId of ids) {
         const isLive = codes.has(dossierId);
         const head: Head = (isLive ? now.get(dossierId) : undefined) ?? { seq: 0, hash: GENESIS_HASH };
@@ -220,7 +141,7 @@ export async function createCheckpoint(db: Knex, at: string | Date, opts: Checkp
           rows.push({ checkpoint_id: id, dossier_id: dossierId, code, seq: head.seq, hash: head.hash });
         }
       }
-      for (let i = 0; i < rows.length; i += 100) await trx('audit_checkpoint_heads').insert(rows.slice(i, i + 100));
+      await insertCheckpointHeads(trx, rows);
       if (hi === null) break;
       cursor = hi;
     }
@@ -228,27 +149,16 @@ export async function createCheckpoint(db: Knex, at: string | Date, opts: Checkp
       id,
       createdAt,
       dossierCount,
-      eventCount: await count(trx, 'dossier_events'),
+      eventCount: await countEvents(trx),
       changedCount,
       headsDigest: heads.digest('hex'),
       changedDigest: changed.digest('hex'),
       prevDigest: prev ? prev.digest : GENESIS_HASH,
     };
     const checkpoint: Checkpoint = { ...fields, digest: checkpointDigest(fields) };
-    await trx('audit_checkpoints').insert({
-      id: checkpoint.id,
-      created_at: checkpoint.createdAt,
-      dossier_count: checkpoint.dossierCount,
-      event_count: checkpoint.eventCount,
-      changed_count: checkpoint.changedCount,
-      heads_digest: checkpoint.headsDigest,
-      changed_digest: checkpoint.changedDigest,
-      prev_digest: checkpoint.prevDigest,
-      digest: checkpoint.digest,
-    });
+    await insertCheckpoint(trx, checkpoint);
     return { ...checkpoint, regressions };
-  };
-  return dialectOfKnex(db) === 'postgres' ? db.transaction(work, { isolationLevel: 'repeatable read' }) : db.transaction(work);
+  });
 }
 
 function tampered(message: string): Finding {
@@ -258,10 +168,10 @@ function tampered(message: string): Finding {
 const when = (c: { id: number; createdAt: string }) => `checkpoint #${c.id} (${c.createdAt})`;
 
 /** Streams checkpoint findings (see the header); yields nothing when no checkpoint was ever taken. */
-export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOptions = {}): AsyncGenerator<Finding> {
+export async function* checkpointFindings(db: Db, opts: VerifyCheckpointOptions = {}): AsyncGenerator<Finding> {
   const pageSize = opts.pageSize ?? DEFAULT_PAGE;
-  if (!(await db.schema.hasTable('audit_checkpoints'))) return;
-  const checkpoints = (await db('audit_checkpoints').orderBy('id', 'asc')).map(toCheckpoint);
+  const checkpoints = await allCheckpoints(db);
+  if (!checkpoints.length) return;
   const byId = new Map(checkpoints.map((c) => [c.id, c]));
 
   // 1. The chain of checkpoints.
@@ -290,26 +200,17 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
     let changedCount = 0;
     let cursor: string | null = null;
     for (;;) {
-      let q = db('audit_checkpoint_heads').select('dossier_id', 'code', 'seq', 'hash').where('checkpoint_id', c.id);
-      if (cursor !== null) q = q.andWhere('dossier_id', '>', cursor);
-      const page = (await q.orderBy('dossier_id').limit(pageSize)).map((r: Record<string, unknown>) => ({
-        dossierId: String(r.dossier_id),
-        code: String(r.code),
-        seq: Number(r.seq),
-        hash: String(r.hash),
-      }));
+      const page = await checkpointHeadPage(db, c.id, cursor, pageSize);
       if (!page.length) break;
       cursor = page[page.length - 1]!.dossierId;
       const ids = page.map((h) => h.dossierId);
       const earlier = c.id > 1 ? await anchoredHeads(db, ids, c.id - 1) : new Map<string, AnchoredHead>();
-      const live = new Set((await db('dossiers').select('id').whereIn('id', ids)).map((r: { id: unknown }) => String(r.id)));
+      const live = await existingDossierIds(db, ids);
       const now = await currentHeads(db, ids);
-      const pairs = page.filter((h) => h.seq > 0).map((h) => [h.dossierId, h.seq]);
-      const stored = new Map<string, string>();
-      if (pairs.length) {
-        const rows = await db('dossier_events').select('dossier_id', 'seq', 'hash').whereIn(['dossier_id', 'seq'], pairs);
-        for (const r of rows) stored.set(`${String(r.dossier_id)} ${Number(r.seq)}`, String(r.hash));
-      }
+      const stored = await storedHashes(
+        db,
+        page.filter((h) => h.seq > 0).map((h): [string, number] => [h.dossierId, h.seq]),
+      );
       for (const h of page) {
         changed.update(changedLine(h.dossierId, h.code, h));
         changedCount += 1;
@@ -404,7 +305,7 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
   }
   if (heads.digest('hex') !== latest.headsDigest)
     yield tampered(`the heads anchored up to ${when(latest)} do not rebuild its digest over all heads`);
-  const events = await count(db, 'dossier_events');
+  const events = await countEvents(db);
   if (events < latest.eventCount) {
     yield {
       dossierCode: DATABASE,
@@ -416,13 +317,9 @@ export async function* checkpointFindings(db: Knex, opts: VerifyCheckpointOption
 }
 
 /** Checks every checkpoint and the anchored heads against the current events. */
-export async function verifyCheckpoints(db: Knex, opts: VerifyCheckpointOptions = {}): Promise<CheckpointVerification> {
+export async function verifyCheckpoints(db: Db, opts: VerifyCheckpointOptions = {}): Promise<CheckpointVerification> {
   const findings: Finding[] = [];
   for await (const f of checkpointFindings(db, opts)) findings.push(f);
-  const hasTable = await db.schema.hasTable('audit_checkpoints');
-  return {
-    checkpoints: hasTable ? await count(db, 'audit_checkpoints') : 0,
-    latest: hasTable ? await latestCheckpoint(db) : null,
-    findings,
-  };
+  const checkpoints = await countCheckpoints(db);
+  return { checkpoints, latest: checkpoints > 0 ? await latestCheckpoint(db) : null, findings };
 }

@@ -5,7 +5,8 @@
  */
 import type { Db } from '../store/db';
 import type { Clock } from '../engine/clock';
-import { createCheckpoint, latestCheckpoint } from '../audit/checkpoints';
+import { createCheckpoint } from '../audit/checkpoints';
+import { latestCheckpoint } from '../store/checkpoint-store';
 
 export class CheckpointJob {
   private timer: NodeJS.Timeout | null = null;

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { chartFor, listChartVersions } from '../../machines/dossier';
 import type { EngineContext } from '../app/engine-factory';
-import { createCheckpoint, listCheckpoints } from '../audit/checkpoints';
+import { createCheckpoint } from '../audit/checkpoints';
+import { listCheckpoints } from '../store/checkpoint-store';
 import { exportDossier } from '../audit/export';
 import { replaySteps } from '../audit/replay-steps';
 import { verifyAllStream, type VerifyMessage } from '../audit/verify-all';

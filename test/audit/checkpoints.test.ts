@@ -6,7 +6,8 @@
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
 import type { Command } from '../../machines/engine/commands';
-import { checkpointDigest, createCheckpoint, listCheckpoints, verifyCheckpoints } from '../../src/audit/checkpoints';
+import { checkpointDigest, createCheckpoint, verifyCheckpoints } from '../../src/audit/checkpoints';
+import { listCheckpoints } from '../../src/store/checkpoint-store';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 import { asDatabaseOwner } from '../support/db-owner';
 

@@ -1,7 +1,7 @@
 import { BACKENDS } from '../support/backends';
 import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
 import { CheckpointJob } from '../../src/jobs/checkpoint-job';
-import { listCheckpoints } from '../../src/audit/checkpoints';
+import { listCheckpoints } from '../../src/store/checkpoint-store';
 
 describe.each(BACKENDS)('the daily checkpoint job on $name', (backend) => {
   let t: StartedEngine;

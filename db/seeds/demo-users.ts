@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../machines/procedures';
 import { hashPassword, verifyPassword } from '../../src/services/auth/passwords';
-import { insertUserRecord, listUserRecords } from '../../src/services/auth/users-service';
+import { insertUserRecord, listUserRecords } from '../../src/store/user-store';
 
 export const DEMO_PASSWORD = 'demo';
 

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../engine/clock';
 import type { Db } from '../store/db';
-import { pruneRateLimits } from '../services/rate-limit';
+import { pruneRateLimits } from '../store/rate-limit-store';
 
 /** How long a bucket is kept after its window started: longer than any window in use (the longest, the login throttle's, is 15 minutes). */
 export const RATE_LIMIT_RETENTION_MS = 86_400_000;

@@ -35,7 +35,7 @@ import {
   whySignerIneligible,
   type EventType,
 } from './policy';
-import { findUserRecord, listActiveUsersInUnits } from './auth/users-service';
+import { findUserRecord, listActiveUsersInUnits } from '../store/user-store';
 import { displayNamesOf } from '../store/user-names';
 import { SignersQuerySchema, type AssigneeOptionsDto, type SignerListDto } from './dossier-schemas';
 import { DocumentService } from './document-service';

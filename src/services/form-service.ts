@@ -3,7 +3,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
 import { FORMS_WITH_PERSONAL_DATA, renderForm, type FormKind } from '../forms';
 import type { AuthUser } from './auth-user';
-import { peopleDirectory } from './auth/users-service';
+import { peopleDirectory } from '../store/user-store';
 import { DossierAccess } from './dossier-access';
 import { logRecordView } from './record-views';
 

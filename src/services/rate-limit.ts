@@ -10,8 +10,6 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import { countHit, deleteBucket, uncountHit } from '../store/rate-limit-store';
 
-export { pruneRateLimits } from '../store/rate-limit-store';
-
 /** rate_limits.bucket holds at most this many characters */
 export const MAX_BUCKET_LENGTH = 200;
 

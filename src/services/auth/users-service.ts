@@ -19,20 +19,6 @@ import {
 } from '../../store/user-store';
 import type { Role } from '../../../machines/procedures';
 
-export {
-  findSessionUser,
-  findUserRecord,
-  insertUserRecord,
-  listActiveUsersInUnits,
-  listUserRecords,
-  peopleDirectory,
-  publicUser,
-  updatePasswordHash,
-  updateUserNames,
-  type User,
-  type UserRecord,
-} from '../../store/user-store';
-
 /** Input to createUser; the HTTP layer has validated each field's shape. */
 export interface NewUser {
   username: string;

@@ -15,8 +15,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db';
 import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
 import { MotcuaError } from '../../machines/engine/errors';
-import { findDossierByCode } from '../store/dossier-store';
 import type { DossierRow } from '../../machines/engine/rows';
+import { decodeRow } from '../../machines/engine/event-codec';
+import { STOPPED_STATES } from '../../machines/vocabulary';
+import { findDossierByCode, listEvents } from '../store/dossier-store';
 import { bucketName, clear, hit, hitAll, refund, type RateLimitDecision } from './rate-limit';
 
 /** All a member of the public may see of a dossier. */
@@ -28,6 +30,16 @@ export interface PublicDossierStatus {
   dueAt: string | null;
   resultReady: boolean;
   returned: boolean;
+  /** the deadline clock is stopped (waiting for the applicant's supplement, or paused): no countdown */
+  clockStopped: boolean;
+  /** past its statutory due date (still open), or its result came after it */
+  late: boolean;
+  /** the statutory due date, which an apology's new appointment does not move */
+  originalDueAt: string | null;
+  /** while a supplement is awaited: what to bring, as the request listed it */
+  supplement: { requestedAt: string; missing: string[]; reason: string } | null;
+  /** the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả): when, why, and the new appointment */
+  apology: { issuedAt: string; reason: string; newDueAt: string } | null;
 }
 
 export const PUBLIC_LOOKUP_LIMITS = {
@@ -53,7 +65,8 @@ export interface LookupRequest {
 export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<PublicDossierStatus> {
   const byAddress = await hit(db, bucketName('public-lookup:address:', req.address), { ...PUBLIC_LOOKUP_LIMITS.perAddress, now: req.now });
   if (!byAddress.allowed) throw rateLimited(byAddress);
-  const code = req.code.toUpperCase();
+  // codes are printed in capitals; a citizen may type them in any case, with spaces around
+  const code = req.code.trim().toUpperCase();
   const pairBucket = bucketName('public-lookup:code-address:', `${code}|${req.address}`);
   const codeBucket = bucketName('public-lookup:code:', code);
   const failures = await hitAll(db, [
@@ -62,21 +75,39 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
   ]);
   if (!failures.allowed) throw rateLimited(failures);
 
-  const row = await findDossierByCode(db, req.code);
+  const row = await findDossierByCode(db, code);
   const matches = row !== null && req.verify !== undefined && secondFactorMatches(req.verify, factorsOf(row));
   if (!row || !matches) throw lookupNotFound();
   await clear(db, pairBucket);
   await refund(db, codeBucket);
   const state = row.state as LifecycleState;
-  const pauseReason =
-    state === 'paused' ? restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context.pauseReason : null;
+  const context = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context;
+  const last = context.apologies[context.apologies.length - 1];
   return {
     code: row.code,
-    status: nationalStatus(state, pauseReason)?.name ?? state,
+    status: nationalStatus(state, state === 'paused' ? context.pauseReason : null)?.name ?? state,
     state,
     dueAt: row.due_at,
     resultReady: state === 'result',
     returned: state === 'returned',
+    clockStopped: (STOPPED_STATES as readonly string[]).includes(state),
+    late: row.timeliness === 'overdue' || row.timeliness === 'late' || row.final_timeliness === 'late',
+    originalDueAt: row.original_due_at,
+    supplement: state === 'awaiting_supplement' ? await lastSupplementRequest(db, row.id) : null,
+    apology: last ? { issuedAt: last.at, reason: last.reason, newDueAt: last.newDueAt } : null,
+  };
+}
+
+/** The supplement request the dossier waits on: its list of missing papers, read from the event the specialist recorded. */
+async function lastSupplementRequest(db: Db, dossierId: string): Promise<PublicDossierStatus['supplement']> {
+  const requests = (await listEvents(db, dossierId)).filter((e) => e.type === 'REQUEST_SUPPLEMENT').map(decodeRow);
+  const last = requests[requests.length - 1];
+  if (!last) return null;
+  const p = last.payload as { missing?: unknown; reason?: unknown };
+  return {
+    requestedAt: last.occurredAt,
+    missing: Array.isArray(p.missing) ? p.missing.map(String) : [],
+    reason: typeof p.reason === 'string' ? p.reason : '',
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * The citizens' lookup page (/tra-cuu?ma=<code>, the link in the receipt's QR code): dossier code
  * plus the last 4 digits of the number the applicant chose at receipt (phone or ID number, named on the
- * receipt) → state and due date. No login.
+ * receipt) → state and due date; what to bring when a supplement is asked and that the clock is stopped
+ * meanwhile; a late dossier's apology and new appointment. No login. The code is taken in any case,
+ * spaces around it ignored.
  */
 import { ApiError, request } from './api.js';
 import { append, clearIssues, h, showFormError, showIssues } from './dom.js';
@@ -24,10 +26,10 @@ form.addEventListener('submit', async (e) => {
   clearIssues(form);
   answer.hidden = true;
   answer.replaceChildren();
-  const c = code.value.trim();
+  const c = code.value.trim().toUpperCase();
   const v = verify.value.trim();
   const issues = [];
-  if (!/^[0-9A-Za-z.-]{1,96}$/.test(c)) issues.push({ field: 'code', vi: 'Nhập mã hồ sơ như trên Giấy tiếp nhận' });
+  if (!/^[0-9A-Z.-]{1,96}$/.test(c)) issues.push({ field: 'code', vi: 'Nhập mã hồ sơ như trên Giấy tiếp nhận' });
   if (!/^\d{4}$/.test(v)) issues.push({ field: 'verify', vi: 'Nhập đúng 4 chữ số' });
   if (issues.length) return showIssues(form, issues);
   const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
@@ -36,18 +38,7 @@ form.addEventListener('submit', async (e) => {
     const res = await request('GET', `/api/public/dossiers/${encodeURIComponent(c)}?verify=${encodeURIComponent(v)}`, { auth: false });
     const s = await res.json();
     await vocabulary;
-    const next = s.returned
-      ? 'Kết quả đã được trả cho người nộp.'
-      : s.resultReady
-        ? 'Đã có kết quả: mời ông/bà đến Trung tâm nhận kết quả (mang theo Giấy tiếp nhận).'
-        : s.dueAt
-          ? `Hẹn trả kết quả: ${fmtTime(s.dueAt)}.`
-          : '';
-    append(answer, [
-      h('h2', null, `Hồ sơ ${s.code}`),
-      h('p', { class: 'lookup-status' }, s.status || stateLabel(s.state)),
-      next ? h('p', null, next) : null,
-    ]);
+    append(answer, [h('h2', null, `Hồ sơ ${s.code}`), h('p', { class: 'lookup-status' }, s.status || stateLabel(s.state)), ...details(s)]);
     answer.hidden = false;
   } catch (err) {
     if (err instanceof ApiError && err.status === 429) showFormError(form, 'Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút.');
@@ -62,3 +53,64 @@ form.addEventListener('submit', async (e) => {
     button.disabled = false;
   }
 });
+
+/** What the answer says under the status, in the order the citizen needs it. */
+function details(s) {
+  const out = [];
+  if (s.supplement) {
+    out.push(
+      h(
+        'div',
+        { class: 'lookup-supplement', id: 'lookup-supplement' },
+        h('p', null, h('b', null, 'Hồ sơ cần bổ sung. Mời ông/bà mang đến Trung tâm:')),
+        h(
+          'ul',
+          null,
+          s.supplement.missing.map((m) => h('li', null, m)),
+        ),
+        s.supplement.reason ? h('p', { class: 'muted' }, `Lý do: ${s.supplement.reason}`) : null,
+        h('p', { class: 'muted' }, `Yêu cầu bổ sung ngày ${fmtTime(s.supplement.requestedAt)}.`),
+      ),
+    );
+  }
+  if (s.clockStopped) {
+    out.push(
+      h(
+        'p',
+        { class: 'lookup-clock', id: 'lookup-clock' },
+        s.supplement
+          ? 'Thời hạn giải quyết đang dừng lại và được tính lại từ đầu khi Trung tâm nhận đủ giấy tờ bổ sung.'
+          : 'Thời hạn giải quyết đang tạm dừng; ngày hẹn trả kết quả sẽ được tính lại khi tiếp tục giải quyết.',
+      ),
+    );
+  }
+  if (s.late) {
+    out.push(
+      h(
+        'p',
+        { class: 'lookup-late alert alert-warn', id: 'lookup-late' },
+        `Hồ sơ trễ hạn so với thời hạn giải quyết theo quy định${s.originalDueAt ? ` (${fmtTime(s.originalDueAt)})` : ''}.`,
+      ),
+    );
+  }
+  if (s.apology) {
+    out.push(
+      h(
+        'div',
+        { class: 'lookup-apology', id: 'lookup-apology' },
+        h('p', null, `Trung tâm đã gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (${fmtTime(s.apology.issuedAt)}).`),
+        s.apology.reason ? h('p', { class: 'muted' }, `Lý do chậm trễ: ${s.apology.reason}`) : null,
+        h('p', null, 'Ngày hẹn trả kết quả mới: ', h('b', null, fmtTime(s.apology.newDueAt))),
+      ),
+    );
+  }
+  const next = s.returned
+    ? 'Kết quả đã được trả cho người nộp.'
+    : s.resultReady
+      ? 'Đã có kết quả: mời ông/bà đến Trung tâm nhận kết quả (mang theo Giấy tiếp nhận).'
+      : s.dueAt && !s.clockStopped && !s.apology
+        ? `Hẹn trả kết quả: ${fmtTime(s.dueAt)}.`
+        : '';
+  if (next) out.push(h('p', { id: 'lookup-next' }, next));
+  return out;
+}

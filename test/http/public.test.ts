@@ -44,6 +44,11 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
         dueAt: view.dueAt,
         resultReady: false,
         returned: false,
+        clockStopped: false,
+        late: false,
+        originalDueAt: view.dueAt,
+        supplement: null,
+        apology: null,
       });
       expect(view.dueAt).not.toBeNull();
     }
@@ -106,7 +111,19 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
     const from = nextAddress();
     const res = await lookup(code, '5678', from);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['code', 'dueAt', 'resultReady', 'returned', 'state', 'status']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'apology',
+      'clockStopped',
+      'code',
+      'dueAt',
+      'late',
+      'originalDueAt',
+      'resultReady',
+      'returned',
+      'state',
+      'status',
+      'supplement',
+    ]);
     const text = res.text;
     for (const secret of ['Nguyễn Thị Hoa', '0912345678', '001190012345', '5678', '2345', 'Hoàn Kiếm', 'applicant']) {
       expect(text).not.toContain(secret);

@@ -12,7 +12,12 @@ import { parseWith } from '../../services/validate';
 import { documentServiceOf, sendDocument } from './documents';
 
 export const PublicLookupParamsSchema = z.object({
-  code: z.string().regex(/^[0-9A-Za-z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001'),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-Z.-]{1,96}$/, 'expected a dossier code such as 000.00.12.H29-260303-0001')
+    .describe('matched case-insensitively, spaces around it ignored'),
 });
 
 export const PublicLookupQuerySchema = z.strictObject({
@@ -32,6 +37,17 @@ export const PublicDossierStatusSchema = z.object({
   dueAt: z.string().nullable().describe('ISO-8601 instant in UTC'),
   resultReady: z.boolean().describe('the result is ready to be collected'),
   returned: z.boolean().describe('the result has been handed to the applicant'),
+  clockStopped: z.boolean().describe('the deadline clock is stopped: waiting for the applicant’s supplement, or paused'),
+  late: z.boolean().describe('past the statutory due date (still open), or the result came after it'),
+  originalDueAt: z.string().nullable().describe('the statutory due date (an apology’s new appointment does not move it)'),
+  supplement: z
+    .object({ requestedAt: z.string(), missing: z.array(z.string()), reason: z.string() })
+    .nullable()
+    .describe('while a supplement is awaited: the papers to bring, as the request listed them'),
+  apology: z
+    .object({ issuedAt: z.string(), reason: z.string(), newDueAt: z.string() })
+    .nullable()
+    .describe('the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) and its new appointment'),
 });
 
 export function publicRoutes(deps: AppDeps): Router {

@@ -45,8 +45,8 @@ describe("the citizen's lookup in a browser", () => {
     watchForProblems(page, 'citizen', problems);
     await page.goto(`${base}/tra-cuu`);
     await page.getByLabel('Mã hồ sơ').fill(typed);
-    await page.getByLabel('4 số cuối điện thoại hoặc CCCD').fill('5678');
-    await page.getByLabel('4 số cuối điện thoại hoặc CCCD').press('Enter');
+    await page.locator('#verify').fill('5678');
+    await page.locator('#verify').press('Enter');
     await page.locator('#answer .lookup-status').waitFor();
     return page;
   }

@@ -24,6 +24,7 @@ import * as lateSupplements from './20261204000302_late_supplements';
 import * as outbox from './20261205000600_outbox';
 import * as notifications from './20261205000700_notifications';
 import * as documents from './20261205000800_documents';
+import * as receiptDigitisation from './20261205000801_receipt_digitisation';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000100_intake_pause_exemption_metrics', intakePauseExemption],
   ['20261205000800_documents', documents],
   ['20261205000200_lookup_factor', lookupFactor],
+  ['20261205000801_receipt_digitisation', receiptDigitisation],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

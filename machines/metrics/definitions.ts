@@ -26,6 +26,10 @@ export interface Tallies {
   onTime: number;
   late: number;
   digitisedResults: number;
+  /** received in the period with every required document stored as a file at receipt */
+  digitisedReceipts: number;
+  /** received in the period reusing at least one document of an earlier dossier */
+  reusedReceipts: number;
   timedResults: number;
   workingMsSum: number;
   returned: number;
@@ -72,6 +76,8 @@ export const TALLY_KEYS = [
   'onTime',
   'late',
   'digitisedResults',
+  'digitisedReceipts',
+  'reusedReceipts',
   'timedResults',
   'workingMsSum',
   'returned',
@@ -125,6 +131,8 @@ export interface ComplianceFigures extends Tallies {
   onlineShare: number | null;
   postalShare: number | null;
   digitisedShare: number | null;
+  receiptDigitisedShare: number | null;
+  reuseShare: number | null;
   ratingAverage: number | null;
   satisfactionRate: number | null;
 }
@@ -152,6 +160,8 @@ export function deriveFigures(t: Tallies, p90WorkingMs: number | null): Complian
     onlineShare: rate(t.receivedOnline, t.received),
     postalShare: rate(t.receivedPostal, t.received),
     digitisedShare: rate(t.digitisedResults, t.resolved),
+    receiptDigitisedShare: rate(t.digitisedReceipts, t.received),
+    reuseShare: rate(t.reusedReceipts, t.received),
     ratingAverage: t.rated > 0 ? Math.round((t.ratingSum / t.rated) * 100) / 100 : null,
     satisfactionRate: rate(t.satisfied, t.rated),
   };
@@ -225,6 +235,10 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   ),
   def('digitisedResults', 'count', 'Kết quả được số hóa', 'resolved with a digitised (electronic) result'),
   def('digitisedShare', 'rate', 'Tỷ lệ số hóa kết quả', 'digitised results ÷ resolved'),
+  def('digitisedReceipts', 'count', 'Hồ sơ được số hóa khi tiếp nhận', 'received with every required document stored as a file at receipt'),
+  def('receiptDigitisedShare', 'rate', 'Tỷ lệ số hóa hồ sơ', 'digitised receipts ÷ received'),
+  def('reusedReceipts', 'count', 'Hồ sơ sử dụng lại dữ liệu đã số hóa', 'received reusing a document of an earlier dossier'),
+  def('reuseShare', 'rate', 'Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa', 'reused receipts ÷ received'),
   def('returned', 'count', 'Đã trả kết quả', 'result handed back in the period'),
   def('returnedCounter', 'count', 'Trả trực tiếp', 'returned in the period at the counter'),
   def('returnedPost', 'count', 'Trả qua bưu chính', 'returned in the period by post'),

@@ -30,6 +30,10 @@ export interface MetricsColumns {
   pause_extension_ms: number | null;
   /** when a leader approved the exemption from the apology (null: none) */
   first_exemption_at: string | null;
+  /** every required document was stored as a file at receipt (null before receipt, and before issue 14) */
+  receipt_digitised: boolean | null;
+  /** at least one required document was reused from an earlier dossier at receipt (null likewise) */
+  receipt_reused: boolean | null;
 }
 
 /** A calendar, or a way to find the calendar of a version (the events-only path passes one). */
@@ -104,6 +108,8 @@ export function metricsColumns(snapshot: DossierSnapshot, calendars: CalendarSou
     apology_timely: first ? first.timely : null,
     return_method: ctx.returnMethod,
     rating: ctx.rating,
+    receipt_digitised: ctx.receiptDigitisation ? ctx.receiptDigitisation.digitised === ctx.receiptDigitisation.required : null,
+    receipt_reused: ctx.receiptDigitisation ? ctx.receiptDigitisation.reused > 0 : null,
     result_digitised: ctx.result ? ctx.result.digitised : null,
     result_working_ms: workingMs,
     handling_unit: h.unit,

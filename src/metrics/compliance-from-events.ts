@@ -75,6 +75,8 @@ export function tallyDossier(d: MetricFacts, b: Bucket, cut: { asOf: string; due
   if (within(d.receivedAt, f, to)) {
     one('received');
     one(d.channel === 'online' ? 'receivedOnline' : d.channel === 'postal' ? 'receivedPostal' : 'receivedCounter');
+    if (d.receipt_digitised) one('digitisedReceipts');
+    if (d.receipt_reused) one('reusedReceipts');
   }
   if (pendingAt(d, f)) one('carriedOver');
   if (within(d.resultAt, f, to)) {

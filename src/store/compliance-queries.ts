@@ -123,6 +123,8 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
       ['receivedCounter', count(`channel = 'counter'`), []],
       ['receivedOnline', count(`channel = 'online'`), []],
       ['receivedPostal', count(`channel = 'postal'`), []],
+      ['digitisedReceipts', count('receipt_digitised'), []],
+      ['reusedReceipts', count('receipt_reused'), []],
     ]),
     agg(k.where.resolved, [
       ['resolved', 'COUNT(*)', []],

@@ -63,6 +63,8 @@ describe.each(BACKENDS)('the province generator on $name', (backend) => {
         intake_late_at: toIsoOrNull(raw.intake_late_at),
         pause_extension_ms: raw.pause_extension_ms === null ? null : Number(raw.pause_extension_ms),
         first_exemption_at: toIsoOrNull(raw.first_exemption_at),
+        receipt_digitised: bool(raw.receipt_digitised),
+        receipt_reused: bool(raw.receipt_reused),
         next_check_at: row.next_check_at,
       }).toEqual({ ...m, next_check_at: nextCheckAt(snapshot, cal, cal.officeDayMs) });
     }

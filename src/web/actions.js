@@ -32,6 +32,7 @@ export const ACTION_ORDER = [
   'RECORD_RESULT',
   'RESUME',
   'RECEIVE_SUPPLEMENT',
+  'RESUBMIT',
   'RETURN_RESULT',
   'REQUEST_SUPPLEMENT',
   'PAUSE',
@@ -92,7 +93,7 @@ export const FORWARD_LABEL = 'Chuyển xử lý';
  * @param {{primary?: boolean, label?: string}} [opts]
  */
 export function actionButton(view, type, user, onDone, { primary = false, label } = {}) {
-  const text = label ?? (type === 'FORWARD' ? FORWARD_LABEL : actionLabel(type));
+  const text = label ?? (type === 'FORWARD' ? FORWARD_LABEL : actionLabel(type, view));
   return h(
     'button',
     {
@@ -139,7 +140,7 @@ export function moreButton(view, user, onDone, except = []) {
                       dataset: { action: t },
                       onclick: () => ctl.close(t),
                     },
-                    actionLabel(t),
+                    actionLabel(t, view),
                   ),
                 ),
               ),
@@ -170,7 +171,7 @@ export async function performAction(view, type, user) {
   const options = type === 'ASSIGN' ? await listAssignees(current.code) : null;
   const proposed = type === 'ISSUE_APOLOGY' ? await proposedDueDate(current) : null;
   return openDialog({
-    title: `${ACTION_LABELS[type] ?? type} — hồ sơ ${current.code}`,
+    title: `${actionLabel(type, current)} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
     wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
@@ -393,7 +394,11 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
       ];
     case 'REQUEST_SUPPLEMENT':
       return [
-        intro('Thời hạn giải quyết dừng lại; khi người nộp bổ sung, thời hạn được tính lại từ đầu.'),
+        intro(
+          view.state === 'submitted'
+            ? 'Hướng dẫn bổ sung khi tiếp nhận (Mẫu 02): hồ sơ chưa được tiếp nhận, không cấp mã hồ sơ, không tính thời hạn.'
+            : 'Thời hạn giải quyết dừng lại; khi người nộp bổ sung, thời hạn được tính lại từ đầu.',
+        ),
         field({
           label: 'Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)',
           name: 'missing',
@@ -404,6 +409,8 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
         }),
         field({ label: 'Lý do', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
       ];
+    case 'RESUBMIT':
+      return [intro('Người nộp đã hoàn thiện hồ sơ theo hướng dẫn: hồ sơ chờ tiếp nhận lại (chưa tính thời hạn).')];
     case 'RECEIVE_SUPPLEMENT':
       return [intro('Người nộp đã nộp đủ giấy tờ bổ sung: thời hạn giải quyết được tính lại từ bây giờ.')];
     case 'PAUSE':
@@ -602,6 +609,7 @@ function payloadOf(type, v) {
       return { missing, reason: v.reason };
     }
     case 'RECEIVE_SUPPLEMENT':
+    case 'RESUBMIT':
     case 'RESUME':
       return {};
     case 'PAUSE':

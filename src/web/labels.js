@@ -56,6 +56,9 @@ function applyVocabulary(v) {
   }
   Object.assign(TIMELINESS_LABELS, v.timeliness);
   Object.assign(PAUSE_REASONS, v.pauseReasons);
+  Object.assign(EXEMPTION_REASONS, v.exemptionReasons ?? {});
+  Object.assign(WITHDRAWAL_CHANNELS, v.withdrawalChannels ?? {});
+  if (v.stopAction) STOP_ACTION.label = v.stopAction;
   Object.assign(NOTIFY_CHANNELS, v.notifyChannels ?? {});
   Object.assign(ERROR_LABELS, v.errors);
   Object.assign(ISSUE_LABELS, v.issues);
@@ -97,19 +100,19 @@ export const FORM_LABELS = {
   'pause-notice': 'Thông báo tạm dừng',
 };
 
-/** why a late dossier is exempt from the apology (machines/dossier/types.ts EXEMPTION_REASONS) */
-export const EXEMPTION_REASONS = {
-  force_majeure: 'Sự kiện bất khả kháng',
-  applicant_not_collecting: 'Người nộp không đến nhận kết quả đúng hẹn',
-  applicant_fee_unpaid: 'Người nộp chưa nộp phí, lệ phí, nghĩa vụ tài chính đúng hạn',
-  applicant_other_fault: 'Lỗi khác của người nộp hồ sơ',
-};
-export const WITHDRAWAL_CHANNELS = { counter: 'Trực tiếp tại quầy', post: 'Qua bưu chính', online: 'Trực tuyến' };
+/** why a late dossier is exempt from the apology (from the vocabulary, machines/vocabulary.ts EXEMPTION_REASON_LABELS) */
+export const EXEMPTION_REASONS = {};
+/** how the applicant asked to stop (from the vocabulary) */
+export const WITHDRAWAL_CHANNELS = {};
 
 export const stateLabel = (s) => STATE_LABELS[s] ?? s ?? '';
 export const timelinessLabel = (t) => TIMELINESS_LABELS[t] ?? t ?? '';
 export const unitLabel = (u) => (u ? (UNIT_LABELS[u] ?? u) : '');
-export const actionLabel = (t) => ACTION_LABELS[t] ?? t;
+/** the label of WITHDRAW from chart version 2 on, where it issues the stop notice after the applicant's request (vocabulary) */
+const STOP_ACTION = { label: '' };
+/** a user event's button text; WITHDRAW on a dossier of chart version 2 on is the stop notice */
+export const actionLabel = (t, view) =>
+  t === 'WITHDRAW' && (view?.machineVersion ?? 0) >= 2 && STOP_ACTION.label ? STOP_ACTION.label : (ACTION_LABELS[t] ?? t);
 
 // ---- time -----------------------------------------------------------------------------------
 

@@ -578,7 +578,7 @@ class DeskLists {
     };
     await Promise.all([
       load(this.ready, { state: 'result' }, 'Không có hồ sơ chờ trả kết quả.'),
-      load(this.waiting, { state: 'submitted,awaiting_supplement' }, 'Không có hồ sơ chờ tiếp nhận.'),
+      load(this.waiting, { state: 'submitted,intake_supplement,awaiting_supplement' }, 'Không có hồ sơ chờ tiếp nhận.'),
     ]);
   }
 
@@ -595,12 +595,12 @@ class DeskLists {
       this.refresh();
       if (this.lastQuery) this.search(this.lastQuery);
     };
-    const acts = actionsFor(v, this.user).filter((t) => ['RETURN_RESULT', 'RECEIVE', 'RECEIVE_SUPPLEMENT'].includes(t));
+    const acts = actionsFor(v, this.user).filter((t) => ['RETURN_RESULT', 'RECEIVE', 'RECEIVE_SUPPLEMENT', 'RESUBMIT'].includes(t));
     const forward = v.state === 'received' && actionsFor(v, this.user).includes('ASSIGN');
     return h(
       'li',
       { class: ['card', `row-${v.timeliness}`], dataset: { code: v.code } },
-      h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness, v.state)),
+      h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness, v.state), intakeBadge(v)),
       h(
         'div',
         { class: 'card-body' },
@@ -656,5 +656,24 @@ function lateNotice(v) {
     'p',
     { class: ['card-late', owed ? 'alert alert-warn' : 'hint'], dataset: { late: owed ? 'apology-owed' : 'apologised' } },
     text,
+  );
+}
+
+/**
+ * How long an online submission has waited for the counter's answer, in working hours (Decree 297/2025: at most
+ * 8); flagged once it waited longer (`intake.overdue` from the server).
+ */
+function intakeBadge(v) {
+  const w = v.intake;
+  if (!w || !w.waiting || !w.dueBy) return null;
+  const hours = (w.waitedWorkingMs / 3_600_000).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  return h(
+    'span',
+    {
+      class: ['badge', 'tl', w.overdue ? 'tl-overdue' : 'tl-on_track', 'intake-wait'],
+      dataset: { intakeOverdue: String(w.overdue) },
+      title: `Phải trả lời (tiếp nhận, hướng dẫn bổ sung hoặc từ chối) trước ${fmtTime(w.dueBy)}`,
+    },
+    w.overdue ? `Chờ tiếp nhận ${hours} giờ làm việc — quá 8 giờ` : `Chờ tiếp nhận ${hours}/8 giờ làm việc`,
   );
 }

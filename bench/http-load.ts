@@ -87,7 +87,7 @@ const STEPS: { role: Role; event: Record<string, unknown> }[] = [
   { role: 'specialist', event: { type: 'COMPLETE_STEP' } },
   {
     role: 'leader',
-    event: { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true },
+    event: { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'leader', digitised: true },
   },
   { role: 'counter', event: { type: 'RETURN_RESULT', method: 'counter' } },
 ];

@@ -320,11 +320,13 @@ export type DossierEvent =
       type: 'RECORD_RESULT';
       documentNumber: string;
       documentDate: string;
+      /** the signer's full name as printed (a username resolved among the users since issue 12; free text before) */
       signer: string;
       digitised: boolean;
       /** the signed result document stored with the result (absent before issue 14 or when none is stored) */
       document?: { documentId: string; file: FileRef; form: ResultForm };
-    } & Stamp)
+    } & SignerStamp &
+      Stamp)
   | ({
       type: 'ATTACH_DOCUMENT';
       documentId: string;

@@ -170,7 +170,9 @@ export const CommandSchemas = {
   RECORD_RESULT: z.strictObject({
     documentNumber: text(64),
     documentDate: localDate,
-    signer: text(200),
+    signer: text(64).describe(
+      'username of the signer: a leader (head or deputy head) of the office holding the dossier or of the leadership (GET /api/dossiers/{code}/signers?for=RECORD_RESULT); the event records the full name and title',
+    ),
     digitised: z.boolean().default(true),
     /** the signed result document, uploaded first; required when the procedure requires a digitised result */
     document: z.strictObject({ sha256: Sha256Schema, name: FileNameSchema, form: z.enum(RESULT_FORMS) }).optional(),
@@ -239,7 +241,7 @@ interface ResolvedFiles {
 }
 export type Command = {
   [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> &
-    (K extends 'ISSUE_APOLOGY' | 'REFUSE' ? ResolvedSigner : unknown) &
+    (K extends 'ISSUE_APOLOGY' | 'REFUSE' | 'RECORD_RESULT' ? ResolvedSigner : unknown) &
     (K extends 'ATTACH_DOCUMENT' | 'REPLACE_DOCUMENT' | 'REUSE_DOCUMENT' | 'RECORD_RESULT' ? ResolvedFiles : unknown);
 }[UserEventType];
 

@@ -160,6 +160,7 @@ export function stampCommand(
         documentNumber: cmd.documentNumber,
         documentDate: cmd.documentDate,
         signer: cmd.signer,
+        ...signerStamp(cmd),
         // a result stored as a file is digitised whatever the flag said
         digitised: document ? true : cmd.digitised,
         ...(document ? { document } : {}),

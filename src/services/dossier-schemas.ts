@@ -175,7 +175,7 @@ export const EventViewSchema = z.object({
 });
 
 export const SignersQuerySchema = z.strictObject({
-  for: z.enum(['ISSUE_APOLOGY', 'REFUSE']).default('ISSUE_APOLOGY').describe('the event to be signed'),
+  for: z.enum(['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT']).default('ISSUE_APOLOGY').describe('the event to be signed'),
   responsibleUnit: z
     .string()
     .trim()
@@ -193,7 +193,7 @@ export const SignerSchema = z.object({
 });
 
 export const SignerListSchema = z.object({
-  for: z.enum(['ISSUE_APOLOGY', 'REFUSE']),
+  for: z.enum(['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT']),
   responsibleUnit: z.string().nullable().describe('the office whose head or deputy head signs'),
   signers: z.array(SignerSchema).describe('active leaders of that office and of the leadership'),
 });

@@ -212,13 +212,16 @@ export class DossierService {
       throw validationFailed([{ field: 'unit', code: 'unknown_unit', reason: 'unknown unit' }]);
     const assignee = command.type === 'ASSIGN' && command.assignee ? await findUserRecord(this.ctx.db, command.assignee) : null;
     // A signer is a user, named by username; the event records the name and title printed on the form.
-    const signed = (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE') && command.signer ? command.signer : null;
+    const signed =
+      (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE' || command.type === 'RECORD_RESULT') && command.signer
+        ? command.signer
+        : null;
     const signer = signed ? await findUserRecord(this.ctx.db, signed) : null;
     // The access rules run inside the engine's transaction on the locked row: what they judge is what the event is applied to.
     const resolved: Command = await this.withFiles(
       user,
       code,
-      signer && (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE')
+      signer && (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE' || command.type === 'RECORD_RESULT')
         ? { ...command, signer: signer.fullName, signerTitle: signer.title, signerUsername: signer.username }
         : command,
     );
@@ -239,7 +242,10 @@ export class DossierService {
           throw validationFailed([
             { field: 'signer', reason: 'not an active user: name the signer by username (GET /api/dossiers/{code}/signers)' },
           ]);
-        if (signer && (command.type === 'ISSUE_APOLOGY' || (command.type === 'REFUSE' && row.state !== 'submitted'))) {
+        if (
+          signer &&
+          (command.type === 'ISSUE_APOLOGY' || command.type === 'RECORD_RESULT' || (command.type === 'REFUSE' && row.state !== 'submitted'))
+        ) {
           const unit = responsibleUnitOf(context, command.type === 'ISSUE_APOLOGY' ? command.responsibleUnit : null);
           const ineligible = whySignerIneligible(signer, unit);
           if (ineligible) throw validationFailed([{ field: 'signer', reason: ineligible }], `Người ký không hợp lệ: ${ineligible}`);

@@ -139,7 +139,7 @@ export function whyBadAssignment(
 }
 
 /** Events whose document is signed by a head or deputy head of an office, chosen among the users. */
-export const SIGNED_EVENTS = ['ISSUE_APOLOGY', 'REFUSE'] as const;
+export const SIGNED_EVENTS = ['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT'] as const;
 
 /** The units whose leaders may sign for the office responsible: that office and the leadership (Lãnh đạo UBND). */
 export function signerUnits(responsibleUnit: string | null): string[] {

@@ -185,7 +185,7 @@ export async function performAction(view, type, user) {
 }
 
 function needsSigner(type, view) {
-  return type === 'ISSUE_APOLOGY' || (type === 'REFUSE' && view.state !== 'submitted');
+  return type === 'ISSUE_APOLOGY' || type === 'RECORD_RESULT' || (type === 'REFUSE' && view.state !== 'submitted');
 }
 
 /**
@@ -431,7 +431,7 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
       return [
         field({ label: 'Số văn bản kết quả', name: 'documentNumber', required: true, attrs: { autocomplete: 'off' } }),
         field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
-        field({ label: 'Người ký', name: 'signer', required: true, value: user.fullName ?? '' }),
+        signerField('Người ký', signers, user),
         field({ label: 'Kết quả đã số hóa', name: 'digitised', type: 'checkbox', value: true }),
       ];
     case 'REFUSE':

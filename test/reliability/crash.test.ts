@@ -33,7 +33,7 @@ const SCRIPT: { as: string; body: () => Record<string, unknown> }[] = [
   { as: 'specialist', body: () => ({ type: 'COMPLETE_STEP' }) },
   {
     as: 'leader',
-    body: () => ({ type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today(), signer: 'Trưởng phòng Kinh tế' }),
+    body: () => ({ type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today(), signer: 'leader' }),
   },
   { as: 'counter', body: () => ({ type: 'RETURN_RESULT', method: 'counter' }) },
 ];

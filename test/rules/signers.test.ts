@@ -86,10 +86,35 @@ describe.each(BACKENDS)('signers on $name', (backend) => {
       .set('Authorization', `Bearer ${await s.login('counter')}`);
     expect(vhxh.body.signers.map((x: { username: string }) => x.username)).toEqual(['leader']);
     const bad = await s.http
-      .get(`/api/dossiers/${code}/signers?for=RECORD_RESULT`)
+      .get(`/api/dossiers/${code}/signers?for=RETURN_RESULT`)
       .set('Authorization', `Bearer ${await s.login('counter')}`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].field).toBe('for');
+  });
+
+  test('rule: a result is signed by a leader of the office holding the dossier or of the leadership, chosen by username; free text and anyone else are refused and nothing changes', async () => {
+    const code = await atReview();
+    await s.engine.engine.act(code, { type: 'COMPLETE_STEP' }, specialist); // at ky-cap (leader, KINHTE)
+    const offered = await s.http
+      .get(`/api/dossiers/${code}/signers?for=RECORD_RESULT`)
+      .set('Authorization', `Bearer ${await s.login('leader_kinhte')}`);
+    expect(offered.status).toBe(200);
+    expect(offered.body.signers.map((x: { username: string }) => x.username).sort()).toEqual(['leader', 'leader_kinhte']);
+    const result = { type: 'RECORD_RESULT', documentNumber: '7/GCN', documentDate: '2026-03-03', digitised: true };
+    const before = await version(code);
+    for (const signer of ['Vũ Đức Thắng', 'specialist', 'nobody.here']) {
+      const res = await send('leader_kinhte', code, { ...result, signer });
+      expect({ signer, status: res.status, field: res.body.error?.details?.issues?.[0]?.field }).toEqual({
+        signer,
+        status: 400,
+        field: 'signer',
+      });
+    }
+    expect(await version(code)).toBe(before);
+    const ok = await send('leader_kinhte', code, { ...result, signer: 'leader_kinhte' });
+    expect(ok.status).toBe(200);
+    const recorded = (await s.engine.engine.history(code)).findLast((e) => e.type === 'RECORD_RESULT')!.payload;
+    expect(recorded).toMatchObject({ signer: 'Vũ Đức Thắng', signerTitle: 'Trưởng phòng Kinh tế', signerUsername: 'leader_kinhte' });
   });
 
   test('an apology is signed by a leader of the responsible office, chosen by username; anyone else is refused and nothing changes', async () => {

@@ -180,7 +180,7 @@ describe.each(BACKENDS)('dossier documents on $name', (backend) => {
     await s.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
     await s.engine.engine.act(code, { type: 'COMPLETE_STEP' }, specialist);
     const leader = await s.login('leader_kinhte');
-    const result = { type: 'RECORD_RESULT', documentNumber: '7/GCN', documentDate: '2026-03-03', signer: 'Vũ Đức Thắng' };
+    const result = { type: 'RECORD_RESULT', documentNumber: '7/GCN', documentDate: '2026-03-03', signer: 'leader_kinhte' };
     const without = await send(code, leader, result);
     expect(without.status).toBe(400);
     expect(without.body.error.details.issues[0]).toMatchObject({ field: 'document', code: 'required' });

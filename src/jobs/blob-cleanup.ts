@@ -14,6 +14,7 @@ import type { Db } from '../store/db';
 import type { BlobStore } from '../store/blob-store';
 import { removeStaleStagedFiles } from '../store/blob-staging';
 import { deleteMarkedBlob, knownBlobs, markUnreferencedBlobs } from '../store/document-store';
+import { PeriodicJob } from './periodic-job';
 
 export interface CleanupReport {
   unreferenced: number;
@@ -21,14 +22,13 @@ export interface CleanupReport {
   strays: number;
 }
 
-export class BlobCleanupJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-
+export class BlobCleanupJob extends PeriodicJob<CleanupReport> {
   constructor(
     private readonly deps: { db: Db; clock: Clock; blobs: BlobStore },
     private readonly graceMs: number,
-  ) {}
+  ) {
+    super(60_000);
+  }
 
   async runOnce(): Promise<CleanupReport> {
     const now = this.deps.clock.now().getTime();
@@ -62,23 +62,5 @@ export class BlobCleanupJob {
     }
     await flush();
     return { unreferenced, staged, strays };
-  }
-
-  start(pollMs: number, onError: (err: unknown) => void): void {
-    const tick = () => {
-      this.running = this.runOnce()
-        .catch(onError)
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, pollMs);
-        });
-    };
-    this.timer = setTimeout(tick, Math.min(pollMs, 60_000));
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running) await this.running;
   }
 }

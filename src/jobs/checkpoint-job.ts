@@ -7,15 +7,15 @@ import type { Db } from '../store/db';
 import type { Clock } from '../engine/clock';
 import { createCheckpoint } from '../audit/checkpoints';
 import { latestCheckpoint } from '../store/checkpoint-store';
+import { PeriodicJob } from './periodic-job';
 
-export class CheckpointJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-
+export class CheckpointJob extends PeriodicJob<boolean> {
   constructor(
     private readonly deps: { db: Db; clock: Clock },
     private readonly intervalMs = 86_400_000,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Creates a checkpoint if the latest is older than the interval; returns whether it did. */
   async runOnce(): Promise<boolean> {
@@ -27,22 +27,7 @@ export class CheckpointJob {
   }
 
   /** Checks every `pollMs` (default an hour) whether a checkpoint is due; a failure goes to `onError` (the server's logger). */
-  start(pollMs: number | undefined, onError: (err: unknown) => void): void {
-    pollMs ??= 3_600_000;
-    const tick = () => {
-      this.running = this.runOnce()
-        .catch(onError)
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, pollMs);
-        });
-    };
-    this.timer = setTimeout(tick, Math.min(pollMs, 10_000));
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running) await this.running;
+  override start(pollMs: number | undefined, onError: (err: unknown) => void): void {
+    super.start(pollMs ?? 3_600_000, onError);
   }
 }

@@ -3,6 +3,7 @@
  * (auditor, supervisor, admin), export (auditor), whole-database verification as NDJSON (auditor,
  * admin), checkpoints (admin) and the chart versions (any signed-in user).
  */
+import { CURRENT_CHART_VERSION } from '../../machines/dossier';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
@@ -62,12 +63,15 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
   test('GET /api/machines lists the chart versions, the current one marked, to any signed-in user', async () => {
     const res = await get('/api/machines', 'specialist');
     expect(res.status).toBe(200);
+    // every stored version, exactly one of them current: the newest
     expect(res.body).toEqual(
       expect.arrayContaining([
         { version: 1, current: false },
-        { version: 2, current: true },
+        { version: 2, current: false },
+        { version: CURRENT_CHART_VERSION, current: true },
       ]),
     );
+    expect(res.body.filter((v: { current: boolean }) => v.current)).toHaveLength(1);
     expect((await s.http.get('/api/machines')).status).toBe(401);
   });
 

@@ -34,10 +34,22 @@ import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { NextWorkingDayQuerySchema, NextWorkingDaySchema, YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
-import { FeedPageSchema, FeedQuerySchema } from './routes/integration';
 import { MessageLogSchema, NotifyOverviewSchema, TestMessageResultSchema } from './routes/notifications';
 import { ChannelUpdateSchema, MessageLogQuerySchema, TestMessageSchema } from '../services/notify-admin-service';
 import { NotifySettingsSchema } from '../notify/settings';
+import {
+  DeadLetterActedSchema,
+  DeadLetterActionSchema,
+  DeadLettersQuerySchema,
+  DeliveryListSchema,
+  FeedPageSchema,
+  FeedQuerySchema,
+  OutboxChannelsSchema,
+  WebhookCreateSchema,
+  WebhookCreatedSchema,
+  WebhookListSchema,
+  WebhookSchema,
+} from './routes/integration';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import {
   DossierDetailSchema,
@@ -128,6 +140,14 @@ const OUTPUTS: Record<string, z.ZodType> = {
   NotifyOverview: NotifyOverviewSchema,
   TestMessageResult: TestMessageResultSchema,
   MessageLog: MessageLogSchema,
+  WebhookCreateRequest: WebhookCreateSchema,
+  Webhook: WebhookSchema,
+  WebhookCreated: WebhookCreatedSchema,
+  WebhookList: WebhookListSchema,
+  OutboxChannels: OutboxChannelsSchema,
+  DeliveryList: DeliveryListSchema,
+  DeadLetterActionRequest: DeadLetterActionSchema,
+  DeadLetterActed: DeadLetterActedSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
   Vocabulary: VocabularySchema,
 };
@@ -694,6 +714,69 @@ const ROUTES: Route[] = [
     parameters: queryParams(FeedQuerySchema),
     ok: { status: 200, description: 'One page of events', content: json(ref('FeedPage')) },
     errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/webhooks',
+    tag: 'integration',
+    summary: 'Subscribe a webhook (admin): URL, event filter, HMAC secret (generated if omitted; shown once)',
+    body: ref('WebhookCreateRequest'),
+    ok: { status: 201, description: 'The subscription, with its secret', content: json(ref('WebhookCreated')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/webhooks',
+    tag: 'integration',
+    summary: 'The webhook subscriptions (admin), without their secrets',
+    ok: { status: 200, description: 'The subscriptions', content: json(ref('WebhookList')) },
+    errors: [401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/webhooks/{id}/deactivate',
+    tag: 'integration',
+    summary: 'Unsubscribe a webhook (admin): nothing new is queued for it; what is queued stays visible',
+    parameters: [pathParam('id', 'the subscription id')],
+    ok: { status: 200, description: 'The subscription, inactive', content: json(ref('Webhook')) },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/outbox',
+    tag: 'integration',
+    summary: 'Per channel (admin): queued, failing, sent, dead-lettered, discarded, the oldest undelivered delivery and its age',
+    ok: { status: 200, description: 'The channels', content: json(ref('OutboxChannels')) },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/outbox/dead-letters',
+    tag: 'integration',
+    summary: 'Dead-lettered deliveries (admin), oldest first',
+    parameters: queryParams(DeadLettersQuerySchema),
+    ok: { status: 200, description: 'The dead letters', content: json(ref('DeliveryList')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/outbox/deliveries/{id}/retry',
+    tag: 'integration',
+    summary: 'Retry a dead letter (admin): pending again with its attempts reset; recorded with who, when and the note',
+    parameters: [pathParam('id', 'the delivery id')],
+    body: ref('DeadLetterActionRequest'),
+    ok: { status: 200, description: 'The delivery and its recorded actions', content: json(ref('DeadLetterActed')) },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/outbox/deliveries/{id}/discard',
+    tag: 'integration',
+    summary: 'Discard a dead letter (admin): given up, so the dossier’s later deliveries to that subscriber go on; recorded',
+    parameters: [pathParam('id', 'the delivery id')],
+    body: ref('DeadLetterActionRequest'),
+    ok: { status: 200, description: 'The delivery and its recorded actions', content: json(ref('DeadLetterActed')) },
+    errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'get',

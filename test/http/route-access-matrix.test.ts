@@ -16,6 +16,8 @@ import { createApp } from '../../src/http/app';
 import type { SettableClock } from '../../src/engine/clock';
 import { AuthService } from '../../src/services/auth/auth-service';
 import { CATALOGUE } from '../../machines/procedures';
+import { IntegrationService } from '../../src/services/integration-service';
+import type { AuthUser } from '../../src/services/auth-user';
 
 // --- the written policy ------------------------------------------------------------------------
 
@@ -309,6 +311,38 @@ const ROWS: Row[] = [
   },
   // integration (docs/integration.md)
   { route: 'GET /api/feed', allowed: among('auditor', 'admin'), build: () => ({ method: 'get', path: '/api/feed?limit=5' }) },
+  {
+    route: 'POST /api/admin/webhooks',
+    allowed: ADMIN,
+    build: () => ({ method: 'post', path: '/api/admin/webhooks', body: { name: 'LGSP', url: 'http://127.0.0.1:9/hook' } }),
+  },
+  { route: 'GET /api/admin/webhooks', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/webhooks' }) },
+  {
+    route: 'POST /api/admin/webhooks/{id}/deactivate',
+    allowed: ADMIN,
+    build: async (f) => {
+      const hook = await new IntegrationService(f.s.engine).createWebhook(
+        { name: 'to stop', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] },
+        { username: 'admin', roles: ['admin'] } as unknown as AuthUser,
+      );
+      return { method: 'post', path: `/api/admin/webhooks/${hook.id}/deactivate` };
+    },
+  },
+  { route: 'GET /api/admin/outbox', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/outbox' }) },
+  { route: 'GET /api/admin/outbox/dead-letters', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/outbox/dead-letters' }) },
+  // no dead letter exists here: the admin's answer is 404, everyone else's the refusal (test/outbox/webhooks.test.ts acts on real ones)
+  {
+    route: 'POST /api/admin/outbox/deliveries/{id}/retry',
+    allowed: ADMIN,
+    ok: 404,
+    build: () => ({ method: 'post', path: '/api/admin/outbox/deliveries/987654/retry', body: {} }),
+  },
+  {
+    route: 'POST /api/admin/outbox/deliveries/{id}/discard',
+    allowed: ADMIN,
+    ok: 404,
+    build: () => ({ method: 'post', path: '/api/admin/outbox/deliveries/987654/discard', body: {} }),
+  },
   // metrics and reports
   {
     route: 'GET /api/metrics/compliance',

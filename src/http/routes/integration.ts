@@ -1,5 +1,7 @@
 /**
- * Integration (docs/integration.md): GET /api/feed, the change feed every integrator can pull (admin, auditor).
+ * Integration (docs/integration.md): GET /api/feed, the change feed (admin, auditor); the administrator's
+ * webhooks (POST/GET /api/admin/webhooks, POST /api/admin/webhooks/{id}/deactivate), the outbox's per-channel figures
+ * (GET /api/admin/outbox), its dead letters and their retry or discard (recorded).
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -7,6 +9,9 @@ import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
 import { readFeed } from '../../services/feed-service';
+import { IntegrationService } from '../../services/integration-service';
+import { userOf } from '../deps';
+import { EVENT_LABELS } from '../../../machines/vocabulary';
 
 export const FeedQuerySchema = z.strictObject({
   after: z
@@ -34,8 +39,110 @@ export const FeedPageSchema = z.object({
   nextCursor: z.string().describe('pass as `after` to read on; unchanged when nothing newer is committed yet'),
 });
 
+const EVENT_TYPES = Object.keys(EVENT_LABELS) as [string, ...string[]];
+
+export const WebhookCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .max(2000)
+    .describe('where the deliveries are POSTed'),
+  eventTypes: z
+    .array(z.enum(['*', ...EVENT_TYPES]))
+    .min(1)
+    .max(EVENT_TYPES.length + 1)
+    .default(['*'])
+    .describe('event types to deliver; ["*"] (the default) for all'),
+  secret: z.string().min(16).max(200).optional().describe('the HMAC secret; omitted: one is generated and returned once'),
+});
+
+export const WebhookSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export const WebhookCreatedSchema = WebhookSchema.extend({ secret: z.string().describe('shown only in this answer') });
+export const WebhookListSchema = z.object({ items: z.array(WebhookSchema) });
+
+export const OutboxChannelsSchema = z.object({
+  channels: z.array(
+    z.object({
+      subscriberId: z.string(),
+      kind: z.string(),
+      name: z.string(),
+      active: z.boolean(),
+      queued: z.number().int(),
+      failing: z.number().int().describe('queued deliveries that failed at least once and wait for their next attempt'),
+      sent: z.number().int(),
+      deadLettered: z.number().int(),
+      discarded: z.number().int(),
+      oldestUndeliveredAt: z.string().nullable(),
+      oldestUndeliveredAgeSeconds: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const DeliverySchema = z.object({
+  id: z.number().int(),
+  subscriberId: z.string(),
+  dossierId: z.string(),
+  seq: z.number().int(),
+  eventType: z.string(),
+  state: z.enum(['pending', 'sent', 'dead', 'discarded']),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string(),
+  sentAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  providerAnswer: z.string().nullable(),
+});
+export const DeliveryListSchema = z.object({ items: z.array(DeliverySchema) });
+export const DeadLettersQuerySchema = z.strictObject({
+  subscriber: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const DeadLetterActionSchema = z.strictObject({ note: z.string().trim().min(1).max(500).optional() });
+export const DeadLetterActedSchema = z.object({
+  delivery: DeliverySchema,
+  actions: z.array(
+    z.object({ deliveryId: z.number().int(), action: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() }),
+  ),
+});
+const DeliveryIdSchema = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+const WebhookIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
 export function integrationRoutes(deps: AppDeps): Router {
+  const service = new IntegrationService(deps.ctx);
   const r = Router();
+  r.post('/admin/webhooks', requireRole('admin'), async (req, res) => {
+    const body = parseWith(WebhookCreateSchema, req.body);
+    res.status(201).json(await service.createWebhook(body, userOf(res)));
+  });
+  r.get('/admin/webhooks', requireRole('admin'), async (_req, res) => {
+    res.json({ items: await service.listWebhooks() });
+  });
+  r.post('/admin/webhooks/:id/deactivate', requireRole('admin'), async (req, res) => {
+    const { id } = parseWith(WebhookIdSchema, req.params);
+    res.json(await service.deactivateWebhook(id));
+  });
+  r.get('/admin/outbox', requireRole('admin'), async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ channels: await service.channels() });
+  });
+  r.get('/admin/outbox/dead-letters', requireRole('admin'), async (req, res) => {
+    const q = parseWith(DeadLettersQuerySchema, req.query);
+    res.set('Cache-Control', 'no-store').json({ items: await service.deadLetters(q) });
+  });
+  for (const action of ['retry', 'discard'] as const) {
+    r.post(`/admin/outbox/deliveries/:id/${action}`, requireRole('admin'), async (req, res) => {
+      const { id } = parseWith(DeliveryIdSchema, req.params);
+      const { note } = parseWith(DeadLetterActionSchema, req.body ?? {});
+      res.json(await service.actOnDeadLetter(id, action, note, userOf(res)));
+    });
+  }
   r.get('/feed', requireRole('admin', 'auditor'), async (req, res) => {
     const q = parseWith(FeedQuerySchema, req.query);
     res.set('Cache-Control', 'no-store').json(await readFeed(deps.ctx.db, q));

@@ -1,0 +1,145 @@
+/**
+ * What an administrator does with the outbox (docs/integration.md): subscribe and unsubscribe webhooks, see
+ * each channel's figures (queued, failing, sent, dead-lettered, discarded, oldest undelivered age), list dead
+ * letters, retry or discard one (recorded with who, when and why).
+ */
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../store/db';
+import type { Clock } from '../engine/clock';
+import {
+  actOnDeadLetter,
+  channelFigures,
+  findDelivery,
+  findSubscriber,
+  listDeliveries,
+  listOutboxActions,
+  listSubscribers,
+  setSubscriberActive,
+  upsertSubscriber,
+  type DeliveryRow,
+} from '../store/outbox-store';
+import { notFound, transitionNotAllowed } from '../../machines/engine/errors';
+import type { AuthUser } from './auth-user';
+
+export interface WebhookView {
+  id: string;
+  name: string;
+  url: string;
+  eventTypes: string[];
+  active: boolean;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface ChannelView {
+  subscriberId: string;
+  kind: string;
+  name: string;
+  active: boolean;
+  queued: number;
+  failing: number;
+  sent: number;
+  deadLettered: number;
+  discarded: number;
+  oldestUndeliveredAt: string | null;
+  oldestUndeliveredAgeSeconds: number | null;
+}
+
+export class IntegrationService {
+  constructor(private readonly ctx: { db: Db; clock: Clock }) {}
+
+  async createWebhook(
+    input: { name: string; url: string; eventTypes: string[]; secret?: string },
+    user: AuthUser,
+  ): Promise<WebhookView & { secret: string }> {
+    const id = `webhook-${uuidv7()}`;
+    const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
+    await upsertSubscriber(this.ctx.db, {
+      id,
+      kind: 'webhook',
+      name: input.name,
+      config: { url: input.url, secret },
+      active: true,
+      eventTypes: input.eventTypes,
+      createdAt: this.ctx.clock.now().toISOString(),
+      createdBy: user.username,
+    });
+    return { ...(await this.webhook(id)), secret };
+  }
+
+  async listWebhooks(): Promise<WebhookView[]> {
+    return (await listSubscribers(this.ctx.db, { kind: 'webhook' })).map(webhookView);
+  }
+
+  async deactivateWebhook(id: string): Promise<WebhookView> {
+    const found = await findSubscriber(this.ctx.db, id);
+    if (!found || found.kind !== 'webhook') throw notFound('webhook', id);
+    await setSubscriberActive(this.ctx.db, id, false);
+    return this.webhook(id);
+  }
+
+  private async webhook(id: string): Promise<WebhookView> {
+    const s = await findSubscriber(this.ctx.db, id);
+    if (!s) throw notFound('webhook', id);
+    return webhookView(s);
+  }
+
+  async channels(): Promise<ChannelView[]> {
+    const now = this.ctx.clock.now().getTime();
+    const [subs, figures] = await Promise.all([listSubscribers(this.ctx.db), channelFigures(this.ctx.db)]);
+    return subs.map((s) => {
+      const f = figures.find((x) => x.subscriberId === s.id);
+      const oldest = f?.oldestUndeliveredAt ?? null;
+      return {
+        subscriberId: s.id,
+        kind: s.kind,
+        name: s.name,
+        active: s.active,
+        queued: f?.queued ?? 0,
+        failing: f?.failing ?? 0,
+        sent: f?.sent ?? 0,
+        deadLettered: f?.dead ?? 0,
+        discarded: f?.discarded ?? 0,
+        oldestUndeliveredAt: oldest,
+        oldestUndeliveredAgeSeconds: oldest === null ? null : Math.max(0, Math.round((now - Date.parse(oldest)) / 1000)),
+      };
+    });
+  }
+
+  async deadLetters(q: { subscriber?: string; limit: number }): Promise<DeliveryRow[]> {
+    return listDeliveries(this.ctx.db, { subscriberId: q.subscriber, state: 'dead', limit: q.limit });
+  }
+
+  /** Retries or discards a dead letter; 404 when there is no such delivery, 409 when it is not dead-lettered. */
+  async actOnDeadLetter(id: number, action: 'retry' | 'discard', note: string | undefined, user: AuthUser) {
+    const found = await findDelivery(this.ctx.db, id);
+    if (!found) throw notFound('delivery', String(id));
+    const done = await actOnDeadLetter(this.ctx.db, id, action, user.username, note ?? null, this.ctx.clock.now().toISOString());
+    if (!done) {
+      const now = (await findDelivery(this.ctx.db, id))!;
+      throw transitionNotAllowed(action, now.state, now.state === 'dead' ? ['retry', 'discard'] : []);
+    }
+    return { delivery: (await findDelivery(this.ctx.db, id))!, actions: await listOutboxActions(this.ctx.db, id) };
+  }
+}
+
+function webhookView(s: {
+  id: string;
+  name: string;
+  config: Record<string, unknown>;
+  eventTypes: string[];
+  active: boolean;
+  createdAt: string;
+  createdBy: string;
+}): WebhookView {
+  return {
+    id: s.id,
+    name: s.name,
+    url: String(s.config.url),
+    eventTypes: s.eventTypes,
+    active: s.active,
+    createdAt: s.createdAt,
+    createdBy: s.createdBy,
+  };
+}

@@ -149,6 +149,15 @@ export const ConfigSchema = z
       .default(24),
     /** how often the cleanup job runs; 0 turns it off (default hourly) */
     MOTCUA_BLOB_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /** RabbitMQ: an amqp:// URL turns on publishing every event to MOTCUA_AMQP_EXCHANGE (docs/integration.md) */
+    MOTCUA_AMQP_URL: z
+      .string()
+      .regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL')
+      .optional(),
+    MOTCUA_AMQP_EXCHANGE: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,127}$/)
+      .default('motcua.events'),
   })
   .superRefine((c, ctx) => {
     // A settable clock lets an administrator move "now", and with it every deadline and timeliness class.

@@ -10,6 +10,9 @@ import { OutboxDispatcher } from './dispatcher';
 import { publicBaseUrl } from '../config';
 import { ApplicantChannel } from '../notify/applicant-channel';
 import { DELIVERY_CHANNELS } from '../../machines/notify/channels';
+import { WebhookChannel } from './channels/webhook';
+import { AmqpChannel } from './channels/amqp';
+import { upsertSubscriber, setSubscriberActive, findSubscriber } from '../store/outbox-store';
 
 export interface Outbox {
   dispatcher: OutboxDispatcher;
@@ -34,5 +37,38 @@ export async function createOutbox(
   // the applicant's channels (docs/notifications.md): told once an administrator configures them
   const notify = { db: ctx.db, clock: ctx.clock, procedures: ctx.procedures, publicBaseUrl: publicBaseUrl(config) };
   for (const kind of DELIVERY_CHANNELS) dispatcher.register(new ApplicantChannel(kind, notify));
+  dispatcher.register(new WebhookChannel(ctx.clock));
+  await configureBuiltIn(
+    ctx,
+    'amqp',
+    config.MOTCUA_AMQP_URL ? { name: `RabbitMQ ${config.MOTCUA_AMQP_EXCHANGE}`, config: { exchange: config.MOTCUA_AMQP_EXCHANGE } } : null,
+  );
+  if (config.MOTCUA_AMQP_URL) dispatcher.register(new AmqpChannel({ url: config.MOTCUA_AMQP_URL, exchange: config.MOTCUA_AMQP_EXCHANGE }));
   return { dispatcher };
+}
+
+/**
+ * A channel configured by the environment has one subscriber row, id = kind, told of every event: created
+ * (or updated) when configured, deactivated when the configuration no longer names it (its queued deliveries
+ * stay, and go out if it is configured again).
+ */
+async function configureBuiltIn(
+  ctx: Pick<EngineContext, 'db' | 'clock'>,
+  kind: string,
+  wanted: { name: string; config: Record<string, unknown>; eventTypes?: string[] } | null,
+): Promise<void> {
+  if (!wanted) {
+    if (await findSubscriber(ctx.db, kind)) await setSubscriberActive(ctx.db, kind, false);
+    return;
+  }
+  await upsertSubscriber(ctx.db, {
+    id: kind,
+    kind,
+    name: wanted.name,
+    config: wanted.config,
+    active: true,
+    eventTypes: wanted.eventTypes ?? ['*'],
+    createdAt: ctx.clock.now().toISOString(),
+    createdBy: 'system',
+  });
 }

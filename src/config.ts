@@ -154,6 +154,14 @@ export const ConfigSchema = z
       .string()
       .regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL')
       .optional(),
+    /** the national portal's sync adapter: its base URL turns the connector on (docs/integration.md, "National portal sync") */
+    MOTCUA_PORTAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MOTCUA_PORTAL_AUTH_PATH: z.string().startsWith('/').default('/auth'),
+    MOTCUA_PORTAL_SYNC_PATH: z.string().startsWith('/').default('/sync'),
+    MOTCUA_PORTAL_USERNAME: z.string().default(''),
+    MOTCUA_PORTAL_PASSWORD: z.string().default(''),
+    /** madonvi at the portal; unset = MOTCUA_AGENCY_CODE */
+    MOTCUA_PORTAL_AGENCY_CODE: z.string().min(1).max(64).optional(),
     MOTCUA_AMQP_EXCHANGE: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,127}$/)

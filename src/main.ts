@@ -18,6 +18,7 @@ import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { NotifyLogPruneJob } from './jobs/notify-log-prune';
 import { createOutbox } from './outbox/wiring';
 import { BlobCleanupJob } from './jobs/blob-cleanup';
+import { portalPendingMetric, portalSyncStatus } from './services/integration-service';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     blobCleanup.start(config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS, (err) =>
       logger.error({ err, job: 'blob-cleanup' }, 'document cleanup failed'),
     );
+  metrics.addSection(() => outbox.syncLag.render());
+  metrics.addSection(async (db) => portalPendingMetric(await portalSyncStatus({ db, clock: ctx.clock })));
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
   const server = http.createServer(app);
   answerClientErrors(server); // requests Node's parser refuses get the API's JSON error, not a bare 400

@@ -45,6 +45,7 @@ import {
   FeedPageSchema,
   FeedQuerySchema,
   OutboxChannelsSchema,
+  PortalSyncStatusSchema,
   WebhookCreateSchema,
   WebhookCreatedSchema,
   WebhookListSchema,
@@ -145,6 +146,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   WebhookCreated: WebhookCreatedSchema,
   WebhookList: WebhookListSchema,
   OutboxChannels: OutboxChannelsSchema,
+  PortalSyncStatus: PortalSyncStatusSchema,
   DeliveryList: DeliveryListSchema,
   DeadLetterActionRequest: DeadLetterActionSchema,
   DeadLetterActed: DeadLetterActedSchema,
@@ -740,6 +742,15 @@ const ROUTES: Route[] = [
     parameters: [pathParam('id', 'the subscription id')],
     ok: { status: 200, description: 'The subscription, inactive', content: json(ref('Webhook')) },
     errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/integration/portal-sync',
+    tag: 'integration',
+    summary:
+      'The national portal sync backlog (supervisor, leader, auditor, admin): pending records, the oldest one’s age, late past 10 minutes',
+    ok: { status: 200, description: 'The backlog', content: json(ref('PortalSyncStatus')) },
+    errors: [401, 403],
   },
   {
     method: 'get',

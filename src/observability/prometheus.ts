@@ -71,6 +71,13 @@ export class HttpMetrics {
     this.durations.set(dkey, d);
   }
 
+  private readonly sections: ((db: Db) => Promise<string> | string)[] = [];
+
+  /** Adds a section rendered at each scrape (the outbox's sync lag and its oldest undelivered portal record). */
+  addSection(render: (db: Db) => Promise<string> | string): void {
+    this.sections.push(render);
+  }
+
   countSweep(outcome: 'ok' | 'error'): void {
     this.sweeps.set(outcome, (this.sweeps.get(outcome) ?? 0) + 1);
   }
@@ -106,6 +113,7 @@ export class HttpMetrics {
     out.push('# HELP motcua_late_dossiers_open Open dossiers past their due date (timeliness overdue).');
     out.push('# TYPE motcua_late_dossiers_open gauge');
     out.push(`motcua_late_dossiers_open ${late}`);
+    for (const section of this.sections) out.push(await section(db));
     return `${out.join('\n')}\n`;
   }
 }

@@ -12,10 +12,14 @@ import { ApplicantChannel } from '../notify/applicant-channel';
 import { DELIVERY_CHANNELS } from '../../machines/notify/channels';
 import { WebhookChannel } from './channels/webhook';
 import { AmqpChannel } from './channels/amqp';
+import { PortalChannel } from './channels/portal';
+import { SyncLag } from './sync-lag';
 import { upsertSubscriber, setSubscriberActive, findSubscriber } from '../store/outbox-store';
 
 export interface Outbox {
   dispatcher: OutboxDispatcher;
+  /** the national portal's sync lag (GET /metrics) */
+  syncLag: SyncLag;
 }
 
 export async function createOutbox(
@@ -44,7 +48,25 @@ export async function createOutbox(
     config.MOTCUA_AMQP_URL ? { name: `RabbitMQ ${config.MOTCUA_AMQP_EXCHANGE}`, config: { exchange: config.MOTCUA_AMQP_EXCHANGE } } : null,
   );
   if (config.MOTCUA_AMQP_URL) dispatcher.register(new AmqpChannel({ url: config.MOTCUA_AMQP_URL, exchange: config.MOTCUA_AMQP_EXCHANGE }));
-  return { dispatcher };
+  await configureBuiltIn(
+    ctx,
+    'portal',
+    config.MOTCUA_PORTAL_URL ? { name: 'Cổng Dịch vụ công quốc gia', config: { url: config.MOTCUA_PORTAL_URL } } : null,
+  );
+  if (config.MOTCUA_PORTAL_URL)
+    dispatcher.register(
+      new PortalChannel(ctx.db, {
+        url: config.MOTCUA_PORTAL_URL,
+        authPath: config.MOTCUA_PORTAL_AUTH_PATH,
+        syncPath: config.MOTCUA_PORTAL_SYNC_PATH,
+        username: config.MOTCUA_PORTAL_USERNAME,
+        password: config.MOTCUA_PORTAL_PASSWORD,
+        agencyCode: config.MOTCUA_PORTAL_AGENCY_CODE ?? config.MOTCUA_AGENCY_CODE,
+      }),
+    );
+  const syncLag = new SyncLag();
+  dispatcher.observe(syncLag.observer());
+  return { dispatcher, syncLag };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from '../store/outbox-store';
 import { notFound, transitionNotAllowed } from '../../machines/engine/errors';
 import type { AuthUser } from './auth-user';
+import { PORTAL_SYNC_TARGET_SECONDS } from '../outbox/sync-lag';
 
 export interface WebhookView {
   id: string;
@@ -142,4 +143,45 @@ function webhookView(s: {
     createdAt: s.createdAt,
     createdBy: s.createdBy,
   };
+}
+
+export interface PortalSyncStatus {
+  /** whether a national portal connector is configured (an active `portal` subscriber) */
+  configured: boolean;
+  pending: number;
+  deadLettered: number;
+  oldestPendingAt: string | null;
+  oldestPendingSeconds: number | null;
+  targetSeconds: number;
+  /** the oldest record the portal has not acknowledged is older than the 10-minute target */
+  late: boolean;
+}
+
+/** The national portal sync's backlog, for the supervisor's dashboard and GET /metrics. */
+export async function portalSyncStatus(ctx: { db: Db; clock: Clock }): Promise<PortalSyncStatus> {
+  const sub = await findSubscriber(ctx.db, 'portal');
+  const f = (await channelFigures(ctx.db)).find((x) => x.subscriberId === 'portal');
+  const oldest = f?.oldestUndeliveredAt ?? null;
+  const age = oldest === null ? null : Math.max(0, Math.round((ctx.clock.now().getTime() - Date.parse(oldest)) / 1000));
+  return {
+    configured: Boolean(sub?.active),
+    pending: f?.queued ?? 0,
+    deadLettered: f?.dead ?? 0,
+    oldestPendingAt: oldest,
+    oldestPendingSeconds: age,
+    targetSeconds: PORTAL_SYNC_TARGET_SECONDS,
+    late: age !== null && age > PORTAL_SYNC_TARGET_SECONDS,
+  };
+}
+
+/** The backlog as Prometheus gauges. */
+export function portalPendingMetric(s: PortalSyncStatus): string {
+  return [
+    '# HELP motcua_portal_sync_oldest_pending_seconds Age of the oldest dossier event the national portal has not acknowledged (0 when none).',
+    '# TYPE motcua_portal_sync_oldest_pending_seconds gauge',
+    `motcua_portal_sync_oldest_pending_seconds ${s.oldestPendingSeconds ?? 0}`,
+    '# HELP motcua_portal_sync_pending Dossier events queued for the national portal, not yet acknowledged (dead letters apart).',
+    '# TYPE motcua_portal_sync_pending gauge',
+    `motcua_portal_sync_pending ${s.pending}`,
+  ].join('\n');
 }

@@ -328,6 +328,11 @@ const ROWS: Row[] = [
       return { method: 'post', path: `/api/admin/webhooks/${hook.id}/deactivate` };
     },
   },
+  {
+    route: 'GET /api/integration/portal-sync',
+    allowed: among('supervisor', 'leader', 'leader_kinhte', 'leader_vhxh', 'auditor', 'admin'),
+    build: () => ({ method: 'get', path: '/api/integration/portal-sync' }),
+  },
   { route: 'GET /api/admin/outbox', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/outbox' }) },
   { route: 'GET /api/admin/outbox/dead-letters', allowed: ADMIN, build: () => ({ method: 'get', path: '/api/admin/outbox/dead-letters' }) },
   // no dead letter exists here: the admin's answer is 404, everyone else's the refusal (test/outbox/webhooks.test.ts acts on real ones)

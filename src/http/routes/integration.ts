@@ -9,7 +9,7 @@ import { requireRole } from '../authenticate';
 import type { AppDeps } from '../deps';
 import { parseWith } from '../../services/validate';
 import { readFeed } from '../../services/feed-service';
-import { IntegrationService } from '../../services/integration-service';
+import { IntegrationService, portalSyncStatus } from '../../services/integration-service';
 import { userOf } from '../deps';
 import { EVENT_LABELS } from '../../../machines/vocabulary';
 
@@ -112,6 +112,15 @@ export const DeadLetterActedSchema = z.object({
     z.object({ deliveryId: z.number().int(), action: z.string(), actor: z.string(), note: z.string().nullable(), at: z.string() }),
   ),
 });
+export const PortalSyncStatusSchema = z.object({
+  configured: z.boolean(),
+  pending: z.number().int(),
+  deadLettered: z.number().int(),
+  oldestPendingAt: z.string().nullable(),
+  oldestPendingSeconds: z.number().int().nullable(),
+  targetSeconds: z.number().int().describe('600: Decree 63/2024 asks for inter-system sync within 10 minutes'),
+  late: z.boolean().describe('the oldest unacknowledged record is older than the target'),
+});
 const DeliveryIdSchema = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 const WebhookIdSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -128,6 +137,9 @@ export function integrationRoutes(deps: AppDeps): Router {
   r.post('/admin/webhooks/:id/deactivate', requireRole('admin'), async (req, res) => {
     const { id } = parseWith(WebhookIdSchema, req.params);
     res.json(await service.deactivateWebhook(id));
+  });
+  r.get('/integration/portal-sync', requireRole('supervisor', 'leader', 'auditor', 'admin'), async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await portalSyncStatus(deps.ctx));
   });
   r.get('/admin/outbox', requireRole('admin'), async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ channels: await service.channels() });

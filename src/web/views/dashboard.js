@@ -121,14 +121,15 @@ export async function render(root, { query, signal }) {
         () => null,
       ),
       get('/api/reports/monthly/status', { signal }).catch(() => null),
+      get('/api/integration/portal-sync', { signal }).catch(() => null),
     ]),
   );
   if (!loaded) return;
-  const [centre, byUnit, byProcedure, trendReport, weeks, monthly] = loaded;
+  const [centre, byUnit, byProcedure, trendReport, weeks, monthly, portalSync] = loaded;
   const figures = centre.groups[0]?.figures ?? {};
   clear(body);
   append(body, [
-    reminders(weeks, monthly),
+    reminders(weeks, monthly, portalSync),
     h(
       'p',
       { class: 'muted', id: 'period-note' },
@@ -252,8 +253,18 @@ function picker(period, today) {
 
 // ---- what is still owed ----------------------------------------------------------------------------
 
-function reminders(weeks, monthly) {
+function reminders(weeks, monthly, portalSync) {
   const items = [];
+  if (portalSync?.late) {
+    const minutes = Math.floor((portalSync.oldestPendingSeconds ?? 0) / 60);
+    items.push(
+      h(
+        'p',
+        { class: 'alert alert-error', id: 'portal-sync-late', role: 'status' },
+        `Đồng bộ Cổng Dịch vụ công quốc gia chậm: ${portalSync.pending} cập nhật trạng thái hồ sơ đang chờ, cũ nhất đã ${minutes} phút (yêu cầu không quá 10 phút).`,
+      ),
+    );
+  }
   if (monthly && !monthly.delivered) {
     const m = `${monthly.month.slice(5, 7)}/${monthly.month.slice(0, 4)}`;
     items.push(

@@ -7,17 +7,19 @@
  *   audit    whole-database verification, one thread vs workers    (./audit-verify.ts)
  *   http     the REST API under load, real server processes       (./http.ts)
  *   reports  reports, lists, sweep and storage on a large database (./reports-at-scale.ts)
+ *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
 import { benchAudit } from './audit-verify';
 import { benchHttp } from './http';
 import { benchReports } from './reports-at-scale';
+import { benchOutbox } from './outbox';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports'] as const;
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'outbox'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -91,6 +93,13 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
       });
       return;
     }
+    case 'outbox':
+      return benchOutbox({
+        dossiers: Number(arg('dossiers', smoke ? '5' : '200')),
+        rounds: Number(arg('rounds', smoke ? '1' : '3')),
+        postgres,
+        smoke,
+      });
     default:
       throw new Error(`unknown benchmark ${which}; known: ${BENCHMARKS.join(', ')}`);
   }

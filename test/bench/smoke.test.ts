@@ -103,6 +103,15 @@ describe('the benchmarks in smoke mode', () => {
     60_000,
   );
 
+  test('outbox: write overhead per number of subscribers, and dispatcher deliveries per second', async () => {
+    await runBenchmark('outbox', ['outbox', '--smoke', ...WITH_PG]);
+    const out = output();
+    expect(out).toMatch(/\| 0 \| \d+ \| 1\.00 \|/);
+    expect(out).toMatch(/\| 3 \| \d+ \| \d+\.\d+ \([+-]\d+\.\d % time\) \|/);
+    expect(out).toMatch(/dispatcher → local webhook: \d+ of \d+ deliveries in [\d.]+ s = \d+ deliveries\/s\n/);
+    expect(out).toMatch(/dispatcher → RabbitMQ \(confirms, persistent\): \d+ deliveries/);
+  }, 90_000);
+
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
   });

@@ -53,6 +53,8 @@ describe.each(BACKENDS)('staff accounts ($name)', (backend) => {
       title: 'Chuyên viên Phòng Văn hóa - Xã hội',
       roles: ['specialist'],
       unit: 'VHXH',
+      // the screens a specialist is offered (src/services/screens.ts)
+      screens: ['inbox', 'search'],
     });
 
     const list = await server.http.get('/api/users').set('Authorization', `Bearer ${admin}`);

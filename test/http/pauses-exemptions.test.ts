@@ -83,6 +83,7 @@ describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend)
     expect((await view(code)).exemption).toEqual({
       reason: 'applicant_not_collecting',
       approvedBy: 'leader',
+      approvedByName: 'Lê Quang Hùng (Phó Chủ tịch Ủy ban nhân dân xã)',
       at: hanoi('2026-03-10 09:00'),
     });
     const back = await send('counter', code, { type: 'RETURN_RESULT', method: 'counter' });

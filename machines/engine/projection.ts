@@ -4,26 +4,11 @@
  */
 import { allowedEvents, USER_EVENT_TYPES, type DossierSnapshot } from '../dossier';
 import { factsOf } from '../dossier/facts';
-import type { DossierRow, ProjectionPatch } from './rows';
+import type { DossierRow, FixedAtSubmission, ProjectionPatch } from './rows';
 import type { StoredEvent, SubmitPayload } from './event-codec';
 
-/** The row's columns fixed at submission. */
-export type IdentityColumns = Pick<
-  DossierRow,
-  | 'id'
-  | 'code'
-  | 'submission_ref'
-  | 'agency_code'
-  | 'procedure_code'
-  | 'procedure_version'
-  | 'machine_version'
-  | 'channel'
-  | 'submitted_at'
-  | 'applicant_name'
-  | 'applicant_id_number'
-  | 'applicant_phone'
-  | 'lookup_factor'
->;
+/** The row's columns read from the SUBMIT event: those fixed at submission, and the code it may carry. */
+export type IdentityColumns = Pick<DossierRow, FixedAtSubmission | 'code'>;
 
 /**
  * The columns fixed at submission, read from the SUBMIT event (payload, time, chart version): how the

@@ -43,8 +43,8 @@ export interface DossierRow {
   next_check_at: string | null;
 }
 
-export type ProjectionPatch = Omit<
-  DossierRow,
+/** The row's columns fixed at submission (the official `code` is not: it is given at receipt). */
+export type FixedAtSubmission =
   | 'id'
   | 'submission_ref'
   | 'agency_code'
@@ -56,9 +56,10 @@ export type ProjectionPatch = Omit<
   | 'applicant_name'
   | 'applicant_id_number'
   | 'applicant_phone'
-  | 'lookup_factor'
-  | 'next_check_at'
-> & { next_check_at?: string | null };
+  | 'lookup_factor';
+
+/** What an event may change in the row: everything but the columns fixed at submission. */
+export type ProjectionPatch = Omit<DossierRow, FixedAtSubmission | 'next_check_at'> & { next_check_at?: string | null };
 
 export interface EventRow {
   dossier_id: string;

@@ -16,6 +16,7 @@ import type { FormRenderer } from './renderer';
 import { supplement } from './supplement';
 import { stopNotice } from './stop-notice';
 import { pauseNotice } from './pause-notice';
+import { returnReceipt } from './return-receipt';
 import type { FormKind } from './numbering';
 
 export { FORM_KINDS, isFormKind } from './numbering';
@@ -26,7 +27,7 @@ export { buildFormData, type People } from './form-data';
  * The forms that print the applicant's ID number or phone whole (every view of them is logged in
  * record_views); the control slip shows neither.
  */
-export const FORMS_WITH_PERSONAL_DATA: readonly FormKind[] = ['receipt', 'supplement', 'refusal', 'apology'];
+export const FORMS_WITH_PERSONAL_DATA: readonly FormKind[] = ['receipt', 'supplement', 'refusal', 'apology', 'return-receipt'];
 
 export interface FormInput {
   history: readonly StoredEvent[];
@@ -51,6 +52,7 @@ const RENDERERS: Record<FormKind, FormRenderer> = {
   'control-slip': controlSlip,
   'stop-notice': stopNotice,
   'pause-notice': pauseNotice,
+  'return-receipt': returnReceipt,
 };
 
 /**

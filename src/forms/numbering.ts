@@ -6,7 +6,16 @@
  */
 import type { LocalDate } from '../../machines/calendar';
 
-export const FORM_KINDS = ['receipt', 'supplement', 'refusal', 'apology', 'control-slip', 'stop-notice', 'pause-notice'] as const;
+export const FORM_KINDS = [
+  'receipt',
+  'supplement',
+  'refusal',
+  'apology',
+  'control-slip',
+  'stop-notice',
+  'pause-notice',
+  'return-receipt',
+] as const;
 export type FormKind = (typeof FORM_KINDS)[number];
 
 export function isFormKind(s: string): s is FormKind {
@@ -25,14 +34,32 @@ export const CIRCULAR_01_2018: Regulation = {
   circular: '01/2018/TT-VPCP',
   from: '2018-11-23',
   // no stop notice in 2018; the pause notice has no national form number (an empty number prints none)
-  numbers: { receipt: '01', supplement: '02', refusal: '03', apology: '04', 'control-slip': '05', 'stop-notice': '', 'pause-notice': '' },
+  numbers: {
+    receipt: '01',
+    supplement: '02',
+    refusal: '03',
+    apology: '04',
+    'control-slip': '05',
+    'stop-notice': '',
+    'pause-notice': '',
+    'return-receipt': '',
+  },
 };
 
 export const CIRCULAR_03_2025: Regulation = {
   circular: '03/2025/TT-VPCP',
   from: '2025-09-15',
   // 05 is the stop notice (Thông báo dừng giải quyết hồ sơ), 07 the tracking book.
-  numbers: { receipt: '01', supplement: '02', refusal: '03', apology: '04', 'control-slip': '06', 'stop-notice': '05', 'pause-notice': '' },
+  numbers: {
+    receipt: '01',
+    supplement: '02',
+    refusal: '03',
+    apology: '04',
+    'control-slip': '06',
+    'stop-notice': '05',
+    'pause-notice': '',
+    'return-receipt': '',
+  },
 };
 
 /** Newest first. */

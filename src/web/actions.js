@@ -52,6 +52,7 @@ const FORM_AFTER = {
   ISSUE_APOLOGY: 'apology',
   PAUSE: 'pause-notice',
   WITHDRAW: 'stop-notice',
+  RETURN_RESULT: 'return-receipt',
 };
 
 const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));

@@ -98,6 +98,7 @@ export const FORM_LABELS = {
   apology: 'Phiếu xin lỗi',
   'stop-notice': 'Thông báo dừng giải quyết',
   'pause-notice': 'Thông báo tạm dừng',
+  'return-receipt': 'Biên nhận trả kết quả',
 };
 
 /** why a late dossier is exempt from the apology (from the vocabulary, machines/vocabulary.ts EXEMPTION_REASON_LABELS) */

@@ -206,6 +206,21 @@ describe("the counter clerk's day in a browser", () => {
       expect(await text(clerk, 'dialog[open] .alert-ok')).toContain('17:00 09/03/2026');
       await shot(clerk, '06-apology-issued');
       await dialog.getByRole('button', { name: 'Trả kết quả ngay' }).click();
+      // the receipt of the return (Biên nhận trả kết quả), printed from the same dialog
+      const [receipt] = await Promise.all([
+        clerk.context().waitForEvent('page'),
+        dialog.getByRole('button', { name: 'In biên nhận trả kết quả' }).click(),
+      ]);
+      await receipt.waitForURL(/^blob:/);
+      await receipt.waitForLoadState('load');
+      const printed = ((await receipt.locator('body').textContent()) ?? '').replace(/\s+/g, ' ');
+      expect(printed).toContain('BIÊN NHẬN TRẢ KẾT QUẢ');
+      expect(printed).toContain(codes.late);
+      expect(printed).toContain('trễ hạn');
+      expect(printed).toContain('Nguyễn Thị Lan');
+      await receipt.screenshot({ path: path.join(ARTIFACTS, 'counter-day-07-return-receipt.png') });
+      await receipt.close();
+      await dialog.getByRole('button', { name: 'Đóng' }).click();
       await dialog.waitFor({ state: 'detached' });
       const after = await server.http.get(`/api/dossiers/${codes.late}`).set('Authorization', `Bearer ${await server.login('counter')}`);
       expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late' });

@@ -263,6 +263,9 @@ describe('the staff web UI in a browser', () => {
       await hand.getByLabel('5 – Rất hài lòng').check();
       await shot(clerk, '09-counter-return-dialog');
       await hand.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      // the receipt of the return is offered for printing; closing ends the hand-over
+      await hand.getByRole('button', { name: 'In biên nhận trả kết quả' }).waitFor();
+      await hand.getByRole('button', { name: 'Đóng' }).click();
       await hand.waitFor({ state: 'detached' });
       view = await api('counter', 'get', `/api/dossiers/${code}`);
       expect(view).toMatchObject({ state: 'returned', timeliness: 'early' });
@@ -347,6 +350,7 @@ describe('the staff web UI in a browser', () => {
       await clerk.locator('#desk-search').press('Enter');
       await card.getByRole('button', { name: 'Trả kết quả' }).click();
       await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await dialog.getByRole('button', { name: 'Đóng' }).click();
       await dialog.waitFor({ state: 'detached' });
       expect(await api('counter', 'get', `/api/dossiers/${late}`)).toMatchObject({ state: 'returned', timeliness: 'late' });
 

@@ -165,6 +165,7 @@ describe('what people type is printed as text, never as markup', () => {
       refusal: refused,
       'stop-notice': stopped,
       'pause-notice': paused,
+      'return-receipt': late,
     };
     for (const kind of FORM_KINDS) {
       const res = await http.get(`/api/dossiers/${codeOf[kind]}/forms/${kind}`).set('Authorization', `Bearer ${counter}`);

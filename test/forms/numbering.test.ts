@@ -13,13 +13,14 @@ describe('form numbering follows the regulation in force on the receipt date', (
     expect(regulationFor('2019-01-02')).toBe(CIRCULAR_01_2018);
   });
 
-  test('the control slip is Mẫu số 05 under 01/2018 and Mẫu số 06 under 03/2025, where 05 is the stop notice; the others keep 01–04; the pause notice has no number', () => {
+  test('the control slip is Mẫu số 05 under 01/2018 and Mẫu số 06 under 03/2025, where 05 is the stop notice; the others keep 01–04; the pause notice and the receipt of the return have no number', () => {
     expect(FORM_KINDS.map((k) => formLabel(k, CIRCULAR_01_2018))).toEqual([
       'Mẫu số 01',
       'Mẫu số 02',
       'Mẫu số 03',
       'Mẫu số 04',
       'Mẫu số 05',
+      '',
       '',
       '',
     ]);
@@ -30,6 +31,7 @@ describe('form numbering follows the regulation in force on the receipt date', (
       'Mẫu số 04',
       'Mẫu số 06',
       'Mẫu số 05',
+      '',
       '',
     ]);
   });

@@ -456,6 +456,7 @@ describe('everything typed by people is escaped in every form', () => {
       'control-slip': await render('control-slip', late),
       'stop-notice': await render('stop-notice', await withdrawnDossier(evil)),
       'pause-notice': await render('pause-notice', await pausedDossier('other', evil)),
+      'return-receipt': await render('return-receipt', late),
     };
   });
 
@@ -475,5 +476,25 @@ describe('everything typed by people is escaped in every form', () => {
     expect(pages.apology).toContain(`cán bộ specialist ${EVIL_ESCAPED}`);
     expect(pages.apology).toContain(`<b>Trần Văn Bình ${EVIL_ESCAPED}</b>`);
     expect(pages['control-slip']).toContain(`Trần Văn Bình ${EVIL_ESCAPED}`);
+  });
+});
+
+describe('the receipt of the return (Biên nhận trả kết quả)', () => {
+  test('names the result, when and how it was handed back, the late and the apology, and both signatures', async () => {
+    const code = await lateDossier();
+    const page = await render('return-receipt', code);
+    const text = page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('BIÊN NHẬN TRẢ KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH');
+    expect(text).toContain(`Mã hồ sơ: ${code}`);
+    expect(text).toContain('Người nộp hồ sơ: Nguyễn Thị Hoa');
+    expect(text).toContain('Giấy chứng nhận đăng ký hộ kinh doanh, số 15/GCN-HKD ngày 09/03/2026');
+    expect(text).toMatch(/Kết quả được trả lúc 09:00 10\/03\/2026 ?, trực tiếp tại Bộ phận Một cửa; trễ hạn/);
+    expect(text).toContain('đã có Phiếu xin lỗi và hẹn lại ngày trả kết quả');
+    expect(text).toContain('NGƯỜI NHẬN KẾT QUẢ');
+    expect(text).toContain('NGƯỜI TRẢ KẾT QUẢ');
+  });
+
+  test('is not available before the result is handed back', async () => {
+    expect(await notApplicable('return-receipt', await supplementDossier())).toMatch(/chưa trả kết quả/);
   });
 });

@@ -2,7 +2,8 @@
  * An automated accessibility check over every page of the web UI: axe-core (WCAG 2.1 A/AA and best
  * practices) run in headless Chromium at 1366×768 on each staff screen as each role sees it (with an action
  * dialog open too), the sign-in form, the "no access" page, and the citizen's lookup (form, error and
- * answer). Any serious or critical violation fails, listed with its rule and elements.
+ * answer). Any serious or critical violation fails, listed with its rule and elements. The same pages must
+ * show no raw code (an event type such as STEP_OVERDUE, a state, an error code): every one has its label.
  *
  * Screenshots go to test-artifacts/e2e/a11y-*.png.
  */
@@ -15,6 +16,10 @@ import { ACTORS, hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
 import { axeViolations, type AxeFinding } from '../support/axe';
+import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
+
+/** an event type, error or state code (STEP_OVERDUE, VERSION_CONFLICT, in_progress, due_soon) shown as text */
+const RAW_CODE = /\b(?:[A-Z]{2,}(?:_[A-Z]+)+|[a-z]+(?:_[a-z]+)+)\b/g;
 
 const TIMEOUT = 300_000;
 const PROC = '1.001612';
@@ -53,6 +58,8 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
     );
     await act('2026-03-11 09:00', codes.R, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
     server.engine.at(NOW);
+    // A is now past its due date: the sweeper records DEADLINE_PASSED, which the timeline must name in words
+    await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
     ({ http, base, browser } = await listenAndLaunch(server));
   }, TIMEOUT);
 
@@ -60,6 +67,8 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
 
   const findings: AxeFinding[] = [];
   const checked: string[] = [];
+  /** raw codes in what a page shows (the auditor's <code> beside each label excepted) */
+  const rawCodes: string[] = [];
 
   async function settle(page: Page) {
     await page.locator('#view h1').first().waitFor();
@@ -69,6 +78,10 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(ARTIFACTS, `a11y-${name}.png`), fullPage: true });
     findings.push(...(await axeViolations(page, name)));
+    const shown = (await page.evaluate(
+      `(() => { const c = document.body.cloneNode(true); c.querySelectorAll('code, script, style, [hidden]').forEach((n) => n.remove()); return c.innerText; })()`,
+    )) as string;
+    for (const m of shown.match(RAW_CODE) ?? []) rawCodes.push(`${name}: ${m}`);
     checked.push(name);
   }
   async function screen(page: Page, hash: string, name: string) {
@@ -103,6 +116,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
       await screen(counter, `#/tra-cuu?q=${codes.A}`, 'counter-search');
       await screen(counter, `#/ho-so/${codes.R}`, 'counter-dossier');
       await screen(counter, `#/ho-so/${codes.A}`, 'counter-dossier-open');
+      expect(await counter.locator('#timeline [data-type="DEADLINE_PASSED"] .ev-title').textContent()).toBe('Quá hạn (hệ thống)');
       await counter.locator('#dossier-actions button[data-action="REQUEST_WITHDRAWAL"]').click();
       await counter.locator('dialog[open]').waitFor();
       await check(counter, 'counter-dialog');
@@ -151,6 +165,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
 
       expect(checked.length).toBeGreaterThanOrEqual(24);
       expect(report(findings)).toBe('');
+      expect(rawCodes).toStrictEqual([]);
       expect(problems).toStrictEqual([]);
     },
     TIMEOUT,

@@ -30,6 +30,7 @@ export async function seedDemo(ctx: EngineContext): Promise<{ dossiers: number }
   if (Number(existing?.n ?? 0) > 0) return { dossiers: 0 };
   const counter = { username: 'counter', unit: 'TTPVHCC' };
   const leader = { username: 'leader', unit: 'LANHDAO' };
+  const specialistVhxh = { username: 'specialist_vhxh', unit: 'VHXH' };
   const specialist = { username: 'specialist', unit: 'KINHTE' };
   const e = ctx.engine;
 
@@ -49,5 +50,14 @@ export async function seedDemo(ctx: EngineContext): Promise<{ dossiers: number }
     { type: 'RECORD_RESULT', documentNumber: '01/GCN-HKD', documentDate: today, signer: 'Trưởng phòng Kinh tế', digitised: true },
     leader,
   );
-  return { dossiers: 4 };
+  // every demo account with an inbox finds work in it on first login: a birth registration waits for the
+  // civil-status officer (specialist_vhxh, VHXH) and another for the commune leader's signature (leader, LANHDAO)
+  const atVhxh = await e.submit(sub('1.001193', 1), counter);
+  await e.act(atVhxh.code, { type: 'ASSIGN', assignee: 'counter' }, counter);
+  await e.act(atVhxh.code, { type: 'COMPLETE_STEP' }, counter);
+  const toSign = await e.submit(sub('1.001193', 2), counter);
+  await e.act(toSign.code, { type: 'ASSIGN', assignee: 'counter' }, counter);
+  await e.act(toSign.code, { type: 'COMPLETE_STEP' }, counter);
+  await e.act(toSign.code, { type: 'COMPLETE_STEP' }, specialistVhxh);
+  return { dossiers: 6 };
 }

@@ -7,7 +7,7 @@ import { hasRole, type AuthUser } from './auth-user';
 import { METRICS_ROLES } from './metrics-service';
 import { REVIEW_READ_ROLES } from './review-service';
 
-export const SCREENS = ['intake', 'inbox', 'search', 'dashboard', 'review'] as const;
+export const SCREENS = ['intake', 'inbox', 'search', 'dashboard', 'review', 'notifications'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export function screensOf(user: AuthUser): Screen[] {
@@ -19,5 +19,7 @@ export function screensOf(user: AuthUser): Screen[] {
   out.push('search');
   if (hasRole(user, ...METRICS_ROLES)) out.push('dashboard');
   if (hasRole(user, ...REVIEW_READ_ROLES)) out.push('review');
+  // the applicant notifications' settings and message log (/api/admin/notifications) are the administrator's
+  if (hasRole(user, 'admin')) out.push('notifications');
   return out;
 }

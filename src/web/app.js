@@ -21,6 +21,7 @@ import * as dossier from './views/dossier.js';
 import * as audit from './views/audit.js';
 import * as weeklyReview from './views/weekly-review.js';
 import * as monthlyReport from './views/monthly-report.js';
+import * as notifications from './views/notifications.js';
 
 /**
  * What a screen's render(root, ctx) gets; it may return a cleanup function.
@@ -35,11 +36,12 @@ const ROUTES = [
   { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', screen: 'dashboard', title: 'Bảng điều hành', view: dashboard },
   { re: /^\/ra-soat$/, nav: 'dieu-hanh', screen: 'review', title: 'Rà soát hồ sơ trễ hạn tuần', view: weeklyReview },
   { re: /^\/bao-cao-thang$/, nav: 'dieu-hanh', screen: 'review', title: 'Báo cáo tháng gửi Sở Nội vụ', view: monthlyReport },
+  { re: /^\/thong-bao$/, nav: 'thong-bao', screen: 'notifications', title: 'Thông báo cho người nộp hồ sơ', view: notifications },
   { re: /^\/ho-so\/(.+)$/, nav: null, screen: 'search', title: 'Hồ sơ', view: dossier },
   { re: /^\/kiem-tra\/(.+)$/, nav: null, screen: 'search', title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];
 /** the screen each menu entry opens */
-const NAV_SCREEN = { quay: 'intake', 'hop-viec': 'inbox', 'tra-cuu': 'search', 'dieu-hanh': 'dashboard' };
+const NAV_SCREEN = { quay: 'intake', 'hop-viec': 'inbox', 'tra-cuu': 'search', 'dieu-hanh': 'dashboard', 'thong-bao': 'notifications' };
 /** the screens the server offers this user (GET /api/auth/me `screens`, src/services/screens.ts) */
 const allowed = (u, screen) => (u?.screens ?? []).includes(screen);
 const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };

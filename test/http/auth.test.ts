@@ -101,7 +101,7 @@ describe.each(BACKENDS)('signing in and sessions ($name)', (backend) => {
       title: 'Chuyên viên Công nghệ thông tin',
       roles: ['admin'],
       unit: 'TTPVHCC',
-      screens: ['search', 'dashboard', 'review'],
+      screens: ['search', 'dashboard', 'review', 'notifications'],
     });
     expect((await server.http.get('/api/users').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   });

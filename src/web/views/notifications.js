@@ -1,0 +1,231 @@
+/**
+ * The administrator's notification page (#/thong-bao): the shared settings (sender, survey link, SMS options,
+ * log retention), each channel's settings (SMTP server; SMS gateway; Zalo ZNS token and template ids) with a
+ * test message, and the latest entries of the message log (addresses masked). API: /api/admin/notifications
+ * (docs/notifications.md). Secrets come back as "••••"; a secret field left as it is keeps its stored value.
+ */
+import { api, ApiError, get, post } from '../api.js';
+import { clearIssues, errorBox, field, h, showIssues, spinner, toast, values } from '../dom.js';
+import { fmtTime } from '../labels.js';
+
+const BASE = '/api/admin/notifications';
+const KIND_LABELS = {
+  receipt: 'Tiếp nhận hồ sơ',
+  supplement_request: 'Yêu cầu bổ sung',
+  pause_notice: 'Tạm dừng giải quyết',
+  stop_notice: 'Dừng giải quyết',
+  apology: 'Xin lỗi, hẹn lại',
+  result_ready: 'Đã có kết quả',
+  result_returned: 'Đã trả kết quả',
+  survey: 'Mời đánh giá hài lòng',
+  test: 'Tin thử',
+};
+const STATUS_LABELS = { sent: 'Đã gửi', failed: 'Lỗi, sẽ gửi lại', rejected: 'Bị từ chối' };
+
+/** @param {HTMLFormElement} form @param {() => Promise<void>} work */
+async function submitting(form, work) {
+  clearIssues(form);
+  const button = /** @type {HTMLButtonElement | null} */ (form.querySelector('button[type=submit]'));
+  if (button) button.disabled = true;
+  try {
+    await work();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues, err.message);
+    else toast(err?.message ?? String(err), 'error');
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+function settingsForm(settings, reload) {
+  const form = h(
+    'form',
+    { class: 'panel', id: 'notify-settings', novalidate: true },
+    h('h2', null, 'Cài đặt chung'),
+    h(
+      'div',
+      { class: 'grid-3' },
+      field({ label: 'Tên cơ quan gửi', name: 'senderName', value: settings.senderName, required: true, attrs: { maxlength: 40 } }),
+      field({ label: 'Liên kết khảo sát hài lòng', name: 'surveyUrl', value: settings.surveyUrl ?? '', hint: 'Để trống: không gửi' }),
+      field({ label: 'Số tin SMS tối đa mỗi thông báo', name: 'smsMaxSegments', type: 'number', value: String(settings.smsMaxSegments) }),
+      field({ label: 'Gửi SMS không dấu (160 ký tự/tin)', name: 'smsStripAccents', type: 'checkbox', value: settings.smsStripAccents }),
+      field({ label: 'Lưu nhật ký tin nhắn (ngày)', name: 'retentionDays', type: 'number', value: String(settings.retentionDays) }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Lưu cài đặt chung'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = values(form);
+    void submitting(form, async () => {
+      await api('PUT', `${BASE}/settings`, {
+        body: {
+          senderName: v.senderName,
+          surveyUrl: v.surveyUrl || null,
+          smsMaxSegments: Number(v.smsMaxSegments),
+          smsStripAccents: Boolean(v.smsStripAccents),
+          retentionDays: Number(v.retentionDays),
+        },
+      });
+      toast('Đã lưu cài đặt chung');
+      await reload();
+    });
+  });
+  return form;
+}
+
+/** the fields of each channel's config: [name, label, type] */
+const CHANNEL_FIELDS = {
+  email: [
+    ['host', 'Máy chủ SMTP', 'text'],
+    ['port', 'Cổng', 'number'],
+    ['secure', 'TLS ngay từ đầu (cổng 465)', 'checkbox'],
+    ['user', 'Tài khoản', 'text'],
+    ['password', 'Mật khẩu', 'password'],
+    ['from', 'Người gửi (From)', 'text'],
+  ],
+  sms: [
+    ['url', 'Địa chỉ cổng SMS', 'text'],
+    ['apiKey', 'Khóa API', 'password'],
+    ['sender', 'Tên định danh (brandname)', 'text'],
+  ],
+  zalo: [
+    ['url', 'Địa chỉ API ZNS', 'text'],
+    ['accessToken', 'Access token của OA', 'password'],
+  ],
+};
+
+function channelForm(ch, reload) {
+  const cfg = ch.config ?? {};
+  const fields = CHANNEL_FIELDS[ch.kind].map(([name, label, type]) =>
+    field({
+      label,
+      name: `config.${name}`,
+      type,
+      value: type === 'checkbox' ? Boolean(cfg[name]) : String(cfg[name] ?? (name === 'port' ? 587 : '')),
+      attrs: { autocomplete: 'off' },
+    }),
+  );
+  const templates =
+    ch.kind === 'zalo'
+      ? Object.entries(KIND_LABELS)
+          .filter(([k]) => k !== 'test')
+          .map(([k, label]) =>
+            field({ label: `Mẫu ZNS: ${label}`, name: `config.templates.${k}`, value: cfg.templates?.[k] ?? '', hint: 'ID mẫu đã duyệt' }),
+          )
+      : [];
+  const form = h(
+    'form',
+    { class: 'panel', id: `notify-channel-${ch.kind}`, novalidate: true },
+    h('h2', null, `${ch.label} — ${ch.configured ? (ch.active ? 'đang bật' : 'đang tắt') : 'chưa cài đặt'}`),
+    h(
+      'div',
+      { class: 'grid-3' },
+      ...fields,
+      ...templates,
+      field({ label: 'Bật kênh này', name: 'active', type: 'checkbox', value: ch.active }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Lưu kênh'),
+    h(
+      'div',
+      { class: 'grid-3' },
+      field({
+        label: ch.kind === 'email' ? 'Gửi thử đến email' : 'Gửi thử đến số điện thoại',
+        name: 'testTo',
+        attrs: { autocomplete: 'off' },
+      }),
+      h('button', { type: 'button', class: 'secondary', dataset: { test: ch.kind } }, 'Gửi tin thử'),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = values(form);
+    /** @type {Record<string, any>} */
+    const config = {};
+    for (const [name, , type] of CHANNEL_FIELDS[ch.kind]) {
+      const raw = v[`config.${name}`];
+      if (type === 'checkbox') config[name] = Boolean(raw);
+      else if (type === 'number') config[name] = Number(raw);
+      else if (raw !== '') config[name] = raw;
+    }
+    if (ch.kind === 'zalo') {
+      config.templates = {};
+      for (const k of Object.keys(KIND_LABELS)) if (v[`config.templates.${k}`]) config.templates[k] = v[`config.templates.${k}`];
+    }
+    void submitting(form, async () => {
+      await api('PUT', `${BASE}/channels/${ch.kind}`, { body: { active: Boolean(v.active), config } });
+      toast(`Đã lưu kênh ${ch.label}`);
+      await reload();
+    });
+  });
+  form.querySelector('[data-test]')?.addEventListener('click', () => {
+    const to = /** @type {HTMLInputElement} */ (form.querySelector('[name=testTo]')).value.trim();
+    void submitting(form, async () => {
+      const r = await post(`${BASE}/test`, { channel: ch.kind, to });
+      if (r.sent) toast(`Đã gửi tin thử. Nhà cung cấp trả lời: ${r.providerAnswer ?? ''}`);
+      else toast(`Không gửi được: ${r.error ?? ''}`, 'error');
+      await reload();
+    });
+  });
+  return form;
+}
+
+function messageLog(items) {
+  return h(
+    'section',
+    { class: 'panel', id: 'notify-log' },
+    h('h2', null, 'Nhật ký tin nhắn gần đây'),
+    items.length
+      ? h(
+          'table',
+          { class: 'list' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['Thời gian', 'Hồ sơ', 'Loại tin', 'Kênh', 'Gửi đến', 'Kết quả', 'Trả lời của nhà cung cấp'].map((t) => h('th', null, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            items.map((m) =>
+              h(
+                'tr',
+                null,
+                h('td', null, fmtTime(m.createdAt)),
+                h('td', null, m.dossierCode ?? '—'),
+                h('td', null, KIND_LABELS[m.kind] ?? m.kind),
+                h('td', null, m.channel),
+                h('td', null, m.addressMasked),
+                h('td', null, STATUS_LABELS[m.status] ?? m.status),
+                h('td', null, (m.providerAnswer ?? '').slice(0, 120)),
+              ),
+            ),
+          ),
+        )
+      : h('p', null, 'Chưa có tin nhắn nào.'),
+  );
+}
+
+/** @param {HTMLElement} root @param {{signal: AbortSignal}} ctx */
+export async function render(root, { signal }) {
+  root.append(h('h1', null, 'Thông báo cho người nộp hồ sơ'));
+  const body = h('div', null, spinner());
+  root.append(body);
+  const reload = async () => {
+    try {
+      const [overview, log] = await Promise.all([get(BASE, { signal }), get(`${BASE}/messages?limit=50`, { signal })]);
+      body.replaceChildren(
+        settingsForm(overview.settings, reload),
+        ...overview.channels.map((ch) => channelForm(ch, reload)),
+        messageLog(log.items),
+      );
+    } catch (err) {
+      if (err && err.name === 'AbortError') return;
+      body.replaceChildren(errorBox(err));
+    }
+  };
+  await reload();
+}

@@ -612,6 +612,19 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
     }
     const right = await send('anonymous', { method: 'get', path: `/api/public/dossiers/${code}?verify=5678`, headers: ip() });
     expect(right.status).toBe(200);
-    expect(Object.keys(right.body).sort()).toEqual(['code', 'dueAt', 'resultReady', 'returned', 'state', 'status']);
+    // the status, the clock and what the citizen must do; never the applicant's name, numbers or address
+    expect(Object.keys(right.body).sort()).toEqual([
+      'apology',
+      'clockStopped',
+      'code',
+      'dueAt',
+      'late',
+      'originalDueAt',
+      'resultReady',
+      'returned',
+      'state',
+      'status',
+      'supplement',
+    ]);
   });
 });

@@ -443,8 +443,8 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
             : 'Từ chối giải quyết hồ sơ (in Phiếu từ chối giải quyết).',
         ),
         field({ label: 'Lý do từ chối', name: 'reason', type: 'textarea', required: true, rows: 3 }),
-        view.state === 'submitted' ? null : signerField('Người ký', signers, user),
-      ].filter(Boolean);
+        ...(view.state === 'submitted' ? [] : [signerField('Người ký', signers, user)]),
+      ];
     case 'ISSUE_APOLOGY':
       return apologyFields(view, user, proc, { small: false, signers, proposed });
     case 'RETURN_RESULT':

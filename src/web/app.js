@@ -48,6 +48,7 @@ const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh
 
 /** the sign-in form's inputs, by id */
 const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+/** @type {{abort: AbortController | null, cleanup: (() => void) | null}} */
 let current = { abort: null, cleanup: null };
 let user = null;
 
@@ -172,7 +173,7 @@ async function route() {
   document.title = `${match.r.title} — Một cửa`;
   const abort = new AbortController();
   current.abort = abort;
-  const params = match.m.slice(1).map((p) => decodeURIComponent(p));
+  const params = /** @type {RegExpExecArray} */ (match.m).slice(1).map((p) => decodeURIComponent(p));
   try {
     const cleanup = await match.r.view.render(root, { user, params, query: parsed.query, signal: abort.signal });
     if (abort.signal.aborted) {

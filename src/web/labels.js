@@ -128,6 +128,9 @@ function hanoi(at) {
   return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), H: d.getUTCHours(), M: d.getUTCMinutes(), wd: d.getUTCDay() };
 }
 
+/** hanoi() of an instant in ms since the epoch, which a number always is */
+const hanoiMs = (ms) => /** @type {NonNullable<ReturnType<typeof hanoi>>} */ (hanoi(ms));
+
 /** "HH:mm dd/MM/yyyy" in Asia/Ho_Chi_Minh; '' for null */
 export function fmtTime(at) {
   if (at === null || at === undefined || at === '') return '';
@@ -149,13 +152,13 @@ export function fmtDate(at) {
 
 /** the local date "yyyy-mm-dd" in Hanoi, `days` after now (or after `from`) */
 export function localDate(days = 0, from = Date.now()) {
-  const h = hanoi(from + days * 86400_000);
+  const h = hanoiMs(from + days * 86400_000);
   return `${h.y}-${pad(h.m)}-${pad(h.d)}`;
 }
 
 /** Monday 00:00 Hanoi of the current week, as an instant (ms) */
 export function startOfWeek(now = Date.now()) {
-  const h = hanoi(now);
+  const h = hanoiMs(now);
   const sinceMonday = (h.wd + 6) % 7;
   const midnight = Date.UTC(h.y, h.m - 1, h.d) - OFFSET_MS;
   return midnight - sinceMonday * 86400_000;

@@ -38,6 +38,7 @@ export const KINDS = { week: 'Tuần', month: 'Tháng', quarter: 'Quý', year: '
 
 /**
  * The period of `kind` containing `anchor` (shifted by `n` periods); custom periods are given.
+ * @param {{from: string, last: string} | null} [custom]
  * @returns {{kind: string, from: string, to: string, label: string}}
  */
 export function periodOf(kind, anchor, n = 0, custom = null) {

@@ -10,14 +10,15 @@ import { append, clearIssues, h, showFormError, showIssues } from './dom.js';
 import { fmtTime, loadVocabulary, stateLabel } from './labels.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('lookup'));
-const answer = document.getElementById('answer');
+const answer = /** @type {HTMLElement} */ (document.getElementById('answer'));
 const code = /** @type {HTMLInputElement} */ (document.getElementById('ma'));
 const verify = /** @type {HTMLInputElement} */ (document.getElementById('verify'));
 
 const vocabulary = loadVocabulary();
 const params = new URLSearchParams(location.search);
-if (params.get('ma')) {
-  code.value = params.get('ma');
+const ma = params.get('ma');
+if (ma) {
+  code.value = ma;
   verify.focus();
 } else code.focus();
 

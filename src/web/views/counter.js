@@ -65,6 +65,13 @@ export async function render(root, { user, signal }) {
 // ---- receiving --------------------------------------------------------------------------------
 
 class IntakeForm {
+  // built by show(), which runs before anything else uses them
+  /** @type {HTMLInputElement} */ procInput;
+  /** @type {HTMLParagraphElement} */ procInfo;
+  /** @type {HTMLFieldSetElement} */ docs;
+  /** @type {HTMLFormElement} */ form;
+  /** @type {HTMLDivElement} */ done;
+
   constructor(host, catalogue, user) {
     this.host = host;
     this.catalogue = catalogue;
@@ -285,7 +292,7 @@ class IntakeForm {
   }
 
   addDoc() {
-    const tbody = this.docs.querySelector('tbody');
+    const tbody = /** @type {HTMLTableSectionElement} */ (this.docs.querySelector('tbody'));
     const i = tbody.children.length;
     const row = docRow('', 1, null, i, true);
     tbody.append(row);
@@ -505,6 +512,11 @@ function docRow(name, copies, original, i, custom = false) {
 // ---- finding, handing back --------------------------------------------------------------------
 
 class DeskLists {
+  // built by show(), which runs before anything else uses them
+  /** @type {HTMLDivElement} */ results;
+  /** @type {HTMLDivElement} */ ready;
+  /** @type {HTMLDivElement} */ waiting;
+
   constructor(host, catalogue, user, signal) {
     this.host = host;
     this.catalogue = catalogue;

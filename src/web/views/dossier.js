@@ -5,7 +5,8 @@
 import { getDossier, getEvents } from '../api.js';
 import { actionButton, actionsFor, primaryAction } from '../actions.js';
 import { procedure, procedureNameOf, procedures } from '../catalog.js';
-import { clear, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
+import { clear, errorBox, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
+import { downloadFile } from '../download.js';
 import {
   CHANNELS,
   EVENT_LABELS,
@@ -79,6 +80,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
               { href: `#/kiem-tra/${encodeURIComponent(view.code)}`, class: 'button secondary small', id: 'audit-link' },
               'Kiểm tra lịch sử',
             ),
+            (user?.roles ?? []).includes('auditor') ? [' ', exportButton(view.code)] : null,
           )
         : null,
     ),
@@ -326,4 +328,34 @@ function dueNote(view) {
   if (isClockStopped(view.state))
     return h('span', { class: 'clock-stopped' }, ` (${CLOCK_STOPPED.toLowerCase()}: hẹn trả sẽ được tính lại)`);
   return isPending(view.state) ? ` (${relativeDue(view.dueAt)})` : '';
+}
+
+/**
+ * The auditor's download of GET /api/dossiers/{code}/export (the history with its chain, verifiable
+ * offline), fetched with the token; a refusal is shown next to the button.
+ * @param {string} code
+ */
+function exportButton(code) {
+  const status = h('span', { class: 'hint', role: 'status' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary small',
+      id: 'dossier-export',
+      onclick: async () => {
+        button.disabled = true;
+        status.textContent = '';
+        try {
+          status.textContent = `Đã tải ${await downloadFile(`/api/dossiers/${encodeURIComponent(code)}/export`, `${code}.json`)}`;
+        } catch (err) {
+          status.replaceChildren(errorBox(err));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    'Tải bản xuất hồ sơ (JSON)',
+  );
+  return [button, ' ', status];
 }

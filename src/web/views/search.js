@@ -5,9 +5,14 @@
 import { listDossiers } from '../api.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
-import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, unitLabel } from '../labels.js';
+import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, stateLabel, timelinessLabel, unitLabel } from '../labels.js';
 
-const KEYS = ['q', 'state', 'timeliness', 'procedure', 'mine'];
+const KEYS = ['q', 'state', 'timeliness', 'procedure', 'receivedFrom', 'receivedTo', 'sort', 'mine'];
+/** the API's sort values (GET /api/dossiers?sort=…) */
+const SORTS = [
+  ['recent', 'Mới tiếp nhận trước'],
+  ['due', 'Hạn trả gần nhất trước'],
+];
 /** a dashboard card's list: exactly the dossiers a compliance figure counts (GET /api/dossiers?figure=…) */
 const FIGURE_KEYS = ['figure', 'periodFrom', 'periodTo', 'handlingUnit'];
 const FIGURE_LABELS = {
@@ -73,12 +78,16 @@ export async function render(root, { query, signal }) {
       options: [['', 'Tất cả'], ...catalogue.map((p) => [p.code, `${p.code} · ${p.name}`])],
       attrs: { class: 'proc-select' },
     }),
+    field({ label: 'Tiếp nhận từ ngày', name: 'receivedFrom', type: 'date', value: params.receivedFrom }),
+    field({ label: 'Đến ngày', name: 'receivedTo', type: 'date', value: params.receivedTo }),
+    field({ label: 'Sắp xếp', name: 'sort', type: 'select', value: params.sort || 'recent', options: SORTS }),
     field({ label: 'Chỉ hồ sơ của tôi', name: 'mine', type: 'checkbox', value: params.mine === '1' }),
     h(
       'div',
       { class: 'filter-actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Tìm'),
       h('a', { href: '#/tra-cuu', class: 'button secondary' }, 'Xóa lọc'),
+      h('button', { type: 'button', class: 'secondary', id: 'search-csv', onclick: () => exportCsv() }, 'Xuất CSV'),
     ),
   );
   form.addEventListener('submit', (e) => {
@@ -87,7 +96,7 @@ export async function render(root, { query, signal }) {
     const u = new URLSearchParams();
     for (const k of KEYS) {
       const val = k === 'mine' ? (v.mine ? '1' : '') : v[k];
-      if (val) u.set(k, val);
+      if (val && !(k === 'sort' && val === 'recent')) u.set(k, val);
     }
     for (const k of FIGURE_KEYS) if (drill[k]) u.set(k, drill[k]);
     const next = `#/tra-cuu${u.toString() ? `?${u}` : ''}`;
@@ -96,13 +105,15 @@ export async function render(root, { query, signal }) {
   });
 
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), drillNote, form, results);
+  root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), drillNote ?? '', form, results);
 
   let cursor = null;
   const tbody = h('tbody');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => page() }, 'Xem thêm');
   const count = h('p', { class: 'muted' });
   let shown = 0;
+  /** the dossiers the table shows, for the CSV export */
+  let items = [];
 
   async function page() {
     more.disabled = true;
@@ -114,6 +125,9 @@ export async function render(root, { query, signal }) {
           state: params.state,
           timeliness: params.timeliness,
           procedure: params.procedure,
+          receivedFrom: params.receivedFrom,
+          receivedTo: params.receivedTo,
+          sort: params.sort,
           mine: params.mine === '1' ? 1 : '',
           ...drill,
           limit: 50,
@@ -122,6 +136,7 @@ export async function render(root, { query, signal }) {
         { signal },
       );
       for (const v of res.items) tbody.append(row(v));
+      items.push(...res.items);
       shown += res.items.length;
       cursor = res.nextCursor;
       more.hidden = !cursor;
@@ -163,6 +178,7 @@ export async function render(root, { query, signal }) {
     clear(results);
     clear(tbody);
     shown = 0;
+    items = [];
     cursor = null;
     results.append(
       count,
@@ -188,6 +204,46 @@ export async function render(root, { query, signal }) {
     await page();
   }
 
+  /** the rows the table shows, as a CSV file (UTF-8 with a BOM so that Excel reads Vietnamese) */
+  function exportCsv() {
+    const lines = [CSV_HEADERS, ...items.map((v) => csvRow(v, catalogue))].map((cells) => cells.map(csvCell).join(','));
+    const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: 'tra-cuu-ho-so.csv', hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
   results.append(spinner());
   await run();
+}
+
+const CSV_HEADERS = ['Mã hồ sơ', 'Thủ tục', 'Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị', 'Bước', 'Trạng thái', 'Tiến độ'];
+
+/** one dossier as the table shows it */
+function csvRow(v, catalogue) {
+  return [
+    v.code,
+    procedureNameOf(v, catalogue),
+    v.applicant?.fullName ?? v.applicantName ?? '',
+    fmtTime(v.receivedAt ?? v.submittedAt),
+    fmtTime(v.dueAt),
+    unitLabel(v.unit),
+    v.stepName ?? '',
+    stateLabel(v.state),
+    timelinessLabel(v.timeliness),
+  ];
+}
+
+/**
+ * One CSV field (RFC 4180) as the server's exports write it (src/reports/formats/csv.ts): text that a
+ * spreadsheet would read as a formula (one starting with =, +, -, the at sign, a tab or CR) gets a leading apostrophe (OWASP).
+ * @param {unknown} value
+ */
+export function csvCell(value) {
+  let text = String(value ?? '');
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

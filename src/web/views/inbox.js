@@ -119,8 +119,8 @@ export async function render(root, { user, query, signal }) {
       ),
       h(
         'td',
-        null,
-        v.stepName ?? v.step ?? '—',
+        { class: 'c-step' },
+        h('span', { class: 'clamp-2', title: v.stepName ?? v.step ?? '' }, v.stepName ?? v.step ?? '—'),
         v.assignee ? h('small', { class: 'block' }, `Người xử lý: ${v.assigneeName ?? v.assignee}`) : null,
       ),
       h('td', null, stateBadge(v.state), ' ', timelinessBadge(v.timeliness, v.state)),

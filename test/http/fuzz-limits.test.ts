@@ -96,6 +96,12 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
         'POST /api/reports/weekly-late-review/notes',
         'POST /api/reports/weekly-late-review/sign-off',
         'PUT /api/test/clock',
+        'POST /api/admin/webhooks',
+        'POST /api/admin/outbox/deliveries/{id}/retry',
+        'POST /api/admin/outbox/deliveries/{id}/discard',
+        'PUT /api/admin/notifications/settings',
+        'PUT /api/admin/notifications/channels/{kind}',
+        'POST /api/admin/notifications/test',
       ].sort(),
     );
   });

@@ -5,8 +5,18 @@
  * seq, type, payload, actor, actorUnit, occurredAt, machineVersion})), each prevHash is the previous
  * event's hash (the first is 64 zeros), seq runs 1, 2, 3…, and `head` is the last event.
  * The export carries the events as stored: a chain already broken in the database exports broken.
+ *
+ * Documents (issue 14): each file's SHA-256 and size are in the event that attached it, so the chain covers
+ * them; `files` lists them for the reader (the verifier derives them from the events, not from this list).
+ * `writeExportWithFiles` (`npm run audit:export`) writes the export and the files themselves, named by
+ * hash, so `verify-export.js dossier.json --files DIR` checks every file offline too.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Db } from '../store/db';
+import type { BlobStore } from '../store/blob-store';
+import { filesOfEvent } from '../../machines/documents/rules';
 import { notFound } from '../../machines/engine/errors';
 import type { StoredEvent } from '../../machines/engine/event-codec';
 import { toIso } from '../store/time';
@@ -29,7 +39,19 @@ export interface DossierExport {
   head: { seq: number; hash: string };
   /** the head the dossiers row names (equal to `head` unless the database was tampered with) */
   recordedHead: { seq: number; hash: string };
+  /** the files the events reference, in event order (derived from the events; not part of any hash) */
+  files: ExportedFile[];
   exportedAt: string;
+}
+
+export interface ExportedFile {
+  seq: number;
+  documentId: string;
+  version: number;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  name: string;
 }
 
 /** The export document for a dossier; `exportedAt` comes from the caller's clock. */
@@ -48,6 +70,48 @@ export async function exportDossier(db: Db, code: string, exportedAt: string | D
     events,
     head: last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH },
     recordedHead: { seq: row.version, hash: row.last_hash },
+    files: events.flatMap((e) =>
+      filesOfEvent(e.type, e.payload as Record<string, unknown>).map((f) => ({
+        seq: e.seq,
+        documentId: f.documentId,
+        version: f.version,
+        sha256: f.file.sha256,
+        size: f.file.size,
+        mediaType: f.file.mediaType,
+        name: f.file.name,
+      })),
+    ),
     exportedAt: toIso(exportedAt),
   };
+}
+
+/**
+ * Writes `<dir>/<code>.json` (the export) and every referenced file as `<dir>/files/<sha256>`, read back
+ * from the store. A file the store no longer has is left out and named in `missing` (the offline verifier
+ * then reports it, as the audit would).
+ */
+export async function writeExportWithFiles(
+  db: Db,
+  blobs: BlobStore,
+  code: string,
+  dir: string,
+  exportedAt: string | Date,
+): Promise<{ exportFile: string; filesDir: string; written: number; missing: string[] }> {
+  const doc = await exportDossier(db, code, exportedAt);
+  const filesDir = path.join(dir, 'files');
+  fs.mkdirSync(filesDir, { recursive: true });
+  const exportFile = path.join(dir, `${doc.code}.json`);
+  fs.writeFileSync(exportFile, JSON.stringify(doc, null, 2), { flag: 'wx' });
+  let written = 0;
+  const missing: string[] = [];
+  for (const sha256 of new Set(doc.files.map((f) => f.sha256))) {
+    const stream = await blobs.open(sha256);
+    if (!stream) {
+      missing.push(sha256);
+      continue;
+    }
+    await pipeline(stream, fs.createWriteStream(path.join(filesDir, sha256), { flags: 'wx' }));
+    written += 1;
+  }
+  return { exportFile, filesDir, written, missing };
 }

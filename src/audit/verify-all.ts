@@ -25,7 +25,8 @@ import {
 import { countCheckpoints } from '../store/checkpoint-store';
 import { sharedConnectionOf, type Db, type SharedConnection } from '../store/db';
 import { checkpointFindings } from './checkpoints';
-import { allFileFindings } from './verify-files';
+import { allFileFindings, documentRefFindings } from './verify-files';
+import { documentRefsOfDossiers, type DocumentRefRow } from '../store/document-store';
 import type { BlobStore } from '../store/blob-store';
 import { decodeRow } from '../../machines/engine/event-codec';
 import { VerifyWorkerPool, type RangeResult } from './verify-workers';
@@ -94,6 +95,8 @@ export interface PageItem {
   row: DossierRow;
   /** as read (payload still JSON text): decoded where it is verified */
   events: EventRow[];
+  /** its document_refs rows, compared with the files its events reference */
+  refs: DocumentRefRow[];
 }
 
 export interface Page {
@@ -110,16 +113,19 @@ export async function readPage(db: Db, after: string | null, pageSize: number, u
   if (!ids.length) return { cursor: after ?? '', items: [] };
   const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
   const byDossier = await listEventsByDossier(db, ids);
+  const refs = await documentRefsOfDossiers(db, ids);
   const items: PageItem[] = [];
   for (const id of ids) {
     const row = rows.get(id);
-    if (row) items.push({ row, events: byDossier.get(id) ?? [] }); // a row deleted between the two reads is skipped
+    // a row deleted between the reads is skipped
+    if (row) items.push({ row, events: byDossier.get(id) ?? [], refs: refs.get(id) ?? [] });
   }
   return { cursor: ids[ids.length - 1]!, items };
 }
 
 function verifyItem(item: PageItem): Finding[] {
-  return verifyDossier(item.row, item.events.map(decodeRow));
+  const events = item.events.map(decodeRow);
+  return [...verifyDossier(item.row, events), ...documentRefFindings(item.row.code, events, item.refs)];
 }
 
 /** Verifies every dossier of a page: the counts and the findings, in dossier order. */

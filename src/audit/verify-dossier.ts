@@ -72,8 +72,12 @@ export const DOSSIER_FINDING_KINDS = [
   'head_mismatch',
 ] as const;
 
-/** Findings about the files the events reference (./verify-files.ts, issue 14). */
-export const FILE_FINDING_KINDS = ['file_missing', 'file_altered'] as const;
+/**
+ * Findings about the files the events reference (./verify-files.ts, issue 14): a file gone from the store or
+ * altered, and a `document_refs` row (the side table the cleanup job and the whole-database file check read)
+ * that disagrees with the events.
+ */
+export const FILE_FINDING_KINDS = ['file_missing', 'file_altered', 'document_ref_drift'] as const;
 
 /** Findings about the checkpoint anchors (./checkpoints.ts). */
 export const CHECKPOINT_FINDING_KINDS = ['dossier_deleted', 'events_deleted', 'chain_rewritten', 'checkpoint_tampered'] as const;

@@ -6,12 +6,16 @@
  * - `file_altered`: the stored bytes no longer hash to it (or no longer have the recorded size).
  * A per-dossier verification rehashes each file; the whole-database run checks presence and size, and with
  * `hashFiles` rehashes too (slower: every byte is read).
+ *
+ * The whole-database run reads the files from `document_refs`, a side table written in each event's
+ * transaction; so every dossier's rows there are first compared with its events (`document_ref_drift`): a
+ * row missing (the cleanup job would treat the file as unreferenced), added, or naming other bytes.
  */
 import { filesOfEvent } from '../../machines/documents/rules';
 import type { StoredEvent } from '../../machines/engine/event-codec';
 import { rehash, type BlobStore } from '../store/blob-store';
 import type { Db } from '../store/db';
-import { referencedFilesPage } from '../store/document-store';
+import { referencedFilesPage, type DocumentRefRow } from '../store/document-store';
 import type { Finding } from './verify-dossier';
 export { FILE_FINDING_KINDS } from './verify-dossier';
 
@@ -43,6 +47,41 @@ function finding(code: string, seq: number, documentId: string, sha256: string, 
         kind: 'file_altered',
         message: `tài liệu ${documentId}: tệp ${sha256} đã bị thay đổi — ${status.altered} (document ${documentId}: file altered)`,
       };
+}
+
+/**
+ * Where a dossier's `document_refs` rows differ from the files its events reference (pure): one finding per
+ * file the events name without its row or with a row that disagrees, and per row no event accounts for.
+ */
+export function documentRefFindings(code: string, events: readonly StoredEvent[], refs: readonly DocumentRefRow[]): Finding[] {
+  const out: Finding[] = [];
+  const byKey = new Map(refs.map((r) => [`${r.documentId}@${r.documentVersion}`, r]));
+  const drift = (seq: number, message: string): Finding => ({ dossierCode: code, seq, kind: 'document_ref_drift', message });
+  for (const e of events) {
+    for (const f of filesOfEvent(e.type, e.payload as Record<string, unknown>)) {
+      const key = `${f.documentId}@${f.version}`;
+      const r = byKey.get(key);
+      byKey.delete(key);
+      if (!r) {
+        out.push(drift(e.seq, `tài liệu ${key}: thiếu dòng document_refs cho tệp ${f.file.sha256} (no document_refs row for this file)`));
+        continue;
+      }
+      const differs = [
+        r.seq !== e.seq ? `seq ${r.seq}` : null,
+        r.sha256 !== f.file.sha256 ? `sha256 ${r.sha256}` : null,
+        r.size !== f.file.size ? `size ${r.size}` : null,
+        r.mediaType !== f.file.mediaType ? `mediaType ${r.mediaType}` : null,
+        r.kind !== f.kind ? `kind ${r.kind}` : null,
+      ].filter((x): x is string => x !== null);
+      if (differs.length)
+        out.push(
+          drift(e.seq, `tài liệu ${key}: document_refs ghi ${differs.join(', ')} khác với sự kiện (the row differs from the event)`),
+        );
+    }
+  }
+  for (const [key, r] of byKey)
+    out.push(drift(r.seq, `tài liệu ${key}: dòng document_refs (tệp ${r.sha256}) không ứng với sự kiện nào (no event references it)`));
+  return out;
 }
 
 /** One dossier's file findings, from its events (each file rehashed). */

@@ -12,7 +12,8 @@ import { exportDossier } from '../audit/export';
 import { replaySteps } from '../audit/replay-steps';
 import { verifyAllStream, type VerifyMessage } from '../audit/verify-all';
 import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../audit/verify-dossier';
-import { dossierFileFindings } from '../audit/verify-files';
+import { documentRefFindings, dossierFileFindings } from '../audit/verify-files';
+import { documentRefsOf } from '../store/document-store';
 import { notFound } from '../../machines/engine/errors';
 import type { AuthUser } from './auth-user';
 import { DossierAccess } from './dossier-access';
@@ -63,7 +64,11 @@ export class AuditService {
     const { row, events } = await this.load(code);
     const { findings: chainFindings, chain } = verifyDossierDetailed(row, events);
     // the files the events reference, read back from the store and rehashed
-    const findings = [...chainFindings, ...(await dossierFileFindings(this.ctx.blobs, row.code, events))];
+    const findings = [
+      ...chainFindings,
+      ...(await dossierFileFindings(this.ctx.blobs, row.code, events)),
+      ...documentRefFindings(row.code, events, await documentRefsOf(this.ctx.db, row.id)),
+    ];
     return { code: row.code, ok: findings.length === 0, findings, chain };
   }
 

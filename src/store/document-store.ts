@@ -98,6 +98,21 @@ export async function documentRefsOf(db: Q, dossierId: string): Promise<Document
   return rows.map(refFromDb);
 }
 
+/** The document references of several dossiers (one query), by dossier id, in insertion order (the whole-database audit). */
+export async function documentRefsOfDossiers(db: Q, dossierIds: readonly string[]): Promise<Map<string, DocumentRefRow[]>> {
+  const out = new Map<string, DocumentRefRow[]>();
+  if (dossierIds.length === 0) return out;
+  const rows = (await db('document_refs')
+    .whereIn('dossier_id', [...dossierIds])
+    .orderBy('id')) as Record<string, unknown>[];
+  for (const r of rows.map(refFromDb)) {
+    const list = out.get(r.dossierId);
+    if (list) list.push(r);
+    else out.set(r.dossierId, [r]);
+  }
+  return out;
+}
+
 function refFromDb(r: Record<string, unknown>): DocumentRefRow {
   return {
     dossierId: String(r.dossier_id),
@@ -141,12 +156,21 @@ export async function deleteMarkedBlob(db: Q, sha256: string): Promise<boolean> 
   return Number(await db('blobs').where({ sha256, state: 'deleting' }).delete()) === 1;
 }
 
-/** The hashes among `hashes` that have a blobs row (the cleanup job keeps their files). */
+/**
+ * The hashes among `hashes` that have a blobs row or that an event references (the cleanup job keeps their
+ * files: a referenced file whose index row went missing is still never a stray).
+ */
 export async function knownBlobs(db: Q, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
   const rows = (await db('blobs')
     .select('sha256')
-    .whereIn('sha256', [...hashes])) as { sha256: string }[];
+    .whereIn('sha256', [...hashes])
+    .union((q) =>
+      q
+        .select('sha256')
+        .from('document_refs')
+        .whereIn('sha256', [...hashes]),
+    )) as { sha256: string }[];
   return new Set(rows.map((r) => r.sha256));
 }
 

@@ -4,7 +4,7 @@
  * Plain CommonJS JavaScript using only node:crypto and node:fs, so an inspector can read all of it
  * and run it with any Node.js, without the motcua code base.
  *
- *   node verify-export.js dossier.json [--head <hash>]
+ *   node verify-export.js dossier.json [--head <hash>] [--files DIR]
  *
  * Checks, in order, and stops at the first broken event:
  * - seq runs 1, 2, 3… without gaps;
@@ -14,6 +14,10 @@
  *   (by UTF-16 code units) at every level and undefined members left out;
  * - `head` names the last event, `recordedHead` (the head the database row named) agrees, and the
  *   hash given with --head (a copy kept elsewhere, e.g. on a receipt or in a report) is in the chain.
+ * - with --files DIR: every file an event references (any object in a payload with a 64-hex `sha256` and a
+ *   numeric `size`: the hash chain covers these) is in DIR, found by hashing every regular file there (so
+ *   the names do not matter: `npm run audit:export` writes them as files/<sha256>, a download keeps its
+ *   own name), with that size. A referenced file missing or altered is BROKEN at the event naming it.
  * Prints "OK ..." and exits 0, or "BROKEN at seq N: ..." and exits 1 (2 for an unreadable file).
  */
 'use strict';
@@ -33,6 +37,60 @@ function canonicalJson(value) {
 
 function eventHash(prevHash, content) {
   return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+}
+
+/** The files the events reference, in event order: { seq, sha256, size, name } (a file named twice is listed twice). */
+function referencedFiles(doc) {
+  const out = [];
+  const walk = (seq, v) => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(seq, x));
+    if (typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/.test(v.sha256) && typeof v.size === 'number')
+      out.push({ seq, sha256: v.sha256, size: v.size, name: typeof v.name === 'string' ? v.name : '' });
+    for (const k of Object.keys(v)) walk(seq, v[k]);
+  };
+  for (const e of doc.events) walk(e.seq, e.payload);
+  return out;
+}
+
+/** sha256 and size of every regular file under dir (read in chunks: a large scan is not held in memory). */
+function hashDirectory(dir) {
+  const found = new Map();
+  const buf = Buffer.alloc(1 << 20);
+  const visit = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = d + '/' + entry.name;
+      if (entry.isDirectory()) visit(p);
+      else if (entry.isFile()) {
+        const hash = crypto.createHash('sha256');
+        const fd = fs.openSync(p, 'r');
+        let size = 0;
+        try {
+          for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; size += n) hash.update(buf.subarray(0, n));
+        } finally {
+          fs.closeSync(fd);
+        }
+        found.set(hash.digest('hex'), size);
+      }
+    }
+  };
+  visit(dir);
+  return found;
+}
+
+/** null when every referenced file is in `found` (hash → size), else { seq, message } for the first that is not. */
+function verifyFiles(doc, found) {
+  for (const f of referencedFiles(doc)) {
+    const size = found.get(f.sha256);
+    if (size === undefined)
+      return {
+        seq: f.seq,
+        message: 'file ' + f.sha256 + ' (' + f.name + ') is not among the files given (missing, or its bytes were altered)',
+      };
+    if (size !== f.size)
+      return { seq: f.seq, message: 'file ' + f.sha256 + ' (' + f.name + ') has ' + size + ' bytes, the event recorded ' + f.size };
+  }
+  return null;
 }
 
 /** Returns null when the export verifies, else { seq, message } for the first broken event. */
@@ -97,11 +155,13 @@ function verifyExport(doc, expectedHead) {
 
 function main(argv) {
   const args = argv.slice(2);
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--head');
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--head' && args[i - 1] !== '--files');
   const headAt = args.indexOf('--head');
   const expectedHead = headAt >= 0 ? args[headAt + 1] : undefined;
-  if (!file) {
-    process.stderr.write('usage: node verify-export.js dossier.json [--head <hash>]\n');
+  const filesAt = args.indexOf('--files');
+  const filesDir = filesAt >= 0 ? args[filesAt + 1] : undefined;
+  if (!file || (filesAt >= 0 && !filesDir)) {
+    process.stderr.write('usage: node verify-export.js dossier.json [--head <hash>] [--files DIR]\n');
     return 2;
   }
   let doc;
@@ -111,15 +171,31 @@ function main(argv) {
     process.stderr.write('cannot read ' + file + ': ' + err.message + '\n');
     return 2;
   }
-  const broken = verifyExport(doc, expectedHead);
+  let found = null;
+  if (filesDir) {
+    try {
+      found = hashDirectory(filesDir);
+    } catch (err) {
+      process.stderr.write('cannot read ' + filesDir + ': ' + err.message + '\n');
+      return 2;
+    }
+  }
+  const broken = verifyExport(doc, expectedHead) || (found && verifyFiles(doc, found));
   if (broken) {
     process.stdout.write('BROKEN' + (broken.seq !== null ? ' at seq ' + broken.seq : '') + ': ' + broken.message + '\n');
     return 1;
   }
   process.stdout.write('OK ' + doc.code + ': ' + doc.events.length + ' events, head seq ' + doc.head.seq + ' ' + doc.head.hash + '\n');
+  const files = referencedFiles(doc);
+  if (files.length > 0)
+    process.stdout.write(
+      found
+        ? 'files: ' + files.length + ' referenced, each present in ' + filesDir + ' with its SHA-256 and size\n'
+        : 'files: ' + files.length + ' referenced, not checked (give --files DIR)\n',
+    );
   return 0;
 }
 
-module.exports = { canonicalJson, eventHash, verifyExport };
+module.exports = { canonicalJson, eventHash, verifyExport, referencedFiles, verifyFiles };
 
 if (require.main === module) process.exitCode = main(process.argv);

@@ -12,7 +12,7 @@ import {
   channelFigures,
   findDelivery,
   findSubscriber,
-  listDeliveries,
+  listDeadLetters,
   listOutboxActions,
   listSubscribers,
   setSubscriberActive,
@@ -108,8 +108,8 @@ export class IntegrationService {
     });
   }
 
-  async deadLetters(q: { subscriber?: string; limit: number }): Promise<DeliveryRow[]> {
-    return listDeliveries(this.ctx.db, { subscriberId: q.subscriber, state: 'dead', limit: q.limit });
+  async deadLetters(q: { subscriber?: string; limit: number }): Promise<(DeliveryRow & { dossierCode: string | null })[]> {
+    return listDeadLetters(this.ctx.db, { subscriberId: q.subscriber, limit: q.limit });
   }
 
   /** Retries or discards a dead letter; 404 when there is no such delivery, 409 when it is not dead-lettered. */

@@ -269,6 +269,24 @@ export async function listDeliveries(
   return ((await q) as Record<string, unknown>[]).map(deliveryFromDb);
 }
 
+/** Dead letters with their dossier's code (the administrator's list), oldest first. */
+export async function listDeadLetters(
+  db: Knex,
+  opts: { subscriberId?: string; limit: number },
+): Promise<(DeliveryRow & { dossierCode: string | null })[]> {
+  const q = db('outbox_deliveries as o')
+    .leftJoin('dossiers as d', 'd.id', 'o.dossier_id')
+    .where('o.state', 'dead')
+    .select('o.*', 'd.code as dossier_code')
+    .orderBy('o.id')
+    .limit(opts.limit);
+  if (opts.subscriberId) q.where('o.subscriber_id', opts.subscriberId);
+  return ((await q) as Record<string, unknown>[]).map((r) => ({
+    ...deliveryFromDb(r),
+    dossierCode: (r.dossier_code as string | null) ?? null,
+  }));
+}
+
 export async function findDelivery(db: Knex, id: number): Promise<DeliveryRow | null> {
   const r = (await db('outbox_deliveries').where({ id }).first()) as Record<string, unknown> | undefined;
   return r ? deliveryFromDb(r) : null;

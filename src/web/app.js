@@ -36,7 +36,7 @@ const ROUTES = [
   { re: /^\/dieu-hanh$/, nav: 'dieu-hanh', screen: 'dashboard', title: 'Bảng điều hành', view: dashboard },
   { re: /^\/ra-soat$/, nav: 'dieu-hanh', screen: 'review', title: 'Rà soát hồ sơ trễ hạn tuần', view: weeklyReview },
   { re: /^\/bao-cao-thang$/, nav: 'dieu-hanh', screen: 'review', title: 'Báo cáo tháng gửi Sở Nội vụ', view: monthlyReport },
-  { re: /^\/thong-bao$/, nav: 'thong-bao', screen: 'notifications', title: 'Thông báo cho người nộp hồ sơ', view: notifications },
+  { re: /^\/thong-bao$/, nav: 'thong-bao', screen: 'notifications', title: 'Thông báo và chuyển giao dữ liệu', view: notifications },
   { re: /^\/ho-so\/(.+)$/, nav: null, screen: 'search', title: 'Hồ sơ', view: dossier },
   { re: /^\/kiem-tra\/(.+)$/, nav: null, screen: 'search', title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];

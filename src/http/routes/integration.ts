@@ -100,7 +100,9 @@ export const DeliverySchema = z.object({
   lastError: z.string().nullable(),
   providerAnswer: z.string().nullable(),
 });
-export const DeliveryListSchema = z.object({ items: z.array(DeliverySchema) });
+export const DeliveryListSchema = z.object({
+  items: z.array(DeliverySchema.extend({ dossierCode: z.string().nullable().describe("the dossier's code (null if it is gone)") })),
+});
 export const DeadLettersQuerySchema = z.strictObject({
   subscriber: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -2,11 +2,12 @@
  * The administrator's notification page (#/thong-bao): the shared settings (sender, survey link, SMS options,
  * log retention), each channel's settings (SMTP server; SMS gateway; Zalo ZNS token and template ids) with a
  * test message, and the latest entries of the message log (addresses masked). API: /api/admin/notifications
- * (docs/notifications.md). Secrets come back as "••••"; a secret field left as it is keeps its stored value.
+ * (docs/notifications.md). Above them, every outbox channel's figures and the dead letters (./deliveries.js). Secrets come back as "••••"; a secret field left as it is keeps its stored value.
  */
 import { api, ApiError, get, post } from '../api.js';
 import { clearIssues, errorBox, field, h, showIssues, spinner, toast, values } from '../dom.js';
 import { fmtTime } from '../labels.js';
+import { deliveryPanels } from './deliveries.js';
 
 const BASE = '/api/admin/notifications';
 const KIND_LABELS = {
@@ -211,13 +212,18 @@ function messageLog(items) {
 
 /** @param {HTMLElement} root @param {{signal: AbortSignal}} ctx */
 export async function render(root, { signal }) {
-  root.append(h('h1', null, 'Thông báo cho người nộp hồ sơ'));
+  root.append(h('h1', null, 'Thông báo và chuyển giao dữ liệu'));
   const body = h('div', null, spinner());
   root.append(body);
   const reload = async () => {
     try {
-      const [overview, log] = await Promise.all([get(BASE, { signal }), get(`${BASE}/messages?limit=50`, { signal })]);
+      const [overview, log, delivery] = await Promise.all([
+        get(BASE, { signal }),
+        get(`${BASE}/messages?limit=50`, { signal }),
+        deliveryPanels(signal, reload),
+      ]);
       body.replaceChildren(
+        ...delivery,
         settingsForm(overview.settings, reload),
         ...overview.channels.map((ch) => channelForm(ch, reload)),
         messageLog(log.items),

@@ -215,6 +215,8 @@ export const ISSUE_LABELS = {
   not_a_working_day: 'Ngày hẹn mới phải là ngày làm việc',
   not_after_current_due: 'Ngày hẹn mới phải sau ngày hẹn hiện tại',
   not_after_today: 'Ngày hẹn mới phải sau hôm nay',
+  not_with_return_now: 'Trả kết quả ngay thì không hẹn ngày mới',
+  no_result_to_return: 'Chỉ trả ngay được khi hồ sơ đã có kết quả chưa trả',
   reason_not_allowed: 'Thủ tục này không cho phép lý do này',
   upload_expired: 'Tệp tải lên đã hết hạn lưu tạm, hãy tải lên lại',
   invalid: 'Không hợp lệ',

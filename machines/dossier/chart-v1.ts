@@ -12,7 +12,7 @@
  * so `snapshot.can({ type })` answers "is this event allowed now?" for any payload; payloads
  * are validated before they reach the chart.
  */
-import { assign, or, setup, stateIn, type AnyEventObject } from 'xstate';
+import { and, assign, or, setup, stateIn, type AnyEventObject } from 'xstate';
 import { classifyTimeliness } from '../calendar';
 import type { ClockEntry, DossierContext, DossierEvent, DossierInput, StepRecord } from './types';
 
@@ -53,7 +53,7 @@ export const HANDLING = {
   REFUSE: { target: 'result', actions: 'refuseResult' },
   REQUEST_SUPPLEMENT: { guard: 'supplementAllowed', target: 'awaiting_supplement', actions: 'requestSupplement' },
   PAUSE: { target: 'paused', actions: 'pause' },
-  ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+  ISSUE_APOLOGY: { guard: 'apologyReappoints', actions: 'apologise' },
   WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
   CALENDAR_CHANGED: { actions: 'recalendar' },
 } as const;
@@ -68,6 +68,11 @@ export const dossierSetup = setup({
     backToFirstStep: ({ context }) => context.stepIndex === 1,
     supplementAllowed: ({ context }) => context.supplementsRequested < context.procedure.maxSupplements,
     apologyAllowed: ({ context }) => context.dueAt !== null && context.apologies.length < context.procedure.maxReappointments,
+    /**
+     * Before the result, an apology always makes a new appointment. Only in `result` may it name none (newDueAt null:
+     * handed over at once). Stored apologies all carry a date, so this changes no stored dossier's replay.
+     */
+    apologyReappoints: and(['apologyAllowed', ({ event }) => event.type === 'ISSUE_APOLOGY' && event.newDueAt !== null]),
     atFirstStep: ({ context }) => context.stepIndex <= 0,
     /** The current step (since it last started) has not been flagged as over its budget yet. */
     stepNotFlagged: ({ context }) => {
@@ -297,6 +302,8 @@ export const dossierSetup = setup({
         newDueAt: e.newDueAt,
         timely: e.timely,
       };
+      // Handed over at once: the apology is recorded, the appointment and the clock stay as they are.
+      if (e.newDueAt === null) return { apologies: [...context.apologies, apology] };
       const entry = clockEntry('reappoint', e.at, context, {
         dueAt: e.newDueAt,
         calendarVersion: e.calendarVersion,
@@ -411,7 +418,7 @@ export const dossierChartV1 = dossierSetup.createMachine({
         received: {
           on: {
             ASSIGN: { target: 'assigned', actions: 'assignFirstStep' },
-            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            ISSUE_APOLOGY: { guard: 'apologyReappoints', actions: 'apologise' },
             WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
             CALENDAR_CHANGED: { actions: 'recalendar' },
           },
@@ -442,7 +449,7 @@ export const dossierChartV1 = dossierSetup.createMachine({
               { guard: 'atFirstStep', target: 'assigned', actions: 'resume' },
               { target: 'processing', actions: 'resume' },
             ],
-            ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'apologise' },
+            ISSUE_APOLOGY: { guard: 'apologyReappoints', actions: 'apologise' },
             WITHDRAW: { target: 'withdrawn', actions: 'withdraw' },
             CALENDAR_CHANGED: { actions: 'recalendar' },
           },

@@ -189,7 +189,8 @@ export interface ApologyRecord {
   signerTitle?: string;
   signerUsername?: string;
   previousDueAt: Instant;
-  newDueAt: Instant;
+  /** the new appointment; null when the result was ready and handed over at once (no new appointment) */
+  newDueAt: Instant | null;
   /** issued no later than the procedure's apology deadline (one working day before the due date by default) */
   timely: boolean;
 }
@@ -350,7 +351,8 @@ export type DossierEvent =
       responsibleStep: string;
       responsibleOfficer?: string | null;
       signer: string;
-      newDueAt: Instant;
+      /** null: the result is handed over at once, no new appointment (only in `result`) */
+      newDueAt: Instant | null;
       timely: boolean;
       calendarVersion: number;
     } & SignerStamp &

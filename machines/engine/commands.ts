@@ -193,7 +193,15 @@ export const CommandSchemas = {
     signer: text(64).describe(
       'username of the signer: the head or a deputy head of the responsible office, or the leadership (GET /api/dossiers/{code}/signers)',
     ),
-    newDueDate: localDate,
+    newDueDate: localDate
+      .optional()
+      .describe('the new appointment (a working day after today and after the current one); required unless returnNow'),
+    returnNow: z
+      .literal(true)
+      .optional()
+      .describe(
+        'the result is ready and handed over at once (applicant at the counter): no new appointment; only once the result is recorded, without newDueDate',
+      ),
   }),
   RETURN_RESULT: z.strictObject({
     method: z.enum(['counter', 'post', 'online']).default('counter'),

@@ -30,6 +30,34 @@ export function apologyDeadline(ctx: DossierContext, cal: Calendar): string {
   return cal.closeAt(d);
 }
 
+/**
+ * The apology's new appointment: a working day after today and after the current appointment; or null when
+ * the result is already recorded and handed over at once (returnNow), so no future date is invented.
+ */
+function apologyAppointment(cmd: Command & { type: 'ISSUE_APOLOGY' }, ctx: DossierContext, at: string, cal: Calendar): string | null {
+  if (cmd.returnNow) {
+    if (cmd.newDueDate !== undefined)
+      throw validationFailed([
+        { field: 'newDueDate', code: 'not_with_return_now', reason: 'no new appointment when the result is returned now' },
+      ]);
+    if (ctx.result === null || ctx.returnedAt !== null)
+      throw validationFailed([
+        { field: 'returnNow', code: 'no_result_to_return', reason: 'only a recorded result not yet returned can be handed over at once' },
+      ]);
+    return null;
+  }
+  if (cmd.newDueDate === undefined)
+    throw validationFailed([{ field: 'newDueDate', code: 'required', reason: 'required unless the result is returned now (returnNow)' }]);
+  const issues: FieldIssue[] = [];
+  if (!cal.isWorkingDay(cmd.newDueDate)) issues.push({ field: 'newDueDate', code: 'not_a_working_day', reason: 'must be a working day' });
+  const current = ctx.dueAt ? localDate(ctx.dueAt) : null;
+  if (current && cmd.newDueDate <= current)
+    issues.push({ field: 'newDueDate', code: 'not_after_current_due', reason: `must be after the current appointment ${current}` });
+  if (cmd.newDueDate <= localDate(at)) issues.push({ field: 'newDueDate', code: 'not_after_today', reason: 'must be after today' });
+  if (issues.length) throw validationFailed(issues);
+  return cal.closeAt(cmd.newDueDate);
+}
+
 function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { signerTitle?: string; signerUsername?: string } {
   return {
     ...(cmd.signerTitle !== undefined ? { signerTitle: cmd.signerTitle } : {}),
@@ -195,14 +223,7 @@ export function stampCommand(
         throw validationFailed([{ field: 'signer', reason: 'required: a written refusal names its signer' }]);
       return { type: 'REFUSE', ...base, reason: cmd.reason, signer: cmd.signer ?? null, ...signerStamp(cmd) };
     case 'ISSUE_APOLOGY': {
-      const issues: FieldIssue[] = [];
-      if (!cal.isWorkingDay(cmd.newDueDate))
-        issues.push({ field: 'newDueDate', code: 'not_a_working_day', reason: 'must be a working day' });
-      const current = ctx.dueAt ? localDate(ctx.dueAt) : null;
-      if (current && cmd.newDueDate <= current)
-        issues.push({ field: 'newDueDate', code: 'not_after_current_due', reason: `must be after the current appointment ${current}` });
-      if (cmd.newDueDate <= localDate(at)) issues.push({ field: 'newDueDate', code: 'not_after_today', reason: 'must be after today' });
-      if (issues.length) throw validationFailed(issues);
+      const newDueAt = apologyAppointment(cmd, ctx, at, cal);
       const step = ctx.procedure.steps[Math.max(ctx.stepIndex, 0)];
       return {
         type: 'ISSUE_APOLOGY',
@@ -213,7 +234,7 @@ export function stampCommand(
         responsibleOfficer: cmd.responsibleOfficer ?? null,
         signer: cmd.signer,
         ...signerStamp(cmd),
-        newDueAt: cal.closeAt(cmd.newDueDate),
+        newDueAt,
         timely: at <= apologyDeadline(ctx, cal),
         calendarVersion: cal.version,
       };

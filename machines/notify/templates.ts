@@ -35,6 +35,8 @@ export interface NoticeDetails {
   reason?: string;
   pauseReason?: PauseReason;
   newDueAt?: Instant;
+  /** an apology given as the result is handed over at once: no new appointment */
+  returnNow?: boolean;
 }
 
 export interface Notice {
@@ -60,7 +62,12 @@ export function noticesFor(event: DossierEvent, before: Pick<DossierFacts, 'rece
     case 'WITHDRAW':
       return [{ kind: 'stop_notice', details: { reason: event.reason } }];
     case 'ISSUE_APOLOGY':
-      return [{ kind: 'apology', details: { newDueAt: event.newDueAt, reason: event.reason } }];
+      return [
+        {
+          kind: 'apology',
+          details: event.newDueAt === null ? { returnNow: true, reason: event.reason } : { newDueAt: event.newDueAt, reason: event.reason },
+        },
+      ];
     case 'RECORD_RESULT':
       return [{ kind: 'result_ready', details: {} }];
     case 'REFUSE':
@@ -179,9 +186,17 @@ const TEMPLATES: Record<NoticeKind, Template> = {
     paragraphs: (i) => [
       `${i.sender} xin lỗi Ông/Bà vì hồ sơ ${i.code} (${i.procedureName}) chưa giải quyết được đúng hẹn.`,
       ...(i.notice.details.reason ? [`Lý do: ${i.notice.details.reason}`] : []),
-      `Thời gian hẹn trả kết quả mới: ${newDue(i)}.`,
+      i.notice.details.returnNow
+        ? 'Kết quả giải quyết hồ sơ được trả cho Ông/Bà ngay khi lập thư này.'
+        : `Thời gian hẹn trả kết quả mới: ${newDue(i)}.`,
     ],
-    sms: (i) => [{ text: `${i.sender} xin lỗi: hồ sơ ${i.code} chậm hạn, hẹn lại ${newDue(i)}. Tra cứu: ${i.lookupUrl}` }],
+    sms: (i) => [
+      {
+        text: i.notice.details.returnNow
+          ? `${i.sender} xin lỗi: hồ sơ ${i.code} chậm hạn, kết quả được trả ngay. Tra cứu: ${i.lookupUrl}`
+          : `${i.sender} xin lỗi: hồ sơ ${i.code} chậm hạn, hẹn lại ${newDue(i)}. Tra cứu: ${i.lookupUrl}`,
+      },
+    ],
   },
   result_ready: {
     subject: (i) => `Hồ sơ ${i.code} đã có kết quả`,
@@ -242,7 +257,7 @@ function znsParams(i: NoticeInput): Record<string, string> {
     tra_cuu: i.lookupUrl,
   };
   if (i.notice.kind === 'receipt') p.ngay_hen = due(i);
-  if (i.notice.kind === 'apology') p.ngay_hen = newDue(i);
+  if (i.notice.kind === 'apology') p.ngay_hen = i.notice.details.returnNow ? 'trả ngay' : newDue(i);
   if (i.notice.kind === 'supplement_request') p.giay_to = clip((d.missing ?? []).join('; '), 200);
   if (i.notice.kind === 'pause_notice') p.ly_do = clip(reasonLabel(i), 200);
   if ((i.notice.kind === 'apology' || i.notice.kind === 'stop_notice') && d.reason) p.ly_do = clip(d.reason, 200);

@@ -2,6 +2,8 @@
  * Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (apology and new appointment), from the
  * dossier's ISSUE_APOLOGY: the reason, the original appointment, the new date, the responsible unit,
  * signed by its head (Thủ trưởng). Fields follow MOH 3621/QĐ-BYT BM.04 (regulations §5.2, §6.2).
+ * When the late result is ready and handed over as the apology is made (no new appointment), the
+ * form says the result is returned that same day instead of naming a new date.
  */
 import type { FormData } from './form-data';
 import { dateOf, dateline, unitName } from './format';
@@ -28,9 +30,17 @@ function render(d: FormData, env: FormEnv): string {
 <p>Số định danh cá nhân/Mã số định danh của tổ chức: ${d.applicant.idNumber}</p>
 <p>Mã hồ sơ: <b>${d.code}</b></p>
 <p>Thời gian hẹn trả kết quả giải quyết hồ sơ: <b>${a.previousDue.text}</b>.</p>
-<p>Tuy nhiên, đến nay ${issuer.name} chưa trả được kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.</p>
+${
+  a.newDue
+    ? html`<p>Tuy nhiên, đến nay ${issuer.name} chưa trả được kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.</p>`
+    : html`<p>Tuy nhiên, ${issuer.name} đã không trả được kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.</p>`
+}
 <p>Lý do: ${a.reason}</p>
-<p>Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${issuer.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả vào lúc <b>${a.newDue.text}</b>.</p>
+<p>Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${
+    a.newDue
+      ? html`${issuer.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả vào lúc <b>${a.newDue.text}</b>.`
+      : html`${issuer.name} xin lỗi Ông/Bà. Kết quả giải quyết hồ sơ đã có và được trả cho Ông/Bà <b>ngay trong ngày ${dateOf(a.at.at)}</b>, không hẹn lại ngày trả kết quả.`
+  }</p>
 <p>Đơn vị chịu trách nhiệm: ${issuer.name}${step ? html`, bước “${step.name}”` : ''}${
     a.responsibleOfficer
       ? html`, cán bộ ${a.responsibleOfficer.fullName}${a.responsibleOfficer.title ? ` (${a.responsibleOfficer.title})` : ''}`

@@ -8,7 +8,7 @@ import type { Timeliness } from '../../machines/dossier';
 import { controlRows, type Party, type SlipRow } from './control-rows';
 import type { FormData } from './form-data';
 import { pauseSummary } from '../../machines/engine/pauses';
-import { dateline, duration, unitName, workingAmount } from './format';
+import { dateOf, dateline, duration, unitName, workingAmount } from './format';
 import { header, html, page, raw, type SafeHtml } from './layout';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
@@ -53,7 +53,11 @@ function render(d: FormData, env: FormEnv): string {
 <p>Người nộp hồ sơ: <b>${d.applicant.fullName}</b></p>
 <p>Cơ quan, đơn vị giải quyết hồ sơ: ${handlers.join('; ')}&emsp;Cơ quan phối hợp giải quyết hồ sơ: —</p>
 <p>Thời gian nhận hồ sơ: <b>${received.text}</b>&emsp;Thời gian hẹn trả kết quả: <b>${d.due?.text ?? ''}</b>${
-    apology ? html`&emsp;Hẹn lại (Phiếu xin lỗi): <b>${apology.newDue.text}</b>` : ''
+    apology
+      ? apology.newDue
+        ? html`&emsp;Hẹn lại (Phiếu xin lỗi): <b>${apology.newDue.text}</b>`
+        : html`&emsp;Phiếu xin lỗi: <b>trả kết quả ngay ${dateOf(apology.at.at)}</b>`
+      : ''
   }</p>${
     d.result
       ? html`<p>Có kết quả giải quyết: <b>${d.result.recorded.text}</b>${

@@ -83,7 +83,8 @@ export interface Apology {
   responsibleOfficer: Person | null;
   signer: Person;
   previousDue: When;
-  newDue: When;
+  /** null: the result was handed over at once, with no new appointment */
+  newDue: When | null;
   timely: boolean;
 }
 
@@ -243,7 +244,7 @@ export function buildFormData(history: readonly StoredEvent[], ctx: DossierConte
       responsibleOfficer: a.responsibleOfficer ? who(a.responsibleOfficer) : null,
       signer: { fullName: a.signer, title: a.signerTitle ?? (a.signerUsername ? (people.get(a.signerUsername)?.title ?? '') : '') },
       previousDue: when(a.previousDueAt),
-      newDue: when(a.newDueAt),
+      newDue: a.newDueAt === null ? null : when(a.newDueAt),
       timely: a.timely,
     })),
     result: ctx.result ? { ...ctx.result, recorded: when(ctx.result.recordedAt) } : null,

@@ -56,6 +56,13 @@ export const DossierViewSchema = z.object({
     .object({ reason: z.string(), approvedBy: z.string(), approvedByName: z.string(), at: instant })
     .nullable()
     .describe('the approved exemption from the apology, if any'),
+  apology: z
+    .object({
+      at: instant,
+      newDueAt: instant.nullable().describe('the new appointment; null when the result was handed over at once'),
+    })
+    .nullable()
+    .describe('the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả), if any'),
   intake: z
     .object({
       waitingSince: instant,

@@ -392,6 +392,7 @@ export class DossierService {
             at: exemption.at,
           }
         : null,
+      apology: apologyOf(context),
       assigneeName: row.assignee ? (names.get(row.assignee) ?? row.assignee) : null,
       intake: await this.intakeOf(context),
       stepName: row.step_id && step ? step.name : null,
@@ -411,4 +412,10 @@ function checkCursor(cursor: string): void {
   if (!c || !ISO_INSTANT.test(c.k) || Number.isNaN(Date.parse(c.k)) || !UUID.test(c.id)) {
     throw validationFailed([{ field: 'cursor', reason: 'not a cursor from a previous page (nextCursor)' }]);
   }
+}
+
+/** The latest apology as the dossier view shows it: when, and the new appointment (null: handed over at once). */
+function apologyOf(context: DossierSnapshot['context']): { at: string; newDueAt: string | null } | null {
+  const last = context.apologies.at(-1);
+  return last ? { at: last.at, newDueAt: last.newDueAt } : null;
 }

@@ -38,8 +38,8 @@ export interface PublicDossierStatus {
   originalDueAt: string | null;
   /** while a supplement is awaited: what to bring, as the request listed it */
   supplement: { requestedAt: string; missing: string[]; reason: string } | null;
-  /** the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả): when, why, and the new appointment */
-  apology: { issuedAt: string; reason: string; newDueAt: string } | null;
+  /** the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả): when, why, and the new appointment (null: result handed over at once) */
+  apology: { issuedAt: string; reason: string; newDueAt: string | null } | null;
 }
 
 export const PUBLIC_LOOKUP_LIMITS = {

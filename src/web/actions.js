@@ -285,25 +285,35 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
   ctl.error(err.message);
 }
 
-/** After an event that prints a form: say so, offer the print, keep the dialog until closed. */
-function done(ctl, updated, message, form) {
+/**
+ * After an event that prints a form: say so, offer the print (and any other forms), keep the dialog until closed.
+ * @param {any} ctl
+ * @param {any} updated
+ * @param {string} message
+ * @param {string} form
+ * @param {string[]} [others]
+ */
+function done(ctl, updated, message, form, others = []) {
   ctl.setTitle(`Hồ sơ ${updated.code}`);
   ctl.setSubmit(null);
   ctl.setCancel('Đóng');
-  const print = h(
-    'button',
-    {
-      type: 'button',
-      class: 'primary',
-      dataset: { form },
-      onclick: () => openForm(updated.code, form).catch((e) => ctl.error(e.message)),
-    },
-    `In ${FORM_LABELS[form].toLowerCase()}`,
-  );
+  const printButton = (/** @type {string} */ kind, /** @type {boolean} */ primary) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: primary ? 'primary' : 'secondary',
+        dataset: { form: kind },
+        onclick: () => openForm(updated.code, kind).catch((e) => ctl.error(e.message)),
+      },
+      `In ${FORM_LABELS[kind].toLowerCase()}`,
+    );
+  const print = printButton(form, true);
   ctl.replaceBody([
     h('p', { class: 'alert alert-ok', role: 'status' }, message),
     h('p', null, 'Trạng thái: ', stateLabel(updated.state), updated.dueAt ? ` · Hẹn trả: ${fmtTime(updated.dueAt)}` : ''),
     print,
+    ...others.map((kind) => printButton(kind, false)),
   ]);
   print.focus();
 }
@@ -321,7 +331,7 @@ function offerApology(ctl, current, returnPayload, user, proc, signers, proposed
       { class: 'alert alert-warn', role: 'alert' },
       'Hồ sơ có kết quả trễ hạn và chưa có Phiếu xin lỗi và hẹn lại ngày trả kết quả. Lập phiếu ngay để trả kết quả:',
     ),
-    ...apologyFields(current, user, proc, { small: true, signers, proposed }),
+    ...apologyFields(current, user, proc, { small: true, signers, proposed, returnNow: true }),
   ]);
   ctl.onSubmit(async (c) => {
     const v = values(c.form);
@@ -331,11 +341,27 @@ function offerApology(ctl, current, returnPayload, user, proc, signers, proposed
       const updated = await sendEvent(current.code, current.version, 'ISSUE_APOLOGY', payload);
       Object.assign(current, updated);
       c.setResult(updated);
-      apologyDone(c, current, returnPayload, user, proc);
     } catch (err) {
-      await handleError(c, err, current, 'ISSUE_APOLOGY', payload, user, proc);
+      return handleError(c, err, current, 'ISSUE_APOLOGY', payload, user, proc);
     }
+    // Handed over at once: the result goes back in the same step, both forms are offered to print.
+    if (v.handover === 'now') return returnAfterApology(c, current, returnPayload, user, proc);
+    apologyDone(c, current, returnPayload, user, proc);
   });
+}
+
+/** The apology said the result is returned now: return it, then offer the apology and the receipt of the return. */
+async function returnAfterApology(ctl, current, returnPayload, user, proc) {
+  try {
+    const updated = await sendEvent(current.code, current.version, 'RETURN_RESULT', returnPayload);
+    Object.assign(current, updated);
+    ctl.setResult(updated);
+  } catch (err) {
+    // the apology is recorded: the clerk can still hand the result back from here
+    apologyDone(ctl, current, returnPayload, user, proc);
+    return handleError(ctl, err, current, 'RETURN_RESULT', returnPayload, user, proc);
+  }
+  done(ctl, current, 'Đã lập Phiếu xin lỗi và trả kết quả ngay (không hẹn lại ngày).', 'return-receipt', ['apology']);
 }
 
 function apologyDone(ctl, current, returnPayload, user, proc) {
@@ -353,7 +379,13 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
     'In phiếu xin lỗi',
   );
   ctl.replaceBody([
-    h('p', { class: 'alert alert-ok', role: 'status' }, `Đã lập Phiếu xin lỗi; hẹn trả kết quả: ${fmtTime(current.dueAt)}.`),
+    h(
+      'p',
+      { class: 'alert alert-ok', role: 'status' },
+      current.apology && current.apology.newDueAt === null
+        ? 'Đã lập Phiếu xin lỗi; kết quả trả ngay hôm nay (không hẹn lại ngày).'
+        : `Đã lập Phiếu xin lỗi; hẹn trả kết quả: ${fmtTime(current.dueAt)}.`,
+    ),
     h('p', null, 'In phiếu giao cho người nộp, rồi trả kết quả nếu người nộp đang có mặt.'),
     print,
   ]);
@@ -533,26 +565,55 @@ function assignFields(view, user, options) {
   ];
 }
 
-function apologyFields(view, user, proc, { small, signers, proposed }) {
+/**
+ * The apology's fields. Once the result is there (state `result`), the clerk chooses between handing it
+ * over now (no new appointment: returnNow) and a new appointment; `returnNow` preselects the first (the
+ * applicant is at the counter asking for the result).
+ */
+function apologyFields(view, user, proc, { small, signers, proposed, returnNow = false }) {
   const steps = proc?.steps ?? [];
+  const due = field({
+    label: 'Ngày hẹn trả kết quả mới',
+    name: 'newDueDate',
+    type: 'date',
+    required: true,
+    value: proposed ?? '',
+    attrs: { min: localDate(1) },
+    hint: [
+      proposed ? `Đề xuất: ngày làm việc tiếp theo (${fmtDate(proposed)})` : 'Chọn một ngày làm việc sau hôm nay',
+      view.dueAt ? `hẹn cũ: ${fmtDate(view.dueAt)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  });
+  /** @type {HTMLElement[]} */
   const out = [
     field({ label: 'Lý do chậm trễ', name: 'reason', type: 'textarea', required: true, rows: 2, wide: true }),
     signerField('Người ký phiếu', signers, user),
-    field({
-      label: 'Ngày hẹn trả kết quả mới',
-      name: 'newDueDate',
-      type: 'date',
-      required: true,
-      value: proposed ?? '',
-      attrs: { min: localDate(1) },
-      hint: [
-        proposed ? `Đề xuất: ngày làm việc tiếp theo (${fmtDate(proposed)})` : 'Chọn một ngày làm việc sau hôm nay',
-        view.dueAt ? `hẹn cũ: ${fmtDate(view.dueAt)}` : '',
-      ]
-        .filter(Boolean)
-        .join(' · '),
-    }),
   ];
+  if (view.state === 'result') {
+    const choice = radios({
+      legend: 'Trả kết quả',
+      name: 'handover',
+      options: [
+        ['now', 'Trả kết quả ngay hôm nay (người nộp đang có mặt, không hẹn lại)'],
+        ['later', 'Hẹn lại ngày trả kết quả'],
+      ],
+      value: returnNow ? 'now' : 'later',
+      required: true,
+    });
+    /** the date only when a new appointment is made (a disabled control is not sent) */
+    const sync = () => {
+      const now = /** @type {HTMLInputElement | null} */ (choice.querySelector('input[value="now"]'))?.checked ?? false;
+      const input = /** @type {HTMLInputElement} */ (due.querySelector('input'));
+      input.disabled = now;
+      due.hidden = now;
+    };
+    choice.addEventListener('change', sync);
+    sync();
+    out.push(choice);
+  }
+  out.push(due);
   if (!small) {
     out.push(
       field({ label: 'Đơn vị để chậm trễ', name: 'responsibleUnit', type: 'select', options: unitOptions('(theo hồ sơ)'), value: '' }),
@@ -620,15 +681,16 @@ function payloadOf(type, v) {
     case 'REFUSE':
       return { reason: v.reason, signer: opt(v.signer) };
     case 'ISSUE_APOLOGY': {
-      if (v.newDueDate && v.newDueDate <= localDate())
-        return [{ field: 'newDueDate', reason: 'not_after_today', vi: 'Ngày hẹn mới phải sau hôm nay' }];
-      return {
+      const common = {
         reason: v.reason,
         signer: v.signer,
-        newDueDate: v.newDueDate,
         responsibleUnit: opt(v.responsibleUnit),
         responsibleStep: opt(v.responsibleStep),
       };
+      if (v.handover === 'now') return { ...common, returnNow: true };
+      if (v.newDueDate && v.newDueDate <= localDate())
+        return [{ field: 'newDueDate', reason: 'not_after_today', vi: 'Ngày hẹn mới phải sau hôm nay' }];
+      return { ...common, newDueDate: v.newDueDate };
     }
     case 'RETURN_RESULT':
       return { method: v.method || 'counter', rating: v.rating ? Number(v.rating) : undefined };

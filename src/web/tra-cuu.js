@@ -101,7 +101,9 @@ function details(s) {
         { class: 'lookup-apology', id: 'lookup-apology' },
         h('p', null, `Trung tâm đã gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả (${fmtTime(s.apology.issuedAt)}).`),
         s.apology.reason ? h('p', { class: 'muted' }, `Lý do chậm trễ: ${s.apology.reason}`) : null,
-        h('p', null, 'Ngày hẹn trả kết quả mới: ', h('b', null, fmtTime(s.apology.newDueAt))),
+        s.apology.newDueAt
+          ? h('p', null, 'Ngày hẹn trả kết quả mới: ', h('b', null, fmtTime(s.apology.newDueAt)))
+          : h('p', null, 'Kết quả được trả ngay khi lập phiếu, không hẹn lại ngày.'),
       ),
     );
   }

@@ -9,6 +9,8 @@
  *  - A late result: its card says so before the clerk starts; handing it back brings up the apology form,
  *    which proposes the next working day from the server's calendar (Monday 09/03, not Saturday) and a
  *    signer chosen among those who may sign; the clerk issues it and hands the result back.
+ *  - A late result handed over at once (the applicant at the counter): the apology needs no future date;
+ *    one submit records the apology (no new appointment) and returns the result; both forms print.
  *
  * Screenshots go to test-artifacts/e2e/counter-day-*.png.
  */
@@ -32,7 +34,7 @@ describe("the counter clerk's day in a browser", () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  const codes = { online: '', postal: '', supplement: '', late: '' };
+  const codes = { online: '', postal: '', supplement: '', late: '', lateNow: '' };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `counter-day-${name}.png`) });
   const text = async (page: Page, selector: string) =>
@@ -61,6 +63,17 @@ describe("the counter clerk's day in a browser", () => {
     await act('2026-03-06 10:00', codes.late, {
       type: 'RECORD_RESULT',
       documentNumber: '21/GCN-HKD',
+      documentDate: '2026-03-06',
+      signer: 'Vũ Đức Thắng',
+      digitised: true,
+    });
+    // the same, for the applicant who takes the result on the spot
+    codes.lateNow = await submit('2026-03-02 09:05', 'Đinh Thị Ngay');
+    await forward('2026-03-02 09:15', codes.lateNow);
+    await act('2026-03-06 09:05', codes.lateNow, { type: 'COMPLETE_STEP' });
+    await act('2026-03-06 10:05', codes.lateNow, {
+      type: 'RECORD_RESULT',
+      documentNumber: '22/GCN-HKD',
       documentDate: '2026-03-06',
       signer: 'Vũ Đức Thắng',
       digitised: true,
@@ -187,6 +200,8 @@ describe("the counter clerk's day in a browser", () => {
       const dialog = clerk.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
       await dialog.getByRole('heading', { name: /trễ hạn — cần Phiếu xin lỗi/ }).waitFor();
+      // the applicant will come back: a new appointment
+      await dialog.getByLabel('Hẹn lại ngày trả kết quả').check();
       // Friday: the next working day is Monday 09/03, from the server's calendar
       expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').inputValue()).toBe('2026-03-09');
       const signers = await dialog
@@ -224,6 +239,52 @@ describe("the counter clerk's day in a browser", () => {
       await dialog.waitFor({ state: 'detached' });
       const after = await server.http.get(`/api/dossiers/${codes.late}`).set('Authorization', `Bearer ${await server.login('counter')}`);
       expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late' });
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
+    'a late result handed over at once: the apology names no future date and the result is returned in the same step',
+    async () => {
+      requireChromium();
+      const clerk = await signIn('counter');
+      const card = clerk.locator(`.desk-list li[data-code="${codes.lateNow}"]`);
+      await card.waitFor();
+      await card.getByRole('button', { name: 'Trả kết quả' }).click();
+      const dialog = clerk.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
+      await dialog.getByRole('heading', { name: /trễ hạn — cần Phiếu xin lỗi/ }).waitFor();
+      // the applicant is at the counter: "return now" is chosen, and no date is asked
+      expect(await dialog.getByLabel(/Trả kết quả ngay hôm nay/).isChecked()).toBe(true);
+      expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').isVisible()).toBe(false);
+      const allowed = (
+        await server.http.get(`/api/dossiers/${codes.lateNow}/signers`).set('Authorization', `Bearer ${await server.login('counter')}`)
+      ).body.signers as { username: string }[];
+      await dialog.getByLabel('Lý do chậm trễ').fill('Chờ chữ ký lãnh đạo đi công tác.');
+      await dialog.getByLabel('Người ký phiếu').selectOption(allowed[0]!.username);
+      await shot(clerk, '08-apology-return-now');
+      await dialog.getByRole('button', { name: 'Lập phiếu xin lỗi' }).click();
+      await dialog.getByRole('button', { name: 'In biên nhận trả kết quả' }).waitFor();
+      expect(await text(clerk, 'dialog[open] .alert-ok')).toContain('trả kết quả ngay');
+      await shot(clerk, '09-returned-with-apology');
+      const [apology] = await Promise.all([
+        clerk.context().waitForEvent('page'),
+        dialog.getByRole('button', { name: 'In phiếu xin lỗi' }).click(),
+      ]);
+      await apology.waitForURL(/^blob:/);
+      await apology.waitForLoadState('load');
+      const printed = ((await apology.locator('body').textContent()) ?? '').replace(/\s+/g, ' ');
+      expect(printed).toContain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+      expect(printed).toContain('ngay trong ngày 06/03/2026, không hẹn lại ngày trả kết quả');
+      expect(printed).not.toContain('hẹn lại thời gian trả kết quả vào lúc');
+      await apology.screenshot({ path: path.join(ARTIFACTS, 'counter-day-10-apology-return-now.png') });
+      await apology.close();
+      await dialog.getByRole('button', { name: 'Đóng' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const after = await server.http.get(`/api/dossiers/${codes.lateNow}`).set('Authorization', `Bearer ${await server.login('counter')}`);
+      expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late', apology: { newDueAt: null } });
+      expect(after.body.dueAt).toBe(hanoi('2026-03-05 17:00'));
       expect(problems).toEqual([]);
     },
     TIMEOUT,

@@ -45,7 +45,11 @@ export const PublicDossierStatusSchema = z.object({
     .nullable()
     .describe('while a supplement is awaited: the papers to bring, as the request listed them'),
   apology: z
-    .object({ issuedAt: z.string(), reason: z.string(), newDueAt: z.string() })
+    .object({
+      issuedAt: z.string(),
+      reason: z.string(),
+      newDueAt: z.string().nullable().describe('null: the result was ready and handed over at once, no new appointment'),
+    })
     .nullable()
     .describe('the latest apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) and its new appointment'),
 });

@@ -660,10 +660,12 @@ function lateNotice(v) {
   const allowed = v.allowedEvents ?? [];
   const owed = allowed.includes('ISSUE_APOLOGY') && !allowed.includes('RETURN_RESULT');
   const text = owed
-    ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi trả.`
+    ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): lập Phiếu xin lỗi trước khi trả (trả ngay nếu người nộp đang có mặt, hoặc hẹn lại ngày).`
     : v.exemption
       ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã được miễn trách nhiệm xin lỗi.`
-      : `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã có Phiếu xin lỗi, hẹn trả ${fmtTime(v.dueAt)}.`;
+      : v.apology && v.apology.newDueAt === null
+        ? `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã có Phiếu xin lỗi, trả kết quả ngay.`
+        : `Kết quả trễ hạn (hạn ${fmtTime(v.originalDueAt)}): đã có Phiếu xin lỗi, hẹn trả ${fmtTime(v.dueAt)}.`;
   return h(
     'p',
     { class: ['card-late', owed ? 'alert alert-warn' : 'hint'], dataset: { late: owed ? 'apology-owed' : 'apologised' } },

@@ -303,7 +303,7 @@ function details(e, stepName) {
       add('Người ký', p.signer);
       break;
     case 'ISSUE_APOLOGY':
-      add('Hẹn trả mới', fmtTime(p.newDueAt) || fmtDate(p.newDueDate));
+      add('Hẹn trả mới', p.newDueAt === null ? 'Không hẹn lại: trả kết quả ngay' : fmtTime(p.newDueAt) || fmtDate(p.newDueDate));
       add('Người ký', p.signer);
       add('Bước để chậm', p.responsibleStep ? stepName(p.responsibleStep) : undefined);
       break;

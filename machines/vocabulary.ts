@@ -1,23 +1,30 @@
 /**
  * The words of the domain, in one place: the lifecycle states and which of them count as open, the event
- * types, the Vietnamese labels people read for states, events, timeliness, pause reasons, error codes and
- * validation issue codes, the units and the procedures. Pure data. The server uses it (reports, metrics),
+ * types, the Vietnamese labels people read for states, events, timeliness, pause reasons, channels, return
+ * methods, outcomes, roles, forms, error codes and validation issue codes, the units and the procedures. Pure data. The server uses it (reports, metrics),
  * and serves it to the web UI at GET /api/vocabulary, so the UI repeats none of it.
  */
 import type { ErrorCode } from './engine/errors';
 import type { LookupFactor } from './engine/commands';
 import {
   ALL_EVENT_TYPES,
+  CHANNELS,
   EXEMPTION_REASONS,
   LIFECYCLE_STATES,
+  RESULT_OUTCOMES,
+  RETURN_METHODS,
   USER_EVENT_TYPES,
   WITHDRAWAL_CHANNELS,
+  type Channel,
   type DossierEventType,
   type ExemptionReason,
   type LifecycleState,
+  type ResultOutcome,
+  type ReturnMethod,
+  type Timeliness,
   type WithdrawalChannel,
 } from './dossier/types';
-import { CATALOGUE, PAUSE_REASONS, UNITS, type PauseReason } from './procedures';
+import { CATALOGUE, PAUSE_REASONS, ROLES, UNITS, type PauseReason, type Role } from './procedures';
 import { NOTIFY_CHANNEL_LABELS } from './notify/channels';
 
 type UserEventType = (typeof USER_EVENT_TYPES)[number];
@@ -53,7 +60,7 @@ export const STATE_LABELS: Record<LifecycleState, string> = {
   refused_intake: 'Không được tiếp nhận',
 };
 
-export const TIMELINESS_LABELS: Record<string, string> = {
+export const TIMELINESS_LABELS = {
   not_started: 'Chưa tính hạn',
   on_track: 'Trong hạn',
   due_soon: 'Sắp đến hạn',
@@ -61,6 +68,17 @@ export const TIMELINESS_LABELS: Record<string, string> = {
   early: 'Trước hạn',
   on_time: 'Đúng hạn',
   late: 'Trễ hạn',
+} as const satisfies Record<string, string>;
+
+/**
+ * A step's or a dossier's result in the words of the control slip (MOH 3621/QĐ-BYT BM.05, Circular 01/2018
+ * Mẫu 02: "Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)"): the form says "Quá hạn" where the
+ * reports say "Trễ hạn", so the form keeps its own word for late.
+ */
+export const CONTROL_SLIP_TIMELINESS_LABELS: Record<Timeliness, string> = {
+  early: TIMELINESS_LABELS.early,
+  on_time: TIMELINESS_LABELS.on_time,
+  late: 'Quá hạn',
 };
 
 /** What the history says happened: every event type has one. */
@@ -125,11 +143,90 @@ export const EXEMPTION_REASON_LABELS: Record<ExemptionReason, string> = {
   applicant_other_fault: 'Lỗi khác của người nộp hồ sơ',
 };
 
-/** How the applicant asked to stop. */
-export const WITHDRAWAL_CHANNEL_LABELS: Record<WithdrawalChannel, string> = {
-  counter: 'Trực tiếp tại quầy',
-  post: 'Qua bưu chính',
+/**
+ * The three ways between the applicant and the centre, in the words of Decree 118 Art. 15 and Decision
+ * 45/2016/QĐ-TTg: in person at the one-stop counter, through the public postal service, online. A dossier
+ * comes in (channel), the result goes back (return method) and a request to stop arrives (withdrawal channel)
+ * by one of them; every screen, report and form names them with these words.
+ */
+const WAY_LABELS = {
+  counter: 'Trực tiếp tại Bộ phận Một cửa',
+  post: 'Qua dịch vụ bưu chính công ích',
   online: 'Trực tuyến',
+} as const;
+
+/** How a dossier came in (the submission's channel; `postal` is the stored code of the postal way). */
+export const CHANNEL_LABELS: Record<Channel, string> = { counter: WAY_LABELS.counter, online: WAY_LABELS.online, postal: WAY_LABELS.post };
+
+/** How the result went back (RETURN_RESULT's method). */
+export const RETURN_METHOD_LABELS: Record<ReturnMethod, string> = WAY_LABELS;
+
+/** How the applicant asked to stop (REQUEST_WITHDRAWAL's via). */
+export const WITHDRAWAL_CHANNEL_LABELS: Record<WithdrawalChannel, string> = WAY_LABELS;
+
+/** A label inside a sentence ("đã đề nghị qua dịch vụ bưu chính công ích", "Trả trực tuyến"): its first letter in lower case. */
+export function midSentence(label: string): string {
+  return label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
+}
+
+/** "Trả qua dịch vụ bưu chính công ích": a result handed back that way (the control slip's last row, the monthly report's columns). */
+export function returnedVia(method: ReturnMethod): string {
+  return `Trả ${midSentence(RETURN_METHOD_LABELS[method])}`;
+}
+
+export const OUTCOME_LABELS: Record<ResultOutcome, string> = {
+  approved: 'Giải quyết',
+  refused: 'Từ chối giải quyết',
+};
+
+/** What a user's role is called (the signed-in user's roles, the users list). */
+export const ROLE_LABELS: Record<Role, string> = {
+  counter: 'Cán bộ một cửa',
+  specialist: 'Chuyên viên',
+  leader: 'Lãnh đạo',
+  supervisor: 'Giám sát',
+  auditor: 'Kiểm tra',
+  admin: 'Quản trị',
+};
+
+/** The printable forms (GET /api/dossiers/{code}/forms/{kind}). */
+export const FORM_KINDS = [
+  'receipt',
+  'supplement',
+  'refusal',
+  'apology',
+  'control-slip',
+  'stop-notice',
+  'pause-notice',
+  'return-receipt',
+] as const;
+export type FormKind = (typeof FORM_KINDS)[number];
+
+/**
+ * A form's official title, printed at its head as the circulars name it (Circular 03/2025/TT-VPCP Annex I,
+ * MOH 3621/QĐ-BYT; regulations §6). The return receipt has no national number; its title is the centre's.
+ */
+export const FORM_TITLES: Record<FormKind, string> = {
+  receipt: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+  supplement: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
+  refusal: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ',
+  apology: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+  'control-slip': 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
+  'stop-notice': 'Thông báo dừng giải quyết hồ sơ',
+  'pause-notice': 'Thông báo tạm dừng giải quyết hồ sơ',
+  'return-receipt': 'Biên nhận trả kết quả giải quyết thủ tục hành chính',
+};
+
+/** A form's short name, for a button ("In giấy tiếp nhận") or a list: not the printed title, which is FORM_TITLES. */
+export const FORM_LABELS: Record<FormKind, string> = {
+  receipt: 'Giấy tiếp nhận',
+  supplement: 'Phiếu yêu cầu bổ sung',
+  refusal: 'Phiếu từ chối',
+  apology: 'Phiếu xin lỗi',
+  'control-slip': 'Phiếu kiểm soát',
+  'stop-notice': 'Thông báo dừng giải quyết',
+  'pause-notice': 'Thông báo tạm dừng',
+  'return-receipt': 'Biên nhận trả kết quả',
 };
 
 export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
@@ -236,6 +333,14 @@ export interface Vocabulary {
   notifyChannels: Record<string, string>;
   exemptionReasons: Record<string, string>;
   withdrawalChannels: Record<string, string>;
+  /** how a dossier came in (counter, online, postal) */
+  channels: Record<string, string>;
+  /** how the result went back (counter, post, online) */
+  returnMethods: Record<string, string>;
+  outcomes: Record<string, string>;
+  roles: Record<string, string>;
+  /** the printable forms: a short label for buttons, the official title printed at the form's head */
+  forms: { kind: FormKind; label: string; title: string }[];
   /** the label of WITHDRAW on dossiers of chart version 2 on, where it issues the stop notice */
   stopAction: string;
   errors: Record<string, string>;
@@ -267,6 +372,11 @@ export function vocabulary(): Vocabulary {
     notifyChannels: { ...NOTIFY_CHANNEL_LABELS },
     exemptionReasons: Object.fromEntries(EXEMPTION_REASONS.map((r) => [r, EXEMPTION_REASON_LABELS[r]])),
     withdrawalChannels: Object.fromEntries(WITHDRAWAL_CHANNELS.map((c) => [c, WITHDRAWAL_CHANNEL_LABELS[c]])),
+    channels: Object.fromEntries(CHANNELS.map((c) => [c, CHANNEL_LABELS[c]])),
+    returnMethods: Object.fromEntries(RETURN_METHODS.map((m) => [m, RETURN_METHOD_LABELS[m]])),
+    outcomes: Object.fromEntries(RESULT_OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]])),
+    roles: Object.fromEntries(ROLES.map((r) => [r, ROLE_LABELS[r]])),
+    forms: FORM_KINDS.map((kind) => ({ kind, label: FORM_LABELS[kind], title: FORM_TITLES[kind] })),
     stopAction: STOP_ACTION_LABEL,
     errors: { ...ERROR_LABELS },
     issues: { ...ISSUE_LABELS },

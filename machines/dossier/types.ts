@@ -8,11 +8,16 @@
 import type { Instant, WorkingAmount } from '../calendar/types';
 import type { NotificationChoice } from '../notify/channels';
 
-export type Channel = 'counter' | 'online' | 'postal';
+/** How a dossier came in: at the counter, online (the portal), by the public postal service. */
+export const CHANNELS = ['counter', 'online', 'postal'] as const;
+export type Channel = (typeof CHANNELS)[number];
 export type Timeliness = 'early' | 'on_time' | 'late';
 export type PauseReason = 'financial_obligation' | 'verification' | 'applicant_request' | 'other';
-export type ResultOutcome = 'approved' | 'refused';
-export type ReturnMethod = 'counter' | 'post' | 'online';
+export const RESULT_OUTCOMES = ['approved', 'refused'] as const;
+export type ResultOutcome = (typeof RESULT_OUTCOMES)[number];
+/** How the result went back to the applicant. */
+export const RETURN_METHODS = ['counter', 'post', 'online'] as const;
+export type ReturnMethod = (typeof RETURN_METHODS)[number];
 /** Why a late dossier is exempt from the apology (the only other way out for a late dossier; chart version 2). */
 export const EXEMPTION_REASONS = ['force_majeure', 'applicant_not_collecting', 'applicant_fee_unpaid', 'applicant_other_fault'] as const;
 export type ExemptionReason = (typeof EXEMPTION_REASONS)[number];

@@ -6,7 +6,16 @@
  */
 import { z } from 'zod';
 import { NOTIFY_CHANNELS } from '../notify/channels';
-import { DOCUMENT_KINDS, EXEMPTION_REASONS, RESULT_FORMS, WITHDRAWAL_CHANNELS, type DocumentSource, type FileRef } from '../dossier/types';
+import {
+  CHANNELS,
+  DOCUMENT_KINDS,
+  EXEMPTION_REASONS,
+  RESULT_FORMS,
+  RETURN_METHODS,
+  WITHDRAWAL_CHANNELS,
+  type DocumentSource,
+  type FileRef,
+} from '../dossier/types';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -116,7 +125,7 @@ const digitisationNote = z.string().trim().min(1).max(2000).optional();
 export const SubmissionSchema = z
   .strictObject({
     procedureCode: text(32),
-    channel: z.enum(['counter', 'online', 'postal']),
+    channel: z.enum(CHANNELS),
     applicant: ApplicantSchema,
     documents: z.array(DocumentSchema).min(1).max(100),
     note: z.string().trim().max(2000).optional(),
@@ -204,7 +213,7 @@ export const CommandSchemas = {
       ),
   }),
   RETURN_RESULT: z.strictObject({
-    method: z.enum(['counter', 'post', 'online']).default('counter'),
+    method: z.enum(RETURN_METHODS).default('counter'),
     rating: z.int().min(1).max(5).optional(),
   }),
   /** the applicant asks to stop (national status 7); the counter records the request */

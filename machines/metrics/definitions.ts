@@ -5,6 +5,7 @@
  * module alone derives the figures from them. Pure: no I/O, no clock.
  */
 import { addDays, addWorkingTime, toInstant, weekday, type Calendar } from '../calendar';
+import { OUTCOME_LABELS } from '../vocabulary';
 
 export const GROUP_BYS = ['centre', 'procedure', 'field', 'unit', 'officer', 'channel', 'week', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -217,7 +218,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('toProcess', 'count', 'Cần xử lý', 'received + carried over (Gia Lai "Cần xử lý")'),
   def('resolved', 'count', 'Đã giải quyết', 'a result (approval or written refusal) recorded in the period'),
   def('approved', 'count', 'Giải quyết chấp thuận', 'resolved with an approval'),
-  def('refusedResult', 'count', 'Từ chối giải quyết', 'resolved with a written refusal (a refusal is a result)'),
+  def('refusedResult', 'count', OUTCOME_LABELS.refused, 'resolved with a written refusal (a refusal is a result)'),
   def('early', 'count', 'Trước hạn', 'resolved on a local date before the statutory due date'),
   def('onTime', 'count', 'Đúng hạn', 'resolved on the due date, not after the due time'),
   def('late', 'count', 'Trễ hạn', 'resolved after the statutory due date (an apology does not move it)'),

@@ -238,7 +238,7 @@ const TEMPLATES: Record<NoticeKind, Template> = {
 
 function reasonLabel(i: NoticeInput): string {
   const r = i.notice.details.pauseReason;
-  return r ? PAUSE_REASON_LABELS[r] : 'Lý do khác';
+  return PAUSE_REASON_LABELS[r ?? 'other'];
 }
 
 function newDue(i: NoticeInput): string {

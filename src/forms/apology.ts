@@ -9,8 +9,9 @@ import type { FormData } from './form-data';
 import { dateOf, dateline, unitName } from './format';
 import { header, html, page, signatures, signedBy } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES } from '../../machines/vocabulary';
 
-const TITLE = 'Phiếu xin lỗi và hẹn lại ngày trả kết quả';
+const TITLE = FORM_TITLES.apology;
 
 function render(d: FormData, env: FormEnv): string {
   const a = d.apologies.at(-1)!;

@@ -13,6 +13,7 @@
 import type { ClockEntry, Timeliness } from '../../machines/dossier';
 import { classifyTimeliness, workingTimeBetween, type Calendar, type Instant, type WorkingAmount } from '../../machines/calendar';
 import { stepDeadline } from '../../machines/engine/deadline-check';
+import { returnedVia } from '../../machines/vocabulary';
 import { when, type FormData, type When } from './form-data';
 import { dmy, unitName } from './format';
 import { COUNTER_UNIT } from './renderer';
@@ -52,12 +53,6 @@ export function measureStep(start: Instant, end: Instant, budget: WorkingAmount,
   else timeliness = late || usedMs > budget.value * HOUR_MS ? 'late' : usedMs < budget.value * HOUR_MS ? 'early' : 'on_time';
   return { usedMs, overrunMs, timeliness };
 }
-
-const RETURN_METHOD = {
-  counter: 'Trả trực tiếp tại Bộ phận Một cửa',
-  post: 'Trả qua dịch vụ bưu chính',
-  online: 'Trả trực tuyến',
-} as const;
 
 /** Pure. The control slip's rows, in time order. */
 export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
@@ -122,7 +117,7 @@ export function controlRows(d: FormData, cal: Calendar): SlipRow[] {
       usedMs: null,
       overrunMs: null,
       timeliness: null,
-      note: RETURN_METHOD[d.returned.method],
+      note: returnedVia(d.returned.method),
     });
   }
   return rows;

@@ -4,17 +4,15 @@
  * budget, the working time used, the overrun and its class; it names the steps whose overrun made
  * the dossier late. Fields follow MOH 3621/QĐ-BYT BM.05 (regulations §5.3, §6.2).
  */
-import type { Timeliness } from '../../machines/dossier';
 import { controlRows, type Party, type SlipRow } from './control-rows';
 import type { FormData } from './form-data';
 import { pauseSummary } from '../../machines/engine/pauses';
 import { dateOf, dateline, duration, unitName, workingAmount } from './format';
 import { header, html, page, raw, type SafeHtml } from './layout';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { CONTROL_SLIP_TIMELINESS_LABELS, FORM_TITLES } from '../../machines/vocabulary';
 
-const TITLE = 'Phiếu kiểm soát quá trình giải quyết hồ sơ';
-
-export const TIMELINESS_LABEL: Record<Timeliness, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' };
+const TITLE = FORM_TITLES['control-slip'];
 
 function party(p: Party): SafeHtml {
   return html`${p.unit}${p.person ? html` (${p.person})` : ''}`;
@@ -29,7 +27,7 @@ function row(r: SlipRow, i: number): SafeHtml {
 <td class="num">${r.budget ? workingAmount(r.budget) : ''}</td>
 <td class="num">${r.usedMs === null ? '' : duration(r.usedMs)}</td>
 <td class="num">${r.overrunMs ? duration(r.overrunMs) : r.usedMs === null ? '' : '—'}</td>
-<td class="num">${r.timeliness ? TIMELINESS_LABEL[r.timeliness] : ''}</td>
+<td class="num">${r.timeliness ? CONTROL_SLIP_TIMELINESS_LABELS[r.timeliness] : ''}</td>
 <td>${r.note ?? ''}</td></tr>`;
 }
 
@@ -61,7 +59,7 @@ function render(d: FormData, env: FormEnv): string {
   }</p>${
     d.result
       ? html`<p>Có kết quả giải quyết: <b>${d.result.recorded.text}</b>${
-          d.finalTimeliness ? html` — <b>${TIMELINESS_LABEL[d.finalTimeliness]}</b>` : ''
+          d.finalTimeliness ? html` — <b>${CONTROL_SLIP_TIMELINESS_LABELS[d.finalTimeliness]}</b>` : ''
         }</p>`
       : ''
   }

@@ -17,10 +17,10 @@ import { supplement } from './supplement';
 import { stopNotice } from './stop-notice';
 import { pauseNotice } from './pause-notice';
 import { returnReceipt } from './return-receipt';
-import type { FormKind } from './numbering';
+import type { FormKind } from '../../machines/vocabulary';
 
-export { FORM_KINDS, isFormKind } from './numbering';
-export type { FormKind } from './numbering';
+export { FORM_KINDS, type FormKind } from '../../machines/vocabulary';
+export { isFormKind } from './numbering';
 export { buildFormData, type People } from './form-data';
 
 /**

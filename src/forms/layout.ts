@@ -4,7 +4,8 @@
  * Forms build their HTML only with the `html` tag below, which escapes every interpolated value
  * unless it is already SafeHtml, so applicant names, notes and reasons can never inject markup.
  */
-import type { FormKind, Regulation } from './numbering';
+import type { FormKind } from '../../machines/vocabulary';
+import type { Regulation } from './numbering';
 import { formLabel } from './numbering';
 
 /** HTML that is already escaped (built by `html` or `raw`). */

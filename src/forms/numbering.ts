@@ -5,18 +5,7 @@
  * Sources: shared/domain/regulations-with-sources.md §6.1.
  */
 import type { LocalDate } from '../../machines/calendar';
-
-export const FORM_KINDS = [
-  'receipt',
-  'supplement',
-  'refusal',
-  'apology',
-  'control-slip',
-  'stop-notice',
-  'pause-notice',
-  'return-receipt',
-] as const;
-export type FormKind = (typeof FORM_KINDS)[number];
+import { FORM_KINDS, type FormKind } from '../../machines/vocabulary';
 
 export function isFormKind(s: string): s is FormKind {
   return (FORM_KINDS as readonly string[]).includes(s);

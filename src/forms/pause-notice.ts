@@ -10,8 +10,9 @@ import type { FormData, PauseNotice } from './form-data';
 import { dateline, unitName } from './format';
 import { header, html, page, signatures, signedBy, type SafeHtml } from './layout';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES } from '../../machines/vocabulary';
 
-const TITLE = 'Thông báo tạm dừng giải quyết hồ sơ';
+const TITLE = FORM_TITLES['pause-notice'];
 
 const REASON: Record<string, string> = {
   financial_obligation: 'chờ Ông/Bà thực hiện nghĩa vụ tài chính (tiền sử dụng đất, thuế, phí, lệ phí) theo thông báo của cơ quan thuế',

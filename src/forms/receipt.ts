@@ -3,27 +3,20 @@
  * counter receives a complete dossier. Fields follow MOH 3621/QĐ-BYT BM.01 (regulations §6.2). It
  * carries a QR code of the public lookup link, which holds the dossier code and nothing else.
  */
-import type { Channel } from '../../machines/dossier';
 import type { LookupFactor } from '../../machines/engine/commands';
-import { LOOKUP_FACTOR_LABELS } from '../../machines/vocabulary';
+import { CHANNEL_LABELS, FORM_TITLES, LOOKUP_FACTOR_LABELS } from '../../machines/vocabulary';
 import { when, type FormData } from './form-data';
 import { dateline, workingAmount } from './format';
 import { header, html, orBlank, page, signatures, signedBy } from './layout';
 import { lookupUrl, qrSvg } from './qr';
 import { issuerOf, type FormEnv, type FormRenderer } from './renderer';
 
-const TITLE = 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả';
+const TITLE = FORM_TITLES.receipt;
 
 const CHANGE: Record<string, string> = {
   restart: 'tính lại từ ngày nhận đủ hồ sơ bổ sung',
   resume: 'lùi lại do thời gian tạm dừng',
   reappoint: 'theo Phiếu xin lỗi và hẹn lại ngày trả kết quả',
-};
-
-const CHANNEL: Record<Channel, string> = {
-  counter: 'Trực tiếp tại Bộ phận Một cửa',
-  online: 'Trực tuyến (Cổng Dịch vụ công)',
-  postal: 'Qua dịch vụ bưu chính công ích',
 };
 
 /** The number the lookup asks for, as the receipt names it; before the choice was recorded either opened it. */
@@ -59,7 +52,7 @@ function render(d: FormData, env: FormEnv): string {
 <p>Địa chỉ: ${d.applicant.address}</p>
 <p>Số điện thoại: ${d.applicant.phone}&emsp;Thư điện tử: ${orBlank(d.applicant.email)}</p>
 <p>Nội dung yêu cầu giải quyết: <b>${d.procedure.name}</b> (mã thủ tục ${d.procedure.code})</p>
-<p>Hình thức nộp hồ sơ: ${CHANNEL[d.channel]}</p>
+<p>Hình thức nộp hồ sơ: ${CHANNEL_LABELS[d.channel]}</p>
 ${d.note ? html`<p>Ghi chú: ${d.note}</p>` : ''}
 <p>1. Thành phần hồ sơ và số lượng mỗi loại giấy tờ gồm:</p>
 <table class="grid"><thead><tr><th>STT</th><th>Tên giấy tờ</th><th>Số lượng</th></tr></thead><tbody>${documents}</tbody></table>

@@ -7,8 +7,9 @@ import type { FormData } from './form-data';
 import { dateline } from './format';
 import { header, html, orBlank, page, signatures, signedBy, type Signature } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES } from '../../machines/vocabulary';
 
-const TITLE = 'Phiếu từ chối tiếp nhận giải quyết hồ sơ';
+const TITLE = FORM_TITLES.refusal;
 
 function render(d: FormData, env: FormEnv): string {
   const r = d.refusal!;

@@ -9,14 +9,9 @@ import type { FormData } from './form-data';
 import { dateline } from './format';
 import { BLANK, header, html, page, signatures, signedBy } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES, midSentence, RETURN_METHOD_LABELS } from '../../machines/vocabulary';
 
-const TITLE = 'Biên nhận trả kết quả giải quyết thủ tục hành chính';
-
-const METHODS: Record<string, string> = {
-  counter: 'trực tiếp tại Bộ phận Một cửa',
-  post: 'qua dịch vụ bưu chính',
-  online: 'trực tuyến',
-};
+const TITLE = FORM_TITLES['return-receipt'];
 
 function render(d: FormData, env: FormEnv): string {
   const r = d.returned!;
@@ -43,7 +38,7 @@ function render(d: FormData, env: FormEnv): string {
 <p>Kết quả giải quyết: ${
     result?.outcome === 'refused' ? 'Văn bản từ chối giải quyết' : (d.procedure.resultDocument ?? 'Văn bản kết quả')
   }${result?.documentNumber ? html`, số <b>${result.documentNumber}</b>` : ''}${result?.documentDate ? html` ngày ${result.documentDate.split('-').reverse().join('/')}` : ''}.</p>
-<p>Kết quả được trả lúc <b>${r.at.text}</b>, ${METHODS[r.method] ?? r.method}; ${timeliness}.</p>
+<p>Kết quả được trả lúc <b>${r.at.text}</b>, ${midSentence(RETURN_METHOD_LABELS[r.method] ?? r.method)}; ${timeliness}.</p>
 ${signatures([
   { title: 'NGƯỜI NHẬN KẾT QUẢ', name: d.applicant.fullName },
   { title: 'NGƯỜI TRẢ KẾT QUẢ', ...signedBy(r.by) },

@@ -9,13 +9,11 @@ import type { FormData } from './form-data';
 import { dateline } from './format';
 import { header, html, orBlank, page, signatures, signedBy } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES, midSentence, WITHDRAWAL_CHANNEL_LABELS } from '../../machines/vocabulary';
 
-const TITLE = 'Thông báo dừng giải quyết hồ sơ';
-const VIA: Record<string, string> = {
-  counter: 'trực tiếp tại Bộ phận Một cửa',
-  post: 'qua dịch vụ bưu chính',
-  online: 'trực tuyến qua Cổng Dịch vụ công',
-};
+const TITLE = FORM_TITLES['stop-notice'];
+/** the request's `via` as recorded (a string in old histories too) */
+const VIA: Record<string, string> = WITHDRAWAL_CHANNEL_LABELS;
 
 function render(d: FormData, env: FormEnv): string {
   const w = d.withdrawal!;
@@ -36,7 +34,7 @@ function render(d: FormData, env: FormEnv): string {
 <p>Mã hồ sơ: <b>${d.code}</b></p>
 <p>Nội dung yêu cầu giải quyết: <b>${d.procedure.name}</b> (mã thủ tục ${d.procedure.code})</p>
 <p>Thời gian ${d.received ? 'tiếp nhận' : 'nộp'} hồ sơ: ${(d.received ?? d.submitted).text}</p>
-<p>Ngày ${asked.text}, Ông/Bà đã đề nghị ${VIA[asked.via] ?? VIA.counter} dừng giải quyết hồ sơ nêu trên. Lý do: ${asked.reason}</p>
+<p>Ngày ${asked.text}, Ông/Bà đã đề nghị ${midSentence(VIA[asked.via] ?? WITHDRAWAL_CHANNEL_LABELS.counter)} dừng giải quyết hồ sơ nêu trên. Lý do: ${asked.reason}</p>
 <p>Căn cứ Điều 21 Nghị định số 118/2025/NĐ-CP, do hồ sơ chưa có quyết định giải quyết hoặc văn bản thông báo kết quả giải quyết thủ tục hành chính, ${issuer.name} thông báo <b>dừng giải quyết hồ sơ</b> kể từ ${w.stopped.text}.</p>
 <p>Thời hạn giải quyết hồ sơ không còn được tính từ thời điểm trên. Ông/Bà có thể nhận lại hồ sơ giấy (nếu có) tại Bộ phận Một cửa và nộp hồ sơ mới khi có nhu cầu.</p>
 <p>Xin thông báo để Ông/Bà được biết./.</p>

@@ -9,8 +9,9 @@ import type { FormData } from './form-data';
 import { dateline, unitName } from './format';
 import { BLANK, header, html, orBlank, page, signatures, signedBy } from './layout';
 import { COUNTER_UNIT, issuerOf, type FormEnv, type FormRenderer } from './renderer';
+import { FORM_TITLES } from '../../machines/vocabulary';
 
-const TITLE = 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ';
+const TITLE = FORM_TITLES.supplement;
 
 function render(d: FormData, env: FormEnv): string {
   const req = d.supplements.at(-1)!;

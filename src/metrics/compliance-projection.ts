@@ -4,6 +4,7 @@
  * aggregates into tallies and names the groups).
  */
 import { UNITS } from '../../machines/procedures';
+import { CHANNEL_LABELS } from '../../machines/vocabulary';
 import {
   assembleReport,
   emptyTallies,
@@ -21,8 +22,6 @@ import type { Calendar } from '../../machines/calendar';
 import { bucketTallies, type FieldCase } from '../store/compliance-queries';
 import { listProcedureDefinitions } from '../store/procedure-store';
 import type { Db } from '../store/db';
-
-const CHANNEL_LABELS: Record<string, string> = { counter: 'Trực tiếp', online: 'Trực tuyến', postal: 'Bưu chính' };
 
 /** Reference data the groupings need: procedure names and fields by (code, version). */
 export interface MetricsReference {
@@ -58,7 +57,7 @@ export async function loadMetricsReference(db: Db): Promise<MetricsReference> {
         case 'unit':
           return UNITS.find((u) => u.code === key)?.name ?? key;
         case 'channel':
-          return CHANNEL_LABELS[key] ?? key;
+          return (CHANNEL_LABELS as Record<string, string>)[key] ?? key;
         default:
           return key;
       }

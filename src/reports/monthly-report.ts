@@ -7,22 +7,16 @@
  * cache. Both are SQL aggregates (src/store/report-queries.ts): the report's size does not grow with the centre's.
  */
 import { toInstant } from '../../machines/calendar';
+import { CHANNELS, type Channel } from '../../machines/dossier';
+import { CHANNEL_LABELS, returnedVia } from '../../machines/vocabulary';
 import type { Db } from '../store/db';
 import { receivedByChannel, returnedByChannelAndMethod } from '../store/report-queries';
 import type { Column } from './formats/csv';
 
-export const CHANNELS = ['counter', 'online', 'postal'] as const;
-export type ReportChannel = (typeof CHANNELS)[number];
-
-export const CHANNEL_LABELS: Record<ReportChannel | 'total', string> = {
-  counter: 'Trực tiếp tại Bộ phận Một cửa',
-  online: 'Trực tuyến',
-  postal: 'Qua dịch vụ bưu chính công ích',
-  total: 'Tổng cộng',
-};
+const ROW_LABELS: Record<Channel | 'total', string> = { ...CHANNEL_LABELS, total: 'Tổng cộng' };
 
 export interface MonthlyRow {
-  channel: ReportChannel | 'total';
+  channel: Channel | 'total';
   channelLabel: string;
   received: number;
   returned: number;
@@ -58,7 +52,7 @@ export function monthBounds(month: string): { from: string; to: string } | null 
 function emptyRow(channel: MonthlyRow['channel']): MonthlyRow {
   return {
     channel,
-    channelLabel: CHANNEL_LABELS[channel],
+    channelLabel: ROW_LABELS[channel],
     received: 0,
     returned: 0,
     returnedAtCounter: 0,
@@ -73,7 +67,7 @@ export async function buildMonthlyReport(db: Db, month: string, now: string): Pr
   if (!bounds) throw new RangeError(`not a month: ${month}`);
   const rows = new Map<string, MonthlyRow>(CHANNELS.map((c) => [c, emptyRow(c)]));
   const rowOf = (channel: string) => {
-    if (!rows.has(channel)) rows.set(channel, { ...emptyRow('total'), channel: channel as ReportChannel, channelLabel: channel });
+    if (!rows.has(channel)) rows.set(channel, { ...emptyRow('total'), channel: channel as Channel, channelLabel: channel });
     return rows.get(channel)!;
   };
 
@@ -115,7 +109,7 @@ export const MONTHLY_COLUMNS: Column<MonthlyRow>[] = [
   { header: 'Hình thức nộp hồ sơ', type: 'text', width: 34, value: (r) => r.channelLabel },
   { header: 'Số hồ sơ tiếp nhận', type: 'number', width: 14, value: (r) => r.received },
   { header: 'Số hồ sơ đã trả kết quả', type: 'number', width: 14, value: (r) => r.returned },
-  { header: 'Trả trực tiếp tại Bộ phận Một cửa', type: 'number', width: 18, value: (r) => r.returnedAtCounter },
-  { header: 'Trả qua dịch vụ bưu chính', type: 'number', width: 16, value: (r) => r.returnedByPost },
-  { header: 'Trả trực tuyến', type: 'number', width: 14, value: (r) => r.returnedOnline },
+  { header: returnedVia('counter'), type: 'number', width: 18, value: (r) => r.returnedAtCounter },
+  { header: returnedVia('post'), type: 'number', width: 16, value: (r) => r.returnedByPost },
+  { header: returnedVia('online'), type: 'number', width: 14, value: (r) => r.returnedOnline },
 ];

@@ -29,7 +29,7 @@ import { displayNamesOf } from '../store/user-names';
 import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain, type ChainVerification } from './review-log';
 import { listReviewEvents, type ReviewEvent } from '../store/review-event-store';
 import type { Column } from './formats/csv';
-import { STATE_LABELS } from '../../machines/vocabulary';
+import { STATE_LABELS, TIMELINESS_LABELS } from '../../machines/vocabulary';
 
 // --- ISO weeks ---------------------------------------------------------------------------------
 
@@ -566,9 +566,9 @@ export const REVIEW_COLUMNS: Column<ReviewDossier>[] = [
 export const TREND_COLUMNS: Column<TrendPoint>[] = [
   { header: 'Tuần', type: 'text', width: 10, value: (p) => p.week },
   { header: 'Số hồ sơ có kết quả', type: 'number', width: 14, value: (p) => p.resolved },
-  { header: 'Trước hạn', type: 'number', width: 10, value: (p) => p.early },
-  { header: 'Đúng hạn', type: 'number', width: 10, value: (p) => p.onTime },
-  { header: 'Trễ hạn', type: 'number', width: 10, value: (p) => p.late },
+  { header: TIMELINESS_LABELS.early, type: 'number', width: 10, value: (p) => p.early },
+  { header: TIMELINESS_LABELS.on_time, type: 'number', width: 10, value: (p) => p.onTime },
+  { header: TIMELINESS_LABELS.late, type: 'number', width: 10, value: (p) => p.late },
   { header: 'Tỷ lệ đúng hạn', type: 'rate', width: 12, value: (p) => p.onTimeRate },
 ];
 

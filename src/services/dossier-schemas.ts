@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CommandSchemas, LocalDateSchema } from '../../machines/engine/commands';
-import { LIFECYCLE_STATES } from '../../machines/dossier';
+import { CHANNELS, LIFECYCLE_STATES } from '../../machines/dossier';
 import { DRILL_FIGURES } from '../../machines/metrics/definitions';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
@@ -28,7 +28,7 @@ export const DossierViewSchema = z.object({
   procedureVersion: z.int(),
   procedureName: z.string().nullable(),
   machineVersion: z.int(),
-  channel: z.enum(['counter', 'online', 'postal']),
+  channel: z.enum(CHANNELS),
   state: z.string(),
   nationalStatus: z.object({ code: z.int(), name: z.string() }),
   step: z.string().nullable(),

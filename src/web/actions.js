@@ -306,7 +306,7 @@ function done(ctl, updated, message, form, others = []) {
         dataset: { form: kind },
         onclick: () => openForm(updated.code, kind).catch((e) => ctl.error(e.message)),
       },
-      `In ${FORM_LABELS[kind].toLowerCase()}`,
+      `In ${(FORM_LABELS[kind] ?? kind).toLowerCase()}`,
     );
   const print = printButton(form, true);
   ctl.replaceBody([

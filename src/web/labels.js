@@ -60,6 +60,11 @@ function applyVocabulary(v) {
   Object.assign(WITHDRAWAL_CHANNELS, v.withdrawalChannels ?? {});
   if (v.stopAction) STOP_ACTION.label = v.stopAction;
   Object.assign(NOTIFY_CHANNELS, v.notifyChannels ?? {});
+  Object.assign(CHANNELS, v.channels);
+  Object.assign(RETURN_METHODS, v.returnMethods);
+  Object.assign(OUTCOMES, v.outcomes);
+  Object.assign(ROLE_LABELS, v.roles);
+  for (const f of v.forms) FORM_LABELS[f.kind] = f.label;
   Object.assign(ERROR_LABELS, v.errors);
   Object.assign(ISSUE_LABELS, v.issues);
   Object.assign(LOOKUP_FACTOR_LABELS, v.lookupFactors);
@@ -77,29 +82,16 @@ export const isClockStopped = (state) => STOPPED.has(state);
 /** what the clock does while stopped, in the words the counter says to the applicant */
 export const CLOCK_STOPPED = 'Dừng tính thời hạn';
 
-export const RETURN_METHODS = { counter: 'Tại quầy', post: 'Qua dịch vụ bưu chính', online: 'Trực tuyến' };
-export const CHANNELS = { counter: 'Trực tiếp tại quầy', online: 'Trực tuyến', postal: 'Qua bưu chính' };
-export const OUTCOMES = { approved: 'Giải quyết', refused: 'Từ chối giải quyết' };
-
-export const ROLE_LABELS = {
-  counter: 'Cán bộ một cửa',
-  specialist: 'Chuyên viên',
-  leader: 'Lãnh đạo',
-  supervisor: 'Giám sát',
-  auditor: 'Kiểm tra',
-  admin: 'Quản trị',
-};
-
-export const FORM_LABELS = {
-  receipt: 'Giấy tiếp nhận',
-  'control-slip': 'Phiếu kiểm soát',
-  supplement: 'Phiếu yêu cầu bổ sung',
-  refusal: 'Phiếu từ chối',
-  apology: 'Phiếu xin lỗi',
-  'stop-notice': 'Thông báo dừng giải quyết',
-  'pause-notice': 'Thông báo tạm dừng',
-  'return-receipt': 'Biên nhận trả kết quả',
-};
+/** @type {Record<string, string>} how the result went back (counter, post, online) → label (from the vocabulary) */
+export const RETURN_METHODS = {};
+/** @type {Record<string, string>} how a dossier came in (counter, online, postal) → label (from the vocabulary) */
+export const CHANNELS = {};
+/** @type {Record<string, string>} result outcome → label (from the vocabulary) */
+export const OUTCOMES = {};
+/** @type {Record<string, string>} user role → name (from the vocabulary) */
+export const ROLE_LABELS = {};
+/** @type {Record<string, string>} form kind → short name for buttons (from the vocabulary; the printed title is the form's own) */
+export const FORM_LABELS = {};
 
 /** why a late dossier is exempt from the apology (from the vocabulary, machines/vocabulary.ts EXEMPTION_REASON_LABELS) */
 export const EXEMPTION_REASONS = {};

@@ -1,6 +1,7 @@
 /** Pure pieces of the forms: regulation-versioned numbering, escaping, the lookup link and its QR code. */
 import { create } from 'qrcode';
-import { CIRCULAR_01_2018, CIRCULAR_03_2025, FORM_KINDS, formLabel, regulationFor } from '../../src/forms/numbering';
+import { CIRCULAR_01_2018, CIRCULAR_03_2025, formLabel, regulationFor } from '../../src/forms/numbering';
+import { FORM_KINDS } from '../../machines/vocabulary';
 import { escapeHtml, html, raw } from '../../src/forms/layout';
 import { lookupUrl, qrSvg } from '../../src/forms/qr';
 import { dateTime, duration, workingAmount } from '../../src/forms/format';

@@ -398,7 +398,7 @@ describe('Thông báo dừng giải quyết hồ sơ (Mẫu số 05 of Circular 
     const page = await render('stop-notice', await withdrawnDossier());
     expect(page).toContain('Mẫu số 05');
     expect(page).toContain('<h1>THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ</h1>');
-    expect(page).toContain('Ngày 10:00 04/03/2026, Ông/Bà đã đề nghị qua dịch vụ bưu chính dừng giải quyết hồ sơ');
+    expect(page).toContain('Ngày 10:00 04/03/2026, Ông/Bà đã đề nghị qua dịch vụ bưu chính công ích dừng giải quyết hồ sơ');
     expect(page).toContain('Lý do: không còn nhu cầu');
     expect(page).toContain('Điều 21 Nghị định số 118/2025/NĐ-CP');
     expect(page).toContain('kể từ 10:05 04/03/2026');

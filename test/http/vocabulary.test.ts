@@ -3,9 +3,26 @@
  * type, error code and validation issue code has its Vietnamese label, and every 400 issue carries a code
  * the UI maps (no English text to match).
  */
-import { ALL_EVENT_TYPES, LIFECYCLE_STATES, USER_EVENT_TYPES } from '../../machines/dossier';
-import { CATALOGUE, UNITS } from '../../machines/procedures';
-import { ERROR_LABELS, HTTP_ERROR_CODES, ISSUE_LABELS, OPEN_STATES, PENDING_STATES, vocabulary } from '../../machines/vocabulary';
+import {
+  ALL_EVENT_TYPES,
+  CHANNELS,
+  LIFECYCLE_STATES,
+  RESULT_OUTCOMES,
+  RETURN_METHODS,
+  USER_EVENT_TYPES,
+  WITHDRAWAL_CHANNELS,
+} from '../../machines/dossier';
+import { CATALOGUE, ROLES, UNITS } from '../../machines/procedures';
+import {
+  ERROR_LABELS,
+  FORM_KINDS,
+  HTTP_ERROR_CODES,
+  ISSUE_LABELS,
+  OPEN_STATES,
+  PENDING_STATES,
+  returnedVia,
+  vocabulary,
+} from '../../machines/vocabulary';
 import { STATUS_OF } from '../../src/http/error-status';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
@@ -31,6 +48,32 @@ describe('the vocabulary (pure)', () => {
   test('every error code the API can answer has a label', () => {
     for (const code of [...Object.keys(STATUS_OF), ...HTTP_ERROR_CODES])
       expect(ERROR_LABELS[code as keyof typeof ERROR_LABELS]).toMatch(/\S/);
+  });
+
+  test('every channel, return method, withdrawal channel, outcome, role and form has a label; forms also their printed title', () => {
+    expect(Object.keys(v.channels)).toEqual([...CHANNELS]);
+    expect(Object.keys(v.returnMethods)).toEqual([...RETURN_METHODS]);
+    expect(Object.keys(v.withdrawalChannels)).toEqual([...WITHDRAWAL_CHANNELS]);
+    expect(Object.keys(v.outcomes)).toEqual([...RESULT_OUTCOMES]);
+    expect(Object.keys(v.roles)).toEqual([...ROLES]);
+    expect(v.forms.map((f) => f.kind)).toEqual([...FORM_KINDS]);
+    for (const table of [v.channels, v.returnMethods, v.withdrawalChannels, v.outcomes, v.roles])
+      for (const label of Object.values(table)) expect(label).toMatch(/\S/);
+    for (const f of v.forms) {
+      expect(f.label).toMatch(/\S/);
+      expect(f.title).toMatch(/\S/);
+    }
+  });
+
+  test('a way between applicant and centre has one wording, whether a dossier came in, a result went back or a stop was asked by it', () => {
+    expect(v.channels).toEqual({
+      counter: 'Trực tiếp tại Bộ phận Một cửa',
+      online: 'Trực tuyến',
+      postal: 'Qua dịch vụ bưu chính công ích',
+    });
+    expect(v.returnMethods).toEqual({ counter: v.channels.counter, post: v.channels.postal, online: v.channels.online });
+    expect(v.withdrawalChannels).toEqual(v.returnMethods);
+    expect(returnedVia('post')).toBe('Trả qua dịch vụ bưu chính công ích');
   });
 
   test('units and procedures come from the catalogue', () => {

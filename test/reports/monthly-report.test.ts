@@ -159,7 +159,7 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
       'Số hồ sơ tiếp nhận',
       'Số hồ sơ đã trả kết quả',
       'Trả trực tiếp tại Bộ phận Một cửa',
-      'Trả qua dịch vụ bưu chính',
+      'Trả qua dịch vụ bưu chính công ích',
       'Trả trực tuyến',
     ]);
     expect(rows.slice(1)).toEqual(expected.map((r) => r.map(String)));

@@ -1,7 +1,7 @@
 /**
  * GET /api/vocabulary (no login): the domain's words as the web UI needs them — states and which count as
- * open, event types with their labels, timeliness, pause reasons, error and validation-issue codes with
- * their Vietnamese labels, the units and the procedures' names (machines/vocabulary.ts). The same for
+ * open, event types with their labels, timeliness, pause reasons, channels, return methods, outcomes, roles,
+ * forms, error and validation-issue codes with their Vietnamese labels, the units and the procedures' names (machines/vocabulary.ts). The same for
  * every caller; cacheable for a short while.
  */
 import { Router } from 'express';
@@ -33,6 +33,13 @@ export const VocabularySchema = z.object({
   notifyChannels: labels.describe("the applicant's notification channels (sms, zalo, email, none) → Vietnamese label"),
   exemptionReasons: labels,
   withdrawalChannels: labels,
+  channels: labels.describe('how a dossier came in (counter, online, postal) → Vietnamese label'),
+  returnMethods: labels.describe('how the result went back (counter, post, online) → Vietnamese label'),
+  outcomes: labels.describe('result outcome (approved, refused) → Vietnamese label'),
+  roles: labels.describe('user role → Vietnamese name'),
+  forms: z
+    .array(z.object({ kind: z.string(), label: z.string(), title: z.string() }))
+    .describe('the printable forms: a short label for buttons, the official title printed at the head of the form'),
   stopAction: z.string(),
   errors: labels.describe('error code → Vietnamese meaning'),
   issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),

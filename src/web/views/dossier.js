@@ -115,7 +115,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
                   dataset: { form: kind },
                   onclick: () => openForm(view.code, kind).catch((e) => toast(e.message, 'error')),
                 },
-                `In ${FORM_LABELS[kind].toLowerCase()}`,
+                `In ${(FORM_LABELS[kind] ?? kind).toLowerCase()}`,
               ),
             ),
           ),

@@ -8,7 +8,7 @@ import { get, post, qs } from '../api.js';
 import { closeWhenDone, openDialog } from '../dialog.js';
 import { downloadFile, openPrintable } from '../download.js';
 import { append, clear, busyClick, field, h, loadOrShowError, spinner, toast, values } from '../dom.js';
-import { fmtDate, fmtTime, localDate } from '../labels.js';
+import { RETURN_METHODS, fmtDate, fmtTime, localDate } from '../labels.js';
 import { previousMonth } from '../periods.js';
 
 const WRITERS = ['supervisor', 'leader'];
@@ -116,7 +116,9 @@ export async function render(root, { user, query, signal }) {
           h(
             'tr',
             null,
-            ['Tổng', 'Tại Bộ phận Một cửa', 'Qua bưu chính', 'Trực tuyến'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
+            ['Tổng', RETURN_METHODS.counter, RETURN_METHODS.post, RETURN_METHODS.online].map((t) =>
+              h('th', { scope: 'col', class: 'num' }, t),
+            ),
           ),
         ),
         h(

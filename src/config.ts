@@ -101,6 +101,8 @@ export const ConfigSchema = z
     MOTCUA_OUTBOX_MAX_DELAY_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     /** how long one delivery attempt may take */
     MOTCUA_OUTBOX_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** days a delivered (or discarded) outbox row is kept before the hourly prune deletes it; 0 keeps them for ever */
+    MOTCUA_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     /** where document files live: `local` (a directory, default) or `s3` (an S3-compatible object store shared by instances) */
     MOTCUA_BLOB_STORE: z.enum(['local', 's3']).default('local'),
     /** local store: the directory; unset = `blobs/` next to the SQLite database (`./data/blobs` with PostgreSQL) */

@@ -16,6 +16,7 @@ import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
 import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { NotifyLogPruneJob } from './jobs/notify-log-prune';
+import { OutboxPruneJob } from './jobs/outbox-prune';
 import { createOutbox } from './outbox/wiring';
 import { BlobCleanupJob } from './jobs/blob-cleanup';
 import { portalPendingMetric, portalSyncStatus } from './services/integration-service';
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
   rateLimitPrune.start(3_600_000, (err) => logger.error({ err, job: 'rate-limit-prune' }, 'pruning rate limits failed'));
   const notifyLogPrune = new NotifyLogPruneJob(ctx);
   notifyLogPrune.start(3_600_000, (err) => logger.error({ err, job: 'notify-log-prune' }, 'pruning the message log failed'));
+  const outboxPrune = new OutboxPruneJob(ctx, config.MOTCUA_OUTBOX_RETENTION_DAYS);
+  if (config.MOTCUA_OUTBOX_RETENTION_DAYS > 0)
+    outboxPrune.start(3_600_000, (err) => logger.error({ err, job: 'outbox-prune' }, 'pruning the outbox failed'));
   const outbox = await createOutbox(ctx, config, logger);
   if (config.MOTCUA_OUTBOX_POLL_MS > 0) outbox.dispatcher.start();
   const blobCleanup = new BlobCleanupJob(ctx, config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000);
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
       checkpoints.stop(),
       rateLimitPrune.stop(),
       notifyLogPrune.stop(),
+      outboxPrune.stop(),
       outbox.dispatcher.stop(),
       blobCleanup.stop(),
     ]); // the sweeper stops between dossiers

@@ -76,9 +76,27 @@ export async function listMessages(
   }));
 }
 
-/** Deletes the log entries older than `before`; the number deleted. */
+/**
+ * Deletes the log entries older than `before`, except those of a delivery still pending or dead-lettered: a
+ * retried delivery reads the log to send only the messages not yet sent (sentKinds), so its entries stay until
+ * it is finished. The number deleted.
+ */
 export async function pruneMessages(db: Knex, before: string): Promise<number> {
-  return Number(await db('notify_messages').where('created_at', '<', before).delete());
+  return Number(
+    await db('notify_messages')
+      .where('created_at', '<', before)
+      .where((q) =>
+        q
+          .whereNull('delivery_key')
+          .orWhereNotIn(
+            'delivery_key',
+            db('outbox_deliveries')
+              .whereIn('state', ['pending', 'dead'])
+              .select(db.raw(`subscriber_id || ':' || dossier_id || ':' || seq`)),
+          ),
+      )
+      .delete(),
+  );
 }
 
 export async function readNotifySettings(db: Knex): Promise<Record<string, unknown> | null> {

@@ -204,6 +204,34 @@ export async function markFailed(
     );
 }
 
+/**
+ * Deletes, oldest first and at most `limit` at a time, the deliveries created before `before` that are finished
+ * (sent or discarded) — and only those of events every subscriber is finished with: no delivery of the same
+ * dossier event is still pending or dead-lettered. Dead letters and queued rows are never touched, and neither
+ * is the order guard (a row only ever holds back later rows while pending or dead). The number deleted.
+ */
+export async function pruneFinishedDeliveries(db: Knex, before: string, limit: number): Promise<number> {
+  return Number(
+    await db('outbox_deliveries')
+      .whereIn(
+        'id',
+        db('outbox_deliveries as d')
+          .select('d.id')
+          .whereIn('d.state', ['sent', 'discarded'])
+          .where('d.created_at', '<', before)
+          .whereNotExists(
+            db('outbox_deliveries as o')
+              .select(db.raw('1'))
+              .whereRaw('o.dossier_id = d.dossier_id AND o.seq = d.seq')
+              .whereIn('o.state', ['pending', 'dead']),
+          )
+          .orderBy('d.id')
+          .limit(limit),
+      )
+      .delete(),
+  );
+}
+
 // --- administration ----------------------------------------------------------------------------------
 
 export interface ChannelFigures {

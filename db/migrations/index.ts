@@ -25,6 +25,7 @@ import * as outbox from './20261205000600_outbox';
 import * as notifications from './20261205000700_notifications';
 import * as documents from './20261205000800_documents';
 import * as receiptDigitisation from './20261205000801_receipt_digitisation';
+import * as optionalDocuments from './20261206000500_optional_documents';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000800_documents', documents],
   ['20261205000200_lookup_factor', lookupFactor],
   ['20261205000801_receipt_digitisation', receiptDigitisation],
+  ['20261206000500_optional_documents', optionalDocuments],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -56,6 +56,30 @@ export const StepSchema = z.strictObject({
   budget: StepBudgetSchema,
 });
 
+/** One document of the procedure's list (thành phần hồ sơ). */
+export const RequiredDocumentSchema = z.strictObject({
+  name: text,
+  copies: z.number().int().min(1),
+  original: z.boolean(),
+  /**
+   * brought only when it applies to the applicant (the official list says "(nếu có)"): the counter's
+   * "Đã nhận đủ" does not tick it, and a dossier without it is complete
+   */
+  optional: z.boolean().default(false),
+});
+
+/**
+ * The official wording marks the whole document "(nếu có)" (every "; "-separated part of its name): such a
+ * document must be flagged `optional` (validate.ts). "Chứng từ …; giấy tờ miễn giảm (nếu có)" still requires the first.
+ */
+export function wordedAsOptional(name: string): boolean {
+  const parts = name
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return parts.length > 0 && parts.every((p) => /\(nếu có\)\.?$/i.test(p));
+}
+
 function codeSchema(pattern: RegExp) {
   const matcher = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
   return z.string().refine((code) => matcher.test(code), {
@@ -75,7 +99,7 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
     /** the legal document that sets the processing time */
     legalBasis: text,
     fee: z.strictObject({ amount: z.number().int().min(0), note: text.optional() }),
-    requiredDocuments: z.array(z.strictObject({ name: text, copies: z.number().int().min(1), original: z.boolean() })).min(1),
+    requiredDocuments: z.array(RequiredDocumentSchema).min(1),
     resultDocument: text,
     /** in order; completing the last step records the result (signature / issuance) */
     steps: z.array(StepSchema).min(1, { error: 'a procedure needs at least one step' }),

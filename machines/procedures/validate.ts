@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { WorkingAmount } from '../calendar/types';
-import { makeProcedureDefinitionSchema, type ProcedureDefinition } from './schema';
+import { makeProcedureDefinitionSchema, wordedAsOptional, type ProcedureDefinition } from './schema';
 import { UNIT_CODES } from './units';
 
 /** One working day is 8 working hours (e.g. Nghệ An 3857/QĐ-UBND: "tính mỗi ngày 08 giờ làm việc"). */
@@ -67,6 +67,7 @@ export function loadProcedures(input: unknown[], opts: LoadOptions = {}): Proced
     else result.error.issues.forEach((issue) => report(pathOf(issue), messageOf(issue)));
 
     checkSteps(raw, units, report);
+    checkOptionalDocuments(raw, report);
     checkDuplicate(raw, index, seen, report);
   });
 
@@ -111,6 +112,15 @@ function checkSteps(raw: unknown, units: ReadonlySet<string>, report: Report): v
         `(${time.value} ${time.unit} = ${capacity} working hours)`,
     );
   }
+}
+
+/** A document the official list marks "(nếu có)" is flagged optional, so the flag and the printed list agree. */
+function checkOptionalDocuments(raw: unknown, report: Report): void {
+  if (!isRecord(raw) || !Array.isArray(raw.requiredDocuments)) return;
+  raw.requiredDocuments.forEach((doc: unknown, i: number) => {
+    if (isRecord(doc) && typeof doc.name === 'string' && wordedAsOptional(doc.name) && doc.optional !== true)
+      report(`requiredDocuments.${i}.optional`, 'the official wording says "(nếu có)": set optional: true');
+  });
 }
 
 function checkDuplicate(raw: unknown, index: number, seen: Map<string, number>, report: Report): void {

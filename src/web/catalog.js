@@ -36,16 +36,3 @@ export function fold(s) {
     .toLowerCase()
     .trim();
 }
-
-/**
- * A document the applicant brings only if it applies: the official list marks it "(nếu có)". A name of
- * several parts ("…; …") is optional only when every part is marked ("Chứng từ …; giấy tờ miễn giảm
- * (nếu có)" still requires the first).
- */
-export function isOptionalDocument(name) {
-  const parts = String(name ?? '')
-    .split(';')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  return parts.length > 0 && parts.every((p) => /\(nếu có\)\.?$/i.test(p));
-}

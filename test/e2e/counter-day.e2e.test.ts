@@ -184,6 +184,39 @@ describe("the counter clerk's day in a browser", () => {
   );
 
   browserTest(
+    '"Đã nhận đủ" follows the procedure\'s optional flag from the API, not the wording',
+    async () => {
+      requireChromium();
+      const clerk = await signIn('counter');
+      // the same catalogue, with the flags swapped: the first paper optional, the "(nếu có)" one required
+      await clerk.route('**/api/procedures', async (route) => {
+        const res = await route.fetch();
+        const list = (await res.json()) as { code: string; requiredDocuments: { optional: boolean }[] }[];
+        for (const p of list) if (p.code === PROC) p.requiredDocuments.forEach((d, i) => (d.optional = i === 0));
+        await route.fulfill({ response: res, json: list });
+      });
+      await clerk.reload();
+      await clerk.locator('#intake-title').waitFor();
+      await clerk.locator('#procedure').fill(PROC);
+      await clerk.locator('#procedure').press('Enter');
+      await clerk.locator('table.checklist tbody tr').first().waitFor();
+      await clerk.getByRole('button', { name: 'Đã nhận đủ' }).click();
+      const ticks = await clerk
+        .locator('table.checklist tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [r.getAttribute('data-optional'), r.querySelector('input[type=checkbox]')!.matches(':checked')]),
+        );
+      expect(ticks).toEqual([
+        ['true', false],
+        ['false', true],
+        ['false', true],
+      ]);
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
     'a late result: the card says so, the apology proposes the next working day and a signer, then the result is handed back',
     async () => {
       requireChromium();

@@ -43,7 +43,7 @@ export const ECONOMY: ProcedureDefinitionInput[] = [
       {
         name: 'Văn bản ủy quyền của thành viên hộ gia đình cho một thành viên làm chủ hộ kinh doanh (nếu có)',
         copies: 1,
-        original: false,
+        original: false, optional: true,
       },
     ],
     resultDocument: 'Giấy chứng nhận đăng ký hộ kinh doanh',
@@ -70,7 +70,7 @@ export const ECONOMY: ProcedureDefinitionInput[] = [
         copies: 2,
         original: true,
       },
-      { name: 'Bản cam kết bảo đảm an toàn đối với công trình liền kề (nếu có)', copies: 1, original: true },
+      { name: 'Bản cam kết bảo đảm an toàn đối với công trình liền kề (nếu có)', copies: 1, original: true, optional: true },
     ],
     resultDocument: 'Giấy phép xây dựng',
     steps: [
@@ -97,9 +97,9 @@ export const ECONOMY: ProcedureDefinitionInput[] = [
       {
         name: 'Giấy tờ về quyền sử dụng đất theo Điều 137 Luật Đất đai (nếu có); sơ đồ nhà ở, công trình xây dựng (nếu có)',
         copies: 1,
-        original: false,
+        original: false, optional: true,
       },
-      { name: 'Mảnh trích đo bản đồ địa chính thửa đất (nếu có)', copies: 1, original: true },
+      { name: 'Mảnh trích đo bản đồ địa chính thửa đất (nếu có)', copies: 1, original: true, optional: true },
       {
         name: 'Chứng từ thực hiện nghĩa vụ tài chính; giấy tờ về miễn, giảm nghĩa vụ tài chính (nếu có)',
         copies: 1,

@@ -5,7 +5,7 @@
  */
 import { ApiError, listDossiers, newIdempotencyKey, submitDossier } from '../api.js';
 import { actionButton, actionsFor, forwardFromCounter, FORWARD_LABEL, moreButton } from '../actions.js';
-import { fold, isOptionalDocument, procedureNameOf, procedures } from '../catalog.js';
+import { fold, procedureNameOf, procedures } from '../catalog.js';
 import {
   clear,
   clearIssues,
@@ -249,7 +249,7 @@ class IntakeForm {
     }
     this.procInfo.textContent = `${p.field?.name ?? ''} · Thời hạn: ${fmtAmount(p.processingTime)} · Lệ phí: ${fmtMoney(p.fee?.amount)}${p.fee?.note ? ' *' : ''} · ${p.steps?.length ?? 0} bước xử lý`;
     this.procInfo.title = p.fee?.note ?? '';
-    const rows = (p.requiredDocuments ?? []).map((d, i) => docRow(d.name, d.copies, d.original, i));
+    const rows = (p.requiredDocuments ?? []).map((d, i) => docRow(d.name, d.copies, d.original, i, false, d.optional === true));
     this.docs.hidden = false;
     this.docs.append(
       h('legend', null, 'Thành phần hồ sơ (đánh dấu giấy tờ đã nhận)'),
@@ -282,7 +282,7 @@ class IntakeForm {
     this.countDocs();
   }
 
-  /** "Đã nhận đủ": every document the procedure requires; those the applicant brings only if any ("nếu có") stay as they were */
+  /** "Đã nhận đủ": every document the procedure requires; those it flags optional ("nếu có") stay as they were */
   checkAll() {
     for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
       if (row.dataset.optional === 'true') continue;
@@ -475,9 +475,9 @@ class IntakeForm {
   }
 }
 
-function docRow(name, copies, original, i, custom = false) {
+/** A checklist row; `optional`: the procedure flags the document as brought only if it applies ("nếu có"). */
+function docRow(name, copies, original, i, custom = false, optional = false) {
   const id = `doc-${i}-${Math.random().toString(36).slice(2, 7)}`;
-  const optional = !custom && isOptionalDocument(name);
   const check = h('input', { type: 'checkbox', id, checked: custom, 'aria-label': custom ? 'Đã nhận giấy tờ này' : null });
   const nameCell = custom
     ? h('td', null, h('input', { type: 'text', class: 'doc-name', 'aria-label': 'Tên giấy tờ', placeholder: 'Tên giấy tờ' }))

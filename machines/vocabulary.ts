@@ -103,6 +103,7 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   ATTACH_DOCUMENT: 'Đính kèm tài liệu',
   REPLACE_DOCUMENT: 'Thay thế tài liệu (phiên bản mới)',
   REUSE_DOCUMENT: 'Sử dụng lại tài liệu đã số hóa',
+  CORRECT_RESULT: 'Đính chính kết quả đã trả',
   DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
   DEADLINE_PASSED: 'Quá hạn (hệ thống)',
   STEP_OVERDUE: 'Bước xử lý quá thời hạn của bước (hệ thống)',
@@ -130,6 +131,7 @@ export const ACTION_LABELS: Record<UserEventType, string> = {
   ATTACH_DOCUMENT: 'Đính kèm tài liệu',
   REPLACE_DOCUMENT: 'Thay thế tài liệu',
   REUSE_DOCUMENT: 'Sử dụng lại tài liệu',
+  CORRECT_RESULT: 'Đính chính kết quả',
 };
 
 /** The button that ends a dossier after the applicant asked to stop (chart version 2 on): the stop notice, not a plain withdrawal. */

@@ -124,6 +124,10 @@ export function filesOfEvent(
       return [{ documentId: p.documentId!, version: p.version!, kind: 'replaced', file: p.file! }];
     case 'RECORD_RESULT':
       return p.document ? [{ documentId: p.document.documentId, version: 1, kind: 'result', file: p.document.file }] : [];
+    case 'CORRECT_RESULT': {
+      const d = p.document as { documentId: string; version: number; file: FileRef } | undefined;
+      return d ? [{ documentId: d.documentId, version: d.version, kind: 'corrected', file: d.file }] : [];
+    }
     default:
       return [];
   }
@@ -136,4 +140,5 @@ export const DOCUMENT_RULE_EVENTS: readonly string[] = [
   'ATTACH_DOCUMENT',
   'REPLACE_DOCUMENT',
   'REUSE_DOCUMENT',
+  'CORRECT_RESULT',
 ];

@@ -93,6 +93,7 @@ export const dossierSetup = setup({
     exemptionAllowed: ({ context }) => context.dueAt !== null && (context.exemptions?.length ?? 0) === 0,
     /** A document can be replaced once there is one (issue 14). */
     hasDocuments: ({ context }) => (context.documents?.length ?? 0) > 0,
+    hasApprovedResult: ({ context }) => context.result?.outcome === 'approved',
   },
   actions: {
     receive: assign(({ context, event }) => {
@@ -230,6 +231,40 @@ export const dossierSetup = setup({
           ...(context.documents ?? []),
           { id: e.documentId, kind: 'component' as const, component: e.component, form: null, versions: [version] },
         ],
+      };
+    }),
+    correctResult: assign(({ context, event }) => {
+      const e = expect(event, 'CORRECT_RESULT');
+      const result = context.result!;
+      const d = e.document;
+      const version = d ? { version: d.version, file: d.file, at: e.at, by: e.by.username, reason: e.reason, reusedFrom: null } : null;
+      const documents = context.documents ?? [];
+      return {
+        // the old record stays in `corrections`, the old file as an earlier version of the result document
+        result: {
+          ...result,
+          documentNumber: e.documentNumber,
+          documentDate: e.documentDate,
+          signer: e.signer,
+          ...(d ? { documentId: d.documentId } : {}),
+          corrections: [
+            ...(result.corrections ?? []),
+            {
+              at: e.at,
+              by: e.by.username,
+              reason: e.reason,
+              previous: e.previous,
+              document: d ? { documentId: d.documentId, version: d.version } : null,
+            },
+          ],
+        },
+        ...(d && version
+          ? {
+              documents: documents.some((x) => x.id === d.documentId)
+                ? documents.map((x) => (x.id === d.documentId ? { ...x, versions: [...x.versions, version] } : x))
+                : [...documents, { id: d.documentId, kind: 'result' as const, component: null, form: d.form, versions: [version] }],
+            }
+          : {}),
       };
     }),
     replaceDocument: assign(({ context, event }) => {

@@ -8,7 +8,8 @@
  * - `RECORD_EXEMPTION`: a leader's approved exemption (force majeure or the applicant's fault), the only other
  *   way than an apology for a late result to be handed back;
  * - documents (issue 14): `ATTACH_DOCUMENT`, `REPLACE_DOCUMENT`, `REUSE_DOCUMENT` in the open states before a
- *   result (events no stored dossier had before, so stored dossiers replay unchanged).
+ *   result, and `CORRECT_RESULT` once returned (an approved result corrected with its reason, the old record and
+ *   file kept) — events no stored dossier had before, so stored dossiers replay unchanged.
  * Built from version 1's configuration, so an event added to version 1's states reaches version 2 too.
  */
 import { dossierChartV1, dossierSetup } from './chart-v1';
@@ -26,6 +27,7 @@ const v1 = dossierChartV1.config as unknown as {
 
 const REQUEST_WITHDRAWAL = { target: 'withdrawal_requested', actions: 'requestWithdrawal' };
 const RECORD_EXEMPTION = { guard: 'exemptionAllowed', actions: 'recordExemption' };
+const CORRECT_RESULT = { guard: 'hasApprovedResult', actions: 'correctResult' };
 
 /** States without a result: the applicant may ask to stop (and no longer be stopped in one step). */
 const WITHDRAWABLE = ['submitted', 'received', 'assigned', 'processing', 'awaiting_supplement', 'paused'];
@@ -51,6 +53,8 @@ function v2State(name: string, state: StateConfig): StateConfig {
     on.REQUEST_WITHDRAWAL = REQUEST_WITHDRAWAL;
   }
   if (EXEMPTABLE.includes(name)) on.RECORD_EXEMPTION = RECORD_EXEMPTION;
+  // The only event after the hand-over: a leader corrects an error in the result (the dossier stays returned).
+  if (name === 'returned') on.CORRECT_RESULT = CORRECT_RESULT;
   return { ...state, on };
 }
 

@@ -179,6 +179,18 @@ export interface ResultRecord {
   digitised: boolean;
   /** the result document's id among the documents (absent before issue 14 or when none was stored) */
   documentId?: string | null;
+  /** corrections after the result was handed back (CORRECT_RESULT), oldest first; absent when none */
+  corrections?: ResultCorrection[];
+}
+
+/** A correction of a returned result: why, by whom, and what the result said before (kept, never overwritten). */
+export interface ResultCorrection {
+  at: Instant;
+  by: string;
+  reason: string;
+  previous: { documentNumber: string | null; documentDate: string | null; signer: string | null };
+  /** the result document's version this correction added (null when it changed the record only) */
+  document: { documentId: string; version: number } | null;
 }
 
 export interface ApologyRecord {
@@ -334,6 +346,19 @@ export type DossierEvent =
     } & SignerStamp &
       Stamp)
   | ({
+      type: 'CORRECT_RESULT';
+      /** what was wrong, and on what basis it is corrected */
+      reason: string;
+      documentNumber: string;
+      documentDate: string;
+      signer: string;
+      /** what the result said before this correction */
+      previous: { documentNumber: string | null; documentDate: string | null; signer: string | null };
+      /** the corrected result document: a new version of the result document (or its first, when none was stored) */
+      document?: { documentId: string; version: number; file: FileRef; form: ResultForm };
+    } & SignerStamp &
+      Stamp)
+  | ({
       type: 'ATTACH_DOCUMENT';
       documentId: string;
       kind: DocumentKind;
@@ -411,6 +436,7 @@ export const USER_EVENT_TYPES = [
   'ATTACH_DOCUMENT',
   'REPLACE_DOCUMENT',
   'REUSE_DOCUMENT',
+  'CORRECT_RESULT',
 ] as const satisfies readonly DossierEventType[];
 
 export const SYSTEM_EVENT_TYPES = [

@@ -229,6 +229,19 @@ export const CommandSchemas = {
     explanation: text(2000),
     reference: z.strictObject({ number: text(64), date: localDate }).optional(),
   }),
+  /**
+   * a returned approved result corrected by a leader (an error in the result): the new number, date and signer,
+   * with the corrected document (uploaded first) as a new version of the result document; the old ones stay
+   */
+  CORRECT_RESULT: z.strictObject({
+    reason: text(2000),
+    documentNumber: text(64),
+    documentDate: localDate,
+    signer: text(64).describe(
+      'username of the signer: a leader of the office holding the dossier or of the leadership (GET /api/dossiers/{code}/signers?for=CORRECT_RESULT)',
+    ),
+    document: z.strictObject({ sha256: Sha256Schema, name: FileNameSchema, form: z.enum(RESULT_FORMS) }).optional(),
+  }),
   /** a stored file (uploaded first) as a component of the application or a working document of the office */
   ATTACH_DOCUMENT: z.strictObject({
     kind: z.enum(DOCUMENT_KINDS.filter((k) => k !== 'result') as ['component', 'working']).default('component'),
@@ -258,8 +271,8 @@ interface ResolvedFiles {
 }
 export type Command = {
   [K in UserEventType]: { type: K } & z.infer<(typeof CommandSchemas)[K]> &
-    (K extends 'ISSUE_APOLOGY' | 'REFUSE' | 'RECORD_RESULT' ? ResolvedSigner : unknown) &
-    (K extends 'ATTACH_DOCUMENT' | 'REPLACE_DOCUMENT' | 'REUSE_DOCUMENT' | 'RECORD_RESULT' ? ResolvedFiles : unknown);
+    (K extends 'ISSUE_APOLOGY' | 'REFUSE' | 'RECORD_RESULT' | 'CORRECT_RESULT' ? ResolvedSigner : unknown) &
+    (K extends 'ATTACH_DOCUMENT' | 'REPLACE_DOCUMENT' | 'REUSE_DOCUMENT' | 'RECORD_RESULT' | 'CORRECT_RESULT' ? ResolvedFiles : unknown);
 }[UserEventType];
 
 export function isUserEventType(t: string): t is UserEventType {

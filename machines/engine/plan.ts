@@ -90,7 +90,12 @@ export function stepChart(chart: DossierChart, snapshot: DossierSnapshot, event:
   if ((state === 'result' || state === 'returned') && next.context.result === null) {
     throw invariantViolation('không được kết thúc hồ sơ trước khi có kết quả giải quyết', { state, event: event.type });
   }
-  if (state === 'returned' && lifecycleOf(snapshot) !== 'result') {
+  // a correction (CORRECT_RESULT) keeps a returned dossier returned; nothing else reaches it but from result
+  if (
+    state === 'returned' &&
+    lifecycleOf(snapshot) !== 'result' &&
+    !(event.type === 'CORRECT_RESULT' && lifecycleOf(snapshot) === 'returned')
+  ) {
     throw invariantViolation('chỉ trả kết quả khi hồ sơ đã có kết quả', { from: lifecycleOf(snapshot), event: event.type });
   }
   return next;

@@ -194,6 +194,34 @@ export function stampCommand(
         ...(document ? { document } : {}),
       };
     }
+    case 'CORRECT_RESULT': {
+      const result = ctx.result;
+      const existing = documentsOf(ctx).find((d) => d.kind === 'result' && d.id === result?.documentId);
+      const document = cmd.document
+        ? {
+            documentId: existing?.id ?? nextDocumentId(ctx),
+            version: existing ? existing.versions.length + 1 : 1,
+            file: fileOf(cmd),
+            form: cmd.document.form,
+          }
+        : undefined;
+      if (document) checkDossierBytes(ctx, document.file, extras.documents, existing);
+      return {
+        type: 'CORRECT_RESULT',
+        ...base,
+        reason: cmd.reason,
+        documentNumber: cmd.documentNumber,
+        documentDate: cmd.documentDate,
+        signer: cmd.signer,
+        ...signerStamp(cmd),
+        previous: {
+          documentNumber: result?.documentNumber ?? null,
+          documentDate: result?.documentDate ?? null,
+          signer: result?.signer ?? null,
+        },
+        ...(document ? { document } : {}),
+      };
+    }
     case 'ATTACH_DOCUMENT': {
       const file = fileOf(cmd);
       const component = cmd.kind === 'component' ? checkComponent(cmd.component, extras.documents) : null;

@@ -354,7 +354,7 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
       return fail(e.seq, 'impossible_transition', `${describe(e)} cannot be applied in state ${state}: ${(err as Error).message}`);
     }
     const after = lifecycleOf(next);
-    if (after === 'returned' && state !== 'result') {
+    if (after === 'returned' && state !== 'result' && !(e.type === 'CORRECT_RESULT' && state === 'returned')) {
       findings.push({
         dossierCode,
         seq: e.seq,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CommandSchemas, LocalDateSchema } from '../../machines/engine/commands';
 import { CHANNELS, LIFECYCLE_STATES } from '../../machines/dossier';
 import { DRILL_FIGURES } from '../../machines/metrics/definitions';
+import { SIGNED_EVENTS } from './policy';
 
 const instant = z.string().describe('ISO-8601 instant in UTC');
 export { LocalDateSchema };
@@ -182,7 +183,7 @@ export const EventViewSchema = z.object({
 });
 
 export const SignersQuerySchema = z.strictObject({
-  for: z.enum(['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT']).default('ISSUE_APOLOGY').describe('the event to be signed'),
+  for: z.enum(SIGNED_EVENTS).default('ISSUE_APOLOGY').describe('the event to be signed'),
   responsibleUnit: z
     .string()
     .trim()
@@ -200,7 +201,7 @@ export const SignerSchema = z.object({
 });
 
 export const SignerListSchema = z.object({
-  for: z.enum(['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT']),
+  for: z.enum(SIGNED_EVENTS),
   responsibleUnit: z.string().nullable().describe('the office whose head or deputy head signs'),
   signers: z.array(SignerSchema).describe('active leaders of that office and of the leadership'),
 });

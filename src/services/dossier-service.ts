@@ -77,6 +77,7 @@ export class DossierService {
       case 'REPLACE_DOCUMENT':
         return { ...command, file: await this.documents.resolveFile(command.sha256, command.name) };
       case 'RECORD_RESULT':
+      case 'CORRECT_RESULT':
         return command.document
           ? { ...command, file: await this.documents.resolveFile(command.document.sha256, command.document.name, 'document.sha256') }
           : command;
@@ -213,7 +214,11 @@ export class DossierService {
     const assignee = command.type === 'ASSIGN' && command.assignee ? await findUserRecord(this.ctx.db, command.assignee) : null;
     // A signer is a user, named by username; the event records the name and title printed on the form.
     const signed =
-      (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE' || command.type === 'RECORD_RESULT') && command.signer
+      (command.type === 'ISSUE_APOLOGY' ||
+        command.type === 'REFUSE' ||
+        command.type === 'RECORD_RESULT' ||
+        command.type === 'CORRECT_RESULT') &&
+      command.signer
         ? command.signer
         : null;
     const signer = signed ? await findUserRecord(this.ctx.db, signed) : null;
@@ -221,7 +226,11 @@ export class DossierService {
     const resolved: Command = await this.withFiles(
       user,
       code,
-      signer && (command.type === 'ISSUE_APOLOGY' || command.type === 'REFUSE' || command.type === 'RECORD_RESULT')
+      signer &&
+        (command.type === 'ISSUE_APOLOGY' ||
+          command.type === 'REFUSE' ||
+          command.type === 'RECORD_RESULT' ||
+          command.type === 'CORRECT_RESULT')
         ? { ...command, signer: signer.fullName, signerTitle: signer.title, signerUsername: signer.username }
         : command,
     );
@@ -244,7 +253,10 @@ export class DossierService {
           ]);
         if (
           signer &&
-          (command.type === 'ISSUE_APOLOGY' || command.type === 'RECORD_RESULT' || (command.type === 'REFUSE' && row.state !== 'submitted'))
+          (command.type === 'ISSUE_APOLOGY' ||
+            command.type === 'RECORD_RESULT' ||
+            command.type === 'CORRECT_RESULT' ||
+            (command.type === 'REFUSE' && row.state !== 'submitted'))
         ) {
           const unit = responsibleUnitOf(context, command.type === 'ISSUE_APOLOGY' ? command.responsibleUnit : null);
           const ineligible = whySignerIneligible(signer, unit);

@@ -27,7 +27,8 @@ export type EventType =
   | 'RECORD_EXEMPTION'
   | 'ATTACH_DOCUMENT'
   | 'REPLACE_DOCUMENT'
-  | 'REUSE_DOCUMENT';
+  | 'REUSE_DOCUMENT'
+  | 'CORRECT_RESULT';
 
 export interface DossierFacts {
   state: string;
@@ -37,7 +38,7 @@ export interface DossierFacts {
 
 const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RESUBMIT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
 const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
-const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY'];
+const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY', 'CORRECT_RESULT'];
 const DOCUMENT_EVENTS: EventType[] = ['ATTACH_DOCUMENT', 'REPLACE_DOCUMENT', 'REUSE_DOCUMENT'];
 /** States in which the application is at the counter: the clerk attaches its scans (at receipt, or a supplement). */
 const AT_COUNTER = ['submitted', 'received', 'awaiting_supplement'];
@@ -139,7 +140,7 @@ export function whyBadAssignment(
 }
 
 /** Events whose document is signed by a head or deputy head of an office, chosen among the users. */
-export const SIGNED_EVENTS = ['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT'] as const;
+export const SIGNED_EVENTS = ['ISSUE_APOLOGY', 'REFUSE', 'RECORD_RESULT', 'CORRECT_RESULT'] as const;
 
 /** The units whose leaders may sign for the office responsible: that office and the leadership (Lãnh đạo UBND). */
 export function signerUnits(responsibleUnit: string | null): string[] {

@@ -77,7 +77,8 @@ const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
   awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
   paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
   result: [...MAY_ALLOW_V1.result, 'RECORD_EXEMPTION'],
-  returned: [],
+  // a leader's correction of the returned result (issue 14); the dossier stays returned
+  returned: ['CORRECT_RESULT'],
   withdrawal_requested: ['WITHDRAW'],
   withdrawn: [],
 };
@@ -112,6 +113,7 @@ const SAMPLES: DossierEvent[] = [
   ev.resubmit(),
   ev.attach(),
   ev.replace(),
+  ev.correct(),
 ];
 
 function key(s: DossierSnapshot): string {

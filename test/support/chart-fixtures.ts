@@ -49,6 +49,17 @@ export const ev = {
     component: 0,
     file: FILE,
   }),
+  correct: (at = '2026-03-20T03:00:00.000Z'): DossierEvent => ({
+    type: 'CORRECT_RESULT',
+    at,
+    by: { username: 'leader', unit: 'LANHDAO' },
+    reason: 'sai tên trên giấy chứng nhận',
+    documentNumber: '15/GCN-ĐC',
+    documentDate: '2026-03-20',
+    signer: 'Lê Quang Hùng',
+    previous: { documentNumber: '15/GCN', documentDate: '2026-03-05', signer: 'Lê Quang Hùng' },
+    document: { documentId: 'd9', version: 1, file: { ...FILE, sha256: 'ef'.repeat(32) }, form: 'electronic_original' },
+  }),
   replace: (at = '2026-03-03T03:40:00.000Z'): DossierEvent => ({
     type: 'REPLACE_DOCUMENT',
     at,

@@ -31,17 +31,23 @@ type UserEventType = (typeof USER_EVENT_TYPES)[number];
 /** Every event type of a dossier's history: the submission that starts it, then the chart's events. */
 export type HistoryEventType = 'SUBMIT' | DossierEventType;
 
-/** Received and not yet decided: the deadline clock counts for these (metrics, the late gauge). */
-export const OPEN_STATES = [
-  'received',
-  'assigned',
-  'processing',
-  'awaiting_supplement',
-  'paused',
-  'withdrawal_requested',
-] as const satisfies readonly LifecycleState[];
+/** Of the open states, those whose deadline clock runs: the office is working on the dossier. */
+export const RUNNING_STATES = ['received', 'assigned', 'processing'] as const satisfies readonly LifecycleState[];
 /** Of the open states, those whose clock is stopped: waiting for the applicant (or for the counter's stop notice after the applicant asked to withdraw). */
 export const STOPPED_STATES = ['awaiting_supplement', 'paused', 'withdrawal_requested'] as const satisfies readonly LifecycleState[];
+/** Received and not yet decided: the deadline clock counts for these (metrics, the late gauge). */
+export const OPEN_STATES = [...RUNNING_STATES, ...STOPPED_STATES] as const satisfies readonly LifecycleState[];
+/**
+ * The open states whose due date stands: the clock runs, or it is paused and resuming moves the due date by
+ * the pause (a supplement restarts the clock from its receipt; a withdrawal request ends the dossier). A
+ * calendar change moves these due dates; the weekly review looks ahead at these for dossiers at risk.
+ */
+export const DUE_DATE_STATES = [...RUNNING_STATES, 'paused'] as const satisfies readonly LifecycleState[];
+
+/** Pure. Whether a state (a string from a row or a snapshot) is one of `states`. */
+export function stateIn(states: readonly LifecycleState[], state: string): boolean {
+  return (states as readonly string[]).includes(state);
+}
 /** Not yet decided, received or not: what an inbox and the due-date countdown show. */
 export const PENDING_STATES = ['submitted', 'intake_supplement', ...OPEN_STATES] as const satisfies readonly LifecycleState[];
 

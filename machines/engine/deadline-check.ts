@@ -7,8 +7,7 @@ import { addWorkingTime, shiftByWorkingTime, workingTimeBetween, type Calendar, 
 import { lifecycleOf, timelinessStateOf, type ClockEntry, type DossierSnapshot } from '../dossier';
 import { stoppedIntervals } from '../dossier/facts';
 import { apologyDeadline } from './stamp';
-
-const RUNNING = new Set(['received', 'assigned', 'processing']);
+import { RUNNING_STATES, stateIn } from '../vocabulary';
 
 /**
  * The earliest instant from which at most `thresholdMs` of working time is left before `due`: from then
@@ -103,7 +102,7 @@ export function warningAt(
 
 function dossierCheckAt(snapshot: DossierSnapshot, cal: Calendar, thresholdMs: number, apologyLeadMs?: number): string | null {
   const ctx = snapshot.context;
-  if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
+  if (!stateIn(RUNNING_STATES, lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
   // Just after the due time passes: "late" means after the due time, not at it.
   const passedAt = new Date(Date.parse(ctx.originalDueAt) + 1000).toISOString();
@@ -135,7 +134,7 @@ export function deadlineEventAt(
   apologyLeadMs?: number,
 ): DeadlineEventType | null {
   const ctx = snapshot.context;
-  if (!RUNNING.has(lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
+  if (!stateIn(RUNNING_STATES, lifecycleOf(snapshot)) || ctx.result || !ctx.originalDueAt) return null;
   const flag = timelinessStateOf(snapshot);
   if (flag !== 'overdue' && now > ctx.originalDueAt) return 'DEADLINE_PASSED';
   if (flag === 'on_track' && now >= warningAt(snapshot, cal, thresholdMs, apologyLeadMs)) return 'DEADLINE_APPROACHING';

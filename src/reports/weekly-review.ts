@@ -29,7 +29,7 @@ import { displayNamesOf } from '../store/user-names';
 import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain, type ChainVerification } from './review-log';
 import { listReviewEvents, type ReviewEvent } from '../store/review-event-store';
 import type { Column } from './formats/csv';
-import { STATE_LABELS, TIMELINESS_LABELS } from '../../machines/vocabulary';
+import { DUE_DATE_STATES, RUNNING_STATES, STATE_LABELS, stateIn, STOPPED_STATES, TIMELINESS_LABELS } from '../../machines/vocabulary';
 
 // --- ISO weeks ---------------------------------------------------------------------------------
 
@@ -127,10 +127,8 @@ export type Category = (typeof CATEGORIES)[number];
 /** 'exempted': no apology, but a leader's approved exemption (not "late without apology") */
 export type ApologyStatus = 'none' | 'timely' | 'late' | 'exempted';
 
-/** the clock runs in these states; a paused dossier flagged overdue before it stopped stays overdue */
-const RUNNING = ['received', 'assigned', 'processing'];
-const STOPPED = ['paused', 'awaiting_supplement', 'withdrawal_requested'];
-const OPEN_FOR_RISK = [...RUNNING, 'paused'];
+// the clock runs in RUNNING_STATES; a dossier flagged overdue before its clock stopped (STOPPED_STATES) stays overdue;
+// dossiers at risk are looked for among DUE_DATE_STATES (machines/vocabulary.ts)
 
 /** Pure. The section a dossier falls in for a week judged at `asOf` (the week's end, or now), or null. */
 export function classifyForWeek(
@@ -150,8 +148,9 @@ export function classifyForWeek(
   if (result !== null && result >= from && result < to && row.final_timeliness === 'late') return 'resolved_late';
   if (result !== null && result >= as && due !== null && due < as) return 'overdue';
   if (result !== null || due === null) return null;
-  if (due < as && (RUNNING.includes(row.state) || (STOPPED.includes(row.state) && row.timeliness === 'overdue'))) return 'overdue';
-  if (due >= as && OPEN_FOR_RISK.includes(row.state) && (due < Date.parse(nextTo) || row.timeliness === 'due_soon')) return 'at_risk';
+  if (due < as && (stateIn(RUNNING_STATES, row.state) || (stateIn(STOPPED_STATES, row.state) && row.timeliness === 'overdue')))
+    return 'overdue';
+  if (due >= as && stateIn(DUE_DATE_STATES, row.state) && (due < Date.parse(nextTo) || row.timeliness === 'due_soon')) return 'at_risk';
   return null;
 }
 
@@ -403,8 +402,8 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
   const sections: [Category, ReviewSection][] = [
     ['resolved_late', { kind: 'resolved_late', from: week.from, to: week.to }],
     ['overdue', { kind: 'resolved_after_due', asOf }],
-    ['overdue', { kind: 'open_overdue', asOf, running: RUNNING, stopped: STOPPED }],
-    ['at_risk', { kind: 'open_at_risk', asOf, nextTo, states: OPEN_FOR_RISK }],
+    ['overdue', { kind: 'open_overdue', asOf, running: RUNNING_STATES, stopped: STOPPED_STATES }],
+    ['at_risk', { kind: 'open_at_risk', asOf, nextTo, states: DUE_DATE_STATES }],
   ];
 
   const totals: WeeklyReviewTail['totals'] = {

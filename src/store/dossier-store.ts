@@ -8,6 +8,7 @@ import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
 import { enqueueDeliveries } from './outbox-enqueue';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
+import { DUE_DATE_STATES } from '../../machines/vocabulary';
 
 export type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 
@@ -109,9 +110,12 @@ export async function updateDossier(tx: Knex.Transaction, id: string, expectedVe
   return Number(n) === 1;
 }
 
-/** Codes of the dossiers whose deadline clock runs or is paused (no result): the ones a calendar change can move. */
+/** Codes of the dossiers whose due date stands (DUE_DATE_STATES: the clock runs or is paused): the ones a calendar change can move. */
 export async function findDossiersWithRunningDeadline(db: Knex | Knex.Transaction): Promise<string[]> {
-  const rows = await db('dossiers').select('code').whereIn('state', ['received', 'assigned', 'processing', 'paused']).orderBy('code');
+  const rows = await db('dossiers')
+    .select('code')
+    .whereIn('state', [...DUE_DATE_STATES])
+    .orderBy('code');
   return rows.map((r: { code: string }) => r.code);
 }
 

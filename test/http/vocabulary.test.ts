@@ -14,12 +14,15 @@ import {
 } from '../../machines/dossier';
 import { CATALOGUE, ROLES, UNITS } from '../../machines/procedures';
 import {
+  DUE_DATE_STATES,
   ERROR_LABELS,
   FORM_KINDS,
   HTTP_ERROR_CODES,
   ISSUE_LABELS,
   OPEN_STATES,
   PENDING_STATES,
+  RUNNING_STATES,
+  STOPPED_STATES,
   returnedVia,
   vocabulary,
 } from '../../machines/vocabulary';
@@ -36,6 +39,12 @@ describe('the vocabulary (pure)', () => {
     expect(OPEN_STATES).not.toContain('submitted');
     for (const decided of ['result', 'returned', 'withdrawn', 'refused_intake']) expect(PENDING_STATES).not.toContain(decided);
     expect([...PENDING_STATES].sort()).toEqual(['submitted', 'intake_supplement', ...OPEN_STATES].sort());
+  });
+
+  test('an open state has its clock running or stopped, never both; a due date stands while it runs or is paused', () => {
+    expect([...OPEN_STATES].sort()).toEqual([...RUNNING_STATES, ...STOPPED_STATES].sort());
+    for (const s of RUNNING_STATES) expect(STOPPED_STATES).not.toContain(s);
+    expect([...DUE_DATE_STATES].sort()).toEqual([...RUNNING_STATES, 'paused'].sort());
   });
 
   test('every event type (STEP_OVERDUE too) has a label, and every user event a button text', () => {

@@ -6,6 +6,7 @@
  * give the same dossiers, events and hashes.
  */
 import { CURRENT_CHART_VERSION } from '../../machines/dossier';
+import type { HistoryEventType } from '../../machines/vocabulary';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import { migrateToLatest } from '../../db/migrations';
 import { seedReferenceData } from '../../db/seeds/reference-data';
@@ -19,6 +20,19 @@ import { allStaff, buildCentre } from './centres';
 import { createBuilder } from './pool';
 import type { DossierSeed } from './simulate';
 import { BatchWriter } from '../store/batch-writer';
+
+/**
+ * The event types of the chart that generated histories never hold, and why: every other one is written
+ * (test/seed-generate/engine-equivalence.test.ts derives the list it expects from the chart's types minus these).
+ */
+export const NOT_GENERATED_EVENT_TYPES = [
+  'RESUBMIT', // online intake guidance: generated dossiers are received at once or refused at intake
+  'RECORD_EXEMPTION', // a leader's exemption needs a reason the scenarios do not model
+  'ATTACH_DOCUMENT', // documents need stored files; the generator writes no blobs
+  'REPLACE_DOCUMENT',
+  'REUSE_DOCUMENT',
+  'CALENDAR_CHANGED', // the reference calendar does not change during a generated history
+] as const satisfies readonly HistoryEventType[];
 
 export interface GenerateOptions {
   db: Db;

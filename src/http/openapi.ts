@@ -52,6 +52,8 @@ import {
   WebhookSchema,
 } from './routes/integration';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
+import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema } from '../services/document-schemas';
+import { DocumentFileQuerySchema } from './routes/documents';
 import {
   DossierDetailSchema,
   DossierListQuerySchema,
@@ -152,6 +154,9 @@ const OUTPUTS: Record<string, z.ZodType> = {
   DeadLetterActed: DeadLetterActedSchema,
   MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
   Vocabulary: VocabularySchema,
+  UploadedFile: UploadedFileSchema,
+  DocumentList: DocumentListSchema,
+  ReusableDocumentList: ReusableDocumentListSchema,
 };
 
 /** Every named schema as JSON Schema, cross-referenced through #/components/schemas. */
@@ -214,6 +219,22 @@ const pathParam = (name: string, description: string, schema: JsonSchema = { typ
   schema,
 });
 const CODE = pathParam('code', 'dossier code, e.g. 000.00.12.H29-260303-0001');
+const DOCUMENT = pathParam('documentId', 'the document, d1, d2, … (GET /api/dossiers/{code}/documents)', {
+  type: 'string',
+  pattern: '^d[1-9][0-9]{0,3}$',
+});
+/** a stored file as served: its detected type, a safe Content-Disposition (inline only for PDF and images), nosniff */
+const FILE_ANSWER = {
+  content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+  headers: {
+    'Content-Disposition': {
+      description: 'inline (PDF, JPEG, PNG) or attachment; RFC 5987 filename* for Vietnamese names',
+      schema: { type: 'string' },
+    },
+    'X-Content-Type-Options': { schema: { type: 'string', const: 'nosniff' } },
+    ETag: { description: 'the file’s SHA-256', schema: { type: 'string' } },
+  },
+};
 const PROCEDURE = pathParam('code', 'national procedure code, e.g. 1.001612');
 const YEAR = pathParam('year', 'calendar year', { type: 'integer', minimum: 2000, maximum: 2100 });
 
@@ -234,8 +255,8 @@ const ERROR_TEXT: Record<string, string> = {
   Forbidden: 'The signed-in user’s roles or unit do not allow this (FORBIDDEN)',
   NotFound: 'No such resource (NOT_FOUND)',
   Conflict: 'Not allowed in the current state, or the version is stale (TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, INVARIANT_VIOLATION)',
-  PayloadTooLarge: 'The body is over 256 kB (PAYLOAD_TOO_LARGE)',
-  UnsupportedMediaType: 'The body is not JSON in UTF-8 (UNSUPPORTED_MEDIA_TYPE)',
+  PayloadTooLarge: 'The body is over 256 kB, or an uploaded file over MOTCUA_UPLOAD_MAX_FILE_BYTES (PAYLOAD_TOO_LARGE)',
+  UnsupportedMediaType: 'The body is not JSON in UTF-8, or an uploaded file is not of an accepted type (UNSUPPORTED_MEDIA_TYPE)',
   PreconditionRequired: 'The version the change is based on is missing: send If-Match or expectedVersion (PRECONDITION_REQUIRED)',
   TooManyRequests: 'Too many attempts (RATE_LIMITED): retry after details.retryAfterSeconds (also the Retry-After header)',
 };
@@ -249,6 +270,8 @@ interface Route {
   public?: boolean;
   parameters?: JsonSchema[];
   body?: JsonSchema;
+  /** the body is a file, taken as raw bytes whatever its Content-Type (its type is decided by its content) */
+  fileBody?: string;
   ok: { status: number; description: string; content?: Record<string, unknown>; headers?: Record<string, unknown> };
   errors: number[];
 }
@@ -457,6 +480,56 @@ const ROUTES: Route[] = [
       'Needs the last 4 digits of the applicant’s phone or ID number. Shows the status and due date only, never applicant data. An unknown code and a wrong or missing second factor give the same 404. Throttled per client address and per code (429). Never cached.',
     parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
     ok: { status: 200, description: 'The dossier’s public status', content: json(ref('PublicDossierStatus')) },
+    errors: [400, 404, 429],
+  },
+  {
+    method: 'post',
+    path: '/api/uploads',
+    tag: 'documents',
+    summary: 'Upload a file (counter, specialist, leader): the raw bytes as the body, streamed into the store',
+    description:
+      'The type is decided by the bytes, not the name or Content-Type: PDF, JPEG, PNG and XML by default (MOTCUA_UPLOAD_TYPES); another type is 415 with details.detected and details.accepted. Over MOTCUA_UPLOAD_MAX_FILE_BYTES is 413 with details.limit; an empty or cut-off body is 400. A refusal stores nothing. The file stays unreferenced until an event names it by its SHA-256 (ATTACH_DOCUMENT, REPLACE_DOCUMENT, RECORD_RESULT, a submission’s attachments); unreferenced uploads are removed after MOTCUA_BLOB_GRACE_HOURS.',
+    fileBody: 'the file',
+    ok: { status: 201, description: 'Stored', content: json(ref('UploadedFile')) },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/documents',
+    tag: 'documents',
+    summary: 'The dossier’s documents (components, working documents, the result) with every version',
+    parameters: [CODE],
+    ok: { status: 200, description: 'Documents in the order attached', content: json(ref('DocumentList')) },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/documents/reusable',
+    tag: 'documents',
+    summary: 'Component documents of the same applicant’s earlier dossiers (by ID number), newest first: the once-only reuse offer',
+    parameters: [CODE],
+    ok: { status: 200, description: 'What REUSE_DOCUMENT can attach by reference', content: json(ref('ReusableDocumentList')) },
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/dossiers/{code}/documents/{documentId}/file',
+    tag: 'documents',
+    summary: 'Download a document’s file, the current version or ?version=N; every download is recorded as a record view',
+    parameters: [CODE, DOCUMENT, ...queryParams(DocumentFileQuerySchema)],
+    ok: { status: 200, description: 'The file', ...FILE_ANSWER },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/public/dossiers/{code}/result-document',
+    tag: 'public',
+    summary: 'The applicant’s electronic result (no login, with the lookup’s second factor)',
+    public: true,
+    description:
+      'Only a result recorded as the electronic original; every refusal (unknown code, wrong factor, no such result) is the lookup’s one 404. Throttled like the lookup (429).',
+    parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
+    ok: { status: 200, description: 'The result document', ...FILE_ANSWER },
     errors: [400, 404, 429],
   },
   {
@@ -880,7 +953,7 @@ function operation(r: Route): JsonSchema {
     },
   };
   // every route with a body refuses one over the size limit or in another format (docs/api-errors.md)
-  for (const status of r.body ? [...r.errors, 413, 415] : r.errors)
+  for (const status of r.body || r.fileBody ? [...r.errors, 413, 415] : r.errors)
     responses[status] = { $ref: `#/components/responses/${ERRORS[status]}` };
   if (r.path === '/ready') responses[503] = { description: 'Not ready', content: json(ref('Health')) };
   return {
@@ -891,6 +964,9 @@ function operation(r: Route): JsonSchema {
     ...(r.public ? { security: [] } : {}),
     ...(r.parameters?.length ? { parameters: r.parameters } : {}),
     ...(r.body ? { requestBody: { required: true, content: json(r.body) } } : {}),
+    ...(r.fileBody
+      ? { requestBody: { required: true, description: r.fileBody, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } }
+      : {}),
     responses,
   };
 }
@@ -917,7 +993,7 @@ export function buildOpenApiDocument(version = '0.1.0'): JsonSchema {
       description:
         'Workflow engine for one-stop public administrative service centres (Bộ phận Một cửa). Staff routes need a bearer token from POST /api/auth/login; the citizen lookup, health and readiness do not.',
     },
-    tags: ['auth', 'procedures', 'dossiers', 'public', 'users', 'calendar', 'operations'].map((name) => ({ name })),
+    tags: ['auth', 'procedures', 'dossiers', 'documents', 'public', 'users', 'calendar', 'operations'].map((name) => ({ name })),
     security: [{ bearerAuth: [] }],
     paths,
     components: {

@@ -9,6 +9,7 @@ import type { EngineContext } from '../app/engine-factory';
 import { DEFAULT_ACCEPTED_TYPES, detectMediaType, INLINE_TYPES, SNIFF_BYTES } from '../../machines/documents/media-type';
 import { currentVersion, documentsOf } from '../../machines/documents/rules';
 import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
+import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto } from './document-schemas';
 import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
 import { restoreRow } from '../engine/restore-row';
 import { mkdirDurable } from '../store/durable-files';
@@ -25,11 +26,8 @@ export interface UploadLimits {
   acceptedTypes: readonly string[];
 }
 
-export interface UploadedFile {
-  sha256: string;
-  size: number;
-  mediaType: string;
-}
+/** The shapes the routes answer are inferred from their zod schemas (src/services/document-schemas.ts, also the OpenAPI source). */
+export type UploadedFile = UploadedFileDto;
 
 export interface OpenedDocument {
   stream: Readable;
@@ -38,33 +36,8 @@ export interface OpenedDocument {
   inline: boolean;
 }
 
-export interface DocumentDto {
-  id: string;
-  kind: DossierDocument['kind'];
-  component: number | null;
-  form: DossierDocument['form'];
-  versions: {
-    version: number;
-    name: string;
-    sha256: string;
-    size: number;
-    mediaType: string;
-    at: string;
-    by: string;
-    reason: string | null;
-    reusedFrom: DocumentSource | null;
-  }[];
-}
-
-export interface ReusableDocumentDto {
-  source: DocumentSource;
-  component: number;
-  /** the required document's name in the earlier dossier's procedure */
-  componentName: string | null;
-  procedureCode: string;
-  file: FileRef;
-  at: string;
-}
+export type DocumentDto = DocumentDtoShape;
+export type ReusableDocumentDto = ReusableDocumentDtoShape;
 
 /** The configuration's defaults (MOTCUA_UPLOAD_MAX_FILE_BYTES, MOTCUA_UPLOAD_TYPES). */
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxFileBytes: 256 * 1024 ** 2, acceptedTypes: DEFAULT_ACCEPTED_TYPES };

@@ -76,7 +76,8 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
   const issues = (res: RawResponse) => (res.json as Json).error.details.issues as { field: string; reason: string }[];
   const fields = (res: RawResponse) => issues(res)?.map((i) => i.field) ?? [`${res.status} ${res.text.slice(0, 200)}`];
 
-  const withBody = documentedRoutes().filter((r) => r.hasBody);
+  // JSON bodies; a file upload's limits and types are its own (test/documents/upload-fuzz.test.ts, and below)
+  const withBody = documentedRoutes().filter((r) => r.hasBody && !r.fileBody);
   const concrete = (path: string) => path.replace('{code}', '1.001612').replace('{year}', '2027');
   const bodyPath = (r: { path: string }) => (r.path.includes('/dossiers/{code}') ? r.path.replace('{code}', 'X') : concrete(r.path));
 
@@ -104,6 +105,16 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
         'POST /api/admin/notifications/test',
       ].sort(),
     );
+  });
+
+  test('the one route taking a file is the upload; a JSON body there is not a file of an accepted type (415) and stores nothing', async () => {
+    expect(
+      documentedRoutes()
+        .filter((r) => r.fileBody)
+        .map(routeName),
+    ).toEqual(['POST /api/uploads']);
+    const res = await send('counter', 'POST', '/api/uploads', { note: 'x'.repeat(BODY_LIMIT_BYTES + 1) });
+    expect({ status: res.status, code: (res.json as Json).error.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
   test('a body over the 256 kB limit is 413 PAYLOAD_TOO_LARGE on every route that takes one, sized or chunked', async () => {
@@ -269,7 +280,7 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     const routes = documentedRoutes().filter((r) => r.queryParams.length > 0);
     expect(routes.length).toBeGreaterThanOrEqual(8);
     for (const r of routes) {
-      const path = r.path.replace('{code}', r.path.startsWith('/api/procedures') ? '1.001612' : code);
+      const path = r.path.replace('{code}', r.path.startsWith('/api/procedures') ? '1.001612' : code).replace('{documentId}', 'd1');
       const res = await send('admin', 'GET', `${path}?bogus=1`);
       expect({ route: routeName(r), status: res.status, issue: issues(res).find((i) => i.field === 'bogus') }).toEqual({
         route: routeName(r),

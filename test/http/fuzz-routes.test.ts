@@ -18,6 +18,7 @@
  * test/support/fast-check-seed.ts (FC_SEED to explore). FUZZ_STATS=1 prints the answers per route and
  * status; FUZZ_DEBUG='POST /api/dossiers' prints that route's 400s (to see what the generators reach).
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { ACTORS, submission } from '../support/engine';
 import { BACKENDS } from '../support/backends';
@@ -55,22 +56,61 @@ import { CATALOGUE } from '../../machines/procedures';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const USERS = ['admin', 'counter', 'specialist', 'leader', 'supervisor', 'auditor', 'specialist_vhxh', 'leader_kinhte'] as const;
 /** Refusals on these routes are counted in rate_limits on purpose. */
-const THROTTLED = new Set(['POST /api/auth/login', 'POST /api/auth/password', 'GET /api/public/dossiers/{code}']);
+const THROTTLED = new Set([
+  'POST /api/auth/login',
+  'POST /api/auth/password',
+  'GET /api/public/dossiers/{code}',
+  'GET /api/public/dossiers/{code}/result-document',
+]);
+
+/** a small PDF: the upload template, and the fixture's scans */
+const FUZZ_PDF = Buffer.from('%PDF-1.4\n% fuzz\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** If-Match with the dossier's version at the time of sending */
 const CURRENT = 'current-version';
 
 /** Pages served outside the API reference: the web UI, its assets, the reference itself. */
 const UNDOCUMENTED: RouteSpec[] = [
-  { method: 'get', path: '/', public: true, pathParams: [], queryParams: [], headerParams: [], hasBody: false },
-  { method: 'get', path: '/tra-cuu', public: true, pathParams: [], queryParams: ['code'], headerParams: [], hasBody: false },
-  { method: 'get', path: '/ui/{asset}', public: true, pathParams: ['asset'], queryParams: [], headerParams: [], hasBody: false },
-  { method: 'get', path: '/api/openapi.json', public: true, pathParams: [], queryParams: [], headerParams: [], hasBody: false },
-  { method: 'get', path: '/api/docs', public: true, pathParams: [], queryParams: [], headerParams: [], hasBody: false },
+  { method: 'get', path: '/', public: true, pathParams: [], queryParams: [], headerParams: [], hasBody: false, fileBody: false },
+  {
+    method: 'get',
+    path: '/tra-cuu',
+    public: true,
+    pathParams: [],
+    queryParams: ['code'],
+    headerParams: [],
+    hasBody: false,
+    fileBody: false,
+  },
+  {
+    method: 'get',
+    path: '/ui/{asset}',
+    public: true,
+    pathParams: ['asset'],
+    queryParams: [],
+    headerParams: [],
+    hasBody: false,
+    fileBody: false,
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    public: true,
+    pathParams: [],
+    queryParams: [],
+    headerParams: [],
+    hasBody: false,
+    fileBody: false,
+  },
+  { method: 'get', path: '/api/docs', public: true, pathParams: [], queryParams: [], headerParams: [], hasBody: false, fileBody: false },
 ];
 
 interface Fixture {
+  /** at the KINHTE office step, with a scanned component d1 */
   kinhte: string;
+  /** its result recorded as an electronic original (the applicant's download) */
+  withResult: string;
   vhxh: string;
   received: string;
   online: string;
@@ -82,6 +122,8 @@ interface Template {
   params?: Record<string, readonly string[]>;
   query?: Record<string, string>;
   body?: unknown;
+  /** a file body sent as it is when the template is picked (POST /api/uploads) */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -126,6 +168,13 @@ function templates(f: Fixture): Record<string, Template[]> {
       { as: 'counter', params: { code: [f.online] }, body: { type: 'RECEIVE', note: 'đủ giấy tờ' }, headers: { 'if-match': CURRENT } },
     ],
     'GET /api/dossiers/{code}/events': [{ as: 'specialist', params: { code: codes } }],
+    'POST /api/uploads': [{ as: 'counter', raw: FUZZ_PDF, headers: { 'content-type': 'application/pdf' } }],
+    'GET /api/dossiers/{code}/documents': [{ as: 'specialist', params: { code: codes } }],
+    'GET /api/dossiers/{code}/documents/reusable': [{ as: 'counter', params: { code: codes } }],
+    'GET /api/dossiers/{code}/documents/{documentId}/file': [
+      { as: 'specialist', params: { code: [f.kinhte, f.withResult], documentId: ['d1', 'd2'] }, query: { version: '1' } },
+    ],
+    'GET /api/public/dossiers/{code}/result-document': [{ params: { code: [f.withResult, ...codes] }, query: { verify: '5678' } }],
     'GET /api/dossiers/{code}/forms/{form}': [{ as: 'counter', params: { code: codes, form: FORM_KINDS } }],
     'GET /api/public/dossiers/{code}': [{ params: { code: codes }, query: { verify: '5678' } }],
     'POST /api/users': [
@@ -232,16 +281,41 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
   beforeAll(async () => {
     s = await startServer(backend);
     const e = s.engine.engine;
-    const kinhte = (await e.submit(submission('1.001612', 'counter', 'Nguyễn Thị Hoa'), ACTORS.counter)).code;
-    await e.act(kinhte, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    await e.act(kinhte, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    /** uploads the PDF as `who` and sends an event naming it, as the web UI does */
+    const withFile = async (who: string, code: string, event: object) => {
+      const auth = { Authorization: `Bearer ${await s.login(who)}` };
+      expect((await s.http.post('/api/uploads').set(auth).set('content-type', 'application/pdf').send(FUZZ_PDF)).status).toBe(201);
+      const res = await s.http
+        .post(`/api/dossiers/${code}/events`)
+        .set(auth)
+        .set('If-Match', String((await e.get(code)).version))
+        .send(event);
+      expect(res.status).toBe(200);
+    };
+    const scanned = async (applicant?: string) => {
+      const code = (await e.submit(submission('1.001612', 'counter', applicant), ACTORS.counter)).code;
+      await withFile('counter', code, { type: 'ATTACH_DOCUMENT', component: 0, sha256: sha256(FUZZ_PDF), name: 'Tờ khai.pdf' });
+      await e.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await e.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      return code;
+    };
+    const kinhte = await scanned('Nguyễn Thị Hoa');
     await e.act(kinhte, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
+    const withResult = await scanned();
+    await e.act(withResult, { type: 'COMPLETE_STEP' }, { username: 'specialist', unit: 'KINHTE' });
+    await withFile('leader_kinhte', withResult, {
+      type: 'RECORD_RESULT',
+      documentNumber: '3/GCN',
+      documentDate: '2026-03-03',
+      signer: 'leader_kinhte',
+      document: { sha256: sha256(FUZZ_PDF), name: 'GCN.pdf', form: 'electronic_original' },
+    });
     const vhxh = (await e.submit(submission('2.000815', 'counter', 'Trần Văn Nam'), ACTORS.counter)).code;
     await e.act(vhxh, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await e.act(vhxh, { type: 'COMPLETE_STEP' }, ACTORS.counter);
     const received = (await e.submit(submission('1.001612'), ACTORS.counter)).code;
     const online = (await e.submit(submission('1.001612', 'online'), ACTORS.counter)).code;
-    fixture = { kinhte, vhxh, received, online };
+    fixture = { kinhte, withResult, vhxh, received, online };
     tpl = templates(fixture);
     // PUT /api/test/clock reaches its validation; the clock it would set is a stand-in, so time stays put.
     const app = createApp({ ...s.deps, testClock: { set: () => undefined, now: () => s.engine.clock.now() } as unknown as SettableClock });
@@ -288,7 +362,7 @@ describe.each(BACKENDS)('every route under hostile input on $name', (backend) =>
     if (spec.extra.forwardedFor !== null) headers['x-forwarded-for'] = spec.extra.forwardedFor;
     if (spec.extra.host !== null) headers.host = spec.extra.host;
     if (spec.extra.accept !== null) headers.accept = spec.extra.accept;
-    const body = bodyBytes(spec.body, toTree(t.body ?? {}));
+    const body = t.raw && spec.body.kind === 'template' ? t.raw : bodyBytes(spec.body, toTree(t.body ?? {}));
     if (body !== undefined && spec.contentType !== undefined) headers['content-type'] = spec.contentType;
     return { who, req: { method: route.method.toUpperCase(), path: path + queryString(t.query ?? {}, spec.query), headers, body } };
   }

@@ -48,6 +48,11 @@ const ROUTES: [string, string][] = [
   ['put', '/api/test/clock'],
   ['get', '/api/audit/record-views'],
   ['get', '/metrics'],
+  ['post', '/api/uploads'],
+  ['get', '/api/dossiers/{code}/documents'],
+  ['get', '/api/dossiers/{code}/documents/reusable'],
+  ['get', '/api/dossiers/{code}/documents/{documentId}/file'],
+  ['get', '/api/public/dossiers/{code}/result-document'],
 ];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
@@ -102,6 +107,21 @@ describe('the API reference', () => {
     expect(body.required).toEqual(expect.arrayContaining(['procedureCode', 'channel', 'applicant', 'documents']));
     expect(body.required).not.toContain('note');
     expect(body.properties.channel.enum).toEqual(['counter', 'online', 'postal']);
+  });
+
+  test('an upload takes the file itself as the body, and the documents routes answer their schemas', () => {
+    const upload = doc.paths['/api/uploads'].post;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['*/*']);
+    expect(Object.keys(upload.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415']);
+    expect(resolve(upload.responses['201'].content['application/json'].schema).required).toEqual(['sha256', 'size', 'mediaType']);
+    const list = resolve(doc.paths['/api/dossiers/{code}/documents'].get.responses['200'].content['application/json'].schema);
+    expect(resolve(list.items).required).toEqual(expect.arrayContaining(['id', 'kind', 'component', 'form', 'versions']));
+    const file = doc.paths['/api/dossiers/{code}/documents/{documentId}/file'].get;
+    expect(file.parameters.map((p: Json) => p.name)).toEqual(['code', 'documentId', 'version']);
+    expect(file.responses['200'].headers['X-Content-Type-Options']).toBeDefined();
+    const result = doc.paths['/api/public/dossiers/{code}/result-document'].get;
+    expect(result.security).toEqual([]);
+    expect(Object.keys(result.responses).sort()).toEqual(['200', '400', '404', '429']);
   });
 
   test('each event type appears in the events body oneOf', () => {

@@ -7,6 +7,7 @@
  * send is test/http/authorization-matrix.test.ts; here each role sends the event of its own work.
  * A second office (VHXH) gets its leader through the admin API, beside the seeded specialist_vhxh.
  */
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { ACTORS, submission } from '../support/engine';
 import { BACKENDS } from '../support/backends';
@@ -86,8 +87,10 @@ interface Row {
 
 interface Fixture {
   s: TestServer;
-  /** a dossier at the office step of each unit (reads) */
+  /** a dossier at the office step of each unit (reads), with a scanned component d1 attached at the counter */
   at: Record<'KINHTE' | 'VHXH', string>;
+  /** a dossier with its result recorded as an electronic original (the applicant's download) */
+  withResult: string;
   /** a new dossier at the office step of a unit (writes) */
   fresh(unit: 'KINHTE' | 'VHXH', channel?: 'counter' | 'online'): Promise<string>;
   version(code: string): Promise<number>;
@@ -101,6 +104,10 @@ const unitFor = (w: Who, scope: Scope): 'KINHTE' | 'VHXH' => {
 };
 const PROCEDURE_OF = { KINHTE: '1.001612', VHXH: '2.000815' } as const;
 const household = CATALOGUE.find((p) => p.code === '1.001612')!;
+/** who may upload a file: the counter, the offices' specialists and every leader (docs/access-policy.md) */
+const UPLOADERS = among('counter', 'specialist', 'specialist_vhxh', 'leader', 'leader_kinhte', 'leader_vhxh');
+const pdf = (n: number) => Buffer.from(`%PDF-1.4\n% matrix ${n}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const ROWS: Row[] = [
   // public
@@ -287,6 +294,40 @@ const ROWS: Row[] = [
       return { method: 'post', path: `/api/dossiers/${code}/events`, body, headers: { 'if-match': String(await f.version(code)) } };
     },
   },
+  // documents (issue 14)
+  {
+    route: 'POST /api/uploads',
+    allowed: UPLOADERS,
+    build: (f) => ({ method: 'post', path: '/api/uploads', body: pdf(f.unique()), headers: { 'content-type': 'application/pdf' } }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/documents',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/documents` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/documents/reusable',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/documents/reusable` }),
+  },
+  {
+    route: 'GET /api/dossiers/{code}/documents/{documentId}/file',
+    scoped: true,
+    allowed: readsDossier,
+    build: (f, w, scope) => ({ method: 'get', path: `/api/dossiers/${f.at[unitFor(w, scope)]}/documents/d1/file` }),
+  },
+  // the applicant's electronic result: anyone with the second factor; the lookup's throttle is per address
+  {
+    route: 'GET /api/public/dossiers/{code}/result-document',
+    allowed: () => true,
+    build: (f) => ({
+      method: 'get',
+      path: `/api/public/dossiers/${f.withResult}/result-document?verify=5678`,
+      headers: { 'x-forwarded-for': `198.51.101.${f.unique() % 250}` },
+    }),
+  },
   // audit
   {
     route: 'GET /api/dossiers/{code}/verify',
@@ -464,9 +505,46 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       await e.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
       return code;
     };
+    /** uploads a file as `who` and sends an event naming it, as the web UI does */
+    const withFile = async (who: Who, code: string, event: (sha: string) => object) => {
+      const bytes = pdf(1000 + ++n);
+      const auth = { Authorization: `Bearer ${token.get(who)}` };
+      expect((await http.post('/api/uploads').set(auth).set('content-type', 'application/pdf').send(bytes)).status).toBe(201);
+      const version = (await e.get(code)).version;
+      const res = await http
+        .post(`/api/dossiers/${code}/events`)
+        .set(auth)
+        .set('If-Match', String(version))
+        .send(event(sha256(bytes)));
+      expect(res.status).toBe(200);
+    };
+    /** at the office step, with the first required document scanned at the counter at receipt (d1) */
+    const withScan = async (unit: 'KINHTE' | 'VHXH') => {
+      const { code } = await e.submit(submission(PROCEDURE_OF[unit]), ACTORS.counter);
+      await withFile('counter', code, (sha) => ({
+        type: 'ATTACH_DOCUMENT',
+        kind: 'component',
+        component: 0,
+        sha256: sha,
+        name: 'Tờ khai.pdf',
+      }));
+      await e.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await e.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      return code;
+    };
+    const withResult = await withScan('KINHTE');
+    await e.act(withResult, { type: 'COMPLETE_STEP' }, { username: 'specialist', unit: 'KINHTE' });
+    await withFile('leader_kinhte', withResult, (sha) => ({
+      type: 'RECORD_RESULT',
+      documentNumber: '9/GCN',
+      documentDate: '2026-03-03',
+      signer: 'leader_kinhte',
+      document: { sha256: sha, name: 'Giấy chứng nhận.pdf', form: 'electronic_original' },
+    }));
     f = {
       s,
-      at: { KINHTE: await fresh('KINHTE'), VHXH: await fresh('VHXH') },
+      at: { KINHTE: await withScan('KINHTE'), VHXH: await withScan('VHXH') },
+      withResult,
       fresh,
       version: async (code) => (await e.get(code)).version,
       unique: () => ++n,
@@ -618,6 +696,7 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       'clockStopped',
       'code',
       'dueAt',
+      'electronicResult',
       'late',
       'originalDueAt',
       'resultReady',

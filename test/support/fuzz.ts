@@ -25,6 +25,8 @@ export interface RouteSpec {
   queryParams: string[];
   headerParams: string[];
   hasBody: boolean;
+  /** the body is a file taken as raw bytes (POST /api/uploads), not JSON */
+  fileBody: boolean;
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are read loosely; the test asserts their shape
@@ -46,6 +48,7 @@ export function documentedRoutes(): RouteSpec[] {
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
         headerParams: params.filter((p) => p.in === 'header').map((p) => p.name),
         hasBody: op.requestBody !== undefined,
+        fileBody: op.requestBody !== undefined && op.requestBody.content['application/json'] === undefined,
       });
     }
   }

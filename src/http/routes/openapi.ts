@@ -99,6 +99,7 @@ function operationHtml(method: string, path: string, op: JsonSchema, doc: JsonSc
       `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <b>*</b>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(obj(p.schema))}</td><td>${esc(p.description ?? '')}${constraints(obj(p.schema))}</td></tr>`,
   );
   const body = obj(obj(obj(obj(op.requestBody).content)['application/json']).schema);
+  const fileBody = obj(op.requestBody).content && !Object.keys(body).length ? String(obj(op.requestBody).description ?? 'a file') : null;
   const componentResponses = obj(obj(doc.components).responses);
   const responses = Object.entries(obj(op.responses)).map(([status, raw]) => {
     let res = obj(raw);
@@ -114,6 +115,7 @@ function operationHtml(method: string, path: string, op: JsonSchema, doc: JsonSc
 ${op.description ? `<p>${esc(op.description)}</p>` : ''}
 ${params.length ? `<h4>Tham số / parameters</h4><table><tr><th>Tên</th><th>Ở</th><th>Kiểu</th><th>Mô tả</th></tr>${params.join('')}</table>` : ''}
 ${Object.keys(body).length ? `<h4>Nội dung gửi / request body: ${typeOf(body)}</h4>${schemaHtml(resolve(body, doc), 0, doc)}` : ''}
+${fileBody ? `<h4>Nội dung gửi / request body: tệp / raw bytes</h4><p>${esc(fileBody)}</p>` : ''}
 <h4>Trả về / responses</h4><ul>${responses.join('')}</ul></section>`;
 }
 

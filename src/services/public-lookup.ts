@@ -18,6 +18,7 @@ import { MotcuaError } from '../../machines/engine/errors';
 import type { DossierRow } from '../../machines/engine/rows';
 import { decodeRow } from '../../machines/engine/event-codec';
 import { STOPPED_STATES } from '../../machines/vocabulary';
+import { documentsOf } from '../../machines/documents/rules';
 import { findDossierByCode, listEvents } from '../store/dossier-store';
 import { bucketName, clear, hit, hitAll, refund, type RateLimitDecision } from './rate-limit';
 
@@ -30,6 +31,8 @@ export interface PublicDossierStatus {
   dueAt: string | null;
   resultReady: boolean;
   returned: boolean;
+  /** the result is an electronic original the applicant can download (GET /api/public/dossiers/{code}/result-document) */
+  electronicResult: boolean;
   /** the deadline clock is stopped (waiting for the applicant's supplement, or paused): no countdown */
   clockStopped: boolean;
   /** past its statutory due date (still open), or its result came after it */
@@ -90,6 +93,7 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
     dueAt: row.due_at,
     resultReady: state === 'result',
     returned: state === 'returned',
+    electronicResult: context.result !== null && documentsOf(context).some((d) => d.kind === 'result' && d.form === 'electronic_original'),
     clockStopped: (STOPPED_STATES as readonly string[]).includes(state),
     late: row.timeliness === 'overdue' || row.timeliness === 'late' || row.final_timeliness === 'late',
     originalDueAt: row.original_due_at,

@@ -116,6 +116,7 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
       'clockStopped',
       'code',
       'dueAt',
+      'electronicResult',
       'late',
       'originalDueAt',
       'resultReady',

@@ -37,6 +37,9 @@ export const PublicDossierStatusSchema = z.object({
   dueAt: z.string().nullable().describe('ISO-8601 instant in UTC'),
   resultReady: z.boolean().describe('the result is ready to be collected'),
   returned: z.boolean().describe('the result has been handed to the applicant'),
+  electronicResult: z
+    .boolean()
+    .describe('the result is an electronic original the applicant can download: GET /api/public/dossiers/{code}/result-document'),
   clockStopped: z.boolean().describe('the deadline clock is stopped: waiting for the applicant’s supplement, or paused'),
   late: z.boolean().describe('past the statutory due date (still open), or the result came after it'),
   originalDueAt: z.string().nullable().describe('the statutory due date (an apology’s new appointment does not move it)'),

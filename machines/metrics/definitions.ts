@@ -194,6 +194,9 @@ export const DRILL_FIGURES = [
   'returned',
   'withdrawn',
   'refusedIntake',
+  'digitisedReceipts',
+  'reusedReceipts',
+  'digitisedResults',
 ] as const;
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 

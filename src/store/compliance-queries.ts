@@ -226,6 +226,12 @@ export function figureCondition(
       return and(k.where.closed, c(`state = 'withdrawn'`));
     case 'refusedIntake':
       return and(k.where.closed, c(`state = 'refused_intake'`));
+    case 'digitisedReceipts':
+      return and(k.where.received, c('receipt_digitised'));
+    case 'reusedReceipts':
+      return and(k.where.received, c('receipt_reused'));
+    case 'digitisedResults':
+      return and(k.where.resolved, c('result_digitised'));
   }
 }
 

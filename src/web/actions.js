@@ -24,6 +24,7 @@ import {
 } from './labels.js';
 import { openForm } from './print.js';
 import { notificationFields, notificationOf } from './notification-choice.js';
+import { downloadButton, filePicker, listDocuments } from './documents.js';
 
 export const ACTION_ORDER = [
   'RECEIVE',
@@ -171,12 +172,20 @@ export async function performAction(view, type, user) {
   const signers = needsSigner(type, current) ? await signersFor(current, type) : [];
   const options = type === 'ASSIGN' ? await listAssignees(current.code) : null;
   const proposed = type === 'ISSUE_APOLOGY' ? await proposedDueDate(current) : null;
+  // handing back: the digitised result, to download for the applicant (or print) at the counter
+  const results =
+    type === 'RETURN_RESULT'
+      ? await listDocuments(current.code).then(
+          (ds) => ds.filter((d) => d.kind === 'result'),
+          () => [],
+        )
+      : [];
   return openDialog({
     title: `${actionLabel(type, current)} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
     wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
-    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options, proposed)),
+    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options, proposed, results)),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
       if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
@@ -397,7 +406,7 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
 
 const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
 
-function fieldsFor(type, view, user, proc, signers = [], options = null, proposed = null) {
+function fieldsFor(type, view, user, proc, signers = [], options = null, proposed = null, results = []) {
   const steps = proc?.steps ?? [];
   const idx = steps.findIndex((s) => s.id === view.step);
   const next = idx >= 0 ? steps[idx + 1] : null;
@@ -466,6 +475,7 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
         field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
         signerField('Người ký', signers, user),
         field({ label: 'Kết quả đã số hóa', name: 'digitised', type: 'checkbox', value: true }),
+        resultFileFields(proc),
       ];
     case 'REFUSE':
       return [
@@ -481,6 +491,7 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
       return apologyFields(view, user, proc, { small: false, signers, proposed });
     case 'RETURN_RESULT':
       return [
+        resultDownloads(view, results),
         radios({
           legend: 'Hình thức trả kết quả',
           name: 'method',
@@ -676,8 +687,19 @@ function payloadOf(type, v) {
       return {};
     case 'PAUSE':
       return { reason: v.reason, note: opt(v.note) };
-    case 'RECORD_RESULT':
-      return { documentNumber: v.documentNumber, documentDate: v.documentDate, signer: v.signer, digitised: Boolean(v.digitised) };
+    case 'RECORD_RESULT': {
+      if (v['document.pending']) return [{ field: 'document', reason: 'pending', vi: 'Đang tải tệp kết quả lên, vui lòng đợi' }];
+      const document = v['document.sha256']
+        ? { sha256: v['document.sha256'], name: v['document.name'], form: v['document.form'] || 'electronic_original' }
+        : undefined;
+      return {
+        documentNumber: v.documentNumber,
+        documentDate: v.documentDate,
+        signer: v.signer,
+        digitised: Boolean(v.digitised),
+        document,
+      };
+    }
     case 'REFUSE':
       return { reason: v.reason, signer: opt(v.signer) };
     case 'ISSUE_APOLOGY': {
@@ -697,6 +719,79 @@ function payloadOf(type, v) {
     default:
       return {};
   }
+}
+
+// ---- the result document ------------------------------------------------------------------------
+
+/** what a result document is, in words (the applicant may download only an electronic original) */
+const RESULT_FORMS = [
+  ['electronic_original', 'Bản điện tử gốc (người nộp tải về được khi tra cứu)'],
+  ['digitised_copy', 'Bản sao số hóa từ bản giấy'],
+];
+
+/**
+ * RECORD_RESULT's file: the signed result uploaded at once (progress, refusal in words); what the upload
+ * answered is kept in hidden fields the payload reads.
+ * @param {any} proc
+ */
+function resultFileFields(proc) {
+  const required = Boolean(proc?.digitisation?.result);
+  /** @param {string} name */
+  const hidden = (name) => h('input', { type: 'hidden', name, value: '' });
+  const sha = hidden('document.sha256');
+  const name = hidden('document.name');
+  const pending = hidden('document.pending');
+  const picker = filePicker({
+    id: 'result-file',
+    label: 'Chọn tệp kết quả đã ký',
+    onChange: () => {
+      const f = picker.uploaded()[0];
+      sha.value = f?.sha256 ?? '';
+      name.value = f?.name ?? '';
+      pending.value = picker.pending() ? '1' : '';
+    },
+  });
+  return h(
+    'fieldset',
+    { class: 'result-file', dataset: { field: 'document' } },
+    h('legend', null, required ? 'Bản kết quả số hóa (thủ tục yêu cầu)' : 'Bản kết quả số hóa'),
+    picker.el,
+    sha,
+    name,
+    pending,
+    radios({ legend: 'Loại bản kết quả', name: 'document.form', options: RESULT_FORMS, value: 'electronic_original' }),
+    h('p', { class: 'field-error', hidden: true }),
+  );
+}
+
+/**
+ * At the return counter: the digitised result to download (to print, or to send the applicant).
+ * @param {any} view
+ * @param {import('./documents.js').DossierDocument[]} results
+ */
+function resultDownloads(view, results) {
+  const current = results.flatMap((d) => {
+    const v = d.versions[d.versions.length - 1];
+    return v ? [{ d, v }] : [];
+  });
+  if (!current.length) return h('p', { class: 'hint', id: 'return-result-file' }, 'Kết quả không có bản số hóa: trả bản giấy.');
+  return h(
+    'div',
+    { class: 'return-result-file', id: 'return-result-file' },
+    h('p', null, h('b', null, 'Bản kết quả số hóa: ')),
+    h(
+      'ul',
+      { class: 'plain' },
+      current.map(({ d, v }) =>
+        h(
+          'li',
+          null,
+          `${v.name} — ${RESULT_FORMS.find(([k]) => k === d.form)?.[1] ?? ''} `,
+          downloadButton(view.code, d.id, v, 'Tải bản kết quả'),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---- the counter's "forward" ------------------------------------------------------------------

@@ -115,5 +115,24 @@ function details(s) {
         ? `Hẹn trả kết quả: ${fmtTime(s.dueAt)}.`
         : '';
   if (next) out.push(h('p', { id: 'lookup-next' }, next));
+  // the electronic original of the result, behind the same code and 4 digits (the server checks them again)
+  if (s.electronicResult)
+    out.push(
+      h(
+        'p',
+        { class: 'lookup-eresult', id: 'lookup-eresult' },
+        h(
+          'a',
+          {
+            class: 'button primary wide',
+            id: 'eresult-download',
+            href: `/api/public/dossiers/${encodeURIComponent(s.code)}/result-document?verify=${encodeURIComponent(verify.value.trim())}`,
+            download: '',
+          },
+          'Tải kết quả điện tử',
+        ),
+        h('small', { class: 'block muted' }, 'Bản điện tử gốc của kết quả giải quyết, có giá trị như bản giấy.'),
+      ),
+    );
   return out;
 }

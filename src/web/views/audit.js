@@ -125,7 +125,29 @@ const PAYLOAD_LABELS = {
   apologyDeadline: 'Hạn xin lỗi',
   cutoff: 'Giờ chốt tiếp nhận',
   pauseReasons: 'Lý do tạm dừng được phép',
+  file: 'Tệp',
+  sha256: 'Mã băm SHA-256 của tệp',
+  size: 'Kích thước (byte)',
+  mediaType: 'Loại tệp',
+  documentId: 'Mã tài liệu',
+  kind: 'Loại tài liệu',
+  component: 'Thành phần hồ sơ (thứ tự)',
+  source: 'Dùng lại từ',
+  dossierCode: 'Mã hồ sơ',
+  document: 'Bản kết quả số hóa',
+  form: 'Hình thức bản kết quả',
+  attachments: 'Bản số hóa',
+  digitisation: 'Số hóa khi tiếp nhận',
+  required: 'Số thành phần bắt buộc',
+  reused: 'Dùng lại',
+  digitisationNote: 'Lý do chưa số hóa đủ',
 };
+
+/** a result document's form, in words (the raw value stays beside it) */
+const RESULT_FORM_LABELS = /** @type {Record<string, string>} */ ({
+  electronic_original: 'Bản điện tử gốc',
+  digitised_copy: 'Bản sao số hóa',
+});
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -622,8 +644,24 @@ function eventRow(it) {
     { class: ['audit-row', chain.ok === false && 'audit-row-bad'], dataset: { seq: it.seq, type: e?.type ?? '' } },
     h('td', { class: 'c-seq' }, String(it.seq)),
     h('td', { class: 'c-time' }, e?.occurredAt ? h('time', { datetime: e.occurredAt }, fmtTime(e.occurredAt)) : '—'),
-    h('td', null, h('button', { type: 'button', class: 'linkish' }, eventLabel(it))),
+    h('td', null, h('button', { type: 'button', class: 'linkish' }, eventLabel(it)), fileLine(it.event?.payload)),
     h('td', { class: 'c-chain' }, chainCell(chain)),
+  );
+}
+
+/**
+ * A document event's file under its label: the name and the start of its SHA-256, which the event's own
+ * hash covers (the whole hash is in the event's details).
+ * @param {any} payload
+ */
+function fileLine(payload) {
+  const f = payload?.file ?? payload?.document?.file;
+  if (!f || typeof f.sha256 !== 'string') return null;
+  return h(
+    'small',
+    { class: 'block audit-file', dataset: { sha256: f.sha256 } },
+    `${f.name ?? ''} · SHA-256 `,
+    h('code', { class: 'hash', title: f.sha256 }, `${f.sha256.slice(0, 16)}…`),
   );
 }
 
@@ -832,19 +870,22 @@ function payloadValue(key, v, depth, type, stepName) {
               ? PAUSE_REASONS[s]
               : key === 'unit'
                 ? unitLabel(s)
-                : key === 'assignee'
-                  ? personName(s)
-                  : key === 'responsibleStep'
-                    ? stepName(s)
-                    : null;
+                : key === 'form' && RESULT_FORM_LABELS[s]
+                  ? RESULT_FORM_LABELS[s]
+                  : key === 'assignee'
+                    ? personName(s)
+                    : key === 'responsibleStep'
+                      ? stepName(s)
+                      : null;
     // codes keep their raw value beside the words; a person is shown by name only (never the username)
-    if (words && words !== s) return key === 'assignee' ? words : [words, h('small', { class: 'muted' }, ` (${s})`)];
+    if (words && words !== s) return key === 'assignee' || key === 'form' ? words : [words, h('small', { class: 'muted' }, ` (${s})`)];
   }
   return valueNode(v, depth + 1, type, stepName);
 }
 
 function valueNode(v, depth, type, stepName) {
   if (v === null || v === undefined) return h('span', { class: 'muted' }, '(trống)');
+  if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return h('code', { class: 'hash file-hash', title: v }, v);
   if (typeof v === 'boolean') return v ? 'Có' : 'Không';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') {

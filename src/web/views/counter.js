@@ -34,6 +34,7 @@ import {
 } from '../labels.js';
 import { openForm } from '../print.js';
 import { notificationFields, notificationOf } from '../notification-choice.js';
+import { filePicker, listReusable } from '../documents.js';
 
 const ID_RE = /^[0-9A-Z]{6,20}$/;
 const PHONE_RE = /^\+?[0-9]{8,15}$/;
@@ -77,6 +78,9 @@ class IntakeForm {
     this.catalogue = catalogue;
     this.user = user;
     this.proc = null;
+    /** the scans of each required document (by its index in the procedure's list), uploaded as they are picked */
+    /** @type {Map<number, ReturnType<typeof filePicker>>} */
+    this.scans = new Map();
     /** the Idempotency-Key of the submission in flight; kept for a retry when its outcome is unknown */
     this.key = null;
     /** @type {(view: any) => void} called with each dossier received or forwarded */
@@ -250,6 +254,22 @@ class IntakeForm {
     this.procInfo.textContent = `${p.field?.name ?? ''} · Thời hạn: ${fmtAmount(p.processingTime)} · Lệ phí: ${fmtMoney(p.fee?.amount)}${p.fee?.note ? ' *' : ''} · ${p.steps?.length ?? 0} bước xử lý`;
     this.procInfo.title = p.fee?.note ?? '';
     const rows = (p.requiredDocuments ?? []).map((d, i) => docRow(d.name, d.copies, d.original, i, false, d.optional === true));
+    this.scans = new Map();
+    rows.forEach((row, i) => {
+      const picker = filePicker({
+        id: `scan-${i}`,
+        label: 'Tải bản quét',
+        multiple: true,
+        onChange: () => {
+          // a scanned component was received
+          if (picker.uploaded().length) /** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked = true;
+          this.countDocs();
+        },
+      });
+      this.scans.set(i, picker);
+      row.append(h('td', { class: 'c-scan', dataset: { field: `attachments.${i}` } }, picker.el));
+    });
+    const needsScans = Boolean(p.digitisation?.components);
     this.docs.hidden = false;
     this.docs.append(
       h('legend', null, 'Thành phần hồ sơ (đánh dấu giấy tờ đã nhận)'),
@@ -266,6 +286,7 @@ class IntakeForm {
             h('th', { scope: 'col' }, 'Giấy tờ'),
             h('th', { scope: 'col' }, 'Loại'),
             h('th', { scope: 'col', class: 'c-copies' }, 'Số bản'),
+            h('th', { scope: 'col', class: 'c-scan' }, 'Bản số hóa (PDF, ảnh, XML)'),
           ),
         ),
         h('tbody', null, rows),
@@ -278,6 +299,16 @@ class IntakeForm {
         h('span', { class: 'hint', id: 'docs-count', 'aria-live': 'polite' }),
       ),
       h('p', { class: 'field-error', hidden: true }),
+      h(
+        'div',
+        { class: 'digitisation-note', hidden: !needsScans },
+        field({
+          label: 'Lý do chưa số hóa đủ thành phần hồ sơ',
+          name: 'digitisationNote',
+          hint: 'Thủ tục này yêu cầu số hóa thành phần hồ sơ khi tiếp nhận: ghi lý do nếu còn thành phần chỉ có bản giấy',
+          attrs: { autocomplete: 'off' },
+        }),
+      ),
     );
     this.countDocs();
   }
@@ -295,6 +326,7 @@ class IntakeForm {
     const tbody = /** @type {HTMLTableSectionElement} */ (this.docs.querySelector('tbody'));
     const i = tbody.children.length;
     const row = docRow('', 1, null, i, true);
+    row.append(h('td', { class: 'c-scan' }));
     tbody.append(row);
     /** @type {HTMLInputElement} */ (row.querySelector('input[type=text]')).focus();
     this.countDocs();
@@ -304,7 +336,13 @@ class IntakeForm {
     const all = [...this.docs.querySelectorAll('tbody tr')];
     const got = all.filter((r) => /** @type {HTMLInputElement} */ (r.querySelector('input[type=checkbox]')).checked).length;
     const out = this.docs.querySelector('#docs-count');
-    if (out) out.textContent = `Đã nhận ${got}/${all.length} giấy tờ`;
+    const required = this.scans.size;
+    const scanned = [...this.scans.values()].filter((p) => p.uploaded().length).length;
+    const uploading = [...this.scans.values()].reduce((n, p) => n + p.pending(), 0);
+    if (out)
+      out.textContent = `Đã nhận ${got}/${all.length} giấy tờ · đã số hóa ${scanned}/${required} thành phần${
+        scanned < required ? ` (${required - scanned} chỉ bản giấy)` : ''
+      }${uploading ? ` · đang tải lên ${uploading} tệp` : ''}`;
   }
 
   /** true once anything of the applicant has been typed */
@@ -335,6 +373,12 @@ class IntakeForm {
       documents.push({ name, copies });
     }
     if (this.proc && !documents.length) issues.push({ field: 'documents', vi: 'Đánh dấu ít nhất một giấy tờ đã nhận' });
+    // the scans uploaded so far, each against its required document
+    const attachments = [];
+    for (const [component, picker] of this.scans) {
+      if (picker.pending()) issues.push({ field: `attachments.${component}`, vi: 'Đang tải tệp lên, vui lòng đợi' });
+      for (const f of picker.uploaded()) attachments.push({ component, sha256: f.sha256, name: f.name });
+    }
     const a = {
       fullName: v['applicant.fullName'],
       idNumber: v['applicant.idNumber'].replace(/\s+/g, '').toUpperCase(),
@@ -363,6 +407,8 @@ class IntakeForm {
         documents,
         note: v.note || undefined,
         notification: notify.notification,
+        attachments: attachments.length ? attachments : undefined,
+        digitisationNote: v.digitisationNote || undefined,
       },
     };
   }
@@ -449,6 +495,12 @@ class IntakeForm {
         h('dd', null, `${body.applicant.fullName} · ĐT ${body.applicant.phone}`),
         h('dt', null, 'Tiếp nhận lúc'),
         h('dd', null, fmtTime(view.receivedAt ?? view.submittedAt)),
+        h('dt', null, 'Bản số hóa'),
+        h(
+          'dd',
+          { id: 'received-scans' },
+          `${(body.attachments ?? []).length} tệp, ${new Set((body.attachments ?? []).map((a) => a.component)).size}/${this.scans.size} thành phần`,
+        ),
       ),
       h(
         'div',
@@ -461,11 +513,33 @@ class IntakeForm {
       status,
     );
     printBtn.focus();
+    this.offerReuse(view);
+  }
+
+  /** The applicant's digitised documents from earlier dossiers: said here, reused on the dossier page (once only). */
+  async offerReuse(view) {
+    if (!(view.permittedEvents ?? []).includes('REUSE_DOCUMENT')) return;
+    try {
+      const offers = await listReusable(view.code);
+      if (!offers.length || this.done.hidden) return;
+      this.done.append(
+        h(
+          'p',
+          { class: 'alert alert-info', id: 'reuse-hint', role: 'status' },
+          `Người nộp đã có ${offers.length} giấy tờ số hóa từ hồ sơ trước: `,
+          h('a', { href: `#/ho-so/${encodeURIComponent(view.code)}` }, 'mở hồ sơ để dùng lại'),
+          ' thay vì quét lại.',
+        ),
+      );
+    } catch {
+      /* the offer is a convenience: the receipt stands */
+    }
   }
 
   reset() {
     this.key = null;
     this.proc = null;
+    this.scans = new Map();
     this.form.reset();
     clearIssues(this.form);
     this.renderProcedure();

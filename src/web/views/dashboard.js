@@ -52,7 +52,30 @@ const GROUPS = [
     title: 'Tiếp nhận trong kỳ',
     cards: [['received', 'Hồ sơ tiếp nhận']],
   },
+  {
+    id: 'digitisation',
+    title: 'Số hóa hồ sơ, kết quả và sử dụng lại',
+    cards: [
+      ['digitisedReceipts', 'Hồ sơ số hóa khi tiếp nhận'],
+      ['reusedReceipts', 'Hồ sơ dùng lại dữ liệu đã số hóa'],
+      ['digitisedResults', 'Kết quả được số hóa'],
+    ],
+    rates: [
+      ['receiptDigitisedShare', 'Tỷ lệ số hóa hồ sơ', 'received'],
+      ['digitisedShare', 'Tỷ lệ số hóa kết quả', 'resolved'],
+      ['reuseShare', 'Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa', 'received'],
+    ],
+  },
 ];
+
+/** the provincial plans' targets for a rate (Decree 107/2021, Circular 01/2023): at least 90% */
+const TARGETS = /** @type {Record<string, number>} */ ({ receiptDigitisedShare: 0.9, digitisedShare: 0.9, reuseShare: 0.9 });
+/** the count each rate divides (the numerator of rateNote) */
+const NUMERATOR = /** @type {Record<string, string>} */ ({
+  receiptDigitisedShare: 'digitisedReceipts',
+  digitisedShare: 'digitisedResults',
+  reuseShare: 'reusedReceipts',
+});
 
 /** the breakdown tables' columns: figure, header */
 const BREAKDOWN = [
@@ -149,15 +172,25 @@ export async function render(root, { query, signal }) {
             { class: 'stats' },
             g.cards.map(([key, label]) => card(key, label, figures[key] ?? 0, period)),
           ),
-          g.rate
-            ? h(
-                'p',
-                { class: 'rate', dataset: { rate: g.rate[0] } },
-                `${g.rate[1]}: `,
-                h('b', null, fmtRate(figures[g.rate[0]])),
-                ` (${rateNote(g.rate[0], figures)})`,
-              )
-            : null,
+          (g.rates ?? (g.rate ? [g.rate] : [])).map(([key, label]) => {
+            const target = TARGETS[key];
+            const r = figures[key];
+            const below = target !== undefined && typeof r === 'number' && r < target;
+            return h(
+              'p',
+              { class: ['rate', below && 'rate-below'], dataset: { rate: key } },
+              `${label}: `,
+              h('b', null, fmtRate(r)),
+              ` (${rateNote(key, figures)})`,
+              target !== undefined
+                ? h(
+                    'span',
+                    { class: 'rate-target' },
+                    ` · mục tiêu ≥ ${fmtRate(target)}${below ? ': chưa đạt' : r === null || r === undefined ? '' : ': đạt'}`,
+                  )
+                : null,
+            );
+          }),
         ),
       ),
     ),
@@ -169,6 +202,7 @@ export async function render(root, { query, signal }) {
 
 function rateNote(key, f) {
   if (key === 'onTimeRate') return `${(f.early ?? 0) + (f.onTime ?? 0)}/${f.resolved ?? 0} hồ sơ`;
+  if (NUMERATOR[key]) return `${f[NUMERATOR[key]] ?? 0}/${f[key === 'digitisedShare' ? 'resolved' : 'received'] ?? 0} hồ sơ`;
   return `${f.apologised ?? 0}/${f.lateDossiers ?? 0} hồ sơ`;
 }
 

@@ -25,6 +25,8 @@ import {
   unitLabel,
 } from '../labels.js';
 import { openForm } from '../print.js';
+import { documentsPanel, RESULT_FORM_LABELS } from './dossier-documents.js';
+import { fmtBytes, shortHash } from '../documents.js';
 
 export async function render(root, { user, params, signal }) {
   const code = params[0];
@@ -155,7 +157,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
           ),
         ),
         steps(view, proc),
-        documents(view),
+        documentsPanel(view, proc, reload, signal),
       ),
       timeline(events, proc),
     ),
@@ -214,20 +216,6 @@ function steps(view, proc) {
   );
 }
 
-function documents(view) {
-  if (!Array.isArray(view.documents) || !view.documents.length) return null;
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'docs-title' },
-    h('h2', { id: 'docs-title' }, 'Thành phần hồ sơ đã nhận'),
-    h(
-      'ul',
-      { class: 'plain' },
-      view.documents.map((d) => h('li', null, `${d.name} — ${d.copies} bản`)),
-    ),
-  );
-}
-
 function timeline(events, proc) {
   const stepName = (id) => proc?.steps?.find((s) => s.id === id)?.name ?? id;
   return h(
@@ -252,7 +240,7 @@ function timeline(events, proc) {
                   { class: 'ev-actor' },
                   e.actor === 'system' ? 'Hệ thống' : `${e.actorName ?? e.actor}${e.actorUnit ? ` · ${unitLabel(e.actorUnit)}` : ''}`,
                 ),
-                details(e, stepName),
+                details(e, stepName, proc),
               ),
             ),
         )
@@ -261,14 +249,35 @@ function timeline(events, proc) {
 }
 
 /** The payload of an event, in words. */
-function details(e, stepName) {
+function details(e, stepName, proc) {
   const p = e.payload ?? {};
   const lines = [];
   const add = (label, value) => {
     if (value !== undefined && value !== null && value !== '')
       lines.push(h('li', null, h('span', { class: 'muted' }, `${label}: `), String(value)));
   };
+  const file = (/** @type {any} */ f) =>
+    f && typeof f.sha256 === 'string'
+      ? lines.push(
+          h('li', { class: 'ev-file' }, h('span', { class: 'muted' }, 'Tệp: '), `${f.name} (${fmtBytes(f.size)}) `, shortHash(f.sha256)),
+        )
+      : null;
+  const componentName = (/** @type {any} */ i) =>
+    typeof i === 'number' ? (proc?.requiredDocuments?.[i]?.name ?? `thành phần ${i + 1}`) : undefined;
   switch (e.type) {
+    case 'ATTACH_DOCUMENT':
+      add('Thành phần', p.kind === 'working' ? 'Tài liệu xử lý' : componentName(p.component));
+      file(p.file);
+      break;
+    case 'REPLACE_DOCUMENT':
+      add('Phiên bản', p.version);
+      file(p.file);
+      break;
+    case 'REUSE_DOCUMENT':
+      add('Thành phần', componentName(p.component));
+      add('Dùng lại từ hồ sơ', p.source ? `${p.source.dossierCode} (${p.source.documentId}, phiên bản ${p.source.version})` : undefined);
+      file(p.file);
+      break;
     case 'SUBMIT':
       add('Người nộp', p.applicant?.fullName);
       add('Hình thức', CHANNELS[p.channel] ?? p.channel);
@@ -301,6 +310,10 @@ function details(e, stepName) {
       add('Số văn bản', p.documentNumber);
       add('Ngày ký', fmtDate(p.documentDate));
       add('Người ký', p.signer);
+      if (p.document) {
+        add('Bản kết quả', RESULT_FORM_LABELS[p.document.form] ?? p.document.form);
+        file(p.document.file);
+      }
       break;
     case 'ISSUE_APOLOGY':
       add('Hẹn trả mới', p.newDueAt === null ? 'Không hẹn lại: trả kết quả ngay' : fmtTime(p.newDueAt) || fmtDate(p.newDueDate));

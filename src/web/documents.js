@@ -1,0 +1,294 @@
+/**
+ * Dossier documents in the staff app (issue 14): uploading a file to POST /api/uploads with a progress
+ * bar (XMLHttpRequest: fetch cannot report upload progress), the messages for a refused upload by the
+ * API's error code, a file picker with drag and drop, several files, a progress bar and a retry per file,
+ * and authenticated downloads of a document's file. The server decides a file's type from its bytes;
+ * the page never trusts the name or the browser's type.
+ */
+import { ApiError, clearSession, get, session } from './api.js';
+import { downloadFile } from './download.js';
+import { h } from './dom.js';
+import { ERROR_LABELS } from './labels.js';
+
+/**
+ * The upload's answer: the file is then named by its SHA-256 in an event.
+ * @typedef {{sha256: string, size: number, mediaType: string}} UploadedFile
+ * @typedef {UploadedFile & {name: string}} NamedUpload
+ * @typedef {{version: number, name: string, sha256: string, size: number, mediaType: string, at: string, by: string,
+ *            reason: string | null, reusedFrom: {dossierCode: string, documentId: string, version: number} | null}} DocumentVersion
+ * @typedef {{id: string, kind: 'component' | 'working' | 'result', component: number | null,
+ *            form: 'electronic_original' | 'digitised_copy' | null, versions: DocumentVersion[]}} DossierDocument
+ * @typedef {{source: {dossierCode: string, documentId: string, version: number}, component: number, componentName: string | null,
+ *            procedureCode: string, file: {sha256: string, size: number, mediaType: string, name: string}, at: string}} ReusableDocument
+ */
+
+/** the types the server accepts by default (MOTCUA_UPLOAD_TYPES), in words; a refusal names the configured ones */
+export const TYPE_NAMES = /** @type {Record<string, string>} */ ({
+  'application/pdf': 'PDF',
+  'image/jpeg': 'ảnh JPEG',
+  'image/png': 'ảnh PNG',
+  'application/xml': 'XML (văn bản điện tử có chữ ký số)',
+  'application/zip': 'tệp nén ZIP',
+  'text/html': 'trang HTML',
+  'text/plain': 'văn bản thuần',
+  'image/gif': 'ảnh GIF',
+});
+/** a hint for the browser's file dialog; the server still checks the bytes */
+export const ACCEPT = '.pdf,.jpg,.jpeg,.png,.xml,application/pdf,image/jpeg,image/png,application/xml,text/xml';
+
+const typeName = (/** @type {string} */ t) => TYPE_NAMES[t] ?? t;
+
+/** "1,2 MB" */
+export function fmtBytes(/** @type {number} */ n) {
+  if (!Number.isFinite(n)) return '';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} ${units[i]}`;
+}
+
+/**
+ * What a refused upload means to the clerk, by the API's error code (never by the server's message text).
+ * @param {unknown} err
+ * @returns {string}
+ */
+export function uploadErrorText(err) {
+  if (!(err instanceof ApiError)) return 'Không tải được tệp lên.';
+  const d = err.details ?? {};
+  switch (err.code) {
+    case 'UNSUPPORTED_MEDIA_TYPE': {
+      const accepted = Array.isArray(d.accepted) ? d.accepted.map(typeName).join(', ') : 'PDF, JPEG, PNG, XML';
+      return `Tệp không đúng loại${d.detected ? ` (đây là ${typeName(String(d.detected))})` : ''}: chỉ nhận ${accepted}.`;
+    }
+    case 'PAYLOAD_TOO_LARGE':
+      return `Tệp quá lớn${typeof d.limit === 'number' ? `: tối đa ${fmtBytes(d.limit)} mỗi tệp` : ''}.`;
+    case 'VALIDATION_FAILED':
+      return err.issues.some((i) => /empty/.test(i.reason)) ? 'Tệp rỗng: chọn lại tệp.' : 'Tệp tải lên bị gián đoạn: bấm «Thử lại».';
+    case 'NETWORK':
+      return 'Mất kết nối khi đang tải tệp lên: bấm «Thử lại».';
+    case 'FORBIDDEN':
+      return 'Tài khoản của bạn không được tải tài liệu lên.';
+    default:
+      return ERROR_LABELS[err.code] ?? `Không tải được tệp lên (lỗi ${err.status}).`;
+  }
+}
+
+/**
+ * Sends one file to POST /api/uploads as the raw body, reporting progress (0…1).
+ * @param {Blob} file
+ * @param {{onProgress?: (fraction: number) => void, signal?: AbortSignal}} [opts]
+ * @returns {Promise<UploadedFile>}
+ */
+export function uploadFile(file, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/uploads');
+    const s = session();
+    if (s) xhr.setRequestHeader('Authorization', `Bearer ${s.token}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    // the server decides the type from the bytes; the header only keeps proxies from guessing
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ.'));
+    xhr.onabort = () => reject(new DOMException('Đã hủy', 'AbortError'));
+    xhr.onload = () => {
+      /** @type {any} */
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status === 201 && body?.sha256) {
+        opts.onProgress?.(1);
+        resolve(body);
+        return;
+      }
+      const e = body?.error ?? {};
+      const code =
+        e.code ?? (xhr.status === 413 ? 'PAYLOAD_TOO_LARGE' : xhr.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${xhr.status}`);
+      const error = new ApiError(xhr.status, code, e.message ?? '', e.details ?? {});
+      if (xhr.status === 401) clearSession();
+      if (xhr.status === 401) window.dispatchEvent(new CustomEvent('motcua:signed-out', { detail: { message: error.message } }));
+      reject(error);
+    };
+    opts.signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(file);
+  });
+}
+
+/**
+ * A file picker: a button, a drop zone, several files at once; each file uploads at once with its own
+ * progress bar, its refusal in words and a retry. `onChange` runs whenever a file finishes, fails or is removed.
+ * @param {{id: string, label: string, multiple?: boolean, onChange?: () => void, describedBy?: string}} o
+ * @returns {{el: HTMLElement, uploaded: () => NamedUpload[], pending: () => number, failed: () => number, clear: () => void}}
+ */
+export function filePicker(o) {
+  /** @type {{file: File, row: HTMLLIElement, result: NamedUpload | null, busy: boolean, error: boolean}[]} */
+  let items = [];
+  const input = h('input', {
+    type: 'file',
+    id: o.id,
+    class: 'file-input',
+    accept: ACCEPT,
+    multiple: o.multiple ?? false,
+    'aria-describedby': o.describedBy ?? null,
+  });
+  const list = h('ul', { class: 'upload-list', 'aria-live': 'polite' });
+  const zone = h(
+    'div',
+    { class: 'drop-zone', dataset: { dropFor: o.id } },
+    h('label', { for: o.id, class: 'button secondary small file-button' }, o.label),
+    input,
+    h('span', { class: 'hint drop-hint' }, ' hoặc kéo thả tệp vào đây'),
+  );
+  const changed = () => o.onChange?.();
+
+  /** @param {(typeof items)[number]} item */
+  const start = async (item) => {
+    item.busy = true;
+    item.error = false;
+    const bar = h('progress', { max: 1, value: 0, class: 'upload-progress', 'aria-label': `Tiến độ tải lên ${item.file.name}` });
+    const status = h('span', { class: 'upload-status' }, 'Đang tải lên…');
+    item.row.replaceChildren(h('span', { class: 'upload-name' }, item.file.name), ' ', bar, ' ', status);
+    item.row.className = 'upload-item uploading';
+    try {
+      const up = await uploadFile(item.file, { onProgress: (f) => (bar.value = f) });
+      item.result = { ...up, name: item.file.name };
+      item.row.className = 'upload-item uploaded';
+      item.row.replaceChildren(
+        h('span', { class: 'upload-name' }, item.file.name),
+        ' ',
+        h('span', { class: 'upload-status ok' }, `✓ ${fmtBytes(up.size)} · ${typeName(up.mediaType)}`),
+        ' ',
+        removeButton(item),
+      );
+    } catch (err) {
+      item.error = true;
+      item.row.className = 'upload-item failed';
+      item.row.dataset.code = err instanceof ApiError ? err.code : 'ERROR';
+      item.row.replaceChildren(
+        h('span', { class: 'upload-name' }, item.file.name),
+        ' ',
+        h('span', { class: 'upload-status upload-error', role: 'alert' }, uploadErrorText(err)),
+        ' ',
+        h('button', { type: 'button', class: 'secondary small', onclick: () => start(item) }, 'Thử lại'),
+        ' ',
+        removeButton(item),
+      );
+    } finally {
+      item.busy = false;
+      changed();
+    }
+  };
+  /** @param {(typeof items)[number]} item */
+  const removeButton = (item) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary small',
+        'aria-label': `Bỏ tệp ${item.file.name}`,
+        onclick: () => {
+          items = items.filter((x) => x !== item);
+          item.row.remove();
+          changed();
+        },
+      },
+      'Bỏ',
+    );
+  /** @param {FileList | File[]} files */
+  const add = (files) => {
+    const chosen = [...files];
+    if (!o.multiple) {
+      for (const it of items) it.row.remove();
+      items = [];
+      chosen.splice(1);
+    }
+    for (const file of chosen) {
+      const item = { file, row: h('li', { class: 'upload-item' }), result: null, busy: true, error: false };
+      items.push(item);
+      list.append(item.row);
+      start(item);
+    }
+    changed();
+  };
+  input.addEventListener('change', () => {
+    if (input.files?.length) add(input.files);
+    input.value = '';
+  });
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('drag-over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('drag-over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('drag-over');
+    if (e.dataTransfer?.files?.length) add(e.dataTransfer.files);
+  });
+  return {
+    el: h('div', { class: 'file-picker' }, zone, list),
+    uploaded: () => items.flatMap((i) => (i.result ? [i.result] : [])),
+    pending: () => items.filter((i) => i.busy).length,
+    failed: () => items.filter((i) => i.error).length,
+    clear: () => {
+      items = [];
+      list.replaceChildren();
+    },
+  };
+}
+
+const enc = encodeURIComponent;
+
+/** @returns {Promise<DossierDocument[]>} */
+export const listDocuments = (/** @type {string} */ code, /** @type {{signal?: AbortSignal}} */ opts = {}) =>
+  get(`/api/dossiers/${enc(code)}/documents`, opts);
+/** @returns {Promise<ReusableDocument[]>} */
+export const listReusable = (/** @type {string} */ code, /** @type {{signal?: AbortSignal}} */ opts = {}) =>
+  get(`/api/dossiers/${enc(code)}/documents/reusable`, opts);
+
+/**
+ * A button that downloads one version of a document (with the token; every download is recorded for the auditor).
+ * @param {string} code
+ * @param {string} documentId
+ * @param {DocumentVersion} v
+ * @param {string} [label]
+ */
+export function downloadButton(code, documentId, v, label = 'Tải về') {
+  const status = h('span', { class: 'hint', role: 'status' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary small',
+      dataset: { download: `${documentId}@${v.version}` },
+      'aria-label': `${label}: ${v.name} (phiên bản ${v.version})`,
+      onclick: async () => {
+        button.disabled = true;
+        status.textContent = '';
+        try {
+          await downloadFile(`/api/dossiers/${enc(code)}/documents/${enc(documentId)}/file?version=${v.version}`, v.name);
+        } catch (err) {
+          status.textContent = err instanceof Error ? err.message : String(err);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    label,
+  );
+  return h('span', { class: 'download' }, button, status);
+}
+
+/** "a1b2c3d4…" — the start of a SHA-256, the whole in the tooltip */
+export function shortHash(/** @type {string} */ sha) {
+  return h('code', { class: 'hash', title: `SHA-256: ${sha}` }, `${sha.slice(0, 12)}…`);
+}

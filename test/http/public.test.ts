@@ -44,6 +44,7 @@ describe.each(BACKENDS)('public lookup on $name', (backend) => {
         dueAt: view.dueAt,
         resultReady: false,
         returned: false,
+        electronicResult: false,
         clockStopped: false,
         late: false,
         originalDueAt: view.dueAt,

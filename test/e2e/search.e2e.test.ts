@@ -114,4 +114,40 @@ describe('searching dossiers in the browser', () => {
     },
     TIMEOUT,
   );
+  browserTest(
+    'the CSV neutralises cells a spreadsheet would run as formulas (=, +, -, @, tab, CR), in the page and in the file',
+    async () => {
+      const page = await signIn('supervisor', '#/tra-cuu');
+      await page.locator('table.data tbody tr').first().waitFor();
+      // the builder the page uses (src/web/csv.js), called in the page
+      const inputs = ['=1+1', '+1', '-1+cmd|calc', '@SUM(A1)', '\tx', '\rx', 'a,b', 'say "hi"', 'Nguyễn Văn An', '0912', null];
+      const cells = await page.evaluate(`import('/ui/csv.js').then((m) => ${JSON.stringify(inputs)}.map(m.csvCell))`);
+      expect(cells).toStrictEqual([
+        "'=1+1",
+        "'+1",
+        "'-1+cmd|calc",
+        "'@SUM(A1)",
+        "'\tx",
+        `"'\rx"`,
+        '"a,b"',
+        '"say ""hi"""',
+        'Nguyễn Văn An',
+        '0912',
+        '',
+      ]);
+      // and in the file: an applicant whose name is a formula stays text
+      server.engine.at(NOW);
+      const evil = '=HYPERLINK("http://evil.example","Bấm")';
+      const { code } = await server.engine.engine.submit(submission(PROC, 'counter', evil), ACTORS.counter);
+      await page.locator('[data-search]').fill(code);
+      await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+      expect(await settled(page, 1)).toStrictEqual([code]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV' }).click()]);
+      const text = await readFile((await download.path())!, 'utf8');
+      expect(text).toContain(`,"'=HYPERLINK(""http://evil.example"",""Bấm"")",`);
+      expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m);
+      expect(problems).toStrictEqual([]);
+    },
+    TIMEOUT,
+  );
 });

@@ -3,6 +3,7 @@
  * so Back and a shared link give the same list.
  */
 import { listDossiers } from '../api.js';
+import { csvText } from '../csv.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
 import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, stateLabel, timelinessLabel, unitLabel } from '../labels.js';
@@ -206,8 +207,11 @@ export async function render(root, { query, signal }) {
 
   /** the rows the table shows, as a CSV file (UTF-8 with a BOM so that Excel reads Vietnamese) */
   function exportCsv() {
-    const lines = [CSV_HEADERS, ...items.map((v) => csvRow(v, catalogue))].map((cells) => cells.map(csvCell).join(','));
-    const blob = new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+    const text = csvText(
+      CSV_HEADERS,
+      items.map((v) => csvRow(v, catalogue)),
+    );
+    const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = h('a', { href: url, download: 'tra-cuu-ho-so.csv', hidden: true });
     document.body.append(a);
@@ -235,15 +239,4 @@ function csvRow(v, catalogue) {
     stateLabel(v.state),
     timelinessLabel(v.timeliness),
   ];
-}
-
-/**
- * One CSV field (RFC 4180) as the server's exports write it (src/reports/formats/csv.ts): text that a
- * spreadsheet would read as a formula (one starting with =, +, -, the at sign, a tab or CR) gets a leading apostrophe (OWASP).
- * @param {unknown} value
- */
-export function csvCell(value) {
-  let text = String(value ?? '');
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

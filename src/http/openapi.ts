@@ -55,6 +55,15 @@ import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../
 import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema } from '../services/document-schemas';
 import { DocumentFileQuerySchema } from './routes/documents';
 import {
+  ChartVersionListSchema,
+  CheckpointListSchema,
+  CheckpointSchema,
+  CreatedCheckpointSchema,
+  DossierExportSchema,
+  DossierVerificationSchema,
+  ReplaySchema,
+} from '../services/audit-service';
+import {
   DossierDetailSchema,
   DossierListQuerySchema,
   DossierListResponseSchema,
@@ -67,6 +76,20 @@ export type JsonSchema = Record<string, unknown>;
 type Method = 'get' | 'post' | 'put' | 'patch';
 
 const YearCalendarInput = YearCalendarBodySchema;
+const YearViewSchema = YearCalendarInput.extend({
+  year: z.int(),
+  calendarVersion: z.int(),
+  source: z
+    .enum(['data', 'statutory'])
+    .describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code'),
+  dossiersRecomputed: z
+    .int()
+    .optional()
+    .describe('PUT only: open dossiers whose due dates the new version moved (each got a CALENDAR_CHANGED event)'),
+});
+const HealthSchema = z.object({ status: z.string() });
+const SweepResultSchema = z.object({ checked: z.int(), sent: z.int(), skipped: z.int() });
+const TestClockSchema = z.object({ now: z.string().describe('the server clock, ISO 8601') });
 
 export const ErrorSchema = z
   .object({
@@ -117,18 +140,8 @@ const OUTPUTS: Record<string, z.ZodType> = {
   EventView: EventViewSchema,
   PublicDossierStatus: PublicDossierStatusSchema,
   NextWorkingDay: NextWorkingDaySchema,
-  YearView: YearCalendarInput.extend({
-    year: z.int(),
-    calendarVersion: z.int(),
-    source: z
-      .enum(['data', 'statutory'])
-      .describe('data: set by an administrator or the shipped dataset; statutory: computed from the Labour Code'),
-    dossiersRecomputed: z
-      .int()
-      .optional()
-      .describe('PUT only: open dossiers whose due dates the new version moved (each got a CALENDAR_CHANGED event)'),
-  }),
-  Health: z.object({ status: z.string() }),
+  YearView: YearViewSchema,
+  Health: HealthSchema,
   ComplianceReport: ComplianceReportSchema,
   ApologyMissing: ApologyMissingResponseSchema,
   MetricDefinitions: MetricDefinitionsSchema,
@@ -137,7 +150,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   ReviewRecord: ReviewRecordSchema,
   WeekStatusList: WeekStatusListSchema,
   MonthlyReportStatus: MonthlyStatusSchema,
-  SweepResult: z.object({ checked: z.int(), sent: z.int(), skipped: z.int() }),
+  SweepResult: SweepResultSchema,
   RecordViewList: RecordViewListSchema,
   FeedPage: FeedPageSchema,
   NotifyOverview: NotifyOverviewSchema,
@@ -152,7 +165,13 @@ const OUTPUTS: Record<string, z.ZodType> = {
   DeliveryList: DeliveryListSchema,
   DeadLetterActionRequest: DeadLetterActionSchema,
   DeadLetterActed: DeadLetterActedSchema,
-  MachineVersions: z.array(z.object({ version: z.int(), current: z.boolean() })),
+  MachineVersions: ChartVersionListSchema,
+  Replay: ReplaySchema,
+  DossierVerification: DossierVerificationSchema,
+  DossierExport: DossierExportSchema,
+  Checkpoint: CheckpointSchema,
+  CreatedCheckpoint: CreatedCheckpointSchema,
+  TestClock: TestClockSchema,
   Vocabulary: VocabularySchema,
   UploadedFile: UploadedFileSchema,
   DocumentList: DocumentListSchema,
@@ -193,6 +212,26 @@ function componentSchemas(): Record<string, JsonSchema> {
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+
+/** The component name of each response schema, by the schema object itself (the first name where one has two). */
+const OUTPUT_NAMES = new Map<z.ZodType, string>();
+for (const [name, schema] of Object.entries(OUTPUTS)) if (!OUTPUT_NAMES.has(schema)) OUTPUT_NAMES.set(schema, name);
+
+/** A response body's JSON Schema: a reference to the component its zod schema is, or an array of one. */
+function responseSchema(schema: z.ZodType): JsonSchema {
+  const name = OUTPUT_NAMES.get(schema);
+  if (name) return ref(name);
+  if (schema instanceof z.ZodArray) return { type: 'array', items: responseSchema(schema.element as z.ZodType) };
+  throw new Error('OpenAPI: name the response schema in OUTPUTS (or answer an array of a named one)');
+}
+
+/**
+ * A route's success answer, described once by the zod schema the service answers with: no hand-written
+ * JSON Schema, and a schema not named in OUTPUTS fails when the document is built (test/http/openapi.test.ts).
+ */
+function returns(status: number, description: string, schema?: z.ZodType, headers?: Record<string, unknown>): Route['ok'] {
+  return { status, description, ...(schema ? { content: json(responseSchema(schema)) } : {}), ...(headers ? { headers } : {}) };
+}
 
 function inline(schema: z.ZodType): JsonSchema {
   const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -284,7 +323,7 @@ const ROUTES: Route[] = [
     summary: 'Sign in (username + password) and receive a bearer token',
     public: true,
     body: ref('LoginRequest'),
-    ok: { status: 200, description: 'Signed in', content: json(ref('LoginResponse')) },
+    ok: returns(200, 'Signed in', LoginResponseSchema),
     errors: [400, 401, 429],
   },
   {
@@ -292,7 +331,7 @@ const ROUTES: Route[] = [
     path: '/api/auth/logout',
     tag: 'auth',
     summary: 'Revoke the current token',
-    ok: { status: 204, description: 'Signed out' },
+    ok: returns(204, 'Signed out'),
     errors: [401],
   },
   {
@@ -301,7 +340,7 @@ const ROUTES: Route[] = [
     tag: 'auth',
     summary: 'Change the signed-in user’s password; every session of the user is revoked',
     body: ref('ChangePasswordRequest'),
-    ok: { status: 204, description: 'Changed: sign in again' },
+    ok: returns(204, 'Changed: sign in again'),
     errors: [400, 401, 429],
   },
   {
@@ -309,7 +348,7 @@ const ROUTES: Route[] = [
     path: '/api/auth/me',
     tag: 'auth',
     summary: 'The signed-in user',
-    ok: { status: 200, description: 'The account behind the token', content: json(ref('User')) },
+    ok: returns(200, 'The account behind the token', UserSchema),
     errors: [401],
   },
   {
@@ -317,7 +356,7 @@ const ROUTES: Route[] = [
     path: '/api/procedures',
     tag: 'procedures',
     summary: 'The procedure catalogue (latest version of each)',
-    ok: { status: 200, description: 'Procedures', content: json({ type: 'array', items: ref('Procedure') }) },
+    ok: returns(200, 'Procedures', z.array(ProcedureDefinitionSchema)),
     errors: [401],
   },
   {
@@ -326,7 +365,7 @@ const ROUTES: Route[] = [
     tag: 'procedures',
     summary: 'One procedure, latest or a given version',
     parameters: [PROCEDURE, ...queryParams(ProcedureVersionQuerySchema)],
-    ok: { status: 200, description: 'The procedure definition', content: json(ref('Procedure')) },
+    ok: returns(200, 'The procedure definition', ProcedureDefinitionSchema),
     errors: [400, 401, 404],
   },
   {
@@ -335,7 +374,7 @@ const ROUTES: Route[] = [
     tag: 'procedures',
     summary: 'Add a procedure (admin)',
     body: ref('ProcedureDefinition'),
-    ok: { status: 201, description: 'Created', content: json(ref('Procedure')) },
+    ok: returns(201, 'Created', ProcedureDefinitionSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -345,7 +384,7 @@ const ROUTES: Route[] = [
     summary: 'Publish a new version of a procedure (admin); existing dossiers keep theirs',
     parameters: [PROCEDURE],
     body: ref('ProcedureDefinition'),
-    ok: { status: 200, description: 'Published', content: json(ref('Procedure')) },
+    ok: returns(200, 'Published', ProcedureDefinitionSchema),
     errors: [400, 401, 403, 404, 409],
   },
   {
@@ -365,12 +404,7 @@ const ROUTES: Route[] = [
       },
     ],
     body: ref('Submission'),
-    ok: {
-      status: 201,
-      description: 'Created (Location: /api/dossiers/{code})',
-      content: json(ref('DossierView')),
-      headers: { Location: { schema: { type: 'string' } } },
-    },
+    ok: returns(201, 'Created (Location: /api/dossiers/{code})', DossierViewSchema, { Location: { schema: { type: 'string' } } }),
     errors: [400, 401, 403, 404, 409],
   },
   {
@@ -379,7 +413,7 @@ const ROUTES: Route[] = [
     tag: 'dossiers',
     summary: 'List and filter dossiers (paged with a cursor)',
     parameters: queryParams(DossierListQuerySchema),
-    ok: { status: 200, description: 'One page', content: json(ref('DossierList')) },
+    ok: returns(200, 'One page', DossierListResponseSchema),
     errors: [400, 401],
   },
   {
@@ -388,12 +422,7 @@ const ROUTES: Route[] = [
     tag: 'dossiers',
     summary: 'One dossier with its applicant and documents',
     parameters: [CODE],
-    ok: {
-      status: 200,
-      description: 'The dossier; ETag is its version',
-      content: json(ref('DossierDetail')),
-      headers: { ETag: { schema: { type: 'string' } } },
-    },
+    ok: returns(200, 'The dossier; ETag is its version', DossierDetailSchema, { ETag: { schema: { type: 'string' } } }),
     errors: [401, 403, 404],
   },
   {
@@ -414,12 +443,7 @@ const ROUTES: Route[] = [
       },
     ],
     body: ref('EventRequest'),
-    ok: {
-      status: 200,
-      description: 'The dossier after the event',
-      content: json(ref('DossierView')),
-      headers: { ETag: { schema: { type: 'string' } } },
-    },
+    ok: returns(200, 'The dossier after the event', DossierViewSchema, { ETag: { schema: { type: 'string' } } }),
     errors: [400, 401, 403, 404, 409, 428],
   },
   {
@@ -429,7 +453,7 @@ const ROUTES: Route[] = [
     summary:
       'Who may sign this dossier’s apology (form 04) or written refusal: the active leaders of the responsible office and of the leadership, with full names and titles',
     parameters: [CODE, ...queryParams(SignersQuerySchema)],
-    ok: { status: 200, description: 'Eligible signers', content: json(ref('SignerList')) },
+    ok: returns(200, 'Eligible signers', SignerListSchema),
     errors: [400, 401, 403, 404],
   },
   {
@@ -439,7 +463,7 @@ const ROUTES: Route[] = [
     summary:
       'Whom ASSIGN may name for this dossier: the unit of the step being handed out and its active users holding the step’s role (then its leaders), with full names and titles',
     parameters: [CODE],
-    ok: { status: 200, description: 'The units and users ASSIGN accepts', content: json(ref('AssigneeOptions')) },
+    ok: returns(200, 'The units and users ASSIGN accepts', AssigneeOptionsSchema),
     errors: [401, 403, 404],
   },
   {
@@ -449,7 +473,7 @@ const ROUTES: Route[] = [
     summary: 'Change a staff account’s full name and/or title (admin)',
     parameters: [pathParam('username', 'the account')],
     body: ref('UpdateUserRequest'),
-    ok: { status: 200, description: 'The account', content: json(ref('User')) },
+    ok: returns(200, 'The account', UserSchema),
     errors: [400, 401, 403, 404],
   },
   {
@@ -458,7 +482,7 @@ const ROUTES: Route[] = [
     tag: 'dossiers',
     summary: 'The dossier’s hash-chained event history',
     parameters: [CODE],
-    ok: { status: 200, description: 'Events, oldest first', content: json({ type: 'array', items: ref('EventView') }) },
+    ok: returns(200, 'Events, oldest first', z.array(EventViewSchema)),
     errors: [401, 403, 404],
   },
   {
@@ -479,7 +503,7 @@ const ROUTES: Route[] = [
     description:
       'Needs the last 4 digits of the applicant’s phone or ID number. Shows the status and due date only, never applicant data. An unknown code and a wrong or missing second factor give the same 404. Throttled per client address and per code (429). Never cached.',
     parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
-    ok: { status: 200, description: 'The dossier’s public status', content: json(ref('PublicDossierStatus')) },
+    ok: returns(200, 'The dossier’s public status', PublicDossierStatusSchema),
     errors: [400, 404, 429],
   },
   {
@@ -538,7 +562,7 @@ const ROUTES: Route[] = [
     tag: 'users',
     summary: 'Create a staff account (admin)',
     body: ref('CreateUserRequest'),
-    ok: { status: 201, description: 'Created', content: json(ref('User')) },
+    ok: returns(201, 'Created', UserSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -546,7 +570,7 @@ const ROUTES: Route[] = [
     path: '/api/users',
     tag: 'users',
     summary: 'List staff accounts (admin)',
-    ok: { status: 200, description: 'Accounts', content: json({ type: 'array', items: ref('User') }) },
+    ok: returns(200, 'Accounts', z.array(UserSchema)),
     errors: [401, 403],
   },
   {
@@ -555,7 +579,7 @@ const ROUTES: Route[] = [
     tag: 'calendar',
     summary: 'A year’s days off and make-up working days',
     parameters: [YEAR],
-    ok: { status: 200, description: 'The year', content: json(ref('YearView')) },
+    ok: returns(200, 'The year', YearViewSchema),
     errors: [400, 401, 404],
   },
   {
@@ -564,7 +588,7 @@ const ROUTES: Route[] = [
     tag: 'calendar',
     summary: 'The first working day after a day (default: after today), on the current calendar',
     parameters: queryParams(NextWorkingDayQuerySchema),
-    ok: { status: 200, description: 'The day', content: json(ref('NextWorkingDay')) },
+    ok: returns(200, 'The day', NextWorkingDaySchema),
     errors: [400, 401],
   },
   {
@@ -574,7 +598,7 @@ const ROUTES: Route[] = [
     summary: 'Replace a year’s holiday data (admin); publishes a new calendar version',
     parameters: [YEAR],
     body: ref('YearCalendarInput'),
-    ok: { status: 200, description: 'The year as published', content: json(ref('YearView')) },
+    ok: returns(200, 'The year as published', YearViewSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -584,7 +608,7 @@ const ROUTES: Route[] = [
     summary:
       'Replay the dossier from its events: each step with the state before and after (?upTo=<seq> or ?at=<ISO time> for the state at that point)',
     parameters: [CODE],
-    ok: { status: 200, description: 'Steps, the state at the cut-off and the projection differences', content: json({ type: 'object' }) },
+    ok: returns(200, 'Steps, the state at the cut-off and the projection differences', ReplaySchema),
     errors: [400, 401, 403, 404],
   },
   {
@@ -593,7 +617,7 @@ const ROUTES: Route[] = [
     tag: 'audit',
     summary: 'Verify one dossier: hash chain, replay, projection (auditor, supervisor, admin)',
     parameters: [CODE],
-    ok: { status: 200, description: 'Findings, first broken event first', content: json({ type: 'object' }) },
+    ok: returns(200, 'Findings, first broken event first', DossierVerificationSchema),
     errors: [401, 403, 404],
   },
   {
@@ -603,7 +627,7 @@ const ROUTES: Route[] = [
     summary:
       'The full history with its chain as one JSON document, verifiable offline with src/audit/standalone/verify-export.js (auditor)',
     parameters: [CODE],
-    ok: { status: 200, description: 'motcua-dossier-export/1', content: json({ type: 'object' }) },
+    ok: returns(200, 'motcua-dossier-export/1', DossierExportSchema),
     errors: [401, 403, 404],
   },
   {
@@ -619,7 +643,7 @@ const ROUTES: Route[] = [
     path: '/api/audit/checkpoints',
     tag: 'audit',
     summary: 'The chain checkpoints (auditor, admin)',
-    ok: { status: 200, description: 'Checkpoints', content: json({ type: 'array', items: { type: 'object' } }) },
+    ok: returns(200, 'The latest checkpoints, newest first', CheckpointListSchema),
     errors: [401, 403],
   },
   {
@@ -627,7 +651,7 @@ const ROUTES: Route[] = [
     path: '/api/audit/checkpoints',
     tag: 'audit',
     summary: 'Record a checkpoint: a digest over all chains’ heads (admin)',
-    ok: { status: 200, description: 'The checkpoint', content: json({ type: 'object' }) },
+    ok: returns(201, 'The checkpoint recorded', CreatedCheckpointSchema),
     errors: [401, 403],
   },
   {
@@ -636,7 +660,7 @@ const ROUTES: Route[] = [
     tag: 'public',
     summary: 'The domain vocabulary: states, open states, events, labels, error and issue codes, units, procedures (no login)',
     public: true,
-    ok: { status: 200, description: 'The vocabulary', content: json(ref('Vocabulary')) },
+    ok: returns(200, 'The vocabulary', VocabularySchema),
     errors: [],
   },
   {
@@ -644,7 +668,7 @@ const ROUTES: Route[] = [
     path: '/api/machines',
     tag: 'audit',
     summary: 'The stored dossier chart versions',
-    ok: { status: 200, description: 'Versions', content: json(ref('MachineVersions')) },
+    ok: returns(200, 'Versions', ChartVersionListSchema),
     errors: [401],
   },
   {
@@ -653,7 +677,7 @@ const ROUTES: Route[] = [
     tag: 'metrics',
     summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md',
     parameters: queryParams(ComplianceQuerySchema),
-    ok: { status: 200, description: 'Figures per group', content: json(ref('ComplianceReport')) },
+    ok: returns(200, 'Figures per group', ComplianceReportSchema),
     errors: [400, 401, 403],
   },
   {
@@ -662,7 +686,7 @@ const ROUTES: Route[] = [
     tag: 'metrics',
     summary: 'Late dossiers with no apology on record',
     parameters: queryParams(ApologyMissingQuerySchema),
-    ok: { status: 200, description: 'Dossiers (applicant masked)', content: json(ref('ApologyMissing')) },
+    ok: returns(200, 'Dossiers (applicant masked)', ApologyMissingResponseSchema),
     errors: [400, 401, 403],
   },
   {
@@ -670,7 +694,7 @@ const ROUTES: Route[] = [
     path: '/api/metrics/definitions',
     tag: 'metrics',
     summary: 'Every metric with the rule it follows',
-    ok: { status: 200, description: 'Definitions', content: json(ref('MetricDefinitions')) },
+    ok: returns(200, 'Definitions', MetricDefinitionsSchema),
     errors: [401],
   },
   {
@@ -697,7 +721,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: 'Record the cause and corrective action for a late or at-risk dossier (hash-chained)',
     body: ref('ReviewNote'),
-    ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) },
+    ok: returns(201, 'The record', ReviewRecordSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -706,7 +730,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: 'Sign the week off; later notes are refused',
     body: ref('WeekSignOff'),
-    ok: { status: 201, description: 'The record', content: json(ref('ReviewRecord')) },
+    ok: returns(201, 'The record', ReviewRecordSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -715,7 +739,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: 'Which weeks of a range are signed off, by whom and when, for the centre or a unit',
     parameters: queryParams(WeekStatusQuerySchema),
-    ok: { status: 200, description: 'One entry per week', content: json(ref('WeekStatusList')) },
+    ok: returns(200, 'One entry per week', WeekStatusListSchema),
     errors: [400, 401, 403],
   },
   {
@@ -742,7 +766,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: "A month's report: due date, first download by a supervisor or leader, marked sent",
     parameters: queryParams(MonthlyStatusQuerySchema),
-    ok: { status: 200, description: 'The status', content: json(ref('MonthlyReportStatus')) },
+    ok: returns(200, 'The status', MonthlyStatusSchema),
     errors: [400, 401, 403],
   },
   {
@@ -751,7 +775,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: "Mark a month's report as sent to the Department of Home Affairs (once, after the month ends)",
     body: ref('MonthlyReportSent'),
-    ok: { status: 201, description: 'The status', content: json(ref('MonthlyReportStatus')) },
+    ok: returns(201, 'The status', MonthlyStatusSchema),
     errors: [400, 401, 403, 409],
   },
   {
@@ -759,7 +783,7 @@ const ROUTES: Route[] = [
     path: '/api/admin/sweep',
     tag: 'operations',
     summary: 'Run the deadline sweeper now (admin)',
-    ok: { status: 200, description: 'What the sweep did', content: json(ref('SweepResult')) },
+    ok: returns(200, 'What the sweep did', SweepResultSchema),
     errors: [401, 403],
   },
   {
@@ -768,7 +792,7 @@ const ROUTES: Route[] = [
     tag: 'operations',
     summary: 'Set the server clock (admin; only with MOTCUA_TEST_CLOCK=1, else 404)',
     body: ref('TestClockRequest'),
-    ok: { status: 200, description: 'The new time', content: json({ type: 'object', properties: { now: { type: 'string' } } }) },
+    ok: returns(200, 'The new time', TestClockSchema),
     errors: [400, 401, 403, 404],
   },
   {
@@ -777,7 +801,7 @@ const ROUTES: Route[] = [
     tag: 'audit',
     summary: 'Who opened which applicant’s full record, and when (auditor, admin); newest first, paged with a cursor',
     parameters: queryParams(RecordViewsQuerySchema),
-    ok: { status: 200, description: 'One page of record views', content: json(ref('RecordViewList')) },
+    ok: returns(200, 'One page of record views', RecordViewListSchema),
     errors: [400, 401, 403],
   },
   {
@@ -787,7 +811,7 @@ const ROUTES: Route[] = [
     summary:
       'The change feed (admin, auditor): every dossier event in commit-safe order after a cursor; never skips an event committed late (docs/integration.md)',
     parameters: queryParams(FeedQuerySchema),
-    ok: { status: 200, description: 'One page of events', content: json(ref('FeedPage')) },
+    ok: returns(200, 'One page of events', FeedPageSchema),
     errors: [400, 401, 403],
   },
   {
@@ -796,7 +820,7 @@ const ROUTES: Route[] = [
     tag: 'integration',
     summary: 'Subscribe a webhook (admin): URL, event filter, HMAC secret (generated if omitted; shown once)',
     body: ref('WebhookCreateRequest'),
-    ok: { status: 201, description: 'The subscription, with its secret', content: json(ref('WebhookCreated')) },
+    ok: returns(201, 'The subscription, with its secret', WebhookCreatedSchema),
     errors: [400, 401, 403],
   },
   {
@@ -804,7 +828,7 @@ const ROUTES: Route[] = [
     path: '/api/admin/webhooks',
     tag: 'integration',
     summary: 'The webhook subscriptions (admin), without their secrets',
-    ok: { status: 200, description: 'The subscriptions', content: json(ref('WebhookList')) },
+    ok: returns(200, 'The subscriptions', WebhookListSchema),
     errors: [401, 403],
   },
   {
@@ -813,7 +837,7 @@ const ROUTES: Route[] = [
     tag: 'integration',
     summary: 'Unsubscribe a webhook (admin): nothing new is queued for it; what is queued stays visible',
     parameters: [pathParam('id', 'the subscription id')],
-    ok: { status: 200, description: 'The subscription, inactive', content: json(ref('Webhook')) },
+    ok: returns(200, 'The subscription, inactive', WebhookSchema),
     errors: [400, 401, 403, 404],
   },
   {
@@ -822,7 +846,7 @@ const ROUTES: Route[] = [
     tag: 'integration',
     summary:
       'The national portal sync backlog (supervisor, leader, auditor, admin): pending records, the oldest one’s age, late past 10 minutes',
-    ok: { status: 200, description: 'The backlog', content: json(ref('PortalSyncStatus')) },
+    ok: returns(200, 'The backlog', PortalSyncStatusSchema),
     errors: [401, 403],
   },
   {
@@ -830,7 +854,7 @@ const ROUTES: Route[] = [
     path: '/api/admin/outbox',
     tag: 'integration',
     summary: 'Per channel (admin): queued, failing, sent, dead-lettered, discarded, the oldest undelivered delivery and its age',
-    ok: { status: 200, description: 'The channels', content: json(ref('OutboxChannels')) },
+    ok: returns(200, 'The channels', OutboxChannelsSchema),
     errors: [401, 403],
   },
   {
@@ -839,7 +863,7 @@ const ROUTES: Route[] = [
     tag: 'integration',
     summary: 'Dead-lettered deliveries (admin), oldest first',
     parameters: queryParams(DeadLettersQuerySchema),
-    ok: { status: 200, description: 'The dead letters', content: json(ref('DeliveryList')) },
+    ok: returns(200, 'The dead letters', DeliveryListSchema),
     errors: [400, 401, 403],
   },
   {
@@ -849,7 +873,7 @@ const ROUTES: Route[] = [
     summary: 'Retry a dead letter (admin): pending again with its attempts reset; recorded with who, when and the note',
     parameters: [pathParam('id', 'the delivery id')],
     body: ref('DeadLetterActionRequest'),
-    ok: { status: 200, description: 'The delivery and its recorded actions', content: json(ref('DeadLetterActed')) },
+    ok: returns(200, 'The delivery and its recorded actions', DeadLetterActedSchema),
     errors: [400, 401, 403, 404, 409],
   },
   {
@@ -859,7 +883,7 @@ const ROUTES: Route[] = [
     summary: 'Discard a dead letter (admin): given up, so the dossier’s later deliveries to that subscriber go on; recorded',
     parameters: [pathParam('id', 'the delivery id')],
     body: ref('DeadLetterActionRequest'),
-    ok: { status: 200, description: 'The delivery and its recorded actions', content: json(ref('DeadLetterActed')) },
+    ok: returns(200, 'The delivery and its recorded actions', DeadLetterActedSchema),
     errors: [400, 401, 403, 404, 409],
   },
   {
@@ -867,7 +891,7 @@ const ROUTES: Route[] = [
     path: '/api/admin/notifications',
     tag: 'notifications',
     summary: "Applicant notifications: the shared settings and each channel's settings, secrets masked (admin; docs/notifications.md)",
-    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    ok: returns(200, 'The settings', NotifyOverviewSchema),
     errors: [401, 403],
   },
   {
@@ -876,7 +900,7 @@ const ROUTES: Route[] = [
     tag: 'notifications',
     summary: 'Set the shared settings: sender name, survey link, SMS length options, message log retention (admin)',
     body: ref('NotifySettings'),
-    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    ok: returns(200, 'The settings', NotifyOverviewSchema),
     errors: [400, 401, 403],
   },
   {
@@ -887,7 +911,7 @@ const ROUTES: Route[] = [
       'Configure a channel (email: SMTP; sms: the gateway; zalo: token and template ids) and switch it on or off (admin); a secret left out keeps its value',
     parameters: [pathParam('kind', 'email, sms or zalo')],
     body: ref('NotifyChannelUpdate'),
-    ok: { status: 200, description: 'The settings', content: json(ref('NotifyOverview')) },
+    ok: returns(200, 'The settings', NotifyOverviewSchema),
     errors: [400, 401, 403],
   },
   {
@@ -896,7 +920,7 @@ const ROUTES: Route[] = [
     tag: 'notifications',
     summary: "Send a test message now through a channel's provider (admin); logged in the message log",
     body: ref('TestMessage'),
-    ok: { status: 200, description: 'What the provider answered', content: json(ref('TestMessageResult')) },
+    ok: returns(200, 'What the provider answered', TestMessageResultSchema),
     errors: [400, 401, 403],
   },
   {
@@ -905,7 +929,7 @@ const ROUTES: Route[] = [
     tag: 'notifications',
     summary: 'The message log, newest first: what was sent, to which masked address, when, and the provider answer (admin)',
     parameters: queryParams(MessageLogQuerySchema),
-    ok: { status: 200, description: 'One page of the log', content: json(ref('MessageLog')) },
+    ok: returns(200, 'One page of the log', MessageLogSchema),
     errors: [400, 401, 403],
   },
   {
@@ -924,7 +948,7 @@ const ROUTES: Route[] = [
     tag: 'operations',
     summary: 'Liveness: the process answers',
     public: true,
-    ok: { status: 200, description: 'Alive', content: json(ref('Health')) },
+    ok: returns(200, 'Alive', HealthSchema),
     errors: [],
   },
   {
@@ -933,7 +957,7 @@ const ROUTES: Route[] = [
     tag: 'operations',
     summary: 'Readiness: the database answers and its schema is current (503 otherwise)',
     public: true,
-    ok: { status: 200, description: 'Ready', content: json(ref('Health')) },
+    ok: returns(200, 'Ready', HealthSchema),
     errors: [],
   },
 ];

@@ -32,6 +32,99 @@ export const VerifyAllQuerySchema = z.strictObject({
   checkpoints: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
+// --- what the auditor's API answers (the OpenAPI document describes the responses with these) ---------
+
+const facts = z.record(z.string(), z.unknown());
+const head = z.strictObject({ seq: z.int(), hash: z.string() });
+
+export const ReplaySchema = z.strictObject({
+  code: z.string(),
+  machineVersion: z.int().nullable().describe('the chart version the dossier runs on; null when no event was replayed'),
+  cut: z
+    .union([z.strictObject({ upTo: z.int() }), z.strictObject({ at: z.string() })])
+    .nullable()
+    .describe('the cut-off asked for (?upTo or ?at); null for the whole history'),
+  steps: z
+    .array(
+      z.looseObject({
+        seq: z.int(),
+        type: z.string(),
+        occurredAt: z.string(),
+        actor: z.string(),
+        actorUnit: z.string().nullable(),
+        before: facts.nullable().describe('the dossier facts before the event (null for SUBMIT)'),
+        after: facts.describe('the dossier facts after the event'),
+        hashOk: z.boolean(),
+        linkOk: z.boolean(),
+      }),
+    )
+    .describe('each event with the state before and after it'),
+  state: facts.nullable().describe('the dossier facts at the cut-off (machines/dossier/facts.ts), with seq and occurredAt'),
+  error: z.strictObject({ seq: z.int(), message: z.string() }).nullable().describe('where the replay stopped, and why'),
+  differences: z
+    .array(z.strictObject({ field: z.string(), stored: z.unknown(), replayed: z.unknown() }))
+    .nullable()
+    .describe('without a cut-off: where the dossier row differs from the replay (empty when intact)'),
+});
+
+const FindingSchema = z.strictObject({
+  dossierCode: z.string(),
+  seq: z.int().nullable().describe('the event the finding is located at; null for whole-dossier findings'),
+  kind: z.string().describe('docs/audit.md lists the kinds'),
+  message: z.string(),
+  field: z.string().optional(),
+  stored: z.unknown().optional(),
+  replayed: z.unknown().optional(),
+});
+
+export const DossierVerificationSchema = z.strictObject({
+  code: z.string(),
+  ok: z.boolean().describe('no finding'),
+  findings: z.array(FindingSchema).describe('first broken event first'),
+  chain: z.array(z.strictObject({ seq: z.int(), hashOk: z.boolean(), linkOk: z.boolean(), seqOk: z.boolean() })),
+});
+
+export const DossierExportSchema = z.strictObject({
+  format: z.literal('motcua-dossier-export/1'),
+  dossierId: z.string(),
+  code: z.string(),
+  machineVersion: z.int(),
+  procedureCode: z.string(),
+  procedureVersion: z.int(),
+  events: z.array(z.record(z.string(), z.unknown())).describe('the stored events with every hash input (docs/audit.md)'),
+  head,
+  recordedHead: head.describe('the head the dossier row names (equal to head unless the database was tampered with)'),
+  files: z.array(
+    z.strictObject({
+      seq: z.int(),
+      documentId: z.string(),
+      version: z.int(),
+      sha256: z.string(),
+      size: z.int(),
+      mediaType: z.string(),
+      name: z.string(),
+    }),
+  ),
+  exportedAt: z.string(),
+});
+
+export const CheckpointSchema = z.strictObject({
+  id: z.int(),
+  createdAt: z.string(),
+  dossierCount: z.int(),
+  eventCount: z.int(),
+  changedCount: z.int(),
+  headsDigest: z.string(),
+  changedDigest: z.string(),
+  prevDigest: z.string(),
+  digest: z.string(),
+});
+export const CheckpointListSchema = z.array(CheckpointSchema);
+export const CreatedCheckpointSchema = CheckpointSchema.extend({
+  regressions: z.int().describe('anchored heads that went backwards since the previous checkpoint'),
+});
+export const ChartVersionListSchema = z.array(z.strictObject({ version: z.int(), current: z.boolean() }));
+
 export class AuditService {
   private readonly access: DossierAccess;
 

@@ -9,6 +9,15 @@ import { ACTORS, hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 import { asDatabaseOwner } from '../support/db-owner';
+import type { z } from 'zod';
+import {
+  ChartVersionListSchema,
+  CheckpointListSchema,
+  CreatedCheckpointSchema,
+  DossierExportSchema,
+  DossierVerificationSchema,
+  ReplaySchema,
+} from '../../src/services/audit-service';
 
 const PROC = '1.001612';
 const approve: Command = {
@@ -136,6 +145,22 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: 1, dossierCount: 2, eventCount: 8 });
     expect((await get('/api/audit/checkpoints', 'auditor')).body).toEqual([expect.objectContaining({ id: 1, digest: res.body.digest })]);
+    expect(CreatedCheckpointSchema.safeParse(res.body).error).toBeUndefined();
+  });
+
+  test('each audit answer has exactly the shape the API reference documents (the schemas are strict)', async () => {
+    const answers: [z.ZodType, string][] = [
+      [ReplaySchema, `/api/dossiers/${code}/replay`],
+      [ReplaySchema, `/api/dossiers/${code}/replay?upTo=2`],
+      [DossierVerificationSchema, `/api/dossiers/${code}/verify`],
+      [DossierExportSchema, `/api/dossiers/${code}/export`],
+      [CheckpointListSchema, '/api/audit/checkpoints'],
+      [ChartVersionListSchema, '/api/machines'],
+    ];
+    for (const [schema, path] of answers) {
+      const res = await get(path, 'auditor');
+      expect([path, res.status, schema.safeParse(res.body).error?.issues ?? null]).toEqual([path, 200, null]);
+    }
   });
 
   test('GET /api/audit/verify streams progress, findings and a summary as NDJSON, and a tampered dossier shows up', async () => {

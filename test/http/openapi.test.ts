@@ -101,6 +101,24 @@ describe('the API reference', () => {
     );
   });
 
+  test('every JSON success answer is described by a named schema, never a placeholder', () => {
+    // the two reports answer JSON, CSV, XLSX or HTML as asked (?format), streamed: their media types are listed without a schema
+    const MULTI_FORMAT = ['/api/reports/weekly-late-review', '/api/reports/monthly'];
+    const placeholders: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Json>))
+      for (const [method, op] of Object.entries(ops as Record<string, Json>))
+        for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
+          const schema = r.content?.['application/json']?.schema as Json | undefined;
+          if (!status.startsWith('2') || !r.content?.['application/json'] || MULTI_FORMAT.includes(path)) continue;
+          const named = (s: Json | undefined): boolean => Boolean(s?.$ref) || (s?.type === 'array' && named(s.items));
+          if (!named(schema)) placeholders.push(`${method} ${path} ${status}`);
+        }
+    expect(placeholders).toEqual([]);
+    expect(doc.paths['/api/audit/checkpoints'].post.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CreatedCheckpoint',
+    });
+  });
+
   test('the submission body schema requires procedureCode/channel/applicant/documents', () => {
     const body = resolve(doc.paths['/api/dossiers'].post.requestBody.content['application/json'].schema);
     expect(body.type).toBe('object');

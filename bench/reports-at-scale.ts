@@ -95,7 +95,7 @@ async function busiestSpecialist(ctx: EngineContext): Promise<AuthUser> {
   return top ? user(top.assignee, ['specialist'], top.unit) : user('specialist', ['specialist'], 'KINHTE');
 }
 
-async function latestEventAt(ctx: EngineContext): Promise<string> {
+export async function latestEventAt(ctx: EngineContext): Promise<string> {
   const [r] = (await ctx.db('dossier_events').max({ at: 'occurred_at' })) as { at: unknown }[];
   if (!r?.at) throw new Error('the database has no events: generate one first (npm run seed:generate) or use --smoke');
   return toIso(r.at);
@@ -113,7 +113,7 @@ async function quietMoment(ctx: EngineContext, latest: string): Promise<{ at: st
   };
 }
 
-function lastTwelveMonths(latest: string): { from: string; to: string } {
+export function lastTwelveMonths(latest: string): { from: string; to: string } {
   const local = new Date(Date.parse(latest) + 7 * 3_600_000); // Asia/Ho_Chi_Minh, no DST
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth(); // 0-based: the period ends at the start of the next month

@@ -7,6 +7,7 @@
  *   audit    whole-database verification, one thread vs workers    (./audit-verify.ts)
  *   http     the REST API under load, real server processes       (./http.ts)
  *   reports  reports, lists, sweep and storage on a large database (./reports-at-scale.ts)
+ *   metrics  compliance rollup vs projection SQL, same run         (./metrics-rollup.ts)
  *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
  */
 import os from 'node:os';
@@ -15,11 +16,12 @@ import { benchAudit } from './audit-verify';
 import { benchHttp } from './http';
 import { benchReports } from './reports-at-scale';
 import { benchOutbox } from './outbox';
+import { benchMetricsRollup } from './metrics-rollup';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'outbox'] as const;
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -92,6 +94,11 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         postgres,
       });
       return;
+    }
+    case 'metrics': {
+      const database = arg('database');
+      if (!database) throw new Error('metrics needs --database URL (a generated database with its rollup built)');
+      return benchMetricsRollup({ database, runs: Number(arg('runs', '5')) });
     }
     case 'outbox':
       return benchOutbox({

@@ -26,6 +26,7 @@ import * as notifications from './20261205000700_notifications';
 import * as documents from './20261205000800_documents';
 import * as receiptDigitisation from './20261205000801_receipt_digitisation';
 import * as optionalDocuments from './20261206000500_optional_documents';
+import * as complianceRollup from './20261206000400_compliance_rollup';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -54,6 +55,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000200_lookup_factor', lookupFactor],
   ['20261205000801_receipt_digitisation', receiptDigitisation],
   ['20261206000500_optional_documents', optionalDocuments],
+  ['20261206000400_compliance_rollup', complianceRollup],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -399,7 +399,8 @@ export interface ComplianceReport {
   /** when pending dossiers were classified (the period end, or now for a running period) */
   asOf: string;
   generatedAt: string;
-  source: 'projection' | 'events';
+  /** which path computed it: the rollup (whole centre, weeks, months), the projection rows, or the events alone */
+  source: 'rollup' | 'projection' | 'events';
   groups: MetricsGroup[];
 }
 

@@ -30,6 +30,8 @@ import {
   type EventRow,
 } from '../store/dossier-store';
 import { inTransaction, type Db, type Tx } from '../store/db';
+import { addRollupEntries } from '../store/rollup-store';
+import { rollupDelta, rollupFactsOfRow } from '../../machines/metrics/rollup';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
@@ -141,6 +143,7 @@ export class DossierEngine {
       await insertDossier(tx, planned.row);
       await appendEvents(tx, planned.eventRows);
       await this.recordFiles(tx, planned.eventRows);
+      await addRollupEntries(tx, rollupDelta(null, rollupFactsOfRow(planned.row as unknown as Record<string, unknown>), at, cal));
       const view = viewOf(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
       return { view, row: planned.row, snapshot: planned.snapshot };
@@ -370,6 +373,10 @@ export class DossierEngine {
     await this.recordFiles(tx, eventRows);
     if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);
     const row = { ...loaded.row, ...patch };
+    // The compliance rollup moves with the row, in the same transaction (machines/metrics/rollup.ts).
+    const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
+    const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
+    await addRollupEntries(tx, rollupDelta(before, after, patch.updated_at, cal));
     return { view: viewOf(row, next), row, snapshot: next };
   }
 }

@@ -20,6 +20,7 @@ import { allStaff, buildCentre } from './centres';
 import { createBuilder } from './pool';
 import type { DossierSeed } from './simulate';
 import { BatchWriter } from '../store/batch-writer';
+import { rebuildRollup } from '../metrics/rollup-rebuild';
 
 /**
  * The event types of the chart that generated histories never hold, and why: every other one is written
@@ -86,7 +87,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   if ((await countDossiers(db)) > 0) {
     throw new Error('the database already holds dossiers: generate into an empty database (their codes and sequences would collide)');
   }
-  const cal = await new CalendarProvider(db).latest();
+  const calendars = new CalendarProvider(db);
+  const cal = await calendars.latest();
   const procedures = (await listLatestProcedures(db)).map((p) => p.definition as ProcedureDefinition);
   const centres = Array.from({ length: o.centres }, (_, i) => buildCentre(o.seed, i));
   const writer = await BatchWriter.open(db);
@@ -153,6 +155,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     await builder.close();
   }
   await writer.insertRows('code_sequences', schedule.sequences as unknown as Record<string, unknown>[]);
+  // The compliance rollup, derived from the events just written (the live engine keeps it from here on).
+  await rebuildRollup(db, calendars, { now: new Date(spec.endMs).toISOString() });
 
   const elapsedMs = performance.now() - started;
   return {

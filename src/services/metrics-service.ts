@@ -10,8 +10,15 @@ import { workingDaysBetween } from '../../machines/calendar';
 import { forbidden } from '../../machines/engine/errors';
 import { parseWith } from './validate';
 import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-projection';
+import { complianceFromRollup, rollupServes } from '../metrics/compliance-rollup';
 import { OPEN_STATES, STOPPED_STATES } from '../../machines/vocabulary';
-import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type MetricDefinition } from '../../machines/metrics/definitions';
+import {
+  GROUP_BYS,
+  METRIC_DEFINITIONS,
+  type ComplianceReport,
+  type GroupBy,
+  type MetricDefinition,
+} from '../../machines/metrics/definitions';
 import { hasRole, type AuthUser } from './auth-user';
 import { LocalDateSchema, MaskedApplicantSchema } from './dossier-schemas';
 import { maskTail } from './masking';
@@ -59,7 +66,7 @@ export const ComplianceReportSchema = z.object({
   groupBy: z.enum(GROUP_BYS),
   asOf: z.string().describe('the instant pending dossiers were classified at: the period end, or now'),
   generatedAt: z.string(),
-  source: z.enum(['projection', 'events']),
+  source: z.enum(['rollup', 'projection', 'events']),
   groups: z.array(z.object({ key: z.string(), label: z.string(), figures: ComplianceFiguresSchema })),
 });
 
@@ -104,7 +111,10 @@ export class MetricsService {
     this.gate(user);
     const q = parseWith(ComplianceQuerySchema, query);
     const calendar = await this.ctx.calendars.latest();
-    return complianceFromProjection(this.ctx.db, { ...q, now: this.ctx.clock.now().toISOString(), calendar });
+    const opts = { ...q, now: this.ctx.clock.now().toISOString(), calendar };
+    // The rollup answers the whole centre, weeks and months (issue 16); the other groupings read the projection.
+    if (await rollupServes(this.ctx.db, q.groupBy as GroupBy)) return complianceFromRollup(this.ctx.db, opts);
+    return complianceFromProjection(this.ctx.db, opts);
   }
 
   /** Late dossiers (late result not yet returned, or late in progress with the clock running) with no apology, oldest due first. */

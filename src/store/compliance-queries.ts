@@ -258,7 +258,7 @@ async function runAggregate(
 }
 
 /** Nearest-rank p90 per group in SQL: the row whose rank r satisfies r ≥ 0.9·n > r − 1 (integers only, portable). */
-async function p90ByGroup(db: Db, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
+export async function p90ByGroup(db: Db, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
   const k = key?.sql ?? `'${WHOLE_PERIOD_KEY}'`;
   const sql = `SELECT k, ms FROM (
       SELECT k, ms, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ms) AS rn, COUNT(*) OVER (PARTITION BY k) AS cnt
@@ -295,4 +295,35 @@ export async function bucketTallies(
   const results: Map<string, Record<string, number>>[] = [];
   for (const a of aggregates) results.push(await runAggregate(db, a, key));
   return { aggregates: results, p90: await p90ByGroup(db, b, key) };
+}
+
+/**
+ * For the rollup path (src/metrics/compliance-rollup.ts), what a per-day sum cannot give, one bucket at a time
+ * (whole centre): the late results of the bucket split by apology and exemption as of the bucket's as-of time
+ * (an apology may come after the result, after the bucket's end), one scan of the bucket's late results.
+ */
+export async function lateResolvedTallies(db: Db, b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Promise<Record<string, number>> {
+  const k = conditionsOf(b, cut);
+  const a = aggregatesFor(b, cut)[1]!; // the resolved aggregate: its lateApologised*Resolved and lateExemptedResolved figures
+  const wanted = a.figures.filter(([name]) => String(name).startsWith('late') && String(name) !== 'late');
+  const where = k.and(k.where.resolved, k.lateResolved);
+  const result = await runAggregate(db, { where: where.sql, whereBindings: where.bindings, figures: wanted }, null);
+  return result.get(WHOLE_PERIOD_KEY) ?? {};
+}
+
+/**
+ * For the rollup path, a running bucket (its end not reached: classified now): the dossiers pending now by
+ * class, and the online submissions still waiting past their intake due time, from the current rows (the
+ * open dossiers' partial index, and the waiting submissions' one).
+ */
+export async function pendingNowTallies(db: Db, b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Promise<Record<string, number>> {
+  if (cut.asOf >= b.toAt) throw new Error('pendingNowTallies is for a bucket that has not ended');
+  const pending = aggregatesFor(b, cut).find((a) => a.figures[0]![0] === 'pending')!;
+  // The bucket ends after now: nothing has a result or a withdrawal after its end yet, so "pending at its end" is
+  // exactly the open dossiers (the partial index), without the other branches of the general condition.
+  const open = { ...pending, where: 'result_at IS NULL AND closed_at IS NULL AND received_at < ?', whereBindings: [b.toAt] };
+  const out = (await runAggregate(db, open, null)).get(WHOLE_PERIOD_KEY) ?? {};
+  const raw = await db.raw('SELECT COUNT(*) AS n FROM dossiers WHERE intake_answered_at IS NULL AND intake_due_by < ?', [cut.asOf]);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as { n: unknown }[];
+  return { ...out, intakeOverdueWaiting: Number(rows[0]?.n ?? 0) };
 }

@@ -45,6 +45,7 @@ import type { Command } from '../../machines/engine/commands';
 import type { ActorRef } from '../../machines/dossier';
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
+import { complianceFromRollup } from '../../src/metrics/compliance-rollup';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import {
   DRILL_FIGURES,
@@ -607,6 +608,18 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     expect(compareMetrics(projection, report)).toEqual([]);
     expect(report.groups.map((g) => [g.key, g.label])).toEqual(projection.groups.map((g) => [g.key, g.label]));
   });
+
+  test.each(['centre', 'week', 'month'] as GroupBy[])(
+    'the rollup the engine kept gives the same figures, labels included, grouped by %s (what GET /api/metrics/compliance serves)',
+    async (groupBy) => {
+      const calendar = await t().calendars.latest();
+      const q = { from: '2026-03-01', to: '2026-04-01', groupBy, now: hanoi('2026-04-10 10:00'), calendar };
+      const rollup = await complianceFromRollup(t().db, q);
+      const projection = await fast(groupBy);
+      expect(compareMetrics(rollup, projection)).toEqual([]);
+      expect(rollup.groups.map((g) => [g.key, g.label])).toEqual(projection.groups.map((g) => [g.key, g.label]));
+    },
+  );
 
   test('an edited projection row is caught by the events-only path', async () => {
     const id = (await t().db('dossiers').where({ code: codes.D5 }).first()).id;

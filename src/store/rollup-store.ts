@@ -1,0 +1,59 @@
+/**
+ * The compliance rollup's table (db/migrations/20261206000400_compliance_rollup.ts; what it holds:
+ * machines/metrics/rollup.ts). The engine adds a transition's entries in its own transaction with one
+ * multi-row upsert; the metrics read the per-day sums; the rebuild replaces the whole table.
+ */
+import type { Knex } from 'knex';
+import { ROLLUP_COLUMNS, type RollupColumn, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
+import { dialectOfKnex } from './db';
+
+type Conn = Knex | Knex.Transaction;
+
+/** Rows of one shard number per writer on PostgreSQL (concurrent transactions rarely share a row); SQLite has one writer. */
+const PG_SHARDS = 8;
+
+function shardFor(db: Conn): number {
+  return dialectOfKnex(db as Knex) === 'postgres' ? Math.floor(Math.random() * PG_SHARDS) : 0;
+}
+
+/** Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one statement. */
+export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[], shard = shardFor(tx)): Promise<void> {
+  if (!entries.length) return;
+  const cols = new Set<RollupColumn>();
+  for (const e of entries) for (const k of Object.keys(e.values) as RollupColumn[]) cols.add(k);
+  const used = ROLLUP_COLUMNS.filter((c) => cols.has(c));
+  const rows = entries.map((e) => {
+    const row: Record<string, unknown> = { day: e.day, shard };
+    for (const c of used) row[c] = e.values[c] ?? 0;
+    return row;
+  });
+  const merge = Object.fromEntries(used.map((c) => [c, tx.raw(`compliance_rollup."${c}" + excluded."${c}"`)]));
+  await tx('compliance_rollup').insert(rows).onConflict(['day', 'shard']).merge(merge);
+}
+
+/** Per-day totals (all shards) of every day before `beforeDay`, in day order. */
+export async function rollupDays(db: Conn, beforeDay: string): Promise<{ day: string; values: Record<RollupColumn, number> }[]> {
+  const sums = ROLLUP_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+  const raw = await db.raw(`SELECT day, ${sums} FROM compliance_rollup WHERE day < ? GROUP BY day ORDER BY day`, [beforeDay]);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  return rows.map((r) => {
+    const values = {} as Record<RollupColumn, number>;
+    for (const c of ROLLUP_COLUMNS) values[c] = Number(r[c] ?? 0);
+    return { day: String(r.day), values };
+  });
+}
+
+/** Whether the rollup holds every dossier's contribution (false after the migration on a database with dossiers, until a rebuild). */
+export async function rollupComplete(db: Conn): Promise<boolean> {
+  const row = (await db('compliance_rollup_state').where({ id: 1 }).first()) as { complete: unknown } | undefined;
+  return row !== undefined && (row.complete === true || row.complete === 1);
+}
+
+/** Replaces the whole rollup with these per-day totals and marks it complete, in one transaction. */
+export async function replaceRollup(tx: Knex.Transaction, days: Map<string, RollupValues>, builtAt: string): Promise<void> {
+  await tx('compliance_rollup').delete();
+  const entries = [...days].map(([day, values]) => ({ day, values })).sort((a, b) => (a.day < b.day ? -1 : 1));
+  // Chunks well under either database's bound on bound variables.
+  for (let i = 0; i < entries.length; i += 200) await addRollupEntries(tx, entries.slice(i, i + 200), 0);
+  await tx('compliance_rollup_state').where({ id: 1 }).update({ complete: true, built_at: builtAt });
+}

@@ -12,7 +12,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -149,4 +149,51 @@ export function formatProfile(title: string, s: ProfileSummary): string[] {
     ...s.inclusive.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.ms.toFixed(0)} | ${pct(f.share)} |`),
     '',
   ];
+}
+
+/** A named share of a profile: what a frame on the stack (the innermost one matching a rule) says the sample was doing. */
+export interface AttributionRule {
+  label: string;
+  /** the function's name (as V8 reports it) */
+  fn: string;
+  /** a part of its file's path, e.g. `src/engine/engine` */
+  file?: string;
+}
+
+/**
+ * Each sample's time goes to the innermost frame on its stack matching a rule (so `eventHash` inside
+ * `chainEvents` counts as hashing, not as building the row); samples with no matching frame go to the
+ * area of their leaf (`areaOf`: a package, Node's internals, GC, idle). Shares are of the busy time.
+ */
+export function attributeProfile(profile: CpuProfile, rules: readonly AttributionRule[]): SelfTime[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const labelOf = new Map<number, string>();
+  const ruleOf = (n: ProfileNode) => rules.find((r) => r.fn === n.callFrame.functionName && (!r.file || n.callFrame.url.includes(r.file)));
+  const label = (id: number): string => {
+    const known = labelOf.get(id);
+    if (known !== undefined) return known;
+    const leaf = byId.get(id)!;
+    let found: string | undefined;
+    for (let cur: number | undefined = id; cur !== undefined && !found; cur = parent.get(cur)) found = ruleOf(byId.get(cur)!)?.label;
+    const l = found ?? areaOf(leaf.callFrame.url, leaf.callFrame.functionName);
+    labelOf.set(id, l);
+    return l;
+  };
+  const out = new Map<string, number>();
+  const add = (id: number, us: number) => {
+    const l = label(id);
+    out.set(l, (out.get(l) ?? 0) + us);
+  };
+  if (profile.samples && profile.timeDeltas && profile.samples.length === profile.timeDeltas.length) {
+    for (let i = 0; i < profile.samples.length; i++) add(profile.samples[i]!, Math.max(0, profile.timeDeltas[i]!));
+  } else {
+    const hits = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
+    const per = (profile.endTime - profile.startTime) / hits;
+    for (const n of profile.nodes) if (n.hitCount) add(n.id, n.hitCount * per);
+  }
+  out.delete('(idle)');
+  const busy = [...out.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...out.entries()].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / busy }));
 }

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import knexFactory from 'knex';
 import { createEngineContext, type EngineContext } from '../src/app/engine-factory';
 import { ManualClock } from '../src/engine/clock';
 import type { Submission } from '../machines/engine/commands';
@@ -34,7 +35,7 @@ const SUB: Submission = {
 };
 
 /** One lifecycle = 8 transitions (submit+receive, assign, 2 steps, result, return). */
-async function lifecycle(ctx: EngineContext): Promise<number> {
+export async function lifecycle(ctx: EngineContext): Promise<number> {
   const e = ctx.engine;
   const { code } = await e.submit(SUB, counter);
   await e.act(code, { type: 'ASSIGN', assignee: 'counter' }, counter);
@@ -46,7 +47,7 @@ async function lifecycle(ctx: EngineContext): Promise<number> {
 }
 
 /** The floor: the same row traffic with plain Knex — a read, an insert and an update per transition. */
-async function floorLifecycle(ctx: EngineContext): Promise<number> {
+export async function floorLifecycle(ctx: EngineContext): Promise<number> {
   const db = ctx.db;
   const id = randomUUID();
   const payload = JSON.stringify({ n: 1, text: 'x'.repeat(200) });
@@ -70,7 +71,46 @@ async function floorLifecycle(ctx: EngineContext): Promise<number> {
   return 7;
 }
 
-async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>, total: number, concurrency: number) {
+/** An engine on a fresh database (its own PostgreSQL schema, created here) with the floor's tables, its clock ticking 1 ms a read. */
+export async function openBenchContext(target: {
+  url: string;
+  schema?: string;
+  sqliteDriver?: SqliteDriver;
+  sqliteSynchronous?: SqliteSynchronous;
+}): Promise<EngineContext> {
+  if (target.schema) {
+    const k = knexFactory({ client: 'pg', connection: target.url });
+    await k.raw(`CREATE SCHEMA ${target.schema}`);
+    await k.destroy();
+  }
+  const ctx = await createEngineContext({
+    url: target.url,
+    schema: target.schema,
+    sqliteDriver: target.sqliteDriver,
+    sqliteSynchronous: target.sqliteSynchronous,
+    clock: new ManualClock('2026-03-03T02:00:00Z', 1),
+  });
+  await createFloorTables(ctx);
+  return ctx;
+}
+
+/** The floor's two tables (a dossier row with a version and a snapshot, and its events with a unique (dossier, seq)). */
+export async function createFloorTables(ctx: EngineContext): Promise<void> {
+  await ctx.db.schema.createTable('bench_floor', (t) => {
+    t.string('id').primary();
+    t.integer('version');
+    t.string('state');
+    t.text('snapshot');
+  });
+  await ctx.db.schema.createTable('bench_floor_events', (t) => {
+    t.string('dossier_id');
+    t.integer('seq');
+    t.text('payload');
+    t.unique(['dossier_id', 'seq']);
+  });
+}
+
+export async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>, total: number, concurrency: number) {
   let next = 0;
   let transitions = 0;
   const t0 = process.hrtime.bigint();
@@ -138,30 +178,7 @@ export async function benchEngine(args: {
   const sync = fdatasyncLatency(dir, args.rounds * 50);
   const contexts: EngineContext[] = [];
   for (const target of targets) {
-    if (target.schema) {
-      const k = (await import('knex')).default({ client: 'pg', connection: target.url });
-      await k.raw(`CREATE SCHEMA ${target.schema}`);
-      await k.destroy();
-    }
-    const ctx = await createEngineContext({
-      url: target.url,
-      schema: target.schema,
-      sqliteDriver: target.sqliteDriver,
-      sqliteSynchronous: target.sqliteSynchronous,
-      clock: new ManualClock('2026-03-03T02:00:00Z', 1),
-    });
-    await ctx.db.schema.createTable('bench_floor', (t) => {
-      t.string('id').primary();
-      t.integer('version');
-      t.string('state');
-      t.text('snapshot');
-    });
-    await ctx.db.schema.createTable('bench_floor_events', (t) => {
-      t.string('dossier_id');
-      t.integer('seq');
-      t.text('payload');
-      t.unique(['dossier_id', 'seq']);
-    });
+    const ctx = await openBenchContext(target);
     await run(ctx, lifecycle, Math.min(20, args.lifecycles), 1); // warm-up
     contexts.push(ctx);
   }
@@ -215,7 +232,7 @@ export async function benchEngine(args: {
   for (const ctx of contexts) await ctx.close();
   for (const target of targets) {
     if (!target.schema) continue;
-    const k = (await import('knex')).default({ client: 'pg', connection: target.url });
+    const k = knexFactory({ client: 'pg', connection: target.url });
     await k.raw(`DROP SCHEMA ${target.schema} CASCADE`);
     await k.destroy();
   }

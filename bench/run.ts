@@ -9,6 +9,7 @@
  *   reports  reports, lists, sweep and storage on a large database (./reports-at-scale.ts)
  *   metrics  compliance rollup vs projection SQL, same run         (./metrics-rollup.ts)
  *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
+ *   profile  where one transition's CPU goes, in-process            (./engine-profile.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
@@ -17,11 +18,12 @@ import { benchHttp } from './http';
 import { benchReports } from './reports-at-scale';
 import { benchOutbox } from './outbox';
 import { benchMetricsRollup } from './metrics-rollup';
+import { benchEngineProfile } from './engine-profile';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox'] as const;
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -107,6 +109,8 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         postgres,
         smoke,
       });
+    case 'profile':
+      return benchEngineProfile({ lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')), postgres, smoke });
     default:
       throw new Error(`unknown benchmark ${which}; known: ${BENCHMARKS.join(', ')}`);
   }

@@ -25,7 +25,7 @@ import {
   isUniqueViolation,
   listEvents,
   setNextCheck,
-  updateDossier,
+  writeTransition,
   type DossierRow,
   type EventRow,
 } from '../store/dossier-store';
@@ -369,9 +369,9 @@ export class DossierEngine {
 
   private async commit(tx: Tx, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
-    await appendEvents(tx, eventRows);
+    if (!(await writeTransition(tx, eventRows, loaded.row.id, loaded.row.version, patch, loaded.row as unknown as Record<string, unknown>)))
+      throw versionConflict(loaded.row.version, null);
     await this.recordFiles(tx, eventRows);
-    if (!(await updateDossier(tx, loaded.row.id, loaded.row.version, patch))) throw versionConflict(loaded.row.version, null);
     const row = { ...loaded.row, ...patch };
     // The compliance rollup moves with the row, in the same transaction (machines/metrics/rollup.ts).
     const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);

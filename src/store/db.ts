@@ -105,11 +105,41 @@ export function knexConfig(opts: DbOptions): Knex.Config {
   };
 }
 
-/** A better-sqlite3 pool's afterCreate that runs `pragmas` on each new connection. */
+/** How many prepared statements one better-sqlite3 connection keeps (the application has a few hundred query shapes). */
+export const STATEMENT_CACHE_SIZE = 1000;
+
+interface BetterSqliteConnection {
+  exec(sql: string): void;
+  prepare(sql: string): unknown;
+}
+
+/**
+ * Makes a better-sqlite3 connection keep its prepared statements by SQL text. Knex prepares every query
+ * afresh (parsing and planning it each time: a third of a transition's driver time); the same text gives
+ * the same statement, which better-sqlite3 re-prepares by itself if the schema changes under it. Knex
+ * runs each statement to completion (`all` or `run`) before the next, so a cached statement is never
+ * in use twice. Past STATEMENT_CACHE_SIZE texts the cache starts again (statements are freed by GC).
+ */
+export function cacheStatements(conn: BetterSqliteConnection, size = STATEMENT_CACHE_SIZE): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= size) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+/** A better-sqlite3 pool's afterCreate that runs `pragmas` on each new connection and caches its statements. */
 export function betterSqliteAfterCreate(pragmas: readonly string[]) {
-  return (conn: { exec: (sql: string) => void }, done: (err: Error | null, conn: unknown) => void): void => {
+  return (conn: BetterSqliteConnection, done: (err: Error | null, conn: unknown) => void): void => {
     try {
       for (const pragma of pragmas) conn.exec(pragma);
+      cacheStatements(conn);
       done(null, conn);
     } catch (err) {
       done(err as Error, conn);

@@ -59,11 +59,15 @@ export async function findDossierByCode(
   opts: { forUpdate?: boolean; skipLocked?: boolean } = {},
 ): Promise<DossierRow | null> {
   // The official code, or the submission reference the applicant was given before receipt (old links keep working).
-  let q = db('dossiers')
-    .where((w) => w.where({ code }).orWhere({ submission_ref: code }))
-    .first();
-  if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
-  const raw = await q;
+  // Two lookups rather than one `code = ? OR submission_ref = ?`, which SQLite answers by merging two index searches
+  // into a temporary row set (three times the cost of one search): most look-ups are by official code, and no
+  // dossier's official code is another's reference (references have letters, codes only digits).
+  const lookup = (column: 'code' | 'submission_ref') => {
+    let q = db('dossiers').where(column, code).first();
+    if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
+    return q;
+  };
+  const raw = (await lookup('code')) ?? (await lookup('submission_ref'));
   return raw ? dossierRowFromDb(raw) : null;
 }
 
@@ -104,10 +108,64 @@ export async function listDossiersAfter(db: Knex | Knex.Transaction, afterId: st
   return (await q).map(dossierRowFromDb);
 }
 
-/** Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did. */
-export async function updateDossier(tx: Knex.Transaction, id: string, expectedVersion: number, patch: ProjectionPatch): Promise<boolean> {
-  const n = await tx('dossiers').where({ id, version: expectedVersion }).update(patch);
+/**
+ * Updates the projection if nobody else moved the dossier since `expectedVersion`; false when someone did.
+ * Given the row as read (`before`, from dossierRowFromDb), only the columns whose value differs are set: SQLite
+ * rewrites the entries of every index on a column named in SET, and the dossiers table has two dozen indexes
+ * for the reports, most on columns a transition does not touch. A column whose stored form differs from the
+ * patch's (a boolean read back as 0/1) is simply set again.
+ */
+export async function updateDossier(
+  tx: Knex.Transaction,
+  id: string,
+  expectedVersion: number,
+  patch: ProjectionPatch,
+  before?: Readonly<Record<string, unknown>>,
+): Promise<boolean> {
+  const n = await tx('dossiers').where({ id, version: expectedVersion }).update(changedColumns(patch, before));
   return Number(n) === 1;
+}
+
+function changedColumns(patch: ProjectionPatch, before?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (!before) return patch;
+  const set: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(patch)) if (value !== before[column]) set[column] = value;
+  return set;
+}
+
+/**
+ * A transition's writes: its events (with their outbox deliveries) and the projection's update naming the
+ * version read (`updateDossier`); false when the update found another version (the caller rolls back).
+ * On PostgreSQL the three are one statement (data-modifying WITH clauses, which run together or fail
+ * together): one round trip instead of three. SQLite runs them in process, one after the other.
+ */
+export async function writeTransition(
+  tx: Knex.Transaction,
+  events: EventRow[],
+  id: string,
+  expectedVersion: number,
+  patch: ProjectionPatch,
+  before?: Readonly<Record<string, unknown>>,
+): Promise<boolean> {
+  if (dialectOfKnex(tx as unknown as Knex) !== 'postgres' || !events.length) {
+    await appendEvents(tx, events);
+    return updateDossier(tx, id, expectedVersion, patch, before);
+  }
+  const set = Object.entries(changedColumns(patch, before));
+  const row = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+  const result = (await tx.raw(
+    `WITH ev AS (INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => row).join(', ')}
+                 RETURNING dossier_id, seq, type, occurred_at),
+          ob AS (INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
+                 SELECT s.id, ev.dossier_id, ev.seq, ev.type, ev.occurred_at, ev.occurred_at, 'pending', 0
+                 FROM ev JOIN outbox_subscribers s ON s.active = 1
+                 WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))
+                 ORDER BY ev.seq, s.id),
+          up AS (UPDATE dossiers SET ${set.map(() => '?? = ?').join(', ')} WHERE id = ? AND version = ? RETURNING 1)
+     SELECT count(*)::integer AS n FROM up`,
+    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...(set.flat() as Knex.Value[]), id, expectedVersion],
+  )) as { rows: { n: number }[] };
+  return result.rows[0]?.n === 1;
 }
 
 /** Codes of the dossiers whose due date stands (DUE_DATE_STATES: the clock runs or is paused): the ones a calendar change can move. */

@@ -112,6 +112,15 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/dispatcher → RabbitMQ \(confirms, persistent\): \d+ deliveries/);
   }, 90_000);
 
+  test('profile: CPU per transition beside the floor, and where the engine time goes by step', async () => {
+    await runBenchmark('profile', ['profile', '--smoke', ...WITH_PG]);
+    const out = output();
+    for (const db of ['SQLite \\(sqlite3, NORMAL\\)', 'SQLite \\(better-sqlite3, NORMAL\\)', ...(WITH_PG.length ? ['PostgreSQL'] : [])])
+      expect(out).toMatch(new RegExp(`\\| ${db} \\| \\d+\\.\\d{3} \\| \\d+\\.\\d{3} \\| -?\\d+\\.\\d{3} \\|`));
+    expect(out).toMatch(/\| step \(innermost on the stack\) \| µs \/ transition \| share of busy \|/);
+    expect(out).toMatch(/\| (chart transition \(XState\) \+ invariants|SQL call: [a-z ]+|node_modules\/knex) \| \d+ \| [\d.]+ % \|/);
+  }, 90_000);
+
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
   });

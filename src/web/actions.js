@@ -7,7 +7,7 @@
 import { ApiError, getDossier, listAssignees, listSigners, nextWorkingDay, sendEvent } from './api.js';
 import { procedure } from './catalog.js';
 import { openDialog } from './dialog.js';
-import { field, h, radios, toast, values } from './dom.js';
+import { errorText, field, h, radios, toast, values } from './dom.js';
 import {
   ACTION_LABELS,
   EXEMPTION_REASONS,
@@ -25,6 +25,9 @@ import {
 import { openForm } from './print.js';
 import { notificationFields, notificationOf } from './notification-choice.js';
 import { downloadButton, filePicker, listDocuments } from './documents.js';
+/** @import { DialogControl } from './dialog.js' */
+/** @import { AssigneeOptions, DossierView, Procedure, Role, SessionUser, Signer, ValidationIssue } from './types.js' */
+/** @typedef {Record<string, unknown>} Payload an event's fields, sent with its type */
 
 export const ACTION_ORDER = [
   'RECEIVE',
@@ -45,7 +48,7 @@ export const ACTION_ORDER = [
   'WITHDRAW',
 ];
 
-/** the form printed after an event */
+/** @type {Record<string, string>} the form printed after an event */
 const FORM_AFTER = {
   RECEIVE: 'receipt',
   REQUEST_SUPPLEMENT: 'supplement',
@@ -56,9 +59,13 @@ const FORM_AFTER = {
   RETURN_RESULT: 'return-receipt',
 };
 
-const has = (user, ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
+const has = (/** @type {SessionUser | null} */ user, /** @type {Role[]} */ ...roles) => roles.some((r) => (user?.roles ?? []).includes(r));
 
-/** Event types this user can send now, in display order: the server decides who may (permittedEvents). */
+/**
+ * Event types this user can send now, in display order: the server decides who may (permittedEvents).
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ */
 export function actionsFor(view, user) {
   let list = view.permittedEvents ?? [];
   // A late result without an apology is not returnable yet (the chart lists only ISSUE_APOLOGY), but the
@@ -74,7 +81,11 @@ export function actionsFor(view, user) {
   return ACTION_ORDER.filter((t) => list.includes(t));
 }
 
-/** The one action a row offers as its main button (the "next" move), or null. */
+/**
+ * The one action a row offers as its main button (the "next" move), or null.
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ */
 export function primaryAction(view, user) {
   const list = actionsFor(view, user);
   if (view.state === 'received' && list.includes('ASSIGN') && has(user, 'counter')) return 'FORWARD';
@@ -88,10 +99,10 @@ export const FORWARD_LABEL = 'Chuyển xử lý';
 
 /**
  * A button for an action on a dossier; `onDone(view)` gets the updated dossier.
- * @param {any} view
+ * @param {DossierView} view
  * @param {string} type
- * @param {any} user
- * @param {(view: any) => void} onDone
+ * @param {SessionUser} user
+ * @param {(view: DossierView) => void} onDone
  * @param {{primary?: boolean, label?: string}} [opts]
  */
 export function actionButton(view, type, user, onDone, { primary = false, label } = {}) {
@@ -111,7 +122,13 @@ export function actionButton(view, type, user, onDone, { primary = false, label 
   );
 }
 
-/** "Thao tác khác…": a dialog listing every other action. */
+/**
+ * "Thao tác khác…": a dialog listing every other action.
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @param {(view: DossierView) => void} onDone
+ * @param {(string | null)[]} [except] actions left out (a row's main one, null when it has none)
+ */
 export function moreButton(view, user, onDone, except = []) {
   const others = actionsFor(view, user).filter((t) => !except.includes(t));
   if (!others.length) return null;
@@ -123,6 +140,7 @@ export function moreButton(view, user, onDone, except = []) {
       'aria-haspopup': 'dialog',
       dataset: { more: view.code },
       onclick: async () => {
+        /** @type {string | null} */
         const chosen = await openDialog({
           title: `Thao tác với hồ sơ ${view.code}`,
           submitLabel: 'Đóng',
@@ -163,7 +181,10 @@ export function moreButton(view, user, onDone, except = []) {
 
 /**
  * Opens the dialog for `type` on `view`; resolves to the updated dossier, or null if cancelled.
- * @param {any} view DossierView (its `version` is sent as If-Match)
+ * @param {DossierView} view its `version` is sent as If-Match
+ * @param {string} type
+ * @param {SessionUser} user
+ * @returns {Promise<DossierView | null>}
  */
 export async function performAction(view, type, user) {
   const current = { ...view };
@@ -194,6 +215,10 @@ export async function performAction(view, type, user) {
   });
 }
 
+/**
+ * @param {string} type
+ * @param {DossierView} view
+ */
 function needsSigner(type, view) {
   return type === 'ISSUE_APOLOGY' || type === 'RECORD_RESULT' || (type === 'REFUSE' && view.state !== 'submitted');
 }
@@ -201,6 +226,8 @@ function needsSigner(type, view) {
 /**
  * The new appointment an apology proposes: the first working day after today and after the current
  * appointment, from the server's calendar (the server refuses a day off). null if it cannot be asked.
+ * @param {DossierView} view
+ * @returns {Promise<string | null>}
  */
 async function proposedDueDate(view) {
   const today = localDate();
@@ -212,6 +239,11 @@ async function proposedDueDate(view) {
   }
 }
 
+/**
+ * @param {DossierView} view
+ * @param {string} type
+ * @returns {Promise<Signer[]>}
+ */
 async function signersFor(view, type) {
   try {
     return (await listSigners(view.code, type)).signers ?? [];
@@ -220,7 +252,12 @@ async function signersFor(view, type) {
   }
 }
 
-/** The signer as a choice among the eligible users (full name and title), the signed-in user first if eligible. */
+/**
+ * The signer as a choice among the eligible users (full name and title), the signed-in user first if eligible.
+ * @param {string} label
+ * @param {Signer[]} signers
+ * @param {SessionUser} user
+ */
 function signerField(label, signers, user) {
   const mine = signers.some((s) => s.username === user.username);
   return field({
@@ -236,13 +273,27 @@ function signerField(label, signers, user) {
   });
 }
 
+/** @param {string} type */
 function submitLabelOf(type) {
   return (
-    { RETURN_RESULT: 'Xác nhận trả kết quả', RECORD_RESULT: 'Ghi kết quả', REFUSE: 'Từ chối', WITHDRAW: 'Rút hồ sơ' }[type] ?? 'Xác nhận'
+    /** @type {Record<string, string>} */ ({
+      RETURN_RESULT: 'Xác nhận trả kết quả',
+      RECORD_RESULT: 'Ghi kết quả',
+      REFUSE: 'Từ chối',
+      WITHDRAW: 'Rút hồ sơ',
+    })[type] ?? 'Xác nhận'
   );
 }
 
-/** Sends, and on success closes (or, when a form follows, offers to print it). */
+/**
+ * Sends, and on success closes (or, when a form follows, offers to print it).
+ * @param {DialogControl} ctl
+ * @param {DossierView} current the dossier as the dialog shows it; updated in place
+ * @param {string} type
+ * @param {Payload} payload
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ */
 async function send(ctl, current, type, payload, user, proc) {
   try {
     const updated = await sendEvent(current.code, current.version, type, payload);
@@ -257,6 +308,15 @@ async function send(ctl, current, type, payload, user, proc) {
   }
 }
 
+/**
+ * @param {DialogControl} ctl
+ * @param {unknown} err
+ * @param {DossierView} current
+ * @param {string} type
+ * @param {Payload} payload
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ */
 async function handleError(ctl, err, current, type, payload, user, proc) {
   if (!(err instanceof ApiError)) throw err;
   if (err.status === 400 && err.issues.length) return ctl.issues(err.issues, err.message);
@@ -283,7 +343,7 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
     return offerApology(ctl, current, payload, user, proc, signers, proposed);
   }
   if (err.status === 409 && err.code === 'TRANSITION_NOT_ALLOWED') {
-    const allowed = err.allowed.map(actionLabel);
+    const allowed = err.allowed.map((t) => actionLabel(t));
     const state = err.details.state ? stateLabel(err.details.state) : stateLabel(current.state);
     return ctl.error(
       `Không thể «${actionLabel(type)}» khi hồ sơ đang «${state}».` +
@@ -296,8 +356,8 @@ async function handleError(ctl, err, current, type, payload, user, proc) {
 
 /**
  * After an event that prints a form: say so, offer the print (and any other forms), keep the dialog until closed.
- * @param {any} ctl
- * @param {any} updated
+ * @param {DialogControl} ctl
+ * @param {DossierView} updated
  * @param {string} message
  * @param {string} form
  * @param {string[]} [others]
@@ -313,7 +373,7 @@ function done(ctl, updated, message, form, others = []) {
         type: 'button',
         class: primary ? 'primary' : 'secondary',
         dataset: { form: kind },
-        onclick: () => openForm(updated.code, kind).catch((e) => ctl.error(e.message)),
+        onclick: () => openForm(updated.code, kind).catch((e) => ctl.error(errorText(e))),
       },
       `In ${(FORM_LABELS[kind] ?? kind).toLowerCase()}`,
     );
@@ -330,6 +390,13 @@ function done(ctl, updated, message, form, others = []) {
 /**
  * RETURN_RESULT refused because the result is late and no apology is on record: the counter issues
  * the apology (Phiếu xin lỗi và hẹn lại ngày trả kết quả) right here, then hands the result back.
+ * @param {DialogControl} ctl
+ * @param {DossierView} current
+ * @param {Payload} returnPayload
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ * @param {Signer[]} signers
+ * @param {string | null} proposed
  */
 function offerApology(ctl, current, returnPayload, user, proc, signers, proposed) {
   ctl.setTitle(`Hồ sơ ${current.code} trễ hạn — cần Phiếu xin lỗi`);
@@ -359,7 +426,14 @@ function offerApology(ctl, current, returnPayload, user, proc, signers, proposed
   });
 }
 
-/** The apology said the result is returned now: return it, then offer the apology and the receipt of the return. */
+/**
+ * The apology said the result is returned now: return it, then offer the apology and the receipt of the return.
+ * @param {DialogControl} ctl
+ * @param {DossierView} current
+ * @param {Payload} returnPayload
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ */
 async function returnAfterApology(ctl, current, returnPayload, user, proc) {
   try {
     const updated = await sendEvent(current.code, current.version, 'RETURN_RESULT', returnPayload);
@@ -373,6 +447,13 @@ async function returnAfterApology(ctl, current, returnPayload, user, proc) {
   done(ctl, current, 'Đã lập Phiếu xin lỗi và trả kết quả ngay (không hẹn lại ngày).', 'return-receipt', ['apology']);
 }
 
+/**
+ * @param {DialogControl} ctl
+ * @param {DossierView} current
+ * @param {Payload} returnPayload
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ */
 function apologyDone(ctl, current, returnPayload, user, proc) {
   ctl.setTitle(`Hồ sơ ${current.code} — đã lập Phiếu xin lỗi`);
   ctl.setSubmit('Trả kết quả ngay');
@@ -383,7 +464,7 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
       type: 'button',
       class: 'secondary',
       dataset: { form: 'apology' },
-      onclick: () => openForm(current.code, 'apology').catch((e) => ctl.error(e.message)),
+      onclick: () => openForm(current.code, 'apology').catch((e) => ctl.error(errorText(e))),
     },
     'In phiếu xin lỗi',
   );
@@ -404,13 +485,27 @@ function apologyDone(ctl, current, returnPayload, user, proc) {
 
 // ---- fields per event type --------------------------------------------------------------------
 
-const unitOptions = (blank) => [['', blank], ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`])];
+const unitOptions = (/** @type {string} */ blank) => [
+  ['', blank],
+  ...Object.entries(UNIT_LABELS).map(([code, name]) => [code, `${name} (${code})`]),
+];
 
+/**
+ * @param {string} type
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ * @param {Signer[]} [signers]
+ * @param {AssigneeOptions | null} [options]
+ * @param {string | null} [proposed]
+ * @param {import('./documents.js').DossierDocument[]} [results]
+ * @returns {HTMLElement[]}
+ */
 function fieldsFor(type, view, user, proc, signers = [], options = null, proposed = null, results = []) {
   const steps = proc?.steps ?? [];
   const idx = steps.findIndex((s) => s.id === view.step);
   const next = idx >= 0 ? steps[idx + 1] : null;
-  const intro = (text) => h('p', { class: 'dlg-intro' }, text);
+  const intro = (/** @type {string} */ text) => h('p', { class: 'dlg-intro' }, text);
   switch (type) {
     case 'RECEIVE':
       return [
@@ -548,10 +643,13 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
 /**
  * The unit and the person, as lists of what the step allows (GET /api/dossiers/{code}/assignees): the step's
  * unit, and its active users holding the step's role, then its leaders, by full name and title.
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @param {AssigneeOptions | null} options
  */
 function assignFields(view, user, options) {
   const people = options?.assignees ?? [];
-  const known = (u) => people.some((p) => p.username === u);
+  const known = (/** @type {string | null} */ u) => people.some((p) => p.username === u);
   const preferred = view.state === 'received' ? user.username : view.assignee;
   return [
     h('p', { class: 'dlg-intro' }, `Phân công xử lý bước «${options?.step?.name ?? view.stepName ?? ''}».`),
@@ -580,6 +678,10 @@ function assignFields(view, user, options) {
  * The apology's fields. Once the result is there (state `result`), the clerk chooses between handing it
  * over now (no new appointment: returnNow) and a new appointment; `returnNow` preselects the first (the
  * applicant is at the counter asking for the result).
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ * @param {{small: boolean, signers: Signer[], proposed: string | null, returnNow?: boolean}} opts
  */
 function apologyFields(view, user, proc, { small, signers, proposed, returnNow = false }) {
   const steps = proc?.steps ?? [];
@@ -640,9 +742,14 @@ function apologyFields(view, user, proc, { small, signers, proposed, returnNow =
   return out;
 }
 
-/** The event body from the dialog's values; or the list of issues found before sending. */
+/**
+ * The event body from the dialog's values; or the list of issues found before sending.
+ * @param {string} type
+ * @param {Record<string, any>} v the form's values (dom.js values())
+ * @returns {Payload | ValidationIssue[]}
+ */
 function payloadOf(type, v) {
-  const opt = (x) => (x ? x : undefined);
+  const opt = (/** @type {string | undefined} */ x) => (x ? x : undefined);
   switch (type) {
     case 'RECEIVE': {
       const { notification, issues } = notificationOf(v);
@@ -799,6 +906,9 @@ function resultDownloads(view, results) {
 /**
  * The counter's own first step ("Tiếp nhận, chuyển hồ sơ"): take it (ASSIGN to oneself) and complete
  * it, which hands the dossier to the next step's office. One dialog, two events.
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @returns {Promise<DossierView | null>}
  */
 export async function forwardFromCounter(view, user) {
   const current = { ...view };
@@ -826,7 +936,7 @@ export async function forwardFromCounter(view, user) {
         }
         const updated = await sendEvent(current.code, current.version, 'COMPLETE_STEP', { note });
         ctl.setResult(updated);
-        toast(`Đã chuyển hồ sơ ${updated.code} đến ${UNIT_LABELS[updated.unit] ?? updated.unit ?? 'bước tiếp theo'}`);
+        toast(`Đã chuyển hồ sơ ${updated.code} đến ${UNIT_LABELS[updated.unit ?? ''] ?? updated.unit ?? 'bước tiếp theo'}`);
         ctl.close(updated);
       } catch (err) {
         await handleError(ctl, err, current, current.state === 'received' ? 'ASSIGN' : 'COMPLETE_STEP', {}, user, proc);

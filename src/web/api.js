@@ -5,6 +5,7 @@
  */
 
 import { ERROR_LABELS } from './labels.js';
+/** @import { AssigneeOptions, DossierDetail, DossierListPage, DossierView, EventView, LoginResponse, NextWorkingDay, SessionUser, SignerList } from './types.js' */
 
 const TOKEN_KEY = 'motcua.token';
 const USER_KEY = 'motcua.user';
@@ -15,7 +16,7 @@ export class ApiError extends Error {
    * @param {number} status HTTP status (0 = no answer from the server)
    * @param {string} code
    * @param {string} message Vietnamese, shown to the user
-   * @param {Record<string, any>} details
+   * @param {Record<string, any>} [details] the error's details (issues, allowed, …), as the server sent them
    */
   constructor(status, code, message, details = {}) {
     super(message);
@@ -36,6 +37,7 @@ export class ApiError extends Error {
 
 // ---- session --------------------------------------------------------------------------------
 
+/** @returns {{token: string, user: SessionUser, expiresAt: string | null} | null} */
 export function session() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const user = sessionStorage.getItem(USER_KEY);
@@ -50,6 +52,11 @@ export function session() {
   }
 }
 
+/**
+ * @param {string} token
+ * @param {SessionUser} user
+ * @param {string | null} expiresAt
+ */
 function saveSession(token, user, expiresAt) {
   sessionStorage.setItem(TOKEN_KEY, token);
   sessionStorage.setItem(USER_KEY, JSON.stringify(user));
@@ -65,6 +72,7 @@ export function clearSession() {
 // ---- requests -------------------------------------------------------------------------------
 
 /** when a failure carries no error body (a proxy's page, a dropped connection): what its status means */
+/** @type {Record<number, string>} */
 const STATUS_CODES = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
@@ -96,17 +104,18 @@ export async function request(method, path, opts = {}) {
   try {
     res = await fetch(path, { method, headers, body, signal: opts.signal, cache: 'no-store', credentials: 'omit' });
   } catch (err) {
-    if (err && err.name === 'AbortError') throw err;
+    if (err instanceof Error && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.');
   }
   if (res.ok) return res;
+  /** @type {{error?: {code?: string, message?: string, details?: Record<string, any>}} | null} */
   let payload = null;
   try {
     payload = await res.json();
   } catch {
     /* not JSON */
   }
-  const e = payload && payload.error ? payload.error : {};
+  const e = payload?.error ?? {};
   const code = e.code ?? STATUS_CODES[res.status] ?? `HTTP_${res.status}`;
   const fallback = ERROR_LABELS[code] ?? (res.status >= 502 ? UNAVAILABLE : `Lỗi ${res.status}`);
   const error = new ApiError(res.status, code, e.message || fallback, e.details ?? {});
@@ -117,7 +126,13 @@ export async function request(method, path, opts = {}) {
   throw error;
 }
 
-/** JSON request; resolves to the parsed body (null for 204). */
+/**
+ * JSON request; resolves to the parsed body (null for 204), typed by the caller's annotation.
+ * @param {string} method
+ * @param {string} path
+ * @param {{body?: any, headers?: Record<string,string>, signal?: AbortSignal, auth?: boolean}} [opts]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, opts = {}) {
   const res = await request(method, path, opts);
   if (res.status === 204) return null;
@@ -125,10 +140,15 @@ export async function api(method, path, opts = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/** @type {(path: string, opts?: {signal?: AbortSignal}) => Promise<any>} */
 export const get = (path, opts) => api('GET', path, opts);
+/** @type {(path: string, body: unknown, opts?: {headers?: Record<string,string>, signal?: AbortSignal}) => Promise<any>} */
 export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body });
 
-/** A query string from an object, leaving out empty values (the API rejects unknown or empty ones). */
+/**
+ * A query string from an object, leaving out empty values (the API rejects unknown or empty ones).
+ * @param {Record<string, unknown>} params
+ */
 export function qs(params) {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
@@ -141,7 +161,12 @@ export function qs(params) {
 
 // ---- auth -----------------------------------------------------------------------------------
 
+/**
+ * @param {string} username
+ * @param {string} password
+ */
 export async function login(username, password) {
+  /** @type {LoginResponse} */
   const res = await api('POST', '/api/auth/login', { body: { username, password }, auth: false });
   saveSession(res.token, res.user, res.expiresAt);
   return res.user;
@@ -157,7 +182,10 @@ export async function logout() {
   }
 }
 
-/** Re-reads the signed-in user (roles may have changed); null if the token is no longer valid. */
+/**
+ * Re-reads the signed-in user (roles may have changed); null if the token is no longer valid.
+ * @returns {Promise<SessionUser | null>}
+ */
 export async function me() {
   const s = session();
   if (!s) return null;
@@ -195,12 +223,25 @@ export function newIdempotencyKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** @typedef {{signal?: AbortSignal}} GetOpts */
+
+/** @type {(params: Record<string, unknown>, opts?: GetOpts) => Promise<DossierListPage>} */
 export const listDossiers = (params, opts) => get(`/api/dossiers${qs(params)}`, opts);
+/** @type {(code: string, opts?: GetOpts) => Promise<DossierDetail>} */
 export const getDossier = (code, opts) => get(`/api/dossiers/${enc(code)}`, opts);
+/** @type {(code: string, opts?: GetOpts) => Promise<EventView[]>} */
 export const getEvents = (code, opts) => get(`/api/dossiers/${enc(code)}/events`, opts);
+/** @type {(body: Record<string, unknown>, idempotencyKey: string) => Promise<DossierView>} */
 export const submitDossier = (body, idempotencyKey) => post('/api/dossiers', body, { headers: { 'Idempotency-Key': idempotencyKey } });
 
-/** Sends an event naming the version the user saw. */
+/**
+ * Sends an event naming the version the user saw; resolves to the dossier after it.
+ * @param {string} code
+ * @param {number} version
+ * @param {string} type
+ * @param {Record<string, unknown>} [payload]
+ * @returns {Promise<DossierView>}
+ */
 export function sendEvent(code, version, type, payload = {}) {
   return post(`/api/dossiers/${enc(code)}/events`, { type, ...payload }, { headers: { 'If-Match': `"${version}"` } });
 }
@@ -209,10 +250,12 @@ export function sendEvent(code, version, type, payload = {}) {
  * Every page of a list query, up to `maxItems`.
  * @param {Record<string, any>} params
  * @param {{maxItems?: number, signal?: AbortSignal}} [opts]
- * @returns {Promise<{items: any[], truncated: boolean}>}
+ * @returns {Promise<{items: DossierView[], truncated: boolean}>}
  */
 export async function listAll(params, { maxItems = 2000, signal } = {}) {
+  /** @type {DossierView[]} */
   const items = [];
+  /** @type {string | null | undefined} */
   let cursor;
   for (;;) {
     const page = await listDossiers({ ...params, limit: 100, cursor }, { signal });
@@ -225,8 +268,12 @@ export async function listAll(params, { maxItems = 2000, signal } = {}) {
 
 /** Who may sign `type` (ISSUE_APOLOGY or REFUSE) for this dossier: [{username, fullName, title, unit}]. */
 /** the first working day after `after` (YYYY-MM-DD; default today) on the server's calendar */
+/** @type {(after?: string, opts?: GetOpts) => Promise<NextWorkingDay>} */
 export const nextWorkingDay = (after, opts) => get(`/api/calendar/next-working-day${qs({ after })}`, opts);
+/** @type {(code: string, type: string, opts?: GetOpts) => Promise<SignerList>} */
 export const listSigners = (code, type, opts) => get(`/api/dossiers/${enc(code)}/signers${qs({ for: type })}`, opts);
 /** whom ASSIGN may name: {step, units, assignees} (GET /api/dossiers/{code}/assignees) */
+/** @type {(code: string, opts?: GetOpts) => Promise<AssigneeOptions>} */
 export const listAssignees = (code, opts) => get(`/api/dossiers/${enc(code)}/assignees`, opts);
+/** @type {(code: string, kind: string) => string} */
 export const formUrl = (code, kind) => `/api/dossiers/${enc(code)}/forms/${enc(kind)}`;

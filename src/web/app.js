@@ -11,7 +11,7 @@
  * Keyboard: Alt+1…4 switch screens, "/" jumps to the screen's search box.
  */
 import { ApiError, login, logout, me, session } from './api.js';
-import { clear, clearIssues, h, showFormError, showIssues, toast } from './dom.js';
+import { clear, clearIssues, errorText, h, showFormError, showIssues, toast } from './dom.js';
 import { ROLE_LABELS, loadVocabulary, unitLabel } from './labels.js';
 import * as counter from './views/counter.js';
 import * as inbox from './views/inbox.js';
@@ -22,12 +22,13 @@ import * as audit from './views/audit.js';
 import * as weeklyReview from './views/weekly-review.js';
 import * as monthlyReport from './views/monthly-report.js';
 import * as notifications from './views/notifications.js';
+/** @import { Screen, SessionUser, ValidationIssue } from './types.js' */
 
 /**
  * What a screen's render(root, ctx) gets; it may return a cleanup function.
- * @typedef {{user: any, params: string[], query: URLSearchParams, signal: AbortSignal}} ViewContext
+ * @typedef {{user: SessionUser, params: string[], query: URLSearchParams, signal: AbortSignal}} ViewContext
  * @typedef {{render: (root: HTMLElement, ctx: ViewContext) => Promise<void | (() => void)>}} View
- * @type {{re: RegExp, nav: string | null, screen: string, title: string, view: View}[]}
+ * @type {{re: RegExp, nav: string | null, screen: Screen, title: string, view: View}[]}
  */
 const ROUTES = [
   { re: /^\/quay$/, nav: 'quay', screen: 'intake', title: 'Quầy tiếp nhận', view: counter },
@@ -40,18 +41,22 @@ const ROUTES = [
   { re: /^\/ho-so\/(.+)$/, nav: null, screen: 'search', title: 'Hồ sơ', view: dossier },
   { re: /^\/kiem-tra\/(.+)$/, nav: null, screen: 'search', title: 'Kiểm tra lịch sử hồ sơ', view: audit },
 ];
-/** the screen each menu entry opens */
+/** @type {Record<string, Screen>} the screen each menu entry opens */
 const NAV_SCREEN = { quay: 'intake', 'hop-viec': 'inbox', 'tra-cuu': 'search', 'dieu-hanh': 'dashboard', 'thong-bao': 'notifications' };
 /** the screens the server offers this user (GET /api/auth/me `screens`, src/services/screens.ts) */
-const allowed = (u, screen) => (u?.screens ?? []).includes(screen);
+const allowed = (/** @type {SessionUser | null} */ u, /** @type {Screen | undefined} */ screen) =>
+  screen !== undefined && (u?.screens ?? []).includes(screen);
+/** @type {Record<string, string>} Alt+digit → screen */
 const NAV_KEYS = { 1: '#/quay', 2: '#/hop-viec', 3: '#/tra-cuu', 4: '#/dieu-hanh' };
 
 /** the sign-in form's inputs, by id */
-const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+const $ = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 /** @type {{abort: AbortController | null, cleanup: (() => void) | null}} */
 let current = { abort: null, cleanup: null };
+/** @type {SessionUser | null} */
 let user = null;
 
+/** @param {SessionUser | null} u */
 function homeFor(u) {
   const roles = u?.roles ?? [];
   if (allowed(u, 'intake')) return '#/quay';
@@ -81,6 +86,7 @@ function stopCurrent() {
 
 // ---- sign-in ----------------------------------------------------------------------------------
 
+/** @param {string} [notice] */
 function showLogin(notice) {
   stopCurrent();
   user = null;
@@ -95,25 +101,28 @@ function showLogin(notice) {
   $('username').focus();
 }
 
+/** @param {SessionUser} u */
 function showShell(u) {
   user = u;
   $('login').hidden = true;
   $('nav').hidden = false;
   $('who').hidden = false;
   for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#nav a'))) {
-    a.hidden = !allowed(u, NAV_SCREEN[a.dataset.nav]);
+    a.hidden = !allowed(u, NAV_SCREEN[a.dataset.nav ?? '']);
   }
   const roles = (u.roles ?? []).map((r) => ROLE_LABELS[r] ?? r).join(', ');
   $('who-name').textContent = `${u.fullName ?? u.username} · ${roles}`;
   $('who-name').title = `${u.username} · ${unitLabel(u.unit)}`;
 }
 
+/** @param {SubmitEvent} e */
 async function onLogin(e) {
   e.preventDefault();
-  const form = e.currentTarget;
+  const form = /** @type {HTMLFormElement} */ (e.currentTarget);
   clearIssues(form);
   const username = $('username').value.trim();
   const password = $('password').value;
+  /** @type {ValidationIssue[]} */
   const missing = [];
   if (!username) missing.push({ field: 'username', reason: 'required', vi: 'Nhập tên đăng nhập' });
   if (!password) missing.push({ field: 'password', reason: 'required', vi: 'Nhập mật khẩu' });
@@ -129,7 +138,10 @@ async function onLogin(e) {
   } catch (err) {
     if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues, err.message);
     else
-      showFormError(form, err instanceof ApiError && err.status === 401 ? err.message || 'Sai tên đăng nhập hoặc mật khẩu' : err.message);
+      showFormError(
+        form,
+        err instanceof ApiError && err.status === 401 ? err.message || 'Sai tên đăng nhập hoặc mật khẩu' : errorText(err),
+      );
     $('password').select();
   } finally {
     button.disabled = false;
@@ -180,9 +192,9 @@ async function route() {
       if (typeof cleanup === 'function') cleanup();
     } else current.cleanup = cleanup ?? null;
   } catch (err) {
-    if (err && err.name === 'AbortError') return;
+    if (err instanceof Error && err.name === 'AbortError') return;
     if (abort.signal.aborted) return;
-    root.append(h('div', { class: 'alert alert-error', role: 'alert' }, err?.message ?? String(err)));
+    root.append(h('div', { class: 'alert alert-error', role: 'alert' }, errorText(err)));
   }
   if (!abort.signal.aborted && !root.contains(document.activeElement)) {
     const target = /** @type {HTMLElement | null} */ (root.querySelector('[autofocus]') ?? root.querySelector('h1'));
@@ -193,6 +205,7 @@ async function route() {
   }
 }
 
+/** @param {KeyboardEvent} e */
 function onKey(e) {
   if (!user) return;
   if (

@@ -1,14 +1,16 @@
 /** The procedure catalogue (GET /api/procedures), read once per page load. */
 import { get } from './api.js';
+/** @import { DossierView, Procedure } from './types.js' */
 
+/** @type {Promise<Procedure[]> | null} */
 let all = null;
 
-/** @returns {Promise<any[]>} */
+/** @returns {Promise<Procedure[]>} */
 export function procedures() {
   if (!all) {
     all = get('/api/procedures').then(
-      (list) => (Array.isArray(list) ? list : (list?.items ?? [])),
-      (err) => {
+      (/** @type {Procedure[] | {items?: Procedure[]} | null} */ list) => (Array.isArray(list) ? list : (list?.items ?? [])),
+      (/** @type {unknown} */ err) => {
         all = null;
         throw err;
       },
@@ -17,16 +19,25 @@ export function procedures() {
   return all;
 }
 
+/**
+ * @param {string} code
+ * @returns {Promise<Procedure | null>}
+ */
 export async function procedure(code) {
-  const list = await procedures().catch(() => []);
+  const list = await procedures().catch(() => /** @type {Procedure[]} */ ([]));
   return list.find((p) => p.code === code) ?? null;
 }
 
+/**
+ * @param {Pick<DossierView, 'procedureName' | 'procedureCode'>} view
+ * @param {{code: string, name: string}[]} [list]
+ */
 export function procedureNameOf(view, list = []) {
   return view.procedureName ?? list.find((p) => p.code === view.procedureCode)?.name ?? view.procedureCode;
 }
 
 /** lower case, no diacritics: "Đăng ký" → "dang ky" */
+/** @param {string | null | undefined} s */
 export function fold(s) {
   return String(s ?? '')
     .normalize('NFD')

@@ -3,7 +3,8 @@
  * own behaviour), Enter in a field submits the form, focus returns to the button that opened it.
  */
 import { ApiError } from './api.js';
-import { append, clear, clearIssues, h, showFormError, showIssues, uid } from './dom.js';
+import { append, clear, clearIssues, errorText, h, showFormError, showIssues, uid } from './dom.js';
+/** @import { ValidationIssue } from './types.js' */
 
 /**
  * @typedef {object} DialogControl
@@ -13,7 +14,7 @@ import { append, clear, clearIssues, h, showFormError, showIssues, uid } from '.
  * @property {(value?: any) => void} close
  * @property {(value: any) => void} setResult  what the dialog resolves with if it is then cancelled
  * @property {(message: string) => void} error
- * @property {(issues: {field: string, reason: string}[], message?: string) => void} issues
+ * @property {(issues: ValidationIssue[], message?: string) => void} issues
  * @property {(title: string) => void} setTitle
  * @property {(label: string | null) => void} setSubmit  null hides the submit button
  * @property {(label: string) => void} setCancel
@@ -40,6 +41,7 @@ export function openDialog(o) {
     const form = h('form', { novalidate: true }, title, body, formError, footer);
     const dialog = h('dialog', { class: ['dlg', o.wide && 'dlg-wide'], 'aria-labelledby': titleId }, form);
     let busy = false;
+    /** @type {any} what the dialog resolves with: the caller's value */
     let result = null;
     let handler = o.onSubmit;
 
@@ -113,7 +115,7 @@ export function openDialog(o) {
       try {
         await handler(ctl);
       } catch (err) {
-        showFormError(form, err && err.message ? err.message : String(err));
+        showFormError(form, errorText(err));
       } finally {
         busy = false;
         submit.disabled = false;
@@ -131,11 +133,18 @@ export function openDialog(o) {
   });
 }
 
-/** Required controls left empty (own check, so messages are Vietnamese and appear next to the field). */
+/**
+ * Required controls left empty (own check, so messages are Vietnamese and appear next to the field).
+ * @param {HTMLElement} form
+ * @returns {HTMLInputElement[]}
+ */
 export function requiredMissing(form) {
+  /** @type {HTMLInputElement[]} */
   const out = [];
+  /** @type {Set<string>} */
   const seenRadio = new Set();
-  for (const el of form.querySelectorAll('[required]')) {
+  // required is set on inputs, selects and textareas: each has disabled, name, type and value, read as an input's
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('[required]'))) {
     if (el.disabled || el.closest('[hidden]')) continue;
     if (el.type === 'radio') {
       if (seenRadio.has(el.name)) continue;
@@ -148,7 +157,13 @@ export function requiredMissing(form) {
   return out;
 }
 
-/** A yes/no question. */
+/**
+ * A yes/no question.
+ * @param {string} title
+ * @param {string} message
+ * @param {{submitLabel?: string, danger?: boolean}} [opts]
+ * @returns {Promise<boolean>}
+ */
 export function confirmDialog(title, message, { submitLabel = 'Đồng ý', danger = false } = {}) {
   return openDialog({
     title,
@@ -171,6 +186,6 @@ export async function closeWhenDone(ctl, action) {
     ctl.close(true);
   } catch (err) {
     if (err instanceof ApiError && err.issues.length) ctl.issues(err.issues, err.message);
-    else ctl.error(err && err.message ? err.message : String(err));
+    else ctl.error(errorText(err));
   }
 }

@@ -3,6 +3,7 @@
  * typed by anyone can never become markup.
  */
 import { CLOCK_STOPPED, isClockStopped, issueText, stateLabel, timelinessLabel } from './labels.js';
+/** @import { ValidationIssue } from './types.js' */
 
 const PROPS = new Set(['value', 'checked', 'selected', 'indeterminate']);
 
@@ -21,13 +22,19 @@ export function h(tag, props, ...children) {
     if (k === 'class') el.className = Array.isArray(v) ? v.filter(Boolean).join(' ') : v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (PROPS.has(k)) el[k] = v;
+    else if (PROPS.has(k)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (el))[k] = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
   return el;
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @param {any[]} children strings, nodes, nested arrays, null/false (skipped)
+ * @returns {E}
+ */
 export function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
@@ -36,6 +43,11 @@ export function append(el, children) {
   return el;
 }
 
+/**
+ * @template {Node} N
+ * @param {N} el
+ * @returns {N}
+ */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;
@@ -119,23 +131,31 @@ export function radios({ legend, name, options, value, required }) {
 
 // ---- validation messages ------------------------------------------------------------------------
 
+/** @param {HTMLElement} form */
 export function clearIssues(form) {
-  for (const p of form.querySelectorAll('.field-error')) {
+  for (const p of /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll('.field-error'))) {
     p.textContent = '';
     p.hidden = true;
   }
   for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
-  const summary = form.querySelector('.form-error');
+  const summary = /** @type {HTMLElement | null} */ (form.querySelector('.form-error'));
   if (summary) {
     summary.textContent = '';
     summary.hidden = true;
   }
 }
 
-/** Shows each {field, reason} next to its control (matched by data-field); others in the form's summary. */
+/**
+ * Shows each {field, reason} next to its control (matched by data-field); others in the form's summary.
+ * @param {HTMLElement} form
+ * @param {ValidationIssue[]} issues
+ * @param {string} [message]
+ */
 export function showIssues(form, issues, message) {
   clearIssues(form);
+  /** @type {string[]} */
   const unplaced = [];
+  /** @type {HTMLElement | null} */
   let first = null;
   for (const issue of issues) {
     const target = findField(form, issue.field);
@@ -157,19 +177,26 @@ export function showIssues(form, issues, message) {
   if (first) first.focus();
 }
 
-/** The error line of a control: its own (same parent), else its field's or fieldset's. */
+/**
+ * The error line of a control: its own (same parent), else its field's or fieldset's.
+ * @param {Element} target
+ * @returns {HTMLElement | null}
+ */
 function errorSlot(target) {
-  const own = target.parentElement?.querySelector(':scope > .field-error');
+  const own = /** @type {HTMLElement | null | undefined} */ (target.parentElement?.querySelector(':scope > .field-error'));
   if (own) return own;
   const wrap = target.closest('.field, fieldset[data-field]');
-  return wrap?.querySelector(':scope > .field-error') ?? wrap?.querySelector('.field-error') ?? null;
+  return /** @type {HTMLElement | null} */ (wrap?.querySelector(':scope > .field-error') ?? wrap?.querySelector('.field-error') ?? null);
 }
 
-/** Once a message is shown, editing the control clears it. */
+/**
+ * Once a message is shown, editing the control clears it.
+ * @param {HTMLElement} form
+ */
 function clearOnEdit(form) {
   if (form.dataset.clearOnEdit) return;
   form.dataset.clearOnEdit = '1';
-  const handler = (e) => {
+  const handler = (/** @type {Event} */ e) => {
     const t = e.target;
     if (!(t instanceof Element)) return;
     const holder = t.matches('[aria-invalid]') ? t : t.closest('fieldset[data-field]');
@@ -186,8 +213,14 @@ function clearOnEdit(form) {
   form.addEventListener('change', handler);
 }
 
+/**
+ * @param {HTMLElement} form
+ * @param {string} name
+ * @returns {HTMLElement | null}
+ */
 function findField(form, name) {
-  const esc = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/"/g, '\\"'));
+  const esc = (/** @type {string} */ s) => (window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/"/g, '\\"'));
+  /** @type {HTMLElement | null} */
   let el = form.querySelector(`[data-field="${esc(name)}"]`);
   if (el) return el;
   // "documents.1.copies" → the row's control; "applicant" → first applicant field
@@ -199,17 +232,27 @@ function findField(form, name) {
   return el;
 }
 
+/**
+ * @param {HTMLElement} form
+ * @param {string | null | undefined} message
+ */
 export function showFormError(form, message) {
-  const summary = form.querySelector('.form-error');
+  const summary = /** @type {HTMLElement | null} */ (form.querySelector('.form-error'));
   if (!summary) return;
   summary.textContent = message ?? '';
   summary.hidden = !message;
 }
 
-/** Reads named controls of a form into a flat object (checkboxes as booleans). */
+/**
+ * Reads named controls of a form into a flat object (checkboxes as booleans).
+ * @param {HTMLFormElement} form
+ * @returns {Record<string, any>} trimmed strings; booleans for checkboxes
+ */
 export function values(form) {
+  /** @type {Record<string, any>} */
   const out = {};
-  for (const el of form.elements) {
+  // the named controls of these forms are inputs, selects and textareas: each has name, disabled, type and value
+  for (const el of /** @type {Iterable<HTMLInputElement>} */ (/** @type {unknown} */ (form.elements))) {
     if (!el.name || el.disabled) continue;
     if (el.type === 'checkbox') out[el.name] = el.checked;
     else if (el.type === 'radio') {
@@ -221,11 +264,16 @@ export function values(form) {
 
 // ---- badges -----------------------------------------------------------------------------------
 
+/** @param {string} state */
 export function stateBadge(state) {
   return h('span', { class: `badge state state-${state}` }, stateLabel(state));
 }
 
 /** The timeliness of a dossier; with its state, a stopped clock reads as stopped, not as a countdown's "Trong hạn". */
+/**
+ * @param {string | null | undefined} t
+ * @param {string | null} [state]
+ */
 export function timelinessBadge(t, state = null) {
   if (state && isClockStopped(state)) return h('span', { class: 'badge tl tl-stopped' }, CLOCK_STOPPED);
   if (!t || t === 'not_started') return h('span', { class: 'badge tl tl-none' }, timelinessLabel(t) || '—');
@@ -234,6 +282,10 @@ export function timelinessBadge(t, state = null) {
 
 // ---- toast ----------------------------------------------------------------------------------
 
+/**
+ * @param {string} message
+ * @param {'ok' | 'error'} [kind]
+ */
 export function toast(message, kind = 'ok') {
   const box = document.getElementById('toasts');
   if (!box) return;
@@ -248,11 +300,23 @@ export function spinner(text = 'Đang tải…') {
   return h('p', { class: 'loading', role: 'status' }, text);
 }
 
+/** @param {unknown} err */
 export function errorBox(err) {
-  return h('div', { class: 'alert alert-error', role: 'alert' }, err && err.message ? err.message : String(err));
+  return h('div', { class: 'alert alert-error', role: 'alert' }, errorText(err));
 }
 
-/** a link to the dossier page */
+/**
+ * What to show for a failure: its message (an ApiError's is Vietnamese), else the thing itself.
+ * @param {unknown} err
+ */
+export function errorText(err) {
+  return err instanceof Error && err.message ? err.message : String(err);
+}
+
+/**
+ * a link to the dossier page
+ * @param {string} code
+ */
 export function dossierLink(code) {
   return h('a', { href: `#/ho-so/${encodeURIComponent(code)}`, class: 'code' }, code);
 }
@@ -262,13 +326,13 @@ export function dossierLink(code) {
  * @param {() => Promise<any>} fn
  */
 export function busyClick(fn) {
-  return async (e) => {
-    const button = e.currentTarget;
+  return async (/** @type {Event} */ e) => {
+    const button = /** @type {HTMLButtonElement} */ (e.currentTarget);
     button.disabled = true;
     try {
       await fn();
     } catch (err) {
-      toast(err && err.message ? err.message : String(err), 'error');
+      toast(errorText(err), 'error');
     } finally {
       button.disabled = false;
     }
@@ -289,7 +353,7 @@ export async function loadOrShowError(body, signal, loading) {
     const data = await loading;
     return signal.aborted ? null : data;
   } catch (err) {
-    if ((err && err.name === 'AbortError') || signal.aborted) return null;
+    if ((err instanceof Error && err.name === 'AbortError') || signal.aborted) return null;
     clear(body);
     body.append(errorBox(err));
     return null;

@@ -7,7 +7,10 @@
 import { request } from './api.js';
 import { toBlobDocument } from './print.js';
 
-/** the filename of a Content-Disposition header, or null */
+/**
+ * the filename of a Content-Disposition header, or null
+ * @param {string | null} disposition
+ */
 function filenameOf(disposition) {
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
   return m ? decodeURIComponent(m[1]) : null;

@@ -5,45 +5,58 @@
 
 // ---- the domain's vocabulary (GET /api/vocabulary, machines/vocabulary.ts) ------------------------
 // Filled once per page by loadVocabulary() before any screen is drawn; never written here by hand.
+/** @import { DossierView, ValidationIssue, Vocabulary, WorkingAmount } from './types.js' */
+/** @typedef {Record<string, string>} Labels code → Vietnamese label */
 
 /** state → label */
-export const STATE_LABELS = {};
+export const STATE_LABELS = /** @type {Labels} */ ({});
 /** the state filter's choices: states with the same label are one choice (assigned and processing) */
+/** @type {string[][]} [codes joined by ',', label] */
 export const STATE_CHOICES = [];
-export const TIMELINESS_LABELS = {};
+export const TIMELINESS_LABELS = /** @type {Labels} */ ({});
 /** what the button for a user event says */
-export const ACTION_LABELS = {};
+export const ACTION_LABELS = /** @type {Labels} */ ({});
 /** what the timeline says happened (every event type) */
-export const EVENT_LABELS = {};
-export const PAUSE_REASONS = {};
+export const EVENT_LABELS = /** @type {Labels} */ ({});
+export const PAUSE_REASONS = /** @type {Labels} */ ({});
 /** the applicant's notification channel → label (sms, zalo, email, none) */
-export const NOTIFY_CHANNELS = {};
+export const NOTIFY_CHANNELS = /** @type {Labels} */ ({});
 /** unit code → name; an unknown code shows as itself */
-export const UNIT_LABELS = {};
+export const UNIT_LABELS = /** @type {Labels} */ ({});
 /** error code → what it means (when the server's answer has no message) */
-export const ERROR_LABELS = {};
+export const ERROR_LABELS = /** @type {Labels} */ ({});
 /** validation issue code → Vietnamese text */
-const ISSUE_LABELS = {};
+const ISSUE_LABELS = /** @type {Labels} */ ({});
 /** the public lookup's second factor (applicant.lookupFactor) → what follows "4 số cuối của" */
-export const LOOKUP_FACTOR_LABELS = {};
+export const LOOKUP_FACTOR_LABELS = /** @type {Labels} */ ({});
 /** received or not, not yet decided */
+/** @type {Set<string>} */
 const PENDING = new Set();
+/** @type {Set<string>} */
 const STOPPED = new Set();
 
+/** @type {Promise<void> | null} */
 let loading = null;
 
-/** Loads the vocabulary once (no login needed); the labels fall back to the codes if the server cannot be reached. */
+/**
+ * Loads the vocabulary once (no login needed); the labels fall back to the codes if the server cannot be reached.
+ * @returns {Promise<void>}
+ */
 export function loadVocabulary() {
   loading ??= fetch('/api/vocabulary', { headers: { Accept: 'application/json' }, credentials: 'omit' })
     .then((res) => (res.ok ? res.json() : null))
-    .then((v) => v && applyVocabulary(v))
+    .then((/** @type {Vocabulary | null} */ v) => {
+      if (v) applyVocabulary(v);
+    })
     .catch(() => {
       loading = null;
     });
   return loading;
 }
 
+/** @param {Vocabulary} v */
 function applyVocabulary(v) {
+  /** @type {Map<string, string[]>} */
   const byLabel = new Map();
   for (const s of v.states) {
     STATE_LABELS[s.code] = s.label;
@@ -76,9 +89,9 @@ function applyVocabulary(v) {
 /** the states not yet decided, for a list filter ("submitted,received,…") */
 export const pendingStates = () => [...PENDING].join(',');
 /** true while the dossier waits for a decision (its due date still counts down) */
-export const isPending = (state) => PENDING.has(state);
+export const isPending = (/** @type {string} */ state) => PENDING.has(state);
 /** true while the deadline clock is stopped (waiting for a supplement, paused): no countdown then */
-export const isClockStopped = (state) => STOPPED.has(state);
+export const isClockStopped = (/** @type {string} */ state) => STOPPED.has(state);
 /** what the clock does while stopped, in the words the counter says to the applicant */
 export const CLOCK_STOPPED = 'Dừng tính thời hạn';
 
@@ -94,25 +107,28 @@ export const ROLE_LABELS = {};
 export const FORM_LABELS = {};
 
 /** why a late dossier is exempt from the apology (from the vocabulary, machines/vocabulary.ts EXEMPTION_REASON_LABELS) */
-export const EXEMPTION_REASONS = {};
+export const EXEMPTION_REASONS = /** @type {Labels} */ ({});
 /** how the applicant asked to stop (from the vocabulary) */
-export const WITHDRAWAL_CHANNELS = {};
+export const WITHDRAWAL_CHANNELS = /** @type {Labels} */ ({});
 
-export const stateLabel = (s) => STATE_LABELS[s] ?? s ?? '';
-export const timelinessLabel = (t) => TIMELINESS_LABELS[t] ?? t ?? '';
-export const unitLabel = (u) => (u ? (UNIT_LABELS[u] ?? u) : '');
+export const stateLabel = (/** @type {string | null | undefined} */ s) => STATE_LABELS[s ?? ''] ?? s ?? '';
+export const timelinessLabel = (/** @type {string | null | undefined} */ t) => TIMELINESS_LABELS[t ?? ''] ?? t ?? '';
+export const unitLabel = (/** @type {string | null | undefined} */ u) => (u ? (UNIT_LABELS[u] ?? u) : '');
 /** the label of WITHDRAW from chart version 2 on, where it issues the stop notice after the applicant's request (vocabulary) */
 const STOP_ACTION = { label: '' };
 /** a user event's button text; WITHDRAW on a dossier of chart version 2 on is the stop notice */
-export const actionLabel = (t, view) =>
+export const actionLabel = (/** @type {string} */ t, /** @type {Pick<DossierView, 'machineVersion'> | null} */ view = null) =>
   t === 'WITHDRAW' && (view?.machineVersion ?? 0) >= 2 && STOP_ACTION.label ? STOP_ACTION.label : (ACTION_LABELS[t] ?? t);
 
 // ---- time -----------------------------------------------------------------------------------
 
 const OFFSET_MS = 7 * 3600_000;
-const pad = (n) => String(n).padStart(2, '0');
+const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
 
-/** the wall-clock fields in Hanoi of an instant */
+/**
+ * the wall-clock fields in Hanoi of an instant
+ * @param {string | number} at
+ */
 function hanoi(at) {
   const t = typeof at === 'number' ? at : Date.parse(at);
   if (Number.isNaN(t)) return null;
@@ -121,9 +137,12 @@ function hanoi(at) {
 }
 
 /** hanoi() of an instant in ms since the epoch, which a number always is */
-const hanoiMs = (ms) => /** @type {NonNullable<ReturnType<typeof hanoi>>} */ (hanoi(ms));
+const hanoiMs = (/** @type {number} */ ms) => /** @type {NonNullable<ReturnType<typeof hanoi>>} */ (hanoi(ms));
 
-/** "HH:mm dd/MM/yyyy" in Asia/Ho_Chi_Minh; '' for null */
+/**
+ * "HH:mm dd/MM/yyyy" in Asia/Ho_Chi_Minh; '' for null
+ * @param {string | number | null | undefined} at
+ */
 export function fmtTime(at) {
   if (at === null || at === undefined || at === '') return '';
   const h = hanoi(at);
@@ -131,7 +150,10 @@ export function fmtTime(at) {
   return `${pad(h.H)}:${pad(h.M)} ${pad(h.d)}/${pad(h.m)}/${h.y}`;
 }
 
-/** "dd/MM/yyyy" of an instant (Hanoi) or of a local date "yyyy-mm-dd" */
+/**
+ * "dd/MM/yyyy" of an instant (Hanoi) or of a local date "yyyy-mm-dd"
+ * @param {string | null | undefined} at
+ */
 export function fmtDate(at) {
   if (!at) return '';
   if (/^\d{4}-\d{2}-\d{2}$/.test(at)) {
@@ -156,7 +178,10 @@ export function startOfWeek(now = Date.now()) {
   return midnight - sinceMonday * 86400_000;
 }
 
-/** "còn 3 giờ", "quá 2 ngày" — calendar time, a hint next to the exact due time */
+/**
+ * "còn 3 giờ", "quá 2 ngày" — calendar time, a hint next to the exact due time
+ * @param {string | null | undefined} dueAt
+ */
 export function relativeDue(dueAt, now = Date.now()) {
   if (!dueAt) return '';
   const diff = Date.parse(dueAt) - now;
@@ -168,12 +193,14 @@ export function relativeDue(dueAt, now = Date.now()) {
   return diff >= 0 ? `còn ${text}` : `quá ${text}`;
 }
 
+/** @param {number | null | undefined} amount */
 export function fmtMoney(amount) {
   if (amount === 0) return 'Miễn phí';
   if (typeof amount !== 'number') return '';
   return `${String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} đồng`;
 }
 
+/** @param {WorkingAmount | null | undefined} a */
 export function fmtAmount(a) {
   if (!a) return '';
   if (a.unit === 'days' && a.value === 0) return 'Trong ngày';
@@ -183,6 +210,7 @@ export function fmtAmount(a) {
 // ---- validation issues ----------------------------------------------------------------------
 
 /** The Vietnamese text of a 400 issue ({field, code, reason}): by its code; the UI's own checks give `vi`. */
+/** @param {ValidationIssue | null | undefined} issue */
 export function issueText(issue) {
   if (issue?.vi) return issue.vi;
   const known = issue?.code && issue.code !== 'invalid' ? ISSUE_LABELS[issue.code] : null;

@@ -5,18 +5,24 @@
  */
 
 const DAY = 86_400_000;
-const pad = (n) => String(n).padStart(2, '0');
-const ms = (d) => Date.parse(`${d}T00:00:00Z`);
-const date = (t) => new Date(t).toISOString().slice(0, 10);
+/** @typedef {string} LocalDate YYYY-MM-DD */
+/** @typedef {{kind: string, from: LocalDate, to: LocalDate, label: string}} Period [from, to) */
+
+const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
+const ms = (/** @type {LocalDate} */ d) => Date.parse(`${d}T00:00:00Z`);
+const date = (/** @type {number} */ t) => new Date(t).toISOString().slice(0, 10);
 
 /** `d` plus `n` days */
-export const addDays = (d, n) => date(ms(d) + n * DAY);
+export const addDays = (/** @type {LocalDate} */ d, /** @type {number} */ n) => date(ms(d) + n * DAY);
 /** 0 = Monday … 6 = Sunday */
-const weekdayMon = (d) => (new Date(ms(d)).getUTCDay() + 6) % 7;
+const weekdayMon = (/** @type {LocalDate} */ d) => (new Date(ms(d)).getUTCDay() + 6) % 7;
 /** the Monday of the week of `d` */
-export const mondayOf = (d) => addDays(d, -weekdayMon(d));
+export const mondayOf = (/** @type {LocalDate} */ d) => addDays(d, -weekdayMon(d));
 
-/** ISO week label 'YYYY-Www' of a local date */
+/**
+ * ISO week label 'YYYY-Www' of a local date
+ * @param {LocalDate} d
+ */
 export function isoWeekOf(d) {
   const thursday = addDays(mondayOf(d), 3);
   const year = Number(thursday.slice(0, 4));
@@ -24,7 +30,10 @@ export function isoWeekOf(d) {
   return `${year}-W${pad(Math.round((ms(mondayOf(d)) - ms(week1)) / (7 * DAY)) + 1)}`;
 }
 
-/** the Monday of an ISO week label, or null */
+/**
+ * the Monday of an ISO week label, or null
+ * @param {string | null | undefined} label
+ */
 export function mondayOfWeek(label) {
   const m = /^(\d{4})-W(\d{2})$/.exec(label ?? '');
   if (!m) return null;
@@ -32,19 +41,24 @@ export function mondayOfWeek(label) {
   return isoWeekOf(monday) === label ? monday : null;
 }
 
-const monthStart = (y, m) => `${y + Math.floor((m - 1) / 12)}-${pad(((((m - 1) % 12) + 12) % 12) + 1)}-01`;
+const monthStart = (/** @type {number} */ y, /** @type {number} */ m) =>
+  `${y + Math.floor((m - 1) / 12)}-${pad(((((m - 1) % 12) + 12) % 12) + 1)}-01`;
 
+/** @type {Record<string, string>} */
 export const KINDS = { week: 'Tuần', month: 'Tháng', quarter: 'Quý', year: 'Năm', custom: 'Tùy chọn' };
 
 /**
  * The period of `kind` containing `anchor` (shifted by `n` periods); custom periods are given.
+ * @param {string} kind week, month, quarter, year or custom
+ * @param {LocalDate} anchor
+ * @param {number} [n]
  * @param {{from: string, last: string} | null} [custom]
- * @returns {{kind: string, from: string, to: string, label: string}}
+ * @returns {Period}
  */
 export function periodOf(kind, anchor, n = 0, custom = null) {
   const y = Number(anchor.slice(0, 4));
   const m = Number(anchor.slice(5, 7));
-  const fmt = (d) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+  const fmt = (/** @type {LocalDate} */ d) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
   switch (kind) {
     case 'week': {
       const from = addDays(mondayOf(anchor), 7 * n);
@@ -85,6 +99,8 @@ export function periodOf(kind, anchor, n = 0, custom = null) {
  * The trend behind a period: its weeks or months and the ones before, so that a short period still
  * shows where it is heading. A week: 8 weeks; a month: 6 months; a quarter: 12 months; a year: its
  * months; custom: weeks up to 16 of them, else months.
+ * @param {Period} p
+ * @returns {{groupBy: 'week' | 'month', from: LocalDate, to: LocalDate}}
  */
 export function trendOf(p) {
   switch (p.kind) {
@@ -104,7 +120,10 @@ export function trendOf(p) {
   }
 }
 
-/** 'YYYY-MM' before a month */
+/**
+ * 'YYYY-MM' before a month
+ * @param {string} month YYYY-MM
+ */
 export function previousMonth(month) {
   return monthStart(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1).slice(0, 7);
 }

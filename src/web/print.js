@@ -16,10 +16,14 @@ const KEEP_BLOBS_MS = 5 * 60_000;
  * Turns the server's HTML into a document this page's CSP allows; returns its blob: URL. Done on the
  * text (the form is the server's own escaped HTML): parsing it here with DOMParser would make this
  * page "apply" the form's inline <style> and report a CSP violation.
+ * @param {string} html
+ * @param {string} [title]
+ * @returns {string}
  */
 export function toBlobDocument(html, title) {
+  /** @type {string[]} */
   const urls = [];
-  const cssLink = (css, attrs = '') => {
+  const cssLink = (/** @type {string} */ css, attrs = '') => {
     const url = URL.createObjectURL(new Blob([css], { type: 'text/css' }));
     urls.push(url);
     const media = /\bmedia\s*=\s*"([^"]*)"/i.exec(attrs);
@@ -41,6 +45,7 @@ export function toBlobDocument(html, title) {
   return url;
 }
 
+/** @param {string} s */
 function escapeText(s) {
   return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -48,6 +53,8 @@ function escapeText(s) {
 /**
  * Opens form `kind` of dossier `code` in a new tab. Call it straight from a click handler.
  * Rejects with the API's error (the tab is closed again).
+ * @param {string} code
+ * @param {string} kind a form's name (FORM_LABELS)
  */
 export async function openForm(code, kind) {
   const label = FORM_LABELS[kind] ?? kind;

@@ -6,8 +6,9 @@
  * spaces around it ignored.
  */
 import { ApiError, request } from './api.js';
-import { append, clearIssues, h, showFormError, showIssues } from './dom.js';
+import { append, clearIssues, errorText, h, showFormError, showIssues } from './dom.js';
 import { fmtTime, loadVocabulary, stateLabel } from './labels.js';
+/** @import { PublicDossierStatus, ValidationIssue } from './types.js' */
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('lookup'));
 const answer = /** @type {HTMLElement} */ (document.getElementById('answer'));
@@ -29,6 +30,7 @@ form.addEventListener('submit', async (e) => {
   answer.replaceChildren();
   const c = code.value.trim().toUpperCase();
   const v = verify.value.trim();
+  /** @type {ValidationIssue[]} */
   const issues = [];
   if (!/^[0-9A-Z.-]{1,96}$/.test(c)) issues.push({ field: 'code', vi: 'Nhập mã hồ sơ như trên Giấy tiếp nhận' });
   if (!/^\d{4}$/.test(v)) issues.push({ field: 'verify', vi: 'Nhập đúng 4 chữ số' });
@@ -37,6 +39,7 @@ form.addEventListener('submit', async (e) => {
   button.disabled = true;
   try {
     const res = await request('GET', `/api/public/dossiers/${encodeURIComponent(c)}?verify=${encodeURIComponent(v)}`, { auth: false });
+    /** @type {PublicDossierStatus} */
     const s = await res.json();
     await vocabulary;
     append(answer, [h('h2', null, `Hồ sơ ${s.code}`), h('p', { class: 'lookup-status' }, s.status || stateLabel(s.state)), ...details(s)]);
@@ -49,14 +52,18 @@ form.addEventListener('submit', async (e) => {
         err.issues.map((i) => ({ ...i, field: i.field === 'code' ? 'code' : 'verify' })),
         err.message,
       );
-    else showFormError(form, err.message);
+    else showFormError(form, errorText(err));
   } finally {
     button.disabled = false;
   }
 });
 
-/** What the answer says under the status, in the order the citizen needs it. */
+/**
+ * What the answer says under the status, in the order the citizen needs it.
+ * @param {PublicDossierStatus} s
+ */
 function details(s) {
+  /** @type {HTMLElement[]} */
   const out = [];
   if (s.supplement) {
     out.push(

@@ -325,7 +325,7 @@ function reminders(weeks, monthly, portalSync) {
               'ul',
               { class: 'inline-list' },
               unsigned.map((w) => {
-                const monday = mondayOfWeek(w.week);
+                const monday = /** @type {string} a server's week label is valid */ (mondayOfWeek(w.week));
                 return h(
                   'li',
                   null,

@@ -207,7 +207,11 @@ function picker(week, unit, locked) {
     { class: 'review-picker period-picker no-print', 'aria-label': 'Chọn tuần và đơn vị' },
     h(
       'a',
-      { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), -7)), locked ? '' : unit), id: 'week-prev' },
+      {
+        class: 'button secondary',
+        href: hrefOf(isoWeekOf(addDays(/** @type {string} */ (mondayOfWeek(week)), -7)), locked ? '' : unit),
+        id: 'week-prev',
+      },
       '◀ Tuần trước',
     ),
     h('label', { for: 'review-week' }, 'Tuần '),
@@ -217,7 +221,11 @@ function picker(week, unit, locked) {
     h('button', { type: 'submit', class: 'primary' }, 'Xem'),
     h(
       'a',
-      { class: 'button secondary', href: hrefOf(isoWeekOf(addDays(mondayOfWeek(week), 7)), locked ? '' : unit), id: 'week-next' },
+      {
+        class: 'button secondary',
+        href: hrefOf(isoWeekOf(addDays(/** @type {string} */ (mondayOfWeek(week)), 7)), locked ? '' : unit),
+        id: 'week-next',
+      },
       'Tuần sau ▶',
     ),
   );

@@ -1,0 +1,217 @@
+/**
+ * The API's answers as the web UI reads them, for the JSDoc types of src/web (checked by tsconfig.web.json).
+ * Each mirrors a response schema of the server (named below; the OpenAPI document is built from the same
+ * schemas) and lists only fields the server sends. test/support/web-types.ts checks that every server
+ * answer is assignable to these types, so a field renamed or retyped on the server fails `npm run typecheck`.
+ * Plain types only: this file is also part of the server's program (tsconfig.json), which has no DOM.
+ */
+
+/** ISO-8601 instant in UTC */
+export type Instant = string;
+/** a local date YYYY-MM-DD */
+export type LocalDate = string;
+
+/** machines/procedures/units.ts ROLES */
+export type Role = 'counter' | 'specialist' | 'leader' | 'supervisor' | 'auditor' | 'admin';
+/** src/services/screens.ts SCREENS */
+export type Screen = 'intake' | 'inbox' | 'search' | 'dashboard' | 'review' | 'notifications';
+
+/** the signed-in user: AuthUserSchema (src/http/routes/auth.ts), GET /api/auth/me and the login's `user` */
+export interface SessionUser {
+  username: string;
+  fullName: string;
+  title: string;
+  roles: Role[];
+  unit: string;
+  screens: Screen[];
+}
+
+/** LoginResponseSchema (POST /api/auth/login) */
+export interface LoginResponse {
+  token: string;
+  expiresAt: Instant;
+  user: SessionUser;
+}
+
+/** one problem of a 400 VALIDATION_FAILED ({field, code, reason}); the UI's own checks give `vi` instead */
+export interface ValidationIssue {
+  field: string;
+  code?: string;
+  reason?: string;
+  /** the UI's own Vietnamese text (never from the server) */
+  vi?: string;
+}
+
+/** a working-time amount (WorkingAmountSchema, machines/procedures/schema.ts) */
+export interface WorkingAmount {
+  value: number;
+  unit: 'days' | 'hours';
+}
+
+/** one step of a procedure (StepSchema) */
+export interface ProcedureStep {
+  id: string;
+  name: string;
+  role: Role;
+  unit: string;
+  budget: WorkingAmount;
+}
+
+/** a procedure of GET /api/procedures (ProcedureDefinitionSchema, output form); the fields the UI reads */
+export interface Procedure {
+  code: string;
+  version: number;
+  name: string;
+  field: { code: string; name: string };
+  level: 'commune' | 'province';
+  processingTime: WorkingAmount;
+  legalBasis: string;
+  fee: { amount: number; note?: string };
+  /** optional: brought only when it applies ("(nếu có)") */
+  requiredDocuments: { name: string; copies: number; original: boolean; optional: boolean }[];
+  resultDocument: string;
+  steps: ProcedureStep[];
+  maxSupplements: number;
+  supplementWindowDays: number;
+  pauseReasons: string[];
+  digitisation?: { components: boolean; result: boolean };
+  cutoff?: string;
+}
+
+/** DossierViewSchema (src/services/dossier-schemas.ts): a dossier in a list, applicant masked */
+export interface DossierView {
+  code: string;
+  submissionRef: string;
+  procedureCode: string;
+  procedureVersion: number;
+  procedureName: string | null;
+  machineVersion: number;
+  channel: 'counter' | 'online' | 'postal';
+  state: string;
+  nationalStatus: { code: number; name: string };
+  step: string | null;
+  stepName: string | null;
+  timeliness: string;
+  submittedAt: Instant;
+  receivedAt: Instant | null;
+  dueAt: Instant | null;
+  originalDueAt: Instant | null;
+  resultAt: Instant | null;
+  returnedAt: Instant | null;
+  outcome: 'approved' | 'refused' | null;
+  unit: string | null;
+  assignee: string | null;
+  assigneeName: string | null;
+  version: number;
+  /** events the dossier state allows now */
+  allowedEvents: string[];
+  /** of those, the ones the signed-in user may send */
+  permittedEvents: string[];
+  pauses: { count: number; totalWorkingMs: number; extensionMs: number };
+  exemption: { reason: string; approvedBy: string; approvedByName: string; at: Instant } | null;
+  /** the latest apology; newDueAt null when the result was handed over at once */
+  apology: { at: Instant; newDueAt: Instant | null } | null;
+  intake: { waitingSince: Instant; dueBy: Instant | null; waitedWorkingMs: number; waiting: boolean; overdue: boolean } | null;
+  /** masked: only the last 4 characters of the ID number and phone */
+  applicant: { fullName: string; idNumber: string; phone: string };
+}
+
+/** DossierDetailSchema: GET /api/dossiers/{code}, the applicant in full */
+export interface DossierDetail extends DossierView {
+  applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string };
+  documents: { name: string; copies: number }[];
+  note?: string;
+}
+
+/** DossierListResponseSchema: one page of GET /api/dossiers */
+export interface DossierListPage {
+  items: DossierView[];
+  nextCursor: string | null;
+}
+
+/** EventViewSchema: one event of GET /api/dossiers/{code}/events */
+export interface EventView {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string;
+  actorName: string | null;
+  actorUnit: string | null;
+  assigneeName: string | null;
+  occurredAt: Instant;
+  machineVersion: number;
+  hash: string;
+}
+
+/** SignerSchema */
+export interface Signer {
+  username: string;
+  fullName: string;
+  title: string;
+  unit: string;
+}
+
+/** SignerListSchema: GET /api/dossiers/{code}/signers */
+export interface SignerList {
+  /** the event to be signed */
+  for: string;
+  responsibleUnit: string | null;
+  signers: Signer[];
+}
+
+/** AssigneeOptionsSchema: GET /api/dossiers/{code}/assignees */
+export interface AssigneeOptions {
+  step: { id: string; name: string; role: string; unit: string } | null;
+  units: { code: string; name: string }[];
+  assignees: (Signer & { roles: string[] })[];
+}
+
+/** NextWorkingDaySchema: GET /api/calendar/next-working-day */
+export interface NextWorkingDay {
+  after: LocalDate;
+  date: LocalDate;
+  calendarVersion: number;
+}
+
+/** VocabularySchema (src/http/routes/vocabulary.ts): GET /api/vocabulary */
+export interface Vocabulary {
+  states: { code: string; label: string }[];
+  openStates: string[];
+  pendingStates: string[];
+  stoppedStates: string[];
+  events: { type: string; label: string; action: string | null; bySystem: boolean }[];
+  timeliness: Record<string, string>;
+  pauseReasons: Record<string, string>;
+  notifyChannels: Record<string, string>;
+  exemptionReasons: Record<string, string>;
+  withdrawalChannels: Record<string, string>;
+  channels: Record<string, string>;
+  returnMethods: Record<string, string>;
+  outcomes: Record<string, string>;
+  roles: Record<string, string>;
+  forms: { kind: string; label: string; title: string }[];
+  stopAction: string;
+  errors: Record<string, string>;
+  issues: Record<string, string>;
+  lookupFactors: Record<string, string>;
+  units: { code: string; name: string; kind: string }[];
+  procedures: { code: string; name: string }[];
+}
+
+/** PublicDossierStatusSchema (src/http/routes/public.ts): GET /api/public/dossiers/{code} */
+export interface PublicDossierStatus {
+  code: string;
+  status: string;
+  state: string;
+  dueAt: Instant | null;
+  resultReady: boolean;
+  returned: boolean;
+  /** the result is an electronic original the applicant can download (GET /api/public/dossiers/{code}/result-document) */
+  electronicResult: boolean;
+  clockStopped: boolean;
+  late: boolean;
+  originalDueAt: Instant | null;
+  supplement: { requestedAt: Instant; missing: string[]; reason: string } | null;
+  /** newDueAt null when the result was handed over at once */
+  apology: { issuedAt: Instant; reason: string; newDueAt: Instant | null } | null;
+}

@@ -1,0 +1,40 @@
+/**
+ * The web UI's API types (src/web/types.d.ts, hand-written because the browser's JavaScript cannot import
+ * zod) against the server's response schemas: every answer the server may send must be assignable to the
+ * type the UI reads it as, so a field the UI relies on that the server renames, drops or retypes fails
+ * `npm run typecheck` (tsconfig.json covers test/). Nothing runs here; the compiler is the check.
+ */
+import type { z } from 'zod';
+import type * as Web from '../../src/web/types.js';
+import type { AuthUserSchema, LoginResponseSchema } from '../../src/http/routes/auth';
+import type { VocabularySchema } from '../../src/http/routes/vocabulary';
+import type { PublicDossierStatusSchema } from '../../src/http/routes/public';
+import type { ProcedureDefinitionSchema } from '../../machines/procedures';
+import type { NextWorkingDaySchema } from '../../src/services/calendar-service';
+import type {
+  AssigneeOptionsSchema,
+  DossierDetailSchema,
+  DossierListResponseSchema,
+  DossierViewSchema,
+  EventViewSchema,
+  SignerListSchema,
+} from '../../src/services/dossier-schemas';
+
+/** true when the server's output type S is assignable to the UI's type W (a compile error otherwise) */
+type Conforms<S extends W, W> = [S, W];
+type Out<T extends z.ZodType> = z.output<T>;
+
+export type WebTypesConform = [
+  Conforms<Out<typeof AuthUserSchema>, Web.SessionUser>,
+  Conforms<Out<typeof LoginResponseSchema>, Web.LoginResponse>,
+  Conforms<Out<typeof VocabularySchema>, Web.Vocabulary>,
+  Conforms<Out<typeof PublicDossierStatusSchema>, Web.PublicDossierStatus>,
+  Conforms<Out<typeof ProcedureDefinitionSchema>, Web.Procedure>,
+  Conforms<Out<typeof NextWorkingDaySchema>, Web.NextWorkingDay>,
+  Conforms<Out<typeof DossierViewSchema>, Web.DossierView>,
+  Conforms<Out<typeof DossierDetailSchema>, Web.DossierDetail>,
+  Conforms<Out<typeof DossierListResponseSchema>, Web.DossierListPage>,
+  Conforms<Out<typeof EventViewSchema>, Web.EventView>,
+  Conforms<Out<typeof SignerListSchema>, Web.SignerList>,
+  Conforms<Out<typeof AssigneeOptionsSchema>, Web.AssigneeOptions>,
+];

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { BACKENDS } from '../support/backends';
-import { ACTORS, submission } from '../support/engine';
+import { ACTORS, submission, submissionBody } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import type { LocalBlobStore } from '../../src/store/blob-store';
 
@@ -19,15 +19,7 @@ export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0
 const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(600, 2)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function body(overrides: Record<string, unknown> = {}) {
-  return {
-    procedureCode: PROC,
-    channel: 'counter',
-    applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' },
-    documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
-    ...overrides,
-  };
-}
+const body = submissionBody;
 
 describe.each(BACKENDS)('dossier documents on $name', (backend) => {
   let s: TestServer;

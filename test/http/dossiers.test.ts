@@ -1,18 +1,10 @@
 import { BACKENDS } from '../support/backends';
-import { hanoi } from '../support/engine';
+import { hanoi, submissionBody } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 
 const PROC = '1.001612';
 
-function body(overrides: Record<string, unknown> = {}) {
-  return {
-    procedureCode: PROC,
-    channel: 'counter',
-    applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' },
-    documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
-    ...overrides,
-  };
-}
+const body = submissionBody;
 
 describe.each(BACKENDS)('the dossier API on $name', (backend) => {
   let s: TestServer;

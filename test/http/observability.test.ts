@@ -10,18 +10,13 @@ import { createLogger, maskPersonalNumbers } from '../../src/observability/logge
 import { ConfigError, loadConfig } from '../../src/config';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
+import { submissionBody } from '../support/engine';
 
 const ID_NUMBER = '001090012345';
 const PHONE = '0912345678';
 
-function body() {
-  return {
-    procedureCode: '1.001612',
-    channel: 'counter',
-    applicant: { fullName: 'Đỗ Văn Hùng', idNumber: ID_NUMBER, phone: PHONE, address: 'Hoàn Kiếm, Hà Nội' },
-    documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
-  };
-}
+const body = () =>
+  submissionBody({ applicant: { fullName: 'Đỗ Văn Hùng', idNumber: ID_NUMBER, phone: PHONE, address: 'Hoàn Kiếm, Hà Nội' } });
 
 describe.each(BACKENDS)('security headers, logs, metrics and record views on $name', (backend) => {
   let s: TestServer;

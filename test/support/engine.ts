@@ -51,6 +51,17 @@ export const ACTORS = {
   leader: { username: 'leader', unit: 'LANHDAO' },
 };
 
+/** A counter submission as a client posts it to POST /api/dossiers (procedure 1.001612), with any field replaced. */
+export function submissionBody(overrides: Record<string, unknown> = {}) {
+  return {
+    procedureCode: '1.001612',
+    channel: 'counter',
+    applicant: { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' },
+    documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+    ...overrides,
+  };
+}
+
 export function submission(procedureCode: string, channel: Submission['channel'] = 'counter', name = 'Nguyễn Thị Hoa'): Submission {
   return {
     procedureCode,

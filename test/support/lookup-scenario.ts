@@ -10,6 +10,26 @@ import type { Command } from '../../machines/engine/commands';
 import { ACTORS, submission } from './engine';
 import type { TestServer } from './server';
 
+/**
+ * Every field the public lookup answers, sorted: the status, the clock and what the citizen must do, never the
+ * applicant's name, numbers or address. Pinned here by hand, not read from the schema, so a new field is a
+ * decision the tests that use it (test/http/public.test.ts, test/http/route-access-matrix.test.ts) must see.
+ */
+export const PUBLIC_LOOKUP_FIELDS = [
+  'apology',
+  'clockStopped',
+  'code',
+  'dueAt',
+  'electronicResult',
+  'late',
+  'originalDueAt',
+  'resultReady',
+  'returned',
+  'state',
+  'status',
+  'supplement',
+];
+
 export const LOOKUP_APOLOGY_REASON = 'Chuyên viên nghỉ ốm, hồ sơ chậm trình ký.';
 export const LOOKUP_MISSING = ['Bản sao Căn cước công dân của chủ hộ', 'Hợp đồng thuê địa điểm kinh doanh'];
 export const LOOKUP_SUPPLEMENT_REASON = 'Thiếu giấy tờ tùy thân của chủ hộ';

@@ -18,6 +18,7 @@ import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { NotifyLogPruneJob } from './jobs/notify-log-prune';
 import { OutboxPruneJob } from './jobs/outbox-prune';
 import { createOutbox } from './outbox/wiring';
+import { OutboxWaker } from './outbox/wake';
 import { BlobCleanupJob } from './jobs/blob-cleanup';
 import { portalPendingMetric, portalSyncStatus } from './services/integration-service';
 import { seedDemo } from '../db/seeds/demo';
@@ -97,6 +98,11 @@ async function main(): Promise<void> {
     outboxPrune.start(3_600_000, (err) => logger.error({ err, job: 'outbox-prune' }, 'pruning the outbox failed'));
   const outbox = await createOutbox(ctx, config, logger);
   if (config.MOTCUA_OUTBOX_POLL_MS > 0) outbox.dispatcher.start();
+  // committed deliveries wake the dispatchers at once (this one, and the other instances on PostgreSQL)
+  const outboxWaker = new OutboxWaker(ctx.db, config.MOTCUA_OUTBOX_POLL_MS > 0 ? outbox.dispatcher : null, (err) =>
+    logger.warn({ err, job: 'outbox-wake' }, 'outbox wake-up failed (polling goes on)'),
+  );
+  outboxWaker.start();
   const blobCleanup = new BlobCleanupJob(ctx, config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000);
   if (config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS > 0)
     blobCleanup.start(config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS, (err) =>
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
       notifyLogPrune.stop(),
       outboxPrune.stop(),
       outbox.dispatcher.stop(),
+      outboxWaker.stop(),
       blobCleanup.stop(),
     ]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);

@@ -62,7 +62,12 @@ export class OutboxDispatcher {
   private readonly opts: DispatcherOptions;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private started = false;
   private ticking: Promise<void> | null = null;
+  /** counts wake() calls: a lane that finds nothing looks once more if one came during its claim */
+  private nudges = 0;
+  /** a wake() came while a look for work was under way: look again as soon as it ends */
+  private rerun = false;
 
   constructor(
     private readonly deps: { db: Db; clock: Clock },
@@ -96,23 +101,56 @@ export class OutboxDispatcher {
 
   start(): void {
     this.stopping = false;
-    const tick = () => {
-      if (this.stopping) return;
-      // lanes run in the background: a slow one never delays the next look for other subscribers' work
-      this.ticking = this.startLanes()
-        .then(() => undefined)
-        .catch((err) => this.onError(err, { job: 'outbox' }))
-        .finally(() => {
-          this.ticking = null;
-          if (!this.stopping) this.timer = setTimeout(tick, this.opts.pollMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.started = true;
+    this.tick(); // the first look starts now (whenIdle() then waits for it)
+  }
+
+  /**
+   * Deliveries were just committed (in this process, or in another instance on PostgreSQL: src/outbox/wake.ts):
+   * look for work now instead of at the next poll. Cheap and coalesced: while a look is under way, one more
+   * follows it; a lane running meanwhile claims once more before it ends.
+   */
+  wake(): void {
+    this.nudges += 1;
+    if (!this.started || this.stopping) return;
+    if (this.ticking) this.rerun = true;
+    else this.tick();
+  }
+
+  /** resolves when no look for work and no lane is under way (tests) */
+  async whenIdle(): Promise<void> {
+    while (this.ticking || this.lanes.size) {
+      await this.ticking;
+      await Promise.all([...this.lanes.values()]);
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+
+  private tick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.stopping || this.ticking) return;
+    this.rerun = false;
+    // lanes run in the background: a slow one never delays the next look for other subscribers' work
+    this.ticking = this.startLanes()
+      .then(() => undefined)
+      .catch((err) => this.onError(err, { job: 'outbox' }))
+      .finally(() => {
+        this.ticking = null;
+        if (this.stopping) return;
+        if (this.rerun) this.tick();
+        else this.schedule(this.opts.pollMs);
+      });
   }
 
   /** Stops claiming; waits for the attempts in flight (bounded by the attempt timeout) and closes the channels. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
@@ -137,11 +175,15 @@ export class OutboxDispatcher {
   private async runLane(sub: SubscriberRow): Promise<void> {
     const channel = this.channels.get(sub.kind)!;
     while (!this.stopping) {
+      const seen = this.nudges;
       const now = this.deps.clock.now();
       // the lease outlives the attempt's timeout, so no other instance takes a delivery still being tried
       const leaseUntil = new Date(now.getTime() + this.opts.attemptTimeoutMs * 2 + 5_000).toISOString();
       const claimed = await claimDeliveries(this.deps.db, sub.id, now.toISOString(), leaseUntil, this.opts.batch);
-      if (!claimed.length) return;
+      if (!claimed.length) {
+        if (this.nudges === seen) return;
+        continue; // woken during the claim: what was committed meanwhile may not have been visible to it
+      }
       await Promise.all(claimed.map((row) => this.attempt(channel, sub, row)));
     }
   }

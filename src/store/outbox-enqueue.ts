@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import type { EventRow } from '../../machines/engine/rows';
+import { signalAfterCommit } from './outbox-signal';
 
 /**
  * The hot path: in the transaction that appends `events`, one delivery per event and active subscriber whose
@@ -21,4 +22,6 @@ export async function enqueueDeliveries(tx: Knex | Knex.Transaction, events: rea
       [e.dossier_id, e.seq, e.type, e.occurred_at, e.occurred_at, e.type],
     );
   }
+  // the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts)
+  if (events.length) signalAfterCommit(tx);
 }

@@ -32,7 +32,10 @@ export function portalDate(iso: string | null | undefined): string {
   return t.slice(0, 19).replace(/[-T:]/g, '');
 }
 
-/** KenhThucHien: 1 at the counter, 2 online, 3 by post (public service postal network). */
+/**
+ * KenhThucHien: 1 at the counter (trực tiếp), 2 online (trực tuyến), 3 by post (BCCI, bưu chính công ích): the
+ * values of a provincial implementation's sync record (docs/integration.md, "Sources").
+ */
 const CHANNEL_CODES: Record<string, string> = { counter: '1', online: '2', postal: '3' };
 
 export interface PortalRecord {
@@ -59,9 +62,6 @@ export interface PortalRecord {
   NgayKetThucXuLy: string;
   DonViXuLy: string;
   GhiChu: string;
-  NgayHenTraTruoc: string;
-  NgayHenTraMoi: string;
-  LyDoXinLoi: string;
   TaiLieuNop: unknown[];
   DanhSachLePhi: unknown[];
   DanhSachTepDinhKemKhac: unknown[];
@@ -83,7 +83,6 @@ export function portalRecord(events: StoredEvent[], dossier: { id: string; code:
   const ctx = now.context;
   const facts = factsOf(now);
   const applicant = ((events[0]!.payload as { applicant?: Record<string, string> }).applicant ?? {}) as Record<string, string>;
-  const apology = ctx.apologies[ctx.apologies.length - 1];
   const record: PortalRecord = {
     MaHoSo: ctx.code || dossier.code,
     MaTTHC: dossier.procedure_code,
@@ -108,9 +107,6 @@ export function portalRecord(events: StoredEvent[], dossier: { id: string; code:
     NgayKetThucXuLy: portalDate(facts.resultAt),
     DonViXuLy: dossier.agency_code,
     GhiChu: '',
-    NgayHenTraTruoc: portalDate(apology?.previousDueAt ?? null),
-    NgayHenTraMoi: portalDate(apology?.newDueAt ?? null),
-    LyDoXinLoi: apology?.reason ?? '',
     TaiLieuNop: [],
     DanhSachLePhi: [],
     DanhSachTepDinhKemKhac: [],

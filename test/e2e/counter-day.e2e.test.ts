@@ -116,6 +116,11 @@ describe("the counter clerk's day in a browser", () => {
         codes.postal,
       ]);
       expect(await text(clerk, `li[data-code="${codes.online}"] .card-meta`)).toContain('Đăng ký: 08:00 06/03/2026');
+      // no receipt before receipt: the submissions waiting for it offer none, a received dossier does
+      for (const code of [codes.online, codes.postal])
+        expect(await waiting.locator(`li[data-code="${code}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(0);
+      expect(await waiting.locator(`li[data-code="${codes.online}"]`).getByRole('button', { name: 'Tiếp nhận', exact: true }).count()).toBe(1);
+      expect(await waiting.locator(`li[data-code="${codes.supplement}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(1);
       const supplement = clerk.locator(`li[data-code="${codes.supplement}"]`);
       expect(await text(clerk, `li[data-code="${codes.supplement}"] .card-head`)).toContain('Dừng tính thời hạn');
       expect(await supplement.locator('.card-meta').textContent()).toContain('dừng tính thời hạn');

@@ -702,15 +702,19 @@ class DeskLists {
             { class: 'card-actions' },
             forward ? actionButton(v, 'FORWARD', this.user, after, { primary: true }) : null,
             acts.map((t, i) => actionButton(v, t, this.user, after, { primary: i === 0 && !forward })),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'secondary small',
-                onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')),
-              },
-              'In giấy tiếp nhận',
-            ),
+            // the receipt exists once the dossier is received: an online or postal submission waiting for it has none
+            v.receivedAt
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary small',
+                    dataset: { form: 'receipt' },
+                    onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')),
+                  },
+                  'In giấy tiếp nhận',
+                )
+              : null,
             moreButton(v, this.user, after, [...acts, 'ASSIGN']),
           )
         : null,

@@ -2,8 +2,10 @@
  * End to end: the counter clerk's day in headless Chromium at 1366×768 (Asia/Ho_Chi_Minh), the browser's
  * clock following the server's test clock. Friday 06/03/2026, 14:00, on SQLite.
  *
- *  - The queues: an online and a postal submission (no due date yet) are in "Chờ tiếp nhận"; a dossier
- *    waiting for a supplement says its clock is stopped, not a countdown.
+ *  - The intake badge: an online submission shows "Chờ tiếp nhận X/8 giờ làm việc" (the API's working hours),
+ *    one waiting since Wednesday is flagged "quá 8 giờ"; a postal one has no 8-hour badge.
+ *  - The queues: an online and a postal submission (no due date yet) are in "Chờ tiếp nhận", with no
+ *    receipt to print before receipt; a dossier waiting for a supplement says its clock is stopped.
  *  - The keyboard: "/" in the autofocused, empty procedure box goes to the search; Enter in the empty
  *    form submits nothing; "Đã nhận đủ" ticks the required documents, not the "(nếu có)" ones.
  *  - A late result: its card says so before the clerk starts; handing it back brings up the apology form,
@@ -34,7 +36,7 @@ describe("the counter clerk's day in a browser", () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  const codes = { online: '', postal: '', supplement: '', late: '', lateNow: '' };
+  const codes = { online: '', onlineLate: '', postal: '', supplement: '', late: '', lateNow: '' };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `counter-day-${name}.png`) });
   const text = async (page: Page, selector: string) =>
@@ -87,6 +89,8 @@ describe("the counter clerk's day in a browser", () => {
       reason: 'Thiếu giấy tờ tùy thân của chủ hộ',
     });
     // online and postal submissions, not received yet: no due date
+    // online since Wednesday: unanswered past the 8 working hours
+    codes.onlineLate = await submit('2026-03-04 08:00', 'Bà Chờ Lâu', 'online');
     codes.online = await submit('2026-03-06 08:00', 'Ông Văn Online', 'online');
     codes.postal = await submit('2026-03-06 08:30', 'Phạm Thị Bưu', 'postal');
     server.engine.at(NOW);
@@ -102,6 +106,51 @@ describe("the counter clerk's day in a browser", () => {
   }
 
   browserTest(
+    'an online submission shows its working hours waited out of 8, flagged once over; a postal one has no 8-hour badge',
+    async () => {
+      // first: the queue test below receives the online submission
+      requireChromium();
+      const clerk = await signIn('counter');
+      const waiting = clerk.locator('.desk-list').nth(1);
+      await waiting.locator(`li[data-code="${codes.online}"] .intake-wait`).waitFor();
+      const token = await server.login('counter');
+      const intakeOf = async (code: string) =>
+        (await server.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${token}`)).body.intake as {
+          waitedWorkingMs: number;
+          overdue: boolean;
+          dueBy: string | null;
+        };
+      const hours = (ms: number) => (ms / 3_600_000).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+
+      const fresh = await intakeOf(codes.online);
+      expect(fresh.overdue).toBe(false);
+      expect(fresh.waitedWorkingMs).toBeGreaterThan(0);
+      const badge = waiting.locator(`li[data-code="${codes.online}"] .intake-wait`);
+      expect(await badge.textContent()).toBe(`Chờ tiếp nhận ${hours(fresh.waitedWorkingMs)}/8 giờ làm việc`);
+      expect(await badge.getAttribute('data-intake-overdue')).toBe('false');
+
+      const late = await intakeOf(codes.onlineLate);
+      expect(late.overdue).toBe(true);
+      const lateBadge = waiting.locator(`li[data-code="${codes.onlineLate}"] .intake-wait`);
+      expect(await lateBadge.textContent()).toBe(`Chờ tiếp nhận ${hours(late.waitedWorkingMs)} giờ làm việc — quá 8 giờ`);
+      expect(await lateBadge.getAttribute('data-intake-overdue')).toBe('true');
+      expect(await lateBadge.getAttribute('class')).toContain('tl-overdue');
+      const local = (iso: string) => {
+        const d = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString();
+        return `${d.slice(11, 16)} ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+      };
+      expect(await lateBadge.getAttribute('title')).toContain(`trước ${local(late.dueBy!)}`);
+
+      // the 8 working hours are the online channel's (Decree 297/2025 Art. 6(4)): a postal submission has no such badge
+      expect((await intakeOf(codes.postal)).dueBy).toBeNull();
+      expect(await waiting.locator(`li[data-code="${codes.postal}"] .intake-wait`).count()).toBe(0);
+      await shot(clerk, '02b-intake-badges');
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  browserTest(
     "the queues show the online and postal submissions, and a supplement's stopped clock",
     async () => {
       requireChromium();
@@ -112,6 +161,7 @@ describe("the counter clerk's day in a browser", () => {
       // dated first (the supplement keeps its appointment), then the undated by submission time
       expect(await waiting.locator('li.card').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual([
         codes.supplement,
+        codes.onlineLate,
         codes.online,
         codes.postal,
       ]);
@@ -119,8 +169,12 @@ describe("the counter clerk's day in a browser", () => {
       // no receipt before receipt: the submissions waiting for it offer none, a received dossier does
       for (const code of [codes.online, codes.postal])
         expect(await waiting.locator(`li[data-code="${code}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(0);
-      expect(await waiting.locator(`li[data-code="${codes.online}"]`).getByRole('button', { name: 'Tiếp nhận', exact: true }).count()).toBe(1);
-      expect(await waiting.locator(`li[data-code="${codes.supplement}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(1);
+      expect(await waiting.locator(`li[data-code="${codes.online}"]`).getByRole('button', { name: 'Tiếp nhận', exact: true }).count()).toBe(
+        1,
+      );
+      expect(await waiting.locator(`li[data-code="${codes.supplement}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(
+        1,
+      );
       const supplement = clerk.locator(`li[data-code="${codes.supplement}"]`);
       expect(await text(clerk, `li[data-code="${codes.supplement}"] .card-head`)).toContain('Dừng tính thời hạn');
       expect(await supplement.locator('.card-meta').textContent()).toContain('dừng tính thời hạn');
@@ -181,7 +235,7 @@ describe("the counter clerk's day in a browser", () => {
         ['đăng ký)', true],
         ['(nếu có)', false],
       ]);
-      expect(await text(clerk, '#docs-count')).toBe('Đã nhận 2/3 giấy tờ');
+      expect(await text(clerk, '#docs-count')).toMatch(/^Đã nhận 2\/3 giấy tờ( ·|$)/);
       await shot(clerk, '03-checklist');
       expect(problems).toEqual([]);
     },

@@ -324,6 +324,8 @@ export const ISSUE_LABELS = {
   no_result_to_return: 'Chỉ trả ngay được khi hồ sơ đã có kết quả chưa trả',
   reason_not_allowed: 'Thủ tục này không cho phép lý do này',
   upload_expired: 'Tệp tải lên đã hết hạn lưu tạm, hãy tải lên lại',
+  kind_mismatch: 'Tài liệu không cùng loại với thành phần hồ sơ',
+  expired: 'Bản số hóa đã hết hiệu lực, hãy quét bản mới',
   invalid: 'Không hợp lệ',
 } as const;
 export type IssueCode = keyof typeof ISSUE_LABELS;

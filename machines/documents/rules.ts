@@ -3,7 +3,7 @@
  * digitisation and when it needs a reason, when a result needs its document, and the per-dossier size limit.
  */
 import type { DossierContext, DossierDocument, FileRef, ReceiptDigitisation } from '../dossier/types';
-import { MotcuaError, validationFailed } from '../engine/errors';
+import { MotcuaError, validationFailed, type FieldIssue } from '../engine/errors';
 
 /** What the procedure version (and the centre's configuration) say about documents. */
 export interface DocumentRules {
@@ -101,6 +101,45 @@ export function documentRulesOf(
     ...(def.digitisation ? { digitisation: def.digitisation } : {}),
     ...(maxDossierBytes !== undefined ? { maxDossierBytes } : {}),
   };
+}
+
+/** The kind of a required document: its `kind` code, else its name normalised (case, spacing, Unicode form). */
+export function documentKindOf(doc: { name: string; kind?: string }): string {
+  return doc.kind ?? doc.name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** When a digitised copy attached at `attachedAt` stops being reusable (null: never), per its required document. */
+export function reuseExpiresAt(doc: { validMonths?: number }, attachedAt: string): string | null {
+  if (!doc.validMonths) return null;
+  const d = new Date(attachedAt);
+  d.setUTCMonth(d.getUTCMonth() + doc.validMonths);
+  return d.toISOString();
+}
+
+/**
+ * null when a component document of kind `source` attached at `attachedAt` may be reused as the target's
+ * required document at `now`, else the 400 issue: `kind_mismatch` naming `component`, `expired` naming `source`.
+ */
+export function whyNotReusable(
+  source: { name: string; kind?: string; validMonths?: number } | undefined,
+  target: { name: string; kind?: string },
+  attachedAt: string,
+  now: string,
+): FieldIssue | null {
+  if (!source || documentKindOf(source) !== documentKindOf(target))
+    return {
+      field: 'component',
+      code: 'kind_mismatch',
+      reason: `the earlier document is ${source ? `"${source.name}"` : 'of no known kind'}, not "${target.name}"`,
+    };
+  const expires = reuseExpiresAt(source, attachedAt);
+  if (expires !== null && expires <= now)
+    return {
+      field: 'source.documentId',
+      code: 'expired',
+      reason: `the digitised copy was valid until ${expires} (${source.validMonths} months)`,
+    };
+  return null;
 }
 
 /** The files an event references (each becomes a document_refs row in the event's transaction). */

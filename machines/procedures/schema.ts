@@ -66,6 +66,16 @@ export const RequiredDocumentSchema = z.strictObject({
    * "Đã nhận đủ" does not tick it, and a dossier without it is complete
    */
   optional: z.boolean().default(false),
+  /**
+   * what kind of paper this is across procedures (e.g. "cccd", "giay-khai-sinh"), so a digitised copy from an
+   * earlier dossier is reused only for the same kind (issue 14); absent, the name (normalised) is the kind
+   */
+  kind: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lower-case letters, digits and hyphens')
+    .optional(),
+  /** how long a digitised copy stays usable for reuse, in months from when it was attached; absent = no expiry */
+  validMonths: z.number().int().min(1).max(600).optional(),
 });
 
 /**

@@ -55,6 +55,10 @@ export const ReusableDocumentSchema = z.object({
   procedureCode: z.string(),
   file: FileRefSchema,
   at: instant,
+  expiresAt: instant
+    .nullable()
+    .describe('when this copy stops being reusable (its required document’s validMonths after it was attached); null: never'),
+  reusableAs: z.array(z.int()).describe('the components of this dossier’s procedure it may be reused as now (same kind, not expired)'),
 });
 export const ReusableDocumentListSchema = z.array(ReusableDocumentSchema);
 

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { EngineContext } from '../app/engine-factory';
 import { DEFAULT_ACCEPTED_TYPES, detectMediaType, INLINE_TYPES, SNIFF_BYTES } from '../../machines/documents/media-type';
-import { currentVersion, documentsOf } from '../../machines/documents/rules';
+import { currentVersion, documentsOf, reuseExpiresAt, whyNotReusable } from '../../machines/documents/rules';
 import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
 import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto } from './document-schemas';
 import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
@@ -116,11 +116,14 @@ export class DocumentService {
 
   /**
    * A document of an earlier dossier of the same applicant (by ID number), to attach by reference: the current
-   * version of a component document. 400 naming `source` otherwise.
+   * version of a component document, of the same kind as the target's required document `component`
+   * (400 `kind_mismatch` on `component`) and still valid (400 `expired` on `source.documentId`). 400 naming
+   * `source` otherwise.
    */
   async resolveReuse(
     targetCode: string,
     source: { dossierCode: string; documentId: string },
+    component: number,
   ): Promise<{ file: FileRef; source: DocumentSource }> {
     const target = await findDossierByCode(this.ctx.db, targetCode);
     if (!target) throw notFound('hồ sơ', targetCode);
@@ -131,6 +134,19 @@ export class DocumentService {
     if (!doc || doc.kind !== 'component')
       throw validationFailed([{ field: 'source.documentId', reason: 'no such component document there' }]);
     const v = currentVersion(doc);
+    const [fromDef, targetDef] = await Promise.all([
+      this.ctx.procedures.byVersion(from.procedure_code, from.procedure_version),
+      this.ctx.procedures.byVersion(target.procedure_code, target.procedure_version),
+    ]);
+    const wanted = targetDef.requiredDocuments[component];
+    if (wanted) {
+      const why = whyNotReusable(fromDef.requiredDocuments[doc.component ?? -1], wanted, v.at, this.ctx.clock.now().toISOString());
+      if (why)
+        throw validationFailed(
+          [why],
+          why.code === 'expired' ? 'Bản số hóa đã hết hiệu lực' : 'Tài liệu không cùng loại với thành phần hồ sơ',
+        );
+    }
     await this.resolveFile(v.file.sha256, v.file.name, 'source.documentId');
     return { file: v.file, source: { dossierCode: from.code, documentId: doc.id, version: v.version } };
   }
@@ -145,17 +161,22 @@ export class DocumentService {
   async reusable(user: AuthUser, code: string): Promise<ReusableDocumentDto[]> {
     const { row } = await this.access.loadForUser(user, code);
     const earlier = await findEarlierDossiersOfApplicant(this.ctx.db, row.applicant_id_number, row.id, 50);
+    const wanted = (await this.ctx.procedures.byVersion(row.procedure_code, row.procedure_version)).requiredDocuments;
+    const now = this.ctx.clock.now().toISOString();
     const out: ReusableDocumentDto[] = [];
     for (const other of earlier) {
       const context = restoreRow(other).snapshot.context;
       const names = await this.ctx.procedures.byVersion(other.procedure_code, other.procedure_version).then(
-        (def) => def.requiredDocuments,
-        () => [] as { name: string }[],
+        (def): readonly { name: string; kind?: string; validMonths?: number }[] => def.requiredDocuments,
+        () => [],
       );
       for (const d of documentsOf(context)) {
         if (d.kind !== 'component' || d.component === null) continue;
         const v = currentVersion(d);
+        const sourceDoc = names[d.component];
         out.push({
+          expiresAt: sourceDoc ? reuseExpiresAt(sourceDoc, v.at) : null,
+          reusableAs: wanted.flatMap((w, i) => (whyNotReusable(sourceDoc, w, v.at, now) ? [] : [i])),
           source: { dossierCode: other.code, documentId: d.id, version: v.version },
           component: d.component,
           componentName: names[d.component]?.name ?? null,

@@ -85,7 +85,7 @@ export class DossierService {
         // both dossiers must be readable by the user: an earlier dossier out of scope is not reused through this one
         await this.access.rowForUser(user, code);
         await this.access.rowForUser(user, command.source.dossierCode);
-        return { ...command, ...(await this.documents.resolveReuse(code, command.source)) };
+        return { ...command, ...(await this.documents.resolveReuse(code, command.source, command.component)) };
       default:
         return command;
     }

@@ -10,6 +10,7 @@
  *   metrics  compliance rollup vs projection SQL, same run         (./metrics-rollup.ts)
  *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
  *   profile  where one transition's CPU goes, in-process            (./engine-profile.ts)
+ *   documents upload/download beside a plain copy, attach cost      (./documents.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
@@ -19,11 +20,12 @@ import { benchReports } from './reports-at-scale';
 import { benchOutbox } from './outbox';
 import { benchMetricsRollup } from './metrics-rollup';
 import { benchEngineProfile } from './engine-profile';
+import { benchDocuments } from './documents';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile'] as const;
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile', 'documents'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -111,6 +113,13 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
       });
     case 'profile':
       return benchEngineProfile({ lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')), postgres, smoke });
+    case 'documents':
+      return benchDocuments({
+        sizeMb: Number(arg('size-mb', smoke ? '1' : '64')),
+        rounds: Number(arg('rounds', smoke ? '1' : '5')),
+        attaches: Number(arg('attaches', smoke ? '3' : '100')),
+        smoke,
+      });
     default:
       throw new Error(`unknown benchmark ${which}; known: ${BENCHMARKS.join(', ')}`);
   }

@@ -121,6 +121,14 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/\| (chart transition \(XState\) \+ invariants|SQL call: [a-z ]+|node_modules\/knex) \| \d+ \| [\d.]+ % \|/);
   }, 90_000);
 
+  test('documents: upload and download beside a plain copy, attach beside a plain transition', async () => {
+    await runBenchmark('documents', ['documents', '--smoke']);
+    const out = output();
+    expect(out).toMatch(/\| upload \(stream, SHA-256[^|]*\| [\d.]+ \| [\d.]+ \(copy \+ fsync\) \| [\d.]+ \|/);
+    expect(out).toMatch(/\| download \(store read stream\) \| [\d.]+ \| [\d.]+ /);
+    expect(out).toMatch(/\| ATTACH_DOCUMENT \| [\d.]+ \| [\d.]+ \|/);
+  }, 60_000);
+
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
   });

@@ -27,6 +27,8 @@ export interface CallOptions {
   /** a demo user (password "demo") to sign in as; re-signed in once when the session has expired */
   as?: string;
   body?: unknown;
+  /** sent as the raw request body instead of JSON (an upload) */
+  bytes?: Buffer;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -83,8 +85,15 @@ export class ApiClient {
     try {
       res = await fetch(this.baseUrl + path, {
         method,
-        headers: { ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        headers: {
+          ...(opts.bytes
+            ? { 'Content-Type': 'application/octet-stream' }
+            : opts.body !== undefined
+              ? { 'Content-Type': 'application/json' }
+              : {}),
+          ...opts.headers,
+        },
+        body: opts.bytes ? new Uint8Array(opts.bytes) : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
         signal: opts.signal,
       });
       text = await res.text();

@@ -5,6 +5,7 @@
  * Each check returns a list of problems (empty = fine), so a failure names every one.
  */
 import type { Knex } from 'knex';
+import type { BlobStore } from '../../src/store/blob-store';
 import { verifyAll } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
 import type { Ack } from './api-client';
@@ -114,9 +115,13 @@ export async function countOf(q: Knex.QueryBuilder): Promise<number> {
 }
 
 /** The whole-database audit; returns the findings (and how many dossiers it verified). */
-export async function auditFindings(db: Knex): Promise<{ dossiers: number; events: number; findings: string[] }> {
+export async function auditFindings(db: Knex, blobs?: BlobStore): Promise<{ dossiers: number; events: number; findings: string[] }> {
   const findings: Finding[] = [];
-  const summary = await verifyAll(db, { onFinding: (f) => void findings.push(f), progressEveryMs: 60_000 });
+  const summary = await verifyAll(db, {
+    onFinding: (f) => void findings.push(f),
+    progressEveryMs: 60_000,
+    ...(blobs ? { blobs, hashFiles: true } : {}),
+  });
   return {
     dossiers: summary.dossiers,
     events: summary.events,

@@ -27,6 +27,7 @@ import * as documents from './20261205000800_documents';
 import * as receiptDigitisation from './20261205000801_receipt_digitisation';
 import * as optionalDocuments from './20261206000500_optional_documents';
 import * as complianceRollup from './20261206000400_compliance_rollup';
+import * as resultWorkingTimeIndex from './20261206000401_result_working_time_index';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -56,6 +57,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261205000801_receipt_digitisation', receiptDigitisation],
   ['20261206000500_optional_documents', optionalDocuments],
   ['20261206000400_compliance_rollup', complianceRollup],
+  ['20261206000401_result_working_time_index', resultWorkingTimeIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -23,7 +23,7 @@ import {
   type Tallies,
 } from '../../machines/metrics/definitions';
 import { ROLLUP_CLASSES, ROLLUP_FLOWS, ROLLUP_LEVELS, type RollupColumn } from '../../machines/metrics/rollup';
-import { lateResolvedTallies, p90ByGroup, pendingNowTallies } from '../store/compliance-queries';
+import { lateResolvedTallies, p90OfBucket, pendingNowTallies } from '../store/compliance-queries';
 import { rollupComplete, rollupDays } from '../store/rollup-store';
 import type { Db } from '../store/db';
 import { loadMetricsReference, type MetricsReference } from './compliance-projection';
@@ -80,7 +80,7 @@ export async function complianceFromRollup(
     tallies.exempted = (late.lateExemptedResolved ?? 0) + (open.lateExemptedOpen ?? 0);
     tallies.lateDossiers = tallies.late + tallies.pendingLate;
     for (const k of ['lateApologisedOpen', 'lateApologisedTimelyOpen', 'lateExemptedOpen']) delete t[k];
-    const p90 = t.timedResults ? ((await p90ByGroup(db, b, null)).get(WHOLE_PERIOD_KEY) ?? null) : null;
+    const p90 = await p90OfBucket(db, b, t.timedResults!);
     results.set(b.key, new Map([[WHOLE_PERIOD_KEY, { tallies, p90 }]]));
   }
   return assembleReport(plan, 'rollup', results, ref.labelOf);

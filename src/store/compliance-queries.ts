@@ -7,7 +7,15 @@
  * strings / timestamptz, booleans as truth values.
  */
 import type { Knex } from 'knex';
-import { WHOLE_PERIOD_KEY, NO_KEY, type Bucket, type DrillFigure, type GroupBy, type Tallies } from '../../machines/metrics/definitions';
+import {
+  WHOLE_PERIOD_KEY,
+  NO_KEY,
+  p90Rank,
+  type Bucket,
+  type DrillFigure,
+  type GroupBy,
+  type Tallies,
+} from '../../machines/metrics/definitions';
 import { STOPPED_STATES } from '../../machines/vocabulary';
 import type { Db } from './db';
 
@@ -258,7 +266,7 @@ async function runAggregate(
 }
 
 /** Nearest-rank p90 per group in SQL: the row whose rank r satisfies r ≥ 0.9·n > r − 1 (integers only, portable). */
-export async function p90ByGroup(db: Db, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
+async function p90ByGroup(db: Db, b: Bucket, key: { sql: string; bindings: Knex.Value[] } | null): Promise<Map<string, number>> {
   const k = key?.sql ?? `'${WHOLE_PERIOD_KEY}'`;
   const sql = `SELECT k, ms FROM (
       SELECT k, ms, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ms) AS rn, COUNT(*) OVER (PARTITION BY k) AS cnt
@@ -326,4 +334,22 @@ export async function pendingNowTallies(db: Db, b: Bucket, cut: { asOf: string; 
   const raw = await db.raw('SELECT COUNT(*) AS n FROM dossiers WHERE intake_answered_at IS NULL AND intake_due_by < ?', [cut.asOf]);
   const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as { n: unknown }[];
   return { ...out, intakeOverdueWaiting: Number(rows[0]?.n ?? 0) };
+}
+
+/**
+ * The nearest-rank 90th percentile of the working time of one bucket's `timed` results (whole centre), for the
+ * rollup path, which knows `timed`: the (timed − rank + 1)-th largest value, by the (result_at, result_working_ms)
+ * index and a top-N sort of a tenth of the rows.
+ */
+export async function p90OfBucket(db: Db, b: Pick<Bucket, 'fromAt' | 'toAt'>, timed: number): Promise<number | null> {
+  if (timed < 1) return null;
+  const rows = (await db('dossiers')
+    .select('result_working_ms as ms')
+    .where('result_at', '>=', b.fromAt)
+    .where('result_at', '<', b.toAt)
+    .whereNotNull('result_working_ms')
+    .orderBy('result_working_ms', 'desc')
+    .offset(timed - p90Rank(timed))
+    .limit(1)) as { ms: unknown }[];
+  return rows.length ? Number(rows[0]!.ms) : null;
 }

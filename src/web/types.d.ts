@@ -215,3 +215,131 @@ export interface PublicDossierStatus {
   /** newDueAt null when the result was handed over at once */
   apology: { issuedAt: Instant; reason: string; newDueAt: Instant | null } | null;
 }
+
+/** MonthlyStatusSchema (src/services/review-service.ts): GET /api/reports/monthly/status */
+export interface MonthlyStatus {
+  month: string;
+  /** local date: the 3rd of the next month */
+  dueBy: LocalDate;
+  ended: boolean;
+  delivered: boolean;
+  overdue: boolean;
+  downloadedAt: Instant | null;
+  downloadedBy: string | null;
+  downloadedByName: string | null;
+  sentAt: Instant | null;
+  sentBy: string | null;
+  sentByName: string | null;
+  sentNote: string | null;
+}
+
+/** WeekStatusListSchema: GET /api/reports/weekly-late-review/sign-offs */
+export interface WeekStatusList {
+  scope: string;
+  asOf: Instant;
+  weeks: {
+    week: string;
+    from: LocalDate;
+    to: LocalDate;
+    ended: boolean;
+    signedOff: boolean;
+    signedOffAt: Instant | null;
+    signedOffBy: string | null;
+    signedOffByName: string | null;
+    notes: number;
+  }[];
+}
+
+/** PortalSyncStatusSchema (src/http/routes/integration.ts): GET /api/integration/portal-sync */
+export interface PortalSyncStatus {
+  configured: boolean;
+  pending: number;
+  deadLettered: number;
+  oldestPendingAt: Instant | null;
+  oldestPendingSeconds: number | null;
+  targetSeconds: number;
+  late: boolean;
+}
+
+/**
+ * ComplianceReport (machines/metrics/definitions.ts, ComplianceReportSchema): GET /api/metrics/compliance.
+ * figures: counts, and rates (0–1) or averages that are null without a denominator.
+ */
+export interface ComplianceReport {
+  from: LocalDate;
+  to: LocalDate;
+  groupBy: string;
+  asOf: Instant;
+  generatedAt: Instant;
+  source: 'projection' | 'events';
+  groups: {
+    key: string;
+    label: string;
+    figures: Record<string, number | null>;
+  }[];
+}
+
+/** one channel of NotifyOverviewSchema (src/http/routes/notifications.ts) */
+export interface NotifyChannel {
+  kind: 'email' | 'sms' | 'zalo';
+  label: string;
+  configured: boolean;
+  active: boolean;
+  /** secrets answered as "••••" */
+  config: Record<string, unknown> | null;
+}
+
+/** NotifyOverviewSchema: GET /api/admin/notifications */
+export interface NotifyOverview {
+  settings: Record<string, unknown>;
+  channels: NotifyChannel[];
+}
+
+/** one message of MessageLogSchema: GET /api/admin/notifications/messages */
+export interface MessageLogItem {
+  id: number;
+  createdAt: Instant;
+  deliveryKey: string | null;
+  dossierCode: string | null;
+  kind: string;
+  templateVersion: number;
+  channel: string;
+  addressMasked: string;
+  subject: string | null;
+  body: string;
+  status: 'sent' | 'failed' | 'rejected';
+  providerAnswer: string | null;
+  actor: string | null;
+}
+
+/** one subscriber of OutboxChannelsSchema (src/http/routes/integration.ts): GET /api/admin/outbox */
+export interface OutboxChannel {
+  subscriberId: string;
+  kind: string;
+  name: string;
+  active: boolean;
+  queued: number;
+  failing: number;
+  sent: number;
+  deadLettered: number;
+  discarded: number;
+  oldestUndeliveredAt: Instant | null;
+  oldestUndeliveredAgeSeconds: number | null;
+}
+
+/** one delivery of DeliveryListSchema (the dead letters) */
+export interface Delivery {
+  id: number;
+  subscriberId: string;
+  dossierId: string;
+  seq: number;
+  eventType: string;
+  state: 'pending' | 'sent' | 'dead' | 'discarded';
+  attempts: number;
+  createdAt: Instant;
+  nextAttemptAt: Instant;
+  sentAt: Instant | null;
+  lastError: string | null;
+  providerAnswer: string | null;
+  dossierCode: string | null;
+}

@@ -11,6 +11,9 @@ import type { VocabularySchema } from '../../src/http/routes/vocabulary';
 import type { PublicDossierStatusSchema } from '../../src/http/routes/public';
 import type { ProcedureDefinitionSchema } from '../../machines/procedures';
 import type { NextWorkingDaySchema } from '../../src/services/calendar-service';
+import type { MonthlyStatusSchema, WeekStatusListSchema } from '../../src/services/review-service';
+import type { DeliveryListSchema, OutboxChannelsSchema, PortalSyncStatusSchema } from '../../src/http/routes/integration';
+import type { MessageLogSchema, NotifyOverviewSchema } from '../../src/http/routes/notifications';
 import type {
   AssigneeOptionsSchema,
   DossierDetailSchema,
@@ -37,4 +40,11 @@ export type WebTypesConform = [
   Conforms<Out<typeof EventViewSchema>, Web.EventView>,
   Conforms<Out<typeof SignerListSchema>, Web.SignerList>,
   Conforms<Out<typeof AssigneeOptionsSchema>, Web.AssigneeOptions>,
+  Conforms<Out<typeof MonthlyStatusSchema>, Web.MonthlyStatus>,
+  Conforms<Out<typeof WeekStatusListSchema>, Web.WeekStatusList>,
+  Conforms<Out<typeof PortalSyncStatusSchema>, Web.PortalSyncStatus>,
+  Conforms<Out<typeof NotifyOverviewSchema>, Web.NotifyOverview>,
+  Conforms<Out<typeof MessageLogSchema>, { items: Web.MessageLogItem[] }>,
+  Conforms<Out<typeof OutboxChannelsSchema>, { channels: Web.OutboxChannel[] }>,
+  Conforms<Out<typeof DeliveryListSchema>, { items: Web.Delivery[] }>,
 ];

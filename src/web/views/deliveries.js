@@ -10,6 +10,7 @@ import { get, post } from '../api.js';
 import { closeWhenDone, openDialog } from '../dialog.js';
 import { append, field, h, toast, values } from '../dom.js';
 import { EVENT_LABELS, fmtTime } from '../labels.js';
+/** @import { Delivery, OutboxChannel } from '../types.js' */
 
 const OUTBOX = '/api/admin/outbox';
 /** the sync target of Decree 63/2024 (10 minutes): an older undelivered item is shown as late */
@@ -24,7 +25,7 @@ export function fmtAge(s) {
   return `${Math.floor(s / 86_400)} ngày ${Math.floor((s % 86_400) / 3600)} giờ`;
 }
 
-const num = (n) => h('td', { class: 'num' }, String(n));
+const num = (/** @type {number} */ n) => h('td', { class: 'num' }, String(n));
 
 /**
  * A panel with a heading, an optional hint and a table of `rows` under `headers`, or `empty` when there are none.
@@ -55,6 +56,7 @@ function panel(id, title, hint, headers, rows, empty) {
   );
 }
 
+/** @param {OutboxChannel[]} channels */
 function channelTable(channels) {
   return panel(
     'outbox-channels',
@@ -111,6 +113,11 @@ async function act(d, action, reload) {
   await reload();
 }
 
+/**
+ * @param {Delivery[]} items
+ * @param {Map<string, string>} names subscriber id → name
+ * @param {() => Promise<void>} reload
+ */
 function deadLetterTable(items, names, reload) {
   return panel(
     'outbox-dead-letters',
@@ -147,6 +154,6 @@ function deadLetterTable(items, names, reload) {
  */
 export async function deliveryPanels(signal, reload) {
   const [outbox, dead] = await Promise.all([get(OUTBOX, { signal }), get(`${OUTBOX}/dead-letters?limit=100`, { signal })]);
-  const names = new Map(outbox.channels.map((c) => [c.subscriberId, c.name]));
+  const names = new Map(outbox.channels.map((/** @type {OutboxChannel} */ c) => [c.subscriberId, c.name]));
   return [channelTable(outbox.channels), deadLetterTable(dead.items, names, reload)];
 }

@@ -7,6 +7,8 @@ import { actionButton, moreButton, primaryAction } from '../actions.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
 import { fmtTime, pendingStates, relativeDue, unitLabel } from '../labels.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { DossierView } from '../types.js' */
 
 const FILTERS = [
   ['all', 'Tất cả'],
@@ -15,9 +17,14 @@ const FILTERS = [
 ];
 const REFRESH_MS = 60_000;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, query, signal }) {
   const catalogue = await procedures().catch(() => []);
   let filter = FILTERS.some(([k]) => k === query.get('loc')) ? query.get('loc') : 'all';
+  /** @type {DossierView[]} */
   let items = [];
 
   const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Lọc theo tiến độ' });
@@ -97,7 +104,7 @@ export async function render(root, { user, query, signal }) {
     );
   };
 
-  const row = (v) => {
+  const row = (/** @type {DossierView} */ v) => {
     const primary = primaryAction(v, user);
     return h(
       'tr',
@@ -115,7 +122,7 @@ export async function render(root, { user, query, signal }) {
         { class: 'c-proc' },
         h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)),
         h('br'),
-        h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
+        h('small', null, v.applicant?.fullName ?? ''),
       ),
       h(
         'td',
@@ -159,6 +166,10 @@ export async function render(root, { user, query, signal }) {
 }
 
 /** soonest due first; then those without a due date, oldest submission first (as the API's sort=due) */
+/**
+ * @param {DossierView} a
+ * @param {DossierView} b
+ */
 export function byDue(a, b) {
   const x = a.dueAt ? Date.parse(a.dueAt) : Infinity;
   const y = b.dueAt ? Date.parse(b.dueAt) : Infinity;

@@ -10,6 +10,8 @@ import { downloadFile, openPrintable } from '../download.js';
 import { append, clear, busyClick, field, h, loadOrShowError, spinner, toast, values } from '../dom.js';
 import { RETURN_METHODS, fmtDate, fmtTime, localDate } from '../labels.js';
 import { previousMonth } from '../periods.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { MonthlyStatus } from '../types.js' */
 
 const WRITERS = ['supervisor', 'leader'];
 const FORMATS = [
@@ -18,8 +20,12 @@ const FORMATS = [
   ['html', 'Tải bản in (HTML)'],
   ['json', 'Tải dữ liệu (JSON)'],
 ];
-const monthText = (m) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
+const monthText = (/** @type {string} */ m) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, query, signal }) {
   const thisMonth = localDate().slice(0, 7);
   const asked = query.get('thang') ?? '';
@@ -48,9 +54,10 @@ export async function render(root, { user, query, signal }) {
     Promise.all([get(`/api/reports/monthly${qs({ month })}`, { signal }), get(`/api/reports/monthly/status${qs({ month })}`, { signal })]),
   );
   if (!loaded) return;
+  /** @type {[Record<string, any>, MonthlyStatus]} the report as the server builds it (read field by field below), its status */
   const [report, status] = loaded;
   const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
-  const path = (format) => `/api/reports/monthly${qs({ month, format, download: 1 })}`;
+  const path = (/** @type {string} */ format) => `/api/reports/monthly${qs({ month, format, download: 1 })}`;
 
   clear(body);
   append(body, [
@@ -140,7 +147,9 @@ export async function render(root, { user, query, signal }) {
   ]);
 }
 
+/** @param {MonthlyStatus} s */
 function statusBox(s) {
+  /** @type {string[]} */
   const parts = [];
   if (s.sentAt) parts.push(`Đã gửi Sở Nội vụ: ${s.sentByName ?? s.sentBy}, ${fmtTime(s.sentAt)}${s.sentNote ? ` (${s.sentNote})` : ''}.`);
   if (s.downloadedAt) parts.push(`Tải về lần đầu: ${s.downloadedByName ?? s.downloadedBy}, ${fmtTime(s.downloadedAt)}.`);
@@ -160,6 +169,10 @@ function statusBox(s) {
   );
 }
 
+/**
+ * @param {string} month
+ * @param {() => void} reload
+ */
 async function markSent(month, reload) {
   const done = await openDialog({
     title: `Đánh dấu báo cáo tháng ${monthText(month)} đã gửi Sở Nội vụ`,

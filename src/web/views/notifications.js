@@ -8,8 +8,10 @@ import { api, ApiError, get, post } from '../api.js';
 import { clearIssues, errorBox, field, h, showIssues, spinner, toast, values } from '../dom.js';
 import { fmtTime } from '../labels.js';
 import { deliveryPanels } from './deliveries.js';
+/** @import { MessageLogItem, NotifyChannel } from '../types.js' */
 
 const BASE = '/api/admin/notifications';
+/** @type {Record<string, string>} */
 const KIND_LABELS = {
   receipt: 'Tiếp nhận hồ sơ',
   supplement_request: 'Yêu cầu bổ sung',
@@ -21,6 +23,7 @@ const KIND_LABELS = {
   survey: 'Mời đánh giá hài lòng',
   test: 'Tin thử',
 };
+/** @type {Record<string, string>} */
 const STATUS_LABELS = { sent: 'Đã gửi', failed: 'Lỗi, sẽ gửi lại', rejected: 'Bị từ chối' };
 
 /** @param {HTMLFormElement} form @param {() => Promise<void>} work */
@@ -38,6 +41,10 @@ async function submitting(form, work) {
   }
 }
 
+/**
+ * @param {Record<string, any>} settings the centre's notification settings (NotifySettingsSchema, src/notify/settings.ts)
+ * @param {() => Promise<void>} reload
+ */
 function settingsForm(settings, reload) {
   const form = h(
     'form',
@@ -75,6 +82,7 @@ function settingsForm(settings, reload) {
 }
 
 /** the fields of each channel's config: [name, label, type] */
+/** @type {Record<string, string[][]>} channel kind → [name, label, type] of its settings */
 const CHANNEL_FIELDS = {
   email: [
     ['host', 'Máy chủ SMTP', 'text'],
@@ -95,8 +103,12 @@ const CHANNEL_FIELDS = {
   ],
 };
 
+/**
+ * @param {NotifyChannel} ch
+ * @param {() => Promise<void>} reload
+ */
 function channelForm(ch, reload) {
-  const cfg = ch.config ?? {};
+  const cfg = /** @type {Record<string, any>} the channel's settings as its form edits them */ (ch.config ?? {});
   const fields = CHANNEL_FIELDS[ch.kind].map(([name, label, type]) =>
     field({
       label,
@@ -170,6 +182,7 @@ function channelForm(ch, reload) {
   return form;
 }
 
+/** @param {MessageLogItem[]} items */
 function messageLog(items) {
   return h(
     'section',
@@ -225,7 +238,7 @@ export async function render(root, { signal }) {
       body.replaceChildren(
         ...delivery,
         settingsForm(overview.settings, reload),
-        ...overview.channels.map((ch) => channelForm(ch, reload)),
+        ...overview.channels.map((/** @type {NotifyChannel} */ ch) => channelForm(ch, reload)),
         messageLog(log.items),
       );
     } catch (err) {

@@ -7,6 +7,8 @@ import { csvText } from '../csv.js';
 import { procedureNameOf, procedures } from '../catalog.js';
 import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
 import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, stateLabel, timelinessLabel, unitLabel } from '../labels.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { DossierView, Procedure } from '../types.js' */
 
 const KEYS = ['q', 'state', 'timeliness', 'procedure', 'receivedFrom', 'receivedTo', 'sort', 'mine'];
 /** the API's sort values (GET /api/dossiers?sort=…) */
@@ -16,6 +18,7 @@ const SORTS = [
 ];
 /** a dashboard card's list: exactly the dossiers a compliance figure counts (GET /api/dossiers?figure=…) */
 const FIGURE_KEYS = ['figure', 'periodFrom', 'periodTo', 'handlingUnit'];
+/** @type {Record<string, string>} */
 const FIGURE_LABELS = {
   received: 'Tiếp nhận trong kỳ',
   resolved: 'Đã giải quyết trong kỳ',
@@ -35,6 +38,10 @@ const FIGURE_LABELS = {
   refusedIntake: 'Từ chối tiếp nhận trong kỳ',
 };
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { query, signal }) {
   const catalogue = await procedures().catch(() => []);
   if (signal.aborted) return;
@@ -108,12 +115,14 @@ export async function render(root, { query, signal }) {
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   root.append(h('div', { class: 'page-head' }, h('h1', null, 'Tra cứu hồ sơ')), drillNote ?? '', form, results);
 
+  /** @type {string | null} */
   let cursor = null;
   const tbody = h('tbody');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => page() }, 'Xem thêm');
   const count = h('p', { class: 'muted' });
   let shown = 0;
   /** the dossiers the table shows, for the CSV export */
+  /** @type {DossierView[]} */
   let items = [];
 
   async function page() {
@@ -156,6 +165,7 @@ export async function render(root, { query, signal }) {
     }
   }
 
+  /** @param {DossierView} v */
   function row(v) {
     return h(
       'tr',
@@ -166,7 +176,7 @@ export async function render(root, { query, signal }) {
         { class: 'c-proc' },
         h('span', { class: 'clip', title: procedureNameOf(v, catalogue) }, procedureNameOf(v, catalogue)),
         h('br'),
-        h('small', null, v.applicant?.fullName ?? v.applicantName ?? ''),
+        h('small', null, v.applicant?.fullName ?? ''),
       ),
       h('td', { class: 'c-time' }, fmtTime(v.receivedAt ?? v.submittedAt)),
       h('td', { class: 'c-time' }, fmtTime(v.dueAt) || '—'),
@@ -227,11 +237,15 @@ export async function render(root, { query, signal }) {
 const CSV_HEADERS = ['Mã hồ sơ', 'Thủ tục', 'Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị', 'Bước', 'Trạng thái', 'Tiến độ'];
 
 /** one dossier as the table shows it */
+/**
+ * @param {DossierView} v
+ * @param {Procedure[]} catalogue
+ */
 function csvRow(v, catalogue) {
   return [
     v.code,
     procedureNameOf(v, catalogue),
-    v.applicant?.fullName ?? v.applicantName ?? '',
+    v.applicant?.fullName ?? '',
     fmtTime(v.receivedAt ?? v.submittedAt),
     fmtTime(v.dueAt),
     unitLabel(v.unit),

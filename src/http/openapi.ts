@@ -514,7 +514,7 @@ const ROUTES: Route[] = [
     description:
       'The type is decided by the bytes, not the name or Content-Type: PDF, JPEG, PNG and XML by default (MOTCUA_UPLOAD_TYPES); another type is 415 with details.detected and details.accepted. Over MOTCUA_UPLOAD_MAX_FILE_BYTES is 413 with details.limit; an empty or cut-off body is 400. A refusal stores nothing. The file stays unreferenced until an event names it by its SHA-256 (ATTACH_DOCUMENT, REPLACE_DOCUMENT, RECORD_RESULT, a submission’s attachments); unreferenced uploads are removed after MOTCUA_BLOB_GRACE_HOURS.',
     fileBody: 'the file',
-    ok: { status: 201, description: 'Stored', content: json(ref('UploadedFile')) },
+    ok: returns(201, 'Stored', UploadedFileSchema),
     errors: [400, 401, 403],
   },
   {
@@ -523,7 +523,7 @@ const ROUTES: Route[] = [
     tag: 'documents',
     summary: 'The dossier’s documents (components, working documents, the result) with every version',
     parameters: [CODE],
-    ok: { status: 200, description: 'Documents in the order attached', content: json(ref('DocumentList')) },
+    ok: returns(200, 'Documents in the order attached', DocumentListSchema),
     errors: [401, 403, 404],
   },
   {
@@ -532,7 +532,7 @@ const ROUTES: Route[] = [
     tag: 'documents',
     summary: 'Component documents of the same applicant’s earlier dossiers (by ID number), newest first: the once-only reuse offer',
     parameters: [CODE],
-    ok: { status: 200, description: 'What REUSE_DOCUMENT can attach by reference', content: json(ref('ReusableDocumentList')) },
+    ok: returns(200, 'What REUSE_DOCUMENT can attach by reference', ReusableDocumentListSchema),
     errors: [401, 403, 404],
   },
   {

@@ -63,3 +63,15 @@ export const EXTENSION_OF: Record<string, string> = {
   'image/png': 'png',
   'application/xml': 'xml',
 };
+
+/** The name endings a file of each type usually has (without the dot): a hint for the browser's file dialog only. */
+export const EXTENSIONS_OF: Partial<Record<DetectedType, readonly string[]>> = {
+  'application/pdf': ['pdf'],
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'application/xml': ['xml'],
+  'image/gif': ['gif'],
+  'image/webp': ['webp'],
+  'image/tiff': ['tif', 'tiff'],
+  'application/zip': ['zip'],
+};

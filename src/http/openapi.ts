@@ -52,7 +52,7 @@ import {
   WebhookSchema,
 } from './routes/integration';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
-import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema } from '../services/document-schemas';
+import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema, UploadLimitsSchema } from '../services/document-schemas';
 import { DocumentFileQuerySchema } from './routes/documents';
 import {
   ChartVersionListSchema,
@@ -174,6 +174,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   TestClock: TestClockSchema,
   Vocabulary: VocabularySchema,
   UploadedFile: UploadedFileSchema,
+  UploadLimits: UploadLimitsSchema,
   DocumentList: DocumentListSchema,
   ReusableDocumentList: ReusableDocumentListSchema,
 };
@@ -505,6 +506,15 @@ const ROUTES: Route[] = [
     parameters: [pathParam('code', 'dossier code', inline(PublicLookupParamsSchema.shape.code)), ...queryParams(PublicLookupQuerySchema)],
     ok: returns(200, 'The dossier’s public status', PublicDossierStatusSchema),
     errors: [400, 404, 429],
+  },
+  {
+    method: 'get',
+    path: '/api/uploads/limits',
+    tag: 'documents',
+    summary: 'What POST /api/uploads accepts: the types (MOTCUA_UPLOAD_TYPES) and the largest file (MOTCUA_UPLOAD_MAX_FILE_BYTES)',
+    description: 'For a file picker to say before an upload what will be refused; the upload itself still decides the type by the bytes.',
+    ok: returns(200, 'The configured limits', UploadLimitsSchema),
+    errors: [401],
   },
   {
     method: 'post',

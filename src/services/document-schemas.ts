@@ -16,6 +16,20 @@ export const UploadedFileSchema = z.object({
   mediaType,
 });
 
+export const UploadLimitsSchema = z
+  .object({
+    types: z
+      .array(
+        z.object({
+          mediaType,
+          extensions: z.array(z.string()).describe('usual name endings, without the dot: a hint for a file dialog; the bytes still decide'),
+        }),
+      )
+      .describe('the accepted types (MOTCUA_UPLOAD_TYPES), in the configured order'),
+    maxFileBytes: z.int().describe('the largest accepted file, in bytes (MOTCUA_UPLOAD_MAX_FILE_BYTES)'),
+  })
+  .describe('what POST /api/uploads accepts, as configured');
+
 export const DocumentSourceSchema = z
   .object({ dossierCode: z.string(), documentId: z.string(), version: z.int() })
   .describe('the earlier dossier’s document (and version) a reused document points at');
@@ -63,5 +77,6 @@ export const ReusableDocumentSchema = z.object({
 export const ReusableDocumentListSchema = z.array(ReusableDocumentSchema);
 
 export type UploadedFileDto = z.infer<typeof UploadedFileSchema>;
+export type UploadLimitsDto = z.infer<typeof UploadLimitsSchema>;
 export type DocumentDtoShape = z.infer<typeof DocumentSchema>;
 export type ReusableDocumentDtoShape = z.infer<typeof ReusableDocumentSchema>;

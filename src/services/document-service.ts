@@ -6,10 +6,17 @@
  */
 import type { Readable } from 'node:stream';
 import type { EngineContext } from '../app/engine-factory';
-import { DEFAULT_ACCEPTED_TYPES, detectMediaType, INLINE_TYPES, SNIFF_BYTES } from '../../machines/documents/media-type';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  detectMediaType,
+  EXTENSIONS_OF,
+  INLINE_TYPES,
+  SNIFF_BYTES,
+  type DetectedType,
+} from '../../machines/documents/media-type';
 import { currentVersion, documentsOf, reuseExpiresAt, whyNotReusable } from '../../machines/documents/rules';
 import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
-import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto } from './document-schemas';
+import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto, UploadLimitsDto } from './document-schemas';
 import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
 import { restoreRow } from '../engine/restore-row';
 import { mkdirDurable } from '../store/durable-files';
@@ -52,6 +59,17 @@ export class DocumentService {
     private readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
   ) {
     this.access = new DossierAccess(ctx.db);
+  }
+
+  /** What an upload may be, as configured: the accepted types (with their usual name endings) and the size limit. */
+  uploadLimits(): UploadLimitsDto {
+    return {
+      types: this.limits.acceptedTypes.map((mediaType) => ({
+        mediaType,
+        extensions: [...(EXTENSIONS_OF[mediaType as DetectedType] ?? [])],
+      })),
+      maxFileBytes: this.limits.maxFileBytes,
+    };
   }
 
   /**

@@ -33,10 +33,68 @@ export const TYPE_NAMES = /** @type {Record<string, string>} */ ({
   'text/plain': 'văn bản thuần',
   'image/gif': 'ảnh GIF',
 });
-/** a hint for the browser's file dialog; the server still checks the bytes */
-export const ACCEPT = '.pdf,.jpg,.jpeg,.png,.xml,application/pdf,image/jpeg,image/png,application/xml,text/xml';
-
 const typeName = (/** @type {string} */ t) => TYPE_NAMES[t] ?? t;
+
+/**
+ * What the server accepts, as configured (GET /api/uploads/limits): the only home of these facts.
+ * @typedef {{mediaType: string, extensions: string[]}} AcceptedType
+ * @typedef {{types: AcceptedType[], maxFileBytes: number}} UploadLimits
+ */
+
+/** @type {Promise<UploadLimits> | null} */
+let limitsLoading = null;
+
+/**
+ * The upload limits, asked once per page (a failed answer is asked again next time).
+ * @returns {Promise<UploadLimits>}
+ */
+export function uploadLimits() {
+  limitsLoading ??= /** @type {Promise<UploadLimits>} */ (get('/api/uploads/limits')).catch((err) => {
+    limitsLoading = null;
+    throw err;
+  });
+  return limitsLoading;
+}
+
+/**
+ * The file dialog's `accept` attribute: the types and their usual name endings (the server still checks the bytes).
+ * @param {UploadLimits} limits
+ * @returns {string}
+ */
+export function acceptOf(limits) {
+  return limits.types.flatMap((t) => [...t.extensions.map((e) => `.${e}`), t.mediaType]).join(',');
+}
+
+/**
+ * The limits in words, shown before an upload: "Nhận PDF, JPEG, PNG, XML; tối đa 256 MB mỗi tệp".
+ * A format is named by its media subtype (application/pdf → PDF).
+ * @param {UploadLimits} limits
+ * @returns {string}
+ */
+export function limitsText(limits) {
+  const names = limits.types.map((t) => (t.mediaType.split('/')[1] ?? t.mediaType).toUpperCase());
+  return `Nhận ${names.join(', ')}; tối đa ${fmtBytes(limits.maxFileBytes)} mỗi tệp`;
+}
+
+/**
+ * A hint that fills itself with the upload limits, and sets `accept` on the given file inputs when they arrive.
+ * @param {string} id the hint's id (for aria-describedby)
+ * @param {HTMLInputElement[]} [inputs]
+ * @returns {HTMLElement}
+ */
+export function limitsHint(id, inputs = []) {
+  const hint = h('p', { class: 'hint upload-limits', id });
+  uploadLimits().then(
+    (limits) => {
+      hint.textContent = limitsText(limits);
+      for (const input of inputs) input.accept = acceptOf(limits);
+    },
+    () => {
+      hint.textContent = 'Không tải được danh sách loại tệp được nhận; máy chủ sẽ kiểm tra khi tải lên.';
+    },
+  );
+  return hint;
+}
 
 /** "1,2 MB" */
 export function fmtBytes(/** @type {number} */ n) {
@@ -127,20 +185,31 @@ export function uploadFile(file, opts = {}) {
 /**
  * A file picker: a button, a drop zone, several files at once; each file uploads at once with its own
  * progress bar, its refusal in words and a retry. `onChange` runs whenever a file finishes, fails or is removed.
- * @param {{id: string, label: string, multiple?: boolean, onChange?: () => void, describedBy?: string}} o
+ * The accepted types and the size limit are shown under it (or, with `limitsHintId`, by a `limitsHint` the page
+ * shows once for several pickers) and set the file dialog's `accept`.
+ * @param {{id: string, label: string, multiple?: boolean, onChange?: () => void, describedBy?: string, limitsHintId?: string}} o
  * @returns {{el: HTMLElement, uploaded: () => NamedUpload[], pending: () => number, failed: () => number, clear: () => void}}
  */
 export function filePicker(o) {
   /** @type {{file: File, row: HTMLLIElement, result: NamedUpload | null, busy: boolean, error: boolean}[]} */
   let items = [];
-  const input = h('input', {
-    type: 'file',
-    id: o.id,
-    class: 'file-input',
-    accept: ACCEPT,
-    multiple: o.multiple ?? false,
-    'aria-describedby': o.describedBy ?? null,
-  });
+  // the limits in words under this picker, unless the page shows them once for several (o.limitsHintId)
+  const ownHintId = o.limitsHintId ? null : `${o.id}-limits`;
+  const input = /** @type {HTMLInputElement} */ (
+    h('input', {
+      type: 'file',
+      id: o.id,
+      class: 'file-input',
+      multiple: o.multiple ?? false,
+      'aria-describedby': [o.describedBy, o.limitsHintId ?? ownHintId].filter(Boolean).join(' '),
+    })
+  );
+  const hint = ownHintId ? limitsHint(ownHintId, [input]) : null;
+  if (!hint)
+    uploadLimits().then(
+      (limits) => (input.accept = acceptOf(limits)),
+      () => undefined,
+    );
   const list = h('ul', { class: 'upload-list', 'aria-live': 'polite' });
   const zone = h(
     'div',
@@ -235,7 +304,7 @@ export function filePicker(o) {
     if (e.dataTransfer?.files?.length) add(e.dataTransfer.files);
   });
   return {
-    el: h('div', { class: 'file-picker' }, zone, list),
+    el: h('div', { class: 'file-picker' }, zone, hint, list),
     uploaded: () => items.flatMap((i) => (i.result ? [i.result] : [])),
     pending: () => items.filter((i) => i.busy).length,
     failed: () => items.filter((i) => i.error).length,

@@ -107,6 +107,13 @@ describe('dossier documents in a browser', () => {
       const rows = clerk.locator('table.checklist tbody tr');
       await rows.first().waitFor();
       expect(await rows.locator('.c-scan .file-button').count()).toBe(3);
+      // before any upload the clerk reads what the server accepts (GET /api/uploads/limits), and the dialog offers only that
+      await clerk.locator('#scan-limits').filter({ hasText: 'Nhận' }).waitFor();
+      expect(await clerk.locator('#scan-limits').textContent()).toBe('Nhận PDF, JPEG, PNG, XML; tối đa 256 MB mỗi tệp');
+      expect(await clerk.locator('#scan-0').getAttribute('accept')).toBe(
+        '.pdf,application/pdf,.jpg,.jpeg,image/jpeg,.png,image/png,.xml,application/xml',
+      );
+      expect(await clerk.locator('#scan-2').getAttribute('aria-describedby')).toBe('scan-limits');
 
       // the progress bar: every value it shows is recorded while the 3 MB scan goes up
       await clerk.evaluate(`(() => {
@@ -187,6 +194,9 @@ describe('dossier documents in a browser', () => {
       const scan1b = pdf('to khai ban ky lai');
       await panel.locator('[data-replace="d1"]').click();
       const replace = specialist.getByRole('dialog');
+      // a picker on its own shows the limits right under it
+      await replace.locator('#replace-d1-limits').filter({ hasText: 'Nhận' }).waitFor();
+      expect(await replace.locator('#replace-d1-limits').textContent()).toBe('Nhận PDF, JPEG, PNG, XML; tối đa 256 MB mỗi tệp');
       await replace.locator('#replace-d1').setInputFiles(file('to-khai-ky-lai.pdf', 'application/pdf', scan1b));
       await replace.locator('.upload-item.uploaded').waitFor();
       await replace.getByLabel('Lý do thay thế').fill('Bản quét trước thiếu chữ ký của người nộp');

@@ -48,6 +48,7 @@ const ROUTES: [string, string][] = [
   ['put', '/api/test/clock'],
   ['get', '/api/audit/record-views'],
   ['get', '/metrics'],
+  ['get', '/api/uploads/limits'],
   ['post', '/api/uploads'],
   ['get', '/api/dossiers/{code}/documents'],
   ['get', '/api/dossiers/{code}/documents/reusable'],

@@ -297,6 +297,11 @@ const ROWS: Row[] = [
   },
   // documents (issue 14)
   {
+    route: 'GET /api/uploads/limits',
+    allowed: SIGNED_IN,
+    build: () => ({ method: 'get', path: '/api/uploads/limits' }),
+  },
+  {
     route: 'POST /api/uploads',
     allowed: UPLOADERS,
     build: (f) => ({ method: 'post', path: '/api/uploads', body: pdf(f.unique()), headers: { 'content-type': 'application/pdf' } }),

@@ -1,5 +1,6 @@
 /**
  * Dossier documents (issue 14):
+ * - GET /api/uploads/limits: the accepted types and the size limit, as configured (the web UI's picker shows them);
  * - POST /api/uploads: the raw file as the body (any Content-Type: the type is decided by the bytes), streamed
  *   into the store; 201 {sha256, size, mediaType}. Events then reference it by its SHA-256. Mounted before the
  *   JSON body parser, with its own authentication.
@@ -36,6 +37,9 @@ export function documentServiceOf(deps: AppDeps): DocumentService {
 export function uploadRoutes(deps: AppDeps): Router {
   const service = documentServiceOf(deps);
   const r = Router();
+  r.get('/limits', authenticate(deps), (_req, res) => {
+    res.json(service.uploadLimits());
+  });
   r.post('/', authenticate(deps), async (req, res) => {
     try {
       const uploaded = await service.upload(userOf(res), req, req.get('content-length') ?? undefined);

@@ -34,7 +34,7 @@ import {
 } from '../labels.js';
 import { openForm } from '../print.js';
 import { notificationFields, notificationOf } from '../notification-choice.js';
-import { filePicker, listReusable } from '../documents.js';
+import { filePicker, limitsHint, listReusable } from '../documents.js';
 
 const ID_RE = /^[0-9A-Z]{6,20}$/;
 const PHONE_RE = /^\+?[0-9]{8,15}$/;
@@ -260,6 +260,7 @@ class IntakeForm {
         id: `scan-${i}`,
         label: 'Tải bản quét',
         multiple: true,
+        limitsHintId: 'scan-limits',
         onChange: () => {
           // a scanned component was received
           if (picker.uploaded().length) /** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked = true;
@@ -286,11 +287,12 @@ class IntakeForm {
             h('th', { scope: 'col' }, 'Giấy tờ'),
             h('th', { scope: 'col' }, 'Loại'),
             h('th', { scope: 'col', class: 'c-copies' }, 'Số bản'),
-            h('th', { scope: 'col', class: 'c-scan' }, 'Bản số hóa (PDF, ảnh, XML)'),
+            h('th', { scope: 'col', class: 'c-scan' }, 'Bản số hóa'),
           ),
         ),
         h('tbody', null, rows),
       ),
+      limitsHint('scan-limits'),
       h(
         'div',
         { class: 'docs-actions' },

@@ -83,7 +83,8 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     expect(result).toMatchObject({ state: 'result', outcome: 'approved', timeliness: 'on_time', resultAt: hanoi('2026-03-12 10:00') });
     t.at('2026-03-12 14:00');
     const returned = await act(code, { type: 'RETURN_RESULT', method: 'counter', rating: 5 }, ACTORS.counter);
-    expect(returned).toMatchObject({ state: 'returned', returnedAt: hanoi('2026-03-12 14:00'), allowedEvents: [] });
+    // a returned dossier is closed: the only thing left is correcting an error found in the handed-over result
+    expect(returned).toMatchObject({ state: 'returned', returnedAt: hanoi('2026-03-12 14:00'), allowedEvents: ['CORRECT_RESULT'] });
 
     const history = await t.engine.history(code);
     expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));

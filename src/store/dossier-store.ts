@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
 import { enqueueDeliveries } from './outbox-enqueue';
+import { signalAfterCommit } from './outbox-signal';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
 
@@ -165,6 +166,8 @@ export async function writeTransition(
      SELECT count(*)::integer AS n FROM up`,
     [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...(set.flat() as Knex.Value[]), id, expectedVersion],
   )) as { rows: { n: number }[] };
+  // as enqueueDeliveries does: the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts)
+  signalAfterCommit(tx);
   return result.rows[0]?.n === 1;
 }
 

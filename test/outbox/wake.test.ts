@@ -41,14 +41,14 @@ describe.each(BACKENDS)('waking the outbox dispatcher on $label', (backend) => {
     await t.drop();
   });
 
-  const subscribe = (id: string, kind: string) =>
+  const subscribe = (id: string, kind: string, eventTypes = ['RECEIVE']) =>
     upsertSubscriber(t.db, {
       id,
       kind,
       name: id,
       config: {},
       active: true,
-      eventTypes: ['RECEIVE'],
+      eventTypes,
       createdAt: t.clock.now().toISOString(),
       createdBy: 'admin',
     });
@@ -68,6 +68,29 @@ describe.each(BACKENDS)('waking the outbox dispatcher on $label', (backend) => {
     // this instance stops telling anyone (the next test needs a database where nobody NOTIFYs at first)
     await waker.stop();
     await dispatcher.stop();
+  }, 30_000);
+
+  test('a transition of a stored dossier wakes it too, not only a submission', async () => {
+    // on PostgreSQL a transition is written by one statement of its own, which must signal after commit as well
+    await subscribe('wake-transition', 'wake-transition', ['ASSIGN']);
+    const receiver = new Receiver('wake-transition');
+    const dispatcher = new OutboxDispatcher(t, { pollMs: HOUR }).register(receiver);
+    const waker = new OutboxWaker(t.db, dispatcher);
+    waker.start();
+    dispatcher.start();
+    await waker.ready();
+    try {
+      const { code } = await t.engine.submit(submission('1.001612'), ACTORS.counter);
+      await dispatcher.whenIdle();
+      expect(receiver.got).toEqual([]);
+      const current = await t.engine.get(code);
+      await t.engine.act(code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader, { expectedVersion: current.version });
+      expect(await within(10_000, () => receiver.got.length > 0)).toBe(true);
+      expect(receiver.got).toEqual([`${code}:ASSIGN`]);
+    } finally {
+      await waker.stop();
+      await dispatcher.stop();
+    }
   }, 30_000);
 
   (backend.name === 'postgres' ? test : test.skip)(

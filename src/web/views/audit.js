@@ -44,6 +44,9 @@ export const FINDING_LABELS = {
   events_deleted: 'Sự kiện bị xóa',
   chain_rewritten: 'Chuỗi băm bị viết lại',
   checkpoint_tampered: 'Điểm neo bị sửa',
+  file_missing: 'Tệp tài liệu bị mất',
+  file_altered: 'Tệp tài liệu bị sửa',
+  document_ref_drift: 'Danh mục tài liệu lệch với lịch sử',
 };
 const findingLabel = (kind) => FINDING_LABELS[kind] ?? kind;
 

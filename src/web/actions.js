@@ -4,12 +4,13 @@
  * ask again; 409 TRANSITION_NOT_ALLOWED → what is allowed now; a late result that cannot be handed
  * back without an apology → the apology form, on the spot.
  */
-import { ApiError, getDossier, listAssignees, listSigners, nextWorkingDay, sendEvent } from './api.js';
+import { ApiError, getDossier, getEvents, listAssignees, listSigners, nextWorkingDay, sendEvent } from './api.js';
 import { procedure } from './catalog.js';
 import { openDialog } from './dialog.js';
 import { errorText, field, h, radios, toast, values } from './dom.js';
 import {
   ACTION_LABELS,
+  ERROR_LABELS,
   EXEMPTION_REASONS,
   WITHDRAWAL_CHANNELS,
   FORM_LABELS,
@@ -24,9 +25,10 @@ import {
 } from './labels.js';
 import { openForm } from './print.js';
 import { notificationFields, notificationOf } from './notification-choice.js';
-import { downloadButton, filePicker, listDocuments } from './documents.js';
+import { downloadButton, filePicker, listDocuments, uploadErrorText } from './documents.js';
 /** @import { DialogControl } from './dialog.js' */
-/** @import { AssigneeOptions, DossierView, Procedure, Role, SessionUser, Signer, ValidationIssue } from './types.js' */
+/** @import { AssigneeOptions, DossierView, EventView, Procedure, Role, SessionUser, Signer, ValidationIssue } from './types.js' */
+/** @import { DossierDocument } from './documents.js' */
 /** @typedef {Record<string, unknown>} Payload an event's fields, sent with its type */
 
 export const ACTION_ORDER = [
@@ -46,6 +48,7 @@ export const ACTION_ORDER = [
   'REFUSE',
   'REQUEST_WITHDRAWAL',
   'WITHDRAW',
+  'CORRECT_RESULT',
 ];
 
 /** @type {Record<string, string>} the form printed after an event */
@@ -201,12 +204,18 @@ export async function performAction(view, type, user) {
           () => [],
         )
       : [];
+  // correcting a returned result: what the result says now (its last record or correction) and its document
+  const correcting = type === 'CORRECT_RESULT' ? await resultOnRecord(current.code) : null;
   return openDialog({
     title: `${actionLabel(type, current)} — hồ sơ ${current.code}`,
     submitLabel: submitLabelOf(type),
     danger: ['REFUSE', 'WITHDRAW'].includes(type),
-    wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY'].includes(type),
-    build: (body) => body.append(...fieldsFor(type, current, user, proc, signers, options, proposed, results)),
+    wide: ['RECEIVE', 'REQUEST_SUPPLEMENT', 'ISSUE_APOLOGY', 'CORRECT_RESULT'].includes(type),
+    build: (body) =>
+      body.append(
+        ...(type === 'CORRECT_RESULT' ? correctionFields(current, user, proc, signers, correcting) : []),
+        ...fieldsFor(type, current, user, proc, signers, options, proposed, results),
+      ),
     onSubmit: async (ctl) => {
       const payload = payloadOf(type, values(ctl.form));
       if (payload instanceof Array) return ctl.issues(payload, 'Vui lòng kiểm tra lại');
@@ -220,7 +229,9 @@ export async function performAction(view, type, user) {
  * @param {DossierView} view
  */
 function needsSigner(type, view) {
-  return type === 'ISSUE_APOLOGY' || type === 'RECORD_RESULT' || (type === 'REFUSE' && view.state !== 'submitted');
+  return (
+    type === 'ISSUE_APOLOGY' || type === 'RECORD_RESULT' || type === 'CORRECT_RESULT' || (type === 'REFUSE' && view.state !== 'submitted')
+  );
 }
 
 /**
@@ -279,6 +290,7 @@ function submitLabelOf(type) {
     /** @type {Record<string, string>} */ ({
       RETURN_RESULT: 'Xác nhận trả kết quả',
       RECORD_RESULT: 'Ghi kết quả',
+      CORRECT_RESULT: 'Ghi đính chính',
       REFUSE: 'Từ chối',
       WITHDRAW: 'Rút hồ sơ',
     })[type] ?? 'Xác nhận'
@@ -319,6 +331,7 @@ async function send(ctl, current, type, payload, user, proc) {
  */
 async function handleError(ctl, err, current, type, payload, user, proc) {
   if (!(err instanceof ApiError)) throw err;
+  if (type === 'CORRECT_RESULT' && err.code !== 'VERSION_CONFLICT') return correctionError(ctl, err);
   if (err.status === 400 && err.issues.length) return ctl.issues(err.issues, err.message);
   if (err.code === 'VERSION_CONFLICT') {
     const fresh = await getDossier(current.code).catch(() => null);
@@ -807,6 +820,14 @@ function payloadOf(type, v) {
         document,
       };
     }
+    case 'CORRECT_RESULT': {
+      if (v['document.pending'])
+        return [{ field: 'document', reason: 'pending', vi: 'Đang tải tệp kết quả đã đính chính lên, vui lòng đợi' }];
+      const document = v['document.sha256']
+        ? { sha256: v['document.sha256'], name: v['document.name'], form: v['document.form'] || 'electronic_original' }
+        : undefined;
+      return { reason: v.reason, documentNumber: v.documentNumber, documentDate: v.documentDate, signer: v.signer, document };
+    }
     case 'REFUSE':
       return { reason: v.reason, signer: opt(v.signer) };
     case 'ISSUE_APOLOGY': {
@@ -837,11 +858,12 @@ const RESULT_FORMS = [
 ];
 
 /**
- * RECORD_RESULT's file: the signed result uploaded at once (progress, refusal in words); what the upload
- * answered is kept in hidden fields the payload reads.
- * @param {any} proc
+ * RECORD_RESULT's (and CORRECT_RESULT's) file: the signed result uploaded at once (progress, refusal in words);
+ * what the upload answered is kept in hidden fields the payload reads.
+ * @param {Procedure | null} proc
+ * @param {{legend?: string, form?: string}} [o] the fieldset's legend, the preselected form
  */
-function resultFileFields(proc) {
+function resultFileFields(proc, o = {}) {
   const required = Boolean(proc?.digitisation?.result);
   /** @param {string} name */
   const hidden = (name) => h('input', { type: 'hidden', name, value: '' });
@@ -861,14 +883,124 @@ function resultFileFields(proc) {
   return h(
     'fieldset',
     { class: 'result-file', dataset: { field: 'document' } },
-    h('legend', null, required ? 'Bản kết quả số hóa (thủ tục yêu cầu)' : 'Bản kết quả số hóa'),
+    h('legend', null, o.legend ?? (required ? 'Bản kết quả số hóa (thủ tục yêu cầu)' : 'Bản kết quả số hóa')),
     picker.el,
     sha,
     name,
     pending,
-    radios({ legend: 'Loại bản kết quả', name: 'document.form', options: RESULT_FORMS, value: 'electronic_original' }),
+    radios({ legend: 'Loại bản kết quả', name: 'document.form', options: RESULT_FORMS, value: o.form ?? 'electronic_original' }),
     h('p', { class: 'field-error', hidden: true }),
   );
+}
+
+/**
+ * What a returned result says now: the number, date and signer of its last record (RECORD_RESULT, or the
+ * latest CORRECT_RESULT), and its result document (the newest version is the one in force).
+ * @typedef {{documentNumber: string | null, documentDate: string | null, signer: string | null, corrections: number,
+ *            document: DossierDocument | null}} ResultOnRecord
+ */
+
+/**
+ * @param {string} code
+ * @returns {Promise<ResultOnRecord>}
+ */
+async function resultOnRecord(code) {
+  const [events, documents] = await Promise.all([
+    /** @type {Promise<EventView[]>} */ (getEvents(code)).catch(() => /** @type {EventView[]} */ ([])),
+    listDocuments(code).catch(() => /** @type {DossierDocument[]} */ ([])),
+  ]);
+  const records = events.filter((e) => e.type === 'RECORD_RESULT' || e.type === 'CORRECT_RESULT');
+  const last = /** @type {{documentNumber?: string, documentDate?: string, signer?: string} | undefined} */ (records.at(-1)?.payload);
+  return {
+    documentNumber: last?.documentNumber ?? null,
+    documentDate: last?.documentDate ?? null,
+    signer: last?.signer ?? null,
+    corrections: records.filter((e) => e.type === 'CORRECT_RESULT').length,
+    document: documents.find((d) => d.kind === 'result') ?? null,
+  };
+}
+
+/**
+ * CORRECT_RESULT: the result as it stands (kept: the correction adds, never overwrites), then the reason, the
+ * corrected number, date and signer, and the corrected signed document as a new version of the result document.
+ * @param {DossierView} view
+ * @param {SessionUser} user
+ * @param {Procedure | null} proc
+ * @param {Signer[]} signers
+ * @param {ResultOnRecord | null} now
+ * @returns {HTMLElement[]}
+ */
+function correctionFields(view, user, proc, signers, now) {
+  const doc = now?.document ?? null;
+  const cur = doc?.versions[doc.versions.length - 1];
+  return [
+    h(
+      'p',
+      { class: 'dlg-intro' },
+      'Đính chính sai sót trong kết quả đã trả cho người nộp. Hồ sơ vẫn ở trạng thái đã trả kết quả; kết quả cũ và tệp cũ được giữ nguyên, ',
+      'việc đính chính được ghi vào lịch sử hồ sơ (kiểm tra viên xem được).',
+    ),
+    h(
+      'div',
+      { class: 'correction-current', id: 'correction-current' },
+      h('p', null, h('b', null, 'Kết quả hiện tại: ')),
+      h(
+        'ul',
+        { class: 'plain' },
+        h('li', null, `Số văn bản: ${now?.documentNumber ?? '—'}`),
+        h('li', null, `Ngày ký: ${now?.documentDate ? fmtDate(now.documentDate) : '—'}`),
+        h('li', null, `Người ký: ${now?.signer ?? '—'}`),
+        now?.corrections ? h('li', null, `Đã đính chính ${now.corrections} lần`) : null,
+        h(
+          'li',
+          null,
+          doc && cur
+            ? [`Bản số hóa: ${cur.name} (phiên bản ${cur.version}) `, downloadButton(view.code, doc.id, cur, 'Tải bản hiện tại')]
+            : 'Bản số hóa: không có',
+        ),
+      ),
+    ),
+    field({ label: 'Lý do đính chính (sai sót gì, căn cứ nào)', name: 'reason', type: 'textarea', required: true, rows: 3, wide: true }),
+    field({
+      label: 'Số văn bản đính chính',
+      name: 'documentNumber',
+      required: true,
+      attrs: { autocomplete: 'off' },
+      hint: 'Số của văn bản đính chính (hoặc văn bản kết quả cấp lại)',
+    }),
+    field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
+    signerField('Người ký', signers, user),
+    resultFileFields(proc, { legend: 'Văn bản kết quả đã đính chính (bản số hóa)', form: doc?.form ?? undefined }),
+  ];
+}
+
+/**
+ * A refused correction in words, by the API's error code and the issues' fields and codes (never the message text).
+ * @param {DialogControl} ctl
+ * @param {ApiError} err
+ */
+function correctionError(ctl, err) {
+  switch (err.code) {
+    case 'VALIDATION_FAILED':
+      return ctl.issues(
+        err.issues.map((i) =>
+          i.field === 'signer' && !(/** @type {ValidationIssue} */ (i).code)
+            ? { ...i, vi: 'Người ký phải là lãnh đạo đang làm việc của phòng giữ hồ sơ hoặc của lãnh đạo UBND' }
+            : i,
+        ),
+        'Chưa ghi được đính chính: kiểm tra lại các ô được đánh dấu.',
+      );
+    case 'TRANSITION_NOT_ALLOWED':
+      return ctl.error('Chỉ đính chính được kết quả đã giải quyết (chấp thuận) và đã trả cho người nộp.');
+    case 'FORBIDDEN':
+      return ctl.error('Chỉ lãnh đạo phòng đang giữ hồ sơ hoặc lãnh đạo UBND được đính chính kết quả.');
+    case 'PAYLOAD_TOO_LARGE':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'NETWORK':
+      return ctl.error(uploadErrorText(err));
+    default:
+      return ctl.error(ERROR_LABELS[err.code] ?? `Chưa ghi được đính chính (lỗi ${err.status}).`);
+  }
 }
 
 /**

@@ -138,6 +138,7 @@ const PAYLOAD_LABELS = {
   source: 'Dùng lại từ',
   dossierCode: 'Mã hồ sơ',
   document: 'Bản kết quả số hóa',
+  previous: 'Kết quả trước khi đính chính',
   form: 'Hình thức bản kết quả',
   attachments: 'Bản số hóa',
   digitisation: 'Số hóa khi tiếp nhận',

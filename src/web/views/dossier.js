@@ -315,6 +315,15 @@ function details(e, stepName, proc) {
         file(p.document.file);
       }
       break;
+    case 'CORRECT_RESULT':
+      add('Số văn bản', `${p.previous?.documentNumber ?? '—'} → ${p.documentNumber}`);
+      add('Ngày ký', `${p.previous?.documentDate ? fmtDate(p.previous.documentDate) : '—'} → ${fmtDate(p.documentDate)}`);
+      add('Người ký', p.previous?.signer && p.previous.signer !== p.signer ? `${p.previous.signer} → ${p.signer}` : p.signer);
+      if (p.document) {
+        add('Bản kết quả', `${RESULT_FORM_LABELS[p.document.form] ?? p.document.form}, phiên bản ${p.document.version}`);
+        file(p.document.file);
+      }
+      break;
     case 'ISSUE_APOLOGY':
       add('Hẹn trả mới', p.newDueAt === null ? 'Không hẹn lại: trả kết quả ngay' : fmtTime(p.newDueAt) || fmtDate(p.newDueDate));
       add('Người ký', p.signer);

@@ -30,6 +30,7 @@ import {
   WeekStatusListSchema,
   WeekStatusQuerySchema,
 } from '../services/review-service';
+import { MonthlyReportSchema, WeeklyReviewJsonSchema } from '../reports/report-schemas';
 import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { NextWorkingDayQuerySchema, NextWorkingDaySchema, YearCalendarBodySchema } from '../services/calendar-service';
@@ -149,6 +150,8 @@ const OUTPUTS: Record<string, z.ZodType> = {
   AssigneeOptions: AssigneeOptionsSchema,
   ReviewRecord: ReviewRecordSchema,
   WeekStatusList: WeekStatusListSchema,
+  WeeklyReview: WeeklyReviewJsonSchema,
+  MonthlyReport: MonthlyReportSchema,
   MonthlyReportStatus: MonthlyStatusSchema,
   SweepResult: SweepResultSchema,
   RecordViewList: RecordViewListSchema,
@@ -232,6 +235,38 @@ function responseSchema(schema: z.ZodType): JsonSchema {
  */
 function returns(status: number, description: string, schema?: z.ZodType, headers?: Record<string, unknown>): Route['ok'] {
   return { status, description, ...(schema ? { content: json(responseSchema(schema)) } : {}), ...(headers ? { headers } : {}) };
+}
+
+/**
+ * A report's answer (?format): JSON described by its schema, or the same content as CSV, XLSX or printable
+ * HTML; every format is streamed.
+ */
+function reportFormats(description: string, schema: z.ZodType): Route['ok'] {
+  const ok = returns(200, description, schema);
+  const text = { schema: { type: 'string' } };
+  return {
+    ...ok,
+    content: {
+      ...ok.content,
+      'text/csv': text,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+      'text/html': text,
+    },
+  };
+}
+
+/** POST /api/admin/outbox/deliveries/{id}/{action}: an administrator's recorded action on a dead letter. */
+function deadLetterAction(action: 'retry' | 'discard', summary: string): Route {
+  return {
+    method: 'post',
+    path: `/api/admin/outbox/deliveries/{id}/${action}`,
+    tag: 'integration',
+    summary,
+    parameters: [pathParam('id', 'the delivery id')],
+    body: ref('DeadLetterActionRequest'),
+    ok: returns(200, 'The delivery and its recorded actions', DeadLetterActedSchema),
+    errors: [400, 401, 403, 404, 409],
+  };
 }
 
 function inline(schema: z.ZodType): JsonSchema {
@@ -713,16 +748,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: 'The weekly late-dossier review for the centre or a unit, as JSON, CSV, XLSX or printable HTML (streamed)',
     parameters: queryParams(WeeklyReviewQuerySchema),
-    ok: {
-      status: 200,
-      description: 'The review',
-      content: {
-        'application/json': {},
-        'text/csv': {},
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
-        'text/html': {},
-      },
-    },
+    ok: reportFormats('The review', WeeklyReviewJsonSchema),
     errors: [400, 401, 403],
   },
   {
@@ -758,16 +784,7 @@ const ROUTES: Route[] = [
     tag: 'reports',
     summary: 'The monthly report to the Department of Home Affairs: received and returned by channel',
     parameters: queryParams(MonthlyReportQuerySchema),
-    ok: {
-      status: 200,
-      description: 'The report',
-      content: {
-        'application/json': {},
-        'text/csv': {},
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
-        'text/html': {},
-      },
-    },
+    ok: reportFormats('The report', MonthlyReportSchema),
     errors: [400, 401, 403],
   },
   {
@@ -876,26 +893,11 @@ const ROUTES: Route[] = [
     ok: returns(200, 'The dead letters', DeliveryListSchema),
     errors: [400, 401, 403],
   },
-  {
-    method: 'post',
-    path: '/api/admin/outbox/deliveries/{id}/retry',
-    tag: 'integration',
-    summary: 'Retry a dead letter (admin): pending again with its attempts reset; recorded with who, when and the note',
-    parameters: [pathParam('id', 'the delivery id')],
-    body: ref('DeadLetterActionRequest'),
-    ok: returns(200, 'The delivery and its recorded actions', DeadLetterActedSchema),
-    errors: [400, 401, 403, 404, 409],
-  },
-  {
-    method: 'post',
-    path: '/api/admin/outbox/deliveries/{id}/discard',
-    tag: 'integration',
-    summary: 'Discard a dead letter (admin): given up, so the dossier’s later deliveries to that subscriber go on; recorded',
-    parameters: [pathParam('id', 'the delivery id')],
-    body: ref('DeadLetterActionRequest'),
-    ok: returns(200, 'The delivery and its recorded actions', DeadLetterActedSchema),
-    errors: [400, 401, 403, 404, 409],
-  },
+  deadLetterAction('retry', 'Retry a dead letter (admin): pending again with its attempts reset; recorded with who, when and the note'),
+  deadLetterAction(
+    'discard',
+    'Discard a dead letter (admin): given up, so the dossier’s later deliveries to that subscriber go on; recorded',
+  ),
   {
     method: 'get',
     path: '/api/admin/notifications',

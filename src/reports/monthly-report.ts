@@ -12,30 +12,9 @@ import { CHANNEL_LABELS, returnedVia } from '../../machines/vocabulary';
 import type { Db } from '../store/db';
 import { receivedByChannel, returnedByChannelAndMethod } from '../store/report-queries';
 import type { Column } from './formats/csv';
+import type { MonthlyReport, MonthlyRow } from './report-schemas';
 
 const ROW_LABELS: Record<Channel | 'total', string> = { ...CHANNEL_LABELS, total: 'Tổng cộng' };
-
-export interface MonthlyRow {
-  channel: Channel | 'total';
-  channelLabel: string;
-  received: number;
-  returned: number;
-  /** the applicant came to the counter for the result */
-  returnedAtCounter: number;
-  returnedByPost: number;
-  returnedOnline: number;
-}
-
-export interface MonthlyReport {
-  title: string;
-  month: string;
-  from: string;
-  to: string;
-  generatedAt: string;
-  /** one row per submission channel */
-  rows: MonthlyRow[];
-  total: MonthlyRow;
-}
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 

@@ -18,6 +18,7 @@ import {
   type ReviewEvent,
   type ReviewEventType,
 } from '../store/review-event-store';
+import type { ChainVerification } from './report-schemas';
 
 /** the whole centre, as opposed to one unit's review */
 export const CENTRE_SCOPE = 'centre';
@@ -33,14 +34,6 @@ export interface NotePayload {
 
 export interface SignOffPayload {
   summary?: string;
-}
-
-export interface ChainVerification {
-  valid: boolean;
-  length: number;
-  head: string;
-  /** the first record that does not verify, with why */
-  brokenAt: { seq: number; reason: string } | null;
 }
 
 function hashOf(prevHash: string, e: Pick<ReviewEvent, 'week' | 'scope' | 'seq' | 'type' | 'payload' | 'actor' | 'occurredAt'>): string {

@@ -26,7 +26,17 @@ import { listProcedureDefinitions } from '../store/procedure-store';
 import { resultsByTimeliness, reviewSectionRows, type ReviewScopeFilter, type ReviewSection } from '../store/report-queries';
 import type { Db } from '../store/db';
 import { displayNamesOf } from '../store/user-names';
-import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain, type ChainVerification } from './review-log';
+import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain } from './review-log';
+import type {
+  ApologyStatus,
+  Category,
+  NoteView,
+  RankItem,
+  ReviewDossier,
+  TrendPoint,
+  WeeklyReviewHeader,
+  WeeklyReviewTail,
+} from './report-schemas';
 import { listReviewEvents, type ReviewEvent } from '../store/review-event-store';
 import type { Column } from './formats/csv';
 import { DUE_DATE_STATES, RUNNING_STATES, STATE_LABELS, stateIn, STOPPED_STATES, TIMELINESS_LABELS } from '../../machines/vocabulary';
@@ -122,11 +132,6 @@ export function inScope(row: Pick<DossierRow, 'procedure_code' | 'unit'>, scope:
 
 // --- classification ----------------------------------------------------------------------------
 
-export const CATEGORIES = ['resolved_late', 'overdue', 'at_risk'] as const;
-export type Category = (typeof CATEGORIES)[number];
-/** 'exempted': no apology, but a leader's approved exemption (not "late without apology") */
-export type ApologyStatus = 'none' | 'timely' | 'late' | 'exempted';
-
 // the clock runs in RUNNING_STATES; a dossier flagged overdue before its clock stopped (STOPPED_STATES) stays overdue;
 // dossiers at risk are looked for among DUE_DATE_STATES (machines/vocabulary.ts)
 
@@ -155,118 +160,6 @@ export function classifyForWeek(
 }
 
 // --- the review --------------------------------------------------------------------------------
-
-export interface NoteView {
-  seq: number;
-  cause: string;
-  correctiveAction: string;
-  actor: string;
-  /** the author's full name and title */
-  actorName: string;
-  at: string;
-}
-
-export interface ReviewDossier {
-  category: Category;
-  code: string;
-  procedure: { code: string; name: string };
-  applicant: { fullName: string; idNumber: string };
-  receivedAt: string | null;
-  /** the statutory due date lateness is judged by (an apology's new appointment does not move it) */
-  dueAt: string | null;
-  /** the appointment now (an apology's new date) */
-  appointmentAt: string | null;
-  resultAt: string | null;
-  daysOverdue: number;
-  state: string;
-  currentStep: { id: string; name: string } | null;
-  currentUnit: { code: string; name: string } | null;
-  responsible: {
-    step: string | null;
-    stepName: string | null;
-    unit: string | null;
-    unitName: string;
-    source: 'control_slip' | 'apology' | 'current_step';
-  } | null;
-  apology: ApologyStatus;
-  /** how often the dossier was paused, for how long (working time) and how far pauses moved its statutory due date */
-  pauses: { count: number; totalWorkingMs: number; extensionMs: number };
-  notes: NoteView[];
-  lastWeekNotes: NoteView[];
-}
-
-export interface TrendPoint {
-  week: string;
-  from: string;
-  to: string;
-  resolved: number;
-  early: number;
-  onTime: number;
-  late: number;
-  onTimeRate: number | null;
-}
-
-export interface WeeklyReviewHeader {
-  title: string;
-  week: string;
-  from: string;
-  to: string;
-  /** pending dossiers are judged at this instant: the week's end, or now for the current week */
-  asOf: string;
-  generatedAt: string;
-  scope: string;
-  scopeName: string;
-  review: {
-    signedOff: boolean;
-    signedOffAt: string | null;
-    signedOffBy: string | null;
-    /** the signer's full name and title */
-    signedOffByName: string | null;
-    summary: string | null;
-    notes: number;
-    chain: ChainVerification;
-  };
-  /** the week and the 4 before it, oldest first */
-  trend: TrendPoint[];
-}
-
-export interface RankItem {
-  code: string;
-  name: string;
-  late: number;
-}
-
-export interface FollowUp {
-  code: string;
-  procedureName: string;
-  state: string;
-  resultAt: string | null;
-  finalTimeliness: string | null;
-  lastWeekNotes: NoteView[];
-}
-
-export interface WeeklyReviewTail {
-  totals: {
-    dossiers: number;
-    late: number;
-    resolvedLate: number;
-    overdue: number;
-    atRisk: number;
-    apologyNone: number;
-    /** late dossiers without an apology but with an approved exemption, counted apart from apologies */
-    exempted: number;
-    apologyTimely: number;
-    apologyLate: number;
-    resolved: number;
-    early: number;
-    onTime: number;
-    onTimeRate: number | null;
-  };
-  worstProcedures: RankItem[];
-  worstUnits: RankItem[];
-  /** dossiers noted last week that are no longer on the list: what happened to them */
-  followUp: FollowUp[];
-}
 
 export interface WeeklyReview {
   header: WeeklyReviewHeader;

@@ -103,14 +103,12 @@ describe('the API reference', () => {
   });
 
   test('every JSON success answer is described by a named schema, never a placeholder', () => {
-    // the two reports answer JSON, CSV, XLSX or HTML as asked (?format), streamed: their media types are listed without a schema
-    const MULTI_FORMAT = ['/api/reports/weekly-late-review', '/api/reports/monthly'];
     const placeholders: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Json>))
       for (const [method, op] of Object.entries(ops as Record<string, Json>))
         for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
           const schema = r.content?.['application/json']?.schema as Json | undefined;
-          if (!status.startsWith('2') || !r.content?.['application/json'] || MULTI_FORMAT.includes(path)) continue;
+          if (!status.startsWith('2') || !r.content?.['application/json']) continue;
           const named = (s: Json | undefined): boolean => Boolean(s?.$ref) || (s?.type === 'array' && named(s.items));
           if (!named(schema)) placeholders.push(`${method} ${path} ${status}`);
         }
@@ -118,6 +116,28 @@ describe('the API reference', () => {
     expect(doc.paths['/api/audit/checkpoints'].post.responses['201'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/CreatedCheckpoint',
     });
+  });
+
+  test('the two reports describe their JSON by a schema and list their other formats', () => {
+    for (const [path, name] of [
+      ['/api/reports/weekly-late-review', 'WeeklyReview'],
+      ['/api/reports/monthly', 'MonthlyReport'],
+    ] as const) {
+      const content = doc.paths[path].get.responses['200'].content;
+      expect(content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${name}` });
+      expect(Object.keys(content).sort()).toEqual([
+        'application/json',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'text/csv',
+        'text/html',
+      ]);
+    }
+    const review = schemas().WeeklyReview!;
+    expect(review.required).toEqual(expect.arrayContaining(['week', 'asOf', 'review', 'trend', 'dossiers', 'totals', 'followUp']));
+    expect(resolve(review.properties.dossiers.items).properties.category.enum).toEqual(['resolved_late', 'overdue', 'at_risk']);
+    expect(resolve(schemas().MonthlyReport!.properties.total).required).toEqual(
+      expect.arrayContaining(['channel', 'received', 'returned']),
+    );
   });
 
   test('the submission body schema requires procedureCode/channel/applicant/documents', () => {

@@ -6,6 +6,7 @@
 import * as ExcelJS from 'exceljs';
 import type { Command } from '../../machines/engine/commands';
 import { monthBounds } from '../../src/reports/monthly-report';
+import { MonthlyReportSchema } from '../../src/reports/report-schemas';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
@@ -136,6 +137,15 @@ describe.each(BACKENDS)('the monthly report on $name', (backend) => {
     const april = await get('/api/reports/monthly?month=2026-04');
     expect(april.body.total).toMatchObject({ received: 1, returned: 1, returnedAtCounter: 1 });
     expect(april.body.rows[2]).toMatchObject({ channel: 'postal', received: 1 });
+  });
+
+  test('the JSON answer is exactly the documented shape (OpenAPI component MonthlyReport)', async () => {
+    for (const month of ['2026-03', '2026-04', '2025-01']) {
+      const res = await get(`/api/reports/monthly?month=${month}`);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect({ month, issues: MonthlyReportSchema.safeParse(res.body).error?.issues ?? [] }).toEqual({ month, issues: [] });
+      expect(MonthlyReportSchema.parse(res.body)).toEqual(res.body); // nothing the schema does not name
+    }
   });
 
   test('CSV and XLSX read back equal to the JSON; HTML is the printable report', async () => {

@@ -15,8 +15,8 @@ import {
   APOLOGY_LABELS,
   CATEGORY_LABELS,
   stateLabel,
-  type ReviewDossier,
 } from '../../src/reports/weekly-review';
+import { WeeklyReviewJsonSchema, type ReviewDossier } from '../../src/reports/report-schemas';
 import { verifyWeekChain } from '../../src/reports/review-log';
 import { listReviewEvents } from '../../src/store/review-event-store';
 import { GENESIS_HASH } from '../../machines/engine/hash';
@@ -250,6 +250,9 @@ describe.each(BACKENDS)('the weekly late-dossier review on $name', (backend) => 
     const res = await get(`/api/reports/weekly-late-review?week=${week}${extra}`, user);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
+    // every answer is exactly the documented shape (OpenAPI component WeeklyReview): nothing missing, retyped or extra
+    expect(WeeklyReviewJsonSchema.safeParse(res.body).error?.issues ?? []).toEqual([]);
+    expect(WeeklyReviewJsonSchema.parse(res.body)).toEqual(res.body);
     return res.body;
   }
 

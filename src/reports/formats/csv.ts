@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { MonthlyReport } from '../monthly-report';
+import type { MonthlyReport } from '../report-schemas';
 import { MONTHLY_COLUMNS } from '../monthly-report';
 import { REVIEW_COLUMNS, type WeeklyReview } from '../weekly-review';
 

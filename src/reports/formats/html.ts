@@ -7,20 +7,9 @@
 import type { Writable } from 'node:stream';
 import { dateOf, dateTime } from '../../forms/format';
 import { html, raw, type SafeHtml } from '../../forms/layout';
-import type { MonthlyReport } from '../monthly-report';
 import { MONTHLY_COLUMNS } from '../monthly-report';
-import {
-  APOLOGY_LABELS,
-  CATEGORY_LABELS,
-  RANK_COLUMNS,
-  stateLabel,
-  totalsRows,
-  TREND_COLUMNS,
-  type Category,
-  type ReviewDossier,
-  type TrendPoint,
-  type WeeklyReview,
-} from '../weekly-review';
+import { APOLOGY_LABELS, CATEGORY_LABELS, RANK_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type WeeklyReview } from '../weekly-review';
+import type { Category, MonthlyReport, ReviewDossier, TrendPoint } from '../report-schemas';
 import { TextSink, type Column } from './csv';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";

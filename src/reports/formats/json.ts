@@ -1,10 +1,11 @@
 /**
  * JSON exports, streamed: the weekly review is written as one object whose `dossiers` array goes out
  * row by row as the rows are read, followed by the totals, rankings and follow-up computed on the way.
- * The result parses as ordinary JSON: {...header, dossiers: [...], followUp, totals, worstProcedures, worstUnits}.
+ * The result parses as ordinary JSON: {...header, dossiers: [...], followUp, totals, worstProcedures, worstUnits},
+ * the shape of WeeklyReviewJsonSchema (../report-schemas.ts).
  */
 import type { Writable } from 'node:stream';
-import type { MonthlyReport } from '../monthly-report';
+import type { MonthlyReport } from '../report-schemas';
 import type { WeeklyReview } from '../weekly-review';
 import { TextSink } from './csv';
 

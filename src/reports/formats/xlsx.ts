@@ -6,9 +6,9 @@
  */
 import type { Writable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
-import type { MonthlyReport } from '../monthly-report';
+import type { FollowUp, MonthlyReport } from '../report-schemas';
 import { MONTHLY_COLUMNS } from '../monthly-report';
-import { RANK_COLUMNS, REVIEW_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type FollowUp, type WeeklyReview } from '../weekly-review';
+import { RANK_COLUMNS, REVIEW_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type WeeklyReview } from '../weekly-review';
 import type { CellType, Column } from './csv';
 
 const LOCAL_OFFSET_MS = 7 * 3_600_000;

@@ -343,3 +343,88 @@ export interface Delivery {
   providerAnswer: string | null;
   dossierCode: string | null;
 }
+
+/** a dossier's state, timeliness and due date before an event (src/audit/replay-steps.ts StepStateBefore) */
+export interface ReplayStepBefore {
+  state: string;
+  timeliness: string;
+  dueAt: Instant | null;
+}
+
+/** the same after the event, with the legal due date and the step (StepStateAfter) */
+export interface ReplayStepAfter extends ReplayStepBefore {
+  originalDueAt: Instant | null;
+  step: string | null;
+}
+
+/** one event of a replay (ReplayStep): what it changed and its link in the hash chain */
+export interface ReplayStep {
+  seq: number;
+  type: string;
+  occurredAt: Instant;
+  actor: string;
+  actorUnit: string | null;
+  /** null for SUBMIT, which creates the dossier */
+  before: ReplayStepBefore | null;
+  after: ReplayStepAfter;
+  hashOk: boolean;
+  linkOk: boolean;
+}
+
+/** the replayed dossier after an event: its facts (machines/dossier/facts.ts DossierFacts) with that event's seq and time */
+export interface ReplayState {
+  seq: number;
+  occurredAt: Instant;
+  state: string;
+  timeliness: string;
+  dueAt: Instant | null;
+  originalDueAt: Instant | null;
+  step: string | null;
+  unit: string | null;
+  assignee: string | null;
+  receivedAt: Instant | null;
+  resultAt: Instant | null;
+  outcome: string | null;
+  finalTimeliness: string | null;
+  returnedAt: Instant | null;
+  apologies: number;
+  supplements: number;
+}
+
+/**
+ * GET /api/dossiers/{code}/replay[?upTo=seq] (AuditService.replay, src/services/audit-service.ts). Its zod schema
+ * (ReplaySchema) leaves the facts open (a record), so the conformance check holds this to the service's answer.
+ */
+export interface Replay {
+  code: string;
+  machineVersion: number | null;
+  cut: { upTo: number } | { at: Instant } | null;
+  steps: ReplayStep[];
+  /** the facts at the cut-off; null when no event is included */
+  state: ReplayState | null;
+  /** where the replay stopped, and why */
+  error: { seq: number; message: string } | null;
+  /** without a cut-off: where the dossier row differs from the replay (empty when intact) */
+  differences: { field: string; stored: unknown; replayed: unknown }[] | null;
+}
+
+/** one finding of verification (FindingSchema; docs/audit.md lists the kinds) */
+export interface Finding {
+  dossierCode: string;
+  /** the event the finding is located at; null for whole-dossier findings */
+  seq: number | null;
+  kind: string;
+  message: string;
+  /** projection_drift: the column */
+  field?: string;
+  stored?: unknown;
+  replayed?: unknown;
+}
+
+/** DossierVerificationSchema: GET /api/dossiers/{code}/verify */
+export interface DossierVerification {
+  code: string;
+  ok: boolean;
+  findings: Finding[];
+  chain: { seq: number; hashOk: boolean; linkOk: boolean; seqOk: boolean }[];
+}

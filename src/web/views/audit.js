@@ -12,7 +12,7 @@
  */
 import { get } from '../api.js';
 import { procedure } from '../catalog.js';
-import { clear, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
+import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
 import {
   CHANNELS,
   EVENT_LABELS,
@@ -25,10 +25,25 @@ import {
   timelinessLabel,
   unitLabel,
 } from '../labels.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { DossierDetail, DossierVerification, EventView, Finding, ProcedureStep, Replay, ReplayStep, ReplayStepAfter } from '../types.js' */
+
+/**
+ * One row of the timeline per seq: the stored event, its replay step, its link in the chain (from /verify)
+ * and the findings located there; event or step is null when only the other exists.
+ * @typedef {{seq: number, event: EventView | null, step: ReplayStep | null,
+ *            chain: DossierVerification['chain'][number] | null, findings: Finding[]}} Row
+ */
+/** @typedef {Finding & {seq: number}} LocatedFinding a finding at an event's seq */
+/** @typedef {{items: Row[], findings: Finding[], ghosts: LocatedFinding[], verified: boolean}} Model */
+/** @typedef {DossierVerification | {error: unknown} | null} VerifyAnswer null when the user may not verify */
+/** @typedef {{steps: Pick<ProcedureStep, 'id' | 'name'>[]}} Steps the procedure's steps, for their names */
+/** @typedef {(id: string | null | undefined) => string} StepName */
 
 const enc = encodeURIComponent;
 
 /** the kinds src/audit/verify-dossier.ts (and checkpoints.ts) report */
+/** @type {Record<string, string>} */
 export const FINDING_LABELS = {
   hash_mismatch: 'Nội dung sự kiện bị sửa',
   broken_link: 'Chuỗi băm bị đứt',
@@ -48,9 +63,10 @@ export const FINDING_LABELS = {
   file_altered: 'Tệp tài liệu bị sửa',
   document_ref_drift: 'Danh mục tài liệu lệch với lịch sử',
 };
-const findingLabel = (kind) => FINDING_LABELS[kind] ?? kind;
+const findingLabel = (/** @type {string} */ kind) => FINDING_LABELS[kind] ?? kind;
 
 /** columns of the dossiers row (machines/engine/projection.ts, verify-dossier.ts expectedProjection) */
+/** @type {Record<string, string>} */
 const FIELD_LABELS = {
   state: 'Trạng thái',
   timeliness: 'Tình trạng hạn',
@@ -86,6 +102,7 @@ const FIELD_LABELS = {
 };
 
 /** keys of event payloads, in words */
+/** @type {Record<string, string>} */
 const PAYLOAD_LABELS = {
   code: 'Mã',
   agencyCode: 'Mã cơ quan',
@@ -158,14 +175,38 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const CAN_VERIFY = ['auditor', 'supervisor', 'admin'];
 
+/** the arrow keys that move along the timeline, and by how many events */
+/** @type {Record<string, number>} */
+const ARROW_STEPS = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 };
+
+/** @param {VerifyAnswer} v @returns {v is DossierVerification} */
+const isVerification = (v) => v !== null && !('error' in v);
+
+/** @param {unknown} v @returns {v is Record<string, unknown>} an object or an array */
+const isObj = (v) => v !== null && typeof v === 'object';
+
+/**
+ * @param {unknown} terms the procedure's terms as the SUBMIT event recorded them
+ * @returns {terms is Steps}
+ */
+const hasSteps = (terms) => isObj(terms) && Array.isArray(terms.steps);
+
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, params, query, signal }) {
   const code = params[0];
   const base = `/api/dossiers/${enc(code)}`;
   root.append(spinner('Đang phát lại lịch sử hồ sơ…'));
   const mayVerify = (user?.roles ?? []).some((r) => CAN_VERIFY.includes(r));
+  /** @type {Replay} */
   let replay;
+  /** @type {VerifyAnswer} */
   let verify;
+  /** @type {EventView[]} */
   let events;
+  /** @type {DossierDetail | null} */
   let view;
   try {
     [replay, verify, events, view] = await Promise.all([
@@ -175,7 +216,7 @@ export async function render(root, { user, params, query, signal }) {
       get(base, { signal }).catch(() => null),
     ]);
   } catch (err) {
-    if (err?.name === 'AbortError' || signal.aborted) return undefined;
+    if ((err instanceof Error && err.name === 'AbortError') || signal.aborted) return undefined;
     clear(root);
     root.append(head(code, null), errorBox(err));
     return undefined;
@@ -183,7 +224,7 @@ export async function render(root, { user, params, query, signal }) {
   if (signal.aborted) return undefined;
   const model = buildModel(replay, verify, Array.isArray(events) ? events : []);
   const terms = model.items.find((it) => it.event?.type === 'SUBMIT')?.event?.payload?.terms;
-  const proc = Array.isArray(terms?.steps) ? terms : view ? await procedure(view.procedureCode) : null;
+  const proc = hasSteps(terms) ? terms : view ? await procedure(view.procedureCode) : null;
   if (signal.aborted) return undefined;
   clear(root);
   return draw(root, { code, base, replay, verify, view, model, proc, query, signal });
@@ -191,48 +232,67 @@ export async function render(root, { user, params, query, signal }) {
 
 // ---- model --------------------------------------------------------------------------------------
 
-/** One row per stored event: the event, its replay step, its chain status and its findings. */
+/**
+ * One row per stored event: the event, its replay step, its chain status and its findings.
+ * @param {Replay} replay
+ * @param {VerifyAnswer} verify
+ * @param {EventView[]} events
+ * @returns {Model}
+ */
 function buildModel(replay, verify, events) {
   PEOPLE.clear();
   for (const e of events) {
     if (e.actorName) PEOPLE.set(e.actor, e.actorName);
     if (e.assigneeName && typeof e.payload?.assignee === 'string') PEOPLE.set(e.payload.assignee, e.assigneeName);
   }
+  /** @type {Map<number, Row>} */
   const bySeq = new Map();
+  /** @param {number} seq @returns {Row} */
   const row = (seq) => {
-    if (!bySeq.has(seq)) bySeq.set(seq, { seq, event: null, step: null, chain: null, findings: [] });
-    return bySeq.get(seq);
+    let r = bySeq.get(seq);
+    if (!r) bySeq.set(seq, (r = { seq, event: null, step: null, chain: null, findings: [] }));
+    return r;
   };
   for (const e of events) row(e.seq).event = e;
   for (const s of replay.steps ?? []) row(s.seq).step = s;
-  const verified = verify && !verify.error;
+  const verified = isVerification(verify);
   if (verified) for (const c of verify.chain ?? []) row(c.seq).chain = c;
   const items = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const findings = verified ? (verify.findings ?? []) : [];
+  /** @type {LocatedFinding[]} */
   const ghosts = []; // findings at a seq no stored event has (a missing event, a removed tail)
   for (const f of findings) {
-    if (f.seq === null || f.seq === undefined) continue;
-    const it = bySeq.get(f.seq);
+    const seq = f.seq;
+    if (seq === null || seq === undefined) continue;
+    const it = bySeq.get(seq);
     if (it) it.findings.push(f);
-    else ghosts.push(f);
+    else ghosts.push({ ...f, seq });
   }
   return { items, findings, ghosts, verified };
 }
 
-/** ok | bad, with the words for the chain column */
+/**
+ * ok | bad (null: not known), with the finding kinds or the words for the chain column
+ * @param {Row} it
+ * @returns {{ok: boolean | null, kinds: string[], why: string[]}}
+ */
 function chainOf(it) {
-  if (it.findings.length) return { ok: false, kinds: [...new Set(it.findings.map((f) => f.kind))] };
+  if (it.findings.length) return { ok: false, kinds: [...new Set(it.findings.map((f) => f.kind))], why: [] };
   const c = it.chain ?? (it.step ? { hashOk: it.step.hashOk, linkOk: it.step.linkOk, seqOk: true } : null);
-  if (!c) return { ok: null, kinds: [] };
+  if (!c) return { ok: null, kinds: [], why: [] };
   const why = [];
   if (!c.hashOk) why.push('Mã băm không khớp nội dung');
   if (!c.linkOk) why.push('Không nối với sự kiện trước');
   if (c.seqOk === false) why.push('Sai số thứ tự');
-  return why.length ? { ok: false, kinds: [], why } : { ok: true, kinds: [] };
+  return why.length ? { ok: false, kinds: [], why } : { ok: true, kinds: [], why };
 }
 
 // ---- page ---------------------------------------------------------------------------------------
 
+/**
+ * @param {string} code
+ * @param {DossierDetail | null} view
+ */
 function head(code, view) {
   return h(
     'div',
@@ -247,9 +307,15 @@ function head(code, view) {
   );
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {{code: string, base: string, replay: Replay, verify: VerifyAnswer, view: DossierDetail | null, model: Model,
+ *          proc: Steps | null, query: URLSearchParams, signal: AbortSignal}} ctx
+ */
 function draw(root, ctx) {
   const { code, base, replay, verify, view, model, proc, query, signal } = ctx;
   const { items } = model;
+  /** @type {StepName} */
   const stepName = (id) => (id ? (proc?.steps?.find((s) => s.id === id)?.name ?? id) : '—');
 
   root.append(head(code, view), verdict(replay, verify, model));
@@ -313,11 +379,18 @@ function draw(root, ctx) {
   );
 
   let index = -1;
+  /** @type {Map<number, Promise<Replay>>} */
   const upToCache = new Map();
   if (replay.state && !replay.error && !replay.cut) upToCache.set(replay.state.seq, Promise.resolve(replay));
-  let stateTimer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let stateTimer;
+  /** @type {AbortController | null} */
   let stateAbort = null;
 
+  /**
+   * @param {number} i
+   * @param {{focusRow?: boolean}} [opts]
+   */
   function select(i, { focusRow = false } = {}) {
     const n = Math.max(0, Math.min(items.length - 1, i));
     if (n === index) return;
@@ -340,7 +413,10 @@ function draw(root, ctx) {
     history.replaceState(history.state, '', `#/kiem-tra/${enc(code)}?seq=${it.seq}`);
   }
 
-  /** the full replayed state after the selected event (debounced: the slider can move fast) */
+  /**
+   * the full replayed state after the selected event (debounced: the slider can move fast)
+   * @param {number} seq
+   */
   function loadState(seq) {
     clearTimeout(stateTimer);
     stateAbort?.abort();
@@ -362,7 +438,7 @@ function draw(root, ctx) {
           if (abort.signal.aborted || items[index]?.seq !== seq) return;
           stateBox.replaceChildren(...statePanel(seq, at, failedBefore, stepName));
         } catch (err) {
-          if (err?.name === 'AbortError' || abort.signal.aborted) return;
+          if ((err instanceof Error && err.name === 'AbortError') || abort.signal.aborted) return;
           stateBox.replaceChildren(errorBox(err));
         } finally {
           signal.removeEventListener('abort', onStop);
@@ -381,12 +457,12 @@ function draw(root, ctx) {
     if (li) select([...ticks.children].indexOf(li));
   });
 
-  const onKey = (e) => {
+  const onKey = (/** @type {KeyboardEvent} */ e) => {
     if (e.altKey || e.ctrlKey || e.metaKey || document.querySelector('dialog[open]')) return;
     const t = e.target;
     if (t === slider) return; // the range input moves itself (and fires input)
     if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    const step = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[e.key];
+    const step = ARROW_STEPS[e.key];
     const inTable = t instanceof Element && t.closest('#audit-events');
     if (step) {
       e.preventDefault();
@@ -398,7 +474,7 @@ function draw(root, ctx) {
   };
   window.addEventListener('keydown', onKey);
 
-  const jump = (seq) => {
+  const jump = (/** @type {number} */ seq) => {
     const i = items.findIndex((it) => it.seq === seq);
     if (i >= 0) {
       select(i);
@@ -460,15 +536,21 @@ function draw(root, ctx) {
   };
 }
 
+/** @param {Row} it */
 function eventLabel(it) {
   const type = it.event?.type ?? it.step?.type ?? '';
   return EVENT_LABELS[type] ?? type;
 }
 
 /** username → "full name (title)", from the history's actorName/assigneeName (the server resolves them) */
+/** @type {Map<string, string>} */
 const PEOPLE = new Map();
-const personName = (username) => PEOPLE.get(username) ?? username;
+const personName = (/** @type {string} */ username) => PEOPLE.get(username) ?? username;
 
+/**
+ * @param {string | undefined} actor
+ * @param {string | null | undefined} unit
+ */
 function actorText(actor, unit) {
   if (!actor) return '';
   if (actor === 'system') return 'Hệ thống';
@@ -477,6 +559,11 @@ function actorText(actor, unit) {
 
 // ---- verdict, findings, differences --------------------------------------------------------------
 
+/**
+ * @param {Replay} replay
+ * @param {VerifyAnswer} verify
+ * @param {Model} model
+ */
 function verdict(replay, verify, model) {
   if (verify === null) {
     return h(
@@ -485,11 +572,11 @@ function verdict(replay, verify, model) {
       'Chỉ kiểm tra viên, giám sát và quản trị xem được kết quả kiểm tra chuỗi băm.',
     );
   }
-  if (verify.error)
+  if (!isVerification(verify))
     return h(
       'div',
       { class: 'alert alert-error', id: 'audit-verdict', role: 'alert' },
-      `Không kiểm tra được hồ sơ: ${verify.error.message}`,
+      `Không kiểm tra được hồ sơ: ${errorText(verify.error)}`,
     );
   if (!model.findings.length && !replay.error) {
     return h(
@@ -508,6 +595,10 @@ function verdict(replay, verify, model) {
   );
 }
 
+/**
+ * @param {Model} model
+ * @param {(seq: number) => void} jump selects the event at seq
+ */
 function findingsPanel(model, jump) {
   let body;
   if (!model.verified) body = h('p', { class: 'muted' }, 'Không có kết quả kiểm tra.');
@@ -517,17 +608,17 @@ function findingsPanel(model, jump) {
     body = h(
       'ol',
       { class: 'audit-findings', id: 'audit-findings' },
-      model.findings.map((f) =>
+      model.findings.map(({ seq, ...f }) =>
         h(
           'li',
-          { class: 'audit-finding', dataset: { kind: f.kind, seq: f.seq ?? '' } },
+          { class: 'audit-finding', dataset: { kind: f.kind, seq: seq ?? '' } },
           h('span', { class: 'finding-kind' }, findingLabel(f.kind)),
           ' ',
-          f.seq === null || f.seq === undefined
+          seq === null || seq === undefined
             ? h('span', { class: 'muted' }, f.field ? `— trường ${FIELD_LABELS[f.field] ?? f.field} (${f.field})` : '— toàn hồ sơ')
-            : known.has(f.seq)
-              ? h('button', { type: 'button', class: 'linkish', onclick: () => jump(f.seq) }, `tại sự kiện #${f.seq}`)
-              : h('span', null, `tại vị trí #${f.seq} (không còn sự kiện)`),
+            : known.has(seq)
+              ? h('button', { type: 'button', class: 'linkish', onclick: () => jump(seq) }, `tại sự kiện #${seq}`)
+              : h('span', null, `tại vị trí #${seq} (không còn sự kiện)`),
           h('div', { class: 'finding-msg' }, h('span', { class: 'muted' }, 'Chi tiết: '), f.message),
         ),
       ),
@@ -541,6 +632,7 @@ function findingsPanel(model, jump) {
   );
 }
 
+/** @param {Replay} replay */
 function differencesPanel(replay) {
   let body;
   const diffs = replay.differences;
@@ -585,8 +677,8 @@ function differencesPanel(replay) {
                 FIELD_LABELS[d.field] ?? d.field,
                 h('small', { class: 'block' }, h('code', null, leaf.path ? `${d.field} → ${leaf.path}` : d.field)),
               ),
-              h('td', { class: 'diff-stored' }, fieldValue(leaf.path ? leaf.path.split('.').at(-1) : d.field, leaf.stored)),
-              h('td', { class: 'diff-replayed' }, fieldValue(leaf.path ? leaf.path.split('.').at(-1) : d.field, leaf.replayed)),
+              h('td', { class: 'diff-stored' }, fieldValue(leaf.path.split('.').at(-1) || d.field, leaf.stored)),
+              h('td', { class: 'diff-replayed' }, fieldValue(leaf.path.split('.').at(-1) || d.field, leaf.replayed)),
             ),
           ),
         ),
@@ -601,11 +693,14 @@ function differencesPanel(replay) {
   );
 }
 
-const isObj = (v) => v !== null && typeof v === 'object';
-
 /**
  * Where two values differ, down to the leaves: the snapshot's differences come as objects
  * ({"context.result": {...}}), and the auditor wants to see the one field inside that changed.
+ * @param {unknown} stored
+ * @param {unknown} replayed
+ * @param {string} [path] dotted, from the column's value down ('' for the value itself)
+ * @param {{path: string, stored: unknown, replayed: unknown}[]} [out]
+ * @param {number} [depth]
  */
 function leafDifferences(stored, replayed, path = '', out = [], depth = 0) {
   if (isObj(stored) && isObj(replayed) && Array.isArray(stored) === Array.isArray(replayed) && depth < 8) {
@@ -622,7 +717,11 @@ function leafDifferences(stored, replayed, path = '', out = [], depth = 0) {
   return out;
 }
 
-/** a column's value, with the raw value under it when words replace it */
+/**
+ * a column's value, with the raw value under it when words replace it
+ * @param {string} field
+ * @param {unknown} v
+ */
 function fieldValue(field, v) {
   if (v === null || v === undefined) return h('span', { class: 'muted' }, '(trống)');
   if (typeof v === 'object') return valueNode(v, 1);
@@ -640,6 +739,7 @@ function fieldValue(field, v) {
 
 // ---- the events list ----------------------------------------------------------------------------
 
+/** @param {Row} it */
 function eventRow(it) {
   const e = it.event ?? it.step;
   const chain = chainOf(it);
@@ -656,11 +756,12 @@ function eventRow(it) {
 /**
  * A document event's file under its label: the name and the start of its SHA-256, which the event's own
  * hash covers (the whole hash is in the event's details).
- * @param {any} payload
+ * @param {Record<string, unknown> | undefined} payload
  */
 function fileLine(payload) {
-  const f = payload?.file ?? payload?.document?.file;
-  if (!f || typeof f.sha256 !== 'string') return null;
+  const doc = payload?.document;
+  const f = payload?.file ?? (isObj(doc) ? doc.file : undefined);
+  if (!isObj(f) || typeof f.sha256 !== 'string') return null;
   return h(
     'small',
     { class: 'block audit-file', dataset: { sha256: f.sha256 } },
@@ -669,6 +770,7 @@ function fileLine(payload) {
   );
 }
 
+/** @param {ReturnType<typeof chainOf>} chain */
 function chainCell(chain) {
   if (chain.ok === true)
     return h('span', { class: 'chain-ok', title: 'Mã băm và liên kết hợp lệ' }, '✓', h('span', { class: 'sr-only' }, ' hợp lệ'));
@@ -677,19 +779,27 @@ function chainCell(chain) {
   return h('span', { class: 'chain-bad', title: chain.why.join('; ') }, `✗ ${chain.why[0]}`);
 }
 
-/** Rows for findings at a seq no stored event has, in seq order among the real rows. */
+/**
+ * Rows for findings at a seq no stored event has, in seq order among the real rows.
+ * @param {HTMLTableRowElement[]} rows
+ * @param {Row[]} items
+ * @param {LocatedFinding[]} ghosts
+ */
 function withGhosts(rows, items, ghosts) {
   if (!ghosts.length) return rows;
+  /** @type {HTMLTableRowElement[]} */
   const out = [];
   const pending = [...ghosts].sort((a, b) => a.seq - b.seq);
+  let next = 0;
   items.forEach((it, i) => {
-    while (pending.length && pending[0].seq < it.seq) out.push(ghostRow(pending.shift()));
+    while (next < pending.length && pending[next].seq < it.seq) out.push(ghostRow(pending[next++]));
     out.push(rows[i]);
   });
-  for (const g of pending) out.push(ghostRow(g));
+  for (const g of pending.slice(next)) out.push(ghostRow(g));
   return out;
 }
 
+/** @param {LocatedFinding} f */
 function ghostRow(f) {
   return h(
     'tr',
@@ -703,6 +813,12 @@ function ghostRow(f) {
 
 // ---- the selected event -------------------------------------------------------------------------
 
+/**
+ * @param {Row} it
+ * @param {ReplayStep | null} prevStep the previous event's replay step
+ * @param {Replay} replay
+ * @param {StepName} stepName
+ */
 function eventPanel(it, prevStep, replay, stepName) {
   const e = it.event;
   const s = it.step;
@@ -756,11 +872,20 @@ function eventPanel(it, prevStep, replay, stepName) {
 /**
  * State, timeliness and due date before → after the event. The replay's "before" carries those
  * three; the standard due date and the step before it are the previous event's "after".
+ * @param {ReplayStep} s
+ * @param {ReplayStep | null} prevStep
+ * @param {StepName} stepName
  */
 function changeTable(s, prevStep, stepName) {
+  /** @type {Partial<ReplayStepAfter> | null} */
   const b = s.before;
   const a = s.after;
   const prevAfter = prevStep && prevStep.seq === s.seq - 1 ? prevStep.after : null;
+  /**
+   * @param {string} label
+   * @param {keyof ReplayStepAfter} key
+   * @param {(v: string | null | undefined) => string | Node} fmt
+   */
   const rowOf = (label, key, fmt) => {
     const known = b && (key in b || (prevAfter && key in prevAfter));
     const was = b && key in b ? b[key] : prevAfter?.[key];
@@ -776,7 +901,7 @@ function changeTable(s, prevStep, stepName) {
       h('td', { class: 'after' }, after),
     );
   };
-  const time = (v) => (v ? fmtTime(v) : '—');
+  const time = (/** @type {string | null | undefined} */ v) => (v ? fmtTime(v) : '—');
   return h(
     'table',
     { class: 'data audit-change', id: 'audit-change' },
@@ -805,9 +930,16 @@ function changeTable(s, prevStep, stepName) {
   );
 }
 
-/** The replayed dossier after `seq` (GET /replay?upTo=seq). */
+/**
+ * The replayed dossier after `seq` (GET /replay?upTo=seq).
+ * @param {number} seq
+ * @param {Replay | undefined} at
+ * @param {Replay['error']} failed where the whole replay stopped, if at or before seq
+ * @param {StepName} stepName
+ */
 function statePanel(seq, at, failed, stepName) {
   const st = at?.state;
+  /** @type {HTMLElement[]} */
   const out = [];
   if (failed) out.push(h('p', { class: 'alert alert-error' }, `Phát lại dừng ở sự kiện #${failed.seq}: ${failed.message}`));
   if (!st) {
@@ -828,7 +960,7 @@ function statePanel(seq, at, failed, stepName) {
       st.resultAt
         ? fact(
             'Kết quả',
-            `${OUTCOMES[st.outcome] ?? st.outcome ?? ''} lúc ${fmtTime(st.resultAt)}${st.finalTimeliness ? ` (${timelinessLabel(st.finalTimeliness)})` : ''}`,
+            `${OUTCOMES[st.outcome ?? ''] ?? st.outcome ?? ''} lúc ${fmtTime(st.resultAt)}${st.finalTimeliness ? ` (${timelinessLabel(st.finalTimeliness)})` : ''}`,
           )
         : null,
       st.returnedAt ? fact('Trả kết quả lúc', fmtTime(st.returnedAt)) : null,
@@ -840,12 +972,21 @@ function statePanel(seq, at, failed, stepName) {
   return out;
 }
 
+/**
+ * @param {string} label
+ * @param {string | Node | (string | Node)[]} value
+ */
 function fact(label, value) {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
 // ---- payloads -----------------------------------------------------------------------------------
 
+/**
+ * @param {string} type the event's
+ * @param {Record<string, unknown>} payload
+ * @param {StepName} stepName
+ */
 function payloadList(type, payload, stepName) {
   if (!payload || typeof payload !== 'object' || !Object.keys(payload).length) return h('p', { class: 'muted' }, 'Không có nội dung.');
   if ('$unparseable' in payload)
@@ -853,6 +994,13 @@ function payloadList(type, payload, stepName) {
   return h('dl', { class: 'payload', id: 'audit-payload' }, entries(payload, 0, type, stepName));
 }
 
+/**
+ * @param {Record<string, unknown>} obj
+ * @param {number} depth
+ * @param {string | undefined} type the event's (a column's value has none)
+ * @param {StepName | undefined} stepName
+ * @returns {HTMLElement[][]}
+ */
 function entries(obj, depth, type, stepName) {
   return Object.entries(obj).map(([k, v]) => [
     h('dt', null, PAYLOAD_LABELS[k] ?? k, PAYLOAD_LABELS[k] ? h('small', null, ' ', h('code', null, k)) : null),
@@ -860,6 +1008,14 @@ function entries(obj, depth, type, stepName) {
   ]);
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} v
+ * @param {number} depth
+ * @param {string | undefined} type
+ * @param {StepName | undefined} stepName
+ * @returns {string | HTMLElement | (string | HTMLElement)[]}
+ */
 function payloadValue(key, v, depth, type, stepName) {
   if (v !== null && typeof v !== 'object') {
     const s = String(v);
@@ -878,7 +1034,7 @@ function payloadValue(key, v, depth, type, stepName) {
                   ? RESULT_FORM_LABELS[s]
                   : key === 'assignee'
                     ? personName(s)
-                    : key === 'responsibleStep'
+                    : key === 'responsibleStep' && stepName
                       ? stepName(s)
                       : null;
     // codes keep their raw value beside the words; a person is shown by name only (never the username)
@@ -887,6 +1043,13 @@ function payloadValue(key, v, depth, type, stepName) {
   return valueNode(v, depth + 1, type, stepName);
 }
 
+/**
+ * @param {unknown} v
+ * @param {number} depth
+ * @param {string} [type]
+ * @param {StepName} [stepName]
+ * @returns {string | HTMLElement}
+ */
 function valueNode(v, depth, type, stepName) {
   if (v === null || v === undefined) return h('span', { class: 'muted' }, '(trống)');
   if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return h('code', { class: 'hash file-hash', title: v }, v);
@@ -906,6 +1069,7 @@ function valueNode(v, depth, type, stepName) {
     );
     return depth > 1 && v.length > 3 ? h('details', null, h('summary', null, `${v.length} mục`), list) : list;
   }
+  if (!isObj(v)) return String(v); // not from JSON (which has no other kinds)
   const keys = Object.keys(v);
   if (!keys.length) return h('span', { class: 'muted' }, '(trống)');
   const dl = h('dl', { class: 'payload payload-nested' }, entries(v, depth, type, stepName));

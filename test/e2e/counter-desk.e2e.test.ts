@@ -14,108 +14,37 @@
  * Screenshots of every screen go to test-artifacts/e2e/*.png. Without Chromium the suite is skipped
  * with a loud warning, except in CI (CI=true), where it fails.
  */
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BACKENDS } from '../support/backends';
-import { hanoi } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, watchForProblems } from '../support/browser';
+import { startServer } from '../support/server';
+import { browserRun, browserTest, HAVE_CHROMIUM } from '../support/browser';
 import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
 const TIMEOUT = 120_000;
 const PROC = '1.001612';
 
 describe('the staff web UI in a browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** console errors, failed scripts and CSP violations seen by any page */
-  const problems: string[] = [];
+  const run = browserRun({ fullPage: false });
 
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  // ---- helpers --------------------------------------------------------------------------------
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-
-  /** Moves the server's clock and every open browser's clock to a Hanoi local time "YYYY-MM-DD HH:MM". */
-  async function at(local: string): Promise<void> {
-    server.engine.at(local);
-    await Promise.all(contexts.map((c) => c.clock.setFixedTime(new Date(hanoi(local)))));
-  }
-
-  /** A fresh browser (own sessionStorage) signed in as `username` through the login form. */
-  async function signIn(username: string, screenshot?: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-    await context.clock.setFixedTime(server.engine.clock.now());
-    contexts.push(context);
-    context.on('page', (p) => watch(p, username));
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill('demo');
-    if (screenshot) await shot(page, screenshot);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#nav').waitFor({ state: 'visible' });
-    return page;
-  }
-
-  const watch = (page: Page, who: string) => watchForProblems(page, who, problems);
-
-  /** The API as a test fixture (setup and checks only: everything the test is about goes through the UI). */
-  const tokens = new Map<string, string>();
-  async function token(username: string, fresh = false): Promise<string> {
-    const cached = tokens.get(username);
-    if (cached && !fresh) return cached;
-    // sessions expire on the server's clock, which this test moves by days: sign in again when needed
-    const res = await server.http.post('/api/auth/login').send({ username, password: 'demo' });
-    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    tokens.set(username, res.body.token);
-    return res.body.token as string;
-  }
-
-  async function api(username: string, method: 'get' | 'post', url: string, body?: object, headers: Record<string, string> = {}) {
-    for (const fresh of [false, true]) {
-      let req = server.http[method](url).set('Authorization', `Bearer ${await token(username, fresh)}`);
-      for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-      const res = body ? await req.send(body) : await req;
-      if (res.status === 401 && !fresh) continue;
-      if (res.status >= 300) throw new Error(`${method.toUpperCase()} ${url} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    }
-    throw new Error('unreachable');
-  }
-
-  async function event(username: string, code: string, type: string, payload: object = {}) {
-    const view = await api(username, 'get', `/api/dossiers/${code}`);
-    return api(username, 'post', `/api/dossiers/${code}/events`, { type, ...payload }, { 'If-Match': String(view.version) });
-  }
+  /** A fresh browser signed in as `username`; `screenshot` names a shot of the filled sign-in form. */
+  const signIn = (username: string, screenshot?: string) =>
+    run.signIn(username, { beforeSubmit: screenshot ? (page) => run.shot(page, screenshot) : undefined });
 
   async function receiveViaApi(name: string, phone: string): Promise<string> {
-    const d = await api('counter', 'post', '/api/dossiers', {
+    const d = await run.call('counter', 'POST', '/api/dossiers', {
       procedureCode: PROC,
       channel: 'counter',
       applicant: { fullName: name, idNumber: `0010900${phone.slice(-5)}`, phone, address: 'Phường Hoàn Kiếm, Hà Nội' },
       documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
     });
-    await event('counter', d.code, 'ASSIGN', { assignee: 'counter' });
-    await event('counter', d.code, 'COMPLETE_STEP', {});
+    await run.event('counter', d.code, 'ASSIGN', { assignee: 'counter' });
+    await run.event('counter', d.code, 'COMPLETE_STEP', {});
     return d.code as string;
   }
 
   // ---- 0. what the server sends (no browser needed) ---------------------------------------------
 
   test('the UI is served as static files under a Content-Security-Policy that allows only this origin', async () => {
-    const s = server ?? (await startServer(BACKENDS[0]!));
+    const s = HAVE_CHROMIUM ? run.server : await startServer(BACKENDS[0]!);
     try {
       for (const [url, type] of [
         ['/', /text\/html/],
@@ -141,7 +70,7 @@ describe('the staff web UI in a browser', () => {
       // the API is untouched by the UI routes
       expect((await s.http.get('/api/dossiers')).status).toBe(401);
     } finally {
-      if (!server) await s.close();
+      if (!HAVE_CHROMIUM) await s.close();
     }
   });
 
@@ -150,8 +79,7 @@ describe('the staff web UI in a browser', () => {
   browserTest(
     'a dossier goes from the counter through the specialist and the leader back to the counter',
     async () => {
-      requireChromium();
-      await at('2026-03-03 09:00');
+      await run.at('2026-03-03 09:00');
 
       // the counter clerk signs in and lands on the counter desk
       let clerk = await signIn('counter', '00-login');
@@ -171,7 +99,7 @@ describe('the staff web UI in a browser', () => {
       await clerk.locator('.field-error:not([hidden])').first().waitFor();
       expect(await clerk.locator('[data-field="applicant.fullName"]').getAttribute('aria-invalid')).toBe('true');
       expect(await clerk.locator('#intake-form .form-error').textContent()).toContain('Vui lòng kiểm tra');
-      await shot(clerk, '01-counter-validation');
+      await run.shot(clerk, '01-counter-validation');
 
       // ticks the documents it received and types the applicant
       await clerk.locator('table.checklist tbody tr').nth(0).locator('input[type=checkbox]').check();
@@ -181,7 +109,7 @@ describe('the staff web UI in a browser', () => {
       await clerk.getByRole('textbox', { name: 'Số điện thoại', exact: true }).fill('0912 345 678');
       await clerk.getByRole('textbox', { name: 'Email', exact: true }).fill('hoa.nguyen@example.vn');
       await clerk.getByRole('textbox', { name: 'Địa chỉ', exact: true }).fill('Số 5 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội');
-      await shot(clerk, '02-counter-intake');
+      await run.shot(clerk, '02-counter-intake');
 
       // Enter receives: the code and the due date appear, the receipt button has the focus
       await clerk.getByRole('textbox', { name: 'Địa chỉ', exact: true }).press('Enter');
@@ -190,7 +118,7 @@ describe('the staff web UI in a browser', () => {
       expect(code).toMatch(/^000\.00\.12\.H29-260303-\d{4}$/);
       expect(await clerk.locator('#received-due').textContent()).toBe('17:00 06/03/2026');
       expect(await clerk.evaluate<string>('document.activeElement && document.activeElement.id')).toBe('print-receipt');
-      await shot(clerk, '03-counter-received');
+      await run.shot(clerk, '03-counter-received');
 
       // the receipt opens in a new tab, with its own styles (moved to a blob: stylesheet by the app)
       const [receipt] = await Promise.all([
@@ -202,7 +130,7 @@ describe('the staff web UI in a browser', () => {
       await receipt.locator('.mc-toolbar').waitFor();
       expect(await receipt.locator('body').textContent()).toContain(code);
       expect(await receipt.evaluate<string>('getComputedStyle(document.body).fontFamily')).toMatch(/Times/);
-      await shot(receipt, '04-receipt');
+      await run.shot(receipt, '04-receipt');
       await receipt.close();
 
       // the counter's own step: "Chuyển xử lý" = ASSIGN to itself + COMPLETE_STEP
@@ -212,34 +140,34 @@ describe('the staff web UI in a browser', () => {
       await forward.getByRole('button', { name: 'Chuyển', exact: true }).click();
       await forward.waitFor({ state: 'detached' });
       await clerk.locator('#received-status', { hasText: 'Đã chuyển đến Phòng Kinh tế' }).waitFor();
-      let view = await api('counter', 'get', `/api/dossiers/${code}`);
+      let view = await run.call('counter', 'GET', `/api/dossiers/${code}`);
       expect(view).toMatchObject({ state: 'processing', step: 'tham-dinh', unit: 'KINHTE' });
 
       // the specialist: the dossier is in the inbox; complete the step from the row
-      await at('2026-03-04 10:00');
+      await run.at('2026-03-04 10:00');
       const specialist = await signIn('specialist');
       expect(await specialist.locator('#nav a[aria-current=page]').textContent()).toBe('Hộp việc');
       const row = specialist.locator(`tr[data-code="${code}"]`);
       await row.waitFor();
       expect(await row.locator('td').nth(3).textContent()).toContain('Chuyên viên kiểm tra hồ sơ');
-      await shot(specialist, '05-specialist-inbox');
+      await run.shot(specialist, '05-specialist-inbox');
       await row.getByRole('button', { name: 'Hoàn thành bước' }).click();
       const complete = specialist.getByRole('dialog');
       await complete.getByLabel('Ý kiến xử lý').fill('Hồ sơ hợp lệ, đã nhập dữ liệu đăng ký. Trình ký.');
-      await shot(specialist, '06-specialist-complete-dialog');
+      await run.shot(specialist, '06-specialist-complete-dialog');
       await complete.getByRole('button', { name: 'Xác nhận' }).click();
       await complete.waitFor({ state: 'detached' });
       await specialist.locator(`tr[data-code="${code}"] td:nth-child(4)`, { hasText: 'ký Giấy chứng nhận' }).waitFor();
 
       // the head of the economic office records the result, from the dossier page
-      await at('2026-03-05 14:00');
+      await run.at('2026-03-05 14:00');
       const leader = await signIn('leader_kinhte');
       const leaderRow = leader.locator(`tr[data-code="${code}"]`);
       await leaderRow.waitFor();
       await leaderRow.getByRole('link', { name: code }).click();
       await leader.locator('#dossier-code').waitFor();
       await leader.locator('#timeline > li[data-type="COMPLETE_STEP"]').nth(1).waitFor();
-      await shot(leader, '07-leader-dossier');
+      await run.shot(leader, '07-leader-dossier');
       await leader.locator('#dossier-actions').getByRole('button', { name: 'Ghi kết quả' }).click();
       const record = leader.getByRole('dialog');
       await record.getByLabel('Số văn bản kết quả').fill('125/GCN-HKD');
@@ -249,10 +177,10 @@ describe('the staff web UI in a browser', () => {
       await record.getByLabel('Số văn bản kết quả').press('Enter');
       await record.waitFor({ state: 'detached' });
       await leader.locator('.head-badges .state', { hasText: 'Đã có kết quả' }).waitFor();
-      await shot(leader, '08-leader-result-recorded');
+      await run.shot(leader, '08-leader-result-recorded');
 
       // back at the counter two days later (yesterday's session has expired): find it by phone number, hand the result back
-      await at('2026-03-05 15:00');
+      await run.at('2026-03-05 15:00');
       clerk = await signIn('counter');
       await clerk.locator('#desk-search').fill('0912345678');
       await clerk.locator('#desk-search').press('Enter');
@@ -261,39 +189,38 @@ describe('the staff web UI in a browser', () => {
       await card.getByRole('button', { name: 'Trả kết quả' }).click();
       const hand = clerk.getByRole('dialog');
       await hand.getByLabel('5 – Rất hài lòng').check();
-      await shot(clerk, '09-counter-return-dialog');
+      await run.shot(clerk, '09-counter-return-dialog');
       await hand.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
       // the receipt of the return is offered for printing; closing ends the hand-over
       await hand.getByRole('button', { name: 'In biên nhận trả kết quả' }).waitFor();
       await hand.getByRole('button', { name: 'Đóng' }).click();
       await hand.waitFor({ state: 'detached' });
-      view = await api('counter', 'get', `/api/dossiers/${code}`);
+      view = await run.call('counter', 'GET', `/api/dossiers/${code}`);
       expect(view).toMatchObject({ state: 'returned', timeliness: 'early' });
 
       // the dossier page tells the whole story
-      await clerk.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      await clerk.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       await clerk.locator('.head-badges .state', { hasText: 'Đã trả kết quả' }).waitFor();
       const types = await Promise.all((await clerk.locator('#timeline > li').all()).map((li) => li.getAttribute('data-type')));
       expect(types).toEqual(['RETURN_RESULT', 'RECORD_RESULT', 'COMPLETE_STEP', 'COMPLETE_STEP', 'ASSIGN', 'RECEIVE', 'SUBMIT']); // newest first
       expect(await clerk.locator('#timeline').textContent()).toContain('Hồ sơ hợp lệ, đã nhập dữ liệu đăng ký');
-      await shot(clerk, '10-dossier-returned');
+      await run.shot(clerk, '10-dossier-returned');
       // a reload keeps the tab signed in (sessionStorage) and on the same screen
       await clerk.reload();
       await clerk.locator('.head-badges .state', { hasText: 'Đã trả kết quả' }).waitFor();
 
       // the citizen's public lookup (no login): code + last 4 digits of the phone (the factor chosen at receipt, by default)
-      const citizen = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      watch(citizen, 'citizen');
-      await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(code)}`);
+      const citizen = await run.anonymousPage();
+      await citizen.goto(`${run.base}/tra-cuu?ma=${encodeURIComponent(code)}`);
       expect(await citizen.getByLabel('Mã hồ sơ').inputValue()).toBe(code);
       await citizen.getByLabel('4 số cuối của số ghi trên Giấy tiếp nhận').fill('5678');
       await citizen.getByLabel('4 số cuối của số ghi trên Giấy tiếp nhận').press('Enter');
       await citizen.locator('#answer .lookup-status').waitFor();
       expect(await citizen.locator('#answer').textContent()).toContain('Đã trả kết quả');
-      await shot(citizen, '11-public-lookup');
+      await run.shot(citizen, '11-public-lookup');
       await citizen.close();
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -303,15 +230,14 @@ describe('the staff web UI in a browser', () => {
   browserTest(
     'a late result cannot be handed back without an apology: the counter is offered the form',
     async () => {
-      requireChromium();
-      await at('2026-03-09 09:00');
+      await run.at('2026-03-09 09:00');
       const late = await receiveViaApi('Trần Văn Bình', '0987000111');
       const overdue = await receiveViaApi('Lê Thị Cúc', '0987000222');
-      await event('specialist', late, 'COMPLETE_STEP', { note: 'Trình ký' });
+      await run.event('specialist', late, 'COMPLETE_STEP', { note: 'Trình ký' });
       // three working days pass: both are late; the sweeper flags the open one overdue
-      await at('2026-03-16 10:00');
-      await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
-      await event('leader_kinhte', late, 'RECORD_RESULT', {
+      await run.at('2026-03-16 10:00');
+      await new DeadlineSweeper({ db: run.server.engine.db, engine: run.server.engine.engine, clock: run.server.engine.clock }).sweepOnce();
+      await run.event('leader_kinhte', late, 'RECORD_RESULT', {
         documentNumber: '131/GCN-HKD',
         documentDate: '2026-03-16',
         signer: 'leader_kinhte',
@@ -329,20 +255,20 @@ describe('the staff web UI in a browser', () => {
       for (const label of ['Lý do chậm trễ', 'Người ký phiếu', 'Ngày hẹn trả kết quả mới'])
         expect(await dialog.getByLabel(label).count()).toBe(1);
       expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').inputValue()).toBe('2026-03-17');
-      await shot(clerk, '12-counter-apology-offer');
+      await run.shot(clerk, '12-counter-apology-offer');
       // Escape cancels the dialog
       await clerk.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
 
       // the leader issues the apology from the dossier page, and can print it
       const leader = await signIn('leader_kinhte');
-      await leader.goto(`${base}/#/ho-so/${encodeURIComponent(late)}`);
+      await leader.goto(`${run.base}/#/ho-so/${encodeURIComponent(late)}`);
       await leader.locator('#dossier-actions').getByRole('button', { name: 'Xin lỗi, hẹn lại' }).click();
       const apology = leader.getByRole('dialog');
       await apology.getByLabel('Lý do chậm trễ').fill('Chuyên viên nghỉ ốm, hồ sơ chậm trình ký.');
       await apology.getByRole('button', { name: 'Xác nhận' }).click();
       await apology.getByRole('button', { name: 'In phiếu xin lỗi' }).waitFor();
-      await shot(leader, '13-leader-apology-issued');
+      await run.shot(leader, '13-leader-apology-issued');
       await apology.getByRole('button', { name: 'Đóng' }).click();
       await leader.locator('#timeline li[data-type="ISSUE_APOLOGY"]').waitFor();
 
@@ -352,7 +278,7 @@ describe('the staff web UI in a browser', () => {
       await dialog.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
       await dialog.getByRole('button', { name: 'Đóng' }).click();
       await dialog.waitFor({ state: 'detached' });
-      expect(await api('counter', 'get', `/api/dossiers/${late}`)).toMatchObject({ state: 'returned', timeliness: 'late' });
+      expect(await run.call('counter', 'GET', `/api/dossiers/${late}`)).toMatchObject({ state: 'returned', timeliness: 'late' });
 
       // the supervisor's dashboard: this week's figures from the metrics; each card opens exactly its dossiers
       const supervisor = await signIn('supervisor');
@@ -360,7 +286,7 @@ describe('the staff web UI in a browser', () => {
       await supervisor.locator('#by-unit').waitFor();
       expect(await supervisor.locator('.stat[data-figure="pendingLate"] .stat-n').textContent()).toBe('1');
       expect(await supervisor.locator('.stat[data-figure="late"] .stat-n').textContent()).toBe('1');
-      await shot(supervisor, '14-supervisor-dashboard');
+      await run.shot(supervisor, '14-supervisor-dashboard');
       await supervisor.locator('.stat[data-figure="pendingLate"]').click();
       await supervisor.locator(`table.data tbody tr[data-code="${overdue}"]`).waitFor();
       expect(await supervisor.locator('table.data tbody tr').count()).toBe(1);
@@ -373,9 +299,9 @@ describe('the staff web UI in a browser', () => {
       await supervisor.locator('#nav').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
       await supervisor.locator('table.data tbody tr').first().waitFor();
       expect(await supervisor.locator('table.data tbody tr').count()).toBe(3);
-      await shot(supervisor, '15-search');
+      await run.shot(supervisor, '15-search');
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );

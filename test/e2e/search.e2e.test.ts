@@ -6,57 +6,37 @@
  * Screenshots go to test-artifacts/e2e/search-*.png.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 180_000;
-const PROC = '1.001612';
 const NOW = '2026-03-16 09:00';
 
 describe('searching dossiers in the browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   /** received on 9, 11 and 13 March (same procedure, so the due dates follow the same order) */
   const codes: string[] = [];
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `search-${name}.png`), fullPage: true });
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!, '2026-03-09 08:00');
-    for (const [at, name] of [
-      ['2026-03-09 08:10', 'Nguyễn Văn An'],
-      ['2026-03-11 08:10', 'Bùi Thị Bình'],
-      ['2026-03-13 08:10', 'Trần Văn Cường'],
-    ] as const) {
-      server.engine.at(at);
-      codes.push((await server.engine.engine.submit(submission(PROC, 'counter', name), ACTORS.counter)).code);
-    }
-    server.engine.at(NOW);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+  const run = browserRun({
+    start: '2026-03-09 08:00',
+    now: NOW,
+    screenshots: 'search-',
+    seed: async (run) => {
+      for (const [at, name] of [
+        ['2026-03-09 08:10', 'Nguyễn Văn An'],
+        ['2026-03-11 08:10', 'Bùi Thị Bình'],
+        ['2026-03-13 08:10', 'Trần Văn Cường'],
+      ] as const)
+        codes.push(await run.submit(at, name));
+    },
+  });
 
   const shownCodes = (page: Page) =>
     page.locator('table.data tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
 
-  /** signs in (Chromium required) and opens the app at `hash` */
+  /** signs in and opens the app at `hash` */
   async function signIn(username: string, hash: string): Promise<Page> {
-    requireChromium();
-    const signedIn = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
-    contexts.push(signedIn.context);
-    await signedIn.page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-    return signedIn.page;
+    const page = await run.signIn(username);
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    return page;
   }
 
   /** the codes the table shows once it holds `n` rows (or after 10 s, whatever it shows then) */
@@ -82,13 +62,13 @@ describe('searching dossiers in the browser', () => {
       await page.getByRole('button', { name: 'Tìm', exact: true }).click();
       expect(await settled(page, 2)).toStrictEqual([codes[2], codes[1]]);
       expect(page.url()).toContain('receivedFrom=2026-03-10');
-      await shot(page, 'range');
+      await run.shot(page, 'range');
 
       await page.getByLabel('Sắp xếp').selectOption('due');
       await page.getByRole('button', { name: 'Tìm', exact: true }).click();
       await page.locator(`table.data tbody tr:first-child[data-code="${codes[1]}"]`).waitFor();
       expect(await shownCodes(page)).toStrictEqual([codes[1], codes[2]]);
-      await shot(page, 'sorted-due');
+      await run.shot(page, 'sorted-due');
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Xuất CSV' }).click()]);
       const text = await readFile((await download.path())!, 'utf8');
@@ -96,7 +76,7 @@ describe('searching dossiers in the browser', () => {
       const lines = text.slice(1).trimEnd().split('\r\n');
       expect(lines.map((l) => l.split(',')[0])).toStrictEqual(['Mã hồ sơ', codes[1], codes[2]]);
       expect(lines[1]).toContain('Bùi Thị Bình');
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -109,8 +89,8 @@ describe('searching dossiers in the browser', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
       const doc = JSON.parse(await readFile((await download.path())!, 'utf8')) as Record<string, unknown>;
       expect(JSON.stringify(doc)).toContain(codes[0]);
-      await shot(page, 'auditor-export');
-      expect(problems).toStrictEqual([]);
+      await run.shot(page, 'auditor-export');
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -136,9 +116,8 @@ describe('searching dossiers in the browser', () => {
         '',
       ]);
       // and in the file: an applicant whose name is a formula stays text
-      server.engine.at(NOW);
       const evil = '=HYPERLINK("http://evil.example","Bấm")';
-      const { code } = await server.engine.engine.submit(submission(PROC, 'counter', evil), ACTORS.counter);
+      const code = await run.submit(NOW, evil);
       await page.locator('[data-search]').fill(code);
       await page.getByRole('button', { name: 'Tìm', exact: true }).click();
       expect(await settled(page, 1)).toStrictEqual([code]);
@@ -146,7 +125,7 @@ describe('searching dossiers in the browser', () => {
       const text = await readFile((await download.path())!, 'utf8');
       expect(text).toContain(`,"'=HYPERLINK(""http://evil.example"",""Bấm"")",`);
       expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m);
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

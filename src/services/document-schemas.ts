@@ -51,6 +51,11 @@ export const DocumentVersionSchema = z.object({
   by: z.string().describe('username of who attached this version'),
   reason: z.string().nullable().describe('why this version replaced the previous one (null for the first)'),
   reusedFrom: DocumentSourceSchema.nullable().describe('set when attached by REUSE_DOCUMENT'),
+  inline: z
+    .boolean()
+    .describe(
+      'the file route serves it inline (PDF, JPEG, PNG), so the web UI offers to view it in the browser; any other type is an attachment',
+    ),
 });
 
 export const DocumentSchema = z.object({

@@ -260,6 +260,7 @@ function documentDto(d: DossierDocument): DocumentDto {
       by: v.by,
       reason: v.reason,
       reusedFrom: v.reusedFrom,
+      inline: INLINE_TYPES.includes(v.file.mediaType),
     })),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { ApiError, clearSession, get, session } from './api.js';
 import { downloadFile } from './download.js';
+import { viewerUrl } from './viewer.js';
 import { h } from './dom.js';
 import { ERROR_LABELS } from './labels.js';
 
@@ -15,7 +16,8 @@ import { ERROR_LABELS } from './labels.js';
  * @typedef {{sha256: string, size: number, mediaType: string}} UploadedFile
  * @typedef {UploadedFile & {name: string}} NamedUpload
  * @typedef {{version: number, name: string, sha256: string, size: number, mediaType: string, at: string, by: string,
- *            reason: string | null, reusedFrom: {dossierCode: string, documentId: string, version: number} | null}} DocumentVersion
+ *            reason: string | null, reusedFrom: {dossierCode: string, documentId: string, version: number} | null,
+ *            inline: boolean}} DocumentVersion `inline`: the server shows it in the browser (PDF, images); else it is downloaded
  * @typedef {{id: string, kind: 'component' | 'working' | 'result', component: number | null,
  *            form: 'electronic_original' | 'digitised_copy' | null, versions: DocumentVersion[]}} DossierDocument
  * @typedef {{source: {dossierCode: string, documentId: string, version: number}, component: number, componentName: string | null,
@@ -355,6 +357,32 @@ export function downloadButton(code, documentId, v, label = 'Tải về') {
     label,
   );
   return h('span', { class: 'download' }, button, status);
+}
+
+/**
+ * "Xem": a link opening one version in the viewer tab (src/web/viewer.js), for the types the server serves inline
+ * (`v.inline`: PDF, JPEG, PNG); null for any other type, which only "Tải về" offers. `rel="opener"`: the tab gets
+ * a copy of this tab's session (sessionStorage), which a link without an opener would not; the viewer drops the
+ * opener at once. Recorded like a download.
+ * @param {string} code
+ * @param {string} documentId
+ * @param {DocumentVersion} v
+ * @returns {HTMLElement | null}
+ */
+export function viewButton(code, documentId, v) {
+  if (!v.inline) return null;
+  return h(
+    'a',
+    {
+      href: viewerUrl(code, documentId, v.version),
+      target: '_blank',
+      rel: 'opener',
+      class: 'button secondary small',
+      dataset: { view: `${documentId}@${v.version}` },
+      'aria-label': `Xem trong trình duyệt: ${v.name} (phiên bản ${v.version}, mở thẻ mới)`,
+    },
+    'Xem',
+  );
 }
 
 /** "a1b2c3d4…" — the start of a SHA-256, the whole in the tooltip */

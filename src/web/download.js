@@ -8,12 +8,22 @@ import { request } from './api.js';
 import { toBlobDocument } from './print.js';
 
 /**
- * the filename of a Content-Disposition header, or null
+ * The file name a Content-Disposition header gives, or null: the exact UTF-8 name of `filename*=` (RFC 5987),
+ * which the server sends beside an ASCII fallback for Vietnamese names, else the plain `filename=`.
  * @param {string | null} disposition
  */
-function filenameOf(disposition) {
-  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
-  return m ? decodeURIComponent(m[1]) : null;
+export function filenameOf(disposition) {
+  const d = disposition ?? '';
+  const exact = /filename\*=UTF-8''([^;\s]+)/i.exec(d);
+  if (exact?.[1]) {
+    try {
+      return decodeURIComponent(exact[1]);
+    } catch {
+      /* malformed: fall back to the plain name */
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(d);
+  return plain?.[1] ?? null;
 }
 
 /**

@@ -5,6 +5,7 @@
  *   /            the staff app shell (src/web/index.html)
  *   /ui/...      its assets (scripts, styles, views)
  *   /tra-cuu     the public status lookup page (calls GET /api/public/dossiers/{code}?verify=NNNN)
+ *   /xem-tep     the file viewer tab (a dossier's stored file shown with the browser's own viewer; VIEWER_CSP)
  *
  * Every page and asset carries a Content-Security-Policy that allows only this origin: no inline
  * script or style, nothing from elsewhere. Printable forms are fetched with the bearer token and
@@ -30,6 +31,16 @@ export const UI_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The file viewer tab (/xem-tep, src/web/viewer.js): the app's policy, except that the stored file it shows (a
+ * blob: URL it makes, which inherits this policy) may be framed, and that the browser's own PDF viewer may style
+ * itself inline (under the app's policy it renders nothing). Scripts stay this origin's only.
+ */
+export const VIEWER_CSP = UI_CSP.replace("style-src 'self' blob:", "style-src 'self' blob: 'unsafe-inline'").replace(
+  "object-src 'none'",
+  "object-src 'none'; frame-src blob:",
+);
+
 /** The folder holding package.json, found by walking up from `start` (works from ts-jest and from dist/). */
 export function findProjectRoot(start: string = __dirname): string {
   let dir = path.resolve(start);
@@ -45,8 +56,8 @@ export function webRoot(): string {
   return path.join(findProjectRoot(), 'src', 'web');
 }
 
-function secure(res: Response): void {
-  res.set('Content-Security-Policy', UI_CSP);
+function secure(res: Response, csp = UI_CSP): void {
+  res.set('Content-Security-Policy', csp);
   res.set('X-Content-Type-Options', 'nosniff');
   res.set('Referrer-Policy', 'no-referrer');
   res.set('X-Frame-Options', 'DENY');
@@ -56,14 +67,17 @@ export function uiRoutes(_deps: AppDeps): Router {
   const root = webRoot();
   const r = Router();
 
-  const page = (file: string) => (_req: express.Request, res: Response) => {
-    secure(res);
-    res.set('Cache-Control', 'no-cache');
-    res.type('html').sendFile(path.join(root, file));
-  };
+  const page =
+    (file: string, csp = UI_CSP) =>
+    (_req: express.Request, res: Response) => {
+      secure(res, csp);
+      res.set('Cache-Control', 'no-cache');
+      res.type('html').sendFile(path.join(root, file));
+    };
 
   r.get('/', page('index.html'));
   r.get(['/tra-cuu', '/tra-cuu/'], page('tra-cuu.html'));
+  r.get('/xem-tep', page('viewer.html', VIEWER_CSP));
 
   r.use(
     '/ui',

@@ -8,7 +8,7 @@
 import { ApiError, sendEvent } from '../api.js';
 import { openDialog } from '../dialog.js';
 import { append, clear, field, h, showFormError, spinner, toast } from '../dom.js';
-import { downloadButton, filePicker, fmtBytes, listDocuments, listReusable, shortHash, TYPE_NAMES } from '../documents.js';
+import { downloadButton, filePicker, fmtBytes, listDocuments, listReusable, shortHash, TYPE_NAMES, viewButton } from '../documents.js';
 import { fmtDate, fmtTime } from '../labels.js';
 
 /** @typedef {import('../documents.js').DossierDocument} DossierDocument */
@@ -165,6 +165,7 @@ function documentItem(ctx, d) {
     h(
       'div',
       { class: 'doc-actions' },
+      viewButton(ctx.view.code, d.id, cur),
       downloadButton(ctx.view.code, d.id, cur),
       ctx.can('REPLACE_DOCUMENT') && d.kind !== 'result'
         ? h(
@@ -194,6 +195,7 @@ function documentItem(ctx, d) {
                   ' ',
                   shortHash(v.sha256),
                   ' ',
+                  viewButton(ctx.view.code, d.id, v),
                   downloadButton(ctx.view.code, d.id, v, 'Tải phiên bản này'),
                 ),
               ),

@@ -1,0 +1,166 @@
+/**
+ * End to end (issue 14): the specialist opens a dossier's attached files in the browser, in headless Chromium
+ * at 1366×768 on SQLite with the local file store. The file route serves PDF, JPEG and PNG inline (with nosniff)
+ * and anything else as an attachment; the dossier page offers "Xem" exactly for the inline ones.
+ *
+ *  1. The scan of the application (PDF) opens in a new tab in the browser's PDF viewer: nothing is downloaded.
+ *  2. The scanned contract (PNG) opens in a new tab as the picture itself.
+ *  3. The signed XML working document has no "Xem", only "Tải về".
+ *  4. Each view is recorded for the auditor like a download.
+ *
+ * Screenshots go to test-artifacts/e2e/viewer-*.png.
+ */
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { BACKENDS } from '../support/backends';
+import { ACTORS } from '../support/engine';
+import { startServer, type TestServer } from '../support/server';
+import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+
+const TIMEOUT = 240_000;
+
+/** a one-page PDF the viewer can render */
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** a real 240×120 PNG (a grey gradient), so the browser decodes it */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = Math.floor((x / width) * 255);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+const PNG = png(240, 120);
+const XML = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><VanBan><SoHieu>12/BB</SoHieu></VanBan>\n');
+
+describe('viewing a dossier’s files in the browser', () => {
+  let server: TestServer;
+  let http: Server;
+  let base = '';
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    server = await startServer(BACKENDS[0]!);
+    ({ http, base, browser } = await listenAndLaunch(server));
+  }, TIMEOUT);
+  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `viewer-${name}.png`) });
+
+  /** setup through the API (what the test is about goes through the UI) */
+  async function api(username: string, method: 'get' | 'post', url: string, body?: object | Buffer, headers: Record<string, string> = {}) {
+    let req = server.http[method](url).set('Authorization', `Bearer ${await server.login(username)}`);
+    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
+    const res = body ? await req.send(body) : await req;
+    if (res.status >= 300) throw new Error(`${method} ${url} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  browserTest(
+    'a specialist views the PDF and PNG scans inline in a new tab; the XML document is only downloaded',
+    async () => {
+      requireChromium();
+      server.engine.at('2026-03-03 09:00');
+      const [pdf, picture, xml] = [
+        await api('counter', 'post', '/api/uploads', PDF),
+        await api('counter', 'post', '/api/uploads', PNG),
+        await api('specialist', 'post', '/api/uploads', XML),
+      ];
+      const { code } = await api('counter', 'post', '/api/dossiers', {
+        procedureCode: '1.001612',
+        channel: 'counter',
+        applicant: { fullName: 'Nguyễn Thị Hoa', idNumber: '001190012345', phone: '0912345678', address: 'Số 5 phố Hàng Bạc, Hà Nội' },
+        documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+        attachments: [
+          { component: 0, sha256: pdf.sha256, name: 'Giấy đề nghị.pdf' },
+          { component: 1, sha256: picture.sha256, name: 'Biên bản họp.png' },
+        ],
+      });
+      await server.engine.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await server.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      const { version } = await server.engine.engine.get(code);
+      await api(
+        'specialist',
+        'post',
+        `/api/dossiers/${code}/events`,
+        { type: 'ATTACH_DOCUMENT', kind: 'working', sha256: xml.sha256, name: 'Biên bản xác minh.xml' },
+        { 'If-Match': String(version) },
+      );
+      const documents = await api('specialist', 'get', `/api/dossiers/${code}/documents`);
+      expect(documents.map((d: { versions: { inline: boolean }[] }) => d.versions[0]!.inline)).toEqual([true, true, false]);
+
+      const { page, context } = await signInPage(browser, base, 'specialist', server.engine.clock.now(), problems);
+      const downloads: string[] = [];
+      context.on('page', (p) => p.on('download', (d) => downloads.push(d.suggestedFilename())));
+      page.on('download', (d) => downloads.push(d.suggestedFilename()));
+      await page.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      const panel = page.locator('#docs-panel');
+      await panel.locator('.docs-table').waitFor();
+      await panel.locator('[data-view="d1@1"]').scrollIntoViewIfNeeded();
+      await shot(page, '01-dossier-documents');
+
+      // 1. the PDF: a new tab, the file's name over the browser's PDF viewer, nothing saved
+      const [pdfTab] = await Promise.all([context.waitForEvent('page'), panel.locator('[data-view="d1@1"]').click()]);
+      await pdfTab.locator('#viewer-frame').waitFor();
+      expect(await pdfTab.locator('#viewer-name').textContent()).toBe('Giấy đề nghị.pdf');
+      expect(await pdfTab.title()).toBe(`Giấy đề nghị.pdf — hồ sơ ${code}`);
+      expect(await pdfTab.evaluate<unknown>('window.opener')).toBeNull();
+      const pdfFrame = pdfTab.frames().find((f) => f.url().startsWith('blob:'));
+      expect(await pdfFrame?.evaluate<string>('document.contentType')).toBe('application/pdf');
+      await pdfTab.waitForTimeout(1000); // the viewer draws the page after load
+      await shot(pdfTab, '02-pdf-tab');
+      await pdfTab.close();
+
+      // 2. the PNG: the picture itself, decoded
+      const [pngTab] = await Promise.all([context.waitForEvent('page'), panel.locator('[data-view="d2@1"]').click()]);
+      const image = pngTab.locator('#viewer-image');
+      await image.waitFor();
+      await pngTab.waitForFunction("document.getElementById('viewer-image')?.complete === true");
+      expect(await pngTab.evaluate<number[]>("(i => [i.naturalWidth, i.naturalHeight])(document.getElementById('viewer-image'))")).toEqual([
+        240, 120,
+      ]);
+      expect(await pngTab.locator('#viewer-download').getAttribute('download')).toBe('Biên bản họp.png');
+      await shot(pngTab, '03-png-tab');
+      await pngTab.close();
+
+      // 3. the XML: downloaded only
+      const xmlItem = panel.locator('[data-document-id="d3"]');
+      await xmlItem.getByRole('button', { name: /^Tải về/ }).waitFor();
+      expect(await xmlItem.locator('[data-view]').count()).toBe(0);
+      expect(downloads).toEqual([]);
+
+      // 4. each view is recorded like a download
+      const views = await api('auditor', 'get', `/api/audit/record-views?dossier=${encodeURIComponent(code)}`);
+      const whatWasOpened = (views.items as { username: string; source: string }[])
+        .filter((v) => v.username === 'specialist')
+        .map((v) => v.source)
+        .filter((w) => w.startsWith('document:'));
+      expect(whatWasOpened.sort()).toEqual(['document:d1@1', 'document:d2@1']);
+
+      expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});

@@ -4,6 +4,7 @@
  * methods, outcomes, roles, forms, error codes and validation issue codes, the units and the procedures. Pure data. The server uses it (reports, metrics),
  * and serves it to the web UI at GET /api/vocabulary, so the UI repeats none of it.
  */
+import { z } from 'zod';
 import type { ErrorCode } from './engine/errors';
 import type { LookupFactor } from './engine/commands';
 import {
@@ -330,35 +331,52 @@ export const ISSUE_LABELS = {
 } as const;
 export type IssueCode = keyof typeof ISSUE_LABELS;
 
-export interface Vocabulary {
-  states: { code: LifecycleState; label: string }[];
-  openStates: readonly LifecycleState[];
-  pendingStates: readonly LifecycleState[];
-  /** open states whose deadline clock is stopped (no countdown is shown for them) */
-  stoppedStates: readonly LifecycleState[];
-  events: { type: HistoryEventType; label: string; action: string | null; bySystem: boolean }[];
-  timeliness: Record<string, string>;
-  pauseReasons: Record<string, string>;
-  /** how the applicant may choose to be told (sms, zalo, email, none) */
-  notifyChannels: Record<string, string>;
-  exemptionReasons: Record<string, string>;
-  withdrawalChannels: Record<string, string>;
-  /** how a dossier came in (counter, online, postal) */
-  channels: Record<string, string>;
-  /** how the result went back (counter, post, online) */
-  returnMethods: Record<string, string>;
-  outcomes: Record<string, string>;
-  roles: Record<string, string>;
-  /** the printable forms: a short label for buttons, the official title printed at the form's head */
-  forms: { kind: FormKind; label: string; title: string }[];
-  /** the label of WITHDRAW on dossiers of chart version 2 on, where it issues the stop notice */
-  stopAction: string;
-  errors: Record<string, string>;
-  issues: Record<string, string>;
-  lookupFactors: Record<string, string>;
-  units: { code: string; name: string; kind: string }[];
-  procedures: { code: string; name: string }[];
-}
+const labels = z.record(z.string(), z.string());
+const stateList = z.array(z.enum(LIFECYCLE_STATES));
+
+/**
+ * The vocabulary as GET /api/vocabulary serves it (no login): one schema for the server's answer, the OpenAPI
+ * component and the web UI's type (src/web/types.d.ts).
+ */
+export const VocabularySchema = z.object({
+  states: z
+    .array(z.object({ code: z.enum(LIFECYCLE_STATES), label: z.string() }))
+    .describe('every lifecycle state with its Vietnamese label'),
+  openStates: stateList.describe('received and not yet decided: the deadline clock counts'),
+  pendingStates: stateList.describe('not yet decided, received or not'),
+  stoppedStates: stateList.describe(
+    'of the open states, those whose deadline clock is stopped (awaiting a supplement, paused): no countdown',
+  ),
+  events: z
+    .array(
+      z.object({
+        type: z.enum(['SUBMIT', ...ALL_EVENT_TYPES]),
+        label: z.string(),
+        action: z.string().nullable().describe('the button text of a user event'),
+        bySystem: z.boolean(),
+      }),
+    )
+    .describe('every event type of a history'),
+  timeliness: labels,
+  pauseReasons: labels,
+  notifyChannels: labels.describe("the applicant's notification channels (sms, zalo, email, none) → Vietnamese label"),
+  exemptionReasons: labels,
+  withdrawalChannels: labels,
+  channels: labels.describe('how a dossier came in (counter, online, postal) → Vietnamese label'),
+  returnMethods: labels.describe('how the result went back (counter, post, online) → Vietnamese label'),
+  outcomes: labels.describe('result outcome (approved, refused) → Vietnamese label'),
+  roles: labels.describe('user role → Vietnamese name'),
+  forms: z
+    .array(z.object({ kind: z.enum(FORM_KINDS), label: z.string(), title: z.string() }))
+    .describe('the printable forms: a short label for buttons, the official title printed at the head of the form'),
+  stopAction: z.string().describe('the label of WITHDRAW on dossiers of chart version 2 on, where it issues the stop notice'),
+  errors: labels.describe('error code → Vietnamese meaning'),
+  issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
+  lookupFactors: labels.describe('the public lookup’s second factor (applicant.lookupFactor) → Vietnamese name'),
+  units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
+  procedures: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+export type Vocabulary = z.output<typeof VocabularySchema>;
 
 /** The vocabulary as the API serves it (GET /api/vocabulary). */
 export function vocabulary(): Vocabulary {
@@ -368,9 +386,9 @@ export function vocabulary(): Vocabulary {
   for (const p of CATALOGUE) if (!procedures.has(p.code)) procedures.set(p.code, p.name);
   return {
     states: LIFECYCLE_STATES.map((code) => ({ code, label: STATE_LABELS[code] })),
-    openStates: OPEN_STATES,
-    pendingStates: PENDING_STATES,
-    stoppedStates: STOPPED_STATES,
+    openStates: [...OPEN_STATES],
+    pendingStates: [...PENDING_STATES],
+    stoppedStates: [...STOPPED_STATES],
     events: eventTypes.map((type) => ({
       type,
       label: EVENT_LABELS[type],

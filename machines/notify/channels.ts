@@ -8,6 +8,10 @@ export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 export const DELIVERY_CHANNELS = ['sms', 'zalo', 'email'] as const satisfies readonly NotifyChannel[];
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
+/** What became of one message (the message log): sent; failed and to be retried; rejected by the provider for good. */
+export const MESSAGE_STATUSES = ['sent', 'failed', 'rejected'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
 export const NOTIFY_CHANNEL_LABELS: Record<NotifyChannel, string> = {
   sms: 'Tin nhắn SMS',
   zalo: 'Zalo',

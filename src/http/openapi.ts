@@ -5,7 +5,7 @@
  * become components.
  */
 import { z } from 'zod';
-import { VocabularySchema } from './routes/vocabulary';
+import { VocabularySchema } from '../../machines/vocabulary';
 import { ProcedureDefinitionSchema } from '../../machines/procedures';
 import { SubmissionSchema } from '../../machines/engine/commands';
 import { ChangePasswordRequestSchema, LoginRequestSchema, LoginResponseSchema } from './routes/auth';
@@ -35,7 +35,7 @@ import { TestClockRequestSchema } from './routes/admin';
 import { ProcedureVersionQuerySchema } from './routes/procedures';
 import { NextWorkingDayQuerySchema, NextWorkingDaySchema, YearCalendarBodySchema } from '../services/calendar-service';
 import { RecordViewListSchema, RecordViewsQuerySchema } from './routes/record-views';
-import { MessageLogSchema, NotifyOverviewSchema, TestMessageResultSchema } from './routes/notifications';
+import { MessageLogSchema, NotifyOverviewSchema, TestMessageResultSchema } from '../services/notify-schemas';
 import { ChannelUpdateSchema, MessageLogQuerySchema, TestMessageSchema } from '../services/notify-admin-service';
 import { NotifySettingsSchema } from '../notify/settings';
 import {
@@ -51,7 +51,7 @@ import {
   WebhookCreatedSchema,
   WebhookListSchema,
   WebhookSchema,
-} from './routes/integration';
+} from '../services/integration-schemas';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
 import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema, UploadLimitsSchema } from '../services/document-schemas';
 import { DocumentFileQuerySchema } from './routes/documents';

@@ -4,6 +4,7 @@
  * letters, retry or discard one (recorded with who, when and why).
  */
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../store/db';
 import type { Clock } from '../engine/clock';
@@ -22,30 +23,12 @@ import {
 import { notFound, transitionNotAllowed } from '../../machines/engine/errors';
 import type { AuthUser } from './auth-user';
 import { PORTAL_SYNC_TARGET_SECONDS } from '../outbox/sync-lag';
+import type { OutboxChannelSchema, WebhookSchema } from './integration-schemas';
 
-export interface WebhookView {
-  id: string;
-  name: string;
-  url: string;
-  eventTypes: string[];
-  active: boolean;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface ChannelView {
-  subscriberId: string;
-  kind: string;
-  name: string;
-  active: boolean;
-  queued: number;
-  failing: number;
-  sent: number;
-  deadLettered: number;
-  discarded: number;
-  oldestUndeliveredAt: string | null;
-  oldestUndeliveredAgeSeconds: number | null;
-}
+/** a webhook subscription as answered, without its secret */
+export type WebhookView = z.output<typeof WebhookSchema>;
+/** one subscriber's outbox figures */
+export type ChannelView = z.output<typeof OutboxChannelSchema>;
 
 export class IntegrationService {
   constructor(private readonly ctx: { db: Db; clock: Clock }) {}

@@ -8,7 +8,14 @@ import type { EngineContext } from '../app/engine-factory';
 import type { AuthUser } from './auth-user';
 import { parseWith } from './validate';
 import { validationFailed } from '../../machines/engine/errors';
-import { DELIVERY_CHANNELS, NOTIFY_CHANNEL_LABELS, maskContact, type DeliveryChannel } from '../../machines/notify/channels';
+import {
+  DELIVERY_CHANNELS,
+  MESSAGE_STATUSES,
+  NOTIFY_CHANNEL_LABELS,
+  maskContact,
+  type DeliveryChannel,
+} from '../../machines/notify/channels';
+import type { NotifyChannelSchema } from './notify-schemas';
 import { fitSms } from '../../machines/notify/sms';
 import { TEMPLATE_VERSION } from '../../machines/notify/templates';
 import { findSubscriber, upsertSubscriber } from '../store/outbox-store';
@@ -35,19 +42,13 @@ export const TestMessageSchema = z.strictObject({
 
 export const MessageLogQuerySchema = z.strictObject({
   channel: z.enum(DELIVERY_CHANNELS).optional(),
-  status: z.enum(['sent', 'failed', 'rejected']).optional(),
+  status: z.enum(MESSAGE_STATUSES).optional(),
   dossierCode: z.string().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().min(1).optional().describe('the id of the last entry of the previous page'),
 });
 
-export interface ChannelView {
-  kind: DeliveryChannel;
-  label: string;
-  configured: boolean;
-  active: boolean;
-  config: Record<string, unknown> | null;
-}
+export type ChannelView = z.output<typeof NotifyChannelSchema>;
 
 export interface NotifyOverview {
   settings: NotifySettings;

@@ -3,9 +3,8 @@
  * the event log (the applicant's choice in RECEIVE, the events up to the one being told).
  */
 import type { Knex } from 'knex';
+import type { MessageStatus } from '../../machines/notify/channels';
 import { toIso } from './time';
-
-export type MessageStatus = 'sent' | 'failed' | 'rejected';
 
 export interface MessageLogEntry {
   id: number;

@@ -1,10 +1,18 @@
 /**
  * The API's answers as the web UI reads them, for the JSDoc types of src/web (checked by tsconfig.web.json).
- * Each mirrors a response schema of the server (named below; the OpenAPI document is built from the same
- * schemas) and lists only fields the server sends. test/support/web-types.ts checks that every server
- * answer is assignable to these types, so a field renamed or retyped on the server fails `npm run typecheck`.
+ * Where the server's shape lives in a pure module (machines/, or a zod schema module src/services/*-schemas.ts
+ * that imports only zod and machines/), the type is taken from it: `import type` is erased, so nothing reaches
+ * the browser, and the browser's type-check reads those modules without Node's types (tsconfig.web.json has
+ * `types: []`; the .dependency-cruiser.cjs rules web-types-from-pure-modules and web-schema-modules-are-pure
+ * keep it so). The others mirror a response schema that still sits beside Express or the store (named below)
+ * and list only fields the server sends; test/support/web-types.ts checks that every server answer is
+ * assignable to them, so a field renamed or retyped on the server fails `npm run typecheck`.
  * Plain types only: this file is also part of the server's program (tsconfig.json), which has no DOM.
  */
+import type { z } from 'zod';
+import type { VocabularySchema } from '../../machines/vocabulary';
+import type { MessageLogItemSchema, NotifyChannelSchema, NotifyOverviewSchema } from '../services/notify-schemas';
+import type { DeliveryListSchema, OutboxChannelSchema, PortalSyncStatusSchema } from '../services/integration-schemas';
 
 /** ISO-8601 instant in UTC */
 export type Instant = string;
@@ -173,30 +181,8 @@ export interface NextWorkingDay {
   calendarVersion: number;
 }
 
-/** VocabularySchema (src/http/routes/vocabulary.ts): GET /api/vocabulary */
-export interface Vocabulary {
-  states: { code: string; label: string }[];
-  openStates: string[];
-  pendingStates: string[];
-  stoppedStates: string[];
-  events: { type: string; label: string; action: string | null; bySystem: boolean }[];
-  timeliness: Record<string, string>;
-  pauseReasons: Record<string, string>;
-  notifyChannels: Record<string, string>;
-  exemptionReasons: Record<string, string>;
-  withdrawalChannels: Record<string, string>;
-  channels: Record<string, string>;
-  returnMethods: Record<string, string>;
-  outcomes: Record<string, string>;
-  roles: Record<string, string>;
-  forms: { kind: string; label: string; title: string }[];
-  stopAction: string;
-  errors: Record<string, string>;
-  issues: Record<string, string>;
-  lookupFactors: Record<string, string>;
-  units: { code: string; name: string; kind: string }[];
-  procedures: { code: string; name: string }[];
-}
+/** GET /api/vocabulary: the domain's words (VocabularySchema, machines/vocabulary.ts) */
+export type Vocabulary = z.output<typeof VocabularySchema>;
 
 /** PublicDossierStatusSchema (src/http/routes/public.ts): GET /api/public/dossiers/{code} */
 export interface PublicDossierStatus {
@@ -250,16 +236,8 @@ export interface WeekStatusList {
   }[];
 }
 
-/** PortalSyncStatusSchema (src/http/routes/integration.ts): GET /api/integration/portal-sync */
-export interface PortalSyncStatus {
-  configured: boolean;
-  pending: number;
-  deadLettered: number;
-  oldestPendingAt: Instant | null;
-  oldestPendingSeconds: number | null;
-  targetSeconds: number;
-  late: boolean;
-}
+/** GET /api/integration/portal-sync */
+export type PortalSyncStatus = z.output<typeof PortalSyncStatusSchema>;
 
 /**
  * ComplianceReport (machines/metrics/definitions.ts, ComplianceReportSchema): GET /api/metrics/compliance.
@@ -279,70 +257,20 @@ export interface ComplianceReport {
   }[];
 }
 
-/** one channel of NotifyOverviewSchema (src/http/routes/notifications.ts) */
-export interface NotifyChannel {
-  kind: 'email' | 'sms' | 'zalo';
-  label: string;
-  configured: boolean;
-  active: boolean;
-  /** secrets answered as "••••" */
-  config: Record<string, unknown> | null;
-}
+/** one channel of GET /api/admin/notifications; its config's secrets answered as "••••" */
+export type NotifyChannel = z.output<typeof NotifyChannelSchema>;
 
-/** NotifyOverviewSchema: GET /api/admin/notifications */
-export interface NotifyOverview {
-  settings: Record<string, unknown>;
-  channels: NotifyChannel[];
-}
+/** GET /api/admin/notifications */
+export type NotifyOverview = z.output<typeof NotifyOverviewSchema>;
 
-/** one message of MessageLogSchema: GET /api/admin/notifications/messages */
-export interface MessageLogItem {
-  id: number;
-  createdAt: Instant;
-  deliveryKey: string | null;
-  dossierCode: string | null;
-  kind: string;
-  templateVersion: number;
-  channel: string;
-  addressMasked: string;
-  subject: string | null;
-  body: string;
-  status: 'sent' | 'failed' | 'rejected';
-  providerAnswer: string | null;
-  actor: string | null;
-}
+/** one message of GET /api/admin/notifications/messages */
+export type MessageLogItem = z.output<typeof MessageLogItemSchema>;
 
-/** one subscriber of OutboxChannelsSchema (src/http/routes/integration.ts): GET /api/admin/outbox */
-export interface OutboxChannel {
-  subscriberId: string;
-  kind: string;
-  name: string;
-  active: boolean;
-  queued: number;
-  failing: number;
-  sent: number;
-  deadLettered: number;
-  discarded: number;
-  oldestUndeliveredAt: Instant | null;
-  oldestUndeliveredAgeSeconds: number | null;
-}
+/** one subscriber of GET /api/admin/outbox */
+export type OutboxChannel = z.output<typeof OutboxChannelSchema>;
 
-/** one delivery of DeliveryListSchema (the dead letters) */
-export interface Delivery {
-  id: number;
-  subscriberId: string;
-  dossierId: string;
-  seq: number;
-  eventType: string;
-  state: 'pending' | 'sent' | 'dead' | 'discarded';
-  attempts: number;
-  createdAt: Instant;
-  nextAttemptAt: Instant;
-  sentAt: Instant | null;
-  lastError: string | null;
-  providerAnswer: string | null;
-  dossierCode: string | null;
-}
+/** one delivery of the dead letters (GET /api/admin/outbox/dead-letters) */
+export type Delivery = z.output<typeof DeliveryListSchema>['items'][number];
 
 /** a dossier's state, timeliness and due date before an event (src/audit/replay-steps.ts StepStateBefore) */
 export interface ReplayStepBefore {

@@ -4,50 +4,9 @@
  * now) and GET …/messages (the message log, addresses masked).
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { requireRole } from '../authenticate';
 import { userOf, type AppDeps } from '../deps';
 import { NotifyAdminService } from '../../services/notify-admin-service';
-
-export const NotifyOverviewSchema = z.object({
-  settings: z.record(z.string(), z.unknown()),
-  channels: z.array(
-    z.object({
-      kind: z.enum(['email', 'sms', 'zalo']),
-      label: z.string(),
-      configured: z.boolean(),
-      active: z.boolean(),
-      config: z.record(z.string(), z.unknown()).nullable().describe('secrets answered as "••••"'),
-    }),
-  ),
-});
-
-export const TestMessageResultSchema = z.object({
-  sent: z.boolean(),
-  providerAnswer: z.string().nullable(),
-  error: z.string().nullable(),
-});
-
-export const MessageLogSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.number().int(),
-      createdAt: z.string(),
-      deliveryKey: z.string().nullable(),
-      dossierCode: z.string().nullable(),
-      kind: z.string(),
-      templateVersion: z.number().int(),
-      channel: z.string(),
-      addressMasked: z.string(),
-      subject: z.string().nullable(),
-      body: z.string(),
-      status: z.enum(['sent', 'failed', 'rejected']),
-      providerAnswer: z.string().nullable(),
-      actor: z.string().nullable(),
-    }),
-  ),
-  nextBefore: z.number().int().nullable(),
-});
 
 export function notificationRoutes(deps: AppDeps): Router {
   const service = new NotifyAdminService(deps.ctx);

@@ -10,14 +10,8 @@
  *
  * Screenshots go to test-artifacts/e2e/viewer-*.png.
  */
-import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { ACTORS } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 240_000;
 
@@ -54,41 +48,16 @@ const PNG = png(240, 120);
 const XML = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><VanBan><SoHieu>12/BB</SoHieu></VanBan>\n');
 
 describe('viewing a dossier’s files in the browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `viewer-${name}.png`) });
-
-  /** setup through the API (what the test is about goes through the UI) */
-  async function api(username: string, method: 'get' | 'post', url: string, body?: object | Buffer, headers: Record<string, string> = {}) {
-    let req = server.http[method](url).set('Authorization', `Bearer ${await server.login(username)}`);
-    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-    const res = body ? await req.send(body) : await req;
-    if (res.status >= 300) throw new Error(`${method} ${url} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  browserTest(
-    'a specialist views the PDF and PNG scans inline in a new tab; the XML document is only downloaded',
-    async () => {
-      requireChromium();
-      server.engine.at('2026-03-03 09:00');
-      const [pdf, picture, xml] = [
-        await api('counter', 'post', '/api/uploads', PDF),
-        await api('counter', 'post', '/api/uploads', PNG),
-        await api('specialist', 'post', '/api/uploads', XML),
-      ];
-      const { code } = await api('counter', 'post', '/api/dossiers', {
+  let code = '';
+  const run = browserRun({
+    screenshots: 'viewer-',
+    fullPage: false,
+    start: '2026-03-03 09:00',
+    // a dossier at the specialist's step with a PDF and a PNG scan and an XML working document (through the API)
+    seed: async (run) => {
+      const upload = async (as: string, bytes: Buffer) => (await run.api.call('POST', '/api/uploads', { as, bytes })).body;
+      const [pdf, picture, xml] = [await upload('counter', PDF), await upload('counter', PNG), await upload('specialist', XML)];
+      ({ code } = await run.call('counter', 'POST', '/api/dossiers', {
         procedureCode: '1.001612',
         channel: 'counter',
         applicant: { fullName: 'Nguyễn Thị Hoa', idNumber: '001190012345', phone: '0912345678', address: 'Số 5 phố Hàng Bạc, Hà Nội' },
@@ -97,21 +66,21 @@ describe('viewing a dossier’s files in the browser', () => {
           { component: 0, sha256: pdf.sha256, name: 'Giấy đề nghị.pdf' },
           { component: 1, sha256: picture.sha256, name: 'Biên bản họp.png' },
         ],
-      });
-      await server.engine.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-      await server.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-      const { version } = await server.engine.engine.get(code);
-      await api(
-        'specialist',
-        'post',
-        `/api/dossiers/${code}/events`,
-        { type: 'ATTACH_DOCUMENT', kind: 'working', sha256: xml.sha256, name: 'Biên bản xác minh.xml' },
-        { 'If-Match': String(version) },
-      );
-      const documents = await api('specialist', 'get', `/api/dossiers/${code}/documents`);
+      }));
+      await run.forward('2026-03-03 09:00', code);
+      await run.event('specialist', code, 'ATTACH_DOCUMENT', { kind: 'working', sha256: xml.sha256, name: 'Biên bản xác minh.xml' });
+    },
+  });
+
+  browserTest(
+    'a specialist views the PDF and PNG scans inline in a new tab; the XML document is only downloaded',
+    async () => {
+      const base = run.base;
+      const documents = await run.call('specialist', 'GET', `/api/dossiers/${code}/documents`);
       expect(documents.map((d: { versions: { inline: boolean }[] }) => d.versions[0]!.inline)).toEqual([true, true, false]);
 
-      const { page, context } = await signInPage(browser, base, 'specialist', server.engine.clock.now(), problems);
+      const page = await run.signIn('specialist');
+      const context = page.context();
       const downloads: string[] = [];
       context.on('page', (p) => p.on('download', (d) => downloads.push(d.suggestedFilename())));
       page.on('download', (d) => downloads.push(d.suggestedFilename()));
@@ -119,7 +88,7 @@ describe('viewing a dossier’s files in the browser', () => {
       const panel = page.locator('#docs-panel');
       await panel.locator('.docs-table').waitFor();
       await panel.locator('[data-view="d1@1"]').scrollIntoViewIfNeeded();
-      await shot(page, '01-dossier-documents');
+      await run.shot(page, '01-dossier-documents');
 
       // 1. the PDF: a new tab, the file's name over the browser's PDF viewer, nothing saved
       const [pdfTab] = await Promise.all([context.waitForEvent('page'), panel.locator('[data-view="d1@1"]').click()]);
@@ -130,7 +99,7 @@ describe('viewing a dossier’s files in the browser', () => {
       const pdfFrame = pdfTab.frames().find((f) => f.url().startsWith('blob:'));
       expect(await pdfFrame?.evaluate<string>('document.contentType')).toBe('application/pdf');
       await pdfTab.waitForTimeout(1000); // the viewer draws the page after load
-      await shot(pdfTab, '02-pdf-tab');
+      await run.shot(pdfTab, '02-pdf-tab');
       await pdfTab.close();
 
       // 2. the PNG: the picture itself, decoded
@@ -142,7 +111,7 @@ describe('viewing a dossier’s files in the browser', () => {
         240, 120,
       ]);
       expect(await pngTab.locator('#viewer-download').getAttribute('download')).toBe('Biên bản họp.png');
-      await shot(pngTab, '03-png-tab');
+      await run.shot(pngTab, '03-png-tab');
       await pngTab.close();
 
       // 3. the XML: downloaded only
@@ -152,14 +121,14 @@ describe('viewing a dossier’s files in the browser', () => {
       expect(downloads).toEqual([]);
 
       // 4. each view is recorded like a download
-      const views = await api('auditor', 'get', `/api/audit/record-views?dossier=${encodeURIComponent(code)}`);
+      const views = await run.call('auditor', 'GET', `/api/audit/record-views?dossier=${encodeURIComponent(code)}`);
       const whatWasOpened = (views.items as { username: string; source: string }[])
         .filter((v) => v.username === 'specialist')
         .map((v) => v.source)
         .filter((w) => w.startsWith('document:'));
       expect(whatWasOpened.sort()).toEqual(['document:d1@1', 'document:d2@1']);
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

@@ -12,80 +12,50 @@
  *
  * Screenshots go to test-artifacts/e2e/correction-*.png.
  */
-import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import { ACTORS } from '../support/engine';
+import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 240_000;
-const PROC = '1.001612';
 const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const original = pdf('giay chung nhan 125, sai ten nguoi de nghi');
+const corrected = pdf('giay chung nhan 125, da dinh chinh ten');
 
 describe('correcting a returned result in a browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `correction-${name}.png`) });
-  const signIn = async (username: string) => (await signInPage(browser, base, username, server.engine.clock.now(), problems)).page;
-
-  /** setup through the API (what the test is about goes through the UI) */
-  async function send(username: string, code: string, event: Record<string, unknown>) {
-    const token = await server.login(username);
-    const version = (await server.engine.engine.get(code)).version;
-    const res = await server.http
-      .post(`/api/dossiers/${code}/events`)
-      .set('Authorization', `Bearer ${token}`)
-      .set('If-Match', String(version))
-      .send(event);
-    if (res.status !== 200) throw new Error(`${event.type as string}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  browserTest(
-    'the head of the office corrects a handed-over result with its reason and new file; the old ones stay, the auditor sees it',
-    async () => {
-      requireChromium();
-      server.engine.at('2026-03-05 09:00');
-      const original = pdf('giay chung nhan 125, sai ten nguoi de nghi');
-      const corrected = pdf('giay chung nhan 125, da dinh chinh ten');
-      const leaderToken = await server.login('leader_kinhte');
-      expect((await server.http.post('/api/uploads').set('Authorization', `Bearer ${leaderToken}`).send(original)).status).toBe(201);
-      const { code } = await server.engine.engine.submit(submission(PROC), ACTORS.counter);
-      await server.engine.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-      await server.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-      await server.engine.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-      await send('leader_kinhte', code, {
-        type: 'RECORD_RESULT',
+  let code = '';
+  const run = browserRun({
+    screenshots: 'correction-',
+    fullPage: false,
+    now: '2026-03-09 10:00',
+    // a dossier whose signed result was recorded and handed back on 5 March (setup through the engine and the API)
+    seed: async (run) => {
+      await run.at('2026-03-05 09:00');
+      expect((await run.api.call('POST', '/api/uploads', { as: 'leader_kinhte', bytes: original })).status).toBe(201);
+      code = await run.submit('2026-03-05 09:00', 'Nguyễn Thị Hoa');
+      await run.forward('2026-03-05 09:00', code);
+      await run.act('2026-03-05 09:00', code, { type: 'COMPLETE_STEP' });
+      await run.event('leader_kinhte', code, 'RECORD_RESULT', {
         documentNumber: '125/GCN-HKD',
         documentDate: '2026-03-05',
         signer: 'leader_kinhte',
         document: { sha256: sha(original), name: 'GCN 125.pdf', form: 'electronic_original' },
       });
-      await server.engine.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-      server.engine.at('2026-03-09 10:00');
+      await run.act('2026-03-05 09:00', code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+    },
+  });
 
+  browserTest(
+    'the head of the office corrects a handed-over result with its reason and new file; the old ones stay, the auditor sees it',
+    async () => {
+      const base = run.base;
       // 1. only a leader is offered the correction
-      const specialist = await signIn('specialist');
+      const specialist = await run.signIn('specialist');
       await specialist.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
       await specialist.locator('#docs-result').waitFor();
       expect(await specialist.locator('[data-action="CORRECT_RESULT"]').count()).toBe(0);
 
-      const leader = await signIn('leader_kinhte');
+      const leader = await run.signIn('leader_kinhte');
       await leader.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
       const button = leader.locator('#dossier-actions [data-action="CORRECT_RESULT"]');
       expect(await button.textContent()).toBe('Đính chính kết quả');
@@ -105,11 +75,10 @@ describe('correcting a returned result in a browser', () => {
         .locator('#result-file')
         .setInputFiles({ name: 'GCN 125 dinh chinh.pdf', mimeType: 'application/pdf', buffer: corrected });
       await dialog.locator('.upload-item.uploaded').waitFor();
-      await shot(leader, '01-dialog');
+      await run.shot(leader, '01-dialog');
 
       // 3. someone else corrected it meanwhile: VERSION_CONFLICT in words, then the second press records this one
-      await send('leader', code, {
-        type: 'CORRECT_RESULT',
+      await run.event('leader', code, 'CORRECT_RESULT', {
         reason: 'Sai ngày ký',
         documentNumber: '125/GCN-HKD',
         documentDate: '2026-03-06',
@@ -135,19 +104,19 @@ describe('correcting a returned result in a browser', () => {
       await result.locator('.doc-history summary').click();
       expect(await result.locator('.doc-versions li').count()).toBe(2);
       expect(await leader.locator('#dossier-state, .head-badges').first().textContent()).toContain('Đã trả kết quả');
-      await shot(leader, '02-after');
+      await run.shot(leader, '02-after');
 
       // 5. the auditor: the correction in the history, its file's hash, what the result said before
-      const auditor = await signIn('auditor');
+      const auditor = await run.signIn('auditor');
       await auditor.goto(`${base}/#/kiem-tra/${encodeURIComponent(code)}`);
       const row = auditor.locator('tr[data-type="CORRECT_RESULT"]').last();
       await row.locator('.audit-file').waitFor();
       expect(await row.locator('.audit-file').getAttribute('data-sha256')).toBe(sha(corrected));
       await row.locator('button').click();
       await auditor.locator('#audit-payload', { hasText: 'Kết quả trước khi đính chính' }).waitFor();
-      await shot(auditor, '03-auditor');
+      await run.shot(auditor, '03-auditor');
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

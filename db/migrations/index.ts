@@ -28,6 +28,7 @@ import * as receiptDigitisation from './20261205000801_receipt_digitisation';
 import * as optionalDocuments from './20261206000500_optional_documents';
 import * as complianceRollup from './20261206000400_compliance_rollup';
 import * as resultWorkingTimeIndex from './20261206000401_result_working_time_index';
+import * as uploadSessions from './20261207000100_upload_sessions';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -58,6 +59,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261206000500_optional_documents', optionalDocuments],
   ['20261206000400_compliance_rollup', complianceRollup],
   ['20261206000401_result_working_time_index', resultWorkingTimeIndex],
+  ['20261207000100_upload_sessions', uploadSessions],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

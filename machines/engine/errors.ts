@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'INVARIANT_VIOLATION'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PRECONDITION_FAILED'
+  | 'UPLOAD_OFFSET_CONFLICT';
 
 export interface FieldIssue {
   field: string;
@@ -58,6 +60,10 @@ export const versionConflict = (expected: number | null, actual: number | null) 
 
 export const invariantViolation = (rule: string, details: Record<string, unknown> = {}) =>
   new MotcuaError('INVARIANT_VIOLATION', `Vi phạm quy tắc: ${rule}`, { rule, ...details });
+
+/** A resumable upload's chunk that does not start where the upload stands (tus: 409); `offset` is where it does. */
+export const uploadOffsetConflict = (sent: number, offset: number) =>
+  new MotcuaError('UPLOAD_OFFSET_CONFLICT', `Phần tệp bắt đầu ở byte ${sent}, nhưng máy chủ đã nhận đến byte ${offset}`, { sent, offset });
 
 export function isMotcuaError(err: unknown, code?: ErrorCode): err is MotcuaError {
   return err instanceof MotcuaError && (code === undefined || err.code === code);

@@ -53,7 +53,14 @@ import {
   WebhookSchema,
 } from '../services/integration-schemas';
 import { AssigneeOptionsSchema, SignerListSchema, SignersQuerySchema } from '../services/dossier-schemas';
-import { DocumentListSchema, ReusableDocumentListSchema, UploadedFileSchema, UploadLimitsSchema } from '../services/document-schemas';
+import { TUS_EXTENSIONS, TUS_VERSION } from '../services/resumable-upload-service';
+import {
+  DocumentListSchema,
+  ResumableUploadStateSchema,
+  ReusableDocumentListSchema,
+  UploadedFileSchema,
+  UploadLimitsSchema,
+} from '../services/document-schemas';
 import { DocumentFileQuerySchema } from './routes/documents';
 import {
   ChartVersionListSchema,
@@ -74,7 +81,7 @@ import {
 } from '../services/dossier-schemas';
 
 export type JsonSchema = Record<string, unknown>;
-type Method = 'get' | 'post' | 'put' | 'patch';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'head' | 'delete' | 'options';
 
 const YearCalendarInput = YearCalendarBodySchema;
 const YearViewSchema = YearCalendarInput.extend({
@@ -178,6 +185,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   Vocabulary: VocabularySchema,
   UploadedFile: UploadedFileSchema,
   UploadLimits: UploadLimitsSchema,
+  ResumableUploadState: ResumableUploadStateSchema,
   DocumentList: DocumentListSchema,
   ReusableDocumentList: ReusableDocumentListSchema,
 };
@@ -310,6 +318,19 @@ const FILE_ANSWER = {
     ETag: { description: 'the file’s SHA-256', schema: { type: 'string' } },
   },
 };
+const header = (name: string, description: string, required = false, schema: JsonSchema = { type: 'string' }) => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema,
+});
+const TUS_RESUMABLE = header('Tus-Resumable', 'the tus protocol version', true, { type: 'string', const: TUS_VERSION });
+const UPLOAD_METADATA = header('Upload-Metadata', 'tus: comma-separated `key base64(value)`; `filename`, `sha256` (checked when complete)');
+const UPLOAD_ID = pathParam('id', 'the upload, as its creation’s Location names it', { type: 'string', pattern: '^[0-9a-f]{32}$' });
+const UPLOAD_EXPIRES = {
+  'Upload-Expires': { description: 'when the unfinished upload is removed (RFC 9110 date)', schema: { type: 'string' } },
+};
 const PROCEDURE = pathParam('code', 'national procedure code, e.g. 1.001612');
 const YEAR = pathParam('year', 'calendar year', { type: 'integer', minimum: 2000, maximum: 2100 });
 
@@ -319,6 +340,7 @@ const ERRORS: Record<number, string> = {
   403: 'Forbidden',
   404: 'NotFound',
   409: 'Conflict',
+  412: 'PreconditionFailed',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
   428: 'PreconditionRequired',
@@ -329,7 +351,10 @@ const ERROR_TEXT: Record<string, string> = {
   Unauthorized: 'No valid bearer token (UNAUTHENTICATED)',
   Forbidden: 'The signed-in user’s roles or unit do not allow this (FORBIDDEN)',
   NotFound: 'No such resource (NOT_FOUND)',
-  Conflict: 'Not allowed in the current state, or the version is stale (TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, INVARIANT_VIOLATION)',
+  Conflict:
+    'Not allowed in the current state, or the version is stale (TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, INVARIANT_VIOLATION); a resumable upload’s chunk not at its offset (UPLOAD_OFFSET_CONFLICT, details.offset)',
+  PreconditionFailed:
+    'A resumable upload request without Tus-Resumable: 1.0.0 (PRECONDITION_FAILED; the Tus-Version header names the version)',
   PayloadTooLarge: 'The body is over 256 kB, or an uploaded file over MOTCUA_UPLOAD_MAX_FILE_BYTES (PAYLOAD_TOO_LARGE)',
   UnsupportedMediaType: 'The body is not JSON in UTF-8, or an uploaded file is not of an accepted type (UNSUPPORTED_MEDIA_TYPE)',
   PreconditionRequired: 'The version the change is based on is missing: send If-Match or expectedVersion (PRECONDITION_REQUIRED)',
@@ -561,6 +586,88 @@ const ROUTES: Route[] = [
     fileBody: 'the file',
     ok: returns(201, 'Stored', UploadedFileSchema),
     errors: [400, 401, 403],
+  },
+  {
+    method: 'options',
+    path: '/api/uploads/resumable',
+    tag: 'documents',
+    summary: 'Resumable uploads (tus 1.0.0): what the server offers',
+    ok: {
+      status: 204,
+      description: 'The protocol versions, extensions and largest upload',
+      headers: {
+        'Tus-Version': { schema: { type: 'string', const: TUS_VERSION } },
+        'Tus-Extension': { schema: { type: 'string', const: TUS_EXTENSIONS.join(',') } },
+        'Tus-Max-Size': { description: 'MOTCUA_UPLOAD_MAX_FILE_BYTES', schema: { type: 'integer' } },
+      },
+    },
+    errors: [401],
+  },
+  {
+    method: 'post',
+    path: '/api/uploads/resumable',
+    tag: 'documents',
+    summary: 'Start a resumable upload (tus creation; counter, specialist, leader): the file’s length, no bytes yet',
+    description:
+      'For large scans over a weak connection: the bytes follow in PATCH requests, and after a dropped connection HEAD tells where to resume. Upload-Length over MOTCUA_UPLOAD_MAX_FILE_BYTES is 413; 0, a missing or non-numeric length, Upload-Defer-Length or a body is 400. Upload-Metadata (tus: comma-separated `key base64(value)`) may carry `filename` and `sha256` (64 hex digits): the completed file must then have that SHA-256. The upload is removed MOTCUA_BLOB_GRACE_HOURS after its last chunk unless finished; only its creator reaches it. Every request to these routes needs Tus-Resumable: 1.0.0 (412 otherwise).',
+    parameters: [TUS_RESUMABLE, header('Upload-Length', 'the whole file, in bytes', true), UPLOAD_METADATA],
+    ok: {
+      status: 201,
+      description: 'Created, nothing received yet',
+      headers: {
+        Location: { description: 'the upload: /api/uploads/resumable/{id}', schema: { type: 'string' } },
+        ...UPLOAD_EXPIRES,
+      },
+    },
+    errors: [400, 401, 403, 412, 413],
+  },
+  {
+    method: 'head',
+    path: '/api/uploads/resumable/{id}',
+    tag: 'documents',
+    summary: 'Where a resumable upload stands (tus): the offset to resume from',
+    parameters: [UPLOAD_ID, TUS_RESUMABLE],
+    ok: {
+      status: 200,
+      description: 'Not cached',
+      headers: {
+        'Upload-Offset': { description: 'bytes received', schema: { type: 'integer' } },
+        'Upload-Length': { schema: { type: 'integer' } },
+        'Upload-Metadata': { description: 'as given at creation', schema: { type: 'string' } },
+        ...UPLOAD_EXPIRES,
+      },
+    },
+    errors: [401, 403, 404, 412],
+  },
+  {
+    method: 'patch',
+    path: '/api/uploads/resumable/{id}',
+    tag: 'documents',
+    summary: 'Send bytes of a resumable upload from Upload-Offset on (tus), Content-Type application/offset+octet-stream',
+    description:
+      'Upload-Offset must be where the upload stands (409 UPLOAD_OFFSET_CONFLICT with details.offset otherwise); bytes past the declared length are 413 and none of them is kept. A connection dropped midway keeps what arrived (HEAD for the offset). The first bytes decide the type (415 with details.detected, and the upload is removed); when the last byte arrives the whole file is hashed and typed again and stored like POST /api/uploads (a refusal removes the upload and keeps nothing); GET then answers its SHA-256.',
+    parameters: [UPLOAD_ID, TUS_RESUMABLE, header('Upload-Offset', 'the byte this body starts at', true)],
+    fileBody: 'bytes of the file from Upload-Offset on (Content-Type: application/offset+octet-stream)',
+    ok: { status: 204, description: 'Received', headers: { 'Upload-Offset': { schema: { type: 'integer' } }, ...UPLOAD_EXPIRES } },
+    errors: [400, 401, 403, 404, 409, 412, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/api/uploads/resumable/{id}',
+    tag: 'documents',
+    summary: 'A resumable upload’s state, and its stored file once complete (name it by its SHA-256 in an event)',
+    parameters: [UPLOAD_ID, TUS_RESUMABLE],
+    ok: returns(200, 'The state', ResumableUploadStateSchema),
+    errors: [400, 401, 403, 404, 412, 415],
+  },
+  {
+    method: 'delete',
+    path: '/api/uploads/resumable/{id}',
+    tag: 'documents',
+    summary: 'Abandon a resumable upload (tus termination): it and what it received are removed',
+    parameters: [UPLOAD_ID, TUS_RESUMABLE],
+    ok: { status: 204, description: 'Removed' },
+    errors: [401, 403, 404, 412],
   },
   {
     method: 'get',

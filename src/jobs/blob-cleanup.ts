@@ -8,18 +8,28 @@
  * in the meantime wins, and an event arriving afterwards finds it gone and is refused); (2) the file is
  * deleted; (3) the row is deleted unless a re-upload of the same bytes revived it (which then also put the
  * file back). So an acknowledged reference never points at a deleted file.
+ *
+ * Resumable uploads (src/services/resumable-upload-service.ts) past their expiry (MOTCUA_BLOB_GRACE_HOURS
+ * after their last chunk) go with the parts they received; parts of an upload that has no row any more
+ * (a crash between removing the row and its parts, a chunk that lost a race) go after the grace period.
+ * A file an upload completed is a blob like any other and follows the rules above.
  */
 import type { Clock } from '../engine/clock';
 import type { Db } from '../store/db';
 import type { BlobStore } from '../store/blob-store';
 import { removeStaleStagedFiles } from '../store/blob-staging';
 import { deleteMarkedBlob, knownBlobs, markUnreferencedBlobs } from '../store/document-store';
+import { deleteUploadSession, expiredUploadSessions, knownUploadSessions } from '../store/upload-session-store';
 import { PeriodicJob } from './periodic-job';
 
 export interface CleanupReport {
   unreferenced: number;
   staged: number;
   strays: number;
+  /** resumable uploads removed after their expiry */
+  expiredUploads: number;
+  /** uploads whose parts were left without a session row */
+  strayParts: number;
 }
 
 export class BlobCleanupJob extends PeriodicJob<CleanupReport> {
@@ -61,6 +71,32 @@ export class BlobCleanupJob extends PeriodicJob<CleanupReport> {
       if (batch.length >= 500) await flush();
     }
     await flush();
-    return { unreferenced, staged, strays };
+    const { expiredUploads, strayParts } = await this.removeExpiredUploads(now, cutoff);
+    return { unreferenced, staged, strays, expiredUploads, strayParts };
+  }
+
+  private async removeExpiredUploads(now: number, cutoff: Date): Promise<{ expiredUploads: number; strayParts: number }> {
+    let expiredUploads = 0;
+    for (;;) {
+      const expired = await expiredUploadSessions(this.deps.db, new Date(now).toISOString(), 500);
+      for (const id of expired) {
+        await this.deps.blobs.deleteParts(id);
+        if (await deleteUploadSession(this.deps.db, id)) expiredUploads += 1;
+      }
+      if (expired.length < 500) break;
+    }
+    let strayParts = 0;
+    const old: string[] = [];
+    for await (const u of this.deps.blobs.listPartUploads()) if (u.modifiedAt < cutoff) old.push(u.uploadId);
+    for (let i = 0; i < old.length; i += 500) {
+      const batch = old.slice(i, i + 500);
+      const known = await knownUploadSessions(this.deps.db, batch);
+      for (const id of batch) {
+        if (known.has(id)) continue;
+        await this.deps.blobs.deleteParts(id);
+        strayParts += 1;
+      }
+    }
+    return { expiredUploads, strayParts };
   }
 }

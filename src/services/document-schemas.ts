@@ -16,6 +16,15 @@ export const UploadedFileSchema = z.object({
   mediaType,
 });
 
+export const ResumableUploadStateSchema = z
+  .object({
+    offset: z.int().describe('bytes received so far (Upload-Offset)'),
+    length: z.int().describe('the whole file, as declared at creation (Upload-Length)'),
+    expiresAt: instant.describe('when an upload left unfinished is removed (Upload-Expires); moves with every chunk'),
+    file: UploadedFileSchema.nullable().describe('once every byte arrived and passed the checks: the stored file, to name in an event'),
+  })
+  .describe('a resumable upload (tus), as its creator sees it');
+
 export const UploadLimitsSchema = z
   .object({
     types: z
@@ -82,6 +91,7 @@ export const ReusableDocumentSchema = z.object({
 export const ReusableDocumentListSchema = z.array(ReusableDocumentSchema);
 
 export type UploadedFileDto = z.infer<typeof UploadedFileSchema>;
+export type ResumableUploadStateDto = z.infer<typeof ResumableUploadStateSchema>;
 export type UploadLimitsDto = z.infer<typeof UploadLimitsSchema>;
 export type DocumentDtoShape = z.infer<typeof DocumentSchema>;
 export type ReusableDocumentDtoShape = z.infer<typeof ReusableDocumentSchema>;

@@ -4,6 +4,7 @@
  * offer for reuse, and opening a stored file for a user who may read the dossier (every download of an
  * applicant's document recorded like the full-record view) or for the applicant (the electronic result only).
  */
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { EngineContext } from '../app/engine-factory';
 import {
@@ -78,8 +79,23 @@ export class DocumentService {
    * Nothing is recorded unless the whole file arrived and was stored.
    */
   async upload(user: AuthUser, body: Readable, contentLength: string | undefined): Promise<UploadedFile> {
-    if (!hasRole(user, ...UPLOAD_ROLES)) throw forbidden('Chỉ cán bộ một cửa, chuyên viên và lãnh đạo được tải tài liệu lên');
+    this.checkMayUpload(user);
     if (contentLength !== undefined && Number(contentLength) > this.limits.maxFileBytes) throw this.tooLarge();
+    return this.store(user.username, body);
+  }
+
+  /** 403 unless the user may upload (counter, specialist, leader). */
+  checkMayUpload(user: AuthUser): void {
+    if (!hasRole(user, ...UPLOAD_ROLES)) throw forbidden('Chỉ cán bộ một cửa, chuyên viên và lãnh đạo được tải tài liệu lên');
+  }
+
+  /**
+   * A whole file into the store, checked as every upload is: streamed to a staged file while hashed, typed by
+   * its first bytes (415 naming the detected type), within the size limit (413), not empty or cut off (400),
+   * and, when `expectSha256` is given, with that SHA-256 (400 on `expectField` otherwise). Nothing is
+   * recorded unless it passed; then the index row, then the file.
+   */
+  async store(by: string, body: Readable, expect?: { sha256: string; field: string }): Promise<UploadedFile> {
     const dir = this.ctx.blobs.stagingDir;
     mkdirDurable(dir);
     let staged;
@@ -98,14 +114,13 @@ export class DocumentService {
       if (err instanceof StagingRefused && err.reason === 'too_large') throw this.tooLarge();
       if (err instanceof StagingRefused && err.detail === 'empty')
         throw validationFailed([{ field: '(body)', reason: 'the file is empty' }]);
-      if (err instanceof StagingRefused)
-        throw new MotcuaError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          `Loại tệp ${err.detail} không được chấp nhận; chỉ nhận: ${this.limits.acceptedTypes.join(', ')}`,
-          { detected: err.detail, accepted: this.limits.acceptedTypes },
-        );
+      if (err instanceof StagingRefused) throw this.refusedType(err.detail);
       if (err instanceof StagingCut) throw validationFailed([{ field: '(body)', reason: 'the upload was cut off before its end' }]);
       throw err;
+    }
+    if (expect && expect.sha256 !== staged.sha256) {
+      await fs.promises.rm(staged.path, { force: true });
+      throw validationFailed([{ field: expect.field, reason: `the received bytes have SHA-256 ${staged.sha256}` }]);
     }
     const mediaType = detectMediaType(staged.head);
     // The index row first, then the file: a cleanup racing with a re-upload of the same bytes keeps both (src/jobs/blob-cleanup.ts).
@@ -114,13 +129,35 @@ export class DocumentService {
       size: staged.size,
       mediaType,
       at: this.ctx.clock.now().toISOString(),
-      by: user.username,
+      by,
     });
     await this.ctx.blobs.putFile(staged.path, staged.sha256, staged.size);
     return { sha256: staged.sha256, size: staged.size, mediaType };
   }
 
-  private tooLarge(): MotcuaError {
+  /** The configured limits, for the resumable uploads that check them chunk by chunk. */
+  get maxFileBytes(): number {
+    return this.limits.maxFileBytes;
+  }
+
+  /** null when the first bytes of a file are of an accepted type, else the type they show. */
+  refusedTypeOf(head: Buffer): string | null {
+    const type = detectMediaType(head);
+    return this.limits.acceptedTypes.includes(type) ? null : type;
+  }
+
+  refusedType(detected: string): MotcuaError {
+    return new MotcuaError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Loại tệp ${detected} không được chấp nhận; chỉ nhận: ${this.limits.acceptedTypes.join(', ')}`,
+      {
+        detected,
+        accepted: this.limits.acceptedTypes,
+      },
+    );
+  }
+
+  tooLarge(): MotcuaError {
     return new MotcuaError('PAYLOAD_TOO_LARGE', `Tệp vượt quá ${this.limits.maxFileBytes} byte`, { limit: this.limits.maxFileBytes });
   }
 

@@ -18,6 +18,8 @@ export interface StagedFile {
   size: number;
   /** the first bytes (up to `sniffBytes`) */
   head: Buffer;
+  /** the body ended before its end and `keepCut` kept what had arrived */
+  cut: boolean;
 }
 
 export class StagingRefused extends Error {
@@ -42,6 +44,11 @@ export interface StageOptions {
   sniffBytes: number;
   /** called once with the first bytes (or the whole file when shorter); a message refuses the file */
   checkHead(head: Buffer): string | null;
+  /**
+   * A body cut off midway is kept, not refused: what arrived is written out whole and answered with `cut`
+   * (a resumable upload's chunk: the client resumes from there).
+   */
+  keepCut?: boolean;
 }
 
 class Meter extends Transform {
@@ -95,24 +102,35 @@ export function stagingPath(dir: string): string {
 export async function stageUpload(source: Readable, opts: StageOptions): Promise<StagedFile> {
   const file = stagingPath(opts.dir);
   const meter = new Meter(opts);
+  let cut = false;
   try {
     const written = pipeline(meter, fs.createWriteStream(file, { flags: 'wx' }));
     // The source is piped, not part of the pipeline: a refusal stops reading it without destroying it, so
     // the HTTP layer can still answer 413/415 on the same connection (and then close it).
     let ended = false;
+    const onCut = () => {
+      if (ended) return;
+      ended = true;
+      cut = true;
+      if (opts.keepCut) {
+        // what was read is written out whole (a destroyed pipeline would drop the writes still queued)
+        source.unpipe(meter);
+        meter.end();
+      } else meter.destroy(new StagingCut());
+    };
     source.once('end', () => (ended = true));
-    source.once('close', () => {
-      if (!ended) meter.destroy(new StagingCut());
-    });
-    source.once('error', () => meter.destroy(new StagingCut()));
+    source.once('close', onCut);
+    source.once('error', onCut);
     source.pipe(meter);
+    // a body already gone before it was piped here (the client left while the request waited)
+    if (source.destroyed && !source.readableEnded) onCut();
     await written;
   } catch (err) {
     source.unpipe(meter);
     await fs.promises.rm(file, { force: true });
     throw err;
   }
-  return { path: file, sha256: meter.hash.digest('hex'), size: meter.size, head: meter.head ?? Buffer.alloc(0) };
+  return { path: file, sha256: meter.hash.digest('hex'), size: meter.size, head: meter.head ?? Buffer.alloc(0), cut };
 }
 
 /** Removes staged files older than `olderThan` (uploads cut off by a crash). Returns how many. */

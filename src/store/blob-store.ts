@@ -8,14 +8,21 @@
  * - `s3`: an S3-compatible object store (MinIO, a cloud's S3 service) shared by several instances, through
  *   the AWS SDK: one object per hash, uploaded with one PUT of known length from the staged temporary file.
  * Content-addressed: the same bytes are stored once, and a hash always names the same bytes.
+ *
+ * Resumable uploads keep what they received so far as parts in the same store (`partial/<upload id>/…`),
+ * so a restarted server, or another instance sharing the object store, can take the next chunk; the
+ * upload_sessions row lists which parts count (src/store/upload-session-store.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fsyncPath, mkdirDurable } from './durable-files';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** `<upload id>/<start, 13 digits>-<random>`: a part's key, the same in both stores */
+const PART_KEY = /^([0-9a-f]{32})\/(\d{13})-[0-9a-f]{16}$/;
 
 export interface StoredBlob {
   sha256: string;
@@ -36,7 +43,31 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** every stored file (for the cleanup job) */
   list(): AsyncIterable<StoredBlob>;
+  /** resumable uploads: moves a staged chunk of upload `uploadId` that starts at byte `start` in as a part; answers the part's key */
+  putPart(uploadId: string, start: number, stagedPath: string, size: number): Promise<string>;
+  /** a part's bytes, or null when missing */
+  openPart(key: string): Promise<Readable | null>;
+  /** removes every part of an upload, listed by its session or not */
+  deleteParts(uploadId: string): Promise<void>;
+  /** the uploads that have parts, with their newest part's time (the cleanup job's leftovers) */
+  listPartUploads(): AsyncIterable<{ uploadId: string; modifiedAt: Date }>;
   close(): Promise<void>;
+}
+
+/** A new part's key: never derived from anything the client sent but the upload id the server made. */
+export function newPartKey(uploadId: string, start: number): string {
+  if (!UPLOAD_ID.test(uploadId) || !Number.isSafeInteger(start) || start < 0) throw new Error(`bad part: ${uploadId} @ ${start}`);
+  return `${uploadId}/${String(start).padStart(13, '0')}-${randomBytes(8).toString('hex')}`;
+}
+
+function checkPartKey(key: string): string {
+  if (!PART_KEY.test(key)) throw new Error(`not a part key: ${JSON.stringify(key)}`);
+  return key;
+}
+
+function checkUploadId(uploadId: string): string {
+  if (!UPLOAD_ID.test(uploadId)) throw new Error(`not an upload id: ${JSON.stringify(uploadId)}`);
+  return uploadId;
 }
 
 export function checkSha256(sha256: string): string {
@@ -57,6 +88,24 @@ export async function rehash(store: BlobStore, sha256: string): Promise<{ sha256
   return { sha256: hash.digest('hex'), size };
 }
 
+/** A staged file moved to `target`, synced, then renamed (atomic: the name points at nothing or at the whole file), its directory synced. */
+async function moveInDurably(stagedPath: string, target: string): Promise<void> {
+  fsyncPath(stagedPath);
+  mkdirDurable(path.dirname(target));
+  await fs.promises.rename(stagedPath, target);
+  fsyncPath(path.dirname(target));
+}
+
+/** A local file's bytes, or null when there is no such file. */
+async function openIfExists(p: string): Promise<Readable | null> {
+  try {
+    return (await fs.promises.open(p, 'r')).createReadStream();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local' as const;
   readonly stagingDir: string;
@@ -72,22 +121,11 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async putFile(stagedPath: string, sha256: string, _size: number): Promise<void> {
-    const target = this.pathOf(sha256);
-    fsyncPath(stagedPath);
-    mkdirDurable(path.dirname(target));
-    // rename is atomic: the name points at the old file or the complete new one, never at a partial file
-    await fs.promises.rename(stagedPath, target);
-    fsyncPath(path.dirname(target));
+    await moveInDurably(stagedPath, this.pathOf(sha256));
   }
 
   async open(sha256: string): Promise<Readable | null> {
-    try {
-      const handle = await fs.promises.open(this.pathOf(sha256), 'r');
-      return handle.createReadStream();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    return openIfExists(this.pathOf(sha256));
   }
 
   async stat(sha256: string): Promise<{ size: number } | null> {
@@ -113,6 +151,37 @@ export class LocalBlobStore implements BlobStore {
           if (st) yield { sha256: name, size: st.size, modifiedAt: st.mtime };
         }
       }
+    }
+  }
+
+  private partPath(key: string): string {
+    return path.join(this.dir, 'partial', checkPartKey(key));
+  }
+
+  async putPart(uploadId: string, start: number, stagedPath: string, _size: number): Promise<string> {
+    const key = newPartKey(uploadId, start);
+    await moveInDurably(stagedPath, this.partPath(key));
+    return key;
+  }
+
+  async openPart(key: string): Promise<Readable | null> {
+    return openIfExists(this.partPath(key));
+  }
+
+  async deleteParts(uploadId: string): Promise<void> {
+    await fs.promises.rm(path.join(this.dir, 'partial', checkUploadId(uploadId)), { recursive: true, force: true });
+  }
+
+  async *listPartUploads(): AsyncIterable<{ uploadId: string; modifiedAt: Date }> {
+    const root = path.join(this.dir, 'partial');
+    for (const id of await fs.promises.readdir(root).catch(() => [] as string[])) {
+      if (!UPLOAD_ID.test(id)) continue;
+      let newest = (await fs.promises.stat(path.join(root, id)).catch(() => null))?.mtime ?? new Date(0);
+      for (const name of await fs.promises.readdir(path.join(root, id)).catch(() => [] as string[])) {
+        const st = await fs.promises.stat(path.join(root, id, name)).catch(() => null);
+        if (st && st.mtime > newest) newest = st.mtime;
+      }
+      yield { uploadId: id, modifiedAt: newest };
     }
   }
 
@@ -167,11 +236,16 @@ export class S3BlobStore implements BlobStore {
   }
 
   async putFile(stagedPath: string, sha256: string, size: number): Promise<void> {
+    await this.putStaged(this.key(sha256), stagedPath, size);
+  }
+
+  /** one PUT of known length from a staged file, which is gone afterwards */
+  private async putStaged(key: string, stagedPath: string, size: number): Promise<void> {
     try {
       await this.client.send(
         new this.s3.PutObjectCommand({
           Bucket: this.settings.bucket,
-          Key: this.key(sha256),
+          Key: key,
           Body: fs.createReadStream(stagedPath),
           ContentLength: size,
           ContentType: 'application/octet-stream',
@@ -188,8 +262,12 @@ export class S3BlobStore implements BlobStore {
   }
 
   async open(sha256: string): Promise<Readable | null> {
+    return this.getObject(this.key(sha256));
+  }
+
+  private async getObject(key: string): Promise<Readable | null> {
     try {
-      const out = await this.client.send(new this.s3.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.key(sha256) }));
+      const out = await this.client.send(new this.s3.GetObjectCommand({ Bucket: this.settings.bucket, Key: key }));
       return out.Body as Readable;
     } catch (err) {
       if (S3BlobStore.missing(err)) return null;
@@ -227,6 +305,48 @@ export class S3BlobStore implements BlobStore {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  private partObject(key: string): string {
+    return `${this.settings.prefix ?? ''}partial/${checkPartKey(key)}`;
+  }
+
+  async putPart(uploadId: string, start: number, stagedPath: string, size: number): Promise<string> {
+    const key = newPartKey(uploadId, start);
+    await this.putStaged(this.partObject(key), stagedPath, size);
+    return key;
+  }
+
+  async openPart(key: string): Promise<Readable | null> {
+    return this.getObject(this.partObject(key));
+  }
+
+  private async *partObjects(prefix: string): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new this.s3.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, modifiedAt: o.LastModified ?? new Date(0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async deleteParts(uploadId: string): Promise<void> {
+    for await (const o of this.partObjects(`${this.settings.prefix ?? ''}partial/${checkUploadId(uploadId)}/`))
+      await this.client.send(new this.s3.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: o.key }));
+  }
+
+  async *listPartUploads(): AsyncIterable<{ uploadId: string; modifiedAt: Date }> {
+    const root = `${this.settings.prefix ?? ''}partial/`;
+    const newest = new Map<string, Date>();
+    for await (const o of this.partObjects(root)) {
+      const m = PART_KEY.exec(o.key.slice(root.length));
+      if (!m) continue;
+      const known = newest.get(m[1]!);
+      if (!known || o.modifiedAt > known) newest.set(m[1]!, o.modifiedAt);
+    }
+    for (const [uploadId, modifiedAt] of newest) yield { uploadId, modifiedAt };
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@
  * send is test/http/authorization-matrix.test.ts; here each role sends the event of its own work.
  * A second office (VHXH) gets its leader through the admin API, beside the seeded specialist_vhxh.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ACTORS, submission } from '../support/engine';
 import { BACKENDS } from '../support/backends';
@@ -20,6 +20,7 @@ import { AuthService } from '../../src/services/auth/auth-service';
 import { CATALOGUE } from '../../machines/procedures';
 import { IntegrationService } from '../../src/services/integration-service';
 import type { AuthUser } from '../../src/services/auth-user';
+import { insertUploadSession } from '../../src/store/upload-session-store';
 
 // --- the written policy ------------------------------------------------------------------------
 
@@ -96,6 +97,8 @@ interface Fixture {
   fresh(unit: 'KINHTE' | 'VHXH', channel?: 'counter' | 'online'): Promise<string>;
   version(code: string): Promise<number>;
   unique(): number;
+  /** a new resumable upload of `length` bytes created by `who`, nothing received yet: its id */
+  resumable(who: string, length: number): Promise<string>;
 }
 
 /** the unit a cell is about: the user's own office, the other office; for everyone else KINHTE / VHXH */
@@ -305,6 +308,34 @@ const ROWS: Row[] = [
     route: 'POST /api/uploads',
     allowed: UPLOADERS,
     build: (f) => ({ method: 'post', path: '/api/uploads', body: pdf(f.unique()), headers: { 'content-type': 'application/pdf' } }),
+  },
+  {
+    route: 'POST /api/uploads/resumable',
+    allowed: UPLOADERS,
+    build: () => ({ method: 'post', path: '/api/uploads/resumable', headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000' } }),
+  },
+  // a resumable upload is its creator's (another uploader gets 404: test/documents/resumable-upload.test.ts); the others' is the counter's
+  {
+    route: 'PATCH /api/uploads/resumable/{id}',
+    allowed: UPLOADERS,
+    build: async (f, w) => {
+      const bytes = pdf(f.unique());
+      return {
+        method: 'patch',
+        path: `/api/uploads/resumable/${await f.resumable(UPLOADERS(w) ? w : 'counter', bytes.length)}`,
+        body: bytes,
+        headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      };
+    },
+  },
+  {
+    route: 'GET /api/uploads/resumable/{id}',
+    allowed: UPLOADERS,
+    build: async (f, w) => ({
+      method: 'get',
+      path: `/api/uploads/resumable/${await f.resumable(UPLOADERS(w) ? w : 'counter', 1000)}`,
+      headers: { 'tus-resumable': '1.0.0' },
+    }),
   },
   {
     route: 'GET /api/dossiers/{code}/documents',
@@ -554,6 +585,19 @@ describe.each(BACKENDS)('the route access matrix on $name', (backend) => {
       fresh,
       version: async (code) => (await e.get(code)).version,
       unique: () => ++n,
+      resumable: async (who, length) => {
+        const id = randomBytes(16).toString('hex');
+        const at = s.engine.clock.now();
+        await insertUploadSession(s.engine.db, {
+          id,
+          createdBy: who,
+          length,
+          metadata: {},
+          at: at.toISOString(),
+          expiresAt: new Date(at.getTime() + 86_400_000).toISOString(),
+        });
+        return id;
+      },
     };
     tables = (await tableNames(s.engine.db)).filter((t) => t !== 'rate_limits');
   });

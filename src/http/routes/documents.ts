@@ -4,6 +4,7 @@
  * - POST /api/uploads: the raw file as the body (any Content-Type: the type is decided by the bytes), streamed
  *   into the store; 201 {sha256, size, mediaType}. Events then reference it by its SHA-256. Mounted before the
  *   JSON body parser, with its own authentication.
+ * - /api/uploads/resumable: the same, resumable after a dropped connection (tus 1.0.0: ./resumable-uploads.ts).
  * - GET /api/dossiers/{code}/documents: the dossier's documents and their versions;
  * - GET /api/dossiers/{code}/documents/reusable: the applicant's documents in earlier dossiers (reuse offer);
  * - GET /api/dossiers/{code}/documents/{id}/file[?version=N]: the file (download recorded for auditors).
@@ -21,6 +22,8 @@ import { parseWith } from '../../services/validate';
 import { DocumentIdSchema } from '../../../machines/engine/commands';
 import { contentDisposition } from '../content-disposition';
 import { EXTENSION_OF } from '../../../machines/documents/media-type';
+import { resumableUploadRoutes } from './resumable-uploads';
+import { readsBody } from '../raw-body';
 
 export const DocumentFileParamsSchema = z.object({ code: z.string().min(1).max(96), documentId: DocumentIdSchema });
 export const DocumentFileQuerySchema = z.strictObject({
@@ -37,19 +40,18 @@ export function documentServiceOf(deps: AppDeps): DocumentService {
 export function uploadRoutes(deps: AppDeps): Router {
   const service = documentServiceOf(deps);
   const r = Router();
+  r.use('/resumable', resumableUploadRoutes(deps, service));
   r.get('/limits', authenticate(deps), (_req, res) => {
     res.json(service.uploadLimits());
   });
-  r.post('/', authenticate(deps), async (req, res) => {
-    try {
+  r.post(
+    '/',
+    authenticate(deps),
+    readsBody(async (req, res) => {
       const uploaded = await service.upload(userOf(res), req, req.get('content-length') ?? undefined);
       res.status(201).json(uploaded);
-    } catch (err) {
-      // a refused upload may not have been read to its end: the connection cannot carry another request
-      if (!req.complete) res.set('Connection', 'close');
-      throw err;
-    }
-  });
+    }),
+  );
   return r;
 }
 

@@ -356,3 +356,73 @@ export interface DossierVerification {
   findings: Finding[];
   chain: { seq: number; hashOk: boolean; linkOk: boolean; seqOk: boolean }[];
 }
+
+/** a cause and corrective action written into the weekly review (NoteViewSchema, src/reports/report-schemas.ts) */
+export interface ReviewNote {
+  seq: number;
+  cause: string;
+  correctiveAction: string;
+  actor: string;
+  /** the author's full name and title */
+  actorName: string;
+  at: Instant;
+}
+
+/** one listed dossier of the weekly review (ReviewDossierSchema) */
+export interface WeeklyReviewDossier {
+  category: 'resolved_late' | 'overdue' | 'at_risk';
+  code: string;
+  procedure: { code: string; name: string };
+  /** masked */
+  applicant: { fullName: string; idNumber: string };
+  /** the statutory due date lateness is judged by */
+  dueAt: Instant | null;
+  /** the appointment now (an apology's new date) */
+  appointmentAt: Instant | null;
+  resultAt: Instant | null;
+  daysOverdue: number;
+  state: string;
+  responsible: { step: string | null; stepName: string | null; unit: string | null; unitName: string } | null;
+  /** exempted: no apology, but a leader's approved exemption */
+  apology: 'none' | 'timely' | 'late' | 'exempted';
+  pauses: { count: number; totalWorkingMs: number; extensionMs: number };
+  notes: ReviewNote[];
+  lastWeekNotes: ReviewNote[];
+}
+
+/** WeeklyReviewJsonSchema: GET /api/reports/weekly-late-review (format json), the header, the dossiers, then the totals and follow-up */
+export interface WeeklyReview {
+  title: string;
+  week: string;
+  from: Instant;
+  to: Instant;
+  /** pending dossiers are judged at this instant: the week's end, or now for the current week */
+  asOf: Instant;
+  generatedAt: Instant;
+  /** 'centre' or a unit code */
+  scope: string;
+  scopeName: string;
+  review: {
+    signedOff: boolean;
+    summary: string | null;
+    notes: number;
+    /** the review's own hash chain */
+    chain: { valid: boolean; brokenAt: { seq: number; reason: string } | null };
+  };
+  dossiers: WeeklyReviewDossier[];
+  totals: {
+    dossiers: number;
+    late: number;
+    resolvedLate: number;
+    overdue: number;
+    atRisk: number;
+    apologyNone: number;
+    resolved: number;
+    early: number;
+    onTime: number;
+    /** null without a result in the week */
+    onTimeRate: number | null;
+  };
+  /** dossiers noted last week that are no longer on the list: what happened to them */
+  followUp: { code: string; procedureName: string; state: string; resultAt: Instant | null }[];
+}

@@ -13,6 +13,7 @@ import type { ProcedureDefinitionSchema } from '../../machines/procedures';
 import type { NextWorkingDaySchema } from '../../src/services/calendar-service';
 import type { MonthlyStatusSchema, WeekStatusListSchema } from '../../src/services/review-service';
 import type { AuditService, DossierVerificationSchema, ReplaySchema } from '../../src/services/audit-service';
+import type { WeeklyReviewJsonSchema } from '../../src/reports/report-schemas';
 import type {
   AssigneeOptionsSchema,
   DossierDetailSchema,
@@ -45,4 +46,5 @@ export type WebTypesConform = [
   Conforms<Awaited<ReturnType<AuditService['replay']>>, Web.Replay>,
   Conforms<Out<typeof ReplaySchema>, Omit<Web.Replay, 'steps' | 'state'>>,
   Conforms<Out<typeof DossierVerificationSchema>, Web.DossierVerification>,
+  Conforms<Out<typeof WeeklyReviewJsonSchema>, Web.WeeklyReview>,
 ];

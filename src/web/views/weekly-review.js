@@ -12,47 +12,53 @@ import { downloadFile, openPrintable } from '../download.js';
 import { append, clear, dossierLink, busyClick, field, h, loadOrShowError, spinner, stateBadge, toast, values } from '../dom.js';
 import { fmtDate, fmtTime, localDate, relativeDue, UNIT_LABELS } from '../labels.js';
 import { addDays, isoWeekOf, mondayOfWeek } from '../periods.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { WeekStatusList, WeeklyReview, WeeklyReviewDossier } from '../types.js' */
+/** @typedef {WeeklyReviewDossier['category']} Category */
+/**
+ * what a section's rows need to write notes
+ * @typedef {{writable: boolean, week: string, unit: string | undefined, reload: () => void}} NoteContext
+ */
 
+/** @type {Record<string, string>} */
 const CATEGORY_TITLES = {
   resolved_late: 'Đã giải quyết trễ hạn trong tuần',
   overdue: 'Đang xử lý, đã quá hạn',
   at_risk: 'Có nguy cơ trễ hạn',
 };
+/** @type {Record<WeeklyReviewDossier['apology'], [string, string]>} [label, tone] */
 const APOLOGY = {
   none: ['Chưa có phiếu xin lỗi', 'bad'],
   timely: ['Đã xin lỗi đúng hạn', 'ok'],
   late: ['Xin lỗi muộn', 'warn'],
-  exempt: ['Được miễn xin lỗi', 'ok'],
+  exempted: ['Được miễn xin lỗi', 'ok'],
 };
 const WRITERS = ['supervisor', 'leader'];
 
-const weekLabel = (week) => {
+const weekLabel = (/** @type {string} */ week) => {
   const monday = mondayOfWeek(week);
   return monday
     ? `tuần ${Number(week.slice(6))}/${week.slice(0, 4)} (${fmtDate(monday).slice(0, 5)} – ${fmtDate(addDays(monday, 6))})`
     : week;
 };
-const hrefOf = (week, unit) => `#/ra-soat${qs({ tuan: week, donvi: unit })}`;
+const hrefOf = (/** @type {string} */ week, /** @type {string | undefined} */ unit) => `#/ra-soat${qs({ tuan: week, donvi: unit })}`;
 
-/** pauses as the review reports them (a count, a list, or {count, workingMs}); null when not reported */
-function pausesOf(d) {
-  const p = d.pauses ?? d.pauseCount;
-  if (p === undefined || p === null) return null;
-  const n = typeof p === 'number' ? p : Array.isArray(p) ? p.length : (p.count ?? 0);
-  return n ? `${n} lần` : 'Không';
-}
+/** @param {WeeklyReviewDossier} d */
+const pausesOf = (d) => (d.pauses.count ? `${d.pauses.count} lần` : 'Không');
 
+/** @param {WeeklyReviewDossier} d */
 function apologyOf(d) {
-  if (d.exemption) {
-    const why = typeof d.exemption === 'string' ? d.exemption : (d.exemption.reason ?? d.exemption.label ?? '');
-    return h('span', { class: 'badge tl tl-on_time' }, 'Được miễn xin lỗi', why ? h('small', { class: 'block' }, why) : null);
-  }
   const [label, tone] = APOLOGY[d.apology] ?? [d.apology, 'warn'];
   return h('span', { class: `badge apology apology-${tone}` }, label);
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, query, signal }) {
-  const week = mondayOfWeek(query.get('tuan') ?? '') ? query.get('tuan') : isoWeekOf(addDays(localDate(), -7));
+  const asked = query.get('tuan') ?? '';
+  const week = mondayOfWeek(asked) ? asked : isoWeekOf(addDays(localDate(), -7));
   const requestedUnit = query.get('donvi') || '';
   const canWrite = (user.roles ?? []).some((r) => WRITERS.includes(r));
 
@@ -66,6 +72,7 @@ export async function render(root, { user, query, signal }) {
   root.append(head, picker(week, requestedUnit, false), body);
 
   const scopeQuery = requestedUnit ? { unit: requestedUnit } : {};
+  /** @type {[WeeklyReview, WeekStatusList] | null} */
   const loaded = await loadOrShowError(
     body,
     signal,
@@ -85,7 +92,7 @@ export async function render(root, { user, query, signal }) {
   const weekEnded = st.ended;
   const h0 = review;
 
-  const path = (format) => `/api/reports/weekly-late-review${qs({ week, unit, format })}`;
+  const path = (/** @type {string} */ format) => `/api/reports/weekly-late-review${qs({ week, unit, format })}`;
   const fileBase = `ra-soat-tre-han-${week}-${h0.scope}`;
 
   const signBox = h(
@@ -155,6 +162,7 @@ export async function render(root, { user, query, signal }) {
       : null,
   );
 
+  /** @type {Record<Category, WeeklyReviewDossier[]>} */
   const sections = { resolved_late: [], overdue: [], at_risk: [] };
   for (const d of review.dossiers) (sections[d.category] ??= []).push(d);
   const t = review.totals;
@@ -194,6 +202,11 @@ export async function render(root, { user, query, signal }) {
   ]);
 }
 
+/**
+ * @param {string} week
+ * @param {string} unit '' for the whole centre
+ * @param {boolean} locked the unit is the user's own office, not a choice
+ */
 function picker(week, unit, locked) {
   const weekInput = h('input', { type: 'week', id: 'review-week', name: 'tuan', value: week, required: true });
   const unitSelect = h(
@@ -241,6 +254,10 @@ function picker(week, unit, locked) {
   return form;
 }
 
+/**
+ * @param {WeeklyReviewDossier} d
+ * @param {NoteContext} ctx
+ */
 function notesCell(d, ctx) {
   const last = d.notes[d.notes.length - 1];
   const promised = d.lastWeekNotes[d.lastWeekNotes.length - 1];
@@ -270,6 +287,11 @@ function notesCell(d, ctx) {
   );
 }
 
+/**
+ * @param {string} category
+ * @param {WeeklyReviewDossier[]} list
+ * @param {NoteContext} ctx
+ */
 function section(category, list, ctx) {
   const id = `sec-${category}`;
   return h(
@@ -343,6 +365,7 @@ function section(category, list, ctx) {
   );
 }
 
+/** @param {WeeklyReview['followUp']} items */
 function followUp(items) {
   return h(
     'section',
@@ -367,6 +390,10 @@ function followUp(items) {
   );
 }
 
+/**
+ * @param {WeeklyReviewDossier} d
+ * @param {NoteContext} ctx
+ */
 async function addNote(d, { week, unit, reload }) {
   const saved = await openDialog({
     title: `Nguyên nhân và biện pháp khắc phục — ${d.code}`,
@@ -404,6 +431,11 @@ async function addNote(d, { week, unit, reload }) {
   }
 }
 
+/**
+ * @param {string} week
+ * @param {string | undefined} unit
+ * @param {() => void} reload
+ */
 async function signOff(week, unit, reload) {
   const signed = await openDialog({
     title: `Ký duyệt biên bản rà soát ${weekLabel(week)}`,

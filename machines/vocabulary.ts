@@ -332,6 +332,33 @@ export const ISSUE_LABELS = {
 } as const;
 export type IssueCode = keyof typeof ISSUE_LABELS;
 
+/**
+ * Kinds of audit finding (src/audit/verify-dossier.ts, checkpoints.ts, verify-files.ts) → what the auditor's page
+ * says. `file_deleted_by_retention` is a notice, not a failure. test/architecture/finding-labels.test.ts fails on a
+ * kind without a label here.
+ */
+export const FINDING_LABELS: Record<string, string> = {
+  hash_mismatch: 'Nội dung sự kiện bị sửa',
+  broken_link: 'Chuỗi băm bị đứt',
+  missing_sequence: 'Thiếu sự kiện',
+  reordered: 'Sự kiện bị đảo thứ tự',
+  inserted: 'Sự kiện bị chèn',
+  impossible_transition: 'Chuyển trạng thái không hợp lệ',
+  returned_without_result: 'Trả kết quả khi chưa có kết quả',
+  result_before_steps: 'Có kết quả trước khi xong các bước',
+  projection_drift: 'Dữ liệu hiện tại lệch với lịch sử',
+  head_mismatch: 'Đầu chuỗi không khớp',
+  dossier_deleted: 'Hồ sơ bị xóa',
+  events_deleted: 'Sự kiện bị xóa',
+  chain_rewritten: 'Chuỗi băm bị viết lại',
+  checkpoint_tampered: 'Điểm neo bị sửa',
+  file_missing: 'Tệp tài liệu bị mất',
+  file_altered: 'Tệp tài liệu bị sửa',
+  document_ref_drift: 'Danh mục tài liệu lệch với lịch sử',
+  deletion_log_broken: 'Nhật ký xóa tệp bị sửa hoặc đứt chuỗi',
+  file_deleted_by_retention: 'Tệp đã xóa khi hết thời hạn lưu trữ (có bản ghi xóa)',
+};
+
 const labels = z.record(z.string(), z.string());
 const stateList = z.array(z.enum(LIFECYCLE_STATES));
 
@@ -374,6 +401,7 @@ export const VocabularySchema = z.object({
   errors: labels.describe('error code → Vietnamese meaning'),
   issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
   lookupFactors: labels.describe('the public lookup’s second factor (applicant.lookupFactor) → Vietnamese name'),
+  findings: labels.describe('audit finding kind (GET /api/dossiers/{code}/verify, /api/audit/verify) → Vietnamese name'),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
   procedures: z.array(z.object({ code: z.string(), name: z.string() })),
 });
@@ -410,6 +438,7 @@ export function vocabulary(): Vocabulary {
     errors: { ...ERROR_LABELS },
     issues: { ...ISSUE_LABELS },
     lookupFactors: { ...LOOKUP_FACTOR_LABELS },
+    findings: { ...FINDING_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     procedures: [...procedures].map(([code, name]) => ({ code, name })),
   };

@@ -151,6 +151,11 @@ export const ConfigSchema = z
       .default(24),
     /** how often the cleanup job runs; 0 turns it off (default hourly) */
     MOTCUA_BLOB_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /**
+     * how often the retention job deletes the files of dossiers past their procedure's retention period; 0 (the
+     * default) runs it only by hand (`npm run documents:retention`)
+     */
+    MOTCUA_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
     /** RabbitMQ: an amqp:// URL turns on publishing every event to MOTCUA_AMQP_EXCHANGE (docs/integration.md) */
     MOTCUA_AMQP_URL: z
       .string()

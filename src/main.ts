@@ -20,6 +20,7 @@ import { OutboxPruneJob } from './jobs/outbox-prune';
 import { createOutbox } from './outbox/wiring';
 import { OutboxWaker } from './outbox/wake';
 import { BlobCleanupJob } from './jobs/blob-cleanup';
+import { DocumentRetentionJob } from './jobs/document-retention';
 import { portalPendingMetric, portalSyncStatus } from './services/integration-service';
 import { seedDemo } from '../db/seeds/demo';
 import { hasDemoPasswords } from '../db/seeds/demo-users';
@@ -108,6 +109,11 @@ async function main(): Promise<void> {
     blobCleanup.start(config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS, (err) =>
       logger.error({ err, job: 'blob-cleanup' }, 'document cleanup failed'),
     );
+  const retention = new DocumentRetentionJob(ctx);
+  if (config.MOTCUA_RETENTION_INTERVAL_MS > 0)
+    retention.start(config.MOTCUA_RETENTION_INTERVAL_MS, (err) =>
+      logger.error({ err, job: 'document-retention' }, 'document retention failed'),
+    );
   metrics.addSection(() => outbox.syncLag.render());
   metrics.addSection(async (db) => portalPendingMetric(await portalSyncStatus({ db, clock: ctx.clock })));
   const app = createApp({ ctx, config, sweeper, testClock }, { logger, metrics });
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
       outbox.dispatcher.stop(),
       outboxWaker.stop(),
       blobCleanup.stop(),
+      retention.stop(),
     ]); // the sweeper stops between dossiers
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();

@@ -29,6 +29,7 @@ import * as optionalDocuments from './20261206000500_optional_documents';
 import * as complianceRollup from './20261206000400_compliance_rollup';
 import * as resultWorkingTimeIndex from './20261206000401_result_working_time_index';
 import * as uploadSessions from './20261207000100_upload_sessions';
+import * as documentDeletions from './20261207000200_document_deletions';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261206000400_compliance_rollup', complianceRollup],
   ['20261206000401_result_working_time_index', resultWorkingTimeIndex],
   ['20261207000100_upload_sessions', uploadSessions],
+  ['20261207000200_document_deletions', documentDeletions],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -145,6 +145,17 @@ export function makeProcedureDefinitionSchema(codePattern: RegExp = DEFAULT_CODE
      * signed result document. Absent: neither is enforced.
      */
     digitisation: z.strictObject({ components: z.boolean(), result: z.boolean() }).optional(),
+    /**
+     * How long the files of a closed dossier of this procedure are kept (issue 14): `years` after the dossier closed,
+     * with the legal text that sets the period (docs/documents.md, "Retention"). Absent: kept for ever. Only the
+     * retention job (`npm run documents:retention`) deletes, and it records every deletion in a hash-chained log.
+     */
+    retention: z
+      .strictObject({
+        years: z.number().int().min(1, { error: 'a retention period is at least 1 year; leave retention out to keep the files' }).max(100),
+        legalBasis: text,
+      })
+      .optional(),
     /** local "HH:MM" cut-off that overrides the centre's 15:00 */
     cutoff: z.string().regex(HH_MM, { error: 'cutoff must be a local time "HH:MM"' }).optional(),
   });

@@ -22,6 +22,8 @@ import type { StoredEvent } from '../../machines/engine/event-codec';
 import { toIso } from '../store/time';
 import { loadDossierForAudit } from './verify-dossier';
 import { GENESIS_HASH } from '../../machines/engine/hash';
+import { deletionRecordIntact, type DeletionRecord } from '../../machines/documents/retention';
+import { deletionsOfDossier } from '../store/retention-store';
 
 export const EXPORT_FORMAT = 'motcua-dossier-export/1';
 
@@ -41,6 +43,8 @@ export interface DossierExport {
   recordedHead: { seq: number; hash: string };
   /** the files the events reference, in event order (derived from the events; not part of any hash) */
   files: ExportedFile[];
+  /** the retention job's deletion records of this dossier's files (each hashed in the deletion log's chain) */
+  deletions: DeletionRecord[];
   exportedAt: string;
 }
 
@@ -81,6 +85,7 @@ export async function exportDossier(db: Db, code: string, exportedAt: string | D
         name: f.file.name,
       })),
     ),
+    deletions: await deletionsOfDossier(db, row.id),
     exportedAt: toIso(exportedAt),
   };
 }
@@ -88,7 +93,8 @@ export async function exportDossier(db: Db, code: string, exportedAt: string | D
 /**
  * Writes `<dir>/<code>.json` (the export) and every referenced file as `<dir>/files/<sha256>`, read back
  * from the store. A file the store no longer has is left out and named in `missing` (the offline verifier
- * then reports it, as the audit would).
+ * then reports it, as the audit would), or in `deletedByRetention` when an intact record of this dossier's
+ * deletion log says the retention job deleted it (the offline verifier then lists it, not a failure).
  */
 export async function writeExportWithFiles(
   db: Db,
@@ -96,7 +102,7 @@ export async function writeExportWithFiles(
   code: string,
   dir: string,
   exportedAt: string | Date,
-): Promise<{ exportFile: string; filesDir: string; written: number; missing: string[] }> {
+): Promise<{ exportFile: string; filesDir: string; written: number; missing: string[]; deletedByRetention: string[] }> {
   const doc = await exportDossier(db, code, exportedAt);
   const filesDir = path.join(dir, 'files');
   fs.mkdirSync(filesDir, { recursive: true });
@@ -104,14 +110,16 @@ export async function writeExportWithFiles(
   fs.writeFileSync(exportFile, JSON.stringify(doc, null, 2), { flag: 'wx' });
   let written = 0;
   const missing: string[] = [];
+  const deletedByRetention: string[] = [];
+  const deleted = new Set(doc.deletions.filter(deletionRecordIntact).map((d) => d.sha256));
   for (const sha256 of new Set(doc.files.map((f) => f.sha256))) {
     const stream = await blobs.open(sha256);
     if (!stream) {
-      missing.push(sha256);
+      (deleted.has(sha256) ? deletedByRetention : missing).push(sha256);
       continue;
     }
     await pipeline(stream, fs.createWriteStream(path.join(filesDir, sha256), { flags: 'wx' }));
     written += 1;
   }
-  return { exportFile, filesDir, written, missing };
+  return { exportFile, filesDir, written, missing, deletedByRetention };
 }

@@ -25,7 +25,7 @@ import {
 import { countCheckpoints } from '../store/checkpoint-store';
 import { sharedConnectionOf, type Db, type SharedConnection } from '../store/db';
 import { checkpointFindings } from './checkpoints';
-import { allFileFindings, documentRefFindings } from './verify-files';
+import { allFileFindings, deletionLogFindings, documentRefFindings } from './verify-files';
 import { documentRefsOfDossiers, type DocumentRefRow } from '../store/document-store';
 import type { BlobStore } from '../store/blob-store';
 import { decodeRow } from '../../machines/engine/event-codec';
@@ -34,6 +34,8 @@ import {
   CHECKPOINT_FINDING_KINDS,
   DOSSIER_FINDING_KINDS,
   FILE_FINDING_KINDS,
+  isNotice,
+  NOTICE_KINDS,
   verifyDossier,
   type Finding,
   type FindingKind,
@@ -51,7 +53,11 @@ export interface VerifyProgress {
 export interface VerifySummary {
   dossiers: number;
   events: number;
+  /** what failed (notices not counted) */
   findings: number;
+  /** notices (NOTICE_KINDS, e.g. a file deleted by the retention job with its record): reported, never a failure */
+  notices: number;
+  /** every kind, notices included */
   findingsByKind: Record<FindingKind, number>;
   dossiersWithFindings: number;
   /** checkpoints checked (0 when none were ever taken) */
@@ -62,7 +68,10 @@ export interface VerifySummary {
 }
 
 export type VerifyMessage =
-  ({ type: 'progress' } & VerifyProgress) | ({ type: 'finding' } & Finding) | ({ type: 'summary' } & VerifySummary);
+  | ({ type: 'progress' } & VerifyProgress)
+  | ({ type: 'finding' } & Finding)
+  | ({ type: 'notice' } & Finding)
+  | ({ type: 'summary' } & VerifySummary);
 
 export interface VerifyAllOptions {
   /** the document store: every referenced file is checked in it (absent: files are not checked) */
@@ -85,7 +94,12 @@ export interface VerifyAllOptions {
   workerConnection?: SharedConnection;
 }
 
-export const ALL_FINDING_KINDS: readonly FindingKind[] = [...DOSSIER_FINDING_KINDS, ...FILE_FINDING_KINDS, ...CHECKPOINT_FINDING_KINDS];
+export const ALL_FINDING_KINDS: readonly FindingKind[] = [
+  ...DOSSIER_FINDING_KINDS,
+  ...FILE_FINDING_KINDS,
+  ...CHECKPOINT_FINDING_KINDS,
+  ...NOTICE_KINDS,
+];
 
 function emptyCounts(): Record<FindingKind, number> {
   return Object.fromEntries(ALL_FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
@@ -222,12 +236,24 @@ export async function* verifyAllStream(db: Db, opts: VerifyAllOptions = {}): Asy
   }
 
   // every file the events reference, in the store with its recorded size (and hash, with hashFiles)
+  let notices = 0;
   if (opts.blobs) {
     for await (const f of allFileFindings(db, opts.blobs, { pageSize, hashFiles: opts.hashFiles })) {
-      findings += 1;
       byKind[f.kind] += 1;
-      yield { type: 'finding', ...f };
+      if (isNotice(f)) {
+        notices += 1;
+        yield { type: 'notice', ...f };
+      } else {
+        findings += 1;
+        yield { type: 'finding', ...f };
+      }
     }
+  }
+  // the retention job's deletion log, whose records excuse missing files: its chain must hold
+  for await (const f of deletionLogFindings(db, { pageSize })) {
+    findings += 1;
+    byKind[f.kind] += 1;
+    yield { type: 'finding', ...f };
   }
 
   let checkpoints = 0;
@@ -250,6 +276,7 @@ export async function* verifyAllStream(db: Db, opts: VerifyAllOptions = {}): Asy
     dossiers,
     events,
     findings,
+    notices,
     findingsByKind: byKind,
     dossiersWithFindings,
     checkpoints,
@@ -262,6 +289,7 @@ export async function* verifyAllStream(db: Db, opts: VerifyAllOptions = {}): Asy
 export interface VerifyAllCallbacks extends VerifyAllOptions {
   onProgress?: (p: VerifyProgress) => void;
   onFinding?: (f: Finding) => void | Promise<void>;
+  onNotice?: (f: Finding) => void | Promise<void>;
 }
 
 /** Runs the whole verification, reporting through callbacks; resolves with the summary. */
@@ -274,6 +302,9 @@ export async function verifyAll(db: Db, opts: VerifyAllCallbacks = {}): Promise<
     } else if (m.type === 'finding') {
       const { type: _t, ...f } = m;
       await opts.onFinding?.(f);
+    } else if (m.type === 'notice') {
+      const { type: _t, ...f } = m;
+      await opts.onNotice?.(f);
     } else {
       const { type: _t, ...s } = m;
       summary = s;

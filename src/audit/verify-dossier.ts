@@ -77,7 +77,14 @@ export const DOSSIER_FINDING_KINDS = [
  * altered, and a `document_refs` row (the side table the cleanup job and the whole-database file check read)
  * that disagrees with the events.
  */
-export const FILE_FINDING_KINDS = ['file_missing', 'file_altered', 'document_ref_drift'] as const;
+export const FILE_FINDING_KINDS = ['file_missing', 'file_altered', 'document_ref_drift', 'deletion_log_broken'] as const;
+
+/**
+ * Notices: what the auditor is told but what is not wrong. `file_deleted_by_retention`: a referenced file is gone
+ * and an intact record of the retention job's deletion log (src/jobs/document-retention.ts) says so. A notice never
+ * makes a verification fail (`ok` stays true, `audit:verify` exits 0).
+ */
+export const NOTICE_KINDS = ['file_deleted_by_retention'] as const;
 
 /** Findings about the checkpoint anchors (./checkpoints.ts). */
 export const CHECKPOINT_FINDING_KINDS = ['dossier_deleted', 'events_deleted', 'chain_rewritten', 'checkpoint_tampered'] as const;
@@ -85,7 +92,13 @@ export const CHECKPOINT_FINDING_KINDS = ['dossier_deleted', 'events_deleted', 'c
 export type DossierFindingKind = (typeof DOSSIER_FINDING_KINDS)[number];
 export type CheckpointFindingKind = (typeof CHECKPOINT_FINDING_KINDS)[number];
 export type FileFindingKind = (typeof FILE_FINDING_KINDS)[number];
-export type FindingKind = DossierFindingKind | CheckpointFindingKind | FileFindingKind;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export type FindingKind = DossierFindingKind | CheckpointFindingKind | FileFindingKind | NoticeKind;
+
+/** A notice, not a failure (see NOTICE_KINDS). */
+export function isNotice(f: { kind: FindingKind }): boolean {
+  return (NOTICE_KINDS as readonly string[]).includes(f.kind);
+}
 
 export interface Finding {
   dossierCode: string;

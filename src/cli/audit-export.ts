@@ -6,6 +6,7 @@
  *   node src/audit/standalone/verify-export.js DIR/<code>.json --files DIR/files
  *
  * verifies the chain and every file with node:crypto only. Never overwrites a file.
+ * A file the retention job deleted (an intact record of the deletion log) is named but is not an error.
  * Exit code: 0 written, 1 written but some referenced file is missing from the store, 2 could not run.
  */
 import fs from 'node:fs';
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
     const r = await writeExportWithFiles(db, blobs, code, out, new Date());
     process.stdout.write(`${r.exportFile}\n${r.written} file(s) in ${r.filesDir}\n`);
     for (const m of r.missing) process.stdout.write(`missing from the store: ${m}\n`);
+    for (const d of r.deletedByRetention) process.stdout.write(`deleted by the retention job (record in the export): ${d}\n`);
     process.stdout.write(`verify offline: node src/audit/standalone/verify-export.js ${r.exportFile} --files ${r.filesDir}\n`);
     return r.missing.length > 0 ? 1 : 0;
   } finally {

@@ -12,7 +12,9 @@
  * with a digest kept outside the database. --workers N verifies on N worker threads, each reading its
  * own ranges of dossiers through its own connection (default: the number of cores; 0 = on the main
  * thread only). Results and output are the same either way (bench/RESULTS.md has the speed-up).
- * Exit code: 0 no findings, 1 findings, 2 could not run.
+ * A referenced file the retention job deleted, with its intact deletion record, is a notice
+ * (`file_deleted_by_retention`), printed apart and not a failure.
+ * Exit code: 0 no findings (notices allowed), 1 findings, 2 could not run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,6 +85,7 @@ function formatSummary(s: VerifySummary): string {
     `checkpoints checked ${s.checkpoints}`,
     `elapsed             ${(s.elapsedMs / 1000).toFixed(1)} s (${s.dossiersPerSecond} dossiers/s, ${s.eventsPerSecond} events/s)`,
     `findings            ${s.findings}${s.findings ? ` (${s.dossiersWithFindings} stored dossier(s) affected)` : ''}`,
+    ...(s.notices ? [`notices             ${s.notices} (files deleted by the retention job, with their records: not failures)`] : []),
     ...kinds,
   ].join('\n');
 }
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
   const blobs = blobStoreFromConfig(config);
   const tty = !args.json && process.stderr.isTTY === true;
   const findings: Finding[] = [];
+  const notices: Finding[] = [];
   let omitted = 0;
   let summary: VerifySummary | null = null;
   try {
@@ -129,6 +133,9 @@ async function main(): Promise<number> {
         const { type: _t, ...f } = m;
         if (findings.length < args.maxFindings) findings.push(f);
         else omitted += 1;
+      } else if (m.type === 'notice') {
+        const { type: _t, ...f } = m;
+        if (notices.length < args.maxFindings) notices.push(f);
       } else {
         const { type: _t, ...s } = m;
         summary = s;
@@ -149,6 +156,10 @@ async function main(): Promise<number> {
       if (omitted) process.stdout.write(`… and ${omitted} more (raise --max-findings, or use --json)\n`);
     } else {
       process.stdout.write('\nno findings: every chain, replay, head and projection checks out\n');
+    }
+    if (notices.length) {
+      process.stdout.write(`\nnotices (not failures):\n${notices.map(formatFinding).join('\n')}\n`);
+      if (summary.notices > notices.length) process.stdout.write(`… and ${summary.notices - notices.length} more (use --json)\n`);
     }
   }
   return summary.findings > 0 ? 1 : 0;

@@ -786,7 +786,7 @@ const ROUTES: Route[] = [
     method: 'get',
     path: '/api/audit/verify',
     tag: 'audit',
-    summary: 'Verify every dossier, streamed as NDJSON progress/finding/summary lines (auditor, admin)',
+    summary: 'Verify every dossier, streamed as NDJSON progress/finding/notice/summary lines (auditor, admin)',
     ok: { status: 200, description: 'NDJSON stream', content: { 'application/x-ndjson': { schema: { type: 'string' } } } },
     errors: [401, 403],
   },

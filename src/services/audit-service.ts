@@ -11,7 +11,8 @@ import { listCheckpoints } from '../store/checkpoint-store';
 import { exportDossier } from '../audit/export';
 import { replaySteps } from '../audit/replay-steps';
 import { verifyAllStream, type VerifyMessage } from '../audit/verify-all';
-import { loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../audit/verify-dossier';
+import { isNotice, loadDossierForAudit, replayDifferences, verifyDossierDetailed } from '../audit/verify-dossier';
+import { deletionsOfDossier } from '../store/retention-store';
 import { documentRefFindings, dossierFileFindings } from '../audit/verify-files';
 import { documentRefsOf } from '../store/document-store';
 import { notFound } from '../../machines/engine/errors';
@@ -81,6 +82,9 @@ export const DossierVerificationSchema = z.strictObject({
   code: z.string(),
   ok: z.boolean().describe('no finding'),
   findings: z.array(FindingSchema).describe('first broken event first'),
+  notices: z
+    .array(FindingSchema)
+    .describe('not failures: a referenced file the retention job deleted, with its deletion record (file_deleted_by_retention)'),
   chain: z.array(z.strictObject({ seq: z.int(), hashOk: z.boolean(), linkOk: z.boolean(), seqOk: z.boolean() })),
 });
 
@@ -105,6 +109,23 @@ export const DossierExportSchema = z.strictObject({
       name: z.string(),
     }),
   ),
+  deletions: z
+    .array(
+      z.strictObject({
+        seq: z.int(),
+        sha256: z.string(),
+        dossierId: z.string(),
+        dossierCode: z.string(),
+        documentId: z.string(),
+        documentVersion: z.int(),
+        rule: z.string(),
+        reason: z.string(),
+        at: z.string(),
+        prevHash: z.string(),
+        hash: z.string(),
+      }),
+    )
+    .describe('the retention job\'s deletion records of this dossier\'s files (docs/documents.md, "Retention")'),
   exportedAt: z.string(),
 });
 
@@ -157,12 +178,13 @@ export class AuditService {
     const { row, events } = await this.load(code);
     const { findings: chainFindings, chain } = verifyDossierDetailed(row, events);
     // the files the events reference, read back from the store and rehashed
-    const findings = [
+    const all = [
       ...chainFindings,
-      ...(await dossierFileFindings(this.ctx.blobs, row.code, events)),
+      ...(await dossierFileFindings(this.ctx.blobs, row.code, events, await deletionsOfDossier(this.ctx.db, row.id))),
       ...documentRefFindings(row.code, events, await documentRefsOf(this.ctx.db, row.id)),
     ];
-    return { code: row.code, ok: findings.length === 0, findings, chain };
+    const findings = all.filter((f) => !isNotice(f));
+    return { code: row.code, ok: findings.length === 0, findings, notices: all.filter(isNotice), chain };
   }
 
   exportDossier(code: string) {

@@ -4,7 +4,7 @@
  * (MIGRATION_DATABASE_URL); the instances connect as this role (DATABASE_URL), which
  *
  * - may SELECT and INSERT, never UPDATE, DELETE or TRUNCATE, `dossier_events`, `review_events`,
- *   `audit_checkpoints` and `audit_checkpoint_heads` (APPEND_ONLY_TABLES);
+ *   `audit_checkpoints`, `audit_checkpoint_heads` and `document_deletions` (APPEND_ONLY_LOGS);
  * - may SELECT, INSERT, UPDATE and DELETE the other tables (the current-state rows, sessions, throttles…);
  * - may only read Knex's migration tables (to answer /ready), and owns nothing, so it can neither drop
  *   the append-only triggers nor alter or drop a table.
@@ -14,6 +14,10 @@
  */
 import type { Knex } from 'knex';
 import { APPEND_ONLY_TABLES } from '../../db/migrations/20261204000402_append_only';
+import { DELETION_LOG_TABLE } from '../../db/migrations/20261207000200_document_deletions';
+
+/** Every table the role may only read and append: the hash-chained logs (the retention job's deletion log too). */
+export const APPEND_ONLY_LOGS: readonly string[] = [...APPEND_ONLY_TABLES, DELETION_LOG_TABLE];
 
 /** Tables the application only reads: Knex's bookkeeping of migrations. */
 const READ_ONLY_TABLES = ['knex_migrations', 'knex_migrations_lock'];
@@ -42,7 +46,7 @@ export async function grantApplicationRole(owner: Knex, role: string, schema?: s
   checkRoleName(role);
   const s = schema ?? String((await owner.raw('SELECT current_schema() AS s')).rows[0].s);
   const tables: string[] = (await owner('pg_tables').where({ schemaname: s }).pluck('tablename')).map(String);
-  const appendOnly = new Set<string>(APPEND_ONLY_TABLES);
+  const appendOnly = new Set<string>(APPEND_ONLY_LOGS);
   const readOnly = new Set(READ_ONLY_TABLES);
   await owner.transaction(async (tx) => {
     await tx.raw('GRANT USAGE ON SCHEMA ?? TO ??', [s, role]);

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { toIso } from './time';
 import { dossierRowFromDb, type DossierRow } from './dossier-store';
+import type { DeletionRecord } from '../../machines/documents/retention';
 
 type Q = Knex | Knex.Transaction;
 
@@ -200,15 +201,41 @@ export async function findEarlierDossiersOfApplicant(db: Q, idNumber: string, ex
   return rows.map(dossierRowFromDb);
 }
 
-/** A page of document references with their dossier codes, by id (the whole-database file check). */
+/**
+ * A page of document references with their dossier codes, by id (the whole-database file check), each with the
+ * retention job's deletion record of that reference when the log has one.
+ */
 export async function referencedFilesPage(
   db: Q,
   afterId: number,
   limit: number,
-): Promise<{ id: number; dossierCode: string; seq: number; documentId: string; sha256: string; size: number }[]> {
+): Promise<
+  { id: number; dossierCode: string; seq: number; documentId: string; sha256: string; size: number; deletion: DeletionRecord | null }[]
+> {
   const rows = (await db('document_refs as r')
     .join('dossiers as d', 'd.id', 'r.dossier_id')
-    .select('r.id', 'd.code', 'r.seq', 'r.document_id', 'r.sha256', 'r.size')
+    .leftJoin('document_deletions as x', function () {
+      this.on('x.dossier_id', 'r.dossier_id').andOn('x.document_id', 'r.document_id').andOn('x.document_version', 'r.document_version');
+    })
+    .select(
+      'r.id',
+      'd.code',
+      'r.seq',
+      'r.document_id',
+      'r.sha256',
+      'r.size',
+      'x.seq as x_seq',
+      'x.sha256 as x_sha256',
+      'x.dossier_id as x_dossier_id',
+      'x.dossier_code as x_dossier_code',
+      'x.document_id as x_document_id',
+      'x.document_version as x_document_version',
+      'x.rule as x_rule',
+      'x.reason as x_reason',
+      'x.at as x_at',
+      'x.prev_hash as x_prev_hash',
+      'x.hash as x_hash',
+    )
     .where('r.id', '>', afterId)
     .orderBy('r.id')
     .limit(limit)) as Record<string, unknown>[];
@@ -219,5 +246,21 @@ export async function referencedFilesPage(
     documentId: String(r.document_id),
     sha256: String(r.sha256),
     size: Number(r.size),
+    deletion:
+      r.x_seq === null || r.x_seq === undefined
+        ? null
+        : {
+            seq: Number(r.x_seq),
+            sha256: String(r.x_sha256),
+            dossierId: String(r.x_dossier_id),
+            dossierCode: String(r.x_dossier_code),
+            documentId: String(r.x_document_id),
+            documentVersion: Number(r.x_document_version),
+            rule: String(r.x_rule),
+            reason: String(r.x_reason),
+            at: toIso(r.x_at),
+            prevHash: String(r.x_prev_hash),
+            hash: String(r.x_hash),
+          },
   }));
 }

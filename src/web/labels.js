@@ -29,6 +29,8 @@ export const ERROR_LABELS = /** @type {Labels} */ ({});
 const ISSUE_LABELS = /** @type {Labels} */ ({});
 /** the public lookup's second factor (applicant.lookupFactor) → what follows "4 số cuối của" */
 export const LOOKUP_FACTOR_LABELS = /** @type {Labels} */ ({});
+/** audit finding kind → label (the auditor's page) */
+export const FINDING_LABELS = /** @type {Labels} */ ({});
 /** received or not, not yet decided */
 /** @type {Set<string>} */
 const PENDING = new Set();
@@ -81,6 +83,7 @@ function applyVocabulary(v) {
   Object.assign(ERROR_LABELS, v.errors);
   Object.assign(ISSUE_LABELS, v.issues);
   Object.assign(LOOKUP_FACTOR_LABELS, v.lookupFactors);
+  Object.assign(FINDING_LABELS, v.findings);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
   for (const s of v.stoppedStates ?? []) STOPPED.add(s);

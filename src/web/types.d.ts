@@ -354,6 +354,8 @@ export interface DossierVerification {
   code: string;
   ok: boolean;
   findings: Finding[];
+  /** not failures: a file deleted by the retention job, with its record */
+  notices: Finding[];
   chain: { seq: number; hashOk: boolean; linkOk: boolean; seqOk: boolean }[];
 }
 

@@ -11,8 +11,7 @@ import { BACKENDS, POSTGRES_URL } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';
 import { createEngineContext, type EngineContext } from '../../src/app/engine-factory';
 import { ManualClock } from '../../src/engine/clock';
-import { createApplicationRole, tablePrivileges } from '../../src/store/app-role';
-import { APPEND_ONLY_TABLES } from '../../db/migrations/20261204000402_append_only';
+import { APPEND_ONLY_LOGS, createApplicationRole, tablePrivileges } from '../../src/store/app-role';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { asDatabaseOwner } from '../support/db-owner';
@@ -93,7 +92,7 @@ suite('PostgreSQL: the application runs as a role that may only read and append 
   });
 
   test('PostgreSQL grants the role SELECT and INSERT on the chained logs and nothing more', async () => {
-    for (const table of APPEND_ONLY_TABLES) {
+    for (const table of APPEND_ONLY_LOGS) {
       expect({ table, privileges: await tablePrivileges(owner, role, `${db.schema}.${table}`) }).toEqual({
         table,
         privileges: ['SELECT', 'INSERT'],
@@ -112,7 +111,7 @@ suite('PostgreSQL: the application runs as a role that may only read and append 
   test('with the triggers gone, UPDATE, DELETE and TRUNCATE by the role are still refused, by privilege', async () => {
     await asDatabaseOwner(owner); // the owner drops the triggers: only the privileges are left
     const [first] = await app.db('dossier_events').orderBy('seq').limit(1);
-    for (const table of APPEND_ONLY_TABLES) {
+    for (const table of APPEND_ONLY_LOGS) {
       const denied = `42501: permission denied for table ${table}`;
       const [column] = Object.keys(await owner(table).columnInfo());
       expect(await refusal(() => app.db(table).update({ [column!]: app.db.raw('??', [column!]) }))).toBe(denied);

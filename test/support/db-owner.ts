@@ -1,11 +1,15 @@
 /**
  * What a database owner can do and the application cannot: drop the triggers that keep the hash-chained
- * logs append-only (db/migrations/20261204000402_append_only.ts), to tamper with history on purpose and
- * show that the audit still catches it. Idempotent; only for the suite's own database.
+ * logs append-only (db/migrations/20261204000402_append_only.ts, and the retention job's deletion log,
+ * 20261207000200_document_deletions.ts), to tamper with history on purpose and show that the audit still
+ * catches it. Idempotent; only for the suite's own database.
  */
 import type { Knex } from 'knex';
 import { down as dropAppendOnlyTriggers } from '../../db/migrations/20261204000402_append_only';
+import { dropTriggers as dropDeletionLogTriggers } from '../../db/migrations/20261207000200_document_deletions';
 
 export async function asDatabaseOwner(db: Knex): Promise<void> {
+  // the deletion log's triggers use the function the first migration's down drops: they go first
+  await dropDeletionLogTriggers(db);
   await dropAppendOnlyTriggers(db);
 }

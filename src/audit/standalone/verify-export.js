@@ -17,7 +17,9 @@
  * - with --files DIR: every file an event references (any object in a payload with a 64-hex `sha256` and a
  *   numeric `size`: the hash chain covers these) is in DIR, found by hashing every regular file there (so
  *   the names do not matter: `npm run audit:export` writes them as files/<sha256>, a download keeps its
- *   own name), with that size. A referenced file missing or altered is BROKEN at the event naming it.
+ *   own name), with that size. A referenced file missing or altered is BROKEN at the event naming it, unless
+ *   the export's `deletions` hold an intact record of the retention job deleting it (then it is listed as
+ *   "deleted by retention" with its record, not a failure).
  * Prints "OK ..." and exits 0, or "BROKEN at seq N: ..." and exits 1 (2 for an unreadable file).
  */
 'use strict';
@@ -78,10 +80,42 @@ function hashDirectory(dir) {
   return found;
 }
 
-/** null when every referenced file is in `found` (hash → size), else { seq, message } for the first that is not. */
-function verifyFiles(doc, found) {
+/**
+ * The export's deletion records (`deletions`: the retention job's log rows for this dossier) whose own hash checks
+ * out: sha256(prevHash + "\n" + canonicalJson({seq, sha256, dossierId, dossierCode, documentId, documentVersion,
+ * rule, reason, at})), for this dossier. By file hash.
+ */
+function intactDeletions(doc) {
+  const out = new Map();
+  for (const d of Array.isArray(doc.deletions) ? doc.deletions : []) {
+    const content = {
+      seq: d.seq,
+      sha256: d.sha256,
+      dossierId: d.dossierId,
+      dossierCode: d.dossierCode,
+      documentId: d.documentId,
+      documentVersion: d.documentVersion,
+      rule: d.rule,
+      reason: d.reason,
+      at: d.at,
+    };
+    if (d.dossierId === doc.dossierId && eventHash(d.prevHash, content) === d.hash) out.set(d.sha256, d);
+  }
+  return out;
+}
+
+/**
+ * null when every referenced file is in `found` (hash → size) or was deleted by the retention job (an intact
+ * deletion record in the export names it; listed in `retained`), else { seq, message } for the first that is not.
+ */
+function verifyFiles(doc, found, retained = []) {
+  const deletions = intactDeletions(doc);
   for (const f of referencedFiles(doc)) {
     const size = found.get(f.sha256);
+    if (size === undefined && deletions.has(f.sha256)) {
+      retained.push({ seq: f.seq, sha256: f.sha256, name: f.name, record: deletions.get(f.sha256) });
+      continue;
+    }
     if (size === undefined)
       return {
         seq: f.seq,
@@ -180,7 +214,8 @@ function main(argv) {
       return 2;
     }
   }
-  const broken = verifyExport(doc, expectedHead) || (found && verifyFiles(doc, found));
+  const retained = [];
+  const broken = verifyExport(doc, expectedHead) || (found && verifyFiles(doc, found, retained));
   if (broken) {
     process.stdout.write('BROKEN' + (broken.seq !== null ? ' at seq ' + broken.seq : '') + ': ' + broken.message + '\n');
     return 1;
@@ -190,12 +225,34 @@ function main(argv) {
   if (files.length > 0)
     process.stdout.write(
       found
-        ? 'files: ' + files.length + ' referenced, each present in ' + filesDir + ' with its SHA-256 and size\n'
+        ? 'files: ' +
+            files.length +
+            ' referenced, each present in ' +
+            filesDir +
+            ' with its SHA-256 and size' +
+            (retained.length ? ', except ' + retained.length + ' deleted by the retention job (below)' : '') +
+            '\n'
         : 'files: ' + files.length + ' referenced, not checked (give --files DIR)\n',
+    );
+  for (const r of retained)
+    process.stdout.write(
+      'deleted by retention: file ' +
+        r.sha256 +
+        ' (' +
+        r.name +
+        ') of seq ' +
+        r.seq +
+        ', deletion record ' +
+        r.record.seq +
+        ' at ' +
+        r.record.at +
+        ': ' +
+        r.record.rule +
+        '\n',
     );
   return 0;
 }
 
-module.exports = { canonicalJson, eventHash, verifyExport, referencedFiles, verifyFiles };
+module.exports = { canonicalJson, eventHash, verifyExport, referencedFiles, verifyFiles, intactDeletions };
 
 if (require.main === module) process.exitCode = main(process.argv);

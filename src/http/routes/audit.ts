@@ -5,7 +5,7 @@
  * - GET  /api/dossiers/:code/verify   auditor, supervisor, admin: the findings and the chain per event;
  * - GET  /api/dossiers/:code/export   auditor: the history with its chain as one JSON document;
  * - GET  /api/audit/verify            auditor, admin: whole-database verification as NDJSON lines
- *        ({type:"progress"|"finding"|"summary"|"error", ...});
+ *        ({type:"progress"|"finding"|"notice"|"summary"|"error", ...});
  * - GET  /api/audit/checkpoints       auditor, admin: the latest checkpoints;
  * - POST /api/audit/checkpoints       admin: records a checkpoint now;
  * - GET  /api/machines                any signed-in user: the registered chart versions.

@@ -16,6 +16,7 @@ import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge } f
 import {
   CHANNELS,
   EVENT_LABELS,
+  FINDING_LABELS,
   OUTCOMES,
   PAUSE_REASONS,
   RETURN_METHODS,
@@ -35,35 +36,15 @@ import {
  *            chain: DossierVerification['chain'][number] | null, findings: Finding[]}} Row
  */
 /** @typedef {Finding & {seq: number}} LocatedFinding a finding at an event's seq */
-/** @typedef {{items: Row[], findings: Finding[], ghosts: LocatedFinding[], verified: boolean}} Model */
+/** @typedef {{items: Row[], findings: Finding[], notices: Finding[], ghosts: LocatedFinding[], verified: boolean}} Model */
 /** @typedef {DossierVerification | {error: unknown} | null} VerifyAnswer null when the user may not verify */
 /** @typedef {{steps: Pick<ProcedureStep, 'id' | 'name'>[]}} Steps the procedure's steps, for their names */
 /** @typedef {(id: string | null | undefined) => string} StepName */
 
 const enc = encodeURIComponent;
 
-/** the kinds src/audit/verify-dossier.ts (and checkpoints.ts) report */
-/** @type {Record<string, string>} */
-export const FINDING_LABELS = {
-  hash_mismatch: 'Nội dung sự kiện bị sửa',
-  broken_link: 'Chuỗi băm bị đứt',
-  missing_sequence: 'Thiếu sự kiện',
-  reordered: 'Sự kiện bị đảo thứ tự',
-  inserted: 'Sự kiện bị chèn',
-  impossible_transition: 'Chuyển trạng thái không hợp lệ',
-  returned_without_result: 'Trả kết quả khi chưa có kết quả',
-  result_before_steps: 'Có kết quả trước khi xong các bước',
-  projection_drift: 'Dữ liệu hiện tại lệch với lịch sử',
-  head_mismatch: 'Đầu chuỗi không khớp',
-  dossier_deleted: 'Hồ sơ bị xóa',
-  events_deleted: 'Sự kiện bị xóa',
-  chain_rewritten: 'Chuỗi băm bị viết lại',
-  checkpoint_tampered: 'Điểm neo bị sửa',
-  file_missing: 'Tệp tài liệu bị mất',
-  file_altered: 'Tệp tài liệu bị sửa',
-  document_ref_drift: 'Danh mục tài liệu lệch với lịch sử',
-};
-const findingLabel = (/** @type {string} */ kind) => FINDING_LABELS[kind] ?? kind;
+/** @param {string} kind */
+const findingLabel = (kind) => FINDING_LABELS[kind] ?? kind;
 
 /** columns of the dossiers row (machines/engine/projection.ts, verify-dossier.ts expectedProjection) */
 /** @type {Record<string, string>} */
@@ -268,7 +249,9 @@ function buildModel(replay, verify, events) {
     if (it) it.findings.push(f);
     else ghosts.push({ ...f, seq });
   }
-  return { items, findings, ghosts, verified };
+  // notices: not failures (a file deleted by the retention job, with its record)
+  const notices = verified ? (verify.notices ?? []) : [];
+  return { items, findings, notices, ghosts, verified };
 }
 
 /**
@@ -624,11 +607,32 @@ function findingsPanel(model, jump) {
       ),
     );
   }
+  const notices = model.notices.length
+    ? h(
+        'div',
+        { id: 'audit-notices' },
+        h('h3', null, 'Ghi nhận (không phải bất thường)'),
+        h(
+          'ul',
+          { class: 'audit-notices' },
+          model.notices.map((f) =>
+            h(
+              'li',
+              { class: 'audit-notice', dataset: { kind: f.kind, seq: f.seq ?? '' } },
+              h('span', { class: 'finding-kind' }, findingLabel(f.kind)),
+              f.seq === null || f.seq === undefined ? '' : ` — sự kiện #${f.seq}`,
+              h('div', { class: 'finding-msg muted' }, f.message),
+            ),
+          ),
+        ),
+      )
+    : null;
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': 'audit-findings-title' },
     h('h2', { id: 'audit-findings-title' }, 'Kết quả kiểm tra'),
     body,
+    notices,
   );
 }
 

@@ -26,7 +26,9 @@ import {
   type WithdrawalChannel,
 } from './dossier/types';
 import { CATALOGUE, PAUSE_REASONS, ROLES, UNITS, type PauseReason, type Role } from './procedures';
-import { NOTIFY_CHANNEL_LABELS } from './notify/channels';
+import { NOTIFY_CHANNEL_LABELS, type MessageStatus } from './notify/channels';
+import type { NoticeKind } from './notify/templates';
+import type { DrillFigure } from './metrics/definitions';
 
 type UserEventType = (typeof USER_EVENT_TYPES)[number];
 /** Every event type of a dossier's history: the submission that starts it, then the chart's events. */
@@ -251,6 +253,52 @@ export const LOOKUP_FACTOR_LABELS: Record<LookupFactor, string> = {
   idNumber: 'số định danh cá nhân (CCCD)',
 };
 
+/** What a message to the applicant is about (the message log's kind; `test`: the administrator's test message). */
+export const NOTICE_KIND_LABELS: Record<NoticeKind | 'test', string> = {
+  receipt: 'Tiếp nhận hồ sơ',
+  supplement_request: 'Yêu cầu bổ sung',
+  pause_notice: 'Tạm dừng giải quyết',
+  stop_notice: 'Dừng giải quyết',
+  apology: 'Xin lỗi, hẹn lại',
+  result_ready: 'Đã có kết quả',
+  result_returned: 'Đã trả kết quả',
+  survey: 'Mời đánh giá hài lòng',
+  test: 'Tin thử',
+};
+
+/** What became of a message (the message log's status). */
+export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
+  sent: 'Đã gửi',
+  failed: 'Lỗi, sẽ gửi lại',
+  rejected: 'Bị từ chối',
+};
+
+/**
+ * The heading of the list of exactly the dossiers a compliance figure counts (GET /api/dossiers?figure=…,
+ * the dashboard's links): names the dossiers, where the metric's own label (machines/metrics/definitions.ts) names the number.
+ */
+export const DRILL_FIGURE_LABELS: Record<DrillFigure, string> = {
+  received: 'Tiếp nhận trong kỳ',
+  resolved: 'Đã giải quyết trong kỳ',
+  early: 'Giải quyết trước hạn',
+  onTime: 'Giải quyết đúng hạn',
+  late: 'Giải quyết trễ hạn',
+  pending: 'Đang giải quyết cuối kỳ',
+  pendingLate: 'Quá hạn, đang giải quyết',
+  pendingDueSoon: 'Sắp đến hạn',
+  pendingNotYetDue: 'Chưa đến hạn',
+  pendingClockStopped: 'Tạm dừng, chờ bổ sung',
+  lateDossiers: 'Hồ sơ trễ hạn',
+  apologised: 'Trễ hạn, đã xin lỗi',
+  apologyMissing: 'Trễ hạn, chưa xin lỗi',
+  returned: 'Đã trả kết quả trong kỳ',
+  withdrawn: 'Rút hồ sơ trong kỳ',
+  refusedIntake: 'Từ chối tiếp nhận trong kỳ',
+  digitisedReceipts: 'Số hóa khi tiếp nhận trong kỳ',
+  reusedReceipts: 'Dùng lại dữ liệu đã số hóa trong kỳ',
+  digitisedResults: 'Kết quả được số hóa trong kỳ',
+};
+
 /** Error codes the HTTP layer itself answers with (src/http/error-handler.ts), beside the engine's. */
 export const HTTP_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
@@ -402,6 +450,9 @@ export const VocabularySchema = z.object({
   issues: labels.describe('validation issue code ({field, code, reason}) → Vietnamese text'),
   lookupFactors: labels.describe('the public lookup’s second factor (applicant.lookupFactor) → Vietnamese name'),
   findings: labels.describe('audit finding kind (GET /api/dossiers/{code}/verify, /api/audit/verify) → Vietnamese name'),
+  noticeKinds: labels.describe('what a message to the applicant is about (the message log’s kind, test included) → Vietnamese label'),
+  messageStatuses: labels.describe('what became of a message (sent, failed, rejected) → Vietnamese label'),
+  drillFigures: labels.describe('a compliance figure (GET /api/dossiers?figure=…) → the heading of the list of the dossiers it counts'),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
   procedures: z.array(z.object({ code: z.string(), name: z.string() })),
 });
@@ -439,6 +490,9 @@ export function vocabulary(): Vocabulary {
     issues: { ...ISSUE_LABELS },
     lookupFactors: { ...LOOKUP_FACTOR_LABELS },
     findings: { ...FINDING_LABELS },
+    noticeKinds: { ...NOTICE_KIND_LABELS },
+    messageStatuses: { ...MESSAGE_STATUS_LABELS },
+    drillFigures: { ...DRILL_FIGURE_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     procedures: [...procedures].map(([code, name]) => ({ code, name })),
   };

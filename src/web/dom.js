@@ -30,6 +30,30 @@ export function h(tag, props, ...children) {
 }
 
 /**
+ * A list table: its caption for screen readers, one row of column headings, then the body.
+ * @param {{ class: string | string[], caption: string }} props
+ * @param {string[]} headings
+ * @param {HTMLTableSectionElement} body
+ */
+export function dataTable(props, headings, body) {
+  return h(
+    'table',
+    { class: props.class },
+    h('caption', { class: 'sr-only' }, props.caption),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headings.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    body,
+  );
+}
+
+/**
  * @template {Element} E
  * @param {E} el
  * @param {any[]} children strings, nodes, nested arrays, null/false (skipped)

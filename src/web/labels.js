@@ -27,6 +27,12 @@ export const UNIT_LABELS = /** @type {Labels} */ ({});
 export const ERROR_LABELS = /** @type {Labels} */ ({});
 /** validation issue code → Vietnamese text */
 const ISSUE_LABELS = /** @type {Labels} */ ({});
+/** what a message to the applicant is about (the message log's kind, `test` included) → label */
+export const NOTICE_KINDS = /** @type {Labels} */ ({});
+/** what became of a message (sent, failed, rejected) → label */
+export const MESSAGE_STATUSES = /** @type {Labels} */ ({});
+/** a compliance figure → the heading of the list of the dossiers it counts (#/tra-cuu?figure=…) */
+export const DRILL_FIGURES = /** @type {Labels} */ ({});
 /** the public lookup's second factor (applicant.lookupFactor) → what follows "4 số cuối của" */
 export const LOOKUP_FACTOR_LABELS = /** @type {Labels} */ ({});
 /** audit finding kind → label (the auditor's page) */
@@ -84,6 +90,9 @@ function applyVocabulary(v) {
   Object.assign(ISSUE_LABELS, v.issues);
   Object.assign(LOOKUP_FACTOR_LABELS, v.lookupFactors);
   Object.assign(FINDING_LABELS, v.findings);
+  Object.assign(NOTICE_KINDS, v.noticeKinds);
+  Object.assign(MESSAGE_STATUSES, v.messageStatuses);
+  Object.assign(DRILL_FIGURES, v.drillFigures);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
   for (const s of v.stoppedStates ?? []) STOPPED.add(s);

@@ -1,7 +1,8 @@
 /**
  * GET /api/vocabulary (no login): the domain's words as the web UI needs them — states and which count as
  * open, event types with their labels, timeliness, pause reasons, channels, return methods, outcomes, roles,
- * forms, error and validation-issue codes with their Vietnamese labels, the units and the procedures' names (machines/vocabulary.ts). The same for
+ * forms, error and validation-issue codes, notice kinds, message statuses and compliance figures with their Vietnamese labels,
+ * the units and the procedures' names (machines/vocabulary.ts, VocabularySchema). The same for
  * every caller; cacheable for a short while.
  */
 import { Router } from 'express';

@@ -5,16 +5,14 @@
 import { listAll } from '../api.js';
 import { actionButton, moreButton, primaryAction } from '../actions.js';
 import { procedureNameOf, procedures } from '../catalog.js';
-import { clear, dossierLink, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
-import { fmtTime, pendingStates, relativeDue, unitLabel } from '../labels.js';
+import { clear, dataTable, dossierLink, errorBox, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
+import { fmtTime, pendingStates, relativeDue, timelinessLabel, unitLabel } from '../labels.js';
 /** @import { ViewContext } from '../app.js' */
 /** @import { DossierView } from '../types.js' */
 
-const FILTERS = [
-  ['all', 'Tất cả'],
-  ['due_soon', 'Sắp đến hạn'],
-  ['overdue', 'Quá hạn'],
-];
+/** the chips: all, or one timeliness (its label from the vocabulary) */
+const FILTERS = ['all', 'due_soon', 'overdue'];
+const filterLabel = (/** @type {string} */ key) => (key === 'all' ? 'Tất cả' : timelinessLabel(key));
 const REFRESH_MS = 60_000;
 
 /**
@@ -23,7 +21,7 @@ const REFRESH_MS = 60_000;
  */
 export async function render(root, { user, query, signal }) {
   const catalogue = await procedures().catch(() => []);
-  let filter = FILTERS.some(([k]) => k === query.get('loc')) ? query.get('loc') : 'all';
+  let filter = FILTERS.find((k) => k === query.get('loc')) ?? 'all';
   /** @type {DossierView[]} */
   let items = [];
 
@@ -53,7 +51,8 @@ export async function render(root, { user, query, signal }) {
 
   const renderChips = () => {
     clear(chips);
-    for (const [key, label] of FILTERS) {
+    for (const key of FILTERS) {
+      const label = filterLabel(key);
       const n = key === 'all' ? items.length : items.filter((v) => v.timeliness === key).length;
       chips.append(
         h(
@@ -80,21 +79,9 @@ export async function render(root, { user, query, signal }) {
       return;
     }
     body.append(
-      h(
-        'table',
-        { class: 'data inbox' },
-        h('caption', { class: 'sr-only' }, 'Hồ sơ chờ xử lý, sắp xếp theo hạn'),
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['Hạn xử lý', 'Mã hồ sơ', 'Thủ tục · Người nộp', 'Bước hiện tại', 'Tình trạng', 'Thao tác'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
+      dataTable(
+        { class: 'data inbox', caption: 'Hồ sơ chờ xử lý, sắp xếp theo hạn' },
+        ['Hạn xử lý', 'Mã hồ sơ', 'Thủ tục · Người nộp', 'Bước hiện tại', 'Tình trạng', 'Thao tác'],
         h(
           'tbody',
           null,

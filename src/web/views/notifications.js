@@ -6,25 +6,11 @@
  */
 import { api, ApiError, get, post } from '../api.js';
 import { clearIssues, errorBox, field, h, showIssues, spinner, toast, values } from '../dom.js';
-import { fmtTime } from '../labels.js';
+import { fmtTime, MESSAGE_STATUSES, NOTICE_KINDS } from '../labels.js';
 import { deliveryPanels } from './deliveries.js';
 /** @import { MessageLogItem, NotifyChannel } from '../types.js' */
 
 const BASE = '/api/admin/notifications';
-/** @type {Record<string, string>} */
-const KIND_LABELS = {
-  receipt: 'Tiếp nhận hồ sơ',
-  supplement_request: 'Yêu cầu bổ sung',
-  pause_notice: 'Tạm dừng giải quyết',
-  stop_notice: 'Dừng giải quyết',
-  apology: 'Xin lỗi, hẹn lại',
-  result_ready: 'Đã có kết quả',
-  result_returned: 'Đã trả kết quả',
-  survey: 'Mời đánh giá hài lòng',
-  test: 'Tin thử',
-};
-/** @type {Record<string, string>} */
-const STATUS_LABELS = { sent: 'Đã gửi', failed: 'Lỗi, sẽ gửi lại', rejected: 'Bị từ chối' };
 
 /** @param {HTMLFormElement} form @param {() => Promise<void>} work */
 async function submitting(form, work) {
@@ -120,7 +106,7 @@ function channelForm(ch, reload) {
   );
   const templates =
     ch.kind === 'zalo'
-      ? Object.entries(KIND_LABELS)
+      ? Object.entries(NOTICE_KINDS)
           .filter(([k]) => k !== 'test')
           .map(([k, label]) =>
             field({ label: `Mẫu ZNS: ${label}`, name: `config.templates.${k}`, value: cfg.templates?.[k] ?? '', hint: 'ID mẫu đã duyệt' }),
@@ -162,7 +148,7 @@ function channelForm(ch, reload) {
     }
     if (ch.kind === 'zalo') {
       config.templates = {};
-      for (const k of Object.keys(KIND_LABELS)) if (v[`config.templates.${k}`]) config.templates[k] = v[`config.templates.${k}`];
+      for (const k of Object.keys(NOTICE_KINDS)) if (v[`config.templates.${k}`]) config.templates[k] = v[`config.templates.${k}`];
     }
     void submitting(form, async () => {
       await api('PUT', `${BASE}/channels/${ch.kind}`, { body: { active: Boolean(v.active), config } });
@@ -210,10 +196,10 @@ function messageLog(items) {
                 null,
                 h('td', null, fmtTime(m.createdAt)),
                 h('td', null, m.dossierCode ?? '—'),
-                h('td', null, KIND_LABELS[m.kind] ?? m.kind),
+                h('td', null, NOTICE_KINDS[m.kind] ?? m.kind),
                 h('td', null, m.channel),
                 h('td', null, m.addressMasked),
-                h('td', null, STATUS_LABELS[m.status] ?? m.status),
+                h('td', null, MESSAGE_STATUSES[m.status] ?? m.status),
                 h('td', null, (m.providerAnswer ?? '').slice(0, 120)),
               ),
             ),

@@ -5,8 +5,8 @@
 import { listDossiers } from '../api.js';
 import { csvText } from '../csv.js';
 import { procedureNameOf, procedures } from '../catalog.js';
-import { clear, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
-import { STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, stateLabel, timelinessLabel, unitLabel } from '../labels.js';
+import { clear, dataTable, dossierLink, errorBox, field, h, spinner, stateBadge, timelinessBadge, values } from '../dom.js';
+import { DRILL_FIGURES, STATE_CHOICES, TIMELINESS_LABELS, fmtDate, fmtTime, stateLabel, timelinessLabel, unitLabel } from '../labels.js';
 /** @import { ViewContext } from '../app.js' */
 /** @import { DossierView, Procedure } from '../types.js' */
 
@@ -18,25 +18,6 @@ const SORTS = [
 ];
 /** a dashboard card's list: exactly the dossiers a compliance figure counts (GET /api/dossiers?figure=…) */
 const FIGURE_KEYS = ['figure', 'periodFrom', 'periodTo', 'handlingUnit'];
-/** @type {Record<string, string>} */
-const FIGURE_LABELS = {
-  received: 'Tiếp nhận trong kỳ',
-  resolved: 'Đã giải quyết trong kỳ',
-  early: 'Giải quyết trước hạn',
-  onTime: 'Giải quyết đúng hạn',
-  late: 'Giải quyết trễ hạn',
-  pending: 'Đang giải quyết cuối kỳ',
-  pendingLate: 'Quá hạn, đang giải quyết',
-  pendingDueSoon: 'Sắp đến hạn',
-  pendingNotYetDue: 'Chưa đến hạn',
-  pendingClockStopped: 'Tạm dừng, chờ bổ sung',
-  lateDossiers: 'Hồ sơ trễ hạn',
-  apologised: 'Trễ hạn, đã xin lỗi',
-  apologyMissing: 'Trễ hạn, chưa xin lỗi',
-  returned: 'Đã trả kết quả trong kỳ',
-  withdrawn: 'Rút hồ sơ trong kỳ',
-  refusedIntake: 'Từ chối tiếp nhận trong kỳ',
-};
 
 /**
  * @param {HTMLElement} root
@@ -52,7 +33,7 @@ export async function render(root, { query, signal }) {
     ? h(
         'p',
         { class: 'alert alert-info', id: 'figure-filter', role: 'status' },
-        `Danh sách theo chỉ số: ${FIGURE_LABELS[drill.figure] ?? drill.figure}, từ ${fmtDate(drill.periodFrom)} đến ${last}`,
+        `Danh sách theo chỉ số: ${DRILL_FIGURES[drill.figure] ?? drill.figure}, từ ${fmtDate(drill.periodFrom)} đến ${last}`,
         drill.handlingUnit ? `, ${unitLabel(drill.handlingUnit)}` : '',
         params.procedure ? `, thủ tục ${params.procedure}` : '',
         '. ',
@@ -193,21 +174,9 @@ export async function render(root, { query, signal }) {
     cursor = null;
     results.append(
       count,
-      h(
-        'table',
-        { class: 'data' },
-        h('caption', { class: 'sr-only' }, 'Kết quả tra cứu'),
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị · Bước', 'Tình trạng'].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
+      dataTable(
+        { class: 'data', caption: 'Kết quả tra cứu' },
+        ['Mã hồ sơ', 'Thủ tục · Người nộp', 'Tiếp nhận', 'Hẹn trả', 'Đơn vị · Bước', 'Tình trạng'],
         tbody,
       ),
       more,

@@ -240,20 +240,37 @@ export interface WeekStatusList {
 export type PortalSyncStatus = z.output<typeof PortalSyncStatusSchema>;
 
 /**
- * ComplianceReport (machines/metrics/definitions.ts, ComplianceReportSchema): GET /api/metrics/compliance.
- * figures: counts, and rates (0–1) or averages that are null without a denominator.
+ * The figures of one group (ComplianceFigures, machines/metrics/definitions.ts; docs/metrics.md): counts, and
+ * rates (0–1), averages and durations that are null without a denominator. The dashboard reads most by key;
+ * the ones it adds up are named.
+ */
+export interface ComplianceFigures {
+  [figure: string]: number | null;
+  resolved: number;
+  early: number;
+  onTime: number;
+  late: number;
+  pendingLate: number;
+  onTimeRate: number | null;
+}
+
+/**
+ * ComplianceReport (machines/metrics/definitions.ts): GET /api/metrics/compliance. Its zod schema
+ * (ComplianceReportSchema) builds the figures from the metric definitions, so the check holds this to
+ * MetricsService.compliance's answer.
  */
 export interface ComplianceReport {
   from: LocalDate;
   to: LocalDate;
   groupBy: string;
+  /** when pending dossiers were classified: the period end, or now for a running period */
   asOf: Instant;
   generatedAt: Instant;
-  source: 'projection' | 'events';
+  source: 'rollup' | 'projection' | 'events';
   groups: {
     key: string;
     label: string;
-    figures: Record<string, number | null>;
+    figures: ComplianceFigures;
   }[];
 }
 

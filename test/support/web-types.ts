@@ -14,6 +14,7 @@ import type { NextWorkingDaySchema } from '../../src/services/calendar-service';
 import type { MonthlyStatusSchema, WeekStatusListSchema } from '../../src/services/review-service';
 import type { AuditService, DossierVerificationSchema, ReplaySchema } from '../../src/services/audit-service';
 import type { WeeklyReviewJsonSchema } from '../../src/reports/report-schemas';
+import type { MetricsService } from '../../src/services/metrics-service';
 import type {
   AssigneeOptionsSchema,
   DossierDetailSchema,
@@ -26,6 +27,15 @@ import type {
 /** true when the server's output type S is assignable to the UI's type W (a compile error otherwise) */
 type Conforms<S extends W, W> = [S, W];
 type Out<T extends z.ZodType> = z.output<T>;
+/** an interface's fields as a plain object type, which (as its JSON) may be read by any string key */
+type Plain<T> = { [K in keyof T]: T[K] };
+
+type Compliance = Awaited<ReturnType<MetricsService['compliance']>>;
+type ComplianceGroup = Compliance['groups'][number];
+/** MetricsService.compliance's answer (ComplianceReportSchema builds its figures from the definitions, untyped) */
+type ComplianceJson = Omit<Compliance, 'groups'> & {
+  groups: (Omit<ComplianceGroup, 'figures'> & { figures: Plain<ComplianceGroup['figures']> })[];
+};
 
 export type WebTypesConform = [
   Conforms<Out<typeof AuthUserSchema>, Web.SessionUser>,
@@ -47,4 +57,5 @@ export type WebTypesConform = [
   Conforms<Out<typeof ReplaySchema>, Omit<Web.Replay, 'steps' | 'state'>>,
   Conforms<Out<typeof DossierVerificationSchema>, Web.DossierVerification>,
   Conforms<Out<typeof WeeklyReviewJsonSchema>, Web.WeeklyReview>,
+  Conforms<ComplianceJson, Web.ComplianceReport>,
 ];

@@ -11,10 +11,17 @@ import { get, qs } from '../api.js';
 import { append, clear, h, loadOrShowError, spinner } from '../dom.js';
 import { fmtDate, fmtTime, localDate } from '../labels.js';
 import { addDays, isoWeekOf, KINDS, mondayOfWeek, periodOf, trendOf } from '../periods.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { Period } from '../periods.js' */
+/** @import { ComplianceReport, MonthlyStatus, PortalSyncStatus, WeekStatusList } from '../types.js' */
+/** @typedef {Record<string, number | null | undefined>} Figures a group's figures read by key (absent: 0 or —) */
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** the cards: figure key, label, how it reads */
+/**
+ * the cards: figure key, label, how it reads; a rate: its key, label and the count it divides
+ * @type {{id: string, title: string, cards: [string, string][], rate?: [string, string, string], rates?: [string, string, string][]}[]}
+ */
 const GROUPS = [
   {
     id: 'resolved',
@@ -78,6 +85,7 @@ const NUMERATOR = /** @type {Record<string, string>} */ ({
 });
 
 /** the breakdown tables' columns: figure, header */
+/** @type {[string, string][]} */
 const BREAKDOWN = [
   ['received', 'Tiếp nhận'],
   ['resolved', 'Đã giải quyết'],
@@ -87,17 +95,25 @@ const BREAKDOWN = [
   ['apologyMissing', 'Chưa xin lỗi'],
 ];
 
-export const fmtRate = (r) => (r === null || r === undefined ? '—' : `${(Math.round(r * 1000) / 10).toLocaleString('vi-VN')}%`);
+export const fmtRate = (/** @type {number | null | undefined} */ r) =>
+  r === null || r === undefined ? '—' : `${(Math.round(r * 1000) / 10).toLocaleString('vi-VN')}%`;
 
-/** the list of exactly the dossiers a figure counts */
+/**
+ * the list of exactly the dossiers a figure counts
+ * @param {string} figure
+ * @param {Pick<Period, 'from' | 'to'>} period
+ * @param {{handlingUnit?: string, procedure?: string}} [extra] the breakdown's unit or procedure
+ */
 export function figureHref(figure, period, extra = {}) {
   return `#/tra-cuu${qs({ figure, periodFrom: period.from, periodTo: period.to, ...extra })}`;
 }
 
+/** @param {URLSearchParams} query */
 function periodFromQuery(query) {
-  const kind = KINDS[query.get('ky') ?? ''] ? query.get('ky') : 'week';
+  const asked = query.get('ky') ?? '';
+  const kind = KINDS[asked] ? asked : 'week';
   const today = localDate();
-  const valid = (d) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) ? d : null);
+  const valid = (/** @type {string | null} */ d) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) ? d : null);
   if (kind === 'custom') {
     const from = valid(query.get('tu')) ?? addDays(today, -29);
     const last = valid(query.get('den')) ?? today;
@@ -106,9 +122,13 @@ function periodFromQuery(query) {
   return periodOf(kind, valid(query.get('ngay')) ?? today);
 }
 
-const hrefOf = (p) =>
+const hrefOf = (/** @type {Period} */ p) =>
   p.kind === 'custom' ? `#/dieu-hanh?ky=custom&tu=${p.from}&den=${addDays(p.to, -1)}` : `#/dieu-hanh?ky=${p.kind}&ngay=${p.from}`;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { query, signal }) {
   const period = periodFromQuery(query);
   const today = localDate();
@@ -131,7 +151,8 @@ export async function render(root, { query, signal }) {
 
   const trend = trendOf(period);
   const lastEnded = isoWeekOf(addDays(today, -7));
-  const range = (p) => ({ from: p.from, to: p.to });
+  const range = (/** @type {Period} */ p) => ({ from: p.from, to: p.to });
+  /** @type {[ComplianceReport, ComplianceReport, ComplianceReport, ComplianceReport, WeekStatusList | null, MonthlyStatus | null, PortalSyncStatus | null] | null} */
   const loaded = await loadOrShowError(
     body,
     signal,
@@ -149,6 +170,7 @@ export async function render(root, { query, signal }) {
   );
   if (!loaded) return;
   const [centre, byUnit, byProcedure, trendReport, weeks, monthly, portalSync] = loaded;
+  /** @type {Figures} */
   const figures = centre.groups[0]?.figures ?? {};
   clear(body);
   append(body, [
@@ -200,18 +222,28 @@ export async function render(root, { query, signal }) {
   ]);
 }
 
+/**
+ * @param {string} key
+ * @param {Figures} f
+ */
 function rateNote(key, f) {
   if (key === 'onTimeRate') return `${(f.early ?? 0) + (f.onTime ?? 0)}/${f.resolved ?? 0} hồ sơ`;
   if (NUMERATOR[key]) return `${f[NUMERATOR[key]] ?? 0}/${f[key === 'digitisedShare' ? 'resolved' : 'received'] ?? 0} hồ sơ`;
   return `${f.apologised ?? 0}/${f.lateDossiers ?? 0} hồ sơ`;
 }
 
-function card(key, label, n, period, extra) {
+/**
+ * @param {string} key
+ * @param {string} label
+ * @param {number} n
+ * @param {Period} period
+ */
+function card(key, label, n, period) {
   return h(
     'a',
     {
       class: `stat stat-${key}`,
-      href: figureHref(key, period, extra),
+      href: figureHref(key, period),
       dataset: { figure: key },
       'aria-label': `${label}: ${n} hồ sơ, xem danh sách`,
     },
@@ -222,6 +254,10 @@ function card(key, label, n, period, extra) {
 
 // ---- the period picker ---------------------------------------------------------------------------
 
+/**
+ * @param {Period} period
+ * @param {string} today
+ */
 function picker(period, today) {
   const kind = h(
     'select',
@@ -287,7 +323,13 @@ function picker(period, today) {
 
 // ---- what is still owed ----------------------------------------------------------------------------
 
+/**
+ * @param {WeekStatusList | null} weeks
+ * @param {MonthlyStatus | null} monthly
+ * @param {PortalSyncStatus | null} portalSync
+ */
 function reminders(weeks, monthly, portalSync) {
+  /** @type {HTMLElement[]} */
   const items = [];
   if (portalSync?.late) {
     const minutes = Math.floor((portalSync.oldestPendingSeconds ?? 0) / 60);
@@ -350,6 +392,11 @@ function reminders(weeks, monthly, portalSync) {
 
 // ---- the trend chart --------------------------------------------------------------------------------
 
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number | null | undefined> | null} attrs
+ * @param {...unknown} children strings, nodes, nested arrays, null (skipped)
+ */
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs ?? {})) if (v !== null && v !== undefined) el.setAttribute(k, String(v));
@@ -359,8 +406,12 @@ function svg(tag, attrs, ...children) {
 }
 
 /** a short label of a week/month bucket key: 'T12' for 2026-W12, '03/26' for 2026-03 */
-const shortKey = (key) => (/W\d\d$/.test(key) ? `T${key.slice(6)}` : `${key.slice(5, 7)}/${key.slice(2, 4)}`);
+const shortKey = (/** @type {string} */ key) => (/W\d\d$/.test(key) ? `T${key.slice(6)}` : `${key.slice(5, 7)}/${key.slice(2, 4)}`);
 
+/**
+ * @param {ComplianceReport} report
+ * @param {Period} period
+ */
 function trendPanel(report, period) {
   const groups = report.groups;
   const W = 760;
@@ -369,9 +420,11 @@ function trendPanel(report, period) {
   const n = groups.length || 1;
   const slot = (W - pad.l - pad.r) / n;
   const maxCount = Math.max(1, ...groups.map((g) => g.figures.resolved + g.figures.pendingLate));
-  const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / maxCount);
-  const yRate = (r) => pad.t + (H - pad.t - pad.b) * (1 - r);
+  const y = (/** @type {number} */ v) => pad.t + (H - pad.t - pad.b) * (1 - v / maxCount);
+  const yRate = (/** @type {number} */ r) => pad.t + (H - pad.t - pad.b) * (1 - r);
+  /** @type {SVGElement[]} */
   const bars = [];
+  /** @type {[number, number, number][]} x, y, rate */
   const points = [];
   groups.forEach((g, i) => {
     const f = g.figures;
@@ -494,9 +547,19 @@ function trendPanel(report, period) {
 
 // ---- breakdowns -----------------------------------------------------------------------------------
 
+/**
+ * @param {'unit' | 'procedure'} kind
+ * @param {string} title
+ * @param {ComplianceReport} report
+ * @param {Period} period
+ */
 function breakdownPanel(kind, title, report, period) {
   const id = `by-${kind}`;
   const groups = report.groups.filter((g) => BREAKDOWN.some(([k]) => k !== 'onTimeRate' && g.figures[k]));
+  /**
+   * @param {ComplianceReport['groups'][number]} g
+   * @param {string} key
+   */
   const link = (g, key) => {
     const n = g.figures[key];
     if (key === 'onTimeRate') return fmtRate(n);

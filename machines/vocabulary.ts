@@ -113,6 +113,7 @@ export const EVENT_LABELS: Record<HistoryEventType, string> = {
   REPLACE_DOCUMENT: 'Thay thế tài liệu (phiên bản mới)',
   REUSE_DOCUMENT: 'Sử dụng lại tài liệu đã số hóa',
   CORRECT_RESULT: 'Đính chính kết quả đã trả',
+  CHANGE_NOTIFICATION: 'Thay đổi kênh nhận thông báo',
   DEADLINE_APPROACHING: 'Sắp đến hạn (hệ thống)',
   DEADLINE_PASSED: 'Quá hạn (hệ thống)',
   STEP_OVERDUE: 'Bước xử lý quá thời hạn của bước (hệ thống)',
@@ -141,6 +142,7 @@ export const ACTION_LABELS: Record<UserEventType, string> = {
   REPLACE_DOCUMENT: 'Thay thế tài liệu',
   REUSE_DOCUMENT: 'Sử dụng lại tài liệu',
   CORRECT_RESULT: 'Đính chính kết quả',
+  CHANGE_NOTIFICATION: 'Đổi kênh nhận thông báo',
 };
 
 /** The button that ends a dossier after the applicant asked to stop (chart version 2 on): the stop notice, not a plain withdrawal. */

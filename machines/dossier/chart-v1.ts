@@ -392,6 +392,11 @@ export const dossierSetup = setup({
       const intake = context.intake!;
       return { intake: { ...intake, waitingSince: e.at, dueBy: e.intakeDueBy, answeredAt: null } };
     }),
+    /** Version 2 on: the applicant changed the channel or withdrew the consent; the address stays in the event only. */
+    changeNotification: assign(({ event }) => {
+      const e = expect(event, 'CHANGE_NOTIFICATION');
+      return { notification: { channel: e.notification.channel, consent: e.notification.consent } };
+    }),
     recordExemption: assign(({ context, event }) => {
       const e = expect(event, 'RECORD_EXEMPTION');
       const exemption = {

@@ -9,7 +9,9 @@
  *   way than an apology for a late result to be handed back;
  * - documents (issue 14): `ATTACH_DOCUMENT`, `REPLACE_DOCUMENT`, `REUSE_DOCUMENT` in the open states before a
  *   result, and `CORRECT_RESULT` once returned (an approved result corrected with its reason, the old record and
- *   file kept) — events no stored dossier had before, so stored dossiers replay unchanged.
+ *   file kept) — events no stored dossier had before, so stored dossiers replay unchanged;
+ * - `CHANGE_NOTIFICATION` (issue 15): the applicant's new channel, address or withdrawn consent, from receipt
+ *   until the result is handed back (NOTIFICATION_CHANGE_STATES).
  * Built from version 1's configuration, so an event added to version 1's states reaches version 2 too.
  */
 import { dossierChartV1, dossierSetup } from './chart-v1';
@@ -46,6 +48,22 @@ const DOCUMENT_EVENTS = {
   REPLACE_DOCUMENT: { guard: 'hasDocuments', actions: 'replaceDocument' },
 };
 
+/**
+ * States in which the applicant may change how to be told, or withdraw the consent (CHANGE_NOTIFICATION, issue 15):
+ * from receipt, where the choice is first recorded, until the result is handed back (its messages are the last).
+ * An event no stored dossier had before, so stored dossiers replay unchanged.
+ */
+export const NOTIFICATION_CHANGE_STATES = [
+  'received',
+  'assigned',
+  'processing',
+  'awaiting_supplement',
+  'paused',
+  'result',
+  'withdrawal_requested',
+] as const;
+const CHANGE_NOTIFICATION = { actions: 'changeNotification' };
+
 function v2State(name: string, state: StateConfig): StateConfig {
   const on: Record<string, unknown> = { ...(state.on ?? {}), ...(DOCUMENT_STATES.includes(name) ? DOCUMENT_EVENTS : {}) };
   if (WITHDRAWABLE.includes(name)) {
@@ -53,6 +71,7 @@ function v2State(name: string, state: StateConfig): StateConfig {
     on.REQUEST_WITHDRAWAL = REQUEST_WITHDRAWAL;
   }
   if (EXEMPTABLE.includes(name)) on.RECORD_EXEMPTION = RECORD_EXEMPTION;
+  if ((NOTIFICATION_CHANGE_STATES as readonly string[]).includes(name)) on.CHANGE_NOTIFICATION = CHANGE_NOTIFICATION;
   // The only event after the hand-over: a leader corrects an error in the result (the dossier stays returned).
   if (name === 'returned') on.CORRECT_RESULT = CORRECT_RESULT;
   return { ...state, on };
@@ -70,7 +89,7 @@ const config = {
       states: {
         ...lifecycleStates,
         // Status 7: the counter checks that no result exists and issues the stop notice (status 8).
-        withdrawal_requested: { on: { WITHDRAW: { target: 'withdrawn', actions: 'withdraw' } } },
+        withdrawal_requested: { on: { WITHDRAW: { target: 'withdrawn', actions: 'withdraw' }, CHANGE_NOTIFICATION } },
       },
     },
   },

@@ -272,6 +272,11 @@ export interface DossierContext {
   documents?: DossierDocument[];
   /** recorded by RECEIVE since issue 14 */
   receiptDigitisation?: ReceiptDigitisation | null;
+  /**
+   * The applicant's latest change of how to be told (CHANGE_NOTIFICATION): the channel and the consent, never
+   * the address (that stays in the event). Absent until the first change: the RECEIVE event's choice stands.
+   */
+  notification?: { channel: NotificationChoice['channel']; consent: boolean };
 }
 
 interface Stamp {
@@ -388,6 +393,14 @@ export type DossierEvent =
     } & SignerStamp &
       Stamp)
   | ({ type: 'RETURN_RESULT'; method: ReturnMethod; rating?: number | null } & Stamp)
+  | ({
+      type: 'CHANGE_NOTIFICATION';
+      /** the applicant's new choice; channel none with consent false withdraws the consent (no further messages) */
+      notification: NotificationChoice;
+      /** who asked on the applicant's behalf (an authorised representative), by name; null: the applicant in person */
+      onBehalf: string | null;
+      reason: string | null;
+    } & Stamp)
   | ({ type: 'WITHDRAW'; reason: string } & Stamp)
   | ({ type: 'REQUEST_WITHDRAWAL'; reason: string; via: WithdrawalChannel } & Stamp)
   | ({
@@ -437,6 +450,7 @@ export const USER_EVENT_TYPES = [
   'REPLACE_DOCUMENT',
   'REUSE_DOCUMENT',
   'CORRECT_RESULT',
+  'CHANGE_NOTIFICATION',
 ] as const satisfies readonly DossierEventType[];
 
 export const SYSTEM_EVENT_TYPES = [

@@ -242,6 +242,17 @@ export const CommandSchemas = {
     ),
     document: z.strictObject({ sha256: Sha256Schema, name: FileNameSchema, form: z.enum(RESULT_FORMS) }).optional(),
   }),
+  /**
+   * the applicant changes how to be told after receipt (docs/notifications.md): a new channel or address, or the
+   * consent withdrawn (channel none); messages of later events follow it, and none is queued once consent is withdrawn
+   */
+  CHANGE_NOTIFICATION: z.strictObject({
+    notification: NotificationRequestSchema,
+    onBehalf: text(200)
+      .optional()
+      .describe("the name of who asked on the applicant's behalf (an authorised representative); left out: the applicant in person"),
+    reason: text(2000).optional(),
+  }),
   /** a stored file (uploaded first) as a component of the application or a working document of the office */
   ATTACH_DOCUMENT: z.strictObject({
     kind: z.enum(DOCUMENT_KINDS.filter((k) => k !== 'result') as ['component', 'working']).default('component'),

@@ -68,7 +68,7 @@ function signerStamp(cmd: { signerTitle?: string; signerUsername?: string }): { 
 /** Working days after receipt within which a supplement may be requested when the procedure does not say. */
 export const DEFAULT_SUPPLEMENT_WINDOW_DAYS = 3;
 
-/** What the engine adds to the event: the official dossier code a RECEIVE gives; the applicant (from SUBMIT) a RECEIVE's notification choice defaults from. */
+/** What the engine adds to the event: the official dossier code a RECEIVE gives; the applicant (from SUBMIT) a notification choice (RECEIVE, CHANGE_NOTIFICATION) defaults from. */
 export interface StampExtras {
   code?: string;
   applicant?: { phone: string; email?: string };
@@ -273,6 +273,18 @@ export function stampCommand(
       return { type: 'WITHDRAW', ...base, reason: cmd.reason };
     case 'REQUEST_WITHDRAWAL':
       return { type: 'REQUEST_WITHDRAWAL', ...base, reason: cmd.reason, via: cmd.via };
+    case 'CHANGE_NOTIFICATION': {
+      if (!extras.applicant) throw new Error('a CHANGE_NOTIFICATION needs the applicant');
+      const resolved = resolveNotification(cmd.notification, extras.applicant);
+      if ('issue' in resolved) throw validationFailed([resolved.issue]);
+      return {
+        type: 'CHANGE_NOTIFICATION',
+        ...base,
+        notification: resolved.choice,
+        onBehalf: cmd.onBehalf ?? null,
+        reason: cmd.reason ?? null,
+      };
+    }
     case 'RECORD_EXEMPTION':
       return { type: 'RECORD_EXEMPTION', ...base, reason: cmd.reason, explanation: cmd.explanation, reference: cmd.reference ?? null };
   }

@@ -1,6 +1,6 @@
 /**
  * How the applicant chose to be told: the channel (SMS, Zalo, e-mail or none), the address and the consent,
- * recorded in the RECEIVE event (`notification`). Pure.
+ * recorded in the RECEIVE event (`notification`) and changed after receipt by CHANGE_NOTIFICATION. Pure.
  */
 export const NOTIFY_CHANNELS = ['sms', 'zalo', 'email', 'none'] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
@@ -19,7 +19,7 @@ export const NOTIFY_CHANNEL_LABELS: Record<NotifyChannel, string> = {
   none: 'Không nhận thông báo',
 };
 
-/** The choice as the RECEIVE event records it. */
+/** The choice as the RECEIVE and CHANGE_NOTIFICATION events record it. */
 export interface NotificationChoice {
   channel: NotifyChannel;
   /** the phone (SMS, Zalo) or e-mail address (email) messages go to; null with `none` */
@@ -59,4 +59,30 @@ export function maskContact(contact: string): string {
   if (at > 0) return `${contact[0]}•••${contact.slice(at)}`;
   if (contact.length <= 4) return '•'.repeat(contact.length);
   return '•'.repeat(contact.length - 4) + contact.slice(-4);
+}
+
+/** The outbox subscriber id of each applicant channel (one subscriber per kind, docs/notifications.md). */
+export const applicantSubscriberId = (kind: DeliveryChannel) => `applicant-${kind}`;
+
+/** The event types that record the applicant's choice: first at receipt, then each change. */
+export const CHOICE_EVENT_TYPES = ['RECEIVE', 'CHANGE_NOTIFICATION'] as const;
+
+/** The choice in force after `events` (in order): the last one recorded, undefined when none ever was. */
+export function currentChoice(events: readonly { type: string; payload: Record<string, unknown> }[]): NotificationChoice | undefined {
+  let choice: NotificationChoice | undefined;
+  for (const e of events)
+    if ((CHOICE_EVENT_TYPES as readonly string[]).includes(e.type) && e.payload.notification)
+      choice = e.payload.notification as NotificationChoice;
+  return choice;
+}
+
+/**
+ * The applicant channels' subscribers no delivery is queued for once the applicant changed the choice
+ * (`changed`, the dossier's context after a CHANGE_NOTIFICATION): every one but the chosen channel's, and all of
+ * them once the consent is withdrawn. Before any change nothing is muted: each channel reads the RECEIVE choice
+ * when it delivers.
+ */
+export function mutedApplicantSubscribers(changed: { channel: NotifyChannel; consent: boolean } | undefined): string[] {
+  if (!changed) return [];
+  return DELIVERY_CHANNELS.filter((k) => !(changed.consent && changed.channel === k)).map(applicantSubscriberId);
 }

@@ -38,6 +38,7 @@ import type { Command, Submission } from '../../machines/engine/commands';
 import { isMotcuaError, notFound, transitionNotAllowed, validationFailed, versionConflict } from '../../machines/engine/errors';
 import { DOCUMENT_RULE_EVENTS, documentRulesOf, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
 import type { FileRef } from '../../machines/dossier/types';
+import { mutedApplicantSubscribers } from '../../machines/notify/channels';
 import { insertDocumentRefs, touchBlob } from '../store/document-store';
 import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
@@ -181,7 +182,8 @@ export class DossierEngine {
           ? { code: dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at))) }
           : {};
       // the notification choice's contact defaults from the applicant, who is in the SUBMIT event
-      if (cmd.type === 'RECEIVE' && cmd.notification) extras.applicant = (await this.submitOf(tx, loaded.row.id)).applicant;
+      if ((cmd.type === 'RECEIVE' && cmd.notification) || cmd.type === 'CHANGE_NOTIFICATION')
+        extras.applicant = (await this.submitOf(tx, loaded.row.id)).applicant;
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, { ...extras, ...(documents ? { documents } : {}) });
       return this.commit(tx, loaded, event, cal);
     });
@@ -369,7 +371,19 @@ export class DossierEngine {
 
   private async commit(tx: Tx, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
-    if (!(await writeTransition(tx, eventRows, loaded.row.id, loaded.row.version, patch, loaded.row as unknown as Record<string, unknown>)))
+    // once the applicant changed the choice, the channels not chosen (all of them without consent) are not queued
+    const muted = mutedApplicantSubscribers(next.context.notification);
+    if (
+      !(await writeTransition(
+        tx,
+        eventRows,
+        loaded.row.id,
+        loaded.row.version,
+        patch,
+        loaded.row as unknown as Record<string, unknown>,
+        muted,
+      ))
+    )
       throw versionConflict(loaded.row.version, null);
     await this.recordFiles(tx, eventRows);
     const row = { ...loaded.row, ...patch };

@@ -1,7 +1,7 @@
 /**
  * The applicant's channels on the outbox (docs/notifications.md): one outbox subscriber per channel kind
  * (`email`, `sms`, `zalo`), told of the events that concern the applicant. For each delivery the channel reads
- * the applicant's choice from the dossier's RECEIVE event; if the applicant chose this channel with consent, it
+ * the applicant's choice in force (the dossier's last RECEIVE or CHANGE_NOTIFICATION); if the applicant chose this channel with consent, it
  * replays the dossier up to the event, renders the messages from its facts (machines/notify/templates.ts) and
  * sends them through the provider, logging each one (masked address) in the message log.
  *
@@ -12,12 +12,12 @@ import type { Db } from '../store/db';
 import { chartFor, replay } from '../../machines/dossier';
 import { factsOf } from '../../machines/dossier/facts';
 import { decodeRow, inputFromSubmit, toChartEvent, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
-import { maskContact, type DeliveryChannel, type NotificationChoice } from '../../machines/notify/channels';
+import { applicantSubscriberId, currentChoice, maskContact, type DeliveryChannel } from '../../machines/notify/channels';
 import { noticesFor, renderNotice, type RenderedNotice } from '../../machines/notify/templates';
 import type { Channel, Delivery, DeliveryResult } from '../outbox/channel';
 import type { Clock } from '../engine/clock';
 import { insertMessage, readNotifySettings, sentKinds } from '../store/notify-store';
-import { eventsUpTo } from '../store/outbox-store';
+import { choiceEvents, eventsUpTo } from '../store/outbox-store';
 import { lookupUrl } from '../forms/qr';
 import { CHANNEL_CONFIG_SCHEMAS, NotifySettingsSchema, DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from './settings';
 import { EmailProvider, SmsProvider, ZaloProvider, type OutgoingMessage, type Provider } from './providers';
@@ -35,7 +35,7 @@ export const NOTICE_EVENT_TYPES = [
 ] as const;
 
 /** The outbox subscriber id of each applicant channel. */
-export const subscriberIdOf = (kind: DeliveryChannel) => `applicant-${kind}`;
+export const subscriberIdOf = applicantSubscriberId;
 
 export interface NotifyDeps {
   db: Db;
@@ -73,7 +73,9 @@ export class ApplicantChannel implements Channel {
     if (!(NOTICE_EVENT_TYPES as readonly string[]).includes(d.event.type))
       return { outcome: 'delivered', providerAnswer: 'no applicant message' };
     const events = (await eventsUpTo(this.deps.db, d.event.dossier_id, d.event.seq)).map(decodeRow);
-    const choice = events.find((e) => e.type === 'RECEIVE')?.payload.notification as NotificationChoice | undefined;
+    // the choice in force now (the last RECEIVE or CHANGE_NOTIFICATION, even one after this event): a message still
+    // undelivered when the applicant changed the address goes to the new one, and none once consent is withdrawn
+    const choice = currentChoice((await choiceEvents(this.deps.db, d.event.dossier_id)).map(decodeRow));
     if (!choice || choice.channel !== this.kind || !choice.consent || !choice.contact)
       return { outcome: 'delivered', providerAnswer: `nothing to send: the applicant chose ${choice?.channel ?? 'nothing'}` };
 

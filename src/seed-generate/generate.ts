@@ -33,6 +33,7 @@ export const NOT_GENERATED_EVENT_TYPES = [
   'REPLACE_DOCUMENT',
   'REUSE_DOCUMENT',
   'CALENDAR_CHANGED', // the reference calendar does not change during a generated history
+  'CHANGE_NOTIFICATION', // generated receipts record no notification choice (no contacts to choose), so there is none to change
   'CORRECT_RESULT', // correcting a handed-over result needs a corrected result document, and the generator writes no blobs
 ] as const satisfies readonly HistoryEventType[];
 

@@ -28,7 +28,8 @@ export type EventType =
   | 'ATTACH_DOCUMENT'
   | 'REPLACE_DOCUMENT'
   | 'REUSE_DOCUMENT'
-  | 'CORRECT_RESULT';
+  | 'CORRECT_RESULT'
+  | 'CHANGE_NOTIFICATION';
 
 export interface DossierFacts {
   state: string;
@@ -36,7 +37,16 @@ export interface DossierFacts {
   context: DossierContext;
 }
 
-const COUNTER_EVENTS: EventType[] = ['RECEIVE', 'RECEIVE_SUPPLEMENT', 'RESUBMIT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'];
+/** The counter's events; CHANGE_NOTIFICATION: the applicant (or a representative) asks at the counter, where the choice was first recorded. */
+const COUNTER_EVENTS: EventType[] = [
+  'RECEIVE',
+  'RECEIVE_SUPPLEMENT',
+  'RESUBMIT',
+  'RETURN_RESULT',
+  'REQUEST_WITHDRAWAL',
+  'WITHDRAW',
+  'CHANGE_NOTIFICATION',
+];
 const OFFICE_EVENTS: EventType[] = ['ASSIGN', 'COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'];
 const LEADER_ONLY: EventType[] = ['RECORD_RESULT', 'ISSUE_APOLOGY', 'CORRECT_RESULT'];
 const DOCUMENT_EVENTS: EventType[] = ['ATTACH_DOCUMENT', 'REPLACE_DOCUMENT', 'REUSE_DOCUMENT'];

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
-import { enqueueDeliveries } from './outbox-enqueue';
+import { enqueueDeliveries, mutedCondition } from './outbox-enqueue';
 import { signalAfterCommit } from './outbox-signal';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
@@ -147,12 +147,14 @@ export async function writeTransition(
   expectedVersion: number,
   patch: ProjectionPatch,
   before?: Readonly<Record<string, unknown>>,
+  muted: readonly string[] = [],
 ): Promise<boolean> {
   if (dialectOfKnex(tx as unknown as Knex) !== 'postgres' || !events.length) {
-    await appendEvents(tx, events);
+    await appendEvents(tx, events, muted);
     return updateDossier(tx, id, expectedVersion, patch, before);
   }
   const set = Object.entries(changedColumns(patch, before));
+  const skip = mutedCondition(muted);
   const row = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
   const result = (await tx.raw(
     `WITH ev AS (INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => row).join(', ')}
@@ -160,11 +162,11 @@ export async function writeTransition(
           ob AS (INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
                  SELECT s.id, ev.dossier_id, ev.seq, ev.type, ev.occurred_at, ev.occurred_at, 'pending', 0
                  FROM ev JOIN outbox_subscribers s ON s.active = 1
-                 WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))
+                 WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
                  ORDER BY ev.seq, s.id),
           up AS (UPDATE dossiers SET ${set.map(() => '?? = ?').join(', ')} WHERE id = ? AND version = ? RETURNING 1)
      SELECT count(*)::integer AS n FROM up`,
-    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...(set.flat() as Knex.Value[]), id, expectedVersion],
+    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...skip.params, ...(set.flat() as Knex.Value[]), id, expectedVersion],
   )) as { rows: { n: number }[] };
   // as enqueueDeliveries does: the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts)
   signalAfterCommit(tx);
@@ -196,11 +198,11 @@ export async function setNextCheck(tx: Knex | Knex.Transaction, id: string, vers
   await tx('dossiers').where({ id, version }).update({ next_check_at: at });
 }
 
-/** Appends events, and queues their outbox deliveries in the same transaction (docs/integration.md). */
-export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[]): Promise<void> {
+/** Appends events, and queues their outbox deliveries in the same transaction (docs/integration.md), but for the `muted` subscribers. */
+export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[], muted: readonly string[] = []): Promise<void> {
   if (!events.length) return;
   await tx('dossier_events').insert(events);
-  await enqueueDeliveries(tx, events);
+  await enqueueDeliveries(tx, events, muted);
 }
 
 export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {

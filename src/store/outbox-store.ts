@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
+import { CHOICE_EVENT_TYPES } from '../../machines/notify/channels';
 import { dossierRowFromDb, eventRowFromDb, type DossierRow, type EventRow } from './dossier-store';
 
 export type DeliveryState = 'pending' | 'sent' | 'dead' | 'discarded';
@@ -178,6 +179,15 @@ export async function eventsUpTo(db: Knex, dossierId: string, seq: number): Prom
     string,
     unknown
   >[];
+  return rows.map(eventRowFromDb);
+}
+
+/** The dossier's events that record the applicant's notification choice (RECEIVE, CHANGE_NOTIFICATION), in order. */
+export async function choiceEvents(db: Knex, dossierId: string): Promise<EventRow[]> {
+  const rows = (await db('dossier_events')
+    .where({ dossier_id: dossierId })
+    .whereIn('type', [...CHOICE_EVENT_TYPES])
+    .orderBy('seq')) as Record<string, unknown>[];
   return rows.map(eventRowFromDb);
 }
 

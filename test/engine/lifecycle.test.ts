@@ -119,7 +119,7 @@ describe.each(BACKENDS)('a dossier moving through the engine on $name', (backend
     expect(late.timeliness).toBe('late');
     const err = await act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter).catch((e) => e);
     expect(isMotcuaError(err, 'TRANSITION_NOT_ALLOWED')).toBe(true);
-    expect(err.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
+    expect(err.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION', 'CHANGE_NOTIFICATION']);
     const apologised = await act(
       code,
       { type: 'ISSUE_APOLOGY', reason: 'Chờ xác minh địa điểm kinh doanh', signer: 'Trưởng phòng Kinh tế', newDueDate: '2026-03-10' },

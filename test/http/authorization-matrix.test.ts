@@ -68,6 +68,8 @@ const EVENTS: Record<string, { setup: keyof typeof setups; body: Record<string, 
   RETURN_RESULT: { setup: 'withResult', body: { method: 'counter' } },
   REQUEST_WITHDRAWAL: { setup: 'received', body: { reason: 'công dân xin rút' } },
   WITHDRAW: { setup: 'withdrawalRequested', body: { reason: 'công dân rút' } },
+  // the applicant asks the counter to change how to be told (or to stop): the counter records it, whoever holds the dossier
+  CHANGE_NOTIFICATION: { setup: 'atReview', body: { notification: { channel: 'sms', consent: true }, reason: 'đổi số điện thoại' } },
   RECORD_EXEMPTION: {
     setup: 'atSignature',
     body: { reason: 'force_majeure', explanation: 'bão lũ', reference: { number: '5/TB', date: '2026-03-03' } },
@@ -76,7 +78,7 @@ const EVENTS: Record<string, { setup: keyof typeof setups; body: Record<string, 
 
 /** Who may send what. Everyone else gets 403. */
 const PERMITTED: Record<string, string[]> = {
-  counter: ['RECEIVE', 'ASSIGN', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW'],
+  counter: ['RECEIVE', 'ASSIGN', 'RECEIVE_SUPPLEMENT', 'RETURN_RESULT', 'REQUEST_WITHDRAWAL', 'WITHDRAW', 'CHANGE_NOTIFICATION'],
   specialist: ['COMPLETE_STEP', 'RETURN_STEP', 'REQUEST_SUPPLEMENT', 'PAUSE', 'RESUME'],
   leader: [
     'ASSIGN',
@@ -163,7 +165,7 @@ describe.each(BACKENDS)('the apology at the counter on $name', (backend) => {
         .set('If-Match', String(v))
         .send({ type: 'RETURN_RESULT', method: 'counter' });
       expect(refused.status).toBe(409);
-      expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
+      expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION', 'CHANGE_NOTIFICATION']);
       const apology = await s.http
         .post(`/api/dossiers/${code}/events`)
         .set('Authorization', `Bearer ${clerk}`)

@@ -67,7 +67,7 @@ describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend)
     await s.engine.engine.act(code, approve, leader);
     const refused = await send('counter', code, { type: 'RETURN_RESULT', method: 'counter' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
+    expect(refused.body.error.details.allowed).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION', 'CHANGE_NOTIFICATION']);
     const exemption = {
       type: 'RECORD_EXEMPTION',
       reason: 'applicant_not_collecting',

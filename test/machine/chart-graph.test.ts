@@ -67,19 +67,21 @@ const MAY_ALLOW_V1: Record<LifecycleState, DossierEventType[]> = {
 const noWithdraw = (types: DossierEventType[]) => types.filter((t) => t !== 'WITHDRAW');
 /** Documents are attached, reused and replaced only while the application is with the office, before a result (issue 14). */
 const DOCUMENTS: DossierEventType[] = ['ATTACH_DOCUMENT', 'REUSE_DOCUMENT', 'REPLACE_DOCUMENT'];
+/** The applicant may change how to be told from receipt until the result is handed back (issue 15). */
+const NOTIFY: DossierEventType[] = ['CHANGE_NOTIFICATION'];
 const MAY_ALLOW_V2: Record<LifecycleState, DossierEventType[]> = {
   submitted: [...noWithdraw(MAY_ALLOW_V1.submitted), 'REQUEST_WITHDRAWAL', ...DOCUMENTS],
   intake_supplement: [],
   refused_intake: [],
-  received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
-  assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
-  processing: [...noWithdraw(MAY_ALLOW_V1.processing), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
-  awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
-  paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS],
-  result: [...MAY_ALLOW_V1.result, 'RECORD_EXEMPTION'],
+  received: [...noWithdraw(MAY_ALLOW_V1.received), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS, ...NOTIFY],
+  assigned: [...noWithdraw(MAY_ALLOW_V1.assigned), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS, ...NOTIFY],
+  processing: [...noWithdraw(MAY_ALLOW_V1.processing), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS, ...NOTIFY],
+  awaiting_supplement: [...noWithdraw(MAY_ALLOW_V1.awaiting_supplement), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS, ...NOTIFY],
+  paused: [...noWithdraw(MAY_ALLOW_V1.paused), 'REQUEST_WITHDRAWAL', 'RECORD_EXEMPTION', ...DOCUMENTS, ...NOTIFY],
+  result: [...MAY_ALLOW_V1.result, 'RECORD_EXEMPTION', ...NOTIFY],
   // a leader's correction of the returned result (issue 14); the dossier stays returned
   returned: ['CORRECT_RESULT'],
-  withdrawal_requested: ['WITHDRAW'],
+  withdrawal_requested: ['WITHDRAW', ...NOTIFY],
   withdrawn: [],
 };
 
@@ -114,6 +116,7 @@ const SAMPLES: DossierEvent[] = [
   ev.attach(),
   ev.replace(),
   ev.correct(),
+  ev.changeNotification(),
 ];
 
 function key(s: DossierSnapshot): string {

@@ -113,7 +113,7 @@ describe('the dossier lifecycle chart', () => {
 
   test('a late result cannot be returned until an apology is on record', () => {
     const late = run([ev.receive(), ev.assign(), ev.complete(), ev.complete(), ev.result(AFTER_DUE)]);
-    expect(allowedEvents(late)).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION']);
+    expect(allowedEvents(late)).toEqual(['ISSUE_APOLOGY', 'RECORD_EXEMPTION', 'CHANGE_NOTIFICATION']);
     expect(refused(late, ev.returnResult())).toBe(true);
     const apologised = applyEvent(chart, late, ev.apology('2026-03-12T04:00:00.000Z'))!;
     expect(lifecycleOf(applyEvent(chart, apologised, ev.returnResult())!)).toBe('returned');
@@ -144,6 +144,30 @@ describe('the dossier lifecycle chart', () => {
     expect(allowedEvents(s)).toEqual([]);
   });
 
+  test('rule: the applicant may change how to be told from receipt until the result is handed back, never before or after', () => {
+    const before = run([]);
+    expect(refused(before, ev.changeNotification('sms'))).toBe(true); // the choice is first asked at receipt
+    for (const prefix of [
+      [ev.receive()],
+      [ev.receive(), ev.assign()],
+      [ev.receive(), ev.assign(), ev.pause()],
+      [ev.receive(), ev.assign(), ev.requestSupplement()],
+      [ev.receive(), ev.assign(), ev.refuse()],
+      [ev.receive(), ev.requestWithdrawal()],
+    ]) {
+      const open = run(prefix);
+      const changed = applyEvent(chart, open, ev.changeNotification('email'))!;
+      expect(changed).not.toBeNull();
+      expect(lifecycleOf(changed)).toBe(lifecycleOf(open)); // nothing else moves
+      // the context keeps the channel and the consent, never the address (personal data stays in the event)
+      expect(changed.context.notification).toEqual({ channel: 'email', consent: true });
+      const withdrawn = applyEvent(chart, changed, ev.changeNotification('none'))!;
+      expect(withdrawn.context.notification).toEqual({ channel: 'none', consent: false });
+    }
+    const returned = run([ev.receive(), ev.assign(), ev.refuse(), ev.returnResult()]);
+    expect(refused(returned, ev.changeNotification('none'))).toBe(true);
+  });
+
   test('rule: a withdrawal passes through status 7 (requested) to 8 (stopped), and only before a result exists', () => {
     for (const prefix of [
       [],
@@ -158,7 +182,7 @@ describe('the dossier lifecycle chart', () => {
       expect(lifecycleOf(requested)).toBe('withdrawal_requested');
       expect(nationalStatus(lifecycleOf(requested)).code).toBe(7);
       expect(requested.context.withdrawalRequest).toMatchObject({ reason: 'công dân xin rút hồ sơ', via: 'counter' });
-      expect(allowedEvents(requested)).toEqual(['WITHDRAW']);
+      expect(allowedEvents(requested)).toEqual(['WITHDRAW', 'CHANGE_NOTIFICATION']);
       const stopped = applyEvent(chart, requested, ev.withdraw())!;
       expect(lifecycleOf(stopped)).toBe('withdrawn');
       expect(nationalStatus(lifecycleOf(stopped)).code).toBe(8);

@@ -86,4 +86,72 @@ describe.each(BACKENDS)('the applicant chooses how to be told, at receipt, on $n
     expect(v.status).toBe(200);
     expect(v.body).toMatchObject({ ok: true });
   });
+
+  describe('changing the choice after receipt (CHANGE_NOTIFICATION)', () => {
+    const change = async (code: string, body: Record<string, unknown>) => {
+      const version = (await get(`/api/dossiers/${code}`)).body.version;
+      return post(`/api/dossiers/${code}/events`)
+        .set('If-Match', String(version))
+        .send({ type: 'CHANGE_NOTIFICATION', ...body });
+    };
+
+    test('the counter records the new channel and address, with who asked and why; the history shows the address masked', async () => {
+      const res = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true } }));
+      const changed = await change(res.body.code, {
+        notification: { channel: 'email', contact: 'hung.moi@example.vn', consent: true },
+        onBehalf: 'Đỗ Thị Lan (người được ủy quyền)',
+        reason: 'đổi sang nhận qua thư điện tử',
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body.state).toBe('received'); // nothing else moves
+      const history = await get(`/api/dossiers/${res.body.code}/events`);
+      const last = history.body.at(-1);
+      expect(last).toMatchObject({
+        type: 'CHANGE_NOTIFICATION',
+        actor: 'counter',
+        payload: {
+          notification: { channel: 'email', contact: 'h•••@example.vn', consent: true },
+          onBehalf: 'Đỗ Thị Lan (người được ủy quyền)',
+          reason: 'đổi sang nhận qua thư điện tử',
+        },
+      });
+      expect(JSON.stringify(history.body)).not.toContain('hung.moi@example.vn');
+    });
+
+    test('a channel without consent, or a contact that is not a phone: 400 naming the field, and nothing changes', async () => {
+      const res = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true } }));
+      const noConsent = await change(res.body.code, { notification: { channel: 'zalo', consent: false } });
+      expect(noConsent.status).toBe(400);
+      expect(noConsent.body.error.details.issues).toEqual([
+        expect.objectContaining({ field: 'notification.consent', code: 'consent_required' }),
+      ]);
+      const badPhone = await change(res.body.code, { notification: { channel: 'sms', contact: '12ab', consent: true } });
+      expect(badPhone.status).toBe(400);
+      expect(badPhone.body.error.details.issues[0]).toMatchObject({ field: 'notification.contact', code: 'phone' });
+      expect((await get(`/api/dossiers/${res.body.code}`)).body.version).toBe(res.body.version);
+    });
+
+    test('once the result is handed back the choice no longer changes: 409 naming what is allowed, nothing changes', async () => {
+      const { code } = await post('/api/dossiers')
+        .send(body({ notification: { channel: 'sms', consent: true } }))
+        .then((r) => r.body);
+      const e = s.engine.engine;
+      await e.act(code, { type: 'ASSIGN', assignee: 'counter' }, { username: 'counter', unit: 'TTPVHCC' });
+      await e.act(code, { type: 'REFUSE', reason: 'không đủ điều kiện', signer: 'leader' }, { username: 'leader', unit: 'LANHDAO' });
+      await e.act(code, { type: 'RETURN_RESULT', method: 'counter' }, { username: 'counter', unit: 'TTPVHCC' });
+      const before = (await get(`/api/dossiers/${code}`)).body.version;
+      const res = await change(code, { notification: { channel: 'none', consent: false } });
+      expect(res.status).toBe(409);
+      expect(res.body.error.details.allowed).toEqual([]); // a refusal handed back: nothing more happens;
+      expect((await get(`/api/dossiers/${code}`)).body.version).toBe(before);
+    });
+
+    test('a changed choice replays: the audit of the dossier finds nothing', async () => {
+      const res = await post('/api/dossiers').send(body({ notification: { channel: 'sms', consent: true } }));
+      expect((await change(res.body.code, { notification: { channel: 'none', consent: false } })).status).toBe(200);
+      const auditor = await s.login('auditor');
+      const v = await s.http.get(`/api/dossiers/${res.body.code}/verify`).set('Authorization', `Bearer ${auditor}`);
+      expect(v.body).toMatchObject({ ok: true });
+    });
+  });
 });

@@ -135,6 +135,17 @@ export const ev = {
   }),
   returnResult: (at = '2026-03-13T03:00:00.000Z'): DossierEvent => ({ type: 'RETURN_RESULT', at, by: CLERK, method: 'counter', rating: 5 }),
   withdraw: (at = '2026-03-04T02:00:00.000Z'): DossierEvent => ({ type: 'WITHDRAW', at, by: CLERK, reason: 'công dân rút hồ sơ' }),
+  changeNotification: (channel: 'sms' | 'email' | 'none' = 'none', at = '2026-03-04T02:00:00.000Z'): DossierEvent => ({
+    type: 'CHANGE_NOTIFICATION',
+    at,
+    by: CLERK,
+    notification:
+      channel === 'none'
+        ? { channel, contact: null, consent: false }
+        : { channel, contact: channel === 'email' ? 'an@example.vn' : '0912345678', consent: true },
+    onBehalf: null,
+    reason: null,
+  }),
   requestWithdrawal: (at = '2026-03-04T01:00:00.000Z'): DossierEvent => ({
     type: 'REQUEST_WITHDRAWAL',
     at,

@@ -49,6 +49,7 @@ export const ACTION_ORDER = [
   'REQUEST_WITHDRAWAL',
   'WITHDRAW',
   'CORRECT_RESULT',
+  'CHANGE_NOTIFICATION',
 ];
 
 /** @type {Record<string, string>} the form printed after an event */
@@ -526,6 +527,20 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
         notificationFields(),
         field({ label: 'Ghi chú', name: 'note', type: 'textarea' }),
       ];
+    case 'CHANGE_NOTIFICATION':
+      return [
+        intro(
+          'Người nộp đề nghị đổi kênh hoặc địa chỉ nhận thông báo, hoặc không nhận thông báo nữa. Các thông báo sau đây gửi theo lựa chọn mới; chọn "Không nhận thông báo" thì không gửi thêm thông báo nào.',
+        ),
+        notificationFields('Kênh nhận thông báo mới'),
+        field({
+          label: 'Người đề nghị thay người nộp (nếu có)',
+          name: 'onBehalf',
+          hint: 'Họ tên người được ủy quyền; để trống nếu người nộp trực tiếp đề nghị',
+          attrs: { maxlength: 200 },
+        }),
+        field({ label: 'Lý do', name: 'reason', type: 'textarea', rows: 2 }),
+      ];
     case 'ASSIGN':
       return assignFields(view, user, options);
     case 'COMPLETE_STEP':
@@ -768,6 +783,11 @@ function payloadOf(type, v) {
       const { notification, issues } = notificationOf(v);
       if (issues.length) return issues;
       return { note: opt(v.note), notification };
+    }
+    case 'CHANGE_NOTIFICATION': {
+      const { notification, issues } = notificationOf(v);
+      if (issues.length) return issues;
+      return { notification, onBehalf: opt(v.onBehalf), reason: opt(v.reason) };
     }
     case 'COMPLETE_STEP':
       return { note: opt(v.note) };

@@ -1,13 +1,17 @@
 /**
  * The applicant's choice at receipt of how to be told about the dossier (SMS, Zalo, e-mail or none), the
- * address and the consent: the fields of the counter's intake form and of the RECEIVE dialog, and the
- * request's `notification` object built from them (docs/notifications.md).
+ * address and the consent: the fields of the counter's intake form, of the RECEIVE dialog and of the
+ * CHANGE_NOTIFICATION dialog (a change after receipt), and the request's `notification` object built from
+ * them (docs/notifications.md).
  */
 import { field, h } from './dom.js';
 import { NOTIFY_CHANNELS } from './labels.js';
 
-/** The fieldset: channel, address (empty: the applicant's phone or e-mail), consent. */
-export function notificationFields() {
+/**
+ * The fieldset: channel, address (empty: the applicant's phone or e-mail), consent.
+ * @param {string} [legend] its title (at receipt: "Nhận thông báo về hồ sơ")
+ */
+export function notificationFields(legend = 'Nhận thông báo về hồ sơ') {
   const options = Object.entries(NOTIFY_CHANNELS).length
     ? Object.entries(NOTIFY_CHANNELS)
     : [
@@ -19,7 +23,7 @@ export function notificationFields() {
   return h(
     'fieldset',
     { class: 'notification' },
-    h('legend', null, 'Nhận thông báo về hồ sơ'),
+    h('legend', null, legend),
     h(
       'div',
       { class: 'grid-3' },

@@ -117,8 +117,8 @@ describe('what every staff user meets in the browser', () => {
         const allowed = await permitted(username, codes.A);
         // each button shown is permitted (documents are attached in their own panel, not by an action button)
         expect({ username, notPermitted: shown.filter((t) => !allowed.includes(t!)) }).toStrictEqual({ username, notPermitted: [] });
-        // the read-only users have none; the counter only records the applicant's request to withdraw
-        const expected = { supervisor: [], auditor: [], counter: ['REQUEST_WITHDRAWAL'] }[username];
+        // the read-only users have none; the counter only records the applicant's requests: to withdraw, to be told otherwise
+        const expected = { supervisor: [], auditor: [], counter: ['REQUEST_WITHDRAWAL', 'CHANGE_NOTIFICATION'] }[username];
         if (expected) expect(shown).toStrictEqual(expected);
         else expect(shown.length).toBeGreaterThan(0);
         await shot(page, `03-actions-${username}`);

@@ -12,6 +12,7 @@ import {
   EVENT_LABELS,
   EXEMPTION_REASONS,
   FORM_LABELS,
+  NOTIFY_CHANNELS,
   OUTCOMES,
   PAUSE_REASONS,
   RETURN_METHODS,
@@ -248,6 +249,16 @@ function timeline(events, proc) {
   );
 }
 
+/**
+ * The applicant's notification choice in words (the address comes masked from the history).
+ * @param {(label: string, value: unknown) => void} add
+ * @param {any} n the event's `notification`
+ */
+function notifyChoice(add, n) {
+  if (!n || typeof n !== 'object') return;
+  add('Nhận thông báo', n.channel === 'none' ? NOTIFY_CHANNELS.none : `${NOTIFY_CHANNELS[n.channel] ?? n.channel} — ${n.contact ?? ''}`);
+}
+
 /** The payload of an event, in words. */
 function details(e, stepName, proc) {
   const p = e.payload ?? {};
@@ -287,6 +298,12 @@ function details(e, stepName, proc) {
     case 'RECEIVE_SUPPLEMENT':
       add('Mã hồ sơ', p.code);
       add('Hẹn trả kết quả', fmtTime(p.dueAt));
+      notifyChoice(add, p.notification);
+      break;
+    case 'CHANGE_NOTIFICATION':
+      notifyChoice(add, p.notification);
+      add('Người đề nghị thay', p.onBehalf);
+      add('Lý do', p.reason);
       break;
     case 'CALENDAR_CHANGED':
       add('Hạn theo quy định', `${fmtTime(p.previousOriginalDueAt)} → ${fmtTime(p.originalDueAt)}`);

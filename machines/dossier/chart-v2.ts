@@ -51,17 +51,10 @@ const DOCUMENT_EVENTS = {
 /**
  * States in which the applicant may change how to be told, or withdraw the consent (CHANGE_NOTIFICATION, issue 15):
  * from receipt, where the choice is first recorded, until the result is handed back (its messages are the last).
- * An event no stored dossier had before, so stored dossiers replay unchanged.
+ * The document states once received, the result, and the wait for the stop notice. An event no stored dossier had
+ * before, so stored dossiers replay unchanged.
  */
-export const NOTIFICATION_CHANGE_STATES = [
-  'received',
-  'assigned',
-  'processing',
-  'awaiting_supplement',
-  'paused',
-  'result',
-  'withdrawal_requested',
-] as const;
+export const NOTIFICATION_CHANGE_STATES = [...DOCUMENT_STATES.filter((s) => s !== 'submitted'), 'result', 'withdrawal_requested'];
 const CHANGE_NOTIFICATION = { actions: 'changeNotification' };
 
 function v2State(name: string, state: StateConfig): StateConfig {
@@ -71,7 +64,7 @@ function v2State(name: string, state: StateConfig): StateConfig {
     on.REQUEST_WITHDRAWAL = REQUEST_WITHDRAWAL;
   }
   if (EXEMPTABLE.includes(name)) on.RECORD_EXEMPTION = RECORD_EXEMPTION;
-  if ((NOTIFICATION_CHANGE_STATES as readonly string[]).includes(name)) on.CHANGE_NOTIFICATION = CHANGE_NOTIFICATION;
+  if (NOTIFICATION_CHANGE_STATES.includes(name)) on.CHANGE_NOTIFICATION = CHANGE_NOTIFICATION;
   // The only event after the hand-over: a leader corrects an error in the result (the dossier stays returned).
   if (name === 'returned') on.CORRECT_RESULT = CORRECT_RESULT;
   return { ...state, on };

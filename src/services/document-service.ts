@@ -22,7 +22,7 @@ import { forbidden, MotcuaError, notFound, validationFailed } from '../../machin
 import { restoreRow } from '../engine/restore-row';
 import { mkdirDurable } from '../store/durable-files';
 import { stageUpload, StagingCut, StagingRefused } from '../store/blob-staging';
-import { findBlob, findEarlierDossiersOfApplicant, upsertBlob } from '../store/document-store';
+import { findBlob, findEarlierDossiersOfApplicant, storedBlobs, upsertBlob } from '../store/document-store';
 import { findDossierByCode } from '../store/dossier-store';
 import { hasRole, type AuthUser } from './auth-user';
 import { DossierAccess } from './dossier-access';
@@ -241,7 +241,12 @@ export class DocumentService {
         });
       }
     }
-    return out;
+    // a file the retention job (or the cleanup job) removed cannot be attached again: not offered
+    const stored = await storedBlobs(
+      this.ctx.db,
+      out.map((o) => o.file.sha256),
+    );
+    return out.filter((o) => stored.has(o.file.sha256));
   }
 
   /** A stored file of a dossier the user may read; the download is recorded like the full-record view. */

@@ -175,6 +175,16 @@ export async function knownBlobs(db: Q, hashes: readonly string[]): Promise<Set<
   return new Set(rows.map((r) => r.sha256));
 }
 
+/** The hashes among `hashes` whose file is stored and may be referenced (not being removed, not deleted by retention). */
+export async function storedBlobs(db: Q, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = (await db('blobs')
+    .select('sha256')
+    .whereIn('sha256', [...new Set(hashes)])
+    .where({ state: 'stored' })) as { sha256: string }[];
+  return new Set(rows.map((r) => r.sha256));
+}
+
 /** Bytes of the current documents of a dossier (the per-dossier limit): the newest version of each document. */
 export async function dossierDocumentBytes(db: Q, dossierId: string): Promise<number> {
   const rows = (await db('document_refs').where({ dossier_id: dossierId }).select('document_id', 'document_version', 'size')) as {

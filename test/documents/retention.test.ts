@@ -203,8 +203,39 @@ describe.each(BACKENDS.flatMap((b) => STORES.map((st) => ({ backend: b, store: s
       expect(findings.filter((f) => f.dossierCode === c).map((f) => f.kind)).toEqual(['file_missing', 'deletion_log_broken']);
     });
 
+    test('rule: a component file deleted by retention is no longer offered for reuse to the same applicant', async () => {
+      const counter = await fresh('counter');
+      const scan = PDF(`cccd scan ${kind.name}`);
+      expect((await s.http.post('/api/uploads').set(auth(counter)).send(scan)).status).toBe(201);
+      const applicant = { fullName: 'Lê Thị Tái', idNumber: '001190077777', phone: '0914444444', address: 'Hà Nội' };
+      const body = { procedureCode: PROC, channel: 'counter', applicant, documents: [{ name: 'Giấy đề nghị', copies: 1 }] };
+      const earlier = await s.http
+        .post('/api/dossiers')
+        .set(auth(counter))
+        .send({ ...body, attachments: [{ component: 0, sha256: sha(scan), name: 'cccd.pdf' }] });
+      expect(earlier.status).toBe(201);
+      const e = earlier.body.code as string;
+      await s.engine.engine.act(e, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await s.engine.engine.act(e, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      await s.engine.engine.act(e, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
+      await s.engine.engine.act(
+        e,
+        { type: 'RECORD_RESULT', documentNumber: '9/GCN', documentDate: '2031-03-04', signer: 'leader', digitised: true },
+        ACTORS.leader,
+      );
+      await s.engine.engine.act(e, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+      const later = await s.http.post('/api/dossiers').set(auth(counter)).send(body);
+      expect(later.status).toBe(201);
+      const offered = () => s.http.get(`/api/dossiers/${later.body.code}/documents/reusable`).set(auth(counter));
+      expect((await offered()).body.map((o: { file: { sha256: string } }) => o.file.sha256)).toEqual([sha(scan)]);
+      s.engine.at('2037-03-05 09:00');
+      expect((await job.runOnce()).deletions.map((x) => x.sha256)).toContain(sha(scan));
+      const token = await fresh('counter');
+      expect((await s.http.get(`/api/dossiers/${later.body.code}/documents/reusable`).set(auth(token))).body).toEqual([]);
+    });
+
     test('no API call deletes a file: there is no such route', async () => {
-      const res = await s.http.delete(`/api/dossiers/${a}/documents/d1/file`).set(auth(admin));
+      const res = await s.http.delete(`/api/dossiers/${a}/documents/d1/file`).set(auth(await fresh('admin')));
       expect(res.status).toBe(404);
       expect(await inStore(shared)).toBe(true);
     });

@@ -7,8 +7,11 @@ import { MotcuaError, validationFailed, type FieldIssue } from '../engine/errors
 
 /** What the procedure version (and the centre's configuration) say about documents. */
 export interface DocumentRules {
-  /** the procedure version's required documents, in order (a component is an index into this list) */
-  required: readonly { name: string }[];
+  /**
+   * the procedure version's required documents, in order (a component is an index into this list); `optional`:
+   * brought only when it applies ("(nếu có)")
+   */
+  required: readonly { name: string; optional?: boolean }[];
   digitisation?: { components: boolean; result: boolean };
   /** the largest total of a dossier's current documents, in bytes */
   maxDossierBytes?: number;
@@ -52,14 +55,20 @@ export function checkComponent(component: number | undefined, rules: DocumentRul
 }
 
 /**
- * What RECEIVE records: how many required documents have a stored file. When the procedure requires
- * digitisation, a receipt with any of them missing needs the reason (400 naming `digitisationNote` otherwise).
+ * What RECEIVE records: of the procedure's required documents, those the receipt must have digitised and how many
+ * have a stored file. An optional document ("(nếu có)") without a file is taken as not brought: it is listed in
+ * `optionalAbsent`, is not among those to digitise (`required`), needs no reason and does not count against the
+ * digitisation rate. When the procedure requires digitisation, a receipt with any other document missing needs
+ * the reason (400 naming `digitisationNote` otherwise).
  */
 export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, note: string | undefined): ReceiptDigitisation {
   const components = documentsOf(ctx).filter((d) => d.kind === 'component' && d.component !== null);
   const present = new Set(components.map((d) => d.component!));
   const reused = new Set(components.filter((d) => d.versions[0]!.reusedFrom !== null).map((d) => d.component!));
-  const missing = rules.required.map((_, i) => i).filter((i) => !present.has(i));
+  const absent = rules.required.map((_, i) => i).filter((i) => !present.has(i));
+  const optional = (i: number) => rules.required[i]!.optional === true;
+  const optionalAbsent = absent.filter(optional);
+  const missing = absent.filter((i) => !optional(i));
   if (rules.digitisation?.components && missing.length > 0 && !note) {
     const names = missing.map((i) => `${i} (${rules.required[i]!.name})`).join(', ');
     throw validationFailed(
@@ -73,12 +82,14 @@ export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, n
       'Thủ tục yêu cầu số hóa thành phần hồ sơ: hãy đính kèm bản quét hoặc ghi lý do',
     );
   }
+  const toDigitise = rules.required.length - optionalAbsent.length;
   return {
-    required: rules.required.length,
-    digitised: rules.required.length - missing.length,
+    required: toDigitise,
+    digitised: toDigitise - missing.length,
     reused: [...reused].filter((i) => i < rules.required.length).length,
     missing,
     reason: missing.length > 0 ? (note ?? null) : null,
+    ...(optionalAbsent.length > 0 ? { optionalAbsent } : {}),
   };
 }
 
@@ -93,11 +104,11 @@ export function checkResultDocument(hasDocument: boolean, rules: DocumentRules |
 
 /** The document rules of a procedure definition (with the centre's per-dossier limit). */
 export function documentRulesOf(
-  def: { requiredDocuments: readonly { name: string }[]; digitisation?: { components: boolean; result: boolean } },
+  def: { requiredDocuments: readonly { name: string; optional?: boolean }[]; digitisation?: { components: boolean; result: boolean } },
   maxDossierBytes?: number,
 ): DocumentRules {
   return {
-    required: def.requiredDocuments.map((d) => ({ name: d.name })),
+    required: def.requiredDocuments.map((d) => ({ name: d.name, ...(d.optional ? { optional: true } : {}) })),
     ...(def.digitisation ? { digitisation: def.digitisation } : {}),
     ...(maxDossierBytes !== undefined ? { maxDossierBytes } : {}),
   };

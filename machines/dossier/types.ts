@@ -69,18 +69,26 @@ export interface DossierDocument {
   versions: DocumentVersion[];
 }
 
-/** How completely the application was digitised when it was received (the digitisation rate counts it). */
+/**
+ * How completely the application was digitised when it was received (the digitisation rate counts it: digitised
+ * when `digitised === required`, docs/metrics.md).
+ */
 export interface ReceiptDigitisation {
-  /** required documents of the procedure version */
+  /**
+   * required documents of the procedure version the receipt must have digitised: all of them, less the optional
+   * ones not brought (`optionalAbsent`; before that rule, every required document)
+   */
   required: number;
   /** of them, with a stored file at receipt (scanned or reused) */
   digitised: number;
   /** of those, reused from an earlier dossier */
   reused: number;
-  /** indexes of required documents without a file */
+  /** indexes of the documents to digitise without a file */
   missing: number[];
   /** why some are missing, when the procedure requires digitisation */
   reason: string | null;
+  /** indexes of optional documents ("(nếu có)") without a file: taken as not brought, not counted; absent when none */
+  optionalAbsent?: number[];
 }
 
 export interface ActorRef {

@@ -89,4 +89,41 @@ describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
     expect(figures).toMatchObject({ received: 4, digitisedReceipts: 2, receiptDigitisedShare: 0.5, reusedReceipts: 1, reuseShare: 0.25 });
     expect(compareMetrics(fast, slow.report)).toEqual([]);
   });
+
+  /** both metric paths over one month of the centre */
+  async function rates(from: string, to: string) {
+    const calendar = await s.engine.calendars.latest();
+    const opts = { from, to, groupBy: 'centre' as const, now: hanoi('2026-03-31 17:00'), calendar };
+    const fast = await complianceFromProjection(s.engine.db, opts);
+    const slow = await complianceFromEvents(s.engine.db, s.engine.calendars, opts);
+    expect(compareMetrics(fast, slow.report)).toEqual([]);
+    return fast.groups[0]!.figures;
+  }
+
+  test('rule: an optional document ("(nếu có)") without a file is not brought: it does not count against the digitisation rate', async () => {
+    const before = await rates('2026-03-01', '2026-04-01');
+    const files = [PDF('may c0'), PDF('may c1')];
+    for (const f of files) await upload(f);
+    const scans = files.map((f, i) => ({ component: i, sha256: sha(f), name: `tp${i}.pdf` }));
+    // 1.001612's third document is optional: both mandatory ones scanned is a digitised receipt
+    expect(
+      (
+        await s.http
+          .post('/api/dossiers')
+          .set(auth())
+          .send(base(11, { attachments: scans }))
+      ).status,
+    ).toBe(201);
+    // a mandatory one missing is not
+    expect(
+      (
+        await s.http
+          .post('/api/dossiers')
+          .set(auth())
+          .send(base(12, { attachments: scans.slice(0, 1) }))
+      ).status,
+    ).toBe(201);
+    const after = await rates('2026-03-01', '2026-04-01');
+    expect([after.received - before.received, after.digitisedReceipts - before.digitisedReceipts]).toEqual([2, 1]);
+  });
 });

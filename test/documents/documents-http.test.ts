@@ -110,7 +110,10 @@ describe.each(BACKENDS)('dossier documents on $name', (backend) => {
       component: 0,
       file: { sha256: sha(a), size: a.length, mediaType: 'application/pdf', name: 'Giấy đề nghị.pdf' },
     });
-    expect(events[3]!.payload).toMatchObject({ digitisation: { required: 3, digitised: 2, reused: 0, missing: [2], reason: null } });
+    // the third document is optional ("(nếu có)") and has no file: not brought, so not among those to digitise
+    expect(events[3]!.payload).toMatchObject({
+      digitisation: { required: 2, digitised: 2, reused: 0, missing: [], optionalAbsent: [2], reason: null },
+    });
     const docs = await s.http.get(`/api/dossiers/${res.body.code}/documents`).set(auth(counter));
     expect(docs.body.map((d: { id: string; component: number }) => [d.id, d.component])).toEqual([
       ['d1', 0],
@@ -162,9 +165,22 @@ describe.each(BACKENDS)('dossier documents on $name', (backend) => {
       .send(body({ procedureCode: '9.000140', attachments, digitisationNote: 'Công dân chỉ mang bản giấy thành phần 2, 3' }));
     expect(received.status).toBe(201);
     const receive = (await s.engine.engine.history(received.body.code)).find((e) => e.type === 'RECEIVE')!;
+    // the third document is optional ("(nếu có)"): without a file it is taken as not brought, not as missing
     expect(receive.payload).toMatchObject({
-      digitisation: { required: 3, digitised: 1, missing: [1, 2], reason: 'Công dân chỉ mang bản giấy thành phần 2, 3' },
+      digitisation: { required: 2, digitised: 1, missing: [1], optionalAbsent: [2], reason: 'Công dân chỉ mang bản giấy thành phần 2, 3' },
     });
+    // with both mandatory documents scanned, the optional one not brought needs no reason
+    const second = PDF('bien ban hop');
+    await upload(second);
+    const withoutOptional = await s.http
+      .post('/api/dossiers')
+      .set(auth(counter))
+      .send(
+        body({ procedureCode: '9.000140', attachments: [...attachments, { component: 1, sha256: sha(second), name: 'bien-ban.pdf' }] }),
+      );
+    expect(withoutOptional.status).toBe(201);
+    const complete = (await s.engine.engine.history(withoutOptional.body.code)).find((e) => e.type === 'RECEIVE')!;
+    expect(complete.payload).toMatchObject({ digitisation: { required: 2, digitised: 2, missing: [], optionalAbsent: [2], reason: null } });
 
     // … and its result is recorded only with the result document
     const code = received.body.code;

@@ -61,11 +61,26 @@ export function checkComponent(component: number | undefined, rules: DocumentRul
  * digitisation rate. When the procedure requires digitisation, a receipt with any other document missing needs
  * the reason (400 naming `digitisationNote` otherwise).
  */
-export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, note: string | undefined): ReceiptDigitisation {
+export function receiptDigitisation(
+  ctx: DossierContext,
+  rules: DocumentRules,
+  note: string | undefined,
+  shownComponents: readonly number[] = [],
+): ReceiptDigitisation {
+  const outOfRange = shownComponents.findIndex((i) => i >= rules.required.length);
+  if (outOfRange >= 0)
+    throw validationFailed([
+      {
+        field: `shownComponents.${outOfRange}`,
+        reason: `the procedure has ${rules.required.length} required documents (0–${rules.required.length - 1})`,
+      },
+    ]);
   const components = documentsOf(ctx).filter((d) => d.kind === 'component' && d.component !== null);
   const present = new Set(components.map((d) => d.component!));
   const reused = new Set(components.filter((d) => d.versions[0]!.reusedFrom !== null).map((d) => d.component!));
-  const absent = rules.required.map((_, i) => i).filter((i) => !present.has(i));
+  // a document shown, not kept (xuất trình) and not scanned is not in the dossier: nothing to digitise
+  const shown = [...new Set(shownComponents)].filter((i) => !present.has(i)).sort((a, b) => a - b);
+  const absent = rules.required.map((_, i) => i).filter((i) => !present.has(i) && !shown.includes(i));
   const optional = (i: number) => rules.required[i]!.optional === true;
   const optionalAbsent = absent.filter(optional);
   const missing = absent.filter((i) => !optional(i));
@@ -82,7 +97,7 @@ export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, n
       'Thủ tục yêu cầu số hóa thành phần hồ sơ: hãy đính kèm bản quét hoặc ghi lý do',
     );
   }
-  const toDigitise = rules.required.length - optionalAbsent.length;
+  const toDigitise = rules.required.length - optionalAbsent.length - shown.length;
   return {
     required: toDigitise,
     digitised: toDigitise - missing.length,
@@ -90,6 +105,7 @@ export function receiptDigitisation(ctx: DossierContext, rules: DocumentRules, n
     missing,
     reason: missing.length > 0 ? (note ?? null) : null,
     ...(optionalAbsent.length > 0 ? { optionalAbsent } : {}),
+    ...(shown.length > 0 ? { shown } : {}),
   };
 }
 

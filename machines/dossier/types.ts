@@ -89,6 +89,11 @@ export interface ReceiptDigitisation {
   reason: string | null;
   /** indexes of optional documents ("(nếu có)") without a file: taken as not brought, not counted; absent when none */
   optionalAbsent?: number[];
+  /**
+   * indexes of documents shown to the clerk and handed back without a scan (xuất trình, không lưu: the law asks only
+   * to see them): not in `required`, needing no reason, not counted; absent when none
+   */
+  shown?: number[];
 }
 
 export interface ActorRef {

@@ -121,6 +121,12 @@ const componentIndex = z.int().min(0).max(99);
 export const AttachmentSchema = z.strictObject({ component: componentIndex, sha256: Sha256Schema, name: FileNameSchema });
 /** Why required documents are not digitised at receipt (required then when the procedure requires digitisation). */
 const digitisationNote = z.string().trim().min(1).max(2000).optional();
+/** Required documents the law only asks to see (xuất trình, e.g. the ID card shown for comparison): shown, not kept. */
+const shownComponents = z
+  .array(componentIndex)
+  .max(100)
+  .optional()
+  .describe('indexes of required documents shown to the clerk and handed back (xuất trình, không lưu): no scan, no reason needed');
 
 export const SubmissionSchema = z
   .strictObject({
@@ -140,6 +146,7 @@ export const SubmissionSchema = z
     /** scans of the required documents, uploaded first (attached before the receipt) */
     attachments: z.array(AttachmentSchema).max(100).optional(),
     digitisationNote,
+    shownComponents,
   })
   .superRefine((v, ctx) => {
     if (!v.notification) return;
@@ -163,7 +170,7 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 const note = z.string().trim().max(2000).optional();
 
 export const CommandSchemas = {
-  RECEIVE: z.strictObject({ note, notification: NotificationRequestSchema.optional(), digitisationNote }),
+  RECEIVE: z.strictObject({ note, notification: NotificationRequestSchema.optional(), digitisationNote, shownComponents }),
   ASSIGN: z.strictObject({ unit: text(64).optional(), assignee: text(64).nullable().optional(), note }),
   COMPLETE_STEP: z.strictObject({ note }),
   RETURN_STEP: z.strictObject({ reason: text(2000) }),

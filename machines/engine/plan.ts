@@ -246,6 +246,7 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
         type: 'RECEIVE',
         ...(sub.notification ? { notification: sub.notification } : {}),
         ...(sub.digitisationNote ? { digitisationNote: sub.digitisationNote } : {}),
+        ...(sub.shownComponents?.length ? { shownComponents: sub.shownComponents } : {}),
       },
       snapshot.context,
       at,

@@ -105,7 +105,7 @@ export function stampCommand(
       }
       const digitisation =
         cmd.type === 'RECEIVE' && extras.documents
-          ? { digitisation: receiptDigitisation(ctx, extras.documents, cmd.digitisationNote) }
+          ? { digitisation: receiptDigitisation(ctx, extras.documents, cmd.digitisationNote, cmd.shownComponents) }
           : {};
       return {
         type: cmd.type,

@@ -1,11 +1,12 @@
 /**
  * Dossier documents in the staff app (issue 14): uploading a file to POST /api/uploads with a progress
- * bar (XMLHttpRequest: fetch cannot report upload progress), the messages for a refused upload by the
+ * bar (large files resumably: ./resumable-upload.js), the messages for a refused upload by the
  * API's error code, a file picker with drag and drop, several files, a progress bar and a retry per file,
  * and authenticated downloads of a document's file. The server decides a file's type from its bytes;
  * the page never trusts the name or the browser's type.
  */
-import { ApiError, clearSession, get, session } from './api.js';
+import { ApiError, get } from './api.js';
+import { answerError, RESUMABLE_FROM_BYTES, resumableUpload, sendXhr } from './resumable-upload.js';
 import { downloadFile } from './download.js';
 import { viewerUrl } from './viewer.js';
 import { h } from './dom.js';
@@ -139,49 +140,23 @@ export function uploadErrorText(err) {
 }
 
 /**
- * Sends one file to POST /api/uploads as the raw body, reporting progress (0…1).
- * @param {Blob} file
- * @param {{onProgress?: (fraction: number) => void, signal?: AbortSignal}} [opts]
+ * Sends one file, reporting progress (0…1): to POST /api/uploads as the raw body, or, over
+ * RESUMABLE_FROM_BYTES, resumably (./resumable-upload.js: it goes on by itself after a network error,
+ * calling `onReconnecting` while it waits).
+ * @param {File} file
+ * @param {{onProgress?: (fraction: number) => void, onReconnecting?: (attempt: number) => void, signal?: AbortSignal}} [opts]
  * @returns {Promise<UploadedFile>}
  */
-export function uploadFile(file, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/uploads');
-    const s = session();
-    if (s) xhr.setRequestHeader('Authorization', `Bearer ${s.token}`);
-    xhr.setRequestHeader('Accept', 'application/json');
-    // the server decides the type from the bytes; the header only keeps proxies from guessing
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ.'));
-    xhr.onabort = () => reject(new DOMException('Đã hủy', 'AbortError'));
-    xhr.onload = () => {
-      /** @type {any} */
-      let body = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        /* not JSON */
-      }
-      if (xhr.status === 201 && body?.sha256) {
-        opts.onProgress?.(1);
-        resolve(body);
-        return;
-      }
-      const e = body?.error ?? {};
-      const code =
-        e.code ?? (xhr.status === 413 ? 'PAYLOAD_TOO_LARGE' : xhr.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${xhr.status}`);
-      const error = new ApiError(xhr.status, code, e.message ?? '', e.details ?? {});
-      if (xhr.status === 401) clearSession();
-      if (xhr.status === 401) window.dispatchEvent(new CustomEvent('motcua:signed-out', { detail: { message: error.message } }));
-      reject(error);
-    };
-    opts.signal?.addEventListener('abort', () => xhr.abort());
-    xhr.send(file);
+export async function uploadFile(file, opts = {}) {
+  if (file.size > RESUMABLE_FROM_BYTES) return resumableUpload(file, opts);
+  // the server decides the type from the bytes; the header only keeps proxies from guessing
+  const res = await sendXhr('POST', '/api/uploads', { 'Content-Type': 'application/octet-stream' }, file, {
+    signal: opts.signal,
+    onUploadProgress: (loaded) => opts.onProgress?.(file.size ? loaded / file.size : 1),
   });
+  if (res.status !== 201 || !res.body?.sha256) throw answerError(res);
+  opts.onProgress?.(1);
+  return res.body;
 }
 
 /**
@@ -231,7 +206,13 @@ export function filePicker(o) {
     item.row.replaceChildren(h('span', { class: 'upload-name' }, item.file.name), ' ', bar, ' ', status);
     item.row.className = 'upload-item uploading';
     try {
-      const up = await uploadFile(item.file, { onProgress: (f) => (bar.value = f) });
+      const up = await uploadFile(item.file, {
+        onProgress: (f) => {
+          bar.value = f;
+          status.textContent = 'Đang tải lên…';
+        },
+        onReconnecting: () => (status.textContent = 'Mất kết nối, đang tự tải tiếp…'),
+      });
       item.result = { ...up, name: item.file.name };
       item.row.className = 'upload-item uploaded';
       item.row.replaceChildren(

@@ -1,0 +1,157 @@
+/**
+ * Sending a file with XMLHttpRequest (fetch cannot report upload progress), and resumable uploads for large
+ * scans over a weak connection: the tus 1.0.0 protocol against /api/uploads/resumable (docs/documents.md,
+ * "Resumable uploads"). The file goes in chunks; after a network error (or a 409 saying the server has other
+ * bytes than we thought) the page waits a little, asks HEAD how much arrived and goes on from there by itself,
+ * so a dropped connection costs at most what was in flight, never the whole file.
+ */
+import { ApiError, clearSession, session } from './api.js';
+
+export const TUS_VERSION = '1.0.0';
+/** files larger than this are sent resumably */
+export const RESUMABLE_FROM_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** waits before the successive attempts after a network error (then it gives up and the clerk can press «Thử lại») */
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000, 30000];
+
+/**
+ * @typedef {{sha256: string, size: number, mediaType: string}} StoredFile
+ * @typedef {{status: number, header: (name: string) => string | null, body: any}} XhrAnswer
+ * @typedef {{onProgress?: (fraction: number) => void, onReconnecting?: (attempt: number) => void, signal?: AbortSignal,
+ *            chunkBytes?: number, retryDelaysMs?: number[]}} ResumableOptions
+ */
+
+/**
+ * One request by XMLHttpRequest with the session's token; resolves with any answer, rejects only when there is
+ * none (ApiError NETWORK) or it was aborted (AbortError).
+ * @param {string} method
+ * @param {string} url
+ * @param {Record<string, string>} headers
+ * @param {Blob | null} body
+ * @param {{onUploadProgress?: (loaded: number) => void, signal?: AbortSignal}} [opts]
+ * @returns {Promise<XhrAnswer>}
+ */
+export function sendXhr(method, url, headers, body, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    const s = session();
+    if (s) xhr.setRequestHeader('Authorization', `Bearer ${s.token}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => opts.onUploadProgress?.(e.loaded);
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'Không kết nối được máy chủ.'));
+    xhr.onabort = () => reject(new DOMException('Đã hủy', 'AbortError'));
+    xhr.onload = () => {
+      /** @type {any} */
+      let parsed = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        /* not JSON */
+      }
+      resolve({ status: xhr.status, header: (name) => xhr.getResponseHeader(name), body: parsed });
+    };
+    opts.signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(body);
+  });
+}
+
+/**
+ * The ApiError of a refused answer (the server's code, else one from the status); a 401 signs the page out.
+ * @param {XhrAnswer} answer
+ * @returns {ApiError}
+ */
+export function answerError(answer) {
+  const e = answer.body?.error ?? {};
+  const code =
+    e.code ?? (answer.status === 413 ? 'PAYLOAD_TOO_LARGE' : answer.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${answer.status}`);
+  const error = new ApiError(answer.status, code, e.message ?? '', e.details ?? {});
+  if (answer.status === 401) {
+    clearSession();
+    window.dispatchEvent(new CustomEvent('motcua:signed-out', { detail: { message: error.message } }));
+  }
+  return error;
+}
+
+/** @param {string} text */
+const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+/** @param {number} ms @param {AbortSignal} [signal] */
+const pause = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(new DOMException('Đã hủy', 'AbortError'));
+    });
+  });
+
+/** a failure worth another attempt: no answer at all, or a proxy's "try again" */
+const transient = (/** @type {unknown} */ err) => err instanceof ApiError && (err.status === 0 || [502, 503, 504].includes(err.status));
+
+/**
+ * Uploads a file resumably and answers the stored file (named by its SHA-256 in an event). A network error
+ * midway is retried from the offset the server reports; a refusal (type, size, access) is thrown at once.
+ * @param {File} file
+ * @param {ResumableOptions} [opts]
+ * @returns {Promise<StoredFile>}
+ */
+export async function resumableUpload(file, opts = {}) {
+  const chunk = opts.chunkBytes ?? CHUNK_BYTES;
+  const delays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const tus = { 'Tus-Resumable': TUS_VERSION };
+  const created = await sendXhr(
+    'POST',
+    '/api/uploads/resumable',
+    { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': `filename ${base64(file.name.slice(0, 200))}` },
+    null,
+    { signal: opts.signal },
+  );
+  if (created.status !== 201) throw answerError(created);
+  const url = /** @type {string} */ (created.header('Location'));
+  const onAbort = () => void sendXhr('DELETE', url, tus, null).catch(() => undefined);
+  opts.signal?.addEventListener('abort', onAbort);
+
+  let offset = 0;
+  let failures = 0;
+  /** asks the server how much it has (after a drop or a conflict) */
+  const resync = async () => {
+    const h = await sendXhr('HEAD', url, tus, null, { signal: opts.signal });
+    if (h.status !== 200) throw answerError(h);
+    offset = Number(h.header('Upload-Offset'));
+  };
+  try {
+    while (offset < file.size) {
+      try {
+        const from = offset;
+        const res = await sendXhr(
+          'PATCH',
+          url,
+          { ...tus, 'Upload-Offset': String(from), 'Content-Type': 'application/offset+octet-stream' },
+          file.slice(from, from + chunk),
+          { signal: opts.signal, onUploadProgress: (loaded) => opts.onProgress?.(Math.min(1, (from + loaded) / file.size)) },
+        );
+        if (res.status === 409) await resync();
+        else if (res.status === 204) offset = Number(res.header('Upload-Offset'));
+        else throw answerError(res);
+        failures = 0;
+      } catch (err) {
+        if (!transient(err) || failures >= delays.length) throw err;
+        opts.onReconnecting?.(failures + 1);
+        await pause(delays[failures] ?? 30000, opts.signal);
+        failures += 1;
+        // the server may have kept part of the chunk in flight: continue from what it has
+        await resync().catch((e) => {
+          if (!transient(e)) throw e;
+        });
+      }
+    }
+    const done = await sendXhr('GET', url, tus, null, { signal: opts.signal });
+    if (done.status !== 200 || !done.body?.file) throw answerError(done);
+    opts.onProgress?.(1);
+    return done.body.file;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -57,14 +57,14 @@ interface Cell {
 
 const BENCH_DB = 'motcua_bench_http';
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
 }
 
 /** A fresh database with the schema, reference data and the demo users (password "demo"). */
-async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promise<void> {
+export async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promise<void> {
   const ctx = await createEngineContext({ url, sqliteDriver, sqliteSynchronous: 'NORMAL' }); // set-up only: the server's own setting is measured
   try {
     await seedDemoUsers(ctx.db, new Date().toISOString());
@@ -73,11 +73,12 @@ async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promis
   }
 }
 
-async function recreatePostgresDatabase(serverUrl: string, drop: boolean): Promise<void> {
+/** Drops the benchmark's database on the server at `serverUrl` and, unless `drop`, creates it empty. */
+export async function recreatePostgresDatabase(serverUrl: string, database: string, drop: boolean): Promise<void> {
   const admin = knexFactory({ client: 'pg', connection: withDatabase(serverUrl, 'postgres'), pool: { min: 0, max: 1 } });
   try {
-    await admin.raw(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    if (!drop) await admin.raw(`CREATE DATABASE ${BENCH_DB}`);
+    await admin.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (!drop) await admin.raw(`CREATE DATABASE ${database}`);
   } finally {
     await admin.destroy();
   }
@@ -247,12 +248,12 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
       instances: opts.instances,
       env: {},
       setUp: async () => {
-        await recreatePostgresDatabase(server, false);
+        await recreatePostgresDatabase(server, BENCH_DB, false);
         const url = withDatabase(server, BENCH_DB);
         await prepareDatabase(url);
         return url;
       },
-      tearDown: () => recreatePostgresDatabase(server, true),
+      tearDown: () => recreatePostgresDatabase(server, BENCH_DB, true),
     });
   }
   const failures: string[] = [];

@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- outbox [--postgres] [--dossiers N]`: the transactional outbox's two costs.
+ * `npm run bench -- outbox [--postgres] [--dossiers N] [--rounds R]`: the transactional outbox's two costs.
  * 1. Write overhead: the same dossier lifecycles through the engine with no subscriber, then with one and three
- *    active subscribers (every event queues one delivery per subscriber in its transaction): transitions/s of each
- *    and the ratio to the run without, in the same process, on SQLite (and PostgreSQL).
+ *    active subscribers (every event queues one delivery per subscriber in its transaction), interleaved rounds:
+ *    events/s and wall time, and this process's CPU per transition, each beside the run without outbox rows in
+ *    the same process, with the load average when each round started; on SQLite (and PostgreSQL).
  * 2. Dispatcher throughput: the deliveries queued by (1) delivered by one dispatcher to a local webhook receiver
  *    (HTTP, signed) and to RabbitMQ (publisher confirms, when the broker answers at 127.0.0.1:5672), deliveries/s.
  */
@@ -61,8 +62,18 @@ function postgres(url: string): Db {
   };
 }
 
-/** n dossiers submitted at the counter and assigned: 3 events each, in 2 transactions. */
-async function transitions(ctx: EngineContext, n: number): Promise<{ events: number; seconds: number }> {
+/**
+ * n dossiers submitted at the counter and assigned: 3 events each, in 2 transactions. Wall seconds, and this
+ * process's CPU seconds (user + system; on SQLite that includes the database's own work, which runs in process),
+ * with the 1-minute load average when the run started: on a shared machine the CPU figure moves far less than the
+ * wall time.
+ */
+async function transitions(
+  ctx: EngineContext,
+  n: number,
+): Promise<{ events: number; seconds: number; cpuSeconds: number; loadAverage: number }> {
+  const loadAverage = os.loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1) {
     const d = await ctx.engine.submit(
@@ -76,7 +87,13 @@ async function transitions(ctx: EngineContext, n: number): Promise<{ events: num
     );
     await ctx.engine.act(d.code, { type: 'ASSIGN', assignee: 'specialist' }, LEADER);
   }
-  return { events: n * 3, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    events: n * 3,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    loadAverage,
+  };
 }
 
 async function subscribe(ctx: EngineContext, id: string, kind: string, config: Record<string, unknown>, active = true) {
@@ -146,8 +163,10 @@ export async function benchOutbox(opts: { dossiers: number; rounds: number; post
     print(
       `\n${db.label}: ${opts.dossiers} dossiers × (submit+receive, assign) = ${opts.dossiers * 3} events in ${opts.dossiers * 2} transactions`,
     );
-    print('| subscribers | events/s | ratio to none |');
-    print('|---|---|---|');
+    print(
+      '| subscribers (deliveries queued per event) | events/s | wall time ÷ none | CPU ms per transition | CPU ÷ none | load average (1 min) at its rounds |',
+    );
+    print('|---|---|---|---|---|---|');
     const ctx = await db.open();
     try {
       await transitions(ctx, Math.max(2, Math.round(opts.dossiers / 10))); // warm-up
@@ -156,7 +175,7 @@ export async function benchOutbox(opts: { dossiers: number; rounds: number; post
       await subscribe(ctx, 'bench-x', 'none', {}, false);
       await subscribe(ctx, 'bench-y', 'none', {}, false);
       // interleaved rounds (0, 1, 3 subscribers, again …): a loaded machine's drift hits all three alike; medians
-      const times: Record<0 | 1 | 3, number[]> = { 0: [], 1: [], 3: [] };
+      const runs: Record<0 | 1 | 3, Awaited<ReturnType<typeof transitions>>[]> = { 0: [], 1: [], 3: [] };
       let queued = 0;
       for (let round = 0; round < opts.rounds; round += 1) {
         for (const n of [0, 1, 3] as const) {
@@ -164,19 +183,27 @@ export async function benchOutbox(opts: { dossiers: number; rounds: number; post
           await setSubscriberActive(ctx.db, 'bench-x', n === 3);
           await setSubscriberActive(ctx.db, 'bench-y', n === 3);
           const r = await transitions(ctx, opts.dossiers);
-          times[n].push(r.seconds);
+          runs[n].push(r);
           if (n >= 1) queued += r.events;
         }
       }
       const events = opts.dossiers * 3;
-      const none = median(times[0]);
-      print(`| 0 | ${(events / none).toFixed(0)} | 1.00 |`);
-      for (const n of [1, 3] as const) {
-        const t = median(times[n]);
-        print(`| ${n} | ${(events / t).toFixed(0)} | ${(none / t).toFixed(2)} (${pct(t, none)} time) |`);
+      // a transition = one transaction (the submission, SUBMIT + RECEIVE; the ASSIGN)
+      const perTransitionMs = (r: { cpuSeconds: number }) => (r.cpuSeconds * 1000) / (opts.dossiers * 2);
+      const wall = (n: 0 | 1 | 3) => median(runs[n].map((r) => r.seconds));
+      const cpu = (n: 0 | 1 | 3) => median(runs[n].map(perTransitionMs));
+      const loads = (n: 0 | 1 | 3) => runs[n].map((r) => r.loadAverage.toFixed(1)).join(', ');
+      for (const n of [0, 1, 3] as const) {
+        const t = wall(n);
+        print(
+          `| ${n} | ${(events / t).toFixed(0)} | ${n ? `${(t / wall(0)).toFixed(2)} (${pct(t, wall(0))})` : '1.00'} | ${cpu(n).toFixed(2)} | ${n ? `${(cpu(n) / cpu(0)).toFixed(2)} (${pct(cpu(n), cpu(0))})` : '1.00'} | ${loads(n)} |`,
+        );
       }
       print(
-        `(median of ${opts.rounds} interleaved rounds; per-round seconds 0/1/3: ${times[0].map((t, i) => `${t.toFixed(2)}/${times[1][i]!.toFixed(2)}/${times[3][i]!.toFixed(2)}`).join(', ')})`,
+        `(CPU: this process, user + system${db.label === 'PostgreSQL' ? "; the PostgreSQL server's own CPU is not in it" : ', SQLite included (it runs in process)'})`,
+      );
+      print(
+        `(median of ${opts.rounds} interleaved rounds; per-round wall seconds 0/1/3: ${runs[0].map((r, i) => `${r.seconds.toFixed(2)}/${runs[1][i]!.seconds.toFixed(2)}/${runs[3][i]!.seconds.toFixed(2)}`).join(', ')})`,
       );
 
       // dispatcher throughput: what the webhook subscriber queued during the 1- and 3-subscriber runs

@@ -11,6 +11,7 @@
  *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
  *   profile  where one transition's CPU goes, in-process            (./engine-profile.ts)
  *   documents upload/download beside a plain copy, attach cost      (./documents.ts)
+ *   sync-lag  the national portal's sync lag under the HTTP load      (./sync-lag.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
@@ -21,11 +22,12 @@ import { benchOutbox } from './outbox';
 import { benchMetricsRollup } from './metrics-rollup';
 import { benchEngineProfile } from './engine-profile';
 import { benchDocuments } from './documents';
+import { benchSyncLag } from './sync-lag';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile', 'documents'] as const;
+export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile', 'documents', 'sync-lag'] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -111,6 +113,18 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         postgres,
         smoke,
       });
+    case 'sync-lag': {
+      await benchSyncLag({
+        sqlite: !argFlag(argv, 'no-sqlite'),
+        postgres,
+        clients: list(arg('clients'), smoke ? '2' : '16'),
+        seconds: Number(arg('seconds', smoke ? '3' : '30')),
+        warmupSeconds: Number(arg('warmup', smoke ? '0.3' : '2')),
+        instances: Number(arg('instances', '2')),
+        smoke,
+      });
+      return;
+    }
     case 'profile':
       return benchEngineProfile({ lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')), postgres, smoke });
     case 'documents':

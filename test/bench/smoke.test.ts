@@ -106,11 +106,20 @@ describe('the benchmarks in smoke mode', () => {
   test('outbox: write overhead per number of subscribers, and dispatcher deliveries per second', async () => {
     await runBenchmark('outbox', ['outbox', '--smoke', ...WITH_PG]);
     const out = output();
-    expect(out).toMatch(/\| 0 \| \d+ \| 1\.00 \|/);
-    expect(out).toMatch(/\| 3 \| \d+ \| \d+\.\d+ \([+-]\d+\.\d % time\) \|/);
+    expect(out).toMatch(/\| 0 \| \d+ \| 1\.00 \| \d+\.\d\d \| 1\.00 \| \d+\.\d/);
+    expect(out).toMatch(/\| 3 \| \d+ \| \d+\.\d+ \([+-]\d+\.\d %\) \| \d+\.\d\d \| \d+\.\d+ \([+-]\d+\.\d %\) \| \d+\.\d/);
     expect(out).toMatch(/dispatcher → local webhook: \d+ of \d+ deliveries in [\d.]+ s = \d+ deliveries\/s\n/);
     expect(out).toMatch(/dispatcher → RabbitMQ \(confirms, persistent\): \d+ deliveries/);
   }, 90_000);
+
+  test('sync-lag: the portal sync lag percentiles under the HTTP load, with the load average', async () => {
+    await runBenchmark('sync-lag', ['sync-lag', '--smoke', ...WITH_PG]);
+    const out = output();
+    for (const db of ['SQLite \\(sqlite3, FULL\\) × 1', ...(WITH_PG.length ? ['PostgreSQL × 2'] : [])])
+      expect(out).toMatch(
+        new RegExp(`\\| ${db} \\| 2 \\| \\d+ \\| [1-9]\\d* \\| (\\d+(\\.\\d+)? m?s \\| ){4}\\d+ \\| 0 \\| 0 \\| [\\d.]+ → [\\d.]+ \\|`),
+      );
+  }, 240_000);
 
   test('profile: CPU per transition beside the floor, and where the engine time goes by step', async () => {
     await runBenchmark('profile', ['profile', '--smoke', ...WITH_PG]);

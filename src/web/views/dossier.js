@@ -5,7 +5,7 @@
 import { getDossier, getEvents } from '../api.js';
 import { actionButton, actionsFor, primaryAction } from '../actions.js';
 import { procedure, procedureNameOf, procedures } from '../catalog.js';
-import { clear, errorBox, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
+import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
 import { downloadFile } from '../download.js';
 import {
   CHANNELS,
@@ -28,7 +28,13 @@ import {
 import { openForm } from '../print.js';
 import { documentsPanel, RESULT_FORM_LABELS } from './dossier-documents.js';
 import { fmtBytes, shortHash } from '../documents.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { DossierDetail, DossierView, EventView, Procedure, SessionUser } from '../types.js' */
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, params, signal }) {
   const code = params[0];
   root.append(spinner());
@@ -43,6 +49,15 @@ export async function render(root, { user, params, signal }) {
   draw(root, view, events, proc, catalogue, user, signal);
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {DossierDetail} view
+ * @param {EventView[]} events
+ * @param {Procedure | null} proc
+ * @param {Procedure[]} catalogue
+ * @param {SessionUser} user
+ * @param {AbortSignal} signal
+ */
 function draw(root, view, events, proc, catalogue, user, signal) {
   const reload = async () => {
     try {
@@ -51,13 +66,13 @@ function draw(root, view, events, proc, catalogue, user, signal) {
       clear(root);
       draw(root, fresh, evs, proc, catalogue, user, signal);
     } catch (err) {
-      if (err.name !== 'AbortError') toast(err.message, 'error');
+      if (!(err instanceof Error && err.name === 'AbortError')) toast(errorText(err), 'error');
     }
   };
 
   const primary = primaryAction(view, user);
   const others = actionsFor(view, user).filter((t) => t !== primary && !(primary === 'FORWARD' && t === 'ASSIGN'));
-  const applicant = view.applicant ?? {};
+  const applicant = view.applicant;
   const late = view.originalDueAt && view.dueAt && view.originalDueAt !== view.dueAt;
 
   root.append(
@@ -116,7 +131,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
                   type: 'button',
                   class: 'secondary small',
                   dataset: { form: kind },
-                  onclick: () => openForm(view.code, kind).catch((e) => toast(e.message, 'error')),
+                  onclick: () => openForm(view.code, kind).catch((e) => toast(errorText(e), 'error')),
                 },
                 `In ${(FORM_LABELS[kind] ?? kind).toLowerCase()}`,
               ),
@@ -131,7 +146,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
             'dl',
             { class: 'facts' },
             fact('Người nộp', [
-              applicant.fullName ?? view.applicantName ?? '',
+              applicant.fullName,
               applicant.phone ? ` · ĐT ${applicant.phone}` : '',
               applicant.idNumber ? ` · CCCD ${applicant.idNumber}` : '',
             ]),
@@ -152,7 +167,7 @@ function draw(root, view, events, proc, catalogue, user, signal) {
                   `${EXEMPTION_REASONS[view.exemption.reason] ?? view.exemption.reason} (phê duyệt: ${view.exemption.approvedByName ?? view.exemption.approvedBy}, ${fmtTime(view.exemption.at)})`,
                 )
               : null,
-            view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
+            view.resultAt ? fact('Kết quả', `${OUTCOMES[view.outcome ?? ''] ?? view.outcome ?? ''} lúc ${fmtTime(view.resultAt)}`) : null,
             view.returnedAt ? fact('Đã trả kết quả', fmtTime(view.returnedAt)) : null,
             view.note ? fact('Ghi chú', view.note) : null,
           ),
@@ -165,19 +180,31 @@ function draw(root, view, events, proc, catalogue, user, signal) {
   );
 }
 
-/** "2 lần, tổng 3,5 giờ làm việc; hạn giải quyết lùi 0 giờ làm việc" */
+/**
+ * "2 lần, tổng 3,5 giờ làm việc; hạn giải quyết lùi 0 giờ làm việc"
+ * @param {DossierView['pauses']} p
+ */
 function pausesText(p) {
-  const hours = (ms) => `${(ms / 3_600_000).toFixed(1).replace('.', ',')} giờ làm việc`;
+  const hours = (/** @type {number} */ ms) => `${(ms / 3_600_000).toFixed(1).replace('.', ',')} giờ làm việc`;
   return `${p.count} lần, tổng ${hours(p.totalWorkingMs)}; hạn giải quyết lùi ${hours(p.extensionMs)}`;
 }
 
+/**
+ * @param {string} label
+ * @param {string | Node | (string | Node)[]} value
+ */
 function fact(label, value) {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
-/** The forms that exist for this dossier's history. */
+/**
+ * The forms that exist for this dossier's history.
+ * @param {DossierView} view
+ * @param {EventView[]} events
+ */
 function formsOf(view, events) {
   const types = new Set(events.map((e) => e.type));
+  /** @type {string[]} */
   const out = [];
   if (view.receivedAt || types.has('RECEIVE')) out.push('receipt', 'control-slip');
   if (types.has('REQUEST_SUPPLEMENT')) out.push('supplement');
@@ -188,6 +215,10 @@ function formsOf(view, events) {
   return out;
 }
 
+/**
+ * @param {DossierView} view
+ * @param {Procedure | null} proc
+ */
 function steps(view, proc) {
   if (!proc?.steps?.length) return null;
   const idx = proc.steps.findIndex((s) => s.id === view.step);
@@ -217,8 +248,12 @@ function steps(view, proc) {
   );
 }
 
+/**
+ * @param {EventView[]} events
+ * @param {Procedure | null} proc
+ */
 function timeline(events, proc) {
-  const stepName = (id) => proc?.steps?.find((s) => s.id === id)?.name ?? id;
+  const stepName = (/** @type {string} */ id) => proc?.steps?.find((s) => s.id === id)?.name ?? id;
   return h(
     'section',
     // scrollable when long: focusable so the keyboard can scroll it (axe scrollable-region-focusable)
@@ -252,28 +287,35 @@ function timeline(events, proc) {
 /**
  * The applicant's notification choice in words (the address comes masked from the history).
  * @param {(label: string, value: unknown) => void} add
- * @param {any} n the event's `notification`
+ * @param {{channel: string, contact?: string} | null | undefined} n the event's `notification`
  */
 function notifyChoice(add, n) {
   if (!n || typeof n !== 'object') return;
   add('Nhận thông báo', n.channel === 'none' ? NOTIFY_CHANNELS.none : `${NOTIFY_CHANNELS[n.channel] ?? n.channel} — ${n.contact ?? ''}`);
 }
 
-/** The payload of an event, in words. */
+/**
+ * The payload of an event, in words.
+ * @param {EventView} e
+ * @param {(id: string) => string} stepName
+ * @param {Procedure | null} proc
+ */
 function details(e, stepName, proc) {
+  /** @type {Record<string, any>} its fields depend on e.type (machines/dossier/types.ts): each case reads those of its type */
   const p = e.payload ?? {};
+  /** @type {HTMLLIElement[]} */
   const lines = [];
-  const add = (label, value) => {
+  const add = (/** @type {string} */ label, /** @type {unknown} */ value) => {
     if (value !== undefined && value !== null && value !== '')
       lines.push(h('li', null, h('span', { class: 'muted' }, `${label}: `), String(value)));
   };
-  const file = (/** @type {any} */ f) =>
+  const file = (/** @type {{name: string, size: number, sha256: unknown} | undefined} */ f) =>
     f && typeof f.sha256 === 'string'
       ? lines.push(
           h('li', { class: 'ev-file' }, h('span', { class: 'muted' }, 'Tệp: '), `${f.name} (${fmtBytes(f.size)}) `, shortHash(f.sha256)),
         )
       : null;
-  const componentName = (/** @type {any} */ i) =>
+  const componentName = (/** @type {unknown} */ i) =>
     typeof i === 'number' ? (proc?.requiredDocuments?.[i]?.name ?? `thành phần ${i + 1}`) : undefined;
   switch (e.type) {
     case 'ATTACH_DOCUMENT':
@@ -292,7 +334,8 @@ function details(e, stepName, proc) {
     case 'SUBMIT':
       add('Người nộp', p.applicant?.fullName);
       add('Hình thức', CHANNELS[p.channel] ?? p.channel);
-      if (Array.isArray(p.documents)) add('Giấy tờ', p.documents.map((d) => `${d.name} (${d.copies})`).join('; '));
+      if (Array.isArray(p.documents))
+        add('Giấy tờ', p.documents.map((/** @type {{name: string, copies: number}} */ d) => `${d.name} (${d.copies})`).join('; '));
       break;
     case 'RECEIVE':
     case 'RECEIVE_SUPPLEMENT':
@@ -362,7 +405,10 @@ function details(e, stepName, proc) {
   return lines.length ? h('ul', { class: 'ev-details' }, lines) : null;
 }
 
-/** after the appointment: the countdown while the clock runs, "clock stopped" while it does not */
+/**
+ * after the appointment: the countdown while the clock runs, "clock stopped" while it does not
+ * @param {DossierView} view
+ */
 function dueNote(view) {
   if (isClockStopped(view.state))
     return h('span', { class: 'clock-stopped' }, ` (${CLOCK_STOPPED.toLowerCase()}: hẹn trả sẽ được tính lại)`);

@@ -11,6 +11,7 @@ import {
   clearIssues,
   dossierLink,
   errorBox,
+  errorText,
   field,
   h,
   showFormError,
@@ -35,10 +36,16 @@ import {
 import { openForm } from '../print.js';
 import { notificationFields, notificationOf } from '../notification-choice.js';
 import { filePicker, limitsHint, listReusable } from '../documents.js';
+/** @import { ViewContext } from '../app.js' */
+/** @import { DossierView, Procedure, SessionUser, ValidationIssue } from '../types.js' */
 
 const ID_RE = /^[0-9A-Z]{6,20}$/;
 const PHONE_RE = /^\+?[0-9]{8,15}$/;
 
+/**
+ * @param {HTMLElement} root
+ * @param {ViewContext} ctx
+ */
 export async function render(root, { user, signal }) {
   const catalogue = await procedures();
   if (signal.aborted) return;
@@ -53,7 +60,7 @@ export async function render(root, { user, signal }) {
   lists.show();
   desk.onReceived = () => lists.refresh();
 
-  const onKey = (e) => {
+  const onKey = (/** @type {KeyboardEvent} */ e) => {
     if (e.key === 'F2') {
       e.preventDefault();
       desk.reset();
@@ -73,17 +80,26 @@ class IntakeForm {
   /** @type {HTMLFormElement} */ form;
   /** @type {HTMLDivElement} */ done;
 
+  /**
+   * @param {HTMLElement} host
+   * @param {Procedure[]} catalogue
+   * @param {SessionUser} user
+   */
   constructor(host, catalogue, user) {
     this.host = host;
     this.catalogue = catalogue;
     this.user = user;
+    /** @type {Procedure | null} the procedure chosen */
     this.proc = null;
     /** the scans of each required document (by its index in the procedure's list), uploaded as they are picked */
     /** @type {Map<number, ReturnType<typeof filePicker>>} */
     this.scans = new Map();
     /** the Idempotency-Key of the submission in flight; kept for a retry when its outcome is unknown */
+    /** @type {string | null} */
     this.key = null;
-    /** @type {(view: any) => void} called with each dossier received or forwarded */
+    /** a submission is in flight */
+    this.busy = false;
+    /** @type {(view: DossierView) => void} called with each dossier received or forwarded */
     this.onReceived = () => {};
   }
 
@@ -214,7 +230,10 @@ class IntakeForm {
     this.docs.addEventListener('change', () => this.countDocs());
   }
 
-  /** Finds the procedure the clerk means: exact code, the datalist's "code — name", or one name match. */
+  /**
+   * Finds the procedure the clerk means: exact code, the datalist's "code — name", or one name match.
+   * @param {string} text
+   */
   resolve(text) {
     const t = text.trim();
     if (!t) return null;
@@ -227,6 +246,7 @@ class IntakeForm {
     return matches.length === 1 ? matches[0] : null;
   }
 
+  /** @param {boolean} final the clerk chose (Enter, change), not still typing */
   pick(final) {
     const p = this.resolve(this.procInput.value);
     if (p && p !== this.proc) {
@@ -356,8 +376,11 @@ class IntakeForm {
   /** the submission body, or the issues found before sending */
   collect() {
     const v = values(this.form);
+    /** @type {ValidationIssue[]} */
     const issues = [];
-    if (!this.proc) issues.push({ field: 'procedureCode', vi: 'Chọn thủ tục trong danh sách' });
+    const proc = this.proc;
+    if (!proc) issues.push({ field: 'procedureCode', vi: 'Chọn thủ tục trong danh sách' });
+    /** @type {{name: string | undefined, copies: number}[]} */
     const documents = [];
     for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
       row.querySelectorAll('[data-field]').forEach((el) => delete (/** @type {HTMLElement} */ (el).dataset.field));
@@ -374,8 +397,9 @@ class IntakeForm {
         issues.push({ field: `documents.${i}.copies`, vi: 'Số bản từ 1 đến 100' });
       documents.push({ name, copies });
     }
-    if (this.proc && !documents.length) issues.push({ field: 'documents', vi: 'Đánh dấu ít nhất một giấy tờ đã nhận' });
+    if (proc && !documents.length) issues.push({ field: 'documents', vi: 'Đánh dấu ít nhất một giấy tờ đã nhận' });
     // the scans uploaded so far, each against its required document
+    /** @type {{component: number, sha256: string, name: string}[]} */
     const attachments = [];
     for (const [component, picker] of this.scans) {
       if (picker.pending()) issues.push({ field: `attachments.${component}`, vi: 'Đang tải tệp lên, vui lòng đợi' });
@@ -400,10 +424,10 @@ class IntakeForm {
     const channel = v.channel || 'counter';
     const notify = channel === 'counter' ? notificationOf(v) : { notification: undefined, issues: [] };
     issues.push(...notify.issues);
-    if (issues.length) return { issues };
+    if (issues.length || !proc) return { issues };
     return {
       body: {
-        procedureCode: this.proc.code,
+        procedureCode: proc.code,
         channel,
         applicant: a,
         documents,
@@ -439,7 +463,7 @@ class IntakeForm {
       else
         showFormError(
           this.form,
-          unknownOutcome ? `${err.message} Bấm «Tiếp nhận hồ sơ» lần nữa để gửi lại: hệ thống không tạo hồ sơ trùng.` : err.message,
+          unknownOutcome ? `${errorText(err)} Bấm «Tiếp nhận hồ sơ» lần nữa để gửi lại: hệ thống không tạo hồ sơ trùng.` : errorText(err),
         );
     } finally {
       this.busy = false;
@@ -448,6 +472,10 @@ class IntakeForm {
     }
   }
 
+  /**
+   * @param {DossierView} view
+   * @param {{applicant: {fullName: string, phone: string}, attachments?: {component: number}[]}} body what was sent
+   */
   showDone(view, body) {
     this.form.hidden = true;
     clear(this.done);
@@ -459,7 +487,7 @@ class IntakeForm {
         type: 'button',
         class: 'primary big',
         id: 'print-receipt',
-        onclick: () => openForm(view.code, 'receipt').catch((e) => toast(e.message, 'error')),
+        onclick: () => openForm(view.code, 'receipt').catch((e) => toast(errorText(e), 'error')),
       },
       'In giấy tiếp nhận',
     );
@@ -518,7 +546,10 @@ class IntakeForm {
     this.offerReuse(view);
   }
 
-  /** The applicant's digitised documents from earlier dossiers: said here, reused on the dossier page (once only). */
+  /**
+   * The applicant's digitised documents from earlier dossiers: said here, reused on the dossier page (once only).
+   * @param {DossierView} view
+   */
   async offerReuse(view) {
     if (!(view.permittedEvents ?? []).includes('REUSE_DOCUMENT')) return;
     try {
@@ -551,7 +582,15 @@ class IntakeForm {
   }
 }
 
-/** A checklist row; `optional`: the procedure flags the document as brought only if it applies ("nếu có"). */
+/**
+ * A checklist row; `optional`: the procedure flags the document as brought only if it applies ("nếu có").
+ * @param {string} name
+ * @param {number} copies
+ * @param {boolean | null} original null: not said (a document the clerk adds)
+ * @param {number} i
+ * @param {boolean} [custom] added by the clerk, its name typed in
+ * @param {boolean} [optional]
+ */
 function docRow(name, copies, original, i, custom = false, optional = false) {
   const id = `doc-${i}-${Math.random().toString(36).slice(2, 7)}`;
   const check = h('input', { type: 'checkbox', id, checked: custom, 'aria-label': custom ? 'Đã nhận giấy tờ này' : null });
@@ -593,6 +632,12 @@ class DeskLists {
   /** @type {HTMLDivElement} */ ready;
   /** @type {HTMLDivElement} */ waiting;
 
+  /**
+   * @param {HTMLElement} host
+   * @param {Procedure[]} catalogue
+   * @param {SessionUser} user
+   * @param {AbortSignal} signal
+   */
   constructor(host, catalogue, user, signal) {
     this.host = host;
     this.catalogue = catalogue;
@@ -617,7 +662,11 @@ class DeskLists {
     this.waiting = h('div', { class: 'desk-list' });
     const form = h(
       'form',
-      { role: 'search', class: 'search-row', onsubmit: (e) => (e.preventDefault(), this.search(q.value.trim())) },
+      {
+        role: 'search',
+        class: 'search-row',
+        onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), this.search(q.value.trim())),
+      },
       q,
       h('button', { type: 'submit', class: 'primary' }, 'Tìm'),
     );
@@ -633,6 +682,7 @@ class DeskLists {
     this.refresh();
   }
 
+  /** @param {string} text */
   async search(text) {
     this.lastQuery = text;
     clear(this.results);
@@ -646,20 +696,25 @@ class DeskLists {
         page.items.length ? this.cards(page.items) : h('p', { class: 'empty' }, 'Không tìm thấy hồ sơ nào.'),
       );
     } catch (err) {
-      if (err.name === 'AbortError') return;
+      if (err instanceof Error && err.name === 'AbortError') return;
       clear(this.results);
       this.results.append(errorBox(err));
     }
   }
 
   async refresh() {
+    /**
+     * @param {HTMLElement} box
+     * @param {Record<string, unknown>} params
+     * @param {string} empty what an empty list says
+     */
     const load = async (box, params, empty) => {
       try {
         const page = await listDossiers({ ...params, sort: 'due', limit: 20 }, { signal: this.signal });
         clear(box);
         box.append(page.items.length ? this.cards(page.items) : h('p', { class: 'empty' }, empty));
       } catch (err) {
-        if (err.name === 'AbortError') return;
+        if (err instanceof Error && err.name === 'AbortError') return;
         clear(box);
         box.append(errorBox(err));
       }
@@ -670,6 +725,7 @@ class DeskLists {
     ]);
   }
 
+  /** @param {DossierView[]} items */
   cards(items) {
     return h(
       'ul',
@@ -678,6 +734,7 @@ class DeskLists {
     );
   }
 
+  /** @param {DossierView} v */
   card(v) {
     const after = () => {
       this.refresh();
@@ -689,13 +746,7 @@ class DeskLists {
       'li',
       { class: ['card', `row-${v.timeliness}`], dataset: { code: v.code } },
       h('div', { class: 'card-head' }, dossierLink(v.code), stateBadge(v.state), timelinessBadge(v.timeliness, v.state), intakeBadge(v)),
-      h(
-        'div',
-        { class: 'card-body' },
-        h('b', null, v.applicant?.fullName ?? v.applicantName ?? ''),
-        ' · ',
-        procedureNameOf(v, this.catalogue),
-      ),
+      h('div', { class: 'card-body' }, h('b', null, v.applicant.fullName), ' · ', procedureNameOf(v, this.catalogue)),
       h('div', { class: 'card-meta' }, dueLine(v), v.applicant?.phone ? ` · ĐT ${v.applicant.phone}` : ''),
       lateNotice(v),
       acts.length || forward
@@ -712,7 +763,7 @@ class DeskLists {
                     type: 'button',
                     class: 'secondary small',
                     dataset: { form: 'receipt' },
-                    onclick: () => openForm(v.code, 'receipt').catch((e) => toast(e.message, 'error')),
+                    onclick: () => openForm(v.code, 'receipt').catch((e) => toast(errorText(e), 'error')),
                   },
                   'In giấy tiếp nhận',
                 )
@@ -724,7 +775,10 @@ class DeskLists {
   }
 }
 
-/** the card's appointment: a countdown while the clock runs, "stopped" while it does not, the submission time before receipt */
+/**
+ * the card's appointment: a countdown while the clock runs, "stopped" while it does not, the submission time before receipt
+ * @param {DossierView} v
+ */
 function dueLine(v) {
   if (!v.dueAt) return `Đăng ký: ${fmtTime(v.submittedAt)}`;
   if (isClockStopped(v.state)) return `Hẹn trả: ${fmtTime(v.dueAt)} · ${CLOCK_STOPPED.toLowerCase()}`;
@@ -734,6 +788,7 @@ function dueLine(v) {
 /**
  * A late result, said on the card before the clerk starts: whether the Phiếu xin lỗi is still owed (the
  * server allows only ISSUE_APOLOGY then), or was issued (the new appointment), or the late is exempt.
+ * @param {DossierView} v
  */
 function lateNotice(v) {
   if (v.state !== 'result' || v.timeliness !== 'late') return null;
@@ -756,6 +811,7 @@ function lateNotice(v) {
 /**
  * How long an online submission has waited for the counter's answer, in working hours (Decree 297/2025: at most
  * 8); flagged once it waited longer (`intake.overdue` from the server).
+ * @param {DossierView} v
  */
 function intakeBadge(v) {
   const w = v.intake;

@@ -73,19 +73,18 @@ export async function render(root, { user, signal }) {
 // ---- receiving --------------------------------------------------------------------------------
 
 class IntakeForm {
-  // built by show(), which runs before anything else uses them
-  /** @type {HTMLInputElement} */ procInput;
-  /** @type {HTMLParagraphElement} */ procInfo;
-  /** @type {HTMLFieldSetElement} */ docs;
-  /** @type {HTMLFormElement} */ form;
-  /** @type {HTMLDivElement} */ done;
-
   /**
    * @param {HTMLElement} host
    * @param {Procedure[]} catalogue
    * @param {SessionUser} user
    */
   constructor(host, catalogue, user) {
+    // built by show(), which runs before anything else uses them
+    /** @type {HTMLInputElement} */ this.procInput;
+    /** @type {HTMLParagraphElement} */ this.procInfo;
+    /** @type {HTMLFieldSetElement} */ this.docs;
+    /** @type {HTMLFormElement} */ this.form;
+    /** @type {HTMLDivElement} */ this.done;
     this.host = host;
     this.catalogue = catalogue;
     this.user = user;
@@ -627,11 +626,6 @@ function docRow(name, copies, original, i, custom = false, optional = false) {
 // ---- finding, handing back --------------------------------------------------------------------
 
 class DeskLists {
-  // built by show(), which runs before anything else uses them
-  /** @type {HTMLDivElement} */ results;
-  /** @type {HTMLDivElement} */ ready;
-  /** @type {HTMLDivElement} */ waiting;
-
   /**
    * @param {HTMLElement} host
    * @param {Procedure[]} catalogue
@@ -639,6 +633,10 @@ class DeskLists {
    * @param {AbortSignal} signal
    */
   constructor(host, catalogue, user, signal) {
+    // built by show(), which runs before anything else uses them
+    /** @type {HTMLDivElement} */ this.results;
+    /** @type {HTMLDivElement} */ this.ready;
+    /** @type {HTMLDivElement} */ this.waiting;
     this.host = host;
     this.catalogue = catalogue;
     this.user = user;

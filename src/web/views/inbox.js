@@ -139,7 +139,7 @@ export async function render(root, { user, query, signal }) {
       renderChips();
       renderTable();
     } catch (err) {
-      if (err.name === 'AbortError' || signal.aborted) return;
+      if ((err instanceof Error && err.name === 'AbortError') || signal.aborted) return;
       clear(body);
       body.append(errorBox(err));
     }

@@ -5,7 +5,7 @@
  * (docs/notifications.md). Above them, every outbox channel's figures and the dead letters (./deliveries.js). Secrets come back as "••••"; a secret field left as it is keeps its stored value.
  */
 import { api, ApiError, get, post } from '../api.js';
-import { clearIssues, errorBox, field, h, showIssues, spinner, toast, values } from '../dom.js';
+import { clearIssues, errorBox, errorText, field, h, showIssues, spinner, toast, values } from '../dom.js';
 import { fmtTime, MESSAGE_STATUSES, NOTICE_KINDS } from '../labels.js';
 import { deliveryPanels } from './deliveries.js';
 /** @import { MessageLogItem, NotifyChannel } from '../types.js' */
@@ -21,7 +21,7 @@ async function submitting(form, work) {
     await work();
   } catch (err) {
     if (err instanceof ApiError && err.status === 400 && err.issues.length) showIssues(form, err.issues, err.message);
-    else toast(err?.message ?? String(err), 'error');
+    else toast(errorText(err), 'error');
   } finally {
     if (button) button.disabled = false;
   }
@@ -228,7 +228,7 @@ export async function render(root, { signal }) {
         messageLog(log.items),
       );
     } catch (err) {
-      if (err && err.name === 'AbortError') return;
+      if (err instanceof Error && err.name === 'AbortError') return;
       body.replaceChildren(errorBox(err));
     }
   };

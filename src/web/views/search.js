@@ -137,7 +137,7 @@ export async function render(root, { query, signal }) {
         results.append(h('p', { class: 'empty' }, 'Không tìm thấy hồ sơ nào.'));
       }
     } catch (err) {
-      if (err.name === 'AbortError') return;
+      if (err instanceof Error && err.name === 'AbortError') return;
       clear(results);
       results.append(errorBox(err));
     } finally {

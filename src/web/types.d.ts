@@ -1,7 +1,7 @@
 /**
  * The API's answers as the web UI reads them, for the JSDoc types of src/web (checked by tsconfig.web.json).
- * Where the server's shape lives in a pure module (machines/, or a zod schema module src/services/*-schemas.ts
- * that imports only zod and machines/), the type is taken from it: `import type` is erased, so nothing reaches
+ * Where the server's shape lives in a pure module (machines/, or a zod schema module — src/services/*-schemas.ts,
+ * src/reports/report-schemas.ts — that imports only zod and machines/), the type is taken from it: `import type` is erased, so nothing reaches
  * the browser, and the browser's type-check reads those modules without Node's types (tsconfig.web.json has
  * `types: []`; the .dependency-cruiser.cjs rules web-types-from-pure-modules and web-schema-modules-are-pure
  * keep it so). The others mirror a response schema that still sits beside Express or the store (named below)
@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { VocabularySchema } from '../../machines/vocabulary';
 import type { MessageLogItemSchema, NotifyChannelSchema, NotifyOverviewSchema } from '../services/notify-schemas';
 import type { DeliveryListSchema, OutboxChannelSchema, PortalSyncStatusSchema } from '../services/integration-schemas';
+import type { NoteViewSchema, ReviewDossierSchema, WeeklyReviewJsonSchema } from '../reports/report-schemas';
 
 /** ISO-8601 instant in UTC */
 export type Instant = string;
@@ -376,72 +377,11 @@ export interface DossierVerification {
   chain: { seq: number; hashOk: boolean; linkOk: boolean; seqOk: boolean }[];
 }
 
-/** a cause and corrective action written into the weekly review (NoteViewSchema, src/reports/report-schemas.ts) */
-export interface ReviewNote {
-  seq: number;
-  cause: string;
-  correctiveAction: string;
-  actor: string;
-  /** the author's full name and title */
-  actorName: string;
-  at: Instant;
-}
+/** a cause and corrective action written into the weekly review */
+export type ReviewNote = z.output<typeof NoteViewSchema>;
 
-/** one listed dossier of the weekly review (ReviewDossierSchema) */
-export interface WeeklyReviewDossier {
-  category: 'resolved_late' | 'overdue' | 'at_risk';
-  code: string;
-  procedure: { code: string; name: string };
-  /** masked */
-  applicant: { fullName: string; idNumber: string };
-  /** the statutory due date lateness is judged by */
-  dueAt: Instant | null;
-  /** the appointment now (an apology's new date) */
-  appointmentAt: Instant | null;
-  resultAt: Instant | null;
-  daysOverdue: number;
-  state: string;
-  responsible: { step: string | null; stepName: string | null; unit: string | null; unitName: string } | null;
-  /** exempted: no apology, but a leader's approved exemption */
-  apology: 'none' | 'timely' | 'late' | 'exempted';
-  pauses: { count: number; totalWorkingMs: number; extensionMs: number };
-  notes: ReviewNote[];
-  lastWeekNotes: ReviewNote[];
-}
+/** one listed dossier of the weekly review */
+export type WeeklyReviewDossier = z.output<typeof ReviewDossierSchema>;
 
-/** WeeklyReviewJsonSchema: GET /api/reports/weekly-late-review (format json), the header, the dossiers, then the totals and follow-up */
-export interface WeeklyReview {
-  title: string;
-  week: string;
-  from: Instant;
-  to: Instant;
-  /** pending dossiers are judged at this instant: the week's end, or now for the current week */
-  asOf: Instant;
-  generatedAt: Instant;
-  /** 'centre' or a unit code */
-  scope: string;
-  scopeName: string;
-  review: {
-    signedOff: boolean;
-    summary: string | null;
-    notes: number;
-    /** the review's own hash chain */
-    chain: { valid: boolean; brokenAt: { seq: number; reason: string } | null };
-  };
-  dossiers: WeeklyReviewDossier[];
-  totals: {
-    dossiers: number;
-    late: number;
-    resolvedLate: number;
-    overdue: number;
-    atRisk: number;
-    apologyNone: number;
-    resolved: number;
-    early: number;
-    onTime: number;
-    /** null without a result in the week */
-    onTimeRate: number | null;
-  };
-  /** dossiers noted last week that are no longer on the list: what happened to them */
-  followUp: { code: string; procedureName: string; state: string; resultAt: Instant | null }[];
-}
+/** GET /api/reports/weekly-late-review (format json): the header, the dossiers, then the totals and follow-up */
+export type WeeklyReview = z.output<typeof WeeklyReviewJsonSchema>;

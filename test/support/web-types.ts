@@ -13,7 +13,6 @@ import type { ProcedureDefinitionSchema } from '../../machines/procedures';
 import type { NextWorkingDaySchema } from '../../src/services/calendar-service';
 import type { MonthlyStatusSchema, WeekStatusListSchema } from '../../src/services/review-service';
 import type { AuditService, DossierVerificationSchema, ReplaySchema } from '../../src/services/audit-service';
-import type { WeeklyReviewJsonSchema } from '../../src/reports/report-schemas';
 import type { MetricsService } from '../../src/services/metrics-service';
 import type {
   AssigneeOptionsSchema,
@@ -56,6 +55,5 @@ export type WebTypesConform = [
   Conforms<Awaited<ReturnType<AuditService['replay']>>, Web.Replay>,
   Conforms<Out<typeof ReplaySchema>, Omit<Web.Replay, 'steps' | 'state'>>,
   Conforms<Out<typeof DossierVerificationSchema>, Web.DossierVerification>,
-  Conforms<Out<typeof WeeklyReviewJsonSchema>, Web.WeeklyReview>,
   Conforms<ComplianceJson, Web.ComplianceReport>,
 ];

@@ -7,63 +7,42 @@
  *
  * Screenshots go to test-artifacts/e2e/a11y-*.png.
  */
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Command } from '../../machines/engine/commands';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { ACTORS } from '../support/engine';
+import { browserRun, browserTest } from '../support/browser';
 import { axeViolations, type AxeFinding } from '../support/axe';
-import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
 /** an event type, error or state code (STEP_OVERDUE, VERSION_CONFLICT, in_progress, due_soon) shown as text */
 const RAW_CODE = /\b(?:[A-Z]{2,}(?:_[A-Z]+)+|[a-z]+(?:_[a-z]+)+)\b/g;
 
 const TIMEOUT = 300_000;
-const PROC = '1.001612';
-const NOW = '2026-03-16 09:00';
 
 describe('accessibility of every page (axe-core in Chromium)', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   /** A: at the specialist's step (KINHTE); R: resolved and handed back */
   const codes = { A: '', R: '' };
-
-  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
-    server.engine.at(at);
-    await server.engine.engine.act(code, cmd, actor);
-  }
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!, '2026-03-09 08:00');
-    for (const key of ['A', 'R'] as const) {
-      server.engine.at('2026-03-09 08:10');
-      codes[key] = (await server.engine.engine.submit(submission(PROC, 'counter', `Người nộp ${key}`), ACTORS.counter)).code;
-      await act('2026-03-09 08:15', codes[key], { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-      await act('2026-03-09 08:20', codes[key], { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    }
-    await act('2026-03-10 09:00', codes.R, { type: 'COMPLETE_STEP' });
-    await act(
-      '2026-03-10 10:00',
-      codes.R,
-      { type: 'RECORD_RESULT', documentNumber: '20/GCN-HKD', documentDate: '2026-03-10', signer: 'Vũ Đức Thắng', digitised: true },
-      { username: 'leader_kinhte', unit: 'KINHTE' },
-    );
-    await act('2026-03-11 09:00', codes.R, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-    server.engine.at(NOW);
-    // A is now past its due date: the sweeper records DEADLINE_PASSED, which the timeline must name in words
-    await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
+  const run = browserRun({
+    start: '2026-03-09 08:00',
+    screenshots: 'a11y-',
+    timeout: TIMEOUT,
+    seed: async (run) => {
+      for (const key of ['A', 'R'] as const) {
+        codes[key] = await run.submit('2026-03-09 08:10', `Người nộp ${key}`);
+        await run.act('2026-03-09 08:15', codes[key], { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+        await run.act('2026-03-09 08:20', codes[key], { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      }
+      await run.act('2026-03-10 09:00', codes.R, { type: 'COMPLETE_STEP' });
+      await run.act(
+        '2026-03-10 10:00',
+        codes.R,
+        { type: 'RECORD_RESULT', documentNumber: '20/GCN-HKD', documentDate: '2026-03-10', signer: 'Vũ Đức Thắng', digitised: true },
+        { username: 'leader_kinhte', unit: 'KINHTE' },
+      );
+      await run.act('2026-03-11 09:00', codes.R, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+      // A is now past its due date: the sweeper records DEADLINE_PASSED, which the timeline must name in words
+      await run.at('2026-03-16 09:00');
+      await run.sweepDeadlines();
+    },
+  });
 
   const findings: AxeFinding[] = [];
   const checked: string[] = [];
@@ -76,7 +55,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
     await page.waitForTimeout(150);
   }
   async function check(page: Page, name: string) {
-    await page.screenshot({ path: path.join(ARTIFACTS, `a11y-${name}.png`), fullPage: true });
+    await run.shot(page, name);
     findings.push(...(await axeViolations(page, name)));
     const shown = (await page.evaluate(
       `(() => { const c = document.body.cloneNode(true); c.querySelectorAll('code, script, style, [hidden]').forEach((n) => n.remove()); return c.innerText; })()`,
@@ -91,10 +70,9 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
     await check(page, name);
   }
   async function signIn(username: string): Promise<Page> {
-    const signedIn = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
-    contexts.push(signedIn.context);
-    await settle(signedIn.page);
-    return signedIn.page;
+    const page = await run.signIn(username);
+    await settle(page);
+    return page;
   }
   const report = (list: AxeFinding[]) =>
     list.map((f) => `${f.page}: [${f.impact}] ${f.rule} — ${f.help}\n    ${f.targets.join('\n    ')}`).join('\n');
@@ -102,10 +80,9 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
   browserTest(
     'no serious or critical violation on any staff page, for any role, nor on the citizen lookup',
     async () => {
-      requireChromium();
       // the sign-in form, before anyone signs in
-      const anon = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      await anon.goto(`${base}/`);
+      const anon = await run.anonymousPage({ who: 'anonymous' });
+      await anon.goto(`${run.base}/`);
       await anon.locator('#login-form').waitFor();
       await check(anon, 'login');
       await anon.close();
@@ -149,14 +126,14 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
       await screen(auditor, `#/kiem-tra/${codes.R}`, 'auditor-replay');
 
       // the citizen's lookup: the form, a refused answer and a found dossier
-      const citizen = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      await citizen.goto(`${base}/tra-cuu`);
+      const citizen = await run.anonymousPage();
+      await citizen.goto(`${run.base}/tra-cuu`);
       await citizen.locator('#lookup').waitFor();
       await check(citizen, 'citizen-form');
       await citizen.getByRole('button', { name: /Tra cứu/ }).click();
       await citizen.locator('.field-error:not([hidden])').first().waitFor();
       await check(citizen, 'citizen-form-errors');
-      await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(codes.R)}`);
+      await citizen.goto(`${run.base}/tra-cuu?ma=${encodeURIComponent(codes.R)}`);
       await citizen.locator('#verify').fill('5678');
       await citizen.locator('#verify').press('Enter');
       await citizen.locator('#answer .lookup-status').waitFor();
@@ -166,7 +143,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
       expect(checked.length).toBeGreaterThanOrEqual(24);
       expect(report(findings)).toBe('');
       expect(rawCodes).toStrictEqual([]);
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

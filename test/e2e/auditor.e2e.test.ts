@@ -11,100 +11,55 @@
  * Screenshots go to test-artifacts/e2e/audit-*.png. Without Chromium the browser test is skipped with
  * a loud warning, except in CI (CI=true), where it fails (the rules of counter-desk.e2e.test.ts).
  */
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, watchForProblems } from '../support/browser';
+import { ACTORS, submission } from '../support/engine';
+import { browserRun, browserTest, textOf } from '../support/browser';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const TIMEOUT = 120_000;
 const PROC = '1.001612';
 
 describe('the auditor view in a browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** console errors, failed scripts and CSP violations seen by any page */
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-
-  /** A fresh browser (own sessionStorage) signed in as `username` through the login form. */
-  async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-    await context.clock.setFixedTime(server.engine.clock.now());
-    contexts.push(context);
-    const page = await context.newPage();
-    watch(page, username);
-    await page.goto(`${base}/`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill('demo');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#nav').waitFor({ state: 'visible' });
-    return page;
-  }
-
-  const watch = (page: Page, who: string) => watchForProblems(page, who, problems);
+  const run = browserRun();
 
   /** The dossier through the engine: counter (ASSIGN, COMPLETE_STEP), specialist, leader's result. */
   async function walkedDossier(): Promise<{ code: string; id: string }> {
-    const t = server.engine;
-    t.at('2026-03-03 09:00');
-    const { code, id } = await t.engine.submit(submission(PROC), { username: 'counter', unit: 'TTPVHCC' });
-    t.at('2026-03-03 10:00');
-    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, { username: 'counter', unit: 'TTPVHCC' });
-    t.at('2026-03-03 11:00');
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, { username: 'counter', unit: 'TTPVHCC' });
-    t.at('2026-03-04 09:00');
-    await t.engine.act(code, { type: 'COMPLETE_STEP', note: 'Hồ sơ hợp lệ, trình ký' }, { username: 'specialist', unit: 'KINHTE' });
-    t.at('2026-03-05 09:00');
-    await t.engine.act(
+    run.server.engine.at('2026-03-03 09:00');
+    const { code, id } = await run.server.engine.engine.submit(submission(PROC), ACTORS.counter);
+    await run.act('2026-03-03 10:00', code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+    await run.act('2026-03-03 11:00', code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+    await run.act('2026-03-04 09:00', code, { type: 'COMPLETE_STEP', note: 'Hồ sơ hợp lệ, trình ký' });
+    await run.act(
+      '2026-03-05 09:00',
       code,
       { type: 'RECORD_RESULT', documentNumber: '15/GCN-HKD', documentDate: '2026-03-05', signer: 'Chủ tịch UBND xã', digitised: true },
-      { username: 'leader', unit: 'LANHDAO' },
+      ACTORS.leader,
     );
-    t.at('2026-03-05 10:00');
+    run.server.engine.at('2026-03-05 10:00');
     return { code, id };
   }
-
-  const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
   browserTest(
     'the auditor steps through a dossier history, then sees an edited event marked and the finding listed',
     async () => {
-      requireChromium();
       const { code, id } = await walkedDossier();
 
       // a counter clerk has no auditor link on the dossier page
-      const clerk = await signIn('counter');
-      await clerk.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      const clerk = await run.signIn('counter');
+      await clerk.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       await clerk.locator('#dossier-code').waitFor();
       expect(await clerk.locator('#audit-link').count()).toBe(0);
 
       // the auditor opens the dossier page and follows "Kiểm tra lịch sử"
-      const auditor = await signIn('auditor');
-      await auditor.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      const auditor = await run.signIn('auditor');
+      await auditor.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       await auditor.locator('#dossier-code').waitFor();
-      await shot(auditor, 'audit-00-dossier-link');
+      await run.shot(auditor, 'audit-00-dossier-link');
       await auditor.getByRole('link', { name: 'Kiểm tra lịch sử' }).click();
       await auditor.locator('#audit-events').waitFor();
       expect(auditor.url()).toContain(`#/kiem-tra/${encodeURIComponent(code)}`);
 
       // an intact history: the verdict is green, each of the six events has a ✓
-      expect(await text(auditor, '#audit-verdict')).toContain('Không phát hiện bất thường');
+      expect(await textOf(auditor, '#audit-verdict')).toContain('Không phát hiện bất thường');
       const rows = auditor.locator('#audit-events tbody tr');
       expect(await rows.count()).toBe(6);
       expect(await Promise.all((await rows.all()).map((r) => r.getAttribute('data-type')))).toEqual([
@@ -120,61 +75,61 @@ describe('the auditor view in a browser', () => {
       // the last event is selected: the result, recorded 09:00 05/03/2026 by the leader
       const slider = auditor.locator('#audit-slider');
       expect(await slider.inputValue()).toBe('5');
-      expect(await text(auditor, '#audit-position')).toBe('6/6 · #6 · 09:00 05/03/2026');
-      expect(await text(auditor, '#audit-event .audit-event-title')).toContain('Có kết quả giải quyết');
-      expect(await text(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Đã có kết quả');
-      expect(await text(auditor, '#audit-payload')).toContain('15/GCN-HKD');
+      expect(await textOf(auditor, '#audit-position')).toBe('6/6 · #6 · 09:00 05/03/2026');
+      expect(await textOf(auditor, '#audit-event .audit-event-title')).toContain('Có kết quả giải quyết');
+      expect(await textOf(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Đã có kết quả');
+      expect(await textOf(auditor, '#audit-payload')).toContain('15/GCN-HKD');
       await auditor.locator('#audit-state dl[data-seq="6"]').waitFor();
-      await shot(auditor, 'audit-01-intact');
+      await run.shot(auditor, 'audit-01-intact');
 
       // back three events with the arrow keys: the ASSIGN, before → after
       await slider.focus();
       for (let i = 0; i < 3; i++) await auditor.keyboard.press('ArrowLeft');
       expect(await slider.inputValue()).toBe('2');
-      expect(await text(auditor, '#audit-position')).toBe('3/6 · #3 · 10:00 03/03/2026');
-      expect(await text(auditor, '#audit-event .audit-event-title')).toContain('Phân công xử lý');
-      expect(await text(auditor, '#audit-change tr[data-key="state"] td.before')).toBe('Được tiếp nhận');
-      expect(await text(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Đang xử lý');
-      expect(await text(auditor, '#audit-change tr[data-key="dueAt"] td.after')).toBe('17:00 06/03/2026');
-      expect(await text(auditor, '#audit-change tr[data-key="originalDueAt"] td.before')).toBe('17:00 06/03/2026');
+      expect(await textOf(auditor, '#audit-position')).toBe('3/6 · #3 · 10:00 03/03/2026');
+      expect(await textOf(auditor, '#audit-event .audit-event-title')).toContain('Phân công xử lý');
+      expect(await textOf(auditor, '#audit-change tr[data-key="state"] td.before')).toBe('Được tiếp nhận');
+      expect(await textOf(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Đang xử lý');
+      expect(await textOf(auditor, '#audit-change tr[data-key="dueAt"] td.after')).toBe('17:00 06/03/2026');
+      expect(await textOf(auditor, '#audit-change tr[data-key="originalDueAt"] td.before')).toBe('17:00 06/03/2026');
       expect(await auditor.locator('#audit-change tr[data-key="originalDueAt"]').getAttribute('class')).toBeNull();
-      expect(await text(auditor, '#audit-change tr[data-key="step"] td.after')).toContain('Tiếp nhận');
+      expect(await textOf(auditor, '#audit-change tr[data-key="step"] td.after')).toContain('Tiếp nhận');
       expect(await auditor.locator('#audit-events tr[aria-current="step"]').getAttribute('data-seq')).toBe('3');
       // the replayed state at that event (GET /replay?upTo=3)
       await auditor.locator('#audit-state dl[data-seq="3"]').waitFor();
-      const at3 = await text(auditor, '#audit-state');
+      const at3 = await textOf(auditor, '#audit-state');
       expect(at3).toContain('Đang xử lý');
       expect(at3).toContain('Trong hạn');
       expect(at3).toContain('Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)');
       expect(at3).not.toContain('Kết quả');
       expect(auditor.url()).toMatch(/\?seq=3$/);
-      await shot(auditor, 'audit-02-at-assign');
+      await run.shot(auditor, 'audit-02-at-assign');
 
       // ◀ to the reception, ▶ ▶ to the counter's completed step, the → key to the specialist's
       await auditor.locator('#audit-prev').click();
-      expect(await text(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Được tiếp nhận');
-      expect(await text(auditor, '#audit-payload')).toContain('17:00 06/03/2026');
+      expect(await textOf(auditor, '#audit-change tr[data-key="state"] td.after')).toBe('Được tiếp nhận');
+      expect(await textOf(auditor, '#audit-payload')).toContain('17:00 06/03/2026');
       await auditor.locator('#audit-next').click();
       await auditor.locator('#audit-next').click();
       await auditor.keyboard.press('ArrowRight'); // focus is on the ▶ button: the view steps, not the page
       expect(await slider.inputValue()).toBe('4');
-      expect(await text(auditor, '#audit-event')).toContain('Trần Văn Minh (Chuyên viên Phòng Kinh tế) · Phòng Kinh tế');
-      expect(await text(auditor, '#audit-payload')).toContain('Hồ sơ hợp lệ, trình ký');
+      expect(await textOf(auditor, '#audit-event')).toContain('Trần Văn Minh (Chuyên viên Phòng Kinh tế) · Phòng Kinh tế');
+      expect(await textOf(auditor, '#audit-payload')).toContain('Hồ sơ hợp lệ, trình ký');
       // Home: the submission, with no state before it
       await slider.focus();
       await auditor.keyboard.press('Home');
-      expect(await text(auditor, '#audit-change tr[data-key="state"] td.before')).toBe('(chưa có hồ sơ)');
-      expect(await text(auditor, '#audit-payload')).toContain('Nguyễn Thị Hoa');
+      expect(await textOf(auditor, '#audit-change tr[data-key="state"] td.before')).toBe('(chưa có hồ sơ)');
+      expect(await textOf(auditor, '#audit-payload')).toContain('Nguyễn Thị Hoa');
       await auditor.locator('#audit-state dl[data-seq="1"]').waitFor();
-      expect(await text(auditor, '#audit-payload')).toContain('Giấy đề nghị');
-      await shot(auditor, 'audit-04-submit');
+      expect(await textOf(auditor, '#audit-payload')).toContain('Giấy đề nghị');
+      await run.shot(auditor, 'audit-04-submit');
 
       // someone edits the result's document number straight in the database
-      const stored = await server.engine.db('dossier_events').where({ dossier_id: id, seq: 6 }).first();
+      const stored = await run.server.engine.db('dossier_events').where({ dossier_id: id, seq: 6 }).first();
       const payload = JSON.parse(stored.payload);
       expect(payload.documentNumber).toBe('15/GCN-HKD');
-      await asDatabaseOwner(server.engine.db); // as the database owner: the application itself cannot change history
-      const changed = await server.engine
+      await asDatabaseOwner(run.server.engine.db); // as the database owner: the application itself cannot change history
+      const changed = await run.server.engine
         .db('dossier_events')
         .where({ dossier_id: id, seq: 6 })
         .update({ payload: JSON.stringify({ ...payload, documentNumber: '99/GCN-HKD' }) });
@@ -184,35 +139,35 @@ describe('the auditor view in a browser', () => {
       await auditor.reload();
       await auditor.locator('#audit-events').waitFor();
       expect(await slider.inputValue()).toBe('0');
-      expect(await text(auditor, '#audit-verdict')).toContain('đầu tiên tại sự kiện #6: Nội dung sự kiện bị sửa');
+      expect(await textOf(auditor, '#audit-verdict')).toContain('đầu tiên tại sự kiện #6: Nội dung sự kiện bị sửa');
       const broken = auditor.locator('#audit-events tbody tr[data-seq="6"]');
       expect(await broken.getAttribute('class')).toContain('audit-row-bad');
-      expect(await text(auditor, '#audit-events tbody tr[data-seq="6"] .c-chain')).toBe('✗ Nội dung sự kiện bị sửa');
+      expect(await textOf(auditor, '#audit-events tbody tr[data-seq="6"] .c-chain')).toBe('✗ Nội dung sự kiện bị sửa');
       expect(
         await auditor.evaluate<string>(`getComputedStyle(document.querySelector('#audit-events tr[data-seq="6"] .chain-bad')).color`),
       ).toBe('rgb(143, 13, 13)'); // red
       for (const seq of [1, 2, 3, 4, 5]) {
-        expect(await text(auditor, `#audit-events tbody tr[data-seq="${seq}"] .c-chain`)).toBe('✓ hợp lệ');
+        expect(await textOf(auditor, `#audit-events tbody tr[data-seq="${seq}"] .c-chain`)).toBe('✓ hợp lệ');
       }
       expect(await auditor.locator('.audit-tick-bad').count()).toBe(1);
       const finding = auditor.locator('#audit-findings li[data-kind="hash_mismatch"]');
       expect(await finding.count()).toBe(1);
       expect(await finding.getAttribute('data-seq')).toBe('6');
-      expect(await text(auditor, '#audit-findings li[data-kind="hash_mismatch"] .finding-kind')).toBe('Nội dung sự kiện bị sửa');
+      expect(await textOf(auditor, '#audit-findings li[data-kind="hash_mismatch"] .finding-kind')).toBe('Nội dung sự kiện bị sửa');
 
       // the finding's link selects the event: its tampered payload, and what the replay now disagrees with
       await finding.getByRole('button', { name: 'tại sự kiện #6' }).click();
       expect(await slider.inputValue()).toBe('5');
-      expect(await text(auditor, '#audit-event .audit-event-findings')).toContain('Nội dung sự kiện bị sửa');
-      expect(await text(auditor, '#audit-payload')).toContain('99/GCN-HKD');
+      expect(await textOf(auditor, '#audit-event .audit-event-findings')).toContain('Nội dung sự kiện bị sửa');
+      expect(await textOf(auditor, '#audit-payload')).toContain('99/GCN-HKD');
       // the stored row still holds the result as recorded: the replay of the edited event disagrees, field by field
       const drift = auditor.locator('#audit-diff tr[data-path$="documentNumber"]');
       expect(await drift.locator('.diff-stored').textContent()).toBe('15/GCN-HKD');
       expect(await drift.locator('.diff-replayed').textContent()).toBe('99/GCN-HKD');
       expect(await auditor.locator('#audit-findings li[data-kind="projection_drift"]').count()).toBe(1);
-      await shot(auditor, 'audit-03-tampered');
+      await run.shot(auditor, 'audit-03-tampered');
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );

@@ -16,106 +16,68 @@
  *
  * Screenshots go to test-artifacts/e2e/counter-day-*.png.
  */
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Command } from '../../machines/engine/commands';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import { hanoi } from '../support/engine';
+import { browserRun, browserTest, textOf } from '../support/browser';
 
 const TIMEOUT = 180_000;
 const PROC = '1.001612';
 const NOW = '2026-03-06 14:00';
 
 describe("the counter clerk's day in a browser", () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const codes = { online: '', onlineLate: '', postal: '', supplement: '', late: '', lateNow: '' };
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `counter-day-${name}.png`) });
-  const text = async (page: Page, selector: string) =>
-    ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
-    server.engine.at(at);
-    await server.engine.engine.act(code, cmd, actor);
-  }
-  async function submit(at: string, name: string, channel: 'counter' | 'online' | 'postal' = 'counter'): Promise<string> {
-    server.engine.at(at);
-    return (await server.engine.engine.submit(submission(PROC, channel, name), ACTORS.counter)).code;
-  }
-  async function forward(at: string, code: string) {
-    await act(at, code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    await act(at, code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-  }
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!, '2026-03-02 09:00');
-    // late: received Mon 02/03, due Thu 05/03 17:00, its result recorded Fri 06/03: late, no apology yet
-    codes.late = await submit('2026-03-02 09:00', 'Lê Văn Long');
-    await forward('2026-03-02 09:10', codes.late);
-    await act('2026-03-06 09:00', codes.late, { type: 'COMPLETE_STEP' });
-    await act('2026-03-06 10:00', codes.late, {
-      type: 'RECORD_RESULT',
-      documentNumber: '21/GCN-HKD',
-      documentDate: '2026-03-06',
-      signer: 'Vũ Đức Thắng',
-      digitised: true,
-    });
-    // the same, for the applicant who takes the result on the spot
-    codes.lateNow = await submit('2026-03-02 09:05', 'Đinh Thị Ngay');
-    await forward('2026-03-02 09:15', codes.lateNow);
-    await act('2026-03-06 09:05', codes.lateNow, { type: 'COMPLETE_STEP' });
-    await act('2026-03-06 10:05', codes.lateNow, {
-      type: 'RECORD_RESULT',
-      documentNumber: '22/GCN-HKD',
-      documentDate: '2026-03-06',
-      signer: 'Vũ Đức Thắng',
-      digitised: true,
-    });
-    // supplement: received Thu 05/03, the specialist asks for a missing paper
-    codes.supplement = await submit('2026-03-05 09:00', 'Sầm Thị Sen');
-    await forward('2026-03-05 09:10', codes.supplement);
-    await act('2026-03-05 15:00', codes.supplement, {
-      type: 'REQUEST_SUPPLEMENT',
-      missing: ['Bản sao Căn cước công dân của chủ hộ'],
-      reason: 'Thiếu giấy tờ tùy thân của chủ hộ',
-    });
-    // online and postal submissions, not received yet: no due date
-    // online since Wednesday: unanswered past the 8 working hours
-    codes.onlineLate = await submit('2026-03-04 08:00', 'Bà Chờ Lâu', 'online');
-    codes.online = await submit('2026-03-06 08:00', 'Ông Văn Online', 'online');
-    codes.postal = await submit('2026-03-06 08:30', 'Phạm Thị Bưu', 'postal');
-    server.engine.at(NOW);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  async function signIn(username: string): Promise<Page> {
-    const { page, context } = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
-    contexts.push(context);
-    return page;
-  }
+  const run = browserRun({
+    start: '2026-03-02 09:00',
+    now: NOW,
+    screenshots: 'counter-day-',
+    fullPage: false,
+    seed: async (run) => {
+      // late: received Mon 02/03, due Thu 05/03 17:00, its result recorded Fri 06/03: late, no apology yet
+      codes.late = await run.submit('2026-03-02 09:00', 'Lê Văn Long');
+      await run.forward('2026-03-02 09:10', codes.late);
+      await run.act('2026-03-06 09:00', codes.late, { type: 'COMPLETE_STEP' });
+      await run.act('2026-03-06 10:00', codes.late, {
+        type: 'RECORD_RESULT',
+        documentNumber: '21/GCN-HKD',
+        documentDate: '2026-03-06',
+        signer: 'Vũ Đức Thắng',
+        digitised: true,
+      });
+      // the same, for the applicant who takes the result on the spot
+      codes.lateNow = await run.submit('2026-03-02 09:05', 'Đinh Thị Ngay');
+      await run.forward('2026-03-02 09:15', codes.lateNow);
+      await run.act('2026-03-06 09:05', codes.lateNow, { type: 'COMPLETE_STEP' });
+      await run.act('2026-03-06 10:05', codes.lateNow, {
+        type: 'RECORD_RESULT',
+        documentNumber: '22/GCN-HKD',
+        documentDate: '2026-03-06',
+        signer: 'Vũ Đức Thắng',
+        digitised: true,
+      });
+      // supplement: received Thu 05/03, the specialist asks for a missing paper
+      codes.supplement = await run.submit('2026-03-05 09:00', 'Sầm Thị Sen');
+      await run.forward('2026-03-05 09:10', codes.supplement);
+      await run.act('2026-03-05 15:00', codes.supplement, {
+        type: 'REQUEST_SUPPLEMENT',
+        missing: ['Bản sao Căn cước công dân của chủ hộ'],
+        reason: 'Thiếu giấy tờ tùy thân của chủ hộ',
+      });
+      // online and postal submissions, not received yet: no due date
+      // online since Wednesday: unanswered past the 8 working hours
+      codes.onlineLate = await run.submit('2026-03-04 08:00', 'Bà Chờ Lâu', 'online');
+      codes.online = await run.submit('2026-03-06 08:00', 'Ông Văn Online', 'online');
+      codes.postal = await run.submit('2026-03-06 08:30', 'Phạm Thị Bưu', 'postal');
+    },
+  });
 
   browserTest(
     'an online submission shows its working hours waited out of 8, flagged once over; a postal one has no 8-hour badge',
     async () => {
       // first: the queue test below receives the online submission
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       const waiting = clerk.locator('.desk-list').nth(1);
       await waiting.locator(`li[data-code="${codes.online}"] .intake-wait`).waitFor();
-      const token = await server.login('counter');
       const intakeOf = async (code: string) =>
-        (await server.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${token}`)).body.intake as {
+        (await run.call('counter', 'GET', `/api/dossiers/${code}`)).intake as {
           waitedWorkingMs: number;
           overdue: boolean;
           dueBy: string | null;
@@ -144,8 +106,8 @@ describe("the counter clerk's day in a browser", () => {
       // the 8 working hours are the online channel's (Decree 297/2025 Art. 6(4)): a postal submission has no such badge
       expect((await intakeOf(codes.postal)).dueBy).toBeNull();
       expect(await waiting.locator(`li[data-code="${codes.postal}"] .intake-wait`).count()).toBe(0);
-      await shot(clerk, '02b-intake-badges');
-      expect(problems).toEqual([]);
+      await run.shot(clerk, '02b-intake-badges');
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -153,8 +115,7 @@ describe("the counter clerk's day in a browser", () => {
   browserTest(
     "the queues show the online and postal submissions, and a supplement's stopped clock",
     async () => {
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       await clerk.locator('#intake-title').waitFor();
       const waiting = clerk.locator('.desk-list').nth(1);
       await waiting.locator(`li[data-code="${codes.postal}"]`).waitFor();
@@ -165,7 +126,7 @@ describe("the counter clerk's day in a browser", () => {
         codes.online,
         codes.postal,
       ]);
-      expect(await text(clerk, `li[data-code="${codes.online}"] .card-meta`)).toContain('Đăng ký: 08:00 06/03/2026');
+      expect(await textOf(clerk, `li[data-code="${codes.online}"] .card-meta`)).toContain('Đăng ký: 08:00 06/03/2026');
       // no receipt before receipt: the submissions waiting for it offer none, a received dossier does
       for (const code of [codes.online, codes.postal])
         expect(await waiting.locator(`li[data-code="${code}"]`).getByRole('button', { name: 'In giấy tiếp nhận' }).count()).toBe(0);
@@ -176,18 +137,18 @@ describe("the counter clerk's day in a browser", () => {
         1,
       );
       const supplement = clerk.locator(`li[data-code="${codes.supplement}"]`);
-      expect(await text(clerk, `li[data-code="${codes.supplement}"] .card-head`)).toContain('Dừng tính thời hạn');
+      expect(await textOf(clerk, `li[data-code="${codes.supplement}"] .card-head`)).toContain('Dừng tính thời hạn');
       expect(await supplement.locator('.card-meta').textContent()).toContain('dừng tính thời hạn');
       expect(await supplement.locator('.card-meta').textContent()).not.toMatch(/còn \d/);
       expect(await supplement.locator('.card-head').textContent()).not.toContain('Trong hạn');
-      await shot(clerk, '01-queues');
+      await run.shot(clerk, '01-queues');
 
       // the dossier page says the same
       await supplement.locator('a').first().click();
       await clerk.locator('#dossier-due').waitFor();
-      expect(await text(clerk, '.head-badges')).toContain('Dừng tính thời hạn');
-      expect(await text(clerk, '.facts')).toContain('dừng tính thời hạn');
-      await shot(clerk, '02-supplement-dossier');
+      expect(await textOf(clerk, '.head-badges')).toContain('Dừng tính thời hạn');
+      expect(await textOf(clerk, '.facts')).toContain('dừng tính thời hạn');
+      await run.shot(clerk, '02-supplement-dossier');
 
       // the online submission is received from the queue: its due date starts now
       await clerk.goBack();
@@ -196,7 +157,7 @@ describe("the counter clerk's day in a browser", () => {
       await dialog.getByRole('button', { name: 'Xác nhận' }).click();
       await dialog.getByRole('button', { name: /^In / }).waitFor();
       await dialog.getByRole('button', { name: 'Đóng' }).click();
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -204,8 +165,7 @@ describe("the counter clerk's day in a browser", () => {
   browserTest(
     'the keyboard: "/" goes to the search from the empty procedure box, Enter submits nothing empty, "Đã nhận đủ" skips "(nếu có)"',
     async () => {
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       await clerk.locator('#intake-title').waitFor();
       await clerk.locator('#procedure').focus();
       await clerk.keyboard.press('Enter');
@@ -235,9 +195,9 @@ describe("the counter clerk's day in a browser", () => {
         ['đăng ký)', true],
         ['(nếu có)', false],
       ]);
-      expect(await text(clerk, '#docs-count')).toMatch(/^Đã nhận 2\/3 giấy tờ( ·|$)/);
-      await shot(clerk, '03-checklist');
-      expect(problems).toEqual([]);
+      expect(await textOf(clerk, '#docs-count')).toMatch(/^Đã nhận 2\/3 giấy tờ( ·|$)/);
+      await run.shot(clerk, '03-checklist');
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -245,8 +205,7 @@ describe("the counter clerk's day in a browser", () => {
   browserTest(
     '"Đã nhận đủ" follows the procedure\'s optional flag from the API, not the wording',
     async () => {
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       // the same catalogue, with the flags swapped: the first paper optional, the "(nếu có)" one required
       await clerk.route('**/api/procedures', async (route) => {
         const res = await route.fetch();
@@ -270,7 +229,7 @@ describe("the counter clerk's day in a browser", () => {
         ['false', true],
         ['false', true],
       ]);
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -278,15 +237,14 @@ describe("the counter clerk's day in a browser", () => {
   browserTest(
     'a late result: the card says so, the apology proposes the next working day and a signer, then the result is handed back',
     async () => {
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       const card = clerk.locator(`.desk-list li[data-code="${codes.late}"]`);
       await card.waitFor();
       expect(await card.locator('.card-late').getAttribute('data-late')).toBe('apology-owed');
-      expect(await text(clerk, `.desk-list li[data-code="${codes.late}"] .card-late`)).toContain(
+      expect(await textOf(clerk, `.desk-list li[data-code="${codes.late}"] .card-late`)).toContain(
         'Kết quả trễ hạn (hạn 17:00 05/03/2026): lập Phiếu xin lỗi',
       );
-      await shot(clerk, '04-late-card');
+      await run.shot(clerk, '04-late-card');
 
       await card.getByRole('button', { name: 'Trả kết quả' }).click();
       const dialog = clerk.getByRole('dialog');
@@ -300,18 +258,16 @@ describe("the counter clerk's day in a browser", () => {
         .getByLabel('Người ký phiếu')
         .locator('option')
         .evaluateAll((os) => os.map((o) => [o.getAttribute('value'), o.textContent]));
-      const allowed = (
-        await server.http.get(`/api/dossiers/${codes.late}/signers`).set('Authorization', `Bearer ${await server.login('counter')}`)
-      ).body.signers as { username: string }[];
+      const allowed = (await run.call('counter', 'GET', `/api/dossiers/${codes.late}/signers`)).signers as { username: string }[];
       expect(signers.slice(1).map(([v]) => v)).toEqual(allowed.map((s) => s.username));
       expect(allowed.length).toBeGreaterThan(0);
       await dialog.getByLabel('Lý do chậm trễ').fill('Chuyên viên nghỉ ốm, hồ sơ chậm trình ký.');
       await dialog.getByLabel('Người ký phiếu').selectOption(allowed[0]!.username);
-      await shot(clerk, '05-apology-form');
+      await run.shot(clerk, '05-apology-form');
       await dialog.getByRole('button', { name: 'Lập phiếu xin lỗi' }).click();
       await dialog.getByRole('button', { name: 'Trả kết quả ngay' }).waitFor();
-      expect(await text(clerk, 'dialog[open] .alert-ok')).toContain('17:00 09/03/2026');
-      await shot(clerk, '06-apology-issued');
+      expect(await textOf(clerk, 'dialog[open] .alert-ok')).toContain('17:00 09/03/2026');
+      await run.shot(clerk, '06-apology-issued');
       await dialog.getByRole('button', { name: 'Trả kết quả ngay' }).click();
       // the receipt of the return (Biên nhận trả kết quả), printed from the same dialog
       const [receipt] = await Promise.all([
@@ -325,13 +281,13 @@ describe("the counter clerk's day in a browser", () => {
       expect(printed).toContain(codes.late);
       expect(printed).toContain('trễ hạn');
       expect(printed).toContain('Nguyễn Thị Lan');
-      await receipt.screenshot({ path: path.join(ARTIFACTS, 'counter-day-07-return-receipt.png') });
+      await run.shot(receipt, '07-return-receipt');
       await receipt.close();
       await dialog.getByRole('button', { name: 'Đóng' }).click();
       await dialog.waitFor({ state: 'detached' });
-      const after = await server.http.get(`/api/dossiers/${codes.late}`).set('Authorization', `Bearer ${await server.login('counter')}`);
-      expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late' });
-      expect(problems).toEqual([]);
+      const after = await run.call('counter', 'GET', `/api/dossiers/${codes.late}`);
+      expect(after).toMatchObject({ state: 'returned', timeliness: 'late' });
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -339,8 +295,7 @@ describe("the counter clerk's day in a browser", () => {
   browserTest(
     'a late result handed over at once: the apology names no future date and the result is returned in the same step',
     async () => {
-      requireChromium();
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       const card = clerk.locator(`.desk-list li[data-code="${codes.lateNow}"]`);
       await card.waitFor();
       await card.getByRole('button', { name: 'Trả kết quả' }).click();
@@ -350,16 +305,14 @@ describe("the counter clerk's day in a browser", () => {
       // the applicant is at the counter: "return now" is chosen, and no date is asked
       expect(await dialog.getByLabel(/Trả kết quả ngay hôm nay/).isChecked()).toBe(true);
       expect(await dialog.getByLabel('Ngày hẹn trả kết quả mới').isVisible()).toBe(false);
-      const allowed = (
-        await server.http.get(`/api/dossiers/${codes.lateNow}/signers`).set('Authorization', `Bearer ${await server.login('counter')}`)
-      ).body.signers as { username: string }[];
+      const allowed = (await run.call('counter', 'GET', `/api/dossiers/${codes.lateNow}/signers`)).signers as { username: string }[];
       await dialog.getByLabel('Lý do chậm trễ').fill('Chờ chữ ký lãnh đạo đi công tác.');
       await dialog.getByLabel('Người ký phiếu').selectOption(allowed[0]!.username);
-      await shot(clerk, '08-apology-return-now');
+      await run.shot(clerk, '08-apology-return-now');
       await dialog.getByRole('button', { name: 'Lập phiếu xin lỗi' }).click();
       await dialog.getByRole('button', { name: 'In biên nhận trả kết quả' }).waitFor();
-      expect(await text(clerk, 'dialog[open] .alert-ok')).toContain('trả kết quả ngay');
-      await shot(clerk, '09-returned-with-apology');
+      expect(await textOf(clerk, 'dialog[open] .alert-ok')).toContain('trả kết quả ngay');
+      await run.shot(clerk, '09-returned-with-apology');
       const [apology] = await Promise.all([
         clerk.context().waitForEvent('page'),
         dialog.getByRole('button', { name: 'In phiếu xin lỗi' }).click(),
@@ -370,14 +323,14 @@ describe("the counter clerk's day in a browser", () => {
       expect(printed).toContain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
       expect(printed).toContain('ngay trong ngày 06/03/2026, không hẹn lại ngày trả kết quả');
       expect(printed).not.toContain('hẹn lại thời gian trả kết quả vào lúc');
-      await apology.screenshot({ path: path.join(ARTIFACTS, 'counter-day-10-apology-return-now.png') });
+      await run.shot(apology, '10-apology-return-now');
       await apology.close();
       await dialog.getByRole('button', { name: 'Đóng' }).click();
       await dialog.waitFor({ state: 'detached' });
-      const after = await server.http.get(`/api/dossiers/${codes.lateNow}`).set('Authorization', `Bearer ${await server.login('counter')}`);
-      expect(after.body).toMatchObject({ state: 'returned', timeliness: 'late', apology: { newDueAt: null } });
-      expect(after.body.dueAt).toBe(hanoi('2026-03-05 17:00'));
-      expect(problems).toEqual([]);
+      const after = await run.call('counter', 'GET', `/api/dossiers/${codes.lateNow}`);
+      expect(after).toMatchObject({ state: 'returned', timeliness: 'late', apology: { newDueAt: null } });
+      expect(after.dueAt).toBe(hanoi('2026-03-05 17:00'));
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );

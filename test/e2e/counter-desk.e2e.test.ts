@@ -17,7 +17,6 @@
 import { BACKENDS } from '../support/backends';
 import { startServer } from '../support/server';
 import { browserRun, browserTest, HAVE_CHROMIUM } from '../support/browser';
-import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 
 const TIMEOUT = 120_000;
 const PROC = '1.001612';
@@ -236,7 +235,7 @@ describe('the staff web UI in a browser', () => {
       await run.event('specialist', late, 'COMPLETE_STEP', { note: 'Trình ký' });
       // three working days pass: both are late; the sweeper flags the open one overdue
       await run.at('2026-03-16 10:00');
-      await new DeadlineSweeper({ db: run.server.engine.db, engine: run.server.engine.engine, clock: run.server.engine.clock }).sweepOnce();
+      await run.sweepDeadlines();
       await run.event('leader_kinhte', late, 'RECORD_RESULT', {
         documentNumber: '131/GCN-HKD',
         documentDate: '2026-03-16',

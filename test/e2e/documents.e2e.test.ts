@@ -17,14 +17,9 @@
  * Screenshots go to test-artifacts/e2e/documents-*.png.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { hanoi } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, watchForProblems } from '../support/browser';
+import type { Download } from 'playwright-core';
+import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 240_000;
 const PROC = '1.001612';
@@ -37,71 +32,19 @@ const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('dossier documents in a browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const run = browserRun({ screenshots: 'documents-', fullPage: false, timeout: TIMEOUT });
 
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `documents-${name}.png`) });
   const file = (name: string, mimeType: string, buffer: Buffer) => ({ name, mimeType, buffer });
   const bytesOf = async (d: Download) => fs.readFileSync((await d.path())!);
-
-  async function at(local: string): Promise<void> {
-    server.engine.at(local);
-    await Promise.all(contexts.map((c) => c.clock.setFixedTime(new Date(hanoi(local)))));
-  }
-
-  async function signIn(username: string, width = 1366): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width, height: width < 500 ? 740 : 768 },
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      acceptDownloads: true,
-    });
-    await context.clock.setFixedTime(server.engine.clock.now());
-    contexts.push(context);
-    context.on('page', (p) => watchForProblems(p, username, problems));
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill('demo');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.locator('#nav').waitFor({ state: 'visible' });
-    return page;
-  }
-
-  /** setup through the API (what the test is about goes through the UI) */
-  async function api(username: string, method: 'get' | 'post', url: string, body?: object | Buffer, headers: Record<string, string> = {}) {
-    const login = await server.http.post('/api/auth/login').send({ username, password: 'demo' });
-    let req = server.http[method](url).set('Authorization', `Bearer ${login.body.token}`);
-    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
-    const res = body ? await req.send(body) : await req;
-    if (res.status >= 300) throw new Error(`${method} ${url} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-  async function event(username: string, code: string, type: string, payload: object = {}) {
-    const view = await api(username, 'get', `/api/dossiers/${code}`);
-    return api(username, 'post', `/api/dossiers/${code}/events`, { type, ...payload }, { 'If-Match': String(view.version) });
-  }
 
   browserTest(
     'scans go from the counter to the specialist, the signed result to the citizen; a wrong type is refused in words',
     async () => {
-      requireChromium();
-      await at('2026-03-03 09:00');
+      await run.at('2026-03-03 09:00');
       const scan1 = pdf('to khai dang ky ho kinh doanh');
 
       // 1. the counter: the checklist offers an upload per required document
-      const clerk = await signIn('counter');
+      const clerk = await run.signIn('counter');
       await clerk.locator('#procedure').fill(PROC);
       await clerk.locator('#procedure').press('Tab');
       const rows = clerk.locator('table.checklist tbody tr');
@@ -144,7 +87,7 @@ describe('dossier documents in a browser', () => {
         'Tệp không đúng loại (đây là tệp nén ZIP): chỉ nhận PDF, ảnh JPEG, ảnh PNG, XML (văn bản điện tử có chữ ký số).',
       );
       await refused.getByRole('button', { name: 'Thử lại' }).waitFor();
-      await shot(clerk, '01-counter-upload-refused');
+      await run.shot(clerk, '01-counter-upload-refused');
       await refused.getByRole('button', { name: /^Bỏ tệp/ }).click();
       await refused.waitFor({ state: 'detached' });
 
@@ -153,12 +96,12 @@ describe('dossier documents in a browser', () => {
       await clerk.getByRole('textbox', { name: 'Số CCCD / định danh', exact: true }).fill(ID_NUMBER);
       await clerk.getByRole('textbox', { name: 'Số điện thoại', exact: true }).fill('0912345678');
       await clerk.getByRole('textbox', { name: 'Địa chỉ', exact: true }).fill('Số 5 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội');
-      await shot(clerk, '02-counter-intake-scans');
+      await run.shot(clerk, '02-counter-intake-scans');
       await clerk.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
       await clerk.locator('#received-code').waitFor();
       const code = (await clerk.locator('#received-code').textContent())!.trim();
       expect(await clerk.locator('#received-scans').textContent()).toBe('2 tệp, 2/3 thành phần');
-      const received = await api('counter', 'get', `/api/dossiers/${code}/events`);
+      const received = await run.call('counter', 'GET', `/api/dossiers/${code}/events`);
       expect(
         received
           .filter((e: { type: string }) => e.type === 'ATTACH_DOCUMENT')
@@ -169,9 +112,9 @@ describe('dossier documents in a browser', () => {
       await clerk.locator('#received-status', { hasText: 'Đã chuyển đến Phòng Kinh tế' }).waitFor();
 
       // 2. the specialist sees which components are digitised, downloads one, replaces it with a reason
-      await at('2026-03-04 10:00');
-      const specialist = await signIn('specialist');
-      await specialist.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      await run.at('2026-03-04 10:00');
+      const specialist = await run.signIn('specialist');
+      await specialist.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       const panel = specialist.locator('#docs-panel');
       await panel.locator('.docs-table').waitFor();
       expect(await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-digitised')))).toEqual([
@@ -212,28 +155,28 @@ describe('dossier documents in a browser', () => {
       expect(await specialist.locator('#timeline > li[data-type="REPLACE_DOCUMENT"] .hash').getAttribute('title')).toBe(
         `SHA-256: ${sha(scan1b)}`,
       );
-      await shot(specialist, '03-specialist-documents');
-      await event('specialist', code, 'COMPLETE_STEP', { note: 'Hồ sơ hợp lệ' });
+      await run.shot(specialist, '03-specialist-documents');
+      await run.event('specialist', code, 'COMPLETE_STEP', { note: 'Hồ sơ hợp lệ' });
 
       // 3. the head of the office records the result with its signed file
-      await at('2026-03-05 14:00');
+      await run.at('2026-03-05 14:00');
       const signed = pdf('giay chung nhan dang ky ho kinh doanh 125');
-      const leader = await signIn('leader_kinhte');
-      await leader.goto(`${base}/#/ho-so/${encodeURIComponent(code)}`);
+      const leader = await run.signIn('leader_kinhte');
+      await leader.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       await leader.locator('#dossier-actions').getByRole('button', { name: 'Ghi kết quả' }).click();
       const record = leader.getByRole('dialog');
       await record.getByLabel('Số văn bản kết quả').fill('125/GCN-HKD');
       await record.locator('#result-file').setInputFiles(file('GCN 125.pdf', 'application/pdf', signed));
       await record.locator('.upload-item.uploaded').waitFor();
       expect(await record.getByLabel('Bản điện tử gốc (người nộp tải về được khi tra cứu)').isChecked()).toBe(true);
-      await shot(leader, '04-leader-result-file');
+      await run.shot(leader, '04-leader-result-file');
       await record.getByRole('button', { name: 'Ghi kết quả' }).click();
       await record.waitFor({ state: 'detached' });
       await leader.locator('#docs-result .doc-name', { hasText: 'GCN 125.pdf' }).waitFor();
 
       // 4. the return counter offers the result file, then hands the result back
-      await at('2026-03-05 15:00');
-      const back = await signIn('counter');
+      await run.at('2026-03-05 15:00');
+      const back = await run.signIn('counter');
       await back.locator('#desk-search').fill(code);
       await back.locator('#desk-search').press('Enter');
       await back.locator(`.desk-results li[data-code="${code}"]`).getByRole('button', { name: 'Trả kết quả' }).click();
@@ -244,56 +187,55 @@ describe('dossier documents in a browser', () => {
         hand.getByRole('button', { name: /^Tải bản kết quả/ }).click(),
       ]);
       expect((await bytesOf(resultAtCounter)).equals(signed)).toBe(true);
-      await shot(back, '05-counter-return-result-file');
+      await run.shot(back, '05-counter-return-result-file');
       await hand.getByRole('button', { name: 'Xác nhận trả kết quả' }).click();
       await hand.getByRole('button', { name: 'Đóng' }).click();
-      expect((await api('counter', 'get', `/api/dossiers/${code}`)).state).toBe('returned');
+      expect((await run.call('counter', 'GET', `/api/dossiers/${code}`)).state).toBe('returned');
 
       // 5. the citizen on a phone downloads the electronic result with the code and the 4 digits
-      const citizen = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', acceptDownloads: true });
-      watchForProblems(citizen, 'citizen', problems);
-      await citizen.goto(`${base}/tra-cuu?ma=${encodeURIComponent(code)}`);
+      const citizen = await run.anonymousPage({ width: 360 });
+      await citizen.goto(`${run.base}/tra-cuu?ma=${encodeURIComponent(code)}`);
       await citizen.locator('#verify').fill('5678');
       await citizen.locator('#verify').press('Enter');
       await citizen.locator('#eresult-download').waitFor();
       expect(await citizen.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-      await citizen.screenshot({ path: path.join(ARTIFACTS, 'documents-06-citizen-eresult-360.png'), fullPage: true });
+      await run.shot(citizen, '06-citizen-eresult-360', { fullPage: true });
       const [eresult] = await Promise.all([citizen.waitForEvent('download'), citizen.locator('#eresult-download').click()]);
       expect((await bytesOf(eresult)).equals(signed)).toBe(true);
       await citizen.close();
 
       // 6. a second dossier of the same applicant: the scan of the first is reused, not scanned again
-      await at('2026-03-06 09:00');
-      const second = await api('counter', 'post', '/api/dossiers', {
+      await run.at('2026-03-06 09:00');
+      const second = await run.call('counter', 'POST', '/api/dossiers', {
         procedureCode: PROC,
         channel: 'counter',
         applicant: { fullName: 'Nguyễn Thị Hoa', idNumber: ID_NUMBER, phone: '0912345678', address: 'Số 5 phố Hàng Bạc, Hà Nội' },
         documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
       });
       // a new day: the clerk signs in again (yesterday's session has expired)
-      const desk = await signIn('counter');
-      await desk.goto(`${base}/#/ho-so/${encodeURIComponent(second.code)}`);
+      const desk = await run.signIn('counter');
+      await desk.goto(`${run.base}/#/ho-so/${encodeURIComponent(second.code)}`);
       const offer = desk.locator(`#docs-panel tr[data-component="0"] [data-reuse="${code}/d1"]`);
       await offer.click();
       const reused = desk.locator('#docs-panel tr[data-component="0"] .doc-reused');
       await reused.waitFor();
       expect(await reused.textContent()).toBe(`Dùng lại từ hồ sơ ${code}`);
-      expect((await api('counter', 'get', `/api/dossiers/${second.code}/documents`))[0].versions[0].sha256).toBe(sha(scan1b));
-      await shot(desk, '07-counter-reuse');
+      expect((await run.call('counter', 'GET', `/api/dossiers/${second.code}/documents`))[0].versions[0].sha256).toBe(sha(scan1b));
+      await run.shot(desk, '07-counter-reuse');
 
       // 7. the auditor: each document event with its file's hash; the supervisor: the rates and their targets
-      const auditor = await signIn('auditor');
-      await auditor.goto(`${base}/#/kiem-tra/${encodeURIComponent(code)}`);
+      const auditor = await run.signIn('auditor');
+      await auditor.goto(`${run.base}/#/kiem-tra/${encodeURIComponent(code)}`);
       const fileRow = auditor.locator('tr[data-type="ATTACH_DOCUMENT"] .audit-file').first();
       await fileRow.waitFor();
       expect(await fileRow.getAttribute('data-sha256')).toBe(sha(scan1));
       expect(await auditor.locator('tr[data-type="RECORD_RESULT"] .audit-file').getAttribute('data-sha256')).toBe(sha(signed));
       await auditor.locator('tr[data-type="REPLACE_DOCUMENT"] button').click();
       await auditor.locator('#audit-payload .file-hash', { hasText: sha(scan1b) }).waitFor();
-      await shot(auditor, '08-auditor-document-hash');
+      await run.shot(auditor, '08-auditor-document-hash');
 
-      const supervisor = await signIn('supervisor');
-      await supervisor.goto(`${base}/#/dieu-hanh?ky=week&ngay=2026-03-02`);
+      const supervisor = await run.signIn('supervisor');
+      await supervisor.goto(`${run.base}/#/dieu-hanh?ky=week&ngay=2026-03-02`);
       const rate = supervisor.locator('[data-rate="receiptDigitisedShare"]');
       await rate.waitFor();
       // two receipts this week: the first has both mandatory components scanned (the third is optional, "(nếu có)",
@@ -304,9 +246,9 @@ describe('dossier documents in a browser', () => {
       expect(await supervisor.locator('[data-rate="digitisedShare"]').textContent()).toContain('(1/1 hồ sơ) · mục tiêu ≥ 90%: đạt');
       expect(await supervisor.locator('a.stat[data-figure="digitisedResults"] .stat-n').textContent()).toBe('1');
       await supervisor.locator('#digitisation-title').scrollIntoViewIfNeeded();
-      await shot(supervisor, '09-dashboard-digitisation');
+      await run.shot(supervisor, '09-dashboard-digitisation');
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );

@@ -9,83 +9,49 @@
  *
  * Screenshots go to test-artifacts/e2e/everyone-*.png.
  */
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Command } from '../../machines/engine/commands';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { ACTORS } from '../support/engine';
+import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 180_000;
-const PROC = '1.001612';
 const NOW = '2026-03-16 09:00';
 
 describe('what every staff user meets in the browser', () => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   /** A: at the specialist's step (KINHTE); B: received at the counter, not yet forwarded */
   const codes = { A: '', B: '' };
+  const run = browserRun({
+    start: '2026-03-16 08:00',
+    now: NOW,
+    screenshots: 'everyone-',
+    seed: async (run) => {
+      codes.A = await run.submit('2026-03-16 08:10', 'Nguyễn Văn An');
+      await run.act('2026-03-16 08:15', codes.A, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+      await run.act('2026-03-16 08:20', codes.A, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+      codes.B = await run.submit('2026-03-16 08:30', 'Bùi Thị Bình');
+    },
+  });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `everyone-${name}.png`), fullPage: true });
-
-  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
-    server.engine.at(at);
-    await server.engine.engine.act(code, cmd, actor);
-  }
-  async function submit(at: string, name: string): Promise<string> {
-    server.engine.at(at);
-    return (await server.engine.engine.submit(submission(PROC, 'counter', name), ACTORS.counter)).code;
-  }
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(BACKENDS[0]!, '2026-03-16 08:00');
-    codes.A = await submit('2026-03-16 08:10', 'Nguyễn Văn An');
-    await act('2026-03-16 08:15', codes.A, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    await act('2026-03-16 08:20', codes.A, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    codes.B = await submit('2026-03-16 08:30', 'Bùi Thị Bình');
-    server.engine.at(NOW);
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  async function signIn(username: string): Promise<Page> {
-    const signedIn = await signInPage(browser, base, username, new Date(hanoi(NOW)), problems);
-    contexts.push(signedIn.context);
-    return signedIn.page;
-  }
   /** navigates inside the app as a link would */
   const go = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   const navLinks = async (page: Page) => (await page.locator('#nav a:visible').allTextContents()).map((t) => t.trim());
 
-  async function permitted(username: string, code: string): Promise<string[]> {
-    const token = await server.login(username);
-    const res = await server.http.get(`/api/dossiers/${code}`).set('Authorization', `Bearer ${token}`);
-    return res.body.permittedEvents as string[];
-  }
+  const permitted = async (username: string, code: string) =>
+    (await run.call(username, 'GET', `/api/dossiers/${code}`)).permittedEvents as string[];
 
   browserTest(
     'the supervisor and the auditor see no intake form and no inbox; a typed address to either says they have no access',
     async () => {
-      requireChromium();
       for (const username of ['supervisor', 'auditor']) {
-        const page = await signIn(username);
+        const page = await run.signIn(username);
         expect(await navLinks(page)).toStrictEqual(['Tra cứu hồ sơ', 'Bảng điều hành']);
-        await shot(page, `01-home-${username}`);
+        await run.shot(page, `01-home-${username}`);
         for (const hash of ['#/quay', '#/hop-viec']) {
           await go(page, hash);
           await page.locator('#no-access').waitFor();
           expect(await page.locator('#view h1').textContent()).toBe('Không có quyền truy cập');
           expect(await page.locator('#view form, #view table').count()).toBe(0);
         }
-        await shot(page, `02-no-access-${username}`);
+        await run.shot(page, `02-no-access-${username}`);
         // Alt+1 (the intake shortcut) does nothing for them
         await go(page, '#/tra-cuu');
         await page.locator('#view h1').waitFor();
@@ -93,11 +59,11 @@ describe('what every staff user meets in the browser', () => {
         await page.waitForTimeout(200);
         expect(page.url()).toContain('#/tra-cuu');
       }
-      const counter = await signIn('counter');
+      const counter = await run.signIn('counter');
       expect(await navLinks(counter)).toStrictEqual(['Quầy tiếp nhận', 'Hộp việc', 'Tra cứu hồ sơ']);
-      const specialist = await signIn('specialist');
+      const specialist = await run.signIn('specialist');
       expect(await navLinks(specialist)).toStrictEqual(['Hộp việc', 'Tra cứu hồ sơ']);
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -105,9 +71,8 @@ describe('what every staff user meets in the browser', () => {
   browserTest(
     'every action button on a dossier page is one the server permits that user',
     async () => {
-      requireChromium();
       for (const username of ['specialist', 'leader_kinhte', 'counter', 'supervisor', 'auditor']) {
-        const page = await signIn(username);
+        const page = await run.signIn(username);
         await go(page, `#/ho-so/${codes.A}`);
         await page.locator('#dossier-code').waitFor();
         await page.locator('#act-title').waitFor();
@@ -121,9 +86,9 @@ describe('what every staff user meets in the browser', () => {
         const expected = { supervisor: [], auditor: [], counter: ['REQUEST_WITHDRAWAL', 'CHANGE_NOTIFICATION'] }[username];
         if (expected) expect(shown).toStrictEqual(expected);
         else expect(shown.length).toBeGreaterThan(0);
-        await shot(page, `03-actions-${username}`);
+        await run.shot(page, `03-actions-${username}`);
       }
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -131,8 +96,7 @@ describe('what every staff user meets in the browser', () => {
   browserTest(
     'a dialog closes when the user navigates away: Back, a menu link, a keyboard shortcut',
     async () => {
-      requireChromium();
-      const page = await signIn('leader_kinhte');
+      const page = await run.signIn('leader_kinhte');
       await go(page, '#/tra-cuu');
       await page.locator('#view h1').waitFor();
       await go(page, '#/hop-viec');
@@ -142,7 +106,7 @@ describe('what every staff user meets in the browser', () => {
 
       await row.locator('button[data-more]').click();
       await page.locator('dialog[open]').waitFor();
-      await shot(page, '04-dialog-open');
+      await run.shot(page, '04-dialog-open');
       await page.goBack();
       await page.waitForURL((url) => url.hash === '#/tra-cuu');
       await page.locator('#view h1').waitFor();
@@ -163,8 +127,8 @@ describe('what every staff user meets in the browser', () => {
       await go(page, `#/ho-so/${codes.A}`);
       await page.locator('#dossier-code').waitFor();
       expect(await dialogs.count()).toBe(0);
-      await shot(page, '05-dialog-gone');
-      expect(problems).toStrictEqual([]);
+      await run.shot(page, '05-dialog-gone');
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -172,8 +136,7 @@ describe('what every staff user meets in the browser', () => {
   browserTest(
     'the assignment dialog offers the step’s unit and its eligible users by name as lists, and the choice is accepted',
     async () => {
-      requireChromium();
-      const page = await signIn('leader_kinhte');
+      const page = await run.signIn('leader_kinhte');
       await go(page, `#/ho-so/${codes.A}`);
       await page.locator('#dossier-actions button[data-action="ASSIGN"]').click();
       const dialog = page.locator('dialog[open]');
@@ -188,13 +151,12 @@ describe('what every staff user meets in the browser', () => {
       ]);
       expect(await dialog.locator('input[name="assignee"], input[name="unit"]').count()).toBe(0);
       await dialog.getByLabel('Người xử lý').selectOption('specialist');
-      await shot(page, '06-assign-dialog');
+      await run.shot(page, '06-assign-dialog');
       await dialog.getByRole('button', { name: 'Xác nhận' }).click();
       await page.locator('dialog').waitFor({ state: 'detached' });
-      const token = await server.login('leader_kinhte');
-      const after = await server.http.get(`/api/dossiers/${codes.A}`).set('Authorization', `Bearer ${token}`);
-      expect(after.body).toMatchObject({ unit: 'KINHTE', assignee: 'specialist' });
-      expect(problems).toStrictEqual([]);
+      const after = await run.call('leader_kinhte', 'GET', `/api/dossiers/${codes.A}`);
+      expect(after).toMatchObject({ unit: 'KINHTE', assignee: 'specialist' });
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );
@@ -202,24 +164,22 @@ describe('what every staff user meets in the browser', () => {
   browserTest(
     'people are shown by full name and title, never by username: the dossier, its timeline, the inbox and the audit view',
     async () => {
-      requireChromium();
       // the API resolves them in one place (src/store/user-names.ts): the view's assignee, each event's actor and assignee
-      const token = await server.login('leader_kinhte');
-      const view = (await server.http.get(`/api/dossiers/${codes.A}`).set('Authorization', `Bearer ${token}`)).body;
+      const view = await run.call('leader_kinhte', 'GET', `/api/dossiers/${codes.A}`);
       expect(view).toMatchObject({ assignee: 'specialist', assigneeName: 'Trần Văn Minh (Chuyên viên Phòng Kinh tế)' });
-      const events = (await server.http.get(`/api/dossiers/${codes.A}/events`).set('Authorization', `Bearer ${token}`)).body;
+      const events = await run.call('leader_kinhte', 'GET', `/api/dossiers/${codes.A}/events`);
       expect(events[0]).toMatchObject({ actor: 'counter', actorName: 'Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)' });
       expect(events.at(-1)).toMatchObject({ type: 'ASSIGN', assigneeName: 'Trần Văn Minh (Chuyên viên Phòng Kinh tế)' });
 
       const usernames = /\b(counter|specialist|leader_kinhte|leader|supervisor|auditor)\b/;
-      const page = await signIn('leader_kinhte');
+      const page = await run.signIn('leader_kinhte');
       await go(page, `#/ho-so/${codes.A}`);
       await page.locator('#timeline').waitFor();
       const dossierText = (await page.locator('#view').textContent()) ?? '';
       expect(dossierText).toContain('Phòng Kinh tế · Trần Văn Minh (Chuyên viên Phòng Kinh tế)');
       expect(dossierText).toContain('Nguyễn Thị Lan (Công chức Trung tâm Phục vụ hành chính công)');
       expect(dossierText).not.toMatch(usernames);
-      await shot(page, '07-names-dossier');
+      await run.shot(page, '07-names-dossier');
 
       await go(page, '#/hop-viec');
       await page.locator(`tr[data-code="${codes.A}"]`).waitFor();
@@ -227,7 +187,7 @@ describe('what every staff user meets in the browser', () => {
       expect(inboxText).toContain('Người xử lý: Trần Văn Minh (Chuyên viên Phòng Kinh tế)');
       expect(inboxText).not.toMatch(usernames);
 
-      const auditor = await signIn('auditor');
+      const auditor = await run.signIn('auditor');
       await go(auditor, `#/kiem-tra/${codes.A}`);
       await auditor.locator('#view h1').waitFor();
       await auditor.locator('#view [data-seq]').first().waitFor();
@@ -235,8 +195,8 @@ describe('what every staff user meets in the browser', () => {
       expect(auditText).toContain('Người thực hiệnVũ Đức Thắng (Trưởng phòng Kinh tế)');
       expect(auditText).toContain('Người được phân công assigneeTrần Văn Minh (Chuyên viên Phòng Kinh tế)');
       expect(auditText).not.toMatch(usernames);
-      await shot(auditor, '08-names-audit');
-      expect(problems).toStrictEqual([]);
+      await run.shot(auditor, '08-names-audit');
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

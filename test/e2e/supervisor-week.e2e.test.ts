@@ -15,18 +15,13 @@
  * Screenshots go to test-artifacts/e2e/supervisor-*.png.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Command } from '../../machines/engine/commands';
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
-import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
+import { ACTORS } from '../support/engine';
+import { browserRun, browserTest, textOf } from '../support/browser';
 
 const TIMEOUT = 180_000;
-const PROC = '1.001612';
 const approve: Command = {
   type: 'RECORD_RESULT',
   documentNumber: '20/GCN-HKD',
@@ -36,69 +31,37 @@ const approve: Command = {
 };
 
 describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend) => {
-  let server: TestServer;
-  let http: Server;
-  let base = '';
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
   const codes: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(ARTIFACTS, `supervisor-${name}-${backend.name}.png`), fullPage: true });
-  const text = async (page: Page, selector: string) =>
-    ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-  async function act(at: string, code: string, cmd: Command, actor = ACTORS.specialist) {
-    server.engine.at(at);
-    await server.engine.engine.act(code, cmd, actor);
-  }
-  async function submit(at: string, name: string): Promise<string> {
-    server.engine.at(at);
-    return (await server.engine.engine.submit(submission(PROC, 'counter', name), ACTORS.counter)).code;
-  }
-  /** counter forwards (tiep-nhan), so the dossier waits at the specialist's step (tham-dinh, KINHTE) */
-  async function forward(at: string, code: string) {
-    await act(at, code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    await act(at, code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-  }
-
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    server = await startServer(backend, '2026-03-02 09:00');
-    // A: received Mon 02/03, due Thu 05/03 17:00, still at the specialist's step: overdue
-    codes.A = await submit('2026-03-02 09:00', 'Nguyễn Văn An');
-    await forward('2026-03-02 09:10', codes.A);
-    // D: received and resolved early the same week
-    codes.D = await submit('2026-03-02 09:30', 'Đặng Thị Dung');
-    await forward('2026-03-02 09:40', codes.D);
-    await act('2026-03-03 09:00', codes.D, { type: 'COMPLETE_STEP' });
-    await act('2026-03-03 10:00', codes.D, approve, ACTORS.leader);
-    // B: received Mon 09/03, due Thu 12/03 17:00, resolved Fri 13/03: late, in week 11
-    codes.B = await submit('2026-03-09 09:00', 'Bùi Văn Bình');
-    await forward('2026-03-09 09:10', codes.B);
-    await act('2026-03-13 09:00', codes.B, { type: 'COMPLETE_STEP' });
-    await act('2026-03-13 10:00', codes.B, approve, ACTORS.leader);
-    // C: received Thu 12/03, due Tue 17/03: at risk at the end of week 11
-    codes.C = await submit('2026-03-12 09:00', 'Cao Thị Cúc');
-    await forward('2026-03-12 09:10', codes.C);
-    server.engine.at('2026-03-16 09:00');
-    await new DeadlineSweeper({ db: server.engine.db, engine: server.engine.engine, clock: server.engine.clock }).sweepOnce();
-    ({ http, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
-  afterAll(() => closeAll(browser, http, server), TIMEOUT);
-
-  async function signIn(username: string): Promise<{ page: Page; context: BrowserContext }> {
-    const signedIn = await signInPage(browser, base, username, new Date(hanoi('2026-03-16 09:00')), problems);
-    contexts.push(signedIn.context);
-    return signedIn;
-  }
+  const run = browserRun({
+    backend,
+    start: '2026-03-02 09:00',
+    screenshots: (name) => `supervisor-${name}-${backend.name}`,
+    seed: async (run) => {
+      // A: received Mon 02/03, due Thu 05/03 17:00, still at the specialist's step: overdue
+      codes.A = await run.submit('2026-03-02 09:00', 'Nguyễn Văn An');
+      await run.forward('2026-03-02 09:10', codes.A);
+      // D: received and resolved early the same week
+      codes.D = await run.submit('2026-03-02 09:30', 'Đặng Thị Dung');
+      await run.forward('2026-03-02 09:40', codes.D);
+      await run.act('2026-03-03 09:00', codes.D, { type: 'COMPLETE_STEP' });
+      await run.act('2026-03-03 10:00', codes.D, approve, ACTORS.leader);
+      // B: received Mon 09/03, due Thu 12/03 17:00, resolved Fri 13/03: late, in week 11
+      codes.B = await run.submit('2026-03-09 09:00', 'Bùi Văn Bình');
+      await run.forward('2026-03-09 09:10', codes.B);
+      await run.act('2026-03-13 09:00', codes.B, { type: 'COMPLETE_STEP' });
+      await run.act('2026-03-13 10:00', codes.B, approve, ACTORS.leader);
+      // C: received Thu 12/03, due Tue 17/03: at risk at the end of week 11
+      codes.C = await run.submit('2026-03-12 09:00', 'Cao Thị Cúc');
+      await run.forward('2026-03-12 09:10', codes.C);
+      await run.at('2026-03-16 09:00');
+      await run.sweepDeadlines();
+    },
+  });
 
   /** clicks `selector` and returns the file the page saved */
   async function download(page: Page, selector: string): Promise<{ name: string; body: Buffer }> {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
-    const file = path.join(ARTIFACTS, `supervisor-download-${backend.name}-${dl.suggestedFilename()}`);
+    const file = run.artifact(`download-${dl.suggestedFilename()}`);
     await dl.saveAs(file);
     return { name: dl.suggestedFilename(), body: fs.readFileSync(file) };
   }
@@ -106,14 +69,13 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
   browserTest(
     "the supervisor reviews last week, records a cause, downloads the review, signs the week off, and delivers last month's report",
     async () => {
-      requireChromium();
-      const { page, context } = await signIn('supervisor');
+      const page = await run.signIn('supervisor');
 
       // the dashboard: what is still owed
       await page.locator('#unsigned-weeks').waitFor();
       expect(await page.locator('#unsigned-weeks a[data-week="2026-W11"]').count()).toBe(1);
-      expect(await text(page, '#monthly-reminder')).toContain('Báo cáo tháng 02/2026 gửi Sở Nội vụ đã quá hạn (hạn 03/03/2026)');
-      await shot(page, '01-dashboard');
+      expect(await textOf(page, '#monthly-reminder')).toContain('Báo cáo tháng 02/2026 gửi Sở Nội vụ đã quá hạn (hạn 03/03/2026)');
+      await run.shot(page, '01-dashboard');
 
       // last week's review, from the dashboard
       await page.locator('#review-link').click();
@@ -127,19 +89,19 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       const rowA = page.locator(`#sec-overdue tr[data-code="${codes.A}"]`);
       expect(await rowA.textContent()).toContain('Phòng Kinh tế');
       expect(await rowA.textContent()).toContain('Chưa có phiếu xin lỗi');
-      expect(await text(page, '#signoff-status')).toContain('Chưa ký duyệt');
-      await shot(page, '02-review');
+      expect(await textOf(page, '#signoff-status')).toContain('Chưa ký duyệt');
+      await run.shot(page, '02-review');
 
       // a cause and a corrective action for A
       await rowA.getByRole('button', { name: 'Ghi nguyên nhân' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Nguyên nhân chậm').fill('Chuyên viên thẩm định nghỉ phép, không có người thay.');
       await dialog.getByLabel('Biện pháp khắc phục').fill('Phân công người thay khi nghỉ phép; trình ký trong ngày 17/03.');
-      await shot(page, '03-review-note');
+      await run.shot(page, '03-review-note');
       await dialog.getByRole('button', { name: 'Ghi vào biên bản' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.locator(`#sec-overdue tr[data-code="${codes.A}"] .note`).waitFor();
-      expect(await text(page, `#sec-overdue tr[data-code="${codes.A}"] .note`)).toContain('Chuyên viên thẩm định nghỉ phép');
+      expect(await textOf(page, `#sec-overdue tr[data-code="${codes.A}"] .note`)).toContain('Chuyên viên thẩm định nghỉ phép');
 
       // authenticated downloads, saved from the page
       const csv = await download(page, '#dl-csv');
@@ -155,13 +117,13 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       expect(html.body.toString('utf8')).toContain('Rà soát hồ sơ trễ hạn tuần 2026-W11');
 
       // the printable page in a new tab
-      const [printable] = await Promise.all([context.waitForEvent('page'), page.locator('#open-print').click()]);
+      const [printable] = await Promise.all([page.context().waitForEvent('page'), page.locator('#open-print').click()]);
       await printable.waitForURL(/^blob:/);
       await printable.waitForLoadState('load');
       const printed = (await printable.locator('body').textContent()) ?? '';
       expect(printed).toContain('Báo cáo rà soát hồ sơ trễ hạn hằng tuần');
       expect(printed).toContain('Chuyên viên thẩm định nghỉ phép');
-      await printable.screenshot({ path: path.join(ARTIFACTS, `supervisor-04-review-printable-${backend.name}.png`), fullPage: true });
+      await run.shot(printable, '04-review-printable');
       await printable.close();
 
       // the head of office signs the week off: who and when, by name
@@ -170,14 +132,14 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       await dialog.getByRole('button', { name: 'Ký duyệt' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.locator('#signoff-status.signed').waitFor();
-      const signed = await text(page, '#signoff-status');
+      const signed = await textOf(page, '#signoff-status');
       expect(signed).toContain('Đã ký duyệt bởi Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công) lúc 09:00 16/03/2026');
       expect(signed).not.toContain('supervisor');
       expect(await page.locator('[data-note]').count()).toBe(0);
       expect(await page.locator('#sign-off').count()).toBe(0);
       // readable at 1366 px: no sideways scrolling
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
-      await shot(page, '05-review-signed');
+      await run.shot(page, '05-review-signed');
 
       // the dashboard no longer lists the week
       await page.locator('#nav').getByRole('link', { name: 'Bảng điều hành' }).click();
@@ -188,11 +150,11 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       await page.locator('#monthly-reminder a').click();
       await page.locator('#monthly-table').waitFor();
       expect(await page.locator('#report-month').inputValue()).toBe('2026-02');
-      expect(await text(page, '#monthly-status')).toContain('Đã quá hạn gửi (03/03/2026)');
+      expect(await textOf(page, '#monthly-status')).toContain('Đã quá hạn gửi (03/03/2026)');
       const report = await download(page, '#dl-xlsx');
       expect(report.name).toBe('bao-cao-thang-2026-02.xlsx');
       await page.locator('#monthly-status.alert-ok').waitFor();
-      expect(await text(page, '#monthly-status')).toContain(
+      expect(await textOf(page, '#monthly-status')).toContain(
         'Tải về lần đầu: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026',
       );
       await page.locator('#mark-sent').click();
@@ -200,16 +162,16 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       await dialog.getByRole('button', { name: 'Xác nhận đã gửi' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.locator('#monthly-status', { hasText: 'Đã gửi Sở Nội vụ' }).waitFor();
-      expect(await text(page, '#monthly-status')).toContain(
+      expect(await textOf(page, '#monthly-status')).toContain(
         'Đã gửi Sở Nội vụ: Phạm Thu Hà (Phó Giám đốc Trung tâm Phục vụ hành chính công), 09:00 16/03/2026 (Công văn số 25/TTPVHCC)',
       );
       expect(await page.locator('#mark-sent').count()).toBe(0);
-      await shot(page, '06-monthly-report');
+      await run.shot(page, '06-monthly-report');
       await page.locator('#nav').getByRole('link', { name: 'Bảng điều hành' }).click();
       await page.locator('#unsigned-weeks').waitFor();
       expect(await page.locator('#monthly-reminder').count()).toBe(0);
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );
@@ -217,9 +179,8 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
   (backend.name === 'sqlite' ? browserTest : test.skip)(
     'the dashboard: week, month and custom periods; every card and breakdown number opens exactly its dossiers; the trend prints',
     async () => {
-      requireChromium();
-      const { page } = await signIn('supervisor');
-      const cardN = async (figure: string) => Number(await text(page, `.stat[data-figure="${figure}"] .stat-n`));
+      const page = await run.signIn('supervisor');
+      const cardN = async (figure: string) => Number(await textOf(page, `.stat[data-figure="${figure}"] .stat-n`));
       /** follows a link and counts the rows of the list it opens */
       async function listed(link: ReturnType<Page['locator']>): Promise<number> {
         await link.click();
@@ -232,9 +193,9 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       }
 
       // week 11
-      await page.goto(`${base}/#/dieu-hanh?ky=week&ngay=2026-03-09`);
+      await page.goto(`${run.base}/#/dieu-hanh?ky=week&ngay=2026-03-09`);
       await page.locator('#trend-chart').waitFor();
-      expect(await text(page, '#period-label')).toBe('Tuần 11/2026 (09/03–15/03/2026)');
+      expect(await textOf(page, '#period-label')).toBe('Tuần 11/2026 (09/03–15/03/2026)');
       expect(await cardN('late')).toBe(1);
       expect(await cardN('pendingLate')).toBe(1);
       expect(await cardN('received')).toBe(2);
@@ -245,13 +206,13 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
         expect({ figure, listed: await listed(page.locator(`.stat[data-figure="${figure}"]`)) }).toEqual({ figure, listed: n });
       }
       expect(await page.locator('#trend-chart rect.bar-good').count()).toBe(8);
-      await shot(page, '07-dashboard-week');
+      await run.shot(page, '07-dashboard-week');
 
       // the month, from the period picker
       await page.locator('#period-kind').selectOption('month');
       await page.waitForURL(/ky=month/);
       await page.locator('#trend-chart').waitFor();
-      expect(await text(page, '#period-label')).toBe('Tháng 03/2026');
+      expect(await textOf(page, '#period-label')).toBe('Tháng 03/2026');
       expect(await cardN('resolved')).toBe(2);
       expect(await cardN('late')).toBe(1);
       expect(await page.locator('#trend-chart rect.bar-good').count()).toBe(6);
@@ -263,11 +224,11 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       const procN = Number(await procReceived.textContent());
       expect(procN).toBe(4);
       expect(await listed(procReceived)).toBe(procN);
-      await shot(page, '08-dashboard-month');
+      await run.shot(page, '08-dashboard-month');
 
       // printed: navigation and buttons vanish, the chart stays readable in black and white
       await page.emulateMedia({ media: 'print' });
-      await shot(page, '09-dashboard-print');
+      await run.shot(page, '09-dashboard-print');
       await page.emulateMedia({ media: 'screen' });
 
       // a custom range
@@ -277,11 +238,11 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       await page.getByRole('button', { name: 'Xem' }).click();
       await page.waitForURL(/ky=custom&tu=2026-03-02&den=2026-03-13/);
       await page.locator('#trend-chart').waitFor();
-      expect(await text(page, '#period-note')).toContain('Từ 02/03/2026 đến 13/03/2026');
+      expect(await textOf(page, '#period-note')).toContain('Từ 02/03/2026 đến 13/03/2026');
       expect(await cardN('received')).toBe(4);
       expect((await cardN('early')) + (await cardN('onTime'))).toBe(1);
 
-      expect(problems).toEqual([]);
+      expect(run.problems).toEqual([]);
     },
     TIMEOUT,
   );

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Command, Submission } from '../../machines/engine/commands';
+import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 import { ApiClient } from './api-client';
 import { BACKENDS, type Backend } from './backends';
 import { ACTORS, hanoi, submission } from './engine';
@@ -225,6 +226,12 @@ export class BrowserRun {
   async forward(at: string, code: string): Promise<void> {
     await this.act(at, code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await this.act(at, code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+  }
+
+  /** One pass of the deadline sweeper at the server's clock: the overdue events the job would record. */
+  async sweepDeadlines(): Promise<void> {
+    const { db, engine, clock } = this.server.engine;
+    await new DeadlineSweeper({ db, engine, clock }).sweepOnce();
   }
 
   /** A request as `username` over HTTP; its body. Anything but a 2xx answer throws, naming the answer. */

@@ -6,15 +6,10 @@
  *
  * Screenshots: test-artifacts/e2e/outbox-admin-1366.png (before), outbox-admin-after-1366.png (after both actions).
  */
-import path from 'node:path';
 import http from 'node:http';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
-import { ARTIFACTS, browserTest, closeAll, HAVE_CHROMIUM, listenAndLaunch, requireChromium, signInPage } from '../support/browser';
+import { ACTORS } from '../support/engine';
+import { browserRun, browserTest } from '../support/browser';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
 import { WebhookChannel } from '../../src/outbox/channels/webhook';
 import { listOutboxActions, findDelivery } from '../../src/store/outbox-store';
@@ -24,66 +19,57 @@ const START = '2026-03-16 08:00';
 const NOW = '2026-03-16 08:30';
 
 describe('the outbox on the Thông báo page', () => {
-  let server: TestServer;
-  let web: Server;
-  let base = '';
-  let browser: Browser;
-  let receiver: http.Server;
+  let receiver: http.Server | undefined;
   const received: string[] = [];
   let dispatcher: OutboxDispatcher;
-  const problems: string[] = [];
   const codes: string[] = [];
 
-  beforeAll(async () => {
-    if (!HAVE_CHROMIUM) return;
-    // the receiver refuses every ASSIGN for good (422: dead-lettered at once) and takes everything else
-    let refuse = true;
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const { event } = JSON.parse(body) as { event: { type: string; dossier: { code: string } } };
-        received.push(`${event.dossier.code}:${event.type}`);
-        res.writeHead(refuse && event.type === 'ASSIGN' ? 422 : 200).end('{"stored":true}');
+  const run = browserRun({
+    start: START,
+    now: NOW,
+    screenshots: 'outbox-admin-',
+    fullPage: false,
+    seed: async (run) => {
+      // the receiver refuses every ASSIGN for good (422: dead-lettered at once) and takes everything else
+      let refuse = true;
+      const hooks = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          const { event } = JSON.parse(body) as { event: { type: string; dossier: { code: string } } };
+          received.push(`${event.dossier.code}:${event.type}`);
+          res.writeHead(refuse && event.type === 'ASSIGN' ? 422 : 200).end('{"stored":true}');
+        });
       });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    server = await startServer(BACKENDS[0]!, START);
-    const admin = await server.login('admin');
-    const hook = await server.http
-      .post('/api/admin/webhooks')
-      .set('Authorization', `Bearer ${admin}`)
-      .send({ name: 'LGSP tỉnh', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` });
-    expect(hook.status).toBe(201);
-    for (let i = 0; i < 3; i += 1) {
-      const { code } = await server.engine.engine.submit(submission('1.001612', 'counter', `Người nộp ${i + 1}`), ACTORS.counter);
-      codes.push(code);
-    }
-    // two dossiers assigned: their ASSIGN is refused; the third dossier's two events only are sent
-    for (const code of codes.slice(0, 2)) await server.engine.engine.act(code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
-    dispatcher = new OutboxDispatcher(server.engine, { random: () => 0.5 }).register(new WebhookChannel(server.engine.clock));
-    await dispatcher.drain();
-    refuse = false;
-    // one more event queued behind a dead letter: held back until the dead letter is retried or discarded
-    await server.engine.engine.act(codes[0]!, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    server.engine.at(NOW);
-    ({ http: web, base, browser } = await listenAndLaunch(server));
-  }, TIMEOUT);
-
+      receiver = hooks;
+      await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+      const hook = await run.api.call('POST', '/api/admin/webhooks', {
+        as: 'admin',
+        body: { name: 'LGSP tỉnh', url: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks` },
+      });
+      expect(hook.status).toBe(201);
+      for (let i = 0; i < 3; i += 1) codes.push(await run.submit(START, `Người nộp ${i + 1}`));
+      // two dossiers assigned: their ASSIGN is refused; the third dossier's two events only are sent
+      for (const code of codes.slice(0, 2)) await run.act(START, code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader);
+      dispatcher = new OutboxDispatcher(run.server.engine, { random: () => 0.5 }).register(new WebhookChannel(run.server.engine.clock));
+      await dispatcher.drain();
+      refuse = false;
+      // one more event queued behind a dead letter: held back until the dead letter is retried or discarded
+      await run.act(START, codes[0]!, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
+    },
+  });
   afterAll(async () => {
-    await closeAll(browser, web, server);
-    if (receiver) await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    if (receiver) await new Promise<void>((resolve) => receiver!.close(() => resolve()));
   }, TIMEOUT);
 
   browserTest(
     'an administrator sees each channel’s figures and its dead letters, retries one and discards another with a note, both recorded',
     async () => {
-      requireChromium();
-      const { page } = await signInPage(browser, base, 'admin', new Date(hanoi(NOW)), problems);
+      const page = await run.signIn('admin');
       await page.evaluate(`location.hash = '#/thong-bao'`);
       const row = page.locator('#outbox-channels tbody tr', { hasText: 'LGSP tỉnh' });
       await row.waitFor();
-      await page.screenshot({ path: path.join(ARTIFACTS, 'outbox-admin-1366.png'), fullPage: false });
+      await run.shot(page, '1366');
       // columns: Kênh | Trạng thái | Chờ gửi | đang lỗi | Đã gửi | Không gửi được | Đã bỏ qua | Chờ lâu nhất
       const cells = async () => (await row.locator('th, td').allInnerTexts()).map((t) => t.trim());
       // 3 SUBMIT + 3 RECEIVE sent, 2 ASSIGN dead, 1 COMPLETE_STEP waiting behind a dead letter; the oldest
@@ -114,14 +100,14 @@ describe('the outbox on the Thông báo page', () => {
       // 2 waiting now (the retried ASSIGN and the COMPLETE_STEP behind it), none dead, one discarded
       await page.locator('#outbox-channels tbody tr', { hasText: 'LGSP tỉnh' }).waitFor();
       expect(await cells()).toEqual(['LGSP tỉnh', 'Đang bật', '2', '0', '6', '0', '1', '30 phút 0 giây']);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'outbox-admin-after-1366.png'), fullPage: false });
+      await run.shot(page, 'after-1366');
 
-      const actions = await listOutboxActions(server.engine.db);
+      const actions = await listOutboxActions(run.server.engine.db);
       expect(actions.map((a) => [a.action, a.actor, a.note])).toEqual([
         ['retry', 'admin', 'bên nhận đã sửa lỗi'],
         ['discard', 'admin', null],
       ]);
-      expect((await findDelivery(server.engine.db, actions[1]!.deliveryId))!.state).toBe('discarded');
+      expect((await findDelivery(run.server.engine.db, actions[1]!.deliveryId))!.state).toBe('discarded');
       // the retried delivery and the one it held back go out, in order
       await dispatcher.drain();
       expect(received.filter((r) => r.startsWith(codes[0]!)).map((r) => r.split(':')[1])).toEqual([
@@ -131,7 +117,7 @@ describe('the outbox on the Thông báo page', () => {
         'ASSIGN',
         'COMPLETE_STEP',
       ]);
-      expect(problems).toStrictEqual([]);
+      expect(run.problems).toStrictEqual([]);
     },
     TIMEOUT,
   );

@@ -409,6 +409,24 @@ export const FINDING_LABELS: Record<string, string> = {
   file_deleted_by_retention: 'Tệp đã xóa khi hết thời hạn lưu trữ (có bản ghi xóa)',
 };
 
+/**
+ * The weekly late-dossier review's sections (src/reports/weekly-review.ts `category`) → heading, on the page, the
+ * printed review and the spreadsheet.
+ */
+export const REVIEW_CATEGORY_LABELS = {
+  resolved_late: 'Đã giải quyết trễ hạn trong tuần',
+  overdue: 'Đang xử lý quá hạn',
+  at_risk: 'Có nguy cơ trễ hạn',
+} as const;
+
+/** Whether a late dossier got its apology (the weekly review's `apology`) → label. */
+export const APOLOGY_STATUS_LABELS = {
+  none: 'Chưa có phiếu xin lỗi',
+  timely: 'Đã xin lỗi đúng hạn',
+  late: 'Xin lỗi muộn',
+  exempted: 'Được miễn xin lỗi',
+} as const;
+
 const labels = z.record(z.string(), z.string());
 const stateList = z.array(z.enum(LIFECYCLE_STATES));
 
@@ -455,6 +473,8 @@ export const VocabularySchema = z.object({
   noticeKinds: labels.describe('what a message to the applicant is about (the message log’s kind, test included) → Vietnamese label'),
   messageStatuses: labels.describe('what became of a message (sent, failed, rejected) → Vietnamese label'),
   drillFigures: labels.describe('a compliance figure (GET /api/dossiers?figure=…) → the heading of the list of the dossiers it counts'),
+  reviewCategories: labels.describe("the weekly review's sections (category) → heading"),
+  apologyStatuses: labels.describe("whether a late dossier got its apology (the weekly review's apology) → label"),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
   procedures: z.array(z.object({ code: z.string(), name: z.string() })),
 });
@@ -495,6 +515,8 @@ export function vocabulary(): Vocabulary {
     noticeKinds: { ...NOTICE_KIND_LABELS },
     messageStatuses: { ...MESSAGE_STATUS_LABELS },
     drillFigures: { ...DRILL_FIGURE_LABELS },
+    reviewCategories: { ...REVIEW_CATEGORY_LABELS },
+    apologyStatuses: { ...APOLOGY_STATUS_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     procedures: [...procedures].map(([code, name]) => ({ code, name })),
   };

@@ -5,7 +5,7 @@
  * module alone derives the figures from them. Pure: no I/O, no clock.
  */
 import { addDays, addWorkingTime, toInstant, weekday, type Calendar } from '../calendar';
-import { OUTCOME_LABELS } from '../vocabulary';
+import { APOLOGY_STATUS_LABELS, OUTCOME_LABELS } from '../vocabulary';
 
 export const GROUP_BYS = ['centre', 'procedure', 'field', 'unit', 'officer', 'channel', 'week', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -259,11 +259,11 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   def('lateDossiers', 'count', 'Hồ sơ trễ hạn', 'late resolved + late in progress'),
   def('apologised', 'count', 'Đã xin lỗi', 'late dossiers with an apology issued before the as-of time'),
   def('apologisedTimely', 'count', 'Xin lỗi đúng thời hạn', 'apologised, the first apology issued by its deadline (before the due date)'),
-  def('apologisedLate', 'count', 'Xin lỗi muộn', 'apologised, the first apology issued after its deadline'),
+  def('apologisedLate', 'count', APOLOGY_STATUS_LABELS.late, 'apologised, the first apology issued after its deadline'),
   def(
     'exempted',
     'count',
-    'Được miễn xin lỗi',
+    APOLOGY_STATUS_LABELS.exempted,
     'late dossiers without an apology but with an exemption approved by a leader before the as-of time (force majeure or the applicant’s fault)',
   ),
   def('apologyMissing', 'count', 'Chưa xin lỗi', 'late dossiers with neither an apology nor an approved exemption'),

@@ -27,19 +27,19 @@ import { resultsByTimeliness, reviewSectionRows, type ReviewScopeFilter, type Re
 import type { Db } from '../store/db';
 import { displayNamesOf } from '../store/user-names';
 import { CENTRE_SCOPE, notesByDossier, signOffOf, verifyChain } from './review-log';
-import type {
-  ApologyStatus,
-  Category,
-  NoteView,
-  RankItem,
-  ReviewDossier,
-  TrendPoint,
-  WeeklyReviewHeader,
-  WeeklyReviewTail,
-} from './report-schemas';
+import type { Category, NoteView, RankItem, ReviewDossier, TrendPoint, WeeklyReviewHeader, WeeklyReviewTail } from './report-schemas';
 import { listReviewEvents, type ReviewEvent } from '../store/review-event-store';
 import type { Column } from './formats/csv';
-import { DUE_DATE_STATES, RUNNING_STATES, STATE_LABELS, stateIn, STOPPED_STATES, TIMELINESS_LABELS } from '../../machines/vocabulary';
+import {
+  APOLOGY_STATUS_LABELS,
+  DUE_DATE_STATES,
+  REVIEW_CATEGORY_LABELS,
+  RUNNING_STATES,
+  STATE_LABELS,
+  stateIn,
+  STOPPED_STATES,
+  TIMELINESS_LABELS,
+} from '../../machines/vocabulary';
 
 // --- ISO weeks ---------------------------------------------------------------------------------
 
@@ -179,19 +179,6 @@ export interface WeeklyReviewOptions {
   /** how many worst procedures / units to name */
   top?: number;
 }
-
-export const CATEGORY_LABELS: Record<Category, string> = {
-  resolved_late: 'Đã giải quyết trễ hạn',
-  overdue: 'Đang xử lý quá hạn',
-  at_risk: 'Có nguy cơ trễ hạn',
-};
-
-export const APOLOGY_LABELS: Record<ApologyStatus, string> = {
-  none: 'Chưa có phiếu xin lỗi',
-  timely: 'Đã xin lỗi đúng hạn',
-  late: 'Xin lỗi muộn',
-  exempted: 'Được miễn trừ (không xin lỗi)',
-};
 
 function pauseCounts(ctx: DossierContext, cal: Calendar, asOf: string): ReviewDossier['pauses'] {
   const s = pauseSummary(ctx.clock, cal, asOf);
@@ -418,7 +405,7 @@ const lastOf = (notes: NoteView[]) => notes[notes.length - 1] ?? null;
 
 /** The review's dossier table, one row per dossier: the columns of the CSV, the XLSX and the HTML page. */
 export const REVIEW_COLUMNS: Column<ReviewDossier>[] = [
-  { header: 'Phân loại', type: 'text', width: 22, value: (d) => CATEGORY_LABELS[d.category] },
+  { header: 'Phân loại', type: 'text', width: 22, value: (d) => REVIEW_CATEGORY_LABELS[d.category] },
   { header: 'Mã hồ sơ', type: 'text', width: 26, value: (d) => d.code },
   { header: 'Mã thủ tục', type: 'text', width: 12, value: (d) => d.procedure.code },
   { header: 'Tên thủ tục', type: 'text', width: 40, value: (d) => d.procedure.name },
@@ -434,7 +421,7 @@ export const REVIEW_COLUMNS: Column<ReviewDossier>[] = [
   { header: 'Đơn vị đang xử lý', type: 'text', width: 24, value: (d) => d.currentUnit?.name ?? null },
   { header: 'Bước gây chậm', type: 'text', width: 30, value: (d) => d.responsible?.stepName ?? null },
   { header: 'Đơn vị chịu trách nhiệm', type: 'text', width: 24, value: (d) => d.responsible?.unitName || null },
-  { header: 'Xin lỗi', type: 'text', width: 20, value: (d) => APOLOGY_LABELS[d.apology] },
+  { header: 'Xin lỗi', type: 'text', width: 20, value: (d) => APOLOGY_STATUS_LABELS[d.apology] },
   { header: 'Số lần tạm dừng', type: 'number', width: 10, value: (d) => d.pauses.count },
   {
     header: 'Thời gian tạm dừng (giờ làm việc)',
@@ -476,8 +463,8 @@ export function totalsRows(t: WeeklyReviewTail['totals']): { label: string; valu
   return [
     { label: 'Số hồ sơ trong danh sách', value: t.dossiers, type: 'number' },
     { label: 'Hồ sơ trễ hạn', value: t.late, type: 'number' },
-    { label: '- Đã giải quyết trễ hạn trong tuần', value: t.resolvedLate, type: 'number' },
-    { label: '- Đang xử lý quá hạn', value: t.overdue, type: 'number' },
+    { label: `- ${REVIEW_CATEGORY_LABELS.resolved_late}`, value: t.resolvedLate, type: 'number' },
+    { label: `- ${REVIEW_CATEGORY_LABELS.overdue}`, value: t.overdue, type: 'number' },
     { label: 'Hồ sơ có nguy cơ trễ hạn', value: t.atRisk, type: 'number' },
     { label: 'Hồ sơ trễ hạn chưa có phiếu xin lỗi', value: t.apologyNone, type: 'number' },
     { label: 'Hồ sơ trễ hạn được miễn trừ (không xin lỗi)', value: t.exempted, type: 'number' },

@@ -37,6 +37,10 @@ export const DRILL_FIGURES = /** @type {Labels} */ ({});
 export const LOOKUP_FACTOR_LABELS = /** @type {Labels} */ ({});
 /** audit finding kind → label (the auditor's page) */
 export const FINDING_LABELS = /** @type {Labels} */ ({});
+/** the weekly review's sections (category) → heading */
+export const REVIEW_CATEGORIES = /** @type {Labels} */ ({});
+/** whether a late dossier got its apology (the weekly review's apology) → label */
+export const APOLOGY_STATUSES = /** @type {Labels} */ ({});
 /** received or not, not yet decided */
 /** @type {Set<string>} */
 const PENDING = new Set();
@@ -93,6 +97,8 @@ function applyVocabulary(v) {
   Object.assign(NOTICE_KINDS, v.noticeKinds);
   Object.assign(MESSAGE_STATUSES, v.messageStatuses);
   Object.assign(DRILL_FIGURES, v.drillFigures);
+  Object.assign(REVIEW_CATEGORIES, v.reviewCategories);
+  Object.assign(APOLOGY_STATUSES, v.apologyStatuses);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
   for (const s of v.stoppedStates ?? []) STOPPED.add(s);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  APOLOGY_STATUS_LABELS,
   CHANNEL_LABELS,
   DRILL_FIGURE_LABELS,
   EXEMPTION_REASON_LABELS,
@@ -18,6 +19,7 @@ import {
   OUTCOME_LABELS,
   PAUSE_REASON_LABELS,
   RETURN_METHOD_LABELS,
+  REVIEW_CATEGORY_LABELS,
   ROLE_LABELS,
   STOP_ACTION_LABEL,
   TIMELINESS_LABELS,
@@ -38,6 +40,8 @@ const LABELS = new Set<string>(
     ROLE_LABELS,
     FORM_LABELS,
     FORM_TITLES,
+    REVIEW_CATEGORY_LABELS,
+    APOLOGY_STATUS_LABELS,
     { stop: STOP_ACTION_LABEL },
   ].flatMap((table) => Object.values(table)),
 );

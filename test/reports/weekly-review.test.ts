@@ -7,15 +7,8 @@
  */
 import * as ExcelJS from 'exceljs';
 import type { Command } from '../../machines/engine/commands';
-import {
-  buildWeeklyReview,
-  parseIsoWeek,
-  isoWeekOf,
-  shiftWeek,
-  APOLOGY_LABELS,
-  CATEGORY_LABELS,
-  stateLabel,
-} from '../../src/reports/weekly-review';
+import { buildWeeklyReview, parseIsoWeek, isoWeekOf, shiftWeek, stateLabel } from '../../src/reports/weekly-review';
+import { APOLOGY_STATUS_LABELS, REVIEW_CATEGORY_LABELS } from '../../machines/vocabulary';
 import { WeeklyReviewJsonSchema, type ReviewDossier } from '../../src/reports/report-schemas';
 import { verifyWeekChain } from '../../src/reports/review-log';
 import { listReviewEvents } from '../../src/store/review-event-store';
@@ -80,7 +73,7 @@ const excelDate = (iso: string | null) => (iso === null ? null : new Date(Date.p
 function flat(d: ReviewDossier, instant: (iso: string | null) => unknown, empty: unknown): unknown[] {
   const or = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? empty : v);
   return [
-    CATEGORY_LABELS[d.category],
+    REVIEW_CATEGORY_LABELS[d.category],
     d.code,
     d.procedure.code,
     d.procedure.name,
@@ -96,7 +89,7 @@ function flat(d: ReviewDossier, instant: (iso: string | null) => unknown, empty:
     or(d.currentUnit?.name),
     or(d.responsible?.stepName),
     or(d.responsible?.unitName),
-    APOLOGY_LABELS[d.apology],
+    APOLOGY_STATUS_LABELS[d.apology],
     d.pauses.count,
     Math.round((d.pauses.totalWorkingMs / 3_600_000) * 10) / 10,
     Math.round((d.pauses.extensionMs / 3_600_000) * 10) / 10,

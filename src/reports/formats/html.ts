@@ -8,9 +8,10 @@ import type { Writable } from 'node:stream';
 import { dateOf, dateTime } from '../../forms/format';
 import { html, raw, type SafeHtml } from '../../forms/layout';
 import { MONTHLY_COLUMNS } from '../monthly-report';
-import { APOLOGY_LABELS, CATEGORY_LABELS, RANK_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type WeeklyReview } from '../weekly-review';
+import { RANK_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type WeeklyReview } from '../weekly-review';
 import type { Category, MonthlyReport, ReviewDossier, TrendPoint } from '../report-schemas';
 import { TextSink, type Column } from './csv';
+import { APOLOGY_STATUS_LABELS, REVIEW_CATEGORY_LABELS } from '../../../machines/vocabulary';
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -102,7 +103,7 @@ const PRINT_COLUMNS: Column<ReviewDossier>[] = [
     type: 'text',
     value: (d) => [d.responsible?.stepName, d.responsible?.unitName].filter(Boolean).join(' — ') || null,
   },
-  { header: 'Xin lỗi', type: 'text', value: (d) => APOLOGY_LABELS[d.apology] },
+  { header: 'Xin lỗi', type: 'text', value: (d) => APOLOGY_STATUS_LABELS[d.apology] },
   {
     header: 'Nguyên nhân — biện pháp (tuần này)',
     type: 'text',
@@ -146,7 +147,9 @@ ${table(TREND_COLUMNS, h.trend)}
   for await (const d of review.dossiers()) {
     if (d.category !== current) {
       current = d.category;
-      await sink.push(html`<tr class="section"><th colspan="${PRINT_COLUMNS.length}">${CATEGORY_LABELS[d.category]}</th></tr>`.value);
+      await sink.push(
+        html`<tr class="section"><th colspan="${PRINT_COLUMNS.length}">${REVIEW_CATEGORY_LABELS[d.category]}</th></tr>`.value,
+      );
     }
     await sink.push(row(d) + '\n');
     any = true;

@@ -10,7 +10,7 @@ import { get, post, qs } from '../api.js';
 import { closeWhenDone, openDialog } from '../dialog.js';
 import { downloadFile, openPrintable } from '../download.js';
 import { append, clear, dossierLink, busyClick, field, h, loadOrShowError, spinner, stateBadge, toast, values } from '../dom.js';
-import { fmtDate, fmtTime, localDate, relativeDue, UNIT_LABELS } from '../labels.js';
+import { APOLOGY_STATUSES, fmtDate, fmtTime, localDate, relativeDue, REVIEW_CATEGORIES, UNIT_LABELS } from '../labels.js';
 import { addDays, isoWeekOf, mondayOfWeek } from '../periods.js';
 /** @import { ViewContext } from '../app.js' */
 /** @import { WeekStatusList, WeeklyReview, WeeklyReviewDossier } from '../types.js' */
@@ -20,19 +20,8 @@ import { addDays, isoWeekOf, mondayOfWeek } from '../periods.js';
  * @typedef {{writable: boolean, week: string, unit: string | undefined, reload: () => void}} NoteContext
  */
 
-/** @type {Record<string, string>} */
-const CATEGORY_TITLES = {
-  resolved_late: 'Đã giải quyết trễ hạn trong tuần',
-  overdue: 'Đang xử lý, đã quá hạn',
-  at_risk: 'Có nguy cơ trễ hạn',
-};
-/** @type {Record<WeeklyReviewDossier['apology'], [string, string]>} [label, tone] */
-const APOLOGY = {
-  none: ['Chưa có phiếu xin lỗi', 'bad'],
-  timely: ['Đã xin lỗi đúng hạn', 'ok'],
-  late: ['Xin lỗi muộn', 'warn'],
-  exempted: ['Được miễn xin lỗi', 'ok'],
-};
+/** @type {Record<WeeklyReviewDossier['apology'], string>} the badge's colour; its words come from the vocabulary */
+const APOLOGY_TONE = { none: 'bad', timely: 'ok', late: 'warn', exempted: 'ok' };
 const WRITERS = ['supervisor', 'leader'];
 
 const weekLabel = (/** @type {string} */ week) => {
@@ -48,8 +37,8 @@ const pausesOf = (d) => (d.pauses.count ? `${d.pauses.count} lần` : 'Không');
 
 /** @param {WeeklyReviewDossier} d */
 function apologyOf(d) {
-  const [label, tone] = APOLOGY[d.apology] ?? [d.apology, 'warn'];
-  return h('span', { class: `badge apology apology-${tone}` }, label);
+  const tone = APOLOGY_TONE[d.apology] ?? 'warn';
+  return h('span', { class: `badge apology apology-${tone}` }, APOLOGY_STATUSES[d.apology] ?? d.apology);
 }
 
 /**
@@ -297,7 +286,7 @@ function section(category, list, ctx) {
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title` }, `${CATEGORY_TITLES[category] ?? category} (${list.length})`),
+    h('h2', { id: `${id}-title` }, `${REVIEW_CATEGORIES[category] ?? category} (${list.length})`),
     list.length
       ? h(
           'table',

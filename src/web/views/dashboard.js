@@ -9,7 +9,7 @@
  */
 import { get, qs } from '../api.js';
 import { append, clear, h, loadOrShowError, spinner } from '../dom.js';
-import { fmtDate, fmtTime, localDate } from '../labels.js';
+import { DRILL_FIGURES, fmtDate, fmtTime, localDate, TIMELINESS_LABELS } from '../labels.js';
 import { addDays, isoWeekOf, KINDS, mondayOfWeek, periodOf, trendOf } from '../periods.js';
 /** @import { ViewContext } from '../app.js' */
 /** @import { Period } from '../periods.js' */
@@ -20,17 +20,18 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 /**
  * the cards: figure key, label, how it reads; a rate: its key, label and the count it divides
- * @type {{id: string, title: string, cards: [string, string][], rate?: [string, string, string], rates?: [string, string, string][]}[]}
+ * (a function: the vocabulary's labels are there only once loadVocabulary() has answered, after this module loads)
+ * @returns {{id: string, title: string, cards: [string, string][], rate?: [string, string, string], rates?: [string, string, string][]}[]}
  */
-const GROUPS = [
+const groups = () => [
   {
     id: 'resolved',
     title: 'Kết quả giải quyết trong kỳ',
     cards: [
       ['resolved', 'Đã giải quyết'],
-      ['early', 'Trước hạn'],
+      ['early', TIMELINESS_LABELS.early],
       ['onTime', 'Đúng hạn'],
-      ['late', 'Trễ hạn'],
+      ['late', TIMELINESS_LABELS.late],
     ],
     rate: ['onTimeRate', 'Tỷ lệ đúng hạn', 'resolved'],
   },
@@ -39,16 +40,16 @@ const GROUPS = [
     title: 'Đang giải quyết cuối kỳ',
     cards: [
       ['pending', 'Đang giải quyết'],
-      ['pendingDueSoon', 'Sắp đến hạn'],
+      ['pendingDueSoon', DRILL_FIGURES.pendingDueSoon],
       ['pendingLate', 'Quá hạn'],
-      ['pendingClockStopped', 'Tạm dừng, chờ bổ sung'],
+      ['pendingClockStopped', DRILL_FIGURES.pendingClockStopped],
     ],
   },
   {
     id: 'apology',
     title: 'Trễ hạn và xin lỗi',
     cards: [
-      ['lateDossiers', 'Hồ sơ trễ hạn'],
+      ['lateDossiers', DRILL_FIGURES.lateDossiers],
       ['apologised', 'Đã xin lỗi'],
       ['apologyMissing', 'Chưa xin lỗi'],
     ],
@@ -84,12 +85,14 @@ const NUMERATOR = /** @type {Record<string, string>} */ ({
   reuseShare: 'reusedReceipts',
 });
 
-/** the breakdown tables' columns: figure, header */
-/** @type {[string, string][]} */
-const BREAKDOWN = [
+/**
+ * the breakdown tables' columns: figure, header (a function, like groups())
+ * @returns {[string, string][]}
+ */
+const breakdown = () => [
   ['received', 'Tiếp nhận'],
   ['resolved', 'Đã giải quyết'],
-  ['late', 'Giải quyết trễ hạn'],
+  ['late', DRILL_FIGURES.late],
   ['onTimeRate', 'Tỷ lệ đúng hạn'],
   ['pendingLate', 'Quá hạn đang xử lý'],
   ['apologyMissing', 'Chưa xin lỗi'],
@@ -184,7 +187,7 @@ export async function render(root, { query, signal }) {
     h(
       'div',
       { class: 'stat-groups' },
-      GROUPS.map((g) =>
+      groups().map((g) =>
         h(
           'section',
           { class: 'panel', 'aria-labelledby': `${g.id}-title` },
@@ -555,7 +558,7 @@ function trendPanel(report, period) {
  */
 function breakdownPanel(kind, title, report, period) {
   const id = `by-${kind}`;
-  const groups = report.groups.filter((g) => BREAKDOWN.some(([k]) => k !== 'onTimeRate' && g.figures[k]));
+  const groups = report.groups.filter((g) => breakdown().some(([k]) => k !== 'onTimeRate' && g.figures[k]));
   /**
    * @param {ComplianceReport['groups'][number]} g
    * @param {string} key
@@ -582,7 +585,7 @@ function breakdownPanel(kind, title, report, period) {
               'tr',
               null,
               h('th', { scope: 'col' }, kind === 'unit' ? 'Đơn vị' : 'Thủ tục'),
-              BREAKDOWN.map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)),
+              breakdown().map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)),
             ),
           ),
           h(
@@ -593,7 +596,7 @@ function breakdownPanel(kind, title, report, period) {
                 'tr',
                 { dataset: { key: g.key } },
                 h('th', { scope: 'row' }, g.key === '(none)' ? 'Chưa đến bước xử lý' : g.label),
-                BREAKDOWN.map(([key]) => h('td', { class: 'num' }, link(g, key))),
+                breakdown().map(([key]) => h('td', { class: 'num' }, link(g, key))),
               ),
             ),
           ),

@@ -93,34 +93,6 @@ export function watchForProblems(page: Page, who: string, problems: string[]): v
   });
 }
 
-/**
- * A fresh browser (own sessionStorage) at 1366×768 in Asia/Ho_Chi_Minh, its clock fixed at `now`, signed
- * in as `username` (password "demo") through the login form; every page it opens is watched.
- */
-export async function signInPage(
-  browser: Browser,
-  base: string,
-  username: string,
-  now: Date,
-  problems: string[],
-): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    acceptDownloads: true,
-  });
-  await context.clock.setFixedTime(now);
-  context.on('page', (p) => watchForProblems(p, username, problems));
-  const page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill('demo');
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('#nav').waitFor({ state: 'visible' });
-  return { page, context };
-}
-
 /** The teardown of listenAndLaunch: the browser, the HTTP listener, then the server's database. */
 export async function closeAll(browser: Browser | undefined, http: Server | undefined, server: TestServer | undefined): Promise<void> {
   await browser?.close();

@@ -4,22 +4,13 @@
  * form a chain that shows when one is altered or removed.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, type StartedEngine, startEngine, submission } from '../support/engine';
 import { checkpointDigest, createCheckpoint, verifyCheckpoints } from '../../src/audit/checkpoints';
 import { listCheckpoints } from '../../src/store/checkpoint-store';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 describe.each(BACKENDS)('checkpoints on $name', (backend) => {
   let t: StartedEngine;
@@ -40,7 +31,7 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     t.at('2026-03-04 09:00');
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
     t.at('2026-03-05 09:00');
-    await t.engine.act(code, approve, LEADER);
+    await t.engine.act(code, APPROVE, ACTORS.leader);
     t.at('2026-03-05 14:00');
     await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
     return { code, id };

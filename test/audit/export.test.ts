@@ -9,21 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS } from '../support/backends';
-import { ACTORS, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, type StartedEngine, startEngine, submission } from '../support/engine';
 import { canonicalJson as ours } from '../../machines/engine/hash';
 import { exportDossier, type DossierExport } from '../../src/audit/export';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export.js');
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the standalone verifier is plain CommonJS JavaScript, loaded as an inspector would
 const standalone = require(SCRIPT) as { canonicalJson(v: unknown): string };
@@ -65,7 +57,7 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
     await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    await t.engine.act(code, approve, { username: 'leader', unit: 'LANHDAO' });
+    await t.engine.act(code, APPROVE, ACTORS.leader);
     t.at('2026-03-05 14:00');
     doc = await exportDossier(t.db, code, t.clock.now());
   });

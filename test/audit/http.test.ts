@@ -5,9 +5,8 @@
  */
 import { CURRENT_CHART_VERSION } from '../../machines/dossier';
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi } from '../support/engine';
+import { ACTORS, APPROVE, hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import type { Command } from '../../machines/engine/commands';
 import { asDatabaseOwner } from '../support/db-owner';
 import type { z } from 'zod';
 import {
@@ -20,13 +19,6 @@ import {
 } from '../../src/services/audit-service';
 
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
 
 describe.each(BACKENDS)('the audit API on $name', (backend) => {
   let s: TestServer;
@@ -53,7 +45,7 @@ describe.each(BACKENDS)('the audit API on $name', (backend) => {
     t.at('2026-03-04 09:00');
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
     t.at('2026-03-05 09:00');
-    await t.engine.act(code, approve, { username: 'leader', unit: 'LANHDAO' });
+    await t.engine.act(code, APPROVE, ACTORS.leader);
     // A dossier still at the counter's step: the specialists' office (KINHTE) has not seen it.
     ({ code: other } = await t.engine.submit(
       {

@@ -3,22 +3,13 @@
  * at a cut-off (a sequence number or an instant), determinism, and old chart versions kept for old dossiers.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } from '../support/engine';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { chartFor, CURRENT_CHART_VERSION, listChartVersions, registerChartVersion, type DossierChart } from '../../machines/dossier';
 import { replaySteps } from '../../src/audit/replay-steps';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
 const CHANGED = 9961;
 // The changed definition: a result may no longer be handed back (registered once, used by the last test).
 const changedChart = chartFor(CURRENT_CHART_VERSION).provide({ guards: { mayReturn: () => false } }) as DossierChart;
@@ -37,7 +28,7 @@ describe.each(BACKENDS)('replaying dossier histories on $name', (backend) => {
     t.at('2026-03-04 09:00');
     await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
     t.at('2026-03-05 09:00');
-    await t.engine.act(code, approve, LEADER);
+    await t.engine.act(code, APPROVE, ACTORS.leader);
     t.at('2026-03-05 14:00');
     await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
   });

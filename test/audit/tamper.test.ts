@@ -5,8 +5,7 @@
  * Each test builds its own dossier through the engine, then edits the tables behind the engine's back.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } from '../support/engine';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { chartFor, CURRENT_CHART_VERSION, registerChartVersion, type ActorRef, type DossierChart } from '../../machines/dossier';
 import { eventHash } from '../../machines/engine/hash';
@@ -15,14 +14,6 @@ import { createCheckpoint } from '../../src/audit/checkpoints';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612'; // three steps: counter (TTPVHCC), specialist (KINHTE), leader (KINHTE)
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 // A lenient chart version that lets a result be recorded at any step (to show the verifier's own rule check).
 const LENIENT = 9951;
@@ -98,7 +89,7 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     t.at('2026-03-04 09:00');
     await engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
     t.at('2026-03-05 09:00');
-    await engine.act(code, approve, LEADER);
+    await engine.act(code, APPROVE, ACTORS.leader);
     if (stage === 'result') return { code, id };
     t.at('2026-03-05 14:00');
     await engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
@@ -307,8 +298,8 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
 
   test('a forged result at the first step with a valid hash chain is a result recorded before its steps', async () => {
     const { code, id } = await build('assigned');
-    const { type: _t, ...payload } = approve as Extract<Command, { type: 'RECORD_RESULT' }>;
-    await forge(id, 4, 'RECORD_RESULT', payload, hanoi('2026-03-03 15:00'), LEADER);
+    const { type: _t, ...payload } = APPROVE;
+    await forge(id, 4, 'RECORD_RESULT', payload, hanoi('2026-03-03 15:00'), ACTORS.leader);
     // Chart version 1 would not accept it either (its guard allows a result only at the last step);
     // the verifier names the rule the event breaks instead of a bare impossible_transition.
     const findings = await verify(code);
@@ -321,7 +312,7 @@ describe.each(BACKENDS)('tampering with the event log on $name', (backend) => {
     try {
       const { code } = await build('assigned', lenient.engine);
       t.at('2026-03-03 15:00');
-      expect((await lenient.engine.act(code, approve, LEADER)).state).toBe('result');
+      expect((await lenient.engine.act(code, APPROVE, ACTORS.leader)).state).toBe('result');
       expect(await verify(code)).toEqual([expect.objectContaining({ seq: 4, kind: 'result_before_steps' })]);
     } finally {
       await lenient.close();

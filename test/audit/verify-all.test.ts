@@ -3,22 +3,13 @@
  * database has no findings, a tampered one has each finding counted by kind.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } from '../support/engine';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAll, verifyAllStream, type VerifyProgress } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
 
 describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
   let t: StartedEngine;
@@ -41,7 +32,7 @@ describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
       await t.engine.act(d.code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
       if (i === 3) continue;
       t.at('2026-03-05 09:00');
-      await t.engine.act(d.code, approve, LEADER);
+      await t.engine.act(d.code, APPROVE, ACTORS.leader);
       t.at('2026-03-05 14:00');
       await t.engine.act(d.code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
     }

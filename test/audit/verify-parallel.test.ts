@@ -4,8 +4,7 @@
  * on a clean database and on a tampered one.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, hanoi, startEngine, submission, type StartedEngine } from '../support/engine';
-import type { Command } from '../../machines/engine/commands';
+import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } from '../support/engine';
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAllStream, type VerifyMessage } from '../../src/audit/verify-all';
 import { VerifyWorkerPool } from '../../src/audit/verify-workers';
@@ -13,14 +12,6 @@ import { sharedConnectionOf } from '../../src/store/db';
 import { asDatabaseOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
-const approve: Command = {
-  type: 'RECORD_RESULT',
-  documentNumber: '15/GCN-HKD',
-  documentDate: '2026-03-05',
-  signer: 'Chủ tịch UBND xã',
-  digitised: true,
-};
-const LEADER = { username: 'leader', unit: 'LANHDAO' };
 const DOSSIERS = 23;
 
 /** The messages without their timings (elapsed and throughput differ from run to run). */
@@ -58,7 +49,7 @@ describe.each(BACKENDS)('parallel verification on $name', (backend) => {
       await t.engine.act(d.code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
       if (stage === 3) continue;
       t.at('2026-03-05 09:00');
-      await t.engine.act(d.code, approve, LEADER);
+      await t.engine.act(d.code, APPROVE, ACTORS.leader);
       t.at('2026-03-05 14:00');
       await t.engine.act(d.code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
     }

@@ -1,7 +1,7 @@
 /** A real engine on a real, fresh database (SQLite file or PostgreSQL schema), with time under control. */
 import { createEngineContext, type EngineContext } from '../../src/app/engine-factory';
 import { ManualClock } from '../../src/engine/clock';
-import type { Submission } from '../../machines/engine/commands';
+import type { Command, Submission } from '../../machines/engine/commands';
 import type { Backend } from './backends';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -44,6 +44,15 @@ export async function startEngine(
     },
   };
 }
+
+/** The leader's approval of a 1.001612 dossier (its certificate, digitised): the result the audit tests record. */
+export const APPROVE: Extract<Command, { type: 'RECORD_RESULT' }> = {
+  type: 'RECORD_RESULT',
+  documentNumber: '15/GCN-HKD',
+  documentDate: '2026-03-05',
+  signer: 'Chủ tịch UBND xã',
+  digitised: true,
+};
 
 export const ACTORS = {
   counter: { username: 'counter', unit: 'TTPVHCC' },

@@ -107,14 +107,26 @@ describe.each(BACKENDS)('input limits and formats on $name', (backend) => {
     );
   });
 
-  test('the one route taking a file is the upload; a JSON body there is not a file of an accepted type (415) and stores nothing', async () => {
+  test("the routes taking a file are the upload and a resumable upload's chunk; a JSON body there is not a file (415) and stores nothing", async () => {
     expect(
       documentedRoutes()
         .filter((r) => r.fileBody)
-        .map(routeName),
-    ).toEqual(['POST /api/uploads']);
+        .map(routeName)
+        .sort(),
+    ).toEqual(['PATCH /api/uploads/resumable/{id}', 'POST /api/uploads']);
     const res = await send('counter', 'POST', '/api/uploads', { note: 'x'.repeat(BODY_LIMIT_BYTES + 1) });
     expect({ status: res.status, code: (res.json as Json).error.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const chunk = await send(
+      'counter',
+      'PATCH',
+      '/api/uploads/resumable/00000000-0000-4000-8000-000000000000',
+      { note: 'x' },
+      {
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+      },
+    );
+    expect({ status: chunk.status, code: (chunk.json as Json).error.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
   test('a body over the 256 kB limit is 413 PAYLOAD_TOO_LARGE on every route that takes one, sized or chunked', async () => {

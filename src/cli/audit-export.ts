@@ -15,7 +15,7 @@ import { dialectOf, openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
 import { blobStoreFromConfig } from '../app/blob-store-factory';
 import { writeExportWithFiles } from '../audit/export';
-import { eachOption } from './options';
+import { eachOption, runCommand } from './options';
 
 async function main(): Promise<number> {
   let code: string | undefined;
@@ -44,12 +44,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCommand(main);

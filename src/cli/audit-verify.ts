@@ -24,7 +24,7 @@ import { dbOptionsFromConfig } from '../app/engine-factory';
 import { blobStoreFromConfig } from '../app/blob-store-factory';
 import { verifyAllStream, type VerifySummary } from '../audit/verify-all';
 import type { Finding } from '../audit/verify-dossier';
-import { eachOption } from './options';
+import { eachOption, runCommand } from './options';
 
 interface Args {
   json: boolean;
@@ -165,12 +165,4 @@ async function main(): Promise<number> {
   return summary.findings > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCommand(main);

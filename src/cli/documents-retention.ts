@@ -12,7 +12,7 @@ import { dbOptionsFromConfig } from '../app/engine-factory';
 import { blobStoreFromConfig } from '../app/blob-store-factory';
 import { systemClock } from '../engine/clock';
 import { DocumentRetentionJob, type RetentionReport } from '../jobs/document-retention';
-import { eachOption } from './options';
+import { eachOption, runCommand } from './options';
 
 function format(r: RetentionReport, dryRun: boolean): string {
   const verb = dryRun ? 'would delete' : 'deleted';
@@ -50,12 +50,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCommand(main);

@@ -1,4 +1,4 @@
-/** The command-line walker the CLIs share. */
+/** The command-line walker and exit handling the CLIs share. */
 
 /**
  * Calls `on(name, value)` for each argument in turn; `value()` takes the next argument as the option's value
@@ -13,4 +13,20 @@ export function eachOption(argv: readonly string[], on: (name: string, value: ()
       return v;
     });
   }
+}
+
+/**
+ * Runs a command's `main` and sets the process's exit code: what `main` returns (0 ok, 1 findings), or 2 when it
+ * throws (bad options, no database), with the error's message on stderr.
+ */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -13,6 +13,8 @@
  * acknowledged submission attached is referenced by its events, and the audit with files rehashed
  * (file_missing, file_altered, document_ref_drift) finds nothing: no half-written file is ever referenced.
  *
+ * Resumable uploads (tus) killed mid-chunk: test/reliability/resumable-crash.test.ts.
+ *
  * Short by default (3 rounds, inside `npm test`); `npm run test:crash` runs 20 rounds
  * (MOTCUA_CRASH_ROUNDS=N; MOTCUA_CRASH_SEED=... changes the kill moments and choices).
  */

@@ -85,16 +85,34 @@ function shortUrl(url: string): string {
   return m ? m[1]! : url.replace(/^file:\/\//, '');
 }
 
-export function summariseProfile(profile: CpuProfile, top = 15): ProfileSummary {
+/**
+ * A stretch of a profile's time: V8 stamps samples with the monotonic clock in microseconds, the clock
+ * `process.hrtime` reads, so another process (the benchmark) can name the window it measured.
+ */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** The monotonic clock as V8's profiles stamp samples (µs). */
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+export function summariseProfile(profile: CpuProfile, top = 15, window?: ProfileWindow): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   if (profile.samples && profile.timeDeltas && profile.samples.length === profile.timeDeltas.length) {
     // timeDeltas[i] is the time since the previous sample: attribute it to the sample it ends on
+    let at = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i]!;
+      if (window && (at < window.fromUs || at > window.toUs)) continue;
       const id = profile.samples[i]!;
       selfUs.set(id, (selfUs.get(id) ?? 0) + Math.max(0, profile.timeDeltas[i]!));
     }
   } else {
+    if (window) throw new Error('this profile has no sample times: it cannot be cut to a window');
     const hits = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
     const per = (profile.endTime - profile.startTime) / hits;
     for (const n of profile.nodes) selfUs.set(n.id, (n.hitCount ?? 0) * per);
@@ -127,8 +145,12 @@ export function summariseProfile(profile: CpuProfile, top = 15): ProfileSummary 
   };
 }
 
-export function summariseProfileFile(file: string, top = 15): ProfileSummary {
-  return summariseProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, top);
+export function summariseProfileFile(file: string, top = 15, window?: ProfileWindow): ProfileSummary {
+  return summariseProfile(readProfile(file), top, window);
+}
+
+export function readProfile(file: string): CpuProfile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
 }
 
 export function formatProfile(title: string, s: ProfileSummary): string[] {
@@ -165,7 +187,7 @@ export interface AttributionRule {
  * `chainEvents` counts as hashing, not as building the row); samples with no matching frame go to the
  * area of their leaf (`areaOf`: a package, Node's internals, GC, idle). Shares are of the busy time.
  */
-export function attributeProfile(profile: CpuProfile, rules: readonly AttributionRule[]): SelfTime[] {
+export function attributeProfile(profile: CpuProfile, rules: readonly AttributionRule[], window?: ProfileWindow): SelfTime[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -187,8 +209,14 @@ export function attributeProfile(profile: CpuProfile, rules: readonly Attributio
     out.set(l, (out.get(l) ?? 0) + us);
   };
   if (profile.samples && profile.timeDeltas && profile.samples.length === profile.timeDeltas.length) {
-    for (let i = 0; i < profile.samples.length; i++) add(profile.samples[i]!, Math.max(0, profile.timeDeltas[i]!));
+    let at = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i]!;
+      if (window && (at < window.fromUs || at > window.toUs)) continue;
+      add(profile.samples[i]!, Math.max(0, profile.timeDeltas[i]!));
+    }
   } else {
+    if (window) throw new Error('this profile has no sample times: it cannot be cut to a window');
     const hits = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
     const per = (profile.endTime - profile.startTime) / hits;
     for (const n of profile.nodes) if (n.hitCount) add(n.id, n.hitCount * per);

@@ -121,7 +121,14 @@ function applicant(n: number) {
  * Runs `clients` virtual clients for warmupMs + durationMs; only what completes after the warm-up
  * counts (requests and lifecycles, latencies of requests that started after it).
  */
-export async function runLoad(opts: { endpoints: Endpoint[]; clients: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  endpoints: Endpoint[];
+  clients: number;
+  warmupMs: number;
+  durationMs: number;
+  /** called when the measured window opens and when it closes (to sample CPU counters over exactly that window) */
+  onWindow?: (edge: 'start' | 'end') => void;
+}): Promise<LoadResult> {
   const perEndpoint = opts.endpoints.map((_, i) => Math.ceil((opts.clients - i) / opts.endpoints.length));
   const pools = opts.endpoints.map((e, i) => new JsonClient(e.url, Math.max(1, perEndpoint[i]!)));
   const started = performance.now();
@@ -214,9 +221,23 @@ export async function runLoad(opts: { endpoints: Endpoint[]; clients: number; wa
     }
   };
 
+  // each edge fires once: on its timer, or at the latest when the clients are done (a late timer)
+  const fired = new Set<'start' | 'end'>();
+  const edge = (e: 'start' | 'end') => {
+    if (fired.has(e)) return;
+    fired.add(e);
+    opts.onWindow?.(e);
+  };
+  const timers = [
+    setTimeout(() => edge('start'), Math.max(0, windowStart - performance.now())),
+    setTimeout(() => edge('end'), Math.max(0, end - performance.now())),
+  ];
   try {
     await Promise.all(Array.from({ length: opts.clients }, (_, i) => virtualClient(i)));
   } finally {
+    for (const t of timers) clearTimeout(t);
+    edge('start');
+    edge('end');
     for (const p of pools) p.close();
   }
   return result;

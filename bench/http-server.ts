@@ -3,7 +3,8 @@
  * (or, when the benchmark itself runs from TypeScript sources, `node -r test/support/ts-hook.js src/main.ts`)
  * with DATABASE_URL, PORT, the sweeper and checkpoint jobs off and LOG_LEVEL=warn; ready when
  * GET /ready answers 200. With `profileDir` it runs under `--cpu-prof` and writes its profile there
- * when stopped (SIGTERM: the server drains and exits 0).
+ * when stopped (SIGTERM: the server drains and exits 0). `main` runs another build's compiled entry instead (the
+ * HTTP benchmark's `--baseline`, so a change and what it replaces are measured side by side in one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +23,8 @@ export interface ServerOptions {
   profileDir?: string;
   /** extra environment */
   env?: Record<string, string>;
+  /** another build's server entry (its compiled src/main.js), to measure it beside this one in the same run */
+  main?: string;
 }
 
 /** A TCP port nobody listens on right now. */
@@ -38,7 +41,8 @@ export function freePort(): Promise<number> {
 }
 
 /** The command that starts the server: the compiled entry beside this compiled file, or the sources with the hook. */
-export function serverCommand(): string[] {
+export function serverCommand(other?: string): string[] {
+  if (other) return [path.resolve(other)];
   const ext = path.extname(__filename);
   const main = path.resolve(__dirname, '..', 'src', `main${ext}`);
   if (ext === '.ts') return ['-r', path.resolve(__dirname, '..', 'test', 'support', 'ts-hook.js'), main];
@@ -63,7 +67,7 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
 
 export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const args = [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []), ...serverCommand()];
+  const args = [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []), ...serverCommand(opts.main)];
   const before = opts.profileDir && fs.existsSync(opts.profileDir) ? new Set(fs.readdirSync(opts.profileDir)) : new Set<string>();
   const child = spawn(process.execPath, args, {
     env: {

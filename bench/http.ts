@@ -4,7 +4,7 @@
  *
  *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
  *                         [--instances 2] [--sqlite-driver sqlite3,better-sqlite3] [--sqlite-synchronous NORMAL,FULL]
- *                         [--profile] [--smoke]
+ *                         [--profile] [--baseline OTHER/dist-bench/src/main.js] [--rounds 1] [--smoke]
  *
  * SQLite: one instance on a fresh database file, for each driver × synchronous level given (default: both
  * drivers, NORMAL and FULL, so the cost of durable commits is measured in the same run; smoke: sqlite3 only). PostgreSQL (--postgres): `--instances` (default 2)
@@ -12,8 +12,13 @@
  * TEST_POSTGRES_URL's server), the clients spread over them. The servers are restarted for each
  * client count; the first `--warmup` seconds are not measured. Figures per client count: transitions/s
  * (2xx requests that moved a dossier), events/s, lifecycles/s, latency percentiles per request,
- * errors (any non-2xx; must be 0), and where the CPU went (servers, PostgreSQL, load generator).
- * `--profile` runs the servers under `node --cpu-prof` and names the top self-time functions.
+ * errors (any non-2xx; must be 0), and where the CPU went (servers, PostgreSQL, load generator). CPU is
+ * steady-state: the processes' counters (/proc) are sampled when the measured window opens and closes, so
+ * start-up, sign-in and warm-up are not in the figure, and CPU ms per transition divides that by the 2xx
+ * answers of the same window. `--profile` runs the servers under `node --cpu-prof` and names the top
+ * self-time functions of the same window. `--baseline` measures another build's server (e.g. the commit
+ * before a change, compiled with `tsc -p tsconfig.bench.json` in a copy) beside this one in every cell,
+ * alternating which goes first over `--rounds`, and prints before ÷ after.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +30,7 @@ import { DURABLE_SQLITE_SYNCHRONOUS, type SqliteDriver, type SqliteSynchronous }
 import { appendResults } from './machine-info';
 import { EVENTS_PER_LIFECYCLE, JsonClient, login, runLoad, type LoadResult } from './http-load';
 import { startServer, type ServerProcess } from './http-server';
-import { formatProfile, summariseProfileFile } from './cpu-profile';
+import { formatProfile, monotonicUs, summariseProfileFile, type ProfileWindow } from './cpu-profile';
 import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './proc-cpu';
 import { ms, quantile, verdict } from './stats';
 
@@ -41,18 +46,34 @@ export interface HttpBenchOptions {
   sqliteSynchronous: SqliteSynchronous[];
   profile: boolean;
   smoke: boolean;
+  /** another build's compiled server entry (…/src/main.js): measured beside this build, alternating, in every cell */
+  baseline?: string;
+  /** measurements per cell (and per build with a baseline) */
+  rounds: number;
 }
 
-export const TARGETS = { postgresTransitions: 1000, postgresP99Ms: 50, sqliteTransitions: 500, lifecycles: 100, targetClients: 16 };
+/** Issue 16's targets (at 16 clients, load generator on the same 2 cores). */
+export const TARGETS = {
+  postgresTransitions: 800,
+  postgresP99Ms: 50,
+  sqliteTransitions: 600,
+  lifecycles: 100,
+  targetClients: 16,
+  serverCpuMs: 1.5,
+};
 
 interface Cell {
   /** 'SQLite (driver, synchronous)' or 'PostgreSQL' */
   backend: string;
   instances: number;
   load: LoadResult;
-  /** average cores used over `wallSeconds` (warm-up included) */
+  /** '' or the `Variant` label (before/after) */
+  variant: string;
+  /** average cores used over `wallSeconds`: the measured window only (start-up and warm-up excluded) */
   cpu: { servers: number | null; postgres: number | null; loadGenerator: number; machine: number | null; wallSeconds: number };
   profiles: string[];
+  /** the measured window on the monotonic clock, to cut the servers' profiles to it */
+  window: ProfileWindow;
 }
 
 const BENCH_DB = 'motcua_bench_http';
@@ -95,6 +116,13 @@ async function backendPids(databaseUrl: string): Promise<number[]> {
   }
 }
 
+/** What a cell's servers run: this build, or another build's entry (`--baseline`) measured beside it. */
+export interface Variant {
+  /** '' when the run compares nothing; otherwise 'before' or 'after' */
+  label: string;
+  main?: string;
+}
+
 async function measureCell(
   backend: string,
   databaseUrl: string,
@@ -103,11 +131,12 @@ async function measureCell(
   opts: HttpBenchOptions,
   profileDir: string | null,
   serverEnv: Record<string, string>,
+  variant: Variant,
 ): Promise<Cell> {
   const servers: ServerProcess[] = [];
   try {
     for (let i = 0; i < instances; i++)
-      servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv }));
+      servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv, main: variant.main }));
     const first = new JsonClient(servers[0]!.url, 1);
     const tokens = await login(first);
     first.close();
@@ -121,22 +150,42 @@ async function measureCell(
       return sum;
     };
     const pg = backend === 'PostgreSQL';
-    const pgBefore = pg ? cpuSecondsOfEach(await backendPids(databaseUrl)) : null;
-    const before = { servers: cpuServers(), self: process.cpuUsage(), machine: machineBusySeconds(), at: performance.now() };
+    // CPU counters sampled when the measured window opens and closes: start-up, sign-in and warm-up are not counted
+    interface Sample {
+      servers: number | null;
+      self: NodeJS.CpuUsage;
+      machine: number | null;
+      at: number;
+      us: number;
+      postgres: Promise<Map<number, number> | null>;
+    }
+    const sample = (): Sample => ({
+      servers: cpuServers(),
+      self: process.cpuUsage(),
+      machine: machineBusySeconds(),
+      at: performance.now(),
+      us: monotonicUs(),
+      postgres: pg ? backendPids(databaseUrl).then(cpuSecondsOfEach) : Promise.resolve(null),
+    });
+    const edges: Partial<Record<'start' | 'end', Sample>> = {};
     const load = await runLoad({
       endpoints: servers.map((s) => ({ url: s.url, tokens })),
       clients,
       warmupMs: opts.warmupSeconds * 1000,
       durationMs: opts.seconds * 1000,
+      onWindow: (edge) => {
+        edges[edge] = sample();
+      },
     });
-    const after = { servers: cpuServers(), self: process.cpuUsage(before.self), machine: machineBusySeconds() };
-    const total = (performance.now() - before.at) / 1000;
-    const pgAfter = pg ? cpuSecondsOfEach(await backendPids(databaseUrl)) : null;
+    const before = edges.start!;
+    const after = edges.end!;
+    const total = (after.at - before.at) / 1000;
+    const [pgBefore, pgAfter] = [await before.postgres, await after.postgres];
     const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / total);
     const cpu = {
       servers: share(before.servers, after.servers),
       postgres: pgBefore && pgAfter ? cpuDelta(pgBefore, pgAfter) / total : null,
-      loadGenerator: (after.self.user + after.self.system) / 1e6 / total,
+      loadGenerator: (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6 / total,
       machine: share(before.machine, after.machine),
       wallSeconds: total,
     };
@@ -145,7 +194,7 @@ async function measureCell(
       const p = await s.stop();
       if (p) profiles.push(p);
     }
-    return { backend, instances, load, cpu, profiles };
+    return { backend, instances, variant: variant.label, load, cpu, profiles, window: { fromUs: before.us, toUs: after.us } };
   } finally {
     for (const s of servers) await s.stop();
   }
@@ -160,18 +209,22 @@ function pct(x: number | null): string {
   return x === null ? '–' : `${Math.round(100 * x)} %`;
 }
 
-/** CPU milliseconds per 2xx request over the whole cell (warm-up included on both sides). */
+/** CPU milliseconds per 2xx request in the measured window (both counted over the same window). */
+function perRequestMs(share: number | null, c: Cell): number | null {
+  if (share === null || !c.load.requests) return null;
+  return (share * c.cpu.wallSeconds * 1000) / c.load.requests;
+}
+
 function perRequest(share: number | null, c: Cell): string {
-  if (share === null) return '–';
-  const requests = c.load.requests + c.load.warmupRequests;
-  return requests ? `${((share * c.cpu.wallSeconds * 1000) / requests).toFixed(2)}` : '–';
+  const v = perRequestMs(share, c);
+  return v === null ? '–' : v.toFixed(2);
 }
 
 function row(c: Cell): string {
   const l = c.load;
   const tps = l.requests / l.seconds;
   return [
-    `${c.backend} × ${c.instances}`,
+    `${c.backend} × ${c.instances}${c.variant ? ` — ${c.variant}` : ''}`,
     l.clients,
     tps.toFixed(0),
     (l.events / l.seconds).toFixed(0),
@@ -186,9 +239,48 @@ function row(c: Cell): string {
   ].join(' | ');
 }
 
+/** With a baseline: each backend and client count, the two builds' rounds pooled (CPU and requests summed, medians of the rest). */
+function compareLines(cells: Cell[]): string[] {
+  if (!cells.some((c) => c.variant)) return [];
+  const keys = [...new Set(cells.map((c) => `${c.backend}\u0000${c.instances}\u0000${c.load.clients}`))];
+  const pooled = (group: Cell[]) => {
+    const requests = group.reduce((a, c) => a + c.load.requests, 0);
+    const serverMs = group.reduce((a, c) => a + (c.cpu.servers ?? NaN) * c.cpu.wallSeconds * 1000, 0);
+    const seconds = group.reduce((a, c) => a + c.load.seconds, 0);
+    const p99 = quantile(
+      group.flatMap((c) => c.load.latencies),
+      0.99,
+    );
+    return { cpuMs: serverMs / requests, tps: requests / seconds, p99, rounds: group.length };
+  };
+  const lines = [
+    '',
+    "Before ÷ after, each build's rounds pooled (CPU ms and 2xx requests summed over its rounds; p99 of all its requests):",
+    '',
+    '| backend × instances | clients | rounds | server CPU ms per transition: before → after | after ÷ before | transitions/s: before → after | p99: before → after |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const key of keys) {
+    const [backend, instances, clients] = key.split('\u0000');
+    const of = (label: string) =>
+      cells.filter(
+        (c) => c.variant === label && c.backend === backend && String(c.instances) === instances && String(c.load.clients) === clients,
+      );
+    const b = pooled(of('before'));
+    const a = pooled(of('after'));
+    lines.push(
+      `| ${backend} × ${instances} | ${clients} | ${a.rounds} | ${b.cpuMs.toFixed(2)} → ${a.cpuMs.toFixed(2)} | ${(a.cpuMs / b.cpuMs).toFixed(2)} | ${b.tps.toFixed(0)} → ${a.tps.toFixed(0)} | ${ms(b.p99)} → ${ms(a.p99)} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 function targetLines(cells: Cell[]): string[] {
   const lines: string[] = [];
-  const at = (backend: string) => cells.find((c) => c.backend === backend && c.load.clients === TARGETS.targetClients);
+  // the build under test: with a baseline, its 'after' rows (the first of them)
+  const at = (backend: string) =>
+    cells.find((c) => c.backend === backend && c.load.clients === TARGETS.targetClients && c.variant !== 'before');
   const pg = at('PostgreSQL');
   const sq = at(sqliteName('sqlite3', DURABLE_SQLITE_SYNCHRONOUS));
   if (pg) {
@@ -211,7 +303,14 @@ function targetLines(cells: Cell[]): string[] {
       `- best lifecycles/s: ${lps.toFixed(1)} (${best.backend}, ${best.load.clients} clients; target ≥ ${TARGETS.lifecycles}) ${verdict(lps >= TARGETS.lifecycles)}`,
     );
   }
-  if (!pg && !sq)
+  for (const c of cells.filter((x) => x.load.clients === TARGETS.targetClients && x.variant !== 'before')) {
+    const v = perRequestMs(c.cpu.servers, c);
+    if (v !== null)
+      lines.push(
+        `- ${c.backend} × ${c.instances}, ${TARGETS.targetClients} clients: ${v.toFixed(2)} ms of server CPU per transition (target ≤ ${TARGETS.serverCpuMs} ms) ${verdict(v <= TARGETS.serverCpuMs)}`,
+      );
+  }
+  if (!cells.some((c) => c.load.clients === TARGETS.targetClients))
     lines.push(`- (no ${TARGETS.targetClients}-client cell measured: the targets are stated at ${TARGETS.targetClients} clients)`);
   return lines;
 }
@@ -256,6 +355,12 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
       tearDown: () => recreatePostgresDatabase(server, BENCH_DB, true),
     });
   }
+  const variants: Variant[] = opts.baseline
+    ? [
+        { label: 'before', main: opts.baseline },
+        { label: 'after', main: undefined },
+      ]
+    : [{ label: '' }];
   const failures: string[] = [];
   const profileLines: string[] = [];
   try {
@@ -263,17 +368,24 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
       const url = await b.setUp();
       try {
         for (const clients of opts.clients) {
-          const dir = profileRoot ? fs.mkdtempSync(path.join(profileRoot, `${b.name}-${clients}-`)) : null;
-          process.stderr.write(`http: ${b.name} × ${b.instances}, ${clients} client(s), ${opts.warmupSeconds}+${opts.seconds} s …\n`);
-          const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, b.env);
-          cells.push(cell);
-          process.stderr.write(`  ${row(cell)}\n`);
-          if (cell.load.errors)
-            failures.push(`${b.name}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
-          for (const [i, p] of cell.profiles.entries())
-            profileLines.push(
-              ...formatProfile(`${b.name} × ${b.instances}, ${clients} clients — server ${i + 1} CPU profile`, summariseProfileFile(p)),
-            );
+          for (let round = 0; round < opts.rounds; round++) {
+            // with a baseline, the two builds alternate (before, after, then after, before, …) on the same database
+            const order = round % 2 === 0 ? variants : [...variants].reverse();
+            for (const variant of order) {
+              const dir = profileRoot ? fs.mkdtempSync(path.join(profileRoot, `${b.name}-${clients}-`)) : null;
+              const named = `${b.name} × ${b.instances}${variant.label ? ` — ${variant.label}` : ''}`;
+              process.stderr.write(`http: ${named}, ${clients} client(s), ${opts.warmupSeconds}+${opts.seconds} s …\n`);
+              const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, b.env, variant);
+              cells.push(cell);
+              process.stderr.write(`  ${row(cell)}\n`);
+              if (cell.load.errors)
+                failures.push(`${named}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
+              for (const [i, p] of cell.profiles.entries()) {
+                const title = `${named}, ${clients} clients — server ${i + 1} CPU profile of the measured window`;
+                profileLines.push(...formatProfile(title, summariseProfileFile(p, 15, cell.window)));
+              }
+            }
+          }
         }
       } finally {
         await b.tearDown();
@@ -294,8 +406,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
     ...cells.map((c) => `| ${row(c)} |`),
     '',
     `CPU columns: cores used on average during the row (100 % = one core; the machine has ${os.cpus().length}): the server processes, the PostgreSQL backends of the benchmark's database, this load generator, and the whole machine (other work included). ` +
-      'CPU ms per transition: that CPU time divided by the 2xx requests of the row (warm-up included on both sides): what one transition costs, whatever else ran on the machine.',
+      'CPU ms per transition: that CPU time divided by the 2xx requests of the row, both counted over the measured window only (process CPU from /proc sampled when the window opens and closes: start-up, sign-in and warm-up are left out): what one transition costs in steady state, whatever else ran on the machine.',
     '',
+    ...compareLines(cells),
     'Targets:',
     ...targetLines(cells),
     '',

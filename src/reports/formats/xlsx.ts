@@ -5,7 +5,7 @@
  * rates as numbers with a percentage format.
  */
 import type { Writable } from 'node:stream';
-import * as ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import type { FollowUp, MonthlyReport } from '../report-schemas';
 import { MONTHLY_COLUMNS } from '../monthly-report';
 import { RANK_COLUMNS, REVIEW_COLUMNS, stateLabel, totalsRows, TREND_COLUMNS, type WeeklyReview } from '../weekly-review';
@@ -32,8 +32,18 @@ function formatOf(type: CellType): string | undefined {
   return type === 'instant' ? XLSX_DATE_FORMAT : type === 'rate' ? XLSX_RATE_FORMAT : undefined;
 }
 
+let excel: typeof ExcelJS | undefined;
+/**
+ * exceljs, loaded on the first export rather than when the server starts: it and its dependencies are
+ * most of the start-up's module loading (seconds on a busy machine), and only this route needs them.
+ */
+function exceljs(): typeof ExcelJS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+  return (excel ??= require('exceljs') as typeof ExcelJS);
+}
+
 function newWorkbook(out: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'motcua';
   return wb;
 }

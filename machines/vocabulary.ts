@@ -378,6 +378,7 @@ export const ISSUE_LABELS = {
   upload_expired: 'Tệp tải lên đã hết hạn lưu tạm, hãy tải lên lại',
   kind_mismatch: 'Tài liệu không cùng loại với thành phần hồ sơ',
   expired: 'Bản số hóa đã hết hiệu lực, hãy quét bản mới',
+  not_show_only: 'Thủ tục không quy định chỉ xuất trình giấy tờ này: phải lưu bản quét hoặc ghi lý do',
   invalid: 'Không hợp lệ',
 } as const;
 export type IssueCode = keyof typeof ISSUE_LABELS;

@@ -30,6 +30,7 @@ import * as complianceRollup from './20261206000400_compliance_rollup';
 import * as resultWorkingTimeIndex from './20261206000401_result_working_time_index';
 import * as uploadSessions from './20261207000100_upload_sessions';
 import * as documentDeletions from './20261207000200_document_deletions';
+import * as showOnlyDocuments from './20261208000100_show_only_documents';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -62,6 +63,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261206000401_result_working_time_index', resultWorkingTimeIndex],
   ['20261207000100_upload_sessions', uploadSessions],
   ['20261207000200_document_deletions', documentDeletions],
+  ['20261208000100_show_only_documents', showOnlyDocuments],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

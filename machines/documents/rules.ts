@@ -5,19 +5,27 @@
 import type { DossierContext, DossierDocument, FileRef, ReceiptDigitisation } from '../dossier/types';
 import { MotcuaError, validationFailed, type FieldIssue } from '../engine/errors';
 
+/** What a document rule needs of one of the procedure's required documents. */
+export interface RequiredDocumentRule {
+  name: string;
+  optional?: boolean;
+  showOnly?: boolean;
+}
+
 /** What the procedure version (and the centre's configuration) say about documents. */
 export interface DocumentRules {
   /**
    * the procedure version's required documents, in order (a component is an index into this list); `optional`:
-   * brought only when it applies ("(nếu có)")
+   * brought only when it applies ("(nếu có)"); `showOnly`: the law only asks to see it (xuất trình), so it may be
+   * marked shown, not kept
    */
-  required: readonly { name: string; optional?: boolean }[];
+  required: readonly RequiredDocumentRule[];
   digitisation?: { components: boolean; result: boolean };
   /** the largest total of a dossier's current documents, in bytes */
   maxDossierBytes?: number;
 }
 
-export function documentsOf(ctx: DossierContext): DossierDocument[] {
+export function documentsOf(ctx: Pick<DossierContext, 'documents'>): DossierDocument[] {
   return ctx.documents ?? [];
 }
 
@@ -55,26 +63,46 @@ export function checkComponent(component: number | undefined, rules: DocumentRul
 }
 
 /**
+ * Only a document the procedure flags `showOnly` (the law asks only to see it: xuất trình) may be marked shown,
+ * not kept: any other one is kept in the dossier and so must be scanned or have its absence explained. 400 naming
+ * `shownComponents.N` for an index the procedure does not have or a document it does not flag.
+ */
+export function checkShownComponents(rules: DocumentRules, shownComponents: readonly number[]): void {
+  const issues: FieldIssue[] = [];
+  shownComponents.forEach((i, n) => {
+    const doc = rules.required[i];
+    if (!doc)
+      issues.push({
+        field: `shownComponents.${n}`,
+        reason: `the procedure has ${rules.required.length} required documents (0–${rules.required.length - 1})`,
+      });
+    else if (doc.showOnly !== true)
+      issues.push({
+        field: `shownComponents.${n}`,
+        code: 'not_show_only',
+        reason: `"${doc.name}" is kept in the dossier: the procedure does not say it is only shown (xuất trình), so scan it or give the reason`,
+      });
+  });
+  if (issues.length)
+    throw validationFailed(issues, 'Chỉ giấy tờ thủ tục quy định "xuất trình" mới được đánh dấu chỉ xuất trình, không lưu');
+}
+
+/**
  * What RECEIVE records: of the procedure's required documents, those the receipt must have digitised and how many
  * have a stored file. An optional document ("(nếu có)") without a file is taken as not brought: it is listed in
  * `optionalAbsent`, is not among those to digitise (`required`), needs no reason and does not count against the
- * digitisation rate. When the procedure requires digitisation, a receipt with any other document missing needs
- * the reason (400 naming `digitisationNote` otherwise).
+ * digitisation rate. A document the procedure flags `showOnly` that the clerk marks shown, not kept
+ * (`shownComponents`, checked by `checkShownComponents`) and did not scan is listed in `shown` and likewise left out.
+ * When the procedure requires digitisation, a receipt with any other document missing needs the reason (400 naming
+ * `digitisationNote` otherwise).
  */
 export function receiptDigitisation(
-  ctx: DossierContext,
+  ctx: Pick<DossierContext, 'documents'>,
   rules: DocumentRules,
   note: string | undefined,
   shownComponents: readonly number[] = [],
 ): ReceiptDigitisation {
-  const outOfRange = shownComponents.findIndex((i) => i >= rules.required.length);
-  if (outOfRange >= 0)
-    throw validationFailed([
-      {
-        field: `shownComponents.${outOfRange}`,
-        reason: `the procedure has ${rules.required.length} required documents (0–${rules.required.length - 1})`,
-      },
-    ]);
+  checkShownComponents(rules, shownComponents);
   const components = documentsOf(ctx).filter((d) => d.kind === 'component' && d.component !== null);
   const present = new Set(components.map((d) => d.component!));
   const reused = new Set(components.filter((d) => d.versions[0]!.reusedFrom !== null).map((d) => d.component!));
@@ -120,11 +148,15 @@ export function checkResultDocument(hasDocument: boolean, rules: DocumentRules |
 
 /** The document rules of a procedure definition (with the centre's per-dossier limit). */
 export function documentRulesOf(
-  def: { requiredDocuments: readonly { name: string; optional?: boolean }[]; digitisation?: { components: boolean; result: boolean } },
+  def: { requiredDocuments: readonly RequiredDocumentRule[]; digitisation?: { components: boolean; result: boolean } },
   maxDossierBytes?: number,
 ): DocumentRules {
   return {
-    required: def.requiredDocuments.map((d) => ({ name: d.name, ...(d.optional ? { optional: true } : {}) })),
+    required: def.requiredDocuments.map((d) => ({
+      name: d.name,
+      ...(d.optional ? { optional: true } : {}),
+      ...(d.showOnly ? { showOnly: true } : {}),
+    })),
     ...(def.digitisation ? { digitisation: def.digitisation } : {}),
     ...(maxDossierBytes !== undefined ? { maxDossierBytes } : {}),
   };

@@ -67,6 +67,12 @@ export const RequiredDocumentSchema = z.strictObject({
    */
   optional: z.boolean().default(false),
   /**
+   * the law only asks to see this paper (xuất trình, e.g. "bản chính để đối chiếu", the ID card shown for comparison):
+   * the counter may mark it shown, not kept, and hand it back unscanned (Circular 03/2025 Art. 5(2): documents that
+   * only have to be shown need no electronic copy). Without the flag nothing of the document may be marked shown.
+   */
+  showOnly: z.boolean().default(false),
+  /**
    * what kind of paper this is across procedures (e.g. "cccd", "giay-khai-sinh"), so a digitised copy from an
    * earlier dossier is reused only for the same kind (issue 14); absent, the name (normalised) is the kind
    */
@@ -88,6 +94,11 @@ export function wordedAsOptional(name: string): boolean {
     .map((p) => p.trim())
     .filter(Boolean);
   return parts.length > 0 && parts.every((p) => /\(nếu có\)\.?$/i.test(p));
+}
+
+/** The official wording says the paper is only shown ("(xuất trình)"): such a document must be flagged `showOnly`. */
+export function wordedAsShowOnly(name: string): boolean {
+  return /\(xuất trình\)\.?$/i.test(name.trim());
 }
 
 function codeSchema(pattern: RegExp) {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { WorkingAmount } from '../calendar/types';
-import { makeProcedureDefinitionSchema, wordedAsOptional, type ProcedureDefinition } from './schema';
+import { makeProcedureDefinitionSchema, wordedAsOptional, wordedAsShowOnly, type ProcedureDefinition } from './schema';
 import { UNIT_CODES } from './units';
 
 /** One working day is 8 working hours (e.g. Nghệ An 3857/QĐ-UBND: "tính mỗi ngày 08 giờ làm việc"). */
@@ -114,12 +114,17 @@ function checkSteps(raw: unknown, units: ReadonlySet<string>, report: Report): v
   }
 }
 
-/** A document the official list marks "(nếu có)" is flagged optional, so the flag and the printed list agree. */
+/**
+ * A document the official list marks "(nếu có)" is flagged optional, and one it marks "(xuất trình)" showOnly, so the
+ * flags and the printed list agree.
+ */
 function checkOptionalDocuments(raw: unknown, report: Report): void {
   if (!isRecord(raw) || !Array.isArray(raw.requiredDocuments)) return;
   raw.requiredDocuments.forEach((doc: unknown, i: number) => {
     if (isRecord(doc) && typeof doc.name === 'string' && wordedAsOptional(doc.name) && doc.optional !== true)
       report(`requiredDocuments.${i}.optional`, 'the official wording says "(nếu có)": set optional: true');
+    if (isRecord(doc) && typeof doc.name === 'string' && wordedAsShowOnly(doc.name) && doc.showOnly !== true)
+      report(`requiredDocuments.${i}.showOnly`, 'the official wording says "(xuất trình)": set showOnly: true');
   });
 }
 

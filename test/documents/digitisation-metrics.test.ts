@@ -129,25 +129,30 @@ describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
 
   test('rule: a document shown, not kept (xuất trình) needs no scan and no reason and is not counted; RECEIVE records it', async () => {
     const before = await rates('2026-03-01', '2026-04-01');
-    const scan = PDF('shown c0');
-    await upload(scan);
-    // the application scanned; the household meeting minutes (1) only shown to the clerk and handed back
+    const files = [PDF('shown c0'), PDF('shown c1')];
+    for (const f of files) await upload(f);
+    // birth registration: the declaration and the birth certificate scanned; the ID card (2, flagged showOnly) only
+    // shown to the clerk and handed back
     const res = await s.http
       .post('/api/dossiers')
       .set(auth())
-      .send(base(21, { attachments: [{ component: 0, sha256: sha(scan), name: 'don.pdf' }], shownComponents: [1] }));
+      .send(
+        base(21, {
+          procedureCode: '1.001193',
+          attachments: files.map((f, i) => ({ component: i, sha256: sha(f), name: `tp${i}.pdf` })),
+          shownComponents: [2],
+        }),
+      );
     expect(res.status).toBe(201);
     const receive = (await s.engine.engine.history(res.body.code)).find((e) => e.type === 'RECEIVE')!;
-    expect(receive.payload).toMatchObject({
-      digitisation: { required: 1, digitised: 1, missing: [], shown: [1], optionalAbsent: [2], reason: null },
-    });
-    // a component the procedure does not have cannot be shown (400 naming it; nothing received)
+    expect(receive.payload).toMatchObject({ digitisation: { required: 2, digitised: 2, missing: [], shown: [2], reason: null } });
+    // a kept paper (1.001612's household meeting minutes) cannot be shown to escape the count: 400, nothing received
     const wrong = await s.http
       .post('/api/dossiers')
       .set(auth())
-      .send(base(22, { shownComponents: [1, 7] }));
+      .send(base(22, { shownComponents: [1] }));
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error.details.issues[0].field).toBe('shownComponents.1');
+    expect(wrong.body.error.details.issues[0]).toMatchObject({ field: 'shownComponents.0', code: 'not_show_only' });
     const after = await rates('2026-03-01', '2026-04-01');
     expect([after.received - before.received, after.digitisedReceipts - before.digitisedReceipts]).toEqual([1, 1]);
   });

@@ -1,3 +1,7 @@
+import type { Knex } from 'knex';
+import { insertProcedureVersion } from '../../src/store/procedure-store';
+import type { TestServer } from '../support/server';
+
 /** A small valid definition that tests change one field at a time. */
 export function sameDayDefinition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -22,4 +26,22 @@ export function sameDayDefinition(overrides: Record<string, unknown> = {}): Reco
 
 export function step(id: string, budget: { value: number; unit: string }, extra: Record<string, unknown> = {}) {
   return { id, name: `Bước ${id}`, role: 'specialist', unit: 'KINHTE', budget, ...extra };
+}
+
+/**
+ * Stores version 1 of procedure `code` with these documents as a definition written before a migration added a
+ * flag, runs the migration `up`, and gives the documents as GET /api/procedures/{code} then serves them.
+ */
+export async function documentsAfterMigration(
+  s: TestServer,
+  token: string,
+  code: string,
+  requiredDocuments: Record<string, unknown>[],
+  up: (db: Knex) => Promise<void>,
+): Promise<Record<string, unknown>[]> {
+  const definition = sameDayDefinition({ code, requiredDocuments });
+  await insertProcedureVersion(s.engine.db, { code, version: 1, definition, createdAt: new Date().toISOString(), createdBy: 'seed' });
+  await up(s.engine.db);
+  const res = await s.http.get(`/api/procedures/${code}`).set('Authorization', `Bearer ${token}`);
+  return res.body.requiredDocuments as Record<string, unknown>[];
 }

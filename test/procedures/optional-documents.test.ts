@@ -7,10 +7,9 @@
 import { CATALOGUE, loadProcedures, procedureByCode } from '../../machines/procedures';
 import { wordedAsOptional } from '../../machines/procedures/schema';
 import { up as flagStoredDefinitions } from '../../db/migrations/20261206000500_optional_documents';
-import { insertProcedureVersion } from '../../src/store/procedure-store';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
-import { sameDayDefinition } from './fixtures';
+import { documentsAfterMigration, sameDayDefinition } from './fixtures';
 
 const doc = (name: string, extra: Record<string, unknown> = {}) => ({ name, copies: 1, original: true, ...extra });
 
@@ -63,19 +62,13 @@ describe.each(BACKENDS)('the API serves the optional flag ($name)', (backend) =>
   });
 
   test('a definition stored before the flag existed gets it from the migration', async () => {
-    const old = sameDayDefinition({
-      code: '9.000777',
-      requiredDocuments: [doc('Tờ khai'), doc('Giấy ủy quyền (nếu có)'), doc('Chứng từ nộp phí; giấy tờ miễn phí (nếu có)')],
-    });
-    await insertProcedureVersion(s.engine.db, {
-      code: '9.000777',
-      version: 1,
-      definition: old,
-      createdAt: new Date().toISOString(),
-      createdBy: 'seed',
-    });
-    await flagStoredDefinitions(s.engine.db);
-    const res = await get('/api/procedures/9.000777');
-    expect(res.body.requiredDocuments.map((d: { optional: boolean }) => d.optional)).toEqual([false, true, false]);
+    const docs = await documentsAfterMigration(
+      s,
+      token,
+      '9.000777',
+      [doc('Tờ khai'), doc('Giấy ủy quyền (nếu có)'), doc('Chứng từ nộp phí; giấy tờ miễn phí (nếu có)')],
+      flagStoredDefinitions,
+    );
+    expect(docs.map((d) => d.optional)).toEqual([false, true, false]);
   });
 });

@@ -26,7 +26,9 @@ export const CERTIFICATION: ProcedureDefinitionInput[] = [
       note: '2.000 đồng/trang; từ trang thứ ba trở lên 1.000 đồng/trang, tối đa 200.000 đồng/bản (Thông tư 226/2016/TT-BTC)',
     },
     requiredDocuments: [
-      { name: 'Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao', copies: 1, original: true },
+      // the original is shown for comparison and handed back (Decree 23/2015 Art. 20: "xuất trình bản chính", [G]: not
+      // in the domain notes, which say only that documents that have to be shown need no electronic copy)
+      { name: 'Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao', copies: 1, original: true, showOnly: true },
       { name: 'Bản sao cần chứng thực (nếu người yêu cầu tự chuẩn bị)', copies: 1, original: false },
     ],
     resultDocument: 'Bản sao được chứng thực từ bản chính',

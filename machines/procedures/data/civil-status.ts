@@ -40,7 +40,7 @@ export const CIVIL_STATUS: ProcedureDefinitionInput[] = [
         copies: 1,
         original: true,
       },
-      { name: 'Giấy tờ tùy thân của người đi đăng ký (xuất trình)', copies: 1, original: true },
+      { name: 'Giấy tờ tùy thân của người đi đăng ký (xuất trình)', copies: 1, original: true, showOnly: true },
     ],
     resultDocument: 'Giấy khai sinh (bản chính)',
     steps: [
@@ -67,7 +67,7 @@ export const CIVIL_STATUS: ProcedureDefinitionInput[] = [
         copies: 1,
         original: true,
       },
-      { name: 'Giấy tờ tùy thân của hai bên nam, nữ (xuất trình)', copies: 1, original: true },
+      { name: 'Giấy tờ tùy thân của hai bên nam, nữ (xuất trình)', copies: 1, original: true, showOnly: true },
     ],
     resultDocument: 'Giấy chứng nhận kết hôn',
     steps: [
@@ -89,7 +89,7 @@ export const CIVIL_STATUS: ProcedureDefinitionInput[] = [
     requiredDocuments: [
       { name: 'Tờ khai đăng ký khai tử (theo mẫu)', copies: 1, original: true },
       { name: 'Giấy báo tử hoặc giấy tờ thay Giấy báo tử', copies: 1, original: true },
-      { name: 'Giấy tờ tùy thân của người đi đăng ký (xuất trình)', copies: 1, original: true },
+      { name: 'Giấy tờ tùy thân của người đi đăng ký (xuất trình)', copies: 1, original: true, showOnly: true },
     ],
     resultDocument: 'Trích lục khai tử (bản chính)',
     steps: [

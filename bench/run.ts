@@ -12,6 +12,7 @@
  *   profile  where one transition's CPU goes, in-process            (./engine-profile.ts)
  *   documents upload/download beside a plain copy, attach cost      (./documents.ts)
  *   sync-lag  the national portal's sync lag under the HTTP load      (./sync-lag.ts)
+ *   growth   the write path on an empty and on a large database       (./growth.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
@@ -23,11 +24,23 @@ import { benchMetricsRollup } from './metrics-rollup';
 import { benchEngineProfile } from './engine-profile';
 import { benchDocuments } from './documents';
 import { benchSyncLag } from './sync-lag';
+import { benchGrowth } from './growth';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const BENCHMARKS = ['engine', 'audit', 'http', 'reports', 'metrics', 'outbox', 'profile', 'documents', 'sync-lag'] as const;
+export const BENCHMARKS = [
+  'engine',
+  'audit',
+  'http',
+  'reports',
+  'metrics',
+  'outbox',
+  'profile',
+  'documents',
+  'sync-lag',
+  'growth',
+] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
 function names<T extends string>(v: string | undefined, allowed: readonly T[]): T[] {
@@ -135,6 +148,15 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         rounds: Number(arg('rounds', smoke ? '1' : '5')),
         attaches: Number(arg('attaches', smoke ? '3' : '100')),
         smoke,
+      });
+    case 'growth':
+      return benchGrowth({
+        database: arg('database'),
+        lifecycles: Number(arg('lifecycles', smoke ? '4' : '300')),
+        concurrency: list(arg('concurrency'), smoke ? '1' : '1,8'),
+        rounds: Number(arg('rounds', smoke ? '2' : '5')),
+        smoke,
+        postgres,
       });
     default:
       throw new Error(`unknown benchmark ${which}; known: ${BENCHMARKS.join(', ')}`);

@@ -138,6 +138,14 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/\| ATTACH_DOCUMENT \| [\d.]+ \| [\d.]+ \|/);
   }, 60_000);
 
+  test('growth: the write path on an empty and on a generated database, with their ratio', async () => {
+    await runBenchmark('growth', ['growth', '--smoke', ...WITH_PG]);
+    const out = output();
+    const where = WITH_PG.length ? 'PostgreSQL' : 'SQLite \\(sqlite3 driver\\)';
+    expect(out).toMatch(new RegExp(`\\| ${where} \\| 1 \\| \\d+ \\| \\d+ \\| \\d+\\.\\d{2} \\| ≥ 0\\.9 [✔✘] \\|`));
+    expect(out).toMatch(/Large: [\d,]+ dossiers/);
+  }, 120_000);
+
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
   });

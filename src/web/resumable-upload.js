@@ -74,6 +74,48 @@ export function answerError(answer) {
   return error;
 }
 
+/**
+ * Where an unfinished upload is remembered across retries and page reloads, as tus clients do: its URL under a
+ * fingerprint of the file (name, size, last modified) and of the signed-in user (an upload is reached only by
+ * its creator). Picking the same file again continues the upload from the offset the server has; the entry is
+ * forgotten on completion, on a refusal and when the server no longer has the upload (404: expired or removed).
+ */
+const REMEMBER_PREFIX = 'motcua.resumable.';
+const UPLOAD_URL = /^\/api\/uploads\/resumable\/[0-9a-f]{32}$/;
+
+/** @param {File} file */
+export function uploadFingerprint(file) {
+  return `${REMEMBER_PREFIX}${session()?.user.username ?? ''}|${file.size}|${file.lastModified}|${file.name}`;
+}
+
+/** @param {string} key @returns {string | null} */
+function rememberedUrl(key) {
+  try {
+    const url = JSON.parse(localStorage.getItem(key) ?? 'null')?.url;
+    return typeof url === 'string' && UPLOAD_URL.test(url) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} key @param {string} url */
+function remember(key, url) {
+  try {
+    localStorage.setItem(key, JSON.stringify({ url }));
+  } catch {
+    /* storage full or refused: the upload still works, it only cannot resume after a reload */
+  }
+}
+
+/** @param {string} key */
+function forget(key) {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    /* nothing to forget */
+  }
+}
+
 /** @param {string} text */
 const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 
@@ -101,23 +143,44 @@ export async function resumableUpload(file, opts = {}) {
   const chunk = opts.chunkBytes ?? CHUNK_BYTES;
   const delays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
   const tus = { 'Tus-Resumable': TUS_VERSION };
-  const created = await sendXhr(
-    'POST',
-    '/api/uploads/resumable',
-    { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': `filename ${base64(file.name.slice(0, 200))}` },
-    null,
-    { signal: opts.signal },
-  );
-  if (created.status !== 201) throw answerError(created);
-  const url = /** @type {string} */ (created.header('Location'));
-  const onAbort = () => void sendXhr('DELETE', url, tus, null).catch(() => undefined);
+  const key = uploadFingerprint(file);
+  let url = rememberedUrl(key);
+  let offset = 0;
+  if (url) {
+    // the same file was being sent (a «Thử lại», or a reload): go on from what the server has
+    const h = await sendXhr('HEAD', url, tus, null, { signal: opts.signal });
+    if (h.status === 200 && Number(h.header('Upload-Length')) === file.size) {
+      offset = Number(h.header('Upload-Offset'));
+      opts.onProgress?.(offset / file.size);
+    } else if (h.status === 401) throw answerError(h);
+    else {
+      forget(key);
+      url = null;
+    }
+  }
+  if (!url) {
+    const created = await sendXhr(
+      'POST',
+      '/api/uploads/resumable',
+      { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': `filename ${base64(file.name.slice(0, 200))}` },
+      null,
+      { signal: opts.signal },
+    );
+    if (created.status !== 201) throw answerError(created);
+    url = /** @type {string} */ (created.header('Location'));
+    remember(key, url);
+  }
+  const at = url;
+  const onAbort = () => {
+    forget(key);
+    void sendXhr('DELETE', at, tus, null).catch(() => undefined);
+  };
   opts.signal?.addEventListener('abort', onAbort);
 
-  let offset = 0;
   let failures = 0;
   /** asks the server how much it has (after a drop or a conflict) */
   const resync = async () => {
-    const h = await sendXhr('HEAD', url, tus, null, { signal: opts.signal });
+    const h = await sendXhr('HEAD', at, tus, null, { signal: opts.signal });
     if (h.status !== 200) throw answerError(h);
     offset = Number(h.header('Upload-Offset'));
   };
@@ -127,7 +190,7 @@ export async function resumableUpload(file, opts = {}) {
         const from = offset;
         const res = await sendXhr(
           'PATCH',
-          url,
+          at,
           { ...tus, 'Upload-Offset': String(from), 'Content-Type': 'application/offset+octet-stream' },
           file.slice(from, from + chunk),
           { signal: opts.signal, onUploadProgress: (loaded) => opts.onProgress?.(Math.min(1, (from + loaded) / file.size)) },
@@ -147,10 +210,15 @@ export async function resumableUpload(file, opts = {}) {
         });
       }
     }
-    const done = await sendXhr('GET', url, tus, null, { signal: opts.signal });
+    const done = await sendXhr('GET', at, tus, null, { signal: opts.signal });
     if (done.status !== 200 || !done.body?.file) throw answerError(done);
+    forget(key);
     opts.onProgress?.(1);
     return done.body.file;
+  } catch (err) {
+    // a refusal (type, size, hash, gone): the server kept nothing worth resuming; a drop or a sign-out stays resumable
+    if (err instanceof ApiError && !transient(err) && err.status !== 401) forget(key);
+    throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

@@ -67,15 +67,16 @@ export function decodeRow(row: EventRow): StoredEvent {
  * event's own (the audit tries neighbouring numbers to recognise renumbered events).
  */
 export function hashedContent(dossierId: string, e: Omit<StoredEvent, 'prevHash' | 'hash'>, seq = e.seq): HashedEventContent {
+  // keys in canonical (sorted) order, so canonicalJson has nothing to sort at the top level
   return {
-    dossierId,
-    seq,
-    type: e.type,
-    payload: e.payload,
     actor: e.actor,
     actorUnit: e.actorUnit,
-    occurredAt: e.occurredAt,
+    dossierId,
     machineVersion: e.machineVersion,
+    occurredAt: e.occurredAt,
+    payload: e.payload,
+    seq,
+    type: e.type,
   };
 }
 

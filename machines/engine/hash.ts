@@ -3,18 +3,49 @@
  * so editing, removing, inserting or reordering events breaks the chain from that point on.
  * Pure; uses only node:crypto so an independent verifier can recompute it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * JSON with object keys sorted at every level: the same value always gives the same text. The definition is
+ * the standalone verifier's (src/audit/standalone/verify-export.js: Object.entries without undefined members,
+ * sorted by UTF-16 code units, `map` + `join` for arrays); this is the same text built without the
+ * intermediate arrays, and without sorting keys that are already in order (test/audit/canonical-json.test.ts
+ * holds the two to the same output on arbitrary values). The audit hashes every stored event with it.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // `map` skips holes and `join` writes them, like an undefined result (a function), as nothing
+      if (i in value) {
+        const item = canonicalJson(value[i]) as string | undefined;
+        if (item !== undefined) out += item;
+      }
+    }
+    return out + ']';
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort(byCodeUnit);
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return out + '}';
 }
 
 export interface HashedEventContent {
@@ -28,6 +59,7 @@ export interface HashedEventContent {
   machineVersion: number;
 }
 
+/** sha256(prevHash + "\n" + canonicalJson(content)), hex: one call for the whole text (the separator keeps the parts apart). */
 export function eventHash(prevHash: string, content: HashedEventContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  return hash('sha256', `${prevHash}\n${canonicalJson(content)}`, 'hex');
 }

@@ -31,6 +31,7 @@ import * as resultWorkingTimeIndex from './20261206000401_result_working_time_in
 import * as uploadSessions from './20261207000100_upload_sessions';
 import * as documentDeletions from './20261207000200_document_deletions';
 import * as showOnlyDocuments from './20261208000100_show_only_documents';
+import * as classHistory from './20261208000500_class_history';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -64,6 +65,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261207000100_upload_sessions', uploadSessions],
   ['20261207000200_document_deletions', documentDeletions],
   ['20261208000100_show_only_documents', showOnlyDocuments],
+  ['20261208000500_class_history', classHistory],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

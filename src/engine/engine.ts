@@ -31,6 +31,8 @@ import {
 } from '../store/dossier-store';
 import { inTransaction, type Db, type Tx } from '../store/db';
 import { addRollupEntries } from '../store/rollup-store';
+import { moveClassInterval, openClassInterval } from '../store/class-history-store';
+import { classFactsOf, sameClassFacts } from '../../machines/metrics/class-history';
 import { rollupDelta, rollupFactsOfRow } from '../../machines/metrics/rollup';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
@@ -144,7 +146,10 @@ export class DossierEngine {
       await insertDossier(tx, planned.row);
       await appendEvents(tx, planned.eventRows);
       await this.recordFiles(tx, planned.eventRows);
-      await addRollupEntries(tx, rollupDelta(null, rollupFactsOfRow(planned.row as unknown as Record<string, unknown>), at, cal));
+      const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
+      await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
+      const last = planned.eventRows.at(-1)!;
+      await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
       const view = viewOf(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
       return { view, row: planned.row, snapshot: planned.snapshot };
@@ -391,6 +396,12 @@ export class DossierEngine {
     const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
     const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
     await addRollupEntries(tx, rollupDelta(before, after, patch.updated_at, cal));
+    // The facts that classify it when pending: a new interval of its history when they change (machines/metrics/class-history.ts).
+    const classAfter = classFactsOf(after);
+    if (!sameClassFacts(classFactsOf(before), classAfter)) {
+      const last = eventRows.at(-1)!;
+      await moveClassInterval(tx, loaded.row.id, last.seq, last.occurred_at, classAfter);
+    }
     return { view: viewOf(row, next), row, snapshot: next };
   }
 }

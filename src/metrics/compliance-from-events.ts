@@ -264,34 +264,10 @@ export interface MetricsDifference {
 }
 
 /**
- * The figures that classify the dossiers pending at the as-of time (and the intake answers overdue then). For a
- * period that has ended, the events and the rollup take them from each dossier's state at the period's end; the
- * projection rows only know the current state, so they may differ there (and only there) when a dossier's clock
- * or due date changed after the period's end.
- */
-export const CLASSIFIED_AT_CUT: readonly (keyof ComplianceFigures)[] = [
-  'pendingClockStopped',
-  'pendingLate',
-  'pendingDueSoon',
-  'pendingNotYetDue',
-  'lateDossiers',
-  'apologised',
-  'apologisedTimely',
-  'apologisedLate',
-  'exempted',
-  'apologyMissing',
-  'apologyRate',
-  'timelyApologyRate',
-  'lateRateGiaLai',
-  'onTimeRateGiaLai',
-  'intakeOverdueWaiting',
-];
-
-/**
  * Every figure of every group on which the two reports disagree (a group missing on one side counts as all
- * zeros), but those named in `except`.
+ * zeros).
  */
-export function compareMetrics(fast: ComplianceReport, slow: ComplianceReport, except: readonly string[] = []): MetricsDifference[] {
+export function compareMetrics(fast: ComplianceReport, slow: ComplianceReport): MetricsDifference[] {
   const zero = deriveFigures(emptyTallies(), null);
   const fastBy = new Map(fast.groups.map((g) => [g.key, g.figures]));
   const slowBy = new Map(slow.groups.map((g) => [g.key, g.figures]));
@@ -301,7 +277,7 @@ export function compareMetrics(fast: ComplianceReport, slow: ComplianceReport, e
     const a = fastBy.get(group) ?? zero;
     const b = slowBy.get(group) ?? zero;
     for (const metric of Object.keys(zero) as (keyof ComplianceFigures)[]) {
-      if (a[metric] !== b[metric] && !except.includes(metric)) diffs.push({ group, metric, fast: a[metric], slow: b[metric] });
+      if (a[metric] !== b[metric]) diffs.push({ group, metric, fast: a[metric], slow: b[metric] });
     }
   }
   return diffs;

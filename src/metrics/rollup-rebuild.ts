@@ -1,18 +1,29 @@
 /**
- * The compliance rollup derived from the events alone (machines/metrics/rollup.ts): every dossier's events
- * replayed one at a time through its chart version, the facts of each state turned into rollup changes
- * exactly as the engine turns its rows into them (rollupFromHistory). `rebuildRollup` replaces the table with
- * the result; `rollupFromEvents` only computes it (the tests compare it with what the write path kept).
+ * The compliance rollup (machines/metrics/rollup.ts) and the pending-class history (machines/metrics/class-history.ts)
+ * derived from the events alone: every dossier's events replayed one at a time through its chart version, the facts
+ * of each state turned into rollup changes exactly as the engine turns its rows into them (rollupFromHistory), and
+ * into the intervals of the facts that classify it when pending (classIntervals). `rebuildRollup` replaces both
+ * tables with the result; `rollupFromEvents` only computes them (the tests and `metrics:rollup --verify` compare
+ * them with what the write path kept); `backfillClassHistory` (the migration that adds the history) derives only
+ * the history.
  */
 import { applyEvent, chartFor, startDossier, type DossierSnapshot } from '../../machines/dossier';
-import { clockCalendarVersion } from '../../machines/dossier/facts';
+import { clockCalendarVersion, factsOf } from '../../machines/dossier/facts';
 import type { Calendar } from '../../machines/calendar';
 import { decodeRow, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { addEntries, rollupFromHistory, type RollupFacts, type RollupValues } from '../../machines/metrics/rollup';
+import {
+  canonicalIntervals,
+  classFactsOf,
+  classIntervals,
+  type ClassFacts,
+  type ClassInterval,
+} from '../../machines/metrics/class-history';
 import type { CalendarProvider } from '../engine/reference-data';
 import { listDossierIdsAfter, listEventsByDossier } from '../store/dossier-store';
 import { inTransaction, type Db } from '../store/db';
 import { replaceRollup } from '../store/rollup-store';
+import { classIntervalsOf, deleteClassHistory, insertClassIntervals } from '../store/class-history-store';
 import { metricFactsOf, type MetricFacts } from './compliance-from-events';
 
 /** The rollup's facts of a replayed snapshot (the same values the projection row holds). */
@@ -55,59 +66,152 @@ class Calendars {
   get = (v: number) => this.loaded.get(v);
 }
 
-/** Every state one dossier went through (after each event), with the instant it was reached. */
-async function statesOf(id: string, events: StoredEvent[], calendars: Calendars): Promise<{ facts: RollupFacts; at: string }[]> {
+/** Replays one dossier's events, calling `visit` with the snapshot after each (the first: after SUBMIT). */
+async function replayStates(id: string, events: StoredEvent[], visit: (snapshot: DossierSnapshot, e: StoredEvent) => Promise<void> | void) {
   const [first, ...rest] = events;
-  if (!first) return [];
+  if (!first) return;
   const chart = chartFor(first.machineVersion);
   let snapshot = startDossier(chart, inputFromSubmit(id, first));
-  const states: { facts: RollupFacts; at: string }[] = [];
-  const push = async (at: string) => {
-    await calendars.ensure(snapshot);
-    states.push({ facts: rollupFactsOfMetricFacts(metricFactsOf(snapshot, calendars.get)), at });
-  };
-  await push(first.occurredAt);
+  await visit(snapshot, first);
   for (const e of rest) {
     const next = applyEvent(chart, snapshot, toChartEvent(e));
     if (!next) throw new Error(`dossier ${id}: ${e.type} (seq ${e.seq}) does not replay`);
     snapshot = next;
-    await push(e.occurredAt);
+    await visit(snapshot, e);
   }
+}
+
+/** Every state one dossier went through (after each event), with the instant it was reached and the event's seq. */
+async function statesOf(
+  id: string,
+  events: StoredEvent[],
+  calendars: Calendars,
+): Promise<{ facts: RollupFacts; at: string; seq: number }[]> {
+  const states: { facts: RollupFacts; at: string; seq: number }[] = [];
+  await replayStates(id, events, async (snapshot, e) => {
+    await calendars.ensure(snapshot);
+    states.push({ facts: rollupFactsOfMetricFacts(metricFactsOf(snapshot, calendars.get)), at: e.occurredAt, seq: e.seq });
+  });
   return states;
 }
 
-/** The whole rollup (per-day totals) recomputed from the events; `cal` gives the due-soon bound (the latest calendar). */
+/** The class facts of a replayed snapshot (what the row's state, original_due_at and intake columns hold). */
+function classFactsOfSnapshot(snapshot: DossierSnapshot): ClassFacts {
+  const ctx = snapshot.context;
+  return classFactsOf({
+    state: factsOf(snapshot).state,
+    originalDueAt: ctx.originalDueAt,
+    intakeDueBy: ctx.intake?.dueBy ?? null,
+    intakeAnsweredAt: ctx.intake?.answeredAt ?? null,
+  });
+}
+
+/** One dossier's pending-class intervals derived from its events (no calendar needed). */
+async function classIntervalsFromEvents(id: string, events: StoredEvent[]): Promise<ClassInterval[]> {
+  const states: { facts: ClassFacts; at: string; seq: number }[] = [];
+  await replayStates(id, events, (snapshot, e) => {
+    states.push({ facts: classFactsOfSnapshot(snapshot), at: e.occurredAt, seq: e.seq });
+  });
+  return classIntervals(states);
+}
+
+/** Every dossier's events, a page of dossiers at a time. */
+async function* dossierPages(db: Db, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }[]> {
+  let after: string | null = null;
+  for (;;) {
+    const ids = await listDossierIdsAfter(db, after, pageSize);
+    if (!ids.length) return;
+    const byId = await listEventsByDossier(db, ids);
+    yield ids.map((id) => ({ id, events: (byId.get(id) ?? []).map(decodeRow) }));
+    after = ids[ids.length - 1]!;
+  }
+}
+
+/**
+ * Fills the (empty) pending-class history from the events of every stored dossier, with `db` alone (the migration
+ * passes its transaction). Returns the number of dossiers.
+ */
+export async function backfillClassHistory(db: Db, pageSize = 500): Promise<number> {
+  let dossiers = 0;
+  for await (const page of dossierPages(db, pageSize)) {
+    const histories: [string, ClassInterval[]][] = [];
+    for (const { id, events } of page) histories.push([id, await classIntervalsFromEvents(id, events)]);
+    await insertClassIntervals(db, histories);
+    dossiers += page.length;
+  }
+  return dossiers;
+}
+
+/**
+ * The whole rollup (per-day totals) recomputed from the events; `cal` gives the due-soon bound (the latest
+ * calendar). `onPage` receives each page's pending-class intervals, derived from the same replay.
+ */
 export async function rollupFromEvents(
   db: Db,
   provider: CalendarProvider,
-  opts: { pageSize?: number; onProgress?: (dossiers: number) => void } = {},
+  opts: {
+    pageSize?: number;
+    onProgress?: (dossiers: number) => void;
+    onPage?: (histories: [string, ClassInterval[]][]) => Promise<void>;
+  } = {},
 ): Promise<{ days: Map<string, RollupValues>; dossiers: number }> {
   const cal = await provider.latest();
   const calendars = new Calendars(provider);
   const days = new Map<string, RollupValues>();
-  let after: string | null = null;
   let dossiers = 0;
-  for (;;) {
-    const ids = await listDossierIdsAfter(db, after, opts.pageSize ?? 500);
-    if (!ids.length) break;
-    const byId = await listEventsByDossier(db, ids);
-    for (const id of ids) {
-      addEntries(days, rollupFromHistory(await statesOf(id, (byId.get(id) ?? []).map(decodeRow), calendars), cal));
+  for await (const page of dossierPages(db, opts.pageSize ?? 500)) {
+    const histories: [string, ClassInterval[]][] = [];
+    for (const { id, events } of page) {
+      const states = await statesOf(id, events, calendars);
+      addEntries(days, rollupFromHistory(states, cal));
+      histories.push([id, classIntervals(states.map((s) => ({ facts: classFactsOf(s.facts), at: s.at, seq: s.seq })))]);
       dossiers += 1;
     }
-    after = ids[ids.length - 1]!;
+    await opts.onPage?.(histories);
     opts.onProgress?.(dossiers);
   }
   return { days, dossiers };
 }
 
-/** Replaces the rollup with the one derived from the events and marks it complete. Run with the writers stopped. */
+/**
+ * Replaces the rollup and the pending-class history with those derived from the events and marks the rollup
+ * complete. Run with the writers stopped.
+ */
 export async function rebuildRollup(
   db: Db,
   provider: CalendarProvider,
   opts: { now: string; pageSize?: number; onProgress?: (dossiers: number) => void },
 ): Promise<{ dossiers: number; days: number }> {
-  const { days, dossiers } = await rollupFromEvents(db, provider, opts);
+  await deleteClassHistory(db);
+  const { days, dossiers } = await rollupFromEvents(db, provider, {
+    ...opts,
+    onPage: (histories) => inTransaction(db, (tx) => insertClassIntervals(tx, histories)),
+  });
   await inTransaction(db, (tx) => replaceRollup(tx, days, opts.now));
   return { dossiers, days: days.size };
+}
+
+/** A dossier whose kept pending-class history says something else than its events at some instant. */
+export interface ClassHistoryDifference {
+  dossier: string;
+  kept: Omit<ClassInterval, 'seq'>[];
+  derived: Omit<ClassInterval, 'seq'>[];
+}
+
+/** Compares each page's derived intervals with the kept ones (both in canonical form): the differences. */
+export async function classHistoryDifferences(
+  db: Db,
+  page: readonly [string, readonly ClassInterval[]][],
+): Promise<ClassHistoryDifference[]> {
+  const kept = await classIntervalsOf(
+    db,
+    page.map(([id]) => id),
+  );
+  const out: ClassHistoryDifference[] = [];
+  for (const [id, intervals] of page) {
+    const a = canonicalIntervals(kept.get(id) ?? []);
+    const b = canonicalIntervals(intervals);
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ dossier: id, kept: a, derived: b });
+  }
+  return out;
 }

@@ -5,6 +5,11 @@
  * closed_at)) or on the open states, grouped in SQL; the 90th percentile uses window functions; nothing
  * is read row by row. The SQL is the same on SQLite and PostgreSQL: instants are compared as ISO-8601 UTC
  * strings / timestamptz, booleans as truth values.
+ *
+ * The dossiers pending at a bucket's end are classified (clock stopped, late, due soon, not yet due; an intake
+ * answer overdue) with the facts they had then: the interval of their pending-class history
+ * (dossier_class_history, machines/metrics/class-history.ts) valid at the end — `valid_from < end ≤ valid_to` —
+ * or, for a bucket still running (classified now), the open interval. Those conditions read `h.`, the history.
  */
 import type { Knex } from 'knex';
 import {
@@ -16,7 +21,6 @@ import {
   type GroupBy,
   type Tallies,
 } from '../../machines/metrics/definitions';
-import { STOPPED_STATES } from '../../machines/vocabulary';
 import type { Db } from './db';
 
 /** Which field each procedure version belongs to (the `field` grouping's CASE). */
@@ -51,10 +55,12 @@ function keyExpression(groupBy: GroupBy, fieldCases: readonly FieldCase[]): { sq
 }
 
 const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const NOT_STOPPED = `state NOT IN (${list(STOPPED_STATES)})`;
+/** A pending dossier's clock runs (its history interval `h` says so). */
+const NOT_STOPPED = 'NOT h.clock_stopped';
 
 interface Aggregate {
+  /** a JOIN after `FROM dossiers` (with ?): the history interval `h` the figures classify with */
+  join?: SqlCondition;
   /** WHERE clause (with ?) selecting the dossiers the figures count */
   where: string;
   whereBindings: Knex.Value[];
@@ -85,7 +91,13 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
       at,
       at,
     );
-  const lateOpen = c(`${NOT_STOPPED} AND original_due_at < ?`, asOf);
+  // The interval of each dossier's pending-class history valid at the as-of time: at an ended bucket's end, the
+  // facts after every event before it; in a running bucket, the open interval (the facts now).
+  const ended = Date.parse(asOf) >= Date.parse(t);
+  const validAtCut = ended ? c('h.valid_from < ? AND (h.valid_to IS NULL OR h.valid_to >= ?)', t, t) : c('h.valid_to IS NULL');
+  const historyOn = c(`h.dossier_id = dossiers.id AND ${validAtCut.sql}`, ...validAtCut.bindings);
+  const historyAtCut = c(`dossier_class_history h ON ${historyOn.sql}`, ...historyOn.bindings);
+  const lateOpen = c(`${NOT_STOPPED} AND h.original_due_at < ?`, asOf);
   const apologisedBy = c('first_apology_at < ?', asOf);
   const and = (...parts: SqlCondition[]): SqlCondition => ({
     sql: parts.map((p) => `(${p.sql})`).join(' AND '),
@@ -102,16 +114,19 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
       resultsNotCollected: c(`(state = 'result' AND result_at < ?) OR (returned_at >= ? AND result_at < ?)`, t, t, t),
       lateSupplement: c('late_supplement_at >= ? AND late_supplement_at < ?', f, t),
       intakeLate: c('intake_late_at >= ? AND intake_late_at < ?', f, t),
-      intakeOverdue: c('intake_due_by < ? AND (intake_answered_at IS NULL OR NOT (intake_answered_at < ?))', asOf, t),
+      // Waiting at the as-of time (an answer before it would be in the interval), past its due time then.
+      intakeOverdue: c('h.intake_answered_at IS NULL AND h.intake_due_by IS NOT NULL AND h.intake_due_by < ?', asOf),
     },
+    historyAtCut,
+    historyOn,
     lateResolved: c(`final_timeliness = 'late'`),
     lateOpen,
     apologisedBy,
     exemptedBy: c('(first_apology_at IS NULL OR NOT (first_apology_at < ?)) AND first_exemption_at < ?', asOf, asOf),
     timelyApology: and(apologisedBy, c('apology_timely')),
-    pendingDueSoon: c(`${NOT_STOPPED} AND original_due_at >= ? AND original_due_at <= ?`, asOf, dueSoonUntil),
-    pendingNotYetDue: c(`${NOT_STOPPED} AND (original_due_at > ? OR original_due_at IS NULL)`, dueSoonUntil),
-    clockStopped: c(`state IN (${list(STOPPED_STATES)})`),
+    pendingDueSoon: c(`${NOT_STOPPED} AND h.original_due_at >= ? AND h.original_due_at <= ?`, asOf, dueSoonUntil),
+    pendingNotYetDue: c(`${NOT_STOPPED} AND (h.original_due_at > ? OR h.original_due_at IS NULL)`, dueSoonUntil),
+    clockStopped: c('h.clock_stopped'),
     and,
   };
 }
@@ -120,10 +135,11 @@ function conditionsOf(b: Pick<Bucket, 'fromAt' | 'toAt'>, cut: { asOf: string; d
 function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): Aggregate[] {
   const k = conditionsOf(b, cut);
   const counted = (name: string, cond: SqlCondition): [string, string, Knex.Value[]] => [name, count(cond.sql), cond.bindings];
-  const agg = (where: SqlCondition, figures: Aggregate['figures']): Aggregate => ({
+  const agg = (where: SqlCondition, figures: Aggregate['figures'], join?: SqlCondition): Aggregate => ({
     where: where.sql,
     whereBindings: where.bindings,
     figures,
+    ...(join ? { join } : {}),
   });
   return [
     agg(k.where.received, [
@@ -163,21 +179,25 @@ function aggregatesFor(b: Bucket, cut: { asOf: string; dueSoonUntil: string }): 
       ['withdrawn', count(`state = 'withdrawn'`), []],
       ['refusedIntake', count(`state = 'refused_intake'`), []],
     ]),
-    agg(k.where.pending, [
-      ['pending', 'COUNT(*)', []],
-      counted('pendingClockStopped', k.clockStopped),
-      counted('pendingLate', k.lateOpen),
-      counted('pendingDueSoon', k.pendingDueSoon),
-      counted('pendingNotYetDue', k.pendingNotYetDue),
-      counted('lateApologisedOpen', k.and(k.lateOpen, k.apologisedBy)),
-      counted('lateApologisedTimelyOpen', k.and(k.lateOpen, k.timelyApology)),
-      counted('lateExemptedOpen', k.and(k.lateOpen, k.exemptedBy)),
-    ]),
+    agg(
+      k.where.pending,
+      [
+        ['pending', 'COUNT(*)', []],
+        counted('pendingClockStopped', k.clockStopped),
+        counted('pendingLate', k.lateOpen),
+        counted('pendingDueSoon', k.pendingDueSoon),
+        counted('pendingNotYetDue', k.pendingNotYetDue),
+        counted('lateApologisedOpen', k.and(k.lateOpen, k.apologisedBy)),
+        counted('lateApologisedTimelyOpen', k.and(k.lateOpen, k.timelyApology)),
+        counted('lateExemptedOpen', k.and(k.lateOpen, k.exemptedBy)),
+      ],
+      k.historyAtCut,
+    ),
     agg(k.where.pendingAtStart, [['carriedOver', 'COUNT(*)', []]]),
     agg(k.where.resultsNotCollected, [['resultsNotCollected', 'COUNT(*)', []]]),
     agg(k.where.lateSupplement, [['lateSupplementRequests', 'COUNT(*)', []]]),
     agg(k.where.intakeLate, [['intakeAnsweredLate', 'COUNT(*)', []]]),
-    agg(k.where.intakeOverdue, [['intakeOverdueWaiting', 'COUNT(*)', []]]),
+    agg(k.where.intakeOverdue, [['intakeOverdueWaiting', 'COUNT(*)', []]], k.historyAtCut),
   ];
 }
 
@@ -197,8 +217,13 @@ export function figureCondition(
     sql: parts.map((p) => `(${p.sql})`).join(' OR '),
     bindings: parts.flatMap((p) => p.bindings),
   });
+  // A class at the cut: the dossier's history interval valid then says so (the same `h` conditions as the tally).
+  const atCut = (cond: SqlCondition): SqlCondition => ({
+    sql: `EXISTS (SELECT 1 FROM dossier_class_history h WHERE ${k.historyOn.sql} AND (${cond.sql}))`,
+    bindings: [...k.historyOn.bindings, ...cond.bindings],
+  });
   const lateResolved = and(k.where.resolved, k.lateResolved);
-  const lateOpen = and(k.where.pending, k.lateOpen);
+  const lateOpen = and(k.where.pending, atCut(k.lateOpen));
   // Neither apologised nor exempted (an exempted late dossier is not "late without apology").
   const notApologised = {
     sql: '(first_apology_at IS NULL OR NOT (first_apology_at < ?)) AND (first_exemption_at IS NULL OR NOT (first_exemption_at < ?))',
@@ -219,11 +244,11 @@ export function figureCondition(
     case 'pendingLate':
       return lateOpen;
     case 'pendingDueSoon':
-      return and(k.where.pending, k.pendingDueSoon);
+      return and(k.where.pending, atCut(k.pendingDueSoon));
     case 'pendingNotYetDue':
-      return and(k.where.pending, k.pendingNotYetDue);
+      return and(k.where.pending, atCut(k.pendingNotYetDue));
     case 'pendingClockStopped':
-      return and(k.where.pending, k.clockStopped);
+      return and(k.where.pending, atCut(k.clockStopped));
     case 'lateDossiers':
       return or(lateResolved, lateOpen);
     case 'apologised':
@@ -249,10 +274,11 @@ async function runAggregate(
   key: { sql: string; bindings: Knex.Value[] } | null,
 ): Promise<Map<string, Record<string, number>>> {
   const cols = a.figures.map(([name, expr]) => `${expr} AS "${name}"`).join(', ');
-  const bindings = [...(key?.bindings ?? []), ...a.figures.flatMap(([, , b]) => b), ...a.whereBindings];
+  const bindings = [...(key?.bindings ?? []), ...a.figures.flatMap(([, , b]) => b), ...(a.join?.bindings ?? []), ...a.whereBindings];
+  const from = a.join ? `dossiers JOIN ${a.join.sql}` : 'dossiers';
   const sql = key
-    ? `SELECT ${key.sql} AS k, ${cols} FROM dossiers WHERE ${a.where} GROUP BY 1`
-    : `SELECT ${cols} FROM dossiers WHERE ${a.where}`;
+    ? `SELECT ${key.sql} AS k, ${cols} FROM ${from} WHERE ${a.where} GROUP BY 1`
+    : `SELECT ${cols} FROM ${from} WHERE ${a.where}`;
   const raw = await db.raw(sql, bindings);
   const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
   const out = new Map<string, Record<string, number>>();

@@ -18,6 +18,8 @@ import { toIsoOrNull } from '../../src/store/time';
 import { END, generatedDb, type GeneratedDb } from './helpers';
 import { ALL_EVENT_TYPES } from '../../machines/dossier';
 import { NOT_GENERATED_EVENT_TYPES } from '../../src/seed-generate/generate';
+import { classIntervalsOf } from '../../src/store/class-history-store';
+import { canonicalIntervals } from '../../machines/metrics/class-history';
 
 let mockNextId = '';
 jest.mock('uuid', () => ({ ...jest.requireActual('uuid'), v7: () => mockNextId }));
@@ -187,6 +189,9 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
         expect(strip(await engineDb('dossier_events').where({ dossier_id: id }).orderBy('seq'))).toEqual(
           strip(await g.db('dossier_events').where({ dossier_id: id }).orderBy('seq')),
         );
+        // the pending-class history the engine kept says what the generator's (derived from the events) says, at every instant
+        const history = async (db: Knex) => canonicalIntervals((await classIntervalsOf(db, [id])).get(id) ?? []);
+        expect([code, await history(engineDb)]).toEqual([code, await history(g.db)]);
       }
       // The replayed sample covers every event type of the chart but those the generator never writes.
       const notGenerated: readonly string[] = NOT_GENERATED_EVENT_TYPES;

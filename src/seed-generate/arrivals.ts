@@ -12,6 +12,7 @@ import { codeDay } from '../../machines/engine/plan';
 import {
   CENTRE_SIZE_SIGMA,
   channelWeights,
+  DOCUMENT_RATES,
   ONLINE_DAY_OFF_LOAD,
   ONLINE_HOUR_LOAD,
   OTHER_PROCEDURE_WEIGHT,
@@ -52,14 +53,17 @@ export interface Schedule {
   channel: Uint8Array;
   procedure: Uint8Array;
   seq: Uint32Array;
+  /** the applicant: the centre-local index of the applicant's first dossier there */
+  person: Uint32Array;
+  /** the applicant's previous dossier at the centre (a global index), or -1 */
+  prev: Int32Array;
   /** positions in submission order across all centres */
   order: Uint32Array;
   procedureCodes: readonly string[];
   sequences: CodeSequence[];
 }
 
-export function seedAt(s: Schedule, position: number): DossierSeed {
-  const i = s.order[position]!;
+function seedOf(s: Schedule, i: number): DossierSeed {
   return {
     centre: s.centre[i]!,
     index: s.index[i]!,
@@ -67,7 +71,17 @@ export function seedAt(s: Schedule, position: number): DossierSeed {
     channel: CHANNELS[s.channel[i]!]!,
     procedureCode: s.procedureCodes[s.procedure[i]!]!,
     seq: s.seq[i]!,
+    person: s.person[i]!,
+    earlier: [],
   };
+}
+
+/** The dossier at `position` in submission order, with its applicant's earlier dossiers at the centre (oldest first). */
+export function seedAt(s: Schedule, position: number): DossierSeed {
+  const i = s.order[position]!;
+  const earlier: DossierSeed[] = [];
+  for (let p = s.prev[i]!; p >= 0; p = s.prev[p]!) earlier.unshift(seedOf(s, p));
+  return { ...seedOf(s, i), earlier };
 }
 
 /** The local date `months` calendar months before `date` (the day clamped to the month's length). */
@@ -117,6 +131,44 @@ function cumulative(weights: readonly number[]): Float64Array {
   return out;
 }
 
+/**
+ * Who files each of a centre's dossiers (in submission order `sorted`): mostly someone new, sometimes one of the
+ * applicants of the centre's recent dossiers, then often for the same procedure again (when the channel allows
+ * it). Writes `person` and `prev` (centre-local for now) at `base + k`, and may change `proc[j]`.
+ */
+function assignApplicants(
+  rng: Rng,
+  sorted: readonly number[],
+  chan: Uint8Array,
+  proc: Uint8Array,
+  procedureCodes: readonly string[],
+  s: Schedule,
+  base: number,
+): void {
+  const n = sorted.length;
+  const rootOf = new Uint32Array(n);
+  const count = new Uint8Array(n);
+  const last = new Int32Array(n).fill(-1);
+  for (let k = 0; k < n; k++) {
+    const j = sorted[k]!;
+    let root = k;
+    if (k > 0 && rng.chance(DOCUMENT_RATES.repeatApplicant)) {
+      const other = rootOf[k - 1 - rng.int(Math.min(k, DOCUMENT_RATES.repeatWindow))]!;
+      if (count[other]! < DOCUMENT_RATES.maxPerPerson) {
+        root = other;
+        const before = proc[sorted[last[other]!]!]!;
+        if (rng.chance(DOCUMENT_RATES.repeatSameProcedure) && channelWeights(procedureCodes[before]!)[CHANNELS[chan[j]!]!] > 0)
+          proc[j] = before;
+      }
+    }
+    rootOf[k] = root;
+    s.person[base + k] = root;
+    s.prev[base + k] = last[root]!;
+    last[root] = k;
+    count[root]! += 1;
+  }
+}
+
 export function buildSchedule(o: ScheduleOptions): Schedule {
   if (o.endDate <= o.startDate) throw new Error(`the history must start before it ends (${o.startDate} … ${o.endDate})`);
   const days: string[] = [];
@@ -147,6 +199,8 @@ export function buildSchedule(o: ScheduleOptions): Schedule {
     channel: new Uint8Array(size),
     procedure: new Uint8Array(size),
     seq: new Uint32Array(size),
+    person: new Uint32Array(size),
+    prev: new Int32Array(size),
     order: new Uint32Array(size),
     procedureCodes: o.procedureCodes,
     sequences: [],
@@ -183,6 +237,7 @@ export function buildSchedule(o: ScheduleOptions): Schedule {
     }
     // Submission order within the centre, then the daily numbering.
     const sorted = Array.from({ length: n }, (_, j) => j).sort((a, b) => at[a]! - at[b]! || a - b);
+    assignApplicants(new Rng(`${o.seed}|applicants|${c}`), sorted, chan, proc, o.procedureCodes, s, base);
     let day = '';
     let count = 0;
     for (let k = 0; k < n; k++) {
@@ -201,6 +256,7 @@ export function buildSchedule(o: ScheduleOptions): Schedule {
       s.channel[g] = chan[j]!;
       s.procedure[g] = proc[j]!;
       s.seq[g] = count;
+      if (s.prev[g]! >= 0) s.prev[g]! += base;
     }
     if (count) s.sequences.push({ agency_code: o.agencyCodes[c]!, day, last: count });
     base += n;

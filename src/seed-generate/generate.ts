@@ -21,6 +21,10 @@ import { createBuilder } from './pool';
 import type { DossierSeed } from './simulate';
 import { BatchWriter } from '../store/batch-writer';
 import { rebuildRollup } from '../metrics/rollup-rebuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BlobStore } from '../store/blob-store';
+import { FileMaker, type FileSpec } from './files';
 
 /**
  * The event types of the chart that generated histories never hold, and why: every other one is written
@@ -29,12 +33,10 @@ import { rebuildRollup } from '../metrics/rollup-rebuild';
 export const NOT_GENERATED_EVENT_TYPES = [
   'RESUBMIT', // online intake guidance: generated dossiers are received at once or refused at intake
   'RECORD_EXEMPTION', // a leader's exemption needs a reason the scenarios do not model
-  'ATTACH_DOCUMENT', // documents need stored files; the generator writes no blobs
-  'REPLACE_DOCUMENT',
-  'REUSE_DOCUMENT',
+  'REPLACE_DOCUMENT', // a scan replaced by a better one: not modelled (every generated scan is its first version)
   'CALENDAR_CHANGED', // the reference calendar does not change during a generated history
   'CHANGE_NOTIFICATION', // generated receipts record no notification choice (no contacts to choose), so there is none to change
-  'CORRECT_RESULT', // correcting a handed-over result needs a corrected result document, and the generator writes no blobs
+  'CORRECT_RESULT', // a correction of a handed-over result: too rare to model
 ] as const satisfies readonly HistoryEventType[];
 
 export interface GenerateOptions {
@@ -47,6 +49,11 @@ export interface GenerateOptions {
   end: string;
   /** worker threads building dossiers (0: the calling thread) */
   workers?: number;
+  /**
+   * the document store to write every generated file into (`--files`); absent, the events, `blobs` and
+   * `document_refs` name files that are not in the store (docs/seed-generate.md, "Documents")
+   */
+  files?: BlobStore;
   /** dossiers per batch (one transaction each; default 2000) */
   batchSize?: number;
   /** remaining working time under which a dossier is due soon (default: one office day, as the engine) */
@@ -70,6 +77,8 @@ export interface GenerateSummary extends Tally {
   elapsedMs: number;
   dossiersPerSecond: number;
   eventsPerSecond: number;
+  /** files written into the document store (`files`) */
+  filesWritten: number;
 }
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -127,7 +136,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     chartVersion: CURRENT_CHART_VERSION,
     thresholdMs: o.dueSoonThresholdMs ?? cal.officeDayMs,
     endMs: Date.parse(`${o.end}T00:00:00+07:00`),
+    files: o.files !== undefined,
   };
+  const maker = o.files ? new FileMaker(o.seed) : null;
   const builder = createBuilder(spec, o.workers ?? 0);
   const batchSize = o.batchSize ?? 2000;
   const batches = Math.ceil(schedule.size / batchSize);
@@ -137,6 +148,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     return out;
   };
   const tally = emptyTally();
+  let filesWritten = 0;
   try {
     // Build ahead (one batch per worker, plus one) while the database writes the oldest.
     const depth = Math.max(1, builder.workers) + 1;
@@ -149,7 +161,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         inflight.push(built);
       }
       const batch = await inflight.shift()!;
-      await writer.writeBatch(batch.dossiers, batch.events);
+      // the files first, as an upload comes before the event that references it
+      if (o.files && maker) filesWritten += await writeFiles(o.files, maker, batch.specs);
+      await writer.writeBatch(batch.dossiers, batch.events, [
+        ['blobs', batch.blobs],
+        ['document_refs', batch.refs],
+      ]);
       addTally(tally, batch.tally);
       o.onProgress?.({ dossiers: tally.dossiers, events: tally.events, total: schedule.size, elapsedMs: performance.now() - started });
     }
@@ -171,5 +188,21 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     elapsedMs,
     dossiersPerSecond: Math.round((tally.dossiers * 1000) / elapsedMs),
     eventsPerSecond: Math.round((tally.events * 1000) / elapsedMs),
+    filesWritten,
   };
+}
+
+/** Writes each new file into the store (staged, then moved in as an upload is); one already there is skipped. */
+async function writeFiles(store: BlobStore, maker: FileMaker, specs: readonly { sha256: string; spec: FileSpec }[]): Promise<number> {
+  let written = 0;
+  await fs.promises.mkdir(store.stagingDir, { recursive: true });
+  for (const { sha256, spec } of specs) {
+    if (await store.stat(sha256)) continue;
+    const bytes = maker.bytesOf(spec);
+    const staged = path.join(store.stagingDir, `seed-generate-${sha256}`);
+    await fs.promises.writeFile(staged, bytes);
+    await store.putFile(staged, sha256, bytes.length);
+    written += 1;
+  }
+  return written;
 }

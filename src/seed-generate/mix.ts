@@ -69,11 +69,53 @@ export const RATES = {
   refusal: 0.015,
   /** withdrawn while in the office */
   withdrawal: 0.004,
-  /** the result has a digital copy */
-  digitised: 0.93,
+  /** the result is digitised: recorded with its result document (a signed PDF) */
+  digitised: 0.9,
   /** the applicant rates the service when collecting */
   rating: 0.3,
 } as const;
+
+/**
+ * Documents (issue 14). Who comes back: a share of each centre's dossiers are filed by someone who filed there
+ * before (chosen among the centre's recent dossiers), often for the same procedure again; nobody files more
+ * than `maxPerPerson` dossiers. At filing: optional documents ("(nếu có)") are brought or not; documents the
+ * law only asks to see ("(xuất trình)") are mostly shown and handed back; the rest are digitised completely,
+ * partly or not at all (per channel); a component an earlier dossier of the same applicant holds a scan of the
+ * same kind is mostly reused instead of scanned again; missing scans mostly get a reason.
+ */
+export const DOCUMENT_RATES = {
+  repeatApplicant: 0.35,
+  repeatSameProcedure: 0.5,
+  /** a returning applicant is one of the centre's last this many dossiers' applicants */
+  repeatWindow: 4000,
+  maxPerPerson: 6,
+  optionalBrought: 0.5,
+  shownOnly: 0.7,
+  /** every component digitised at filing, some of them, none (the rest of 1 − complete split partial : paper) */
+  complete: { counter: 0.9, online: 0.96, postal: 0.85 },
+  partialOfIncomplete: 0.6,
+  reuse: 0.8,
+  missingReason: 0.6,
+  /** a scan is a PNG (a photo) rather than a PDF: online uploads more often */
+  png: { counter: 0.1, online: 0.35, postal: 0.1 },
+  /** the result document is the electronic original (else a digitised copy of the paper one) */
+  electronicOriginal: 0.6,
+} as const;
+
+/** Plausible file sizes (median bytes, log-normal spread). */
+export const FILE_SIZES = {
+  scanPdf: { median: 280_000, sigma: 0.7 },
+  photoPng: { median: 900_000, sigma: 0.5 },
+  resultPdf: { median: 160_000, sigma: 0.5 },
+} as const;
+
+/** Why a receipt's components were not all digitised (the clerk's note). */
+export const MISSING_SCAN_REASONS = [
+  'Máy quét hỏng, sẽ số hóa bổ sung',
+  'Giấy tờ khổ lớn, chưa số hóa được tại quầy',
+  'Công dân chỉ mang bản giấy, hẹn bổ sung bản số hóa',
+  'Mất kết nối hệ thống khi tiếp nhận',
+] as const;
 
 /** Ratings given (1–5 stars). */
 export const RATING_WEIGHTS = { '5': 55, '4': 30, '3': 10, '2': 3, '1': 2 } as const;

@@ -26,13 +26,15 @@ import {
   type SubmissionInput,
 } from '../../machines/engine/plan';
 import { stampCommand } from '../../machines/engine/stamp';
-import { documentRulesOf } from '../../machines/documents/rules';
+import { documentRulesOf, filesOfEvent } from '../../machines/documents/rules';
 import type { EventRow } from '../store/dossier-store';
 import { actorOf, type Centre } from './centres';
-import { drawScenario } from './mix';
+import { DOCUMENT_RATES, drawScenario, FILE_SIZES } from './mix';
 import { applicant } from './people';
 import { Rng, seededUuidV7 } from './prng';
-import { Story } from './story';
+import { Story, type StoryDocuments } from './story';
+import { planOfChain } from './documents';
+import type { FileMaker, FileSpec } from './files';
 
 /** Everything a dossier's story depends on besides its own seed. */
 export interface World {
@@ -44,6 +46,8 @@ export interface World {
   thresholdMs: number;
   /** the history ends here (Unix ms): nothing happens at or after it */
   endMs: number;
+  /** the generated files (scans, result documents) */
+  files: FileMaker;
 }
 
 /** One submission of the schedule (./arrivals.ts). */
@@ -56,11 +60,34 @@ export interface DossierSeed {
   procedureCode: string;
   /** the daily sequence number of its code */
   seq: number;
+  /** the applicant: the centre-local index of the applicant's first dossier at this centre */
+  person: number;
+  /** the applicant's earlier dossiers at this centre, oldest first (their own `earlier` left empty) */
+  earlier: DossierSeed[];
+}
+
+/** A `document_refs` row without its id, as the engine writes it in the event's transaction. */
+export interface RefRow {
+  dossier_id: string;
+  seq: number;
+  document_id: string;
+  document_version: number;
+  sha256: string;
+  size: number;
+  media_type: string;
+  kind: string;
+  at: string;
 }
 
 export interface BuiltDossier {
   row: FullRow;
   events: EventRow[];
+  /** the files its events reference, one row each (document_refs) */
+  refs: RefRow[];
+  /** who first referenced each file, for its blobs row: the upload's instant and user */
+  firstBy: Map<string, string>;
+  /** the bytes of the files it brought into the store (scans, result), when the world keeps them (`--files`) */
+  specs: { sha256: string; spec: FileSpec }[];
 }
 
 /**
@@ -83,10 +110,25 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
   const def = world.procedures.get(seed.procedureCode);
   if (!def) throw new Error(`procedure ${seed.procedureCode} is not in the database`);
   const clerk = rng.pick(centre.clerks);
-  const documents = def.requiredDocuments
-    .filter((d, i) => i === 0 || d.original || rng.chance(0.6))
-    .map((d) => ({ name: d.name, copies: d.copies }));
-  const sub: Submission = { procedureCode: def.code, channel: seed.channel, applicant: applicant(rng, centre.place), documents };
+  const plan = planOfChain(world, world.files, [...seed.earlier, seed]);
+  const documents = def.requiredDocuments.filter((_, i) => plan.brought[i]).map((d) => ({ name: d.name, copies: d.copies }));
+  // Reuse happens before the receipt: at the counter the clerk then registers the dossier, reuses, and receives.
+  const atOnce = seed.channel === 'counter' && plan.reuses.length === 0;
+  const receipt = {
+    ...(plan.note ? { digitisationNote: plan.note } : {}),
+    ...(plan.shown.length ? { shownComponents: plan.shown } : {}),
+  };
+  const sub: Submission = {
+    procedureCode: def.code,
+    channel: seed.channel,
+    applicant: applicant(new Rng(`${world.seed}|person|${seed.centre}|${seed.person}`), centre.place),
+    documents,
+    ...(seed.channel === 'counter' && !atOnce ? { receiveAtOnce: false } : {}),
+    ...(plan.attachments.length
+      ? { attachments: plan.attachments.map((a) => ({ component: a.component, sha256: a.file.sha256, name: a.file.name })) }
+      : {}),
+    ...(atOnce ? receipt : {}),
+  };
   const at = iso(seed.atMs);
   const input: SubmissionInput = {
     id: seededUuidV7(seed.atMs, rng),
@@ -98,6 +140,23 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
     at,
     chartVersion: world.chartVersion,
     cal,
+    files: plan.attachments.map((a) => a.file),
+  };
+  const specs: BuiltDossier['specs'] = plan.attachments.flatMap((a) => (a.spec ? [{ sha256: a.file.sha256, spec: a.spec }] : []));
+  const resultRng = new Rng(`${world.seed}|result-file|${seed.centre}|${seed.index}`);
+  const docs: StoryDocuments = {
+    reuses: plan.reuses,
+    receipt,
+    resultFile: (number) => {
+      const size = FILE_SIZES.resultPdf;
+      const made = world.files.make(resultRng, 'application/pdf', resultRng.logNormal(size.median, size.sigma), `${input.code}_KQ.pdf`, [
+        `Ho so ${input.code}`,
+        `${def.resultDocument} so ${number}`,
+      ]);
+      if (made.spec) specs.push({ sha256: made.ref.sha256, spec: made.spec });
+      return { file: made.ref, form: resultRng.chance(DOCUMENT_RATES.electronicOriginal) ? 'electronic_original' : 'digitised_copy' };
+    },
+    resultRequired: def.digitisation?.result === true,
   };
   const started = startSubmission(input);
   const { chart, pending } = started;
@@ -110,6 +169,7 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
     clerk,
     seed.atMs,
     documents.map((d) => d.name),
+    docs,
   );
 
   let now = seed.atMs;
@@ -137,7 +197,32 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
     now = action.at;
   }
   const events = chainEvents(input.id, input.chartVersion, GENESIS_HASH, 0, pending);
-  return { row: dossierRow(input, chart, snap, events, thresholdMs), events };
+  const refs: RefRow[] = [];
+  const firstBy = new Map<string, string>();
+  pending.forEach((p, i) => {
+    for (const f of filesOfEvent(p.type, p.payload)) {
+      refs.push({
+        dossier_id: input.id,
+        seq: i + 1,
+        document_id: f.documentId,
+        document_version: f.version,
+        sha256: f.file.sha256,
+        size: f.file.size,
+        media_type: f.file.mediaType,
+        kind: f.kind,
+        at: p.at,
+      });
+      if (!firstBy.has(f.file.sha256)) firstBy.set(f.file.sha256, p.by.username);
+    }
+  });
+  // a result document made for a result the history's end cut off is referenced by nothing: not written
+  return {
+    row: dossierRow(input, chart, snap, events, thresholdMs),
+    events,
+    refs,
+    firstBy,
+    specs: specs.filter((x) => firstBy.has(x.sha256)),
+  };
 }
 
 /** The figures the summary counts for one built dossier. */
@@ -148,6 +233,13 @@ export interface DossierFacts {
   apologised: boolean;
   supplemented: boolean;
   paused: boolean;
+  /** received, and with every required document digitised at receipt / some reused */
+  received: boolean;
+  receiptDigitised: boolean;
+  receiptReused: boolean;
+  /** a result recorded, and digitised */
+  result: boolean;
+  resultDigitised: boolean;
 }
 
 export function factsOf(b: BuiltDossier): DossierFacts {
@@ -160,5 +252,10 @@ export function factsOf(b: BuiltDossier): DossierFacts {
     apologised: r.apology_count > 0,
     supplemented: r.supplement_count > 0,
     paused: b.events.some((e) => e.type === 'PAUSE'),
+    received: r.received_at !== null,
+    receiptDigitised: r.receipt_digitised === true,
+    receiptReused: r.receipt_reused === true,
+    result: r.result_digitised !== null,
+    resultDigitised: r.result_digitised === true,
   };
 }

@@ -13,6 +13,7 @@ import type { Calendar } from '../../machines/calendar';
 import { localDate, workingTimeBetween } from '../../machines/calendar';
 import { addOfficeMs } from '../../machines/calendar/working-time';
 import type { Command } from '../../machines/engine/commands';
+import type { DocumentSource, FileRef, ResultForm } from '../../machines/dossier/types';
 import { apologyDeadline } from '../../machines/engine/stamp';
 import { actorOf, staffByUsername, type Centre, type Staff } from './centres';
 import { TIMING, type Scenario } from './mix';
@@ -77,6 +78,18 @@ interface StepPlan {
 
 type Candidate = { at: number; make: () => Action };
 
+/** What the story does with documents (./documents.ts plans them). */
+export interface StoryDocuments {
+  /** reused by reference before the receipt, in this order */
+  reuses: readonly { component: number; source: DocumentSource; file: FileRef }[];
+  /** what the RECEIVE command says about digitisation (when the receipt is not the submission's own) */
+  receipt: { digitisationNote?: string; shownComponents?: number[] };
+  /** the signed result document of result number `documentNumber` */
+  resultFile: (documentNumber: string) => { file: FileRef; form: ResultForm };
+  /** the procedure requires a digitised result */
+  resultRequired: boolean;
+}
+
 export class Story {
   private plan: StepPlan | null = null;
   /** a pause or supplement request, while the dossier is away from its step */
@@ -86,6 +99,8 @@ export class Story {
   private supplementDone = false;
   private pauseDone = false;
   private returnStepDone = false;
+  private reused = 0;
+  private intakeAt: number | null = null;
   private readonly signingLeader: Staff;
 
   constructor(
@@ -96,6 +111,7 @@ export class Story {
     private readonly clerk: Staff,
     private readonly submittedAt: number,
     private readonly documents: readonly string[],
+    private readonly docs: StoryDocuments,
   ) {
     this.signingLeader = rng.chance(0.4) ? centre.leaders[0]! : rng.pick(centre.leaders);
   }
@@ -145,6 +161,9 @@ export class Story {
       case 'RETURN_STEP':
         this.returnStepDone = true;
         break;
+      case 'REUSE_DOCUMENT':
+        this.reused += 1;
+        break;
       default:
         break;
     }
@@ -152,12 +171,22 @@ export class Story {
 
   // --- by state ------------------------------------------------------------------------------------
 
+  /**
+   * The clerk answers the filing: online and postal ones after a wait, a counter one registered for reuse within
+   * minutes. Before receiving, the clerk reuses the applicant's earlier documents one by one, a little apart.
+   */
   private intake(snap: DossierSnapshot, now: number): Action {
-    const at = Math.max(now, this.after(this.submittedAt, this.s.intakeDelayDays));
+    this.intakeAt ??=
+      snap.context.channel === 'counter'
+        ? this.afterMs(this.submittedAt, this.rng.between(60_000, 240_000))
+        : this.after(this.submittedAt, this.s.intakeDelayDays);
+    const at = this.reused === 0 ? Math.max(now, this.intakeAt) : this.afterMs(now, this.rng.between(20_000, 90_000));
     const clerk = actorOf(this.clerk);
     if (this.s.intake === 'refuse') return this.act(at, { type: 'REFUSE', reason: this.rng.pick(REFUSAL_AT_INTAKE) }, clerk);
     if (this.s.intake === 'withdraw') return this.withdraw(snap, at, WITHDRAW_REASONS[0]!);
-    return this.act(at, { type: 'RECEIVE' }, clerk);
+    const reuse = this.docs.reuses[this.reused];
+    if (reuse) return this.act(at, { type: 'REUSE_DOCUMENT', component: reuse.component, source: reuse.source, file: reuse.file }, clerk);
+    return this.act(at, { type: 'RECEIVE', ...this.docs.receipt }, clerk);
   }
 
   /** The first step starts when it is assigned: the clerk takes a counter step, an office head assigns a specialist. */
@@ -210,14 +239,18 @@ export class Story {
       if (!last) return this.act(at, { type: 'COMPLETE_STEP' }, performer);
       if (this.s.refuse)
         return this.act(at, { type: 'REFUSE', reason: this.rng.pick(REFUSAL_RESULT), signer: this.staffName(performer) }, performer);
+      const documentNumber = `${1 + this.rng.int(9000)}/${DOCUMENT_ABBREVIATIONS[ctx.procedure.code] ?? 'KQ'}`;
+      // a digitised result is recorded with its signed document (as the API requires where the procedure asks for it)
+      const doc = this.s.digitised || this.docs.resultRequired ? this.docs.resultFile(documentNumber) : null;
       return this.act(
         at,
         {
           type: 'RECORD_RESULT',
-          documentNumber: `${1 + this.rng.int(9000)}/${DOCUMENT_ABBREVIATIONS[ctx.procedure.code] ?? 'KQ'}`,
+          documentNumber,
           documentDate: localDate(new Date(at).toISOString()),
           signer: this.staffName(performer),
-          digitised: this.s.digitised,
+          digitised: doc !== null,
+          ...(doc ? { document: { sha256: doc.file.sha256, name: doc.file.name, form: doc.form }, file: doc.file } : {}),
         },
         performer,
       );

@@ -66,16 +66,17 @@ export class BatchWriter {
     return w;
   }
 
-  /** One transaction: the dossiers rows, then their events (events reference dossiers). */
-  async writeBatch(dossiers: Rows, events: Rows): Promise<void> {
-    if (this.pg)
-      return this.writePg([
-        ['dossiers', dossiers],
-        ['dossier_events', events],
-      ]);
+  /**
+   * One transaction: the dossiers rows, then their events (events reference dossiers), then the tables that
+   * follow from the events (`blobs`, `document_refs`). A `blobs` row already written (a file an earlier batch
+   * brought, reused now) keeps its first upload and moves its `touched_at` to the later reference, as the
+   * engine's touch of a referenced blob does.
+   */
+  async writeBatch(dossiers: Rows, events: Rows, more: readonly [string, Rows][] = []): Promise<void> {
+    const tables: [string, Rows][] = [['dossiers', dossiers], ['dossier_events', events], ...more];
+    if (this.pg) return this.writePg(tables);
     await this.db.transaction(async (tx) => {
-      await this.insert(tx, 'dossiers', dossiers);
-      await this.insert(tx, 'dossier_events', events);
+      for (const [table, rows] of tables) await this.insert(tx, table, rows);
     });
   }
 
@@ -134,6 +135,14 @@ export class BatchWriter {
     }
   }
 
+  /** A blob already stored keeps its row; only its last reference moves (rows of one statement have distinct hashes). */
+  private onConflict(table: string): string {
+    if (table !== 'blobs') return '';
+    return this.pg
+      ? ' ON CONFLICT (sha256) DO UPDATE SET touched_at = GREATEST(blobs.touched_at, EXCLUDED.touched_at)'
+      : ' ON CONFLICT(sha256) DO UPDATE SET touched_at = MAX(blobs.touched_at, excluded.touched_at)';
+  }
+
   /** The INSERT of n rows, with `?` placeholders (Knex) or `$1…` (node-postgres); each shape is built once. */
   private statement(table: string, columns: readonly string[], n: number, numbered = false): string {
     const key = `${table}|${columns.join(',')}|${n}|${numbered}`;
@@ -141,7 +150,7 @@ export class BatchWriter {
     if (!sql) {
       let i = 0;
       const tuple = () => `(${columns.map(() => (numbered ? `$${++i}` : '?')).join(',')})`;
-      sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, tuple).join(',')}`;
+      sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, tuple).join(',')}${this.onConflict(table)}`;
       this.sql.set(key, sql);
       this.names.set(sql, this.names.size + 1);
     }

@@ -32,6 +32,7 @@ import * as uploadSessions from './20261207000100_upload_sessions';
 import * as documentDeletions from './20261207000200_document_deletions';
 import * as showOnlyDocuments from './20261208000100_show_only_documents';
 import * as classHistory from './20261208000500_class_history';
+import * as narrowerIndexes from './20261208000800_narrower_indexes';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -66,6 +67,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261207000200_document_deletions', documentDeletions],
   ['20261208000100_show_only_documents', showOnlyDocuments],
   ['20261208000500_class_history', classHistory],
+  ['20261208000800_narrower_indexes', narrowerIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,7 +5,7 @@
  * - motcua_http_requests_total{method,route,status}          counter, in-process
  * - motcua_http_request_duration_seconds{method,route}        histogram, in-process
  * - motcua_transitions_total{type}                            dossier_events by type, read at scrape time
- *   (GROUP BY type on the (type, occurred_at) index)
+ *   (GROUP BY type, an index-only scan of dossier_events (type))
  * - motcua_sweeper_runs_total{outcome}                        deadline sweeper runs, in-process
  * - motcua_late_dossiers_open                                 open dossiers whose timeliness is overdue
  */

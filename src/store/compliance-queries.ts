@@ -364,8 +364,8 @@ export async function pendingNowTallies(db: Db, b: Bucket, cut: { asOf: string; 
 
 /**
  * The nearest-rank 90th percentile of the working time of one bucket's `timed` results (whole centre), for the
- * rollup path, which knows `timed`: the (timed − rank + 1)-th largest value, by the (result_at, result_working_ms)
- * index and a top-N sort of a tenth of the rows.
+ * rollup path, which knows `timed`: the (timed − rank + 1)-th largest value, by the (result_at, final_timeliness,
+ * result_working_ms) index and a top-N sort of a tenth of the rows.
  */
 export async function p90OfBucket(db: Db, b: Pick<Bucket, 'fromAt' | 'toAt'>, timed: number): Promise<number | null> {
   if (timed < 1) return null;

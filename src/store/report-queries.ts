@@ -5,8 +5,8 @@
  *   an export never holds a whole province in memory;
  * - the monthly report (monthly-report.ts): a month's received dossiers by channel (indexed range on
  *   dossiers.received_at) and returned results by channel and return method (the month's RETURN_RESULT
- *   events, index on dossier_events(type, occurred_at), whose payload holds the method). Both are SQL
- *   aggregates: their size does not grow with the centre's.
+ *   events, partial index on dossier_events(type, occurred_at) WHERE type = 'RETURN_RESULT', whose payload
+ *   holds the method). Both are SQL aggregates: their size does not grow with the centre's.
  */
 import type { Knex } from 'knex';
 import { findDossiersByIds, type DossierRow } from './dossier-store';

@@ -1,0 +1,83 @@
+/**
+ * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts) still serve the queries that read
+ * through them: each query, as the store sends it, is planned on each database and its plan names the
+ * index. On PostgreSQL sequential scans are turned off for the EXPLAIN, so that a tiny test table does not
+ * hide an index whose predicate the query fails to imply (a partial index is then simply not usable).
+ */
+import type { Knex } from 'knex';
+import { countEventsByType } from '../../src/store/observability-queries';
+import { p90OfBucket } from '../../src/store/compliance-queries';
+import { resultsByTimeliness, returnedByChannelAndMethod } from '../../src/store/report-queries';
+import { findDueForCheck } from '../../src/store/dossier-store';
+import { dialectOfKnex } from '../../src/store/db';
+import { BACKENDS } from '../support/backends';
+import { startEngine, type StartedEngine } from '../support/engine';
+
+/** The SQL (with its bindings) that `run` sends, each statement's plan as one text. */
+async function plansOf(db: Knex, run: () => Promise<unknown>): Promise<string[]> {
+  const sent: { sql: string; bindings: readonly unknown[] }[] = [];
+  const listen = (q: { sql?: string; bindings?: unknown[] }) => {
+    if (q.sql) sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  };
+  db.on('query', listen);
+  try {
+    await run();
+  } finally {
+    db.off('query', listen);
+  }
+  const plans: string[] = [];
+  for (const q of sent) {
+    if (dialectOfKnex(db) === 'postgres') {
+      plans.push(
+        await db.transaction(async (tx) => {
+          await tx.raw('SET LOCAL enable_seqscan = off');
+          // the query event gives PostgreSQL's $n placeholders; knex.raw takes ?, in the same order
+          const sql = q.sql.replace(/\$\d+/g, '?');
+          const r = (await tx.raw(`EXPLAIN ${sql}`, q.bindings as Knex.RawBinding[])) as { rows: Record<string, string>[] };
+          return r.rows.map((row) => row['QUERY PLAN']).join('\n');
+        }),
+      );
+    } else {
+      const rows = (await db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as Knex.RawBinding[])) as { detail: string }[];
+      plans.push(rows.map((r) => r.detail).join('\n'));
+    }
+  }
+  return plans;
+}
+
+describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (backend) => {
+  let s: StartedEngine;
+  beforeAll(async () => {
+    s = await startEngine(backend);
+  });
+  afterAll(async () => {
+    await s.drop();
+  });
+
+  const from = '2026-03-01T00:00:00.000Z';
+  const to = '2026-04-01T00:00:00.000Z';
+
+  test("the monthly report's returned results read the partial index of RETURN_RESULT events", async () => {
+    const [plan] = await plansOf(s.db, () => returnedByChannelAndMethod(s.db, from, to));
+    expect(plan).toContain('dossier_events_returned_at_index');
+  });
+
+  test('the count of events by type (GET /metrics) reads the (type) index', async () => {
+    const [plan] = await plansOf(s.db, () => countEventsByType(s.db));
+    expect(plan).toContain('dossier_events_type_index');
+  });
+
+  test("the sweeper's due dossiers read the partial next_check_at index", async () => {
+    const [plan] = await plansOf(s.db, () => findDueForCheck(s.db, to, 50));
+    expect(plan).toContain('dossiers_next_check_at_index');
+  });
+
+  test("the weekly review's counts and the 90th percentile read the merged result_at index", async () => {
+    const plans = [
+      ...(await plansOf(s.db, () => resultsByTimeliness(s.db, from, to, null))),
+      ...(await plansOf(s.db, () => p90OfBucket(s.db, { fromAt: from, toAt: to }, 10))),
+    ];
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) expect(plan).toContain('dossiers_result_at_timeliness_working_ms_index');
+  });
+});

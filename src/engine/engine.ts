@@ -72,6 +72,22 @@ export interface Committed {
   snapshot: DossierSnapshot;
 }
 
+/**
+ * A Committed whose view is built when first read, after the transaction: the HTTP layer builds its own
+ * view from the row and snapshot, so building this one too probed every event type against the chart twice
+ * per request (issue 16), and inside the transaction, holding SQLite's one connection meanwhile.
+ */
+function committed(row: DossierRow, snapshot: DossierSnapshot): Committed {
+  let view: DossierView | undefined;
+  return {
+    row,
+    snapshot,
+    get view() {
+      return (view ??= viewOf(row, snapshot));
+    },
+  };
+}
+
 export interface EngineDeps {
   db: Db;
   clock: Clock;
@@ -150,9 +166,9 @@ export class DossierEngine {
       await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
       const last = planned.eventRows.at(-1)!;
       await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
-      const view = viewOf(planned.row, planned.snapshot);
-      if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, view);
-      return { view, row: planned.row, snapshot: planned.snapshot };
+      const result = committed(planned.row, planned.snapshot);
+      if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, result.view);
+      return result;
     });
   }
 
@@ -402,6 +418,6 @@ export class DossierEngine {
       const last = eventRows.at(-1)!;
       await moveClassInterval(tx, loaded.row.id, last.seq, last.occurred_at, classAfter);
     }
-    return { view: viewOf(row, next), row, snapshot: next };
+    return committed(row, next);
   }
 }

@@ -1,3 +1,4 @@
+import * as projection from '../../machines/engine/projection';
 import { BACKENDS } from '../support/backends';
 import { hanoi, submissionBody } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
@@ -34,6 +35,27 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     });
     expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['ASSIGN', 'REQUEST_WITHDRAWAL']));
     expect(res.headers.location).toBe(`/api/dossiers/${res.body.code}`);
+  });
+
+  // issue 16: the engine built a view inside its transaction and the HTTP layer another, each probing every event type
+  test('a submission and an ASSIGN each build the dossier view once, with the allowed and permitted events', async () => {
+    const views = jest.spyOn(projection, 'viewOf');
+    try {
+      const created = await post('/api/dossiers', counter).send(body());
+      expect(created.status).toBe(201);
+      expect(views).toHaveBeenCalledTimes(1);
+      expect(created.body.permittedEvents).toContain('ASSIGN');
+      views.mockClear();
+      const assigned = await post(`/api/dossiers/${encodeURIComponent(created.body.code)}/events`, counter)
+        .set('If-Match', `"${created.body.version}"`)
+        .send({ type: 'ASSIGN', assignee: 'counter' });
+      expect(assigned.status).toBe(200);
+      expect(views).toHaveBeenCalledTimes(1);
+      expect(assigned.body.allowedEvents).toContain('COMPLETE_STEP');
+      expect(assigned.body.permittedEvents).toContain('COMPLETE_STEP');
+    } finally {
+      views.mockRestore();
+    }
   });
 
   test('a retried submission with the same Idempotency-Key returns the first dossier instead of a second', async () => {

@@ -16,39 +16,52 @@ import { validationFailed, type FieldIssue } from '../../machines/engine/errors'
 
 export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// eslint-disable-next-line no-control-regex -- matching the NUL control character is the point
-const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A string can hold a lone surrogate only if it holds a surrogate at all: the cheap test runs first. */
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 function stringProblem(s: string): string | null {
-  if (NUL.test(s)) return 'must not contain a NUL character';
-  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (no unpaired surrogate)';
+  if (s.includes('\u0000')) return 'must not contain a NUL character';
+  if (ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (no unpaired surrogate)';
   return null;
+}
+
+/** Where a value sits in the walked input: its key and its parent, so the dotted path is joined only for a problem. */
+interface Place {
+  key: string;
+  parent: Place | null;
+}
+
+function fieldOf(place: Place | null): string {
+  const keys: string[] = [];
+  for (let p = place; p; p = p.parent) keys.push(p.key);
+  return keys.reverse().join('.') || '(body)';
 }
 
 /** Pure. The first problem in a parsed JSON value (or query object), with the field's dotted path. */
 export function inputProblem(value: unknown, prefix = ''): FieldIssue | null {
-  const stack: { value: unknown; path: string[]; depth: number }[] = [{ value, path: prefix ? [prefix] : [], depth: 0 }];
+  const stack: { value: unknown; place: Place | null; depth: number }[] = [
+    { value, place: prefix ? { key: prefix, parent: null } : null, depth: 0 },
+  ];
   while (stack.length) {
-    const { value: v, path, depth } = stack.pop()!;
-    const field = path.join('.') || '(body)';
+    const { value: v, place, depth } = stack.pop()!;
     if (typeof v === 'string') {
       const reason = stringProblem(v);
-      if (reason) return { field, reason };
+      if (reason) return { field: fieldOf(place), reason };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) return { field, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (depth >= MAX_JSON_DEPTH) return { field: fieldOf(place), reason: `nested deeper than ${MAX_JSON_DEPTH} levels` };
     if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push({ value: item, path: [...path, String(i)], depth: depth + 1 }));
+      v.forEach((item, i) => stack.push({ value: item, place: { key: String(i), parent: place }, depth: depth + 1 }));
       continue;
     }
     for (const key of Object.keys(v)) {
-      const at = [...path, key];
-      if (FORBIDDEN_KEYS.has(key)) return { field: at.join('.'), reason: 'this key is not allowed' };
+      const at: Place = { key, parent: place };
+      if (FORBIDDEN_KEYS.has(key)) return { field: fieldOf(at), reason: 'this key is not allowed' };
       const reason = stringProblem(key);
-      if (reason) return { field: at.join('.'), reason: `key ${reason}` };
-      stack.push({ value: (v as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+      if (reason) return { field: fieldOf(at), reason: `key ${reason}` };
+      stack.push({ value: (v as Record<string, unknown>)[key], place: at, depth: depth + 1 });
     }
   }
   return null;

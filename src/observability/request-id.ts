@@ -25,15 +25,18 @@ export function requestContext(logger: Logger, metrics?: HttpMetrics): RequestHa
     const incoming = req.get('X-Request-Id');
     const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = id;
-    const log = logger.child({ reqId: id });
-    res.locals.log = log;
+    // the request's child logger is made when a line is logged through it (most requests log only the access line)
+    let log: Logger | undefined;
+    const requestLog = () => (log ??= logger.child({ reqId: id }));
+    Object.defineProperty(res.locals, 'log', { get: requestLog, enumerable: true, configurable: true });
     res.set('X-Request-Id', id);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = metrics?.routeOf(req.method, path) ?? 'other';
       metrics?.observeRequest(req.method, route, res.statusCode, seconds);
+      if (!logger.isLevelEnabled('info')) return; // nothing to write: build no line
       const user = res.locals.user as { username?: string } | undefined;
-      log.info(
+      requestLog().info(
         {
           method: req.method,
           path,

@@ -428,6 +428,16 @@ export const APOLOGY_STATUS_LABELS = {
   exempted: 'Được miễn xin lỗi',
 } as const;
 
+/**
+ * How a required document of the procedure stands at receipt (the RECEIVE event's `digitisation`): on the counter's
+ * checklist, the dossier page and the auditor's timeline.
+ */
+export const COMPONENT_STATUS_LABELS = {
+  paperOnly: 'Chỉ bản giấy',
+  shown: 'Chỉ xuất trình, không lưu',
+  optionalAbsent: 'Không nộp (giấy tờ nếu có)',
+} as const;
+
 const labels = z.record(z.string(), z.string());
 const stateList = z.array(z.enum(LIFECYCLE_STATES));
 
@@ -476,6 +486,9 @@ export const VocabularySchema = z.object({
   drillFigures: labels.describe('a compliance figure (GET /api/dossiers?figure=…) → the heading of the list of the dossiers it counts'),
   reviewCategories: labels.describe("the weekly review's sections (category) → heading"),
   apologyStatuses: labels.describe("whether a late dossier got its apology (the weekly review's apology) → label"),
+  componentStatuses: labels.describe(
+    'how a required document stands at receipt (paperOnly, shown: xuất trình, không lưu, optionalAbsent) → label',
+  ),
   units: z.array(z.object({ code: z.string(), name: z.string(), kind: z.string() })),
   procedures: z.array(z.object({ code: z.string(), name: z.string() })),
 });
@@ -518,6 +531,7 @@ export function vocabulary(): Vocabulary {
     drillFigures: { ...DRILL_FIGURE_LABELS },
     reviewCategories: { ...REVIEW_CATEGORY_LABELS },
     apologyStatuses: { ...APOLOGY_STATUS_LABELS },
+    componentStatuses: { ...COMPONENT_STATUS_LABELS },
     units: UNITS.map((u) => ({ code: u.code, name: u.name, kind: u.kind })),
     procedures: [...procedures].map(([code, name]) => ({ code, name })),
   };

@@ -88,10 +88,26 @@ export const FullApplicantSchema = z.object({
   address: z.string(),
 });
 
+const componentIndexes = z.array(z.int()).describe("indexes into the procedure version's requiredDocuments");
+
+/** What RECEIVE recorded of the required documents (machines/dossier/types.ts ReceiptDigitisation, docs/documents.md). */
+export const ReceiptDigitisationSchema = z.object({
+  required: z.int().describe('documents the receipt had to digitise'),
+  digitised: z.int().describe('of them, with a stored file at receipt'),
+  reused: z.int(),
+  missing: componentIndexes.describe('documents to digitise without a file (paper only)'),
+  reason: z.string().nullable(),
+  optionalAbsent: componentIndexes.optional().describe('optional documents ("(nếu có)") not brought'),
+  shown: componentIndexes.optional().describe('documents shown, not kept (xuất trình, không lưu)'),
+});
+
 export const DossierDetailSchema = DossierViewSchema.extend({
   applicant: FullApplicantSchema,
   documents: z.array(z.object({ name: z.string(), copies: z.int() })),
   note: z.string().optional(),
+  digitisation: ReceiptDigitisationSchema.nullable().describe(
+    'what the receipt recorded of the required documents; null before receipt and for dossiers received before issue 14',
+  ),
 });
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>

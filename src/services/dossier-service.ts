@@ -182,7 +182,13 @@ export class DossierService {
     await logRecordView(this.ctx, user, row.code, 'record');
     const submit = (await this.ctx.engine.history(code))[0]!;
     const p = submit.payload as { applicant: Applicant; documents: { name: string; copies: number }[]; note?: string };
-    return { ...view, applicant: p.applicant, documents: p.documents, ...(p.note ? { note: p.note } : {}) };
+    return {
+      ...view,
+      applicant: p.applicant,
+      documents: p.documents,
+      ...(p.note ? { note: p.note } : {}),
+      digitisation: snapshot.context.receiptDigitisation ?? null,
+    };
   }
 
   async send(user: AuthUser, code: string, body: unknown, ifMatch: string | undefined): Promise<DossierViewDto> {

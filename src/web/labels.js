@@ -41,6 +41,8 @@ export const FINDING_LABELS = /** @type {Labels} */ ({});
 export const REVIEW_CATEGORIES = /** @type {Labels} */ ({});
 /** whether a late dossier got its apology (the weekly review's apology) → label */
 export const APOLOGY_STATUSES = /** @type {Labels} */ ({});
+/** how a required document stands at receipt (paperOnly, shown, optionalAbsent) → label */
+export const COMPONENT_STATUSES = /** @type {Labels} */ ({});
 /** received or not, not yet decided */
 /** @type {Set<string>} */
 const PENDING = new Set();
@@ -99,6 +101,7 @@ function applyVocabulary(v) {
   Object.assign(DRILL_FIGURES, v.drillFigures);
   Object.assign(REVIEW_CATEGORIES, v.reviewCategories);
   Object.assign(APOLOGY_STATUSES, v.apologyStatuses);
+  Object.assign(COMPONENT_STATUSES, v.componentStatuses);
   for (const u of v.units) UNIT_LABELS[u.code] = u.name;
   for (const s of v.pendingStates) PENDING.add(s);
   for (const s of v.stoppedStates ?? []) STOPPED.add(s);

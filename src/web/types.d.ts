@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import type { VocabularySchema } from '../../machines/vocabulary';
+import type { ReceiptDigitisation } from '../../machines/dossier/types';
 import type { MessageLogItemSchema, NotifyChannelSchema, NotifyOverviewSchema } from '../services/notify-schemas';
 import type { DeliveryListSchema, OutboxChannelSchema, PortalSyncStatusSchema } from '../services/integration-schemas';
 import type { NoteViewSchema, ReviewDossierSchema, WeeklyReviewJsonSchema } from '../reports/report-schemas';
@@ -77,7 +78,7 @@ export interface Procedure {
   legalBasis: string;
   fee: { amount: number; note?: string };
   /** optional: brought only when it applies ("(nếu có)") */
-  requiredDocuments: { name: string; copies: number; original: boolean; optional: boolean }[];
+  requiredDocuments: { name: string; copies: number; original: boolean; optional: boolean; showOnly?: boolean }[];
   resultDocument: string;
   steps: ProcedureStep[];
   maxSupplements: number;
@@ -130,6 +131,8 @@ export interface DossierDetail extends DossierView {
   applicant: { fullName: string; idNumber: string; phone: string; email?: string; address: string };
   documents: { name: string; copies: number }[];
   note?: string;
+  /** what the receipt recorded of the required documents (indexes into requiredDocuments); null before receipt */
+  digitisation: ReceiptDigitisation | null;
 }
 
 /** DossierListResponseSchema: one page of GET /api/dossiers */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   APOLOGY_STATUS_LABELS,
   CHANNEL_LABELS,
+  COMPONENT_STATUS_LABELS,
   DRILL_FIGURE_LABELS,
   EXEMPTION_REASON_LABELS,
   FORM_LABELS,
@@ -42,6 +43,7 @@ const LABELS = new Set<string>(
     FORM_TITLES,
     REVIEW_CATEGORY_LABELS,
     APOLOGY_STATUS_LABELS,
+    COMPONENT_STATUS_LABELS,
     { stop: STOP_ACTION_LABEL },
   ].flatMap((table) => Object.values(table)),
 );

@@ -14,6 +14,7 @@ import { get } from '../api.js';
 import { procedure } from '../catalog.js';
 import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
 import {
+  COMPONENT_STATUSES,
   CHANNELS,
   EVENT_LABELS,
   FINDING_LABELS,
@@ -140,7 +141,7 @@ const PAYLOAD_LABELS = {
   form: 'Hình thức bản kết quả',
   attachments: 'Bản số hóa',
   digitisation: 'Số hóa khi tiếp nhận',
-  required: 'Số thành phần bắt buộc',
+  required: 'Số thành phần phải số hóa',
   reused: 'Dùng lại',
   digitisationNote: 'Lý do chưa số hóa đủ',
 };
@@ -999,6 +1000,17 @@ function payloadList(type, payload, stepName) {
 }
 
 /**
+ * A payload key in words; how RECEIVE recorded the components (digitisation.shown, .optionalAbsent) from the
+ * vocabulary, read when drawn (it arrives after this module loads).
+ * @param {string} key
+ * @returns {string | undefined}
+ */
+function payloadLabel(key) {
+  if (key === 'shown' || key === 'optionalAbsent') return `${COMPONENT_STATUSES[key] ?? key} (thứ tự thành phần)`;
+  return PAYLOAD_LABELS[key];
+}
+
+/**
  * @param {Record<string, unknown>} obj
  * @param {number} depth
  * @param {string | undefined} type the event's (a column's value has none)
@@ -1007,7 +1019,7 @@ function payloadList(type, payload, stepName) {
  */
 function entries(obj, depth, type, stepName) {
   return Object.entries(obj).map(([k, v]) => [
-    h('dt', null, PAYLOAD_LABELS[k] ?? k, PAYLOAD_LABELS[k] ? h('small', null, ' ', h('code', null, k)) : null),
+    h('dt', null, payloadLabel(k) ?? k, payloadLabel(k) ? h('small', null, ' ', h('code', null, k)) : null),
     h('dd', null, payloadValue(k, v, depth, type, stepName)),
   ]);
 }

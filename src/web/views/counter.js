@@ -25,6 +25,7 @@ import {
 import {
   CHANNELS,
   CLOCK_STOPPED,
+  COMPONENT_STATUSES,
   fmtAmount,
   fmtMoney,
   fmtTime,
@@ -272,7 +273,8 @@ class IntakeForm {
     }
     this.procInfo.textContent = `${p.field?.name ?? ''} · Thời hạn: ${fmtAmount(p.processingTime)} · Lệ phí: ${fmtMoney(p.fee?.amount)}${p.fee?.note ? ' *' : ''} · ${p.steps?.length ?? 0} bước xử lý`;
     this.procInfo.title = p.fee?.note ?? '';
-    const rows = (p.requiredDocuments ?? []).map((d, i) => docRow(d.name, d.copies, d.original, i, false, d.optional === true));
+    const required = p.requiredDocuments ?? [];
+    const rows = required.map((d, i) => docRow(d.name, d.copies, d.original, i, false, d.optional === true));
     this.scans = new Map();
     rows.forEach((row, i) => {
       const picker = filePicker({
@@ -287,7 +289,15 @@ class IntakeForm {
         },
       });
       this.scans.set(i, picker);
-      row.append(h('td', { class: 'c-scan', dataset: { field: `attachments.${i}` } }, picker.el));
+      row.append(
+        h(
+          'td',
+          { class: 'c-scan', dataset: { field: `attachments.${i}` } },
+          picker.el,
+          // only a paper the procedure says is shown (xuất trình) may be handed back unscanned
+          required[i]?.showOnly ? shownToggle(i, row, picker, () => this.countDocs()) : null,
+        ),
+      );
     });
     const needsScans = Boolean(p.digitisation?.components);
     this.docs.hidden = false;
@@ -357,13 +367,25 @@ class IntakeForm {
     const all = [...this.docs.querySelectorAll('tbody tr')];
     const got = all.filter((r) => /** @type {HTMLInputElement} */ (r.querySelector('input[type=checkbox]')).checked).length;
     const out = this.docs.querySelector('#docs-count');
-    const required = this.scans.size;
+    const shown = this.shownComponents().length;
+    const required = this.scans.size - shown;
     const scanned = [...this.scans.values()].filter((p) => p.uploaded().length).length;
     const uploading = [...this.scans.values()].reduce((n, p) => n + p.pending(), 0);
     if (out)
       out.textContent = `Đã nhận ${got}/${all.length} giấy tờ · đã số hóa ${scanned}/${required} thành phần${
         scanned < required ? ` (${required - scanned} chỉ bản giấy)` : ''
-      }${uploading ? ` · đang tải lên ${uploading} tệp` : ''}`;
+      }${shown ? ` · ${shown} chỉ xuất trình, không lưu` : ''}${uploading ? ` · đang tải lên ${uploading} tệp` : ''}`;
+  }
+
+  /** the required documents marked shown, not kept, in order; each box names its place in the list for a 400 */
+  shownComponents() {
+    const boxes = /** @type {HTMLInputElement[]} */ ([...this.docs.querySelectorAll('input.shown-check')]);
+    return boxes
+      .filter((b) => b.checked)
+      .map((b, n) => {
+        b.dataset.field = `shownComponents.${n}`;
+        return Number(b.dataset.component);
+      });
   }
 
   /** true once anything of the applicant has been typed */
@@ -382,7 +404,7 @@ class IntakeForm {
     /** @type {{name: string | undefined, copies: number}[]} */
     const documents = [];
     for (const row of /** @type {NodeListOf<HTMLTableRowElement>} */ (this.docs.querySelectorAll('tbody tr'))) {
-      row.querySelectorAll('[data-field]').forEach((el) => delete (/** @type {HTMLElement} */ (el).dataset.field));
+      row.querySelectorAll('[data-field^="documents."]').forEach((el) => delete (/** @type {HTMLElement} */ (el).dataset.field));
       if (!(/** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked)) continue;
       const nameInput = /** @type {HTMLInputElement | null} */ (row.querySelector('input[type=text]'));
       const name = nameInput ? nameInput.value.trim() : row.dataset.name;
@@ -404,6 +426,7 @@ class IntakeForm {
       if (picker.pending()) issues.push({ field: `attachments.${component}`, vi: 'Đang tải tệp lên, vui lòng đợi' });
       for (const f of picker.uploaded()) attachments.push({ component, sha256: f.sha256, name: f.name });
     }
+    const shown = this.shownComponents();
     const a = {
       fullName: v['applicant.fullName'],
       idNumber: v['applicant.idNumber'].replace(/\s+/g, '').toUpperCase(),
@@ -434,6 +457,7 @@ class IntakeForm {
         notification: notify.notification,
         attachments: attachments.length ? attachments : undefined,
         digitisationNote: v.digitisationNote || undefined,
+        shownComponents: shown.length ? shown : undefined,
       },
     };
   }
@@ -473,7 +497,7 @@ class IntakeForm {
 
   /**
    * @param {DossierView} view
-   * @param {{applicant: {fullName: string, phone: string}, attachments?: {component: number}[]}} body what was sent
+   * @param {{applicant: {fullName: string, phone: string}, attachments?: {component: number}[], shownComponents?: number[]}} body what was sent
    */
   showDone(view, body) {
     this.form.hidden = true;
@@ -528,7 +552,9 @@ class IntakeForm {
         h(
           'dd',
           { id: 'received-scans' },
-          `${(body.attachments ?? []).length} tệp, ${new Set((body.attachments ?? []).map((a) => a.component)).size}/${this.scans.size} thành phần`,
+          `${(body.attachments ?? []).length} tệp, ${new Set((body.attachments ?? []).map((a) => a.component)).size}/${
+            this.scans.size - (body.shownComponents ?? []).length
+          } thành phần${body.shownComponents?.length ? ` · ${body.shownComponents.length} chỉ xuất trình, không lưu` : ''}`,
         ),
       ),
       h(
@@ -620,6 +646,43 @@ function docRow(name, copies, original, i, custom = false, optional = false) {
       }),
       h('p', { class: 'field-error', hidden: true }),
     ),
+  );
+}
+
+/**
+ * The shown, not kept box (COMPONENT_STATUSES.shown) for a required document the procedure says is only shown:
+ * checked, the paper counts as received, its scan is neither needed nor kept (the picker is cleared and hidden) and
+ * the row says so.
+ * @param {number} i the document's index in the procedure's list
+ * @param {HTMLTableRowElement} row
+ * @param {ReturnType<typeof filePicker>} picker
+ * @param {() => void} onChange
+ */
+function shownToggle(i, row, picker, onChange) {
+  const box = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'checkbox', class: 'shown-check', id: `shown-${i}`, dataset: { component: String(i) } })
+  );
+  const status = h(
+    'small',
+    { class: 'block doc-status', id: `shown-${i}-status`, hidden: true },
+    'Đã đối chiếu bản chính và trả lại người nộp: không cần bản quét',
+  );
+  box.addEventListener('change', () => {
+    row.classList.toggle('shown', box.checked);
+    row.dataset.shown = String(box.checked);
+    picker.el.hidden = box.checked;
+    status.hidden = !box.checked;
+    if (box.checked) {
+      picker.clear();
+      /** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked = true;
+    }
+    onChange();
+  });
+  return h(
+    'div',
+    { class: 'shown-toggle' },
+    h('label', { for: box.id, class: 'inline-check' }, box, ` ${COMPONENT_STATUSES.shown}`),
+    status,
   );
 }
 

@@ -9,7 +9,7 @@ import { ApiError, sendEvent } from '../api.js';
 import { openDialog } from '../dialog.js';
 import { append, clear, field, h, showFormError, spinner, toast } from '../dom.js';
 import { downloadButton, filePicker, fmtBytes, listDocuments, listReusable, shortHash, TYPE_NAMES, viewButton } from '../documents.js';
-import { fmtDate, fmtTime } from '../labels.js';
+import { COMPONENT_STATUSES, fmtDate, fmtTime } from '../labels.js';
 
 /** @typedef {import('../documents.js').DossierDocument} DossierDocument */
 /** @typedef {import('../documents.js').ReusableDocument} ReusableDocument */
@@ -68,24 +68,29 @@ function content(view, proc, docs, reusable, can, reload) {
   const ctx = { view, can, reload };
   const byComponent = (/** @type {number} */ i) => docs.filter((d) => d.kind === 'component' && d.component === i);
   const digitised = required.filter((_, i) => byComponent(i).length).length;
+  // shown to the clerk and handed back at receipt (xuất trình, không lưu): not kept, so nothing to digitise
+  const shown = /** @type {number[]} */ (view.digitisation?.shown ?? []).filter((i) => !byComponent(i).length);
+  const kept = required.length - shown.length;
   const rows = required.map((r, i) => {
     const files = byComponent(i);
     const copies = paper.find((p) => p.name === r.name)?.copies;
     const offers = reusable.filter((o) => o.component === i || o.componentName === r.name);
     return h(
       'tr',
-      { dataset: { component: String(i), digitised: String(files.length > 0) } },
+      { dataset: { component: String(i), digitised: String(files.length > 0), shown: String(shown.includes(i)) } },
       h('th', { scope: 'row' }, r.name, copies ? h('small', { class: 'block muted' }, `Bản giấy đã nhận: ${copies}`) : null),
       h(
         'td',
         null,
         files.length
           ? files.map((d) => documentItem(ctx, d))
-          : [
-              h('span', { class: 'badge paper-only' }, 'Chỉ bản giấy'),
-              can('ATTACH_DOCUMENT') ? attachControls(ctx, { kind: 'component', component: i }, `Tải bản quét lên`) : null,
-              can('REUSE_DOCUMENT') && offers.length ? reuseOffers(ctx, i, offers) : null,
-            ],
+          : shown.includes(i)
+            ? h('span', { class: 'badge shown-only' }, COMPONENT_STATUSES.shown)
+            : [
+                h('span', { class: 'badge paper-only' }, COMPONENT_STATUSES.paperOnly),
+                can('ATTACH_DOCUMENT') ? attachControls(ctx, { kind: 'component', component: i }, `Tải bản quét lên`) : null,
+                can('REUSE_DOCUMENT') && offers.length ? reuseOffers(ctx, i, offers) : null,
+              ],
       ),
     );
   });
@@ -96,8 +101,9 @@ function content(view, proc, docs, reusable, can, reload) {
       ? h(
           'p',
           { class: 'docs-summary', id: 'docs-summary' },
-          `Đã số hóa ${digitised}/${required.length} thành phần hồ sơ theo quy định`,
-          digitised < required.length ? ' · các thành phần còn lại chỉ có bản giấy' : '',
+          `Đã số hóa ${digitised}/${kept} thành phần hồ sơ theo quy định`,
+          digitised < kept ? ' · các thành phần còn lại chỉ có bản giấy' : '',
+          shown.length ? ` · ${shown.length} giấy tờ chỉ xuất trình, không lưu` : '',
         )
       : null,
     required.length

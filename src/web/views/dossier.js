@@ -10,6 +10,7 @@ import { downloadFile } from '../download.js';
 import {
   CHANNELS,
   EVENT_LABELS,
+  COMPONENT_STATUSES,
   EXEMPTION_REASONS,
   FORM_LABELS,
   NOTIFY_CHANNELS,
@@ -342,6 +343,8 @@ function details(e, stepName, proc) {
       add('Mã hồ sơ', p.code);
       add('Hẹn trả kết quả', fmtTime(p.dueAt));
       notifyChoice(add, p.notification);
+      if (Array.isArray(p.digitisation?.shown))
+        add(COMPONENT_STATUSES.shown, p.digitisation.shown.map((/** @type {number} */ i) => componentName(i)).join('; '));
       break;
     case 'CHANGE_NOTIFICATION':
       notifyChoice(add, p.notification);

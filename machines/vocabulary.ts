@@ -333,6 +333,7 @@ export const ERROR_LABELS: Record<ErrorCode | HttpErrorCode, string> = {
   NOT_ACCEPTABLE: 'Yêu cầu không hợp lệ',
   PRECONDITION_FAILED: 'Yêu cầu không hợp lệ',
   UPLOAD_OFFSET_CONFLICT: 'Phần tệp gửi lên không khớp với phần máy chủ đã nhận; đang tải tiếp từ vị trí đúng',
+  UPLOAD_QUOTA_EXCEEDED: 'Bạn đang có quá nhiều tệp tải lên dở dang: hãy tải xong hoặc hủy bớt rồi thử lại',
   RANGE_NOT_SATISFIABLE: 'Yêu cầu không hợp lệ',
   BAD_REQUEST: 'Yêu cầu không hợp lệ',
   HEADERS_TOO_LARGE: 'Phần đầu (header) của yêu cầu quá lớn',

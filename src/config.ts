@@ -137,6 +137,14 @@ export const ConfigSchema = z
       .int()
       .min(1)
       .default(1024 ** 3),
+    /** resumable uploads one user may have open (created, not finished, not expired) at once (default 20) */
+    MOTCUA_UPLOAD_MAX_OPEN_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** the declared bytes (Upload-Length) of one user's open resumable uploads together (default 4 GiB) */
+    MOTCUA_UPLOAD_MAX_OPEN_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(4 * 1024 ** 3),
     /** accepted media types, decided from the file's bytes (comma-separated; default PDF, JPEG, PNG and XML) */
     MOTCUA_UPLOAD_TYPES: z
       .string()

@@ -33,6 +33,7 @@ import * as documentDeletions from './20261207000200_document_deletions';
 import * as showOnlyDocuments from './20261208000100_show_only_documents';
 import * as classHistory from './20261208000500_class_history';
 import * as narrowerIndexes from './20261208000800_narrower_indexes';
+import * as uploadSessionLimits from './20261208000300_upload_session_limits';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -68,6 +69,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000100_show_only_documents', showOnlyDocuments],
   ['20261208000500_class_history', classHistory],
   ['20261208000800_narrower_indexes', narrowerIndexes],
+  ['20261208000300_upload_session_limits', uploadSessionLimits],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

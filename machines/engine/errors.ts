@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PRECONDITION_FAILED'
-  | 'UPLOAD_OFFSET_CONFLICT';
+  | 'UPLOAD_OFFSET_CONFLICT'
+  | 'UPLOAD_QUOTA_EXCEEDED';
 
 export interface FieldIssue {
   field: string;

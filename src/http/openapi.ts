@@ -358,7 +358,8 @@ const ERROR_TEXT: Record<string, string> = {
   PayloadTooLarge: 'The body is over 256 kB, or an uploaded file over MOTCUA_UPLOAD_MAX_FILE_BYTES (PAYLOAD_TOO_LARGE)',
   UnsupportedMediaType: 'The body is not JSON in UTF-8, or an uploaded file is not of an accepted type (UNSUPPORTED_MEDIA_TYPE)',
   PreconditionRequired: 'The version the change is based on is missing: send If-Match or expectedVersion (PRECONDITION_REQUIRED)',
-  TooManyRequests: 'Too many attempts (RATE_LIMITED): retry after details.retryAfterSeconds (also the Retry-After header)',
+  TooManyRequests:
+    'Too many attempts (RATE_LIMITED): retry after details.retryAfterSeconds (also the Retry-After header); for a new resumable upload, the user has too many open uploads (UPLOAD_QUOTA_EXCEEDED, details.cap `sessions` or `bytes`, details.limit, details.open)',
 };
 
 interface Route {
@@ -609,7 +610,7 @@ const ROUTES: Route[] = [
     tag: 'documents',
     summary: 'Start a resumable upload (tus creation; counter, specialist, leader): the file’s length, no bytes yet',
     description:
-      'For large scans over a weak connection: the bytes follow in PATCH requests, and after a dropped connection HEAD tells where to resume. Upload-Length over MOTCUA_UPLOAD_MAX_FILE_BYTES is 413; 0, a missing or non-numeric length, Upload-Defer-Length or a body is 400. Upload-Metadata (tus: comma-separated `key base64(value)`) may carry `filename` and `sha256` (64 hex digits): the completed file must then have that SHA-256. The upload is removed MOTCUA_BLOB_GRACE_HOURS after its last chunk unless finished; only its creator reaches it. Every request to these routes needs Tus-Resumable: 1.0.0 (412 otherwise).',
+      'For large scans over a weak connection: the bytes follow in PATCH requests, and after a dropped connection HEAD tells where to resume. Upload-Length over MOTCUA_UPLOAD_MAX_FILE_BYTES is 413; 0, a missing or non-numeric length, Upload-Defer-Length or a body is 400. Upload-Metadata (tus: comma-separated `key base64(value)`) may carry `filename`, `sha256` (64 hex digits: the completed file must then have that SHA-256) and `dossier` (the code of a dossier the user may read, the upload’s destination: what the dossier holds, its open uploads and Upload-Length over MOTCUA_UPLOAD_MAX_DOSSIER_BYTES is 413 with details.scope `dossier`). A user’s open uploads are capped by MOTCUA_UPLOAD_MAX_OPEN_SESSIONS and MOTCUA_UPLOAD_MAX_OPEN_BYTES (429 UPLOAD_QUOTA_EXCEEDED). The upload is removed MOTCUA_BLOB_GRACE_HOURS after its last chunk unless finished; only its creator reaches it. Every request to these routes needs Tus-Resumable: 1.0.0 (412 otherwise).',
     parameters: [TUS_RESUMABLE, header('Upload-Length', 'the whole file, in bytes', true), UPLOAD_METADATA],
     ok: {
       status: 201,
@@ -619,7 +620,7 @@ const ROUTES: Route[] = [
         ...UPLOAD_EXPIRES,
       },
     },
-    errors: [400, 401, 403, 412, 413],
+    errors: [400, 401, 403, 404, 412, 413, 429],
   },
   {
     method: 'head',

@@ -15,7 +15,7 @@ import {
   SNIFF_BYTES,
   type DetectedType,
 } from '../../machines/documents/media-type';
-import { currentVersion, documentsOf, reuseExpiresAt, whyNotReusable } from '../../machines/documents/rules';
+import { currentBytes, currentVersion, documentsOf, reuseExpiresAt, whyNotReusable } from '../../machines/documents/rules';
 import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
 import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto, UploadLimitsDto } from './document-schemas';
 import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
@@ -204,6 +204,12 @@ export class DocumentService {
     }
     await this.resolveFile(v.file.sha256, v.file.name, 'source.documentId');
     return { file: v.file, source: { dossierCode: from.code, documentId: doc.id, version: v.version } };
+  }
+
+  /** The bytes a dossier the user may read holds in its current documents (the per-dossier limit counts them). */
+  async currentDossierBytes(user: AuthUser, code: string): Promise<number> {
+    const { snapshot } = await this.access.loadForUser(user, code);
+    return currentBytes(snapshot.context);
   }
 
   /** The documents of a dossier the user may read. */

@@ -32,7 +32,8 @@ import {
   completeUploadSession,
   deleteUploadSession,
   findUploadSession,
-  insertUploadSession,
+  insertUploadSessionWithin,
+  type UploadCapRefusal,
   type UploadSessionRow,
 } from '../store/upload-session-store';
 import type { AuthUser } from './auth-user';
@@ -107,6 +108,33 @@ interface Held {
   released: Promise<void>;
 }
 
+/** What a user's open uploads, and the uploads meant for one dossier, may take (configuration). */
+export interface ResumableLimits {
+  /** MOTCUA_UPLOAD_MAX_OPEN_SESSIONS */
+  maxOpenSessions: number;
+  /** MOTCUA_UPLOAD_MAX_OPEN_BYTES */
+  maxOpenBytes: number;
+  /** MOTCUA_UPLOAD_MAX_DOSSIER_BYTES */
+  maxDossierBytes: number;
+}
+
+/** A refused creation as the API says it: 413 (tus) for the dossier's size limit, 429 for the user's open uploads. */
+function capError(r: UploadCapRefusal): MotcuaError {
+  if (r.cap === 'dossier')
+    return new MotcuaError('PAYLOAD_TOO_LARGE', `Tổng dung lượng tài liệu của hồ sơ sẽ vượt quá ${r.limit} byte`, {
+      limit: r.limit,
+      total: r.total,
+      scope: 'dossier',
+    });
+  return new MotcuaError(
+    'UPLOAD_QUOTA_EXCEEDED',
+    r.cap === 'sessions'
+      ? `Đã có ${r.open} tệp đang tải lên dở dang (tối đa ${r.limit})`
+      : `Các tệp đang tải lên dở dang đã chiếm ${r.open} byte (tối đa ${r.limit})`,
+    { cap: r.cap, limit: r.limit, open: r.open },
+  );
+}
+
 export class ResumableUploadService {
   /** uploads with a request in progress in this process */
   private readonly held = new Map<string, Held>();
@@ -115,6 +143,7 @@ export class ResumableUploadService {
     private readonly ctx: EngineContext,
     private readonly documents: DocumentService,
     private readonly graceMs: number,
+    private readonly limits: ResumableLimits = { maxOpenSessions: 20, maxOpenBytes: 4 * 1024 ** 3, maxDossierBytes: 1024 ** 3 },
   ) {}
 
   get maxFileBytes(): number {
@@ -131,8 +160,12 @@ export class ResumableUploadService {
 
   /**
    * tus creation: a new, empty upload of `Upload-Length` bytes (400 when missing or not a number, or for
-   * Upload-Defer-Length, which is not offered; 400 for 0; 413 over the limit), with its Upload-Metadata.
+   * Upload-Defer-Length, which is not offered; 400 for 0; 413 over the file limit), with its Upload-Metadata.
    * A body is refused (creation-with-upload is not offered): nothing is created.
+   * With Upload-Metadata `dossier` (a dossier code the user may read, else 404/403), what the dossier holds, its
+   * open uploads and this one together must stay within the per-dossier limit (413, details.scope `dossier`);
+   * the user's open uploads stay within MOTCUA_UPLOAD_MAX_OPEN_SESSIONS and MOTCUA_UPLOAD_MAX_OPEN_BYTES (429
+   * UPLOAD_QUOTA_EXCEEDED, details.cap `sessions` or `bytes`).
    */
   async create(
     user: AuthUser,
@@ -147,9 +180,16 @@ export class ResumableUploadService {
     const metadata = parseUploadMetadata(headers.metadata);
     if (headers.chunked || Number(headers.contentLength ?? 0) > 0)
       throw validationFailed([{ field: '(body)', reason: 'creation takes no body: send the bytes with PATCH' }]);
+    const dossierCode = metadata.dossier ?? null;
+    const dossierHeld = dossierCode === null ? 0 : await this.documents.currentDossierBytes(user, dossierCode);
     const id = randomBytes(16).toString('hex');
     const expiresAt = this.expiry();
-    await insertUploadSession(this.ctx.db, { id, createdBy: user.username, length, metadata, at: this.now().toISOString(), expiresAt });
+    const refused = await insertUploadSessionWithin(
+      this.ctx.db,
+      { id, createdBy: user.username, length, metadata, dossierCode, at: this.now().toISOString(), expiresAt },
+      { ...this.limits, dossierHeld },
+    );
+    if (refused) throw capError(refused);
     return { id, offset: 0, length, expiresAt, metadata, file: null };
   }
 
@@ -265,10 +305,13 @@ export class ResumableUploadService {
       const key = await this.ctx.blobs.putPart(row.id, row.received, staged.path, staged.size);
       const part = { start: row.received, size: staged.size, key };
       const expiresAt = this.expiry();
-      if (!(await commitUploadPart(this.ctx.db, row, part, this.now().toISOString(), expiresAt))) {
-        // another instance took a chunk at this offset first; this part stays unlisted and goes with the upload
+      const at = this.now().toISOString();
+      if (!(await commitUploadPart(this.ctx.db, row, part, at, expiresAt))) {
+        // another request took a chunk at this offset first, or the upload expired while this one was on its way:
+        // this part stays unlisted and goes with the upload (the cleanup job's)
         const now = await findUploadSession(this.ctx.db, row.id);
-        throw uploadOffsetConflict(sent, now?.received ?? row.received);
+        if (!now || now.expiresAt <= at) throw notFound('tệp đang tải lên', row.id);
+        throw uploadOffsetConflict(sent, now.received);
       }
       const next: UploadSessionRow = { ...row, received: row.received + staged.size, parts: [...row.parts, part], expiresAt };
       return next.received === next.length ? await this.finish(next) : this.stateOf(next);

@@ -5,6 +5,7 @@
  * offset cannot both count.
  */
 import type { Knex } from 'knex';
+import { dialectOfKnex } from './db';
 import { toIso } from './time';
 
 type Q = Knex | Knex.Transaction;
@@ -45,9 +46,66 @@ function sessionFromDb(r: Record<string, unknown>): UploadSessionRow {
   };
 }
 
+export interface NewUploadSession {
+  id: string;
+  createdBy: string;
+  length: number;
+  metadata: Record<string, string>;
+  /** the dossier the upload is meant for, when the client named one */
+  dossierCode: string | null;
+  at: string;
+  expiresAt: string;
+}
+
+/** The caps a new upload must stay within; `dossierHeld` is what the dossier's current documents already take. */
+export interface UploadCaps {
+  maxOpenSessions: number;
+  maxOpenBytes: number;
+  maxDossierBytes: number;
+  dossierHeld: number;
+}
+
+/** Why a new upload was refused, with the figure that would pass its cap. */
+export type UploadCapRefusal =
+  | { cap: 'sessions'; limit: number; open: number }
+  | { cap: 'bytes'; limit: number; open: number }
+  | { cap: 'dossier'; limit: number; total: number };
+
+const open = (db: Q, at: string) => db('upload_sessions').where('state', 'receiving').where('expires_at', '>', at);
+
+/**
+ * Inserts the session unless it would pass a cap: the user's open uploads (count and declared bytes), and, for
+ * an upload meant for a dossier, what the dossier holds plus its open uploads plus this one. The check and the
+ * insert are one transaction that holds the user's (then the dossier's) lock on PostgreSQL — SQLite has one
+ * writer — so two creations racing for the last place cannot both get it. null when inserted.
+ */
+export async function insertUploadSessionWithin(db: Knex, s: NewUploadSession, caps: UploadCaps): Promise<UploadCapRefusal | null> {
+  return db.transaction(async (tx) => {
+    if (dialectOfKnex(db) === 'postgres') {
+      await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`upload_sessions:user:${s.createdBy}`]);
+      if (s.dossierCode !== null) await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`upload_sessions:dossier:${s.dossierCode}`]);
+    }
+    const mine = (await open(tx, s.at).where('created_by', s.createdBy).count({ n: '*' }).sum({ bytes: 'length' }).first()) as
+      { n: unknown; bytes: unknown } | undefined;
+    const count = Number(mine?.n ?? 0);
+    const bytes = Number(mine?.bytes ?? 0);
+    if (count + 1 > caps.maxOpenSessions) return { cap: 'sessions', limit: caps.maxOpenSessions, open: count };
+    if (bytes + s.length > caps.maxOpenBytes) return { cap: 'bytes', limit: caps.maxOpenBytes, open: bytes };
+    if (s.dossierCode !== null) {
+      const forDossier = (await open(tx, s.at).where('dossier_code', s.dossierCode).sum({ bytes: 'length' }).first()) as
+        { bytes: unknown } | undefined;
+      const total = caps.dossierHeld + Number(forDossier?.bytes ?? 0) + s.length;
+      if (total > caps.maxDossierBytes) return { cap: 'dossier', limit: caps.maxDossierBytes, total };
+    }
+    await insertUploadSession(tx, s);
+    return null;
+  });
+}
+
+/** A new, empty session (no cap checked: insertUploadSessionWithin is how the service creates one). */
 export async function insertUploadSession(
   db: Q,
-  s: { id: string; createdBy: string; length: number; metadata: Record<string, string>; at: string; expiresAt: string },
+  s: Omit<NewUploadSession, 'dossierCode'> & { dossierCode?: string | null },
 ): Promise<void> {
   await db('upload_sessions').insert({
     id: s.id,
@@ -56,6 +114,7 @@ export async function insertUploadSession(
     received_bytes: 0,
     parts: '[]',
     metadata: JSON.stringify(s.metadata),
+    dossier_code: s.dossierCode ?? null,
     state: 'receiving',
     created_at: s.at,
     updated_at: s.at,
@@ -69,12 +128,14 @@ export async function findUploadSession(db: Q, id: string): Promise<UploadSessio
 }
 
 /**
- * Lists a stored part and moves the offset past it, only if the session is still receiving at `part.start`
- * (false otherwise: another chunk won, and this part is a leftover). The expiry moves with every chunk.
+ * Lists a stored part and moves the offset past it, only if the session is still receiving at `part.start` and
+ * has not expired at `at` (false otherwise: another chunk won, or the upload expired while the chunk was on its
+ * way, and this part is a leftover). The expiry moves with every chunk.
  */
 export async function commitUploadPart(db: Q, s: UploadSessionRow, part: UploadPart, at: string, expiresAt: string): Promise<boolean> {
   const n = await db('upload_sessions')
     .where({ id: s.id, state: 'receiving', received_bytes: part.start })
+    .where('expires_at', '>', at)
     .update({
       received_bytes: part.start + part.size,
       parts: JSON.stringify([...s.parts, part]),

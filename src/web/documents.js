@@ -127,6 +127,8 @@ export function uploadErrorText(err) {
       return `Tệp không đúng loại${d.detected ? ` (đây là ${typeName(String(d.detected))})` : ''}: chỉ nhận ${accepted}.`;
     }
     case 'PAYLOAD_TOO_LARGE':
+      if (d.scope === 'dossier')
+        return `Hồ sơ sẽ vượt dung lượng tài liệu tối đa${typeof d.limit === 'number' ? ` (${fmtBytes(d.limit)})` : ''}.`;
       return `Tệp quá lớn${typeof d.limit === 'number' ? `: tối đa ${fmtBytes(d.limit)} mỗi tệp` : ''}.`;
     case 'VALIDATION_FAILED':
       return err.issues.some((i) => /empty/.test(i.reason)) ? 'Tệp rỗng: chọn lại tệp.' : 'Tệp tải lên bị gián đoạn: bấm «Thử lại».';

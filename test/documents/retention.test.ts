@@ -12,8 +12,7 @@ import { createHash } from 'node:crypto';
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
-import { startS3, type TestS3 } from '../support/s3-server';
-import { LocalBlobStore, type BlobStore } from '../../src/store/blob-store';
+import { documentStores } from '../support/s3-server';
 import { DocumentRetentionJob } from '../../src/jobs/document-retention';
 import { verifyAll } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
@@ -29,16 +28,7 @@ const PROC = '1.001612';
 const PDF = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => s3.close());
-
-const STORES: { name: string; make(): BlobStore }[] = [
-  { name: 'local', make: () => new LocalBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-blobs-'))) },
-  { name: 's3', make: () => s3.store() },
-];
+const STORES = documentStores();
 
 describe.each(BACKENDS.flatMap((b) => STORES.map((st) => ({ backend: b, store: st, label: `${b.label} + ${st.name}` }))))(
   'retention of document files on $label',

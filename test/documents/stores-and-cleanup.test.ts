@@ -7,14 +7,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
-import { startS3, type TestS3 } from '../support/s3-server';
-import { LocalBlobStore, rehash, type BlobStore } from '../../src/store/blob-store';
+import { documentStores } from '../support/s3-server';
+import { rehash } from '../../src/store/blob-store';
 import { BlobCleanupJob } from '../../src/jobs/blob-cleanup';
 import { stagingPath } from '../../src/store/blob-staging';
 
@@ -22,16 +20,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
 const HOUR = 3_600_000;
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => s3.close());
-
-const STORES: { name: string; make(): BlobStore }[] = [
-  { name: 'local', make: () => new LocalBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-blobs-'))) },
-  { name: 's3', make: () => s3.store() },
-];
+const STORES = documentStores();
 
 describe.each(STORES)('the $name store', (kind) => {
   test('a staged file goes in under its hash and comes out the same; stat, list and delete agree', async () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { S3BlobStore } from '../../src/store/blob-store';
+import { LocalBlobStore, S3BlobStore, type BlobStore } from '../../src/store/blob-store';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types
 const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
@@ -57,4 +57,20 @@ export async function startS3(): Promise<TestS3> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The two document stores a suite runs on, for `describe.each`: a fresh local directory, and a fresh prefix on the
+ * S3-protocol server this call starts for the suite (beforeAll) and stops after it (afterAll).
+ */
+export function documentStores(): { name: string; make(): BlobStore }[] {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startS3();
+  });
+  afterAll(async () => s3.close());
+  return [
+    { name: 'local', make: () => new LocalBlobStore(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-blobs-'))) },
+    { name: 's3', make: () => s3.store() },
+  ];
 }

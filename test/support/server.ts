@@ -2,6 +2,8 @@
  * A real HTTP app on a real, fresh database with the demo users, driven through supertest.
  * `login(username)` signs in a demo user (password "demo") and returns its bearer token.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
@@ -47,5 +49,15 @@ export async function startServer(
       return res.body.token as string;
     },
     close: () => engine.drop(),
+  };
+}
+
+/** The app on a real socket at 127.0.0.1 (for tests that write raw HTTP): its port, and how to stop listening. */
+export async function listenOnPort(app: TestServer['app']): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -30,7 +30,11 @@ import {
 export const resumableUploadPath = (id: string) => `/api/uploads/resumable/${id}`;
 
 export function resumableUploadRoutes(deps: AppDeps, documents: DocumentService): Router {
-  const service = new ResumableUploadService(deps.ctx, documents, deps.config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000);
+  const service = new ResumableUploadService(deps.ctx, documents, deps.config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000, {
+    maxOpenSessions: deps.config.MOTCUA_UPLOAD_MAX_OPEN_SESSIONS,
+    maxOpenBytes: deps.config.MOTCUA_UPLOAD_MAX_OPEN_BYTES,
+    maxDossierBytes: deps.config.MOTCUA_UPLOAD_MAX_DOSSIER_BYTES,
+  });
   const r = Router();
 
   r.options('/', authenticate(deps), (_req, res) => {

@@ -408,6 +408,7 @@ export const FINDING_LABELS: Record<string, string> = {
   file_altered: 'Tệp tài liệu bị sửa',
   document_ref_drift: 'Danh mục tài liệu lệch với lịch sử',
   deletion_log_broken: 'Nhật ký xóa tệp bị sửa hoặc đứt chuỗi',
+  deletion_log_diverged: 'Nhật ký xóa tệp bị cắt bớt hoặc viết lại sau điểm neo',
   file_deleted_by_retention: 'Tệp đã xóa khi hết thời hạn lưu trữ (có bản ghi xóa)',
 };
 

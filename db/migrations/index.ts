@@ -34,6 +34,7 @@ import * as showOnlyDocuments from './20261208000100_show_only_documents';
 import * as classHistory from './20261208000500_class_history';
 import * as narrowerIndexes from './20261208000800_narrower_indexes';
 import * as uploadSessionLimits from './20261208000300_upload_session_limits';
+import * as checkpointDeletionHead from './20261208000400_checkpoint_deletion_head';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -70,6 +71,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000500_class_history', classHistory],
   ['20261208000800_narrower_indexes', narrowerIndexes],
   ['20261208000300_upload_session_limits', uploadSessionLimits],
+  ['20261208000400_checkpoint_deletion_head', checkpointDeletionHead],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

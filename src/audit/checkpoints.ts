@@ -9,6 +9,9 @@
  * - the heads that changed since the previous checkpoint, as rows of audit_checkpoint_heads
  *   (checkpoint_id, dossier_id, code, seq, hash), and `changed_digest` over them;
  * - counts of dossiers, events and changed heads;
+ * - the retention job's deletion log's head: how many records it holds and its last record's hash
+ *   (`deletion_count`, `deletion_head`; null on checkpoints taken before they were anchored, migration
+ *   20261208000400), so that a log cut short or rewritten consistently after a checkpoint is found too;
  * - `digest` = sha256(prev_digest + "\n" + canonicalJson(all the fields above)), chaining each
  *   checkpoint to the previous one (the first to the genesis hash).
  *
@@ -21,7 +24,11 @@
  *   missing seq) with the anchored hash (`chain_rewritten`); heads recorded by a later checkpoint
  *   must not go backwards from an earlier one (deletions that happened between two checkpoints);
  * - the latest checkpoint's heads_digest rebuilt from the head rows, and the database's event count
- *   not below the latest checkpoint's.
+ *   not below the latest checkpoint's;
+ * - the deletion log against every anchored head (`deletion_log_diverged`, reported once): the log must still
+ *   hold the anchored record count, its record at that seq must have the anchored hash (a hash covers every
+ *   record before it), and a later checkpoint's head must not fall back from an earlier one's; once a
+ *   checkpoint has anchored the log, a later one without an anchor is `checkpoint_tampered`.
  *
  * The anchors are only as strong as their copies outside the database: someone able to rewrite both
  * the events and every checkpoint can forge a consistent history, unless the digests were published.
@@ -51,6 +58,7 @@ import {
   type StoredAnchoredHead as AnchoredHead,
   type StoredHead as Head,
 } from '../store/checkpoint-store';
+import { deletionHashAt, deletionLogHead } from '../store/retention-store';
 import { canonicalJson, GENESIS_HASH } from '../../machines/engine/hash';
 import type { Finding } from './verify-dossier';
 
@@ -89,6 +97,9 @@ export function checkpointDigest(c: Omit<Checkpoint, 'digest'>): string {
     changedCount: c.changedCount,
     headsDigest: c.headsDigest,
     changedDigest: c.changedDigest,
+    // only checkpoints that anchor the deletion log have these: the older ones keep the digest they were given
+    ...(c.deletionCount === null ? {} : { deletionCount: c.deletionCount }),
+    ...(c.deletionHead === null ? {} : { deletionHead: c.deletionHead }),
   };
   return createHash('sha256').update(c.prevDigest).update('\n').update(canonicalJson(content)).digest('hex');
 }
@@ -145,6 +156,7 @@ export async function createCheckpoint(db: Db, at: string | Date, opts: Checkpoi
       if (hi === null) break;
       cursor = hi;
     }
+    const deletions = await deletionLogHead(trx);
     const fields = {
       id,
       createdAt,
@@ -154,6 +166,8 @@ export async function createCheckpoint(db: Db, at: string | Date, opts: Checkpoi
       headsDigest: heads.digest('hex'),
       changedDigest: changed.digest('hex'),
       prevDigest: prev ? prev.digest : GENESIS_HASH,
+      deletionCount: deletions.count,
+      deletionHead: deletions.hash,
     };
     const checkpoint: Checkpoint = { ...fields, digest: checkpointDigest(fields) };
     await insertCheckpoint(trx, checkpoint);
@@ -313,6 +327,56 @@ export async function* checkpointFindings(db: Db, opts: VerifyCheckpointOptions 
       kind: 'events_deleted',
       message: `the database holds ${events} events, fewer than the ${latest.eventCount} at ${when(latest)}`,
     };
+  }
+
+  // 4. The deletion log against the heads the checkpoints anchored.
+  yield* deletionLogAnchorFindings(db, checkpoints);
+}
+
+function diverged(message: string): Finding {
+  return { dossierCode: DATABASE, seq: null, kind: 'deletion_log_diverged', message };
+}
+
+/**
+ * The retention job's deletion log still reaches every head a checkpoint anchored. Reported once, the earliest
+ * evidence first: a head that fell back between two checkpoints (which names when), else the first anchored head
+ * the log no longer reaches.
+ */
+async function* deletionLogAnchorFindings(db: Db, checkpoints: readonly Checkpoint[]): AsyncGenerator<Finding> {
+  const anchored: { c: Checkpoint; count: number; head: string }[] = [];
+  for (const c of checkpoints) {
+    const earlier = anchored[anchored.length - 1];
+    if (c.deletionCount === null || c.deletionHead === null) {
+      if (earlier) yield tampered(`${when(c)} does not anchor the deletion log, which ${when(earlier.c)} did`);
+      continue;
+    }
+    if (earlier) {
+      const between = `between ${when(earlier.c)} and ${when(c)}`;
+      if (c.deletionCount < earlier.count) {
+        yield diverged(`the deletion log went from ${earlier.count} records to ${c.deletionCount} ${between}: records were removed`);
+        return;
+      }
+      if (c.deletionCount === earlier.count && c.deletionHead !== earlier.head) {
+        yield diverged(`the deletion log's record ${c.deletionCount} changed its hash ${between}: the log was rewritten`);
+        return;
+      }
+    }
+    anchored.push({ c, count: c.deletionCount, head: c.deletionHead });
+  }
+  const now = await deletionLogHead(db);
+  for (const { c, count, head } of anchored) {
+    if (count === 0) continue;
+    const hash = now.count < count ? null : await deletionHashAt(db, count);
+    if (hash === null) {
+      yield diverged(
+        `the deletion log holds ${now.count} records, fewer than the ${count} anchored at ${when(c)}: records were removed from it`,
+      );
+      return;
+    }
+    if (hash !== head) {
+      yield diverged(`the deletion log's record ${count} no longer has the hash anchored at ${when(c)}: the log was rewritten up to it`);
+      return;
+    }
   }
 }
 

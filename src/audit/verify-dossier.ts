@@ -86,8 +86,14 @@ export const FILE_FINDING_KINDS = ['file_missing', 'file_altered', 'document_ref
  */
 export const NOTICE_KINDS = ['file_deleted_by_retention'] as const;
 
-/** Findings about the checkpoint anchors (./checkpoints.ts). */
-export const CHECKPOINT_FINDING_KINDS = ['dossier_deleted', 'events_deleted', 'chain_rewritten', 'checkpoint_tampered'] as const;
+/** Findings about the checkpoint anchors (./checkpoints.ts): of the dossier chains, and of the retention job's deletion log. */
+export const CHECKPOINT_FINDING_KINDS = [
+  'dossier_deleted',
+  'events_deleted',
+  'chain_rewritten',
+  'checkpoint_tampered',
+  'deletion_log_diverged',
+] as const;
 
 export type DossierFindingKind = (typeof DOSSIER_FINDING_KINDS)[number];
 export type CheckpointFindingKind = (typeof CHECKPOINT_FINDING_KINDS)[number];

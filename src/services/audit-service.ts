@@ -139,6 +139,11 @@ export const CheckpointSchema = z.strictObject({
   changedDigest: z.string(),
   prevDigest: z.string(),
   digest: z.string(),
+  deletionCount: z
+    .int()
+    .nullable()
+    .describe("records in the retention job's deletion log when the checkpoint was taken (null: taken before checkpoints anchored it)"),
+  deletionHead: z.string().nullable().describe("the hash of the deletion log's last record then (the genesis hash when empty)"),
 });
 export const CheckpointListSchema = z.array(CheckpointSchema);
 export const CreatedCheckpointSchema = CheckpointSchema.extend({

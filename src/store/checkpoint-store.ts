@@ -23,6 +23,10 @@ export interface CheckpointRow {
   changedDigest: string;
   prevDigest: string;
   digest: string;
+  /** the deletion log's head when the checkpoint was taken: its record count (null: taken before checkpoints anchored it) */
+  deletionCount: number | null;
+  /** the hash of the log's last record then (the genesis hash when empty; null as for deletionCount) */
+  deletionHead: string | null;
 }
 
 /** A dossier's head: its last event's seq and hash (seq 0 and the genesis hash: no event). */
@@ -48,6 +52,8 @@ function toCheckpoint(raw: Record<string, unknown>): CheckpointRow {
     changedDigest: String(raw.changed_digest),
     prevDigest: String(raw.prev_digest),
     digest: String(raw.digest),
+    deletionCount: raw.deletion_count === null || raw.deletion_count === undefined ? null : Number(raw.deletion_count),
+    deletionHead: raw.deletion_head === null || raw.deletion_head === undefined ? null : String(raw.deletion_head),
   };
 }
 
@@ -174,6 +180,8 @@ export async function insertCheckpoint(tx: Tx, c: CheckpointRow): Promise<void> 
     changed_digest: c.changedDigest,
     prev_digest: c.prevDigest,
     digest: c.digest,
+    deletion_count: c.deletionCount,
+    deletion_head: c.deletionHead,
   });
 }
 

@@ -141,6 +141,19 @@ export async function lastDeletion(db: Q): Promise<DeletionRecord | null> {
   return r ? recordFromDb(r as Record<string, unknown>) : null;
 }
 
+/** How many records the log holds, and the hash of its last one (the genesis hash when empty): what a checkpoint anchors. */
+export async function deletionLogHead(db: Q): Promise<{ count: number; hash: string }> {
+  const [row] = await db('document_deletions').count({ n: '*' });
+  const last = await lastDeletion(db);
+  return { count: Number((row as { n: unknown } | undefined)?.n ?? 0), hash: last?.hash ?? DELETION_LOG_GENESIS };
+}
+
+/** The hash of record `seq`, or null when the log has no such record. */
+export async function deletionHashAt(db: Q, seq: number): Promise<string | null> {
+  const r = (await db('document_deletions').select('hash').where({ seq }).first()) as { hash: unknown } | undefined;
+  return r ? String(r.hash) : null;
+}
+
 export async function insertDeletions(tx: Q, records: readonly DeletionRecord[]): Promise<void> {
   if (records.length === 0) return;
   await tx('document_deletions').insert(

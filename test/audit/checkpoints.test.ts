@@ -9,6 +9,8 @@ import { checkpointDigest, createCheckpoint, verifyCheckpoints } from '../../src
 import { listCheckpoints } from '../../src/store/checkpoint-store';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 import { asDatabaseOwner } from '../support/db-owner';
+import { deletionLogHead, insertDeletions, lastDeletion } from '../../src/store/retention-store';
+import { deletionHash, type DeletionRecord } from '../../machines/documents/retention';
 
 const PROC = '1.001612';
 
@@ -153,5 +155,115 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
         expect.stringMatching(/^events_deleted: the database holds/),
       ]),
     );
+  });
+
+  /** Appends `n` chained records to the deletion log the way the retention job does (its content varied by `tag`). */
+  async function deleteFiles(n: number, tag = 'retention ended'): Promise<void> {
+    const head = await lastDeletion(t.db);
+    let prevHash = head?.hash ?? '0'.repeat(64);
+    let seq = head?.seq ?? 0;
+    const records: DeletionRecord[] = [];
+    for (let i = 0; i < n; i += 1) {
+      seq += 1;
+      const content = {
+        seq,
+        sha256: String(seq).padStart(64, 'a'),
+        dossierId: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+        dossierCode: `X-${seq}`,
+        documentId: 'd1',
+        documentVersion: 1,
+        rule: '1.001612: 5 năm (Thử nghiệm)',
+        reason: tag,
+        at: at('2031-03-04T02:00:00Z'),
+      };
+      const hash = deletionHash(prevHash, content);
+      records.push({ ...content, prevHash, hash });
+      prevHash = hash;
+    }
+    await insertDeletions(t.db, records);
+  }
+  const anchorFindings = async () => (await verifyCheckpoints(t.db)).findings.filter((f) => f.kind.startsWith('deletion_log'));
+
+  test("each checkpoint anchors the deletion log's head; deletions recorded after it leave nothing to report", async () => {
+    await build();
+    const empty = await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
+    expect(empty).toMatchObject({ deletionCount: 0, deletionHead: '0'.repeat(64) });
+    await deleteFiles(3);
+    const second = await createCheckpoint(t.db, at('2031-03-04T17:00:00Z'));
+    expect(second).toMatchObject({ deletionCount: 3, deletionHead: (await deletionLogHead(t.db)).hash });
+    await deleteFiles(2);
+    expect(await verifyCheckpoints(t.db)).toMatchObject({ checkpoints: 2, findings: [] });
+    // the head is in the digest: changing it without recomputing the digest is tampering
+    await t.db('audit_checkpoints').where({ id: 2 }).update({ deletion_count: 2 });
+    expect((await verifyCheckpoints(t.db)).findings).toContainEqual(
+      expect.objectContaining({ kind: 'checkpoint_tampered', message: expect.stringMatching(/#2 .* was altered/) }),
+    );
+  });
+
+  test("the deletion log's tail removed after a checkpoint is deletion_log_diverged, even when new records refill it", async () => {
+    await deleteFiles(3);
+    await createCheckpoint(t.db, at('2031-03-04T17:00:00Z'));
+    await t.db('document_deletions').where('seq', '>', 1).delete();
+    expect(await anchorFindings()).toEqual([
+      expect.objectContaining({
+        dossierCode: '(database)',
+        kind: 'deletion_log_diverged',
+        message: expect.stringMatching(/holds 1 records, fewer than the 3/),
+      }),
+    ]);
+    // the chain of what is left is intact: only the checkpoint shows the cut
+    await deleteFiles(2, 'các bản ghi khác');
+    expect(await anchorFindings()).toEqual([
+      expect.objectContaining({
+        kind: 'deletion_log_diverged',
+        message: expect.stringMatching(/record 3 no longer has the hash anchored/),
+      }),
+    ]);
+  });
+
+  test('a deletion log rewritten consistently (every hash recomputed) after a checkpoint is deletion_log_diverged', async () => {
+    await deleteFiles(3);
+    await createCheckpoint(t.db, at('2031-03-04T17:00:00Z'));
+    await t.db('document_deletions').delete();
+    await deleteFiles(3, 'viết lại: lý do khác');
+    expect(await anchorFindings()).toEqual([
+      expect.objectContaining({
+        kind: 'deletion_log_diverged',
+        message: expect.stringMatching(/record 3 no longer has the hash anchored .* rewritten/),
+      }),
+    ]);
+  });
+
+  test('a log cut between two checkpoints is named between them', async () => {
+    await deleteFiles(3);
+    await createCheckpoint(t.db, at('2031-03-04T17:00:00Z'));
+    await t.db('document_deletions').where('seq', '>', 1).delete();
+    await createCheckpoint(t.db, at('2031-03-05T17:00:00Z'));
+    expect(await anchorFindings()).toEqual([
+      expect.objectContaining({
+        kind: 'deletion_log_diverged',
+        message: expect.stringMatching(/went from 3 records to 1 between checkpoint #1 .* and checkpoint #2/),
+      }),
+    ]);
+  });
+
+  test('a checkpoint stripped of its deletion-log anchor (digest recomputed) after one that had it is tampering', async () => {
+    await deleteFiles(2);
+    await createCheckpoint(t.db, at('2031-03-04T17:00:00Z'));
+    const second = await createCheckpoint(t.db, at('2031-03-05T17:00:00Z'));
+    await t
+      .db('audit_checkpoints')
+      .where({ id: 2 })
+      .update({
+        deletion_count: null,
+        deletion_head: null,
+        digest: checkpointDigest({ ...second, deletionCount: null, deletionHead: null }),
+      });
+    expect((await verifyCheckpoints(t.db)).findings).toEqual([
+      expect.objectContaining({
+        kind: 'checkpoint_tampered',
+        message: expect.stringMatching(/#2 .* does not anchor the deletion log, which checkpoint #1/),
+      }),
+    ]);
   });
 });

@@ -1,12 +1,16 @@
 /**
- * Bytes the dossier event log and projection take on disk, table by table and index by index:
- * PostgreSQL from pg_table_size / pg_relation_size / pg_total_relation_size (TOAST included in the
- * table), SQLite from the dbstat virtual table. Divided by the number of dossiers.
+ * Bytes a dossier takes on disk, table by table and index by index: the event log and the projection,
+ * and every table that grows with the dossiers and is kept (the pending-class history, the document
+ * references and the file records; the files themselves are in the document store, not the database).
+ * Left out: outbox deliveries (pruned after MOTCUA_OUTBOX_RETENTION_DAYS) and the compliance rollup (a row
+ * per day, not per dossier). PostgreSQL from pg_table_size / pg_relation_size (TOAST included in the
+ * table), SQLite from the dbstat virtual table; a table the database does not have yet counts nothing.
+ * Divided by the number of dossiers.
  */
 import type { Knex } from 'knex';
 import { dialectOfKnex } from '../src/store/db';
 
-export const STORED_TABLES = ['dossiers', 'dossier_events'] as const;
+export const STORED_TABLES = ['dossiers', 'dossier_events', 'dossier_class_history', 'document_refs', 'blobs'] as const;
 
 export interface RelationSize {
   table: string;
@@ -30,7 +34,8 @@ async function postgresSizes(db: Knex): Promise<RelationSize[]> {
   const out: RelationSize[] = [];
   for (const table of STORED_TABLES) {
     const t = await db.raw(`SELECT pg_table_size(c.oid)::bigint AS bytes FROM pg_class c WHERE c.oid = to_regclass(?)`, [table]);
-    out.push({ table, name: table, kind: 'table', bytes: Number(t.rows[0]?.bytes ?? 0) });
+    if (!t.rows.length) continue;
+    out.push({ table, name: table, kind: 'table', bytes: Number(t.rows[0].bytes) });
     const idx = await db.raw(
       `SELECT i.relname AS name, pg_relation_size(i.oid)::bigint AS bytes
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid

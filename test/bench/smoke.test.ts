@@ -97,6 +97,9 @@ describe('the benchmarks in smoke mode', () => {
         expect(out).toMatch(new RegExp(`\\| ${name}[^|]*\\| \\d+(\\.\\d+)? ms \\|`));
       }
       expect(out).toMatch(/Per dossier: \*\*\d+(\.\d+)? (B|KiB)\*\*/);
+      // every table kept per dossier counts in the bytes per dossier, not only the events and the projection
+      for (const table of ['dossiers', 'dossier_events', 'dossier_class_history', 'document_refs', 'blobs'])
+        expect(out).toMatch(new RegExp(`\\| ${table} \\| table \\|`));
       expect(plans).toMatch(/### inbox of a leader[\s\S]*```sql[\s\S]*dossiers/);
       if (extra.includes('--postgres')) expect(plans).toMatch(/Buffers: shared hit=/);
     },

@@ -24,10 +24,10 @@ import { appendResults } from './machine-info';
 import { median, quantile } from './stats';
 import type { SqliteDriver, SqliteSynchronous } from '../src/store/db';
 
-const counter = { username: 'counter', unit: 'TTPVHCC' };
-const specialist = { username: 'specialist', unit: 'KINHTE' };
-const leader = { username: 'leader', unit: 'LANHDAO' };
-const SUB: Submission = {
+export const counter = { username: 'counter', unit: 'TTPVHCC' };
+export const specialist = { username: 'specialist', unit: 'KINHTE' };
+export const leader = { username: 'leader', unit: 'LANHDAO' };
+export const SUB: Submission = {
   procedureCode: '1.001612',
   channel: 'counter',
   applicant: { fullName: 'Nguyễn Văn Bench', idNumber: '001090012345', phone: '0912345678', address: 'Hà Nội' },

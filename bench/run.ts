@@ -13,6 +13,7 @@
  *   documents upload/download beside a plain copy, attach cost      (./documents.ts)
  *   sync-lag  the national portal's sync lag under the HTTP load      (./sync-lag.ts)
  *   growth   the write path on an empty and on a large database       (./growth.ts)
+ *   history  the pending-class history's cost on the write path       (./class-history-cost.ts)
  */
 import os from 'node:os';
 import { benchEngine } from './engine-write-path';
@@ -25,6 +26,7 @@ import { benchEngineProfile } from './engine-profile';
 import { benchDocuments } from './documents';
 import { benchSyncLag } from './sync-lag';
 import { benchGrowth } from './growth';
+import { benchClassHistory } from './class-history-cost';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
@@ -40,6 +42,7 @@ export const BENCHMARKS = [
   'documents',
   'sync-lag',
   'growth',
+  'history',
 ] as const;
 
 /** A comma-separated list of names, each one of `allowed`. */
@@ -156,6 +159,12 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         concurrency: list(arg('concurrency'), smoke ? '1' : '1,8'),
         rounds: Number(arg('rounds', smoke ? '2' : '5')),
         smoke,
+        postgres,
+      });
+    case 'history':
+      return benchClassHistory({
+        lifecycles: Number(arg('lifecycles', smoke ? '4' : '200')),
+        rounds: Number(arg('rounds', smoke ? '1' : '3')),
         postgres,
       });
     default:

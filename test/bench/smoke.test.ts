@@ -149,6 +149,14 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/Large: [\d,]+ dossiers/);
   }, 120_000);
 
+  test('history: the write path with the pending-class history beside without it, both lifecycles', async () => {
+    await runBenchmark('history', ['history', '--smoke', ...WITH_PG]);
+    for (const lifecycle of ['plain', 'stopping'])
+      expect(output()).toMatch(
+        new RegExp(`\\| SQLite \\(WAL, NORMAL\\), sqlite3 \\| ${lifecycle} \\| \\d+ \\| \\d+ \\| \\d+\\.\\d{2} \\|`),
+      );
+  }, 120_000);
+
   test('smoke runs leave bench/RESULTS.md untouched', () => {
     expect(fs.readFileSync(RESULTS, 'utf8')).toBe(resultsBefore);
   });

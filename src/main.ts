@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     blobCleanup.start(config.MOTCUA_BLOB_CLEANUP_INTERVAL_MS, (err) =>
       logger.error({ err, job: 'blob-cleanup' }, 'document cleanup failed'),
     );
-  const retention = new DocumentRetentionJob(ctx);
+  const retention = new DocumentRetentionJob({ ...ctx, graceMs: config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000 });
   if (config.MOTCUA_RETENTION_INTERVAL_MS > 0)
     retention.start(config.MOTCUA_RETENTION_INTERVAL_MS, (err) =>
       logger.error({ err, job: 'document-retention' }, 'document retention failed'),

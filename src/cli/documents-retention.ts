@@ -21,6 +21,7 @@ function format(r: RetentionReport, dryRun: boolean): string {
     ...(dryRun ? ['dry run: nothing was changed'] : []),
     `${verb} ${r.files} file(s), ${r.records} reference(s) recorded in the deletion log`,
     `kept because a dossier that must still be kept references them too: ${r.keptShared} file(s)`,
+    `kept for now because the same bytes were uploaded or attached within the grace period: ${r.keptRecent} file(s)`,
     ...(r.finished ? [`finished ${r.finished} deletion(s) an interrupted run had recorded`] : []),
     ...lines,
   ].join('\n');
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   const db = openDb({ ...dbOptionsFromConfig(config), poolMax: 2 });
   const blobs = blobStoreFromConfig(config);
   try {
-    const job = new DocumentRetentionJob({ db, clock: systemClock, blobs });
+    const job = new DocumentRetentionJob({ db, clock: systemClock, blobs, graceMs: config.MOTCUA_BLOB_GRACE_HOURS * 3_600_000 });
     const report = dryRun ? await job.plan() : await job.runOnce();
     process.stdout.write(json ? `${JSON.stringify({ dryRun, ...report })}\n` : `${format(report, dryRun)}\n`);
     return 0;

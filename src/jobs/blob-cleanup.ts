@@ -5,9 +5,10 @@
  * touched: deletion of a referenced document is the retention job's, not this one's.
  *
  * Per blob: (1) the row is marked `deleting` only if still untouched and unreferenced (an event touching it
- * in the meantime wins, and an event arriving afterwards finds it gone and is refused); (2) the file is
- * deleted; (3) the row is deleted unless a re-upload of the same bytes revived it (which then also put the
- * file back). So an acknowledged reference never points at a deleted file.
+ * in the meantime wins, and an event arriving afterwards finds it gone and is refused); (2) in one transaction,
+ * the row is deleted unless a re-upload of the same bytes revived it, and only then the file
+ * (`removeMarkedBlob`: a re-upload either revived the row first, or waits and puts the file back after). So an
+ * acknowledged upload or reference never points at a deleted file.
  *
  * Resumable uploads (src/services/resumable-upload-service.ts) past their expiry (MOTCUA_BLOB_GRACE_HOURS
  * after their last chunk) go with the parts they received; parts of an upload that has no row any more
@@ -18,7 +19,7 @@ import type { Clock } from '../engine/clock';
 import type { Db } from '../store/db';
 import type { BlobStore } from '../store/blob-store';
 import { removeStaleStagedFiles } from '../store/blob-staging';
-import { deleteMarkedBlob, knownBlobs, markUnreferencedBlobs } from '../store/document-store';
+import { knownBlobs, markUnreferencedBlobs, removeMarkedBlob } from '../store/document-store';
 import { deleteUploadSession, expiredUploadSessions, knownUploadSessions } from '../store/upload-session-store';
 import { PeriodicJob } from './periodic-job';
 
@@ -47,8 +48,7 @@ export class BlobCleanupJob extends PeriodicJob<CleanupReport> {
     for (;;) {
       const marked = await markUnreferencedBlobs(this.deps.db, cutoff.toISOString(), 500);
       for (const sha256 of marked) {
-        await this.deps.blobs.delete(sha256);
-        if (await deleteMarkedBlob(this.deps.db, sha256)) unreferenced += 1;
+        if (await removeMarkedBlob(this.deps.db, sha256, () => this.deps.blobs.delete(sha256))) unreferenced += 1;
       }
       if (marked.length < 500) break;
     }

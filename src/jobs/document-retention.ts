@@ -8,10 +8,17 @@
  * that file is past its own rule: a file reused by a dossier that must still be kept stays. Per file:
  * (1) in one transaction the file's index row is marked `deleting` (an event referencing it afterwards is
  *     refused), the references are read again, and one hash-chained record per reference is appended to
- *     `document_deletions`; (2) the file is removed from the store; (3) its index row is removed. A run stopped
- *     between (1) and (3) is finished by the next one. The log comes first, so a file is never gone without
- *     its record; the auditor reports a referenced file deleted this way as `file_deleted_by_retention`, a
- *     notice tied to its record, never as `file_missing`.
+ *     `document_deletions`; (2) in one transaction its index row is removed, if still `deleting`, and the file
+ *     with it (`removeMarkedBlob`). A run stopped between (1) and (2) is finished by the next one. The log comes
+ *     first, so a file is never gone without its record; the auditor reports a referenced file deleted this way
+ *     as `file_deleted_by_retention`, a notice tied to its record, never as `file_missing`.
+ *
+ * The store is content-addressed, so the same bytes may be uploaded again, or an event may name them, while the
+ * job removes them. Nothing acknowledged is lost: bytes uploaded or referenced within the grace period
+ * (`graceMs`, MOTCUA_BLOB_GRACE_HOURS, the time an uploader has to attach an upload) are not marked, and wait for
+ * a later run (`keptRecent`); an upload arriving after the mark revives the row, and step (2) then leaves the
+ * file, or waits for (2) and writes the file again; an event arriving after the mark is refused (upload_expired),
+ * one arriving before it is seen by the re-read of the references. test/documents/retention-race.test.ts.
  *
  * `plan` answers what a run would delete, without changing anything (`npm run documents:retention -- --dry-run`).
  */
@@ -19,7 +26,7 @@ import type { Clock } from '../engine/clock';
 import type { Db } from '../store/db';
 import type { BlobStore } from '../store/blob-store';
 import { isUniqueViolation } from '../store/dossier-store';
-import { deleteMarkedBlob } from '../store/document-store';
+import { findBlob, removeMarkedBlob } from '../store/document-store';
 import { listProcedureDefinitions } from '../store/procedure-store';
 import {
   closedDossiersWithFiles,
@@ -43,6 +50,8 @@ export interface RetentionReport {
   records: number;
   /** files of expired dossiers kept because a dossier that must still be kept references them too */
   keptShared: number;
+  /** files of expired dossiers kept for now because the same bytes were uploaded or referenced within the grace period */
+  keptRecent: number;
   /** the references, in the order they were (or would be) recorded */
   deletions: RetentionDeletion[];
   /** files whose deletion an earlier, interrupted run had recorded and this run finished */
@@ -54,8 +63,20 @@ type Verdict = { expired: true; rule: string; reason: string } | { expired: fals
 const PAGE = 500;
 const MAX_APPEND_ATTEMPTS = 5;
 
+export interface RetentionJobDeps {
+  db: Db;
+  clock: Clock;
+  blobs: BlobStore;
+  /** how long an upload is kept for its uploader to attach it (MOTCUA_BLOB_GRACE_HOURS; default 24 hours) */
+  graceMs?: number;
+  /** called after a file's deletion is recorded and before it is removed (a test's barrier, to interleave an upload there) */
+  beforeRemove?: (sha256: string) => Promise<void>;
+}
+
+const DEFAULT_GRACE_MS = 24 * 3_600_000;
+
 export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
-  constructor(private readonly deps: { db: Db; clock: Clock; blobs: BlobStore }) {
+  constructor(private readonly deps: RetentionJobDeps) {
     super(60_000);
   }
 
@@ -69,13 +90,14 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
   }
 
   private async run(dryRun: boolean): Promise<RetentionReport> {
-    const now = this.deps.clock.now().toISOString();
+    const clock = this.deps.clock.now();
+    const now = clock.toISOString();
+    const cutoff = new Date(clock.getTime() - (this.deps.graceMs ?? DEFAULT_GRACE_MS)).toISOString();
     const verdictOf = await this.rules(now);
-    const report: RetentionReport = { files: 0, records: 0, keptShared: 0, deletions: [], finished: 0 };
+    const report: RetentionReport = { files: 0, records: 0, keptShared: 0, keptRecent: 0, deletions: [], finished: 0 };
     if (!dryRun) {
       for (const sha256 of await unfinishedRetentionDeletes(this.deps.db)) {
-        await this.deps.blobs.delete(sha256);
-        if (await deleteMarkedBlob(this.deps.db, sha256)) report.finished += 1;
+        if (await this.remove(sha256)) report.finished += 1;
       }
     }
     const decided = new Set<string>();
@@ -91,9 +113,15 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
       )) {
         if (decided.has(ref.sha256)) continue;
         decided.add(ref.sha256);
-        const deletions = dryRun ? await this.wouldDelete(ref.sha256, verdictOf) : await this.deleteFile(ref.sha256, verdictOf, now);
+        const deletions = dryRun
+          ? await this.wouldDelete(ref.sha256, verdictOf, cutoff)
+          : await this.deleteFile(ref.sha256, verdictOf, now, cutoff);
         if (deletions === null) {
           report.keptShared += 1;
+          continue;
+        }
+        if (deletions === 'recent') {
+          report.keptRecent += 1;
           continue;
         }
         if (deletions.length === 0) continue;
@@ -130,20 +158,37 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
     };
   }
 
-  /** The references a deletion of the file would record, or null when a dossier that must be kept references it. */
-  private async wouldDelete(sha256: string, verdictOf: (d: RetentionDossier) => Verdict): Promise<RetentionDeletion[] | null> {
-    return decider(sha256, verdictOf)(await referencesToFile(this.deps.db, sha256));
+  /** The references a deletion of the file would record; null when a dossier that must be kept references it, `recent` as in a run. */
+  private async wouldDelete(
+    sha256: string,
+    verdictOf: (d: RetentionDossier) => Verdict,
+    cutoff: string,
+  ): Promise<RetentionDeletion[] | null | 'recent'> {
+    const planned = decider(sha256, verdictOf)(await referencesToFile(this.deps.db, sha256));
+    if (planned === null || planned.length === 0) return planned;
+    const blob = await findBlob(this.deps.db, sha256);
+    return blob && blob.state === 'stored' && blob.touchedAt >= cutoff ? 'recent' : planned;
   }
 
-  /** Records and deletes one file (steps 1–3 above); null when it must be kept. */
-  private async deleteFile(sha256: string, verdictOf: (d: RetentionDossier) => Verdict, at: string): Promise<RetentionDeletion[] | null> {
+  /** Step (2): the row, if still `deleting`, and the file with it. */
+  private remove(sha256: string): Promise<boolean> {
+    return removeMarkedBlob(this.deps.db, sha256, () => this.deps.blobs.delete(sha256));
+  }
+
+  /** Records and deletes one file (steps 1 and 2 above); null when it must be kept, `recent` when it waits. */
+  private async deleteFile(
+    sha256: string,
+    verdictOf: (d: RetentionDossier) => Verdict,
+    at: string,
+    cutoff: string,
+  ): Promise<RetentionDeletion[] | null | 'recent'> {
     const decide = decider(sha256, verdictOf);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const recorded = await recordRetentionDeletion(this.deps.db, sha256, at, decide);
-        if (recorded === null || recorded.length === 0) return recorded;
-        await this.deps.blobs.delete(sha256);
-        await deleteMarkedBlob(this.deps.db, sha256);
+        const recorded = await recordRetentionDeletion(this.deps.db, sha256, at, cutoff, decide);
+        if (recorded === null || recorded === 'recent' || recorded.length === 0) return recorded;
+        await this.deps.beforeRemove?.(sha256);
+        await this.remove(sha256);
         return recorded;
       } catch (err) {
         // another instance appended to the log at the same seq: read its head again

@@ -152,9 +152,21 @@ export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number
   return marked;
 }
 
-/** The cleanup job's last step: the row goes, unless an upload of the same bytes revived it meanwhile. */
-export async function deleteMarkedBlob(db: Q, sha256: string): Promise<boolean> {
-  return Number(await db('blobs').where({ sha256, state: 'deleting' }).delete()) === 1;
+/**
+ * The last step of removing a file marked `deleting` (the cleanup and the retention jobs), in one transaction: the
+ * index row goes only if it is still `deleting`, and the file is removed (`removeFile`) while that row's removal
+ * is not yet committed. An upload of the same bytes writes the index row before the file (`upsertBlob`, then the
+ * store's putFile), so it either came first, and then the row is `stored` again and the file stays, or it waits
+ * for this transaction (the row's lock on PostgreSQL, the one writer on SQLite) and puts the file back after it.
+ * A removal that fails rolls back: the row stays `deleting`, for the next run. False when the row was revived
+ * (or is gone): nothing was removed.
+ */
+export async function removeMarkedBlob(db: Knex, sha256: string, removeFile: () => Promise<void>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    if (Number(await tx('blobs').where({ sha256, state: 'deleting' }).delete()) !== 1) return false;
+    await removeFile();
+    return true;
+  });
 }
 
 /**

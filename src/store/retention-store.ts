@@ -101,12 +101,16 @@ export async function referencesToFile(db: Q, sha256: string): Promise<(LiveRef 
 /**
  * Inside the deletion's transaction, first: the file's index row is marked `deleting`, so an event that would
  * reference it from now on finds it gone (upload_expired), and an event doing so right now holds the row until
- * it commits (PostgreSQL), after which the caller re-reads the references. False when another job is removing it.
+ * it commits (PostgreSQL), after which the caller re-reads the references. Only a row untouched since `cutoff`
+ * is marked: the same bytes uploaded (or referenced) since then are `recent`, and their uploader was promised
+ * the grace period to attach them. `busy` when another job is removing the file.
  */
-export async function markBlobForRetention(tx: Q, sha256: string): Promise<'marked' | 'no_row' | 'busy'> {
-  const n = Number(await tx('blobs').where({ sha256, state: 'stored' }).update({ state: 'deleting' }));
+export async function markBlobForRetention(tx: Q, sha256: string, cutoff: string): Promise<'marked' | 'no_row' | 'busy' | 'recent'> {
+  const n = Number(await tx('blobs').where({ sha256, state: 'stored' }).where('touched_at', '<', cutoff).update({ state: 'deleting' }));
   if (n === 1) return 'marked';
-  return (await tx('blobs').where({ sha256 }).first()) ? 'busy' : 'no_row';
+  const row = (await tx('blobs').where({ sha256 }).first()) as { state: string } | undefined;
+  if (!row) return 'no_row';
+  return row.state === 'stored' ? 'recent' : 'busy';
 }
 
 /** Files a deletion record covers whose index row is still `deleting`: a run stopped before removing them. */
@@ -204,18 +208,21 @@ export type PlannedDeletion = Omit<DeletionRecordContent, 'seq' | 'at'>;
  * references again (an event that referenced it meanwhile has committed: it held the row), asks `decide`
  * which references to record (null: a dossier that must be kept references it, nothing changes), and appends
  * one chained record each to the log. Returns what was recorded ([] when nothing was: another job is removing
- * the file, or every reference already has its record). A concurrent append at the same seq fails with a
+ * the file, or every reference already has its record; `recent` when the same bytes were uploaded or referenced
+ * since `cutoff`). A concurrent append at the same seq fails with a
  * unique violation (the caller retries).
  */
 export async function recordRetentionDeletion(
   db: Knex,
   sha256: string,
   at: string,
+  cutoff: string,
   decide: (refs: Awaited<ReturnType<typeof referencesToFile>>) => PlannedDeletion[] | null,
-): Promise<PlannedDeletion[] | null> {
+): Promise<PlannedDeletion[] | null | 'recent'> {
   return db.transaction(async (tx) => {
-    const mark = await markBlobForRetention(tx, sha256);
+    const mark = await markBlobForRetention(tx, sha256, cutoff);
     if (mark === 'busy') return [];
+    if (mark === 'recent') return 'recent';
     const planned = decide(await referencesToFile(tx, sha256));
     if (planned === null || planned.length === 0) {
       if (mark === 'marked') await tx('blobs').where({ sha256, state: 'deleting' }).update({ state: 'stored' });

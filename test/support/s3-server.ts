@@ -74,3 +74,8 @@ export function documentStores(): { name: string; make(): BlobStore }[] {
     { name: 's3', make: () => s3.store() },
   ];
 }
+
+/** Every database with every store, labelled "sqlite + local" and so on. */
+export function crossStores<B extends { label: string }, S extends { name: string }>(backends: readonly B[], stores: readonly S[]) {
+  return backends.flatMap((backend) => stores.map((store) => ({ backend, store, label: `${backend.label} + ${store.name}` })));
+}

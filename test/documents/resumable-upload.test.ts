@@ -17,7 +17,7 @@ import request from 'supertest';
 import { BACKENDS } from '../support/backends';
 import { startServer, type TestServer } from '../support/server';
 import { startS3, type TestS3 } from '../support/s3-server';
-import { LocalBlobStore, S3BlobStore, type BlobStore } from '../../src/store/blob-store';
+import { LocalBlobStore, type BlobStore } from '../../src/store/blob-store';
 import { BlobCleanupJob } from '../../src/jobs/blob-cleanup';
 import { createEngineContext } from '../../src/app/engine-factory';
 import { createApp } from '../../src/http/app';
@@ -53,19 +53,7 @@ const STORES: { name: string; make(): { store: BlobStore; reopen(): BlobStore } 
   {
     name: 's3',
     make: () => {
-      const prefix = `resumable-${Math.random().toString(16).slice(2)}/`;
-      const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-s3-staging-'));
-      const open = () =>
-        new S3BlobStore({
-          endpoint: s3.endpoint,
-          region: 'us-east-1',
-          bucket: s3.bucket,
-          prefix,
-          accessKeyId: 'S3RVER',
-          secretAccessKey: 'S3RVER',
-          forcePathStyle: true,
-          stagingDir,
-        });
+      const { open } = s3.reopenable();
       return { store: open(), reopen: open };
     },
   },

@@ -28,7 +28,7 @@ import { killAllServerProcesses, prepareDatabase, sleep, startServerProcess, typ
 import { ApiClient, NoAnswer, submissionBody } from '../support/api-client';
 import { auditFindings } from '../support/db-checks';
 import { startS3, type TestS3 } from '../support/s3-server';
-import { LocalBlobStore, rehash, S3BlobStore, type BlobStore } from '../../src/store/blob-store';
+import { LocalBlobStore, rehash, type BlobStore } from '../../src/store/blob-store';
 import { BlobCleanupJob } from '../../src/jobs/blob-cleanup';
 
 const ROUNDS = Math.min(Number(process.env.MOTCUA_CRASH_ROUNDS ?? 2), 6);
@@ -130,34 +130,21 @@ describe.each(
       prepared = await prepareDatabase(backend);
       db = prepared.open();
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-resumable-crash-'));
-      const stagingDir = path.join(tmp, 'staging');
       let storeEnv: Record<string, string>;
       let openStore: () => BlobStore;
       if (kind === 's3') {
         s3 = await startS3();
-        const prefix = `crash-${backend.label}/`;
+        const at = s3.reopenable();
         storeEnv = {
           MOTCUA_BLOB_STORE: 's3',
           MOTCUA_S3_ENDPOINT: s3.endpoint,
           MOTCUA_S3_BUCKET: s3.bucket,
-          MOTCUA_S3_PREFIX: prefix,
+          MOTCUA_S3_PREFIX: at.prefix,
           MOTCUA_S3_ACCESS_KEY_ID: 'S3RVER',
           MOTCUA_S3_SECRET_ACCESS_KEY: 'S3RVER',
-          MOTCUA_UPLOAD_STAGING_DIR: stagingDir,
+          MOTCUA_UPLOAD_STAGING_DIR: at.stagingDir,
         };
-        const endpoint = s3.endpoint;
-        const bucket = s3.bucket;
-        openStore = () =>
-          new S3BlobStore({
-            endpoint,
-            region: 'us-east-1',
-            bucket,
-            prefix,
-            accessKeyId: 'S3RVER',
-            secretAccessKey: 'S3RVER',
-            forcePathStyle: true,
-            stagingDir,
-          });
+        openStore = at.open;
       } else {
         storeEnv = { MOTCUA_BLOB_DIR: path.join(tmp, 'blobs') };
         openStore = () => new LocalBlobStore(path.join(tmp, 'blobs'));

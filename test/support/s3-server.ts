@@ -19,6 +19,8 @@ export interface TestS3 {
   endpoint: string;
   bucket: string;
   store(stagingDir?: string): S3BlobStore;
+  /** a fresh prefix and staging directory, and `open` a store on them, again and again (a restart, a second instance) */
+  reopenable(): { prefix: string; stagingDir: string; open: () => S3BlobStore };
   close(): Promise<void>;
 }
 
@@ -51,6 +53,22 @@ export async function startS3(): Promise<TestS3> {
       });
       stores.push(s);
       return s;
+    },
+    reopenable: () => {
+      const prefix = `reopenable-${Math.random().toString(16).slice(2)}/`;
+      const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-s3-staging-'));
+      const open = () =>
+        new S3BlobStore({
+          endpoint,
+          region: 'us-east-1',
+          bucket,
+          prefix,
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+          forcePathStyle: true,
+          stagingDir,
+        });
+      return { prefix, stagingDir, open };
     },
     close: async () => {
       await server.close();

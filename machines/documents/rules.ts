@@ -89,7 +89,9 @@ export function checkShownComponents(rules: DocumentRules, shownComponents: read
 
 /**
  * What RECEIVE records: of the procedure's required documents, those the receipt must have digitised and how many
- * have a stored file. An optional document ("(nếu có)") without a file is taken as not brought: it is listed in
+ * have a stored file. A dossier is digitised when every document it has is: an optional document ("(nếu có)") on
+ * the submission's paper list (`papers`, SUBMIT's `documents`, matched by name) was brought, so without a file it is
+ * missing like any other; one neither on the list nor stored is taken as not brought: it is listed in
  * `optionalAbsent`, is not among those to digitise (`required`), needs no reason and does not count against the
  * digitisation rate. A document the procedure flags `showOnly` that the clerk marks shown, not kept
  * (`shownComponents`, checked by `checkShownComponents`) and did not scan is listed in `shown` and likewise left out.
@@ -101,6 +103,7 @@ export function receiptDigitisation(
   rules: DocumentRules,
   note: string | undefined,
   shownComponents: readonly number[] = [],
+  papers: readonly { name: string }[] = [],
 ): ReceiptDigitisation {
   checkShownComponents(rules, shownComponents);
   const components = documentsOf(ctx).filter((d) => d.kind === 'component' && d.component !== null);
@@ -109,9 +112,11 @@ export function receiptDigitisation(
   // a document shown, not kept (xuất trình) and not scanned is not in the dossier: nothing to digitise
   const shown = [...new Set(shownComponents)].filter((i) => !present.has(i)).sort((a, b) => a - b);
   const absent = rules.required.map((_, i) => i).filter((i) => !present.has(i) && !shown.includes(i));
-  const optional = (i: number) => rules.required[i]!.optional === true;
-  const optionalAbsent = absent.filter(optional);
-  const missing = absent.filter((i) => !optional(i));
+  // an optional paper on the submission's paper list was brought: it is in the dossier, on paper only unless scanned
+  const brought = new Set(papers.map((p) => normalisedName(p.name)));
+  const notBrought = (i: number) => rules.required[i]!.optional === true && !brought.has(normalisedName(rules.required[i]!.name));
+  const optionalAbsent = absent.filter(notBrought);
+  const missing = absent.filter((i) => !notBrought(i));
   if (rules.digitisation?.components && missing.length > 0 && !note) {
     const names = missing.map((i) => `${i} (${rules.required[i]!.name})`).join(', ');
     throw validationFailed(
@@ -162,9 +167,14 @@ export function documentRulesOf(
   };
 }
 
+/** A document's name as compared: case, spacing and Unicode form do not count. */
+export function normalisedName(name: string): string {
+  return name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 /** The kind of a required document: its `kind` code, else its name normalised (case, spacing, Unicode form). */
 export function documentKindOf(doc: { name: string; kind?: string }): string {
-  return doc.kind ?? doc.name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return doc.kind ?? normalisedName(doc.name);
 }
 
 /** When a digitised copy attached at `attachedAt` stops being reusable (null: never), per its required document. */

@@ -76,7 +76,8 @@ export interface DossierDocument {
 export interface ReceiptDigitisation {
   /**
    * required documents of the procedure version the receipt must have digitised: all of them, less the optional
-   * ones not brought (`optionalAbsent`; before that rule, every required document)
+   * ones not brought (`optionalAbsent`; before that rule, every required document) and those shown, not kept. An
+   * optional one on the submission's paper list was brought (from 2026-12; before, one without a file was not)
    */
   required: number;
   /** of them, with a stored file at receipt (scanned or reused) */
@@ -87,7 +88,10 @@ export interface ReceiptDigitisation {
   missing: number[];
   /** why some are missing, when the procedure requires digitisation */
   reason: string | null;
-  /** indexes of optional documents ("(nếu có)") without a file: taken as not brought, not counted; absent when none */
+  /**
+   * indexes of optional documents ("(nếu có)") without a file and not on the paper list: taken as not brought, not
+   * counted; absent when none
+   */
   optionalAbsent?: number[];
   /**
    * indexes of documents shown to the clerk and handed back without a scan (xuất trình, không lưu: the law asks only

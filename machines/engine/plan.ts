@@ -252,7 +252,7 @@ export function startSubmission(input: SubmissionInput): StartedSubmission {
       at,
       actor,
       cal,
-      { applicant: sub.applicant, documents: rules },
+      { applicant: sub.applicant, documents: rules, papers: sub.documents },
     );
     snapshot = stepChart(chart, snapshot, receive);
     pending.push(pendingOf(receive));

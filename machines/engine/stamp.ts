@@ -74,6 +74,8 @@ export interface StampExtras {
   applicant?: { phone: string; email?: string };
   /** the procedure version's document rules (issue 14); absent, documents are not checked against the procedure */
   documents?: DocumentRules;
+  /** the submission's paper list (SUBMIT's `documents`): which optional documents a RECEIVE takes as brought */
+  papers?: readonly { name: string }[];
 }
 
 function fileOf(cmd: { file?: FileRef }): FileRef {
@@ -105,7 +107,7 @@ export function stampCommand(
       }
       const digitisation =
         cmd.type === 'RECEIVE' && extras.documents
-          ? { digitisation: receiptDigitisation(ctx, extras.documents, cmd.digitisationNote, cmd.shownComponents) }
+          ? { digitisation: receiptDigitisation(ctx, extras.documents, cmd.digitisationNote, cmd.shownComponents, extras.papers) }
           : {};
       return {
         type: cmd.type,

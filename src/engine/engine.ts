@@ -202,9 +202,14 @@ export class DossierEngine {
         cmd.type === 'RECEIVE' && !this.deps.codeAtSubmission
           ? { code: dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at))) }
           : {};
-      // the notification choice's contact defaults from the applicant, who is in the SUBMIT event
-      if ((cmd.type === 'RECEIVE' && cmd.notification) || cmd.type === 'CHANGE_NOTIFICATION')
-        extras.applicant = (await this.submitOf(tx, loaded.row.id)).applicant;
+      // the notification choice's contact defaults from the applicant, and a receipt reads which optional papers
+      // were brought from the paper list: both are in the SUBMIT event
+      const receiptPapers = cmd.type === 'RECEIVE' && documents !== undefined;
+      if ((cmd.type === 'RECEIVE' && cmd.notification) || cmd.type === 'CHANGE_NOTIFICATION' || receiptPapers) {
+        const submit = await this.submitOf(tx, loaded.row.id);
+        extras.applicant = submit.applicant;
+        if (receiptPapers) extras.papers = submit.documents;
+      }
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, { ...extras, ...(documents ? { documents } : {}) });
       return this.commit(tx, loaded, event, cal);
     });

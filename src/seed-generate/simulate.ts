@@ -190,7 +190,10 @@ export function buildDossier(world: World, seed: DossierSeed): BuiltDossier {
       now = sweepAt;
     }
     if (!action || action.at >= endMs) break;
-    const event = stampCommand(action.cmd, snap.context, iso(action.at), action.actor, cal, { documents: documentRulesOf(def) });
+    const event = stampCommand(action.cmd, snap.context, iso(action.at), action.actor, cal, {
+      documents: documentRulesOf(def),
+      papers: documents,
+    });
     snap = stepChart(chart, snap, event);
     pending.push(pendingOf(event));
     story.applied(action);

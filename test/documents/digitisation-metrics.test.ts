@@ -8,6 +8,7 @@ import { hanoi } from '../support/engine';
 import { startServer, type TestServer } from '../support/server';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
+import { complianceFromRollup } from '../../src/metrics/compliance-rollup';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
@@ -90,13 +91,14 @@ describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
     expect(compareMetrics(fast, slow.report)).toEqual([]);
   });
 
-  /** both metric paths over one month of the centre */
+  /** the three metric paths (projection, rollup, events only: what metrics:verify compares) over one month of the centre */
   async function rates(from: string, to: string) {
     const calendar = await s.engine.calendars.latest();
     const opts = { from, to, groupBy: 'centre' as const, now: hanoi('2026-03-31 17:00'), calendar };
     const fast = await complianceFromProjection(s.engine.db, opts);
     const slow = await complianceFromEvents(s.engine.db, s.engine.calendars, opts);
     expect(compareMetrics(fast, slow.report)).toEqual([]);
+    expect(compareMetrics(await complianceFromRollup(s.engine.db, opts), slow.report)).toEqual([]);
     return fast.groups[0]!.figures;
   }
 
@@ -125,6 +127,50 @@ describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
     ).toBe(201);
     const after = await rates('2026-03-01', '2026-04-01');
     expect([after.received - before.received, after.digitisedReceipts - before.digitisedReceipts]).toEqual([2, 1]);
+  });
+
+  test('rule: a dossier is digitised when every paper it has is: an optional paper brought but not scanned keeps it from counting', async () => {
+    const before = await rates('2026-03-01', '2026-04-01');
+    const files = [PDF('brought c0'), PDF('brought c1')];
+    for (const f of files) await upload(f);
+    const scans = files.map((f, i) => ({ component: i, sha256: sha(f), name: `tp${i}.pdf` }));
+    // 1.001612's third document, the power of attorney "(nếu có)", is on the paper list: the applicant brought it
+    const papers = [
+      { name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 },
+      { name: 'Văn bản ủy quyền của thành viên hộ gia đình cho một thành viên làm chủ hộ kinh doanh (nếu có)', copies: 1 },
+    ];
+    const atCounter = await s.http
+      .post('/api/dossiers')
+      .set(auth())
+      .send(base(31, { documents: papers, attachments: scans }));
+    expect(atCounter.status).toBe(201);
+    const receiveOf = async (code: string) => (await s.engine.engine.history(code)).find((e) => e.type === 'RECEIVE')!.payload;
+    expect(await receiveOf(atCounter.body.code)).toMatchObject({ digitisation: { required: 3, digitised: 2, missing: [2] } });
+    expect((await receiveOf(atCounter.body.code)).digitisation).not.toHaveProperty('optionalAbsent');
+    // the same when a clerk receives an online submission later: the paper list is read from its SUBMIT
+    const online = await s.http
+      .post('/api/dossiers')
+      .set(auth())
+      .send(base(32, { channel: 'online', documents: papers, attachments: scans }));
+    const code = online.body.code as string;
+    const version = (await s.engine.engine.get(code)).version;
+    expect(
+      (await s.http.post(`/api/dossiers/${code}/events`).set(auth()).set('If-Match', String(version)).send({ type: 'RECEIVE' })).status,
+    ).toBe(200);
+    expect(await receiveOf(code)).toMatchObject({ digitisation: { required: 3, digitised: 2, missing: [2] } });
+    // scanned too, the brought paper makes the dossier digitised
+    await upload(PDF('brought c2'));
+    const all = [...scans, { component: 2, sha256: sha(PDF('brought c2')), name: 'uy-quyen.pdf' }];
+    expect(
+      (
+        await s.http
+          .post('/api/dossiers')
+          .set(auth())
+          .send(base(33, { documents: papers, attachments: all }))
+      ).status,
+    ).toBe(201);
+    const after = await rates('2026-03-01', '2026-04-01');
+    expect([after.received - before.received, after.digitisedReceipts - before.digitisedReceipts]).toEqual([3, 1]);
   });
 
   test('rule: a document shown, not kept (xuất trình) needs no scan and no reason and is not counted; RECEIVE records it', async () => {

@@ -238,11 +238,9 @@ describe('dossier documents in a browser', () => {
       await supervisor.goto(`${run.base}/#/dieu-hanh?ky=week&ngay=2026-03-02`);
       const rate = supervisor.locator('[data-rate="receiptDigitisedShare"]');
       await rate.waitFor();
-      // two receipts this week: the first has both mandatory components scanned (the third is optional, "(nếu có)",
-      // and without a file it is not counted), the second only one
-      expect(((await rate.textContent()) ?? '').replace(/\s+/g, ' ')).toBe(
-        'Tỷ lệ số hóa hồ sơ: 50% (1/2 hồ sơ) · mục tiêu ≥ 90%: chưa đạt',
-      );
+      // two receipts this week, neither digitised: the first has both mandatory components scanned but the clerk
+      // ticked the optional third ("(nếu có)") as brought, and it stayed on paper; the second has only one scan
+      expect(((await rate.textContent()) ?? '').replace(/\s+/g, ' ')).toBe('Tỷ lệ số hóa hồ sơ: 0% (0/2 hồ sơ) · mục tiêu ≥ 90%: chưa đạt');
       expect(await supervisor.locator('[data-rate="digitisedShare"]').textContent()).toContain('(1/1 hồ sơ) · mục tiêu ≥ 90%: đạt');
       expect(await supervisor.locator('a.stat[data-figure="digitisedResults"] .stat-n').textContent()).toBe('1');
       await supervisor.locator('#digitisation-title').scrollIntoViewIfNeeded();

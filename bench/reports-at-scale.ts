@@ -4,6 +4,9 @@
  * them (the services, with a signed-in user's roles):
  *
  * - compliance metrics for the last 12 months (MetricsService.compliance: centre, and by month);
+ * - the digitisation and reuse figures of the plans (issue 14: receipts with every required document digitised,
+ *   receipts reusing an earlier dossier's document, digitised results) for the same 12 months: whole centre
+ *   (the dashboard tile; the rollup) and by procedure and by handling unit (the breakdowns; the projection);
  * - the weekly late review of the last full week (ReviewService.weeklyReview, every listed dossier
  *   and the totals);
  * - the inbox (mine, open states, by due date, first page of 100) of a specialist and of a leader,
@@ -29,6 +32,7 @@ import { isoWeekOf, shiftWeek } from '../src/reports/weekly-review';
 import type { AuthUser } from '../src/services/auth-user';
 import { DossierService } from '../src/services/dossier-service';
 import { MetricsService } from '../src/services/metrics-service';
+import type { ComplianceReport } from '../machines/metrics/definitions';
 import { ReviewService } from '../src/services/review-service';
 import { dialectOf } from '../src/store/db';
 import { toIso } from '../src/store/time';
@@ -123,6 +127,14 @@ export function lastTwelveMonths(latest: string): { from: string; to: string } {
   return { from, to };
 }
 
+/** The plans' three rates of a report's first group, for the result column. */
+function digitisationNote(r: ComplianceReport): string {
+  const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
+  const f = r.groups[0]?.figures;
+  const rates = `receipts digitised ${pct(f?.receiptDigitisedShare)}, reused ${pct(f?.reuseShare)}, results digitised ${pct(f?.digitisedShare)}`;
+  return r.groups.length === 1 ? `${rates} (${r.source})` : `${r.groups.length} groups (${r.source}); first: ${rates}`;
+}
+
 function operations(ctx: EngineContext, asOf: string, quiet: string, specialist: AuthUser): Operation[] {
   const supervisor = user('supervisor', ['supervisor'], 'TTPVHCC');
   const leader = user('leader', ['leader'], 'LANHDAO');
@@ -155,6 +167,11 @@ function operations(ctx: EngineContext, asOf: string, quiet: string, specialist:
         return `${JSON.stringify(r).length} bytes of JSON`;
       },
     },
+    ...(['centre', 'procedure', 'unit'] as const).map((groupBy) => ({
+      name: `digitisation and reuse rates, ${year.from} → ${year.to}, ${groupBy === 'centre' ? 'whole centre' : `by ${groupBy}`}`,
+      targetMs: REPORT_TARGETS.metricsMs,
+      run: async () => digitisationNote(await metrics.compliance(supervisor, { ...year, groupBy })),
+    })),
     {
       name: `weekly late review ${week.label}, whole centre`,
       targetMs: REPORT_TARGETS.weeklyMs,

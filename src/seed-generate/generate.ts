@@ -19,7 +19,7 @@ import { addTally, emptyTally, type Tally, type WorldSpec } from './batch';
 import { allStaff, buildCentre } from './centres';
 import { createBuilder } from './pool';
 import type { DossierSeed } from './simulate';
-import { BatchWriter } from '../store/batch-writer';
+import { analyzeAfterBulkLoad, BatchWriter } from '../store/batch-writer';
 import { rebuildRollup } from '../metrics/rollup-rebuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -176,6 +176,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   await writer.insertRows('code_sequences', schedule.sequences as unknown as Record<string, unknown>[]);
   // The compliance rollup, derived from the events just written (the live engine keeps it from here on).
   await rebuildRollup(db, calendars, { now: new Date(spec.endMs).toISOString() });
+  await analyzeAfterBulkLoad(db);
 
   const elapsedMs = performance.now() - started;
   return {

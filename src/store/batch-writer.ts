@@ -157,3 +157,15 @@ export class BatchWriter {
     return sql;
   }
 }
+
+/**
+ * Refreshes the planner's statistics after a bulk load. Autovacuum analyses a table only after enough changes and
+ * may not have run when the generated database is first queried: measured on a freshly generated 100 000-dossier
+ * PostgreSQL database, the planner expected 61 rows of a year's 48 448 received dossiers and sorted them on disk.
+ */
+export async function analyzeAfterBulkLoad(db: Knex): Promise<void> {
+  // the loaded tables only (a whole-database ANALYZE would also lock every other schema's tables in turn)
+  for (const table of BULK_LOADED_TABLES) await db.raw('ANALYZE ??', [table]);
+}
+
+const BULK_LOADED_TABLES = ['dossiers', 'dossier_events', 'blobs', 'document_refs', 'compliance_rollup', 'dossier_class_history', 'users'];

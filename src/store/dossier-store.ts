@@ -163,13 +163,14 @@ export async function writeTransition(
                  SELECT s.id, ev.dossier_id, ev.seq, ev.type, ev.occurred_at, ev.occurred_at, 'pending', 0
                  FROM ev JOIN outbox_subscribers s ON s.active = 1
                  WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
-                 ORDER BY ev.seq, s.id),
+                 ORDER BY ev.seq, s.id
+                 RETURNING 1),
           up AS (UPDATE dossiers SET ${set.map(() => '?? = ?').join(', ')} WHERE id = ? AND version = ? RETURNING 1)
-     SELECT count(*)::integer AS n FROM up`,
+     SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued`,
     [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...skip.params, ...(set.flat() as Knex.Value[]), id, expectedVersion],
-  )) as { rows: { n: number }[] };
-  // as enqueueDeliveries does: the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts)
-  signalAfterCommit(tx);
+  )) as { rows: { n: number; queued: number }[] };
+  // as enqueueDeliveries does: the dispatchers are woken once this transaction commits, when it queued deliveries
+  if (result.rows[0]?.queued) signalAfterCommit(tx);
   return result.rows[0]?.n === 1;
 }
 

@@ -29,14 +29,18 @@ export async function enqueueDeliveries(
   // PostgreSQL types the parameters of a SELECT list as text unless told; SQLite must not be told (CAST AS uuid is numeric there)
   const values = dialectOfKnex(tx as Knex) === 'postgres' ? '?::uuid, ?::integer, ?, ?::timestamptz, ?::timestamptz' : '?, ?, ?, ?, ?';
   const skip = mutedCondition(muted);
+  let queued = 0;
   for (const e of events) {
-    await tx.raw(
+    const result = (await tx.raw(
       `INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
        SELECT s.id, ${values}, 'pending', 0 FROM outbox_subscribers s
-       WHERE s.active = 1 AND EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (?, '*'))${skip.sql}`,
+       WHERE s.active = 1 AND EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (?, '*'))${skip.sql}
+       RETURNING subscriber_id`,
       [e.dossier_id, e.seq, e.type, e.occurred_at, e.occurred_at, e.type, ...skip.params],
-    );
+    )) as unknown[] | { rows: unknown[] };
+    queued += (Array.isArray(result) ? result : result.rows).length;
   }
-  // the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts)
-  if (events.length) signalAfterCommit(tx);
+  // the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts), when it queued anything:
+  // a commit that queued nothing has nothing to deliver, and waking for it cost every instance a look per transition
+  if (queued) signalAfterCommit(tx);
 }

@@ -11,6 +11,7 @@ import { OutboxWaker } from '../../src/outbox/wake';
 import type { Channel, Delivery, DeliveryResult } from '../../src/outbox/channel';
 import { upsertSubscriber } from '../../src/store/outbox-store';
 import { openDb, type Db } from '../../src/store/db';
+import { onOutboxCommitted } from '../../src/store/outbox-signal';
 
 const HOUR = 3_600_000;
 
@@ -41,17 +42,38 @@ describe.each(BACKENDS)('waking the outbox dispatcher on $label', (backend) => {
     await t.drop();
   });
 
-  const subscribe = (id: string, kind: string, eventTypes = ['RECEIVE']) =>
+  const subscribe = (id: string, kind: string, eventTypes = ['RECEIVE'], active = true) =>
     upsertSubscriber(t.db, {
       id,
       kind,
       name: id,
       config: {},
-      active: true,
+      active,
       eventTypes,
       createdAt: t.clock.now().toISOString(),
       createdBy: 'admin',
     });
+
+  test('a commit that queued no delivery wakes nobody; one that queued one does (issue 16: a look per transition)', async () => {
+    let woken = 0;
+    const off = onOutboxCommitted(t.db, () => void (woken += 1));
+    try {
+      const { code } = await t.engine.submit(submission('1.001612'), ACTORS.counter); // no subscriber yet
+      const current = await t.engine.get(code);
+      await t.engine.act(code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader, { expectedVersion: current.version });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(woken).toBe(0);
+      await subscribe('wake-count', 'wake-count', ['ASSIGN']);
+      const other = await t.engine.submit(submission('1.001612'), ACTORS.counter); // SUBMIT and RECEIVE: not taken
+      await new Promise((r) => setTimeout(r, 50));
+      expect(woken).toBe(0);
+      await t.engine.act(other.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader, { expectedVersion: other.version });
+      expect(await within(5_000, () => woken === 1)).toBe(true);
+    } finally {
+      off();
+      await subscribe('wake-count', 'wake-count', ['ASSIGN'], false);
+    }
+  });
 
   test('a commit wakes this instance’s dispatcher at once although its next poll is an hour away', async () => {
     await subscribe('wake-local', 'wake-local');

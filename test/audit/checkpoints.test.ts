@@ -8,7 +8,7 @@ import { ACTORS, APPROVE, type StartedEngine, startEngine, submission } from '..
 import { checkpointDigest, createCheckpoint, verifyCheckpoints } from '../../src/audit/checkpoints';
 import { listCheckpoints } from '../../src/store/checkpoint-store';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
-import { asDatabaseOwner } from '../support/db-owner';
+import { asDatabaseOwner, deleteDossierAsOwner } from '../support/db-owner';
 import { deletionLogHead, insertDeletions, lastDeletion } from '../../src/store/retention-store';
 import { deletionHash, type DeletionRecord } from '../../machines/documents/retention';
 
@@ -86,8 +86,7 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     const kept = await build();
     const gone = await build();
     await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
-    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
-    await t.db('dossiers').where({ id: gone.id }).delete();
+    await deleteDossierAsOwner(t.db, gone.id);
     const { findings } = await verifyCheckpoints(t.db);
     expect(findings).toEqual([
       expect.objectContaining({
@@ -109,8 +108,7 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     const gone = await build();
     await build();
     await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
-    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
-    await t.db('dossiers').where({ id: gone.id }).delete();
+    await deleteDossierAsOwner(t.db, gone.id);
     const later = await createCheckpoint(t.db, at('2026-03-06T17:00:00Z'));
     expect(later.regressions).toBe(1);
     const { findings } = await verifyCheckpoints(t.db);
@@ -145,8 +143,7 @@ describe.each(BACKENDS)('checkpoints on $name', (backend) => {
     const gone = await build();
     await build();
     await createCheckpoint(t.db, at('2026-03-05T17:00:00Z'));
-    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
-    await t.db('dossiers').where({ id: gone.id }).delete();
+    await deleteDossierAsOwner(t.db, gone.id);
     await t.db('audit_checkpoint_heads').where({ dossier_id: gone.id }).delete();
     const messages = (await verifyCheckpoints(t.db)).findings.map((f) => `${f.kind}: ${f.message}`);
     expect(messages).toEqual(

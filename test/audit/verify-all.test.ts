@@ -7,7 +7,7 @@ import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } f
 import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAll, verifyAllStream, type VerifyProgress } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
-import { asDatabaseOwner } from '../support/db-owner';
+import { asDatabaseOwner, deleteDossierAsOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 
@@ -65,8 +65,7 @@ describe.each(BACKENDS)('verifying the whole database on $name', (backend) => {
     const [, , , gapped, edited, gone, drifted] = codes;
     await asDatabaseOwner(t.db); // as the database owner: the application itself cannot change history
     await t.db('dossier_events').where({ dossier_id: edited!.id, seq: 3 }).update({ actor: 'mallory' });
-    await t.db('dossier_events').where({ dossier_id: gone!.id }).delete();
-    await t.db('dossiers').where({ id: gone!.id }).delete();
+    await deleteDossierAsOwner(t.db, gone!.id);
     await t.db('dossiers').where({ id: drifted!.id }).update({ final_timeliness: 'on_time' });
     await t.db('dossier_events').where({ dossier_id: gapped!.id, seq: 3 }).delete();
 

@@ -9,7 +9,7 @@ import { createCheckpoint } from '../../src/audit/checkpoints';
 import { verifyAllStream, type VerifyMessage } from '../../src/audit/verify-all';
 import { VerifyWorkerPool } from '../../src/audit/verify-workers';
 import { sharedConnectionOf } from '../../src/store/db';
-import { asDatabaseOwner } from '../support/db-owner';
+import { asDatabaseOwner, deleteDossierAsOwner } from '../support/db-owner';
 
 const PROC = '1.001612';
 const DOSSIERS = 23;
@@ -88,8 +88,7 @@ describe.each(BACKENDS)('parallel verification on $name', (backend) => {
     await asDatabaseOwner(t.db); // as the database owner: the application itself cannot change history
     await t.db('dossier_events').where({ dossier_id: edited.id, seq: 2 }).update({ actor: 'mallory' });
     await t.db('dossiers').where({ id: drifted.id }).update({ applicant_name: 'Người khác' });
-    await t.db('dossier_events').where({ dossier_id: gone.id }).delete();
-    await t.db('dossiers').where({ id: gone.id }).delete();
+    await deleteDossierAsOwner(t.db, gone.id);
 
     const sequential = await collect(t, { pageSize: 3 });
     const parallel = await collect(t, { pageSize: 3, workers: 3 });

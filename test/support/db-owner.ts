@@ -13,3 +13,13 @@ export async function asDatabaseOwner(db: Knex): Promise<void> {
   await dropDeletionLogTriggers(db);
   await dropAppendOnlyTriggers(db);
 }
+
+/**
+ * What a database owner does to make a whole dossier vanish: its events, the rows kept beside it (the pending-class
+ * history, which references it), then the dossier row. The audit must still find it through the checkpoints.
+ */
+export async function deleteDossierAsOwner(db: Knex, dossierId: string): Promise<void> {
+  await db('dossier_events').where({ dossier_id: dossierId }).delete();
+  await db('dossier_class_history').where({ dossier_id: dossierId }).delete();
+  await db('dossiers').where({ id: dossierId }).delete();
+}

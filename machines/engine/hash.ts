@@ -9,6 +9,19 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** JSON.stringify of the keys met so far: the same few dozen names recur in every event (bounded: past the limit, keys are quoted afresh). */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 10_000;
+
+function quoted(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, text);
+  }
+  return text;
+}
+
 /**
  * JSON with object keys sorted at every level: the same value always gives the same text. The definition is
  * the standalone verifier's (src/audit/standalone/verify-export.js: Object.entries without undefined members,
@@ -43,7 +56,7 @@ export function canonicalJson(value: unknown): string {
     const v = object[key];
     if (v === undefined) continue;
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+    out += `${quoted(key)}:${canonicalJson(v)}`;
   }
   return out + '}';
 }

@@ -365,10 +365,9 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
         `${describe(e)} is not allowed in state ${state} (allowed: ${allowed.join(', ') || 'none'})`,
       );
     }
-    let next: DossierSnapshot | null;
+    let next: DossierSnapshot;
     try {
-      next = stepper.apply(snapshot, event);
-      if (!next) throw new Error('refused by the chart');
+      next = stepper.applyAccepted(snapshot, event); // accepted: snapshot.can(event) above
     } catch (err) {
       return fail(e.seq, 'impossible_transition', `${describe(e)} cannot be applied in state ${state}: ${(err as Error).message}`);
     }
@@ -398,7 +397,7 @@ export function replayFindings(dossierCode: string, dossierId: string, events: r
 }
 
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /** The head check: the row's version/last_hash against the last stored event. */

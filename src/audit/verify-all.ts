@@ -14,19 +14,13 @@
  * summary are the same as on one thread. An in-memory SQLite database cannot be shared and is always
  * verified on the calling thread.
  */
-import {
-  countDossiers,
-  findDossiersByIds,
-  listDossierIdsAfter,
-  listEventsByDossier,
-  type DossierRow,
-  type EventRow,
-} from '../store/dossier-store';
+import { countDossiers, listDossierIdsAfter, type DossierRow, type EventRow } from '../store/dossier-store';
+import { readAuditPage } from '../store/audit-pages';
 import { countCheckpoints } from '../store/checkpoint-store';
 import { sharedConnectionOf, type Db, type SharedConnection } from '../store/db';
 import { checkpointFindings } from './checkpoints';
 import { allFileFindings, deletionLogFindings, documentRefFindings } from './verify-files';
-import { documentRefsOfDossiers, type DocumentRefRow } from '../store/document-store';
+import type { DocumentRefRow } from '../store/document-store';
 import type { BlobStore } from '../store/blob-store';
 import { decodeRow } from '../../machines/engine/event-codec';
 import { VerifyWorkerPool, type RangeResult } from './verify-workers';
@@ -123,16 +117,13 @@ export interface Page {
  * events (one query for all).
  */
 export async function readPage(db: Db, after: string | null, pageSize: number, upto?: string): Promise<Page> {
-  const ids = await listDossierIdsAfter(db, after, pageSize, upto);
+  const { ids, rows, events, refs } = await readAuditPage(db, after, pageSize, upto);
   if (!ids.length) return { cursor: after ?? '', items: [] };
-  const rows = new Map((await findDossiersByIds(db, ids)).map((r) => [r.id, r]));
-  const byDossier = await listEventsByDossier(db, ids);
-  const refs = await documentRefsOfDossiers(db, ids);
   const items: PageItem[] = [];
   for (const id of ids) {
     const row = rows.get(id);
     // a row deleted between the reads is skipped
-    if (row) items.push({ row, events: byDossier.get(id) ?? [], refs: refs.get(id) ?? [] });
+    if (row) items.push({ row, events: events.get(id) ?? [], refs: refs.get(id) ?? [] });
   }
   return { cursor: ids[ids.length - 1]!, items };
 }

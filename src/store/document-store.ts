@@ -115,6 +115,15 @@ export async function documentRefsOfDossiers(db: Q, dossierIds: readonly string[
 }
 
 function refFromDb(r: Record<string, unknown>): DocumentRefRow {
+  return refRow(r, true);
+}
+
+/** A raw document_refs row whose `at` was read as ISO-8601 text already (src/store/audit-pages.ts). */
+export function refWithIsoInstant(r: Record<string, unknown>): DocumentRefRow {
+  return refRow(r, false);
+}
+
+function refRow(r: Record<string, unknown>, convertInstant: boolean): DocumentRefRow {
   return {
     dossierId: String(r.dossier_id),
     seq: Number(r.seq),
@@ -124,7 +133,7 @@ function refFromDb(r: Record<string, unknown>): DocumentRefRow {
     size: Number(r.size),
     mediaType: String(r.media_type),
     kind: String(r.kind),
-    at: toIso(r.at),
+    at: convertInstant ? toIso(r.at) : String(r.at),
   };
 }
 

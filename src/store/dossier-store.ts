@@ -27,8 +27,17 @@ const INSTANT_COLUMNS = [
 
 /** A raw dossiers row from either driver (PostgreSQL gives Date and strings for numbers) as a DossierRow. */
 export function dossierRowFromDb(raw: Record<string, unknown>): DossierRow {
+  return dossierRow(raw, true);
+}
+
+/** The same for a row whose instants were read as ISO-8601 text already (src/store/audit-pages.ts): they are kept. */
+export function dossierRowWithIsoInstants(raw: Record<string, unknown>): DossierRow {
+  return dossierRow(raw, false);
+}
+
+function dossierRow(raw: Record<string, unknown>, convertInstants: boolean): DossierRow {
   const row = { ...raw } as Record<string, unknown>;
-  for (const c of INSTANT_COLUMNS) row[c] = toIsoOrNull(row[c]);
+  if (convertInstants) for (const c of INSTANT_COLUMNS) row[c] = toIsoOrNull(row[c]);
   for (const c of ['procedure_version', 'machine_version', 'step_index', 'apology_count', 'supplement_count', 'version'])
     row[c] = Number(row[c]);
   return row as unknown as DossierRow;

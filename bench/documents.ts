@@ -5,6 +5,10 @@
  * - upload: DocumentService.upload (stream → hash → type check → staged file fsynced → renamed into the store,
  *   directory fsynced → blobs row) from a source file's read stream; floor: the same source file copied with
  *   node:fs (read stream → write stream) and fsynced, into the same directory tree;
+ * - resumable: the same size through ResumableUploadService (tus, in process): creation, then 1 MB PATCH chunks
+ *   each read from the source file (staged, fsynced, moved into the store as a part, listed in upload_sessions),
+ *   then the completion (parts read back, hashed, typed, stored like a plain upload, parts removed) — the
+ *   price of surviving a dropped connection, beside the single-request upload and the copy of the same bytes;
  * - download: the store's read stream consumed beside a read stream of the source file;
  * - attach: each dossier gets an ATTACH_DOCUMENT (file already uploaded) and an ASSIGN, interleaved, timed
  *   separately: the ratio is the document's extra cost (touching the blobs row, the document_refs row).
@@ -19,6 +23,7 @@ import { Writable } from 'node:stream';
 import { createEngineContext } from '../src/app/engine-factory';
 import { ManualClock } from '../src/engine/clock';
 import { DocumentService } from '../src/services/document-service';
+import { OFFSET_OCTET_STREAM, ResumableUploadService } from '../src/services/resumable-upload-service';
 import type { AuthUser } from '../src/services/auth-user';
 import { median } from './stats';
 import { appendResults } from './machine-info';
@@ -65,7 +70,28 @@ export async function benchDocuments(args: { sizeMb: number; rounds: number; att
     const counter: AuthUser = { username: 'counter', unit: 'TTPVHCC', roles: ['counter'] } as unknown as AuthUser;
     const docs = new DocumentService(ctx, { maxFileBytes: 2 * 1024 * MB, acceptedTypes: ['application/pdf'] });
     const bytes = Math.round(args.sizeMb * MB);
+    const resumable = new ResumableUploadService(ctx, docs, 3_600_000, {
+      maxOpenSessions: 10,
+      maxOpenBytes: 10 * bytes,
+      maxDossierBytes: 10 * bytes,
+    });
+    /** one upload by tus in 1 MB chunks, each a read stream of its slice of the source file */
+    const uploadResumably = async (src: string) => {
+      const { id } = await resumable.create(counter, { length: String(bytes), chunked: false });
+      let state;
+      for (let offset = 0; offset < bytes; offset += MB) {
+        const size = Math.min(MB, bytes - offset);
+        state = await resumable.append(
+          counter,
+          id,
+          { offset: String(offset), contentType: OFFSET_OCTET_STREAM, contentLength: String(size) },
+          fs.createReadStream(src, { start: offset, end: offset + size - 1 }),
+        );
+      }
+      if (!state?.file) throw new Error('the resumable upload did not complete');
+    };
     const up: number[] = [];
+    const tus: number[] = [];
     const floor: number[] = [];
     const down: number[] = [];
     const read: number[] = [];
@@ -79,6 +105,12 @@ export async function benchDocuments(args: { sizeMb: number; rounds: number; att
       const stored = await docs.upload(counter, fs.createReadStream(src), String(bytes));
       up.push(performance.now() - t);
       sha = stored.sha256;
+      const src2 = path.join(dir, `source-${r}-resumable.pdf`);
+      writeSource(src2, bytes); // other bytes: stored anew, not found already there
+      t = performance.now();
+      await uploadResumably(src2);
+      tus.push(performance.now() - t);
+      fs.rmSync(src2);
       t = performance.now();
       await copyDurably(src, path.join(copies, `copy-${r}`));
       floor.push(performance.now() - t);
@@ -138,8 +170,10 @@ export async function benchDocuments(args: { sizeMb: number; rounds: number; att
       '| path | median MB/s | floor MB/s | ÷ floor |',
       '|---|---|---|---|',
       `| upload (stream, SHA-256, type, staged + fsync + rename + dir fsync, blobs row) | ${mbps(m(up))} | ${mbps(m(floor))} (copy + fsync) | ${(m(floor) / m(up)).toFixed(2)} |`,
+      `| resumable upload (tus in process: 1 MB chunks, each staged + fsync + part in the store + session row; completion reads the parts back and stores as above) | ${mbps(m(tus))} | ${mbps(m(floor))} (copy + fsync) | ${(m(floor) / m(tus)).toFixed(2)} |`,
+      `| resumable ÷ single-request upload (time) | | | ${(m(tus) / m(up)).toFixed(2)} |`,
       `| download (store read stream) | ${mbps(m(down))} | ${mbps(m(read))} (read stream of the source) | ${(m(read) / m(down)).toFixed(2)} |`,
-      `(per-round ms upload/copy: ${up.map((x, i) => `${x.toFixed(0)}/${floor[i]!.toFixed(0)}`).join(', ')})`,
+      `(per-round ms upload/resumable/copy: ${up.map((x, i) => `${x.toFixed(0)}/${tus[i]!.toFixed(0)}/${floor[i]!.toFixed(0)}`).join(', ')})`,
       '',
       `${args.attaches} dossiers, each one ATTACH_DOCUMENT (200 kB file already uploaded) and one ASSIGN, order alternating:`,
       `| transition | median ms | ÷ ASSIGN |`,
@@ -149,7 +183,7 @@ export async function benchDocuments(args: { sizeMb: number; rounds: number; att
     ];
     if (!sha) throw new Error('no upload ran');
     appendResults(
-      `Documents: upload/download throughput beside a plain copy, attach beside a plain transition${args.smoke ? ' (smoke)' : ''}`,
+      `Documents: upload (single request and resumable)/download throughput beside a plain copy, attach beside a plain transition${args.smoke ? ' (smoke)' : ''}`,
       lines,
     );
   } finally {

@@ -1,8 +1,9 @@
 /**
  * One dossier's documents at filing (issue 14): which required documents the applicant brings, which are only
- * shown, which are scanned (attached with the submission, as `POST /api/dossiers` attaches its uploads before the
- * receipt), which are reused by reference from the applicant's earlier dossier at this centre (REUSE_DOCUMENT
- * before the receipt, the only reuse the rate counts), and the clerk's reason when some are missing.
+ * shown (those the catalogue flags `showOnly`), which are scanned (attached with the submission, as
+ * `POST /api/dossiers` attaches its uploads before the receipt), which are reused by reference from the
+ * applicant's earlier dossier at this centre (REUSE_DOCUMENT before the receipt, the only reuse the rate counts),
+ * and the clerk's reason when some are missing.
  *
  * A dossier's plan is drawn from its own seeded generator and the scans its applicant's earlier dossiers hold, so
  * a later dossier of the same applicant can recompute it exactly (its earlier dossiers come with its seed): a
@@ -39,8 +40,6 @@ export interface DocumentPlan {
   originalsAfter: Map<string, Original>;
 }
 
-const SHOWN_ONLY = /\(xuất trình\)/i;
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -73,7 +72,7 @@ export function planDocuments(world: World, files: FileMaker, seed: DossierSeed,
   const code = codeOf(world, seed);
   const required = def.requiredDocuments;
   const brought = required.map((d) => !d.optional || rng.chance(DOCUMENT_RATES.optionalBrought));
-  const shown = required.flatMap((d, i) => (brought[i] && SHOWN_ONLY.test(d.name) && rng.chance(DOCUMENT_RATES.shownOnly) ? [i] : []));
+  const shown = required.flatMap((d, i) => (brought[i] && d.showOnly && rng.chance(DOCUMENT_RATES.shownOnly) ? [i] : []));
   const candidates = required.flatMap((_, i) => (brought[i] && !shown.includes(i) ? [i] : []));
   let filed = candidates;
   if (!rng.chance(DOCUMENT_RATES.complete[seed.channel])) {
@@ -104,7 +103,8 @@ export function planDocuments(world: World, files: FileMaker, seed: DossierSeed,
     own.push({ kind, component: i });
   }
   own.forEach((o, k) => originalsAfter.set(o.kind, { dossierCode: code, documentId: `d${k + 1}`, file: attachments[k]!.file }));
-  const missing = candidates.some((i) => !filed.includes(i) && !required[i]!.optional);
+  // a brought paper not scanned is missing, optional or not (receiptDigitisation reads the paper list)
+  const missing = candidates.some((i) => !filed.includes(i));
   const note =
     missing && (def.digitisation?.components || rng.chance(DOCUMENT_RATES.missingReason)) ? rng.pick(MISSING_SCAN_REASONS) : undefined;
   return { brought, attachments, reuses, shown, note, originalsAfter };

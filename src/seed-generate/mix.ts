@@ -79,7 +79,7 @@ export const RATES = {
  * Documents (issue 14). Who comes back: a share of each centre's dossiers are filed by someone who filed there
  * before (chosen among the centre's recent dossiers), often for the same procedure again; nobody files more
  * than `maxPerPerson` dossiers. At filing: optional documents ("(nếu có)") are brought or not; documents the
- * law only asks to see ("(xuất trình)") are mostly shown and handed back; the rest are digitised completely,
+ * law only asks to see (`showOnly`) are mostly shown and handed back; the rest are digitised completely,
  * partly or not at all (per channel); a component an earlier dossier of the same applicant holds a scan of the
  * same kind is mostly reused instead of scanned again; missing scans mostly get a reason.
  */

@@ -96,6 +96,16 @@ describe('a paper shown, not kept, in a browser', () => {
       await payload.locator('dt', { hasText: SHOWN }).waitFor();
       expect(await payload.locator('dt', { hasText: SHOWN }).textContent()).toBe(`${SHOWN} (thứ tự thành phần) shown`);
       await run.shot(auditor, '03-auditor-shown');
+
+      // an optional paper ("nếu có") the applicant did not bring is said so on the dossier page, not "paper only",
+      // and left out of what the dossier keeps
+      const household = await run.submit('2026-03-03 10:00', 'Lê Thị Mai', 'counter', '1.001612');
+      await clerk.goto(`${run.base}/#/ho-so/${encodeURIComponent(household)}`);
+      await clerk.locator('#docs-panel .docs-table').waitFor();
+      expect(await textOf(clerk, '#docs-panel tbody tr[data-component="2"] .optional-absent')).toBe('Không nộp (giấy tờ nếu có)');
+      expect(await textOf(clerk, '#docs-summary')).toBe(
+        'Đã số hóa 0/2 thành phần hồ sơ theo quy định · các thành phần còn lại chỉ có bản giấy',
+      );
       expect(run.problems).toEqual([]);
     },
     TIMEOUT,

@@ -70,7 +70,9 @@ function content(view, proc, docs, reusable, can, reload) {
   const digitised = required.filter((_, i) => byComponent(i).length).length;
   // shown to the clerk and handed back at receipt (xuất trình, không lưu): not kept, so nothing to digitise
   const shown = /** @type {number[]} */ (view.digitisation?.shown ?? []).filter((i) => !byComponent(i).length);
-  const kept = required.length - shown.length;
+  // optional ("nếu có") and not brought: not in the dossier either, though a scan may still be attached
+  const notBrought = /** @type {number[]} */ (view.digitisation?.optionalAbsent ?? []).filter((i) => !byComponent(i).length);
+  const kept = required.length - shown.length - notBrought.length;
   const rows = required.map((r, i) => {
     const files = byComponent(i);
     const copies = paper.find((p) => p.name === r.name)?.copies;
@@ -87,7 +89,9 @@ function content(view, proc, docs, reusable, can, reload) {
           : shown.includes(i)
             ? h('span', { class: 'badge shown-only' }, COMPONENT_STATUSES.shown)
             : [
-                h('span', { class: 'badge paper-only' }, COMPONENT_STATUSES.paperOnly),
+                notBrought.includes(i)
+                  ? h('span', { class: 'badge optional-absent' }, COMPONENT_STATUSES.optionalAbsent)
+                  : h('span', { class: 'badge paper-only' }, COMPONENT_STATUSES.paperOnly),
                 can('ATTACH_DOCUMENT') ? attachControls(ctx, { kind: 'component', component: i }, `Tải bản quét lên`) : null,
                 can('REUSE_DOCUMENT') && offers.length ? reuseOffers(ctx, i, offers) : null,
               ],

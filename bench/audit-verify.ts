@@ -6,6 +6,7 @@
  *
  *   npm run bench -- audit [--dossiers 2000] [--workers <cores>] [--page-size 500] [--db FILE | --database URL | --postgres] [--smoke]
  *   npm run bench:audit -- (same options)
+ *   npm run bench:audit -- --database URL --baseline OTHER/dist-bench [--rounds 2] [--worker-modes 0,2]
  *
  * Without a database it generates N dossiers through the real engine (./fixture-dossiers.ts) into a
  * temporary SQLite file, or with --postgres into a fresh PostgreSQL database `motcua_bench_audit`
@@ -25,6 +26,8 @@ import { dialectOf } from '../src/store/db';
 import { generateDossiers, hanoi } from './fixture-dossiers';
 import { appendResults } from './machine-info';
 import { argFlag, argValue, bytes, rssSampler } from './stats';
+import type { IsolatedRun } from './audit-verify-run';
+import { spawnSync } from 'node:child_process';
 
 export interface AuditBenchOptions {
   dossiers: number;
@@ -98,6 +101,90 @@ function sameResult(a: VerifySummary, b: VerifySummary): boolean {
   );
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** One verification by the build under `root` in a child process (./audit-verify-run.ts). */
+function isolatedRun(root: string, url: string, workers: number, pageSize: number): IsolatedRun {
+  const runner = path.join(__dirname, 'audit-verify-run.js');
+  const r = spawnSync(
+    process.execPath,
+    [runner, '--root', root, '--database', url, '--workers', String(workers), '--page-size', String(pageSize)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (r.status !== 0) throw new Error(`audit run (${root}, ${workers} workers) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as IsolatedRun;
+}
+
+/**
+ * Before/after in one run: another build (`--baseline OTHER/dist-bench`, e.g. the commit before a change compiled
+ * with `tsc -p tsconfig.bench.json` in a copy) and this one verify the same database in turn, each in a process of
+ * its own, alternating which goes first over `rounds`, with and without worker threads. Events per CPU-second of
+ * the verifying process (all threads) is the figure that survives a loaded machine; wall time, PostgreSQL's CPU
+ * per event, peak RSS and the RSS over the run (flat memory) beside it.
+ */
+export async function benchAuditBaseline(
+  opts: AuditBenchOptions & { baseline: string; rounds: number; workerModes: number[] },
+): Promise<void> {
+  const url = opts.database;
+  if (!url) throw new Error('--baseline needs --database (an existing database to verify)');
+  if (path.extname(__filename) !== '.js') throw new Error('--baseline runs the compiled benchmark (npm run bench:audit)');
+  const builds = [
+    { label: 'before', root: path.resolve(opts.baseline) },
+    { label: 'after', root: path.resolve(__dirname, '..') },
+  ];
+  const loadBefore = os.loadavg()[0]!;
+  const runs: { build: string; workers: number; run: IsolatedRun }[] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const workers of opts.workerModes) {
+      for (const b of round % 2 === 0 ? builds : [...builds].reverse()) {
+        process.stderr.write(`audit: ${b.label}, ${workers} workers, round ${round + 1} …\n`);
+        const run = isolatedRun(b.root, url, workers, opts.pageSize);
+        process.stderr.write(
+          `  ${(run.wallMs / 1000).toFixed(1)} s, ${Math.round(run.events / (run.cpuMs / 1000))} events per CPU-second\n`,
+        );
+        runs.push({ build: b.label, workers, run });
+      }
+    }
+  }
+  const loadAfter = os.loadavg()[0]!;
+  const where = dialectOf(url) === 'postgres' ? 'PostgreSQL' : 'SQLite';
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  const row = ({ build, workers, run }: (typeof runs)[number]) => {
+    const later = run.rssSamples.filter((x) => x.dossiers >= run.dossiers / 10).map((x) => x.rss);
+    const flat = later.length ? `${mib(Math.min(...later))}–${mib(Math.max(...later))}` : '–';
+    const pg = run.postgresCpuMs === null ? '–' : `${((1000 * run.postgresCpuMs) / run.events).toFixed(1)} µs`;
+    return `| ${build} | ${workers} | ${run.dossiers} | ${run.events} | ${run.findings} | ${(run.wallMs / 1000).toFixed(1)} s | ${Math.round(run.events / (run.wallMs / 1000))} | ${(run.cpuMs / 1000).toFixed(1)} s | **${Math.round(run.events / (run.cpuMs / 1000))}** | ${((1000 * run.cpuMs) / run.events).toFixed(1)} µs | ${pg} | ${mib(run.maxRssBytes)} | ${flat} |`;
+  };
+  const same = runs.every((r) => r.run.findings === runs[0]!.run.findings && r.run.events === runs[0]!.run.events);
+  const ratios = opts.workerModes.map((workers) => {
+    const of = (build: string) => runs.filter((r) => r.build === build && r.workers === workers).map((r) => r.run);
+    const perCore = (rs: IsolatedRun[]) => median(rs.map((r) => r.events / (r.cpuMs / 1000)));
+    const wall = (rs: IsolatedRun[]) => median(rs.map((r) => r.wallMs));
+    const [before, after] = [of('before'), of('after')];
+    return `- ${workers} workers: events per CPU-second after ÷ before ×${(perCore(after) / perCore(before)).toFixed(2)} (medians ${Math.round(perCore(before))} → ${Math.round(perCore(after))}); wall before ÷ after ×${(wall(before) / wall(after)).toFixed(2)} (${(wall(before) / 1000).toFixed(1)} s → ${(wall(after) / 1000).toFixed(1)} s)`;
+  });
+  appendResults(`audit:verify before/after (${runs[0]!.run.dossiers} dossiers, ${where}, bench/audit-verify.ts --baseline)`, [
+    `Builds: before = ${opts.baseline}, after = this commit; each run a process of its own (bench/audit-verify-run.ts), the builds alternating over ${opts.rounds} round(s), pages of ${opts.pageSize}. ` +
+      `"per core" is events ÷ the verifying process's CPU time (all threads): it holds on a loaded machine, where wall time does not. ` +
+      `PostgreSQL CPU: its backends for this database (/proc) over the same run. RSS over the run: lowest–highest after the first 10 % of dossiers. ` +
+      `Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (shared machine: other engineers' test suites ran throughout).`,
+    '',
+    '| build | workers | dossiers | events | findings | wall | events/s | Node CPU | events/s per core | Node CPU per event | PostgreSQL CPU per event | peak RSS | RSS over the run |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...runs.map(row),
+    '',
+    `Same result from every run: ${same ? 'yes' : 'NO'}.`,
+    ...ratios,
+  ]);
+  if (!same) throw new Error('the builds disagree: see the table');
+}
+
 export async function benchAudit(opts: AuditBenchOptions): Promise<Run[]> {
   let url: string;
   let cleanup = async () => {};
@@ -166,14 +253,30 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   const smoke = argFlag(argv, 'smoke');
   if (argFlag(argv, 'no-record') || smoke) process.env.MOTCUA_BENCH_RESULTS ??= 'off';
-  benchAudit({
+  const baseline = argValue(argv, 'baseline');
+  const common = {
     dossiers: Number(argValue(argv, 'dossiers', smoke ? '40' : '2000')),
     pageSize: Number(argValue(argv, 'page-size', smoke ? '10' : '500')),
     workers: Number(argValue(argv, 'workers', String(os.availableParallelism()))),
     database: argValue(argv, 'database') ?? argValue(argv, 'db'),
-    postgres: argFlag(argv, 'postgres') ? (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined,
     smoke,
-  }).catch((err: unknown) => {
+  };
+  (baseline
+    ? benchAuditBaseline({
+        ...common,
+        baseline,
+        rounds: Number(argValue(argv, 'rounds', '2')),
+        workerModes: (argValue(argv, 'worker-modes') ?? `0,${common.workers}`).split(',').map(Number),
+      })
+    : benchAudit({
+        dossiers: Number(argValue(argv, 'dossiers', smoke ? '40' : '2000')),
+        pageSize: Number(argValue(argv, 'page-size', smoke ? '10' : '500')),
+        workers: Number(argValue(argv, 'workers', String(os.availableParallelism()))),
+        database: argValue(argv, 'database') ?? argValue(argv, 'db'),
+        postgres: argFlag(argv, 'postgres') ? (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined,
+        smoke,
+      })
+  ).catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   });

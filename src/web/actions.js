@@ -5,7 +5,7 @@
  * back without an apology → the apology form, on the spot.
  */
 import { ApiError, getDossier, getEvents, listAssignees, listSigners, nextWorkingDay, sendEvent } from './api.js';
-import { procedure } from './catalog.js';
+import { procedureOf } from './catalog.js';
 import { openDialog } from './dialog.js';
 import { errorText, field, h, radios, toast, values } from './dom.js';
 import {
@@ -192,7 +192,7 @@ export function moreButton(view, user, onDone, except = []) {
  */
 export async function performAction(view, type, user) {
   const current = { ...view };
-  const proc = await procedure(current.procedureCode);
+  const proc = await procedureOf(current);
   // A refusal after receipt and an apology are signed by a head or deputy head chosen among the users.
   const signers = needsSigner(type, current) ? await signersFor(current, type) : [];
   const options = type === 'ASSIGN' ? await listAssignees(current.code) : null;
@@ -1064,7 +1064,7 @@ function resultDownloads(view, results) {
  */
 export async function forwardFromCounter(view, user) {
   const current = { ...view };
-  const proc = await procedure(current.procedureCode);
+  const proc = await procedureOf(current);
   const steps = proc?.steps ?? [];
   const next = steps[1];
   return openDialog({

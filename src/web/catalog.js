@@ -20,12 +20,38 @@ export function procedures() {
 }
 
 /**
+ * The latest version of a procedure in the catalogue (for a new submission; a dossier's own is `procedureOf`).
  * @param {string} code
  * @returns {Promise<Procedure | null>}
  */
 export async function procedure(code) {
   const list = await procedures().catch(() => /** @type {Procedure[]} */ ([]));
   return list.find((p) => p.code === code) ?? null;
+}
+
+/** @type {Map<string, Promise<Procedure | null>>} */
+const versions = new Map();
+
+/**
+ * The procedure version a dossier was received under (GET /api/procedures/{code}?version=N): its steps, documents and
+ * terms, which a later version may have changed. Cached per code and version (a published version never changes).
+ * @param {Pick<DossierView, 'procedureCode' | 'procedureVersion'>} view
+ * @returns {Promise<Procedure | null>}
+ */
+export function procedureOf(view) {
+  const key = `${view.procedureCode}@${view.procedureVersion}`;
+  let found = versions.get(key);
+  if (!found) {
+    found = get(`/api/procedures/${encodeURIComponent(view.procedureCode)}?version=${view.procedureVersion}`).then(
+      (/** @type {Procedure} */ p) => p,
+      () => {
+        versions.delete(key);
+        return null;
+      },
+    );
+    versions.set(key, found);
+  }
+  return found;
 }
 
 /**

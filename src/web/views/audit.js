@@ -11,7 +11,7 @@
  * Everything from the server is put into the page as text (dom.js h()), never as markup.
  */
 import { get } from '../api.js';
-import { procedure } from '../catalog.js';
+import { procedureOf } from '../catalog.js';
 import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge } from '../dom.js';
 import {
   COMPONENT_STATUSES,
@@ -206,7 +206,7 @@ export async function render(root, { user, params, query, signal }) {
   if (signal.aborted) return undefined;
   const model = buildModel(replay, verify, Array.isArray(events) ? events : []);
   const terms = model.items.find((it) => it.event?.type === 'SUBMIT')?.event?.payload?.terms;
-  const proc = hasSteps(terms) ? terms : view ? await procedure(view.procedureCode) : null;
+  const proc = hasSteps(terms) ? terms : view ? await procedureOf(view) : null;
   if (signal.aborted) return undefined;
   clear(root);
   return draw(root, { code, base, replay, verify, view, model, proc, query, signal });

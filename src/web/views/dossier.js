@@ -4,7 +4,7 @@
  */
 import { getDossier, getEvents } from '../api.js';
 import { actionButton, actionsFor, primaryAction } from '../actions.js';
-import { procedure, procedureNameOf, procedures } from '../catalog.js';
+import { procedureNameOf, procedureOf, procedures } from '../catalog.js';
 import { clear, errorBox, errorText, h, spinner, stateBadge, timelinessBadge, toast } from '../dom.js';
 import { downloadFile } from '../download.js';
 import {
@@ -45,7 +45,7 @@ export async function render(root, { user, params, signal }) {
     procedures().catch(() => []),
   ]);
   if (signal.aborted) return;
-  const proc = await procedure(view.procedureCode);
+  const proc = await procedureOf(view);
   clear(root);
   draw(root, view, events, proc, catalogue, user, signal);
 }

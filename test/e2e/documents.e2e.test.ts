@@ -76,7 +76,8 @@ describe('dossier documents in a browser', () => {
       expect(Math.max(...progress)).toBe(1);
       // a scanned document counts as received
       expect(await rows.nth(0).locator('input[type=checkbox]').isChecked()).toBe(true);
-      expect(await clerk.locator('#docs-count').textContent()).toContain('đã số hóa 2/3 thành phần (1 chỉ bản giấy)');
+      // the optional paper (nếu có) is not counted until the applicant brings it, as the server counts
+      expect(await clerk.locator('#docs-count').textContent()).toContain('đã số hóa 2/2 thành phần');
 
       // a ZIP named .pdf is refused by its bytes, with the message for UNSUPPORTED_MEDIA_TYPE in Vietnamese
       await clerk.locator('#scan-2').setInputFiles(file('ban-sao-cccd.pdf', 'application/pdf', ZIP));
@@ -92,6 +93,8 @@ describe('dossier documents in a browser', () => {
       await refused.waitFor({ state: 'detached' });
 
       await rows.nth(2).locator('input[type=checkbox]').check();
+      // brought but not scanned: now it counts, on paper only
+      expect(await clerk.locator('#docs-count').textContent()).toContain('đã số hóa 2/3 thành phần (1 chỉ bản giấy)');
       await clerk.getByRole('textbox', { name: 'Họ và tên', exact: true }).fill('Nguyễn Thị Hoa');
       await clerk.getByRole('textbox', { name: 'Số CCCD / định danh', exact: true }).fill(ID_NUMBER);
       await clerk.getByRole('textbox', { name: 'Số điện thoại', exact: true }).fill('0912345678');

@@ -367,9 +367,17 @@ class IntakeForm {
     const all = [...this.docs.querySelectorAll('tbody tr')];
     const got = all.filter((r) => /** @type {HTMLInputElement} */ (r.querySelector('input[type=checkbox]')).checked).length;
     const out = this.docs.querySelector('#docs-count');
-    const shown = this.shownComponents().length;
-    const required = this.scans.size - shown;
-    const scanned = [...this.scans.values()].filter((p) => p.uploaded().length).length;
+    const shownList = this.shownComponents();
+    const shown = shownList.length;
+    // as the server counts (machines/documents/rules.ts): every required paper and each optional one the applicant
+    // brought (its row ticked) needs a scan; a paper only shown needs none
+    const counted = [...this.scans.entries()].filter(([i, picker]) => {
+      if (shownList.includes(i)) return false;
+      const row = picker.el.closest('tr');
+      return row?.dataset.optional !== 'true' || /** @type {HTMLInputElement} */ (row.querySelector('input[type=checkbox]')).checked;
+    });
+    const required = counted.length;
+    const scanned = counted.filter(([, p]) => p.uploaded().length).length;
     const uploading = [...this.scans.values()].reduce((n, p) => n + p.pending(), 0);
     if (out)
       out.textContent = `Đã nhận ${got}/${all.length} giấy tờ · đã số hóa ${scanned}/${required} thành phần${

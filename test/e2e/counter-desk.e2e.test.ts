@@ -295,7 +295,10 @@ describe('the staff web UI in a browser', () => {
       expect(await supervisor.locator('table.data tbody tr').count()).toBe(1);
 
       // and the search screen
+      // the drill-down is the search view too: its one-row table stays until the plain search replaces it
+      const drillDown = await supervisor.locator('table.data').elementHandle();
       await supervisor.locator('#nav').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
+      await supervisor.waitForFunction((table) => !table?.isConnected, drillDown);
       await supervisor.locator('table.data tbody tr').first().waitFor();
       expect(await supervisor.locator('table.data tbody tr').count()).toBe(3);
       await run.shot(supervisor, '15-search');

@@ -118,6 +118,8 @@ describe('what every staff user meets in the browser', () => {
       await page.locator('dialog[open]').waitFor();
       await page.keyboard.press('Alt+3');
       await page.waitForURL((url) => url.hash === '#/tra-cuu');
+      // the hash changes first; the router then closes the dialog and its 'close' event removes it (a task later)
+      await page.waitForFunction("document.querySelectorAll('dialog').length === 0", null, { timeout: 5_000 });
       expect(await dialogs.count()).toBe(0);
 
       await page.goBack();

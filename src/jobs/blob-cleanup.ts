@@ -2,7 +2,8 @@
  * Removes what no dossier references once its grace period (MOTCUA_BLOB_GRACE_HOURS) has passed: uploads
  * never attached (a form abandoned, an attach refused), staged temporary files left by a crash mid-upload,
  * and store files without an index row (a crash between the two steps below). Referenced files are never
- * touched: deletion of a referenced document is the retention job's, not this one's.
+ * touched: deletion of a referenced document is the retention job's, not this one's. A reference the retention
+ * job recorded as deleted no longer counts: the same bytes uploaded again later and never attached go too.
  *
  * Per blob: (1) the row is marked `deleting` only if still untouched and unreferenced (an event touching it
  * in the meantime wins, and an event arriving afterwards finds it gone and is refused); (2) in one transaction,

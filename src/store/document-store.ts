@@ -138,14 +138,31 @@ function refRow(r: Record<string, unknown>, convertInstant: boolean): DocumentRe
 }
 
 /**
- * The cleanup job's first step: blobs not touched since `cutoff` and referenced by no event are marked
- * `deleting` (an event touching one afterwards finds it gone). Returns their hashes.
+ * The retention job's deletion record of the document reference `r` (a `document_refs` row so aliased), for
+ * `whereExists`/`whereNotExists`: a reference with such a record no longer holds its file.
+ */
+export const deletionOfRef = (db: Q) =>
+  db('document_deletions as x')
+    .select(db.raw('1'))
+    .whereRaw('x.dossier_id = r.dossier_id and x.document_id = r.document_id and x.document_version = r.document_version');
+
+/**
+ * A reference holding the file of `blobs.sha256`: one no retention deletion record covers. A reference recorded
+ * as deleted holds nothing, so the same bytes uploaded again afterwards (reviving the row) and never attached
+ * are unreferenced like any upload.
+ */
+const liveRefToBlob = (db: Q) =>
+  db('document_refs as r').select(db.raw('1')).whereRaw('r.sha256 = blobs.sha256').whereNotExists(deletionOfRef(db));
+
+/**
+ * The cleanup job's first step: blobs not touched since `cutoff` and held by no live reference (`liveRefToBlob`)
+ * are marked `deleting` (an event touching one afterwards finds it gone). Returns their hashes.
  */
 export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number): Promise<string[]> {
   const candidates = (await db('blobs')
     .select('sha256')
     .where('touched_at', '<', cutoff)
-    .whereNotExists(db('document_refs').select(db.raw('1')).whereRaw('document_refs.sha256 = blobs.sha256'))
+    .whereNotExists(liveRefToBlob(db))
     .orderBy('sha256')
     .limit(limit)) as { sha256: string }[];
   const marked: string[] = [];
@@ -154,7 +171,7 @@ export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number
     const n = await db('blobs')
       .where({ sha256 })
       .where('touched_at', '<', cutoff)
-      .whereNotExists(db('document_refs').select(db.raw('1')).whereRaw('document_refs.sha256 = blobs.sha256'))
+      .whereNotExists(liveRefToBlob(db))
       .update({ state: 'deleting' });
     if (Number(n) === 1) marked.push(sha256);
   }
@@ -179,8 +196,9 @@ export async function removeMarkedBlob(db: Knex, sha256: string, removeFile: () 
 }
 
 /**
- * The hashes among `hashes` that have a blobs row or that an event references (the cleanup job keeps their
- * files: a referenced file whose index row went missing is still never a stray).
+ * The hashes among `hashes` that have a blobs row or that a live reference names (the cleanup job keeps their
+ * files: a referenced file whose index row went missing is still never a stray; one whose every reference the
+ * retention job recorded as deleted is).
  */
 export async function knownBlobs(db: Q, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
@@ -189,9 +207,10 @@ export async function knownBlobs(db: Q, hashes: readonly string[]): Promise<Set<
     .whereIn('sha256', [...hashes])
     .union((q) =>
       q
-        .select('sha256')
-        .from('document_refs')
-        .whereIn('sha256', [...hashes]),
+        .select('r.sha256')
+        .from('document_refs as r')
+        .whereIn('r.sha256', [...hashes])
+        .whereNotExists(deletionOfRef(db)),
     )) as { sha256: string }[];
   return new Set(rows.map((r) => r.sha256));
 }

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { deletionHash, DELETION_LOG_GENESIS, type DeletionRecord, type DeletionRecordContent } from '../../machines/documents/retention';
 import { toIso, toIsoOrNull } from './time';
+import { deletionOfRef } from './document-store';
 
 type Q = Knex | Knex.Transaction;
 
@@ -27,17 +28,12 @@ function dossierFromDb(r: Record<string, unknown>): RetentionDossier {
   };
 }
 
-const notDeleted = (db: Q) =>
-  db('document_deletions as x')
-    .select(db.raw('1'))
-    .whereRaw('x.dossier_id = r.dossier_id and x.document_id = r.document_id and x.document_version = r.document_version');
-
 /** A page of closed dossiers (by id, after `afterId`) with at least one document reference not yet deleted. */
 export async function closedDossiersWithFiles(db: Q, afterId: string | null, limit: number): Promise<RetentionDossier[]> {
   const q = db('dossiers as d')
     .select('d.id', 'd.code', 'd.procedure_code', 'd.procedure_version', 'd.closed_at')
     .whereNotNull('d.closed_at')
-    .whereExists(db('document_refs as r').select(db.raw('1')).whereRaw('r.dossier_id = d.id').whereNotExists(notDeleted(db)))
+    .whereExists(db('document_refs as r').select(db.raw('1')).whereRaw('r.dossier_id = d.id').whereNotExists(deletionOfRef(db)))
     .orderBy('d.id')
     .limit(limit);
   if (afterId) q.where('d.id', '>', afterId);
@@ -57,7 +53,7 @@ export async function liveRefsOf(db: Q, dossierIds: readonly string[]): Promise<
   const rows = (await db('document_refs as r')
     .select('r.dossier_id', 'r.document_id', 'r.document_version', 'r.sha256')
     .whereIn('r.dossier_id', [...dossierIds])
-    .whereNotExists(notDeleted(db))
+    .whereNotExists(deletionOfRef(db))
     .orderBy('r.id')) as Record<string, unknown>[];
   return rows.map((r) => ({
     dossierId: String(r.dossier_id),

@@ -11,6 +11,9 @@ import { startServer, type TestServer } from '../support/server';
 import { crossStores, documentStores } from '../support/s3-server';
 import { bearer, dossierWithResult, PDF, publishRetention, sha } from '../support/retention';
 import { DocumentRetentionJob, type RetentionJobDeps } from '../../src/jobs/document-retention';
+import { BlobCleanupJob } from '../../src/jobs/blob-cleanup';
+import { stagingPath } from '../../src/store/blob-staging';
+import fs from 'node:fs';
 import { rehash, type BlobStore } from '../../src/store/blob-store';
 import { verifyAll } from '../../src/audit/verify-all';
 import type { Finding } from '../../src/audit/verify-dossier';
@@ -107,6 +110,50 @@ describe.each(crossStores(BACKENDS, documentStores()))(
       const { code, res } = await attach(file);
       expect(res.status).toBe(200);
       expect(await fileFindings(code)).toEqual([]);
+    });
+
+    test('rule: bytes uploaded again after their deletion was recorded, and never attached, are removed after the grace period', async () => {
+      // revived: uploaded between the deletion record and the removal; again: uploaded after the removal;
+      // kept: revived, then attached to a new dossier
+      const [revived, again, kept] = ['revived', 'again', 'kept'].map((n) => PDF(`uploaded again, ${n} ${kind.name}`)) as [
+        Buffer,
+        Buffer,
+        Buffer,
+      ];
+      await expired([revived, again, kept]);
+      const report = await job({
+        beforeRemove: async (h) => {
+          if (h === sha(revived) || h === sha(kept)) expect((await upload(h === sha(kept) ? kept : revived)).status).toBe(201);
+        },
+      }).runOnce();
+      expect(report.deletions.map((d) => d.sha256).sort()).toEqual([revived, again, kept].map(sha).sort());
+      expect(await stored(again)).toBe(false);
+      expect((await upload(again)).status).toBe(201);
+      const { code: keeper, res } = await attach(kept);
+      expect(res.status).toBe(200);
+      for (const f of [revived, again, kept]) expect(await stored(f)).toBe(true);
+      const cleanup = new BlobCleanupJob(s.engine, 24 * HOUR);
+      expect(await cleanup.runOnce()).toMatchObject({ unreferenced: 0 }); // within the grace period the uploader may still attach them
+      s.engine.at('2031-03-06 10:00');
+      expect(await cleanup.runOnce()).toMatchObject({ unreferenced: 2 });
+      expect(await stored(revived)).toBe(false);
+      expect(await stored(again)).toBe(false);
+      expect(await stored(kept)).toBe(true);
+      const rows = await s.engine.db('blobs').whereIn('sha256', [revived, again, kept].map(sha)).select('sha256');
+      expect(rows).toEqual([{ sha256: sha(kept) }]);
+      // a stray copy of recorded-deleted bytes (in the store, no index row) goes too; a file a live reference names stays
+      const staged = stagingPath(s.engine.blobs.stagingDir);
+      fs.mkdirSync(s.engine.blobs.stagingDir, { recursive: true });
+      fs.writeFileSync(staged, again);
+      await s.engine.blobs.putFile(staged, sha(again), again.length);
+      await s.engine
+        .db('blobs')
+        .where({ sha256: sha(kept) })
+        .delete();
+      expect(await cleanup.runOnce()).toMatchObject({ strays: 1 });
+      expect(await stored(again)).toBe(false);
+      expect(await stored(kept)).toBe(true);
+      expect(await fileFindings(keeper)).toEqual([]);
     });
 
     test('rule: bytes uploaded within the grace period are not deleted under their uploader, even mid-upload', async () => {

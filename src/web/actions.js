@@ -598,7 +598,7 @@ function fieldsFor(type, view, user, proc, signers = [], options = null, propose
         field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
         signerField('Người ký', signers, user),
         field({ label: 'Kết quả đã số hóa', name: 'digitised', type: 'checkbox', value: true }),
-        resultFileFields(proc),
+        resultFileFields(proc, { dossier: view.code }),
       ];
     case 'REFUSE':
       return [
@@ -881,7 +881,8 @@ const RESULT_FORMS = [
  * RECORD_RESULT's (and CORRECT_RESULT's) file: the signed result uploaded at once (progress, refusal in words);
  * what the upload answered is kept in hidden fields the payload reads.
  * @param {Procedure | null} proc
- * @param {{legend?: string, form?: string}} [o] the fieldset's legend, the preselected form
+ * @param {{legend?: string, form?: string, dossier?: string}} [o] the fieldset's legend, the preselected form, the
+ *   dossier's code (sent with the upload: ../documents.js, `uploadFile`)
  */
 function resultFileFields(proc, o = {}) {
   const required = Boolean(proc?.digitisation?.result);
@@ -893,6 +894,7 @@ function resultFileFields(proc, o = {}) {
   const picker = filePicker({
     id: 'result-file',
     label: 'Chọn tệp kết quả đã ký',
+    dossier: o.dossier,
     onChange: () => {
       const f = picker.uploaded()[0];
       sha.value = f?.sha256 ?? '';
@@ -990,7 +992,7 @@ function correctionFields(view, user, proc, signers, now) {
     }),
     field({ label: 'Ngày ký', name: 'documentDate', type: 'date', required: true, value: localDate() }),
     signerField('Người ký', signers, user),
-    resultFileFields(proc, { legend: 'Văn bản kết quả đã đính chính (bản số hóa)', form: doc?.form ?? undefined }),
+    resultFileFields(proc, { legend: 'Văn bản kết quả đã đính chính (bản số hóa)', form: doc?.form ?? undefined, dossier: view.code }),
   ];
 }
 

@@ -145,8 +145,11 @@ export function uploadErrorText(err) {
  * Sends one file, reporting progress (0…1): to POST /api/uploads as the raw body, or, over
  * RESUMABLE_FROM_BYTES, resumably (./resumable-upload.js: it goes on by itself after a network error,
  * calling `onReconnecting` while it waits).
+ * `dossier`, the code of the dossier the file is for (none at the counter's receipt, where it does not exist yet),
+ * goes with a resumable upload (its Upload-Metadata), so the server checks access and the dossier's size limit
+ * before the first byte; POST /api/uploads takes no dossier (the limit is checked when an event attaches the file).
  * @param {File} file
- * @param {{onProgress?: (fraction: number) => void, onReconnecting?: (attempt: number) => void, signal?: AbortSignal}} [opts]
+ * @param {{onProgress?: (fraction: number) => void, onReconnecting?: (attempt: number) => void, signal?: AbortSignal, dossier?: string}} [opts]
  * @returns {Promise<UploadedFile>}
  */
 export async function uploadFile(file, opts = {}) {
@@ -166,7 +169,8 @@ export async function uploadFile(file, opts = {}) {
  * progress bar, its refusal in words and a retry. `onChange` runs whenever a file finishes, fails or is removed.
  * The accepted types and the size limit are shown under it (or, with `limitsHintId`, by a `limitsHint` the page
  * shows once for several pickers) and set the file dialog's `accept`.
- * @param {{id: string, label: string, multiple?: boolean, onChange?: () => void, describedBy?: string, limitsHintId?: string}} o
+ * `dossier`: the code of the dossier the files are for (`uploadFile`).
+ * @param {{id: string, label: string, multiple?: boolean, onChange?: () => void, describedBy?: string, limitsHintId?: string, dossier?: string}} o
  * @returns {{el: HTMLElement, uploaded: () => NamedUpload[], pending: () => number, failed: () => number, clear: () => void}}
  */
 export function filePicker(o) {
@@ -209,6 +213,7 @@ export function filePicker(o) {
     item.row.className = 'upload-item uploading';
     try {
       const up = await uploadFile(item.file, {
+        dossier: o.dossier,
         onProgress: (f) => {
           bar.value = f;
           status.textContent = 'Đang tải lên…';

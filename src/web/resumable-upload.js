@@ -18,7 +18,7 @@ const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000, 30000];
  * @typedef {{sha256: string, size: number, mediaType: string}} StoredFile
  * @typedef {{status: number, header: (name: string) => string | null, body: any}} XhrAnswer
  * @typedef {{onProgress?: (fraction: number) => void, onReconnecting?: (attempt: number) => void, signal?: AbortSignal,
- *            chunkBytes?: number, retryDelaysMs?: number[]}} ResumableOptions
+ *            chunkBytes?: number, retryDelaysMs?: number[], dossier?: string}} ResumableOptions
  */
 
 /**
@@ -133,6 +133,18 @@ const pause = (ms, signal) =>
 const transient = (/** @type {unknown} */ err) => err instanceof ApiError && (err.status === 0 || [502, 503, 504].includes(err.status));
 
 /**
+ * The Upload-Metadata of a new upload: its file name and, when the file is meant for an existing dossier, that
+ * dossier's code (`dossier`: the server checks the user may read it and its size limit before anything arrives).
+ * @param {File} file
+ * @param {string} [dossier]
+ */
+export function uploadMetadata(file, dossier) {
+  const pairs = [`filename ${base64(file.name.slice(0, 200))}`];
+  if (dossier) pairs.push(`dossier ${base64(dossier)}`);
+  return pairs.join(',');
+}
+
+/**
  * Uploads a file resumably and answers the stored file (named by its SHA-256 in an event). A network error
  * midway is retried from the offset the server reports; a refusal (type, size, access) is thrown at once.
  * @param {File} file
@@ -162,7 +174,7 @@ export async function resumableUpload(file, opts = {}) {
     const created = await sendXhr(
       'POST',
       '/api/uploads/resumable',
-      { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': `filename ${base64(file.name.slice(0, 200))}` },
+      { ...tus, 'Upload-Length': String(file.size), 'Upload-Metadata': uploadMetadata(file, opts.dossier) },
       null,
       { signal: opts.signal },
     );

@@ -6,7 +6,8 @@
  *     from the checklist, each with its progress bar; a ZIP is refused with the Vietnamese message for
  *     its code (415); the third stays paper only. The receipt records two files.
  *  2. The specialist opens the dossier: which components are digitised and which are paper only, a
- *     download of a scan (the same bytes), a new version with its reason (the history keeps both).
+ *     download of a scan (the same bytes), a new version with its reason (the history keeps both). Files
+ *     over 1 MB go resumably; on the dossier page (new version, result) the upload names its dossier.
  *  3. The head of the economic office records the result with its signed file (electronic original).
  *  4. Back at the counter the return dialog offers the result file; the result is handed back.
  *  5. The citizen (360 px) downloads the electronic result from the lookup page with the 4 digits.
@@ -18,7 +19,7 @@
  */
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { Download } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 240_000;
@@ -30,12 +31,33 @@ const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endob
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3 * 1024 * 1024, 7)]);
 const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 2)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** a signed PDF over 1 MB: the page sends it resumably (tus), with its Upload-Metadata */
+const bigPdf = (text: string) => Buffer.concat([pdf(text), Buffer.alloc(1536 * 1024, 0x20)]);
 
 describe('dossier documents in a browser', () => {
   const run = browserRun({ screenshots: 'documents-', fullPage: false, timeout: TIMEOUT });
 
   const file = (name: string, mimeType: string, buffer: Buffer) => ({ name, mimeType, buffer });
   const bytesOf = async (d: Download) => fs.readFileSync((await d.path())!);
+  /** the Upload-Metadata of every resumable upload `page` creates from now on, decoded (tus: `key base64,…`) */
+  const creations = async (page: Page) => {
+    const seen: Record<string, string>[] = [];
+    await page.route('**/api/uploads/resumable', async (route) => {
+      if (route.request().method() === 'POST') {
+        const header = (await route.request().allHeaders())['upload-metadata'] ?? '';
+        seen.push(
+          Object.fromEntries(
+            header.split(',').map((pair) => {
+              const [k, v] = pair.trim().split(' ');
+              return [k!, Buffer.from(v ?? '', 'base64').toString('utf8')];
+            }),
+          ),
+        );
+      }
+      return route.continue();
+    });
+    return seen;
+  };
 
   browserTest(
     'scans go from the counter to the specialist, the signed result to the citizen; a wrong type is refused in words',
@@ -67,10 +89,13 @@ describe('dossier documents in a browser', () => {
             else for (const n of r.addedNodes) if (n instanceof Element) for (const p of n.querySelectorAll('progress')) seen.push(p.getAttribute('value') ?? '0');
         }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
       })()`);
+      const atCounter = await creations(clerk);
       await clerk.locator('#scan-0').setInputFiles(file('to-khai.pdf', 'application/pdf', scan1));
       await clerk.locator('#scan-1').setInputFiles(file('hop-dong-thue.png', 'image/png', PNG));
       await rows.nth(0).locator('.upload-item.uploaded').waitFor();
       await rows.nth(1).locator('.upload-item.uploaded').waitFor();
+      // the 3 MB scan went resumably, for no dossier yet (it does not exist before the receipt)
+      expect(atCounter).toEqual([{ filename: 'hop-dong-thue.png' }]);
       const progress = (await clerk.evaluate<string[]>('window.progressSeen')).map(Number);
       expect(progress.length).toBeGreaterThanOrEqual(2);
       expect(Math.max(...progress)).toBe(1);
@@ -137,7 +162,8 @@ describe('dossier documents in a browser', () => {
       expect(download.suggestedFilename()).toBe('to-khai.pdf');
       expect((await bytesOf(download)).equals(scan1)).toBe(true);
 
-      const scan1b = pdf('to khai ban ky lai');
+      const scan1b = bigPdf('to khai ban ky lai');
+      const onDossierPage = await creations(specialist);
       await panel.locator('[data-replace="d1"]').click();
       const replace = specialist.getByRole('dialog');
       // a picker on its own shows the limits right under it
@@ -145,6 +171,10 @@ describe('dossier documents in a browser', () => {
       expect(await replace.locator('#replace-d1-limits').textContent()).toBe('Nhận PDF, JPEG, PNG, XML; tối đa 256 MB mỗi tệp');
       await replace.locator('#replace-d1').setInputFiles(file('to-khai-ky-lai.pdf', 'application/pdf', scan1b));
       await replace.locator('.upload-item.uploaded').waitFor();
+      // an upload for an existing dossier names it (Upload-Metadata `dossier`): the server checks access and the
+      // dossier's size limit before the first byte
+      expect(onDossierPage).toEqual([{ filename: 'to-khai-ky-lai.pdf', dossier: code }]);
+      expect(await run.server.engine.db('upload_sessions').where({ dossier_code: code }).count({ n: '*' })).toEqual([{ n: 1 }]);
       await replace.getByLabel('Lý do thay thế').fill('Bản quét trước thiếu chữ ký của người nộp');
       await replace.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
       await replace.waitFor({ state: 'detached' });
@@ -163,14 +193,16 @@ describe('dossier documents in a browser', () => {
 
       // 3. the head of the office records the result with its signed file
       await run.at('2026-03-05 14:00');
-      const signed = pdf('giay chung nhan dang ky ho kinh doanh 125');
+      const signed = bigPdf('giay chung nhan dang ky ho kinh doanh 125');
       const leader = await run.signIn('leader_kinhte');
       await leader.goto(`${run.base}/#/ho-so/${encodeURIComponent(code)}`);
       await leader.locator('#dossier-actions').getByRole('button', { name: 'Ghi kết quả' }).click();
       const record = leader.getByRole('dialog');
       await record.getByLabel('Số văn bản kết quả').fill('125/GCN-HKD');
+      const resultUploads = await creations(leader);
       await record.locator('#result-file').setInputFiles(file('GCN 125.pdf', 'application/pdf', signed));
       await record.locator('.upload-item.uploaded').waitFor();
+      expect(resultUploads).toEqual([{ filename: 'GCN 125.pdf', dossier: code }]);
       expect(await record.getByLabel('Bản điện tử gốc (người nộp tải về được khi tra cứu)').isChecked()).toBe(true);
       await run.shot(leader, '04-leader-result-file');
       await record.getByRole('button', { name: 'Ghi kết quả' }).click();

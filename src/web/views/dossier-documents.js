@@ -230,6 +230,7 @@ function attachControls(ctx, what, label, multiple = false) {
     id,
     label,
     multiple,
+    dossier: ctx.view.code,
     onChange: () => {
       send.hidden = picker.uploaded().length === 0;
       send.disabled = picker.pending() > 0;
@@ -311,7 +312,7 @@ function reuseOffers(ctx, component, offers) {
  */
 async function replaceDialog(ctx, d) {
   const cur = d.versions[d.versions.length - 1];
-  const picker = filePicker({ id: `replace-${d.id}`, label: 'Chọn tệp mới' });
+  const picker = filePicker({ id: `replace-${d.id}`, label: 'Chọn tệp mới', dossier: ctx.view.code });
   const updated = await openDialog({
     title: `Thay «${cur?.name ?? d.id}» bằng phiên bản mới`,
     submitLabel: 'Lưu phiên bản mới',

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import { complianceFromRollup } from '../../src/metrics/compliance-rollup';
@@ -14,15 +14,9 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
 
 describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
-  let s: TestServer;
-  let counter: string;
-  beforeAll(async () => {
-    s = await startServer(backend);
-    counter = await s.login('counter');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend, { signIn: ['counter'] });
 
-  const auth = () => ({ Authorization: `Bearer ${counter}` });
+  const auth = () => ({ Authorization: `Bearer ${s.token('counter')}` });
   const applicant = (n: number) => ({
     fullName: `Người ${n}`,
     idNumber: `00109000${1000 + n}`,

@@ -11,7 +11,7 @@ import { documentRulesOf, receiptDigitisation } from '../../machines/documents/r
 import { isMotcuaError } from '../../machines/engine/errors';
 import { up as flagStoredDefinitions } from '../../db/migrations/20261208000100_show_only_documents';
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { documentsAfterMigration, sameDayDefinition } from '../procedures/fixtures';
 
 const doc = (name: string, extra: Record<string, unknown> = {}) => ({ name, copies: 1, original: true, ...extra });
@@ -94,14 +94,8 @@ describe('rule: papers worded "(xuất trình)" are flagged showOnly in the proc
 });
 
 describe.each(BACKENDS)('shown, not kept over HTTP ($name)', (backend) => {
-  let s: TestServer;
-  let token: string;
-  beforeAll(async () => {
-    s = await startServer(backend);
-    token = await s.login('counter');
-  });
-  afterAll(async () => s.close());
-  const auth = () => ({ Authorization: `Bearer ${token}` });
+  const s = serverForSuite(backend, { signIn: ['counter'] });
+  const auth = () => ({ Authorization: `Bearer ${s.token('counter')}` });
   const submission = (n: number, extra: Record<string, unknown> = {}) => ({
     procedureCode: '1.001193', // birth registration: 2 is the ID card, shown
     channel: 'counter',
@@ -154,7 +148,7 @@ describe.each(BACKENDS)('shown, not kept over HTTP ($name)', (backend) => {
   test('a definition stored before the flag gets it from the migration, only where worded "(xuất trình)"', async () => {
     const docs = await documentsAfterMigration(
       s,
-      token,
+      s.token('counter'),
       '9.000778',
       [doc('Tờ khai'), doc('Giấy tờ tùy thân (xuất trình)'), doc('Bản chính để đối chiếu')],
       flagStoredDefinitions,

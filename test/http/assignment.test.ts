@@ -4,14 +4,10 @@
  * nothing changes; the office it was not sent to still cannot read it.
  */
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 describe.each(BACKENDS)('assignment rules ($name)', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   const send = async (as: string, code: string, version: number, event: Record<string, unknown>) =>
     s.http

@@ -1,23 +1,18 @@
 import * as projection from '../../machines/engine/projection';
 import { BACKENDS } from '../support/backends';
 import { hanoi, submissionBody } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 const PROC = '1.001612';
 
 const body = submissionBody;
 
 describe.each(BACKENDS)('the dossier API on $name', (backend) => {
-  let s: TestServer;
-  let counter: string;
-  beforeAll(async () => {
-    s = await startServer(backend);
-    counter = await s.login('counter');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend, { signIn: ['counter', 'specialist', 'specialist_vhxh', 'admin'] });
+  const counter = 'counter';
 
-  const post = (path: string, token: string) => s.http.post(path).set('Authorization', `Bearer ${token}`);
-  const get = (path: string, token: string) => s.http.get(path).set('Authorization', `Bearer ${token}`);
+  const post = (path: string, user: string) => s.as(user).post(path);
+  const get = (path: string, user: string) => s.as(user).get(path);
 
   test('a clerk receives a dossier: 201 with its code, due date and the events now allowed', async () => {
     const res = await post('/api/dossiers', counter).send(body());
@@ -96,7 +91,7 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
   });
 
   test('only the counter receives dossiers', async () => {
-    const res = await post('/api/dossiers', await s.login('specialist')).send(body());
+    const res = await post('/api/dossiers', 'specialist').send(body());
     expect(res.status).toBe(403);
   });
 
@@ -165,7 +160,7 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     const { body: d } = await post('/api/dossiers', counter).send(body());
     const full = await get(`/api/dossiers/${d.code}`, counter);
     expect(full.body.applicant).toMatchObject({ idNumber: '001090012345', phone: '0912345678' });
-    expect((await get(`/api/dossiers/${d.code}`, await s.login('specialist_vhxh'))).status).toBe(403);
+    expect((await get(`/api/dossiers/${d.code}`, 'specialist_vhxh')).status).toBe(403);
   });
 
   test('lists filter by state, free text and scope, and page with a cursor without repeats', async () => {
@@ -194,7 +189,7 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     expect(byPhone.body.items[0].applicant.phone).toBe('••••••1003');
     const received = await get('/api/dossiers?state=received&sort=due', counter);
     expect(received.body.items.every((x: { state: string }) => x.state === 'received')).toBe(true);
-    const vhxh = await get('/api/dossiers', await s.login('specialist_vhxh'));
+    const vhxh = await get('/api/dossiers', 'specialist_vhxh');
     expect(vhxh.body.items).toEqual([]);
     const badFilter = await get('/api/dossiers?state=open&limit=0', counter);
     expect(badFilter.status).toBe(400);
@@ -204,19 +199,18 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
   });
 
   test('rule: a dossier names its procedure from the procedures table, so procedures created or renamed through the API have a name', async () => {
-    const admin = await s.login('admin');
     const base = (await get(`/api/procedures/${PROC}`, counter)).body;
-    const created = await s.http
+    const created = await s
+      .as('admin')
       .post('/api/procedures')
-      .set('Authorization', `Bearer ${admin}`)
       .send({ ...base, version: undefined, code: '9.000123', name: 'Thủ tục mới tạo qua API' });
     expect(created.status).toBe(201);
     const first = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
     expect(first.status).toBe(201);
     expect(first.body.procedureName).toBe('Thủ tục mới tạo qua API');
-    const renamed = await s.http
+    const renamed = await s
+      .as('admin')
       .put('/api/procedures/9.000123')
-      .set('Authorization', `Bearer ${admin}`)
       .send({ ...created.body, version: undefined, name: 'Thủ tục đã đổi tên' });
     expect(renamed.status).toBe(200);
     const second = await post('/api/dossiers', counter).send(body({ procedureCode: '9.000123' }));
@@ -235,27 +229,26 @@ describe.each(BACKENDS)('the dossier API on $name', (backend) => {
     expect(list.body.length).toBeGreaterThanOrEqual(6);
     const one = await get(`/api/procedures/${PROC}`, counter);
     expect(one.body).toMatchObject({ code: PROC, processingTime: { value: 3, unit: 'days' } });
-    const admin = await s.login('admin');
-    const changed = await s.http
+    const changed = await s
+      .as('admin')
       .put(`/api/procedures/${PROC}`)
-      .set('Authorization', `Bearer ${admin}`)
       .send({ ...one.body, version: undefined, name: one.body.name + ' (sửa đổi)' });
     expect(changed.status).toBe(200);
     expect(changed.body.version).toBe(one.body.version + 1);
-    const invalid = await s.http
+    const invalid = await s
+      .as('admin')
       .put(`/api/procedures/${PROC}`)
-      .set('Authorization', `Bearer ${admin}`)
       .send({ ...one.body, steps: [{ ...one.body.steps[0], role: 'janitor' }] });
     expect(invalid.status).toBe(400);
-    expect((await s.http.put(`/api/procedures/${PROC}`).set('Authorization', `Bearer ${counter}`).send(one.body)).status).toBe(403);
+    expect((await s.as(counter).put(`/api/procedures/${PROC}`).send(one.body)).status).toBe(403);
 
     const year = await get('/api/calendar/2026', counter);
     expect(year.body).toMatchObject({ year: 2026, source: 'data' });
     const y2031 = await get('/api/calendar/2031', counter);
     expect(y2031.body.source).toBe('statutory');
-    const put = await s.http
+    const put = await s
+      .as('admin')
       .put('/api/calendar/2026')
-      .set('Authorization', `Bearer ${admin}`)
       .send({
         ...year.body,
         calendarVersion: undefined,

@@ -4,29 +4,18 @@
  * server receives the Vietnamese receipt; the message log lists it with the address masked.
  */
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { startSmtp, type TestSmtp } from '../support/smtp';
 import { OutboxDispatcher } from '../../src/outbox/dispatcher';
 import { ApplicantChannel } from '../../src/notify/applicant-channel';
 
 describe.each(BACKENDS)('notification administration on $name', (backend) => {
-  let s: TestServer;
+  const s = serverForSuite(backend, { env: { PUBLIC_BASE_URL: 'https://motcua.tanphu.example.gov.vn' }, signIn: ['admin'] });
   let smtp: TestSmtp;
-  let admin: string;
   beforeAll(async () => {
-    s = await startServer(backend, '2026-03-03 09:00', { PUBLIC_BASE_URL: 'https://motcua.tanphu.example.gov.vn' });
     smtp = await startSmtp();
-    admin = await s.login('admin');
   });
-  afterAll(async () => {
-    await smtp.close();
-    await s.close();
-  });
-  const as = (token: string) => ({
-    get: (p: string) => s.http.get(p).set('Authorization', `Bearer ${token}`),
-    put: (p: string) => s.http.put(p).set('Authorization', `Bearer ${token}`),
-    post: (p: string) => s.http.post(p).set('Authorization', `Bearer ${token}`),
-  });
+  afterAll(async () => smtp.close());
   const emailConfig = () => ({
     host: '127.0.0.1',
     port: smtp.port,
@@ -36,51 +25,53 @@ describe.each(BACKENDS)('notification administration on $name', (backend) => {
   });
 
   test('the e-mail channel is configured through the API; its password is never answered, and kept when left out', async () => {
-    const put = await as(admin).put('/api/admin/notifications/channels/email').send({ active: true, config: emailConfig() });
+    const put = await s.as('admin').put('/api/admin/notifications/channels/email').send({ active: true, config: emailConfig() });
     expect(put.status).toBe(200);
     const email = put.body.channels.find((c: { kind: string }) => c.kind === 'email');
     expect(email).toMatchObject({ configured: true, active: true, config: { host: '127.0.0.1', password: '••••' } });
     expect(JSON.stringify(put.body)).not.toContain('s3cret-pass');
     const { password: _p, ...withoutPassword } = emailConfig();
-    expect((await as(admin).put('/api/admin/notifications/channels/email').send({ active: true, config: withoutPassword })).status).toBe(
-      200,
-    );
+    expect(
+      (await s.as('admin').put('/api/admin/notifications/channels/email').send({ active: true, config: withoutPassword })).status,
+    ).toBe(200);
     const row = await s.engine.db('outbox_subscribers').where({ id: 'applicant-email' }).first();
     expect(JSON.parse(row.config).password).toBe('s3cret-pass');
   });
 
   test('bad settings are a 400 naming the field, and change nothing', async () => {
     const before = await s.engine.db('outbox_subscribers').where({ id: 'applicant-email' }).first();
-    const bad = await as(admin)
+    const bad = await s
+      .as('admin')
       .put('/api/admin/notifications/channels/email')
       .send({ active: true, config: { ...emailConfig(), host: '', port: 70000 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['config.host', 'config.port']);
     expect(await s.engine.db('outbox_subscribers').where({ id: 'applicant-email' }).first()).toEqual(before);
-    const kind = await as(admin).put('/api/admin/notifications/channels/fax').send({ active: true, config: {} });
+    const kind = await s.as('admin').put('/api/admin/notifications/channels/fax').send({ active: true, config: {} });
     expect(kind.status).toBe(400);
     expect(kind.body.error.details.issues[0].field).toBe('kind');
-    const settings = await as(admin).put('/api/admin/notifications/settings').send({ smsMaxSegments: 0, retentionDays: 'x' });
+    const settings = await s.as('admin').put('/api/admin/notifications/settings').send({ smsMaxSegments: 0, retentionDays: 'x' });
     expect(settings.status).toBe(400);
     expect(settings.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['retentionDays', 'smsMaxSegments']);
   });
 
   test('a test message reaches the SMTP server and is logged with the address masked', async () => {
-    await as(admin).put('/api/admin/notifications/settings').send({ senderName: 'UBND xã Tân Phú', retentionDays: 90 });
-    const res = await as(admin).post('/api/admin/notifications/test').send({ channel: 'email', to: 'kiemtra@example.vn' });
+    await s.as('admin').put('/api/admin/notifications/settings').send({ senderName: 'UBND xã Tân Phú', retentionDays: 90 });
+    const res = await s.as('admin').post('/api/admin/notifications/test').send({ channel: 'email', to: 'kiemtra@example.vn' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ sent: true, error: null });
     const got = smtp.messages.at(-1)!;
     expect(got.to).toEqual(['kiemtra@example.vn']);
     expect(got.mail.subject).toBe('[UBND xã Tân Phú] Thư thử');
-    const log = await as(admin).get('/api/admin/notifications/messages?channel=email&limit=5');
+    const log = await s.as('admin').get('/api/admin/notifications/messages?channel=email&limit=5');
     expect(log.body.items[0]).toMatchObject({ kind: 'test', addressMasked: 'k•••@example.vn', status: 'sent', actor: 'admin' });
     expect(JSON.stringify(log.body)).not.toContain('kiemtra@');
   });
 
   test('end to end: a dossier received at the counter with e-mail consent → the SMTP server receives the Vietnamese receipt', async () => {
-    const counter = await s.login('counter');
-    const res = await as(counter)
+    await s.login('counter');
+    const res = await s
+      .as('counter')
       .post('/api/dossiers')
       .send({
         procedureCode: '1.001612',
@@ -111,7 +102,7 @@ describe.each(BACKENDS)('notification administration on $name', (backend) => {
     expect(got.mail.text).toContain('Thời gian hẹn trả kết quả: 17:00 ngày 06/03/2026');
     expect(got.mail.text).toContain(`https://motcua.tanphu.example.gov.vn/tra-cuu?ma=${encodeURIComponent(res.body.code)}`);
     expect(got.mail.text).not.toContain('001190099999');
-    const log = await as(admin).get(`/api/admin/notifications/messages?dossierCode=${encodeURIComponent(res.body.code)}`);
+    const log = await s.as('admin').get(`/api/admin/notifications/messages?dossierCode=${encodeURIComponent(res.body.code)}`);
     expect(log.body.items).toEqual([
       expect.objectContaining({ kind: 'receipt', channel: 'email', status: 'sent', addressMasked: 'm•••@example.vn' }),
     ]);
@@ -119,8 +110,8 @@ describe.each(BACKENDS)('notification administration on $name', (backend) => {
 
   test('only an administrator reaches the notification settings', async () => {
     for (const who of ['counter', 'supervisor', 'auditor']) {
-      const token = await s.login(who);
-      expect((await as(token).get('/api/admin/notifications')).status).toBe(403);
+      await s.login(who);
+      expect((await s.as(who).get('/api/admin/notifications')).status).toBe(403);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 const PROC = '1.001612';
 const applicant = { fullName: 'Đỗ Văn Hùng', idNumber: '001090012345', phone: '0912345678', address: 'Hoàn Kiếm, Hà Nội' };
@@ -9,16 +9,10 @@ function body(overrides: Record<string, unknown> = {}) {
 }
 
 describe.each(BACKENDS)('the applicant chooses how to be told, at receipt, on $name', (backend) => {
-  let s: TestServer;
-  let counter: string;
-  beforeAll(async () => {
-    s = await startServer(backend);
-    counter = await s.login('counter');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend, { signIn: ['counter'] });
 
-  const post = (path: string) => s.http.post(path).set('Authorization', `Bearer ${counter}`);
-  const get = (path: string) => s.http.get(path).set('Authorization', `Bearer ${counter}`);
+  const post = (path: string) => s.as('counter').post(path);
+  const get = (path: string) => s.as('counter').get(path);
   const receiveEvent = async (code: string) => {
     const row = await s.engine.db('dossiers').where({ code }).first();
     const ev = await s.engine.db('dossier_events').where({ dossier_id: row.id, type: 'RECEIVE' }).first();

@@ -8,7 +8,7 @@ import { CATALOGUE, loadProcedures, procedureByCode } from '../../machines/proce
 import { wordedAsOptional } from '../../machines/procedures/schema';
 import { up as flagStoredDefinitions } from '../../db/migrations/20261206000500_optional_documents';
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { documentsAfterMigration, sameDayDefinition } from './fixtures';
 
 const doc = (name: string, extra: Record<string, unknown> = {}) => ({ name, copies: 1, original: true, ...extra });
@@ -43,14 +43,8 @@ describe('rule: optional documents are flagged in the procedure data', () => {
 });
 
 describe.each(BACKENDS)('the API serves the optional flag ($name)', (backend) => {
-  let s: TestServer;
-  let token: string;
-  beforeAll(async () => {
-    s = await startServer(backend);
-    token = await s.login('counter');
-  });
-  afterAll(async () => s.close());
-  const get = (path: string) => s.http.get(path).set('Authorization', `Bearer ${token}`);
+  const s = serverForSuite(backend, { signIn: ['counter'] });
+  const get = (path: string) => s.as('counter').get(path);
 
   test('GET /api/procedures/{code} and the catalogue list carry optional on each document', async () => {
     const one = await get('/api/procedures/1.001612');
@@ -64,7 +58,7 @@ describe.each(BACKENDS)('the API serves the optional flag ($name)', (backend) =>
   test('a definition stored before the flag existed gets it from the migration', async () => {
     const docs = await documentsAfterMigration(
       s,
-      token,
+      s.token('counter'),
       '9.000777',
       [doc('Tờ khai'), doc('Giấy ủy quyền (nếu có)'), doc('Chứng từ nộp phí; giấy tờ miễn phí (nếu có)')],
       flagStoredDefinitions,

@@ -7,7 +7,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { complianceFromEvents, compareMetrics } from '../../src/metrics/compliance-from-events';
 
@@ -17,14 +17,9 @@ const official = (day: string, seq: number) => `${AGENCY}-${day}-${String(seq).p
 const HOUR = 3_600_000;
 
 describe.each(BACKENDS)('intake as its own step on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend, '2026-03-02 08:00');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend, { start: '2026-03-02 08:00' });
 
-  const login = async (as = 'counter'): Promise<string> =>
-    (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
+  const login = async (as = 'counter'): Promise<string> => s.login(as, true);
   const submit = async (body: Record<string, unknown>) =>
     s.http
       .post('/api/dossiers')

@@ -6,21 +6,16 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 const PROC = '1.001612';
 const AGENCY = '000.00.12.H29';
 
 describe.each(BACKENDS)('the official code at receipt on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend, '2026-03-03 09:00');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   // a fresh session each time: the tests move the clock past a session's lifetime
-  const login = async (as = 'counter'): Promise<string> =>
-    (await s.http.post('/api/auth/login').send({ username: as, password: 'demo' })).body.token;
+  const login = async (as = 'counter'): Promise<string> => s.login(as, true);
   const send = async (code: string, body: Record<string, unknown>, as = 'counter') =>
     s.http
       .post(`/api/dossiers/${code}/events`)

@@ -5,7 +5,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { ProcedureDefinitionSchema } from '../../machines/procedures';
 import { CATALOGUE } from '../../machines/procedures';
 
@@ -13,11 +13,7 @@ const PROC = '1.001612'; // tiep-nhan (counter, TTPVHCC) → tham-dinh (speciali
 const specialist = { username: 'specialist', unit: 'KINHTE' };
 
 describe.each(BACKENDS)('signers on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   async function atReview(): Promise<string> {
     const { code } = await s.engine.engine.submit(submission(PROC), ACTORS.counter);

@@ -4,21 +4,15 @@
  * of each state turned into rollup changes exactly as the engine turns its rows into them (rollupFromHistory), and
  * into the intervals of the facts that classify it when pending (classIntervals). `rebuildRollup` replaces both
  * tables with the result; `rollupFromEvents` only computes them (the tests and `metrics:rollup --verify` compare
- * them with what the write path kept); `backfillClassHistory` (the migration that adds the history) derives only
- * the history.
+ * them with what the write path kept). The migration that added the history (db/migrations/20261208000500_class_history.ts)
+ * backfilled it with its own frozen copy of this derivation.
  */
 import { applyEvent, chartFor, startDossier, type DossierSnapshot } from '../../machines/dossier';
-import { clockCalendarVersion, factsOf } from '../../machines/dossier/facts';
+import { clockCalendarVersion } from '../../machines/dossier/facts';
 import type { Calendar } from '../../machines/calendar';
 import { decodeRow, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { addEntries, rollupFromHistory, type RollupFacts, type RollupValues } from '../../machines/metrics/rollup';
-import {
-  canonicalIntervals,
-  classFactsOf,
-  classIntervals,
-  type ClassFacts,
-  type ClassInterval,
-} from '../../machines/metrics/class-history';
+import { canonicalIntervals, classFactsOf, classIntervals, type ClassInterval } from '../../machines/metrics/class-history';
 import type { CalendarProvider } from '../engine/reference-data';
 import { listDossierIdsAfter, listEventsByDossier } from '../store/dossier-store';
 import { inTransaction, type Db } from '../store/db';
@@ -95,26 +89,6 @@ async function statesOf(
   return states;
 }
 
-/** The class facts of a replayed snapshot (what the row's state, original_due_at and intake columns hold). */
-function classFactsOfSnapshot(snapshot: DossierSnapshot): ClassFacts {
-  const ctx = snapshot.context;
-  return classFactsOf({
-    state: factsOf(snapshot).state,
-    originalDueAt: ctx.originalDueAt,
-    intakeDueBy: ctx.intake?.dueBy ?? null,
-    intakeAnsweredAt: ctx.intake?.answeredAt ?? null,
-  });
-}
-
-/** One dossier's pending-class intervals derived from its events (no calendar needed). */
-async function classIntervalsFromEvents(id: string, events: StoredEvent[]): Promise<ClassInterval[]> {
-  const states: { facts: ClassFacts; at: string; seq: number }[] = [];
-  await replayStates(id, events, (snapshot, e) => {
-    states.push({ facts: classFactsOfSnapshot(snapshot), at: e.occurredAt, seq: e.seq });
-  });
-  return classIntervals(states);
-}
-
 /** Every dossier's events, a page of dossiers at a time. */
 async function* dossierPages(db: Db, pageSize: number): AsyncGenerator<{ id: string; events: StoredEvent[] }[]> {
   let after: string | null = null;
@@ -125,21 +99,6 @@ async function* dossierPages(db: Db, pageSize: number): AsyncGenerator<{ id: str
     yield ids.map((id) => ({ id, events: (byId.get(id) ?? []).map(decodeRow) }));
     after = ids[ids.length - 1]!;
   }
-}
-
-/**
- * Fills the (empty) pending-class history from the events of every stored dossier, with `db` alone (the migration
- * passes its transaction). Returns the number of dossiers.
- */
-export async function backfillClassHistory(db: Db, pageSize = 500): Promise<number> {
-  let dossiers = 0;
-  for await (const page of dossierPages(db, pageSize)) {
-    const histories: [string, ClassInterval[]][] = [];
-    for (const { id, events } of page) histories.push([id, await classIntervalsFromEvents(id, events)]);
-    await insertClassIntervals(db, histories);
-    dossiers += page.length;
-  }
-  return dossiers;
 }
 
 /**

@@ -174,6 +174,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     await builder.close();
   }
   await writer.insertRows('code_sequences', schedule.sequences as unknown as Record<string, unknown>[]);
+  // The rebuild reads every dossier's events a page at a time: without statistics the planner reads each page of a
+  // just-loaded dossier_events by a parallel sequential scan (seen at 1M dossiers: 170 dossiers/s, 420 after ANALYZE).
+  await analyzeAfterBulkLoad(db);
   // The compliance rollup, derived from the events just written (the live engine keeps it from here on).
   await rebuildRollup(db, calendars, { now: new Date(spec.endMs).toISOString() });
   await analyzeAfterBulkLoad(db);

@@ -35,6 +35,7 @@ import * as classHistory from './20261208000500_class_history';
 import * as narrowerIndexes from './20261208000800_narrower_indexes';
 import * as uploadSessionLimits from './20261208000300_upload_session_limits';
 import * as checkpointDeletionHead from './20261208000400_checkpoint_deletion_head';
+import * as eventDocumentKeys from './20261209000500_event_document_keys';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -72,6 +73,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000800_narrower_indexes', narrowerIndexes],
   ['20261208000300_upload_session_limits', uploadSessionLimits],
   ['20261208000400_checkpoint_deletion_head', checkpointDeletionHead],
+  ['20261209000500_event_document_keys', eventDocumentKeys],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,6 @@
 /**
- * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts) still serve the queries that read
- * through them: each query, as the store sends it, is planned on each database and its plan names the
+ * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts, 20261209000500_event_document_keys.ts)
+ * still serve the queries that read through them: each query, as the store sends it, is planned on each database and its plan names the
  * index. On PostgreSQL sequential scans are turned off for the EXPLAIN, so that a tiny test table does not
  * hide an index whose predicate the query fails to imply (a partial index is then simply not usable).
  */
@@ -9,6 +9,8 @@ import { countEventsByType } from '../../src/store/observability-queries';
 import { p90OfBucket } from '../../src/store/compliance-queries';
 import { resultsByTimeliness, returnedByChannelAndMethod } from '../../src/store/report-queries';
 import { findDueForCheck } from '../../src/store/dossier-store';
+import { knownBlobs, markUnreferencedBlobs } from '../../src/store/document-store';
+import { referencesToFile } from '../../src/store/retention-store';
 import { dialectOfKnex } from '../../src/store/db';
 import { BACKENDS } from '../support/backends';
 import { startEngine, type StartedEngine } from '../support/engine';
@@ -79,5 +81,24 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
     ];
     expect(plans).toHaveLength(2);
     for (const plan of plans) expect(plan).toContain('dossiers_result_at_timeliness_working_ms_index');
+  });
+
+  test("the file jobs' lookups by content hash read the document_refs (sha256) index (a hash index on PostgreSQL)", async () => {
+    const sha = 'ab'.repeat(32);
+    const plans = [
+      ...(await plansOf(s.db, () => markUnreferencedBlobs(s.db, to, 10))),
+      ...(await plansOf(s.db, () => knownBlobs(s.db, [sha, 'cd'.repeat(32)]))),
+      ...(await plansOf(s.db, () => referencesToFile(s.db, sha))),
+    ];
+    expect(plans).toHaveLength(3);
+    for (const plan of plans) expect(plan).toContain('document_refs_sha256_index');
+    if (dialectOfKnex(s.db) === 'postgres') {
+      const [{ method }] = (
+        (await s.db.raw(
+          `SELECT am.amname AS method FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.oid = to_regclass('document_refs_sha256_index')`,
+        )) as { rows: { method: string }[] }
+      ).rows as [{ method: string }];
+      expect(method).toBe('hash');
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** another build's server entry (its compiled src/main.js), to measure it beside this one in the same run */
   main?: string;
+  /** extra node flags (the benchmark's `--perf` passes PERF_NODE_FLAGS) */
+  nodeArgs?: string[];
 }
 
 /** A TCP port nobody listens on right now. */
@@ -67,7 +69,11 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
 
 export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const args = [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []), ...serverCommand(opts.main)];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
+    ...serverCommand(opts.main),
+  ];
   const before = opts.profileDir && fs.existsSync(opts.profileDir) ? new Set(fs.readdirSync(opts.profileDir)) : new Set<string>();
   const child = spawn(process.execPath, args, {
     env: {

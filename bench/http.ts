@@ -4,7 +4,7 @@
  *
  *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
  *                         [--instances 2] [--sqlite-driver sqlite3,better-sqlite3] [--sqlite-synchronous NORMAL,FULL]
- *                         [--profile] [--baseline OTHER/dist-bench/src/main.js] [--rounds 1] [--smoke]
+ *                         [--profile] [--perf] [--baseline OTHER/dist-bench/src/main.js] [--rounds 1] [--smoke]
  *
  * SQLite: one instance on a fresh database file, for each driver × synchronous level given (default: both
  * drivers, NORMAL and FULL, so the cost of durable commits is measured in the same run; smoke: sqlite3 only). PostgreSQL (--postgres): `--instances` (default 2)
@@ -16,7 +16,9 @@
  * steady-state: the processes' counters (/proc) are sampled when the measured window opens and closes, so
  * start-up, sign-in and warm-up are not in the figure, and CPU ms per transition divides that by the 2xx
  * answers of the same window. `--profile` runs the servers under `node --cpu-prof` and names the top
- * self-time functions of the same window. `--baseline` measures another build's server (e.g. the commit
+ * self-time functions of the same window (wall-clock samples: under load they show preemption, not CPU). `--perf`
+ * records the servers' on-CPU samples of the same window with Linux perf and splits the CPU per transition by
+ * component (./perf-profile.ts). `--baseline` measures another build's server (e.g. the commit
  * before a change, compiled with `tsc -p tsconfig.bench.json` in a copy) beside this one in every cell,
  * alternating which goes first over `--rounds`, and prints before ÷ after.
  */
@@ -31,6 +33,7 @@ import { appendResults } from './machine-info';
 import { EVENTS_PER_LIFECYCLE, JsonClient, login, runLoad, type LoadResult } from './http-load';
 import { startServer, type ServerProcess } from './http-server';
 import { formatProfile, monotonicUs, summariseProfileFile, type ProfileWindow } from './cpu-profile';
+import { PERF_NODE_FLAGS, formatPerf, perfAvailable, startPerf, summarisePerf, type PerfRecording } from './perf-profile';
 import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './proc-cpu';
 import { ms, quantile, verdict } from './stats';
 
@@ -45,6 +48,8 @@ export interface HttpBenchOptions {
   sqliteDrivers: SqliteDriver[];
   sqliteSynchronous: SqliteSynchronous[];
   profile: boolean;
+  /** on-CPU profile of the servers over the measured window with Linux perf (./perf-profile.ts) */
+  perf?: boolean;
   smoke: boolean;
   /** another build's compiled server entry (…/src/main.js): measured beside this build, alternating, in every cell */
   baseline?: string;
@@ -72,6 +77,8 @@ interface Cell {
   /** average cores used over `wallSeconds`: the measured window only (start-up and warm-up excluded) */
   cpu: { servers: number | null; postgres: number | null; loadGenerator: number; machine: number | null; wallSeconds: number };
   profiles: string[];
+  /** the perf breakdown of the measured window (`--perf`), as markdown lines */
+  perfLines: string[];
   /** the measured window on the monotonic clock, to cut the servers' profiles to it */
   window: ProfileWindow;
 }
@@ -136,7 +143,15 @@ async function measureCell(
   const servers: ServerProcess[] = [];
   try {
     for (let i = 0; i < instances; i++)
-      servers.push(await startServer({ databaseUrl, profileDir: profileDir ?? undefined, env: serverEnv, main: variant.main }));
+      servers.push(
+        await startServer({
+          databaseUrl,
+          profileDir: profileDir ?? undefined,
+          env: serverEnv,
+          main: variant.main,
+          nodeArgs: opts.perf ? PERF_NODE_FLAGS : undefined,
+        }),
+      );
     const first = new JsonClient(servers[0]!.url, 1);
     const tokens = await login(first);
     first.close();
@@ -168,6 +183,9 @@ async function measureCell(
       postgres: pg ? backendPids(databaseUrl).then(cpuSecondsOfEach) : Promise.resolve(null),
     });
     const edges: Partial<Record<'start' | 'end', Sample>> = {};
+    const perfFile = opts.perf ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-perf-')), 'perf.data') : null;
+    let recording: PerfRecording | null = null;
+    let recorded: Promise<string> | null = null;
     const load = await runLoad({
       endpoints: servers.map((s) => ({ url: s.url, tokens })),
       clients,
@@ -175,6 +193,12 @@ async function measureCell(
       durationMs: opts.seconds * 1000,
       onWindow: (edge) => {
         edges[edge] = sample();
+        if (perfFile && edge === 'start')
+          recording = startPerf(
+            servers.map((s) => s.pid),
+            perfFile,
+          );
+        if (edge === 'end' && recording) recorded = (recording as PerfRecording).stop();
       },
     });
     const before = edges.start!;
@@ -189,12 +213,25 @@ async function measureCell(
       machine: share(before.machine, after.machine),
       wallSeconds: total,
     };
+    const pids = servers.map((s) => s.pid);
     const profiles: string[] = [];
     for (const s of servers.splice(0)) {
       const p = await s.stop();
       if (p) profiles.push(p);
     }
-    return { backend, instances, variant: variant.label, load, cpu, profiles, window: { fromUs: before.us, toUs: after.us } };
+    const perfLines: string[] = [];
+    if (perfFile && recorded) {
+      // summarised once the servers have exited: their /tmp/perf-<pid>.map files (JIT symbols) are complete then
+      const file = await (recorded as Promise<string>);
+      const title = `${backend} × ${instances}${variant.label ? ` — ${variant.label}` : ''}, ${clients} clients`;
+      perfLines.push(...formatPerf(title, summarisePerf(file, pids), load.requests));
+      if (!process.env.MOTCUA_BENCH_PERF_KEEP) {
+        // MOTCUA_BENCH_PERF_KEEP=1 keeps perf.data and the maps, for `perf report -i …` by hand
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+        for (const pid of pids) fs.rmSync(path.join(os.tmpdir(), `perf-${pid}.map`), { force: true });
+      } else process.stderr.write(`  perf data kept: ${file} (servers ${pids.join(', ')})\n`);
+    }
+    return { backend, instances, variant: variant.label, load, cpu, profiles, perfLines, window: { fromUs: before.us, toUs: after.us } };
   } finally {
     for (const s of servers) await s.stop();
   }
@@ -316,6 +353,7 @@ function targetLines(cells: Cell[]): string[] {
 }
 
 export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
+  if (opts.perf && !perfAvailable()) throw new Error('--perf needs Linux perf (`perf record`) on the PATH');
   const cells: Cell[] = [];
   const profileRoot = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-http-prof-')) : null;
   const loadBefore = os.loadavg()[0]!;
@@ -380,6 +418,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
               process.stderr.write(`  ${row(cell)}\n`);
               if (cell.load.errors)
                 failures.push(`${named}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
+              profileLines.push(...cell.perfLines);
               for (const [i, p] of cell.profiles.entries()) {
                 const title = `${named}, ${clients} clients — server ${i + 1} CPU profile of the measured window`;
                 profileLines.push(...formatProfile(title, summariseProfileFile(p, 15, cell.window)));

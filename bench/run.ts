@@ -100,6 +100,7 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         sqliteDrivers: names(arg('sqlite-driver', smoke ? 'sqlite3' : 'sqlite3,better-sqlite3'), ['sqlite3', 'better-sqlite3'] as const),
         sqliteSynchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         profile: argFlag(argv, 'profile'),
+        perf: argFlag(argv, 'perf'),
         baseline: arg('baseline'),
         rounds: Number(arg('rounds', '1')),
         smoke,

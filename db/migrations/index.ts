@@ -36,6 +36,7 @@ import * as narrowerIndexes from './20261208000800_narrower_indexes';
 import * as uploadSessionLimits from './20261208000300_upload_session_limits';
 import * as checkpointDeletionHead from './20261208000400_checkpoint_deletion_head';
 import * as eventDocumentKeys from './20261209000500_event_document_keys';
+import * as dropEventTypeIndex from './20261209000900_drop_event_type_index';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -74,6 +75,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000300_upload_session_limits', uploadSessionLimits],
   ['20261208000400_checkpoint_deletion_head', checkpointDeletionHead],
   ['20261209000500_event_document_keys', eventDocumentKeys],
+  ['20261209000900_drop_event_type_index', dropEventTypeIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

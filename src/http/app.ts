@@ -60,6 +60,7 @@ const securityHeaders = helmet({
 export function createApp(deps: AppDeps, options: AppOptions = {}): express.Express {
   const logger = options.logger ?? createLogger({ level: deps.config.LOG_LEVEL });
   const metrics = options.metrics ?? new HttpMetrics();
+  metrics.countEventsOf(deps.ctx.db);
   if (deps.sweeper) instrumentSweeper(deps.sweeper, metrics, logger);
   const app = express();
   app.disable('x-powered-by');

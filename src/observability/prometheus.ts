@@ -4,13 +4,15 @@
  * templates, status code, event type), never a dossier code, user name or personal data.
  * - motcua_http_requests_total{method,route,status}          counter, in-process
  * - motcua_http_request_duration_seconds{method,route}        histogram, in-process
- * - motcua_transitions_total{type}                            dossier_events by type, read at scrape time
- *   (GROUP BY type, an index-only scan of dossier_events (type))
+ * - motcua_transitions_total{type}                            dossier events committed by this process, by type
+ *   (in-process, counted as transactions commit: a scrape costs nothing whatever the history's size;
+ *   sum over instances and take rate()/increase(), as for any Prometheus counter — docs/deploy.md)
  * - motcua_sweeper_runs_total{outcome}                        deadline sweeper runs, in-process
  * - motcua_late_dossiers_open                                 open dossiers whose timeliness is overdue
  */
 import type { Db } from '../store/db';
-import { countEventsByType, countOverdue } from '../store/observability-queries';
+import { countOverdue } from '../store/observability-queries';
+import { onEventsCommitted } from '../store/event-signal';
 import { OPEN_STATES } from '../../machines/vocabulary';
 import type { DeadlineSweeper } from '../jobs/deadline-sweeper';
 import { apiRouteTemplates } from '../http/openapi';
@@ -40,6 +42,8 @@ export class HttpMetrics {
     ['error', 0],
   ]);
   private readonly templates: { template: string; re: RegExp }[];
+  private readonly transitions = new Map<string, number>();
+  private readonly counted = new WeakSet<object>();
 
   constructor() {
     this.templates = apiRouteTemplates().map((template) => ({
@@ -71,6 +75,15 @@ export class HttpMetrics {
     this.durations.set(dkey, d);
   }
 
+  /** Counts the events committed through `db` from now on (idempotent per database handle). */
+  countEventsOf(db: Db): void {
+    if (this.counted.has(db)) return;
+    this.counted.add(db);
+    onEventsCommitted(db, (types) => {
+      for (const t of types) this.transitions.set(t, (this.transitions.get(t) ?? 0) + 1);
+    });
+  }
+
   private readonly sections: ((db: Db) => Promise<string> | string)[] = [];
 
   /** Adds a section rendered at each scrape (the outbox's sync lag and its oldest undelivered portal record). */
@@ -100,10 +113,10 @@ export class HttpMetrics {
       out.push(`motcua_http_request_duration_seconds_count${labels(l)} ${d.h.count}`);
     }
 
-    const byType = await countEventsByType(db);
-    out.push('# HELP motcua_transitions_total Dossier events recorded (transitions), by event type.');
+    out.push('# HELP motcua_transitions_total Dossier events committed by this process since it started (transitions), by event type.');
     out.push('# TYPE motcua_transitions_total counter');
-    for (const row of byType) out.push(`motcua_transitions_total${labels({ type: row.type })} ${row.n}`);
+    for (const [type, n] of [...this.transitions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      out.push(`motcua_transitions_total${labels({ type })} ${n}`);
 
     out.push('# HELP motcua_sweeper_runs_total Deadline sweeper runs in this process, by outcome.');
     out.push('# TYPE motcua_sweeper_runs_total counter');

@@ -8,6 +8,7 @@ import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
 import { enqueueDeliveries, mutedCondition } from './outbox-enqueue';
 import { signalAfterCommit } from './outbox-signal';
+import { signalEventsAfterCommit } from './event-signal';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
 
@@ -180,6 +181,7 @@ export async function writeTransition(
   )) as { rows: { n: number; queued: number }[] };
   // as enqueueDeliveries does: the dispatchers are woken once this transaction commits, when it queued deliveries
   if (result.rows[0]?.queued) signalAfterCommit(tx);
+  if (result.rows[0]?.n === 1) signalEventsAfterCommit(tx, events);
   return result.rows[0]?.n === 1;
 }
 
@@ -213,6 +215,7 @@ export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow
   if (!events.length) return;
   await tx('dossier_events').insert(events);
   await enqueueDeliveries(tx, events, muted);
+  signalEventsAfterCommit(tx, events);
 }
 
 export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {

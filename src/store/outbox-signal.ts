@@ -12,42 +12,57 @@ import pg from 'pg';
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 
-type Listener = () => void;
-
 /**
- * Listeners by database: a transaction's client shares its configuration object with the Knex instance that
- * opened it, so that object identifies "the same database handle" (several handles in one process, as in tests
- * or two instances, never wake each other in-process).
+ * Listeners by database, run after a transaction on that database commits: a transaction's client shares its
+ * configuration object with the Knex instance that opened it, so that object identifies "the same database
+ * handle" (several handles in one process, as in tests or two instances, never wake each other in-process).
+ * Used for the outbox's wake-up here and for the events counted by GET /metrics (./event-signal.ts).
  */
-const listeners = new WeakMap<object, Set<Listener>>();
-
-const keyOf = (db: Knex | Knex.Transaction): object => (db.client as { config: object }).config;
-
-/** Registers `fn` to run after each commit that queued deliveries on `db`; returns the unregistration. */
-export function onOutboxCommitted(db: Knex, fn: Listener): () => void {
-  const key = keyOf(db);
-  const set = listeners.get(key) ?? new Set<Listener>();
-  listeners.set(key, set);
-  set.add(fn);
-  return () => void set.delete(fn);
+export function commitListeners<A extends unknown[]>(): {
+  /** registers `fn` for `db`; returns the unregistration */
+  on(db: Knex, fn: (...args: A) => void): () => void;
+  /** after `tx` commits (at once when it is not a transaction), runs the listeners of its database; never throws */
+  fireAfterCommit(tx: Knex | Knex.Transaction, ...args: A): void;
+} {
+  const listeners = new WeakMap<object, Set<(...args: A) => void>>();
+  const keyOf = (db: Knex | Knex.Transaction): object => (db.client as { config: object }).config;
+  return {
+    on(db, fn) {
+      const key = keyOf(db);
+      const set = listeners.get(key) ?? new Set();
+      listeners.set(key, set);
+      set.add(fn);
+      return () => void set.delete(fn);
+    },
+    fireAfterCommit(tx, ...args) {
+      const set = listeners.get(keyOf(tx));
+      if (!set?.size) return;
+      const fire = () => {
+        for (const fn of set) {
+          try {
+            fn(...args);
+          } catch {
+            // a listener's failure must not reach the committed request
+          }
+        }
+      };
+      const t = tx as Partial<Knex.Transaction>;
+      if (t.isTransaction && t.executionPromise) t.executionPromise.then(fire, () => undefined);
+      else fire();
+    },
+  };
 }
 
-/** After `tx` commits (at once when it is not a transaction), runs the listeners of its database; never throws. */
+const outboxCommitted = commitListeners<[]>();
+
+/** Registers `fn` to run after each commit that queued deliveries on `db`; returns the unregistration. */
+export function onOutboxCommitted(db: Knex, fn: () => void): () => void {
+  return outboxCommitted.on(db, fn);
+}
+
+/** After `tx` commits (at once when it is not a transaction), wakes its database's dispatchers (polling still delivers if one fails). */
 export function signalAfterCommit(tx: Knex | Knex.Transaction): void {
-  const set = listeners.get(keyOf(tx));
-  if (!set?.size) return;
-  const fire = () => {
-    for (const fn of set) {
-      try {
-        fn();
-      } catch {
-        // a listener's failure must not reach the committed request; polling still delivers
-      }
-    }
-  };
-  const t = tx as Partial<Knex.Transaction>;
-  if (t.isTransaction && t.executionPromise) t.executionPromise.then(fire, () => undefined);
-  else fire();
+  outboxCommitted.fireAfterCommit(tx);
 }
 
 /** The NOTIFY channel of this database and schema (instances of another schema on the same server are not woken). */

@@ -151,6 +151,31 @@ describe.each(BACKENDS)('security headers, logs, metrics and record views on $na
     expect(text).toMatch(/route="\/api\/dossiers\/\{code\}"/);
   });
 
+  test('motcua_transitions_total counts the events this process commits, not the history, and moves when one is written', async () => {
+    // a second app on the same database: the history (the dossiers above) is not counted at its scrape
+    const other = request(createApp(s.deps, { logger: createLogger({ level: 'silent' }) }));
+    const count = async (type: string) => {
+      const text = (await other.get('/metrics')).text;
+      return Number(new RegExp(`^motcua_transitions_total\\{type="${type}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    await relogin();
+    expect(await count('SUBMIT')).toBe(0);
+    const created = await other.post('/api/dossiers').set('Authorization', `Bearer ${counter}`).send(body());
+    expect(created.status).toBe(201);
+    expect(await count('SUBMIT')).toBe(1);
+    const move = (version: string) =>
+      other
+        .post(`/api/dossiers/${created.body.code}/events`)
+        .set('Authorization', `Bearer ${counter}`)
+        .set('If-Match', version)
+        .send({ type: 'ASSIGN', assignee: 'counter' });
+    expect((await move(`"${created.body.version}"`)).status).toBe(200);
+    expect(await count('ASSIGN')).toBe(1);
+    // refused transitions write nothing and count nothing
+    expect((await move(`"${created.body.version}"`)).status).toBe(409);
+    expect(await count('ASSIGN')).toBe(1);
+  });
+
   test('each view of a full record is logged; auditors (and admins) list them, the counter may not', async () => {
     const before = await http.get(`/api/audit/record-views?dossier=${encodeURIComponent(code)}`).set('Authorization', `Bearer ${auditor}`);
     expect(before.status).toBe(200);

@@ -5,7 +5,6 @@
  * hide an index whose predicate the query fails to imply (a partial index is then simply not usable).
  */
 import type { Knex } from 'knex';
-import { countEventsByType } from '../../src/store/observability-queries';
 import { p90OfBucket } from '../../src/store/compliance-queries';
 import { resultsByTimeliness, returnedByChannelAndMethod } from '../../src/store/report-queries';
 import { findDueForCheck } from '../../src/store/dossier-store';
@@ -62,11 +61,6 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
   test("the monthly report's returned results read the partial index of RETURN_RESULT events", async () => {
     const [plan] = await plansOf(s.db, () => returnedByChannelAndMethod(s.db, from, to));
     expect(plan).toContain('dossier_events_returned_at_index');
-  });
-
-  test('the count of events by type (GET /metrics) reads the (type) index', async () => {
-    const [plan] = await plansOf(s.db, () => countEventsByType(s.db));
-    expect(plan).toContain('dossier_events_type_index');
   });
 
   test("the sweeper's due dossiers read the partial next_check_at index", async () => {

@@ -6,7 +6,8 @@
  *     paper as shown: the row counts as received, its picker goes away and the row says it needs no scan; the
  *     count reads 2/2 digitised and 1 shown. RECEIVE records digitisation.shown = [2].
  *  2. The dossier page says the ID paper was only shown (not "paper only"), and its history names it.
- *  3. The auditor's timeline shows the receipt's shown components under their label.
+ *  3. The auditor's timeline shows the receipt's shown components under their label, each by its name in the
+ *     procedure version (not only its index), and an attached scan's component by name.
  *
  * Screenshots go to test-artifacts/e2e/shown-*.png.
  */
@@ -94,8 +95,15 @@ describe('a paper shown, not kept, in a browser', () => {
       await auditor.locator('tr[data-type="RECEIVE"] button').click();
       const payload = auditor.locator('#audit-payload');
       await payload.locator('dt', { hasText: SHOWN }).waitFor();
-      expect(await payload.locator('dt', { hasText: SHOWN }).textContent()).toBe(`${SHOWN} (thứ tự thành phần) shown`);
+      expect(await payload.locator('dt', { hasText: SHOWN }).textContent()).toBe(`${SHOWN} shown`);
+      // each component by its name in the procedure version, its index beside it
+      expect(await textOf(auditor, '#audit-payload dt:has-text("shown") + dd')).toBe(
+        'Giấy tờ tùy thân của người đi đăng ký (xuất trình) (2)',
+      );
       await run.shot(auditor, '03-auditor-shown');
+      await auditor.locator('tr[data-type="ATTACH_DOCUMENT"] button').first().click();
+      await auditor.locator('#audit-payload dt', { hasText: 'Thành phần hồ sơ' }).waitFor();
+      expect(await textOf(auditor, '#audit-payload dt:has-text("Thành phần hồ sơ") + dd')).toBe('Tờ khai đăng ký khai sinh (theo mẫu) (0)');
 
       // an optional paper ("nếu có") the applicant did not bring is said so on the dossier page, not "paper only",
       // and left out of what the dossier keeps

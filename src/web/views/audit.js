@@ -133,7 +133,7 @@ const PAYLOAD_LABELS = {
   mediaType: 'Loại tệp',
   documentId: 'Mã tài liệu',
   kind: 'Loại tài liệu',
-  component: 'Thành phần hồ sơ (thứ tự)',
+  component: 'Thành phần hồ sơ',
   source: 'Dùng lại từ',
   dossierCode: 'Mã hồ sơ',
   document: 'Bản kết quả số hóa',
@@ -206,8 +206,11 @@ export async function render(root, { user, params, query, signal }) {
   if (signal.aborted) return undefined;
   const model = buildModel(replay, verify, Array.isArray(events) ? events : []);
   const terms = model.items.find((it) => it.event?.type === 'SUBMIT')?.event?.payload?.terms;
-  const proc = hasSteps(terms) ? terms : view ? await procedureOf(view) : null;
+  // the version the dossier was received under: its required documents name the components events cite by index
+  const version = view ? await procedureOf(view) : null;
+  const proc = hasSteps(terms) ? terms : version;
   if (signal.aborted) return undefined;
+  COMPONENT_NAMES.splice(0, Infinity, ...(version?.requiredDocuments ?? []).map((d) => d.name));
   clear(root);
   return draw(root, { code, base, replay, verify, view, model, proc, query, signal });
 }
@@ -999,14 +1002,39 @@ function payloadList(type, payload, stepName) {
   return h('dl', { class: 'payload', id: 'audit-payload' }, entries(payload, 0, type, stepName));
 }
 
+/** the names of the required documents of the shown dossier's procedure version, by index (set by `render`) */
+const COMPONENT_NAMES = /** @type {string[]} */ ([]);
+
+/**
+ * Payload keys whose value is a component's index, or a list of them: `component` of the document events, and
+ * how RECEIVE recorded the components (digitisation.missing, .shown, .optionalAbsent).
+ * @param {string} key
+ * @param {string | undefined} type the event's
+ */
+const isComponentKey = (key, type) =>
+  key === 'component' || key === 'shown' || key === 'optionalAbsent' || (key === 'missing' && type === 'RECEIVE');
+
+/**
+ * A component by its name in the procedure version, its index beside it (an index the version does not have is
+ * shown as it is).
+ * @param {unknown} i
+ * @returns {string | (string | HTMLElement)[]}
+ */
+function componentWords(i) {
+  const name = typeof i === 'number' ? COMPONENT_NAMES[i] : undefined;
+  return name ? [name, h('small', { class: 'muted' }, ` (${i})`)] : String(i);
+}
+
 /**
  * A payload key in words; how RECEIVE recorded the components (digitisation.shown, .optionalAbsent) from the
  * vocabulary, read when drawn (it arrives after this module loads).
  * @param {string} key
+ * @param {string} [type] the event's
  * @returns {string | undefined}
  */
-function payloadLabel(key) {
-  if (key === 'shown' || key === 'optionalAbsent') return `${COMPONENT_STATUSES[key] ?? key} (thứ tự thành phần)`;
+function payloadLabel(key, type) {
+  if (key === 'shown' || key === 'optionalAbsent') return COMPONENT_STATUSES[key] ?? key;
+  if (key === 'missing' && type === 'RECEIVE') return 'Chưa số hóa';
   return PAYLOAD_LABELS[key];
 }
 
@@ -1019,7 +1047,7 @@ function payloadLabel(key) {
  */
 function entries(obj, depth, type, stepName) {
   return Object.entries(obj).map(([k, v]) => [
-    h('dt', null, payloadLabel(k) ?? k, payloadLabel(k) ? h('small', null, ' ', h('code', null, k)) : null),
+    h('dt', null, payloadLabel(k, type) ?? k, payloadLabel(k, type) ? h('small', null, ' ', h('code', null, k)) : null),
     h('dd', null, payloadValue(k, v, depth, type, stepName)),
   ]);
 }
@@ -1033,6 +1061,15 @@ function entries(obj, depth, type, stepName) {
  * @returns {string | HTMLElement | (string | HTMLElement)[]}
  */
 function payloadValue(key, v, depth, type, stepName) {
+  if (isComponentKey(key, type)) {
+    if (typeof v === 'number') return componentWords(v);
+    if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number'))
+      return h(
+        'ol',
+        { class: 'payload-list' },
+        v.map((x) => h('li', null, componentWords(x))),
+      );
+  }
   if (v !== null && typeof v !== 'object') {
     const s = String(v);
     const words =

@@ -322,6 +322,7 @@ export const ERROR_LABELS: Record<ErrorCode | HttpErrorCode, string> = {
   UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
   FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này',
   NOT_FOUND: 'Không tìm thấy',
+  FILE_NOT_STORED: 'Tài liệu có trong hồ sơ nhưng tệp của nó không có trong kho lưu trữ, nên không mở hoặc tải về được',
   TRANSITION_NOT_ALLOWED: 'Hồ sơ đang ở trạng thái không cho phép thao tác này',
   VERSION_CONFLICT: 'Hồ sơ vừa được người khác cập nhật; hãy tải lại và thử lại',
   PRECONDITION_REQUIRED: 'Thiếu phiên bản hồ sơ',

@@ -93,6 +93,11 @@ function formatSummary(s: VerifySummary, filesChecked: boolean): string {
     `findings            ${s.findings}${s.findings ? ` (${s.dossiersWithFindings} stored dossier(s) affected)` : ''}`,
     ...(filesChecked ? [] : ['files               NOT CHECKED (--no-files): the document store was not read']),
     ...(s.notices ? [`notices             ${s.notices} (files deleted by the retention job, with their records: not failures)`] : []),
+    ...(s.findingsByKind.file_missing
+      ? [
+          `files missing       ${s.findingsByKind.file_missing} referenced file(s) not in the document store (downloads answer FILE_NOT_STORED); for a history generated without --files, verify with --no-files`,
+        ]
+      : []),
     ...kinds,
   ].join('\n');
 }

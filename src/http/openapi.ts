@@ -105,7 +105,7 @@ export const ErrorSchema = z
       code: z
         .string()
         .describe(
-          'VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)',
+          'VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, FILE_NOT_STORED, TRANSITION_NOT_ALLOWED, VERSION_CONFLICT, PRECONDITION_REQUIRED, RATE_LIMITED, INVARIANT_VIOLATION, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, … (docs/api-errors.md)',
         ),
       message: z.string().describe('for people, in Vietnamese'),
       details: z
@@ -692,7 +692,8 @@ const ROUTES: Route[] = [
     method: 'get',
     path: '/api/dossiers/{code}/documents/{documentId}/file',
     tag: 'documents',
-    summary: 'Download a document’s file, the current version or ?version=N; every download is recorded as a record view',
+    summary:
+      'Download a document’s file, the current version or ?version=N; every download is recorded as a record view. 404 FILE_NOT_STORED when the store has no file under the document’s hash (details.finding: file_missing, or file_deleted_by_retention)',
     parameters: [CODE, DOCUMENT, ...queryParams(DocumentFileQuerySchema)],
     ok: { status: 200, description: 'The file', ...FILE_ANSWER },
     errors: [400, 401, 403, 404],

@@ -24,6 +24,8 @@ import { mkdirDurable } from '../store/durable-files';
 import { stageUpload, StagingCut, StagingRefused } from '../store/blob-staging';
 import { findBlob, findEarlierDossiersOfApplicant, storedBlobs, upsertBlob } from '../store/document-store';
 import { findDossierByCode } from '../store/dossier-store';
+import { deletionsOfDossier } from '../store/retention-store';
+import { deletionRecordIntact } from '../../machines/documents/retention';
 import { hasRole, type AuthUser } from './auth-user';
 import { DossierAccess } from './dossier-access';
 import { logRecordView } from './record-views';
@@ -258,12 +260,36 @@ export class DocumentService {
   /** A stored file of a dossier the user may read; the download is recorded like the full-record view. */
   async open(user: AuthUser, code: string, documentId: string, version: number | undefined): Promise<OpenedDocument> {
     const { row, snapshot } = await this.access.loadForUser(user, code);
-    const file = pick(documentsOf(snapshot.context), documentId, version);
+    const { file, version: v } = pick(documentsOf(snapshot.context), documentId, version);
     const stream = await this.ctx.blobs.open(file.sha256);
-    if (!stream)
-      throw new MotcuaError('NOT_FOUND', 'Tệp không còn trong kho lưu trữ (đã báo kiểm tra)', { what: 'file', key: file.sha256 });
+    if (!stream) throw await this.fileNotStored(row.id, documentId, v, file.sha256);
     await logRecordView(this.ctx, user, row.code, `document:${documentId}@${version ?? 'current'}`);
     return { stream, file, inline: INLINE_TYPES.includes(file.mediaType) };
+  }
+
+  /**
+   * 404 FILE_NOT_STORED: the dossier has the document but the store has no file under its hash. `details.finding`
+   * is what the audit reports of the same reference (src/audit/verify-files.ts): `file_deleted_by_retention` when
+   * an intact deletion record covers it (with the record's `at` and `rule`), else `file_missing` (lost, or a
+   * history generated without its files: docs/seed-generate.md).
+   */
+  private async fileNotStored(dossierId: string, documentId: string, version: number, sha256: string): Promise<MotcuaError> {
+    const record = (await deletionsOfDossier(this.ctx.db, dossierId)).find(
+      (d) => d.documentId === documentId && d.documentVersion === version && d.sha256 === sha256 && deletionRecordIntact(d),
+    );
+    return new MotcuaError(
+      'FILE_NOT_STORED',
+      record
+        ? `Tệp của tài liệu ${documentId} (phiên bản ${version}) đã được xóa khi hết thời hạn lưu trữ`
+        : `Tệp của tài liệu ${documentId} (phiên bản ${version}) không có trong kho lưu trữ`,
+      {
+        documentId,
+        version,
+        sha256,
+        finding: record ? 'file_deleted_by_retention' : 'file_missing',
+        ...(record ? { deletedAt: record.at, rule: record.rule } : {}),
+      },
+    );
   }
 
   /**
@@ -284,12 +310,12 @@ export class DocumentService {
   }
 }
 
-function pick(documents: DossierDocument[], documentId: string, version: number | undefined): FileRef {
+function pick(documents: DossierDocument[], documentId: string, version: number | undefined): { file: FileRef; version: number } {
   const doc = documents.find((d) => d.id === documentId);
   if (!doc) throw notFound('tài liệu', documentId);
   const v = version === undefined ? currentVersion(doc) : doc.versions.find((x) => x.version === version);
   if (!v) throw notFound('phiên bản tài liệu', `${documentId}@${version}`);
-  return v.file;
+  return { file: v.file, version: v.version };
 }
 
 function documentDto(d: DossierDocument): DocumentDto {

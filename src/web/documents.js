@@ -7,7 +7,7 @@
  */
 import { ApiError, get } from './api.js';
 import { answerError, RESUMABLE_FROM_BYTES, resumableUpload, sendXhr } from './resumable-upload.js';
-import { downloadFile } from './download.js';
+import { documentFileErrorText, downloadFile } from './download.js';
 import { viewerUrl } from './viewer.js';
 import { h } from './dom.js';
 import { ERROR_LABELS } from './labels.js';
@@ -336,7 +336,7 @@ export function downloadButton(code, documentId, v, label = 'Tải về') {
         try {
           await downloadFile(`/api/dossiers/${enc(code)}/documents/${enc(documentId)}/file?version=${v.version}`, v.name);
         } catch (err) {
-          status.textContent = err instanceof Error ? err.message : String(err);
+          status.textContent = documentFileErrorText(err);
         } finally {
           button.disabled = false;
         }

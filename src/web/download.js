@@ -4,8 +4,25 @@
  * (the name from the server's Content-Disposition, else the fallback). Printable HTML opens in a new
  * tab as a blob: document, like the forms (print.js).
  */
-import { request } from './api.js';
+import { ApiError, request } from './api.js';
+import { ERROR_LABELS } from './labels.js';
 import { toBlobDocument } from './print.js';
+
+/**
+ * Why a document's file could not be opened or downloaded, in words, by the API's error code: FILE_NOT_STORED
+ * (the dossier has the document, the store has no file) says whether the retention job deleted it (its
+ * `details.finding`, what the audit reports of it); any other error keeps its message.
+ * @param {unknown} err
+ * @returns {string}
+ */
+export function documentFileErrorText(err) {
+  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
+  if (err.code === 'FILE_NOT_STORED')
+    return err.details?.finding === 'file_deleted_by_retention'
+      ? 'Tệp đã được xóa khi hết thời hạn lưu trữ (có bản ghi xóa): không còn mở hoặc tải về được.'
+      : (ERROR_LABELS.FILE_NOT_STORED ?? 'Tệp không có trong kho lưu trữ.');
+  return err.message;
+}
 
 /**
  * The file name a Content-Disposition header gives, or null: the exact UTF-8 name of `filename*=` (RFC 5987),

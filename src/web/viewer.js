@@ -7,7 +7,7 @@
  * src/http/routes/ui.ts), never the app's. Every open is recorded for the auditor like a download.
  */
 import { ApiError, request } from './api.js';
-import { filenameOf } from './download.js';
+import { documentFileErrorText, filenameOf } from './download.js';
 import { h } from './dom.js';
 import { ERROR_LABELS, loadVocabulary } from './labels.js';
 
@@ -71,7 +71,9 @@ async function show() {
       err instanceof ApiError
         ? err.code === 'UNAUTHENTICATED'
           ? 'Phiên làm việc đã hết: đăng nhập lại trên trang chính rồi mở lại tệp.'
-          : (ERROR_LABELS[err.code] ?? `Không mở được tệp (lỗi ${err.status}).`)
+          : err.code === 'FILE_NOT_STORED'
+            ? documentFileErrorText(err)
+            : (ERROR_LABELS[err.code] ?? `Không mở được tệp (lỗi ${err.status}).`)
         : 'Không mở được tệp.';
   }
 }

@@ -62,6 +62,17 @@ describe.each(BACKENDS)('the audit of documents on $name', (backend) => {
       ['file_missing', 2],
       ['file_altered', 3],
     ]);
+    // opening the missing one says what the audit says of it, not a bare 404; the dossier's other file opens
+    const open = await s.http.get(`/api/dossiers/${code}/documents/d1/file`).set('Authorization', `Bearer ${counter}`);
+    expect(open.status).toBe(404);
+    expect(open.body.error).toMatchObject({
+      code: 'FILE_NOT_STORED',
+      details: { documentId: 'd1', version: 1, sha256: sha(gone), finding: 'file_missing' },
+    });
+    expect((await s.http.get(`/api/dossiers/${code}/documents/d2/file`).set('Authorization', `Bearer ${counter}`)).status).toBe(200);
+    expect((await s.http.get(`/api/dossiers/${code}/documents/d9/file`).set('Authorization', `Bearer ${counter}`)).body.error.code).toBe(
+      'NOT_FOUND',
+    );
 
     // the whole-database run: presence and size by default, the hash with hashFiles
     const quick: Finding[] = [];

@@ -123,6 +123,13 @@ describe.each(crossStores(BACKENDS, STORES))('retention of document files on $la
       expect.objectContaining({ kind: 'file_deleted_by_retention', message: expect.stringMatching(/bản ghi xóa số 1/) }),
     ]);
     expect((await verify(b)).body).toMatchObject({ ok: true, findings: [], notices: [] }); // its shared file is still there
+    // downloading it says it was deleted by retention, as the notice does
+    const download = await s.http.get(`/api/dossiers/${c}/documents/d1/file`).set(auth(auditor));
+    expect(download.status).toBe(404);
+    expect(download.body.error).toMatchObject({
+      code: 'FILE_NOT_STORED',
+      details: { documentId: 'd1', sha256: sha(own), finding: 'file_deleted_by_retention', rule: expect.stringMatching(/5 năm/) },
+    });
     const notices: Finding[] = [];
     const summary = await verifyAll(s.engine.db, { blobs: s.engine.blobs, checkpoints: false, onNotice: (f) => void notices.push(f) });
     expect(summary).toMatchObject({ findings: 0, notices: 1 });

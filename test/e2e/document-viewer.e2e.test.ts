@@ -7,10 +7,13 @@
  *  2. The scanned contract (PNG) opens in a new tab as the picture itself.
  *  3. The signed XML working document has no "Xem", only "Tải về".
  *  4. Each view is recorded for the auditor like a download.
+ *  5. A document whose file is not in the store (a history generated without its files): "Tải về" and the viewer
+ *     say so in words (FILE_NOT_STORED), not "not found".
  *
  * Screenshots go to test-artifacts/e2e/viewer-*.png.
  */
 import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { browserRun, browserTest } from '../support/browser';
 
 const TIMEOUT = 240_000;
@@ -127,6 +130,18 @@ describe('viewing a dossier’s files in the browser', () => {
         .map((v) => v.source)
         .filter((w) => w.startsWith('document:'));
       expect(whatWasOpened.sort()).toEqual(['document:d1@1', 'document:d2@1']);
+
+      // 5. files gone from the store: the dossier still lists them; opening one says why it cannot be had
+      const NOT_STORED = 'Tài liệu có trong hồ sơ nhưng tệp của nó không có trong kho lưu trữ, nên không mở hoặc tải về được';
+      for (const bytes of [XML, PNG]) await run.server.engine.blobs.delete(createHash('sha256').update(bytes).digest('hex'));
+      await xmlItem.getByRole('button', { name: /^Tải về/ }).click();
+      await xmlItem.locator('.download [role=status]', { hasText: 'kho lưu trữ' }).waitFor();
+      expect(await xmlItem.locator('.download [role=status]').textContent()).toBe(NOT_STORED);
+      const [goneTab] = await Promise.all([context.waitForEvent('page'), panel.locator('[data-view="d2@1"]').click()]);
+      await goneTab.locator('#viewer-status', { hasText: 'kho lưu trữ' }).waitFor();
+      expect(await goneTab.locator('#viewer-status').textContent()).toBe(NOT_STORED);
+      await goneTab.close();
+      expect(downloads).toEqual([]);
 
       expect(run.problems).toStrictEqual([]);
     },

@@ -24,6 +24,7 @@ import { loadDossierForAudit } from './verify-dossier';
 import { GENESIS_HASH } from '../../machines/engine/hash';
 import { deletionRecordIntact, type DeletionRecord } from '../../machines/documents/retention';
 import { deletionsOfDossier } from '../store/retention-store';
+import { allCheckpoints, anchoredHeadsOfDossier, type CheckpointRow } from '../store/checkpoint-store';
 
 export const EXPORT_FORMAT = 'motcua-dossier-export/1';
 
@@ -45,6 +46,13 @@ export interface DossierExport {
   files: ExportedFile[];
   /** the retention job's deletion records of this dossier's files (each hashed in the deletion log's chain) */
   deletions: DeletionRecord[];
+  /**
+   * Every audit checkpoint, oldest first (src/audit/checkpoints.ts): each digest chains the one before, so the
+   * offline verifier rechecks the whole chain (and `--anchor ID:DIGEST` against a copy kept elsewhere).
+   */
+  checkpoints: CheckpointRow[];
+  /** the heads of this dossier the checkpoints anchored: its events must still reach each with that hash */
+  anchoredHeads: { checkpointId: number; seq: number; hash: string }[];
   exportedAt: string;
 }
 
@@ -86,6 +94,8 @@ export async function exportDossier(db: Db, code: string, exportedAt: string | D
       })),
     ),
     deletions: await deletionsOfDossier(db, row.id),
+    checkpoints: await allCheckpoints(db),
+    anchoredHeads: await anchoredHeadsOfDossier(db, row.id),
     exportedAt: toIso(exportedAt),
   };
 }

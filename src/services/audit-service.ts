@@ -88,6 +88,23 @@ export const DossierVerificationSchema = z.strictObject({
   chain: z.array(z.strictObject({ seq: z.int(), hashOk: z.boolean(), linkOk: z.boolean(), seqOk: z.boolean() })),
 });
 
+export const CheckpointSchema = z.strictObject({
+  id: z.int(),
+  createdAt: z.string(),
+  dossierCount: z.int(),
+  eventCount: z.int(),
+  changedCount: z.int(),
+  headsDigest: z.string(),
+  changedDigest: z.string(),
+  prevDigest: z.string(),
+  digest: z.string(),
+  deletionCount: z
+    .int()
+    .nullable()
+    .describe("records in the retention job's deletion log when the checkpoint was taken (null: taken before checkpoints anchored it)"),
+  deletionHead: z.string().nullable().describe("the hash of the deletion log's last record then (the genesis hash when empty)"),
+});
+export const CheckpointListSchema = z.array(CheckpointSchema);
 export const DossierExportSchema = z.strictObject({
   format: z.literal('motcua-dossier-export/1'),
   dossierId: z.string(),
@@ -126,26 +143,16 @@ export const DossierExportSchema = z.strictObject({
       }),
     )
     .describe('the retention job\'s deletion records of this dossier\'s files (docs/documents.md, "Retention")'),
+  checkpoints: z
+    .array(CheckpointSchema)
+    .describe(
+      'every audit checkpoint, oldest first: the offline verifier rechecks their chain (docs/documents.md, "Offline export with the files")',
+    ),
+  anchoredHeads: z
+    .array(z.strictObject({ checkpointId: z.int(), seq: z.int(), hash: z.string() }))
+    .describe("this dossier's heads the checkpoints anchored: its events must still reach each with that hash"),
   exportedAt: z.string(),
 });
-
-export const CheckpointSchema = z.strictObject({
-  id: z.int(),
-  createdAt: z.string(),
-  dossierCount: z.int(),
-  eventCount: z.int(),
-  changedCount: z.int(),
-  headsDigest: z.string(),
-  changedDigest: z.string(),
-  prevDigest: z.string(),
-  digest: z.string(),
-  deletionCount: z
-    .int()
-    .nullable()
-    .describe("records in the retention job's deletion log when the checkpoint was taken (null: taken before checkpoints anchored it)"),
-  deletionHead: z.string().nullable().describe("the hash of the deletion log's last record then (the genesis hash when empty)"),
-});
-export const CheckpointListSchema = z.array(CheckpointSchema);
 export const CreatedCheckpointSchema = CheckpointSchema.extend({
   regressions: z.int().describe('anchored heads that went backwards since the previous checkpoint'),
 });

@@ -156,6 +156,16 @@ export async function listCheckpoints(db: Db, opts: { limit?: number } = {}): Pr
 }
 
 /** Every checkpoint, oldest first (none on a database that has no checkpoint table yet). */
+/** The heads the checkpoints anchored for one dossier (each checkpoint that saw its head change), oldest first. */
+export async function anchoredHeadsOfDossier(db: Db, dossierId: string): Promise<{ checkpointId: number; seq: number; hash: string }[]> {
+  if (!(await db.schema.hasTable('audit_checkpoint_heads'))) return [];
+  const rows = (await db('audit_checkpoint_heads')
+    .where({ dossier_id: dossierId })
+    .orderBy('checkpoint_id', 'asc')
+    .select('checkpoint_id', 'seq', 'hash')) as { checkpoint_id: unknown; seq: unknown; hash: unknown }[];
+  return rows.map((r) => ({ checkpointId: Number(r.checkpoint_id), seq: Number(r.seq), hash: String(r.hash) }));
+}
+
 export async function allCheckpoints(db: Db): Promise<CheckpointRow[]> {
   if (!(await db.schema.hasTable('audit_checkpoints'))) return [];
   return (await db('audit_checkpoints').orderBy('id', 'asc')).map(toCheckpoint);

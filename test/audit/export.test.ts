@@ -13,12 +13,13 @@ import { ACTORS, APPROVE, type StartedEngine, startEngine, submission } from '..
 import { canonicalJson as ours } from '../../machines/engine/hash';
 import { exportDossier, type DossierExport } from '../../src/audit/export';
 import { asDatabaseOwner } from '../support/db-owner';
+import { createCheckpoint } from '../../src/audit/checkpoints';
 
 const SCRIPT = path.resolve(__dirname, '../../src/audit/standalone/verify-export.js');
 const PROC = '1.001612';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the standalone verifier is plain CommonJS JavaScript, loaded as an inspector would
-const standalone = require(SCRIPT) as { canonicalJson(v: unknown): string };
+const standalone = require(SCRIPT) as { canonicalJson(v: unknown): string; eventHash(prev: string, content: unknown): string };
 
 function run(doc: unknown, ...args: string[]): { status: number | null; stdout: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-export-'));
@@ -88,7 +89,10 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
     const usage = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     const r = run(doc, '--head', doc.events[2]!.hash);
-    expect(r).toEqual({ status: 0, stdout: `OK ${code}: 6 events, head seq 6 ${doc.head.hash}\n` });
+    expect(r).toEqual({
+      status: 0,
+      stdout: `OK ${code}: 6 events, head seq 6 ${doc.head.hash}\ncheckpoints: none in the export (not checked)\n`,
+    });
   });
 
   test('an edited event in the export fails at that event', () => {
@@ -119,6 +123,48 @@ describe.each(BACKENDS)('exporting a dossier on $name', (backend) => {
 
   test('a rewritten history fails against a head hash kept elsewhere', () => {
     expect(run(doc, '--head', 'a'.repeat(64))).toMatchObject({ status: 1, stdout: expect.stringMatching(/--head is not in this chain/) });
+  });
+
+  test('the checkpoints in the export are verified offline: a tampered checkpoint, or a history no longer reaching an anchored head, is BROKEN', async () => {
+    const checkpoint = await createCheckpoint(t.db, t.clock.now()); // anchors the head at seq 6
+    await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+    const withCps = await exportDossier(t.db, code, t.clock.now());
+    expect(withCps.checkpoints).toEqual([expect.objectContaining({ id: 1, digest: checkpoint.digest })]);
+    expect(withCps.anchoredHeads).toEqual([{ checkpointId: 1, seq: 6, hash: doc.head.hash }]);
+    const ok = run(withCps, '--anchor', `1:${checkpoint.digest}`);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(
+      `checkpoints: 1 chained and hashed (the last #1 ${checkpoint.digest}), 1 equal to the digest kept elsewhere; 1 head(s) of this dossier they anchored reached by its events\n`,
+    );
+
+    const altered = structuredClone(withCps);
+    altered.checkpoints[0]!.eventCount += 1;
+    expect(run(altered)).toEqual({ status: 1, stdout: 'BROKEN: checkpoint #1 was altered: its digest does not match its fields\n' });
+    const unlinked = structuredClone(withCps);
+    unlinked.checkpoints[0]!.prevDigest = 'b'.repeat(64);
+    expect(run(unlinked).stdout).toBe('BROKEN: checkpoint #1 does not link to the digest of the checkpoint before it\n');
+    expect(run(withCps, '--anchor', `1:${'c'.repeat(64)}`).stdout).toBe('BROKEN: checkpoint #1 differs from the digest kept elsewhere\n');
+
+    // the history rewritten after the checkpoint, every hash recomputed: its own chain verifies, the anchor does not
+    const rewritten = structuredClone(withCps);
+    (rewritten.events[5]!.payload as { documentNumber: string }).documentNumber = '99/GCN-HKD';
+    let prev = rewritten.events[4]!.hash;
+    for (const e of rewritten.events.slice(5)) {
+      e.prevHash = prev;
+      const { dossierId } = rewritten;
+      const { seq, type, payload, actor, actorUnit, occurredAt, machineVersion } = e;
+      e.hash = standalone.eventHash(prev, { dossierId, seq, type, payload, actor, actorUnit, occurredAt, machineVersion });
+      prev = e.hash;
+    }
+    rewritten.head = rewritten.recordedHead = { seq: 7, hash: prev };
+    expect(run(rewritten).stdout).toBe(
+      'BROKEN at seq 6: checkpoint #1 anchored another hash at this seq (the history was rewritten after it)\n',
+    );
+    // cut back before the anchored head, with the head moved to match
+    const cut = structuredClone(withCps);
+    cut.events.splice(5);
+    cut.head = cut.recordedHead = { seq: 5, hash: cut.events[4]!.hash };
+    expect(run(cut).stdout).toBe('BROKEN at seq 6: checkpoint #1 anchored seq 6, which the events no longer reach (events removed)\n');
   });
 
   test('the export of a dossier tampered in the database fails offline too', async () => {

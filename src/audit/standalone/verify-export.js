@@ -4,7 +4,7 @@
  * Plain CommonJS JavaScript using only node:crypto and node:fs, so an inspector can read all of it
  * and run it with any Node.js, without the motcua code base.
  *
- *   node verify-export.js dossier.json [--head <hash>] [--files DIR]
+ *   node verify-export.js dossier.json [--head <hash>] [--files DIR] [--anchor ID:DIGEST]...
  *
  * Checks, in order, and stops at the first broken event:
  * - seq runs 1, 2, 3… without gaps;
@@ -20,6 +20,15 @@
  *   own name), with that size. A referenced file missing or altered is BROKEN at the event naming it, unless
  *   the export's `deletions` hold an intact record of the retention job deleting it (then it is listed as
  *   "deleted by retention" with its record, not a failure).
+ * - the audit checkpoints the export carries (`checkpoints`, every one, oldest first), as the online check does:
+ *   ids 1, 2, 3… without gaps, each prevDigest the previous checkpoint's digest (the first one's is 64 zeros),
+ *   each digest = sha256(prevDigest + "\n" + canonicalJson({id, createdAt, dossierCount, eventCount,
+ *   changedCount, headsDigest, changedDigest, deletionCount, deletionHead})) (the last two only when not null);
+ *   each --anchor ID:DIGEST (a digest kept outside the database) equal to that checkpoint's; and every head of
+ *   this dossier a checkpoint anchored (`anchoredHeads`) still reached by its events with that hash. A tampered
+ *   checkpoint is "BROKEN: checkpoint #N …"; an anchored head the events no longer reach is BROKEN at its seq.
+ *   The heads of other dossiers are not in the export, so `headsDigest` and `changedDigest` are taken as they
+ *   are (covered by the digest), not rebuilt: the online verifier (`audit:verify`) does that.
  * Prints "OK ..." and exits 0, or "BROKEN at seq N: ..." and exits 1 (2 for an unreadable file).
  */
 'use strict';
@@ -187,15 +196,89 @@ function verifyExport(doc, expectedHead) {
   return null;
 }
 
+/** A checkpoint's digest, as src/audit/checkpoints.ts computes it. */
+function checkpointDigest(c) {
+  const content = {
+    id: c.id,
+    createdAt: c.createdAt,
+    dossierCount: c.dossierCount,
+    eventCount: c.eventCount,
+    changedCount: c.changedCount,
+    headsDigest: c.headsDigest,
+    changedDigest: c.changedDigest,
+  };
+  if (c.deletionCount !== null && c.deletionCount !== undefined) content.deletionCount = c.deletionCount;
+  if (c.deletionHead !== null && c.deletionHead !== undefined) content.deletionHead = c.deletionHead;
+  return eventHash(c.prevDigest, content);
+}
+
+/**
+ * null when the export's checkpoints (if any) chain and hash as they should, match every anchor kept elsewhere
+ * (`anchors`: [{id, digest}]) and this dossier's events still reach every head they anchored; else
+ * { seq, message } for the first that does not. Call after verifyExport (the events' own chain).
+ */
+function verifyCheckpoints(doc, anchors = []) {
+  const checkpoints = Array.isArray(doc.checkpoints) ? doc.checkpoints : [];
+  if (anchors.length && !checkpoints.length) return { seq: null, message: 'the export carries no checkpoints to compare --anchor with' };
+  let prev = GENESIS_HASH;
+  let expectedId = 1;
+  const byId = new Map();
+  for (const c of checkpoints) {
+    if (c.id !== expectedId)
+      return { seq: null, message: 'checkpoint #' + expectedId + ' missing before #' + c.id + ' (checkpoints removed or reordered)' };
+    if (c.prevDigest !== prev)
+      return { seq: null, message: 'checkpoint #' + c.id + ' does not link to the digest of the checkpoint before it' };
+    if (checkpointDigest(c) !== c.digest)
+      return { seq: null, message: 'checkpoint #' + c.id + ' was altered: its digest does not match its fields' };
+    byId.set(c.id, c);
+    prev = c.digest;
+    expectedId += 1;
+  }
+  for (const a of anchors) {
+    const c = byId.get(a.id);
+    if (!c) return { seq: null, message: 'checkpoint #' + a.id + ', whose digest was kept elsewhere, is not in the export' };
+    if (c.digest !== a.digest) return { seq: null, message: 'checkpoint #' + a.id + ' differs from the digest kept elsewhere' };
+  }
+  const hashAt = new Map(doc.events.map((e) => [e.seq, e.hash]));
+  for (const h of Array.isArray(doc.anchoredHeads) ? doc.anchoredHeads : []) {
+    if (!byId.has(h.checkpointId))
+      return { seq: h.seq, message: 'an anchored head names checkpoint #' + h.checkpointId + ', which is not in the export' };
+    if (h.seq === 0) continue;
+    const hash = hashAt.get(h.seq);
+    if (hash === undefined)
+      return {
+        seq: h.seq,
+        message: 'checkpoint #' + h.checkpointId + ' anchored seq ' + h.seq + ', which the events no longer reach (events removed)',
+      };
+    if (hash !== h.hash)
+      return {
+        seq: h.seq,
+        message: 'checkpoint #' + h.checkpointId + ' anchored another hash at this seq (the history was rewritten after it)',
+      };
+  }
+  return null;
+}
+
 function main(argv) {
   const args = argv.slice(2);
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--head' && args[i - 1] !== '--files');
+  const valued = ['--head', '--files', '--anchor'];
+  const file = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]));
+  const anchors = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] !== '--anchor') continue;
+    const m = /^(\d+):([0-9a-f]{64})$/.exec(args[i + 1] || '');
+    if (!m) {
+      process.stderr.write('--anchor expects ID:DIGEST (64 hex digits)\n');
+      return 2;
+    }
+    anchors.push({ id: Number(m[1]), digest: m[2] });
+  }
   const headAt = args.indexOf('--head');
   const expectedHead = headAt >= 0 ? args[headAt + 1] : undefined;
   const filesAt = args.indexOf('--files');
   const filesDir = filesAt >= 0 ? args[filesAt + 1] : undefined;
   if (!file || (filesAt >= 0 && !filesDir)) {
-    process.stderr.write('usage: node verify-export.js dossier.json [--head <hash>] [--files DIR]\n');
+    process.stderr.write('usage: node verify-export.js dossier.json [--head <hash>] [--files DIR] [--anchor ID:DIGEST]...\n');
     return 2;
   }
   let doc;
@@ -215,12 +298,29 @@ function main(argv) {
     }
   }
   const retained = [];
-  const broken = verifyExport(doc, expectedHead) || (found && verifyFiles(doc, found, retained));
+  const broken = verifyExport(doc, expectedHead) || verifyCheckpoints(doc, anchors) || (found && verifyFiles(doc, found, retained));
   if (broken) {
     process.stdout.write('BROKEN' + (broken.seq !== null ? ' at seq ' + broken.seq : '') + ': ' + broken.message + '\n');
     return 1;
   }
   process.stdout.write('OK ' + doc.code + ': ' + doc.events.length + ' events, head seq ' + doc.head.seq + ' ' + doc.head.hash + '\n');
+  const checkpoints = Array.isArray(doc.checkpoints) ? doc.checkpoints : [];
+  const heads = Array.isArray(doc.anchoredHeads) ? doc.anchoredHeads.length : 0;
+  process.stdout.write(
+    checkpoints.length
+      ? 'checkpoints: ' +
+          checkpoints.length +
+          ' chained and hashed (the last #' +
+          checkpoints[checkpoints.length - 1].id +
+          ' ' +
+          checkpoints[checkpoints.length - 1].digest +
+          ')' +
+          (anchors.length ? ', ' + anchors.length + ' equal to the digest kept elsewhere' : '') +
+          '; ' +
+          heads +
+          ' head(s) of this dossier they anchored reached by its events\n'
+      : 'checkpoints: none in the export (not checked)\n',
+  );
   const files = referencedFiles(doc);
   if (files.length > 0)
     process.stdout.write(
@@ -253,6 +353,15 @@ function main(argv) {
   return 0;
 }
 
-module.exports = { canonicalJson, eventHash, verifyExport, referencedFiles, verifyFiles, intactDeletions };
+module.exports = {
+  canonicalJson,
+  eventHash,
+  verifyExport,
+  referencedFiles,
+  verifyFiles,
+  intactDeletions,
+  checkpointDigest,
+  verifyCheckpoints,
+};
 
 if (require.main === module) process.exitCode = main(process.argv);

@@ -5,8 +5,8 @@
  *
  * - compliance metrics for the last 12 months (MetricsService.compliance: centre, and by month);
  * - the digitisation and reuse figures of the plans (issue 14: receipts with every required document digitised,
- *   receipts reusing an earlier dossier's document, digitised results) for the same 12 months: whole centre
- *   (the dashboard tile; the rollup) and by procedure and by handling unit (the breakdowns; the projection);
+ *   receipts reusing an earlier dossier's document, digitised results) for the same 12 months, whole centre, by
+ *   procedure, by handling unit and by month (MetricsService.digitisation: the digitisation rollup);
  * - the weekly late review of the last full week (ReviewService.weeklyReview, every listed dossier
  *   and the totals);
  * - the inbox (mine, open states, by due date, first page of 100) of a specialist and of a leader,
@@ -32,7 +32,7 @@ import { isoWeekOf, shiftWeek } from '../src/reports/weekly-review';
 import type { AuthUser } from '../src/services/auth-user';
 import { DossierService } from '../src/services/dossier-service';
 import { MetricsService } from '../src/services/metrics-service';
-import type { ComplianceReport } from '../machines/metrics/definitions';
+import type { DigitisationReport } from '../src/metrics/digitisation-report';
 import { ReviewService } from '../src/services/review-service';
 import { dialectOf } from '../src/store/db';
 import { toIso } from '../src/store/time';
@@ -128,7 +128,7 @@ export function lastTwelveMonths(latest: string): { from: string; to: string } {
 }
 
 /** The plans' three rates of a report's first group, for the result column. */
-function digitisationNote(r: ComplianceReport): string {
+function digitisationNote(r: DigitisationReport): string {
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
   const f = r.groups[0]?.figures;
   const rates = `receipts digitised ${pct(f?.receiptDigitisedShare)}, reused ${pct(f?.reuseShare)}, results digitised ${pct(f?.digitisedShare)}`;
@@ -167,10 +167,10 @@ function operations(ctx: EngineContext, asOf: string, quiet: string, specialist:
         return `${JSON.stringify(r).length} bytes of JSON`;
       },
     },
-    ...(['centre', 'procedure', 'unit'] as const).map((groupBy) => ({
+    ...(['centre', 'procedure', 'unit', 'month'] as const).map((groupBy) => ({
       name: `digitisation and reuse rates, ${year.from} → ${year.to}, ${groupBy === 'centre' ? 'whole centre' : `by ${groupBy}`}`,
       targetMs: REPORT_TARGETS.metricsMs,
-      run: async () => digitisationNote(await metrics.compliance(supervisor, { ...year, groupBy })),
+      run: async () => digitisationNote(await metrics.digitisation(supervisor, { ...year, groupBy })),
     })),
     {
       name: `weekly late review ${week.label}, whole centre`,

@@ -32,6 +32,7 @@ import * as uploadSessions from './20261207000100_upload_sessions';
 import * as documentDeletions from './20261207000200_document_deletions';
 import * as showOnlyDocuments from './20261208000100_show_only_documents';
 import * as classHistory from './20261208000500_class_history';
+import * as digitisationRollup from './20261209000100_digitisation_rollup';
 import * as narrowerIndexes from './20261208000800_narrower_indexes';
 import * as uploadSessionLimits from './20261208000300_upload_session_limits';
 import * as checkpointDeletionHead from './20261208000400_checkpoint_deletion_head';
@@ -76,6 +77,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000400_checkpoint_deletion_head', checkpointDeletionHead],
   ['20261209000500_event_document_keys', eventDocumentKeys],
   ['20261209000900_drop_event_type_index', dropEventTypeIndex],
+  ['20261209000100_digitisation_rollup', digitisationRollup],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

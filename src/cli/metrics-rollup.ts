@@ -1,12 +1,13 @@
 /**
- * `npm run metrics:rollup -- --rebuild`: derives the compliance rollup (machines/metrics/rollup.ts) and the
- * pending-class history (machines/metrics/class-history.ts) from the events alone — every dossier replayed one
- * event at a time — replaces both tables with them and marks the rollup complete. Needed once after the migration
+ * `npm run metrics:rollup -- --rebuild`: derives the compliance rollup (machines/metrics/rollup.ts), the
+ * digitisation rollup (machines/metrics/digitisation-rollup.ts) and the pending-class history
+ * (machines/metrics/class-history.ts) from the events alone — every dossier replayed one event at a time —
+ * replaces the three tables with them and marks the rollup complete. Needed once after the migration
  * that adds the rollup to a database that already holds dossiers (until then the metrics read the projection), or
  * to repair them. Run it with the application stopped: writes during the rebuild would be lost from the rollup.
  *
- * `npm run metrics:rollup -- --verify`: derives both the same way and compares them with what the write path kept,
- * changing nothing: every day whose rollup counts differ and every dossier whose history says something else at
+ * `npm run metrics:rollup -- --verify`: derives them the same way and compares them with what the write path kept,
+ * changing nothing: every day (or day × procedure × unit) whose rollup counts differ and every dossier whose history says something else at
  * some instant are printed; exit code 1 if there is any.
  * Progress to stderr, the summary to stdout; exit code 0, or 2 on an error.
  */
@@ -18,6 +19,8 @@ import { CalendarProvider } from '../engine/reference-data';
 import { classHistoryDifferences, rebuildRollup, rollupFromEvents, type ClassHistoryDifference } from '../metrics/rollup-rebuild';
 import { rollupDays } from '../store/rollup-store';
 import { ROLLUP_COLUMNS } from '../../machines/metrics/rollup';
+import { digitisationDifferences } from '../../machines/metrics/digitisation-rollup';
+import { digitisationRollupEntries } from '../store/digitisation-rollup-store';
 
 const progress = (n: number) => n % 10_000 === 0 && process.stderr.write(`${n} dossiers replayed\n`);
 
@@ -31,7 +34,9 @@ async function main(): Promise<number> {
     const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
     if (mode === '--rebuild') {
       const r = await rebuildRollup(db, new CalendarProvider(db), { now: new Date().toISOString(), onProgress: progress });
-      console.log(`rollup and pending-class history rebuilt from the events: ${r.dossiers} dossiers, ${r.days} days, ${seconds()} s`);
+      console.log(
+        `rollup, digitisation rollup and pending-class history rebuilt from the events: ${r.dossiers} dossiers, ${r.days} days, ${seconds()} s`,
+      );
       return 0;
     }
     const histories: ClassHistoryDifference[] = [];
@@ -50,11 +55,16 @@ async function main(): Promise<number> {
           `  KHÁC rollup ${day}: ${cols.map((c) => `${c} kept=${kept.get(day)?.[c] ?? 0} events=${derived.days.get(day)?.[c] ?? 0}`).join(', ')}`,
         );
     }
+    const digitisation = digitisationDifferences(await digitisationRollupEntries(db), derived.digitisation.entries());
+    for (const d of digitisation)
+      days.push(
+        `  KHÁC rollup số hóa ${d.day} ${d.procedure} ${d.unit || '(none)'}: ${d.columns.map((c) => `${c.column} kept=${c.kept} events=${c.derived}`).join(', ')}`,
+      );
     for (const line of days) console.log(line);
     for (const h of histories)
       console.log(`  KHÁC lịch sử phân loại ${h.dossier}: kept=${JSON.stringify(h.kept)} events=${JSON.stringify(h.derived)}`);
     console.log(
-      `${derived.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${days.length} ngày rollup khác; ${histories.length} hồ sơ có lịch sử phân loại khác; ${seconds()} s`,
+      `${derived.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${days.length - digitisation.length} ngày rollup khác; ${digitisation.length} dòng rollup số hóa khác; ${histories.length} hồ sơ có lịch sử phân loại khác; ${seconds()} s`,
     );
     return days.length + histories.length ? 1 : 0;
   } finally {

@@ -1,17 +1,21 @@
 /**
  * `npm run metrics:verify -- --from 2026-03-01 --to 2026-04-01 [--group-by centre,procedure,…|all]`:
  * computes the period's compliance figures twice — from the projection (the SQL fast path the API
- * serves) and from the event log alone (every dossier replayed, its hash chain re-checked) — prints
- * both side by side and every difference, and exits 1 if there is any difference or broken dossier.
+ * serves) and from the event log alone (every dossier replayed, its hash chain re-checked) — and, for the
+ * groupings they answer, from the compliance rollup and the digitisation rollup; prints them side by side and
+ * every difference, and exits 1 if there is any difference or broken dossier.
  */
 import { loadConfig } from '../config';
 import { migrationsCurrent } from '../../db/migrations';
-import { openDb } from '../store/db';
+import { openDb, type Db } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
 import { parseWith } from '../services/validate';
 import { isMotcuaError } from '../../machines/engine/errors';
-import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-projection';
+import { complianceFromProjection, loadMetricsReference, type MetricsReference } from '../metrics/compliance-projection';
+import { compareDigitisation, digitisationFromRollup, digitisationOfReport } from '../metrics/digitisation-report';
+import { DIGITISATION_GROUPINGS, type DigitisationGroupBy } from '../../machines/metrics/digitisation-rollup';
+import type { Calendar } from '../../machines/calendar';
 import { compareMetrics, complianceFromEvents, type MetricsDifference } from '../metrics/compliance-from-events';
 import { complianceFromRollup, rollupServes } from '../metrics/compliance-rollup';
 import { GROUP_BYS, METRIC_DEFINITIONS, type ComplianceReport, type GroupBy } from '../../machines/metrics/definitions';
@@ -65,6 +69,49 @@ export function formatComparison(
   return lines.join('\n');
 }
 
+/**
+ * One grouping of one period on every path: the report lines to print and the number of problems (differences
+ * and broken dossiers). The digitisation rollup, for the groupings it answers, is compared on its figures with
+ * the events and with the projection.
+ */
+export async function verifyGrouping(
+  db: Db,
+  calendars: CalendarProvider,
+  opts: { from: string; to: string; groupBy: GroupBy; now: string; calendar: Calendar; reference: MetricsReference },
+): Promise<{ lines: string[]; problems: number }> {
+  const fast = await complianceFromProjection(db, opts);
+  const { report: slow, integrity } = await complianceFromEvents(db, calendars, opts);
+  const rollup = (await rollupServes(db, opts.groupBy)) ? await complianceFromRollup(db, opts) : null;
+  const digitisation = (DIGITISATION_GROUPINGS as readonly string[]).includes(opts.groupBy)
+    ? await digitisationFromRollup(db, { ...opts, groupBy: opts.groupBy as DigitisationGroupBy })
+    : null;
+  // Every figure of every path, the pending classes of an ended period included (each path classifies at its end).
+  const diffs = [
+    ...compareMetrics(fast, slow),
+    ...(rollup ? compareMetrics(rollup, slow).map((d) => ({ ...d, group: `rollup ${d.group}` })) : []),
+  ];
+  const digitisationDiffs = digitisation
+    ? [
+        ...compareDigitisation(digitisation, digitisationOfReport(slow)).map((d) => ({ ...d, against: 'events' })),
+        ...compareDigitisation(digitisation, digitisationOfReport(fast)).map((d) => ({ ...d, against: 'projection' })),
+      ]
+    : [];
+  const lines = [
+    formatComparison(fast, slow, diffs, rollup),
+    `\n${integrity.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${integrity.broken.length} hồ sơ lỗi; ${diffs.length + digitisationDiffs.length} khác biệt.`,
+  ];
+  if (digitisation)
+    lines.push(`Rollup số hóa (${digitisation.groups.length} nhóm) so với events và projection: ${digitisationDiffs.length} khác biệt.`);
+  for (const b of integrity.broken) lines.push(`  LỖI ${b.dossier}: ${b.problem}`);
+  for (const d of diffs)
+    lines.push(
+      `  KHÁC ${d.group} ${d.metric}: ${d.group.startsWith('rollup ') ? 'rollup' : 'projection'}=${show(d.fast)} events=${show(d.slow)}`,
+    );
+  for (const d of digitisationDiffs)
+    lines.push(`  KHÁC digitisation-rollup ${d.group} ${d.metric}: digitisation-rollup=${show(d.fast)} ${d.against}=${show(d.slow)}`);
+  return { lines, problems: diffs.length + digitisationDiffs.length + integrity.broken.length };
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const groupings = (args['group-by'] ?? 'centre') === 'all' ? [...GROUP_BYS] : (args['group-by'] ?? 'centre').split(',');
@@ -79,25 +126,9 @@ async function main(): Promise<number> {
     let problems = 0;
     for (const groupBy of groupings) {
       const q = parseWith(ComplianceQuerySchema, { from: args.from, to: args.to, groupBy });
-      const opts = { from: q.from, to: q.to, groupBy: q.groupBy as GroupBy, now, calendar, reference };
-      const fast = await complianceFromProjection(db, opts);
-      const { report: slow, integrity } = await complianceFromEvents(db, calendars, opts);
-      const rollup = (await rollupServes(db, opts.groupBy)) ? await complianceFromRollup(db, opts) : null;
-      // Every figure of every path, the pending classes of an ended period included (each path classifies at its end).
-      const diffs = [
-        ...compareMetrics(fast, slow),
-        ...(rollup ? compareMetrics(rollup, slow).map((d) => ({ ...d, group: `rollup ${d.group}` })) : []),
-      ];
-      console.log(formatComparison(fast, slow, diffs, rollup));
-      console.log(
-        `\n${integrity.dossiers} hồ sơ được dựng lại từ nhật ký sự kiện; ${integrity.broken.length} hồ sơ lỗi; ${diffs.length} khác biệt.`,
-      );
-      for (const b of integrity.broken) console.log(`  LỖI ${b.dossier}: ${b.problem}`);
-      for (const d of diffs)
-        console.log(
-          `  KHÁC ${d.group} ${d.metric}: ${d.group.startsWith('rollup ') ? 'rollup' : 'projection'}=${show(d.fast)} events=${show(d.slow)}`,
-        );
-      problems += diffs.length + integrity.broken.length;
+      const r = await verifyGrouping(db, calendars, { from: q.from, to: q.to, groupBy: q.groupBy as GroupBy, now, calendar, reference });
+      for (const line of r.lines) console.log(line);
+      problems += r.problems;
     }
     return problems ? 1 : 0;
   } finally {

@@ -31,9 +31,11 @@ import {
 } from '../store/dossier-store';
 import { inTransaction, type Db, type Tx } from '../store/db';
 import { addRollupEntries } from '../store/rollup-store';
+import { addDigitisationEntries } from '../store/digitisation-rollup-store';
 import { moveClassInterval, openClassInterval } from '../store/class-history-store';
 import { classFactsOf, sameClassFacts } from '../../machines/metrics/class-history';
 import { rollupDelta, rollupFactsOfRow } from '../../machines/metrics/rollup';
+import { digitisationDelta, digitisationFactsOfRow } from '../../machines/metrics/digitisation-rollup';
 import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
@@ -164,6 +166,7 @@ export class DossierEngine {
       await this.recordFiles(tx, planned.eventRows);
       const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
       await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
+      await addDigitisationEntries(tx, digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>)));
       const last = planned.eventRows.at(-1)!;
       await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
       const result = committed(planned.row, planned.snapshot);
@@ -417,6 +420,14 @@ export class DossierEngine {
     const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
     const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
     await addRollupEntries(tx, rollupDelta(before, after, patch.updated_at, cal));
+    // and so does the digitisation rollup (machines/metrics/digitisation-rollup.ts): nothing written unless a count moves
+    await addDigitisationEntries(
+      tx,
+      digitisationDelta(
+        digitisationFactsOfRow(loaded.row as unknown as Record<string, unknown>),
+        digitisationFactsOfRow(row as unknown as Record<string, unknown>),
+      ),
+    );
     // The facts that classify it when pending: a new interval of its history when they change (machines/metrics/class-history.ts).
     const classAfter = classFactsOf(after);
     if (!sameClassFacts(classFactsOf(before), classAfter)) {

@@ -16,6 +16,8 @@ import {
   ApologyMissingResponseSchema,
   ComplianceQuerySchema,
   ComplianceReportSchema,
+  DigitisationQuerySchema,
+  DigitisationReportSchema,
   MetricDefinitionsSchema,
 } from '../services/metrics-service';
 import {
@@ -151,6 +153,7 @@ const OUTPUTS: Record<string, z.ZodType> = {
   YearView: YearViewSchema,
   Health: HealthSchema,
   ComplianceReport: ComplianceReportSchema,
+  DigitisationReport: DigitisationReportSchema,
   ApologyMissing: ApologyMissingResponseSchema,
   MetricDefinitions: MetricDefinitionsSchema,
   SignerList: SignerListSchema,
@@ -832,6 +835,16 @@ const ROUTES: Route[] = [
     summary: 'Compliance metrics for a period and grouping (supervisor, leader, auditor, admin); definitions in docs/metrics.md',
     parameters: queryParams(ComplianceQuerySchema),
     ok: returns(200, 'Figures per group', ComplianceReportSchema),
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/metrics/digitisation',
+    tag: 'metrics',
+    summary:
+      'The digitisation and reuse rates (and the counts they divide) for a period, by centre, procedure, unit, week or month, from their rollup; definitions in docs/metrics.md',
+    parameters: queryParams(DigitisationQuerySchema),
+    ok: returns(200, 'Figures per group', DigitisationReportSchema),
     errors: [400, 401, 403],
   },
   {

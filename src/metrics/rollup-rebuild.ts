@@ -2,8 +2,9 @@
  * The compliance rollup (machines/metrics/rollup.ts) and the pending-class history (machines/metrics/class-history.ts)
  * derived from the events alone: every dossier's events replayed one at a time through its chart version, the facts
  * of each state turned into rollup changes exactly as the engine turns its rows into them (rollupFromHistory), and
- * into the intervals of the facts that classify it when pending (classIntervals). `rebuildRollup` replaces both
- * tables with the result; `rollupFromEvents` only computes them (the tests and `metrics:rollup --verify` compare
+ * into the intervals of the facts that classify it when pending (classIntervals), and its last state into its
+ * contribution to the digitisation rollup (machines/metrics/digitisation-rollup.ts). `rebuildRollup` replaces the
+ * three tables with the result; `rollupFromEvents` only computes them (the tests and `metrics:rollup --verify` compare
  * them with what the write path kept). The migration that added the history (db/migrations/20261208000500_class_history.ts)
  * backfilled it with its own frozen copy of this derivation.
  */
@@ -12,11 +13,13 @@ import { clockCalendarVersion } from '../../machines/dossier/facts';
 import type { Calendar } from '../../machines/calendar';
 import { decodeRow, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { addEntries, rollupFromHistory, type RollupFacts, type RollupValues } from '../../machines/metrics/rollup';
+import { DigitisationTotals, type DigitisationFacts } from '../../machines/metrics/digitisation-rollup';
 import { canonicalIntervals, classFactsOf, classIntervals, type ClassInterval } from '../../machines/metrics/class-history';
 import type { CalendarProvider } from '../engine/reference-data';
 import { listDossierIdsAfter, listEventsByDossier } from '../store/dossier-store';
 import { inTransaction, type Db } from '../store/db';
 import { replaceRollup } from '../store/rollup-store';
+import { replaceDigitisationRollup } from '../store/digitisation-rollup-store';
 import { classIntervalsOf, deleteClassHistory, insertClassIntervals } from '../store/class-history-store';
 import { metricFactsOf, type MetricFacts } from './compliance-from-events';
 
@@ -49,6 +52,19 @@ export function rollupFactsOfMetricFacts(m: MetricFacts): RollupFacts {
   };
 }
 
+/** The digitisation rollup's facts of a replayed snapshot (the same values the projection row holds). */
+export function digitisationFactsOfMetricFacts(m: MetricFacts): DigitisationFacts {
+  return {
+    procedureCode: m.procedureCode,
+    handlingUnit: m.handling_unit,
+    receivedAt: m.receivedAt,
+    receiptDigitised: m.receipt_digitised,
+    receiptReused: m.receipt_reused,
+    resultAt: m.resultAt,
+    resultDigitised: m.result_digitised,
+  };
+}
+
 /** Loads the calendar versions the dossiers' clocks name, once each. */
 class Calendars {
   private readonly loaded = new Map<number, Calendar>();
@@ -75,18 +91,24 @@ async function replayStates(id: string, events: StoredEvent[], visit: (snapshot:
   }
 }
 
-/** Every state one dossier went through (after each event), with the instant it was reached and the event's seq. */
+/**
+ * Every state one dossier went through (after each event), with the instant it was reached and the event's seq,
+ * and the digitisation facts of the last one.
+ */
 async function statesOf(
   id: string,
   events: StoredEvent[],
   calendars: Calendars,
-): Promise<{ facts: RollupFacts; at: string; seq: number }[]> {
+): Promise<{ states: { facts: RollupFacts; at: string; seq: number }[]; last: DigitisationFacts | null }> {
   const states: { facts: RollupFacts; at: string; seq: number }[] = [];
+  let last: DigitisationFacts | null = null;
   await replayStates(id, events, async (snapshot, e) => {
     await calendars.ensure(snapshot);
-    states.push({ facts: rollupFactsOfMetricFacts(metricFactsOf(snapshot, calendars.get)), at: e.occurredAt, seq: e.seq });
+    const m = metricFactsOf(snapshot, calendars.get);
+    states.push({ facts: rollupFactsOfMetricFacts(m), at: e.occurredAt, seq: e.seq });
+    last = digitisationFactsOfMetricFacts(m);
   });
-  return states;
+  return { states, last };
 }
 
 /** Every dossier's events, a page of dossiers at a time. */
@@ -102,8 +124,9 @@ async function* dossierPages(db: Db, pageSize: number): AsyncGenerator<{ id: str
 }
 
 /**
- * The whole rollup (per-day totals) recomputed from the events; `cal` gives the due-soon bound (the latest
- * calendar). `onPage` receives each page's pending-class intervals, derived from the same replay.
+ * The whole rollup (per-day totals) and the digitisation rollup recomputed from the events; `cal` gives the
+ * due-soon bound (the latest calendar). `onPage` receives each page's pending-class intervals, derived from the
+ * same replay.
  */
 export async function rollupFromEvents(
   db: Db,
@@ -113,27 +136,29 @@ export async function rollupFromEvents(
     onProgress?: (dossiers: number) => void;
     onPage?: (histories: [string, ClassInterval[]][]) => Promise<void>;
   } = {},
-): Promise<{ days: Map<string, RollupValues>; dossiers: number }> {
+): Promise<{ days: Map<string, RollupValues>; digitisation: DigitisationTotals; dossiers: number }> {
   const cal = await provider.latest();
   const calendars = new Calendars(provider);
   const days = new Map<string, RollupValues>();
+  const digitisation = new DigitisationTotals();
   let dossiers = 0;
   for await (const page of dossierPages(db, opts.pageSize ?? 500)) {
     const histories: [string, ClassInterval[]][] = [];
     for (const { id, events } of page) {
-      const states = await statesOf(id, events, calendars);
+      const { states, last } = await statesOf(id, events, calendars);
       addEntries(days, rollupFromHistory(states, cal));
+      if (last) digitisation.addDossier(last);
       histories.push([id, classIntervals(states.map((s) => ({ facts: classFactsOf(s.facts), at: s.at, seq: s.seq })))]);
       dossiers += 1;
     }
     await opts.onPage?.(histories);
     opts.onProgress?.(dossiers);
   }
-  return { days, dossiers };
+  return { days, digitisation, dossiers };
 }
 
 /**
- * Replaces the rollup and the pending-class history with those derived from the events and marks the rollup
+ * Replaces the rollup, the digitisation rollup and the pending-class history with those derived from the events and marks the rollup
  * complete. Run with the writers stopped.
  */
 export async function rebuildRollup(
@@ -142,11 +167,14 @@ export async function rebuildRollup(
   opts: { now: string; pageSize?: number; onProgress?: (dossiers: number) => void },
 ): Promise<{ dossiers: number; days: number }> {
   await deleteClassHistory(db);
-  const { days, dossiers } = await rollupFromEvents(db, provider, {
+  const { days, digitisation, dossiers } = await rollupFromEvents(db, provider, {
     ...opts,
     onPage: (histories) => inTransaction(db, (tx) => insertClassIntervals(tx, histories)),
   });
-  await inTransaction(db, (tx) => replaceRollup(tx, days, opts.now));
+  await inTransaction(db, async (tx) => {
+    await replaceRollup(tx, days, opts.now);
+    await replaceDigitisationRollup(tx, digitisation.entries());
+  });
   return { dossiers, days: days.size };
 }
 

@@ -11,6 +11,8 @@ import { forbidden } from '../../machines/engine/errors';
 import { parseWith } from './validate';
 import { complianceFromProjection, loadMetricsReference } from '../metrics/compliance-projection';
 import { complianceFromRollup, rollupServes } from '../metrics/compliance-rollup';
+import { DIGITISATION_FIGURES, digitisationFromRollup, type DigitisationReport } from '../metrics/digitisation-report';
+import { DIGITISATION_GROUPINGS } from '../../machines/metrics/digitisation-rollup';
 import { OPEN_STATES, STOPPED_STATES } from '../../machines/vocabulary';
 import {
   GROUP_BYS,
@@ -30,18 +32,32 @@ export const METRICS_ROLES = ['supervisor', 'leader', 'auditor', 'admin'] as con
 const DAY_MS = 86_400_000;
 const MAX_DAYS = { week: 732, other: 3660 };
 
+const period = {
+  from: LocalDateSchema.describe('first day of the period (local date, Asia/Ho_Chi_Minh), inclusive'),
+  to: LocalDateSchema.describe('day after the period (exclusive): a month is from=2026-03-01&to=2026-04-01'),
+};
+
+/** `to` after `from`, and a period no longer than its grouping allows. */
+function checkPeriod(q: { from: string; to: string; groupBy: string }, ctx: z.RefinementCtx): void {
+  const days = (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS;
+  if (!(days > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+  const max = q.groupBy === 'week' ? MAX_DAYS.week : MAX_DAYS.other;
+  if (days > max) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period of at most ${max} days for groupBy=${q.groupBy}` });
+}
+
 export const ComplianceQuerySchema = z
   .strictObject({
-    from: LocalDateSchema.describe('first day of the period (local date, Asia/Ho_Chi_Minh), inclusive'),
-    to: LocalDateSchema.describe('day after the period (exclusive): a month is from=2026-03-01&to=2026-04-01'),
+    ...period,
     groupBy: z.enum(GROUP_BYS).default('centre').describe('centre | procedure | field | unit | officer | channel | week | month'),
   })
-  .superRefine((q, ctx) => {
-    const days = (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS;
-    if (!(days > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
-    const max = q.groupBy === 'week' ? MAX_DAYS.week : MAX_DAYS.other;
-    if (days > max) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period of at most ${max} days for groupBy=${q.groupBy}` });
-  });
+  .superRefine(checkPeriod);
+
+export const DigitisationQuerySchema = z
+  .strictObject({
+    ...period,
+    groupBy: z.enum(DIGITISATION_GROUPINGS).default('centre').describe('centre | procedure | unit | week | month'),
+  })
+  .superRefine(checkPeriod);
 
 const rate = z.number().min(0).max(1).nullable();
 const count = z.int().min(0);
@@ -68,6 +84,21 @@ export const ComplianceReportSchema = z.object({
   generatedAt: z.string(),
   source: z.enum(['rollup', 'projection', 'events']),
   groups: z.array(z.object({ key: z.string(), label: z.string(), figures: ComplianceFiguresSchema })),
+});
+
+export const DigitisationReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(DIGITISATION_GROUPINGS),
+  generatedAt: z.string(),
+  source: z.enum(['rollup', 'projection', 'events']),
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      figures: ComplianceFiguresSchema.pick(Object.fromEntries(DIGITISATION_FIGURES.map((k) => [k, true] as const))),
+    }),
+  ),
 });
 
 export const ApologyMissingQuerySchema = z.strictObject({
@@ -115,6 +146,17 @@ export class MetricsService {
     // The rollup answers the whole centre, weeks and months (issue 16); the other groupings read the projection.
     if (await rollupServes(this.ctx.db, q.groupBy as GroupBy)) return complianceFromRollup(this.ctx.db, opts);
     return complianceFromProjection(this.ctx.db, opts);
+  }
+
+  /**
+   * The digitisation and reuse rates and the counts they divide, by centre, procedure, unit, week or month: sums of
+   * the digitisation rollup (one grouped read of a small table, whatever the number of dossiers).
+   */
+  async digitisation(user: AuthUser, query: unknown): Promise<DigitisationReport> {
+    this.gate(user);
+    const q = parseWith(DigitisationQuerySchema, query);
+    const calendar = await this.ctx.calendars.latest();
+    return digitisationFromRollup(this.ctx.db, { ...q, now: this.ctx.clock.now().toISOString(), calendar });
   }
 
   /** Late dossiers (late result not yet returned, or late in progress with the clock running) with no apology, oldest due first. */

@@ -168,4 +168,13 @@ export async function analyzeAfterBulkLoad(db: Knex): Promise<void> {
   for (const table of BULK_LOADED_TABLES) await db.raw('ANALYZE ??', [table]);
 }
 
-const BULK_LOADED_TABLES = ['dossiers', 'dossier_events', 'blobs', 'document_refs', 'compliance_rollup', 'dossier_class_history', 'users'];
+const BULK_LOADED_TABLES = [
+  'dossiers',
+  'dossier_events',
+  'blobs',
+  'document_refs',
+  'compliance_rollup',
+  'digitisation_rollup',
+  'dossier_class_history',
+  'users',
+];

@@ -12,7 +12,7 @@ type Conn = Knex | Knex.Transaction;
 /** Rows of one shard number per writer on PostgreSQL (concurrent transactions rarely share a row); SQLite has one writer. */
 const PG_SHARDS = 8;
 
-function shardFor(db: Conn): number {
+export function shardFor(db: Conn): number {
   return dialectOfKnex(db as Knex) === 'postgres' ? Math.floor(Math.random() * PG_SHARDS) : 0;
 }
 

@@ -9,6 +9,7 @@ import { serverForSuite } from '../support/server';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import { complianceFromRollup } from '../../src/metrics/compliance-rollup';
+import { compareDigitisation, digitisationOfReport } from '../../src/metrics/digitisation-report';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
@@ -83,6 +84,32 @@ describe.each(BACKENDS)('digitisation and reuse rates on $name', (backend) => {
     const figures = fast.groups[0]!.figures;
     expect(figures).toMatchObject({ received: 4, digitisedReceipts: 2, receiptDigitisedShare: 0.5, reusedReceipts: 1, reuseShare: 0.25 });
     expect(compareMetrics(fast, slow.report)).toEqual([]);
+
+    // The same rates by procedure and by unit through GET /api/metrics/digitisation: the digitisation rollup the engine kept.
+    const supervisor = { Authorization: `Bearer ${await s.login('supervisor')}` };
+    for (const groupBy of ['centre', 'procedure', 'unit', 'month'] as const) {
+      const r = await s.http.get('/api/metrics/digitisation').query({ from: '2026-03-01', to: '2026-04-01', groupBy }).set(supervisor);
+      expect([groupBy, r.status, r.body.source]).toEqual([groupBy, 200, 'rollup']);
+      expect(r.body.groups.map((g: { key: string }) => g.key)).toEqual([
+        { centre: 'all', procedure: '1.001612', unit: 'KINHTE', month: '2026-03' }[groupBy],
+      ]);
+      expect(r.body.groups[0].figures).toMatchObject({
+        received: 4,
+        digitisedReceipts: 2,
+        receiptDigitisedShare: 0.5,
+        reusedReceipts: 1,
+        reuseShare: 0.25,
+      });
+      const events = (await complianceFromEvents(s.engine.db, s.engine.calendars, { ...opts, groupBy })).report;
+      expect(compareDigitisation(r.body, digitisationOfReport(events))).toEqual([]);
+    }
+    const bad = await s.http
+      .get('/api/metrics/digitisation')
+      .query({ from: '2026-03-01', to: '2026-04-01', groupBy: 'officer' })
+      .set(supervisor);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('groupBy');
+    expect((await s.http.get('/api/metrics/digitisation').query({ from: '2026-03-01', to: '2026-04-01' }).set(auth())).status).toBe(403);
   });
 
   /** the three metric paths (projection, rollup, events only: what metrics:verify compares) over one month of the centre */

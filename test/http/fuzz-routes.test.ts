@@ -199,6 +199,7 @@ function templates(f: Fixture): Record<string, Template[]> {
     'GET /api/dossiers/{code}/export': [{ as: 'auditor', params: { code: codes } }],
     'GET /api/audit/verify': [{ as: 'auditor', query: { pageSize: '10', checkpoints: '0' } }],
     'GET /api/metrics/compliance': [{ as: 'supervisor', query: { from: '2026-03-01', to: '2026-04-01', groupBy: 'unit' } }],
+    'GET /api/metrics/digitisation': [{ as: 'supervisor', query: { from: '2026-03-01', to: '2026-04-01', groupBy: 'procedure' } }],
     'GET /api/metrics/apology-missing': [{ as: 'leader_kinhte', query: { unit: 'KINHTE', limit: '5' } }],
     'GET /api/reports/weekly-late-review': [
       { as: 'supervisor', query: { week, format: 'json' } },

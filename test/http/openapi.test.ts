@@ -38,6 +38,7 @@ const ROUTES: [string, string][] = [
   ['post', '/api/audit/checkpoints'],
   ['get', '/api/machines'],
   ['get', '/api/metrics/compliance'],
+  ['get', '/api/metrics/digitisation'],
   ['get', '/api/metrics/apology-missing'],
   ['get', '/api/metrics/definitions'],
   ['get', '/api/reports/weekly-late-review'],

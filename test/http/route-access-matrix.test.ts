@@ -432,6 +432,11 @@ const ROWS: Row[] = [
     allowed: METRICS,
     build: () => ({ method: 'get', path: '/api/metrics/compliance?from=2026-03-01&to=2026-04-01' }),
   },
+  {
+    route: 'GET /api/metrics/digitisation',
+    allowed: METRICS,
+    build: () => ({ method: 'get', path: '/api/metrics/digitisation?from=2026-03-01&to=2026-04-01&groupBy=unit' }),
+  },
   { route: 'GET /api/metrics/definitions', allowed: METRICS, build: () => ({ method: 'get', path: '/api/metrics/definitions' }) },
   {
     route: 'GET /api/metrics/apology-missing',

@@ -16,6 +16,12 @@ import { classHistoryDifferences, rollupFromEvents } from '../../src/metrics/rol
 import { rollupDays } from '../../src/store/rollup-store';
 import type { GroupBy } from '../../machines/metrics/definitions';
 import type { RollupValues } from '../../machines/metrics/rollup';
+import { DIGITISATION_GROUPINGS, digitisationDifferences, type DigitisationGroupBy } from '../../machines/metrics/digitisation-rollup';
+import { compareDigitisation, digitisationFromRollup, digitisationOfReport } from '../../src/metrics/digitisation-report';
+import { digitisationRollupEntries } from '../../src/store/digitisation-rollup-store';
+import { loadMetricsReference } from '../../src/metrics/compliance-projection';
+import { verifyGrouping } from '../../src/cli/metrics-verify';
+import * as digitisationRollupMigration from '../../db/migrations/20261209000100_digitisation_rollup';
 
 const HKD = '1.001612'; // 3 working days
 const CT = '2.000815'; // same day
@@ -87,6 +93,12 @@ async function keptRollup(t: StartedEngine): Promise<Record<string, RollupValues
 
 async function derivedRollup(t: StartedEngine): Promise<Record<string, RollupValues>> {
   return nonZero((await rollupFromEvents(t.db, t.calendars, { pageSize: 9 })).days);
+}
+
+/** The day × procedure × unit rows where the digitisation rollup the engine kept differs from the one the events give. */
+async function digitisationDiffering(t: StartedEngine) {
+  const derived = await rollupFromEvents(t.db, t.calendars, { pageSize: 9 });
+  return digitisationDifferences(await digitisationRollupEntries(t.db), derived.digitisation.entries());
 }
 
 /** The dossiers whose pending-class history the engine kept says something else than their events at some instant. */
@@ -167,6 +179,7 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     const now = new Date(clock + 3_600_000).toISOString();
     expect(await keptRollup(t)).toEqual(await derivedRollup(t));
     expect(await classHistoryDiffering(t)).toEqual([]);
+    expect(await digitisationDiffering(t)).toEqual([]);
 
     const nowLocal = new Date(Date.parse(now) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     for (const [from, to, groupBy] of [
@@ -177,6 +190,14 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
       ...(['procedure', 'field', 'unit', 'officer', 'channel'] as const).map((g) => ['2026-02-01', '2026-04-01', g]),
       ['2026-03-01', '2026-07-01', 'unit'],
     ] as [string, string, GroupBy][]) {
+      const q = { from, to, groupBy, now: hanoi(nowLocal), calendar: await t.calendars.latest() };
+      if ((DIGITISATION_GROUPINGS as readonly string[]).includes(groupBy)) {
+        // the digitisation rollup's figures equal the events' and the projection's
+        const digitisation = await digitisationFromRollup(t.db, { ...q, groupBy: groupBy as DigitisationGroupBy });
+        const events = (await complianceFromEvents(t.db, t.calendars, q)).report;
+        expect([groupBy, compareDigitisation(digitisation, digitisationOfReport(events))]).toEqual([groupBy, []]);
+        expect(compareDigitisation(digitisation, digitisationOfReport(await complianceFromProjection(t.db, q)))).toEqual([]);
+      }
       if (['centre', 'week', 'month'].includes(groupBy)) {
         const r = await reports(from, to, groupBy, nowLocal);
         expect(compareMetrics(r.rollup, r.events)).toEqual([]);
@@ -184,7 +205,6 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
         continue;
       }
       // the groupings only the projection answers
-      const q = { from, to, groupBy, now: hanoi(nowLocal), calendar: await t.calendars.latest() };
       const events = (await complianceFromEvents(t.db, t.calendars, q)).report;
       expect([groupBy, compareMetrics(await complianceFromProjection(t.db, q), events)]).toEqual([groupBy, []]);
     }
@@ -193,9 +213,72 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     const sum = (k: keyof (typeof months)[number]) => months.reduce((n, f) => n + Number(f[k] ?? 0), 0);
     expect(sum('received')).toBeGreaterThan(30);
     expect(sum('resolved')).toBeGreaterThan(10);
-    for (const k of ['returned', 'late', 'pendingLate', 'pendingClockStopped', 'pendingDueSoon', 'apologised', 'withdrawn'] as const)
+    for (const k of [
+      'returned',
+      'late',
+      'pendingLate',
+      'pendingClockStopped',
+      'pendingDueSoon',
+      'apologised',
+      'withdrawn',
+      'digitisedResults',
+    ] as const)
       expect([k, sum(k)]).not.toEqual([k, 0]);
+    // the digitisation rollup has rows of both procedures
+    expect(new Set((await digitisationRollupEntries(t.db)).map((e) => e.procedure))).toEqual(new Set([HKD, CT]));
   }, 180_000);
+
+  test('the migration that adds the digitisation rollup backfills it from the projection: the table derived from the events', async () => {
+    const before = await digitisationRollupEntries(t.db);
+    expect(before.length).toBeGreaterThan(5);
+    await digitisationRollupMigration.down(t.db);
+    await digitisationRollupMigration.up(t.db);
+    expect(await digitisationDiffering(t)).toEqual([]);
+    expect(await digitisationRollupEntries(t.db)).toEqual(before);
+  });
+
+  test('an edited digitisation rollup row is a difference metrics:verify reports (exit 1), and one metrics:rollup --verify reports', async () => {
+    const [from, to] = ['2026-02-01', '2026-04-01'];
+    const calendar = await t.calendars.latest();
+    const reference = await loadMetricsReference(t.db);
+    const verify = (groupBy: GroupBy) =>
+      verifyGrouping(t.db, t.calendars, { from, to, groupBy, now: hanoi('2026-06-01 09:00'), calendar, reference });
+    expect((await verify('procedure')).problems).toBe(0);
+    const row = (await t
+      .db('digitisation_rollup')
+      .where('day', '>=', from)
+      .where('day', '<', to)
+      .where('received', '>', 0)
+      .first()) as Record<string, unknown>;
+    await t
+      .db('digitisation_rollup')
+      .where({ day: row.day, procedure_code: row.procedure_code, handling_unit: row.handling_unit, shard: row.shard })
+      .increment('digitised_receipts', 1);
+    try {
+      for (const groupBy of ['procedure', 'unit', 'centre', 'month'] as const) {
+        const r = await verify(groupBy);
+        // the count and its rate, against the events and against the projection
+        expect([groupBy, r.problems]).toEqual([groupBy, 4]);
+        expect(r.lines.filter((l) => l.includes('KHÁC digitisation-rollup')).join('\n')).toMatch(
+          /digitisedReceipts: digitisation-rollup=\d+ events=\d+/,
+        );
+      }
+      expect(await digitisationDiffering(t)).toEqual([
+        {
+          day: row.day,
+          procedure: row.procedure_code,
+          unit: row.handling_unit,
+          columns: [expect.objectContaining({ column: 'digitised_receipts' })],
+        },
+      ]);
+    } finally {
+      await t
+        .db('digitisation_rollup')
+        .where({ day: row.day, procedure_code: row.procedure_code, handling_unit: row.handling_unit, shard: row.shard })
+        .decrement('digitised_receipts', 1);
+    }
+    expect((await verify('procedure')).problems).toBe(0);
+  });
 
   test('an edited rollup row shows as a difference from the events-only path (what metrics:verify reports)', async () => {
     const day = (await rollupDays(t.db, '9999-12-31')).find((d) => d.values.received > 0)!.day;

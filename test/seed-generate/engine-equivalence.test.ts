@@ -26,6 +26,8 @@ import { ALL_EVENT_TYPES } from '../../machines/dossier';
 import { NOT_GENERATED_EVENT_TYPES } from '../../src/seed-generate/generate';
 import { classIntervalsOf } from '../../src/store/class-history-store';
 import { canonicalIntervals } from '../../machines/metrics/class-history';
+import { DigitisationTotals, digitisationFactsOfRow } from '../../machines/metrics/digitisation-rollup';
+import { digitisationRollupEntries } from '../../src/store/digitisation-rollup-store';
 
 let mockNextId = '';
 jest.mock('uuid', () => ({ ...jest.requireActual('uuid'), v7: () => mockNextId }));
@@ -194,6 +196,7 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
       const types = new Set<string>();
       const features = new Set<string>();
       const uploaded = new Set<string>();
+      const digitisation = new DigitisationTotals();
       /** The upload of each file an event names, before the event: its blobs row as the upload wrote it. */
       const upload = async (e: StoredEvent) => {
         for (const f of filesOf(e)) {
@@ -278,6 +281,7 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
 
         const generated = await g.db('dossiers').where({ id }).first();
         expect(last).toEqual(generated);
+        digitisation.addDossier(digitisationFactsOfRow(generated));
         expect(strip(await engineDb('dossier_events').where({ dossier_id: id }).orderBy('seq'))).toEqual(
           strip(await g.db('dossier_events').where({ dossier_id: id }).orderBy('seq')),
         );
@@ -287,6 +291,10 @@ describe.each(BACKENDS)('generated dossiers equal the engine’s own on $name', 
         const refs = (db: Knex) => db('document_refs').where({ dossier_id: id }).orderBy('seq').orderBy('document_id');
         expect(strip(await refs(engineDb))).toEqual(strip(await refs(g.db)));
       }
+      // The digitisation rollup the engine kept for these dossiers is their rows' contribution: what the generator's
+      // rebuild (and the migration's backfill) derives for them.
+      expect(await digitisationRollupEntries(engineDb)).toEqual(digitisation.entries());
+      expect(digitisation.entries().length).toBeGreaterThan(5);
       // Every file's row, after all the touches of the dossiers that reference it (all replayed).
       const shas = [...uploaded].sort();
       const blobRows = (db: Knex) => db('blobs').whereIn('sha256', shas).orderBy('sha256');

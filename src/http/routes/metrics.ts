@@ -1,5 +1,6 @@
 /**
- * /api/metrics: GET /compliance?from&to&groupBy (the period's compliance figures), GET /apology-missing
+ * /api/metrics: GET /compliance?from&to&groupBy (the period's compliance figures), GET /digitisation?from&to&groupBy
+ * (the digitisation and reuse rates, from their rollup), GET /apology-missing
  * (late dossiers with no apology on record, applicant masked) and GET /definitions (what each figure
  * means). For supervisors, leaders, auditors and administrators; others get 403.
  */
@@ -13,6 +14,9 @@ export function metricsRoutes(deps: AppDeps): Router {
   const r = Router();
   r.get('/compliance', async (req, res) => {
     res.json(await service.compliance(userOf(res), req.query));
+  });
+  r.get('/digitisation', async (req, res) => {
+    res.json(await service.digitisation(userOf(res), req.query));
   });
   r.get('/apology-missing', async (req, res) => {
     res.json(await service.apologyMissing(userOf(res), req.query));

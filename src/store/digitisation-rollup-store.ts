@@ -1,0 +1,74 @@
+/**
+ * The digitisation rollup's table (db/migrations/20261209000100_digitisation_rollup.ts; what it holds:
+ * machines/metrics/digitisation-rollup.ts). The engine adds a transition's entries in its own transaction with
+ * one multi-row upsert (most transitions change nothing here and write nothing); the metrics read sums over a
+ * range of days grouped by one key; the rebuild replaces the whole table (the migration fills it with its own SQL).
+ */
+import type { Knex } from 'knex';
+import { DIGITISATION_FLOWS, type DigitisationColumn, type DigitisationEntry } from '../../machines/metrics/digitisation-rollup';
+import { shardFor } from './rollup-store';
+
+type Conn = Knex | Knex.Transaction;
+
+const TABLE = 'digitisation_rollup';
+const KEY = ['day', 'procedure_code', 'handling_unit', 'shard'];
+
+/** Adds the entries (sorted, as digitisationDelta gives them) to the rollup: one statement, none for no entry. */
+export async function addDigitisationEntries(tx: Conn, entries: readonly DigitisationEntry[], shard = shardFor(tx)): Promise<void> {
+  if (!entries.length) return;
+  const cols = new Set<DigitisationColumn>();
+  for (const e of entries) for (const k of Object.keys(e.values) as DigitisationColumn[]) cols.add(k);
+  const used = DIGITISATION_FLOWS.filter((c) => cols.has(c));
+  const rows = entries.map((e) => {
+    const row: Record<string, unknown> = { day: e.day, procedure_code: e.procedure, handling_unit: e.unit, shard };
+    for (const c of used) row[c] = e.values[c] ?? 0;
+    return row;
+  });
+  const merge = Object.fromEntries(used.map((c) => [c, tx.raw(`${TABLE}."${c}" + excluded."${c}"`)]));
+  await tx(TABLE).insert(rows).onConflict(KEY).merge(merge);
+}
+
+/** What the sums are grouped by: the day, the procedure or the handling unit. */
+export type DigitisationKey = 'day' | 'procedure_code' | 'handling_unit';
+
+/** Sums (all shards) of the days in [fromDay, toDay), one row per value of `key`, in key order. */
+export async function digitisationSums(
+  db: Conn,
+  fromDay: string,
+  toDay: string,
+  key: DigitisationKey,
+): Promise<{ key: string; values: Record<DigitisationColumn, number> }[]> {
+  const sums = DIGITISATION_FLOWS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+  const raw = await db.raw(`SELECT ${key} AS k, ${sums} FROM ${TABLE} WHERE day >= ? AND day < ? GROUP BY ${key} ORDER BY ${key}`, [
+    fromDay,
+    toDay,
+  ]);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  return rows.map((r) => {
+    const values = {} as Record<DigitisationColumn, number>;
+    for (const c of DIGITISATION_FLOWS) values[c] = Number(r[c] ?? 0);
+    return { key: String(r.k), values };
+  });
+}
+
+/** Every day × procedure × unit's totals (all shards) without the all-zero ones, in key order (code units, as the pure side sorts): what metrics:rollup --verify compares. */
+export async function digitisationRollupEntries(db: Conn): Promise<DigitisationEntry[]> {
+  const sums = DIGITISATION_FLOWS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+  const raw = await db.raw(`SELECT day, procedure_code, handling_unit, ${sums} FROM ${TABLE} GROUP BY day, procedure_code, handling_unit`);
+  const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  const out: DigitisationEntry[] = [];
+  for (const r of rows) {
+    const values = Object.fromEntries(DIGITISATION_FLOWS.map((c) => [c, Number(r[c] ?? 0)]).filter(([, v]) => v !== 0));
+    if (Object.keys(values).length)
+      out.push({ day: String(r.day), procedure: String(r.procedure_code), unit: String(r.handling_unit), values });
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => cmp(a.day, b.day) || cmp(a.procedure, b.procedure) || cmp(a.unit, b.unit));
+}
+
+/** Replaces the whole table with these entries (shard 0), in the caller's transaction. */
+export async function replaceDigitisationRollup(tx: Conn, entries: readonly DigitisationEntry[]): Promise<void> {
+  await tx(TABLE).delete();
+  // Chunks well under either database's bound on bound variables (9 per row).
+  for (let i = 0; i < entries.length; i += 100) await addDigitisationEntries(tx, entries.slice(i, i + 100), 0);
+}

@@ -26,12 +26,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
-import { createEngineContext } from '../src/app/engine-factory';
-import { seedDemoUsers } from '../db/seeds/demo-users';
 import { DURABLE_SQLITE_SYNCHRONOUS, type SqliteDriver, type SqliteSynchronous } from '../src/store/db';
 import { appendResults } from './machine-info';
-import { EVENTS_PER_LIFECYCLE, JsonClient, login, runLoad, type LoadResult } from './http-load';
-import { startServer, type ServerProcess } from './http-server';
+import { EVENTS_PER_LIFECYCLE, runLoad, type LoadResult } from './http-load';
+import type { ServerProcess } from './http-server';
+import { postgresBackend, sqliteBackend, startSignedIn, type BenchBackend } from './http-setup';
 import { formatProfile, monotonicUs, summariseProfileFile, type ProfileWindow } from './cpu-profile';
 import { PERF_NODE_FLAGS, formatPerf, perfAvailable, startPerf, summarisePerf, type PerfRecording } from './perf-profile';
 import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './proc-cpu';
@@ -85,33 +84,6 @@ interface Cell {
 
 const BENCH_DB = 'motcua_bench_http';
 
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-/** A fresh database with the schema, reference data and the demo users (password "demo"). */
-export async function prepareDatabase(url: string, sqliteDriver?: SqliteDriver): Promise<void> {
-  const ctx = await createEngineContext({ url, sqliteDriver, sqliteSynchronous: 'NORMAL' }); // set-up only: the server's own setting is measured
-  try {
-    await seedDemoUsers(ctx.db, new Date().toISOString());
-  } finally {
-    await ctx.close();
-  }
-}
-
-/** Drops the benchmark's database on the server at `serverUrl` and, unless `drop`, creates it empty. */
-export async function recreatePostgresDatabase(serverUrl: string, database: string, drop: boolean): Promise<void> {
-  const admin = knexFactory({ client: 'pg', connection: withDatabase(serverUrl, 'postgres'), pool: { min: 0, max: 1 } });
-  try {
-    await admin.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    if (!drop) await admin.raw(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.destroy();
-  }
-}
-
 /** Process ids of the PostgreSQL backends serving this database (other databases' work is not counted). */
 async function backendPids(databaseUrl: string): Promise<number[]> {
   const k = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
@@ -142,19 +114,17 @@ async function measureCell(
 ): Promise<Cell> {
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < instances; i++)
-      servers.push(
-        await startServer({
-          databaseUrl,
-          profileDir: profileDir ?? undefined,
-          env: serverEnv,
-          main: variant.main,
-          nodeArgs: opts.perf ? PERF_NODE_FLAGS : undefined,
-        }),
-      );
-    const first = new JsonClient(servers[0]!.url, 1);
-    const tokens = await login(first);
-    first.close();
+    const { endpoints } = await startSignedIn(
+      instances,
+      {
+        databaseUrl,
+        profileDir: profileDir ?? undefined,
+        env: serverEnv,
+        main: variant.main,
+        nodeArgs: opts.perf ? PERF_NODE_FLAGS : undefined,
+      },
+      servers,
+    );
     const cpuServers = (): number | null => {
       let sum = 0;
       for (const s of servers) {
@@ -187,7 +157,7 @@ async function measureCell(
     let recording: PerfRecording | null = null;
     let recorded: Promise<string> | null = null;
     const load = await runLoad({
-      endpoints: servers.map((s) => ({ url: s.url, tokens })),
+      endpoints,
       clients,
       warmupMs: opts.warmupSeconds * 1000,
       durationMs: opts.seconds * 1000,
@@ -357,42 +327,19 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   const cells: Cell[] = [];
   const profileRoot = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-http-prof-')) : null;
   const loadBefore = os.loadavg()[0]!;
-  const backends: { name: string; instances: number; env: Record<string, string>; setUp(): Promise<string>; tearDown(): Promise<void> }[] =
-    [];
-  if (opts.sqlite) {
-    for (const driver of opts.sqliteDrivers) {
-      for (const synchronous of opts.sqliteSynchronous) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-http-'));
-        const file = path.join(dir, 'bench.sqlite');
-        backends.push({
-          name: sqliteName(driver, synchronous),
-          instances: 1,
-          env: { MOTCUA_SQLITE_DRIVER: driver, MOTCUA_SQLITE_SYNCHRONOUS: synchronous },
-          setUp: async () => {
-            fs.rmSync(file, { force: true });
-            await prepareDatabase(file, driver);
-            return file;
-          },
-          tearDown: async () => fs.rmSync(dir, { recursive: true, force: true }),
-        });
-      }
-    }
-  }
-  if (opts.postgres) {
-    const server = opts.postgres;
-    backends.push({
-      name: 'PostgreSQL',
-      instances: opts.instances,
-      env: {},
-      setUp: async () => {
-        await recreatePostgresDatabase(server, BENCH_DB, false);
-        const url = withDatabase(server, BENCH_DB);
-        await prepareDatabase(url);
-        return url;
-      },
-      tearDown: () => recreatePostgresDatabase(server, BENCH_DB, true),
-    });
-  }
+  const backends: BenchBackend[] = [];
+  if (opts.sqlite)
+    for (const driver of opts.sqliteDrivers)
+      for (const synchronous of opts.sqliteSynchronous)
+        backends.push(
+          sqliteBackend(
+            sqliteName(driver, synchronous),
+            driver,
+            { MOTCUA_SQLITE_DRIVER: driver, MOTCUA_SQLITE_SYNCHRONOUS: synchronous },
+            'motcua-bench-http-',
+          ),
+        );
+  if (opts.postgres) backends.push(postgresBackend(opts.postgres, BENCH_DB, opts.instances));
   const variants: Variant[] = opts.baseline
     ? [
         { label: 'before', main: opts.baseline },

@@ -12,17 +12,15 @@
  * whose event came in the measured window, how many were acknowledged only after the load stopped (the backlog),
  * the load's transitions/s, and the machine's load average at the start and the end of each row.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEngineContext } from '../src/app/engine-factory';
 import { listDeliveries } from '../src/store/outbox-store';
 import { appendResults } from './machine-info';
-import { JsonClient, login, runLoad, type LoadResult } from './http-load';
-import { startServer, type ServerProcess } from './http-server';
-import { prepareDatabase, recreatePostgresDatabase, withDatabase } from './http';
+import { runLoad, type LoadResult } from './http-load';
+import type { ServerProcess } from './http-server';
+import { postgresBackend, sqliteBackend, startSignedIn, type BenchBackend } from './http-setup';
 import { ms, quantile } from './stats';
 
 export interface SyncLagBenchOptions {
@@ -88,20 +86,15 @@ async function measure(
   const servers: ServerProcess[] = [];
   const start = la();
   try {
-    for (let i = 0; i < instances; i++)
-      servers.push(
-        await startServer({
-          databaseUrl,
-          env: { ...env, MOTCUA_PORTAL_URL: portal.url, MOTCUA_PORTAL_USERNAME: 'motcua', MOTCUA_PORTAL_PASSWORD: 'bench' },
-        }),
-      );
-    const first = new JsonClient(servers[0]!.url, 1);
-    const tokens = await login(first);
-    first.close();
+    const { endpoints } = await startSignedIn(
+      instances,
+      { databaseUrl, env: { ...env, MOTCUA_PORTAL_URL: portal.url, MOTCUA_PORTAL_USERNAME: 'motcua', MOTCUA_PORTAL_PASSWORD: 'bench' } },
+      servers,
+    );
     const loadStarted = Date.now();
     const windowStart = new Date(loadStarted + opts.warmupSeconds * 1000).toISOString();
     const load = await runLoad({
-      endpoints: servers.map((s) => ({ url: s.url, tokens })),
+      endpoints,
       clients,
       warmupMs: opts.warmupSeconds * 1000,
       durationMs: opts.seconds * 1000,
@@ -160,38 +153,17 @@ function line(r: Row): string {
 }
 
 export async function benchSyncLag(opts: SyncLagBenchOptions): Promise<Row[]> {
-  const backends: { name: string; instances: number; env: Record<string, string>; setUp(): Promise<string>; tearDown(): Promise<void> }[] =
-    [];
-  if (opts.sqlite) {
-    let dir = '';
-    backends.push({
-      name: 'SQLite (sqlite3, FULL)',
-      instances: 1,
-      env: { MOTCUA_SQLITE_DRIVER: 'sqlite3', MOTCUA_SQLITE_SYNCHRONOUS: 'FULL' },
-      setUp: async () => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-sync-lag-'));
-        const file = path.join(dir, 'bench.sqlite');
-        await prepareDatabase(file, 'sqlite3');
-        return file;
-      },
-      tearDown: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    });
-  }
-  if (opts.postgres) {
-    const server = opts.postgres;
-    backends.push({
-      name: 'PostgreSQL',
-      instances: opts.instances,
-      env: {},
-      setUp: async () => {
-        await recreatePostgresDatabase(server, DATABASE, false);
-        const url = withDatabase(server, DATABASE);
-        await prepareDatabase(url);
-        return url;
-      },
-      tearDown: () => recreatePostgresDatabase(server, DATABASE, true),
-    });
-  }
+  const backends: BenchBackend[] = [];
+  if (opts.sqlite)
+    backends.push(
+      sqliteBackend(
+        'SQLite (sqlite3, FULL)',
+        'sqlite3',
+        { MOTCUA_SQLITE_DRIVER: 'sqlite3', MOTCUA_SQLITE_SYNCHRONOUS: 'FULL' },
+        'motcua-bench-sync-lag-',
+      ),
+    );
+  if (opts.postgres) backends.push(postgresBackend(opts.postgres, DATABASE, opts.instances));
   const rows: Row[] = [];
   const failures: string[] = [];
   for (const b of backends) {

@@ -4,7 +4,7 @@
  * oldest submission first, across pages.
  */
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 const PROC = '1.001612';
 
@@ -25,13 +25,10 @@ interface Item {
 }
 
 describe.each(BACKENDS)('lists sorted by due date on $name', (backend) => {
-  let s: TestServer;
-  let counter: string;
+  const s = serverForSuite(backend, { signIn: ['counter'] });
   /** in submission order */
   const made: { code: string; channel: string }[] = [];
   beforeAll(async () => {
-    s = await startServer(backend);
-    counter = await s.login('counter');
     const plan: [string, 'counter' | 'online' | 'postal'][] = [
       ['2026-03-03 09:00', 'online'],
       ['2026-03-03 09:05', 'counter'],
@@ -41,23 +38,22 @@ describe.each(BACKENDS)('lists sorted by due date on $name', (backend) => {
     ];
     for (const [at, channel] of plan) {
       s.engine.at(at);
-      const res = await s.http
+      const res = await s
+        .as('counter')
         .post('/api/dossiers')
-        .set('Authorization', `Bearer ${counter}`)
         .send(body(`Người nộp ${at}`, channel));
       expect(res.status).toBe(201);
       made.push({ code: res.body.code, channel });
     }
   });
-  afterAll(async () => s.close());
 
   async function all(query: string, limit: number): Promise<Item[]> {
     const out: Item[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: { items: Item[]; nextCursor: string | null } } = await s.http
-        .get(`/api/dossiers?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
-        .set('Authorization', `Bearer ${counter}`);
+      const res: { status: number; body: { items: Item[]; nextCursor: string | null } } = await s
+        .as('counter')
+        .get(`/api/dossiers?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(res.status).toBe(200);
       out.push(...(res.body.items as Item[]));
       cursor = res.body.nextCursor;
@@ -90,7 +86,7 @@ describe.each(BACKENDS)('lists sorted by due date on $name', (backend) => {
 
   test('a cursor naming a flag other than undated is refused', async () => {
     const bad = Buffer.from(JSON.stringify({ k: '2026-03-03T02:00:00.000Z', id: 'x', undated: 'yes' })).toString('base64url');
-    const res = await s.http.get(`/api/dossiers?sort=due&cursor=${bad}`).set('Authorization', `Bearer ${counter}`);
+    const res = await s.as('counter').get(`/api/dossiers?sort=due&cursor=${bad}`);
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0].field).toBe('cursor');
   });

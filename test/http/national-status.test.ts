@@ -6,7 +6,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 
 const HKD = '1.001612'; // tiep-nhan (counter) → tham-dinh (specialist, KINHTE) → ky-cap (leader, KINHTE)
@@ -16,11 +16,7 @@ const leader = { username: 'leader', unit: 'LANHDAO' };
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-03', signer: 'TP', digitised: true };
 
 describe.each(BACKENDS)('national status codes on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   const act = (code: string, cmd: Command, by = specialist) => s.engine.engine.act(code, cmd, by);
   async function statusOf(code: string): Promise<{ code: number; name: string }> {

@@ -4,18 +4,12 @@
  * as the new appointment; the web UI keeps no copy of the holidays.
  */
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 describe.each(BACKENDS)('the next working day on $name', (backend) => {
-  let s: TestServer;
-  let counter: string;
-  beforeAll(async () => {
-    s = await startServer(backend, '2026-03-06 16:00');
-    counter = await s.login('counter');
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend, { start: '2026-03-06 16:00', signIn: ['counter'] });
 
-  const next = (query = '') => s.http.get(`/api/calendar/next-working-day${query}`).set('Authorization', `Bearer ${counter}`);
+  const next = (query = '') => s.as('counter').get(`/api/calendar/next-working-day${query}`);
 
   test('without a day: the working day after today on the server clock (Friday → Monday)', async () => {
     const res = await next();

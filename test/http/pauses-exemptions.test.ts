@@ -4,7 +4,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, hanoi, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 import { AuthService } from '../../src/services/auth/auth-service';
 
@@ -13,11 +13,7 @@ const leader = { username: 'leader', unit: 'LANHDAO' };
 const approve: Command = { type: 'RECORD_RESULT', documentNumber: '1/GCN', documentDate: '2026-03-10', signer: 'leader', digitised: true };
 
 describe.each(BACKENDS)('pauses and exemptions over the API on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   // a fresh session at the test clock's time (a cached one expires when the clock moves days ahead)
   const tokenOf = async (user: string) => (await new AuthService(s.engine).login(user, 'demo')).token;

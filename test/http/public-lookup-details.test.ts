@@ -6,20 +6,18 @@
 import { BACKENDS } from '../support/backends';
 import { hanoi } from '../support/engine';
 import { seedLookupScenario } from '../support/lookup-scenario';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 let address = 0;
 const nextAddress = () => `198.51.100.${++address}`;
 
 describe.each(BACKENDS)("the citizen's lookup on $name", (backend) => {
-  let s: TestServer;
+  const s = serverForSuite(backend, { start: '2026-03-02 09:00' });
   const codes = { supplement: '', late: '' };
   beforeAll(async () => {
-    s = await startServer(backend, '2026-03-02 09:00');
     // late (apology, new appointment Mon 09/03) and awaiting a supplement: test/support/lookup-scenario.ts
     Object.assign(codes, await seedLookupScenario(s));
   });
-  afterAll(async () => s.close());
 
   const lookup = (c: string, verify = '5678') =>
     s.http

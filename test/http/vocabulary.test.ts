@@ -28,7 +28,7 @@ import {
 } from '../../machines/vocabulary';
 import { STATUS_OF } from '../../src/http/error-status';
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 
 describe('the vocabulary (pure)', () => {
   const v = vocabulary();
@@ -92,11 +92,7 @@ describe('the vocabulary (pure)', () => {
 });
 
 describe.each(BACKENDS)('GET /api/vocabulary and issue codes on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   test('served without a login, exactly as the domain defines it', async () => {
     const res = await s.http.get('/api/vocabulary');

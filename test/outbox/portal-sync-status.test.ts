@@ -3,17 +3,13 @@
  * for more than 10 minutes (Decree 63/2024) makes GET /api/integration/portal-sync answer late: true.
  */
 import { BACKENDS } from '../support/backends';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import { ACTORS, submission } from '../support/engine';
 import { upsertSubscriber } from '../../src/store/outbox-store';
 import { portalPendingMetric } from '../../src/services/integration-service';
 
 describe.each(BACKENDS)('portal sync backlog on $label', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   test('late once the oldest unacknowledged record is older than 10 minutes; supervisors see it, counter clerks do not', async () => {
     const supervisor = await s.login('supervisor');

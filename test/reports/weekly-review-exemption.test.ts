@@ -4,7 +4,7 @@
  */
 import { BACKENDS } from '../support/backends';
 import { ACTORS, submission } from '../support/engine';
-import { startServer, type TestServer } from '../support/server';
+import { serverForSuite } from '../support/server';
 import type { Command } from '../../machines/engine/commands';
 import { AuthService } from '../../src/services/auth/auth-service';
 
@@ -12,11 +12,7 @@ const HKD = '1.001612'; // 3 working days
 const leader = { username: 'leader', unit: 'LANHDAO' };
 
 describe.each(BACKENDS)('exemptions and pauses in the weekly review on $name', (backend) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startServer(backend);
-  });
-  afterAll(async () => s.close());
+  const s = serverForSuite(backend);
 
   test('rule: an exempted late dossier is counted as exempted, not as late without apology; its pauses are listed', async () => {
     const act = (code: string, local: string, cmd: Command, by: { username: string; unit: string } = ACTORS.specialist) => {

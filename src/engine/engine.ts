@@ -192,10 +192,10 @@ export class DossierEngine {
     opts: { expectedVersion?: number; authorize?: (loaded: Loaded, tx: Tx) => void | Promise<void> } = {},
   ): Promise<Committed> {
     const cal = await this.deps.calendars.latest();
-    const documents = await this.documentRules(code, cmd.type);
     return this.inTransaction(async (tx) => {
       const loaded = await this.load(tx, code);
       await opts.authorize?.(loaded, tx);
+      const documents = await this.documentRules(tx, loaded.row, cmd.type);
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== loaded.row.version)
         throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.stampTime(loaded.row);
@@ -356,14 +356,13 @@ export class DossierEngine {
   }
 
   /**
-   * The procedure version's document rules for an event that needs them (read before the transaction: on
-   * SQLite the one connection belongs to the transaction; a dossier's procedure version never changes).
+   * The procedure version's document rules for an event that needs them, from the dossier's row as this
+   * transaction read it (a version's definition is read once per process, here through the transaction: on
+   * SQLite its one connection belongs to it).
    */
-  private async documentRules(code: string, type: string): Promise<DocumentRules | undefined> {
+  private async documentRules(tx: Tx, row: DossierRow, type: string): Promise<DocumentRules | undefined> {
     if (!DOCUMENT_RULE_EVENTS.includes(type)) return undefined;
-    const row = await findDossierByCode(this.deps.db, code);
-    if (!row) return undefined; // the transaction answers 404
-    const def = await this.deps.procedures.byVersion(row.procedure_code, row.procedure_version);
+    const def = await this.deps.procedures.byVersion(row.procedure_code, row.procedure_version, tx);
     return documentRulesOf(def, this.deps.maxDossierBytes);
   }
 

@@ -8,7 +8,7 @@ import type { Db } from '../store/db';
 import { buildCalendar, type Calendar } from '../../machines/calendar';
 import type { CalendarData } from '../../machines/calendar/types';
 import { findCalendarVersion, latestCalendarVersion } from '../store/calendar-store';
-import { findLatestProcedure, findProcedureVersion } from '../store/procedure-store';
+import { findProcedureVersion, latestProcedureVersion } from '../store/procedure-store';
 import type { ProcedureDefinition } from '../../machines/procedures';
 import { notFound } from '../../machines/engine/errors';
 
@@ -56,20 +56,25 @@ export class ProcedureProvider {
 
   constructor(private readonly db: Db) {}
 
-  async byVersion(code: string, version: number): Promise<ProcedureDefinition> {
+  /** A version's definition, read once (through `db`, e.g. the caller's transaction, when not yet cached). */
+  async byVersion(code: string, version: number, db: Db = this.db): Promise<ProcedureDefinition> {
     const key = `${code}@${version}`;
     const hit = this.versions.get(key);
     if (hit) return hit;
-    const stored = await findProcedureVersion(this.db, code, version);
+    const stored = await findProcedureVersion(db, code, version);
     if (!stored) throw notFound('thủ tục', key);
     const def = stored.definition as ProcedureDefinition;
     this.versions.set(key, def);
     return def;
   }
 
+  /**
+   * The latest version's definition: its number is read each time (another instance may have published one),
+   * the definition of a version only once, as byVersion does (a version never changes).
+   */
   async latest(code: string, db: Db = this.db): Promise<ProcedureDefinition> {
-    const stored = await findLatestProcedure(db, code);
-    if (!stored) throw notFound('thủ tục', code);
-    return stored.definition as ProcedureDefinition;
+    const version = await latestProcedureVersion(db, code);
+    if (version === null) throw notFound('thủ tục', code);
+    return this.byVersion(code, version, db);
   }
 }

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import type { ClassFacts, ClassInterval } from '../../machines/metrics/class-history';
 import { toIso, toIsoOrNull } from './time';
+import { isTx, placeholders, runInTx } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -21,12 +22,22 @@ const factsColumns = (f: ClassFacts) => ({
 
 /** A new dossier's first interval, from its submission (its last event `seq`, at `at`). */
 export async function openClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  await tx(CLASS_HISTORY).insert({ dossier_id: dossierId, seq, valid_from: at, valid_to: null, ...factsColumns(facts) });
+  const row = { dossier_id: dossierId, seq, valid_from: at, valid_to: null, ...factsColumns(facts) };
+  if (!isTx(tx)) return void (await tx(CLASS_HISTORY).insert(row));
+  // the write path's statements go straight to the driver (src/store/direct-sql.ts)
+  await runInTx(
+    tx,
+    `INSERT INTO ${CLASS_HISTORY} (${Object.keys(row).join(', ')}) VALUES ${placeholders(Object.keys(row).length)}`,
+    Object.values(row),
+    false,
+  );
 }
 
 /** A transition at `at` (its last event `seq`) changed the facts: the open interval ends, a new one opens. */
 export async function moveClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  await tx(CLASS_HISTORY).where({ dossier_id: dossierId }).whereNull('valid_to').update({ valid_to: at });
+  if (isTx(tx))
+    await runInTx(tx, `UPDATE ${CLASS_HISTORY} SET valid_to = ? WHERE dossier_id = ? AND valid_to IS NULL`, [at, dossierId], false);
+  else await tx(CLASS_HISTORY).where({ dossier_id: dossierId }).whereNull('valid_to').update({ valid_to: at });
   await openClassInterval(tx, dossierId, seq, at, facts);
 }
 

@@ -4,14 +4,16 @@
  * number back and concurrent submissions queue instead of colliding.
  */
 import type { Knex } from 'knex';
+import { runInTx } from './direct-sql';
 
 export async function nextDailySequence(tx: Knex.Transaction, agencyCode: string, day: string): Promise<number> {
-  const result = await tx.raw(
+  const { rows } = await runInTx(
+    tx,
     `INSERT INTO code_sequences (agency_code, day, last) VALUES (?, ?, 1)
      ON CONFLICT (agency_code, day) DO UPDATE SET last = code_sequences.last + 1
      RETURNING last`,
     [agencyCode, day],
+    true,
   );
-  const rows: { last: number | string }[] = Array.isArray(result) ? result : result.rows;
   return Number(rows[0]!.last);
 }

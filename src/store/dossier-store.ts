@@ -9,6 +9,7 @@ import { toIso, toIsoOrNull } from './time';
 import { enqueueDeliveries, mutedCondition } from './outbox-enqueue';
 import { signalAfterCommit } from './outbox-signal';
 import { signalEventsAfterCommit } from './event-signal';
+import { ident, isTx, placeholders, runInTx } from './direct-sql';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
 
@@ -61,7 +62,42 @@ export function eventRowFromDb(raw: Record<string, unknown>): EventRow {
 }
 
 export async function insertDossier(tx: Knex | Knex.Transaction, row: DossierRow): Promise<void> {
-  await tx('dossiers').insert(row);
+  if (!isTx(tx)) return void (await tx('dossiers').insert(row));
+  const columns = Object.keys(row);
+  const values = Object.values(row);
+  await runInTx(tx, `INSERT INTO dossiers (${columns.map(ident).join(', ')}) VALUES ${placeholders(columns.length)}`, values, false);
+}
+
+/**
+ * Transactions whose dossier read (SQLite) found no active outbox subscriber: their events queue nothing, and
+ * the INSERT … SELECT that would find none is not sent. The read and the writes are one SQLite transaction,
+ * one snapshot: a subscriber another process adds in between makes the writes fail (SQLITE_BUSY_SNAPSHOT),
+ * it cannot miss them. Keyed by the transaction object, so nothing outlives it.
+ */
+const noActiveSubscriber = new WeakSet<object>();
+
+const BY_CODE_SQLITE = {
+  code: 'SELECT d.*, EXISTS (SELECT 1 FROM outbox_subscribers s WHERE s.active = 1) AS outbox_active__ FROM dossiers d WHERE d.code = ? LIMIT 1',
+  submission_ref:
+    'SELECT d.*, EXISTS (SELECT 1 FROM outbox_subscribers s WHERE s.active = 1) AS outbox_active__ FROM dossiers d WHERE d.submission_ref = ? LIMIT 1',
+};
+
+async function findInTx(
+  tx: Knex.Transaction,
+  column: 'code' | 'submission_ref',
+  value: string,
+  opts: { forUpdate?: boolean; skipLocked?: boolean },
+): Promise<Record<string, unknown> | undefined> {
+  if (dialectOfKnex(tx as unknown as Knex) === 'postgres') {
+    const lock = opts.forUpdate ? (opts.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE') : '';
+    return (await runInTx(tx, `SELECT * FROM dossiers WHERE ${column} = ? LIMIT 1${lock}`, [value], true)).rows[0];
+  }
+  const raw = (await runInTx(tx, BY_CODE_SQLITE[column], [value], true)).rows[0];
+  if (!raw) return undefined;
+  if (!raw.outbox_active__) noActiveSubscriber.add(tx);
+  else noActiveSubscriber.delete(tx);
+  delete raw.outbox_active__;
+  return raw;
 }
 
 export async function findDossierByCode(
@@ -73,7 +109,9 @@ export async function findDossierByCode(
   // Two lookups rather than one `code = ? OR submission_ref = ?`, which SQLite answers by merging two index searches
   // into a temporary row set (three times the cost of one search): most look-ups are by official code, and no
   // dossier's official code is another's reference (references have letters, codes only digits).
+  // In a transaction (the write path) the statement goes straight to the driver (src/store/direct-sql.ts).
   const lookup = (column: 'code' | 'submission_ref') => {
+    if (isTx(db)) return findInTx(db, column, code, opts);
     let q = db('dossiers').where(column, code).first();
     if (opts.forUpdate && dialectOfKnex(db as Knex) === 'postgres') q = opts.skipLocked ? q.forUpdate().skipLocked() : q.forUpdate();
     return q;
@@ -133,8 +171,10 @@ export async function updateDossier(
   patch: ProjectionPatch,
   before?: Readonly<Record<string, unknown>>,
 ): Promise<boolean> {
-  const n = await tx('dossiers').where({ id, version: expectedVersion }).update(changedColumns(patch, before));
-  return Number(n) === 1;
+  const set = Object.entries(changedColumns(patch, before));
+  const sql = `UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ?`;
+  const { changes } = await runInTx(tx, sql, [...set.map(([, v]) => v), id, expectedVersion], false);
+  return changes === 1;
 }
 
 function changedColumns(patch: ProjectionPatch, before?: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -165,8 +205,9 @@ export async function writeTransition(
   }
   const set = Object.entries(changedColumns(patch, before));
   const skip = mutedCondition(muted);
-  const row = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-  const result = (await tx.raw(
+  const row = placeholders(EVENT_COLUMNS.length);
+  const result = await runInTx(
+    tx,
     `WITH ev AS (INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => row).join(', ')}
                  RETURNING dossier_id, seq, type, occurred_at),
           ob AS (INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
@@ -175,14 +216,16 @@ export async function writeTransition(
                  WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
                  ORDER BY ev.seq, s.id
                  RETURNING 1),
-          up AS (UPDATE dossiers SET ${set.map(() => '?? = ?').join(', ')} WHERE id = ? AND version = ? RETURNING 1)
+          up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)
      SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued`,
-    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...skip.params, ...(set.flat() as Knex.Value[]), id, expectedVersion],
-  )) as { rows: { n: number; queued: number }[] };
+    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...skip.params, ...set.map(([, v]) => v), id, expectedVersion],
+    true,
+  );
+  const answer = result.rows[0] as { n: number; queued: number } | undefined;
   // as enqueueDeliveries does: the dispatchers are woken once this transaction commits, when it queued deliveries
-  if (result.rows[0]?.queued) signalAfterCommit(tx);
-  if (result.rows[0]?.n === 1) signalEventsAfterCommit(tx, events);
-  return result.rows[0]?.n === 1;
+  if (answer?.queued) signalAfterCommit(tx);
+  if (answer?.n === 1) signalEventsAfterCommit(tx, events);
+  return answer?.n === 1;
 }
 
 /** Codes of the dossiers whose due date stands (DUE_DATE_STATES: the clock runs or is paused): the ones a calendar change can move. */
@@ -213,8 +256,15 @@ export async function setNextCheck(tx: Knex | Knex.Transaction, id: string, vers
 /** Appends events, and queues their outbox deliveries in the same transaction (docs/integration.md), but for the `muted` subscribers. */
 export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[], muted: readonly string[] = []): Promise<void> {
   if (!events.length) return;
-  await tx('dossier_events').insert(events);
-  await enqueueDeliveries(tx, events, muted);
+  if (!isTx(tx)) await tx('dossier_events').insert(events);
+  else
+    await runInTx(
+      tx,
+      `INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => placeholders(EVENT_COLUMNS.length)).join(', ')}`,
+      events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
+      false,
+    );
+  if (!(isTx(tx) && noActiveSubscriber.has(tx))) await enqueueDeliveries(tx, events, muted);
   signalEventsAfterCommit(tx, events);
 }
 

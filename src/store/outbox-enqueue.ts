@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import type { EventRow } from '../../machines/engine/rows';
 import { signalAfterCommit } from './outbox-signal';
+import { isTx, runInTx } from './direct-sql';
 
 /**
  * The subscribers a transition queues nothing for: the applicant channels the applicant no longer chose
@@ -18,27 +19,32 @@ export function mutedCondition(muted: readonly string[]): { sql: string; params:
 
 /**
  * The hot path: in the transaction that appends `events`, one delivery per event and active subscriber whose
- * filter takes the event's type (but for the `muted` subscribers). One INSERT … SELECT per event, whatever the
- * number of subscribers.
+ * filter takes the event's type (but for the `muted` subscribers). One INSERT … SELECT for all the events, whatever
+ * the number of subscribers; in a transaction it goes straight to the driver (src/store/direct-sql.ts).
  */
 export async function enqueueDeliveries(
   tx: Knex | Knex.Transaction,
   events: readonly EventRow[],
   muted: readonly string[] = [],
 ): Promise<void> {
+  if (!events.length) return;
   // PostgreSQL types the parameters of a SELECT list as text unless told; SQLite must not be told (CAST AS uuid is numeric there)
-  const values = dialectOfKnex(tx as Knex) === 'postgres' ? '?::uuid, ?::integer, ?, ?::timestamptz, ?::timestamptz' : '?, ?, ?, ?, ?';
+  const [id, seq, at] = dialectOfKnex(tx as Knex) === 'postgres' ? ['?::uuid', '?::integer', '?::timestamptz'] : ['?', '?', '?'];
+  const first = `SELECT ${id} AS dossier_id, ${seq} AS seq, ? AS type, ${at} AS at`;
+  const rest = ` UNION ALL SELECT ${id}, ${seq}, ?, ${at}`.repeat(events.length - 1);
   const skip = mutedCondition(muted);
-  let queued = 0;
-  for (const e of events) {
-    const result = (await tx.raw(
-      `INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
-       SELECT s.id, ${values}, 'pending', 0 FROM outbox_subscribers s
-       WHERE s.active = 1 AND EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (?, '*'))${skip.sql}
-       RETURNING subscriber_id`,
-      [e.dossier_id, e.seq, e.type, e.occurred_at, e.occurred_at, e.type, ...skip.params],
-    )) as unknown[] | { rows: unknown[] };
-    queued += (Array.isArray(result) ? result : result.rows).length;
+  const sql = `INSERT INTO outbox_deliveries (subscriber_id, dossier_id, seq, event_type, created_at, next_attempt_at, state, attempts)
+     SELECT s.id, ev.dossier_id, ev.seq, ev.type, ev.at, ev.at, 'pending', 0
+     FROM (${first}${rest}) ev JOIN outbox_subscribers s ON s.active = 1
+     WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
+     ORDER BY ev.seq, s.id
+     RETURNING subscriber_id`;
+  const params = [...events.flatMap((e) => [e.dossier_id, e.seq, e.type, e.occurred_at]), ...skip.params];
+  let queued: number;
+  if (isTx(tx)) queued = (await runInTx(tx, sql, params, true)).rows.length;
+  else {
+    const result = (await tx.raw(sql, params)) as unknown[] | { rows: unknown[] };
+    queued = (Array.isArray(result) ? result : result.rows).length;
   }
   // the dispatchers are woken once this transaction commits (src/store/outbox-signal.ts), when it queued anything:
   // a commit that queued nothing has nothing to deliver, and waking for it cost every instance a look per transition

@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { toIso } from './time';
+import { isTx, runInTx, type Row } from './direct-sql';
 
 export interface StoredProcedure {
   code: string;
@@ -34,6 +35,15 @@ export async function insertProcedureVersion(
     created_at: p.createdAt,
     created_by: p.createdBy,
   });
+}
+
+/** The latest version number of a procedure (null: no such procedure); in a transaction straight to the driver (src/store/direct-sql.ts). */
+export async function latestProcedureVersion(db: Knex | Knex.Transaction, code: string): Promise<number | null> {
+  const sql = 'SELECT max(version) AS version FROM procedures WHERE code = ?';
+  const row: Row | undefined = isTx(db)
+    ? (await runInTx(db, sql, [code], true)).rows[0]
+    : await db('procedures').where({ code }).max({ version: 'version' }).first();
+  return row?.version == null ? null : Number(row.version);
 }
 
 export async function findProcedureVersion(db: Knex | Knex.Transaction, code: string, version: number): Promise<StoredProcedure | null> {

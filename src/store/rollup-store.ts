@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { ROLLUP_COLUMNS, type RollupColumn, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
 import { dialectOfKnex } from './db';
+import { ident, isTx, placeholders, runInTx } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -27,6 +28,19 @@ export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[]
     for (const c of used) row[c] = e.values[c] ?? 0;
     return row;
   });
+  if (isTx(tx)) {
+    // the write path's one statement, straight to the driver (src/store/direct-sql.ts)
+    const columns = ['day', 'shard', ...used];
+    const sql = `INSERT INTO compliance_rollup (${columns.map(ident).join(', ')}) VALUES ${rows.map(() => placeholders(columns.length)).join(', ')}
+       ON CONFLICT (day, shard) DO UPDATE SET ${used.map((c) => `${ident(c)} = compliance_rollup.${ident(c)} + excluded.${ident(c)}`).join(', ')}`;
+    await runInTx(
+      tx,
+      sql,
+      rows.flatMap((r) => columns.map((c) => r[c])),
+      false,
+    );
+    return;
+  }
   const merge = Object.fromEntries(used.map((c) => [c, tx.raw(`compliance_rollup."${c}" + excluded."${c}"`)]));
   await tx('compliance_rollup').insert(rows).onConflict(['day', 'shard']).merge(merge);
 }

@@ -1,0 +1,134 @@
+/**
+ * The write path's statements, sent straight to the driver of a transaction's connection (issue 16). Knex
+ * builds each query afresh (builder, compiler, bindings, runner, events: a third of a transition's CPU beside
+ * the driver itself), although the hot path's SQL has a handful of shapes; these statements are written once
+ * here, in the store, with `?` placeholders, numbered `$n` for PostgreSQL once per text and kept. The
+ * transaction itself (BEGIN, COMMIT, ROLLBACK, its one connection) stays Knex's, and so does every other query.
+ *
+ * Each driver is called as Knex calls it: better-sqlite3 `prepare(sql).run/all` (the connection keeps its
+ * prepared statements, src/store/db.ts `cacheStatements`), sqlite3 `run/all` on a statement kept per SQL text,
+ * pg `query({ text, values })`. Values are bound as Knex binds them (booleans as 0/1 on SQLite, undefined as
+ * null). The statement is announced as Knex announces its own (the `query` event), so what listens to the
+ * queries of a transaction (tests counting statements, the plans benchmark) still sees these.
+ */
+import type { Knex } from 'knex';
+
+export type Row = Record<string, unknown>;
+
+/** What a statement gave: its rows (a SELECT, or RETURNING) and how many rows it changed. */
+export interface DirectResult {
+  rows: Row[];
+  changes: number;
+}
+
+interface BetterSqliteStatement {
+  reader: boolean;
+  all(...params: unknown[]): Row[];
+  run(...params: unknown[]): { changes: number };
+}
+
+interface Sqlite3Statement {
+  all(params: unknown[], cb: (err: Error | null, rows: Row[]) => void): void;
+  run(params: unknown[], cb: (this: { changes: number }, err: Error | null) => void): void;
+}
+
+interface Sqlite3Connection {
+  prepare(sql: string, cb: (err: Error | null) => void): Sqlite3Statement;
+}
+
+interface PgConnection {
+  query(config: { text: string; values: unknown[] }): Promise<{ rows: Row[]; rowCount: number | null }>;
+}
+
+interface TxClient {
+  config: { client: string };
+  acquireConnection(): Promise<unknown>;
+  emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string; __knexTxId?: string }): boolean;
+}
+
+/** `?` placeholders numbered `$1…$n` for PostgreSQL, once per SQL text (the write path has a few dozen texts). */
+const numbered = new Map<string, string>();
+
+function pgText(sql: string): string {
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    if (numbered.size > 2000) numbered.clear();
+    numbered.set(sql, text);
+  }
+  return text;
+}
+
+/** sqlite3 statements kept per connection and SQL text (sqlite3_prepare_v2: re-prepared by SQLite itself after a schema change). */
+const sqlite3Statements = new WeakMap<object, Map<string, Sqlite3Statement>>();
+
+function sqlite3Statement(conn: Sqlite3Connection, sql: string): Promise<Sqlite3Statement> {
+  let kept = sqlite3Statements.get(conn);
+  if (!kept) sqlite3Statements.set(conn, (kept = new Map()));
+  const hit = kept.get(sql);
+  if (hit) return Promise.resolve(hit);
+  return new Promise((resolve, reject) => {
+    const statement = conn.prepare(sql, (err) => {
+      if (err) return reject(err);
+      if (kept.size >= 1000) kept.clear();
+      kept.set(sql, statement);
+      resolve(statement);
+    });
+  });
+}
+
+const sqliteValue = (v: unknown): unknown => (v === undefined ? null : typeof v === 'boolean' ? Number(v) : v);
+
+/**
+ * Runs one statement (with `?` placeholders) on the connection of `tx`, a Knex transaction. `returnsRows`:
+ * whether it yields rows (a SELECT, or RETURNING); otherwise the count of changed rows is what it gives.
+ */
+export async function runInTx(tx: Knex.Transaction, sql: string, params: readonly unknown[], returnsRows: boolean): Promise<DirectResult> {
+  // a pool's client would hand out a connection nobody gives back
+  if (!isTx(tx)) throw new Error('runInTx needs a transaction');
+  const client = tx.client as unknown as TxClient;
+  const conn = await client.acquireConnection();
+  const driver = client.config.client;
+  if (driver === 'pg') {
+    const text = pgText(sql);
+    const values = params.map((v) => (v === undefined ? null : v));
+    client.emit('query', { sql: text, bindings: values, method: 'raw' });
+    const result = await (conn as PgConnection).query({ text, values });
+    return { rows: result.rows, changes: result.rowCount ?? 0 };
+  }
+  const values = params.map(sqliteValue);
+  client.emit('query', { sql, bindings: values, method: 'raw' });
+  if (driver === 'better-sqlite3') {
+    const statement = (conn as { prepare(sql: string): BetterSqliteStatement }).prepare(sql);
+    if (returnsRows) {
+      const rows = statement.all(...values);
+      return { rows, changes: rows.length };
+    }
+    return { rows: [], changes: statement.run(...values).changes };
+  }
+  const statement = await sqlite3Statement(conn as Sqlite3Connection, sql);
+  return new Promise((resolve, reject) => {
+    if (returnsRows) statement.all(values, (err, rows) => (err ? reject(err) : resolve({ rows, changes: rows.length })));
+    else
+      statement.run(values, function (err) {
+        if (err) reject(err);
+        else resolve({ rows: [], changes: this.changes });
+      });
+  });
+}
+
+/** Whether `db` is a transaction (the direct path needs its one connection; a pool's queries stay Knex's). */
+export function isTx(db: Knex | Knex.Transaction): db is Knex.Transaction {
+  return Boolean((db as Partial<Knex.Transaction>).isTransaction);
+}
+
+/** A quoted identifier, the same in SQLite and PostgreSQL. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `(?, ?, …)` for `n` values. */
+export function placeholders(n: number): string {
+  return `(${Array.from({ length: n }, () => '?').join(', ')})`;
+}

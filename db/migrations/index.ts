@@ -43,8 +43,8 @@ import * as classHistory from './20261208000500_class_history';
 import * as narrowerIndexes from './20261208000800_narrower_indexes';
 import * as digitisationRollup from './20261209000100_digitisation_rollup';
 import * as eventDocumentKeys from './20261209000500_event_document_keys';
+import * as closedSnapshot from './20261209000700_closed_snapshot';
 import * as dropEventTypeIndex from './20261209000900_drop_event_type_index';
-
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -84,6 +84,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261208000800_narrower_indexes', narrowerIndexes],
   ['20261209000100_digitisation_rollup', digitisationRollup],
   ['20261209000500_event_document_keys', eventDocumentKeys],
+  ['20261209000700_closed_snapshot', closedSnapshot],
   ['20261209000900_drop_event_type_index', dropEventTypeIndex],
 ];
 

@@ -37,7 +37,11 @@ export interface DossierRow {
   lookup_factor: string | null;
   version: number;
   last_hash: string;
-  snapshot: string;
+  /**
+   * the chart's persisted snapshot (JSON), a cache of replaying the events; null for a closed dossier whose
+   * snapshot `npm run dossiers:compact` emptied: it is rebuilt from its events when read (src/engine/restore-row.ts)
+   */
+  snapshot: string | null;
   updated_at: string;
   /** when the deadline sweeper must next look at this dossier */
   next_check_at: string | null;

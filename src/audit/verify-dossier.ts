@@ -489,6 +489,19 @@ export function projectionDrift(
     const stored = (row as unknown as Record<string, unknown>)[field];
     if (field === 'snapshot') {
       if (stored === replayed) continue; // the engine writes JSON.stringify of the same persisted snapshot
+      if (stored === null || stored === undefined) {
+        if (row.closed_at !== null && snapshot.context.closedAt !== null) continue; // a closed dossier's, emptied by dossiers:compact
+        findings.push({
+          dossierCode: row.code,
+          seq: null,
+          kind: 'projection_drift',
+          field,
+          message: 'the dossiers row has no chart snapshot, but its events leave the dossier open: only a closed dossier may have none',
+          stored: null,
+          replayed: '(the replayed snapshot)',
+        });
+        continue;
+      }
       const paths = snapshotDifferences(String(stored), JSON.parse(String(replayed)));
       if (paths.length) {
         findings.push({

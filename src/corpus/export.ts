@@ -2,12 +2,22 @@
  * `npm run corpus:export`'s work: choose histories from a motcua database that cover every path a dossier
  * takes, check each one replays to what the database holds, and anonymise it (./anonymise.ts). Reads through
  * src/store only. The facts expected of each history are the database's: its stored chart snapshot, so a
- * later chart version is checked against what the running one produced.
+ * later chart version is checked against what the running one produced; a compacted closed dossier keeps none,
+ * so its history is kept only when its events replay to its row's projected columns, and its replay gives the rest.
  */
 import { chartFor, restoreSnapshot } from '../../machines/dossier';
 import { decodeRow } from '../../machines/engine/event-codec';
 import type { Db } from '../store/db';
-import { findDossiersByIds, listDossiersAfter, listEvents, type DossierRow } from '../store/dossier-store';
+import {
+  findDossiersByIds,
+  listDossiersAfter,
+  listEvents,
+  listEventsByDossier,
+  type DossierRow,
+  type EventRow,
+} from '../store/dossier-store';
+import { restoreFromEvents } from '../engine/restore-row';
+import { projectionDifferences } from '../audit/replay';
 import { anonymiseHistory, corpusCode, corpusId, Pseudonyms } from './anonymise';
 import {
   checkHistory,
@@ -36,8 +46,21 @@ export interface CorpusExport {
   skipped: { code: string; why: string }[];
 }
 
-function storedOutcome(row: DossierRow): CorpusOutcome {
-  return outcomeOf(restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)));
+/** The outcome the database holds: the stored snapshot's, or (a compacted closed dossier keeps none) its events' replayed. */
+async function storedOutcomes(db: Db, rows: readonly DossierRow[]): Promise<(CorpusOutcome | Error)[]> {
+  const closed = rows.filter((r) => r.snapshot === null).map((r) => r.id);
+  const events = closed.length ? await listEventsByDossier(db, closed) : new Map<string, EventRow[]>();
+  return rows.map((row) => {
+    try {
+      return outcomeOf(
+        row.snapshot === null
+          ? restoreFromEvents(row, events.get(row.id) ?? []).snapshot
+          : restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)),
+      );
+    } catch (err) {
+      return err as Error;
+    }
+  });
 }
 
 /**
@@ -51,14 +74,14 @@ export async function exportCorpus(db: Db, opts: ExportOptions): Promise<CorpusE
   for (let after = ''; ;) {
     const rows = await listDossiersAfter(db, after, pageSize);
     if (!rows.length) break;
-    for (const row of rows) {
-      let path: string;
-      try {
-        path = pathOf(storedOutcome(row));
-      } catch (err) {
-        skipped.push({ code: row.code, why: `stored snapshot unreadable: ${(err as Error).message}` });
+    const outcomes = await storedOutcomes(db, rows);
+    for (const [i, row] of rows.entries()) {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) {
+        skipped.push({ code: row.code, why: `stored snapshot unreadable: ${outcome.message}` });
         continue;
       }
+      const path = pathOf(outcome);
       const group = byPath.get(path) ?? byPath.set(path, { count: 0, ids: [] }).get(path)!;
       group.count += 1;
       if (group.ids.length < opts.limit) group.ids.push(row.id);
@@ -91,10 +114,16 @@ export async function exportCorpus(db: Db, opts: ExportOptions): Promise<CorpusE
     for (const { path, id } of slice) {
       const row = rows.get(id)!;
       const events = (await listEvents(db, id)).map(decodeRow);
-      const expected = storedOutcome(row);
       const n = histories.length + 1;
+      let expected: CorpusOutcome;
       try {
+        // a compacted closed dossier keeps no snapshot: its events must then replay to the row's projected columns
+        if (row.snapshot === null && projectionDifferences(row, events).length) {
+          skipped.push({ code: row.code, why: 'its events do not replay to its stored row (run npm run audit:verify)' });
+          continue;
+        }
         const own = outcomeOf(replayHistory({ id, events }));
+        expected = row.snapshot === null ? own : outcomeOf(restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)));
         if (JSON.stringify(own) !== JSON.stringify(expected)) {
           skipped.push({ code: row.code, why: 'its events do not replay to its stored snapshot (run npm run audit:verify)' });
           continue;

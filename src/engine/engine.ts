@@ -314,7 +314,7 @@ export class DossierEngine {
     const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Tx).isTransaction) });
     if (!row) throw notFound('hồ sơ', code);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict(expectedVersion, row.version);
-    return { row, ...restoreRow(row) };
+    return { row, ...(await restoreRow(db, row)) };
   }
 
   private ensureAllowed(snapshot: DossierSnapshot, type: Command['type']): void {
@@ -339,7 +339,7 @@ export class DossierEngine {
     return this.inTransaction(async (tx) => {
       const row = await findDossierByCode(tx, code, { forUpdate: true, skipLocked: true });
       if (!row) return 'skipped';
-      const loaded = { row, ...restoreRow(row) };
+      const loaded = { row, ...(await restoreRow(tx, row)) };
       const now = this.stampTime(row);
       const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal), this.deps.apologyLeadMs);
       if (type) {

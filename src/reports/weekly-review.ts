@@ -22,6 +22,7 @@ import { pauseSummary } from '../../machines/engine/pauses';
 import { measureStep } from '../forms/control-rows';
 import { maskPersonalNumbers, maskTail } from '../services/masking';
 import { findDossiersByCodes, type DossierRow } from '../store/dossier-store';
+import { restoreRows } from '../engine/restore-row';
 import { listProcedureDefinitions } from '../store/procedure-store';
 import { resultsByTimeliness, reviewSectionRows, type ReviewScopeFilter, type ReviewSection } from '../store/report-queries';
 import type { Db } from '../store/db';
@@ -310,8 +311,7 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
     m.set(code, item);
   };
 
-  async function toItem(row: DossierRow, category: Category): Promise<ReviewDossier> {
-    const ctx = (JSON.parse(row.snapshot) as { context: DossierContext }).context;
+  async function toItem(row: DossierRow, ctx: DossierContext, category: Category): Promise<ReviewDossier> {
     const version = clockCalendarVersion(ctx);
     const cal = version === null ? await calendars.latest() : await calendars.byVersion(version);
     // an overdue dossier is counted to the last instant before asOf: a week ending at Monday 00:00 does not count that Monday
@@ -364,10 +364,14 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       if (started) throw new Error('the review rows can be read once');
       started = true;
       for (const [category, section] of sections) {
-        for await (const row of reviewSectionRows(db, section, scopeFilter, pageSize)) {
-          const item = await toItem(row, category);
-          count(item);
-          yield item;
+        for await (const page of pagesOf(reviewSectionRows(db, section, scopeFilter, pageSize), pageSize)) {
+          // a compacted closed dossier keeps no snapshot: a page's are rebuilt from their events together
+          const restored = await restoreRows(db, page);
+          for (const [i, row] of page.entries()) {
+            const item = await toItem(row, restored[i]!.snapshot.context, category);
+            count(item);
+            yield item;
+          }
         }
       }
     },
@@ -392,6 +396,19 @@ export async function buildWeeklyReview(opts: WeeklyReviewOptions): Promise<Week
       return { totals: { ...totals }, worstProcedures: worst(byProcedure), worstUnits: worst(byUnit), followUp };
     },
   };
+}
+
+/** The rows in pages of `size`. */
+async function* pagesOf<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let page: T[] = [];
+  for await (const row of rows) {
+    page.push(row);
+    if (page.length >= size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
 }
 
 // --- the flat table (CSV, XLSX, HTML) ----------------------------------------------------------

@@ -19,7 +19,7 @@ import { currentBytes, currentVersion, documentsOf, reuseExpiresAt, whyNotReusab
 import type { DocumentSource, DossierDocument, FileRef } from '../../machines/dossier/types';
 import type { DocumentDtoShape, ReusableDocumentDtoShape, UploadedFileDto, UploadLimitsDto } from './document-schemas';
 import { forbidden, MotcuaError, notFound, validationFailed } from '../../machines/engine/errors';
-import { restoreRow } from '../engine/restore-row';
+import { restoreRow, restoreRows } from '../engine/restore-row';
 import { mkdirDurable } from '../store/durable-files';
 import { stageUpload, StagingCut, StagingRefused } from '../store/blob-staging';
 import { findBlob, findEarlierDossiersOfApplicant, storedBlobs, upsertBlob } from '../store/document-store';
@@ -187,7 +187,7 @@ export class DocumentService {
     const from = await findDossierByCode(this.ctx.db, source.dossierCode);
     if (!from || from.id === target.id || from.applicant_id_number !== target.applicant_id_number)
       throw validationFailed([{ field: 'source.dossierCode', reason: 'not an earlier dossier of the same applicant (ID number)' }]);
-    const doc = documentsOf(restoreRow(from).snapshot.context).find((d) => d.id === source.documentId);
+    const doc = documentsOf((await restoreRow(this.ctx.db, from)).snapshot.context).find((d) => d.id === source.documentId);
     if (!doc || doc.kind !== 'component')
       throw validationFailed([{ field: 'source.documentId', reason: 'no such component document there' }]);
     const v = currentVersion(doc);
@@ -227,8 +227,9 @@ export class DocumentService {
     const wanted = (await this.ctx.procedures.byVersion(row.procedure_code, row.procedure_version)).requiredDocuments;
     const now = this.ctx.clock.now().toISOString();
     const out: ReusableDocumentDto[] = [];
-    for (const other of earlier) {
-      const context = restoreRow(other).snapshot.context;
+    const restored = await restoreRows(this.ctx.db, earlier);
+    for (const [i, other] of earlier.entries()) {
+      const context = restored[i]!.snapshot.context;
       const names = await this.ctx.procedures.byVersion(other.procedure_code, other.procedure_version).then(
         (def): readonly { name: string; kind?: string; validMonths?: number }[] => def.requiredDocuments,
         () => [],
@@ -300,7 +301,7 @@ export class DocumentService {
     await lookupPublicStatus(this.ctx.db, req);
     const row = await findDossierByCode(this.ctx.db, req.code);
     if (!row) throw lookupNotFound();
-    const context = restoreRow(row).snapshot.context;
+    const context = (await restoreRow(this.ctx.db, row)).snapshot.context;
     const doc = documentsOf(context).find((d) => d.kind === 'result' && d.form === 'electronic_original');
     if (!doc || context.result === null) throw lookupNotFound();
     const file = currentVersion(doc).file;

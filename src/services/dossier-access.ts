@@ -64,6 +64,6 @@ export class DossierAccess {
   /** The row and restored snapshot of a dossier the user may read: 404 when unknown, 403 when out of scope. */
   async loadForUser(user: AuthUser, code: string): Promise<{ row: DossierRow; snapshot: DossierSnapshot }> {
     const row = await this.rowForUser(user, code);
-    return { row, snapshot: restoreRow(row).snapshot };
+    return { row, snapshot: (await restoreRow(this.db, row)).snapshot };
   }
 }

@@ -25,7 +25,7 @@ import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
 import { maskContact, type NotificationChoice } from '../../machines/notify/channels';
 import { DossierAccess, readScopeOf } from './dossier-access';
-import { restoreRow } from '../engine/restore-row';
+import { restoreRow, restoreRows } from '../engine/restore-row';
 import {
   permittedEvents,
   responsibleUnitOf,
@@ -165,7 +165,9 @@ export class DossierService {
       this.ctx.db,
       rows.flatMap((r) => (r.assignee ? [r.assignee] : [])),
     );
-    return { items: await Promise.all(rows.map((row) => this.rowView(user, row, undefined, names))), nextCursor };
+    // a compacted closed dossier keeps no snapshot: the page's are rebuilt from their events, in one query
+    const restored = await restoreRows(this.ctx.db, rows);
+    return { items: await Promise.all(rows.map((row, i) => this.rowView(user, row, restored[i]!.snapshot, names))), nextCursor };
   }
 
   /** The dossiers a compliance figure counts, classified at the same instants as GET /api/metrics/compliance. */
@@ -389,7 +391,7 @@ export class DossierService {
     known?: DossierSnapshot,
     knownNames?: Map<string, string>,
   ): Promise<DossierViewDto> {
-    const snapshot = known ?? restoreRow(row).snapshot;
+    const snapshot = known ?? (await restoreRow(this.ctx.db, row)).snapshot;
     const context = snapshot.context;
     const exemption = context.exemptions?.[0];
     const people = [row.assignee, exemption?.approvedBy].filter((u): u is string => Boolean(u));

@@ -13,7 +13,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db';
-import { chartFor, nationalStatus, restoreSnapshot, type LifecycleState } from '../../machines/dossier';
+import { nationalStatus, type LifecycleState } from '../../machines/dossier';
+import { restoreRow } from '../engine/restore-row';
 import { MotcuaError } from '../../machines/engine/errors';
 import type { DossierRow } from '../../machines/engine/rows';
 import { decodeRow } from '../../machines/engine/event-codec';
@@ -84,7 +85,7 @@ export async function lookupPublicStatus(db: Db, req: LookupRequest): Promise<Pu
   await clear(db, pairBucket);
   await refund(db, codeBucket);
   const state = row.state as LifecycleState;
-  const context = restoreSnapshot(chartFor(row.machine_version), JSON.parse(row.snapshot)).context;
+  const context = (await restoreRow(db, row)).snapshot.context;
   const last = context.apologies[context.apologies.length - 1];
   return {
     code: row.code,

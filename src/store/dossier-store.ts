@@ -322,3 +322,18 @@ export function isUniqueViolation(err: unknown): boolean {
   // sqlite3 reports SQLITE_CONSTRAINT, better-sqlite3 the extended SQLITE_CONSTRAINT_UNIQUE
   return e?.code === '23505' || (Boolean(e?.code?.startsWith('SQLITE_CONSTRAINT')) && /UNIQUE/.test(e.message ?? ''));
 }
+
+/**
+ * Empties the snapshot of up to `limit` dossiers closed before `closedBefore` that still hold one
+ * (`npm run dossiers:compact`). Returns how many rows it changed. Version and events are untouched, so a
+ * transition racing it neither conflicts nor loses anything: the snapshot it reads is rebuilt from the events.
+ */
+export async function clearClosedSnapshots(db: Knex | Knex.Transaction, closedBefore: string, limit: number): Promise<number> {
+  const ids = db('dossiers').select('id').where('closed_at', '<', closedBefore).whereNotNull('snapshot').limit(limit);
+  return Number(await db('dossiers').update({ snapshot: null }).whereIn('id', ids));
+}
+
+/** Rewrites the dossiers table compactly after `clearClosedSnapshots`: VACUUM FULL on PostgreSQL (an exclusive lock), VACUUM on SQLite. */
+export async function rewriteDossiersTable(db: Knex): Promise<void> {
+  await db.raw(dialectOfKnex(db) === 'postgres' ? 'VACUUM FULL dossiers' : 'VACUUM');
+}

@@ -114,7 +114,7 @@ describe.each(BACKENDS)('correcting a returned result on $name', (backend) => {
       signer: 'leader',
     });
     expect(again.status).toBe(200);
-    const { snapshot } = restoreRow((await findDossierByCode(s.engine.db, code))!);
+    const { snapshot } = await restoreRow(s.engine.db, (await findDossierByCode(s.engine.db, code))!);
     expect(snapshot.context.result).toMatchObject({ documentNumber: '15/GCN-HKD-ĐC', documentDate: '2026-03-05' });
     expect(snapshot.context.result!.corrections!.map((c) => [c.previous.documentDate, c.document?.version ?? null])).toEqual([
       ['2026-03-03', 2],

@@ -20,6 +20,9 @@ function format(r: RetentionReport, dryRun: boolean): string {
   return [
     ...(dryRun ? ['dry run: nothing was changed'] : []),
     `${verb} ${r.files} file(s), ${r.records} reference(s) recorded in the deletion log`,
+    ...(r.keptRevived
+      ? [`recorded as deleted but left in the store because the same bytes were uploaded again meanwhile: ${r.keptRevived} file(s)`]
+      : []),
     `kept because a dossier that must still be kept references them too: ${r.keptShared} file(s)`,
     `kept for now because the same bytes were uploaded or attached within the grace period: ${r.keptRecent} file(s)`,
     ...(r.finished ? [`finished ${r.finished} deletion(s) an interrupted run had recorded`] : []),

@@ -46,6 +46,12 @@ export type RetentionDeletion = PlannedDeletion;
 export interface RetentionReport {
   /** files removed from the store (or that would be) */
   files: number;
+  /**
+   * files whose references this run recorded as deleted but which it left in the store, because the same bytes
+   * were uploaded again between the record and the removal (the upload revived them; the cleanup job removes them
+   * after the grace period if nothing attaches them)
+   */
+  keptRevived: number;
   /** records appended to the deletion log (one per reference; or that would be) */
   records: number;
   /** files of expired dossiers kept because a dossier that must still be kept references them too */
@@ -57,6 +63,9 @@ export interface RetentionReport {
   /** files whose deletion an earlier, interrupted run had recorded and this run finished */
   finished: number;
 }
+
+/** What a run did with one file: null kept (shared), `recent` kept for now, else its records and whether the file went. */
+type Outcome = null | 'recent' | { records: RetentionDeletion[]; removed: boolean };
 
 type Verdict = { expired: true; rule: string; reason: string } | { expired: false; why: string };
 
@@ -94,7 +103,7 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
     const now = clock.toISOString();
     const cutoff = new Date(clock.getTime() - (this.deps.graceMs ?? DEFAULT_GRACE_MS)).toISOString();
     const verdictOf = await this.rules(now);
-    const report: RetentionReport = { files: 0, records: 0, keptShared: 0, keptRecent: 0, deletions: [], finished: 0 };
+    const report: RetentionReport = { files: 0, keptRevived: 0, records: 0, keptShared: 0, keptRecent: 0, deletions: [], finished: 0 };
     if (!dryRun) {
       for (const sha256 of await unfinishedRetentionDeletes(this.deps.db)) {
         if (await this.remove(sha256)) report.finished += 1;
@@ -124,10 +133,11 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
           report.keptRecent += 1;
           continue;
         }
-        if (deletions.length === 0) continue;
-        report.files += 1;
-        report.records += deletions.length;
-        report.deletions.push(...deletions);
+        if (deletions.records.length === 0) continue;
+        if (deletions.removed) report.files += 1;
+        else report.keptRevived += 1;
+        report.records += deletions.records.length;
+        report.deletions.push(...deletions.records);
       }
       if (page.length < PAGE) break;
     }
@@ -159,15 +169,11 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
   }
 
   /** The references a deletion of the file would record; null when a dossier that must be kept references it, `recent` as in a run. */
-  private async wouldDelete(
-    sha256: string,
-    verdictOf: (d: RetentionDossier) => Verdict,
-    cutoff: string,
-  ): Promise<RetentionDeletion[] | null | 'recent'> {
+  private async wouldDelete(sha256: string, verdictOf: (d: RetentionDossier) => Verdict, cutoff: string): Promise<Outcome> {
     const planned = decider(sha256, verdictOf)(await referencesToFile(this.deps.db, sha256));
-    if (planned === null || planned.length === 0) return planned;
-    const blob = await findBlob(this.deps.db, sha256);
-    return blob && blob.state === 'stored' && blob.touchedAt >= cutoff ? 'recent' : planned;
+    if (planned === null) return null;
+    const blob = planned.length ? await findBlob(this.deps.db, sha256) : undefined;
+    return blob && blob.state === 'stored' && blob.touchedAt >= cutoff ? 'recent' : { records: planned, removed: true };
   }
 
   /** Step (2): the row, if still `deleting`, and the file with it. */
@@ -176,20 +182,15 @@ export class DocumentRetentionJob extends PeriodicJob<RetentionReport> {
   }
 
   /** Records and deletes one file (steps 1 and 2 above); null when it must be kept, `recent` when it waits. */
-  private async deleteFile(
-    sha256: string,
-    verdictOf: (d: RetentionDossier) => Verdict,
-    at: string,
-    cutoff: string,
-  ): Promise<RetentionDeletion[] | null | 'recent'> {
+  private async deleteFile(sha256: string, verdictOf: (d: RetentionDossier) => Verdict, at: string, cutoff: string): Promise<Outcome> {
     const decide = decider(sha256, verdictOf);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const recorded = await recordRetentionDeletion(this.deps.db, sha256, at, cutoff, decide);
-        if (recorded === null || recorded === 'recent' || recorded.length === 0) return recorded;
+        if (recorded === null || recorded === 'recent') return recorded;
+        if (recorded.length === 0) return { records: recorded, removed: false };
         await this.deps.beforeRemove?.(sha256);
-        await this.remove(sha256);
-        return recorded;
+        return { records: recorded, removed: await this.remove(sha256) };
       } catch (err) {
         // another instance appended to the log at the same seq: read its head again
         if (!isUniqueViolation(err) || attempt >= MAX_APPEND_ATTEMPTS) throw err;

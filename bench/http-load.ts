@@ -20,6 +20,8 @@ export interface Endpoint {
 interface Answer {
   status: number;
   body: unknown;
+  /** the body's size as sent (bytes after any content coding; the load asks for none) */
+  bytes?: number;
 }
 
 /** One keep-alive HTTP/1.1 connection pool per server instance. */
@@ -48,14 +50,15 @@ export class JsonClient {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString('utf8');
           let body: unknown = text;
           try {
             body = text ? JSON.parse(text) : null;
           } catch {
             // not JSON: keep the text
           }
-          resolve({ status: res.statusCode ?? 0, body });
+          resolve({ status: res.statusCode ?? 0, body, bytes: raw.length });
         });
         res.on('error', reject);
       });
@@ -101,8 +104,12 @@ export interface LoadResult {
   requests: number;
   /** 2xx answers completed during the warm-up */
   warmupRequests: number;
+  /** how long the warm-up took (it ends on time or on a count of transitions, whichever comes last) */
+  warmupSeconds: number;
   /** events those requests appended (a submission appends SUBMIT and RECEIVE) */
   events: number;
+  /** body bytes of those answers (the dossier view each one returns) */
+  responseBytes: number;
   lifecycles: number;
   errors: number;
   errorSamples: string[];
@@ -125,6 +132,14 @@ export async function runLoad(opts: {
   endpoints: Endpoint[];
   clients: number;
   warmupMs: number;
+  /**
+   * 2xx answers the servers give before the window may open (default 0): warm-up counted in work, not seconds, so the
+   * window measures servers whose hot path V8 has finished compiling whatever the machine's load (at 15 transitions/s
+   * a 10 s warm-up is 150 transitions, and the JIT compiler was then a fifth of the CPU, bench/RESULTS.md). The window
+   * opens once both `warmupMs` and this many transitions are behind, or at `maxWarmupMs` (default 10 min) regardless.
+   */
+  warmupTransitions?: number;
+  maxWarmupMs?: number;
   durationMs: number;
   /** called when the measured window opens and when it closes (to sample CPU counters over exactly that window) */
   onWindow?: (edge: 'start' | 'end') => void;
@@ -132,14 +147,19 @@ export async function runLoad(opts: {
   const perEndpoint = opts.endpoints.map((_, i) => Math.ceil((opts.clients - i) / opts.endpoints.length));
   const pools = opts.endpoints.map((e, i) => new JsonClient(e.url, Math.max(1, perEndpoint[i]!)));
   const started = performance.now();
-  const windowStart = started + opts.warmupMs;
-  const end = windowStart + opts.durationMs;
+  const warmupTransitions = opts.warmupTransitions ?? 0;
+  const maxWarmupMs = Math.max(opts.warmupMs, opts.maxWarmupMs ?? 600_000);
+  // both move once, when the window opens (timer or the warm-up's last transition)
+  let windowStart = Infinity;
+  let end = Infinity;
   const result: LoadResult = {
     clients: opts.clients,
     seconds: opts.durationMs / 1000,
     requests: 0,
     warmupRequests: 0,
+    warmupSeconds: 0,
     events: 0,
+    responseBytes: 0,
     lifecycles: 0,
     errors: 0,
     errorSamples: [],
@@ -179,7 +199,11 @@ export async function runLoad(opts: {
     if (t1 >= windowStart && t1 <= end) {
       result.requests += 1;
       result.events += kind === 'submit' ? 2 : 1;
-    } else if (t1 < windowStart) result.warmupRequests += 1;
+      result.responseBytes += answer.bytes ?? 0;
+    } else if (t1 < windowStart) {
+      result.warmupRequests += 1;
+      if (result.warmupRequests >= warmupTransitions && t1 >= started + opts.warmupMs) openWindow();
+    }
     return answer;
   };
 
@@ -221,17 +245,24 @@ export async function runLoad(opts: {
     }
   };
 
-  // each edge fires once: on its timer, or at the latest when the clients are done (a late timer)
+  // each edge fires once: on its timer (or the warm-up's last transition), or at the latest when the clients are done
   const fired = new Set<'start' | 'end'>();
   const edge = (e: 'start' | 'end') => {
     if (fired.has(e)) return;
     fired.add(e);
     opts.onWindow?.(e);
   };
-  const timers = [
-    setTimeout(() => edge('start'), Math.max(0, windowStart - performance.now())),
-    setTimeout(() => edge('end'), Math.max(0, end - performance.now())),
-  ];
+  const timers: NodeJS.Timeout[] = [];
+  function openWindow(): void {
+    if (windowStart !== Infinity) return;
+    windowStart = performance.now();
+    end = windowStart + opts.durationMs;
+    result.warmupSeconds = (windowStart - started) / 1000;
+    edge('start');
+    timers.push(setTimeout(() => edge('end'), Math.max(0, end - performance.now())));
+  }
+  // on time when no count is asked for (or none is reached before the time is up); the count opens it otherwise
+  timers.push(setTimeout(openWindow, warmupTransitions > 0 ? maxWarmupMs : opts.warmupMs));
   try {
     await Promise.all(Array.from({ length: opts.clients }, (_, i) => virtualClient(i)));
   } finally {

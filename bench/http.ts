@@ -3,14 +3,18 @@
  * full dossier lifecycles through the REST API (./http-load.ts).
  *
  *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
- *                         [--instances 2] [--sqlite-driver sqlite3,better-sqlite3] [--sqlite-synchronous NORMAL,FULL]
- *                         [--profile] [--perf] [--baseline OTHER/dist-bench/src/main.js] [--rounds 1] [--smoke]
+ *                         [--warmup-transitions 6000] [--instances 2] [--sqlite-driver sqlite3,better-sqlite3]
+ *                         [--sqlite-synchronous NORMAL,FULL] [--profile] [--perf] [--baseline OTHER/dist-bench/src/main.js]
+ *                         [--rounds 1] [--postgres-database motcua_bench_http] [--log-level warn] [--smoke]
  *
  * SQLite: one instance on a fresh database file, for each driver × synchronous level given (default: both
  * drivers, NORMAL and FULL, so the cost of durable commits is measured in the same run; smoke: sqlite3 only). PostgreSQL (--postgres): `--instances` (default 2)
  * instances on a fresh database `motcua_bench_http` (created and dropped through `pg` at
  * TEST_POSTGRES_URL's server), the clients spread over them. The servers are restarted for each
- * client count; the first `--warmup` seconds are not measured. Figures per client count: transitions/s
+ * client count; the warm-up is not measured: it lasts until the servers have answered `--warmup-transitions` 2xx
+ * requests per instance (default 6000; 0 with --smoke) and at least `--warmup` seconds, so the window sees servers
+ * whose hot path V8 has compiled, however loaded the machine (10 s of warm-up left the JIT compiler at 12–21 % of the
+ * CPU when the machine gave 15–80 transitions/s; after 6000 transitions it is 1 %, bench/RESULTS.md). Figures per client count: transitions/s
  * (2xx requests that moved a dossier), events/s, lifecycles/s, latency percentiles per request,
  * errors (any non-2xx; must be 0), and where the CPU went (servers, PostgreSQL, load generator). CPU is
  * steady-state: the processes' counters (/proc) are sampled when the measured window opens and closes, so
@@ -43,6 +47,8 @@ export interface HttpBenchOptions {
   clients: number[];
   seconds: number;
   warmupSeconds: number;
+  /** 2xx answers per server instance before the measured window opens (besides `warmupSeconds`): steady state is counted in work done */
+  warmupTransitions: number;
   instances: number;
   sqliteDrivers: SqliteDriver[];
   sqliteSynchronous: SqliteSynchronous[];
@@ -54,6 +60,10 @@ export interface HttpBenchOptions {
   baseline?: string;
   /** measurements per cell (and per build with a baseline) */
   rounds: number;
+  /** the PostgreSQL database the benchmark creates and drops (default motcua_bench_http): two runs at once need two */
+  postgresDatabase?: string;
+  /** the servers' LOG_LEVEL (default warn: no access line; production runs info, one line per request) */
+  logLevel?: string;
 }
 
 /** Issue 16's targets (at 16 clients, load generator on the same 2 cores). */
@@ -83,6 +93,13 @@ interface Cell {
 }
 
 const BENCH_DB = 'motcua_bench_http';
+
+/** How warm-up is stated in the figures' heading. */
+function warmupText(opts: Pick<HttpBenchOptions, 'warmupSeconds' | 'warmupTransitions'>): string {
+  return opts.warmupTransitions > 0
+    ? `warm-up until ${opts.warmupTransitions} transitions per server instance (and at least ${opts.warmupSeconds} s)`
+    : `${opts.warmupSeconds} s warm-up`;
+}
 
 /** Process ids of the PostgreSQL backends serving this database (other databases' work is not counted). */
 async function backendPids(databaseUrl: string): Promise<number[]> {
@@ -160,6 +177,8 @@ async function measureCell(
       endpoints,
       clients,
       warmupMs: opts.warmupSeconds * 1000,
+      // per instance: each server process compiles its own hot path
+      warmupTransitions: opts.warmupTransitions * instances,
       durationMs: opts.seconds * 1000,
       onWindow: (edge) => {
         edges[edge] = sample();
@@ -241,6 +260,8 @@ function row(c: Cell): string {
     ms(quantile(l.latencies, 0.99)),
     `${ms(quantile(l.submitLatencies, 0.5))} / ${ms(quantile(l.eventLatencies, 0.5))}`,
     l.errors,
+    `${l.warmupRequests} / ${l.warmupSeconds.toFixed(0)} s`,
+    l.requests ? (l.responseBytes / l.requests).toFixed(0) : '–',
     `${pct(c.cpu.servers)} / ${pct(c.cpu.postgres)} / ${pct(c.cpu.loadGenerator)} / ${pct(c.cpu.machine)}`,
     `${perRequest(c.cpu.servers, c)} / ${perRequest(c.cpu.postgres, c)}`,
   ].join(' | ');
@@ -339,7 +360,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
             'motcua-bench-http-',
           ),
         );
-  if (opts.postgres) backends.push(postgresBackend(opts.postgres, BENCH_DB, opts.instances));
+  if (opts.postgres) backends.push(postgresBackend(opts.postgres, opts.postgresDatabase ?? BENCH_DB, opts.instances));
   const variants: Variant[] = opts.baseline
     ? [
         { label: 'before', main: opts.baseline },
@@ -359,8 +380,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
             for (const variant of order) {
               const dir = profileRoot ? fs.mkdtempSync(path.join(profileRoot, `${b.name}-${clients}-`)) : null;
               const named = `${b.name} × ${b.instances}${variant.label ? ` — ${variant.label}` : ''}`;
-              process.stderr.write(`http: ${named}, ${clients} client(s), ${opts.warmupSeconds}+${opts.seconds} s …\n`);
-              const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, b.env, variant);
+              process.stderr.write(`http: ${named}, ${clients} client(s), ${warmupText(opts)}, then ${opts.seconds} s …\n`);
+              const env = opts.logLevel ? { ...b.env, LOG_LEVEL: opts.logLevel } : b.env;
+              const cell = await measureCell(b.name, url, b.instances, clients, opts, dir, env, variant);
               cells.push(cell);
               process.stderr.write(`  ${row(cell)}\n`);
               if (cell.load.errors)
@@ -382,13 +404,13 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
   }
   const lines = [
     `Each virtual client runs whole lifecycles through the REST API on its own keep-alive connection: receive, ASSIGN, COMPLETE_STEP ×2, RECORD_RESULT, RETURN_RESULT (6 requests, ${EVENTS_PER_LIFECYCLE} events), If-Match on each. ` +
-      `${opts.warmupSeconds} s warm-up, then ${opts.seconds} s measured per row; servers restarted per row; load generator on the same machine. Load average before: ${loadBefore.toFixed(1)}.` +
+      `${warmupText(opts)}, then ${opts.seconds} s measured per row; servers restarted per row; load generator on the same machine; servers' LOG_LEVEL ${opts.logLevel ?? 'warn'}. Load average before: ${loadBefore.toFixed(1)}.` +
       (opts.sqlite
         ? ` SQLite: one server per driver × synchronous level (MOTCUA_SQLITE_DRIVER, MOTCUA_SQLITE_SYNCHRONOUS), each on a fresh file in ${os.tmpdir()}.`
         : ''),
     '',
-    '| backend × instances | clients | transitions/s | events/s | lifecycles/s | p50 | p95 | p99 | p50 submit / event | errors | CPU: servers / postgres / load gen / machine | CPU ms per transition: servers / postgres |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| backend × instances | clients | transitions/s | events/s | lifecycles/s | p50 | p95 | p99 | p50 submit / event | errors | warm-up: transitions / time | bytes per answer | CPU: servers / postgres / load gen / machine | CPU ms per transition: servers / postgres |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...cells.map((c) => `| ${row(c)} |`),
     '',
     `CPU columns: cores used on average during the row (100 % = one core; the machine has ${os.cpus().length}): the server processes, the PostgreSQL backends of the benchmark's database, this load generator, and the whole machine (other work included). ` +

@@ -30,6 +30,9 @@ import { benchClassHistory } from './class-history-cost';
 import { argFlag, argValue } from './stats';
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/store/db';
 
+/** The HTTP benchmark's default warm-up, transitions per server instance (bench/RESULTS.md: the JIT's share by warm-up). */
+const HTTP_WARMUP_TRANSITIONS = 6000;
+
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const BENCHMARKS = [
   'engine',
@@ -96,7 +99,10 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         clients: list(arg('clients'), smoke ? '1,2' : '1,16,64'),
         seconds: Number(arg('seconds', smoke ? '1' : '15')),
         warmupSeconds: Number(arg('warmup', smoke ? '0.3' : '2')),
+        warmupTransitions: Number(arg('warmup-transitions', smoke ? '0' : String(HTTP_WARMUP_TRANSITIONS))),
         instances: Number(arg('instances', '2')),
+        postgresDatabase: arg('postgres-database'),
+        logLevel: arg('log-level'),
         sqliteDrivers: names(arg('sqlite-driver', smoke ? 'sqlite3' : 'sqlite3,better-sqlite3'), ['sqlite3', 'better-sqlite3'] as const),
         sqliteSynchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         profile: argFlag(argv, 'profile'),

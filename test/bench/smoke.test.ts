@@ -60,15 +60,21 @@ describe('the benchmarks in smoke mode', () => {
   }, 60_000);
 
   test('http: the real server (SQLite with NORMAL and FULL; two instances on PostgreSQL) with throughput, latency percentiles and no errors', async () => {
-    await runBenchmark('http', ['http', '--smoke', '--clients', '2', ...WITH_PG]);
+    // a warm-up of a few transitions per instance: the window opens on the count, not on the clock
+    await runBenchmark('http', ['http', '--smoke', '--clients', '2', '--warmup-transitions', '3', ...WITH_PG]);
     const out = output();
+    expect(out).toMatch(/warm-up until 3 transitions per server instance/);
     const rows = out.split('\n').filter((l) => /^\| (SQLite \(sqlite3, (NORMAL|FULL)\) × 1|PostgreSQL × 2) \| 2 \|/.test(l));
     expect(rows).toHaveLength(2 + WITH_PG.length);
-    for (const r of rows) {
+    for (const [i, r] of rows.entries()) {
       const cells = r.split('|').map((c) => c.trim());
       expect(Number(cells[3])).toBeGreaterThan(0); // transitions/s
       expect(cells[6]).toMatch(/ms$/); // p50
       expect(cells[10]).toBe('0'); // errors
+      // warm-up taken: at least 3 transitions per instance (two instances on PostgreSQL, the last row)
+      const warm = /^(\d+) \/ \d+ s$/.exec(cells[11]!);
+      expect(Number(warm?.[1])).toBeGreaterThanOrEqual(i === 2 ? 6 : 3);
+      expect(Number(cells[12])).toBeGreaterThan(100); // bytes per answer: a dossier view
     }
     expect(out).toMatch(/Targets:/);
   }, 90_000);

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { DIGITISATION_FLOWS, type DigitisationColumn, type DigitisationEntry } from '../../machines/metrics/digitisation-rollup';
 import { shardFor } from './rollup-store';
+import { upsertAdding } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -19,13 +20,13 @@ export async function addDigitisationEntries(tx: Conn, entries: readonly Digitis
   const cols = new Set<DigitisationColumn>();
   for (const e of entries) for (const k of Object.keys(e.values) as DigitisationColumn[]) cols.add(k);
   const used = DIGITISATION_FLOWS.filter((c) => cols.has(c));
-  const rows = entries.map((e) => {
-    const row: Record<string, unknown> = { day: e.day, procedure_code: e.procedure, handling_unit: e.unit, shard };
-    for (const c of used) row[c] = e.values[c] ?? 0;
-    return row;
-  });
-  const merge = Object.fromEntries(used.map((c) => [c, tx.raw(`${TABLE}."${c}" + excluded."${c}"`)]));
-  await tx(TABLE).insert(rows).onConflict(KEY).merge(merge);
+  await upsertAdding(
+    tx,
+    TABLE,
+    KEY,
+    used,
+    entries.map((e) => [e.day, e.procedure, e.unit, shard, ...used.map((c) => e.values[c] ?? 0)]),
+  );
 }
 
 /** What the sums are grouped by: the day, the procedure or the handling unit. */

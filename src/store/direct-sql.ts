@@ -123,6 +123,48 @@ export function isTx(db: Knex | Knex.Transaction): db is Knex.Transaction {
   return Boolean((db as Partial<Knex.Transaction>).isTransaction);
 }
 
+/** Upsert texts by table, key and value columns and row count (a rollup's few shapes: the write path's, and the rebuild's chunks). */
+const upsertTexts = new Map<string, string>();
+
+function upsertText(table: string, keyColumns: readonly string[], valueColumns: readonly string[], rowCount: number): string {
+  const cacheKey = `${table}|${keyColumns.join(',')}|${valueColumns.join(',')}|${rowCount}`;
+  let sql = upsertTexts.get(cacheKey);
+  if (sql === undefined) {
+    const columns = [...keyColumns, ...valueColumns];
+    const row = placeholders(columns.length);
+    const t = ident(table);
+    sql =
+      `INSERT INTO ${t} (${columns.map(ident).join(', ')}) VALUES ${Array.from({ length: rowCount }, () => row).join(', ')}` +
+      ` ON CONFLICT (${keyColumns.map(ident).join(', ')}) ` +
+      (valueColumns.length
+        ? `DO UPDATE SET ${valueColumns.map((c) => `${ident(c)} = ${t}.${ident(c)} + excluded.${ident(c)}`).join(', ')}`
+        : 'DO NOTHING');
+    if (upsertTexts.size > 500) upsertTexts.clear();
+    upsertTexts.set(cacheKey, sql);
+  }
+  return sql;
+}
+
+/**
+ * Adds `rows` to a table of counters: each row is its key's values then its counts (in the order of `keyColumns`
+ * then `valueColumns`); a key not yet there is inserted, one already there gets the counts added. One statement,
+ * none for no row. In a transaction it goes straight to the driver (the write path's rollups); elsewhere through
+ * Knex's raw query, the same SQL text.
+ */
+export async function upsertAdding(
+  db: Knex | Knex.Transaction,
+  table: string,
+  keyColumns: readonly string[],
+  valueColumns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (!rows.length) return;
+  const sql = upsertText(table, keyColumns, valueColumns, rows.length);
+  const params = rows.flat();
+  if (isTx(db)) await runInTx(db, sql, params, false);
+  else await db.raw(sql, params as Knex.RawBinding[]);
+}
+
 /** A quoted identifier, the same in SQLite and PostgreSQL. */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -6,12 +6,14 @@
 import type { Knex } from 'knex';
 import { ROLLUP_COLUMNS, type RollupColumn, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
 import { dialectOfKnex } from './db';
-import { ident, isTx, placeholders, runInTx } from './direct-sql';
+import { upsertAdding } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
 /** Rows of one shard number per writer on PostgreSQL (concurrent transactions rarely share a row); SQLite has one writer. */
 const PG_SHARDS = 8;
+
+const ROLLUP_KEY = ['day', 'shard'];
 
 export function shardFor(db: Conn): number {
   return dialectOfKnex(db as Knex) === 'postgres' ? Math.floor(Math.random() * PG_SHARDS) : 0;
@@ -23,26 +25,13 @@ export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[]
   const cols = new Set<RollupColumn>();
   for (const e of entries) for (const k of Object.keys(e.values) as RollupColumn[]) cols.add(k);
   const used = ROLLUP_COLUMNS.filter((c) => cols.has(c));
-  const rows = entries.map((e) => {
-    const row: Record<string, unknown> = { day: e.day, shard };
-    for (const c of used) row[c] = e.values[c] ?? 0;
-    return row;
-  });
-  if (isTx(tx)) {
-    // the write path's one statement, straight to the driver (src/store/direct-sql.ts)
-    const columns = ['day', 'shard', ...used];
-    const sql = `INSERT INTO compliance_rollup (${columns.map(ident).join(', ')}) VALUES ${rows.map(() => placeholders(columns.length)).join(', ')}
-       ON CONFLICT (day, shard) DO UPDATE SET ${used.map((c) => `${ident(c)} = compliance_rollup.${ident(c)} + excluded.${ident(c)}`).join(', ')}`;
-    await runInTx(
-      tx,
-      sql,
-      rows.flatMap((r) => columns.map((c) => r[c])),
-      false,
-    );
-    return;
-  }
-  const merge = Object.fromEntries(used.map((c) => [c, tx.raw(`compliance_rollup."${c}" + excluded."${c}"`)]));
-  await tx('compliance_rollup').insert(rows).onConflict(['day', 'shard']).merge(merge);
+  await upsertAdding(
+    tx,
+    'compliance_rollup',
+    ROLLUP_KEY,
+    used,
+    entries.map((e) => [e.day, shard, ...used.map((c) => e.values[c] ?? 0)]),
+  );
 }
 
 /** Per-day totals (all shards) of every day before `beforeDay`, in day order. */

@@ -39,6 +39,7 @@ export async function findBlob(db: Q, sha256: string): Promise<BlobRow | null> {
 /**
  * Records a completed upload, or marks an existing row stored and touched now (the same bytes uploaded again,
  * perhaps while the cleanup job was removing them: it then keeps the row, and the caller puts the file back).
+ * Either way the row is `unattached` until an event references it (`touchBlob`): the cleanup job looks there.
  */
 export async function upsertBlob(db: Q, b: { sha256: string; size: number; mediaType: string; at: string; by: string }): Promise<void> {
   await db('blobs')
@@ -50,9 +51,10 @@ export async function upsertBlob(db: Q, b: { sha256: string; size: number; media
       created_by: b.by,
       touched_at: b.at,
       state: 'stored',
+      unattached: true,
     })
     .onConflict('sha256')
-    .merge({ touched_at: b.at, state: 'stored' });
+    .merge({ touched_at: b.at, state: 'stored', unattached: true });
 }
 
 /**
@@ -60,7 +62,7 @@ export async function upsertBlob(db: Q, b: { sha256: string; size: number; media
  * removed it (or is removing it): the upload expired and the event must not reference it.
  */
 export async function touchBlob(tx: Q, sha256: string, at: string): Promise<boolean> {
-  const n = await tx('blobs').where({ sha256, state: 'stored' }).update({ touched_at: at });
+  const n = await tx('blobs').where({ sha256, state: 'stored' }).update({ touched_at: at, unattached: false });
   return Number(n) === 1;
 }
 
@@ -157,10 +159,18 @@ const liveRefToBlob = (db: Q) =>
 /**
  * The cleanup job's first step: blobs not touched since `cutoff` and held by no live reference (`liveRefToBlob`)
  * are marked `deleting` (an event touching one afterwards finds it gone). Returns their hashes.
+ *
+ * Only `unattached` rows are looked at (an upload no event has referenced since: the partial index
+ * `blobs_unattached_touched_at`), not every file the store holds. A referenced file loses its last live reference
+ * only through the retention job, which removes it itself, or revives it by an upload, which sets the flag again.
+ * Rows flagged but referenced (bytes uploaded again that a dossier already holds) are cleared here first, so the
+ * flagged set stays the uploads waiting for an event.
  */
 export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number): Promise<string[]> {
+  await db('blobs').whereRaw('unattached').where('touched_at', '<', cutoff).whereExists(liveRefToBlob(db)).update({ unattached: false });
   const candidates = (await db('blobs')
     .select('sha256')
+    .whereRaw('unattached')
     .where('touched_at', '<', cutoff)
     .whereNotExists(liveRefToBlob(db))
     .orderBy('sha256')

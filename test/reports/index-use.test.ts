@@ -1,5 +1,6 @@
 /**
- * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts, 20261209000500_event_document_keys.ts)
+ * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts, 20261209000500_event_document_keys.ts,
+ * 20261210000100_blobs_unattached.ts)
  * still serve the queries that read through them: each query, as the store sends it, is planned on each database and its plan names the
  * index. On PostgreSQL sequential scans are turned off for the EXPLAIN, so that a tiny test table does not
  * hide an index whose predicate the query fails to imply (a partial index is then simply not usable).
@@ -84,7 +85,7 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
       ...(await plansOf(s.db, () => knownBlobs(s.db, [sha, 'cd'.repeat(32)]))),
       ...(await plansOf(s.db, () => referencesToFile(s.db, sha))),
     ];
-    expect(plans).toHaveLength(3);
+    expect(plans).toHaveLength(4); // the cleanup's two statements (clear the attached, find the unreferenced), then one each
     for (const plan of plans) expect(plan).toContain('document_refs_sha256_index');
     if (dialectOfKnex(s.db) === 'postgres') {
       const [{ method }] = (
@@ -94,5 +95,10 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
       ).rows as [{ method: string }];
       expect(method).toBe('hash');
     }
+  });
+  test("the cleanup's search for unreferenced files reads only the uploads no event has referenced (the partial unattached index)", async () => {
+    const plans = await plansOf(s.db, () => markUnreferencedBlobs(s.db, to, 10));
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) expect(plan).toContain('blobs_unattached_touched_at');
   });
 });

@@ -9,7 +9,7 @@ import { exportCorpus, type CorpusExport } from '../../src/corpus/export';
 import { checkHistory, formatCorpus, parseCorpus, pathOf } from '../../src/corpus/corpus';
 import { HIDDEN } from '../../src/corpus/anonymise';
 import { decodeRow } from '../../machines/engine/event-codec';
-import { eventRowFromDb } from '../../src/store/dossier-store';
+import { clearClosedSnapshots, eventRowFromDb } from '../../src/store/dossier-store';
 
 describe.each(BACKENDS)('exporting a corpus from $name', (backend) => {
   let g: GeneratedDb;
@@ -59,4 +59,14 @@ describe.each(BACKENDS)('exporting a corpus from $name', (backend) => {
     const instants = new Set(events.map((e) => e.occurredAt));
     for (const h of result.histories) for (const e of h.events) expect(instants).toContain(e.occurredAt);
   });
+
+  // last: it empties the closed dossiers' snapshots of the suite's database (npm run dossiers:compact, issue 16)
+  test('after dossiers:compact the export is the same file: a closed dossier without a snapshot is replayed from its events', async () => {
+    let cleared = 0;
+    for (let n; (n = await clearClosedSnapshots(g.db, '2100-01-01T00:00:00.000Z', 1000)) > 0;) cleared += n;
+    expect(cleared).toBeGreaterThan(0);
+    const again = await exportCorpus(g.db, { limit: 60, pageSize: 97 });
+    expect(again.skipped).toEqual([]);
+    expect(formatCorpus(again.header, again.histories)).toBe(text);
+  }, 180_000);
 });

@@ -31,6 +31,18 @@ const SELECT_COLUMNS = `e.dossier_id::text AS dossier_id, e.id::text AS id, e.se
 
 type Raw = Record<string, string | number | null>;
 
+/** The dictionary keeps no person's data: these columns blanked, and in the payload the applicant's values and free text. */
+const BLANKED = new Set(['id', 'actor', 'occurred_at', 'prev_hash', 'hash', 'txid']);
+const BLANKED_PAYLOAD_KEYS = ['code', 'note', 'reason', 'signer', 'documentNumber', 'assignee'];
+
+function blankPayload(text: string): string {
+  const p = JSON.parse(text) as Record<string, unknown>;
+  const applicant = p.applicant as Record<string, unknown> | undefined;
+  if (applicant) for (const k of Object.keys(applicant)) applicant[k] = '';
+  for (const k of BLANKED_PAYLOAD_KEYS) if (typeof p[k] === 'string') p[k] = '';
+  return JSON.stringify(p);
+}
+
 function isoOf(pgText: string): string {
   // '2026-01-02 03:04:05.678+00' (TimeZone UTC): what the pg driver's reader turns into an ISO instant, in ms
   return new Date(pgText.replace(' ', 'T').replace(/\+00$/, 'Z')).toISOString();
@@ -109,8 +121,9 @@ export async function archivePrototype(url: string, closedBefore: string, batch:
     await db.query(`CREATE TABLE IF NOT EXISTS proto_archive_pglz (dossier_id uuid PRIMARY KEY, events text COMPRESSION pglz NOT NULL)`);
     await db.query(`CREATE TABLE IF NOT EXISTS proto_archive_lz4 (dossier_id uuid PRIMARY KEY, events text COMPRESSION lz4 NOT NULL)`);
 
-    // The dictionary: one closed dossier's blob for each of the most frequent procedures, the most frequent last
-    // (deflate reaches back 32 KiB, and nearer strings cost fewer bits), cut to 32 KiB.
+    // The dictionary: one closed dossier's rows for each of the most frequent procedures, the most frequent last
+    // (deflate reaches back 32 KiB, and nearer strings cost fewer bits), cut to 32 KiB, with no person's data in it
+    // (BLANKED): it outlives every dossier whose rows it was made from.
     let dictionary: Buffer;
     const known = await db.query(`SELECT bytes FROM dossier_event_archive_dictionaries WHERE id = 1`);
     if (known.rows.length) dictionary = known.rows[0].bytes as Buffer;
@@ -125,7 +138,13 @@ export async function archivePrototype(url: string, closedBefore: string, batch:
       for (const id of picks.slice(-40)) {
         const rows = (await db.query(`SELECT ${SELECT_COLUMNS} FROM dossier_events e WHERE e.dossier_id = $1 ORDER BY e.seq`, [id]))
           .rows as Raw[];
-        parts.push(Buffer.from(JSON.stringify(rows.map((r) => BLOB_COLUMNS.map((c) => r[c])))));
+        parts.push(
+          Buffer.from(
+            JSON.stringify(
+              rows.map((r) => BLOB_COLUMNS.map((c) => (BLANKED.has(c) ? '' : c === 'payload' ? blankPayload(String(r[c])) : r[c]))),
+            ),
+          ),
+        );
       }
       dictionary = Buffer.concat(parts).subarray(-32 * 1024);
       await db.query(`INSERT INTO dossier_event_archive_dictionaries (id, sha256, bytes) VALUES (1, $1, $2)`, [

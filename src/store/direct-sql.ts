@@ -46,6 +46,10 @@ interface TxClient {
   emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string; __knexTxId?: string }): boolean;
 }
 
+interface PoolClient extends TxClient {
+  releaseConnection(conn: unknown): Promise<void>;
+}
+
 /** `?` placeholders numbered `$1…$n` for PostgreSQL, once per SQL text (the write path has a few dozen texts). */
 const numbered = new Map<string, string>();
 
@@ -88,7 +92,43 @@ export async function runInTx(tx: Knex.Transaction, sql: string, params: readonl
   // a pool's client would hand out a connection nobody gives back
   if (!isTx(tx)) throw new Error('runInTx needs a transaction');
   const client = tx.client as unknown as TxClient;
+  return runOn(client, await client.acquireConnection(), sql, params, returnsRows);
+}
+
+/**
+ * Runs one statement on `db`: in a transaction on its connection (as runInTx), otherwise on a connection of the
+ * pool, taken and given back as Knex takes one for a single query (so it waits for SQLite's one connection like any
+ * other query). For the request path's reads, which run once or more per request outside any transaction: the
+ * session lookup, the accounts a command names, the names a view shows (bench/RESULTS.md, h16http).
+ */
+export async function runOnDb(
+  db: Knex | Knex.Transaction,
+  sql: string,
+  params: readonly unknown[],
+  returnsRows: boolean,
+): Promise<DirectResult> {
+  if (isTx(db)) return runInTx(db, sql, params, returnsRows);
+  const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
+  try {
+    return await runOn(client, conn, sql, params, returnsRows);
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/** The rows of a SELECT on `db` (see runOnDb). */
+export async function selectOnDb(db: Knex | Knex.Transaction, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  return (await runOnDb(db, sql, params, true)).rows;
+}
+
+async function runOn(
+  client: TxClient,
+  conn: unknown,
+  sql: string,
+  params: readonly unknown[],
+  returnsRows: boolean,
+): Promise<DirectResult> {
   const driver = client.config.client;
   if (driver === 'pg') {
     const text = pgText(sql);

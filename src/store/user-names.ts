@@ -1,13 +1,15 @@
 /**
  * People as reports show them: "full name (title)" — the title left out when the account has none, the
- * username itself for an unknown account.
+ * username itself for an unknown account. Read for every dossier view that names an assignee (most answers of the
+ * API), so the statement goes straight to the driver (src/store/direct-sql.ts).
  */
 import type { Knex } from 'knex';
+import { placeholders, selectOnDb } from './direct-sql';
 
 export async function displayNamesOf(db: Knex, usernames: readonly string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(usernames)];
   const rows = wanted.length
-    ? ((await db('users').whereIn('username', wanted).select('username', 'full_name', 'title')) as {
+    ? ((await selectOnDb(db, `SELECT username, full_name, title FROM users WHERE username IN ${placeholders(wanted.length)}`, wanted)) as {
         username: string;
         full_name: string;
         title: string | null;

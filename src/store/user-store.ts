@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { ROLES, type Role } from '../../machines/procedures';
+import { selectOnDb } from './direct-sql';
 import { toIso, toIsoOrNull } from './time';
 
 /** An account as the API shows it. */
@@ -47,44 +48,28 @@ function recordOf(r: Record<string, unknown>): UserRecord {
   };
 }
 
+/** An account by username: read per request for the assignee or signer a command names (straight to the driver, as the session lookup). */
 export async function findUserRecord(db: Db, username: string): Promise<UserRecord | null> {
-  const row = await db('users').where({ username }).first();
+  const row = (await selectOnDb(db, 'SELECT * FROM users WHERE username = ? LIMIT 1', [username]))[0];
   return row ? recordOf(row) : null;
 }
 
-/** The account behind a session token hash, with the session's expiry and revocation: one indexed join per request. */
 /**
- * The session ⋈ user lookup of every authenticated request, compiled once per database handle: Knex's builder
- * and compiler cost ~28 µs per request for a statement that never changes (bench/RESULTS.md, h16http). The
- * statement is the builder's own (one dialect's quoting and LIMIT), only its compilation is kept.
+ * The session ⋈ user lookup of every authenticated request, one indexed join (revocation, expiry and a disabled
+ * account hold at the next request on every instance). Written once here and sent straight to the driver
+ * (src/store/direct-sql.ts): Knex's builder, compiler and runner cost more than the statement itself
+ * (bench/RESULTS.md, h16http).
  */
-const sessionLookupSql = new WeakMap<object, { sql: string; bindings: readonly unknown[]; at: number }>();
-const TOKEN_PLACEHOLDER = '\u0000token';
+const SESSION_LOOKUP_SQL =
+  'SELECT users.*, sessions.expires_at AS session_expires_at, sessions.revoked_at AS session_revoked_at ' +
+  'FROM sessions INNER JOIN users ON users.username = sessions.username WHERE sessions.token_hash = ? LIMIT 1';
 
-function compiledSessionLookup(db: Db): { sql: string; bindings: readonly unknown[]; at: number } {
-  const key = (db.client as { config: object }).config;
-  let c = sessionLookupSql.get(key);
-  if (!c) {
-    const q = db('sessions')
-      .join('users', 'users.username', 'sessions.username')
-      .where('sessions.token_hash', TOKEN_PLACEHOLDER)
-      .first('users.*', 'sessions.expires_at as session_expires_at', 'sessions.revoked_at as session_revoked_at')
-      .toSQL();
-    c = { sql: q.sql, bindings: q.bindings, at: q.bindings.indexOf(TOKEN_PLACEHOLDER) };
-    sessionLookupSql.set(key, c);
-  }
-  return c;
-}
-
+/** The account behind a session token hash, with the session's expiry and revocation. */
 export async function findSessionUser(
   db: Db,
   tokenHash: string,
 ): Promise<{ expiresAt: string; revokedAt: string | null; user: UserRecord } | null> {
-  const c = compiledSessionLookup(db);
-  const bindings = [...c.bindings];
-  bindings[c.at] = tokenHash;
-  const result = (await db.raw(c.sql, bindings as Knex.RawBinding[])) as Record<string, unknown>[] | { rows: Record<string, unknown>[] };
-  const row = (Array.isArray(result) ? result : result.rows)[0];
+  const row = (await selectOnDb(db, SESSION_LOOKUP_SQL, [tokenHash]))[0];
   if (!row) return null;
   return { expiresAt: toIso(row.session_expires_at), revokedAt: toIsoOrNull(row.session_revoked_at), user: recordOf(row) };
 }

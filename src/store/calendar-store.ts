@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { CalendarData } from '../../machines/calendar/types';
+import { selectOnDb } from './direct-sql';
 
 export async function insertCalendarVersion(
   db: Knex | Knex.Transaction,
@@ -24,7 +25,8 @@ export async function findCalendarVersion(db: Knex | Knex.Transaction, version: 
   return r ? (JSON.parse(String(r.data)) as CalendarData) : null;
 }
 
+/** The current version's number: re-read by each instance every few seconds on the request path (src/engine/reference-data.ts), straight to the driver. */
 export async function latestCalendarVersion(db: Knex | Knex.Transaction): Promise<number | null> {
-  const r = await db('calendar_versions').max({ v: 'version' }).first();
+  const r = (await selectOnDb(db, 'SELECT max(version) AS v FROM calendar_versions', []))[0];
   return r && r.v !== null && r.v !== undefined ? Number(r.v) : null;
 }

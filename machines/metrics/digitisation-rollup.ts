@@ -1,39 +1,39 @@
 /**
- * The digitisation rollup (issue 14): per local day, procedure and handling unit, the counts the plans'
- * digitisation and reuse rates are divided from — received, digitised receipts, reused receipts, resolved,
- * digitised results — so that the breakdowns by procedure and by unit are sums of a small table, not scans of
- * the projection. The engine adds each transition's change in the event's own transaction; the rebuild derives
- * it from the events.
+ * The digitisation rollup (issue 14), which since issue 16 is the rollup by group: per local day, procedure and
+ * handling unit, every count of the compliance rollup (machines/metrics/rollup.ts) that depends on fixed instants
+ * only — the flows (received, resolved, returned, … and the digitisation and reuse counts the plans' rates are
+ * divided from) and the two levels written on the day after an instant (pending, results not collected) — so that
+ * the reports by procedure and by unit are sums of a small table, not scans of the projection. The pending classes
+ * at a midnight depend on the dossier's history and stay in the per-day compliance rollup (whole centre) and the
+ * pending-class history (by group). The engine adds each transition's change in the event's own transaction; the
+ * rebuild derives it from the events.
  *
- * Every count is a flow on the local day of a fixed instant (the receipt, the result), keyed by the dossier's
- * procedure and its *current* handling unit (as the projection and the events-only path group them). A
- * transition withdraws the old facts' whole contribution and adds the new ones', so a unit that changes moves
- * the dossier's counts to the new unit on every day: folded over a dossier's states the changes telescope to
- * the contribution of its last state, which is what the rebuild and the migration's backfill write.
- * Pure: no I/O, no clock.
+ * Every count is keyed by the dossier's procedure and its *current* handling unit (as the projection and the
+ * events-only path group them). A transition withdraws the old facts' whole contribution and adds the new ones', so
+ * a unit that changes moves the dossier's counts to the new unit on every day: folded over a dossier's states the
+ * changes telescope to the contribution of its last state, which is what the rebuild and the migration's backfill
+ * write. Pure: no I/O, no clock.
  */
-import { localDate } from '../calendar';
+import { fixedContribution, ROLLUP_FIXED, rollupFactsOfRow, type RollupFacts, type RollupFixedColumn } from './rollup';
 
+/** The counts the digitisation report reads. */
 export const DIGITISATION_FLOWS = ['received', 'digitised_receipts', 'reused_receipts', 'resolved', 'digitised_results'] as const;
-export type DigitisationColumn = (typeof DIGITISATION_FLOWS)[number];
+/** Every column of the table: the compliance rollup's flows and fixed-instant levels (DIGITISATION_FLOWS among them). */
+export const GROUP_COLUMNS = ROLLUP_FIXED;
+export type DigitisationColumn = RollupFixedColumn;
 export type DigitisationValues = Partial<Record<DigitisationColumn, number>>;
 
-/** The groupings the digitisation rollup answers: by its keys, and by sub-periods and the whole period of its days. */
+/** The groupings the digitisation report answers: by its keys, and by sub-periods and the whole period of its days. */
 export const DIGITISATION_GROUPINGS = ['centre', 'procedure', 'unit', 'week', 'month'] as const;
 export type DigitisationGroupBy = (typeof DIGITISATION_GROUPINGS)[number];
 
 /** The handling unit of a dossier that has none (stored as the empty string: key columns are not null). */
 export const NO_UNIT = '';
 
-/** The facts of a dossier the digitisation rollup reads (projection columns, or the same of a replayed snapshot). */
-export interface DigitisationFacts {
+/** The facts of a dossier the rollup by group reads (projection columns, or the same of a replayed snapshot): its keys and the compliance rollup's facts. */
+export interface DigitisationFacts extends RollupFacts {
   procedureCode: string;
   handlingUnit: string | null;
-  receivedAt: string | null;
-  receiptDigitised: boolean | null;
-  receiptReused: boolean | null;
-  resultAt: string | null;
-  resultDigitised: boolean | null;
 }
 
 /** One day × procedure × unit's change. */
@@ -44,20 +44,9 @@ export interface DigitisationEntry {
   values: DigitisationValues;
 }
 
-const instant = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
-const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === true || v === 1 || v === '1' || v === 't');
-
 /** The facts of a projection row as either driver returns it (instants as Date or ISO text, booleans as 0/1). */
-export function digitisationFactsOfRow(row: Record<string, unknown>): DigitisationFacts {
-  return {
-    procedureCode: String(row.procedure_code),
-    handlingUnit: (row.handling_unit as string | null) ?? null,
-    receivedAt: instant(row.received_at),
-    receiptDigitised: bool(row.receipt_digitised),
-    receiptReused: bool(row.receipt_reused),
-    resultAt: instant(row.result_at),
-    resultDigitised: bool(row.result_digitised),
-  };
+export function digitisationFactsOfRow(row: Record<string, unknown>, rollupFacts = rollupFactsOfRow(row)): DigitisationFacts {
+  return { ...rollupFacts, procedureCode: String(row.procedure_code), handlingUnit: (row.handling_unit as string | null) ?? null };
 }
 
 type Acc = Map<string, DigitisationEntry>;
@@ -70,21 +59,11 @@ function add(acc: Acc, day: string, procedure: string, unit: string, col: Digiti
   e.values[col] = (e.values[col] ?? 0) + n;
 }
 
-/** A dossier's whole contribution, times `sign`. */
+/** A dossier's whole contribution, times `sign`: the compliance rollup's fixed-instant counts, keyed by its procedure and unit. */
 function contribution(acc: Acc, f: DigitisationFacts, sign: number): void {
   const p = f.procedureCode;
   const u = f.handlingUnit ?? NO_UNIT;
-  if (f.receivedAt) {
-    const d = localDate(f.receivedAt);
-    add(acc, d, p, u, 'received', sign);
-    if (f.receiptDigitised) add(acc, d, p, u, 'digitised_receipts', sign);
-    if (f.receiptReused) add(acc, d, p, u, 'reused_receipts', sign);
-  }
-  if (f.resultAt) {
-    const d = localDate(f.resultAt);
-    add(acc, d, p, u, 'resolved', sign);
-    if (f.resultDigitised) add(acc, d, p, u, 'digitised_results', sign);
-  }
+  fixedContribution(f, sign, (d, c, n) => add(acc, d, p, u, c, n));
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -138,7 +117,7 @@ export function digitisationDifferences(
   const out: DigitisationDifference[] = [];
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const e = (a.get(k) ?? b.get(k))!;
-    const columns = DIGITISATION_FLOWS.map((column) => ({
+    const columns = GROUP_COLUMNS.map((column) => ({
       column,
       kept: a.get(k)?.values[column] ?? 0,
       derived: b.get(k)?.values[column] ?? 0,

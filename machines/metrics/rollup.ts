@@ -161,54 +161,62 @@ function openNow(f: RollupFacts): boolean {
   return f.receivedAt !== null && f.resultAt === null && f.state !== 'withdrawn';
 }
 
-/** Flows and the levels of fixed instants: the dossier's whole contribution of that kind, times `sign`. */
-function fixedContribution(acc: Acc, f: RollupFacts, sign: number): void {
+/** The columns that depend on fixed instants only: the flows, and the levels written as +1/−1 on the day after an instant. */
+export const ROLLUP_FIXED = [...ROLLUP_FLOWS, 'pending', 'results_not_collected'] as const;
+export type RollupFixedColumn = (typeof ROLLUP_FIXED)[number];
+
+/**
+ * Flows and the levels of fixed instants: the dossier's whole contribution of that kind, times `sign`, given to
+ * `add(day, column, n)`. A function of the facts alone (no history), so that it can be keyed by anything the facts
+ * name (the digitisation rollup keys it by procedure and handling unit: machines/metrics/digitisation-rollup.ts).
+ */
+export function fixedContribution(f: RollupFacts, sign: number, add: (day: string, col: RollupFixedColumn, n: number) => void): void {
   if (f.receivedAt) {
     const d = localDate(f.receivedAt);
-    add(acc, d, 'received', sign);
-    add(acc, d, f.channel === 'online' ? 'received_online' : f.channel === 'postal' ? 'received_postal' : 'received_counter', sign);
-    if (f.receiptDigitised) add(acc, d, 'digitised_receipts', sign);
-    if (f.receiptReused) add(acc, d, 'reused_receipts', sign);
-    add(acc, dayAfter(f.receivedAt), 'pending', sign);
+    add(d, 'received', sign);
+    add(d, f.channel === 'online' ? 'received_online' : f.channel === 'postal' ? 'received_postal' : 'received_counter', sign);
+    if (f.receiptDigitised) add(d, 'digitised_receipts', sign);
+    if (f.receiptReused) add(d, 'reused_receipts', sign);
+    add(dayAfter(f.receivedAt), 'pending', sign);
   }
   if (f.resultAt) {
     const d = localDate(f.resultAt);
-    add(acc, d, 'resolved', sign);
-    add(acc, d, f.outcome === 'refused' ? 'refused_result' : 'approved', sign);
-    if (f.finalTimeliness === 'early') add(acc, d, 'early', sign);
-    if (f.finalTimeliness === 'on_time') add(acc, d, 'on_time', sign);
-    if (f.finalTimeliness === 'late') add(acc, d, 'late', sign);
-    if (f.resultDigitised) add(acc, d, 'digitised_results', sign);
+    add(d, 'resolved', sign);
+    add(d, f.outcome === 'refused' ? 'refused_result' : 'approved', sign);
+    if (f.finalTimeliness === 'early') add(d, 'early', sign);
+    if (f.finalTimeliness === 'on_time') add(d, 'on_time', sign);
+    if (f.finalTimeliness === 'late') add(d, 'late', sign);
+    if (f.resultDigitised) add(d, 'digitised_results', sign);
     if (f.resultWorkingMs !== null) {
-      add(acc, d, 'timed_results', sign);
-      add(acc, d, 'working_ms_sum', sign * f.resultWorkingMs);
+      add(d, 'timed_results', sign);
+      add(d, 'working_ms_sum', sign * f.resultWorkingMs);
     }
     if (f.pauseExtensionMs) {
-      add(acc, d, 'pause_extended', sign);
-      add(acc, d, 'pause_extension_ms_sum', sign * f.pauseExtensionMs);
+      add(d, 'pause_extended', sign);
+      add(d, 'pause_extension_ms_sum', sign * f.pauseExtensionMs);
     }
     // pending until the result (a dossier with a result was received); the result waits until it is returned
-    if (f.receivedAt) add(acc, dayAfter(f.resultAt), 'pending', -sign);
-    add(acc, dayAfter(f.resultAt), 'results_not_collected', sign);
-    if (f.returnedAt) add(acc, dayAfter(f.returnedAt), 'results_not_collected', -sign);
+    if (f.receivedAt) add(dayAfter(f.resultAt), 'pending', -sign);
+    add(dayAfter(f.resultAt), 'results_not_collected', sign);
+    if (f.returnedAt) add(dayAfter(f.returnedAt), 'results_not_collected', -sign);
   }
   if (f.returnedAt) {
     const d = localDate(f.returnedAt);
-    add(acc, d, 'returned', sign);
-    add(acc, d, f.returnMethod === 'post' ? 'returned_post' : f.returnMethod === 'online' ? 'returned_online' : 'returned_counter', sign);
+    add(d, 'returned', sign);
+    add(d, f.returnMethod === 'post' ? 'returned_post' : f.returnMethod === 'online' ? 'returned_online' : 'returned_counter', sign);
     if (f.rating !== null) {
-      add(acc, d, 'rated', sign);
-      add(acc, d, 'rating_sum', sign * f.rating);
-      if (f.rating >= 4) add(acc, d, 'satisfied', sign);
+      add(d, 'rated', sign);
+      add(d, 'rating_sum', sign * f.rating);
+      if (f.rating >= 4) add(d, 'satisfied', sign);
     }
   }
   if (f.closedAt && f.state === 'withdrawn') {
-    add(acc, localDate(f.closedAt), 'withdrawn', sign);
-    if (f.receivedAt && !f.resultAt) add(acc, dayAfter(f.closedAt), 'pending', -sign);
+    add(localDate(f.closedAt), 'withdrawn', sign);
+    if (f.receivedAt && !f.resultAt) add(dayAfter(f.closedAt), 'pending', -sign);
   }
-  if (f.closedAt && f.state === 'refused_intake') add(acc, localDate(f.closedAt), 'refused_intake', sign);
-  if (f.lateSupplementAt) add(acc, localDate(f.lateSupplementAt), 'late_supplement_requests', sign);
-  if (f.intakeLateAt) add(acc, localDate(f.intakeLateAt), 'intake_answered_late', sign);
+  if (f.closedAt && f.state === 'refused_intake') add(localDate(f.closedAt), 'refused_intake', sign);
+  if (f.lateSupplementAt) add(localDate(f.lateSupplementAt), 'late_supplement_requests', sign);
+  if (f.intakeLateAt) add(localDate(f.intakeLateAt), 'intake_answered_late', sign);
 }
 
 /** Midnight (an instant) starting local day `day`. */
@@ -286,10 +294,10 @@ export function rollupDelta(before: RollupFacts | null, after: RollupFacts, at: 
   const acc: Acc = new Map();
   const fromDay = dayAfter(at);
   if (before) {
-    fixedContribution(acc, before, -1);
+    fixedContribution(before, -1, (d, c, n) => add(acc, d, c, n));
     projectedClasses(acc, before, fromDay, cal, -1);
   }
-  fixedContribution(acc, after, 1);
+  fixedContribution(after, 1, (d, c, n) => add(acc, d, c, n));
   projectedClasses(acc, after, fromDay, cal, 1);
   return entries(acc);
 }

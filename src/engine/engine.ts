@@ -166,7 +166,7 @@ export class DossierEngine {
       await this.recordFiles(tx, planned.eventRows);
       const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
       await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
-      await addDigitisationEntries(tx, digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>)));
+      await addDigitisationEntries(tx, digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)));
       const last = planned.eventRows.at(-1)!;
       await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
       const result = committed(planned.row, planned.snapshot);
@@ -419,12 +419,12 @@ export class DossierEngine {
     const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
     const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
     await addRollupEntries(tx, rollupDelta(before, after, patch.updated_at, cal));
-    // and so does the digitisation rollup (machines/metrics/digitisation-rollup.ts): nothing written unless a count moves
+    // and so does the rollup by group (machines/metrics/digitisation-rollup.ts): nothing written unless a count moves
     await addDigitisationEntries(
       tx,
       digitisationDelta(
-        digitisationFactsOfRow(loaded.row as unknown as Record<string, unknown>),
-        digitisationFactsOfRow(row as unknown as Record<string, unknown>),
+        digitisationFactsOfRow(loaded.row as unknown as Record<string, unknown>, before),
+        digitisationFactsOfRow(row as unknown as Record<string, unknown>, after),
       ),
     );
     // The facts that classify it when pending: a new interval of its history when they change (machines/metrics/class-history.ts).

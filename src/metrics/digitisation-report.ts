@@ -17,7 +17,9 @@ import {
   type ComplianceReport,
   type GroupResults,
 } from '../../machines/metrics/definitions';
-import { NO_UNIT, type DigitisationColumn, type DigitisationGroupBy } from '../../machines/metrics/digitisation-rollup';
+import { NO_UNIT, type DIGITISATION_FLOWS, type DigitisationGroupBy } from '../../machines/metrics/digitisation-rollup';
+
+type DigitisationColumn = (typeof DIGITISATION_FLOWS)[number];
 import { digitisationSums, type DigitisationKey } from '../store/digitisation-rollup-store';
 import type { Db } from '../store/db';
 import type { MetricsDifference } from './compliance-from-events';

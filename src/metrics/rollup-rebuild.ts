@@ -52,17 +52,9 @@ export function rollupFactsOfMetricFacts(m: MetricFacts): RollupFacts {
   };
 }
 
-/** The digitisation rollup's facts of a replayed snapshot (the same values the projection row holds). */
-export function digitisationFactsOfMetricFacts(m: MetricFacts): DigitisationFacts {
-  return {
-    procedureCode: m.procedureCode,
-    handlingUnit: m.handling_unit,
-    receivedAt: m.receivedAt,
-    receiptDigitised: m.receipt_digitised,
-    receiptReused: m.receipt_reused,
-    resultAt: m.resultAt,
-    resultDigitised: m.result_digitised,
-  };
+/** The rollup by group's facts of a replayed snapshot (the same values the projection row holds). */
+export function digitisationFactsOfMetricFacts(m: MetricFacts, rollupFacts = rollupFactsOfMetricFacts(m)): DigitisationFacts {
+  return { ...rollupFacts, procedureCode: m.procedureCode, handlingUnit: m.handling_unit };
 }
 
 /** Loads the calendar versions the dossiers' clocks name, once each. */
@@ -105,8 +97,9 @@ async function statesOf(
   await replayStates(id, events, async (snapshot, e) => {
     await calendars.ensure(snapshot);
     const m = metricFactsOf(snapshot, calendars.get);
-    states.push({ facts: rollupFactsOfMetricFacts(m), at: e.occurredAt, seq: e.seq });
-    last = digitisationFactsOfMetricFacts(m);
+    const facts = rollupFactsOfMetricFacts(m);
+    states.push({ facts, at: e.occurredAt, seq: e.seq });
+    last = digitisationFactsOfMetricFacts(m, facts);
   });
   return { states, last };
 }

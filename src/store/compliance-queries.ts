@@ -379,3 +379,49 @@ export async function p90OfBucket(db: Db, b: Pick<Bucket, 'fromAt' | 'toAt'>, ti
     .limit(1)) as { ms: unknown }[];
   return rows.length ? Number(rows[0]!.ms) : null;
 }
+
+/** What the rollup by group (day × procedure × unit) cannot hold, for one bucket, per group key. */
+export interface GroupExtras {
+  /** the pending classes at the as-of time (ROLLUP_CLASSES' tallies: clock stopped, late, due soon, not yet due, the late open dossiers' apology and exemption, intake overdue) */
+  classes: Map<string, Record<string, number>>;
+  /** the late results split by apology and exemption as of the as-of time */
+  late: Map<string, Record<string, number>>;
+  /** the nearest-rank 90th percentile of the working times */
+  p90: Map<string, number>;
+}
+
+/**
+ * For the rollup path grouped by procedure or unit (src/metrics/compliance-rollup.ts): per group, what a sum of days
+ * cannot give, with the projection's own conditions — the pending classes from the pending-class history at an ended
+ * bucket's end (from the open rows' current interval while it runs), the late results' apologies and exemptions, the
+ * 90th percentile. `withLate` false skips the late results' scan (no group has one).
+ */
+export async function groupExtras(
+  db: Db,
+  b: Bucket,
+  cut: { asOf: string; dueSoonUntil: string },
+  groupBy: 'procedure' | 'unit',
+  withLate: boolean,
+): Promise<GroupExtras> {
+  const key = keyExpression(groupBy, [])!;
+  const k = conditionsOf(b, cut);
+  const aggregates = aggregatesFor(b, cut);
+  const ended = Date.parse(cut.asOf) >= Date.parse(b.toAt);
+  const pending = aggregates.find((a) => a.figures[0]![0] === 'pending')!;
+  const intake = aggregates.find((a) => a.figures[0]![0] === 'intakeOverdueWaiting')!;
+  // A running bucket: nothing has a result or a withdrawal after its end yet, so "pending at its end" is exactly the
+  // open dossiers (the partial index), as in pendingNowTallies.
+  const classesAgg = ended
+    ? pending
+    : { ...pending, where: 'result_at IS NULL AND closed_at IS NULL AND received_at < ?', whereBindings: [b.toAt] };
+  const classes = await runAggregate(db, { ...classesAgg, figures: classesAgg.figures.filter(([name]) => name !== 'pending') }, key);
+  for (const [g, v] of await runAggregate(db, intake, key)) classes.set(g, { ...(classes.get(g) ?? {}), ...v });
+  let late = new Map<string, Record<string, number>>();
+  if (withLate) {
+    const resolved = aggregates[1]!;
+    const wanted = resolved.figures.filter(([name]) => String(name).startsWith('late') && String(name) !== 'late');
+    const where = k.and(k.where.resolved, k.lateResolved);
+    late = await runAggregate(db, { where: where.sql, whereBindings: where.bindings, figures: wanted }, key);
+  }
+  return { classes, late, p90: await p90ByGroup(db, b, key) };
+}

@@ -278,6 +278,32 @@ export interface ComplianceReport {
   }[];
 }
 
+/**
+ * DigitisationReport (src/metrics/digitisation-report.ts): GET /api/metrics/digitisation, the digitisation and reuse
+ * rates (0–1, null without a denominator) and the counts they divide, from their rollup.
+ */
+export interface DigitisationReport {
+  from: LocalDate;
+  to: LocalDate;
+  groupBy: string;
+  generatedAt: Instant;
+  source: 'rollup' | 'projection' | 'events';
+  groups: {
+    key: string;
+    label: string;
+    figures: {
+      received: number;
+      digitisedReceipts: number;
+      receiptDigitisedShare: number | null;
+      reusedReceipts: number;
+      reuseShare: number | null;
+      resolved: number;
+      digitisedResults: number;
+      digitisedShare: number | null;
+    };
+  }[];
+}
+
 /** one channel of GET /api/admin/notifications; its config's secrets answered as "••••" */
 export type NotifyChannel = z.output<typeof NotifyChannelSchema>;
 

@@ -56,4 +56,5 @@ export type WebTypesConform = [
   Conforms<Out<typeof ReplaySchema>, Omit<Web.Replay, 'steps' | 'state'>>,
   Conforms<Out<typeof DossierVerificationSchema>, Web.DossierVerification>,
   Conforms<ComplianceJson, Web.ComplianceReport>,
+  Conforms<Awaited<ReturnType<MetricsService['digitisation']>>, Web.DigitisationReport>,
 ];

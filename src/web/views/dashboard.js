@@ -2,7 +2,8 @@
  * Bảng điều hành — for supervisors (and leaders, auditors): the compliance figures of a period (week,
  * month, quarter, year or a custom range) from GET /api/metrics/compliance, never counted from list
  * pages; a trend chart (inline SVG, printable) of the weeks or months around it; breakdowns by unit and
- * by procedure; and what is still owed: past weeks whose late-dossier review is not signed off, and
+ * by procedure; the digitisation and reuse rates by unit and by procedure (GET /api/metrics/digitisation, their own
+ * rollup); and what is still owed: past weeks whose late-dossier review is not signed off, and
  * last month's report to the Department of Home Affairs until it is downloaded or marked sent.
  * Every number links to the list of exactly the dossiers it counts (GET /api/dossiers?figure=…).
  * The period lives in the address: #/dieu-hanh?ky=month&ngay=2026-03-10 (or ky=custom&tu=…&den=…).
@@ -13,7 +14,7 @@ import { DRILL_FIGURES, fmtDate, fmtTime, localDate, TIMELINESS_LABELS } from '.
 import { addDays, isoWeekOf, KINDS, mondayOfWeek, periodOf, trendOf } from '../periods.js';
 /** @import { ViewContext } from '../app.js' */
 /** @import { Period } from '../periods.js' */
-/** @import { ComplianceReport, MonthlyStatus, PortalSyncStatus, WeekStatusList } from '../types.js' */
+/** @import { ComplianceReport, DigitisationReport, MonthlyStatus, PortalSyncStatus, WeekStatusList } from '../types.js' */
 /** @typedef {Record<string, number | null | undefined>} Figures a group's figures read by key (absent: 0 or —) */
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -155,7 +156,7 @@ export async function render(root, { query, signal }) {
   const trend = trendOf(period);
   const lastEnded = isoWeekOf(addDays(today, -7));
   const range = (/** @type {Period} */ p) => ({ from: p.from, to: p.to });
-  /** @type {[ComplianceReport, ComplianceReport, ComplianceReport, ComplianceReport, WeekStatusList | null, MonthlyStatus | null, PortalSyncStatus | null] | null} */
+  /** @type {[ComplianceReport, ComplianceReport, ComplianceReport, ComplianceReport, DigitisationReport, DigitisationReport, WeekStatusList | null, MonthlyStatus | null, PortalSyncStatus | null] | null} */
   const loaded = await loadOrShowError(
     body,
     signal,
@@ -164,6 +165,8 @@ export async function render(root, { query, signal }) {
       get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'unit' })}`, { signal }),
       get(`/api/metrics/compliance${qs({ ...range(period), groupBy: 'procedure' })}`, { signal }),
       get(`/api/metrics/compliance${qs(trend)}`, { signal }),
+      get(`/api/metrics/digitisation${qs({ ...range(period), groupBy: 'unit' })}`, { signal }),
+      get(`/api/metrics/digitisation${qs({ ...range(period), groupBy: 'procedure' })}`, { signal }),
       get(`/api/reports/weekly-late-review/sign-offs${qs({ from: isoWeekOf(addDays(today, -7 * 8)), to: lastEnded })}`, { signal }).catch(
         () => null,
       ),
@@ -172,7 +175,7 @@ export async function render(root, { query, signal }) {
     ]),
   );
   if (!loaded) return;
-  const [centre, byUnit, byProcedure, trendReport, weeks, monthly, portalSync] = loaded;
+  const [centre, byUnit, byProcedure, trendReport, digitisationByUnit, digitisationByProcedure, weeks, monthly, portalSync] = loaded;
   /** @type {Figures} */
   const figures = centre.groups[0]?.figures ?? {};
   clear(body);
@@ -222,6 +225,7 @@ export async function render(root, { query, signal }) {
     trendPanel(trendReport, period),
     breakdownPanel('unit', 'Theo đơn vị giải quyết', byUnit, period),
     breakdownPanel('procedure', 'Theo thủ tục', byProcedure, period),
+    digitisationPanel(digitisationByUnit, digitisationByProcedure, period),
   ]);
 }
 
@@ -602,5 +606,89 @@ function breakdownPanel(kind, title, report, period) {
           ),
         )
       : h('p', { class: 'empty' }, 'Không có hồ sơ trong kỳ.'),
+  );
+}
+
+/**
+ * the digitisation tile's breakdowns: the three rates against their targets, and the counts they divide, by unit and
+ * by procedure, from GET /api/metrics/digitisation (its own rollup: fast whatever the number of dossiers)
+ * @returns {[string, string, string][]} rate, header, the count it divides
+ */
+const digitisationColumns = () => [
+  ['receiptDigitisedShare', 'Số hóa hồ sơ', 'received'],
+  ['reuseShare', 'Sử dụng lại dữ liệu', 'received'],
+  ['digitisedShare', 'Số hóa kết quả', 'resolved'],
+];
+
+/**
+ * @param {DigitisationReport} byUnit
+ * @param {DigitisationReport} byProcedure
+ * @param {Period} period
+ */
+function digitisationPanel(byUnit, byProcedure, period) {
+  /**
+   * @param {'unit' | 'procedure'} kind
+   * @param {DigitisationReport} report
+   */
+  const table = (kind, report) => {
+    const id = `digitisation-by-${kind}`;
+    return h(
+      'div',
+      { class: 'digitisation-breakdown' },
+      h('h3', { id: `${id}-title` }, kind === 'unit' ? 'Theo đơn vị giải quyết' : 'Theo thủ tục'),
+      report.groups.length
+        ? h(
+            'table',
+            { class: 'data compact breakdown', id, 'aria-labelledby': `${id}-title` },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', { scope: 'col' }, kind === 'unit' ? 'Đơn vị' : 'Thủ tục'),
+                h('th', { scope: 'col', class: 'num' }, 'Tiếp nhận'),
+                h('th', { scope: 'col', class: 'num' }, 'Đã giải quyết'),
+                digitisationColumns().map(([, t]) => h('th', { scope: 'col', class: 'num' }, t)),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              report.groups.map((g) => {
+                const f = /** @type {Figures} */ (g.figures);
+                const extra = kind === 'unit' ? { handlingUnit: g.key } : { procedure: g.key };
+                return h(
+                  'tr',
+                  { dataset: { key: g.key } },
+                  h('th', { scope: 'row' }, g.key === '(none)' ? 'Chưa đến bước xử lý' : g.label),
+                  h('td', { class: 'num' }, String(f.received ?? 0)),
+                  h('td', { class: 'num' }, String(f.resolved ?? 0)),
+                  digitisationColumns().map(([key]) => {
+                    const r = f[key];
+                    const below = typeof r === 'number' && r < (TARGETS[key] ?? 0);
+                    const n = f[NUMERATOR[key] ?? ''] ?? 0;
+                    return h(
+                      'td',
+                      { class: ['num', below && 'rate-below'], dataset: { rate: key }, title: rateNote(key, f) },
+                      n && g.key !== '(none)'
+                        ? h('a', { href: figureHref(NUMERATOR[key] ?? '', period, extra), dataset: { figure: NUMERATOR[key] } }, fmtRate(r))
+                        : fmtRate(r),
+                    );
+                  }),
+                );
+              }),
+            ),
+          )
+        : h('p', { class: 'empty' }, 'Không có hồ sơ tiếp nhận hoặc giải quyết trong kỳ.'),
+    );
+  };
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'digitisation-breakdown-title' },
+    h('h2', { id: 'digitisation-breakdown-title' }, 'Số hóa và sử dụng lại theo đơn vị, theo thủ tục'),
+    h('p', { class: 'muted' }, `Mục tiêu mỗi tỷ lệ ≥ ${fmtRate(0.9)}; ô tô đỏ: chưa đạt.`),
+    table('unit', byUnit),
+    table('procedure', byProcedure),
   );
 }

@@ -166,7 +166,10 @@ export class DossierEngine {
       await this.recordFiles(tx, planned.eventRows);
       const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
       await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
-      await addDigitisationEntries(tx, digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)));
+      await addDigitisationEntries(
+        tx,
+        digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
+      );
       const last = planned.eventRows.at(-1)!;
       await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
       const result = committed(planned.row, planned.snapshot);

@@ -66,13 +66,9 @@ async function byGroupFromRollup(db: Db, plan: ReturnType<typeof planReport>, gr
   const cut = plan.clock.cuts[b.key]!;
   const sums = await groupComplianceSums(db, b.from, b.to, groupBy === 'procedure' ? 'procedure_code' : 'handling_unit');
   const keyOf = (k: string) => (groupBy === 'unit' && k === NO_UNIT ? NO_KEY : k);
-  const extras = await groupExtras(
-    db,
-    b,
-    cut,
-    groupBy,
-    sums.some((r) => r.values.late > 0),
-  );
+  const timed = new Map<string, number>();
+  for (const r of sums) if (r.values.timed_results) timed.set(keyOf(r.key), (timed.get(keyOf(r.key)) ?? 0) + r.values.timed_results);
+  const extras = await groupExtras(db, b, cut, groupBy, { withLate: sums.some((r) => r.values.late > 0), timed });
   const groups = new Map<string, { tallies: Tallies; p90: number | null }>();
   const tallyOf = (key: string) => {
     let g = groups.get(key);

@@ -367,13 +367,21 @@ export async function pendingNowTallies(db: Db, b: Bucket, cut: { asOf: string; 
  * rollup path, which knows `timed`: the (timed − rank + 1)-th largest value, by the (result_at, final_timeliness,
  * result_working_ms) index and a top-N sort of a tenth of the rows.
  */
-export async function p90OfBucket(db: Db, b: Pick<Bucket, 'fromAt' | 'toAt'>, timed: number): Promise<number | null> {
+export async function p90OfBucket(
+  db: Db,
+  b: Pick<Bucket, 'fromAt' | 'toAt'>,
+  timed: number,
+  group?: { column: 'procedure_code' | 'handling_unit'; value: string | null },
+): Promise<number | null> {
   if (timed < 1) return null;
-  const rows = (await db('dossiers')
+  let q = db('dossiers')
     .select('result_working_ms as ms')
     .where('result_at', '>=', b.fromAt)
     .where('result_at', '<', b.toAt)
-    .whereNotNull('result_working_ms')
+    .whereNotNull('result_working_ms');
+  // one group's: the (procedure_code, result_at) or (handling_unit, result_at) index, which includes the working time
+  if (group) q = group.value === null ? q.whereNull(group.column) : q.where(group.column, group.value);
+  const rows = (await q
     .orderBy('result_working_ms', 'desc')
     .offset(timed - p90Rank(timed))
     .limit(1)) as { ms: unknown }[];
@@ -393,15 +401,16 @@ export interface GroupExtras {
 /**
  * For the rollup path grouped by procedure or unit (src/metrics/compliance-rollup.ts): per group, what a sum of days
  * cannot give, with the projection's own conditions — the pending classes from the pending-class history at an ended
- * bucket's end (from the open rows' current interval while it runs), the late results' apologies and exemptions, the
- * 90th percentile. `withLate` false skips the late results' scan (no group has one).
+ * bucket's end (from the open rows while it runs), the late results' apologies and exemptions, and the 90th
+ * percentile from each group's `timed` results (the rollup's count). `withLate` false skips the late results' scan
+ * (no group has one).
  */
 export async function groupExtras(
   db: Db,
   b: Bucket,
   cut: { asOf: string; dueSoonUntil: string },
   groupBy: 'procedure' | 'unit',
-  withLate: boolean,
+  opts: { withLate: boolean; timed: Map<string, number> },
 ): Promise<GroupExtras> {
   const key = keyExpression(groupBy, [])!;
   const k = conditionsOf(b, cut);
@@ -415,13 +424,25 @@ export async function groupExtras(
     ? pending
     : { ...pending, where: 'result_at IS NULL AND closed_at IS NULL AND received_at < ?', whereBindings: [b.toAt] };
   const classes = await runAggregate(db, { ...classesAgg, figures: classesAgg.figures.filter(([name]) => name !== 'pending') }, key);
-  for (const [g, v] of await runAggregate(db, intake, key)) classes.set(g, { ...(classes.get(g) ?? {}), ...v });
+  // the online submissions waiting past their intake due time: at an ended bucket's end from the history; now, from
+  // the rows (the waiting submissions' partial index, as pendingNowTallies)
+  const waiting = ended
+    ? intake
+    : { ...intake, join: undefined, where: 'intake_answered_at IS NULL AND intake_due_by < ?', whereBindings: [cut.asOf] };
+  for (const [g, v] of await runAggregate(db, waiting, key)) classes.set(g, { ...(classes.get(g) ?? {}), ...v });
   let late = new Map<string, Record<string, number>>();
-  if (withLate) {
+  if (opts.withLate) {
     const resolved = aggregates[1]!;
     const wanted = resolved.figures.filter(([name]) => String(name).startsWith('late') && String(name) !== 'late');
     const where = k.and(k.where.resolved, k.lateResolved);
     late = await runAggregate(db, { where: where.sql, whereBindings: where.bindings, figures: wanted }, key);
   }
-  return { classes, late, p90: await p90ByGroup(db, b, key) };
+  // the 90th percentile of each group, which the rollup knows the timed results of: a top-N read of its index
+  const p90 = new Map<string, number>();
+  const column = groupBy === 'procedure' ? 'procedure_code' : 'handling_unit';
+  for (const [g, timed] of opts.timed) {
+    const ms = await p90OfBucket(db, b, timed, { column, value: g === NO_KEY && groupBy === 'unit' ? null : g });
+    if (ms !== null) p90.set(g, ms);
+  }
+  return { classes, late, p90 };
 }

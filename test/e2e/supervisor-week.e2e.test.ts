@@ -224,6 +224,14 @@ describe.each(BACKENDS)("the supervisor's week in a browser on $name", (backend)
       const procN = Number(await procReceived.textContent());
       expect(procN).toBe(4);
       expect(await listed(procReceived)).toBe(procN);
+      // the digitisation breakdowns (GET /api/metrics/digitisation, their own rollup): each rate says what it divides
+      // and opens the dossiers it counts
+      expect(await page.locator('#digitisation-by-unit tbody tr').count()).toBeGreaterThan(0);
+      const digitisedResults = page.locator('#digitisation-by-procedure a[data-figure="digitisedResults"]').first();
+      const [numerator, resolved] = ((await digitisedResults.locator('xpath=..').getAttribute('title')) ?? '').split(/[/ ]/).map(Number);
+      expect(numerator).toBeGreaterThan(0);
+      expect(await digitisedResults.textContent()).toBe(`${Math.round((numerator! / resolved!) * 1000) / 10}%`.replace('.', ','));
+      expect(await listed(digitisedResults)).toBe(numerator);
       await run.shot(page, '08-dashboard-month');
 
       // printed: navigation and buttons vanish, the chart stays readable in black and white

@@ -609,7 +609,7 @@ describe.each(BACKENDS)('compliance metrics for March 2026 on $name', (backend) 
     expect(report.groups.map((g) => [g.key, g.label])).toEqual(projection.groups.map((g) => [g.key, g.label]));
   });
 
-  test.each(['centre', 'week', 'month'] as GroupBy[])(
+  test.each(['centre', 'week', 'month', 'procedure', 'unit'] as GroupBy[])(
     'the rollup the engine kept gives the same figures, labels included, grouped by %s (what GET /api/metrics/compliance serves)',
     async (groupBy) => {
       const calendar = await t().calendars.latest();

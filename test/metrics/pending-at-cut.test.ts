@@ -33,7 +33,7 @@ describe.each(BACKENDS)('pending dossiers classified at the period end on $name'
   const NOW = '2026-03-03 09:00';
   const report = async (from: string, to: string, groupBy: GroupBy) => {
     const q = { from, to, groupBy, now: hanoi(NOW), calendar: await t.calendars.latest() };
-    const serves = groupBy === 'centre' || groupBy === 'week' || groupBy === 'month';
+    const serves = ['centre', 'week', 'month', 'procedure', 'unit'].includes(groupBy);
     return {
       projection: await complianceFromProjection(t.db, q),
       events: (await complianceFromEvents(t.db, t.calendars, q)).report,

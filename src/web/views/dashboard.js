@@ -222,10 +222,11 @@ export async function render(root, { query, signal }) {
         ),
       ),
     ),
+    // the digitisation tile's breakdowns, right under it
+    digitisationPanel(digitisationByUnit, digitisationByProcedure, period),
     trendPanel(trendReport, period),
     breakdownPanel('unit', 'Theo đơn vị giải quyết', byUnit, period),
     breakdownPanel('procedure', 'Theo thủ tục', byProcedure, period),
-    digitisationPanel(digitisationByUnit, digitisationByProcedure, period),
   ]);
 }
 
@@ -658,12 +659,17 @@ function digitisationPanel(byUnit, byProcedure, period) {
               report.groups.map((g) => {
                 const f = /** @type {Figures} */ (g.figures);
                 const extra = kind === 'unit' ? { handlingUnit: g.key } : { procedure: g.key };
+                /** a count: the list of its dossiers */
+                const count = (/** @type {string} */ key) =>
+                  f[key] && g.key !== '(none)'
+                    ? h('a', { href: figureHref(key, period, extra), dataset: { figure: key } }, String(f[key]))
+                    : String(f[key] ?? 0);
                 return h(
                   'tr',
                   { dataset: { key: g.key } },
                   h('th', { scope: 'row' }, g.key === '(none)' ? 'Chưa đến bước xử lý' : g.label),
-                  h('td', { class: 'num' }, String(f.received ?? 0)),
-                  h('td', { class: 'num' }, String(f.resolved ?? 0)),
+                  h('td', { class: 'num' }, count('received')),
+                  h('td', { class: 'num' }, count('resolved')),
                   digitisationColumns().map(([key]) => {
                     const r = f[key];
                     const below = typeof r === 'number' && r < (TARGETS[key] ?? 0);
@@ -687,7 +693,7 @@ function digitisationPanel(byUnit, byProcedure, period) {
     'section',
     { class: 'panel', 'aria-labelledby': 'digitisation-breakdown-title' },
     h('h2', { id: 'digitisation-breakdown-title' }, 'Số hóa và sử dụng lại theo đơn vị, theo thủ tục'),
-    h('p', { class: 'muted' }, `Mục tiêu mỗi tỷ lệ ≥ ${fmtRate(0.9)}; ô tô đỏ: chưa đạt.`),
+    h('p', { class: 'muted' }, `Mục tiêu mỗi tỷ lệ ≥ ${fmtRate(0.9)}; tỷ lệ in đỏ là chưa đạt.`),
     table('unit', byUnit),
     table('procedure', byProcedure),
   );

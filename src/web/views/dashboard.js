@@ -676,7 +676,7 @@ function digitisationPanel(byUnit, byProcedure, period) {
                     const n = f[NUMERATOR[key] ?? ''] ?? 0;
                     return h(
                       'td',
-                      { class: ['num', below && 'rate-below'], dataset: { rate: key }, title: rateNote(key, f) },
+                      { class: ['num', below && 'rate-below'], dataset: { share: key }, title: rateNote(key, f) },
                       n && g.key !== '(none)'
                         ? h('a', { href: figureHref(NUMERATOR[key] ?? '', period, extra), dataset: { figure: NUMERATOR[key] } }, fmtRate(r))
                         : fmtRate(r),

@@ -241,6 +241,15 @@ export function filesOfEvent(
   }
 }
 
+/** Event types whose payload may reference a stored file (those `filesOfEvent` reads): the others' payloads need not be parsed for files. */
+export const FILE_EVENTS: ReadonlySet<string> = new Set([
+  'ATTACH_DOCUMENT',
+  'REUSE_DOCUMENT',
+  'REPLACE_DOCUMENT',
+  'RECORD_RESULT',
+  'CORRECT_RESULT',
+]);
+
 /** Event types that carry files or read the procedure's document rules. */
 export const DOCUMENT_RULE_EVENTS: readonly string[] = [
   'RECEIVE',

@@ -222,8 +222,24 @@ export function fixedContribution(f: RollupFacts, sign: number, add: (day: strin
 /** Midnight (an instant) starting local day `day`. */
 const midnight = (day: string) => toInstant(day, '00:00');
 
-/** The first day whose midnight's due-soon bound reaches `due` (never after `lateDay`). */
+/**
+ * The first day whose midnight's due-soon bound reaches `due` (never after `lateDay`, the day after `due`): up to
+ * 40 walks of the calendar, asked twice per transition of an open dossier (its facts before and after) with the
+ * same due date. Calendars are immutable per version, so the answer for (version, due) is kept.
+ */
 function dueSoonDay(due: string, lateDay: string, cal: Calendar): string {
+  const key = `${cal.version}|${due}`;
+  const hit = dueSoonDays.get(key);
+  if (hit !== undefined) return hit;
+  const day = walkDueSoonDay(due, lateDay, cal);
+  if (dueSoonDays.size >= 10_000) dueSoonDays.clear();
+  dueSoonDays.set(key, day);
+  return day;
+}
+
+const dueSoonDays = new Map<string, string>();
+
+function walkDueSoonDay(due: string, lateDay: string, cal: Calendar): string {
   let d = lateDay;
   // The bound is monotonic in the midnight; a holiday run is at most ~10 days, so a few steps back suffice.
   for (let i = 0; i < 40; i++) {

@@ -40,7 +40,7 @@ import { nextDailySequence } from '../store/code-sequence';
 import type { Clock } from './clock';
 import type { Command, Submission } from '../../machines/engine/commands';
 import { isMotcuaError, notFound, transitionNotAllowed, validationFailed, versionConflict } from '../../machines/engine/errors';
-import { DOCUMENT_RULE_EVENTS, documentRulesOf, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
+import { DOCUMENT_RULE_EVENTS, documentRulesOf, FILE_EVENTS, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
 import type { FileRef } from '../../machines/dossier/types';
 import { mutedApplicantSubscribers } from '../../machines/notify/channels';
 import { insertDocumentRefs, touchBlob } from '../store/document-store';
@@ -376,6 +376,7 @@ export class DossierEngine {
    */
   private async recordFiles(tx: Tx, eventRows: readonly EventRow[]): Promise<void> {
     for (const row of eventRows) {
+      if (!FILE_EVENTS.has(row.type)) continue; // no file to check or record: its payload (a SUBMIT's is ~1 KB) is not parsed
       const files = filesOfEvent(row.type, JSON.parse(row.payload) as Record<string, unknown>);
       for (const f of files) {
         if (!(await touchBlob(tx, f.file.sha256, row.occurred_at)))

@@ -4,13 +4,16 @@
  * with no statechart — measured in the same run, so the ratio engine ÷ floor is what to compare.
  *
  *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--sqlite-synchronous NORMAL,FULL] [--rounds 3] [--postgres]
+ *                           [--group-commit 0,1]
  *
  * SQLite is measured with both drivers a centre can choose (MOTCUA_SQLITE_DRIVER), each with every
  * synchronous level given (MOTCUA_SQLITE_SYNCHRONOUS; default NORMAL and FULL, so the cost of durable
  * commits is measured in the same run): the floor uses the same driver and level. The cells run in
  * `--rounds` interleaved rounds (each a share of the lifecycles) and report their median round, so a burst
  * of other work on the machine hits every cell alike; the latency of one fdatasync on the same file system
- * is printed beside them (what FULL adds to each commit).
+ * is printed beside them (what FULL adds to each commit). `--group-commit 0,1` measures every database without and
+ * with group commit (src/store/group-commit.ts) in the same rounds, PostgreSQL included (where the server never
+ * turns it on); without it each database runs as the server would (on for SQLite, off for PostgreSQL).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +26,7 @@ import type { Submission } from '../machines/engine/commands';
 import { appendResults } from './machine-info';
 import { median, quantile } from './stats';
 import type { SqliteDriver, SqliteSynchronous } from '../src/store/db';
+import { batchStats } from '../src/store/group-commit';
 
 export const counter = { username: 'counter', unit: 'TTPVHCC' };
 export const specialist = { username: 'specialist', unit: 'KINHTE' };
@@ -77,6 +81,7 @@ export async function openBenchContext(target: {
   schema?: string;
   sqliteDriver?: SqliteDriver;
   sqliteSynchronous?: SqliteSynchronous;
+  groupCommit?: boolean;
 }): Promise<EngineContext> {
   if (target.schema) {
     const k = knexFactory({ client: 'pg', connection: target.url });
@@ -88,6 +93,7 @@ export async function openBenchContext(target: {
     schema: target.schema,
     sqliteDriver: target.sqliteDriver,
     sqliteSynchronous: target.sqliteSynchronous,
+    groupCommit: target.groupCommit,
     clock: new ManualClock('2026-03-03T02:00:00Z', 1),
   });
   await createFloorTables(ctx);
@@ -153,6 +159,7 @@ interface Target {
   schema?: string;
   sqliteDriver?: SqliteDriver;
   sqliteSynchronous?: SqliteSynchronous;
+  groupCommit?: boolean;
 }
 
 export async function benchEngine(args: {
@@ -161,12 +168,14 @@ export async function benchEngine(args: {
   synchronous: SqliteSynchronous[];
   rounds: number;
   postgres?: string;
+  /** each database measured with each of these (default: as the server runs it) */
+  groupCommit?: boolean[];
 }): Promise<void> {
-  const targets: Target[] = [];
+  const bases: Target[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-bench-'));
   for (const sqliteDriver of ['sqlite3', 'better-sqlite3'] as const) {
     for (const sqliteSynchronous of args.synchronous) {
-      targets.push({
+      bases.push({
         name: `SQLite file (WAL, synchronous=${sqliteSynchronous}), ${sqliteDriver} driver`,
         url: path.join(dir, `bench-${sqliteDriver}-${sqliteSynchronous}.sqlite`),
         sqliteDriver,
@@ -174,7 +183,18 @@ export async function benchEngine(args: {
       });
     }
   }
-  if (args.postgres) targets.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
+  if (args.postgres) bases.push({ name: 'PostgreSQL', url: args.postgres, schema: `bench_${Date.now()}` });
+  const targets: Target[] = args.groupCommit
+    ? bases.flatMap((t) =>
+        args.groupCommit!.map((on, i) => ({
+          ...t,
+          name: `${t.name}, group commit ${on ? 'on' : 'off'}`,
+          url: t.schema ? t.url : t.url.replace(/\.sqlite$/, `-gc${Number(on)}.sqlite`),
+          schema: t.schema ? `${t.schema}_${i}` : undefined,
+          groupCommit: on,
+        })),
+      )
+    : bases;
   const sync = fdatasyncLatency(dir, args.rounds * 50);
   const contexts: EngineContext[] = [];
   for (const target of targets) {
@@ -229,6 +249,10 @@ export async function benchEngine(args: {
         );
     }
   }
+  const batches = targets.flatMap((target, i) => {
+    const b = batchStats(contexts[i]!.db);
+    return b.batches ? [`- ${target.name}: ${b.works} actions in ${b.batches} transactions (${(b.works / b.batches).toFixed(2)} a transaction, largest ${b.largest})`] : [];
+  });
   for (const ctx of contexts) await ctx.close();
   for (const target of targets) {
     if (!target.schema) continue;
@@ -243,6 +267,7 @@ export async function benchEngine(args: {
       ...lines,
       '',
       `One 4 KiB write + fdatasync in ${os.tmpdir()}: p50 ${sync.p50.toFixed(2)} ms, p95 ${sync.p95.toFixed(2)} ms: what synchronous=FULL adds to each commit (one WAL sync), at least.`,
+      ...(batches.length ? ['', 'Group commit, all rounds and concurrencies together (warm-up included):', ...batches] : []),
       ...(summary.length ? ['', 'The cost of durable commits (synchronous=FULL beside NORMAL, same run):', ...summary] : []),
     ],
   );

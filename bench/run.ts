@@ -80,6 +80,12 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         synchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         rounds: Number(arg('rounds', smoke ? '1' : '3')),
         postgres,
+        groupCommit: arg('group-commit')
+          ?.split(',')
+          .map((v) => {
+            if (v !== '0' && v !== '1') throw new Error(`--group-commit takes 0, 1 or 0,1, got "${v}"`);
+            return v === '1';
+          }),
       });
     case 'audit': {
       await benchAudit({

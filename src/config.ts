@@ -55,6 +55,12 @@ export const ConfigSchema = z
     MOTCUA_SQLITE_DRIVER: z.enum(['sqlite3', 'better-sqlite3']).default('sqlite3'),
     /** SQLite only: PRAGMA synchronous; FULL (default) = a 2xx write is on stable storage; NORMAL can lose the last writes to a power cut */
     MOTCUA_SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default(DURABLE_SQLITE_SYNCHRONOUS),
+    /**
+     * SQLite only: group commit of the engine's actions (default 1: actions waiting for the one writer share a
+     * transaction, each in its own savepoint, each answered after the COMMIT; 0: one transaction per action).
+     * PostgreSQL never batches (docs/engine.md, "Group commit")
+     */
+    MOTCUA_GROUP_COMMIT: flag.default(true),
     /** PostgreSQL only: connections in the pool (SQLite always has one writer connection) */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
     /** PostgreSQL only: statement_timeout of every connection, in ms; 0 = no limit */

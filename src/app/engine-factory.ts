@@ -44,6 +44,11 @@ export interface EngineOptions extends DbOptions {
   codeAtSubmission?: boolean;
   /** the largest total of a dossier's current documents, in bytes (MOTCUA_UPLOAD_MAX_DOSSIER_BYTES) */
   maxDossierBytes?: number;
+  /**
+   * Group commit of the engine's actions (src/store/group-commit.ts). Default: on for SQLite, off for PostgreSQL
+   * (MOTCUA_GROUP_COMMIT=0 turns it off; docs/engine.md, "Group commit", for what was measured).
+   */
+  groupCommit?: boolean;
   /** the document store; default a local directory `blobs/` next to the database (src/app/blob-store-factory.ts) */
   blobs?: BlobStore;
 }
@@ -51,8 +56,9 @@ export interface EngineOptions extends DbOptions {
 export const DEFAULT_AGENCY_CODE = '000.00.12.H29';
 
 /** The database settings of the configuration (DATABASE_URL, DATABASE_SCHEMA, DATABASE_POOL_MAX, …). */
-export function dbOptionsFromConfig(config: Config): DbOptions & { migrationUrl?: string } {
+export function dbOptionsFromConfig(config: Config): DbOptions & { migrationUrl?: string; groupCommit?: boolean } {
   return {
+    groupCommit: config.MOTCUA_GROUP_COMMIT ? undefined : false,
     url: config.DATABASE_URL,
     schema: config.DATABASE_SCHEMA,
     poolMax: config.DATABASE_POOL_MAX,
@@ -100,6 +106,7 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
     apologyLeadMs: opts.apologyLeadMs,
     codeAtSubmission: opts.codeAtSubmission,
     maxDossierBytes: opts.maxDossierBytes,
+    groupCommit: opts.groupCommit ?? (dialectOf(opts.url) === 'sqlite'),
   });
   const blobs = opts.blobs ?? new LocalBlobStore(besideDatabase(opts.url, 'blobs'));
   return {

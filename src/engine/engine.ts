@@ -30,6 +30,7 @@ import {
   type EventRow,
 } from '../store/dossier-store';
 import { inTransaction, type Db, type Tx } from '../store/db';
+import { inGroupTransaction } from '../store/group-commit';
 import { addRollupEntries } from '../store/rollup-store';
 import { addDigitisationEntries } from '../store/digitisation-rollup-store';
 import { moveClassInterval, openClassInterval } from '../store/class-history-store';
@@ -111,6 +112,11 @@ export interface EngineDeps {
   codeAtSubmission?: boolean;
   /** the largest total of a dossier's current documents, in bytes (MOTCUA_UPLOAD_MAX_DOSSIER_BYTES); unset = no limit */
   maxDossierBytes?: number;
+  /**
+   * Actions queued at the same time share one transaction, each in its own savepoint, answered after its COMMIT
+   * (src/store/group-commit.ts; default false here, on for SQLite by the engine factory: docs/engine.md, "Group commit").
+   */
+  groupCommit?: boolean;
 }
 
 export type SystemEventType = 'DEADLINE_APPROACHING' | 'DEADLINE_PASSED';
@@ -305,7 +311,7 @@ export class DossierEngine {
 
   private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await inTransaction(this.deps.db, work);
+      return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inTransaction(this.deps.db, work));
     } catch (err) {
       if (!isMotcuaError(err) && isUniqueViolation(err)) throw versionConflict(null, null);
       throw err;

@@ -13,6 +13,27 @@ import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 
 /**
+ * After-commit signals held for one work of a group-commit batch (./group-commit.ts): the batch's transaction is
+ * shared, so a signal waits for the work to be kept (its savepoint released), and runs after the batch's COMMIT.
+ */
+const heldSignals = new WeakMap<object, (() => void)[]>();
+
+/**
+ * From now until `end()`, what is asked to run after `tx` commits is held, not attached to the transaction;
+ * `end()` gives it back (the group committer runs it after its COMMIT, or drops it with a work rolled back).
+ */
+export function collectAfterCommit(tx: Knex.Transaction): { end(): (() => void)[] } {
+  const held: (() => void)[] = [];
+  heldSignals.set(tx, held);
+  return {
+    end() {
+      if (heldSignals.get(tx) === held) heldSignals.delete(tx);
+      return held;
+    },
+  };
+}
+
+/**
  * Listeners by database, run after a transaction on that database commits: a transaction's client shares its
  * configuration object with the Knex instance that opened it, so that object identifies "the same database
  * handle" (several handles in one process, as in tests or two instances, never wake each other in-process).
@@ -46,6 +67,8 @@ export function commitListeners<A extends unknown[]>(): {
           }
         }
       };
+      const held = heldSignals.get(tx);
+      if (held) return void held.push(fire);
       const t = tx as Partial<Knex.Transaction>;
       if (t.isTransaction && t.executionPromise) t.executionPromise.then(fire, () => undefined);
       else fire();

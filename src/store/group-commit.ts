@@ -47,6 +47,11 @@ export interface BatchStats {
 }
 const statsOf = new WeakMap<Db, BatchStats>();
 
+/** How many works wait for the next batch on `db`. */
+export function waitingWorks(db: Db): number {
+  return committers.get(db)?.queue.length ?? 0;
+}
+
 export function batchStats(db: Db): BatchStats {
   return { ...(statsOf.get(db) ?? { batches: 0, works: 0, largest: 0 }) };
 }

@@ -23,7 +23,14 @@ export type StartedEngine = TestEngine & { dbUrl: string; dbSchema?: string; dro
 export async function startEngine(
   backend: Backend,
   start = '2026-03-03 09:00',
-  extra: { poolMax?: number; dueSoonThresholdMs?: number; apologyLeadMs?: number; blobs?: BlobStore; maxDossierBytes?: number } = {},
+  extra: {
+    poolMax?: number;
+    dueSoonThresholdMs?: number;
+    apologyLeadMs?: number;
+    blobs?: BlobStore;
+    maxDossierBytes?: number;
+    groupCommit?: boolean;
+  } = {},
 ): Promise<StartedEngine> {
   const db = await backend.create();
   const clock = new ManualClock(hanoi(start));

@@ -119,6 +119,7 @@ export async function createFloorTables(ctx: EngineContext): Promise<void> {
 export async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<number>, total: number, concurrency: number) {
   let next = 0;
   let transitions = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -130,7 +131,10 @@ export async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<
     }),
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { lifecyclesPerSec: total / s, transitionsPerSec: transitions / s };
+  const cpu = process.cpuUsage(cpu0);
+  // this process's CPU (the SQLite drivers' threads included; not PostgreSQL's server) per transition: steadier than
+  // the rate on a loaded machine, where the rate follows the share of the cores the process gets
+  return { lifecyclesPerSec: total / s, transitionsPerSec: transitions / s, cpuMsPerTransition: (cpu.user + cpu.system) / 1000 / transitions };
 }
 
 /** How long one 4 KiB write + fdatasync takes in `dir` (what synchronous=FULL adds to each commit, at least). */
@@ -223,8 +227,8 @@ export async function benchEngine(args: {
   }
   const med = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
   const lines = [
-    '| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s |',
-    '|---|---|---|---|---|---|',
+    '| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s | process CPU ms/transition, engine (floor) |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const [i, target] of targets.entries()) {
     for (const c of args.concurrency) {
@@ -232,7 +236,7 @@ export async function benchEngine(args: {
       const e = med(engine, 'lifecyclesPerSec');
       const f = med(floor, 'lifecyclesPerSec');
       lines.push(
-        `| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} |`,
+        `| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} | ${med(engine, 'cpuMsPerTransition').toFixed(2)} (${med(floor, 'cpuMsPerTransition').toFixed(2)}) |`,
       );
     }
   }
@@ -248,6 +252,20 @@ export async function benchEngine(args: {
           `- ${driver}, concurrency ${c}: FULL ÷ NORMAL = ${(at('FULL', c) / at('NORMAL', c)).toFixed(2)} (engine transitions/s)`,
         );
     }
+  }
+  // with and without group commit, round by round (each round ran the two one after the other)
+  const paired: string[] = [];
+  if (args.groupCommit?.includes(true) && args.groupCommit.includes(false)) {
+    for (const base of bases)
+      for (const c of args.concurrency) {
+        const cell = (on: boolean) => cells.get(`${targets.findIndex((t) => t.name.startsWith(base.name) && t.groupCommit === on)}|${c}`)!;
+        const [on, off] = [cell(true), cell(false)];
+        const rate = on.engine.map((x, r) => x.transitionsPerSec / off.engine[r]!.transitionsPerSec);
+        const cpu = on.engine.map((x, r) => x.cpuMsPerTransition / off.engine[r]!.cpuMsPerTransition);
+        paired.push(
+          `- ${base.name}, concurrency ${c}: engine transitions/s on ÷ off ${rate.map((x) => x.toFixed(2)).join(' / ')} (median ${median(rate).toFixed(2)}); process CPU per transition on ÷ off median ${median(cpu).toFixed(2)}`,
+        );
+      }
   }
   const batches = targets.flatMap((target, i) => {
     const b = batchStats(contexts[i]!.db);
@@ -267,6 +285,7 @@ export async function benchEngine(args: {
       ...lines,
       '',
       `One 4 KiB write + fdatasync in ${os.tmpdir()}: p50 ${sync.p50.toFixed(2)} ms, p95 ${sync.p95.toFixed(2)} ms: what synchronous=FULL adds to each commit (one WAL sync), at least.`,
+      ...(paired.length ? ['', 'Group commit on beside off, round by round:', ...paired] : []),
       ...(batches.length ? ['', 'Group commit, all rounds and concurrencies together (warm-up included):', ...batches] : []),
       ...(summary.length ? ['', 'The cost of durable commits (synchronous=FULL beside NORMAL, same run):', ...summary] : []),
     ],

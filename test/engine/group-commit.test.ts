@@ -12,6 +12,8 @@ import { findDossierByCode } from '../../src/store/dossier-store';
 import { onEventsCommitted } from '../../src/store/event-signal';
 import { projectionDifferences } from '../../src/audit/replay';
 import type { Db } from '../../src/store/db';
+import { dbOptionsFromConfig } from '../../src/app/engine-factory';
+import { loadConfig } from '../../src/config';
 
 const HOUSEHOLD_BUSINESS = '1.001612';
 
@@ -209,5 +211,27 @@ describe.each([...BACKENDS, SQLITE_BETTER])('group commit on $label', (backend) 
     const settled = await Promise.allSettled([...acts, read, other]);
     expect(settled.every((r) => r.status === 'fulfilled')).toBe(true);
     expect(batchStats(t.db).largest).toBeLessThanOrEqual(MAX_BATCH);
+  });
+});
+
+describe('MOTCUA_GROUP_COMMIT', () => {
+  test('the server batches by default (SQLite only: the engine factory leaves PostgreSQL unbatched) and 0 turns it off', () => {
+    expect(dbOptionsFromConfig(loadConfig({})).groupCommit).toBeUndefined();
+    expect(dbOptionsFromConfig(loadConfig({ MOTCUA_GROUP_COMMIT: '1' })).groupCommit).toBeUndefined();
+    expect(dbOptionsFromConfig(loadConfig({ MOTCUA_GROUP_COMMIT: '0' })).groupCommit).toBe(false);
+  });
+});
+
+describe.each(BACKENDS)('the default on $label', (backend) => {
+  test(backend.name === 'sqlite' ? 'concurrent actions are batched' : 'actions are never batched', async () => {
+    const t = await startEngine(backend, '2026-03-03 09:00');
+    try {
+      await Promise.all(Array.from({ length: 6 }, () => t.engine.submit(submission(HOUSEHOLD_BUSINESS), ACTORS.counter)));
+      const stats = batchStats(t.db);
+      if (backend.name === 'sqlite') expect(stats.works).toBe(6);
+      else expect(stats.batches).toBe(0);
+    } finally {
+      await t.drop();
+    }
   });
 });

@@ -65,10 +65,30 @@ export function inGroupTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pro
   let committer = committers.get(db);
   if (!committer) committers.set(db, (committer = { queue: [], running: false }));
   const c = committer;
+  // the writer is free: this work is a batch of one, a plain transaction; what arrives meanwhile waits for the next batch
+  if (!c.running) return runAlone(db, c, work);
   return new Promise<T>((resolve, reject) => {
     c.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-    if (!c.running) void drain(db, c);
   });
+}
+
+async function runAlone<T>(db: Db, c: Committer, work: (tx: Tx) => Promise<T>): Promise<T> {
+  c.running = true;
+  try {
+    return await db.transaction(work);
+  } finally {
+    count(db, 1);
+    c.running = false;
+    if (c.queue.length) void drain(db, c);
+  }
+}
+
+function count(db: Db, works: number): void {
+  const s = statsOf.get(db) ?? { batches: 0, works: 0, largest: 0 };
+  s.batches += 1;
+  s.works += works;
+  s.largest = Math.max(s.largest, works);
+  statsOf.set(db, s);
 }
 
 async function drain(db: Db, c: Committer): Promise<void> {
@@ -122,11 +142,7 @@ async function runBatch(db: Db, c: Committer): Promise<void> {
     }
     return;
   } finally {
-    const s = statsOf.get(db) ?? { batches: 0, works: 0, largest: 0 };
-    s.batches += 1;
-    s.works += batch.length;
-    s.largest = Math.max(s.largest, batch.length);
-    statsOf.set(db, s);
+    count(db, batch.length);
   }
   for (const outcome of outcomes) if (outcome.ok) for (const fire of outcome.afterCommit) fire();
   for (const [i, w] of batch.entries()) {

@@ -13,7 +13,8 @@
  *   back to) answers every caller whose work had succeeded with that error, and nothing of the batch is written;
  * - what a work asks to run after commit (`signalAfterCommit`, the events counter: ./outbox-signal.ts
  *   `commitListeners`) runs after the batch's COMMIT, and only for the works that were kept.
- * A batch of one work is a plain transaction (no savepoint), as without the committer. The connection is given
+ * A work that finds the writer free runs at once as a plain transaction (no savepoint, no queue), as without the
+ * committer; the works arriving meanwhile form the next batch. The connection is given
  * back between batches, so the handle's other users (reads, other writers), queued for it meanwhile, get it in
  * turn. Only the engine's actions go through here (src/engine/engine.ts), and only on SQLite by default
  * (docs/engine.md, "Group commit", says why and what was measured).

@@ -134,7 +134,11 @@ export async function run(ctx: EngineContext, fn: (c: EngineContext) => Promise<
   const cpu = process.cpuUsage(cpu0);
   // this process's CPU (the SQLite drivers' threads included; not PostgreSQL's server) per transition: steadier than
   // the rate on a loaded machine, where the rate follows the share of the cores the process gets
-  return { lifecyclesPerSec: total / s, transitionsPerSec: transitions / s, cpuMsPerTransition: (cpu.user + cpu.system) / 1000 / transitions };
+  return {
+    lifecyclesPerSec: total / s,
+    transitionsPerSec: transitions / s,
+    cpuMsPerTransition: (cpu.user + cpu.system) / 1000 / transitions,
+  };
 }
 
 /** How long one 4 KiB write + fdatasync takes in `dir` (what synchronous=FULL adds to each commit, at least). */
@@ -269,7 +273,11 @@ export async function benchEngine(args: {
   }
   const batches = targets.flatMap((target, i) => {
     const b = batchStats(contexts[i]!.db);
-    return b.batches ? [`- ${target.name}: ${b.works} actions in ${b.batches} transactions (${(b.works / b.batches).toFixed(2)} a transaction, largest ${b.largest})`] : [];
+    return b.batches
+      ? [
+          `- ${target.name}: ${b.works} actions in ${b.batches} transactions (${(b.works / b.batches).toFixed(2)} a transaction, largest ${b.largest})`,
+        ]
+      : [];
   });
   for (const ctx of contexts) await ctx.close();
   for (const target of targets) {

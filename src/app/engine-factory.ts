@@ -106,7 +106,7 @@ export async function createEngineContext(opts: EngineOptions): Promise<EngineCo
     apologyLeadMs: opts.apologyLeadMs,
     codeAtSubmission: opts.codeAtSubmission,
     maxDossierBytes: opts.maxDossierBytes,
-    groupCommit: opts.groupCommit ?? (dialectOf(opts.url) === 'sqlite'),
+    groupCommit: opts.groupCommit ?? dialectOf(opts.url) === 'sqlite',
   });
   const blobs = opts.blobs ?? new LocalBlobStore(besideDatabase(opts.url, 'blobs'));
   return {

@@ -93,12 +93,9 @@ describe.each([...BACKENDS, SQLITE_BETTER])('group commit on $label', (backend) 
     const answers = ds.map((d) => {
       let commitsWhenWritten = -1;
       return t.engine
-        .actCommitted(
-          d.code,
-          { type: 'ASSIGN', assignee: 'specialist' },
-          ACTORS.leader,
-          { authorize: () => void (commitsWhenWritten = probe.commits) },
-        )
+        .actCommitted(d.code, { type: 'ASSIGN', assignee: 'specialist' }, ACTORS.leader, {
+          authorize: () => void (commitsWhenWritten = probe.commits),
+        })
         .then((c) => ({ committedSince: probe.commits - commitsWhenWritten, version: c.row.version }));
     });
     await hold.release(ds.length);
@@ -156,10 +153,14 @@ describe.each([...BACKENDS, SQLITE_BETTER])('group commit on $label', (backend) 
     await hold.release(3);
     const results = await Promise.allSettled(calls);
     expect(batchStats(t.db).batches - before.batches).toBe(2);
-    const [first, stale, unversioned] = results;
-    expect(first.status === 'fulfilled' && first.value!.version).toBe(d.version + 1);
+    const [first, stale, unversioned] = results as [
+      PromiseSettledResult<{ version: number }>,
+      PromiseSettledResult<{ version: number }>,
+      PromiseSettledResult<{ version: number }>,
+    ];
+    expect(first.status === 'fulfilled' && first.value.version).toBe(d.version + 1);
     expect(stale.status === 'rejected' && isMotcuaError(stale.reason, 'VERSION_CONFLICT')).toBe(true);
-    expect(unversioned.status === 'fulfilled' && unversioned.value!.version).toBe(d.version + 2);
+    expect(unversioned.status === 'fulfilled' && unversioned.value.version).toBe(d.version + 2);
     const history = await t.engine.history(d.code);
     expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
     expect(history.slice(-2).map((e) => (e.payload as { assignee?: string }).assignee)).toEqual(['first', 'unversioned']);

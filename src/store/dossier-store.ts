@@ -27,6 +27,128 @@ const INSTANT_COLUMNS = [
   'next_check_at',
 ] as const;
 
+/** The dossiers table's columns, in table order (the same on both databases). */
+const DOSSIER_COLUMNS = [
+  'id',
+  'code',
+  'agency_code',
+  'procedure_code',
+  'procedure_version',
+  'machine_version',
+  'channel',
+  'state',
+  'timeliness',
+  'step_index',
+  'step_id',
+  'unit',
+  'assignee',
+  'submitted_at',
+  'received_at',
+  'due_at',
+  'original_due_at',
+  'result_at',
+  'outcome',
+  'final_timeliness',
+  'returned_at',
+  'closed_at',
+  'apology_count',
+  'supplement_count',
+  'applicant_name',
+  'applicant_id_number',
+  'applicant_phone',
+  'version',
+  'last_hash',
+  'snapshot',
+  'updated_at',
+  'next_check_at',
+  'first_apology_at',
+  'apology_timely',
+  'return_method',
+  'rating',
+  'result_digitised',
+  'result_working_ms',
+  'handling_unit',
+  'handling_officer',
+  'submission_ref',
+  'late_supplement_at',
+  'intake_due_by',
+  'intake_answered_at',
+  'intake_late_at',
+  'first_exemption_at',
+  'pause_extension_ms',
+  'lookup_factor',
+  'receipt_digitised',
+  'receipt_reused',
+] as const;
+
+function hasEveryColumn(raw: Record<string, unknown>): boolean {
+  if (Object.keys(raw).length !== DOSSIER_COLUMNS.length) return false;
+  for (const c of DOSSIER_COLUMNS) if (!(c in raw)) return false;
+  return true;
+}
+
+/**
+ * A copy of a whole row as one object literal of fixed keys, in table order: what `{ ...raw }` gave, but the driver's
+ * row (50 columns added one by one, on SQLite after a helper column was deleted from it) copied key by key made V8
+ * build new hidden classes at every read, and every object made from the row after it (the committed row, the
+ * rollup facts) had a shape of its own, so the code reading them was megamorphic (issue 16, perf). A row with
+ * other columns (a partial select, a column this list does not know yet) is still copied by spreading.
+ */
+function copyOfFullRow(raw: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: raw.id,
+    code: raw.code,
+    agency_code: raw.agency_code,
+    procedure_code: raw.procedure_code,
+    procedure_version: raw.procedure_version,
+    machine_version: raw.machine_version,
+    channel: raw.channel,
+    state: raw.state,
+    timeliness: raw.timeliness,
+    step_index: raw.step_index,
+    step_id: raw.step_id,
+    unit: raw.unit,
+    assignee: raw.assignee,
+    submitted_at: raw.submitted_at,
+    received_at: raw.received_at,
+    due_at: raw.due_at,
+    original_due_at: raw.original_due_at,
+    result_at: raw.result_at,
+    outcome: raw.outcome,
+    final_timeliness: raw.final_timeliness,
+    returned_at: raw.returned_at,
+    closed_at: raw.closed_at,
+    apology_count: raw.apology_count,
+    supplement_count: raw.supplement_count,
+    applicant_name: raw.applicant_name,
+    applicant_id_number: raw.applicant_id_number,
+    applicant_phone: raw.applicant_phone,
+    version: raw.version,
+    last_hash: raw.last_hash,
+    snapshot: raw.snapshot,
+    updated_at: raw.updated_at,
+    next_check_at: raw.next_check_at,
+    first_apology_at: raw.first_apology_at,
+    apology_timely: raw.apology_timely,
+    return_method: raw.return_method,
+    rating: raw.rating,
+    result_digitised: raw.result_digitised,
+    result_working_ms: raw.result_working_ms,
+    handling_unit: raw.handling_unit,
+    handling_officer: raw.handling_officer,
+    submission_ref: raw.submission_ref,
+    late_supplement_at: raw.late_supplement_at,
+    intake_due_by: raw.intake_due_by,
+    intake_answered_at: raw.intake_answered_at,
+    intake_late_at: raw.intake_late_at,
+    first_exemption_at: raw.first_exemption_at,
+    pause_extension_ms: raw.pause_extension_ms,
+    lookup_factor: raw.lookup_factor,
+    receipt_digitised: raw.receipt_digitised,
+    receipt_reused: raw.receipt_reused,
+  };
+}
+
 /** A raw dossiers row from either driver (PostgreSQL gives Date and strings for numbers) as a DossierRow. */
 export function dossierRowFromDb(raw: Record<string, unknown>): DossierRow {
   return dossierRow(raw, true);
@@ -38,7 +160,7 @@ export function dossierRowWithIsoInstants(raw: Record<string, unknown>): Dossier
 }
 
 function dossierRow(raw: Record<string, unknown>, convertInstants: boolean): DossierRow {
-  const row = { ...raw } as Record<string, unknown>;
+  const row = hasEveryColumn(raw) ? copyOfFullRow(raw) : { ...raw };
   if (convertInstants) for (const c of INSTANT_COLUMNS) row[c] = toIsoOrNull(row[c]);
   for (const c of ['procedure_version', 'machine_version', 'step_index', 'apology_count', 'supplement_count', 'version'])
     row[c] = Number(row[c]);

@@ -27,8 +27,8 @@ const INSTANT_COLUMNS = [
   'next_check_at',
 ] as const;
 
-/** The dossiers table's columns, in table order (the same on both databases). */
-const DOSSIER_COLUMNS = [
+/** The dossiers table's columns, in table order (the same on both databases; test/engine/dossier-columns.test.ts holds it to the schema). */
+export const DOSSIER_COLUMNS = [
   'id',
   'code',
   'agency_code',

@@ -47,6 +47,7 @@ import * as closedSnapshot from './20261209000700_closed_snapshot';
 import * as dropEventTypeIndex from './20261209000900_drop_event_type_index';
 import * as blobsUnattached from './20261210000100_blobs_unattached';
 import * as groupRollupFlows from './20261210620626_group_rollup_flows';
+import * as eventArchive from './20261210805255_event_archive';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -90,6 +91,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261209000900_drop_event_type_index', dropEventTypeIndex],
   ['20261210000100_blobs_unattached', blobsUnattached],
   ['20261210620626_group_rollup_flows', groupRollupFlows],
+  ['20261210805255_event_archive', eventArchive],
 ];
 
 /** every migration's name, in the order Knex runs them */

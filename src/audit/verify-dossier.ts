@@ -56,7 +56,7 @@ import {
 } from '../../machines/dossier';
 import { decodeRow, hashedContent, inputFromSubmit, toChartEvent, type StoredEvent } from '../../machines/engine/event-codec';
 import { identityColumns, projectSnapshot } from '../../machines/engine/projection';
-import { findDossierByCode, listEvents, type DossierRow } from '../store/dossier-store';
+import { findDossierByCode, listEventsByDossier, type DossierRow } from '../store/dossier-store';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../machines/engine/hash';
 
 export const DOSSIER_FINDING_KINDS = [
@@ -588,5 +588,5 @@ export interface LoadedDossier {
 export async function loadDossierForAudit(db: Db, code: string): Promise<LoadedDossier | null> {
   const row = await findDossierByCode(db, code);
   if (!row) return null;
-  return { row, events: (await listEvents(db, row.id)).map(decodeRow) };
+  return { row, events: ((await listEventsByDossier(db, [row.id], true)).get(row.id) ?? []).map(decodeRow) };
 }

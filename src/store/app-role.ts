@@ -15,12 +15,13 @@
 import type { Knex } from 'knex';
 import { APPEND_ONLY_TABLES } from '../../db/migrations/20261204000402_append_only';
 import { DELETION_LOG_TABLE } from '../../db/migrations/20261207000200_document_deletions';
+import { ARCHIVE_TABLES } from '../../db/migrations/20261210805255_event_archive';
 
 /** Every table the role may only read and append: the hash-chained logs (the retention job's deletion log too). */
 export const APPEND_ONLY_LOGS: readonly string[] = [...APPEND_ONLY_TABLES, DELETION_LOG_TABLE];
 
-/** Tables the application only reads: Knex's bookkeeping of migrations. */
-const READ_ONLY_TABLES = ['knex_migrations', 'knex_migrations_lock'];
+/** Tables the application only reads: Knex's bookkeeping of migrations, and the event archive (written by the owner's `events:archive`). */
+const READ_ONLY_TABLES = ['knex_migrations', 'knex_migrations_lock', ...ARCHIVE_TABLES];
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

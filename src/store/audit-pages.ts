@@ -25,6 +25,7 @@ import {
 } from './dossier-store';
 import { documentRefsOfDossiers, refWithIsoInstant, type DocumentRefRow } from './document-store';
 import { isoOfPgTimestamptz } from './time';
+import { archivedEventsByDossier } from './event-archive';
 
 export interface AuditPage {
   /** the page's dossier ids, in id order (the last one is the next page's cursor) */
@@ -103,6 +104,12 @@ function grouped<T>(list: T[], idOf: (item: T) => string): Map<string, T[]> {
   return by;
 }
 
+/** A page's events: each archived dossier's archived rows before its table rows (src/store/event-archive.ts). */
+function withArchived(archived: Map<string, EventRow[]>, live: Map<string, EventRow[]>): Map<string, EventRow[]> {
+  for (const [id, rows] of archived) live.set(id, [...rows, ...(live.get(id) ?? [])]);
+  return live;
+}
+
 /** The id range (after, last] as SQL and bindings for a uuid or text key column. */
 function range(column: string, after: string | null, last: string): { sql: string; bindings: string[] } {
   return after === null
@@ -110,10 +117,10 @@ function range(column: string, after: string | null, last: string): { sql: strin
     : { sql: `${column} > ? AND ${column} <= ?`, bindings: [after, last] };
 }
 
-async function postgresPage(db: Db, after: string | null, last: string): Promise<Omit<AuditPage, 'ids'>> {
+async function postgresPage(db: Db, ids: string[], after: string | null, last: string): Promise<Omit<AuditPage, 'ids'>> {
   const rowsRange = range('id', after, last);
   const eventsRange = range('dossier_id', after, last);
-  const [rows, events, refs] = await Promise.all([
+  const [rows, events, refs, archived] = await Promise.all([
     db
       .raw(`SELECT ${DOSSIER_COLUMNS.join(', ')} FROM dossiers WHERE ${rowsRange.sql}`, rowsRange.bindings)
       .options({ types: ISO_INSTANTS }),
@@ -123,6 +130,7 @@ async function postgresPage(db: Db, after: string | null, last: string): Promise
     db
       .raw(`SELECT * FROM document_refs WHERE ${eventsRange.sql} ORDER BY dossier_id, id`, eventsRange.bindings)
       .options({ types: ISO_INSTANTS }),
+    archivedEventsByDossier(db, ids, true),
   ]);
   const eventRows = (events as { rows: unknown[][] }).rows.map((r): EventRow => ({
     dossier_id: String(r[0]),
@@ -143,7 +151,10 @@ async function postgresPage(db: Db, after: string | null, last: string): Promise
         return [row.id, row];
       }),
     ),
-    events: grouped(eventRows, (e) => e.dossier_id),
+    events: withArchived(
+      archived,
+      grouped(eventRows, (e) => e.dossier_id),
+    ),
     refs: grouped((refs as { rows: Record<string, unknown>[] }).rows.map(refWithIsoInstant), (r) => r.dossierId),
   };
 }
@@ -156,7 +167,7 @@ export async function readAuditPage(db: Db, after: string | null, limit: number,
   const ids = await listDossierIdsAfter(db, after, limit, upto);
   if (!ids.length) return { ids, rows: new Map(), events: new Map(), refs: new Map() };
   const last = ids[ids.length - 1]!;
-  if (dialectOfKnex(db) === 'postgres') return { ids, ...(await postgresPage(db, after, last)) };
+  if (dialectOfKnex(db) === 'postgres') return { ids, ...(await postgresPage(db, ids, after, last)) };
   return {
     ids,
     rows: new Map(
@@ -165,7 +176,7 @@ export async function readAuditPage(db: Db, after: string | null, limit: number,
         return [row.id, row];
       }),
     ),
-    events: await listEventsByDossier(db, ids),
+    events: await listEventsByDossier(db, ids, true),
     refs: await documentRefsOfDossiers(db, ids),
   };
 }

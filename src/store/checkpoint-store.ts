@@ -4,6 +4,7 @@
  */
 import { dialectOfKnex, type Db, type Tx } from './db';
 import { toIso } from './time';
+import { archivedEventsByDossier } from './event-archive';
 
 /** How many checkpoints were taken (0 on a database that has no checkpoint table yet). */
 export async function countCheckpoints(db: Db): Promise<number> {
@@ -60,7 +61,9 @@ function toCheckpoint(raw: Record<string, unknown>): CheckpointRow {
 /** How many events the database holds. */
 export async function countEvents(db: Db): Promise<number> {
   const [row] = await db('dossier_events').count({ n: '*' });
-  return Number((row as { n: unknown } | undefined)?.n ?? 0);
+  // and the archived ones (src/store/event-archive.ts)
+  const [archived] = await db('dossier_event_archive').sum({ n: 'event_count' });
+  return Number((row as { n: unknown } | undefined)?.n ?? 0) + Number((archived as { n: unknown } | undefined)?.n ?? 0);
 }
 
 /** The current head (last event) of each of these dossiers; dossiers without events are absent. */
@@ -72,6 +75,15 @@ export async function currentHeads(db: Db, ids: string[]): Promise<Map<string, S
     .whereIn('e.dossier_id', ids)
     .whereRaw('e.seq = (select max(e2.seq) from dossier_events e2 where e2.dossier_id = e.dossier_id)');
   for (const r of rows) heads.set(String(r.dossier_id), { seq: Number(r.seq), hash: String(r.hash) });
+  // a dossier whose events are all archived has its head on the archive row (src/store/event-archive.ts)
+  const rest = ids.filter((id) => !heads.has(id));
+  if (rest.length)
+    for (const a of (await db('dossier_event_archive').select('dossier_id', 'event_count', 'head_hash').whereIn('dossier_id', rest)) as {
+      dossier_id: unknown;
+      event_count: unknown;
+      head_hash: unknown;
+    }[])
+      heads.set(String(a.dossier_id), { seq: Number(a.event_count), hash: String(a.head_hash) });
   return heads;
 }
 
@@ -81,6 +93,15 @@ export async function storedHashes(db: Db, pairs: [string, number][]): Promise<M
   if (!pairs.length) return stored;
   const rows = await db('dossier_events').select('dossier_id', 'seq', 'hash').whereIn(['dossier_id', 'seq'], pairs);
   for (const r of rows) stored.set(`${String(r.dossier_id)} ${Number(r.seq)}`, String(r.hash));
+  // the pairs the table lacks may be archived (src/store/event-archive.ts): read through the audit's reader
+  const missing = pairs.filter(([id, seq]) => !stored.has(`${id} ${seq}`));
+  if (missing.length) {
+    const archived = await archivedEventsByDossier(db, [...new Set(missing.map(([id]) => id))], true);
+    for (const [id, seq] of missing) {
+      const e = archived.get(id)?.find((x) => x.seq === seq);
+      if (e) stored.set(`${id} ${seq}`, e.hash);
+    }
+  }
   return stored;
 }
 

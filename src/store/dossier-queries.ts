@@ -64,10 +64,27 @@ function escapeLike(s: string): string {
  * gets which units): the dossier is at one of `units` now, or someone of one of `units` acted on it.
  */
 function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[]): void {
+  const pg = dialectOfKnex(db) === 'postgres';
   q.where((w) =>
-    w.whereIn('dossiers.unit', units).orWhereExists(function () {
-      this.select(db.raw('1')).from('dossier_events as e').whereRaw('e.dossier_id = dossiers.id').whereIn('e.actor_unit', units);
-    }),
+    w
+      .whereIn('dossiers.unit', units)
+      .orWhereExists(function () {
+        this.select(db.raw('1')).from('dossier_events as e').whereRaw('e.dossier_id = dossiers.id').whereIn('e.actor_unit', units);
+      })
+      // an archived dossier's acting units are kept on its archive row (src/store/event-archive.ts)
+      .orWhereExists(function () {
+        const any = units.map(() => '?').join(', ');
+        if (pg)
+          this.select(db.raw('1'))
+            .from('dossier_event_archive as a')
+            .whereRaw('a.dossier_id = dossiers.id')
+            .whereRaw(`jsonb_exists_any(a.actor_units::jsonb, array[${any}]::text[])`, [...units]);
+        else
+          this.select(db.raw('1'))
+            .from(db.raw('dossier_event_archive as a, json_each(a.actor_units) as u'))
+            .whereRaw('a.dossier_id = dossiers.id')
+            .whereRaw(`u.value IN (${any})`, [...units]);
+      }),
   );
 }
 
@@ -77,7 +94,10 @@ export async function unitsThatActedOn(db: Knex, dossierId: string, units: reado
   const rows = (await db('dossier_events').distinct('actor_unit').where({ dossier_id: dossierId }).whereIn('actor_unit', units)) as {
     actor_unit: string;
   }[];
-  return rows.map((r) => r.actor_unit);
+  const archived = (await db('dossier_event_archive').select('actor_units').where({ dossier_id: dossierId }).first()) as
+    { actor_units: string } | undefined;
+  const acted = new Set([...rows.map((r) => r.actor_unit), ...(archived ? (JSON.parse(archived.actor_units) as string[]) : [])]);
+  return units.filter((u) => acted.has(u));
 }
 
 /**

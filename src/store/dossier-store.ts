@@ -12,6 +12,7 @@ import { signalEventsAfterCommit } from './event-signal';
 import { ident, isTx, placeholders, runInTx } from './direct-sql';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
+import { archivedEventsByDossier } from './event-archive';
 
 export type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 
@@ -390,9 +391,18 @@ export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow
   signalEventsAfterCommit(tx, events);
 }
 
+/**
+ * A dossier's events in seq order: the archived ones (src/store/event-archive.ts), then the table's. An archive
+ * row always holds seq 1 onwards and only archived rows leave the table, so a dossier whose table rows start at
+ * seq 1 has no archive: it is looked up only otherwise (the engine's reads of open dossiers cost no more), or
+ * always for the audit, which must see a table row overlapping an archive.
+ */
 export async function listEvents(db: Knex | Knex.Transaction, dossierId: string): Promise<EventRow[]> {
-  const rows = await db('dossier_events').where({ dossier_id: dossierId }).orderBy('seq', 'asc');
-  return rows.map(eventRowFromDb);
+  const rows = ((await db('dossier_events').where({ dossier_id: dossierId }).orderBy('seq', 'asc')) as Record<string, unknown>[]).map(
+    eventRowFromDb,
+  );
+  if (rows[0]?.seq === 1) return rows;
+  return [...((await archivedEventsByDossier(db, [dossierId])).get(dossierId) ?? []), ...rows];
 }
 
 /** The dossier_events columns, in the order flattenEvent (src/store/batch-writer.ts) writes them. */
@@ -410,7 +420,11 @@ export const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventRow)[];
 
 /** The events of several dossiers in one query, by dossier id, each list in seq order (ids without events are absent). */
-export async function listEventsByDossier(db: Knex | Knex.Transaction, ids: readonly string[]): Promise<Map<string, EventRow[]>> {
+export async function listEventsByDossier(
+  db: Knex | Knex.Transaction,
+  ids: readonly string[],
+  forAudit = false,
+): Promise<Map<string, EventRow[]>> {
   const byDossier = new Map<string, EventRow[]>();
   if (!ids.length) return byDossier;
   const raw = (await db('dossier_events')
@@ -423,6 +437,10 @@ export async function listEventsByDossier(db: Knex | Knex.Transaction, ids: read
     if (!list) byDossier.set(e.dossier_id, (list = []));
     list.push(e);
   }
+  // the archive holds seq 1 onwards: looked up for the dossiers whose table rows do not start there (listEvents)
+  const archivedIds = forAudit ? ids : ids.filter((id) => byDossier.get(id)?.[0]?.seq !== 1);
+  for (const [id, events] of await archivedEventsByDossier(db, archivedIds, forAudit))
+    byDossier.set(id, [...events, ...(byDossier.get(id) ?? [])]);
   return byDossier;
 }
 
@@ -435,7 +453,11 @@ export async function dossierIdsSubmittedBefore(
 ): Promise<string[]> {
   const q = db('dossier_events').select('dossier_id').where('seq', 1).where('occurred_at', '<', before).orderBy('dossier_id').limit(limit);
   if (after) q.where('dossier_id', '>', after);
-  return ((await q) as { dossier_id: unknown }[]).map((r) => String(r.dossier_id));
+  // an archived dossier's first event's time is kept on its archive row (src/store/event-archive.ts)
+  const a = db('dossier_event_archive').select('dossier_id').where('first_at', '<', before).orderBy('dossier_id').limit(limit);
+  if (after) a.where('dossier_id', '>', after);
+  const ids = [...((await q) as { dossier_id: unknown }[]), ...((await a) as { dossier_id: unknown }[])].map((r) => String(r.dossier_id));
+  return [...new Set(ids)].sort().slice(0, limit);
 }
 
 /** true for the driver errors that mean "someone else wrote this first". */

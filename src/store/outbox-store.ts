@@ -9,6 +9,7 @@ import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
 import { CHOICE_EVENT_TYPES } from '../../machines/notify/channels';
 import { dossierRowFromDb, eventRowFromDb, type DossierRow, type EventRow } from './dossier-store';
+import { archivedEventsByDossier } from './event-archive';
 
 export type DeliveryState = 'pending' | 'sent' | 'dead' | 'discarded';
 
@@ -169,8 +170,12 @@ export async function deliveryContext(
 ): Promise<{ event: EventRow; dossier: DossierRow } | null> {
   const ev = (await db('dossier_events').where({ dossier_id: d.dossierId, seq: d.seq }).first()) as Record<string, unknown> | undefined;
   const dossier = (await db('dossiers').where({ id: d.dossierId }).first()) as Record<string, unknown> | undefined;
-  if (!ev || !dossier) return null;
-  return { event: eventRowFromDb(ev), dossier: dossierRowFromDb(dossier) };
+  // an event archived since it was queued (src/store/event-archive.ts) is read from the archive
+  const event = ev
+    ? eventRowFromDb(ev)
+    : ((await archivedEventsByDossier(db, [d.dossierId])).get(d.dossierId) ?? []).find((e) => e.seq === d.seq);
+  if (!event || !dossier) return null;
+  return { event, dossier: dossierRowFromDb(dossier) };
 }
 
 /** The dossier's events up to and including `seq`, in order (to know its state as of that event). */
@@ -179,7 +184,8 @@ export async function eventsUpTo(db: Knex, dossierId: string, seq: number): Prom
     string,
     unknown
   >[];
-  return rows.map(eventRowFromDb);
+  const archived = ((await archivedEventsByDossier(db, [dossierId])).get(dossierId) ?? []).filter((e) => e.seq <= seq);
+  return [...archived, ...rows.map(eventRowFromDb)];
 }
 
 /** The dossier's events that record the applicant's notification choice (RECEIVE, CHANGE_NOTIFICATION), in order. */
@@ -188,7 +194,9 @@ export async function choiceEvents(db: Knex, dossierId: string): Promise<EventRo
     .where({ dossier_id: dossierId })
     .whereIn('type', [...CHOICE_EVENT_TYPES])
     .orderBy('seq')) as Record<string, unknown>[];
-  return rows.map(eventRowFromDb);
+  const choice = new Set<string>(CHOICE_EVENT_TYPES);
+  const archived = ((await archivedEventsByDossier(db, [dossierId])).get(dossierId) ?? []).filter((e) => choice.has(e.type));
+  return [...archived, ...rows.map(eventRowFromDb)];
 }
 
 export async function markDelivered(db: Knex, id: number, at: string, providerAnswer: string | null): Promise<void> {

@@ -145,5 +145,33 @@ export async function returnedByChannelAndMethod(
     .where('e.occurred_at', '>=', from)
     .where('e.occurred_at', '<', to)
     .groupByRaw(`d.channel, ${method}`)) as { channel: string; method: string | null; n: number | string }[];
-  return rows.map((r) => ({ channel: r.channel, method: r.method, n: Number(r.n) }));
+  // archived dossiers (src/store/event-archive.ts): their RETURN_RESULT events' time and method are kept on the
+  // archive row; the candidates are found by the projection's returned_at (indexed), the archive's own time decides
+  const pg = dialectOfKnex(db) === 'postgres';
+  const archived = pg
+    ? ((
+        await db.raw(
+          `SELECT d.channel AS channel, r.value ->> 1 AS method, count(*) AS n
+               FROM dossiers d JOIN dossier_event_archive a ON a.dossier_id = d.id
+               CROSS JOIN LATERAL jsonb_array_elements(a.returns::jsonb) AS r(value)
+              WHERE d.returned_at >= ? AND d.returned_at < ? AND (r.value ->> 0)::timestamptz >= ? AND (r.value ->> 0)::timestamptz < ?
+              GROUP BY 1, 2`,
+          [from, to, from, to],
+        )
+      ).rows as { channel: string; method: string | null; n: number | string }[])
+    : ((await db.raw(
+        `SELECT d.channel AS channel, json_extract(r.value, '$[1]') AS method, count(*) AS n
+             FROM dossiers d JOIN dossier_event_archive a ON a.dossier_id = d.id, json_each(a.returns) AS r
+            WHERE d.returned_at >= ? AND d.returned_at < ? AND json_extract(r.value, '$[0]') >= ? AND json_extract(r.value, '$[0]') < ?
+            GROUP BY 1, 2`,
+        [from, to, from, to],
+      )) as { channel: string; method: string | null; n: number | string }[]);
+  const sum = new Map<string, { channel: string; method: string | null; n: number }>();
+  for (const r of [...rows, ...archived]) {
+    const key = JSON.stringify([r.channel, r.method]);
+    const at = sum.get(key);
+    if (at) at.n += Number(r.n);
+    else sum.set(key, { channel: r.channel, method: r.method, n: Number(r.n) });
+  }
+  return [...sum.values()];
 }

@@ -4,6 +4,7 @@
  */
 import knexFactory, { type Knex } from 'knex';
 import { betterSqliteAfterCreate, DURABLE_SQLITE_SYNCHRONOUS } from './db';
+import { countEvents } from './checkpoint-store';
 
 /**
  * A read-only connection to one SQLite file (better-sqlite3: synchronous, so VACUUM INTO is one call).
@@ -47,7 +48,7 @@ export async function checkSqliteCopy(file: string): Promise<{ integrity: string
     const check = (await copy.raw('PRAGMA integrity_check')) as { integrity_check: string }[];
     const integrity = check.map((c) => c.integrity_check);
     if (integrity.length !== 1 || integrity[0] !== 'ok') return { integrity, dossiers: 0, events: 0 };
-    return { integrity, dossiers: await count(copy, 'dossiers'), events: await count(copy, 'dossier_events') };
+    return { integrity, dossiers: await count(copy, 'dossiers'), events: await countEvents(copy) };
   } finally {
     await copy.destroy();
   }

@@ -8,6 +8,7 @@ import { BACKENDS } from '../support/backends';
 import { ACTORS, APPROVE, submission } from '../support/engine';
 import { serverForSuite } from '../support/server';
 import { clearClosedSnapshots, findDossierByCode } from '../../src/store/dossier-store';
+import { archiveDossiers } from '../../src/store/event-archive';
 
 const PROC = '1.001612';
 
@@ -83,5 +84,21 @@ describe.each(BACKENDS)('a compacted closed dossier through the API on $name', (
     expect((await findDossierByCode(s.engine.db, code))!.snapshot).not.toBeNull();
     const verified = await s.as('auditor').get(`/api/dossiers/${encodeURIComponent(code)}/verify`);
     expect(verified.text).toContain('"ok":true');
+  });
+
+  // the archive of closed dossiers' events (src/store/event-archive.ts): the same reads, the events moved out of the table
+  test('every read answers the same bytes before and after its events are archived (snapshot kept, then emptied)', async () => {
+    const code = await returned('2026-03-04');
+    s.engine.at('2026-03-13 09:00');
+    for (const user of ['counter', 'leader', 'auditor']) await s.login(user, true);
+    const before = await readAll(code);
+    expect(Object.values(before).map((r) => r.status)).toEqual(Object.values(before).map(() => 200));
+    const row = (await findDossierByCode(s.engine.db, code))!;
+    expect(await s.engine.db.transaction((tx) => archiveDossiers(tx, [row.id]))).toEqual({ dossiers: 1, events: 7 });
+    expect(await s.engine.db('dossier_events').where({ dossier_id: row.id }).first()).toBeUndefined();
+    expect(await readAll(code)).toEqual(before);
+    while ((await clearClosedSnapshots(s.engine.db, '2026-03-10T00:00:00.000Z', 10)) > 0);
+    expect((await findDossierByCode(s.engine.db, code))!.snapshot).toBeNull();
+    expect(await readAll(code)).toEqual(before);
   });
 });

@@ -7,10 +7,12 @@
 import type { Knex } from 'knex';
 import { down as dropAppendOnlyTriggers } from '../../db/migrations/20261204000402_append_only';
 import { dropTriggers as dropDeletionLogTriggers } from '../../db/migrations/20261207000200_document_deletions';
+import { dropArchiveTriggers } from '../../db/migrations/20261210805255_event_archive';
 
 export async function asDatabaseOwner(db: Knex): Promise<void> {
   // the deletion log's triggers use the function the first migration's down drops: they go first
   await dropDeletionLogTriggers(db);
+  await dropArchiveTriggers(db);
   await dropAppendOnlyTriggers(db);
 }
 

@@ -4,14 +4,12 @@
  * the page), and the audit still compares: NULL only for a dossier its events close, an open one must keep it.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, APPROVE, hanoi, type StartedEngine, startEngine, submission } from '../support/engine';
+import { ACTORS, dossierThroughResult, hanoi, type StartedEngine, startEngine } from '../support/engine';
 import { allowedEvents } from '../../machines/dossier';
 import { loadDossierForAudit, verifyDossier, type Finding } from '../../src/audit/verify-dossier';
 import { restoreRow, restoreRows } from '../../src/engine/restore-row';
 import { clearClosedSnapshots, findDossierByCode } from '../../src/store/dossier-store';
 import { asDatabaseOwner } from '../support/db-owner';
-
-const PROC = '1.001612';
 
 describe.each(BACKENDS)('closed dossiers without a snapshot on $name', (backend) => {
   let t: StartedEngine;
@@ -22,21 +20,7 @@ describe.each(BACKENDS)('closed dossiers without a snapshot on $name', (backend)
   afterAll(async () => t.drop());
 
   async function build(returned: boolean, day = '2026-03-03'): Promise<string> {
-    t.at(`${day} 09:00`);
-    const { code } = await t.engine.submit(submission(PROC), ACTORS.counter);
-    t.at(`${day} 10:00`);
-    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    t.at(`${day} 11:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    t.at(`${day} 14:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    t.at(`${day} 15:00`);
-    await t.engine.act(code, APPROVE, ACTORS.leader);
-    if (returned) {
-      t.at(`${day} 16:00`);
-      await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-    }
-    return code;
+    return dossierThroughResult(t, day, { returned });
   }
 
   const row = async (code: string) => (await findDossierByCode(t.db, code))!;

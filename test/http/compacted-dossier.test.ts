@@ -5,31 +5,16 @@
  * src/engine/restore-row.ts), and a leader's correction afterwards still goes through.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, APPROVE, submission } from '../support/engine';
+import { dossierThroughResult } from '../support/engine';
 import { serverForSuite } from '../support/server';
 import { clearClosedSnapshots, findDossierByCode } from '../../src/store/dossier-store';
 import { archiveDossiers } from '../../src/store/event-archive';
-
-const PROC = '1.001612';
 
 describe.each(BACKENDS)('a compacted closed dossier through the API on $name', (backend) => {
   const s = serverForSuite(backend);
 
   async function returned(day: string): Promise<string> {
-    const t = s.engine;
-    t.at(`${day} 09:00`);
-    const { code } = await t.engine.submit(submission(PROC), ACTORS.counter);
-    t.at(`${day} 10:00`);
-    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    t.at(`${day} 11:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    t.at(`${day} 14:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    t.at(`${day} 15:00`);
-    await t.engine.act(code, APPROVE, ACTORS.leader);
-    t.at(`${day} 16:00`);
-    await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-    return code;
+    return dossierThroughResult(s.engine, day, { returned: true });
   }
 
   /** Every read, as [user, path]: status and body text. */

@@ -5,7 +5,7 @@
  * the day names; the set-based readers and the audit answer the same after archiving; a tampered archive is found.
  */
 import { BACKENDS } from '../support/backends';
-import { ACTORS, APPROVE, type StartedEngine, startEngine, submission } from '../support/engine';
+import { ACTORS, dossierThroughResult, type StartedEngine, startEngine } from '../support/engine';
 import { loadDossierForAudit, verifyDossier } from '../../src/audit/verify-dossier';
 import { findDossierByCode, listEvents, listEventsByDossier } from '../../src/store/dossier-store';
 import { archiveBatch, archiveDossiers } from '../../src/store/event-archive';
@@ -18,8 +18,6 @@ import { dossierIdsSubmittedBefore } from '../../src/store/dossier-store';
 import { findDossiers, unitsThatActedOn } from '../../src/store/dossier-queries';
 import { asDatabaseOwner } from '../support/db-owner';
 
-const PROC = '1.001612';
-
 describe.each(BACKENDS)('the event archive on $name', (backend) => {
   let t: StartedEngine;
   beforeAll(async () => {
@@ -28,21 +26,7 @@ describe.each(BACKENDS)('the event archive on $name', (backend) => {
   afterAll(async () => t.drop());
 
   async function build(returned: boolean, day = '2026-03-03'): Promise<string> {
-    t.at(`${day} 09:00`);
-    const { code } = await t.engine.submit(submission(PROC), ACTORS.counter);
-    t.at(`${day} 10:00`);
-    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    t.at(`${day} 11:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    t.at(`${day} 14:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    t.at(`${day} 15:00`);
-    await t.engine.act(code, APPROVE, ACTORS.leader);
-    if (returned) {
-      t.at(`${day} 16:00`);
-      await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-    }
-    return code;
+    return dossierThroughResult(t, day, { returned });
   }
   const row = async (code: string) => (await findDossierByCode(t.db, code))!;
   const tableRows = async (id: string) =>
@@ -111,19 +95,7 @@ describe.each(BACKENDS)('the set-based readers and the audit over archived dossi
   afterAll(async () => t.drop());
 
   async function returned(day: string): Promise<string> {
-    t.at(`${day} 09:00`);
-    const { code } = await t.engine.submit(submission(PROC), ACTORS.counter);
-    t.at(`${day} 10:00`);
-    await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
-    t.at(`${day} 11:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
-    t.at(`${day} 14:00`);
-    await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
-    t.at(`${day} 15:00`);
-    await t.engine.act(code, APPROVE, ACTORS.leader);
-    t.at(`${day} 16:00`);
-    await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
-    return code;
+    return dossierThroughResult(t, day, { returned: true });
   }
   const idOf = async (code: string) => (await findDossierByCode(t.db, code))!.id;
 

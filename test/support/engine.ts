@@ -86,3 +86,26 @@ export function submission(procedureCode: string, channel: Submission['channel']
     documents: [{ name: 'Giấy đề nghị', copies: 1 }],
   };
 }
+
+/**
+ * A 1.001612 dossier taken through one Hanoi working day (`day`, YYYY-MM-DD): received at the counter at 09:00,
+ * assigned at 10:00, its two steps completed at 11:00 and 14:00, the leader's APPROVE at 15:00 and, when `returned`,
+ * returned at the counter at 16:00 (closed). Its code.
+ */
+export async function dossierThroughResult(t: TestEngine, day: string, opts: { returned: boolean }): Promise<string> {
+  t.at(`${day} 09:00`);
+  const { code } = await t.engine.submit(submission('1.001612'), ACTORS.counter);
+  t.at(`${day} 10:00`);
+  await t.engine.act(code, { type: 'ASSIGN', assignee: 'counter' }, ACTORS.counter);
+  t.at(`${day} 11:00`);
+  await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.counter);
+  t.at(`${day} 14:00`);
+  await t.engine.act(code, { type: 'COMPLETE_STEP' }, ACTORS.specialist);
+  t.at(`${day} 15:00`);
+  await t.engine.act(code, APPROVE, ACTORS.leader);
+  if (opts.returned) {
+    t.at(`${day} 16:00`);
+    await t.engine.act(code, { type: 'RETURN_RESULT', method: 'counter' }, ACTORS.counter);
+  }
+  return code;
+}

@@ -12,7 +12,7 @@ import type { Command } from '../../machines/engine/commands';
 import { compareMetrics, complianceFromEvents } from '../../src/metrics/compliance-from-events';
 import { complianceFromProjection } from '../../src/metrics/compliance-projection';
 import { complianceFromRollup } from '../../src/metrics/compliance-rollup';
-import { classHistoryDifferences, rollupFromEvents } from '../../src/metrics/rollup-rebuild';
+import { classHistoryDifferences, rebuildRollup, rollupFromEvents } from '../../src/metrics/rollup-rebuild';
 import { rollupDays } from '../../src/store/rollup-store';
 import type { GroupBy } from '../../machines/metrics/definitions';
 import type { RollupValues } from '../../machines/metrics/rollup';
@@ -259,6 +259,15 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     await groupRollupFlowsMigration.up(t.db);
     expect(await digitisationDiffering(t)).toEqual([]);
     expect(await digitisationRollupEntries(t.db)).toEqual(before);
+  });
+
+  test('metrics:rollup --rebuild (and the generator) replaces the tables with what the write path kept: every row once, however many chunks', async () => {
+    const [rollup, byGroup] = [await keptRollup(t), await digitisationRollupEntries(t.db)];
+    expect(byGroup.length).toBeGreaterThan(100); // several chunks of the by-group table's rebuild
+    await rebuildRollup(t.db, t.calendars, { now: t.clock.now().toISOString(), pageSize: 9 });
+    expect(await keptRollup(t)).toEqual(rollup);
+    expect(await digitisationRollupEntries(t.db)).toEqual(byGroup);
+    expect(await classHistoryDiffering(t)).toEqual([]);
   });
 
   test('an edited digitisation rollup row is a difference metrics:verify reports (exit 1), and one metrics:rollup --verify reports', async () => {

@@ -263,7 +263,7 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
 
   test('metrics:rollup --rebuild (and the generator) replaces the tables with what the write path kept: every row once, however many chunks', async () => {
     const [rollup, byGroup] = [await keptRollup(t), await digitisationRollupEntries(t.db)];
-    expect(byGroup.length).toBeGreaterThan(100); // several chunks of the by-group table's rebuild
+    expect(byGroup.length).toBeGreaterThan(50); // several chunks of the by-group table's rebuild
     await rebuildRollup(t.db, t.calendars, { now: t.clock.now().toISOString(), pageSize: 9 });
     expect(await keptRollup(t)).toEqual(rollup);
     expect(await digitisationRollupEntries(t.db)).toEqual(byGroup);

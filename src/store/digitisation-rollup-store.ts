@@ -107,6 +107,7 @@ export async function digitisationRollupEntries(db: Conn): Promise<DigitisationE
 /** Replaces the whole table with these entries (shard 0), in the caller's transaction. */
 export async function replaceDigitisationRollup(tx: Conn, entries: readonly DigitisationEntry[]): Promise<void> {
   await tx(TABLE).delete();
-  // Chunks well under either database's bound on bound variables (34 per row).
-  for (let i = 0; i < entries.length; i += 25) await addDigitisationEntries(tx, entries.slice(i, i + 100), 0);
+  // Chunks well under either database's bound on bound variables (34 per row); each entry in exactly one chunk.
+  const chunk = 25;
+  for (let i = 0; i < entries.length; i += chunk) await addDigitisationEntries(tx, entries.slice(i, i + chunk), 0);
 }

@@ -48,6 +48,7 @@ import * as dropEventTypeIndex from './20261209000900_drop_event_type_index';
 import * as blobsUnattached from './20261210000100_blobs_unattached';
 import * as groupRollupFlows from './20261210620626_group_rollup_flows';
 import * as eventArchive from './20261210805255_event_archive';
+import * as eventArchiveGrows from './20261211064512_event_archive_grows';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -92,6 +93,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261210000100_blobs_unattached', blobsUnattached],
   ['20261210620626_group_rollup_flows', groupRollupFlows],
   ['20261210805255_event_archive', eventArchive],
+  ['20261211064512_event_archive_grows', eventArchiveGrows],
 ];
 
 /** every migration's name, in the order Knex runs them */

@@ -11,7 +11,7 @@ import { loadConfig } from '../config';
 import { migrationsCurrent } from '../../db/migrations';
 import { openDb } from '../store/db';
 import { dbOptionsFromConfig } from '../app/engine-factory';
-import { archiveBatch } from '../store/event-archive';
+import { archiveClosed } from '../store/event-archive';
 import { eachOption, runCommand } from './options';
 
 async function main(): Promise<number> {
@@ -31,16 +31,9 @@ async function main(): Promise<number> {
     if (!(await migrationsCurrent(db))) throw new Error('the database schema is not current: run `npm run migrate` first');
     const started = performance.now();
     const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-    let dossiers = 0;
-    let events = 0;
-    for (let after = ''; ;) {
-      const moved = await archiveBatch(db, closedBefore, batch, after);
-      if (moved.last === null) break;
-      after = moved.last;
-      dossiers += moved.dossiers;
-      events += moved.events;
-      process.stderr.write(`${dossiers} dossiers (${events} events) archived, ${seconds()} s\n`);
-    }
+    const { dossiers, events } = await archiveClosed(db, closedBefore, batch, (done) =>
+      process.stderr.write(`${done.dossiers} dossiers (${done.events} events) archived, ${seconds()} s\n`),
+    );
     console.log(`${dossiers} dossiers closed before ${day} archived (${events} events) in ${seconds()} s`);
     return 0;
   } finally {

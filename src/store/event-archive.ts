@@ -229,11 +229,33 @@ export interface ArchiveResult {
   events: number;
 }
 
+/** One dossier's archive row as the move reads it back: its rows decoded (dictionary checked) and its count. */
+async function archivedBlobRows(tx: Knex.Transaction, ids: readonly string[]): Promise<Map<string, { count: number; rows: BlobRow[] }>> {
+  const rows = (await tx('dossier_event_archive')
+    .select('dossier_id', 'dictionary_id', 'event_count', 'events')
+    .whereIn('dossier_id', [...ids])) as Pick<ArchiveRow, 'dossier_id' | 'dictionary_id' | 'event_count' | 'events'>[];
+  const dicts = await dictionaries(
+    tx,
+    rows.map((r) => Number(r.dictionary_id)),
+  );
+  return new Map(
+    rows.map((r) => {
+      const dictionary = dicts.get(Number(r.dictionary_id));
+      if (!dictionary) throw new Error(`archive: dictionary ${r.dictionary_id} missing`);
+      return [String(r.dossier_id), { count: Number(r.event_count), rows: decodeArchive(Buffer.from(r.events), dictionary) }];
+    }),
+  );
+}
+
 /**
  * Moves these dossiers' events into the archive, in the caller's transaction (the owner's connection): refused
- * for a dossier that is not closed, already archived, or whose chain does not check; each blob is decoded again
- * and compared with the rows before they are deleted. On PostgreSQL the dossiers' rows are locked first (the
- * lock a transition takes), so nothing is appended while they move.
+ * for a dossier that is not closed, that is archived already with no row after its archive, or whose chain does
+ * not check; each blob is decoded again and compared with the rows before they are deleted. A dossier archived
+ * before whose table holds later rows (a correction after archiving) is archived again: its archived rows and the
+ * table's, checked as one chain from the first event to `last_hash`, replace its archive row (the UPDATE the
+ * archive's trigger allows: the same dossier, the same first event, the count grown over table rows that continue
+ * the old head), then the table's rows are deleted. On PostgreSQL the dossiers' rows are locked first (the lock a
+ * transition takes), so nothing is appended while they move.
  */
 export async function archiveDossiers(tx: Knex.Transaction, ids: readonly string[]): Promise<ArchiveResult> {
   if (!ids.length) return { dossiers: 0, events: 0 };
@@ -245,10 +267,6 @@ export async function archiveDossiers(tx: Knex.Transaction, ids: readonly string
   const dossiers = (await (isPg ? lockQ.forUpdate() : lockQ)) as { id: string; code: string; closed_at: unknown; last_hash: string }[];
   if (dossiers.length !== ids.length) throw new Error('archive: a dossier does not exist');
   for (const d of dossiers) if (d.closed_at === null) throw new Error(`archive: dossier ${d.code} is not closed`);
-  const already = (await tx('dossier_event_archive')
-    .select('dossier_id')
-    .whereIn('dossier_id', [...ids])) as unknown[];
-  if (already.length) throw new Error('archive: a dossier is archived already');
   const raw = (await tx.raw(
     `SELECT ${selectList(isPg)} FROM dossier_events e WHERE e.dossier_id IN (${ids.map(() => '?').join(', ')}) ORDER BY e.dossier_id, e.seq`,
     [...ids],
@@ -256,20 +274,31 @@ export async function archiveDossiers(tx: Knex.Transaction, ids: readonly string
   const rows = Array.isArray(raw) ? raw : (raw.rows ?? []);
   const byDossier = new Map<string, BlobRow[]>(dossiers.map((d) => [String(d.id), []]));
   for (const r of rows) byDossier.get(String(r.dossier_id))!.push(blobRowOf(r));
+  const archived = await archivedBlobRows(tx, ids);
   const dictionary = await currentDictionary(tx, [...byDossier.values()]);
-  const archiveRows: Record<string, unknown>[] = [];
+  const inserts: Record<string, unknown>[] = [];
   for (const d of dossiers) {
     const id = String(d.id);
-    const blobRows = byDossier.get(id)!;
+    const live = byDossier.get(id)!;
+    const before = archived.get(id);
+    if (before && !live.length) throw new Error(`archive: dossier ${d.code} is archived already, with no event after it`);
+    const blobRows = [...(before?.rows ?? []), ...live];
     const eventRows = blobRows.map((b) => eventRowOf(id, b, isPg));
     const problem = blobRows.length ? chainProblem(id, eventRows, d.last_hash) : 'no events';
     if (problem) throw new Error(`archive: dossier ${d.code}: ${problem}`);
     const events = encodeArchive(blobRows, dictionary.bytes);
     if (JSON.stringify(decodeArchive(events, dictionary.bytes)) !== JSON.stringify(blobRows))
       throw new Error(`archive: dossier ${d.code}: the blob does not decode to its rows`);
-    archiveRows.push({ dossier_id: id, dictionary_id: dictionary.id, ...summaryOf(eventRows), events });
+    const row = { dossier_id: id, dictionary_id: dictionary.id, ...summaryOf(eventRows), events };
+    if (!before) {
+      inserts.push(row);
+      continue;
+    }
+    // archived again: the row is replaced only if it still holds what was read (one archive run at a time)
+    const updated = await tx('dossier_event_archive').where({ dossier_id: id, event_count: before.count }).update(row);
+    if (Number(updated) !== 1) throw new Error(`archive: dossier ${d.code}: its archive row changed meanwhile`);
   }
-  await tx('dossier_event_archive').insert(archiveRows);
+  if (inserts.length) await tx('dossier_event_archive').insert(inserts);
   const deleted = await tx('dossier_events')
     .whereIn('dossier_id', [...ids])
     .del();
@@ -277,13 +306,16 @@ export async function archiveDossiers(tx: Knex.Transaction, ids: readonly string
   return { dossiers: dossiers.length, events: rows.length };
 }
 
-/** The next `limit` dossiers after `after` (id order) closed before `closedBefore` that are not archived. */
+/**
+ * The next `limit` dossiers after `after` (id order) closed before `closedBefore` that still have rows in the
+ * table: those not archived (a dossier always has its SUBMIT), and those archived whose table holds later rows.
+ */
 export async function dossiersToArchive(db: Db, closedBefore: string, limit: number, after = ''): Promise<string[]> {
   const q = db('dossiers as d')
     .select('d.id')
     .where('d.closed_at', '<', closedBefore)
-    .whereNotExists(function () {
-      this.select(db.raw('1')).from('dossier_event_archive as a').whereRaw('a.dossier_id = d.id');
+    .whereExists(function () {
+      this.select(db.raw('1')).from('dossier_events as e').whereRaw('e.dossier_id = d.id');
     })
     .orderBy('d.id')
     .limit(limit);
@@ -305,4 +337,26 @@ export async function archiveBatch(
     const ids = await dossiersToArchive(tx, closedBefore, limit, after);
     return { ...(await archiveDossiers(tx, ids)), last: ids[ids.length - 1] ?? null };
   });
+}
+
+/**
+ * `npm run events:archive`'s run: `archiveBatch` after `archiveBatch` from the first dossier until none is left,
+ * `onBatch` with the totals after each batch's COMMIT. A crash leaves the committed batches archived and the one
+ * under way as it was; the next run picks up what is left.
+ */
+export async function archiveClosed(
+  db: Knex,
+  closedBefore: string,
+  batch: number,
+  onBatch: (done: ArchiveResult) => void = () => {},
+): Promise<ArchiveResult> {
+  const done = { dossiers: 0, events: 0 };
+  for (let after = ''; ;) {
+    const moved = await archiveBatch(db, closedBefore, batch, after);
+    if (moved.last === null) return done;
+    after = moved.last;
+    done.dossiers += moved.dossiers;
+    done.events += moved.events;
+    onBatch({ ...done });
+  }
 }

@@ -68,8 +68,52 @@ describe.each(BACKENDS)('the event archive on $name', (backend) => {
     expect(await tableRows(r.id)).toBe(1);
     const events = await listEvents(t.db, r.id);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events[7]!.prev_hash).toBe(events[6]!.hash);
     const loaded = (await loadDossierForAudit(t.db, code))!;
     expect(verifyDossier(loaded.row, loaded.events)).toEqual([]);
+  });
+
+  test('a dossier archived before whose table holds later rows is archived again: one row, one chain, the same events', async () => {
+    const code = await build(true, '2026-03-05');
+    const r = await row(code);
+    await t.db.transaction((tx) => archiveDossiers(tx, [r.id]));
+    const archived = async () =>
+      (await t.db('dossier_event_archive').where({ dossier_id: r.id }).first()) as { event_count: number; head_hash: string; events: Buffer };
+    const first = await archived();
+    // the archive row grows only over the table's rows that follow it: not by hand, not over rows that are not there
+    await expect(t.db('dossier_event_archive').where({ dossier_id: r.id }).update({ actor_units: '[]' })).rejects.toThrow(/append-only/);
+    await expect(t.db('dossier_event_archive').where({ dossier_id: r.id }).update({ event_count: 8 })).rejects.toThrow(/append-only/);
+    await expect(t.db('dossier_event_archive').where({ dossier_id: r.id }).delete()).rejects.toThrow(/append-only/);
+    for (const [at, documentNumber] of [
+      ['2026-03-12 09:00', 'X1'],
+      ['2026-03-13 09:00', 'X2'],
+    ] as const) {
+      t.at(at);
+      await t.engine.act(
+        code,
+        { type: 'CORRECT_RESULT', reason: 'Sai ngày ký', documentNumber, documentDate: '2026-03-05', signer: 'leader' },
+        ACTORS.leader,
+      );
+    }
+    const before = await listEvents(t.db, r.id);
+    expect(before.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // a table row that does not continue the archived head cannot make the row grow
+    await expect(
+      t.db('dossier_event_archive').where({ dossier_id: r.id }).update({ event_count: 9, head_hash: first.head_hash }),
+    ).rejects.toThrow(/append-only/);
+    let moved = 0;
+    for (let after = '', b; (b = await archiveBatch(t.db, '2026-03-06T00:00:00.000Z', 10, after)).last !== null; after = b.last)
+      moved += b.events;
+    expect(moved).toBeGreaterThanOrEqual(2);
+    expect(await tableRows(r.id)).toBe(0);
+    expect(await archived()).toMatchObject({ event_count: 9, head_hash: before[8]!.hash });
+    expect(await listEvents(t.db, r.id)).toEqual(before);
+    const loaded = (await loadDossierForAudit(t.db, code))!;
+    expect(verifyDossier(loaded.row, loaded.events)).toEqual([]);
+    expect(restoreFromEvents(r, before).snapshot.value).toMatchObject({ lifecycle: 'returned' });
+    // nothing left to move: a run finds it no more, and archiving it by name is refused
+    expect((await archiveBatch(t.db, '2026-03-06T00:00:00.000Z', 10)).last).toBeNull();
+    await expect(t.db.transaction((tx) => archiveDossiers(tx, [r.id]))).rejects.toThrow(/archived already/);
   });
 
   test('events:archive moves the dossiers closed before the day a batch at a time, and no other', async () => {
@@ -121,6 +165,19 @@ describe.each(BACKENDS)('the set-based readers and the audit over archived dossi
     expect(before.scope).toHaveLength(3);
     await t.db.transaction((tx) => archiveDossiers(tx, ids.slice(0, 2)));
     expect(await readers(ids)).toEqual(before);
+    // a correction on an archived dossier, a checkpoint over it, then the dossier archived again: all read the same
+    t.at('2026-03-09 09:00');
+    await t.engine.act(
+      codes[0]!,
+      { type: 'CORRECT_RESULT', reason: 'Sai số', documentNumber: 'Y', documentDate: '2026-03-03', signer: 'leader' },
+      ACTORS.leader,
+    );
+    await createCheckpoint(t.db, new Date('2026-03-09T17:00:00Z'));
+    const corrected = await readers(ids);
+    expect(corrected.verify).toMatchObject({ dossiers: 3, events: 22, findings: 0 });
+    expect((await archiveBatch(t.db, '2026-03-05T00:00:00.000Z', 10)).events).toBe(1);
+    expect(await t.db('dossier_events').where({ dossier_id: ids[0] })).toEqual([]);
+    expect(await readers(ids)).toEqual(corrected);
   });
 
   test('a tampered archive is found by the audit: a byte of the blob, a kept column, the dictionary', async () => {

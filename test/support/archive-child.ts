@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   let begun = 0;
   let updates = 0;
   db.on('query', (q: { sql: string }) => {
-    if (/^BEGIN/i.test(q.sql)) begun += 1;
+    // a batch begins with its choice of dossiers (dossiersToArchive)
+    if (/^select d\.id from dossiers as d /i.test(q.sql.replace(/["`]/g, ''))) begun += 1;
     if (point === 'commit' && begun === at && /^COMMIT/i.test(q.sql)) halt(`commit ${begun}`);
   });
   db.on('query-response', (_r: unknown, q: { sql: string }) => {

@@ -49,6 +49,7 @@ import * as blobsUnattached from './20261210000100_blobs_unattached';
 import * as groupRollupFlows from './20261210620626_group_rollup_flows';
 import * as eventArchive from './20261210805255_event_archive';
 import * as eventArchiveGrows from './20261211064512_event_archive_grows';
+import * as eventArchiveScopeKey from './20261211071512_event_archive_scope_key';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -94,6 +95,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261210620626_group_rollup_flows', groupRollupFlows],
   ['20261210805255_event_archive', eventArchive],
   ['20261211064512_event_archive_grows', eventArchiveGrows],
+  ['20261211071512_event_archive_scope_key', eventArchiveScopeKey],
 ];
 
 /** every migration's name, in the order Knex runs them */

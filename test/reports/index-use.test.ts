@@ -1,6 +1,6 @@
 /**
  * The narrowed indexes (db/migrations/20261208000800_narrower_indexes.ts, 20261209000500_event_document_keys.ts,
- * 20261210000100_blobs_unattached.ts)
+ * 20261210000100_blobs_unattached.ts, and the archive's key, 20261211071512_event_archive_scope_key.ts)
  * still serve the queries that read through them: each query, as the store sends it, is planned on each database and its plan names the
  * index. On PostgreSQL sequential scans are turned off for the EXPLAIN, so that a tiny test table does not
  * hide an index whose predicate the query fails to imply (a partial index is then simply not usable).
@@ -11,6 +11,7 @@ import { resultsByTimeliness, returnedByChannelAndMethod } from '../../src/store
 import { findDueForCheck } from '../../src/store/dossier-store';
 import { knownBlobs, markUnreferencedBlobs } from '../../src/store/document-store';
 import { referencesToFile } from '../../src/store/retention-store';
+import { findDossiers } from '../../src/store/dossier-queries';
 import { dialectOfKnex } from '../../src/store/db';
 import { BACKENDS } from '../support/backends';
 import { startEngine, type StartedEngine } from '../support/engine';
@@ -96,6 +97,14 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
       expect(method).toBe('hash');
     }
   });
+  test("a unit's list reads the archive's acting units from the archive's key, never its rows (PostgreSQL: Index Only Scan)", async () => {
+    const [plan] = await plansOf(s.db, () => findDossiers(s.db, { scopeUnits: ['KINHTE'], sort: 'recent', limit: 25 }));
+    if (dialectOfKnex(s.db) === 'postgres')
+      expect(plan).toMatch(/Index Only Scan using dossier_event_archive_pkey on dossier_event_archive/);
+    // SQLite looks the archive row up by its key for each candidate dossier
+    else expect(plan).toMatch(/SEARCH a USING INDEX sqlite_autoindex_dossier_event_archive_1 \(dossier_id=\?\)/);
+  });
+
   test("the cleanup's search for unreferenced files reads only the uploads no event has referenced (the partial unattached index)", async () => {
     // files that events reference, as a live store holds: on an empty table every plan costs the same, and
     // PostgreSQL may then walk the primary key and filter; with rows the partial index is the one that stays small

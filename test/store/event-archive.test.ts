@@ -78,7 +78,11 @@ describe.each(BACKENDS)('the event archive on $name', (backend) => {
     const r = await row(code);
     await t.db.transaction((tx) => archiveDossiers(tx, [r.id]));
     const archived = async () =>
-      (await t.db('dossier_event_archive').where({ dossier_id: r.id }).first()) as { event_count: number; head_hash: string; events: Buffer };
+      (await t.db('dossier_event_archive').where({ dossier_id: r.id }).first()) as {
+        event_count: number;
+        head_hash: string;
+        events: Buffer;
+      };
     const first = await archived();
     // the archive row grows only over the table's rows that follow it: not by hand, not over rows that are not there
     await expect(t.db('dossier_event_archive').where({ dossier_id: r.id }).update({ actor_units: '[]' })).rejects.toThrow(/append-only/);

@@ -163,6 +163,12 @@ describe.each([
     }
   });
 
+  test('allowedEvents, which probes only the events an active state node has a transition for, answers what probing every event answers', () => {
+    for (const s of states) {
+      expect(allowedEvents(s)).toEqual(ALL_EVENT_TYPES.filter((type) => s.can({ type } as DossierEvent)));
+    }
+  });
+
   test('every event a state may not allow is refused there, in every reachable state', () => {
     let checked = 0;
     for (const s of states) {

@@ -3,7 +3,7 @@
  * then everything else behind authentication. Before all of them: the request id and access log, and
  * the security headers; GET /metrics (Prometheus) needs no login. Routers live one capability per file in ./routes.
  */
-import express from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from './deps';
 import { errorHandler, notFoundHandler } from './error-handler';
@@ -47,7 +47,7 @@ export interface AppOptions {
  * replaces this one. No CORS middleware: no Access-Control-Allow-* header is ever sent, so browsers
  * refuse cross-origin reads.
  */
-const securityHeaders = helmet({
+export const helmetHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
@@ -56,6 +56,33 @@ const securityHeaders = helmet({
   referrerPolicy: { policy: 'no-referrer' },
   strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
 });
+
+/**
+ * helmet's headers, recorded once at start-up: none of them depends on the request (the policy is a fixed
+ * string), so each request only sets the same names and values in the same order, and removes what helmet
+ * removes, without helmet's chain of thirteen middlewares.
+ */
+export function recordedHeaders(middleware: RequestHandler): RequestHandler {
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  let finished = false;
+  void middleware({} as Request, recorder as unknown as Response, (err?: unknown) => {
+    if (err) throw err;
+    finished = true;
+  });
+  if (!finished) throw new Error('the security headers did not finish synchronously: they cannot be recorded');
+  return (_req, res, next) => {
+    for (const name of removed) res.removeHeader(name);
+    for (const [name, value] of set) res.setHeader(name, value);
+    next();
+  };
+}
+
+export const securityHeaders = recordedHeaders(helmetHeaders);
 
 export function createApp(deps: AppDeps, options: AppOptions = {}): express.Express {
   const logger = options.logger ?? createLogger({ level: deps.config.LOG_LEVEL });

@@ -20,10 +20,14 @@ export function authenticate(deps: AppDeps): RequestHandler {
   const auth = new AuthService(deps.ctx);
   return async (req, res, next) => {
     const token = bearerToken(req);
-    res.set('WWW-Authenticate', 'Bearer');
-    if (!token) throw new MotcuaError('UNAUTHENTICATED', 'Cần đăng nhập');
-    res.locals.user = await auth.authenticate(token);
-    res.removeHeader('WWW-Authenticate');
+    try {
+      if (!token) throw new MotcuaError('UNAUTHENTICATED', 'Cần đăng nhập');
+      res.locals.user = await auth.authenticate(token);
+    } catch (err) {
+      // any answer but the request going on carries the challenge (set only then: most requests are signed in)
+      res.set('WWW-Authenticate', 'Bearer');
+      throw err;
+    }
     next();
   };
 }

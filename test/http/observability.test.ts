@@ -2,8 +2,9 @@
  * Access and operability: security headers, no CORS, request ids, JSON logs without personal data,
  * GET /metrics in Prometheus text format, and the record-view log auditors read.
  */
+import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/http/app';
+import { createApp, helmetHeaders, securityHeaders } from '../../src/http/app';
 import { UI_CSP } from '../../src/http/routes/ui';
 import { DeadlineSweeper } from '../../src/jobs/deadline-sweeper';
 import { createLogger, maskPersonalNumbers } from '../../src/observability/logger';
@@ -17,6 +18,23 @@ const PHONE = '0912345678';
 
 const body = () =>
   submissionBody({ applicant: { fullName: 'Đỗ Văn Hùng', idNumber: ID_NUMBER, phone: PHONE, address: 'Hoàn Kiếm, Hà Nội' } });
+
+describe('the security headers recorded once from helmet', () => {
+  test('are what helmet sets, with the same values in the same order, and X-Powered-By is removed as helmet removes it', async () => {
+    const headersOf = async (middleware: RequestHandler) => {
+      const app = express(); // X-Powered-By on, as express starts: the middleware must remove it
+      app.use(middleware);
+      app.get('/', (_req, res) => void res.end());
+      const { rawHeaders } = (await request(app).get('/')).res;
+      const pairs = rawHeaders.flatMap((h, i) => (i % 2 ? [] : [`${h}: ${rawHeaders[i + 1]}`]));
+      return pairs.filter((p) => !/^(?:date|connection|keep-alive|content-length|transfer-encoding):/i.test(p));
+    };
+    const byHelmet = await headersOf(helmetHeaders);
+    expect(byHelmet.length).toBeGreaterThan(10);
+    expect(byHelmet.join('\n')).not.toMatch(/x-powered-by/i);
+    expect(await headersOf(securityHeaders)).toEqual(byHelmet);
+  });
+});
 
 describe.each(BACKENDS)('security headers, logs, metrics and record views on $name', (backend) => {
   let s: TestServer;

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { userOf } from '../deps';
 import { DossierService } from '../../services/dossier-service';
+import { sendJson } from '../json-answer';
 
 export function dossierRoutes(deps: AppDeps): Router {
   const service = new DossierService(deps.ctx);
@@ -12,10 +13,7 @@ export function dossierRoutes(deps: AppDeps): Router {
     const key = req.get('Idempotency-Key') ?? undefined;
     const { dossier, replayed } = await service.submit(userOf(res), req.body, key);
     if (replayed) res.set('Idempotent-Replayed', 'true');
-    res
-      .status(replayed ? 200 : 201)
-      .location(`/api/dossiers/${encodeURIComponent(dossier.code)}`)
-      .json(dossier);
+    sendJson(req, res.status(replayed ? 200 : 201).location(`/api/dossiers/${encodeURIComponent(dossier.code)}`), dossier);
   });
 
   r.get('/', async (req, res) => {
@@ -29,7 +27,7 @@ export function dossierRoutes(deps: AppDeps): Router {
 
   r.post('/:code/events', async (req, res) => {
     const d = await service.send(userOf(res), req.params.code, req.body, req.get('If-Match') ?? undefined);
-    res.set('ETag', `"${d.version}"`).json(d);
+    sendJson(req, res.set('ETag', `"${d.version}"`), d);
   });
 
   r.get('/:code/signers', async (req, res) => {

@@ -9,7 +9,51 @@
  * until the rebuild marks it complete (a fresh database starts complete).
  */
 import type { Knex } from 'knex';
-import { ROLLUP_COLUMNS } from '../../machines/metrics/rollup';
+
+/**
+ * Frozen copy of machines/metrics/rollup.ts's ROLLUP_COLUMNS as of this migration (it imported the live list until
+ * 20261211000100_day_rollup_classes_only dropped the flows and fixed-instant levels from the table).
+ */
+const ROLLUP_COLUMNS = [
+  'received',
+  'received_counter',
+  'received_online',
+  'received_postal',
+  'digitised_receipts',
+  'reused_receipts',
+  'resolved',
+  'approved',
+  'refused_result',
+  'early',
+  'on_time',
+  'late',
+  'digitised_results',
+  'timed_results',
+  'working_ms_sum',
+  'pause_extended',
+  'pause_extension_ms_sum',
+  'returned',
+  'returned_counter',
+  'returned_post',
+  'returned_online',
+  'rated',
+  'rating_sum',
+  'satisfied',
+  'withdrawn',
+  'refused_intake',
+  'late_supplement_requests',
+  'intake_answered_late',
+  'pending',
+  'results_not_collected',
+  'pending_clock_stopped',
+  'pending_late',
+  'pending_due_soon',
+  'pending_not_yet_due',
+  'late_apologised_open',
+  'late_apologised_timely_open',
+  'late_exempted_open',
+  'intake_overdue_waiting',
+];
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('compliance_rollup', (t) => {

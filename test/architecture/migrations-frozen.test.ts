@@ -14,9 +14,6 @@ const DIR = path.resolve(__dirname, '..', '..', 'db', 'migrations');
 const ALLOWED: Record<string, string> = {
   '../../machines/dossier': 'the chart versions: a stored event replays through its chart version the same way forever',
   '../../machines/engine/event-codec': 'how a stored event row decodes into the event the chart replays',
-  // Known exception, not a pattern to follow: the rollup table's columns are the live list, so a column added to
-  // ROLLUP_COLUMNS changes what this migration creates on a fresh database (a frozen list is the fix).
-  '../../machines/metrics/rollup': 'ROLLUP_COLUMNS of 20261206000400_compliance_rollup (known exception)',
 };
 
 function importsOf(file: string): string[] {

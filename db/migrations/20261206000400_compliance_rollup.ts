@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 
 /**
  * Frozen copy of machines/metrics/rollup.ts's ROLLUP_COLUMNS as of this migration (it imported the live list until
- * 20261211000100_day_rollup_classes_only dropped the flows and fixed-instant levels from the table).
+ * 20261211406316_day_rollup_classes_only dropped the flows and fixed-instant levels from the table).
  */
 const ROLLUP_COLUMNS = [
   'received',

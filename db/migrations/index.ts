@@ -50,6 +50,7 @@ import * as groupRollupFlows from './20261210620626_group_rollup_flows';
 import * as eventArchive from './20261210805255_event_archive';
 import * as eventArchiveGrows from './20261211064512_event_archive_grows';
 import * as eventArchiveScopeKey from './20261211071512_event_archive_scope_key';
+import * as dayRollupClassesOnly from './20261211406316_day_rollup_classes_only';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -96,6 +97,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261210805255_event_archive', eventArchive],
   ['20261211064512_event_archive_grows', eventArchiveGrows],
   ['20261211071512_event_archive_scope_key', eventArchiveScopeKey],
+  ['20261211406316_day_rollup_classes_only', dayRollupClassesOnly],
 ];
 
 /** every migration's name, in the order Knex runs them */

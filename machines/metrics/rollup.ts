@@ -3,21 +3,23 @@
  * maintained by the write path in the event's own transaction and re-derivable from the events.
  *
  * A dossier contributes two kinds of numbers, each a function of its projected facts (the row, or the same
- * facts of a replayed snapshot):
+ * facts of a replayed snapshot), and each kind is kept in one table:
  *
  * - **Flows** — counted on the local day of a fixed instant (received, result, returned, closed, …): a period's
  *   figure is the sum over its days. Levels that only depend on fixed instants (`pending`,
  *   `resultsNotCollected`) are written as +1/−1 on the first day whose midnight is after the instant: the
- *   value at a midnight is the sum of every day up to it.
- * - **The pending classes at a midnight** (clock stopped, late, due soon, not yet due, the apology and
- *   exemption of a late open dossier, an intake answer overdue) depend on the dossier's state *at that
- *   midnight*, which only its history knows. A transition at `T` fixes the state of every later midnight
+ *   value at a midnight is the sum of every day up to it. fixedContribution gives them; they are kept by day,
+ *   procedure and handling unit in the rollup by group (machines/metrics/digitisation-rollup.ts), and the whole
+ *   centre's figures are its sums over the groups.
+ * - **The pending classes at a midnight** (clock stopped, late, due soon, not yet due, the apology and exemption
+ *   of a late open dossier, an intake answer overdue), the per-day table's only columns, depend on the dossier's
+ *   state *at that midnight*, which only its history knows. A transition at `T` fixes the state of every later midnight
  *   until the next transition: it withdraws what the previous state projected for the midnights after `T`
  *   and adds what the new state projects (up to three change points: due soon, late). Midnights before `T`
  *   keep what was true then, so a closed period's pending figures are those of its last midnight, exactly.
  *
- * rollupDelta(old, new, at) is what one transition adds; folding it over a dossier's events from nothing
- * gives its whole contribution (rollupFromHistory), which is how the rollup is rebuilt from the events.
+ * rollupDelta(old, new, at) is what one transition adds to the per-day table; folding it over a dossier's events from
+ * nothing gives its whole contribution (rollupFromHistory), which is how the table is rebuilt from the events.
  * Pure: no I/O, no clock.
  */
 import { addDays, localDate, toInstant, type Calendar } from '../calendar';
@@ -68,14 +70,18 @@ export const ROLLUP_CLASSES = [
   'intake_overdue_waiting',
 ] as const;
 
+export type RollupClass = (typeof ROLLUP_CLASSES)[number];
+
 /** Figures whose value at a midnight is the sum of every day up to and including that midnight's day. */
 export const ROLLUP_LEVELS = ['pending', 'results_not_collected', ...ROLLUP_CLASSES] as const;
 
+/** Every figure the rollup gives per day (the whole centre's day: the by-group table's sums and the per-day table's classes). */
 export const ROLLUP_COLUMNS = [...ROLLUP_FLOWS, ...ROLLUP_LEVELS] as const;
 export type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
-export type RollupValues = Partial<Record<RollupColumn, number>>;
+/** A day's change to the per-day table: the pending classes only (the rest is the rollup by group's). */
+export type RollupValues = Partial<Record<RollupClass, number>>;
 
-/** One day's change to the rollup. */
+/** One day's change to the per-day table. */
 export interface RollupEntry {
   /** local date (Asia/Ho_Chi_Minh) YYYY-MM-DD */
   day: string;
@@ -149,7 +155,7 @@ export function dayAfter(at: string): string {
 
 type Acc = Map<string, RollupValues>;
 
-function add(acc: Acc, day: string, col: RollupColumn, n: number): void {
+function add(acc: Acc, day: string, col: RollupClass, n: number): void {
   if (!n) return;
   let v = acc.get(day);
   if (!v) acc.set(day, (v = {}));
@@ -264,12 +270,12 @@ function projectedClasses(acc: Acc, f: RollupFacts, fromDay: string, cal: Calend
   if (!f.originalDueAt) return add(acc, fromDay, 'pending_not_yet_due', sign);
   const lateDay = dayAfter(f.originalDueAt);
   const soonDay = dueSoonDay(f.originalDueAt, lateDay, cal);
-  const classOn = (d: string): RollupColumn => (d >= lateDay ? 'pending_late' : d >= soonDay ? 'pending_due_soon' : 'pending_not_yet_due');
-  const lateCols: RollupColumn[] = ['pending_late'];
+  const classOn = (d: string): RollupClass => (d >= lateDay ? 'pending_late' : d >= soonDay ? 'pending_due_soon' : 'pending_not_yet_due');
+  const lateCols: RollupClass[] = ['pending_late'];
   if (f.firstApologyAt) lateCols.push('late_apologised_open');
   if (f.firstApologyAt && f.apologyTimely) lateCols.push('late_apologised_timely_open');
   if (!f.firstApologyAt && f.firstExemptionAt) lateCols.push('late_exempted_open');
-  const enter = (d: string, c: RollupColumn, s: number) => {
+  const enter = (d: string, c: RollupClass, s: number) => {
     for (const col of c === 'pending_late' ? lateCols : [c]) add(acc, d, col, s * sign);
   };
   let current = classOn(fromDay);
@@ -289,7 +295,7 @@ function entries(acc: Acc): RollupEntry[] {
   for (const [day, values] of acc) {
     const nonZero: RollupValues = {};
     let any = false;
-    for (const [k, v] of Object.entries(values) as [RollupColumn, number][]) {
+    for (const [k, v] of Object.entries(values) as [RollupClass, number][]) {
       if (v) {
         nonZero[k] = v;
         any = true;
@@ -302,18 +308,15 @@ function entries(acc: Acc): RollupEntry[] {
 }
 
 /**
- * What one transition at `at` changes in the rollup: the new facts' contribution minus the old ones'
- * (`before` null for a new dossier), the pending classes only for the midnights after `at`. `cal` gives
- * the due-soon bound (one office day of working time, as the report's).
+ * What one transition at `at` changes in the per-day table: the pending classes the new facts project onto the
+ * midnights after `at` minus those the old ones did (`before` null for a new dossier); nothing when the class does not
+ * change, which is most transitions (its flows are digitisationDelta's). `cal` gives the due-soon bound (one office
+ * day of working time, as the report's).
  */
 export function rollupDelta(before: RollupFacts | null, after: RollupFacts, at: string, cal: Calendar): RollupEntry[] {
   const acc: Acc = new Map();
   const fromDay = dayAfter(at);
-  if (before) {
-    fixedContribution(before, -1, (d, c, n) => add(acc, d, c, n));
-    projectedClasses(acc, before, fromDay, cal, -1);
-  }
-  fixedContribution(after, 1, (d, c, n) => add(acc, d, c, n));
+  if (before) projectedClasses(acc, before, fromDay, cal, -1);
   projectedClasses(acc, after, fromDay, cal, 1);
   return entries(acc);
 }
@@ -324,7 +327,7 @@ export function rollupFromHistory(states: readonly { facts: RollupFacts; at: str
   let before: RollupFacts | null = null;
   for (const s of states) {
     for (const e of rollupDelta(before, s.facts, s.at, cal))
-      for (const [k, v] of Object.entries(e.values)) add(acc, e.day, k as RollupColumn, v);
+      for (const [k, v] of Object.entries(e.values)) add(acc, e.day, k as RollupClass, v);
     before = s.facts;
   }
   return entries(acc);
@@ -332,5 +335,5 @@ export function rollupFromHistory(states: readonly { facts: RollupFacts; at: str
 
 /** Adds entries into per-day totals (a rebuild's accumulator). */
 export function addEntries(into: Map<string, RollupValues>, more: readonly RollupEntry[]): void {
-  for (const e of more) for (const [k, v] of Object.entries(e.values)) add(into, e.day, k as RollupColumn, v);
+  for (const e of more) for (const [k, v] of Object.entries(e.values)) add(into, e.day, k as RollupClass, v);
 }

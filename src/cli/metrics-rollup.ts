@@ -1,14 +1,15 @@
 /**
- * `npm run metrics:rollup -- --rebuild`: derives the compliance rollup (machines/metrics/rollup.ts), the
- * digitisation rollup (machines/metrics/digitisation-rollup.ts) and the pending-class history
+ * `npm run metrics:rollup -- --rebuild`: derives the compliance rollup's per-day pending classes
+ * (machines/metrics/rollup.ts), the rollup by group — the digitisation rollup's table, every other count
+ * (machines/metrics/digitisation-rollup.ts) — and the pending-class history
  * (machines/metrics/class-history.ts) from the events alone — every dossier replayed one event at a time —
  * replaces the three tables with them and marks the rollup complete. Needed once after the migration
  * that adds the rollup to a database that already holds dossiers (until then the metrics read the projection), or
  * to repair them. Run it with the application stopped: writes during the rebuild would be lost from the rollup.
  *
  * `npm run metrics:rollup -- --verify`: derives them the same way and compares them with what the write path kept,
- * changing nothing: every day (or day × procedure × unit) whose rollup counts differ and every dossier whose history says something else at
- * some instant are printed; exit code 1 if there is any.
+ * changing nothing: every day whose pending classes differ, every day × procedure × unit whose counts differ and every
+ * dossier whose history says something else at some instant are printed; exit code 1 if there is any.
  * Progress to stderr, the summary to stdout; exit code 0, or 2 on an error.
  */
 import { loadConfig } from '../config';
@@ -18,7 +19,7 @@ import { dbOptionsFromConfig } from '../app/engine-factory';
 import { CalendarProvider } from '../engine/reference-data';
 import { classHistoryDifferences, rebuildRollup, rollupFromEvents, type ClassHistoryDifference } from '../metrics/rollup-rebuild';
 import { rollupDays } from '../store/rollup-store';
-import { ROLLUP_COLUMNS } from '../../machines/metrics/rollup';
+import { ROLLUP_CLASSES } from '../../machines/metrics/rollup';
 import { digitisationDifferences } from '../../machines/metrics/digitisation-rollup';
 import { digitisationRollupEntries } from '../store/digitisation-rollup-store';
 
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
     const kept = new Map((await rollupDays(db, '9999-12-31')).map((d) => [d.day, d.values]));
     const days: string[] = [];
     for (const day of [...new Set([...kept.keys(), ...derived.days.keys()])].sort()) {
-      const cols = ROLLUP_COLUMNS.filter((c) => (kept.get(day)?.[c] ?? 0) !== (derived.days.get(day)?.[c] ?? 0));
+      const cols = ROLLUP_CLASSES.filter((c) => (kept.get(day)?.[c] ?? 0) !== (derived.days.get(day)?.[c] ?? 0));
       if (cols.length)
         days.push(
           `  KHÁC rollup ${day}: ${cols.map((c) => `${c} kept=${kept.get(day)?.[c] ?? 0} events=${derived.days.get(day)?.[c] ?? 0}`).join(', ')}`,

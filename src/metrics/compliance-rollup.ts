@@ -1,7 +1,8 @@
 /**
  * The fast path of the whole-centre, weekly and monthly compliance figures: sums of the compliance rollup
  * (machines/metrics/rollup.ts), which the engine keeps in each event's transaction. One read of the per-day
- * totals serves every bucket — flows summed over the bucket's days, levels (pending, results not collected,
+ * totals — the flows and fixed-instant levels summed over the rollup by group's procedures and units, the pending
+ * classes from the per-day table; each count is kept in one table only — serves every bucket — flows summed over the bucket's days, levels (pending, results not collected,
  * and the pending classes of an ended bucket) read at its last midnight — plus, per bucket, the few
  * dossiers a daily sum cannot answer: the late results' apologies as of the bucket's end (one range of late
  * results), the 90th percentile (one range of results), and for a bucket still running the pending classes
@@ -28,12 +29,12 @@ import {
   type GroupResults,
   type Tallies,
 } from '../../machines/metrics/definitions';
-import { ROLLUP_CLASSES, ROLLUP_FLOWS, ROLLUP_LEVELS, type RollupColumn } from '../../machines/metrics/rollup';
+import { ROLLUP_CLASSES, ROLLUP_COLUMNS, ROLLUP_FLOWS, ROLLUP_LEVELS, type RollupColumn } from '../../machines/metrics/rollup';
 import { NO_KEY } from '../../machines/metrics/definitions';
 import { NO_UNIT } from '../../machines/metrics/digitisation-rollup';
 import { groupExtras, lateResolvedTallies, p90OfBucket, pendingNowTallies } from '../store/compliance-queries';
 import { rollupComplete, rollupDays } from '../store/rollup-store';
-import { groupComplianceSums } from '../store/digitisation-rollup-store';
+import { groupComplianceSums, groupRollupDays } from '../store/digitisation-rollup-store';
 import type { Db } from '../store/db';
 import { loadMetricsReference, type MetricsReference } from './compliance-projection';
 
@@ -47,6 +48,24 @@ const camel = (c: string) => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperC
 /** Whether the rollup can answer this report (a grouping it keeps, and a complete table). */
 export async function rollupServes(db: Db, groupBy: GroupBy): Promise<boolean> {
   return BY_GROUP.includes(groupBy) || (ROLLUP_GROUPINGS.includes(groupBy) && (await rollupComplete(db)));
+}
+
+/**
+ * The whole centre's per-day totals of every day before `beforeDay`, in day order: the rollup by group's sums over its
+ * groups and the per-day table's pending classes (a day absent from one reads as zeros there).
+ */
+async function centreDays(db: Db, beforeDay: string): Promise<{ day: string; values: Record<RollupColumn, number> }[]> {
+  const [flows, classes] = [await groupRollupDays(db, beforeDay), await rollupDays(db, beforeDay)];
+  const byDay = new Map<string, Record<RollupColumn, number>>();
+  const zeros = () => Object.fromEntries(ROLLUP_COLUMNS.map((c) => [c, 0])) as Record<RollupColumn, number>;
+  for (const d of [...flows, ...classes]) {
+    let v = byDay.get(d.day);
+    if (!v) byDay.set(d.day, (v = zeros()));
+    Object.assign(v, d.values);
+  }
+  return [...byDay]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([day, values]) => ({ day, values }));
 }
 
 /** Folds the apologies and exemptions of the late results and the late open dossiers into the report's figures. */
@@ -106,7 +125,7 @@ export async function complianceFromRollup(
   const ref = opts.reference ?? (await loadMetricsReference(db));
   if (opts.groupBy === 'procedure' || opts.groupBy === 'unit')
     return assembleReport(plan, 'rollup', await byGroupFromRollup(db, plan, opts.groupBy), ref.labelOf);
-  const days = await rollupDays(db, addDays(plan.period.to, 1));
+  const days = await centreDays(db, addDays(plan.period.to, 1));
   const levelAt = (day: string, col: RollupColumn) => {
     let n = 0;
     for (const d of days) {

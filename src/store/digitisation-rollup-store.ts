@@ -89,6 +89,21 @@ export async function groupComplianceSums(
   });
 }
 
+/**
+ * The whole centre's per-day totals of every count the table holds (the sums over all procedures, units and shards) of
+ * every day before `beforeDay`, in day order: the flows and fixed-instant levels of the whole-centre, weekly and monthly
+ * compliance figures (machines/metrics/rollup.ts), which live in this table only.
+ */
+export async function groupRollupDays(db: Conn, beforeDay: string): Promise<{ day: string; values: Record<DigitisationColumn, number> }[]> {
+  const sums = GROUP_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+  const raw = await db.raw(`SELECT day, ${sums} FROM ${TABLE} WHERE day < ? GROUP BY day ORDER BY day`, [beforeDay]);
+  return rowsOf(raw).map((r) => {
+    const values = {} as Record<DigitisationColumn, number>;
+    for (const c of GROUP_COLUMNS) values[c] = Number(r[c] ?? 0);
+    return { day: String(r.day), values };
+  });
+}
+
 /** Every day × procedure × unit's totals (all shards) without the all-zero ones, in key order (code units, as the pure side sorts): what metrics:rollup --verify compares. */
 export async function digitisationRollupEntries(db: Conn): Promise<DigitisationEntry[]> {
   const sums = GROUP_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');

@@ -1,10 +1,12 @@
 /**
- * The compliance rollup's table (db/migrations/20261206000400_compliance_rollup.ts; what it holds:
- * machines/metrics/rollup.ts). The engine adds a transition's entries in its own transaction with one
- * multi-row upsert; the metrics read the per-day sums; the rebuild replaces the whole table.
+ * The compliance rollup's per-day table (db/migrations/20261206000400_compliance_rollup.ts; since
+ * 20261211406316_day_rollup_classes_only the pending classes at each midnight only, the other counts being the rollup
+ * by group's: machines/metrics/rollup.ts). The engine adds a transition's entries in its own transaction with one
+ * multi-row upsert (none when the pending class does not move); the metrics read the per-day sums; the rebuild
+ * replaces the whole table.
  */
 import type { Knex } from 'knex';
-import { ROLLUP_COLUMNS, type RollupColumn, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
+import { ROLLUP_CLASSES, type RollupClass, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
 import { dialectOfKnex } from './db';
 import { upsertAdding } from './direct-sql';
 
@@ -19,12 +21,12 @@ export function shardFor(db: Conn): number {
   return dialectOfKnex(db as Knex) === 'postgres' ? Math.floor(Math.random() * PG_SHARDS) : 0;
 }
 
-/** Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one statement. */
+/** Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one statement, none for no entry. */
 export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[], shard = shardFor(tx)): Promise<void> {
   if (!entries.length) return;
-  const cols = new Set<RollupColumn>();
-  for (const e of entries) for (const k of Object.keys(e.values) as RollupColumn[]) cols.add(k);
-  const used = ROLLUP_COLUMNS.filter((c) => cols.has(c));
+  const cols = new Set<RollupClass>();
+  for (const e of entries) for (const k of Object.keys(e.values) as RollupClass[]) cols.add(k);
+  const used = ROLLUP_CLASSES.filter((c) => cols.has(c));
   await upsertAdding(
     tx,
     'compliance_rollup',
@@ -34,14 +36,14 @@ export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[]
   );
 }
 
-/** Per-day totals (all shards) of every day before `beforeDay`, in day order. */
-export async function rollupDays(db: Conn, beforeDay: string): Promise<{ day: string; values: Record<RollupColumn, number> }[]> {
-  const sums = ROLLUP_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
+/** Per-day totals (all shards) of the pending classes of every day before `beforeDay`, in day order. */
+export async function rollupDays(db: Conn, beforeDay: string): Promise<{ day: string; values: Record<RollupClass, number> }[]> {
+  const sums = ROLLUP_CLASSES.map((c) => `SUM("${c}") AS "${c}"`).join(', ');
   const raw = await db.raw(`SELECT day, ${sums} FROM compliance_rollup WHERE day < ? GROUP BY day ORDER BY day`, [beforeDay]);
   const rows = (Array.isArray(raw) ? raw : (raw as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
   return rows.map((r) => {
-    const values = {} as Record<RollupColumn, number>;
-    for (const c of ROLLUP_COLUMNS) values[c] = Number(r[c] ?? 0);
+    const values = {} as Record<RollupClass, number>;
+    for (const c of ROLLUP_CLASSES) values[c] = Number(r[c] ?? 0);
     return { day: String(r.day), values };
   });
 }

@@ -18,11 +18,12 @@ import type { GroupBy } from '../../machines/metrics/definitions';
 import type { RollupValues } from '../../machines/metrics/rollup';
 import { DIGITISATION_GROUPINGS, digitisationDifferences, type DigitisationGroupBy } from '../../machines/metrics/digitisation-rollup';
 import { compareDigitisation, digitisationFromRollup, digitisationOfReport } from '../../src/metrics/digitisation-report';
-import { digitisationRollupEntries } from '../../src/store/digitisation-rollup-store';
+import { digitisationRollupEntries, groupRollupDays } from '../../src/store/digitisation-rollup-store';
 import { loadMetricsReference } from '../../src/metrics/compliance-projection';
 import { verifyGrouping } from '../../src/cli/metrics-verify';
 import * as digitisationRollupMigration from '../../db/migrations/20261209000100_digitisation_rollup';
 import * as groupRollupFlowsMigration from '../../db/migrations/20261210620626_group_rollup_flows';
+import * as dayRollupClassesOnlyMigration from '../../db/migrations/20261211406316_day_rollup_classes_only';
 
 const HKD = '1.001612'; // 3 working days
 const CT = '2.000815'; // same day
@@ -79,8 +80,8 @@ function commandFor(type: string, at: string, rnd: () => number): Command | null
 }
 
 /** Per-day totals without the zero figures (a table and a derivation compare equal whatever their zero rows). */
-function nonZero(days: Iterable<[string, RollupValues]>): Record<string, RollupValues> {
-  const out: Record<string, RollupValues> = {};
+function nonZero(days: Iterable<[string, Partial<Record<string, number>>]>): Record<string, Partial<Record<string, number>>> {
+  const out: Record<string, Partial<Record<string, number>>> = {};
   for (const [day, values] of days) {
     const v = Object.fromEntries(Object.entries(values).filter(([, n]) => n !== 0));
     if (Object.keys(v).length) out[day] = v;
@@ -88,11 +89,11 @@ function nonZero(days: Iterable<[string, RollupValues]>): Record<string, RollupV
   return out;
 }
 
-async function keptRollup(t: StartedEngine): Promise<Record<string, RollupValues>> {
+async function keptRollup(t: StartedEngine) {
   return nonZero((await rollupDays(t.db, '9999-12-31')).map((d) => [d.day, d.values] as [string, RollupValues]));
 }
 
-async function derivedRollup(t: StartedEngine): Promise<Record<string, RollupValues>> {
+async function derivedRollup(t: StartedEngine) {
   return nonZero((await rollupFromEvents(t.db, t.calendars, { pageSize: 9 })).days);
 }
 
@@ -270,6 +271,36 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     expect(await classHistoryDiffering(t)).toEqual([]);
   });
 
+  test('migration 20261211406316: down puts back in the per-day table the flows the by-group table sums to per day, up drops them again, and the whole-centre figures are the same throughout', async () => {
+    const [classes, reportBefore] = [await keptRollup(t), (await reports('2026-02-01', '2026-07-01', 'month', '2026-06-01 09:00')).rollup];
+    const perDay = async () => {
+      const sums = (await t
+        .db('compliance_rollup')
+        .select('day')
+        .sum({ received: 'received', pending: 'pending', returned: 'returned' })
+        .groupBy('day')) as Record<string, unknown>[];
+      return nonZero(
+        sums.map(
+          (r) => [String(r.day), { received: Number(r.received), pending: Number(r.pending), returned: Number(r.returned) }] as const,
+        ),
+      );
+    };
+    await dayRollupClassesOnlyMigration.down(t.db);
+    try {
+      const groups = nonZero(
+        (await groupRollupDays(t.db, '9999-12-31')).map(
+          (d) => [d.day, { received: d.values.received, pending: d.values.pending, returned: d.values.returned }] as const,
+        ),
+      );
+      expect(Object.keys(groups).length).toBeGreaterThan(20);
+      expect(await perDay()).toEqual(groups);
+    } finally {
+      await dayRollupClassesOnlyMigration.up(t.db);
+    }
+    expect(await keptRollup(t)).toEqual(classes);
+    expect(compareMetrics((await reports('2026-02-01', '2026-07-01', 'month', '2026-06-01 09:00')).rollup, reportBefore)).toEqual([]);
+  });
+
   test('an edited digitisation rollup row is a difference metrics:verify reports (exit 1), and one metrics:rollup --verify reports', async () => {
     const [from, to] = ['2026-02-01', '2026-04-01'];
     const calendar = await t.calendars.latest();
@@ -290,9 +321,9 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     try {
       for (const groupBy of ['procedure', 'unit', 'centre', 'month'] as const) {
         const r = await verify(groupBy);
-        // the count and its rate, against the events and against the projection; by procedure and by unit the
-        // compliance report from the same table differs from the events on both too
-        expect([groupBy, r.problems]).toEqual([groupBy, groupBy === 'procedure' || groupBy === 'unit' ? 6 : 4]);
+        // the count and its rate, against the events and against the projection; the compliance report from the same
+        // table (by group, and the whole centre's sums of it) differs from the events on both too
+        expect([groupBy, r.problems]).toEqual([groupBy, 6]);
         expect(r.lines.filter((l) => l.includes('KHÁC digitisation-rollup')).join('\n')).toMatch(
           /digitisedReceipts: digitisation-rollup=\d+ events=\d+/,
         );
@@ -314,17 +345,34 @@ describe.each(BACKENDS)('the compliance rollup on $name', (backend) => {
     expect((await verify('procedure')).problems).toBe(0);
   });
 
-  test('an edited rollup row shows as a difference from the events-only path (what metrics:verify reports)', async () => {
-    const day = (await rollupDays(t.db, '9999-12-31')).find((d) => d.values.received > 0)!.day;
+  test('an edited rollup row, of the per-day table or of the by-group one, shows in the whole centre as a difference from the events-only path (what metrics:verify reports)', async () => {
+    const monthOf = (day: string) => {
+      const month = `${day.slice(0, 7)}-01`;
+      const next =
+        month.slice(5, 7) === '12'
+          ? `${Number(month.slice(0, 4)) + 1}-01-01`
+          : `${month.slice(0, 5)}${String(Number(month.slice(5, 7)) + 1).padStart(2, '0')}-01`;
+      return [month, next] as const;
+    };
+    const centre = async (day: string) => {
+      const r = await reports(...monthOf(day), 'centre', '2026-06-01 09:00');
+      return compareMetrics(r.rollup, r.events).map((d) => d.metric);
+    };
+    // a pending class: the per-day table is its only home
+    const day = (await rollupDays(t.db, '2026-05-01')).find((d) => d.values.pending_not_yet_due > 0)!.day;
     const row = (await t.db('compliance_rollup').where({ day }).first()) as { shard: number };
-    await t.db('compliance_rollup').where({ day, shard: row.shard }).increment('received', 1);
-    const month = `${day.slice(0, 7)}-01`;
-    const next =
-      month.slice(5, 7) === '12'
-        ? `${Number(month.slice(0, 4)) + 1}-01-01`
-        : `${month.slice(0, 5)}${String(Number(month.slice(5, 7)) + 1).padStart(2, '0')}-01`;
-    const r = await reports(month, next, 'centre', '2026-06-01 09:00');
-    expect(compareMetrics(r.rollup, r.events).map((d) => d.metric)).toEqual(expect.arrayContaining(['received']));
+    await t.db('compliance_rollup').where({ day, shard: row.shard }).increment('pending_not_yet_due', 1);
+    expect(await centre(day)).toEqual(expect.arrayContaining(['pendingNotYetDue']));
     expect(await keptRollup(t)).not.toEqual(await derivedRollup(t));
+    // a flow: the whole centre sums the by-group table's
+    const g = (await t.db('digitisation_rollup').where('day', '<', '2026-05-01').where('received', '>', 0).first()) as Record<
+      string,
+      unknown
+    >;
+    await t
+      .db('digitisation_rollup')
+      .where({ day: g.day, procedure_code: g.procedure_code, handling_unit: g.handling_unit, shard: g.shard })
+      .increment('received', 1);
+    expect(await centre(String(g.day))).toEqual(expect.arrayContaining(['received']));
   });
 });

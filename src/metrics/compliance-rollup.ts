@@ -63,9 +63,7 @@ async function centreDays(db: Db, beforeDay: string): Promise<{ day: string; val
     if (!v) byDay.set(d.day, (v = zeros()));
     Object.assign(v, d.values);
   }
-  return [...byDay]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([day, values]) => ({ day, values }));
+  return [...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, values]) => ({ day, values }));
 }
 
 /** Folds the apologies and exemptions of the late results and the late open dossiers into the report's figures. */

@@ -1,7 +1,12 @@
 /**
- * Engine write path: full dossier lifecycles per second through the engine, beside the floor — the
- * same rows (one read, one event insert, one projection update per transition) written by plain Knex
- * with no statechart — measured in the same run, so the ratio engine ÷ floor is what to compare.
+ * Engine write path: full dossier lifecycles per second through the engine, beside two floors measured in
+ * the same run, so the ratios engine ÷ floor are what to compare:
+ * - the floor (the issue's figure): narrow rows (one read, one event insert, one projection update per
+ *   transition: id, version, state, snapshot) written by plain Knex with no statechart;
+ * - the floor "same rows as the engine": the statements the engine itself sent for one lifecycle (its ~50-column
+ *   row and indexes, the hash-chained event, the rollup upserts, the class-history interval), captured once
+ *   and replayed with plain Knex (captureEngineRows, sameRowsLifecycle). Its ratio is the engine's own logic;
+ *   the first floor's ÷ this one's is what the width of the data model costs.
  *
  *   npm run bench -- engine [--lifecycles 300] [--concurrency 1,8] [--sqlite-synchronous NORMAL,FULL] [--rounds 3] [--postgres]
  *                           [--group-commit 0,1]
@@ -19,7 +24,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
+import { v7 as uuidv7 } from 'uuid';
 import { createEngineContext, type EngineContext } from '../src/app/engine-factory';
 import { ManualClock } from '../src/engine/clock';
 import type { Submission } from '../machines/engine/commands';
@@ -73,6 +79,105 @@ export async function floorLifecycle(ctx: EngineContext): Promise<number> {
     });
   }
   return 7;
+}
+
+/**
+ * The second floor, "same rows as the engine": the statements one engine lifecycle sent (the same tables,
+ * columns, indexes, triggers, rollup upserts and class-history interval, the row read with FOR UPDATE on
+ * PostgreSQL), captured once from a real run and replayed with plain Knex (`tx.raw`, one Knex transaction per
+ * engine transaction), with a new dossier id and code each lifecycle. No chart, no hashing, no JSON built: the
+ * engine's values are sent as they were. Beside the first floor (the narrow rows above, the issue's figure) it
+ * separates what the engine's own logic costs from what the width of the data model costs.
+ */
+export interface EngineRowTraffic {
+  /** each engine transaction's statements, in order: SQL with `?` placeholders, bindings as templates */
+  transactions: { sql: string; bindings: unknown[] }[][];
+  /** the dossier's id, code and submission reference as captured, replaced by fresh ones at each replay */
+  tokens: string[];
+}
+
+/** A string binding that names the dossier: its pieces, with the index of the token between each two. */
+class Template {
+  constructor(
+    readonly pieces: string[],
+    readonly tokens: number[],
+  ) {}
+  fill(values: readonly string[]): string {
+    let out = this.pieces[0]!;
+    for (let i = 0; i < this.tokens.length; i++) out += values[this.tokens[i]!]! + this.pieces[i + 1]!;
+    return out;
+  }
+}
+
+/** Runs one engine lifecycle on `ctx` (warmed up already) and records what it sent, transaction by transaction. */
+export async function captureEngineRows(ctx: EngineContext): Promise<EngineRowTraffic> {
+  const sent: { sql: string; bindings: unknown[] }[] = [];
+  const listen = (q: { sql: string; bindings?: unknown[] }) => void sent.push({ sql: q.sql, bindings: [...(q.bindings ?? [])] });
+  ctx.db.on('query', listen);
+  try {
+    await lifecycle(ctx);
+  } finally {
+    ctx.db.removeListener('query', listen);
+  }
+  const transactions: { sql: string; bindings: unknown[] }[][] = [];
+  let open: { sql: string; bindings: unknown[] }[] | null = null;
+  for (const q of sent) {
+    const verb = q.sql.trim().replace(/;$/, '').toUpperCase();
+    if (verb === 'BEGIN') open = [];
+    else if (verb === 'COMMIT') {
+      if (open) transactions.push(open);
+      open = null;
+    } else if (!open) throw new Error(`the engine sent a statement outside a transaction: ${q.sql.slice(0, 80)}`);
+    else open.push(questionMarks(q.sql, q.bindings));
+  }
+  const insert = transactions.flat().find((q) => /^insert into "?dossiers"? \(/i.test(q.sql));
+  if (!insert) throw new Error('no dossier insert captured');
+  const columns = /\(([^)]*)\)/
+    .exec(insert.sql)![1]!
+    .split(',')
+    .map((c) => c.trim().replace(/"/g, ''));
+  const tokens = [...new Set(['id', 'code', 'submission_ref'].map((c) => insert.bindings[columns.indexOf(c)]))].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+  // the id first: it is replaced by a uuid v7, the others by themselves and a counter
+  if (tokens[0] !== insert.bindings[columns.indexOf('id')]) throw new Error('the captured dossier insert names no id');
+  const split = new RegExp(tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const template = (v: unknown): unknown => {
+    if (typeof v !== 'string' || !tokens.some((t) => v.includes(t))) return v;
+    const pieces = v.split(split);
+    const found = [...v.matchAll(split)].map((m) => tokens.indexOf(m[0]));
+    return new Template(pieces, found);
+  };
+  return { transactions: transactions.map((tx) => tx.map((q) => ({ sql: q.sql, bindings: q.bindings.map(template) }))), tokens };
+}
+
+/** A PostgreSQL text's `$n` placeholders as Knex's `?`, its bindings in their order. */
+function questionMarks(sql: string, bindings: unknown[]): { sql: string; bindings: unknown[] } {
+  if (!/\$\d/.test(sql)) return { sql, bindings };
+  if (sql.includes('?')) throw new Error(`cannot replay a PostgreSQL text holding a ?: ${sql.slice(0, 80)}`);
+  const order: unknown[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    order.push(bindings[Number(n) - 1]);
+    return '?';
+  });
+  return { sql: text, bindings: order };
+}
+
+let replays = 0;
+
+/** A lifecycle of the "same rows" floor: the captured traffic with a fresh dossier id (uuid v7, as the engine's) and code. */
+export function sameRowsLifecycle(traffic: EngineRowTraffic): (ctx: EngineContext) => Promise<number> {
+  const transitions = 7;
+  return async (ctx) => {
+    const n = ++replays;
+    const values = traffic.tokens.map((t, i) => (i === 0 ? uuidv7() : `${t}~${n}`));
+    const bind = (v: unknown) => (v instanceof Template ? v.fill(values) : v);
+    for (const statements of traffic.transactions)
+      await ctx.db.transaction(async (tx) => {
+        for (const q of statements) await tx.raw(q.sql, q.bindings.map(bind) as Knex.RawBinding[]);
+      });
+    return transitions;
+  };
 }
 
 /** An engine on a fresh database (its own PostgreSQL schema, created here) with the floor's tables, its clock ticking 1 ms a read. */
@@ -205,22 +310,26 @@ export async function benchEngine(args: {
     : bases;
   const sync = fdatasyncLatency(dir, args.rounds * 50);
   const contexts: EngineContext[] = [];
+  const sameRows: ((c: EngineContext) => Promise<number>)[] = [];
   for (const target of targets) {
     const ctx = await openBenchContext(target);
     await run(ctx, lifecycle, Math.min(20, args.lifecycles), 1); // warm-up
+    sameRows.push(sameRowsLifecycle(await captureEngineRows(ctx)));
+    await run(ctx, sameRows.at(-1)!, Math.min(20, args.lifecycles), 1); // its warm-up
     contexts.push(ctx);
   }
   // Rounds: every target and concurrency in turn, so a burst of other work on the machine hits all of them
   // alike; each cell reports its median round.
   type Figures = Awaited<ReturnType<typeof run>>;
-  const cells = new Map<string, { engine: Figures[]; floor: Figures[] }>();
+  const cells = new Map<string, { engine: Figures[]; floor: Figures[]; same: Figures[] }>();
   const perRound = Math.max(1, Math.round(args.lifecycles / args.rounds));
   for (let r = 0; r < args.rounds; r++) {
     for (const [i, target] of targets.entries()) {
       for (const c of args.concurrency) {
         const key = `${i}|${c}`;
-        const cell = cells.get(key) ?? { engine: [], floor: [] };
+        const cell = cells.get(key) ?? { engine: [], floor: [], same: [] };
         cell.floor.push(await run(contexts[i]!, floorLifecycle, perRound, c));
+        cell.same.push(await run(contexts[i]!, sameRows[i]!, perRound, c));
         cell.engine.push(await run(contexts[i]!, lifecycle, perRound, c));
         cells.set(key, cell);
         process.stderr.write(
@@ -231,16 +340,17 @@ export async function benchEngine(args: {
   }
   const med = (xs: Figures[], k: keyof Figures) => median(xs.map((x) => x[k]));
   const lines = [
-    '| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | engine transitions/s | process CPU ms/transition, engine (floor) |',
-    '|---|---|---|---|---|---|---|',
+    '| database | concurrency | engine lifecycles/s | floor lifecycles/s | engine ÷ floor | floor "same rows as the engine" lifecycles/s | engine ÷ same-rows floor | engine transitions/s | process CPU ms/transition, engine (floor) [same-rows floor] |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [i, target] of targets.entries()) {
     for (const c of args.concurrency) {
-      const { engine, floor } = cells.get(`${i}|${c}`)!;
+      const { engine, floor, same } = cells.get(`${i}|${c}`)!;
       const e = med(engine, 'lifecyclesPerSec');
       const f = med(floor, 'lifecyclesPerSec');
+      const w = med(same, 'lifecyclesPerSec');
       lines.push(
-        `| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} | ${med(engine, 'cpuMsPerTransition').toFixed(2)} (${med(floor, 'cpuMsPerTransition').toFixed(2)}) |`,
+        `| ${target.name} | ${c} | ${e.toFixed(1)} | ${f.toFixed(1)} | ${(e / f).toFixed(2)} | ${w.toFixed(1)} | ${(e / w).toFixed(2)} | ${med(engine, 'transitionsPerSec').toFixed(0)} | ${med(engine, 'cpuMsPerTransition').toFixed(2)} (${med(floor, 'cpuMsPerTransition').toFixed(2)}) [${med(same, 'cpuMsPerTransition').toFixed(2)}] |`,
       );
     }
   }

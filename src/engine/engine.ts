@@ -29,8 +29,9 @@ import {
   type DossierRow,
   type EventRow,
 } from '../store/dossier-store';
-import { inTransaction, type Db, type Tx } from '../store/db';
+import type { Db, Tx } from '../store/db';
 import { inGroupTransaction } from '../store/group-commit';
+import { inDirectTransaction } from '../store/direct-transaction';
 import { addRollupEntries } from '../store/rollup-store';
 import { addDigitisationEntries } from '../store/digitisation-rollup-store';
 import { moveClassInterval, openClassInterval } from '../store/class-history-store';
@@ -311,7 +312,7 @@ export class DossierEngine {
 
   private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inTransaction(this.deps.db, work));
+      return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inDirectTransaction(this.deps.db, work));
     } catch (err) {
       if (!isMotcuaError(err) && isUniqueViolation(err)) throw versionConflict(null, null);
       throw err;

@@ -21,6 +21,7 @@
  */
 import type { Db, Tx } from './db';
 import { runInTx } from './direct-sql';
+import { inDirectTransaction } from './direct-transaction';
 import { collectAfterCommit } from './outbox-signal';
 
 /** The most works one transaction takes (bounds how long the writer is held, and the rollback lost to one failed COMMIT). */
@@ -76,7 +77,7 @@ export function inGroupTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pro
 async function runAlone<T>(db: Db, c: Committer, work: (tx: Tx) => Promise<T>): Promise<T> {
   c.running = true;
   try {
-    return await db.transaction(work);
+    return await inDirectTransaction(db, work);
   } finally {
     count(db, 1);
     c.running = false;
@@ -108,7 +109,7 @@ async function runBatch(db: Db, c: Committer): Promise<void> {
   let started = false;
   const outcomes: Outcome[] = [];
   try {
-    await db.transaction(async (tx) => {
+    await inDirectTransaction(db, async (tx) => {
       // what is queued now that the writer is ours; later arrivals wait for the next batch
       started = true;
       batch = c.queue.splice(0, MAX_BATCH);

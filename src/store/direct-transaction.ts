@@ -1,0 +1,181 @@
+/**
+ * The engine's transactions without Knex's per-transaction object (issue 16). `db.transaction()` builds, for each
+ * transaction, a Transaction (an EventEmitter and four promise chains), a client copy with four listeners and a
+ * whole Knex instance (`makeKnex`: a hundred-odd methods defined afresh on a new function): about a tenth of an
+ * engine transition's CPU on better-sqlite3, and garbage. Here BEGIN, COMMIT and ROLLBACK go straight to the
+ * connection (./direct-sql.ts), and the transaction handed to the work is a thin view over one Knex instance made
+ * once per database handle, bound to this transaction's connection:
+ * - it is a full `Knex.Transaction` for the work: `tx('table')`, `tx.raw`, `runInTx`, nested `tx.transaction`
+ *   (a savepoint), `isTransaction`, `executionPromise` (settled after COMMIT or ROLLBACK, as Knex's);
+ * - its statements run on its connection only while it is open: a statement sent on it after COMMIT or ROLLBACK
+ *   fails ("Transaction query already complete", as with Knex) and never runs in a later transaction;
+ * - COMMIT happens when the work resolves; when it throws, ROLLBACK, and the work's error is what the caller
+ *   gets; a failed COMMIT is followed by a ROLLBACK (SQLite keeps a transaction open after a COMMIT that failed)
+ *   and its error is the caller's; the connection goes back to the pool either way.
+ * What a transaction reads and locks (PostgreSQL's FOR UPDATE) is unchanged: every statement of the work runs on
+ * the one connection between BEGIN and COMMIT, as in Knex's transaction.
+ */
+import type { Knex } from 'knex';
+import { runOnConnection, type TxClient } from './direct-sql';
+
+// Knex's own constructor of an instance over a client (untyped; what its transactions use, once each)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const makeKnex = require('knex/lib/knex-builder/make-knex') as (client: unknown) => Knex;
+
+interface KnexClient extends TxClient {
+  constructor: { prototype: object };
+  version?: unknown;
+  driver?: unknown;
+  connectionSettings?: unknown;
+  valueForUndefined?: unknown;
+  logger?: unknown;
+  transacting?: boolean;
+  query(conn: unknown, obj: unknown): Promise<unknown>;
+  stream(conn: unknown, obj: unknown, stream: unknown, options: unknown): Promise<unknown>;
+  queryBuilder(): { table(name: unknown, options?: unknown): unknown };
+  releaseConnection(conn: unknown): Promise<void>;
+  on(event: string, fn: (...args: unknown[]) => void): void;
+}
+
+/** One open (or ended) transaction: its connection, whether it ended, and its execution promise if one was asked for. */
+interface TxState {
+  conn: { __knexTxId?: string };
+  done: boolean;
+  settle?: { resolve(value: unknown): void; reject(err: unknown): void };
+  promise?: Promise<unknown>;
+}
+
+/** What each transaction's client carries beside the shared one's behaviour. */
+interface BoundClient extends KnexClient {
+  txState: TxState;
+}
+
+interface Shared {
+  knex: Knex & { context: object };
+  client: KnexClient;
+}
+
+const completed = () => new Error('Transaction query already complete, run with DEBUG=knex:tx for more info');
+
+/** The Knex instance shared by every direct transaction on `db`: its client runs on the connection of the transaction it is viewed through. */
+const sharedOf = new WeakMap<object, Shared>();
+
+function shared(db: Knex): Shared {
+  const base = db.client as unknown as KnexClient;
+  let s = sharedOf.get(base);
+  if (s) return s;
+  // as Knex's own transaction client (knex/lib/execution/transaction.js makeTxClient), but per transaction
+  // through `this.txState` instead of one closure per transaction
+  const client = Object.create(base.constructor.prototype) as KnexClient;
+  Object.assign(client, {
+    version: base.version,
+    config: base.config,
+    driver: base.driver,
+    connectionSettings: base.connectionSettings,
+    transacting: true,
+    valueForUndefined: base.valueForUndefined,
+    logger: base.logger,
+  });
+  for (const event of ['start', 'query', 'query-error', 'query-response'])
+    client.on(event, (...args: unknown[]) => void (base as unknown as { emit(e: string, ...a: unknown[]): boolean }).emit(event, ...args));
+  const query = client.query;
+  const stream = client.stream;
+  const open = (c: BoundClient, conn: unknown): void => {
+    if (!c.txState || c.txState.done) throw completed();
+    if (conn !== c.txState.conn) throw new Error('Invalid connection for transaction query.');
+  };
+  client.query = function (this: BoundClient, conn, obj) {
+    try {
+      open(this, conn);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return query.call(this, conn, obj);
+  };
+  client.stream = function (this: BoundClient, conn, obj, out, options) {
+    try {
+      open(this, conn);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return stream.call(this, conn, obj, out, options);
+  };
+  client.acquireConnection = function (this: BoundClient) {
+    if (!this.txState || this.txState.done) return Promise.reject(completed());
+    return Promise.resolve(this.txState.conn);
+  };
+  client.releaseConnection = () => Promise.resolve();
+  s = { knex: makeKnex(client) as Knex & { context: object }, client };
+  sharedOf.set(base, s);
+  return s;
+}
+
+let txCount = 0;
+
+/** The transaction object the work sees: the shared Knex instance, with this transaction's client and state. */
+function view(s: Shared, state: TxState): Knex.Transaction {
+  const client = Object.create(s.client) as BoundClient;
+  client.txState = state;
+  const context = Object.create(s.knex.context) as { client: unknown };
+  context.client = client;
+  const own: Record<PropertyKey, unknown> = {
+    context,
+    client,
+    isTransaction: true,
+    isCompleted: () => state.done,
+    commit: () => Promise.reject(new Error('a direct transaction commits when its work resolves')),
+    rollback: () => Promise.reject(new Error('a direct transaction rolls back when its work throws')),
+  };
+  return new Proxy(s.knex, {
+    get(target, prop, receiver) {
+      if (prop === 'executionPromise') return executionPromise(state);
+      if (Object.prototype.hasOwnProperty.call(own, prop)) return own[prop];
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+    apply(_target, _this, args: unknown[]) {
+      const qb = client.queryBuilder();
+      return args[0] ? qb.table(args[0], args[1]) : qb;
+    },
+  }) as unknown as Knex.Transaction;
+}
+
+/** Settled when the transaction ends: with the work's value after COMMIT, with the error after ROLLBACK (as Knex's). */
+function executionPromise(state: TxState): Promise<unknown> {
+  if (!state.promise) {
+    state.promise = new Promise((resolve, reject) => (state.settle = { resolve, reject }));
+    state.promise.catch(() => undefined);
+  }
+  return state.promise;
+}
+
+/**
+ * Runs `work` in one transaction on a connection of `db` (see above): committed when it resolves, rolled back
+ * when it throws.
+ */
+export async function inDirectTransaction<T>(db: Knex, work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+  const s = shared(db);
+  const base = db.client as unknown as KnexClient;
+  const conn = (await base.acquireConnection()) as TxState['conn'];
+  const state: TxState = { conn, done: false };
+  conn.__knexTxId = `dtx${++txCount}`;
+  let value: T;
+  try {
+    await runOnConnection(base, conn, 'BEGIN;', [], false);
+    try {
+      value = await work(view(s, state));
+      await runOnConnection(base, conn, 'COMMIT;', [], false);
+    } catch (err) {
+      state.done = true;
+      // the work's error (or the COMMIT's) is the caller's; a ROLLBACK that fails (no transaction left) adds nothing
+      await runOnConnection(base, conn, 'ROLLBACK', [], false).catch(() => undefined);
+      state.settle?.reject(err);
+      throw err;
+    }
+  } finally {
+    state.done = true;
+    delete conn.__knexTxId;
+    await base.releaseConnection(conn);
+  }
+  state.settle?.resolve(value);
+  return value;
+}

@@ -92,7 +92,7 @@ export async function runInTx(tx: Knex.Transaction, sql: string, params: readonl
   // a pool's client would hand out a connection nobody gives back
   if (!isTx(tx)) throw new Error('runInTx needs a transaction');
   const client = tx.client as unknown as TxClient;
-  return runOnConnection(client, await client.acquireConnection(), sql, params, returnsRows);
+  return runOn(client, await client.acquireConnection(), sql, params, returnsRows);
 }
 
 /**
@@ -111,7 +111,7 @@ export async function runOnDb(
   const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
   try {
-    return await runOnConnection(client, conn, sql, params, returnsRows);
+    return await runOn(client, conn, sql, params, returnsRows);
   } finally {
     await client.releaseConnection(conn);
   }
@@ -122,8 +122,7 @@ export async function selectOnDb(db: Knex | Knex.Transaction, sql: string, param
   return (await runOnDb(db, sql, params, true)).rows;
 }
 
-/** Runs one statement on `conn`, a connection of `client` taken by the caller (./direct-transaction.ts: BEGIN, COMMIT, ROLLBACK). */
-export async function runOnConnection(
+async function runOn(
   client: TxClient,
   conn: unknown,
   sql: string,

@@ -3,7 +3,7 @@
  * transaction, a Transaction (an EventEmitter and four promise chains), a client copy with four listeners and a
  * whole Knex instance (`makeKnex`: a hundred-odd methods defined afresh on a new function): about a tenth of an
  * engine transition's CPU on better-sqlite3, and garbage. Here BEGIN, COMMIT and ROLLBACK go straight to the
- * connection (./direct-sql.ts), and the transaction handed to the work is a thin view over one Knex instance made
+ * connection (the dialect's own driver call), and the transaction handed to the work is a thin view over one Knex instance made
  * once per database handle, bound to this transaction's connection:
  * - it is a full `Knex.Transaction` for the work: `tx('table')`, `tx.raw`, `runInTx`, nested `tx.transaction`
  *   (a savepoint), `isTransaction`, `executionPromise` (settled after COMMIT or ROLLBACK, as Knex's);
@@ -16,7 +16,7 @@
  * the one connection between BEGIN and COMMIT, as in Knex's transaction.
  */
 import type { Knex } from 'knex';
-import { runOnConnection, type TxClient } from './direct-sql';
+import type { TxClient } from './direct-sql';
 
 // Knex's own constructor of an instance over a client (untyped; what its transactions use, once each)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,6 +31,8 @@ interface KnexClient extends TxClient {
   logger?: unknown;
   transacting?: boolean;
   query(conn: unknown, obj: unknown): Promise<unknown>;
+  /** the dialect's own call of its driver, below Knex's runner and formatting */
+  _query(conn: unknown, obj: { sql: string; bindings: unknown[]; method: string }): Promise<unknown>;
   stream(conn: unknown, obj: unknown, stream: unknown, options: unknown): Promise<unknown>;
   queryBuilder(): { table(name: unknown, options?: unknown): unknown };
   releaseConnection(conn: unknown): Promise<void>;
@@ -112,6 +114,20 @@ function shared(db: Knex): Shared {
 
 let txCount = 0;
 
+/**
+ * BEGIN, COMMIT or ROLLBACK on `conn`: the dialect's own driver call (what Knex's transaction ends in, without its
+ * runner), announced as Knex announces it, a failure named by its statement as Knex names it.
+ */
+async function control(client: KnexClient, conn: TxState['conn'], sql: string): Promise<void> {
+  client.emit('query', { sql, bindings: [], method: 'raw', __knexTxId: conn.__knexTxId });
+  try {
+    await client._query(conn, { sql, bindings: [], method: 'raw' });
+  } catch (err) {
+    if (err instanceof Error) err.message = `${sql} - ${err.message}`;
+    throw err;
+  }
+}
+
 /** The transaction object the work sees: the shared Knex instance, with this transaction's client and state. */
 function view(s: Shared, state: TxState): Knex.Transaction {
   const client = Object.create(s.client) as BoundClient;
@@ -160,14 +176,14 @@ export async function inDirectTransaction<T>(db: Knex, work: (tx: Knex.Transacti
   conn.__knexTxId = `dtx${++txCount}`;
   let value: T;
   try {
-    await runOnConnection(base, conn, 'BEGIN;', [], false);
+    await control(base, conn, 'BEGIN;');
     try {
       value = await work(view(s, state));
-      await runOnConnection(base, conn, 'COMMIT;', [], false);
+      await control(base, conn, 'COMMIT;');
     } catch (err) {
       state.done = true;
       // the work's error (or the COMMIT's) is the caller's; a ROLLBACK that fails (no transaction left) adds nothing
-      await runOnConnection(base, conn, 'ROLLBACK', [], false).catch(() => undefined);
+      await control(base, conn, 'ROLLBACK').catch(() => undefined);
       state.settle?.reject(err);
       throw err;
     }

@@ -38,7 +38,7 @@ export const WRITE_PATH_STEPS: AttributionRule[] = [
   { label: 'SQL call: insert events', fn: 'appendEvents' },
   { label: 'SQL call: outbox INSERT … SELECT', fn: 'enqueueDeliveries' },
   { label: 'SQL call: update the row', fn: 'updateDossier' },
-  { label: 'SQL call: insert the row', fn: 'insertDossier' },
+  { label: "SQL call: a new dossier's writes", fn: 'writeNewDossier' },
   { label: 'SQL call: code sequence', fn: 'nextDailySequence' },
   { label: 'submission: chart start + stamps', fn: 'planSubmission' },
   { label: 'transaction begin/commit (Knex)', fn: 'transaction', file: 'node_modules/knex' },

@@ -18,10 +18,9 @@ import {
 import type { Calendar } from '../../machines/calendar';
 import { deadlineEventAt, nextCheckAt } from '../../machines/engine/deadline-check';
 import {
-  appendEvents,
   findDossierByCode,
   findDossiersWithRunningDeadline,
-  insertDossier,
+  writeNewDossier,
   isUniqueViolation,
   listEvents,
   setNextCheck,
@@ -32,9 +31,9 @@ import {
 import type { Db, Tx } from '../store/db';
 import { inGroupTransaction } from '../store/group-commit';
 import { inDirectTransaction } from '../store/direct-transaction';
-import { addRollupEntries } from '../store/rollup-store';
-import { addDigitisationEntries } from '../store/digitisation-rollup-store';
-import { moveClassInterval, openClassInterval } from '../store/class-history-store';
+import { addRollupEntries, rollupStatement } from '../store/rollup-store';
+import { addDigitisationEntries, digitisationStatement } from '../store/digitisation-rollup-store';
+import { moveClassInterval, openClassIntervalStatement } from '../store/class-history-store';
 import { classFactsOf, sameClassFacts } from '../../machines/metrics/class-history';
 import { rollupDelta, rollupFactsOfRow } from '../../machines/metrics/rollup';
 import { digitisationDelta, digitisationFactsOfRow } from '../../machines/metrics/digitisation-rollup';
@@ -45,7 +44,8 @@ import { isMotcuaError, notFound, transitionNotAllowed, validationFailed, versio
 import { DOCUMENT_RULE_EVENTS, documentRulesOf, FILE_EVENTS, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
 import type { FileRef } from '../../machines/dossier/types';
 import { mutedApplicantSubscribers } from '../../machines/notify/channels';
-import { insertDocumentRefs, touchBlob } from '../store/document-store';
+import { documentRefsStatement, insertDocumentRefs, touchBlob, type DocumentRefRow } from '../store/document-store';
+import type { Statement } from '../store/direct-sql';
 import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
@@ -134,17 +134,29 @@ export class DossierEngine {
     return (await this.submitCommitted(sub, actor, opts)).view;
   }
 
-  /** As `submit`, also giving the row and snapshot just written, so that callers need not read them back. */
+  /**
+   * As `submit`, also giving the row and snapshot just written, so that callers need not read them back. `alsoWrite`
+   * is a statement of the caller's written with the dossier (one statement on PostgreSQL, src/store/direct-sql.ts
+   * `runTogether`); `alsoInTransaction` runs after the writes, in the same transaction.
+   */
   async submitCommitted(
     sub: Submission,
     actor: ActorRef,
-    opts: { alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void>; files?: readonly FileRef[] } = {},
+    opts: {
+      alsoInTransaction?: (tx: Tx, created: DossierView) => Promise<void>;
+      alsoWrite?: (created: DossierRow) => Statement;
+      files?: readonly FileRef[];
+    } = {},
   ): Promise<Committed> {
     // Reference data is read before the transaction: on SQLite the one connection belongs to the transaction.
     const cal = await this.deps.calendars.latest();
     return this.inTransaction(async (tx) => {
       const def = await this.deps.procedures.latest(sub.procedureCode, tx);
       const at = this.now();
+      // The attached uploads are checked and marked referenced first (the submission's ATTACH_DOCUMENT events carry
+      // exactly these files): everything not needing the code comes before the code's number, whose row every
+      // submission of the agency's day waits on until this transaction commits (issue 16).
+      for (const f of opts.files ?? []) await this.touchFile(tx, f.sha256, at);
       // A dossier received at once (the counter) gets its official code now; the others a submission reference,
       // and their official code when a clerk receives them, so a dossier refused or closed at intake never takes one.
       const code =
@@ -168,17 +180,19 @@ export class DossierEngine {
         this.threshold(cal),
         this.deps.apologyLeadMs,
       );
-      await insertDossier(tx, planned.row);
-      await appendEvents(tx, planned.eventRows);
-      await this.recordFiles(tx, planned.eventRows);
       const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
-      await addRollupEntries(tx, rollupDelta(null, facts, at, cal));
-      await addDigitisationEntries(
-        tx,
-        digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
-      );
       const last = planned.eventRows.at(-1)!;
-      await openClassInterval(tx, planned.row.id, last.seq, last.occurred_at, classFactsOf(facts));
+      // then every write in one statement on PostgreSQL (the code's number, then this, then COMMIT)
+      await writeNewDossier(tx, planned.row, planned.eventRows, [
+        documentRefsStatement(fileRefsOf(planned.eventRows)),
+        openClassIntervalStatement(planned.row.id, last.seq, last.occurred_at, classFactsOf(facts)),
+        opts.alsoWrite ? opts.alsoWrite(planned.row) : null,
+        rollupStatement(tx, rollupDelta(null, facts, at, cal)),
+        digitisationStatement(
+          tx,
+          digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
+        ),
+      ]);
       const result = committed(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, result.view);
       return result;
@@ -210,11 +224,7 @@ export class DossierEngine {
         throw versionConflict(opts.expectedVersion, loaded.row.version);
       const at = this.stampTime(loaded.row);
       this.ensureAllowed(loaded.snapshot, cmd.type);
-      // The official code is numbered on the day of receipt, inside this transaction: a rollback gives the number back.
-      const extras: StampExtras =
-        cmd.type === 'RECEIVE' && !this.deps.codeAtSubmission
-          ? { code: dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at))) }
-          : {};
+      const extras: StampExtras = {};
       // the notification choice's contact defaults from the applicant, and a receipt reads which optional papers
       // were brought from the paper list: both are in the SUBMIT event
       const receiptPapers = cmd.type === 'RECEIVE' && documents !== undefined;
@@ -223,6 +233,10 @@ export class DossierEngine {
         extras.applicant = submit.applicant;
         if (receiptPapers) extras.papers = submit.documents;
       }
+      // The official code is numbered on the day of receipt, inside this transaction: a rollback gives the number back.
+      // Taken after the reads, as late as can be: its row is locked until COMMIT for every receipt of the day (issue 16).
+      if (cmd.type === 'RECEIVE' && !this.deps.codeAtSubmission)
+        extras.code = dossierCode(this.deps.agencyCode, at, await nextDailySequence(tx, this.deps.agencyCode, codeDay(at)));
       const event = stampCommand(cmd, loaded.snapshot.context, at, actor, cal, { ...extras, ...(documents ? { documents } : {}) });
       return this.commit(tx, loaded, event, cal);
     });
@@ -382,30 +396,17 @@ export class DossierEngine {
    * events' own transaction.
    */
   private async recordFiles(tx: Tx, eventRows: readonly EventRow[]): Promise<void> {
-    for (const row of eventRows) {
-      if (!FILE_EVENTS.has(row.type)) continue; // no file to check or record: its payload (a SUBMIT's is ~1 KB) is not parsed
-      const files = filesOfEvent(row.type, JSON.parse(row.payload) as Record<string, unknown>);
-      for (const f of files) {
-        if (!(await touchBlob(tx, f.file.sha256, row.occurred_at)))
-          throw validationFailed([
-            { field: 'sha256', code: 'upload_expired', reason: 'the uploaded file is no longer stored: upload it again' },
-          ]);
-      }
-      await insertDocumentRefs(
-        tx,
-        files.map((f) => ({
-          dossierId: row.dossier_id,
-          seq: row.seq,
-          documentId: f.documentId,
-          documentVersion: f.version,
-          sha256: f.file.sha256,
-          size: f.file.size,
-          mediaType: f.file.mediaType,
-          kind: f.kind,
-          at: row.occurred_at,
-        })),
-      );
-    }
+    const refs = fileRefsOf(eventRows);
+    for (const ref of refs) await this.touchFile(tx, ref.sha256, ref.at);
+    await insertDocumentRefs(tx, refs);
+  }
+
+  /** An upload about to be referenced: still in the store's index (one the cleanup job removed cannot be: 400), marked referenced at `at`. */
+  private async touchFile(tx: Tx, sha256: string, at: string): Promise<void> {
+    if (!(await touchBlob(tx, sha256, at)))
+      throw validationFailed([
+        { field: 'sha256', code: 'upload_expired', reason: 'the uploaded file is no longer stored: upload it again' },
+      ]);
   }
 
   private async commit(tx: Tx, loaded: Loaded, event: DossierEvent, cal: Calendar): Promise<Committed> {
@@ -446,4 +447,25 @@ export class DossierEngine {
     }
     return committed(row, next);
   }
+}
+
+/** The document_refs rows of the files the new events reference. */
+function fileRefsOf(eventRows: readonly EventRow[]): DocumentRefRow[] {
+  const refs: DocumentRefRow[] = [];
+  for (const row of eventRows) {
+    if (!FILE_EVENTS.has(row.type)) continue; // no file to check or record: its payload (a SUBMIT's is ~1 KB) is not parsed
+    for (const f of filesOfEvent(row.type, JSON.parse(row.payload) as Record<string, unknown>))
+      refs.push({
+        dossierId: row.dossier_id,
+        seq: row.seq,
+        documentId: f.documentId,
+        documentVersion: f.version,
+        sha256: f.file.sha256,
+        size: f.file.size,
+        mediaType: f.file.mediaType,
+        kind: f.kind,
+        at: row.occurred_at,
+      });
+  }
+  return refs;
 }

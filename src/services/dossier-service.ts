@@ -19,7 +19,7 @@ import { decodeCursor, findDossiers } from '../store/dossier-queries';
 import { figureCondition } from '../store/compliance-queries';
 import { planReport, WHOLE_PERIOD_KEY, type DrillFigure } from '../../machines/metrics/definitions';
 import type { DossierRow } from '../store/dossier-store';
-import { findIdempotencyKey, insertIdempotencyKey } from '../store/idempotency-store';
+import { findIdempotencyKey, idempotencyKeyStatement } from '../store/idempotency-store';
 import { logRecordView } from './record-views';
 import { hasRole, type AuthUser } from './auth-user';
 import { maskApplicant, maskTail, maskTexts } from './masking';
@@ -114,14 +114,14 @@ export class DossierService {
     try {
       const committed = await this.ctx.engine.submitCommitted(sub, actorOf(user), {
         files,
-        alsoInTransaction: idempotencyKey
-          ? (tx, created) =>
-              insertIdempotencyKey(tx, {
+        alsoWrite: idempotencyKey
+          ? (created) =>
+              idempotencyKeyStatement({
                 username: user.username,
                 key: idempotencyKey,
                 requestHash,
                 dossierCode: created.code,
-                createdAt: created.submittedAt,
+                createdAt: created.submitted_at,
               })
           : undefined,
       });

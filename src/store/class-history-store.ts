@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { ClassFacts, ClassInterval } from '../../machines/metrics/class-history';
 import { toIso, toIsoOrNull } from './time';
-import { isTx, placeholders, runInTx } from './direct-sql';
+import { isTx, placeholders, runInTx, type Statement } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -22,16 +22,28 @@ const factsColumns = (f: ClassFacts) => ({
 
 /** A new dossier's first interval, from its submission (its last event `seq`, at `at`). */
 export async function openClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  const row = { dossier_id: dossierId, seq, valid_from: at, valid_to: null, ...factsColumns(facts) };
-  if (!isTx(tx)) return void (await tx(CLASS_HISTORY).insert(row));
+  if (!isTx(tx)) return void (await tx(CLASS_HISTORY).insert(intervalRow(dossierId, seq, at, facts)));
   // the write path's statements go straight to the driver (src/store/direct-sql.ts)
-  await runInTx(
-    tx,
-    `INSERT INTO ${CLASS_HISTORY} (${Object.keys(row).join(', ')}) VALUES ${placeholders(Object.keys(row).length)}`,
-    Object.values(row),
-    false,
-  );
+  const s = openClassIntervalStatement(dossierId, seq, at, facts);
+  await runInTx(tx, s.sql, s.params, false);
 }
+
+/** openClassInterval's statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`). */
+export function openClassIntervalStatement(dossierId: string, seq: number, at: string, facts: ClassFacts): Statement {
+  const row = intervalRow(dossierId, seq, at, facts);
+  return {
+    sql: `INSERT INTO ${CLASS_HISTORY} (${Object.keys(row).join(', ')}) VALUES ${placeholders(Object.keys(row).length)}`,
+    params: Object.values(row),
+  };
+}
+
+const intervalRow = (dossierId: string, seq: number, at: string, facts: ClassFacts) => ({
+  dossier_id: dossierId,
+  seq,
+  valid_from: at,
+  valid_to: null,
+  ...factsColumns(facts),
+});
 
 /** A transition at `at` (its last event `seq`) changed the facts: the open interval ends, a new one opens. */
 export async function moveClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {

@@ -13,7 +13,7 @@ import {
 } from '../../machines/metrics/digitisation-rollup';
 import { ROLLUP_FLOWS } from '../../machines/metrics/rollup';
 import { shardFor } from './rollup-store';
-import { upsertAdding } from './direct-sql';
+import { upsertAdding, upsertAddingStatement, type Statement } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -22,17 +22,19 @@ const KEY = ['day', 'procedure_code', 'handling_unit', 'shard'];
 
 /** Adds the entries (sorted, as digitisationDelta gives them) to the rollup: one statement, none for no entry. */
 export async function addDigitisationEntries(tx: Conn, entries: readonly DigitisationEntry[], shard = shardFor(tx)): Promise<void> {
-  if (!entries.length) return;
+  await upsertAdding(tx, TABLE, KEY, ...digitisationRows(entries, shard));
+}
+
+/** addDigitisationEntries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry. */
+export function digitisationStatement(tx: Conn, entries: readonly DigitisationEntry[]): Statement | null {
+  return upsertAddingStatement(TABLE, KEY, ...digitisationRows(entries, shardFor(tx)));
+}
+
+function digitisationRows(entries: readonly DigitisationEntry[], shard: number): [DigitisationColumn[], unknown[][]] {
   const cols = new Set<DigitisationColumn>();
   for (const e of entries) for (const k of Object.keys(e.values) as DigitisationColumn[]) cols.add(k);
   const used = GROUP_COLUMNS.filter((c) => cols.has(c));
-  await upsertAdding(
-    tx,
-    TABLE,
-    KEY,
-    used,
-    entries.map((e) => [e.day, e.procedure, e.unit, shard, ...used.map((c) => e.values[c] ?? 0)]),
-  );
+  return [used, entries.map((e) => [e.day, e.procedure, e.unit, shard, ...used.map((c) => e.values[c] ?? 0)])];
 }
 
 /** What the sums are grouped by: the day, the procedure or the handling unit. */

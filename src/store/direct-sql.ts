@@ -198,11 +198,56 @@ export async function upsertAdding(
   valueColumns: readonly string[],
   rows: readonly (readonly unknown[])[],
 ): Promise<void> {
-  if (!rows.length) return;
-  const sql = upsertText(table, keyColumns, valueColumns, rows.length);
-  const params = rows.flat();
-  if (isTx(db)) await runInTx(db, sql, params, false);
-  else await db.raw(sql, params as Knex.RawBinding[]);
+  const s = upsertAddingStatement(table, keyColumns, valueColumns, rows);
+  if (!s) return;
+  if (isTx(db)) await runInTx(db, s.sql, s.params, false);
+  else await db.raw(s.sql, s.params as Knex.RawBinding[]);
+}
+
+/** upsertAdding's statement, to be run with others (`runTogether`); null for no row. */
+export function upsertAddingStatement(
+  table: string,
+  keyColumns: readonly string[],
+  valueColumns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Statement | null {
+  return rows.length ? { sql: upsertText(table, keyColumns, valueColumns, rows.length), params: rows.flat() } : null;
+}
+
+/**
+ * One data-modifying statement of a transaction's writes, built by the store (`?` placeholders), to be run with
+ * others by `runTogether`. `counted`: whether the caller needs how many rows it wrote.
+ */
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+  counted?: boolean;
+}
+
+/**
+ * Runs `statements` (nulls skipped) in the transaction `tx`, giving how many rows each counted one wrote (0 for the
+ * others). On PostgreSQL they are one statement, each a data-modifying WITH clause (they run together or fail
+ * together, on the same snapshot, so none reads another's rows; foreign keys are checked at its end): one round
+ * trip, so the row locks they take are held for that statement and the COMMIT only (issue 16: a submission's
+ * writes after the daily number). SQLite runs them in process, one after the other, in the order given.
+ */
+export async function runTogether(tx: Knex.Transaction, statements: readonly (Statement | null)[]): Promise<number[]> {
+  const list = statements.filter((s): s is Statement => s !== null);
+  if ((tx.client as unknown as TxClient).config.client !== 'pg') {
+    const changes: number[] = [];
+    for (const s of list) changes.push((await runInTx(tx, s.sql, s.params, false)).changes);
+    return changes;
+  }
+  if (!list.length) return [];
+  const clauses = list.map((s, i) => `w${i} AS (${s.sql}${s.counted ? ' RETURNING 1' : ''})`);
+  const counts = list.map((s, i) => (s.counted ? `(SELECT count(*)::integer FROM w${i})` : '0') + ` AS c${i}`);
+  const { rows } = await runInTx(
+    tx,
+    `WITH ${clauses.join(',\n')}\nSELECT ${counts.join(', ')}`,
+    list.flatMap((s) => s.params),
+    true,
+  );
+  return list.map((_, i) => Number(rows[0]?.[`c${i}`] ?? 0));
 }
 
 /** A quoted identifier, the same in SQLite and PostgreSQL. */

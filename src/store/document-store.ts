@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { toIso } from './time';
 import { dossierRowFromDb, type DossierRow } from './dossier-store';
 import type { DeletionRecord } from '../../machines/documents/retention';
+import { placeholders, type Statement } from './direct-sql';
 
 type Q = Knex | Knex.Transaction;
 
@@ -80,19 +81,33 @@ export interface DocumentRefRow {
 
 export async function insertDocumentRefs(tx: Q, refs: readonly DocumentRefRow[]): Promise<void> {
   if (refs.length === 0) return;
-  await tx('document_refs').insert(
-    refs.map((r) => ({
-      dossier_id: r.dossierId,
-      seq: r.seq,
-      document_id: r.documentId,
-      document_version: r.documentVersion,
-      sha256: r.sha256,
-      size: r.size,
-      media_type: r.mediaType,
-      kind: r.kind,
-      at: r.at,
-    })),
-  );
+  await tx('document_refs').insert(refs.map(refColumns));
+}
+
+const REF_COLUMNS = ['dossier_id', 'seq', 'document_id', 'document_version', 'sha256', 'size', 'media_type', 'kind', 'at'] as const;
+
+const refColumns = (r: DocumentRefRow): Record<(typeof REF_COLUMNS)[number], unknown> => ({
+  dossier_id: r.dossierId,
+  seq: r.seq,
+  document_id: r.documentId,
+  document_version: r.documentVersion,
+  sha256: r.sha256,
+  size: r.size,
+  media_type: r.mediaType,
+  kind: r.kind,
+  at: r.at,
+});
+
+/** insertDocumentRefs' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for none. */
+export function documentRefsStatement(refs: readonly DocumentRefRow[]): Statement | null {
+  if (refs.length === 0) return null;
+  return {
+    sql: `INSERT INTO document_refs (${REF_COLUMNS.join(', ')}) VALUES ${refs.map(() => placeholders(REF_COLUMNS.length)).join(', ')}`,
+    params: refs.flatMap((r) => {
+      const row = refColumns(r);
+      return REF_COLUMNS.map((c) => row[c]);
+    }),
+  };
 }
 
 /** Every file a dossier's events reference (the per-dossier audit check). */

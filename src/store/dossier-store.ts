@@ -6,10 +6,10 @@
 import type { Knex } from 'knex';
 import { dialectOfKnex } from './db';
 import { toIso, toIsoOrNull } from './time';
-import { enqueueDeliveries, mutedCondition } from './outbox-enqueue';
+import { deliveriesStatement, enqueueDeliveries, mutedCondition } from './outbox-enqueue';
 import { signalAfterCommit } from './outbox-signal';
 import { signalEventsAfterCommit } from './event-signal';
-import { ident, isTx, placeholders, runInTx } from './direct-sql';
+import { ident, isTx, placeholders, runInTx, runTogether, type Statement } from './direct-sql';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
 import { archivedEventsByDossier } from './event-archive';
@@ -184,11 +184,35 @@ export function eventRowFromDb(raw: Record<string, unknown>): EventRow {
   };
 }
 
-export async function insertDossier(tx: Knex | Knex.Transaction, row: DossierRow): Promise<void> {
-  if (!isTx(tx)) return void (await tx('dossiers').insert(row));
+/**
+ * A new dossier's writes: its row, its first events with their outbox deliveries, and `also` (the statements of the
+ * same transaction's other writes: rollups, class history, document references, an idempotency key; see
+ * src/store/direct-sql.ts `runTogether`). On PostgreSQL they are one statement, the last before COMMIT: a
+ * submission sends it after taking the day's code number (src/store/code-sequence.ts), whose row every submission
+ * of the agency's day waits on until COMMIT (issue 16). SQLite runs them one after the other, in this order.
+ */
+export async function writeNewDossier(
+  tx: Knex.Transaction,
+  row: DossierRow,
+  events: readonly EventRow[],
+  also: readonly (Statement | null)[] = [],
+): Promise<void> {
   const columns = Object.keys(row);
-  const values = Object.values(row);
-  await runInTx(tx, `INSERT INTO dossiers (${columns.map(ident).join(', ')}) VALUES ${placeholders(columns.length)}`, values, false);
+  const insert = {
+    sql: `INSERT INTO dossiers (${columns.map(ident).join(', ')}) VALUES ${placeholders(columns.length)}`,
+    params: Object.values(row),
+  };
+  const [, , queued] = await runTogether(tx, [insert, eventsStatement(events), deliveriesStatement(tx, events), ...also]);
+  // as appendEvents does: the dispatchers are woken once this transaction commits, when it queued deliveries
+  if (queued) signalAfterCommit(tx);
+  signalEventsAfterCommit(tx, events);
+}
+
+function eventsStatement(events: readonly EventRow[]): Statement {
+  return {
+    sql: `INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => placeholders(EVENT_COLUMNS.length)).join(', ')}`,
+    params: events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
+  };
 }
 
 /**
@@ -380,13 +404,10 @@ export async function setNextCheck(tx: Knex | Knex.Transaction, id: string, vers
 export async function appendEvents(tx: Knex | Knex.Transaction, events: EventRow[], muted: readonly string[] = []): Promise<void> {
   if (!events.length) return;
   if (!isTx(tx)) await tx('dossier_events').insert(events);
-  else
-    await runInTx(
-      tx,
-      `INSERT INTO dossier_events (${EVENT_COLUMNS.join(', ')}) VALUES ${events.map(() => placeholders(EVENT_COLUMNS.length)).join(', ')}`,
-      events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
-      false,
-    );
+  else {
+    const insert = eventsStatement(events);
+    await runInTx(tx, insert.sql, insert.params, false);
+  }
   if (!(isTx(tx) && noActiveSubscriber.has(tx))) await enqueueDeliveries(tx, events, muted);
   signalEventsAfterCommit(tx, events);
 }

@@ -1,5 +1,6 @@
 /** Idempotency keys of submissions: (user, key) → the request's hash and the dossier it created. */
 import type { Knex } from 'knex';
+import type { Statement } from './direct-sql';
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -11,16 +12,16 @@ export async function findIdempotencyKey(db: Knex | Knex.Transaction, username: 
   return r ? { requestHash: String(r.request_hash), dossierCode: String(r.dossier_code) } : null;
 }
 
-/** Fails with a unique violation when a concurrent request stored the same key first. */
-export async function insertIdempotencyKey(
-  tx: Knex.Transaction,
-  rec: { username: string; key: string; requestHash: string; dossierCode: string; createdAt: string },
-): Promise<void> {
-  await tx('idempotency_keys').insert({
-    username: rec.username,
-    key: rec.key,
-    request_hash: rec.requestHash,
-    dossier_code: rec.dossierCode,
-    created_at: rec.createdAt,
-  });
+/** A submission's idempotency key, written with the dossier (src/store/direct-sql.ts `runTogether`). */
+export function idempotencyKeyStatement(rec: {
+  username: string;
+  key: string;
+  requestHash: string;
+  dossierCode: string;
+  createdAt: string;
+}): Statement {
+  return {
+    sql: 'INSERT INTO idempotency_keys (username, "key", request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)',
+    params: [rec.username, rec.key, rec.requestHash, rec.dossierCode, rec.createdAt],
+  };
 }

@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { ROLLUP_CLASSES, type RollupClass, type RollupEntry, type RollupValues } from '../../machines/metrics/rollup';
 import { dialectOfKnex } from './db';
-import { upsertAdding } from './direct-sql';
+import { upsertAdding, upsertAddingStatement, type Statement } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -23,17 +23,19 @@ export function shardFor(db: Conn): number {
 
 /** Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one statement, none for no entry. */
 export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[], shard = shardFor(tx)): Promise<void> {
-  if (!entries.length) return;
+  await upsertAdding(tx, 'compliance_rollup', ROLLUP_KEY, ...rollupRows(entries, shard));
+}
+
+/** addRollupEntries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry. */
+export function rollupStatement(tx: Conn, entries: readonly RollupEntry[]): Statement | null {
+  return upsertAddingStatement('compliance_rollup', ROLLUP_KEY, ...rollupRows(entries, shardFor(tx)));
+}
+
+function rollupRows(entries: readonly RollupEntry[], shard: number): [RollupClass[], unknown[][]] {
   const cols = new Set<RollupClass>();
   for (const e of entries) for (const k of Object.keys(e.values) as RollupClass[]) cols.add(k);
   const used = ROLLUP_CLASSES.filter((c) => cols.has(c));
-  await upsertAdding(
-    tx,
-    'compliance_rollup',
-    ROLLUP_KEY,
-    used,
-    entries.map((e) => [e.day, shard, ...used.map((c) => e.values[c] ?? 0)]),
-  );
+  return [used, entries.map((e) => [e.day, shard, ...used.map((c) => e.values[c] ?? 0)])];
 }
 
 /** Per-day totals (all shards) of the pending classes of every day before `beforeDay`, in day order. */

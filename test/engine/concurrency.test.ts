@@ -4,6 +4,8 @@ import { isMotcuaError } from '../../machines/engine/errors';
 import { projectionDifferences } from '../../src/audit/replay';
 import { findDossierByCode } from '../../src/store/dossier-store';
 import { verifyDossier } from '../../src/audit/verify-dossier';
+import { idempotencyKeyStatement } from '../../src/store/idempotency-store';
+import type { Committed } from '../../src/engine/engine';
 
 const HOUSEHOLD_BUSINESS = '1.001612';
 
@@ -71,6 +73,49 @@ describe.each([...BACKENDS, SQLITE_BETTER])('concurrent actions on $label', (bac
     const seqs = created.map((d) => Number(d.code.split('-').at(-1))).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(created.every((d) => d.code.includes('-260304-'))).toBe(true);
+  });
+
+  test('a submission failing after its number was taken gives it back: in its own writes or after them, the day stays gap-free', async () => {
+    // The number is taken last, and the writes after it are one statement on PostgreSQL (issue 16): a failure in
+    // that statement (a used idempotency key) or after it must roll the number back as before.
+    t.at('2026-03-05 09:00');
+    const key = (created: { code: string; submitted_at: string }) =>
+      idempotencyKeyStatement({
+        username: 'counter',
+        key: 'used-key-0001',
+        requestHash: 'h',
+        dossierCode: created.code,
+        createdAt: created.submitted_at,
+      });
+    const first = await t.engine.submitCommitted(submission(HOUSEHOLD_BUSINESS), ACTORS.counter, { alsoWrite: key });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        t.engine.submitCommitted(
+          submission(HOUSEHOLD_BUSINESS),
+          ACTORS.counter,
+          i % 3 === 1
+            ? { alsoWrite: key }
+            : i % 3 === 2
+              ? {
+                  alsoInTransaction: async () => {
+                    throw new Error('refused after writing');
+                  },
+                }
+              : {},
+        ),
+      ),
+    );
+    const kept = attempts.filter((a): a is PromiseFulfilledResult<Committed> => a.status === 'fulfilled').map((a) => a.value.view);
+    const failed = attempts.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason as Error);
+    expect(kept).toHaveLength(4);
+    expect(failed.filter((e) => isMotcuaError(e, 'VERSION_CONFLICT'))).toHaveLength(4);
+    expect(failed.filter((e) => e.message === 'refused after writing')).toHaveLength(4);
+    const seqs = [first.view, ...kept].map((d) => Number(d.code.split('-').at(-1))).sort((a, b) => a - b);
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    const day = (await t.db('code_sequences').where({ day: '260305' })) as { last: unknown }[];
+    expect(day.map((r) => Number(r.last))).toEqual([5]);
+    expect(Number((await t.db('dossiers').where('code', 'like', '%-260305-%').count({ n: '*' }))[0]!.n)).toBe(5);
+    for (const d of kept) await expectProjectionEqualsReplay(d.code);
   });
 
   test('concurrent work on many dossiers leaves every projection equal to the replay of its events', async () => {

@@ -31,9 +31,9 @@ import {
 import type { Db, Tx } from '../store/db';
 import { inGroupTransaction } from '../store/group-commit';
 import { inDirectTransaction } from '../store/direct-transaction';
-import { addRollupEntries, rollupStatement } from '../store/rollup-store';
-import { addDigitisationEntries, digitisationStatement } from '../store/digitisation-rollup-store';
-import { moveClassInterval, openClassIntervalStatement } from '../store/class-history-store';
+import { rollupStatement } from '../store/rollup-store';
+import { digitisationStatement } from '../store/digitisation-rollup-store';
+import { moveClassIntervalStatements, openClassIntervalStatement } from '../store/class-history-store';
 import { classFactsOf, sameClassFacts } from '../../machines/metrics/class-history';
 import { rollupDelta, rollupFactsOfRow } from '../../machines/metrics/rollup';
 import { digitisationDelta, digitisationFactsOfRow } from '../../machines/metrics/digitisation-rollup';
@@ -44,7 +44,7 @@ import { isMotcuaError, notFound, transitionNotAllowed, validationFailed, versio
 import { DOCUMENT_RULE_EVENTS, documentRulesOf, FILE_EVENTS, filesOfEvent, type DocumentRules } from '../../machines/documents/rules';
 import type { FileRef } from '../../machines/dossier/types';
 import { mutedApplicantSubscribers } from '../../machines/notify/channels';
-import { documentRefsStatement, insertDocumentRefs, touchBlob, type DocumentRefRow } from '../store/document-store';
+import { documentRefsStatement, touchBlob, type DocumentRefRow } from '../store/document-store';
 import type { Statement } from '../store/direct-sql';
 import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
@@ -391,17 +391,10 @@ export class DossierEngine {
   }
 
   /**
-   * Files the new events reference: each must still be in the store's index (an upload the cleanup job has
-   * removed cannot be referenced: 400), is marked referenced now, and gets its document_refs row, all in the
-   * events' own transaction.
+   * A file the new events reference: it must still be in the store's index (an upload the cleanup job has removed
+   * cannot be referenced: 400) and is marked referenced now, in the events' own transaction, before their writes;
+   * its document_refs row is written with them (fileRefsOf).
    */
-  private async recordFiles(tx: Tx, eventRows: readonly EventRow[]): Promise<void> {
-    const refs = fileRefsOf(eventRows);
-    for (const ref of refs) await this.touchFile(tx, ref.sha256, ref.at);
-    await insertDocumentRefs(tx, refs);
-  }
-
-  /** An upload about to be referenced: still in the store's index (one the cleanup job removed cannot be: 400), marked referenced at `at`. */
   private async touchFile(tx: Tx, sha256: string, at: string): Promise<void> {
     if (!(await touchBlob(tx, sha256, at)))
       throw validationFailed([
@@ -413,6 +406,31 @@ export class DossierEngine {
     const { eventRows, patch, next } = planTransition(loaded, event, cal, this.threshold(cal), this.deps.apologyLeadMs);
     // once the applicant changed the choice, the channels not chosen (all of them without consent) are not queued
     const muted = mutedApplicantSubscribers(next.context.notification);
+    const refs = fileRefsOf(eventRows);
+    for (const ref of refs) await this.touchFile(tx, ref.sha256, ref.at);
+    const row = { ...loaded.row, ...patch };
+    // The compliance rollup moves with the row, in the same transaction (machines/metrics/rollup.ts).
+    const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
+    const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
+    // The facts that classify it when pending: a new interval of its history when they change (machines/metrics/class-history.ts).
+    const classAfter = classFactsOf(after);
+    const last = eventRows.at(-1)!;
+    const also = [
+      documentRefsStatement(refs),
+      ...(sameClassFacts(classFactsOf(before), classAfter)
+        ? []
+        : moveClassIntervalStatements(loaded.row.id, last.seq, last.occurred_at, classAfter)),
+      rollupStatement(tx, rollupDelta(before, after, patch.updated_at, cal)),
+      // and so does the rollup by group (machines/metrics/digitisation-rollup.ts): nothing written unless a count moves
+      digitisationStatement(
+        tx,
+        digitisationDelta(
+          digitisationFactsOfRow(loaded.row as unknown as Record<string, unknown>, before),
+          digitisationFactsOfRow(row as unknown as Record<string, unknown>, after),
+        ),
+      ),
+    ];
+    // all of it one statement on PostgreSQL, the last before COMMIT (src/store/dossier-store.ts writeTransition)
     if (
       !(await writeTransition(
         tx,
@@ -422,29 +440,10 @@ export class DossierEngine {
         patch,
         loaded.row as unknown as Record<string, unknown>,
         muted,
+        also,
       ))
     )
       throw versionConflict(loaded.row.version, null);
-    await this.recordFiles(tx, eventRows);
-    const row = { ...loaded.row, ...patch };
-    // The compliance rollup moves with the row, in the same transaction (machines/metrics/rollup.ts).
-    const before = rollupFactsOfRow(loaded.row as unknown as Record<string, unknown>);
-    const after = rollupFactsOfRow(row as unknown as Record<string, unknown>);
-    await addRollupEntries(tx, rollupDelta(before, after, patch.updated_at, cal));
-    // and so does the rollup by group (machines/metrics/digitisation-rollup.ts): nothing written unless a count moves
-    await addDigitisationEntries(
-      tx,
-      digitisationDelta(
-        digitisationFactsOfRow(loaded.row as unknown as Record<string, unknown>, before),
-        digitisationFactsOfRow(row as unknown as Record<string, unknown>, after),
-      ),
-    );
-    // The facts that classify it when pending: a new interval of its history when they change (machines/metrics/class-history.ts).
-    const classAfter = classFactsOf(after);
-    if (!sameClassFacts(classFactsOf(before), classAfter)) {
-      const last = eventRows.at(-1)!;
-      await moveClassInterval(tx, loaded.row.id, last.seq, last.occurred_at, classAfter);
-    }
     return committed(row, next);
   }
 }

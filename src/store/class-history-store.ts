@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { ClassFacts, ClassInterval } from '../../machines/metrics/class-history';
 import { toIso, toIsoOrNull } from './time';
-import { isTx, placeholders, runInTx, type Statement } from './direct-sql';
+import { isTx, placeholders, runInTx, runTogether, type Statement } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -47,10 +47,20 @@ const intervalRow = (dossierId: string, seq: number, at: string, facts: ClassFac
 
 /** A transition at `at` (its last event `seq`) changed the facts: the open interval ends, a new one opens. */
 export async function moveClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  if (isTx(tx))
-    await runInTx(tx, `UPDATE ${CLASS_HISTORY} SET valid_to = ? WHERE dossier_id = ? AND valid_to IS NULL`, [at, dossierId], false);
-  else await tx(CLASS_HISTORY).where({ dossier_id: dossierId }).whereNull('valid_to').update({ valid_to: at });
+  if (isTx(tx)) return void (await runTogether(tx, moveClassIntervalStatements(dossierId, seq, at, facts)));
+  await tx(CLASS_HISTORY).where({ dossier_id: dossierId }).whereNull('valid_to').update({ valid_to: at });
   await openClassInterval(tx, dossierId, seq, at, facts);
+}
+
+/**
+ * moveClassInterval's statements, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`):
+ * on PostgreSQL in one statement both see the rows as they were before it, so the UPDATE closes the old interval only.
+ */
+export function moveClassIntervalStatements(dossierId: string, seq: number, at: string, facts: ClassFacts): Statement[] {
+  return [
+    { sql: `UPDATE ${CLASS_HISTORY} SET valid_to = ? WHERE dossier_id = ? AND valid_to IS NULL`, params: [at, dossierId] },
+    openClassIntervalStatement(dossierId, seq, at, facts),
+  ];
 }
 
 /** Inserts whole histories (a rebuild's or a backfill's), in chunks well under either database's bound on variables. */

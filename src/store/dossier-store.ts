@@ -332,10 +332,13 @@ function changedColumns(patch: ProjectionPatch, before?: Readonly<Record<string,
 }
 
 /**
- * A transition's writes: its events (with their outbox deliveries) and the projection's update naming the
- * version read (`updateDossier`); false when the update found another version (the caller rolls back).
- * On PostgreSQL the three are one statement (data-modifying WITH clauses, which run together or fail
- * together): one round trip instead of three. SQLite runs them in process, one after the other.
+ * A transition's writes: its events (with their outbox deliveries), the projection's update naming the
+ * version read (`updateDossier`) and `also`, the statements of the same transaction's other writes (rollups, class
+ * history, document references: src/store/direct-sql.ts `runTogether`); false when the update found another
+ * version (the caller rolls back). On PostgreSQL they are one statement (data-modifying WITH clauses, which run
+ * together or fail together): one round trip, the last before COMMIT, so the rollups' rows, which every
+ * transition of the day shares, are locked for that statement and the COMMIT only (issue 16). SQLite runs them in
+ * process, one after the other, `also` once the update has found its version.
  */
 export async function writeTransition(
   tx: Knex.Transaction,
@@ -345,11 +348,15 @@ export async function writeTransition(
   patch: ProjectionPatch,
   before?: Readonly<Record<string, unknown>>,
   muted: readonly string[] = [],
+  also: readonly (Statement | null)[] = [],
 ): Promise<boolean> {
   if (dialectOfKnex(tx as unknown as Knex) !== 'postgres' || !events.length) {
     await appendEvents(tx, events, muted);
-    return updateDossier(tx, id, expectedVersion, patch, before);
+    if (!(await updateDossier(tx, id, expectedVersion, patch, before))) return false;
+    await runTogether(tx, also);
+    return true;
   }
+  const more = also.filter((s): s is Statement => s !== null);
   const set = Object.entries(changedColumns(patch, before));
   const skip = mutedCondition(muted);
   const row = placeholders(EVENT_COLUMNS.length);
@@ -363,9 +370,16 @@ export async function writeTransition(
                  WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
                  ORDER BY ev.seq, s.id
                  RETURNING 1),
-          up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)
+          up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)${more.map((m, i) => `,\n          x${i} AS (${m.sql})`).join('')}
      SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued`,
-    [...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])), ...skip.params, ...set.map(([, v]) => v), id, expectedVersion],
+    [
+      ...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
+      ...skip.params,
+      ...set.map(([, v]) => v),
+      id,
+      expectedVersion,
+      ...more.flatMap((m) => m.params),
+    ],
     true,
   );
   const answer = result.rows[0] as { n: number; queued: number } | undefined;

@@ -214,22 +214,21 @@ export function upsertAddingStatement(
   return rows.length ? { sql: upsertText(table, keyColumns, valueColumns, rows.length), params: rows.flat() } : null;
 }
 
-/**
- * One data-modifying statement of a transaction's writes, built by the store (`?` placeholders), to be run with
- * others by `runTogether`. `counted`: whether the caller needs how many rows it wrote.
- */
+/** One data-modifying statement of a transaction's writes, built by the store (`?` placeholders), to be run with others by `runTogether`. */
 export interface Statement {
   sql: string;
   params: readonly unknown[];
-  counted?: boolean;
 }
 
 /**
- * Runs `statements` (nulls skipped) in the transaction `tx`, giving how many rows each counted one wrote (0 for the
- * others). On PostgreSQL they are one statement, each a data-modifying WITH clause (they run together or fail
- * together, on the same snapshot, so none reads another's rows; foreign keys are checked at its end): one round
- * trip, so the row locks they take are held for that statement and the COMMIT only (issue 16: a submission's
- * writes after the daily number). SQLite runs them in process, one after the other, in the order given.
+ * Runs `statements` (nulls skipped) in the transaction `tx`, in the order given, giving how many rows each wrote.
+ * On PostgreSQL they are one statement, each a data-modifying WITH clause (they run together or fail together, on
+ * the same snapshot, so none reads another's rows; foreign keys are checked at its end): one round trip, so the
+ * row locks they take are held for that statement and the COMMIT only (issue 16). `withClauses` gives the clauses
+ * and the select list that runs them in order: PostgreSQL runs a clause the query reads when it is first read,
+ * and the ones it does not read at the end, the last declared first; so each is read, left to right. The order
+ * matters: rows every transaction shares (the rollups') must be locked in the same order by all, or two of them
+ * deadlock (seen in the HTTP bench). SQLite runs them in process, one after the other.
  */
 export async function runTogether(tx: Knex.Transaction, statements: readonly (Statement | null)[]): Promise<number[]> {
   const list = statements.filter((s): s is Statement => s !== null);
@@ -239,15 +238,25 @@ export async function runTogether(tx: Knex.Transaction, statements: readonly (St
     return changes;
   }
   if (!list.length) return [];
-  const clauses = list.map((s, i) => `w${i} AS (${s.sql}${s.counted ? ' RETURNING 1' : ''})`);
-  const counts = list.map((s, i) => (s.counted ? `(SELECT count(*)::integer FROM w${i})` : '0') + ` AS c${i}`);
+  const { clauses, counts } = withClauses(list, 'w');
   const { rows } = await runInTx(
     tx,
-    `WITH ${clauses.join(',\n')}\nSELECT ${counts.join(', ')}`,
+    `WITH ${clauses}\nSELECT ${counts}`,
     list.flatMap((s) => s.params),
     true,
   );
-  return list.map((_, i) => Number(rows[0]?.[`c${i}`] ?? 0));
+  return list.map((_, i) => Number(rows[0]?.[`w${i}`] ?? 0));
+}
+
+/**
+ * PostgreSQL: `statements` as WITH clauses named `<prefix>0…`, each RETURNING 1, and the select list that runs them
+ * in order, counting each one's rows under its name (see runTogether). Their parameters are theirs, in order.
+ */
+export function withClauses(statements: readonly Statement[], prefix: string): { clauses: string; counts: string } {
+  return {
+    clauses: statements.map((s, i) => `${prefix}${i} AS (${s.sql} RETURNING 1)`).join(',\n'),
+    counts: statements.map((_, i) => `(SELECT count(*)::integer FROM ${prefix}${i}) AS ${prefix}${i}`).join(', '),
+  };
 }
 
 /** A quoted identifier, the same in SQLite and PostgreSQL. */

@@ -9,7 +9,7 @@ import { toIso, toIsoOrNull } from './time';
 import { deliveriesStatement, enqueueDeliveries, mutedCondition } from './outbox-enqueue';
 import { signalAfterCommit } from './outbox-signal';
 import { signalEventsAfterCommit } from './event-signal';
-import { ident, isTx, placeholders, runInTx, runTogether, type Statement } from './direct-sql';
+import { ident, isTx, placeholders, runInTx, runTogether, withClauses, type Statement } from './direct-sql';
 import type { DossierRow, EventRow, ProjectionPatch } from '../../machines/engine/rows';
 import { DUE_DATE_STATES } from '../../machines/vocabulary';
 import { archivedEventsByDossier } from './event-archive';
@@ -356,7 +356,10 @@ export async function writeTransition(
     await runTogether(tx, also);
     return true;
   }
-  const more = also.filter((s): s is Statement => s !== null);
+  const more = withClauses(
+    also.filter((s): s is Statement => s !== null),
+    'x',
+  );
   const set = Object.entries(changedColumns(patch, before));
   const skip = mutedCondition(muted);
   const row = placeholders(EVENT_COLUMNS.length);
@@ -370,15 +373,15 @@ export async function writeTransition(
                  WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
                  ORDER BY ev.seq, s.id
                  RETURNING 1),
-          up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)${more.map((m, i) => `,\n          x${i} AS (${m.sql})`).join('')}
-     SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued`,
+          up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)${more.clauses ? `,\n${more.clauses}` : ''}
+     SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued${more.counts ? `, ${more.counts}` : ''}`,
     [
       ...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
       ...skip.params,
       ...set.map(([, v]) => v),
       id,
       expectedVersion,
-      ...more.flatMap((m) => m.params),
+      ...also.flatMap((m) => m?.params ?? []),
     ],
     true,
   );

@@ -43,8 +43,8 @@ export async function enqueueDeliveries(
 }
 
 /**
- * enqueueDeliveries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`),
- * counted: the caller wakes the dispatchers after the commit when it queued anything (signalAfterCommit).
+ * enqueueDeliveries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`):
+ * the caller wakes the dispatchers after the commit when it queued anything (signalAfterCommit).
  */
 export function deliveriesStatement(tx: Knex | Knex.Transaction, events: readonly EventRow[], muted: readonly string[] = []): Statement {
   // PostgreSQL types the parameters of a SELECT list as text unless told; SQLite must not be told (CAST AS uuid is numeric there)
@@ -59,6 +59,5 @@ export function deliveriesStatement(tx: Knex | Knex.Transaction, events: readonl
      WHERE EXISTS (SELECT 1 FROM outbox_subscriber_events f WHERE f.subscriber_id = s.id AND f.event_type IN (ev.type, '*'))${skip.sql}
      ORDER BY ev.seq, s.id`,
     params: [...events.flatMap((e) => [e.dossier_id, e.seq, e.type, e.occurred_at]), ...skip.params],
-    counted: true,
   };
 }

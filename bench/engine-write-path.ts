@@ -130,17 +130,16 @@ export async function captureEngineRows(ctx: EngineContext): Promise<EngineRowTr
     } else if (!open) throw new Error(`the engine sent a statement outside a transaction: ${q.sql.slice(0, 80)}`);
     else open.push(questionMarks(q.sql, q.bindings));
   }
-  const insert = transactions.flat().find((q) => /^insert into "?dossiers"? \(/i.test(q.sql));
-  if (!insert) throw new Error('no dossier insert captured');
-  const columns = /\(([^)]*)\)/
-    .exec(insert.sql)![1]!
-    .split(',')
-    .map((c) => c.trim().replace(/"/g, ''));
-  const tokens = [...new Set(['id', 'code', 'submission_ref'].map((c) => insert.bindings[columns.indexOf(c)]))].filter(
+  // the dossier the lifecycle created: its newest id (uuid v7), read back rather than picked out of the captured
+  // statements, because on PostgreSQL the submission's insert is one clause of a single WITH statement
+  const created = (await ctx.db('dossiers').select('id', 'code', 'submission_ref').orderBy('id', 'desc').first()) as
+    { id: string; code: string | null; submission_ref: string | null } | undefined;
+  if (!created) throw new Error('no dossier written by the captured lifecycle');
+  const tokens = [...new Set([created.id, created.code, created.submission_ref])].filter(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
+  if (!transactions.flat().some((q) => q.bindings.includes(created.id))) throw new Error('the captured statements name no dossier id');
   // the id first: it is replaced by a uuid v7, the others by themselves and a counter
-  if (tokens[0] !== insert.bindings[columns.indexOf('id')]) throw new Error('the captured dossier insert names no id');
   const split = new RegExp(tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   const template = (v: unknown): unknown => {
     if (typeof v !== 'string' || !tokens.some((t) => v.includes(t))) return v;

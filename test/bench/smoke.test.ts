@@ -40,8 +40,10 @@ describe('the benchmarks in smoke mode', () => {
   const output = () => printed.join('\n');
 
   test('engine: prints lifecycles per second beside the floor', async () => {
-    await runBenchmark('engine', ['engine', '--smoke']);
+    // PostgreSQL too: the "same rows" floor replays what the engine sent, which differs by database
+    await runBenchmark('engine', ['engine', '--smoke', ...WITH_PG]);
     expect(output()).toMatch(/engine lifecycles\/s/);
+    if (WITH_PG.length > 0) expect(output()).toMatch(/\| PostgreSQL[^|]*\| 1 \| \d+(\.\d+)? \|/);
     for (const driver of ['sqlite3', 'better-sqlite3']) {
       for (const level of ['NORMAL', 'FULL'])
         expect(output()).toMatch(

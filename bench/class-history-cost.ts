@@ -1,6 +1,6 @@
 /**
  * What the pending-class history (machines/metrics/class-history.ts) costs the write path, before/after in one
- * run: the engine's lifecycles with the history kept (as shipped) and with its two store calls replaced by no-ops
+ * run: the engine's lifecycles with the history kept (as shipped) and with its two statement builders giving nothing
  * (the engine as it was before), in interleaved rounds on each backend, medians. Two lifecycles: the plain one of
  * bench/engine-write-path.ts (the history opens one interval at submission, then no transition changes it) and
  * one with a pause and a supplement (four more intervals: each stop and restart of the clock).
@@ -33,13 +33,18 @@ async function stoppingLifecycle(ctx: EngineContext): Promise<number> {
   return 11;
 }
 
-/** The engine calls the store through the module's exports (CommonJS): swapping them turns the history off. */
-const store = historyStore as unknown as Record<'openClassInterval' | 'moveClassInterval', (...args: unknown[]) => Promise<void>>;
-const kept = { open: store.openClassInterval, move: store.moveClassInterval };
+/**
+ * The engine builds the history's statements through the module's exports (CommonJS) and runs them with its other
+ * writes: swapping the builders for ones giving no statement turns the history off.
+ */
+const store = historyStore as unknown as Record<
+  'openClassIntervalStatement' | 'moveClassIntervalStatements',
+  (...args: unknown[]) => unknown
+>;
+const kept = { open: store.openClassIntervalStatement, move: store.moveClassIntervalStatements };
 function keepHistory(on: boolean): void {
-  const noop = async () => undefined;
-  store.openClassInterval = on ? kept.open : noop;
-  store.moveClassInterval = on ? kept.move : noop;
+  store.openClassIntervalStatement = on ? kept.open : () => null;
+  store.moveClassIntervalStatements = on ? kept.move : () => [];
 }
 
 async function historyRows(ctx: EngineContext): Promise<number> {

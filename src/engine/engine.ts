@@ -21,6 +21,7 @@ import {
   findDossierByCode,
   findDossiersWithRunningDeadline,
   writeNewDossier,
+  isTransientConflict,
   isUniqueViolation,
   listEvents,
   setNextCheck,
@@ -68,6 +69,9 @@ import {
 
 export { dossierCode, SYSTEM_ACTOR };
 export type { Loaded };
+
+/** How many times a transaction PostgreSQL aborted for a deadlock or serialization failure is run in all (inTransaction). */
+const TRANSIENT_ATTEMPTS = 5;
 
 /** What a write committed: the user's view, and the row and snapshot as stored. */
 export interface Committed {
@@ -324,12 +328,22 @@ export class DossierEngine {
     return now < row.updated_at ? row.updated_at : now;
   }
 
+  /**
+   * Runs `work` in one transaction. One PostgreSQL aborted for a deadlock or a serialization failure committed
+   * nothing and answered nobody: it runs again, from its first read, a few times after a short random pause (the
+   * other transaction of the cycle goes on meanwhile). Every `work` here reads, decides and writes inside its
+   * transaction, so running it again is running the action again on what is committed now.
+   */
   private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inDirectTransaction(this.deps.db, work));
-    } catch (err) {
-      if (!isMotcuaError(err) && isUniqueViolation(err)) throw versionConflict(null, null);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inDirectTransaction(this.deps.db, work));
+      } catch (err) {
+        if (isMotcuaError(err)) throw err;
+        if (isUniqueViolation(err)) throw versionConflict(null, null);
+        if (!isTransientConflict(err) || attempt >= TRANSIENT_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
     }
   }
 

@@ -35,13 +35,24 @@ export const WRITE_PATH_STEPS: AttributionRule[] = [
   { label: 'next_check_at (calendar)', fn: 'nextCheckAt' },
   { label: 'view + allowedEvents', fn: 'viewOf' },
   { label: 'SQL call: read the row', fn: 'findDossierByCode' },
-  { label: 'SQL call: insert events', fn: 'appendEvents' },
-  { label: 'SQL call: outbox INSERT … SELECT', fn: 'enqueueDeliveries' },
-  { label: 'SQL call: update the row', fn: 'updateDossier' },
-  { label: "SQL call: a new dossier's writes", fn: 'writeNewDossier' },
+  // A transition's writes are one call, writeTransition: on PostgreSQL one WITH statement (events, outbox, row update,
+  // rollups, class history, document references); on SQLite the events with their outbox deliveries, the row's update
+  // naming the version read, then the other statements run together (runTogether), each its own row below.
+  { label: 'SQL call: transition events + outbox (SQLite: appendEvents in writeTransition)', fn: 'appendEvents' },
+  { label: 'SQL call: outbox INSERT … SELECT (SQLite: enqueueDeliveries in appendEvents)', fn: 'enqueueDeliveries' },
+  { label: 'SQL call: transition row update (SQLite: updateDossier in writeTransition)', fn: 'updateDossier' },
+  { label: 'SQL call: rollups, class history, document refs (SQLite: runTogether)', fn: 'runTogether' },
+  { label: "SQL call: a transition's writes (writeTransition; PostgreSQL: its one statement)", fn: 'writeTransition' },
+  { label: "SQL call: a new dossier's writes (writeNewDossier)", fn: 'writeNewDossier' },
   { label: 'SQL call: code sequence', fn: 'nextDailySequence' },
+  { label: 'write statements built (rollup, digitisation, class history, document refs)', fn: 'rollupStatement' },
+  { label: 'write statements built (rollup, digitisation, class history, document refs)', fn: 'digitisationStatement' },
+  { label: 'write statements built (rollup, digitisation, class history, document refs)', fn: 'moveClassIntervalStatements' },
+  { label: 'write statements built (rollup, digitisation, class history, document refs)', fn: 'openClassIntervalStatement' },
+  { label: 'write statements built (rollup, digitisation, class history, document refs)', fn: 'documentRefsStatement' },
   { label: 'submission: chart start + stamps', fn: 'planSubmission' },
-  { label: 'transaction begin/commit (Knex)', fn: 'transaction', file: 'node_modules/knex' },
+  // the engine's transactions (src/store/direct-transaction.ts): BEGIN, COMMIT, ROLLBACK sent straight to the connection
+  { label: 'transaction BEGIN/COMMIT (direct-transaction control)', fn: 'control', file: 'src/store/direct-transaction' },
 ];
 
 interface Target {

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { ClassFacts, ClassInterval } from '../../machines/metrics/class-history';
 import { toIso, toIsoOrNull } from './time';
-import { isTx, placeholders, runInTx, runTogether, type Statement } from './direct-sql';
+import { placeholders, type Statement } from './direct-sql';
 
 type Conn = Knex | Knex.Transaction;
 
@@ -20,15 +20,10 @@ const factsColumns = (f: ClassFacts) => ({
   intake_answered_at: f.intakeAnsweredAt,
 });
 
-/** A new dossier's first interval, from its submission (its last event `seq`, at `at`). */
-export async function openClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  if (!isTx(tx)) return void (await tx(CLASS_HISTORY).insert(intervalRow(dossierId, seq, at, facts)));
-  // the write path's statements go straight to the driver (src/store/direct-sql.ts)
-  const s = openClassIntervalStatement(dossierId, seq, at, facts);
-  await runInTx(tx, s.sql, s.params, false);
-}
-
-/** openClassInterval's statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`). */
+/**
+ * A new dossier's first interval, from its submission (its last event `seq`, at `at`): a statement run with the
+ * submission's other writes (src/store/direct-sql.ts `runTogether`).
+ */
 export function openClassIntervalStatement(dossierId: string, seq: number, at: string, facts: ClassFacts): Statement {
   const row = intervalRow(dossierId, seq, at, facts);
   return {
@@ -45,16 +40,10 @@ const intervalRow = (dossierId: string, seq: number, at: string, facts: ClassFac
   ...factsColumns(facts),
 });
 
-/** A transition at `at` (its last event `seq`) changed the facts: the open interval ends, a new one opens. */
-export async function moveClassInterval(tx: Conn, dossierId: string, seq: number, at: string, facts: ClassFacts): Promise<void> {
-  if (isTx(tx)) return void (await runTogether(tx, moveClassIntervalStatements(dossierId, seq, at, facts)));
-  await tx(CLASS_HISTORY).where({ dossier_id: dossierId }).whereNull('valid_to').update({ valid_to: at });
-  await openClassInterval(tx, dossierId, seq, at, facts);
-}
-
 /**
- * moveClassInterval's statements, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`):
- * on PostgreSQL in one statement both see the rows as they were before it, so the UPDATE closes the old interval only.
+ * A transition at `at` (its last event `seq`) changed the facts: the open interval ends, a new one opens. Statements
+ * run with the transition's other writes (src/store/direct-sql.ts `runTogether`): on PostgreSQL in one statement both
+ * see the rows as they were before it, so the UPDATE closes the old interval only.
  */
 export function moveClassIntervalStatements(dossierId: string, seq: number, at: string, facts: ClassFacts): Statement[] {
   return [

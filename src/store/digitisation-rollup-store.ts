@@ -20,12 +20,10 @@ type Conn = Knex | Knex.Transaction;
 const TABLE = 'digitisation_rollup';
 const KEY = ['day', 'procedure_code', 'handling_unit', 'shard'];
 
-/** Adds the entries (sorted, as digitisationDelta gives them) to the rollup: one statement, none for no entry. */
-export async function addDigitisationEntries(tx: Conn, entries: readonly DigitisationEntry[], shard = shardFor(tx)): Promise<void> {
-  await upsertAdding(tx, TABLE, KEY, ...digitisationRows(entries, shard));
-}
-
-/** addDigitisationEntries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry. */
+/**
+ * Adds the entries (sorted, as digitisationDelta gives them) to the rollup: one upsert statement, to be run with a
+ * transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry.
+ */
 export function digitisationStatement(tx: Conn, entries: readonly DigitisationEntry[]): Statement | null {
   return upsertAddingStatement(TABLE, KEY, ...digitisationRows(entries, shardFor(tx)));
 }
@@ -126,5 +124,5 @@ export async function replaceDigitisationRollup(tx: Conn, entries: readonly Digi
   await tx(TABLE).delete();
   // Chunks well under either database's bound on bound variables (34 per row); each entry in exactly one chunk.
   const chunk = 25;
-  for (let i = 0; i < entries.length; i += chunk) await addDigitisationEntries(tx, entries.slice(i, i + chunk), 0);
+  for (let i = 0; i < entries.length; i += chunk) await upsertAdding(tx, TABLE, KEY, ...digitisationRows(entries.slice(i, i + chunk), 0));
 }

@@ -79,11 +79,6 @@ export interface DocumentRefRow {
   at: string;
 }
 
-export async function insertDocumentRefs(tx: Q, refs: readonly DocumentRefRow[]): Promise<void> {
-  if (refs.length === 0) return;
-  await tx('document_refs').insert(refs.map(refColumns));
-}
-
 const REF_COLUMNS = ['dossier_id', 'seq', 'document_id', 'document_version', 'sha256', 'size', 'media_type', 'kind', 'at'] as const;
 
 const refColumns = (r: DocumentRefRow): Record<(typeof REF_COLUMNS)[number], unknown> => ({
@@ -98,7 +93,7 @@ const refColumns = (r: DocumentRefRow): Record<(typeof REF_COLUMNS)[number], unk
   at: r.at,
 });
 
-/** insertDocumentRefs' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for none. */
+/** The document_refs rows' insert, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for none. */
 export function documentRefsStatement(refs: readonly DocumentRefRow[]): Statement | null {
   if (refs.length === 0) return null;
   return {

@@ -21,12 +21,10 @@ export function shardFor(db: Conn): number {
   return dialectOfKnex(db as Knex) === 'postgres' ? Math.floor(Math.random() * PG_SHARDS) : 0;
 }
 
-/** Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one statement, none for no entry. */
-export async function addRollupEntries(tx: Conn, entries: readonly RollupEntry[], shard = shardFor(tx)): Promise<void> {
-  await upsertAdding(tx, 'compliance_rollup', ROLLUP_KEY, ...rollupRows(entries, shard));
-}
-
-/** addRollupEntries' statement, to be run with a transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry. */
+/**
+ * Adds the entries (sorted by day, as rollupDelta gives them) to the rollup: one upsert statement, to be run with a
+ * transaction's other writes (src/store/direct-sql.ts `runTogether`); null for no entry.
+ */
 export function rollupStatement(tx: Conn, entries: readonly RollupEntry[]): Statement | null {
   return upsertAddingStatement('compliance_rollup', ROLLUP_KEY, ...rollupRows(entries, shardFor(tx)));
 }
@@ -61,6 +59,7 @@ export async function replaceRollup(tx: Knex.Transaction, days: Map<string, Roll
   await tx('compliance_rollup').delete();
   const entries = [...days].map(([day, values]) => ({ day, values })).sort((a, b) => (a.day < b.day ? -1 : 1));
   // Chunks well under either database's bound on bound variables.
-  for (let i = 0; i < entries.length; i += 200) await addRollupEntries(tx, entries.slice(i, i + 200), 0);
+  for (let i = 0; i < entries.length; i += 200)
+    await upsertAdding(tx, 'compliance_rollup', ROLLUP_KEY, ...rollupRows(entries.slice(i, i + 200), 0));
   await tx('compliance_rollup_state').where({ id: 1 }).update({ complete: true, built_at: builtAt });
 }

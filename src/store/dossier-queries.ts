@@ -62,28 +62,43 @@ function escapeLike(s: string): string {
 /**
  * The SQL half of the read scope (src/services/dossier-access.ts holds the in-memory half and says who
  * gets which units): the dossier is at one of `units` now, or someone of one of `units` acted on it.
+ *
+ * `walk`: the query walks an index in the list's order and stops at the page's end (newest first). PostgreSQL is then
+ * told to check each dossier it walks past by its own events (an index probe on (dossier_id, seq); `OFFSET 0` keeps it
+ * from turning the EXISTS into a hash of every event of the units, which it otherwise prefers: a whole scan of the
+ * events table on every page, ≈ 470 ms at 100k dossiers and growing with the history, against ≈ 4 ms). A list sorted
+ * by due date reads every dossier in scope before its first row, where the one hash is the cheaper plan.
  */
-function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[]): void {
-  const pg = dialectOfKnex(db) === 'postgres';
+function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[], walk: boolean): void {
+  const any = units.map(() => '?').join(', ');
+  if (dialectOfKnex(db) === 'postgres') {
+    const fence = walk ? ' OFFSET 0' : '';
+    q.where((w) =>
+      w
+        .whereIn('dossiers.unit', units)
+        .orWhereRaw(`EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = dossiers.id AND e.actor_unit IN (${any})${fence})`, [
+          ...units,
+        ])
+        // an archived dossier's acting units are kept on its archive row (src/store/event-archive.ts)
+        .orWhereRaw(
+          `EXISTS (SELECT 1 FROM dossier_event_archive a WHERE a.dossier_id = dossiers.id AND jsonb_exists_any(a.actor_units::jsonb, array[${any}]::text[])${fence})`,
+          [...units],
+        ),
+    );
+    return;
+  }
+  // SQLite checks each row's EXISTS by its index as it goes
   q.where((w) =>
     w
       .whereIn('dossiers.unit', units)
       .orWhereExists(function () {
         this.select(db.raw('1')).from('dossier_events as e').whereRaw('e.dossier_id = dossiers.id').whereIn('e.actor_unit', units);
       })
-      // an archived dossier's acting units are kept on its archive row (src/store/event-archive.ts)
       .orWhereExists(function () {
-        const any = units.map(() => '?').join(', ');
-        if (pg)
-          this.select(db.raw('1'))
-            .from('dossier_event_archive as a')
-            .whereRaw('a.dossier_id = dossiers.id')
-            .whereRaw(`jsonb_exists_any(a.actor_units::jsonb, array[${any}]::text[])`, [...units]);
-        else
-          this.select(db.raw('1'))
-            .from(db.raw('dossier_event_archive as a, json_each(a.actor_units) as u'))
-            .whereRaw('a.dossier_id = dossiers.id')
-            .whereRaw(`u.value IN (${any})`, [...units]);
+        this.select(db.raw('1'))
+          .from(db.raw('dossier_event_archive as a, json_each(a.actor_units) as u'))
+          .whereRaw('a.dossier_id = dossiers.id')
+          .whereRaw(`u.value IN (${any})`, [...units]);
       }),
   );
 }
@@ -121,7 +136,7 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
       if (unreceived) w.orWhere((x) => x.whereNull('unit').where('state', 'submitted'));
     });
   }
-  if (f.scopeUnits) whereInScope(db, q, f.scopeUnits);
+  if (f.scopeUnits) whereInScope(db, q, f.scopeUnits, !byDue);
   const startOf = (d: string) => new Date(`${d}T00:00:00+07:00`).toISOString();
   const endOf = (d: string) => new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString();
   if (f.receivedFrom) q.where('received_at', '>=', startOf(f.receivedFrom));

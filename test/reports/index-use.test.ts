@@ -107,6 +107,15 @@ describe.each(BACKENDS)('narrowed indexes still serve their queries ($label)', (
     else expect(plan).toMatch(/SEARCH a USING INDEX sqlite_autoindex_dossier_event_archive_1 \(dossier_id=\?\)/);
   });
 
+  test("a unit's list newest first checks each dossier it walks past by that dossier's own events, never by a hash of every event of the unit", async () => {
+    const [plan] = await plansOf(s.db, () => findDossiers(s.db, { scopeUnits: ['KINHTE'], sort: 'recent', limit: 25 }));
+    if (dialectOfKnex(s.db) === 'postgres') {
+      // a hashed subplan reads the whole events table on every page (≈ 470 ms at 100k dossiers, growing with the history)
+      expect(plan).not.toMatch(/hashed SubPlan/);
+      expect(plan).toMatch(/SubPlan[\s\S]*Index Cond: \(dossier_id = dossiers\.id\)/);
+    } else expect(plan).toMatch(/SEARCH e USING INDEX dossier_events_dossier_id_seq_unique \(dossier_id=\?\)/);
+  });
+
   test("the cleanup's search for unreferenced files reads only the uploads no event has referenced (the partial unattached index)", async () => {
     // files that events reference, as a live store holds: on an empty table every plan costs the same, and
     // PostgreSQL may then walk the primary key and filter; with rows the partial index is the one that stays small

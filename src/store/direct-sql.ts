@@ -7,7 +7,8 @@
  *
  * Each driver is called as Knex calls it: better-sqlite3 `prepare(sql).run/all` (the connection keeps its
  * prepared statements, src/store/db.ts `cacheStatements`), sqlite3 `run/all` on a statement kept per SQL text,
- * pg `query({ text, values })`. Values are bound as Knex binds them (booleans as 0/1 on SQLite, undefined as
+ * pg `query({ name, text, values })`: a named prepared statement, parsed once per connection and text, whose plan
+ * the server keeps (see `pgStatement`). Values are bound as Knex binds them (booleans as 0/1 on SQLite, undefined as
  * null). The statement is announced as Knex announces its own (the `query` event), so what listens to the
  * queries of a transaction (tests counting statements, the plans benchmark) still sees these.
  */
@@ -37,7 +38,7 @@ interface Sqlite3Connection {
 }
 
 interface PgConnection {
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: Row[]; rowCount: number | null }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
 
 export interface TxClient {
@@ -50,18 +51,70 @@ interface PoolClient extends TxClient {
   releaseConnection(conn: unknown): Promise<void>;
 }
 
-/** `?` placeholders numbered `$1…$n` for PostgreSQL, once per SQL text (the write path has a few dozen texts). */
-const numbered = new Map<string, string>();
+/**
+ * A statement's PostgreSQL text (`?` placeholders numbered `$1…$n`) and the name it is prepared under. PostgreSQL
+ * parses, analyses and plans an unnamed statement at every execution: measured in the HTTP bench, two fifths of its
+ * backends' CPU per transition went there (the write path's WITH statements take longer to plan than to run; see
+ * bench/RESULTS.md, h16pg). A named statement is parsed once per connection; after five executions the server keeps
+ * a generic plan when it costs no more than the custom ones (an insert, an update by key, a lookup by a unique
+ * index), so a transition's statements are then only bound and run. A name is never given to another text (a name
+ * the server knows on a connection stays that text's); the write path has a few dozen texts.
+ */
+interface PgStatement {
+  text: string;
+  name: string;
+}
 
-function pgText(sql: string): string {
-  let text = numbered.get(sql);
-  if (text === undefined) {
+const pgStatements = new Map<string, PgStatement>();
+let pgStatementCount = 0;
+
+function pgStatement(sql: string): PgStatement {
+  let statement = pgStatements.get(sql);
+  if (statement === undefined) {
     let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    if (numbered.size > 2000) numbered.clear();
-    numbered.set(sql, text);
+    statement = { text: sql.replace(/\?/g, () => `$${++n}`), name: `motcua_${++pgStatementCount}` };
+    if (pgStatements.size > 2000) pgStatements.clear();
+    pgStatements.set(sql, statement);
   }
-  return text;
+  return statement;
+}
+
+/** How many statements one pg connection prepares at most; past that, a new text runs unnamed (parsed each time). */
+export const MAX_PREPARED_PER_CONNECTION = 200;
+
+/** What one pg connection has prepared: the names, and a generation bumped when its plans went stale (below). */
+interface Prepared {
+  names: Set<string>;
+  generation: number;
+}
+
+const preparedOf = new WeakMap<object, Prepared>();
+
+function preparedOn(conn: object): Prepared {
+  let prepared = preparedOf.get(conn);
+  if (!prepared) preparedOf.set(conn, (prepared = { names: new Set(), generation: 0 }));
+  return prepared;
+}
+
+/** The name `statement` runs under on `conn`, or undefined (unnamed) once the connection has prepared its share. */
+function nameOn(conn: object, statement: PgStatement): string | undefined {
+  const prepared = preparedOn(conn);
+  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  if (prepared.names.has(name)) return name;
+  if (prepared.names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
+  prepared.names.add(name);
+  return name;
+}
+
+/**
+ * A prepared statement whose result columns changed since it was prepared (a migration added a column to a table it
+ * reads with `*`, or changed a column's type): PostgreSQL refuses it ("cached plan must not change result type",
+ * 0A000) on that connection for good. The connection then prepares every text again under new names (the old ones
+ * stay unused), so the failure is met once per connection and text: in a transaction it is that transaction's error
+ * (rolled back, like any failed statement); outside one, the statement is sent again at once.
+ */
+function isStalePlan(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '0A000' && /cached plan must not change result type/.test((err as Error).message);
 }
 
 /** sqlite3 statements kept per connection and SQL text (sqlite3_prepare_v2: re-prepared by SQLite itself after a schema change). */
@@ -92,7 +145,7 @@ export async function runInTx(tx: Knex.Transaction, sql: string, params: readonl
   // a pool's client would hand out a connection nobody gives back
   if (!isTx(tx)) throw new Error('runInTx needs a transaction');
   const client = tx.client as unknown as TxClient;
-  return runOn(client, await client.acquireConnection(), sql, params, returnsRows);
+  return runOn(client, await client.acquireConnection(), sql, params, returnsRows, true);
 }
 
 /**
@@ -111,7 +164,7 @@ export async function runOnDb(
   const client = db.client as unknown as PoolClient;
   const conn = await client.acquireConnection();
   try {
-    return await runOn(client, conn, sql, params, returnsRows);
+    return await runOn(client, conn, sql, params, returnsRows, false);
   } finally {
     await client.releaseConnection(conn);
   }
@@ -128,13 +181,26 @@ async function runOn(
   sql: string,
   params: readonly unknown[],
   returnsRows: boolean,
+  inTx: boolean,
 ): Promise<DirectResult> {
   const driver = client.config.client;
   if (driver === 'pg') {
-    const text = pgText(sql);
+    const statement = pgStatement(sql);
     const values = params.map((v) => (v === undefined ? null : v));
-    client.emit('query', { sql: text, bindings: values, method: 'raw' });
-    const result = await (conn as PgConnection).query({ text, values });
+    client.emit('query', { sql: statement.text, bindings: values, method: 'raw' });
+    const pg = conn as PgConnection;
+    const run = () => pg.query({ name: nameOn(pg, statement), text: statement.text, values });
+    let result;
+    try {
+      result = await run();
+    } catch (err) {
+      if (!isStalePlan(err)) throw err;
+      const prepared = preparedOn(pg);
+      prepared.generation++;
+      prepared.names.clear();
+      if (inTx) throw err;
+      result = await run();
+    }
     return { rows: result.rows, changes: result.rowCount ?? 0 };
   }
   const values = params.map(sqliteValue);

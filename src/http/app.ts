@@ -1,7 +1,8 @@
 /**
- * The Express application: public routes first (health, citizen lookup, API reference, login),
- * then everything else behind authentication. Before all of them: the request id and access log, and
- * the security headers; GET /metrics (Prometheus) needs no login. Routers live one capability per file in ./routes.
+ * The Express application: the API's public routes first (citizen lookup, API reference, login), then the rest
+ * of /api behind authentication, then the paths outside /api (health, GET /metrics for Prometheus, the UI), which
+ * need no login. Before all of them: the request id and access log, and the security headers. Routers live one
+ * capability per file in ./routes, each mounted on its own prefix.
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
@@ -14,7 +15,7 @@ import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { vocabularyRoutes } from './routes/vocabulary';
 import { publicRoutes } from './routes/public';
-import { openapiRoutes } from './routes/openapi';
+import { openapiHandlers } from './routes/openapi';
 import { procedureRoutes } from './routes/procedures';
 import { dossierRoutes } from './routes/dossiers';
 import { formRoutes } from './routes/forms';
@@ -99,21 +100,25 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(express.json({ limit: '256kb' }));
   app.use(guardInput);
 
-  app.use(healthRoutes(deps));
-  app.use(observabilityRoutes(deps, metrics));
-  app.use(uiRoutes(deps));
-  app.use('/api', openapiRoutes(deps));
+  // /api first, each router on its own prefix, so an API request enters only the router that answers it; the
+  // routers of paths outside /api (health, Prometheus, the UI) come after: no path reaches both groups, so moving
+  // them changes no answer. Within /api the order is the old one but for the audit routes, which moved after
+  // /api/dossiers: none of their paths (/dossiers/:code/replay|verify|export, /audit/…, /machines) is also a path
+  // of the routers they moved past. test/http/routing.test.ts pins the answers a wrong path gets.
+  const reference = openapiHandlers(deps);
+  app.get('/api/openapi.json', reference.json);
+  app.get('/api/docs', reference.docs);
   app.use('/api/public', publicRoutes(deps));
   app.use('/api/vocabulary', vocabularyRoutes(deps));
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(deps));
   app.use('/api/audit/record-views', recordViewRoutes(deps));
-  app.use('/api', auditRoutes(deps));
   app.use('/api/procedures', procedureRoutes(deps));
   app.use('/api/dossiers', dossierRoutes(deps));
   app.use('/api/dossiers', formRoutes(deps));
   app.use('/api/dossiers', documentRoutes(deps));
+  app.use('/api', auditRoutes(deps));
   app.use('/api/users', userRoutes(deps));
   app.use('/api/calendar', calendarRoutes(deps));
   app.use('/api/reports', reportRoutes(deps));
@@ -121,6 +126,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use('/api', adminRoutes(deps));
   app.use('/api', integrationRoutes(deps));
   app.use('/api/admin/notifications', notificationRoutes(deps));
+
+  app.use(healthRoutes(deps));
+  app.use(observabilityRoutes(deps, metrics));
+  app.use(uiRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,27 +1,31 @@
 /**
  * The API reference, without login: GET /api/openapi.json (the OpenAPI 3.1 document) and GET /api/docs,
  * an HTML page rendered here from that document: no scripts, no external assets (the centre's
- * machines may have no internet). Every other path falls through to the next router.
+ * machines may have no internet).
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { buildOpenApiDocument, type JsonSchema } from '../openapi';
 import type { AppDeps } from '../deps';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-export function openapiRoutes(_deps: AppDeps): Router {
+/**
+ * The two pages as handlers, for the app to register at their full paths (GET /api/openapi.json, GET /api/docs):
+ * a router mounted at /api would be entered, and its prefix trimmed and restored, by every API request.
+ */
+export function openapiHandlers(_deps: AppDeps): { json: RequestHandler; docs: RequestHandler } {
   const doc = buildOpenApiDocument();
   const html = renderDocs(doc);
-  const r = Router();
-  r.get('/openapi.json', (_req, res) => {
-    res.json(doc);
-  });
-  r.get('/docs', (_req, res) => {
-    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.type('html').send(html);
-  });
-  return r;
+  return {
+    json: (_req, res) => {
+      res.json(doc);
+    },
+    docs: (_req, res) => {
+      res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      res.type('html').send(html);
+    },
+  };
 }
 
 const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -14,7 +14,7 @@
  * changes telescope to the contribution of its last state, which is what the rebuild and the migration's backfill
  * write. Pure: no I/O, no clock.
  */
-import { fixedContribution, ROLLUP_FIXED, rollupFactsOfRow, type RollupFacts, type RollupFixedColumn } from './rollup';
+import { fixedContribution, ROLLUP_FIXED, rollupFactsOfRow, sameFacts, type RollupFacts, type RollupFixedColumn } from './rollup';
 
 /** The counts the digitisation report reads. */
 export const DIGITISATION_FLOWS = ['received', 'digitised_receipts', 'reused_receipts', 'resolved', 'digitised_results'] as const;
@@ -80,6 +80,7 @@ function entries(acc: Acc): DigitisationEntry[] {
 
 /** What one transition changes: the new facts' contribution minus the old ones' (`before` null for a new dossier). */
 export function digitisationDelta(before: DigitisationFacts | null, after: DigitisationFacts): DigitisationEntry[] {
+  if (before && sameFacts(before, after)) return [];
   const acc: Acc = new Map();
   if (before) contribution(acc, before, -1);
   contribution(acc, after, 1);

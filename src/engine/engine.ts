@@ -50,7 +50,7 @@ import type { Statement } from '../store/direct-sql';
 import { decodeRow, type StoredEvent, type SubmitPayload } from '../../machines/engine/event-codec';
 import { viewOf, type DossierView } from '../../machines/engine/projection';
 import type { CalendarProvider, ProcedureProvider } from './reference-data';
-import { restoreRow } from './restore-row';
+import { WrittenSnapshots } from './restore-row';
 import { stampCommand, type StampExtras } from '../../machines/engine/stamp';
 import { calendarChangeEvent } from '../../machines/engine/recalendar';
 import { clockCalendarVersion } from '../../machines/dossier/facts';
@@ -122,12 +122,19 @@ export interface EngineDeps {
    * (src/store/group-commit.ts; default false here, on for SQLite by the engine factory: docs/engine.md, "Group commit").
    */
   groupCommit?: boolean;
+  /** how many dossiers' last written snapshots are held to skip restoring them at their next action (default 1024; 0: none) */
+  heldSnapshots?: number;
 }
 
 export type SystemEventType = 'DEADLINE_APPROACHING' | 'DEADLINE_PASSED';
 
 export class DossierEngine {
-  constructor(private readonly deps: EngineDeps) {}
+  /** what this engine last wrote to each dossier's snapshot, reused while the row still holds it (./restore-row.ts) */
+  private readonly written: WrittenSnapshots;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.written = new WrittenSnapshots(deps.heldSnapshots);
+  }
 
   /** Registers a dossier. At the counter the clerk receives it at once (the clock starts); online and postal dossiers wait for a clerk. */
   async submit(
@@ -197,6 +204,7 @@ export class DossierEngine {
           digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
         ),
       ]);
+      this.written.remember(planned.row.id, planned.row.machine_version, planned.row.snapshot, planned.snapshot);
       const result = committed(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, result.view);
       return result;
@@ -352,7 +360,7 @@ export class DossierEngine {
     const row = await findDossierByCode(db, code, { forUpdate: Boolean((db as Tx).isTransaction) });
     if (!row) throw notFound('hồ sơ', code);
     if (expectedVersion !== undefined && expectedVersion !== row.version) throw versionConflict(expectedVersion, row.version);
-    return { row, ...(await restoreRow(db, row)) };
+    return { row, ...(await this.written.restore(db, row)) };
   }
 
   private ensureAllowed(snapshot: DossierSnapshot, type: Command['type']): void {
@@ -377,7 +385,7 @@ export class DossierEngine {
     return this.inTransaction(async (tx) => {
       const row = await findDossierByCode(tx, code, { forUpdate: true, skipLocked: true });
       if (!row) return 'skipped';
-      const loaded = { row, ...(await restoreRow(tx, row)) };
+      const loaded = { row, ...(await this.written.restore(tx, row)) };
       const now = this.stampTime(row);
       const type = deadlineEventAt(loaded.snapshot, now, cal, this.threshold(cal), this.deps.apologyLeadMs);
       if (type) {
@@ -458,6 +466,7 @@ export class DossierEngine {
       ))
     )
       throw versionConflict(loaded.row.version, null);
+    this.written.remember(row.id, row.machine_version, patch.snapshot, next);
     return committed(row, next);
   }
 }

@@ -42,3 +42,35 @@ function restoreStored(machineVersion: number, snapshot: string): Restored {
   const chart = chartFor(machineVersion);
   return { chart, snapshot: restoreSnapshot(chart, JSON.parse(snapshot)) };
 }
+
+/**
+ * The snapshots an engine last wrote, by dossier, each with the exact text it stored (issue 16). A transition read
+ * the row it had itself written one transition earlier and parsed and resolved that text again: a snapshot it
+ * still held. `restore` gives the held snapshot only when the row read holds exactly the text stored with it (and
+ * the same chart version); any other row — moved by another instance or process, compacted, rolled back to an
+ * older text — is restored from the row as always. What is held is the snapshot the text was written from, which
+ * the rest of the system already treats as that text's restoration (the write's answer is built from it, and the
+ * province data generator chains snapshots the same way and writes byte for byte what the engine writes:
+ * test/seed-generate/engine-equivalence.test.ts). Bounded: the oldest entries go first.
+ */
+export class WrittenSnapshots {
+  private readonly byId = new Map<string, { machineVersion: number; text: string; restored: Restored }>();
+
+  constructor(private readonly max = 1024) {}
+
+  /** `snapshot` was written as `text` to dossier `id`'s row (chart version `machineVersion`). */
+  remember(id: string, machineVersion: number, text: string | null, snapshot: DossierSnapshot): void {
+    this.byId.delete(id);
+    if (text === null || this.max <= 0) return;
+    if (this.byId.size >= this.max) this.byId.delete(this.byId.keys().next().value!);
+    this.byId.set(id, { machineVersion, text, restored: { chart: chartFor(machineVersion), snapshot } });
+  }
+
+  /** The row's snapshot: the one held for exactly its text, else `restoreRow`'s. */
+  restore(db: Db, row: RestorableRow): Promise<Restored> {
+    const held = this.byId.get(row.id);
+    if (held && row.snapshot !== null && held.machineVersion === row.machine_version && held.text === row.snapshot)
+      return Promise.resolve(held.restored);
+    return restoreRow(db, row);
+  }
+}

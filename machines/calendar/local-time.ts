@@ -44,8 +44,24 @@ export function isValidLocalDate(date: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-/** Pure. Local day number (days since 1970-01-01) of a YYYY-MM-DD date; throws RangeError if invalid. */
+/**
+ * Pure. Local day number (days since 1970-01-01) of a YYYY-MM-DD date; throws RangeError if invalid. The working-time
+ * arithmetic asks it for the same few hundred dates over and over (each check parsed and validated the text with two
+ * Date objects: issue 16), so the answers for valid dates are kept; bounded, like any memo of a pure function here.
+ */
 export function dayNumberOf(date: LocalDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
+  const day = computeDayNumber(date);
+  if (dayNumbers.size >= DAY_NUMBERS_LIMIT) dayNumbers.clear();
+  dayNumbers.set(date, day);
+  return day;
+}
+
+const dayNumbers = new Map<string, number>();
+const DAY_NUMBERS_LIMIT = 20_000;
+
+function computeDayNumber(date: LocalDate): number {
   if (!isValidLocalDate(date)) throw new RangeError(`invalid local date "${date}": expected a real YYYY-MM-DD date`);
   const m = DATE_RE.exec(date) as RegExpExecArray;
   const d = new Date(0);

@@ -1,4 +1,5 @@
 import { addDays, localDate, localTime, toInstant, weekday } from '../../machines/calendar';
+import { dateOfDayNumber, dayNumberOf } from '../../machines/calendar/local-time';
 
 describe('local time in Asia/Ho_Chi_Minh is UTC+7 without daylight saving', () => {
   it('an instant at 17:00 UTC is already the next local day at 00:00', () => {
@@ -48,5 +49,19 @@ describe('local time in Asia/Ho_Chi_Minh is UTC+7 without daylight saving', () =
   it('toInstant rejects malformed times', () => {
     expect(() => toInstant('2026-03-03', '24:00')).toThrow(RangeError);
     expect(() => toInstant('2026-03-03', '7:30')).toThrow(RangeError);
+  });
+});
+
+describe('dayNumberOf, kept per date', () => {
+  const reference = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  test('asked again, and past the memo’s bound, it answers as the first time; an invalid date still throws each time', () => {
+    const start = dayNumberOf('2026-01-01');
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 25_000; i += 7) {
+        const date = dateOfDayNumber(start + i - 12_000);
+        expect(dayNumberOf(date)).toBe(reference(date));
+        expect(dayNumberOf(date)).toBe(start + i - 12_000);
+      }
+    for (let i = 0; i < 2; i++) expect(() => dayNumberOf('2026-02-30')).toThrow(RangeError);
   });
 });

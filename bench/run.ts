@@ -10,6 +10,7 @@
  *   metrics  compliance rollup vs projection SQL, same run         (./metrics-rollup.ts)
  *   outbox   outbox write overhead and dispatcher throughput        (./outbox.ts)
  *   profile  where one transition's CPU goes, in-process            (./engine-profile.ts)
+ *   pure     the engine's pure work per transition, no SQL           (./engine-pure.ts)
  *   documents upload/download beside a plain copy, attach cost      (./documents.ts)
  *   sync-lag  the national portal's sync lag under the HTTP load      (./sync-lag.ts)
  *   growth   the write path on an empty and on a large database       (./growth.ts)
@@ -23,6 +24,7 @@ import { benchReports } from './reports-at-scale';
 import { benchOutbox } from './outbox';
 import { benchMetricsRollup } from './metrics-rollup';
 import { benchEngineProfile } from './engine-profile';
+import { benchEnginePure } from './engine-pure';
 import { benchDocuments } from './documents';
 import { benchSyncLag } from './sync-lag';
 import { benchGrowth } from './growth';
@@ -42,6 +44,7 @@ export const BENCHMARKS = [
   'metrics',
   'outbox',
   'profile',
+  'pure',
   'documents',
   'sync-lag',
   'growth',
@@ -158,6 +161,8 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
     }
     case 'profile':
       return benchEngineProfile({ lifecycles: Number(arg('lifecycles', smoke ? '5' : '300')), postgres, smoke });
+    case 'pure':
+      return benchEnginePure({ lifecycles: Number(arg('lifecycles', smoke ? '5' : '2000')) });
     case 'documents':
       return benchDocuments({
         sizeMb: Number(arg('size-mb', smoke ? '1' : '64')),

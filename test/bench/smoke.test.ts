@@ -141,6 +141,14 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/\| (chart transition \(XState\) \+ invariants|SQL call: [a-z ]+|node_modules\/knex) \| \d+ \| [\d.]+ % \|/);
   }, 90_000);
 
+  test('pure: the engine’s pure work per transition by stage, without SQL', async () => {
+    await runBenchmark('pure', ['pure', '--smoke']);
+    const out = output();
+    expect(out).toMatch(/process CPU per transition: \d+\.\d µs; mean snapshot written: [1-9]\d* B/);
+    for (const stage of ['snapshot \\(held or restored\\)', 'planTransition', 'commit: row merge'])
+      expect(out).toMatch(new RegExp(`\\| ${stage}[^|]* \\| \\d+\\.\\d \\|`));
+  }, 60_000);
+
   test('documents: upload and download beside a plain copy, attach beside a plain transition', async () => {
     await runBenchmark('documents', ['documents', '--smoke']);
     const out = output();

@@ -69,10 +69,18 @@ function computeDayNumber(date: LocalDate): number {
   return Math.round(d.getTime() / DAY_MS);
 }
 
-/** Pure. The YYYY-MM-DD date of a local day number. */
+/** Pure. The YYYY-MM-DD date of a local day number (kept per day number, as dayNumberOf's: the rollups' deltas ask for the same days). */
 export function dateOfDayNumber(day: number): LocalDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dates.size >= DAY_NUMBERS_LIMIT) dates.clear();
+    dates.set(day, date);
+  }
+  return date;
 }
+
+const dates = new Map<number, string>();
 
 /** Pure. The Gregorian year of a local day number. */
 export function yearOfDayNumber(day: number): number {

@@ -52,13 +52,14 @@ describe('local time in Asia/Ho_Chi_Minh is UTC+7 without daylight saving', () =
   });
 });
 
-describe('dayNumberOf, kept per date', () => {
+describe('dayNumberOf and dateOfDayNumber, kept per date and per day', () => {
   const reference = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
   test('asked again, and past the memo’s bound, it answers as the first time; an invalid date still throws each time', () => {
     const start = dayNumberOf('2026-01-01');
     for (let round = 0; round < 2; round++)
       for (let i = 0; i < 25_000; i += 7) {
         const date = dateOfDayNumber(start + i - 12_000);
+        expect(date).toBe(new Date((start + i - 12_000) * 86_400_000).toISOString().slice(0, 10));
         expect(dayNumberOf(date)).toBe(reference(date));
         expect(dayNumberOf(date)).toBe(start + i - 12_000);
       }

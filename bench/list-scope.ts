@@ -7,11 +7,13 @@
  *   node dist-bench/bench/list-scope.js --databases postgres://…/before,postgres://…/after [--units KINHTE,VHXH] [--rounds 5] [--explain]
  *
  * Cases per unit: the first page newest first (the API's default, 25 rows); 10 pages of 25 walked with the cursor;
- * the first page by due date; the first page of returned dossiers (every candidate closed: the archive's EXISTS on
- * each). Each case's median over the rounds, per database; `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of each
- * case's first query (the keys) on each database.
+ * the first page by due date, and 10 pages of it; the inbox as the web UI loads it (GET /api/dossiers?mine=1&state=
+ * <pending>&sort=due, pages of 100, at most 5: src/web/views/inbox.js); the first page of returned dossiers (every
+ * candidate closed: the archive's EXISTS on each). Each case's median over the rounds, per database; `--explain`
+ * prints EXPLAIN (ANALYZE, BUFFERS) of each case's queries of the keys (not the page's rows) on each database.
  */
 import type { Knex } from 'knex';
+import { PENDING_STATES } from '../machines/vocabulary';
 import { openDb } from '../src/store/db';
 import { findDossiers, type DossierFilter } from '../src/store/dossier-queries';
 import { captureQueries, explainQueries, formatExplained } from './explain';
@@ -19,7 +21,7 @@ import { argFlag, argValue, median } from './stats';
 
 interface Case {
   name: string;
-  filter: Omit<DossierFilter, 'scopeUnits'>;
+  filter: Omit<DossierFilter, 'scopeUnits'> | ((unit: string) => Omit<DossierFilter, 'scopeUnits'>);
   pages: number;
 }
 
@@ -27,6 +29,12 @@ const CASES: Case[] = [
   { name: 'recent, page 1', filter: { sort: 'recent', limit: 25 }, pages: 1 },
   { name: 'recent, 10 pages', filter: { sort: 'recent', limit: 25 }, pages: 10 },
   { name: 'due, page 1', filter: { sort: 'due', limit: 25 }, pages: 1 },
+  { name: 'due, 10 pages', filter: { sort: 'due', limit: 25 }, pages: 10 },
+  {
+    name: 'inbox (mine, pending, due, ≤ 5 × 100)',
+    filter: (unit) => ({ sort: 'due', limit: 100, states: [...PENDING_STATES], mine: { unit, username: `bench.${unit}` } }),
+    pages: 5,
+  },
   { name: 'returned, page 1', filter: { sort: 'recent', limit: 25, states: ['returned'] }, pages: 1 },
 ];
 
@@ -34,8 +42,9 @@ async function runCase(db: Knex, c: Case, units: string[]): Promise<{ ms: number
   const started = performance.now();
   let rows = 0;
   let cursor: string | undefined;
+  const filter = typeof c.filter === 'function' ? c.filter(units[0]!) : c.filter;
   for (let p = 0; p < c.pages; p++) {
-    const page = await findDossiers(db, { ...c.filter, scopeUnits: units, cursor } as DossierFilter);
+    const page = await findDossiers(db, { ...filter, scopeUnits: units, cursor } as DossierFilter);
     rows += page.rows.length;
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -80,7 +89,9 @@ async function main(): Promise<void> {
         for (const unit of units)
           for (const c of CASES.filter((x) => x.pages === 1)) {
             const { queries } = await captureQueries(db, () => runCase(db, c, [unit]));
-            const explained = await explainQueries(db, queries.slice(0, 1), { postgresUrl: urls[i] });
+            // the keys' queries, not the page's rows (by ids)
+            const keys = queries.filter((q) => !/where "id" in \(/.test(q.sql));
+            const explained = await explainQueries(db, keys, { postgresUrl: urls[i] });
             console.log(formatExplained(`${name(i)}: ${unit}, ${c.name}`, explained).join('\n'));
           }
   } finally {

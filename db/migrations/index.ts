@@ -51,6 +51,7 @@ import * as eventArchive from './20261210805255_event_archive';
 import * as eventArchiveGrows from './20261211064512_event_archive_grows';
 import * as eventArchiveScopeKey from './20261211071512_event_archive_scope_key';
 import * as dayRollupClassesOnly from './20261211406316_day_rollup_classes_only';
+import * as dueListIndexes from './20261212318407_due_list_indexes';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -98,6 +99,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261211064512_event_archive_grows', eventArchiveGrows],
   ['20261211071512_event_archive_scope_key', eventArchiveScopeKey],
   ['20261211406316_day_rollup_classes_only', dayRollupClassesOnly],
+  ['20261212318407_due_list_indexes', dueListIndexes],
 ];
 
 /** every migration's name, in the order Knex runs them */

@@ -63,16 +63,16 @@ function escapeLike(s: string): string {
  * The SQL half of the read scope (src/services/dossier-access.ts holds the in-memory half and says who
  * gets which units): the dossier is at one of `units` now, or someone of one of `units` acted on it.
  *
- * `walk`: the query walks an index in the list's order and stops at the page's end (newest first). PostgreSQL is then
- * told to check each dossier it walks past by its own events (an index probe on (dossier_id, seq); `OFFSET 0` keeps it
- * from turning the EXISTS into a hash of every event of the units, which it otherwise prefers: a whole scan of the
- * events table on every page, ≈ 470 ms at 100k dossiers and growing with the history, against ≈ 4 ms). A list sorted
- * by due date reads every dossier in scope before its first row, where the one hash is the cheaper plan.
+ * `probe` (the walks of `runKeys`): PostgreSQL is told to check each dossier it walks past by its own events (an index
+ * probe on (dossier_id, seq); `OFFSET 0` keeps it from turning the EXISTS into a hash of every event of the units,
+ * which it otherwise prefers: a whole scan of the events table on every page, ≈ 470 ms at 100k dossiers and growing
+ * with the history, against ≈ 4 ms for a page of a unit that holds or handled a good share of the dossiers). Without
+ * it PostgreSQL chooses, which for a scope of few dossiers is the one hash.
  */
-function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[], walk: boolean): void {
+function whereInScope(db: Knex, q: Knex.QueryBuilder, units: readonly string[], probe: boolean): void {
   const any = units.map(() => '?').join(', ');
   if (dialectOfKnex(db) === 'postgres') {
-    const fence = walk ? ' OFFSET 0' : '';
+    const fence = probe ? ' OFFSET 0' : '';
     q.where((w) =>
       w
         .whereIn('dossiers.unit', units)
@@ -119,10 +119,108 @@ export async function unitsThatActedOn(db: Knex, dossierId: string, units: reado
  * One page of dossiers. sort=recent: newest submission first. sort=due: soonest due date first, then the
  * dossiers that have no due date yet (submitted online or by post and not received, or waiting for a
  * supplement), oldest submission first: a queue sorted by due date must not lose the ones not yet dated.
+ *
+ * Each list is keyset runs, each one query in the order of an index, so that a page costs about a page:
+ * - recent: one run, (submitted_at, id) descending (`dossiers_submitted_at_id_index`).
+ * - due: the dated dossiers by (due_at, id) (`dossiers_due_at_id_index`), then, only when the page is not full yet,
+ *   the undated by (submitted_at, id) (`dossiers_undated_submitted_at_id_index`; migration
+ *   20261212318407_due_list_indexes). One query ordered by `CASE WHEN due_at IS NULL …` had no index in its order:
+ *   with the read scope PostgreSQL read, checked and sorted every dossier in scope before the first row (≈ 240 ms a
+ *   page at 100k dossiers, growing with the history; bench/RESULTS.md, "A unit's list by due date"). The rows, their
+ *   order and the cursors are those of that query (test/store/list-pages.test.ts).
  */
 export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: DossierRow[]; nextCursor: string | null }> {
-  const pg = dialectOfKnex(db) === 'postgres';
   const byDue = f.sort === 'due';
+  const c = f.cursor ? decodeCursor(f.cursor) : null;
+  const want = f.limit + 1;
+  let keys: SortKeys[];
+  if (!byDue) keys = await runKeys(db, f, { key: 'submitted_at', dir: 'desc', after: c }, want);
+  else {
+    keys = c?.undated ? [] : await runKeys(db, f, { key: 'due_at', dir: 'asc', dated: true, after: c }, want);
+    if (keys.length < want)
+      keys.push(
+        ...(await runKeys(db, f, { key: 'submitted_at', dir: 'asc', dated: false, after: c?.undated ? c : null }, want - keys.length)),
+      );
+  }
+  const page = keys.slice(0, f.limit);
+  const byId = new Map(
+    (
+      await findDossiersByIds(
+        db,
+        page.map((k) => k.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const rows = page.map((k) => byId.get(k.id)).filter((r): r is DossierRow => r !== undefined);
+  const last = rows[rows.length - 1];
+  const nextCursor = keys.length > f.limit && last ? encodeCursor(cursorAfter(last, byDue)) : null;
+  return { rows, nextCursor };
+}
+
+/** A row's sort keys as the driver gives them (PostgreSQL: Date) */
+interface SortKeys {
+  id: string;
+  due_at: Knex.Value;
+  submitted_at: Knex.Value;
+}
+
+/** One keyset run: the rows (with `dated`: only those with / without a due date) in (key, id) order, after the cursor. */
+interface Run {
+  key: 'submitted_at' | 'due_at';
+  dir: 'asc' | 'desc';
+  dated?: boolean;
+  after: { k: Knex.Value; id: string } | null;
+}
+
+/**
+ * How many rows of its index a list under a read scope walks, probing each, before it lets PostgreSQL choose instead.
+ * A walk costs ≈ 6.6 µs a row at 100k dossiers (the events' and the archive's probes): a page of a unit that holds or
+ * handled a good share of the dossiers is found within a few hundred rows (≈ 2–5 ms), but a unit in scope of few
+ * dossiers would walk the whole index for each page (≈ 660 ms by due date, against ≈ 120 ms for PostgreSQL's own
+ * plan: one hash of the unit's events). So the walk stops after this many rows (≈ 13 ms), and the run goes on from
+ * there as one query PostgreSQL plans freely. Tests shrink it to exercise that path.
+ */
+export const scopeWalk = { rows: 2000 };
+
+async function runKeys(db: Knex, f: DossierFilter, run: Run, want: number): Promise<SortKeys[]> {
+  const { key, dir, dated, after } = run;
+  const inRun = (q: Knex.QueryBuilder, from: Run['after']): Knex.QueryBuilder => {
+    if (dated === true) q.whereNotNull('due_at');
+    if (dated === false) q.whereNull('due_at');
+    // a row value: PostgreSQL and SQLite both start the index walk at the cursor
+    if (from) q.whereRaw(`(${key}, id) ${dir === 'asc' ? '>' : '<'} (?, ?)`, [from.k, from.id]);
+    return q.orderBy([
+      { column: key, order: dir },
+      { column: 'id', order: dir },
+    ]);
+  };
+  if (!f.scopeUnits || dialectOfKnex(db) !== 'postgres' || dated === false) {
+    // SQLite checks each row's EXISTS by its index as it walks; the undated are few (≈ 1 % of the dossiers: those
+    // refused or withdrawn before receipt, and the few waiting for it), so their whole index is a short walk
+    const q = inRun(filtered(db, f), after);
+    if (f.scopeUnits) whereInScope(db, q, f.scopeUnits, true);
+    return (await q.limit(want)) as SortKeys[];
+  }
+  // the walk, over at most scopeWalk.rows rows of the run (every filter but the scope), each probed
+  const window = inRun(filtered(db, f).select('unit'), after).limit(scopeWalk.rows);
+  const walk = db.select('id', 'due_at', 'submitted_at').from(window.as('dossiers'));
+  whereInScope(db, walk, f.scopeUnits, true);
+  const found = (await inRun(walk, null).limit(want)) as SortKeys[];
+  if (found.length === want) return found;
+  // not a full page: the scope is sparse here, or the run ends within the window
+  const end = (await inRun(filtered(db, f), after)
+    .offset(scopeWalk.rows - 1)
+    .limit(1)
+    .first()) as SortKeys | undefined;
+  if (!end) return found;
+  const rest = inRun(filtered(db, f), { k: end[key], id: end.id });
+  whereInScope(db, rest, f.scopeUnits, false);
+  return [...found, ...((await rest.limit(want - found.length)) as SortKeys[])];
+}
+
+/** The list's filters but the read scope and the cursor, selecting the sort keys. */
+function filtered(db: Knex, f: DossierFilter): Knex.QueryBuilder {
+  const pg = dialectOfKnex(db) === 'postgres';
   const q = db('dossiers').select('id', 'due_at', 'submitted_at');
   if (f.states?.length) q.whereIn('state', f.states);
   if (f.timeliness?.length) q.whereIn('timeliness', f.timeliness);
@@ -136,7 +234,6 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
       if (unreceived) w.orWhere((x) => x.whereNull('unit').where('state', 'submitted'));
     });
   }
-  if (f.scopeUnits) whereInScope(db, q, f.scopeUnits, !byDue);
   const startOf = (d: string) => new Date(`${d}T00:00:00+07:00`).toISOString();
   const endOf = (d: string) => new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString();
   if (f.receivedFrom) q.where('received_at', '>=', startOf(f.receivedFrom));
@@ -159,43 +256,7 @@ export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: 
         .orWhereRaw(pg ? `applicant_name ILIKE ? ESCAPE '\\'` : `applicant_name LIKE ? ESCAPE '\\'`, [like]);
     });
   }
-  const c = f.cursor ? decodeCursor(f.cursor) : null;
-  if (byDue) {
-    // two runs, each keyset-paginated: (due_at, id) over the dated, then (submitted_at, id) over the undated
-    if (c && !c.undated)
-      q.where((w) =>
-        w
-          .where('due_at', '>', c.k)
-          .orWhere((x) => x.where('due_at', c.k).andWhere('id', '>', c.id))
-          .orWhereNull('due_at'),
-      );
-    if (c?.undated)
-      q.whereNull('due_at').where((w) =>
-        w.where('submitted_at', '>', c.k).orWhere((x) => x.where('submitted_at', c.k).andWhere('id', '>', c.id)),
-      );
-    q.orderByRaw('CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, CASE WHEN due_at IS NULL THEN submitted_at END, id');
-  } else {
-    if (c) q.where((w) => w.where('submitted_at', '<', c.k).orWhere((x) => x.where('submitted_at', c.k).andWhere('id', '<', c.id)));
-    q.orderBy([
-      { column: 'submitted_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ]);
-  }
-  q.limit(f.limit + 1);
-  const keys = (await q) as { id: string }[];
-  const page = keys.slice(0, f.limit);
-  const byId = new Map(
-    (
-      await findDossiersByIds(
-        db,
-        page.map((k) => k.id),
-      )
-    ).map((r) => [r.id, r]),
-  );
-  const rows = page.map((k) => byId.get(k.id)).filter((r): r is DossierRow => r !== undefined);
-  const last = rows[rows.length - 1];
-  const nextCursor = keys.length > f.limit && last ? encodeCursor(cursorAfter(last, byDue)) : null;
-  return { rows, nextCursor };
+  return q;
 }
 
 function cursorAfter(last: DossierRow, byDue: boolean): CursorKey {

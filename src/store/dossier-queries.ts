@@ -125,9 +125,9 @@ export async function unitsThatActedOn(db: Knex, dossierId: string, units: reado
  * - due: the dated dossiers by (due_at, id) (`dossiers_due_at_id_index`), then, only when the page is not full yet,
  *   the undated by (submitted_at, id) (`dossiers_undated_submitted_at_id_index`; migration
  *   20261212318407_due_list_indexes). One query ordered by `CASE WHEN due_at IS NULL …` had no index in its order:
- *   with the read scope PostgreSQL read, checked and sorted every dossier in scope before the first row (≈ 240 ms a
- *   page at 100k dossiers, growing with the history; bench/RESULTS.md, "A unit's list by due date"). The rows, their
- *   order and the cursors are those of that query (test/store/list-pages.test.ts).
+ *   with the read scope PostgreSQL read, checked and sorted every dossier in scope before the first row (≈ 0.3–0.6 s
+ *   a page at 100k dossiers, growing with the history; now 2–13 ms: bench/RESULTS.md, "A unit's list by due date").
+ *   The rows, their order and the cursors are those of that query (test/store/list-pages.test.ts).
  */
 export async function findDossiers(db: Knex, f: DossierFilter): Promise<{ rows: DossierRow[]; nextCursor: string | null }> {
   const byDue = f.sort === 'due';
@@ -173,12 +173,15 @@ interface Run {
 }
 
 /**
- * How many rows of its index a list under a read scope walks, probing each, before it lets PostgreSQL choose instead.
- * A walk costs ≈ 6.6 µs a row at 100k dossiers (the events' and the archive's probes): a page of a unit that holds or
- * handled a good share of the dossiers is found within a few hundred rows (≈ 2–5 ms), but a unit in scope of few
- * dossiers would walk the whole index for each page (≈ 660 ms by due date, against ≈ 120 ms for PostgreSQL's own
- * plan: one hash of the unit's events). So the walk stops after this many rows (≈ 13 ms), and the run goes on from
- * there as one query PostgreSQL plans freely. Tests shrink it to exercise that path.
+ * How many rows of its index a list under a read scope walks, probing each, before it lets PostgreSQL choose instead
+ * (measured at 100k dossiers, bench/RESULTS.md, "A unit's list by due date"). A walk costs ≈ 6.6 µs a row (the
+ * events' and the archive's probes): a page of a unit that holds or handled a good share of the dossiers is found
+ * within a few hundred rows (KINHTE, 44 % of them: 449 rows, 2.5 ms), but a unit in scope of few dossiers would walk
+ * the whole index on every page (none: 657 ms by due date, against 160–180 ms for PostgreSQL's own plan, one hash of
+ * the unit's events, and 520 ms newest first since the walk of c569ff8). So the walk stops after this many rows
+ * (≈ 13 ms), and the run goes on from the last of them as one query PostgreSQL plans freely: such a unit's page costs
+ * the hash plus ≈ 20 ms, any other's a walk. A cheap count up front could not say which it is (the units that acted
+ * on a dossier are in its events only). Tests shrink the window to exercise that path.
  */
 export const scopeWalk = { rows: 2000 };
 

@@ -13,6 +13,7 @@
  * queries of a transaction (tests counting statements, the plans benchmark) still sees these.
  */
 import type { Knex } from 'knex';
+import { escapeLiteral } from 'pg';
 
 export type Row = Record<string, unknown>;
 
@@ -37,13 +38,23 @@ interface Sqlite3Connection {
   prepare(sql: string, cb: (err: Error | null) => void): Sqlite3Statement;
 }
 
+interface PgResult {
+  rows: Row[];
+  rowCount: number | null;
+}
+
 interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Row[]; rowCount: number | null }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<PgResult>;
 }
 
 export interface TxClient {
   config: { client: string };
   acquireConnection(): Promise<unknown>;
+  /**
+   * A direct transaction on PostgreSQL whose BEGIN is not sent yet (src/store/direct-transaction.ts): hands it to
+   * the caller, who sends it with (or just before) its statement and then settles it; undefined otherwise.
+   */
+  takeBegin?(): { conn: unknown; settle(err?: unknown): void } | undefined;
   emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string; __knexTxId?: string }): boolean;
 }
 
@@ -82,9 +93,13 @@ function pgStatement(sql: string): PgStatement {
 /** How many statements one pg connection prepares at most; past that, a new text runs unnamed (parsed each time). */
 export const MAX_PREPARED_PER_CONNECTION = 200;
 
-/** What one pg connection has prepared: the names, and a generation bumped when its plans went stale (below). */
+/**
+ * What one pg connection has prepared: the names, those the server has answered to (`ready`: each ran once without
+ * error, so the server knows it), and a generation bumped when its plans went stale (below).
+ */
 interface Prepared {
   names: Set<string>;
+  ready: Set<string>;
   generation: number;
 }
 
@@ -92,7 +107,7 @@ const preparedOf = new WeakMap<object, Prepared>();
 
 function preparedOn(conn: object): Prepared {
   let prepared = preparedOf.get(conn);
-  if (!prepared) preparedOf.set(conn, (prepared = { names: new Set(), generation: 0 }));
+  if (!prepared) preparedOf.set(conn, (prepared = { names: new Set(), ready: new Set(), generation: 0 }));
   return prepared;
 }
 
@@ -104,6 +119,31 @@ function nameOn(conn: object, statement: PgStatement): string | undefined {
   if (prepared.names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
   prepared.names.add(name);
   return name;
+}
+
+/** Notes that `statement`'s name on `conn` (if it ran named) is known to the server: it has run there without error. */
+function readyOn(conn: object, statement: PgStatement): void {
+  const prepared = preparedOn(conn);
+  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  if (prepared.names.has(name)) prepared.ready.add(name);
+}
+
+/**
+ * `BEGIN; EXECUTE name(…)` for a SELECT already prepared and run on `conn` (see runOn), its values as quoted
+ * literals (pg's escapeLiteral, the server's own quoting rules), or undefined when it cannot be sent so.
+ */
+function foldedWithBegin(conn: object, statement: PgStatement, values: readonly unknown[]): string | undefined {
+  if (!/^SELECT\b/.test(statement.text)) return undefined;
+  const prepared = preparedOn(conn);
+  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  if (!prepared.ready.has(name)) return undefined;
+  const literals: string[] = [];
+  for (const v of values) {
+    if (v === null) literals.push('NULL');
+    else if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) literals.push(escapeLiteral(String(v)));
+    else return undefined;
+  }
+  return `BEGIN; EXECUTE ${name}${literals.length ? `(${literals.join(', ')})` : ''}`;
 }
 
 /**
@@ -145,7 +185,16 @@ export async function runInTx(tx: Knex.Transaction, sql: string, params: readonl
   // a pool's client would hand out a connection nobody gives back
   if (!isTx(tx)) throw new Error('runInTx needs a transaction');
   const client = tx.client as unknown as TxClient;
-  return runOn(client, await client.acquireConnection(), sql, params, returnsRows, true);
+  const begin = client.takeBegin?.();
+  if (!begin) return runOn(client, await client.acquireConnection(), sql, params, returnsRows, true);
+  try {
+    const result = await runOn(client, begin.conn, sql, params, returnsRows, true, true);
+    begin.settle();
+    return result;
+  } catch (err) {
+    begin.settle(err);
+    throw err;
+  }
 }
 
 /**
@@ -175,6 +224,15 @@ export async function selectOnDb(db: Knex | Knex.Transaction, sql: string, param
   return (await runOnDb(db, sql, params, true)).rows;
 }
 
+/**
+ * `begin` (PostgreSQL, a direct transaction's first statement, src/store/direct-transaction.ts): the transaction's
+ * BEGIN is sent first. A SELECT the connection has already prepared goes with it, in one simple query
+ * `BEGIN; EXECUTE name('value', …)`: one round trip where there were two (on the write path, the dossier's read
+ * FOR UPDATE that opens every transition: issue 16, h16pgcpu). It runs the same prepared statement and plan, in the
+ * transaction the BEGIN opened; if the BEGIN fails the server skips the rest of the query. Its values are sent as
+ * quoted literals, which the server types as the prepared statement's parameters, as it does a bound value; a
+ * statement whose values are not all text, numbers or nulls sends its BEGIN alone first.
+ */
 async function runOn(
   client: TxClient,
   conn: unknown,
@@ -182,22 +240,42 @@ async function runOn(
   params: readonly unknown[],
   returnsRows: boolean,
   inTx: boolean,
+  begin = false,
 ): Promise<DirectResult> {
   const driver = client.config.client;
   if (driver === 'pg') {
     const statement = pgStatement(sql);
     const values = params.map((v) => (v === undefined ? null : v));
-    client.emit('query', { sql: statement.text, bindings: values, method: 'raw' });
     const pg = conn as PgConnection;
-    const run = () => pg.query({ name: nameOn(pg, statement), text: statement.text, values });
+    let run = () => pg.query({ name: nameOn(pg, statement), text: statement.text, values });
+    if (begin) {
+      client.emit('query', { sql: 'BEGIN;', bindings: [], method: 'raw' });
+      const folded = foldedWithBegin(pg, statement, values);
+      if (folded) {
+        run = async () => {
+          const results = (await pg.query({ text: folded, values: [] })) as unknown as PgResult | PgResult[];
+          return Array.isArray(results) ? results[results.length - 1]! : results;
+        };
+      } else {
+        try {
+          await pg.query({ text: 'BEGIN;', values: [] });
+        } catch (err) {
+          if (err instanceof Error) err.message = `BEGIN; - ${err.message}`;
+          throw err;
+        }
+      }
+    }
+    client.emit('query', { sql: statement.text, bindings: values, method: 'raw' });
     let result;
     try {
       result = await run();
+      readyOn(pg, statement);
     } catch (err) {
       if (!isStalePlan(err)) throw err;
       const prepared = preparedOn(pg);
       prepared.generation++;
       prepared.names.clear();
+      prepared.ready.clear();
       if (inTx) throw err;
       result = await run();
     }

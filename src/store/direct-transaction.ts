@@ -39,10 +39,17 @@ interface KnexClient extends TxClient {
   on(event: string, fn: (...args: unknown[]) => void): void;
 }
 
-/** One open (or ended) transaction: its connection, whether it ended, and its execution promise if one was asked for. */
+/**
+ * One open (or ended) transaction: its connection, whether it ended, and its execution promise if one was asked for.
+ * On PostgreSQL the BEGIN is not sent alone: `beginPending` until the transaction's first statement, which either
+ * carries it (src/store/direct-sql.ts, `takeBegin`) or has it sent just before it (`acquireConnection`); `begun`
+ * settles once it has run (rejected if it failed: every later statement of the transaction, and its COMMIT, fail).
+ */
 interface TxState {
   conn: { __knexTxId?: string };
   done: boolean;
+  beginPending: boolean;
+  begun?: Promise<void>;
   settle?: { resolve(value: unknown): void; reject(err: unknown): void };
   promise?: Promise<unknown>;
 }
@@ -103,8 +110,23 @@ function shared(db: Knex): Shared {
     return stream.call(this, conn, obj, out, options);
   };
   client.acquireConnection = function (this: BoundClient) {
-    if (!this.txState || this.txState.done) return Promise.reject(completed());
-    return Promise.resolve(this.txState.conn);
+    const state = this.txState;
+    if (!state || state.done) return Promise.reject(completed());
+    if (state.beginPending) {
+      state.beginPending = false;
+      state.begun = control(base, state.conn, 'BEGIN;');
+      state.begun.catch(() => undefined);
+    }
+    return state.begun ? state.begun.then(() => state.conn) : Promise.resolve(state.conn);
+  };
+  client.takeBegin = function (this: BoundClient) {
+    const state = this.txState;
+    if (!state || state.done || !state.beginPending) return undefined;
+    state.beginPending = false;
+    let settle!: (err?: unknown) => void;
+    state.begun = new Promise<void>((resolve, reject) => (settle = (err) => (err === undefined ? resolve() : reject(err))));
+    state.begun.catch(() => undefined);
+    return { conn: state.conn, settle };
   };
   client.releaseConnection = () => Promise.resolve();
   s = { knex: makeKnex(client) as Knex & { context: object }, client };
@@ -172,18 +194,24 @@ export async function inDirectTransaction<T>(db: Knex, work: (tx: Knex.Transacti
   const s = shared(db);
   const base = db.client as unknown as KnexClient;
   const conn = (await base.acquireConnection()) as TxState['conn'];
-  const state: TxState = { conn, done: false };
+  // PostgreSQL: the BEGIN goes with the first statement (TxState); SQLite's is sent now, as ever
+  const state: TxState = { conn, done: false, beginPending: base.config.client === 'pg' };
   conn.__knexTxId = `dtx${++txCount}`;
   let value: T;
   try {
-    await control(base, conn, 'BEGIN;');
+    if (!state.beginPending) await control(base, conn, 'BEGIN;');
     try {
       value = await work(view(s, state));
-      await control(base, conn, 'COMMIT;');
+      // a work that ran no statement began nothing, and has nothing to commit
+      if (!state.beginPending) {
+        await state.begun;
+        await control(base, conn, 'COMMIT;');
+      }
     } catch (err) {
+      const began = !state.beginPending;
       state.done = true;
       // the work's error (or the COMMIT's) is the caller's; a ROLLBACK that fails (no transaction left) adds nothing
-      await control(base, conn, 'ROLLBACK').catch(() => undefined);
+      if (began) await control(base, conn, 'ROLLBACK').catch(() => undefined);
       state.settle?.reject(err);
       throw err;
     }

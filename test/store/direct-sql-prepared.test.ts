@@ -2,8 +2,11 @@
  * PostgreSQL: the direct statements (src/store/direct-sql.ts) run as named prepared statements, parsed once per
  * connection and text; past MAX_PREPARED_PER_CONNECTION a new text runs unnamed; and a statement whose result
  * columns a migration changed (`SELECT *` after ADD COLUMN: "cached plan must not change result type") is prepared
- * again: outside a transaction at once, inside one after failing that transaction only.
+ * again: outside a transaction at once, inside one after failing that transaction only. A direct transaction's BEGIN
+ * goes with its first statement when that is a SELECT the connection has prepared (one round trip), the read still
+ * inside the transaction (its FOR UPDATE lock held until COMMIT), its values quoted as the server reads them.
  */
+import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db';
 import { inDirectTransaction } from '../../src/store/direct-transaction';
 import { MAX_PREPARED_PER_CONNECTION, runInTx, selectOnDb } from '../../src/store/direct-sql';
@@ -15,15 +18,17 @@ const suite = postgres ? describe : describe.skip;
 suite('direct statements on PostgreSQL', () => {
   let db: Db;
   let drop: () => Promise<void>;
+  let target: { url: string; schema?: string };
   /** the statements prepared on the pool's one connection, as the server lists them */
   const prepared = async (): Promise<string[]> =>
     (await selectOnDb(db, 'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time', [])).map((r) => String(r.statement));
 
   beforeAll(async () => {
-    const target = await postgres!.create();
-    drop = target.drop;
+    const created = await postgres!.create();
+    target = created;
+    drop = created.drop;
     // one connection, so every statement meets the statements the earlier ones prepared
-    db = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
+    db = openDb({ url: created.url, schema: created.schema, poolMax: 1 });
     await db.schema.createTable('ps', (t) => {
       t.integer('n').primary();
       t.string('label');
@@ -95,5 +100,42 @@ suite('direct statements on PostgreSQL', () => {
     expect(texts).toContain('SELECT count(*)::integer AS c0 FROM ps WHERE n > $1');
     expect(texts).not.toContain(`SELECT count(*)::integer AS c${MAX_PREPARED_PER_CONNECTION + 4} FROM ps WHERE n > $1`);
     expect(texts.length).toBeLessThanOrEqual(before + MAX_PREPARED_PER_CONNECTION);
+  });
+
+  test('a transaction opening with a prepared SELECT sends its BEGIN with it, the read inside the transaction', async () => {
+    await db('ps').insert({ n: 7, label: "O'Brien \\ \u1ea1" });
+    // a connection of its own (the one above has prepared its share)
+    const own = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
+    const locked = 'SELECT label FROM ps WHERE label = ? AND n = ? FOR UPDATE';
+    // the first time, prepared (its BEGIN alone before it)
+    await inDirectTransaction(own, async (tx) => void (await runInTx(tx, locked, ["O'Brien \\ \u1ea1", 7], true)));
+    const sent: string[] = [];
+    const other = new pg.Client({ connectionString: target.url });
+    await other.connect();
+    if (target.schema) await other.query(`SET search_path TO ${pg.escapeIdentifier(target.schema)}`);
+    const original = pg.Client.prototype.query;
+    const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      if (this === other) return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+      const config = args[0] as string | { text: string };
+      sent.push(typeof config === 'string' ? config : config.text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      await inDirectTransaction(own, async (tx) => {
+        expect((await runInTx(tx, locked, ["O'Brien \\ \u1ea1", 7], true)).rows).toEqual([{ label: "O'Brien \\ \u1ea1" }]);
+        // the row stays locked by this transaction: another connection cannot take it
+        await expect(other.query('SELECT n FROM ps WHERE n = 7 FOR UPDATE NOWAIT')).rejects.toMatchObject({ code: '55P03' });
+        await runInTx(tx, 'UPDATE ps SET label = ? WHERE n = ?', ['seven', 7], false);
+      });
+    } finally {
+      spy.mockRestore();
+      await other.end();
+      await own.destroy();
+    }
+    // one round trip for BEGIN and the read; the update and COMMIT after it
+    expect(sent[0]).toMatch(/^BEGIN; EXECUTE motcua_\d+(_\d+)?\( E'O''Brien \\\\ \u1ea1', '7'\)$/);
+    expect(sent.filter((t) => /^BEGIN/.test(t))).toHaveLength(1);
+    expect(sent.at(-1)).toBe('COMMIT;');
+    expect(await db('ps').where({ n: 7 }).first()).toMatchObject({ label: 'seven' });
   });
 });

@@ -70,7 +70,12 @@ describe.each([...BACKENDS, SQLITE_BETTER])('group commit on $label', (backend) 
     let started!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const running = new Promise<void>((resolve) => (started = resolve));
-    const done = inGroupTransaction(t.db, () => (started(), gate));
+    // a statement, so that the holder's transaction has a COMMIT of its own (on PostgreSQL one that runs none sends none)
+    const done = inGroupTransaction(t.db, async (tx) => {
+      await tx.raw('SELECT 1');
+      started();
+      await gate;
+    });
     await running;
     const release = async (n: number) => {
       while (waitingWorks(t.db) < n) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -4,7 +4,8 @@
  * columns a migration changed (`SELECT *` after ADD COLUMN: "cached plan must not change result type") is prepared
  * again: outside a transaction at once, inside one after failing that transaction only. A direct transaction's BEGIN
  * goes with its first statement when that is a SELECT the connection has prepared (one round trip), the read still
- * inside the transaction (its FOR UPDATE lock held until COMMIT), its values quoted as the server reads them.
+ * inside the transaction (its FOR UPDATE lock held until COMMIT), its values quoted as the server reads them. A
+ * statement's RowDescription is made into parsers and an empty row once per connection while its fields stay the same.
  */
 import pg from 'pg';
 import { openDb, type Db } from '../../src/store/db';
@@ -137,5 +138,42 @@ suite('direct statements on PostgreSQL', () => {
     expect(sent.filter((t) => /^BEGIN/.test(t))).toHaveLength(1);
     expect(sent.at(-1)).toBe('COMMIT;');
     expect(await db('ps').where({ n: 7 }).first()).toMatchObject({ label: 'seven' });
+  });
+
+  test('the fields of a statement are made into parsers once per connection, its rows the same as pg gives', async () => {
+    await db.schema.createTable('ps_types', (t) => {
+      t.integer('n').primary();
+      t.timestamp('at', { useTz: true });
+      t.bigInteger('big');
+      t.boolean('flag');
+      t.text('note');
+    });
+    await db('ps_types').insert([
+      { n: 1, at: '2026-03-03T02:05:09.500Z', big: '9007199254740993', flag: true, note: 'a' },
+      { n: 2, at: null, big: null, flag: false, note: null },
+    ]);
+    const own = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
+    const addFields = jest.spyOn(pg.Result.prototype, 'addFields');
+    try {
+      const sql = 'SELECT * FROM ps_types WHERE n <= ? ORDER BY n';
+      const expected = (await db.raw('SELECT * FROM ps_types WHERE n <= ? ORDER BY n', [2])).rows as unknown[];
+      expect(expected[0]).toMatchObject({ at: new Date('2026-03-03T02:05:09.500Z'), big: '9007199254740993', flag: true });
+      addFields.mockClear();
+      for (let i = 0; i < 5; i++) expect(await selectOnDb(own, sql, [2])).toEqual(expected);
+      // and as the first statement of transactions, BEGIN and the statement in one query
+      for (let i = 0; i < 3; i++)
+        await inDirectTransaction(own, async (tx) => expect((await runInTx(tx, sql, [2], true)).rows).toEqual(expected));
+      expect(addFields).toHaveBeenCalledTimes(1);
+      // other fields (a migration added a column): made afresh, the new column read
+      await db.schema.alterTable('ps_types', (t) => t.string('added').defaultTo('x'));
+      expect(await selectOnDb(own, sql, [2])).toEqual(expected.map((r) => ({ ...(r as object), added: 'x' })));
+      await inDirectTransaction(own, async (tx) =>
+        expect((await runInTx(tx, sql, [2], true)).rows).toEqual(expected.map((r) => ({ ...(r as object), added: 'x' }))),
+      );
+      expect(addFields.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      addFields.mockRestore();
+      await own.destroy();
+    }
   });
 });

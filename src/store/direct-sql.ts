@@ -78,8 +78,6 @@ function sameFields(a: readonly FieldDescription[], b: readonly FieldDescription
   return true;
 }
 
-const addFieldsOfPg = (pg.Result.prototype as unknown as PgResultState).addFields;
-
 /**
  * A direct statement's query object (issue 16, h16pgcpu: measured per call, pg's own path cost ≈ 2.5 µs to copy the
  * config object and ≈ 29 µs to turn the 50 fields of `SELECT * FROM dossiers` into parsers and an empty row on
@@ -114,7 +112,7 @@ class DirectQuery extends pg.Query {
         result._prebuiltEmptyResultObject = kept.prebuilt;
         return;
       }
-      addFieldsOfPg.call(result, fields);
+      (pg.Result.prototype as unknown as PgResultState).addFields.call(result, fields);
       Object.assign(kept, { fields, types: result._types, parsers: result._parsers, prebuilt: result._prebuiltEmptyResultObject });
     };
     (pg.Query.prototype as unknown as { handleRowDescription(msg: unknown): void }).handleRowDescription.call(this, msg);

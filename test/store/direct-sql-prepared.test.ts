@@ -158,19 +158,22 @@ suite('direct statements on PostgreSQL', () => {
       const sql = 'SELECT * FROM ps_types WHERE n <= ? ORDER BY n';
       const expected = (await db.raw('SELECT * FROM ps_types WHERE n <= ? ORDER BY n', [2])).rows as unknown[];
       expect(expected[0]).toMatchObject({ at: new Date('2026-03-03T02:05:09.500Z'), big: '9007199254740993', flag: true });
+      // the first time on the connection: made from the fields
+      expect(await selectOnDb(own, sql, [2])).toEqual(expected);
+      expect(addFields).toHaveBeenCalled();
       addFields.mockClear();
       for (let i = 0; i < 5; i++) expect(await selectOnDb(own, sql, [2])).toEqual(expected);
       // and as the first statement of transactions, BEGIN and the statement in one query
       for (let i = 0; i < 3; i++)
         await inDirectTransaction(own, async (tx) => expect((await runInTx(tx, sql, [2], true)).rows).toEqual(expected));
-      expect(addFields).toHaveBeenCalledTimes(1);
+      expect(addFields).not.toHaveBeenCalled();
       // other fields (a migration added a column): made afresh, the new column read
       await db.schema.alterTable('ps_types', (t) => t.string('added').defaultTo('x'));
       expect(await selectOnDb(own, sql, [2])).toEqual(expected.map((r) => ({ ...(r as object), added: 'x' })));
       await inDirectTransaction(own, async (tx) =>
         expect((await runInTx(tx, sql, [2], true)).rows).toEqual(expected.map((r) => ({ ...(r as object), added: 'x' }))),
       );
-      expect(addFields.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(addFields).toHaveBeenCalledTimes(1);
     } finally {
       addFields.mockRestore();
       await own.destroy();

@@ -3,7 +3,7 @@
  * transaction, a Transaction (an EventEmitter and four promise chains), a client copy with four listeners and a
  * whole Knex instance (`makeKnex`: a hundred-odd methods defined afresh on a new function): about a tenth of an
  * engine transition's CPU on better-sqlite3, and garbage. Here BEGIN, COMMIT and ROLLBACK go straight to the
- * connection (the dialect's own driver call), and the transaction handed to the work is a thin view over one Knex instance made
+ * connection (the dialect's own driver call; on PostgreSQL the BEGIN with the transaction's first statement, TxState), and the transaction handed to the work is a thin view over one Knex instance made
  * once per database handle, bound to this transaction's connection:
  * - it is a full `Knex.Transaction` for the work: `tx('table')`, `tx.raw`, `runInTx`, nested `tx.transaction`
  *   (a savepoint), `isTransaction`, `executionPromise` (settled after COMMIT or ROLLBACK, as Knex's);

@@ -179,4 +179,23 @@ suite('direct statements on PostgreSQL', () => {
       await own.destroy();
     }
   });
+
+  test('a transaction that runs no statement sends nothing; a builder as its first statement has its BEGIN sent before it', async () => {
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as string | { text: string };
+      sent.push(typeof config === 'string' ? config : config.text);
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      expect(await inDirectTransaction(db, async () => 'nothing')).toBe('nothing');
+      expect(sent).toEqual([]);
+      await inDirectTransaction(db, async (tx) => void (await tx('ps').insert({ n: 8, label: 'eight' })));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent).toEqual(['BEGIN;', expect.stringMatching(/^insert into "ps"/), 'COMMIT;']);
+    expect(await db('ps').where({ n: 8 }).first()).toMatchObject({ label: 'eight' });
+  });
 });

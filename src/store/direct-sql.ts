@@ -230,7 +230,9 @@ function foldedWithBegin(conn: object, statement: PgStatement, values: readonly 
   const literals: string[] = [];
   for (const v of values) {
     if (v === null) literals.push('NULL');
-    else if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) literals.push(pg.escapeLiteral(String(v)));
+    // (a NUL would end the query's text on the wire: such a value is bound, and refused by the server as any NUL is)
+    else if ((typeof v === 'string' && !v.includes('\0')) || (typeof v === 'number' && Number.isFinite(v)))
+      literals.push(pg.escapeLiteral(String(v)));
     else return undefined;
   }
   return `BEGIN; EXECUTE ${name}${literals.length ? `(${literals.join(', ')})` : ''}`;

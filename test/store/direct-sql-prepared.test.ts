@@ -138,6 +138,17 @@ suite('direct statements on PostgreSQL', () => {
     expect(sent.filter((t) => /^BEGIN/.test(t))).toHaveLength(1);
     expect(sent.at(-1)).toBe('COMMIT;');
     expect(await db('ps').where({ n: 7 }).first()).toMatchObject({ label: 'seven' });
+    // a value the server refuses (a NUL) is refused as when bound, not cut short on the wire
+    const nul = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
+    try {
+      await inDirectTransaction(nul, async (tx) => void (await runInTx(tx, locked, ['x', 7], true)));
+      await expect(inDirectTransaction(nul, (tx) => runInTx(tx, locked, ['a\0b', 7], true))).rejects.toMatchObject({ code: '22021' });
+      await inDirectTransaction(nul, async (tx) =>
+        expect((await runInTx(tx, locked, ['seven', 7], true)).rows).toEqual([{ label: 'seven' }]),
+      );
+    } finally {
+      await nul.destroy();
+    }
   });
 
   test('the fields of a statement are made into parsers once per connection, its rows the same as pg gives', async () => {

@@ -164,7 +164,7 @@ suite('direct statements on PostgreSQL', () => {
       { n: 2, at: null, big: null, flag: false, note: null },
     ]);
     const own = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
-    const addFields = jest.spyOn(pg.Result.prototype, 'addFields');
+    const addFields = jest.spyOn(pg.Result.prototype as unknown as { addFields(fields: unknown[]): void }, 'addFields');
     try {
       const sql = 'SELECT * FROM ps_types WHERE n <= ? ORDER BY n';
       const expected = (await db.raw('SELECT * FROM ps_types WHERE n <= ? ORDER BY n', [2])).rows as unknown[];

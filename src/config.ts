@@ -56,6 +56,12 @@ export const ConfigSchema = z
     /** SQLite only: PRAGMA synchronous; FULL (default) = a 2xx write is on stable storage; NORMAL can lose the last writes to a power cut */
     MOTCUA_SQLITE_SYNCHRONOUS: z.enum(SQLITE_SYNCHRONOUS_MODES).default(DURABLE_SQLITE_SYNCHRONOUS),
     /**
+     * SQLite only (the server, not the CLI tools): how often a worker thread with its own connection checkpoints the
+     * WAL, off the server's thread and its requests (src/jobs/wal-checkpointer.ts); 0 = SQLite's automatic
+     * checkpoint inside the committing request, every 1000 WAL pages, as before
+     */
+    MOTCUA_SQLITE_WAL_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+    /**
      * SQLite only: group commit of the engine's actions (default 1: actions waiting for the one writer share a
      * transaction, each in its own savepoint, each answered after the COMMIT; 0: one transaction per action).
      * PostgreSQL never batches (docs/engine.md, "Group commit")

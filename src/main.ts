@@ -2,7 +2,7 @@
  * Starts the motcua server: validated configuration, database brought up to date, demo data when
  * MOTCUA_DEMO=1, then HTTP. SIGTERM/SIGINT: new connections are refused, requests already accepted
  * get their answers (connections cut only after MOTCUA_DRAIN_TIMEOUT_MS), the sweeper stops between
- * dossiers, the database is closed, and the process exits 0.
+ * dossiers, the WAL checkpointer thread ends, the database is closed, and the process exits 0.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { answerClientErrors } from './http/client-error';
 import { SettableClock } from './engine/clock';
 import { DeadlineSweeper } from './jobs/deadline-sweeper';
 import { CheckpointJob } from './jobs/checkpoint-job';
+import { WalCheckpointer, WAL_BACKSTOP_PAGES } from './jobs/wal-checkpointer';
 import { RateLimitPruneJob } from './jobs/rate-limit-prune';
 import { NotifyLogPruneJob } from './jobs/notify-log-prune';
 import { OutboxPruneJob } from './jobs/outbox-prune';
@@ -27,7 +28,7 @@ import { hasDemoPasswords } from '../db/seeds/demo-users';
 import { createLogger, type Logger } from './observability/logger';
 import { HttpMetrics } from './observability/prometheus';
 import { trackForDrain } from './ops/http-drain';
-import { dialectOfKnex, isDurableSynchronous, postgresDurabilityOf, sqliteSynchronousOf, type Db } from './store/db';
+import { dialectOf, dialectOfKnex, isDurableSynchronous, postgresDurabilityOf, sqliteSynchronousOf, type Db } from './store/db';
 
 /**
  * Reads back how durable a commit is on the server's own connection and logs it: on SQLite the synchronous
@@ -59,13 +60,41 @@ async function reportDurability(db: Db, logger: Logger): Promise<void> {
   }
 }
 
+/**
+ * The WAL checkpointer thread (src/jobs/wal-checkpointer.ts), when the server's connection was opened for it; null
+ * when it could not start: SQLite's own checkpoint past WAL_BACKSTOP_PAGES then bounds the WAL (logged as an error).
+ */
+async function startWalCheckpointer(db: Db, intervalMs: number, logger: Logger): Promise<WalCheckpointer | null> {
+  const job = 'wal-checkpointer';
+  try {
+    const checkpointer = await WalCheckpointer.start(db, {
+      intervalMs,
+      onError: (err) =>
+        logger.error({ err, job }, 'WAL checkpoint failed (SQLite checkpoints by itself past the backstop; the server goes on)'),
+      onRecovered: (failures) => logger.info({ failures, job }, 'WAL checkpoints succeed again'),
+    });
+    logger.info(
+      { intervalMs, job },
+      `SQLite WAL checkpoints run every ${intervalMs} ms on their own thread (MOTCUA_SQLITE_WAL_CHECKPOINT_MS)`,
+    );
+    return checkpointer;
+  } catch (err) {
+    logger.error({ err, job }, `WAL checkpointer did not start: SQLite checkpoints by itself past ${WAL_BACKSTOP_PAGES} WAL pages`);
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   const metrics = new HttpMetrics();
   const testClock = config.MOTCUA_TEST_CLOCK ? new SettableClock() : undefined;
+  // SQLite file: the checkpoints leave the requests for a thread of their own (off: SQLite's default, inside them)
+  const walCheckpointMs =
+    dialectOf(config.DATABASE_URL) === 'sqlite' && config.DATABASE_URL !== ':memory:' ? config.MOTCUA_SQLITE_WAL_CHECKPOINT_MS : 0;
   const ctx = await createEngineContext({
     ...dbOptionsFromConfig(config),
+    sqliteWalAutocheckpoint: walCheckpointMs > 0 ? WAL_BACKSTOP_PAGES : undefined,
     agencyCode: config.MOTCUA_AGENCY_CODE,
     clock: testClock,
     dueSoonThresholdMs: config.MOTCUA_DUE_SOON_WORKING_HOURS ? config.MOTCUA_DUE_SOON_WORKING_HOURS * 3_600_000 : undefined,
@@ -84,6 +113,7 @@ async function main(): Promise<void> {
     await ctx.close();
     throw new ConfigError('Refusing to start in production: some users still have the demo password. Change them first.');
   }
+  const walCheckpointer = walCheckpointMs > 0 ? await startWalCheckpointer(ctx.db, walCheckpointMs, logger) : null;
   const sweeper = new DeadlineSweeper(ctx);
   if (config.MOTCUA_SWEEP_INTERVAL_MS > 0)
     sweeper.start(config.MOTCUA_SWEEP_INTERVAL_MS, (err) => logger.error({ err, job: 'sweeper' }, 'sweep failed'));
@@ -143,7 +173,8 @@ async function main(): Promise<void> {
       outboxWaker.stop(),
       blobCleanup.stop(),
       retention.stop(),
-    ]); // the sweeper stops between dossiers
+      walCheckpointer?.stop(),
+    ]); // the sweeper stops between dossiers; the server's connection, closed last, checkpoints what is left
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();
     logger.info(drained, 'stopped');

@@ -7,13 +7,11 @@
  * by the size of the database.
  *
  * A range goes to the worker with the fewest outstanding ranges, so a worker slowed down by a busy
- * core simply takes fewer. The thread entry is ./verify-workers-thread (the compiled .js; when this
- * module runs as TypeScript, e.g. under jest, the worker first installs a require hook that
- * transpiles .ts with the `typescript` package, a dev dependency).
+ * core simply takes fewer. The thread entry is ./verify-workers-thread (started by
+ * ../ops/worker-thread.ts, which also runs it as TypeScript under jest).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../ops/worker-thread';
 import type { SharedConnection } from '../store/db';
 import type { Finding } from './verify-dossier';
 
@@ -36,29 +34,8 @@ export interface RangeResult {
 
 export type WorkerReply = { id: number; result: RangeResult } | { id: number; error: string } | { ready: true } | { failed: string };
 
-function threadEntry(): { file: string; typescript: boolean } {
-  const ext = path.extname(__filename);
-  return { file: path.join(__dirname, `verify-workers-thread${ext}`), typescript: ext === '.ts' };
-}
-
-/**
- * Worker bootstrap when the sources run as TypeScript (under jest): the repository's one require hook
- * (test/support/ts-hook.js, transpile-only with a content-keyed disk cache), then the entry.
- */
-const TS_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require(workerData.hook);
-require(workerData.entry);
-`;
-
 function startWorker(conn: SharedConnection): Worker {
-  const entry = threadEntry();
-  const data = { motcuaVerifyWorker: true, conn };
-  if (!entry.typescript) return new Worker(entry.file, { workerData: data });
-  // Only sources run as TypeScript get here, so the repository's test tree is present.
-  const hook = path.resolve(__dirname, '..', '..', 'test', 'support', 'ts-hook.js');
-  if (!fs.existsSync(entry.file)) throw new Error(`verification worker entry not found: ${entry.file}`);
-  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, hook, entry: entry.file } });
+  return startWorkerThread(__filename, 'verify-workers-thread', { motcuaVerifyWorker: true, conn });
 }
 
 interface Slot {

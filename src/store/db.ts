@@ -42,6 +42,11 @@ export interface DbOptions {
   sqliteDriver?: SqliteDriver;
   /** SQLite `PRAGMA synchronous` of every connection (default FULL: durable commits) */
   sqliteSynchronous?: SqliteSynchronous;
+  /**
+   * SQLite `PRAGMA wal_autocheckpoint` of every connection, in WAL pages; unset = SQLite's default (1000). The
+   * server raises it to WAL_BACKSTOP_PAGES while its checkpointer thread runs (src/jobs/wal-checkpointer.ts).
+   */
+  sqliteWalAutocheckpoint?: number;
 }
 
 export function dialectOf(url: string): Dialect {
@@ -72,7 +77,7 @@ export function knexConfig(opts: DbOptions): Knex.Config {
       acquireConnectionTimeout: 20000,
     };
   }
-  const pragmas = sqlitePragmas(opts.sqliteSynchronous ?? DURABLE_SQLITE_SYNCHRONOUS);
+  const pragmas = sqlitePragmas(opts.sqliteSynchronous ?? DURABLE_SQLITE_SYNCHRONOUS, opts.sqliteWalAutocheckpoint);
   if (opts.sqliteDriver === 'better-sqlite3') {
     return {
       client: 'better-sqlite3',
@@ -147,11 +152,47 @@ export function betterSqliteAfterCreate(pragmas: readonly string[]) {
   };
 }
 
-/** The pragmas every SQLite connection runs when it opens (journal_mode first: synchronous means what it says for WAL). */
-export function sqlitePragmas(synchronous: SqliteSynchronous): string[] {
+/**
+ * The pragmas every SQLite connection runs when it opens (journal_mode first: synchronous means what it says for
+ * WAL), and `wal_autocheckpoint` when one is given.
+ */
+export function sqlitePragmas(synchronous: SqliteSynchronous, walAutocheckpoint?: number): string[] {
   if (!SQLITE_SYNCHRONOUS_MODES.includes(synchronous))
     throw new Error(`sqliteSynchronous must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}, got ${synchronous}`);
-  return ['PRAGMA journal_mode = WAL', `PRAGMA synchronous = ${synchronous}`, 'PRAGMA foreign_keys = ON', 'PRAGMA busy_timeout = 5000'];
+  const pragmas = [
+    'PRAGMA journal_mode = WAL',
+    `PRAGMA synchronous = ${synchronous}`,
+    'PRAGMA foreign_keys = ON',
+    'PRAGMA busy_timeout = 5000',
+  ];
+  if (walAutocheckpoint === undefined) return pragmas;
+  if (!Number.isInteger(walAutocheckpoint) || walAutocheckpoint < 0)
+    throw new Error(`sqliteWalAutocheckpoint must be a non-negative integer, got ${walAutocheckpoint}`);
+  return [...pragmas, `PRAGMA wal_autocheckpoint = ${walAutocheckpoint}`];
+}
+
+/**
+ * What one `PRAGMA wal_checkpoint` answered: `busy` 1 when a RESTART or TRUNCATE could not finish (never for
+ * PASSIVE), `log` the frames in the WAL, `checkpointed` how many of them are now in the database file (the WAL
+ * starts again from its beginning at the next write once they are all in and no reader still uses them).
+ */
+export interface WalCheckpoint {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * One PASSIVE checkpoint on `db`'s connection: copies the WAL frames no reader still needs into the database
+ * file, without waiting for any lock and without blocking the writer or readers of other connections
+ * (https://www.sqlite.org/c3ref/wal_checkpoint_v2.html). The connection's synchronous level (NORMAL or higher)
+ * makes it sync the WAL before copying and the database file after.
+ */
+export async function walCheckpointPassive(db: Db): Promise<WalCheckpoint> {
+  const rows = (await db.raw('PRAGMA wal_checkpoint(PASSIVE)')) as WalCheckpoint[];
+  const row = rows[0];
+  if (!row || typeof row.log !== 'number') throw new Error(`unexpected PRAGMA wal_checkpoint answer: ${JSON.stringify(rows)}`);
+  return { busy: row.busy, log: row.log, checkpointed: row.checkpointed };
 }
 
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
@@ -206,6 +247,22 @@ export async function ensureSchema(db: Db, schema: string): Promise<void> {
 /** One round trip to the database; throws when it does not answer. */
 export async function ping(db: Db): Promise<void> {
   await db.raw('select 1');
+}
+
+/**
+ * Runs `work` while holding a connection of `db`'s pool without using it. On SQLite the pool is the one
+ * connection: no statement of this handle runs meanwhile (each waits for the connection, as it waits behind a
+ * transaction), and the connection holds no lock and no snapshot, so another connection's checkpoint can copy
+ * the whole WAL (src/jobs/wal-checkpointer.ts).
+ */
+export async function withConnectionHeld<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const client = db.client as { acquireConnection(): Promise<unknown>; releaseConnection(conn: unknown): Promise<unknown> };
+  const conn = await client.acquireConnection();
+  try {
+    return await work();
+  } finally {
+    await client.releaseConnection(conn);
+  }
 }
 
 /** How to open another connection to the same database (a worker thread opens its own). */

@@ -30,6 +30,7 @@ export async function startEngine(
     blobs?: BlobStore;
     maxDossierBytes?: number;
     groupCommit?: boolean;
+    sqliteWalAutocheckpoint?: number;
   } = {},
 ): Promise<StartedEngine> {
   const db = await backend.create();

@@ -64,9 +64,9 @@ describe.each(SQLITES)('the WAL checkpointer on $label', (backend) => {
       await checkpointer.stop();
       await writeLoad(withoutIt);
       expect(opts.errors).toEqual([]);
-      expect(checkpointer.stats.held).toBeGreaterThan(0); // the WAL reached restartPages and was started again
       expect(walPages(withIt)).toBeLessThanOrEqual(BOUND);
       expect(walPages(withoutIt)).toBeGreaterThan(BOUND);
+      expect(checkpointer.stats.held).toBeGreaterThan(0); // the WAL reached restartPages and was started again
     } finally {
       await withIt.drop();
       await withoutIt.drop();

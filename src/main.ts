@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       outboxWaker.stop(),
       blobCleanup.stop(),
       retention.stop(),
-      walCheckpointer?.stop(),
+      walCheckpointer?.stop().then(() => logger.info({ ...walCheckpointer.stats, job: 'wal-checkpointer' }, 'WAL checkpointer stopped')),
     ]); // the sweeper stops between dossiers; the server's connection, closed last, checkpoints what is left
     if (drained.forced) logger.warn(drained, `connections still open after ${config.MOTCUA_DRAIN_TIMEOUT_MS} ms were cut`);
     await ctx.close();

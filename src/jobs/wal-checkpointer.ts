@@ -158,6 +158,7 @@ export class WalCheckpointer {
     const id = this.nextId++;
     const started = performance.now();
     return new Promise<WalCheckpoint | null>((resolve) => {
+      if (this.ended) return resolve(null); // a thread that died while the connection was being taken never answers
       this.pending.set(id, resolve);
       this.worker.postMessage({ checkpoint: id } satisfies CheckpointerRequest);
     }).then((c) => {

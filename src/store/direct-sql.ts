@@ -148,6 +148,30 @@ export interface TxClient {
 
 interface PoolClient extends TxClient {
   releaseConnection(conn: unknown): Promise<void>;
+  /** Knex's tarn pool (undefined once the handle is destroyed) */
+  pool?: {
+    free: { resource: { __knex__disposed?: unknown } }[];
+    pendingAcquires: unknown[];
+    pendingValidations: unknown[];
+    pendingCreates: unknown[];
+  };
+}
+
+/**
+ * better-sqlite3: the pool's connection when nobody holds it and nobody waits for it, else undefined. A statement
+ * on better-sqlite3 runs synchronously, so a read sent on the idle connection ends before any other code runs:
+ * no transaction can be open on it meanwhile (an open transaction holds the connection: it is not free), and it
+ * cannot be taken from under the read. Taking it from the pool instead costs tarn's acquire (two pending
+ * operations, each a promise and a timer, and an asynchronous validation) and release, twice or more per request
+ * (the session lookup, the names a view shows): bench/RESULTS.md, h16http4. When the connection is held (a
+ * transaction is open, or a query of Knex's is running) or others wait, the read queues through the pool as before.
+ */
+function idleBetterSqlite(client: PoolClient): object | undefined {
+  if (client.config.client !== 'better-sqlite3') return undefined;
+  const pool = client.pool;
+  if (!pool || pool.pendingAcquires.length || pool.pendingValidations.length || pool.pendingCreates.length) return undefined;
+  const conn = pool.free[pool.free.length - 1]?.resource;
+  return conn && !conn.__knex__disposed ? conn : undefined;
 }
 
 /**
@@ -303,6 +327,9 @@ export async function runOnDb(
 ): Promise<DirectResult> {
   if (isTx(db)) return runInTx(db, sql, params, returnsRows);
   const client = db.client as unknown as PoolClient;
+  const idle = idleBetterSqlite(client);
+  // runs to completion before this call returns: the connection is never held across an await
+  if (idle) return runOn(client, idle, sql, params, returnsRows, false);
   const conn = await client.acquireConnection();
   try {
     return await runOn(client, conn, sql, params, returnsRows, false);

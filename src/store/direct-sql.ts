@@ -146,11 +146,18 @@ export interface TxClient {
   emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string; __knexTxId?: string }): boolean;
 }
 
-interface PoolClient extends TxClient {
+/** A resource of tarn's pool (tarn/dist/Resource.js): `resolve()` settles it and gives its next entry. */
+interface PoolResource {
+  resource: { __knex__disposed?: unknown };
+  resolve(): PoolResource;
+}
+
+export interface PoolClient extends TxClient {
   releaseConnection(conn: unknown): Promise<void>;
   /** Knex's tarn pool (undefined once the handle is destroyed) */
   pool?: {
-    free: { resource: { __knex__disposed?: unknown } }[];
+    free: PoolResource[];
+    used: PoolResource[];
     pendingAcquires: unknown[];
     pendingValidations: unknown[];
     pendingCreates: unknown[];
@@ -172,6 +179,20 @@ function idleBetterSqlite(client: PoolClient): object | undefined {
   if (!pool || pool.pendingAcquires.length || pool.pendingValidations.length || pool.pendingCreates.length) return undefined;
   const conn = pool.free[pool.free.length - 1]?.resource;
   return conn && !conn.__knex__disposed ? conn : undefined;
+}
+
+/**
+ * better-sqlite3: takes the idle connection (as idleBetterSqlite finds it) out of the pool as tarn's own acquire
+ * does once its validation has passed (the free entry moved to the used ones: the pool counts it held, and every
+ * other acquire waits for it), without the pending operations and their timers; given back by the client's
+ * `releaseConnection`, as any connection of the pool. Undefined when there is no idle connection: then acquire.
+ */
+export function takeIdleConnection(client: PoolClient): unknown {
+  if (!idleBetterSqlite(client)) return undefined;
+  const pool = client.pool!;
+  const free = pool.free.pop()!;
+  pool.used.push(free.resolve());
+  return free.resource;
 }
 
 /**

@@ -16,13 +16,13 @@
  * the one connection between BEGIN and COMMIT, as in Knex's transaction.
  */
 import type { Knex } from 'knex';
-import type { TxClient } from './direct-sql';
+import { takeIdleConnection, type PoolClient } from './direct-sql';
 
 // Knex's own constructor of an instance over a client (untyped; what its transactions use, once each)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const makeKnex = require('knex/lib/knex-builder/make-knex') as (client: unknown) => Knex;
 
-interface KnexClient extends TxClient {
+interface KnexClient extends PoolClient {
   constructor: { prototype: object };
   version?: unknown;
   driver?: unknown;
@@ -193,7 +193,8 @@ function executionPromise(state: TxState): Promise<unknown> {
 export async function inDirectTransaction<T>(db: Knex, work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
   const s = shared(db);
   const base = db.client as unknown as KnexClient;
-  const conn = (await base.acquireConnection()) as TxState['conn'];
+  // better-sqlite3's idle connection is taken at once (src/store/direct-sql.ts, takeIdleConnection)
+  const conn = ((takeIdleConnection(base) as TxState['conn'] | undefined) ?? (await base.acquireConnection())) as TxState['conn'];
   // PostgreSQL: the BEGIN goes with the first statement (TxState); SQLite's is sent now, as ever
   const state: TxState = { conn, done: false, beginPending: base.config.client === 'pg' };
   conn.__knexTxId = `dtx${++txCount}`;

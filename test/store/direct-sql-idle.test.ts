@@ -1,7 +1,9 @@
 /**
  * The request path's reads on better-sqlite3 (src/store/direct-sql.ts `runOnDb`): on the idle connection they run
  * at once, without the pool's acquire and release; while a transaction holds the connection they wait for it, and
- * see only what it committed, never what it has written so far.
+ * see only what it committed, never what it has written so far. The engine's transactions take the idle connection
+ * out of the pool the same way (src/store/direct-transaction.ts): the pool counts it held until the transaction
+ * ends, so Knex's own queries wait for it too.
  */
 import { SQLITE_BETTER } from '../support/backends';
 import { openDb, type Db } from '../../src/store/db';
@@ -71,5 +73,34 @@ describe('direct reads on better-sqlite3', () => {
     const read = ns();
     await expect(tx).rejects.toThrow('rolled back');
     expect(await read).toEqual([]);
+  });
+
+  test('a direct transaction takes the idle connection without an acquire; the pool holds it until the transaction ends', async () => {
+    const pool = (db.client as { pool: { numUsed(): number; numFree(): number } }).pool;
+    const acquire = jest.spyOn(db.client, 'acquireConnection');
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const tx = inDirectTransaction(db, async (t) => {
+      await runInTx(t, 'INSERT INTO di (n) VALUES (?)', [9], false);
+      wrote();
+      await held;
+    });
+    await written;
+    expect(acquire).not.toHaveBeenCalled();
+    expect([pool.numUsed(), pool.numFree()]).toEqual([1, 0]);
+    // a query of Knex's own waits for the connection: it never runs inside the open transaction
+    const knexRead = db('di').select('n');
+    const direct = ns();
+    let settled = false;
+    void Promise.all([knexRead, direct]).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(settled).toBe(false);
+    finish();
+    await tx;
+    expect((await knexRead).map((r: { n: number }) => Number(r.n))).toEqual([9]);
+    expect(await direct).toEqual([9]);
+    expect([pool.numUsed(), pool.numFree()]).toEqual([0, 1]);
   });
 });

@@ -6,7 +6,7 @@
  * ends, so Knex's own queries wait for it too.
  */
 import { SQLITE_BETTER } from '../support/backends';
-import { openDb, type Db } from '../../src/store/db';
+import { openDb, withConnectionHeld, type Db } from '../../src/store/db';
 import { inDirectTransaction } from '../../src/store/direct-transaction';
 import { runInTx, selectOnDb } from '../../src/store/direct-sql';
 
@@ -102,5 +102,18 @@ describe('direct reads on better-sqlite3', () => {
     expect((await knexRead).map((r: { n: number }) => Number(r.n))).toEqual([9]);
     expect(await direct).toEqual([9]);
     expect([pool.numUsed(), pool.numFree()]).toEqual([0, 1]);
+  });
+
+  test('a read waits while the connection is held unused (the WAL checkpointer’s withConnectionHeld)', async () => {
+    await db('di').insert({ n: 3 });
+    let read: Promise<number[]> | undefined;
+    let settledInside = false;
+    await withConnectionHeld(db, async () => {
+      read = ns();
+      void read.then(() => (settledInside = true));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    expect(settledInside).toBe(false);
+    expect(await read).toEqual([3]);
   });
 });

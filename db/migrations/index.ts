@@ -52,6 +52,7 @@ import * as eventArchiveGrows from './20261211064512_event_archive_grows';
 import * as eventArchiveScopeKey from './20261211071512_event_archive_scope_key';
 import * as dayRollupClassesOnly from './20261211406316_day_rollup_classes_only';
 import * as dueListIndexes from './20261212318407_due_list_indexes';
+import * as versionLost from './20261212742931_version_lost';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -100,6 +101,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261211071512_event_archive_scope_key', eventArchiveScopeKey],
   ['20261211406316_day_rollup_classes_only', dayRollupClassesOnly],
   ['20261212318407_due_list_indexes', dueListIndexes],
+  ['20261212742931_version_lost', versionLost],
 ];
 
 /** every migration's name, in the order Knex runs them */

@@ -193,17 +193,24 @@ export class DossierEngine {
       );
       const facts = rollupFactsOfRow(planned.row as unknown as Record<string, unknown>);
       const last = planned.eventRows.at(-1)!;
-      // then every write in one statement on PostgreSQL (the code's number, then this, then COMMIT)
-      await writeNewDossier(tx, planned.row, planned.eventRows, [
-        documentRefsStatement(fileRefsOf(planned.eventRows)),
-        openClassIntervalStatement(planned.row.id, last.seq, last.occurred_at, classFactsOf(facts)),
-        opts.alsoWrite ? opts.alsoWrite(planned.row) : null,
-        rollupStatement(tx, rollupDelta(null, facts, at, cal)),
-        digitisationStatement(
-          tx,
-          digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
-        ),
-      ]);
+      // then every write in one statement on PostgreSQL (the code's number, then this, then COMMIT), the COMMIT with it
+      // unless the caller has more to run in the transaction
+      await writeNewDossier(
+        tx,
+        planned.row,
+        planned.eventRows,
+        [
+          documentRefsStatement(fileRefsOf(planned.eventRows)),
+          openClassIntervalStatement(planned.row.id, last.seq, last.occurred_at, classFactsOf(facts)),
+          opts.alsoWrite ? opts.alsoWrite(planned.row) : null,
+          rollupStatement(tx, rollupDelta(null, facts, at, cal)),
+          digitisationStatement(
+            tx,
+            digitisationDelta(null, digitisationFactsOfRow(planned.row as unknown as Record<string, unknown>, facts)),
+          ),
+        ],
+        { commit: !opts.alsoInTransaction },
+      );
       this.written.remember(planned.row.id, planned.row.machine_version, planned.row.snapshot, planned.snapshot);
       const result = committed(planned.row, planned.snapshot);
       if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, result.view);
@@ -452,7 +459,8 @@ export class DossierEngine {
         ),
       ),
     ];
-    // all of it one statement on PostgreSQL, the last before COMMIT (src/store/dossier-store.ts writeTransition)
+    // all of it one statement on PostgreSQL, with the COMMIT (src/store/dossier-store.ts writeTransition): every caller
+    // of commit() returns once it has written, nothing more runs in its transaction
     if (
       !(await writeTransition(
         tx,
@@ -463,6 +471,7 @@ export class DossierEngine {
         loaded.row as unknown as Record<string, unknown>,
         muted,
         also,
+        { commit: true },
       ))
     )
       throw versionConflict(loaded.row.version, null);

@@ -135,6 +135,16 @@ function sendQuery(
   });
 }
 
+/** BEGIN or COMMIT alone on `conn`, a failure named by its statement as Knex names it. */
+async function sendControl(conn: PgConnection, sql: string): Promise<void> {
+  try {
+    await sendQuery(conn, sql, undefined, [], {});
+  } catch (err) {
+    if (err instanceof Error) err.message = `${sql} - ${err.message}`;
+    throw err;
+  }
+}
+
 export interface TxClient {
   config: { client: string };
   acquireConnection(): Promise<unknown>;
@@ -143,6 +153,12 @@ export interface TxClient {
    * the caller, who sends it with (or just before) its statement and then settles it; undefined otherwise.
    */
   takeBegin?(): { conn: unknown; settle(err?: unknown): void } | undefined;
+  /**
+   * A direct transaction on PostgreSQL that has begun (its BEGIN sent with an earlier statement, `begun` settled once
+   * it ran) and has not ended: hands its COMMIT to the caller, who sends it with its statement and then settles it
+   * (success: committed; an error: nothing committed, the transaction rolls back); undefined otherwise.
+   */
+  takeCommit?(): { conn: unknown; begun: Promise<void> | undefined; settle(err?: unknown): void } | undefined;
   emit(event: 'query', data: { sql: string; bindings: unknown[]; method: string; __knexTxId?: string }): boolean;
 }
 
@@ -263,24 +279,59 @@ function readyOn(conn: object, statement: PgStatement): void {
   if (prepared.names.has(name)) prepared.ready.add(name);
 }
 
-/**
- * `BEGIN; EXECUTE name(…)` for a SELECT already prepared and run on `conn` (see runOn), its values as quoted
- * literals (pg's escapeLiteral, the server's own quoting rules), or undefined when it cannot be sent so.
- */
-function foldedWithBegin(conn: object, statement: PgStatement, values: readonly unknown[]): string | undefined {
-  if (!/^SELECT\b/.test(statement.text)) return undefined;
+/** The name `statement` has on `conn` if the server knows it there (it ran there once without error), else undefined. */
+function readyName(conn: object, statement: PgStatement): string | undefined {
   const prepared = preparedOn(conn);
   const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
-  if (!prepared.ready.has(name)) return undefined;
-  const literals: string[] = [];
+  return prepared.ready.has(name) ? name : undefined;
+}
+
+/**
+ * `s` as a quoted literal, exactly as pg.escapeLiteral quotes it (quotes doubled; with a backslash, an E'' literal
+ * with backslashes doubled, so it reads the same whatever standard_conforming_strings says), through the engine's
+ * own regular expressions rather than pg's loop of one concatenation a character: a transition's write carries the
+ * dossier's snapshot and the events' payloads, kilobytes each.
+ */
+export function quoteLiteral(s: string): string {
+  const quoted = s.includes("'") ? s.replace(/'/g, "''") : s;
+  return s.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
+/**
+ * `EXECUTE name('value', …)` for `statement`, already prepared and run on `conn`, its values as quoted literals the
+ * server types as the statement's parameters, as it does a bound value (text as itself, a finite number, a boolean
+ * or a bigint as the text pg would bind for it, null as NULL); undefined when it cannot be sent so: not yet known to
+ * the server on this connection, or a value of another kind (a Buffer, a Date, an object: bound), or text holding a
+ * NUL (it would end the query's text on the wire: bound, and refused by the server as any NUL is).
+ */
+function executeWithLiterals(conn: object, statement: PgStatement, values: readonly unknown[]): string | undefined {
+  const name = readyName(conn, statement);
+  if (name === undefined) return undefined;
+  let list = '';
   for (const v of values) {
-    if (v === null) literals.push('NULL');
-    // (a NUL would end the query's text on the wire: such a value is bound, and refused by the server as any NUL is)
-    else if ((typeof v === 'string' && !v.includes('\0')) || (typeof v === 'number' && Number.isFinite(v)))
-      literals.push(pg.escapeLiteral(String(v)));
+    let literal: string;
+    if (v === null) literal = 'NULL';
+    else if (typeof v === 'string') {
+      if (v.includes('\0')) return undefined;
+      literal = quoteLiteral(v);
+    } else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || typeof v === 'bigint') literal = `'${String(v)}'`;
     else return undefined;
+    list += list ? `, ${literal}` : literal;
   }
-  return `BEGIN; EXECUTE ${name}${literals.length ? `(${literals.join(', ')})` : ''}`;
+  return `EXECUTE ${name}${list ? `(${list})` : ''}`;
+}
+
+/** `BEGIN; EXECUTE name(…)` for a SELECT already prepared and run on `conn` (see runOn), or undefined when it cannot be sent so. */
+function foldedWithBegin(conn: object, statement: PgStatement, values: readonly unknown[]): string | undefined {
+  if (!/^SELECT\b/.test(statement.text)) return undefined;
+  const execute = executeWithLiterals(conn, statement, values);
+  return execute && `BEGIN; ${execute}`;
+}
+
+/** `EXECUTE name(…); COMMIT` for a statement already prepared and run on `conn` (see runOn), or undefined when it cannot be sent so. */
+function foldedWithCommit(conn: object, statement: PgStatement, values: readonly unknown[]): string | undefined {
+  const execute = executeWithLiterals(conn, statement, values);
+  return execute && `${execute}; COMMIT`;
 }
 
 /**
@@ -317,19 +368,33 @@ const sqliteValue = (v: unknown): unknown => (v === undefined ? null : typeof v 
 /**
  * Runs one statement (with `?` placeholders) on the connection of `tx`, a Knex transaction. `returnsRows`:
  * whether it yields rows (a SELECT, or RETURNING); otherwise the count of changed rows is what it gives.
+ * `commit` (the caller's promise that this is the transaction's last statement): on PostgreSQL, in a direct
+ * transaction that has begun (src/store/direct-transaction.ts `takeCommit`), the transaction's COMMIT goes with it
+ * (see runOn), and once this has resolved the transaction is committed and refuses any further statement; if it
+ * fails nothing was committed and the transaction rolls back as for any failed statement. Elsewhere (SQLite, a
+ * group commit's shared transaction, a savepoint) it is ignored: the COMMIT comes when the work resolves, as ever.
  */
-export async function runInTx(tx: Knex.Transaction, sql: string, params: readonly unknown[], returnsRows: boolean): Promise<DirectResult> {
+export async function runInTx(
+  tx: Knex.Transaction,
+  sql: string,
+  params: readonly unknown[],
+  returnsRows: boolean,
+  opts: { commit?: boolean } = {},
+): Promise<DirectResult> {
   // a pool's client would hand out a connection nobody gives back
   if (!isTx(tx)) throw new Error('runInTx needs a transaction');
   const client = tx.client as unknown as TxClient;
   const begin = client.takeBegin?.();
-  if (!begin) return runOn(client, await client.acquireConnection(), sql, params, returnsRows, true);
+  const commit = !begin && opts.commit ? client.takeCommit?.() : undefined;
+  const handle = begin ?? commit;
+  if (!handle) return runOn(client, await client.acquireConnection(), sql, params, returnsRows, true);
   try {
-    const result = await runOn(client, begin.conn, sql, params, returnsRows, true, true);
-    begin.settle();
+    await commit?.begun;
+    const result = await runOn(client, handle.conn, sql, params, returnsRows, true, begin ? 'begin' : 'commit');
+    handle.settle();
     return result;
   } catch (err) {
-    begin.settle(err);
+    handle.settle(err);
     throw err;
   }
 }
@@ -365,13 +430,19 @@ export async function selectOnDb(db: Knex | Knex.Transaction, sql: string, param
 }
 
 /**
- * `begin` (PostgreSQL, a direct transaction's first statement, src/store/direct-transaction.ts): the transaction's
- * BEGIN is sent first. A SELECT the connection has already prepared goes with it, in one simple query
- * `BEGIN; EXECUTE name('value', …)`: one round trip where there were two (on the write path, the dossier's read
- * FOR UPDATE that opens every transition: issue 16, h16pgcpu). It runs the same prepared statement and plan, in the
- * transaction the BEGIN opened; if the BEGIN fails the server skips the rest of the query. Its values are sent as
- * quoted literals, which the server types as the prepared statement's parameters, as it does a bound value; a
- * statement whose values are not all text, numbers or nulls sends its BEGIN alone first.
+ * `fold` (PostgreSQL, a direct transaction; src/store/direct-transaction.ts):
+ * - `'begin'`, its first statement: the transaction's BEGIN is sent first. A SELECT the connection has already
+ *   prepared goes with it, in one simple query `BEGIN; EXECUTE name('value', …)`: one round trip where there were two
+ *   (on the write path, the dossier's read FOR UPDATE that opens every transition: issue 16, h16pgcpu). It runs the
+ *   same prepared statement and plan, in the transaction the BEGIN opened; if the BEGIN fails the server skips the
+ *   rest of the query. A statement whose values cannot be sent as literals (executeWithLiterals) sends its BEGIN alone first.
+ * - `'commit'`, its last statement: the transaction's COMMIT is sent after it. A statement the connection has already
+ *   prepared goes with it, in one simple query `EXECUTE name('value', …); COMMIT`: one round trip where there were
+ *   two (a transition's or a submission's one write statement: the row locks it takes, the day's code number's and
+ *   the rollups', are held for one round trip fewer; issue 16, h16commit). If the statement fails, the server skips
+ *   the COMMIT and the transaction is left aborted (the caller's ROLLBACK ends it); if the COMMIT fails, the query
+ *   fails with its error: either way this throws, with the server's error and its SQLSTATE (a deadlock's 40P01 too).
+ *   A statement not yet prepared here, or whose values cannot be sent as literals, runs bound, then its COMMIT alone.
  */
 async function runOn(
   client: TxClient,
@@ -380,7 +451,7 @@ async function runOn(
   params: readonly unknown[],
   returnsRows: boolean,
   inTx: boolean,
-  begin = false,
+  fold?: 'begin' | 'commit',
 ): Promise<DirectResult> {
   const driver = client.config.client;
   if (driver === 'pg') {
@@ -390,8 +461,9 @@ async function runOn(
     const prepared = preparedOn(pgConn);
     let kept = prepared.fields.get(statement);
     if (!kept) prepared.fields.set(statement, (kept = {}));
-    let run = async () => (await sendQuery(pgConn, statement.text, nameOn(pgConn, statement), values, kept)) as PgResult;
-    if (begin) {
+    const bound = async () => (await sendQuery(pgConn, statement.text, nameOn(pgConn, statement), values, kept)) as PgResult;
+    let run = bound;
+    if (fold === 'begin') {
       client.emit('query', { sql: 'BEGIN;', bindings: [], method: 'raw' });
       const folded = foldedWithBegin(pgConn, statement, values);
       if (folded) {
@@ -399,14 +471,21 @@ async function runOn(
           const results = await sendQuery(pgConn, folded, undefined, [], kept);
           return Array.isArray(results) ? results[results.length - 1]! : results;
         };
-      } else {
-        try {
-          await sendQuery(pgConn, 'BEGIN;', undefined, [], {});
-        } catch (err) {
-          if (err instanceof Error) err.message = `BEGIN; - ${err.message}`;
-          throw err;
-        }
-      }
+      } else await sendControl(pgConn, 'BEGIN;');
+    } else if (fold === 'commit') {
+      const folded = foldedWithCommit(pgConn, statement, values);
+      run = folded
+        ? async () => {
+            client.emit('query', { sql: 'COMMIT;', bindings: [], method: 'raw' });
+            const results = await sendQuery(pgConn, folded, undefined, [], kept);
+            return Array.isArray(results) ? results[0]! : results;
+          }
+        : async () => {
+            const result = await bound();
+            client.emit('query', { sql: 'COMMIT;', bindings: [], method: 'raw' });
+            await sendControl(pgConn, 'COMMIT;');
+            return result;
+          };
     }
     client.emit('query', { sql: statement.text, bindings: values, method: 'raw' });
     let result;
@@ -515,9 +594,14 @@ export interface Statement {
  * and the select list that runs them in order: PostgreSQL runs a clause the query reads when it is first read,
  * and the ones it does not read at the end, the last declared first; so each is read, left to right. The order
  * matters: rows every transaction shares (the rollups') must be locked in the same order by all, or two of them
- * deadlock (seen in the HTTP bench). SQLite runs them in process, one after the other.
+ * deadlock (seen in the HTTP bench). SQLite runs them in process, one after the other. `commit`: they are the
+ * transaction's last statement, its COMMIT sent with them on PostgreSQL (runInTx).
  */
-export async function runTogether(tx: Knex.Transaction, statements: readonly (Statement | null)[]): Promise<number[]> {
+export async function runTogether(
+  tx: Knex.Transaction,
+  statements: readonly (Statement | null)[],
+  opts: { commit?: boolean } = {},
+): Promise<number[]> {
   const list = statements.filter((s): s is Statement => s !== null);
   if ((tx.client as unknown as TxClient).config.client !== 'pg') {
     const changes: number[] = [];
@@ -531,6 +615,7 @@ export async function runTogether(tx: Knex.Transaction, statements: readonly (St
     `WITH ${clauses}\nSELECT ${counts}`,
     list.flatMap((s) => s.params),
     true,
+    opts,
   );
   return list.map((_, i) => Number(rows[0]?.[`w${i}`] ?? 0));
 }

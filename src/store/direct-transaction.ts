@@ -11,7 +11,12 @@
  *   fails ("Transaction query already complete", as with Knex) and never runs in a later transaction;
  * - COMMIT happens when the work resolves; when it throws, ROLLBACK, and the work's error is what the caller
  *   gets; a failed COMMIT is followed by a ROLLBACK (SQLite keeps a transaction open after a COMMIT that failed)
- *   and its error is the caller's; the connection goes back to the pool either way.
+ *   and its error is the caller's; the connection goes back to the pool either way;
+ * - on PostgreSQL the work's last statement may carry the COMMIT (`takeCommit`; src/store/direct-sql.ts `runInTx`
+ *   with `commit`, the engine's one write statement): the transaction is committed once that statement has
+ *   succeeded, and refuses any statement after it; if it failed, nothing was committed, and the transaction rolls
+ *   back as above. Either way the work's result is given, and `executionPromise` settled (the after-commit
+ *   signals), only after the COMMIT has succeeded.
  * What a transaction reads and locks (PostgreSQL's FOR UPDATE) is unchanged: every statement of the work runs on
  * the one connection between BEGIN and COMMIT, as in Knex's transaction.
  */
@@ -44,12 +49,18 @@ interface KnexClient extends PoolClient {
  * On PostgreSQL the BEGIN is not sent alone: `beginPending` until the transaction's first statement, which either
  * carries it (src/store/direct-sql.ts, `takeBegin`) or has it sent just before it (`acquireConnection`); `begun`
  * settles once it has run (rejected if it failed: every later statement of the transaction, and its COMMIT, fail).
+ * Its COMMIT may go with its last statement (`takeCommit`): `committing` settles once that statement has run, with
+ * the COMMIT (then `committed`, and the transaction is done) or without it (its error).
  */
 interface TxState {
   conn: { __knexTxId?: string };
   done: boolean;
   beginPending: boolean;
   begun?: Promise<void>;
+  committing?: Promise<void>;
+  committed?: boolean;
+  /** its COMMIT is not handed to a statement (a group commit's transaction, shared by several works in savepoints) */
+  keepCommit?: boolean;
   settle?: { resolve(value: unknown): void; reject(err: unknown): void };
   promise?: Promise<unknown>;
 }
@@ -128,10 +139,36 @@ function shared(db: Knex): Shared {
     state.begun.catch(() => undefined);
     return { conn: state.conn, settle };
   };
+  client.takeCommit = function (this: BoundClient) {
+    const state = this.txState;
+    if (!state || state.done || state.beginPending || state.committing || state.keepCommit) return undefined;
+    let settle!: (err?: unknown) => void;
+    state.committing = new Promise<void>(
+      (resolve, reject) =>
+        (settle = (err) => {
+          if (err !== undefined) return reject(err);
+          // committed: nothing more runs in it (a statement now fails, as after any COMMIT)
+          state.committed = true;
+          state.done = true;
+          resolve();
+        }),
+    );
+    state.committing.catch(() => undefined);
+    return { conn: state.conn, begun: state.begun, settle };
+  };
   client.releaseConnection = () => Promise.resolve();
   s = { knex: makeKnex(client) as Knex & { context: object }, client };
   sharedOf.set(base, s);
   return s;
+}
+
+/**
+ * `tx`'s COMMIT stays its own, sent when its work resolves: no statement carries it (takeCommit), whatever the
+ * statement says of itself. For a transaction several works share (src/store/group-commit.ts), each in a savepoint.
+ */
+export function keepCommit(tx: Knex.Transaction): void {
+  const state = (tx.client as unknown as Partial<BoundClient>).txState;
+  if (state) state.keepCommit = true;
 }
 
 let txCount = 0;
@@ -203,15 +240,18 @@ export async function inDirectTransaction<T>(db: Knex, work: (tx: Knex.Transacti
     if (!state.beginPending) await control(base, conn, 'BEGIN;');
     try {
       value = await work(view(s, state));
+      // its last statement carried its COMMIT (PostgreSQL, takeCommit): committed once that has succeeded
+      if (state.committing) await state.committing;
       // a work that ran no statement began nothing, and has nothing to commit
-      if (!state.beginPending) {
+      else if (!state.beginPending) {
         await state.begun;
         await control(base, conn, 'COMMIT;');
       }
     } catch (err) {
-      const began = !state.beginPending;
+      const began = !state.beginPending && !state.committed;
       state.done = true;
       // the work's error (or the COMMIT's) is the caller's; a ROLLBACK that fails (no transaction left) adds nothing
+      // (a statement that carried the COMMIT and failed left the transaction aborted, or ended by the failed COMMIT)
       if (began) await control(base, conn, 'ROLLBACK').catch(() => undefined);
       state.settle?.reject(err);
       throw err;

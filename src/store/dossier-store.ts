@@ -189,20 +189,23 @@ export function eventRowFromDb(raw: Record<string, unknown>): EventRow {
  * same transaction's other writes: rollups, class history, document references, an idempotency key; see
  * src/store/direct-sql.ts `runTogether`). On PostgreSQL they are one statement, the last before COMMIT: a
  * submission sends it after taking the day's code number (src/store/code-sequence.ts), whose row every submission
- * of the agency's day waits on until COMMIT (issue 16). SQLite runs them one after the other, in this order.
+ * of the agency's day waits on until COMMIT (issue 16). `commit`: nothing follows it in the transaction, so on
+ * PostgreSQL its COMMIT goes with it (src/store/direct-sql.ts `runInTx`): that row is then locked for one round trip
+ * fewer. SQLite runs them one after the other, in this order.
  */
 export async function writeNewDossier(
   tx: Knex.Transaction,
   row: DossierRow,
   events: readonly EventRow[],
   also: readonly (Statement | null)[] = [],
+  opts: { commit?: boolean } = {},
 ): Promise<void> {
   const columns = Object.keys(row);
   const insert = {
     sql: `INSERT INTO dossiers (${columns.map(ident).join(', ')}) VALUES ${placeholders(columns.length)}`,
     params: Object.values(row),
   };
-  const [, , queued] = await runTogether(tx, [insert, eventsStatement(events), deliveriesStatement(tx, events), ...also]);
+  const [, , queued] = await runTogether(tx, [insert, eventsStatement(events), deliveriesStatement(tx, events), ...also], opts);
   // as appendEvents does: the dispatchers are woken once this transaction commits, when it queued deliveries
   if (queued) signalAfterCommit(tx);
   signalEventsAfterCommit(tx, events);
@@ -337,8 +340,12 @@ function changedColumns(patch: ProjectionPatch, before?: Readonly<Record<string,
  * history, document references: src/store/direct-sql.ts `runTogether`); false when the update found another
  * version (the caller rolls back). On PostgreSQL they are one statement (data-modifying WITH clauses, which run
  * together or fail together): one round trip, the last before COMMIT, so the rollups' rows, which every
- * transition of the day shares, are locked for that statement and the COMMIT only (issue 16). SQLite runs them in
- * process, one after the other, `also` once the update has found its version.
+ * transition of the day shares, are locked for that statement and the COMMIT only (issue 16). There an update that
+ * finds another version makes the statement fail (`motcua_version_lost()`, SQLSTATE VERSION_LOST_SQLSTATE: nothing of
+ * it is written, and a COMMIT sent with it is not run), answered here as false. `commit`: nothing follows it in the
+ * transaction, so on PostgreSQL its COMMIT goes with it (src/store/direct-sql.ts `runInTx`), and the rollups' rows
+ * are locked for one round trip only (issue 16, h16commit). SQLite runs them in process, one after the other, `also`
+ * once the update has found its version.
  */
 export async function writeTransition(
   tx: Knex.Transaction,
@@ -349,6 +356,7 @@ export async function writeTransition(
   before?: Readonly<Record<string, unknown>>,
   muted: readonly string[] = [],
   also: readonly (Statement | null)[] = [],
+  opts: { commit?: boolean } = {},
 ): Promise<boolean> {
   if (dialectOfKnex(tx as unknown as Knex) !== 'postgres' || !events.length) {
     await appendEvents(tx, events, muted);
@@ -374,7 +382,8 @@ export async function writeTransition(
                  ORDER BY ev.seq, s.id
                  RETURNING 1),
           up AS (UPDATE dossiers SET ${set.map(([c]) => `${ident(c)} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1)${more.clauses ? `,\n${more.clauses}` : ''}
-     SELECT (SELECT count(*)::integer FROM up) AS n, (SELECT count(*)::integer FROM ob) AS queued${more.counts ? `, ${more.counts}` : ''}`,
+     SELECT (SELECT CASE WHEN count(*) = 1 THEN 1 ELSE motcua_version_lost() END FROM up) AS n,
+            (SELECT count(*)::integer FROM ob) AS queued${more.counts ? `, ${more.counts}` : ''}`,
     [
       ...events.flatMap((e) => EVENT_COLUMNS.map((c) => e[c])),
       ...skip.params,
@@ -384,12 +393,27 @@ export async function writeTransition(
       ...also.flatMap((m) => m?.params ?? []),
     ],
     true,
-  );
-  const answer = result.rows[0] as { n: number; queued: number } | undefined;
+    opts,
+  ).catch((err: unknown) => {
+    if (isVersionLost(err)) return null;
+    throw err;
+  });
+  const answer = result?.rows[0] as { n: number; queued: number } | undefined;
   // as enqueueDeliveries does: the dispatchers are woken once this transaction commits, when it queued deliveries
   if (answer?.queued) signalAfterCommit(tx);
   if (answer?.n === 1) signalEventsAfterCommit(tx, events);
   return answer?.n === 1;
+}
+
+/**
+ * The SQLSTATE of `motcua_version_lost()` (db/migrations/20261212742931_version_lost.ts): a transition's write on
+ * PostgreSQL whose update found another version than the one read. A class of its own ('MC'), raised by nothing else.
+ */
+export const VERSION_LOST_SQLSTATE = 'MC409';
+
+/** true for the error of a write whose update found another version (PostgreSQL; writeTransition answers it as false). */
+export function isVersionLost(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === VERSION_LOST_SQLSTATE;
 }
 
 /** Codes of the dossiers whose due date stands (DUE_DATE_STATES: the clock runs or is paused): the ones a calendar change can move. */

@@ -21,7 +21,7 @@
  */
 import type { Db, Tx } from './db';
 import { runInTx } from './direct-sql';
-import { inDirectTransaction } from './direct-transaction';
+import { inDirectTransaction, keepCommit } from './direct-transaction';
 import { collectAfterCommit } from './outbox-signal';
 
 /** The most works one transaction takes (bounds how long the writer is held, and the rollback lost to one failed COMMIT). */
@@ -118,6 +118,8 @@ async function runBatch(db: Db, c: Committer): Promise<void> {
         outcomes.push({ ok: true, value: await batch[0]!.work(tx), afterCommit: [] });
         return;
       }
+      // the batch's COMMIT is its own, after every work: no work's last statement carries it (runInTx's `commit`)
+      keepCommit(tx);
       for (const w of batch) {
         await runInTx(tx, 'SAVEPOINT motcua_group', [], false);
         const signals = collectAfterCommit(tx);

@@ -4,14 +4,18 @@
  * columns a migration changed (`SELECT *` after ADD COLUMN: "cached plan must not change result type") is prepared
  * again: outside a transaction at once, inside one after failing that transaction only. A direct transaction's BEGIN
  * goes with its first statement when that is a SELECT the connection has prepared (one round trip), the read still
- * inside the transaction (its FOR UPDATE lock held until COMMIT), its values quoted as the server reads them. A
- * statement's RowDescription is made into parsers and an empty row once per connection while its fields stay the same.
+ * inside the transaction (its FOR UPDATE lock held until COMMIT), its values quoted as the server reads them; its
+ * last statement, when the caller says so, carries its COMMIT the same way (`EXECUTE …; COMMIT`), and the transaction
+ * refuses any statement after it. A statement's RowDescription is made into parsers and an empty row once per
+ * connection while its fields stay the same.
  */
 import pg from 'pg';
+import type { Knex } from 'knex';
 import { openDb, type Db } from '../../src/store/db';
 import { inDirectTransaction } from '../../src/store/direct-transaction';
-import { MAX_PREPARED_PER_CONNECTION, runInTx, selectOnDb } from '../../src/store/direct-sql';
+import { MAX_PREPARED_PER_CONNECTION, quoteLiteral, runInTx, selectOnDb } from '../../src/store/direct-sql';
 import { BACKENDS } from '../support/backends';
+import { recordPgQueries } from '../support/pg-queries';
 
 const postgres = BACKENDS.find((b) => b.name === 'postgres');
 const suite = postgres ? describe : describe.skip;
@@ -110,17 +114,10 @@ suite('direct statements on PostgreSQL', () => {
     const locked = 'SELECT label FROM ps WHERE label = ? AND n = ? FOR UPDATE';
     // the first time, prepared (its BEGIN alone before it)
     await inDirectTransaction(own, async (tx) => void (await runInTx(tx, locked, ["O'Brien \\ \u1ea1", 7], true)));
-    const sent: string[] = [];
     const other = new pg.Client({ connectionString: target.url });
     await other.connect();
     if (target.schema) await other.query(`SET search_path TO ${pg.escapeIdentifier(target.schema)}`);
-    const original = pg.Client.prototype.query;
-    const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-      if (this === other) return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-      const config = args[0] as string | { text: string };
-      sent.push(typeof config === 'string' ? config : config.text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-    });
+    const { sent, restore } = recordPgQueries(other);
     try {
       await inDirectTransaction(own, async (tx) => {
         expect((await runInTx(tx, locked, ["O'Brien \\ \u1ea1", 7], true)).rows).toEqual([{ label: "O'Brien \\ \u1ea1" }]);
@@ -129,7 +126,7 @@ suite('direct statements on PostgreSQL', () => {
         await runInTx(tx, 'UPDATE ps SET label = ? WHERE n = ?', ['seven', 7], false);
       });
     } finally {
-      spy.mockRestore();
+      restore();
       await other.end();
       await own.destroy();
     }
@@ -191,20 +188,61 @@ suite('direct statements on PostgreSQL', () => {
     }
   });
 
-  test('a transaction that runs no statement sends nothing; a builder as its first statement has its BEGIN sent before it', async () => {
-    const sent: string[] = [];
-    const original = pg.Client.prototype.query;
-    const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-      const config = args[0] as string | { text: string };
-      sent.push(typeof config === 'string' ? config : config.text);
-      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+  test("a transaction's last statement carries its COMMIT once the connection knows it; else it runs bound, its COMMIT alone after it", async () => {
+    await db.schema.createTable('ps_last', (t) => {
+      t.integer('n').primary();
+      t.text('label');
+      t.boolean('flag');
+      t.binary('data');
     });
+    const own = openDb({ url: target.url, schema: target.schema, poolMax: 1 });
+    const insert = 'INSERT INTO ps_last (n, label, flag, data) VALUES (?, ?, ?, ?)';
+    const { sent, restore } = recordPgQueries();
+    const last = (n: number, label: string, data: Buffer | null, check?: (tx: Knex.Transaction) => Promise<void>) =>
+      inDirectTransaction(own, async (tx) => {
+        await runInTx(tx, 'SELECT n FROM ps_last WHERE n = ? FOR UPDATE', [n], true);
+        await runInTx(tx, insert, [n, label, n % 2 === 0, data], false, { commit: true });
+        await check?.(tx);
+      });
+    try {
+      // the first time on the connection: prepared, bound, then its COMMIT
+      await last(1, 'one', null);
+      expect(sent.slice(-2)).toEqual(['INSERT INTO ps_last (n, label, flag, data) VALUES ($1, $2, $3, $4)', 'COMMIT;']);
+      // then with it, its values as literals (a boolean as pg binds it)
+      await last(2, "O'Brien \\ \u1ea1", null);
+      expect(sent.at(-1)).toMatch(/^EXECUTE motcua_\d+(_\d+)?\('2', {2}E'O''Brien \\\\ \u1ea1', 'true', NULL\); COMMIT$/);
+      // a Buffer is bound, its COMMIT alone
+      await last(3, 'three', Buffer.from([0, 1, 2]));
+      expect(sent.at(-1)).toBe('COMMIT;');
+      // committed at once: a statement after it is refused, and runs nowhere
+      await expect(
+        last(4, 'four', null, async (tx) => void (await runInTx(tx, 'DELETE FROM ps_last WHERE n = ?', [4], false))),
+      ).rejects.toThrow(/Transaction query already complete/);
+    } finally {
+      restore();
+      await own.destroy();
+    }
+    expect(await db('ps_last').orderBy('n')).toEqual([
+      { n: 1, label: 'one', flag: false, data: null },
+      { n: 2, label: "O'Brien \\ \u1ea1", flag: true, data: null },
+      { n: 3, label: 'three', flag: false, data: Buffer.from([0, 1, 2]) },
+      { n: 4, label: 'four', flag: true, data: null },
+    ]);
+  });
+
+  test('a literal is quoted as pg quotes it', () => {
+    for (const s of ['', 'plain', "it's", "''", '\\', "a\\'b", "E'x'", '\u1ea1 \u{1f600}', '{"a":"b\\"c"}', 'line\nbreak'])
+      expect(quoteLiteral(s)).toBe(pg.escapeLiteral(s));
+  });
+
+  test('a transaction that runs no statement sends nothing; a builder as its first statement has its BEGIN sent before it', async () => {
+    const { sent, restore } = recordPgQueries();
     try {
       expect(await inDirectTransaction(db, async () => 'nothing')).toBe('nothing');
       expect(sent).toEqual([]);
       await inDirectTransaction(db, async (tx) => void (await tx('ps').insert({ n: 8, label: 'eight' })));
     } finally {
-      spy.mockRestore();
+      restore();
     }
     expect(sent).toEqual(['BEGIN;', expect.stringMatching(/^insert into "ps"/), 'COMMIT;']);
     expect(await db('ps').where({ n: 8 }).first()).toMatchObject({ label: 'eight' });

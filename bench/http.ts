@@ -275,18 +275,22 @@ function compareLines(cells: Cell[]): string[] {
     const requests = group.reduce((a, c) => a + c.load.requests, 0);
     const serverMs = group.reduce((a, c) => a + (c.cpu.servers ?? NaN) * c.cpu.wallSeconds * 1000, 0);
     const seconds = group.reduce((a, c) => a + c.load.seconds, 0);
-    const p99 = quantile(
-      group.flatMap((c) => c.load.latencies),
-      0.99,
-    );
-    return { cpuMs: serverMs / requests, tps: requests / seconds, p99, rounds: group.length };
+    const p99Of = (latencies: (c: Cell) => number[]) => quantile(group.flatMap(latencies), 0.99);
+    return {
+      cpuMs: serverMs / requests,
+      tps: requests / seconds,
+      p99: p99Of((c) => c.load.latencies),
+      p99Submit: p99Of((c) => c.load.submitLatencies),
+      p99Event: p99Of((c) => c.load.eventLatencies),
+      rounds: group.length,
+    };
   };
   const lines = [
     '',
     "Before ÷ after, each build's rounds pooled (CPU ms and 2xx requests summed over its rounds; p99 of all its requests):",
     '',
-    '| backend × instances | clients | rounds | server CPU ms per transition: before → after | after ÷ before | transitions/s: before → after | p99: before → after |',
-    '|---|---|---|---|---|---|---|',
+    '| backend × instances | clients | rounds | server CPU ms per transition: before → after | after ÷ before | transitions/s: before → after | p99: before → after | p99 submit / event: before → after |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const key of keys) {
     const [backend, instances, clients] = key.split('\u0000');
@@ -297,7 +301,7 @@ function compareLines(cells: Cell[]): string[] {
     const b = pooled(of('before'));
     const a = pooled(of('after'));
     lines.push(
-      `| ${backend} × ${instances} | ${clients} | ${a.rounds} | ${b.cpuMs.toFixed(2)} → ${a.cpuMs.toFixed(2)} | ${(a.cpuMs / b.cpuMs).toFixed(2)} | ${b.tps.toFixed(0)} → ${a.tps.toFixed(0)} | ${ms(b.p99)} → ${ms(a.p99)} |`,
+      `| ${backend} × ${instances} | ${clients} | ${a.rounds} | ${b.cpuMs.toFixed(2)} → ${a.cpuMs.toFixed(2)} | ${(a.cpuMs / b.cpuMs).toFixed(2)} | ${b.tps.toFixed(0)} → ${a.tps.toFixed(0)} | ${ms(b.p99)} → ${ms(a.p99)} | ${ms(b.p99Submit)} / ${ms(b.p99Event)} → ${ms(a.p99Submit)} / ${ms(a.p99Event)} |`,
     );
   }
   lines.push('');

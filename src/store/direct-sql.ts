@@ -32,10 +32,12 @@ interface BetterSqliteStatement {
 interface Sqlite3Statement {
   all(params: unknown[], cb: (err: Error | null, rows: Row[]) => void): void;
   run(params: unknown[], cb: (this: { changes: number }, err: Error | null) => void): void;
+  finalize(cb: (err: Error | null) => void): void;
 }
 
 interface Sqlite3Connection {
   prepare(sql: string, cb: (err: Error | null) => void): Sqlite3Statement;
+  close(cb: (err: Error | null) => void): void;
 }
 
 interface PgResult {
@@ -348,15 +350,42 @@ function isStalePlan(err: unknown): boolean {
 /** sqlite3 statements kept per connection and SQL text (sqlite3_prepare_v2: re-prepared by SQLite itself after a schema change). */
 const sqlite3Statements = new WeakMap<object, Map<string, Sqlite3Statement>>();
 
+function finalizeAll(statements: Iterable<Sqlite3Statement>): Promise<void> {
+  return Promise.all([...statements].map((st) => new Promise<void>((resolve) => st.finalize(() => resolve())))).then(() => undefined);
+}
+
+/**
+ * The statements a connection keeps are finalized before it closes. SQLite refuses to close a connection that still
+ * has unfinalized statements ("unable to close due to unfinalized statements"), and Knex's pool does not report it:
+ * the connection stayed open until the process exited, so a clean shutdown never ran SQLite's last checkpoint and
+ * left the -wal file beside the database (its commits safe, but the database file alone not the whole database, for
+ * an operator who copies it after stopping the server). better-sqlite3 finalizes its statements itself on close.
+ */
+function finalizeBeforeClose(conn: Sqlite3Connection, kept: Map<string, Sqlite3Statement>): void {
+  const close = conn.close.bind(conn);
+  conn.close = (cb) => {
+    const statements = [...kept.values()];
+    kept.clear();
+    void finalizeAll(statements).then(() => close(cb));
+  };
+}
+
 function sqlite3Statement(conn: Sqlite3Connection, sql: string): Promise<Sqlite3Statement> {
   let kept = sqlite3Statements.get(conn);
-  if (!kept) sqlite3Statements.set(conn, (kept = new Map()));
+  if (!kept) {
+    sqlite3Statements.set(conn, (kept = new Map()));
+    finalizeBeforeClose(conn, kept);
+  }
   const hit = kept.get(sql);
   if (hit) return Promise.resolve(hit);
   return new Promise((resolve, reject) => {
     const statement = conn.prepare(sql, (err) => {
       if (err) return reject(err);
-      if (kept.size >= 1000) kept.clear();
+      if (kept.size >= 1000) {
+        // none of them is running: the connection runs one statement at a time, each to its end, for its one holder
+        void finalizeAll(kept.values());
+        kept.clear();
+      }
       kept.set(sql, statement);
       resolve(statement);
     });

@@ -6,9 +6,9 @@
  * operator who stops the server and copies the database file copied a database without its last writes.
  */
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
 import { BACKENDS, SQLITE_BETTER } from '../support/backends';
 import { ACTORS, APPROVE, startEngine, submission } from '../support/engine';
+import { openDb } from '../../src/store/db';
 
 describe.each([...BACKENDS.filter((b) => b.name === 'sqlite'), SQLITE_BETTER])('a clean close on $label', (backend) => {
   test('leaves no write-ahead log: the database file alone holds every committed write', async () => {
@@ -28,15 +28,15 @@ describe.each([...BACKENDS.filter((b) => b.name === 'sqlite'), SQLITE_BETTER])('
 
       // the file copied alone, as an operator would after stopping the server, has the last write
       fs.copyFileSync(file, copy);
-      const alone = new Database(copy, { readonly: true });
+      const alone = openDb({ url: copy });
       try {
-        const row = alone.prepare('SELECT state, version FROM dossiers WHERE code = ?').get(code) as { state: string; version: number };
-        expect(row).toEqual({ state: last.state, version: last.version });
+        const row = (await alone('dossiers').select('state', 'version').where({ code }).first()) as { state: string; version: number };
+        expect({ state: row.state, version: Number(row.version) }).toEqual({ state: last.state, version: last.version });
       } finally {
-        alone.close();
+        await alone.destroy();
       }
     } finally {
-      fs.rmSync(copy, { force: true });
+      for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) fs.rmSync(f, { force: true });
       await t.drop().catch(() => undefined); // closes again (a no-op) and removes the file
     }
   });

@@ -21,7 +21,6 @@ import {
   findDossierByCode,
   findDossiersWithRunningDeadline,
   writeNewDossier,
-  isTransientConflict,
   isUniqueViolation,
   listEvents,
   setNextCheck,
@@ -29,7 +28,7 @@ import {
   type DossierRow,
   type EventRow,
 } from '../store/dossier-store';
-import type { Db, Tx } from '../store/db';
+import { retryTransient, type Db, type Tx } from '../store/db';
 import { inGroupTransaction } from '../store/group-commit';
 import { inDirectTransaction } from '../store/direct-transaction';
 import { rollupStatement } from '../store/rollup-store';
@@ -69,9 +68,6 @@ import {
 
 export { dossierCode, SYSTEM_ACTOR };
 export type { Loaded };
-
-/** How many times a transaction PostgreSQL aborted for a deadlock or serialization failure is run in all (inTransaction). */
-const TRANSIENT_ATTEMPTS = 5;
 
 /** What a write committed: the user's view, and the row and snapshot as stored. */
 export interface Committed {
@@ -345,20 +341,17 @@ export class DossierEngine {
 
   /**
    * Runs `work` in one transaction. One PostgreSQL aborted for a deadlock or a serialization failure committed
-   * nothing and answered nobody: it runs again, from its first read, a few times after a short random pause (the
-   * other transaction of the cycle goes on meanwhile). Every `work` here reads, decides and writes inside its
-   * transaction, so running it again is running the action again on what is committed now.
+   * nothing and answered nobody: it runs again, from its first read (retryTransient in src/store/db.ts: its attempts
+   * and pause). Every `work` here reads, decides and writes inside its transaction, so running it again is running
+   * the action again on what is committed now.
    */
   private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await (this.deps.groupCommit ? inGroupTransaction(this.deps.db, work) : inDirectTransaction(this.deps.db, work));
-      } catch (err) {
-        if (isMotcuaError(err)) throw err;
-        if (isUniqueViolation(err)) throw versionConflict(null, null);
-        if (!isTransientConflict(err) || attempt >= TRANSIENT_ATTEMPTS) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      }
+    const db = this.deps.db;
+    try {
+      return await retryTransient(db, () => (this.deps.groupCommit ? inGroupTransaction(db, work) : inDirectTransaction(db, work)));
+    } catch (err) {
+      if (!isMotcuaError(err) && isUniqueViolation(err)) throw versionConflict(null, null);
+      throw err;
     }
   }
 

@@ -235,6 +235,61 @@ export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<
 }
 
 /**
+ * true for PostgreSQL's errors that abort a transaction only because it raced another one: deadlock_detected (40P01)
+ * and serialization_failure (40001). Nothing of it was committed, so it can be run again as it was.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/** How many times a transaction PostgreSQL aborted for a deadlock or serialization failure is run in all. */
+export const TRANSIENT_ATTEMPTS = 5;
+
+/** The pause before running an aborted transaction again: a few random milliseconds, longer at each attempt. */
+function transientPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+}
+
+export interface TransientRetry {
+  /** how many runs in all (default TRANSIENT_ATTEMPTS) */
+  attempts?: number;
+  /** waits before run `attempt + 1` (default: a random 0–10·attempt ms) */
+  pause?: (attempt: number) => Promise<void>;
+}
+
+/**
+ * Runs `transaction` (one whole transaction, BEGIN to COMMIT) and, on PostgreSQL, runs it again from the start when
+ * it failed with a transient conflict (isTransientConflict), up to `attempts` runs in all after a short random pause
+ * (the other transaction of the cycle goes on meanwhile); after the last, its error. Any other error is thrown at once.
+ * SQLite has one writer and never gives these codes: there it is `transaction()` as it is.
+ *
+ * Only for a transaction whose closure does database work alone: nothing sent, no file written, no in-memory state a
+ * second run would double, no after-commit signal registered twice. Running it again is then running the request
+ * again on what is committed now. Left without it: `removeMarkedBlob` (document-store.ts: it deletes the file inside
+ * its transaction); the transactions of jobs and tools, which answer no user (outbox claims, event archive, rollup
+ * rebuild, batch writer, app role, checkpoint snapshot): they fail as before, for their next pass or the operator.
+ */
+export async function retryTransient<T>(db: Db, transaction: () => Promise<T>, opts: TransientRetry = {}): Promise<T> {
+  if (dialectOfKnex(db) !== 'postgres') return transaction();
+  const attempts = opts.attempts ?? TRANSIENT_ATTEMPTS;
+  const pause = opts.pause ?? transientPause;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (!isTransientConflict(err) || attempt >= attempts) throw err;
+      await pause(attempt);
+    }
+  }
+}
+
+/** `inTransaction`, run again on PostgreSQL's transient conflicts (retryTransient: `work` must be database work only). */
+export function inRetriedTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryTransient(db, () => db.transaction(work));
+}
+
+/**
  * Creates the configured PostgreSQL schema on first start, so migrations put the tables in it (the
  * connections' search_path). Checked first: an account without CREATE on the database can still use a
  * schema made for it.

@@ -205,7 +205,8 @@ export async function markUnreferencedBlobs(db: Q, cutoff: string, limit: number
  * store's putFile), so it either came first, and then the row is `stored` again and the file stays, or it waits
  * for this transaction (the row's lock on PostgreSQL, the one writer on SQLite) and puts the file back after it.
  * A removal that fails rolls back: the row stays `deleting`, for the next run. False when the row was revived
- * (or is gone): nothing was removed.
+ * (or is gone): nothing was removed. Not run again on a PostgreSQL deadlock (inRetriedTransaction): the closure
+ * removes a file, which a second run must not be trusted to redo; the job's next run finishes it.
  */
 export async function removeMarkedBlob(db: Knex, sha256: string, removeFile: () => Promise<void>): Promise<boolean> {
   return db.transaction(async (tx) => {

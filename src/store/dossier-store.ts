@@ -530,15 +530,6 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * true for PostgreSQL's errors that abort a transaction only because it raced another one: deadlock_detected (40P01)
- * and serialization_failure (40001). Nothing of it was committed, so it can be run again as it was.
- */
-export function isTransientConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === '40P01' || code === '40001';
-}
-
-/**
  * Empties the snapshot of up to `limit` dossiers closed before `closedBefore` that still hold one
  * (`npm run dossiers:compact`). Returns how many rows it changed. Version and events are untouched, so a
  * transition racing it neither conflicts nor loses anything: the snapshot it reads is rebuilt from the events.

@@ -5,7 +5,7 @@
  * figures, dead letters and the change feed over dossier_events.
  */
 import type { Knex } from 'knex';
-import { dialectOfKnex } from './db';
+import { dialectOfKnex, inRetriedTransaction } from './db';
 import { toIso, toIsoOrNull } from './time';
 import { CHOICE_EVENT_TYPES } from '../../machines/notify/channels';
 import { dossierRowFromDb, eventRowFromDb, type DossierRow, type EventRow } from './dossier-store';
@@ -105,9 +105,12 @@ export async function findSubscriber(db: Knex, id: string): Promise<SubscriberRo
   );
 }
 
-/** Creates or replaces a subscriber and its filter (one transaction). Deliveries already queued stay. */
+/**
+ * Creates or replaces a subscriber and its filter (one transaction, run again on a PostgreSQL deadlock or serialization
+ * failure: database work only). Deliveries already queued stay.
+ */
 export async function upsertSubscriber(db: Knex, s: Omit<SubscriberRow, 'createdAt'> & { createdAt: string }): Promise<void> {
-  await db.transaction(async (tx) => {
+  await inRetriedTransaction(db, async (tx) => {
     const row = { kind: s.kind, name: s.name, config: JSON.stringify(s.config), active: s.active ? 1 : 0 };
     const found = await tx('outbox_subscribers').where({ id: s.id }).first('id');
     if (found) await tx('outbox_subscribers').where({ id: s.id }).update(row);
@@ -341,7 +344,8 @@ export async function findDelivery(db: Knex, id: number): Promise<DeliveryRow | 
 /**
  * An administrator's action on a dead letter, recorded with it in one transaction: `retry` makes it pending
  * again at `at` with its attempts reset, `discard` gives it up (its dossier's later deliveries then go on).
- * false when the delivery is not dead (nothing changes).
+ * false when the delivery is not dead (nothing changes). Database work only: run again on a PostgreSQL deadlock or
+ * serialization failure.
  */
 export async function actOnDeadLetter(
   db: Knex,
@@ -351,7 +355,7 @@ export async function actOnDeadLetter(
   note: string | null,
   at: string,
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return inRetriedTransaction(db, async (tx) => {
     const patch = action === 'retry' ? { state: 'pending', attempts: 0, next_attempt_at: at } : { state: 'discarded' };
     const n = Number(await tx('outbox_deliveries').where({ id, state: 'dead' }).update(patch));
     if (n !== 1) return false;

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { deletionHash, DELETION_LOG_GENESIS, type DeletionRecord, type DeletionRecordContent } from '../../machines/documents/retention';
 import { toIso, toIsoOrNull } from './time';
+import { inRetriedTransaction } from './db';
 import { deletionOfRef } from './document-store';
 
 type Q = Knex | Knex.Transaction;
@@ -206,7 +207,8 @@ export type PlannedDeletion = Omit<DeletionRecordContent, 'seq' | 'at'>;
  * one chained record each to the log. Returns what was recorded ([] when nothing was: another job is removing
  * the file, or every reference already has its record; `recent` when the same bytes were uploaded or referenced
  * since `cutoff`). A concurrent append at the same seq fails with a
- * unique violation (the caller retries).
+ * unique violation (the caller retries). `decide` must be pure (the job's is): the transaction is database work only,
+ * run again from its first read on a PostgreSQL deadlock or serialization failure (inRetriedTransaction).
  */
 export async function recordRetentionDeletion(
   db: Knex,
@@ -215,7 +217,7 @@ export async function recordRetentionDeletion(
   cutoff: string,
   decide: (refs: Awaited<ReturnType<typeof referencesToFile>>) => PlannedDeletion[] | null,
 ): Promise<PlannedDeletion[] | null | 'recent'> {
-  return db.transaction(async (tx) => {
+  return inRetriedTransaction(db, async (tx) => {
     const mark = await markBlobForRetention(tx, sha256, cutoff);
     if (mark === 'busy') return [];
     if (mark === 'recent') return 'recent';

@@ -4,7 +4,7 @@
  * verification) are in src/reports/review-log.ts; this module reads and appends the rows.
  */
 import type { Knex } from 'knex';
-import { inTransaction, type Db } from './db';
+import { inRetriedTransaction, type Db } from './db';
 import { toIso } from './time';
 
 export const REVIEW_EVENT_TYPES = ['REVIEW_NOTE', 'WEEK_SIGNED_OFF'] as const;
@@ -74,7 +74,9 @@ export async function isWeekSignedOff(db: Knex | Knex.Transaction, week: string,
 /**
  * Appends one record to a week's chain in one transaction: `make` is given whether the week is signed
  * off and the chain's head (null when empty) and returns the record to insert (or throws, which inserts
- * nothing). Two writers racing for the same seq: the loser gets the unique violation (isUniqueViolation).
+ * nothing). Two writers racing for the same seq: the loser gets the unique violation (isUniqueViolation). `make`
+ * must be pure (it is: it numbers and hashes the record): the transaction is run again from its first read on a
+ * PostgreSQL deadlock or serialization failure (inRetriedTransaction).
  */
 export function appendReviewEvent(
   db: Db,
@@ -82,7 +84,7 @@ export function appendReviewEvent(
   scope: string,
   make: (state: { signedOff: boolean; head: { seq: number; hash: string } | null }) => ReviewEvent,
 ): Promise<ReviewEvent> {
-  return inTransaction(db, async (tx) => {
+  return inRetriedTransaction(db, async (tx) => {
     const signedOff = await isWeekSignedOff(tx, week, scope);
     const last = await tx('review_events').where({ week, unit: scope }).orderBy('seq', 'desc').first('seq', 'hash');
     const event = make({ signedOff, head: last ? { seq: Number(last.seq), hash: String(last.hash) } : null });

@@ -5,7 +5,7 @@
  * offset cannot both count.
  */
 import type { Knex } from 'knex';
-import { dialectOfKnex } from './db';
+import { dialectOfKnex, inRetriedTransaction } from './db';
 import { toIso } from './time';
 
 type Q = Knex | Knex.Transaction;
@@ -77,10 +77,11 @@ const open = (db: Q, at: string) => db('upload_sessions').where('state', 'receiv
  * Inserts the session unless it would pass a cap: the user's open uploads (count and declared bytes), and, for
  * an upload meant for a dossier, what the dossier holds plus its open uploads plus this one. The check and the
  * insert are one transaction that holds the user's (then the dossier's) lock on PostgreSQL — SQLite has one
- * writer — so two creations racing for the last place cannot both get it. null when inserted.
+ * writer — so two creations racing for the last place cannot both get it. null when inserted. Database work only:
+ * run again from its first lock on a PostgreSQL deadlock or serialization failure (inRetriedTransaction).
  */
 export async function insertUploadSessionWithin(db: Knex, s: NewUploadSession, caps: UploadCaps): Promise<UploadCapRefusal | null> {
-  return db.transaction(async (tx) => {
+  return inRetriedTransaction(db, async (tx) => {
     if (dialectOfKnex(db) === 'postgres') {
       await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`upload_sessions:user:${s.createdBy}`]);
       if (s.dossierCode !== null) await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`upload_sessions:dossier:${s.dossierCode}`]);

@@ -26,7 +26,7 @@ import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { passwordPolicyIssues } from './password-policy';
 import { hashToken, looksLikeToken, newToken } from './tokens';
 import { toAuthUser } from './users-service';
-import { inTransaction, type Db } from '../../store/db';
+import { inRetriedTransaction, type Db } from '../../store/db';
 import {
   deleteExpiredSessions,
   findSessionUser,
@@ -137,7 +137,8 @@ export class AuthService {
     if (weak.length > 0) throw validationFailed(weak, 'Mật khẩu mới không đạt yêu cầu');
     const hash = await hashPassword(newPassword);
     const at = this.now();
-    await inTransaction(this.deps.db, async (tx) => {
+    // database work only: run again on a PostgreSQL deadlock or serialization failure
+    await inRetriedTransaction(this.deps.db, async (tx) => {
       await updatePasswordHash(tx, user.username, hash, at);
       await revokeSessionsOf(tx, user.username, at);
     });

@@ -264,10 +264,15 @@ function preparedOn(conn: object): Prepared {
   return prepared;
 }
 
+/** The name `statement` has among what a connection prepared: its own, suffixed after its plans went stale (isStalePlan). */
+function nameIn(prepared: Prepared, statement: PgStatement): string {
+  return prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+}
+
 /** The name `statement` runs under on `conn`, or undefined (unnamed) once the connection has prepared its share. */
 function nameOn(conn: object, statement: PgStatement): string | undefined {
   const prepared = preparedOn(conn);
-  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  const name = nameIn(prepared, statement);
   if (prepared.names.has(name)) return name;
   if (prepared.names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
   prepared.names.add(name);
@@ -277,14 +282,14 @@ function nameOn(conn: object, statement: PgStatement): string | undefined {
 /** Notes that `statement`'s name on `conn` (if it ran named) is known to the server: it has run there without error. */
 function readyOn(conn: object, statement: PgStatement): void {
   const prepared = preparedOn(conn);
-  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  const name = nameIn(prepared, statement);
   if (prepared.names.has(name)) prepared.ready.add(name);
 }
 
 /** The name `statement` has on `conn` if the server knows it there (it ran there once without error), else undefined. */
 function readyName(conn: object, statement: PgStatement): string | undefined {
   const prepared = preparedOn(conn);
-  const name = prepared.generation ? `${statement.name}_${prepared.generation}` : statement.name;
+  const name = nameIn(prepared, statement);
   return prepared.ready.has(name) ? name : undefined;
 }
 

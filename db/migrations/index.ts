@@ -53,6 +53,7 @@ import * as eventArchiveScopeKey from './20261211071512_event_archive_scope_key'
 import * as dayRollupClassesOnly from './20261211406316_day_rollup_classes_only';
 import * as dueListIndexes from './20261212318407_due_list_indexes';
 import * as versionLost from './20261212742931_version_lost';
+import * as fewerDossierIndexes from './20261213152930_fewer_dossier_indexes';
 interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
@@ -102,6 +103,7 @@ const MIGRATIONS: [string, Migration][] = [
   ['20261211406316_day_rollup_classes_only', dayRollupClassesOnly],
   ['20261212318407_due_list_indexes', dueListIndexes],
   ['20261212742931_version_lost', versionLost],
+  ['20261213152930_fewer_dossier_indexes', fewerDossierIndexes],
 ];
 
 /** every migration's name, in the order Knex runs them */

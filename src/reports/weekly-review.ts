@@ -9,8 +9,9 @@
  * and units, the notes of this week and of last week (what was promised), and what happened since to
  * dossiers noted last week that are no longer on the list.
  * A unit's review covers dossiers whose procedure passes through the unit, or which are with it now.
- * Rows come in keyset pages over indexed columns (result_at; state + original_due_at), one section
- * after another, so an export never holds a whole province in memory.
+ * Rows come in keyset pages (result_at, through its index; original_due_at, among the open dossiers of the
+ * section's states, read through the (state, due_at) index), one section after another, so an export never holds a
+ * whole province in memory.
  */
 import { UNITS } from '../../machines/procedures';
 import type { DossierContext } from '../../machines/dossier';

@@ -1,7 +1,8 @@
 /**
  * The queries of the reports (src/reports/):
  * - the weekly late-dossier review (weekly-review.ts): a week's results by timeliness, and the dossiers
- *   of each section in keyset pages over indexed columns (result_at; state + original_due_at), so that
+ *   of each section in keyset pages (result_at, through its index; original_due_at, among the open dossiers of
+ *   the section's states, read through the (state, due_at) index: a few per cent of the table, sorted), so that
  *   an export never holds a whole province in memory;
  * - the monthly report (monthly-report.ts): a month's received dossiers by channel (indexed range on
  *   dossiers.received_at) and returned results by channel and return method (the month's RETURN_RESULT

@@ -117,6 +117,8 @@ export interface LoadResult {
   latencies: number[];
   submitLatencies: number[];
   eventLatencies: number[];
+  /** with `timeline`: each request inside the window, [start (epoch ms), ms, kind, its X-Bench-Request id, endpoint index] */
+  timeline?: [number, number, 's' | 'e', string, number][];
 }
 
 function applicant(n: number) {
@@ -143,6 +145,8 @@ export async function runLoad(opts: {
   durationMs: number;
   /** called when the measured window opens and when it closes (to sample CPU counters over exactly that window) */
   onWindow?: (edge: 'start' | 'end') => void;
+  /** keep each request's start and length and send it with an X-Bench-Request id (the benchmark's `--tail`) */
+  timeline?: boolean;
 }): Promise<LoadResult> {
   const perEndpoint = opts.endpoints.map((_, i) => Math.ceil((opts.clients - i) / opts.endpoints.length));
   const pools = opts.endpoints.map((e, i) => new JsonClient(e.url, Math.max(1, perEndpoint[i]!)));
@@ -166,7 +170,9 @@ export async function runLoad(opts: {
     latencies: [],
     submitLatencies: [],
     eventLatencies: [],
+    ...(opts.timeline ? { timeline: [] } : {}),
   };
+  let requestId = 0;
   let serial = Math.floor(Math.random() * 1e6);
 
   const timed = async (
@@ -175,7 +181,10 @@ export async function runLoad(opts: {
     method: string,
     path: string,
     o: Parameters<JsonClient['request']>[2],
+    endpoint: number,
   ): Promise<Answer | null> => {
+    const id = String(++requestId);
+    if (result.timeline) o = { ...o, headers: { ...o?.headers, 'X-Bench-Request': id } };
     const t0 = performance.now();
     let answer: Answer;
     try {
@@ -189,6 +198,7 @@ export async function runLoad(opts: {
       const ms = t1 - t0;
       result.latencies.push(ms);
       (kind === 'submit' ? result.submitLatencies : result.eventLatencies).push(ms);
+      result.timeline?.push([performance.timeOrigin + t0, ms, kind === 'submit' ? 's' : 'e', id, endpoint]);
     }
     if (!ok) {
       result.errors += 1;
@@ -208,18 +218,26 @@ export async function runLoad(opts: {
   };
 
   const virtualClient = async (i: number) => {
-    const ep = opts.endpoints[i % opts.endpoints.length]!;
+    const endpoint = i % opts.endpoints.length;
+    const ep = opts.endpoints[endpoint]!;
     const client = pools[i % pools.length]!;
     while (performance.now() < end) {
-      const created = await timed(client, 'submit', 'POST', '/api/dossiers', {
-        token: ep.tokens.counter,
-        body: {
-          procedureCode: '1.001612',
-          channel: 'counter',
-          applicant: applicant(serial++),
-          documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+      const created = await timed(
+        client,
+        'submit',
+        'POST',
+        '/api/dossiers',
+        {
+          token: ep.tokens.counter,
+          body: {
+            procedureCode: '1.001612',
+            channel: 'counter',
+            applicant: applicant(serial++),
+            documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', copies: 1 }],
+          },
         },
-      });
+        endpoint,
+      );
       if (!created) continue;
       const dossier = created.body as { code: string; version: number };
       let version = dossier.version;
@@ -229,11 +247,18 @@ export async function runLoad(opts: {
           done = false;
           break;
         }
-        const moved = await timed(client, 'event', 'POST', `/api/dossiers/${encodeURIComponent(dossier.code)}/events`, {
-          token: ep.tokens[step.role],
-          body: step.event,
-          headers: { 'If-Match': `"${version}"` },
-        });
+        const moved = await timed(
+          client,
+          'event',
+          'POST',
+          `/api/dossiers/${encodeURIComponent(dossier.code)}/events`,
+          {
+            token: ep.tokens[step.role],
+            body: step.event,
+            headers: { 'If-Match': `"${version}"` },
+          },
+          endpoint,
+        );
         if (!moved) {
           done = false;
           break;

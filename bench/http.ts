@@ -5,7 +5,7 @@
  *   npm run bench -- http [--postgres] [--no-sqlite] [--clients 1,16,64] [--seconds 15] [--warmup 2]
  *                         [--warmup-transitions 6000] [--instances 2] [--sqlite-driver sqlite3,better-sqlite3]
  *                         [--sqlite-synchronous NORMAL,FULL] [--profile] [--perf] [--baseline OTHER/dist-bench/src/main.js]
- *                         [--rounds 1] [--postgres-database motcua_bench_http] [--log-level warn] [--smoke]
+ *                         [--rounds 1] [--postgres-database motcua_bench_http] [--log-level warn] [--tail] [--smoke]
  *
  * SQLite: one instance on a fresh database file, for each driver × synchronous level given (default: both
  * drivers, NORMAL and FULL, so the cost of durable commits is measured in the same run; smoke: sqlite3 only). PostgreSQL (--postgres): `--instances` (default 2)
@@ -24,7 +24,9 @@
  * records the servers' on-CPU samples of the same window with Linux perf and splits the CPU per transition by
  * component (./perf-profile.ts). `--baseline` measures another build's server (e.g. the commit
  * before a change, compiled with `tsc -p tsconfig.bench.json` in a copy) beside this one in every cell,
- * alternating which goes first over `--rounds`, and prints before ÷ after.
+ * alternating which goes first over `--rounds`, and prints before ÷ after. `--tail` splits the latency of the slowest
+ * 1 % of requests by what they met: the servers' main thread waiting for a CPU, GC pauses, WAL checkpoints with the
+ * connection held (./server-tail.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,6 +41,14 @@ import { formatProfile, monotonicUs, summariseProfileFile, type ProfileWindow } 
 import { PERF_NODE_FLAGS, formatPerf, perfAvailable, startPerf, summarisePerf, type PerfRecording } from './perf-profile';
 import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './proc-cpu';
 import { ms, quantile, verdict } from './stats';
+import { readSched, tailFile, tailLines, type SchedSample, type ServerTail } from './server-tail';
+
+/** The compiled recorder `--tail` preloads into the servers (the benchmark runs compiled: `npm run bench`). */
+function tailRecorder(): string {
+  const file = path.join(__dirname, 'server-tail.js');
+  if (!fs.existsSync(file)) throw new Error(`--tail needs the compiled benchmark (${file}): npx tsc -p tsconfig.bench.json`);
+  return file;
+}
 
 export interface HttpBenchOptions {
   sqlite: boolean;
@@ -64,6 +74,8 @@ export interface HttpBenchOptions {
   postgresDatabase?: string;
   /** the servers' LOG_LEVEL (default warn: no access line; production runs info, one line per request) */
   logLevel?: string;
+  /** what the slowest requests met: GC pauses, held checkpoints, the main thread off the CPU (./server-tail.ts) */
+  tail?: boolean;
 }
 
 /** Issue 16's targets (at 16 clients, load generator on the same 2 cores). */
@@ -88,6 +100,8 @@ interface Cell {
   profiles: string[];
   /** the perf breakdown of the measured window (`--perf`), as markdown lines */
   perfLines: string[];
+  /** where the slow requests' time went (`--tail`), as markdown lines */
+  tailLines: string[];
   /** the measured window on the monotonic clock, to cut the servers' profiles to it */
   window: ProfileWindow;
 }
@@ -130,15 +144,24 @@ async function measureCell(
   variant: Variant,
 ): Promise<Cell> {
   const servers: ServerProcess[] = [];
+  const tailDir = opts.tail ? fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-tail-')) : null;
   try {
+    const tailOut = tailDir ? path.join(tailDir, 'server') : null;
     const { endpoints } = await startSignedIn(
       instances,
       {
         databaseUrl,
         profileDir: profileDir ?? undefined,
-        env: serverEnv,
+        env: tailOut
+          ? {
+              ...serverEnv,
+              MOTCUA_BENCH_TAIL_OUT: tailOut,
+              // the server's compiled src/, whose store/db.js the recorder wraps (this build's, or the baseline's)
+              MOTCUA_BENCH_TAIL_SRC: variant.main ? path.dirname(path.resolve(variant.main)) : path.resolve(__dirname, '..', 'src'),
+            }
+          : serverEnv,
         main: variant.main,
-        nodeArgs: opts.perf ? PERF_NODE_FLAGS : undefined,
+        nodeArgs: [...(opts.perf ? PERF_NODE_FLAGS : []), ...(tailOut ? ['-r', tailRecorder()] : [])],
       },
       servers,
     );
@@ -173,7 +196,15 @@ async function measureCell(
     const perfFile = opts.perf ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-perf-')), 'perf.data') : null;
     let recording: PerfRecording | null = null;
     let recorded: Promise<string> | null = null;
+    const sched: SchedSample[][] = servers.map(() => []);
+    let sampling: NodeJS.Timeout | null = null;
+    const sampleSched = () =>
+      servers.forEach((s, i) => {
+        const x = readSched(s.pid);
+        if (x) sched[i]!.push(x);
+      });
     const load = await runLoad({
+      timeline: Boolean(tailOut),
       endpoints,
       clients,
       warmupMs: opts.warmupSeconds * 1000,
@@ -182,6 +213,14 @@ async function measureCell(
       durationMs: opts.seconds * 1000,
       onWindow: (edge) => {
         edges[edge] = sample();
+        if (tailOut && edge === 'start') {
+          sampleSched();
+          sampling = setInterval(sampleSched, 20);
+        }
+        if (sampling && edge === 'end') {
+          clearInterval(sampling);
+          sampleSched();
+        }
         if (perfFile && edge === 'start')
           recording = startPerf(
             servers.map((s) => s.pid),
@@ -208,6 +247,12 @@ async function measureCell(
       const p = await s.stop();
       if (p) profiles.push(p);
     }
+    const tailed: string[] = [];
+    if (tailOut && load.timeline) {
+      const recorded = pids.map((pid) => JSON.parse(fs.readFileSync(tailFile(tailOut, pid), 'utf8')) as ServerTail);
+      const title = `${backend} × ${instances}${variant.label ? ` — ${variant.label}` : ''}, ${clients} clients`;
+      tailed.push(...tailLines(title, load.timeline, recorded, sched, opts.seconds));
+    }
     const perfLines: string[] = [];
     if (perfFile && recorded) {
       // summarised once the servers have exited: their /tmp/perf-<pid>.map files (JIT symbols) are complete then
@@ -220,9 +265,20 @@ async function measureCell(
         for (const pid of pids) fs.rmSync(path.join(os.tmpdir(), `perf-${pid}.map`), { force: true });
       } else process.stderr.write(`  perf data kept: ${file} (servers ${pids.join(', ')})\n`);
     }
-    return { backend, instances, variant: variant.label, load, cpu, profiles, perfLines, window: { fromUs: before.us, toUs: after.us } };
+    return {
+      backend,
+      instances,
+      variant: variant.label,
+      load,
+      cpu,
+      profiles,
+      perfLines,
+      tailLines: tailed,
+      window: { fromUs: before.us, toUs: after.us },
+    };
   } finally {
     for (const s of servers) await s.stop();
+    if (tailDir) fs.rmSync(tailDir, { recursive: true, force: true });
   }
 }
 
@@ -391,7 +447,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Cell[]> {
               process.stderr.write(`  ${row(cell)}\n`);
               if (cell.load.errors)
                 failures.push(`${named}, ${clients} clients: ${cell.load.errors} error(s), e.g. ${cell.load.errorSamples.join('; ')}`);
-              profileLines.push(...cell.perfLines);
+              profileLines.push(...cell.perfLines, ...cell.tailLines);
               for (const [i, p] of cell.profiles.entries()) {
                 const title = `${named}, ${clients} clients — server ${i + 1} CPU profile of the measured window`;
                 profileLines.push(...formatProfile(title, summariseProfileFile(p, 15, cell.window)));

@@ -116,6 +116,7 @@ export async function runBenchmark(which: string, argv: readonly string[]): Prom
         sqliteSynchronous: names(arg('sqlite-synchronous', 'NORMAL,FULL'), SQLITE_SYNCHRONOUS_MODES),
         profile: argFlag(argv, 'profile'),
         perf: argFlag(argv, 'perf'),
+        tail: argFlag(argv, 'tail'),
         baseline: arg('baseline'),
         rounds: Number(arg('rounds', '1')),
         smoke,

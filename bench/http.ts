@@ -43,11 +43,12 @@ import { cpuDelta, cpuSecondsOf, cpuSecondsOfEach, machineBusySeconds } from './
 import { ms, quantile, verdict } from './stats';
 import { readSched, tailFile, tailLines, type SchedSample, type ServerTail } from './server-tail';
 
-/** The compiled recorder `--tail` preloads into the servers (the benchmark runs compiled: `npm run bench`). */
-function tailRecorder(): string {
-  const file = path.join(__dirname, 'server-tail.js');
-  if (!fs.existsSync(file)) throw new Error(`--tail needs the compiled benchmark (${file}): npx tsc -p tsconfig.bench.json`);
-  return file;
+/** The Node flags that preload `--tail`'s recorder into a server: compiled, or from the sources with the hook (smoke). */
+function tailRecorder(): string[] {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `server-tail${ext}`);
+  if (ext !== '.ts') return ['-r', file];
+  return ['-r', path.resolve(__dirname, '..', 'test', 'support', 'ts-hook.js'), '-r', file];
 }
 
 export interface HttpBenchOptions {
@@ -161,7 +162,7 @@ async function measureCell(
             }
           : serverEnv,
         main: variant.main,
-        nodeArgs: [...(opts.perf ? PERF_NODE_FLAGS : []), ...(tailOut ? ['-r', tailRecorder()] : [])],
+        nodeArgs: [...(opts.perf ? PERF_NODE_FLAGS : []), ...(tailOut ? tailRecorder() : [])],
       },
       servers,
     );

@@ -61,6 +61,25 @@ describe('the benchmarks in smoke mode', () => {
     expect(out).toMatch(/Same result on one thread and on workers: yes/);
   }, 60_000);
 
+  test("http --tail: the slowest requests' latency split by what the server met (main thread off the CPU, GC, held checkpoints)", async () => {
+    await runBenchmark('http', [
+      'http',
+      '--smoke',
+      '--clients',
+      '2',
+      '--warmup-transitions',
+      '3',
+      '--sqlite-synchronous',
+      'NORMAL',
+      '--tail',
+    ]);
+    const out = output();
+    expect(out).toMatch(/SQLite \(sqlite3, NORMAL\) × 1, 2 clients: where the slow requests' time went/);
+    for (const group of ['all', 'the faster half', 'the slowest 1 %'])
+      expect(out).toMatch(new RegExp(`^\\| ${group} \\| \\d+ \\| \\d+ \\| [\\d.]+ ms \\|`, 'm'));
+    expect(out).toMatch(/Per 1000 requests: [\d.]+ scavenges/);
+  }, 60_000);
+
   test('http: the real server (SQLite with NORMAL and FULL; two instances on PostgreSQL) with throughput, latency percentiles and no errors', async () => {
     // a warm-up of a few transitions per instance: the window opens on the count, not on the clock
     await runBenchmark('http', ['http', '--smoke', '--clients', '2', '--warmup-transitions', '3', ...WITH_PG]);
